@@ -1,0 +1,99 @@
+# Rapport — one Makefile.  `make help` lists the targets.
+#
+#   make deps    install the Debian packages that building, testing and the demo need
+#   make         build build/rapport (everything but main() is in build/librapport.a)
+#   make test    deps + build + every test (unit, black-box)
+#   make asan    the whole test suite under AddressSanitizer and UBSan (in build-asan/)
+#   make demo    deps + build + the main job on the embedded SQLite store
+#   make bench   the benchmarks in bench/ (not part of the tests)
+
+SHELL     := /bin/bash
+CC        ?= cc
+BUILD     ?= build
+OPT       ?= -O2
+SAN       ?=
+PKGS      := sqlite3 jansson libsodium inih
+DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
+             libinih-dev libcmocka-dev
+CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
+             -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDFLAGS   := $(SAN)
+
+LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sqlite_migrations.o
+MIGRATIONS:= $(sort $(wildcard src/store/sql/sqlite/*.sql))
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps test unit cli-test asan demo bench clean help check-deps
+all: $(BUILD)/rapport
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/sqlite_migrations.c: $(MIGRATIONS) tools/embed_sql.sh
+	@mkdir -p $(dir $@)
+	tools/embed_sql.sh rp_sqlite_migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/sqlite_migrations.o: $(BUILD)/gen/sqlite_migrations.c
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/librapport.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/rapport: $(BUILD)/src/cli/main.o $(BUILD)/librapport.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librapport.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/librapport.a \
+	  $(LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/librapport.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/librapport.a $(LDFLAGS) $(PKG_LIBS)
+
+# The README's test command: installs, builds, runs every test.
+test: deps
+	@$(MAKE) --no-print-directory test-only
+
+test-only: $(BUILD)/rapport $(UNIT_BIN)
+	@tests/run-all.sh $(BUILD)
+
+unit: $(BUILD)/rapport $(UNIT_BIN)
+	@tests/run-all.sh $(BUILD) unit
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-only
+
+DEMO_DB ?= demo/rapport.db
+demo: deps $(BUILD)/rapport
+	@tools/demo.sh $(BUILD)/rapport $(DEMO_DB)
+
+bench: deps $(BUILD)/rapport $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+clean:
+	rm -rf build build-asan demo
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

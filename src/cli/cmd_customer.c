@@ -1,0 +1,283 @@
+/* cmd_customer.c — `rapport customer show` and `rapport customer note`. */
+#include "cli/cli.h"
+#include "cli/table.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "core/rtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *js(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+/* UTC ISO text to "YYYY-MM-DD HH:MM" in Asia/Taipei. */
+static const char *local_time(const char *utc, char *out, size_t n)
+{
+    int64_t t;
+    char full[RP_TIME_LOCAL_LEN];
+    if (!*utc || rp_time_parse(utc, &t, NULL) != RP_OK) {
+        snprintf(out, n, "%s", utc);
+        return out;
+    }
+    rp_time_format_taipei(t, full);
+    snprintf(out, n, "%.16s", full);
+    return out;
+}
+
+static void section(const char *title, size_t rows)
+{
+    printf("\n%s%s\n", title, rows ? "" : "  (none)");
+}
+
+static void print_text(json_t *doc, const char *how)
+{
+    json_t *p = json_object_get(doc, "party");
+    char line[512];
+    printf("Customer #%lld  %s%s%s\n", (long long)json_integer_value(json_object_get(p, "id")),
+           js(p, "name_zh"), *js(p, "name_zh") && *js(p, "name_latin") ? "  " : "",
+           js(p, "name_latin"));
+    snprintf(line, sizeof line, "%s, %s", js(p, "kind"), js(p, "status"));
+    printf("  %s", line);
+    if (*js(p, "status_since"))
+        printf(" since %s", js(p, "status_since"));
+    if (*js(p, "birth_date")) {
+        printf("; %s %s (%s)", strcmp(js(p, "kind"), "person") == 0 ? "born" : "founded",
+               js(p, "birth_date"), js(p, "birth_date_roc"));
+        if (json_object_get(p, "age"))
+            printf(", age %lld", (long long)json_integer_value(json_object_get(p, "age")));
+    }
+    if (*js(p, "gender"))
+        printf("; gender %s", js(p, "gender"));
+    printf("\n");
+    if (*js(p, "occupation") || *js(p, "income_band") || *js(p, "home_branch")) {
+        const char *sep = "  ";
+        if (*js(p, "occupation")) {
+            printf("%soccupation %s", sep, js(p, "occupation"));
+            sep = "; ";
+        }
+        if (*js(p, "income_band")) {
+            printf("%sincome band %s", sep, js(p, "income_band"));
+            sep = "; ";
+        }
+        if (*js(p, "home_branch"))
+            printf("%shome branch %s %s", sep, js(p, "home_branch"), js(p, "home_branch_name"));
+        printf("\n");
+    }
+    if (how)
+        printf("  found by %s\n", how);
+
+    size_t i;
+    json_t *o;
+    table t;
+    char a[128], b[128], c[128];
+
+    json_t *arr = json_object_get(doc, "identifiers");
+    section("Identifiers", json_array_size(arr));
+    table_init(&t, 4, 2);
+    json_array_foreach(arr, i, o) {
+        const char *row[] = { js(o, "type"), js(o, "value"), js(o, "issuer"),
+                              json_is_true(json_object_get(o, "masked")) ? "(masked)" : "" };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+
+    arr = json_object_get(doc, "contact_points");
+    section("Contact points", json_array_size(arr));
+    table_init(&t, 5, 2);
+    json_array_foreach(arr, i, o) {
+        snprintf(a, sizeof a, "%s%s%s", js(o, "postal_code"), *js(o, "postal_code") ? " " : "",
+                 js(o, "value"));
+        if (*js(o, "valid_to"))
+            snprintf(b, sizeof b, "until %s", js(o, "valid_to"));
+        else if (*js(o, "valid_from"))
+            snprintf(b, sizeof b, "since %s", js(o, "valid_from"));
+        else
+            b[0] = 0;
+        const char *row[] = { js(o, "kind"), js(o, "purpose"), a,
+                              json_is_true(json_object_get(o, "primary")) ? "primary" : "", b };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+
+    arr = json_object_get(doc, "accounts");
+    section("Accounts", json_array_size(arr));
+    table_init(&t, 7, 2);
+    json_array_foreach(arr, i, o) {
+        snprintf(a, sizeof a, "%s %s", js(o, "product"), js(o, "product_name"));
+        snprintf(b, sizeof b, "opened %s", js(o, "opened_on"));
+        if (json_is_integer(json_object_get(o, "limit_minor"))) {
+            char lim[64];
+            wh_money_format(json_integer_value(json_object_get(o, "limit_minor")), js(o, "currency"),
+                            lim, sizeof lim);
+            snprintf(c, sizeof c, "limit %s", lim);
+        } else {
+            c[0] = 0;
+        }
+        const char *row[] = { js(o, "role"), js(o, "number"), a, js(o, "status"), js(o, "balance"),
+                              c, b };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+
+    arr = json_object_get(doc, "related_parties");
+    section("Related parties", json_array_size(arr));
+    table_init(&t, 4, 2);
+    json_array_foreach(arr, i, o) {
+        snprintf(a, sizeof a, "#%lld", (long long)json_integer_value(json_object_get(o, "party_id")));
+        snprintf(b, sizeof b, "%s%s%s", js(o, "name_zh"), *js(o, "name_zh") && *js(o, "name_latin") ? "  " : "",
+                 js(o, "name_latin"));
+        const char *row[] = { js(o, "relation"), a, b,
+                              strcmp(js(o, "status"), "active") ? js(o, "status") : "" };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+
+    arr = json_object_get(doc, "transactions");
+    section("Latest transactions (Asia/Taipei)", json_array_size(arr));
+    table_init(&t, 6, 2);
+    json_array_foreach(arr, i, o) {
+        const char *row[] = { local_time(js(o, "posted_at"), a, sizeof a), js(o, "account"),
+                              js(o, "channel"), js(o, "class"), js(o, "amount"),
+                              js(o, "description") };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+
+    arr = json_object_get(doc, "interactions");
+    section("Contact history", json_array_size(arr));
+    json_array_foreach(arr, i, o) {
+        printf("  %s  %s %s", local_time(js(o, "at"), a, sizeof a), js(o, "channel"),
+               js(o, "direction"));
+        if (*js(o, "staff"))
+            printf("  by %s", js(o, "staff"));
+        if (*js(o, "reason"))
+            printf("  reason: %s", js(o, "reason"));
+        if (*js(o, "outcome"))
+            printf("  outcome: %s", js(o, "outcome"));
+        printf("\n");
+        if (*js(o, "notes"))
+            printf("    %s\n", js(o, "notes"));
+        if (*js(o, "follow_up_on"))
+            printf("    follow up on %s\n", js(o, "follow_up_on"));
+    }
+
+    arr = json_object_get(doc, "consents");
+    section("Consents", json_array_size(arr));
+    table_init(&t, 5, 2);
+    json_array_foreach(arr, i, o) {
+        char when[32];
+        snprintf(a, sizeof a, "since %.10s", local_time(js(o, "effective_at"), when, sizeof when));
+        const char *row[] = { js(o, "purpose"), js(o, "channel"),
+                              json_is_true(json_object_get(o, "granted")) ? "granted" : "withdrawn",
+                              a, js(o, "evidence") };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+
+    arr = json_object_get(doc, "lineage");
+    section("Source records", json_array_size(arr));
+    table_init(&t, 3, 2);
+    json_array_foreach(arr, i, o) {
+        snprintf(a, sizeof a, "%s:%s", js(o, "source"), js(o, "source_key"));
+        snprintf(b, sizeof b, "job %lld", (long long)json_integer_value(json_object_get(o, "job_id")));
+        const char *row[] = { a, b, js(o, "file") };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+}
+
+int cmd_customer_show(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("customer show");
+    cli_store_opts so = { 0 };
+    int json = 0, reveal = 0;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "json", NULL, &json }, { "reveal", NULL, &reveal },
+                       { 0 } };
+    const char *pos[1];
+    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
+    if (rc)
+        return rc;
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    int64_t id;
+    const char *how = NULL;
+    json_t *doc = NULL;
+    if (wh_find(w, pos[0], &id, &how, &err) ||
+        wh_c360(w, id, reveal ? WH_C360_REVEAL : 0, &doc, &err)) {
+        wh_close(w);
+        return cli_fail("customer show", &err);
+    }
+    wh_close(w);
+    if (json) {
+        json_object_set_new(doc, "found_by", json_string(how));
+        rp_buf b = RP_BUF_INIT;
+        rp_json_dump(doc, 2, &b);
+        printf("%s\n", rp_buf_str(&b));
+        rp_buf_release(&b);
+    } else {
+        print_text(doc, how);
+    }
+    json_decref(doc);
+    return CLI_OK;
+}
+
+int cmd_customer_note(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("customer note");
+    cli_store_opts so = { 0 };
+    wh_interaction ia = { 0 };
+    cli_opt opts[] = { CLI_STORE_OPTS(so),
+                       { "text", &ia.notes, NULL },
+                       { "channel", &ia.channel, NULL },
+                       { "direction", &ia.direction, NULL },
+                       { "reason", &ia.reason, NULL },
+                       { "outcome", &ia.outcome, NULL },
+                       { "follow-up", &ia.follow_up_on, NULL },
+                       { "staff", &ia.staff, NULL },
+                       { "at", &ia.at, NULL },
+                       { 0 } };
+    const char *pos[1];
+    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
+    if (rc)
+        return rc;
+    if (!ia.notes || !*ia.notes) {
+        fprintf(stderr, "rapport: customer note: --text is required\nusage: %s\n", self->usage);
+        return CLI_USAGE;
+    }
+    if (!ia.channel)
+        ia.channel = "branch";
+    if (!ia.staff)
+        ia.staff = cli_user();
+    ia.created_by = cli_user();
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    int64_t note;
+    if (wh_find(w, pos[0], &ia.party_id, NULL, &err) || rp_store_begin(w->store, &err))
+        goto fail;
+    if (wh_interaction_add(w, &ia, &note, &err) || rp_store_commit(w->store, &err)) {
+        rp_store_rollback(w->store);
+        goto fail;
+    }
+    printf("added note %lld to customer #%lld\n", (long long)note, (long long)ia.party_id);
+    wh_close(w);
+    return CLI_OK;
+fail:
+    wh_close(w);
+    return cli_fail("customer note", &err);
+}

@@ -1,0 +1,127 @@
+/* commands.c — the command table, `rapport help` and `rapport version`. */
+#include "cli/cli.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#define RAPPORT_VERSION "0.1.0"
+
+#define STORE_HELP                                                                   \
+    "  --db PATH       the store (default $RAPPORT_DB, then [store] path in the\n"   \
+    "                  configuration, then ./rapport.db)\n"                          \
+    "  --key PATH      the sealing key file (default $RAPPORT_KEY, then\n"           \
+    "                  [security] key_file, then the store's path + .key)\n"         \
+    "  --config FILE   an INI configuration file (default $RAPPORT_CONFIG)\n"
+
+const cli_cmd cli_commands[] = {
+    { "help", cmd_help, "rapport help [COMMAND] [--commands]", "Show the commands, or one command's help.",
+      "options:\n"
+      "  --commands      list the command names, one per line\n" },
+    { "version", cmd_version, "rapport version", "Show the version of Rapport and of its libraries.",
+      "" },
+    { "init", cmd_init, "rapport init [--db PATH] [--key PATH] [--config FILE]",
+      "Create the store, or bring an existing one up to this version's schema.",
+      "Creates the SQLite store and a sealing key file (mode 0600) beside it when\n"
+      "they do not exist, and applies any pending schema migrations.  Running it\n"
+      "again is harmless.  A store written by a newer Rapport is refused.\n\n"
+      "options:\n" STORE_HELP },
+    { "import", cmd_import, "rapport import FILE [--json] [--db PATH] [--key PATH] [--config FILE]",
+      "Enter branches, products, customers, accounts and their history from a JSON file.",
+      "The whole file lands in one transaction: a single bad record stops the\n"
+      "import with a message naming its member path, and nothing is written.\n"
+      "The format is described in docs/warehouse.md.\n\n"
+      "options:\n"
+      "  --json          print the counts as JSON\n" STORE_HELP },
+    { "customer show", cmd_customer_show,
+      "rapport customer show KEY [--json] [--reveal] [--db PATH] [--key PATH] [--config FILE]",
+      "Show one customer's whole picture (customer 360).",
+      "KEY is whatever identifies the customer: an internal id (#42 or id:42), a\n"
+      "national ID or resident certificate, a phone number in any common form\n"
+      "(0912-345-678, +886 912 345 678, (02) 2345-6789), an account number, an\n"
+      "e-mail address, a card or source-system customer number.  A prefix forces\n"
+      "the kind: id:, nid:, rc:, passport:, tax:, ubn:, phone:, acct:, email:,\n"
+      "card:, cust:, online:.\n\n"
+      "options:\n"
+      "  --json          print the customer as JSON\n"
+      "  --reveal        show sealed identifiers in full instead of masked\n" STORE_HELP },
+    { "customer note", cmd_customer_note,
+      "rapport customer note KEY --text TEXT [--channel CH] [--direction inbound|outbound] "
+      "[--reason R] [--outcome O] [--follow-up DATE] [--staff NAME] [--at TIME] [--db PATH]",
+      "Add a note to a customer's contact history.",
+      "options:\n"
+      "  --text TEXT       what was said (family, birthdays, wishes, ...); required\n"
+      "  --channel CH      branch (default), phone, email, chat, letter, visit,\n"
+      "                    internet, mobile, sms, other\n"
+      "  --direction D     inbound (default) or outbound\n"
+      "  --reason R        why the contact happened\n"
+      "  --outcome O       what came of it\n"
+      "  --follow-up DATE  when to follow up (YYYY-MM-DD or ROC YYY/MM/DD)\n"
+      "  --staff NAME      who talked to the customer (default: you)\n"
+      "  --at TIME         when (ISO 8601; default now)\n" STORE_HELP },
+    { "query", cmd_query, "rapport query SQL [--csv|--json] [--limit N] [--db PATH] [--config FILE]",
+      "Run one read-only SQL statement against the store.",
+      "Only SELECT, WITH, VALUES and EXPLAIN are accepted; anything that would\n"
+      "write is refused before it runs, and the store is opened read-only.\n"
+      "Sealed identifiers appear as ciphertext.\n\n"
+      "options:\n"
+      "  --csv           RFC 4180 CSV with a header row\n"
+      "  --json          a JSON array of objects\n"
+      "  --limit N       stop after N rows (default 10000; 0 for no limit)\n" STORE_HELP },
+};
+const int cli_ncommands = (int)(sizeof cli_commands / sizeof cli_commands[0]);
+
+int cmd_help(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("help");
+    int names = 0;
+    const char *pos[2] = { 0 };
+    cli_opt opts[] = { { "commands", NULL, &names }, { 0 } };
+    if (argc) {
+        int rc = cli_parse(self, argc, argv, opts, pos, 0, 2);
+        if (rc)
+            return rc;
+    }
+    if (names) {
+        for (int i = 0; i < cli_ncommands; i++)
+            printf("%s\n", cli_commands[i].name);
+        return CLI_OK;
+    }
+    if (pos[0]) {
+        char name[128];
+        snprintf(name, sizeof name, "%s%s%s", pos[0], pos[1] ? " " : "", pos[1] ? pos[1] : "");
+        const cli_cmd *c = cli_find(name);
+        if (!c)
+            return cli_failf("help", "no such command '%s'", name);
+        printf("usage: %s\n\n%s\n", c->usage, c->summary);
+        if (c->help && *c->help)
+            printf("\n%s", c->help);
+        return CLI_OK;
+    }
+    printf("usage: rapport COMMAND [ARGS]\n\n"
+           "Rapport: one customer view for a bank, and what to do with it.\n\ncommands:\n");
+    for (int i = 0; i < cli_ncommands; i++)
+        printf("  %-16s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    printf("\n'rapport COMMAND --help' tells more about one command.\n");
+    return CLI_OK;
+}
+
+extern const int rp_sqlite_migrations_count;
+extern const rp_migration rp_sqlite_migrations[];
+
+int cmd_version(int argc, char **argv)
+{
+    if (argc) {
+        const char *pos[1];
+        int rc = cli_parse(cli_find("version"), argc, argv, NULL, pos, 0, 0);
+        if (rc)
+            return rc;
+    }
+    int schema = rp_sqlite_migrations[rp_sqlite_migrations_count - 1].version;
+    printf("rapport %s (schema %d; sqlite %s, jansson %s, libsodium %s)\n", RAPPORT_VERSION, schema,
+           sqlite3_libversion(), jansson_version_str(), sodium_version_string());
+    return CLI_OK;
+}

@@ -1,0 +1,65 @@
+#include "cli/table.h"
+#include "core/utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void table_init(table *t, int ncols, int indent)
+{
+    t->ncols = ncols < TABLE_MAX_COLS ? ncols : TABLE_MAX_COLS;
+    t->indent = indent;
+    rp_vec_init(&t->cells, sizeof(char *), 0);
+}
+
+int table_row(table *t, const char *const *cells)
+{
+    for (int c = 0; c < t->ncols; c++) {
+        char **slot = rp_vec_push(&t->cells);
+        if (!slot)
+            return -1;
+        *slot = strdup(cells[c] ? cells[c] : "");
+        if (!*slot)
+            return -1;
+    }
+    return 0;
+}
+
+size_t table_rows(const table *t) { return t->ncols ? t->cells.len / (size_t)t->ncols : 0; }
+
+void table_print(const table *t, FILE *f)
+{
+    size_t w[TABLE_MAX_COLS] = { 0 };
+    size_t rows = table_rows(t);
+    char **cell = t->cells.data;
+    for (size_t r = 0; r < rows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const char *s = cell[r * (size_t)t->ncols + (size_t)c];
+            size_t cw = rp_utf8_width(s, strlen(s));
+            if (cw > w[c])
+                w[c] = cw;
+        }
+    for (size_t r = 0; r < rows; r++) {
+        fprintf(f, "%*s", t->indent, "");
+        /* the last non-empty cell ends the line: no trailing blanks */
+        int last = t->ncols - 1;
+        while (last > 0 && !*cell[r * (size_t)t->ncols + (size_t)last])
+            last--;
+        for (int c = 0; c <= last; c++) {
+            const char *s = cell[r * (size_t)t->ncols + (size_t)c];
+            fputs(s, f);
+            if (c < last) {
+                size_t cw = rp_utf8_width(s, strlen(s));
+                fprintf(f, "%*s", (int)(w[c] - cw + 2), "");
+            }
+        }
+        fputc('\n', f);
+    }
+}
+
+void table_release(table *t)
+{
+    char **cell = t->cells.data;
+    for (size_t i = 0; i < t->cells.len; i++)
+        free(cell[i]);
+    rp_vec_release(&t->cells);
+}

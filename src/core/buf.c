@@ -1,0 +1,111 @@
+#include "core/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rp_buf_init(rp_buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->max = max ? max : RP_BUF_DEFAULT_MAX;
+    b->status = RP_OK;
+}
+
+static int grow(rp_buf *b, size_t extra)
+{
+    if (b->status)
+        return b->status;
+    if (extra > b->max || b->len > b->max - extra) {
+        b->status = RP_TOOBIG;
+        return b->status;
+    }
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return RP_OK;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->status = RP_NOMEM;
+        return b->status;
+    }
+    b->data = p;
+    b->cap = cap;
+    return RP_OK;
+}
+
+int rp_buf_append(rp_buf *b, const void *p, size_t n)
+{
+    if (grow(b, n))
+        return b->status;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+    return RP_OK;
+}
+
+int rp_buf_puts(rp_buf *b, const char *s) { return rp_buf_append(b, s, strlen(s)); }
+int rp_buf_putc(rp_buf *b, char c) { return rp_buf_append(b, &c, 1); }
+
+int rp_buf_printf(rp_buf *b, const char *fmt, ...)
+{
+    if (b->status)
+        return b->status;
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->status = RP_INVAL;
+        return b->status;
+    }
+    if ((size_t)n < sizeof small)
+        return rp_buf_append(b, small, (size_t)n);
+    if (grow(b, (size_t)n))
+        return b->status;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return RP_OK;
+}
+
+const char *rp_buf_str(const rp_buf *b) { return b->data ? b->data : ""; }
+int rp_buf_status(const rp_buf *b) { return b->status; }
+
+void rp_buf_reset(rp_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = 0;
+    b->status = RP_OK;
+}
+
+char *rp_buf_take(rp_buf *b, size_t *len)
+{
+    if (b->status) {
+        rp_buf_release(b);
+        return NULL;
+    }
+    if (!b->data && grow(b, 0))
+        return NULL;
+    char *p = b->data;
+    if (len)
+        *len = b->len;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void rp_buf_release(rp_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->status = RP_OK;
+}

@@ -1,0 +1,42 @@
+/*
+ * buf.h — growable byte buffer with a size cap and a sticky error.
+ *
+ * An rp_buf holds bytes plus a terminating NUL that is never counted in len.
+ * Appends past `max` bytes, or an allocation failure, set a sticky status:
+ * every later append does nothing, so a sequence of appends is checked once
+ * with rp_buf_status() at the end.  Untrusted input therefore cannot grow
+ * memory without bound.  rp_buf_take() hands the bytes to the caller.
+ */
+#ifndef RP_BUF_H
+#define RP_BUF_H
+
+#include <stddef.h>
+#include "core/error.h"
+
+typedef struct rp_buf {
+    char *data;   /* NULL until the first append */
+    size_t len;   /* bytes used, not counting the NUL */
+    size_t cap;   /* bytes allocated */
+    size_t max;   /* cap on len; appends beyond it fail with RP_TOOBIG */
+    int status;   /* RP_OK, RP_NOMEM or RP_TOOBIG; sticky */
+} rp_buf;
+
+#define RP_BUF_DEFAULT_MAX ((size_t)64 << 20)
+#define RP_BUF_INIT { NULL, 0, 0, RP_BUF_DEFAULT_MAX, RP_OK }
+
+void rp_buf_init(rp_buf *b, size_t max);
+int rp_buf_append(rp_buf *b, const void *p, size_t n);
+int rp_buf_puts(rp_buf *b, const char *s);
+int rp_buf_putc(rp_buf *b, char c);
+int rp_buf_printf(rp_buf *b, const char *fmt, ...) RP_PRINTF(2, 3);
+/* Always a valid NUL-terminated string ("" when empty). */
+const char *rp_buf_str(const rp_buf *b);
+int rp_buf_status(const rp_buf *b);
+/* Empty the buffer but keep its memory and clear a sticky error. */
+void rp_buf_reset(rp_buf *b);
+/* Move the bytes to the caller (free() them); the buffer is left empty.
+ * Returns NULL if the buffer failed. */
+char *rp_buf_take(rp_buf *b, size_t *len);
+void rp_buf_release(rp_buf *b);
+
+#endif

@@ -1,0 +1,362 @@
+/*
+ * sqlite.c — the SQLite backend: WAL, foreign keys on, a busy timeout, and
+ * a prepared-statement cache keyed by SQL text.
+ */
+#include "store/store.h"
+#include "core/map.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RP_APPLICATION_ID 0x52505254 /* "RPRT" */
+#define CACHE_MAX 512
+#define BUSY_TIMEOUT_MS 10000
+
+extern const rp_migration rp_sqlite_migrations[];
+extern const int rp_sqlite_migrations_count;
+
+typedef struct sq_store {
+    rp_store base;
+    sqlite3 *db;
+    rp_map *cache; /* sql -> sq_stmt* */
+    char path[1024];
+} sq_store;
+
+typedef struct sq_stmt {
+    rp_stmt base;
+    sqlite3_stmt *st;
+    int cached, in_use;
+    int bind_rc; /* sticky binding error */
+} sq_stmt;
+
+static int map_rc(sqlite3 *db, int rc, rp_error *err, const char *what)
+{
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: return rp_err(err, RP_CONSTRAINT, "%s", msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return rp_err(err, RP_BUSY, "%s: database is busy", what);
+    case SQLITE_NOMEM: return rp_err(err, RP_NOMEM, NULL);
+    case SQLITE_READONLY: return rp_err(err, RP_READONLY, "%s: %s", what, msg);
+    case SQLITE_FULL: return rp_err(err, RP_IO, "%s: disk full", what);
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN: return rp_err(err, RP_IO, "%s: %s", what, msg);
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT: return rp_err(err, RP_STORE, "%s: not a Rapport store (%s)", what, msg);
+    default: return rp_err(err, RP_STORE, "%s", msg);
+    }
+}
+
+static void sq_close(rp_store *s_)
+{
+    sq_store *s = (sq_store *)s_;
+    if (!s)
+        return;
+    if (s->cache) {
+        size_t it = 0;
+        void *v;
+        while (rp_map_next(s->cache, &it, NULL, NULL, &v)) {
+            sq_stmt *st = v;
+            sqlite3_finalize(st->st);
+            free(st);
+        }
+        rp_map_free(s->cache, NULL);
+    }
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static int sq_exec(rp_store *s_, const char *sql, rp_error *err)
+{
+    sq_store *s = (sq_store *)s_;
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        int r = map_rc(s->db, rc, err, s->path);
+        if (msg && err && r == RP_STORE)
+            rp_err(err, RP_STORE, "%s", msg);
+        sqlite3_free(msg);
+        return r;
+    }
+    return RP_OK;
+}
+
+static int pragma_int(sq_store *s, const char *sql, int *out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int sq_open(const char *path, int flags, rp_store **out, rp_error *err)
+{
+    sq_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return rp_err(err, RP_NOMEM, NULL);
+    s->base.ops = &rp_sqlite_ops;
+    snprintf(s->path, sizeof s->path, "%s", path);
+    s->cache = rp_map_new();
+    if (!s->cache) {
+        free(s);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    int oflags = (flags & RP_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (flags & RP_STORE_CREATE)
+        oflags |= SQLITE_OPEN_CREATE;
+    oflags |= SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        if (rc == SQLITE_CANTOPEN && !(flags & RP_STORE_CREATE))
+            rc = rp_err(err, RP_NOTFOUND, "%s: no such store: run 'rapport init'", path);
+        else
+            rc = rp_err(err, RP_IO, "%s: cannot open: %s", path,
+                        s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        sq_close(&s->base);
+        return rc;
+    }
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(s->db, 1);
+    int app = 0, tables = 0;
+    rc = pragma_int(s, "PRAGMA application_id", &app);
+    if (rc == SQLITE_OK)
+        rc = pragma_int(s, "SELECT count(*) FROM sqlite_schema", &tables);
+    if (rc != SQLITE_OK) {
+        rc = map_rc(s->db, rc, err, path);
+        sq_close(&s->base);
+        return rc;
+    }
+    if (app != RP_APPLICATION_ID && tables > 0) {
+        sq_close(&s->base);
+        return rp_err(err, RP_STORE, "%s: not a Rapport store (a SQLite database of another program)",
+                      path);
+    }
+    const char *setup = (flags & RP_STORE_READONLY)
+                            ? "PRAGMA foreign_keys=ON;"
+                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                              "PRAGMA foreign_keys=ON;";
+    if ((rc = sq_exec(&s->base, setup, err))) {
+        sq_close(&s->base);
+        return rc;
+    }
+    if (app != RP_APPLICATION_ID && !(flags & RP_STORE_READONLY) && (flags & RP_STORE_MIGRATE)) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA application_id=%d", RP_APPLICATION_ID);
+        if ((rc = sq_exec(&s->base, sql, err))) {
+            sq_close(&s->base);
+            return rc;
+        }
+    }
+    *out = &s->base;
+    return RP_OK;
+}
+
+static int sq_prepare(rp_store *s_, const char *sql, int cached, rp_stmt **out, rp_error *err)
+{
+    sq_store *s = (sq_store *)s_;
+    size_t n = strlen(sql);
+    if (cached) {
+        sq_stmt *c = rp_map_get(s->cache, sql, n);
+        if (c && !c->in_use) {
+            c->in_use = 1;
+            c->bind_rc = SQLITE_OK;
+            *out = &c->base;
+            return RP_OK;
+        }
+        if (c || rp_map_len(s->cache) >= CACHE_MAX)
+            cached = 0; /* in use (re-entrant) or cache full: a one-off */
+    }
+    sq_stmt *st = calloc(1, sizeof *st);
+    if (!st)
+        return rp_err(err, RP_NOMEM, NULL);
+    st->base.store = s_;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v3(s->db, sql, (int)n + 1, cached ? SQLITE_PREPARE_PERSISTENT : 0,
+                                &st->st, &tail);
+    if (rc != SQLITE_OK) {
+        rc = map_rc(s->db, rc, err, s->path);
+        free(st);
+        return rc;
+    }
+    if (!st->st) {
+        free(st);
+        return rp_err(err, RP_INVAL, "empty SQL statement");
+    }
+    while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';'))
+        tail++;
+    if (tail && *tail) {
+        sqlite3_finalize(st->st);
+        free(st);
+        return rp_err(err, RP_INVAL, "only one SQL statement is allowed");
+    }
+    st->cached = cached;
+    st->in_use = 1;
+    if (cached && rp_map_put(s->cache, sql, n, st, NULL)) {
+        sqlite3_finalize(st->st);
+        free(st);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    *out = &st->base;
+    return RP_OK;
+}
+
+#define SQ(st_) ((sq_stmt *)(st_))
+#define BIND(expr)                              \
+    do {                                        \
+        int brc_ = (expr);                      \
+        if (brc_ != SQLITE_OK && !SQ(st)->bind_rc) \
+            SQ(st)->bind_rc = brc_;             \
+        return brc_ == SQLITE_OK ? RP_OK : RP_STORE; \
+    } while (0)
+
+static int sq_bind_int(rp_stmt *st, int i, int64_t v) { BIND(sqlite3_bind_int64(SQ(st)->st, i, v)); }
+static int sq_bind_real(rp_stmt *st, int i, double v) { BIND(sqlite3_bind_double(SQ(st)->st, i, v)); }
+static int sq_bind_text(rp_stmt *st, int i, const char *v, size_t n)
+{
+    BIND(sqlite3_bind_text64(SQ(st)->st, i, v, n, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+static int sq_bind_blob(rp_stmt *st, int i, const void *v, size_t n)
+{
+    BIND(sqlite3_bind_blob64(SQ(st)->st, i, v, n, SQLITE_TRANSIENT));
+}
+static int sq_bind_null(rp_stmt *st, int i) { BIND(sqlite3_bind_null(SQ(st)->st, i)); }
+
+static int sq_step(rp_stmt *st, rp_error *err)
+{
+    sq_store *s = (sq_store *)st->store;
+    if (SQ(st)->bind_rc)
+        return rp_err(err, RP_STORE, "binding a parameter failed: %s", sqlite3_errstr(SQ(st)->bind_rc));
+    int rc = sqlite3_step(SQ(st)->st);
+    if (rc == SQLITE_ROW)
+        return RP_ROW;
+    if (rc == SQLITE_DONE)
+        return RP_DONE;
+    return map_rc(s->db, rc, err, s->path);
+}
+
+static int sq_column_count(rp_stmt *st) { return sqlite3_column_count(SQ(st)->st); }
+static const char *sq_column_name(rp_stmt *st, int i) { return sqlite3_column_name(SQ(st)->st, i); }
+static rp_coltype sq_column_type(rp_stmt *st, int i)
+{
+    switch (sqlite3_column_type(SQ(st)->st, i)) {
+    case SQLITE_INTEGER: return RP_COL_INT;
+    case SQLITE_FLOAT: return RP_COL_REAL;
+    case SQLITE_TEXT: return RP_COL_TEXT;
+    case SQLITE_BLOB: return RP_COL_BLOB;
+    default: return RP_COL_NULL;
+    }
+}
+static int64_t sq_column_int(rp_stmt *st, int i) { return sqlite3_column_int64(SQ(st)->st, i); }
+static double sq_column_real(rp_stmt *st, int i) { return sqlite3_column_double(SQ(st)->st, i); }
+static const char *sq_column_text(rp_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(SQ(st)->st, i);
+}
+static const void *sq_column_blob(rp_stmt *st, int i) { return sqlite3_column_blob(SQ(st)->st, i); }
+static size_t sq_column_bytes(rp_stmt *st, int i) { return (size_t)sqlite3_column_bytes(SQ(st)->st, i); }
+static int sq_readonly(rp_stmt *st) { return sqlite3_stmt_readonly(SQ(st)->st); }
+
+static void sq_done(rp_stmt *st_)
+{
+    sq_stmt *st = SQ(st_);
+    if (st->cached) {
+        sqlite3_reset(st->st);
+        sqlite3_clear_bindings(st->st);
+        st->in_use = 0;
+        st->bind_rc = SQLITE_OK;
+    } else {
+        sqlite3_finalize(st->st);
+        free(st);
+    }
+}
+
+static int sq_begin(rp_store *s_, int readonly, rp_error *err)
+{
+    sq_store *s = (sq_store *)s_;
+    int rc;
+    if (s_->depth == 0) {
+        rc = sq_exec(s_, readonly ? "BEGIN DEFERRED; PRAGMA query_only=1" : "BEGIN IMMEDIATE", err);
+        if (rc && readonly)
+            sq_exec(s_, "ROLLBACK; PRAGMA query_only=0", NULL);
+    } else {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SAVEPOINT rp%d", s_->depth);
+        rc = sq_exec(s_, sql, err);
+    }
+    (void)s;
+    if (!rc)
+        s_->depth++;
+    return rc;
+}
+
+static int sq_commit(rp_store *s_, rp_error *err)
+{
+    if (s_->depth <= 0)
+        return rp_err(err, RP_INTERNAL, "commit without a transaction");
+    int rc;
+    if (s_->depth == 1) {
+        rc = sq_exec(s_, "COMMIT; PRAGMA query_only=0", err);
+    } else {
+        char sql[64];
+        snprintf(sql, sizeof sql, "RELEASE rp%d", s_->depth - 1);
+        rc = sq_exec(s_, sql, err);
+    }
+    if (!rc)
+        s_->depth--;
+    return rc;
+}
+
+static int sq_rollback(rp_store *s_)
+{
+    if (s_->depth <= 0)
+        return RP_OK;
+    int rc;
+    if (s_->depth == 1) {
+        rc = sq_exec(s_, "ROLLBACK", NULL);
+        sq_exec(s_, "PRAGMA query_only=0", NULL);
+    } else {
+        char sql[96];
+        snprintf(sql, sizeof sql, "ROLLBACK TO rp%d; RELEASE rp%d", s_->depth - 1, s_->depth - 1);
+        rc = sq_exec(s_, sql, NULL);
+    }
+    s_->depth--;
+    return rc;
+}
+
+const rp_store_ops rp_sqlite_ops = {
+    .name = "sqlite",
+    .migrations = rp_sqlite_migrations,
+    .migration_count = &rp_sqlite_migrations_count,
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .bind_int = sq_bind_int,
+    .bind_real = sq_bind_real,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .column_count = sq_column_count,
+    .column_name = sq_column_name,
+    .column_type = sq_column_type,
+    .column_int = sq_column_int,
+    .column_real = sq_column_real,
+    .column_text = sq_column_text,
+    .column_blob = sq_column_blob,
+    .column_bytes = sq_column_bytes,
+    .readonly = sq_readonly,
+    .done = sq_done,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+};

@@ -1,0 +1,191 @@
+/* store.c — backend-independent parts: dispatch, migrations, nesting. */
+#include "store/store.h"
+#include "core/rtime.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int rp_store_open(const char *target, int flags, rp_store **out, rp_error *err)
+{
+    const rp_store_ops *ops = &rp_sqlite_ops;
+    if (strncmp(target, "postgres://", 11) == 0 || strncmp(target, "postgresql://", 13) == 0)
+        return rp_err(err, RP_INVAL, "%s: the PostgreSQL backend is not built into this version",
+                      target);
+    rp_store *s = NULL;
+    int rc = ops->open(target, flags, &s, err);
+    if (rc)
+        return rc;
+    int version = 0;
+    rc = rp_store_version(s, &version, err);
+    if (rc)
+        goto fail;
+    int latest = rp_store_latest_version(s);
+    if (version > latest) {
+        rc = rp_err(err, RP_VERSION,
+                    "%s: store was written by a newer Rapport (schema version %d; this build knows "
+                    "up to %d): upgrade rapport",
+                    target, version, latest);
+        goto fail;
+    }
+    if (version < latest) {
+        if (!(flags & RP_STORE_MIGRATE)) {
+            if (version == 0)
+                rc = rp_err(err, RP_NOTFOUND, "%s: not initialised: run 'rapport init'", target);
+            else
+                rc = rp_err(err, RP_VERSION,
+                            "%s: store schema version %d is older than this build's %d: run "
+                            "'rapport init' to migrate",
+                            target, version, latest);
+            goto fail;
+        }
+        rc = rp_store_migrate(s, &s->migrated, err);
+        if (rc)
+            goto fail;
+    }
+    *out = s;
+    return RP_OK;
+fail:
+    ops->close(s);
+    return rc;
+}
+
+void rp_store_close(rp_store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+const char *rp_store_backend(rp_store *s) { return s->ops->name; }
+
+int rp_store_latest_version(rp_store *s)
+{
+    int n = *s->ops->migration_count;
+    return n ? s->ops->migrations[n - 1].version : 0;
+}
+
+int rp_store_version(rp_store *s, int *version, rp_error *err)
+{
+    /* The table may not exist yet: create it (harmless, idempotent) unless
+     * read-only, in which case a failure to find it means version 0. */
+    rp_stmt *st;
+    *version = 0;
+    int rc = s->ops->prepare(s, "SELECT COALESCE(MAX(version), 0) FROM rapport_migrations", 0, &st,
+                             NULL);
+    if (rc)
+        return RP_OK;
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        *version = (int)rp_stmt_int(st, 0);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+int rp_store_migrate(rp_store *s, int *applied, rp_error *err)
+{
+    int version, rc, n = 0;
+    if (applied)
+        *applied = 0;
+    rc = rp_store_exec(s,
+                       "CREATE TABLE IF NOT EXISTS rapport_migrations ("
+                       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                       err);
+    if (rc)
+        return rc;
+    if ((rc = rp_store_version(s, &version, err)))
+        return rc;
+    const rp_migration *m = s->ops->migrations;
+    for (int i = 0; i < *s->ops->migration_count; i++) {
+        if (m[i].version <= version)
+            continue;
+        if ((rc = rp_store_begin(s, err)))
+            return rc;
+        rc = rp_store_exec(s, m[i].sql, err);
+        if (rc) {
+            rp_err_prefix(err, "migration %04d_%s", m[i].version, m[i].name);
+            rp_store_rollback(s);
+            return rc;
+        }
+        rp_stmt *st;
+        rc = rp_store_prepare(s,
+                              "INSERT INTO rapport_migrations(version, name, applied_at) "
+                              "VALUES (?, ?, ?)",
+                              &st, err);
+        if (!rc) {
+            rp_stmt_bind_int(st, 1, m[i].version);
+            rp_stmt_bind_text(st, 2, m[i].name);
+            char now[RP_TIME_UTC_LEN];
+            rp_time_format_utc(rp_now(), now);
+            rp_stmt_bind_text(st, 3, now);
+            rc = rp_stmt_run(st, err);
+        }
+        if (rc || (rc = rp_store_commit(s, err))) {
+            rp_store_rollback(s);
+            return rc;
+        }
+        n++;
+    }
+    if (applied)
+        *applied = n;
+    return RP_OK;
+}
+
+int rp_store_exec(rp_store *s, const char *sql, rp_error *err) { return s->ops->exec(s, sql, err); }
+
+int rp_store_prepare(rp_store *s, const char *sql, rp_stmt **out, rp_error *err)
+{
+    return s->ops->prepare(s, sql, 1, out, err);
+}
+
+int rp_store_prepare_once(rp_store *s, const char *sql, rp_stmt **out, rp_error *err)
+{
+    return s->ops->prepare(s, sql, 0, out, err);
+}
+
+int rp_store_begin(rp_store *s, rp_error *err) { return s->ops->begin(s, 0, err); }
+int rp_store_begin_readonly(rp_store *s, rp_error *err) { return s->ops->begin(s, 1, err); }
+int rp_store_commit(rp_store *s, rp_error *err) { return s->ops->commit(s, err); }
+int rp_store_rollback(rp_store *s) { return s->ops->rollback(s); }
+
+void rp_stmt_bind_int(rp_stmt *st, int i, int64_t v) { st->store->ops->bind_int(st, i, v); }
+void rp_stmt_bind_real(rp_stmt *st, int i, double v) { st->store->ops->bind_real(st, i, v); }
+void rp_stmt_bind_text(rp_stmt *st, int i, const char *v)
+{
+    if (v)
+        st->store->ops->bind_text(st, i, v, strlen(v));
+    else
+        st->store->ops->bind_null(st, i);
+}
+void rp_stmt_bind_textn(rp_stmt *st, int i, const char *v, size_t n)
+{
+    st->store->ops->bind_text(st, i, v, n);
+}
+void rp_stmt_bind_blob(rp_stmt *st, int i, const void *v, size_t n)
+{
+    st->store->ops->bind_blob(st, i, v, n);
+}
+void rp_stmt_bind_null(rp_stmt *st, int i) { st->store->ops->bind_null(st, i); }
+int rp_stmt_step(rp_stmt *st, rp_error *err) { return st->store->ops->step(st, err); }
+
+int rp_stmt_run(rp_stmt *st, rp_error *err)
+{
+    int rc = rp_stmt_step(st, err);
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+int rp_stmt_column_count(rp_stmt *st) { return st->store->ops->column_count(st); }
+const char *rp_stmt_column_name(rp_stmt *st, int i) { return st->store->ops->column_name(st, i); }
+rp_coltype rp_stmt_column_type(rp_stmt *st, int i) { return st->store->ops->column_type(st, i); }
+int64_t rp_stmt_int(rp_stmt *st, int i) { return st->store->ops->column_int(st, i); }
+double rp_stmt_real(rp_stmt *st, int i) { return st->store->ops->column_real(st, i); }
+const char *rp_stmt_text(rp_stmt *st, int i) { return st->store->ops->column_text(st, i); }
+const void *rp_stmt_blob(rp_stmt *st, int i) { return st->store->ops->column_blob(st, i); }
+size_t rp_stmt_bytes(rp_stmt *st, int i) { return st->store->ops->column_bytes(st, i); }
+int rp_stmt_readonly(rp_stmt *st) { return st->store->ops->readonly(st); }
+void rp_stmt_done(rp_stmt *st)
+{
+    if (st)
+        st->store->ops->done(st);
+}

@@ -1,0 +1,144 @@
+/*
+ * store.h — the database behind one interface.
+ *
+ * Every caller talks to the store through these functions; each backend
+ * (SQLite now, PostgreSQL later) is one rp_store_ops table.  No sqlite3_*
+ * or PQ* call exists outside src/store/.
+ *
+ * SQL dialect that callers write, so that every backend can run it:
+ *   - placeholders are `?` numbered left to right from 1 (a PostgreSQL
+ *     backend rewrites them to $1, $2, ...);
+ *   - new ids come back with `INSERT ... RETURNING id`;
+ *   - text is UTF-8, money an INTEGER of minor units, times ISO 8601 UTC
+ *     TEXT ("2026-11-23T04:05:06Z"), dates TEXT "YYYY-MM-DD";
+ *   - no backend-specific functions (no rowid, no bare columns with MAX()).
+ * Schema changes are numbered migrations, one list per backend
+ * (src/store/sql/BACKEND/NNNN_name.sql), compiled into the binary and
+ * recorded in the table rapport_migrations.  A store whose recorded version
+ * is newer than this build knows is refused (RP_VERSION).
+ *
+ * Statements: rp_store_prepare() returns a statement from a per-connection
+ * cache (keyed by the SQL text), ready to bind; rp_stmt_done() resets it
+ * and gives it back.  Binding errors are sticky and reported by the next
+ * rp_stmt_step().  rp_stmt_step() returns RP_ROW, RP_DONE, or an error code.
+ * Column text/blob pointers are valid until the next step or done.
+ *
+ * Transactions: rp_store_begin/commit/rollback nest (inner levels are
+ * savepoints).  rp_store_begin_readonly() starts a transaction in which the
+ * backend itself refuses every write, for ad-hoc queries.
+ */
+#ifndef RP_STORE_H
+#define RP_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/error.h"
+
+typedef struct rp_store rp_store;
+typedef struct rp_stmt rp_stmt;
+
+enum { RP_ROW = 100, RP_DONE = 101 };
+
+typedef enum { RP_COL_NULL, RP_COL_INT, RP_COL_REAL, RP_COL_TEXT, RP_COL_BLOB } rp_coltype;
+
+/* rp_store_open flags */
+enum {
+    RP_STORE_CREATE = 1,   /* create the database if it does not exist */
+    RP_STORE_MIGRATE = 2,  /* apply pending migrations */
+    RP_STORE_READONLY = 4, /* open read-only */
+};
+
+typedef struct rp_migration {
+    int version;
+    const char *name;
+    const char *sql;
+} rp_migration;
+
+typedef struct rp_store_ops {
+    const char *name;
+    const rp_migration *migrations;
+    const int *migration_count;
+    int (*open)(const char *target, int flags, rp_store **out, rp_error *err);
+    void (*close)(rp_store *s);
+    int (*exec)(rp_store *s, const char *sql, rp_error *err);
+    int (*prepare)(rp_store *s, const char *sql, int cached, rp_stmt **out, rp_error *err);
+    int (*bind_int)(rp_stmt *st, int i, int64_t v);
+    int (*bind_real)(rp_stmt *st, int i, double v);
+    int (*bind_text)(rp_stmt *st, int i, const char *v, size_t n);
+    int (*bind_blob)(rp_stmt *st, int i, const void *v, size_t n);
+    int (*bind_null)(rp_stmt *st, int i);
+    int (*step)(rp_stmt *st, rp_error *err);
+    int (*column_count)(rp_stmt *st);
+    const char *(*column_name)(rp_stmt *st, int i);
+    rp_coltype (*column_type)(rp_stmt *st, int i);
+    int64_t (*column_int)(rp_stmt *st, int i);
+    double (*column_real)(rp_stmt *st, int i);
+    const char *(*column_text)(rp_stmt *st, int i);
+    const void *(*column_blob)(rp_stmt *st, int i);
+    size_t (*column_bytes)(rp_stmt *st, int i);
+    int (*readonly)(rp_stmt *st);
+    void (*done)(rp_stmt *st);
+    int (*begin)(rp_store *s, int readonly, rp_error *err);
+    int (*commit)(rp_store *s, rp_error *err);
+    int (*rollback)(rp_store *s);
+} rp_store_ops;
+
+/* Every backend's store and statement begin with these. */
+struct rp_store {
+    const rp_store_ops *ops;
+    int depth;    /* transaction nesting */
+    int migrated; /* migrations applied by rp_store_open */
+};
+struct rp_stmt {
+    rp_store *store;
+};
+
+/* Open a store.  target is a file path (SQLite) or a postgres:// URI.
+ * Without RP_STORE_MIGRATE, a store with pending migrations is refused with
+ * a message that says to run `rapport init`. */
+int rp_store_open(const char *target, int flags, rp_store **out, rp_error *err) RP_WARN_UNUSED;
+void rp_store_close(rp_store *s);
+/* Schema version recorded in the store, and the newest this build knows. */
+int rp_store_version(rp_store *s, int *version, rp_error *err) RP_WARN_UNUSED;
+int rp_store_latest_version(rp_store *s);
+const char *rp_store_backend(rp_store *s);
+/* Apply pending migrations; *applied (if not NULL) counts them. */
+int rp_store_migrate(rp_store *s, int *applied, rp_error *err) RP_WARN_UNUSED;
+
+/* Run SQL without results (several statements allowed). */
+int rp_store_exec(rp_store *s, const char *sql, rp_error *err) RP_WARN_UNUSED;
+int rp_store_prepare(rp_store *s, const char *sql, rp_stmt **out, rp_error *err) RP_WARN_UNUSED;
+/* A statement that is not cached: for ad-hoc SQL. */
+int rp_store_prepare_once(rp_store *s, const char *sql, rp_stmt **out, rp_error *err) RP_WARN_UNUSED;
+
+int rp_store_begin(rp_store *s, rp_error *err) RP_WARN_UNUSED;
+int rp_store_begin_readonly(rp_store *s, rp_error *err) RP_WARN_UNUSED;
+int rp_store_commit(rp_store *s, rp_error *err) RP_WARN_UNUSED;
+int rp_store_rollback(rp_store *s);
+
+/* Binding; text NULL binds SQL NULL.  i is 1-based. */
+void rp_stmt_bind_int(rp_stmt *st, int i, int64_t v);
+void rp_stmt_bind_real(rp_stmt *st, int i, double v);
+void rp_stmt_bind_text(rp_stmt *st, int i, const char *v);
+void rp_stmt_bind_textn(rp_stmt *st, int i, const char *v, size_t n);
+void rp_stmt_bind_blob(rp_stmt *st, int i, const void *v, size_t n);
+void rp_stmt_bind_null(rp_stmt *st, int i);
+int rp_stmt_step(rp_stmt *st, rp_error *err) RP_WARN_UNUSED;
+/* Step a statement expected to return no row (or to ignore it) and give
+ * it back: RP_OK or an error. */
+int rp_stmt_run(rp_stmt *st, rp_error *err) RP_WARN_UNUSED;
+int rp_stmt_column_count(rp_stmt *st);
+const char *rp_stmt_column_name(rp_stmt *st, int i);
+rp_coltype rp_stmt_column_type(rp_stmt *st, int i);
+int64_t rp_stmt_int(rp_stmt *st, int i);
+double rp_stmt_real(rp_stmt *st, int i);
+/* NULL for SQL NULL.  i is 0-based for columns. */
+const char *rp_stmt_text(rp_stmt *st, int i);
+const void *rp_stmt_blob(rp_stmt *st, int i);
+size_t rp_stmt_bytes(rp_stmt *st, int i);
+int rp_stmt_readonly(rp_stmt *st);
+void rp_stmt_done(rp_stmt *st);
+
+extern const rp_store_ops rp_sqlite_ops;
+
+#endif

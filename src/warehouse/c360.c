@@ -1,0 +1,481 @@
+/* c360.c — finding a customer by any key, and the customer-360 view. */
+#include "warehouse/internal.h"
+#include "core/json.h"
+#include "core/rtime.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_HITS 8
+
+typedef struct hits {
+    int64_t id[MAX_HITS];
+    int n;
+} hits;
+
+static void add_hit(hits *h, int64_t id)
+{
+    for (int i = 0; i < h->n; i++)
+        if (h->id[i] == id)
+            return;
+    if (h->n < MAX_HITS)
+        h->id[h->n++] = id;
+}
+
+/* Run a one-parameter query whose first column is a party id. */
+static int collect(wh *w, const char *sql, const void *p, size_t n, int blob, hits *h,
+                   rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, sql, &st, err);
+    if (rc)
+        return rc;
+    if (blob)
+        rp_stmt_bind_blob(st, 1, p, n);
+    else
+        rp_stmt_bind_textn(st, 1, p, n);
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        add_hit(h, rp_stmt_int(st, 0));
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+static int by_sealed(wh *w, const char *type, const char *v, hits *h, rp_error *err)
+{
+    char canon[80];
+    rp_error ignore = RP_ERROR_INIT;
+    if (wh_identifier_normalise(type, v, canon, sizeof canon, &ignore))
+        return RP_OK;
+    unsigned char lk[RP_HASH_LEN];
+    wh__identifier_lookup(w, type, "", canon, lk);
+    return collect(w, "SELECT party_id FROM party_identifier WHERE lookup = ?", lk, sizeof lk, 1, h,
+                   err);
+}
+
+static int by_plain_identifier(wh *w, const char *type, const char *v, hits *h, rp_error *err)
+{
+    if (type) {
+        rp_stmt *st;
+        int rc = rp_store_prepare(w->store,
+                                  "SELECT party_id FROM party_identifier WHERE value = ? AND type = ?",
+                                  &st, err);
+        if (rc)
+            return rc;
+        rp_stmt_bind_text(st, 1, v);
+        rp_stmt_bind_text(st, 2, type);
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW)
+            add_hit(h, rp_stmt_int(st, 0));
+        rp_stmt_done(st);
+        return rc == RP_DONE ? RP_OK : rc;
+    }
+    return collect(w, "SELECT party_id FROM party_identifier WHERE value = ?", v, strlen(v), 0, h,
+                   err);
+}
+
+static int by_phone(wh *w, const char *v, hits *h, rp_error *err)
+{
+    char e164[64], lookup[64];
+    rp_error ignore = RP_ERROR_INIT;
+    if (wh_phone_normalise(v, e164, sizeof e164, lookup, sizeof lookup, &ignore))
+        return RP_OK;
+    return collect(w,
+                   "SELECT party_id FROM contact_point WHERE lookup = ? "
+                   "AND kind IN ('mobile', 'phone', 'fax') ORDER BY valid_to IS NOT NULL, id",
+                   lookup, strlen(lookup), 0, h, err);
+}
+
+static int by_email(wh *w, const char *v, hits *h, rp_error *err)
+{
+    char e[300], lookup[300];
+    rp_error ignore = RP_ERROR_INIT;
+    if (wh_email_normalise(v, e, sizeof e, lookup, sizeof lookup, &ignore))
+        return RP_OK;
+    return collect(w, "SELECT party_id FROM contact_point WHERE lookup = ? AND kind = 'email'",
+                   lookup, strlen(lookup), 0, h, err);
+}
+
+static int by_account(wh *w, const char *v, hits *h, rp_error *err)
+{
+    /* owners first: an account number finds the person it belongs to */
+    return collect(w,
+                   "SELECT pa.party_id FROM account a JOIN party_account pa ON pa.account_id = a.id "
+                   "WHERE a.number = ? ORDER BY CASE pa.role WHEN 'owner' THEN 0 WHEN 'joint' THEN 1 "
+                   "ELSE 2 END, pa.party_id",
+                   v, strlen(v), 0, h, err);
+}
+
+static int by_id(wh *w, const char *v, hits *h)
+{
+    char *end;
+    long long id = strtoll(v, &end, 10);
+    if (*v && !*end && id > 0 && wh_party_exists(w, id))
+        add_hit(h, id);
+    return RP_OK;
+}
+
+static int is_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s) && *s != '-' && *s != ' ')
+            return 0;
+    return 1;
+}
+
+typedef enum { K_ID, K_NID, K_RC, K_PASSPORT, K_TAX, K_UBN, K_PHONE, K_ACCT, K_EMAIL, K_CARD, K_CUST,
+               K_ONLINE, K_NKINDS } kind;
+static const struct {
+    const char *prefix, *name;
+} kinds[K_NKINDS] = {
+    [K_ID] = { "id:", "internal id" },        [K_NID] = { "nid:", "national ID" },
+    [K_RC] = { "rc:", "resident certificate" }, [K_PASSPORT] = { "passport:", "passport" },
+    [K_TAX] = { "tax:", "tax id" },           [K_UBN] = { "ubn:", "UBN" },
+    [K_PHONE] = { "phone:", "phone" },        [K_ACCT] = { "acct:", "account number" },
+    [K_EMAIL] = { "email:", "e-mail" },       [K_CARD] = { "card:", "card customer number" },
+    [K_CUST] = { "cust:", "source customer number" }, [K_ONLINE] = { "online:", "online user id" },
+};
+
+static int try_kind(wh *w, kind k, const char *v, hits *h, rp_error *err)
+{
+    switch (k) {
+    case K_ID: return by_id(w, v, h);
+    case K_NID: return by_sealed(w, "national_id", v, h, err);
+    case K_RC: return by_sealed(w, "resident_cert", v, h, err);
+    case K_PASSPORT: return by_sealed(w, "passport", v, h, err);
+    case K_TAX: return by_sealed(w, "tax_id", v, h, err);
+    case K_UBN: return by_plain_identifier(w, "ubn", v, h, err);
+    case K_PHONE: return by_phone(w, v, h, err);
+    case K_ACCT: return by_account(w, v, h, err);
+    case K_EMAIL: return by_email(w, v, h, err);
+    case K_CARD: return by_plain_identifier(w, "card_customer_no", v, h, err);
+    case K_CUST: return by_plain_identifier(w, "source_customer_no", v, h, err);
+    case K_ONLINE: return by_plain_identifier(w, "online_user_id", v, h, err);
+    default: return RP_OK;
+    }
+}
+
+static int ambiguous(wh *w, const char *key, const char *how, const hits *h, rp_error *err)
+{
+    char list[256] = "";
+    size_t used = 0;
+    for (int i = 0; i < h->n && used < sizeof list - 40; i++) {
+        int k = snprintf(list + used, sizeof list - used, "%s%lld", i ? ", " : "",
+                         (long long)h->id[i]);
+        if (k > 0)
+            used += (size_t)k;
+    }
+    (void)w;
+    return rp_err(err, RP_AMBIGUOUS, "'%s' (%s) matches %d parties: %s; use id:N", key, how, h->n,
+                  list);
+}
+
+int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *err)
+{
+    while (*key == ' ')
+        key++;
+    if (!*key)
+        return rp_err(err, RP_INVAL, "empty key");
+    if (strlen(key) > 256)
+        return rp_err(err, RP_TOOBIG, "key longer than 256 characters");
+    hits h = { { 0 }, 0 };
+    int rc;
+    for (int k = 0; k < K_NKINDS; k++) {
+        size_t pl = strlen(kinds[k].prefix);
+        if (strncmp(key, kinds[k].prefix, pl) == 0) {
+            const char *v = key + pl;
+            if ((rc = try_kind(w, (kind)k, v, &h, err)))
+                return rc;
+            if (h.n == 0)
+                return rp_err(err, RP_NOTFOUND, "no customer with %s '%s'", kinds[k].name, v);
+            if (h.n > 1 && k != K_ACCT)
+                return ambiguous(w, key, kinds[k].name, &h, err);
+            *party = h.id[0];
+            if (how)
+                *how = kinds[k].name;
+            return RP_OK;
+        }
+    }
+    /* No prefix: recognise the key by its shape, most specific first. */
+    kind order[K_NKINDS];
+    int n = 0;
+    size_t len = strlen(key);
+    char up0 = (char)toupper((unsigned char)key[0]);
+    if (key[0] == '#') {
+        key++;
+        order[n++] = K_ID;
+    } else if (strchr(key, '@')) {
+        order[n++] = K_EMAIL;
+    } else if (len == 10 && up0 >= 'A' && up0 <= 'Z' && (key[1] == '1' || key[1] == '2')) {
+        order[n++] = K_NID;
+    } else if (len == 10 && up0 >= 'A' && up0 <= 'Z' &&
+               (key[1] == '8' || key[1] == '9' ||
+                (toupper((unsigned char)key[1]) >= 'A' && toupper((unsigned char)key[1]) <= 'D'))) {
+        order[n++] = K_RC;
+        order[n++] = K_PASSPORT;
+    } else if (key[0] == '+' || key[0] == '(') {
+        order[n++] = K_PHONE;
+    } else if (is_digits(key)) {
+        order[n++] = K_ACCT;
+        order[n++] = K_CARD;
+        order[n++] = K_CUST;
+        order[n++] = K_UBN;
+        order[n++] = K_PHONE;
+        order[n++] = K_PASSPORT;
+        order[n++] = K_ID;
+    } else {
+        order[n++] = K_ACCT;
+        order[n++] = K_CARD;
+        order[n++] = K_CUST;
+        order[n++] = K_ONLINE;
+        order[n++] = K_PASSPORT;
+        order[n++] = K_TAX;
+        order[n++] = K_PHONE; /* "02-2345-6789#12", "0912 345 678 ext 3" */
+    }
+    for (int i = 0; i < n; i++) {
+        if ((rc = try_kind(w, order[i], key, &h, err)))
+            return rc;
+        if (h.n == 1 || (h.n > 1 && order[i] == K_ACCT)) {
+            *party = h.id[0];
+            if (how)
+                *how = kinds[order[i]].name;
+            return RP_OK;
+        }
+        if (h.n > 1)
+            return ambiguous(w, key, kinds[order[i]].name, &h, err);
+    }
+    return rp_err(err, RP_NOTFOUND, "no customer matches '%s'", key);
+}
+
+/* ---- the 360 view ---- */
+
+static void set_col(json_t *o, rp_stmt *st, int col, const char *name)
+{
+    switch (rp_stmt_column_type(st, col)) {
+    case RP_COL_NULL: json_object_set_new(o, name, json_null()); break;
+    case RP_COL_INT: json_object_set_new(o, name, json_integer(rp_stmt_int(st, col))); break;
+    case RP_COL_REAL: json_object_set_new(o, name, json_real(rp_stmt_real(st, col))); break;
+    default: json_object_set_new(o, name, json_string(rp_stmt_text(st, col))); break;
+    }
+}
+
+/* Each query's columns are named as the JSON members they become. */
+static int rows(wh *w, const char *sql, int64_t party, json_t *arr, int bool_col, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, sql, &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    int nc = rp_stmt_column_count(st);
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        json_t *o = json_object();
+        for (int c = 0; c < nc; c++) {
+            if (c == bool_col)
+                json_object_set_new(o, rp_stmt_column_name(st, c),
+                                    json_boolean(rp_stmt_int(st, c) != 0));
+            else
+                set_col(o, st, c, rp_stmt_column_name(st, c));
+        }
+        json_array_append_new(arr, o);
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+static const char *inverse_link(const char *k)
+{
+    static const char *const pairs[][2] = {
+        { "parent", "child" },         { "child", "parent" },         { "employer", "employee" },
+        { "employee", "employer" },    { "introducer", "introduced" }, { "introduced", "introducer" },
+        { "guardian", "ward" },        { "ward", "guardian" },
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (strcmp(k, pairs[i][0]) == 0)
+            return pairs[i][1];
+    return k; /* symmetric: spouse, sibling, household, other */
+}
+
+static int identifiers(wh *w, int64_t party, int reveal, json_t *arr, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT type, issuer, value, sealed, masked, valid_from, valid_to "
+                              "FROM party_identifier WHERE party_id = ? ORDER BY id",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        json_t *o = json_object();
+        set_col(o, st, 0, "type");
+        const char *issuer = rp_stmt_text(st, 1);
+        rp_json_set_str(o, "issuer", issuer && *issuer ? issuer : NULL);
+        int sealed = rp_stmt_column_type(st, 3) == RP_COL_BLOB;
+        if (sealed && reveal) {
+            size_t n = rp_stmt_bytes(st, 3);
+            char plain[128] = "";
+            if (n < RP_SEAL_OVERHEAD || n - RP_SEAL_OVERHEAD >= sizeof plain ||
+                rp_unseal(w->keys, rp_stmt_blob(st, 3), n, plain) != RP_OK) {
+                json_decref(o);
+                rp_stmt_done(st);
+                return rp_err(err, RP_CRYPTO, "party %lld: a sealed identifier cannot be opened",
+                              (long long)party);
+            }
+            plain[n - RP_SEAL_OVERHEAD] = 0;
+            rp_json_set_str(o, "value", plain);
+        } else {
+            set_col(o, st, sealed ? 4 : 2, "value");
+        }
+        json_object_set_new(o, "masked", json_boolean(sealed && !reveal));
+        json_object_set_new(o, "sealed", json_boolean(sealed));
+        set_col(o, st, 5, "valid_from");
+        set_col(o, st, 6, "valid_to");
+        json_array_append_new(arr, o);
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+static int related(wh *w, int64_t party, json_t *arr, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(
+        w->store,
+        "SELECT l.to_party, l.kind, 0, l.since, p.name_zh, p.name_latin, p.status "
+        "FROM party_link l JOIN party p ON p.id = l.to_party WHERE l.from_party = ? "
+        "UNION ALL "
+        "SELECT l.from_party, l.kind, 1, l.since, p.name_zh, p.name_latin, p.status "
+        "FROM party_link l JOIN party p ON p.id = l.from_party WHERE l.to_party = ? "
+        "ORDER BY 1",
+        &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    rp_stmt_bind_int(st, 2, party);
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        json_t *o = json_object();
+        set_col(o, st, 0, "party_id");
+        const char *k = rp_stmt_text(st, 1);
+        /* the row says "to is from's KIND"; seen from the other side, invert */
+        rp_json_set_str(o, "relation", rp_stmt_int(st, 2) ? inverse_link(k) : k);
+        set_col(o, st, 3, "since");
+        set_col(o, st, 4, "name_zh");
+        set_col(o, st, 5, "name_latin");
+        set_col(o, st, 6, "status");
+        json_array_append_new(arr, o);
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+static void add_money(json_t *arr, const char *minor_key, const char *cur_key, const char *out_key)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) {
+        json_t *m = json_object_get(o, minor_key);
+        if (!json_is_integer(m))
+            continue;
+        char buf[64];
+        wh_money_format(json_integer_value(m), json_string_value(json_object_get(o, cur_key)), buf,
+                        sizeof buf);
+        rp_json_set_str(o, out_key, buf);
+    }
+}
+
+int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT p.id, p.kind, p.name_zh, p.name_latin, p.birth_date, p.gender, "
+                              "p.occupation, p.income_band, p.status, p.status_since, p.home_branch, "
+                              "b.name_zh AS home_branch_name, p.created_at, p.updated_at "
+                              "FROM party p LEFT JOIN branch b ON b.code = p.home_branch "
+                              "WHERE p.id = ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    rc = rp_stmt_step(st, err);
+    if (rc != RP_ROW) {
+        rp_stmt_done(st);
+        return rc == RP_DONE ? rp_err(err, RP_NOTFOUND, "no party %lld", (long long)party) : rc;
+    }
+    json_t *doc = json_object();
+    json_t *p = json_object();
+    int nc = rp_stmt_column_count(st);
+    for (int c = 0; c < nc; c++)
+        set_col(p, st, c, rp_stmt_column_name(st, c));
+    rp_stmt_done(st);
+    const char *bd = json_string_value(json_object_get(p, "birth_date"));
+    rp_date d;
+    if (bd && rp_date_parse(bd, &d, NULL) == RP_OK) {
+        char roc[64];
+        rp_date_format_roc(d, roc, sizeof roc);
+        rp_json_set_str(p, "birth_date_roc", roc);
+        if (json_is_string(json_object_get(p, "kind")) &&
+            strcmp(json_string_value(json_object_get(p, "kind")), "person") == 0)
+            rp_json_set_int(p, "age", rp_date_years_between(d, rp_time_taipei_date(rp_now())));
+    }
+    json_object_set_new(doc, "party", p);
+    json_t *ids = json_array(), *contacts = json_array(), *accounts = json_array(),
+           *rel = json_array(), *txns = json_array(), *ias = json_array(),
+           *consents = json_array(), *lineage = json_array();
+    json_object_set_new(doc, "identifiers", ids);
+    json_object_set_new(doc, "contact_points", contacts);
+    json_object_set_new(doc, "accounts", accounts);
+    json_object_set_new(doc, "related_parties", rel);
+    json_object_set_new(doc, "transactions", txns);
+    json_object_set_new(doc, "interactions", ias);
+    json_object_set_new(doc, "consents", consents);
+    json_object_set_new(doc, "lineage", lineage);
+    if ((rc = identifiers(w, party, flags & WH_C360_REVEAL, ids, err)) ||
+        (rc = rows(w,
+                   "SELECT id, kind, purpose, value, postal_code, county, district, "
+                   "is_primary AS \"primary\", valid_from, valid_to, source "
+                   "FROM contact_point WHERE party_id = ? "
+                   "ORDER BY valid_to IS NOT NULL, is_primary DESC, kind, id",
+                   party, contacts, 7, err)) ||
+        (rc = rows(w,
+                   "SELECT a.number, pa.role, a.product, pr.name_zh AS product_name, "
+                   "pr.kind AS product_kind, a.branch, a.currency, a.opened_on, a.closed_on, "
+                   "a.status, a.balance_minor, a.limit_minor, a.balance_at, pa.since AS role_since "
+                   "FROM party_account pa JOIN account a ON a.id = pa.account_id "
+                   "JOIN product pr ON pr.code = a.product WHERE pa.party_id = ? "
+                   "ORDER BY a.status = 'closed', pa.role <> 'owner', a.opened_on, a.number",
+                   party, accounts, -1, err)) ||
+        (rc = related(w, party, rel, err)) ||
+        (rc = rows(w,
+                   "SELECT t.posted_at, a.number AS account, t.amount_minor, t.currency, t.channel, "
+                   "t.class, t.description, t.counterparty FROM txn t "
+                   "JOIN account a ON a.id = t.account_id WHERE t.account_id IN "
+                   "(SELECT account_id FROM party_account WHERE party_id = ?) "
+                   "ORDER BY t.posted_at DESC, t.id DESC LIMIT 20",
+                   party, txns, -1, err)) ||
+        (rc = rows(w,
+                   "SELECT id, at, channel, direction, staff, reason, outcome, notes, follow_up_on "
+                   "FROM interaction WHERE party_id = ? ORDER BY at DESC, id DESC LIMIT 20",
+                   party, ias, -1, err)) ||
+        (rc = rows(w,
+                   "SELECT c.purpose, c.channel, c.granted, c.evidence, c.effective_at, "
+                   "c.recorded_by FROM consent c WHERE c.party_id = ? AND c.id = "
+                   "(SELECT MAX(c2.id) FROM consent c2 WHERE c2.party_id = c.party_id "
+                   "AND c2.purpose = c.purpose AND c2.channel = c.channel) "
+                   "ORDER BY c.purpose, c.channel",
+                   party, consents, 2, err)) ||
+        (rc = rows(w,
+                   "SELECT s.source, s.source_key, s.job_id, s.loaded_at, j.file FROM source_record s "
+                   "LEFT JOIN load_job j ON j.id = s.job_id "
+                   "WHERE s.entity = 'party' AND s.entity_id = ? ORDER BY s.id",
+                   party, lineage, -1, err))) {
+        json_decref(doc);
+        return rc;
+    }
+    add_money(accounts, "balance_minor", "currency", "balance");
+    add_money(txns, "amount_minor", "currency", "amount");
+    *out = doc;
+    return RP_OK;
+}

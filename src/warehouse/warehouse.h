@@ -1,0 +1,220 @@
+/*
+ * warehouse.h — the single customer view and its C API.
+ *
+ * The warehouse holds parties (people and organisations, current and
+ * former), their identifiers, contact points, accounts and the roles that
+ * tie them, links between parties and between accounts, transactions by
+ * channel, contact history (interactions), consents, the product catalogue
+ * and branches, and the lineage of every party and account back to a source
+ * record and load job.  DOMAIN W1-W5, W14.
+ *
+ * A `wh` is an open store plus the keyring that seals national IDs,
+ * passports, resident certificates and tax numbers at rest (libsodium
+ * authenticated encryption) and hashes every identifier with a key for
+ * exact lookup.  Identifiers are validated before anything is written: the
+ * Taiwan national ID and resident certificate checksums, the company UBN
+ * checksum; phones are normalised to E.164 and e-mails to lower case.
+ *
+ * Writers (wh_*_add, wh_*_put) do not open transactions: the caller wraps a
+ * batch in rp_store_begin/commit so that it lands whole or not at all.
+ * Every writer validates first and names the offending field in its error
+ * ("identifier.value: invalid national ID 'A123456788': checksum ...").
+ *
+ * Reading: wh_find() turns whatever a person types or a phone system sends
+ * (internal id, national ID, phone in any common format, account number,
+ * e-mail, card or source customer number) into a party id; wh_c360() returns
+ * that party's whole picture as a JSON object (the shape is documented in
+ * docs/warehouse.md).  Both are indexed lookups: sub-millisecond at a
+ * million customers (bench/c360.c).
+ */
+#ifndef RP_WAREHOUSE_H
+#define RP_WAREHOUSE_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "core/error.h"
+#include "core/seal.h"
+#include "store/store.h"
+
+typedef struct wh {
+    rp_store *store;
+    rp_keyring *keys;
+    char db_path[1024];
+    char key_path[1024];
+} wh;
+
+/* ---- opening ---- */
+
+/* wh_open flags */
+enum { WH_INIT = 1 /* create or migrate the store, create the key if new */ };
+
+/* Open db (NULL: $RAPPORT_DB or ./rapport.db) with key file keyfile (NULL:
+ * $RAPPORT_KEY or DB.key).  With WH_INIT, *created (if not NULL) says whether
+ * the store was new and *migrations how many migrations ran. */
+int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migrations,
+            rp_error *err) RP_WARN_UNUSED;
+void wh_close(wh *w);
+const char *wh_default_db(void);
+
+/* ---- validation and normalisation (pure; no store) ---- */
+
+int wh_check_national_id(const char *id);  /* 1 if the Taiwan checksum holds */
+int wh_check_resident_cert(const char *id);/* old (AB12345678) or new (A812345678) form */
+int wh_check_ubn(const char *ubn);         /* company unified business number */
+/* Normalise and validate an identifier of a type; out receives the
+ * canonical form.  Errors name the value and the rule. */
+int wh_identifier_normalise(const char *type, const char *value, char *out, size_t n,
+                            rp_error *err) RP_WARN_UNUSED;
+int wh_identifier_sealed(const char *type);  /* 1 for types sealed at rest */
+int wh_identifier_needs_issuer(const char *type);
+/* A12****789: first three and last three kept. */
+void wh_mask(const char *value, char *out, size_t n);
+/* Phones to E.164 (+886 for Taiwan numbers written domestically); an
+ * extension is kept as ";ext=N" in out and left out of lookup. */
+int wh_phone_normalise(const char *in, char *out, size_t n, char *lookup, size_t ln,
+                       rp_error *err) RP_WARN_UNUSED;
+int wh_email_normalise(const char *in, char *out, size_t n, char *lookup, size_t ln,
+                       rp_error *err) RP_WARN_UNUSED;
+/* Minor units to "1,234.56 TWD" with the currency's ISO 4217 exponent. */
+void wh_money_format(int64_t minor, const char *currency, char *out, size_t n);
+int wh_currency_exponent(const char *currency);
+/* Any accepted date form to "YYYY-MM-DD"; NULL or "" gives NULL in *out. */
+int wh_date_normalise(const char *field, const char *in, char out[11], const char **res,
+                      rp_error *err) RP_WARN_UNUSED;
+
+/* ---- writing ---- */
+
+typedef struct wh_party {
+    const char *kind;        /* "person" or "organisation" */
+    const char *name_zh, *name_latin;
+    const char *birth_date;  /* any accepted date form */
+    const char *gender;      /* F, M, X or NULL */
+    const char *occupation, *income_band;
+    const char *status;      /* default active */
+    const char *status_since;
+    const char *home_branch;
+} wh_party;
+
+typedef struct wh_contact {
+    const char *kind;    /* mobile, phone, fax, email, address */
+    const char *purpose; /* home (default), work, mail, other */
+    const char *value;
+    const char *postal_code, *county, *district; /* addresses */
+    int primary;
+    const char *valid_from, *valid_to;
+    const char *source;
+} wh_contact;
+
+typedef struct wh_branch {
+    const char *code, *name_zh, *name_en, *county, *district, *address, *postal_code, *phone;
+    const char *opened_on, *closed_on;
+} wh_branch;
+
+typedef struct wh_product {
+    const char *code, *name_zh, *name_en, *description, *kind;
+    const char *features_json, *constraints_json; /* JSON objects or NULL */
+    const char *currency;
+    int64_t monthly_cost_minor, monthly_revenue_minor;
+    int sales_priority;
+    const char *launched_on, *withdrawn_on;
+    const char *const *categories; /* NULL-terminated; at least one */
+} wh_product;
+
+typedef struct wh_category {
+    const char *code, *name_zh, *name_en, *parent;
+} wh_category;
+
+typedef struct wh_account {
+    const char *number, *product, *branch, *currency;
+    const char *opened_on, *closed_on, *status;
+    int64_t balance_minor;
+    int has_limit;
+    int64_t limit_minor;
+    const char *balance_at;
+} wh_account;
+
+typedef struct wh_txn {
+    int64_t account_id;
+    const char *posted_at; /* ISO 8601 */
+    const char *value_date;
+    int64_t amount_minor;
+    const char *currency; /* NULL: the account's */
+    const char *channel, *class_, *description, *counterparty;
+    const char *source, *source_key;
+    int64_t job_id;
+} wh_txn;
+
+typedef struct wh_interaction {
+    int64_t party_id;
+    const char *at; /* NULL: now */
+    const char *channel, *direction, *staff, *reason, *outcome, *notes, *follow_up_on;
+    const char *created_by;
+} wh_interaction;
+
+typedef struct wh_consent {
+    int64_t party_id;
+    const char *purpose, *channel;
+    int granted;
+    const char *evidence, *effective_at, *recorded_by;
+} wh_consent;
+
+int wh_job_start(wh *w, const char *source, const char *file, const char *by, int64_t *id,
+                 rp_error *err) RP_WARN_UNUSED;
+int wh_job_finish(wh *w, int64_t id, const char *status, int64_t loaded, int64_t rejected,
+                  rp_error *err) RP_WARN_UNUSED;
+int wh_branch_put(wh *w, const wh_branch *b, rp_error *err) RP_WARN_UNUSED;
+int wh_category_put(wh *w, const wh_category *c, rp_error *err) RP_WARN_UNUSED;
+int wh_product_put(wh *w, const wh_product *p, rp_error *err) RP_WARN_UNUSED;
+int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err) RP_WARN_UNUSED;
+int wh_identifier_add(wh *w, int64_t party, const char *type, const char *issuer,
+                      const char *value, const char *valid_from, rp_error *err) RP_WARN_UNUSED;
+int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id,
+                   rp_error *err) RP_WARN_UNUSED;
+int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err) RP_WARN_UNUSED;
+int wh_role_add(wh *w, int64_t party, int64_t account, const char *role, const char *since,
+                rp_error *err) RP_WARN_UNUSED;
+int wh_party_link_add(wh *w, int64_t from, int64_t to, const char *kind, const char *since,
+                      rp_error *err) RP_WARN_UNUSED;
+int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const char *since,
+                        rp_error *err) RP_WARN_UNUSED;
+int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err) RP_WARN_UNUSED;
+int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *err) RP_WARN_UNUSED;
+int wh_consent_set(wh *w, const wh_consent *c, rp_error *err) RP_WARN_UNUSED;
+int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
+                   const char *source_key, int64_t job, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- reading ---- */
+
+/* Account id by number; RP_NOTFOUND naming the number otherwise. */
+int wh_account_id(wh *w, const char *number, int64_t *id, rp_error *err) RP_WARN_UNUSED;
+int wh_party_exists(wh *w, int64_t id);
+
+/* Resolve a key to a party.  A key may carry a prefix that says its kind
+ * (id:, nid:, rc:, passport:, ubn:, phone:, acct:, email:, card:, cust:,
+ * online:); without one the kind is recognised from its shape and, for
+ * plain digits, tried as account, card/source customer number, phone and
+ * internal id in that order.  *how (if not NULL) receives the kind that
+ * matched.  RP_NOTFOUND or RP_AMBIGUOUS (two different parties) otherwise. */
+int wh_find(wh *w, const char *key, int64_t *party, const char **how,
+            rp_error *err) RP_WARN_UNUSED;
+
+enum { WH_C360_REVEAL = 1 }; /* unseal identifiers instead of masking them */
+#define WH_C360_RECENT 20     /* latest transactions and interactions shown */
+
+int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- bulk entry ---- */
+
+/* Load a JSON document of branches, categories, products, parties (with
+ * identifiers, contacts, source), accounts (with holders), links,
+ * transactions, interactions and consents, in one transaction: all or
+ * nothing.  The format is in docs/warehouse.md.  Errors name the member
+ * path: "FILE: parties[2].identifiers[0].value: ...". */
+typedef struct wh_import_stats {
+    int64_t branches, categories, products, parties, identifiers, contacts, accounts, roles,
+        links, transactions, interactions, consents;
+} wh_import_stats;
+int wh_import_json(wh *w, const char *file, const char *by, wh_import_stats *stats,
+                   rp_error *err) RP_WARN_UNUSED;
+
+#endif

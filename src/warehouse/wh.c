@@ -1,0 +1,1056 @@
+/* wh.c — opening the warehouse and writing to it. */
+#include "warehouse/warehouse.h"
+#include "warehouse/internal.h"
+#include "core/rtime.h"
+#include "core/utf8.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TEXT_MAX 4000 /* longest free text field (notes) in bytes */
+#define NAME_MAX_ 200
+
+const char *wh_default_db(void)
+{
+    const char *e = getenv("RAPPORT_DB");
+    return e && *e ? e : "rapport.db";
+}
+
+static void now_utc(char out[RP_TIME_UTC_LEN]) { rp_time_format_utc(rp_now(), out); }
+
+static int key_check_value(const rp_keyring *k, char out[2 * RP_HASH_LEN + 1])
+{
+    unsigned char h[RP_HASH_LEN];
+    rp_keyed_hash(k, "key-check", "rapport", 7, h);
+    sodium_bin2hex(out, 2 * RP_HASH_LEN + 1, h, sizeof h);
+    return RP_OK;
+}
+
+static int meta_get(rp_store *s, const char *name, char *out, size_t n, int *found, rp_error *err)
+{
+    rp_stmt *st;
+    *found = 0;
+    int rc = rp_store_prepare(s, "SELECT value FROM store_meta WHERE name = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, name);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        snprintf(out, n, "%s", rp_stmt_text(st, 0));
+        *found = 1;
+    }
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+static int meta_put(rp_store *s, const char *name, const char *value, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(s, "INSERT INTO store_meta(name, value) VALUES (?, ?)", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, name);
+    rp_stmt_bind_text(st, 2, value);
+    return rp_stmt_run(st, err);
+}
+
+int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migrations,
+            rp_error *err)
+{
+    wh *w = calloc(1, sizeof *w);
+    if (!w)
+        return rp_err(err, RP_NOMEM, NULL);
+    if (!db)
+        db = wh_default_db();
+    if (!keyfile)
+        keyfile = getenv("RAPPORT_KEY") && *getenv("RAPPORT_KEY") ? getenv("RAPPORT_KEY") : NULL;
+    snprintf(w->db_path, sizeof w->db_path, "%s", db);
+    if (keyfile)
+        snprintf(w->key_path, sizeof w->key_path, "%s", keyfile);
+    else
+        snprintf(w->key_path, sizeof w->key_path, "%s.key", db);
+    int rc;
+    int init = flags & WH_INIT;
+    rc = rp_store_open(db, init ? RP_STORE_CREATE | RP_STORE_MIGRATE : 0, &w->store, err);
+    if (rc)
+        goto fail;
+    char check[2 * RP_HASH_LEN + 1], stored[128];
+    int found;
+    if ((rc = meta_get(w->store, "key_check", stored, sizeof stored, &found, err)))
+        goto fail;
+    if (!found) {
+        if (!init) {
+            rc = rp_err(err, RP_NOTFOUND, "%s: store has no sealing key: run 'rapport init'", db);
+            goto fail;
+        }
+        if (access(w->key_path, F_OK) != 0 && (rc = rp_keyring_create(w->key_path, err)))
+            goto fail;
+    } else if (access(w->key_path, F_OK) != 0) {
+        rc = rp_err(err, RP_NOTFOUND,
+                    "%s: key file not found; this store's identifiers were sealed with it (set "
+                    "RAPPORT_KEY or --key)",
+                    w->key_path);
+        goto fail;
+    }
+    if ((rc = rp_keyring_load(w->key_path, &w->keys, err)))
+        goto fail;
+    key_check_value(w->keys, check);
+    if (found && strcmp(check, stored) != 0) {
+        rc = rp_err(err, RP_CRYPTO, "%s: this key file does not belong to store %s", w->key_path, db);
+        goto fail;
+    }
+    if (!found) {
+        char now[RP_TIME_UTC_LEN];
+        now_utc(now);
+        if ((rc = rp_store_begin(w->store, err)))
+            goto fail;
+        if ((rc = meta_put(w->store, "key_check", check, err)) ||
+            (rc = meta_put(w->store, "created_at", now, err)) ||
+            (rc = rp_store_commit(w->store, err))) {
+            rp_store_rollback(w->store);
+            goto fail;
+        }
+    }
+    if (migrations)
+        *migrations = w->store->migrated;
+    *out = w;
+    return RP_OK;
+fail:
+    wh_close(w);
+    return rc;
+}
+
+void wh_close(wh *w)
+{
+    if (!w)
+        return;
+    rp_store_close(w->store);
+    rp_keyring_free(w->keys);
+    free(w);
+}
+
+/* ---- field checks ---- */
+
+static int one_of(const char *field, const char *v, const char *const *list, rp_error *err)
+{
+    for (const char *const *p = list; *p; p++)
+        if (strcmp(v, *p) == 0)
+            return RP_OK;
+    char all[512] = "";
+    size_t used = 0;
+    for (const char *const *p = list; *p; p++) {
+        int k = snprintf(all + used, sizeof all - used, "%s%s", p == list ? "" : ", ", *p);
+        if (k < 0 || (size_t)k >= sizeof all - used)
+            break;
+        used += (size_t)k;
+    }
+    return rp_err(err, RP_INVAL, "%s: '%s' is not one of %s", field, v, all);
+}
+
+static int text_ok(const char *field, const char *v, size_t max, int required, rp_error *err)
+{
+    if (!v || !*v) {
+        if (required)
+            return rp_err(err, RP_INVAL, "%s: required", field);
+        return RP_OK;
+    }
+    size_t n = strlen(v);
+    if (n > max)
+        return rp_err(err, RP_TOOBIG, "%s: longer than %zu bytes", field, max);
+    size_t bad;
+    if (!rp_utf8_valid(v, n, &bad))
+        return rp_err(err, RP_ENCODING, "%s: not valid UTF-8 (byte %zu)", field, bad);
+    return RP_OK;
+}
+
+static int currency_ok(const char *field, const char *c, rp_error *err)
+{
+    if (!c || strlen(c) != 3 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' || c[2] < 'A' ||
+        c[2] > 'Z')
+        return rp_err(err, RP_INVAL, "%s: '%s' is not an ISO 4217 code such as TWD", field,
+                      c ? c : "");
+    return RP_OK;
+}
+
+static int time_norm(const char *field, const char *in, char out[RP_TIME_UTC_LEN], int required,
+                     const char **res, rp_error *err)
+{
+    *res = NULL;
+    if (!in || !*in) {
+        if (required)
+            return rp_err(err, RP_INVAL, "%s: required", field);
+        return RP_OK;
+    }
+    int64_t t;
+    if (rp_time_parse(in, &t, err))
+        return rp_err_prefix(err, "%s", field);
+    rp_time_format_utc(t, out);
+    *res = out;
+    return RP_OK;
+}
+
+/* Translate a store constraint failure into the caller's words. */
+static int store_fail(int rc, rp_error *err, const char *what)
+{
+    if (rc == RP_CONSTRAINT)
+        return rp_err_prefix(err, "%s", what);
+    return rc;
+}
+
+static int branch_exists(wh *w, const char *code, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "SELECT 1 FROM branch WHERE code = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    rc = rp_stmt_step(st, err);
+    rp_stmt_done(st);
+    if (rc == RP_ROW)
+        return RP_OK;
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "unknown branch '%s'", code);
+    return rc;
+}
+
+/* ---- jobs ---- */
+
+int wh_job_start(wh *w, const char *source, const char *file, const char *by, int64_t *id,
+                 rp_error *err)
+{
+    char now[RP_TIME_UTC_LEN];
+    now_utc(now);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "INSERT INTO load_job(source, file, started_at, started_by) "
+                              "VALUES (?, ?, ?, ?) RETURNING id",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, source);
+    rp_stmt_bind_text(st, 2, file);
+    rp_stmt_bind_text(st, 3, now);
+    rp_stmt_bind_text(st, 4, by);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        *id = rp_stmt_int(st, 0);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    return rc;
+}
+
+int wh_job_finish(wh *w, int64_t id, const char *status, int64_t loaded, int64_t rejected,
+                  rp_error *err)
+{
+    char now[RP_TIME_UTC_LEN];
+    now_utc(now);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "UPDATE load_job SET finished_at = ?, status = ?, rows_loaded = ?, "
+                              "rows_rejected = ? WHERE id = ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, now);
+    rp_stmt_bind_text(st, 2, status);
+    rp_stmt_bind_int(st, 3, loaded);
+    rp_stmt_bind_int(st, 4, rejected);
+    rp_stmt_bind_int(st, 5, id);
+    return rp_stmt_run(st, err);
+}
+
+/* ---- reference data ---- */
+
+int wh_branch_put(wh *w, const wh_branch *b, rp_error *err)
+{
+    int rc;
+    char o[11], c[11];
+    const char *opened, *closed;
+    if ((rc = text_ok("branch.code", b->code, 16, 1, err)) ||
+        (rc = text_ok("branch.name_zh", b->name_zh, NAME_MAX_, 1, err)) ||
+        (rc = text_ok("branch.name_en", b->name_en, NAME_MAX_, 0, err)) ||
+        (rc = text_ok("branch.address", b->address, 400, 0, err)) ||
+        (rc = wh_date_normalise("branch.opened_on", b->opened_on, o, &opened, err)) ||
+        (rc = wh_date_normalise("branch.closed_on", b->closed_on, c, &closed, err)))
+        return rc;
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO branch(code, name_zh, name_en, county, district, address, "
+                          "postal_code, phone, opened_on, closed_on) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                          "ON CONFLICT(code) DO UPDATE SET name_zh = excluded.name_zh, "
+                          "name_en = excluded.name_en, county = excluded.county, "
+                          "district = excluded.district, address = excluded.address, "
+                          "postal_code = excluded.postal_code, phone = excluded.phone, "
+                          "opened_on = excluded.opened_on, closed_on = excluded.closed_on",
+                          &st, err);
+    if (rc)
+        return rc;
+    const char *v[] = { b->code, b->name_zh, b->name_en, b->county, b->district,
+                        b->address, b->postal_code, b->phone, opened, closed };
+    for (int i = 0; i < 10; i++)
+        rp_stmt_bind_text(st, i + 1, v[i]);
+    return store_fail(rp_stmt_run(st, err), err, "branch");
+}
+
+int wh_category_put(wh *w, const wh_category *c, rp_error *err)
+{
+    int rc;
+    if ((rc = text_ok("category.code", c->code, 32, 1, err)) ||
+        (rc = text_ok("category.name_zh", c->name_zh, NAME_MAX_, 1, err)))
+        return rc;
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO product_category(code, name_zh, name_en, parent) "
+                          "VALUES (?,?,?,?) ON CONFLICT(code) DO UPDATE SET "
+                          "name_zh = excluded.name_zh, name_en = excluded.name_en, "
+                          "parent = excluded.parent",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, c->code);
+    rp_stmt_bind_text(st, 2, c->name_zh);
+    rp_stmt_bind_text(st, 3, c->name_en);
+    rp_stmt_bind_text(st, 4, c->parent);
+    rc = rp_stmt_run(st, err);
+    if (rc == RP_CONSTRAINT)
+        return rp_err(err, RP_NOTFOUND, "category.parent: unknown category '%s'", c->parent);
+    return rc;
+}
+
+static const char *const product_kinds[] = { "deposit", "time_deposit", "loan", "card",
+                                             "investment", "insurance", "service", NULL };
+
+static int json_object_text_ok(const char *field, const char *j, rp_error *err)
+{
+    if (!j)
+        return RP_OK;
+    json_error_t je;
+    json_t *v = json_loads(j, 0, &je);
+    int ok = v && json_is_object(v);
+    json_decref(v);
+    return ok ? RP_OK : rp_err(err, RP_INVAL, "%s: must be a JSON object", field);
+}
+
+int wh_product_put(wh *w, const wh_product *p, rp_error *err)
+{
+    int rc;
+    char l[11], wd[11];
+    const char *launched, *withdrawn;
+    if ((rc = text_ok("product.code", p->code, 32, 1, err)) ||
+        (rc = text_ok("product.name_zh", p->name_zh, NAME_MAX_, 1, err)) ||
+        (rc = text_ok("product.kind", p->kind, 32, 1, err)) ||
+        (rc = one_of("product.kind", p->kind, product_kinds, err)) ||
+        (rc = currency_ok("product.currency", p->currency ? p->currency : "TWD", err)) ||
+        (rc = json_object_text_ok("product.features", p->features_json, err)) ||
+        (rc = json_object_text_ok("product.constraints", p->constraints_json, err)) ||
+        (rc = wh_date_normalise("product.launched_on", p->launched_on, l, &launched, err)) ||
+        (rc = wh_date_normalise("product.withdrawn_on", p->withdrawn_on, wd, &withdrawn, err)))
+        return rc;
+    if (!p->categories || !p->categories[0])
+        return rp_err(err, RP_INVAL, "product.categories: at least one category");
+    if (p->monthly_cost_minor < 0 || p->monthly_revenue_minor < 0)
+        return rp_err(err, RP_INVAL, "product: cost and revenue must not be negative");
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO product(code, name_zh, name_en, description, kind, features, "
+                          "constraints, currency, monthly_cost_minor, monthly_revenue_minor, "
+                          "sales_priority, launched_on, withdrawn_on) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET "
+                          "name_zh = excluded.name_zh, name_en = excluded.name_en, "
+                          "description = excluded.description, kind = excluded.kind, "
+                          "features = excluded.features, constraints = excluded.constraints, "
+                          "currency = excluded.currency, "
+                          "monthly_cost_minor = excluded.monthly_cost_minor, "
+                          "monthly_revenue_minor = excluded.monthly_revenue_minor, "
+                          "sales_priority = excluded.sales_priority, "
+                          "launched_on = excluded.launched_on, withdrawn_on = excluded.withdrawn_on",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, p->code);
+    rp_stmt_bind_text(st, 2, p->name_zh);
+    rp_stmt_bind_text(st, 3, p->name_en);
+    rp_stmt_bind_text(st, 4, p->description);
+    rp_stmt_bind_text(st, 5, p->kind);
+    rp_stmt_bind_text(st, 6, p->features_json);
+    rp_stmt_bind_text(st, 7, p->constraints_json);
+    rp_stmt_bind_text(st, 8, p->currency ? p->currency : "TWD");
+    rp_stmt_bind_int(st, 9, p->monthly_cost_minor);
+    rp_stmt_bind_int(st, 10, p->monthly_revenue_minor);
+    rp_stmt_bind_int(st, 11, p->sales_priority);
+    rp_stmt_bind_text(st, 12, launched);
+    rp_stmt_bind_text(st, 13, withdrawn);
+    if ((rc = store_fail(rp_stmt_run(st, err), err, "product")))
+        return rc;
+    if ((rc = rp_store_prepare(w->store, "DELETE FROM product_category_member WHERE product = ?",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, p->code);
+    if ((rc = rp_stmt_run(st, err)))
+        return rc;
+    for (const char *const *c = p->categories; *c; c++) {
+        if ((rc = rp_store_prepare(w->store,
+                                   "INSERT INTO product_category_member(product, category) "
+                                   "SELECT ?, code FROM product_category WHERE code = ? "
+                                   "ON CONFLICT DO NOTHING RETURNING category",
+                                   &st, err)))
+            return rc;
+        rp_stmt_bind_text(st, 1, p->code);
+        rp_stmt_bind_text(st, 2, *c);
+        rc = rp_stmt_step(st, err);
+        rp_stmt_done(st);
+        if (rc == RP_DONE) {
+            /* either unknown, or listed twice: tell which */
+            rp_stmt *q;
+            if ((rc = rp_store_prepare(w->store, "SELECT 1 FROM product_category WHERE code = ?",
+                                       &q, err)))
+                return rc;
+            rp_stmt_bind_text(q, 1, *c);
+            rc = rp_stmt_step(q, err);
+            rp_stmt_done(q);
+            if (rc == RP_DONE)
+                return rp_err(err, RP_NOTFOUND, "product.categories: unknown category '%s'", *c);
+        }
+        if (rc != RP_ROW)
+            return rc;
+    }
+    return RP_OK;
+}
+
+/* ---- parties ---- */
+
+static const char *const party_kinds[] = { "person", "organisation", NULL };
+static const char *const party_statuses[] = { "prospect", "active", "dormant", "closed",
+                                              "deceased", "merged", NULL };
+static const char *const genders[] = { "F", "M", "X", NULL };
+
+int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
+{
+    int rc;
+    char bd[11], ss[11];
+    const char *birth, *since;
+    if ((rc = text_ok("party.kind", p->kind, 16, 1, err)) ||
+        (rc = one_of("party.kind", p->kind, party_kinds, err)) ||
+        (rc = text_ok("party.name_zh", p->name_zh, NAME_MAX_, 0, err)) ||
+        (rc = text_ok("party.name_latin", p->name_latin, NAME_MAX_, 0, err)) ||
+        (rc = text_ok("party.occupation", p->occupation, NAME_MAX_, 0, err)) ||
+        (rc = text_ok("party.income_band", p->income_band, 32, 0, err)) ||
+        (rc = wh_date_normalise("party.birth_date", p->birth_date, bd, &birth, err)) ||
+        (rc = wh_date_normalise("party.status_since", p->status_since, ss, &since, err)))
+        return rc;
+    if ((!p->name_zh || !*p->name_zh) && (!p->name_latin || !*p->name_latin))
+        return rp_err(err, RP_INVAL, "party: name_zh or name_latin is required");
+    if (p->gender && *p->gender && (rc = one_of("party.gender", p->gender, genders, err)))
+        return rc;
+    if (p->status && (rc = one_of("party.status", p->status, party_statuses, err)))
+        return rc;
+    char now[RP_TIME_UTC_LEN];
+    now_utc(now);
+    if (birth) {
+        rp_date today = rp_time_taipei_date(rp_now());
+        char t[11];
+        rp_date_format(today, t);
+        if (strcmp(birth, t) > 0)
+            return rp_err(err, RP_INVAL, "party.birth_date: '%s' is in the future", p->birth_date);
+    }
+    if (p->home_branch && *p->home_branch && (rc = branch_exists(w, p->home_branch, err)))
+        return rp_err_prefix(err, "party.home_branch");
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO party(kind, name_zh, name_latin, birth_date, gender, "
+                          "occupation, income_band, status, status_since, home_branch, created_at, "
+                          "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, p->kind);
+    rp_stmt_bind_text(st, 2, p->name_zh && *p->name_zh ? p->name_zh : NULL);
+    rp_stmt_bind_text(st, 3, p->name_latin && *p->name_latin ? p->name_latin : NULL);
+    rp_stmt_bind_text(st, 4, birth);
+    rp_stmt_bind_text(st, 5, p->gender && *p->gender ? p->gender : NULL);
+    rp_stmt_bind_text(st, 6, p->occupation);
+    rp_stmt_bind_text(st, 7, p->income_band);
+    rp_stmt_bind_text(st, 8, p->status ? p->status : "active");
+    rp_stmt_bind_text(st, 9, since);
+    rp_stmt_bind_text(st, 10, p->home_branch && *p->home_branch ? p->home_branch : NULL);
+    rp_stmt_bind_text(st, 11, now);
+    rp_stmt_bind_text(st, 12, now);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        *id = rp_stmt_int(st, 0);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    return store_fail(rc, err, "party");
+}
+
+int wh_party_exists(wh *w, int64_t id)
+{
+    rp_stmt *st;
+    if (rp_store_prepare(w->store, "SELECT 1 FROM party WHERE id = ?", &st, NULL))
+        return 0;
+    rp_stmt_bind_int(st, 1, id);
+    int rc = rp_stmt_step(st, NULL);
+    rp_stmt_done(st);
+    return rc == RP_ROW;
+}
+
+static int party_must_exist(wh *w, const char *field, int64_t id, rp_error *err)
+{
+    if (!wh_party_exists(w, id))
+        return rp_err(err, RP_NOTFOUND, "%s: no party %lld", field, (long long)id);
+    return RP_OK;
+}
+
+/* The lookup hash binds type, issuer and the canonical value together; a
+ * sealed identifier is one per person whoever issued it, so its issuer is
+ * left out and a person can be found by the number alone. */
+void wh__identifier_lookup(const wh *w, const char *type, const char *issuer, const char *canon,
+                           unsigned char h[RP_HASH_LEN])
+{
+    char buf[256];
+    if (wh_identifier_sealed(type) || !issuer)
+        issuer = "";
+    int n = snprintf(buf, sizeof buf, "%s%c%s%c%s", type, 0, issuer, 0, canon);
+    rp_keyed_hash(w->keys, "identifier", buf, n > 0 ? (size_t)n : 0, h);
+}
+
+int wh_identifier_add(wh *w, int64_t party, const char *type, const char *issuer,
+                      const char *value, const char *valid_from, rp_error *err)
+{
+    char canon[80], masked[80], vf[11];
+    const char *from;
+    int rc = wh_identifier_normalise(type, value, canon, sizeof canon, err);
+    if (rc)
+        return rp_err_prefix(err, "identifier.value");
+    if (wh_identifier_needs_issuer(type) && (!issuer || !*issuer))
+        return rp_err(err, RP_INVAL, "identifier.issuer: required for %s (the source system)", type);
+    if ((rc = text_ok("identifier.issuer", issuer, 32, 0, err)) ||
+        (rc = wh_date_normalise("identifier.valid_from", valid_from, vf, &from, err)) ||
+        (rc = party_must_exist(w, "identifier.party", party, err)))
+        return rc;
+    if (!issuer)
+        issuer = "";
+    unsigned char h[RP_HASH_LEN];
+    wh__identifier_lookup(w, type, issuer, canon, h);
+    /* say clearly who already has it, rather than a bare constraint error */
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store, "SELECT party_id FROM party_identifier WHERE lookup = ?",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_blob(st, 1, h, sizeof h);
+    rc = rp_stmt_step(st, err);
+    int64_t other = rc == RP_ROW ? rp_stmt_int(st, 0) : 0;
+    rp_stmt_done(st);
+    if (rc != RP_ROW && rc != RP_DONE)
+        return rc;
+    wh_mask(canon, masked, sizeof masked);
+    if (other)
+        return rp_err(err, RP_EXISTS, "identifier.value: %s %s already belongs to party %lld", type,
+                      wh_identifier_sealed(type) ? masked : canon, (long long)other);
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO party_identifier(party_id, type, issuer, value, sealed, "
+                          "lookup, masked, valid_from) VALUES (?,?,?,?,?,?,?,?)",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    rp_stmt_bind_text(st, 2, type);
+    rp_stmt_bind_text(st, 3, issuer);
+    if (wh_identifier_sealed(type)) {
+        size_t n = strlen(canon);
+        unsigned char sealed[80 + RP_SEAL_OVERHEAD];
+        rp_seal(w->keys, canon, n, sealed);
+        rp_stmt_bind_null(st, 4);
+        rp_stmt_bind_blob(st, 5, sealed, n + RP_SEAL_OVERHEAD);
+    } else {
+        rp_stmt_bind_text(st, 4, canon);
+        rp_stmt_bind_null(st, 5);
+    }
+    rp_stmt_bind_blob(st, 6, h, sizeof h);
+    rp_stmt_bind_text(st, 7, masked);
+    rp_stmt_bind_text(st, 8, from);
+    return store_fail(rp_stmt_run(st, err), err, "identifier");
+}
+
+static const char *const contact_kinds[] = { "mobile", "phone", "fax", "email", "address", NULL };
+static const char *const purposes[] = { "home", "work", "mail", "other", NULL };
+
+int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_error *err)
+{
+    int rc;
+    char vf[11], vt[11], value[300], lookup[300];
+    const char *from, *to, *look = NULL, *val = c->value;
+    if ((rc = text_ok("contact.kind", c->kind, 16, 1, err)) ||
+        (rc = one_of("contact.kind", c->kind, contact_kinds, err)) ||
+        (c->purpose && (rc = one_of("contact.purpose", c->purpose, purposes, err))) ||
+        (rc = text_ok("contact.value", c->value, 400, 1, err)) ||
+        (rc = text_ok("contact.postal_code", c->postal_code, 10, 0, err)) ||
+        (rc = wh_date_normalise("contact.valid_from", c->valid_from, vf, &from, err)) ||
+        (rc = wh_date_normalise("contact.valid_to", c->valid_to, vt, &to, err)) ||
+        (rc = party_must_exist(w, "contact.party", party, err)))
+        return rc;
+    if (from && to && strcmp(from, to) > 0)
+        return rp_err(err, RP_INVAL, "contact.valid_to: %s is before valid_from %s", to, from);
+    if (strcmp(c->kind, "email") == 0) {
+        if ((rc = wh_email_normalise(c->value, value, sizeof value, lookup, sizeof lookup, err)))
+            return rp_err_prefix(err, "contact.value");
+        val = value;
+        look = lookup;
+    } else if (strcmp(c->kind, "address") != 0) {
+        if ((rc = wh_phone_normalise(c->value, value, sizeof value, lookup, sizeof lookup, err)))
+            return rp_err_prefix(err, "contact.value");
+        val = value;
+        look = lookup;
+    } else if (c->postal_code && *c->postal_code) {
+        size_t n = strlen(c->postal_code);
+        int ok = n == 3 || n == 5 || n == 6;
+        for (size_t i = 0; i < n; i++)
+            ok = ok && c->postal_code[i] >= '0' && c->postal_code[i] <= '9';
+        if (!ok)
+            return rp_err(err, RP_INVAL, "contact.postal_code: '%s' is not a 3, 5 or 6 digit code",
+                          c->postal_code);
+    }
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO contact_point(party_id, kind, purpose, value, lookup, "
+                          "postal_code, county, district, is_primary, valid_from, valid_to, source) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    rp_stmt_bind_text(st, 2, c->kind);
+    rp_stmt_bind_text(st, 3, c->purpose ? c->purpose : "home");
+    rp_stmt_bind_text(st, 4, val);
+    rp_stmt_bind_text(st, 5, look);
+    rp_stmt_bind_text(st, 6, c->postal_code);
+    rp_stmt_bind_text(st, 7, c->county);
+    rp_stmt_bind_text(st, 8, c->district);
+    rp_stmt_bind_int(st, 9, c->primary ? 1 : 0);
+    rp_stmt_bind_text(st, 10, from);
+    rp_stmt_bind_text(st, 11, to);
+    rp_stmt_bind_text(st, 12, c->source);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        if (id)
+            *id = rp_stmt_int(st, 0);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    return store_fail(rc, err, "contact");
+}
+
+/* ---- accounts ---- */
+
+static const char *const account_statuses[] = { "active", "dormant", "frozen", "closed",
+                                                "written_off", NULL };
+
+int wh_account_id(wh *w, const char *number, int64_t *id, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "SELECT id FROM account WHERE number = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, number);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW)
+        *id = rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    if (rc == RP_ROW)
+        return RP_OK;
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "unknown account '%s'", number);
+    return rc;
+}
+
+static int product_exists(wh *w, const char *code, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "SELECT 1 FROM product WHERE code = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    rc = rp_stmt_step(st, err);
+    rp_stmt_done(st);
+    if (rc == RP_ROW)
+        return RP_OK;
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "account.product: unknown product '%s'", code);
+    return rc;
+}
+
+int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
+{
+    int rc;
+    char o[11], c[11], bat[RP_TIME_UTC_LEN];
+    const char *opened, *closed, *balance_at;
+    if ((rc = text_ok("account.number", a->number, 34, 1, err)) ||
+        (rc = text_ok("account.product", a->product, 32, 1, err)) ||
+        (rc = currency_ok("account.currency", a->currency, err)) ||
+        (rc = wh_date_normalise("account.opened_on", a->opened_on, o, &opened, err)) ||
+        (rc = wh_date_normalise("account.closed_on", a->closed_on, c, &closed, err)) ||
+        (rc = time_norm("account.balance_at", a->balance_at, bat, 0, &balance_at, err)) ||
+        (a->status && (rc = one_of("account.status", a->status, account_statuses, err))) ||
+        (rc = product_exists(w, a->product, err)))
+        return rc;
+    for (const char *p = a->number; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || *p == '-'))
+            return rp_err(err, RP_INVAL, "account.number: '%s' may hold only digits, capitals and -",
+                          a->number);
+    if (!opened)
+        return rp_err(err, RP_INVAL, "account.opened_on: required");
+    if (closed && strcmp(closed, opened) < 0)
+        return rp_err(err, RP_INVAL, "account.closed_on: %s is before opened_on %s", closed, opened);
+    if (a->branch && *a->branch && (rc = branch_exists(w, a->branch, err)))
+        return rp_err_prefix(err, "account.branch");
+    int64_t existing;
+    rp_error e2 = RP_ERROR_INIT;
+    if (wh_account_id(w, a->number, &existing, &e2) == RP_OK)
+        return rp_err(err, RP_EXISTS, "account.number: account '%s' already exists", a->number);
+    char now[RP_TIME_UTC_LEN];
+    now_utc(now);
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO account(number, product, branch, currency, opened_on, "
+                          "closed_on, status, balance_minor, limit_minor, balance_at, updated_at) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, a->number);
+    rp_stmt_bind_text(st, 2, a->product);
+    rp_stmt_bind_text(st, 3, a->branch && *a->branch ? a->branch : NULL);
+    rp_stmt_bind_text(st, 4, a->currency);
+    rp_stmt_bind_text(st, 5, opened);
+    rp_stmt_bind_text(st, 6, closed);
+    rp_stmt_bind_text(st, 7, a->status ? a->status : (closed ? "closed" : "active"));
+    rp_stmt_bind_int(st, 8, a->balance_minor);
+    if (a->has_limit)
+        rp_stmt_bind_int(st, 9, a->limit_minor);
+    else
+        rp_stmt_bind_null(st, 9);
+    rp_stmt_bind_text(st, 10, balance_at);
+    rp_stmt_bind_text(st, 11, now);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        if (id)
+            *id = rp_stmt_int(st, 0);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    return store_fail(rc, err, "account");
+}
+
+static int account_must_exist(wh *w, const char *field, int64_t id, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "SELECT 1 FROM account WHERE id = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, id);
+    rc = rp_stmt_step(st, err);
+    rp_stmt_done(st);
+    if (rc == RP_ROW)
+        return RP_OK;
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "%s: no account %lld", field, (long long)id);
+    return rc;
+}
+
+static const char *const roles[] = { "owner", "joint", "guarantor", "authorised", "beneficiary",
+                                     NULL };
+
+int wh_role_add(wh *w, int64_t party, int64_t account, const char *role, const char *since,
+                rp_error *err)
+{
+    int rc;
+    char s[11];
+    const char *from;
+    if ((rc = text_ok("role", role, 16, 1, err)) || (rc = one_of("role", role, roles, err)) ||
+        (rc = wh_date_normalise("role.since", since, s, &from, err)) ||
+        (rc = party_must_exist(w, "role.party", party, err)) ||
+        (rc = account_must_exist(w, "role.account", account, err)))
+        return rc;
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO party_account(party_id, account_id, role, since) "
+                          "VALUES (?,?,?,?)",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    rp_stmt_bind_int(st, 2, account);
+    rp_stmt_bind_text(st, 3, role);
+    rp_stmt_bind_text(st, 4, from);
+    rc = rp_stmt_run(st, err);
+    if (rc == RP_CONSTRAINT)
+        return rp_err(err, RP_EXISTS, "role: party %lld is already %s of account %lld",
+                      (long long)party, role, (long long)account);
+    return rc;
+}
+
+static const char *const link_kinds[] = { "household", "spouse", "parent", "child", "sibling",
+                                          "employer", "employee", "introducer", "introduced",
+                                          "guardian", "ward", "other", NULL };
+
+int wh_party_link_add(wh *w, int64_t from, int64_t to, const char *kind, const char *since,
+                      rp_error *err)
+{
+    int rc;
+    char s[11];
+    const char *sd;
+    if ((rc = text_ok("link.kind", kind, 16, 1, err)) ||
+        (rc = one_of("link.kind", kind, link_kinds, err)) ||
+        (rc = wh_date_normalise("link.since", since, s, &sd, err)) ||
+        (rc = party_must_exist(w, "link.from", from, err)) ||
+        (rc = party_must_exist(w, "link.to", to, err)))
+        return rc;
+    if (from == to)
+        return rp_err(err, RP_INVAL, "link: a party cannot be linked to itself");
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO party_link(from_party, to_party, kind, since) VALUES (?,?,?,?)",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, from);
+    rp_stmt_bind_int(st, 2, to);
+    rp_stmt_bind_text(st, 3, kind);
+    rp_stmt_bind_text(st, 4, sd);
+    rc = rp_stmt_run(st, err);
+    if (rc == RP_CONSTRAINT)
+        return rp_err(err, RP_EXISTS, "link: parties %lld and %lld are already linked as %s",
+                      (long long)from, (long long)to, kind);
+    return rc;
+}
+
+static const char *const account_link_kinds[] = { "sweep", "collateral", "repayment", "linked_card",
+                                                  "overdraft_cover", "other", NULL };
+
+int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const char *since,
+                        rp_error *err)
+{
+    int rc;
+    char s[11];
+    const char *sd;
+    if ((rc = text_ok("account_link.kind", kind, 16, 1, err)) ||
+        (rc = one_of("account_link.kind", kind, account_link_kinds, err)) ||
+        (rc = wh_date_normalise("account_link.since", since, s, &sd, err)) ||
+        (rc = account_must_exist(w, "account_link.from", from, err)) ||
+        (rc = account_must_exist(w, "account_link.to", to, err)))
+        return rc;
+    if (from == to)
+        return rp_err(err, RP_INVAL, "account_link: an account cannot be linked to itself");
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO account_link(from_account, to_account, kind, since) "
+                          "VALUES (?,?,?,?)",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, from);
+    rp_stmt_bind_int(st, 2, to);
+    rp_stmt_bind_text(st, 3, kind);
+    rp_stmt_bind_text(st, 4, sd);
+    rc = rp_stmt_run(st, err);
+    if (rc == RP_CONSTRAINT)
+        return rp_err(err, RP_EXISTS, "account_link: accounts already linked as %s", kind);
+    return rc;
+}
+
+/* ---- transactions, interactions, consents ---- */
+
+static const char *const channels[] = { "branch", "atm", "internet", "mobile", "phone", "pos",
+                                        "batch", NULL };
+
+int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err)
+{
+    int rc;
+    char pt[RP_TIME_UTC_LEN], vd[11];
+    const char *posted, *vdate;
+    if ((rc = time_norm("transaction.posted_at", t->posted_at, pt, 1, &posted, err)) ||
+        (rc = wh_date_normalise("transaction.value_date", t->value_date, vd, &vdate, err)) ||
+        (rc = text_ok("transaction.channel", t->channel, 16, 1, err)) ||
+        (rc = one_of("transaction.channel", t->channel, channels, err)) ||
+        (rc = text_ok("transaction.class", t->class_, 32, 1, err)) ||
+        (rc = text_ok("transaction.description", t->description, 400, 0, err)) ||
+        (rc = text_ok("transaction.counterparty", t->counterparty, 200, 0, err)) ||
+        (t->currency && (rc = currency_ok("transaction.currency", t->currency, err))))
+        return rc;
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store, "SELECT currency FROM account WHERE id = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, t->account_id);
+    rc = rp_stmt_step(st, err);
+    char cur[4] = "";
+    if (rc == RP_ROW)
+        snprintf(cur, sizeof cur, "%s", rp_stmt_text(st, 0));
+    rp_stmt_done(st);
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "transaction.account: no account %lld",
+                      (long long)t->account_id);
+    if (rc != RP_ROW)
+        return rc;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO txn(account_id, posted_at, value_date, amount_minor, currency, "
+                          "channel, class, description, counterparty, source, source_key, job_id) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, t->account_id);
+    rp_stmt_bind_text(st, 2, posted);
+    rp_stmt_bind_text(st, 3, vdate);
+    rp_stmt_bind_int(st, 4, t->amount_minor);
+    rp_stmt_bind_text(st, 5, t->currency ? t->currency : cur);
+    rp_stmt_bind_text(st, 6, t->channel);
+    rp_stmt_bind_text(st, 7, t->class_);
+    rp_stmt_bind_text(st, 8, t->description);
+    rp_stmt_bind_text(st, 9, t->counterparty);
+    rp_stmt_bind_text(st, 10, t->source);
+    rp_stmt_bind_text(st, 11, t->source_key);
+    if (t->job_id)
+        rp_stmt_bind_int(st, 12, t->job_id);
+    else
+        rp_stmt_bind_null(st, 12);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        if (id)
+            *id = rp_stmt_int(st, 0);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    if (rc == RP_CONSTRAINT)
+        return rp_err(err, RP_EXISTS, "transaction: %s record '%s' was already loaded",
+                      t->source ? t->source : "", t->source_key ? t->source_key : "");
+    return rc;
+}
+
+static const char *const ia_channels[] = { "branch", "phone", "email", "chat", "letter", "visit",
+                                           "internet", "mobile", "sms", "other", NULL };
+static const char *const directions[] = { "inbound", "outbound", NULL };
+
+int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *err)
+{
+    int rc;
+    char at[RP_TIME_UTC_LEN], fu[11], now[RP_TIME_UTC_LEN];
+    const char *when, *follow;
+    now_utc(now);
+    if ((rc = time_norm("interaction.at", i->at, at, 0, &when, err)) ||
+        (rc = text_ok("interaction.channel", i->channel, 16, 1, err)) ||
+        (rc = one_of("interaction.channel", i->channel, ia_channels, err)) ||
+        (i->direction && (rc = one_of("interaction.direction", i->direction, directions, err))) ||
+        (rc = text_ok("interaction.staff", i->staff, 64, 0, err)) ||
+        (rc = text_ok("interaction.reason", i->reason, 200, 0, err)) ||
+        (rc = text_ok("interaction.outcome", i->outcome, 200, 0, err)) ||
+        (rc = text_ok("interaction.notes", i->notes, TEXT_MAX, 0, err)) ||
+        (rc = wh_date_normalise("interaction.follow_up_on", i->follow_up_on, fu, &follow, err)) ||
+        (rc = party_must_exist(w, "interaction.party", i->party_id, err)))
+        return rc;
+    if (!i->notes && !i->reason)
+        return rp_err(err, RP_INVAL, "interaction: notes or reason is required");
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO interaction(party_id, at, channel, direction, staff, reason, "
+                          "outcome, notes, follow_up_on, created_at, created_by) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, i->party_id);
+    rp_stmt_bind_text(st, 2, when ? when : now);
+    rp_stmt_bind_text(st, 3, i->channel);
+    rp_stmt_bind_text(st, 4, i->direction ? i->direction : "inbound");
+    rp_stmt_bind_text(st, 5, i->staff);
+    rp_stmt_bind_text(st, 6, i->reason);
+    rp_stmt_bind_text(st, 7, i->outcome);
+    rp_stmt_bind_text(st, 8, i->notes);
+    rp_stmt_bind_text(st, 9, follow);
+    rp_stmt_bind_text(st, 10, now);
+    rp_stmt_bind_text(st, 11, i->created_by);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        if (id)
+            *id = rp_stmt_int(st, 0);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    return store_fail(rc, err, "interaction");
+}
+
+static const char *const consent_purposes[] = { "marketing", "profiling", "third_party",
+                                                "cross_group", "research", NULL };
+static const char *const consent_channels[] = { "any", "mail", "email", "sms", "phone", "app", NULL };
+
+int wh_consent_set(wh *w, const wh_consent *c, rp_error *err)
+{
+    int rc;
+    char eff[RP_TIME_UTC_LEN], now[RP_TIME_UTC_LEN];
+    const char *effective;
+    now_utc(now);
+    if ((rc = text_ok("consent.purpose", c->purpose, 32, 1, err)) ||
+        (rc = one_of("consent.purpose", c->purpose, consent_purposes, err)) ||
+        (rc = text_ok("consent.channel", c->channel, 16, 1, err)) ||
+        (rc = one_of("consent.channel", c->channel, consent_channels, err)) ||
+        (rc = text_ok("consent.evidence", c->evidence, 400, 0, err)) ||
+        (rc = time_norm("consent.effective_at", c->effective_at, eff, 0, &effective, err)) ||
+        (rc = party_must_exist(w, "consent.party", c->party_id, err)))
+        return rc;
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO consent(party_id, purpose, channel, granted, evidence, "
+                          "effective_at, recorded_at, recorded_by) VALUES (?,?,?,?,?,?,?,?)",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, c->party_id);
+    rp_stmt_bind_text(st, 2, c->purpose);
+    rp_stmt_bind_text(st, 3, c->channel);
+    rp_stmt_bind_int(st, 4, c->granted ? 1 : 0);
+    rp_stmt_bind_text(st, 5, c->evidence);
+    rp_stmt_bind_text(st, 6, effective ? effective : now);
+    rp_stmt_bind_text(st, 7, now);
+    rp_stmt_bind_text(st, 8, c->recorded_by);
+    return store_fail(rp_stmt_run(st, err), err, "consent");
+}
+
+int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
+                   const char *source_key, int64_t job, rp_error *err)
+{
+    static const char *const entities[] = { "party", "account", NULL };
+    int rc;
+    if ((rc = one_of("lineage.entity", entity, entities, err)) ||
+        (rc = text_ok("source.system", source, 32, 1, err)) ||
+        (rc = text_ok("source.key", source_key, 128, 1, err)))
+        return rc;
+    char now[RP_TIME_UTC_LEN];
+    now_utc(now);
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "INSERT INTO source_record(entity, entity_id, source, source_key, job_id, "
+                          "loaded_at) VALUES (?,?,?,?,?,?)",
+                          &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, entity);
+    rp_stmt_bind_int(st, 2, id);
+    rp_stmt_bind_text(st, 3, source);
+    rp_stmt_bind_text(st, 4, source_key);
+    if (job)
+        rp_stmt_bind_int(st, 5, job);
+    else
+        rp_stmt_bind_null(st, 5);
+    rp_stmt_bind_text(st, 6, now);
+    rc = rp_stmt_run(st, err);
+    if (rc == RP_CONSTRAINT)
+        return rp_err(err, RP_EXISTS, "source: %s record %s:%s already loaded", entity, source,
+                      source_key);
+    return rc;
+}
