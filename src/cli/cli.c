@@ -89,46 +89,43 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts, co
     return CLI_OK;
 }
 
-const char *cli_db_path(const cli_store_opts *o, char *buf, size_t n, const char **key)
+int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, size_t kn,
+                     rp_error *err)
 {
-    const char *db = o->db;
-    *key = o->key;
-    if (!db && getenv("RAPPORT_DB") && *getenv("RAPPORT_DB"))
-        db = getenv("RAPPORT_DB");
+    const char *d = o->db, *k = o->key;
+    if (!d && getenv("RAPPORT_DB") && *getenv("RAPPORT_DB"))
+        d = getenv("RAPPORT_DB");
+    if (!k && getenv("RAPPORT_KEY") && *getenv("RAPPORT_KEY"))
+        k = getenv("RAPPORT_KEY");
     const char *cfgfile = o->config ? o->config : getenv("RAPPORT_CONFIG");
+    rp_config *c = NULL;
     if (cfgfile && *cfgfile) {
-        rp_config *c = rp_config_new();
-        rp_error err = RP_ERROR_INIT;
-        if (c && rp_config_load(c, cfgfile, &err) == RP_OK) {
-            const char *v = rp_config_get(c, "store", "path", NULL);
-            if (!db && v) {
-                snprintf(buf, n, "%s", v);
-                db = buf;
-            }
-            /* the key path lives after buf's copy of the db path */
-            const char *k = rp_config_get(c, "security", "key_file", NULL);
-            if (!*key && k && db) {
-                size_t used = strlen(db) + 1;
-                if (db == buf && used < n) {
-                    snprintf(buf + used, n - used, "%s", k);
-                    *key = buf + used;
-                }
-            }
-        } else if (c) {
-            fprintf(stderr, "rapport: config: %s\n", rp_errmsg(&err));
+        if (!(c = rp_config_new()))
+            return rp_err(err, RP_NOMEM, NULL);
+        if (rp_config_load(c, cfgfile, err)) {
+            rp_config_free(c);
+            return rp_err_prefix(err, "config");
         }
-        rp_config_free(c);
+        if (!d)
+            d = rp_config_get(c, "store", "path", NULL);
+        if (!k)
+            k = rp_config_get(c, "security", "key_file", NULL);
     }
-    return db ? db : "rapport.db";
+    snprintf(db, dn, "%s", d ? d : "rapport.db");
+    if (k)
+        snprintf(key, kn, "%s", k);
+    else
+        snprintf(key, kn, "%s.key", db);
+    rp_config_free(c);
+    return RP_OK;
 }
 
 int cli_open(const cli_cmd *cmd, const cli_store_opts *o, int flags, wh **out, int *migrations)
 {
-    char buf[2048];
-    const char *key;
-    const char *db = cli_db_path(o, buf, sizeof buf, &key);
+    char db[1024], key[1024];
     rp_error err = RP_ERROR_INIT;
-    if (wh_open(db, key, flags, out, migrations, &err))
+    if (cli_store_target(o, db, sizeof db, key, sizeof key, &err) ||
+        wh_open(db, key, flags, out, migrations, &err))
         return cli_fail(cmd->name, &err);
     return CLI_OK;
 }

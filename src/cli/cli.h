@@ -63,7 +63,9 @@ typedef struct cli_store_opts {
 /* Open the warehouse: --db, then $RAPPORT_DB, then [store] path in the
  * configuration file (--config or $RAPPORT_CONFIG), then ./rapport.db. */
 int cli_open(const cli_cmd *cmd, const cli_store_opts *o, int flags, wh **out, int *migrations);
-const char *cli_db_path(const cli_store_opts *o, char *buf, size_t n, const char **key);
+/* Where the store and its key are, by the precedence above. */
+int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, size_t kn,
+                     rp_error *err) RP_WARN_UNUSED;
 /* Who is at the keyboard, for "recorded by". */
 const char *cli_user(void);
 const cli_cmd *cli_find(const char *name);

@@ -104,12 +104,11 @@ int cmd_query(int argc, char **argv)
         return cli_failf("query",
                          "refused: only read-only statements (SELECT, WITH, VALUES, EXPLAIN) are "
                          "allowed");
-    char buf[2048];
-    const char *key;
-    const char *db = cli_db_path(&so, buf, sizeof buf, &key);
+    char db[1024], key[1024];
     rp_store *s;
     rp_error err = RP_ERROR_INIT;
-    if (rp_store_open(db, RP_STORE_READONLY, &s, &err))
+    if (cli_store_target(&so, db, sizeof db, key, sizeof key, &err) ||
+        rp_store_open(db, RP_STORE_READONLY, &s, &err))
         return cli_fail("query", &err);
     rp_stmt *st = NULL;
     if (rp_store_begin_readonly(s, &err) || rp_store_prepare_once(s, sql, &st, &err)) {

@@ -65,7 +65,7 @@ static int check(const char *s, int y, int m, int d, int roc, rp_date *out, rp_e
         y += 1911;
     }
     if (!rp_date_valid(y, m, d))
-        return rp_err(err, RP_INVAL, "invalid date '%s': no such day", s);
+        return rp_err(err, RP_INVAL, "invalid date '%s': no such date", s);
     *out = (rp_date){ y, m, d };
     return RP_OK;
 }
@@ -208,7 +208,7 @@ int rp_time_parse(const char *s, int64_t *out, rp_error *err)
         digits(&p, 2, &d) != 2)
         goto bad;
     if (!rp_date_valid(y, mo, d))
-        return rp_err(err, RP_INVAL, "invalid time '%s': no such day", s);
+        return rp_err(err, RP_INVAL, "invalid time '%s': no such date", s);
     int64_t off = RP_TAIPEI_OFFSET;
     if (*p == 0) {
         *out = rp_days_from_civil(y, mo, d) * 86400 - off;

@@ -1,0 +1,50 @@
+# every command in the table answers --help with its usage
+$ rapport help --commands | while read -r c; do rapport $c --help > h.txt || echo "exit $?: $c"; head -1 h.txt | grep -q "^usage: rapport $c" || echo "no usage: $c"; done
+$ rapport help --commands
+> help
+> version
+> init
+> import
+> customer show
+> customer note
+> query
+$ rapport help
+>~ ^usage: rapport COMMAND \[ARGS\]$
+>~ ^  customer show    Show one customer's whole picture \(customer 360\)\.$
+$ rapport help customer show
+>~ ^usage: rapport customer show KEY
+$ rapport version
+>~ ^rapport [0-9]+\.[0-9]+\.[0-9]+ \(schema 1; sqlite 3\.[0-9.]+, jansson [0-9.]+, libsodium [0-9.]+\)$
+$ rapport customer --help
+> usage: rapport customer COMMAND
+>
+> commands:
+>   customer show      Show one customer's whole picture (customer 360).
+>   customer note      Add a note to a customer's contact history.
+# usage errors exit 2
+$ rapport
+? 2
+>*
+$ rapport frobnicate
+? 2
+! rapport: 'frobnicate' is not a command; see 'rapport help'
+$ rapport customer frob
+? 2
+!~ ^rapport: customer: unknown command 'frob'$
+$ rapport customer show
+? 2
+! rapport: customer show: missing argument
+! usage: rapport customer show KEY [--json] [--reveal] [--db PATH] [--key PATH] [--config FILE]
+$ rapport customer show 1 --colour
+? 2
+! rapport: customer show: unknown option '--colour'
+! usage: rapport customer show KEY [--json] [--reveal] [--db PATH] [--key PATH] [--config FILE]
+$ rapport customer show 1 2
+? 2
+!~ ^rapport: customer show: unexpected argument '2'$
+$ rapport init --db
+? 2
+!~ ^rapport: init: option '--db' needs a value$
+$ rapport help nothing
+? 1
+! rapport: help: no such command 'nothing'

@@ -1,0 +1,250 @@
+/* Unit tests of src/store: the interface over the SQLite backend. */
+#include "testutil.h"
+
+#include "core/error.h"
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+static int count(rp_store *s, const char *sql)
+{
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_prepare(s, sql, &st, &e))
+        fail_msg("%s: %s", sql, rp_errmsg(&e));
+    int rc = rp_stmt_step(st, &e);
+    assert_int_equal(rc, RP_ROW);
+    int n = (int)rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    return n;
+}
+
+static void open_creates_and_migrates(void **state)
+{
+    (void)state;
+    const char *db = tu_path("a.db");
+    rp_store *s;
+    rp_error e = RP_ERROR_INIT;
+    /* without CREATE a missing store is a clear error */
+    assert_int_equal(rp_store_open(db, 0, &s, &e), RP_NOTFOUND);
+    char want[400];
+    snprintf(want, sizeof want, "%s: no such store: run 'rapport init'", db);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(access(db, F_OK), -1); /* and nothing was created */
+
+    assert_int_equal(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e), RP_OK);
+    assert_string_equal(rp_store_backend(s), "sqlite");
+    int v;
+    assert_int_equal(rp_store_version(s, &v, &e), RP_OK);
+    assert_int_equal(v, rp_store_latest_version(s));
+    assert_true(v >= 1);
+    assert_int_equal(s->migrated, v);
+    assert_int_equal(count(s, "SELECT count(*) FROM rapport_migrations"), v);
+    /* foreign keys are enforced */
+    assert_int_equal(rp_store_exec(s, "INSERT INTO party_account(party_id, account_id, role) "
+                                      "VALUES (999, 999, 'owner')", &e),
+                     RP_CONSTRAINT);
+    assert_string_equal(rp_errmsg(&e), "FOREIGN KEY constraint failed");
+    rp_store_close(s);
+    /* opening again migrates nothing */
+    assert_int_equal(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e), RP_OK);
+    assert_int_equal(s->migrated, 0);
+    assert_int_equal(count(s, "SELECT count(*) FROM rapport_migrations"), v);
+    rp_store_close(s);
+    /* the journal is WAL */
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+}
+
+static void newer_store_is_refused(void **state)
+{
+    (void)state;
+    const char *db = tu_path("newer.db");
+    rp_store *s;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e), RP_OK);
+    int latest = rp_store_latest_version(s);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO rapport_migrations VALUES (%d, 'from_the_future', '2030-01-01T00:00:00Z')",
+             latest + 5);
+    assert_int_equal(rp_store_exec(s, sql, &e), RP_OK);
+    rp_store_close(s);
+    assert_int_equal(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e), RP_VERSION);
+    char want[400];
+    snprintf(want, sizeof want,
+             "%s: store was written by a newer Rapport (schema version %d; this build knows up to "
+             "%d): upgrade rapport",
+             db, latest + 5, latest);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rp_store_open(db, 0, &s, &e), RP_VERSION);
+}
+
+static void older_store_needs_init(void **state)
+{
+    (void)state;
+    const char *db = tu_path("empty.db");
+    rp_store *s;
+    rp_error e = RP_ERROR_INIT;
+    /* an empty SQLite file is a store not yet initialised */
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    sqlite3_close(raw);
+    assert_int_equal(rp_store_open(db, 0, &s, &e), RP_NOTFOUND);
+    char want[400];
+    snprintf(want, sizeof want, "%s: not initialised: run 'rapport init'", db);
+    assert_string_equal(rp_errmsg(&e), want);
+}
+
+static void foreign_database_is_refused(void **state)
+{
+    (void)state;
+    const char *db = tu_path("other.db");
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    rp_store *s;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e), RP_STORE);
+    char want[400];
+    snprintf(want, sizeof want, "%s: not a Rapport store (a SQLite database of another program)", db);
+    assert_string_equal(rp_errmsg(&e), want);
+    const char *txt = tu_path("text.db");
+    tu_write_file(txt, "this is not a database, just some text that is long enough.........\n"
+                       "................................................................\n");
+    assert_int_equal(rp_store_open(txt, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e), RP_STORE);
+    assert_non_null(strstr(rp_errmsg(&e), "not a Rapport store"));
+}
+
+static rp_store *fresh(void)
+{
+    rp_store *s;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_open(tu_path("s.db"), RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e),
+                     RP_OK);
+    assert_int_equal(rp_store_exec(s, "CREATE TABLE kv(k TEXT PRIMARY KEY, v INTEGER, r REAL, b BLOB)",
+                                   &e),
+                     RP_OK);
+    return s;
+}
+
+static void statements_bind_and_read(void **state)
+{
+    (void)state;
+    rp_store *s = fresh();
+    rp_error e = RP_ERROR_INIT;
+    rp_stmt *st, *st2;
+    const char *ins = "INSERT INTO kv(k, v, r, b) VALUES (?, ?, ?, ?) RETURNING k";
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(rp_store_prepare(s, ins, &st, &e), RP_OK);
+        char k[16];
+        snprintf(k, sizeof k, "k%03d", i);
+        rp_stmt_bind_text(st, 1, k);
+        rp_stmt_bind_int(st, 2, i * 1000000000LL);
+        rp_stmt_bind_real(st, 3, i / 4.0);
+        rp_stmt_bind_blob(st, 4, "\0\1\2", 3);
+        assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+        assert_string_equal(rp_stmt_text(st, 0), k);
+        rp_stmt_done(st);
+    }
+    /* the cache hands back the same statement for the same SQL */
+    assert_int_equal(rp_store_prepare(s, ins, &st, &e), RP_OK);
+    rp_stmt_done(st);
+    assert_int_equal(rp_store_prepare(s, ins, &st2, &e), RP_OK);
+    assert_ptr_equal(st, st2);
+    /* ... and a second one while the first is in use */
+    assert_int_equal(rp_store_prepare(s, ins, &st, &e), RP_OK);
+    assert_ptr_not_equal(st, st2);
+    rp_stmt_done(st);
+    rp_stmt_done(st2);
+
+    assert_int_equal(rp_store_prepare(s, "SELECT k, v, r, b, NULL AS n FROM kv WHERE k = ?", &st, &e),
+                     RP_OK);
+    rp_stmt_bind_text(st, 1, "k042");
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_int_equal(rp_stmt_column_count(st), 5);
+    assert_string_equal(rp_stmt_column_name(st, 1), "v");
+    assert_int_equal(rp_stmt_column_type(st, 0), RP_COL_TEXT);
+    assert_int_equal(rp_stmt_column_type(st, 1), RP_COL_INT);
+    assert_int_equal(rp_stmt_column_type(st, 2), RP_COL_REAL);
+    assert_int_equal(rp_stmt_column_type(st, 3), RP_COL_BLOB);
+    assert_int_equal(rp_stmt_column_type(st, 4), RP_COL_NULL);
+    assert_int_equal(rp_stmt_int(st, 1), 42000000000LL);
+    assert_true(rp_stmt_real(st, 2) == 10.5);
+    assert_int_equal(rp_stmt_bytes(st, 3), 3);
+    assert_memory_equal(rp_stmt_blob(st, 3), "\0\1\2", 3);
+    assert_null(rp_stmt_text(st, 4));
+    assert_int_equal(rp_stmt_step(st, &e), RP_DONE);
+    assert_true(rp_stmt_readonly(st));
+    rp_stmt_done(st);
+
+    assert_int_equal(rp_store_prepare(s, "SELEC nonsense", &st, &e), RP_STORE);
+    assert_string_equal(rp_errmsg(&e), "near \"SELEC\": syntax error");
+    assert_int_equal(rp_store_prepare(s, "SELECT 1; SELECT 2", &st, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "only one SQL statement is allowed");
+    /* a unique violation is a constraint error with the column named */
+    assert_int_equal(rp_store_prepare(s, ins, &st, &e), RP_OK);
+    rp_stmt_bind_text(st, 1, "k001");
+    rp_stmt_bind_int(st, 2, 1);
+    rp_stmt_bind_null(st, 3);
+    rp_stmt_bind_null(st, 4);
+    assert_int_equal(rp_stmt_run(st, &e), RP_CONSTRAINT);
+    assert_string_equal(rp_errmsg(&e), "UNIQUE constraint failed: kv.k");
+    rp_store_close(s);
+}
+
+static void transactions_nest_and_roll_back(void **state)
+{
+    (void)state;
+    rp_store *s = fresh();
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "INSERT INTO kv(k, v) VALUES ('a', 1)", &e), RP_OK);
+    assert_int_equal(rp_store_begin(s, &e), RP_OK); /* savepoint */
+    assert_int_equal(rp_store_exec(s, "INSERT INTO kv(k, v) VALUES ('b', 2)", &e), RP_OK);
+    assert_int_equal(rp_store_rollback(s), RP_OK); /* only 'b' goes */
+    assert_int_equal(s->depth, 1);
+    assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    assert_int_equal(count(s, "SELECT count(*) FROM kv"), 1);
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "INSERT INTO kv(k, v) VALUES ('c', 3)", &e), RP_OK);
+    assert_int_equal(rp_store_rollback(s), RP_OK);
+    assert_int_equal(count(s, "SELECT count(*) FROM kv"), 1);
+    assert_int_equal(rp_store_commit(s, &e), RP_INTERNAL);
+    /* a read-only transaction refuses writes inside the engine */
+    assert_int_equal(rp_store_begin_readonly(s, &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "INSERT INTO kv(k, v) VALUES ('d', 4)", &e), RP_READONLY);
+    assert_int_equal(rp_store_rollback(s), RP_OK);
+    /* and afterwards writes work again */
+    assert_int_equal(rp_store_exec(s, "INSERT INTO kv(k, v) VALUES ('d', 4)", &e), RP_OK);
+    assert_int_equal(count(s, "SELECT count(*) FROM kv"), 2);
+    rp_store_close(s);
+}
+
+static void postgres_is_named(void **state)
+{
+    (void)state;
+    rp_store *s;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_open("postgres://bank/rapport", 0, &s, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e),
+                        "postgres://bank/rapport: the PostgreSQL backend is not built into this version");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(open_creates_and_migrates), cmocka_unit_test(newer_store_is_refused),
+        cmocka_unit_test(older_store_needs_init),    cmocka_unit_test(foreign_database_is_refused),
+        cmocka_unit_test(statements_bind_and_read),  cmocka_unit_test(transactions_nest_and_roll_back),
+        cmocka_unit_test(postgres_is_named),
+    };
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}

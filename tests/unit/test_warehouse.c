@@ -1,0 +1,535 @@
+/* Unit tests of src/warehouse: rules, writers, find and the 360 view. */
+#include "testutil.h"
+
+#include "core/json.h"
+#include "warehouse/warehouse.h"
+
+#include <sys/stat.h>
+
+#define FIXTURE "tests/fixtures/bank.json"
+
+static int count(wh *w, const char *sql)
+{
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_prepare(w->store, sql, &st, &e))
+        fail_msg("%s: %s", sql, rp_errmsg(&e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    int n = (int)rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    return n;
+}
+
+static wh *fresh(void)
+{
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    if (wh_open(tu_path("w.db"), NULL, WH_INIT, &w, NULL, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    return w;
+}
+
+static wh *with_fixture(void)
+{
+    wh *w = fresh();
+    rp_error e = RP_ERROR_INIT;
+    if (wh_import_json(w, FIXTURE, "test", NULL, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    return w;
+}
+
+static void national_ids(void **state)
+{
+    (void)state;
+    const char *valid[] = { "A123456789", "A223456781", "F128765439", "H214365872", "E287654329",
+                            NULL };
+    for (const char **p = valid; *p; p++)
+        assert_true(wh_check_national_id(*p));
+    const char *invalid[] = { "A123456788", "A323456789", "a123456789", "A12345678", "A1234567890",
+                              "1123456789", "", NULL };
+    for (const char **p = invalid; *p; p++)
+        assert_false(wh_check_national_id(*p));
+    /* one change in any digit breaks the checksum */
+    char id[] = "A123456789";
+    for (int i = 2; i < 10; i++) {
+        char save = id[i];
+        id[i] = save == '9' ? '0' : (char)(save + 1);
+        assert_false(wh_check_national_id(id));
+        id[i] = save;
+    }
+    assert_true(wh_check_resident_cert("A800123450"));  /* 2021 form */
+    assert_true(wh_check_resident_cert("B912345674"));
+    assert_true(wh_check_resident_cert("AC01234567"));  /* older two-letter form */
+    assert_false(wh_check_resident_cert("AC01234568"));
+    assert_false(wh_check_resident_cert("A123456789")); /* a citizen's ID */
+    assert_true(wh_check_ubn("22099131"));
+    assert_true(wh_check_ubn("04595257"));
+    assert_true(wh_check_ubn("10000073")); /* seventh digit 7: the sum + 1 rule */
+    assert_false(wh_check_ubn("10000001"));
+    assert_false(wh_check_ubn("2209913"));
+    assert_false(wh_check_ubn("2209913A"));
+}
+
+static void identifier_messages(void **state)
+{
+    (void)state;
+    char out[80];
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_identifier_normalise("national_id", " a123-456-789 ", out, sizeof out, &e),
+                     RP_OK);
+    assert_string_equal(out, "A123456789");
+    struct {
+        const char *type, *value, *msg;
+        int code;
+    } bad[] = {
+        { "national_id", "A123456788", "invalid national ID 'A123456788': checksum does not match",
+          RP_CHECKSUM },
+        { "national_id", "A12345678", "invalid national ID 'A12345678': expected a letter and nine digits",
+          RP_INVAL },
+        { "national_id", "A800123450",
+          "invalid national ID 'A800123450': this is a resident certificate number", RP_INVAL },
+        { "national_id", "A323456789", "invalid national ID 'A323456789': second character must be 1 or 2",
+          RP_INVAL },
+        { "resident_cert", "A800123451",
+          "invalid resident certificate 'A800123451': checksum does not match", RP_CHECKSUM },
+        { "ubn", "22099132", "invalid UBN '22099132': checksum does not match", RP_CHECKSUM },
+        { "ubn", "2209913", "invalid UBN '2209913': expected eight digits", RP_INVAL },
+        { "passport", "12", "invalid passport '12': 5 to 20 letters and digits", RP_INVAL },
+        { "passport", "AB#12345", "invalid passport 'AB#12345': letters and digits only", RP_INVAL },
+        { "shoe_size", "42",
+          "unknown identifier type 'shoe_size' (national_id, resident_cert, passport, tax_id, ubn, "
+          "source_customer_no, card_customer_no, online_user_id)",
+          RP_INVAL },
+        { "card_customer_no", "", "empty card_customer_no", RP_INVAL },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(wh_identifier_normalise(bad[i].type, bad[i].value, out, sizeof out, &e),
+                         bad[i].code);
+        assert_string_equal(rp_errmsg(&e), bad[i].msg);
+    }
+    assert_true(wh_identifier_sealed("national_id"));
+    assert_true(wh_identifier_sealed("passport"));
+    assert_false(wh_identifier_sealed("ubn"));
+    assert_true(wh_identifier_needs_issuer("card_customer_no"));
+    wh_mask("A123456789", out, sizeof out);
+    assert_string_equal(out, "A12****789");
+    wh_mask("C00012345", out, sizeof out);
+    assert_string_equal(out, "C00***345");
+    wh_mask("12345", out, sizeof out);
+    assert_string_equal(out, "1***5");
+}
+
+static void phones_to_e164(void **state)
+{
+    (void)state;
+    struct {
+        const char *in, *out, *lookup;
+    } ok[] = {
+        { "0912-345-678", "+886912345678", "+886912345678" },
+        { "0912345678", "+886912345678", "+886912345678" },
+        { "+886 912 345 678", "+886912345678", "+886912345678" },
+        { "+886-0912-345-678", "+886912345678", "+886912345678" },
+        { "886912345678", "+886912345678", "+886912345678" },
+        { "00886912345678", "+886912345678", "+886912345678" },
+        { "(02) 2345-6789", "+886223456789", "+886223456789" },
+        { "02-23456789", "+886223456789", "+886223456789" },
+        { "+886-2-2345-6789", "+886223456789", "+886223456789" },
+        { "03-5636688", "+88635636688", "+88635636688" },
+        { "(049) 2345678", "+886492345678", "+886492345678" },
+        { "02-2345-6789#123", "+886223456789;ext=123", "+886223456789" },
+        { "02 2345 6789 分機 45", "+886223456789;ext=45", "+886223456789" },
+        { "+1 (415) 555-2671", "+14155552671", "+14155552671" },
+        { "001 415 555 2671", "+14155552671", "+14155552671" },
+    };
+    char out[64], lookup[64];
+    rp_error e = RP_ERROR_INIT;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        if (wh_phone_normalise(ok[i].in, out, sizeof out, lookup, sizeof lookup, &e))
+            fail_msg("%s: %s", ok[i].in, rp_errmsg(&e));
+        assert_string_equal(out, ok[i].out);
+        assert_string_equal(lookup, ok[i].lookup);
+    }
+    struct {
+        const char *in, *msg;
+    } bad[] = {
+        { "2345-6789", "invalid phone '2345-6789': missing area code or country code" },
+        { "0912-345-67", "invalid phone '0912-345-67': not a Taiwan number (mobile needs 9 digits after 0)" },
+        { "02-123", "invalid phone '02-123': not a Taiwan number (landline needs 8 or 9 digits after 0)" },
+        { "0912-ABC-678", "invalid phone '0912-ABC-678': unexpected character 'A'" },
+        { "+1 23", "invalid phone '+1 23': E.164 numbers have 8 to 15 digits" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(wh_phone_normalise(bad[i].in, out, sizeof out, lookup, sizeof lookup, &e),
+                         RP_INVAL);
+        assert_string_equal(rp_errmsg(&e), bad[i].msg);
+    }
+}
+
+static void emails_money_dates(void **state)
+{
+    (void)state;
+    char out[300], lookup[300];
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_email_normalise(" YiChun.Chen@Example.com.tw ", out, sizeof out, lookup,
+                                        sizeof lookup, &e),
+                     RP_OK);
+    assert_string_equal(out, "YiChun.Chen@Example.com.tw");
+    assert_string_equal(lookup, "yichun.chen@example.com.tw");
+    const char *bad[] = { "nobody", "@example.com", "a@b", "a@@b.com", "a b@c.com", "a@.com", NULL };
+    for (const char **p = bad; *p; p++)
+        assert_int_equal(wh_email_normalise(*p, out, sizeof out, lookup, sizeof lookup, &e), RP_INVAL);
+    wh_money_format(128765432, "TWD", out, sizeof out);
+    assert_string_equal(out, "1,287,654.32 TWD");
+    wh_money_format(-2345600, "TWD", out, sizeof out);
+    assert_string_equal(out, "-23,456.00 TWD");
+    wh_money_format(5, "USD", out, sizeof out);
+    assert_string_equal(out, "0.05 USD");
+    wh_money_format(1234567, "JPY", out, sizeof out);
+    assert_string_equal(out, "1,234,567 JPY");
+    wh_money_format(1234, "KWD", out, sizeof out);
+    assert_string_equal(out, "1.234 KWD");
+    wh_money_format(INT64_MIN, "TWD", out, sizeof out);
+    assert_string_equal(out, "-92,233,720,368,547,758.08 TWD");
+    char d[11];
+    const char *res;
+    assert_int_equal(wh_date_normalise("party.birth_date", "74/03/14", d, &res, &e), RP_OK);
+    assert_string_equal(res, "1985-03-14");
+    assert_int_equal(wh_date_normalise("party.birth_date", NULL, d, &res, &e), RP_OK);
+    assert_null(res);
+    assert_int_equal(wh_date_normalise("party.birth_date", "74/02/30", d, &res, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "party.birth_date: invalid date '74/02/30': no such date");
+}
+
+static void open_keys(void **state)
+{
+    (void)state;
+    const char *db = tu_path("k.db");
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    char want[600];
+    /* without init, a missing store is an error and nothing is created */
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_NOTFOUND);
+    assert_int_equal(access(db, F_OK), -1);
+    int migrations = -1;
+    assert_int_equal(wh_open(db, NULL, WH_INIT, &w, &migrations, &e), RP_OK);
+    assert_true(migrations >= 1);
+    char key[400];
+    snprintf(key, sizeof key, "%s.key", db);
+    struct stat st;
+    assert_int_equal(stat(key, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    wh_close(w);
+    assert_int_equal(wh_open(db, NULL, WH_INIT, &w, &migrations, &e), RP_OK);
+    assert_int_equal(migrations, 0);
+    wh_close(w);
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    wh_close(w);
+    /* another key is refused, not used to seal new data */
+    const char *other = tu_path("other.key");
+    assert_int_equal(rp_keyring_create(other, &e), RP_OK);
+    assert_int_equal(wh_open(db, other, 0, &w, NULL, &e), RP_CRYPTO);
+    snprintf(want, sizeof want, "%s: this key file does not belong to store %s", other, db);
+    assert_string_equal(rp_errmsg(&e), want);
+    /* a lost key is not silently replaced, even by init */
+    assert_int_equal(unlink(key), 0);
+    assert_int_equal(wh_open(db, NULL, WH_INIT, &w, NULL, &e), RP_NOTFOUND);
+    snprintf(want, sizeof want,
+             "%s: key file not found; this store's identifiers were sealed with it (set RAPPORT_KEY "
+             "or --key)",
+             key);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(access(key, F_OK), -1);
+}
+
+static void party_and_identifiers(void **state)
+{
+    (void)state;
+    wh *w = fresh();
+    rp_error e = RP_ERROR_INIT;
+    int64_t id, id2;
+    wh_party p = { .kind = "person", .name_zh = "陳怡君", .birth_date = "74/03/14", .gender = "F" };
+    assert_int_equal(wh_party_add(w, &p, &id, &e), RP_OK);
+    assert_int_equal(wh_identifier_add(w, id, "national_id", NULL, "A223456781", NULL, &e), RP_OK);
+    /* sealed: no plaintext anywhere in the row */
+    assert_int_equal(count(w, "SELECT count(*) FROM party_identifier WHERE value IS NULL "
+                              "AND sealed IS NOT NULL AND masked = 'A22****781' "
+                              "AND instr(CAST(sealed AS TEXT), 'A223456781') = 0"),
+                     1);
+    p.name_zh = "林志明";
+    assert_int_equal(wh_party_add(w, &p, &id2, &e), RP_OK);
+    /* the same national ID cannot belong to two parties */
+    assert_int_equal(wh_identifier_add(w, id2, "national_id", NULL, "a223456781", NULL, &e),
+                     RP_EXISTS);
+    assert_string_equal(rp_errmsg(&e),
+                        "identifier.value: national_id A22****781 already belongs to party 1");
+    assert_int_equal(wh_identifier_add(w, id2, "national_id", NULL, "A223456782", NULL, &e),
+                     RP_CHECKSUM);
+    assert_string_equal(rp_errmsg(&e),
+                        "identifier.value: invalid national ID 'A223456782': checksum does not match");
+    assert_int_equal(wh_identifier_add(w, id2, "card_customer_no", NULL, "C1", NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e),
+                        "identifier.issuer: required for card_customer_no (the source system)");
+    assert_int_equal(wh_identifier_add(w, 999, "ubn", NULL, "22099131", NULL, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "identifier.party: no party 999");
+    assert_int_equal(count(w, "SELECT count(*) FROM party_identifier"), 1);
+
+    wh_party bad = { .kind = "robot", .name_zh = "x" };
+    assert_int_equal(wh_party_add(w, &bad, &id, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "party.kind: 'robot' is not one of person, organisation");
+    bad = (wh_party){ .kind = "person" };
+    assert_int_equal(wh_party_add(w, &bad, &id, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "party: name_zh or name_latin is required");
+    bad = (wh_party){ .kind = "person", .name_zh = "x", .birth_date = "2999-01-01" };
+    assert_int_equal(wh_party_add(w, &bad, &id, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "party.birth_date: '2999-01-01' is in the future");
+    bad = (wh_party){ .kind = "person", .name_zh = "\xB3\xAF" };
+    assert_int_equal(wh_party_add(w, &bad, &id, &e), RP_ENCODING);
+    assert_string_equal(rp_errmsg(&e), "party.name_zh: not valid UTF-8 (byte 0)");
+    bad = (wh_party){ .kind = "person", .name_zh = "x", .home_branch = "9999" };
+    assert_int_equal(wh_party_add(w, &bad, &id, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "party.home_branch: unknown branch '9999'");
+    assert_int_equal(count(w, "SELECT count(*) FROM party"), 2);
+    wh_close(w);
+}
+
+static void accounts_and_history(void **state)
+{
+    (void)state;
+    wh *w = with_fixture();
+    rp_error e = RP_ERROR_INIT;
+    int64_t acct, id;
+    wh_account a = { .number = "0012-100-000001", .product = "SAV01", .currency = "TWD",
+                     .opened_on = "2020-01-01" };
+    assert_int_equal(wh_account_add(w, &a, &id, &e), RP_EXISTS);
+    assert_string_equal(rp_errmsg(&e), "account.number: account '0012-100-000001' already exists");
+    a.number = "0012-100-999999";
+    a.product = "NOPE";
+    assert_int_equal(wh_account_add(w, &a, &id, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "account.product: unknown product 'NOPE'");
+    a.product = "SAV01";
+    a.closed_on = "2019-01-01";
+    assert_int_equal(wh_account_add(w, &a, &id, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "account.closed_on: 2019-01-01 is before opened_on 2020-01-01");
+    assert_int_equal(wh_account_id(w, "0000-000", &acct, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "unknown account '0000-000'");
+    assert_int_equal(wh_account_id(w, "0012-100-000001", &acct, &e), RP_OK);
+    assert_int_equal(wh_role_add(w, 1, acct, "owner", NULL, &e), RP_EXISTS);
+    assert_string_equal(rp_errmsg(&e), "role: party 1 is already owner of account 1");
+    assert_int_equal(wh_role_add(w, 1, acct, "boss", NULL, &e), RP_INVAL);
+    wh_txn t = { .account_id = acct, .posted_at = "2026-11-20T10:00:00+08:00", .amount_minor = -100,
+                 .channel = "teleport", .class_ = "fee" };
+    assert_int_equal(wh_txn_add(w, &t, &id, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e),
+                        "transaction.channel: 'teleport' is not one of branch, atm, internet, mobile, "
+                        "phone, pos, batch");
+    t.channel = "atm";
+    t.source = "host";
+    t.source_key = "T1";
+    assert_int_equal(wh_txn_add(w, &t, &id, &e), RP_OK);
+    assert_int_equal(wh_txn_add(w, &t, &id, &e), RP_EXISTS);
+    assert_string_equal(rp_errmsg(&e), "transaction: host record 'T1' was already loaded");
+    t.account_id = 9999;
+    t.source_key = "T2";
+    assert_int_equal(wh_txn_add(w, &t, &id, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "transaction.account: no account 9999");
+    wh_interaction ia = { .party_id = 1, .channel = "branch", .notes = "生日 3/14" };
+    assert_int_equal(wh_interaction_add(w, &ia, &id, &e), RP_OK);
+    ia.follow_up_on = "2026-13-01";
+    assert_int_equal(wh_interaction_add(w, &ia, &id, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e),
+                        "interaction.follow_up_on: invalid date '2026-13-01': no such date");
+    wh_consent c = { .party_id = 1, .purpose = "spam", .channel = "email", .granted = 1 };
+    assert_int_equal(wh_consent_set(w, &c, &e), RP_INVAL);
+    assert_int_equal(wh_party_link_add(w, 1, 1, "spouse", NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "link: a party cannot be linked to itself");
+    assert_int_equal(wh_party_link_add(w, 1, 2, "spouse", NULL, &e), RP_EXISTS);
+    wh_contact k = { .kind = "address", .value = "臺北市", .postal_code = "1O6" };
+    assert_int_equal(wh_contact_add(w, 1, &k, NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "contact.postal_code: '1O6' is not a 3, 5 or 6 digit code");
+    wh_close(w);
+}
+
+static void find_by_every_key(void **state)
+{
+    (void)state;
+    wh *w = with_fixture();
+    rp_error e = RP_ERROR_INIT;
+    struct {
+        const char *key;
+        int64_t party;
+        const char *how;
+    } cases[] = {
+        { "#1", 1, "internal id" },
+        { "id:2", 2, "internal id" },
+        { "A223456781", 1, "national ID" },
+        { "a223456781", 1, "national ID" },
+        { "nid:F128765439", 2, "national ID" },
+        { "0912-345-678", 1, "phone" },
+        { "+886 933 111 222", 2, "phone" },
+        { "0012-100-000001", 1, "account number" },
+        { "0012-500-000003", 1, "account number" }, /* owner before joint holder */
+        { "4563-1800-0000-0001", 1, "account number" },
+        { "YICHUN.CHEN@example.com.tw", 1, "e-mail" },
+        { "C00012345", 1, "card customer number" },
+        { "yichun85", 1, "online user id" },
+        { "22099131", 6, "UBN" },
+        { "A800123450", 5, "resident certificate" },
+        { "passport:533380006", 5, "passport" },
+        { "03-563-6688", 6, "phone" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t id = 0;
+        const char *how = NULL;
+        if (wh_find(w, cases[i].key, &id, &how, &e))
+            fail_msg("%s: %s", cases[i].key, rp_errmsg(&e));
+        assert_int_equal(id, cases[i].party);
+        assert_string_equal(how, cases[i].how);
+    }
+    int64_t id;
+    assert_int_equal(wh_find(w, "(02) 2345-6789", &id, NULL, &e), RP_AMBIGUOUS);
+    assert_string_equal(rp_errmsg(&e), "'(02) 2345-6789' (phone) matches 2 parties: 1, 2; use id:N");
+    assert_int_equal(wh_find(w, "A123456789", &id, NULL, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "no customer matches 'A123456789'");
+    assert_int_equal(wh_find(w, "nid:A123456789", &id, NULL, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "no customer with national ID 'A123456789'");
+    assert_int_equal(wh_find(w, "id:999", &id, NULL, &e), RP_NOTFOUND);
+    assert_int_equal(wh_find(w, "   ", &id, NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "empty key");
+    wh_close(w);
+}
+
+static json_t *get(json_t *doc, const char *arr, size_t i, const char *key)
+{
+    return json_object_get(json_array_get(json_object_get(doc, arr), i), key);
+}
+
+static void customer_360(void **state)
+{
+    (void)state;
+    setenv("RAPPORT_NOW", "2026-11-23T04:00:00Z", 1);
+    wh *w = with_fixture();
+    rp_error e = RP_ERROR_INIT;
+    json_t *doc;
+    assert_int_equal(wh_c360(w, 1, 0, &doc, &e), RP_OK);
+    json_t *p = json_object_get(doc, "party");
+    assert_string_equal(json_string_value(json_object_get(p, "name_zh")), "陳怡君");
+    assert_string_equal(json_string_value(json_object_get(p, "birth_date")), "1985-03-14");
+    assert_string_equal(json_string_value(json_object_get(p, "birth_date_roc")), "民國74年03月14日");
+    assert_int_equal(json_integer_value(json_object_get(p, "age")), 41);
+    assert_string_equal(json_string_value(json_object_get(p, "home_branch_name")), "大安分行");
+    assert_int_equal(json_array_size(json_object_get(doc, "identifiers")), 3);
+    assert_string_equal(json_string_value(get(doc, "identifiers", 0, "value")), "A22****781");
+    assert_true(json_is_true(get(doc, "identifiers", 0, "masked")));
+    /* current contact points first, primary first; the old address last */
+    assert_int_equal(json_array_size(json_object_get(doc, "contact_points")), 5);
+    assert_string_equal(json_string_value(get(doc, "contact_points", 4, "valid_to")), "2019-04-30");
+    /* four accounts as owner, balances formatted */
+    json_t *accts = json_object_get(doc, "accounts");
+    assert_int_equal(json_array_size(accts), 4);
+    assert_string_equal(json_string_value(get(doc, "accounts", 0, "number")), "0012-100-000001");
+    assert_string_equal(json_string_value(get(doc, "accounts", 0, "balance")), "1,287,654.32 TWD");
+    assert_string_equal(json_string_value(get(doc, "accounts", 0, "role")), "owner");
+    /* related: spouse, and the mother seen from the child's side */
+    assert_int_equal(json_array_size(json_object_get(doc, "related_parties")), 3);
+    assert_string_equal(json_string_value(get(doc, "related_parties", 0, "relation")), "spouse");
+    assert_string_equal(json_string_value(get(doc, "related_parties", 1, "relation")), "parent");
+    assert_string_equal(json_string_value(get(doc, "related_parties", 1, "status")), "deceased");
+    /* latest transaction first, across her accounts */
+    assert_int_equal(json_array_size(json_object_get(doc, "transactions")), 6);
+    assert_string_equal(json_string_value(get(doc, "transactions", 0, "posted_at")),
+                        "2026-11-12T02:20:00Z");
+    assert_string_equal(json_string_value(get(doc, "transactions", 0, "amount")), "-20,000.00 TWD");
+    assert_int_equal(json_array_size(json_object_get(doc, "interactions")), 2);
+    assert_string_equal(json_string_value(get(doc, "interactions", 0, "reason")), "定存到期提醒");
+    /* consents: the withdrawal of SMS replaced the grant */
+    assert_int_equal(json_array_size(json_object_get(doc, "consents")), 2);
+    assert_string_equal(json_string_value(get(doc, "consents", 1, "channel")), "sms");
+    assert_true(json_is_false(get(doc, "consents", 1, "granted")));
+    assert_string_equal(json_string_value(get(doc, "lineage", 0, "source_key")), "0000012345");
+    json_decref(doc);
+
+    assert_int_equal(wh_c360(w, 1, WH_C360_REVEAL, &doc, &e), RP_OK);
+    assert_string_equal(json_string_value(get(doc, "identifiers", 0, "value")), "A223456781");
+    json_decref(doc);
+    /* the son: his father is related as parent; his account shows his guarantor role elsewhere */
+    assert_int_equal(wh_c360(w, 3, 0, &doc, &e), RP_OK);
+    assert_string_equal(json_string_value(get(doc, "related_parties", 0, "relation")), "parent");
+    json_decref(doc);
+    assert_int_equal(wh_c360(w, 2, 0, &doc, &e), RP_OK);
+    assert_string_equal(json_string_value(get(doc, "related_parties", 1, "relation")), "child");
+    json_decref(doc);
+    assert_int_equal(wh_c360(w, 999, 0, &doc, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "no party 999");
+    /* recent lists are capped */
+    int64_t acct;
+    assert_int_equal(wh_account_id(w, "0012-100-000001", &acct, &e), RP_OK);
+    for (int i = 0; i < 30; i++) {
+        wh_txn t = { .account_id = acct, .posted_at = "2026-11-22T10:00:00Z", .amount_minor = -i,
+                     .channel = "atm", .class_ = "withdrawal" };
+        assert_int_equal(wh_txn_add(w, &t, NULL, &e), RP_OK);
+    }
+    assert_int_equal(wh_c360(w, 1, 0, &doc, &e), RP_OK);
+    assert_int_equal(json_array_size(json_object_get(doc, "transactions")), WH_C360_RECENT);
+    json_decref(doc);
+    wh_close(w);
+    unsetenv("RAPPORT_NOW");
+}
+
+static void import_is_all_or_nothing(void **state)
+{
+    (void)state;
+    wh *w = fresh();
+    rp_error e = RP_ERROR_INIT;
+    const char *bad = tu_path("bad.json");
+    tu_write_file(bad, "{ \"branches\": [ { \"code\": \"01\", \"name_zh\": \"總行\" } ],\n"
+                       "  \"parties\": [\n"
+                       "    { \"ref\": \"a\", \"kind\": \"person\", \"name_zh\": \"甲\",\n"
+                       "      \"identifiers\": [ { \"type\": \"national_id\", \"value\": \"A123456789\" } ] },\n"
+                       "    { \"ref\": \"b\", \"kind\": \"person\", \"name_zh\": \"乙\",\n"
+                       "      \"identifiers\": [ { \"type\": \"national_id\", \"value\": \"A123456788\" } ] }\n"
+                       "  ] }\n");
+    assert_int_equal(wh_import_json(w, bad, "test", NULL, &e), RP_CHECKSUM);
+    char want[600];
+    snprintf(want, sizeof want,
+             "%s: parties[1].identifiers[0].value: invalid national ID 'A123456788': checksum does "
+             "not match",
+             bad);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(count(w, "SELECT count(*) FROM party"), 0);
+    assert_int_equal(count(w, "SELECT count(*) FROM branch"), 0);
+    assert_int_equal(count(w, "SELECT count(*) FROM load_job"), 0);
+    tu_write_file(bad, "{ \"parties\": [ { \"ref\": \"a\", \"kind\": \"person\", \"nmae_zh\": \"甲\" } ] }");
+    assert_int_equal(wh_import_json(w, bad, "test", NULL, &e), RP_INVAL);
+    snprintf(want, sizeof want, "%s: parties[0].nmae_zh: unknown member", bad);
+    assert_string_equal(rp_errmsg(&e), want);
+    tu_write_file(bad, "{ \"accounts\": [ { \"number\": \"1\", \"product\": \"X\", \"currency\": \"TWD\",\n"
+                       " \"opened_on\": \"2020-01-01\", \"balance_minor\": 0,\n"
+                       " \"holders\": [ { \"party\": \"ghost\", \"role\": \"owner\" } ] } ] }");
+    assert_int_equal(wh_import_json(w, bad, "test", NULL, &e), RP_NOTFOUND);
+    snprintf(want, sizeof want, "%s: accounts[0]: account.product: unknown product 'X'", bad);
+    assert_string_equal(rp_errmsg(&e), want);
+    wh_import_stats st;
+    assert_int_equal(wh_import_json(w, FIXTURE, "test", &st, &e), RP_OK);
+    assert_int_equal(st.parties, 6);
+    assert_int_equal(st.accounts, 8);
+    assert_int_equal(st.transactions, 7);
+    assert_int_equal(count(w, "SELECT count(*) FROM party"), 6);
+    assert_int_equal(count(w, "SELECT count(*) FROM load_job WHERE status = 'done'"), 1);
+    /* the same file again: its keys are already there, and nothing more lands */
+    assert_int_equal(wh_import_json(w, FIXTURE, "test", &st, &e), RP_EXISTS);
+    assert_non_null(strstr(rp_errmsg(&e), "parties[0].source: source: party record host:0000012345 already loaded"));
+    assert_int_equal(count(w, "SELECT count(*) FROM party"), 6);
+    wh_close(w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(national_ids),         cmocka_unit_test(identifier_messages),
+        cmocka_unit_test(phones_to_e164),       cmocka_unit_test(emails_money_dates),
+        cmocka_unit_test(open_keys),            cmocka_unit_test(party_and_identifiers),
+        cmocka_unit_test(accounts_and_history), cmocka_unit_test(find_by_every_key),
+        cmocka_unit_test(customer_360),         cmocka_unit_test(import_is_all_or_nothing),
+    };
+    return cmocka_run_group_tests_name("warehouse", tests, NULL, NULL);
+}

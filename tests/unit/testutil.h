@@ -1,0 +1,71 @@
+/* testutil.h — shared helpers for the cmocka unit tests. */
+#ifndef RP_TESTUTIL_H
+#define RP_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A fresh temporary directory per test process, removed at exit. */
+static char tu_dir[256];
+
+static void tu_cleanup(void)
+{
+    if (tu_dir[0]) {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tu_dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", tu_dir);
+    }
+}
+
+static const char *tu_tmpdir(void)
+{
+    if (!tu_dir[0]) {
+        const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+        snprintf(tu_dir, sizeof tu_dir, "%s/rapport-test-XXXXXX", base);
+        if (!mkdtemp(tu_dir)) {
+            perror("mkdtemp");
+            exit(1);
+        }
+        atexit(tu_cleanup);
+    }
+    return tu_dir;
+}
+
+/* A path inside the temporary directory, unique per call. */
+static const char *tu_path(const char *name)
+{
+    static char paths[16][320];
+    static int next;
+    static int serial;
+    char *p = paths[next++ % 16];
+    snprintf(p, 320, "%s/%d-%s", tu_tmpdir(), serial++, name);
+    return p;
+}
+
+static void tu_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+#define assert_ok(expr)                                                                     \
+    do {                                                                                    \
+        rp_error e_ = RP_ERROR_INIT;                                                        \
+        (void)e_;                                                                           \
+        int rc_ = (expr);                                                                   \
+        if (rc_ != 0)                                                                       \
+            fail_msg("%s failed with %d", #expr, rc_);                                      \
+    } while (0)
+
+#endif
