@@ -29,7 +29,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps test unit cli-test asan demo bench clean help check-deps
+.PHONY: all deps test test-only unit asan demo demo-only bench bench-only clean help
 all: $(BUILD)/rapport
 
 help:
@@ -87,10 +87,16 @@ asan: deps
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-only
 
 DEMO_DB ?= demo/rapport.db
-demo: deps $(BUILD)/rapport
+demo: deps
+	@$(MAKE) --no-print-directory demo-only
+
+demo-only: $(BUILD)/rapport
 	@tools/demo.sh $(BUILD)/rapport $(DEMO_DB)
 
-bench: deps $(BUILD)/rapport $(BENCH_BIN)
+bench: deps
+	@$(MAKE) --no-print-directory bench-only
+
+bench-only: $(BUILD)/rapport $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
 clean:

@@ -8,7 +8,8 @@ rapport=$1; db=$2
 mkdir -p "$(dirname "$db")"
 rm -f "$db" "$db-wal" "$db-shm" "$db.key"   # demo data only: start clean every time
 export RAPPORT_DB=$db
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 step "rapport init"
 "$rapport" init
 step "rapport import tests/fixtures/bank.json"

@@ -16,7 +16,7 @@
 /* A fresh temporary directory per test process, removed at exit. */
 static char tu_dir[256];
 
-static void tu_cleanup(void)
+static inline void tu_cleanup(void)
 {
     if (tu_dir[0]) {
         char cmd[300];
@@ -26,7 +26,7 @@ static void tu_cleanup(void)
     }
 }
 
-static const char *tu_tmpdir(void)
+static inline const char *tu_tmpdir(void)
 {
     if (!tu_dir[0]) {
         const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -41,7 +41,7 @@ static const char *tu_tmpdir(void)
 }
 
 /* A path inside the temporary directory, unique per call. */
-static const char *tu_path(const char *name)
+static inline const char *tu_path(const char *name)
 {
     static char paths[16][320];
     static int next;
@@ -51,7 +51,7 @@ static const char *tu_path(const char *name)
     return p;
 }
 
-static void tu_write_file(const char *path, const char *text)
+static inline void tu_write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
     assert_non_null(f);

@@ -11,6 +11,8 @@ $ rapport init
 $ rapport query "SELECT 1"
 ? 1
 ! rapport: query: rapport.db: store was written by a newer Rapport (schema version 99; this build knows up to 1): upgrade rapport
+$ sha256sum -c before.sum
+> rapport.db: OK
 $ sqlite3 rapport.db "SELECT max(version) FROM rapport_migrations"
 > 99
 # a database of another program is not touched either
