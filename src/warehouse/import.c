@@ -87,6 +87,26 @@ static int each(ctx *c, json_t *root, const char *key, each_fn fn, int64_t *coun
     return RP_OK;
 }
 
+/* The optional "source": { "system", "key" } member: lineage of a party or account. */
+static int do_source(ctx *c, json_t *o, const char *path, const char *entity, int64_t id,
+                     rp_error *err)
+{
+    static const char *const keys[] = { "system", "key", NULL };
+    json_t *src = json_object_get(o, "source");
+    if (!src)
+        return RP_OK;
+    const char *sys = NULL, *key = NULL;
+    char sp[PATH_MAX_];
+    snprintf(sp, sizeof sp, "%s.source", path);
+    int rc;
+    if ((rc = rp_json_check_keys(src, sp, keys, err)) || (rc = STR(src, sp, "system", 1, &sys)) ||
+        (rc = STR(src, sp, "key", 1, &key)))
+        return rc;
+    if ((rc = wh_lineage_add(c->w, entity, id, sys, key, c->job, err)))
+        return rp_err_prefix(err, "%s", sp);
+    return RP_OK;
+}
+
 static int do_branch(ctx *c, json_t *o, const char *path, rp_error *err)
 {
     static const char *const keys[] = { "code", "name_zh", "name_en", "county", "district",
@@ -202,18 +222,8 @@ static int do_party(ctx *c, json_t *o, const char *path, rp_error *err)
         return rp_err_prefix(err, "%s", path);
     if (rp_map_put(c->refs, ref, strlen(ref), (void *)(intptr_t)id, NULL))
         return rp_err(err, RP_NOMEM, NULL);
-    json_t *src = json_object_get(o, "source");
-    if (src) {
-        static const char *const skeys[] = { "system", "key", NULL };
-        const char *sys = NULL, *key = NULL;
-        char sp[PATH_MAX_];
-        snprintf(sp, sizeof sp, "%s.source", path);
-        if ((rc = rp_json_check_keys(src, sp, skeys, err)) || (rc = STR(src, sp, "system", 1, &sys)) ||
-            (rc = STR(src, sp, "key", 1, &key)))
-            return rc;
-        if ((rc = wh_lineage_add(c->w, "party", id, sys, key, c->job, err)))
-            return rp_err_prefix(err, "%s", sp);
-    }
+    if ((rc = do_source(c, o, path, "party", id, err)))
+        return rc;
     size_t i;
     json_t *it;
     json_array_foreach(ids, i, it) {
@@ -305,18 +315,8 @@ static int do_account(ctx *c, json_t *o, const char *path, rp_error *err)
             return rp_err_prefix(err, "%s", hp);
         c->st->roles++;
     }
-    json_t *src = json_object_get(o, "source");
-    if (src) {
-        static const char *const skeys[] = { "system", "key", NULL };
-        const char *sys = NULL, *key = NULL;
-        char sp[PATH_MAX_];
-        snprintf(sp, sizeof sp, "%s.source", path);
-        if ((rc = rp_json_check_keys(src, sp, skeys, err)) || (rc = STR(src, sp, "system", 1, &sys)) ||
-            (rc = STR(src, sp, "key", 1, &key)))
-            return rc;
-        if ((rc = wh_lineage_add(c->w, "account", id, sys, key, c->job, err)))
-            return rp_err_prefix(err, "%s", sp);
-    }
+    if ((rc = do_source(c, o, path, "account", id, err)))
+        return rc;
     return RP_OK;
 }
 

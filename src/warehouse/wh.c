@@ -201,20 +201,27 @@ static int store_fail(int rc, rp_error *err, const char *what)
     return rc;
 }
 
-static int branch_exists(wh *w, const char *code, rp_error *err)
+/* Does the one-parameter query `sql` find a row?  key is text, or NULL to
+ * bind id.  RP_OK when found, RP_NOTFOUND (with no message) when not. */
+static int row_exists(wh *w, const char *sql, const char *key, int64_t id, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT 1 FROM branch WHERE code = ?", &st, err);
+    int rc = rp_store_prepare(w->store, sql, &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_text(st, 1, code);
+    if (key)
+        rp_stmt_bind_text(st, 1, key);
+    else
+        rp_stmt_bind_int(st, 1, id);
     rc = rp_stmt_step(st, err);
     rp_stmt_done(st);
-    if (rc == RP_ROW)
-        return RP_OK;
-    if (rc == RP_DONE)
-        return rp_err(err, RP_NOTFOUND, "unknown branch '%s'", code);
-    return rc;
+    return rc == RP_ROW ? RP_OK : rc == RP_DONE ? RP_NOTFOUND : rc;
+}
+
+static int branch_exists(wh *w, const char *code, rp_error *err)
+{
+    int rc = row_exists(w, "SELECT 1 FROM branch WHERE code = ?", code, 0, err);
+    return rc == RP_NOTFOUND ? rp_err(err, rc, "unknown branch '%s'", code) : rc;
 }
 
 /* ---- jobs ---- */
@@ -406,17 +413,13 @@ int wh_product_put(wh *w, const wh_product *p, rp_error *err)
         rp_stmt_done(st);
         if (rc == RP_DONE) {
             /* either unknown, or listed twice: tell which */
-            rp_stmt *q;
-            if ((rc = rp_store_prepare(w->store, "SELECT 1 FROM product_category WHERE code = ?",
-                                       &q, err)))
-                return rc;
-            rp_stmt_bind_text(q, 1, *c);
-            rc = rp_stmt_step(q, err);
-            rp_stmt_done(q);
-            if (rc == RP_DONE)
-                return rp_err(err, RP_NOTFOUND, "product.categories: unknown category '%s'", *c);
+            rc = row_exists(w, "SELECT 1 FROM product_category WHERE code = ?", *c, 0, err);
+            if (rc == RP_NOTFOUND)
+                return rp_err(err, rc, "product.categories: unknown category '%s'", *c);
+        } else if (rc == RP_ROW) {
+            rc = RP_OK;
         }
-        if (rc != RP_ROW)
+        if (rc)
             return rc;
     }
     return RP_OK;
@@ -491,13 +494,7 @@ int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
 
 int wh_party_exists(wh *w, int64_t id)
 {
-    rp_stmt *st;
-    if (rp_store_prepare(w->store, "SELECT 1 FROM party WHERE id = ?", &st, NULL))
-        return 0;
-    rp_stmt_bind_int(st, 1, id);
-    int rc = rp_stmt_step(st, NULL);
-    rp_stmt_done(st);
-    return rc == RP_ROW;
+    return row_exists(w, "SELECT 1 FROM party WHERE id = ?", NULL, id, NULL) == RP_OK;
 }
 
 static int party_must_exist(wh *w, const char *field, int64_t id, rp_error *err)
@@ -671,18 +668,8 @@ int wh_account_id(wh *w, const char *number, int64_t *id, rp_error *err)
 
 static int product_exists(wh *w, const char *code, rp_error *err)
 {
-    rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT 1 FROM product WHERE code = ?", &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_text(st, 1, code);
-    rc = rp_stmt_step(st, err);
-    rp_stmt_done(st);
-    if (rc == RP_ROW)
-        return RP_OK;
-    if (rc == RP_DONE)
-        return rp_err(err, RP_NOTFOUND, "account.product: unknown product '%s'", code);
-    return rc;
+    int rc = row_exists(w, "SELECT 1 FROM product WHERE code = ?", code, 0, err);
+    return rc == RP_NOTFOUND ? rp_err(err, rc, "account.product: unknown product '%s'", code) : rc;
 }
 
 int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
@@ -749,18 +736,8 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
 
 static int account_must_exist(wh *w, const char *field, int64_t id, rp_error *err)
 {
-    rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT 1 FROM account WHERE id = ?", &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_int(st, 1, id);
-    rc = rp_stmt_step(st, err);
-    rp_stmt_done(st);
-    if (rc == RP_ROW)
-        return RP_OK;
-    if (rc == RP_DONE)
-        return rp_err(err, RP_NOTFOUND, "%s: no account %lld", field, (long long)id);
-    return rc;
+    int rc = row_exists(w, "SELECT 1 FROM account WHERE id = ?", NULL, id, err);
+    return rc == RP_NOTFOUND ? rp_err(err, rc, "%s: no account %lld", field, (long long)id) : rc;
 }
 
 static const char *const roles[] = { "owner", "joint", "guarantor", "authorised", "beneficiary",
