@@ -77,5 +77,6 @@ int cmd_customer_show(int argc, char **argv);
 int cmd_customer_note(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 #endif

@@ -62,6 +62,22 @@ const cli_cmd cli_commands[] = {
       "  --follow-up DATE  when to follow up (YYYY-MM-DD or ROC YYY/MM/DD)\n"
       "  --staff NAME      who talked to the customer (default: you)\n"
       "  --at TIME         when (ISO 8601; default now)\n" STORE_HELP },
+    { "gen", cmd_gen,
+      "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
+      "Write a synthetic bank's source-system extracts, with the truth beside them.",
+      "Writes the core banking host files (EBCDIC IBM-937, RDW records, packed and\n"
+      "zoned decimals, COBOL copybooks), the card system's Big5 CSV files, the truth\n"
+      "(identity, defects, churn, segments) and a manifest with SHA-256 sums, for N\n"
+      "customers over M months ending with --end.  docs/sources.md describes every\n"
+      "file.  The same options always give the same bytes.\n\n"
+      "options:\n"
+      "  --customers N     how many customers (1 to 10,000,000); required\n"
+      "  --out DIR         where to write; created if missing; required\n"
+      "  --months M        months of history (default 24)\n"
+      "  --seed S          random seed (default 1)\n"
+      "  --defect-rate R   share of records given a defect, 0 to 0.5 (default 0.02)\n"
+      "  --end YYYY-MM     the last month extracted (default 2026-10)\n"
+      "  --json            print the counts as JSON\n" },
     { "query", cmd_query, "rapport query SQL [--csv|--json] [--limit N] [--db PATH] [--config FILE]",
       "Run one read-only SQL statement against the store.",
       "Only SELECT, WITH, VALUES and EXPLAIN are accepted; anything that would\n"

@@ -7,6 +7,7 @@ $ rapport help --commands
 > import
 > customer show
 > customer note
+> gen
 > query
 $ rapport help
 >~ ^usage: rapport COMMAND \[ARGS\]$

@@ -1,0 +1,50 @@
+/*
+ * gen.h — the synthetic bank.
+ *
+ * Writes, for N customers over M months, the extracts a Taiwanese retail
+ * bank's source systems deliver, each in its own format and encoding, with
+ * the truth beside them so that cleansing, matching and models can be
+ * scored (docs/sources.md describes every file):
+ *
+ *   host/     core banking: CIF, ACCT and monthly TXN files, EBCDIC IBM-937,
+ *             variable-length records with RDW, packed and zoned decimals,
+ *             each with its COBOL copybook
+ *   card/     the card system: customers and transactions, CSV in Big5 (CP950),
+ *             its own customer numbers and the same people written its own way
+ *   truth/    identity.csv, defects.csv, churn.csv, segments.csv
+ *   manifest.json   every file with its system, format, encoding, records, SHA-256
+ *
+ * Output depends only on the options: the same seed gives the same bytes.
+ * Each customer is made from its own random streams and written as soon as
+ * it is made, so memory stays flat however many customers there are.
+ */
+#ifndef RP_GEN_H
+#define RP_GEN_H
+
+#include <stdint.h>
+#include "core/error.h"
+
+#define GEN_MAX_CUSTOMERS 10000000
+#define GEN_MAX_MONTHS 120
+
+typedef struct gen_options {
+    int64_t customers;
+    int months;         /* default 24 */
+    uint64_t seed;      /* default 1 */
+    double defect_rate; /* default 0.02: share of records given one defect */
+    const char *out;
+    int end_year, end_month; /* the last month extracted; default 2026-10 */
+    int progress;       /* show progress on a terminal */
+} gen_options;
+
+#define GEN_OPTIONS_INIT { 0, 24, 1, 0.02, NULL, 2026, 10, 1 }
+
+typedef struct gen_stats {
+    int64_t customers, persons, organisations, accounts, host_txns, card_customers, card_txns;
+    int64_t defects, records, churned_next_month;
+    double top20_revenue_share;
+} gen_stats;
+
+int gen_run(const gen_options *o, gen_stats *stats, rp_error *err) RP_WARN_UNUSED;
+
+#endif
