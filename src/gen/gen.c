@@ -42,7 +42,7 @@ static const struct {
 
 typedef struct account {
     product prod;
-    char no[15];
+    char no[40]; /* 14 characters: branch, product, 9 digits */
     int open_m;  /* month index opened (may be < 0: before the window) */
     rp_date opened;
     int64_t bal; /* cents; loans negative */
