@@ -23,7 +23,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { S_KIND = 1, S_PERSON, S_HOUSE, S_MONTHS, S_CARD, S_CARD_TXN, S_DEFECT, S_CHURN };
+enum { S_KIND = 1, S_PERSON, S_HOUSE, S_MONTHS, S_CARD, S_CARD_TXN, S_DEFECT, S_CHURN, S_ONLINE, S_CALLS,
+       S_CAMPAIGN };
 
 #define MAX_ACCTS 5
 #define REV_BINS 4096 /* log-binned revenue histogram: a mergeable summary */
@@ -80,6 +81,10 @@ typedef struct person {
     account acct[MAX_ACCTS];
     int nacct;
     int has_card;
+    int has_online;
+    char online_id[40];
+    int complaint_m; /* last month with a complaint call, or -100 */
+    int campaign_offer[P_N + 2]; /* products accepted in a campaign */
     int churn_m; /* month index of churn; months = next month; -1 none */
     double hazard_next;
     double revenue; /* TWD over the window */
@@ -95,6 +100,10 @@ typedef struct ctx {
     iconv_t big5;
     gen_out cif, acct, *txn, card_cust, card_txn, identity, defects, churn, segments;
     gen_out cpy_cif, cpy_acct, cpy_txn;
+    gen_out ol_users, ol_logins, ol_events, ol_transfers;
+    gen_out cdr, notes, campaigns, targets, responses, treatment;
+    gen_out *files[64 + GEN_MAX_MONTHS]; /* every open file, in manifest order */
+    int nfiles;
     int y0, m0; /* first month */
     rp_date asof;
     double rev_hist[REV_BINS]; /* revenue summed per log bin */
@@ -561,6 +570,350 @@ typedef struct sim {
     rng r, dr;
 } sim;
 
+/* ---- JSON lines and the online banking system ---- */
+
+/* Append s as a JSON string (quotes, backslashes and controls escaped). */
+static void json_str(rp_buf *b, const char *s)
+{
+    rp_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') {
+            rp_buf_putc(b, '\\');
+            rp_buf_putc(b, (char)ch);
+        } else if (ch < 0x20) {
+            rp_buf_printf(b, "\\u%04x", ch);
+        } else {
+            rp_buf_putc(b, (char)ch);
+        }
+    }
+    rp_buf_putc(b, '"');
+}
+
+static void iso_local(char *out, size_t n, int y, int mo, int d, int hh, int mi, int ss)
+{
+    snprintf(out, n, "%04u-%02u-%02uT%02u:%02u:%02u+08:00", (unsigned)y % 10000u, (unsigned)mo % 100u,
+             (unsigned)d % 100u, (unsigned)hh % 100u, (unsigned)mi % 100u, (unsigned)ss % 100u);
+}
+
+/* Write one JSON line, perhaps with a defect: cut short, a day that does
+ * not exist, a negative amount, or written twice. */
+static void jsonl_write(ctx *c, rng *dr, gen_out *o, rp_buf *line, const char *ts_field, int has_amount)
+{
+    int64_t recno = o->records + 1;
+    int dup = 0;
+    if (rng_chance(dr, c->o->defect_rate)) {
+        int kind = (int)rng_below(dr, has_amount ? 4 : 3);
+        if (kind == 0) {
+            line->len = line->len / 2;
+            defect(c, "online", o, recno, "", "truncated");
+        } else if (kind == 1) {
+            char *q = strstr(line->data, ts_field), *t;
+            if (q && (t = strchr(q + strlen(ts_field), '-'))) /* "YYYY-MM-DD": make it February 30 */
+                memcpy(t + 1, "02-30", 5);
+            char name[32];
+            snprintf(name, sizeof name, "%.*s", (int)strlen(ts_field) - 4, ts_field + 1);
+            defect(c, "online", o, recno, name, "impossible_date");
+        } else if (kind == 2) {
+            dup = 1;
+            defect(c, "online", o, recno + 1, "", "duplicate");
+        } else {
+            const char *a = strstr(line->data, "\"amount\":");
+            if (a) {
+                rp_buf neg = RP_BUF_INIT;
+                size_t cut = (size_t)(a + 9 - line->data);
+                rp_buf_append(&neg, line->data, cut);
+                rp_buf_putc(&neg, '-');
+                rp_buf_append(&neg, line->data + cut, line->len - cut);
+                rp_buf_reset(line);
+                rp_buf_append(line, neg.data, neg.len);
+                rp_buf_release(&neg);
+            }
+            defect(c, "online", o, recno, "amount", "negative_amount");
+        }
+    }
+    rp_buf_putc(line, '\n');
+    gen_out_write(o, line->data, line->len);
+    o->records++;
+    if (dup) {
+        gen_out_write(o, line->data, line->len);
+        o->records++;
+    }
+}
+
+static void online_transfer(sim *s, const account *a, int m, int day, int ch, int64_t amount, const char *memo)
+{
+    ctx *c = s->c;
+    person *p = s->p;
+    rng dr;
+    rng_init(&dr, c->o->seed, (uint64_t)p->i, S_DEFECT + 400 + (uint64_t)a->seq);
+    rp_buf b = RP_BUF_INIT;
+    char ts[40];
+    iso_local(ts, sizeof ts, month_y(c, m), month_m(c, m), day, rng_range(&s->r, 7, 23), rng_range(&s->r, 0, 59),
+              rng_range(&s->r, 0, 59));
+    int64_t v = amount < 0 ? -amount : amount;
+    rp_buf_puts(&b, "{\"user_id\":");
+    json_str(&b, p->online_id);
+    rp_buf_printf(&b, ",\"ts\":\"%s\",\"type\":\"%s\",\"from_account\":\"%s\",\"amount\":%lld.%02lld,"
+                      "\"currency\":\"TWD\",\"channel\":\"%s\",\"memo\":",
+                  ts, strstr(memo, "費") || strstr(memo, "繳") ? "payment" : "transfer", a->no,
+                  (long long)(v / 100), (long long)(v % 100), ch == CH_MB ? "mobile" : "internet");
+    json_str(&b, memo);
+    rp_buf_puts(&b, ",\"status\":\"ok\"}");
+    jsonl_write(c, &dr, &c->ol_transfers, &b, "\"ts\":\"", 1);
+    rp_buf_release(&b);
+}
+
+static const char *const pages[] = { "/home", "/accounts", "/accounts/history", "/transfer", "/payments",
+                                     "/fx/rates", "/funds", "/td/rates", "/loans/mortgage", "/loans/personal",
+                                     "/cards/apply", "/profile" };
+
+static void online(ctx *c, person *p)
+{
+    if (!p->has_online)
+        return;
+    rng r, dr;
+    rng_init(&r, c->o->seed, (uint64_t)p->i, S_ONLINE);
+    rng_init(&dr, c->o->seed, (uint64_t)p->i, S_DEFECT + 500);
+    (void)rng_next(&r); /* the first draw decided has_online */
+    int first = p->since_m > 0 ? p->since_m : 0;
+    int last = p->churn_m >= 0 && p->churn_m < c->o->months ? p->churn_m : c->o->months - 1;
+    rp_buf b = RP_BUF_INIT;
+    char ts[40];
+    rp_date reg = p->since_m >= 0 ? p->since : (rp_date){ c->y0 - rng_range(&r, 0, 6), rng_range(&r, 1, 12), 1 };
+    iso_local(ts, sizeof ts, reg.y, reg.m, reg.d, 10, 0, 0);
+    rp_buf_puts(&b, "{\"user_id\":");
+    json_str(&b, p->online_id);
+    rp_buf_puts(&b, ",\"name\":");
+    json_str(&b, p->name_zh);
+    rp_buf_printf(&b, ",\"id_no\":\"%s\",\"mobile\":\"%s\",\"email\":", rng_chance(&r, 0.95) ? p->id : "",
+                  p->mobile);
+    json_str(&b, p->email);
+    rp_buf_printf(&b, ",\"registered_at\":\"%s\",\"status\":\"%s\"}", ts,
+                  last < c->o->months - 1 ? "closed" : "active");
+    jsonl_write(c, &dr, &c->ol_users, &b, "\"registered_at\":\"", 0);
+    gen_out_printf(&c->identity, "online,%s,%s\n", p->online_id, p->pid);
+    static const char *const devices[] = { "ios", "android", "web" };
+    for (int m = first; m <= last; m++) {
+        int y = month_y(c, m), mo = month_m(c, m), dim = days_in(y, mo);
+        int n = rng_poisson(&r, 0.5 + 3.5 * p->digital);
+        for (int k = 0; k < n; k++) {
+            int day = rng_range(&r, 1, dim), hh = rng_range(&r, 7, 23), mi = rng_range(&r, 0, 59);
+            iso_local(ts, sizeof ts, y, mo, day, hh, mi, rng_range(&r, 0, 59));
+            int ok = !rng_chance(&r, 0.04);
+            const char *dev = devices[p->digital > 0.6 ? rng_below(&r, 2) : rng_below(&r, 3)];
+            rp_buf_reset(&b);
+            rp_buf_puts(&b, "{\"user_id\":");
+            json_str(&b, p->online_id);
+            rp_buf_printf(&b, ",\"ts\":\"%s\",\"device\":\"%s\",\"ip\":\"203.0.113.%d\",\"success\":%s}", ts, dev,
+                          rng_range(&r, 1, 254), ok ? "true" : "false");
+            jsonl_write(c, &dr, &c->ol_logins, &b, "\"ts\":\"", 0);
+            /* the click stream is kept for the last three months */
+            if (!ok || m < c->o->months - 3)
+                continue;
+            int views = 1 + rng_poisson(&r, 1.5);
+            for (int v = 0; v < views; v++) {
+                int pg = (int)rng_below(&r, sizeof pages / sizeof pages[0]);
+                /* interest shows before a purchase: the wealthy look at funds, families at mortgages */
+                if (p->wealth > 2 && rng_chance(&r, 0.3))
+                    pg = 6;
+                else if (p->stage == 2 && rng_chance(&r, 0.15))
+                    pg = 8;
+                iso_local(ts, sizeof ts, y, mo, day, hh, (mi + v) % 60, rng_range(&r, 0, 59));
+                rp_buf_reset(&b);
+                rp_buf_puts(&b, "{\"user_id\":");
+                json_str(&b, p->online_id);
+                rp_buf_printf(&b, ",\"ts\":\"%s\",\"session\":\"%s-%d-%d-%d\",\"page\":\"%s\",\"device\":\"%s\"}", ts,
+                              p->online_id, m, k, day, pages[pg], dev);
+                jsonl_write(c, &dr, &c->ol_events, &b, "\"ts\":\"", 0);
+            }
+        }
+    }
+    rp_buf_release(&b);
+}
+
+/* ---- the call centre ---- */
+
+static const struct {
+    const char *queue, *reason, *note;
+    double weight;
+} call_reasons[] = {
+    { "deposits", "balance_inquiry", "客戶查詢帳戶餘額與近期交易，已說明。", 30 },
+    { "cards", "card_bill", "客戶詢問信用卡帳單金額與繳款期限。", 18 },
+    { "cards", "lost_card", "客戶掛失信用卡，已辦理停卡並補發新卡。", 4 },
+    { "loans", "loan_rate", "客戶詢問房貸利率調整，已轉介理專回電。", 8 },
+    { "deposits", "td_rates", "客戶詢問定存利率，已告知本月牌告利率。", 10 },
+    { "general", "online_help", "客戶網銀登入失敗，已協助重設密碼。", 15 },
+    { "general", "address_change", "客戶申請變更通訊地址，已請其臨櫃辦理。", 5 },
+    { "complaints", "complaint", "客戶抱怨臨櫃等候過久且手續費過高，表示考慮轉往他行。", 3 },
+    { "general", "other", "其他一般詢問。", 7 },
+};
+
+static void calls(sim *s, int m)
+{
+    ctx *c = s->c;
+    person *p = s->p;
+    rng r, dr;
+    rng_init(&r, c->o->seed, (uint64_t)p->i * 131 + (uint64_t)m, S_CALLS);
+    rng_init(&dr, c->o->seed, (uint64_t)p->i * 131 + (uint64_t)m, S_DEFECT + 600);
+    int n = rng_poisson(&r, 0.05 + 0.12 * (1 - p->digital));
+    int y = month_y(c, m), mo = month_m(c, m), dim = days_in(y, mo);
+    for (int k = 0; k < n; k++) {
+        double w[16];
+        size_t nr = sizeof call_reasons / sizeof call_reasons[0];
+        for (size_t q = 0; q < nr; q++)
+            w[q] = call_reasons[q].weight;
+        int why = (int)rng_weighted(&r, w, nr);
+        if (call_reasons[why].queue[0] == 'c' && !strcmp(call_reasons[why].queue, "complaints"))
+            p->complaint_m = m;
+        int day = rng_range(&r, 1, dim);
+        /* arrivals peak mid-morning and mid-afternoon */
+        static const double hour_w[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 10, 9, 5, 6, 9, 9, 7, 5, 3, 2, 2, 1, 0, 0 };
+        int hh = (int)rng_weighted(&r, hour_w, 24);
+        int peak = hh == 10 || hh == 11 || hh == 14 || hh == 15;
+        int wait = (int)(-log(1 - rng_unif(&r)) * (peak ? 45 : 15));
+        int patience = (int)(-log(1 - rng_unif(&r)) * 90);
+        int abandoned = wait > patience;
+        if (abandoned)
+            wait = patience;
+        int talk = abandoned ? 0 : (int)rng_lognormal(&r, log(200), 0.6);
+        int wrap = abandoned ? 0 : rng_range(&r, 15, 90);
+        int identified = !abandoned && rng_chance(&r, 0.65);
+        char ts[40], id[32], agent[16] = "", caller[24], ivr[24];
+        iso_local(ts, sizeof ts, y, mo, day, hh, rng_range(&r, 0, 59), rng_range(&r, 0, 59));
+        snprintf(id, sizeof id, "CL%08lld%02d%02d", (long long)p->i, m % 100, k % 100);
+        if (!abandoned)
+            snprintf(agent, sizeof agent, "A%03d", rng_range(&r, 1, 120));
+        double cw[] = { 0.6, 0.25, 0.15 };
+        size_t ani = rng_weighted(&r, cw, 3);
+        snprintf(caller, sizeof caller, "%s", ani == 0 && p->mobile[0] ? p->mobile : ani == 1 ? p->landline : "");
+        snprintf(ivr, sizeof ivr, "%d>%d%s", rng_range(&r, 1, 4), rng_range(&r, 1, 3), identified ? ">9" : ">0");
+        int64_t recno = c->cdr.records + 1;
+        int dup = 0;
+        if (rng_chance(&dr, c->o->defect_rate)) {
+            switch (rng_below(&dr, 3)) {
+            case 0:
+                talk = -talk - 1;
+                defect(c, "callcentre", &c->cdr, recno, "talk_s", "negative_amount");
+                break;
+            case 1:
+                memcpy(ts + 5, "02-30", 5);
+                defect(c, "callcentre", &c->cdr, recno, "arrival", "impossible_date");
+                break;
+            default:
+                dup = 1;
+                defect(c, "callcentre", &c->cdr, recno + 1, "", "duplicate");
+            }
+        }
+        for (int t = 0; t <= dup; t++) {
+            gen_out_printf(&c->cdr, "%s,%s,%s,%s,%s,%s,%d,%d,%d,%d,%s,%s\r\n", id, ts, caller, ivr,
+                           identified ? p->cust_no : "", call_reasons[why].queue, wait, talk, wrap, abandoned,
+                           agent, call_reasons[why].reason);
+            c->cdr.records++;
+        }
+        if (!abandoned && rng_chance(&r, 0.6)) {
+            gen_out_printf(&c->notes, "%s,%s,%s,%s,%s\r\n", id, agent, ts, call_reasons[why].reason,
+                           call_reasons[why].note);
+            c->notes.records++;
+        }
+    }
+}
+
+/* ---- campaigns with random control groups and true treatment effects ---- */
+
+typedef struct campaign {
+    const char *id, *name, *offer, *channel;
+    int offset; /* in eighths of the window */
+} campaign;
+
+static const campaign campaign_list[] = {
+    { "CMP01", "定存加碼專案", "TD0012", "outbound_call", 1 },
+    { "CMP02", "信用卡首刷禮", "CARD", "sms", 2 },
+    { "CMP03", "房貸轉貸優惠", "MTG030", "direct_mail", 3 },
+    { "CMP04", "基金定期定額", "FND001", "email", 4 },
+    { "CMP05", "行動銀行推廣", "MOBILE", "sms", 5 },
+    { "CMP06", "信貸優惠利率", "PLN005", "outbound_call", 6 },
+};
+#define NCAMPAIGNS ((int)(sizeof campaign_list / sizeof campaign_list[0]))
+
+static int campaign_month(const ctx *c, int k) { return c->o->months * campaign_list[k].offset / 8; }
+
+static int holds(const person *p, product pr)
+{
+    for (int k = 0; k < p->nacct; k++)
+        if (p->acct[k].prod == pr)
+            return 1;
+    return 0;
+}
+
+/* Eligibility, and the true response probability without (base) and with
+ * (base + effect) the campaign; the effect depends on who the customer is. */
+static int campaign_truth(const person *p, int k, double *base, double *effect)
+{
+    double liquid = 150000.0 * p->wealth;
+    switch (k) {
+    case 0:
+        *base = 0.03;
+        *effect = p->age >= 50 ? 0.08 : 0.02;
+        return !holds(p, P_TD) && liquid > 200000;
+    case 1:
+        *base = 0.015;
+        *effect = p->age < 35 ? 0.05 : 0.01;
+        return !p->org && !p->has_card && p->age >= 20 && p->age <= 60;
+    case 2:
+        *base = 0.004;
+        *effect = p->stage == 2 ? 0.02 : 0.005;
+        return !p->org && (p->stage == 2 || p->stage == 3) && p->income > 800000 && !holds(p, P_MTG);
+    case 3:
+        *base = 0.02;
+        *effect = p->stage == 3 ? 0.06 : 0.02;
+        return p->wealth > 1.2 && !holds(p, P_FUND);
+    case 4:
+        *base = 0.05;
+        *effect = p->age < 40 ? 0.12 : p->age >= 65 ? -0.02 : 0.04; /* retirees resent the push */
+        return !p->org && !p->has_online && p->age < 75;
+    default:
+        *base = 0.01;
+        *effect = p->wealth < 0.5 ? 0.04 : 0.015;
+        return p->employed && p->age >= 25 && p->age <= 55 && !holds(p, P_MTG) && !holds(p, P_PLN);
+    }
+}
+
+static void campaign_write(ctx *c, person *p)
+{
+    rng r;
+    rng_init(&r, c->o->seed, (uint64_t)p->i, S_CAMPAIGN);
+    for (int k = 0; k < NCAMPAIGNS; k++) {
+        int m = campaign_month(c, k);
+        double base, effect;
+        int eligible = campaign_truth(p, k, &base, &effect);
+        double pick = rng_unif(&r), grp = rng_unif(&r), resp = rng_unif(&r), neg = rng_unif(&r);
+        int day = rng_range(&r, 1, 20), rday = rng_range(&r, 1, 28);
+        if (!eligible || pick > 0.6 || m < p->since_m || (p->churn_m >= 0 && p->churn_m <= m))
+            continue;
+        int control = grp < 0.2;
+        double pr = base + (control ? 0 : effect);
+        if (pr < 0)
+            pr = 0;
+        const char *answer = resp < pr ? "positive" : (!control && !strcmp(campaign_list[k].channel, "outbound_call") && neg < 0.25) ? "negative" : NULL;
+        char when[16];
+        snprintf(when, sizeof when, "%04u-%02u-%02u", (unsigned)month_y(c, m) % 10000u,
+                 (unsigned)month_m(c, m) % 100u, (unsigned)day % 100u);
+        gen_out_printf(&c->targets, "%s,%s,%s,%s,%s\r\n", campaign_list[k].id, p->cust_no,
+                       control ? "control" : "treatment", control ? "" : when, control ? "" : campaign_list[k].channel);
+        c->targets.records++;
+        if (answer) {
+            int rm = m + 1 < c->o->months ? m + 1 : m;
+            gen_out_printf(&c->responses, "%s,%s,%s,%04u-%02u-%02u\r\n", campaign_list[k].id, p->cust_no, answer,
+                           (unsigned)month_y(c, rm) % 10000u, (unsigned)month_m(c, rm) % 100u, (unsigned)rday % 100u);
+            c->responses.records++;
+        }
+        gen_out_printf(&c->treatment, "%s,%s,%s,%s,%.4f,%.4f,%s\n", campaign_list[k].id, p->pid, p->cust_no,
+                       control ? "control" : "treatment", base, base + effect < 0 ? 0 : base + effect,
+                       answer ? answer : "none");
+    }
+}
+
 static void post(sim *s, account *a, int m, int day, const char *code, int ch, int64_t amount,
                  const char *memo)
 {
@@ -589,6 +942,8 @@ static void post(sim *s, account *a, int m, int day, const char *code, int ch, i
                       : "impossible_date,orphan_reference,duplicate,truncated",
                t);
     c->st->host_txns++;
+    if ((ch == CH_IB || ch == CH_MB) && s->p->has_online && amount < 0)
+        online_transfer(s, a, m, day, ch, amount, memo);
 }
 
 static int spend_channel(sim *s)
@@ -601,6 +956,7 @@ static int spend_channel(sim *s)
 
 static double churn_hazard(const person *p, int m, int td_break_m, int has_card)
 {
+    double complaint = m - p->complaint_m <= 2 ? 3.0 : 1.0;
     int held = p->nacct + has_card;
     double h = 0.008;
     if (p->age < 30)
@@ -618,7 +974,7 @@ static double churn_hazard(const person *p, int m, int td_break_m, int has_card)
         h *= 0.85;
     if (p->org)
         h *= 0.5;
-    return h;
+    return h * complaint;
 }
 
 static void add_account(sim *s, product prod, int64_t bal, int64_t limit)
@@ -673,6 +1029,7 @@ static void simulate(ctx *c, person *p)
         add_account(&s, P_PLN, -principal, principal);
     }
     p->churn_m = -1;
+    p->complaint_m = -100;
     int td_break_m = -1;
     account *sav = &p->acct[0];
     int months = c->o->months;
@@ -680,6 +1037,7 @@ static void simulate(ctx *c, person *p)
         if (m < p->since_m)
             continue;
         int y = month_y(c, m), mo = month_m(c, m), dim = days_in(y, mo);
+        calls(&s, m);
         /* churn: everything goes to another bank, and the accounts close */
         if (m > p->since_m && rng_chance(&cr, churn_hazard(p, m, td_break_m, p->has_card))) {
             int day = rng_range(&s.r, 3, dim);
@@ -1138,6 +1496,26 @@ static int open_all(ctx *c, rp_error *err)
           "card holders as the card system knows them" },
         { &c->card_txn, "card/card_transactions.csv", "card", "CSV (RFC 4180) with header", "CP950", NULL,
           "card purchases" },
+        { &c->ol_users, "online/users.jsonl", "online", "JSON lines", "UTF-8", NULL,
+          "internet and mobile banking users" },
+        { &c->ol_logins, "online/logins.jsonl", "online", "JSON lines", "UTF-8", NULL,
+          "log-ins, successful and failed" },
+        { &c->ol_events, "online/events.jsonl", "online", "JSON lines", "UTF-8", NULL,
+          "page views (click stream) of the last three months" },
+        { &c->ol_transfers, "online/transfers.jsonl", "online", "JSON lines", "UTF-8", NULL,
+          "transfers and payments made online" },
+        { &c->cdr, "callcentre/calls.csv", "callcentre", "CSV (RFC 4180) with header", "UTF-8", NULL,
+          "call detail records: arrival, IVR path, queue, wait, talk, wrap-up, abandon" },
+        { &c->notes, "callcentre/notes.csv", "callcentre", "CSV (RFC 4180) with header", "UTF-8", NULL,
+          "agents' contact notes" },
+        { &c->campaigns, "campaign/campaigns.csv", "campaign", "CSV (RFC 4180) with header", "UTF-8", NULL,
+          "past campaigns: offer, channel, dates" },
+        { &c->targets, "campaign/targets.csv", "campaign", "CSV (RFC 4180) with header", "UTF-8", NULL,
+          "target lists with the random control group" },
+        { &c->responses, "campaign/responses.csv", "campaign", "CSV (RFC 4180) with header", "UTF-8", NULL,
+          "responses: positive, negative (no response is no row)" },
+        { &c->treatment, "truth/treatment.csv", "truth", "CSV with header", "UTF-8", NULL,
+          "true response probabilities with and without the campaign" },
         { &c->identity, "truth/identity.csv", "truth", "CSV with header", "UTF-8", NULL,
           "the true person behind every customer record of every source" },
         { &c->defects, "truth/defects.csv", "truth", "CSV with header", "UTF-8", NULL,
@@ -1151,6 +1529,7 @@ static int open_all(ctx *c, rp_error *err)
         int rc = gen_out_open(files[k].o, dir, files[k].rel, err);
         if (rc)
             return rc;
+        c->files[c->nfiles++] = files[k].o;
         files[k].o->system = files[k].system;
         files[k].o->format = files[k].format;
         files[k].o->encoding = files[k].encoding;
@@ -1163,6 +1542,7 @@ static int open_all(ctx *c, rp_error *err)
         int rc = gen_out_open(&c->txn[m], dir, rel, err);
         if (rc)
             return rc;
+        c->files[c->nfiles++] = &c->txn[m];
         c->txn[m].system = "host";
         c->txn[m].format = "fixed-width records with RDW";
         c->txn[m].encoding = "IBM-937";
@@ -1182,24 +1562,32 @@ static int open_all(ctx *c, rp_error *err)
     c->card_cust.records = c->card_txn.records = 0; /* headers are not records */
     rp_buf_release(&h);
     gen_out_printf(&c->identity, "source,source_key,person_id\n");
+    gen_out_printf(&c->cdr, "call_id,arrival,caller_number,ivr_path,identified_cust_no,queue,wait_s,talk_s,"
+                            "wrap_s,abandoned,agent,reason\r\n");
+    gen_out_printf(&c->notes, "call_id,agent,written_at,category,note\r\n");
+    gen_out_printf(&c->campaigns, "campaign_id,name,offer,channel,start_date,end_date,response_deadline\r\n");
+    for (int k = 0; k < NCAMPAIGNS; k++) {
+        int m = campaign_month(c, k), e = m + 1 < c->o->months ? m + 1 : m;
+        gen_out_printf(&c->campaigns, "%s,%s,%s,%s,%04u-%02u-01,%04u-%02u-20,%04u-%02u-28\r\n", campaign_list[k].id,
+                       campaign_list[k].name, campaign_list[k].offer, campaign_list[k].channel,
+                       (unsigned)month_y(c, m) % 10000u, (unsigned)month_m(c, m) % 100u,
+                       (unsigned)month_y(c, m) % 10000u, (unsigned)month_m(c, m) % 100u,
+                       (unsigned)month_y(c, e) % 10000u, (unsigned)month_m(c, e) % 100u);
+        c->campaigns.records++;
+    }
+    gen_out_printf(&c->targets, "campaign_id,cust_no,group,contacted_at,channel\r\n");
+    gen_out_printf(&c->responses, "campaign_id,cust_no,response,responded_at\r\n");
+    gen_out_printf(&c->treatment, "campaign_id,person_id,host_cust_no,group,p_control,p_treated,response\n");
     gen_out_printf(&c->defects, "source,file,record,field,defect\n");
     gen_out_printf(&c->churn, "person_id,host_cust_no,churn_month,churn_next_month,hazard_next\n");
     gen_out_printf(&c->segments, "person_id,host_cust_no,lifecycle,value_tier,kind,revenue_twd\n");
     return RP_OK;
 }
 
-static int count_lines_done(gen_out *o) { return o->records == 0 ? 1 : 0; }
-
 static int close_all(ctx *c, rp_error *err)
 {
-    gen_out *all[16 + GEN_MAX_MONTHS];
-    int n = 0;
-    gen_out *fixed[] = { &c->cif, &c->acct, &c->cpy_cif, &c->cpy_acct, &c->cpy_txn, &c->card_cust,
-                         &c->card_txn, &c->identity, &c->defects, &c->churn, &c->segments };
-    for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
-        all[n++] = fixed[k];
-    for (int m = 0; m < c->o->months; m++)
-        all[n++] = &c->txn[m];
+    gen_out **all = c->files;
+    int n = c->nfiles;
     json_t *files = json_array();
     int rc = RP_OK;
     for (int k = 0; k < n; k++) {
@@ -1210,7 +1598,6 @@ static int close_all(ctx *c, rp_error *err)
         int r = gen_out_close(o, hex, err);
         if (r && !rc)
             rc = r;
-        (void)count_lines_done;
         json_t *f = json_object();
         json_object_set_new(f, "path", json_string(o->rel));
         json_object_set_new(f, "system", json_string(o->system));
@@ -1311,6 +1698,27 @@ int gen_run(const gen_options *o, gen_stats *stats, rp_error *err)
             rng_init(&cr, o->seed, (uint64_t)(i + k), S_CARD);
             pp[k].has_card = !pp[k].org &&
                              rng_chance(&cr, pp[k].age >= 25 && pp[k].age <= 55 ? 0.55 : 0.3);
+            rng orr;
+            rng_init(&orr, o->seed, (uint64_t)(i + k), S_ONLINE);
+            pp[k].has_online = rng_chance(&orr, pp[k].org ? 0.9 : 0.15 + 0.8 * pp[k].digital);
+            if (pp[k].has_online) {
+                char g[24] = "corp";
+                if (!pp[k].org) {
+                    snprintf(g, sizeof g, "%s", pp[k].g[0]->latin);
+                    lower_ascii(g);
+                }
+                static const char b36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+                char tail[16];
+                int64_t v = i + k;
+                int t = 0;
+                do {
+                    tail[t++] = b36[v % 36];
+                    v /= 36;
+                } while (v && t < 15);
+                tail[t] = 0;
+                snprintf(pp[k].online_id, sizeof pp[k].online_id, "%s%02u%s", g,
+                         (unsigned)pp[k].birth.y % 100u, tail);
+            }
         }
         if (n == 2)
             make_household(c, &pp[0], &pp[1]);
@@ -1318,6 +1726,8 @@ int gen_run(const gen_options *o, gen_stats *stats, rp_error *err)
             person *p = &pp[k], *partner = p->household ? &pp[1 - k] : NULL;
             simulate(c, p);
             card(c, p);
+            online(c, p);
+            campaign_write(c, p);
             write_cif(c, p, partner ? partner->cust_no : "");
             write_accounts(c, p, partner);
             truth(c, p);
@@ -1339,9 +1749,14 @@ int gen_run(const gen_options *o, gen_stats *stats, rp_error *err)
     if (!rc)
         rc = rc2;
     stats->top20_revenue_share = top20_share(c);
-    stats->records = c->cif.records + c->acct.records + c->card_cust.records + c->card_txn.records;
-    for (int m = 0; m < o->months; m++)
-        stats->records += c->txn[m].records;
+    /* records of the source systems' files (not copybooks, not the truth) */
+    stats->records = 0;
+    for (int k = 0; k < c->nfiles; k++)
+        if (strcmp(c->files[k]->system, "truth") != 0 && !strstr(c->files[k]->rel, ".cpy"))
+            stats->records += c->files[k]->records;
+    stats->online_users = c->ol_users.records;
+    stats->calls = c->cdr.records;
+    stats->campaign_targets = c->targets.records;
     if (c->big5 != (iconv_t)-1 && c->big5)
         iconv_close(c->big5);
     rp_host_codec_close(c->hc);

@@ -11,7 +11,11 @@
  *             each with its COBOL copybook
  *   card/     the card system: customers and transactions, CSV in Big5 (CP950),
  *             its own customer numbers and the same people written its own way
- *   truth/    identity.csv, defects.csv, churn.csv, segments.csv
+ *   online/   internet and mobile banking: users, log-ins, click stream and
+ *             transfers as UTF-8 JSON lines, keyed by online user id
+ *   callcentre/  call detail records and agents' notes, CSV
+ *   campaign/ past campaigns, target lists with random control groups, responses
+ *   truth/    identity, defects, churn, segments and treatment effects
  *   manifest.json   every file with its system, format, encoding, records, SHA-256
  *
  * Output depends only on the options: the same seed gives the same bytes.
@@ -41,6 +45,7 @@ typedef struct gen_options {
 
 typedef struct gen_stats {
     int64_t customers, persons, organisations, accounts, host_txns, card_customers, card_txns;
+    int64_t online_users, calls, campaign_targets;
     int64_t defects, records, churned_next_month;
     double top20_revenue_share;
 } gen_stats;

@@ -259,10 +259,10 @@ static void manifest_agrees_with_files(void **state)
     rp_error e = RP_ERROR_INIT;
     assert_int_equal(rp_json_load_file(path, 1 << 20, &m, &e), RP_OK);
     json_t *files = json_object_get(m, "files");
-    assert_int_equal(json_array_size(files), 11 + 6);
+    assert_int_equal(json_array_size(files), 21 + 6);
     size_t i;
     json_t *f;
-    int64_t identity_rows = 0, cif_records = 0, card_records = 0;
+    int64_t identity_rows = 0, cif_records = 0, card_records = 0, online_records = 0;
     json_array_foreach(files, i, f) {
         const char *rel = json_string_value(json_object_get(f, "path"));
         snprintf(path, sizeof path, "%s/%s", dir, rel);
@@ -283,8 +283,12 @@ static void manifest_agrees_with_files(void **state)
             for (size_t k = 0; k < n; k++)
                 counted += data[k] == '\n';
             counted -= 1; /* the header */
+        } else if (strstr(rel, ".jsonl")) {
+            for (size_t k = 0; k < n; k++)
+                counted += data[k] == '\n';
         }
-        if (strstr(rel, ".dat") || strstr(rel, "card/"))
+        if (strstr(rel, ".dat") || strstr(rel, "card/") || strstr(rel, "online/") || strstr(rel, "callcentre/") ||
+            strstr(rel, "campaign/"))
             assert_int_equal(counted, records);
         if (!strcmp(rel, "truth/identity.csv"))
             identity_rows = counted;
@@ -292,10 +296,13 @@ static void manifest_agrees_with_files(void **state)
             cif_records = records;
         if (!strcmp(rel, "card/card_customers.csv"))
             card_records = records;
+        if (!strcmp(rel, "online/users.jsonl"))
+            online_records = records;
         free(data);
     }
     /* one identity row per customer record of each source; duplicates are defects, not people */
-    assert_true(identity_rows <= cif_records + card_records);
+    assert_true(identity_rows <= cif_records + card_records + online_records);
+    assert_true(identity_rows > cif_records);
     assert_true(identity_rows >= 800);
     json_decref(m);
 }
@@ -420,6 +427,100 @@ static void behaviour_has_the_declared_properties(void **state)
     free(seg);
 }
 
+/* Every JSON line parses unless defects.csv says it was cut short; every
+ * online user is in the identity truth. */
+static void online_lines_parse(void **state)
+{
+    (void)state;
+    const char *dir = gen_dir("online", 3000, 9, 0.02);
+    const char *files[] = { "online/users.jsonl", "online/logins.jsonl", "online/transfers.jsonl",
+                            "online/events.jsonl" };
+    defect_row *d = calloc(20000, sizeof *d);
+    int64_t users = 0;
+    for (int f = 0; f < 4; f++) {
+        int nd = load_defects(dir, files[f], d, 20000);
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, files[f]);
+        size_t n;
+        char *text = slurp(path, &n);
+        int64_t recno = 0, bad = 0, cut = 0;
+        char *save;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+            recno++;
+            json_error_t je;
+            json_t *j = json_loads(line, 0, &je);
+            const char *want = defect_of(d, nd, recno);
+            if (!j) {
+                bad++;
+                if (!want || strcmp(want, "truncated"))
+                    fail_msg("%s line %lld does not parse and is not listed as truncated: %s", files[f],
+                             (long long)recno, je.text);
+                continue;
+            }
+            if (want && !strcmp(want, "truncated"))
+                cut++; /* a cut that happens to end on a boundary is still listed */
+            assert_non_null(json_string_value(json_object_get(j, "user_id")));
+            if (f == 0)
+                users++;
+            json_decref(j);
+        }
+        assert_true(recno > 0);
+        for (int k = 0; k < nd; k++)
+            assert_true(d[k].record >= 1 && d[k].record <= recno);
+        (void)cut;
+        (void)bad;
+        free(text);
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s/truth/identity.csv", dir);
+    size_t n;
+    char *idt = slurp(path, &n);
+    int64_t online_ids = 0;
+    for (char *q = idt; (q = strstr(q, "\nonline,")); q++)
+        online_ids++;
+    assert_true(online_ids > 1000);
+    assert_true(users >= online_ids); /* duplicates are defects, not users */
+    free(idt);
+    free(d);
+}
+
+/* The lift measured between the arms is the true treatment effect. */
+static void campaigns_have_true_lift(void **state)
+{
+    (void)state;
+    const char *dir = gen_dir("camp", 20000, 13, 0.0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/truth/treatment.csv", dir);
+    size_t n;
+    char *text = slurp(path, &n);
+    double t_n = 0, t_pos = 0, c_n = 0, c_pos = 0, true_effect = 0;
+    char *save;
+    strtok_r(text, "\n", &save);
+    for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char camp[16], pid[16], cust[16], group[16], resp[16];
+        double p0, p1;
+        assert_int_equal(sscanf(line, "%15[^,],%15[^,],%15[^,],%15[^,],%lf,%lf,%15s", camp, pid, cust, group,
+                                &p0, &p1, resp),
+                         7);
+        int pos = !strcmp(resp, "positive");
+        if (!strcmp(group, "treatment")) {
+            t_n++;
+            t_pos += pos;
+            true_effect += p1 - p0;
+        } else {
+            c_n++;
+            c_pos += pos;
+        }
+    }
+    free(text);
+    assert_true(c_n > 0.15 * (t_n + c_n) && c_n < 0.25 * (t_n + c_n)); /* a 20% random control group */
+    double lift = t_pos / t_n - c_pos / c_n, effect = true_effect / t_n;
+    assert_true(effect > 0.02);
+    assert_true(fabs(lift - effect) < 0.015);
+    /* the responses file agrees with the truth */
+    assert_int_equal(count_csv(dir, "campaign/responses.csv") > 0, 1);
+}
+
 static void bad_options(void **state)
 {
     (void)state;
@@ -521,6 +622,8 @@ int main(void)
         cmocka_unit_test(big5_files_are_cp950),
         cmocka_unit_test(defect_rate_is_honoured),
         cmocka_unit_test(behaviour_has_the_declared_properties),
+        cmocka_unit_test(online_lines_parse),
+        cmocka_unit_test(campaigns_have_true_lift),
         cmocka_unit_test(bad_options),
     };
     return cmocka_run_group_tests_name("gen", tests, NULL, NULL);

@@ -1,7 +1,12 @@
 # the synthetic bank: files, truth, manifest, determinism, bad options
 $ rapport gen --customers 300 --months 3 --seed 11 --out bank
-> wrote bank: 300 customers (6 organisations), 443 account holdings, 3925 host transactions, 138 card holders, 1703 card transactions; 117 defects in 6543 records; top 20% of customers give 81.7% of revenue
+> wrote bank: 300 customers (6 organisations), 443 account holdings, 3914 host transactions, 138 card holders, 1703 card transactions, 168 online users, 97 calls, 344 campaign targets; 224 defects in 12174 records; top 20% of customers give 81.7% of revenue
 $ cd bank && find . -type f | sort
+> ./callcentre/calls.csv
+> ./callcentre/notes.csv
+> ./campaign/campaigns.csv
+> ./campaign/responses.csv
+> ./campaign/targets.csv
 > ./card/card_customers.csv
 > ./card/card_transactions.csv
 > ./host/ACCT.cpy
@@ -13,10 +18,15 @@ $ cd bank && find . -type f | sort
 > ./host/TXN_202609.dat
 > ./host/TXN_202610.dat
 > ./manifest.json
+> ./online/events.jsonl
+> ./online/logins.jsonl
+> ./online/transfers.jsonl
+> ./online/users.jsonl
 > ./truth/churn.csv
 > ./truth/defects.csv
 > ./truth/identity.csv
 > ./truth/segments.csv
+> ./truth/treatment.csv
 # the same options give the same bytes; another seed does not
 $ rapport gen --customers 300 --months 3 --seed 11 --out again >/dev/null && cmp bank/manifest.json again/manifest.json && cmp bank/host/CIF.dat again/host/CIF.dat
 $ rapport gen --customers 300 --months 3 --seed 12 --out other >/dev/null && cmp -s bank/host/CIF.dat other/host/CIF.dat
