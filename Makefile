@@ -14,7 +14,7 @@ OPT       ?= -O2
 SAN       ?=
 PKGS      := sqlite3 jansson libsodium inih
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
-             libinih-dev libcmocka-dev
+             libinih-dev libcmocka-dev bc time
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
              -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -98,6 +98,7 @@ bench: deps
 
 bench-only: $(BUILD)/rapport $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+	@for b in bench/*.sh; do $$b $(BUILD) || exit 1; done
 
 clean:
 	rm -rf build build-asan demo

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job, for now: a fresh demo store from the fixture bank, and one
-# customer's whole picture found by a phone number as a caller would give it.
-# Later capabilities (synthetic bank, ETL, matching, analytics, web) grow it.
+# The main job, for now: a synthetic bank's source extracts, a fresh demo
+# store from the fixture bank, and one customer's whole picture found by a
+# phone number as a caller would give it.  Later capabilities (ETL, matching,
+# analytics, web) grow it: the ETL will load the generated extracts.
 # usage: tools/demo.sh RAPPORT_BINARY DB_PATH
 set -euo pipefail
 rapport=$1; db=$2
@@ -10,6 +11,11 @@ rm -f "$db" "$db-wal" "$db-shm" "$db.key"   # demo data only: start clean every 
 export RAPPORT_DB=$db
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
+bank=$(dirname "$db")/bank
+step "rapport gen --customers 20000 --out $bank   (the source systems' extracts)"
+rm -rf "$bank"
+"$rapport" gen --customers 20000 --out "$bank"
+echo "files:"; (cd "$bank" && find . -type f | sort | sed 's/^\.\//  /' | head -40)
 step "rapport init"
 "$rapport" init
 step "rapport import tests/fixtures/bank.json"

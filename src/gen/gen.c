@@ -934,8 +934,11 @@ static void post(sim *s, account *a, int m, int day, const char *code, int ch, i
     rec_num(&r, TX_BALANCE, a->bal);
     rec_text(c, &r, TX_MEMO, memo);
     rec_text(c, &r, TX_BRANCH, s->p->branch);
-    /* deposits and credits must be positive: a sign flip is a defect there */
-    int credit = amount > 0;
+    /* codes that are credits by definition must be positive: a sign flip is a
+     * defect there (a repayment, 6001, is a credit on the loan and a debit on
+     * savings, so its sign proves nothing) */
+    int credit = amount > 0 && (!strcmp(code, "1001") || !strcmp(code, "2001") || !strcmp(code, "3001") ||
+                                !strcmp(code, "5001") || !strcmp(code, "7002"));
     targets t = { -1, TX_DATE, -1, credit ? TX_AMOUNT : -1, TX_ACCT };
     host_write(c, &s->dr, &c->txn[m], &r,
                credit ? "negative_amount,impossible_date,orphan_reference,duplicate,truncated"
@@ -1737,9 +1740,11 @@ int gen_run(const gen_options *o, gen_stats *stats, rp_error *err)
             else
                 stats->persons++;
         }
-        /* a write that failed (a full disk) stops the run at once */
-        if (c->cif.failed || c->acct.failed || c->card_cust.failed || c->card_txn.failed ||
-            c->defects.failed)
+        /* a write that failed (a full disk) stops the run at once; close_all names the file */
+        int failed = 0;
+        for (int k = 0; k < c->nfiles && !failed; k++)
+            failed = c->files[k]->failed;
+        if (failed)
             break;
         rp_progress_update(&pr, (uint64_t)stats->customers);
     }

@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "core/rtime.h"
 #include "gen/gen.h"
+#include "gen/out.h"
 #include "gen/rng.h"
 #include "warehouse/warehouse.h"
 
@@ -227,6 +228,85 @@ static void host_files_decode_by_copybook(void **state)
     assert_true(chinese > clean * 9 / 10); /* persons and companies have Chinese names */
     rp_host_codec_close(hc);
     free(data);
+    free(d);
+}
+
+/* Every monthly transaction file decodes by TXN.cpy; its defects are the listed ones. */
+static void txn_files_decode_by_copybook(void **state)
+{
+    (void)state;
+    const char *dir = gen_dir("txn", 1500, 21, 0.03);
+    char path[512];
+    cfield f[40];
+    snprintf(path, sizeof path, "%s/host/TXN.cpy", dir);
+    int nf = read_copybook(path, f, 40);
+    int reclen = f[nf - 1].off + f[nf - 1].len;
+    assert_int_equal(reclen, 92);
+    int facct = find_field(f, nf, "TXN-ACCT-NO"), fdate = find_field(f, nf, "TXN-DATE"),
+        fcode = find_field(f, nf, "TXN-CODE"), famt = find_field(f, nf, "TXN-AMOUNT"),
+        fbal = find_field(f, nf, "TXN-BALANCE"), fmemo = find_field(f, nf, "TXN-MEMO");
+    rp_host_codec *hc;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_host_codec_open("IBM-937", &hc, &e), RP_OK);
+    defect_row *d = calloc(20000, sizeof *d);
+    int64_t total = 0, defects = 0;
+    for (int month = 5; month <= 10; month++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "host/TXN_2026%02d.dat", month);
+        int nd = load_defects(dir, rel, d, 20000);
+        snprintf(path, sizeof path, "%s/%s", dir, rel);
+        size_t n;
+        unsigned char *data = (unsigned char *)slurp(path, &n);
+        unsigned char prev[128] = { 0 };
+        int64_t recno = 0;
+        for (size_t pos = 0; pos < n;) {
+            int len = (data[pos] << 8 | data[pos + 1]) - 4;
+            const unsigned char *r = data + pos + 4;
+            pos += 4 + (size_t)len;
+            recno++;
+            const char *want = defect_of(d, nd, recno), *got = NULL;
+            char acct[32], code[8], memo[64];
+            int64_t date, amt, bal;
+            if (len != reclen) {
+                got = "truncated";
+            } else {
+                assert_int_equal(rp_host_text_decode(hc, r + f[facct].off, 14, acct, sizeof acct, &e), RP_OK);
+                assert_int_equal(rp_host_text_decode(hc, r + f[fcode].off, 4, code, sizeof code, &e), RP_OK);
+                assert_int_equal(rp_host_text_decode(hc, r + f[fmemo].off, 22, memo, sizeof memo, &e), RP_OK);
+                assert_int_equal(rp_zoned_decode(r + f[fdate].off, 7, &date), RP_OK);
+                assert_int_equal(rp_packed_decode(r + f[famt].off, f[famt].digits, &amt), RP_OK);
+                assert_int_equal(rp_packed_decode(r + f[fbal].off, f[fbal].digits, &bal), RP_OK);
+                int credit_code = !strcmp(code, "1001") || !strcmp(code, "2001") || !strcmp(code, "3001") ||
+                                  !strcmp(code, "5001") || !strcmp(code, "7002");
+                int y = (int)(date / 10000) + 1911, m = (int)(date / 100 % 100), dd = (int)(date % 100);
+                if (!rp_date_valid(y, m, dd))
+                    got = "impossible_date";
+                else if (acct[0] == '9' && acct[1] == '9')
+                    got = "orphan_reference";
+                else if (credit_code && amt <= 0)
+                    got = "negative_amount";
+                else if (memcmp(prev, r, (size_t)len) == 0)
+                    got = "duplicate";
+                else if (y != 2026 || m != month)
+                    fail_msg("%s record %lld: posted %lld, not in this month's file", rel, (long long)recno,
+                             (long long)date);
+                memcpy(prev, r, (size_t)len);
+            }
+            if (want) {
+                defects++;
+                if (!got || strcmp(want, got) != 0)
+                    fail_msg("%s record %lld: defects.csv says %s, the record shows %s", rel, (long long)recno, want,
+                             got ? got : "nothing wrong");
+            } else if (got) {
+                fail_msg("%s record %lld is %s but defects.csv does not list it", rel, (long long)recno, got);
+            }
+        }
+        total += recno;
+        free(data);
+    }
+    assert_true(total > 10000);
+    assert_true(defects > total * 2 / 100 && defects < total * 4 / 100);
+    rp_host_codec_close(hc);
     free(d);
 }
 
@@ -543,6 +623,23 @@ static void bad_options(void **state)
     assert_string_equal(rp_errmsg(&e), "/proc/rapport-cannot-write-here: cannot create: No such file or directory");
 }
 
+/* A full disk is an error that names the file, never a silent short file. */
+static void full_disk(void **state)
+{
+    (void)state;
+    gen_out o;
+    rp_error e = RP_ERROR_INIT;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    assert_int_equal(gen_out_open(&o, "/dev", "full", &e), RP_OK);
+    char block[65536];
+    memset(block, 'x', sizeof block);
+    for (int k = 0; k < 64; k++)
+        gen_out_write(&o, block, sizeof block);
+    assert_int_equal(gen_out_close(&o, NULL, &e), RP_IO);
+    assert_string_equal(rp_errmsg(&e), "/dev/full: write failed: No space left on device");
+}
+
 static void rng_streams(void **state)
 {
     (void)state;
@@ -619,12 +716,14 @@ int main(void)
         cmocka_unit_test(same_seed_same_bytes),
         cmocka_unit_test(manifest_agrees_with_files),
         cmocka_unit_test(host_files_decode_by_copybook),
+        cmocka_unit_test(txn_files_decode_by_copybook),
         cmocka_unit_test(big5_files_are_cp950),
         cmocka_unit_test(defect_rate_is_honoured),
         cmocka_unit_test(behaviour_has_the_declared_properties),
         cmocka_unit_test(online_lines_parse),
         cmocka_unit_test(campaigns_have_true_lift),
         cmocka_unit_test(bad_options),
+        cmocka_unit_test(full_disk),
     };
     return cmocka_run_group_tests_name("gen", tests, NULL, NULL);
 }
