@@ -148,6 +148,22 @@ static const char *defect_of(const defect_row *d, int nd, int64_t rec)
     return NULL;
 }
 
+/* The verdict for one record: what defects.csv lists (want) must be what the
+ * record shows (got), and a record that shows a defect must be listed.
+ * Returns 1 when a listed defect was seen. */
+static int judge(const char *file, int64_t recno, const char *want, const char *got)
+{
+    if (want) {
+        if (!got || strcmp(want, got) != 0)
+            fail_msg("%s record %lld: defects.csv says %s, the record shows %s", file, (long long)recno, want,
+                     got ? got : "nothing wrong");
+        return 1;
+    }
+    if (got)
+        fail_msg("%s record %lld is %s but defects.csv does not list it", file, (long long)recno, got);
+    return 0;
+}
+
 /* Every CIF record decodes by its copybook through iconv IBM-937, and every
  * record that fails a check is exactly one listed in defects.csv. */
 static void host_files_decode_by_copybook(void **state)
@@ -211,16 +227,10 @@ static void host_files_decode_by_copybook(void **state)
         }
         if (len == reclen)
             memcpy(prev, r, (size_t)len);
-        if (want) {
+        if (judge("host/CIF.dat", recno, want, got))
             seen_defects++;
-            if (!got || strcmp(want, got) != 0)
-                fail_msg("CIF record %lld: defects.csv says %s, the record shows %s", (long long)recno, want,
-                         got ? got : "nothing wrong");
-        } else if (got) {
-            fail_msg("CIF record %lld is %s but defects.csv does not list it", (long long)recno, got);
-        } else {
+        else if (!got)
             clean++;
-        }
         (void)fno;
     }
     assert_int_equal(seen_defects, nd);
@@ -292,14 +302,7 @@ static void txn_files_decode_by_copybook(void **state)
                              (long long)date);
                 memcpy(prev, r, (size_t)len);
             }
-            if (want) {
-                defects++;
-                if (!got || strcmp(want, got) != 0)
-                    fail_msg("%s record %lld: defects.csv says %s, the record shows %s", rel, (long long)recno, want,
-                             got ? got : "nothing wrong");
-            } else if (got) {
-                fail_msg("%s record %lld is %s but defects.csv does not list it", rel, (long long)recno, got);
-            }
+            defects += judge(rel, recno, want, got);
         }
         total += recno;
         free(data);
