@@ -53,13 +53,14 @@ PY
 pend=$(date +%s.%N)
 psecs=$(echo "$pend - $pstart" | bc -l)
 
-ours=$(echo "$n / $secs" | bc -l)
+# per record: the script writes one CSV row a customer; rapport writes every source's records
+ours=$(echo "$records / $secs" | bc -l)
 theirs=$(echo "$pn / $psecs" | bc -l)
 printf 'rapport gen, %d customers, 24 months: %.1f s, %d records (%.0f records/s), %d MiB (%.0f MiB/s)\n' \
     "$n" "$secs" "$records" "$(echo "$records / $secs" | bc -l)" "$mb" "$(echo "$mb / $secs" | bc -l)"
 printf '  peak memory: %s KiB at 100,000 customers, %s KiB at %d\n' "$(rss "$out/small.time")" "$(rss "$out/big.time")" "$n"
 printf '  dd, the same %d MiB to the same disk: %.1f s (%.0f MiB/s); rapport runs at %.0f%% of the disk\n' \
     "$mb" "$dsecs" "$(echo "$mb / $dsecs" | bc -l)" "$(echo "100 * $dsecs / $secs" | bc -l)"
-printf '  python3 script, customer master only: %.0f customers/s; rapport, the whole bank: %.0f customers/s (%.1fx)\n' \
+printf '  python3 script writing a customer master only: %.0f records/s; rapport, every source: %.0f records/s (%.2fx)\n' \
     "$theirs" "$ours" "$(echo "$ours / $theirs" | bc -l)"
 rm -rf "$out/small"
