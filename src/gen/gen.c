@@ -82,7 +82,7 @@ typedef struct person {
     int nacct;
     int has_card;
     int has_online;
-    char online_id[40];
+    char online_id[48];
     int complaint_m; /* last month with a complaint call, or -100 */
     int campaign_offer[P_N + 2]; /* products accepted in a campaign */
     int churn_m; /* month index of churn; months = next month; -1 none */
