@@ -1,0 +1,199 @@
+/* Unit tests of src/etl. */
+#include "testutil.h"
+
+#include "etl/copybook.h"
+#include "gen/gen.h"
+
+static cb_layout *parse_ok(const char *text)
+{
+    cb_layout *l = NULL;
+    rp_error e = RP_ERROR_INIT;
+    if (cb_parse(text, "t.cpy", &l, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    return l;
+}
+
+static void parse_fails(const char *text, int code, const char *msg)
+{
+    cb_layout *l = NULL;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(cb_parse(text, "t.cpy", &l, &e), code);
+    assert_null(l);
+    assert_string_equal(rp_errmsg(&e), msg);
+}
+
+static void field_is(const cb_layout *l, const char *name, cb_kind kind, int off, int len, int digits,
+                     int scale, int is_signed)
+{
+    const cb_field *f = cb_find(l, name);
+    if (!f)
+        fail_msg("no field %s", name);
+    assert_int_equal(f->kind, kind);
+    assert_int_equal(f->offset, off);
+    assert_int_equal(f->length, len);
+    assert_int_equal(f->digits, digits);
+    assert_int_equal(f->scale, scale);
+    assert_int_equal(f->is_signed, is_signed);
+}
+
+static void pictures_and_usages(void **state)
+{
+    (void)state;
+    cb_layout *l = parse_ok("      * a fixed-format copybook with a sequence area\n"
+                            "000100 01  REC.\n"
+                            "000200     05  NAME          PIC X(10).\n"
+                            "000300     05  CODE          PIC XXX.\n"
+                            "000400     05  COUNT         PIC 9(5).\n"
+                            "000500     05  AMOUNT        PIC S9(7)V99 COMP-3.\n"
+                            "000600     05  RATE          PIC S9(3)V9(4) USAGE IS PACKED-DECIMAL.\n"
+                            "000700     05  SMALL         PIC S9(4) COMP.\n"
+                            "000800     05  MEDIUM        PIC 9(9) BINARY.\n"
+                            "000900     05  LARGE         PIC S9(18) COMP-5.\n"
+                            "001000     05  BALANCE       PIC S9(9)V99.\n"
+                            "001100     05  NAME-ZH       PIC G(10) DISPLAY-1.\n"
+                            "001200     05  NAME-N        PIC N(4).\n"
+                            "001300     05  STATUS        PIC X.\n"
+                            "001400         88  ACTIVE    VALUE 'A'.\n"
+                            "001500         88  CLOSED    VALUE 'C' 'X'.\n"
+                            "001600     05  FILLER        PIC X(5) VALUE SPACES.\n");
+    assert_string_equal(l->record, "REC");
+    assert_int_equal(l->nfields, 13);
+    field_is(l, "NAME", CB_ALNUM, 0, 10, 0, 0, 0);
+    field_is(l, "CODE", CB_ALNUM, 10, 3, 0, 0, 0);
+    field_is(l, "COUNT", CB_ZONED, 13, 5, 5, 0, 0);
+    field_is(l, "AMOUNT", CB_PACKED, 18, 5, 9, 2, 1);
+    field_is(l, "RATE", CB_PACKED, 23, 4, 7, 4, 1);
+    field_is(l, "SMALL", CB_BINARY, 27, 2, 4, 0, 1);
+    field_is(l, "MEDIUM", CB_BINARY, 29, 4, 9, 0, 0);
+    field_is(l, "LARGE", CB_BINARY, 33, 8, 18, 0, 1);
+    field_is(l, "BALANCE", CB_ZONED, 41, 11, 11, 2, 1);
+    field_is(l, "NAME-ZH", CB_DBCS, 52, 20, 0, 0, 0);
+    field_is(l, "NAME-N", CB_DBCS, 72, 8, 0, 0, 0);
+    field_is(l, "STATUS", CB_ALNUM, 80, 1, 0, 0, 0);
+    assert_true(l->fields[12].filler);
+    assert_int_equal(l->fields[12].offset, 81);
+    assert_int_equal(l->length, 86);
+    assert_int_equal(cb_find(l, "STATUS")->line, 14);
+    cb_free(l);
+}
+
+static void groups_occurs_redefines(void **state)
+{
+    (void)state;
+    /* free format, lower case, an inline comment, a blank line */
+    cb_layout *l = parse_ok("01 acct-rec.\n"
+                            "   05 acct-no        pic x(14).\n"
+                            "\n"
+                            "   05 holders occurs 3 times.   *> up to three holders\n"
+                            "      10 cust-no     pic x(10).\n"
+                            "      10 role        pic x.\n"
+                            "   05 amounts.\n"
+                            "      10 monthly     pic s9(7)v99 comp-3 occurs 12.\n"
+                            "   05 key-area       pic x(8).\n"
+                            "   05 key-parts redefines key-area.\n"
+                            "      10 key-branch  pic x(4).\n"
+                            "      10 key-serial  pic 9(4).\n"
+                            "   05 tail           pic x(2).\n");
+    assert_string_equal(l->record, "ACCT-REC");
+    field_is(l, "ACCT-NO", CB_ALNUM, 0, 14, 0, 0, 0);
+    field_is(l, "CUST-NO(1)", CB_ALNUM, 14, 10, 0, 0, 0);
+    field_is(l, "ROLE(1)", CB_ALNUM, 24, 1, 0, 0, 0);
+    field_is(l, "CUST-NO(3)", CB_ALNUM, 36, 10, 0, 0, 0);
+    field_is(l, "ROLE(3)", CB_ALNUM, 46, 1, 0, 0, 0);
+    field_is(l, "MONTHLY(1)", CB_PACKED, 47, 5, 9, 2, 1);
+    field_is(l, "MONTHLY(12)", CB_PACKED, 102, 5, 9, 2, 1);
+    field_is(l, "KEY-AREA", CB_ALNUM, 107, 8, 0, 0, 0);
+    field_is(l, "KEY-BRANCH", CB_ALNUM, 107, 4, 0, 0, 0);
+    field_is(l, "KEY-SERIAL", CB_ZONED, 111, 4, 4, 0, 0);
+    assert_true(cb_find(l, "KEY-BRANCH")->redefined);
+    assert_false(cb_find(l, "KEY-AREA")->redefined);
+    assert_string_equal(cb_find(l, "KEY-SERIAL")->parent, "KEY-PARTS");
+    field_is(l, "TAIL", CB_ALNUM, 115, 2, 0, 0, 0);
+    assert_int_equal(l->length, 117);
+    cb_free(l);
+    /* nested OCCURS: subscripts for both levels */
+    l = parse_ok("01 R.\n 05 YEARS OCCURS 2.\n  10 MONTHS OCCURS 3.\n   15 V PIC 9(2).\n");
+    field_is(l, "V(1,1)", CB_ZONED, 0, 2, 2, 0, 0);
+    field_is(l, "V(1,3)", CB_ZONED, 4, 2, 2, 0, 0);
+    field_is(l, "V(2,1)", CB_ZONED, 6, 2, 2, 0, 0);
+    assert_int_equal(l->length, 12);
+    cb_free(l);
+    /* a longer REDEFINES makes the record longer */
+    l = parse_ok("01 R.\n 05 A PIC X(2).\n 05 B REDEFINES A PIC X(6).\n");
+    assert_int_equal(l->length, 6);
+    cb_free(l);
+}
+
+static void unsupported_is_named_by_line(void **state)
+{
+    (void)state;
+    parse_fails("01 R.\n  05 A PIC ZZ9.99.\n", RP_PARSE, "t.cpy:2: edited picture 'ZZ9.99' is not supported");
+    parse_fails("01 R.\n  05 N PIC 9(3).\n  05 T OCCURS 1 TO 5 DEPENDING ON N.\n    10 X PIC X.\n", RP_PARSE,
+                "t.cpy:3: OCCURS n TO m DEPENDING ON is not supported");
+    parse_fails("01 R.\n  05 A PIC S9(5) SIGN LEADING SEPARATE.\n", RP_PARSE,
+                "t.cpy:2: SIGN LEADING is not supported (only the trailing overpunched sign)");
+    parse_fails("01 R.\n  05 A PIC S9(4) COMP SYNC.\n", RP_PARSE,
+                "t.cpy:2: SYNCHRONIZED is not supported (it inserts slack bytes)");
+    parse_fails("01 R.\n  05 F COMP-2.\n", RP_PARSE, "t.cpy:2: USAGE COMP-2 is not supported");
+    parse_fails("01 R.\n  05 A PIC 9(3)P.\n", RP_PARSE, "t.cpy:2: picture '9(3)P': P scaling is not supported");
+    parse_fails("01 R.\n  05 A PIC X(3).\n  05 B REDEFINES Z PIC X.\n", RP_PARSE,
+                "t.cpy:3: REDEFINES 'Z': no earlier item of that name at this level");
+    parse_fails("01 R.\n  05 A PIC X(3)\n", RP_PARSE, "t.cpy:2: the last statement does not end with a period");
+    parse_fails("01 R.\n  05 A PIC X(3) COMP-3.\n", RP_PARSE, "t.cpy:2: COMP and COMP-3 need a numeric picture");
+    parse_fails("01 R.\n  05 A PIC X(3).\n    10 B PIC X.\n", RP_PARSE,
+                "t.cpy:3: 'A' has a picture and cannot contain other items");
+    parse_fails("01 R.\n  05 A PIC 9(19).\n", RP_PARSE, "t.cpy:2: picture '9(19)' has more than 18 digits");
+    parse_fails("01 R.\n  05 A PIC X(2) FROBNICATE.\n", RP_PARSE, "t.cpy:2: unexpected word 'FROBNICATE'");
+    parse_fails("01 R.\n  66 X RENAMES A.\n", RP_PARSE, "t.cpy:2: 66 RENAMES is not supported");
+    parse_fails("01 A.\n 05 B PIC X.\n01 C.\n 05 D PIC X.\n", RP_PARSE,
+                "t.cpy:3: a second record description: one copybook describes one record");
+    parse_fails("      * only comments\n", RP_PARSE, "t.cpy: no record description found");
+    parse_fails("01 R.\n  05 A PIC X(0).\n", RP_PARSE, "t.cpy:2: picture 'X(0)' has a bad repeat count");
+}
+
+/* The generator's copybooks are read as the host's own would be. */
+static void generated_copybooks(void **state)
+{
+    (void)state;
+    gen_options o = GEN_OPTIONS_INIT;
+    o.customers = 10;
+    o.months = 1;
+    o.progress = 0;
+    o.out = tu_path("bank");
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(gen_run(&o, NULL, &e), RP_OK);
+    const struct {
+        const char *file;
+        int length, fields;
+    } want[] = { { "CIF.cpy", 348, 21 }, { "ACCT.cpy", 101, 15 }, { "TXN.cpy", 92, 11 } };
+    for (int k = 0; k < 3; k++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/host/%s", o.out, want[k].file);
+        cb_layout *l;
+        if (cb_parse_file(path, &l, &e))
+            fail_msg("%s", rp_errmsg(&e));
+        assert_int_equal(l->length, want[k].length);
+        assert_int_equal(l->nfields, want[k].fields);
+        cb_free(l);
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s/host/TXN.cpy", o.out);
+    cb_layout *l;
+    assert_int_equal(cb_parse_file(path, &l, &e), RP_OK);
+    field_is(l, "TXN-AMOUNT", CB_PACKED, 42, 8, 15, 2, 1);
+    field_is(l, "TXN-DATE", CB_ZONED, 23, 7, 7, 0, 0);
+    cb_free(l);
+    assert_int_equal(cb_parse_file("/nonexistent.cpy", &l, &e), RP_IO);
+    assert_string_equal(rp_errmsg(&e), "/nonexistent.cpy: cannot open: No such file or directory");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pictures_and_usages),
+        cmocka_unit_test(groups_occurs_redefines),
+        cmocka_unit_test(unsupported_is_named_by_line),
+        cmocka_unit_test(generated_copybooks),
+    };
+    return cmocka_run_group_tests_name("etl", tests, NULL, NULL);
+}
