@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include "etl/copybook.h"
+#include "etl/reader.h"
 #include "gen/gen.h"
 
 static cb_layout *parse_ok(const char *text)
@@ -187,6 +188,282 @@ static void generated_copybooks(void **state)
     assert_string_equal(rp_errmsg(&e), "/nonexistent.cpy: cannot open: No such file or directory");
 }
 
+/* ---- readers ---- */
+
+static const char *file_with(const char *name, const char *bytes, size_t n)
+{
+    const char *path = tu_path(name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    fclose(f);
+    return path;
+}
+
+static reader *open_ok(const char *path, rd_options o)
+{
+    reader *r;
+    rp_error e = RP_ERROR_INIT;
+    if (rd_open(path, &o, &r, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    return r;
+}
+
+static void field_eq(const rd_record *rec, int i, const char *want)
+{
+    assert_true(i < rec->nfields);
+    if (rec->flen[i] != strlen(want) || memcmp(rec->field[i], want, rec->flen[i]) != 0)
+        fail_msg("field %d is '%.*s', wanted '%s'", i, (int)rec->flen[i], rec->field[i], want);
+}
+
+static void csv_rfc4180(void **state)
+{
+    (void)state;
+    const char text[] = "\xEF\xBB\xBFid,name,note\r\n"
+                        "1,陳怡君,plain\r\n"
+                        "2,\"LIN, CHIH-MING\",\"say \"\"hi\"\"\"\r\n"
+                        "\r\n"
+                        "3,\"two\r\nlines\",\r\n"
+                        "4,bad\"quote,x\n"
+                        "5,\"closed\"then,x\n"
+                        "6,last,no newline";
+    const char *path = file_with("a.csv", text, sizeof text - 1);
+    rd_options o = { .format = RD_CSV, .header = 1, .utf8 = 1 };
+    reader *r = open_ok(path, o);
+    rd_record rec;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_true(rd_had_bom(r));
+    const char **names;
+    assert_int_equal(rd_header(r, &names), 3);
+    assert_string_equal(names[0], "id");
+    assert_string_equal(names[2], "note");
+    assert_int_equal(rec.number, 1);
+    assert_int_equal(rec.offset, 17);
+    field_eq(&rec, 1, "陳怡君");
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.number, 2);
+    field_eq(&rec, 1, "LIN, CHIH-MING");
+    field_eq(&rec, 2, "say \"hi\"");
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD); /* the blank line is not a record */
+    assert_int_equal(rec.number, 3);
+    field_eq(&rec, 1, "two\r\nlines");
+    field_eq(&rec, 2, "");
+    char want[600];
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    assert_int_equal(rec.number, 4);
+    snprintf(want, sizeof want, "%s: record 4 (byte %lld): field 2: a quote inside an unquoted field", path,
+             (long long)rec.offset);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rec.len, 13); /* 4,bad"quote,x: the raw record, for the reject file */
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 5 (byte %lld): field 2: text after a closing quote", path,
+             (long long)rec.offset);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD); /* reading goes on */
+    assert_int_equal(rec.number, 6);
+    field_eq(&rec, 2, "no newline");
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
+    rd_close(r);
+}
+
+static void csv_errors(void **state)
+{
+    (void)state;
+    rd_record rec;
+    rp_error e = RP_ERROR_INIT;
+    char want[600];
+    const char unmatched[] = "a,b\n1,\"never closed\n2,x\n";
+    const char *path = file_with("u.csv", unmatched, sizeof unmatched - 1);
+    rd_options o = { .format = RD_CSV, .header = 1 };
+    reader *r = open_ok(path, o);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 1 (byte 4): field 2: unmatched quote: the file ends inside it", path);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
+    rd_close(r);
+    /* not UTF-8 where UTF-8 was declared; the next record still reads */
+    const char latin[] = "x,y\n1,caf\xE9\n2,ok\n";
+    path = file_with("l.csv", latin, sizeof latin - 1);
+    o.utf8 = 1;
+    r = open_ok(path, o);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 1 (byte 4): not UTF-8 at byte 5 of the record", path);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    field_eq(&rec, 1, "ok");
+    rd_close(r);
+    /* an empty file has no records */
+    path = file_with("empty.csv", "", 0);
+    r = open_ok(path, o);
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
+    rd_close(r);
+    /* a line over the limit is reported and skipped */
+    char big[5000];
+    memset(big, 'x', sizeof big);
+    memcpy(big + sizeof big - 8, "\n1,2,3\n", 8);
+    path = file_with("long.csv", big, sizeof big);
+    rd_options small = { .format = RD_CSV, .max_record = 1000 };
+    r = open_ok(path, small);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 1 (byte 0): longer than 1000 bytes", path);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.number, 2);
+    field_eq(&rec, 2, "3");
+    rd_close(r);
+    rd_options no = { .format = RD_CSV };
+    assert_int_equal(rd_open("/nonexistent/x.csv", &no, &r, &e), RP_IO);
+    assert_string_equal(rp_errmsg(&e), "/nonexistent/x.csv: cannot open: No such file or directory");
+}
+
+static void delimited_and_whitespace(void **state)
+{
+    (void)state;
+    rd_record rec;
+    rp_error e = RP_ERROR_INIT;
+    const char pipes[] = "a|b||\"c\"\n";
+    rd_options o = { .format = RD_DELIMITED, .delimiter = '|' };
+    reader *r = open_ok(file_with("p.txt", pipes, sizeof pipes - 1), o);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.nfields, 4);
+    field_eq(&rec, 2, "");
+    field_eq(&rec, 3, "\"c\""); /* no quoting in plain delimited files */
+    rd_close(r);
+    const char ws[] = "  00001   00001 19970101  1  11.77\n\t00002\t00002 19970112  1 12.00  \n";
+    o.format = RD_WHITESPACE;
+    r = open_ok(file_with("w.txt", ws, sizeof ws - 1), o);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.nfields, 5);
+    field_eq(&rec, 0, "00001");
+    field_eq(&rec, 4, "11.77");
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    field_eq(&rec, 4, "12.00");
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
+    rd_close(r);
+}
+
+/* CDNOW as published: 6,919 purchases, 244,091.94 dollars. */
+static void cdnow_sample(void **state)
+{
+    (void)state;
+    const char *path = "../shared/data/cdnow/CDNOW_sample.txt";
+    if (access(path, R_OK) != 0) {
+        print_message("skipped: %s is absent\n", path);
+        skip();
+    }
+    rd_options o = { .format = RD_WHITESPACE, .utf8 = 1 };
+    reader *r = open_ok(path, o);
+    rd_record rec;
+    rp_error e = RP_ERROR_INIT;
+    int rc;
+    int64_t n = 0, cents = 0;
+    while ((rc = rd_next(r, &rec, &e)) == RD_RECORD) {
+        assert_int_equal(rec.nfields, 5);
+        char amount[32];
+        snprintf(amount, sizeof amount, "%.*s", (int)rec.flen[4], rec.field[4]);
+        char *dot = strchr(amount, '.');
+        int64_t whole = atoll(amount), frac = dot ? atoll(dot + 1) * (strlen(dot + 1) == 1 ? 10 : 1) : 0;
+        cents += whole * 100 + frac;
+        n++;
+    }
+    assert_int_equal(rc, RD_END);
+    assert_int_equal(n, 6919);
+    assert_int_equal(cents, 24409194);
+    rd_close(r);
+}
+
+static void binary_records(void **state)
+{
+    (void)state;
+    rd_record rec;
+    rp_error e = RP_ERROR_INIT;
+    char want[600];
+    /* RDW: two good records, then one the file cuts short */
+    const unsigned char rdw[] = { 0, 7, 0, 0, 'a', 'b', 'c', 0, 5, 0, 0, 'd', 0, 12, 0, 0, 'e', 'f' };
+    const char *path = file_with("r.dat", (const char *)rdw, sizeof rdw);
+    rd_options o = { .format = RD_RDW };
+    reader *r = open_ok(path, o);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.len, 3);
+    assert_memory_equal(rec.data, "abc", 3);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.offset, 7);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 3 (byte 12): truncated: the RDW says 12 bytes, the file ends after 6",
+             path);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
+    rd_close(r);
+    /* a broken RDW: nothing after it can be trusted */
+    const unsigned char broken[] = { 0, 5, 0, 0, 'a', 0, 2, 0, 0, 'x', 'y', 'z' };
+    path = file_with("b.dat", (const char *)broken, sizeof broken);
+    r = open_ok(path, o);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want,
+             "%s: record 2 (byte 5): bad RDW (length 2, flags 0): the rest of the file cannot be read", path);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rec.len, 7);
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
+    rd_close(r);
+    /* fixed length: a short last record */
+    path = file_with("f.dat", "AAAAABBBBBCC", 12);
+    rd_options fo = { .format = RD_FIXED, .reclen = 5 };
+    r = open_ok(path, fo);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_memory_equal(rec.data, "BBBBB", 5);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 3 (byte 10): truncated: 2 of 5 bytes", path);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
+    rd_close(r);
+    fo.reclen = 0;
+    assert_int_equal(rd_open(path, &fo, &r, &e), RP_INVAL);
+}
+
+/* The generator's host files read record by record, as many as the manifest says. */
+static void generated_host_files(void **state)
+{
+    (void)state;
+    gen_options go = GEN_OPTIONS_INIT;
+    go.customers = 400;
+    go.months = 2;
+    go.progress = 0;
+    go.out = tu_path("bank2");
+    gen_stats st;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(gen_run(&go, &st, &e), RP_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/host/CIF.dat", go.out);
+    rd_options o = { .format = RD_RDW };
+    reader *r = open_ok(path, o);
+    rd_record rec;
+    int rc;
+    int64_t n = 0, short_ones = 0;
+    while ((rc = rd_next(r, &rec, &e)) == RD_RECORD) {
+        n++;
+        short_ones += rec.len != 348;
+    }
+    assert_int_equal(rc, RD_END);
+    assert_true(n >= 400);
+    assert_true(short_ones < 20);
+    rd_close(r);
+    snprintf(path, sizeof path, "%s/card/card_customers.csv", go.out);
+    rd_options co = { .format = RD_CSV, .header = 1 };
+    r = open_ok(path, co);
+    int64_t cn = 0;
+    while ((rc = rd_next(r, &rec, &e)) == RD_RECORD) {
+        assert_int_equal(rec.nfields, 16);
+        cn++;
+    }
+    assert_int_equal(rc, RD_END);
+    assert_int_equal(cn, st.card_customers + (cn - st.card_customers)); /* duplicates included */
+    assert_true(cn >= st.card_customers);
+    rd_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +471,12 @@ int main(void)
         cmocka_unit_test(groups_occurs_redefines),
         cmocka_unit_test(unsupported_is_named_by_line),
         cmocka_unit_test(generated_copybooks),
+        cmocka_unit_test(csv_rfc4180),
+        cmocka_unit_test(csv_errors),
+        cmocka_unit_test(delimited_and_whitespace),
+        cmocka_unit_test(cdnow_sample),
+        cmocka_unit_test(binary_records),
+        cmocka_unit_test(generated_host_files),
     };
     return cmocka_run_group_tests_name("etl", tests, NULL, NULL);
 }

@@ -1,0 +1,511 @@
+/* reader.c — streaming record readers.  See reader.h. */
+#include "etl/reader.h"
+#include "core/buf.h"
+#include "core/utf8.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct reader {
+    FILE *f;
+    char path[1024];
+    rd_options o;
+    unsigned char *buf;
+    size_t cap, beg, end;
+    int eof, broken, bom, started;
+    int64_t file_off; /* file offset of buf[beg] */
+    int64_t recno;
+    rp_buf fields;    /* unescaped field text, NUL-separated */
+    size_t foff[RD_MAX_FIELDS];
+    char **header;
+    int nheader;
+};
+
+int rd_open(const char *path, const rd_options *o, reader **out, rp_error *err)
+{
+    if (o->format == RD_FIXED && (o->reclen < 1 || o->reclen > 1 << 20))
+        return rp_err(err, RP_INVAL, "%s: a fixed record length from 1 to 1048576 is needed", path);
+    reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return rp_err(err, RP_NOMEM, NULL);
+    r->o = *o;
+    if (!r->o.max_record)
+        r->o.max_record = RD_DEFAULT_MAX_RECORD;
+    if (!r->o.delimiter)
+        r->o.delimiter = ',';
+    snprintf(r->path, sizeof r->path, "%s", path);
+    r->cap = r->o.max_record + 8 + (1 << 16);
+    r->buf = malloc(r->cap + 1);
+    rp_buf_init(&r->fields, r->o.max_record * 2 + 1024);
+    r->f = fopen(path, "rb");
+    if (!r->buf || !r->f) {
+        int e = errno;
+        rd_close(r);
+        return rp_err(err, RP_IO, "%s: cannot open: %s", path, strerror(e));
+    }
+    *out = r;
+    return RP_OK;
+}
+
+void rd_close(reader *r)
+{
+    if (!r)
+        return;
+    if (r->f)
+        fclose(r->f);
+    for (int i = 0; i < r->nheader; i++)
+        free(r->header[i]);
+    free(r->header);
+    free(r->buf);
+    rp_buf_release(&r->fields);
+    free(r);
+}
+
+int rd_header(const reader *r, const char ***names)
+{
+    *names = (const char **)r->header;
+    return r->nheader;
+}
+int rd_had_bom(const reader *r) { return r->bom; }
+int64_t rd_bytes_read(const reader *r) { return r->file_off; }
+
+/* Keep the unread bytes and read more; returns the bytes now available. */
+static int fill(reader *r, rp_error *err)
+{
+    if (r->beg > 0) {
+        memmove(r->buf, r->buf + r->beg, r->end - r->beg);
+        r->end -= r->beg;
+        r->beg = 0;
+    }
+    while (!r->eof && r->end < r->cap) {
+        size_t n = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+        r->end += n;
+        if (n == 0) {
+            if (ferror(r->f))
+                return rp_err(err, RP_IO, "%s: read error: %s", r->path, strerror(errno));
+            r->eof = 1;
+        }
+    }
+    r->buf[r->end] = 0;
+    return RP_OK;
+}
+
+static size_t avail(const reader *r) { return r->end - r->beg; }
+
+static int ensure(reader *r, size_t n, rp_error *err)
+{
+    if (avail(r) >= n || r->eof)
+        return RP_OK;
+    return fill(r, err);
+}
+
+static void consume(reader *r, size_t n)
+{
+    r->beg += n;
+    r->file_off += (int64_t)n;
+}
+
+static int bad(reader *r, rd_record *rec, size_t rawlen, rp_error *err, const char *fmt, const char *a,
+               long long b, long long c)
+{
+    rec->data = (const char *)r->buf + r->beg;
+    rec->len = rawlen;
+    char msg[300];
+    snprintf(msg, sizeof msg, fmt, a, b, c);
+    rp_err(err, RP_PARSE, "%s: record %lld (byte %lld): %s", r->path, (long long)rec->number,
+           (long long)rec->offset, msg);
+    return RD_BAD;
+}
+
+static int check_utf8(reader *r, rd_record *rec, rp_error *err)
+{
+    size_t at;
+    if (r->o.utf8 && !rp_utf8_valid(rec->data, rec->len, &at)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "not UTF-8 at byte %zu of the record", at);
+        rp_err(err, RP_ENCODING, "%s: record %lld (byte %lld): %s", r->path, (long long)rec->number,
+               (long long)rec->offset, msg);
+        return RD_BAD;
+    }
+    return RD_RECORD;
+}
+
+/* ---- binary records ---- */
+
+static int next_rdw(reader *r, rd_record *rec, rp_error *err)
+{
+    int rc = ensure(r, 4, err);
+    if (rc)
+        return rc;
+    if (avail(r) == 0)
+        return RD_END;
+    rec->number = ++r->recno;
+    rec->offset = r->file_off;
+    unsigned char *p = r->buf + r->beg;
+    if (avail(r) < 4) {
+        size_t n = avail(r);
+        rc = bad(r, rec, n, err, "truncated: %s%lld bytes where a 4-byte RDW should be", "", (long long)n, 0);
+        consume(r, n);
+        return rc;
+    }
+    size_t len = (size_t)(p[0] << 8 | p[1]);
+    if (len < 4 || len - 4 > r->o.max_record || p[2] || p[3]) {
+        /* nothing after a broken RDW can be trusted: report the rest as one record */
+        r->broken = 1;
+        size_t n = avail(r);
+        rc = bad(r, rec, n, err, "bad RDW %s(length %lld, flags %lld): the rest of the file cannot be read", "",
+                 (long long)len, (long long)(p[2] << 8 | p[3]));
+        consume(r, n);
+        return rc;
+    }
+    if ((rc = ensure(r, len, err)))
+        return rc;
+    p = r->buf + r->beg;
+    if (avail(r) < len) {
+        size_t n = avail(r);
+        rc = bad(r, rec, n, err, "truncated: %sthe RDW says %lld bytes, the file ends after %lld", "",
+                 (long long)len, (long long)n);
+        consume(r, n);
+        return rc;
+    }
+    rec->data = (const char *)p + 4;
+    rec->len = len - 4;
+    rec->nfields = 0;
+    consume(r, len);
+    return RD_RECORD;
+}
+
+static int next_fixed(reader *r, rd_record *rec, rp_error *err)
+{
+    size_t len = (size_t)r->o.reclen;
+    int rc = ensure(r, len, err);
+    if (rc)
+        return rc;
+    if (avail(r) == 0)
+        return RD_END;
+    rec->number = ++r->recno;
+    rec->offset = r->file_off;
+    if (avail(r) < len) {
+        size_t n = avail(r);
+        rc = bad(r, rec, n, err, "truncated: %s%lld of %lld bytes", "", (long long)n, (long long)len);
+        consume(r, n);
+        return rc;
+    }
+    rec->data = (const char *)r->buf + r->beg;
+    rec->len = len;
+    rec->nfields = 0;
+    consume(r, len);
+    return RD_RECORD;
+}
+
+/* ---- text ---- */
+
+static int skip_bom(reader *r, rp_error *err)
+{
+    if (r->started)
+        return RP_OK;
+    r->started = 1;
+    int rc = ensure(r, 3, err);
+    if (!rc && avail(r) >= 3 && memcmp(r->buf + r->beg, "\xEF\xBB\xBF", 3) == 0) {
+        r->bom = 1;
+        consume(r, 3);
+    }
+    return rc;
+}
+
+/* The next line: [beg, nl) with the line end excluded; *adv is what to consume. */
+static int find_line(reader *r, size_t *len, size_t *adv, int *toolong, rp_error *err)
+{
+    *toolong = 0;
+    for (;;) {
+        unsigned char *p = r->buf + r->beg;
+        unsigned char *nl = memchr(p, '\n', avail(r));
+        if (nl) {
+            *adv = (size_t)(nl - p) + 1;
+            *len = (size_t)(nl - p);
+            break;
+        }
+        if (avail(r) > r->o.max_record || r->eof) {
+            if (!r->eof && avail(r) > r->o.max_record) {
+                /* too long: report it and skip to the next line end */
+                *toolong = 1;
+                *len = r->o.max_record;
+                size_t skipped = avail(r);
+                consume(r, skipped);
+                for (;;) {
+                    int rc = fill(r, err);
+                    if (rc)
+                        return rc;
+                    unsigned char *q = memchr(r->buf + r->beg, '\n', avail(r));
+                    if (q) {
+                        *adv = (size_t)(q - (r->buf + r->beg)) + 1;
+                        *len = 0;
+                        return RP_OK;
+                    }
+                    if (r->eof) {
+                        *adv = avail(r);
+                        *len = 0;
+                        return RP_OK;
+                    }
+                    consume(r, avail(r));
+                }
+            }
+            *adv = *len = avail(r);
+            break;
+        }
+        int rc = fill(r, err);
+        if (rc)
+            return rc;
+    }
+    if (*len && r->buf[r->beg + *len - 1] == '\r')
+        (*len)--;
+    return RP_OK;
+}
+
+static int split_fields(reader *r, rd_record *rec, rp_error *err)
+{
+    rec->nfields = 0;
+    const char *s = rec->data, *e = rec->data + rec->len;
+    if (r->o.format == RD_WHITESPACE) {
+        while (s < e) {
+            while (s < e && (*s == ' ' || *s == '\t'))
+                s++;
+            if (s >= e)
+                break;
+            const char *b = s;
+            while (s < e && *s != ' ' && *s != '\t')
+                s++;
+            if (rec->nfields >= RD_MAX_FIELDS)
+                return bad(r, rec, rec->len, err, "more than %s%lld fields", "", RD_MAX_FIELDS, 0);
+            rec->field[rec->nfields] = b;
+            rec->flen[rec->nfields++] = (size_t)(s - b);
+        }
+        return RD_RECORD;
+    }
+    for (;;) {
+        const char *d = memchr(s, r->o.delimiter, (size_t)(e - s));
+        if (rec->nfields >= RD_MAX_FIELDS)
+            return bad(r, rec, rec->len, err, "more than %s%lld fields", "", RD_MAX_FIELDS, 0);
+        rec->field[rec->nfields] = s;
+        rec->flen[rec->nfields++] = (size_t)((d ? d : e) - s);
+        if (!d)
+            break;
+        s = d + 1;
+    }
+    return RD_RECORD;
+}
+
+static int next_line(reader *r, rd_record *rec, rp_error *err)
+{
+    int rc = skip_bom(r, err);
+    if (rc)
+        return rc;
+    for (;;) {
+        if ((rc = ensure(r, 1, err)))
+            return rc;
+        if (avail(r) == 0)
+            return RD_END;
+        size_t len, adv;
+        int toolong;
+        int64_t off = r->file_off;
+        if ((rc = find_line(r, &len, &adv, &toolong, err)))
+            return rc;
+        if (!toolong && len == 0) { /* blank lines are not records */
+            consume(r, adv);
+            continue;
+        }
+        rec->number = ++r->recno;
+        rec->offset = off;
+        rec->data = (const char *)r->buf + r->beg;
+        rec->len = len;
+        rec->nfields = 0;
+        if (toolong) {
+            rc = bad(r, rec, 0, err, "longer than %s%lld bytes", "", (long long)r->o.max_record, 0);
+            consume(r, adv);
+            return rc;
+        }
+        consume(r, adv);
+        if ((rc = check_utf8(r, rec, err)) != RD_RECORD)
+            return rc;
+        if (r->o.format == RD_LINES)
+            return RD_RECORD;
+        return split_fields(r, rec, err);
+    }
+}
+
+/* RFC 4180.  Parses one record from buf[beg..end); returns RD_RECORD,
+ * RD_BAD, or 1 when more bytes are needed. */
+static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
+{
+    const unsigned char *p = r->buf + r->beg, *e = r->buf + r->end;
+    const unsigned char *s = p;
+    char dl = r->o.delimiter;
+    rp_buf_reset(&r->fields);
+    int nf = 0;
+    const char *problem = NULL;
+    int problem_field = 0;
+    for (;;) {
+        if (nf >= RD_MAX_FIELDS) {
+            problem = "more than 1024 fields";
+            break;
+        }
+        r->foff[nf++] = r->fields.len;
+        if (s < e && *s == '"') {
+            const unsigned char *q = s + 1;
+            for (;;) {
+                if (q >= e) {
+                    if (!r->eof)
+                        return 1;
+                    *adv = (size_t)(e - p);
+                    rec->data = (const char *)p;
+                    rec->len = *adv;
+                    return bad(r, rec, *adv, err, "field %s%lld: unmatched quote: the file ends inside it", "",
+                               nf, 0);
+                }
+                if (*q == '"') {
+                    if (q + 1 < e && q[1] == '"') {
+                        rp_buf_putc(&r->fields, '"');
+                        q += 2;
+                        continue;
+                    }
+                    if (q + 1 >= e && !r->eof)
+                        return 1;
+                    q++;
+                    break;
+                }
+                rp_buf_putc(&r->fields, (char)*q++);
+            }
+            s = q;
+            if (s < e && *s != (unsigned char)dl && *s != '\n' && !(*s == '\r' && s + 1 < e && s[1] == '\n') &&
+                !problem) {
+                problem = "text after a closing quote";
+                problem_field = nf;
+            }
+            while (s < e && *s != (unsigned char)dl && *s != '\n')
+                s++; /* to the end of the field, for the report */
+        } else {
+            while (s < e && *s != (unsigned char)dl && *s != '\n') {
+                if (*s == '"' && !problem) {
+                    problem = "a quote inside an unquoted field";
+                    problem_field = nf;
+                }
+                if (!(*s == '\r' && s + 1 < e && s[1] == '\n'))
+                    rp_buf_putc(&r->fields, (char)*s);
+                s++;
+            }
+        }
+        rp_buf_putc(&r->fields, 0);
+        if (s >= e) {
+            if (!r->eof)
+                return 1;
+            break; /* the last record without a line end */
+        }
+        if (*s == '\n') {
+            s++;
+            break;
+        }
+        s++; /* the delimiter */
+    }
+    *adv = (size_t)(s - p);
+    if (*adv > r->o.max_record || rp_buf_status(&r->fields)) {
+        rec->data = (const char *)p;
+        rec->len = 0;
+        return bad(r, rec, 0, err, "longer than %s%lld bytes", "", (long long)r->o.max_record, 0);
+    }
+    rec->data = (const char *)p;
+    rec->len = *adv;
+    while (rec->len && (rec->data[rec->len - 1] == '\n' || rec->data[rec->len - 1] == '\r'))
+        rec->len--;
+    if (problem) {
+        char what[96];
+        snprintf(what, sizeof what, "field %d: %s", problem_field, problem);
+        return bad(r, rec, rec->len, err, "%s", problem_field ? what : problem, 0, 0);
+    }
+    rec->nfields = nf;
+    for (int i = 0; i < nf; i++) {
+        rec->field[i] = r->fields.data + r->foff[i];
+        rec->flen[i] = (i + 1 < nf ? r->foff[i + 1] - 1 : r->fields.len - 1) - r->foff[i];
+    }
+    return check_utf8(r, rec, err);
+}
+
+static int next_csv(reader *r, rd_record *rec, rp_error *err)
+{
+    int rc = skip_bom(r, err);
+    if (rc)
+        return rc;
+    for (;;) {
+        if ((rc = ensure(r, 1, err)))
+            return rc;
+        if (avail(r) == 0)
+            return RD_END;
+        if (r->buf[r->beg] == '\n' || (r->buf[r->beg] == '\r' && avail(r) > 1 && r->buf[r->beg + 1] == '\n')) {
+            consume(r, r->buf[r->beg] == '\n' ? 1 : 2); /* blank lines are not records */
+            continue;
+        }
+        rec->number = r->recno + 1;
+        rec->offset = r->file_off;
+        size_t adv = 0;
+        int got = parse_csv(r, rec, &adv, err);
+        if (got == 1) {
+            if (avail(r) > r->o.max_record) {
+                /* no record end within the limit: skip to the next line end */
+                size_t n = avail(r);
+                r->recno++;
+                int b = bad(r, rec, 0, err, "longer than %s%lld bytes", "", (long long)r->o.max_record, 0);
+                consume(r, n);
+                while (!r->eof) {
+                    if ((rc = fill(r, err)))
+                        return rc;
+                    unsigned char *q = memchr(r->buf + r->beg, '\n', avail(r));
+                    if (q) {
+                        consume(r, (size_t)(q - (r->buf + r->beg)) + 1);
+                        break;
+                    }
+                    consume(r, avail(r));
+                }
+                return b;
+            }
+            if ((rc = fill(r, err)))
+                return rc;
+            continue;
+        }
+        r->recno++;
+        consume(r, adv);
+        return got;
+    }
+}
+
+int rd_next(reader *r, rd_record *rec, rp_error *err)
+{
+    if (r->broken)
+        return RD_END;
+    switch (r->o.format) {
+    case RD_RDW: return next_rdw(r, rec, err);
+    case RD_FIXED: return next_fixed(r, rec, err);
+    case RD_CSV:
+    case RD_DELIMITED:
+    case RD_WHITESPACE:
+    case RD_LINES: break;
+    }
+    int with_header = r->o.header && (r->o.format == RD_CSV || r->o.format == RD_DELIMITED) && !r->header;
+    int rc = r->o.format == RD_CSV ? next_csv(r, rec, err) : next_line(r, rec, err);
+    if (with_header && rc == RD_RECORD) {
+        r->header = calloc((size_t)rec->nfields, sizeof *r->header);
+        if (!r->header)
+            return rp_err(err, RP_NOMEM, NULL);
+        for (int i = 0; i < rec->nfields; i++) {
+            r->header[i] = strndup(rec->field[i], rec->flen[i]);
+            if (!r->header[i])
+                return rp_err(err, RP_NOMEM, NULL);
+        }
+        r->nheader = rec->nfields;
+        r->recno = 0;
+        return rd_next(r, rec, err);
+    }
+    if (with_header && rc == RD_BAD)
+        r->recno = 0; /* the header itself was bad: name it record 0 */
+    return rc;
+}
