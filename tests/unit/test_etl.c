@@ -1,6 +1,9 @@
 /* Unit tests of src/etl. */
 #include "testutil.h"
 
+#include "core/ebcdic.h"
+#include "etl/cleanse.h"
+#include "etl/convert.h"
 #include "etl/copybook.h"
 #include "etl/reader.h"
 #include "gen/gen.h"
@@ -464,6 +467,121 @@ static void generated_host_files(void **state)
     rd_close(r);
 }
 
+/* ---- cleansing ---- */
+
+static void clean_is(int (*fn)(const char *, char *, size_t, int *, rp_error *), const char *in, const char *want,
+                     int changed)
+{
+    char out[512];
+    int ch = -1;
+    rp_error e = RP_ERROR_INIT;
+    if (fn(in, out, sizeof out, &ch, &e))
+        fail_msg("'%s': %s", in, rp_errmsg(&e));
+    if (strcmp(out, want) != 0)
+        fail_msg("'%s' became '%s', wanted '%s'", in, out, want);
+    assert_int_equal(ch, changed);
+}
+
+static void cleansing_rules(void **state)
+{
+    (void)state;
+    clean_is(etl_clean_text, "  ＡＢＣ　１２３  ", "ABC 123", 1);
+    clean_is(etl_clean_text, "plain text", "plain text", 0);
+    clean_is(etl_clean_text, "tab\there\x01 and\xE2\x80\x8Bzero", "tab here andzero", 1); /* a zero-width space is not a blank */
+    clean_is(etl_clean_name, "陳 怡君", "陳怡君", 1);
+    clean_is(etl_clean_name, "　陳　怡　君　", "陳怡君", 1);
+    clean_is(etl_clean_name, "陳怡君", "陳怡君", 0);
+    clean_is(etl_clean_name, "chen,yi-chun", "CHEN, YI-CHUN", 1);
+    clean_is(etl_clean_name, "Chen , Yi-Chun", "CHEN, YI-CHUN", 1);
+    clean_is(etl_clean_name, "CHEN, YI-CHUN", "CHEN, YI-CHUN", 0);
+    clean_is(etl_clean_address, "台北市大安區復興南路一段２００號５樓", "臺北市大安區復興南路一段200號5樓", 1);
+    clean_is(etl_clean_address, "台中市 西屯區 台灣大道三段 99 號", "臺中市西屯區臺灣大道三段99號", 1);
+    clean_is(etl_clean_address, "臺南市東區中華路100號", "臺南市東區中華路100號", 0);
+    clean_is(etl_clean_phone, "０９１２－３４５－６７８", "+886912345678", 1);
+    clean_is(etl_clean_phone, "(02) 2345-6789", "+886223456789", 1);
+    char out[64];
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(etl_clean_phone("2345", out, sizeof out, NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "invalid phone '2345': missing area code or country code");
+    assert_int_equal(etl_clean_text("caf\xE9", out, sizeof out, NULL, &e), RP_ENCODING);
+    assert_string_equal(rp_errmsg(&e), "not UTF-8 at byte 3");
+    assert_int_equal(etl_clean_text("a very long text", out, 5, NULL, &e), RP_TOOBIG);
+}
+
+/* ---- conversions ---- */
+
+static void numbers_and_dates(void **state)
+{
+    (void)state;
+    int64_t v;
+    rp_error e = RP_ERROR_INIT;
+    struct {
+        const char *text;
+        int scale, implied;
+        int64_t want;
+    } ok[] = {
+        { "1,234.50", 2, 0, 123450 }, { "-12", 2, 0, -1200 },      { "12.50-", 2, 0, -1250 },
+        { "(12.50)", 2, 0, -1250 },   { "000012345", 2, 1, 12345 }, { " 7 ", 0, 0, 7 },
+        { "+3.1", 2, 0, 310 },        { "0.05", 2, 0, 5 },          { "11.77", 2, 0, 1177 },
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        if (etl_parse_amount(ok[i].text, strlen(ok[i].text), ok[i].scale, ok[i].implied, &v, &e))
+            fail_msg("'%s': %s", ok[i].text, rp_errmsg(&e));
+        assert_int_equal(v, ok[i].want);
+    }
+    assert_int_equal(etl_parse_amount("12.345", 6, 2, 0, &v, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "'12.345' has more than 2 decimals");
+    assert_int_equal(etl_parse_amount("12.3.4", 6, 2, 0, &v, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "'12.3.4' is not an amount");
+    assert_int_equal(etl_parse_amount("", 0, 2, 0, &v, &e), RP_INVAL);
+    assert_int_equal(etl_parse_amount("abc", 3, 2, 0, &v, &e), RP_INVAL);
+    assert_int_equal(etl_rescale(12345, 2, 0, &v, &e), RP_INVAL); /* would drop cents */
+    assert_int_equal(etl_rescale(12300, 2, 0, &v, &e), RP_OK);
+    assert_int_equal(v, 123);
+    assert_int_equal(etl_rescale(5, 0, 2, &v, &e), RP_OK);
+    assert_int_equal(v, 500);
+    unsigned char b[8];
+    memcpy(b, "\xFF\xFE", 2);
+    assert_int_equal(etl_binary_decode(b, 2, 1, &v), RP_OK);
+    assert_int_equal(v, -2);
+    assert_int_equal(etl_binary_decode(b, 2, 0, &v), RP_OK);
+    assert_int_equal(v, 65534);
+    memcpy(b, "\x00\x01\x86\xA0", 4);
+    assert_int_equal(etl_binary_decode(b, 4, 1, &v), RP_OK);
+    assert_int_equal(v, 100000);
+    rp_date d;
+    int has;
+    assert_int_equal(etl_date_from_number(1150301, 1, &d, &has, &e), RP_OK);
+    assert_true(has);
+    assert_int_equal(d.y, 2026);
+    assert_int_equal(d.m, 3);
+    assert_int_equal(etl_date_from_number(0, 1, &d, &has, &e), RP_OK);
+    assert_false(has);
+    assert_int_equal(etl_date_from_number(1150230, 1, &d, &has, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "ROC date 1150230 is not a day that exists");
+    assert_int_equal(etl_date_from_number(20240229, 0, &d, &has, &e), RP_OK);
+    assert_int_equal(d.d, 29);
+    /* a copybook field of a record */
+    cb_layout *l = parse_ok("01 R.\n 05 A PIC S9(5)V99 COMP-3.\n 05 B PIC 9(3).\n 05 C PIC S9(4) COMP.\n");
+    unsigned char rec[9];
+    assert_int_equal(rp_packed_encode(-1234567, 7, 1, rec), RP_OK);
+    assert_int_equal(rp_zoned_encode(42, 3, 0, rec + 4), RP_OK);
+    rec[7] = 0xFF;
+    rec[8] = 0x9C;
+    assert_int_equal(etl_field_number(cb_find(l, "A"), rec, 9, &v, &e), RP_OK);
+    assert_int_equal(v, -1234567);
+    assert_int_equal(etl_field_number(cb_find(l, "B"), rec, 9, &v, &e), RP_OK);
+    assert_int_equal(v, 42);
+    assert_int_equal(etl_field_number(cb_find(l, "C"), rec, 9, &v, &e), RP_OK);
+    assert_int_equal(v, -100);
+    rec[0] = 0xAB;
+    assert_int_equal(etl_field_number(cb_find(l, "A"), rec, 9, &v, &e), RP_ENCODING);
+    assert_string_equal(rp_errmsg(&e), "A: bytes AB34567D are not packed decimal");
+    assert_int_equal(etl_field_number(cb_find(l, "C"), rec, 8, &v, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "C: beyond the end of a 8-byte record");
+    cb_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +595,8 @@ int main(void)
         cmocka_unit_test(cdnow_sample),
         cmocka_unit_test(binary_records),
         cmocka_unit_test(generated_host_files),
+        cmocka_unit_test(cleansing_rules),
+        cmocka_unit_test(numbers_and_dates),
     };
     return cmocka_run_group_tests_name("etl", tests, NULL, NULL);
 }
