@@ -193,7 +193,7 @@ static void make_person(ctx *c, int64_t i, person *p)
     p->district = &p->county->districts[p->district_i];
     char num[64];
     int lane = rng_chance(&r, 0.4) ? rng_range(&r, 1, 300) : 0;
-    snprintf(num, sizeof num, "%s%d號", lane ? "" : "", rng_range(&r, 1, 350));
+    snprintf(num, sizeof num, "%d號", rng_range(&r, 1, 350));
     char lanebuf[32] = "";
     if (lane)
         snprintf(lanebuf, sizeof lanebuf, "%d巷", lane);
@@ -1555,7 +1555,6 @@ static int open_all(ctx *c, rp_error *err)
     copybook(&c->cpy_cif, &cif_layout, "CIF.dat");
     copybook(&c->cpy_acct, &acct_layout, "ACCT.dat");
     copybook(&c->cpy_txn, &txn_layout, "TXN_YYYYMM.dat");
-    rp_buf h = RP_BUF_INIT;
     const char *ch[] = { "card_cust_no", "name", "name_en", "id_no", "birth_date", "gender", "mobile",
                          "home_phone", "zip", "address", "email", "card_no", "card_product", "issued",
                          "credit_limit", "status" };
@@ -1563,7 +1562,6 @@ static int open_all(ctx *c, rp_error *err)
     const char *th[] = { "card_no", "txn_date", "post_date", "type", "merchant", "mcc", "amount", "currency" };
     card_row(c, &c->card_txn, th, NULL, 8);
     c->card_cust.records = c->card_txn.records = 0; /* headers are not records */
-    rp_buf_release(&h);
     gen_out_printf(&c->identity, "source,source_key,person_id\n");
     gen_out_printf(&c->cdr, "call_id,arrival,caller_number,ivr_path,identified_cust_no,queue,wait_s,talk_s,"
                             "wrap_s,abandoned,agent,reason\r\n");
