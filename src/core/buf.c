@@ -1,5 +1,6 @@
 #include "core/buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,4 +109,30 @@ void rp_buf_release(rp_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
     b->status = RP_OK;
+}
+
+int rp_buf_read_file(rp_buf *b, const char *path, size_t max, rp_error *err)
+{
+    rp_buf_release(b);
+    rp_buf_init(b, max);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return rp_err(err, RP_IO, "%s: cannot open: %s", path, strerror(errno));
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (rp_buf_append(b, chunk, n))
+            break;
+    int rerr = ferror(f);
+    fclose(f);
+    int st = rp_buf_status(b);
+    if (st == RP_TOOBIG) {
+        rp_buf_reset(b);
+        return rp_err(err, RP_TOOBIG, "%s: larger than %zu bytes", path, max);
+    }
+    if (st)
+        return rp_err(err, st, "%s: out of memory", path);
+    if (rerr)
+        return rp_err(err, RP_IO, "%s: read error", path);
+    return RP_OK;
 }

@@ -39,4 +39,9 @@ void rp_buf_reset(rp_buf *b);
 char *rp_buf_take(rp_buf *b, size_t *len);
 void rp_buf_release(rp_buf *b);
 
+/* Read a whole file into b (emptied first), refusing more than max bytes:
+ * "PATH: cannot open: REASON", "PATH: larger than MAX bytes" (RP_TOOBIG),
+ * "PATH: read error".  b is always left a valid string. */
+int rp_buf_read_file(rp_buf *b, const char *path, size_t max, rp_error *err) RP_WARN_UNUSED;
+
 #endif

@@ -50,26 +50,9 @@ int rp_json_load_str(const char *what, const char *s, size_t n, json_t **out, rp
 
 int rp_json_load_file(const char *file, size_t max_bytes, json_t **out, rp_error *err)
 {
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return rp_err(err, RP_IO, "%s: cannot open: %m", file);
-    rp_buf b;
-    rp_buf_init(&b, max_bytes);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (rp_buf_append(&b, chunk, n))
-            break;
-    int rerr = ferror(f);
-    fclose(f);
-    int rc;
-    if (rerr)
-        rc = rp_err(err, RP_IO, "%s: read error", file);
-    else if (rp_buf_status(&b) == RP_TOOBIG)
-        rc = rp_err(err, RP_TOOBIG, "%s: larger than %zu bytes", file, max_bytes);
-    else if (rp_buf_status(&b))
-        rc = rp_err(err, RP_NOMEM, "%s: out of memory", file);
-    else
+    rp_buf b = RP_BUF_INIT;
+    int rc = rp_buf_read_file(&b, file, max_bytes, err);
+    if (!rc)
         rc = rp_json_load_str(file, rp_buf_str(&b), b.len, out, err);
     rp_buf_release(&b);
     return rc;

@@ -525,21 +525,11 @@ int cb_parse(const char *text, const char *filename, cb_layout **out, rp_error *
 
 int cb_parse_file(const char *path, cb_layout **out, rp_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return rp_err(err, RP_IO, "%s: cannot open: %m", path);
-    rp_buf b;
-    rp_buf_init(&b, CB_MAX_TEXT);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (rp_buf_append(&b, chunk, n))
-            break;
-    fclose(f);
-    int rc;
-    if (rp_buf_status(&b))
+    rp_buf b = RP_BUF_INIT;
+    int rc = rp_buf_read_file(&b, path, CB_MAX_TEXT, err);
+    if (rc == RP_TOOBIG)
         rc = rp_err(err, RP_TOOBIG, "%s: copybook larger than 1 MiB", path);
-    else
+    else if (!rc)
         rc = cb_parse(rp_buf_str(&b), path, out, err);
     rp_buf_release(&b);
     return rc;
