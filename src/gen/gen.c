@@ -1331,10 +1331,14 @@ static void card(ctx *c, person *p)
     luhn_card(cardno, perm(p->i, 100000000000LL, 1000003, 424242));
     /* the card system's own way of writing the same person */
     variants(&r, p->name_zh, name, sizeof name, 0.5);
-    if (p->ng == 2 && rng_chance(&r, 0.04)) { /* a typo: another character for the last one */
+    if (p->ng == 2 && rng_chance(&r, 0.04)) {
+        /* a typo by sound: the clerk typed the last character by its Zhuyin and
+         * picked a homophone; the romanised name stays the same */
         const gen_name_part *given = p->female ? gen_given_female : gen_given_male;
         size_t ng = p->female ? gen_ngiven_female : gen_ngiven_male;
-        snprintf(name, sizeof name, "%s%s%s", p->sur->zh, p->g[0]->zh, given[rng_below(&r, ng)].zh);
+        const char *h = gen_homophone(p->g[1]->zh);
+        const char *other = given[rng_below(&r, ng)].zh;
+        snprintf(name, sizeof name, "%s%s%s", p->sur->zh, p->g[0]->zh, h ? h : other);
     }
     if (rng_chance(&r, 0.03))
         name[0] = 0; /* only the romanised name on file */

@@ -136,3 +136,23 @@ const char *gen_variant(const char *ch)
             return pairs[i][1];
     return NULL;
 }
+
+const char *gen_homophone(const char *ch)
+{
+    /* same Zhuyin reading, so a clerk typing by sound picks the wrong one;
+     * every pair is held by both Big5 and IBM-937 */
+    static const char *const pairs[][2] = {
+        { "怡", "宜" }, { "婷", "庭" }, { "君", "均" }, { "宏", "鴻" }, { "志", "智" }, { "明", "銘" },
+        { "俊", "峻" }, { "雅", "亞" }, { "惠", "慧" }, { "慧", "惠" }, { "玲", "伶" }, { "芳", "方" },
+        { "佩", "珮" }, { "傑", "杰" }, { "淑", "書" }, { "美", "媚" }, { "珍", "真" }, { "琪", "琦" },
+        { "秀", "繡" }, { "麗", "莉" }, { "萱", "宣" }, { "欣", "馨" }, { "詩", "師" }, { "家", "嘉" },
+        { "豪", "浩" }, { "建", "健" }, { "偉", "瑋" }, { "冠", "貫" }, { "廷", "庭" }, { "庭", "廷" },
+        { "宗", "琮" }, { "翰", "瀚" }, { "承", "丞" }, { "信", "新" }, { "正", "政" }, { "勝", "聖" },
+        { "宇", "羽" }, { "德", "得" }, { "文", "雯" }, { "安", "鞍" }, { "晴", "情" }, { "子", "紫" },
+        { "如", "茹" }, { "國", "幗" },
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (strcmp(ch, pairs[i][0]) == 0)
+            return pairs[i][1];
+    return NULL;
+}

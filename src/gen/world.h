@@ -54,4 +54,8 @@ extern const size_t gen_noccupations;
  * returns the variant or NULL. */
 const char *gen_variant(const char *ch);
 
+/* A character with the same reading (Zhuyin), as a clerk typing by sound
+ * may pick instead: 怡 -> 宜, 婷 -> 庭.  NULL when the table has none. */
+const char *gen_homophone(const char *ch);
+
 #endif
