@@ -297,16 +297,24 @@ static int split_fields(reader *r, rd_record *rec, rp_error *err)
     return RD_RECORD;
 }
 
-static int next_line(reader *r, rd_record *rec, rp_error *err)
+/* Before each text record: the BOM once, then at least one byte or the end.
+ * Returns 0 to go on, RD_END, or an I/O error. */
+static int text_ready(reader *r, rp_error *err)
 {
     int rc = skip_bom(r, err);
+    if (!rc)
+        rc = ensure(r, 1, err);
     if (rc)
         return rc;
+    return avail(r) == 0 ? RD_END : 0;
+}
+
+static int next_line(reader *r, rd_record *rec, rp_error *err)
+{
+    int rc;
     for (;;) {
-        if ((rc = ensure(r, 1, err)))
+        if ((rc = text_ready(r, err)))
             return rc;
-        if (avail(r) == 0)
-            return RD_END;
         size_t len, adv;
         int toolong;
         int64_t off = r->file_off;
@@ -433,14 +441,10 @@ static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
 
 static int next_csv(reader *r, rd_record *rec, rp_error *err)
 {
-    int rc = skip_bom(r, err);
-    if (rc)
-        return rc;
+    int rc;
     for (;;) {
-        if ((rc = ensure(r, 1, err)))
+        if ((rc = text_ready(r, err)))
             return rc;
-        if (avail(r) == 0)
-            return RD_END;
         if (r->buf[r->beg] == '\n' || (r->buf[r->beg] == '\r' && avail(r) > 1 && r->buf[r->beg + 1] == '\n')) {
             consume(r, r->buf[r->beg] == '\n' ? 1 : 2); /* blank lines are not records */
             continue;

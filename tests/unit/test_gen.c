@@ -148,6 +148,19 @@ static const char *defect_of(const defect_row *d, int nd, int64_t rec)
     return NULL;
 }
 
+/* The next RDW record of a file in memory, read here independently of the
+ * library's reader: *len is the data length, the RDW's flags must be zero. */
+static const unsigned char *rdw_next(const unsigned char *data, size_t n, size_t *pos, int *len)
+{
+    assert_true(*pos + 4 <= n);
+    *len = (data[*pos] << 8 | data[*pos + 1]) - 4;
+    assert_int_equal(data[*pos + 2] | data[*pos + 3], 0);
+    const unsigned char *r = data + *pos + 4;
+    *pos += 4 + (size_t)*len;
+    assert_true(*pos <= n);
+    return r;
+}
+
 /* The verdict for one record: what defects.csv lists (want) must be what the
  * record shows (got), and a record that shows a defect must be listed.
  * Returns 1 when a listed defect was seen. */
@@ -192,11 +205,8 @@ static void host_files_decode_by_copybook(void **state)
     int chinese = 0;
     char prev[512] = "";
     for (size_t pos = 0; pos < n;) {
-        assert_true(pos + 4 <= n);
-        int len = (data[pos] << 8 | data[pos + 1]) - 4;
-        assert_int_equal(data[pos + 2] | data[pos + 3], 0);
-        const unsigned char *r = data + pos + 4;
-        pos += 4 + (size_t)len;
+        int len;
+        const unsigned char *r = rdw_next(data, n, &pos, &len);
         recno++;
         const char *want = defect_of(d, nd, recno);
         const char *got = NULL;
@@ -269,9 +279,8 @@ static void txn_files_decode_by_copybook(void **state)
         unsigned char prev[128] = { 0 };
         int64_t recno = 0;
         for (size_t pos = 0; pos < n;) {
-            int len = (data[pos] << 8 | data[pos + 1]) - 4;
-            const unsigned char *r = data + pos + 4;
-            pos += 4 + (size_t)len;
+            int len;
+            const unsigned char *r = rdw_next(data, n, &pos, &len);
             recno++;
             const char *want = defect_of(d, nd, recno), *got = NULL;
             char acct[32], code[8], memo[64];
