@@ -22,8 +22,9 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 LDFLAGS   := $(SAN)
 
 LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c src/gen/*.c src/etl/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sqlite_migrations.o
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sqlite_migrations.o $(BUILD)/gen/specs.o
 MIGRATIONS:= $(sort $(wildcard src/store/sql/sqlite/*.sql))
+SPECS     := $(sort $(wildcard specs/*.json))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
@@ -55,6 +56,14 @@ $(BUILD)/gen/sqlite_migrations.c: $(MIGRATIONS) tools/embed_sql.sh
 
 $(BUILD)/gen/sqlite_migrations.o: $(BUILD)/gen/sqlite_migrations.c
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+# The source specs that ship with Rapport, compiled in (rapport load --source NAME).
+$(BUILD)/gen/specs.c: $(SPECS) tools/embed_files.sh
+	@mkdir -p $(dir $@)
+	tools/embed_files.sh sp_builtins $(SPECS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/specs.o: $(BUILD)/gen/specs.c
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Wno-overlength-strings -c $< -o $@
 
 $(BUILD)/librapport.a: $(LIB_OBJ)
 	@rm -f $@

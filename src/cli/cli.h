@@ -78,5 +78,7 @@ int cmd_customer_note(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
 
 #endif

@@ -62,6 +62,39 @@ const cli_cmd cli_commands[] = {
       "  --follow-up DATE  when to follow up (YYYY-MM-DD or ROC YYY/MM/DD)\n"
       "  --staff NAME      who talked to the customer (default: you)\n"
       "  --at TIME         when (ISO 8601; default now)\n" STORE_HELP },
+    { "load", cmd_load,
+      "rapport load [--spec FILE | --source NAME] [--max-reject-rate R] [--rejects FILE] [--force] "
+      "[--json] FILE|DIR...",
+      "Load source extracts into the warehouse, with rejects, lineage and a job per file.",
+      "Each FILE is read with a source spec (docs/etl.md): --spec FILE names a spec\n"
+      "document, --source NAME one that ships with Rapport (--list-specs), and\n"
+      "without either the shipped spec whose file patterns match the file's name is\n"
+      "used.  A DIR is a whole extract folder: the files its manifest.json lists\n"
+      "(or all files in it) are loaded in dependency order (customers before\n"
+      "accounts before transactions), each checked against the manifest's SHA-256.\n\n"
+      "Records are written in batches, each one transaction.  A record that breaks\n"
+      "a rule is rejected and the load goes on; the summary counts loaded, fixed\n"
+      "and rejected records per rule.  Loading the same file again is a no-op.\n"
+      "Ctrl-C or a crash leaves whole batches only; the same command finishes the\n"
+      "job without loading anything twice.\n\n"
+      "options:\n"
+      "  --spec FILE            the source spec (JSON) to read the files with\n"
+      "  --source NAME          a spec that ships with Rapport, by name\n"
+      "  --list-specs           list the shipped specs and stop\n"
+      "  --max-reject-rate R    stop and commit nothing when more than R of the\n"
+      "                         records are rejected (0.05 or 5%); the file is then\n"
+      "                         loaded in one transaction\n"
+      "  --rejects FILE         write every rejected record to FILE as CSV:\n"
+      "                         file,record,offset,field,value,rule,message\n"
+      "  --batch N              records a transaction (default 20000)\n"
+      "  --force                load a file again although it was loaded before\n"
+      "  --json                 print each file's result as JSON\n" STORE_HELP },
+    { "jobs", cmd_jobs, "rapport jobs [JOB] [--status running|done|failed] [--limit N] [--json]",
+      "Show the load jobs: state, file, counts, rates and durations.",
+      "options:\n"
+      "  --status S      only jobs in this state\n"
+      "  --limit N       the latest N jobs (default 50)\n"
+      "  --json          print the jobs as JSON\n" STORE_HELP },
     { "gen", cmd_gen,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",

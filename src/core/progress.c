@@ -58,6 +58,21 @@ void rp_progress_format(char *out, size_t n, const char *label, uint64_t done, u
     }
 }
 
+void rp_progress_format_bytes(char *out, size_t n, const char *label, uint64_t rows, uint64_t bytes,
+                              uint64_t bytes_total, double elapsed)
+{
+    char d[32], el[32], left[32];
+    rp_format_thousands(d, sizeof d, rows);
+    double rate = elapsed > 0 ? rows / elapsed : 0, brate = elapsed > 0 ? bytes / elapsed : 0;
+    double pct = bytes_total ? 100.0 * (double)bytes / (double)bytes_total : 0;
+    fmt_dur(el, sizeof el, elapsed);
+    if (brate > 0 && bytes < bytes_total)
+        fmt_dur(left, sizeof left, (double)(bytes_total - bytes) / brate);
+    else
+        snprintf(left, sizeof left, "--");
+    snprintf(out, n, "%s  %s rows  %5.1f%%  %.0f rows/s  %s elapsed  %s left", label, d, pct, rate, el, left);
+}
+
 void rp_progress_start(rp_progress *p, const char *label, uint64_t total)
 {
     memset(p, 0, sizeof *p);
@@ -76,7 +91,11 @@ void rp_progress_start(rp_progress *p, const char *label, uint64_t total)
 static void draw(rp_progress *p, double now)
 {
     char line[256];
-    rp_progress_format(line, sizeof line, p->label, p->done, p->total, now - p->start);
+    if (p->bytes_total)
+        rp_progress_format_bytes(line, sizeof line, p->label, p->done, p->bytes_done, p->bytes_total,
+                                 now - p->start);
+    else
+        rp_progress_format(line, sizeof line, p->label, p->done, p->total, now - p->start);
     fprintf(stderr, "\r%s\033[K", line);
     fflush(stderr);
     p->last = now;
@@ -90,6 +109,12 @@ void rp_progress_update(rp_progress *p, uint64_t done)
     double now = mono();
     if (now - p->last >= 0.1)
         draw(p, now);
+}
+
+void rp_progress_update_bytes(rp_progress *p, uint64_t rows, uint64_t bytes)
+{
+    p->bytes_done = bytes;
+    rp_progress_update(p, rows);
 }
 
 void rp_progress_finish(rp_progress *p)

@@ -513,3 +513,29 @@ int rd_next(reader *r, rd_record *rec, rp_error *err)
         r->recno = 0; /* the header itself was bad: name it record 0 */
     return rc;
 }
+
+int rd_seek(reader *r, int64_t offset, int64_t recno, rp_error *err)
+{
+    int is_text = r->o.format != RD_RDW && r->o.format != RD_FIXED;
+    if (is_text && r->o.header && (r->o.format == RD_CSV || r->o.format == RD_DELIMITED) && !r->header) {
+        rd_record rec;
+        int rc = rd_next(r, &rec, err); /* reads the header, then the first record */
+        if (rc != RD_RECORD && rc != RD_BAD && rc != RD_END)
+            return rc;
+    }
+    if (is_text && !r->started) {
+        int rc = skip_bom(r, err);
+        if (rc)
+            return rc;
+    }
+    if (fseeko(r->f, (off_t)offset, SEEK_SET) != 0)
+        return rp_err(err, RP_IO, "%s: cannot seek to byte %lld: %s", r->path, (long long)offset,
+                      strerror(errno));
+    r->beg = r->end = 0;
+    r->eof = 0;
+    r->file_off = offset;
+    r->recno = recno;
+    r->started = 1;
+    return RP_OK;
+}
+

@@ -63,6 +63,9 @@ int rd_next(reader *r, rd_record *rec, rp_error *err);
 int rd_header(const reader *r, const char ***names);
 int rd_had_bom(const reader *r);
 int64_t rd_bytes_read(const reader *r);
+/* Go on from byte offset, where record recno + 1 starts (resuming a load).
+ * A header row is read first, so that rd_header() still names the columns. */
+int rd_seek(reader *r, int64_t offset, int64_t recno, rp_error *err) RP_WARN_UNUSED;
 void rd_close(reader *r);
 
 #endif

@@ -99,7 +99,7 @@ typedef struct ctx {
     rp_host_codec *hc;
     iconv_t big5;
     gen_out cif, acct, *txn, card_cust, card_txn, identity, defects, churn, segments;
-    gen_out cpy_cif, cpy_acct, cpy_txn;
+    gen_out cpy_cif, cpy_acct, cpy_txn, branches, cpy_branch;
     gen_out ol_users, ol_logins, ol_events, ol_transfers;
     gen_out cdr, notes, campaigns, targets, responses, treatment;
     gen_out *files[64 + GEN_MAX_MONTHS]; /* every open file, in manifest order */
@@ -411,6 +411,19 @@ static const field txn_fields[] = {
     { "FILLER", F_X, 8, 0, NULL },
 };
 
+enum { BR_CODE, BR_NAME, BR_COUNTY, BR_DISTRICT, BR_ZIP, BR_OPEN, BR_FILLER };
+static const field branch_fields[] = {
+    { "BR-CODE", F_X, 4, 0, "BRANCH CODE" },
+    { "BR-NAME", F_X, 30, 0, "BRANCH NAME, MIXED SBCS/DBCS" },
+    { "BR-COUNTY", F_X, 12, 0, "COUNTY OR CITY" },
+    { "BR-DISTRICT", F_X, 12, 0, "DISTRICT" },
+    { "BR-ZIP", F_X, 5, 0, "POSTAL CODE" },
+    { "BR-OPEN-DATE", F_9, 7, 0, "OPENED, ROC YYYMMDD" },
+    { "FILLER", F_X, 10, 0, NULL },
+};
+
+static layout branch_layout = { "BR-RECORD", "BRANCH MASTER", branch_fields,
+                                (int)(sizeof branch_fields / sizeof branch_fields[0]), { 0 }, 0 };
 static layout cif_layout = { "CIF-RECORD", "CUSTOMER INFORMATION FILE", cif_fields,
                              (int)(sizeof cif_fields / sizeof cif_fields[0]), { 0 }, 0 };
 static layout acct_layout = { "ACCT-RECORD", "ACCOUNT MASTER, ONE RECORD PER HOLDER", acct_fields,
@@ -1101,6 +1114,8 @@ static void simulate(ctx *c, person *p)
                 int64_t inst = a->limit / (a->prod == P_MTG ? 360 : 60);
                 if (inst > -a->bal)
                     inst = -a->bal;
+                if (inst > sav->bal)
+                    continue; /* not enough in savings: the instalment is missed (arrears), deposits never go negative */
                 post(&s, sav, m, 10, "6001", CH_BT, -inst, "貸款還款");
                 post(&s, a, m, 10, "6001", CH_BT, inst, "本金攤還");
             }
@@ -1483,6 +1498,36 @@ static double top20_share(const ctx *c)
     return c->rev_total > 0 ? sum / c->rev_total : 0;
 }
 
+/* ---- the branch master: one branch per district, coded as customers' home branches are ---- */
+
+static void write_branches(ctx *c)
+{
+    for (size_t ci = 0; ci < gen_ncounties; ci++) {
+        const gen_county *k = &gen_counties[ci];
+        for (size_t di = 0; di < k->ndistricts; di++) {
+            char code[8], name[64];
+            snprintf(code, sizeof code, "%02u%02u", (unsigned)(ci + 1) % 100u, (unsigned)(di + 1) % 100u);
+            /* 臺北市大安區 -> 臺北大安分行 */
+            const char *d = k->districts[di].name;
+            size_t n = strlen(d);
+            if (n >= 3 && (strcmp(d + n - 3, "區") == 0 || strcmp(d + n - 3, "市") == 0 ||
+                           strcmp(d + n - 3, "鎮") == 0 || strcmp(d + n - 3, "鄉") == 0))
+                n -= 3;
+            size_t kn = strlen(k->name) >= 3 ? strlen(k->name) - 3 : 0; /* 臺北市 -> 臺北 */
+            snprintf(name, sizeof name, "%.*s%.*s分行", (int)kn, k->name, (int)n, d);
+            rec r;
+            rec_init(&r, &branch_layout);
+            rec_text(c, &r, BR_CODE, code);
+            rec_text(c, &r, BR_NAME, name);
+            rec_text(c, &r, BR_COUNTY, k->name);
+            rec_text(c, &r, BR_DISTRICT, d);
+            rec_text(c, &r, BR_ZIP, k->districts[di].zip);
+            rec_num(&r, BR_OPEN, 600101 + (int64_t)((ci * 7 + di * 13) % 50) * 10000);
+            rec_write(&c->branches, &r, branch_layout.len);
+        }
+    }
+}
+
 /* ---- the run ---- */
 
 static int open_all(ctx *c, rp_error *err)
@@ -1492,6 +1537,9 @@ static int open_all(ctx *c, rp_error *err)
         gen_out *o;
         const char *rel, *system, *format, *encoding, *layout, *description;
     } files[] = {
+        { &c->branches, "host/BRANCH.dat", "host", "fixed-width records with RDW", "IBM-937",
+          "host/BRANCH.cpy", "branch master: one record per branch" },
+        { &c->cpy_branch, "host/BRANCH.cpy", "host", "COBOL copybook", "ASCII", NULL, "layout of BRANCH.dat" },
         { &c->cif, "host/CIF.dat", "host", "fixed-width records with RDW", "IBM-937", "host/CIF.cpy",
           "customer information file: one record per customer" },
         { &c->acct, "host/ACCT.dat", "host", "fixed-width records with RDW", "IBM-937", "host/ACCT.cpy",
@@ -1556,9 +1604,11 @@ static int open_all(ctx *c, rp_error *err)
         c->txn[m].layout = "host/TXN.cpy";
         c->txn[m].description = "posted transactions of one month";
     }
+    copybook(&c->cpy_branch, &branch_layout, "BRANCH.dat");
     copybook(&c->cpy_cif, &cif_layout, "CIF.dat");
     copybook(&c->cpy_acct, &acct_layout, "ACCT.dat");
     copybook(&c->cpy_txn, &txn_layout, "TXN_YYYYMM.dat");
+    write_branches(c);
     const char *ch[] = { "card_cust_no", "name", "name_en", "id_no", "birth_date", "gender", "mobile",
                          "home_phone", "zip", "address", "email", "card_no", "card_product", "issued",
                          "credit_limit", "status" };
@@ -1677,6 +1727,7 @@ int gen_run(const gen_options *o, gen_stats *stats, rp_error *err)
     c->y0 = total / 12;
     c->m0 = total % 12 + 1;
     c->asof = (rp_date){ o->end_year, o->end_month, days_in(o->end_year, o->end_month) };
+    layout_init(&branch_layout);
     layout_init(&cif_layout);
     layout_init(&acct_layout);
     layout_init(&txn_layout);

@@ -469,3 +469,17 @@ out:
     json_decref(root);
     return rc;
 }
+
+int wh_reference_put(wh *w, json_t *doc, const char *what, rp_error *err)
+{
+    static const char *const keys[] = { "branches", "categories", "products", NULL };
+    wh_import_stats st = { 0 };
+    ctx c = { w, NULL, 0, NULL, &st };
+    int rc;
+    if ((rc = rp_json_check_keys(doc, "reference", keys, err)) ||
+        (rc = each(&c, doc, "branches", do_branch, &st.branches, err)) ||
+        (rc = each(&c, doc, "categories", do_category, &st.categories, err)) ||
+        (rc = each(&c, doc, "products", do_product, &st.products, err)))
+        return rp_err_prefix(err, "%s", what);
+    return RP_OK;
+}

@@ -142,6 +142,9 @@ typedef struct wh_txn {
     const char *channel, *class_, *description, *counterparty;
     const char *source, *source_key;
     int64_t job_id;
+    int has_quantity;
+    int64_t quantity;
+    const char *item; /* product code, merchant category */
 } wh_txn;
 
 typedef struct wh_interaction {
@@ -182,6 +185,37 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
 int wh_consent_set(wh *w, const wh_consent *c, rp_error *err) RP_WARN_UNUSED;
 int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
                    const char *source_key, int64_t job, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- loading: upserts by source key ---- */
+
+/* What a put did. */
+enum { WH_CREATED = 1, WH_UPDATED = 2, WH_UNCHANGED = 3 };
+
+/* The party a source record made; RP_NOTFOUND (no message) if none. */
+int wh_party_by_source(wh *w, const char *source, const char *key, int64_t *id,
+                       rp_error *err) RP_WARN_UNUSED;
+/* Create the party of a source record, or bring it up to date: every
+ * attribute that changed is kept in attribute_history with the dates the
+ * old value held.  insert_only: an existing party is left as it is. */
+int wh_party_upsert(wh *w, const char *source, const char *key, const wh_party *p, int64_t job,
+                    int insert_only, int64_t *id, int *outcome, rp_error *err) RP_WARN_UNUSED;
+/* Accounts likewise, by account number; lineage under source. */
+int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t job, int insert_only,
+                      int64_t *id, int *outcome, rp_error *err) RP_WARN_UNUSED;
+/* An identifier the party may already have (unchanged); other parties may
+ * hold the same one until identity resolution. */
+int wh_identifier_put(wh *w, int64_t party, const char *type, const char *issuer,
+                      const char *value, const char *valid_from, int *outcome,
+                      rp_error *err) RP_WARN_UNUSED;
+/* A contact point of a kind, purpose and source: the same value is
+ * unchanged; a new one closes the old (valid_to today) and opens itself. */
+int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome,
+                   rp_error *err) RP_WARN_UNUSED;
+int wh_role_put(wh *w, int64_t party, int64_t account, const char *role, const char *since,
+                int *outcome, rp_error *err) RP_WARN_UNUSED;
+/* Branches, categories and products of a JSON object in the import format
+ * (what names it in errors); the caller holds the transaction. */
+int wh_reference_put(wh *w, json_t *doc, const char *what, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- reading ---- */
 

@@ -432,19 +432,18 @@ static const char *const party_statuses[] = { "prospect", "active", "dormant", "
                                               "deceased", "merged", NULL };
 static const char *const genders[] = { "F", "M", "X", NULL };
 
-int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
+int wh__party_check(wh *w, const wh_party *p, char bd[11], const char **birth, char ss[11],
+                    const char **since, rp_error *err)
 {
     int rc;
-    char bd[11], ss[11];
-    const char *birth, *since;
     if ((rc = text_ok("party.kind", p->kind, 16, 1, err)) ||
         (rc = one_of("party.kind", p->kind, party_kinds, err)) ||
         (rc = text_ok("party.name_zh", p->name_zh, NAME_MAX_, 0, err)) ||
         (rc = text_ok("party.name_latin", p->name_latin, NAME_MAX_, 0, err)) ||
         (rc = text_ok("party.occupation", p->occupation, NAME_MAX_, 0, err)) ||
         (rc = text_ok("party.income_band", p->income_band, 32, 0, err)) ||
-        (rc = wh_date_normalise("party.birth_date", p->birth_date, bd, &birth, err)) ||
-        (rc = wh_date_normalise("party.status_since", p->status_since, ss, &since, err)))
+        (rc = wh_date_normalise("party.birth_date", p->birth_date, bd, birth, err)) ||
+        (rc = wh_date_normalise("party.status_since", p->status_since, ss, since, err)))
         return rc;
     if ((!p->name_zh || !*p->name_zh) && (!p->name_latin || !*p->name_latin))
         return rp_err(err, RP_INVAL, "party: name_zh or name_latin is required");
@@ -452,17 +451,27 @@ int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
         return rc;
     if (p->status && (rc = one_of("party.status", p->status, party_statuses, err)))
         return rc;
-    char now[RP_TIME_UTC_LEN];
-    now_utc(now);
-    if (birth) {
+    if (*birth) {
         rp_date today = rp_time_taipei_date(rp_now());
         char t[11];
         rp_date_format(today, t);
-        if (strcmp(birth, t) > 0)
+        if (strcmp(*birth, t) > 0)
             return rp_err(err, RP_INVAL, "party.birth_date: '%s' is in the future", p->birth_date);
     }
     if (p->home_branch && *p->home_branch && (rc = branch_exists(w, p->home_branch, err)))
         return rp_err_prefix(err, "party.home_branch");
+    return RP_OK;
+}
+
+int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
+{
+    char bd[11], ss[11];
+    const char *birth, *since;
+    int rc = wh__party_check(w, p, bd, &birth, ss, &since, err);
+    if (rc)
+        return rc;
+    char now[RP_TIME_UTC_LEN];
+    now_utc(now);
     rp_stmt *st;
     rc = rp_store_prepare(w->store,
                           "INSERT INTO party(kind, name_zh, name_latin, birth_date, gender, "
@@ -517,8 +526,25 @@ void wh__identifier_lookup(const wh *w, const char *type, const char *issuer, co
     rp_keyed_hash(w->keys, "identifier", buf, n > 0 ? (size_t)n : 0, h);
 }
 
+static int identifier_insert(wh *w, int64_t party, const char *type, const char *issuer,
+                             const char *value, const char *valid_from, int strict, int *outcome,
+                             rp_error *err);
+
 int wh_identifier_add(wh *w, int64_t party, const char *type, const char *issuer,
                       const char *value, const char *valid_from, rp_error *err)
+{
+    return identifier_insert(w, party, type, issuer, value, valid_from, 1, NULL, err);
+}
+
+int wh_identifier_put(wh *w, int64_t party, const char *type, const char *issuer,
+                      const char *value, const char *valid_from, int *outcome, rp_error *err)
+{
+    return identifier_insert(w, party, type, issuer, value, valid_from, 0, outcome, err);
+}
+
+static int identifier_insert(wh *w, int64_t party, const char *type, const char *issuer,
+                             const char *value, const char *valid_from, int strict, int *outcome,
+                             rp_error *err)
 {
     char canon[80], masked[80], vf[11];
     const char *from;
@@ -535,21 +561,34 @@ int wh_identifier_add(wh *w, int64_t party, const char *type, const char *issuer
         issuer = "";
     unsigned char h[RP_HASH_LEN];
     wh__identifier_lookup(w, type, issuer, canon, h);
-    /* say clearly who already has it, rather than a bare constraint error */
+    /* say clearly who already has it, rather than a bare constraint error; a
+     * load (not strict) lets separate source parties share an ID until
+     * identity resolution merges them */
     rp_stmt *st;
-    if ((rc = rp_store_prepare(w->store, "SELECT party_id FROM party_identifier WHERE lookup = ?",
+    if ((rc = rp_store_prepare(w->store,
+                               strict ? "SELECT party_id FROM party_identifier WHERE lookup = ? "
+                                        "ORDER BY party_id = ? DESC LIMIT 1"
+                                      : "SELECT party_id FROM party_identifier WHERE lookup = ? "
+                                        "AND party_id = ?",
                                &st, err)))
         return rc;
     rp_stmt_bind_blob(st, 1, h, sizeof h);
+    rp_stmt_bind_int(st, 2, party);
     rc = rp_stmt_step(st, err);
     int64_t other = rc == RP_ROW ? rp_stmt_int(st, 0) : 0;
     rp_stmt_done(st);
     if (rc != RP_ROW && rc != RP_DONE)
         return rc;
     wh_mask(canon, masked, sizeof masked);
+    if (other == party && outcome) {
+        *outcome = WH_UNCHANGED;
+        return RP_OK;
+    }
     if (other)
         return rp_err(err, RP_EXISTS, "identifier.value: %s %s already belongs to party %lld", type,
                       wh_identifier_sealed(type) ? masked : canon, (long long)other);
+    if (outcome)
+        *outcome = WH_CREATED;
     rc = rp_store_prepare(w->store,
                           "INSERT INTO party_identifier(party_id, type, issuer, value, sealed, "
                           "lookup, masked, valid_from) VALUES (?,?,?,?,?,?,?,?)",
@@ -672,17 +711,17 @@ static int product_exists(wh *w, const char *code, rp_error *err)
     return rc == RP_NOTFOUND ? rp_err(err, rc, "account.product: unknown product '%s'", code) : rc;
 }
 
-int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
+int wh__account_check(wh *w, const wh_account *a, char o[11], const char **opened, char c[11],
+                      const char **closed, char bat[RP_TIME_UTC_LEN], const char **balance_at,
+                      rp_error *err)
 {
     int rc;
-    char o[11], c[11], bat[RP_TIME_UTC_LEN];
-    const char *opened, *closed, *balance_at;
     if ((rc = text_ok("account.number", a->number, 34, 1, err)) ||
         (rc = text_ok("account.product", a->product, 32, 1, err)) ||
         (rc = currency_ok("account.currency", a->currency, err)) ||
-        (rc = wh_date_normalise("account.opened_on", a->opened_on, o, &opened, err)) ||
-        (rc = wh_date_normalise("account.closed_on", a->closed_on, c, &closed, err)) ||
-        (rc = time_norm("account.balance_at", a->balance_at, bat, 0, &balance_at, err)) ||
+        (rc = wh_date_normalise("account.opened_on", a->opened_on, o, opened, err)) ||
+        (rc = wh_date_normalise("account.closed_on", a->closed_on, c, closed, err)) ||
+        (rc = time_norm("account.balance_at", a->balance_at, bat, 0, balance_at, err)) ||
         (a->status && (rc = one_of("account.status", a->status, account_statuses, err))) ||
         (rc = product_exists(w, a->product, err)))
         return rc;
@@ -690,12 +729,22 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
         if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || *p == '-'))
             return rp_err(err, RP_INVAL, "account.number: '%s' may hold only digits, capitals and -",
                           a->number);
-    if (!opened)
+    if (!*opened)
         return rp_err(err, RP_INVAL, "account.opened_on: required");
-    if (closed && strcmp(closed, opened) < 0)
-        return rp_err(err, RP_INVAL, "account.closed_on: %s is before opened_on %s", closed, opened);
+    if (*closed && strcmp(*closed, *opened) < 0)
+        return rp_err(err, RP_INVAL, "account.closed_on: %s is before opened_on %s", *closed, *opened);
     if (a->branch && *a->branch && (rc = branch_exists(w, a->branch, err)))
         return rp_err_prefix(err, "account.branch");
+    return RP_OK;
+}
+
+int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
+{
+    char o[11], c[11], bat[RP_TIME_UTC_LEN];
+    const char *opened, *closed, *balance_at;
+    int rc = wh__account_check(w, a, o, &opened, c, &closed, bat, &balance_at, err);
+    if (rc)
+        return rc;
     int64_t existing;
     rp_error e2 = RP_ERROR_INIT;
     if (wh_account_id(w, a->number, &existing, &e2) == RP_OK)
@@ -858,6 +907,7 @@ int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err)
         (rc = text_ok("transaction.class", t->class_, 32, 1, err)) ||
         (rc = text_ok("transaction.description", t->description, 400, 0, err)) ||
         (rc = text_ok("transaction.counterparty", t->counterparty, 200, 0, err)) ||
+        (rc = text_ok("transaction.item", t->item, 64, 0, err)) ||
         (t->currency && (rc = currency_ok("transaction.currency", t->currency, err))))
         return rc;
     rp_stmt *st;
@@ -877,8 +927,8 @@ int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err)
         return rc;
     rc = rp_store_prepare(w->store,
                           "INSERT INTO txn(account_id, posted_at, value_date, amount_minor, currency, "
-                          "channel, class, description, counterparty, source, source_key, job_id) "
-                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          "channel, class, description, counterparty, source, source_key, job_id, "
+                          "quantity, item) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                           &st, err);
     if (rc)
         return rc;
@@ -897,6 +947,11 @@ int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err)
         rp_stmt_bind_int(st, 12, t->job_id);
     else
         rp_stmt_bind_null(st, 12);
+    if (t->has_quantity)
+        rp_stmt_bind_int(st, 13, t->quantity);
+    else
+        rp_stmt_bind_null(st, 13);
+    rp_stmt_bind_text(st, 14, t->item);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         if (id)

@@ -7,6 +7,8 @@ $ rapport help --commands
 > import
 > customer show
 > customer note
+> load
+> jobs
 > gen
 > query
 $ rapport help
@@ -15,7 +17,7 @@ $ rapport help
 $ rapport help customer show
 >~ ^usage: rapport customer show KEY
 $ rapport version
->~ ^rapport [0-9]+\.[0-9]+\.[0-9]+ \(schema 1; sqlite 3\.[0-9.]+, jansson [0-9.]+, libsodium [0-9.]+\)$
+>~ ^rapport [0-9]+\.[0-9]+\.[0-9]+ \(schema [0-9]+; sqlite 3\.[0-9.]+, jansson [0-9.]+, libsodium [0-9.]+\)$
 $ rapport customer --help
 > usage: rapport customer COMMAND
 >

@@ -1,6 +1,6 @@
 # the synthetic bank: files, truth, manifest, determinism, bad options
 $ rapport gen --customers 300 --months 3 --seed 11 --out bank
-> wrote bank: 300 customers (6 organisations), 443 account holdings, 3914 host transactions, 138 card holders, 1703 card transactions, 168 online users, 97 calls, 344 campaign targets; 225 defects in 12172 records; top 20% of customers give 81.7% of revenue
+> wrote bank: 300 customers (6 organisations), 443 account holdings, 3910 host transactions, 138 card holders, 1703 card transactions, 168 online users, 97 calls, 344 campaign targets; 225 defects in 12259 records; top 20% of customers give 81.7% of revenue
 $ cd bank && find . -type f | sort
 > ./callcentre/calls.csv
 > ./callcentre/notes.csv
@@ -11,6 +11,8 @@ $ cd bank && find . -type f | sort
 > ./card/card_transactions.csv
 > ./host/ACCT.cpy
 > ./host/ACCT.dat
+> ./host/BRANCH.cpy
+> ./host/BRANCH.dat
 > ./host/CIF.cpy
 > ./host/CIF.dat
 > ./host/TXN.cpy

@@ -1,0 +1,1097 @@
+/* load.c — one file, one spec, one job.  See load.h. */
+#include "etl/load.h"
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/progress.h"
+#include "core/rtime.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct ld {
+    wh *w;
+    const sp_spec *s;
+    const ld_options *o;
+    ld_result *r;
+    int64_t job;
+    const char *label;
+    int64_t party, account; /* this record's, from its party and account targets */
+    ld_count batch[LD_MAX_RULES]; /* counts not yet written to load_rule */
+    int nbatch;
+} ld;
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int ld_fingerprint(const char *file, char hex[65], int64_t *bytes, rp_error *err)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return rp_err(err, RP_IO, "%s: cannot open: %s", file, strerror(errno));
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char *buf = malloc(1 << 20);
+    if (!buf) {
+        fclose(f);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    size_t n;
+    int64_t total = 0;
+    while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
+        crypto_hash_sha256_update(&st, buf, n);
+        total += (int64_t)n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    free(buf);
+    if (bad)
+        return rp_err(err, RP_IO, "%s: read error", file);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(hex, 65, h, sizeof h);
+    *bytes = total;
+    return RP_OK;
+}
+
+/* ---- counts ---- */
+
+static void count(ld *L, const char *outcome, const char *rule, const char *field)
+{
+    for (int i = 0; i < L->nbatch; i++)
+        if (!strcmp(L->batch[i].rule, rule) && !strcmp(L->batch[i].field, field) &&
+            !strcmp(L->batch[i].outcome, outcome)) {
+            L->batch[i].n++;
+            return;
+        }
+    if (L->nbatch == LD_MAX_RULES) /* fold the rest into one line rather than lose them */
+        field = "(others)";
+    int i = L->nbatch < LD_MAX_RULES ? L->nbatch++ : LD_MAX_RULES - 1;
+    ld_count *c = &L->batch[i];
+    if (c->n && strcmp(c->field, "(others)") == 0) {
+        c->n++;
+        return;
+    }
+    snprintf(c->outcome, sizeof c->outcome, "%s", outcome);
+    snprintf(c->rule, sizeof c->rule, "%s", rule);
+    snprintf(c->field, sizeof c->field, "%s", field);
+    c->n = 1;
+}
+
+static int flush_counts(ld *L, rp_error *err)
+{
+    for (int i = 0; i < L->nbatch; i++) {
+        rp_stmt *st;
+        int rc = rp_store_prepare(L->w->store,
+                                  "INSERT INTO load_rule(job_id, outcome, rule, field, count) VALUES (?,?,?,?,?) "
+                                  "ON CONFLICT(job_id, outcome, rule, field) DO UPDATE SET count = count + "
+                                  "excluded.count",
+                                  &st, err);
+        if (rc)
+            return rc;
+        rp_stmt_bind_int(st, 1, L->job);
+        rp_stmt_bind_text(st, 2, L->batch[i].outcome);
+        rp_stmt_bind_text(st, 3, L->batch[i].rule);
+        rp_stmt_bind_text(st, 4, L->batch[i].field);
+        rp_stmt_bind_int(st, 5, L->batch[i].n);
+        if ((rc = rp_stmt_run(st, err)))
+            return rc;
+    }
+    L->nbatch = 0;
+    return RP_OK;
+}
+
+static int checkpoint(ld *L, int64_t offset, double seconds, rp_error *err)
+{
+    ld_result *r = L->r;
+    rp_stmt *st;
+    int rc = rp_store_prepare(L->w->store,
+                              "UPDATE load_job SET records = ?, offset = ?, rows_loaded = ?, rows_rejected = ?, "
+                              "rows_fixed = ?, rows_unchanged = ?, seconds = ? WHERE id = ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, r->records);
+    rp_stmt_bind_int(st, 2, offset);
+    rp_stmt_bind_int(st, 3, r->loaded);
+    rp_stmt_bind_int(st, 4, r->rejected);
+    rp_stmt_bind_int(st, 5, r->fixed);
+    rp_stmt_bind_int(st, 6, r->unchanged);
+    rp_stmt_bind_real(st, 7, seconds);
+    rp_stmt_bind_int(st, 8, L->job);
+    if ((rc = rp_stmt_run(st, err)))
+        return rc;
+    return flush_counts(L, err);
+}
+
+/* ---- rejects ---- */
+
+static int reject(ld *L, const rd_record *rec, const sp_reject *rj, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(L->w->store,
+                              "INSERT INTO reject(job_id, file, record, offset, field, value, rule, message, raw) "
+                              "VALUES (?,?,?,?,?,?,?,?,?)",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, L->job);
+    rp_stmt_bind_text(st, 2, L->label);
+    rp_stmt_bind_int(st, 3, rec->number);
+    rp_stmt_bind_int(st, 4, rec->offset);
+    rp_stmt_bind_text(st, 5, rj->field);
+    rp_stmt_bind_text(st, 6, rj->value);
+    rp_stmt_bind_text(st, 7, rj->rule);
+    rp_stmt_bind_text(st, 8, rj->message);
+    rp_stmt_bind_blob(st, 9, rec->data ? rec->data : "", rec->data ? rec->len : 0);
+    if ((rc = rp_stmt_run(st, err)))
+        return rc;
+    L->r->rejected++;
+    count(L, "rejected", rj->rule, rj->field);
+    return RP_OK;
+}
+
+/* A reader's complaint about a record it could not read as one. */
+static void reader_reject(const rp_error *e, sp_reject *rj)
+{
+    const char *m = rp_errmsg(e), *p = strstr(m, "): ");
+    memset(rj, 0, sizeof *rj);
+    snprintf(rj->message, sizeof rj->message, "%s", p ? p + 3 : m);
+    const char *rule = e->code == RP_ENCODING ? "encoding"
+                     : strstr(rj->message, "truncated") || strstr(rj->message, "longer than") ||
+                               strstr(rj->message, "RDW")
+                         ? "length"
+                         : "parse";
+    snprintf(rj->rule, sizeof rj->rule, "%s", rule);
+}
+
+/* A warehouse writer's refusal of one record: a reject, not a failure. */
+static int refused(int rc, const rp_error *e, const char *target, sp_reject *rj)
+{
+    const char *rule = NULL;
+    switch (rc) {
+    case RP_INVAL:
+    case RP_TOOBIG:
+    case RP_ENCODING: rule = "invalid"; break;
+    case RP_NOTFOUND:
+    case RP_CONSTRAINT: rule = "reference"; break;
+    case RP_EXISTS: rule = "duplicate"; break;
+    case RP_AMBIGUOUS: rule = "ambiguous"; break;
+    default: return 0;
+    }
+    memset(rj, 0, sizeof *rj);
+    snprintf(rj->rule, sizeof rj->rule, "%s", rule);
+    snprintf(rj->message, sizeof rj->message, "%s", rp_errmsg(e));
+    /* "account.product: unknown product 'X'" names the attribute */
+    const char *m = rp_errmsg(e), *colon = strstr(m, ": ");
+    if (colon && (size_t)(colon - m) < sizeof rj->field && !memchr(m, ' ', (size_t)(colon - m)))
+        snprintf(rj->field, sizeof rj->field, "%.*s", (int)(colon - m), m);
+    else
+        snprintf(rj->field, sizeof rj->field, "%s", target);
+    return 1;
+}
+
+/* ---- target values ---- */
+
+static const char *val(const sp_target *t, const char *name, const sp_value *v)
+{
+    int a = sp_attr_index(t->kind, name);
+    if (a < 0 || !t->has[a])
+        return NULL;
+    if (t->attr[a].field < 0)
+        return t->attr[a].lit;
+    return v[t->attr[a].field].null ? NULL : v[t->attr[a].field].text;
+}
+
+static int num(const sp_target *t, const char *name, const sp_value *v, int64_t *out)
+{
+    int a = sp_attr_index(t->kind, name);
+    if (a < 0 || !t->has[a])
+        return 0;
+    if (t->attr[a].field < 0) {
+        if (!t->attr[a].lit)
+            return 0;
+        *out = strtoll(t->attr[a].lit, NULL, 10);
+        return 1;
+    }
+    const sp_value *x = &v[t->attr[a].field];
+    if (x->null)
+        return 0;
+    *out = x->is_num ? x->num : strtoll(x->text, NULL, 10);
+    return 1;
+}
+
+static int rejectf(sp_reject *rj, const char *field, const char *value, const char *rule, const char *fmt,
+                   ...) RP_PRINTF(5, 6);
+static int rejectf(sp_reject *rj, const char *field, const char *value, const char *rule, const char *fmt, ...)
+{
+    memset(rj, 0, sizeof *rj);
+    snprintf(rj->field, sizeof rj->field, "%s", field);
+    sp_printable(value ? value : "", value ? strlen(value) : 0, rj->value, sizeof rj->value);
+    snprintf(rj->rule, sizeof rj->rule, "%s", rule);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rj->message, sizeof rj->message, fmt, ap);
+    va_end(ap);
+    return SP_REJECT;
+}
+
+static const char *field_name(const ld *L, int f) { return f >= 0 ? L->s->fields[f].name : ""; }
+
+/* The party a reference names: *id = 0 for an optional reference left empty. */
+static int party_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, sp_reject *rj, rp_error *err)
+{
+    *id = 0;
+    if (r->kind == 1) {
+        *id = L->party;
+        return *id ? RP_OK : rejectf(rj, "", "", "reference", "no party for this record");
+    }
+    const char *key = v[r->field].null ? NULL : v[r->field].text;
+    if (!key) {
+        if (r->optional)
+            return RP_OK;
+        return rejectf(rj, field_name(L, r->field), "", "required", "%s: required (the party's key)",
+                       field_name(L, r->field));
+    }
+    rp_error e = RP_ERROR_INIT;
+    int rc;
+    if (r->kind == 4) {
+        rc = wh_find(L->w, key, id, NULL, &e);
+        if (rc == RP_NOTFOUND || rc == RP_AMBIGUOUS) {
+            *id = 0;
+            if (r->optional)
+                return RP_OK;
+            return rejectf(rj, field_name(L, r->field), key, "reference", "%s", rp_errmsg(&e));
+        }
+    } else {
+        rc = wh_party_by_source(L->w, r->source, key, id, &e);
+        if (rc == RP_NOTFOUND)
+            return rejectf(rj, field_name(L, r->field), key, "reference", "%s: no %s customer '%s'",
+                           field_name(L, r->field), r->source, key);
+    }
+    if (rc)
+        return rp_err(err, rc, "%s", rp_errmsg(&e));
+    return RP_OK;
+}
+
+static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, sp_reject *rj, rp_error *err)
+{
+    *id = 0;
+    if (r->kind == 1) {
+        *id = L->account;
+        return *id ? RP_OK : rejectf(rj, "", "", "reference", "no account for this record");
+    }
+    const char *key = v[r->field].null ? NULL : v[r->field].text;
+    if (!key)
+        return rejectf(rj, field_name(L, r->field), "", "required", "%s: required (the account number)",
+                       field_name(L, r->field));
+    rp_error e = RP_ERROR_INIT;
+    int rc = wh_account_id(L->w, key, id, &e);
+    if (rc == RP_NOTFOUND)
+        return rejectf(rj, field_name(L, r->field), key, "reference", "%s: no account '%s'", field_name(L, r->field),
+                       key);
+    if (rc)
+        return rp_err(err, rc, "%s", rp_errmsg(&e));
+    return RP_OK;
+}
+
+/* Links waiting for (source, key) to arrive, now that it has. */
+static int resolve_pending(ld *L, const char *source, const char *key, int64_t to, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(L->w->store,
+                              "DELETE FROM pending_link WHERE to_source = ? AND to_key = ? "
+                              "RETURNING from_party, kind, since",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, source);
+    rp_stmt_bind_text(st, 2, key);
+    struct {
+        int64_t from;
+        char kind[32], since[16];
+    } got[16];
+    int n = 0;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW && n < 16) {
+        got[n].from = rp_stmt_int(st, 0);
+        snprintf(got[n].kind, sizeof got[n].kind, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
+        snprintf(got[n].since, sizeof got[n].since, "%s", rp_stmt_text(st, 2) ? rp_stmt_text(st, 2) : "");
+        n++;
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE && rc != RP_ROW)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        rp_error e = RP_ERROR_INIT;
+        rc = wh_party_link_add(L->w, got[i].from, to, got[i].kind, *got[i].since ? got[i].since : NULL, &e);
+        if (rc && rc != RP_EXISTS && rc != RP_INVAL)
+            return rp_err(err, rc, "%s", rp_errmsg(&e));
+    }
+    return RP_OK;
+}
+
+/* Run an INSERT ... ON CONFLICT DO NOTHING RETURNING: 1 inserted, 0 not,
+ * -code on failure. */
+static int inserted(rp_stmt *st, rp_error *err)
+{
+    int rc = rp_stmt_step(st, err);
+    rp_stmt_done(st);
+    return rc == RP_ROW ? 1 : rc == RP_DONE ? 0 : -rc;
+}
+
+static int bind_opt(rp_stmt *st, int i, const char *s)
+{
+    rp_stmt_bind_text(st, i, s && *s ? s : NULL);
+    return 0;
+}
+
+/* Write one record's targets.  RP_OK, SP_REJECT (rj says why) or a failure. */
+static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
+{
+    wh *w = L->w;
+    L->party = L->account = 0;
+    for (int ti = 0; ti < L->s->ntargets; ti++) {
+        const sp_target *t = &L->s->targets[ti];
+        if (t->when_field >= 0 && v[t->when_field].null)
+            continue;
+        rp_error e = RP_ERROR_INIT;
+        int rc = RP_OK, outcome = 0;
+        int64_t party = 0, party2 = 0, account = 0;
+        if (t->party.kind && (rc = party_ref(L, &t->party, v, &party, rj, err)))
+            return rc;
+        if (t->account.kind && (rc = account_ref(L, &t->account, v, &account, rj, err)))
+            return rc;
+        const char *tname = sp_target_name(t->kind);
+        switch (t->kind) {
+        case TG_PARTY: {
+            wh_party p = { val(t, "kind", v),        val(t, "name_zh", v),    val(t, "name_latin", v),
+                           val(t, "birth_date", v),  val(t, "gender", v),     val(t, "occupation", v),
+                           val(t, "income_band", v), val(t, "status", v),     val(t, "status_since", v),
+                           val(t, "home_branch", v) };
+            const char *key = val(t, "key", v);
+            if (!key)
+                return rejectf(rj, "key", "", "required", "party key: required (the source's customer number)");
+            rc = wh_party_upsert(w, t->source, key, &p, L->job, t->insert_only, &L->party, &outcome, &e);
+            if (!rc && outcome == WH_CREATED)
+                rc = resolve_pending(L, t->source, key, L->party, err);
+            if (!rc)
+                L->r->created += outcome == WH_CREATED, L->r->updated += outcome == WH_UPDATED;
+            break;
+        }
+        case TG_IDENTIFIER: {
+            const char *value = val(t, "value", v);
+            if (!value)
+                continue;
+            const char *type = val(t, "type", v);
+            if (type && !strcmp(type, "taiwan_id")) /* by its shape: UBN, national ID or resident certificate */
+                type = strlen(value) == 8 ? "ubn" : wh_check_national_id(value) ? "national_id" : "resident_cert";
+            rc = wh_identifier_put(w, party, type, val(t, "issuer", v), value, val(t, "valid_from", v), &outcome, &e);
+            break;
+        }
+        case TG_CONTACT: {
+            const char *value = val(t, "value", v);
+            if (!value)
+                continue;
+            int64_t primary = 0;
+            num(t, "primary", v, &primary);
+            wh_contact c = { val(t, "kind", v),        val(t, "purpose", v), value,
+                             val(t, "postal_code", v), val(t, "county", v),  val(t, "district", v),
+                             (int)primary,             NULL,                 NULL,
+                             t->source };
+            rc = wh_contact_put(w, party, &c, &outcome, &e);
+            break;
+        }
+        case TG_ACCOUNT: {
+            wh_account a = { val(t, "number", v), val(t, "product", v),   val(t, "branch", v),
+                             val(t, "currency", v), val(t, "opened_on", v), val(t, "closed_on", v),
+                             val(t, "status", v), 0,                        0,
+                             0,                   val(t, "balance_at", v) };
+            if (!a.currency)
+                a.currency = "TWD";
+            num(t, "balance", v, &a.balance_minor);
+            a.has_limit = num(t, "limit", v, &a.limit_minor);
+            rc = wh_account_upsert(w, t->source, &a, L->job, t->insert_only, &L->account, &outcome, &e);
+            if (!rc)
+                L->r->created += outcome == WH_CREATED, L->r->updated += outcome == WH_UPDATED;
+            break;
+        }
+        case TG_ROLE:
+            rc = wh_role_put(w, party, account, val(t, "role", v), val(t, "since", v), &outcome, &e);
+            break;
+        case TG_LINK: {
+            const char *key = v[t->party2.field].null ? NULL : v[t->party2.field].text;
+            if (!key)
+                continue;
+            rc = wh_party_by_source(w, t->party2.source, key, &party2, &e);
+            if (rc == RP_NOTFOUND) {
+                rp_stmt *st;
+                if ((rc = rp_store_prepare(w->store,
+                                           "INSERT OR IGNORE INTO pending_link(from_party, to_source, to_key, kind, "
+                                           "since, job_id) VALUES (?,?,?,?,?,?)",
+                                           &st, err)))
+                    return rc;
+                rp_stmt_bind_int(st, 1, party);
+                rp_stmt_bind_text(st, 2, t->party2.source);
+                rp_stmt_bind_text(st, 3, key);
+                bind_opt(st, 4, val(t, "kind", v));
+                bind_opt(st, 5, val(t, "since", v));
+                rp_stmt_bind_int(st, 6, L->job);
+                if ((rc = rp_stmt_run(st, err)))
+                    return rc;
+                continue;
+            }
+            if (!rc && party2 != party) {
+                rc = wh_party_link_add(w, party, party2, val(t, "kind", v), val(t, "since", v), &e);
+                if (rc == RP_EXISTS)
+                    rc = RP_OK;
+            }
+            break;
+        }
+        case TG_TXN: {
+            wh_txn x = { 0 };
+            x.account_id = account;
+            x.posted_at = val(t, "posted_at", v);
+            x.value_date = val(t, "value_date", v);
+            num(t, "amount", v, &x.amount_minor);
+            x.currency = val(t, "currency", v);
+            x.channel = val(t, "channel", v);
+            x.class_ = val(t, "class", v);
+            x.description = val(t, "description", v);
+            x.counterparty = val(t, "counterparty", v);
+            x.source = t->source;
+            x.source_key = val(t, "key", v);
+            x.job_id = L->job;
+            x.has_quantity = num(t, "quantity", v, &x.quantity);
+            x.item = val(t, "item", v);
+            rc = wh_txn_add(w, &x, NULL, &e);
+            break;
+        }
+        case TG_INTERACTION: {
+            wh_interaction x = { party,
+                                 val(t, "at", v),
+                                 val(t, "channel", v),
+                                 val(t, "direction", v),
+                                 val(t, "staff", v),
+                                 val(t, "reason", v),
+                                 val(t, "outcome", v),
+                                 val(t, "notes", v),
+                                 NULL,
+                                 L->o->by };
+            rc = wh_interaction_add(w, &x, NULL, &e);
+            break;
+        }
+        case TG_CONSENT: {
+            int64_t g = 0;
+            num(t, "granted", v, &g);
+            wh_consent c = { party, val(t, "purpose", v), val(t, "channel", v), (int)g,
+                             val(t, "evidence", v), val(t, "effective_at", v), L->o->by };
+            rc = wh_consent_set(w, &c, &e);
+            break;
+        }
+        case TG_ACTIVITY: {
+            rp_stmt *st;
+            if ((rc = rp_store_prepare(w->store,
+                                       "INSERT INTO activity(party_id, at, kind, channel, detail, amount_minor, "
+                                       "currency, source, source_key, job_id) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                                       "ON CONFLICT(source, source_key) DO NOTHING RETURNING id",
+                                       &st, err)))
+                return rc;
+            int64_t amt;
+            rp_stmt_bind_int(st, 1, party);
+            bind_opt(st, 2, val(t, "at", v));
+            bind_opt(st, 3, val(t, "kind", v));
+            bind_opt(st, 4, val(t, "channel", v));
+            bind_opt(st, 5, val(t, "detail", v));
+            if (num(t, "amount", v, &amt))
+                rp_stmt_bind_int(st, 6, amt);
+            else
+                rp_stmt_bind_null(st, 6);
+            bind_opt(st, 7, val(t, "currency", v));
+            rp_stmt_bind_text(st, 8, t->source);
+            rp_stmt_bind_text(st, 9, val(t, "key", v));
+            rp_stmt_bind_int(st, 10, L->job);
+            if ((rc = inserted(st, err)) < 0)
+                return -rc;
+            if (!rc)
+                return rejectf(rj, "", val(t, "key", v), "duplicate", "%s record '%s' was already loaded",
+                               t->source, val(t, "key", v));
+            rc = RP_OK;
+            break;
+        }
+        case TG_CALL: {
+            int64_t ia = 0;
+            const char *agent = val(t, "agent", v), *reason = val(t, "reason", v);
+            if (party && reason) {
+                wh_interaction x = { party, val(t, "arrival", v), "phone", "inbound", agent, reason,
+                                     NULL,  NULL,                 NULL,    L->o->by };
+                if ((rc = wh_interaction_add(w, &x, &ia, &e)))
+                    break;
+            }
+            rp_stmt *st;
+            if ((rc = rp_store_prepare(w->store,
+                                       "INSERT INTO call_record(call_id, source, arrival, caller, ivr_path, party_id, "
+                                       "queue, wait_s, talk_s, wrap_s, abandoned, agent, reason, interaction_id, "
+                                       "job_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                                       "ON CONFLICT(source, call_id) DO NOTHING RETURNING id",
+                                       &st, err)))
+                return rc;
+            int64_t n;
+            rp_stmt_bind_text(st, 1, val(t, "call_id", v));
+            rp_stmt_bind_text(st, 2, t->source);
+            rp_stmt_bind_text(st, 3, val(t, "arrival", v));
+            bind_opt(st, 4, val(t, "caller", v));
+            bind_opt(st, 5, val(t, "ivr_path", v));
+            if (party)
+                rp_stmt_bind_int(st, 6, party);
+            else
+                rp_stmt_bind_null(st, 6);
+            bind_opt(st, 7, val(t, "queue", v));
+            const char *ints[] = { "wait_s", "talk_s", "wrap_s" };
+            for (int k = 0; k < 3; k++)
+                if (num(t, ints[k], v, &n))
+                    rp_stmt_bind_int(st, 8 + k, n);
+                else
+                    rp_stmt_bind_null(st, 8 + k);
+            n = 0;
+            num(t, "abandoned", v, &n);
+            rp_stmt_bind_int(st, 11, n ? 1 : 0);
+            bind_opt(st, 12, agent);
+            bind_opt(st, 13, reason);
+            if (ia)
+                rp_stmt_bind_int(st, 14, ia);
+            else
+                rp_stmt_bind_null(st, 14);
+            rp_stmt_bind_int(st, 15, L->job);
+            if ((rc = inserted(st, err)) < 0)
+                return -rc;
+            if (!rc)
+                return rejectf(rj, "call_id", val(t, "call_id", v), "duplicate", "call '%s' was already loaded",
+                               val(t, "call_id", v));
+            rc = RP_OK;
+            break;
+        }
+        case TG_CALL_NOTE: {
+            rp_stmt *st;
+            const char *id = val(t, "call_id", v);
+            if ((rc = rp_store_prepare(w->store,
+                                       "UPDATE call_record SET note = ?, note_category = ?, note_at = ?, "
+                                       "agent = coalesce(agent, ?) WHERE source = ? AND call_id = ? "
+                                       "RETURNING interaction_id",
+                                       &st, err)))
+                return rc;
+            rp_stmt_bind_text(st, 1, val(t, "note", v));
+            bind_opt(st, 2, val(t, "category", v));
+            bind_opt(st, 3, val(t, "at", v));
+            bind_opt(st, 4, val(t, "agent", v));
+            rp_stmt_bind_text(st, 5, t->source);
+            rp_stmt_bind_text(st, 6, id);
+            rc = rp_stmt_step(st, err);
+            int64_t ia = rc == RP_ROW ? rp_stmt_int(st, 0) : 0;
+            rp_stmt_done(st);
+            if (rc == RP_DONE)
+                return rejectf(rj, "call_id", id, "reference", "call_id: no call '%s' from %s", id, t->source);
+            if (rc != RP_ROW)
+                return rc;
+            rc = RP_OK;
+            if (ia) {
+                if ((rc = rp_store_prepare(w->store, "UPDATE interaction SET notes = ? WHERE id = ?", &st, err)))
+                    return rc;
+                rp_stmt_bind_text(st, 1, val(t, "note", v));
+                rp_stmt_bind_int(st, 2, ia);
+                if ((rc = rp_stmt_run(st, err)))
+                    return rc;
+            }
+            break;
+        }
+        case TG_CAMPAIGN: {
+            rp_stmt *st;
+            if ((rc = rp_store_prepare(w->store,
+                                       "INSERT INTO campaign(code, name, offer, channel, start_date, end_date, "
+                                       "response_deadline, job_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(code) DO "
+                                       "UPDATE SET name = excluded.name, offer = excluded.offer, channel = "
+                                       "excluded.channel, start_date = excluded.start_date, end_date = "
+                                       "excluded.end_date, response_deadline = excluded.response_deadline, "
+                                       "job_id = excluded.job_id",
+                                       &st, err)))
+                return rc;
+            const char *cols[] = { "code", "name", "offer", "channel", "start_date", "end_date",
+                                   "response_deadline" };
+            for (int k = 0; k < 7; k++)
+                bind_opt(st, k + 1, val(t, cols[k], v));
+            rp_stmt_bind_int(st, 8, L->job);
+            if ((rc = rp_stmt_run(st, err)))
+                return rc;
+            break;
+        }
+        case TG_CAMPAIGN_TARGET:
+        case TG_CAMPAIGN_RESPONSE: {
+            const char *code = val(t, "campaign", v);
+            rp_stmt *st;
+            if ((rc = rp_store_prepare(w->store, "SELECT 1 FROM campaign WHERE code = ?", &st, err)))
+                return rc;
+            rp_stmt_bind_text(st, 1, code);
+            rc = rp_stmt_step(st, err);
+            rp_stmt_done(st);
+            if (rc == RP_DONE)
+                return rejectf(rj, "campaign", code, "reference", "campaign: no campaign '%s'", code);
+            if (rc != RP_ROW)
+                return rc;
+            int tgt = t->kind == TG_CAMPAIGN_TARGET;
+            const char *kind_ = tgt ? val(t, "group", v) : val(t, "response", v);
+            if ((rc = rp_store_prepare(w->store,
+                                       tgt ? "INSERT INTO campaign_target(campaign, party_id, grp, contacted_at, "
+                                             "channel, job_id) VALUES (?,?,?,?,?,?) ON CONFLICT(campaign, "
+                                             "party_id) DO UPDATE SET grp = excluded.grp, contacted_at = "
+                                             "excluded.contacted_at, channel = excluded.channel, job_id = "
+                                             "excluded.job_id"
+                                           : "INSERT INTO campaign_response(campaign, party_id, response, "
+                                             "responded_at, job_id) VALUES (?,?,?,?,?) ON CONFLICT(campaign, "
+                                             "party_id) DO UPDATE SET response = excluded.response, "
+                                             "responded_at = excluded.responded_at, job_id = excluded.job_id",
+                                       &st, err)))
+                return rc;
+            rp_stmt_bind_text(st, 1, code);
+            rp_stmt_bind_int(st, 2, party);
+            rp_stmt_bind_text(st, 3, kind_);
+            bind_opt(st, 4, tgt ? val(t, "contacted_at", v) : val(t, "responded_at", v));
+            if (tgt) {
+                bind_opt(st, 5, val(t, "channel", v));
+                rp_stmt_bind_int(st, 6, L->job);
+            } else {
+                rp_stmt_bind_int(st, 5, L->job);
+            }
+            rc = rp_stmt_run(st, &e);
+            if (rc == RP_CONSTRAINT)
+                return rejectf(rj, tgt ? "group" : "response", kind_, "code", "%s: '%s' is not %s",
+                               tgt ? "group" : "response", kind_ ? kind_ : "",
+                               tgt ? "treatment or control" : "positive or negative");
+            if (rc)
+                return rp_err(err, rc, "%s", rp_errmsg(&e));
+            break;
+        }
+        case TG_BRANCH: {
+            wh_branch b = { val(t, "code", v),     val(t, "name_zh", v),     val(t, "name_en", v),
+                            val(t, "county", v),   val(t, "district", v),    val(t, "address", v),
+                            val(t, "postal_code", v), val(t, "phone", v),    val(t, "opened_on", v),
+                            NULL };
+            rc = wh_branch_put(w, &b, &e);
+            break;
+        }
+        case TG__COUNT: break;
+        }
+        if (rc) {
+            if (refused(rc, &e, tname, rj))
+                return SP_REJECT;
+            return rp_err(err, rc, "%s", rp_errmsg(&e));
+        }
+    }
+    return RP_OK;
+}
+
+/* A key that came before in this job (load_seen): a duplicate. */
+static int seen_before(ld *L, const char *key, int64_t record, sp_reject *rj, rp_error *err)
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), NULL, 0);
+    rp_stmt *st;
+    int rc = rp_store_prepare(L->w->store,
+                              "INSERT INTO load_seen(job_id, key, record) VALUES (?,?,?) "
+                              "ON CONFLICT(job_id, key) DO UPDATE SET job_id = job_id RETURNING record",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, L->job);
+    rp_stmt_bind_blob(st, 2, h, sizeof h);
+    rp_stmt_bind_int(st, 3, record);
+    rc = rp_stmt_step(st, err);
+    int64_t first = rc == RP_ROW ? rp_stmt_int(st, 0) : 0;
+    rp_stmt_done(st);
+    if (rc != RP_ROW)
+        return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "load_seen returned nothing") : rc;
+    if (first != record) {
+        char k[256];
+        snprintf(k, sizeof k, "%s", key);
+        for (char *p = k; *p; p++)
+            if (*p == '\x1f')
+                *p = ' ';
+        return rejectf(rj, L->s->nkey == 1 ? L->s->fields[L->s->key[0]].name : "", k, "duplicate",
+                       "the record with key '%s' came before, at record %lld", k, (long long)first);
+    }
+    return RP_OK;
+}
+
+/* ---- the job ---- */
+
+static int find_job(ld *L, const char *fp, int64_t *id, char *status, size_t sn, int64_t *pid, int64_t *records,
+                    int64_t *offset, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(L->w->store,
+                              "SELECT id, status, pid, records, offset, rows_loaded, rows_rejected, rows_fixed, "
+                              "rows_unchanged FROM load_job WHERE fingerprint = ? AND spec = ? "
+                              "ORDER BY (status = 'done') DESC, id DESC LIMIT 1",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, fp);
+    rp_stmt_bind_text(st, 2, L->s->name);
+    rc = rp_stmt_step(st, err);
+    *id = 0;
+    if (rc == RP_ROW) {
+        *id = rp_stmt_int(st, 0);
+        snprintf(status, sn, "%s", rp_stmt_text(st, 1));
+        *pid = rp_stmt_int(st, 2);
+        *records = rp_stmt_int(st, 3);
+        *offset = rp_stmt_int(st, 4);
+        L->r->loaded = rp_stmt_int(st, 5);
+        L->r->rejected = rp_stmt_int(st, 6);
+        L->r->fixed = rp_stmt_int(st, 7);
+        L->r->unchanged = rp_stmt_int(st, 8);
+    }
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+static int job_set(ld *L, const char *status, const char *message, rp_error *err)
+{
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    rp_stmt *st;
+    int rc = rp_store_prepare(L->w->store,
+                              "UPDATE load_job SET status = ?, message = ?, finished_at = ? WHERE id = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, status);
+    rp_stmt_bind_text(st, 2, message);
+    if (strcmp(status, "running"))
+        rp_stmt_bind_text(st, 3, now);
+    else
+        rp_stmt_bind_null(st, 3);
+    rp_stmt_bind_int(st, 4, L->job);
+    return rp_stmt_run(st, err);
+}
+
+static int read_counts(ld *L, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(L->w->store,
+                              "SELECT outcome, rule, field, count FROM load_rule WHERE job_id = ? "
+                              "ORDER BY outcome DESC, count DESC, rule, field",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, L->job);
+    L->r->ncounts = 0;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        if (L->r->ncounts == LD_MAX_RULES)
+            continue;
+        ld_count *c = &L->r->counts[L->r->ncounts++];
+        snprintf(c->outcome, sizeof c->outcome, "%s", rp_stmt_text(st, 0));
+        snprintf(c->rule, sizeof c->rule, "%s", rp_stmt_text(st, 1));
+        snprintf(c->field, sizeof c->field, "%s", rp_stmt_text(st, 2));
+        c->n = rp_stmt_int(st, 3);
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+static int pid_alive(int64_t pid)
+{
+    return pid > 0 && pid != (int64_t)getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_result *r, rp_error *err)
+{
+    memset(r, 0, sizeof *r);
+    static ld L;
+    memset(&L, 0, sizeof L);
+    L.w = w;
+    L.s = s;
+    L.o = o;
+    L.r = r;
+    L.label = o->label ? o->label : file;
+    int rc = ld_fingerprint(file, r->fingerprint, &r->bytes, err);
+    if (rc)
+        return rc;
+    if (o->expect_sha256 && strcasecmp(o->expect_sha256, r->fingerprint) != 0)
+        return rp_err(err, RP_CHECKSUM, "%s: its SHA-256 is %s, the manifest says %s; the file is not the one "
+                      "extracted, nothing was loaded", L.label, r->fingerprint, o->expect_sha256);
+    char status[16] = "";
+    int64_t pid = 0, records = 0, offset = 0;
+    if ((rc = find_job(&L, r->fingerprint, &L.job, status, sizeof status, &pid, &records, &offset, err)))
+        return rc;
+    if (L.job && !strcmp(status, "done") && !o->force) {
+        r->noop = 1;
+        r->noop_job = L.job;
+        r->job = L.job;
+        r->records = records;
+        return read_counts(&L, err);
+    }
+    if (L.job && !strcmp(status, "running") && pid_alive(pid))
+        return rp_err(err, RP_BUSY, "%s: job %lld is loading this file now (process %lld)", L.label,
+                      (long long)L.job, (long long)pid);
+    int single = o->max_reject_rate >= 0;
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    if (L.job && strcmp(status, "done") && records > 0 && !single) {
+        r->resumed = 1;
+        r->resume_from = records;
+        r->records = records;
+    } else {
+        L.job = 0;
+        r->loaded = r->rejected = r->fixed = r->unchanged = 0;
+        records = offset = 0;
+    }
+    /* the job row is committed first, so that a failure is on record */
+    if ((rc = rp_store_begin(w->store, err)))
+        return rc;
+    rp_stmt *st;
+    if (!L.job) {
+        rc = rp_store_prepare(w->store,
+                              "INSERT INTO load_job(source, file, fingerprint, started_at, started_by, spec, bytes, "
+                              "pid, resubmits) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+                              &st, err);
+        if (!rc) {
+            rp_stmt_bind_text(st, 1, s->source);
+            rp_stmt_bind_text(st, 2, L.label);
+            rp_stmt_bind_text(st, 3, r->fingerprint);
+            rp_stmt_bind_text(st, 4, now);
+            rp_stmt_bind_text(st, 5, o->by);
+            rp_stmt_bind_text(st, 6, s->name);
+            rp_stmt_bind_int(st, 7, r->bytes);
+            rp_stmt_bind_int(st, 8, (int64_t)getpid());
+            if (o->resubmit_of)
+                rp_stmt_bind_int(st, 9, o->resubmit_of);
+            else
+                rp_stmt_bind_null(st, 9);
+            rc = rp_stmt_step(st, err);
+            if (rc == RP_ROW) {
+                L.job = rp_stmt_int(st, 0);
+                rc = RP_OK;
+            }
+            rp_stmt_done(st);
+        }
+    } else if (!(rc = rp_store_prepare(w->store,
+                                       "UPDATE load_job SET status = 'running', pid = ?, message = NULL, "
+                                       "finished_at = NULL WHERE id = ?",
+                                       &st, err))) {
+        rp_stmt_bind_int(st, 1, (int64_t)getpid());
+        rp_stmt_bind_int(st, 2, L.job);
+        rc = rp_stmt_run(st, err);
+    }
+    if (!rc && s->reference)
+        rc = wh_reference_put(w, s->reference, "spec reference data", err);
+    if (rc || (rc = rp_store_commit(w->store, err))) {
+        rp_store_rollback(w->store);
+        return rc;
+    }
+    r->job = L.job;
+
+    rd_options ro = sp_reader_options(s);
+    reader *rd = NULL;
+    sp_decoder *dec = NULL;
+    double t0 = mono();
+    rp_progress pr;
+    char plabel[300];
+    const char *base = strrchr(L.label, '/');
+    snprintf(plabel, sizeof plabel, "loading %s", base ? base + 1 : L.label);
+    rp_progress_start(&pr, plabel, 0);
+    pr.bytes_total = (uint64_t)r->bytes;
+    if (!o->progress)
+        pr.on = 0;
+    if ((rc = rd_open(file, &ro, &rd, err)))
+        goto failed;
+    if (offset > 0 && (rc = rd_seek(rd, offset, records, err)))
+        goto failed;
+    int batch = o->batch > 0 ? o->batch : LD_DEFAULT_BATCH;
+    if ((rc = rp_store_begin(w->store, err)))
+        goto failed;
+    int in_batch = 0, stopped = 0, savepoints = s->ntargets > 1 || s->dedup_seen;
+    static sp_value values[SP_MAX_FIELDS];
+    for (;;) {
+        rd_record rec;
+        rp_error re = RP_ERROR_INIT;
+        int got = rd_next(rd, &rec, &re);
+        if (got == RD_END)
+            break;
+        if (got != RD_RECORD && got != RD_BAD) {
+            rc = rp_err(err, got, "%s", rp_errmsg(&re));
+            goto rollback;
+        }
+        r->records++;
+        sp_reject rj;
+        int outcome = RP_OK;
+        if (got == RD_BAD) {
+            reader_reject(&re, &rj);
+            sp_printable(rec.data ? rec.data : "", rec.data ? (rec.len < 64 ? rec.len : 64) : 0, rj.value,
+                         sizeof rj.value);
+            outcome = SP_REJECT;
+        } else {
+            if (!dec) {
+                const char **names = NULL;
+                int nh = rd_header(rd, &names);
+                if ((rc = sp_decoder_open(s, file, names, nh, &dec, err)))
+                    goto rollback;
+            }
+            outcome = sp_decode(dec, &rec, values, &rj, err);
+            if (outcome != RP_OK && outcome != SP_REJECT) {
+                rc = outcome;
+                goto rollback;
+            }
+            if (outcome == RP_OK) {
+                if (savepoints && (rc = rp_store_begin(w->store, err)))
+                    goto rollback;
+                if (s->dedup_seen)
+                    outcome = seen_before(&L, sp_record_key(dec, values), rec.number, &rj, err);
+                if (outcome == RP_OK)
+                    outcome = write_targets(&L, values, &rj, err);
+                if (savepoints) {
+                    if (outcome == RP_OK)
+                        rc = rp_store_commit(w->store, err);
+                    else
+                        rp_store_rollback(w->store);
+                    if (rc)
+                        goto rollback;
+                }
+                if (outcome != RP_OK && outcome != SP_REJECT) {
+                    rc = outcome;
+                    goto rollback;
+                }
+            }
+        }
+        if (outcome == SP_REJECT) {
+            if ((rc = reject(&L, &rec, &rj, err)))
+                goto rollback;
+        } else {
+            r->loaded++;
+            int nf = sp_fixed_count(dec);
+            if (nf)
+                r->fixed++;
+            for (int i = 0; i < nf; i++) {
+                const char *rule, *field;
+                sp_fixed_get(dec, i, &rule, &field);
+                count(&L, "fixed", rule, field);
+            }
+        }
+        if (single && r->records >= 1000 && (double)r->rejected > o->max_reject_rate * (double)r->records) {
+            stopped = 1;
+            break;
+        }
+        if (++in_batch >= batch && !single) {
+            if ((rc = checkpoint(&L, rd_bytes_read(rd), mono() - t0, err)) ||
+                (rc = rp_store_commit(w->store, err)) || (rc = rp_store_begin(w->store, err)))
+                goto rollback;
+            in_batch = 0;
+        }
+        rp_progress_update_bytes(&pr, (uint64_t)r->records, (uint64_t)rd_bytes_read(rd));
+        if (o->stop && *o->stop) {
+            r->interrupted = 1;
+            break;
+        }
+    }
+    rp_progress_finish(&pr);
+    if (single && !stopped && r->records && (double)r->rejected > o->max_reject_rate * (double)r->records)
+        stopped = 1;
+    if (stopped) {
+        rp_store_rollback(w->store);
+        char msg[300];
+        snprintf(msg, sizeof msg, "stopped: %lld of %lld records rejected (%.1f%%), more than the maximum of %g%%; "
+                 "nothing was committed", (long long)r->rejected, (long long)r->records,
+                 100.0 * (double)r->rejected / (double)r->records, 100.0 * o->max_reject_rate);
+        rp_error e2 = RP_ERROR_INIT;
+        if (rp_store_begin(w->store, &e2) == RP_OK) {
+            if (job_set(&L, "failed", msg, &e2) == RP_OK && rp_store_commit(w->store, &e2) == RP_OK) {
+            } else {
+                rp_store_rollback(w->store);
+            }
+        }
+        rc = rp_err(err, RP_INVAL, "%s: %s", L.label, msg);
+        goto out;
+    }
+    r->seconds = mono() - t0;
+    if ((rc = checkpoint(&L, rd_bytes_read(rd), r->seconds, err)))
+        goto rollback;
+    if (r->interrupted) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "interrupted after record %lld; run the load again to finish it",
+                 (long long)r->records);
+        rc = job_set(&L, "failed", msg, err);
+    } else {
+        if (!(rc = job_set(&L, "done", NULL, err)) &&
+            !(rc = rp_store_prepare(w->store, "DELETE FROM load_seen WHERE job_id = ?", &st, err))) {
+            rp_stmt_bind_int(st, 1, L.job);
+            rc = rp_stmt_run(st, err);
+        }
+    }
+    if (rc || (rc = rp_store_commit(w->store, err)))
+        goto rollback;
+    rc = read_counts(&L, err);
+    goto out;
+rollback:
+    rp_store_rollback(w->store);
+failed:
+    rp_progress_finish(&pr);
+    {
+        rp_error e2 = RP_ERROR_INIT;
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s", rp_errmsg(err));
+        if (rp_store_begin(w->store, &e2) == RP_OK) {
+            if (job_set(&L, "failed", msg, &e2) != RP_OK || rp_store_commit(w->store, &e2) != RP_OK)
+                rp_store_rollback(w->store);
+        }
+    }
+out:
+    sp_decoder_close(dec);
+    rd_close(rd);
+    return rc;
+}
+
+int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err)
+{
+    rp_buf b = RP_BUF_INIT;
+    if (header) {
+        const char *h[] = { "file", "record", "offset", "field", "value", "rule", "message" };
+        for (int i = 0; i < 7; i++)
+            rp_csv_field(&b, h[i], strlen(h[i]), i == 0);
+        rp_csv_end_row(&b);
+    }
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT file, record, offset, field, value, rule, message FROM reject "
+                              "WHERE job_id = ? ORDER BY record",
+                              &st, err);
+    if (!rc) {
+        rp_stmt_bind_int(st, 1, job);
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+            for (int i = 0; i < 7; i++) {
+                const char *t = rp_stmt_text(st, i);
+                rp_csv_field(&b, t ? t : "", t ? strlen(t) : 0, i == 0);
+            }
+            rp_csv_end_row(&b);
+            if (b.len > (1 << 20)) {
+                fwrite(b.data, 1, b.len, f);
+                rp_buf_reset(&b);
+            }
+        }
+        rp_stmt_done(st);
+        rc = rc == RP_DONE ? RP_OK : rc;
+    }
+    if (b.len)
+        fwrite(b.data, 1, b.len, f);
+    rp_buf_release(&b);
+    if (!rc && ferror(f))
+        rc = rp_err(err, RP_IO, "cannot write the rejects: %s", strerror(errno));
+    return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * load.h — loading one source file into the warehouse with a spec.
+ *
+ * A load is a job (load_job): the file's SHA-256 fingerprint and the spec
+ * name identify it, so loading the same file again is a no-op that says
+ * which job loaded it.  Records are read as a stream and written in
+ * batches, each batch one transaction that also moves the job's checkpoint
+ * (records read, byte offset, counts): after Ctrl-C or kill -9 the store
+ * holds whole batches only, and the next run of the same file resumes
+ * after the last committed batch, so nothing is loaded twice.
+ *
+ * Every record that cannot be loaded is a reject (table `reject`, with the
+ * raw bytes, and optionally a CSV file `file,record,offset,field,value,
+ * rule,message`); the load goes on.  With a maximum reject rate the whole
+ * file is one transaction, and a file whose rate is above it commits
+ * nothing (the job is marked failed and says why).
+ */
+#ifndef RP_LOAD_H
+#define RP_LOAD_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "core/error.h"
+#include "etl/spec.h"
+#include "warehouse/warehouse.h"
+
+#define LD_DEFAULT_BATCH 20000
+#define LD_MAX_RULES 64
+
+typedef struct ld_options {
+    const char *by;              /* who runs it (load_job.started_by) */
+    double max_reject_rate;      /* 0..1; < 0: no limit, batches commit as they go */
+    int batch;                   /* records a transaction; 0: LD_DEFAULT_BATCH */
+    int progress;                /* draw progress on a terminal */
+    int force;                   /* load again even when the fingerprint was loaded */
+    const char *label;           /* the file as messages name it; NULL: the path */
+    int64_t resubmit_of;         /* the job whose rejects this file corrects */
+    const char *expect_sha256;   /* from a manifest: refuse a file that differs */
+    volatile sig_atomic_t *stop; /* set asynchronously: stop after the current record */
+} ld_options;
+
+typedef struct ld_count {
+    char outcome[12]; /* rejected, fixed */
+    char rule[32];
+    char field[64];
+    int64_t n;
+} ld_count;
+
+typedef struct ld_result {
+    int64_t job;
+    int noop;          /* already loaded by noop_job */
+    int64_t noop_job;
+    int resumed;       /* went on from resume_from records */
+    int64_t resume_from;
+    int interrupted;   /* stopped by *stop: run again to finish */
+    int64_t records, loaded, fixed, rejected, unchanged, created, updated;
+    int64_t bytes;
+    double seconds;    /* this run */
+    char fingerprint[65];
+    ld_count counts[LD_MAX_RULES]; /* per rule and field, the whole job */
+    int ncounts;
+} ld_result;
+
+int ld_fingerprint(const char *file, char hex[65], int64_t *bytes, rp_error *err) RP_WARN_UNUSED;
+int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_result *r,
+            rp_error *err) RP_WARN_UNUSED;
+/* The rejects of a job as CSV rows (RFC 4180), after a header row when
+ * header is set. */
+int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err) RP_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,355 @@
+/* upsert.c — loading source records again and again: create what is new,
+ * update what changed and keep the history of every changed attribute.
+ * See warehouse.h. */
+#include "warehouse/internal.h"
+#include "warehouse/warehouse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void now_utc(char out[RP_TIME_UTC_LEN]) { rp_time_format_utc(rp_now(), out); }
+
+static int same(const char *a, const char *b)
+{
+    if (!a || !*a)
+        return !b || !*b;
+    return b && strcmp(a, b) == 0;
+}
+
+static const char *nz(const char *s) { return s && *s ? s : NULL; }
+
+int wh_party_by_source(wh *w, const char *source, const char *key, int64_t *id, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT entity_id FROM source_record WHERE entity = 'party' AND "
+                              "source = ? AND source_key = ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, source);
+    rp_stmt_bind_text(st, 2, key);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW)
+        *id = rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    return rc == RP_ROW ? RP_OK : rc == RP_DONE ? RP_NOTFOUND : rc;
+}
+
+/* Record that attribute `name` of an entity went from old to new now. */
+static int history(wh *w, const char *entity, int64_t id, const char *name, const char *old,
+                   const char *new_, const char *since, const char *now, int64_t job, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT max(valid_to) FROM attribute_history WHERE entity = ? AND "
+                              "entity_id = ? AND attribute = ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, entity);
+    rp_stmt_bind_int(st, 2, id);
+    rp_stmt_bind_text(st, 3, name);
+    char from[RP_TIME_UTC_LEN + 4] = "";
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW && rp_stmt_text(st, 0))
+        snprintf(from, sizeof from, "%s", rp_stmt_text(st, 0));
+    rp_stmt_done(st);
+    if (rc != RP_ROW && rc != RP_DONE)
+        return rc;
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO attribute_history(entity, entity_id, attribute, old_value, "
+                               "new_value, valid_from, valid_to, job_id) VALUES (?,?,?,?,?,?,?,?)",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, entity);
+    rp_stmt_bind_int(st, 2, id);
+    rp_stmt_bind_text(st, 3, name);
+    rp_stmt_bind_text(st, 4, nz(old));
+    rp_stmt_bind_text(st, 5, nz(new_));
+    rp_stmt_bind_text(st, 6, *from ? from : since);
+    rp_stmt_bind_text(st, 7, now);
+    if (job)
+        rp_stmt_bind_int(st, 8, job);
+    else
+        rp_stmt_bind_null(st, 8);
+    return rp_stmt_run(st, err);
+}
+
+static int lineage_touch(wh *w, const char *entity, const char *source, const char *key, int64_t job,
+                         const char *now, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "UPDATE source_record SET job_id = ?, loaded_at = ? WHERE entity = ? AND "
+                              "source = ? AND source_key = ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    if (job)
+        rp_stmt_bind_int(st, 1, job);
+    else
+        rp_stmt_bind_null(st, 1);
+    rp_stmt_bind_text(st, 2, now);
+    rp_stmt_bind_text(st, 3, entity);
+    rp_stmt_bind_text(st, 4, source);
+    rp_stmt_bind_text(st, 5, key);
+    return rp_stmt_run(st, err);
+}
+
+#define PARTY_ATTRS 10
+
+int wh_party_upsert(wh *w, const char *source, const char *key, const wh_party *p, int64_t job,
+                    int insert_only, int64_t *id, int *outcome, rp_error *err)
+{
+    static const char *const names[PARTY_ATTRS] = { "kind",       "name_zh",     "name_latin",
+                                                    "birth_date", "gender",      "occupation",
+                                                    "income_band", "status",     "status_since",
+                                                    "home_branch" };
+    if (!key || !*key)
+        return rp_err(err, RP_INVAL, "party.key: required (the source's customer number)");
+    if (strlen(key) > 128)
+        return rp_err(err, RP_TOOBIG, "party.key: longer than 128 bytes");
+    int64_t pid = 0;
+    int rc = wh_party_by_source(w, source, key, &pid, err);
+    if (rc == RP_NOTFOUND) {
+        if ((rc = wh_party_add(w, p, &pid, err)) || (rc = wh_lineage_add(w, "party", pid, source, key, job, err)))
+            return rc;
+        *id = pid;
+        *outcome = WH_CREATED;
+        return RP_OK;
+    }
+    if (rc)
+        return rc;
+    *id = pid;
+    char now[RP_TIME_UTC_LEN];
+    now_utc(now);
+    if (insert_only) {
+        *outcome = WH_UNCHANGED;
+        return RP_OK;
+    }
+    char bd[11], ss[11];
+    const char *birth, *since;
+    if ((rc = wh__party_check(w, p, bd, &birth, ss, &since, err)))
+        return rc;
+    const char *nv[PARTY_ATTRS] = { p->kind,       nz(p->name_zh),    nz(p->name_latin), birth,
+                                    nz(p->gender), nz(p->occupation), nz(p->income_band),
+                                    p->status ? p->status : "active", since, nz(p->home_branch) };
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "SELECT kind, name_zh, name_latin, birth_date, gender, occupation, "
+                               "income_band, status, status_since, home_branch, created_at FROM party "
+                               "WHERE id = ?",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, pid);
+    rc = rp_stmt_step(st, err);
+    if (rc != RP_ROW) {
+        rp_stmt_done(st);
+        return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "party %lld of %s:%s is gone", (long long)pid,
+                                      source, key)
+                             : rc;
+    }
+    char old[PARTY_ATTRS][256], created[RP_TIME_UTC_LEN + 4];
+    int had[PARTY_ATTRS], changed = 0;
+    for (int i = 0; i < PARTY_ATTRS; i++) {
+        const char *t = rp_stmt_text(st, i);
+        had[i] = t != NULL;
+        snprintf(old[i], sizeof old[i], "%s", t ? t : "");
+    }
+    snprintf(created, sizeof created, "%s", rp_stmt_text(st, 10) ? rp_stmt_text(st, 10) : "");
+    rp_stmt_done(st);
+    for (int i = 0; i < PARTY_ATTRS; i++) {
+        if (same(had[i] ? old[i] : NULL, nv[i]))
+            continue;
+        changed++;
+        if ((rc = history(w, "party", pid, names[i], had[i] ? old[i] : NULL, nv[i], created, now, job, err)))
+            return rc;
+    }
+    if ((rc = lineage_touch(w, "party", source, key, job, now, err)))
+        return rc;
+    if (!changed) {
+        *outcome = WH_UNCHANGED;
+        return RP_OK;
+    }
+    if ((rc = rp_store_prepare(w->store,
+                               "UPDATE party SET kind = ?, name_zh = ?, name_latin = ?, birth_date = ?, "
+                               "gender = ?, occupation = ?, income_band = ?, status = ?, status_since = ?, "
+                               "home_branch = ?, updated_at = ? WHERE id = ?",
+                               &st, err)))
+        return rc;
+    for (int i = 0; i < PARTY_ATTRS; i++)
+        rp_stmt_bind_text(st, i + 1, nv[i]);
+    rp_stmt_bind_text(st, 11, now);
+    rp_stmt_bind_int(st, 12, pid);
+    if ((rc = rp_stmt_run(st, err)))
+        return rp_err_prefix(err, "party");
+    *outcome = WH_UPDATED;
+    return RP_OK;
+}
+
+#define ACCOUNT_ATTRS 9
+
+int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t job, int insert_only,
+                      int64_t *id, int *outcome, rp_error *err)
+{
+    static const char *const names[ACCOUNT_ATTRS] = { "product", "branch",  "currency",
+                                                      "opened_on", "closed_on", "status",
+                                                      "balance_minor", "limit_minor", "balance_at" };
+    int64_t aid = 0;
+    rp_error e = RP_ERROR_INIT;
+    int rc = a->number ? wh_account_id(w, a->number, &aid, &e) : RP_NOTFOUND;
+    if (rc == RP_NOTFOUND) {
+        if ((rc = wh_account_add(w, a, &aid, err)) ||
+            (rc = wh_lineage_add(w, "account", aid, source, a->number, job, err)))
+            return rc;
+        *id = aid;
+        *outcome = WH_CREATED;
+        return RP_OK;
+    }
+    if (rc)
+        return rp_err(err, rc, "%s", rp_errmsg(&e));
+    *id = aid;
+    if (insert_only) {
+        *outcome = WH_UNCHANGED;
+        return RP_OK;
+    }
+    char o[11], c[11], bat[RP_TIME_UTC_LEN], now[RP_TIME_UTC_LEN];
+    const char *opened, *closed, *balance_at;
+    if ((rc = wh__account_check(w, a, o, &opened, c, &closed, bat, &balance_at, err)))
+        return rc;
+    now_utc(now);
+    char bal[24], lim[24];
+    snprintf(bal, sizeof bal, "%lld", (long long)a->balance_minor);
+    snprintf(lim, sizeof lim, "%lld", (long long)a->limit_minor);
+    const char *nv[ACCOUNT_ATTRS] = { a->product, nz(a->branch), a->currency, opened, closed,
+                                      a->status ? a->status : (closed ? "closed" : "active"), bal,
+                                      a->has_limit ? lim : NULL, balance_at };
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "SELECT product, branch, currency, opened_on, closed_on, status, "
+                               "balance_minor, limit_minor, balance_at, updated_at FROM account WHERE id = ?",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, aid);
+    if ((rc = rp_stmt_step(st, err)) != RP_ROW) {
+        rp_stmt_done(st);
+        return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "account %s is gone", a->number) : rc;
+    }
+    char old[ACCOUNT_ATTRS][64], since[RP_TIME_UTC_LEN + 4];
+    int had[ACCOUNT_ATTRS], changed = 0;
+    for (int i = 0; i < ACCOUNT_ATTRS; i++) {
+        const char *t = rp_stmt_text(st, i);
+        had[i] = t != NULL;
+        snprintf(old[i], sizeof old[i], "%s", t ? t : "");
+    }
+    snprintf(since, sizeof since, "%s", rp_stmt_text(st, 9) ? rp_stmt_text(st, 9) : "");
+    rp_stmt_done(st);
+    for (int i = 0; i < ACCOUNT_ATTRS; i++) {
+        if (same(had[i] ? old[i] : NULL, nv[i]))
+            continue;
+        changed++;
+        if ((rc = history(w, "account", aid, names[i], had[i] ? old[i] : NULL, nv[i], since, now, job, err)))
+            return rc;
+    }
+    if ((rc = lineage_touch(w, "account", source, a->number, job, now, err)))
+        return rc;
+    if (!changed) {
+        *outcome = WH_UNCHANGED;
+        return RP_OK;
+    }
+    if ((rc = rp_store_prepare(w->store,
+                               "UPDATE account SET product = ?, branch = ?, currency = ?, opened_on = ?, "
+                               "closed_on = ?, status = ?, balance_minor = ?, limit_minor = ?, "
+                               "balance_at = ?, updated_at = ? WHERE id = ?",
+                               &st, err)))
+        return rc;
+    for (int i = 0; i < ACCOUNT_ATTRS; i++)
+        if (i == 6)
+            rp_stmt_bind_int(st, i + 1, a->balance_minor);
+        else if (i == 7 && a->has_limit)
+            rp_stmt_bind_int(st, i + 1, a->limit_minor);
+        else
+            rp_stmt_bind_text(st, i + 1, nv[i]);
+    rp_stmt_bind_text(st, 10, now);
+    rp_stmt_bind_int(st, 11, aid);
+    if ((rc = rp_stmt_run(st, err)))
+        return rp_err_prefix(err, "account");
+    *outcome = WH_UPDATED;
+    return RP_OK;
+}
+
+int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_error *err)
+{
+    char value[300], lookup[300];
+    const char *val = c->value;
+    int rc = RP_OK;
+    if (!c->kind || !c->value || !*c->value)
+        return rp_err(err, RP_INVAL, "contact: kind and value are required");
+    if (strcmp(c->kind, "email") == 0)
+        rc = wh_email_normalise(c->value, value, sizeof value, lookup, sizeof lookup, err);
+    else if (strcmp(c->kind, "address") != 0)
+        rc = wh_phone_normalise(c->value, value, sizeof value, lookup, sizeof lookup, err);
+    else
+        snprintf(value, sizeof value, "%s", c->value);
+    if (rc)
+        return rp_err_prefix(err, "contact.value");
+    val = value;
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "SELECT id, value FROM contact_point WHERE party_id = ? AND kind = ? AND "
+                               "purpose = ? AND source IS ? AND valid_to IS NULL ORDER BY id DESC LIMIT 1",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    rp_stmt_bind_text(st, 2, c->kind);
+    rp_stmt_bind_text(st, 3, c->purpose ? c->purpose : "home");
+    rp_stmt_bind_text(st, 4, c->source);
+    int64_t old = 0;
+    int equal = 0;
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        old = rp_stmt_int(st, 0);
+        equal = same(rp_stmt_text(st, 1), val);
+    }
+    rp_stmt_done(st);
+    if (rc != RP_ROW && rc != RP_DONE)
+        return rc;
+    if (equal) {
+        *outcome = WH_UNCHANGED;
+        return RP_OK;
+    }
+    char today[11];
+    rp_date_format(rp_time_taipei_date(rp_now()), today);
+    wh_contact n = *c;
+    if (old) {
+        if ((rc = rp_store_prepare(w->store, "UPDATE contact_point SET valid_to = ? WHERE id = ?", &st, err)))
+            return rc;
+        rp_stmt_bind_text(st, 1, today);
+        rp_stmt_bind_int(st, 2, old);
+        if ((rc = rp_stmt_run(st, err)))
+            return rc;
+        if (!n.valid_from)
+            n.valid_from = today;
+    }
+    if ((rc = wh_contact_add(w, party, &n, NULL, err)))
+        return rc;
+    *outcome = old ? WH_UPDATED : WH_CREATED;
+    return RP_OK;
+}
+
+int wh_role_put(wh *w, int64_t party, int64_t account, const char *role, const char *since, int *outcome,
+                rp_error *err)
+{
+    rp_error e = RP_ERROR_INIT;
+    int rc = wh_role_add(w, party, account, role, since, &e);
+    if (rc == RP_EXISTS) {
+        *outcome = WH_UNCHANGED;
+        return RP_OK;
+    }
+    if (rc)
+        return rp_err(err, rc, "%s", rp_errmsg(&e));
+    *outcome = WH_CREATED;
+    return RP_OK;
+}
