@@ -920,6 +920,9 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         goto failed;
     int in_batch = 0, stopped = 0, savepoints = s->ntargets > 1 || s->dedup_seen;
     static sp_value values[SP_MAX_FIELDS];
+    /* for the crash tests: die as kill -9 would, mid-batch, after this many records */
+    const char *crash = getenv("RAPPORT_TEST_KILL_AFTER");
+    int64_t kill_after = crash ? strtoll(crash, NULL, 10) : 0;
     for (;;) {
         rd_record rec;
         rp_error re = RP_ERROR_INIT;
@@ -931,6 +934,8 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
             goto rollback;
         }
         r->records++;
+        if (kill_after && r->records - r->resume_from >= kill_after)
+            raise(SIGKILL);
         sp_reject rj;
         int outcome = RP_OK;
         if (got == RD_BAD) {
