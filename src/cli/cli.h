@@ -80,5 +80,9 @@ int cmd_import(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
+int cmd_rejects(int argc, char **argv);
+int cmd_rejects_export(int argc, char **argv);
+int cmd_rejects_resubmit(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

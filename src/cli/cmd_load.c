@@ -2,12 +2,11 @@
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/json.h"
+#include "core/csv.h"
 #include "core/progress.h"
 #include "etl/load.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,26 +36,6 @@ static void catch_signals(void)
 
 /* ---- choosing a spec ---- */
 
-/* Does a builtin spec's pattern match this path?  A pattern with a slash
- * matches that many trailing components, one without matches the name. */
-static int path_matches(const sp_spec *s, const char *path)
-{
-    for (int i = 0; i < s->nfiles; i++) {
-        int slashes = 0;
-        for (const char *p = s->files[i]; *p; p++)
-            slashes += *p == '/';
-        const char *tail = path + strlen(path);
-        for (int k = 0; k <= slashes && tail > path; k++) {
-            tail--;
-            while (tail > path && tail[-1] != '/')
-                tail--;
-        }
-        if (fnmatch(s->files[i], tail, FNM_PATHNAME) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static void dir_of(const char *file, char *out, size_t n)
 {
     snprintf(out, n, "%s", file);
@@ -68,48 +47,18 @@ static void dir_of(const char *file, char *out, size_t n)
 }
 
 /* The spec for a file: --spec FILE, --source NAME, or the shipped spec
- * whose file patterns match.  *name_out (if not NULL) gets the spec name
- * without parsing it. */
-static int spec_for(const char *spec_file, const char *source, const char *file, sp_spec **out,
-                    rp_error *err)
+ * whose file patterns match its name.  Copybooks are looked for beside the
+ * file first. */
+static int spec_for(const char *spec_file, const char *source, const char *file, sp_spec **out, rp_error *err)
 {
     char dir[1024];
     dir_of(file, dir, sizeof dir);
     if (spec_file)
         return sp_spec_load(spec_file, dir, out, err);
-    if (source)
-        return sp_spec_builtin(source, dir, out, err);
-    const char *const *names = sp_builtin_names();
-    for (int i = 0; names[i]; i++) {
-        sp_spec *s = NULL;
-        rp_error e = RP_ERROR_INIT;
-        /* parse without the data folder first: a copybook may be missing for other files */
-        const char *t = sp_builtin_text(names[i]);
-        json_t *root = json_loads(t, 0, NULL);
-        int match = 0;
-        if (root) {
-            json_t *files = json_object_get(root, "files");
-            size_t k;
-            json_t *v;
-            json_array_foreach(files, k, v)
-            {
-                sp_spec probe = { 0 };
-                char *pat = (char *)json_string_value(v);
-                probe.files = &pat;
-                probe.nfiles = pat ? 1 : 0;
-                match |= path_matches(&probe, file);
-            }
-            json_decref(root);
-        }
-        if (!match)
-            continue;
-        if (sp_spec_builtin(names[i], dir, &s, &e))
-            return rp_err(err, e.code, "%s", rp_errmsg(&e));
-        *out = s;
-        return RP_OK;
-    }
-    return rp_err(err, RP_NOTFOUND, "%s: no shipped spec matches this file; name one with --spec FILE or "
-                  "--source NAME (rapport load --list-specs shows them)", file);
+    if (!source && !(source = sp_builtin_for_path(file)))
+        return rp_err(err, RP_NOTFOUND, "%s: no shipped spec matches this file; name one with --spec FILE or "
+                      "--source NAME (rapport load --list-specs shows them)", file);
+    return sp_spec_builtin(source, dir, out, err);
 }
 
 /* ---- reporting ---- */
@@ -120,6 +69,10 @@ static void print_result(const char *label, const ld_result *r)
     rp_format_thousands(a, sizeof a, (uint64_t)r->records);
     if (r->noop) {
         printf("%s: already loaded by job %lld (same SHA-256); nothing to do\n", label, (long long)r->noop_job);
+        return;
+    }
+    if (r->bytes == 0) {
+        printf("%s: the file is empty; nothing to load  [job %lld]\n", label, (long long)r->job);
         return;
     }
     rp_format_thousands(b, sizeof b, (uint64_t)r->loaded);
@@ -168,87 +121,6 @@ static json_t *result_json(const char *label, const char *spec, const ld_result 
     return o;
 }
 
-/* ---- a folder ---- */
-
-typedef struct item {
-    char path[2048], label[512], spec[64], sha[65];
-    int order;
-} item;
-
-static int cmp_items(const void *a, const void *b)
-{
-    const item *x = a, *y = b;
-    if (x->order != y->order)
-        return x->order - y->order;
-    return strcmp(x->label, y->label);
-}
-
-static int list_files(const char *root, const char *rel, item **items, int *n, int *cap, rp_error *err)
-{
-    char dir[1200];
-    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
-    DIR *d = opendir(dir);
-    if (!d)
-        return rp_err(err, RP_IO, "%s: cannot read the folder: %s", dir, strerror(errno));
-    struct dirent *e;
-    int rc = RP_OK;
-    while (!rc && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char r2[512], full[1800];
-        snprintf(r2, sizeof r2, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-        snprintf(full, sizeof full, "%s/%s", root, r2);
-        struct stat st;
-        if (stat(full, &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            if (strlen(r2) < 400)
-                rc = list_files(root, r2, items, n, cap, err);
-            continue;
-        }
-        if (*n == *cap) {
-            *cap = *cap ? *cap * 2 : 64;
-            item *ni = realloc(*items, (size_t)*cap * sizeof *ni);
-            if (!ni) {
-                rc = rp_err(err, RP_NOMEM, NULL);
-                break;
-            }
-            *items = ni;
-        }
-        item *it = &(*items)[(*n)++];
-        memset(it, 0, sizeof *it);
-        snprintf(it->path, sizeof it->path, "%s", full);
-        snprintf(it->label, sizeof it->label, "%s", r2);
-    }
-    closedir(d);
-    return rc;
-}
-
-/* Order shipped specs so that each comes after those it names in "after". */
-static int spec_order(const char *name)
-{
-    const char *const *names = sp_builtin_names();
-    int depth[256] = { 0 }, n = 0;
-    while (names[n])
-        n++;
-    for (int pass = 0; pass < n; pass++)
-        for (int i = 0; i < n; i++) {
-            json_t *root = json_loads(sp_builtin_text(names[i]), 0, NULL);
-            json_t *after = json_object_get(root, "after");
-            size_t k;
-            json_t *v;
-            json_array_foreach(after, k, v)
-            for (int j = 0; j < n; j++)
-                if (json_string_value(v) && !strcmp(names[j], json_string_value(v)) && depth[i] <= depth[j])
-                    depth[i] = depth[j] + 1;
-            json_decref(root);
-        }
-    for (int i = 0; i < n; i++)
-        if (!strcmp(names[i], name))
-            return depth[i];
-    return 1000;
-}
-
 /* ---- rapport load ---- */
 
 typedef struct run {
@@ -261,26 +133,28 @@ typedef struct run {
     json_t *out;
     int failed;
     int64_t records, loaded, rejected, fixed;
+    char why[600];
 } run;
 
+/* Load one file; on failure the message is printed and kept in R->why. */
 static int load_one(run *R, const char *path, const char *label, const char *spec_name, const char *sha)
 {
     sp_spec *s = NULL;
     rp_error err = RP_ERROR_INIT;
+    R->why[0] = 0;
     int rc = spec_name && !R->spec_file && !R->source ? spec_for(NULL, spec_name, path, &s, &err)
                                                       : spec_for(R->spec_file, R->source, path, &s, &err);
-    if (rc) {
-        R->failed++;
-        return cli_fail("load", &err);
-    }
     ld_result res;
-    ld_options lo = R->lo;
-    lo.label = label;
-    lo.expect_sha256 = sha && *sha ? sha : NULL;
-    rc = ld_load(R->w, s, path, &lo, &res, &err);
+    if (!rc) {
+        ld_options lo = R->lo;
+        lo.label = label;
+        lo.expect_sha256 = sha && *sha ? sha : NULL;
+        rc = ld_load(R->w, s, path, &lo, &res, &err);
+    }
     if (rc) {
         sp_spec_free(s);
         R->failed++;
+        snprintf(R->why, sizeof R->why, "%s", rp_errmsg(&err));
         return cli_fail("load", &err);
     }
     if (R->json)
@@ -292,6 +166,7 @@ static int load_one(run *R, const char *path, const char *label, const char *spe
         if ((rc = ld_rejects_csv(R->w, res.job, R->rejects, R->rejects_header, &err))) {
             sp_spec_free(s);
             R->failed++;
+            snprintf(R->why, sizeof R->why, "%s", rp_errmsg(&err));
             return cli_fail("load: --rejects", &err);
         }
         R->rejects_header = 0;
@@ -303,105 +178,32 @@ static int load_one(run *R, const char *path, const char *label, const char *spe
         R->fixed += res.fixed;
     }
     sp_spec_free(s);
-    if (res.interrupted)
+    if (res.interrupted) {
         R->failed++;
-    return res.interrupted ? CLI_FAIL : CLI_OK;
+        snprintf(R->why, sizeof R->why, "interrupted");
+        return CLI_FAIL;
+    }
+    return CLI_OK;
 }
 
 static int load_dir(run *R, const char *dir)
 {
-    char mpath[1200];
-    snprintf(mpath, sizeof mpath, "%s/manifest.json", dir);
-    item *items = NULL;
-    int n = 0, cap = 0;
+    ld_plan p;
     rp_error err = RP_ERROR_INIT;
-    json_t *manifest = NULL;
-    int rc = RP_OK;
-    struct stat st;
-    if (stat(mpath, &st) == 0) {
-        if ((rc = rp_json_load_file(mpath, 64 << 20, &manifest, &err)))
-            return cli_fail("load", &err);
-        json_t *files = json_object_get(manifest, "files");
-        size_t k;
-        json_t *f;
-        json_array_foreach(files, k, f)
-        {
-            const char *p = json_string_value(json_object_get(f, "path"));
-            const char *sys = json_string_value(json_object_get(f, "system"));
-            if (!p || (sys && !strcmp(sys, "truth")))
-                continue;
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                item *ni = realloc(items, (size_t)cap * sizeof *ni);
-                if (!ni) {
-                    free(items);
-                    json_decref(manifest);
-                    return cli_failf("load", "out of memory");
-                }
-                items = ni;
-            }
-            item *it = &items[n++];
-            memset(it, 0, sizeof *it);
-            snprintf(it->path, sizeof it->path, "%s/%s", dir, p);
-            snprintf(it->label, sizeof it->label, "%s", p);
-            const char *sha = json_string_value(json_object_get(f, "sha256"));
-            snprintf(it->sha, sizeof it->sha, "%s", sha ? sha : "");
-        }
-        json_decref(manifest);
-    } else if ((rc = list_files(dir, "", &items, &n, &cap, &err))) {
-        free(items);
+    if (ld_plan_dir(dir, 0, &p, &err)) {
+        R->failed++;
         return cli_fail("load", &err);
     }
-    /* which spec each file takes, and the order */
-    int skipped = 0;
-    char skipped_names[600] = "";
-    for (int i = 0; i < n; i++) {
-        item *it = &items[i];
-        it->order = -1;
-        if (R->spec_file || R->source) {
-            it->order = 0;
-            continue;
-        }
-        const char *const *names = sp_builtin_names();
-        for (int k = 0; names[k] && it->order < 0; k++) {
-            json_t *root = json_loads(sp_builtin_text(names[k]), 0, NULL);
-            json_t *files = json_object_get(root, "files");
-            size_t j;
-            json_t *v;
-            json_array_foreach(files, j, v)
-            {
-                sp_spec probe = { 0 };
-                char *pat = (char *)json_string_value(v);
-                probe.files = &pat;
-                probe.nfiles = pat ? 1 : 0;
-                if (it->order < 0 && path_matches(&probe, it->label)) {
-                    snprintf(it->spec, sizeof it->spec, "%s", names[k]);
-                    it->order = spec_order(names[k]);
-                }
-            }
-            json_decref(root);
-        }
-        if (it->order < 0) {
-            const char *ext = strrchr(it->label, '.');
-            if (!ext || (strcmp(ext, ".cpy") && strcmp(ext, ".json"))) {
-                skipped++;
-                if (strlen(skipped_names) < 400)
-                    snprintf(skipped_names + strlen(skipped_names), sizeof skipped_names - strlen(skipped_names),
-                             "%s%s", *skipped_names ? ", " : "", it->label);
-            }
-            it->order = 1 << 20;
-        }
+    for (int i = 0; i < p.n && !stop_requested; i++)
+        load_one(R, p.items[i].path, p.items[i].label, R->spec_file || R->source ? NULL : p.items[i].spec,
+                 p.items[i].sha256);
+    if (p.nunknown && !R->json) {
+        printf("%s: %d file%s without a spec left alone:", dir, p.nunknown, p.nunknown == 1 ? "" : "s");
+        for (int i = 0; i < p.nunknown && i < 10; i++)
+            printf(" %s", p.unknown[i]);
+        printf("%s\n", p.nunknown > 10 ? " ..." : "");
     }
-    qsort(items, (size_t)n, sizeof *items, cmp_items);
-    for (int i = 0; i < n && !stop_requested; i++) {
-        if (items[i].order == 1 << 20)
-            continue;
-        load_one(R, items[i].path, items[i].label, *items[i].spec ? items[i].spec : NULL, items[i].sha);
-    }
-    free(items);
-    if (skipped && !R->json)
-        printf("%s: %d file%s without a spec left alone: %s\n", dir, skipped, skipped == 1 ? "" : "s",
-               skipped_names);
+    ld_plan_free(&p);
     return CLI_OK;
 }
 
@@ -427,13 +229,8 @@ int cmd_load(int argc, char **argv)
         return rc;
     if (list) {
         const char *const *names = sp_builtin_names();
-        for (int i = 0; names[i]; i++) {
-            json_t *root = json_loads(sp_builtin_text(names[i]), 0, NULL);
-            printf("%-22s %s\n", names[i], json_string_value(json_object_get(root, "description"))
-                                             ? json_string_value(json_object_get(root, "description"))
-                                             : "");
-            json_decref(root);
-        }
+        for (int i = 0; names[i]; i++)
+            printf("%-22s %s\n", names[i], sp_builtin_description(names[i]));
         return CLI_OK;
     }
     int npos = 0;
@@ -646,4 +443,370 @@ int cmd_jobs(int argc, char **argv)
     json_decref(arr);
     table_release(&t);
     return one && !found ? CLI_FAIL : CLI_OK;
+}
+
+/* ---- rapport rejects ---- */
+
+static int parse_job(const char *cmd, const char *s, int64_t *job)
+{
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || *end || v < 1)
+        return cli_failf(cmd, "'%s' is not a job number", s ? s : "");
+    *job = v;
+    return CLI_OK;
+}
+
+int cmd_rejects(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("rejects");
+    cli_store_opts so = { 0 };
+    const char *job = NULL, *rule = NULL, *status = NULL, *limit = NULL;
+    int json = 0, csv = 0, all = 0;
+    cli_opt opts[] = { CLI_STORE_OPTS(so),           { "job", &job, NULL },       { "rule", &rule, NULL },
+                       { "status", &status, NULL },  { "limit", &limit, NULL },   { "all", NULL, &all },
+                       { "json", NULL, &json },      { "csv", NULL, &csv },       { 0 } };
+    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
+    if (rc)
+        return rc;
+    int64_t j = 0;
+    if (job && (rc = parse_job("rejects", job, &j)))
+        return rc;
+    long lim = 1000;
+    if (limit) {
+        char *end;
+        lim = strtol(limit, &end, 10);
+        if (*end || lim < 1)
+            return cli_failf("rejects", "--limit: '%s' is not a positive number", limit);
+    }
+    if (status && strcmp(status, "open") && strcmp(status, "loaded") && strcmp(status, "resubmitted") &&
+        strcmp(status, "dismissed"))
+        return cli_failf("rejects", "--status: '%s' is not one of open, loaded, resubmitted, dismissed", status);
+    if (json && csv)
+        return cli_failf("rejects", "--json and --csv cannot be used together");
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    rp_stmt *st;
+    rc = rp_store_prepare(w->store,
+                          "SELECT job_id, file, record, offset, field, value, rule, message, status, "
+                          "resolved_by_job FROM reject WHERE (?1 = 0 OR job_id = ?1) AND (?2 IS NULL OR rule = ?2) "
+                          "AND (?3 IS NULL OR status = ?3) ORDER BY job_id, record LIMIT ?4",
+                          &st, &err);
+    if (rc) {
+        wh_close(w);
+        return cli_fail("rejects", &err);
+    }
+    rp_stmt_bind_int(st, 1, j);
+    rp_stmt_bind_text(st, 2, rule);
+    rp_stmt_bind_text(st, 3, status ? status : all ? NULL : "open");
+    rp_stmt_bind_int(st, 4, lim);
+    json_t *arr = json_array();
+    rp_buf out = RP_BUF_INIT;
+    table t;
+    table_init(&t, 8, 0);
+    const char *head[] = { "job", "file", "record", "field", "value", "rule", "message", "status" };
+    if (csv) {
+        const char *h[] = { "job", "file", "record", "offset", "field", "value", "rule", "message", "status" };
+        for (int i = 0; i < 9; i++)
+            rp_csv_field(&out, h[i], strlen(h[i]), i == 0);
+        rp_csv_end_row(&out);
+    } else {
+        table_row(&t, head);
+    }
+    int n = 0;
+    while ((rc = rp_stmt_step(st, &err)) == RP_ROW) {
+        n++;
+        const char *c[10];
+        char num[4][32];
+        for (int i = 0; i < 10; i++)
+            c[i] = rp_stmt_text(st, i) ? rp_stmt_text(st, i) : "";
+        snprintf(num[0], 32, "%lld", (long long)rp_stmt_int(st, 0));
+        snprintf(num[1], 32, "%lld", (long long)rp_stmt_int(st, 2));
+        snprintf(num[2], 32, "%lld", (long long)rp_stmt_int(st, 3));
+        if (json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "job", json_integer(rp_stmt_int(st, 0)));
+            json_object_set_new(o, "file", json_string(c[1]));
+            json_object_set_new(o, "record", json_integer(rp_stmt_int(st, 2)));
+            json_object_set_new(o, "offset", json_integer(rp_stmt_int(st, 3)));
+            json_object_set_new(o, "field", json_string(c[4]));
+            json_object_set_new(o, "value", json_string(c[5]));
+            json_object_set_new(o, "rule", json_string(c[6]));
+            json_object_set_new(o, "message", json_string(c[7]));
+            json_object_set_new(o, "status", json_string(c[8]));
+            if (rp_stmt_int(st, 9))
+                json_object_set_new(o, "resolved_by_job", json_integer(rp_stmt_int(st, 9)));
+            json_array_append_new(arr, o);
+        } else if (csv) {
+            const char *row[9] = { num[0], c[1], num[1], num[2], c[4], c[5], c[6], c[7], c[8] };
+            for (int i = 0; i < 9; i++)
+                rp_csv_field(&out, row[i], strlen(row[i]), i == 0);
+            rp_csv_end_row(&out);
+        } else {
+            char msg[80];
+            snprintf(msg, sizeof msg, "%.76s%s", c[7], strlen(c[7]) > 76 ? "..." : "");
+            const char *row[8] = { num[0], c[1], num[1], c[4], c[5], c[6], msg, c[8] };
+            table_row(&t, row);
+        }
+    }
+    rp_stmt_done(st);
+    wh_close(w);
+    if (rc != RP_DONE) {
+        json_decref(arr);
+        table_release(&t);
+        rp_buf_release(&out);
+        return cli_fail("rejects", &err);
+    }
+    if (json) {
+        char *s = json_dumps(arr, JSON_INDENT(2));
+        printf("%s\n", s);
+        free(s);
+    } else if (csv) {
+        fwrite(out.data, 1, out.len, stdout);
+    } else if (!n) {
+        printf("no %srejects\n", status ? "" : all ? "" : "open ");
+    } else {
+        table_print(&t, stdout);
+    }
+    json_decref(arr);
+    table_release(&t);
+    rp_buf_release(&out);
+    return CLI_OK;
+}
+
+int cmd_rejects_export(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("rejects export");
+    cli_store_opts so = { 0 };
+    const char *outp = NULL;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "out", &outp, NULL }, { 0 } };
+    const char *pos[1] = { 0 };
+    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
+    if (rc)
+        return rc;
+    int64_t job = 0;
+    if ((rc = parse_job("rejects export", pos[0], &job)))
+        return rc;
+    if (!outp)
+        return cli_failf("rejects export", "--out FILE is required");
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    int64_t n = 0;
+    rc = ld_rejects_export(w, job, outp, &n, &err);
+    wh_close(w);
+    if (rc)
+        return cli_fail("rejects export", &err);
+    printf("wrote %s: %lld open rejected record%s of job %lld, in the file's own format\n", outp, (long long)n,
+           n == 1 ? "" : "s", (long long)job);
+    return CLI_OK;
+}
+
+int cmd_rejects_resubmit(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("rejects resubmit");
+    cli_store_opts so = { 0 };
+    int json = 0;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "json", NULL, &json }, { 0 } };
+    const char *pos[2] = { 0 };
+    int rc = cli_parse(self, argc, argv, opts, pos, 1, 2);
+    if (rc)
+        return rc;
+    int64_t job = 0;
+    if ((rc = parse_job("rejects resubmit", pos[0], &job)))
+        return rc;
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    ld_options lo = { 0 };
+    lo.by = cli_user();
+    lo.max_reject_rate = -1;
+    lo.progress = !json;
+    ld_result r;
+    rc = ld_resubmit(w, job, pos[1], &lo, &r, &err);
+    wh_close(w);
+    if (rc)
+        return cli_fail("rejects resubmit", &err);
+    char label[64];
+    snprintf(label, sizeof label, "job %lld re-submitted", (long long)job);
+    if (json) {
+        json_t *o = result_json(label, "", &r);
+        char *s = json_dumps(o, JSON_INDENT(2));
+        printf("%s\n", s);
+        free(s);
+        json_decref(o);
+    } else {
+        print_result(label, &r);
+    }
+    return CLI_OK;
+}
+
+/* ---- rapport watch ---- */
+
+static int mkdirs(const char *path)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s", path);
+    for (char *q = p + 1; *q; q++)
+        if (*q == '/') {
+            *q = 0;
+            mkdir(p, 0755);
+            *q = '/';
+        }
+    return mkdir(p, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Move INBOX/label to DIR/label, not overwriting: label.1, label.2 ... */
+static int move_to(const char *from, const char *dir, const char *label, char *dest, size_t n)
+{
+    char parent[2048];
+    snprintf(dest, n, "%s/%s", dir, label);
+    snprintf(parent, sizeof parent, "%s", dest);
+    char *slash = strrchr(parent, '/');
+    if (slash)
+        *slash = 0;
+    if (mkdirs(parent))
+        return -1;
+    struct stat st;
+    for (int k = 1; stat(dest, &st) == 0 && k < 10000; k++)
+        snprintf(dest, n, "%s/%s.%d", dir, label, k);
+    return rename(from, dest);
+}
+
+static void sleep_interruptible(double s)
+{
+    for (double t = 0; t < s && !stop_requested; t += 0.1) {
+        struct timespec ts = { 0, 100000000L };
+        nanosleep(&ts, NULL);
+    }
+}
+
+int cmd_watch(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("watch");
+    cli_store_opts so = { 0 };
+    const char *archive = NULL, *errors = NULL, *interval = NULL, *spec = NULL, *source = NULL, *rate = NULL;
+    int once = 0;
+    cli_opt opts[] = { CLI_STORE_OPTS(so),
+                       { "archive", &archive, NULL },
+                       { "errors", &errors, NULL },
+                       { "interval", &interval, NULL },
+                       { "spec", &spec, NULL },
+                       { "source", &source, NULL },
+                       { "max-reject-rate", &rate, NULL },
+                       { "once", NULL, &once },
+                       { 0 } };
+    const char *pos[1] = { 0 };
+    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
+    if (rc)
+        return rc;
+    const char *inbox = pos[0];
+    struct stat st;
+    if (stat(inbox, &st) != 0 || !S_ISDIR(st.st_mode))
+        return cli_failf("watch", "%s: not a folder", inbox);
+    double every = 5;
+    if (interval) {
+        char *end;
+        every = strtod(interval, &end);
+        if (*end || every < 0.1 || every > 86400)
+            return cli_failf("watch", "--interval: '%s' is not a number of seconds from 0.1 to 86400", interval);
+    }
+    if (spec && source)
+        return cli_failf("watch", "--spec and --source cannot be used together");
+    char arch[2048], errd[2048];
+    snprintf(arch, sizeof arch, "%s", archive ? archive : "");
+    snprintf(errd, sizeof errd, "%s", errors ? errors : "");
+    if (!archive)
+        snprintf(arch, sizeof arch, "%s/../archive", inbox);
+    if (!errors)
+        snprintf(errd, sizeof errd, "%s/../errors", inbox);
+    if (mkdirs(arch) || mkdirs(errd))
+        return cli_failf("watch", "cannot make the folders %s and %s: %s", arch, errd, strerror(errno));
+    run R = { 0 };
+    R.lo.by = cli_user();
+    R.lo.max_reject_rate = -1;
+    R.lo.progress = 1;
+    R.lo.stop = &stop_requested;
+    R.spec_file = spec;
+    R.source = source;
+    if (rate) {
+        char *end;
+        double r = strtod(rate, &end);
+        if (*end == '%')
+            r /= 100, end++;
+        if (*end || r < 0 || r > 1)
+            return cli_failf("watch", "--max-reject-rate: '%s' is not a share from 0 to 1 (or 0%% to 100%%)", rate);
+        R.lo.max_reject_rate = r;
+    }
+    if ((rc = cli_open(self, &so, 0, &R.w, NULL)))
+        return rc;
+    R.out = json_array();
+    catch_signals();
+    if (!once)
+        printf("watching %s (archive %s, errors %s); Ctrl-C stops\n", inbox, arch, errd);
+    fflush(stdout);
+    int moved_bad = 0;
+    while (!stop_requested) {
+        ld_plan p;
+        rp_error err = RP_ERROR_INIT;
+        if (ld_plan_dir(inbox, LD_PLAN_NO_MANIFEST, &p, &err)) {
+            cli_fail("watch", &err);
+            break;
+        }
+        time_t now = time(NULL);
+        for (int i = 0; i < p.n && !stop_requested; i++) {
+            if (stat(p.items[i].path, &st) != 0 || now - st.st_mtime < 2)
+                continue; /* still being written */
+            int failed = load_one(&R, p.items[i].path, p.items[i].label, p.items[i].spec, NULL);
+            char dest[2200];
+            if (!failed) {
+                if (move_to(p.items[i].path, arch, p.items[i].label, dest, sizeof dest))
+                    fprintf(stderr, "rapport: watch: cannot move %s to %s: %s\n", p.items[i].path, arch, strerror(errno));
+                else
+                    printf("  archived as %s\n", dest);
+            } else if (!stop_requested) {
+                if (move_to(p.items[i].path, errd, p.items[i].label, dest, sizeof dest) == 0) {
+                    char why[2300];
+                    snprintf(why, sizeof why, "%s.why", dest);
+                    FILE *f = fopen(why, "w");
+                    if (f) {
+                        fprintf(f, "%s\n", R.why);
+                        fclose(f);
+                    }
+                    printf("  moved to %s\n", dest);
+                }
+                moved_bad++;
+            }
+            fflush(stdout);
+        }
+        for (int i = 0; i < p.nunknown && !stop_requested; i++) {
+            char from[2048], dest[2200];
+            snprintf(from, sizeof from, "%s/%s", inbox, p.unknown[i]);
+            if (stat(from, &st) != 0 || now - st.st_mtime < 2)
+                continue;
+            if (move_to(from, errd, p.unknown[i], dest, sizeof dest) == 0) {
+                char why[2300];
+                snprintf(why, sizeof why, "%s.why", dest);
+                FILE *f = fopen(why, "w");
+                if (f) {
+                    fprintf(f, "no spec reads this file; load it with rapport load --spec FILE\n");
+                    fclose(f);
+                }
+                fprintf(stderr, "rapport: watch: %s: no spec reads this file; moved to %s\n", p.unknown[i], dest);
+                moved_bad++;
+            }
+        }
+        ld_plan_free(&p);
+        fflush(stdout);
+        if (once)
+            break;
+        sleep_interruptible(every);
+    }
+    json_decref(R.out);
+    wh_close(R.w);
+    return moved_bad && once ? CLI_FAIL : CLI_OK;
 }

@@ -95,6 +95,49 @@ const cli_cmd cli_commands[] = {
       "  --status S      only jobs in this state\n"
       "  --limit N       the latest N jobs (default 50)\n"
       "  --json          print the jobs as JSON\n" STORE_HELP },
+    { "rejects", cmd_rejects,
+      "rapport rejects [--job N] [--rule R] [--status S | --all] [--limit N] [--json|--csv]",
+      "List rejected records: which file, record and field, the value, the rule and why.",
+      "Without --status or --all only the open rejects are listed (not yet loaded\n"
+      "by a re-submission).\n\n"
+      "options:\n"
+      "  --job N         the rejects of one load job\n"
+      "  --rule R        of one rule (required, date, range, checksum, reference, ...)\n"
+      "  --status S      open, loaded, resubmitted or dismissed\n"
+      "  --all           every status\n"
+      "  --limit N       at most N rows (default 1000)\n"
+      "  --json, --csv   machine-readable output\n" STORE_HELP },
+    { "rejects export", cmd_rejects_export, "rapport rejects export JOB --out FILE",
+      "Write a job's open rejected records to FILE in the file's own format, to correct.",
+      "The header row comes first if the file had one; host records keep their\n"
+      "RDW.  Correct the records in place (keep their order) and give the file to\n"
+      "'rapport rejects resubmit JOB FILE'.\n\n"
+      "options:\n"
+      "  --out FILE      where to write; required\n" STORE_HELP },
+    { "rejects resubmit", cmd_rejects_resubmit, "rapport rejects resubmit JOB [FILE] [--json]",
+      "Load corrected rejects of a job again, with the job's own spec.",
+      "FILE is the corrected export of the job's open rejects.  Without FILE the\n"
+      "rejected records are tried again as they were: what failed a reference\n"
+      "(an account whose customer was missing) loads once the customer is there.\n"
+      "Each open reject becomes 'loaded', or 'resubmitted' when it is rejected\n"
+      "again (the new job's reject then says why).\n\n"
+      "options:\n"
+      "  --json          print the result as JSON\n" STORE_HELP },
+    { "watch", cmd_watch,
+      "rapport watch INBOX [--archive DIR] [--errors DIR] [--interval S] [--once] [--spec FILE | --source NAME]",
+      "Load files as they arrive in INBOX, then move them to an archive or error folder.",
+      "Every file that a spec reads is loaded (in dependency order when several\n"
+      "arrive together) and moved to the archive folder; a file that fails, or\n"
+      "that no spec reads, goes to the error folder with a .why file beside it.\n"
+      "Files whose names start with a dot, or that changed in the last two\n"
+      "seconds, are left for the next look: write to a temporary name and rename.\n"
+      "Stops on Ctrl-C or SIGTERM after the file in hand.\n\n"
+      "options:\n"
+      "  --archive DIR   where loaded files go (default INBOX/../archive)\n"
+      "  --errors DIR    where failed files go (default INBOX/../errors)\n"
+      "  --interval S    seconds between looks (default 5)\n"
+      "  --once          look once, load what is there, and stop\n"
+      "  --max-reject-rate R, --spec FILE, --source NAME   as for load\n" STORE_HELP },
     { "gen", cmd_gen,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",

@@ -21,6 +21,7 @@ struct sp_decoder {
     char file[256];
     int col[SP_MAX_FIELDS];
     int bound;
+    int nheader;
     rp_host_codec *host;
     iconv_t cv;
     int utf8;
@@ -31,6 +32,17 @@ struct sp_decoder {
     const char *fixed_rule[SP_MAX_FIELDS];
     const char *fixed_field[SP_MAX_FIELDS];
 };
+
+/* At most max bytes of p, not cutting a UTF-8 character in two. */
+static size_t cut(const char *p, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
 
 void sp_printable(const void *p, size_t len, char *out, size_t n)
 {
@@ -104,6 +116,7 @@ int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int
         }
     }
     d->bound = 1;
+    d->nheader = header ? nheader : 0;
     *out = d;
     return RP_OK;
 }
@@ -724,7 +737,7 @@ int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *
     const sp_spec *s = d->s;
     d->nfixed = 0;
     if (s->min_length && rec->len < (size_t)s->min_length)
-        return reject(rej, "", rec->data, rec->len < 64 ? rec->len : 64, "length",
+        return reject(rej, "", rec->data, cut(rec->data, rec->len, 64), "length",
                       "record is %zu bytes; the layout %s needs %d", rec->len,
                       s->layout ? s->layout->record : "", s->min_length);
     if (s->format == SPF_JSONL) {
@@ -732,11 +745,15 @@ int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *
         json_error_t je;
         d->doc = json_loadb(rec->data, rec->len, JSON_REJECT_DUPLICATES, &je);
         if (!d->doc)
-            return reject(rej, "", rec->data, rec->len < 64 ? rec->len : 64, "parse", "not JSON: %s at column %d",
+            return reject(rej, "", rec->data, cut(rec->data, rec->len, 64), "parse", "not JSON: %s at column %d",
                           je.text, je.column);
         if (!json_is_object(d->doc))
-            return reject(rej, "", rec->data, rec->len < 64 ? rec->len : 64, "parse", "not a JSON object");
+            return reject(rej, "", rec->data, cut(rec->data, rec->len, 64), "parse", "not a JSON object");
     }
+    if (d->nheader && rec->nfields != d->nheader)
+        return reject(rej, "", rec->data, cut(rec->data, rec->len, 64), "columns",
+                      "the record has %d fields, the header %d (a delimiter inside an unquoted field?)", rec->nfields,
+                      d->nheader);
     for (int i = 0; i < s->nfields; i++) {
         int rc = decode_field(d, i, rec, values, rej, err);
         if (rc)

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <limits.h>
 #include <unistd.h>
 
 typedef struct ld {
@@ -732,6 +733,37 @@ static int seen_before(ld *L, const char *key, int64_t record, sp_reject *rj, rp
     return RP_OK;
 }
 
+/* The header row, so that rejects can be written back out as a file of
+ * the same shape. */
+static int save_header(ld *L, const char **names, int n, char delim, rp_error *err)
+{
+    rp_buf b = RP_BUF_INIT;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            rp_buf_putc(&b, delim);
+        if (strpbrk(names[i], "\",\r\n") || strchr(names[i], delim)) {
+            rp_buf_putc(&b, '"');
+            for (const char *p = names[i]; *p; p++) {
+                if (*p == '"')
+                    rp_buf_putc(&b, '"');
+                rp_buf_putc(&b, *p);
+            }
+            rp_buf_putc(&b, '"');
+        } else {
+            rp_buf_append(&b, names[i], strlen(names[i]));
+        }
+    }
+    rp_stmt *st;
+    int rc = rp_store_prepare(L->w->store, "UPDATE load_job SET header = ? WHERE id = ?", &st, err);
+    if (!rc) {
+        rp_stmt_bind_blob(st, 1, b.data ? b.data : "", b.len);
+        rp_stmt_bind_int(st, 2, L->job);
+        rc = rp_stmt_run(st, err);
+    }
+    rp_buf_release(&b);
+    return rc;
+}
+
 /* ---- the job ---- */
 
 static int find_job(ld *L, const char *fp, int64_t *id, char *status, size_t sn, int64_t *pid, int64_t *records,
@@ -861,7 +893,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     if (!L.job) {
         rc = rp_store_prepare(w->store,
                               "INSERT INTO load_job(source, file, fingerprint, started_at, started_by, spec, bytes, "
-                              "pid, resubmits) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+                              "pid, resubmits, path, spec_text) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                               &st, err);
         if (!rc) {
             rp_stmt_bind_text(st, 1, s->source);
@@ -876,6 +908,9 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
                 rp_stmt_bind_int(st, 9, o->resubmit_of);
             else
                 rp_stmt_bind_null(st, 9);
+            char abs[PATH_MAX];
+            rp_stmt_bind_text(st, 10, realpath(file, abs) ? abs : file);
+            rp_stmt_bind_text(st, 11, s->text);
             rc = rp_stmt_step(st, err);
             if (rc == RP_ROW) {
                 L.job = rp_stmt_int(st, 0);
@@ -940,14 +975,17 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         int outcome = RP_OK;
         if (got == RD_BAD) {
             reader_reject(&re, &rj);
-            sp_printable(rec.data ? rec.data : "", rec.data ? (rec.len < 64 ? rec.len : 64) : 0, rj.value,
-                         sizeof rj.value);
+            size_t vl = rec.data ? (rec.len < 64 ? rec.len : 64) : 0;
+            while (vl && (rec.data[vl - 1] == '\n' || rec.data[vl - 1] == '\r'))
+                vl--;
+            sp_printable(rec.data ? rec.data : "", vl, rj.value, sizeof rj.value); /* raw bytes, \xHH where not text */
             outcome = SP_REJECT;
         } else {
             if (!dec) {
                 const char **names = NULL;
                 int nh = rd_header(rd, &names);
-                if ((rc = sp_decoder_open(s, file, names, nh, &dec, err)))
+                if ((rc = sp_decoder_open(s, file, names, nh, &dec, err)) ||
+                    (nh && (rc = save_header(&L, names, nh, s->delimiter, err))))
                     goto rollback;
             }
             outcome = sp_decode(dec, &rec, values, &rj, err);

@@ -69,4 +69,42 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
  * header is set. */
 int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err) RP_WARN_UNUSED;
 
+/* ---- correcting rejects ---- */
+
+/* Write a job's open rejects back out in the file's own format (the header
+ * row first, if it had one), in record order: the file a data steward
+ * corrects.  *n receives the number of records written. */
+int ld_rejects_export(wh *w, int64_t job, const char *path, int64_t *n, rp_error *err) RP_WARN_UNUSED;
+/* Load a corrected export of job's open rejects (file), or without one the
+ * rejected records as they were (after the data they referred to has
+ * arrived), with the job's own spec, as a new job.  Each open reject of
+ * the job becomes 'loaded', or 'resubmitted' when the new job rejected its
+ * record again (the new reject says why). */
+int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_result *r,
+                rp_error *err) RP_WARN_UNUSED;
+
+/* ---- a whole extract folder ---- */
+
+typedef struct ld_item {
+    char path[2048];  /* to open */
+    char label[512];  /* relative to the folder, as messages name it */
+    char spec[64];    /* the shipped spec that reads it; "" for none */
+    char sha256[65];  /* from the manifest, "" without one */
+    int depth;        /* load order: the spec's depth in its "after" chain */
+} ld_item;
+
+typedef struct ld_plan {
+    ld_item *items;   /* in load order */
+    int n;
+    char **unknown;   /* files no spec reads (copybooks, manifest and truth/ left out) */
+    int nunknown;
+} ld_plan;
+
+/* The files of an extract folder with their specs, in dependency order:
+ * those its manifest.json lists (the truth/ system left out), or every file
+ * under it when there is no manifest. */
+enum { LD_PLAN_NO_MANIFEST = 1 }; /* every file under dir (an inbox), manifest or not */
+int ld_plan_dir(const char *dir, int flags, ld_plan *p, rp_error *err) RP_WARN_UNUSED;
+void ld_plan_free(ld_plan *p);
+
 #endif

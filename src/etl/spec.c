@@ -874,6 +874,12 @@ int sp_spec_parse(const char *text, size_t n, const char *what, const char *dir,
         return rp_err(err, RP_NOMEM, NULL);
     }
     snprintf(s->dir, sizeof s->dir, "%s", dir ? dir : "");
+    s->text = strndup(text, n);
+    if (!s->text) {
+        json_decref(root);
+        free(s);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
     rc = parse_doc(s, root, extra_dir, err);
     json_decref(root);
     if (rc) {
@@ -927,6 +933,82 @@ const char *const *sp_builtin_names(void)
     return names;
 }
 
+/* What "files", "after" and "description" say, for every shipped spec, read once. */
+static struct builtin_info {
+    char **files, **after;
+    int nfiles, nafter, depth;
+    char *description;
+} *binfo;
+
+static void builtin_info_load(void)
+{
+    if (binfo)
+        return;
+    binfo = calloc((size_t)sp_builtins_count + 1, sizeof *binfo);
+    if (!binfo)
+        return;
+    for (int i = 0; i < sp_builtins_count; i++) {
+        json_t *root = json_loads(sp_builtins[i].text, 0, NULL);
+        rp_error e = RP_ERROR_INIT;
+        if (str_list(json_object_get(root, "files"), "files", &binfo[i].files, &binfo[i].nfiles, &e) ||
+            str_list(json_object_get(root, "after"), "after", &binfo[i].after, &binfo[i].nafter, &e))
+            binfo[i].nfiles = binfo[i].nafter = 0;
+        const char *d = json_string_value(json_object_get(root, "description"));
+        binfo[i].description = dupstr(d ? d : "");
+        json_decref(root);
+    }
+    /* depth: one more than the deepest spec it comes after */
+    for (int pass = 0; pass < sp_builtins_count; pass++)
+        for (int i = 0; i < sp_builtins_count; i++)
+            for (int k = 0; k < binfo[i].nafter; k++)
+                for (int j = 0; j < sp_builtins_count; j++)
+                    if (!strcmp(sp_builtins[j].name, binfo[i].after[k]) && binfo[i].depth <= binfo[j].depth &&
+                        binfo[j].depth < sp_builtins_count)
+                        binfo[i].depth = binfo[j].depth + 1;
+}
+
+static int pattern_matches(const char *pat, const char *path)
+{
+    int slashes = 0;
+    for (const char *p = pat; *p; p++)
+        slashes += *p == '/';
+    const char *tail = path + strlen(path);
+    for (int k = 0; k <= slashes && tail > path; k++) {
+        tail--;
+        while (tail > path && tail[-1] != '/')
+            tail--;
+    }
+    return fnmatch(pat, tail, FNM_PATHNAME) == 0;
+}
+
+const char *sp_builtin_for_path(const char *path)
+{
+    builtin_info_load();
+    for (int i = 0; binfo && i < sp_builtins_count; i++)
+        for (int k = 0; k < binfo[i].nfiles; k++)
+            if (pattern_matches(binfo[i].files[k], path))
+                return sp_builtins[i].name;
+    return NULL;
+}
+
+int sp_builtin_depth(const char *name)
+{
+    builtin_info_load();
+    for (int i = 0; binfo && i < sp_builtins_count; i++)
+        if (!strcmp(sp_builtins[i].name, name))
+            return binfo[i].depth;
+    return 0;
+}
+
+const char *sp_builtin_description(const char *name)
+{
+    builtin_info_load();
+    for (int i = 0; binfo && i < sp_builtins_count; i++)
+        if (!strcmp(sp_builtins[i].name, name))
+            return binfo[i].description;
+    return NULL;
+}
+
 int sp_spec_builtin(const char *name, const char *extra_dir, sp_spec **out, rp_error *err)
 {
     const char *t = sp_builtin_text(name);
@@ -978,13 +1060,14 @@ void sp_spec_free(sp_spec *s)
     free_list(s->after, s->nafter);
     cb_free(s->layout);
     json_decref(s->reference);
+    free(s->text);
     free(s);
 }
 
 int sp_spec_matches(const sp_spec *s, const char *relpath)
 {
     for (int i = 0; i < s->nfiles; i++)
-        if (fnmatch(s->files[i], relpath, FNM_PATHNAME) == 0)
+        if (pattern_matches(s->files[i], relpath))
             return 1;
     return 0;
 }

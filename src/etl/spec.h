@@ -167,6 +167,7 @@ typedef struct sp_spec {
     int ntargets;
     json_t *reference; /* branches, categories, products put before loading */
     char dir[512];     /* where the spec lives (copybooks are looked for there too) */
+    char *text;        /* the document as read */
 } sp_spec;
 
 /* text: the document; what: its name in messages; dir: for relative
@@ -176,6 +177,12 @@ int sp_spec_parse(const char *text, size_t n, const char *what, const char *dir,
 int sp_spec_load(const char *path, const char *extra_dir, sp_spec **out, rp_error *err) RP_WARN_UNUSED;
 /* A spec shipped with Rapport, by name ("host-cif"). */
 int sp_spec_builtin(const char *name, const char *extra_dir, sp_spec **out, rp_error *err) RP_WARN_UNUSED;
+/* The shipped spec whose file patterns match a path (a pattern with k
+ * slashes matches the last k+1 components, one without the file name), or
+ * NULL; and the spec's depth in the "after" order (0 first). */
+const char *sp_builtin_for_path(const char *path);
+int sp_builtin_depth(const char *name);
+const char *sp_builtin_description(const char *name);
 /* Names of the shipped specs, NULL-terminated. */
 const char *const *sp_builtin_names(void);
 const char *sp_builtin_text(const char *name);

@@ -296,9 +296,10 @@ int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_e
     if (rc)
         return rp_err_prefix(err, "contact.value");
     val = value;
+    int keyed = strcmp(c->kind, "address") != 0; /* phones and e-mails compare by their lookup form */
     rp_stmt *st;
     if ((rc = rp_store_prepare(w->store,
-                               "SELECT id, value FROM contact_point WHERE party_id = ? AND kind = ? AND "
+                               "SELECT id, value, lookup FROM contact_point WHERE party_id = ? AND kind = ? AND "
                                "purpose = ? AND source IS ? AND valid_to IS NULL ORDER BY id DESC LIMIT 1",
                                &st, err)))
         return rc;
@@ -311,7 +312,7 @@ int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_e
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         old = rp_stmt_int(st, 0);
-        equal = same(rp_stmt_text(st, 1), val);
+        equal = keyed ? same(rp_stmt_text(st, 2), lookup) : same(rp_stmt_text(st, 1), val);
     }
     rp_stmt_done(st);
     if (rc != RP_ROW && rc != RP_DONE)

@@ -23,6 +23,9 @@ ALTER TABLE load_job ADD COLUMN pid INTEGER;
 ALTER TABLE load_job ADD COLUMN seconds REAL NOT NULL DEFAULT 0;
 ALTER TABLE load_job ADD COLUMN message TEXT;
 ALTER TABLE load_job ADD COLUMN resubmits INTEGER REFERENCES load_job(id);
+ALTER TABLE load_job ADD COLUMN path TEXT;        -- the file's absolute path when loaded
+ALTER TABLE load_job ADD COLUMN spec_text TEXT;   -- the spec exactly as it was read (lineage, re-submission)
+ALTER TABLE load_job ADD COLUMN header BLOB;      -- the header row as it was in the file
 CREATE INDEX load_job_fingerprint ON load_job(fingerprint, spec);
 
 -- Counts per rule and field: what was rejected and what cleansing fixed.

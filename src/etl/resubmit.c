@@ -1,0 +1,205 @@
+/* resubmit.c — rejected records out to a file, corrected records back in.
+ * See load.h. */
+#include "core/rtime.h"
+#include "etl/load.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct job_info {
+    char *spec_text, *path;
+    void *header;
+    size_t header_len;
+} job_info;
+
+static void job_info_free(job_info *j)
+{
+    free(j->spec_text);
+    free(j->path);
+    free(j->header);
+}
+
+static int job_info_get(wh *w, int64_t job, job_info *j, rp_error *err)
+{
+    memset(j, 0, sizeof *j);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "SELECT spec_text, path, header FROM load_job WHERE id = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, job);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        const char *t = rp_stmt_text(st, 0), *p = rp_stmt_text(st, 1);
+        j->spec_text = t ? strdup(t) : NULL;
+        j->path = strdup(p ? p : ".");
+        j->header_len = rp_stmt_bytes(st, 2);
+        if (j->header_len && (j->header = malloc(j->header_len)))
+            memcpy(j->header, rp_stmt_blob(st, 2), j->header_len);
+    }
+    rp_stmt_done(st);
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "no job %lld", (long long)job);
+    if (rc != RP_ROW)
+        return rc;
+    if (!j->spec_text) {
+        job_info_free(j);
+        return rp_err(err, RP_INVAL, "job %lld was not a load with a spec (an import?); it has no rejects to re-submit",
+                      (long long)job);
+    }
+    return RP_OK;
+}
+
+static int job_spec(const job_info *j, int64_t job, sp_spec **out, rp_error *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", j->path);
+    char what[64];
+    snprintf(what, sizeof what, "of job %lld", (long long)job);
+    return sp_spec_parse(j->spec_text, strlen(j->spec_text), what, NULL, dirname(dir), out, err);
+}
+
+int ld_rejects_export(wh *w, int64_t job, const char *path, int64_t *n, rp_error *err)
+{
+    job_info j;
+    sp_spec *s = NULL;
+    int rc = job_info_get(w, job, &j, err);
+    if (rc)
+        return rc;
+    if ((rc = job_spec(&j, job, &s, err))) {
+        job_info_free(&j);
+        return rc;
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        rc = rp_err(err, RP_IO, "%s: cannot write: %s", path, strerror(errno));
+        goto out;
+    }
+    int binary = s->format == SPF_RDW || s->format == SPF_FIXED;
+    if (j.header_len) {
+        fwrite(j.header, 1, j.header_len, f);
+        fputc('\n', f);
+    }
+    rp_stmt *st;
+    *n = 0;
+    if (!(rc = rp_store_prepare(w->store, "SELECT raw FROM reject WHERE job_id = ? AND status = 'open' ORDER BY record",
+                                &st, err))) {
+        rp_stmt_bind_int(st, 1, job);
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+            size_t len = rp_stmt_bytes(st, 0);
+            const unsigned char *raw = rp_stmt_blob(st, 0);
+            if (s->format == SPF_RDW) {
+                unsigned char rdw[4] = { (unsigned char)((len + 4) >> 8), (unsigned char)((len + 4) & 0xFF), 0, 0 };
+                fwrite(rdw, 1, 4, f);
+            }
+            if (len)
+                fwrite(raw, 1, len, f);
+            if (!binary)
+                fputc('\n', f);
+            (*n)++;
+        }
+        rp_stmt_done(st);
+        rc = rc == RP_DONE ? RP_OK : rc;
+    }
+    if (fclose(f) != 0 && !rc)
+        rc = rp_err(err, RP_IO, "%s: cannot write: %s", path, strerror(errno));
+out:
+    sp_spec_free(s);
+    job_info_free(&j);
+    return rc;
+}
+
+int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_result *r, rp_error *err)
+{
+    job_info j;
+    sp_spec *s = NULL;
+    int rc = job_info_get(w, job, &j, err);
+    if (rc)
+        return rc;
+    if ((rc = job_spec(&j, job, &s, err))) {
+        job_info_free(&j);
+        return rc;
+    }
+    /* the open rejects, in the order an export lists them */
+    int64_t *ids = NULL, nids = 0, cap = 0;
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store, "SELECT id FROM reject WHERE job_id = ? AND status = 'open' ORDER BY record",
+                               &st, err)))
+        goto out;
+    rp_stmt_bind_int(st, 1, job);
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        if (nids == cap) {
+            cap = cap ? cap * 2 : 256;
+            int64_t *ni = realloc(ids, (size_t)cap * sizeof *ni);
+            if (!ni) {
+                rc = rp_err(err, RP_NOMEM, NULL);
+                break;
+            }
+            ids = ni;
+        }
+        ids[nids++] = rp_stmt_int(st, 0);
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE)
+        goto out;
+    if (!nids) {
+        rc = rp_err(err, RP_NOTFOUND, "job %lld has no open rejects", (long long)job);
+        goto out;
+    }
+    char tmp[] = "/tmp/rapport-resubmit-XXXXXX";
+    int made = 0;
+    if (!file) {
+        int fd = mkstemp(tmp);
+        if (fd < 0) {
+            rc = rp_err(err, RP_IO, "cannot make a temporary file: %s", strerror(errno));
+            goto out;
+        }
+        close(fd);
+        made = 1;
+        int64_t n;
+        if ((rc = ld_rejects_export(w, job, tmp, &n, err)))
+            goto cleanup;
+        file = tmp;
+    }
+    ld_options lo = *o;
+    char label[300];
+    snprintf(label, sizeof label, "%s (re-submitting job %lld)", made ? "rejected records" : file, (long long)job);
+    lo.label = label;
+    lo.resubmit_of = job;
+    lo.force = 1;
+    if ((rc = ld_load(w, s, file, &lo, r, err)))
+        goto cleanup;
+    /* the record numbers of the new file follow the export's order */
+    int aligned = r->records == nids;
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    if ((rc = rp_store_begin(w->store, err)))
+        goto cleanup;
+    for (int64_t i = 0; i < nids && !rc; i++) {
+        if (!(rc = rp_store_prepare(w->store,
+                                    "UPDATE reject SET status = CASE WHEN ?1 = 0 OR EXISTS (SELECT 1 FROM reject n "
+                                    "WHERE n.job_id = ?2 AND n.record = ?3) THEN 'resubmitted' ELSE 'loaded' END, "
+                                    "resolved_by_job = ?2, resolved_at = ?4 WHERE id = ?5",
+                                    &st, err))) {
+            rp_stmt_bind_int(st, 1, aligned);
+            rp_stmt_bind_int(st, 2, r->job);
+            rp_stmt_bind_int(st, 3, i + 1);
+            rp_stmt_bind_text(st, 4, now);
+            rp_stmt_bind_int(st, 5, ids[i]);
+            rc = rp_stmt_run(st, err);
+        }
+    }
+    if (rc || (rc = rp_store_commit(w->store, err)))
+        rp_store_rollback(w->store);
+cleanup:
+    if (made)
+        unlink(tmp);
+out:
+    free(ids);
+    sp_spec_free(s);
+    job_info_free(&j);
+    return rc;
+}
