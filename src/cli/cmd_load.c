@@ -720,10 +720,21 @@ int cmd_watch(int argc, char **argv)
     char arch[2048], errd[2048];
     snprintf(arch, sizeof arch, "%s", archive ? archive : "");
     snprintf(errd, sizeof errd, "%s", errors ? errors : "");
+    char parent[2048];
+    snprintf(parent, sizeof parent, "%s", inbox);
+    size_t pl = strlen(parent);
+    while (pl > 1 && parent[pl - 1] == '/')
+        parent[--pl] = 0;
+    char *slash = strrchr(parent, '/');
+    if (slash)
+        slash[slash == parent ? 1 : 0] = 0;
+    else
+        snprintf(parent, sizeof parent, ".");
+    const char *pre = strcmp(parent, ".") ? parent : "";
     if (!archive)
-        snprintf(arch, sizeof arch, "%s/../archive", inbox);
+        snprintf(arch, sizeof arch, "%s%sarchive", pre, *pre ? "/" : "");
     if (!errors)
-        snprintf(errd, sizeof errd, "%s/../errors", inbox);
+        snprintf(errd, sizeof errd, "%s%serrors", pre, *pre ? "/" : "");
     if (mkdirs(arch) || mkdirs(errd))
         return cli_failf("watch", "cannot make the folders %s and %s: %s", arch, errd, strerror(errno));
     run R = { 0 };

@@ -313,9 +313,21 @@ static int apply_rules(const sp_field *f, sp_value *v, const sp_value *all, sp_r
             double x = v->is_num ? (double)v->num : strtod(t, NULL);
             if (f->type == FT_AMOUNT)
                 x /= pow10i(f->exponent);
-            if ((r->kind == RL_MIN && x < r->num) || (r->kind == RL_MAX && x > r->num))
-                return reject(rej, f->name, t, strlen(t), "range", "%s: %s is %s %g", f->name, t,
+            if ((r->kind == RL_MIN && x < r->num) || (r->kind == RL_MAX && x > r->num)) {
+                char shown[96];
+                if (f->type == FT_AMOUNT && v->is_num && f->exponent > 0) {
+                    int64_t p = 1;
+                    for (int k = 0; k < f->exponent; k++)
+                        p *= 10;
+                    uint64_t a = v->num < 0 ? (uint64_t)0 - (uint64_t)v->num : (uint64_t)v->num;
+                    snprintf(shown, sizeof shown, "%s%llu.%0*llu", v->num < 0 ? "-" : "",
+                             (unsigned long long)(a / (uint64_t)p), f->exponent & 15, (unsigned long long)(a % (uint64_t)p));
+                } else {
+                    snprintf(shown, sizeof shown, "%s", t);
+                }
+                return reject(rej, f->name, shown, strlen(shown), "range", "%s: %s is %s %g", f->name, shown,
                               r->kind == RL_MIN ? "below the minimum" : "above the maximum", r->num);
+            }
             break;
         }
         case RL_MAXLEN:

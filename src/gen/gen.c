@@ -803,6 +803,8 @@ static void calls(sim *s, int m)
         snprintf(ivr, sizeof ivr, "%d>%d%s", rng_range(&r, 1, 4), rng_range(&r, 1, 3), identified ? ">9" : ">0");
         int64_t recno = c->cdr.records + 1;
         int dup = 0;
+        char arrival[40];
+        memcpy(arrival, ts, sizeof arrival);
         if (rng_chance(&dr, c->o->defect_rate)) {
             switch (rng_below(&dr, 3)) {
             case 0:
@@ -810,7 +812,7 @@ static void calls(sim *s, int m)
                 defect(c, "callcentre", &c->cdr, recno, "talk_s", "negative_amount");
                 break;
             case 1:
-                memcpy(ts + 5, "02-30", 5);
+                memcpy(arrival + 5, "02-30", 5); /* the CDR's only: the agent's note keeps the true time */
                 defect(c, "callcentre", &c->cdr, recno, "arrival", "impossible_date");
                 break;
             default:
@@ -819,7 +821,7 @@ static void calls(sim *s, int m)
             }
         }
         for (int t = 0; t <= dup; t++) {
-            gen_out_printf(&c->cdr, "%s,%s,%s,%s,%s,%s,%d,%d,%d,%d,%s,%s\r\n", id, ts, caller, ivr,
+            gen_out_printf(&c->cdr, "%s,%s,%s,%s,%s,%s,%d,%d,%d,%d,%s,%s\r\n", id, arrival, caller, ivr,
                            identified ? p->cust_no : "", call_reasons[why].queue, wait, talk, wrap, abandoned,
                            agent, call_reasons[why].reason);
             c->cdr.records++;

@@ -9,6 +9,10 @@ $ rapport help --commands
 > customer note
 > load
 > jobs
+> rejects
+> rejects export
+> rejects resubmit
+> watch
 > gen
 > query
 $ rapport help

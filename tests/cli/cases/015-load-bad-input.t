@@ -34,7 +34,7 @@ $ rapport load --spec fixed.json fixed.dat --rejects r.csv
 >~ ^fixed\.dat: 4 records: 2 loaded \(0 fixed\), 2 rejected
 $ tr -d '\r' < r.csv
 > file,record,offset,field,value,rule,message
-> fixed.dat,2,20,balance,-500,range,balance: -500 is below the minimum 0
+> fixed.dat,2,20,balance,-5.00,range,balance: -5.00 is below the minimum 0
 > fixed.dat,4,60,,\xC6\xF0\xF0\xF0\xF0\xF4\xE2\xC8\xD6\xD9\xE3,length,truncated: 11 of 20 bytes
 # a spec that names a column the file does not have: nothing is loaded
 $ rapport load --spec missing_column.json customers_2.csv

@@ -1,0 +1,525 @@
+/* Unit tests of source specs, record decoding and the loader. */
+#include "testutil.h"
+
+#include <sys/wait.h>
+
+#include "core/json.h"
+#include "etl/load.h"
+#include "etl/spec.h"
+#include "gen/gen.h"
+#include "warehouse/warehouse.h"
+
+static wh *fresh_store(const char *name)
+{
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    if (wh_open(tu_path(name), NULL, WH_INIT, &w, NULL, &e))
+        fail_msg("wh_open: %s", rp_errmsg(&e));
+    return w;
+}
+
+static int64_t scalar(wh *w, const char *sql)
+{
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_prepare(w->store, sql, &st, &e))
+        fail_msg("%s: %s", sql, rp_errmsg(&e));
+    int64_t v = rp_stmt_step(st, &e) == RP_ROW ? rp_stmt_int(st, 0) : -1;
+    rp_stmt_done(st);
+    return v;
+}
+
+/* ---- specs: every mistake is named by its member ---- */
+
+static void spec_errors_name_the_member(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json, *msg;
+    } cases[] = {
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":[{\"name\":\"a\"}],"
+          "\"targets\":[{\"entity\":\"party\",\"key\":\"a\",\"kind\":\"=person\"}]}",
+          "spec s: fields[0] (a): exactly one of from, start, value, concat, record is needed" },
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"tsv\",\"fields\":[],\"targets\":[]}",
+          "spec s: format: 'tsv' is not one of rdw, fixed, columns, csv, delimited, whitespace, jsonl" },
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"csv\",\"encoding\":\"IBM-937\",\"fields\":[],\"targets\":[]}",
+          "spec s: encoding: IBM-937 is for host records (format rdw or fixed)" },
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":[{\"name\":\"a\",\"from\":\"a\","
+          "\"pattern\":\"([\"}],\"targets\":[{\"entity\":\"party\",\"key\":\"a\",\"kind\":\"=person\"}]}",
+          NULL /* regcomp's wording varies: checked by prefix below */ },
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":[{\"name\":\"a\",\"from\":\"a\","
+          "\"rules\":[{\"check\":\"ubn\",\"when\":{\"b\":[\"1\"]}}]}],\"targets\":[{\"entity\":\"party\",\"key\":\"a\","
+          "\"kind\":\"=person\"}]}",
+          "spec s: fields[0] (a).rules[0].when: no earlier field 'b'" },
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":[{\"name\":\"a\",\"from\":\"a\"}],"
+          "\"targets\":[{\"entity\":\"identifier\",\"type\":\"=ubn\",\"value\":\"a\"}]}",
+          "spec s: targets[0] (identifier).party: required (no party target comes before)" },
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":[{\"name\":\"a\",\"from\":\"a\"}],"
+          "\"targets\":[{\"entity\":\"party\",\"key\":\"b\",\"kind\":\"=person\"}]}",
+          "spec s: targets[0] (party).key: no field 'b'" },
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":[{\"name\":\"a\",\"from\":\"a\"}],"
+          "\"targets\":[{\"entity\":\"party\",\"key\":\"a\"}]}",
+          "spec s: targets[0] (party): 'kind' is required" },
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"rdw\",\"fields\":[],\"targets\":[]}",
+          "spec s: copybook: a host file with RDWs needs its copybook" },
+        { "{\"spec\":\"s\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":[{\"name\":\"a\",\"from\":\"a\","
+          "\"type\":\"integer\",\"bands\":[[10,\"x\"],[5,\"y\"]]}],\"targets\":[{\"entity\":\"party\",\"key\":\"a\","
+          "\"kind\":\"=person\"}]}",
+          "spec s: fields[0] (a).bands[1]: lower bounds must rise" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sp_spec *s = NULL;
+        rp_error e = RP_ERROR_INIT;
+        int rc = sp_spec_parse(cases[i].json, strlen(cases[i].json), "t", NULL, NULL, &s, &e);
+        assert_int_not_equal(rc, RP_OK);
+        assert_null(s);
+        if (cases[i].msg)
+            assert_string_equal(rp_errmsg(&e), cases[i].msg);
+        else
+            assert_non_null(strstr(rp_errmsg(&e), "spec s: fields[0] (a).pattern: '([' is not a regular expression"));
+    }
+}
+
+static void every_shipped_spec_parses(void **state)
+{
+    (void)state;
+    const char *const *names = sp_builtin_names();
+    int n = 0;
+    for (; names[n]; n++) {
+        const char *t = sp_builtin_text(names[n]);
+        json_t *root = json_loads(t, 0, NULL);
+        assert_non_null(root);
+        const char *fmt = json_string_value(json_object_get(root, "format"));
+        int host = fmt && (!strcmp(fmt, "rdw") || !strcmp(fmt, "fixed"));
+        json_decref(root);
+        if (host)
+            continue; /* needs its copybook: parsed by the bank load below */
+        sp_spec *s = NULL;
+        rp_error e = RP_ERROR_INIT;
+        if (sp_spec_builtin(names[n], NULL, &s, &e))
+            fail_msg("%s: %s", names[n], rp_errmsg(&e));
+        assert_string_equal(s->name, names[n]);
+        sp_spec_free(s);
+    }
+    assert_true(n >= 17);
+    assert_string_equal(sp_builtin_for_path("bank/host/TXN_202601.dat"), "host-txn");
+    assert_string_equal(sp_builtin_for_path("card_customers.csv"), "card-customers");
+    assert_null(sp_builtin_for_path("host/CIF.cpy"));
+    assert_true(sp_builtin_depth("host-txn") > sp_builtin_depth("host-acct"));
+    assert_true(sp_builtin_depth("host-acct") > sp_builtin_depth("host-cif"));
+}
+
+/* ---- decoding: conversions and rules on one record at a time ---- */
+
+static const char *decode_spec =
+    "{\"spec\":\"d\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":["
+    "{\"name\":\"kind\",\"from\":\"k\",\"map\":{\"1\":\"national\",\"3\":\"ubn\"}},"
+    "{\"name\":\"id\",\"from\":\"id\",\"rules\":[{\"check\":\"national_id\",\"when\":{\"kind\":[\"national\"]}},"
+    "  {\"check\":\"ubn\",\"when\":{\"kind\":[\"ubn\"]}}]},"
+    "{\"name\":\"roc\",\"from\":\"roc\",\"type\":\"date\"},"
+    "{\"name\":\"amt\",\"from\":\"amt\",\"type\":\"amount\",\"min\":0,\"negate\":true},"
+    "{\"name\":\"implied\",\"from\":\"imp\",\"type\":\"amount\",\"decimals\":2,\"implied\":true},"
+    "{\"name\":\"at\",\"from\":\"at\",\"type\":\"datetime\"},"
+    "{\"name\":\"income\",\"from\":\"inc\",\"type\":\"integer\",\"bands\":[[0,\"low\"],[500000,\"high\"]]},"
+    "{\"name\":\"who\",\"from\":\"id\",\"cases\":[[\"^[0-9]{8}$\",\"organisation\"],[\".*\",\"person\"]]},"
+    "{\"name\":\"flag\",\"from\":\"f\",\"type\":\"boolean\"},"
+    "{\"name\":\"name\",\"from\":\"n\",\"type\":\"name\"},"
+    "{\"name\":\"key\",\"concat\":[\"=K-\",\"id\"]}],"
+    "\"targets\":[{\"entity\":\"party\",\"key\":\"key\",\"kind\":\"who\",\"name_zh\":\"name\"}]}";
+
+static int decode_line(const char *line, sp_value *v, sp_reject *rj, sp_decoder **dp, reader **rp, sp_spec *s)
+{
+    const char *path = tu_path("rec.csv");
+    char text[1024];
+    snprintf(text, sizeof text, "k,id,roc,amt,imp,at,inc,f,n\n%s\n", line);
+    tu_write_file(path, text);
+    rd_options o = sp_reader_options(s);
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(rd_open(path, &o, rp, &e));
+    rd_record rec;
+    assert_int_equal(rd_next(*rp, &rec, &e), RD_RECORD);
+    const char **names;
+    int nh = rd_header(*rp, &names);
+    assert_ok(sp_decoder_open(s, path, names, nh, dp, &e));
+    return sp_decode(*dp, &rec, v, rj, &e);
+}
+
+static void decode_converts_and_checks(void **state)
+{
+    (void)state;
+    sp_spec *s = NULL;
+    rp_error e = RP_ERROR_INIT;
+    if (sp_spec_parse(decode_spec, strlen(decode_spec), "t", NULL, NULL, &s, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    sp_value v[SP_MAX_FIELDS];
+    sp_reject rj;
+    sp_decoder *d;
+    reader *r;
+    assert_int_equal(decode_line("1,A123456707,112/05/01,\"1,234.50\",000012345,2026-03-01 09:30:00,720000,Y,陳 怡君", v,
+                                 &rj, &d, &r, s),
+                     SP_OK);
+    assert_string_equal(v[0].text, "national");
+    assert_string_equal(v[2].text, "2023-05-01");
+    assert_int_equal(v[3].num, -123450); /* checked at 1,234.50 >= 0, then negated */
+    assert_int_equal(v[4].num, 12345);   /* 123.45 with implied decimals, in cents */
+    assert_string_equal(v[5].text, "2026-03-01T01:30:00Z"); /* Taipei time without an offset */
+    assert_string_equal(v[6].text, "high");
+    assert_string_equal(v[7].text, "person");
+    assert_int_equal(v[8].num, 1);
+    assert_string_equal(v[9].text, "陳怡君");
+    assert_int_equal(sp_fixed_count(d), 1);
+    assert_string_equal(v[10].text, "K-A123456707");
+    sp_decoder_close(d);
+    rd_close(r);
+
+    /* the UBN rule applies only when kind says UBN */
+    assert_int_equal(decode_line("3,04595257,,0,,,,N,X", v, &rj, &d, &r, s), SP_OK);
+    assert_string_equal(v[7].text, "organisation");
+    sp_decoder_close(d);
+    rd_close(r);
+    assert_int_equal(decode_line("3,04595258,,0,,,,N,X", v, &rj, &d, &r, s), SP_REJECT);
+    assert_string_equal(rj.rule, "checksum");
+    assert_string_equal(rj.field, "id");
+    assert_string_equal(rj.message, "id: '04595258' is not a valid unified business number");
+    sp_decoder_close(d);
+    rd_close(r);
+
+    static const struct {
+        const char *line, *rule, *field, *msg;
+    } bad[] = {
+        { "2,A123456707,,0,,,,N,X", "code", "kind", "kind: '2' is not one of 1, 3" },
+        { "1,A123456708,,0,,,,N,X", "checksum", "id", "id: 'A123456708' is not a valid national ID" },
+        { "1,A123456707,112/02/30,0,,,,N,X", "date", "roc", "roc: invalid date '112/02/30': no such date" },
+        { "1,A123456707,,-5,,,,N,X", "range", "amt", "amt: -5.00 is below the minimum 0" },
+        { "1,A123456707,,12.3.4,,,,N,X", "amount", "amt", "amt: '12.3.4' is not an amount" },
+        { "1,A123456707,,1,,,,maybe,X", "code", "flag", "flag: 'maybe' is not yes or no" },
+        { "1,A123456707,,1,,2026-02-30T10:00:00,,N,X", "date", "at", NULL },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(decode_line(bad[i].line, v, &rj, &d, &r, s), SP_REJECT);
+        assert_string_equal(rj.rule, bad[i].rule);
+        assert_string_equal(rj.field, bad[i].field);
+        if (bad[i].msg)
+            assert_string_equal(rj.message, bad[i].msg);
+        sp_decoder_close(d);
+        rd_close(r);
+    }
+    sp_spec_free(s);
+}
+
+/* ---- the synthetic bank: loaded + rejected = records, rejects = declared defects ---- */
+
+typedef struct defect {
+    char file[64];
+    int64_t record;
+    char kind[32];
+} defect;
+
+static const char *rule_for(const char *kind)
+{
+    return !strcmp(kind, "truncated") ? "length|parse" : !strcmp(kind, "bad_checksum") ? "checksum"
+         : !strcmp(kind, "impossible_date") ? "date" : !strcmp(kind, "invalid_dbcs") ? "encoding"
+         : !strcmp(kind, "negative_amount") ? "range" : !strcmp(kind, "orphan_reference") ? "reference"
+         : !strcmp(kind, "duplicate") ? "duplicate" : "?";
+}
+
+static int load_dir(wh *w, const char *dir, int64_t *records, int64_t *loaded, int64_t *rejected)
+{
+    ld_plan p;
+    rp_error e = RP_ERROR_INIT;
+    if (ld_plan_dir(dir, 0, &p, &e))
+        fail_msg("plan: %s", rp_errmsg(&e));
+    *records = *loaded = *rejected = 0;
+    for (int i = 0; i < p.n; i++) {
+        sp_spec *s = NULL;
+        char d[2100];
+        snprintf(d, sizeof d, "%s", p.items[i].path);
+        *strrchr(d, '/') = 0;
+        if (sp_spec_builtin(p.items[i].spec, d, &s, &e))
+            fail_msg("%s: %s", p.items[i].label, rp_errmsg(&e));
+        ld_options o = { 0 };
+        o.max_reject_rate = -1;
+        o.label = p.items[i].label;
+        o.expect_sha256 = p.items[i].sha256;
+        ld_result r;
+        if (ld_load(w, s, p.items[i].path, &o, &r, &e))
+            fail_msg("%s: %s", p.items[i].label, rp_errmsg(&e));
+        if (!r.noop) {
+            *records += r.records;
+            *loaded += r.loaded;
+            *rejected += r.rejected;
+        }
+        sp_spec_free(s);
+    }
+    int n = p.n;
+    assert_int_equal(p.nunknown, 0);
+    ld_plan_free(&p);
+    return n;
+}
+
+static void the_bank_loads_and_rejects_its_defects(void **state)
+{
+    (void)state;
+    const char *dir = tu_path("bank");
+    gen_options go = GEN_OPTIONS_INIT;
+    go.customers = 1500;
+    go.months = 4;
+    go.seed = 5;
+    go.defect_rate = 0.03;
+    go.out = dir;
+    go.progress = 0;
+    rp_error e = RP_ERROR_INIT;
+    if (gen_run(&go, NULL, &e))
+        fail_msg("gen: %s", rp_errmsg(&e));
+    wh *w = fresh_store("bank.db");
+    int64_t records, loaded, rejected;
+    int files = load_dir(w, dir, &records, &loaded, &rejected);
+    assert_int_equal(files, 7 + 2 + 4 + 2 + 3); /* host (BRANCH, CIF, ACCT, 4 x TXN), card, online, calls, campaigns */
+
+    /* loaded + rejected = the manifest's records of every source file */
+    char mpath[600];
+    snprintf(mpath, sizeof mpath, "%s/manifest.json", dir);
+    json_t *m;
+    assert_ok(rp_json_load_file(mpath, 1 << 24, &m, &e));
+    int64_t manifest = 0;
+    size_t k;
+    json_t *f;
+    json_array_foreach(json_object_get(m, "files"), k, f)
+    {
+        const char *sys = json_string_value(json_object_get(f, "system"));
+        const char *fmt = json_string_value(json_object_get(f, "format"));
+        if (strcmp(sys, "truth") && strcmp(fmt, "COBOL copybook"))
+            manifest += json_integer_value(json_object_get(f, "records"));
+    }
+    json_decref(m);
+    assert_int_equal(records, manifest);
+    assert_int_equal(loaded + rejected, manifest);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM reject"), rejected);
+
+    /* every declared defect is rejected, by the rule that fits it */
+    char dpath[600];
+    snprintf(dpath, sizeof dpath, "%s/truth/defects.csv", dir);
+    FILE *df = fopen(dpath, "r");
+    assert_non_null(df);
+    char line[512];
+    int ndefects = 0;
+    assert_ok(rp_store_exec(w->store, "CREATE TEMP TABLE declared(file TEXT, record INTEGER)", &e));
+    assert_non_null(fgets(line, sizeof line, df)); /* header */
+    while (fgets(line, sizeof line, df)) {
+        char src[32], file[128], field[64], kind[64];
+        long long rec;
+        if (sscanf(line, "%31[^,],%127[^,],%lld,%63[^,],%63s", src, file, &rec, field, kind) != 5 &&
+            sscanf(line, "%31[^,],%127[^,],%lld,,%63s", src, file, &rec, kind) != 4)
+            fail_msg("defects.csv: %s", line);
+        rp_stmt *st;
+        assert_ok(rp_store_prepare(w->store, "INSERT INTO declared VALUES (?, ?)", &st, &e));
+        rp_stmt_bind_text(st, 1, file);
+        rp_stmt_bind_int(st, 2, rec);
+        assert_ok(rp_stmt_run(st, &e));
+        assert_ok(rp_store_prepare(w->store, "SELECT rule FROM reject WHERE file = ? AND record = ?", &st, &e));
+        rp_stmt_bind_text(st, 1, file);
+        rp_stmt_bind_int(st, 2, rec);
+        int got = rp_stmt_step(st, &e);
+        char rule[32] = "";
+        if (got == RP_ROW)
+            snprintf(rule, sizeof rule, "%s", rp_stmt_text(st, 0));
+        rp_stmt_done(st);
+        if (got != RP_ROW)
+            fail_msg("%s record %lld (%s) was loaded, not rejected", file, rec, kind);
+        /* a second copy of a record that refers to something missing is
+         * refused for that first, like its first copy */
+        int dup_of_orphan = !strcmp(kind, "duplicate") && !strcmp(rule, "reference");
+        if (dup_of_orphan) {
+            char sql[400];
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM reject WHERE file = '%s' AND record = %lld AND rule = "
+                     "'reference'", file, rec - 1);
+            dup_of_orphan = scalar(w, sql) == 1;
+        }
+        if (!strstr(rule_for(kind), rule) && !dup_of_orphan)
+            fail_msg("%s record %lld (%s) was rejected by rule %s", file, rec, kind, rule);
+        ndefects++;
+    }
+    fclose(df);
+    assert_true(ndefects > 300);
+    /* the other rejects only follow from those: a reference to a customer,
+     * account, user or call whose own record was rejected (not an orphan key) */
+    assert_int_equal(scalar(w, "SELECT count(*) FROM reject WHERE rule NOT IN ('length', 'parse', 'checksum', "
+                               "'date', 'encoding', 'range', 'reference', 'duplicate')"),
+                     0);
+    (void)0;
+    int consequential = (int)(rejected - ndefects);
+    assert_true(consequential >= 0);
+    rp_stmt *q;
+    assert_ok(rp_store_prepare(w->store, "SELECT file, record, rule, value, message FROM reject r WHERE NOT EXISTS (SELECT 1 FROM declared d WHERE d.file = r.file AND d.record = r.record) AND (rule <> 'reference' OR value LIKE '99%' OR value LIKE '45639999%')", &q, &e));
+    while (rp_stmt_step(q, &e) == RP_ROW)
+        printf("undeclared: %s %lld %s %s %s\n", rp_stmt_text(q, 0), (long long)rp_stmt_int(q, 1), rp_stmt_text(q, 2), rp_stmt_text(q, 3), rp_stmt_text(q, 4));
+    rp_stmt_done(q);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM reject r WHERE NOT EXISTS (SELECT 1 FROM declared d WHERE "
+                               "d.file = r.file AND d.record = r.record) AND (rule <> 'reference' OR value LIKE '99%' "
+                               "OR value LIKE '45639999%')"),
+                     0);
+    printf("the bank: %lld records, %lld loaded, %lld rejected: %d declared defects, %d that refer to a rejected "
+           "record\n", (long long)records, (long long)loaded, (long long)rejected, ndefects, consequential);
+
+    /* parties: one per loaded customer record of each source, with lineage */
+    assert_int_equal(scalar(w, "SELECT count(*) FROM party"), scalar(w, "SELECT count(*) FROM source_record WHERE "
+                                                                        "entity = 'party'"));
+    assert_true(scalar(w, "SELECT count(*) FROM party_link WHERE kind = 'spouse'") > 50);
+    assert_true(scalar(w, "SELECT count(*) FROM call_record WHERE note IS NOT NULL") > 10);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM load_seen"), 0);
+
+    /* loading the folder again is a no-op */
+    int64_t r2, l2, j2;
+    load_dir(w, dir, &r2, &l2, &j2);
+    assert_int_equal(r2, 0);
+    wh_close(w);
+}
+
+/* ---- kill -9 in the middle of a batch, then the same load again ---- */
+
+static void killed_load_resumes_without_duplicates(void **state)
+{
+    (void)state;
+    const char *dir = tu_path("kbank");
+    gen_options go = GEN_OPTIONS_INIT;
+    go.customers = 400;
+    go.months = 2;
+    go.seed = 9;
+    go.out = dir;
+    go.progress = 0;
+    rp_error e = RP_ERROR_INIT;
+    if (gen_run(&go, NULL, &e))
+        fail_msg("gen: %s", rp_errmsg(&e));
+    char host[600], txn[700];
+    snprintf(host, sizeof host, "%s/host", dir);
+    snprintf(txn, sizeof txn, "%s/host/TXN_202609.dat", dir);
+    const char *db = tu_path("k.db");
+    wh *w;
+    assert_ok(wh_open(db, NULL, WH_INIT, &w, NULL, &e));
+    const char *masters[] = { "BRANCH.dat", "CIF.dat", "ACCT.dat" };
+    const char *specs[] = { "host-branch", "host-cif", "host-acct" };
+    ld_options o = { 0 };
+    o.max_reject_rate = -1;
+    ld_result r;
+    for (int i = 0; i < 3; i++) {
+        char p[700];
+        snprintf(p, sizeof p, "%s/%s", host, masters[i]);
+        sp_spec *s;
+        assert_ok(sp_spec_builtin(specs[i], host, &s, &e));
+        assert_ok(ld_load(w, s, p, &o, &r, &e));
+        sp_spec_free(s);
+    }
+    wh_close(w);
+    /* a child loads the month with small batches and dies like kill -9 */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setenv("RAPPORT_TEST_KILL_AFTER", "230", 1);
+        wh *cw;
+        sp_spec *s;
+        if (wh_open(db, NULL, 0, &cw, NULL, &e) || sp_spec_builtin("host-txn", host, &s, &e))
+            _exit(3);
+        ld_options co = o;
+        co.batch = 50;
+        if (ld_load(cw, s, txn, &co, &r, &e))
+            _exit(5);
+        _exit(4); /* not reached: the load kills itself */
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGKILL);
+    assert_ok(wh_open(db, NULL, 0, &w, NULL, &e));
+    assert_int_equal(scalar(w, "SELECT records FROM load_job WHERE spec = 'host-txn'"), 200); /* 4 batches */
+    int64_t before = scalar(w, "SELECT count(*) FROM txn") + scalar(w, "SELECT count(*) FROM reject WHERE job_id = 4");
+    assert_int_equal(before, 200);
+    sp_spec *s;
+    assert_ok(sp_spec_builtin("host-txn", host, &s, &e));
+    o.batch = 50;
+    assert_ok(ld_load(w, s, txn, &o, &r, &e));
+    assert_int_equal(r.resumed, 1);
+    assert_int_equal(r.resume_from, 200);
+    assert_int_equal(r.job, 4);
+    int64_t txns = scalar(w, "SELECT count(*) FROM txn"), rejects = scalar(w, "SELECT count(*) FROM reject WHERE job_id = 4");
+    assert_int_equal(txns + rejects, r.records);
+    assert_int_equal(txns, r.loaded);
+    assert_int_equal(scalar(w, "SELECT count(*) - count(DISTINCT source_key) FROM txn"), 0);
+    wh_close(w);
+
+    /* the same file into a fresh store without a crash gives the same store */
+    wh *w2 = fresh_store("k2.db");
+    for (int i = 0; i < 3; i++) {
+        char p[700];
+        snprintf(p, sizeof p, "%s/%s", host, masters[i]);
+        sp_spec *ms;
+        assert_ok(sp_spec_builtin(specs[i], host, &ms, &e));
+        assert_ok(ld_load(w2, ms, p, &o, &r, &e));
+        sp_spec_free(ms);
+    }
+    ld_result r2;
+    assert_ok(ld_load(w2, s, txn, &o, &r2, &e));
+    assert_int_equal(r2.loaded, txns);
+    assert_int_equal(r2.rejected, rejects);
+    int64_t clean_sum = scalar(w2, "SELECT sum(amount_minor) FROM txn");
+    sp_spec_free(s);
+    wh_close(w2);
+    assert_ok(wh_open(db, NULL, 0, &w, NULL, &e));
+    assert_int_equal(scalar(w, "SELECT sum(amount_minor) FROM txn"), clean_sum);
+    wh_close(w);
+}
+
+/* ---- CDNOW with its spec alone ---- */
+
+static void cdnow_loads_with_a_spec(void **state)
+{
+    (void)state;
+    const char *path = "../shared/data/cdnow/CDNOW_sample.txt";
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("skipped: %s is not here (the shared data folder sits beside the project)\n", path);
+        return;
+    }
+    /* an independent count and total */
+    long long n = 0, cents = 0;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        int a, b, c, q, d1, d2;
+        if (sscanf(line, "%d %d %d %d %d.%d", &a, &b, &c, &q, &d1, &d2) == 6) {
+            n++;
+            cents += d1 * 100LL + d2;
+        }
+    }
+    fclose(f);
+    assert_int_equal(n, 6919);
+    assert_int_equal(cents, 24409194);
+    wh *w = fresh_store("cdnow.db");
+    sp_spec *s;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(sp_spec_builtin("cdnow", NULL, &s, &e));
+    ld_options o = { 0 };
+    o.max_reject_rate = 0;
+    ld_result r;
+    assert_ok(ld_load(w, s, path, &o, &r, &e));
+    assert_int_equal(r.loaded, 6919);
+    assert_int_equal(r.rejected, 0);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM party"), 2357);
+    assert_int_equal(scalar(w, "SELECT count(DISTINCT account_id) FROM txn"), 2357);
+    assert_int_equal(scalar(w, "SELECT -sum(amount_minor) FROM txn WHERE currency = 'USD'"), cents);
+    assert_int_equal(scalar(w, "SELECT sum(quantity) > 6919 FROM txn"), 1);
+    assert_int_equal(scalar(w, "SELECT min(posted_at) = '1996-12-31T16:00:00Z' FROM txn"), 1);
+    sp_spec_free(s);
+    wh_close(w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(spec_errors_name_the_member),
+        cmocka_unit_test(every_shipped_spec_parses),
+        cmocka_unit_test(decode_converts_and_checks),
+        cmocka_unit_test(the_bank_loads_and_rejects_its_defects),
+        cmocka_unit_test(killed_load_resumes_without_duplicates),
+        cmocka_unit_test(cdnow_loads_with_a_spec),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
