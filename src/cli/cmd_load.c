@@ -663,7 +663,7 @@ static int mkdirs(const char *path)
 /* Move INBOX/label to DIR/label, not overwriting: label.1, label.2 ... */
 static int move_to(const char *from, const char *dir, const char *label, char *dest, size_t n)
 {
-    char parent[2048];
+    char parent[1024];
     snprintf(dest, n, "%s/%s", dir, label);
     snprintf(parent, sizeof parent, "%s", dest);
     char *slash = strrchr(parent, '/');
@@ -720,7 +720,7 @@ int cmd_watch(int argc, char **argv)
     char arch[2048], errd[2048];
     snprintf(arch, sizeof arch, "%s", archive ? archive : "");
     snprintf(errd, sizeof errd, "%s", errors ? errors : "");
-    char parent[2048];
+    char parent[1024];
     snprintf(parent, sizeof parent, "%s", inbox);
     size_t pl = strlen(parent);
     while (pl > 1 && parent[pl - 1] == '/')
