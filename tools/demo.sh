@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The main job, for now: a synthetic bank's source extracts, a fresh demo
-# store from the fixture bank, and one customer's whole picture found by a
-# phone number as a caller would give it.  Later capabilities (ETL, matching,
-# analytics, web) grow it: the ETL will load the generated extracts.
+# The main job: a synthetic bank's source extracts, loaded into a fresh demo
+# store through the shipped source specs (with rejects and jobs), then a
+# customer's whole picture found as a caller or teller would find it.
+# Later capabilities (matching, analytics, web) grow it.
 # usage: tools/demo.sh RAPPORT_BINARY DB_PATH
 set -euo pipefail
 rapport=$1; db=$2
@@ -18,18 +18,29 @@ rm -rf "$bank"
 echo "files:"; (cd "$bank" && find . -type f | sort | sed 's/^\.\//  /' | head -40)
 step "rapport init"
 "$rapport" init
+step "rapport load $bank   (every extract, by its manifest, in dependency order)"
+"$rapport" load "$bank" --rejects "$(dirname "$db")/rejects.csv"
+step "rapport jobs --limit 5"
+"$rapport" jobs --limit 5
+step "rapport rejects --limit 8   (what the data steward corrects; all of them in $(dirname "$db")/rejects.csv)"
+"$rapport" rejects --limit 8
+cust=$("$rapport" query "SELECT r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id JOIN party_account pa ON pa.party_id = p.id WHERE r.entity = 'party' AND r.source = 'host' AND p.status = 'active' GROUP BY r.entity_id ORDER BY count(*) DESC, r.source_key LIMIT 1" --csv | tail -1 | tr -d '\r')
+step "rapport customer show cust:$cust   (a host customer, as loaded)"
+"$rapport" customer show "cust:$cust" | head -40
 step "rapport import tests/fixtures/bank.json"
 "$rapport" import tests/fixtures/bank.json
 step "rapport customer show '0912-345-678'   (a caller's mobile number)"
 "$rapport" customer show '0912-345-678'
 step "rapport customer note A223456781 --text ..."
 "$rapport" customer note A223456781 --text "客戶來電詢問定存續存；已寄送利率表。" --channel phone --reason "定存到期"
-step "rapport query: customers by status"
-"$rapport" query "SELECT status, count(*) AS customers FROM party GROUP BY status ORDER BY 2 DESC"
+step "rapport query: source parties by system and status (identity resolution will merge them)"
+"$rapport" query "SELECT r.source, p.status, count(*) AS parties FROM party p JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id GROUP BY 1, 2 ORDER BY 1, 3 DESC"
 cat <<EOT
 
 The demo store is $db (key: $db.key).  Try:
-  RAPPORT_DB=$db $rapport customer show 22099131
+  RAPPORT_DB=$db $rapport customer show cust:$cust
+  RAPPORT_DB=$db $rapport jobs
+  RAPPORT_DB=$db $rapport rejects --rule reference
   RAPPORT_DB=$db $rapport customer show F128765439 --json
   RAPPORT_DB=$db $rapport help
 EOT
