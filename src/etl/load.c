@@ -2,6 +2,7 @@
 #include "etl/load.h"
 #include "core/buf.h"
 #include "core/csv.h"
+#include "core/map.h"
 #include "core/progress.h"
 #include "core/rtime.h"
 
@@ -28,7 +29,15 @@ typedef struct ld {
     int64_t party, account; /* this record's, from its party and account targets */
     ld_count batch[LD_MAX_RULES]; /* counts not yet written to load_rule */
     int nbatch;
+    rp_map *accounts; /* account number -> ld_acct, when no target of the spec creates accounts */
 } ld;
+
+typedef struct ld_acct {
+    int64_t id;
+    char currency[4];
+} ld_acct;
+
+#define LD_ACCOUNT_CACHE_MAX 2000000
 
 static double mono(void)
 {
@@ -287,9 +296,12 @@ static int party_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, sp_
     return RP_OK;
 }
 
-static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, sp_reject *rj, rp_error *err)
+static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, const char **currency,
+                       sp_reject *rj, rp_error *err)
 {
     *id = 0;
+    if (currency)
+        *currency = NULL;
     if (r->kind == 1) {
         *id = L->account;
         return *id ? RP_OK : rejectf(rj, "", "", "reference", "no account for this record");
@@ -298,13 +310,44 @@ static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, s
     if (!key)
         return rejectf(rj, field_name(L, r->field), "", "required", "%s: required (the account number)",
                        field_name(L, r->field));
-    rp_error e = RP_ERROR_INIT;
-    int rc = wh_account_id(L->w, key, id, &e);
-    if (rc == RP_NOTFOUND)
+    size_t kl = strlen(key);
+    ld_acct *c = L->accounts ? rp_map_get(L->accounts, key, kl) : NULL;
+    if (c) {
+        *id = c->id;
+        if (currency)
+            *currency = c->currency;
+        return RP_OK;
+    }
+    rp_stmt *st;
+    int rc = rp_store_prepare(L->w->store, "SELECT id, currency FROM account WHERE number = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, key);
+    rc = rp_stmt_step(st, err);
+    ld_acct got = { 0, "" };
+    if (rc == RP_ROW) {
+        got.id = rp_stmt_int(st, 0);
+        snprintf(got.currency, sizeof got.currency, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
+    }
+    rp_stmt_done(st);
+    if (rc == RP_DONE)
         return rejectf(rj, field_name(L, r->field), key, "reference", "%s: no account '%s'", field_name(L, r->field),
                        key);
-    if (rc)
-        return rp_err(err, rc, "%s", rp_errmsg(&e));
+    if (rc != RP_ROW)
+        return rc;
+    *id = got.id;
+    if (currency)
+        *currency = NULL;
+    if (L->accounts && rp_map_len(L->accounts) < LD_ACCOUNT_CACHE_MAX) {
+        ld_acct *n = malloc(sizeof *n);
+        if (n) {
+            *n = got;
+            if (rp_map_put(L->accounts, key, kl, n, NULL))
+                free(n);
+            else if (currency)
+                *currency = n->currency;
+        }
+    }
     return RP_OK;
 }
 
@@ -343,13 +386,12 @@ static int resolve_pending(ld *L, const char *source, const char *key, int64_t t
     return RP_OK;
 }
 
-/* Run an INSERT ... ON CONFLICT DO NOTHING RETURNING: 1 inserted, 0 not,
- * -code on failure. */
-static int inserted(rp_stmt *st, rp_error *err)
+/* Run an INSERT ... ON CONFLICT DO NOTHING: 1 inserted, 0 not, -code on
+ * failure. */
+static int inserted(rp_store *s, rp_stmt *st, rp_error *err)
 {
-    int rc = rp_stmt_step(st, err);
-    rp_stmt_done(st);
-    return rc == RP_ROW ? 1 : rc == RP_DONE ? 0 : -rc;
+    int rc = rp_stmt_run(st, err);
+    return rc ? -rc : rp_store_changes(s) > 0;
 }
 
 static int bind_opt(rp_stmt *st, int i, const char *s)
@@ -372,7 +414,8 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
         int64_t party = 0, party2 = 0, account = 0;
         if (t->party.kind && (rc = party_ref(L, &t->party, v, &party, rj, err)))
             return rc;
-        if (t->account.kind && (rc = account_ref(L, &t->account, v, &account, rj, err)))
+        const char *acct_currency = NULL;
+        if (t->account.kind && (rc = account_ref(L, &t->account, v, &account, &acct_currency, rj, err)))
             return rc;
         const char *tname = sp_target_name(t->kind);
         switch (t->kind) {
@@ -474,6 +517,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             x.source = t->source;
             x.source_key = val(t, "key", v);
             x.job_id = L->job;
+            x.account_currency = acct_currency;
             x.has_quantity = num(t, "quantity", v, &x.quantity);
             x.item = val(t, "item", v);
             rc = wh_txn_add(w, &x, NULL, &e);
@@ -506,7 +550,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             if ((rc = rp_store_prepare(w->store,
                                        "INSERT INTO activity(party_id, at, kind, channel, detail, amount_minor, "
                                        "currency, source, source_key, job_id) VALUES (?,?,?,?,?,?,?,?,?,?) "
-                                       "ON CONFLICT(source, source_key) DO NOTHING RETURNING id",
+                                       "ON CONFLICT(source, source_key) DO NOTHING",
                                        &st, err)))
                 return rc;
             int64_t amt;
@@ -523,7 +567,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             rp_stmt_bind_text(st, 8, t->source);
             rp_stmt_bind_text(st, 9, val(t, "key", v));
             rp_stmt_bind_int(st, 10, L->job);
-            if ((rc = inserted(st, err)) < 0)
+            if ((rc = inserted(w->store, st, err)) < 0)
                 return -rc;
             if (!rc)
                 return rejectf(rj, "", val(t, "key", v), "duplicate", "%s record '%s' was already loaded",
@@ -545,7 +589,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
                                        "INSERT INTO call_record(call_id, source, arrival, caller, ivr_path, party_id, "
                                        "queue, wait_s, talk_s, wrap_s, abandoned, agent, reason, interaction_id, "
                                        "job_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                                       "ON CONFLICT(source, call_id) DO NOTHING RETURNING id",
+                                       "ON CONFLICT(source, call_id) DO NOTHING",
                                        &st, err)))
                 return rc;
             int64_t n;
@@ -575,7 +619,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             else
                 rp_stmt_bind_null(st, 14);
             rp_stmt_bind_int(st, 15, L->job);
-            if ((rc = inserted(st, err)) < 0)
+            if ((rc = inserted(w->store, st, err)) < 0)
                 return -rc;
             if (!rc)
                 return rejectf(rj, "call_id", val(t, "call_id", v), "duplicate", "call '%s' was already loaded",
@@ -854,6 +898,11 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     L.o = o;
     L.r = r;
     L.label = o->label ? o->label : file;
+    int creates_accounts = 0;
+    for (int i = 0; i < s->ntargets; i++)
+        creates_accounts |= s->targets[i].kind == TG_ACCOUNT;
+    if (!creates_accounts && !(L.accounts = rp_map_new()))
+        return rp_err(err, RP_NOMEM, NULL);
     int rc = ld_fingerprint(file, r->fingerprint, &r->bytes, err);
     if (rc)
         return rc;
@@ -951,6 +1000,10 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     if (offset > 0 && (rc = rd_seek(rd, offset, records, err)))
         goto failed;
     int batch = o->batch > 0 ? o->batch : LD_DEFAULT_BATCH;
+    /* checkpoint the WAL into the database every 64 MB rather than every 4 MB:
+     * fewer, larger copies while a load writes */
+    if ((rc = rp_store_exec(w->store, "PRAGMA wal_autocheckpoint=16384", err)))
+        goto failed;
     if ((rc = rp_store_begin(w->store, err)))
         goto failed;
     int in_batch = 0, stopped = 0, savepoints = s->ntargets > 1 || s->dedup_seen;
@@ -1098,6 +1151,8 @@ failed:
 out:
     sp_decoder_close(dec);
     rd_close(rd);
+    rp_map_free(L.accounts, free);
+    L.accounts = NULL;
     return rc;
 }
 

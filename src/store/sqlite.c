@@ -335,6 +335,8 @@ static int sq_rollback(rp_store *s_)
     return rc;
 }
 
+static int64_t sq_changes(rp_store *s_) { return sqlite3_changes64(((sq_store *)s_)->db); }
+
 const rp_store_ops rp_sqlite_ops = {
     .name = "sqlite",
     .migrations = rp_sqlite_migrations,
@@ -362,4 +364,5 @@ const rp_store_ops rp_sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .changes = sq_changes,
 };

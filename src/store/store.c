@@ -147,6 +147,7 @@ int rp_store_begin(rp_store *s, rp_error *err) { return s->ops->begin(s, 0, err)
 int rp_store_begin_readonly(rp_store *s, rp_error *err) { return s->ops->begin(s, 1, err); }
 int rp_store_commit(rp_store *s, rp_error *err) { return s->ops->commit(s, err); }
 int rp_store_rollback(rp_store *s) { return s->ops->rollback(s); }
+int64_t rp_store_changes(rp_store *s) { return s->ops->changes(s); }
 
 void rp_stmt_bind_int(rp_stmt *st, int i, int64_t v) { st->store->ops->bind_int(st, i, v); }
 void rp_stmt_bind_real(rp_stmt *st, int i, double v) { st->store->ops->bind_real(st, i, v); }

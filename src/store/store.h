@@ -81,6 +81,7 @@ typedef struct rp_store_ops {
     int (*begin)(rp_store *s, int readonly, rp_error *err);
     int (*commit)(rp_store *s, rp_error *err);
     int (*rollback)(rp_store *s);
+    int64_t (*changes)(rp_store *s);
 } rp_store_ops;
 
 /* Every backend's store and statement begin with these. */
@@ -115,6 +116,10 @@ int rp_store_begin(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 int rp_store_begin_readonly(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 int rp_store_commit(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 int rp_store_rollback(rp_store *s);
+/* Rows the last INSERT, UPDATE or DELETE changed (0 for an INSERT ... ON
+ * CONFLICT DO NOTHING that met its conflict): cheaper than RETURNING when
+ * the new key is not needed. */
+int64_t rp_store_changes(rp_store *s);
 
 /* Binding; text NULL binds SQL NULL.  i is 1-based. */
 void rp_stmt_bind_int(rp_stmt *st, int i, int64_t v);

@@ -145,6 +145,7 @@ typedef struct wh_txn {
     int has_quantity;
     int64_t quantity;
     const char *item; /* product code, merchant category */
+    const char *account_currency; /* the account's currency when the caller knows it (saves a lookup) */
 } wh_txn;
 
 typedef struct wh_interaction {

@@ -185,6 +185,17 @@ static int time_norm(const char *field, const char *in, char out[RP_TIME_UTC_LEN
             return rp_err(err, RP_INVAL, "%s: required", field);
         return RP_OK;
     }
+    /* already canonical (YYYY-MM-DDTHH:MM:SSZ, as loads give it): checked, not re-parsed */
+    if (strlen(in) == RP_TIME_UTC_LEN - 1 && in[4] == '-' && in[7] == '-' && in[10] == 'T' && in[13] == ':' &&
+        in[16] == ':' && in[19] == 'Z') {
+        int y = atoi(in), mo = atoi(in + 5), d = atoi(in + 8), h = atoi(in + 11), mi = atoi(in + 14),
+            sec = atoi(in + 17);
+        if (rp_date_valid(y, mo, d) && h < 24 && mi < 60 && sec < 60) {
+            memcpy(out, in, RP_TIME_UTC_LEN);
+            *res = out;
+            return RP_OK;
+        }
+    }
     int64_t t;
     if (rp_time_parse(in, &t, err))
         return rp_err_prefix(err, "%s", field);
@@ -911,24 +922,32 @@ int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err)
         (t->currency && (rc = currency_ok("transaction.currency", t->currency, err))))
         return rc;
     rp_stmt *st;
-    rc = rp_store_prepare(w->store, "SELECT currency FROM account WHERE id = ?", &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_int(st, 1, t->account_id);
-    rc = rp_stmt_step(st, err);
     char cur[4] = "";
-    if (rc == RP_ROW)
-        snprintf(cur, sizeof cur, "%s", rp_stmt_text(st, 0));
-    rp_stmt_done(st);
-    if (rc == RP_DONE)
-        return rp_err(err, RP_NOTFOUND, "transaction.account: no account %lld",
-                      (long long)t->account_id);
-    if (rc != RP_ROW)
-        return rc;
+    if (t->account_currency && strlen(t->account_currency) == 3) {
+        memcpy(cur, t->account_currency, 4);
+    } else {
+        rc = rp_store_prepare(w->store, "SELECT currency FROM account WHERE id = ?", &st, err);
+        if (rc)
+            return rc;
+        rp_stmt_bind_int(st, 1, t->account_id);
+        rc = rp_stmt_step(st, err);
+        if (rc == RP_ROW)
+            snprintf(cur, sizeof cur, "%s", rp_stmt_text(st, 0));
+        rp_stmt_done(st);
+        if (rc == RP_DONE)
+            return rp_err(err, RP_NOTFOUND, "transaction.account: no account %lld",
+                          (long long)t->account_id);
+        if (rc != RP_ROW)
+            return rc;
+    }
+    /* RETURNING costs SQLite a temporary table a row: only when the id is wanted */
     rc = rp_store_prepare(w->store,
-                          "INSERT INTO txn(account_id, posted_at, value_date, amount_minor, currency, "
-                          "channel, class, description, counterparty, source, source_key, job_id, "
-                          "quantity, item) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          id ? "INSERT INTO txn(account_id, posted_at, value_date, amount_minor, currency, "
+                               "channel, class, description, counterparty, source, source_key, job_id, "
+                               "quantity, item) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"
+                             : "INSERT INTO txn(account_id, posted_at, value_date, amount_minor, currency, "
+                               "channel, class, description, counterparty, source, source_key, job_id, "
+                               "quantity, item) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                           &st, err);
     if (rc)
         return rc;
@@ -954,8 +973,9 @@ int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err)
     rp_stmt_bind_text(st, 14, t->item);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
-        if (id)
-            *id = rp_stmt_int(st, 0);
+        *id = rp_stmt_int(st, 0);
+        rc = RP_OK;
+    } else if (rc == RP_DONE && !id) {
         rc = RP_OK;
     }
     rp_stmt_done(st);
