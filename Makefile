@@ -18,7 +18,7 @@ DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
              -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 LDFLAGS   := $(SAN)
 
 LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c src/gen/*.c src/etl/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))

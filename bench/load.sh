@@ -39,11 +39,10 @@ awk -v n="$rows" -v a=$accounts 'BEGIN {
 mb=$(du -m txns.csv | cut -f1)
 echo "transactions: $rows rows, $mb MB of CSV, into $accounts accounts"
 
-t0=$(now); "$rapport" load --db r.db --spec "$here/load/transactions.json" txns.csv > load.out; t1=$(now)
-rs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+/usr/bin/time -f '%e %M' -o load.time "$rapport" load --db r.db --spec "$here/load/transactions.json" txns.csv > load.out
+rs=$(cut -d' ' -f1 load.time); peak=$(cut -d' ' -f2 load.time)
 loaded=$("$rapport" query --db r.db "SELECT count(*) FROM txn" --csv | tail -1 | tr -d '\r')
 [ "$loaded" = "$rows" ] || { echo "rapport loaded $loaded of $rows rows"; cat load.out; exit 1; }
-peak=$( { /usr/bin/time -f %M "$rapport" load --db r2.db --spec "$here/load/transactions.json" /dev/null 2>&1 || true; } | tail -1)
 
 cat > bare.sql <<EOSQL
 CREATE TABLE t(account TEXT, posted TEXT, amount TEXT, channel TEXT, class TEXT, ref TEXT);
@@ -51,6 +50,7 @@ CREATE TABLE t(account TEXT, posted TEXT, amount TEXT, channel TEXT, class TEXT,
 EOSQL
 cat > keyed.sql <<EOSQL
 PRAGMA journal_mode=WAL;
+PRAGMA cache_size=-262144;
 CREATE TABLE t(id INTEGER PRIMARY KEY, account TEXT, posted TEXT, amount TEXT, channel TEXT, class TEXT, ref TEXT);
 CREATE INDEX t_account_time ON t(account, posted);
 CREATE UNIQUE INDEX t_ref ON t(ref);
@@ -62,7 +62,7 @@ END;
 EOSQL
 t0=$(now); sqlite3 bare.db < bare.sql; t1=$(now)
 ss=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-t0=$(now); sqlite3 keyed.db < keyed.sql; t1=$(now)
+t0=$(now); sqlite3 keyed.db < keyed.sql >/dev/null; t1=$(now)
 ks=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 n1=$(sqlite3 bare.db "SELECT count(*) FROM t"); n2=$(sqlite3 keyed.db "SELECT count(*) FROM t")
 [ "$n1" = "$rows" ] && [ "$n2" = "$rows" ] || { echo "sqlite3 imported $n1 / $n2 rows"; exit 1; }
@@ -70,9 +70,9 @@ n1=$(sqlite3 bare.db "SELECT count(*) FROM t"); n2=$(sqlite3 keyed.db "SELECT co
 printf '\n%-58s %10s %12s\n' "" "seconds" "rows/s"
 printf '%-58s %10.2f %12s\n' "rapport load (validated, into the warehouse's txn table)" "$rs" "$(rate "$rows" "$rs")"
 printf '%-58s %10.2f %12s\n' "sqlite3 .import, bare table of six text columns" "$ss" "$(rate "$rows" "$ss")"
-printf '%-58s %10.2f %12s\n' "sqlite3 .import, same keys as txn (id, account+time, ref)" "$ks" "$(rate "$rows" "$ks")"
+printf '%-58s %10.2f %12s\n' "sqlite3 .import, same keys as txn, same 256 MB cache" "$ks" "$(rate "$rows" "$ks")"
 awk -v r="$rs" -v s="$ss" -v k="$ks" 'BEGIN { printf "\nrapport / .import bare: %.2fx   rapport / .import keyed: %.2fx   (target 1.6x)\n", s / r, k / r }'
-echo "rapport peak memory: ${peak} KiB"
+echo "rapport peak memory: ${peak} KiB (SQLite's page cache is capped at 256 MB; the file is streamed)"
 
 # the host's IBM-937 files: a generated bank's masters, then its monthly transaction files
 "$rapport" gen --customers "${HOST_CUSTOMERS:-50000}" --months 12 --out bank >/dev/null

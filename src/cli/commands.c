@@ -86,7 +86,7 @@ const cli_cmd cli_commands[] = {
       "                         loaded in one transaction\n"
       "  --rejects FILE         write every rejected record to FILE as CSV:\n"
       "                         file,record,offset,field,value,rule,message\n"
-      "  --batch N              records a transaction (default 20000)\n"
+      "  --batch N              records a transaction (default 200000)\n"
       "  --force                load a file again although it was loaded before\n"
       "  --json                 print each file's result as JSON\n" STORE_HELP },
     { "jobs", cmd_jobs, "rapport jobs [JOB] [--status running|done|failed] [--limit N] [--json]",

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <limits.h>
+#include <pthread.h>
 #include <unistd.h>
 
 typedef struct ld {
@@ -888,10 +889,261 @@ static int pid_alive(int64_t pid)
     return pid > 0 && pid != (int64_t)getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
+/* ---- reading and decoding on a second thread ----
+ *
+ * The reader and the decoder run on their own thread and hand blocks of
+ * decoded records to the loading thread, which alone touches the store:
+ * decoding one block while the previous one is written keeps both cores
+ * busy.  A block carries each record's values (text copied into the
+ * block), its raw bytes (for a reject), the fixes cleansing made, the
+ * record's key, and the byte offset after it (the checkpoint). */
+
+#define LD_BLOCK 1024
+#define LD_NBLOCKS 4
+#define LD_BLOCK_BYTES ((size_t)16 << 20) /* a block closes early past this much text */
+
+typedef struct ld_rec {
+    int64_t number, offset, after;
+    int rejected;             /* 1: rj says why */
+    sp_reject rj;
+    size_t raw, rawlen, key;  /* offsets into the block's text */
+    int fix0, nfix;           /* into the block's fix arrays */
+} ld_rec;
+
+typedef struct ld_block {
+    int n, last;              /* last: the file ends after these */
+    int failed;               /* the producer stopped on an error (err) */
+    rp_error err;
+    ld_rec item[LD_BLOCK];
+    sp_value *vals;           /* LD_BLOCK x nfields */
+    size_t *voff;             /* text offsets of the values */
+    rp_buf text;
+    const char **fix_rule, **fix_field;
+    int nfixes, capfixes;
+} ld_block;
+
+typedef struct ld_pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    ld_block blocks[LD_NBLOCKS];
+    int full[LD_NBLOCKS], nfull, head; /* a queue of full blocks, in order */
+    int free_[LD_NBLOCKS], nfree;
+    int abort;
+    const sp_spec *s;
+    const char *file;
+    reader *rd;
+    sp_decoder *dec;
+    const char **header;
+    int nheader;
+} ld_pipe;
+
+static ld_block *pipe_take_free(ld_pipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (!p->nfree && !p->abort)
+        pthread_cond_wait(&p->cv, &p->mu);
+    ld_block *b = p->abort ? NULL : &p->blocks[p->free_[--p->nfree]];
+    pthread_mutex_unlock(&p->mu);
+    return b;
+}
+
+static void pipe_push_full(ld_pipe *p, ld_block *b)
+{
+    pthread_mutex_lock(&p->mu);
+    p->full[(p->head + p->nfull) % LD_NBLOCKS] = (int)(b - p->blocks);
+    p->nfull++;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static ld_block *pipe_take_full(ld_pipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (!p->nfull)
+        pthread_cond_wait(&p->cv, &p->mu);
+    ld_block *b = &p->blocks[p->full[p->head]];
+    p->head = (p->head + 1) % LD_NBLOCKS;
+    p->nfull--;
+    pthread_mutex_unlock(&p->mu);
+    return b;
+}
+
+static void pipe_give_back(ld_pipe *p, ld_block *b)
+{
+    pthread_mutex_lock(&p->mu);
+    p->free_[p->nfree++] = (int)(b - p->blocks);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void pipe_abort(ld_pipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->abort = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static size_t keep(ld_block *b, const void *data, size_t n)
+{
+    size_t at = b->text.len;
+    rp_buf_append(&b->text, data ? data : "", n);
+    rp_buf_putc(&b->text, 0);
+    return at;
+}
+
+static void *producer(void *arg)
+{
+    ld_pipe *p = arg;
+    const sp_spec *s = p->s;
+    sp_value vals[SP_MAX_FIELDS];
+    for (;;) {
+        ld_block *b = pipe_take_free(p);
+        if (!b)
+            return NULL;
+        b->n = b->last = b->failed = 0;
+        b->nfixes = 0;
+        rp_err_clear(&b->err);
+        rp_buf_reset(&b->text);
+        while (b->n < LD_BLOCK && b->text.len < LD_BLOCK_BYTES) {
+            rd_record rec;
+            rp_error re = RP_ERROR_INIT;
+            int got = rd_next(p->rd, &rec, &re);
+            if (got == RD_END) {
+                b->last = 1;
+                break;
+            }
+            if (got != RD_RECORD && got != RD_BAD) {
+                rp_err(&b->err, got, "%s", rp_errmsg(&re));
+                b->failed = b->last = 1;
+                break;
+            }
+            ld_rec *it = &b->item[b->n];
+            it->number = rec.number;
+            it->offset = rec.offset;
+            it->after = rd_bytes_read(p->rd);
+            it->rejected = 0;
+            it->nfix = 0;
+            it->fix0 = b->nfixes;
+            it->key = 0;
+            if (got == RD_BAD) {
+                reader_reject(&re, &it->rj);
+                size_t vl = rec.data ? (rec.len < 64 ? rec.len : 64) : 0;
+                while (vl && (rec.data[vl - 1] == '\n' || rec.data[vl - 1] == '\r'))
+                    vl--;
+                sp_printable(rec.data ? rec.data : "", vl, it->rj.value, sizeof it->rj.value);
+                it->rejected = 1;
+            } else {
+                if (!p->dec) {
+                    p->nheader = rd_header(p->rd, &p->header);
+                    if (sp_decoder_open(s, p->file, p->header, p->nheader, &p->dec, &b->err)) {
+                        b->failed = b->last = 1;
+                        break;
+                    }
+                }
+                int rc = sp_decode(p->dec, &rec, vals, &it->rj, &b->err);
+                if (rc != RP_OK && rc != SP_REJECT) {
+                    b->failed = b->last = 1;
+                    break;
+                }
+                it->rejected = rc == SP_REJECT;
+                if (!it->rejected) {
+                    sp_value *dst = b->vals + (size_t)b->n * (size_t)s->nfields;
+                    size_t *off = b->voff + (size_t)b->n * (size_t)s->nfields;
+                    for (int i = 0; i < s->nfields; i++) {
+                        dst[i] = vals[i];
+                        off[i] = vals[i].null || !vals[i].text ? (size_t)-1
+                                                               : keep(b, vals[i].text, strlen(vals[i].text));
+                    }
+                    if (s->dedup_seen) {
+                        const char *k = sp_record_key(p->dec, vals);
+                        it->key = keep(b, k, strlen(k));
+                    }
+                    int nf = sp_fixed_count(p->dec);
+                    if (b->nfixes + nf > b->capfixes) {
+                        int cap = (b->nfixes + nf) * 2 + 64;
+                        const char **r1 = realloc(b->fix_rule, (size_t)cap * sizeof *r1);
+                        if (r1)
+                            b->fix_rule = r1;
+                        const char **f1 = realloc(b->fix_field, (size_t)cap * sizeof *f1);
+                        if (f1)
+                            b->fix_field = f1;
+                        if (!r1 || !f1) {
+                            rp_err(&b->err, RP_NOMEM, NULL);
+                            b->failed = b->last = 1;
+                            break;
+                        }
+                        b->capfixes = cap;
+                    }
+                    for (int i = 0; i < nf; i++)
+                        sp_fixed_get(p->dec, i, &b->fix_rule[b->nfixes + i], &b->fix_field[b->nfixes + i]);
+                    it->nfix = nf;
+                    b->nfixes += nf;
+                }
+            }
+            it->raw = keep(b, rec.data, rec.data ? rec.len : 0);
+            it->rawlen = rec.data ? rec.len : 0;
+            b->n++;
+        }
+        if (rp_buf_status(&b->text) != RP_OK && !b->failed) {
+            rp_err(&b->err, RP_NOMEM, "a block of records is larger than the buffer allows");
+            b->failed = b->last = 1;
+        }
+        /* the text is complete: point the values into it */
+        for (int k = 0; k < b->n; k++) {
+            if (b->item[k].rejected)
+                continue;
+            sp_value *v = b->vals + (size_t)k * (size_t)s->nfields;
+            size_t *off = b->voff + (size_t)k * (size_t)s->nfields;
+            for (int i = 0; i < s->nfields; i++)
+                v[i].text = off[i] == (size_t)-1 ? NULL : b->text.data + off[i];
+        }
+        int last = b->last;
+        pipe_push_full(p, b);
+        if (last)
+            return NULL;
+    }
+}
+
+static int pipe_init(ld_pipe *p, const sp_spec *s, const char *file, reader *rd, rp_error *err)
+{
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->s = s;
+    p->file = file;
+    p->rd = rd;
+    for (int i = 0; i < LD_NBLOCKS; i++) {
+        ld_block *b = &p->blocks[i];
+        b->vals = calloc((size_t)LD_BLOCK * (size_t)s->nfields, sizeof *b->vals);
+        b->voff = calloc((size_t)LD_BLOCK * (size_t)s->nfields, sizeof *b->voff);
+        /* one more record past LD_BLOCK_BYTES: its raw bytes (at most 1 MB) and values */
+        rp_buf_init(&b->text, LD_BLOCK_BYTES + 2 * RD_DEFAULT_MAX_RECORD + SP_MAX_FIELDS * (SP_TEXT_MAX + 1));
+        if (!b->vals || !b->voff)
+            return rp_err(err, RP_NOMEM, NULL);
+        p->free_[p->nfree++] = i;
+    }
+    return RP_OK;
+}
+
+static void pipe_free(ld_pipe *p)
+{
+    for (int i = 0; i < LD_NBLOCKS; i++) {
+        free(p->blocks[i].vals);
+        free(p->blocks[i].voff);
+        free(p->blocks[i].fix_rule);
+        free(p->blocks[i].fix_field);
+        rp_buf_release(&p->blocks[i].text);
+    }
+    sp_decoder_close(p->dec);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+}
+
 int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_result *r, rp_error *err)
 {
     memset(r, 0, sizeof *r);
-    static ld L;
+    ld L;
     memset(&L, 0, sizeof L);
     L.w = w;
     L.s = s;
@@ -901,8 +1153,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     int creates_accounts = 0;
     for (int i = 0; i < s->ntargets; i++)
         creates_accounts |= s->targets[i].kind == TG_ACCOUNT;
-    if (!creates_accounts && !(L.accounts = rp_map_new()))
-        return rp_err(err, RP_NOMEM, NULL);
+
     int rc = ld_fingerprint(file, r->fingerprint, &r->bytes, err);
     if (rc)
         return rc;
@@ -982,10 +1233,11 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         return rc;
     }
     r->job = L.job;
+    if (!creates_accounts && !(L.accounts = rp_map_new()))
+        return rp_err(err, RP_NOMEM, NULL);
 
     rd_options ro = sp_reader_options(s);
     reader *rd = NULL;
-    sp_decoder *dec = NULL;
     double t0 = mono();
     rp_progress pr;
     char plabel[300];
@@ -1007,50 +1259,55 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     if ((rc = rp_store_begin(w->store, err)))
         goto failed;
     int in_batch = 0, stopped = 0, savepoints = s->ntargets > 1 || s->dedup_seen;
-    static sp_value values[SP_MAX_FIELDS];
     /* for the crash tests: die as kill -9 would, mid-batch, after this many records */
     const char *crash = getenv("RAPPORT_TEST_KILL_AFTER");
     int64_t kill_after = crash ? strtoll(crash, NULL, 10) : 0;
-    for (;;) {
-        rd_record rec;
-        rp_error re = RP_ERROR_INIT;
-        int got = rd_next(rd, &rec, &re);
-        if (got == RD_END)
-            break;
-        if (got != RD_RECORD && got != RD_BAD) {
-            rc = rp_err(err, got, "%s", rp_errmsg(&re));
-            goto rollback;
+    ld_pipe *P = calloc(1, sizeof *P); /* four blocks of records: too big for the stack */
+    if (!P) {
+        rc = rp_err(err, RP_NOMEM, NULL);
+        goto rollback;
+    }
+    if ((rc = pipe_init(P, s, file, rd, err))) {
+        pipe_free(P);
+        free(P);
+        goto rollback;
+    }
+    pthread_t th;
+    if (pthread_create(&th, NULL, producer, P) != 0) {
+        pipe_free(P);
+        free(P);
+        rc = rp_err(err, RP_INTERNAL, "cannot start the reading thread");
+        goto rollback;
+    }
+    int64_t done_offset = offset, header_saved = 0;
+    int finished = 0;
+    while (!finished && !rc) {
+        ld_block *b = pipe_take_full(P);
+        if (!header_saved && P->nheader) {
+            header_saved = 1;
+            rc = save_header(&L, P->header, P->nheader, s->delimiter, err);
         }
-        r->records++;
-        if (kill_after && r->records - r->resume_from >= kill_after)
-            raise(SIGKILL);
-        sp_reject rj;
-        int outcome = RP_OK;
-        if (got == RD_BAD) {
-            reader_reject(&re, &rj);
-            size_t vl = rec.data ? (rec.len < 64 ? rec.len : 64) : 0;
-            while (vl && (rec.data[vl - 1] == '\n' || rec.data[vl - 1] == '\r'))
-                vl--;
-            sp_printable(rec.data ? rec.data : "", vl, rj.value, sizeof rj.value); /* raw bytes, \xHH where not text */
-            outcome = SP_REJECT;
-        } else {
-            if (!dec) {
-                const char **names = NULL;
-                int nh = rd_header(rd, &names);
-                if ((rc = sp_decoder_open(s, file, names, nh, &dec, err)) ||
-                    (nh && (rc = save_header(&L, names, nh, s->delimiter, err))))
-                    goto rollback;
-            }
-            outcome = sp_decode(dec, &rec, values, &rj, err);
-            if (outcome != RP_OK && outcome != SP_REJECT) {
-                rc = outcome;
-                goto rollback;
-            }
-            if (outcome == RP_OK) {
+        for (int k = 0; k < b->n && !rc; k++) {
+            ld_rec *it = &b->item[k];
+            rd_record rec = { 0 };
+            rec.number = it->number;
+            rec.offset = it->offset;
+            rec.data = b->text.data + it->raw;
+            rec.len = it->rawlen;
+            r->records++;
+            if (kill_after && r->records - r->resume_from >= kill_after)
+                raise(SIGKILL);
+            sp_reject rj;
+            int outcome = RP_OK;
+            const sp_value *values = b->vals + (size_t)k * (size_t)s->nfields;
+            if (it->rejected) {
+                rj = it->rj;
+                outcome = SP_REJECT;
+            } else {
                 if (savepoints && (rc = rp_store_begin(w->store, err)))
-                    goto rollback;
+                    break;
                 if (s->dedup_seen)
-                    outcome = seen_before(&L, sp_record_key(dec, values), rec.number, &rj, err);
+                    outcome = seen_before(&L, b->text.data + it->key, it->number, &rj, err);
                 if (outcome == RP_OK)
                     outcome = write_targets(&L, values, &rj, err);
                 if (savepoints) {
@@ -1059,44 +1316,52 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
                     else
                         rp_store_rollback(w->store);
                     if (rc)
-                        goto rollback;
+                        break;
                 }
                 if (outcome != RP_OK && outcome != SP_REJECT) {
                     rc = outcome;
-                    goto rollback;
+                    break;
                 }
             }
-        }
-        if (outcome == SP_REJECT) {
-            if ((rc = reject(&L, &rec, &rj, err)))
-                goto rollback;
-        } else {
-            r->loaded++;
-            int nf = sp_fixed_count(dec);
-            if (nf)
-                r->fixed++;
-            for (int i = 0; i < nf; i++) {
-                const char *rule, *field;
-                sp_fixed_get(dec, i, &rule, &field);
-                count(&L, "fixed", rule, field);
+            if (outcome == SP_REJECT) {
+                if ((rc = reject(&L, &rec, &rj, err)))
+                    break;
+            } else {
+                r->loaded++;
+                if (it->nfix)
+                    r->fixed++;
+                for (int i = 0; i < it->nfix; i++)
+                    count(&L, "fixed", b->fix_rule[it->fix0 + i], b->fix_field[it->fix0 + i]);
+            }
+            done_offset = it->after;
+            if (single && r->records >= 1000 && (double)r->rejected > o->max_reject_rate * (double)r->records) {
+                stopped = finished = 1;
+                break;
+            }
+            if (++in_batch >= batch && !single) {
+                if ((rc = checkpoint(&L, done_offset, mono() - t0, err)) ||
+                    (rc = rp_store_commit(w->store, err)) || (rc = rp_store_begin(w->store, err)))
+                    break;
+                in_batch = 0;
+            }
+            rp_progress_update_bytes(&pr, (uint64_t)r->records, (uint64_t)done_offset);
+            if (o->stop && *o->stop) {
+                r->interrupted = finished = 1;
+                break;
             }
         }
-        if (single && r->records >= 1000 && (double)r->rejected > o->max_reject_rate * (double)r->records) {
-            stopped = 1;
-            break;
-        }
-        if (++in_batch >= batch && !single) {
-            if ((rc = checkpoint(&L, rd_bytes_read(rd), mono() - t0, err)) ||
-                (rc = rp_store_commit(w->store, err)) || (rc = rp_store_begin(w->store, err)))
-                goto rollback;
-            in_batch = 0;
-        }
-        rp_progress_update_bytes(&pr, (uint64_t)r->records, (uint64_t)rd_bytes_read(rd));
-        if (o->stop && *o->stop) {
-            r->interrupted = 1;
-            break;
-        }
+        if (!rc && b->failed)
+            rc = rp_err(err, b->err.code ? b->err.code : RP_INTERNAL, "%s", rp_errmsg(&b->err));
+        if (b->last)
+            finished = 1;
+        pipe_give_back(P, b);
     }
+    pipe_abort(P);
+    pthread_join(th, NULL);
+    pipe_free(P);
+    free(P);
+    if (rc)
+        goto rollback;
     rp_progress_finish(&pr);
     if (single && !stopped && r->records && (double)r->rejected > o->max_reject_rate * (double)r->records)
         stopped = 1;
@@ -1117,7 +1382,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         goto out;
     }
     r->seconds = mono() - t0;
-    if ((rc = checkpoint(&L, rd_bytes_read(rd), r->seconds, err)))
+    if ((rc = checkpoint(&L, done_offset, r->seconds, err)))
         goto rollback;
     if (r->interrupted) {
         char msg[200];
@@ -1149,7 +1414,6 @@ failed:
         }
     }
 out:
-    sp_decoder_close(dec);
     rd_close(rd);
     rp_map_free(L.accounts, free);
     L.accounts = NULL;

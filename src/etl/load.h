@@ -25,7 +25,7 @@
 #include "etl/spec.h"
 #include "warehouse/warehouse.h"
 
-#define LD_DEFAULT_BATCH 20000
+#define LD_DEFAULT_BATCH 200000
 #define LD_MAX_RULES 64
 
 typedef struct ld_options {
