@@ -82,5 +82,5 @@ t0=$(now); "$rapport" load --db h.db bank/host/ > host.out; t1=$(now)
 hs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 hr=$(grep '^total:' host.out | sed 's/total: \([0-9,]*\) records.*/\1/' | tr -d ,)
 echo
-grep -E '^host/(CIF|ACCT)' masters.out | sed 's/^/  /'
+grep -E 'host/(CIF|ACCT)\.dat:' masters.out | sed 's/^/  /'
 echo "host TXN files (IBM-937, RDW, packed decimals): $hr records in $(printf %.1f "$hs") s: $(rate "$hr" "$hs") records/s"
