@@ -184,9 +184,17 @@ static int to_utf8(sp_decoder *d, const sp_field *f, const char *p, size_t n, in
         }
         rp_error e = RP_ERROR_INIT;
         int rc = rp_host_text_decode(d->host, in, n, out, SP_TEXT_MAX, &e);
-        if (rc == RP_ENCODING || rc == RP_TOOBIG || rc == RP_INVAL)
-            return reject(rej, f->name, p, n, "encoding", "%s: not valid %s: %s", f->name, d->s->encoding,
-                          rp_errmsg(&e));
+        if (rc == RP_ENCODING || rc == RP_TOOBIG || rc == RP_INVAL) {
+            /* EBCDIC bytes mean nothing as ASCII: the value is shown in hex, without the padding */
+            size_t k = n;
+            while (k && in[k - 1] == RP_EBCDIC_SPACE)
+                k--;
+            reject(rej, f->name, "", 0, "encoding", "%s: not valid %s: %s", f->name, d->s->encoding, rp_errmsg(&e));
+            size_t o = 0;
+            for (size_t i = 0; i < k && o + 5 < sizeof rej->value; i++)
+                o += (size_t)snprintf(rej->value + o, sizeof rej->value - o, "\\x%02X", in[i]);
+            return SP_REJECT;
+        }
         if (rc)
             return rp_err(err, rc, "%s", rp_errmsg(&e));
         return RP_OK;

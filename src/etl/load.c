@@ -735,6 +735,26 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             rc = wh_branch_put(w, &b, &e);
             break;
         }
+        case TG_PRODUCT: {
+            const char *cats[2] = { val(t, "category", v), NULL };
+            wh_product pr = { 0 };
+            pr.code = val(t, "code", v);
+            pr.name_zh = val(t, "name_zh", v);
+            pr.name_en = val(t, "name_en", v);
+            pr.description = val(t, "description", v);
+            pr.kind = val(t, "kind", v);
+            pr.currency = val(t, "currency", v);
+            num(t, "monthly_cost", v, &pr.monthly_cost_minor);
+            num(t, "monthly_revenue", v, &pr.monthly_revenue_minor);
+            int64_t prio = 0;
+            num(t, "sales_priority", v, &prio);
+            pr.sales_priority = (int)prio;
+            pr.launched_on = val(t, "launched_on", v);
+            pr.withdrawn_on = val(t, "withdrawn_on", v);
+            pr.categories = cats;
+            rc = wh_product_put(w, &pr, &e);
+            break;
+        }
         case TG__COUNT: break;
         }
         if (rc) {

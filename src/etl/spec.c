@@ -42,6 +42,9 @@ static const char *const attrs_campaign_target[] = { "campaign", "group", "conta
                                                      NULL };
 static const char *const attrs_campaign_response[] = { "campaign", "response", "responded_at",
                                                        NULL };
+static const char *const attrs_product[] = { "code", "name_zh", "name_en", "description", "kind",
+                                             "category", "currency", "monthly_cost", "monthly_revenue",
+                                             "sales_priority", "launched_on", "withdrawn_on", NULL };
 static const char *const attrs_branch[] = { "code", "name_zh", "name_en", "county", "district",
                                             "address", "postal_code", "phone", "opened_on", NULL };
 
@@ -68,6 +71,7 @@ static const struct {
     [TG_CAMPAIGN_RESPONSE] = { "campaign_response", attrs_campaign_response, { "campaign", "response" },
                                1, 0, 0 },
     [TG_BRANCH] = { "branch", attrs_branch, { "code", "name_zh" }, 0, 0, 0 },
+    [TG_PRODUCT] = { "product", attrs_product, { "code", "name_zh", "kind", "category" }, 0, 0, 0 },
 };
 
 const char *sp_target_name(sp_target_kind k) { return k < TG__COUNT ? kinds[k].name : "?"; }

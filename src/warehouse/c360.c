@@ -56,6 +56,11 @@ static int by_sealed(wh *w, const char *type, const char *v, hits *h, rp_error *
 
 static int by_plain_identifier(wh *w, const char *type, const char *v, hits *h, rp_error *err)
 {
+    char canon[128];
+    rp_error ignore = RP_ERROR_INIT;
+    /* stored in canonical form (S-001 as S001): look it up the same way */
+    if (type && wh_identifier_normalise(type, v, canon, sizeof canon, &ignore) == RP_OK)
+        v = canon;
     if (type) {
         rp_stmt *st;
         int rc = rp_store_prepare(w->store,
