@@ -34,6 +34,15 @@ static void catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Print a JSON value, indented, and release it. */
+static void put_json(json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2));
+    printf("%s\n", s ? s : "null");
+    free(s);
+    json_decref(j);
+}
+
 /* ---- choosing a spec ---- */
 
 static void dir_of(const char *file, char *out, size_t n)
@@ -301,9 +310,7 @@ int cmd_load(int argc, char **argv)
             R.failed++;
     }
     if (json) {
-        char *s = json_dumps(R.out, JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        put_json(json_incref(R.out));
     } else if (npos > 1 || R.records) {
         char a[32], b[32], c[32], d[32];
         rp_format_thousands(a, sizeof a, (uint64_t)R.records);
@@ -432,9 +439,7 @@ int cmd_jobs(int argc, char **argv)
         return cli_fail("jobs", &err);
     }
     if (json) {
-        char *s = json_dumps(arr, JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        put_json(json_incref(arr));
     } else if (!found) {
         printf(one ? "no job %ld\n" : "no load jobs yet\n", one);
     } else {
@@ -560,9 +565,7 @@ int cmd_rejects(int argc, char **argv)
         return cli_fail("rejects", &err);
     }
     if (json) {
-        char *s = json_dumps(arr, JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        put_json(json_incref(arr));
     } else if (csv) {
         fwrite(out.data, 1, out.len, stdout);
     } else if (!n) {
@@ -634,11 +637,7 @@ int cmd_rejects_resubmit(int argc, char **argv)
     char label[64];
     snprintf(label, sizeof label, "job %lld re-submitted", (long long)job);
     if (json) {
-        json_t *o = result_json(label, "", &r);
-        char *s = json_dumps(o, JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
-        json_decref(o);
+        put_json(result_json(label, "", &r));
     } else {
         print_result(label, &r);
     }

@@ -139,9 +139,7 @@ void sp_fixed_get(const sp_decoder *d, int i, const char **rule, const char **fi
     *field = d->fixed_field[i];
 }
 
-static int reject(sp_reject *rej, const char *field, const void *value, size_t vlen, const char *rule,
-                  const char *fmt, ...) RP_PRINTF(6, 7);
-static int reject(sp_reject *rej, const char *field, const void *value, size_t vlen, const char *rule,
+int sp_reject_set(sp_reject *rej, const char *field, const void *value, size_t vlen, const char *rule,
                   const char *fmt, ...)
 {
     snprintf(rej->field, sizeof rej->field, "%s", field ? field : "");
@@ -153,6 +151,8 @@ static int reject(sp_reject *rej, const char *field, const void *value, size_t v
     va_end(ap);
     return SP_REJECT;
 }
+
+#define reject sp_reject_set
 
 static void trim(char *s)
 {

@@ -244,20 +244,9 @@ static int num(const sp_target *t, const char *name, const sp_value *v, int64_t 
     return 1;
 }
 
-static int rejectf(sp_reject *rj, const char *field, const char *value, const char *rule, const char *fmt,
-                   ...) RP_PRINTF(5, 6);
-static int rejectf(sp_reject *rj, const char *field, const char *value, const char *rule, const char *fmt, ...)
-{
-    memset(rj, 0, sizeof *rj);
-    snprintf(rj->field, sizeof rj->field, "%s", field);
-    sp_printable(value ? value : "", value ? strlen(value) : 0, rj->value, sizeof rj->value);
-    snprintf(rj->rule, sizeof rj->rule, "%s", rule);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rj->message, sizeof rj->message, fmt, ap);
-    va_end(ap);
-    return SP_REJECT;
-}
+/* A reject of a value written as text. */
+static inline const char *nn(const char *s) { return s ? s : ""; }
+#define rejectf(rj, field, value, rule, ...) sp_reject_set(rj, field, nn(value), strlen(nn(value)), rule, __VA_ARGS__)
 
 static const char *field_name(const ld *L, int f) { return f >= 0 ? L->s->fields[f].name : ""; }
 

@@ -53,26 +53,28 @@ static int job_info_get(wh *w, int64_t job, job_info *j, rp_error *err)
     return RP_OK;
 }
 
-static int job_spec(const job_info *j, int64_t job, sp_spec **out, rp_error *err)
+/* The job's row and its spec as it was read (copybooks from beside its file). */
+static int job_open(wh *w, int64_t job, job_info *j, sp_spec **out, rp_error *err)
 {
+    int rc = job_info_get(w, job, j, err);
+    if (rc)
+        return rc;
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", j->path);
     char what[64];
     snprintf(what, sizeof what, "of job %lld", (long long)job);
-    return sp_spec_parse(j->spec_text, strlen(j->spec_text), what, NULL, dirname(dir), out, err);
+    if ((rc = sp_spec_parse(j->spec_text, strlen(j->spec_text), what, NULL, dirname(dir), out, err)))
+        job_info_free(j);
+    return rc;
 }
 
 int ld_rejects_export(wh *w, int64_t job, const char *path, int64_t *n, rp_error *err)
 {
     job_info j;
     sp_spec *s = NULL;
-    int rc = job_info_get(w, job, &j, err);
+    int rc = job_open(w, job, &j, &s, err);
     if (rc)
         return rc;
-    if ((rc = job_spec(&j, job, &s, err))) {
-        job_info_free(&j);
-        return rc;
-    }
     FILE *f = fopen(path, "wb");
     if (!f) {
         rc = rp_err(err, RP_IO, "%s: cannot write: %s", path, strerror(errno));
@@ -116,13 +118,9 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
 {
     job_info j;
     sp_spec *s = NULL;
-    int rc = job_info_get(w, job, &j, err);
+    int rc = job_open(w, job, &j, &s, err);
     if (rc)
         return rc;
-    if ((rc = job_spec(&j, job, &s, err))) {
-        job_info_free(&j);
-        return rc;
-    }
     /* the open rejects, in the order an export lists them */
     int64_t *ids = NULL, nids = 0, cap = 0;
     rp_stmt *st;

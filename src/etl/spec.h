@@ -229,6 +229,10 @@ int sp_fixed_count(const sp_decoder *d);
 void sp_fixed_get(const sp_decoder *d, int i, const char **rule, const char **field);
 /* The record's key (the spec's key fields joined by U+001F). */
 const char *sp_record_key(sp_decoder *d, const sp_value *values);
+/* Fill a reject: field, value (vlen bytes, made printable), rule and a
+ * message; returns SP_REJECT. */
+int sp_reject_set(sp_reject *rej, const char *field, const void *value, size_t vlen, const char *rule,
+                  const char *fmt, ...) RP_PRINTF(6, 7);
 /* Bytes as printable text: UTF-8 kept, anything else \xHH; at most n-1. */
 void sp_printable(const void *p, size_t len, char *out, size_t n);
 
