@@ -1271,6 +1271,9 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     /* for the crash tests: die as kill -9 would, mid-batch, after this many records */
     const char *crash = getenv("RAPPORT_TEST_KILL_AFTER");
     int64_t kill_after = crash ? strtoll(crash, NULL, 10) : 0;
+    /* ... and as Ctrl-C would (SIGINT to this process: the caller's handler sets *o->stop) */
+    const char *intr = getenv("RAPPORT_TEST_INTERRUPT_AFTER");
+    int64_t interrupt_after = intr ? strtoll(intr, NULL, 10) : 0;
     ld_pipe *P = calloc(1, sizeof *P); /* four blocks of records: too big for the stack */
     if (!P) {
         rc = rp_err(err, RP_NOMEM, NULL);
@@ -1306,6 +1309,8 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
             r->records++;
             if (kill_after && r->records - r->resume_from >= kill_after)
                 raise(SIGKILL);
+            if (interrupt_after && r->records - r->resume_from == interrupt_after)
+                raise(SIGINT);
             sp_reject rj;
             int outcome = RP_OK;
             const sp_value *values = b->vals + (size_t)k * (size_t)s->nfields;

@@ -376,6 +376,9 @@ static void progress_line(void **state)
     assert_string_equal(line, "scan  5,000 rows  2500 rows/s  0m02s elapsed");
     rp_progress_format(line, sizeof line, "big", 10, 100000, 1.0);
     assert_string_equal(line, "big  10 / 100,000 rows    0.0%  10 rows/s  0m01s elapsed  2h46m left");
+    /* a file read as a stream: the share and the time left come from its bytes */
+    rp_progress_format_bytes(line, sizeof line, "loading CIF.dat", 12000, 25 << 20, 100 << 20, 5.0);
+    assert_string_equal(line, "loading CIF.dat  12,000 rows   25.0%  2400 rows/s  0m05s elapsed  0m15s left");
     /* not a terminal: silent */
     setenv("RAPPORT_PROGRESS", "never", 1);
     rp_progress p;

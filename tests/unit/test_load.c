@@ -207,6 +207,46 @@ static void decode_converts_and_checks(void **state)
     sp_spec_free(s);
 }
 
+/* Big5-HKSCS: a Cantonese character Big5 does not have (㗎) */
+static void decode_big5_hkscs(void **state)
+{
+    (void)state;
+    const char *spec = "{\"spec\":\"hk\",\"source\":\"hk\",\"format\":\"csv\",\"header\":true,"
+                       "\"encoding\":\"BIG5-HKSCS\",\"fields\":[{\"name\":\"n\",\"from\":\"name\","
+                       "\"type\":\"name\"}],\"targets\":[{\"entity\":\"party\",\"key\":\"n\","
+                       "\"kind\":\"=person\",\"name_zh\":\"n\"}]}";
+    sp_spec *s;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(sp_spec_parse(spec, strlen(spec), "t", NULL, NULL, &s, &e));
+    const char *path = tu_path("hk.csv");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    /* name, then 陳㗎 in Big5-HKSCS (B3 AF, 9D EE, as iconv writes them), then a byte pair no table has */
+    fputs("name\n\xB3\xAF\x9D\xEE\n\xB3\xAF\xFF\xFF\n", f);
+    fclose(f);
+    rd_options o = sp_reader_options(s);
+    reader *r;
+    assert_ok(rd_open(path, &o, &r, &e));
+    rd_record rec;
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    const char **names;
+    int nh = rd_header(r, &names);
+    sp_decoder *d;
+    assert_ok(sp_decoder_open(s, path, names, nh, &d, &e));
+    sp_value v[SP_MAX_FIELDS];
+    sp_reject rj;
+    assert_int_equal(sp_decode(d, &rec, v, &rj, &e), SP_OK);
+    assert_string_equal(v[0].text, "陳㗎");
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(sp_decode(d, &rec, v, &rj, &e), SP_REJECT);
+    assert_string_equal(rj.rule, "encoding");
+    assert_string_equal(rj.value, "\\xB3\\xAF\\xFF\\xFF"); /* the source's bytes, not text */
+    assert_string_equal(rj.message, "n: not valid BIG5-HKSCS at byte 2");
+    sp_decoder_close(d);
+    rd_close(r);
+    sp_spec_free(s);
+}
+
 /* ---- the synthetic bank: loaded + rejected = records, rejects = declared defects ---- */
 
 typedef struct defect {
@@ -517,6 +557,7 @@ int main(void)
         cmocka_unit_test(spec_errors_name_the_member),
         cmocka_unit_test(every_shipped_spec_parses),
         cmocka_unit_test(decode_converts_and_checks),
+        cmocka_unit_test(decode_big5_hkscs),
         cmocka_unit_test(the_bank_loads_and_rejects_its_defects),
         cmocka_unit_test(killed_load_resumes_without_duplicates),
         cmocka_unit_test(cdnow_loads_with_a_spec),

@@ -34,6 +34,23 @@ $ rapport query --db k.db "SELECT count(*) = count(DISTINCT source_key) FROM txn
 > 1
 $ rapport query --db k.db "SELECT count(*) FROM txn" --csv | tail -1 > a && rapport query "SELECT count(*) FROM txn WHERE job_id = 16" --csv | tail -1 > b && cmp a b && echo same
 > same
+# Ctrl-C: the record in hand is finished, what was read is committed, the job says so; the same command finishes it
+$ rapport init --db c.db >/dev/null && rapport load --db c.db bank/host/BRANCH.dat bank/host/CIF.dat bank/host/ACCT.dat >/dev/null
+$ RAPPORT_TEST_INTERRUPT_AFTER=500 rapport load --db c.db --batch 100 bank/host/TXN_202609.dat
+? 1
+>~ ^bank/host/TXN_202609\.dat: 500 records: [0-9]+ loaded \(0 fixed\), [0-9]+ rejected  \[job 4, 
+>~ ^bank/host/TXN_202609\.dat: interrupted after record 500; run the same command again to finish$
+! rapport: load: interrupted; what was committed stays, run the same command to finish
+$ rapport jobs --db c.db 4 --json | grep -E '"(status|records|message)"' | tr -d ','
+>     "status": "failed"
+>     "records": 500
+>     "message": "interrupted after record 500; run the load again to finish it"
+$ rapport load --db c.db --batch 100 bank/host/TXN_202609.dat --json | grep -E '"(status|records|resumed_from)"' | tr -d ','
+>     "status": "done"
+>     "records": 1336
+>     "resumed_from": 500
+$ rapport query --db c.db "SELECT count(*) FROM txn" --csv | tail -1 > a && rapport query "SELECT count(*) FROM txn WHERE job_id = 16" --csv | tail -1 > b && cmp a b && echo same
+> same
 # watch: files arriving in an inbox are loaded and archived; what no spec reads goes to errors
 $ mkdir inbox && cp bank/card/card_customers.csv bank/host/ACCT.cpy inbox/ && echo hello > inbox/notes.txt && touch -d '1 minute ago' inbox/*
 $ rapport watch inbox --once
