@@ -616,7 +616,7 @@ static int parse_target(sp_spec *s, const json_t *o, int idx, int *has_party, in
     json_t *v;
     json_object_foreach((json_t *)o, key, v)
     {
-        if (!strcmp(key, "entity") || !strcmp(key, "description"))
+        if (!strcmp(key, "entity"))
             continue;
         char p[200];
         snprintf(p, sizeof p, "%s.%s", path, key);

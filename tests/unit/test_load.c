@@ -407,6 +407,14 @@ static void the_bank_loads_and_rejects_its_defects(void **state)
     assert_true(scalar(w, "SELECT count(*) FROM party_link WHERE kind = 'spouse'") > 50);
     assert_true(scalar(w, "SELECT count(*) FROM call_record WHERE note IS NOT NULL") > 10);
     assert_int_equal(scalar(w, "SELECT count(*) FROM load_seen"), 0);
+    /* every attribute a spec maps arrives: the card's merchant and category, the host's memo */
+    assert_int_equal(scalar(w, "SELECT count(*) = count(description) AND count(*) = count(item) FROM txn "
+                               "WHERE source = 'card'"),
+                     1);
+    assert_true(scalar(w, "SELECT count(description) * 10 > count(*) * 9 FROM txn WHERE source = 'host'") == 1);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM party WHERE home_branch IS NULL AND id IN (SELECT entity_id "
+                               "FROM source_record WHERE source = 'host')"),
+                     0);
 
     /* loading the folder again is a no-op */
     int64_t r2, l2, j2;
