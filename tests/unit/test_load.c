@@ -413,7 +413,7 @@ static void the_bank_loads_and_rejects_its_defects(void **state)
                      1);
     assert_true(scalar(w, "SELECT count(description) * 10 > count(*) * 9 FROM txn WHERE source = 'host'") == 1);
     assert_int_equal(scalar(w, "SELECT count(*) FROM party WHERE home_branch IS NULL AND id IN (SELECT entity_id "
-                               "FROM source_record WHERE source = 'host')"),
+                               "FROM source_record WHERE entity = 'party' AND source = 'host')"),
                      0);
 
     /* loading the folder again is a no-op */
