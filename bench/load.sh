@@ -73,6 +73,8 @@ printf '%-58s %10.2f %12s\n' "sqlite3 .import, bare table of six text columns" "
 printf '%-58s %10.2f %12s\n' "sqlite3 .import, same keys as txn, same 256 MB cache" "$ks" "$(rate "$rows" "$ks")"
 awk -v r="$rs" -v s="$ss" -v k="$ks" 'BEGIN { printf "\nrapport / .import bare: %.2fx   rapport / .import keyed: %.2fx   (target 1.6x)\n", s / r, k / r }'
 echo "rapport peak memory: ${peak} KiB (SQLite's page cache is capped at 256 MB; the file is streamed)"
+echo
+"$(dirname "$rapport")/bench/sqlite_ceiling" "$rows" "$work"
 
 # the host's IBM-937 files: a generated bank's masters, then its monthly transaction files
 "$rapport" gen --customers "${HOST_CUSTOMERS:-50000}" --months 12 --out bank >/dev/null
