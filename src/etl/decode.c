@@ -707,6 +707,22 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         v->num = at;
         break;
     }
+    case FT_DECIMAL: {
+        /* a number kept at its own scale: rates (1.6500 %), ratios */
+        int sc = numeric ? scale : f->decimals >= 0 ? f->decimals : 6;
+        if (!numeric && etl_parse_amount(txt, strlen(txt), sc, f->implied, &num, &e))
+            return reject(rej, f->name, txt, strlen(txt), "number", "%s: %s", f->name, rp_errmsg(&e));
+        uint64_t a = num < 0 ? (uint64_t)0 - (uint64_t)num : (uint64_t)num, p = 1;
+        for (int k = 0; k < sc; k++)
+            p *= 10;
+        if (sc)
+            snprintf(txt, SP_TEXT_MAX, "%s%llu.%0*llu", num < 0 ? "-" : "", (unsigned long long)(a / p), sc & 15,
+                     (unsigned long long)(a % p));
+        else
+            snprintf(txt, SP_TEXT_MAX, "%lld", (long long)num);
+        v->is_num = 0; /* the text is the value; min and max read it */
+        break;
+    }
     case FT_BOOLEAN: {
         static const char *const yes[] = { "1", "true", "TRUE", "True", "Y", "y", "yes", "YES", "T", NULL };
         static const char *const no[] = { "0", "false", "FALSE", "False", "N", "n", "no", "NO", "F", "", NULL };

@@ -451,11 +451,13 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             wh_account a = { val(t, "number", v), val(t, "product", v),   val(t, "branch", v),
                              val(t, "currency", v), val(t, "opened_on", v), val(t, "closed_on", v),
                              val(t, "status", v), 0,                        0,
-                             0,                   val(t, "balance_at", v) };
+                             0,                   val(t, "balance_at", v), NULL, 0, 0 };
             if (!a.currency)
                 a.currency = "TWD";
             num(t, "balance", v, &a.balance_minor);
             a.has_limit = num(t, "limit", v, &a.limit_minor);
+            a.interest_rate = val(t, "interest_rate", v);
+            a.has_accrued = num(t, "accrued_interest", v, &a.accrued_interest_minor);
             rc = wh_account_upsert(w, t->source, &a, L->job, t->insert_only, &L->account, &outcome, &e);
             if (!rc)
                 L->r->created += outcome == WH_CREATED, L->r->updated += outcome == WH_UPDATED;

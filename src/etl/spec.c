@@ -20,7 +20,7 @@ static const char *const attrs_contact[] = { "kind", "purpose", "value", "postal
                                              "district", "primary", NULL };
 static const char *const attrs_account[] = { "number", "product", "branch", "currency", "opened_on",
                                              "closed_on", "status", "balance", "limit", "balance_at",
-                                             NULL };
+                                             "interest_rate", "accrued_interest", NULL };
 static const char *const attrs_role[] = { "role", "since", NULL };
 static const char *const attrs_link[] = { "kind", "since", NULL };
 static const char *const attrs_txn[] = { "posted_at", "value_date", "amount", "currency", "channel",
@@ -163,7 +163,7 @@ static int copy_str(const json_t *o, const char *path, const char *key, int requ
 /* ---- fields ---- */
 
 static const char *const type_names[] = { "text", "name", "address", "phone", "email", "integer",
-                                          "amount", "date", "datetime", "boolean", NULL };
+                                          "amount", "date", "datetime", "boolean", "decimal", NULL };
 
 static int parse_check(const char *v, sp_check *c)
 {
@@ -399,7 +399,7 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
             t = i;
     if (t < 0)
         return rp_err(err, RP_INVAL, "%s.type: '%s' is not one of text, name, address, phone, email, "
-                      "integer, amount, date, datetime, boolean", path, type);
+                      "integer, amount, date, datetime, boolean, decimal", path, type);
     f->type = (sp_type)t;
     if (rp_json_get_bool(o, path, "clean", 0, &f->clean, err) ||
         rp_json_get_bool(o, path, "negate", 0, &f->negate, err) ||

@@ -45,7 +45,7 @@ typedef enum {
 
 typedef enum {
     FT_TEXT, FT_NAME, FT_ADDRESS, FT_PHONE, FT_EMAIL, FT_INTEGER, FT_AMOUNT, FT_DATE,
-    FT_DATETIME, FT_BOOLEAN
+    FT_DATETIME, FT_BOOLEAN, FT_DECIMAL
 } sp_type;
 
 typedef enum { DF_AUTO, DF_ROC, DF_YYYYMMDD } sp_datefmt;

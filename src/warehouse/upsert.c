@@ -189,14 +189,15 @@ int wh_party_upsert(wh *w, const char *source, const char *key, const wh_party *
     return RP_OK;
 }
 
-#define ACCOUNT_ATTRS 9
+#define ACCOUNT_ATTRS 11
 
 int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t job, int insert_only,
                       int64_t *id, int *outcome, rp_error *err)
 {
-    static const char *const names[ACCOUNT_ATTRS] = { "product", "branch",  "currency",
-                                                      "opened_on", "closed_on", "status",
-                                                      "balance_minor", "limit_minor", "balance_at" };
+    static const char *const names[ACCOUNT_ATTRS] = { "product",       "branch",      "currency",
+                                                      "opened_on",     "closed_on",   "status",
+                                                      "balance_minor", "limit_minor", "balance_at",
+                                                      "interest_rate", "accrued_interest_minor" };
     int64_t aid = 0;
     rp_error e = RP_ERROR_INIT;
     int rc = a->number ? wh_account_id(w, a->number, &aid, &e) : RP_NOTFOUND;
@@ -220,16 +221,21 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
     if ((rc = wh__account_check(w, a, o, &opened, c, &closed, bat, &balance_at, err)))
         return rc;
     now_utc(now);
-    char bal[24], lim[24];
+    char bal[24], lim[24], rate[32] = "", acc[24];
     snprintf(bal, sizeof bal, "%lld", (long long)a->balance_minor);
     snprintf(lim, sizeof lim, "%lld", (long long)a->limit_minor);
+    snprintf(acc, sizeof acc, "%lld", (long long)a->accrued_interest_minor);
+    if (a->interest_rate) /* as SQLite gives a REAL back */
+        snprintf(rate, sizeof rate, "%.15g", strtod(a->interest_rate, NULL));
     const char *nv[ACCOUNT_ATTRS] = { a->product, nz(a->branch), a->currency, opened, closed,
                                       a->status ? a->status : (closed ? "closed" : "active"), bal,
-                                      a->has_limit ? lim : NULL, balance_at };
+                                      a->has_limit ? lim : NULL, balance_at, a->interest_rate ? rate : NULL,
+                                      a->has_accrued ? acc : NULL };
     rp_stmt *st;
     if ((rc = rp_store_prepare(w->store,
                                "SELECT product, branch, currency, opened_on, closed_on, status, "
-                               "balance_minor, limit_minor, balance_at, updated_at FROM account WHERE id = ?",
+                               "balance_minor, limit_minor, balance_at, printf('%.15g', interest_rate), "
+                               "accrued_interest_minor, updated_at FROM account WHERE id = ?",
                                &st, err)))
         return rc;
     rp_stmt_bind_int(st, 1, aid);
@@ -244,7 +250,7 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
         had[i] = t != NULL;
         snprintf(old[i], sizeof old[i], "%s", t ? t : "");
     }
-    snprintf(since, sizeof since, "%s", rp_stmt_text(st, 9) ? rp_stmt_text(st, 9) : "");
+    snprintf(since, sizeof since, "%s", rp_stmt_text(st, 11) ? rp_stmt_text(st, 11) : "");
     rp_stmt_done(st);
     for (int i = 0; i < ACCOUNT_ATTRS; i++) {
         if (same(had[i] ? old[i] : NULL, nv[i]))
@@ -262,7 +268,8 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
     if ((rc = rp_store_prepare(w->store,
                                "UPDATE account SET product = ?, branch = ?, currency = ?, opened_on = ?, "
                                "closed_on = ?, status = ?, balance_minor = ?, limit_minor = ?, "
-                               "balance_at = ?, updated_at = ? WHERE id = ?",
+                               "balance_at = ?, interest_rate = ?, accrued_interest_minor = ?, updated_at = ? "
+                               "WHERE id = ?",
                                &st, err)))
         return rc;
     for (int i = 0; i < ACCOUNT_ATTRS; i++)
@@ -270,10 +277,14 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
             rp_stmt_bind_int(st, i + 1, a->balance_minor);
         else if (i == 7 && a->has_limit)
             rp_stmt_bind_int(st, i + 1, a->limit_minor);
+        else if (i == 9 && a->interest_rate)
+            rp_stmt_bind_real(st, i + 1, strtod(a->interest_rate, NULL));
+        else if (i == 10 && a->has_accrued)
+            rp_stmt_bind_int(st, i + 1, a->accrued_interest_minor);
         else
             rp_stmt_bind_text(st, i + 1, nv[i]);
-    rp_stmt_bind_text(st, 10, now);
-    rp_stmt_bind_int(st, 11, aid);
+    rp_stmt_bind_text(st, 12, now);
+    rp_stmt_bind_int(st, 13, aid);
     if ((rc = rp_stmt_run(st, err)))
         return rp_err_prefix(err, "account");
     *outcome = WH_UPDATED;

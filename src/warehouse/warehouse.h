@@ -131,6 +131,9 @@ typedef struct wh_account {
     int has_limit;
     int64_t limit_minor;
     const char *balance_at;
+    const char *interest_rate;   /* percent a year as decimal text ("1.6500"), or NULL */
+    int has_accrued;
+    int64_t accrued_interest_minor;
 } wh_account;
 
 typedef struct wh_txn {

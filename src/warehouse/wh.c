@@ -746,6 +746,13 @@ int wh__account_check(wh *w, const wh_account *a, char o[11], const char **opene
         return rp_err(err, RP_INVAL, "account.closed_on: %s is before opened_on %s", *closed, *opened);
     if (a->branch && *a->branch && (rc = branch_exists(w, a->branch, err)))
         return rp_err_prefix(err, "account.branch");
+    if (a->interest_rate) {
+        char *end;
+        double r = strtod(a->interest_rate, &end);
+        if (end == a->interest_rate || *end || r < -100 || r > 1000)
+            return rp_err(err, RP_INVAL, "account.interest_rate: '%s' is not a rate in percent a year",
+                          a->interest_rate);
+    }
     return RP_OK;
 }
 
@@ -765,8 +772,8 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
     rp_stmt *st;
     rc = rp_store_prepare(w->store,
                           "INSERT INTO account(number, product, branch, currency, opened_on, "
-                          "closed_on, status, balance_minor, limit_minor, balance_at, updated_at) "
-                          "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          "closed_on, status, balance_minor, limit_minor, balance_at, updated_at, "
+                          "interest_rate, accrued_interest_minor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                           &st, err);
     if (rc)
         return rc;
@@ -784,6 +791,14 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
         rp_stmt_bind_null(st, 9);
     rp_stmt_bind_text(st, 10, balance_at);
     rp_stmt_bind_text(st, 11, now);
+    if (a->interest_rate)
+        rp_stmt_bind_real(st, 12, strtod(a->interest_rate, NULL));
+    else
+        rp_stmt_bind_null(st, 12);
+    if (a->has_accrued)
+        rp_stmt_bind_int(st, 13, a->accrued_interest_minor);
+    else
+        rp_stmt_bind_null(st, 13);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         if (id)

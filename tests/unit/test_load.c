@@ -407,6 +407,11 @@ static void the_bank_loads_and_rejects_its_defects(void **state)
     assert_true(scalar(w, "SELECT count(*) FROM party_link WHERE kind = 'spouse'") > 50);
     assert_true(scalar(w, "SELECT count(*) FROM call_record WHERE note IS NOT NULL") > 10);
     assert_int_equal(scalar(w, "SELECT count(*) FROM load_seen"), 0);
+    /* the host's rates (S9(03)V9(4) COMP-3) arrive at their scale: 1.6500 % for the time deposit */
+    assert_int_equal(scalar(w, "SELECT count(DISTINCT product) FROM account WHERE product = 'TD0012' AND "
+                               "abs(interest_rate - 1.65) < 1e-9"),
+                     1);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM account WHERE product = 'SAV001' AND interest_rate IS NULL"), 0);
     /* every attribute a spec maps arrives: the card's merchant and category, the host's memo */
     assert_int_equal(scalar(w, "SELECT count(*) = count(description) AND count(*) = count(item) FROM txn "
                                "WHERE source = 'card'"),

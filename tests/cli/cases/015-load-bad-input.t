@@ -55,7 +55,7 @@ $ echo '{"spec":"x","source":"s","format":"csv","header":true,"fields":[{"name":
 ! rapport: load: spec x: targets[0] (party).colour: a party has no attribute 'colour' (it has key, kind, name_zh, name_latin, birth_date, gender, occupation, income_band, status, status_since, home_branch)
 $ echo '{"spec":"x","source":"s","format":"csv","header":true,"fields":[{"name":"a","from":"a","type":"money"}],"targets":[{"entity":"party","key":"a","kind":"=person"}]}' > bad.json && rapport load --spec bad.json customers_2.csv
 ? 1
-! rapport: load: spec x: fields[0] (a).type: 'money' is not one of text, name, address, phone, email, integer, amount, date, datetime, boolean
+! rapport: load: spec x: fields[0] (a).type: 'money' is not one of text, name, address, phone, email, integer, amount, date, datetime, boolean, decimal
 $ echo '{"spec":"x","source":"s","format":"csv","fields":[{"name":"a","from":"a"}],"targets":[{"entity":"party","key":"a","kind":"=person"}]}' > bad.json && rapport load --spec bad.json customers_2.csv
 ? 1
 ! rapport: load: spec x: fields[0] (a).from: the file has no header, so a column number (1, 2, ...) is needed

@@ -115,6 +115,11 @@ ALTER TABLE txn_new RENAME TO txn;
 CREATE INDEX txn_account_time ON txn(account_id, posted_at);
 CREATE UNIQUE INDEX txn_source_key ON txn(source, source_key) WHERE source_key IS NOT NULL;
 
+-- Accounts: the interest rate (percent a year) and the interest accrued,
+-- as the host reports them: what an account earns or costs the bank.
+ALTER TABLE account ADD COLUMN interest_rate REAL;
+ALTER TABLE account ADD COLUMN accrued_interest_minor INTEGER;
+
 -- A relationship to a party that has not arrived yet (a spouse further on
 -- in the file, or in a later extract): made when it arrives.
 CREATE TABLE pending_link (
