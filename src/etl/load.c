@@ -1188,12 +1188,16 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     int single = o->max_reject_rate >= 0;
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
-    if (L.job && strcmp(status, "done") && records > 0 && !single) {
+    if (L.job && strcmp(status, "done") && records > 0) {
+        /* an interrupted job: go on after its last committed batch */
         r->resumed = 1;
         r->resume_from = records;
         r->records = records;
     } else {
-        L.job = 0;
+        /* a job that committed nothing (stopped by its reject budget, or killed
+         * before its first batch) starts over under its own number */
+        if (!L.job || !strcmp(status, "done"))
+            L.job = 0;
         r->loaded = r->rejected = r->fixed = r->unchanged = 0;
         records = offset = 0;
     }
