@@ -83,6 +83,7 @@ int cmd_jobs(int argc, char **argv);
 int cmd_rejects(int argc, char **argv);
 int cmd_rejects_export(int argc, char **argv);
 int cmd_rejects_resubmit(int argc, char **argv);
+int cmd_rejects_dismiss(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
 #include "core/json.h"
 #include "core/csv.h"
 #include "core/progress.h"
+#include "core/rtime.h"
 #include "etl/load.h"
 
 #include <errno.h>
@@ -432,9 +433,37 @@ int cmd_jobs(int argc, char **argv)
         }
     }
     rp_stmt_done(st);
+    /* one job: what it rejected and fixed, rule by rule */
+    json_t *rules = json_array();
+    rp_buf lines = RP_BUF_INIT;
+    if (rc == RP_DONE && one && found &&
+        (rc = rp_store_prepare(w->store,
+                               "SELECT outcome, rule, field, count FROM load_rule WHERE job_id = ? "
+                               "ORDER BY outcome DESC, count DESC, rule, field",
+                               &st, &err)) == RP_OK) {
+        rp_stmt_bind_int(st, 1, one);
+        while ((rc = rp_stmt_step(st, &err)) == RP_ROW) {
+            json_t *o = json_object();
+            rp_json_set_str(o, "outcome", rp_stmt_text(st, 0));
+            rp_json_set_str(o, "rule", rp_stmt_text(st, 1));
+            rp_json_set_str(o, "field", rp_stmt_text(st, 2));
+            json_object_set_new(o, "count", json_integer(rp_stmt_int(st, 3)));
+            json_array_append_new(rules, o);
+            char n[32];
+            rp_format_thousands(n, sizeof n, (uint64_t)rp_stmt_int(st, 3));
+            const char *f = rp_stmt_text(st, 2);
+            rp_buf_printf(&lines, "  %-9s %-14s %-22s %s\n", rp_stmt_text(st, 0), rp_stmt_text(st, 1),
+                          f && *f ? f : "(record)", n);
+        }
+        rp_stmt_done(st);
+        if (json_array_size(arr))
+            json_object_set(json_array_get(arr, 0), "rules", rules);
+    }
     wh_close(w);
     if (rc != RP_DONE) {
         json_decref(arr);
+        json_decref(rules);
+        rp_buf_release(&lines);
         table_release(&t);
         return cli_fail("jobs", &err);
     }
@@ -444,7 +473,10 @@ int cmd_jobs(int argc, char **argv)
         printf(one ? "no job %ld\n" : "no load jobs yet\n", one);
     } else {
         table_print(&t, stdout);
+        fputs(rp_buf_str(&lines), stdout);
     }
+    json_decref(rules);
+    rp_buf_release(&lines);
     json_decref(arr);
     table_release(&t);
     return one && !found ? CLI_FAIL : CLI_OK;
@@ -641,6 +673,68 @@ int cmd_rejects_resubmit(int argc, char **argv)
     } else {
         print_result(label, &r);
     }
+    return CLI_OK;
+}
+
+int cmd_rejects_dismiss(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("rejects dismiss");
+    cli_store_opts so = { 0 };
+    const char *record = NULL, *rule = NULL, *reason = NULL;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "record", &record, NULL }, { "rule", &rule, NULL },
+                       { "reason", &reason, NULL }, { 0 } };
+    const char *pos[1] = { 0 };
+    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
+    if (rc)
+        return rc;
+    int64_t job = 0, rec = 0;
+    if ((rc = parse_job("rejects dismiss", pos[0], &job)))
+        return rc;
+    if (record) {
+        char *end;
+        rec = strtoll(record, &end, 10);
+        if (*end || rec < 1)
+            return cli_failf("rejects dismiss", "--record: '%s' is not a record number", record);
+    }
+    if (!reason || !*reason)
+        return cli_failf("rejects dismiss", "--reason is required: say why the records will not be loaded");
+    if (!record && !rule)
+        return cli_failf("rejects dismiss", "name the rejects: --record N or --rule R (or both)");
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    rp_stmt *st;
+    int64_t n = 0;
+    if (!(rc = rp_store_begin(w->store, &err)) &&
+        !(rc = rp_store_prepare(w->store,
+                                "UPDATE reject SET status = 'dismissed', resolved_at = ?, resolved_by = ?, note = ? "
+                                "WHERE job_id = ? AND status = 'open' AND (? = 0 OR record = ?) AND (? IS NULL OR rule = ?)",
+                                &st, &err))) {
+        rp_stmt_bind_text(st, 1, now);
+        rp_stmt_bind_text(st, 2, cli_user());
+        rp_stmt_bind_text(st, 3, reason);
+        rp_stmt_bind_int(st, 4, job);
+        rp_stmt_bind_int(st, 5, rec);
+        rp_stmt_bind_int(st, 6, rec);
+        rp_stmt_bind_text(st, 7, rule);
+        rp_stmt_bind_text(st, 8, rule);
+        if (!(rc = rp_stmt_run(st, &err))) {
+            n = rp_store_changes(w->store);
+            rc = rp_store_commit(w->store, &err);
+        }
+    }
+    if (rc)
+        rp_store_rollback(w->store);
+    wh_close(w);
+    if (rc)
+        return cli_fail("rejects dismiss", &err);
+    if (!n)
+        return cli_failf("rejects dismiss", "job %lld has no open reject%s%s%s%s", (long long)job, record ? " at record " : "",
+                         record ? record : "", rule ? " by rule " : "", rule ? rule : "");
+    printf("dismissed %lld reject%s of job %lld\n", (long long)n, n == 1 ? "" : "s", (long long)job);
     return CLI_OK;
 }
 

@@ -123,6 +123,15 @@ const cli_cmd cli_commands[] = {
       "again (the new job's reject then says why).\n\n"
       "options:\n"
       "  --json          print the result as JSON\n" STORE_HELP },
+    { "rejects dismiss", cmd_rejects_dismiss,
+      "rapport rejects dismiss JOB (--record N | --rule R) --reason TEXT",
+      "Mark open rejects of a job as not to be loaded, with who and why.",
+      "A dismissed reject stays in the table (status dismissed, with the reason,\n"
+      "who and when) and leaves the open list.\n\n"
+      "options:\n"
+      "  --record N      the reject of one record\n"
+      "  --rule R        every open reject of a rule\n"
+      "  --reason TEXT   why; required\n" STORE_HELP },
     { "watch", cmd_watch,
       "rapport watch INBOX [--archive DIR] [--errors DIR] [--interval S] [--once] [--spec FILE | --source NAME]",
       "Load files as they arrive in INBOX, then move them to an archive or error folder.",

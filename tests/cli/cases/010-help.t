@@ -12,6 +12,7 @@ $ rapport help --commands
 > rejects
 > rejects export
 > rejects resubmit
+> rejects dismiss
 > watch
 > gen
 > query

@@ -83,3 +83,19 @@ $ rapport jobs --json | grep -E '"(job|status|records|loaded|rejected)"' | tr -d
 > "records":6
 > "loaded":1
 > "rejected":5
+# one job with its counts rule by rule
+$ rapport jobs 1 | tail -n +3
+>~ ^  rejected  checksum       id_no                  1$
+>~ ^  fixed     clean_phone    mobile                 1$
+# what will never load is dismissed, with who and why; it leaves the open list
+$ rapport rejects dismiss 3 --rule columns --reason "李大同's record is garbled at the source; the branch re-keys it"
+> dismissed 1 reject of job 3
+$ rapport query "SELECT record, status, resolved_by, note FROM reject WHERE job_id = 3 AND rule = 'columns'" --csv | tr -d '\r'
+> record,status,resolved_by,note
+> 4,dismissed,tester,李大同's record is garbled at the source; the branch re-keys it
+$ rapport rejects dismiss 3 --rule columns --reason again
+? 1
+! rapport: rejects dismiss: job 3 has no open reject by rule columns
+$ rapport rejects dismiss 3 --record 1
+? 1
+! rapport: rejects dismiss: --reason is required: say why the records will not be loaded

@@ -56,6 +56,8 @@ CREATE TABLE reject (
               CHECK (status = 'open' OR status = 'resubmitted' OR status = 'loaded' OR status = 'dismissed'),
     resolved_by_job INTEGER REFERENCES load_job(id),
     resolved_at TEXT,
+    resolved_by TEXT,                      -- who dismissed it, and why (note)
+    note      TEXT,
     UNIQUE (job_id, record)
 );
 CREATE INDEX reject_open ON reject(status, job_id);
