@@ -3,7 +3,11 @@
 
 #include <math.h>
 
+#include "core/map.h"
+#include "etl/load.h"
+#include "gen/gen.h"
 #include "gen/world.h"
+#include "match/resolve.h"
 #include "match/standard.h"
 
 static mt_romaniser *R;
@@ -160,6 +164,143 @@ static void addresses_in_parts(void **state)
     assert_string_equal(a.rest, "P.O. Box 12");
 }
 
+/* ---- resolution against the synthetic bank's truth ---- */
+
+typedef struct pr {
+    double precision, recall;
+    long long true_pairs, found_pairs, right_pairs;
+} pr;
+
+/* Pairwise precision and recall of the clusters against truth/identity.csv. */
+static pr score_against_truth(const mt_records *m, const mt_result *r, const char *bank)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/truth/identity.csv", bank);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    rp_map *person = rp_map_new(); /* "source:key" -> person number + 1 */
+    rp_map *names = rp_map_new();  /* person id -> number + 1 */
+    char line[256];
+    uintptr_t next = 0;
+    assert_non_null(fgets(line, sizeof line, f));
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *c1 = strchr(line, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+        assert_non_null(c2);
+        uintptr_t id = (uintptr_t)rp_map_get(names, c2 + 1, strlen(c2 + 1));
+        if (!id) {
+            id = ++next;
+            assert_int_equal(rp_map_put(names, c2 + 1, strlen(c2 + 1), (void *)id, NULL), 0);
+        }
+        *c2 = 0;
+        *c1 = ':';
+        assert_int_equal(rp_map_put(person, line, strlen(line), (void *)id, NULL), 0);
+    }
+    fclose(f);
+    uintptr_t *truth = calloc(m->n, sizeof *truth);
+    for (size_t i = 0; i < m->n; i++) {
+        char k[128];
+        snprintf(k, sizeof k, "%s:%s", m->sources[m->r[i].source], mt_text(m, m->r[i].key));
+        truth[i] = (uintptr_t)rp_map_get(person, k, strlen(k));
+        if (!truth[i])
+            fail_msg("%s is not in the truth", k);
+    }
+    /* pairs that share a person, pairs that share a cluster, pairs that share both:
+     * counted by sorting (person, cluster) */
+    typedef struct { uintptr_t p; uint32_t c; } pc;
+    pc *v = calloc(m->n, sizeof *v);
+    for (size_t i = 0; i < m->n; i++)
+        v[i] = (pc){ truth[i], r->cluster[i] };
+    pr out = { 0, 0, 0, 0, 0 };
+    /* by person */
+    uintptr_t *tp = calloc(next + 1, sizeof *tp);
+    for (size_t i = 0; i < m->n; i++)
+        tp[truth[i]]++;
+    for (uintptr_t i = 0; i <= next; i++)
+        out.true_pairs += (long long)tp[i] * ((long long)tp[i] - 1) / 2;
+    uint32_t *cs = calloc(m->n, sizeof *cs);
+    for (size_t i = 0; i < m->n; i++)
+        cs[r->cluster[i]]++;
+    for (size_t i = 0; i < m->n; i++)
+        out.found_pairs += (long long)cs[i] * ((long long)cs[i] - 1) / 2;
+    /* both: within each cluster, count members by person */
+    rp_map *both = rp_map_new();
+    for (size_t i = 0; i < m->n; i++) {
+        uint64_t k2[2] = { v[i].p, v[i].c };
+        uintptr_t c = (uintptr_t)rp_map_get(both, k2, sizeof k2);
+        out.right_pairs += (long long)c; /* pairs with the earlier members of the same (person, cluster) */
+        assert_int_equal(rp_map_put(both, k2, sizeof k2, (void *)(c + 1), NULL), 0);
+    }
+    out.precision = out.found_pairs ? (double)out.right_pairs / (double)out.found_pairs : 1;
+    out.recall = out.true_pairs ? (double)out.right_pairs / (double)out.true_pairs : 1;
+    rp_map_free(both, NULL);
+    rp_map_free(person, NULL);
+    rp_map_free(names, NULL);
+    free(truth), free(v), free(tp), free(cs);
+    return out;
+}
+
+static void the_bank_resolves_to_its_people(void **state)
+{
+    (void)state;
+    const char *dir = tu_path("bank");
+    gen_options go = GEN_OPTIONS_INIT;
+    go.customers = 3000;
+    go.months = 2;
+    go.seed = 21;
+    go.out = dir;
+    go.progress = 0;
+    rp_error e = RP_ERROR_INIT;
+    if (gen_run(&go, NULL, &e))
+        fail_msg("gen: %s", rp_errmsg(&e));
+    wh *w;
+    assert_ok(wh_open(tu_path("m.db"), NULL, WH_INIT, &w, NULL, &e));
+    const char *files[][2] = { { "host/BRANCH.dat", "host-branch" },
+                               { "host/CIF.dat", "host-cif" },
+                               { "card/card_customers.csv", "card-customers" },
+                               { "online/users.jsonl", "online-users" } };
+    for (int i = 0; i < 4; i++) {
+        char path[600], d[600];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i][0]);
+        snprintf(d, sizeof d, "%s", path);
+        *strrchr(d, '/') = 0;
+        sp_spec *s;
+        if (sp_spec_builtin(files[i][1], d, &s, &e))
+            fail_msg("%s", rp_errmsg(&e));
+        ld_options o = { 0 };
+        o.max_reject_rate = -1;
+        ld_result lr;
+        if (ld_load(w, s, path, &o, &lr, &e))
+            fail_msg("%s", rp_errmsg(&e));
+        sp_spec_free(s);
+    }
+    mt_records m;
+    mt_records_init(&m);
+    assert_ok(mt_records_load(w, R, &m, &e));
+    assert_true(m.n > 5000);
+    mt_params prm = MT_PARAMS_DEFAULT;
+    mt_result r;
+    assert_ok(mt_resolve(&m, &prm, &r, &e));
+    pr q = score_against_truth(&m, &r, dir);
+    printf("who is who: %zu records, %zu candidate pairs, %zu links (%zu refused), %zu for review; "
+           "pairwise precision %.4f, recall %.4f (%lld true pairs, %lld found, %lld right), %.2f s\n",
+           m.n, r.npairs, r.links, r.refused, r.reviews, q.precision, q.recall, q.true_pairs, q.found_pairs,
+           q.right_pairs, r.seconds);
+    size_t by[4] = { 0 };
+    for (size_t i = 0; i < r.npairs; i++)
+        by[r.pairs[i].decision]++;
+    printf("  p %.4f; pairs: %zu none, %zu review, %zu linked by score, %zu by national ID\n", r.p, by[0], by[1], by[2],
+           by[3]);
+    for (int f = 0; f < MT_FIELDS; f++)
+        printf("  %-10s m %.3f %.3f %.3f %.3f   u %.3f %.3f %.3f %.3f\n", mt_field_name(f), r.m[f][0], r.m[f][1],
+               r.m[f][2], r.m[f][3], r.u[f][0], r.u[f][1], r.u[f][2], r.u[f][3]);
+    assert_true(q.precision >= 0.98);
+    assert_true(q.recall >= 0.98);
+    mt_result_free(&r);
+    mt_records_free(&m);
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +309,7 @@ int main(void)
         cmocka_unit_test(names_across_scripts),
         cmocka_unit_test(jaro_winkler_over_characters),
         cmocka_unit_test(addresses_in_parts),
+        cmocka_unit_test(the_bank_resolves_to_its_people),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

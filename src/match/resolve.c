@@ -1,0 +1,606 @@
+/* resolve.c — blocking, comparison, Fellegi-Sunter scoring by EM, and
+ * clustering.  See resolve.h. */
+#include "match/resolve.h"
+#include "core/map.h"
+#include "core/rtime.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static uint64_t fnv(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+#define FNV0 14695981039346656037ULL
+
+static uint64_t hash_str(const char *s, uint64_t tag) { return fnv(s, strlen(s), FNV0 ^ tag); }
+
+void mt_records_init(mt_records *m)
+{
+    memset(m, 0, sizeof *m);
+    rp_buf_init(&m->text, (size_t)4 << 30);
+    rp_buf_putc(&m->text, 0); /* offset 0 is the empty string */
+}
+
+void mt_records_free(mt_records *m)
+{
+    free(m->r);
+    rp_buf_release(&m->text);
+    memset(m, 0, sizeof *m);
+}
+
+const char *mt_text(const mt_records *m, uint32_t off) { return m->text.data ? m->text.data + off : ""; }
+
+static uint32_t keep(mt_records *m, const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    size_t at = m->text.len;
+    rp_buf_append(&m->text, s, strlen(s));
+    rp_buf_putc(&m->text, 0);
+    return at > UINT32_MAX ? 0 : (uint32_t)at;
+}
+
+int mt_records_add(mt_records *m, mt_romaniser *ro, int64_t party, const char *source, const char *key,
+                   const char *name_zh, const char *name_latin, const char *birth, const char *gender, int org,
+                   rp_error *err)
+{
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 1024;
+        mt_rec *nr = realloc(m->r, cap * sizeof *nr);
+        if (!nr)
+            return rp_err(err, RP_NOMEM, NULL);
+        m->r = nr;
+        m->cap = cap;
+    }
+    mt_rec *r = &m->r[m->n];
+    memset(r, 0, sizeof *r);
+    r->party = party;
+    int s = 0;
+    while (s < m->nsources && strcmp(m->sources[s], source ? source : ""))
+        s++;
+    if (s == m->nsources) {
+        if (m->nsources == 16)
+            return rp_err(err, RP_TOOBIG, "more than 16 source systems");
+        snprintf(m->sources[m->nsources++], sizeof m->sources[0], "%s", source ? source : "");
+    }
+    r->source = (uint32_t)s;
+    mt_name nm;
+    int rc = mt_name_standardise(ro, name_zh, name_latin, &nm, err);
+    if (rc)
+        return rc;
+    r->key = keep(m, key);
+    r->han = keep(m, nm.han);
+    r->han_key = keep(m, nm.han_key);
+    r->latin_key = keep(m, nm.latin_key);
+    r->latin_alt = keep(m, nm.latin_alt);
+    r->birth = INT32_MIN;
+    rp_date d;
+    rp_error ignore = RP_ERROR_INIT;
+    if (birth && *birth && rp_date_parse(birth, &d, &ignore) == RP_OK)
+        r->birth = (int32_t)rp_days_from_civil(d.y, d.m, d.d);
+    r->gender = gender && (*gender == 'F' || *gender == 'M') ? *gender : 0;
+    r->org = (char)(org != 0);
+    if (rp_buf_status(&m->text))
+        return rp_err(err, RP_NOMEM, "the names of the records do not fit in memory");
+    m->n++;
+    return RP_OK;
+}
+
+/* ---- reading the store ---- */
+
+static int index_of(rp_map *ix, int64_t party, size_t *at)
+{
+    void *v = rp_map_get(ix, &party, sizeof party);
+    if (!v)
+        return 0;
+    *at = (size_t)(uintptr_t)v - 1;
+    return 1;
+}
+
+int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
+{
+    rp_map *ix = rp_map_new();
+    if (!ix)
+        return rp_err(err, RP_NOMEM, NULL);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT p.id, p.kind, p.name_zh, p.name_latin, p.birth_date, p.gender, "
+                              "coalesce(r.source, 'warehouse'), coalesce(r.source_key, p.id) FROM party p "
+                              "LEFT JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id "
+                              "WHERE p.status <> 'merged' ORDER BY p.id",
+                              &st, err);
+    if (rc) {
+        rp_map_free(ix, NULL);
+        return rc;
+    }
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        int64_t id = rp_stmt_int(st, 0);
+        size_t dummy;
+        if (index_of(ix, id, &dummy))
+            continue; /* a party with lineage from two sources: once */
+        if ((rc = mt_records_add(m, ro, id, rp_stmt_text(st, 6), rp_stmt_text(st, 7), rp_stmt_text(st, 2),
+                                 rp_stmt_text(st, 3), rp_stmt_text(st, 4), rp_stmt_text(st, 5),
+                                 rp_stmt_text(st, 1) && !strcmp(rp_stmt_text(st, 1), "organisation"), err)))
+            break;
+        if (rp_map_put(ix, &id, sizeof id, (void *)(uintptr_t)m->n, NULL)) {
+            rc = rp_err(err, RP_NOMEM, NULL);
+            break;
+        }
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        rp_map_free(ix, NULL);
+        return rc;
+    }
+    /* national IDs and resident certificates: their keyed lookup hash, the same whoever issued them */
+    if ((rc = rp_store_prepare(w->store,
+                               "SELECT party_id, lookup FROM party_identifier WHERE type IN ('national_id', "
+                               "'resident_cert', 'ubn')",
+                               &st, err)) == RP_OK) {
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+            size_t at;
+            if (index_of(ix, rp_stmt_int(st, 0), &at))
+                m->r[at].nid = fnv(rp_stmt_blob(st, 1), rp_stmt_bytes(st, 1), FNV0);
+        }
+        rp_stmt_done(st);
+    }
+    if (rc != RP_DONE) {
+        rp_map_free(ix, NULL);
+        return rc;
+    }
+    /* current phones, e-mails and addresses */
+    if ((rc = rp_store_prepare(w->store,
+                               "SELECT party_id, kind, lookup, value FROM contact_point WHERE valid_to IS NULL",
+                               &st, err)) == RP_OK) {
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+            size_t at;
+            if (!index_of(ix, rp_stmt_int(st, 0), &at))
+                continue;
+            mt_rec *r = &m->r[at];
+            const char *kind = rp_stmt_text(st, 1), *lookup = rp_stmt_text(st, 2), *value = rp_stmt_text(st, 3);
+            if (!kind)
+                continue;
+            if (!strcmp(kind, "email") && lookup) {
+                r->email = hash_str(lookup, 'e');
+            } else if (!strcmp(kind, "address") && value) {
+                mt_address a;
+                mt_address_parse(value, &a);
+                if (*a.county && *a.road && *a.number) {
+                    char full[200];
+                    snprintf(full, sizeof full, "%s|%s|%s|%s|%s|%s|%s", a.county, a.district, a.road, a.lane,
+                             a.alley, a.number, a.floor);
+                    r->addr = hash_str(full, 'a');
+                }
+                if (*a.county && *a.district) {
+                    char area[40];
+                    snprintf(area, sizeof area, "%s|%s", a.county, a.district);
+                    r->area = hash_str(area, 'd');
+                }
+            } else if (lookup) {
+                for (int k = 0; k < MT_PHONES; k++)
+                    if (!r->phone[k]) {
+                        r->phone[k] = hash_str(lookup, 'p');
+                        break;
+                    }
+            }
+        }
+        rp_stmt_done(st);
+    }
+    rp_map_free(ix, NULL);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+/* ---- blocking ---- */
+
+typedef struct bkey {
+    uint64_t key;
+    uint32_t rec;
+} bkey;
+
+static int by_key(const void *a, const void *b)
+{
+    const bkey *x = a, *y = b;
+    return x->key < y->key ? -1 : x->key > y->key ? 1 : (x->rec > y->rec) - (x->rec < y->rec);
+}
+
+static int by_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The surname syllable of a name key ("CHEN YICHUN" -> "CHEN"). */
+static uint64_t surname_hash(const char *k, uint64_t tag)
+{
+    const char *sp = strchr(k, ' ');
+    return fnv(k, sp ? (size_t)(sp - k) : strlen(k), FNV0 ^ tag);
+}
+
+typedef struct growing {
+    void *p;
+    size_t n, cap, size;
+} growing;
+
+static void *grow(growing *g, rp_error *err)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 4096;
+        void *np = realloc(g->p, cap * g->size);
+        if (!np) {
+            rp_err(err, RP_NOMEM, NULL);
+            return NULL;
+        }
+        g->p = np;
+        g->cap = cap;
+    }
+    return (char *)g->p + g->n++ * g->size;
+}
+
+/* ---- comparing ---- */
+
+static double jw_keys(const mt_records *m, const mt_rec *a, const mt_rec *b)
+{
+    double best = 0;
+    if (a->han && b->han)
+        best = mt_jaro_winkler(mt_text(m, a->han), mt_text(m, b->han));
+    uint32_t ka[3] = { a->han_key, a->latin_key, a->latin_alt }, kb[3] = { b->han_key, b->latin_key, b->latin_alt };
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            if (ka[i] && kb[j] && best < 1) {
+                double s = mt_jaro_winkler(mt_text(m, ka[i]), mt_text(m, kb[j]));
+                if (s > best)
+                    best = s;
+            }
+    return best;
+}
+
+static void compare(const mt_records *m, mt_pair *p)
+{
+    const mt_rec *a = &m->r[p->a], *b = &m->r[p->b];
+    double s = jw_keys(m, a, b);
+    p->level[0] = (a->han || a->latin_key) && (b->han || b->latin_key) ? (s >= 0.99 ? 3 : s >= 0.93 ? 2 : s >= 0.85 ? 1 : 0)
+                                                                         : 255;
+    if (a->birth == INT32_MIN || b->birth == INT32_MIN) {
+        p->level[1] = 255;
+    } else if (a->birth == b->birth) {
+        p->level[1] = 2;
+    } else {
+        rp_date x = rp_civil_from_days(a->birth), y = rp_civil_from_days(b->birth);
+        int parts = (x.y == y.y) + (x.m == y.m) + (x.d == y.d);
+        int swapped = x.y == y.y && x.m == y.d && x.d == y.m;
+        p->level[1] = parts == 2 || swapped ? 1 : 0;
+    }
+    p->level[2] = a->gender && b->gender ? (a->gender == b->gender) : 255;
+    int pa = a->phone[0] != 0, pb = b->phone[0] != 0, shared = 0;
+    for (int i = 0; i < MT_PHONES; i++)
+        for (int j = 0; j < MT_PHONES; j++)
+            shared |= a->phone[i] && a->phone[i] == b->phone[j];
+    p->level[3] = pa && pb ? (uint8_t)shared : 255;
+    p->level[4] = a->email && b->email ? (a->email == b->email) : 255;
+    p->level[5] = a->area && b->area ? (a->addr && a->addr == b->addr ? 2 : a->area == b->area ? 1 : 0) : 255;
+    p->id = a->nid && b->nid ? (a->nid == b->nid ? 1 : -1) : 0;
+}
+
+static const int nlevels[MT_FIELDS] = { 4, 3, 2, 2, 2, 3 };
+
+const char *mt_field_name(int f)
+{
+    static const char *const n[MT_FIELDS] = { "name", "birth_date", "gender", "phone", "email", "address" };
+    return f >= 0 && f < MT_FIELDS ? n[f] : "?";
+}
+
+/* ---- union-find with a guard against chaining two people ---- */
+
+typedef struct uf {
+    uint32_t *parent;
+    uint64_t *nid;   /* the cluster's national ID (0 none) */
+    int32_t *birth;  /* the cluster's birth date (INT32_MIN none) */
+} uf;
+
+static uint32_t find(uf *u, uint32_t x)
+{
+    while (u->parent[x] != x) {
+        u->parent[x] = u->parent[u->parent[x]];
+        x = u->parent[x];
+    }
+    return x;
+}
+
+/* 1 joined, 0 already one, -1 refused */
+static int join(uf *u, uint32_t a, uint32_t b)
+{
+    uint32_t x = find(u, a), y = find(u, b);
+    if (x == y)
+        return 0;
+    if (u->nid[x] && u->nid[y] && u->nid[x] != u->nid[y])
+        return -1;
+    if (u->birth[x] != INT32_MIN && u->birth[y] != INT32_MIN && abs(u->birth[x] - u->birth[y]) > 366)
+        return -1;
+    if (y < x) {
+        uint32_t t = x;
+        x = y;
+        y = t;
+    }
+    u->parent[y] = x;
+    if (!u->nid[x])
+        u->nid[x] = u->nid[y];
+    if (u->birth[x] == INT32_MIN)
+        u->birth[x] = u->birth[y];
+    return 1;
+}
+
+static int by_strength(const void *a, const void *b, void *base)
+{
+    const mt_pair *pairs = base;
+    const mt_pair *x = &pairs[*(const uint32_t *)a], *y = &pairs[*(const uint32_t *)b];
+    if (x->decision != y->decision)
+        return y->decision - x->decision;
+    return (y->prob > x->prob) - (y->prob < x->prob);
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int mt_resolve(const mt_records *m, const mt_params *prm, mt_result *out, rp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    double t0 = now();
+    size_t n = m->n;
+    if (n > UINT32_MAX - 1)
+        return rp_err(err, RP_TOOBIG, "more than 4 billion records");
+    /* 1. blocking keys */
+    growing keys = { NULL, 0, 0, sizeof(bkey) };
+    int rc = RP_OK;
+    for (uint32_t i = 0; i < n && !rc; i++) {
+        const mt_rec *r = &m->r[i];
+        uint64_t k[12];
+        int nk = 0;
+        if (r->nid)
+            k[nk++] = r->nid ^ 0x1111;
+        for (int j = 0; j < MT_PHONES; j++)
+            if (r->phone[j])
+                k[nk++] = r->phone[j];
+        if (r->email)
+            k[nk++] = r->email;
+        uint32_t names[3] = { r->han_key, r->latin_key, r->latin_alt };
+        for (int j = 0; j < 3; j++)
+            if (names[j]) {
+                k[nk++] = hash_str(mt_text(m, names[j]), 'n');
+                if (r->birth != INT32_MIN)
+                    k[nk++] = surname_hash(mt_text(m, names[j]), (uint64_t)(uint32_t)r->birth * 31 + 'b');
+            }
+        if (r->addr)
+            k[nk++] = r->addr;
+        for (int j = 0; j < nk; j++) {
+            bkey *b = grow(&keys, err);
+            if (!b) {
+                rc = err->code;
+                break;
+            }
+            b->key = k[j];
+            b->rec = i;
+        }
+    }
+    if (rc) {
+        free(keys.p);
+        return rc;
+    }
+    bkey *bk = keys.p;
+    qsort(bk, keys.n, sizeof *bk, by_key);
+    growing pairs = { NULL, 0, 0, sizeof(uint64_t) };
+    for (size_t i = 0; i < keys.n && !rc;) {
+        size_t j = i;
+        while (j < keys.n && bk[j].key == bk[i].key)
+            j++;
+        size_t size = j - i;
+        if (size > prm->max_block) {
+            out->blocks_skipped++;
+        } else {
+            for (size_t a = i; a < j && !rc; a++)
+                for (size_t b = a + 1; b < j; b++) {
+                    if (bk[a].rec == bk[b].rec)
+                        continue;
+                    uint64_t *pp = grow(&pairs, err);
+                    if (!pp) {
+                        rc = err->code;
+                        break;
+                    }
+                    uint32_t x = bk[a].rec < bk[b].rec ? bk[a].rec : bk[b].rec,
+                             y = bk[a].rec < bk[b].rec ? bk[b].rec : bk[a].rec;
+                    *pp = (uint64_t)x << 32 | y;
+                }
+        }
+        i = j;
+    }
+    free(keys.p);
+    if (rc) {
+        free(pairs.p);
+        return rc;
+    }
+    uint64_t *pk = pairs.p;
+    qsort(pk, pairs.n, sizeof *pk, by_u64);
+    size_t np = 0;
+    for (size_t i = 0; i < pairs.n; i++)
+        if (!np || pk[i] != pk[np - 1])
+            pk[np++] = pk[i];
+    /* 2. comparisons */
+    out->pairs = calloc(np ? np : 1, sizeof *out->pairs);
+    out->cluster = calloc(n ? n : 1, sizeof *out->cluster);
+    if (!out->pairs || !out->cluster) {
+        free(pk);
+        mt_result_free(out);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    out->npairs = np;
+    for (size_t i = 0; i < np; i++) {
+        mt_pair *p = &out->pairs[i];
+        p->a = (uint32_t)(pk[i] >> 32);
+        p->b = (uint32_t)pk[i];
+        compare(m, p);
+    }
+    free(pk);
+    /* 3. the weights.  u, how often non-matches agree at each level, from the
+     * candidate pairs known to be different people (two different valid
+     * national IDs): among candidates, non-matches are mostly households and
+     * namesakes, who share phones, addresses and names far more often than
+     * random pairs do, and a weight that ignored that would link spouses.
+     * With too few such pairs, from random pairs of records.  m, how often
+     * matches agree, first from the pairs that share a national ID, then
+     * refined by EM over the candidate pairs with u held (conditional
+     * independence; missing levels left out; Laplace smoothing so no level
+     * is impossible). */
+    double (*mm)[MT_LEVELS] = out->m, (*uu)[MT_LEVELS] = out->u;
+    double cu[MT_FIELDS][MT_LEVELS] = { { 0 } }, cm[MT_FIELDS][MT_LEVELS] = { { 0 } };
+    size_t known_different = 0;
+    for (size_t i = 0; i < np; i++)
+        if (out->pairs[i].id < 0) {
+            known_different++;
+            for (int f = 0; f < MT_FIELDS; f++)
+                if (out->pairs[i].level[f] != 255)
+                    cu[f][out->pairs[i].level[f]] += 1;
+        }
+    if (known_different < 30 && n >= 2) {
+        memset(cu, 0, sizeof cu);
+        size_t samples = n * 20 < 1000000 ? n * 20 : 1000000;
+        uint64_t st = 0x9E3779B97F4A7C15ULL ^ n;
+        for (size_t i = 0; i < samples; i++) {
+            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint32_t x = (uint32_t)((st >> 33) % n);
+            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint32_t y = (uint32_t)((st >> 33) % n);
+            if (x == y)
+                continue;
+            mt_pair q = { x < y ? x : y, x < y ? y : x, { 0 }, 0, 0, 0, 0 };
+            compare(m, &q);
+            for (int f = 0; f < MT_FIELDS; f++)
+                if (q.level[f] != 255)
+                    cu[f][q.level[f]] += 1;
+        }
+    }
+    for (size_t i = 0; i < np; i++)
+        if (out->pairs[i].id > 0)
+            for (int f = 0; f < MT_FIELDS; f++)
+                if (out->pairs[i].level[f] != 255)
+                    cm[f][out->pairs[i].level[f]] += 1;
+    for (int f = 0; f < MT_FIELDS; f++) {
+        double tu = 0, tm = 0;
+        for (int l = 0; l < nlevels[f]; l++)
+            tu += cu[f][l] + 1, tm += cm[f][l] + 1;
+        for (int l = 0; l < nlevels[f]; l++) {
+            uu[f][l] = (cu[f][l] + 1) / tu;
+            /* without any pair sharing an ID: agreement is likely for matches */
+            mm[f][l] = tm > nlevels[f] ? (cm[f][l] + 1) / tm : (l == nlevels[f] - 1 ? 0.9 : 0.1 / (nlevels[f] - 1));
+        }
+    }
+    double p = 0.5;
+    for (int it = 0; it < prm->em_iterations && np; it++) {
+        double sm[MT_FIELDS][MT_LEVELS] = { { 0 } }, sg = 0;
+        for (size_t i = 0; i < np; i++) {
+            const mt_pair *q = &out->pairs[i];
+            double lm = log(p), lu = log(1 - p);
+            for (int f = 0; f < MT_FIELDS; f++)
+                if (q->level[f] != 255) {
+                    lm += log(mm[f][q->level[f]]);
+                    lu += log(uu[f][q->level[f]]);
+                }
+            double gi = q->id > 0 ? 1 : q->id < 0 ? 0 : 1 / (1 + exp(lu - lm));
+            sg += gi;
+            for (int f = 0; f < MT_FIELDS; f++)
+                if (q->level[f] != 255)
+                    sm[f][q->level[f]] += gi;
+        }
+        p = sg / (double)np;
+        if (p < 1e-4)
+            p = 1e-4;
+        if (p > 1 - 1e-4)
+            p = 1 - 1e-4;
+        for (int f = 0; f < MT_FIELDS; f++) {
+            double tm = 0;
+            for (int l = 0; l < nlevels[f]; l++)
+                tm += sm[f][l] + 1;
+            for (int l = 0; l < nlevels[f]; l++)
+                mm[f][l] = (sm[f][l] + 1) / tm;
+        }
+    }
+    out->p = p;
+    /* 4. scores and decisions */
+    for (size_t i = 0; i < np; i++) {
+        mt_pair *q = &out->pairs[i];
+        double w = 0, lm = log(p), lu = log(1 - p);
+        for (int f = 0; f < MT_FIELDS; f++)
+            if (q->level[f] != 255) {
+                w += log2(mm[f][q->level[f]] / uu[f][q->level[f]]);
+                lm += log(mm[f][q->level[f]]);
+                lu += log(uu[f][q->level[f]]);
+            }
+        q->weight = (float)w;
+        q->prob = (float)(1 / (1 + exp(lu - lm)));
+        const mt_rec *a = &m->r[q->a], *b = &m->r[q->b];
+        if (a->org != b->org || q->id < 0)
+            q->decision = MT_NONE;
+        else if (q->id > 0)
+            q->decision = MT_SAME_ID;
+        else if (q->prob >= prm->link_at)
+            q->decision = MT_LINK;
+        else if (q->prob >= prm->review_at)
+            q->decision = MT_REVIEW;
+        else
+            q->decision = MT_NONE;
+    }
+    /* 5. clusters, strongest links first */
+    uf u = { malloc(n * sizeof(uint32_t)), malloc(n * sizeof(uint64_t)), malloc(n * sizeof(int32_t)) };
+    uint32_t *order = malloc((np ? np : 1) * sizeof *order);
+    if (!u.parent || !u.nid || !u.birth || !order) {
+        free(u.parent), free(u.nid), free(u.birth), free(order);
+        mt_result_free(out);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        u.parent[i] = i;
+        u.nid[i] = m->r[i].nid;
+        u.birth[i] = m->r[i].birth;
+    }
+    size_t nl = 0;
+    for (size_t i = 0; i < np; i++)
+        if (out->pairs[i].decision >= MT_LINK)
+            order[nl++] = (uint32_t)i;
+        else if (out->pairs[i].decision == MT_REVIEW)
+            out->reviews++;
+    qsort_r(order, nl, sizeof *order, by_strength, out->pairs);
+    for (size_t i = 0; i < nl; i++) {
+        mt_pair *q = &out->pairs[order[i]];
+        int j = join(&u, q->a, q->b);
+        if (j < 0) {
+            q->decision = MT_REVIEW; /* refused: a person decides */
+            out->refused++;
+            out->reviews++;
+        } else {
+            out->links++;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++)
+        out->cluster[i] = find(&u, i);
+    free(u.parent), free(u.nid), free(u.birth), free(order);
+    out->seconds = now() - t0;
+    return RP_OK;
+}
+
+void mt_result_free(mt_result *r)
+{
+    free(r->pairs);
+    free(r->cluster);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,104 @@
+/*
+ * resolve.h — who is who: blocking, comparing, scoring and clustering
+ * source records into people (issue 5, DOMAIN W1, W12).
+ *
+ * The algorithm works on records in memory (mt_records), one per source
+ * party, read from the store by mt_records_load().  mt_resolve():
+ *
+ *  1. blocks: records that share a national ID, a phone, an e-mail, a
+ *     birth date and surname, or a romanised name are candidates, so the
+ *     number of comparisons grows with the true candidates, not N²; a
+ *     typo in one field still leaves the others to bring a pair together;
+ *  2. compares each candidate pair field by field into levels (names across
+ *     scripts by Jaro-Winkler over characters, birth dates exact or one
+ *     part off, phones and e-mails shared, addresses by their parts);
+ *  3. estimates the Fellegi-Sunter m and u probabilities of every level by
+ *     EM from the pairs themselves, and scores each pair by its match
+ *     weight and posterior probability;
+ *  4. links: the same valid national ID always; a posterior at or above
+ *     link_at otherwise, unless the two carry different national IDs (then
+ *     never); pairs between review_at and link_at are kept for a person;
+ *  5. clusters the links into people, strongest first, refusing a link
+ *     that would put two different national IDs (or two birth dates far
+ *     apart) into one cluster, so one bad link cannot chain two people.
+ */
+#ifndef RP_MATCH_RESOLVE_H
+#define RP_MATCH_RESOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/buf.h"
+#include "core/error.h"
+#include "match/standard.h"
+#include "warehouse/warehouse.h"
+
+#define MT_PHONES 3
+
+typedef struct mt_rec {
+    int64_t party;
+    uint32_t source;               /* index into mt_records.sources */
+    uint32_t key;                  /* offsets into mt_records.text */
+    uint32_t han, han_key, latin_key, latin_alt, street;
+    uint64_t nid;                  /* a hash of the sealed ID's lookup; 0 none */
+    uint64_t phone[MT_PHONES];     /* hashes of E.164 lookups; 0 none */
+    uint64_t email;
+    uint64_t addr;                 /* county+district+road+number; 0 none */
+    uint64_t area;                 /* county+district; 0 none */
+    int32_t birth;                 /* days since 1970; INT32_MIN none */
+    char gender;                   /* F, M or 0 */
+    char org;                      /* an organisation */
+} mt_rec;
+
+typedef struct mt_records {
+    mt_rec *r;
+    size_t n, cap;
+    rp_buf text;                   /* NUL-separated strings */
+    char sources[16][32];
+    int nsources;
+} mt_records;
+
+void mt_records_init(mt_records *m);
+void mt_records_free(mt_records *m);
+const char *mt_text(const mt_records *m, uint32_t off);
+/* Add a record (tests and the loader below); strings may be NULL. */
+int mt_records_add(mt_records *m, mt_romaniser *ro, int64_t party, const char *source, const char *key,
+                   const char *name_zh, const char *name_latin, const char *birth, const char *gender,
+                   int org, rp_error *err) RP_WARN_UNUSED;
+/* Every party that is not merged, with its identifiers and contact points. */
+int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err) RP_WARN_UNUSED;
+
+enum { MT_NONE = 0, MT_REVIEW = 1, MT_LINK = 2, MT_SAME_ID = 3 };
+
+#define MT_FIELDS 6 /* name, birth, gender, phone, email, address */
+#define MT_LEVELS 4
+
+typedef struct mt_pair {
+    uint32_t a, b;
+    uint8_t level[MT_FIELDS];      /* 255: missing */
+    int8_t id;                     /* 1 same national ID, -1 different, 0 unknown */
+    float weight, prob;
+    uint8_t decision;              /* MT_NONE, MT_REVIEW, MT_LINK, MT_SAME_ID */
+} mt_pair;
+
+typedef struct mt_params {
+    double link_at, review_at;     /* posterior probabilities */
+    size_t max_block;              /* larger blocks are skipped (too common to tell anyone apart) */
+    int em_iterations;
+} mt_params;
+
+#define MT_PARAMS_DEFAULT { 0.95, 0.50, 200, 50 }
+
+typedef struct mt_result {
+    mt_pair *pairs;
+    size_t npairs;
+    uint32_t *cluster;             /* per record: the index of its cluster's first record */
+    double m[MT_FIELDS][MT_LEVELS], u[MT_FIELDS][MT_LEVELS], p;
+    size_t blocks_skipped, links, reviews, refused;
+    double seconds;
+} mt_result;
+
+int mt_resolve(const mt_records *m, const mt_params *p, mt_result *out, rp_error *err) RP_WARN_UNUSED;
+void mt_result_free(mt_result *r);
+const char *mt_field_name(int f);
+
+#endif
