@@ -24,6 +24,8 @@ step "rapport jobs --limit 5"
 "$rapport" jobs --limit 5
 step "rapport rejects --limit 8   (what the data steward corrects; all of them in $(dirname "$db")/rejects.csv)"
 "$rapport" rejects --limit 8
+step "rapport match   (who is who: the same person in the host, the card system and internet banking is one customer)"
+"$rapport" match
 cust=$("$rapport" query "SELECT r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id JOIN party_account pa ON pa.party_id = p.id WHERE r.entity = 'party' AND r.source = 'host' AND p.status = 'active' GROUP BY r.entity_id ORDER BY count(*) DESC, r.source_key LIMIT 1" --csv | tail -1 | tr -d '\r')
 step "rapport customer show cust:$cust   (a host customer, as loaded)"
 "$rapport" customer show "cust:$cust" | head -40
@@ -33,8 +35,8 @@ step "rapport customer show '0912-345-678'   (a caller's mobile number)"
 "$rapport" customer show '0912-345-678'
 step "rapport customer note A223456781 --text ..."
 "$rapport" customer note A223456781 --text "客戶來電詢問定存續存；已寄送利率表。" --channel phone --reason "定存到期"
-step "rapport query: source parties by system and status (identity resolution will merge them)"
-"$rapport" query "SELECT r.source, p.status, count(*) AS parties FROM party p JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id GROUP BY 1, 2 ORDER BY 1, 3 DESC"
+step "rapport query: customers, and the source records they are made of"
+"$rapport" query "SELECT count(DISTINCT coalesce(p.merged_into, p.id)) AS customers, count(*) AS source_records, sum(r.source = 'host') AS host, sum(r.source = 'card') AS card, sum(r.source = 'online') AS online FROM party p JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id"
 cat <<EOT
 
 The demo store is $db (key: $db.key).  Try:

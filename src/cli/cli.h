@@ -85,5 +85,10 @@ int cmd_rejects_export(int argc, char **argv);
 int cmd_rejects_resubmit(int argc, char **argv);
 int cmd_rejects_dismiss(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_match_review(int argc, char **argv);
+int cmd_match_accept(int argc, char **argv);
+int cmd_match_reject(int argc, char **argv);
+int cmd_match_export(int argc, char **argv);
 
 #endif

@@ -147,6 +147,32 @@ const cli_cmd cli_commands[] = {
       "  --interval S    seconds between looks (default 5)\n"
       "  --once          look once, load what is there, and stop\n"
       "  --max-reject-rate R, --spec FILE, --source NAME   as for load\n" STORE_HELP },
+    { "match", cmd_match, "rapport match [--link-at P] [--review-at P] [--json]",
+      "Find who is who: join the source records of one person into one customer.",
+      "Compares the customers every source delivered (names across scripts, birth\n"
+      "dates, phones, e-mails, addresses, national IDs), links those that are the\n"
+      "same person and keeps the doubtful pairs for review.  The same valid\n"
+      "national ID always links, two different ones never do.  Source records are\n"
+      "not changed: each points to the customer it belongs to, so that\n"
+      "'rapport customer show' shows one customer with every source's data and\n"
+      "lineage.  Decisions made with 'match accept' and 'match reject' hold.\n\n"
+      "options:\n"
+      "  --link-at P     link a pair at this probability or more (default 0.95)\n"
+      "  --review-at P   keep a pair for review from this probability (default 0.5)\n"
+      "  --json          print the counts as JSON\n" STORE_HELP },
+    { "match review", cmd_match_review, "rapport match review [--limit N] [--json]",
+      "List the pairs waiting for a person's decision, with the evidence field by field.",
+      "options:\n"
+      "  --limit N       at most N pairs (default 100)\n"
+      "  --json          print the pairs as JSON\n" STORE_HELP },
+    { "match accept", cmd_match_accept, "rapport match accept PAIR [--note TEXT]",
+      "Decide that a pair is the same person (recorded with who and when).", "options:\n"
+      "  --note TEXT     why\n" STORE_HELP },
+    { "match reject", cmd_match_reject, "rapport match reject PAIR [--note TEXT]",
+      "Decide that a pair is two people (recorded with who and when).", "options:\n"
+      "  --note TEXT     why\n" STORE_HELP },
+    { "match export", cmd_match_export, "rapport match export [--csv]",
+      "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP },
     { "gen", cmd_gen,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",

@@ -116,7 +116,7 @@ int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
                               "SELECT p.id, p.kind, p.name_zh, p.name_latin, p.birth_date, p.gender, "
                               "coalesce(r.source, 'warehouse'), coalesce(r.source_key, p.id) FROM party p "
                               "LEFT JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id "
-                              "WHERE p.status <> 'merged' ORDER BY p.id",
+                              "WHERE p.resolved = 0 ORDER BY p.id",
                               &st, err);
     if (rc) {
         rp_map_free(ix, NULL);
@@ -354,7 +354,21 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int mt_resolve(const mt_records *m, const mt_params *prm, mt_result *out, rp_error *err)
+/* Would joining the clusters of a and b put a cannot-link pair together? */
+static int forbidden(uf *u, const mt_constraints *c, uint32_t a, uint32_t b)
+{
+    if (!c || !c->ncannot)
+        return 0;
+    uint32_t x = find(u, a), y = find(u, b);
+    for (size_t i = 0; i < c->ncannot; i++) {
+        uint32_t p = find(u, c->cannot[i][0]), q = find(u, c->cannot[i][1]);
+        if ((p == x && q == y) || (p == y && q == x))
+            return 1;
+    }
+    return 0;
+}
+
+int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *cons, mt_result *out, rp_error *err)
 {
     memset(out, 0, sizeof *out);
     double t0 = now();
@@ -580,9 +594,23 @@ int mt_resolve(const mt_records *m, const mt_params *prm, mt_result *out, rp_err
         else if (out->pairs[i].decision == MT_REVIEW)
             out->reviews++;
     qsort_r(order, nl, sizeof *order, by_strength, out->pairs);
+    /* what people decided comes first: their links hold, their separations too */
+    for (size_t i = 0; cons && i < cons->nmust; i++)
+        if (cons->must[i][0] < n && cons->must[i][1] < n) {
+            uint32_t x = find(&u, cons->must[i][0]), y = find(&u, cons->must[i][1]);
+            if (x != y && !forbidden(&u, cons, x, y)) {
+                uint32_t lo = x < y ? x : y, hi = x < y ? y : x;
+                u.parent[hi] = lo;
+                if (!u.nid[lo])
+                    u.nid[lo] = u.nid[hi];
+                if (u.birth[lo] == INT32_MIN)
+                    u.birth[lo] = u.birth[hi];
+                out->links++;
+            }
+        }
     for (size_t i = 0; i < nl; i++) {
         mt_pair *q = &out->pairs[order[i]];
-        int j = join(&u, q->a, q->b);
+        int j = forbidden(&u, cons, q->a, q->b) ? -1 : join(&u, q->a, q->b);
         if (j < 0) {
             q->decision = MT_REVIEW; /* refused: a person decides */
             out->refused++;

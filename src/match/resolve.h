@@ -97,7 +97,17 @@ typedef struct mt_result {
     double seconds;
 } mt_result;
 
-int mt_resolve(const mt_records *m, const mt_params *p, mt_result *out, rp_error *err) RP_WARN_UNUSED;
+/* Decisions people made, as pairs of record indexes: linked whatever the
+ * score (must), or never directly linked nor joined through others (cannot). */
+typedef struct mt_constraints {
+    const uint32_t (*must)[2];
+    size_t nmust;
+    const uint32_t (*cannot)[2];
+    size_t ncannot;
+} mt_constraints;
+
+int mt_resolve(const mt_records *m, const mt_params *p, const mt_constraints *c, mt_result *out,
+               rp_error *err) RP_WARN_UNUSED;
 void mt_result_free(mt_result *r);
 const char *mt_field_name(int f);
 

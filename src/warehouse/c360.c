@@ -177,6 +177,26 @@ static int ambiguous(wh *w, const char *key, const char *how, const hits *h, rp_
                   list);
 }
 
+/* Hits on source parties that identity resolution joined are one customer: the person. */
+static int persons(wh *w, hits *h, rp_error *err)
+{
+    hits out = { { 0 }, 0 };
+    for (int i = 0; i < h->n; i++) {
+        rp_stmt *st;
+        int rc = rp_store_prepare(w->store, "SELECT coalesce(merged_into, id) FROM party WHERE id = ?", &st, err);
+        if (rc)
+            return rc;
+        rp_stmt_bind_int(st, 1, h->id[i]);
+        rc = rp_stmt_step(st, err);
+        add_hit(&out, rc == RP_ROW ? rp_stmt_int(st, 0) : h->id[i]);
+        rp_stmt_done(st);
+        if (rc != RP_ROW && rc != RP_DONE)
+            return rc;
+    }
+    *h = out;
+    return RP_OK;
+}
+
 int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *err)
 {
     while (*key == ' ')
@@ -191,7 +211,7 @@ int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *
         size_t pl = strlen(kinds[k].prefix);
         if (strncmp(key, kinds[k].prefix, pl) == 0) {
             const char *v = key + pl;
-            if ((rc = try_kind(w, (kind)k, v, &h, err)))
+            if ((rc = try_kind(w, (kind)k, v, &h, err)) || (rc = persons(w, &h, err)))
                 return rc;
             if (h.n == 0)
                 return rp_err(err, RP_NOTFOUND, "no customer with %s '%s'", kinds[k].name, v);
@@ -240,7 +260,7 @@ int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *
         order[n++] = K_PHONE; /* "02-2345-6789#12", "0912 345 678 ext 3" */
     }
     for (int i = 0; i < n; i++) {
-        if ((rc = try_kind(w, order[i], key, &h, err)))
+        if ((rc = try_kind(w, order[i], key, &h, err)) || (rc = persons(w, &h, err)))
             return rc;
         if (h.n == 1 || (h.n > 1 && order[i] == K_ACCT)) {
             *party = h.id[0];
@@ -267,13 +287,26 @@ static void set_col(json_t *o, rp_stmt *st, int col, const char *name)
 }
 
 /* Each query's columns are named as the JSON members they become. */
+/* The parties a customer is made of: itself and the source parties that
+ * identity resolution found to be the same person (two placeholders). */
+#define MEMBERS "SELECT ? UNION ALL SELECT id FROM party WHERE merged_into = ?"
+
+/* Bind the party to every placeholder of sql. */
+static void bind_party(rp_stmt *st, const char *sql, int64_t party)
+{
+    int k = 0;
+    for (const char *p = sql; *p; p++)
+        if (*p == '?')
+            rp_stmt_bind_int(st, ++k, party);
+}
+
 static int rows(wh *w, const char *sql, int64_t party, json_t *arr, int bool_col, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(w->store, sql, &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_int(st, 1, party);
+    bind_party(st, sql, party);
     int nc = rp_stmt_column_count(st);
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         json_t *o = json_object();
@@ -306,13 +339,15 @@ static const char *inverse_link(const char *k)
 static int identifiers(wh *w, int64_t party, int reveal, json_t *arr, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
-                              "SELECT type, issuer, value, sealed, masked, valid_from, valid_to "
-                              "FROM party_identifier WHERE party_id = ? ORDER BY id",
-                              &st, err);
+    /* one row per identifier, though several source parties carry it */
+    static const char *sql = "SELECT type, issuer, value, sealed, masked, valid_from, valid_to "
+                             "FROM party_identifier i WHERE party_id IN (" MEMBERS ") AND id = "
+                             "(SELECT min(id) FROM party_identifier x WHERE x.lookup = i.lookup "
+                             "AND x.party_id IN (" MEMBERS ")) ORDER BY id";
+    int rc = rp_store_prepare(w->store, sql, &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_int(st, 1, party);
+    bind_party(st, sql, party);
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         json_t *o = json_object();
         set_col(o, st, 0, "type");
@@ -347,19 +382,22 @@ static int identifiers(wh *w, int64_t party, int reveal, json_t *arr, rp_error *
 static int related(wh *w, int64_t party, json_t *arr, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(
-        w->store,
-        "SELECT l.to_party, l.kind, 0, l.since, p.name_zh, p.name_latin, p.status "
-        "FROM party_link l JOIN party p ON p.id = l.to_party WHERE l.from_party = ? "
-        "UNION ALL "
-        "SELECT l.from_party, l.kind, 1, l.since, p.name_zh, p.name_latin, p.status "
-        "FROM party_link l JOIN party p ON p.id = l.from_party WHERE l.to_party = ? "
-        "ORDER BY 1",
-        &st, err);
+    /* links are between source parties: each end is shown as the customer it belongs to */
+    static const char *sql =
+        "SELECT DISTINCT p.id, l.kind, 0, l.since, p.name_zh, p.name_latin, p.status "
+        "FROM party_link l JOIN party t ON t.id = l.to_party "
+        "JOIN party p ON p.id = coalesce(t.merged_into, t.id) WHERE l.from_party IN (" MEMBERS ") "
+        "AND p.id <> ? "
+        "UNION "
+        "SELECT DISTINCT p.id, l.kind, 1, l.since, p.name_zh, p.name_latin, p.status "
+        "FROM party_link l JOIN party f ON f.id = l.from_party "
+        "JOIN party p ON p.id = coalesce(f.merged_into, f.id) WHERE l.to_party IN (" MEMBERS ") "
+        "AND p.id <> ? "
+        "ORDER BY 1";
+    int rc = rp_store_prepare(w->store, sql, &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_int(st, 1, party);
-    rp_stmt_bind_int(st, 2, party);
+    bind_party(st, sql, party);
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         json_t *o = json_object();
         set_col(o, st, 0, "party_id");
@@ -394,7 +432,16 @@ static void add_money(json_t *arr, const char *minor_key, const char *cur_key, c
 int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    /* a source party found to be part of a person shows as that person */
+    int rc = rp_store_prepare(w->store, "SELECT merged_into FROM party WHERE id = ? AND merged_into IS NOT NULL",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    if (rp_stmt_step(st, err) == RP_ROW)
+        party = rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    rc = rp_store_prepare(w->store,
                               "SELECT p.id, p.kind, p.name_zh, p.name_latin, p.birth_date, p.gender, "
                               "p.occupation, p.income_band, p.status, p.status_since, p.home_branch, "
                               "b.name_zh AS home_branch_name, p.created_at, p.updated_at "
@@ -441,7 +488,10 @@ int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
         (rc = rows(w,
                    "SELECT id, kind, purpose, value, postal_code, county, district, "
                    "is_primary AS \"primary\", valid_from, valid_to, source "
-                   "FROM contact_point WHERE party_id = ? "
+                   "FROM contact_point c WHERE party_id IN (" MEMBERS ") AND id = "
+                   "(SELECT min(id) FROM contact_point x WHERE x.party_id IN (" MEMBERS ") AND x.kind = c.kind "
+                   "AND coalesce(x.lookup, x.value) = coalesce(c.lookup, c.value) "
+                   "AND (x.valid_to IS NULL) = (c.valid_to IS NULL)) "
                    "ORDER BY valid_to IS NOT NULL, is_primary DESC, kind, id",
                    party, contacts, 7, err)) ||
         (rc = rows(w,
@@ -449,7 +499,7 @@ int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
                    "pr.kind AS product_kind, a.branch, a.currency, a.opened_on, a.closed_on, "
                    "a.status, a.balance_minor, a.limit_minor, a.balance_at, pa.since AS role_since "
                    "FROM party_account pa JOIN account a ON a.id = pa.account_id "
-                   "JOIN product pr ON pr.code = a.product WHERE pa.party_id = ? "
+                   "JOIN product pr ON pr.code = a.product WHERE pa.party_id IN (" MEMBERS ") "
                    "ORDER BY a.status = 'closed', pa.role <> 'owner', a.opened_on, a.number",
                    party, accounts, -1, err)) ||
         (rc = related(w, party, rel, err)) ||
@@ -457,24 +507,24 @@ int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
                    "SELECT t.posted_at, a.number AS account, t.amount_minor, t.currency, t.channel, "
                    "t.class, t.description, t.counterparty FROM txn t "
                    "JOIN account a ON a.id = t.account_id WHERE t.account_id IN "
-                   "(SELECT account_id FROM party_account WHERE party_id = ?) "
+                   "(SELECT account_id FROM party_account WHERE party_id IN (" MEMBERS ")) "
                    "ORDER BY t.posted_at DESC, t.id DESC LIMIT 20",
                    party, txns, -1, err)) ||
         (rc = rows(w,
                    "SELECT id, at, channel, direction, staff, reason, outcome, notes, follow_up_on "
-                   "FROM interaction WHERE party_id = ? ORDER BY at DESC, id DESC LIMIT 20",
+                   "FROM interaction WHERE party_id IN (" MEMBERS ") ORDER BY at DESC, id DESC LIMIT 20",
                    party, ias, -1, err)) ||
         (rc = rows(w,
                    "SELECT c.purpose, c.channel, c.granted, c.evidence, c.effective_at, "
-                   "c.recorded_by FROM consent c WHERE c.party_id = ? AND c.id = "
-                   "(SELECT MAX(c2.id) FROM consent c2 WHERE c2.party_id = c.party_id "
+                   "c.recorded_by FROM consent c WHERE c.party_id IN (" MEMBERS ") AND c.id = "
+                   "(SELECT MAX(c2.id) FROM consent c2 WHERE c2.party_id IN (" MEMBERS ") "
                    "AND c2.purpose = c.purpose AND c2.channel = c.channel) "
                    "ORDER BY c.purpose, c.channel",
                    party, consents, 2, err)) ||
         (rc = rows(w,
                    "SELECT s.source, s.source_key, s.job_id, s.loaded_at, j.file FROM source_record s "
                    "LEFT JOIN load_job j ON j.id = s.job_id "
-                   "WHERE s.entity = 'party' AND s.entity_id = ? ORDER BY s.id",
+                   "WHERE s.entity = 'party' AND s.entity_id IN (" MEMBERS ") ORDER BY s.id",
                    party, lineage, -1, err))) {
         json_decref(doc);
         return rc;

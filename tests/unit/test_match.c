@@ -280,7 +280,7 @@ static void the_bank_resolves_to_its_people(void **state)
     assert_true(m.n > 5000);
     mt_params prm = MT_PARAMS_DEFAULT;
     mt_result r;
-    assert_ok(mt_resolve(&m, &prm, &r, &e));
+    assert_ok(mt_resolve(&m, &prm, NULL, &r, &e));
     pr q = score_against_truth(&m, &r, dir);
     printf("who is who: %zu records, %zu candidate pairs, %zu links (%zu refused), %zu for review; "
            "pairwise precision %.4f, recall %.4f (%lld true pairs, %lld found, %lld right), %.2f s\n",

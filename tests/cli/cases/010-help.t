@@ -14,6 +14,11 @@ $ rapport help --commands
 > rejects resubmit
 > rejects dismiss
 > watch
+> match
+> match review
+> match accept
+> match reject
+> match export
 > gen
 > query
 $ rapport help

@@ -1,0 +1,229 @@
+/* cmd_match.c — rapport match: who is who. */
+#include "cli/cli.h"
+#include "cli/table.h"
+#include "core/csv.h"
+#include "core/json.h"
+#include "core/progress.h"
+#include "match/run.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_prob(const char *cmd, const char *name, const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || v < 0 || v > 1)
+        return cli_failf(cmd, "--%s: '%s' is not a probability from 0 to 1", name, s);
+    *out = v;
+    return CLI_OK;
+}
+
+int cmd_match(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("match");
+    cli_store_opts so = { 0 };
+    const char *link = NULL, *review = NULL;
+    int json = 0;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "link-at", &link, NULL }, { "review-at", &review, NULL },
+                       { "json", NULL, &json }, { 0 } };
+    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
+    if (rc)
+        return rc;
+    mt_params p = MT_PARAMS_DEFAULT;
+    if ((link && (rc = parse_prob("match", "link-at", link, &p.link_at))) ||
+        (review && (rc = parse_prob("match", "review-at", review, &p.review_at))))
+        return rc;
+    if (p.review_at > p.link_at)
+        return cli_failf("match", "--review-at %g is above --link-at %g", p.review_at, p.link_at);
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    mt_run_stats st;
+    rc = mt_run(w, &p, cli_user(), &st, &err);
+    wh_close(w);
+    if (rc)
+        return cli_fail("match", &err);
+    size_t customers = st.records - st.merged_records + st.persons;
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "run", json_integer(st.run));
+        json_object_set_new(o, "records", json_integer((json_int_t)st.records));
+        json_object_set_new(o, "customers", json_integer((json_int_t)customers));
+        json_object_set_new(o, "persons_of_several_records", json_integer((json_int_t)st.persons));
+        json_object_set_new(o, "candidate_pairs", json_integer((json_int_t)st.pairs));
+        json_object_set_new(o, "links", json_integer((json_int_t)st.links));
+        json_object_set_new(o, "for_review", json_integer((json_int_t)st.reviews));
+        json_object_set_new(o, "seconds", json_real(st.seconds));
+        char *s = json_dumps(o, JSON_INDENT(2));
+        printf("%s\n", s);
+        free(s);
+        json_decref(o);
+        return CLI_OK;
+    }
+    char a[32], b[32], c[32], d[32], e[32];
+    rp_format_thousands(a, sizeof a, st.records);
+    rp_format_thousands(b, sizeof b, customers);
+    rp_format_thousands(c, sizeof c, st.persons);
+    rp_format_thousands(d, sizeof d, st.pairs);
+    rp_format_thousands(e, sizeof e, st.reviews);
+    printf("run %lld: %s source records are %s customers (%s of them in more than one source); %s candidate pairs "
+           "compared, %s waiting for review  [%.2f s]\n",
+           (long long)st.run, a, b, c, d, e, st.seconds);
+    return CLI_OK;
+}
+
+int cmd_match_review(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("match review");
+    cli_store_opts so = { 0 };
+    const char *limit = NULL;
+    int json = 0;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "limit", &limit, NULL }, { "json", NULL, &json }, { 0 } };
+    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
+    if (rc)
+        return rc;
+    long lim = 100;
+    if (limit) {
+        char *end;
+        lim = strtol(limit, &end, 10);
+        if (*end || lim < 1)
+            return cli_failf("match review", "--limit: '%s' is not a positive number", limit);
+    }
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    rp_stmt *st;
+    json_t *arr = json_array();
+    if (!(rc = rp_store_prepare(w->store,
+                                "SELECT id, a_party, b_party, probability, weight, evidence FROM match_pair "
+                                "WHERE status = 'review' ORDER BY probability DESC, id LIMIT ?",
+                                &st, &err))) {
+        rp_stmt_bind_int(st, 1, lim);
+        while ((rc = rp_stmt_step(st, &err)) == RP_ROW) {
+            json_t *o = json_object();
+            json_object_set_new(o, "pair", json_integer(rp_stmt_int(st, 0)));
+            json_object_set_new(o, "a", json_integer(rp_stmt_int(st, 1)));
+            json_object_set_new(o, "b", json_integer(rp_stmt_int(st, 2)));
+            json_object_set_new(o, "probability", json_real(rp_stmt_real(st, 3)));
+            json_object_set_new(o, "weight", json_real(rp_stmt_real(st, 4)));
+            json_t *ev = json_loads(rp_stmt_text(st, 5) ? rp_stmt_text(st, 5) : "{}", 0, NULL);
+            json_object_set_new(o, "evidence", ev ? ev : json_object());
+            json_array_append_new(arr, o);
+        }
+        rp_stmt_done(st);
+        rc = rc == RP_DONE ? RP_OK : rc;
+    }
+    wh_close(w);
+    if (rc) {
+        json_decref(arr);
+        return cli_fail("match review", &err);
+    }
+    if (json) {
+        char *s = json_dumps(arr, JSON_INDENT(2));
+        printf("%s\n", s);
+        free(s);
+    } else if (!json_array_size(arr)) {
+        printf("no pairs waiting for review\n");
+    } else {
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o)
+        {
+            json_t *ev = json_object_get(o, "evidence"), *recs = json_object_get(ev, "records");
+            printf("pair %lld  (probability %.3f)\n  %s\n  %s\n", (long long)json_integer_value(json_object_get(o, "pair")),
+                   json_real_value(json_object_get(o, "probability")), json_string_value(json_array_get(recs, 0)),
+                   json_string_value(json_array_get(recs, 1)));
+            const char *k;
+            json_t *v;
+            printf("  ");
+            json_object_foreach(ev, k, v)
+            if (json_is_string(v))
+                printf(" %s: %s;", k, json_string_value(v));
+            printf("\n");
+        }
+    }
+    json_decref(arr);
+    return CLI_OK;
+}
+
+static int decide(const char *name, int accept, int argc, char **argv)
+{
+    const cli_cmd *self = cli_find(name);
+    cli_store_opts so = { 0 };
+    const char *note = NULL;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "note", &note, NULL }, { 0 } };
+    const char *pos[1] = { 0 };
+    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
+    if (rc)
+        return rc;
+    char *end;
+    long long pair = strtoll(pos[0], &end, 10);
+    if (*end || pair < 1)
+        return cli_failf(name, "'%s' is not a pair number (rapport match review lists them)", pos[0]);
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    rc = mt_decide(w, pair, accept, cli_user(), note, &err);
+    wh_close(w);
+    if (rc)
+        return cli_fail(name, &err);
+    printf("pair %lld %s; the next rapport match applies it\n", pair, accept ? "accepted" : "rejected");
+    return CLI_OK;
+}
+
+int cmd_match_accept(int argc, char **argv) { return decide("match accept", 1, argc, argv); }
+int cmd_match_reject(int argc, char **argv) { return decide("match reject", 0, argc, argv); }
+
+int cmd_match_export(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("match export");
+    cli_store_opts so = { 0 };
+    int csv = 0;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "csv", NULL, &csv }, { 0 } };
+    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
+    if (rc)
+        return rc;
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    rp_stmt *st;
+    rp_buf b = RP_BUF_INIT;
+    rp_csv_field(&b, "source", 6, 1);
+    rp_csv_field(&b, "source_key", 10, 0);
+    rp_csv_field(&b, "party_id", 8, 0);
+    rp_csv_end_row(&b);
+    fwrite(b.data, 1, b.len, stdout);
+    rp_buf_reset(&b);
+    if (!(rc = rp_store_prepare(w->store,
+                                "SELECT r.source, r.source_key, coalesce(p.merged_into, p.id) FROM source_record r "
+                                "JOIN party p ON p.id = r.entity_id WHERE r.entity = 'party' ORDER BY r.source, r.source_key",
+                                &st, &err))) {
+        while ((rc = rp_stmt_step(st, &err)) == RP_ROW) {
+            char id[32];
+            snprintf(id, sizeof id, "%lld", (long long)rp_stmt_int(st, 2));
+            rp_csv_field(&b, rp_stmt_text(st, 0), strlen(rp_stmt_text(st, 0)), 1);
+            rp_csv_field(&b, rp_stmt_text(st, 1), strlen(rp_stmt_text(st, 1)), 0);
+            rp_csv_field(&b, id, strlen(id), 0);
+            rp_csv_end_row(&b);
+            if (b.len > (1 << 20)) {
+                fwrite(b.data, 1, b.len, stdout);
+                rp_buf_reset(&b);
+            }
+        }
+        rp_stmt_done(st);
+        rc = rc == RP_DONE ? RP_OK : rc;
+    }
+    if (b.len)
+        fwrite(b.data, 1, b.len, stdout);
+    rp_buf_release(&b);
+    wh_close(w);
+    (void)csv;
+    return rc ? cli_fail("match export", &err) : CLI_OK;
+}

@@ -1,0 +1,36 @@
+# match: the synthetic bank's 300 customers, delivered as 599 source records by three systems, are 300 customers again
+$ rapport init >/dev/null && rapport gen --customers 300 --months 3 --seed 11 --out bank >/dev/null && rapport load bank >/dev/null
+$ rapport match | sed 's/\[[0-9.]* s\]//'
+> run 1: 599 source records are 300 customers (221 of them in more than one source); 406 candidate pairs compared, 1 waiting for review  
+# the same national ID as the host, the card system and internet banking know it: one customer, every source's lineage
+$ rapport customer show H145678919 | head -1
+> Customer #738  蔡宗建  TSAI, TSUNG-CHIEN
+$ rapport customer show cust:0012345679 --json | grep -c '"source_key"'
+> 2
+$ rapport customer show online:tsung600 | head -1
+> Customer #738  蔡宗建  TSAI, TSUNG-CHIEN
+# every source record and the customer it belongs to, against the generator's truth: as many people as customers
+$ rapport match export | tail -n +2 | tr -d '\r' | sort > found.csv && tail -n +2 bank/truth/identity.csv | sort > truth.csv && join -t, -j1 <(awk -F, '{print $1":"$2","$3}' found.csv | sort) <(awk -F, '{print $1":"$2","$3}' truth.csv | sort) | awk -F, '{print $2","$3}' | sort -u | awk -F, '{c[$1]++; p[$2]++} END {n=0; for (k in c) if (c[k] > 1) n++; m=0; for (k in p) if (p[k] > 1) m++; print "customers with two people:", n, "; people in two customers:", m}'
+> customers with two people: 0 ; people in two customers: 0
+# a pair for a person: the evidence, a decision recorded with who and when, kept by the next run
+$ rapport match review --json | grep -E '"(pair|name|phone|address|national_id)"' | tr -d ' ,'
+> "pair":1
+> "name":"different"
+> "phone":"shared"
+> "address":"same"
+> "national_id":"missing"
+$ rapport match reject 1 --note "a married couple: one phone, one address"
+> pair 1 rejected; the next rapport match applies it
+$ rapport match reject 1
+? 1
+! rapport: match reject: pair 1 was already decided: rejected
+$ rapport match accept 99
+? 1
+! rapport: match accept: no pair 99 (rapport match review lists them)
+$ rapport match | sed 's/\[[0-9.]* s\]//'
+> run 2: 599 source records are 300 customers (221 of them in more than one source); 406 candidate pairs compared, 0 waiting for review  
+$ rapport query "SELECT action, by_user, pair_id, note FROM match_decision" --csv | tr -d '\r'
+> action,by_user,pair_id,note
+> reject,tester,1,"a married couple: one phone, one address"
+$ rapport match review
+> no pairs waiting for review
