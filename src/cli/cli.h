@@ -90,5 +90,7 @@ int cmd_match_review(int argc, char **argv);
 int cmd_match_accept(int argc, char **argv);
 int cmd_match_reject(int argc, char **argv);
 int cmd_match_export(int argc, char **argv);
+int cmd_match_merge(int argc, char **argv);
+int cmd_match_unmerge(int argc, char **argv);
 
 #endif

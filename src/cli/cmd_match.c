@@ -227,3 +227,88 @@ int cmd_match_export(int argc, char **argv)
     (void)csv;
     return rc ? cli_fail("match export", &err) : CLI_OK;
 }
+
+/* A customer by any key, as 'customer show' takes it. */
+static int customer(wh *w, const char *cmd, const char *key, int64_t *party)
+{
+    rp_error err = RP_ERROR_INIT;
+    if (wh_find(w, key, party, NULL, &err))
+        return cli_fail(cmd, &err);
+    return CLI_OK;
+}
+
+static void print_run(const char *what, const mt_run_stats *st)
+{
+    char b[32];
+    rp_format_thousands(b, sizeof b, st->records - st->merged_records + st->persons);
+    printf("%s; run %lld: %s customers\n", what, (long long)st->run, b);
+}
+
+int cmd_match_merge(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("match merge");
+    cli_store_opts so = { 0 };
+    const char *note = NULL;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "note", &note, NULL }, { 0 } };
+    const char *pos[2] = { 0 };
+    int rc = cli_parse(self, argc, argv, opts, pos, 2, 2);
+    if (rc)
+        return rc;
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    int64_t a, b;
+    if ((rc = customer(w, "match merge", pos[0], &a)) || (rc = customer(w, "match merge", pos[1], &b))) {
+        wh_close(w);
+        return rc;
+    }
+    rp_error err = RP_ERROR_INIT;
+    mt_run_stats st;
+    if (a == b) {
+        wh_close(w);
+        return cli_failf("match merge", "'%s' and '%s' are the same customer (#%lld)", pos[0], pos[1], (long long)a);
+    }
+    rc = mt_merge(w, a, b, cli_user(), note, &st, &err);
+    wh_close(w);
+    if (rc)
+        return cli_fail("match merge", &err);
+    char what[128];
+    snprintf(what, sizeof what, "#%lld and #%lld are one customer", (long long)a, (long long)b);
+    print_run(what, &st);
+    return CLI_OK;
+}
+
+int cmd_match_unmerge(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("match unmerge");
+    cli_store_opts so = { 0 };
+    const char *note = NULL;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "note", &note, NULL }, { 0 } };
+    const char *pos[2] = { 0 };
+    int rc = cli_parse(self, argc, argv, opts, pos, 2, 2);
+    if (rc)
+        return rc;
+    const char *colon = strchr(pos[1], ':');
+    if (!colon || colon == pos[1] || !colon[1])
+        return cli_failf("match unmerge", "'%s' is not SOURCE:KEY (host:0012345679)", pos[1]);
+    char source[64];
+    snprintf(source, sizeof source, "%.*s", (int)(colon - pos[1]), pos[1]);
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    int64_t person;
+    if ((rc = customer(w, "match unmerge", pos[0], &person))) {
+        wh_close(w);
+        return rc;
+    }
+    rp_error err = RP_ERROR_INIT;
+    mt_run_stats st;
+    rc = mt_unmerge(w, person, source, colon + 1, cli_user(), note, &st, &err);
+    wh_close(w);
+    if (rc)
+        return cli_fail("match unmerge", &err);
+    char what[200];
+    snprintf(what, sizeof what, "%s is taken out of customer #%lld", pos[1], (long long)person);
+    print_run(what, &st);
+    return CLI_OK;
+}

@@ -171,6 +171,17 @@ const cli_cmd cli_commands[] = {
     { "match reject", cmd_match_reject, "rapport match reject PAIR [--note TEXT]",
       "Decide that a pair is two people (recorded with who and when).", "options:\n"
       "  --note TEXT     why\n" STORE_HELP },
+    { "match merge", cmd_match_merge, "rapport match merge A B [--note TEXT]",
+      "Make two customers one person by hand (held in every later run).",
+      "A and B are any keys 'customer show' takes.  Resolution runs again.\n\n"
+      "options:\n"
+      "  --note TEXT     why\n" STORE_HELP },
+    { "match unmerge", cmd_match_unmerge, "rapport match unmerge CUSTOMER SOURCE:KEY [--note TEXT]",
+      "Take one source record out of a customer by hand (held in every later run).",
+      "CUSTOMER is any key 'customer show' takes; SOURCE:KEY names the source\n"
+      "record (host:0012345679).  Resolution runs again.\n\n"
+      "options:\n"
+      "  --note TEXT     why\n" STORE_HELP },
     { "match export", cmd_match_export, "rapport match export [--csv]",
       "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP },
     { "gen", cmd_gen,

@@ -242,25 +242,60 @@ int mt_run(wh *w, const mt_params *prm, const char *by, mt_run_stats *st, rp_err
     rp_stmt_done(q);
     if (rc)
         goto rollback;
-    for (size_t root = 0; root < m.n && !rc; root++) {
-        if (head[root] == UINT32_MAX)
-            continue;
-        size_t k = 0;
-        for (uint32_t i = head[root]; i != UINT32_MAX; i = next[i])
-            mem[k++] = (member){ i, trust(m.sources[m.r[i].source]) };
-        if (k == 1) {
-            rc = set_merged(w, m.r[mem[0].rec].party, 0, err);
-            continue;
+    /* persons of two or more records first, then the records alone: one keeps
+     * its person (and the person's number) when no other record is in it now */
+    rp_map *used = rp_map_new();
+    if (!used)
+        rc = rp_err(err, RP_NOMEM, NULL);
+    /* the records alone in trust order: the host's record keeps a person before the card's */
+    member *alone = malloc((m.n ? m.n : 1) * sizeof *alone);
+    size_t nalone = 0;
+    if (!alone && !rc)
+        rc = rp_err(err, RP_NOMEM, NULL);
+    for (size_t root = 0; root < m.n && !rc; root++)
+        if (head[root] != UINT32_MAX && next[head[root]] == UINT32_MAX)
+            alone[nalone++] = (member){ head[root], trust(m.sources[m.r[head[root]].source]) };
+    if (!rc)
+        qsort(alone, nalone, sizeof *alone, by_trust);
+    for (int pass = 0; pass < 2 && !rc; pass++)
+        for (size_t it = 0; it < (pass ? nalone : m.n) && !rc; it++) {
+            size_t root = pass ? alone[it].rec : it;
+            if (head[root] == UINT32_MAX)
+                continue;
+            size_t k = 0;
+            for (uint32_t i = head[root]; i != UINT32_MAX; i = next[i])
+                mem[k++] = (member){ i, trust(m.sources[m.r[i].source]) };
+            if ((k == 1) != (pass == 1))
+                continue;
+            int64_t person = 0;
+            if (k == 1) {
+                if ((rc = rp_store_prepare(w->store, "SELECT merged_into FROM party WHERE id = ?", &q, err)))
+                    break;
+                rp_stmt_bind_int(q, 1, m.r[mem[0].rec].party);
+                if ((rc = rp_stmt_step(q, err)) == RP_ROW)
+                    person = rp_stmt_int(q, 0);
+                rp_stmt_done(q);
+                if (rc != RP_ROW && rc != RP_DONE)
+                    break;
+                rc = RP_OK;
+                if (person && rp_map_get(used, &person, sizeof person))
+                    person = 0;
+                if (person) /* still one customer, of one record: not counted as joined */
+                    rp_map_put(used, &person, sizeof person, (void *)1, NULL);
+                rc = set_merged(w, m.r[mem[0].rec].party, person, err);
+                continue;
+            }
+            qsort(mem, k, sizeof *mem, by_trust);
+            if ((rc = person_for(w, &m, mem, k, &person, err)))
+                break;
+            rp_map_put(used, &person, sizeof person, (void *)1, NULL);
+            for (size_t i = 0; i < k && !rc; i++)
+                rc = set_merged(w, m.r[mem[i].rec].party, person, err);
+            st->persons++;
+            st->merged_records += k;
         }
-        qsort(mem, k, sizeof *mem, by_trust);
-        int64_t person = 0;
-        if ((rc = person_for(w, &m, mem, k, &person, err)))
-            break;
-        for (size_t i = 0; i < k && !rc; i++)
-            rc = set_merged(w, m.r[mem[i].rec].party, person, err);
-        st->persons++;
-        st->merged_records += k;
-    }
+    rp_map_free(used, NULL);
+    free(alone);
     /* pairs for a person: kept with their evidence, unless already decided */
     for (size_t i = 0; i < r.npairs && !rc; i++) {
         const mt_pair *p = &r.pairs[i];
@@ -410,4 +445,138 @@ int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note,
         return rc;
     }
     return RP_OK;
+}
+
+/* ---- by hand ---- */
+
+/* The customer a party is shown as, and one of its source parties. */
+static int person_and_member(wh *w, int64_t party, int64_t *person, int64_t *one, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "SELECT coalesce(merged_into, id), resolved FROM party WHERE id = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    int resolved = 0;
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        *person = rp_stmt_int(st, 0);
+        resolved = (int)rp_stmt_int(st, 1);
+    }
+    rp_stmt_done(st);
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "no party %lld", (long long)party);
+    if (rc != RP_ROW)
+        return rc;
+    *one = party;
+    if (!resolved)
+        return RP_OK;
+    if ((rc = rp_store_prepare(w->store, "SELECT min(id) FROM party WHERE merged_into = ?", &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW && rp_stmt_int(st, 0))
+        *one = rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+static int pair_decided(wh *w, int64_t a, int64_t b, const char *status, const char *by, const char *now,
+                        rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "INSERT INTO match_pair(a_party, b_party, status, decided_by, decided_at) VALUES (?,?,?,?,?) "
+                              "ON CONFLICT(a_party, b_party) DO UPDATE SET status = excluded.status, decided_by = "
+                              "excluded.decided_by, decided_at = excluded.decided_at",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, a < b ? a : b);
+    rp_stmt_bind_int(st, 2, a < b ? b : a);
+    rp_stmt_bind_text(st, 3, status);
+    rp_stmt_bind_text(st, 4, by);
+    rp_stmt_bind_text(st, 5, now);
+    return rp_stmt_run(st, err);
+}
+
+static int decision(wh *w, const char *action, int64_t party, int64_t other, const char *by, const char *note,
+                    const char *now, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "INSERT INTO match_decision(at, by_user, action, party, other, note) VALUES (?,?,?,?,?,?)",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, now);
+    rp_stmt_bind_text(st, 2, by);
+    rp_stmt_bind_text(st, 3, action);
+    rp_stmt_bind_int(st, 4, party);
+    rp_stmt_bind_int(st, 5, other);
+    rp_stmt_bind_text(st, 6, note);
+    return rp_stmt_run(st, err);
+}
+
+int mt_merge(wh *w, int64_t a, int64_t b, const char *by, const char *note, mt_run_stats *st, rp_error *err)
+{
+    int64_t pa, pb, ma, mb;
+    int rc;
+    if ((rc = person_and_member(w, a, &pa, &ma, err)) || (rc = person_and_member(w, b, &pb, &mb, err)))
+        return rc;
+    if (pa == pb)
+        return rp_err(err, RP_EXISTS, "%lld and %lld are already one customer (#%lld)", (long long)a, (long long)b,
+                      (long long)pa);
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    if ((rc = rp_store_begin(w->store, err)))
+        return rc;
+    if ((rc = pair_decided(w, ma, mb, "accepted", by, now, err)) ||
+        (rc = decision(w, "merge", pa, pb, by, note, now, err)) || (rc = rp_store_commit(w->store, err))) {
+        rp_store_rollback(w->store);
+        return rc;
+    }
+    mt_params p = MT_PARAMS_DEFAULT;
+    return mt_run(w, &p, by, st, err);
+}
+
+int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const char *by, const char *note,
+               mt_run_stats *st, rp_error *err)
+{
+    int64_t sp;
+    rp_error e = RP_ERROR_INIT;
+    int rc = wh_party_by_source(w, source, key, &sp, &e);
+    if (rc == RP_NOTFOUND)
+        return rp_err(err, RP_NOTFOUND, "no source record %s:%s", source, key);
+    if (rc)
+        return rp_err(err, rc, "%s", rp_errmsg(&e));
+    int64_t of, one;
+    if ((rc = person_and_member(w, sp, &of, &one, err)))
+        return rc;
+    if (of != person)
+        return rp_err(err, RP_INVAL, "%s:%s is not part of customer #%lld (it is customer #%lld)", source, key,
+                      (long long)person, (long long)of);
+    if (of == sp)
+        return rp_err(err, RP_INVAL, "%s:%s is a customer on its own: there is nothing to take it out of", source, key);
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    if ((rc = rp_store_begin(w->store, err)))
+        return rc;
+    rp_stmt *q;
+    if (!(rc = rp_store_prepare(w->store, "SELECT id FROM party WHERE merged_into = ? AND id <> ?", &q, err))) {
+        rp_stmt_bind_int(q, 1, person);
+        rp_stmt_bind_int(q, 2, sp);
+        int64_t others[4096];
+        size_t n = 0;
+        while ((rc = rp_stmt_step(q, err)) == RP_ROW && n < 4096)
+            others[n++] = rp_stmt_int(q, 0);
+        rp_stmt_done(q);
+        rc = rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+        for (size_t i = 0; i < n && !rc; i++)
+            rc = pair_decided(w, sp, others[i], "rejected", by, now, err);
+    }
+    if (rc || (rc = decision(w, "unmerge", person, sp, by, note, now, err)) || (rc = rp_store_commit(w->store, err))) {
+        rp_store_rollback(w->store);
+        return rc;
+    }
+    mt_params p = MT_PARAMS_DEFAULT;
+    return mt_run(w, &p, by, st, err);
 }

@@ -35,4 +35,13 @@ int mt_run(wh *w, const mt_params *p, const char *by, mt_run_stats *st, rp_error
  * reject (keep apart).  The next run applies it. */
 int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err) RP_WARN_UNUSED;
 
+/* By hand: make the customers a and b one person (their records are
+ * linked in every later run), or take the source record source:key out of
+ * customer person (kept apart from its other records in every later run).
+ * Each is recorded with who, when and why, and resolution runs again. */
+int mt_merge(wh *w, int64_t a, int64_t b, const char *by, const char *note, mt_run_stats *st,
+             rp_error *err) RP_WARN_UNUSED;
+int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const char *by, const char *note,
+               mt_run_stats *st, rp_error *err) RP_WARN_UNUSED;
+
 #endif

@@ -18,6 +18,8 @@ $ rapport help --commands
 > match review
 > match accept
 > match reject
+> match merge
+> match unmerge
 > match export
 > gen
 > query

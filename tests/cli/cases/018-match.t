@@ -34,3 +34,33 @@ $ rapport query "SELECT action, by_user, pair_id, note FROM match_decision" --cs
 > reject,tester,1,"a married couple: one phone, one address"
 $ rapport match review
 > no pairs waiting for review
+# by hand: a record taken out of a customer stays out; put back, it stays in; every step recorded
+$ rapport match unmerge H145678919 online:tsung600 --note "the online user is his son"
+> online:tsung600 is taken out of customer #738; run 3: 301 customers
+$ rapport customer show cust:0012345679 | head -1 && rapport customer show online:tsung600 | head -1
+> Customer #738  蔡宗建  TSAI, TSUNG-CHIEN
+> Customer #139  蔡宗建
+$ rapport match | sed 's/\[[0-9.]* s\]//'
+> run 4: 599 source records are 301 customers (220 of them in more than one source); 406 candidate pairs compared, 0 waiting for review  
+$ rapport match merge online:tsung600 cust:0012345679 --note "checked at the branch: the same man"
+> #139 and #738 are one customer; run 5: 300 customers
+$ rapport customer show online:tsung600 --json | grep -c '"source_key"'
+> 2
+# mistakes get clear errors, and change nothing
+$ rapport match merge cust:0012345679 online:tsung600
+? 1
+! rapport: match merge: 'cust:0012345679' and 'online:tsung600' are the same customer (#738)
+$ rapport match unmerge cust:0012345679 card:C000000000
+? 1
+! rapport: match unmerge: no source record card:C000000000
+$ rapport match unmerge cust:0012345679 host:0023930719
+? 1
+!~ ^rapport: match unmerge: host:0023930719 is not part of customer #738 \(it is customer #[0-9]+\)$
+$ rapport match unmerge cust:0012345679 tsung600
+? 1
+! rapport: match unmerge: 'tsung600' is not SOURCE:KEY (host:0012345679)
+$ rapport query "SELECT action, by_user, party, other, note FROM match_decision ORDER BY id" --csv | tr -d '\r'
+> action,by_user,party,other,note
+> reject,tester,116,541,"a married couple: one phone, one address"
+> unmerge,tester,738,139,the online user is his son
+> merge,tester,139,738,checked at the branch: the same man
