@@ -249,10 +249,15 @@ static void *grow(growing *g, rp_error *err)
 
 static double jw_keys(const mt_records *m, const mt_rec *a, const mt_rec *b)
 {
+    uint32_t ka[3] = { a->han_key, a->latin_key, a->latin_alt }, kb[3] = { b->han_key, b->latin_key, b->latin_alt };
+    /* the same romanisation, the usual case for a match: no distance to compute */
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            if (ka[i] && kb[j] && strcmp(mt_text(m, ka[i]), mt_text(m, kb[j])) == 0)
+                return a->han && b->han && strcmp(mt_text(m, a->han), mt_text(m, b->han)) ? 0.995 : 1.0;
     double best = 0;
     if (a->han && b->han)
         best = mt_jaro_winkler(mt_text(m, a->han), mt_text(m, b->han));
-    uint32_t ka[3] = { a->han_key, a->latin_key, a->latin_alt }, kb[3] = { b->han_key, b->latin_key, b->latin_alt };
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)
             if (ka[i] && kb[j] && best < 1) {
@@ -519,22 +524,64 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
             mm[f][l] = tm > nlevels[f] ? (cm[f][l] + 1) / tm : (l == nlevels[f] - 1 ? 0.9 : 0.1 / (nlevels[f] - 1));
         }
     }
+    /* EM over the distinct patterns of levels (at most a few thousand), each
+     * with its count of pairs, rather than over every pair */
+    enum { NPAT = 5 * 4 * 3 * 3 * 3 * 4 * 3 }; /* levels + missing per field, x id (-1, 0, 1) */
+    static const int radix[MT_FIELDS] = { 5, 4, 3, 3, 3, 4 };
+    double *cnt = calloc(NPAT, sizeof *cnt);
+    if (!cnt) {
+        mt_result_free(out);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    uint16_t *pat = malloc((np ? np : 1) * sizeof *pat);
+    if (!pat) {
+        free(cnt);
+        mt_result_free(out);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    for (size_t i = 0; i < np; i++) {
+        const mt_pair *q = &out->pairs[i];
+        int code = q->id + 1;
+        for (int f = 0; f < MT_FIELDS; f++)
+            code = code * radix[f] + (q->level[f] == 255 ? radix[f] - 1 : q->level[f]);
+        pat[i] = (uint16_t)code;
+        cnt[code] += 1;
+    }
+    /* a pattern's levels back from its code */
+    int8_t (*lv)[MT_FIELDS + 1] = malloc(NPAT * sizeof *lv);
+    if (!lv) {
+        free(cnt), free(pat);
+        mt_result_free(out);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    for (int c = 0; c < NPAT; c++) {
+        int x = c;
+        for (int f = MT_FIELDS - 1; f >= 0; f--) {
+            int l = x % radix[f];
+            lv[c][f] = (int8_t)(l == radix[f] - 1 ? -1 : l);
+            x /= radix[f];
+        }
+        lv[c][MT_FIELDS] = (int8_t)(x - 1); /* id */
+    }
     double p = 0.5;
     for (int it = 0; it < prm->em_iterations && np; it++) {
-        double sm[MT_FIELDS][MT_LEVELS] = { { 0 } }, sg = 0;
-        for (size_t i = 0; i < np; i++) {
-            const mt_pair *q = &out->pairs[i];
+        double sm[MT_FIELDS][MT_LEVELS] = { { 0 } }, sg = 0, lmm[MT_FIELDS][MT_LEVELS], luu[MT_FIELDS][MT_LEVELS];
+        for (int f = 0; f < MT_FIELDS; f++)
+            for (int l = 0; l < nlevels[f]; l++)
+                lmm[f][l] = log(mm[f][l]), luu[f][l] = log(uu[f][l]);
+        for (int c = 0; c < NPAT; c++) {
+            if (!cnt[c])
+                continue;
             double lm = log(p), lu = log(1 - p);
             for (int f = 0; f < MT_FIELDS; f++)
-                if (q->level[f] != 255) {
-                    lm += log(mm[f][q->level[f]]);
-                    lu += log(uu[f][q->level[f]]);
-                }
-            double gi = q->id > 0 ? 1 : q->id < 0 ? 0 : 1 / (1 + exp(lu - lm));
-            sg += gi;
+                if (lv[c][f] >= 0)
+                    lm += lmm[f][lv[c][f]], lu += luu[f][lv[c][f]];
+            int id = lv[c][MT_FIELDS];
+            double gi = id > 0 ? 1 : id < 0 ? 0 : 1 / (1 + exp(lu - lm));
+            sg += gi * cnt[c];
             for (int f = 0; f < MT_FIELDS; f++)
-                if (q->level[f] != 255)
-                    sm[f][q->level[f]] += gi;
+                if (lv[c][f] >= 0)
+                    sm[f][lv[c][f]] += gi * cnt[c];
         }
         p = sg / (double)np;
         if (p < 1e-4)
@@ -550,18 +597,30 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
         }
     }
     out->p = p;
-    /* 4. scores and decisions */
-    for (size_t i = 0; i < np; i++) {
-        mt_pair *q = &out->pairs[i];
+    /* 4. scores, per pattern, and decisions */
+    float *pw = malloc(NPAT * sizeof *pw), *pp = malloc(NPAT * sizeof *pp);
+    if (!pw || !pp) {
+        free(pw), free(pp), free(cnt), free(pat), free(lv);
+        mt_result_free(out);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    for (int c = 0; c < NPAT; c++) {
+        if (!cnt[c])
+            continue;
         double w = 0, lm = log(p), lu = log(1 - p);
         for (int f = 0; f < MT_FIELDS; f++)
-            if (q->level[f] != 255) {
-                w += log2(mm[f][q->level[f]] / uu[f][q->level[f]]);
-                lm += log(mm[f][q->level[f]]);
-                lu += log(uu[f][q->level[f]]);
+            if (lv[c][f] >= 0) {
+                w += log2(mm[f][lv[c][f]] / uu[f][lv[c][f]]);
+                lm += log(mm[f][lv[c][f]]);
+                lu += log(uu[f][lv[c][f]]);
             }
-        q->weight = (float)w;
-        q->prob = (float)(1 / (1 + exp(lu - lm)));
+        pw[c] = (float)w;
+        pp[c] = (float)(1 / (1 + exp(lu - lm)));
+    }
+    for (size_t i = 0; i < np; i++) {
+        mt_pair *q = &out->pairs[i];
+        q->weight = pw[pat[i]];
+        q->prob = pp[pat[i]];
         const mt_rec *a = &m->r[q->a], *b = &m->r[q->b];
         if (a->org != b->org || q->id < 0)
             q->decision = MT_NONE;
@@ -574,6 +633,7 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
         else
             q->decision = MT_NONE;
     }
+    free(pw), free(pp), free(cnt), free(pat), free(lv);
     /* 5. clusters, strongest links first */
     uf u = { malloc(n * sizeof(uint32_t)), malloc(n * sizeof(uint64_t)), malloc(n * sizeof(int32_t)) };
     uint32_t *order = malloc((np ? np : 1) * sizeof *order);
