@@ -89,6 +89,23 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts, co
     return CLI_OK;
 }
 
+int cli_config(const cli_store_opts *o, rp_config **out, rp_error *err)
+{
+    *out = NULL;
+    const char *cfgfile = o->config ? o->config : getenv("RAPPORT_CONFIG");
+    if (!cfgfile || !*cfgfile)
+        return RP_OK;
+    rp_config *c = rp_config_new();
+    if (!c)
+        return rp_err(err, RP_NOMEM, NULL);
+    if (rp_config_load(c, cfgfile, err)) {
+        rp_config_free(c);
+        return rp_err_prefix(err, "config");
+    }
+    *out = c;
+    return RP_OK;
+}
+
 int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, size_t kn,
                      rp_error *err)
 {
@@ -97,15 +114,11 @@ int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, si
         d = getenv("RAPPORT_DB");
     if (!k && getenv("RAPPORT_KEY") && *getenv("RAPPORT_KEY"))
         k = getenv("RAPPORT_KEY");
-    const char *cfgfile = o->config ? o->config : getenv("RAPPORT_CONFIG");
     rp_config *c = NULL;
-    if (cfgfile && *cfgfile) {
-        if (!(c = rp_config_new()))
-            return rp_err(err, RP_NOMEM, NULL);
-        if (rp_config_load(c, cfgfile, err)) {
-            rp_config_free(c);
-            return rp_err_prefix(err, "config");
-        }
+    int rc = cli_config(o, &c, err);
+    if (rc)
+        return rc;
+    if (c) {
         if (!d)
             d = rp_config_get(c, "store", "path", NULL);
         if (!k)

@@ -17,6 +17,7 @@
 #ifndef RP_CLI_H
 #define RP_CLI_H
 
+#include "core/config.h"
 #include "core/error.h"
 #include "warehouse/warehouse.h"
 
@@ -64,6 +65,9 @@ typedef struct cli_store_opts {
  * configuration file (--config or $RAPPORT_CONFIG), then ./rapport.db. */
 int cli_open(const cli_cmd *cmd, const cli_store_opts *o, int flags, wh **out, int *migrations);
 /* Where the store and its key are, by the precedence above. */
+/* The configuration file (--config, then $RAPPORT_CONFIG), or *out NULL
+ * when there is none. */
+int cli_config(const cli_store_opts *o, rp_config **out, rp_error *err);
 int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, size_t kn,
                      rp_error *err) RP_WARN_UNUSED;
 /* Who is at the keyboard, for "recorded by". */

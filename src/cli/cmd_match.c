@@ -21,58 +21,96 @@ static int parse_prob(const char *cmd, const char *name, const char *s, double *
     return CLI_OK;
 }
 
+/* The survivorship rules of the configuration file, if there is one. */
+static int match_options(const char *cmd, const cli_store_opts *so, mt_options *o)
+{
+    mt_options_default(o);
+    rp_config *c;
+    rp_error err = RP_ERROR_INIT;
+    if (cli_config(so, &c, &err))
+        return cli_fail(cmd, &err);
+    int rc = c ? mt_survivorship_config(&o->surv, c, &err) : RP_OK;
+    rp_config_free(c);
+    return rc ? cli_fail(cmd, &err) : CLI_OK;
+}
+
+static void print_counts(const mt_run_stats *st)
+{
+    char a[32], b[32], c[32];
+    rp_format_thousands(a, sizeof a, st->records);
+    rp_format_thousands(b, sizeof b, st->customers);
+    rp_format_thousands(c, sizeof c, st->persons);
+    printf("%s source records are %s customers (%s of them in more than one source)", a, b, c);
+}
+
 int cmd_match(int argc, char **argv)
 {
     const cli_cmd *self = cli_find("match");
     cli_store_opts so = { 0 };
     const char *link = NULL, *review = NULL;
-    int json = 0;
+    int json = 0, full = 0;
     cli_opt opts[] = { CLI_STORE_OPTS(so), { "link-at", &link, NULL }, { "review-at", &review, NULL },
-                       { "json", NULL, &json }, { 0 } };
+                       { "full", NULL, &full }, { "json", NULL, &json }, { 0 } };
     int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
     if (rc)
         return rc;
-    mt_params p = MT_PARAMS_DEFAULT;
-    if ((link && (rc = parse_prob("match", "link-at", link, &p.link_at))) ||
-        (review && (rc = parse_prob("match", "review-at", review, &p.review_at))))
+    mt_options o;
+    if ((rc = match_options("match", &so, &o)))
         return rc;
-    if (p.review_at > p.link_at)
-        return cli_failf("match", "--review-at %g is above --link-at %g", p.review_at, p.link_at);
+    o.full = full;
+    if ((link && (rc = parse_prob("match", "link-at", link, &o.params.link_at))) ||
+        (review && (rc = parse_prob("match", "review-at", review, &o.params.review_at))))
+        return rc;
+    if (o.params.review_at > o.params.link_at)
+        return cli_failf("match", "--review-at %g is above --link-at %g", o.params.review_at, o.params.link_at);
     wh *w;
     if ((rc = cli_open(self, &so, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     mt_run_stats st;
-    rc = mt_run(w, &p, cli_user(), &st, &err);
+    rc = mt_run(w, &o, cli_user(), &st, &err);
     wh_close(w);
     if (rc)
         return cli_fail("match", &err);
-    size_t customers = st.records - st.merged_records + st.persons;
+    const char *mode = !st.run ? "none" : st.incremental ? "incremental" : "full";
     if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "run", json_integer(st.run));
-        json_object_set_new(o, "records", json_integer((json_int_t)st.records));
-        json_object_set_new(o, "customers", json_integer((json_int_t)customers));
-        json_object_set_new(o, "persons_of_several_records", json_integer((json_int_t)st.persons));
-        json_object_set_new(o, "candidate_pairs", json_integer((json_int_t)st.pairs));
-        json_object_set_new(o, "links", json_integer((json_int_t)st.links));
-        json_object_set_new(o, "for_review", json_integer((json_int_t)st.reviews));
-        json_object_set_new(o, "seconds", json_real(st.seconds));
-        char *s = json_dumps(o, JSON_INDENT(2));
+        json_t *j = json_object();
+        json_object_set_new(j, "run", st.run ? json_integer(st.run) : json_null());
+        json_object_set_new(j, "mode", json_string(mode));
+        json_object_set_new(j, "records", json_integer((json_int_t)st.records));
+        json_object_set_new(j, "changed", json_integer((json_int_t)st.changed));
+        json_object_set_new(j, "compared", json_integer((json_int_t)st.compared));
+        json_object_set_new(j, "customers", json_integer((json_int_t)st.customers));
+        json_object_set_new(j, "persons_of_several_records", json_integer((json_int_t)st.persons));
+        json_object_set_new(j, "candidate_pairs", json_integer((json_int_t)st.pairs));
+        json_object_set_new(j, "links", json_integer((json_int_t)st.links));
+        json_object_set_new(j, "for_review", json_integer((json_int_t)st.reviews));
+        json_object_set_new(j, "seconds", json_real(st.seconds));
+        char *s = json_dumps(j, JSON_INDENT(2));
         printf("%s\n", s);
         free(s);
-        json_decref(o);
+        json_decref(j);
         return CLI_OK;
     }
-    char a[32], b[32], c[32], d[32], e[32];
-    rp_format_thousands(a, sizeof a, st.records);
-    rp_format_thousands(b, sizeof b, customers);
-    rp_format_thousands(c, sizeof c, st.persons);
+    if (!st.run) {
+        printf("nothing new or changed since the last run: ");
+        print_counts(&st);
+        printf("\n");
+        return CLI_OK;
+    }
+    char a[32], b[32], d[32], e[32];
     rp_format_thousands(d, sizeof d, st.pairs);
     rp_format_thousands(e, sizeof e, st.reviews);
-    printf("run %lld: %s source records are %s customers (%s of them in more than one source); %s candidate pairs "
-           "compared, %s waiting for review  [%.2f s]\n",
-           (long long)st.run, a, b, c, d, e, st.seconds);
+    if (st.incremental) {
+        rp_format_thousands(a, sizeof a, st.changed);
+        rp_format_thousands(b, sizeof b, st.compared);
+        printf("run %lld, incremental: %s new or changed records, %s resolved again with their neighbours; ",
+               (long long)st.run, a, b);
+    } else {
+        printf("run %lld: ", (long long)st.run);
+    }
+    print_counts(&st);
+    printf("; %s candidate pairs compared, %s waiting for review  [%.2f s]\n", d, e, st.seconds);
     return CLI_OK;
 }
 
@@ -240,7 +278,7 @@ static int customer(wh *w, const char *cmd, const char *key, int64_t *party)
 static void print_run(const char *what, const mt_run_stats *st)
 {
     char b[32];
-    rp_format_thousands(b, sizeof b, st->records - st->merged_records + st->persons);
+    rp_format_thousands(b, sizeof b, st->customers);
     printf("%s; run %lld: %s customers\n", what, (long long)st->run, b);
 }
 
@@ -268,7 +306,12 @@ int cmd_match_merge(int argc, char **argv)
         wh_close(w);
         return cli_failf("match merge", "'%s' and '%s' are the same customer (#%lld)", pos[0], pos[1], (long long)a);
     }
-    rc = mt_merge(w, a, b, cli_user(), note, &st, &err);
+    mt_options o;
+    if ((rc = match_options("match merge", &so, &o))) {
+        wh_close(w);
+        return rc;
+    }
+    rc = mt_merge(w, a, b, &o, cli_user(), note, &st, &err);
     wh_close(w);
     if (rc)
         return cli_fail("match merge", &err);
@@ -303,7 +346,12 @@ int cmd_match_unmerge(int argc, char **argv)
     }
     rp_error err = RP_ERROR_INIT;
     mt_run_stats st;
-    rc = mt_unmerge(w, person, source, colon + 1, cli_user(), note, &st, &err);
+    mt_options o;
+    if ((rc = match_options("match unmerge", &so, &o))) {
+        wh_close(w);
+        return rc;
+    }
+    rc = mt_unmerge(w, person, source, colon + 1, &o, cli_user(), note, &st, &err);
     wh_close(w);
     if (rc)
         return cli_fail("match unmerge", &err);

@@ -147,7 +147,7 @@ const cli_cmd cli_commands[] = {
       "  --interval S    seconds between looks (default 5)\n"
       "  --once          look once, load what is there, and stop\n"
       "  --max-reject-rate R, --spec FILE, --source NAME   as for load\n" STORE_HELP },
-    { "match", cmd_match, "rapport match [--link-at P] [--review-at P] [--json]",
+    { "match", cmd_match, "rapport match [--full] [--link-at P] [--review-at P] [--json]",
       "Find who is who: join the source records of one person into one customer.",
       "Compares the customers every source delivered (names across scripts, birth\n"
       "dates, phones, e-mails, addresses, national IDs), links those that are the\n"
@@ -156,7 +156,17 @@ const cli_cmd cli_commands[] = {
       "not changed: each points to the customer it belongs to, so that\n"
       "'rapport customer show' shows one customer with every source's data and\n"
       "lineage.  Decisions made with 'match accept' and 'match reject' hold.\n\n"
+      "After the first run, runs are incremental: only the records loaded or\n"
+      "changed since the last run are compared, with the records that share a\n"
+      "name, phone, e-mail, address or ID with them, and scored with the model\n"
+      "of the last full run; nothing else is touched.\n\n"
+      "Which source's value a customer shows is set in the configuration file:\n"
+      "  [survivorship]\n"
+      "  trust = host, card, online     ; most trusted first\n"
+      "  default = trusted              ; trusted, recent or complete\n"
+      "  occupation = recent            ; per attribute\n\n"
       "options:\n"
+      "  --full          compare every record again and estimate the model afresh\n"
       "  --link-at P     link a pair at this probability or more (default 0.95)\n"
       "  --review-at P   keep a pair for review from this probability (default 0.5)\n"
       "  --json          print the counts as JSON\n" STORE_HELP },

@@ -64,6 +64,21 @@ const char *rp_config_get(const rp_config *c, const char *section, const char *n
     return v ? v : def;
 }
 
+const char *rp_config_next(const rp_config *c, const char *section, size_t *it, const char **value)
+{
+    const void *k;
+    size_t kl;
+    void *v;
+    size_t sl = strlen(section);
+    while (rp_map_next(c->values, it, &k, &kl, &v))
+        if (kl > sl && memcmp(k, section, sl) == 0 && ((const char *)k)[sl] == 0) {
+            if (value)
+                *value = v;
+            return (const char *)k + sl + 1;
+        }
+    return NULL;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     return rp_config_set(user, section, name, value) == RP_OK;

@@ -20,6 +20,9 @@ int rp_config_load_str(rp_config *c, const char *what, const char *text, rp_erro
 int rp_config_set(rp_config *c, const char *section, const char *name, const char *value);
 /* The value, or def when absent. */
 const char *rp_config_get(const rp_config *c, const char *section, const char *name, const char *def);
+/* Each name set in [section], in no particular order: *it starts at 0;
+ * returns the next name (and its value in *value) or NULL at the end. */
+const char *rp_config_next(const rp_config *c, const char *section, size_t *it, const char **value);
 /* An integer within [min, max]; def when absent; RP_INVAL naming
  * "[section] name" otherwise. */
 int rp_config_get_int(const rp_config *c, const char *section, const char *name, int64_t def,

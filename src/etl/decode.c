@@ -512,8 +512,13 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         have_text = 1;
         break;
     }
-    if (v->null)
-        return apply_rules(f, v, vals, rej);
+    if (v->null) { /* missing: the default, if there is one, as it is */
+        if (!f->has_default || !f->map_default)
+            return apply_rules(f, v, vals, rej);
+        v->null = 0;
+        snprintf(txt, SP_TEXT_MAX, "%s", f->map_default);
+        have_text = 0;
+    }
 
     if (have_text) {
         if (!json_typed || f->type != FT_TEXT)

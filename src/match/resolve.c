@@ -114,7 +114,7 @@ int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "SELECT p.id, p.kind, p.name_zh, p.name_latin, p.birth_date, p.gender, "
-                              "coalesce(r.source, 'warehouse'), coalesce(r.source_key, p.id) FROM party p "
+                              "coalesce(r.source, 'warehouse'), coalesce(r.source_key, p.id), p.merged_into FROM party p "
                               "LEFT JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id "
                               "WHERE p.resolved = 0 ORDER BY p.id",
                               &st, err);
@@ -131,6 +131,7 @@ int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
                                  rp_stmt_text(st, 3), rp_stmt_text(st, 4), rp_stmt_text(st, 5),
                                  rp_stmt_text(st, 1) && !strcmp(rp_stmt_text(st, 1), "organisation"), err)))
             break;
+        m->r[m->n - 1].person = rp_stmt_int(st, 8);
         if (rp_map_put(ix, &id, sizeof id, (void *)(uintptr_t)m->n, NULL)) {
             rc = rp_err(err, RP_NOMEM, NULL);
             break;
@@ -373,6 +374,136 @@ static int forbidden(uf *u, const mt_constraints *c, uint32_t a, uint32_t b)
     return 0;
 }
 
+/* m and u before EM (see step 3 of mt_resolve). */
+static void estimate(const mt_records *m, mt_result *out)
+{
+    size_t n = m->n, np = out->npairs;
+    double (*mm)[MT_LEVELS] = out->m, (*uu)[MT_LEVELS] = out->u;
+    double cu[MT_FIELDS][MT_LEVELS] = { { 0 } }, cm[MT_FIELDS][MT_LEVELS] = { { 0 } };
+    size_t known_different = 0;
+    for (size_t i = 0; i < np; i++)
+        if (out->pairs[i].id < 0) {
+            known_different++;
+            for (int f = 0; f < MT_FIELDS; f++)
+                if (out->pairs[i].level[f] != 255)
+                    cu[f][out->pairs[i].level[f]] += 1;
+        }
+    if (known_different < 30 && n >= 2) {
+        memset(cu, 0, sizeof cu);
+        size_t samples = n * 20 < 1000000 ? n * 20 : 1000000;
+        uint64_t st = 0x9E3779B97F4A7C15ULL ^ n;
+        for (size_t i = 0; i < samples; i++) {
+            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint32_t x = (uint32_t)((st >> 33) % n);
+            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint32_t y = (uint32_t)((st >> 33) % n);
+            if (x == y)
+                continue;
+            mt_pair q = { x < y ? x : y, x < y ? y : x, { 0 }, 0, 0, 0, 0 };
+            compare(m, &q);
+            for (int f = 0; f < MT_FIELDS; f++)
+                if (q.level[f] != 255)
+                    cu[f][q.level[f]] += 1;
+        }
+    }
+    for (size_t i = 0; i < np; i++)
+        if (out->pairs[i].id > 0)
+            for (int f = 0; f < MT_FIELDS; f++)
+                if (out->pairs[i].level[f] != 255)
+                    cm[f][out->pairs[i].level[f]] += 1;
+    for (int f = 0; f < MT_FIELDS; f++) {
+        double tu = 0, tm = 0;
+        for (int l = 0; l < nlevels[f]; l++)
+            tu += cu[f][l] + 1, tm += cm[f][l] + 1;
+        for (int l = 0; l < nlevels[f]; l++) {
+            uu[f][l] = (cu[f][l] + 1) / tu;
+            /* without any pair sharing an ID: agreement is likely for matches */
+            mm[f][l] = tm > nlevels[f] ? (cm[f][l] + 1) / tm : (l == nlevels[f] - 1 ? 0.9 : 0.1 / (nlevels[f] - 1));
+        }
+    }
+}
+
+/* A record's blocking keys: its national ID, phones, e-mail, each name key
+ * alone and with the birth date (by surname), and its address. */
+static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[12])
+{
+    const mt_rec *r = &m->r[i];
+    int nk = 0;
+    if (r->nid)
+        k[nk++] = r->nid ^ 0x1111;
+    for (int j = 0; j < MT_PHONES; j++)
+        if (r->phone[j])
+            k[nk++] = r->phone[j];
+    if (r->email)
+        k[nk++] = r->email;
+    uint32_t names[3] = { r->han_key, r->latin_key, r->latin_alt };
+    for (int j = 0; j < 3; j++)
+        if (names[j]) {
+            k[nk++] = hash_str(mt_text(m, names[j]), 'n');
+            if (r->birth != INT32_MIN)
+                k[nk++] = surname_hash(mt_text(m, names[j]), (uint64_t)(uint32_t)r->birth * 31 + 'b');
+        }
+    if (r->addr)
+        k[nk++] = r->addr;
+    return nk;
+}
+
+/* Every record's keys, sorted by key. */
+static int all_keys(const mt_records *m, growing *keys, rp_error *err)
+{
+    for (uint32_t i = 0; i < m->n; i++) {
+        uint64_t k[12];
+        int nk = rec_keys(m, i, k);
+        for (int j = 0; j < nk; j++) {
+            bkey *b = grow(keys, err);
+            if (!b)
+                return err->code;
+            b->key = k[j];
+            b->rec = i;
+        }
+    }
+    qsort(keys->p, keys->n, sizeof(bkey), by_key);
+    return RP_OK;
+}
+
+int mt_rec_anonymous(const mt_rec *r) { return !r->nid && !r->phone[0] && !r->email && !r->addr; }
+
+int mt_neighbours(const mt_records *m, const mt_params *prm, uint8_t *mark, uint64_t **skip, size_t *nskip,
+                  rp_error *err)
+{
+    *skip = NULL;
+    *nskip = 0;
+    growing keys = { NULL, 0, 0, sizeof(bkey) }, big = { NULL, 0, 0, sizeof(uint64_t) };
+    int rc = all_keys(m, &keys, err);
+    bkey *bk = keys.p;
+    for (size_t i = 0; i < keys.n && !rc;) {
+        size_t j = i;
+        int dirty = 0;
+        while (j < keys.n && bk[j].key == bk[i].key)
+            dirty |= mark[bk[j++].rec] == 1;
+        if (j - i > prm->max_block) {
+            uint64_t *k = grow(&big, err);
+            if (!k)
+                rc = err->code;
+            else
+                *k = bk[i].key;
+        } else if (dirty) {
+            for (size_t a = i; a < j; a++)
+                if (!mark[bk[a].rec])
+                    mark[bk[a].rec] = 2;
+        }
+        i = j;
+    }
+    free(keys.p);
+    if (rc) {
+        free(big.p);
+        return rc;
+    }
+    *skip = big.p; /* sorted already: the keys were */
+    *nskip = big.n;
+    return RP_OK;
+}
+
 int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *cons, mt_result *out, rp_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -382,50 +513,20 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
         return rp_err(err, RP_TOOBIG, "more than 4 billion records");
     /* 1. blocking keys */
     growing keys = { NULL, 0, 0, sizeof(bkey) };
-    int rc = RP_OK;
-    for (uint32_t i = 0; i < n && !rc; i++) {
-        const mt_rec *r = &m->r[i];
-        uint64_t k[12];
-        int nk = 0;
-        if (r->nid)
-            k[nk++] = r->nid ^ 0x1111;
-        for (int j = 0; j < MT_PHONES; j++)
-            if (r->phone[j])
-                k[nk++] = r->phone[j];
-        if (r->email)
-            k[nk++] = r->email;
-        uint32_t names[3] = { r->han_key, r->latin_key, r->latin_alt };
-        for (int j = 0; j < 3; j++)
-            if (names[j]) {
-                k[nk++] = hash_str(mt_text(m, names[j]), 'n');
-                if (r->birth != INT32_MIN)
-                    k[nk++] = surname_hash(mt_text(m, names[j]), (uint64_t)(uint32_t)r->birth * 31 + 'b');
-            }
-        if (r->addr)
-            k[nk++] = r->addr;
-        for (int j = 0; j < nk; j++) {
-            bkey *b = grow(&keys, err);
-            if (!b) {
-                rc = err->code;
-                break;
-            }
-            b->key = k[j];
-            b->rec = i;
-        }
-    }
+    int rc = all_keys(m, &keys, err);
     if (rc) {
         free(keys.p);
         return rc;
     }
     bkey *bk = keys.p;
-    qsort(bk, keys.n, sizeof *bk, by_key);
     growing pairs = { NULL, 0, 0, sizeof(uint64_t) };
     for (size_t i = 0; i < keys.n && !rc;) {
         size_t j = i;
         while (j < keys.n && bk[j].key == bk[i].key)
             j++;
         size_t size = j - i;
-        if (size > prm->max_block) {
+        if (size > prm->max_block ||
+            (prm->nskip && bsearch(&bk[i].key, prm->skip, prm->nskip, sizeof *prm->skip, by_u64))) {
             out->blocks_skipped++;
         } else {
             for (size_t a = i; a < j && !rc; a++)
@@ -482,47 +583,11 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
      * independence; missing levels left out; Laplace smoothing so no level
      * is impossible). */
     double (*mm)[MT_LEVELS] = out->m, (*uu)[MT_LEVELS] = out->u;
-    double cu[MT_FIELDS][MT_LEVELS] = { { 0 } }, cm[MT_FIELDS][MT_LEVELS] = { { 0 } };
-    size_t known_different = 0;
-    for (size_t i = 0; i < np; i++)
-        if (out->pairs[i].id < 0) {
-            known_different++;
-            for (int f = 0; f < MT_FIELDS; f++)
-                if (out->pairs[i].level[f] != 255)
-                    cu[f][out->pairs[i].level[f]] += 1;
-        }
-    if (known_different < 30 && n >= 2) {
-        memset(cu, 0, sizeof cu);
-        size_t samples = n * 20 < 1000000 ? n * 20 : 1000000;
-        uint64_t st = 0x9E3779B97F4A7C15ULL ^ n;
-        for (size_t i = 0; i < samples; i++) {
-            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-            uint32_t x = (uint32_t)((st >> 33) % n);
-            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-            uint32_t y = (uint32_t)((st >> 33) % n);
-            if (x == y)
-                continue;
-            mt_pair q = { x < y ? x : y, x < y ? y : x, { 0 }, 0, 0, 0, 0 };
-            compare(m, &q);
-            for (int f = 0; f < MT_FIELDS; f++)
-                if (q.level[f] != 255)
-                    cu[f][q.level[f]] += 1;
-        }
-    }
-    for (size_t i = 0; i < np; i++)
-        if (out->pairs[i].id > 0)
-            for (int f = 0; f < MT_FIELDS; f++)
-                if (out->pairs[i].level[f] != 255)
-                    cm[f][out->pairs[i].level[f]] += 1;
-    for (int f = 0; f < MT_FIELDS; f++) {
-        double tu = 0, tm = 0;
-        for (int l = 0; l < nlevels[f]; l++)
-            tu += cu[f][l] + 1, tm += cm[f][l] + 1;
-        for (int l = 0; l < nlevels[f]; l++) {
-            uu[f][l] = (cu[f][l] + 1) / tu;
-            /* without any pair sharing an ID: agreement is likely for matches */
-            mm[f][l] = tm > nlevels[f] ? (cm[f][l] + 1) / tm : (l == nlevels[f] - 1 ? 0.9 : 0.1 / (nlevels[f] - 1));
-        }
+    if (prm->model) { /* an incremental run scores with the model of the last full one */
+        memcpy(out->m, prm->model->m, sizeof out->m);
+        memcpy(out->u, prm->model->u, sizeof out->u);
+    } else {
+        estimate(m, out);
     }
     /* EM over the distinct patterns of levels (at most a few thousand), each
      * with its count of pairs, rather than over every pair */
@@ -563,8 +628,8 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
         }
         lv[c][MT_FIELDS] = (int8_t)(x - 1); /* id */
     }
-    double p = 0.5;
-    for (int it = 0; it < prm->em_iterations && np; it++) {
+    double p = prm->model ? prm->model->p : 0.5;
+    for (int it = 0; it < prm->em_iterations && np && !prm->model; it++) {
         double sm[MT_FIELDS][MT_LEVELS] = { { 0 } }, sg = 0, lmm[MT_FIELDS][MT_LEVELS], luu[MT_FIELDS][MT_LEVELS];
         for (int f = 0; f < MT_FIELDS; f++)
             for (int l = 0; l < nlevels[f]; l++)
@@ -626,6 +691,8 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
             q->decision = MT_NONE;
         else if (q->id > 0)
             q->decision = MT_SAME_ID;
+        else if (mt_rec_anonymous(a) || mt_rec_anonymous(b)) /* nothing to tell them apart: a person decides */
+            q->decision = q->prob >= prm->review_at || q->level[0] >= 2 ? MT_REVIEW : MT_NONE;
         else if (q->prob >= prm->link_at)
             q->decision = MT_LINK;
         else if (q->prob >= prm->review_at)

@@ -17,7 +17,8 @@
  *     weight and posterior probability;
  *  4. links: the same valid national ID always; a posterior at or above
  *     link_at otherwise, unless the two carry different national IDs (then
- *     never); pairs between review_at and link_at are kept for a person;
+ *     never) or one of them has no identifier at all (then a person
+ *     decides); pairs between review_at and link_at are kept for a person;
  *  5. clusters the links into people, strongest first, refusing a link
  *     that would put two different national IDs (or two birth dates far
  *     apart) into one cluster, so one bad link cannot chain two people.
@@ -45,6 +46,7 @@ typedef struct mt_rec {
     uint64_t addr;                 /* county+district+road+number; 0 none */
     uint64_t area;                 /* county+district; 0 none */
     int32_t birth;                 /* days since 1970; INT32_MIN none */
+    int64_t person;                /* the customer it was found to be (party.merged_into); 0 none */
     char gender;                   /* F, M or 0 */
     char org;                      /* an organisation */
 } mt_rec;
@@ -80,13 +82,22 @@ typedef struct mt_pair {
     uint8_t decision;              /* MT_NONE, MT_REVIEW, MT_LINK, MT_SAME_ID */
 } mt_pair;
 
+/* The Fellegi-Sunter model: m and u per field and level, and the share of
+ * candidate pairs that are matches. */
+typedef struct mt_model {
+    double m[MT_FIELDS][MT_LEVELS], u[MT_FIELDS][MT_LEVELS], p;
+} mt_model;
+
 typedef struct mt_params {
     double link_at, review_at;     /* posterior probabilities */
     size_t max_block;              /* larger blocks are skipped (too common to tell anyone apart) */
     int em_iterations;
+    const mt_model *model;         /* NULL: estimate from the pairs; else score with this one */
+    const uint64_t *skip;          /* sorted blocking keys to skip whatever their size here */
+    size_t nskip;
 } mt_params;
 
-#define MT_PARAMS_DEFAULT { 0.95, 0.50, 200, 50 }
+#define MT_PARAMS_DEFAULT { 0.95, 0.50, 200, 50, NULL, NULL, 0 }
 
 typedef struct mt_result {
     mt_pair *pairs;
@@ -105,6 +116,20 @@ typedef struct mt_constraints {
     const uint32_t (*cannot)[2];
     size_t ncannot;
 } mt_constraints;
+
+/* For an incremental run: mark[i] is nonzero for the records that are new
+ * or changed; every other record that shares a block (of at most
+ * max_block records over all of m) with one of them gets mark 2.  *skip
+ * receives the sorted keys of the blocks too large to use (free() it), to
+ * be passed to mt_resolve on a subset so that it skips what a full run
+ * would skip. */
+int mt_neighbours(const mt_records *m, const mt_params *p, uint8_t *mark, uint64_t **skip, size_t *nskip,
+                  rp_error *err) RP_WARN_UNUSED;
+
+/* A record nobody could be told apart by: no national ID, phone, e-mail
+ * or full address.  Its pairs never link without a person's decision:
+ * those that score for review or whose names are alike are kept for one. */
+int mt_rec_anonymous(const mt_rec *r);
 
 int mt_resolve(const mt_records *m, const mt_params *p, const mt_constraints *c, mt_result *out,
                rp_error *err) RP_WARN_UNUSED;

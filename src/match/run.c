@@ -3,19 +3,101 @@
 #include "core/json.h"
 #include "core/map.h"
 #include "core/rtime.h"
+#include "core/utf8.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Lower is more trusted. */
-static int trust(const char *source)
+static const char *const attr_names[MT_ATTRS] = { "kind",       "name_zh",     "name_latin",  "birth_date",
+                                                   "gender",     "occupation",  "income_band", "home_branch" };
+static const char *const rule_names[] = { "trusted", "recent", "complete" };
+
+const char *mt_attr_name(int a) { return a >= 0 && a < MT_ATTRS ? attr_names[a] : "?"; }
+const char *mt_rule_name(int r) { return r >= 0 && r <= MT_COMPLETE ? rule_names[r] : "?"; }
+
+void mt_survivorship_default(mt_survivorship *sv)
 {
-    static const char *const order[] = { "host", "card", "online", NULL };
-    for (int i = 0; order[i]; i++)
-        if (strcmp(source, order[i]) == 0)
+    memset(sv, 0, sizeof *sv);
+    static const char *const order[] = { "host", "card", "online" };
+    for (int i = 0; i < 3; i++)
+        snprintf(sv->trust[sv->ntrust++], sizeof sv->trust[0], "%s", order[i]);
+}
+
+void mt_options_default(mt_options *o)
+{
+    mt_params p = MT_PARAMS_DEFAULT;
+    memset(o, 0, sizeof *o);
+    o->params = p;
+    mt_survivorship_default(&o->surv);
+}
+
+static int parse_rule(const char *name, const char *v, uint8_t *out, rp_error *err)
+{
+    for (int r = 0; r <= MT_COMPLETE; r++)
+        if (!strcmp(v, rule_names[r])) {
+            *out = (uint8_t)r;
+            return RP_OK;
+        }
+    return rp_err(err, RP_INVAL, "[survivorship] %s: '%s' is not a rule (trusted, recent or complete)", name, v);
+}
+
+int mt_survivorship_config(mt_survivorship *sv, const rp_config *c, rp_error *err)
+{
+    mt_survivorship_default(sv);
+    const char *v = rp_config_get(c, "survivorship", "trust", NULL);
+    if (v) {
+        sv->ntrust = 0;
+        for (const char *s = v; *s;) {
+            while (*s == ' ' || *s == '\t' || *s == ',')
+                s++;
+            size_t n = strcspn(s, ", \t");
+            if (!n)
+                break;
+            if (sv->ntrust == MT_TRUST_MAX)
+                return rp_err(err, RP_TOOBIG, "[survivorship] trust: more than %d sources", MT_TRUST_MAX);
+            if (n >= sizeof sv->trust[0])
+                return rp_err(err, RP_TOOBIG, "[survivorship] trust: source '%.*s' is longer than %zu bytes", (int)n,
+                              s, sizeof sv->trust[0] - 1);
+            snprintf(sv->trust[sv->ntrust++], sizeof sv->trust[0], "%.*s", (int)n, s);
+            s += n;
+        }
+        if (!sv->ntrust)
+            return rp_err(err, RP_INVAL, "[survivorship] trust: no source named (e.g. host, card, online)");
+    }
+    int rc;
+    uint8_t def = MT_TRUSTED;
+    if ((v = rp_config_get(c, "survivorship", "default", NULL)) && (rc = parse_rule("default", v, &def, err)))
+        return rc;
+    for (int a = 0; a < MT_ATTRS; a++)
+        sv->rule[a] = def;
+    size_t it = 0;
+    const char *name;
+    while ((name = rp_config_next(c, "survivorship", &it, &v))) {
+        if (!strcmp(name, "trust") || !strcmp(name, "default"))
+            continue;
+        int a = 0;
+        while (a < MT_ATTRS && strcmp(name, attr_names[a]))
+            a++;
+        if (a == MT_ATTRS)
+            return rp_err(err, RP_INVAL,
+                          "[survivorship] %s: no such attribute (trust, default, kind, name_zh, name_latin, "
+                          "birth_date, gender, occupation, income_band, home_branch)",
+                          name);
+        if ((rc = parse_rule(name, v, &sv->rule[a], err)))
+            return rc;
+    }
+    return RP_OK;
+}
+
+/* Lower is more trusted. */
+static int trust(const mt_survivorship *sv, const char *source)
+{
+    for (int i = 0; i < sv->ntrust; i++)
+        if (strcmp(source, sv->trust[i]) == 0)
             return i;
-    return 9;
+    return MT_TRUST_MAX;
 }
 
 typedef struct member {
@@ -29,13 +111,13 @@ static int by_trust(const void *a, const void *b)
     return x->trust != y->trust ? x->trust - y->trust : (x->rec > y->rec) - (x->rec < y->rec);
 }
 
-#define ATTRS 9
-
-/* The survivors' values and the person this cluster already is, if any. */
-static int person_for(wh *w, const mt_records *m, member *mem, size_t k, int64_t *person, rp_error *err)
+/* The survivors' values (members in trust order) and the person this
+ * cluster already is, if any. */
+static int person_for(wh *w, const mt_records *m, const mt_survivorship *sv, member *mem, size_t k, int64_t *person,
+                      rp_error *err)
 {
-    char val[ATTRS][256];
-    int have[ATTRS] = { 0 };
+    char val[MT_ATTRS + 1][256], at[MT_ATTRS][RP_TIME_UTC_LEN + 8];
+    int have[MT_ATTRS + 1] = { 0 };
     int64_t prior = 0;
     int prior_votes = 0, any_active = 0;
     rp_map *votes = rp_map_new();
@@ -46,21 +128,33 @@ static int person_for(wh *w, const mt_records *m, member *mem, size_t k, int64_t
         rp_stmt *st;
         if ((rc = rp_store_prepare(w->store,
                                    "SELECT kind, name_zh, name_latin, birth_date, gender, occupation, income_band, "
-                                   "home_branch, status, merged_into FROM party WHERE id = ?",
+                                   "home_branch, status, merged_into, updated_at FROM party WHERE id = ?",
                                    &st, err)))
             break;
         rp_stmt_bind_int(st, 1, m->r[mem[i].rec].party);
         if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
             rc = RP_OK;
-            for (int a = 0; a < ATTRS; a++) {
+            const char *updated = rp_stmt_text(st, 10);
+            if (!updated)
+                updated = "";
+            for (int a = 0; a < MT_ATTRS; a++) {
                 const char *t = rp_stmt_text(st, a);
-                if (t && *t && !have[a]) {
+                if (!t || !*t)
+                    continue;
+                int better = !have[a] || (sv->rule[a] == MT_RECENT && strcmp(updated, at[a]) > 0) ||
+                             (sv->rule[a] == MT_COMPLETE && rp_utf8_count(t, strlen(t)) > rp_utf8_count(val[a], strlen(val[a])));
+                if (better) {
                     snprintf(val[a], sizeof val[a], "%s", t);
+                    snprintf(at[a], sizeof at[a], "%s", updated);
                     have[a] = 1;
                 }
             }
             const char *status = rp_stmt_text(st, 8);
             any_active |= status && !strcmp(status, "active");
+            if (status && !have[MT_ATTRS]) {
+                snprintf(val[MT_ATTRS], sizeof val[MT_ATTRS], "%s", status);
+                have[MT_ATTRS] = 1;
+            }
             int64_t mi = rp_stmt_int(st, 9);
             if (mi) {
                 intptr_t v = (intptr_t)rp_map_get(votes, &mi, sizeof mi) + 1;
@@ -76,9 +170,10 @@ static int person_for(wh *w, const mt_records *m, member *mem, size_t k, int64_t
     rp_map_free(votes, NULL);
     if (rc)
         return rc;
-    if (any_active || !have[8]) /* a person is active while any of their records is */
-        snprintf(val[8], sizeof val[8], "active");
-    have[8] = 1;
+    enum { STATUS = MT_ATTRS };
+    if (any_active || !have[STATUS]) /* a person is active while any of their records is */
+        snprintf(val[STATUS], sizeof val[STATUS], "active");
+    have[STATUS] = 1;
     rp_stmt *st;
     if (prior) {
         *person = prior;
@@ -88,7 +183,7 @@ static int person_for(wh *w, const mt_records *m, member *mem, size_t k, int64_t
                                    "WHERE id = ? AND resolved = 1",
                                    &st, err)))
             return rc;
-        for (int a = 0; a < ATTRS; a++)
+        for (int a = 0; a <= STATUS; a++)
             rp_stmt_bind_text(st, a + 1, have[a] ? val[a] : NULL);
         char now[RP_TIME_UTC_LEN];
         rp_time_format_utc(rp_now(), now);
@@ -105,7 +200,7 @@ static int person_for(wh *w, const mt_records *m, member *mem, size_t k, int64_t
     p.occupation = have[5] ? val[5] : NULL;
     p.income_band = have[6] ? val[6] : NULL;
     p.home_branch = have[7] ? val[7] : NULL;
-    p.status = val[8];
+    p.status = val[STATUS];
     if ((rc = wh_party_add(w, &p, person, err)))
         return rp_err_prefix(err, "the person of party %lld", (long long)m->r[mem[0].rec].party);
     if ((rc = rp_store_prepare(w->store, "UPDATE party SET resolved = 1 WHERE id = ?", &st, err)))
@@ -158,7 +253,133 @@ static json_t *evidence(const mt_records *m, const mt_pair *q)
     return o;
 }
 
-int mt_run(wh *w, const mt_params *prm, const char *by, mt_run_stats *st, rp_error *err)
+/* The model of the last full run, when it was made with these thresholds. */
+typedef struct last_full {
+    mt_model model;
+    size_t records;                /* source records then */
+    json_t *sources;               /* the source systems it saw */
+} last_full;
+
+static int last_model(wh *w, const mt_params *p, last_full *lf, int *have, rp_error *err)
+{
+    *have = 0;
+    mt_model *model = &lf->model;
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT model, records FROM match_run WHERE mode = 'full' AND finished_at IS NOT NULL "
+                              "ORDER BY id DESC LIMIT 1",
+                              &st, err);
+    if (rc)
+        return rc;
+    json_t *j = NULL;
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW && rp_stmt_text(st, 0)) {
+        j = json_loads(rp_stmt_text(st, 0), 0, NULL);
+        lf->records = (size_t)rp_stmt_int(st, 1);
+    }
+    rp_stmt_done(st);
+    if (rc != RP_ROW && rc != RP_DONE)
+        return rc;
+    if (!j)
+        return RP_OK;
+    int ok = fabs(json_real_value(json_object_get(j, "link_at")) - p->link_at) < 1e-9 &&
+             fabs(json_real_value(json_object_get(j, "review_at")) - p->review_at) < 1e-9;
+    model->p = json_real_value(json_object_get(j, "match_share"));
+    ok &= model->p > 0 && model->p < 1;
+    for (int f = 0; f < MT_FIELDS && ok; f++) {
+        json_t *fo = json_object_get(j, mt_field_name(f));
+        json_t *jm = json_object_get(fo, "m"), *ju = json_object_get(fo, "u");
+        ok &= json_array_size(jm) == MT_LEVELS && json_array_size(ju) == MT_LEVELS;
+        for (int l = 0; l < MT_LEVELS && ok; l++) {
+            model->m[f][l] = json_real_value(json_array_get(jm, (size_t)l));
+            model->u[f][l] = json_real_value(json_array_get(ju, (size_t)l));
+        }
+    }
+    lf->sources = json_incref(json_object_get(j, "sources"));
+    ok &= json_is_array(lf->sources);
+    json_decref(j);
+    *have = ok;
+    return RP_OK;
+}
+
+/* Does the last full model fit what changed?  Not when a source system it
+ * never saw delivered records, nor when the store grew or changed by more
+ * than a fifth since: then its weights may be off, and a full run
+ * estimates them again. */
+static int model_fits(const last_full *lf, const mt_records *m, const uint8_t *mark, size_t nchanged)
+{
+    if (nchanged * 5 > m->n || m->n * 5 > lf->records * 6)
+        return 0;
+    int seen[16] = { 0 };
+    for (size_t i = 0; i < m->n; i++)
+        if (mark[i])
+            seen[m->r[i].source] = 1;
+    for (int s = 0; s < m->nsources; s++) {
+        if (!seen[s])
+            continue;
+        int known = 0;
+        for (size_t k = 0; k < json_array_size(lf->sources) && !known; k++)
+            known = json_is_string(json_array_get(lf->sources, k)) &&
+                    !strcmp(json_string_value(json_array_get(lf->sources, k)), m->sources[s]);
+        if (!known)
+            return 0;
+    }
+    return 1;
+}
+
+static int count_of(wh *w, const char *sql, size_t *out, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, sql, &st, err);
+    if (rc)
+        return rc;
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        *out = (size_t)rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    return rc == RP_ROW ? RP_OK : rc;
+}
+
+/* Customers in the store: source records alone, and persons with members. */
+static int customers(wh *w, mt_run_stats *st, rp_error *err)
+{
+    size_t alone = 0;
+    int rc = count_of(w, "SELECT count(*) FROM party WHERE resolved = 0 AND merged_into IS NULL", &alone, err);
+    if (!rc)
+        rc = count_of(w, "SELECT count(DISTINCT merged_into) FROM party WHERE resolved = 0 AND merged_into IS NOT NULL",
+                      &st->customers, err);
+    if (!rc) /* a record alone may keep the number of the person it was */
+        rc = count_of(w,
+                      "SELECT count(*) FROM (SELECT 1 FROM party WHERE resolved = 0 AND merged_into IS NOT NULL "
+                      "GROUP BY merged_into HAVING count(*) > 1)",
+                      &st->persons, err);
+    if (!rc)
+        rc = count_of(w, "SELECT count(*) FROM party WHERE resolved = 0", &st->records, err);
+    st->customers += alone;
+    return rc;
+}
+
+typedef struct decided {
+    int64_t a, b;
+    int accepted;
+} decided;
+
+static int map_index(rp_map **ix, const mt_records *m, rp_error *err)
+{
+    rp_map_free(*ix, NULL);
+    if (!(*ix = rp_map_new()))
+        return rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; i < m->n; i++)
+        if (rp_map_put(*ix, &m->r[i].party, sizeof m->r[i].party, (void *)(uintptr_t)(i + 1), NULL))
+            return rp_err(err, RP_NOMEM, NULL);
+    return RP_OK;
+}
+
+static size_t index_in(rp_map *ix, int64_t party)
+{
+    uintptr_t v = (uintptr_t)rp_map_get(ix, &party, sizeof party);
+    return v ? (size_t)v - 1 : SIZE_MAX;
+}
+
+int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_error *err)
 {
     memset(st, 0, sizeof *st);
     mt_romaniser *ro = NULL;
@@ -168,49 +389,117 @@ int mt_run(wh *w, const mt_params *prm, const char *by, mt_run_stats *st, rp_err
     memset(&r, 0, sizeof r);
     rp_map *ix = NULL;
     uint32_t (*must)[2] = NULL, (*cannot)[2] = NULL;
-    size_t nmust = 0, ncannot = 0;
+    size_t nmust = 0, ncannot = 0, ndec = 0, nskip = 0, nchanged = 0;
     member *mem = NULL;
     uint32_t *next = NULL, *head = NULL;
+    uint8_t *mark = NULL;
+    uint64_t *skip = NULL;
+    int64_t *changed = NULL;
+    decided *dec = NULL;
+    last_full lf = { .sources = NULL };
+    int have_model = 0;
+    mt_params prm = o->params;
+    rp_stmt *q;
     int rc = mt_romaniser_open(&ro, err);
-    if (rc || (rc = mt_records_load(w, ro, &m, err)))
+    if (rc || (rc = mt_records_load(w, ro, &m, err)) || (rc = map_index(&ix, &m, err)))
         goto out;
-    /* what people decided */
-    if (!(ix = rp_map_new())) {
+    /* what changed since the last run */
+    if (!(mark = calloc(m.n ? m.n : 1, 1)) || !(changed = malloc((m.n ? m.n : 1) * sizeof *changed))) {
         rc = rp_err(err, RP_NOMEM, NULL);
         goto out;
     }
-    for (size_t i = 0; i < m.n; i++)
-        rp_map_put(ix, &m.r[i].party, sizeof m.r[i].party, (void *)(uintptr_t)(i + 1), NULL);
-    rp_stmt *q;
-    if ((rc = rp_store_prepare(w->store,
-                               "SELECT a_party, b_party, status FROM match_pair WHERE status IN ('accepted', 'rejected')",
-                               &q, err)))
+    if ((rc = rp_store_prepare(w->store, "SELECT party_id FROM match_queue", &q, err)))
         goto out;
     while ((rc = rp_stmt_step(q, err)) == RP_ROW) {
-        int64_t a = rp_stmt_int(q, 0), b = rp_stmt_int(q, 1);
-        uintptr_t ia = (uintptr_t)rp_map_get(ix, &a, sizeof a), ib = (uintptr_t)rp_map_get(ix, &b, sizeof b);
-        if (!ia || !ib)
-            continue;
-        int acc = !strcmp(rp_stmt_text(q, 2), "accepted");
-        size_t *cnt = acc ? &nmust : &ncannot;
-        uint32_t (**arr)[2] = acc ? &must : &cannot;
-        if (*cnt % 256 == 0) {
-            void *np = realloc(*arr, (*cnt + 256) * sizeof **arr);
-            if (!np) {
-                rc = rp_err(err, RP_NOMEM, NULL);
-                break;
-            }
-            *arr = np;
+        size_t i = index_in(ix, rp_stmt_int(q, 0));
+        if (i != SIZE_MAX && !mark[i]) {
+            mark[i] = 1;
+            changed[nchanged++] = m.r[i].party;
         }
-        (*arr)[*cnt][0] = (uint32_t)(ia - 1);
-        (*arr)[*cnt][1] = (uint32_t)(ib - 1);
-        (*cnt)++;
     }
     rp_stmt_done(q);
     if (rc != RP_DONE)
         goto out;
+    st->changed = nchanged;
+    /* what people decided */
+    if ((rc = rp_store_prepare(w->store,
+                               "SELECT a_party, b_party, status FROM match_pair WHERE status IN ('accepted', 'rejected')",
+                               &q, err)))
+        goto out;
+    size_t dcap = 0;
+    while ((rc = rp_stmt_step(q, err)) == RP_ROW) {
+        if (ndec == dcap) {
+            dcap = dcap ? dcap * 2 : 256;
+            decided *nd = realloc(dec, dcap * sizeof *dec);
+            if (!nd) {
+                rc = rp_err(err, RP_NOMEM, NULL);
+                break;
+            }
+            dec = nd;
+        }
+        dec[ndec++] = (decided){ rp_stmt_int(q, 0), rp_stmt_int(q, 1), !strcmp(rp_stmt_text(q, 2), "accepted") };
+    }
+    rp_stmt_done(q);
+    if (rc != RP_DONE)
+        goto out;
+    if ((rc = last_model(w, &o->params, &lf, &have_model, err)))
+        goto out;
+    st->incremental = !o->full && have_model && (!nchanged || model_fits(&lf, &m, mark, nchanged));
+    if (st->incremental && !nchanged) { /* nothing new: nothing to run */
+        rc = customers(w, st, err);
+        goto out;
+    }
+    if (st->incremental) {
+        /* the changed records, those that share a block with them, the
+         * records people tied to these, and every customer any of them is */
+        if ((rc = mt_neighbours(&m, &prm, mark, &skip, &nskip, err)))
+            goto out;
+        for (size_t i = 0; i < ndec; i++) {
+            size_t x = index_in(ix, dec[i].a), y = index_in(ix, dec[i].b);
+            if (dec[i].accepted && x != SIZE_MAX && y != SIZE_MAX && (mark[x] || mark[y]))
+                mark[x] = mark[x] ? mark[x] : 2, mark[y] = mark[y] ? mark[y] : 2;
+        }
+        rp_map *persons = rp_map_new();
+        if (!persons) {
+            rc = rp_err(err, RP_NOMEM, NULL);
+            goto out;
+        }
+        for (size_t i = 0; i < m.n; i++)
+            if (mark[i] && m.r[i].person)
+                rp_map_put(persons, &m.r[i].person, sizeof m.r[i].person, (void *)1, NULL);
+        size_t j = 0;
+        for (size_t i = 0; i < m.n; i++)
+            if (mark[i] || (m.r[i].person && rp_map_get(persons, &m.r[i].person, sizeof m.r[i].person)))
+                m.r[j++] = m.r[i];
+        m.n = j;
+        rp_map_free(persons, NULL);
+        if ((rc = map_index(&ix, &m, err)))
+            goto out;
+        prm.model = &lf.model;
+        prm.skip = skip;
+        prm.nskip = nskip;
+    }
+    st->compared = m.n;
+    for (size_t i = 0; i < ndec; i++) {
+        size_t x = index_in(ix, dec[i].a), y = index_in(ix, dec[i].b);
+        if (x == SIZE_MAX || y == SIZE_MAX)
+            continue;
+        size_t *cnt = dec[i].accepted ? &nmust : &ncannot;
+        uint32_t (**arr)[2] = dec[i].accepted ? &must : &cannot;
+        if (*cnt % 256 == 0) {
+            void *np = realloc(*arr, (*cnt + 256) * sizeof **arr);
+            if (!np) {
+                rc = rp_err(err, RP_NOMEM, NULL);
+                goto out;
+            }
+            *arr = np;
+        }
+        (*arr)[*cnt][0] = (uint32_t)x;
+        (*arr)[*cnt][1] = (uint32_t)y;
+        (*cnt)++;
+    }
     mt_constraints c = { (const uint32_t(*)[2])must, nmust, (const uint32_t(*)[2])cannot, ncannot };
-    if ((rc = mt_resolve(&m, prm, &c, &r, err)))
+    if ((rc = mt_resolve(&m, &prm, &c, &r, err)))
         goto out;
     /* clusters as lists: head[root] -> member -> next[member] ... */
     head = malloc((m.n ? m.n : 1) * sizeof *head);
@@ -254,7 +543,7 @@ int mt_run(wh *w, const mt_params *prm, const char *by, mt_run_stats *st, rp_err
         rc = rp_err(err, RP_NOMEM, NULL);
     for (size_t root = 0; root < m.n && !rc; root++)
         if (head[root] != UINT32_MAX && next[head[root]] == UINT32_MAX)
-            alone[nalone++] = (member){ head[root], trust(m.sources[m.r[head[root]].source]) };
+            alone[nalone++] = (member){ head[root], trust(&o->surv, m.sources[m.r[head[root]].source]) };
     if (!rc)
         qsort(alone, nalone, sizeof *alone, by_trust);
     for (int pass = 0; pass < 2 && !rc; pass++)
@@ -264,7 +553,7 @@ int mt_run(wh *w, const mt_params *prm, const char *by, mt_run_stats *st, rp_err
                 continue;
             size_t k = 0;
             for (uint32_t i = head[root]; i != UINT32_MAX; i = next[i])
-                mem[k++] = (member){ i, trust(m.sources[m.r[i].source]) };
+                mem[k++] = (member){ i, trust(&o->surv, m.sources[m.r[i].source]) };
             if ((k == 1) != (pass == 1))
                 continue;
             int64_t person = 0;
@@ -286,13 +575,11 @@ int mt_run(wh *w, const mt_params *prm, const char *by, mt_run_stats *st, rp_err
                 continue;
             }
             qsort(mem, k, sizeof *mem, by_trust);
-            if ((rc = person_for(w, &m, mem, k, &person, err)))
+            if ((rc = person_for(w, &m, &o->surv, mem, k, &person, err)))
                 break;
             rp_map_put(used, &person, sizeof person, (void *)1, NULL);
             for (size_t i = 0; i < k && !rc; i++)
                 rc = set_merged(w, m.r[mem[i].rec].party, person, err);
-            st->persons++;
-            st->merged_records += k;
         }
     rp_map_free(used, NULL);
     free(alone);
@@ -324,26 +611,57 @@ int mt_run(wh *w, const mt_params *prm, const char *by, mt_run_stats *st, rp_err
     }
     if (rc)
         goto rollback;
-    st->records = m.n;
     st->pairs = r.npairs;
     st->links = r.links;
-    /* waiting: what this run kept for review and nobody has decided yet */
-    if ((rc = rp_store_prepare(w->store, "SELECT count(*) FROM match_pair WHERE status = 'review' AND run_id = ?", &q,
-                               err)))
+    /* pairs kept for review before that this run resolved again and no
+     * longer finds doubtful (linked now, or changed) are not waiting any more */
+    if ((rc = rp_store_prepare(w->store, "SELECT id, a_party, b_party FROM match_pair WHERE status = 'review' AND "
+                                         "(run_id IS NULL OR run_id <> ?)",
+                               &q, err)))
         goto rollback;
     rp_stmt_bind_int(q, 1, st->run);
-    if ((rc = rp_stmt_step(q, err)) == RP_ROW) {
-        st->reviews = (size_t)rp_stmt_int(q, 0);
-        rc = RP_OK;
+    int64_t *stale = NULL;
+    size_t nstale = 0, scap = 0;
+    while ((rc = rp_stmt_step(q, err)) == RP_ROW) {
+        if (index_in(ix, rp_stmt_int(q, 1)) == SIZE_MAX || index_in(ix, rp_stmt_int(q, 2)) == SIZE_MAX)
+            continue;
+        if (nstale == scap) {
+            scap = scap ? scap * 2 : 64;
+            int64_t *ns = realloc(stale, scap * sizeof *stale);
+            if (!ns) {
+                rc = rp_err(err, RP_NOMEM, NULL);
+                break;
+            }
+            stale = ns;
+        }
+        stale[nstale++] = rp_stmt_int(q, 0);
     }
     rp_stmt_done(q);
-    if (rc)
+    if (rc == RP_DONE && !(rc = rp_store_prepare(w->store, "DELETE FROM match_pair WHERE id = ?", &q, err)))
+        for (size_t i = 0; i < nstale && !rc; i++) {
+            rp_stmt_bind_int(q, 1, stale[i]);
+            rc = rp_stmt_run(q, err);
+        }
+    free(stale);
+    /* waiting: every pair kept for review that nobody has decided yet */
+    if (rc || (rc = count_of(w, "SELECT count(*) FROM match_pair WHERE status = 'review'", &st->reviews, err)))
         goto rollback;
     st->seconds = r.seconds;
-    json_t *model = json_object();
-    json_object_set_new(model, "link_at", json_real(prm->link_at));
-    json_object_set_new(model, "review_at", json_real(prm->review_at));
-    json_object_set_new(model, "match_share", json_real(r.p));
+    /* what was queued is resolved now */
+    if (!st->incremental) {
+        rc = rp_store_exec(w->store, "DELETE FROM match_queue", err);
+    } else if (!(rc = rp_store_prepare(w->store, "DELETE FROM match_queue WHERE party_id = ?", &q, err))) {
+        for (size_t i = 0; i < nchanged && !rc; i++) {
+            rp_stmt_bind_int(q, 1, changed[i]);
+            rc = rp_stmt_run(q, err);
+        }
+    }
+    if (rc || (rc = customers(w, st, err)))
+        goto rollback;
+    json_t *mj = json_object();
+    json_object_set_new(mj, "link_at", json_real(prm.link_at));
+    json_object_set_new(mj, "review_at", json_real(prm.review_at));
+    json_object_set_new(mj, "match_share", json_real(r.p));
     for (int f = 0; f < MT_FIELDS; f++) {
         json_t *fo = json_object(), *jm = json_array(), *ju = json_array();
         for (int l = 0; l < MT_LEVELS; l++) {
@@ -352,15 +670,31 @@ int mt_run(wh *w, const mt_params *prm, const char *by, mt_run_stats *st, rp_err
         }
         json_object_set_new(fo, "m", jm);
         json_object_set_new(fo, "u", ju);
-        json_object_set_new(model, mt_field_name(f), fo);
+        json_object_set_new(mj, mt_field_name(f), fo);
+    }
+    json_t *sj = json_object(), *tj = json_array();
+    for (int t = 0; t < o->surv.ntrust; t++)
+        json_array_append_new(tj, json_string(o->surv.trust[t]));
+    json_object_set_new(sj, "trust", tj);
+    for (int a = 0; a < MT_ATTRS; a++)
+        json_object_set_new(sj, mt_attr_name(a), json_string(mt_rule_name(o->surv.rule[a])));
+    json_object_set_new(mj, "survivorship", sj);
+    if (!st->incremental) {
+        json_t *srcs = json_array();
+        for (int i = 0; i < m.nsources; i++)
+            json_array_append_new(srcs, json_string(m.sources[i]));
+        json_object_set_new(mj, "sources", srcs);
+    } else {
+        json_object_set(mj, "sources", lf.sources);
     }
     rp_buf mb = RP_BUF_INIT;
-    rp_json_dump(model, 0, &mb);
-    json_decref(model);
+    rp_json_dump(mj, 0, &mb);
+    json_decref(mj);
     rp_time_format_utc(rp_now(), now);
     if (!(rc = rp_store_prepare(w->store,
                                 "UPDATE match_run SET finished_at = ?, records = ?, pairs = ?, links = ?, reviews = ?, "
-                                "persons = ?, seconds = ?, model = ? WHERE id = ?",
+                                "persons = ?, seconds = ?, model = ?, mode = ?, changed = ?, compared = ?, "
+                                "customers = ? WHERE id = ?",
                                 &q, err))) {
         rp_stmt_bind_text(q, 1, now);
         rp_stmt_bind_int(q, 2, (int64_t)st->records);
@@ -370,7 +704,11 @@ int mt_run(wh *w, const mt_params *prm, const char *by, mt_run_stats *st, rp_err
         rp_stmt_bind_int(q, 6, (int64_t)st->persons);
         rp_stmt_bind_real(q, 7, st->seconds);
         rp_stmt_bind_text(q, 8, rp_buf_str(&mb));
-        rp_stmt_bind_int(q, 9, st->run);
+        rp_stmt_bind_text(q, 9, st->incremental ? "incremental" : "full");
+        rp_stmt_bind_int(q, 10, (int64_t)st->changed);
+        rp_stmt_bind_int(q, 11, (int64_t)st->compared);
+        rp_stmt_bind_int(q, 12, (int64_t)st->customers);
+        rp_stmt_bind_int(q, 13, st->run);
         rc = rp_stmt_run(q, err);
     }
     rp_buf_release(&mb);
@@ -385,11 +723,28 @@ out:
     free(mem);
     free(must);
     free(cannot);
+    free(mark);
+    free(skip);
+    free(changed);
+    free(dec);
+    json_decref(lf.sources);
     rp_map_free(ix, NULL);
     mt_result_free(&r);
     mt_records_free(&m);
     mt_romaniser_close(ro);
     return rc;
+}
+
+/* The next run resolves these records again. */
+static int requeue(wh *w, int64_t a, int64_t b, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "INSERT OR IGNORE INTO match_queue(party_id) VALUES (?), (?)", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, a);
+    rp_stmt_bind_int(st, 2, b);
+    return rp_stmt_run(st, err);
 }
 
 int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err)
@@ -440,6 +795,8 @@ int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note,
         rp_stmt_bind_text(st, 7, note);
         rc = rp_stmt_run(st, err);
     }
+    if (!rc)
+        rc = requeue(w, a, b, err);
     if (rc || (rc = rp_store_commit(w->store, err))) {
         rp_store_rollback(w->store);
         return rc;
@@ -516,7 +873,8 @@ static int decision(wh *w, const char *action, int64_t party, int64_t other, con
     return rp_stmt_run(st, err);
 }
 
-int mt_merge(wh *w, int64_t a, int64_t b, const char *by, const char *note, mt_run_stats *st, rp_error *err)
+int mt_merge(wh *w, int64_t a, int64_t b, const mt_options *o, const char *by, const char *note, mt_run_stats *st,
+             rp_error *err)
 {
     int64_t pa, pb, ma, mb;
     int rc;
@@ -530,16 +888,16 @@ int mt_merge(wh *w, int64_t a, int64_t b, const char *by, const char *note, mt_r
     if ((rc = rp_store_begin(w->store, err)))
         return rc;
     if ((rc = pair_decided(w, ma, mb, "accepted", by, now, err)) ||
-        (rc = decision(w, "merge", pa, pb, by, note, now, err)) || (rc = rp_store_commit(w->store, err))) {
+        (rc = decision(w, "merge", pa, pb, by, note, now, err)) || (rc = requeue(w, ma, mb, err)) ||
+        (rc = rp_store_commit(w->store, err))) {
         rp_store_rollback(w->store);
         return rc;
     }
-    mt_params p = MT_PARAMS_DEFAULT;
-    return mt_run(w, &p, by, st, err);
+    return mt_run(w, o, by, st, err);
 }
 
-int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const char *by, const char *note,
-               mt_run_stats *st, rp_error *err)
+int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const mt_options *o, const char *by,
+               const char *note, mt_run_stats *st, rp_error *err)
 {
     int64_t sp;
     rp_error e = RP_ERROR_INIT;
@@ -573,10 +931,10 @@ int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const
         for (size_t i = 0; i < n && !rc; i++)
             rc = pair_decided(w, sp, others[i], "rejected", by, now, err);
     }
-    if (rc || (rc = decision(w, "unmerge", person, sp, by, note, now, err)) || (rc = rp_store_commit(w->store, err))) {
+    if (rc || (rc = decision(w, "unmerge", person, sp, by, note, now, err)) || (rc = requeue(w, sp, sp, err)) ||
+        (rc = rp_store_commit(w->store, err))) {
         rp_store_rollback(w->store);
         return rc;
     }
-    mt_params p = MT_PARAMS_DEFAULT;
-    return mt_run(w, &p, by, st, err);
+    return mt_run(w, o, by, st, err);
 }

@@ -8,6 +8,7 @@
 #include "gen/gen.h"
 #include "gen/world.h"
 #include "match/resolve.h"
+#include "match/run.h"
 #include "match/standard.h"
 
 static mt_romaniser *R;
@@ -301,6 +302,159 @@ static void the_bank_resolves_to_its_people(void **state)
     wh_close(w);
 }
 
+/* A model in which a shared name alone is near certain, as it is where
+ * most candidate pairs are one person. */
+static void confident_model(mt_model *mo)
+{
+    memset(mo, 0, sizeof *mo);
+    static const int nl[MT_FIELDS] = { 4, 3, 2, 2, 2, 3 };
+    for (int f = 0; f < MT_FIELDS; f++)
+        for (int l = 0; l < nl[f]; l++) {
+            mo->m[f][l] = l == nl[f] - 1 ? 0.9 : 0.1 / (nl[f] - 1);
+            mo->u[f][l] = l == nl[f] - 1 ? 0.05 : 0.95 / (nl[f] - 1);
+        }
+    mo->p = 0.8;
+}
+
+static void records_without_identifiers_wait_for_a_person(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    mt_records m;
+    mt_records_init(&m);
+    /* 0 and 1: the same name and birth date, and a shared phone; 2: the same
+     * name and birth date but nothing else at all */
+    assert_ok(mt_records_add(&m, R, 1, "host", "H1", "陳怡君", "CHEN, YI-CHUN", "1980-05-06", "F", 0, &e));
+    assert_ok(mt_records_add(&m, R, 2, "card", "C1", "陳怡君", NULL, "1980-05-06", "F", 0, &e));
+    assert_ok(mt_records_add(&m, R, 3, "online", "O1", "陳怡君", NULL, "1980-05-06", "F", 0, &e));
+    m.r[0].phone[0] = m.r[1].phone[0] = 42;
+    assert_false(mt_rec_anonymous(&m.r[0]));
+    assert_true(mt_rec_anonymous(&m.r[2]));
+    mt_model mo;
+    confident_model(&mo);
+    mt_params prm = MT_PARAMS_DEFAULT;
+    prm.model = &mo;
+    mt_result r;
+    assert_ok(mt_resolve(&m, &prm, NULL, &r, &e));
+    assert_int_equal(r.npairs, 3);
+    for (size_t i = 0; i < r.npairs; i++) {
+        const mt_pair *q = &r.pairs[i];
+        assert_true(q->prob > 0.99); /* the score alone would link every pair */
+        if (q->a == 0 && q->b == 1)
+            assert_int_equal(q->decision, MT_LINK);
+        else
+            assert_int_equal(q->decision, MT_REVIEW);
+    }
+    assert_int_equal(r.cluster[0], r.cluster[1]);
+    assert_int_not_equal(r.cluster[2], r.cluster[0]);
+    assert_int_equal(r.reviews, 2);
+    /* the model given is the model used: nothing estimated */
+    assert_true(r.p == mo.p && r.m[0][3] == mo.m[0][3] && r.u[3][1] == mo.u[3][1]);
+    mt_result_free(&r);
+    mt_records_free(&m);
+}
+
+static void neighbours_of_what_changed(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    mt_records m;
+    mt_records_init(&m);
+    /* 0-1 share a phone and a name; 2 shares an e-mail with 1 only; 3 is someone else; 4..8
+     * share one address (a block of 5, above max_block 4) with 0 */
+    static const char *const names[] = { "陳怡君", "陳怡君", "周杰倫", "林志明", "王大明",
+                                         "張小華", "李美玲", "黃建國", "吳淑芬" };
+    for (int i = 0; i < 9; i++) {
+        char key[8];
+        snprintf(key, sizeof key, "K%d", i);
+        assert_ok(mt_records_add(&m, R, i + 1, "host", key, names[i], NULL, NULL, NULL, 0, &e));
+    }
+    m.r[0].phone[0] = m.r[1].phone[0] = 7;
+    m.r[1].email = m.r[2].email = 9;
+    for (int i = 4; i < 9; i++)
+        m.r[i].addr = 11;
+    m.r[0].addr = 11;
+    mt_params prm = MT_PARAMS_DEFAULT;
+    prm.max_block = 4;
+    uint8_t mark[9] = { 0 };
+    mark[0] = 1; /* record 0 changed */
+    uint64_t *skip;
+    size_t nskip;
+    assert_ok(mt_neighbours(&m, &prm, mark, &skip, &nskip, &e));
+    assert_int_equal(mark[0], 1);
+    assert_int_equal(mark[1], 2); /* by the phone */
+    assert_int_equal(mark[2], 0); /* a neighbour of a neighbour: not compared (unless one customer, see run.c) */
+    assert_int_equal(mark[3], 0);
+    for (int i = 4; i < 9; i++)
+        assert_int_equal(mark[i], 0); /* the address block is too large to use */
+    assert_int_equal(nskip, 1);
+    assert_true(skip[0] == 11);
+    /* on the subset, the skipped key stays skipped however small it is there */
+    mt_records sub;
+    mt_records_init(&sub);
+    assert_ok(mt_records_add(&sub, R, 1, "host", "K0", "甲", NULL, NULL, NULL, 0, &e));
+    assert_ok(mt_records_add(&sub, R, 5, "host", "K4", "乙", NULL, NULL, NULL, 0, &e));
+    sub.r[0].addr = sub.r[1].addr = 11;
+    prm.skip = skip;
+    prm.nskip = nskip;
+    mt_result r;
+    assert_ok(mt_resolve(&sub, &prm, NULL, &r, &e));
+    assert_int_equal(r.npairs, 0);
+    mt_result_free(&r);
+    prm.nskip = 0;
+    assert_ok(mt_resolve(&sub, &prm, NULL, &r, &e));
+    assert_int_equal(r.npairs, 1);
+    mt_result_free(&r);
+    free(skip);
+    mt_records_free(&sub);
+    mt_records_free(&m);
+}
+
+static void survivorship_from_configuration(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    mt_survivorship sv;
+    mt_survivorship_default(&sv);
+    assert_int_equal(sv.ntrust, 3);
+    assert_string_equal(sv.trust[0], "host");
+    for (int a = 0; a < MT_ATTRS; a++)
+        assert_int_equal(sv.rule[a], MT_TRUSTED);
+    rp_config *c = rp_config_new();
+    assert_ok(rp_config_load_str(c, "t.ini",
+                                 "[survivorship]\ntrust = card,  online host\ndefault = complete\n"
+                                 "occupation = recent\n",
+                                 &e));
+    assert_ok(mt_survivorship_config(&sv, c, &e));
+    assert_int_equal(sv.ntrust, 3);
+    assert_string_equal(sv.trust[0], "card");
+    assert_string_equal(sv.trust[1], "online");
+    assert_string_equal(sv.trust[2], "host");
+    for (int a = 0; a < MT_ATTRS; a++)
+        assert_int_equal(sv.rule[a], strcmp(mt_attr_name(a), "occupation") ? MT_COMPLETE : MT_RECENT);
+    rp_config_free(c);
+    static const struct {
+        const char *ini, *msg;
+    } bad[] = {
+        { "[survivorship]\nname = trusted\n", "[survivorship] name: no such attribute (trust, default, kind, "
+                                              "name_zh, name_latin, birth_date, gender, occupation, income_band, "
+                                              "home_branch)" },
+        { "[survivorship]\nname_zh = best\n", "[survivorship] name_zh: 'best' is not a rule (trusted, recent or "
+                                              "complete)" },
+        { "[survivorship]\ntrust = , ,\n", "[survivorship] trust: no source named (e.g. host, card, online)" },
+        { "[survivorship]\ntrust = a b c d e f g h i j k l m n o p q\n",
+          "[survivorship] trust: more than 16 sources" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        c = rp_config_new();
+        assert_ok(rp_config_load_str(c, "t.ini", bad[i].ini, &e));
+        rp_error e2 = RP_ERROR_INIT;
+        assert_int_not_equal(mt_survivorship_config(&sv, c, &e2), RP_OK);
+        assert_string_equal(rp_errmsg(&e2), bad[i].msg);
+        rp_config_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +463,9 @@ int main(void)
         cmocka_unit_test(names_across_scripts),
         cmocka_unit_test(jaro_winkler_over_characters),
         cmocka_unit_test(addresses_in_parts),
+        cmocka_unit_test(records_without_identifiers_wait_for_a_person),
+        cmocka_unit_test(neighbours_of_what_changed),
+        cmocka_unit_test(survivorship_from_configuration),
         cmocka_unit_test(the_bank_resolves_to_its_people),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

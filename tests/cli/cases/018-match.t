@@ -27,8 +27,9 @@ $ rapport match reject 1
 $ rapport match accept 99
 ? 1
 ! rapport: match accept: no pair 99 (rapport match review lists them)
+# the decision queues its two records: the next run resolves them and their neighbours only
 $ rapport match | sed 's/\[[0-9.]* s\]//'
-> run 2: 599 source records are 300 customers (221 of them in more than one source); 406 candidate pairs compared, 0 waiting for review  
+> run 2, incremental: 2 new or changed records, 5 resolved again with their neighbours; 599 source records are 300 customers (221 of them in more than one source); 6 candidate pairs compared, 0 waiting for review  
 $ rapport query "SELECT action, by_user, pair_id, note FROM match_decision" --csv | tr -d '\r'
 > action,by_user,pair_id,note
 > reject,tester,1,"a married couple: one phone, one address"
@@ -41,9 +42,9 @@ $ rapport customer show cust:0012345679 | head -1 && rapport customer show onlin
 > Customer #738  蔡宗建  TSAI, TSUNG-CHIEN
 > Customer #139  蔡宗建
 $ rapport match | sed 's/\[[0-9.]* s\]//'
-> run 4: 599 source records are 301 customers (220 of them in more than one source); 406 candidate pairs compared, 0 waiting for review  
+> nothing new or changed since the last run: 599 source records are 301 customers (220 of them in more than one source)
 $ rapport match merge online:tsung600 cust:0012345679 --note "checked at the branch: the same man"
-> #139 and #738 are one customer; run 5: 300 customers
+> #139 and #738 are one customer; run 4: 300 customers
 $ rapport customer show online:tsung600 --json | grep -c '"source_key"'
 > 2
 # mistakes get clear errors, and change nothing
