@@ -86,6 +86,8 @@ int cmd_match(int argc, char **argv)
         json_object_set_new(j, "links", json_integer((json_int_t)st.links));
         json_object_set_new(j, "for_review", json_integer((json_int_t)st.reviews));
         json_object_set_new(j, "seconds", json_real(st.seconds));
+        json_object_set_new(j, "read_seconds", json_real(st.read_seconds));
+        json_object_set_new(j, "write_seconds", json_real(st.write_seconds));
         char *s = json_dumps(j, JSON_INDENT(2));
         printf("%s\n", s);
         free(s);

@@ -250,3 +250,10 @@ bad:
                   "invalid time '%s': expected ISO 8601 such as 2026-11-23T09:30:00+08:00",
                   s ? s : "");
 }
+
+double rp_monotonic(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}

@@ -50,4 +50,7 @@ rp_date rp_time_taipei_date(int64_t t);
  * or a date alone (taken as midnight Asia/Taipei). */
 int rp_time_parse(const char *s, int64_t *out, rp_error *err) RP_WARN_UNUSED;
 
+/* Seconds on a clock that only goes forward, for measuring durations. */
+double rp_monotonic(void);
+
 #endif

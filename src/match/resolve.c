@@ -3,6 +3,11 @@
 #include "match/resolve.h"
 #include "core/map.h"
 #include "core/rtime.h"
+#include "core/sort.h"
+
+#include <pthread.h>
+#include <stddef.h>
+#include <unistd.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -205,13 +210,8 @@ int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
 typedef struct bkey {
     uint64_t key;
     uint32_t rec;
+    uint8_t weak;                  /* a name alone: common names make large blocks */
 } bkey;
-
-static int by_key(const void *a, const void *b)
-{
-    const bkey *x = a, *y = b;
-    return x->key < y->key ? -1 : x->key > y->key ? 1 : (x->rec > y->rec) - (x->rec < y->rec);
-}
 
 static int by_u64(const void *a, const void *b)
 {
@@ -296,6 +296,45 @@ static void compare(const mt_records *m, mt_pair *p)
     p->id = a->nid && b->nid ? (a->nid == b->nid ? 1 : -1) : 0;
 }
 
+/* Comparing is most of the work and each pair stands alone: the pairs are
+ * shared out among the processors. */
+typedef struct cmp_part {
+    const mt_records *m;
+    mt_pair *p;
+    size_t n;
+} cmp_part;
+
+static void *compare_part(void *arg)
+{
+    cmp_part *c = arg;
+    for (size_t i = 0; i < c->n; i++)
+        compare(c->m, &c->p[i]);
+    return NULL;
+}
+
+static void compare_all(const mt_records *m, mt_pair *p, size_t n)
+{
+    enum { MAXT = 8 };
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int nt = n < 50000 ? 1 : cpus < 1 ? 1 : cpus > MAXT ? MAXT : (int)cpus;
+    cmp_part parts[MAXT];
+    pthread_t th[MAXT];
+    int started[MAXT] = { 0 };
+    size_t per = (n + (size_t)nt - 1) / (size_t)nt;
+    for (int t = 0; t < nt; t++) {
+        size_t from = (size_t)t * per, to = from + per > n ? n : from + per;
+        parts[t] = (cmp_part){ m, p + from, to > from ? to - from : 0 };
+        if (t > 0)
+            started[t] = pthread_create(&th[t], NULL, compare_part, &parts[t]) == 0;
+    }
+    compare_part(&parts[0]);
+    for (int t = 1; t < nt; t++)
+        if (started[t])
+            pthread_join(th[t], NULL);
+        else
+            compare_part(&parts[t]); /* no thread to be had: here, then */
+}
+
 static const int nlevels[MT_FIELDS] = { 4, 3, 2, 2, 2, 3 };
 
 const char *mt_field_name(int f)
@@ -353,12 +392,6 @@ static int by_strength(const void *a, const void *b, void *base)
     return (y->prob > x->prob) - (y->prob < x->prob);
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* Would joining the clusters of a and b put a cannot-link pair together? */
 static int forbidden(uf *u, const mt_constraints *c, uint32_t a, uint32_t b)
@@ -425,8 +458,9 @@ static void estimate(const mt_records *m, mt_result *out)
 
 /* A record's blocking keys: its national ID, phones, e-mail, each name key
  * alone and with the birth date (by surname), and its address. */
-static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[12])
+static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[12], uint8_t weak[12])
 {
+    memset(weak, 0, 12);
     const mt_rec *r = &m->r[i];
     int nk = 0;
     if (r->nid)
@@ -439,6 +473,7 @@ static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[12])
     uint32_t names[3] = { r->han_key, r->latin_key, r->latin_alt };
     for (int j = 0; j < 3; j++)
         if (names[j]) {
+            weak[nk] = 1;
             k[nk++] = hash_str(mt_text(m, names[j]), 'n');
             if (r->birth != INT32_MIN)
                 k[nk++] = surname_hash(mt_text(m, names[j]), (uint64_t)(uint32_t)r->birth * 31 + 'b');
@@ -453,17 +488,19 @@ static int all_keys(const mt_records *m, growing *keys, rp_error *err)
 {
     for (uint32_t i = 0; i < m->n; i++) {
         uint64_t k[12];
-        int nk = rec_keys(m, i, k);
+        uint8_t weak[12];
+        int nk = rec_keys(m, i, k, weak);
         for (int j = 0; j < nk; j++) {
             bkey *b = grow(keys, err);
             if (!b)
                 return err->code;
             b->key = k[j];
             b->rec = i;
+            b->weak = weak[j];
         }
     }
-    qsort(keys->p, keys->n, sizeof(bkey), by_key);
-    return RP_OK;
+    /* by key, then record: stable, and the records went in in order */
+    return rp_sort_by_u64(keys->p, keys->n, sizeof(bkey), offsetof(bkey, key)) ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
 }
 
 int mt_rec_anonymous(const mt_rec *r) { return !r->nid && !r->phone[0] && !r->email && !r->addr; }
@@ -481,7 +518,7 @@ int mt_neighbours(const mt_records *m, const mt_params *prm, uint8_t *mark, uint
         int dirty = 0;
         while (j < keys.n && bk[j].key == bk[i].key)
             dirty |= mark[bk[j++].rec] == 1;
-        if (j - i > prm->max_block) {
+        if (j - i > (bk[i].weak ? prm->max_name_block : prm->max_block)) {
             uint64_t *k = grow(&big, err);
             if (!k)
                 rc = err->code;
@@ -507,7 +544,7 @@ int mt_neighbours(const mt_records *m, const mt_params *prm, uint8_t *mark, uint
 int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *cons, mt_result *out, rp_error *err)
 {
     memset(out, 0, sizeof *out);
-    double t0 = now();
+    double t0 = rp_monotonic();
     size_t n = m->n;
     if (n > UINT32_MAX - 1)
         return rp_err(err, RP_TOOBIG, "more than 4 billion records");
@@ -525,7 +562,7 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
         while (j < keys.n && bk[j].key == bk[i].key)
             j++;
         size_t size = j - i;
-        if (size > prm->max_block ||
+        if (size > (bk[i].weak ? prm->max_name_block : prm->max_block) ||
             (prm->nskip && bsearch(&bk[i].key, prm->skip, prm->nskip, sizeof *prm->skip, by_u64))) {
             out->blocks_skipped++;
         } else {
@@ -551,7 +588,10 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
         return rc;
     }
     uint64_t *pk = pairs.p;
-    qsort(pk, pairs.n, sizeof *pk, by_u64);
+    if (rp_sort_u64(pk, pairs.n)) {
+        free(pk);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
     size_t np = 0;
     for (size_t i = 0; i < pairs.n; i++)
         if (!np || pk[i] != pk[np - 1])
@@ -566,12 +606,11 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
     }
     out->npairs = np;
     for (size_t i = 0; i < np; i++) {
-        mt_pair *p = &out->pairs[i];
-        p->a = (uint32_t)(pk[i] >> 32);
-        p->b = (uint32_t)pk[i];
-        compare(m, p);
+        out->pairs[i].a = (uint32_t)(pk[i] >> 32);
+        out->pairs[i].b = (uint32_t)pk[i];
     }
     free(pk);
+    compare_all(m, out->pairs, np);
     /* 3. the weights.  u, how often non-matches agree at each level, from the
      * candidate pairs known to be different people (two different valid
      * national IDs): among candidates, non-matches are mostly households and
@@ -749,7 +788,7 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
     for (uint32_t i = 0; i < n; i++)
         out->cluster[i] = find(&u, i);
     free(u.parent), free(u.nid), free(u.birth), free(order);
-    out->seconds = now() - t0;
+    out->seconds = rp_monotonic() - t0;
     return RP_OK;
 }
 

@@ -91,13 +91,14 @@ typedef struct mt_model {
 typedef struct mt_params {
     double link_at, review_at;     /* posterior probabilities */
     size_t max_block;              /* larger blocks are skipped (too common to tell anyone apart) */
+    size_t max_name_block;         /* the same for blocks of a name alone (no birth date) */
     int em_iterations;
     const mt_model *model;         /* NULL: estimate from the pairs; else score with this one */
     const uint64_t *skip;          /* sorted blocking keys to skip whatever their size here */
     size_t nskip;
 } mt_params;
 
-#define MT_PARAMS_DEFAULT { 0.95, 0.50, 200, 50, NULL, NULL, 0 }
+#define MT_PARAMS_DEFAULT { 0.95, 0.50, 200, 50, 50, NULL, NULL, 0 }
 
 typedef struct mt_result {
     mt_pair *pairs;

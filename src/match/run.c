@@ -111,102 +111,176 @@ static int by_trust(const void *a, const void *b)
     return x->trust != y->trust ? x->trust - y->trust : (x->rec > y->rec) - (x->rec < y->rec);
 }
 
-/* The survivors' values (members in trust order) and the person this
- * cluster already is, if any. */
-static int person_for(wh *w, const mt_records *m, const mt_survivorship *sv, member *mem, size_t k, int64_t *person,
-                      rp_error *err)
+static int map_index(rp_map **ix, const mt_records *m, rp_error *err)
 {
-    char val[MT_ATTRS + 1][256], at[MT_ATTRS][RP_TIME_UTC_LEN + 8];
-    int have[MT_ATTRS + 1] = { 0 };
-    int64_t prior = 0;
-    int prior_votes = 0, any_active = 0;
-    rp_map *votes = rp_map_new();
-    if (!votes)
+    rp_map_free(*ix, NULL);
+    if (!(*ix = rp_map_new()))
         return rp_err(err, RP_NOMEM, NULL);
-    int rc = RP_OK;
-    for (size_t i = 0; i < k && !rc; i++) {
-        rp_stmt *st;
-        if ((rc = rp_store_prepare(w->store,
-                                   "SELECT kind, name_zh, name_latin, birth_date, gender, occupation, income_band, "
-                                   "home_branch, status, merged_into, updated_at FROM party WHERE id = ?",
-                                   &st, err)))
-            break;
-        rp_stmt_bind_int(st, 1, m->r[mem[i].rec].party);
-        if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-            rc = RP_OK;
-            const char *updated = rp_stmt_text(st, 10);
-            if (!updated)
-                updated = "";
-            for (int a = 0; a < MT_ATTRS; a++) {
-                const char *t = rp_stmt_text(st, a);
-                if (!t || !*t)
-                    continue;
-                int better = !have[a] || (sv->rule[a] == MT_RECENT && strcmp(updated, at[a]) > 0) ||
-                             (sv->rule[a] == MT_COMPLETE && rp_utf8_count(t, strlen(t)) > rp_utf8_count(val[a], strlen(val[a])));
-                if (better) {
-                    snprintf(val[a], sizeof val[a], "%s", t);
-                    snprintf(at[a], sizeof at[a], "%s", updated);
-                    have[a] = 1;
-                }
-            }
-            const char *status = rp_stmt_text(st, 8);
-            any_active |= status && !strcmp(status, "active");
-            if (status && !have[MT_ATTRS]) {
-                snprintf(val[MT_ATTRS], sizeof val[MT_ATTRS], "%s", status);
-                have[MT_ATTRS] = 1;
-            }
-            int64_t mi = rp_stmt_int(st, 9);
-            if (mi) {
-                intptr_t v = (intptr_t)rp_map_get(votes, &mi, sizeof mi) + 1;
-                rp_map_put(votes, &mi, sizeof mi, (void *)v, NULL);
-                if (v > prior_votes) {
-                    prior_votes = (int)v;
-                    prior = mi;
-                }
-            }
+    for (size_t i = 0; i < m->n; i++)
+        if (rp_map_put(*ix, &m->r[i].party, sizeof m->r[i].party, (void *)(uintptr_t)(i + 1), NULL))
+            return rp_err(err, RP_NOMEM, NULL);
+    return RP_OK;
+}
+
+static size_t index_in(rp_map *ix, int64_t party)
+{
+    uintptr_t v = (uintptr_t)rp_map_get(ix, &party, sizeof party);
+    return v ? (size_t)v - 1 : SIZE_MAX;
+}
+
+/* Each record's attributes for survivorship, read once: the attributes,
+ * status and updated_at, as offsets into text (0: none). */
+enum { A_STATUS = MT_ATTRS, A_UPDATED, A_N };
+typedef struct attrs {
+    uint32_t (*off)[A_N];
+    rp_buf text;
+} attrs;
+
+static const char *attr_at(const attrs *at, size_t rec, int a)
+{
+    uint32_t o = at->off[rec][a];
+    return o ? at->text.data + o : NULL;
+}
+
+#define ATTR_SQL                                                                                                       \
+    "SELECT id, kind, name_zh, name_latin, birth_date, gender, occupation, income_band, home_branch, status, "       \
+    "updated_at FROM party WHERE resolved = 0"
+
+static void attrs_row(attrs *at, size_t i, rp_stmt *st)
+{
+    for (int a = 0; a < A_N; a++) {
+        const char *t = rp_stmt_text(st, a + 1);
+        at->off[i][a] = 0;
+        if (t && *t && at->text.len < UINT32_MAX - 4096) {
+            at->off[i][a] = (uint32_t)at->text.len;
+            rp_buf_append(&at->text, t, strlen(t) + 1);
+        }
+    }
+}
+
+/* One scan of the party table when most records are wanted, a lookup each
+ * otherwise. */
+static int attrs_load(wh *w, const mt_records *m, rp_map *ix, size_t all, attrs *at, rp_error *err)
+{
+    rp_buf_init(&at->text, (size_t)4 << 30);
+    rp_buf_putc(&at->text, 0);
+    if (!(at->off = calloc(m->n ? m->n : 1, sizeof *at->off)))
+        return rp_err(err, RP_NOMEM, NULL);
+    rp_stmt *st;
+    int rc;
+    if (m->n * 4 > all) {
+        if ((rc = rp_store_prepare(w->store, ATTR_SQL, &st, err)))
+            return rc;
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+            size_t i = index_in(ix, rp_stmt_int(st, 0));
+            if (i != SIZE_MAX)
+                attrs_row(at, i, st);
         }
         rp_stmt_done(st);
+        return rc == RP_DONE ? RP_OK : rc;
     }
-    rp_map_free(votes, NULL);
-    if (rc)
-        return rc;
-    enum { STATUS = MT_ATTRS };
-    if (any_active || !have[STATUS]) /* a person is active while any of their records is */
-        snprintf(val[STATUS], sizeof val[STATUS], "active");
-    have[STATUS] = 1;
+    for (size_t i = 0; i < m->n; i++) {
+        if ((rc = rp_store_prepare(w->store, ATTR_SQL " AND id = ?", &st, err)))
+            return rc;
+        rp_stmt_bind_int(st, 1, m->r[i].party);
+        if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+            attrs_row(at, i, st);
+        rp_stmt_done(st);
+        if (rc != RP_ROW && rc != RP_DONE)
+            return rc;
+    }
+    return RP_OK;
+}
+
+static void attrs_free(attrs *at)
+{
+    free(at->off);
+    rp_buf_release(&at->text);
+}
+
+/* The survivors' values (members in trust order) and the person this
+ * cluster already is, if any. */
+static int person_for(wh *w, const mt_records *m, const attrs *at, const mt_survivorship *sv, member *mem, size_t k,
+                      const char *now, int64_t *person, rp_error *err)
+{
+    const char *val[A_N] = { 0 }, *when[MT_ATTRS] = { 0 };
+    int64_t prior = 0;
+    int prior_votes = 0, any_active = 0;
+    /* the person most members point to already keeps its number */
+    for (size_t i = 0; i < k; i++) {
+        int64_t mi = m->r[mem[i].rec].person, votes = 0;
+        if (!mi || mi == prior)
+            continue;
+        for (size_t j = 0; j < k; j++)
+            votes += m->r[mem[j].rec].person == mi;
+        if (votes > prior_votes) {
+            prior_votes = (int)votes;
+            prior = mi;
+        }
+    }
+    for (size_t i = 0; i < k; i++) {
+        size_t rec = mem[i].rec;
+        const char *updated = attr_at(at, rec, A_UPDATED);
+        if (!updated)
+            updated = "";
+        for (int a = 0; a < MT_ATTRS; a++) {
+            const char *t = attr_at(at, rec, a);
+            if (!t)
+                continue;
+            int better = !val[a] || (sv->rule[a] == MT_RECENT && strcmp(updated, when[a]) > 0) ||
+                         (sv->rule[a] == MT_COMPLETE && rp_utf8_count(t, strlen(t)) > rp_utf8_count(val[a], strlen(val[a])));
+            if (better) {
+                val[a] = t;
+                when[a] = updated;
+            }
+        }
+        const char *status = attr_at(at, rec, A_STATUS);
+        any_active |= status && !strcmp(status, "active");
+        if (status && !val[A_STATUS])
+            val[A_STATUS] = status;
+    }
+    if (any_active || !val[A_STATUS]) /* a person is active while any of their records is */
+        val[A_STATUS] = "active";
+    if (!val[0])
+        val[0] = "person";
+    if (!val[1] && !val[2])
+        return rp_err(err, RP_INVAL, "the person of party %lld: no member has a name", (long long)m->r[mem[0].rec].party);
     rp_stmt *st;
+    int rc;
     if (prior) {
         *person = prior;
         if ((rc = rp_store_prepare(w->store,
                                    "UPDATE party SET kind = ?, name_zh = ?, name_latin = ?, birth_date = ?, gender = ?, "
                                    "occupation = ?, income_band = ?, home_branch = ?, status = ?, updated_at = ? "
-                                   "WHERE id = ? AND resolved = 1",
+                                   "WHERE id = ? AND resolved = 1 AND (kind, name_zh, name_latin, birth_date, gender, "
+                                   "occupation, income_band, home_branch, status) IS NOT (?,?,?,?,?,?,?,?,?)",
                                    &st, err)))
             return rc;
-        for (int a = 0; a <= STATUS; a++)
-            rp_stmt_bind_text(st, a + 1, have[a] ? val[a] : NULL);
-        char now[RP_TIME_UTC_LEN];
-        rp_time_format_utc(rp_now(), now);
+        for (int a = 0; a <= A_STATUS; a++) {
+            rp_stmt_bind_text(st, a + 1, val[a]);
+            rp_stmt_bind_text(st, a + 12, val[a]);
+        }
         rp_stmt_bind_text(st, 10, now);
         rp_stmt_bind_int(st, 11, prior);
         return rp_stmt_run(st, err);
     }
-    wh_party p = { 0 };
-    p.kind = have[0] ? val[0] : "person";
-    p.name_zh = have[1] ? val[1] : NULL;
-    p.name_latin = have[2] ? val[2] : NULL;
-    p.birth_date = have[3] ? val[3] : NULL;
-    p.gender = have[4] ? val[4] : NULL;
-    p.occupation = have[5] ? val[5] : NULL;
-    p.income_band = have[6] ? val[6] : NULL;
-    p.home_branch = have[7] ? val[7] : NULL;
-    p.status = val[STATUS];
-    if ((rc = wh_party_add(w, &p, person, err)))
-        return rp_err_prefix(err, "the person of party %lld", (long long)m->r[mem[0].rec].party);
-    if ((rc = rp_store_prepare(w->store, "UPDATE party SET resolved = 1 WHERE id = ?", &st, err)))
+    /* a new person: its members' values are valid already */
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO party(kind, name_zh, name_latin, birth_date, gender, occupation, "
+                               "income_band, home_branch, status, created_at, updated_at, resolved) "
+                               "VALUES (?,?,?,?,?,?,?,?,?,?,?,1) RETURNING id",
+                               &st, err)))
         return rc;
-    rp_stmt_bind_int(st, 1, *person);
-    return rp_stmt_run(st, err);
+    for (int a = 0; a <= A_STATUS; a++)
+        rp_stmt_bind_text(st, a + 1, val[a]);
+    rp_stmt_bind_text(st, 10, now);
+    rp_stmt_bind_text(st, 11, now);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        *person = rp_stmt_int(st, 0);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    return rc ? rp_err_prefix(err, "the person of party %lld", (long long)m->r[mem[0].rec].party) : RP_OK;
 }
 
 static int set_merged(wh *w, int64_t party, int64_t person, rp_error *err)
@@ -362,22 +436,7 @@ typedef struct decided {
     int accepted;
 } decided;
 
-static int map_index(rp_map **ix, const mt_records *m, rp_error *err)
-{
-    rp_map_free(*ix, NULL);
-    if (!(*ix = rp_map_new()))
-        return rp_err(err, RP_NOMEM, NULL);
-    for (size_t i = 0; i < m->n; i++)
-        if (rp_map_put(*ix, &m->r[i].party, sizeof m->r[i].party, (void *)(uintptr_t)(i + 1), NULL))
-            return rp_err(err, RP_NOMEM, NULL);
-    return RP_OK;
-}
 
-static size_t index_in(rp_map *ix, int64_t party)
-{
-    uintptr_t v = (uintptr_t)rp_map_get(ix, &party, sizeof party);
-    return v ? (size_t)v - 1 : SIZE_MAX;
-}
 
 int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_error *err)
 {
@@ -397,12 +456,16 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     int64_t *changed = NULL;
     decided *dec = NULL;
     last_full lf = { .sources = NULL };
+    attrs at = { NULL, RP_BUF_INIT };
     int have_model = 0;
     mt_params prm = o->params;
     rp_stmt *q;
+    double t0 = rp_monotonic();
     int rc = mt_romaniser_open(&ro, err);
     if (rc || (rc = mt_records_load(w, ro, &m, err)) || (rc = map_index(&ix, &m, err)))
         goto out;
+    size_t all = m.n;
+    st->read_seconds = rp_monotonic() - t0;
     /* what changed since the last run */
     if (!(mark = calloc(m.n ? m.n : 1, 1)) || !(changed = malloc((m.n ? m.n : 1) * sizeof *changed))) {
         rc = rp_err(err, RP_NOMEM, NULL);
@@ -501,6 +564,9 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     mt_constraints c = { (const uint32_t(*)[2])must, nmust, (const uint32_t(*)[2])cannot, ncannot };
     if ((rc = mt_resolve(&m, &prm, &c, &r, err)))
         goto out;
+    double t1 = rp_monotonic();
+    if ((rc = attrs_load(w, &m, ix, all, &at, err)))
+        goto out;
     /* clusters as lists: head[root] -> member -> next[member] ... */
     head = malloc((m.n ? m.n : 1) * sizeof *head);
     next = malloc((m.n ? m.n : 1) * sizeof *next);
@@ -558,28 +624,22 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
                 continue;
             int64_t person = 0;
             if (k == 1) {
-                if ((rc = rp_store_prepare(w->store, "SELECT merged_into FROM party WHERE id = ?", &q, err)))
-                    break;
-                rp_stmt_bind_int(q, 1, m.r[mem[0].rec].party);
-                if ((rc = rp_stmt_step(q, err)) == RP_ROW)
-                    person = rp_stmt_int(q, 0);
-                rp_stmt_done(q);
-                if (rc != RP_ROW && rc != RP_DONE)
-                    break;
-                rc = RP_OK;
+                person = m.r[mem[0].rec].person;
                 if (person && rp_map_get(used, &person, sizeof person))
                     person = 0;
                 if (person) /* still one customer, of one record: not counted as joined */
                     rp_map_put(used, &person, sizeof person, (void *)1, NULL);
-                rc = set_merged(w, m.r[mem[0].rec].party, person, err);
+                if (person != m.r[mem[0].rec].person)
+                    rc = set_merged(w, m.r[mem[0].rec].party, person, err);
                 continue;
             }
             qsort(mem, k, sizeof *mem, by_trust);
-            if ((rc = person_for(w, &m, &o->surv, mem, k, &person, err)))
+            if ((rc = person_for(w, &m, &at, &o->surv, mem, k, now, &person, err)))
                 break;
             rp_map_put(used, &person, sizeof person, (void *)1, NULL);
             for (size_t i = 0; i < k && !rc; i++)
-                rc = set_merged(w, m.r[mem[i].rec].party, person, err);
+                if (m.r[mem[i].rec].person != person)
+                    rc = set_merged(w, m.r[mem[i].rec].party, person, err);
         }
     rp_map_free(used, NULL);
     free(alone);
@@ -714,6 +774,7 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     rp_buf_release(&mb);
     if (rc || (rc = rp_store_commit(w->store, err)))
         goto rollback;
+    st->write_seconds = rp_monotonic() - t1;
     goto out;
 rollback:
     rp_store_rollback(w->store);
@@ -728,6 +789,7 @@ out:
     free(changed);
     free(dec);
     json_decref(lf.sources);
+    attrs_free(&at);
     rp_map_free(ix, NULL);
     mt_result_free(&r);
     mt_records_free(&m);

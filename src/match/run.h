@@ -75,6 +75,7 @@ typedef struct mt_run_stats {
     size_t customers;              /* in the whole store after the run */
     size_t persons;                /* of them, customers made of two or more source records */
     double seconds;                /* comparing and clustering */
+    double read_seconds, write_seconds; /* reading the records; writing the result */
 } mt_run_stats;
 
 /* Incremental unless o->full, there is no full run before, its thresholds
