@@ -106,7 +106,7 @@ static int minimise(fitdata *d, size_t dim, const double *start, double *best, d
         *fbest = s->fval;
     }
     gsl_vector_free(x), gsl_vector_free(step), gsl_multimin_fminimizer_free(s);
-    return ok ? RP_OK : RP_FAILED;
+    return ok ? RP_OK : RP_NUMERIC;
 }
 
 static int fit(fitdata *d, size_t dim, double starts[][4], int nstarts, double *best, double *fbest, int *iters,
@@ -131,7 +131,7 @@ static int fit(fitdata *d, size_t dim, double starts[][4], int nstarts, double *
         }
     }
     gsl_set_error_handler(old);
-    return any ? RP_OK : rp_err(err, RP_FAILED, "the likelihood could not be maximised from any start");
+    return any ? RP_OK : rp_err(err, RP_NUMERIC, "the likelihood could not be maximised from any start");
 }
 
 int an_bgnbd_fit(const an_rfx *c, size_t n, an_bgnbd *out, rp_error *err)

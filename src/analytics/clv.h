@@ -39,7 +39,7 @@ typedef struct an_gg {
 
 /* Maximum likelihood by Nelder-Mead over the logs of the parameters
  * (GSL), from several starts.  RP_INVAL when there is nothing to fit (no
- * customer, or no repeat transaction at all), RP_FAILED when no start
+ * customer, or no repeat transaction at all), RP_NUMERIC when no start
  * converges. */
 int an_bgnbd_fit(const an_rfx *c, size_t n, an_bgnbd *out, rp_error *err) RP_WARN_UNUSED;
 double an_bgnbd_ll(const an_bgnbd *m, const an_rfx *c, size_t n);

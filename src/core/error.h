@@ -37,7 +37,8 @@
     X(VERSION, "incompatible version")                 \
     X(READONLY, "refused: read-only")                  \
     X(CRYPTO, "cryptographic failure")                 \
-    X(INTERNAL, "internal error")
+    X(INTERNAL, "internal error")                      \
+    X(NUMERIC, "no numerical solution")
 
 typedef enum {
 #define RP_X_(name, msg) RP_##name,
