@@ -365,7 +365,7 @@ static void neighbours_of_what_changed(void **state)
     static const char *const names[] = { "陳怡君", "陳怡君", "周杰倫", "林志明", "王大明",
                                          "張小華", "李美玲", "黃建國", "吳淑芬" };
     for (int i = 0; i < 9; i++) {
-        char key[8];
+        char key[16];
         snprintf(key, sizeof key, "K%d", i);
         assert_ok(mt_records_add(&m, R, i + 1, "host", key, names[i], NULL, NULL, NULL, 0, &e));
     }
