@@ -809,6 +809,30 @@ static int requeue(wh *w, int64_t a, int64_t b, rp_error *err)
     return rp_stmt_run(st, err);
 }
 
+/* Every decision is kept with who, when and why (pair 0: none). */
+static int decision(wh *w, const char *action, int64_t pair, int64_t party, int64_t other, const char *by,
+                    const char *note, const char *now, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "INSERT INTO match_decision(at, by_user, action, pair_id, party, other, note) "
+                              "VALUES (?,?,?,?,?,?,?)",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, now);
+    rp_stmt_bind_text(st, 2, by);
+    rp_stmt_bind_text(st, 3, action);
+    if (pair)
+        rp_stmt_bind_int(st, 4, pair);
+    else
+        rp_stmt_bind_null(st, 4);
+    rp_stmt_bind_int(st, 5, party);
+    rp_stmt_bind_int(st, 6, other);
+    rp_stmt_bind_text(st, 7, note);
+    return rp_stmt_run(st, err);
+}
+
 int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err)
 {
     rp_stmt *st;
@@ -844,19 +868,8 @@ int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note,
         rp_stmt_bind_int(st, 4, pair);
         rc = rp_stmt_run(st, err);
     }
-    if (!rc && !(rc = rp_store_prepare(w->store,
-                                       "INSERT INTO match_decision(at, by_user, action, pair_id, party, other, note) "
-                                       "VALUES (?,?,?,?,?,?,?)",
-                                       &st, err))) {
-        rp_stmt_bind_text(st, 1, now);
-        rp_stmt_bind_text(st, 2, by);
-        rp_stmt_bind_text(st, 3, accept ? "accept" : "reject");
-        rp_stmt_bind_int(st, 4, pair);
-        rp_stmt_bind_int(st, 5, a);
-        rp_stmt_bind_int(st, 6, b);
-        rp_stmt_bind_text(st, 7, note);
-        rc = rp_stmt_run(st, err);
-    }
+    if (!rc)
+        rc = decision(w, accept ? "accept" : "reject", pair, a, b, by, note, now, err);
     if (!rc)
         rc = requeue(w, a, b, err);
     if (rc || (rc = rp_store_commit(w->store, err))) {
@@ -917,23 +930,6 @@ static int pair_decided(wh *w, int64_t a, int64_t b, const char *status, const c
     return rp_stmt_run(st, err);
 }
 
-static int decision(wh *w, const char *action, int64_t party, int64_t other, const char *by, const char *note,
-                    const char *now, rp_error *err)
-{
-    rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
-                              "INSERT INTO match_decision(at, by_user, action, party, other, note) VALUES (?,?,?,?,?,?)",
-                              &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_text(st, 1, now);
-    rp_stmt_bind_text(st, 2, by);
-    rp_stmt_bind_text(st, 3, action);
-    rp_stmt_bind_int(st, 4, party);
-    rp_stmt_bind_int(st, 5, other);
-    rp_stmt_bind_text(st, 6, note);
-    return rp_stmt_run(st, err);
-}
 
 int mt_merge(wh *w, int64_t a, int64_t b, const mt_options *o, const char *by, const char *note, mt_run_stats *st,
              rp_error *err)
@@ -950,7 +946,7 @@ int mt_merge(wh *w, int64_t a, int64_t b, const mt_options *o, const char *by, c
     if ((rc = rp_store_begin(w->store, err)))
         return rc;
     if ((rc = pair_decided(w, ma, mb, "accepted", by, now, err)) ||
-        (rc = decision(w, "merge", pa, pb, by, note, now, err)) || (rc = requeue(w, ma, mb, err)) ||
+        (rc = decision(w, "merge", 0, pa, pb, by, note, now, err)) || (rc = requeue(w, ma, mb, err)) ||
         (rc = rp_store_commit(w->store, err))) {
         rp_store_rollback(w->store);
         return rc;
@@ -993,7 +989,7 @@ int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const
         for (size_t i = 0; i < n && !rc; i++)
             rc = pair_decided(w, sp, others[i], "rejected", by, now, err);
     }
-    if (rc || (rc = decision(w, "unmerge", person, sp, by, note, now, err)) || (rc = requeue(w, sp, sp, err)) ||
+    if (rc || (rc = decision(w, "unmerge", 0, person, sp, by, note, now, err)) || (rc = requeue(w, sp, sp, err)) ||
         (rc = rp_store_commit(w->store, err))) {
         rp_store_rollback(w->store);
         return rc;
