@@ -54,4 +54,73 @@ typedef struct an_pareto {
 
 int an_pareto_compute(const int64_t *value, size_t n, an_pareto *out, rp_error *err) RP_WARN_UNUSED;
 
+/* ---- profitability (DOMAIN M2) ---- */
+
+#include "analytics/base.h"
+
+/* What a customer brings and costs over a window:
+ *   margin  interest margin on each account's average balance: deposits
+ *           (ftp - rate), loans and card debt (rate - ftp), investments the
+ *           management fee; an unknown rate counts as 0 % on a deposit and
+ *           as the transfer price (no margin) on a loan;
+ *   fees    fee-class transactions, card interchange on purchases, and each
+ *           product's monthly revenue less its monthly cost while held;
+ *   cost    each transaction's cost by channel.
+ * profit = margin + fees - cost; revenue = margin + fees. */
+typedef struct an_value_params {
+    double ftp;                      /* funds transfer price, percent a year */
+    double investment_fee;           /* percent a year of invested balances */
+    double interchange;              /* percent of card purchases */
+    int64_t channel_cost[AN_NCH];    /* minor units per transaction */
+} an_value_params;
+
+typedef struct an_value {
+    int64_t revenue, cost, profit, margin, fees;
+    int64_t deposits;                /* average deposit, time deposit and investment balance */
+    int64_t loans;                   /* average debt (positive) */
+    int32_t transactions;
+} an_value;
+
+/* Defaults: transfer price 2 %, investment fee 1 %, interchange 1.5 %;
+ * per transaction branch 120, phone 60, ATM 20, internet 8, mobile 5,
+ * POS 1 and batch 1 (currency units, after DOMAIN M2's ratios). */
+void an_value_params_default(an_value_params *p);
+/* out[i] for each customer of b over window w. */
+int an_value_compute(const an_base *b, int w, const an_value_params *p, an_value *out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- ranking, deciles and the customer pyramid (M3, W15) ---- */
+
+/* Customers ranked from the most valuable (ties by position): rank[i] is
+ * customer i's place, 0 the first.  Decile = 1 + 10 * rank / n. */
+int an_rank(const int64_t *value, size_t n, uint32_t *rank, rp_error *err) RP_WARN_UNUSED;
+
+#define AN_MAX_LEVELS 8
+typedef struct an_level {
+    char name[24];
+    int by_share;                    /* share (percent) of active customers, else threshold */
+    double share;
+    int64_t threshold;               /* minor units: value at least this */
+    int rest;                        /* everyone left (the last level) */
+    /* results */
+    size_t customers;
+    int64_t sum, min, max;
+} an_level;
+
+typedef struct an_pyramid {
+    an_level level[AN_MAX_LEVELS + 1]; /* the last one used is "inactive" */
+    int nlevels;                       /* including inactive */
+    size_t customers;
+    int64_t total;
+} an_pyramid;
+
+/* Parse "top:1%,big:4%,medium:15%,small" (shares of active customers, the
+ * last level taking the rest) or "top:1000000,big:100000,medium:10000,small"
+ * (value at least so many currency units; exponent digits of minor units).
+ * Shares and thresholds cannot be mixed.  Errors name the level. */
+int an_pyramid_parse(const char *spec, int exponent, an_pyramid *out, rp_error *err) RP_WARN_UNUSED;
+/* Assign levels: active[i] 0 puts customer i in "inactive"; level_of[i] is
+ * the level's index.  Levels are filled from the top by rank. */
+int an_pyramid_assign(an_pyramid *py, const int64_t *value, const uint8_t *active, size_t n, uint8_t *level_of,
+                      rp_error *err) RP_WARN_UNUSED;
+
 #endif

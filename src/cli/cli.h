@@ -96,5 +96,9 @@ int cmd_match_reject(int argc, char **argv);
 int cmd_match_export(int argc, char **argv);
 int cmd_match_merge(int argc, char **argv);
 int cmd_match_unmerge(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_analyze_runs(int argc, char **argv);
+int cmd_analyze_show(int argc, char **argv);
+int cmd_analyze_attributes(int argc, char **argv);
 
 #endif

@@ -194,6 +194,70 @@ const cli_cmd cli_commands[] = {
       "  --note TEXT     why\n" STORE_HELP },
     { "match export", cmd_match_export, "rapport match export [--csv]",
       "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP },
+    { "analyze", cmd_analyze,
+      "rapport analyze JOB [--as-of DATE] [--months N] [--measure M] [--levels SPEC] [--segments FILE] "
+      "[--by pyramid|segment] [--k K] [--choose silhouette|elbow] [--horizon WEEKS] [--acquisition-cost X] "
+      "[--no-save] [--json|--csv]",
+      "Run a customer value or segmentation analysis and keep its result.",
+      "JOB is one of:\n"
+      "  value         profit per customer: interest margin and fees less cost to\n"
+      "                serve by channel, with totals, deciles and channel costs\n"
+      "  pareto        contribution curve, the top 20%'s share, breakpoints, deciles\n"
+      "  pyramid       customers and value per pyramid level\n"
+      "  rfm           recency, frequency, monetary quintiles and RFM cells\n"
+      "  clv           BG/NBD and Gamma-Gamma: P(alive), expected transactions,\n"
+      "                discounted lifetime value, ROI of acquisition\n"
+      "  gains-losses  the last whole month against the one before: customers\n"
+      "                spending the same, more, less, activated and lapsed\n"
+      "  migration     movement between pyramid levels (or segments) from the\n"
+      "                previous period, with rules for joining, leaving, staying\n"
+      "  segment       rule-based segments (--segments FILE), checked to put every\n"
+      "                customer in exactly one; exits 1 when they do not\n"
+      "  cluster       k-means++ on standardised features, k by silhouette or\n"
+      "                elbow, each cluster described in words\n"
+      "  quality       completeness, rejects and duplicates per source and field\n\n"
+      "Each run is kept with its parameters and as-of date ('analyze runs',\n"
+      "'analyze show RUN'); per-customer results go to customer_value,\n"
+      "customer_rfm, customer_clv and customer_segment.  Parameters can also be set\n"
+      "in the configuration file: [value] ftp_rate, investment_fee, interchange,\n"
+      "cost_branch, cost_atm, ...; [pyramid] levels; [clv] margin, discount_rate;\n"
+      "[gains_losses] tolerance; [analytics] activity_classes, fee_classes;\n"
+      "[segments] file.  See docs/analytics.md.\n\n"
+      "options:\n"
+      "  --as-of DATE        the last day counted (default today, Taipei)\n"
+      "  --months N          the window: N months up to the as-of date (default 12)\n"
+      "  --measure M         profit (default), revenue or spend\n"
+      "  --levels SPEC       pyramid levels, e.g. top:1%,big:4%,medium:15%,small\n"
+      "                      or top:100000,big:10000,medium:1000,small (amounts)\n"
+      "  --segments FILE     segment rules, one 'name = expression' a line\n"
+      "  --by B              migration between pyramid levels (default) or segments\n"
+      "  --k K               clusters (default: chosen from 2 to 8)\n"
+      "  --choose C          silhouette (default) or elbow\n"
+      "  --horizon WEEKS     clv horizon (default 52)\n"
+      "  --acquisition-cost X  clv: what a new customer costs, for the ROI\n"
+      "  --no-save           do not keep the run\n"
+      "  --json              the whole result as JSON\n"
+      "  --csv               the main table as CSV\n" STORE_HELP },
+    { "analyze runs", cmd_analyze_runs, "rapport analyze runs [--job JOB] [--limit N] [--json]",
+      "List the analysis runs kept, newest first.",
+      "options:\n"
+      "  --job JOB       only this analysis\n"
+      "  --limit N       at most N runs (default 20)\n"
+      "  --json          as JSON\n" STORE_HELP },
+    { "analyze show", cmd_analyze_show, "rapport analyze show RUN [--json|--csv]",
+      "Show a kept analysis run's result again.",
+      "options:\n"
+      "  --json          the whole result as JSON\n"
+      "  --csv           the main table as CSV\n" STORE_HELP },
+    { "analyze attributes", cmd_analyze_attributes, "rapport analyze attributes",
+      "List the customer attributes segment rules can use.",
+      "Segment rules are 'name = expression' lines, e.g.\n"
+      "  premium = level in ('top', 'big') and age >= 30\n"
+      "  digital = digital_share >= 0.5 and not (level in ('top', 'big'))\n"
+      "  others  = else\n"
+      "Expressions: and, or, not; = != < <= > >=; in (...); between ... and ...;\n"
+      "+ - * /; numbers and 'texts'.  An unknown value (no birth date) makes\n"
+      "every comparison false.\n" },
     { "gen", cmd_gen,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",

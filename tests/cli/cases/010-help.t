@@ -21,6 +21,10 @@ $ rapport help --commands
 > match merge
 > match unmerge
 > match export
+> analyze
+> analyze runs
+> analyze show
+> analyze attributes
 > gen
 > query
 $ rapport help

@@ -1,0 +1,368 @@
+/* cmd_analyze.c — rapport analyze: customer value and segmentation. */
+#include "analytics/jobs.h"
+#include "analytics/segment.h"
+#include "cli/cli.h"
+#include "cli/table.h"
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/progress.h"
+#include "core/rtime.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A table cell as text: integers with thousands separators, reals with two
+ * decimals (three below 1), in CSV plainly. */
+static void cell_text(const json_t *v, int csv, char *out, size_t n)
+{
+    if (json_is_string(v)) {
+        snprintf(out, n, "%s", json_string_value(v));
+    } else if (json_is_integer(v)) {
+        json_int_t i = json_integer_value(v);
+        if (csv || i < 0) {
+            snprintf(out, n, "%lld", (long long)i);
+        } else {
+            rp_format_thousands(out, n, (uint64_t)i);
+        }
+    } else if (json_is_real(v)) {
+        double d = json_real_value(v);
+        if (csv) {
+            snprintf(out, n, "%.10g", d);
+        } else if (fabs(d) >= 1000) {
+            char t[64];
+            rp_format_thousands(t, sizeof t, (uint64_t)llround(fabs(d) * 100) / 100);
+            snprintf(out, n, "%s%s.%02lld", d < 0 ? "-" : "", t, (long long)(llround(fabs(d) * 100) % 100));
+        } else {
+            snprintf(out, n, "%.2f", d);
+        }
+    } else if (json_is_true(v) || json_is_false(v)) {
+        snprintf(out, n, "%s", json_is_true(v) ? "yes" : "no");
+    } else {
+        snprintf(out, n, "%s", csv ? "" : "-");
+    }
+}
+
+static int print_table(const json_t *t, int csv)
+{
+    const json_t *cols = json_object_get(t, "columns"), *rows = json_object_get(t, "rows");
+    int nc = (int)json_array_size(cols);
+    if (nc < 1 || nc > TABLE_MAX_COLS)
+        return 0;
+    char cells[TABLE_MAX_COLS][256];
+    const char *ptr[TABLE_MAX_COLS];
+    for (int c = 0; c < nc; c++)
+        ptr[c] = cells[c];
+    if (csv) {
+        rp_buf out;
+        rp_buf_init(&out, (size_t)1 << 30);
+        for (int c = 0; c < nc; c++) {
+            const char *s = json_string_value(json_array_get(cols, (size_t)c));
+            rp_csv_field(&out, s, strlen(s), c == 0);
+        }
+        rp_csv_end_row(&out);
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row) {
+            for (int c = 0; c < nc; c++) {
+                cell_text(json_array_get(row, (size_t)c), 1, cells[c], sizeof cells[c]);
+                rp_csv_field(&out, cells[c], strlen(cells[c]), c == 0);
+            }
+            rp_csv_end_row(&out);
+        }
+        fwrite(rp_buf_str(&out), 1, strlen(rp_buf_str(&out)), stdout);
+        rp_buf_release(&out);
+        return 0;
+    }
+    table tb;
+    table_init(&tb, nc, 2);
+    for (int c = 0; c < nc; c++)
+        snprintf(cells[c], sizeof cells[c], "%s", json_string_value(json_array_get(cols, (size_t)c)));
+    table_row(&tb, ptr);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        for (int c = 0; c < nc; c++)
+            cell_text(json_array_get(row, (size_t)c), 0, cells[c], sizeof cells[c]);
+        table_row(&tb, ptr);
+    }
+    table_print(&tb, stdout);
+    table_release(&tb);
+    return 0;
+}
+
+static void print_json(const json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (s)
+        printf("%s\n", s);
+    free(s);
+}
+
+/* The text report: the headline, the main table, and what else a reader
+ * needs (breakpoints, rules, gaps and overlaps). */
+static void print_text(const json_t *sum)
+{
+    const json_t *run = json_object_get(sum, "run");
+    printf("%s as of %s", json_string_value(json_object_get(sum, "job")),
+           json_string_value(json_object_get(sum, "as_of")));
+    if (json_is_integer(run))
+        printf(" (run %lld)", (long long)json_integer_value(run));
+    printf(": %s\n\n", json_string_value(json_object_get(sum, "headline")));
+    print_table(json_object_get(sum, "table"), 0);
+    const json_t *bp = json_object_get(sum, "breakpoints");
+    if (bp) {
+        printf("\n  contribution breakpoints:");
+        size_t i;
+        json_t *b;
+        json_array_foreach(bp, i, b) printf("%s %lld%% of the total from %.1f%% of customers", i ? ";" : "",
+                                            (long long)json_integer_value(json_object_get(b, "share_of_total_%")),
+                                            json_real_value(json_object_get(b, "customers_%")));
+        printf("\n");
+    }
+    const json_t *rules = json_object_get(sum, "rules");
+    if (json_array_size(rules)) {
+        printf("\n  rules (what customers had in the previous period):\n");
+        size_t i, j;
+        json_t *g, *r;
+        json_array_foreach(rules, i, g) {
+            printf("  %s, %s (base rate %.1f%% of %lld):\n", json_string_value(json_object_get(g, "group")),
+                   json_string_value(json_object_get(g, "outcome")),
+                   json_real_value(json_object_get(g, "base_rate_%")),
+                   (long long)json_integer_value(json_object_get(g, "population")));
+            json_array_foreach(json_object_get(g, "rules"), j, r)
+                printf("    if %s: %.1f%% (lift %.2f, %lld customers)\n", json_string_value(json_object_get(r, "if")),
+                       json_real_value(json_object_get(r, "confidence_%")), json_real_value(json_object_get(r, "lift")),
+                       (long long)json_integer_value(json_object_get(r, "customers")));
+        }
+    }
+    const json_t *valid = json_object_get(sum, "valid");
+    if (valid && !json_is_true(valid)) {
+        const json_t *gaps = json_object_get(sum, "gaps"), *ov = json_object_get(sum, "overlaps");
+        if (json_integer_value(json_object_get(gaps, "customers"))) {
+            printf("\n  not exhaustive: %lld customers are in no segment, e.g. customers",
+                   (long long)json_integer_value(json_object_get(gaps, "customers")));
+            size_t i;
+            json_t *e;
+            json_array_foreach(json_object_get(gaps, "examples"), i, e) printf(" %lld", (long long)json_integer_value(e));
+            printf("\n");
+        }
+        size_t i, j;
+        json_t *p, *e;
+        json_array_foreach(json_object_get(ov, "pairs"), i, p) {
+            printf("\n  not exclusive: %lld customers are in both '%s' and '%s', e.g. customers",
+                   (long long)json_integer_value(json_object_get(p, "customers")),
+                   json_string_value(json_array_get(json_object_get(p, "segments"), 0)),
+                   json_string_value(json_array_get(json_object_get(p, "segments"), 1)));
+            json_array_foreach(json_object_get(p, "examples"), j, e) printf(" %lld", (long long)json_integer_value(e));
+            printf("\n");
+        }
+    }
+}
+
+static int parse_int(const char *cmd, const char *name, const char *s, int min, int max, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < min || v > max)
+        return cli_failf(cmd, "--%s: '%s' is not a whole number from %d to %d", name, s, min, max);
+    *out = (int)v;
+    return CLI_OK;
+}
+
+static int parse_num(const char *cmd, const char *name, const char *s, double min, double max, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (!*s || *end || !(v >= min && v <= max))
+        return cli_failf(cmd, "--%s: '%s' is not a number from %g to %g", name, s, min, max);
+    *out = v;
+    return CLI_OK;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("analyze");
+    cli_store_opts so = { 0 };
+    const char *as_of = NULL, *months = NULL, *measure = NULL, *levels = NULL, *segments = NULL, *by = NULL,
+               *k = NULL, *choose = NULL, *horizon = NULL, *acq = NULL, *job = NULL;
+    int json = 0, csv = 0, nosave = 0;
+    cli_opt opts[] = { CLI_STORE_OPTS(so),
+                       { "as-of", &as_of, NULL },
+                       { "months", &months, NULL },
+                       { "measure", &measure, NULL },
+                       { "levels", &levels, NULL },
+                       { "segments", &segments, NULL },
+                       { "by", &by, NULL },
+                       { "k", &k, NULL },
+                       { "choose", &choose, NULL },
+                       { "horizon", &horizon, NULL },
+                       { "acquisition-cost", &acq, NULL },
+                       { "no-save", NULL, &nosave },
+                       { "json", NULL, &json },
+                       { "csv", NULL, &csv },
+                       { 0 } };
+    int rc = cli_parse(self, argc, argv, opts, &job, 1, 1);
+    if (rc)
+        return rc;
+    if (json && csv)
+        return cli_failf("analyze", "--json and --csv: choose one");
+    an_job_opts o = { 0 };
+    o.job = job;
+    o.measure = measure;
+    o.levels = levels;
+    o.segments_file = segments;
+    o.by = by;
+    o.choose = choose;
+    o.save = !nosave;
+    o.user = cli_user();
+    o.progress = !json && !csv;
+    int known = 0;
+    for (int i = 0; i < an_njobs; i++)
+        known |= !strcmp(job, an_jobs[i].name);
+    if (!known)
+        return cli_failf("analyze", "no analysis '%s'; see 'rapport analyze --help'", job);
+    rp_error err = RP_ERROR_INIT;
+    if (as_of) {
+        rp_date d;
+        if (rp_date_parse(as_of, &d, &err))
+            return cli_failf("analyze", "--as-of: %s", rp_errmsg(&err));
+        o.as_of = (int32_t)rp_days_from_civil(d.y, d.m, d.d);
+    } else {
+        rp_date d = rp_time_taipei_date(rp_now());
+        o.as_of = (int32_t)rp_days_from_civil(d.y, d.m, d.d);
+    }
+    if ((months && (rc = parse_int("analyze", "months", months, 1, 120, &o.months))) ||
+        (k && (rc = parse_int("analyze", "k", k, 2, 20, &o.k))) ||
+        (horizon && (rc = parse_num("analyze", "horizon", horizon, 1, 2600, &o.horizon_weeks))) ||
+        (acq && (rc = parse_num("analyze", "acquisition-cost", acq, 0.01, 1e12, &o.acquisition_cost))))
+        return rc;
+    rp_config *cfg = NULL;
+    if (cli_config(&so, &cfg, &err))
+        return cli_fail("analyze", &err);
+    o.cfg = cfg;
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL))) {
+        rp_config_free(cfg);
+        return rc;
+    }
+    json_t *sum;
+    rc = an_job_run(w->store, &o, &sum, &err);
+    wh_close(w);
+    rp_config_free(cfg);
+    if (rc) {
+        char ctx[64];
+        snprintf(ctx, sizeof ctx, "analyze %s", job);
+        return cli_fail(ctx, &err);
+    }
+    if (json)
+        print_json(sum);
+    else if (csv)
+        print_table(json_object_get(sum, "table"), 1);
+    else
+        print_text(sum);
+    const json_t *valid = json_object_get(sum, "valid");
+    int bad = valid && !json_is_true(valid);
+    if (bad)
+        fprintf(stderr, "rapport: analyze segment: %s\n", json_string_value(json_object_get(sum, "headline")));
+    json_decref(sum);
+    return bad ? CLI_FAIL : CLI_OK;
+}
+
+int cmd_analyze_runs(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("analyze runs");
+    cli_store_opts so = { 0 };
+    const char *job = NULL, *limit = NULL;
+    int json = 0, lim = 20;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "job", &job, NULL }, { "limit", &limit, NULL }, { "json", NULL, &json },
+                       { 0 } };
+    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
+    if (rc || (limit && (rc = parse_int("analyze runs", "limit", limit, 1, 100000, &lim))))
+        return rc;
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    json_t *list;
+    rc = an_run_list(w->store, job, lim, &list, &err);
+    wh_close(w);
+    if (rc)
+        return cli_fail("analyze runs", &err);
+    if (json) {
+        print_json(list);
+    } else if (!json_array_size(list)) {
+        printf("no analysis has run yet%s%s\n", job ? " for " : "", job ? job : "");
+    } else {
+        table t;
+        table_init(&t, 5, 0);
+        const char *head[5] = { "run", "job", "as of", "customers", "headline" };
+        table_row(&t, head);
+        size_t i;
+        json_t *r;
+        json_array_foreach(list, i, r) {
+            char id[24], cu[32];
+            snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(r, "run")));
+            rp_format_thousands(cu, sizeof cu, (uint64_t)json_integer_value(json_object_get(r, "customers")));
+            const char *row[5] = { id, json_string_value(json_object_get(r, "job")),
+                                   json_string_value(json_object_get(r, "as_of")), cu,
+                                   json_string_value(json_object_get(r, "headline")) };
+            table_row(&t, row);
+        }
+        table_print(&t, stdout);
+        table_release(&t);
+    }
+    json_decref(list);
+    return CLI_OK;
+}
+
+int cmd_analyze_show(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("analyze show");
+    cli_store_opts so = { 0 };
+    const char *id = NULL;
+    int json = 0, csv = 0, run;
+    cli_opt opts[] = { CLI_STORE_OPTS(so), { "json", NULL, &json }, { "csv", NULL, &csv }, { 0 } };
+    int rc = cli_parse(self, argc, argv, opts, &id, 1, 1);
+    if (rc || (rc = parse_int("analyze show", "RUN", id, 1, INT32_MAX, &run)))
+        return rc;
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    json_t *sum;
+    rc = an_run_get(w->store, run, &sum, &err);
+    wh_close(w);
+    if (rc)
+        return cli_fail("analyze show", &err);
+    if (json)
+        print_json(sum);
+    else if (csv)
+        print_table(json_object_get(sum, "table"), 1);
+    else
+        print_text(sum);
+    json_decref(sum);
+    return CLI_OK;
+}
+
+int cmd_analyze_attributes(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("analyze attributes");
+    int rc = cli_parse(self, argc, argv, (cli_opt[]){ { 0 } }, NULL, 0, 0);
+    if (rc)
+        return rc;
+    table t;
+    table_init(&t, 3, 0);
+    const char *head[3] = { "attribute", "type", "meaning" };
+    table_row(&t, head);
+    for (int i = 0; i < an_nattrs; i++) {
+        const char *row[3] = { an_attrs[i].name, an_attrs[i].text ? "text" : "number", an_attrs[i].doc };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+    return CLI_OK;
+}
