@@ -26,6 +26,27 @@ step "rapport rejects --limit 8   (what the data steward corrects; all of them i
 "$rapport" rejects --limit 8
 step "rapport match   (who is who: the same person in the host, the card system and internet banking is one customer)"
 "$rapport" match
+asof=$("$rapport" query "SELECT substr(max(posted_at), 1, 10) FROM txn" --csv | tail -1 | tr -d '\r')
+step "rapport analyze pareto --as-of $asof   (the data's last day: what the top 20% of customers give)"
+"$rapport" analyze pareto --as-of "$asof"
+step "rapport analyze value --as-of $asof   (profit = interest margin + fees - cost to serve by channel)"
+"$rapport" analyze value --as-of "$asof"
+step "rapport analyze pyramid --as-of $asof"
+"$rapport" analyze pyramid --as-of "$asof"
+step "rapport analyze rfm --as-of $asof | head -12"
+out=$("$rapport" analyze rfm --as-of "$asof"); head -12 <<<"$out"
+step "rapport analyze gains-losses --as-of $asof   (the last whole month against the one before)"
+"$rapport" analyze gains-losses --as-of "$asof"
+step "rapport analyze migration --as-of $asof | head -22   (pyramid levels: this year against last)"
+out=$("$rapport" analyze migration --as-of "$asof"); head -22 <<<"$out"
+step "rapport analyze segment --segments docs/examples/segments.txt --as-of $asof"
+"$rapport" analyze segment --segments "$(dirname "$0")/../docs/examples/segments.txt" --as-of "$asof"
+step "rapport analyze cluster --as-of $asof"
+"$rapport" analyze cluster --as-of "$asof"
+step "rapport analyze clv --as-of $asof | head -3"
+out=$("$rapport" analyze clv --as-of "$asof"); head -3 <<<"$out"
+step "rapport analyze quality"
+"$rapport" analyze quality
 cust=$("$rapport" query "SELECT r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id JOIN party_account pa ON pa.party_id = p.id WHERE r.entity = 'party' AND r.source = 'host' AND p.status = 'active' GROUP BY r.entity_id ORDER BY count(*) DESC, r.source_key LIMIT 1" --csv | tail -1 | tr -d '\r')
 step "rapport customer show cust:$cust   (a host customer, as loaded)"
 "$rapport" customer show "cust:$cust" | head -40
@@ -44,5 +65,6 @@ The demo store is $db (key: $db.key).  Try:
   RAPPORT_DB=$db $rapport jobs
   RAPPORT_DB=$db $rapport rejects --rule reference
   RAPPORT_DB=$db $rapport customer show F128765439 --json
+  RAPPORT_DB=$db $rapport analyze runs
   RAPPORT_DB=$db $rapport help
 EOT

@@ -196,7 +196,6 @@ double an_silhouette(const double *x, size_t n, int d, const int *assign, int k,
         m = got;
     }
     double total = 0;
-    size_t counted = 0;
     for (size_t a = 0; a < m; a++) {
         memset(sum, 0, (size_t)k * sizeof *sum);
         memset(cnt, 0, (size_t)k * sizeof *cnt);
@@ -219,7 +218,6 @@ double an_silhouette(const double *x, size_t n, int d, const int *assign, int k,
             continue;
         double mx = ai > bi ? ai : bi;
         total += mx > 0 ? (bi - ai) / mx : 0;
-        counted++;
     }
     free(rows), free(sum), free(cnt);
     return m ? total / (double)m : 0;

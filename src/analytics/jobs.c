@@ -346,7 +346,7 @@ static json_t *decile_table(const an_pareto *p)
         const an_decile *dc = &p->decile[q];
         table_add(t, json_pack("[i, i, o, o, o, o, o]", q + 1, (json_int_t)dc->customers, money(dc->sum),
                                pct(p->total ? (double)dc->sum / (double)p->total : 0), money(dc->min),
-                               money(dc->max), money(dc->customers ? dc->sum / (int64_t)dc->customers : 0)));
+                               money(dc->max), money(dc->customers ? (int64_t)llround((double)dc->sum / (double)dc->customers) : 0)));
     }
     return t;
 }
@@ -471,7 +471,7 @@ static json_t *pyramid_table(const an_pyramid *py)
         table_add(t, json_pack("[s, I, o, o, o, o, o, o]", lv->name, (json_int_t)lv->customers,
                                pct(py->customers ? (double)lv->customers / (double)py->customers : 0), money(lv->sum),
                                pct(py->total ? (double)lv->sum / (double)py->total : 0), money(lv->min),
-                               money(lv->max), money(lv->customers ? lv->sum / (int64_t)lv->customers : 0)));
+                               money(lv->max), money(lv->customers ? (int64_t)llround((double)lv->sum / (double)lv->customers) : 0)));
     }
     return t;
 }
@@ -682,7 +682,7 @@ static int job_clv(rp_store *s, const an_job_opts *o, json_t **out, rp_error *er
         rc = an_gg_fit(c, n, &g, err);
     if (rc) {
         if (rc == RP_INVAL || rc == RP_NUMERIC)
-            rp_err_prefix(err, "clv: %zu customers with purchases by %s", n, "the as-of date");
+            rp_err_prefix(err, "%zu customers with purchases by the as-of date", n);
         free(c), free(who);
         an_base_free(&b);
         return rc;
@@ -1579,8 +1579,8 @@ static int job_cluster(rp_store *s, const an_job_opts *o, json_t **out, rp_error
             int f = order[i];
             if (fabs(zm[f]) < 0.4)
                 break;
-            wl += (size_t)snprintf(words + wl, sizeof words - wl, "%s%s%s", said ? ", " : "",
-                                   fabs(zm[f]) >= 1.0 ? "markedly: " : "", zm[f] > 0 ? cf_high[f] : cf_low[f]);
+            wl += (size_t)snprintf(words + wl, sizeof words - wl, "%s%s%s", said ? "; " : "",
+                                   zm[f] > 0 ? cf_high[f] : cf_low[f], fabs(zm[f]) >= 1.0 ? " (far from the average)" : "");
             if (wl >= sizeof words)
                 wl = sizeof words - 1;
             said++;

@@ -1,0 +1,72 @@
+# analyze: customer value and segmentation on a hand-made bank (tests/fixtures/analytics.json; every figure is worked out in tests/unit/test_analyze.c)
+$ rapport init >/dev/null && rapport import $FIXTURES/analytics.json >/dev/null
+$ rapport analyze pareto --as-of 2026-10-31 | head -1
+> pareto as of 2026-10-31 (run 1): the top 20% of customers give 54.1% of profit; half of it comes from 20.0% of them
+$ rapport analyze pyramid --as-of 2026-10-31 --levels 'top:20%,big:20%,small' --csv | tr -d '\r'
+> level,customers,customers_%,total,total_%,min,max,mean
+> top,1,20,12066.51,54.12,12066.51,12066.51,12066.51
+> big,1,20,10175.26,45.64,10175.26,10175.26,10175.26
+> small,2,40,53.85,0.24,-119.63,173.48,26.93
+> inactive,1,20,0,0,0,0,0
+$ rapport analyze rfm --as-of 2026-10-31 --json | grep -E '^  "(job|run|as_of|customers|headline)"'
+>   "headline": "4 customers scored; 0 (0.0%) in cell 555, 1 never active are not scored",
+>   "job": "rfm",
+>   "run": 3,
+>   "as_of": "2026-10-31",
+>   "customers": 4,
+# results are kept: per customer, and the run to show again
+$ rapport query "SELECT level, count(*) FROM customer_value WHERE run_id = 2 GROUP BY level ORDER BY level" --csv | tr -d '\r'
+> level,count(*)
+> big,1
+> inactive,1
+> small,2
+> top,1
+$ rapport analyze runs
+> run  job      as of       customers  headline
+> 3    rfm      2026-10-31  4          4 customers scored; 0 (0.0%) in cell 555, 1 never active are not scored
+> 2    pyramid  2026-10-31  5          5 customers in 4 levels; 'top' (1 customers) gives 54.1% of profit
+> 1    pareto   2026-10-31  5          the top 20% of customers give 54.1% of profit; half of it comes from 20.0% of them
+$ rapport analyze show 2 --csv | head -2 | tr -d '\r'
+> level,customers,customers_%,total,total_%,min,max,mean
+> top,1,20,12066.51,54.12,12066.51,12066.51,12066.51
+$ rapport analyze gains-losses --no-save | head -1
+> gains-losses as of 2026-11-23: 2026-10 against 2026-09: 4 customers active, 0 spending more, 0 less, 3 activated (3 new), 0 lapsed; 6030.00 spent of a potential 6030.00
+# segments that overlap and leave a customer out are reported with examples, and the command fails
+$ printf 'rich = profit > 10000\nbusy = frequency >= 1\n' > seg.txt && rapport analyze segment --segments seg.txt --as-of 2026-10-31 2>/dev/null | tail -4
+> 
+>   not exhaustive: 1 customers are in no segment, e.g. customers 4
+> 
+>   not exclusive: 2 customers are in both 'rich' and 'busy', e.g. customers 1 2
+? 0
+$ rapport analyze segment --segments seg.txt --as-of 2026-10-31 >/dev/null
+! rapport: analyze segment: 2 segments are not exhaustive and mutually exclusive: 1 customers in none, 2 in more than one
+? 1
+$ printf 'rich = profit > 10000\nrest = else\n' > ok.txt && rapport analyze segment --segments ok.txt --as-of 2026-10-31 --csv | tr -d '\r'
+> segment,customers,customers_%,mean_profit,mean_balance,mean_age
+> rich,2,40,11120.89,406883.56,51
+> rest,3,60,17.95,6.1,58.5
+# bad input: named, and nothing kept
+$ rapport analyze nope
+! rapport: analyze: no analysis 'nope'; see 'rapport analyze --help'
+? 1
+$ rapport analyze value --as-of 2026-13-01
+! rapport: analyze: --as-of: invalid date '2026-13-01': no such date
+? 1
+$ rapport analyze pyramid --levels top:1%
+! rapport: analyze pyramid: --levels: pyramid: 'top:1%': at least two levels, the last without a share or threshold (it takes the rest)
+? 1
+$ printf 'old = agee > 60\n' > bad.txt && rapport analyze segment --segments bad.txt
+! rapport: analyze segment: bad.txt:1:7: unknown attribute 'agee' (`rapport analyze attributes` lists them)
+? 1
+$ rapport analyze clv --as-of 2026-10-31
+! rapport: analyze clv: 4 customers with purchases by the as-of date: Gamma-Gamma needs at least 2 customers with repeat transactions (1)
+? 1
+$ printf '[value]\nftp_rate = lots\n' > bad.ini && rapport analyze value --config bad.ini
+! rapport: analyze value: [value] ftp_rate: 'lots' is not a number from -100 to 100
+? 1
+# six runs kept: none of the bad ones
+$ rapport analyze runs --json | grep -c '"run"'
+> 6
+$ rapport analyze show 99
+! rapport: analyze show: no analysis run 99
+? 1

@@ -1,0 +1,341 @@
+/* Unit tests of the analyses run against a store: a hand-made bank
+ * (tests/fixtures/analytics.json) whose every figure is worked out by hand
+ * below, and CDNOW loaded through the ETL with its spec file. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "analytics/base.h"
+#include "analytics/jobs.h"
+#include "core/rtime.h"
+#include "etl/load.h"
+#include "etl/spec.h"
+#include "warehouse/warehouse.h"
+
+
+static wh *bank(void)
+{
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    if (wh_open(tu_path("a.db"), NULL, WH_INIT, &w, NULL, &e))
+        fail_msg("wh_open: %s", rp_errmsg(&e));
+    if (wh_import_json(w, "../tests/fixtures/analytics.json", "test", NULL, &e) &&
+        wh_import_json(w, "tests/fixtures/analytics.json", "test", NULL, &e))
+        fail_msg("import: %s", rp_errmsg(&e));
+    /* E (the card system's record of A) was found to be A */
+    assert_ok(rp_store_exec(w->store,
+                            "UPDATE party SET merged_into = (SELECT entity_id FROM source_record WHERE "
+                            "source = 'host' AND source_key = 'A') WHERE id = (SELECT entity_id FROM source_record "
+                            "WHERE source = 'card' AND source_key = 'E')",
+                            &e));
+    return w;
+}
+
+static int32_t day(const char *s) { return an_day_of(s); }
+
+static int64_t scalar(wh *w, const char *sql)
+{
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_prepare(w->store, sql, &st, &e))
+        fail_msg("%s: %s", sql, rp_errmsg(&e));
+    int64_t v = rp_stmt_step(st, &e) == RP_ROW ? rp_stmt_int(st, 0) : -1;
+    rp_stmt_done(st);
+    return v;
+}
+
+static json_t *run(wh *w, const char *job, const char *as_of, an_job_opts *extra)
+{
+    an_job_opts o = extra ? *extra : (an_job_opts){ 0 };
+    o.job = job;
+    o.as_of = day(as_of);
+    o.save = 1;
+    o.user = "test";
+    json_t *sum;
+    rp_error e = RP_ERROR_INIT;
+    if (an_job_run(w->store, &o, &sum, &e))
+        fail_msg("%s: %s", job, rp_errmsg(&e));
+    return sum;
+}
+
+static const char *headline(json_t *s) { return json_string_value(json_object_get(s, "headline")); }
+
+/* The customer base: who holds what, and each window's activity. */
+static void base_reads_customers_accounts_and_windows(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    an_base_params p = { .windows = 2 };
+    p.from[0] = day("2025-11-01"), p.to[0] = day("2026-11-01");
+    p.from[1] = day("2026-09-01"), p.to[1] = day("2026-10-01");
+    an_base b;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(an_base_load(w->store, &p, &b, &e));
+    assert_int_equal(b.ncust, 4); /* A (with E), B, C, D */
+    assert_int_equal(b.nacct, 6);
+    assert_int_equal(b.transactions, 8);
+    const an_customer *a = NULL, *bb = NULL;
+    for (size_t i = 0; i < b.ncust; i++) {
+        if (b.cust[i].birth == day("1960-05-01"))
+            a = &b.cust[i];
+        if (b.cust[i].birth == day("1990-03-01"))
+            bb = &b.cust[i];
+    }
+    assert_non_null(a);
+    assert_non_null(bb);
+    /* A: the ATM withdrawal and E's branch withdrawal are activity; the deposit
+     * (a credit) and the salary (batch, and after the window) are not */
+    assert_int_equal(a->w[0].act_n, 2);
+    assert_int_equal(a->w[0].act_sum, 502000);
+    assert_int_equal(a->w[0].n[AN_CH_BRANCH], 2);
+    assert_int_equal(a->w[0].n[AN_CH_ATM], 1);
+    assert_int_equal(a->w[0].n[AN_CH_BATCH], 0);
+    assert_int_equal(a->w[0].last_act, day("2026-10-15"));
+    assert_int_equal(a->first_act, day("2026-10-01"));
+    assert_int_equal(a->accounts, 2);
+    /* September: nothing of A's; B bought once with the card */
+    assert_int_equal(a->w[1].act_n, 0);
+    assert_int_equal(a->w[1].last_act, AN_NO_DAY);
+    assert_int_equal(bb->w[1].act_sum, 100000);
+    assert_int_equal(bb->w[1].card_spend, 100000);
+    assert_int_equal(bb->w[0].fees, 15000);
+    assert_int_equal(bb->holds, (1 << AN_K_LOAN) | (1 << AN_K_CARD));
+    assert_int_equal(bb->products, 2);
+    /* 2026-10-31T15:00Z is 23:00 in Taipei: still the 31st */
+    for (size_t i = 0; i < b.ncust; i++)
+        if (b.cust[i].w[0].n[AN_CH_INTERNET])
+            assert_int_equal(b.cust[i].w[0].last_act, day("2026-10-31"));
+    an_base_free(&b);
+    wh_close(w);
+}
+
+/* Profit per customer over the 12 months to 2026-10-31, by hand:
+ *
+ * A  deposit 1,000,000.00 now at 0.5 %; +365,000.00 on 05-01 (181 days into
+ *    the window), -5,000.00 on 10-15 (day 348), +10,000.00 on 11-10 (after):
+ *    average = 100,000,000 - 1,000,000 - (36,500,000 * 181 - 500,000 * 348) / 365
+ *            = 81,376,712.33 minor; margin at (2.0 - 0.5) % = 1,220,650.68
+ *    E's account: 0 now, -20.00 on 10-01 (day 334): average 1,830.14,
+ *    margin at 2 % (no rate: 0 %) = 36.60
+ *    cost: 2 branch (120.00 each) + 1 ATM (20.00) = 26,000 minor
+ *    profit = 1,220,650.68 + 36.60 - 26,000 = 1,194,687 (the margin rounded once)
+ * B  loan -500,000.00 at 4 %; a 150.00 fee on 06-01 (day 212):
+ *    average = -50,000,000 + 15,000 * 212 / 365 = -49,991,287.67;
+ *    margin at (4 - 2) % = 999,825.75; fee 15,000; interchange 1.5 % of
+ *    2,000.00 = 3,000; cost 2 POS (1.00) + 1 batch (1.00) = 300
+ *    profit = 999,826 + 18,000 - 300 = 1,017,526
+ * C  a service at 60.00 a month net, held 92 days: 6,000 * 92 / (365 / 12)
+ *    = 18,147.95; one internet transaction (8.00): profit 17,348
+ * D  nothing: 0, inactive */
+static void value_pareto_and_pyramid_by_hand(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    json_t *s = run(w, "value", "2026-10-31", NULL);
+    assert_string_equal(headline(s), "4 customers: revenue 22566.61, cost to serve 271.00, profit 22295.61; "
+                                     "3 profitable, 0 cost more than they bring");
+    json_decref(s);
+    int64_t run_id = scalar(w, "SELECT max(id) FROM analysis_run WHERE job = 'value'");
+    char sql[256];
+    static const struct {
+        const char *key;
+        int64_t margin, fees, cost, profit;
+        int decile;
+        const char *level;
+    } want[] = {
+        { "A", 1220687, 0, 26000, 1194687, 1, "top" },
+        { "B", 999826, 18000, 300, 1017526, 3, "big" },
+        { "C", 0, 18148, 800, 17348, 6, "medium" },
+        { "D", 0, 0, 0, 0, 8, "inactive" },
+    };
+    for (int i = 0; i < 4; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT margin_minor * 1000000000000 + fees_minor * 1000000 + cost_minor FROM customer_value v "
+                 "JOIN source_record r ON r.entity_id = v.customer_id AND r.entity = 'party' "
+                 "WHERE v.run_id = %lld AND r.source_key = '%s'",
+                 (long long)run_id, want[i].key);
+        assert_int_equal(scalar(w, sql), want[i].margin * 1000000000000 + want[i].fees * 1000000 + want[i].cost);
+        snprintf(sql, sizeof sql,
+                 "SELECT profit_minor * 100 + decile FROM customer_value v JOIN source_record r ON "
+                 "r.entity_id = v.customer_id AND r.entity = 'party' WHERE v.run_id = %lld AND r.source_key = '%s'",
+                 (long long)run_id, want[i].key);
+        assert_int_equal(scalar(w, sql), want[i].profit * 100 + want[i].decile);
+    }
+    /* pareto: 2,229,562 in all; the top 20 % is 0.8 of customer A: 1,194,688 * 0.8 / 2,229,562;
+     * A alone (a quarter of the customers) holds 53.6 % */
+    s = run(w, "pareto", "2026-10-31", NULL);
+    assert_float_equal(json_real_value(json_object_get(s, "top20_share_%")), 42.87, 0.005);
+    assert_string_equal(headline(s), "the top 20% of customers give 42.9% of profit; half of it comes from 25.0% of them");
+    json_decref(s);
+    /* pyramid by shares of the 3 active customers: round(0.34 * 3) = 1 top, round(0.67 * 3) - 1 = 1 big */
+    an_job_opts o = { .levels = "top:34%,big:33%,small" };
+    s = run(w, "pyramid", "2026-10-31", &o);
+    json_t *rows = json_object_get(json_object_get(s, "table"), "rows");
+    assert_int_equal(json_array_size(rows), 4);
+    static const int counts[4] = { 1, 1, 1, 1 };
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(json_integer_value(json_array_get(json_array_get(rows, (size_t)i), 1)), counts[i]);
+    assert_string_equal(json_string_value(json_array_get(json_array_get(rows, 3), 0)), "inactive");
+    json_decref(s);
+    /* by thresholds in currency units */
+    o.levels = "gold:10000,silver:100,bronze";
+    s = run(w, "pyramid", "2026-10-31", &o);
+    rows = json_object_get(json_object_get(s, "table"), "rows");
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(rows, 0), 1)), 2);
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(rows, 1), 1)), 1);
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(rows, 2), 1)), 0);
+    json_decref(s);
+    /* a bad level spec names where it came from, and nothing is kept */
+    int64_t runs = scalar(w, "SELECT count(*) FROM analysis_run");
+    o.levels = "top:60%,big:50%,small";
+    o.job = "pyramid";
+    o.as_of = day("2026-10-31");
+    o.save = 1;
+    json_t *sum;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(an_job_run(w->store, &o, &sum, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "--levels: pyramid: the shares add up to 110%, leaving nothing for 'small'");
+    assert_int_equal(scalar(w, "SELECT count(*) FROM analysis_run"), runs);
+    wh_close(w);
+}
+
+/* RFM at 2026-10-31: recency A 16 days, B 11, C 0; frequency A 2, B 2, C 1;
+ * monetary A 5,020.00, B 2,000.00, C 10.00.  Scores 1 + floor(5 * below / 3):
+ * A r1 f2 m4, B r2 f2 m2, C r4 f1 m1; D never active, not scored. */
+static void rfm_by_hand(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    json_t *s = run(w, "rfm", "2026-10-31", NULL);
+    assert_string_equal(headline(s), "3 customers scored; 0 (0.0%) in cell 555, 1 never active are not scored");
+    json_decref(s);
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(rp_store_prepare(w->store,
+                               "SELECT group_concat(x, ' ') FROM (SELECT cell || ':' || recency_days || ':' || "
+                               "frequency || ':' || monetary_minor AS x FROM customer_rfm ORDER BY cell)",
+                               &st, &e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_string_equal(rp_stmt_text(st, 0), "124:16:2:502000 222:11:2:200000 411:0:1:1000");
+    rp_stmt_done(st);
+    wh_close(w);
+}
+
+/* October against September: A new (first activity ever in October), B the
+ * same (1,000.00 both months), C new; 5,020.00 + 1,000.00 + 10.00 spent. */
+static void gains_and_losses_by_hand(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    json_t *s = run(w, "gains-losses", "2026-11-12", NULL);
+    assert_string_equal(headline(s), "2026-10 against 2026-09: 3 customers active, 0 spending more, 0 less, 2 "
+                                     "activated (2 new), 0 lapsed; 6030.00 spent of a potential 6030.00");
+    json_t *cl = json_object_get(s, "classes");
+    assert_int_equal(json_integer_value(json_object_get(cl, "same")), 1);
+    assert_int_equal(json_integer_value(json_object_get(cl, "new")), 2);
+    json_decref(s);
+    wh_close(w);
+}
+
+/* Overlapping rules are reported with example customers, not resolved. */
+static void segments_overlap_and_gaps_are_reported(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    const char *rules = tu_path("seg.txt");
+    tu_write_file(rules, "# two rules that overlap, and nobody for D\n"
+                         "rich = profit > 10000\n"
+                         "busy = frequency >= 1\n");
+    an_job_opts o = { .segments_file = rules };
+    json_t *s = run(w, "segment", "2026-10-31", &o);
+    assert_false(json_is_true(json_object_get(s, "valid")));
+    assert_string_equal(headline(s), "2 segments are not exhaustive and mutually exclusive: 1 customers in none, 2 in "
+                                     "more than one");
+    json_t *pair = json_array_get(json_object_get(json_object_get(s, "overlaps"), "pairs"), 0);
+    assert_int_equal(json_integer_value(json_object_get(pair, "customers")), 2);
+    int64_t d = scalar(w, "SELECT entity_id FROM source_record WHERE source_key = 'D'");
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(json_object_get(s, "gaps"), "examples"), 0)),
+                     d);
+    json_decref(s);
+    /* only C is in exactly one segment, and only C is kept */
+    assert_int_equal(scalar(w, "SELECT count(*) FROM customer_segment WHERE run_id = (SELECT max(id) FROM "
+                               "analysis_run)"),
+                     1);
+    tu_write_file(rules, "rich = profit > 10000 and age >= 60\n"
+                         "young = age < 40\n"
+                         "rest = else\n");
+    s = run(w, "segment", "2026-10-31", &o);
+    assert_true(json_is_true(json_object_get(s, "valid")));
+    json_t *rows = json_object_get(json_object_get(s, "table"), "rows");
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(rows, 0), 1)), 1); /* A */
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(rows, 1), 1)), 1); /* B */
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(rows, 2), 1)), 2); /* C (no age), D */
+    json_decref(s);
+    /* a mistake in the rules names the line and column */
+    tu_write_file(rules, "rich = profit > 10\nold = agee > 60\n");
+    o.job = "segment";
+    o.as_of = day("2026-10-31");
+    json_t *sum;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(an_job_run(w->store, &o, &sum, &e), RP_PARSE);
+    char want[256];
+    snprintf(want, sizeof want, "%s:2:7: unknown attribute 'agee' (`rapport analyze attributes` lists them)", rules);
+    assert_string_equal(rp_errmsg(&e), want);
+    wh_close(w);
+}
+
+/* CDNOW loaded through the ETL with its spec file: the published BG/NBD and
+ * Gamma-Gamma estimates (Fader, Hardie and Lee 2005), calibration to
+ * 1997-09-30. */
+static void cdnow_through_the_etl(void **state)
+{
+    (void)state;
+    const char *path = "../shared/data/cdnow/CDNOW_sample.txt";
+    if (access(path, R_OK) != 0) {
+        print_message("skipped: %s is absent\n", path);
+        skip();
+    }
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(wh_open(tu_path("cdnow.db"), NULL, WH_INIT, &w, NULL, &e));
+    sp_spec *sp;
+    assert_ok(sp_spec_builtin("cdnow", NULL, &sp, &e));
+    ld_options lo = { .by = "test", .max_reject_rate = -1 };
+    ld_result r;
+    assert_ok(ld_load(w, sp, path, &lo, &r, &e));
+    sp_spec_free(sp);
+    assert_int_equal(r.loaded, 6919);
+    json_t *s = run(w, "clv", "1997-09-30", NULL);
+    json_t *m = json_object_get(s, "bgnbd"), *g = json_object_get(s, "gamma_gamma");
+    assert_float_equal(json_real_value(json_object_get(m, "r")), 0.243, 0.0006);
+    assert_float_equal(json_real_value(json_object_get(m, "alpha")), 4.414, 0.002);
+    assert_float_equal(json_real_value(json_object_get(m, "a")), 0.793, 0.0006);
+    assert_float_equal(json_real_value(json_object_get(m, "b")), 2.426, 0.002);
+    assert_float_equal(json_real_value(json_object_get(m, "log_likelihood")), -9582.4, 0.05);
+    assert_float_equal(json_real_value(json_object_get(g, "p")), 6.25, 0.005);
+    assert_float_equal(json_real_value(json_object_get(g, "q")), 3.74, 0.006);
+    assert_float_equal(json_real_value(json_object_get(g, "gamma")), 15.44, 0.01);
+    assert_int_equal(json_integer_value(json_object_get(s, "customers")), 2357);
+    json_decref(s);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM customer_clv"), 2357);
+    /* customer 4 bought on 1997-01-01, 01-18 and 08-02: x = 2 repeat days, the last
+     * 213 days after the first, calibration ending 272 days after it */
+    assert_int_equal(scalar(w, "SELECT x * 1000000 + CAST(round(t_x * 7) AS INTEGER) * 1000 + "
+                               "CAST(round(t_cal * 7) AS INTEGER) FROM customer_clv c JOIN "
+                               "party_identifier i ON i.party_id = c.customer_id WHERE i.value = '00004'"),
+                     2213272);
+    wh_close(w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(base_reads_customers_accounts_and_windows),
+        cmocka_unit_test(value_pareto_and_pyramid_by_hand),
+        cmocka_unit_test(rfm_by_hand),
+        cmocka_unit_test(gains_and_losses_by_hand),
+        cmocka_unit_test(segments_overlap_and_gaps_are_reported),
+        cmocka_unit_test(cdnow_through_the_etl),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
