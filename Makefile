@@ -102,7 +102,15 @@ demo: deps
 demo-only: $(BUILD)/rapport
 	@tools/demo.sh $(BUILD)/rapport $(DEMO_DB)
 
+# bench/analyze.sh sets Rapport beside pandas (Debian) and DuckDB (npm)
 bench: deps
+	@missing=""; dpkg-query -W -f='$${Status}' python3-pandas 2>/dev/null | grep -q 'install ok installed' || missing=python3-pandas; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+	@cd bench/node && { [ -d node_modules/@duckdb/node-api ] || npm install --no-audit --no-fund --silent; }
 	@$(MAKE) --no-print-directory bench-only
 
 bench-only: $(BUILD)/rapport $(BENCH_BIN)
