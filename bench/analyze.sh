@@ -43,8 +43,14 @@ SQL
 # the same transactions for the others, with the day in Taipei as Rapport counts it
 sqlite3 -csv b.db "SELECT account_id, date(posted_at, '+8 hours'), -amount_minor FROM txn" > t.csv
 asof=2026-10-31; from=2025-11-01
-/usr/bin/time -f '%e %M' -o r1.time "$rapport" analyze rfm --as-of $asof --no-save --json > rfm.json
-/usr/bin/time -f '%e %M' -o r2.time "$rapport" analyze pareto --as-of $asof --measure spend --no-save --json > pareto.json
+# Rapport reading SQLite's rows directly, one analysis at a time
+printf '[analytics]\ncolumn_copy = no\n' > nocopy.ini
+/usr/bin/time -f '%e %M' -o s1.time "$rapport" analyze rfm --as-of $asof --no-save --config nocopy.ini > /dev/null
+/usr/bin/time -f '%e %M' -o s2.time "$rapport" analyze pareto --as-of $asof --measure spend --no-save --config nocopy.ini > /dev/null
+# the first analysis after a load brings the column copy beside the store up to date (here: all 10M rows)
+/usr/bin/time -f '%e %M' -o c.time "$rapport" analyze pareto --as-of $asof --measure spend --no-save > /dev/null
+# then rfm + pareto in one command, as the monthly pack runs
+/usr/bin/time -f '%e %M' -o r.time "$rapport" analyze rfm pareto --as-of $asof --measure spend --no-save --json > both.json
 /usr/bin/time -f '%e %M' -o d.time node "$here/node/analyze_duckdb.mjs" "$work/t.csv" $asof $from > duck.json
 /usr/bin/time -f '%e %M' -o p.time /usr/bin/python3 "$here/analyze_pandas.py" t.csv $asof $from > pandas.json
 /usr/bin/python3 - "$n" "$customers" <<'PY'
@@ -53,9 +59,9 @@ n, customers = int(sys.argv[1]), int(sys.argv[2])
 def t(f):
     s, kb = open(f).read().split()
     return float(s), int(kb) / 1024
-rfm, par = json.load(open("rfm.json")), json.load(open("pareto.json"))
-r1, r2 = t("r1.time"), t("r2.time")
-rapport_s = r1[0] + r2[0]
+rfm, par = json.load(open("both.json"))
+r, c, s1, s2 = t("r.time"), t("c.time"), t("s1.time"), t("s2.time")
+rapport_s = r[0]
 cells = " ".join(f"{row[0]}:{row[1]}" for row in rfm["table"]["rows"])
 top20 = par["top20_share_%"] / 100
 duck, pandas = json.load(open("duck.json")), json.load(open("pandas.json"))
@@ -66,11 +72,14 @@ for name, o in (("duckdb", duck), ("pandas", pandas)):
         sys.exit(f"bench/analyze.sh: {name}'s top 20% share {o['top20']:.6f} differs from Rapport's {top20:.6f}")
 print(f"rfm + pareto, {n:,} transactions, {customers:,} customers; all three agree: "
       f"{len(rfm['table']['rows'])} RFM cells, top 20% give {top20 * 100:.2f}%")
-print(f"{'':28}{'seconds':>9}{'peak MiB':>10}{'Rapport speed':>15}")
-print(f"{'rapport (from its store)':28}{rapport_s:9.2f}{max(r1[1], r2[1]):10.0f}{'':>12}")
+w = 44
+print(f"{'':{w}}{'seconds':>9}{'peak MiB':>10}{'Rapport speed':>15}")
+print(f"{'rapport analyze rfm pareto (column copy)':{w}}{rapport_s:9.2f}{r[1]:10.0f}")
 for name, o, f in (("duckdb (in memory)", duck, "d.time"), ("pandas (in memory)", pandas, "p.time")):
-    print(f"{name:28}{o['seconds']:9.2f}{t(f)[1]:10.0f}{o['seconds'] / rapport_s:14.2f}x")
-print("(Rapport speed: their time / Rapport's, above 1 when Rapport is faster.  Rapport's time includes")
-print(" starting up and reading the store, its peak memory SQLite's 256 MiB page cache; the others' time")
-print(" excludes loading their in-memory copy)")
+    print(f"{name:{w}}{o['seconds']:9.2f}{t(f)[1]:10.0f}{o['seconds'] / rapport_s:14.2f}x")
+print(f"{'rapport rfm, then pareto, from SQLite rows':{w}}{s1[0] + s2[0]:9.2f}{max(s1[1], s2[1]):10.0f}")
+print(f"{f'first analysis after loading (copies {n // 1000000}M)':{w}}{c[0]:9.2f}{c[1]:10.0f}")
+print("(Rapport speed: their time / Rapport's, above 1 when Rapport is faster.  Rapport's time is the whole")
+print(" command: starting, reading customers and accounts from SQLite and the transactions from the column")
+print(" copy, both analyses; the others' time excludes loading their in-memory copy)")
 PY

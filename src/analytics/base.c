@@ -1,5 +1,6 @@
 /* base.c — reading the customer base from the store.  See base.h. */
 #include "analytics/base.h"
+#include "analytics/facts.h"
 #include "core/progress.h"
 #include "core/rtime.h"
 #include "core/sort.h"
@@ -61,7 +62,7 @@ int an_age(int32_t birth, int32_t day)
     return rp_date_years_between(b, d);
 }
 
-static uint8_t channel_of(const char *c)
+uint8_t an_channel_of(const char *c)
 {
     if (!c)
         return AN_CH_BATCH;
@@ -132,6 +133,10 @@ static int class_flags(class_table *t, const char *c)
 
 void an_base_free(an_base *b)
 {
+    if (b->borrowed) {
+        memset(b, 0, sizeof *b);
+        return;
+    }
     free(b->cust);
     free(b->acct);
     free(b->days);
@@ -425,42 +430,84 @@ int an_base_load(rp_store *s, const an_base_params *p, an_base *out, rp_error *e
     }
     size_t capdays = 0;
     rp_progress pr;
-    int64_t total = max_id(s, "SELECT coalesce(max(id), 0) FROM txn", err);
-    if (p->progress)
-        rp_progress_start(&pr, "reading transactions", total > 0 ? (uint64_t)total : 0);
+    /* the transactions: from the column copy when there is one, else from txn */
+    an_facts_reader fr = { .fd = -1 };
+    uint8_t cls_flags[AN_FACT_CLASSES] = { 0 };
     rp_stmt *st = NULL;
-    rc = rp_store_prepare(s, "SELECT account_id, posted_at, amount_minor, channel, class FROM txn", &st, err);
+    uint64_t total = 0;
+    if (p->facts) {
+        an_facts_info fi;
+        rc = an_facts_sync(s, p->facts, p->progress, &fi, err);
+        if (!rc)
+            rc = an_facts_open(p->facts, &fr, err);
+        for (int i = 0; !rc && i < fr.nclasses; i++)
+            cls_flags[i] = (uint8_t)class_flags(&ct, fr.classes[i]);
+        out->copied = fi.added;
+        out->copy_seconds = fi.seconds;
+        total = fr.rows;
+    } else {
+        int64_t t = max_id(s, "SELECT coalesce(max(id), 0) FROM txn", err);
+        total = t > 0 ? (uint64_t)t : 0;
+        rc = rp_store_prepare(s, "SELECT account_id, posted_at, amount_minor, channel, class FROM txn", &st, err);
+    }
+    if (p->progress)
+        rp_progress_start(&pr, "reading transactions", total);
     /* Rows are read a batch at a time, the accounts and customers they touch
      * prefetched before they are used: in the order transactions are stored,
      * every row is a cache miss on its account and its customer, which
-     * otherwise costs more than reading the row. */
+     * otherwise costs more than reading the row.  (The column copy is sorted
+     * by account, so there the rows of one account come together.) */
     enum { BATCH = 1024, AHEAD = 32 };
     static __thread row_t batch[BATCH];
+    const an_fact *chunk = NULL;
+    size_t nchunk = 0, cpos = 0;
     uint64_t n = 0;
     int done = 0;
     while (!rc && !done) {
         int nb = 0;
         while (nb < BATCH) {
-            if ((rc = rp_stmt_step(st, err)) != RP_ROW) {
-                done = 1;
-                break;
+            int64_t id, amount;
+            int32_t day;
+            uint8_t fl, ch;
+            if (st) {
+                if ((rc = rp_stmt_step(st, err)) != RP_ROW) {
+                    done = 1;
+                    break;
+                }
+                rc = RP_OK;
+                id = rp_stmt_int(st, 0);
+                day = an_day_of_instant(rp_stmt_text(st, 1));
+                amount = rp_stmt_int(st, 2);
+                fl = (uint8_t)class_flags(&ct, rp_stmt_text(st, 4));
+                ch = an_channel_of(rp_stmt_text(st, 3));
+            } else {
+                if (cpos == nchunk) {
+                    if ((rc = an_facts_next(&fr, &chunk, &nchunk, err)) || !nchunk) {
+                        done = 1;
+                        break;
+                    }
+                    cpos = 0;
+                }
+                const an_fact *f = &chunk[cpos++];
+                id = an_fact_account(f) == UINT32_MAX ? -1 : (int64_t)an_fact_account(f);
+                day = an_fact_day(f);
+                amount = f->amount;
+                fl = cls_flags[f->cls < AN_FACT_CLASSES ? f->cls : AN_FACT_OTHER];
+                ch = f->ch < AN_NCH ? f->ch : AN_CH_BATCH;
             }
-            rc = RP_OK;
-            int64_t id = rp_stmt_int(st, 0);
             out->transactions++;
             if (id < 0 || id >= nids || slot[id] < 0) {
                 out->unowned++;
                 continue;
             }
-            int32_t day = an_day_of_instant(rp_stmt_text(st, 1));
             if (day == AN_NO_DAY || day >= end + 366 * 100)
                 continue;
             row_t *r = &batch[nb++];
             r->acct = slot[id];
             r->day = day;
-            r->amount = rp_stmt_int(st, 2);
-            r->fl = (uint8_t)class_flags(&ct, rp_stmt_text(st, 4));
-            r->ch = channel_of(rp_stmt_text(st, 3));
+            r->amount = amount;
+            r->fl = fl;
+            r->ch = ch;
             __builtin_prefetch(&out->acct[r->acct], 1);
         }
         if (done && rc == RP_DONE)
@@ -481,9 +528,12 @@ int an_base_load(rp_store *s, const an_base_params *p, an_base *out, rp_error *e
         if (p->progress)
             rp_progress_update(&pr, n);
     }
-    if (!rc)
-        rc = RP_DONE;
-    rc = step_err(rc, st, err);
+    if (st) {
+        if (!rc)
+            rc = RP_DONE;
+        rc = step_err(rc, st, err);
+    }
+    an_facts_close(&fr);
     if (p->progress)
         rp_progress_finish(&pr);
     free(slot);

@@ -101,6 +101,7 @@ typedef struct an_base_params {
     const char *activity_classes;  /* comma-separated, or NULL for the default rule */
     const char *fee_classes;       /* comma-separated; default "fee,charge,commission" */
     int progress;               /* show progress on a terminal */
+    const char *facts;          /* the column copy (facts.h) to read and keep up to date; NULL: read txn */
 } an_base_params;
 
 typedef struct an_base {
@@ -113,13 +114,18 @@ typedef struct an_base {
     size_t ndays;
     uint64_t transactions;      /* read */
     uint64_t unowned;           /* transactions on accounts nobody holds */
+    uint64_t copied;            /* transactions added to the column copy this time */
+    double copy_seconds;        /* bringing the copy up to date */
     double seconds;
+    int borrowed;               /* a view of a base another owns: an_base_free() only forgets it */
 } an_base;
 
 /* Read the base.  RP_INVAL for windows out of order. */
 int an_base_load(rp_store *s, const an_base_params *p, an_base *out, rp_error *err) RP_WARN_UNUSED;
 void an_base_free(an_base *b);
 
+/* AN_CH_* of a channel name (unknown names count as batch). */
+uint8_t an_channel_of(const char *c);
 /* Days since 1970-01-01 of a "YYYY-MM-DD..." text, or AN_NO_DAY. */
 int32_t an_day_of(const char *s);
 /* Days since 1970 of an instant "YYYY-MM-DDTHH:MM:SSZ" in Taipei. */

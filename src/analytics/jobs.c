@@ -110,7 +110,60 @@ static int base_params(const an_job_opts *o, an_base_params *bp)
     bp->activity_classes = o->cfg ? rp_config_get(o->cfg, "analytics", "activity_classes", NULL) : NULL;
     bp->fee_classes = o->cfg ? rp_config_get(o->cfg, "analytics", "fee_classes", NULL) : NULL;
     bp->progress = o->progress;
+    bp->facts = o->facts;
     return RP_OK;
+}
+
+/* ---- bases shared between the jobs of one process ---- */
+
+#define BASE_CACHE 4
+struct an_base_cache {
+    an_base b[BASE_CACHE];
+    int n;
+};
+
+an_base_cache *an_base_cache_new(void) { return calloc(1, sizeof(an_base_cache)); }
+
+void an_base_cache_free(an_base_cache *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++)
+        an_base_free(&c->b[i]);
+    free(c);
+}
+
+static int same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+static int same_params(const an_base_params *a, const an_base_params *b)
+{
+    if (a->windows != b->windows || a->want_days != b->want_days || (a->want_days && a->days_to != b->days_to) ||
+        !same_text(a->activity_classes, b->activity_classes) || !same_text(a->fee_classes, b->fee_classes) ||
+        !same_text(a->facts, b->facts))
+        return 0;
+    for (int w = 0; w < a->windows; w++)
+        if (a->from[w] != b->from[w] || a->to[w] != b->to[w])
+            return 0;
+    return 1;
+}
+
+/* The base for bp: one an earlier job read, or read now (and kept for the next). */
+static int base_get(rp_store *s, const an_job_opts *o, const an_base_params *bp, an_base *out, rp_error *err)
+{
+    an_base_cache *c = o->shared;
+    for (int i = 0; c && i < c->n; i++)
+        if (same_params(&c->b[i].p, bp)) {
+            *out = c->b[i];
+            out->borrowed = 1;
+            out->copied = 0;
+            return RP_OK;
+        }
+    int rc = an_base_load(s, bp, out, err);
+    if (!rc && c && c->n < BASE_CACHE) {
+        c->b[c->n++] = *out;
+        out->borrowed = 1;
+    }
+    return rc;
 }
 
 /* ---- the run record ---- */
@@ -301,7 +354,7 @@ static int valued_load(valued *d, rp_store *s, const an_job_opts *o, json_t **pa
     an_pyramid probe;
     if (an_pyramid_parse(spec, 2, &probe, err))
         return rp_err_prefix(err, "%s", o->levels ? "--levels" : "[pyramid] levels");
-    if ((rc = an_base_load(s, &bp, &d->base, err)))
+    if ((rc = base_get(s, o, &bp, &d->base, err)))
         return rc;
     char from[RP_DATE_LEN];
     day_text(bp.from[0], from);
@@ -516,7 +569,7 @@ static int job_rfm(rp_store *s, const an_job_opts *o, json_t **out, rp_error *er
     an_base_params bp;
     an_base b;
     base_params(o, &bp);
-    int rc = an_base_load(s, &bp, &b, err);
+    int rc = base_get(s, o, &bp, &b, err);
     if (rc)
         return rc;
     size_t n = 0;
@@ -652,7 +705,7 @@ static int job_clv(rp_store *s, const an_job_opts *o, json_t **out, rp_error *er
     base_params(o, &bp);
     bp.want_days = 1;
     bp.days_to = o->as_of + 1;
-    if ((rc = an_base_load(s, &bp, &b, err)))
+    if ((rc = base_get(s, o, &bp, &b, err)))
         return rc;
     /* one summary per customer with a purchase by the end of calibration */
     an_rfx *c = malloc((b.ncust ? b.ncust : 1) * sizeof *c);
@@ -818,7 +871,7 @@ static int job_gains_losses(rp_store *s, const an_job_opts *o, json_t **out, rp_
     last_month(o->as_of, &bp.from[0], &bp.to[0]);
     bp.from[1] = an_month_start(bp.from[0], -1);
     bp.to[1] = bp.from[0];
-    if ((rc = an_base_load(s, &bp, &b, err)))
+    if ((rc = base_get(s, o, &bp, &b, err)))
         return rc;
     an_gl_in *in = malloc((b.ncust ? b.ncust : 1) * sizeof *in);
     an_gl_class *cls = malloc((b.ncust ? b.ncust : 1) * sizeof *cls);
@@ -1133,7 +1186,7 @@ static int job_migration(rp_store *s, const an_job_opts *o, json_t **out, rp_err
     bp.from[0] = months_back(o->as_of, months) + 1;
     bp.to[1] = bp.from[0];
     bp.from[1] = months_back(bp.to[1] - 1, months) + 1;
-    if ((rc = an_base_load(s, &bp, &d.base, err))) {
+    if ((rc = base_get(s, o, &bp, &d.base, err))) {
         an_segments_free(&set);
         return rc;
     }

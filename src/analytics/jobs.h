@@ -25,6 +25,13 @@
 #include "core/error.h"
 #include "store/store.h"
 
+/* Customer bases read by earlier jobs of one process, reused by later jobs
+ * with the same windows and rules: `rapport analyze value pareto rfm` reads
+ * the transactions once. */
+typedef struct an_base_cache an_base_cache;
+an_base_cache *an_base_cache_new(void);
+void an_base_cache_free(an_base_cache *c);
+
 typedef struct an_job_opts {
     const char *job;
     int32_t as_of;               /* inclusive, days since 1970 */
@@ -37,6 +44,8 @@ typedef struct an_job_opts {
     const char *choose;          /* cluster: silhouette (default) or elbow */
     double horizon_weeks;        /* clv: 0 for 52 */
     double acquisition_cost;     /* clv: per new customer, currency units; 0 none */
+    an_base_cache *shared;       /* may be NULL */
+    const char *facts;           /* the column copy of the transactions (facts.h), or NULL to read txn */
     const rp_config *cfg;        /* may be NULL */
     const char *user;
     int progress;

@@ -188,7 +188,7 @@ int cmd_analyze(int argc, char **argv)
     const cli_cmd *self = cli_find("analyze");
     cli_store_opts so = { 0 };
     const char *as_of = NULL, *months = NULL, *measure = NULL, *levels = NULL, *segments = NULL, *by = NULL,
-               *k = NULL, *choose = NULL, *horizon = NULL, *acq = NULL, *job = NULL;
+               *k = NULL, *choose = NULL, *horizon = NULL, *acq = NULL, *jobs[10] = { 0 };
     int json = 0, csv = 0, nosave = 0;
     cli_opt opts[] = { CLI_STORE_OPTS(so),
                        { "as-of", &as_of, NULL },
@@ -205,13 +205,17 @@ int cmd_analyze(int argc, char **argv)
                        { "json", NULL, &json },
                        { "csv", NULL, &csv },
                        { 0 } };
-    int rc = cli_parse(self, argc, argv, opts, &job, 1, 1);
+    int rc = cli_parse(self, argc, argv, opts, jobs, 1, 10);
     if (rc)
         return rc;
+    int njobs = 0;
+    while (njobs < 10 && jobs[njobs])
+        njobs++;
     if (json && csv)
         return cli_failf("analyze", "--json and --csv: choose one");
+    if (csv && njobs > 1)
+        return cli_failf("analyze", "--csv prints one table: name one analysis");
     an_job_opts o = { 0 };
-    o.job = job;
     o.measure = measure;
     o.levels = levels;
     o.segments_file = segments;
@@ -220,11 +224,13 @@ int cmd_analyze(int argc, char **argv)
     o.save = !nosave;
     o.user = cli_user();
     o.progress = !json && !csv;
-    int known = 0;
-    for (int i = 0; i < an_njobs; i++)
-        known |= !strcmp(job, an_jobs[i].name);
-    if (!known)
-        return cli_failf("analyze", "no analysis '%s'; see 'rapport analyze --help'", job);
+    for (int j = 0; j < njobs; j++) {
+        int known = 0;
+        for (int i = 0; i < an_njobs; i++)
+            known |= !strcmp(jobs[j], an_jobs[i].name);
+        if (!known)
+            return cli_failf("analyze", "no analysis '%s'; see 'rapport analyze --help'", jobs[j]);
+    }
     rp_error err = RP_ERROR_INIT;
     if (as_of) {
         rp_date d;
@@ -249,27 +255,52 @@ int cmd_analyze(int argc, char **argv)
         rp_config_free(cfg);
         return rc;
     }
-    json_t *sum;
-    rc = an_job_run(w->store, &o, &sum, &err);
+    /* the column copy of the transactions lives beside the store's file */
+    char facts[1100];
+    const char *copy = cfg ? rp_config_get(cfg, "analytics", "column_copy", "yes") : "yes";
+    if (strcmp(copy, "yes") && strcmp(copy, "no")) {
+        rc = cli_failf("analyze", "[analytics] column_copy: '%s' is not yes or no", copy);
+        wh_close(w);
+        rp_config_free(cfg);
+        return rc;
+    }
+    if (!strcmp(copy, "yes") && !strcmp(rp_store_backend(w->store), "sqlite") && w->db_path[0] &&
+        (size_t)snprintf(facts, sizeof facts, "%s.facts", w->db_path) < sizeof facts)
+        o.facts = facts;
+    /* several analyses in one run share what they read */
+    o.shared = njobs > 1 ? an_base_cache_new() : NULL;
+    json_t *all = json_array();
+    int bad = 0;
+    for (int j = 0; j < njobs && !rc; j++) {
+        json_t *sum;
+        o.job = jobs[j];
+        if ((rc = an_job_run(w->store, &o, &sum, &err))) {
+            char ctx[64];
+            snprintf(ctx, sizeof ctx, "analyze %s", jobs[j]);
+            rc = cli_fail(ctx, &err);
+            break;
+        }
+        if (csv)
+            print_table(json_object_get(sum, "table"), 1);
+        else if (!json) {
+            if (j)
+                printf("\n");
+            print_text(sum);
+        }
+        const json_t *valid = json_object_get(sum, "valid");
+        if (valid && !json_is_true(valid)) {
+            fprintf(stderr, "rapport: analyze segment: %s\n", json_string_value(json_object_get(sum, "headline")));
+            bad = 1;
+        }
+        json_array_append_new(all, sum);
+    }
+    an_base_cache_free(o.shared);
     wh_close(w);
     rp_config_free(cfg);
-    if (rc) {
-        char ctx[64];
-        snprintf(ctx, sizeof ctx, "analyze %s", job);
-        return cli_fail(ctx, &err);
-    }
-    if (json)
-        print_json(sum);
-    else if (csv)
-        print_table(json_object_get(sum, "table"), 1);
-    else
-        print_text(sum);
-    const json_t *valid = json_object_get(sum, "valid");
-    int bad = valid && !json_is_true(valid);
-    if (bad)
-        fprintf(stderr, "rapport: analyze segment: %s\n", json_string_value(json_object_get(sum, "headline")));
-    json_decref(sum);
-    return bad ? CLI_FAIL : CLI_OK;
+    if (!rc && json)
+        print_json(njobs == 1 ? json_array_get(all, 0) : all);
+    json_decref(all);
+    return rc ? rc : bad ? CLI_FAIL : CLI_OK;
 }
 
 int cmd_analyze_runs(int argc, char **argv)

@@ -195,7 +195,7 @@ const cli_cmd cli_commands[] = {
     { "match export", cmd_match_export, "rapport match export [--csv]",
       "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP },
     { "analyze", cmd_analyze,
-      "rapport analyze JOB [--as-of DATE] [--months N] [--measure M] [--levels SPEC] [--segments FILE] "
+      "rapport analyze JOB... [--as-of DATE] [--months N] [--measure M] [--levels SPEC] [--segments FILE] "
       "[--by pyramid|segment] [--k K] [--choose silhouette|elbow] [--horizon WEEKS] [--acquisition-cost X] "
       "[--no-save] [--json|--csv]",
       "Run a customer value or segmentation analysis and keep its result.",
@@ -216,6 +216,8 @@ const cli_cmd cli_commands[] = {
       "  cluster       k-means++ on standardised features, k by silhouette or\n"
       "                elbow, each cluster described in words\n"
       "  quality       completeness, rejects and duplicates per source and field\n\n"
+      "Several jobs in one command read the store once: 'rapport analyze value\n"
+      "pareto pyramid rfm' is the monthly pack.  With --json they print an array.\n\n"
       "Each run is kept with its parameters and as-of date ('analyze runs',\n"
       "'analyze show RUN'); per-customer results go to customer_value,\n"
       "customer_rfm, customer_clv and customer_segment.  Parameters can also be set\n"

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "analytics/base.h"
+#include "analytics/facts.h"
 #include "analytics/jobs.h"
 #include "core/rtime.h"
 #include "etl/load.h"
@@ -327,6 +328,108 @@ static void cdnow_through_the_etl(void **state)
     wh_close(w);
 }
 
+
+/* The column copy gives exactly what reading txn gives, and keeps up:
+ * appended rows, a merge of the tail, a deletion by another tool (rebuilt),
+ * a damaged file (rebuilt). */
+static char *summary_text(wh *w, const char *job, const char *facts)
+{
+    an_job_opts o = { .job = job, .as_of = day("2026-10-31"), .facts = facts, .user = "t" };
+    json_t *s;
+    rp_error e = RP_ERROR_INIT;
+    if (an_job_run(w->store, &o, &s, &e))
+        fail_msg("%s: %s", job, rp_errmsg(&e));
+    json_object_del(s, "seconds");
+    char *t = json_dumps(s, JSON_SORT_KEYS | JSON_COMPACT);
+    json_decref(s);
+    return t;
+}
+
+static void same_with_and_without_the_copy(wh *w, const char *facts)
+{
+    static const char *const jobs[] = { "value", "pareto", "rfm", "gains-losses", "migration" };
+    for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
+        char *a = summary_text(w, jobs[i], NULL), *b = summary_text(w, jobs[i], facts);
+        assert_string_equal(a, b);
+        free(a), free(b);
+    }
+}
+
+static void column_copy_matches_and_keeps_up(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    const char *facts = tu_path("a.facts");
+    rp_error e = RP_ERROR_INIT;
+    an_facts_info fi;
+    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_true(fi.rebuilt);
+    assert_int_equal(fi.rows, 8);
+    assert_int_equal(fi.added, 8);
+    same_with_and_without_the_copy(w, facts);
+    /* up to date: nothing read */
+    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_false(fi.rebuilt);
+    assert_int_equal(fi.added, 0);
+    /* one new row: appended (an eighth of 8 is 1) */
+    int64_t acct = scalar(w, "SELECT id FROM account WHERE number = 'C-SVC'");
+    wh_txn t = { .account_id = acct, .posted_at = "2026-10-30T01:00:00Z", .amount_minor = -70000,
+                 .channel = "branch", .class_ = "withdrawal" };
+    int64_t id;
+    assert_ok(wh_txn_add(w, &t, &id, &e));
+    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_int_equal(fi.added, 1);
+    assert_false(fi.merged);
+    assert_int_equal(fi.rows, 9);
+    same_with_and_without_the_copy(w, facts);
+    /* two more: the tail passes an eighth, and is merged in */
+    t.posted_at = "2026-09-30T01:00:00Z";
+    assert_ok(wh_txn_add(w, &t, &id, &e));
+    t.class_ = "fee";
+    t.channel = "batch";
+    assert_ok(wh_txn_add(w, &t, &id, &e));
+    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_true(fi.merged);
+    assert_int_equal(fi.rows, 11);
+    same_with_and_without_the_copy(w, facts);
+    /* another tool deletes a transaction: the generation moves and the copy is made again */
+    assert_ok(rp_store_exec(w->store, "DELETE FROM txn WHERE class = 'fee' AND channel = 'batch' AND "
+                                      "amount_minor = -70000", &e));
+    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_true(fi.rebuilt);
+    assert_int_equal(fi.rows, 10);
+    same_with_and_without_the_copy(w, facts);
+    /* a copy cut short is made again */
+    assert_int_equal(truncate(facts, 8000), 0);
+    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_true(fi.rebuilt);
+    same_with_and_without_the_copy(w, facts);
+    wh_close(w);
+}
+
+/* Several jobs in one process read the base once and get what each gets alone. */
+static void jobs_share_what_they_read(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    char *alone = summary_text(w, "pareto", NULL);
+    an_base_cache *c = an_base_cache_new();
+    an_job_opts o = { .job = "value", .as_of = day("2026-10-31"), .shared = c, .user = "t" };
+    json_t *s;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(an_job_run(w->store, &o, &s, &e));
+    json_decref(s);
+    o.job = "pareto";
+    assert_ok(an_job_run(w->store, &o, &s, &e));
+    json_object_del(s, "seconds");
+    char *shared = json_dumps(s, JSON_SORT_KEYS | JSON_COMPACT);
+    json_decref(s);
+    an_base_cache_free(c);
+    assert_string_equal(alone, shared);
+    free(alone), free(shared);
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +439,8 @@ int main(void)
         cmocka_unit_test(gains_and_losses_by_hand),
         cmocka_unit_test(segments_overlap_and_gaps_are_reported),
         cmocka_unit_test(cdnow_through_the_etl),
+        cmocka_unit_test(column_copy_matches_and_keeps_up),
+        cmocka_unit_test(jobs_share_what_they_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,13 @@ $ rapport analyze rfm --as-of 2026-10-31 --json | grep -E '^  "(job|run|as_of|cu
 >   "run": 3,
 >   "as_of": "2026-10-31",
 >   "customers": 4,
+# several analyses in one command read the store once (the transactions from a column copy beside it)
+$ rapport analyze value pareto --as-of 2026-10-31 --no-save | grep ' as of '
+> value as of 2026-10-31: 5 customers: revenue 22566.62, cost to serve 271.00, profit 22295.62; 3 profitable, 1 cost more than they bring
+> pareto as of 2026-10-31: the top 20% of customers give 54.1% of profit; half of it comes from 20.0% of them
+$ ls rapport.db.facts && rapport analyze value pareto --json --no-save | grep -c '"job"'
+> rapport.db.facts
+> 2
 # results are kept: per customer, and the run to show again
 $ rapport query "SELECT level, count(*) FROM customer_value WHERE run_id = 2 GROUP BY level ORDER BY level" --csv | tr -d '\r'
 > level,count(*)
@@ -63,6 +70,12 @@ $ rapport analyze clv --as-of 2026-10-31
 ? 1
 $ printf '[value]\nftp_rate = lots\n' > bad.ini && rapport analyze value --config bad.ini
 ! rapport: analyze value: [value] ftp_rate: 'lots' is not a number from -100 to 100
+? 1
+$ printf '[analytics]\ncolumn_copy = maybe\n' > copy.ini && rapport analyze value --config copy.ini
+! rapport: analyze: [analytics] column_copy: 'maybe' is not yes or no
+? 1
+$ rapport analyze value pareto --csv
+! rapport: analyze: --csv prints one table: name one analysis
 ? 1
 # six runs kept: none of the bad ones
 $ rapport analyze runs --json | grep -c '"run"'
