@@ -171,26 +171,45 @@ static int load_holders(rp_store *s, an_base *b, int32_t **acct_cust, int64_t *n
     int32_t *party_idx = malloc(((size_t)max_party + 1) * sizeof *party_idx);
     int32_t *ac = malloc(((size_t)max_acct + 1) * sizeof *ac);
     uint8_t *rank = malloc((size_t)max_acct + 1);
-    if (!party_idx || !ac || !rank) {
-        free(party_idx), free(ac), free(rank);
+    int64_t *first = malloc(((size_t)max_acct + 1) * sizeof *first);
+    if (!party_idx || !ac || !rank || !first) {
+        free(party_idx), free(ac), free(rank), free(first);
         return rp_err(err, RP_NOMEM, "customer base: %lld accounts", (long long)max_acct);
     }
     memset(party_idx, 0xff, ((size_t)max_party + 1) * sizeof *party_idx);
-    memset(ac, 0xff, ((size_t)max_acct + 1) * sizeof *ac);
     memset(rank, 0xff, (size_t)max_acct + 1);
-    size_t cap = 0;
+    int64_t *chosen = malloc(((size_t)max_acct + 1) * sizeof *chosen);
+    if (!chosen) {
+        free(party_idx), free(ac), free(rank), free(first);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
     rp_stmt *st = NULL;
     int rc = rp_store_prepare(s,
-                              "SELECT pa.account_id, coalesce(p.merged_into, p.id), pa.role FROM party_account pa "
-                              "JOIN party p ON p.id = pa.party_id ORDER BY pa.account_id, pa.party_id",
+                              "SELECT pa.account_id, coalesce(p.merged_into, p.id), pa.role, pa.party_id "
+                              "FROM party_account pa JOIN party p ON p.id = pa.party_id",
                               &st, err);
     if (!rc)
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         int64_t a = rp_stmt_int(st, 0), c = rp_stmt_int(st, 1);
         const char *role = rp_stmt_text(st, 2);
         uint8_t r = !strcmp(role, "owner") ? 0 : !strcmp(role, "joint") ? 1 : 2;
-        if (a < 0 || a > max_acct || c < 0 || c > max_party || r >= rank[a])
+        int64_t holder = rp_stmt_int(st, 3);
+        /* the owner; of several, the first recorded (the smallest party id) */
+        if (a < 0 || a > max_acct || c < 0 || c > max_party || r > rank[a] ||
+            (r == rank[a] && holder >= first[a]))
             continue;
+        chosen[a] = c;
+        rank[a] = r;
+        first[a] = holder;
+    }
+    rc = step_err(rc, st, err);
+    /* customers numbered in the order of their first account, whatever order the rows came in */
+    size_t cap = 0;
+    for (int64_t a = 0; !rc && a <= max_acct; a++) {
+        ac[a] = -1;
+        if (rank[a] == 0xff)
+            continue;
+        int64_t c = chosen[a];
         if (party_idx[c] < 0) {
             if (b->ncust == cap) {
                 cap = cap ? cap * 2 : 4096;
@@ -210,10 +229,10 @@ static int load_holders(rp_store *s, an_base *b, int32_t **acct_cust, int64_t *n
             party_idx[c] = (int32_t)b->ncust++;
         }
         ac[a] = party_idx[c];
-        rank[a] = r;
     }
-    rc = step_err(rc, st, err);
+    free(chosen);
     free(rank);
+    free(first);
     /* what the customers are */
     st = NULL;
     if (!rc)

@@ -103,11 +103,67 @@ static uint16_t class_index(hdr *h, const char *c)
     return (uint16_t)h->nclasses++;
 }
 
-/* The rows with id above h->max_id, sorted by account and day. */
-static int read_new(rp_store *s, hdr *h, int progress, int64_t max_id, an_fact **out, size_t *n, rp_error *err)
+/* Rows gathered for the copy: sorted runs of at most RUN rows, spilled to
+ * temporary files beside the copy, so that memory stays bounded whatever
+ * was loaded; the last run stays in memory. */
+#define MAX_RUNS 512
+size_t an_facts_run_rows = (size_t)1 << 21;
+#define RUN an_facts_run_rows
+
+typedef struct gather {
+    const char *path;
+    an_fact *buf;
+    size_t n;
+    int nruns;
+    char run[MAX_RUNS][1100];
+    uint64_t run_rows[MAX_RUNS];
+    uint64_t total;
+} gather;
+
+static int spill(gather *g, rp_error *err)
 {
-    size_t cap = 0, k = 0;
-    an_fact *a = NULL;
+    if (rp_sort_by_u64(g->buf, g->n, sizeof *g->buf, offsetof(an_fact, key)))
+        return rp_err(err, RP_NOMEM, NULL);
+    if (g->nruns == MAX_RUNS)
+        return rp_err(err, RP_TOOBIG, "analysis copy: more than %d runs of %zu rows", MAX_RUNS, RUN);
+    char *name = g->run[g->nruns];
+    snprintf(name, sizeof g->run[0], "%s.%ld.run%d", g->path, (long)getpid(), g->nruns);
+    int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return io_err(err, name, "cannot create");
+    g->run_rows[g->nruns++] = g->n;
+    int bad = write_all(fd, g->buf, g->n * sizeof *g->buf);
+    if (close(fd) || bad)
+        return io_err(err, name, "cannot write");
+    g->n = 0;
+    return RP_OK;
+}
+
+static int gather_add(gather *g, const an_fact *f, rp_error *err)
+{
+    if (!g->buf && !(g->buf = malloc(RUN * sizeof *g->buf)))
+        return rp_err(err, RP_NOMEM, NULL);
+    if (g->n == RUN) {
+        int rc = spill(g, err);
+        if (rc)
+            return rc;
+    }
+    g->buf[g->n++] = *f;
+    g->total++;
+    return RP_OK;
+}
+
+static void gather_free(gather *g)
+{
+    for (int i = 0; i < g->nruns; i++)
+        unlink(g->run[i]);
+    free(g->buf);
+    g->buf = NULL;
+}
+
+/* The rows with id above h->max_id. */
+static int read_new(rp_store *s, hdr *h, int progress, int64_t max_id, gather *g, rp_error *err)
+{
     rp_progress pr;
     if (progress)
         rp_progress_start(&pr, "copying transactions for analysis", (uint64_t)(max_id - h->max_id));
@@ -120,90 +176,153 @@ static int read_new(rp_store *s, hdr *h, int progress, int64_t max_id, an_fact *
         return rc;
     rp_stmt_bind_int(st, 1, h->max_id);
     rp_stmt_bind_int(st, 2, max_id);
+    uint64_t k = 0;
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         int64_t acct = rp_stmt_int(st, 1);
         int32_t day = an_day_of_instant(rp_stmt_text(st, 2));
         if (acct < 0 || acct > UINT32_MAX)
             acct = UINT32_MAX; /* no such account: counted as nobody's */
-        if (k == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
-            an_fact *na = realloc(a, cap * sizeof *na);
-            if (!na) {
-                rc = rp_err(err, RP_NOMEM, "analysis copy: %zu transactions", cap);
-                break;
-            }
-            a = na;
-        }
-        an_fact *f = &a[k++];
-        memset(f, 0, sizeof *f);
-        f->key = (uint64_t)acct << 32 | (uint32_t)((int64_t)day - INT32_MIN);
-        f->amount = rp_stmt_int(st, 3);
-        f->ch = an_channel_of(rp_stmt_text(st, 4));
-        f->cls = class_index(h, rp_stmt_text(st, 5));
-        if (progress && !(k & 0xffff))
+        an_fact f;
+        memset(&f, 0, sizeof f);
+        f.key = (uint64_t)acct << 32 | (uint32_t)((int64_t)day - INT32_MIN);
+        f.amount = rp_stmt_int(st, 3);
+        f.ch = an_channel_of(rp_stmt_text(st, 4));
+        f.cls = class_index(h, rp_stmt_text(st, 5));
+        if ((rc = gather_add(g, &f, err)))
+            break;
+        if (progress && !(++k & 0xffff))
             rp_progress_update(&pr, k);
     }
     rp_stmt_done(st);
     if (progress)
         rp_progress_finish(&pr);
-    if (rc != RP_DONE) {
-        free(a);
-        return rc;
-    }
-    if (rp_sort_by_u64(a, k, sizeof *a, offsetof(an_fact, key))) {
-        free(a);
-        return rp_err(err, RP_NOMEM, NULL);
-    }
-    *out = a;
-    *n = k;
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+/* A sorted stream: a region of a file, or rows in memory. */
+typedef struct stream {
+    int fd;
+    off_t at;
+    uint64_t left;               /* rows not yet in buf */
+    an_fact *buf;
+    size_t n, pos;
+} stream;
+
+static int stream_fill(stream *st, const char *name, rp_error *err)
+{
+    if (st->pos < st->n || !st->left || st->fd < 0)
+        return RP_OK;
+    size_t k = st->left < CHUNK ? (size_t)st->left : CHUNK;
+    if (read_all(st->fd, st->buf, k * sizeof *st->buf, st->at))
+        return io_err(err, name, "cannot read");
+    st->at += (off_t)(k * sizeof *st->buf);
+    st->left -= k;
+    st->n = k;
+    st->pos = 0;
     return RP_OK;
 }
 
-/* Write h, then the sorted base of the old copy merged with add[0..nadd). */
-static int write_merged(const char *path, const char *old, hdr *h, uint64_t base_rows, const an_fact *add,
-                        size_t nadd, rp_error *err)
+/* Write h, then the old copy's sorted base (base_rows) merged with the runs
+ * and the rows in memory, to a temporary file renamed over path. */
+static int write_merged(const char *path, hdr *h, uint64_t base_rows, gather *g, rp_error *err)
 {
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return io_err(err, tmp, "cannot create");
-    int in = base_rows ? open(old, O_RDONLY | O_CLOEXEC) : -1;
-    an_fact *buf = malloc(CHUNK * sizeof *buf), *outb = malloc(CHUNK * sizeof *outb);
-    int rc = RP_OK;
-    if (!buf || !outb || (base_rows && in < 0))
-        rc = buf && outb ? io_err(err, old, "cannot open") : rp_err(err, RP_NOMEM, NULL);
-    h->rows = h->sorted = base_rows + nadd;
+    int ns = g->nruns + 2, rc = RP_OK;
+    stream *sv = calloc((size_t)ns, sizeof *sv);
+    int *heap = malloc((size_t)ns * sizeof *heap);
+    an_fact *outb = malloc(CHUNK * sizeof *outb);
+    if (!sv || !heap || !outb) {
+        free(sv), free(heap), free(outb);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    for (int i = 0; i < ns; i++)
+        sv[i].fd = -1;
+    /* 0: the old base; 1..nruns: the runs; last: memory */
+    if (base_rows) {
+        sv[0].fd = open(path, O_RDONLY | O_CLOEXEC);
+        sv[0].at = sizeof *h;
+        sv[0].left = base_rows;
+        if (sv[0].fd < 0)
+            rc = io_err(err, path, "cannot open");
+    }
+    for (int r = 0; !rc && r < g->nruns; r++) {
+        stream *st = &sv[r + 1];
+        st->fd = open(g->run[r], O_RDONLY | O_CLOEXEC);
+        st->left = g->run_rows[r];
+        if (st->fd < 0)
+            rc = io_err(err, g->run[r], "cannot open");
+    }
+    for (int i = 0; !rc && i < ns - 1; i++)
+        if (sv[i].fd >= 0 && !(sv[i].buf = malloc(CHUNK * sizeof *sv[i].buf)))
+            rc = rp_err(err, RP_NOMEM, NULL);
+    sv[ns - 1].buf = g->buf;
+    sv[ns - 1].n = g->n;
+    if (!rc && g->n && rp_sort_by_u64(g->buf, g->n, sizeof *g->buf, offsetof(an_fact, key)))
+        rc = rp_err(err, RP_NOMEM, NULL);
+    int fd = rc ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (!rc && fd < 0)
+        rc = io_err(err, tmp, "cannot create");
+    h->rows = h->sorted = base_rows + g->total;
     if (!rc && write_all(fd, h, sizeof *h))
         rc = io_err(err, tmp, "cannot write");
-    uint64_t bi = 0, bn = 0, bpos = 0; /* rows of the base read, in buf, used */
-    size_t ai = 0, no = 0;
-    off_t at = sizeof *h;
-    while (!rc && (bi < base_rows || bpos < bn || ai < nadd)) {
-        if (bpos == bn && bi < base_rows) {
-            bn = base_rows - bi < CHUNK ? base_rows - bi : CHUNK;
-            if (read_all(in, buf, bn * sizeof *buf, at)) {
-                rc = io_err(err, old, "cannot read");
-                break;
+    /* a binary heap of the streams by their next key */
+    int nh = 0;
+    for (int i = 0; !rc && i < ns; i++) {
+        if ((rc = stream_fill(&sv[i], i ? (i < ns - 1 ? g->run[i - 1] : "memory") : path, err)))
+            break;
+        if (sv[i].pos < sv[i].n) {
+            int c = nh++;
+            while (c && sv[heap[(c - 1) / 2]].buf[sv[heap[(c - 1) / 2]].pos].key > sv[i].buf[sv[i].pos].key) {
+                heap[c] = heap[(c - 1) / 2];
+                c = (c - 1) / 2;
             }
-            at += (off_t)(bn * sizeof *buf);
-            bi += bn;
-            bpos = 0;
+            heap[c] = i;
         }
-        int from_base = bpos < bn && (ai == nadd || buf[bpos].key <= add[ai].key);
-        outb[no++] = from_base ? buf[bpos++] : add[ai++];
+    }
+    size_t no = 0;
+    while (!rc && nh) {
+        stream *top = &sv[heap[0]];
+        outb[no++] = top->buf[top->pos++];
         if (no == CHUNK) {
             if (write_all(fd, outb, no * sizeof *outb))
                 rc = io_err(err, tmp, "cannot write");
             no = 0;
         }
+        if ((rc = rc ? rc : stream_fill(top, path, err)))
+            break;
+        int moving = heap[0];
+        if (top->pos == top->n) {
+            moving = heap[--nh];
+            if (!nh)
+                break;
+        }
+        /* sift down */
+        int c = 0;
+        for (;;) {
+            int l = 2 * c + 1, m = c;
+            uint64_t km = sv[moving].buf[sv[moving].pos].key;
+            if (l < nh && sv[heap[l]].buf[sv[heap[l]].pos].key < km)
+                m = l, km = sv[heap[l]].buf[sv[heap[l]].pos].key;
+            if (l + 1 < nh && sv[heap[l + 1]].buf[sv[heap[l + 1]].pos].key < km)
+                m = l + 1;
+            if (m == c)
+                break;
+            heap[c] = heap[m];
+            c = m;
+        }
+        if (nh)
+            heap[c] = moving;
     }
     if (!rc && no && write_all(fd, outb, no * sizeof *outb))
         rc = io_err(err, tmp, "cannot write");
-    free(buf), free(outb);
-    if (in >= 0)
-        close(in);
-    if (close(fd) && !rc)
+    for (int i = 0; i < ns - 1; i++) {
+        if (sv[i].fd >= 0)
+            close(sv[i].fd);
+        free(sv[i].buf);
+    }
+    free(sv), free(heap), free(outb);
+    if (fd >= 0 && close(fd) && !rc)
         rc = io_err(err, tmp, "cannot write");
     if (!rc && rename(tmp, path))
         rc = io_err(err, path, "cannot replace");
@@ -256,48 +375,52 @@ static int sync_locked(rp_store *s, const char *path, int progress, an_facts_inf
         info->seconds = rp_monotonic() - t0;
         return RP_OK;
     }
-    an_fact *add = NULL;
-    size_t nadd = 0;
-    if ((rc = read_new(s, h, progress, max_id, &add, &nadd, err))) {
+    gather g = { .path = path };
+    if ((rc = read_new(s, h, progress, max_id, &g, err))) {
+        gather_free(&g);
         free(h);
         return rc;
     }
+    info->added = g.total;
     h->max_id = max_id;
     uint64_t tail = h->rows - h->sorted;
-    if (info->rebuilt || tail + nadd > h->rows / 8) {
+    if (info->rebuilt || g.nruns || tail + g.total > h->rows / 8) {
         /* the old unsorted tail joins the new rows, and all is merged into the base */
         if (tail) {
-            an_fact *na = realloc(add, (nadd + tail) * sizeof *na);
-            int fd = na ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-            if (!na)
-                rc = rp_err(err, RP_NOMEM, NULL);
-            else if (fd < 0 || read_all(fd, na + nadd, tail * sizeof *na, (off_t)(sizeof *h + h->sorted * sizeof *na)))
-                rc = io_err(err, path, "cannot read");
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            an_fact *chunk = malloc(CHUNK * sizeof *chunk);
+            if (fd < 0 || !chunk)
+                rc = chunk ? io_err(err, path, "cannot open") : rp_err(err, RP_NOMEM, NULL);
+            for (uint64_t done = 0; !rc && done < tail;) {
+                size_t k = tail - done < CHUNK ? (size_t)(tail - done) : CHUNK;
+                if (read_all(fd, chunk, k * sizeof *chunk, (off_t)(sizeof *h + (h->sorted + done) * sizeof *chunk)))
+                    rc = io_err(err, path, "cannot read");
+                for (size_t i = 0; !rc && i < k; i++)
+                    rc = gather_add(&g, &chunk[i], err);
+                done += k;
+            }
+            free(chunk);
             if (fd >= 0)
                 close(fd);
-            if (na)
-                add = na;
-            nadd += rc ? 0 : tail;
-            if (!rc && rp_sort_by_u64(add, nadd, sizeof *add, offsetof(an_fact, key)))
-                rc = rp_err(err, RP_NOMEM, NULL);
         }
         if (!rc)
-            rc = write_merged(path, path, h, info->rebuilt ? 0 : h->sorted, add, nadd, err);
+            rc = write_merged(path, h, info->rebuilt ? 0 : h->sorted, &g, err);
         info->merged = !info->rebuilt;
     } else {
         /* append, then the header that counts them */
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || lseek(fd, 0, SEEK_END) < 0 || write_all(fd, add, nadd * sizeof *add))
+        if (rp_sort_by_u64(g.buf, g.n, sizeof *g.buf, offsetof(an_fact, key)))
+            rc = rp_err(err, RP_NOMEM, NULL);
+        int fd = rc ? -1 : open(path, O_WRONLY | O_CLOEXEC);
+        if (!rc && (fd < 0 || lseek(fd, 0, SEEK_END) < 0 || write_all(fd, g.buf, g.n * sizeof *g.buf)))
             rc = io_err(err, path, "cannot append");
-        h->rows += nadd;
+        h->rows += g.n;
         if (!rc && (lseek(fd, 0, SEEK_SET) < 0 || write_all(fd, h, sizeof *h)))
             rc = io_err(err, path, "cannot write");
         if (fd >= 0 && close(fd) && !rc)
             rc = io_err(err, path, "cannot write");
     }
     info->rows = h->rows;
-    info->added = nadd;
-    free(add);
+    gather_free(&g);
     free(h);
     info->seconds = rp_monotonic() - t0;
     return rc;

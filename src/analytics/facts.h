@@ -38,6 +38,11 @@ typedef struct an_fact {
 static inline uint32_t an_fact_account(const an_fact *f) { return (uint32_t)(f->key >> 32); }
 static inline int32_t an_fact_day(const an_fact *f) { return (int32_t)((int64_t)(uint32_t)f->key + INT32_MIN); }
 
+/* Rows sorted in memory at a time when the copy is made or merged (48 MiB
+ * at the default 2M); more are spilled to sorted runs beside the copy and
+ * merged.  Tests set it small. */
+extern size_t an_facts_run_rows;
+
 typedef struct an_facts_info {
     uint64_t rows;               /* in the copy now */
     uint64_t added;              /* read from the store this time */

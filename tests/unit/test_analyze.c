@@ -404,6 +404,44 @@ static void column_copy_matches_and_keeps_up(void **state)
     assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     same_with_and_without_the_copy(w, facts);
+    /* made in runs of 3 rows spilled to files and merged (as ten million are, in runs of 2M) */
+    an_facts_run_rows = 3;
+    assert_int_equal(unlink(facts), 0);
+    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_true(fi.rebuilt);
+    assert_int_equal(fi.rows, 10);
+    same_with_and_without_the_copy(w, facts);
+    t.posted_at = "2026-10-02T01:00:00Z";
+    t.class_ = "purchase";
+    t.channel = "pos";
+    for (int i = 0; i < 4; i++)
+        assert_ok(wh_txn_add(w, &t, &id, &e));
+    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_true(fi.merged);
+    assert_int_equal(fi.rows, 14);
+    same_with_and_without_the_copy(w, facts);
+    /* merged means in order of account and day throughout */
+    an_facts_reader fr;
+    const an_fact *rows;
+    size_t nr;
+    uint64_t prev = 0, seen = 0;
+    assert_ok(an_facts_open(facts, &fr, &e));
+    while (!an_facts_next(&fr, &rows, &nr, &e) && nr)
+        for (size_t i = 0; i < nr; i++, seen++) {
+            assert_true(rows[i].key >= prev);
+            prev = rows[i].key;
+        }
+    an_facts_close(&fr);
+    assert_int_equal(seen, 14);
+    an_facts_run_rows = (size_t)1 << 21;
+    /* no run file is left behind */
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "ls %s.*.run* 2>/dev/null | wc -l", facts);
+    FILE *ls = popen(cmd, "r");
+    int left = -1;
+    assert_int_equal(fscanf(ls, "%d", &left), 1);
+    pclose(ls);
+    assert_int_equal(left, 0);
     wh_close(w);
 }
 
