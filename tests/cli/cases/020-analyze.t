@@ -38,6 +38,27 @@ $ rapport analyze show 2 --csv | head -2 | tr -d '\r'
 > top,1,20,12066.51,54.12,12066.51,12066.51,12066.51
 $ rapport analyze gains-losses --no-save | head -1
 > gains-losses as of 2026-11-23: 2026-10 against 2026-09: 4 customers active, 0 spending more, 0 less, 3 activated (3 new), 0 lapsed; 6030.00 spent of a potential 6030.00
+# migration, worked out in tests/unit/test_analyze.c's terms: B was the best of the year before (its loan
+# worked back to 499,850.00), now A is; C is new; D holds nothing
+$ rapport analyze migration --as-of 2026-10-31 --no-save
+> migration as of 2026-10-31: 2 of 5 customers moved between pyramid levels since the previous 12 months
+> 
+>   from \ to  top  big  medium  small  inactive  stayed_%
+>   top        0    0    0       0      0         -
+>   big        0    0    0       0      0         -
+>   medium     0    0    0       1      0         0.00
+>   small      0    0    1       1      0         50.00
+>   inactive   0    0    0       0      1         100.00
+>   new        0    0    0       1      0         -
+# clusters in words: B (a loan and a card, 36) apart from A, C and E (C's unknown age counts as the mean, 56)
+$ rapport analyze cluster --as-of 2026-10-31 --k 2 --no-save --csv | cut -d, -f1-4,12 | tr -d '\r'
+> cluster,customers,customers_%,profile,age
+> cluster 1,3,75,transacts rarely; holds few products; older,62.7
+> cluster 2,1,25,holds many products (far from the average); transacts often (far from the average); younger (far from the average); spends a lot,36
+$ rapport analyze quality --no-save --csv | cut -d, -f1-2,4,6,7 | tr -d '\r'
+> source,records,name_zh_%,birth_date_%,gender_%
+> host,4,100,75,50
+> card,1,100,100,0
 # segments that overlap and leave a customer out are reported with examples, and the command fails
 $ printf 'rich = profit > 10000\nbusy = frequency >= 1\n' > seg.txt && rapport analyze segment --segments seg.txt --as-of 2026-10-31 2>/dev/null | tail -4
 > 
