@@ -1764,6 +1764,21 @@ static int job_quality(rp_store *s, const an_job_opts *o, json_t **out, rp_error
         if (st)
             rp_stmt_done(st);
     }
+    /* source records waiting in a pair for a person's review: suspected duplicates not yet decided */
+    json_t *review = json_object();
+    if (rc == RP_DONE) {
+        st = NULL;
+        rc = rp_store_prepare(s,
+                              "SELECT r.source, count(DISTINCT r.entity_id) FROM match_pair m JOIN source_record r "
+                              "ON r.entity = 'party' AND (r.entity_id = m.a_party OR r.entity_id = m.b_party) "
+                              "WHERE m.status = 'review' GROUP BY r.source",
+                              &st, err);
+        if (!rc)
+            while ((rc = rp_stmt_step(st, err)) == RP_ROW)
+                json_object_set_new(review, rp_stmt_text(st, 0), json_integer(rp_stmt_int(st, 1)));
+        if (st)
+            rp_stmt_done(st);
+    }
     if (rc == RP_DONE)
         rc = RP_OK;
     json_t *params = json_object();
@@ -1771,7 +1786,7 @@ static int job_quality(rp_store *s, const an_job_opts *o, json_t **out, rp_error
     if (!rc)
         rc = run_begin(s, o, params, &r, err);
     if (rc) {
-        json_decref(loads), json_decref(rejects), json_decref(params);
+        json_decref(loads), json_decref(rejects), json_decref(params), json_decref(review);
         return rc;
     }
     json_t *cols = json_array();
@@ -1783,6 +1798,7 @@ static int job_quality(rp_store *s, const an_job_opts *o, json_t **out, rp_error
         json_array_append_new(cols, json_string(c));
     }
     json_array_append_new(cols, json_string("duplicates"));
+    json_array_append_new(cols, json_string("in_review"));
     json_array_append_new(cols, json_string("rejected"));
     json_t *tab = json_pack("{s:o, s:[]}", "columns", cols, "rows");
     size_t total = 0, dups = 0;
@@ -1793,6 +1809,8 @@ static int job_quality(rp_store *s, const an_job_opts *o, json_t **out, rp_error
         for (int f = 0; f < AN_Q_NFIELDS; f++)
             json_array_append_new(row, pct(qs[si].records ? (double)qs[si].present[f] / (double)qs[si].records : 0));
         json_array_append_new(row, json_integer((json_int_t)qs[si].duplicates));
+        json_t *rv = json_object_get(review, names[si]);
+        json_array_append_new(row, rv ? json_incref(rv) : json_integer(0));
         json_t *l = json_object_get(loads, names[si]);
         json_array_append_new(row, l ? json_incref(json_object_get(l, "rejected")) : json_integer(0));
         table_add(tab, row);
@@ -1810,6 +1828,7 @@ static int job_quality(rp_store *s, const an_job_opts *o, json_t **out, rp_error
                             "table", tab);
     rc = run_end(&r, sum, total, err);
     json_decref(params);
+    json_decref(review);
     if (rc) {
         json_decref(sum);
         return rc;
