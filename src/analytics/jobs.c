@@ -259,6 +259,17 @@ static int run_end(run *r, json_t *sum, size_t customers, rp_error *err)
     return rc;
 }
 
+/* A job's summary to its caller, or dropped when the job failed. */
+static int hand_over(int rc, json_t *sum, json_t **out)
+{
+    if (rc) {
+        json_decref(sum);
+        return rc;
+    }
+    *out = sum;
+    return RP_OK;
+}
+
 static void run_abort(run *r)
 {
     if (r->o->save && r->s->depth)
@@ -399,119 +410,95 @@ static json_t *decile_table(const an_pareto *p)
         const an_decile *dc = &p->decile[q];
         table_add(t, json_pack("[i, i, o, o, o, o, o]", q + 1, (json_int_t)dc->customers, money(dc->sum),
                                pct(p->total ? (double)dc->sum / (double)p->total : 0), money(dc->min),
-                               money(dc->max), money(dc->customers ? (int64_t)llround((double)dc->sum / (double)dc->customers) : 0)));
+                               money(dc->max),
+                               money(dc->customers ? (int64_t)llround((double)dc->sum / (double)dc->customers) : 0)));
     }
     return t;
 }
 
-static int job_value(rp_store *s, const an_job_opts *o, json_t **out, rp_error *err)
+/* value, pareto and pyramid: the same base, values and levels, kept per
+ * customer; each builds its own summary (NULL and err set on failure). */
+typedef json_t *(*valued_summary)(valued *d, rp_error *err);
+
+static int valued_job(rp_store *s, const an_job_opts *o, valued_summary fn, json_t **out, rp_error *err)
 {
     valued d;
-    json_t *params = NULL;
+    json_t *params = NULL, *sum = NULL;
     run r;
     int rc = valued_load(&d, s, o, &params, err);
     if (!rc)
         rc = run_begin(s, o, params, &r, err);
-    if (!rc && (rc = write_values(&r, &d, err)))
+    if (!rc && ((rc = write_values(&r, &d, err)) || !(sum = fn(&d, err)))) {
+        if (!rc)
+            rc = err->code ? err->code : RP_NOMEM;
         run_abort(&r);
-    if (rc) {
-        json_decref(params);
-        valued_free(&d);
-        return rc;
     }
-    size_t n = d.base.ncust, profitable = 0, losing = 0;
+    if (!rc)
+        rc = run_end(&r, sum, d.base.ncust, err);
+    json_decref(params);
+    valued_free(&d);
+    return hand_over(rc, sum, out);
+}
+
+static json_t *value_summary(valued *d, rp_error *err)
+{
+    size_t n = d->base.ncust, profitable = 0, losing = 0;
     int64_t tot[5] = { 0 };
     int64_t ch_n[AN_NCH] = { 0 };
     for (size_t i = 0; i < n; i++) {
-        const an_value *v = &d.v[i];
+        const an_value *v = &d->v[i];
         tot[0] += v->revenue, tot[1] += v->margin, tot[2] += v->fees, tot[3] += v->cost, tot[4] += v->profit;
         profitable += v->profit > 0;
         losing += v->profit < 0;
         for (int ch = 0; ch < AN_NCH; ch++)
-            ch_n[ch] += d.base.cust[i].w[0].n[ch];
+            ch_n[ch] += d->base.cust[i].w[0].n[ch];
     }
-    json_t *chan = json_array();
-    for (int ch = 0; ch < AN_NCH; ch++)
-        json_array_append_new(chan, json_pack("{s:s, s:I, s:o}", "channel", an_channel_names[ch], "transactions", (json_int_t)ch_n[ch],
-                                              "cost", money(ch_n[ch] * d.vp.channel_cost[ch])));
     /* the distribution of profit by decile */
     int64_t *profit = malloc((n ? n : 1) * sizeof *profit);
     an_pareto p;
     if (!profit) {
-        rc = rp_err(err, RP_NOMEM, NULL);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            profit[i] = d.v[i].profit;
-        rc = an_pareto_compute(profit, n, &p, err);
-        free(profit);
+        rp_err(err, RP_NOMEM, NULL);
+        return NULL;
     }
-    if (rc) {
-        run_abort(&r);
-        json_decref(params);
-        valued_free(&d);
-        return rc;
-    }
+    for (size_t i = 0; i < n; i++)
+        profit[i] = d->v[i].profit;
+    int rc = an_pareto_compute(profit, n, &p, err);
+    free(profit);
+    if (rc)
+        return NULL;
+    json_t *chan = json_array();
+    for (int ch = 0; ch < AN_NCH; ch++)
+        json_array_append_new(chan, json_pack("{s:s, s:I, s:o}", "channel", an_channel_names[ch], "transactions",
+                                              (json_int_t)ch_n[ch], "cost", money(ch_n[ch] * d->vp.channel_cost[ch])));
     char head[256];
     snprintf(head, sizeof head, "%zu customers: revenue %.2f, cost to serve %.2f, profit %.2f; %zu profitable, %zu "
              "cost more than they bring", n, (double)tot[0] / 100, (double)tot[3] / 100, (double)tot[4] / 100,
              profitable, losing);
-    json_t *sum = json_pack("{s:s, s:{s:o, s:o, s:o, s:o, s:o}, s:I, s:I, s:o, s:o}", "headline", head, "totals",
-                            "revenue", money(tot[0]), "interest_margin", money(tot[1]), "fees", money(tot[2]),
-                            "cost_to_serve", money(tot[3]), "profit", money(tot[4]), "profitable",
-                            (json_int_t)profitable, "loss_making", (json_int_t)losing, "channels", chan, "table",
-                            decile_table(&p));
-    rc = run_end(&r, sum, n, err);
-    json_decref(params);
-    valued_free(&d);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return json_pack("{s:s, s:{s:o, s:o, s:o, s:o, s:o}, s:I, s:I, s:o, s:o}", "headline", head, "totals", "revenue",
+                     money(tot[0]), "interest_margin", money(tot[1]), "fees", money(tot[2]), "cost_to_serve",
+                     money(tot[3]), "profit", money(tot[4]), "profitable", (json_int_t)profitable, "loss_making",
+                     (json_int_t)losing, "channels", chan, "table", decile_table(&p));
 }
 
-static int job_pareto(rp_store *s, const an_job_opts *o, json_t **out, rp_error *err)
+static json_t *pareto_summary(valued *d, rp_error *err)
 {
-    valued d;
-    json_t *params = NULL;
-    run r;
     an_pareto p;
-    int rc = valued_load(&d, s, o, &params, err);
-    if (!rc)
-        rc = an_pareto_compute(d.measure, d.base.ncust, &p, err);
-    if (!rc)
-        rc = run_begin(s, o, params, &r, err);
-    if (!rc && (rc = write_values(&r, &d, err)))
-        run_abort(&r);
-    if (rc) {
-        json_decref(params);
-        valued_free(&d);
-        return rc;
-    }
+    if (an_pareto_compute(d->measure, d->base.ncust, &p, err))
+        return NULL;
     json_t *curve = json_array();
     for (int k = 0; k <= 100; k++)
         json_array_append_new(curve, pct(p.cum_share[k]));
     char head[256];
     snprintf(head, sizeof head, "the top 20%% of customers give %.1f%% of %s; half of it comes from %.1f%% of them",
-             p.top20_share * 100, d.measure_name, p.breakpoint[0] * 100);
+             p.top20_share * 100, d->measure_name, p.breakpoint[0] * 100);
     json_t *bp = json_array();
     static const int at[4] = { 50, 80, 90, 95 };
     for (int i = 0; i < 4; i++)
         json_array_append_new(bp, json_pack("{s:i, s:o}", "share_of_total_%", at[i], "customers_%",
                                             pct(p.breakpoint[i])));
-    json_t *sum = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "headline", head, "measure", d.measure_name, "total",
-                            money(p.total), "top20_share_%", pct(p.top20_share), "curve_%", curve, "breakpoints", bp,
-                            "table", decile_table(&p));
-    rc = run_end(&r, sum, d.base.ncust, err);
-    json_decref(params);
-    valued_free(&d);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "headline", head, "measure", d->measure_name, "total",
+                     money(p.total), "top20_share_%", pct(p.top20_share), "curve_%", curve, "breakpoints", bp, "table",
+                     decile_table(&p));
 }
 
 static json_t *pyramid_table(const an_pyramid *py)
@@ -524,42 +511,36 @@ static json_t *pyramid_table(const an_pyramid *py)
         table_add(t, json_pack("[s, I, o, o, o, o, o, o]", lv->name, (json_int_t)lv->customers,
                                pct(py->customers ? (double)lv->customers / (double)py->customers : 0), money(lv->sum),
                                pct(py->total ? (double)lv->sum / (double)py->total : 0), money(lv->min),
-                               money(lv->max), money(lv->customers ? (int64_t)llround((double)lv->sum / (double)lv->customers) : 0)));
+                               money(lv->max),
+                               money(lv->customers ? (int64_t)llround((double)lv->sum / (double)lv->customers) : 0)));
     }
     return t;
 }
 
+static json_t *pyramid_summary(valued *d, rp_error *err)
+{
+    (void)err;
+    const an_level *top = &d->py.level[0];
+    char head[256];
+    snprintf(head, sizeof head, "%zu customers in %d levels; '%s' (%zu customers) gives %.1f%% of %s", d->py.customers,
+             d->py.nlevels, top->name, top->customers,
+             d->py.total ? 100.0 * (double)top->sum / (double)d->py.total : 0, d->measure_name);
+    return json_pack("{s:s, s:s, s:o}", "headline", head, "measure", d->measure_name, "table", pyramid_table(&d->py));
+}
+
+static int job_value(rp_store *s, const an_job_opts *o, json_t **out, rp_error *err)
+{
+    return valued_job(s, o, value_summary, out, err);
+}
+
+static int job_pareto(rp_store *s, const an_job_opts *o, json_t **out, rp_error *err)
+{
+    return valued_job(s, o, pareto_summary, out, err);
+}
+
 static int job_pyramid(rp_store *s, const an_job_opts *o, json_t **out, rp_error *err)
 {
-    valued d;
-    json_t *params = NULL;
-    run r;
-    int rc = valued_load(&d, s, o, &params, err);
-    if (!rc)
-        rc = run_begin(s, o, params, &r, err);
-    if (!rc && (rc = write_values(&r, &d, err)))
-        run_abort(&r);
-    if (rc) {
-        json_decref(params);
-        valued_free(&d);
-        return rc;
-    }
-    const an_level *top = &d.py.level[0];
-    char head[256];
-    snprintf(head, sizeof head, "%zu customers in %d levels; '%s' (%zu customers) gives %.1f%% of %s", d.py.customers,
-             d.py.nlevels, top->name, top->customers, d.py.total ? 100.0 * (double)top->sum / (double)d.py.total : 0,
-             d.measure_name);
-    json_t *sum = json_pack("{s:s, s:s, s:o}", "headline", head, "measure", d.measure_name, "table",
-                            pyramid_table(&d.py));
-    rc = run_end(&r, sum, d.base.ncust, err);
-    json_decref(params);
-    valued_free(&d);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return valued_job(s, o, pyramid_summary, out, err);
 }
 
 /* ---- rfm ---- */
@@ -680,12 +661,7 @@ static int job_rfm(rp_store *s, const an_job_opts *o, json_t **out, rp_error *er
     json_decref(params);
     free(in), free(sc), free(who);
     an_base_free(&b);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return hand_over(rc, sum, out);
 }
 
 /* ---- clv ---- */
@@ -840,12 +816,7 @@ static int job_clv(rp_store *s, const an_job_opts *o, json_t **out, rp_error *er
     json_decref(params);
     free(c), free(who), free(clv);
     an_base_free(&b);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return hand_over(rc, sum, out);
 }
 
 /* ---- gains and losses ---- */
@@ -948,12 +919,7 @@ static int job_gains_losses(rp_store *s, const an_job_opts *o, json_t **out, rp_
     json_decref(params);
     free(in), free(cls);
     an_base_free(&b);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return hand_over(rc, sum, out);
 }
 
 /* ---- customer attributes for segments, migration rules and clusters ---- */
@@ -1339,12 +1305,7 @@ static int job_migration(rp_store *s, const an_job_opts *o, json_t **out, rp_err
     free(from), free(to), free(feat), free(seg), free(val);
     valued_free(&d);
     an_segments_free(&set);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return hand_over(rc, sum, out);
 }
 
 /* ---- segment ---- */
@@ -1455,12 +1416,7 @@ static int job_segment(rp_store *s, const an_job_opts *o, json_t **out, rp_error
     free(seg);
     valued_free(&d);
     an_segments_free(&set);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return hand_over(rc, sum, out);
 }
 
 /* ---- cluster ---- */
@@ -1660,12 +1616,7 @@ static int job_cluster(rp_store *s, const an_job_opts *o, json_t **out, rp_error
     free(who), free(x), free(raw);
     attrs_free(&a);
     valued_free(&d);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return hand_over(rc, sum, out);
 }
 
 /* ---- quality ---- */
@@ -1829,12 +1780,7 @@ static int job_quality(rp_store *s, const an_job_opts *o, json_t **out, rp_error
     rc = run_end(&r, sum, total, err);
     json_decref(params);
     json_decref(review);
-    if (rc) {
-        json_decref(sum);
-        return rc;
-    }
-    *out = sum;
-    return RP_OK;
+    return hand_over(rc, sum, out);
 }
 
 /* ---- dispatch and past runs ---- */
