@@ -12,16 +12,16 @@ CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2
 SAN       ?=
-PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl
+PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
-             libinih-dev libcmocka-dev libicu-dev libgsl-dev bc time
+             libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev curl bc time
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
              -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 LDFLAGS   := $(SAN)
 
-LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c src/gen/*.c src/etl/*.c src/match/*.c src/analytics/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c src/gen/*.c src/etl/*.c src/match/*.c src/analytics/*.c src/security/*.c src/api/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sqlite_migrations.o $(BUILD)/gen/specs.o
 MIGRATIONS:= $(sort $(wildcard src/store/sql/sqlite/*.sql))
 SPECS     := $(sort $(wildcard specs/*.json))

@@ -100,5 +100,11 @@ int cmd_analyze(int argc, char **argv);
 int cmd_analyze_runs(int argc, char **argv);
 int cmd_analyze_show(int argc, char **argv);
 int cmd_analyze_attributes(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user_add(int argc, char **argv);
+int cmd_user_passwd(int argc, char **argv);
+int cmd_user_disable(int argc, char **argv);
+int cmd_user_list(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

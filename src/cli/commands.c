@@ -260,6 +260,54 @@ const cli_cmd cli_commands[] = {
       "Expressions: and, or, not; = != < <= > >=; in (...); between ... and ...;\n"
       "+ - * /; numbers and 'texts'.  An unknown value (no birth date) makes\n"
       "every comparison false.\n" },
+    { "serve", cmd_serve, "rapport serve [--listen HOST:PORT] [--static DIR] [--threads N] [--port-file FILE]",
+      "Serve the HTTP API and the web application.",
+      "Serves /api/v1/... as JSON (the routes: GET /api/v1/openapi.json), /healthz\n"
+      "and /metrics (Prometheus), and the web application's files from --static.\n"
+      "Sign in with POST /api/v1/session {name, password}: the session cookie is\n"
+      "HttpOnly and SameSite=Strict, and every request that changes something must\n"
+      "send the X-CSRF-Token the sign-in returned.  Every look at customer data is\n"
+      "written to the audit trail ('rapport audit').  Stops cleanly on SIGTERM.\n\n"
+      "Configuration ([api]): listen, static, idle_minutes (15), lifetime_hours (8),\n"
+      "secure_cookie = yes behind TLS.\n\n"
+      "options:\n"
+      "  --listen HOST:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
+      "  --static DIR        the web application's files\n"
+      "  --threads N         worker threads (default: one per core)\n"
+      "  --port-file FILE    write the port listened on to FILE\n" STORE_HELP },
+    { "user add", cmd_user_add, "rapport user add NAME --role ROLE [--branch CODE]",
+      "Add a user; the password is asked for (or read from standard input), never an argument.",
+      "Roles: teller (branch staff), rm (relationship manager), csr (contact-centre\n"
+      "agent), tsr (outbound agent), supervisor, analyst (marketing analyst),\n"
+      "steward (data steward), admin, auditor.  Tellers and relationship managers\n"
+      "need --branch: they see their own branch's customers only.  Passwords have\n"
+      "at least 10 characters and are kept as argon2id hashes.\n\n"
+      "options:\n"
+      "  --role ROLE     the role\n"
+      "  --branch CODE   the user's branch\n" STORE_HELP },
+    { "user passwd", cmd_user_passwd, "rapport user passwd NAME",
+      "Change a user's password (asked for, or read from standard input).", STORE_HELP },
+    { "user disable", cmd_user_disable, "rapport user disable NAME [--enable]",
+      "Disable a user at once (their sessions end), or enable them again.",
+      "options:\n"
+      "  --enable        enable instead\n" STORE_HELP },
+    { "user list", cmd_user_list, "rapport user list [--json]", "List the users, their roles and branches.",
+      "options:\n"
+      "  --json          as JSON\n" STORE_HELP },
+    { "audit", cmd_audit,
+      "rapport audit [--since TIME] [--until TIME] [--user NAME] [--customer ID] [--action A] [--limit N] [--json]",
+      "Read the audit trail: who looked at, searched, revealed or changed what, and when.",
+      "The trail is append-only: the store itself refuses to change or delete it.\n"
+      "Actions: login, login_failed, logout, search, view, reveal, denied,\n"
+      "user_add, user_passwd, user_disable, user_enable.\n\n"
+      "options:\n"
+      "  --since TIME    from this time (ISO 8601, UTC)\n"
+      "  --until TIME    up to this time\n"
+      "  --user NAME     one user's\n"
+      "  --customer ID   about one customer\n"
+      "  --action A      one kind\n"
+      "  --limit N       at most N, newest first (default 100)\n"
+      "  --json          as JSON\n" STORE_HELP },
     { "gen", cmd_gen,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",

@@ -534,3 +534,44 @@ int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
     *out = doc;
     return RP_OK;
 }
+
+int wh_search_name(wh *w, const char *text, int limit, json_t **out, rp_error *err)
+{
+    size_t n = text ? strlen(text) : 0;
+    if (!n || n > 100)
+        return rp_err(err, RP_INVAL, "name: 1 to 100 bytes to search for");
+    /* a prefix of the Chinese or the romanised name; % and _ are taken literally */
+    char pat[256];
+    size_t j = 0;
+    for (size_t i = 0; i < n && j + 3 < sizeof pat; i++) {
+        if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
+            pat[j++] = '\\';
+        pat[j++] = text[i];
+    }
+    pat[j++] = '%';
+    pat[j] = 0;
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT DISTINCT c.id, c.name_zh, c.name_latin, c.birth_date, c.home_branch, c.status "
+                              "FROM party p JOIN party c ON c.id = coalesce(p.merged_into, p.id) "
+                              "WHERE p.name_zh LIKE ?1 ESCAPE '\\' OR p.name_latin LIKE ?1 ESCAPE '\\' "
+                              "ORDER BY c.name_zh, c.name_latin, c.id LIMIT ?2",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, pat);
+    rp_stmt_bind_int(st, 2, limit > 0 && limit <= 1000 ? limit : 50);
+    json_t *a = json_array();
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        json_array_append_new(a, json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s}", "id", (json_int_t)rp_stmt_int(st, 0),
+                                           "name_zh", rp_stmt_text(st, 1), "name_latin", rp_stmt_text(st, 2),
+                                           "birth_date", rp_stmt_text(st, 3), "home_branch", rp_stmt_text(st, 4),
+                                           "status", rp_stmt_text(st, 5)));
+    rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return RP_OK;
+}

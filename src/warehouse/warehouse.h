@@ -236,6 +236,12 @@ int wh_party_exists(wh *w, int64_t id);
 int wh_find(wh *w, const char *key, int64_t *party, const char **how,
             rp_error *err) RP_WARN_UNUSED;
 
+/* Customers whose Chinese or romanised name (of any of their source
+ * records) begins with text, as [{id, name_zh, name_latin, birth_date,
+ * home_branch, status}], at most limit (default 50).  The name index serves
+ * the prefix of a Chinese name. */
+int wh_search_name(wh *w, const char *text, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
 enum { WH_C360_REVEAL = 1 }; /* unseal identifiers instead of masking them */
 #define WH_C360_RECENT 20     /* latest transactions and interactions shown */
 

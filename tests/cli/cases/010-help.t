@@ -25,6 +25,12 @@ $ rapport help --commands
 > analyze runs
 > analyze show
 > analyze attributes
+> serve
+> user add
+> user passwd
+> user disable
+> user list
+> audit
 > gen
 > query
 $ rapport help

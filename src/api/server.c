@@ -1,0 +1,723 @@
+/* server.c — libmicrohttpd, the dispatcher, static files, metrics.  See api.h. */
+#include "api/internal.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/rtime.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COOKIE "rapport_session"
+#define NBUCKETS 12
+static const double bucket_le[NBUCKETS] = { 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025,
+                                            0.05,   0.1,   0.25,  0.5,   1.0,  2.5 };
+
+/* per route (and two more: static files, no route) */
+typedef struct route_stats {
+    atomic_ulong status[6];      /* by hundreds: 1xx..5xx */
+    atomic_ulong bucket[NBUCKETS + 1];
+    atomic_ullong micros;        /* total time, microseconds */
+    atomic_ullong store_micros;  /* time in the handler (the store and domain work) */
+} route_stats;
+
+/* failed logins by user and by address, in a window */
+#define THROTTLE_SLOTS 1024
+typedef struct throttle_slot {
+    char key[72];
+    int64_t since;
+    int failures;
+} throttle_slot;
+
+struct api_server {
+    struct MHD_Daemon *d;
+    api_options o;
+    char db[1024], key[1024], static_dir[PATH_MAX];
+    route_stats *stats;          /* api_nroutes + 2 */
+    pthread_key_t store_key;
+    pthread_mutex_t lock;
+    throttle_slot throttle[THROTTLE_SLOTS];
+    int port;
+    atomic_int stopping;
+};
+
+/* ---- replies ---- */
+
+int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_decref(rs->json);
+    rs->json = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
+    rs->status = status;
+    return status;
+}
+
+int api_fail(api_resp *rs, const rp_error *err)
+{
+    switch (err->code) {
+    case RP_NOTFOUND: return api_error(rs, 404, "not_found", "%s", rp_errmsg(err));
+    case RP_INVAL:
+    case RP_PARSE:
+    case RP_CHECKSUM:
+    case RP_ENCODING: return api_error(rs, 422, "invalid", "%s", rp_errmsg(err));
+    case RP_EXISTS: return api_error(rs, 409, "conflict", "%s", rp_errmsg(err));
+    case RP_AMBIGUOUS: return api_error(rs, 409, "ambiguous", "%s", rp_errmsg(err));
+    case RP_BUSY: return api_error(rs, 503, "busy", "the store is busy; try again");
+    default:
+        rp_log(RP_LOG_ERROR, "api: %s", rp_errmsg(err));
+        return api_error(rs, 500, "internal", "something went wrong on the server; it has been logged");
+    }
+}
+
+int api_ok(api_resp *rs, json_t *body)
+{
+    json_decref(rs->json);
+    rs->json = body;
+    rs->status = 200;
+    return 200;
+}
+
+const char *api_query(const api_req *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ---- the store, one connection per thread ---- */
+
+static void close_store(void *p) { wh_close(p); }
+
+static wh *thread_store(api_server *s, rp_error *err)
+{
+    wh *w = pthread_getspecific(s->store_key);
+    if (w)
+        return w;
+    if (wh_open(s->db, s->key[0] ? s->key : NULL, 0, &w, NULL, err))
+        return NULL;
+    pthread_setspecific(s->store_key, w);
+    return w;
+}
+
+/* ---- routing ---- */
+
+/* Does path match pattern?  The {x} parts go to rq->param. */
+static int match(const char *pattern, const char *path, api_req *rq)
+{
+    int np = 0;
+    size_t used = 0;
+    const char *p = pattern, *q = path;
+    while (*p && *q) {
+        if (*p == '{') {
+            const char *end = strchr(p, '}');
+            size_t n = strcspn(q, "/");
+            if (!end || !n || np == API_MAX_PARAMS || used + n + 1 > sizeof rq->parambuf)
+                return 0;
+            memcpy(rq->parambuf + used, q, n);
+            rq->parambuf[used + n] = 0;
+            rq->param[np++] = rq->parambuf + used;
+            used += n + 1;
+            p = end + 1;
+            q += n;
+        } else if (*p++ != *q++) {
+            return 0;
+        }
+    }
+    if (*p || *q)
+        return 0;
+    rq->nparams = np;
+    return 1;
+}
+
+/* ---- login throttling ---- */
+
+static throttle_slot *slot(api_server *s, const char *key, int64_t now)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *c = key; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    throttle_slot *t = &s->throttle[h % THROTTLE_SLOTS];
+    if (strcmp(t->key, key) || now - t->since > s->o.login_window) {
+        snprintf(t->key, sizeof t->key, "%s", key);
+        t->since = now;
+        t->failures = 0;
+    }
+    return t;
+}
+
+/* 1 when either the user or the address has failed too often. */
+int api_throttled(api_req *rq, const char *user);
+void api_login_failed(api_req *rq, const char *user);
+void api_login_ok(api_req *rq, const char *user);
+
+static api_server *server_of(api_req *rq) { return (api_server *)((char *)rq->opt - offsetof(api_server, o)); }
+
+int api_throttled(api_req *rq, const char *user)
+{
+    api_server *s = server_of(rq);
+    int64_t now = rp_now();
+    char ku[72], ka[72];
+    snprintf(ku, sizeof ku, "u:%s", user);
+    snprintf(ka, sizeof ka, "a:%s", rq->address);
+    pthread_mutex_lock(&s->lock);
+    int bad = slot(s, ku, now)->failures >= s->o.login_attempts || slot(s, ka, now)->failures >= s->o.login_attempts * 4;
+    pthread_mutex_unlock(&s->lock);
+    return bad;
+}
+
+void api_login_failed(api_req *rq, const char *user)
+{
+    api_server *s = server_of(rq);
+    int64_t now = rp_now();
+    char ku[72], ka[72];
+    snprintf(ku, sizeof ku, "u:%s", user);
+    snprintf(ka, sizeof ka, "a:%s", rq->address);
+    pthread_mutex_lock(&s->lock);
+    slot(s, ku, now)->failures++;
+    slot(s, ka, now)->failures++;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void api_login_ok(api_req *rq, const char *user)
+{
+    api_server *s = server_of(rq);
+    char ku[72];
+    snprintf(ku, sizeof ku, "u:%s", user);
+    pthread_mutex_lock(&s->lock);
+    slot(s, ku, rp_now())->failures = 0;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- metrics ---- */
+
+static void observe(api_server *s, int r, int status, double secs, double handler_secs)
+{
+    route_stats *st = &s->stats[r];
+    int cls = status / 100;
+    atomic_fetch_add(&st->status[cls >= 1 && cls <= 5 ? cls : 0], 1);
+    int b = 0;
+    while (b < NBUCKETS && secs > bucket_le[b])
+        b++;
+    atomic_fetch_add(&st->bucket[b], 1);
+    atomic_fetch_add(&st->micros, (unsigned long long)(secs * 1e6));
+    atomic_fetch_add(&st->store_micros, (unsigned long long)(handler_secs * 1e6));
+}
+
+static char *metrics_text(api_server *s)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+#define OUT(...)                                                                                   \
+    do {                                                                                           \
+        int k_ = snprintf(out + n, cap - n, __VA_ARGS__);                                          \
+        if (k_ < 0)                                                                                \
+            break;                                                                                 \
+        if ((size_t)k_ >= cap - n) {                                                               \
+            char *m_ = realloc(out, cap = cap * 2 + (size_t)k_);                                   \
+            if (!m_) {                                                                             \
+                free(out);                                                                         \
+                return NULL;                                                                       \
+            }                                                                                      \
+            out = m_;                                                                              \
+            k_ = snprintf(out + n, cap - n, __VA_ARGS__);                                          \
+        }                                                                                          \
+        n += (size_t)k_;                                                                           \
+    } while (0)
+    OUT("# HELP rapport_http_requests_total HTTP requests by route and status class.\n"
+        "# TYPE rapport_http_requests_total counter\n");
+    for (int r = 0; r < api_nroutes + 2; r++) {
+        char name[200];
+        if (r < api_nroutes)
+            snprintf(name, sizeof name, "%s %s", api_routes[r].method, api_routes[r].pattern);
+        else
+            snprintf(name, sizeof name, "%s", r == api_nroutes ? "static" : "unmatched");
+        for (int c = 1; c <= 5; c++) {
+            unsigned long v = atomic_load(&s->stats[r].status[c]);
+            if (v)
+                OUT("rapport_http_requests_total{route=\"%s\",status=\"%dxx\"} %lu\n", name, c, v);
+        }
+    }
+    OUT("# HELP rapport_http_request_seconds Time to answer, by route.\n"
+        "# TYPE rapport_http_request_seconds histogram\n");
+    for (int r = 0; r < api_nroutes + 2; r++) {
+        route_stats *st = &s->stats[r];
+        unsigned long total = 0;
+        for (int b = 0; b <= NBUCKETS; b++)
+            total += atomic_load(&st->bucket[b]);
+        if (!total)
+            continue;
+        char name[200];
+        if (r < api_nroutes)
+            snprintf(name, sizeof name, "%s %s", api_routes[r].method, api_routes[r].pattern);
+        else
+            snprintf(name, sizeof name, "%s", r == api_nroutes ? "static" : "unmatched");
+        unsigned long cum = 0;
+        for (int b = 0; b < NBUCKETS; b++) {
+            cum += atomic_load(&st->bucket[b]);
+            OUT("rapport_http_request_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n", name, bucket_le[b], cum);
+        }
+        OUT("rapport_http_request_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n", name, total);
+        OUT("rapport_http_request_seconds_sum{route=\"%s\"} %.6f\n", name, (double)atomic_load(&st->micros) / 1e6);
+        OUT("rapport_http_request_seconds_count{route=\"%s\"} %lu\n", name, total);
+    }
+    OUT("# HELP rapport_store_seconds_total Time spent in handlers (store and domain work), by route.\n"
+        "# TYPE rapport_store_seconds_total counter\n");
+    for (int r = 0; r < api_nroutes; r++) {
+        unsigned long long us = atomic_load(&s->stats[r].store_micros);
+        if (us)
+            OUT("rapport_store_seconds_total{route=\"%s %s\"} %.6f\n", api_routes[r].method, api_routes[r].pattern,
+                (double)us / 1e6);
+    }
+#undef OUT
+    return out;
+}
+
+/* ---- static files ---- */
+
+static const char *mime(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    static const struct { const char *ext, *type; } t[] = {
+        { ".html", "text/html; charset=utf-8" }, { ".js", "text/javascript; charset=utf-8" },
+        { ".mjs", "text/javascript; charset=utf-8" }, { ".css", "text/css; charset=utf-8" },
+        { ".json", "application/json" }, { ".svg", "image/svg+xml" }, { ".png", "image/png" },
+        { ".ico", "image/x-icon" }, { ".woff2", "font/woff2" }, { ".txt", "text/plain; charset=utf-8" },
+    };
+    for (size_t i = 0; dot && i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(dot, t[i].ext))
+            return t[i].type;
+    return "application/octet-stream";
+}
+
+/* A file under the static root, or an error reply.  Paths with "..", a
+ * backslash, NUL or a leading dot in any segment are refused before the
+ * file system is asked; the resolved path must stay under the root. */
+static struct MHD_Response *static_file(api_server *s, const char *url, int *status)
+{
+    *status = 404;
+    if (!s->static_dir[0])
+        return NULL;
+    const char *rel = url[0] == '/' ? url + 1 : url;
+    if (!*rel)
+        rel = "index.html";
+    if (strlen(rel) > 512 || strstr(rel, "..") || strchr(rel, '\\') || rel[0] == '.' || strstr(rel, "/.")) {
+        *status = 400;
+        return NULL;
+    }
+    char path[PATH_MAX + 600], real[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", s->static_dir, rel);
+    if (!realpath(path, real) || strncmp(real, s->static_dir, strlen(s->static_dir)) ||
+        (real[strlen(s->static_dir)] != '/' && real[strlen(s->static_dir)] != 0))
+        return NULL;
+    int fd = open(real, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    if (!r) {
+        close(fd);
+        *status = 500;
+        return NULL;
+    }
+    MHD_add_response_header(r, "Content-Type", mime(real));
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    *status = 200;
+    return r;
+}
+
+/* ---- the dispatcher ---- */
+
+typedef struct conn_ctx {
+    char *body;
+    size_t n, cap;
+    int too_big;
+} conn_ctx;
+
+static void audit_call(api_req *rq, const api_route *rt, int status)
+{
+    if (!rq->w)
+        return;
+    sec_audit_entry e = { .user = rq->signed_in ? rq->session.user.name : NULL,
+                          .address = rq->address,
+                          .action = rq->audit_action ? rq->audit_action : rt->action,
+                          .target = rq->path,
+                          .reason = rq->reason[0] ? rq->reason : NULL,
+                          .outcome = status < 400 ? "ok" : status == 401 || status == 403 ? "refused" : "failed",
+                          .detail = rq->detail[0] ? rq->detail : NULL,
+                          .customer = rq->customer };
+    rp_error err = RP_ERROR_INIT;
+    if (sec_audit(rq->w->store, &e, &err))
+        rp_log(RP_LOG_ERROR, "api: audit: %s", rp_errmsg(&err));
+}
+
+static int has_json_type(struct MHD_Connection *c)
+{
+    const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (!t)
+        return 0;
+    size_t n = strlen("application/json");
+    return !strncasecmp(t, "application/json", n) && (t[n] == 0 || t[n] == ';' || t[n] == ' ');
+}
+
+static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int *route_index)
+{
+    int path_known = 0;
+    const api_route *rt = NULL;
+    for (int i = 0; i < api_nroutes; i++) {
+        if (!match(api_routes[i].pattern, rq->path, rq))
+            continue;
+        path_known = 1;
+        if (!strcmp(api_routes[i].method, rq->method) ||
+            (!strcmp(rq->method, "HEAD") && !strcmp(api_routes[i].method, "GET"))) {
+            rt = &api_routes[i];
+            *route_index = i;
+            break;
+        }
+    }
+    if (!rt) {
+        if (path_known)
+            api_error(rs, 405, "method_not_allowed", "%s is not allowed on %s", rq->method, rq->path);
+        else
+            api_error(rs, 404, "not_found", "no such route: %s", rq->path);
+        return;
+    }
+    if (cc->too_big) {
+        api_error(rs, 413, "too_large", "the request body is larger than %zu bytes", s->o.max_body);
+        return;
+    }
+    rp_error err = RP_ERROR_INIT;
+    if (!(rq->w = thread_store(s, &err))) {
+        api_fail(rs, &err);
+        return;
+    }
+    /* who is asking */
+    const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
+    if (cookie && !sec_session_get(rq->w->store, cookie, rp_now(), s->o.idle_seconds, s->o.lifetime_seconds,
+                                   &rq->session, &err))
+        rq->signed_in = 1;
+    if (!(rt->flags & API_PUBLIC)) {
+        if (!rq->signed_in) {
+            api_error(rs, 401, "unauthenticated", "sign in first (POST /api/v1/session)");
+            return;
+        }
+        if (rt->permission >= 0 && !sec_can(rq->session.user.role, (sec_perm)rt->permission)) {
+            api_error(rs, 403, "forbidden", "a %s may not do this (%s)", sec_role_titles[rq->session.user.role],
+                      sec_perm_names[rt->permission]);
+            rq->audit_action = "denied";
+            audit_call(rq, rt, 403);
+            return;
+        }
+        if (rt->flags & API_CHANGES) {
+            const char *t = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+            if (!t || strlen(t) != strlen(rq->session.csrf) ||
+                sodium_memcmp(t, rq->session.csrf, strlen(rq->session.csrf))) {
+                api_error(rs, 403, "csrf", "the X-CSRF-Token header is missing or wrong; it is given at sign-in");
+                rq->audit_action = "denied";
+                audit_call(rq, rt, 403);
+                return;
+            }
+        }
+    }
+    if (rt->flags & API_BODY) {
+        if (!has_json_type(rq->conn)) {
+            api_error(rs, 415, "unsupported_media_type", "send the body as Content-Type: application/json");
+            return;
+        }
+        if (rp_json_load_str("body", cc->body ? cc->body : "", cc->n, &rq->body, &err)) {
+            api_error(rs, 400, "malformed", "%s", rp_errmsg(&err));
+            return;
+        }
+        if (!json_is_object(rq->body)) {
+            api_error(rs, 422, "invalid", "body: a JSON object is expected");
+            return;
+        }
+    }
+    double t = rp_monotonic();
+    rt->fn(rq, rs);
+    (void)t;
+    if ((rt->flags & API_CUSTOMER) && rs->status != 401)
+        audit_call(rq, rt, rs->status);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
+{
+    struct MHD_Response *r;
+    if (rs->text) {
+        size_t n = strlen(rs->text);
+        r = MHD_create_response_from_buffer(head ? 0 : n, rs->text, MHD_RESPMEM_MUST_FREE);
+        rs->text = NULL;
+    } else {
+        char *j = rs->json ? json_dumps(rs->json, JSON_COMPACT) : strdup("{}");
+        /* a final newline, so that replies read well in a terminal */
+        size_t n = j ? strlen(j) : 0;
+        char *s = j ? realloc(j, n + 2) : NULL;
+        if (s) {
+            s[n++] = '\n';
+            s[n] = 0;
+        } else {
+            free(j);
+            n = 0;
+        }
+        r = MHD_create_response_from_buffer(head ? 0 : n, s ? s : (char *)"", s ? MHD_RESPMEM_MUST_FREE
+                                                                                : MHD_RESPMEM_PERSISTENT);
+    }
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", rs->content_type ? rs->content_type : "application/json");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (rs->cookie[0])
+        MHD_add_response_header(r, "Set-Cookie", rs->cookie);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    api_server *s = cls;
+    conn_ctx *cc = *con_cls;
+    if (!cc) {
+        if (!(cc = calloc(1, sizeof *cc)))
+            return MHD_NO;
+        *con_cls = cc;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cc->too_big) {
+            if (cc->n + *upload_size > s->o.max_body) {
+                cc->too_big = 1;
+            } else {
+                if (cc->n + *upload_size + 1 > cc->cap) {
+                    size_t cap = (cc->n + *upload_size + 1) * 2;
+                    if (cap > s->o.max_body + 1)
+                        cap = s->o.max_body + 1;
+                    char *b = realloc(cc->body, cap);
+                    if (!b)
+                        return MHD_NO;
+                    cc->body = b;
+                    cc->cap = cap;
+                }
+                memcpy(cc->body + cc->n, upload, *upload_size);
+                cc->n += *upload_size;
+                cc->body[cc->n] = 0;
+            }
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    double t0 = rp_monotonic();
+    int route_index = api_nroutes + 1;
+    int head = !strcmp(method, "HEAD");
+    /* the web application's files: anything outside /api/, /healthz and /metrics */
+    if (strncmp(url, "/api/", 5) && strcmp(url, "/healthz") && strcmp(url, "/metrics")) {
+        int status;
+        if (strcmp(method, "GET") && !head) {
+            api_resp rs = { 0 };
+            api_error(&rs, 405, "method_not_allowed", "static files are read with GET");
+            enum MHD_Result ret = reply(c, &rs, 0);
+            json_decref(rs.json);
+            observe(s, api_nroutes, 405, rp_monotonic() - t0, 0);
+            return ret;
+        }
+        struct MHD_Response *r = static_file(s, url, &status);
+        if (r) {
+            enum MHD_Result ret = MHD_queue_response(c, 200, r);
+            MHD_destroy_response(r);
+            observe(s, api_nroutes, 200, rp_monotonic() - t0, 0);
+            return ret;
+        }
+        api_resp rs = { 0 };
+        api_error(&rs, status, status == 400 ? "bad_path" : status == 500 ? "internal" : "not_found",
+                  "%s", status == 400 ? "that path is not allowed" : "no such file");
+        enum MHD_Result ret = reply(c, &rs, head);
+        json_decref(rs.json);
+        observe(s, api_nroutes, status, rp_monotonic() - t0, 0);
+        return ret;
+    }
+    api_req rq;
+    memset(&rq, 0, sizeof rq);
+    rq.method = method;
+    rq.path = url;
+    rq.conn = c;
+    rq.opt = &s->o;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, rq.address, sizeof rq.address);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq.address, sizeof rq.address);
+    }
+    api_resp rs = { 0 };
+    rs.status = 500;
+    double th = rp_monotonic();
+    dispatch(s, &rq, cc, &rs, &route_index);
+    double handler = rp_monotonic() - th;
+    if (rs.status == 500 && !rs.json && !rs.text)
+        api_error(&rs, 500, "internal", "no reply was made");
+    enum MHD_Result ret = reply(c, &rs, head);
+    observe(s, route_index, rs.status, rp_monotonic() - t0, handler);
+    json_decref(rs.json);
+    free(rs.text);
+    json_decref(rq.body);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
+{
+    (void)cls, (void)c, (void)t;
+    conn_ctx *cc = *con_cls;
+    if (cc) {
+        free(cc->body);
+        free(cc);
+        *con_cls = NULL;
+    }
+}
+
+/* ---- the metrics and health routes live here: they need the server ---- */
+
+static api_server *the_server; /* one server per process */
+
+int api_metrics(api_req *rq, api_resp *rs);
+int api_metrics(api_req *rq, api_resp *rs)
+{
+    (void)rq;
+    rs->text = metrics_text(the_server);
+    if (!rs->text)
+        return api_error(rs, 500, "internal", "out of memory");
+    rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    rs->status = 200;
+    return 200;
+}
+
+void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age);
+void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age)
+{
+    snprintf(rs->cookie, sizeof rs->cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", COOKIE,
+             token, (long long)max_age, rq->opt->secure_cookie ? "; Secure" : "");
+}
+
+/* ---- start and stop ---- */
+
+int api_start(const api_options *o, api_server **out, rp_error *err)
+{
+    if (the_server)
+        return rp_err(err, RP_INTERNAL, "a server is already running in this process");
+    if (sodium_init() < 0)
+        return rp_err(err, RP_CRYPTO, "libsodium could not start");
+    api_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return rp_err(err, RP_NOMEM, NULL);
+    s->o = *o;
+    if (!s->o.max_body)
+        s->o.max_body = 1 << 20;
+    if (!s->o.idle_seconds)
+        s->o.idle_seconds = 15 * 60;
+    if (!s->o.lifetime_seconds)
+        s->o.lifetime_seconds = 8 * 3600;
+    if (!s->o.login_attempts)
+        s->o.login_attempts = 5;
+    if (!s->o.login_window)
+        s->o.login_window = 300;
+    if (s->o.threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        s->o.threads = n > 0 ? (int)n : 2;
+    }
+    snprintf(s->db, sizeof s->db, "%s", o->db ? o->db : "");
+    snprintf(s->key, sizeof s->key, "%s", o->key ? o->key : "");
+    s->o.db = s->db;
+    s->o.key = s->key[0] ? s->key : NULL;
+    if (o->static_dir) {
+        if (!realpath(o->static_dir, s->static_dir)) {
+            int e = errno;
+            free(s);
+            return rp_err(err, RP_IO, "%s: %s", o->static_dir, strerror(e));
+        }
+        s->o.static_dir = s->static_dir;
+    }
+    /* listen on host:port */
+    const char *listen = o->listen ? o->listen : "127.0.0.1:8080";
+    const char *colon = strrchr(listen, ':');
+    char host[256];
+    char *end;
+    long port = colon ? strtol(colon + 1, &end, 10) : -1;
+    if (!colon || *end || port < 0 || port > 65535 || (size_t)(colon - listen) >= sizeof host) {
+        free(s);
+        return rp_err(err, RP_INVAL, "--listen '%s': HOST:PORT expected, e.g. 127.0.0.1:8080", listen);
+    }
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = 0;
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa.sin_addr) != 1) {
+        free(s);
+        return rp_err(err, RP_INVAL, "--listen '%s': '%s' is not an IPv4 address", listen, host);
+    }
+    /* the store must open here, so that a wrong path fails at once */
+    wh *probe;
+    if (wh_open(s->db, s->o.key, 0, &probe, NULL, err)) {
+        free(s);
+        return err->code;
+    }
+    wh_close(probe);
+    s->stats = calloc((size_t)api_nroutes + 2, sizeof *s->stats);
+    if (!s->stats || pthread_key_create(&s->store_key, close_store) || pthread_mutex_init(&s->lock, NULL)) {
+        free(s->stats);
+        free(s);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    the_server = s;
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t)port, NULL, NULL, on_request, s,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+                            (unsigned int)s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT,
+                            (unsigned int)4096, MHD_OPTION_END);
+    if (!s->d) {
+        int e = errno;
+        the_server = NULL;
+        pthread_key_delete(s->store_key);
+        pthread_mutex_destroy(&s->lock);
+        free(s->stats);
+        free(s);
+        return rp_err(err, RP_IO, "cannot listen on %s: %s", listen, e ? strerror(e) : "libmicrohttpd refused");
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : (int)port;
+    *out = s;
+    return RP_OK;
+}
+
+int api_port(const api_server *s) { return s->port; }
+
+void api_stop(api_server *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->d); /* waits for the pool threads; their stores close with them */
+    pthread_key_delete(s->store_key);
+    pthread_mutex_destroy(&s->lock);
+    free(s->stats);
+    the_server = NULL;
+    free(s);
+}

@@ -1,0 +1,129 @@
+/*
+ * security.h — who may do what (issue 7, DOMAIN S1-S3): roles and the one
+ * permission matrix, users with argon2id passwords (libsodium), sessions,
+ * masking of personal data by permission, and the append-only audit trail.
+ *
+ * The API's dispatcher and the CLI call these; nothing else decides access.
+ *
+ * Sessions: the cookie carries 32 random bytes (base64url); the store keeps
+ * only their BLAKE2b hash, the user, a CSRF token, and when the session
+ * began and was last used.  A session ends after `idle` seconds unused or
+ * `lifetime` seconds in all, at logout, or when its user is disabled.
+ */
+#ifndef RP_SECURITY_H
+#define RP_SECURITY_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "core/error.h"
+#include "store/store.h"
+
+/* ---- roles and permissions (S2) ---- */
+
+typedef enum {
+    SEC_TELLER, SEC_RM, SEC_CSR, SEC_TSR, SEC_SUPERVISOR, SEC_ANALYST, SEC_STEWARD, SEC_ADMIN, SEC_AUDITOR,
+    SEC_NROLES
+} sec_role;
+
+typedef enum {
+    SEC_P_SEARCH,           /* find customers by name, ID, phone, account, e-mail */
+    SEC_P_VIEW,             /* the customer 360 (masked) */
+    SEC_P_REVEAL,           /* see a masked value in full, with a reason (audited) */
+    SEC_P_CONTACTS,         /* see phones, e-mails and addresses unmasked in the 360 */
+    SEC_P_NOTE,             /* add to contact history */
+    SEC_P_EDIT,             /* change contact points and preferences */
+    SEC_P_CONSENT_READ,
+    SEC_P_CONSENT_WRITE,
+    SEC_P_ALL_BRANCHES,     /* customers of every branch, not only one's own */
+    SEC_P_ETL,              /* load jobs and rejects */
+    SEC_P_ANALYSIS,         /* analysis results: aggregates and scores, never identifiers */
+    SEC_P_USERS,            /* manage users */
+    SEC_P_AUDIT,            /* read the audit trail */
+    SEC_NPERMS
+} sec_perm;
+
+extern const char *const sec_role_names[SEC_NROLES];
+extern const char *const sec_role_titles[SEC_NROLES];
+extern const char *const sec_perm_names[SEC_NPERMS];
+
+/* -1 when the name is not a role / permission. */
+int sec_role_parse(const char *name);
+int sec_perm_parse(const char *name);
+int sec_can(sec_role r, sec_perm p);
+
+/* ---- users ---- */
+
+typedef struct sec_user {
+    int64_t id;
+    char name[40];
+    sec_role role;
+    char branch[16];
+    int disabled;
+} sec_user;
+
+/* Names are 2-32 characters of a-z, 0-9, '.', '_' and '-'; passwords at
+ * least 10 characters.  Errors name the field. */
+int sec_user_add(rp_store *s, const char *name, const char *role, const char *branch, const char *password,
+                 const char *by, sec_user *out, rp_error *err) RP_WARN_UNUSED;
+int sec_user_passwd(rp_store *s, const char *name, const char *password, const char *by,
+                    rp_error *err) RP_WARN_UNUSED;
+/* Disabling also ends every session of the user. */
+int sec_user_disable(rp_store *s, const char *name, int disabled, const char *by, rp_error *err) RP_WARN_UNUSED;
+int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err) RP_WARN_UNUSED;
+int sec_user_list(rp_store *s, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Check a password: RP_OK, or RP_NOTFOUND for an unknown name, a wrong
+ * password or a disabled user alike (message "wrong user name or
+ * password"), so that a caller cannot tell which. */
+int sec_authenticate(rp_store *s, const char *name, const char *password, sec_user *out,
+                     rp_error *err) RP_WARN_UNUSED;
+
+/* ---- sessions ---- */
+
+#define SEC_TOKEN_LEN 44         /* base64url of 32 bytes, and NUL */
+
+typedef struct sec_session {
+    char token[SEC_TOKEN_LEN];   /* only when just created */
+    char csrf[SEC_TOKEN_LEN];
+    sec_user user;
+    int64_t created_at, last_seen;
+} sec_session;
+
+int sec_session_new(rp_store *s, const sec_user *u, const char *address, int64_t now, sec_session *out,
+                    rp_error *err) RP_WARN_UNUSED;
+/* The session of a token, if it is alive (then its last use is now):
+ * RP_NOTFOUND when it is unknown, ended, timed out or its user disabled. */
+int sec_session_get(rp_store *s, const char *token, int64_t now, int64_t idle, int64_t lifetime, sec_session *out,
+                    rp_error *err) RP_WARN_UNUSED;
+int sec_session_end(rp_store *s, const char *token, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- masking (S1) ---- */
+
+/* The 360 document as a viewer may see it: identifiers already masked by
+ * the warehouse; phones, e-mails and addresses masked without
+ * SEC_P_CONTACTS; account and card numbers masked always unless revealed. */
+void sec_mask_c360(json_t *doc, sec_role r);
+/* "0912****78"-style masks: the first and last few characters kept. */
+void sec_mask_phone(const char *v, char *out, size_t n);
+void sec_mask_email(const char *v, char *out, size_t n);
+void sec_mask_address(const char *v, char *out, size_t n);
+void sec_mask_account(const char *v, char *out, size_t n);
+
+/* ---- audit (S3) ---- */
+
+typedef struct sec_audit_entry {
+    const char *user, *address, *action, *target, *reason, *outcome, *detail;
+    int64_t customer;            /* 0 none */
+} sec_audit_entry;
+
+int sec_audit(rp_store *s, const sec_audit_entry *e, rp_error *err) RP_WARN_UNUSED;
+
+typedef struct sec_audit_filter {
+    const char *since, *until;   /* ISO times, inclusive */
+    const char *user, *action;
+    int64_t customer;
+    int limit;
+} sec_audit_filter;
+
+int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,425 @@
+/* Tests of the HTTP API run in-process against a real server on a free
+ * port: the route table walked for anonymous access, the permission matrix
+ * role by role, bad bodies, CSRF, audit of customer data, masking, throttled
+ * sign-in, static-file traversal and injection probes. */
+#include "testutil.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "api/api.h"
+#include "api/internal.h"
+#include "security/security.h"
+#include "warehouse/warehouse.h"
+
+static api_server *srv;
+static int port;
+static char db[512];
+static char cookies[SEC_NROLES][128];
+static char csrf[SEC_NROLES][64];
+static const char *const pw = "a long password 1";
+
+typedef struct resp {
+    int status;
+    char head[4096];
+    char *body;
+} resp;
+
+/* One HTTP/1.1 request on its own connection. */
+static resp http(const char *method, const char *path, const char *headers, const char *body, size_t blen)
+{
+    resp r = { 0 };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    char req[8192];
+    int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%sContent-Length: %zu\r\n\r\n",
+                     method, path, headers ? headers : "", body ? blen : 0);
+    assert_true(n > 0 && (size_t)n < sizeof req);
+    assert_int_equal(write(fd, req, (size_t)n), n);
+    for (size_t off = 0; body && off < blen;) {
+        ssize_t k = write(fd, body + off, blen - off);
+        if (k <= 0)
+            break; /* the server may answer 413 and close early */
+        off += (size_t)k;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *all = malloc(cap);
+    ssize_t k;
+    while ((k = read(fd, all + len, cap - len - 1)) > 0) {
+        len += (size_t)k;
+        if (len + 1 == cap)
+            all = realloc(all, cap *= 2);
+    }
+    all[len] = 0;
+    close(fd);
+    sscanf(all, "HTTP/1.1 %d", &r.status);
+    char *sep = strstr(all, "\r\n\r\n");
+    if (sep) {
+        size_t hl = (size_t)(sep - all);
+        snprintf(r.head, sizeof r.head, "%.*s", (int)(hl < sizeof r.head - 1 ? hl : sizeof r.head - 1), all);
+        r.body = strdup(sep + 4);
+    } else {
+        r.body = strdup("");
+    }
+    free(all);
+    return r;
+}
+
+static int64_t scalar(const char *sql)
+{
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    rp_stmt *st;
+    assert_int_equal(rp_store_prepare(w->store, sql, &st, &e), RP_OK);
+    int64_t v = rp_stmt_step(st, &e) == RP_ROW ? rp_stmt_int(st, 0) : -1;
+    rp_stmt_done(st);
+    wh_close(w);
+    return v;
+}
+
+static void fill(const char *pattern, char *out, size_t n)
+{
+    size_t j = 0;
+    for (const char *p = pattern; *p && j + 2 < n; p++) {
+        if (*p == '{') {
+            out[j++] = '1';
+            p = strchr(p, '}');
+        } else {
+            out[j++] = *p;
+        }
+    }
+    out[j] = 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(db, sizeof db, "%s", tu_path("api.db"));
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, WH_INIT, &w, NULL, &e), RP_OK);
+    if (wh_import_json(w, "../tests/fixtures/bank.json", "t", NULL, &e) &&
+        wh_import_json(w, "tests/fixtures/bank.json", "t", NULL, &e))
+        fail_msg("import: %s", rp_errmsg(&e));
+    for (int r = 0; r < SEC_NROLES; r++) {
+        char name[32];
+        snprintf(name, sizeof name, "u-%s", sec_role_names[r]);
+        if (sec_user_add(w->store, name, sec_role_names[r], "0012", pw, "test", NULL, &e))
+            fail_msg("user %s: %s", name, rp_errmsg(&e));
+    }
+    wh_close(w);
+    api_options o = { .listen = "127.0.0.1:0", .db = db, .threads = 2, .max_body = 4096, .login_attempts = 3 };
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s", tu_path("web"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    char index[700];
+    snprintf(index, sizeof index, "%s/index.html", dir);
+    tu_write_file(index, "<!doctype html><title>Rapport</title>");
+    o.static_dir = dir;
+    if (api_start(&o, &srv, &e))
+        fail_msg("api_start: %s", rp_errmsg(&e));
+    port = api_port(srv);
+    /* sign every role in */
+    for (int r = 0; r < SEC_NROLES; r++) {
+        char body[128];
+        int n = snprintf(body, sizeof body, "{\"name\":\"u-%s\",\"password\":\"%s\"}", sec_role_names[r], pw);
+        resp x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", body, (size_t)n);
+        assert_int_equal(x.status, 200);
+        char *c = strstr(x.head, "rapport_session=");
+        assert_non_null(c);
+        assert_non_null(strstr(x.head, "HttpOnly"));
+        assert_non_null(strstr(x.head, "SameSite=Strict"));
+        snprintf(cookies[r], sizeof cookies[r], "Cookie: %.*s\r\n", (int)strcspn(c, ";\r"), c);
+        char *t = strstr(x.body, "\"csrf\":\"");
+        assert_non_null(t);
+        snprintf(csrf[r], sizeof csrf[r], "%.*s", (int)strcspn(t + 8, "\""), t + 8);
+        free(x.body);
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    api_stop(srv);
+    return 0;
+}
+
+static void headers_for(int role, char *out, size_t n, const char *extra)
+{
+    snprintf(out, n, "%sX-CSRF-Token: %s\r\n%s", cookies[role], csrf[role], extra ? extra : "");
+}
+
+/* Every route but sign-in, health, metrics and the API document refuses the anonymous. */
+static void every_route_refuses_the_anonymous(void **state)
+{
+    (void)state;
+    for (int i = 0; i < api_nroutes; i++) {
+        const api_route *rt = &api_routes[i];
+        char path[256];
+        fill(rt->pattern, path, sizeof path);
+        resp x = http(rt->method, path, "Content-Type: application/json\r\n", "{}", 2);
+        if (rt->flags & API_PUBLIC) {
+            assert_int_not_equal(x.status, 401);
+        } else {
+            if (x.status != 401)
+                fail_msg("%s %s answered %d to nobody", rt->method, path, x.status);
+            assert_non_null(strstr(x.body, "\"code\":\"unauthenticated\""));
+        }
+        free(x.body);
+    }
+}
+
+/* Role by role, a route answers 403 exactly when the matrix says no. */
+static void the_permission_matrix_role_by_role(void **state)
+{
+    (void)state;
+    for (int r = 0; r < SEC_NROLES; r++)
+        for (int i = 0; i < api_nroutes; i++) {
+            const api_route *rt = &api_routes[i];
+            if ((rt->flags & API_PUBLIC) || rt->permission < 0 || !strcmp(rt->method, "DELETE"))
+                continue;
+            char path[256], h[1400];
+            fill(rt->pattern, path, sizeof path);
+            if (!strcmp(rt->pattern, "/api/v1/customers"))
+                snprintf(path, sizeof path, "/api/v1/customers?q=A223456781");
+            headers_for(r, h, sizeof h, "Content-Type: application/json\r\n");
+            const char *body = "{\"reason\":\"customer asked for a statement\"}";
+            resp x = http(rt->method, path, h, body, strlen(body));
+            int allowed = sec_can((sec_role)r, (sec_perm)rt->permission);
+            if (allowed ? x.status == 403 && !strstr(x.body, "another branch") : x.status != 403)
+                fail_msg("%s on %s %s: %d (%s)", sec_role_names[r], rt->method, path, x.status, x.body);
+            free(x.body);
+        }
+}
+
+/* Bodies: wrong type 415, malformed 400, too large 413, not an object 422; CSRF 403. */
+static void bad_bodies_and_csrf(void **state)
+{
+    (void)state;
+    int sup = SEC_SUPERVISOR;
+    char h[1400];
+    for (int i = 0; i < api_nroutes; i++) {
+        const api_route *rt = &api_routes[i];
+        if (!(rt->flags & API_BODY) || (rt->flags & API_PUBLIC))
+            continue;
+        char path[256];
+        fill(rt->pattern, path, sizeof path);
+        headers_for(sup, h, sizeof h, "Content-Type: text/plain\r\n");
+        resp x = http(rt->method, path, h, "{}", 2);
+        assert_int_equal(x.status, 415);
+        free(x.body);
+        headers_for(sup, h, sizeof h, "Content-Type: application/json\r\n");
+        x = http(rt->method, path, h, "{\"reason\":", 10);
+        assert_int_equal(x.status, 400);
+        assert_non_null(strstr(x.body, "\"code\":\"malformed\""));
+        free(x.body);
+        x = http(rt->method, path, h, "[1]", 3);
+        assert_int_equal(x.status, 422);
+        free(x.body);
+        char big[8000];
+        memset(big, ' ', sizeof big);
+        x = http(rt->method, path, h, big, sizeof big);
+        assert_int_equal(x.status, 413);
+        free(x.body);
+        char deep[300];
+        for (int k = 0; k < 100; k++)
+            deep[k] = '[', deep[199 - k] = ']';
+        x = http(rt->method, path, h, deep, 200);
+        assert_int_equal(x.status, 400);
+        free(x.body);
+        /* without the CSRF token */
+        char only[1400];
+        snprintf(only, sizeof only, "%sContent-Type: application/json\r\n", cookies[sup]);
+        x = http(rt->method, path, only, "{\"reason\":\"statement request\"}", 30);
+        assert_int_equal(x.status, 403);
+        assert_non_null(strstr(x.body, "\"code\":\"csrf\""));
+        free(x.body);
+    }
+}
+
+/* Customer data: each look is in the audit trail; masking follows the role; reveal needs a reason. */
+static void customer_data_is_audited_and_masked(void **state)
+{
+    (void)state;
+    char h[1400];
+    for (int i = 0; i < api_nroutes; i++) {
+        const api_route *rt = &api_routes[i];
+        if (!(rt->flags & API_CUSTOMER))
+            continue;
+        char path[256];
+        fill(rt->pattern, path, sizeof path);
+        if (!strcmp(rt->pattern, "/api/v1/customers"))
+            snprintf(path, sizeof path, "/api/v1/customers?q=0912345678");
+        int64_t before = scalar("SELECT count(*) FROM audit");
+        headers_for(SEC_SUPERVISOR, h, sizeof h, "Content-Type: application/json\r\n");
+        resp x = http(rt->method, path, h, "{\"reason\":\"statement request\"}", 30);
+        assert_int_equal(x.status, 200);
+        free(x.body);
+        if (scalar("SELECT count(*) FROM audit") != before + 1)
+            fail_msg("%s %s wrote no audit entry", rt->method, path);
+    }
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'reveal' AND reason = 'statement request' "
+                            "AND customer_id = 1"),
+                     1);
+    /* an outbound agent sees contact points masked; a CSR sees them; accounts are masked for both */
+    headers_for(SEC_TSR, h, sizeof h, NULL);
+    resp x = http("GET", "/api/v1/customers/1", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_null(strstr(x.body, "+886912345678"));
+    assert_non_null(strstr(x.body, "+886*******78"));
+    assert_null(strstr(x.body, "0012-100-000001"));
+    free(x.body);
+    headers_for(SEC_CSR, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/customers/1", h, NULL, 0);
+    assert_non_null(strstr(x.body, "+886912345678"));
+    assert_non_null(strstr(x.body, "A22****781"));
+    free(x.body);
+    /* reveal without a reason */
+    headers_for(SEC_SUPERVISOR, h, sizeof h, "Content-Type: application/json\r\n");
+    x = http("POST", "/api/v1/customers/1/reveal", h, "{}", 2);
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "body.reason"));
+    free(x.body);
+    x = http("POST", "/api/v1/customers/1/reveal", h, "{\"reason\":\"x\"}", 14);
+    assert_int_equal(x.status, 422);
+    free(x.body);
+    /* the trail cannot be changed, even by SQL */
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_not_equal(rp_store_exec(w->store, "DELETE FROM audit", &e), RP_OK);
+    assert_non_null(strstr(rp_errmsg(&e), "append-only"));
+    assert_int_not_equal(rp_store_exec(w->store, "UPDATE audit SET user_name = 'x'", &e), RP_OK);
+    wh_close(w);
+}
+
+/* Sign-in: wrong passwords are throttled per user (429), and audited. */
+static void sign_in_is_throttled(void **state)
+{
+    (void)state;
+    const char *bad = "{\"name\":\"u-analyst\",\"password\":\"wrong wrong wrong\"}";
+    for (int i = 0; i < 3; i++) {
+        resp x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", bad, strlen(bad));
+        assert_int_equal(x.status, 401);
+        assert_non_null(strstr(x.body, "wrong user name or password"));
+        free(x.body);
+    }
+    char good[128];
+    int n = snprintf(good, sizeof good, "{\"name\":\"u-analyst\",\"password\":\"%s\"}", pw);
+    resp x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", good, (size_t)n);
+    assert_int_equal(x.status, 429);
+    free(x.body);
+    assert_true(scalar("SELECT count(*) FROM audit WHERE action = 'login_failed' AND user_name = 'u-analyst'") >= 4);
+    /* an unknown user gets the same answer as a wrong password */
+    const char *ghost = "{\"name\":\"nobody\",\"password\":\"whatever1234\"}";
+    x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", ghost, strlen(ghost));
+    assert_int_equal(x.status, 401);
+    assert_non_null(strstr(x.body, "wrong user name or password"));
+    free(x.body);
+}
+
+/* A disabled user's session ends at once. */
+static void disabled_users_are_refused_at_once(void **state)
+{
+    (void)state;
+    char h[1400];
+    headers_for(SEC_STEWARD, h, sizeof h, NULL);
+    resp x = http("GET", "/api/v1/session", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_equal(sec_user_disable(w->store, "u-steward", 1, "test", &e), RP_OK);
+    wh_close(w);
+    x = http("GET", "/api/v1/session", h, NULL, 0);
+    assert_int_equal(x.status, 401);
+    free(x.body);
+}
+
+/* Probes: SQL metacharacters, traversal in static paths, header injection. */
+static void injection_probes_change_nothing(void **state)
+{
+    (void)state;
+    int64_t parties = scalar("SELECT count(*) FROM party");
+    char h[1400];
+    headers_for(SEC_CSR, h, sizeof h, NULL);
+    resp x = http("GET", "/api/v1/customers?q=%27%3B%20DROP%20TABLE%20party%3B--", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_string_equal(x.body, "{\"customers\":[]}\n");
+    free(x.body);
+    x = http("GET", "/api/v1/customers?q=%25", h, NULL, 0); /* a literal %, not "everything" */
+    assert_string_equal(x.body, "{\"customers\":[]}\n");
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM party"), parties);
+    static const char *const paths[] = { "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",
+                                         "/.git/config", "/index.html/../../../etc/passwd" };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        x = http("GET", paths[i], NULL, NULL, 0);
+        assert_true(x.status == 400 || x.status == 404);
+        assert_null(strstr(x.body, "root:"));
+        free(x.body);
+    }
+    x = http("GET", "/index.html", NULL, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "<title>Rapport</title>"));
+    free(x.body);
+    /* a header value with CR LF inside is not echoed into the reply's headers */
+    x = http("GET", "/api/v1/customers/1%0d%0aSet-Cookie:%20evil=1", h, NULL, 0);
+    assert_null(strstr(x.head, "evil=1"));
+    free(x.body);
+}
+
+/* The API document lists every route; /metrics counts them. */
+static void openapi_and_metrics(void **state)
+{
+    (void)state;
+    resp x = http("GET", "/api/v1/openapi.json", NULL, NULL, 0);
+    assert_int_equal(x.status, 200);
+    json_error_t je;
+    json_t *doc = json_loads(x.body, 0, &je);
+    assert_non_null(doc);
+    json_t *paths = json_object_get(doc, "paths");
+    for (int i = 0; i < api_nroutes; i++) {
+        char m[8];
+        size_t k = 0;
+        for (; api_routes[i].method[k]; k++)
+            m[k] = (char)(api_routes[i].method[k] | 0x20);
+        m[k] = 0;
+        assert_non_null(json_object_get(json_object_get(paths, api_routes[i].pattern), m));
+    }
+    json_decref(doc);
+    free(x.body);
+    x = http("GET", "/metrics", NULL, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "rapport_http_requests_total{route=\"GET /api/v1/customers/{id}\",status=\"2xx\"}"));
+    assert_non_null(strstr(x.body, "rapport_http_request_seconds_bucket"));
+    free(x.body);
+    x = http("PUT", "/api/v1/session", NULL, NULL, 0);
+    assert_int_equal(x.status, 405);
+    free(x.body);
+    x = http("GET", "/api/v1/nothing", NULL, NULL, 0);
+    assert_int_equal(x.status, 404);
+    free(x.body);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_route_refuses_the_anonymous),
+        cmocka_unit_test(the_permission_matrix_role_by_role),
+        cmocka_unit_test(bad_bodies_and_csrf),
+        cmocka_unit_test(customer_data_is_audited_and_masked),
+        cmocka_unit_test(sign_in_is_throttled),
+        cmocka_unit_test(disabled_users_are_refused_at_once),
+        cmocka_unit_test(injection_probes_change_nothing),
+        cmocka_unit_test(openapi_and_metrics),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
