@@ -58,6 +58,35 @@ step "rapport customer note A223456781 --text ..."
 "$rapport" customer note A223456781 --text "客戶來電詢問定存續存；已寄送利率表。" --channel phone --reason "定存到期"
 step "rapport query: customers, and the source records they are made of"
 "$rapport" query "SELECT count(DISTINCT coalesce(p.merged_into, p.id)) AS customers, count(*) AS source_records, sum(r.source = 'host') AS host, sum(r.source = 'card') AS card, sum(r.source = 'online') AS online FROM party p JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id"
+step "rapport user add ...   (one user for each role; demo passwords, printed here only because this is a demo)"
+pwfile=$(dirname "$db")/demo-passwords.txt
+: > "$pwfile"; chmod 600 "$pwfile"
+for role in teller rm csr tsr supervisor analyst steward admin auditor; do
+  pw="demo-$role-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+  branch=""; case $role in teller|rm) branch="--branch 0012";; esac
+  echo "$pw" | "$rapport" user add "demo-$role" --role "$role" $branch
+  printf '%-18s %s\n' "demo-$role" "$pw" >> "$pwfile"
+done
+cat "$pwfile"
+step "rapport serve   (the API on a free port, tried with curl, then stopped)"
+portf=$(dirname "$db")/serve.port; logf=$(dirname "$db")/serve.log
+rm -f "$portf"
+"$rapport" serve --listen 127.0.0.1:0 --port-file "$portf" > "$logf" 2>&1 &
+spid=$!
+for i in $(seq 100); do [ -s "$portf" ] && break; sleep 0.1; done
+url="http://127.0.0.1:$(cat "$portf")"
+jar=$(mktemp); trap 'rm -f "$jar"; kill $spid 2>/dev/null || true' EXIT
+csrpw=$(awk '$1 == "demo-csr" {print $2}' "$pwfile")
+echo "POST $url/api/v1/session (demo-csr):"
+curl -s -c "$jar" -H 'Content-Type: application/json' -d "{\"name\":\"demo-csr\",\"password\":\"$csrpw\"}" "$url/api/v1/session"
+echo "GET $url/api/v1/customers?q=0912-345-678:"
+curl -s -b "$jar" "$url/api/v1/customers?q=0912-345-678"
+echo "GET $url/api/v1/analyses?limit=2 as demo-csr (a CSR may not see analyses):"
+curl -s -b "$jar" "$url/api/v1/analyses?limit=2"
+kill -TERM $spid; wait $spid 2>/dev/null || true
+tail -1 "$logf"
+step "rapport audit --limit 6   (every look at customer data, and every refusal)"
+"$rapport" audit --limit 6
 cat <<EOT
 
 The demo store is $db (key: $db.key).  Try:
@@ -66,5 +95,6 @@ The demo store is $db (key: $db.key).  Try:
   RAPPORT_DB=$db $rapport rejects --rule reference
   RAPPORT_DB=$db $rapport customer show F128765439 --json
   RAPPORT_DB=$db $rapport analyze runs
+  RAPPORT_DB=$db $rapport serve          # then sign in with a user from $pwfile
   RAPPORT_DB=$db $rapport help
 EOT
