@@ -360,125 +360,65 @@ int cmd_jobs(int argc, char **argv)
     if ((rc = cli_open(self, &so, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
-    rp_stmt *st;
-    rc = rp_store_prepare(w->store,
-                          "SELECT id, status, coalesce(spec, source), file, records, rows_loaded, rows_fixed, "
-                          "rows_rejected, seconds, started_at, finished_at, started_by, message, bytes, "
-                          "fingerprint FROM load_job WHERE (? IS NULL OR status = ?) AND (? = 0 OR id = ?) "
-                          "ORDER BY id DESC LIMIT ?",
-                          &st, &err);
-    if (rc) {
-        wh_close(w);
-        return cli_fail("jobs", &err);
-    }
-    rp_stmt_bind_text(st, 1, status);
-    rp_stmt_bind_text(st, 2, status);
-    rp_stmt_bind_int(st, 3, one);
-    rp_stmt_bind_int(st, 4, one);
-    rp_stmt_bind_int(st, 5, lim);
-    json_t *arr = json_array();
-    table t;
-    table_init(&t, 10, 0);
-    const char *head[] = { "job", "state", "spec", "file", "records", "loaded", "fixed", "rejected", "rate/s",
-                           "seconds" };
-    table_row(&t, head);
-    int found = 0;
-    while ((rc = rp_stmt_step(st, &err)) == RP_ROW) {
-        found++;
-        double secs = rp_stmt_real(st, 8);
-        int64_t recs = rp_stmt_int(st, 4);
-        if (json) {
-            json_t *o = json_object();
-            json_object_set_new(o, "job", json_integer(rp_stmt_int(st, 0)));
-            json_object_set_new(o, "status", json_string(rp_stmt_text(st, 1)));
-            rp_json_set_str(o, "spec", rp_stmt_text(st, 2));
-            rp_json_set_str(o, "file", rp_stmt_text(st, 3));
-            json_object_set_new(o, "records", json_integer(recs));
-            json_object_set_new(o, "loaded", json_integer(rp_stmt_int(st, 5)));
-            json_object_set_new(o, "fixed", json_integer(rp_stmt_int(st, 6)));
-            json_object_set_new(o, "rejected", json_integer(rp_stmt_int(st, 7)));
-            json_object_set_new(o, "seconds", json_real(secs));
-            json_object_set_new(o, "records_per_second", json_real(secs > 0 ? (double)recs / secs : 0));
-            rp_json_set_str(o, "started_at", rp_stmt_text(st, 9));
-            rp_json_set_str(o, "finished_at", rp_stmt_text(st, 10));
-            rp_json_set_str(o, "started_by", rp_stmt_text(st, 11));
-            rp_json_set_str(o, "message", rp_stmt_text(st, 12));
-            json_object_set_new(o, "bytes", json_integer(rp_stmt_int(st, 13)));
-            rp_json_set_str(o, "sha256", rp_stmt_text(st, 14));
-            json_array_append_new(arr, o);
-            continue;
-        }
-        char c[10][64];
-        snprintf(c[0], 64, "%lld", (long long)rp_stmt_int(st, 0));
-        snprintf(c[1], 64, "%s", rp_stmt_text(st, 1));
-        snprintf(c[2], 64, "%s", rp_stmt_text(st, 2) ? rp_stmt_text(st, 2) : "");
-        const char *f = rp_stmt_text(st, 3) ? rp_stmt_text(st, 3) : "";
-        snprintf(c[3], 64, "%s", strlen(f) > 40 ? f + strlen(f) - 40 : f);
-        rp_format_thousands(c[4], 64, (uint64_t)recs);
-        rp_format_thousands(c[5], 64, (uint64_t)rp_stmt_int(st, 5));
-        rp_format_thousands(c[6], 64, (uint64_t)rp_stmt_int(st, 6));
-        rp_format_thousands(c[7], 64, (uint64_t)rp_stmt_int(st, 7));
-        rp_format_thousands(c[8], 64, (uint64_t)(secs > 0 ? (double)recs / secs + 0.5 : 0));
-        snprintf(c[9], 64, "%.1f", secs);
-        const char *row[10];
-        for (int i = 0; i < 10; i++)
-            row[i] = c[i];
-        table_row(&t, row);
-        const char *msg = rp_stmt_text(st, 12);
-        if (msg && *msg) {
-            char m[200];
-            snprintf(m, sizeof m, "  %s", msg);
-            const char *mrow[10] = { "", m, "", "", "", "", "", "", "", "" };
-            table_row(&t, mrow);
-        }
-    }
-    rp_stmt_done(st);
-    /* one job: what it rejected and fixed, rule by rule */
-    json_t *rules = json_array();
-    rp_buf lines = RP_BUF_INIT;
-    if (rc == RP_DONE && one && found &&
-        (rc = rp_store_prepare(w->store,
-                               "SELECT outcome, rule, field, count FROM load_rule WHERE job_id = ? "
-                               "ORDER BY outcome DESC, count DESC, rule, field",
-                               &st, &err)) == RP_OK) {
-        rp_stmt_bind_int(st, 1, one);
-        while ((rc = rp_stmt_step(st, &err)) == RP_ROW) {
-            json_t *o = json_object();
-            rp_json_set_str(o, "outcome", rp_stmt_text(st, 0));
-            rp_json_set_str(o, "rule", rp_stmt_text(st, 1));
-            rp_json_set_str(o, "field", rp_stmt_text(st, 2));
-            json_object_set_new(o, "count", json_integer(rp_stmt_int(st, 3)));
-            json_array_append_new(rules, o);
-            char n[32];
-            rp_format_thousands(n, sizeof n, (uint64_t)rp_stmt_int(st, 3));
-            const char *f = rp_stmt_text(st, 2);
-            rp_buf_printf(&lines, "  %-9s %-14s %-22s %s\n", rp_stmt_text(st, 0), rp_stmt_text(st, 1),
-                          f && *f ? f : "(record)", n);
-        }
-        rp_stmt_done(st);
-        if (json_array_size(arr))
-            json_object_set(json_array_get(arr, 0), "rules", rules);
-    }
+    json_t *arr;
+    rc = ld_jobs_list(w, status, one, (int)lim, &arr, &err);
     wh_close(w);
-    if (rc != RP_DONE) {
-        json_decref(arr);
-        json_decref(rules);
-        rp_buf_release(&lines);
-        table_release(&t);
+    if (rc)
         return cli_fail("jobs", &err);
-    }
+    int found = (int)json_array_size(arr);
     if (json) {
         put_json(json_incref(arr));
     } else if (!found) {
         printf(one ? "no job %ld\n" : "no load jobs yet\n", one);
     } else {
+        table t;
+        table_init(&t, 10, 0);
+        const char *head[] = { "job", "state", "spec", "file", "records", "loaded", "fixed", "rejected", "rate/s",
+                               "seconds" };
+        table_row(&t, head);
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o) {
+            double secs = json_real_value(json_object_get(o, "seconds"));
+            int64_t recs = json_integer_value(json_object_get(o, "records"));
+            char c[10][64];
+            const char *spec = json_string_value(json_object_get(o, "spec"));
+            const char *f = json_string_value(json_object_get(o, "file"));
+            f = f ? f : "";
+            snprintf(c[0], 64, "%lld", (long long)json_integer_value(json_object_get(o, "job")));
+            snprintf(c[1], 64, "%s", json_string_value(json_object_get(o, "status")));
+            snprintf(c[2], 64, "%s", spec ? spec : "");
+            snprintf(c[3], 64, "%s", strlen(f) > 40 ? f + strlen(f) - 40 : f);
+            rp_format_thousands(c[4], 64, (uint64_t)recs);
+            rp_format_thousands(c[5], 64, (uint64_t)json_integer_value(json_object_get(o, "loaded")));
+            rp_format_thousands(c[6], 64, (uint64_t)json_integer_value(json_object_get(o, "fixed")));
+            rp_format_thousands(c[7], 64, (uint64_t)json_integer_value(json_object_get(o, "rejected")));
+            rp_format_thousands(c[8], 64, (uint64_t)(secs > 0 ? (double)recs / secs + 0.5 : 0));
+            snprintf(c[9], 64, "%.1f", secs);
+            const char *row[10];
+            for (int k = 0; k < 10; k++)
+                row[k] = c[k];
+            table_row(&t, row);
+            const char *msg = json_string_value(json_object_get(o, "message"));
+            if (msg && *msg) {
+                char m[200];
+                snprintf(m, sizeof m, "  %s", msg);
+                const char *mrow[10] = { "", m, "", "", "", "", "", "", "", "" };
+                table_row(&t, mrow);
+            }
+        }
         table_print(&t, stdout);
-        fputs(rp_buf_str(&lines), stdout);
+        table_release(&t);
+        /* one job: what it rejected and fixed, rule by rule */
+        json_array_foreach(json_object_get(json_array_get(arr, 0), "rules"), i, o) {
+            char n[32];
+            rp_format_thousands(n, sizeof n, (uint64_t)json_integer_value(json_object_get(o, "count")));
+            const char *fl = json_string_value(json_object_get(o, "field"));
+            printf("  %-9s %-14s %-22s %s\n", json_string_value(json_object_get(o, "outcome")),
+                   json_string_value(json_object_get(o, "rule")), fl && *fl ? fl : "(record)", n);
+        }
     }
-    json_decref(rules);
-    rp_buf_release(&lines);
     json_decref(arr);
-    table_release(&t);
     return one && !found ? CLI_FAIL : CLI_OK;
 }
 
@@ -525,89 +465,65 @@ int cmd_rejects(int argc, char **argv)
     if ((rc = cli_open(self, &so, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
-    rp_stmt *st;
-    rc = rp_store_prepare(w->store,
-                          "SELECT job_id, file, record, offset, field, value, rule, message, status, "
-                          "resolved_by_job FROM reject WHERE (?1 = 0 OR job_id = ?1) AND (?2 IS NULL OR rule = ?2) "
-                          "AND (?3 IS NULL OR status = ?3) ORDER BY job_id, record LIMIT ?4",
-                          &st, &err);
-    if (rc) {
-        wh_close(w);
+    json_t *arr;
+    rc = ld_rejects_list(w, j, rule, status ? status : all ? NULL : "open", (int)lim, &arr, &err);
+    wh_close(w);
+    if (rc)
         return cli_fail("rejects", &err);
-    }
-    rp_stmt_bind_int(st, 1, j);
-    rp_stmt_bind_text(st, 2, rule);
-    rp_stmt_bind_text(st, 3, status ? status : all ? NULL : "open");
-    rp_stmt_bind_int(st, 4, lim);
-    json_t *arr = json_array();
-    rp_buf out = RP_BUF_INIT;
-    table t;
-    table_init(&t, 8, 0);
-    const char *head[] = { "job", "file", "record", "field", "value", "rule", "message", "status" };
-    if (csv) {
+    size_t n = json_array_size(arr);
+    if (json) {
+        put_json(json_incref(arr));
+    } else if (csv) {
+        rp_buf out = RP_BUF_INIT;
         const char *h[] = { "job", "file", "record", "offset", "field", "value", "rule", "message", "status" };
         for (int i = 0; i < 9; i++)
             rp_csv_field(&out, h[i], strlen(h[i]), i == 0);
         rp_csv_end_row(&out);
-    } else {
-        table_row(&t, head);
-    }
-    int n = 0;
-    while ((rc = rp_stmt_step(st, &err)) == RP_ROW) {
-        n++;
-        const char *c[10];
-        char num[4][32];
-        for (int i = 0; i < 10; i++)
-            c[i] = rp_stmt_text(st, i) ? rp_stmt_text(st, i) : "";
-        snprintf(num[0], 32, "%lld", (long long)rp_stmt_int(st, 0));
-        snprintf(num[1], 32, "%lld", (long long)rp_stmt_int(st, 2));
-        snprintf(num[2], 32, "%lld", (long long)rp_stmt_int(st, 3));
-        if (json) {
-            json_t *o = json_object();
-            json_object_set_new(o, "job", json_integer(rp_stmt_int(st, 0)));
-            json_object_set_new(o, "file", json_string(c[1]));
-            json_object_set_new(o, "record", json_integer(rp_stmt_int(st, 2)));
-            json_object_set_new(o, "offset", json_integer(rp_stmt_int(st, 3)));
-            json_object_set_new(o, "field", json_string(c[4]));
-            json_object_set_new(o, "value", json_string(c[5]));
-            json_object_set_new(o, "rule", json_string(c[6]));
-            json_object_set_new(o, "message", json_string(c[7]));
-            json_object_set_new(o, "status", json_string(c[8]));
-            if (rp_stmt_int(st, 9))
-                json_object_set_new(o, "resolved_by_job", json_integer(rp_stmt_int(st, 9)));
-            json_array_append_new(arr, o);
-        } else if (csv) {
-            const char *row[9] = { num[0], c[1], num[1], num[2], c[4], c[5], c[6], c[7], c[8] };
-            for (int i = 0; i < 9; i++)
-                rp_csv_field(&out, row[i], strlen(row[i]), i == 0);
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o) {
+            char num[3][32];
+            snprintf(num[0], 32, "%lld", (long long)json_integer_value(json_object_get(o, "job")));
+            snprintf(num[1], 32, "%lld", (long long)json_integer_value(json_object_get(o, "record")));
+            snprintf(num[2], 32, "%lld", (long long)json_integer_value(json_object_get(o, "offset")));
+            const char *row[9] = { num[0], json_string_value(json_object_get(o, "file")), num[1], num[2],
+                                   json_string_value(json_object_get(o, "field")),
+                                   json_string_value(json_object_get(o, "value")),
+                                   json_string_value(json_object_get(o, "rule")),
+                                   json_string_value(json_object_get(o, "message")),
+                                   json_string_value(json_object_get(o, "status")) };
+            for (int k = 0; k < 9; k++)
+                rp_csv_field(&out, row[k], strlen(row[k]), k == 0);
             rp_csv_end_row(&out);
-        } else {
-            char msg[80];
-            snprintf(msg, sizeof msg, "%.76s%s", c[7], strlen(c[7]) > 76 ? "..." : "");
-            const char *row[8] = { num[0], c[1], num[1], c[4], c[5], c[6], msg, c[8] };
-            table_row(&t, row);
         }
-    }
-    rp_stmt_done(st);
-    wh_close(w);
-    if (rc != RP_DONE) {
-        json_decref(arr);
-        table_release(&t);
-        rp_buf_release(&out);
-        return cli_fail("rejects", &err);
-    }
-    if (json) {
-        put_json(json_incref(arr));
-    } else if (csv) {
         fwrite(out.data, 1, out.len, stdout);
+        rp_buf_release(&out);
     } else if (!n) {
         printf("no %srejects\n", status ? "" : all ? "" : "open ");
     } else {
+        table t;
+        table_init(&t, 8, 0);
+        const char *head[] = { "job", "file", "record", "field", "value", "rule", "message", "status" };
+        table_row(&t, head);
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o) {
+            char num[2][32], msg[80];
+            const char *m = json_string_value(json_object_get(o, "message"));
+            snprintf(num[0], 32, "%lld", (long long)json_integer_value(json_object_get(o, "job")));
+            snprintf(num[1], 32, "%lld", (long long)json_integer_value(json_object_get(o, "record")));
+            snprintf(msg, sizeof msg, "%.76s%s", m, strlen(m) > 76 ? "..." : "");
+            const char *row[8] = { num[0], json_string_value(json_object_get(o, "file")), num[1],
+                                   json_string_value(json_object_get(o, "field")),
+                                   json_string_value(json_object_get(o, "value")),
+                                   json_string_value(json_object_get(o, "rule")), msg,
+                                   json_string_value(json_object_get(o, "status")) };
+            table_row(&t, row);
+        }
         table_print(&t, stdout);
+        table_release(&t);
     }
     json_decref(arr);
-    table_release(&t);
-    rp_buf_release(&out);
     return CLI_OK;
 }
 

@@ -20,6 +20,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <jansson.h>
 #include <stdio.h>
 #include "core/error.h"
 #include "etl/spec.h"
@@ -68,6 +69,12 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
 /* The rejects of a job as CSV rows (RFC 4180), after a header row when
  * header is set. */
 int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err) RP_WARN_UNUSED;
+/* Load jobs as JSON, newest first (status NULL for all; one > 0 for that job
+ * alone, with its counts rule by rule under "rules"). */
+int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Rejects as JSON by job and record (job 0, rule NULL and status NULL for all). */
+int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, int limit, json_t **out,
+                    rp_error *err) RP_WARN_UNUSED;
 
 /* ---- correcting rejects ---- */
 

@@ -1,0 +1,114 @@
+/* jobs.c — load jobs and rejects as JSON, for `rapport jobs`, `rapport
+ * rejects` and the API.  See load.h. */
+#include "core/json.h"
+#include "etl/load.h"
+
+#include <string.h>
+
+int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT id, status, coalesce(spec, source), file, records, rows_loaded, rows_fixed, "
+                              "rows_rejected, seconds, started_at, finished_at, started_by, message, bytes, "
+                              "fingerprint FROM load_job WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR id = ?2) "
+                              "ORDER BY id DESC LIMIT ?3",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, status);
+    rp_stmt_bind_int(st, 2, one);
+    rp_stmt_bind_int(st, 3, limit > 0 ? limit : 50);
+    json_t *arr = json_array();
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        double secs = rp_stmt_real(st, 8);
+        int64_t recs = rp_stmt_int(st, 4);
+        json_t *o = json_object();
+        json_object_set_new(o, "job", json_integer(rp_stmt_int(st, 0)));
+        json_object_set_new(o, "status", json_string(rp_stmt_text(st, 1)));
+        rp_json_set_str(o, "spec", rp_stmt_text(st, 2));
+        rp_json_set_str(o, "file", rp_stmt_text(st, 3));
+        json_object_set_new(o, "records", json_integer(recs));
+        json_object_set_new(o, "loaded", json_integer(rp_stmt_int(st, 5)));
+        json_object_set_new(o, "fixed", json_integer(rp_stmt_int(st, 6)));
+        json_object_set_new(o, "rejected", json_integer(rp_stmt_int(st, 7)));
+        json_object_set_new(o, "seconds", json_real(secs));
+        json_object_set_new(o, "records_per_second", json_real(secs > 0 ? (double)recs / secs : 0));
+        rp_json_set_str(o, "started_at", rp_stmt_text(st, 9));
+        rp_json_set_str(o, "finished_at", rp_stmt_text(st, 10));
+        rp_json_set_str(o, "started_by", rp_stmt_text(st, 11));
+        rp_json_set_str(o, "message", rp_stmt_text(st, 12));
+        json_object_set_new(o, "bytes", json_integer(rp_stmt_int(st, 13)));
+        rp_json_set_str(o, "sha256", rp_stmt_text(st, 14));
+        json_array_append_new(arr, o);
+    }
+    rp_stmt_done(st);
+    /* one job: what it rejected and fixed, rule by rule */
+    if (rc == RP_DONE && one && json_array_size(arr) &&
+        (rc = rp_store_prepare(w->store,
+                               "SELECT outcome, rule, field, count FROM load_rule WHERE job_id = ? "
+                               "ORDER BY outcome DESC, count DESC, rule, field",
+                               &st, err)) == RP_OK) {
+        rp_stmt_bind_int(st, 1, one);
+        json_t *rules = json_array();
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+            json_t *o = json_object();
+            rp_json_set_str(o, "outcome", rp_stmt_text(st, 0));
+            rp_json_set_str(o, "rule", rp_stmt_text(st, 1));
+            rp_json_set_str(o, "field", rp_stmt_text(st, 2));
+            json_object_set_new(o, "count", json_integer(rp_stmt_int(st, 3)));
+            json_array_append_new(rules, o);
+        }
+        rp_stmt_done(st);
+        json_object_set_new(json_array_get(arr, 0), "rules", rules);
+    }
+    if (rc != RP_DONE) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return RP_OK;
+}
+
+int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, int limit, json_t **out,
+                    rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT job_id, file, record, offset, field, value, rule, message, status, "
+                              "resolved_by_job FROM reject WHERE (?1 = 0 OR job_id = ?1) AND (?2 IS NULL OR rule = ?2) "
+                              "AND (?3 IS NULL OR status = ?3) ORDER BY job_id, record LIMIT ?4",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, job);
+    rp_stmt_bind_text(st, 2, rule);
+    rp_stmt_bind_text(st, 3, status);
+    rp_stmt_bind_int(st, 4, limit > 0 ? limit : 1000);
+    json_t *arr = json_array();
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        const char *c[10];
+        for (int i = 0; i < 10; i++)
+            c[i] = rp_stmt_text(st, i) ? rp_stmt_text(st, i) : "";
+        json_t *o = json_object();
+        json_object_set_new(o, "job", json_integer(rp_stmt_int(st, 0)));
+        json_object_set_new(o, "file", json_string(c[1]));
+        json_object_set_new(o, "record", json_integer(rp_stmt_int(st, 2)));
+        json_object_set_new(o, "offset", json_integer(rp_stmt_int(st, 3)));
+        json_object_set_new(o, "field", json_string(c[4]));
+        json_object_set_new(o, "value", json_string(c[5]));
+        json_object_set_new(o, "rule", json_string(c[6]));
+        json_object_set_new(o, "message", json_string(c[7]));
+        json_object_set_new(o, "status", json_string(c[8]));
+        if (rp_stmt_int(st, 9))
+            json_object_set_new(o, "resolved_by_job", json_integer(rp_stmt_int(st, 9)));
+        json_array_append_new(arr, o);
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return RP_OK;
+}
