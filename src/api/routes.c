@@ -5,6 +5,7 @@
  * signed the caller in, checked the permission and CSRF token, and will
  * write the audit entry of a customer-data route. */
 #include "analytics/jobs.h"
+#include "etl/load.h"
 #include "api/internal.h"
 #include "core/json.h"
 #include "core/rtime.h"
@@ -262,6 +263,280 @@ static int users_list(api_req *rq, api_resp *rs)
     return api_ok(rs, json_pack("{s:o}", "users", a));
 }
 
+
+/* ---- a customer's notes, contacts and consents ---- */
+
+/* The customer of the path, if this user may see them: 0, or the reply's status. */
+static int customer_of(api_req *rq, api_resp *rs, int64_t *id, json_t **doc)
+{
+    int ok;
+    *id = int_param(rq->param[0], 1, INT64_MAX, &ok);
+    if (!ok || !wh_party_exists(rq->w, *id))
+        return api_error(rs, 404, "not_found", "no customer '%s'", rq->param[0]);
+    rq->customer = *id;
+    rp_error err = RP_ERROR_INIT;
+    json_t *d;
+    if (wh_c360(rq->w, *id, 0, &d, &err))
+        return api_fail(rs, &err);
+    json_t *p = json_object_get(d, "party");
+    *id = rq->customer = json_integer_value(json_object_get(p, "id"));
+    if (!branch_allows(rq, json_string_value(json_object_get(p, "home_branch")))) {
+        json_decref(d);
+        rq->audit_action = "denied";
+        return api_error(rs, 403, "forbidden", "customer %lld belongs to another branch", (long long)*id);
+    }
+    if (doc)
+        *doc = d;
+    else
+        json_decref(d);
+    return 0;
+}
+
+static int notes_list(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    json_t *doc;
+    int st = customer_of(rq, rs, &id, &doc);
+    if (st)
+        return st;
+    json_t *notes = json_incref(json_object_get(doc, "interactions"));
+    json_decref(doc);
+    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, "notes", notes));
+}
+
+static int note_add(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    int st = customer_of(rq, rs, &id, NULL);
+    if (st)
+        return st;
+    static const char *const keys[] = { "text", "channel", "direction", "reason", "outcome", "follow_up_on", NULL };
+    rp_error err = RP_ERROR_INIT;
+    wh_interaction in = { .party_id = id, .channel = "branch", .direction = "inbound",
+                          .staff = rq->session.user.name, .created_by = rq->session.user.name };
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "text", 1, &in.notes, &err) ||
+        rp_json_get_str(rq->body, "body", "channel", 0, &in.channel, &err) ||
+        rp_json_get_str(rq->body, "body", "direction", 0, &in.direction, &err) ||
+        rp_json_get_str(rq->body, "body", "reason", 0, &in.reason, &err) ||
+        rp_json_get_str(rq->body, "body", "outcome", 0, &in.outcome, &err) ||
+        rp_json_get_str(rq->body, "body", "follow_up_on", 0, &in.follow_up_on, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    if (!*in.notes || strlen(in.notes) > 8000)
+        return api_error(rs, 422, "invalid", "body.text: 1 to 8000 bytes");
+    int64_t nid;
+    if (wh_interaction_add(rq->w, &in, &nid, &err))
+        return api_fail(rs, &err);
+    snprintf(rq->detail, sizeof rq->detail, "note %lld", (long long)nid);
+    rs->status = 201;
+    rs->json = json_pack("{s:I, s:I}", "note", (json_int_t)nid, "customer", (json_int_t)id);
+    return 201;
+}
+
+static int contact_change(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    json_t *doc;
+    int st = customer_of(rq, rs, &id, &doc);
+    if (st)
+        return st;
+    static const char *const keys[] = { "kind", "purpose", "value", "postal_code", NULL };
+    rp_error err = RP_ERROR_INIT;
+    wh_contact c = { .purpose = "home", .primary = 1, .source = "branch" };
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "kind", 1, &c.kind, &err) ||
+        rp_json_get_str(rq->body, "body", "value", 1, &c.value, &err) ||
+        rp_json_get_str(rq->body, "body", "purpose", 0, &c.purpose, &err) ||
+        rp_json_get_str(rq->body, "body", "postal_code", 0, &c.postal_code, &err)) {
+        json_decref(doc);
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    }
+    static const char *const kinds[] = { "mobile", "phone", "fax", "email", "address" };
+    int known = 0;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        known |= !strcmp(c.kind, kinds[i]);
+    if (!known || strlen(c.value) > 250) {
+        json_decref(doc);
+        return api_error(rs, 422, "invalid", known ? "body.value: at most 250 bytes"
+                                                   : "body.kind: one of mobile, phone, fax, email, address");
+    }
+    /* the value it replaces, for the audit trail */
+    const char *old = NULL;
+    size_t i;
+    json_t *cp;
+    json_array_foreach(json_object_get(doc, "contact_points"), i, cp) {
+        if (!strcmp(json_string_value(json_object_get(cp, "kind")) ?: "", c.kind) &&
+            !strcmp(json_string_value(json_object_get(cp, "purpose")) ?: "", c.purpose) &&
+            json_is_null(json_object_get(cp, "valid_to"))) {
+            old = json_string_value(json_object_get(cp, "value"));
+            break;
+        }
+    }
+    int outcome;
+    int rc = rp_store_begin(rq->w->store, &err);
+    if (!rc)
+        rc = wh_contact_put(rq->w, id, &c, &outcome, &err);
+    if (!rc)
+        rc = rp_store_commit(rq->w->store, &err);
+    if (rc) {
+        rp_store_rollback(rq->w->store);
+        json_decref(doc);
+        return api_fail(rs, &err);
+    }
+    snprintf(rq->detail, sizeof rq->detail, "%s %s: %.100s -> %.100s", c.kind, c.purpose, old ? old : "(none)",
+             c.value);
+    rq->audit_action = "change";
+    json_t *out = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s}", "customer", (json_int_t)id, "kind", c.kind, "purpose",
+                            c.purpose, "replaced", old, "outcome", outcome == WH_UNCHANGED ? "unchanged" : "changed",
+                            "changed_by", rq->session.user.name);
+    json_decref(doc); /* old points into doc until here */
+    return api_ok(rs, out);
+}
+
+static int consents_get(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    json_t *doc;
+    int st = customer_of(rq, rs, &id, &doc);
+    if (st)
+        return st;
+    json_t *c = json_incref(json_object_get(doc, "consents"));
+    json_decref(doc);
+    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, "consents", c));
+}
+
+static int consent_set(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    int st = customer_of(rq, rs, &id, NULL);
+    if (st)
+        return st;
+    static const char *const keys[] = { "purpose", "channel", "granted", "evidence", "effective_at", NULL };
+    rp_error err = RP_ERROR_INIT;
+    wh_consent c = { .party_id = id, .channel = "any", .recorded_by = rq->session.user.name };
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "purpose", 1, &c.purpose, &err) ||
+        rp_json_get_str(rq->body, "body", "channel", 0, &c.channel, &err) ||
+        rp_json_get_bool(rq->body, "body", "granted", 1, &c.granted, &err) ||
+        rp_json_get_str(rq->body, "body", "evidence", 1, &c.evidence, &err) ||
+        rp_json_get_str(rq->body, "body", "effective_at", 0, &c.effective_at, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    if (!*c.evidence)
+        return api_error(rs, 422, "invalid", "body.evidence: how the customer gave or withdrew consent");
+    if (wh_consent_set(rq->w, &c, &err))
+        return api_fail(rs, &err);
+    snprintf(rq->detail, sizeof rq->detail, "%s/%s %s", c.purpose, c.channel, c.granted ? "granted" : "withdrawn");
+    rq->audit_action = "change";
+    return consents_get(rq, rs);
+}
+
+/* ---- loading ---- */
+
+static int jobs_list(api_req *rq, api_resp *rs)
+{
+    const char *status = api_query(rq, "status"), *lim = api_query(rq, "limit");
+    int ok = 1;
+    int64_t limit = lim ? int_param(lim, 1, 10000, &ok) : 50;
+    if (!ok)
+        return api_error(rs, 422, "invalid", "limit: a whole number from 1 to 10000");
+    if (status && strcmp(status, "running") && strcmp(status, "done") && strcmp(status, "failed"))
+        return api_error(rs, 422, "invalid", "status: running, done or failed");
+    json_t *a;
+    rp_error err = RP_ERROR_INIT;
+    if (ld_jobs_list(rq->w, status, 0, (int)limit, &a, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, json_pack("{s:o}", "jobs", a));
+}
+
+static int job_get(api_req *rq, api_resp *rs)
+{
+    int ok;
+    int64_t id = int_param(rq->param[0], 1, INT64_MAX, &ok);
+    json_t *a;
+    rp_error err = RP_ERROR_INIT;
+    if (!ok)
+        return api_error(rs, 404, "not_found", "no job '%s'", rq->param[0]);
+    if (ld_jobs_list(rq->w, NULL, id, 1, &a, &err))
+        return api_fail(rs, &err);
+    if (!json_array_size(a)) {
+        json_decref(a);
+        return api_error(rs, 404, "not_found", "no job %lld", (long long)id);
+    }
+    json_t *j = json_incref(json_array_get(a, 0));
+    json_decref(a);
+    return api_ok(rs, j);
+}
+
+static int rejects_list(api_req *rq, api_resp *rs)
+{
+    const char *job = api_query(rq, "job"), *lim = api_query(rq, "limit"), *status = api_query(rq, "status");
+    int ok = 1;
+    int64_t j = job ? int_param(job, 1, INT64_MAX, &ok) : 0;
+    if (!ok)
+        return api_error(rs, 422, "invalid", "job: a job number");
+    int64_t limit = lim ? int_param(lim, 1, 10000, &ok) : 1000;
+    if (!ok)
+        return api_error(rs, 422, "invalid", "limit: a whole number from 1 to 10000");
+    json_t *a;
+    rp_error err = RP_ERROR_INIT;
+    if (ld_rejects_list(rq->w, j, api_query(rq, "rule"), status ? status : "open", (int)limit, &a, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, json_pack("{s:o}", "rejects", a));
+}
+
+/* ---- users and roles ---- */
+
+static int user_add(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "name", "role", "branch", "password", NULL };
+    const char *name = NULL, *role = NULL, *branch = NULL, *pw = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "name", 1, &name, &err) ||
+        rp_json_get_str(rq->body, "body", "role", 1, &role, &err) ||
+        rp_json_get_str(rq->body, "body", "branch", 0, &branch, &err) ||
+        rp_json_get_str(rq->body, "body", "password", 1, &pw, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    sec_user u;
+    if (sec_user_add(rq->w->store, name, role, branch, pw, rq->session.user.name, &u, &err))
+        return api_fail(rs, &err);
+    sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address, .action = "user_add",
+                          .target = name, .detail = role };
+    if (sec_audit(rq->w->store, &e, &err))
+        return api_fail(rs, &err);
+    rs->status = 201;
+    rs->json = json_pack("{s:s, s:s, s:s?}", "name", u.name, "role", sec_role_names[u.role], "branch",
+                         u.branch[0] ? u.branch : NULL);
+    return 201;
+}
+
+static int user_disable(api_req *rq, api_resp *rs)
+{
+    int disabled;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_get_bool(rq->body, "body", "disabled", 1, &disabled, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    if (!strcmp(rq->param[0], rq->session.user.name) && disabled)
+        return api_error(rs, 409, "conflict", "you cannot disable yourself");
+    if (sec_user_disable(rq->w->store, rq->param[0], disabled, rq->session.user.name, &err))
+        return api_fail(rs, &err);
+    sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address,
+                          .action = disabled ? "user_disable" : "user_enable", .target = rq->param[0] };
+    if (sec_audit(rq->w->store, &e, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, json_pack("{s:s, s:b}", "name", rq->param[0], "disabled", disabled));
+}
+
+static int roles_list(api_req *rq, api_resp *rs)
+{
+    (void)rq;
+    json_t *a = json_array();
+    for (int r = 0; r < SEC_NROLES; r++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "role", sec_role_names[r], "title", sec_role_titles[r],
+                                           "permissions", permissions((sec_role)r)));
+    return api_ok(rs, json_pack("{s:o}", "roles", a));
+}
+
 /* ---- the table ---- */
 
 #define ANY (-1)
@@ -280,12 +555,32 @@ const api_route api_routes[] = {
       "The customer 360, masked by the viewer's permissions" },
     { "POST", "/api/v1/customers/{id}/reveal", customer_reveal, SEC_P_REVEAL, API_CUSTOMER | API_BODY | API_CHANGES,
       "reveal", "The customer 360 unmasked, with {reason} (audited)" },
+    { "GET", "/api/v1/customers/{id}/notes", notes_list, SEC_P_VIEW, API_CUSTOMER, "view",
+      "The customer's contact history, latest first" },
+    { "POST", "/api/v1/customers/{id}/notes", note_add, SEC_P_NOTE, API_CUSTOMER | API_BODY | API_CHANGES, "note",
+      "Add to the contact history: {text, channel, direction, reason, outcome, follow_up_on}" },
+    { "PUT", "/api/v1/customers/{id}/contacts", contact_change, SEC_P_EDIT, API_CUSTOMER | API_BODY | API_CHANGES,
+      "change", "Change a phone, e-mail or address: {kind, purpose, value}; the old one is kept, closed" },
+    { "GET", "/api/v1/customers/{id}/consents", consents_get, SEC_P_CONSENT_READ, API_CUSTOMER, "view",
+      "The customer's consents in force, by purpose and channel" },
+    { "PUT", "/api/v1/customers/{id}/consents", consent_set, SEC_P_CONSENT_WRITE,
+      API_CUSTOMER | API_BODY | API_CHANGES, "change",
+      "Give or withdraw a consent: {purpose, channel, granted, evidence}" },
+    { "GET", "/api/v1/jobs", jobs_list, SEC_P_ETL, 0, NULL, "Load jobs, newest first (status=, limit=)" },
+    { "GET", "/api/v1/jobs/{id}", job_get, SEC_P_ETL, 0, NULL, "One load job, with its counts rule by rule" },
+    { "GET", "/api/v1/rejects", rejects_list, SEC_P_ETL, 0, NULL,
+      "Rejected records (job=, rule=, status= open by default, limit=)" },
     { "GET", "/api/v1/analyses", analyses_list, SEC_P_ANALYSIS, 0, NULL,
       "Analysis runs kept (job=, limit=), newest first" },
     { "GET", "/api/v1/analyses/{run}", analysis_get, SEC_P_ANALYSIS, 0, NULL, "One analysis run's result" },
     { "GET", "/api/v1/audit", audit_list, SEC_P_AUDIT, 0, NULL,
       "The audit trail (since=, until=, user=, action=, customer=, limit=), newest first" },
     { "GET", "/api/v1/users", users_list, SEC_P_USERS, 0, NULL, "Users, their roles and branches" },
+    { "POST", "/api/v1/users", user_add, SEC_P_USERS, API_BODY | API_CHANGES, NULL,
+      "Add a user: {name, role, branch, password}" },
+    { "PUT", "/api/v1/users/{name}/disabled", user_disable, SEC_P_USERS, API_BODY | API_CHANGES, NULL,
+      "Disable a user at once (their sessions end), or enable them: {disabled}" },
+    { "GET", "/api/v1/roles", roles_list, ANY, 0, NULL, "The roles and the permission matrix" },
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 
