@@ -106,6 +106,7 @@ demo-only: $(BUILD)/rapport
 bench: deps
 	@missing=""; dpkg-query -W -f='$${Status}' python3-pandas 2>/dev/null | grep -q 'install ok installed' || missing=python3-pandas; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	for p in wrk nginx-light; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \

@@ -349,10 +349,15 @@ typedef struct conn_ctx {
     int too_big;
 } conn_ctx;
 
-static void audit_call(api_req *rq, const api_route *rt, int status)
+/* Writers in this process take turns here rather than in SQLite, whose busy
+ * handler sleeps for milliseconds when two connections write at once. */
+static pthread_mutex_t write_turn = PTHREAD_MUTEX_INITIALIZER;
+
+/* 0, or -1 when the entry could not be written (the caller then withholds the reply). */
+static int audit_call(api_req *rq, const api_route *rt, int status)
 {
     if (!rq->w)
-        return;
+        return 0;
     sec_audit_entry e = { .user = rq->signed_in ? rq->session.user.name : NULL,
                           .address = rq->address,
                           .action = rq->audit_action ? rq->audit_action : rt->action,
@@ -362,8 +367,14 @@ static void audit_call(api_req *rq, const api_route *rt, int status)
                           .detail = rq->detail[0] ? rq->detail : NULL,
                           .customer = rq->customer };
     rp_error err = RP_ERROR_INIT;
-    if (sec_audit(rq->w->store, &e, &err))
+    pthread_mutex_lock(&write_turn);
+    int rc = sec_audit(rq->w->store, &e, &err);
+    pthread_mutex_unlock(&write_turn);
+    if (rc) {
         rp_log(RP_LOG_ERROR, "api: audit: %s", rp_errmsg(&err));
+        return -1;
+    }
+    return 0;
 }
 
 static int has_json_type(struct MHD_Connection *c)
@@ -420,7 +431,9 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
             api_error(rs, 403, "forbidden", "a %s may not do this (%s)", sec_role_titles[rq->session.user.role],
                       sec_perm_names[rt->permission]);
             rq->audit_action = "denied";
-            audit_call(rq, rt, 403);
+            if (audit_call(rq, rt, 403)) {
+                /* refused either way; the server log has the audit failure */
+            }
             return;
         }
         if (rt->flags & API_CHANGES) {
@@ -429,7 +442,9 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
                 sodium_memcmp(t, rq->session.csrf, strlen(rq->session.csrf))) {
                 api_error(rs, 403, "csrf", "the X-CSRF-Token header is missing or wrong; it is given at sign-in");
                 rq->audit_action = "denied";
-                audit_call(rq, rt, 403);
+                if (audit_call(rq, rt, 403)) {
+                    /* refused either way; the server log has the audit failure */
+                }
                 return;
             }
         }
@@ -448,11 +463,15 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
             return;
         }
     }
-    double t = rp_monotonic();
+    int writes = (rt->flags & (API_CHANGES | API_BODY)) != 0;
+    if (writes)
+        pthread_mutex_lock(&write_turn);
     rt->fn(rq, rs);
-    (void)t;
-    if ((rt->flags & API_CUSTOMER) && rs->status != 401)
-        audit_call(rq, rt, rs->status);
+    if (writes)
+        pthread_mutex_unlock(&write_turn);
+    /* customer data leaves only when its audit entry is written */
+    if ((rt->flags & API_CUSTOMER) && rs->status != 401 && audit_call(rq, rt, rs->status))
+        api_error(rs, 500, "audit", "the audit trail could not be written, so nothing is shown; it has been logged");
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
