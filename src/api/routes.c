@@ -165,29 +165,55 @@ static int customers_search(api_req *rq, api_resp *rs)
     return api_ok(rs, json_pack("{s:o}", "customers", out));
 }
 
-static int customer_doc(api_req *rq, api_resp *rs, int reveal)
+/* The customer of the path, if this user may see them: 0, or the reply's status. */
+static int customer_of(api_req *rq, api_resp *rs, int flags, int64_t *id, json_t **doc)
 {
     int ok;
-    int64_t id = int_param(rq->param[0], 1, INT64_MAX, &ok);
-    if (!ok)
+    *id = int_param(rq->param[0], 1, INT64_MAX, &ok);
+    if (!ok || !wh_party_exists(rq->w, *id))
         return api_error(rs, 404, "not_found", "no customer '%s'", rq->param[0]);
-    rq->customer = id;
-    if (!wh_party_exists(rq->w, id))
-        return api_error(rs, 404, "not_found", "no customer %lld", (long long)id);
-    json_t *doc;
+    rq->customer = *id;
     rp_error err = RP_ERROR_INIT;
-    if (wh_c360(rq->w, id, reveal ? WH_C360_REVEAL : 0, &doc, &err))
+    json_t *d;
+    if (wh_c360(rq->w, *id, flags, &d, &err))
         return api_fail(rs, &err);
-    json_t *p = json_object_get(doc, "party");
-    rq->customer = json_integer_value(json_object_get(p, "id"));
+    json_t *p = json_object_get(d, "party");
+    *id = rq->customer = json_integer_value(json_object_get(p, "id"));
     if (!branch_allows(rq, json_string_value(json_object_get(p, "home_branch")))) {
-        json_decref(doc);
+        json_decref(d);
         rq->audit_action = "denied";
-        return api_error(rs, 403, "forbidden", "customer %lld belongs to another branch", (long long)id);
+        return api_error(rs, 403, "forbidden", "customer %lld belongs to another branch", (long long)*id);
     }
+    if (doc)
+        *doc = d;
+    else
+        json_decref(d);
+    return 0;
+}
+
+static int customer_doc(api_req *rq, api_resp *rs, int reveal)
+{
+    int64_t id;
+    json_t *doc;
+    int st = customer_of(rq, rs, reveal ? WH_C360_REVEAL : 0, &id, &doc);
+    if (st)
+        return st;
     if (!reveal)
         sec_mask_c360(doc, rq->session.user.role);
     return api_ok(rs, doc);
+}
+
+/* One member of the customer's 360 (their notes, their consents). */
+static int customer_part(api_req *rq, api_resp *rs, const char *member, const char *as)
+{
+    int64_t id;
+    json_t *doc;
+    int st = customer_of(rq, rs, 0, &id, &doc);
+    if (st)
+        return st;
+    json_t *part = json_incref(json_object_get(doc, member));
+    json_decref(doc);
+    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, as, part));
 }
 
 static int customer_get(api_req *rq, api_resp *rs) { return customer_doc(rq, rs, 0); }
@@ -266,48 +292,12 @@ static int users_list(api_req *rq, api_resp *rs)
 
 /* ---- a customer's notes, contacts and consents ---- */
 
-/* The customer of the path, if this user may see them: 0, or the reply's status. */
-static int customer_of(api_req *rq, api_resp *rs, int64_t *id, json_t **doc)
-{
-    int ok;
-    *id = int_param(rq->param[0], 1, INT64_MAX, &ok);
-    if (!ok || !wh_party_exists(rq->w, *id))
-        return api_error(rs, 404, "not_found", "no customer '%s'", rq->param[0]);
-    rq->customer = *id;
-    rp_error err = RP_ERROR_INIT;
-    json_t *d;
-    if (wh_c360(rq->w, *id, 0, &d, &err))
-        return api_fail(rs, &err);
-    json_t *p = json_object_get(d, "party");
-    *id = rq->customer = json_integer_value(json_object_get(p, "id"));
-    if (!branch_allows(rq, json_string_value(json_object_get(p, "home_branch")))) {
-        json_decref(d);
-        rq->audit_action = "denied";
-        return api_error(rs, 403, "forbidden", "customer %lld belongs to another branch", (long long)*id);
-    }
-    if (doc)
-        *doc = d;
-    else
-        json_decref(d);
-    return 0;
-}
-
-static int notes_list(api_req *rq, api_resp *rs)
-{
-    int64_t id;
-    json_t *doc;
-    int st = customer_of(rq, rs, &id, &doc);
-    if (st)
-        return st;
-    json_t *notes = json_incref(json_object_get(doc, "interactions"));
-    json_decref(doc);
-    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, "notes", notes));
-}
+static int notes_list(api_req *rq, api_resp *rs) { return customer_part(rq, rs, "interactions", "notes"); }
 
 static int note_add(api_req *rq, api_resp *rs)
 {
     int64_t id;
-    int st = customer_of(rq, rs, &id, NULL);
+    int st = customer_of(rq, rs, 0, &id, NULL);
     if (st)
         return st;
     static const char *const keys[] = { "text", "channel", "direction", "reason", "outcome", "follow_up_on", NULL };
@@ -337,7 +327,7 @@ static int contact_change(api_req *rq, api_resp *rs)
 {
     int64_t id;
     json_t *doc;
-    int st = customer_of(rq, rs, &id, &doc);
+    int st = customer_of(rq, rs, 0, &id, &doc);
     if (st)
         return st;
     static const char *const keys[] = { "kind", "purpose", "value", "postal_code", NULL };
@@ -393,22 +383,12 @@ static int contact_change(api_req *rq, api_resp *rs)
     return api_ok(rs, out);
 }
 
-static int consents_get(api_req *rq, api_resp *rs)
-{
-    int64_t id;
-    json_t *doc;
-    int st = customer_of(rq, rs, &id, &doc);
-    if (st)
-        return st;
-    json_t *c = json_incref(json_object_get(doc, "consents"));
-    json_decref(doc);
-    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, "consents", c));
-}
+static int consents_get(api_req *rq, api_resp *rs) { return customer_part(rq, rs, "consents", "consents"); }
 
 static int consent_set(api_req *rq, api_resp *rs)
 {
     int64_t id;
-    int st = customer_of(rq, rs, &id, NULL);
+    int st = customer_of(rq, rs, 0, &id, NULL);
     if (st)
         return st;
     static const char *const keys[] = { "purpose", "channel", "granted", "evidence", "effective_at", NULL };
