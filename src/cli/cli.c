@@ -143,6 +143,13 @@ int cli_open(const cli_cmd *cmd, const cli_store_opts *o, int flags, wh **out, i
     return CLI_OK;
 }
 
+void cli_print_json(const json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    printf("%s\n", s ? s : "null");
+    free(s);
+}
+
 const char *cli_user(void)
 {
     const char *u = getenv("RAPPORT_USER");

@@ -17,6 +17,7 @@
 #ifndef RP_CLI_H
 #define RP_CLI_H
 
+#include <jansson.h>
 #include "core/config.h"
 #include "core/error.h"
 #include "warehouse/warehouse.h"
@@ -70,6 +71,8 @@ int cli_open(const cli_cmd *cmd, const cli_store_opts *o, int flags, wh **out, i
 int cli_config(const cli_store_opts *o, rp_config **out, rp_error *err);
 int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, size_t kn,
                      rp_error *err) RP_WARN_UNUSED;
+/* Print j as indented JSON and a newline on stdout (members in the order they were set). */
+void cli_print_json(const json_t *j);
 /* Who is at the keyboard, for "recorded by". */
 const char *cli_user(void);
 const cli_cmd *cli_find(const char *name);

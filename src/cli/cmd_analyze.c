@@ -94,14 +94,6 @@ static int print_table(const json_t *t, int csv)
     return 0;
 }
 
-static void print_json(const json_t *j)
-{
-    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (s)
-        printf("%s\n", s);
-    free(s);
-}
-
 /* The text report: the headline, the main table, and what else a reader
  * needs (breakpoints, rules, gaps and overlaps). */
 static void print_text(const json_t *sum)
@@ -298,7 +290,7 @@ int cmd_analyze(int argc, char **argv)
     wh_close(w);
     rp_config_free(cfg);
     if (!rc && json)
-        print_json(njobs == 1 ? json_array_get(all, 0) : all);
+        cli_print_json(njobs == 1 ? json_array_get(all, 0) : all);
     json_decref(all);
     return rc ? rc : bad ? CLI_FAIL : CLI_OK;
 }
@@ -324,7 +316,7 @@ int cmd_analyze_runs(int argc, char **argv)
     if (rc)
         return cli_fail("analyze runs", &err);
     if (json) {
-        print_json(list);
+        cli_print_json(list);
     } else if (!json_array_size(list)) {
         printf("no analysis has run yet%s%s\n", job ? " for " : "", job ? job : "");
     } else {
@@ -370,7 +362,7 @@ int cmd_analyze_show(int argc, char **argv)
     if (rc)
         return cli_fail("analyze show", &err);
     if (json)
-        print_json(sum);
+        cli_print_json(sum);
     else if (csv)
         print_table(json_object_get(sum, "table"), 1);
     else

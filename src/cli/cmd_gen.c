@@ -77,9 +77,7 @@ int cmd_gen(int argc, char **argv)
                               (json_int_t)st.records, "defects", (json_int_t)st.defects,
                               "churn_next_month", (json_int_t)st.churned_next_month,
                               "top20_revenue_share", st.top20_revenue_share);
-        char *s = json_dumps(j, JSON_PRESERVE_ORDER | JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        cli_print_json(j);
         json_decref(j);
     } else {
         printf("wrote %s: %lld customers (%lld organisations), %lld account holdings, %lld host "

@@ -38,9 +38,7 @@ int cmd_import(int argc, char **argv)
         json_object_set_new(o, "file", json_string(pos[0]));
         for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
             json_object_set_new(o, rows[i].name, json_integer(rows[i].n));
-        char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        cli_print_json(o);
         json_decref(o);
     } else {
         printf("imported %s:", pos[0]);

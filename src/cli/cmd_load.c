@@ -36,11 +36,10 @@ static void catch_signals(void)
 }
 
 /* Print a JSON value, indented, and release it. */
+/* Print j (see cli_print_json) and let it go. */
 static void put_json(json_t *j)
 {
-    char *s = json_dumps(j, JSON_INDENT(2));
-    printf("%s\n", s ? s : "null");
-    free(s);
+    cli_print_json(j);
     json_decref(j);
 }
 

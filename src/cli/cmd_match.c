@@ -88,9 +88,7 @@ int cmd_match(int argc, char **argv)
         json_object_set_new(j, "seconds", json_real(st.seconds));
         json_object_set_new(j, "read_seconds", json_real(st.read_seconds));
         json_object_set_new(j, "write_seconds", json_real(st.write_seconds));
-        char *s = json_dumps(j, JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        cli_print_json(j);
         json_decref(j);
         return CLI_OK;
     }
@@ -164,9 +162,7 @@ int cmd_match_review(int argc, char **argv)
         return cli_fail("match review", &err);
     }
     if (json) {
-        char *s = json_dumps(arr, JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        cli_print_json(arr);
     } else if (!json_array_size(arr)) {
         printf("no pairs waiting for review\n");
     } else {

@@ -251,9 +251,7 @@ int cmd_user_list(int argc, char **argv)
     if (rc)
         return cli_fail("user list", &err);
     if (json) {
-        char *s = json_dumps(a, JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        cli_print_json(a);
     } else {
         table t;
         table_init(&t, 5, 0);
@@ -306,9 +304,7 @@ int cmd_audit(int argc, char **argv)
     if (rc)
         return cli_fail("audit", &err);
     if (json) {
-        char *s = json_dumps(a, JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        cli_print_json(a);
     } else {
         table t;
         table_init(&t, 7, 0);
