@@ -30,6 +30,7 @@ typedef struct api_req {
     sec_session session;                 /* when signed in */
     int signed_in;
     wh *w;                               /* this thread's store */
+    struct api_server *srv;
     const api_options *opt;
     char address[64];
     /* what the handler tells the audit */
@@ -69,6 +70,16 @@ int api_fail(api_resp *rs, const rp_error *err);
 int api_ok(api_resp *rs, json_t *body);
 /* A query-string argument, or NULL. */
 const char *api_query(const api_req *rq, const char *name);
+
+/* Write an audit entry (to the journal; security/journal.h): 0, or -1
+ * when it could not be written (logged). */
+int api_audit(api_req *rq, const sec_audit_entry *e);
+/* Move what the journal holds into the store, so that a query sees it all. */
+int api_audit_flush(api_req *rq, rp_error *err) RP_WARN_UNUSED;
+/* Ask for the kept 360 of a customer to be built (in the background). */
+void api_doc_wanted(api_req *rq, int64_t person);
+/* Count a 360 served from a kept document (kept) or built (for /metrics). */
+void api_count_doc(api_req *rq, int kept);
 
 /* The OpenAPI 3 document of the route table. */
 json_t *api_openapi(void);

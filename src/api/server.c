@@ -1,4 +1,5 @@
 /* server.c — libmicrohttpd, the dispatcher, static files, metrics.  See api.h. */
+#include "api/c360doc.h"
 #include "api/internal.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "security/journal.h"
 
 #define COOKIE "rapport_session"
 #define NBUCKETS 12
@@ -38,8 +40,21 @@ typedef struct throttle_slot {
     int failures;
 } throttle_slot;
 
+/* customers whose kept 360 a view found missing, for the scribe to build */
+#define WANTED 4096
+
 struct api_server {
     struct MHD_Daemon *d;
+    sec_journal *journal;
+    /* the scribe: a thread that moves the journal into the store and builds kept 360s */
+    pthread_t scribe;
+    int scribe_started;
+    pthread_mutex_t qlock;
+    pthread_cond_t qcond;
+    int stop_scribe;
+    int64_t wanted[WANTED];
+    unsigned whead, wtail;
+    atomic_ullong docs_kept, docs_built, docs_made;
     api_options o;
     char db[1024], key[1024], static_dir[PATH_MAX];
     route_stats *stats;          /* api_nroutes + 2 */
@@ -281,6 +296,19 @@ static char *metrics_text(api_server *s)
             OUT("rapport_store_seconds_total{route=\"%s %s\"} %.6f\n", api_routes[r].method, api_routes[r].pattern,
                 (double)us / 1e6);
     }
+    OUT("# HELP rapport_c360_served_total Customer 360s served, from a kept document or built from the warehouse.\n"
+        "# TYPE rapport_c360_served_total counter\n"
+        "rapport_c360_served_total{from=\"kept\"} %llu\n"
+        "rapport_c360_served_total{from=\"built\"} %llu\n",
+        (unsigned long long)atomic_load(&s->docs_kept), (unsigned long long)atomic_load(&s->docs_built));
+    OUT("# HELP rapport_c360_documents_built_total Customer 360 documents built and kept by the server.\n"
+        "# TYPE rapport_c360_documents_built_total counter\n"
+        "rapport_c360_documents_built_total %llu\n",
+        (unsigned long long)atomic_load(&s->docs_made));
+    OUT("# HELP rapport_audit_journal_pending_bytes Audit entries written and not yet moved into the store.\n"
+        "# TYPE rapport_audit_journal_pending_bytes gauge\n"
+        "rapport_audit_journal_pending_bytes %lld\n",
+        (long long)sec_journal_pending(s->journal));
 #undef OUT
     return out;
 }
@@ -353,10 +381,45 @@ typedef struct conn_ctx {
  * handler sleeps for milliseconds when two connections write at once. */
 static pthread_mutex_t write_turn = PTHREAD_MUTEX_INITIALIZER;
 
+int api_audit(api_req *rq, const sec_audit_entry *e)
+{
+    rp_error err = RP_ERROR_INIT;
+    if (sec_journal_append(rq->srv->journal, e, NULL, &err)) {
+        rp_log(RP_LOG_ERROR, "api: audit: %s", rp_errmsg(&err));
+        return -1;
+    }
+    /* the scribe moves entries every tick; sooner only when many wait */
+    if (sec_journal_pending(rq->srv->journal) > (4 << 20)) {
+        pthread_mutex_lock(&rq->srv->qlock);
+        pthread_cond_signal(&rq->srv->qcond);
+        pthread_mutex_unlock(&rq->srv->qlock);
+    }
+    return 0;
+}
+
+int api_audit_flush(api_req *rq, rp_error *err)
+{
+    pthread_mutex_lock(&write_turn);
+    int rc = sec_journal_ingest(rq->w->store, NULL, rq->srv->journal, 0, 0, NULL, err);
+    pthread_mutex_unlock(&write_turn);
+    return rc;
+}
+
+void api_doc_wanted(api_req *rq, int64_t person)
+{
+    api_server *s = rq->srv;
+    pthread_mutex_lock(&s->qlock);
+    if (s->wtail - s->whead < WANTED)
+        s->wanted[s->wtail++ % WANTED] = person;
+    pthread_mutex_unlock(&s->qlock);
+}
+
+void api_count_doc(api_req *rq, int kept) { atomic_fetch_add(kept ? &rq->srv->docs_kept : &rq->srv->docs_built, 1); }
+
 /* 0, or -1 when the entry could not be written (the caller then withholds the reply). */
 static int audit_call(api_req *rq, const api_route *rt, int status)
 {
-    if (!rq->w)
+    if (!rq->srv)
         return 0;
     sec_audit_entry e = { .user = rq->signed_in ? rq->session.user.name : NULL,
                           .address = rq->address,
@@ -366,15 +429,7 @@ static int audit_call(api_req *rq, const api_route *rt, int status)
                           .outcome = status < 400 ? "ok" : status == 401 || status == 403 ? "refused" : "failed",
                           .detail = rq->detail[0] ? rq->detail : NULL,
                           .customer = rq->customer };
-    rp_error err = RP_ERROR_INIT;
-    pthread_mutex_lock(&write_turn);
-    int rc = sec_audit(rq->w->store, &e, &err);
-    pthread_mutex_unlock(&write_turn);
-    if (rc) {
-        rp_log(RP_LOG_ERROR, "api: audit: %s", rp_errmsg(&err));
-        return -1;
-    }
-    return 0;
+    return api_audit(rq, &e);
 }
 
 static int has_json_type(struct MHD_Connection *c)
@@ -578,6 +633,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rq.path = url;
     rq.conn = c;
     rq.opt = &s->o;
+    rq.srv = s;
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
@@ -633,6 +689,112 @@ void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age)
 {
     snprintf(rs->cookie, sizeof rs->cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", COOKIE,
              token, (long long)max_age, rq->opt->secure_cookie ? "; Secure" : "");
+}
+
+/* ---- the scribe ---- */
+
+/* Every tick: move the audit journal into the store; then, within a small
+ * budget, build the kept 360s that views found missing, and those a change
+ * deleted or new customers (table c360_stale). */
+#define TICK_MS 100
+#define DOC_BUDGET 0.02           /* seconds of building per tick: a fifth of a core at most */
+#define INDEX_TICKS 600           /* a minute */
+
+static void scribe_ingest(api_server *s, wh *w)
+{
+    rp_error err = RP_ERROR_INIT;
+    pthread_mutex_lock(&write_turn);
+    int rc = sec_journal_ingest(w->store, NULL, s->journal, 8 << 20, 0, NULL, &err);
+    pthread_mutex_unlock(&write_turn);
+    if (rc)
+        rp_log(RP_LOG_ERROR, "api: moving the audit journal into the store: %s", rp_errmsg(&err));
+}
+
+static void scribe_build(api_server *s, wh *w, const int64_t *ids, int n)
+{
+    if (!n)
+        return;
+    double t0 = rp_monotonic();
+    rp_error err = RP_ERROR_INIT;
+    pthread_mutex_lock(&write_turn);
+    if (rp_store_begin(w->store, &err) == RP_OK) {
+        int made = 0;
+        for (int i = 0; i < n && rp_monotonic() - t0 < DOC_BUDGET; i++) {
+            rp_error e2 = RP_ERROR_INIT;
+            int rc = api_doc_build(w, ids[i], &e2);
+            if (rc == RP_OK)
+                made++;
+            else if (rc != RP_NOTFOUND)
+                rp_log(RP_LOG_WARN, "api: the 360 of customer %lld: %s", (long long)ids[i], rp_errmsg(&e2));
+        }
+        if (rp_store_commit(w->store, &err)) {
+            rp_store_rollback(w->store);
+            rp_log(RP_LOG_WARN, "api: keeping 360s: %s", rp_errmsg(&err));
+        } else {
+            atomic_fetch_add(&s->docs_made, (unsigned long long)made);
+        }
+    }
+    pthread_mutex_unlock(&write_turn);
+}
+
+static void *scribe_main(void *arg)
+{
+    api_server *s = arg;
+    wh *w = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (wh_open(s->db, s->key[0] ? s->key : NULL, 0, &w, NULL, &err)) {
+        rp_log(RP_LOG_ERROR, "api: the scribe cannot open the store: %s", rp_errmsg(&err));
+        return NULL;
+    }
+    for (long tick = 1;; tick++) {
+        pthread_mutex_lock(&s->qlock);
+        if (!s->stop_scribe) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += TICK_MS * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&s->qcond, &s->qlock, &ts);
+        }
+        int stop = s->stop_scribe;
+        int64_t ids[128];
+        int n = 0;
+        while (n < 64 && s->whead != s->wtail)
+            ids[n++] = s->wanted[s->whead++ % WANTED];
+        pthread_mutex_unlock(&s->qlock);
+        scribe_ingest(s, w);
+        if (stop)
+            break;
+        /* transactions another program added: their customers' kept 360s go */
+        pthread_mutex_lock(&write_turn);
+        if (wh_c360_catch_up(w, NULL, &err)) {
+            rp_log(RP_LOG_WARN, "api: kept 360s and new transactions: %s", rp_errmsg(&err));
+            rp_err_clear(&err);
+        }
+        pthread_mutex_unlock(&write_turn);
+        /* the trail by customer, in bulk now and then (security.h) */
+        if (tick % INDEX_TICKS == 0) {
+            pthread_mutex_lock(&write_turn);
+            if (sec_audit_index(w->store, NULL, &err)) {
+                rp_log(RP_LOG_WARN, "api: indexing the audit trail by customer: %s", rp_errmsg(&err));
+                rp_err_clear(&err);
+            }
+            pthread_mutex_unlock(&write_turn);
+        }
+        if (!s->o.warm)
+            continue;
+        /* then those deleted by changes, and new customers */
+        int got = 0;
+        if (n < 128 && api_doc_pending(w, ids + n, 128 - n, &got, &err)) {
+            rp_log(RP_LOG_WARN, "api: looking for 360s to build: %s", rp_errmsg(&err));
+            rp_err_clear(&err);
+        }
+        scribe_build(s, w, ids, n + got);
+    }
+    wh_close(w);
+    return NULL;
 }
 
 /* ---- start and stop ---- */
@@ -699,9 +861,20 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         free(s);
         return err->code;
     }
+    /* the audit journal: this server's alone; what a stopped one left goes into the store first */
+    if (wh_c360_catch_up(probe, NULL, err) || sec_journal_open(s->db, &s->journal, err) ||
+        sec_journal_ingest(probe->store, NULL, s->journal, 0, 1, NULL, err) ||
+        sec_journal_restart(probe->store, s->journal, err)) {
+        sec_journal_close(s->journal);
+        wh_close(probe);
+        free(s);
+        return err->code;
+    }
     wh_close(probe);
     s->stats = calloc((size_t)api_nroutes + 2, sizeof *s->stats);
-    if (!s->stats || pthread_key_create(&s->store_key, close_store) || pthread_mutex_init(&s->lock, NULL)) {
+    if (!s->stats || pthread_key_create(&s->store_key, close_store) || pthread_mutex_init(&s->lock, NULL) ||
+        pthread_mutex_init(&s->qlock, NULL) || pthread_cond_init(&s->qcond, NULL)) {
+        sec_journal_close(s->journal);
         free(s->stats);
         free(s);
         return rp_err(err, RP_NOMEM, NULL);
@@ -717,10 +890,17 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         the_server = NULL;
         pthread_key_delete(s->store_key);
         pthread_mutex_destroy(&s->lock);
+        pthread_mutex_destroy(&s->qlock);
+        pthread_cond_destroy(&s->qcond);
+        sec_journal_close(s->journal);
         free(s->stats);
         free(s);
         return rp_err(err, RP_IO, "cannot listen on %s: %s", listen, e ? strerror(e) : "libmicrohttpd refused");
     }
+    if (pthread_create(&s->scribe, NULL, scribe_main, s) == 0)
+        s->scribe_started = 1;
+    else
+        rp_log(RP_LOG_ERROR, "api: the scribe thread cannot start; audit entries wait in the journal");
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : (int)port;
     *out = s;
@@ -734,8 +914,18 @@ void api_stop(api_server *s)
     if (!s)
         return;
     MHD_stop_daemon(s->d); /* waits for the pool threads; their stores close with them */
+    if (s->scribe_started) {
+        pthread_mutex_lock(&s->qlock);
+        s->stop_scribe = 1;
+        pthread_cond_signal(&s->qcond);
+        pthread_mutex_unlock(&s->qlock);
+        pthread_join(s->scribe, NULL); /* it moves the rest of the journal first */
+    }
+    sec_journal_close(s->journal);
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->qlock);
+    pthread_cond_destroy(&s->qcond);
     free(s->stats);
     the_server = NULL;
     free(s);

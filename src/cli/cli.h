@@ -82,6 +82,7 @@ int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_customer_show(int argc, char **argv);
 int cmd_customer_note(int argc, char **argv);
+int cmd_customer_refresh(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

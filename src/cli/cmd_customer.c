@@ -1,8 +1,10 @@
-/* cmd_customer.c — `rapport customer show` and `rapport customer note`. */
+/* cmd_customer.c — `rapport customer show`, `customer note` and `customer refresh`. */
+#include "api/c360doc.h"
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/buf.h"
 #include "core/json.h"
+#include "core/progress.h"
 #include "core/rtime.h"
 
 #include <stdio.h>
@@ -280,4 +282,70 @@ int cmd_customer_note(int argc, char **argv)
 fail:
     wh_close(w);
     return cli_fail("customer note", &err);
+}
+
+int cmd_customer_refresh(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("customer refresh");
+    cli_store_opts so = { 0 };
+    int all = 0, verify = 0, json = 0;
+    const char *every = NULL;
+    cli_opt opts[] = { CLI_STORE_OPTS(so),
+                       { "all", NULL, &all },
+                       { "verify", NULL, &verify },
+                       { "every", &every, NULL },
+                       { "json", NULL, &json },
+                       { 0 } };
+    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
+    if (rc)
+        return rc;
+    long n_every = 1;
+    if (every) {
+        char *end;
+        n_every = strtol(every, &end, 10);
+        if (!verify || *end || n_every < 1 || n_every > 1000000) {
+            fprintf(stderr, "rapport: customer refresh: --every N (1 to 1000000) goes with --verify\nusage: %s\n",
+                    self->usage);
+            return CLI_USAGE;
+        }
+    }
+    wh *w;
+    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    if (verify) {
+        int64_t checked, differ;
+        if (api_doc_verify(w, (int)n_every, &checked, &differ, &err)) {
+            wh_close(w);
+            return cli_fail("customer refresh", &err);
+        }
+        wh_close(w);
+        if (json) {
+            json_t *o = json_pack("{s:I, s:I}", "checked", (json_int_t)checked, "differ", (json_int_t)differ);
+            cli_print_json(o);
+            json_decref(o);
+        } else {
+            printf("%lld kept documents compared with the warehouse: %lld differ\n", (long long)checked,
+                   (long long)differ);
+        }
+        return differ ? CLI_FAIL : CLI_OK;
+    }
+    api_doc_stats st;
+    rc = api_doc_refresh(w, all, 0, 500, !json, &st, &err);
+    wh_close(w);
+    if (rc)
+        return cli_fail("customer refresh", &err);
+    if (json) {
+        json_t *o = json_pack("{s:I, s:I, s:I, s:f}", "built", (json_int_t)st.built, "kept", (json_int_t)st.kept,
+                              "customers", (json_int_t)st.customers, "seconds", st.seconds);
+        cli_print_json(o);
+        json_decref(o);
+    } else {
+        char b[32], k[32], c[32];
+        rp_format_thousands(b, sizeof b, (uint64_t)st.built);
+        rp_format_thousands(k, sizeof k, (uint64_t)st.kept);
+        rp_format_thousands(c, sizeof c, (uint64_t)st.customers);
+        printf("built %s customer 360 documents in %.1f s; %s of %s customers have one\n", b, st.seconds, k, c);
+    }
+    return CLI_OK;
 }

@@ -2,6 +2,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "cli/table.h"
+#include "security/journal.h"
 #include "security/security.h"
 
 #include <errno.h>
@@ -69,6 +70,7 @@ int cmd_serve(int argc, char **argv)
         return cli_fail("serve", &err);
     }
     o.secure_cookie = cfg && !strcmp(rp_config_get(cfg, "api", "secure_cookie", "no"), "yes");
+    o.warm = !cfg || strcmp(rp_config_get(cfg, "api", "keep_c360", "yes"), "no");
     api_server *s;
     rc = api_start(&o, &s, &err);
     rp_config_free(cfg);
@@ -299,7 +301,9 @@ int cmd_audit(int argc, char **argv)
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *a;
-    rc = sec_audit_query(w->store, &f, &a, &err);
+    /* what a running (or stopped) server still holds in its journal first */
+    if (!(rc = sec_journal_ingest(w->store, w->db_path, NULL, 0, 0, NULL, &err)))
+        rc = sec_audit_query(w->store, &f, &a, &err);
     wh_close(w);
     if (rc)
         return cli_fail("audit", &err);

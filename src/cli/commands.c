@@ -62,6 +62,20 @@ const cli_cmd cli_commands[] = {
       "  --follow-up DATE  when to follow up (YYYY-MM-DD or ROC YYY/MM/DD)\n"
       "  --staff NAME      who talked to the customer (default: you)\n"
       "  --at TIME         when (ISO 8601; default now)\n" STORE_HELP },
+    { "customer refresh", cmd_customer_refresh,
+      "rapport customer refresh [--all] [--verify [--every N]] [--json] [--db PATH]",
+      "Build the customer 360 documents the API serves: those missing or out of date.",
+      "The API serves each customer's 360 from a document kept in the store, one\n"
+      "read instead of eight queries.  Any change to what a document shows deletes\n"
+      "it in the same transaction (ETL, identity resolution, the API, any tool), and\n"
+      "`rapport serve` builds missing ones in the background and on first view.\n"
+      "Run this after a large load so that the first views are fast too.\n\n"
+      "options:\n"
+      "  --all           build every document again, not only the missing ones\n"
+      "  --verify        compare kept documents with fresh builds instead; exit 1\n"
+      "                  when any differs\n"
+      "  --every N       with --verify, compare every Nth customer only\n"
+      "  --json          print the counts as JSON\n" STORE_HELP },
     { "load", cmd_load,
       "rapport load [--spec FILE | --source NAME] [--max-reject-rate R] [--rejects FILE] [--force] "
       "[--json] FILE|DIR...",
@@ -267,9 +281,14 @@ const cli_cmd cli_commands[] = {
       "Sign in with POST /api/v1/session {name, password}: the session cookie is\n"
       "HttpOnly and SameSite=Strict, and every request that changes something must\n"
       "send the X-CSRF-Token the sign-in returned.  Every look at customer data is\n"
-      "written to the audit trail ('rapport audit').  Stops cleanly on SIGTERM.\n\n"
+      "written to the audit trail ('rapport audit') before it is sent: first to the\n"
+      "journal STORE-audit, which the server moves into the store every few\n"
+      "milliseconds.  The customer 360 is served from documents kept per customer\n"
+      "('rapport customer refresh'); the server builds missing ones in the\n"
+      "background.  One server per store.  Stops cleanly on SIGTERM.\n\n"
       "Configuration ([api]): listen, static, idle_minutes (15), lifetime_hours (8),\n"
-      "secure_cookie = yes behind TLS.\n\n"
+      "secure_cookie = yes behind TLS, keep_c360 = no to build no documents in the\n"
+      "background.\n\n"
       "options:\n"
       "  --listen HOST:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
       "  --static DIR        the web application's files\n"

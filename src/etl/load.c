@@ -142,9 +142,10 @@ static int checkpoint(ld *L, int64_t offset, double seconds, rp_error *err)
     rp_stmt_bind_int(st, 6, r->unchanged);
     rp_stmt_bind_real(st, 7, seconds);
     rp_stmt_bind_int(st, 8, L->job);
-    if ((rc = rp_stmt_run(st, err)))
+    if ((rc = rp_stmt_run(st, err)) || (rc = flush_counts(L, err)))
         return rc;
-    return flush_counts(L, err);
+    /* the kept 360s of the accounts this batch posted to go with it */
+    return wh_c360_catch_up(L->w, NULL, err);
 }
 
 /* ---- rejects ---- */

@@ -415,11 +415,13 @@ static void mask_member(json_t *o, const char *key, void (*fn)(const char *, cha
     json_object_set_new(o, "masked", json_true());
 }
 
-void sec_mask_c360(json_t *doc, sec_role r)
+void sec_mask_c360(json_t *doc, sec_role r) { sec_mask_c360_contacts(doc, sec_can(r, SEC_P_CONTACTS)); }
+
+void sec_mask_c360_contacts(json_t *doc, int show_contacts)
 {
     size_t i;
     json_t *c;
-    if (!sec_can(r, SEC_P_CONTACTS))
+    if (!show_contacts)
         json_array_foreach(json_object_get(doc, "contact_points"), i, c) {
             const char *k = json_string_value(json_object_get(c, "kind"));
             if (!k)
@@ -444,6 +446,11 @@ int sec_audit(rp_store *s, const sec_audit_entry *e, rp_error *err)
 {
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
+    return sec_audit_at(s, e, now, err);
+}
+
+int sec_audit_at(rp_store *s, const sec_audit_entry *e, const char *now, rp_error *err)
+{
     rp_stmt *st;
     int rc = rp_store_prepare(s,
                               "INSERT INTO audit(at, user_name, address, action, customer_id, target, reason, "
@@ -466,15 +473,75 @@ int sec_audit(rp_store *s, const sec_audit_entry *e, rp_error *err)
     return rp_stmt_run(st, err);
 }
 
+int sec_audit_index(rp_store *s, int64_t *added, rp_error *err)
+{
+    if (added)
+        *added = 0;
+    int rc = rp_store_begin(s, err);
+    if (rc)
+        return rc;
+    rp_stmt *st;
+    int64_t upto = 0, top = 0;
+    if ((rc = rp_store_prepare(s,
+                               "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM store_meta "
+                               "WHERE name = 'audit_customer_upto'), 0), coalesce((SELECT max(id) FROM audit), 0)",
+                               &st, err)))
+        goto fail;
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        upto = rp_stmt_int(st, 0);
+        top = rp_stmt_int(st, 1);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    if (rc)
+        goto fail;
+    if (top > upto) {
+        /* sorted, so that each page of the index is written once */
+        if ((rc = rp_store_prepare(s,
+                                   "INSERT INTO audit_customer(customer_id, audit_id) SELECT customer_id, id FROM audit "
+                                   "WHERE id > ? AND id <= ? AND customer_id IS NOT NULL ORDER BY customer_id, id",
+                                   &st, err)))
+            goto fail;
+        rp_stmt_bind_int(st, 1, upto);
+        rp_stmt_bind_int(st, 2, top);
+        if ((rc = rp_stmt_run(st, err)))
+            goto fail;
+        if (added)
+            *added = rp_store_changes(s);
+        if ((rc = rp_store_prepare(s,
+                                   "INSERT INTO store_meta(name, value) VALUES ('audit_customer_upto', ?) "
+                                   "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                                   &st, err)))
+            goto fail;
+        rp_stmt_bind_int(st, 1, top);
+        if ((rc = rp_stmt_run(st, err)))
+            goto fail;
+    }
+    return rp_store_commit(s, err);
+fail:
+    rp_store_rollback(s);
+    return rc;
+}
+
 int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(s,
-                              "SELECT id, at, user_name, address, action, customer_id, target, reason, outcome, "
-                              "detail FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND "
-                              "(?3 IS NULL OR user_name = ?3) AND (?4 IS NULL OR action = ?4) AND "
-                              "(?5 = 0 OR customer_id = ?5) ORDER BY id DESC LIMIT ?6",
-                              &st, err);
+    int rc;
+    /* the trail by customer is brought up to date first */
+    if (f->customer && (rc = sec_audit_index(s, NULL, err)))
+        return rc;
+    rc = rp_store_prepare(s,
+                          f->customer
+                              ? "SELECT id, at, user_name, address, action, customer_id, target, reason, outcome, "
+                                "detail FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND "
+                                "(?3 IS NULL OR user_name = ?3) AND (?4 IS NULL OR action = ?4) AND "
+                                "id IN (SELECT audit_id FROM audit_customer WHERE customer_id = ?5) "
+                                "ORDER BY id DESC LIMIT ?6"
+                              : "SELECT id, at, user_name, address, action, customer_id, target, reason, outcome, "
+                                "detail FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND "
+                                "(?3 IS NULL OR user_name = ?3) AND (?4 IS NULL OR action = ?4) AND ?5 = 0 "
+                                "ORDER BY id DESC LIMIT ?6",
+                          &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, f->since);

@@ -102,6 +102,8 @@ int sec_session_end(rp_store *s, const char *token, rp_error *err) RP_WARN_UNUSE
  * the warehouse; phones, e-mails and addresses masked without
  * SEC_P_CONTACTS; account and card numbers masked always unless revealed. */
 void sec_mask_c360(json_t *doc, sec_role r);
+/* The same, with contacts shown or masked (what SEC_P_CONTACTS decides). */
+void sec_mask_c360_contacts(json_t *doc, int show_contacts);
 /* "0912****78"-style masks: the first and last few characters kept. */
 void sec_mask_phone(const char *v, char *out, size_t n);
 void sec_mask_email(const char *v, char *out, size_t n);
@@ -116,6 +118,8 @@ typedef struct sec_audit_entry {
 } sec_audit_entry;
 
 int sec_audit(rp_store *s, const sec_audit_entry *e, rp_error *err) RP_WARN_UNUSED;
+/* The same, for an entry of an earlier time (UTC ISO): from the journal. */
+int sec_audit_at(rp_store *s, const sec_audit_entry *e, const char *at, rp_error *err) RP_WARN_UNUSED;
 
 typedef struct sec_audit_filter {
     const char *since, *until;   /* ISO times, inclusive */
@@ -124,6 +128,10 @@ typedef struct sec_audit_filter {
     int limit;
 } sec_audit_filter;
 
+/* Newest first.  A query by customer brings the trail by customer up to date first (a write). */
 int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Bring the trail by customer (table audit_customer) up to date, in bulk
+ * and sorted; *added (may be NULL) gets how many entries it took in. */
+int sec_audit_index(rp_store *s, int64_t *added, rp_error *err) RP_WARN_UNUSED;
 
 #endif

@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "core/map.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,8 +99,20 @@ static int pragma_int(sq_store *s, const char *sql, int *out)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Once per process, before the first connection: no memory statistics.
+ * With them on, every allocation of every connection takes one global
+ * mutex, and the API server's threads queue on it (futex waits). */
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+static void sq_configure(void)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK) {
+        /* already initialised by someone else: harmless, only slower */
+    }
+}
+
 static int sq_open(const char *path, int flags, rp_store **out, rp_error *err)
 {
+    pthread_once(&sq_once, sq_configure);
     sq_store *s = calloc(1, sizeof *s);
     if (!s)
         return rp_err(err, RP_NOMEM, NULL);

@@ -575,3 +575,52 @@ int wh_search_name(wh *w, const char *text, int limit, json_t **out, rp_error *e
     *out = a;
     return RP_OK;
 }
+
+int wh_c360_catch_up(wh *w, int64_t *gone, rp_error *err)
+{
+    if (gone)
+        *gone = 0;
+    rp_stmt *st;
+    int64_t upto = 0, top = 0;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM store_meta WHERE name = 'c360_txn_upto'), 0), "
+                              "coalesce((SELECT max(id) FROM txn), 0)",
+                              &st, err);
+    if (rc)
+        return rc;
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        upto = rp_stmt_int(st, 0);
+        top = rp_stmt_int(st, 1);
+    }
+    rp_stmt_done(st);
+    if (rc != RP_ROW)
+        return rc;
+    if (top <= upto)
+        return RP_OK;
+    if ((rc = rp_store_begin(w->store, err)))
+        return rc;
+    if ((rc = rp_store_prepare(w->store,
+                               "DELETE FROM c360_doc WHERE EXISTS (SELECT 1 FROM c360_dep_account) AND person IN "
+                               "(SELECT d.person FROM c360_dep_account d "
+                               "WHERE d.account IN (SELECT DISTINCT account_id FROM txn WHERE id > ? AND id <= ?))",
+                               &st, err)))
+        goto fail;
+    rp_stmt_bind_int(st, 1, upto);
+    rp_stmt_bind_int(st, 2, top);
+    if ((rc = rp_stmt_run(st, err)))
+        goto fail;
+    if (gone)
+        *gone = rp_store_changes(w->store);
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO store_meta(name, value) VALUES ('c360_txn_upto', ?) "
+                               "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                               &st, err)))
+        goto fail;
+    rp_stmt_bind_int(st, 1, top);
+    if ((rc = rp_stmt_run(st, err)))
+        goto fail;
+    return rp_store_commit(w->store, err);
+fail:
+    rp_store_rollback(w->store);
+    return rc;
+}

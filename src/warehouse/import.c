@@ -458,7 +458,7 @@ int wh_import_json(wh *w, const char *file, const char *by, wh_import_stats *sta
     int64_t rows = stats->branches + stats->categories + stats->products + stats->parties +
                    stats->accounts + stats->links + stats->transactions + stats->interactions +
                    stats->consents;
-    if ((rc = wh_job_finish(w, c.job, "done", rows, 0, err)) ||
+    if ((rc = wh_job_finish(w, c.job, "done", rows, 0, err)) || (rc = wh_c360_catch_up(w, NULL, err)) ||
         (rc = rp_store_commit(w->store, err))) {
         rp_store_rollback(w->store);
         goto out;

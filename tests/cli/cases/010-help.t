@@ -7,6 +7,7 @@ $ rapport help --commands
 > import
 > customer show
 > customer note
+> customer refresh
 > load
 > jobs
 > rejects
@@ -46,6 +47,7 @@ $ rapport customer --help
 > commands:
 >   customer show      Show one customer's whole picture (customer 360).
 >   customer note      Add a note to a customer's contact history.
+>   customer refresh   Build the customer 360 documents the API serves: those missing or out of date.
 # usage errors exit 2
 $ rapport
 ? 2
