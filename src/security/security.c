@@ -302,25 +302,30 @@ int sec_session_get(rp_store *s, const char *token, int64_t now, int64_t idle, i
     char h[65];
     token_hash(token, h);
     rp_stmt *st;
+    /* the session and its user in one read */
     int rc = rp_store_prepare(s,
-                              "SELECT u.name, s.csrf, s.created_at, s.last_seen FROM app_session s "
+                              "SELECT u.name, s.csrf, s.created_at, s.last_seen, u.id, u.role, u.branch FROM app_session s "
                               "JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
                               &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, h);
-    char name[40] = "";
     memset(out, 0, sizeof *out);
+    int role = -1;
     if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        snprintf(name, sizeof name, "%s", rp_stmt_text(st, 0));
+        snprintf(out->user.name, sizeof out->user.name, "%s", rp_stmt_text(st, 0));
         snprintf(out->csrf, sizeof out->csrf, "%s", rp_stmt_text(st, 1));
         out->created_at = rp_stmt_int(st, 2);
         out->last_seen = rp_stmt_int(st, 3);
+        out->user.id = rp_stmt_int(st, 4);
+        role = sec_role_parse(rp_stmt_text(st, 5));
+        const char *b = rp_stmt_text(st, 6);
+        snprintf(out->user.branch, sizeof out->user.branch, "%s", b ? b : "");
     }
     rp_stmt_done(st);
     if (rc != RP_ROW && rc != RP_DONE)
         return rc;
-    if (!name[0])
+    if (!out->user.name[0])
         return rp_err(err, RP_NOTFOUND, "no session");
     if (now - out->last_seen > idle || now - out->created_at > lifetime) {
         if (!rp_store_prepare(s, "DELETE FROM app_session WHERE token_hash = ?", &st, NULL)) {
@@ -331,8 +336,9 @@ int sec_session_get(rp_store *s, const char *token, int64_t now, int64_t idle, i
         }
         return rp_err(err, RP_NOTFOUND, "the session has ended; sign in again");
     }
-    if ((rc = sec_user_get(s, name, &out->user, err)))
-        return rc;
+    if (role < 0)
+        return rp_err(err, RP_INVAL, "user '%s' has an unknown role", out->user.name);
+    out->user.role = (sec_role)role;
     /* last use, written at most once a minute */
     if (now - out->last_seen >= 60 && !rp_store_prepare(s, "UPDATE app_session SET last_seen = ? WHERE token_hash = ?",
                                                         &st, err)) {
