@@ -18,6 +18,7 @@ enum {
     API_CHANGES = 4,       /* changes state: needs the X-CSRF-Token header */
     API_CUSTOMER = 8,      /* customer data: every call is audited with its customer */
     API_TEXT = 16,         /* answers text, not JSON (metrics) */
+    API_WRITES = 32,       /* a GET that writes to the store (not in a read transaction) */
 };
 
 typedef struct api_req {

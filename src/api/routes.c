@@ -586,7 +586,7 @@ const api_route api_routes[] = {
     { "GET", "/api/v1/analyses", analyses_list, SEC_P_ANALYSIS, 0, NULL,
       "Analysis runs kept (job=, limit=), newest first" },
     { "GET", "/api/v1/analyses/{run}", analysis_get, SEC_P_ANALYSIS, 0, NULL, "One analysis run's result" },
-    { "GET", "/api/v1/audit", audit_list, SEC_P_AUDIT, 0, NULL,
+    { "GET", "/api/v1/audit", audit_list, SEC_P_AUDIT, API_WRITES, NULL,
       "The audit trail (since=, until=, user=, action=, customer=, limit=), newest first" },
     { "GET", "/api/v1/users", users_list, SEC_P_USERS, 0, NULL, "Users, their roles and branches" },
     { "POST", "/api/v1/users", user_add, SEC_P_USERS, API_BODY | API_CHANGES, NULL,

@@ -43,8 +43,15 @@ typedef struct throttle_slot {
 /* customers whose kept 360 a view found missing, for the scribe to build */
 #define WANTED 4096
 
+#define MAX_DAEMONS 256
+
 struct api_server {
-    struct MHD_Daemon *d;
+    /* one daemon and thread per worker, each with its own socket on the
+     * port (SO_REUSEPORT), so that the kernel spreads connections over
+     * them; a pool sharing one socket lets one thread accept a burst of
+     * connections and leaves the others idle */
+    struct MHD_Daemon *d[MAX_DAEMONS];
+    int nd;
     sec_journal *journal;
     /* the scribe: a thread that moves the journal into the store and builds kept 360s */
     pthread_t scribe;
@@ -441,6 +448,9 @@ static int has_json_type(struct MHD_Connection *c)
     return !strncasecmp(t, "application/json", n) && (t[n] == 0 || t[n] == ';' || t[n] == ' ');
 }
 
+static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const api_route *rt, const char *cookie,
+                   int *touch);
+
 static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int *route_index)
 {
     int path_known = 0;
@@ -472,10 +482,35 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
         api_fail(rs, &err);
         return;
     }
-    /* who is asking */
+    /* a request that only reads sees one snapshot, begun and ended once */
+    int reads = (!strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD")) &&
+                !(rt->flags & (API_BODY | API_CHANGES | API_WRITES));
+    int txn = reads && rp_store_begin_read(rq->w->store, &err) == RP_OK;
+    rp_err_clear(&err);
+    int touch = 0;
     const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
-    if (cookie && !sec_session_get(rq->w->store, cookie, rp_now(), s->o.idle_seconds, s->o.lifetime_seconds,
-                                   &rq->session, &err))
+    handle(s, rq, cc, rs, rt, cookie, &touch);
+    if (txn && rp_store_commit(rq->w->store, &err)) {
+        rp_log(RP_LOG_WARN, "api: ending a read: %s", rp_errmsg(&err));
+        rp_store_rollback(rq->w->store);
+    }
+    /* the session's last use, at most once a minute, after the reads */
+    if (touch) {
+        pthread_mutex_lock(&write_turn);
+        if (sec_session_touch(rq->w->store, cookie, rp_now(), &err)) {
+            /* tried again on the next request */
+        }
+        pthread_mutex_unlock(&write_turn);
+    }
+}
+
+static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const api_route *rt, const char *cookie,
+                   int *touch)
+{
+    rp_error err = RP_ERROR_INIT;
+    /* who is asking */
+    if (cookie && !sec_session_check(rq->w->store, cookie, rp_now(), s->o.idle_seconds, s->o.lifetime_seconds,
+                                     &rq->session, touch, &err))
         rq->signed_in = 1;
     if (!(rt->flags & API_PUBLIC)) {
         if (!rq->signed_in) {
@@ -880,13 +915,33 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         return rp_err(err, RP_NOMEM, NULL);
     }
     the_server = s;
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t)port, NULL, NULL, on_request, s,
-                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-                            (unsigned int)s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT,
-                            (unsigned int)4096, MHD_OPTION_END);
-    if (!s->d) {
-        int e = errno;
+    /* a port another program listens on is refused, as it would be without SO_REUSEPORT */
+    int probe_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int e = 0;
+    if (probe_fd < 0 || bind(probe_fd, (struct sockaddr *)&sa, sizeof sa))
+        e = errno;
+    if (!e && port == 0) {
+        socklen_t sl = sizeof sa;
+        if (getsockname(probe_fd, (struct sockaddr *)&sa, &sl))
+            e = errno;
+    }
+    if (probe_fd >= 0)
+        close(probe_fd);
+    int n = s->o.threads > MAX_DAEMONS ? MAX_DAEMONS : s->o.threads;
+    for (int i = 0; !e && i < n; i++) {
+        s->d[i] = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, ntohs(sa.sin_port), NULL, NULL,
+                                   on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                   MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_NOTIFY_COMPLETED,
+                                   on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+                                   MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(4096 / n + 1), MHD_OPTION_END);
+        if (!s->d[i])
+            e = errno ? errno : EADDRINUSE;
+        else
+            s->nd = i + 1;
+    }
+    if (e) {
+        for (int i = 0; i < s->nd; i++)
+            MHD_stop_daemon(s->d[i]);
         the_server = NULL;
         pthread_key_delete(s->store_key);
         pthread_mutex_destroy(&s->lock);
@@ -895,14 +950,13 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         sec_journal_close(s->journal);
         free(s->stats);
         free(s);
-        return rp_err(err, RP_IO, "cannot listen on %s: %s", listen, e ? strerror(e) : "libmicrohttpd refused");
+        return rp_err(err, RP_IO, "cannot listen on %s: %s", listen, strerror(e));
     }
     if (pthread_create(&s->scribe, NULL, scribe_main, s) == 0)
         s->scribe_started = 1;
     else
         rp_log(RP_LOG_ERROR, "api: the scribe thread cannot start; audit entries wait in the journal");
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = di ? di->port : (int)port;
+    s->port = ntohs(sa.sin_port);
     *out = s;
     return RP_OK;
 }
@@ -913,7 +967,8 @@ void api_stop(api_server *s)
 {
     if (!s)
         return;
-    MHD_stop_daemon(s->d); /* waits for the pool threads; their stores close with them */
+    for (int i = 0; i < s->nd; i++)
+        MHD_stop_daemon(s->d[i]); /* waits for its thread; its store closes with it */
     if (s->scribe_started) {
         pthread_mutex_lock(&s->qlock);
         s->stop_scribe = 1;

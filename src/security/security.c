@@ -297,6 +297,30 @@ int sec_session_new(rp_store *s, const sec_user *u, const char *address, int64_t
 int sec_session_get(rp_store *s, const char *token, int64_t now, int64_t idle, int64_t lifetime, sec_session *out,
                     rp_error *err)
 {
+    int touch = 0;
+    int rc = sec_session_check(s, token, now, idle, lifetime, out, &touch, err);
+    if (rc == RP_OK && touch && (rc = sec_session_touch(s, token, now, err)) == RP_OK)
+        out->last_seen = now;
+    return rc;
+}
+
+int sec_session_touch(rp_store *s, const char *token, int64_t now, rp_error *err)
+{
+    char h[65];
+    token_hash(token ? token : "", h);
+    rp_stmt *st;
+    int rc = rp_store_prepare(s, "UPDATE app_session SET last_seen = ? WHERE token_hash = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, now);
+    rp_stmt_bind_text(st, 2, h);
+    return rp_stmt_run(st, err);
+}
+
+int sec_session_check(rp_store *s, const char *token, int64_t now, int64_t idle, int64_t lifetime, sec_session *out,
+                      int *touch, rp_error *err)
+{
+    *touch = 0;
     if (!token || strlen(token) != SEC_TOKEN_LEN - 1)
         return rp_err(err, RP_NOTFOUND, "no session");
     char h[65];
@@ -339,15 +363,8 @@ int sec_session_get(rp_store *s, const char *token, int64_t now, int64_t idle, i
     if (role < 0)
         return rp_err(err, RP_INVAL, "user '%s' has an unknown role", out->user.name);
     out->user.role = (sec_role)role;
-    /* last use, written at most once a minute */
-    if (now - out->last_seen >= 60 && !rp_store_prepare(s, "UPDATE app_session SET last_seen = ? WHERE token_hash = ?",
-                                                        &st, err)) {
-        rp_stmt_bind_int(st, 1, now);
-        rp_stmt_bind_text(st, 2, h);
-        if ((rc = rp_stmt_run(st, err)))
-            return rc;
-        out->last_seen = now;
-    }
+    /* last use, to be written at most once a minute */
+    *touch = now - out->last_seen >= 60;
     return RP_OK;
 }
 

@@ -95,6 +95,12 @@ int sec_session_new(rp_store *s, const sec_user *u, const char *address, int64_t
 int sec_session_get(rp_store *s, const char *token, int64_t now, int64_t idle, int64_t lifetime, sec_session *out,
                     rp_error *err) RP_WARN_UNUSED;
 int sec_session_end(rp_store *s, const char *token, rp_error *err) RP_WARN_UNUSED;
+/* sec_session_get in two: the check, which only reads (an ended session is
+ * removed, best effort) and sets *touch when the last use is to be written;
+ * and that write. */
+int sec_session_check(rp_store *s, const char *token, int64_t now, int64_t idle, int64_t lifetime, sec_session *out,
+                      int *touch, rp_error *err) RP_WARN_UNUSED;
+int sec_session_touch(rp_store *s, const char *token, int64_t now, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- masking (S1) ---- */
 

@@ -23,6 +23,8 @@ typedef struct sq_store {
     sqlite3 *db;
     rp_map *cache; /* sql -> sq_stmt* */
     char path[1024];
+    sqlite3_stmt *begin_st, *commit_st, *rollback_st; /* a plain read transaction's, prepared once */
+    int plain;     /* the open transaction is one of those */
 } sq_store;
 
 typedef struct sq_stmt {
@@ -55,6 +57,9 @@ static void sq_close(rp_store *s_)
     sq_store *s = (sq_store *)s_;
     if (!s)
         return;
+    sqlite3_finalize(s->begin_st);
+    sqlite3_finalize(s->commit_st);
+    sqlite3_finalize(s->rollback_st);
     if (s->cache) {
         size_t it = 0;
         void *v;
@@ -295,10 +300,30 @@ static void sq_done(rp_stmt *st_)
     }
 }
 
+/* Step a statement prepared once (BEGIN, COMMIT, ROLLBACK): no parsing per call. */
+static int sq_step_once(sq_store *s, sqlite3_stmt **st, const char *sql, rp_error *err)
+{
+    if (!*st && sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return rp_err(err, RP_STORE, "%s: %s", sql, sqlite3_errmsg(s->db));
+    int rc = sqlite3_step(*st);
+    sqlite3_reset(*st);
+    if (rc != SQLITE_DONE)
+        return rp_err(err, rc == SQLITE_BUSY ? RP_BUSY : RP_STORE, "%s: %s", sql, sqlite3_errmsg(s->db));
+    return RP_OK;
+}
+
 static int sq_begin(rp_store *s_, int readonly, rp_error *err)
 {
     sq_store *s = (sq_store *)s_;
     int rc;
+    if (s_->depth == 0 && readonly == 2) {
+        /* one snapshot for a request's reads; a write may still follow */
+        if ((rc = sq_step_once(s, &s->begin_st, "BEGIN DEFERRED", err)))
+            return rc;
+        s->plain = 1;
+        s_->depth++;
+        return RP_OK;
+    }
     if (s_->depth == 0) {
         rc = sq_exec(s_, readonly ? "BEGIN DEFERRED; PRAGMA query_only=1" : "BEGIN IMMEDIATE", err);
         if (rc && readonly)
@@ -319,7 +344,12 @@ static int sq_commit(rp_store *s_, rp_error *err)
     if (s_->depth <= 0)
         return rp_err(err, RP_INTERNAL, "commit without a transaction");
     int rc;
-    if (s_->depth == 1) {
+    sq_store *sq = (sq_store *)s_;
+    if (s_->depth == 1 && sq->plain) {
+        rc = sq_step_once(sq, &sq->commit_st, "COMMIT", err);
+        if (rc == RP_OK)
+            sq->plain = 0;
+    } else if (s_->depth == 1) {
         rc = sq_exec(s_, "COMMIT; PRAGMA query_only=0", err);
     } else {
         char sql[64];
@@ -336,7 +366,11 @@ static int sq_rollback(rp_store *s_)
     if (s_->depth <= 0)
         return RP_OK;
     int rc;
-    if (s_->depth == 1) {
+    sq_store *sq = (sq_store *)s_;
+    if (s_->depth == 1 && sq->plain) {
+        rc = sq_step_once(sq, &sq->rollback_st, "ROLLBACK", NULL);
+        sq->plain = 0;
+    } else if (s_->depth == 1) {
         rc = sq_exec(s_, "ROLLBACK", NULL);
         sq_exec(s_, "PRAGMA query_only=0", NULL);
     } else {

@@ -145,6 +145,7 @@ int rp_store_prepare_once(rp_store *s, const char *sql, rp_stmt **out, rp_error 
 
 int rp_store_begin(rp_store *s, rp_error *err) { return s->ops->begin(s, 0, err); }
 int rp_store_begin_readonly(rp_store *s, rp_error *err) { return s->ops->begin(s, 1, err); }
+int rp_store_begin_read(rp_store *s, rp_error *err) { return s->ops->begin(s, 2, err); }
 int rp_store_commit(rp_store *s, rp_error *err) { return s->ops->commit(s, err); }
 int rp_store_rollback(rp_store *s) { return s->ops->rollback(s); }
 int64_t rp_store_changes(rp_store *s) { return s->ops->changes(s); }

@@ -114,6 +114,10 @@ int rp_store_prepare_once(rp_store *s, const char *sql, rp_stmt **out, rp_error 
 
 int rp_store_begin(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 int rp_store_begin_readonly(rp_store *s, rp_error *err) RP_WARN_UNUSED;
+/* A transaction for a run of reads that see one snapshot, cheap to begin
+ * and end (SQLite: BEGIN DEFERRED, prepared once).  A write in it needs
+ * the snapshot still to be the newest, else RP_BUSY. */
+int rp_store_begin_read(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 int rp_store_commit(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 int rp_store_rollback(rp_store *s);
 /* Rows the last INSERT, UPDATE or DELETE changed (0 for an INSERT ... ON
