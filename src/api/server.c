@@ -731,9 +731,9 @@ void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age)
 /* Every tick: move the audit journal into the store; then, within a small
  * budget, build the kept 360s that views found missing, and those a change
  * deleted or new customers (table c360_stale). */
-#define TICK_MS 100
-#define DOC_BUDGET 0.02           /* seconds of building per tick: a fifth of a core at most */
-#define INDEX_TICKS 600           /* a minute */
+#define TICK_MS 25
+#define DOC_BUDGET 0.005          /* seconds of building per tick: a fifth of a core at most */
+#define INDEX_TICKS 2400          /* a minute */
 
 static void scribe_ingest(api_server *s, wh *w)
 {
