@@ -81,12 +81,15 @@ echo "POST $url/api/v1/session (demo-csr):"
 curl -s -c "$jar" -H 'Content-Type: application/json' -d "{\"name\":\"demo-csr\",\"password\":\"$csrpw\"}" "$url/api/v1/session"
 echo "GET $url/api/v1/customers?q=0912-345-678:"
 curl -s -b "$jar" "$url/api/v1/customers?q=0912-345-678"
+cid=$(curl -s -b "$jar" "$url/api/v1/customers?q=0912-345-678" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+echo "GET $url/api/v1/customers/$cid (the 360 as a CSR sees it; account numbers masked), its first 400 bytes:"
+curl -s -b "$jar" "$url/api/v1/customers/$cid" | head -c 400; echo " ..."
 echo "GET $url/api/v1/analyses?limit=2 as demo-csr (a CSR may not see analyses):"
 curl -s -b "$jar" "$url/api/v1/analyses?limit=2"
 kill -TERM $spid; wait $spid 2>/dev/null || true
 tail -1 "$logf"
-step "rapport audit --limit 6   (every look at customer data, and every refusal)"
-"$rapport" audit --limit 6
+step "rapport audit --limit 7   (every look at customer data, and every refusal)"
+"$rapport" audit --limit 7
 cat <<EOT
 
 The demo store is $db (key: $db.key).  Try:
