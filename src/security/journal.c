@@ -232,39 +232,26 @@ int sec_journal_append(sec_journal *j, const sec_audit_entry *e, const char *at,
 
 /* ---- moving into the store ---- */
 
+/* store_meta 'audit_journal': "ID OFFSET", how far the journal of that id has been moved. */
 static int meta_get(rp_store *s, char id[ID_LEN + 1], int64_t *offset, rp_error *err)
 {
-    rp_stmt *st;
+    char v[80], tmp[ID_LEN + 1];
+    long long off;
     id[0] = 0;
     *offset = 0;
-    int rc = rp_store_prepare(s, "SELECT value FROM store_meta WHERE name = 'audit_journal'", &st, err);
-    if (rc)
-        return rc;
-    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        const char *v = rp_stmt_text(st, 0);
-        long long off;
-        char tmp[ID_LEN + 1];
-        if (v && sscanf(v, "%32s %lld", tmp, &off) == 2 && strlen(tmp) == ID_LEN && off >= 0) {
-            memcpy(id, tmp, ID_LEN + 1);
-            *offset = off;
-        }
+    int rc = rp_store_meta_get(s, "audit_journal", v, sizeof v, NULL, err);
+    if (rc == RP_OK && sscanf(v, "%32s %lld", tmp, &off) == 2 && strlen(tmp) == ID_LEN && off >= 0) {
+        memcpy(id, tmp, ID_LEN + 1);
+        *offset = off;
     }
-    rp_stmt_done(st);
-    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+    return rc;
 }
 
 static int meta_set(rp_store *s, const char *id, int64_t offset, rp_error *err)
 {
     char v[80];
     snprintf(v, sizeof v, "%s %lld", id, (long long)offset);
-    rp_stmt *st;
-    int rc = rp_store_prepare(s, "INSERT INTO store_meta(name, value) VALUES ('audit_journal', ?) "
-                                 "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                              &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_text(st, 1, v);
-    return rp_stmt_run(st, err);
+    return rp_store_meta_set(s, "audit_journal", v, err);
 }
 
 static const char *member(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }

@@ -504,15 +504,12 @@ int sec_audit_index(rp_store *s, int64_t *added, rp_error *err)
     if (rc)
         return rc;
     rp_stmt *st;
-    int64_t upto = 0, top = 0;
-    if ((rc = rp_store_prepare(s,
-                               "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM store_meta "
-                               "WHERE name = 'audit_customer_upto'), 0), coalesce((SELECT max(id) FROM audit), 0)",
-                               &st, err)))
+    int64_t upto, top = 0;
+    if ((rc = rp_store_meta_int(s, "audit_customer_upto", &upto, err)) ||
+        (rc = rp_store_prepare(s, "SELECT coalesce(max(id), 0) FROM audit", &st, err)))
         goto fail;
     if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        upto = rp_stmt_int(st, 0);
-        top = rp_stmt_int(st, 1);
+        top = rp_stmt_int(st, 0);
         rc = RP_OK;
     }
     rp_stmt_done(st);
@@ -531,13 +528,7 @@ int sec_audit_index(rp_store *s, int64_t *added, rp_error *err)
             goto fail;
         if (added)
             *added = rp_store_changes(s);
-        if ((rc = rp_store_prepare(s,
-                                   "INSERT INTO store_meta(name, value) VALUES ('audit_customer_upto', ?) "
-                                   "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                                   &st, err)))
-            goto fail;
-        rp_stmt_bind_int(st, 1, top);
-        if ((rc = rp_stmt_run(st, err)))
+        if ((rc = rp_store_meta_set_int(s, "audit_customer_upto", top, err)))
             goto fail;
     }
     return rp_store_commit(s, err);

@@ -3,6 +3,7 @@
 #include "core/rtime.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int rp_store_open(const char *target, int flags, rp_store **out, rp_error *err)
@@ -149,6 +150,55 @@ int rp_store_begin_read(rp_store *s, rp_error *err) { return s->ops->begin(s, 2,
 int rp_store_commit(rp_store *s, rp_error *err) { return s->ops->commit(s, err); }
 int rp_store_rollback(rp_store *s) { return s->ops->rollback(s); }
 int64_t rp_store_changes(rp_store *s) { return s->ops->changes(s); }
+
+int rp_store_meta_get(rp_store *s, const char *name, char *out, size_t n, int *found, rp_error *err)
+{
+    rp_stmt *st;
+    if (found)
+        *found = 0;
+    if (n)
+        out[0] = 0;
+    int rc = rp_store_prepare(s, "SELECT value FROM store_meta WHERE name = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, name);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        snprintf(out, n, "%s", rp_stmt_text(st, 0));
+        if (found)
+            *found = 1;
+    }
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+int rp_store_meta_set(rp_store *s, const char *name, const char *value, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(s,
+                              "INSERT INTO store_meta(name, value) VALUES (?, ?) "
+                              "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, name);
+    rp_stmt_bind_text(st, 2, value);
+    return rp_stmt_run(st, err);
+}
+
+int rp_store_meta_int(rp_store *s, const char *name, int64_t *v, rp_error *err)
+{
+    char b[32];
+    int rc = rp_store_meta_get(s, name, b, sizeof b, NULL, err);
+    *v = rc == RP_OK ? strtoll(b, NULL, 10) : 0;
+    return rc;
+}
+
+int rp_store_meta_set_int(rp_store *s, const char *name, int64_t v, rp_error *err)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%lld", (long long)v);
+    return rp_store_meta_set(s, name, b, err);
+}
 
 void rp_stmt_bind_int(rp_stmt *st, int i, int64_t v) { st->store->ops->bind_int(st, i, v); }
 void rp_stmt_bind_real(rp_stmt *st, int i, double v) { st->store->ops->bind_real(st, i, v); }

@@ -125,6 +125,14 @@ int rp_store_rollback(rp_store *s);
  * the new key is not needed. */
 int64_t rp_store_changes(rp_store *s);
 
+/* Table store_meta (migration 1): the store's own settings and marks of how
+ * far some work has got, by name.  *found (may be NULL) says whether the
+ * name is there; a missing number reads as 0.  Setting replaces. */
+int rp_store_meta_get(rp_store *s, const char *name, char *out, size_t n, int *found, rp_error *err) RP_WARN_UNUSED;
+int rp_store_meta_set(rp_store *s, const char *name, const char *value, rp_error *err) RP_WARN_UNUSED;
+int rp_store_meta_int(rp_store *s, const char *name, int64_t *v, rp_error *err) RP_WARN_UNUSED;
+int rp_store_meta_set_int(rp_store *s, const char *name, int64_t v, rp_error *err) RP_WARN_UNUSED;
+
 /* Binding; text NULL binds SQL NULL.  i is 1-based. */
 void rp_stmt_bind_int(rp_stmt *st, int i, int64_t v);
 void rp_stmt_bind_real(rp_stmt *st, int i, double v);

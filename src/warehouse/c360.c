@@ -581,17 +581,12 @@ int wh_c360_catch_up(wh *w, int64_t *gone, rp_error *err)
     if (gone)
         *gone = 0;
     rp_stmt *st;
-    int64_t upto = 0, top = 0;
-    int rc = rp_store_prepare(w->store,
-                              "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM store_meta WHERE name = 'c360_txn_upto'), 0), "
-                              "coalesce((SELECT max(id) FROM txn), 0)",
-                              &st, err);
-    if (rc)
+    int64_t upto, top = 0;
+    int rc = rp_store_meta_int(w->store, "c360_txn_upto", &upto, err);
+    if (rc || (rc = rp_store_prepare(w->store, "SELECT coalesce(max(id), 0) FROM txn", &st, err)))
         return rc;
-    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        upto = rp_stmt_int(st, 0);
-        top = rp_stmt_int(st, 1);
-    }
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        top = rp_stmt_int(st, 0);
     rp_stmt_done(st);
     if (rc != RP_ROW)
         return rc;
@@ -611,13 +606,7 @@ int wh_c360_catch_up(wh *w, int64_t *gone, rp_error *err)
         goto fail;
     if (gone)
         *gone = rp_store_changes(w->store);
-    if ((rc = rp_store_prepare(w->store,
-                               "INSERT INTO store_meta(name, value) VALUES ('c360_txn_upto', ?) "
-                               "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                               &st, err)))
-        goto fail;
-    rp_stmt_bind_int(st, 1, top);
-    if ((rc = rp_stmt_run(st, err)))
+    if ((rc = rp_store_meta_set_int(w->store, "c360_txn_upto", top, err)))
         goto fail;
     return rp_store_commit(w->store, err);
 fail:

@@ -30,34 +30,6 @@ static int key_check_value(const rp_keyring *k, char out[2 * RP_HASH_LEN + 1])
     return RP_OK;
 }
 
-static int meta_get(rp_store *s, const char *name, char *out, size_t n, int *found, rp_error *err)
-{
-    rp_stmt *st;
-    *found = 0;
-    int rc = rp_store_prepare(s, "SELECT value FROM store_meta WHERE name = ?", &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_text(st, 1, name);
-    rc = rp_stmt_step(st, err);
-    if (rc == RP_ROW) {
-        snprintf(out, n, "%s", rp_stmt_text(st, 0));
-        *found = 1;
-    }
-    rp_stmt_done(st);
-    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
-}
-
-static int meta_put(rp_store *s, const char *name, const char *value, rp_error *err)
-{
-    rp_stmt *st;
-    int rc = rp_store_prepare(s, "INSERT INTO store_meta(name, value) VALUES (?, ?)", &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_text(st, 1, name);
-    rp_stmt_bind_text(st, 2, value);
-    return rp_stmt_run(st, err);
-}
-
 int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migrations,
             rp_error *err)
 {
@@ -80,7 +52,7 @@ int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migra
         goto fail;
     char check[2 * RP_HASH_LEN + 1], stored[128];
     int found;
-    if ((rc = meta_get(w->store, "key_check", stored, sizeof stored, &found, err)))
+    if ((rc = rp_store_meta_get(w->store, "key_check", stored, sizeof stored, &found, err)))
         goto fail;
     if (!found) {
         if (!init) {
@@ -108,8 +80,8 @@ int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migra
         now_utc(now);
         if ((rc = rp_store_begin(w->store, err)))
             goto fail;
-        if ((rc = meta_put(w->store, "key_check", check, err)) ||
-            (rc = meta_put(w->store, "created_at", now, err)) ||
+        if ((rc = rp_store_meta_set(w->store, "key_check", check, err)) ||
+            (rc = rp_store_meta_set(w->store, "created_at", now, err)) ||
             (rc = rp_store_commit(w->store, err))) {
             rp_store_rollback(w->store);
             goto fail;
