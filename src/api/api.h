@@ -1,7 +1,8 @@
 /*
  * api.h — the HTTP API (issue 7): `rapport serve`.
  *
- * libmicrohttpd with an epoll thread pool serves /api/v1/... as JSON and
+ * libmicrohttpd, a pool of epoll threads (one daemon each on an SO_REUSEPORT
+ * socket of the port), serves /api/v1/... as JSON and
  * the web application's static files.  One route table (routes.c: method,
  * path pattern, handler, permission, flags) says everything about a route;
  * the dispatcher, not the handlers, does authentication, permission checks,
