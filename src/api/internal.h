@@ -47,6 +47,7 @@ typedef struct api_resp {
     char *text;                          /* or a text body (malloc'd) */
     const char *content_type;
     char cookie[256];                    /* Set-Cookie, when not empty */
+    char attachment[64];                 /* a file name: Content-Disposition: attachment */
 } api_resp;
 
 typedef int (*api_handler)(api_req *rq, api_resp *rs);

@@ -250,11 +250,13 @@ static int customer_get(api_req *rq, api_resp *rs)
     return st;
 }
 
-static int customer_reveal(api_req *rq, api_resp *rs)
+/* body.reason, said in 5 characters or more, into rq->reason: 0, or the reply's status. */
+static int reason_of(api_req *rq, api_resp *rs, const char *const *keys)
 {
     const char *reason = NULL;
     rp_error err = RP_ERROR_INIT;
-    if (rp_json_get_str(rq->body, "body", "reason", 1, &reason, &err))
+    if ((keys && rp_json_check_keys(rq->body, "body", keys, &err)) ||
+        rp_json_get_str(rq->body, "body", "reason", 1, &reason, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     size_t n = strlen(reason);
     while (n && reason[n - 1] == ' ')
@@ -262,7 +264,38 @@ static int customer_reveal(api_req *rq, api_resp *rs)
     if (n < 5)
         return api_error(rs, 422, "invalid", "body.reason: say why the full values are needed (5 characters or more)");
     snprintf(rq->reason, sizeof rq->reason, "%.*s", (int)(n < 255 ? n : 255), reason);
-    return customer_doc(rq, rs, 1);
+    return 0;
+}
+
+static int customer_reveal(api_req *rq, api_resp *rs)
+{
+    int st = reason_of(rq, rs, NULL);
+    return st ? st : customer_doc(rq, rs, 1);
+}
+
+/* A copy of everything kept about the customer, unmasked, as a file: what a
+ * customer who asks for their data receives.  Audited as "export". */
+static int customer_export(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "reason", NULL };
+    int st = reason_of(rq, rs, keys);
+    if (st)
+        return st;
+    int64_t id;
+    json_t *doc;
+    if ((st = customer_of(rq, rs, WH_C360_REVEAL | WH_C360_ALL, &id, &doc)))
+        return st;
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    json_object_set_new(doc, "export",
+                        json_pack("{s:s, s:s, s:s, s:s}", "at", now, "by", rq->session.user.name, "reason", rq->reason,
+                                  "format", "rapport customer export 1"));
+    snprintf(rq->detail, sizeof rq->detail, "%zu transactions, %zu interactions, %zu contact points",
+             json_array_size(json_object_get(doc, "transactions")),
+             json_array_size(json_object_get(doc, "interactions")),
+             json_array_size(json_object_get(doc, "contact_points")));
+    snprintf(rs->attachment, sizeof rs->attachment, "customer-%lld.json", (long long)id);
+    return api_ok(rs, doc);
 }
 
 static int analyses_list(api_req *rq, api_resp *rs)
@@ -356,67 +389,237 @@ static int note_add(api_req *rq, api_resp *rs)
     return 201;
 }
 
+/* Contact values of a change as this viewer may see them. */
+static void mask_change(json_t *c, int show)
+{
+    const char *field = json_string_value(json_object_get(c, "field"));
+    const char *what = json_string_value(json_object_get(c, "what"));
+    if (show || !field || !what || strcmp(what, "contact"))
+        return;
+    static const char *const members[] = { "old_value", "new_value" };
+    for (int i = 0; i < 2; i++) {
+        const char *v = json_string_value(json_object_get(c, members[i]));
+        if (!v)
+            continue;
+        char m[300];
+        if (!strncmp(field, "email", 5))
+            sec_mask_email(v, m, sizeof m);
+        else if (!strncmp(field, "address", 7))
+            sec_mask_address(v, m, sizeof m);
+        else
+            sec_mask_phone(v, m, sizeof m);
+        json_object_set_new(c, members[i], json_string(m));
+    }
+}
+
+static int changes_list(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    int st = customer_of(rq, rs, 0, &id, NULL);
+    if (st)
+        return st;
+    const char *what = api_query(rq, "what"), *lim = api_query(rq, "limit");
+    if (what && strcmp(what, "contact") && strcmp(what, "preference"))
+        return api_error(rs, 422, "invalid", "query.what: contact or preference, not '%.40s'", what);
+    int ok = 1;
+    int64_t limit = lim ? int_param(lim, 1, 1000, &ok) : 200;
+    if (!ok)
+        return api_error(rs, 422, "invalid", "query.limit: a whole number from 1 to 1000");
+    json_t *arr;
+    rp_error err = RP_ERROR_INIT;
+    if (wh_changes(rq->w, id, what, (int)limit, &arr, &err))
+        return api_fail(rs, &err);
+    int show = sec_can(rq->session.user.role, SEC_P_CONTACTS);
+    size_t i;
+    json_t *c;
+    json_array_foreach(arr, i, c) mask_change(c, show);
+    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, "changes", arr));
+}
+
 static int contact_change(api_req *rq, api_resp *rs)
 {
     int64_t id;
-    json_t *doc;
-    int st = customer_of(rq, rs, 0, &id, &doc);
+    int st = customer_of(rq, rs, 0, &id, NULL);
     if (st)
         return st;
-    static const char *const keys[] = { "kind", "purpose", "value", "postal_code", NULL };
+    static const char *const keys[] = { "kind", "purpose", "value", "postal_code", "reason", NULL };
     rp_error err = RP_ERROR_INIT;
+    const char *reason = NULL;
     wh_contact c = { .purpose = "home", .primary = 1, .source = "branch" };
     if (rp_json_check_keys(rq->body, "body", keys, &err) ||
         rp_json_get_str(rq->body, "body", "kind", 1, &c.kind, &err) ||
         rp_json_get_str(rq->body, "body", "value", 1, &c.value, &err) ||
         rp_json_get_str(rq->body, "body", "purpose", 0, &c.purpose, &err) ||
-        rp_json_get_str(rq->body, "body", "postal_code", 0, &c.postal_code, &err)) {
-        json_decref(doc);
+        rp_json_get_str(rq->body, "body", "postal_code", 0, &c.postal_code, &err) ||
+        rp_json_get_str(rq->body, "body", "reason", 0, &reason, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    }
     static const char *const kinds[] = { "mobile", "phone", "fax", "email", "address" };
-    int known = 0;
+    static const char *const purposes[] = { "home", "work", "mail", "other" };
+    int known = 0, purpose_known = 0;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         known |= !strcmp(c.kind, kinds[i]);
-    if (!known || strlen(c.value) > 250) {
-        json_decref(doc);
-        return api_error(rs, 422, "invalid", known ? "body.value: at most 250 bytes"
-                                                   : "body.kind: one of mobile, phone, fax, email, address");
-    }
-    /* the value it replaces, for the audit trail */
-    const char *old = NULL;
-    size_t i;
-    json_t *cp;
-    json_array_foreach(json_object_get(doc, "contact_points"), i, cp) {
-        if (!strcmp(json_string_value(json_object_get(cp, "kind")) ?: "", c.kind) &&
-            !strcmp(json_string_value(json_object_get(cp, "purpose")) ?: "", c.purpose) &&
-            json_is_null(json_object_get(cp, "valid_to"))) {
-            old = json_string_value(json_object_get(cp, "value"));
-            break;
-        }
-    }
+    for (size_t i = 0; i < sizeof purposes / sizeof purposes[0]; i++)
+        purpose_known |= !strcmp(c.purpose, purposes[i]);
+    if (!known)
+        return api_error(rs, 422, "invalid", "body.kind: one of mobile, phone, fax, email, address");
+    if (!purpose_known)
+        return api_error(rs, 422, "invalid", "body.purpose: one of home, work, mail, other");
+    if (strlen(c.value) > 250)
+        return api_error(rs, 422, "invalid", "body.value: at most 250 bytes");
+    if (reason && strlen(reason) > 250)
+        return api_error(rs, 422, "invalid", "body.reason: at most 250 bytes");
     int outcome;
+    char *old = NULL;
     int rc = rp_store_begin(rq->w->store, &err);
     if (!rc)
-        rc = wh_contact_put(rq->w, id, &c, &outcome, &err);
+        rc = wh_contact_change(rq->w, id, &c, rq->session.user.name, reason, &old, &outcome, &err);
     if (!rc)
         rc = rp_store_commit(rq->w->store, &err);
     if (rc) {
         rp_store_rollback(rq->w->store);
-        json_decref(doc);
+        if (!strncmp(rp_errmsg(&err), "contact.value: ", 15))
+            return api_error(rs, 422, "invalid", "body.value: %s", rp_errmsg(&err) + 15);
         return api_fail(rs, &err);
     }
     snprintf(rq->detail, sizeof rq->detail, "%s %s: %.100s -> %.100s", c.kind, c.purpose, old ? old : "(none)",
              c.value);
+    if (reason)
+        snprintf(rq->reason, sizeof rq->reason, "%.250s", reason);
     rq->audit_action = "change";
     json_t *out = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s}", "customer", (json_int_t)id, "kind", c.kind, "purpose",
                             c.purpose, "replaced", old, "outcome", outcome == WH_UNCHANGED ? "unchanged" : "changed",
                             "changed_by", rq->session.user.name);
-    json_decref(doc); /* old points into doc until here */
+    free(old);
     return api_ok(rs, out);
 }
 
-static int consents_get(api_req *rq, api_resp *rs) { return customer_part(rq, rs, "consents", "consents"); }
+static int preferences_reply(api_req *rq, api_resp *rs, int64_t id)
+{
+    json_t *prefs, *hist;
+    rp_error err = RP_ERROR_INIT;
+    if (wh_preferences(rq->w, id, &prefs, &err))
+        return api_fail(rs, &err);
+    if (wh_changes(rq->w, id, "preference", 200, &hist, &err)) {
+        json_decref(prefs);
+        return api_fail(rs, &err);
+    }
+    return api_ok(rs, json_pack("{s:I, s:o, s:o}", "customer", (json_int_t)id, "preferences", prefs, "history", hist));
+}
+
+static int preferences_get(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    int st = customer_of(rq, rs, 0, &id, NULL);
+    return st ? st : preferences_reply(rq, rs, id);
+}
+
+/* Set or clear (null) any of language, channel, hours and days, in one transaction. */
+static int preferences_set(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    int st = customer_of(rq, rs, 0, &id, NULL);
+    if (st)
+        return st;
+    static const char *const keys[] = { "language", "channel", "hours", "days", "reason", NULL };
+    rp_error err = RP_ERROR_INIT;
+    const char *reason = NULL;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "reason", 0, &reason, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    if (reason && strlen(reason) > 250)
+        return api_error(rs, 422, "invalid", "body.reason: at most 250 bytes");
+    int named = 0;
+    for (int i = 0; wh_preference_names[i]; i++) {
+        json_t *v = json_object_get(rq->body, wh_preference_names[i]);
+        if (v && !json_is_string(v) && !json_is_null(v))
+            return api_error(rs, 422, "invalid", "body.%s: a string, or null to clear it", wh_preference_names[i]);
+        named += v != NULL;
+    }
+    if (!named)
+        return api_error(rs, 422, "invalid", "body: name at least one of language, channel, hours, days");
+    int rc = rp_store_begin(rq->w->store, &err);
+    size_t dl = 0;
+    rq->detail[0] = 0;
+    for (int i = 0; wh_preference_names[i] && !rc; i++) {
+        json_t *v = json_object_get(rq->body, wh_preference_names[i]);
+        int changed = 0;
+        if (v)
+            rc = wh_preference_set(rq->w, id, wh_preference_names[i], json_string_value(v), rq->session.user.name,
+                                   reason, &changed, &err);
+        if (!rc && changed && dl < sizeof rq->detail)
+            dl += (size_t)snprintf(rq->detail + dl, sizeof rq->detail - dl, "%s%s: %.60s", dl ? "; " : "",
+                                   wh_preference_names[i], json_is_null(v) ? "(cleared)" : json_string_value(v));
+    }
+    if (!rc)
+        rc = rp_store_commit(rq->w->store, &err);
+    if (rc) {
+        rp_store_rollback(rq->w->store);
+        if (!strncmp(rp_errmsg(&err), "preferences.", 12))
+            return api_error(rs, 422, "invalid", "body.%s", rp_errmsg(&err) + 12);
+        return api_fail(rs, &err);
+    }
+    if (!rq->detail[0])
+        snprintf(rq->detail, sizeof rq->detail, "unchanged");
+    if (reason)
+        snprintf(rq->reason, sizeof rq->reason, "%.250s", reason);
+    rq->audit_action = "change";
+    return preferences_reply(rq, rs, id);
+}
+
+/* Whether the customer may be contacted for a purpose on a channel now
+ * (warehouse.h: wh_contactable); without a channel, on each channel. */
+static int contactable(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    int st = customer_of(rq, rs, 0, &id, NULL);
+    if (st)
+        return st;
+    static const char *const channels[] = { "phone", "sms", "email", "mail", "app" };
+    const char *purpose = api_query(rq, "purpose"), *channel = api_query(rq, "channel");
+    json_t *all = json_array();
+    rp_error err = RP_ERROR_INIT;
+    int64_t now = rp_now();
+    size_t dl = 0;
+    rq->detail[0] = 0;
+    for (size_t i = 0; i < (channel ? 1 : sizeof channels / sizeof channels[0]); i++) {
+        json_t *out;
+        int rc = wh_contactable(rq->w, id, purpose ? purpose : "marketing", channel ? channel : channels[i], now,
+                                &out, &err);
+        if (rc) {
+            json_decref(all);
+            return rc == RP_INVAL ? api_error(rs, 422, "invalid", "query.%s", rp_errmsg(&err)) : api_fail(rs, &err);
+        }
+        if (dl < sizeof rq->detail)
+            dl += (size_t)snprintf(rq->detail + dl, sizeof rq->detail - dl, "%s%s by %s: %s", dl ? "; " : "",
+                                   json_string_value(json_object_get(out, "purpose")),
+                                   json_string_value(json_object_get(out, "channel")),
+                                   json_is_true(json_object_get(out, "allowed")) ? "yes" : "no");
+        json_array_append_new(all, out);
+    }
+    if (channel) {
+        json_t *one = json_incref(json_array_get(all, 0));
+        json_decref(all);
+        return api_ok(rs, one);
+    }
+    return api_ok(rs, json_pack("{s:I, s:s, s:o}", "customer", (json_int_t)id, "purpose", purpose ? purpose : "marketing",
+                                "channels", all));
+}
+
+/* The consents in force, and every consent ever recorded (newest first). */
+static int consents_get(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    json_t *doc;
+    int st = customer_of(rq, rs, WH_C360_ALL, &id, &doc);
+    if (st)
+        return st;
+    json_t *now = json_incref(json_object_get(doc, "consents"));
+    json_t *hist = json_array(), *all = json_object_get(doc, "consent_history");
+    for (size_t i = json_array_size(all); i-- > 0;)
+        json_array_append(hist, json_array_get(all, i));
+    json_decref(doc);
+    return api_ok(rs, json_pack("{s:I, s:o, s:o}", "customer", (json_int_t)id, "consents", now, "history", hist));
+}
 
 static int consent_set(api_req *rq, api_resp *rs)
 {
@@ -574,6 +777,18 @@ const api_route api_routes[] = {
       "Add to the contact history: {text, channel, direction, reason, outcome, follow_up_on}" },
     { "PUT", "/api/v1/customers/{id}/contacts", contact_change, SEC_P_EDIT, API_CUSTOMER | API_BODY | API_CHANGES,
       "change", "Change a phone, e-mail or address: {kind, purpose, value}; the old one is kept, closed" },
+    { "GET", "/api/v1/customers/{id}/changes", changes_list, SEC_P_VIEW, API_CUSTOMER, "view",
+      "Changes people made to the customer's contact points and preferences: who, when, old and new (what=, limit=)" },
+    { "GET", "/api/v1/customers/{id}/preferences", preferences_get, SEC_P_VIEW, API_CUSTOMER, "view",
+      "Contact preferences (language, channel, hours, days) and their history" },
+    { "PUT", "/api/v1/customers/{id}/preferences", preferences_set, SEC_P_EDIT, API_CUSTOMER | API_BODY | API_CHANGES,
+      "change", "Set preferences ({language, channel, hours, days}: a string, or null to clear; reason)" },
+    { "GET", "/api/v1/customers/{id}/contactable", contactable, SEC_P_VIEW, API_CUSTOMER, "view",
+      "May the customer be contacted now: purpose=marketing (default), profiling, third_party, cross_group, "
+      "research or service; channel=phone, sms, email, mail or app (default: each)" },
+    { "POST", "/api/v1/customers/{id}/export", customer_export, SEC_P_EXPORT,
+      API_CUSTOMER | API_BODY | API_CHANGES, "export",
+      "All data kept about the customer, unmasked, as a file ({reason}); audited" },
     { "GET", "/api/v1/customers/{id}/consents", consents_get, SEC_P_CONSENT_READ, API_CUSTOMER, "view",
       "The customer's consents in force, by purpose and channel" },
     { "PUT", "/api/v1/customers/{id}/consents", consent_set, SEC_P_CONSENT_WRITE,

@@ -593,6 +593,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (rs->cookie[0])
         MHD_add_response_header(r, "Set-Cookie", rs->cookie);
+    if (rs->attachment[0]) {
+        char cd[128];
+        snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", rs->attachment);
+        MHD_add_response_header(r, "Content-Disposition", cd);
+    }
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
     return ret;

@@ -16,7 +16,7 @@ const char *const sec_role_titles[SEC_NROLES] = {
 };
 const char *const sec_perm_names[SEC_NPERMS] = { "search", "view", "reveal", "contacts", "note", "edit",
                                                  "consent_read", "consent_write", "all_branches", "etl",
-                                                 "analysis", "users", "audit" };
+                                                 "analysis", "users", "audit", "export" };
 
 #define P(x) (1u << SEC_P_##x)
 /* The permission matrix: one row per role. */
@@ -28,7 +28,7 @@ static const unsigned matrix[SEC_NROLES] = {
                 P(ALL_BRANCHES),
     [SEC_TSR] = P(SEARCH) | P(VIEW) | P(NOTE) | P(CONSENT_READ) | P(ALL_BRANCHES),
     [SEC_SUPERVISOR] = P(SEARCH) | P(VIEW) | P(REVEAL) | P(CONTACTS) | P(NOTE) | P(EDIT) | P(CONSENT_READ) |
-                       P(CONSENT_WRITE) | P(ALL_BRANCHES) | P(ANALYSIS),
+                       P(CONSENT_WRITE) | P(ALL_BRANCHES) | P(ANALYSIS) | P(EXPORT),
     [SEC_ANALYST] = P(ANALYSIS),
     [SEC_STEWARD] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(EDIT) | P(ALL_BRANCHES) | P(ETL),
     [SEC_ADMIN] = P(USERS) | P(ETL),

@@ -39,6 +39,8 @@ typedef enum {
     SEC_P_ANALYSIS,         /* analysis results: aggregates and scores, never identifiers */
     SEC_P_USERS,            /* manage users */
     SEC_P_AUDIT,            /* read the audit trail */
+    SEC_P_EXPORT,           /* a copy of all of a customer's data, unmasked, with a reason (audited):
+                               the answer to a customer's request for their data (PDPA art. 3, 10) */
     SEC_NPERMS
 } sec_perm;
 

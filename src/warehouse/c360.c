@@ -276,7 +276,7 @@ int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *
 
 /* ---- the 360 view ---- */
 
-static void set_col(json_t *o, rp_stmt *st, int col, const char *name)
+void wh__set_col(json_t *o, rp_stmt *st, int col, const char *name)
 {
     switch (rp_stmt_column_type(st, col)) {
     case RP_COL_NULL: json_object_set_new(o, name, json_null()); break;
@@ -286,13 +286,12 @@ static void set_col(json_t *o, rp_stmt *st, int col, const char *name)
     }
 }
 
-/* Each query's columns are named as the JSON members they become. */
-/* The parties a customer is made of: itself and the source parties that
- * identity resolution found to be the same person (two placeholders). */
-#define MEMBERS "SELECT ? UNION ALL SELECT id FROM party WHERE merged_into = ?"
+#define MEMBERS WH__MEMBERS
+#define set_col wh__set_col
+#define bind_party wh__bind_party
+#define rows wh__rows
 
-/* Bind the party to every placeholder of sql. */
-static void bind_party(rp_stmt *st, const char *sql, int64_t party)
+void wh__bind_party(rp_stmt *st, const char *sql, int64_t party)
 {
     int k = 0;
     for (const char *p = sql; *p; p++)
@@ -300,7 +299,7 @@ static void bind_party(rp_stmt *st, const char *sql, int64_t party)
             rp_stmt_bind_int(st, ++k, party);
 }
 
-static int rows(wh *w, const char *sql, int64_t party, json_t *arr, int bool_col, rp_error *err)
+int wh__rows(wh *w, const char *sql, int64_t party, json_t *arr, int bool_col, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(w->store, sql, &st, err);
@@ -429,6 +428,116 @@ static void add_money(json_t *arr, const char *minor_key, const char *cur_key, c
     }
 }
 
+/* The preferences in force: {name: {value, since, set_by}}, the latest of any member. */
+static int preferences(wh *w, int64_t party, json_t *doc, rp_error *err)
+{
+    json_t *arr = json_array(), *o = json_object();
+    int rc = rows(w,
+                  "SELECT name, value, since, set_by FROM party_preference WHERE party_id IN (" MEMBERS ") "
+                  "ORDER BY since, party_id",
+                  party, arr, -1, err);
+    size_t i;
+    json_t *p, *latest = json_object();
+    json_array_foreach(arr, i, p) {
+        json_object_set(latest, json_string_value(json_object_get(p, "name")), p);
+        json_object_del(p, "name");
+    }
+    for (int k = 0; wh_preference_names[k]; k++) /* in the order shown */
+        if ((p = json_object_get(latest, wh_preference_names[k])))
+            json_object_set(o, wh_preference_names[k], p);
+    json_decref(latest);
+    json_decref(arr);
+    json_object_set_new(doc, "preferences", o);
+    return rc;
+}
+
+int wh_preferences(wh *w, int64_t person, json_t **out, rp_error *err)
+{
+    json_t *doc = json_object();
+    int rc = preferences(w, person, doc, err);
+    if (!rc)
+        *out = json_incref(json_object_get(doc, "preferences"));
+    json_decref(doc);
+    return rc;
+}
+
+/* For a copy of all the customer's data (WH_C360_ALL): the recent lists
+ * become whole, and the histories and scores are added. */
+static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
+{
+    static const struct {
+        const char *member, *sql;
+        int bool_col;
+    } parts[] = {
+        { "contact_points",
+          "SELECT id, kind, purpose, value, postal_code, county, district, is_primary AS \"primary\", valid_from, "
+          "valid_to, source FROM contact_point WHERE party_id IN (" MEMBERS ") ORDER BY kind, purpose, id",
+          7 },
+        { "transactions",
+          "SELECT t.posted_at, t.value_date, a.number AS account, t.amount_minor, t.currency, t.channel, t.class, "
+          "t.description, t.counterparty, t.source FROM txn t JOIN account a ON a.id = t.account_id "
+          "WHERE t.account_id IN (SELECT account_id FROM party_account WHERE party_id IN (" MEMBERS ")) "
+          "ORDER BY t.posted_at DESC, t.id DESC LIMIT 100000",
+          -1 },
+        { "interactions",
+          "SELECT id, at, channel, direction, staff, reason, outcome, notes, follow_up_on, created_at, created_by "
+          "FROM interaction WHERE party_id IN (" MEMBERS ") ORDER BY at DESC, id DESC",
+          -1 },
+        { "consent_history",
+          "SELECT purpose, channel, granted, evidence, effective_at, recorded_at, recorded_by FROM consent "
+          "WHERE party_id IN (" MEMBERS ") ORDER BY id",
+          2 },
+        { "changes",
+          "SELECT at, by_user, what, field, old_value, new_value, reason FROM customer_change "
+          "WHERE party_id IN (" MEMBERS ") ORDER BY id",
+          -1 },
+        { "attribute_history",
+          "SELECT h.entity, CASE h.entity WHEN 'account' THEN (SELECT number FROM account WHERE id = h.entity_id) "
+          "ELSE h.entity_id END AS of, h.attribute, h.old_value, h.new_value, h.valid_from, h.valid_to, h.job_id "
+          "FROM attribute_history h WHERE (h.entity = 'party' AND h.entity_id IN (" MEMBERS ")) OR "
+          "(h.entity = 'account' AND h.entity_id IN (SELECT account_id FROM party_account WHERE party_id IN "
+          "(" MEMBERS "))) ORDER BY h.id",
+          -1 },
+        { "scores",
+          "SELECT r.job AS analysis, r.id AS run, r.as_of, json_object('revenue_minor', v.revenue_minor, "
+          "'cost_minor', v.cost_minor, 'profit_minor', v.profit_minor, 'decile', v.decile, 'level', v.level) "
+          "AS result FROM customer_value v JOIN analysis_run r ON r.id = v.run_id WHERE v.customer_id = ? "
+          "AND v.run_id = (SELECT max(run_id) FROM customer_value WHERE customer_id = ?) "
+          "UNION ALL SELECT r.job, r.id, r.as_of, json_object('recency_days', f.recency_days, 'frequency', "
+          "f.frequency, 'monetary_minor', f.monetary_minor, 'r', f.r, 'f', f.f, 'm', f.m, 'cell', f.cell) "
+          "FROM customer_rfm f JOIN analysis_run r ON r.id = f.run_id WHERE f.customer_id = ? "
+          "AND f.run_id = (SELECT max(run_id) FROM customer_rfm WHERE customer_id = ?) "
+          "UNION ALL SELECT r.job, r.id, r.as_of, json_object('p_alive', c.p_alive, 'expected', c.expected, "
+          "'expected_value', c.expected_value, 'clv_minor', c.clv_minor) FROM customer_clv c "
+          "JOIN analysis_run r ON r.id = c.run_id WHERE c.customer_id = ? "
+          "AND c.run_id = (SELECT max(run_id) FROM customer_clv WHERE customer_id = ?) "
+          "UNION ALL SELECT r.job, r.id, r.as_of, json_object('segment', s.segment) FROM customer_segment s "
+          "JOIN analysis_run r ON r.id = s.run_id WHERE s.customer_id = ? AND s.run_id IN "
+          "(SELECT max(s2.run_id) FROM customer_segment s2 JOIN analysis_run r2 ON r2.id = s2.run_id "
+          "WHERE s2.customer_id = ? GROUP BY r2.job)",
+          -1 },
+    };
+    _Static_assert(WH_C360_ALL_TXNS == 100000, "the LIMIT above");
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        json_t *arr = json_array();
+        int rc = rows(w, parts[i].sql, party, arr, parts[i].bool_col, err);
+        json_object_set_new(doc, parts[i].member, arr);
+        if (rc)
+            return rc;
+    }
+    json_t *txns = json_object_get(doc, "transactions");
+    json_object_set_new(doc, "transactions_truncated", json_boolean(json_array_size(txns) >= WH_C360_ALL_TXNS));
+    /* the scores' results are JSON objects, not strings */
+    size_t i;
+    json_t *sc;
+    json_array_foreach(json_object_get(doc, "scores"), i, sc) {
+        json_t *r = json_loads(json_string_value(json_object_get(sc, "result")), 0, NULL);
+        if (r)
+            json_object_set_new(sc, "result", r);
+    }
+    return RP_OK;
+}
+
 int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
 {
     rp_stmt *st;
@@ -529,8 +638,12 @@ int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
         json_decref(doc);
         return rc;
     }
+    if ((rc = preferences(w, party, doc, err)) || ((flags & WH_C360_ALL) && (rc = everything(w, party, doc, err)))) {
+        json_decref(doc);
+        return rc;
+    }
     add_money(accounts, "balance_minor", "currency", "balance");
-    add_money(txns, "amount_minor", "currency", "amount");
+    add_money(json_object_get(doc, "transactions"), "amount_minor", "currency", "amount");
     *out = doc;
     return RP_OK;
 }

@@ -14,4 +14,17 @@ int wh__account_check(wh *w, const wh_account *a, char o[11], const char **opene
                       const char **closed, char bat[RP_TIME_UTC_LEN], const char **balance_at,
                       rp_error *err);
 
+/* The parties a customer is made of: itself and the source parties that
+ * identity resolution found to be the same person (two placeholders). */
+#define WH__MEMBERS "SELECT ? UNION ALL SELECT id FROM party WHERE merged_into = ?"
+
+/* A column as a JSON member: null, integer, real or string. */
+void wh__set_col(json_t *o, rp_stmt *st, int col, const char *name);
+/* Bind the party to every placeholder of sql. */
+void wh__bind_party(rp_stmt *st, const char *sql, int64_t party);
+/* Each row of sql (its placeholders all the party) as an object appended to
+ * arr, the columns named as the members they become; column bool_col (or
+ * -1 for none) as true/false. */
+int wh__rows(wh *w, const char *sql, int64_t party, json_t *arr, int bool_col, rp_error *err);
+
 #endif

@@ -221,6 +221,55 @@ int wh_role_put(wh *w, int64_t party, int64_t account, const char *role, const c
  * (what names it in errors); the caller holds the transaction. */
 int wh_reference_put(wh *w, json_t *doc, const char *what, rp_error *err) RP_WARN_UNUSED;
 
+/* ---- what people change, contact preferences, whether to contact (migration 0010) ---- */
+
+/* The preferences, in the order shown: language, channel, hours, days. */
+extern const char *const wh_preference_names[];
+
+/* Set one preference of a customer (value NULL or "" clears it), as user
+ * `by`, keeping the change (who, when, old, new, why) in customer_change.
+ * Values are checked and written in one form:
+ *   language  zh-TW, en, ja, ko, vi, id, th, tl (zh_tw, ZH-tw are zh-TW);
+ *   channel   mobile, phone, email, sms, mail, branch, app;
+ *   hours     "HH:MM-HH:MM", Taipei time, the start before the end;
+ *   days      mon..sun, comma-separated, written in week order ("weekdays"
+ *             and "every day" are mon-fri and mon-sun).
+ * Errors name "preferences.NAME".  *changed (may be NULL) is 0 when the
+ * value was so already (nothing written).  The caller holds the transaction. */
+int wh_preference_set(wh *w, int64_t person, const char *name, const char *value, const char *by,
+                      const char *reason, int *changed, rp_error *err) RP_WARN_UNUSED;
+
+/* A person's change of a contact point of a customer: every current point
+ * of that kind and purpose, whatever system it came from, is closed (valid
+ * to today) and the new one opened, with the change in customer_change.
+ * *old (may be NULL) gets the value replaced, to free, or NULL; *outcome
+ * WH_CREATED, WH_UPDATED or WH_UNCHANGED.  The caller holds the transaction. */
+int wh_contact_change(wh *w, int64_t person, const wh_contact *c, const char *by, const char *reason,
+                      char **old, int *outcome, rp_error *err) RP_WARN_UNUSED;
+
+/* The changes people made to a customer, newest first, at most limit
+ * (default 200): [{id, at, by_user, what, field, old_value, new_value,
+ * reason}]; what (contact or preference) or NULL for both. */
+int wh_changes(wh *w, int64_t person, const char *what, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The preferences in force: {name: {value, since, set_by}}. */
+int wh_preferences(wh *w, int64_t person, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* May the customer be contacted for a purpose on a channel at time `now`
+ * (seconds since 1970)?  The one place that decides it, for everything that
+ * contacts customers.  Purposes are the consent purposes and "service" (the
+ * customer's own accounts, which needs no consent); channels are mail,
+ * email, sms, phone and app.  The consent in force is the latest (by
+ * effective date, then as recorded) for the purpose and that channel or
+ * "any", already effective; without one the answer is no.  A customer who
+ * is deceased or closed is not contacted but for service, and one without a
+ * current contact point for the channel cannot be.  *out:
+ *   {customer, purpose, channel, allowed, reason, consent|null, reachable,
+ *    within_hours|null, language, preferred_channel, hours, days}
+ * within_hours says whether now falls in the preferred days and hours
+ * (null without preferences); it advises and does not decide. */
+int wh_contactable(wh *w, int64_t person, const char *purpose, const char *channel, int64_t now,
+                   json_t **out, rp_error *err) RP_WARN_UNUSED;
+
 /* ---- reading ---- */
 
 /* Account id by number; RP_NOTFOUND naming the number otherwise. */
@@ -242,7 +291,14 @@ int wh_find(wh *w, const char *key, int64_t *party, const char **how,
  * the prefix of a Chinese name. */
 int wh_search_name(wh *w, const char *text, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
-enum { WH_C360_REVEAL = 1 }; /* unseal identifiers instead of masking them */
+enum {
+    WH_C360_REVEAL = 1,   /* unseal identifiers instead of masking them */
+    WH_C360_ALL = 2,      /* everything kept about the customer, for a copy of their data: every
+                             contact point, transaction (at most WH_C360_ALL_TXNS, newest first),
+                             interaction and consent ever recorded, the changes people made, the
+                             history of changed attributes, and the latest analysis scores */
+};
+#define WH_C360_ALL_TXNS 100000
 #define WH_C360_RECENT 20     /* latest transactions and interactions shown */
 
 int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err) RP_WARN_UNUSED;

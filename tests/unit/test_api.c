@@ -381,6 +381,156 @@ static void notes_contacts_consents_users(void **state)
     free(x.body);
 }
 
+/* Preferences and contact points changed with who, when, old and new; the
+ * one decision whether to contact; a copy of everything, audited. */
+static void preferences_changes_contactable_export(void **state)
+{
+    (void)state;
+    char h[1400];
+    headers_for(SEC_CSR, h, sizeof h, "Content-Type: application/json\r\n");
+    int64_t changes = scalar("SELECT count(*) FROM customer_change");
+    const char *p = "{\"language\":\"zh_tw\",\"hours\":\"9:00-18:00\",\"days\":\"weekdays\",\"reason\":\"客戶來電要求\"}";
+    resp x = http("PUT", "/api/v1/customers/1/preferences", h, p, strlen(p));
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"language\":{\"value\":\"zh-TW\""));
+    assert_non_null(strstr(x.body, "\"hours\":{\"value\":\"09:00-18:00\""));
+    assert_non_null(strstr(x.body, "\"days\":{\"value\":\"mon,tue,wed,thu,fri\""));
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM customer_change WHERE what = 'preference' AND by_user = 'u-csr' "
+                            "AND reason = '客戶來電要求' AND old_value IS NULL"),
+                     3);
+    /* bad values: named, and nothing written, not even the good ones beside them */
+    static const struct { const char *body, *msg; } bad[] = {
+        { "{\"hours\":\"18:00-09:00\"}", "body.hours: '18:00-09:00' ends before it starts" },
+        { "{\"hours\":\"9-18\"}", "body.hours: '9-18' is not HH:MM-HH:MM" },
+        { "{\"language\":\"en\",\"days\":\"someday\"}",
+          "body.days: 'someday' is not a day or a range of days (mon..sun)" },
+        { "{\"language\":\"klingon\"}", "body.language: 'klingon' is not one of zh-TW, en, ja, ko, vi, id, th, tl" },
+        { "{\"channel\":\"pigeon\"}", "body.channel: 'pigeon' is not one of mobile, phone, email, sms, mail, branch, app" },
+        { "{\"hours\":9}", "body.hours: a string, or null to clear it" },
+        { "{\"reason\":\"nothing\"}", "body: name at least one of language, channel, hours, days" },
+        { "{\"colour\":\"red\"}", "body.colour" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        x = http("PUT", "/api/v1/customers/1/preferences", h, bad[i].body, strlen(bad[i].body));
+        if (x.status != 422 || !strstr(x.body, bad[i].msg))
+            fail_msg("%s: %d %s", bad[i].body, x.status, x.body);
+        free(x.body);
+    }
+    assert_int_equal(scalar("SELECT count(*) FROM customer_change"), changes + 3);
+    assert_int_equal(scalar("SELECT count(*) FROM party_preference WHERE party_id = 1 AND name = 'language' AND "
+                            "value = 'zh-TW'"),
+                     1);
+    /* the same again changes nothing; null clears, and the history keeps the old value */
+    x = http("PUT", "/api/v1/customers/1/preferences", h, "{\"language\":\"zh-TW\",\"days\":null}", 32);
+    assert_int_equal(x.status, 200);
+    assert_null(strstr(x.body, "\"days\":{"));
+    assert_non_null(strstr(x.body, "\"field\":\"days\",\"old_value\":\"mon,tue,wed,thu,fri\",\"new_value\":null"));
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM customer_change"), changes + 4);
+    /* the kept 360 shows them at once */
+    x = http("GET", "/api/v1/customers/1", h, NULL, 0);
+    assert_non_null(strstr(x.body, "\"preferences\":{\"language\":{\"value\":\"zh-TW\""));
+    assert_null(strstr(x.body, "mon,tue"));
+    free(x.body);
+
+    /* a contact point from another system is replaced, not left open beside the new one */
+    const char *mob = "{\"kind\":\"mobile\",\"value\":\"0955 000 111\",\"reason\":\"客戶換號\"}";
+    x = http("PUT", "/api/v1/customers/1/contacts", h, mob, strlen(mob));
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"replaced\":\"+886933123456\""));
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM contact_point WHERE party_id IN (SELECT id FROM party WHERE id = 1 "
+                            "OR merged_into = 1) AND kind = 'mobile' AND purpose = 'home' AND valid_to IS NULL"),
+                     1);
+    assert_int_equal(scalar("SELECT count(*) FROM customer_change WHERE what = 'contact' AND field = 'mobile/home' "
+                            "AND old_value = '+886933123456' AND new_value = '+886955000111' AND by_user = 'u-csr'"),
+                     1);
+    x = http("GET", "/api/v1/customers/1/changes?what=contact", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"new_value\":\"+886955000111\""));
+    free(x.body);
+    /* an outbound agent sees the history with the numbers masked */
+    char t[1400];
+    headers_for(SEC_TSR, t, sizeof t, NULL);
+    x = http("GET", "/api/v1/customers/1/changes", t, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_null(strstr(x.body, "+886955000111"));
+    assert_non_null(strstr(x.body, "\"new_value\":\"+886*******11\""));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/1/changes?what=other", t, NULL, 0);
+    assert_int_equal(x.status, 422);
+    free(x.body);
+
+    /* may we contact her?  e-mail: consent given; sms: withdrawn; phone: none on record */
+    x = http("GET", "/api/v1/customers/1/contactable?purpose=marketing&channel=email", t, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"allowed\":true"));
+    assert_non_null(strstr(x.body, "consent to marketing by email given on 2024-01-02"));
+    assert_non_null(strstr(x.body, "\"language\":\"zh-TW\""));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/1/contactable?channel=sms", t, NULL, 0);
+    assert_non_null(strstr(x.body, "\"allowed\":false"));
+    assert_non_null(strstr(x.body, "consent to marketing by sms withdrawn on "));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/1/contactable", t, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "no consent to marketing by phone on record"));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/1/contactable?purpose=service&channel=sms", t, NULL, 0);
+    assert_non_null(strstr(x.body, "\"allowed\":true"));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/1/contactable?channel=fax", t, NULL, 0);
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "query.channel: 'fax' is not one of mail, email, sms, phone, app"));
+    free(x.body);
+    /* a withdrawal of "any" channel outranks an older consent by e-mail */
+    headers_for(SEC_CSR, h, sizeof h, "Content-Type: application/json\r\n");
+    const char *any = "{\"purpose\":\"marketing\",\"channel\":\"any\",\"granted\":false,\"evidence\":\"書面撤回 2026-11-23\"}";
+    x = http("PUT", "/api/v1/customers/1/consents", h, any, strlen(any));
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"history\":[{\"purpose\":\"marketing\",\"channel\":\"any\",\"granted\":false"));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/1/contactable?channel=email", t, NULL, 0);
+    assert_non_null(strstr(x.body, "\"allowed\":false"));
+    assert_non_null(strstr(x.body, "consent to marketing by any withdrawn on "));
+    free(x.body);
+
+    /* a copy of everything, for the customer who asks: unmasked, a file, audited with its reason */
+    int64_t exports = scalar("SELECT count(*) FROM audit WHERE action = 'export'");
+    headers_for(SEC_SUPERVISOR, h, sizeof h, "Content-Type: application/json\r\n");
+    x = http("POST", "/api/v1/customers/1/export", h, "{}", 2);
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "body.reason"));
+    free(x.body);
+    const char *why = "{\"reason\":\"客戶依個資法申請查閱\"}";
+    x = http("POST", "/api/v1/customers/1/export", h, why, strlen(why));
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.head, "Content-Disposition: attachment; filename=\"customer-1.json\""));
+    assert_non_null(strstr(x.body, "\"value\":\"A223456781\""));
+    assert_non_null(strstr(x.body, "\"value\":\"+886933123456\"")); /* closed points too */
+    assert_non_null(strstr(x.body, "\"consent_history\":["));
+    assert_non_null(strstr(x.body, "\"new_value\":\"+886955000111\""));
+    assert_non_null(strstr(x.body, "\"reason\":\"客戶依個資法申請查閱\""));
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'export' AND outcome = 'ok' AND customer_id = 1 "
+                            "AND reason = '客戶依個資法申請查閱'"),
+                     1);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'export'"), exports + 2);
+    /* a CSR may not */
+    headers_for(SEC_CSR, h, sizeof h, "Content-Type: application/json\r\n");
+    x = http("POST", "/api/v1/customers/1/export", h, why, strlen(why));
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    /* the history cannot be changed, even by SQL */
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_not_equal(rp_store_exec(w->store, "UPDATE customer_change SET by_user = 'x'", &e), RP_OK);
+    assert_non_null(strstr(rp_errmsg(&e), "append-only"));
+    wh_close(w);
+}
+
 /* Sign-in: wrong passwords are throttled per user (429), and audited. */
 static void sign_in_is_throttled(void **state)
 {
@@ -570,6 +720,7 @@ int main(void)
         cmocka_unit_test(bad_bodies_and_csrf),
         cmocka_unit_test(customer_data_is_audited_and_masked),
         cmocka_unit_test(notes_contacts_consents_users),
+        cmocka_unit_test(preferences_changes_contactable_export),
         cmocka_unit_test(sign_in_is_throttled),
         cmocka_unit_test(disabled_users_are_refused_at_once),
         cmocka_unit_test(injection_probes_change_nothing),

@@ -150,6 +150,10 @@ static const change changes[] = {
       "VALUES (4, '2026-11-22T00:00:00Z', 'phone', '2026-11-22T00:00:00Z')", { 4 }, { 2, 3, 5, 6 } },
     { 0, "INSERT INTO consent(party_id, purpose, channel, granted, effective_at, recorded_at) "
       "VALUES (5, 'marketing', 'sms', 0, '2026-11-22', '2026-11-22')", { 5 }, { 1, 2, 3, 4, 6 } },
+    { 0, "INSERT INTO party_preference(party_id, name, value, since) VALUES (3, 'language', 'en', '2026-11-22')",
+      { 3 }, { 1, 4, 5, 6 } },
+    { 0, "UPDATE party_preference SET value = 'ja' WHERE party_id = 3", { 3 }, { 1, 4, 5, 6 } },
+    { 0, "DELETE FROM party_preference WHERE party_id = 3", { 3 }, { 1, 4, 5, 6 } },
     { 0, "INSERT INTO source_record(entity, entity_id, source, source_key, loaded_at) "
       "VALUES ('party', 6, 'card', 'K9', '2026-11-22')", { 6 }, { 2, 3, 4, 5 } },
     { 0, "INSERT INTO party_link(from_party, to_party, kind) VALUES (5, 3, 'sibling')", { 5, 3, 2 }, { 4, 6 } },

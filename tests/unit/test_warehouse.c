@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include "core/json.h"
+#include "core/rtime.h"
 #include "warehouse/warehouse.h"
 
 #include <sys/stat.h>
@@ -522,6 +523,108 @@ static void import_is_all_or_nothing(void **state)
     wh_close(w);
 }
 
+static const char *pref(wh *w, int64_t party, const char *name, char *buf, size_t n)
+{
+    json_t *p;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_preferences(w, party, &p, &e), RP_OK);
+    const char *v = json_string_value(json_object_get(json_object_get(p, name), "value"));
+    snprintf(buf, n, "%s", v ? v : "(none)");
+    json_decref(p);
+    return buf;
+}
+
+/* Preferences in one written form; whether to contact, decided in one place. */
+static void preferences_and_contactable(void **state)
+{
+    (void)state;
+    wh *w = with_fixture();
+    rp_error e = RP_ERROR_INIT;
+    char b[64];
+    int changed;
+    static const struct { const char *name, *in, *out; } good[] = {
+        { "days", "mon-wed, fri", "mon,tue,wed,fri" }, { "days", "Monday", "mon" },
+        { "days", "every day", "mon,tue,wed,thu,fri,sat,sun" }, { "days", "weekdays", "mon,tue,wed,thu,fri" },
+        { "hours", "0:00-24:00", "00:00-24:00" }, { "hours", "08:30-12:00", "08:30-12:00" },
+        { "language", "EN", "en" }, { "channel", "Sms", "sms" },
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        if (wh_preference_set(w, 1, good[i].name, good[i].in, "t", NULL, &changed, &e))
+            fail_msg("%s %s: %s", good[i].name, good[i].in, rp_errmsg(&e));
+        assert_string_equal(pref(w, 1, good[i].name, b, sizeof b), good[i].out);
+    }
+    static const struct { const char *name, *in, *msg; } bad[] = {
+        { "days", "fri-mon", "preferences.days: 'fri-mon' is not a day or a range of days (mon..sun)" },
+        { "days", ",", "preferences.days: name at least one day (mon..sun)" },
+        { "hours", "24:30-25:00", "preferences.hours: '24:30-25:00' is not HH:MM-HH:MM" },
+        { "hours", "09:00-09:00", "preferences.hours: '09:00-09:00' ends before it starts" },
+        { "mood", "good", "preferences: 'mood' is not one of language, channel, hours, days" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(wh_preference_set(w, 1, bad[i].name, bad[i].in, "t", NULL, &changed, &e), RP_INVAL);
+        assert_string_equal(rp_errmsg(&e), bad[i].msg);
+    }
+    /* the same value again, and clearing what is not set, change nothing */
+    int before = count(w, "SELECT count(*) FROM customer_change");
+    assert_int_equal(wh_preference_set(w, 1, "language", "en", "t", NULL, &changed, &e), RP_OK);
+    assert_int_equal(changed, 0);
+    assert_int_equal(wh_preference_set(w, 2, "days", NULL, "t", NULL, &changed, &e), RP_OK);
+    assert_int_equal(changed, 0);
+    assert_int_equal(count(w, "SELECT count(*) FROM customer_change"), before);
+    /* a source record merged into a customer is changed through that customer */
+    assert_int_equal(rp_store_exec(w->store, "UPDATE party SET merged_into = 1 WHERE id = 5", &e), RP_OK);
+    assert_int_equal(wh_preference_set(w, 5, "language", "en", "t", NULL, &changed, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "party 5 is part of customer 1: change that customer");
+    assert_int_equal(wh_preference_set(w, 99, "language", "en", "t", NULL, &changed, &e), RP_NOTFOUND);
+
+    /* Monday 2026-11-23 12:00 in Taipei; she asked for Mondays to Wednesdays and Fridays, 08:30-12:00 */
+    int64_t noon, morning;
+    assert_int_equal(rp_time_parse("2026-11-23T04:00:00Z", &noon, &e), RP_OK);
+    assert_int_equal(rp_time_parse("2026-11-23T01:00:00Z", &morning, &e), RP_OK);
+    assert_int_equal(wh_preference_set(w, 1, "days", "mon-wed,fri", "t", NULL, &changed, &e), RP_OK);
+    json_t *d;
+    assert_int_equal(wh_contactable(w, 1, "marketing", "email", noon, &d, &e), RP_OK);
+    assert_true(json_is_true(json_object_get(d, "allowed")));
+    assert_true(json_is_false(json_object_get(d, "within_hours"))); /* 12:00 is the end: outside */
+    assert_string_equal(json_string_value(json_object_get(d, "preferred_channel")), "sms");
+    json_decref(d);
+    assert_int_equal(wh_contactable(w, 1, "marketing", "email", morning, &d, &e), RP_OK);
+    assert_true(json_is_true(json_object_get(d, "within_hours")));
+    json_decref(d);
+    /* a consent not yet in effect does not count */
+    assert_int_equal(rp_store_exec(w->store,
+                                   "INSERT INTO consent(party_id, purpose, channel, granted, effective_at, recorded_at) "
+                                   "VALUES (1, 'marketing', 'phone', 1, '2030-01-01T00:00:00Z', '2026-11-23')",
+                                   &e),
+                     RP_OK);
+    assert_int_equal(wh_contactable(w, 1, "marketing", "phone", noon, &d, &e), RP_OK);
+    assert_true(json_is_false(json_object_get(d, "allowed")));
+    assert_string_equal(json_string_value(json_object_get(d, "reason")), "no consent to marketing by phone on record");
+    json_decref(d);
+    /* the merged source record's consents count for the customer */
+    assert_int_equal(rp_store_exec(w->store,
+                                   "INSERT INTO consent(party_id, purpose, channel, granted, effective_at, recorded_at) "
+                                   "VALUES (5, 'research', 'any', 1, '2026-01-01T00:00:00Z', '2026-01-01')",
+                                   &e),
+                     RP_OK);
+    assert_int_equal(wh_contactable(w, 1, "research", "mail", noon, &d, &e), RP_OK);
+    assert_true(json_is_true(json_object_get(d, "allowed")));
+    json_decref(d);
+    /* the deceased are not contacted but for their accounts' service */
+    assert_int_equal(rp_store_exec(w->store,
+                                   "INSERT INTO consent(party_id, purpose, channel, granted, effective_at, recorded_at) "
+                                   "VALUES (4, 'marketing', 'any', 1, '2020-01-01T00:00:00Z', '2020-01-01')",
+                                   &e),
+                     RP_OK);
+    assert_int_equal(wh_contactable(w, 4, "marketing", "mail", noon, &d, &e), RP_OK);
+    assert_true(json_is_false(json_object_get(d, "allowed")));
+    assert_string_equal(json_string_value(json_object_get(d, "reason")), "the customer is deceased");
+    json_decref(d);
+    assert_int_equal(wh_contactable(w, 1, "marketing", "fax", noon, &d, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "channel: 'fax' is not one of mail, email, sms, phone, app");
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -530,6 +633,7 @@ int main(void)
         cmocka_unit_test(open_keys),            cmocka_unit_test(party_and_identifiers),
         cmocka_unit_test(accounts_and_history), cmocka_unit_test(find_by_every_key),
         cmocka_unit_test(customer_360),         cmocka_unit_test(import_is_all_or_nothing),
+        cmocka_unit_test(preferences_and_contactable),
     };
     return cmocka_run_group_tests_name("warehouse", tests, NULL, NULL);
 }
