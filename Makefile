@@ -2,7 +2,8 @@
 #
 #   make deps    install the Debian packages that building, testing and the demo need
 #   make         build build/rapport (everything but main() is in build/librapport.a)
-#   make test    deps + build + every test (unit, black-box)
+#                and the web application into build/web (npm, esbuild)
+#   make test    deps + build + every test (unit, black-box, browser)
 #   make asan    the whole test suite under AddressSanitizer and UBSan (in build-asan/)
 #   make demo    deps + build + the main job on the embedded SQLite store
 #   make bench   the benchmarks in bench/ (not part of the tests)
@@ -14,7 +15,8 @@ OPT       ?= -O2
 SAN       ?=
 PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
-             libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev curl bc time
+             libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev curl bc time \
+             chromium fonts-noto-cjk
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
              -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -30,8 +32,10 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
+WEB_SRC   := $(wildcard web/src/*.js web/src/*.jsx web/src/*.css web/src/pages/*.jsx) web/index.html web/build.mjs
+
 .PHONY: all deps test test-only unit asan demo demo-only bench bench-only clean help
-all: $(BUILD)/rapport
+all: $(BUILD)/rapport $(BUILD)/web/index.html
 
 help:
 	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -40,11 +44,21 @@ deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
+	@$(MAKE) --no-print-directory web/node_modules/.package-lock.json
+
+# The web application's packages, from the npm registry, exactly as the lock file says.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BUILD)/web/index.html: $(WEB_SRC) web/node_modules/.package-lock.json
+	node web/build.mjs $(BUILD)/web
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -85,7 +99,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/librapport.a
 test: deps
 	@$(MAKE) --no-print-directory test-only
 
-test-only: $(BUILD)/rapport $(UNIT_BIN)
+test-only: $(BUILD)/rapport $(BUILD)/web/index.html $(UNIT_BIN)
 	@tests/run-all.sh $(BUILD)
 
 unit: $(BUILD)/rapport $(UNIT_BIN)
@@ -99,7 +113,7 @@ DEMO_DB ?= demo/rapport.db
 demo: deps
 	@$(MAKE) --no-print-directory demo-only
 
-demo-only: $(BUILD)/rapport
+demo-only: $(BUILD)/rapport $(BUILD)/web/index.html
 	@tools/demo.sh $(BUILD)/rapport $(DEMO_DB)
 
 # bench/analyze.sh sets Rapport beside pandas (Debian) and DuckDB (npm)

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Run every test: each unit-test program in its own process, then the
-# black-box tests of the binary.  Ends with one line "N passed, N failed".
-# usage: tests/run-all.sh BUILD_DIR [unit|cli]
+# black-box tests of the binary, then the web application in a browser.  Ends with one line "N passed, N failed".
+# usage: tests/run-all.sh BUILD_DIR [unit|cli|web]
 set -u
 build=${1:?build dir}; only=${2:-all}
 pass=0; fail=0; failed_suites=()
-if [ "$only" != cli ]; then
+if [ "$only" = all ] || [ "$only" = unit ]; then
   for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
     out=$(timeout 300 "$t" 2>&1); rc=$?
@@ -19,13 +19,22 @@ if [ "$only" != cli ]; then
     fi
   done
 fi
-if [ "$only" != unit ]; then
+if [ "$only" = all ] || [ "$only" = cli ]; then
   out=$(tests/cli/run.sh "$build" 2>&1); rc=$?
   printf '%s\n' "$out" | grep -v '^ok - '
   p=$(printf '%s\n' "$out" | sed -n 's/^cli: \([0-9]*\) passed.*/\1/p')
   f=$(printf '%s\n' "$out" | sed -n 's/^cli: [0-9]* passed, \([0-9]*\) failed/\1/p')
   pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
   [ $rc = 0 ] || failed_suites+=(cli)
+fi
+if [ "$only" = all ] || [ "$only" = web ]; then
+  # the web application in Debian's Chromium (web/tests/browser.mjs); screenshots in BUILD/web-shots
+  out=$(timeout 600 node web/tests/browser.mjs "$build" 2>&1); rc=$?
+  printf '%s\n' "$out" | grep -v '^ok - '
+  p=$(printf '%s\n' "$out" | sed -n 's/^web: \([0-9]*\) passed.*/\1/p')
+  f=$(printf '%s\n' "$out" | sed -n 's/^web: [0-9]* passed, \([0-9]*\) failed/\1/p')
+  pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+  [ $rc = 0 ] || failed_suites+=(web)
 fi
 [ ${#failed_suites[@]} = 0 ] || echo "failing: ${failed_suites[*]}"
 echo "$pass passed, $fail failed"

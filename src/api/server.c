@@ -330,6 +330,7 @@ static const char *mime(const char *path)
         { ".mjs", "text/javascript; charset=utf-8" }, { ".css", "text/css; charset=utf-8" },
         { ".json", "application/json" }, { ".svg", "image/svg+xml" }, { ".png", "image/png" },
         { ".ico", "image/x-icon" }, { ".woff2", "font/woff2" }, { ".txt", "text/plain; charset=utf-8" },
+        { ".map", "application/json" },
     };
     for (size_t i = 0; dot && i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(dot, t[i].ext))
@@ -372,6 +373,11 @@ static struct MHD_Response *static_file(api_server *s, const char *url, int *sta
     }
     MHD_add_response_header(r, "Content-Type", mime(real));
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    /* the web application loads only its own files, and is framed by nobody */
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     *status = 200;
     return r;
 }

@@ -7,10 +7,12 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -35,8 +37,8 @@ int cmd_serve(int argc, char **argv)
 {
     const cli_cmd *self = cli_find("serve");
     cli_store_opts so = { 0 };
-    const char *listen = NULL, *stat = NULL, *threads = NULL, *port_file = NULL;
-    cli_opt opts[] = { CLI_STORE_OPTS(so),          { "listen", &listen, NULL }, { "static", &stat, NULL },
+    const char *listen = NULL, *static_opt = NULL, *threads = NULL, *port_file = NULL;
+    cli_opt opts[] = { CLI_STORE_OPTS(so),          { "listen", &listen, NULL }, { "static", &static_opt, NULL },
                        { "threads", &threads, NULL }, { "port-file", &port_file, NULL }, { 0 } };
     int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
     if (rc)
@@ -54,7 +56,23 @@ int cmd_serve(int argc, char **argv)
     o.db = db;
     o.key = key;
     o.listen = listen ? listen : cfg ? rp_config_get(cfg, "api", "listen", "127.0.0.1:8080") : "127.0.0.1:8080";
-    o.static_dir = stat ? stat : cfg ? rp_config_get(cfg, "api", "static", NULL) : NULL;
+    o.static_dir = static_opt ? static_opt : cfg ? rp_config_get(cfg, "api", "static", NULL) : NULL;
+    /* by default, the web application built beside the binary (make: BUILD/web) */
+    char webdir[PATH_MAX + 8];
+    if (!o.static_dir) {
+        char exe[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0) {
+            exe[n] = 0;
+            char *slash = strrchr(exe, '/');
+            if (slash)
+                *slash = 0;
+            snprintf(webdir, sizeof webdir, "%s/web", exe);
+            struct stat sb;
+            if (stat(webdir, &sb) == 0 && S_ISDIR(sb.st_mode))
+                o.static_dir = webdir;
+        }
+    }
     if (threads) {
         char *end;
         long t = strtol(threads, &end, 10);

@@ -1,0 +1,312 @@
+// The customer 360: everything about one customer on one screen, masked for
+// the viewer's role, with reveal (a reason, audited), contact points and
+// preferences (with their history), notes and consents.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { lang, roc, t } from '../i18n.js';
+import { date, dateTime, money } from '../format.js';
+import { useSignal } from '../state.js';
+
+const can = (me, p) => me.permissions.includes(p);
+
+function Table({ cols, rows, test, empty }) {
+  if (!rows || rows.length === 0) return <p class="none">{empty || t('none')}</p>;
+  return (
+    <table data-test={test}>
+      <thead><tr>{cols.map((c) => <th key={c[0]}>{t(c[0])}</th>)}</tr></thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={i}>{cols.map((c) => <td key={c[0]}>{c[1](r)}</td>)}</tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Card({ title, test, children, actions }) {
+  return (
+    <section class="card" data-test={test}>
+      <h2>{title}{actions && <span class="actions">{actions}</span>}</h2>
+      {children}
+    </section>
+  );
+}
+
+function useLoad(fn, deps) {
+  const [state, setState] = useState({ data: null, error: null });
+  const reload = () => fn().then((data) => setState({ data, error: null }), (e) => setState({ data: null, error: e }));
+  useEffect(() => { reload(); }, deps);
+  return [state.data, state.error, reload];
+}
+
+function Reveal({ id, onRevealed, onCancel }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    try {
+      onRevealed(await api('POST', `/customers/${id}/reveal`, { reason }));
+    } catch (err) {
+      setError(err.message);
+    }
+  };
+  return (
+    <form class="dialog" data-test="reveal-form" onSubmit={submit}>
+      <label>{t('revealReason')}
+        <input name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} required minLength={5} />
+      </label>
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+      <button type="submit">{t('confirm')}</button>
+      <button type="button" class="link" onClick={onCancel}>{t('cancel')}</button>
+    </form>
+  );
+}
+
+function ContactForm({ id, onDone }) {
+  const [f, setF] = useState({ kind: 'mobile', purpose: 'home', value: '', reason: '' });
+  const [error, setError] = useState(null);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    try {
+      const body = { kind: f.kind, purpose: f.purpose, value: f.value };
+      if (f.reason) body.reason = f.reason;
+      await api('PUT', `/customers/${id}/contacts`, body);
+      setF({ ...f, value: '', reason: '' });
+      setError(null);
+      onDone();
+    } catch (err) {
+      setError(err.message);
+    }
+  };
+  return (
+    <form class="inline" data-test="contact-form" onSubmit={submit}>
+      <select name="kind" value={f.kind} onChange={set('kind')}>
+        {['mobile', 'phone', 'email', 'address', 'fax'].map((k) => <option key={k}>{k}</option>)}
+      </select>
+      <select name="purpose" value={f.purpose} onChange={set('purpose')}>
+        {['home', 'work', 'mail', 'other'].map((k) => <option key={k}>{k}</option>)}
+      </select>
+      <input name="value" placeholder={t('value')} value={f.value} onInput={set('value')} required />
+      <input name="reason" placeholder={t('reason')} value={f.reason} onInput={set('reason')} />
+      <button type="submit">{t('save')}</button>
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+    </form>
+  );
+}
+
+function NoteForm({ id, onDone }) {
+  const [f, setF] = useState({ text: '', channel: 'branch', reason: '', outcome: '', follow_up_on: '' });
+  const [error, setError] = useState(null);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    const body = { text: f.text, channel: f.channel };
+    for (const k of ['reason', 'outcome', 'follow_up_on']) if (f[k]) body[k] = f[k];
+    try {
+      await api('POST', `/customers/${id}/notes`, body);
+      setF({ ...f, text: '', reason: '', outcome: '', follow_up_on: '' });
+      setError(null);
+      onDone();
+    } catch (err) {
+      setError(err.message);
+    }
+  };
+  return (
+    <form class="stack" data-test="note-form" onSubmit={submit}>
+      <textarea name="text" placeholder={t('noteText')} value={f.text} onInput={set('text')} required />
+      <div class="inline">
+        <select name="channel" value={f.channel} onChange={set('channel')}>
+          {['branch', 'phone', 'email', 'chat', 'letter', 'visit', 'other'].map((k) => <option key={k}>{k}</option>)}
+        </select>
+        <input name="reason" placeholder={t('reason')} value={f.reason} onInput={set('reason')} />
+        <input name="outcome" placeholder={t('outcome')} value={f.outcome} onInput={set('outcome')} />
+        <input name="follow_up_on" type="date" value={f.follow_up_on} onInput={set('follow_up_on')} />
+        <button type="submit">{t('addNote')}</button>
+      </div>
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+    </form>
+  );
+}
+
+function ConsentForm({ id, onDone }) {
+  const [f, setF] = useState({ purpose: 'marketing', channel: 'any', granted: 'true', evidence: '' });
+  const [error, setError] = useState(null);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    try {
+      await api('PUT', `/customers/${id}/consents`,
+        { purpose: f.purpose, channel: f.channel, granted: f.granted === 'true', evidence: f.evidence });
+      setF({ ...f, evidence: '' });
+      setError(null);
+      onDone();
+    } catch (err) {
+      setError(err.message);
+    }
+  };
+  return (
+    <form class="inline" data-test="consent-form" onSubmit={submit}>
+      <select name="purpose" value={f.purpose} onChange={set('purpose')}>
+        {['marketing', 'profiling', 'third_party', 'cross_group', 'research'].map((k) => <option key={k}>{k}</option>)}
+      </select>
+      <select name="channel" value={f.channel} onChange={set('channel')}>
+        {['any', 'mail', 'email', 'sms', 'phone', 'app'].map((k) => <option key={k}>{k}</option>)}
+      </select>
+      <select name="granted" value={f.granted} onChange={set('granted')}>
+        <option value="true">{t('granted')}</option>
+        <option value="false">{t('withdrawn')}</option>
+      </select>
+      <input name="evidence" placeholder={t('evidence')} value={f.evidence} onInput={set('evidence')} required />
+      <button type="submit">{t('save')}</button>
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+    </form>
+  );
+}
+
+function Preferences({ id, me, prefs, onDone }) {
+  const [f, setF] = useState({
+    language: prefs.language?.value || '', channel: prefs.channel?.value || '',
+    hours: prefs.hours?.value || '', days: prefs.days?.value || '',
+  });
+  const [error, setError] = useState(null);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    const body = {};
+    for (const k of ['language', 'channel', 'hours', 'days']) body[k] = f[k] === '' ? null : f[k];
+    try {
+      await api('PUT', `/customers/${id}/preferences`, body);
+      setError(null);
+      onDone();
+    } catch (err) {
+      setError(err.message);
+    }
+  };
+  const show = (k) => prefs[k]?.value || t('none');
+  if (!can(me, 'edit'))
+    return (
+      <dl class="facts">
+        <dt>{t('lang_label')}</dt><dd>{show('language')}</dd>
+        <dt>{t('preferredChannel')}</dt><dd>{show('channel')}</dd>
+        <dt>{t('hours')}</dt><dd>{show('hours')}</dd>
+        <dt>{t('days')}</dt><dd>{show('days')}</dd>
+      </dl>
+    );
+  return (
+    <form class="inline" data-test="prefs-form" onSubmit={submit}>
+      <select name="language" value={f.language} onChange={set('language')}>
+        <option value="">{t('lang_label')}…</option>
+        {['zh-TW', 'en', 'ja', 'ko', 'vi', 'id', 'th', 'tl'].map((k) => <option key={k}>{k}</option>)}
+      </select>
+      <select name="channel" value={f.channel} onChange={set('channel')}>
+        <option value="">{t('preferredChannel')}…</option>
+        {['mobile', 'phone', 'email', 'sms', 'mail', 'branch', 'app'].map((k) => <option key={k}>{k}</option>)}
+      </select>
+      <input name="hours" placeholder="09:00-18:00" value={f.hours} onInput={set('hours')} />
+      <input name="days" placeholder="mon-fri" value={f.days} onInput={set('days')} />
+      <button type="submit">{t('save')}</button>
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+    </form>
+  );
+}
+
+export function Customer({ id, me }) {
+  useSignal(lang);
+  useSignal(roc);
+  const [revealed, setRevealed] = useState(null);
+  const [asking, setAsking] = useState(false);
+  const [doc, error, reload] = useLoad(() => api('GET', `/customers/${id}`), [id]);
+  const [changes, , reloadChanges] = useLoad(() => api('GET', `/customers/${id}/changes`), [id]);
+  const [reach, , reloadReach] = useLoad(
+    () => (can(me, 'view') ? api('GET', `/customers/${id}/contactable`) : Promise.resolve(null)), [id]);
+  if (error) return <p class="error" role="alert" data-test="customer-error">{t('error', { msg: error.message })}</p>;
+  if (!doc) return <p class="notice">{t('loading')}</p>;
+  const d = revealed || doc;
+  const p = d.party;
+  const refresh = () => {
+    setRevealed(null);
+    reload();
+    reloadChanges();
+    reloadReach();
+  };
+  return (
+    <div class="customer" data-test="customer">
+      <section class="card profile">
+        <h1 data-test="name">{p.name_zh} <span class="latin">{p.name_latin}</span></h1>
+        <dl class="facts">
+          <dt>{t('born')}</dt><dd>{date(p.birth_date)} {p.age !== undefined && `(${t('age', { n: p.age })})`}</dd>
+          <dt>{t('gender')}</dt><dd>{p.gender}</dd>
+          <dt>{t('occupation')}</dt><dd>{p.occupation}</dd>
+          <dt>{t('status')}</dt><dd>{p.status}</dd>
+          <dt>{t('branch')}</dt><dd>{p.home_branch} {p.home_branch_name}</dd>
+        </dl>
+        {revealed && <p class="banner" data-test="revealed">{t('revealed')}</p>}
+        {can(me, 'reveal') && !revealed && !asking && (
+          <button data-test="reveal" onClick={() => setAsking(true)}>{t('reveal')}</button>
+        )}
+        {asking && (
+          <Reveal id={id} onCancel={() => setAsking(false)} onRevealed={(r) => { setRevealed(r); setAsking(false); }} />
+        )}
+      </section>
+      <div class="grid">
+        <Card title={t('identifiers')} test="identifiers">
+          <Table test="identifiers-table" rows={d.identifiers}
+            cols={[['kind', (r) => r.type], ['value', (r) => <code>{r.value}</code>], ['source', (r) => r.issuer || '']]} />
+        </Card>
+        <Card title={t('contacts')} test="contacts">
+          <Table rows={d.contact_points}
+            cols={[['kind', (r) => r.kind], ['purpose', (r) => r.purpose], ['value', (r) => r.value],
+              ['validFrom', (r) => date(r.valid_from)], ['validTo', (r) => date(r.valid_to)], ['source', (r) => r.source || '']]} />
+          {can(me, 'edit') && <ContactForm id={id} onDone={refresh} />}
+        </Card>
+        <Card title={t('preferences')} test="preferences">
+          <Preferences id={id} me={me} prefs={d.preferences || {}} onDone={refresh} key={JSON.stringify(d.preferences)} />
+        </Card>
+        <Card title={t('changes')} test="changes">
+          <Table rows={changes?.changes}
+            cols={[['date', (r) => dateTime(r.at)], ['by', (r) => r.by_user], ['field', (r) => r.field],
+              ['oldValue', (r) => r.old_value ?? ''], ['newValue', (r) => r.new_value ?? ''], ['reason', (r) => r.reason ?? '']]} />
+        </Card>
+        <Card title={t('accounts')} test="accounts">
+          <Table rows={d.accounts}
+            cols={[['account', (r) => <code>{r.number}</code>], ['product', (r) => r.product_name], ['role', (r) => r.role],
+              ['status', (r) => r.status], ['opened', (r) => date(r.opened_on)], ['balance', (r) => <span class="num">{money(r.balance)}</span>]]} />
+        </Card>
+        <Card title={t('related')} test="related">
+          <Table rows={d.related_parties}
+            cols={[['relation', (r) => r.relation], ['profile', (r) => <a href={`#/customer/${r.party_id}`}>{r.name_zh} {r.name_latin}</a>],
+              ['status', (r) => r.status], ['since', (r) => date(r.since)]]} />
+        </Card>
+        <Card title={t('transactions')} test="transactions">
+          <Table rows={d.transactions}
+            cols={[['date', (r) => dateTime(r.posted_at)], ['channel', (r) => r.channel], ['description', (r) => r.description],
+              ['amount', (r) => <span class={r.amount_minor < 0 ? 'num neg' : 'num'}>{money(r.amount)}</span>]]} />
+        </Card>
+        <Card title={t('notes')} test="notes">
+          {can(me, 'note') && <NoteForm id={id} onDone={refresh} />}
+          <Table rows={d.interactions}
+            cols={[['date', (r) => dateTime(r.at)], ['channel', (r) => r.channel], ['by', (r) => r.staff],
+              ['reason', (r) => r.reason], ['description', (r) => r.notes], ['followUp', (r) => date(r.follow_up_on)]]} />
+        </Card>
+        <Card title={t('consents')} test="consents">
+          <Table rows={d.consents}
+            cols={[['purpose', (r) => r.purpose], ['channel', (r) => r.channel], ['granted', (r) => (r.granted ? t('granted') : t('withdrawn'))],
+              ['evidence', (r) => r.evidence], ['effective', (r) => dateTime(r.effective_at)], ['recordedBy', (r) => r.recorded_by]]} />
+          {reach?.channels && (
+            <p class="reach" data-test="contactable">{t('contactable')}:{' '}
+              {reach.channels.map((c) => (
+                <span key={c.channel} class={c.allowed ? 'ok' : 'no'} title={c.reason}>{c.channel} {c.allowed ? t('yes') : t('no')}</span>
+              ))}
+            </p>
+          )}
+          {can(me, 'consent_write') && <ConsentForm id={id} onDone={refresh} />}
+        </Card>
+        <Card title={t('lineage')} test="lineage">
+          <Table rows={d.lineage}
+            cols={[['source', (r) => r.source], ['value', (r) => r.source_key], ['job', (r) => r.job_id], ['date', (r) => dateTime(r.loaded_at)]]} />
+        </Card>
+      </div>
+    </div>
+  );
+}
