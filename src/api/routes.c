@@ -610,14 +610,16 @@ static int consents_get(api_req *rq, api_resp *rs)
 {
     int64_t id;
     json_t *doc;
-    int st = customer_of(rq, rs, WH_C360_ALL, &id, &doc);
+    int st = customer_of(rq, rs, 0, &id, &doc);
     if (st)
         return st;
-    json_t *now = json_incref(json_object_get(doc, "consents"));
-    json_t *hist = json_array(), *all = json_object_get(doc, "consent_history");
-    for (size_t i = json_array_size(all); i-- > 0;)
-        json_array_append(hist, json_array_get(all, i));
+    json_t *now = json_incref(json_object_get(doc, "consents")), *hist;
     json_decref(doc);
+    rp_error err = RP_ERROR_INIT;
+    if (wh_consent_history(rq->w, id, &hist, &err)) {
+        json_decref(now);
+        return api_fail(rs, &err);
+    }
     return api_ok(rs, json_pack("{s:I, s:o, s:o}", "customer", (json_int_t)id, "consents", now, "history", hist));
 }
 

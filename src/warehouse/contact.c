@@ -543,3 +543,18 @@ int wh_changes(wh *w, int64_t person, const char *what, int limit, json_t **out,
     *out = arr;
     return RP_OK;
 }
+
+int wh_consent_history(wh *w, int64_t person, json_t **out, rp_error *err)
+{
+    json_t *arr = json_array();
+    int rc = wh__rows(w,
+                      "SELECT purpose, channel, granted, evidence, effective_at, recorded_at, recorded_by FROM consent "
+                      "WHERE party_id IN (" WH__MEMBERS ") ORDER BY id DESC",
+                      person, arr, 2, err);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return RP_OK;
+}

@@ -251,6 +251,8 @@ int wh_contact_change(wh *w, int64_t person, const wh_contact *c, const char *by
  * (default 200): [{id, at, by_user, what, field, old_value, new_value,
  * reason}]; what (contact or preference) or NULL for both. */
 int wh_changes(wh *w, int64_t person, const char *what, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Every consent recorded for a customer, newest first. */
+int wh_consent_history(wh *w, int64_t person, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* The preferences in force: {name: {value, since, set_by}}. */
 int wh_preferences(wh *w, int64_t person, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
