@@ -523,6 +523,19 @@ static void import_is_all_or_nothing(void **state)
     wh_close(w);
 }
 
+/* A consent row as any tool might write it (recorded when it takes effect). */
+static void consent(wh *w, int party, const char *purpose, const char *channel, int granted, const char *effective)
+{
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO consent(party_id, purpose, channel, granted, effective_at, recorded_at) "
+             "VALUES (%d, '%s', '%s', %d, '%s', '%.10s')",
+             party, purpose, channel, granted, effective, effective);
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_exec(w->store, sql, &e))
+        fail_msg("%s: %s", sql, rp_errmsg(&e));
+}
+
 static const char *pref(wh *w, int64_t party, const char *name, char *buf, size_t n)
 {
     json_t *p;
@@ -592,30 +605,18 @@ static void preferences_and_contactable(void **state)
     assert_true(json_is_true(json_object_get(d, "within_hours")));
     json_decref(d);
     /* a consent not yet in effect does not count */
-    assert_int_equal(rp_store_exec(w->store,
-                                   "INSERT INTO consent(party_id, purpose, channel, granted, effective_at, recorded_at) "
-                                   "VALUES (1, 'marketing', 'phone', 1, '2030-01-01T00:00:00Z', '2026-11-23')",
-                                   &e),
-                     RP_OK);
+    consent(w, 1, "marketing", "phone", 1, "2030-01-01T00:00:00Z");
     assert_int_equal(wh_contactable(w, 1, "marketing", "phone", noon, &d, &e), RP_OK);
     assert_true(json_is_false(json_object_get(d, "allowed")));
     assert_string_equal(json_string_value(json_object_get(d, "reason")), "no consent to marketing by phone on record");
     json_decref(d);
     /* the merged source record's consents count for the customer */
-    assert_int_equal(rp_store_exec(w->store,
-                                   "INSERT INTO consent(party_id, purpose, channel, granted, effective_at, recorded_at) "
-                                   "VALUES (5, 'research', 'any', 1, '2026-01-01T00:00:00Z', '2026-01-01')",
-                                   &e),
-                     RP_OK);
+    consent(w, 5, "research", "any", 1, "2026-01-01T00:00:00Z");
     assert_int_equal(wh_contactable(w, 1, "research", "mail", noon, &d, &e), RP_OK);
     assert_true(json_is_true(json_object_get(d, "allowed")));
     json_decref(d);
     /* the deceased are not contacted but for their accounts' service */
-    assert_int_equal(rp_store_exec(w->store,
-                                   "INSERT INTO consent(party_id, purpose, channel, granted, effective_at, recorded_at) "
-                                   "VALUES (4, 'marketing', 'any', 1, '2020-01-01T00:00:00Z', '2020-01-01')",
-                                   &e),
-                     RP_OK);
+    consent(w, 4, "marketing", "any", 1, "2020-01-01T00:00:00Z");
     assert_int_equal(wh_contactable(w, 4, "marketing", "mail", noon, &d, &e), RP_OK);
     assert_true(json_is_false(json_object_get(d, "allowed")));
     assert_string_equal(json_string_value(json_object_get(d, "reason")), "the customer is deceased");
