@@ -6,6 +6,8 @@
  * write the audit entry of a customer-data route. */
 #include "analytics/jobs.h"
 #include "etl/load.h"
+#include "match/run.h"
+#include "match/standard.h"
 #include "api/c360doc.h"
 #include "api/internal.h"
 #include "core/json.h"
@@ -150,7 +152,8 @@ static int customers_search(api_req *rq, api_resp *rs)
         json_decref(doc);
     } else if (rc == RP_NOTFOUND) {
         rp_err_clear(&err);
-        if ((rc = wh_search_name(rq->w, q, 50, &found, &err)))
+        char alt[256];
+        if ((rc = wh_search_name(rq->w, q, mt_pinyin_query(q, alt, sizeof alt) ? alt : NULL, 50, &found, &err)))
             return api_fail(rs, &err);
     } else {
         return api_fail(rs, &err);
@@ -605,6 +608,21 @@ static int contactable(api_req *rq, api_resp *rs)
                                 "channels", all));
 }
 
+/* The latest analysis scores: value level, pyramid level, RFM cell, CLV, segments. */
+static int scores_get(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    int st = customer_of(rq, rs, 0, &id, NULL);
+    if (st)
+        return st;
+    json_t *a;
+    rp_error err = RP_ERROR_INIT;
+    if (wh_scores(rq->w, id, &a, &err))
+        return api_fail(rs, &err);
+    snprintf(rq->detail, sizeof rq->detail, "scores");
+    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, "scores", a));
+}
+
 /* The consents in force, and every consent ever recorded (newest first). */
 static int consents_get(api_req *rq, api_resp *rs)
 {
@@ -702,6 +720,50 @@ static int rejects_list(api_req *rq, api_resp *rs)
     return api_ok(rs, json_pack("{s:o}", "rejects", a));
 }
 
+/* ---- who is who: the pairs a person decides ---- */
+
+static int matches_list(api_req *rq, api_resp *rs)
+{
+    const char *lim = api_query(rq, "limit");
+    int ok = 1;
+    int64_t limit = lim ? int_param(lim, 1, 10000, &ok) : 100;
+    if (!ok)
+        return api_error(rs, 422, "invalid", "limit: a whole number from 1 to 10000");
+    json_t *a;
+    rp_error err = RP_ERROR_INIT;
+    if (mt_review_list(rq->w, (int)limit, &a, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, json_pack("{s:o}", "pairs", a));
+}
+
+static int match_decide(api_req *rq, api_resp *rs)
+{
+    int ok;
+    int64_t pair = int_param(rq->param[0], 1, INT64_MAX, &ok);
+    if (!ok)
+        return api_error(rs, 404, "not_found", "no pair '%s'", rq->param[0]);
+    static const char *const keys[] = { "accept", "note", NULL };
+    int accept;
+    const char *note = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_bool(rq->body, "body", "accept", 1, &accept, &err) ||
+        rp_json_get_str(rq->body, "body", "note", 0, &note, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    if (note && strlen(note) > 1000)
+        return api_error(rs, 422, "invalid", "body.note: at most 1000 bytes");
+    if (mt_decide(rq->w, pair, accept, rq->session.user.name, note, &err))
+        return api_fail(rs, &err);
+    char target[32];
+    snprintf(target, sizeof target, "pair %lld", (long long)pair);
+    sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address,
+                          .action = accept ? "match_accept" : "match_reject", .target = target, .reason = note };
+    if (api_audit(rq, &e))
+        return api_error(rs, 500, "audit", "the decision was kept, but the audit trail could not be written; it has been logged");
+    return api_ok(rs, json_pack("{s:I, s:s, s:s}", "pair", (json_int_t)pair, "status", accept ? "accepted" : "rejected",
+                                "applied", "at the next matching run"));
+}
+
 /* ---- users and roles ---- */
 
 static int user_add(api_req *rq, api_resp *rs)
@@ -768,7 +830,7 @@ const api_route api_routes[] = {
     { "GET", "/api/v1/session", session_get, ANY, 0, NULL, "Who is signed in, with role, permissions and CSRF token" },
     { "DELETE", "/api/v1/session", logout, ANY, API_CHANGES, "logout", "Sign out" },
     { "GET", "/api/v1/customers", customers_search, SEC_P_SEARCH, API_CUSTOMER, "search",
-      "Find customers by national ID, phone, account number, e-mail, source number, or the start of a name (q=)" },
+      "Find customers by national ID, phone, account number, e-mail, source number, or any part of a name, Chinese or romanised (q=)" },
     { "GET", "/api/v1/customers/{id}", customer_get, SEC_P_VIEW, API_CUSTOMER, "view",
       "The customer 360, masked by the viewer's permissions" },
     { "POST", "/api/v1/customers/{id}/reveal", customer_reveal, SEC_P_REVEAL, API_CUSTOMER | API_BODY | API_CHANGES,
@@ -791,6 +853,8 @@ const api_route api_routes[] = {
     { "POST", "/api/v1/customers/{id}/export", customer_export, SEC_P_EXPORT,
       API_CUSTOMER | API_BODY | API_CHANGES, "export",
       "All data kept about the customer, unmasked, as a file ({reason}); audited" },
+    { "GET", "/api/v1/customers/{id}/scores", scores_get, SEC_P_VIEW, API_CUSTOMER, "view",
+      "The customer's latest analysis scores: value decile and pyramid level, RFM cell, lifetime value, segments" },
     { "GET", "/api/v1/customers/{id}/consents", consents_get, SEC_P_CONSENT_READ, API_CUSTOMER, "view",
       "The customer's consents in force, by purpose and channel" },
     { "PUT", "/api/v1/customers/{id}/consents", consent_set, SEC_P_CONSENT_WRITE,
@@ -800,6 +864,10 @@ const api_route api_routes[] = {
     { "GET", "/api/v1/jobs/{id}", job_get, SEC_P_ETL, 0, NULL, "One load job, with its counts rule by rule" },
     { "GET", "/api/v1/rejects", rejects_list, SEC_P_ETL, 0, NULL,
       "Rejected records (job=, rule=, status= open by default, limit=)" },
+    { "GET", "/api/v1/matches", matches_list, SEC_P_ETL, 0, NULL,
+      "Pairs of source records waiting for a person to say whether they are one customer, most likely first (limit=)" },
+    { "POST", "/api/v1/matches/{pair}/decision", match_decide, SEC_P_ETL, API_BODY | API_CHANGES, NULL,
+      "Decide a pair: {accept: true|false, note}; the next matching run applies it (audited)" },
     { "GET", "/api/v1/analyses", analyses_list, SEC_P_ANALYSIS, 0, NULL,
       "Analysis runs kept (job=, limit=), newest first" },
     { "GET", "/api/v1/analyses/{run}", analysis_get, SEC_P_ANALYSIS, 0, NULL, "One analysis run's result" },

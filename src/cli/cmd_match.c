@@ -135,32 +135,11 @@ int cmd_match_review(int argc, char **argv)
     if ((rc = cli_open(self, &so, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
-    rp_stmt *st;
-    json_t *arr = json_array();
-    if (!(rc = rp_store_prepare(w->store,
-                                "SELECT id, a_party, b_party, probability, weight, evidence FROM match_pair "
-                                "WHERE status = 'review' ORDER BY probability DESC, id LIMIT ?",
-                                &st, &err))) {
-        rp_stmt_bind_int(st, 1, lim);
-        while ((rc = rp_stmt_step(st, &err)) == RP_ROW) {
-            json_t *o = json_object();
-            json_object_set_new(o, "pair", json_integer(rp_stmt_int(st, 0)));
-            json_object_set_new(o, "a", json_integer(rp_stmt_int(st, 1)));
-            json_object_set_new(o, "b", json_integer(rp_stmt_int(st, 2)));
-            json_object_set_new(o, "probability", json_real(rp_stmt_real(st, 3)));
-            json_object_set_new(o, "weight", json_real(rp_stmt_real(st, 4)));
-            json_t *ev = json_loads(rp_stmt_text(st, 5) ? rp_stmt_text(st, 5) : "{}", 0, NULL);
-            json_object_set_new(o, "evidence", ev ? ev : json_object());
-            json_array_append_new(arr, o);
-        }
-        rp_stmt_done(st);
-        rc = rc == RP_DONE ? RP_OK : rc;
-    }
+    json_t *arr = NULL;
+    rc = mt_review_list(w, (int)(lim > 100000 ? 100000 : lim), &arr, &err);
     wh_close(w);
-    if (rc) {
-        json_decref(arr);
+    if (rc)
         return cli_fail("match review", &err);
-    }
     if (json) {
         cli_print_json(arr);
     } else if (!json_array_size(arr)) {

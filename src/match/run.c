@@ -833,6 +833,33 @@ static int decision(wh *w, const char *action, int64_t pair, int64_t party, int6
     return rp_stmt_run(st, err);
 }
 
+int mt_review_list(wh *w, int limit, json_t **out, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT id, a_party, b_party, probability, weight, evidence FROM match_pair "
+                              "WHERE status = 'review' ORDER BY probability DESC, id LIMIT ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, limit > 0 ? limit : 100);
+    json_t *arr = json_array();
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        json_t *ev = json_loads(rp_stmt_text(st, 5) ? rp_stmt_text(st, 5) : "{}", 0, NULL);
+        json_array_append_new(arr, json_pack("{s:I, s:I, s:I, s:f, s:f, s:o}", "pair", (json_int_t)rp_stmt_int(st, 0),
+                                             "a", (json_int_t)rp_stmt_int(st, 1), "b", (json_int_t)rp_stmt_int(st, 2),
+                                             "probability", rp_stmt_real(st, 3), "weight", rp_stmt_real(st, 4),
+                                             "evidence", ev ? ev : json_object()));
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return RP_OK;
+}
+
 int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err)
 {
     rp_stmt *st;

@@ -84,6 +84,10 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
 /* A person's decision on a pair waiting for review: accept (link) or
  * reject (keep apart).  The next run applies it. */
 int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err) RP_WARN_UNUSED;
+/* The pairs waiting for a person, most likely first, at most limit:
+ * [{pair, a, b, probability, weight, evidence}], evidence as the run kept
+ * it ({records: [a, b], field: "level: value a | value b", ...}). */
+int mt_review_list(wh *w, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* By hand: make the customers a and b one person (their records are
  * linked in every later run), or take the source record source:key out of

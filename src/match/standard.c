@@ -305,6 +305,45 @@ static int pinyin_run(const char *run, size_t len, char *out, size_t n)
     return 1;
 }
 
+int mt_pinyin_query(const char *text, char *out, size_t n)
+{
+    size_t o = 0, len = strlen(text);
+    int changed = 0;
+    if (n)
+        out[0] = 0;
+    if (len > 200)
+        return 0;
+    for (size_t i = 0; i < len;) {
+        if (!isalpha((unsigned char)text[i])) {
+            if (text[i] != ' ' && text[i] != '-' && text[i] != ',' && text[i] != '.' && text[i] != '\'') {
+                if (n)
+                    out[0] = 0;
+                return 0;
+            }
+            i++;
+            continue;
+        }
+        char run[208], wg[256];
+        size_t r = 0;
+        while (i < len && isalpha((unsigned char)text[i]))
+            run[r++] = (char)tolower((unsigned char)text[i++]);
+        run[r] = 0;
+        if (!pinyin_run(run, r, wg, sizeof wg) || o + strlen(wg) + 1 > n) {
+            if (n)
+                out[0] = 0;
+            return 0;
+        }
+        for (size_t k = 0; k < r; k++)
+            run[k] = (char)toupper((unsigned char)run[k]);
+        changed |= strcmp(run, wg) != 0;
+        memcpy(out + o, wg, strlen(wg) + 1);
+        o += strlen(wg);
+    }
+    if (!changed && n)
+        out[0] = 0;
+    return changed && o > 0;
+}
+
 static void latin_keys(const char *latin, char *key, size_t kn, char *alt, size_t an)
 {
     char up[160];

@@ -42,6 +42,10 @@ int mt_romanise(mt_romaniser *r, const char *zh, char *out, size_t n, rp_error *
  * passport Wade-Giles spelling, upper case ("CHUN").  Returns 0, leaving
  * the syllable upper-cased, if it is not Pinyin. */
 int mt_pinyin_to_wg(const char *syllable, char *out, size_t n);
+/* A name as someone typed it into a search box, read as Pinyin and written
+ * in Wade-Giles without blanks: "xu yizhen" -> "HSUYICHEN".  Returns 0 (out
+ * "") when a word is not Pinyin, or when the spelling would not change. */
+int mt_pinyin_query(const char *text, char *out, size_t n);
 
 typedef struct mt_name {
     char han[96];       /* the Chinese name cleaned: blanks out, variants folded (裡 -> 裏) */

@@ -461,6 +461,53 @@ int wh_preferences(wh *w, int64_t person, json_t **out, rp_error *err)
     return rc;
 }
 
+/* The latest result of each analysis that scores customers one by one:
+ * value (with its decile and pyramid level), RFM, CLV, and the segment of
+ * each analysis that assigns them (segment, cluster, migration, gains and
+ * losses).  ? is the customer. */
+#define SCORES_SQL \
+    "SELECT r.job AS analysis, r.id AS run, r.as_of, json_object('revenue_minor', v.revenue_minor, " \
+    "'cost_minor', v.cost_minor, 'profit_minor', v.profit_minor, 'decile', v.decile, 'level', v.level) " \
+    "AS result FROM customer_value v JOIN analysis_run r ON r.id = v.run_id WHERE v.customer_id = ? " \
+    "AND v.run_id = (SELECT max(run_id) FROM customer_value WHERE customer_id = ?) " \
+    "UNION ALL SELECT r.job, r.id, r.as_of, json_object('recency_days', f.recency_days, 'frequency', " \
+    "f.frequency, 'monetary_minor', f.monetary_minor, 'r', f.r, 'f', f.f, 'm', f.m, 'cell', f.cell) " \
+    "FROM customer_rfm f JOIN analysis_run r ON r.id = f.run_id WHERE f.customer_id = ? " \
+    "AND f.run_id = (SELECT max(run_id) FROM customer_rfm WHERE customer_id = ?) " \
+    "UNION ALL SELECT r.job, r.id, r.as_of, json_object('p_alive', c.p_alive, 'expected', c.expected, " \
+    "'expected_value', c.expected_value, 'clv_minor', c.clv_minor) FROM customer_clv c " \
+    "JOIN analysis_run r ON r.id = c.run_id WHERE c.customer_id = ? " \
+    "AND c.run_id = (SELECT max(run_id) FROM customer_clv WHERE customer_id = ?) " \
+    "UNION ALL SELECT r.job, r.id, r.as_of, json_object('segment', s.segment) FROM customer_segment s " \
+    "JOIN analysis_run r ON r.id = s.run_id WHERE s.customer_id = ? AND s.run_id IN " \
+    "(SELECT max(s2.run_id) FROM customer_segment s2 JOIN analysis_run r2 ON r2.id = s2.run_id " \
+    "WHERE s2.customer_id = ? GROUP BY r2.job)"
+
+/* The scores' results are kept as JSON text: make them objects, and add
+ * the money in words beside each amount in minor units. */
+static void scores_parse(json_t *arr)
+{
+    size_t i;
+    json_t *sc;
+    json_array_foreach(arr, i, sc) {
+        json_t *r = json_loads(json_string_value(json_object_get(sc, "result")), 0, NULL);
+        if (!r)
+            continue;
+        static const char *const minor[][2] = { { "revenue_minor", "revenue" }, { "cost_minor", "cost" },
+                                                { "profit_minor", "profit" }, { "monetary_minor", "monetary" },
+                                                { "clv_minor", "clv" } };
+        for (size_t k = 0; k < sizeof minor / sizeof minor[0]; k++) {
+            json_t *m = json_object_get(r, minor[k][0]);
+            if (json_is_integer(m)) {
+                char buf[64];
+                wh_money_format(json_integer_value(m), "TWD", buf, sizeof buf);
+                rp_json_set_str(r, minor[k][1], buf);
+            }
+        }
+        json_object_set_new(sc, "result", r);
+    }
+}
+
 /* For a copy of all the customer's data (WH_C360_ALL): the recent lists
  * become whole, and the histories and scores are added. */
 static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
@@ -498,23 +545,7 @@ static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
           "(h.entity = 'account' AND h.entity_id IN (SELECT account_id FROM party_account WHERE party_id IN "
           "(" MEMBERS "))) ORDER BY h.id",
           -1 },
-        { "scores",
-          "SELECT r.job AS analysis, r.id AS run, r.as_of, json_object('revenue_minor', v.revenue_minor, "
-          "'cost_minor', v.cost_minor, 'profit_minor', v.profit_minor, 'decile', v.decile, 'level', v.level) "
-          "AS result FROM customer_value v JOIN analysis_run r ON r.id = v.run_id WHERE v.customer_id = ? "
-          "AND v.run_id = (SELECT max(run_id) FROM customer_value WHERE customer_id = ?) "
-          "UNION ALL SELECT r.job, r.id, r.as_of, json_object('recency_days', f.recency_days, 'frequency', "
-          "f.frequency, 'monetary_minor', f.monetary_minor, 'r', f.r, 'f', f.f, 'm', f.m, 'cell', f.cell) "
-          "FROM customer_rfm f JOIN analysis_run r ON r.id = f.run_id WHERE f.customer_id = ? "
-          "AND f.run_id = (SELECT max(run_id) FROM customer_rfm WHERE customer_id = ?) "
-          "UNION ALL SELECT r.job, r.id, r.as_of, json_object('p_alive', c.p_alive, 'expected', c.expected, "
-          "'expected_value', c.expected_value, 'clv_minor', c.clv_minor) FROM customer_clv c "
-          "JOIN analysis_run r ON r.id = c.run_id WHERE c.customer_id = ? "
-          "AND c.run_id = (SELECT max(run_id) FROM customer_clv WHERE customer_id = ?) "
-          "UNION ALL SELECT r.job, r.id, r.as_of, json_object('segment', s.segment) FROM customer_segment s "
-          "JOIN analysis_run r ON r.id = s.run_id WHERE s.customer_id = ? AND s.run_id IN "
-          "(SELECT max(s2.run_id) FROM customer_segment s2 JOIN analysis_run r2 ON r2.id = s2.run_id "
-          "WHERE s2.customer_id = ? GROUP BY r2.job)",
+        { "scores", SCORES_SQL,
           -1 },
     };
     _Static_assert(WH_C360_ALL_TXNS == 100000, "the LIMIT above");
@@ -527,14 +558,20 @@ static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
     }
     json_t *txns = json_object_get(doc, "transactions");
     json_object_set_new(doc, "transactions_truncated", json_boolean(json_array_size(txns) >= WH_C360_ALL_TXNS));
-    /* the scores' results are JSON objects, not strings */
-    size_t i;
-    json_t *sc;
-    json_array_foreach(json_object_get(doc, "scores"), i, sc) {
-        json_t *r = json_loads(json_string_value(json_object_get(sc, "result")), 0, NULL);
-        if (r)
-            json_object_set_new(sc, "result", r);
+    scores_parse(json_object_get(doc, "scores"));
+    return RP_OK;
+}
+
+int wh_scores(wh *w, int64_t party, json_t **out, rp_error *err)
+{
+    json_t *arr = json_array();
+    int rc = rows(w, SCORES_SQL, party, arr, -1, err);
+    if (rc) {
+        json_decref(arr);
+        return rc;
     }
+    scores_parse(arr);
+    *out = arr;
     return RP_OK;
 }
 
@@ -648,40 +685,105 @@ int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
     return RP_OK;
 }
 
-int wh_search_name(wh *w, const char *text, int limit, json_t **out, rp_error *err)
+/* What was typed, in the form of the name keys (migration 0011): blanks
+ * out; an all-ASCII text upper-cased with hyphens, commas, full stops and
+ * apostrophes out too.  "" if nothing is left. */
+static void name_key_of(const char *text, char *out, size_t n)
+{
+    int ascii = 1;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p >= 0x80)
+            ascii = 0;
+    size_t o = 0;
+    for (const char *p = text; *p && o + 4 < n; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == ' ' || c == '\t')
+            continue;
+        if (!strncmp(p, "\xE3\x80\x80", 3)) { /* U+3000, the full-width space */
+            p += 2;
+            continue;
+        }
+        if (ascii) {
+            if (c == '-' || c == ',' || c == '.' || c == '\'')
+                continue;
+            c = (unsigned char)toupper(c);
+        }
+        out[o++] = (char)c;
+    }
+    out[o] = 0;
+}
+
+/* Add to ids (at most limit, no repeats) the customers of parties with a
+ * key of this rank starting with key. */
+static int name_keys_scan(wh *w, int rank, const char *key, int64_t *ids, int *nid, int limit, rp_error *err)
+{
+    char hi[600];
+    snprintf(hi, sizeof hi, "%.500s\xF4\x8F\xBF\xBF", key); /* after every key that starts with key */
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT coalesce(p.merged_into, p.id) FROM party_name_key k JOIN party p ON p.id = k.party_id "
+                              "WHERE k.rank = ?1 AND k.key >= ?2 AND k.key < ?3 ORDER BY k.key LIMIT ?4",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, rank);
+    rp_stmt_bind_text(st, 2, key);
+    rp_stmt_bind_text(st, 3, hi);
+    rp_stmt_bind_int(st, 4, 4 * (int64_t)limit);
+    while (*nid < limit && (rc = rp_stmt_step(st, err)) == RP_ROW) {
+        int64_t id = rp_stmt_int(st, 0);
+        int seen = 0;
+        for (int i = 0; i < *nid && !seen; i++)
+            seen = ids[i] == id;
+        if (!seen)
+            ids[(*nid)++] = id;
+    }
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+int wh_search_name(wh *w, const char *text, const char *alt, int limit, json_t **out, rp_error *err)
 {
     size_t n = text ? strlen(text) : 0;
     if (!n || n > 100)
         return rp_err(err, RP_INVAL, "name: 1 to 100 bytes to search for");
-    /* a prefix of the Chinese or the romanised name; % and _ are taken literally */
-    char pat[256];
-    size_t j = 0;
-    for (size_t i = 0; i < n && j + 3 < sizeof pat; i++) {
-        if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
-            pat[j++] = '\\';
-        pat[j++] = text[i];
-    }
-    pat[j++] = '%';
-    pat[j] = 0;
-    rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
-                              "SELECT DISTINCT c.id, c.name_zh, c.name_latin, c.birth_date, c.home_branch, c.status "
-                              "FROM party p JOIN party c ON c.id = coalesce(p.merged_into, p.id) "
-                              "WHERE p.name_zh LIKE ?1 ESCAPE '\\' OR p.name_latin LIKE ?1 ESCAPE '\\' "
-                              "ORDER BY c.name_zh, c.name_latin, c.id LIMIT ?2",
-                              &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_text(st, 1, pat);
-    rp_stmt_bind_int(st, 2, limit > 0 && limit <= 1000 ? limit : 50);
+    if (limit <= 0 || limit > 1000)
+        limit = 50;
+    char keys[2][256];
+    name_key_of(text, keys[0], sizeof keys[0]);
+    keys[1][0] = 0;
+    if (alt && strlen(alt) <= 100)
+        name_key_of(alt, keys[1], sizeof keys[1]);
+    if (!strcmp(keys[0], keys[1]))
+        keys[1][0] = 0;
+    int64_t *ids = malloc((size_t)limit * sizeof *ids);
+    if (!ids)
+        return rp_err(err, RP_NOMEM, "out of memory");
+    int nid = 0, rc = RP_OK;
+    /* whole names first, then given names, then any later part */
+    for (int rank = 0; rank <= 2 && !rc; rank++)
+        for (int k = 0; k < 2 && !rc; k++)
+            if (keys[k][0])
+                rc = name_keys_scan(w, rank, keys[k], ids, &nid, limit, err);
     json_t *a = json_array();
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        json_array_append_new(a, json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s}", "id", (json_int_t)rp_stmt_int(st, 0),
-                                           "name_zh", rp_stmt_text(st, 1), "name_latin", rp_stmt_text(st, 2),
-                                           "birth_date", rp_stmt_text(st, 3), "home_branch", rp_stmt_text(st, 4),
-                                           "status", rp_stmt_text(st, 5)));
-    rp_stmt_done(st);
-    if (rc != RP_DONE) {
+    for (int i = 0; i < nid && !rc; i++) {
+        rp_stmt *st;
+        if ((rc = rp_store_prepare(w->store,
+                                   "SELECT id, name_zh, name_latin, birth_date, home_branch, status FROM party WHERE id = ?",
+                                   &st, err)))
+            break;
+        rp_stmt_bind_int(st, 1, ids[i]);
+        if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+            json_array_append_new(a, json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s}", "id",
+                                               (json_int_t)rp_stmt_int(st, 0), "name_zh", rp_stmt_text(st, 1),
+                                               "name_latin", rp_stmt_text(st, 2), "birth_date", rp_stmt_text(st, 3),
+                                               "home_branch", rp_stmt_text(st, 4), "status", rp_stmt_text(st, 5)));
+        rp_stmt_done(st);
+        if (rc == RP_ROW || rc == RP_DONE)
+            rc = RP_OK;
+    }
+    free(ids);
+    if (rc) {
         json_decref(a);
         return rc;
     }

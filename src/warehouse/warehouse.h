@@ -287,11 +287,16 @@ int wh_party_exists(wh *w, int64_t id);
 int wh_find(wh *w, const char *key, int64_t *party, const char **how,
             rp_error *err) RP_WARN_UNUSED;
 
-/* Customers whose Chinese or romanised name (of any of their source
- * records) begins with text, as [{id, name_zh, name_latin, birth_date,
- * home_branch, status}], at most limit (default 50).  The name index serves
- * the prefix of a Chinese name. */
-int wh_search_name(wh *w, const char *text, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Customers with a name (Chinese or romanised, of any of their source
+ * records) that has a part starting with text, as [{id, name_zh,
+ * name_latin, birth_date, home_branch, status}], at most limit (default
+ * 50): whole names first, then given names, then later parts (怡君 and 君
+ * find 陳怡君; "yi-chun", "Yichun Chen" and "chun" find "CHEN, YI-CHUN").
+ * Blanks, hyphens, commas, full stops, apostrophes and case do not count.
+ * alt, if not NULL, is another spelling to try too (the API's Pinyin read
+ * as Wade-Giles).  The key table of migration 0011 serves it: the cost does
+ * not grow with the store. */
+int wh_search_name(wh *w, const char *text, const char *alt, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 enum {
     WH_C360_REVEAL = 1,   /* unseal identifiers instead of masking them */
@@ -304,6 +309,14 @@ enum {
 #define WH_C360_RECENT 20     /* latest transactions and interactions shown */
 
 int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* The customer's latest scores, one per analysis that scores customers one
+ * by one: [{analysis, run, as_of, result}], where result is, by analysis,
+ * {revenue, cost, profit (with _minor), decile, level} (value, pareto,
+ * pyramid), {recency_days, frequency, monetary, r, f, m, cell} (rfm),
+ * {p_alive, expected, expected_value, clv} (clv) or {segment} (segment,
+ * cluster, migration, gains-losses).  Empty before any analysis. */
+int wh_scores(wh *w, int64_t customer, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* New transactions fire no trigger (it would cost a bulk load a third of
  * its speed), so whoever adds them calls this before committing: the kept

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "analytics/jobs.h"
 #include "api/api.h"
 #include "api/internal.h"
 #include "security/journal.h"
@@ -381,6 +382,125 @@ static void notes_contacts_consents_users(void **state)
     free(x.body);
 }
 
+/* Search by any part of a name, in either script or either romanisation;
+ * the latest scores of a customer. */
+static void names_and_scores(void **state)
+{
+    (void)state;
+    char h[1400];
+    headers_for(SEC_CSR, h, sizeof h, NULL);
+    static const char *const found[][2] = {
+        { "/api/v1/customers?q=%E6%80%A1%E5%90%9B", "陳怡君" }, /* 怡君 */
+        { "/api/v1/customers?q=yichun%20chen", "陳怡君" },
+        { "/api/v1/customers?q=lin%20zhiming", "林志明" }, /* Pinyin for LIN, CHIH-MING */
+        { "/api/v1/customers?q=Semiconductor", "台灣積體電路製造股份有限公司" },
+    };
+    for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
+        resp x = http("GET", found[i][0], h, NULL, 0);
+        assert_int_equal(x.status, 200);
+        if (!strstr(x.body, found[i][1]))
+            fail_msg("%s: %s", found[i][0], x.body);
+        free(x.body);
+    }
+    /* before any analysis: no scores */
+    resp x = http("GET", "/api/v1/customers/1/scores", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_string_equal(x.body, "{\"customer\":1,\"scores\":[]}\n");
+    free(x.body);
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    static const char *const jobs[] = { "pyramid", "rfm" };
+    for (size_t i = 0; i < 2; i++) {
+        an_job_opts o = { .job = jobs[i], .as_of = 20780, .user = "test", .save = 1 }; /* 2026-11-23 */
+        json_t *sum;
+        if (an_job_run(w->store, &o, &sum, &e))
+            fail_msg("%s: %s", jobs[i], rp_errmsg(&e));
+        json_decref(sum);
+    }
+    wh_close(w);
+    x = http("GET", "/api/v1/customers/1/scores", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    json_t *j = json_loads(x.body, 0, NULL), *sc;
+    size_t i;
+    int seen = 0;
+    json_array_foreach(json_object_get(j, "scores"), i, sc) {
+        const char *an = json_string_value(json_object_get(sc, "analysis"));
+        json_t *r = json_object_get(sc, "result");
+        assert_string_equal(json_string_value(json_object_get(sc, "as_of")), "2026-11-23");
+        if (!strcmp(an, "pyramid")) {
+            seen |= 1;
+            assert_non_null(json_string_value(json_object_get(r, "level")));
+            assert_true(json_integer_value(json_object_get(r, "decile")) >= 1);
+            assert_non_null(strstr(json_string_value(json_object_get(r, "profit")), "TWD"));
+        } else if (!strcmp(an, "rfm")) {
+            seen |= 2;
+            json_int_t cell = json_integer_value(json_object_get(r, "cell"));
+            assert_int_equal(cell, 100 * json_integer_value(json_object_get(r, "r")) +
+                                       10 * json_integer_value(json_object_get(r, "f")) +
+                                       json_integer_value(json_object_get(r, "m")));
+        }
+    }
+    assert_int_equal(seen, 3);
+    json_decref(j);
+    free(x.body);
+    assert_true(scalar("SELECT count(*) FROM audit WHERE action = 'view' AND detail = 'scores' AND customer_id = 1") >= 1);
+}
+
+/* The steward's queue of pairs: listed, decided once, audited. */
+static void match_review_queue(void **state)
+{
+    (void)state;
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_equal(rp_store_exec(w->store,
+                                   "INSERT INTO match_pair(id, a_party, b_party, weight, probability, evidence) VALUES "
+                                   "(41, 2, 3, 4.5, 0.62, '{\"records\":[\"host:1 林志明\",\"card:9 林志銘\"],"
+                                   "\"name\":\"similar: 林志明 | 林志銘\"}'), (42, 2, 4, 1.0, 0.31, '{}')",
+                                   &e), RP_OK);
+    wh_close(w);
+    char h[1400];
+    headers_for(SEC_STEWARD, h, sizeof h, "Content-Type: application/json\r\n");
+    resp x = http("GET", "/api/v1/matches?limit=1", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "{\"pairs\":[{\"pair\":41,\"a\":2,\"b\":3,\"probability\":0.62"));
+    assert_non_null(strstr(x.body, "林志銘"));
+    assert_null(strstr(x.body, "\"pair\":42"));
+    free(x.body);
+    static const struct {
+        const char *body, *msg;
+    } bad[] = {
+        { "{}", "body.accept: required" },
+        { "{\"accept\":\"yes\"}", "body.accept: must be true or false" },
+        { "{\"accept\":true,\"why\":1}", "body.why: unknown member" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        x = http("POST", "/api/v1/matches/41/decision", h, bad[i].body, strlen(bad[i].body));
+        assert_int_equal(x.status, 422);
+        if (!strstr(x.body, bad[i].msg))
+            fail_msg("%s: %s", bad[i].body, x.body);
+        free(x.body);
+    }
+    assert_int_equal(scalar("SELECT count(*) FROM match_pair WHERE status = 'review'"), 2);
+    const char *ok = "{\"accept\":true,\"note\":\"same ID on both\"}";
+    x = http("POST", "/api/v1/matches/41/decision", h, ok, strlen(ok));
+    assert_int_equal(x.status, 200);
+    assert_string_equal(x.body, "{\"pair\":41,\"status\":\"accepted\",\"applied\":\"at the next matching run\"}\n");
+    free(x.body);
+    x = http("POST", "/api/v1/matches/41/decision", h, ok, strlen(ok));
+    assert_int_equal(x.status, 409);
+    assert_non_null(strstr(x.body, "pair 41 was already decided: accepted"));
+    free(x.body);
+    x = http("POST", "/api/v1/matches/999/decision", h, ok, strlen(ok));
+    assert_int_equal(x.status, 404);
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM match_decision WHERE pair_id = 41 AND action = 'accept' "
+                            "AND by_user = 'u-steward'"), 1);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'match_accept' AND target = 'pair 41' "
+                            "AND reason = 'same ID on both'"), 1);
+}
+
 /* Preferences and contact points changed with who, when, old and new; the
  * one decision whether to contact; a copy of everything, audited. */
 static void preferences_changes_contactable_export(void **state)
@@ -721,6 +841,8 @@ int main(void)
         cmocka_unit_test(customer_data_is_audited_and_masked),
         cmocka_unit_test(notes_contacts_consents_users),
         cmocka_unit_test(preferences_changes_contactable_export),
+        cmocka_unit_test(names_and_scores),
+        cmocka_unit_test(match_review_queue),
         cmocka_unit_test(sign_in_is_throttled),
         cmocka_unit_test(disabled_users_are_refused_at_once),
         cmocka_unit_test(injection_probes_change_nothing),

@@ -51,6 +51,28 @@ static void pinyin_syllables_to_passport_spelling(void **state)
     assert_int_equal(mt_pinyin_to_wg("tsai", out, sizeof out), 0);
 }
 
+/* What someone types into the search box, read as Pinyin. */
+static void pinyin_typed_into_search(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_int_equal(mt_pinyin_query("xu yizhen", out, sizeof out), 1);
+    assert_string_equal(out, "HSUYICHEN");
+    assert_int_equal(mt_pinyin_query("Zhang, Zi-Qiang", out, sizeof out), 1);
+    assert_string_equal(out, "CHANGTZUCHIANG");
+    /* the same in both systems: nothing else to try */
+    assert_int_equal(mt_pinyin_query("chen", out, sizeof out), 0);
+    assert_string_equal(out, "");
+    /* not Pinyin: a Wade-Giles name, a half-typed syllable, digits */
+    assert_int_equal(mt_pinyin_query("hsu yi-chen", out, sizeof out), 0);
+    assert_int_equal(mt_pinyin_query("xu yizh", out, sizeof out), 0);
+    assert_int_equal(mt_pinyin_query("xu2", out, sizeof out), 0);
+    assert_string_equal(out, "");
+    /* too small a buffer is not an overflow */
+    char tiny[4];
+    assert_int_equal(mt_pinyin_query("xu yizhen", tiny, sizeof tiny), 0);
+}
+
 /* The generator's name tables were written by hand in passport spelling:
  * every surname and given-name character must romanise to it. */
 static void every_generated_name_part_romanises_to_its_spelling(void **state)
@@ -458,7 +480,7 @@ static void survivorship_from_configuration(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pinyin_syllables_to_passport_spelling),
+        cmocka_unit_test(pinyin_syllables_to_passport_spelling), cmocka_unit_test(pinyin_typed_into_search),
         cmocka_unit_test(every_generated_name_part_romanises_to_its_spelling),
         cmocka_unit_test(names_across_scripts),
         cmocka_unit_test(jaro_winkler_over_characters),

@@ -399,6 +399,60 @@ static void find_by_every_key(void **state)
     wh_close(w);
 }
 
+/* The names of the customers a name search finds, "|"-joined. */
+static char *names_found(wh *w, const char *text, const char *alt, char *out, size_t n)
+{
+    rp_error e = RP_ERROR_INIT;
+    json_t *a;
+    if (wh_search_name(w, text, alt, 10, &a, &e))
+        fail_msg("%s: %s", text, rp_errmsg(&e));
+    size_t o = 0, i;
+    json_t *c;
+    out[0] = 0;
+    json_array_foreach(a, i, c) {
+        const char *zh = json_string_value(json_object_get(c, "name_zh"));
+        o += (size_t)snprintf(out + o, n - o, "%s%s", i ? "|" : "",
+                              zh ? zh : json_string_value(json_object_get(c, "name_latin")));
+    }
+    json_decref(a);
+    return out;
+}
+
+static void names_by_any_part(void **state)
+{
+    (void)state;
+    wh *w = with_fixture();
+    rp_error e = RP_ERROR_INIT;
+    char got[512];
+    static const char *const cases[][2] = {
+        { "陳怡君", "陳怡君" },       { "怡君", "陳怡君" },     { "君", "陳怡君" },
+        { "陳", "陳怡君" },           { " 志 明 ", "林志明" },  { "　林", "林志明" },
+        { "chen", "陳怡君" },         { "CHEN, YI-CHUN", "陳怡君" }, { "yi-chun", "陳怡君" },
+        { "Yichun Chen", "陳怡君" },  { "chun", "陳怡君" },     { "chen y", "陳怡君" },
+        { "john smith", "SMITH, JOHN" }, { "Semiconductor", "台灣積體電路製造股份有限公司" },
+        { "積體電路", "台灣積體電路製造股份有限公司" }, { "%", "" }, { "_", "" }, { "zhang", "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (strcmp(names_found(w, cases[i][0], NULL, got, sizeof got), cases[i][1]))
+            fail_msg("'%s': found '%s', wanted '%s'", cases[i][0], got, cases[i][1]);
+    /* given names come before later parts: MEILING, then MANUFACTURING... and MING */
+    assert_string_equal(names_found(w, "m", NULL, got, sizeof got), "黃美玲|台灣積體電路製造股份有限公司|林志明");
+    /* another spelling, as the API passes Pinyin read as Wade-Giles */
+    assert_string_equal(names_found(w, "lin zhiming", "LINCHIHMING", got, sizeof got), "林志明");
+    /* a merged record is found as the customer it was merged into */
+    assert_int_equal(rp_store_exec(w->store, "UPDATE party SET merged_into = 1 WHERE id = 4", &e), RP_OK);
+    assert_string_equal(names_found(w, "huang", NULL, got, sizeof got), "陳怡君");
+    /* a renamed party is found by its new name only */
+    assert_int_equal(rp_store_exec(w->store, "UPDATE party SET name_zh = '林志強', name_latin = 'LIN, CHIH-CHIANG' "
+                                             "WHERE id = 2", &e), RP_OK);
+    assert_string_equal(names_found(w, "志明", NULL, got, sizeof got), "");
+    assert_string_equal(names_found(w, "chih-chiang", NULL, got, sizeof got), "林志強");
+    json_t *a;
+    assert_int_equal(wh_search_name(w, "", NULL, 10, &a, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "name: 1 to 100 bytes to search for");
+    wh_close(w);
+}
+
 static json_t *get(json_t *doc, const char *arr, size_t i, const char *key)
 {
     return json_object_get(json_array_get(json_object_get(doc, arr), i), key);
@@ -633,6 +687,7 @@ int main(void)
         cmocka_unit_test(phones_to_e164),       cmocka_unit_test(emails_money_dates),
         cmocka_unit_test(open_keys),            cmocka_unit_test(party_and_identifiers),
         cmocka_unit_test(accounts_and_history), cmocka_unit_test(find_by_every_key),
+        cmocka_unit_test(names_by_any_part),
         cmocka_unit_test(customer_360),         cmocka_unit_test(import_is_all_or_nothing),
         cmocka_unit_test(preferences_and_contactable),
     };

@@ -1,0 +1,80 @@
+-- Search by any part of a name (issue 8, DOMAIN W14): 怡君 finds 陳怡君,
+-- "yi-chun", "Yichun Chen" and "chun" find "CHEN, YI-CHUN".
+--
+-- party_name_key holds, for each party, the keys a name can be found by; a
+-- search is a range scan of the keys starting with what was typed
+-- (wh_search_name), so it costs the same whatever the store's size.
+--   rank 0  the whole name: 陳怡君, CHENYICHUN
+--   rank 1  the given name first: YICHUNCHEN, YICHUN
+--   rank 2  a later part: 怡君, 君, CHUN; a romanised name from its second,
+--           third, fourth or fifth word on (TAIWAN SEMICONDUCTOR
+--           MANUFACTURING CO., LTD. -> SEMICONDUCTORMANUFACTURINGCOLTD, ...)
+-- Latin keys are upper case with blanks, hyphens, commas, full stops and
+-- apostrophes taken out; Chinese keys have blanks (also full-width) taken
+-- out.  Triggers keep the keys whatever program writes the party, so the
+-- sqlite3 shell and the ETL need nothing of their own.
+CREATE TABLE party_name_key (
+    rank      INTEGER NOT NULL,
+    key       TEXT NOT NULL,
+    party_id  INTEGER NOT NULL,
+    PRIMARY KEY (rank, key, party_id)
+) WITHOUT ROWID;
+CREATE INDEX party_name_key_party ON party_name_key(party_id);
+
+CREATE VIEW party_name_keys(party_id, rank, key) AS
+    SELECT id, 0, replace(replace(name_zh, ' ', ''), '　', '') FROM party WHERE name_zh IS NOT NULL
+    UNION ALL
+    SELECT p.id, 2, substr(replace(replace(p.name_zh, ' ', ''), '　', ''), k.n)
+      FROM party p, (SELECT 2 AS n UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6
+                     UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10
+                     UNION ALL SELECT 11 UNION ALL SELECT 12 UNION ALL SELECT 13 UNION ALL SELECT 14
+                     UNION ALL SELECT 15 UNION ALL SELECT 16) k
+     WHERE p.name_zh IS NOT NULL AND length(replace(replace(p.name_zh, ' ', ''), '　', '')) >= k.n
+    UNION ALL
+    SELECT id, 0, upper(replace(replace(replace(replace(replace(name_latin, ' ', ''), '-', ''), ',', ''), '.', ''), '''', ''))
+      FROM party WHERE name_latin IS NOT NULL
+    UNION ALL
+    SELECT id, 1, upper(replace(replace(replace(replace(replace(
+                   substr(name_latin, instr(name_latin, ',') + 1) || substr(name_latin, 1, instr(name_latin, ',') - 1),
+                   ' ', ''), '-', ''), ',', ''), '.', ''), '''', ''))
+      FROM party WHERE instr(name_latin, ',') > 0
+    UNION ALL
+    SELECT id, 1, upper(replace(replace(replace(replace(replace(substr(name_latin, instr(name_latin, ',') + 1),
+                   ' ', ''), '-', ''), ',', ''), '.', ''), '''', ''))
+      FROM party WHERE instr(name_latin, ',') > 0
+    UNION ALL
+    SELECT id, 2, upper(replace(replace(replace(replace(replace(
+                   substr(substr(name_latin, instr(name_latin, ',') + 1),
+                          instr(substr(name_latin, instr(name_latin, ',') + 1), '-') + 1),
+                   ' ', ''), '-', ''), ',', ''), '.', ''), '''', ''))
+      FROM party WHERE instr(name_latin, ',') > 0 AND instr(substr(name_latin, instr(name_latin, ',') + 1), '-') > 0
+    UNION ALL
+    SELECT id, 2, upper(replace(replace(replace(replace(replace(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ', ''), '-', ''), ',', ''), '.', ''), '''', ''))
+      FROM party WHERE name_latin IS NOT NULL AND instr(trim(name_latin), ' ') > 0
+    UNION ALL
+    SELECT id, 2, upper(replace(replace(replace(replace(replace(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), ' ', ''), '-', ''), ',', ''), '.', ''), '''', ''))
+      FROM party WHERE name_latin IS NOT NULL AND instr(trim(name_latin), ' ') > 0 AND instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') > 0
+    UNION ALL
+    SELECT id, 2, upper(replace(replace(replace(replace(replace(ltrim(substr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), instr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), ' ') + 1)), ' ', ''), '-', ''), ',', ''), '.', ''), '''', ''))
+      FROM party WHERE name_latin IS NOT NULL AND instr(trim(name_latin), ' ') > 0 AND instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') > 0 AND instr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), ' ') > 0
+    UNION ALL
+    SELECT id, 2, upper(replace(replace(replace(replace(replace(ltrim(substr(ltrim(substr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), instr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), ' ') + 1)), instr(ltrim(substr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), instr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), ' ') + 1)), ' ') + 1)), ' ', ''), '-', ''), ',', ''), '.', ''), '''', ''))
+      FROM party WHERE name_latin IS NOT NULL AND instr(trim(name_latin), ' ') > 0 AND instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') > 0 AND instr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), ' ') > 0 AND instr(ltrim(substr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), instr(ltrim(substr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), instr(ltrim(substr(trim(name_latin), instr(trim(name_latin), ' ') + 1)), ' ') + 1)), ' ') + 1)), ' ') > 0;
+
+INSERT OR IGNORE INTO party_name_key(party_id, rank, key) SELECT party_id, rank, key FROM party_name_keys WHERE key <> '';
+
+CREATE TRIGGER party_name_key_insert AFTER INSERT ON party BEGIN
+    INSERT OR IGNORE INTO party_name_key(party_id, rank, key)
+        SELECT party_id, rank, key FROM party_name_keys WHERE party_id = new.id AND key <> '';
+END;
+
+CREATE TRIGGER party_name_key_update AFTER UPDATE OF name_zh, name_latin ON party
+WHEN old.name_zh IS NOT new.name_zh OR old.name_latin IS NOT new.name_latin BEGIN
+    DELETE FROM party_name_key WHERE party_id = old.id;
+    INSERT OR IGNORE INTO party_name_key(party_id, rank, key)
+        SELECT party_id, rank, key FROM party_name_keys WHERE party_id = new.id AND key <> '';
+END;
+
+CREATE TRIGGER party_name_key_delete AFTER DELETE ON party BEGIN
+    DELETE FROM party_name_key WHERE party_id = old.id;
+END;
