@@ -373,10 +373,11 @@ static struct MHD_Response *static_file(api_server *s, const char *url, int *sta
     }
     MHD_add_response_header(r, "Content-Type", mime(real));
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    /* the web application loads only its own files, and is framed by nobody */
+    /* the web application loads only its own files, and is framed by nobody;
+     * the workbook writer may compress in a worker it makes from a blob */
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+                            "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     *status = 200;
     return r;

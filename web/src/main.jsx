@@ -10,6 +10,9 @@ import { Login } from './pages/login.jsx';
 import { Search } from './pages/search.jsx';
 import { Customer } from './pages/customer.jsx';
 import { Analyses } from './pages/analyses.jsx';
+import { Dashboards } from './pages/dashboards.jsx';
+import { Job, Jobs, Review } from './pages/steward.jsx';
+import { Audit, Users } from './pages/admin.jsx';
 
 function useHash() {
   const [hash, setHash] = useState(location.hash || '#/');
@@ -23,12 +26,34 @@ function useHash() {
 
 export const can = (me, perm) => !!me && me.permissions.includes(perm);
 
-function Header({ me, onSignOut }) {
+// The screens a user may open, by permission.
+const MENU = [
+  ['search', '#/', 'menuSearch'],
+  ['analysis', '#/dashboards/pareto', 'menuDashboards'],
+  ['analysis', '#/analyses', 'analyses'],
+  ['etl', '#/jobs', 'menuJobs'],
+  ['etl', '#/review', 'menuReview'],
+  ['users', '#/users', 'users'],
+  ['audit', '#/audit', 'auditTrail'],
+];
+
+// "#/dashboards/rfm/4" -> "dashboards"; the customer 360 belongs to search
+const section = (h) => { const s = h.split('/')[1] || ''; return s === 'customer' ? '' : s; };
+
+function Header({ me, onSignOut, hash }) {
   useSignal(lang);
   const rocOn = useSignal(roc);
+  const items = MENU.filter(([p]) => can(me, p));
   return (
     <header class="top">
       <a class="brand" href="#/">{t('app')}</a>
+      {items.length > 1 && (
+        <nav class="menu" data-test="menu">
+          {items.map(([, href, key]) => (
+            <a key={href} href={href} class={section(href) === section(hash) ? 'on' : ''}>{t(key)}</a>
+          ))}
+        </nav>
+      )}
       {can(me, 'search') && <Search compact />}
       <span class="spacer" />
       <span class="who" data-test="who">{t('welcome', { user: me.user, role: me.role_title })}</span>
@@ -46,7 +71,10 @@ function Header({ me, onSignOut }) {
 
 function Home({ me }) {
   if (can(me, 'search')) return <Search />;
-  if (can(me, 'analysis')) return <Analyses />;
+  if (can(me, 'analysis')) return <Dashboards job="pareto" />;
+  if (can(me, 'etl')) return <Jobs />;
+  if (can(me, 'users')) return <Users me={me} />;
+  if (can(me, 'audit')) return <Audit />;
   return <p class="notice">{t('noPermission', { role: me.role_title })}</p>;
 }
 
@@ -89,11 +117,17 @@ function App() {
   let page;
   let m;
   if ((m = /^#\/customer\/(\d+)/.exec(hash))) page = <Customer id={m[1]} me={me} key={m[1]} />;
+  else if ((m = /^#\/dashboards\/([a-z-]+)(?:\/(\d+))?/.exec(hash))) page = <Dashboards job={m[1]} run={m[2] && +m[2]} key={m[1]} />;
   else if (hash.startsWith('#/analyses')) page = <Analyses />;
+  else if ((m = /^#\/jobs\/(\d+)/.exec(hash))) page = <Job id={m[1]} key={m[1]} />;
+  else if (hash.startsWith('#/jobs')) page = <Jobs />;
+  else if (hash.startsWith('#/review')) page = <Review />;
+  else if (hash.startsWith('#/users')) page = <Users me={me} />;
+  else if (hash.startsWith('#/audit')) page = <Audit />;
   else page = <Home me={me} />;
   return (
     <>
-      <Header me={me} onSignOut={signOut} />
+      <Header me={me} onSignOut={signOut} hash={hash} />
       <main>{page}</main>
     </>
   );

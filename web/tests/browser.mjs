@@ -1,12 +1,15 @@
 // Browser tests of the web application: Playwright (npm playwright-core)
 // driving Debian's Chromium headless against `rapport serve` on a store made
-// from tests/fixtures/bank.json, one user per role.  Screenshots are kept in
-// BUILD/web-shots as test artefacts.
+// as the demo makes it: a synthetic bank generated, loaded through the ETL
+// (with its rejects), matched (with pairs left for review), the customers of
+// tests/fixtures/bank.json imported beside it, every analysis run, and one
+// user per role.  Screenshots are kept in BUILD/web-shots as test artefacts.
 //   node web/tests/browser.mjs [BUILD_DIR]      (make test runs it)
 // Ends with "web: N passed, M failed"; exits 1 if any failed.
 import { chromium } from 'playwright-core';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +26,17 @@ const tmp = mkdtempSync(join(tmpdir(), 'rapport-web-'));
 const env = { ...process.env, RAPPORT_DB: join(tmp, 'web.db'), RAPPORT_PROGRESS: 'never', RAPPORT_USER: 'web-test' };
 const cli = (args, input) => execFileSync(rapport, args, { env, input, encoding: 'utf8' });
 
+cli(['gen', '--customers', '1500', '--out', join(tmp, 'bank')]);
 cli(['init']);
+cli(['load', join(tmp, 'bank')]);
+cli(['match', '--review-at', '0.2']);
 cli(['import', join(root, 'tests', 'fixtures', 'bank.json')]);
+const asOf = cli(['query', 'SELECT substr(max(posted_at), 1, 10) FROM txn', '--csv']).trim().split('\n').pop().trim();
+const earlier = `${+asOf.slice(0, 4) - 1}${asOf.slice(4)}`;
+cli(['analyze', 'pareto', '--as-of', earlier]); /* a second, older run for the run picker */
+cli(['analyze', 'pareto', 'value', 'pyramid', 'rfm', 'gains-losses', 'migration', 'clv', 'cluster', 'quality', '--as-of', asOf]);
+cli(['analyze', 'segment', '--segments', join(root, 'docs', 'examples', 'segments.txt'), '--as-of', asOf]);
+const chen = JSON.parse(cli(['customer', 'show', 'A223456781', '--json'])).party.id;
 for (const r of roles) cli(['user', 'add', `w-${r}`, '--role', r, ...(r === 'teller' || r === 'rm' ? ['--branch', '0345'] : [])], password + '\n');
 mkdirSync(shots, { recursive: true });
 
@@ -52,12 +64,25 @@ async function signIn(page, role, lang = 'zh-TW') {
   await page.waitForSelector('[data-test=who]');
 }
 
-async function openCustomer(page, query, name) {
+// Type into the search box and open the hit that shows all of the texts.
+async function openCustomer(page, query, ...texts) {
   await page.fill('header [data-test=search]', query);
-  await page.waitForSelector(`header [data-test=hits] >> text=${name}`);
-  await page.click(`header [data-test=hits] >> text=${name}`);
+  let hit = page.locator('header [data-test=hits] li');
+  for (const x of texts) hit = hit.filter({ hasText: x });
+  await hit.first().click();
   await page.waitForSelector('[data-test=customer] [data-test=name]');
 }
+
+// Click a button that downloads; the file's name and bytes.
+async function download(page, selector) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
+}
+
+const show = (run) => JSON.parse(cli(['analyze', 'show', String(run), '--json']));
+const runsOf = (job) => JSON.parse(cli(['analyze', 'runs', '--json'])).filter((r) => r.job === job);
+
+const DASHBOARDS = ['pareto', 'pyramid', 'rfm', 'gains-losses', 'migration', 'segment', 'cluster', 'value', 'clv', 'quality'];
 
 const tests = [
   ['a wrong password is refused with a message', async (page) => {
@@ -75,12 +100,12 @@ const tests = [
     const perms = (await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()))).permissions;
     const hasSearch = (await page.$('header [data-test=search]')) !== null;
     expect(hasSearch === perms.includes('search'), `search box ${hasSearch} with permissions ${perms}`);
-    if (!perms.includes('search') && perms.includes('analysis')) await page.waitForSelector('[data-test=runs]');
+    if (!perms.includes('search') && perms.includes('analysis')) await page.waitForSelector('[data-test=dashboards]');
     await page.screenshot({ path: join(shots, `role-${role}.png`) });
   }]),
   ['a CSR finds a customer as she types and opens the 360, masked', async (page) => {
     await signIn(page, 'csr');
-    await openCustomer(page, '陳怡', '陳怡君');
+    await openCustomer(page, '陳怡', '陳怡君', '1985');
     const ids = await page.textContent('[data-test=identifiers-table]');
     expect(ids.includes('A22****781') && !ids.includes('A223456781'), `identifiers: ${ids}`);
     expect((await page.$('[data-test=reveal]')) === null, 'a CSR has no reveal button');
@@ -98,9 +123,18 @@ const tests = [
       expect((await page.$$('header [data-test=hits] li')).length === 1, `one hit for ${q}`);
     }
   }],
+  ['search by part of a name: the given name, romanised either way', async (page) => {
+    await signIn(page, 'csr');
+    for (const q of ['怡君', 'yichun chen', 'Yi-Chun', 'chen yijun']) {
+      await page.fill('header [data-test=search]', q);
+      await page.waitForSelector('header [data-test=hits] li >> text=1985');
+      const hits = await page.textContent('header [data-test=hits]');
+      expect(hits.includes('陳怡君'), `${q}: ${hits}`);
+    }
+  }],
   ['a supervisor reveals with a reason, and the audit trail has it', async (page) => {
     await signIn(page, 'supervisor');
-    await page.goto(base + '#/customer/1');
+    await page.goto(base + `#/customer/${chen}`);
     await page.click('[data-test=reveal]');
     await page.fill('[data-test=reveal-form] input[name=reason]', '客戶臨櫃申請對帳單');
     await page.click('[data-test=reveal-form] button[type=submit]');
@@ -108,12 +142,12 @@ const tests = [
     const ids = await page.textContent('[data-test=identifiers-table]');
     expect(ids.includes('A223456781'), `identifiers: ${ids}`);
     await page.screenshot({ path: join(shots, 'reveal.png'), fullPage: true });
-    const trail = JSON.parse(cli(['audit', '--customer', '1', '--action', 'reveal', '--json']));
+    const trail = JSON.parse(cli(['audit', '--customer', String(chen), '--action', 'reveal', '--json']));
     expect(trail.some((e) => e.user === 'w-supervisor' && e.reason === '客戶臨櫃申請對帳單'), 'no reveal entry in the audit trail');
   }],
   ['a CSR adds a note, changes a phone and a preference; the history shows who', async (page) => {
     await signIn(page, 'csr');
-    await page.goto(base + '#/customer/1');
+    await page.goto(base + `#/customer/${chen}`);
     await page.waitForSelector('[data-test=note-form]');
     await page.fill('[data-test=note-form] textarea', '客戶提到女兒考上大學，下月生日');
     await page.click('[data-test=note-form] button[type=submit]');
@@ -135,13 +169,13 @@ const tests = [
   }],
   ['a teller of another branch is refused the customer', async (page) => {
     await signIn(page, 'teller');
-    await page.goto(base + '#/customer/1');
+    await page.goto(base + `#/customer/${chen}`);
     const err = await page.textContent('[data-test=customer-error]');
     expect(err.includes('another branch'), `error: ${err}`);
   }],
   ['the language switches to English and back, dates in Taipei time', async (page) => {
     await signIn(page, 'csr');
-    await page.goto(base + '#/customer/1');
+    await page.goto(base + `#/customer/${chen}`);
     await page.waitForSelector('[data-test=transactions]');
     expect((await page.textContent('header')).includes('登出'), 'zh-TW first');
     await page.click('[data-test=lang]');
@@ -152,6 +186,152 @@ const tests = [
     await page.screenshot({ path: join(shots, 'customer-en.png'), fullPage: true });
     await page.click('[data-test=lang]');
     await page.waitForSelector('header >> text=登出');
+  }],
+  ['an analyst opens every dashboard: the kept run, its as-of date, a chart and the table', async (page) => {
+    await signIn(page, 'analyst');
+    for (const job of DASHBOARDS) {
+      const runs = runsOf(job);
+      const latest = show(runs[0].run);
+      await page.goto(base + `#/dashboards/${job}`);
+      await page.waitForSelector(`[data-test=dashboard-${job}] [data-test=table] tbody tr`);
+      const asOfText = await page.textContent('[data-test=as-of]');
+      expect(asOfText.includes(latest.as_of.replaceAll('-', '/')), `${job}: as of ${asOfText}, wanted ${latest.as_of}`);
+      expect((await page.textContent('[data-test=headline]')) === latest.headline, `${job}: headline`);
+      const rows = await page.$$(`[data-test=dashboard-${job}] [data-test=table] tbody tr`);
+      expect(rows.length === latest.table.rows.length, `${job}: ${rows.length} rows, the run has ${latest.table.rows.length}`);
+      if (job !== 'quality') {
+        await page.waitForSelector('[data-test=chart][data-ready="1"] svg');
+        const svg = await page.innerHTML('[data-test=chart]');
+        expect(svg.length > 2000, `${job}: an empty chart`);
+      }
+      await page.screenshot({ path: join(shots, `dashboard-${job}-zh-TW.png`), fullPage: true });
+    }
+  }],
+  ['the Pareto dashboard shows the top-20% share, and the run picker opens an older run', async (page) => {
+    await signIn(page, 'analyst', 'en');
+    const runs = runsOf('pareto');
+    expect(runs.length === 2, `${runs.length} pareto runs`);
+    const [now, before] = [show(runs[0].run), show(runs[1].run)];
+    await page.goto(base + '#/dashboards/pareto');
+    await page.waitForSelector('[data-test=chart][data-ready="1"] svg');
+    const stat = await page.textContent('[data-test=top20]');
+    const want = `${now['top20_share_%'].toLocaleString('en-GB', { maximumFractionDigits: 1 })}%`;
+    expect(stat.includes(want), `top 20%: ${stat}, wanted ${want}`);
+    expect((await page.innerHTML('[data-test=chart]')).includes('top 20%'), 'the 20% line is labelled');
+    await page.screenshot({ path: join(shots, 'dashboard-pareto-en.png'), fullPage: true });
+    await page.selectOption('[data-test=run-picker]', String(before.run));
+    await page.waitForFunction((h) => document.querySelector('[data-test=headline]')?.textContent === h, before.headline);
+    expect((await page.textContent('[data-test=as-of]')).includes(before.as_of.split('-').reverse().join('/')), 'the older run\'s as-of date');
+    expect((await page.evaluate(() => location.hash)) === `#/dashboards/pareto/${before.run}`, 'the address names the run');
+  }],
+  ['a table exports to CSV and XLSX with what the screen shows', async (page) => {
+    await signIn(page, 'analyst');
+    const run = show(runsOf('pyramid')[0].run);
+    await page.goto(base + '#/dashboards/pyramid');
+    await page.waitForSelector('[data-test=table] tbody tr');
+    const csv = await download(page, '[data-test=export-csv]');
+    expect(csv.name === `pyramid-run${run.run}-${run.as_of}.csv`, `file name ${csv.name}`);
+    const text = csv.bytes.toString('utf8');
+    expect(text.startsWith('\uFEFF層級,客戶數,客戶占比 %,合計,貢獻占比 %'), `CSV header: ${text.slice(0, 80)}`);
+    const lines = text.slice(1).trim().split('\r\n');
+    expect(lines.length === run.table.rows.length + 1, `${lines.length} CSV lines`);
+    expect(lines[1] === run.table.rows[0].join(','), `first row ${lines[1]} vs ${run.table.rows[0]}`);
+    const xlsx = await download(page, '[data-test=export-xlsx]');
+    expect(xlsx.name === `pyramid-run${run.run}-${run.as_of}.xlsx`, `file name ${xlsx.name}`);
+    const files = unzipSync(new Uint8Array(xlsx.bytes));
+    const sheet = strFromU8(files['xl/worksheets/sheet1.xml']);
+    const strings = files['xl/sharedStrings.xml'] ? strFromU8(files['xl/sharedStrings.xml']) : sheet;
+    expect(strings.includes('客戶占比 %') && strings.includes(run.table.rows[0][0]), 'the workbook has the headers and levels');
+    expect(sheet.includes(`<v>${run.table.rows[0][1]}</v>`), 'counts are numbers in the workbook');
+    expect((sheet.match(/<row /g) || []).length === run.table.rows.length + 1, 'one workbook row per table row');
+  }],
+  ['the 360 shows the value level, pyramid level, RFM cell, lifetime value and segments', async (page) => {
+    await signIn(page, 'supervisor');
+    await page.goto(base + `#/customer/${chen}`);
+    await page.waitForSelector('[data-test=scores-list]');
+    const scores = JSON.parse(cli(['query', `SELECT level, decile FROM customer_value WHERE customer_id = ${chen} ORDER BY run_id DESC LIMIT 1`, '--json']))[0];
+    const cell = JSON.parse(cli(['query', `SELECT cell FROM customer_rfm WHERE customer_id = ${chen} ORDER BY run_id DESC LIMIT 1`, '--json']))[0];
+    expect((await page.textContent('[data-test=pyramid-level]')).includes(scores.level), 'pyramid level');
+    expect((await page.textContent('[data-test=value-level]')).includes(String(scores.decile)), 'decile');
+    expect((await page.textContent('[data-test=rfm-cell]')).includes(String(cell.cell)), 'RFM cell');
+    expect((await page.textContent('[data-test=clv]')).includes('TWD'), 'lifetime value');
+    expect((await page.$('[data-test=segment-segment]')) !== null, 'segment');
+    await page.screenshot({ path: join(shots, 'customer-scores.png'), fullPage: true });
+  }],
+  ['a data steward reads the jobs, filters the rejects of a load by rule, and exports them', async (page) => {
+    await signIn(page, 'steward');
+    await page.click('[data-test=menu] >> text=資料載入');
+    await page.waitForSelector('[data-test=jobs-table] tbody tr');
+    const jobs = JSON.parse(cli(['jobs', '--json', '--limit', '1000']));
+    const job = jobs.find((j) => j.rejected > 0 && j.spec.includes('customers'));
+    await page.click(`[data-test=jobs-table] a[href="#/jobs/${job.job}"]`);
+    await page.waitForSelector('[data-test=rules] tbody tr');
+    await page.waitForSelector('[data-test=rejects-table] tbody tr');
+    const all = (await page.$$('[data-test=rejects-table] tbody tr')).length;
+    expect(all === job.rejected, `${all} rejects shown, the job rejected ${job.rejected}`);
+    const rule = await page.$eval('[data-test=rule-filter] option:nth-child(2)', (o) => o.value);
+    await page.selectOption('[data-test=rule-filter]', rule);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-test=rejects-table] tbody tr').length < n, all);
+    const rules = await page.$$eval('[data-test=rejects-table] tbody tr td:nth-child(5)', (tds) => tds.map((td) => td.textContent));
+    expect(rules.length > 0 && rules.every((r) => r === rule), `rules shown: ${[...new Set(rules)]}`);
+    const csv = (await download(page, '[data-test=export-csv]')).bytes.toString('utf8');
+    expect(csv.slice(1).trim().split('\r\n').length === rules.length + 1, 'the CSV has the filtered rejects');
+    await page.screenshot({ path: join(shots, 'steward-rejects.png'), fullPage: true });
+  }],
+  ['a data steward decides a pair in the review queue; the decision is kept and audited', async (page) => {
+    await signIn(page, 'steward');
+    const before = JSON.parse(cli(['match', 'review', '--json']));
+    expect(before.length > 0, 'pairs waiting for review');
+    await page.goto(base + '#/review');
+    await page.waitForSelector('[data-test=pair]');
+    await page.screenshot({ path: join(shots, 'steward-review.png'), fullPage: true });
+    const first = page.locator('[data-test=pair]').first();
+    await first.locator('input[name=note]').fill('同一生日與地址，電話不同');
+    await first.locator('[data-test=accept]').click();
+    await first.locator('[data-test=decided]').waitFor();
+    const after = JSON.parse(cli(['match', 'review', '--json']));
+    expect(after.length === before.length - 1 && !after.some((p) => p.pair === before[0].pair), 'the pair left the queue');
+    const trail = JSON.parse(cli(['audit', '--action', 'match_accept', '--json']));
+    expect(trail.some((e) => e.user === 'w-steward' && e.target === `pair ${before[0].pair}` && e.reason === '同一生日與地址，電話不同'), 'audited');
+  }],
+  ['an administrator adds a user and disables one; the disabled user cannot sign in', async (page) => {
+    await signIn(page, 'admin');
+    await page.goto(base + '#/users');
+    await page.fill('[data-test=user-form] input[name=name]', 'w-new-csr');
+    await page.selectOption('[data-test=user-form] select[name=role]', 'csr');
+    await page.fill('[data-test=user-form] input[name=password]', 'short');
+    await page.click('[data-test=user-form] button[type=submit]');
+    const err = await page.textContent('[data-test=user-form] [role=alert]');
+    expect(err.includes('password'), `error: ${err}`);
+    await page.fill('[data-test=user-form] input[name=password]', password);
+    await page.click('[data-test=user-form] button[type=submit]');
+    await page.waitForSelector('[data-test=users-table] >> text=w-new-csr');
+    await page.click('[data-test=toggle-w-tsr]');
+    await page.waitForSelector('[data-test=users-table] tr:has-text("w-tsr") >> text=已停用');
+    await page.screenshot({ path: join(shots, 'admin-users.png'), fullPage: true });
+    const r = await page.evaluate((pw) => fetch('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'w-tsr', password: pw }) }).then((x) => x.status), password);
+    expect(r === 401 || r === 403, `a disabled user signed in: ${r}`);
+    await page.click('[data-test=toggle-w-tsr]');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-test=users-table] tr')]
+      .some((tr) => tr.textContent.includes('w-tsr') && !tr.textContent.includes('已停用')));
+  }],
+  // after the supervisor's reveal above
+  ['an auditor filters the trail to the reveals of one customer and exports it', async (page) => {
+    await signIn(page, 'auditor');
+    await page.goto(base + '#/audit');
+    await page.waitForSelector('[data-test=audit-table] tbody tr');
+    await page.selectOption('[data-test=audit-filter] select[name=action]', 'reveal');
+    await page.fill('[data-test=audit-filter] input[name=customer]', String(chen));
+    await page.click('[data-test=audit-filter] button[type=submit]');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-test=audit-table] tbody tr td:nth-child(4)')].every((td) => td.textContent === 'reveal'));
+    const rows = await page.$$eval('[data-test=audit-table] tbody tr', (trs) => trs.map((tr) => tr.textContent));
+    const want = JSON.parse(cli(['audit', '--customer', String(chen), '--action', 'reveal', '--json']));
+    expect(rows.length === want.length && want.length > 0, `${rows.length} rows shown, ${want.length} in the trail`);
+    expect(rows.some((r) => r.includes('w-supervisor') && r.includes('客戶臨櫃申請對帳單')), 'the supervisor\'s reveal with its reason');
+    const x = await download(page, '[data-test=export-xlsx]');
+    expect(x.name === 'audit.xlsx' && x.bytes.length > 1000, 'the trail as a workbook');
+    await page.screenshot({ path: join(shots, 'audit.png'), fullPage: true });
   }],
 ];
 

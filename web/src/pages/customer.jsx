@@ -1,43 +1,15 @@
 // The customer 360: everything about one customer on one screen, masked for
 // the viewer's role, with reveal (a reason, audited), contact points and
 // preferences (with their history), notes and consents.
-import { useEffect, useState } from 'preact/hooks';
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { lang, roc, t } from '../i18n.js';
 import { date, dateTime, money } from '../format.js';
 import { useSignal } from '../state.js';
+import { Card, Table, useLoad } from '../ui.jsx';
 
 const can = (me, p) => me.permissions.includes(p);
-
-function Table({ cols, rows, test, empty }) {
-  if (!rows || rows.length === 0) return <p class="none">{empty || t('none')}</p>;
-  return (
-    <table data-test={test}>
-      <thead><tr>{cols.map((c) => <th key={c[0]}>{t(c[0])}</th>)}</tr></thead>
-      <tbody>
-        {rows.map((r, i) => (
-          <tr key={i}>{cols.map((c) => <td key={c[0]}>{c[1](r)}</td>)}</tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function Card({ title, test, children, actions }) {
-  return (
-    <section class="card" data-test={test}>
-      <h2>{title}{actions && <span class="actions">{actions}</span>}</h2>
-      {children}
-    </section>
-  );
-}
-
-function useLoad(fn, deps) {
-  const [state, setState] = useState({ data: null, error: null });
-  const reload = () => fn().then((data) => setState({ data, error: null }), (e) => setState({ data: null, error: e }));
-  useEffect(() => { reload(); }, deps);
-  return [state.data, state.error, reload];
-}
 
 function Reveal({ id, onRevealed, onCancel }) {
   const [reason, setReason] = useState('');
@@ -211,6 +183,29 @@ function Preferences({ id, me, prefs, onDone }) {
   );
 }
 
+// The latest analysis scores: value decile and pyramid level, RFM cell,
+// lifetime value, and the segment of each analysis that assigns one.
+function Scores({ scores }) {
+  if (!scores || scores.length === 0) return <p class="none">{t('noScores')}</p>;
+  const by = (a) => scores.filter((s) => a.includes(s.analysis));
+  const value = by(['value', 'pareto', 'pyramid'])[0];
+  const rfm = by(['rfm'])[0];
+  const clv = by(['clv'])[0];
+  const segs = by(['segment', 'cluster', 'migration', 'gains-losses']);
+  const asOf = (s) => <small class="muted"> ({t('asOf')} {date(s.as_of)})</small>;
+  return (
+    <dl class="facts" data-test="scores-list">
+      {value && <><dt>{t('valueLevel')}</dt><dd data-test="value-level">{t('decileN', { n: value.result.decile })} · {value.result.profit}{asOf(value)}</dd></>}
+      {value && <><dt>{t('pyramidLevel')}</dt><dd data-test="pyramid-level">{value.result.level}{asOf(value)}</dd></>}
+      {rfm && <><dt>{t('rfmCell')}</dt><dd data-test="rfm-cell">{rfm.result.cell} (R{rfm.result.r} F{rfm.result.f} M{rfm.result.m}){asOf(rfm)}</dd></>}
+      {clv && <><dt>{t('lifetimeValue')}</dt><dd data-test="clv">{clv.result.clv} · P(alive) {(clv.result.p_alive * 100).toFixed(0)}%{asOf(clv)}</dd></>}
+      {segs.map((s) => (
+        <Fragment key={s.run}><dt>{t(`job_${s.analysis}`)}</dt><dd data-test={`segment-${s.analysis}`}>{s.result.segment}{asOf(s)}</dd></Fragment>
+      ))}
+    </dl>
+  );
+}
+
 export function Customer({ id, me }) {
   useSignal(lang);
   useSignal(roc);
@@ -218,6 +213,7 @@ export function Customer({ id, me }) {
   const [asking, setAsking] = useState(false);
   const [doc, error, reload] = useLoad(() => api('GET', `/customers/${id}`), [id]);
   const [changes, , reloadChanges] = useLoad(() => api('GET', `/customers/${id}/changes`), [id]);
+  const [scores] = useLoad(() => api('GET', `/customers/${id}/scores`), [id]);
   const [reach, , reloadReach] = useLoad(
     () => (can(me, 'view') ? api('GET', `/customers/${id}/contactable`) : Promise.resolve(null)), [id]);
   if (error) return <p class="error" role="alert" data-test="customer-error">{t('error', { msg: error.message })}</p>;
@@ -250,6 +246,9 @@ export function Customer({ id, me }) {
         )}
       </section>
       <div class="grid">
+        <Card title={t('scores')} test="scores">
+          <Scores scores={scores?.scores} />
+        </Card>
         <Card title={t('identifiers')} test="identifiers">
           <Table test="identifiers-table" rows={d.identifiers}
             cols={[['kind', (r) => r.type], ['value', (r) => <code>{r.value}</code>], ['source', (r) => r.issuer || '']]} />

@@ -1,0 +1,33 @@
+// <Chart option={...}/>: one ECharts chart, redrawn when the option changes,
+// resized with the window, disposed when the screen goes.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from './i18n.js';
+
+let charts = null;
+
+export function Chart({ option, test, height = 360 }) {
+  const el = useRef(null);
+  const inst = useRef(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    let gone = false;
+    (charts ||= import('./charts.js')).then((m) => {
+      if (gone || !el.current) return;
+      if (!inst.current) inst.current = m.init(el.current);
+      inst.current.setOption(option, true);
+      el.current.dataset.ready = '1';
+    }, (e) => setError(String(e.message || e)));
+    return () => { gone = true; };
+  }, [option]);
+  useEffect(() => {
+    const f = () => inst.current?.resize();
+    addEventListener('resize', f);
+    return () => {
+      removeEventListener('resize', f);
+      inst.current?.dispose();
+      inst.current = null;
+    };
+  }, []);
+  if (error) return <p class="error" role="alert">{t('error', { msg: error })}</p>;
+  return <div class="chart" data-test={test} ref={el} style={{ height: `${height}px` }} />;
+}

@@ -1,0 +1,118 @@
+// Administration: users, their roles and branches, adding and disabling
+// them; and the audit trail for auditors, with filters and export.
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { lang, roc, t } from '../i18n.js';
+import { dateTime } from '../format.js';
+import { useSignal } from '../state.js';
+import { Card, DataTable, Loading, Table, useLoad } from '../ui.jsx';
+
+function AddUser({ roles, onDone }) {
+  const [f, setF] = useState({ name: '', role: 'csr', branch: '', password: '' });
+  const [error, setError] = useState(null);
+  const [ok, setOk] = useState(null);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    const body = { name: f.name, role: f.role, password: f.password };
+    if (f.branch) body.branch = f.branch;
+    try {
+      const u = await api('POST', '/users', body);
+      setOk(t('userAdded', { name: u.name, role: u.role }));
+      setError(null);
+      setF({ ...f, name: '', password: '' });
+      onDone();
+    } catch (err) {
+      setError(err.message);
+      setOk(null);
+    }
+  };
+  return (
+    <form class="inline" data-test="user-form" onSubmit={submit}>
+      <input name="name" placeholder={t('userName')} value={f.name} onInput={set('name')} required />
+      <select name="role" value={f.role} onChange={set('role')}>
+        {roles.map((r) => <option key={r.role} value={r.role}>{t(`role_${r.role}`)}</option>)}
+      </select>
+      <input name="branch" placeholder={t('branch')} value={f.branch} onInput={set('branch')} size={6} />
+      <input name="password" type="password" autocomplete="new-password" placeholder={t('password')} value={f.password} onInput={set('password')} required />
+      <button type="submit">{t('addUser')}</button>
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+      {ok && <p class="banner" data-test="user-added">{ok}</p>}
+    </form>
+  );
+}
+
+export function Users({ me }) {
+  useSignal(lang);
+  useSignal(roc);
+  const [users, error, reload] = useLoad(() => api('GET', '/users'), []);
+  const [roles] = useLoad(() => api('GET', '/roles'), []);
+  const [msg, setMsg] = useState(null);
+  if (!users || !roles) return <Loading error={error} />;
+  const toggle = async (u) => {
+    try {
+      await api('PUT', `/users/${encodeURIComponent(u.name)}/disabled`, { disabled: !u.disabled });
+      setMsg(null);
+      reload();
+    } catch (e) {
+      setMsg(e.message);
+    }
+  };
+  return (
+    <>
+      <Card title={t('users')} test="users">
+        {msg && <p class="error" role="alert">{t('error', { msg })}</p>}
+        <Table test="users-table" rows={users.users}
+          cols={[['userName', (u) => u.name], ['role', (u) => t(`role_${u.role}`)], ['branch', (u) => u.branch || t('allBranches')],
+            ['status', (u) => (u.disabled ? <span class="no">{t('disabled')}</span> : t('active'))],
+            ['created', (u) => `${dateTime(u.created_at)} ${u.created_by || ''}`],
+            ['actions', (u) => (u.name === me.user ? '' : (
+              <button class="link" data-test={`toggle-${u.name}`} onClick={() => toggle(u)}>{u.disabled ? t('enable') : t('disable')}</button>))]]} />
+        <AddUser roles={roles.roles} onDone={reload} />
+      </Card>
+      <Card title={t('permissionMatrix')} test="roles">
+        <Table rows={roles.roles}
+          cols={[['role', (r) => t(`role_${r.role}`)], ['permissions', (r) => r.permissions.join(', ')]]} />
+      </Card>
+    </>
+  );
+}
+
+const ACTIONS = ['', 'view', 'search', 'reveal', 'change', 'note', 'export', 'denied', 'login', 'login_failed', 'logout',
+  'user_add', 'user_disable', 'user_enable', 'match_accept', 'match_reject'];
+
+export function Audit() {
+  useSignal(lang);
+  useSignal(roc);
+  const [f, setF] = useState({ since: '', until: '', user: '', action: '', customer: '' });
+  const [query, setQuery] = useState('');
+  const [trail, error] = useLoad(() => api('GET', `/audit?limit=2000${query}`), [query]);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const submit = (e) => {
+    e.preventDefault();
+    let q = '';
+    // dates are Taipei days: from 00:00 of since to the end of until, Taipei time
+    if (f.since) q += `&since=${encodeURIComponent(new Date(`${f.since}T00:00:00+08:00`).toISOString().slice(0, 19) + 'Z')}`;
+    if (f.until) q += `&until=${encodeURIComponent(new Date(`${f.until}T23:59:59+08:00`).toISOString().slice(0, 19) + 'Z')}`;
+    for (const k of ['user', 'action', 'customer']) if (f[k]) q += `&${k}=${encodeURIComponent(f[k])}`;
+    setQuery(q);
+  };
+  const cols = ['at', 'user', 'address', 'action', 'customer', 'target', 'reason', 'outcome', 'detail'];
+  return (
+    <Card title={t('auditTrail')} test="audit">
+      <form class="inline" data-test="audit-filter" onSubmit={submit}>
+        <label>{t('since')} <input type="date" name="since" value={f.since} onInput={set('since')} /></label>
+        <label>{t('until')} <input type="date" name="until" value={f.until} onInput={set('until')} /></label>
+        <input name="user" placeholder={t('userName')} value={f.user} onInput={set('user')} size={12} />
+        <select name="action" value={f.action} onChange={set('action')}>
+          {ACTIONS.map((a) => <option key={a} value={a}>{a ? a : t('allActions')}</option>)}
+        </select>
+        <input name="customer" placeholder={t('customerId')} value={f.customer} onInput={set('customer')} size={8} />
+        <button type="submit">{t('filter')}</button>
+      </form>
+      {error && <Loading error={error} />}
+      {trail && <DataTable name="audit" test="audit-table" columns={cols} format={(v) => v ?? ''} labels={cols.map((c) => t(`audit_${c}`))}
+        rows={trail.entries.map((e) => cols.map((c) => (c === 'at' ? dateTime(e.at) : e[c])))} />}
+    </Card>
+  );
+}

@@ -1,0 +1,123 @@
+// The data steward's screens: load jobs with their counts rule by rule, the
+// rejected records (exportable, to correct and load again), and the pairs
+// of source records waiting for a person to say whether they are one
+// customer.
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { lang, roc, t } from '../i18n.js';
+import { dateTime } from '../format.js';
+import { useSignal } from '../state.js';
+import { Card, DataTable, Loading, Table, useLoad } from '../ui.jsx';
+
+const n = (v) => (typeof v === 'number' ? v.toLocaleString() : v ?? '');
+
+export function Jobs() {
+  useSignal(lang);
+  useSignal(roc);
+  const [jobs, error] = useLoad(() => api('GET', '/jobs?limit=200'), []);
+  if (!jobs) return <Loading error={error} />;
+  return (
+    <Card title={t('loadJobs')} test="jobs">
+      <Table test="jobs-table" rows={jobs.jobs}
+        cols={[['job', (r) => <a href={`#/jobs/${r.job}`}>{r.job}</a>], ['status', (r) => <span class={`st-${r.status}`}>{t(`status_${r.status}`)}</span>],
+          ['spec', (r) => r.spec], ['file', (r) => <code>{r.file}</code>], ['records', (r) => <span class="num">{n(r.records)}</span>],
+          ['loaded', (r) => <span class="num">{n(r.loaded)}</span>], ['fixed', (r) => <span class="num">{n(r.fixed)}</span>],
+          ['rejected', (r) => <span class={r.rejected ? 'num neg' : 'num'}>{n(r.rejected)}</span>],
+          ['rate', (r) => <span class="num">{n(Math.round(r.records_per_second))}</span>],
+          ['seconds', (r) => <span class="num">{r.seconds.toFixed(2)}</span>], ['date', (r) => dateTime(r.started_at)]]} />
+    </Card>
+  );
+}
+
+export function Job({ id }) {
+  useSignal(lang);
+  useSignal(roc);
+  const [rule, setRule] = useState('');
+  const [job, error] = useLoad(() => api('GET', `/jobs/${id}`), [id]);
+  const [rej, rejError] = useLoad(
+    () => api('GET', `/rejects?job=${id}&limit=10000${rule ? `&rule=${encodeURIComponent(rule)}` : ''}`), [id, rule]);
+  if (!job) return <Loading error={error} />;
+  const rules = job.rules.filter((r) => r.outcome === 'rejected');
+  const cols = ['record', 'offset', 'field', 'value', 'rule', 'message', 'status'];
+  return (
+    <>
+      <Card title={`${t('job')} ${job.job} · ${job.spec} · ${job.file}`} test="job">
+        <dl class="facts">
+          <dt>{t('status')}</dt><dd>{t(`status_${job.status}`)} {job.message || ''}</dd>
+          <dt>{t('records')}</dt><dd>{n(job.records)}</dd>
+          <dt>{t('loaded')}</dt><dd>{n(job.loaded)}</dd>
+          <dt>{t('fixed')}</dt><dd>{n(job.fixed)}</dd>
+          <dt>{t('rejected')}</dt><dd>{n(job.rejected)}</dd>
+          <dt>{t('date')}</dt><dd>{dateTime(job.started_at)} – {dateTime(job.finished_at)}</dd>
+        </dl>
+        <h3>{t('byRule')}</h3>
+        <Table test="rules" rows={job.rules}
+          cols={[['outcome', (r) => t(`outcome_${r.outcome}`)], ['rule', (r) => r.rule], ['field', (r) => r.field],
+            ['count', (r) => <span class="num">{n(r.count)}</span>]]} />
+      </Card>
+      <Card title={t('rejectedRecords')} test="rejects">
+        <label>{t('rule')}{' '}
+          <select data-test="rule-filter" value={rule} onChange={(e) => setRule(e.currentTarget.value)}>
+            <option value="">{t('all')}</option>
+            {[...new Set(rules.map((r) => r.rule))].map((r) => <option key={r}>{r}</option>)}
+          </select>
+        </label>
+        {rejError && <Loading error={rejError} />}
+        {rej && <DataTable name={`rejects-job${id}${rule ? '-' + rule : ''}`} test="rejects-table" columns={cols}
+          labels={cols.map((c) => t(c))} rows={rej.rejects.map((r) => cols.map((c) => r[c]))} />}
+      </Card>
+    </>
+  );
+}
+
+function Pair({ p, onDecided }) {
+  const [note, setNote] = useState('');
+  const [error, setError] = useState(null);
+  const [done, setDone] = useState(null);
+  const decide = async (accept) => {
+    try {
+      const r = await api('POST', `/matches/${p.pair}/decision`, note ? { accept, note } : { accept });
+      setDone(r.status);
+      onDecided();
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  const ev = Object.entries(p.evidence).filter(([k, v]) => k !== 'records' && typeof v === 'string');
+  return (
+    <section class="card pair" data-test="pair">
+      <h2>{t('pair')} {p.pair} <span class="num">{t('probability')} {(p.probability * 100).toFixed(1)}%</span></h2>
+      <div class="pair-records">
+        <span data-test="record-a">{p.evidence.records?.[0] || `#${p.a}`}</span>
+        <span data-test="record-b">{p.evidence.records?.[1] || `#${p.b}`}</span>
+      </div>
+      {ev.length > 0 && (
+        <table class="evidence"><tbody>{ev.map(([k, v]) => <tr key={k}><th>{t(`mf_${k}`)}</th><td class={`lv-${v.replaceAll(' ', '-')}`}>{t(`lv_${v}`)}</td></tr>)}</tbody></table>
+      )}
+      {done ? <p class="banner" data-test="decided">{t(`decided_${done}`)}</p> : (
+        <div class="inline">
+          <input name="note" placeholder={t('note')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          <button data-test="accept" onClick={() => decide(true)}>{t('samePerson')}</button>
+          <button data-test="reject" class="secondary" onClick={() => decide(false)}>{t('notSamePerson')}</button>
+        </div>
+      )}
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+    </section>
+  );
+}
+
+export function Review() {
+  useSignal(lang);
+  const [pairs, error] = useLoad(() => api('GET', '/matches?limit=200'), []);
+  const [decided, setDecided] = useState(0);
+  if (!pairs) return <Loading error={error} />;
+  return (
+    <div data-test="review">
+      <section class="card">
+        <h2>{t('reviewQueue')}</h2>
+        <p class="notice" data-test="review-count">{t('pairsWaiting', { n: pairs.pairs.length - decided })} {t('reviewHint')}</p>
+      </section>
+      {pairs.pairs.map((p) => <Pair key={p.pair} p={p} onDecided={() => setDecided((d) => d + 1)} />)}
+    </div>
+  );
+}

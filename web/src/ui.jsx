@@ -1,0 +1,111 @@
+// Pieces every screen uses: cards, tables, loading, and a data table that
+// exports what it shows to CSV and XLSX.
+import { useEffect, useState } from 'preact/hooks';
+import { t } from './i18n.js';
+
+export function Card({ title, test, children, actions }) {
+  return (
+    <section class="card" data-test={test}>
+      <h2>{title}{actions && <span class="actions">{actions}</span>}</h2>
+      {children}
+    </section>
+  );
+}
+
+// cols: [[messageKey, row => cell], ...]
+export function Table({ cols, rows, test, empty }) {
+  if (!rows || rows.length === 0) return <p class="none">{empty || t('none')}</p>;
+  return (
+    <table data-test={test}>
+      <thead><tr>{cols.map((c) => <th key={c[0]}>{t(c[0])}</th>)}</tr></thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={i}>{cols.map((c) => <td key={c[0]}>{c[1](r)}</td>)}</tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function useLoad(fn, deps) {
+  const [state, setState] = useState({ data: null, error: null });
+  const reload = () => fn().then((data) => setState({ data, error: null }), (e) => setState({ data: null, error: e }));
+  useEffect(() => { reload(); }, deps);
+  return [state.data, state.error, reload];
+}
+
+export function Loading({ error, test }) {
+  if (error) return <p class="error" role="alert" data-test={test}>{t('error', { msg: error.message })}</p>;
+  return <p class="notice">{t('loading')}</p>;
+}
+
+// ---- export ----
+
+// One CSV field: quoted when it holds a comma, quote or line break (RFC 4180).
+export function csvField(v) {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+// The whole file, with a byte-order mark so that Excel reads the UTF-8
+// Chinese as Chinese, and CRLF line ends.
+export function toCsv(columns, rows) {
+  return '\uFEFF' + [columns, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+function save(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+export async function exportTable(kind, name, columns, rows) {
+  if (kind === 'csv') {
+    save(new Blob([toCsv(columns, rows)], { type: 'text/csv;charset=utf-8' }), `${name}.csv`);
+    return;
+  }
+  // write-excel-file is loaded the first time someone asks for a workbook
+  const { default: writeXlsxFile } = await import('write-excel-file/browser');
+  const cell = (v) => (typeof v === 'number' ? { type: Number, value: v }
+    : typeof v === 'boolean' ? { type: Boolean, value: v }
+      : v === null || v === undefined ? null : { type: String, value: String(v) });
+  const data = [columns.map((c) => ({ type: String, value: String(c), fontWeight: 'bold' })), ...rows.map((r) => r.map(cell))];
+  const blob = await writeXlsxFile(data, { sheet: name.slice(0, 31) }).toBlob();
+  save(blob, `${name}.xlsx`);
+}
+
+export function ExportButtons({ name, columns, rows }) {
+  const [error, setError] = useState(null);
+  const go = (kind) => exportTable(kind, name, columns, rows).catch((e) => setError(String(e.message || e)));
+  return (
+    <span class="export" data-test="export">
+      <button class="link" data-test="export-csv" onClick={() => go('csv')}>CSV</button>
+      <button class="link" data-test="export-xlsx" onClick={() => go('xlsx')}>XLSX</button>
+      {error && <span class="error" role="alert">{error}</span>}
+    </span>
+  );
+}
+
+// A table of plain values, as the API's analyses give them ({columns,
+// rows}), with export.  format(value, column index) may dress a cell.
+export function DataTable({ name, columns, rows, test, format, labels }) {
+  if (!rows || rows.length === 0) return <p class="none">{t('none')}</p>;
+  const fmt = format || ((v) => (typeof v === 'number' ? v.toLocaleString() : v ?? ''));
+  return (
+    <div class="data-table">
+      <div class="table-tools"><span class="count">{t('rows', { n: rows.length })}</span><ExportButtons name={name} columns={labels || columns} rows={rows} /></div>
+      <table data-test={test}>
+        <thead><tr>{(labels || columns).map((c, i) => <th key={i}>{c}</th>)}</tr></thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>{r.map((v, j) => <td key={j} class={typeof v === 'number' ? 'num' : ''}>{fmt(v, j, r)}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
