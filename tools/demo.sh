@@ -24,8 +24,8 @@ step "rapport jobs --limit 5"
 "$rapport" jobs --limit 5
 step "rapport rejects --limit 8   (what the data steward corrects; all of them in $(dirname "$db")/rejects.csv)"
 "$rapport" rejects --limit 8
-step "rapport match   (who is who: the same person in the host, the card system and internet banking is one customer)"
-"$rapport" match
+step "rapport match --review-at 0.2   (who is who: the same person in the host, the card system and internet banking is one customer; doubtful pairs wait for the data steward)"
+"$rapport" match --review-at 0.2
 asof=$("$rapport" query "SELECT substr(max(posted_at), 1, 10) FROM txn" --csv | tail -1 | tr -d '\r')
 step "rapport analyze pareto --as-of $asof   (the data's last day: what the top 20% of customers give)"
 "$rapport" analyze pareto --as-of "$asof"
@@ -86,6 +86,9 @@ echo "GET $url/api/v1/customers/$cid (the 360 as a CSR sees it; account numbers 
 curl -s -b "$jar" "$url/api/v1/customers/$cid" | head -c 400; echo " ..."
 echo "GET $url/api/v1/analyses?limit=2 as demo-csr (a CSR may not see analyses):"
 curl -s -b "$jar" "$url/api/v1/analyses?limit=2"
+echo "GET $url/ (the web application):"
+curl -s "$url/" | grep -o '<title>[^<]*</title>'
+curl -s -o /dev/null -w "  app.js: %{http_code}, %{size_download} bytes\n" "$url/app.js"
 kill -TERM $spid; wait $spid 2>/dev/null || true
 tail -1 "$logf"
 step "rapport audit --limit 7   (every look at customer data, and every refusal)"
@@ -101,3 +104,13 @@ The demo store is $db (key: $db.key).  Try:
   RAPPORT_DB=$db $rapport serve          # then sign in with a user from $pwfile
   RAPPORT_DB=$db $rapport help
 EOT
+# The web application, served until Ctrl-C when someone is at the terminal
+# (DEMO_SERVE=0 skips it; DEMO_LISTEN sets the address).
+if [ -t 0 ] && [ -t 1 ] && [ "${DEMO_SERVE:-1}" = 1 ]; then
+  listen=${DEMO_LISTEN:-127.0.0.1:8080}
+  step "rapport serve --listen $listen   (the web application)"
+  echo "Open http://$listen/ and sign in as one of the users above (demo-teller and demo-rm belong to branch 0012)."
+  echo "Ctrl-C stops it."
+  rm -f "$jar"; trap - EXIT
+  exec "$rapport" serve --listen "$listen"
+fi

@@ -447,6 +447,15 @@ static void names_by_any_part(void **state)
                                              "WHERE id = 2", &e), RP_OK);
     assert_string_equal(names_found(w, "志明", NULL, got, sizeof got), "");
     assert_string_equal(names_found(w, "chih-chiang", NULL, got, sizeof got), "林志強");
+    /* the triggers' keys are the view's, after inserts and updates */
+    assert_int_equal(rp_store_exec(w->store, "UPDATE party SET name_latin = 'ACME TRADING CO., LTD.' WHERE id = 6; "
+                                             "UPDATE party SET name_zh = NULL WHERE id = 5", &e), RP_OK);
+    assert_string_equal(names_found(w, "trading co", NULL, got, sizeof got), "台灣積體電路製造股份有限公司");
+    assert_true(count(w, "SELECT count(*) FROM party_name_key") > 40);
+    assert_int_equal(count(w, "SELECT count(*) FROM (SELECT party_id, rank, key FROM party_name_keys WHERE key <> '' "
+                              "EXCEPT SELECT party_id, rank, key FROM party_name_key)"), 0);
+    assert_int_equal(count(w, "SELECT count(*) FROM (SELECT party_id, rank, key FROM party_name_key "
+                              "EXCEPT SELECT party_id, rank, key FROM party_name_keys)"), 0);
     json_t *a;
     assert_int_equal(wh_search_name(w, "", NULL, 10, &a, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "name: 1 to 100 bytes to search for");

@@ -91,18 +91,35 @@ export function ExportButtons({ name, columns, rows }) {
 }
 
 // A table of plain values, as the API's analyses give them ({columns,
-// rows}), with export.  format(value, column index) may dress a cell.
+// rows}), a page of 100 rows at a time, with export of every row.
+// format(value, column index) may dress a cell.
+const PAGE = 100;
+
 export function DataTable({ name, columns, rows, test, format, labels }) {
+  const [page, setPage] = useState(0);
   if (!rows || rows.length === 0) return <p class="none">{t('none')}</p>;
   const fmt = format || ((v) => (typeof v === 'number' ? v.toLocaleString() : v ?? ''));
+  const pages = Math.ceil(rows.length / PAGE);
+  const p = Math.min(page, pages - 1);
+  const shown = rows.slice(p * PAGE, (p + 1) * PAGE);
   return (
     <div class="data-table">
-      <div class="table-tools"><span class="count">{t('rows', { n: rows.length })}</span><ExportButtons name={name} columns={labels || columns} rows={rows} /></div>
+      <div class="table-tools">
+        <span class="count" data-test="row-count" data-rows={rows.length}>{t('rows', { n: rows.length.toLocaleString() })}</span>
+        {pages > 1 && (
+          <span class="pager" data-test="pager">
+            <button class="link" disabled={p === 0} onClick={() => setPage(p - 1)}>‹</button>
+            {t('pageOf', { p: p + 1, n: pages })}
+            <button class="link" data-test="next-page" disabled={p === pages - 1} onClick={() => setPage(p + 1)}>›</button>
+          </span>
+        )}
+        <ExportButtons name={name} columns={labels || columns} rows={rows} />
+      </div>
       <table data-test={test}>
         <thead><tr>{(labels || columns).map((c, i) => <th key={i}>{c}</th>)}</tr></thead>
         <tbody>
-          {rows.map((r, i) => (
-            <tr key={i}>{r.map((v, j) => <td key={j} class={typeof v === 'number' ? 'num' : ''}>{fmt(v, j, r)}</td>)}</tr>
+          {shown.map((r, i) => (
+            <tr key={p * PAGE + i}>{r.map((v, j) => <td key={j} class={typeof v === 'number' ? 'num' : ''}>{fmt(v, j, r)}</td>)}</tr>
           ))}
         </tbody>
       </table>
