@@ -33,6 +33,16 @@ static int64_t int_param(const char *s, int64_t min, int64_t max, int *ok)
     return v;
 }
 
+/* limit= of the query, def when absent: 0, or the reply's status (422)
+ * when it is not a whole number from 1 to max. */
+static int limit_of(api_req *rq, api_resp *rs, int def, int max, int *limit)
+{
+    const char *lim = api_query(rq, "limit");
+    int ok = 1;
+    *limit = lim ? (int)int_param(lim, 1, max, &ok) : def;
+    return ok ? 0 : api_error(rs, 422, "invalid", "query.limit: a whole number from 1 to %d", max);
+}
+
 static json_t *permissions(sec_role r)
 {
     json_t *a = json_array();
@@ -303,11 +313,10 @@ static int customer_export(api_req *rq, api_resp *rs)
 
 static int analyses_list(api_req *rq, api_resp *rs)
 {
-    const char *job = api_query(rq, "job"), *lim = api_query(rq, "limit");
-    int ok = 1;
-    int64_t limit = lim ? int_param(lim, 1, 1000, &ok) : 50;
-    if (!ok)
-        return api_error(rs, 422, "invalid", "limit: a whole number from 1 to 1000");
+    const char *job = api_query(rq, "job");
+    int limit, st;
+    if ((st = limit_of(rq, rs, 50, 1000, &limit)))
+        return st;
     json_t *list;
     rp_error err = RP_ERROR_INIT;
     if (an_run_list(rq->w->store, job, (int)limit, &list, &err))
@@ -333,14 +342,14 @@ static int audit_list(api_req *rq, api_resp *rs)
     sec_audit_filter f = { .since = api_query(rq, "since"), .until = api_query(rq, "until"),
                            .user = api_query(rq, "user"), .action = api_query(rq, "action") };
     int ok = 1;
-    const char *c = api_query(rq, "customer"), *lim = api_query(rq, "limit");
+    const char *c = api_query(rq, "customer");
     if (c)
         f.customer = int_param(c, 1, INT64_MAX, &ok);
     if (!ok)
         return api_error(rs, 422, "invalid", "customer: a customer id");
-    f.limit = lim ? (int)int_param(lim, 1, 10000, &ok) : 100;
-    if (!ok)
-        return api_error(rs, 422, "invalid", "limit: a whole number from 1 to 10000");
+    int st;
+    if ((st = limit_of(rq, rs, 100, 10000, &f.limit)))
+        return st;
     json_t *a;
     rp_error err = RP_ERROR_INIT;
     /* everything written so far, including what the journal still holds */
@@ -421,13 +430,12 @@ static int changes_list(api_req *rq, api_resp *rs)
     int st = customer_of(rq, rs, 0, &id, NULL);
     if (st)
         return st;
-    const char *what = api_query(rq, "what"), *lim = api_query(rq, "limit");
+    const char *what = api_query(rq, "what");
     if (what && strcmp(what, "contact") && strcmp(what, "preference"))
         return api_error(rs, 422, "invalid", "query.what: contact or preference, not '%.40s'", what);
-    int ok = 1;
-    int64_t limit = lim ? int_param(lim, 1, 1000, &ok) : 200;
-    if (!ok)
-        return api_error(rs, 422, "invalid", "query.limit: a whole number from 1 to 1000");
+    int limit;
+    if ((st = limit_of(rq, rs, 200, 1000, &limit)))
+        return st;
     json_t *arr;
     rp_error err = RP_ERROR_INIT;
     if (wh_changes(rq->w, id, what, (int)limit, &arr, &err))
@@ -670,11 +678,10 @@ static int consent_set(api_req *rq, api_resp *rs)
 
 static int jobs_list(api_req *rq, api_resp *rs)
 {
-    const char *status = api_query(rq, "status"), *lim = api_query(rq, "limit");
-    int ok = 1;
-    int64_t limit = lim ? int_param(lim, 1, 10000, &ok) : 50;
-    if (!ok)
-        return api_error(rs, 422, "invalid", "limit: a whole number from 1 to 10000");
+    const char *status = api_query(rq, "status");
+    int limit, st;
+    if ((st = limit_of(rq, rs, 50, 10000, &limit)))
+        return st;
     if (status && strcmp(status, "running") && strcmp(status, "done") && strcmp(status, "failed"))
         return api_error(rs, 422, "invalid", "status: running, done or failed");
     json_t *a;
@@ -705,14 +712,14 @@ static int job_get(api_req *rq, api_resp *rs)
 
 static int rejects_list(api_req *rq, api_resp *rs)
 {
-    const char *job = api_query(rq, "job"), *lim = api_query(rq, "limit"), *status = api_query(rq, "status");
+    const char *job = api_query(rq, "job"), *status = api_query(rq, "status");
     int ok = 1;
     int64_t j = job ? int_param(job, 1, INT64_MAX, &ok) : 0;
     if (!ok)
         return api_error(rs, 422, "invalid", "job: a job number");
-    int64_t limit = lim ? int_param(lim, 1, 10000, &ok) : 1000;
-    if (!ok)
-        return api_error(rs, 422, "invalid", "limit: a whole number from 1 to 10000");
+    int limit, st;
+    if ((st = limit_of(rq, rs, 1000, 10000, &limit)))
+        return st;
     json_t *a;
     rp_error err = RP_ERROR_INIT;
     if (ld_rejects_list(rq->w, j, api_query(rq, "rule"), status ? status : "open", (int)limit, &a, &err))
@@ -724,11 +731,9 @@ static int rejects_list(api_req *rq, api_resp *rs)
 
 static int matches_list(api_req *rq, api_resp *rs)
 {
-    const char *lim = api_query(rq, "limit");
-    int ok = 1;
-    int64_t limit = lim ? int_param(lim, 1, 10000, &ok) : 100;
-    if (!ok)
-        return api_error(rs, 422, "invalid", "limit: a whole number from 1 to 10000");
+    int limit, st;
+    if ((st = limit_of(rq, rs, 100, 10000, &limit)))
+        return st;
     json_t *a;
     rp_error err = RP_ERROR_INIT;
     if (mt_review_list(rq->w, (int)limit, &a, &err))
