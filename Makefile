@@ -13,9 +13,9 @@ CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2
 SAN       ?=
-PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd
+PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd libcrypto
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
-             libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev curl bc time \
+             libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev libssl-dev curl bc time \
              chromium fonts-noto-cjk
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
              -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)

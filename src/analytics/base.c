@@ -465,7 +465,8 @@ int an_base_load(rp_store *s, const an_base_params *p, an_base *out, rp_error *e
         out->copy_seconds = fi.seconds;
         total = fr.rows;
     } else {
-        int64_t t = max_id(s, "SELECT coalesce(max(id), 0) FROM txn", err);
+        int64_t t = max_id(s, "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)",
+                           err);
         total = t > 0 ? (uint64_t)t : 0;
         rc = rp_store_prepare(s, "SELECT account_id, posted_at, amount_minor, channel, class FROM txn", &st, err);
     }

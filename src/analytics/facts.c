@@ -169,8 +169,11 @@ static int read_new(rp_store *s, hdr *h, int progress, int64_t max_id, gather *g
         rp_progress_start(&pr, "copying transactions for analysis", (uint64_t)(max_id - h->max_id));
     rp_stmt *st;
     int rc = rp_store_prepare(s,
-                              "SELECT id, account_id, posted_at, amount_minor, channel, class FROM txn "
-                              "WHERE id > ? AND id <= ? ORDER BY id",
+                              "SELECT b.id + j.key, b.account_id, j.value ->> 0, j.value ->> 1, j.value ->> 2, "
+                              "j.value ->> 3 FROM txn_block b, json_each(b.rows) j "
+                              "WHERE b.id > ?1 - 4096 AND b.id + b.n > ?1 + 1 AND b.id <= ?2 "
+                              "AND b.id + j.key > ?1 AND b.id + j.key <= ?2 AND j.type = 'array' "
+                              "ORDER BY b.id",
                               &st, err);
     if (rc)
         return rc;
@@ -356,7 +359,8 @@ static int sync_locked(rp_store *s, const char *path, int progress, an_facts_inf
     int64_t gen = scalar(s, "SELECT value FROM store_meta WHERE name = 'txn_generation'", err, &rc);
     if (rc)
         return rc;
-    int64_t max_id = scalar(s, "SELECT coalesce(max(id), 0) FROM txn", err, &rc);
+    int64_t max_id =
+        scalar(s, "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)", err, &rc);
     if (rc)
         return rc;
     hdr *h = calloc(1, sizeof *h);

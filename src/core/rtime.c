@@ -175,9 +175,21 @@ void rp_time_format_utc(int64_t t, char out[RP_TIME_UTC_LEN])
     rp_date d;
     int hh, mm, ss;
     split(t, &d, &hh, &mm, &ss);
-    snprintf(out, RP_TIME_UTC_LEN, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)d.y % 10000u,
-             (unsigned)d.m % 100u, (unsigned)d.d % 100u, (unsigned)hh % 100u, (unsigned)mm % 100u,
-             (unsigned)ss % 100u);
+    /* by hand: snprintf was a fifth of the time a load spends decoding a row */
+    unsigned y = (unsigned)d.y % 10000u, v[5] = { (unsigned)d.m % 100u, (unsigned)d.d % 100u, (unsigned)hh % 100u,
+                                                   (unsigned)mm % 100u, (unsigned)ss % 100u };
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    static const char sep[5] = { '-', '-', 'T', ':', ':' };
+    for (int i = 0; i < 5; i++) {
+        out[4 + 3 * i] = sep[i];
+        out[5 + 3 * i] = (char)('0' + v[i] / 10);
+        out[6 + 3 * i] = (char)('0' + v[i] % 10);
+    }
+    out[19] = 'Z';
+    out[20] = 0;
 }
 
 void rp_time_format_taipei(int64_t t, char out[RP_TIME_LOCAL_LEN])

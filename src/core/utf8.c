@@ -1,4 +1,5 @@
 #include "core/utf8.h"
+#include <string.h>
 
 int rp_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
@@ -44,6 +45,16 @@ int rp_utf8_valid(const char *s, size_t n, size_t *bad)
 {
     size_t i = 0;
     while (i < n) {
+        /* ASCII eight bytes at a time: most of what is loaded */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;

@@ -90,6 +90,16 @@ static void join_han(cps *c, int digits_too)
 
 int etl_clean_text(const char *in, char *out, size_t n, int *changed, rp_error *err)
 {
+    /* printable ASCII without blanks: already clean, as most values are */
+    size_t k = 0;
+    while ((unsigned char)in[k] > 0x20 && (unsigned char)in[k] < 0x7F)
+        k++;
+    if (!in[k] && k < n) {
+        memcpy(out, in, k + 1);
+        if (changed)
+            *changed = 0;
+        return RP_OK;
+    }
     cps c;
     int rc = decode(in, &c, err);
     return rc ? rc : encode(&c, in, out, n, changed, err);

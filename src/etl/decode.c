@@ -293,12 +293,38 @@ static const char *check_name(sp_check c)
     return "";
 }
 
+/* v in decimal: snprintf costs more than the rest of a field's decoding */
+static void put_int(char *out, int64_t v)
+{
+    char d[24], *p = d + sizeof d;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    size_t n = (size_t)(d + sizeof d - p);
+    memcpy(out, p, n);
+    out[n] = 0;
+}
+
 static double pow10i(int e)
 {
     double p = 1;
     while (e-- > 0)
         p *= 10;
     return p;
+}
+
+static int fixed_match(const sp_rule *r, const char *t)
+{
+    int i = 0;
+    for (; t[i]; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if (i >= r->nfixed || !(r->fixed[i][c >> 3] & (1u << (c & 7))))
+            return 0;
+    }
+    return i == r->nfixed;
 }
 
 static int apply_rules(const sp_field *f, sp_value *v, const sp_value *all, sp_reject *rej)
@@ -344,7 +370,7 @@ static int apply_rules(const sp_field *f, sp_value *v, const sp_value *all, sp_r
                               r->num);
             break;
         case RL_PATTERN:
-            if (regexec(&r->re, t, 0, NULL, 0) != 0)
+            if (r->nfixed ? !fixed_match(r, t) : regexec(&r->re, t, 0, NULL, 0) != 0)
                 return reject(rej, f->name, t, strlen(t), "pattern", "%s: '%s' does not match %s", f->name, t,
                               r->text);
             break;
@@ -635,7 +661,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         }
         v->is_num = 1;
         v->num = num;
-        snprintf(txt, SP_TEXT_MAX, "%lld", (long long)num);
+        put_int(txt, num);
         break;
     case FT_AMOUNT:
         if (numeric) {
@@ -650,7 +676,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         }
         v->is_num = 1;
         v->num = num;
-        snprintf(txt, SP_TEXT_MAX, "%lld", (long long)num);
+        put_int(txt, num);
         break;
     case FT_DATE:
     case FT_DATETIME: {
@@ -666,7 +692,12 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         }
         if (f->type == FT_DATETIME && f->time_field < 0 && !is_number && strchr(txt, ':')) {
             char t[80];
-            snprintf(t, sizeof t, "%s%s", txt, has_zone(txt) ? "" : f->zone);
+            size_t tl = strlen(txt), zl = has_zone(txt) ? 0 : strlen(f->zone);
+            if (tl + zl >= sizeof t)
+                return reject(rej, f->name, txt, tl, "date", "%s: '%s' is not a date and time", f->name, txt);
+            memcpy(t, txt, tl);
+            memcpy(t + tl, f->zone, zl);
+            t[tl + zl] = 0;
             int64_t at;
             if (rp_time_parse(t, &at, &e))
                 return reject(rej, f->name, txt, strlen(txt), "date", "%s: %s", f->name, rp_errmsg(&e));
@@ -755,7 +786,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
     /* after the rules, which speak of the source's value */
     if (f->negate && v->is_num) {
         v->num = -v->num;
-        snprintf(txt, SP_TEXT_MAX, "%lld", (long long)v->num);
+        put_int(txt, v->num);
     }
     if (f->nbands && v->is_num) {
         int b = -1;

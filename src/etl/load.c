@@ -2,6 +2,7 @@
 #include "etl/load.h"
 #include "core/buf.h"
 #include "core/csv.h"
+#include "core/digest.h"
 #include "core/map.h"
 #include "core/progress.h"
 #include "core/rtime.h"
@@ -31,7 +32,21 @@ typedef struct ld {
     ld_count batch[LD_MAX_RULES]; /* counts not yet written to load_rule */
     int nbatch;
     rp_map *accounts; /* account number -> ld_acct, when no target of the spec creates accounts */
+    /* transactions wait in txns until the batch commits (written in blocks,
+     * warehouse.h); pend says which record each came from, for a reject */
+    wh_txn_batch *txns;
+    struct ld_pend *pend;
+    size_t npend, cappend;
+    rp_buf raw;
+    const rd_record *rec; /* the record being written, and its fixes */
+    int rec_fixed;
 } ld;
+
+typedef struct ld_pend {
+    int64_t number, offset;
+    size_t raw, rawlen;
+    int fixed;
+} ld_pend;
 
 typedef struct ld_acct {
     int64_t id;
@@ -49,32 +64,7 @@ static double mono(void)
 
 int ld_fingerprint(const char *file, char hex[65], int64_t *bytes, rp_error *err)
 {
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return rp_err(err, RP_IO, "%s: cannot open: %s", file, strerror(errno));
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    unsigned char *buf = malloc(1 << 20);
-    if (!buf) {
-        fclose(f);
-        return rp_err(err, RP_NOMEM, NULL);
-    }
-    size_t n;
-    int64_t total = 0;
-    while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
-        crypto_hash_sha256_update(&st, buf, n);
-        total += (int64_t)n;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    free(buf);
-    if (bad)
-        return rp_err(err, RP_IO, "%s: read error", file);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, h);
-    sodium_bin2hex(hex, 65, h, sizeof h);
-    *bytes = total;
-    return RP_OK;
+    return rp_sha256_file(file, hex, bytes, err);
 }
 
 /* ---- counts ---- */
@@ -213,6 +203,37 @@ static int refused(int rc, const rp_error *e, const char *target, sp_reject *rj)
     else
         snprintf(rj->field, sizeof rj->field, "%s", target);
     return 1;
+}
+
+/* A transaction the flush found repeated: its record becomes a reject
+ * rather than a load. */
+static int txn_repeat(void *ctx, int64_t tag, const char *message, rp_error *err)
+{
+    ld *L = ctx;
+    const ld_pend *pd = &L->pend[tag];
+    rd_record rec;
+    rec.nfields = 0;
+    rec.number = pd->number;
+    rec.offset = pd->offset;
+    rec.data = L->raw.data + pd->raw;
+    rec.len = pd->rawlen;
+    rp_error e = RP_ERROR_INIT;
+    rp_err(&e, RP_EXISTS, "%s", message);
+    sp_reject rj;
+    refused(RP_EXISTS, &e, "transaction", &rj);
+    L->r->loaded--;
+    if (pd->fixed)
+        L->r->fixed--;
+    return reject(L, &rec, &rj, err);
+}
+
+/* Write the transactions the batch holds: before each commit. */
+static int flush_txns(ld *L, rp_error *err)
+{
+    int rc = wh_txn_batch_flush(L->w, L->txns, txn_repeat, L, NULL, NULL, err);
+    L->npend = 0;
+    rp_buf_reset(&L->raw);
+    return rc;
 }
 
 /* ---- target values ---- */
@@ -513,7 +534,26 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             x.account_currency = acct_currency;
             x.has_quantity = num(t, "quantity", v, &x.quantity);
             x.item = val(t, "item", v);
-            rc = wh_txn_add(w, &x, NULL, &e);
+            if (L->npend == L->cappend) {
+                size_t cap = L->cappend ? L->cappend * 2 : 4096;
+                ld_pend *np = realloc(L->pend, cap * sizeof *np);
+                if (!np)
+                    return rp_err(err, RP_NOMEM, NULL);
+                L->pend = np;
+                L->cappend = cap;
+            }
+            rc = wh_txn_batch_add(w, L->txns, &x, (int64_t)L->npend, &e);
+            if (!rc) {
+                ld_pend *pd = &L->pend[L->npend++];
+                pd->number = L->rec->number;
+                pd->offset = L->rec->offset;
+                pd->raw = L->raw.len;
+                pd->rawlen = L->rec->len;
+                pd->fixed = L->rec_fixed;
+                rp_buf_append(&L->raw, L->rec->data ? L->rec->data : "", L->rec->len);
+                if (rp_buf_status(&L->raw) != RP_OK)
+                    return rp_err(err, RP_NOMEM, "the records waiting to be written are more than the buffer allows");
+            }
             break;
         }
         case TG_INTERACTION: {
@@ -1251,6 +1291,11 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     r->job = L.job;
     if (!creates_accounts && !(L.accounts = rp_map_new()))
         return rp_err(err, RP_NOMEM, NULL);
+    rp_buf_init(&L.raw, (size_t)1 << 32);
+    if ((rc = wh_txn_batch_new(&L.txns, err))) {
+        rp_map_free(L.accounts, free);
+        return rc;
+    }
 
     rd_options ro = sp_reader_options(s);
     reader *rd = NULL;
@@ -1308,7 +1353,8 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         }
         for (int k = 0; k < b->n && !rc; k++) {
             ld_rec *it = &b->item[k];
-            rd_record rec = { 0 };
+            rd_record rec; /* not zeroed: its 1,024 field slots are not used here */
+            rec.nfields = 0;
             rec.number = it->number;
             rec.offset = it->offset;
             rec.data = b->text.data + it->raw;
@@ -1329,8 +1375,15 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
                     break;
                 if (s->dedup_seen)
                     outcome = seen_before(&L, b->text.data + it->key, it->number, &rj, err);
+                size_t txn_mark = wh_txn_batch_len(L.txns), pend_mark = L.npend;
+                L.rec = &rec;
+                L.rec_fixed = it->nfix > 0;
                 if (outcome == RP_OK)
                     outcome = write_targets(&L, values, &rj, err);
+                if (outcome != RP_OK) { /* a transaction of this record waits no more */
+                    wh_txn_batch_truncate(L.txns, txn_mark);
+                    L.npend = pend_mark;
+                }
                 if (savepoints) {
                     if (outcome == RP_OK)
                         rc = rp_store_commit(w->store, err);
@@ -1360,7 +1413,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
                 break;
             }
             if (++in_batch >= batch && !single) {
-                if ((rc = checkpoint(&L, done_offset, mono() - t0, err)) ||
+                if ((rc = flush_txns(&L, err)) || (rc = checkpoint(&L, done_offset, mono() - t0, err)) ||
                     (rc = rp_store_commit(w->store, err)) || (rc = rp_store_begin(w->store, err)))
                     break;
                 in_batch = 0;
@@ -1381,7 +1434,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     pthread_join(th, NULL);
     pipe_free(P);
     free(P);
-    if (rc)
+    if (rc || (rc = flush_txns(&L, err)))
         goto rollback;
     rp_progress_finish(&pr);
     if (single && !stopped && r->records && (double)r->rejected > o->max_reject_rate * (double)r->records)
@@ -1438,6 +1491,9 @@ out:
     rd_close(rd);
     rp_map_free(L.accounts, free);
     L.accounts = NULL;
+    wh_txn_batch_free(L.txns);
+    free(L.pend);
+    rp_buf_release(&L.raw);
     return rc;
 }
 

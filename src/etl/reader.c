@@ -383,7 +383,10 @@ static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
                     q++;
                     break;
                 }
-                rp_buf_putc(&r->fields, (char)*q++);
+                const unsigned char *run = q; /* up to the next quote, at once */
+                const unsigned char *nq = memchr(q, '"', (size_t)(e - q));
+                q = nq ? nq : e;
+                rp_buf_append(&r->fields, run, (size_t)(q - run));
             }
             s = q;
             if (s < e && *s != (unsigned char)dl && *s != '\n' && !(*s == '\r' && s + 1 < e && s[1] == '\n') &&
@@ -394,15 +397,19 @@ static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
             while (s < e && *s != (unsigned char)dl && *s != '\n')
                 s++; /* to the end of the field, for the report */
         } else {
+            const unsigned char *run = s;
             while (s < e && *s != (unsigned char)dl && *s != '\n') {
                 if (*s == '"' && !problem) {
                     problem = "a quote inside an unquoted field";
                     problem_field = nf;
                 }
-                if (!(*s == '\r' && s + 1 < e && s[1] == '\n'))
-                    rp_buf_putc(&r->fields, (char)*s);
+                if (*s == '\r' && s + 1 < e && s[1] == '\n') { /* a CR before the line end is not data */
+                    rp_buf_append(&r->fields, run, (size_t)(s - run));
+                    run = s + 1;
+                }
                 s++;
             }
+            rp_buf_append(&r->fields, run, (size_t)(s - run));
         }
         rp_buf_putc(&r->fields, 0);
         if (s >= e) {

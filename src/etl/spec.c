@@ -7,6 +7,7 @@
 
 #include <fnmatch.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,77 @@ int sp_attr_index(sp_target_kind k, const char *name)
 }
 
 /* ---- helpers ---- */
+
+/* A pattern ^...$ made only of literal characters and bracket classes of
+ * single bytes, each taken once or {n} times, as one set of bytes a
+ * position: the number of positions, or 0 for any other pattern (then
+ * regexec decides).  Only ASCII: a class or character beyond it, '.', and
+ * every other operator leave the pattern to regexec. */
+static int fixed_classes(const char *re, unsigned char (**out)[32])
+{
+    *out = NULL;
+    size_t len = strlen(re);
+    if (len < 2 || re[0] != '^' || re[len - 1] != '$' || (len >= 3 && re[len - 2] == '\\'))
+        return 0;
+    unsigned char set[64][32];
+    int n = 0;
+    const char *p = re + 1, *end = re + len - 1;
+    while (p < end) {
+        unsigned char one[32];
+        memset(one, 0, sizeof one);
+        if (*p == '[') {
+            p++;
+            if (p < end && (*p == '^' || *p == ']'))
+                return 0;
+            while (p < end && *p != ']') {
+                unsigned char a = (unsigned char)*p;
+                if (a >= 0x80 || a == '[' || a == '\\')
+                    return 0;
+                unsigned char b = a;
+                if (p + 2 < end && p[1] == '-' && p[2] != ']') {
+                    b = (unsigned char)p[2];
+                    if (b >= 0x80 || b < a || b == '\\' || b == '[')
+                        return 0;
+                    p += 2;
+                }
+                for (unsigned c = a; c <= b; c++)
+                    one[c >> 3] |= (unsigned char)(1u << (c & 7));
+                p++;
+            }
+            if (p >= end)
+                return 0;
+            p++; /* ] */
+        } else if (*p == '\\' && p + 1 < end && ((unsigned char)p[1] < 0x80) && !isalnum((unsigned char)p[1])) {
+            one[(unsigned char)p[1] >> 3] |= (unsigned char)(1u << ((unsigned char)p[1] & 7));
+            p += 2;
+        } else if (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '/' || *p == ':' || *p == ' ' ||
+                   *p == '@' || *p == '#' || *p == '=' || *p == ',' || *p == ';' || *p == '%') {
+            one[(unsigned char)*p >> 3] |= (unsigned char)(1u << ((unsigned char)*p & 7));
+            p++;
+        } else {
+            return 0;
+        }
+        int times = 1;
+        if (p < end && *p == '{') {
+            char *q;
+            long t = strtol(p + 1, &q, 10);
+            if (q == p + 1 || *q != '}' || t < 1 || t > 64)
+                return 0;
+            times = (int)t;
+            p = q + 1;
+        }
+        if (p < end && (*p == '*' || *p == '+' || *p == '?' || *p == '{' || *p == '|'))
+            return 0;
+        if (n + times > 64)
+            return 0;
+        while (times--)
+            memcpy(set[n++], one, sizeof one);
+    }
+    if (!n || !(*out = malloc((size_t)n * sizeof set[0])))
+        return 0;
+    memcpy(*out, set, (size_t)n * sizeof set[0]);
+    return n;
+}
 
 static char *dupstr(const char *s)
 {
@@ -251,6 +323,7 @@ static int parse_rules(sp_spec *s, sp_field *f, const json_t *o, const char *pat
                 return rp_err(err, RP_INVAL, "%s: '%s' is not a regular expression: %s", p, r->text, m);
             }
             r->has_re = 1;
+            r->nfixed = fixed_classes(r->text, &r->fixed);
             break;
         }
         case 4:
@@ -1051,6 +1124,7 @@ void sp_spec_free(sp_spec *s)
             sp_rule *r = &f->rules[k];
             if (r->has_re)
                 regfree(&r->re);
+            free(r->fixed);
             free(r->text);
             free_list(r->set, r->nset);
             free_list(r->when, r->nwhen);

@@ -5,6 +5,14 @@
 #include "core/rtime.h"
 #include "warehouse/warehouse.h"
 
+/* Checks shared by the writers: each names the field in its message. */
+int wh__one_of(const char *field, const char *v, const char *const *list, rp_error *err);
+int wh__text_ok(const char *field, const char *v, size_t max, int required, rp_error *err);
+int wh__currency_ok(const char *field, const char *c, rp_error *err);
+/* in as canonical UTC (YYYY-MM-DDTHH:MM:SSZ) in out; *res = out, or NULL when in is empty */
+int wh__time_norm(const char *field, const char *in, char out[RP_TIME_UTC_LEN], int required,
+                  const char **res, rp_error *err);
+
 void wh__identifier_lookup(const wh *w, const char *type, const char *issuer, const char *canon,
                            unsigned char h[RP_HASH_LEN]);
 

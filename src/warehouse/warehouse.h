@@ -184,11 +184,44 @@ int wh_party_link_add(wh *w, int64_t from, int64_t to, const char *kind, const c
                       rp_error *err) RP_WARN_UNUSED;
 int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const char *since,
                         rp_error *err) RP_WARN_UNUSED;
+/* One transaction, in a block of its own: RP_EXISTS when the account already
+ * has a transaction of that source with that source key. */
 int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err) RP_WARN_UNUSED;
 int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *err) RP_WARN_UNUSED;
 int wh_consent_set(wh *w, const wh_consent *c, rp_error *err) RP_WARN_UNUSED;
 int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
                    const char *source_key, int64_t job, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- transactions in bulk ----
+ *
+ * Transactions are kept in blocks (migration 0012): each row of txn_block
+ * holds many transactions of one account from one load, and the view txn
+ * shows them as rows.  A batch collects transactions, each checked as
+ * wh_txn_add checks one (the error names the field); a flush, inside the
+ * caller's store transaction, sorts them by account and source key, passes
+ * every one that repeats the source key of a transaction of the same account
+ * and source -- kept before, or given earlier to the batch -- to dup (with the caller's tag and a message),
+ * and writes the rest, one block per account (at most WH_TXN_BLOCK_ROWS
+ * each).  Memory is what the batch holds: the caller flushes as often as
+ * it commits. */
+#define WH_TXN_BLOCK_ROWS 4096
+typedef struct wh_txn_batch wh_txn_batch;
+typedef int (*wh_txn_dup_fn)(void *ctx, int64_t tag, const char *message, rp_error *err);
+
+int wh_txn_batch_new(wh_txn_batch **out, rp_error *err) RP_WARN_UNUSED;
+void wh_txn_batch_free(wh_txn_batch *b);
+size_t wh_txn_batch_len(const wh_txn_batch *b);
+/* Check t and keep a copy of it.  RP_INVAL, RP_TOOBIG, RP_ENCODING or
+ * RP_NOTFOUND (no such account) when it is refused; nothing is kept then. */
+int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_error *err) RP_WARN_UNUSED;
+/* Write what the batch holds and empty it; *written (may be NULL) counts the
+ * transactions written, the rest went to dup.  The ids given are contiguous
+ * from *first_id (may be NULL) in the order of the blocks. */
+int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int64_t *written,
+                       int64_t *first_id, rp_error *err) RP_WARN_UNUSED;
+/* Forget what the batch holds (after a rollback), or all but its first n. */
+void wh_txn_batch_clear(wh_txn_batch *b);
+void wh_txn_batch_truncate(wh_txn_batch *b, size_t n);
 
 /* ---- loading: upserts by source key ---- */
 

@@ -107,7 +107,7 @@ void wh_close(wh *w)
 
 /* ---- field checks ---- */
 
-static int one_of(const char *field, const char *v, const char *const *list, rp_error *err)
+int wh__one_of(const char *field, const char *v, const char *const *list, rp_error *err)
 {
     for (const char *const *p = list; *p; p++)
         if (strcmp(v, *p) == 0)
@@ -123,7 +123,7 @@ static int one_of(const char *field, const char *v, const char *const *list, rp_
     return rp_err(err, RP_INVAL, "%s: '%s' is not one of %s", field, v, all);
 }
 
-static int text_ok(const char *field, const char *v, size_t max, int required, rp_error *err)
+int wh__text_ok(const char *field, const char *v, size_t max, int required, rp_error *err)
 {
     if (!v || !*v) {
         if (required)
@@ -139,7 +139,7 @@ static int text_ok(const char *field, const char *v, size_t max, int required, r
     return RP_OK;
 }
 
-static int currency_ok(const char *field, const char *c, rp_error *err)
+int wh__currency_ok(const char *field, const char *c, rp_error *err)
 {
     if (!c || strlen(c) != 3 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' || c[2] < 'A' ||
         c[2] > 'Z')
@@ -148,7 +148,7 @@ static int currency_ok(const char *field, const char *c, rp_error *err)
     return RP_OK;
 }
 
-static int time_norm(const char *field, const char *in, char out[RP_TIME_UTC_LEN], int required,
+int wh__time_norm(const char *field, const char *in, char out[RP_TIME_UTC_LEN], int required,
                      const char **res, rp_error *err)
 {
     *res = NULL;
@@ -160,9 +160,15 @@ static int time_norm(const char *field, const char *in, char out[RP_TIME_UTC_LEN
     /* already canonical (YYYY-MM-DDTHH:MM:SSZ, as loads give it): checked, not re-parsed */
     if (strlen(in) == RP_TIME_UTC_LEN - 1 && in[4] == '-' && in[7] == '-' && in[10] == 'T' && in[13] == ':' &&
         in[16] == ':' && in[19] == 'Z') {
-        int y = atoi(in), mo = atoi(in + 5), d = atoi(in + 8), h = atoi(in + 11), mi = atoi(in + 14),
-            sec = atoi(in + 17);
-        if (rp_date_valid(y, mo, d) && h < 24 && mi < 60 && sec < 60) {
+        int ok = 1;
+        for (int i = 0; i < 19; i++)
+            if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16)
+                ok &= in[i] >= '0' && in[i] <= '9';
+#define D2(p) (((p)[0] - '0') * 10 + (p)[1] - '0')
+        int y = D2(in) * 100 + D2(in + 2), mo = D2(in + 5), d = D2(in + 8), h = D2(in + 11), mi = D2(in + 14),
+            sec = D2(in + 17);
+#undef D2
+        if (ok && rp_date_valid(y, mo, d) && h < 24 && mi < 60 && sec < 60) {
             memcpy(out, in, RP_TIME_UTC_LEN);
             *res = out;
             return RP_OK;
@@ -261,10 +267,10 @@ int wh_branch_put(wh *w, const wh_branch *b, rp_error *err)
     int rc;
     char o[11], c[11];
     const char *opened, *closed;
-    if ((rc = text_ok("branch.code", b->code, 16, 1, err)) ||
-        (rc = text_ok("branch.name_zh", b->name_zh, NAME_MAX_, 1, err)) ||
-        (rc = text_ok("branch.name_en", b->name_en, NAME_MAX_, 0, err)) ||
-        (rc = text_ok("branch.address", b->address, 400, 0, err)) ||
+    if ((rc = wh__text_ok("branch.code", b->code, 16, 1, err)) ||
+        (rc = wh__text_ok("branch.name_zh", b->name_zh, NAME_MAX_, 1, err)) ||
+        (rc = wh__text_ok("branch.name_en", b->name_en, NAME_MAX_, 0, err)) ||
+        (rc = wh__text_ok("branch.address", b->address, 400, 0, err)) ||
         (rc = wh_date_normalise("branch.opened_on", b->opened_on, o, &opened, err)) ||
         (rc = wh_date_normalise("branch.closed_on", b->closed_on, c, &closed, err)))
         return rc;
@@ -290,8 +296,8 @@ int wh_branch_put(wh *w, const wh_branch *b, rp_error *err)
 int wh_category_put(wh *w, const wh_category *c, rp_error *err)
 {
     int rc;
-    if ((rc = text_ok("category.code", c->code, 32, 1, err)) ||
-        (rc = text_ok("category.name_zh", c->name_zh, NAME_MAX_, 1, err)))
+    if ((rc = wh__text_ok("category.code", c->code, 32, 1, err)) ||
+        (rc = wh__text_ok("category.name_zh", c->name_zh, NAME_MAX_, 1, err)))
         return rc;
     rp_stmt *st;
     rc = rp_store_prepare(w->store,
@@ -331,11 +337,11 @@ int wh_product_put(wh *w, const wh_product *p, rp_error *err)
     int rc;
     char l[11], wd[11];
     const char *launched, *withdrawn;
-    if ((rc = text_ok("product.code", p->code, 32, 1, err)) ||
-        (rc = text_ok("product.name_zh", p->name_zh, NAME_MAX_, 1, err)) ||
-        (rc = text_ok("product.kind", p->kind, 32, 1, err)) ||
-        (rc = one_of("product.kind", p->kind, product_kinds, err)) ||
-        (rc = currency_ok("product.currency", p->currency ? p->currency : "TWD", err)) ||
+    if ((rc = wh__text_ok("product.code", p->code, 32, 1, err)) ||
+        (rc = wh__text_ok("product.name_zh", p->name_zh, NAME_MAX_, 1, err)) ||
+        (rc = wh__text_ok("product.kind", p->kind, 32, 1, err)) ||
+        (rc = wh__one_of("product.kind", p->kind, product_kinds, err)) ||
+        (rc = wh__currency_ok("product.currency", p->currency ? p->currency : "TWD", err)) ||
         (rc = json_object_text_ok("product.features", p->features_json, err)) ||
         (rc = json_object_text_ok("product.constraints", p->constraints_json, err)) ||
         (rc = wh_date_normalise("product.launched_on", p->launched_on, l, &launched, err)) ||
@@ -419,20 +425,20 @@ int wh__party_check(wh *w, const wh_party *p, char bd[11], const char **birth, c
                     const char **since, rp_error *err)
 {
     int rc;
-    if ((rc = text_ok("party.kind", p->kind, 16, 1, err)) ||
-        (rc = one_of("party.kind", p->kind, party_kinds, err)) ||
-        (rc = text_ok("party.name_zh", p->name_zh, NAME_MAX_, 0, err)) ||
-        (rc = text_ok("party.name_latin", p->name_latin, NAME_MAX_, 0, err)) ||
-        (rc = text_ok("party.occupation", p->occupation, NAME_MAX_, 0, err)) ||
-        (rc = text_ok("party.income_band", p->income_band, 32, 0, err)) ||
+    if ((rc = wh__text_ok("party.kind", p->kind, 16, 1, err)) ||
+        (rc = wh__one_of("party.kind", p->kind, party_kinds, err)) ||
+        (rc = wh__text_ok("party.name_zh", p->name_zh, NAME_MAX_, 0, err)) ||
+        (rc = wh__text_ok("party.name_latin", p->name_latin, NAME_MAX_, 0, err)) ||
+        (rc = wh__text_ok("party.occupation", p->occupation, NAME_MAX_, 0, err)) ||
+        (rc = wh__text_ok("party.income_band", p->income_band, 32, 0, err)) ||
         (rc = wh_date_normalise("party.birth_date", p->birth_date, bd, birth, err)) ||
         (rc = wh_date_normalise("party.status_since", p->status_since, ss, since, err)))
         return rc;
     if ((!p->name_zh || !*p->name_zh) && (!p->name_latin || !*p->name_latin))
         return rp_err(err, RP_INVAL, "party: name_zh or name_latin is required");
-    if (p->gender && *p->gender && (rc = one_of("party.gender", p->gender, genders, err)))
+    if (p->gender && *p->gender && (rc = wh__one_of("party.gender", p->gender, genders, err)))
         return rc;
-    if (p->status && (rc = one_of("party.status", p->status, party_statuses, err)))
+    if (p->status && (rc = wh__one_of("party.status", p->status, party_statuses, err)))
         return rc;
     if (*birth) {
         rp_date today = rp_time_taipei_date(rp_now());
@@ -536,7 +542,7 @@ static int identifier_insert(wh *w, int64_t party, const char *type, const char 
         return rp_err_prefix(err, "identifier.value");
     if (wh_identifier_needs_issuer(type) && (!issuer || !*issuer))
         return rp_err(err, RP_INVAL, "identifier.issuer: required for %s (the source system)", type);
-    if ((rc = text_ok("identifier.issuer", issuer, 32, 0, err)) ||
+    if ((rc = wh__text_ok("identifier.issuer", issuer, 32, 0, err)) ||
         (rc = wh_date_normalise("identifier.valid_from", valid_from, vf, &from, err)) ||
         (rc = party_must_exist(w, "identifier.party", party, err)))
         return rc;
@@ -605,11 +611,11 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
     int rc;
     char vf[11], vt[11], value[300], lookup[300];
     const char *from, *to, *look = NULL, *val = c->value;
-    if ((rc = text_ok("contact.kind", c->kind, 16, 1, err)) ||
-        (rc = one_of("contact.kind", c->kind, contact_kinds, err)) ||
-        (c->purpose && (rc = one_of("contact.purpose", c->purpose, purposes, err))) ||
-        (rc = text_ok("contact.value", c->value, 400, 1, err)) ||
-        (rc = text_ok("contact.postal_code", c->postal_code, 10, 0, err)) ||
+    if ((rc = wh__text_ok("contact.kind", c->kind, 16, 1, err)) ||
+        (rc = wh__one_of("contact.kind", c->kind, contact_kinds, err)) ||
+        (c->purpose && (rc = wh__one_of("contact.purpose", c->purpose, purposes, err))) ||
+        (rc = wh__text_ok("contact.value", c->value, 400, 1, err)) ||
+        (rc = wh__text_ok("contact.postal_code", c->postal_code, 10, 0, err)) ||
         (rc = wh_date_normalise("contact.valid_from", c->valid_from, vf, &from, err)) ||
         (rc = wh_date_normalise("contact.valid_to", c->valid_to, vt, &to, err)) ||
         (rc = party_must_exist(w, "contact.party", party, err)))
@@ -699,13 +705,13 @@ int wh__account_check(wh *w, const wh_account *a, char o[11], const char **opene
                       rp_error *err)
 {
     int rc;
-    if ((rc = text_ok("account.number", a->number, 34, 1, err)) ||
-        (rc = text_ok("account.product", a->product, 32, 1, err)) ||
-        (rc = currency_ok("account.currency", a->currency, err)) ||
+    if ((rc = wh__text_ok("account.number", a->number, 34, 1, err)) ||
+        (rc = wh__text_ok("account.product", a->product, 32, 1, err)) ||
+        (rc = wh__currency_ok("account.currency", a->currency, err)) ||
         (rc = wh_date_normalise("account.opened_on", a->opened_on, o, opened, err)) ||
         (rc = wh_date_normalise("account.closed_on", a->closed_on, c, closed, err)) ||
-        (rc = time_norm("account.balance_at", a->balance_at, bat, 0, balance_at, err)) ||
-        (a->status && (rc = one_of("account.status", a->status, account_statuses, err))) ||
+        (rc = wh__time_norm("account.balance_at", a->balance_at, bat, 0, balance_at, err)) ||
+        (a->status && (rc = wh__one_of("account.status", a->status, account_statuses, err))) ||
         (rc = product_exists(w, a->product, err)))
         return rc;
     for (const char *p = a->number; *p; p++)
@@ -796,7 +802,7 @@ int wh_role_add(wh *w, int64_t party, int64_t account, const char *role, const c
     int rc;
     char s[11];
     const char *from;
-    if ((rc = text_ok("role", role, 16, 1, err)) || (rc = one_of("role", role, roles, err)) ||
+    if ((rc = wh__text_ok("role", role, 16, 1, err)) || (rc = wh__one_of("role", role, roles, err)) ||
         (rc = wh_date_normalise("role.since", since, s, &from, err)) ||
         (rc = party_must_exist(w, "role.party", party, err)) ||
         (rc = account_must_exist(w, "role.account", account, err)))
@@ -829,8 +835,8 @@ int wh_party_link_add(wh *w, int64_t from, int64_t to, const char *kind, const c
     int rc;
     char s[11];
     const char *sd;
-    if ((rc = text_ok("link.kind", kind, 16, 1, err)) ||
-        (rc = one_of("link.kind", kind, link_kinds, err)) ||
+    if ((rc = wh__text_ok("link.kind", kind, 16, 1, err)) ||
+        (rc = wh__one_of("link.kind", kind, link_kinds, err)) ||
         (rc = wh_date_normalise("link.since", since, s, &sd, err)) ||
         (rc = party_must_exist(w, "link.from", from, err)) ||
         (rc = party_must_exist(w, "link.to", to, err)))
@@ -863,8 +869,8 @@ int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const
     int rc;
     char s[11];
     const char *sd;
-    if ((rc = text_ok("account_link.kind", kind, 16, 1, err)) ||
-        (rc = one_of("account_link.kind", kind, account_link_kinds, err)) ||
+    if ((rc = wh__text_ok("account_link.kind", kind, 16, 1, err)) ||
+        (rc = wh__one_of("account_link.kind", kind, account_link_kinds, err)) ||
         (rc = wh_date_normalise("account_link.since", since, s, &sd, err)) ||
         (rc = account_must_exist(w, "account_link.from", from, err)) ||
         (rc = account_must_exist(w, "account_link.to", to, err)))
@@ -890,88 +896,6 @@ int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const
 
 /* ---- transactions, interactions, consents ---- */
 
-static const char *const channels[] = { "branch", "atm", "internet", "mobile", "phone", "pos",
-                                        "batch", NULL };
-
-int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err)
-{
-    int rc;
-    char pt[RP_TIME_UTC_LEN], vd[11];
-    const char *posted, *vdate;
-    if ((rc = time_norm("transaction.posted_at", t->posted_at, pt, 1, &posted, err)) ||
-        (rc = wh_date_normalise("transaction.value_date", t->value_date, vd, &vdate, err)) ||
-        (rc = text_ok("transaction.channel", t->channel, 16, 1, err)) ||
-        (rc = one_of("transaction.channel", t->channel, channels, err)) ||
-        (rc = text_ok("transaction.class", t->class_, 32, 1, err)) ||
-        (rc = text_ok("transaction.description", t->description, 400, 0, err)) ||
-        (rc = text_ok("transaction.counterparty", t->counterparty, 200, 0, err)) ||
-        (rc = text_ok("transaction.item", t->item, 64, 0, err)) ||
-        (t->currency && (rc = currency_ok("transaction.currency", t->currency, err))))
-        return rc;
-    rp_stmt *st;
-    char cur[4] = "";
-    if (t->account_currency && strlen(t->account_currency) == 3) {
-        memcpy(cur, t->account_currency, 4);
-    } else {
-        rc = rp_store_prepare(w->store, "SELECT currency FROM account WHERE id = ?", &st, err);
-        if (rc)
-            return rc;
-        rp_stmt_bind_int(st, 1, t->account_id);
-        rc = rp_stmt_step(st, err);
-        if (rc == RP_ROW)
-            snprintf(cur, sizeof cur, "%s", rp_stmt_text(st, 0));
-        rp_stmt_done(st);
-        if (rc == RP_DONE)
-            return rp_err(err, RP_NOTFOUND, "transaction.account: no account %lld",
-                          (long long)t->account_id);
-        if (rc != RP_ROW)
-            return rc;
-    }
-    /* RETURNING costs SQLite a temporary table a row: only when the id is wanted */
-    rc = rp_store_prepare(w->store,
-                          id ? "INSERT INTO txn(account_id, posted_at, value_date, amount_minor, currency, "
-                               "channel, class, description, counterparty, source, source_key, job_id, "
-                               "quantity, item) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"
-                             : "INSERT INTO txn(account_id, posted_at, value_date, amount_minor, currency, "
-                               "channel, class, description, counterparty, source, source_key, job_id, "
-                               "quantity, item) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                          &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_int(st, 1, t->account_id);
-    rp_stmt_bind_text(st, 2, posted);
-    rp_stmt_bind_text(st, 3, vdate);
-    rp_stmt_bind_int(st, 4, t->amount_minor);
-    rp_stmt_bind_text(st, 5, t->currency ? t->currency : cur);
-    rp_stmt_bind_text(st, 6, t->channel);
-    rp_stmt_bind_text(st, 7, t->class_);
-    rp_stmt_bind_text(st, 8, t->description);
-    rp_stmt_bind_text(st, 9, t->counterparty);
-    rp_stmt_bind_text(st, 10, t->source);
-    rp_stmt_bind_text(st, 11, t->source_key);
-    if (t->job_id)
-        rp_stmt_bind_int(st, 12, t->job_id);
-    else
-        rp_stmt_bind_null(st, 12);
-    if (t->has_quantity)
-        rp_stmt_bind_int(st, 13, t->quantity);
-    else
-        rp_stmt_bind_null(st, 13);
-    rp_stmt_bind_text(st, 14, t->item);
-    rc = rp_stmt_step(st, err);
-    if (rc == RP_ROW) {
-        *id = rp_stmt_int(st, 0);
-        rc = RP_OK;
-    } else if (rc == RP_DONE && !id) {
-        rc = RP_OK;
-    }
-    rp_stmt_done(st);
-    if (rc == RP_CONSTRAINT)
-        return rp_err(err, RP_EXISTS, "transaction: %s record '%s' was already loaded",
-                      t->source ? t->source : "", t->source_key ? t->source_key : "");
-    return rc;
-}
-
 static const char *const ia_channels[] = { "branch", "phone", "email", "chat", "letter", "visit",
                                            "internet", "mobile", "sms", "other", NULL };
 static const char *const directions[] = { "inbound", "outbound", NULL };
@@ -982,14 +906,14 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
     char at[RP_TIME_UTC_LEN], fu[11], now[RP_TIME_UTC_LEN];
     const char *when, *follow;
     now_utc(now);
-    if ((rc = time_norm("interaction.at", i->at, at, 0, &when, err)) ||
-        (rc = text_ok("interaction.channel", i->channel, 16, 1, err)) ||
-        (rc = one_of("interaction.channel", i->channel, ia_channels, err)) ||
-        (i->direction && (rc = one_of("interaction.direction", i->direction, directions, err))) ||
-        (rc = text_ok("interaction.staff", i->staff, 64, 0, err)) ||
-        (rc = text_ok("interaction.reason", i->reason, 200, 0, err)) ||
-        (rc = text_ok("interaction.outcome", i->outcome, 200, 0, err)) ||
-        (rc = text_ok("interaction.notes", i->notes, TEXT_MAX, 0, err)) ||
+    if ((rc = wh__time_norm("interaction.at", i->at, at, 0, &when, err)) ||
+        (rc = wh__text_ok("interaction.channel", i->channel, 16, 1, err)) ||
+        (rc = wh__one_of("interaction.channel", i->channel, ia_channels, err)) ||
+        (i->direction && (rc = wh__one_of("interaction.direction", i->direction, directions, err))) ||
+        (rc = wh__text_ok("interaction.staff", i->staff, 64, 0, err)) ||
+        (rc = wh__text_ok("interaction.reason", i->reason, 200, 0, err)) ||
+        (rc = wh__text_ok("interaction.outcome", i->outcome, 200, 0, err)) ||
+        (rc = wh__text_ok("interaction.notes", i->notes, TEXT_MAX, 0, err)) ||
         (rc = wh_date_normalise("interaction.follow_up_on", i->follow_up_on, fu, &follow, err)) ||
         (rc = party_must_exist(w, "interaction.party", i->party_id, err)))
         return rc;
@@ -1034,12 +958,12 @@ int wh_consent_set(wh *w, const wh_consent *c, rp_error *err)
     char eff[RP_TIME_UTC_LEN], now[RP_TIME_UTC_LEN];
     const char *effective;
     now_utc(now);
-    if ((rc = text_ok("consent.purpose", c->purpose, 32, 1, err)) ||
-        (rc = one_of("consent.purpose", c->purpose, consent_purposes, err)) ||
-        (rc = text_ok("consent.channel", c->channel, 16, 1, err)) ||
-        (rc = one_of("consent.channel", c->channel, consent_channels, err)) ||
-        (rc = text_ok("consent.evidence", c->evidence, 400, 0, err)) ||
-        (rc = time_norm("consent.effective_at", c->effective_at, eff, 0, &effective, err)) ||
+    if ((rc = wh__text_ok("consent.purpose", c->purpose, 32, 1, err)) ||
+        (rc = wh__one_of("consent.purpose", c->purpose, consent_purposes, err)) ||
+        (rc = wh__text_ok("consent.channel", c->channel, 16, 1, err)) ||
+        (rc = wh__one_of("consent.channel", c->channel, consent_channels, err)) ||
+        (rc = wh__text_ok("consent.evidence", c->evidence, 400, 0, err)) ||
+        (rc = wh__time_norm("consent.effective_at", c->effective_at, eff, 0, &effective, err)) ||
         (rc = party_must_exist(w, "consent.party", c->party_id, err)))
         return rc;
     rp_stmt *st;
@@ -1065,9 +989,9 @@ int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
 {
     static const char *const entities[] = { "party", "account", NULL };
     int rc;
-    if ((rc = one_of("lineage.entity", entity, entities, err)) ||
-        (rc = text_ok("source.system", source, 32, 1, err)) ||
-        (rc = text_ok("source.key", source_key, 128, 1, err)))
+    if ((rc = wh__one_of("lineage.entity", entity, entities, err)) ||
+        (rc = wh__text_ok("source.system", source, 32, 1, err)) ||
+        (rc = wh__text_ok("source.key", source_key, 128, 1, err)))
         return rc;
     char now[RP_TIME_UTC_LEN];
     now_utc(now);

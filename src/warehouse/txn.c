@@ -1,0 +1,590 @@
+/*
+ * txn.c — transactions, written in blocks (migration 0012).
+ *
+ * A batch keeps each transaction it is given as a row of offsets into one
+ * text buffer; a flush sorts the rows by account and (currency, source,
+ * job) with a stable radix sort, so that within a run they stay in the
+ * order given, and writes each run as one block: a JSON array of rows, with
+ * the run's time and key ranges beside it.  A transaction that repeats a
+ * source key of its account is passed to the caller instead: within the run
+ * the keys are sorted to find repeats; among the stored blocks only those
+ * whose key range overlaps the run's are read.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/buf.h"
+#include "core/sort.h"
+#include "core/utf8.h"
+#include "warehouse/internal.h"
+
+typedef struct trow {
+    int64_t account, amount, quantity, tag;
+    uint32_t group;          /* index into the batch's (currency, source, job) */
+    uint32_t posted, vdate, channel, class_, desc, cp, key, item; /* text offsets, 0: null */
+    int has_q;
+} trow;
+
+typedef struct tgroup {
+    char currency[4];
+    uint32_t source;         /* text offset, 0: null */
+    int64_t job;
+} tgroup;
+
+struct wh_txn_batch {
+    trow *rows;
+    size_t n, cap;
+    char *text;
+    size_t tlen, tcap;
+    tgroup *groups;
+    uint32_t ngroups, capgroups;
+};
+
+#define TEXT_MAX ((size_t)UINT32_MAX - 65536)
+
+int wh_txn_batch_new(wh_txn_batch **out, rp_error *err)
+{
+    wh_txn_batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return rp_err(err, RP_NOMEM, NULL);
+    b->tlen = 1; /* offset 0 is null */
+    *out = b;
+    return RP_OK;
+}
+
+void wh_txn_batch_free(wh_txn_batch *b)
+{
+    if (!b)
+        return;
+    free(b->rows);
+    free(b->text);
+    free(b->groups);
+    free(b);
+}
+
+size_t wh_txn_batch_len(const wh_txn_batch *b) { return b ? b->n : 0; }
+
+void wh_txn_batch_truncate(wh_txn_batch *b, size_t n)
+{
+    if (n < b->n)
+        b->n = n; /* their text stays until the batch is flushed or cleared */
+}
+
+void wh_txn_batch_clear(wh_txn_batch *b)
+{
+    b->n = 0;
+    b->tlen = 1;
+    b->ngroups = 0;
+}
+
+/* Reserve room for n more bytes of text. */
+static int room(wh_txn_batch *b, size_t n)
+{
+    if (b->tlen + n <= b->tcap)
+        return 1;
+    if (b->tlen + n > TEXT_MAX)
+        return 0;
+    size_t cap = b->tcap ? b->tcap * 2 : 1 << 20;
+    while (cap < b->tlen + n)
+        cap *= 2;
+    if (cap > TEXT_MAX + 65536)
+        cap = TEXT_MAX + 65536;
+    char *t = realloc(b->text, cap);
+    if (!t)
+        return 0;
+    if (!b->tcap)
+        t[0] = 0;
+    b->text = t;
+    b->tcap = cap;
+    return 1;
+}
+
+/* Copy s (room already made) and give its offset; 0 for null. */
+static uint32_t put(wh_txn_batch *b, const char *s, size_t n)
+{
+    if (!s)
+        return 0;
+    uint32_t at = (uint32_t)b->tlen;
+    memcpy(b->text + at, s, n);
+    b->text[at + n] = 0;
+    b->tlen += n + 1;
+    return at;
+}
+
+static int group_of(wh_txn_batch *b, const char *currency, const char *source, size_t sl, int64_t job,
+                    uint32_t *out)
+{
+    for (uint32_t i = b->ngroups; i-- > 0;) {
+        tgroup *g = &b->groups[i];
+        if (g->job == job && !strcmp(g->currency, currency) &&
+            (g->source ? source && !strcmp(b->text + g->source, source) : !source)) {
+            *out = i;
+            return 1;
+        }
+    }
+    if (b->ngroups == b->capgroups) {
+        uint32_t cap = b->capgroups ? b->capgroups * 2 : 8;
+        tgroup *g = realloc(b->groups, cap * sizeof *g);
+        if (!g)
+            return 0;
+        b->groups = g;
+        b->capgroups = cap;
+    }
+    tgroup *g = &b->groups[b->ngroups];
+    memcpy(g->currency, currency, 4);
+    g->source = put(b, source, sl);
+    g->job = job;
+    *out = b->ngroups++;
+    return 1;
+}
+
+static const char *const channels[] = { "branch", "atm", "internet", "mobile", "phone", "pos",
+                                        "batch", NULL };
+
+int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_error *err)
+{
+    int rc;
+    char pt[RP_TIME_UTC_LEN], vd[11];
+    const char *posted, *vdate;
+    if ((rc = wh__time_norm("transaction.posted_at", t->posted_at, pt, 1, &posted, err)) ||
+        (rc = wh_date_normalise("transaction.value_date", t->value_date, vd, &vdate, err)) ||
+        (rc = wh__text_ok("transaction.channel", t->channel, 16, 1, err)) ||
+        (rc = wh__one_of("transaction.channel", t->channel, channels, err)) ||
+        (rc = wh__text_ok("transaction.class", t->class_, 32, 1, err)) ||
+        (rc = wh__text_ok("transaction.description", t->description, 400, 0, err)) ||
+        (rc = wh__text_ok("transaction.counterparty", t->counterparty, 200, 0, err)) ||
+        (rc = wh__text_ok("transaction.item", t->item, 64, 0, err)) ||
+        (rc = wh__text_ok("transaction.key", t->source_key, 200, 0, err)) ||
+        (t->currency && (rc = wh__currency_ok("transaction.currency", t->currency, err))))
+        return rc;
+    char cur[4] = "";
+    if (t->currency) {
+        memcpy(cur, t->currency, 4);
+    } else if (t->account_currency && strlen(t->account_currency) == 3) {
+        memcpy(cur, t->account_currency, 4);
+    }
+    if (!*cur || !t->account_currency) {
+        /* the account must exist: its currency, when the caller does not know it, comes with it */
+        rp_stmt *st;
+        if ((rc = rp_store_prepare(w->store, "SELECT currency FROM account WHERE id = ?", &st, err)))
+            return rc;
+        rp_stmt_bind_int(st, 1, t->account_id);
+        rc = rp_stmt_step(st, err);
+        if (rc == RP_ROW && !*cur)
+            snprintf(cur, sizeof cur, "%s", rp_stmt_text(st, 0) ? rp_stmt_text(st, 0) : "");
+        rp_stmt_done(st);
+        if (rc == RP_DONE)
+            return rp_err(err, RP_NOTFOUND, "transaction.account: no account %lld", (long long)t->account_id);
+        if (rc != RP_ROW)
+            return rc;
+        if (strlen(cur) != 3)
+            return rp_err(err, RP_INVAL, "transaction.currency: account %lld has no currency",
+                          (long long)t->account_id);
+    }
+    const char *s[] = { posted, vdate, t->channel, t->class_, t->description, t->counterparty, t->source_key,
+                        t->item, t->source };
+    size_t len[9], need = 0;
+    for (int i = 0; i < 9; i++) {
+        len[i] = s[i] ? strlen(s[i]) : 0;
+        need += len[i] + 1;
+    }
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        trow *r = realloc(b->rows, cap * sizeof *r);
+        if (!r)
+            return rp_err(err, RP_NOMEM, NULL);
+        b->rows = r;
+        b->cap = cap;
+    }
+    if (!room(b, need))
+        return rp_err(err, RP_NOMEM, "transactions: the batch holds more text than it may (%zu bytes)", b->tlen);
+    trow *r = &b->rows[b->n];
+    if (!group_of(b, cur, t->source, len[8], t->job_id, &r->group))
+        return rp_err(err, RP_NOMEM, NULL);
+    r->account = t->account_id;
+    r->amount = t->amount_minor;
+    r->quantity = t->quantity;
+    r->has_q = t->has_quantity;
+    r->tag = tag;
+    r->posted = put(b, s[0], len[0]);
+    r->vdate = put(b, s[1], len[1]);
+    r->channel = put(b, s[2], len[2]);
+    r->class_ = put(b, s[3], len[3]);
+    r->desc = put(b, s[4], len[4]);
+    r->cp = put(b, s[5], len[5]);
+    r->key = put(b, s[6], len[6]);
+    r->item = put(b, s[7], len[7]);
+    b->n++;
+    return RP_OK;
+}
+
+/* ---- flushing ---- */
+
+/* a run's keyed rows, by key and then in the order given */
+static int by_key_then_tag(const void *x, const void *y, void *ctx)
+{
+    const wh_txn_batch *b = ctx;
+    const trow *p = &b->rows[*(const uint32_t *)x], *q = &b->rows[*(const uint32_t *)y];
+    int c = strcmp(b->text + p->key, b->text + q->key);
+    return c ? c : p->tag < q->tag ? -1 : p->tag > q->tag;
+}
+
+static void jstr(rp_buf *o, const char *s)
+{
+    rp_buf_putc(o, '"');
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        rp_buf_append(o, run, (size_t)(s - run));
+        char e[8];
+        int k = c == '"' ? snprintf(e, sizeof e, "\\\"") : c == '\\' ? snprintf(e, sizeof e, "\\\\")
+              : c == '\n' ? snprintf(e, sizeof e, "\\n") : c == '\r' ? snprintf(e, sizeof e, "\\r")
+              : c == '\t' ? snprintf(e, sizeof e, "\\t") : snprintf(e, sizeof e, "\\u%04x", c);
+        rp_buf_append(o, e, (size_t)k);
+        run = s + 1;
+    }
+    rp_buf_append(o, run, (size_t)(s - run));
+    rp_buf_putc(o, '"');
+}
+
+static void jint(rp_buf *o, int64_t v)
+{
+    char d[24], *p = d + sizeof d;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    rp_buf_append(o, p, (size_t)(d + sizeof d - p));
+}
+
+/* One transaction as a JSON row, trailing nulls left out. */
+static void encode(rp_buf *o, const wh_txn_batch *b, const trow *r)
+{
+    const char *t = b->text;
+    int last = r->item ? 9 : r->has_q ? 8 : r->cp ? 7 : r->desc ? 6 : r->vdate ? 5 : r->key ? 4 : 3;
+    rp_buf_putc(o, '[');
+    jstr(o, t + r->posted);
+    rp_buf_putc(o, ',');
+    jint(o, r->amount);
+    rp_buf_putc(o, ',');
+    jstr(o, t + r->channel);
+    rp_buf_putc(o, ',');
+    jstr(o, t + r->class_);
+    const uint32_t opt[] = { r->key, r->vdate, r->desc, r->cp, 0, r->item };
+    for (int i = 4; i <= last; i++) {
+        rp_buf_putc(o, ',');
+        if (i == 8) {
+            if (r->has_q)
+                jint(o, r->quantity);
+            else
+                rp_buf_append(o, "null", 4);
+        } else if (opt[i - 4]) {
+            jstr(o, t + opt[i - 4]);
+        } else {
+            rp_buf_append(o, "null", 4);
+        }
+    }
+    rp_buf_putc(o, ']');
+}
+
+static int by_str(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
+
+/* The source keys stored for the account that may repeat keys in [lo, hi]:
+ * those of the blocks whose key range overlaps, sorted, in *keys (an arena). */
+typedef struct keyset {
+    char **k;
+    size_t *off;             /* into text, until the reading is done */
+    size_t n, cap;
+    rp_buf text;
+} keyset;
+
+static int stored_keys(wh *w, int64_t account, const char *source, const char *lo, const char *hi, keyset *ks,
+                       rp_error *err)
+{
+    ks->n = 0;
+    rp_buf_reset(&ks->text);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT j.value ->> 4 FROM txn_block b, json_each(b.rows) j "
+                              "WHERE b.account_id = ? AND b.max_key >= ? AND b.min_key <= ? AND b.source IS ? "
+                              "AND j.value ->> 4 BETWEEN ? AND ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, account);
+    rp_stmt_bind_text(st, 2, lo);
+    rp_stmt_bind_text(st, 3, hi);
+    rp_stmt_bind_text(st, 4, source);
+    rp_stmt_bind_text(st, 5, lo);
+    rp_stmt_bind_text(st, 6, hi);
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        const char *k = rp_stmt_text(st, 0);
+        if (!k)
+            continue;
+        if (ks->n == ks->cap) {
+            size_t cap = ks->cap ? ks->cap * 2 : 256;
+            char **nk = realloc(ks->k, cap * sizeof *nk);
+            if (nk)
+                ks->k = nk;
+            size_t *no = realloc(ks->off, cap * sizeof *no);
+            if (no)
+                ks->off = no;
+            if (!nk || !no) {
+                rp_stmt_done(st);
+                return rp_err(err, RP_NOMEM, NULL);
+            }
+            ks->cap = cap;
+        }
+        ks->off[ks->n++] = ks->text.len;
+        rp_buf_append(&ks->text, k, strlen(k) + 1);
+    }
+    rp_stmt_done(st);
+    if (rc == RP_DONE && rp_buf_status(&ks->text) != RP_OK)
+        rc = rp_err(err, RP_NOMEM, NULL);
+    if (rc != RP_DONE)
+        return rc;
+    for (size_t i = 0; i < ks->n; i++)
+        ks->k[i] = ks->text.data + ks->off[i];
+    if (ks->n > 1)
+        qsort(ks->k, ks->n, sizeof *ks->k, by_str);
+    return RP_OK;
+}
+
+static int next_id(wh *w, int64_t *id, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT coalesce((SELECT id + n FROM txn_block ORDER BY id DESC LIMIT 1), 1)", &st, err);
+    if (rc)
+        return rc;
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW)
+        *id = rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    return rc == RP_ROW ? RP_OK : rc == RP_DONE ? rp_err(err, RP_INTERNAL, "txn_block: no next id") : rc;
+}
+
+static int write_block(wh *w, const wh_txn_batch *b, const tgroup *g, const uint32_t *ix, size_t n, int64_t id,
+                       rp_buf *json, rp_error *err)
+{
+    const trow *r0 = &b->rows[ix[0]];
+    const char *first = b->text + r0->posted, *last = first, *kmin = NULL, *kmax = NULL;
+    rp_buf_reset(json);
+    rp_buf_putc(json, '[');
+    for (size_t i = 0; i < n; i++) {
+        const trow *r = &b->rows[ix[i]];
+        const char *p = b->text + r->posted;
+        if (strcmp(p, first) < 0)
+            first = p;
+        if (strcmp(p, last) > 0)
+            last = p;
+        if (r->key) {
+            const char *k = b->text + r->key;
+            if (!kmin || strcmp(k, kmin) < 0)
+                kmin = k;
+            if (!kmax || strcmp(k, kmax) > 0)
+                kmax = k;
+        }
+        if (i)
+            rp_buf_putc(json, ',');
+        encode(json, b, r);
+    }
+    rp_buf_putc(json, ']');
+    if (rp_buf_status(json) != RP_OK)
+        return rp_err(err, RP_NOMEM, NULL);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "INSERT INTO txn_block(id, n, account_id, currency, source, job_id, first_at, last_at, "
+                              "min_key, max_key, rows) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, id);
+    rp_stmt_bind_int(st, 2, (int64_t)n);
+    rp_stmt_bind_int(st, 3, r0->account);
+    rp_stmt_bind_text(st, 4, g->currency);
+    rp_stmt_bind_text(st, 5, g->source ? b->text + g->source : NULL);
+    if (g->job)
+        rp_stmt_bind_int(st, 6, g->job);
+    else
+        rp_stmt_bind_null(st, 6);
+    rp_stmt_bind_text(st, 7, first);
+    rp_stmt_bind_text(st, 8, last);
+    rp_stmt_bind_text(st, 9, kmin);
+    rp_stmt_bind_text(st, 10, kmax);
+    rp_stmt_bind_textn(st, 11, json->data, json->len);
+    rc = rp_stmt_run(st, err);
+    if (rc == RP_CONSTRAINT)
+        return rp_err(err, RP_CONSTRAINT, "transaction.account: no account %lld", (long long)r0->account);
+    return rc;
+}
+
+static int repeated(wh_txn_batch *b, const trow *r, wh_txn_dup_fn dup, void *ctx, rp_error *err)
+{
+    const tgroup *g = &b->groups[r->group];
+    char msg[512];
+    snprintf(msg, sizeof msg, "transaction: %s record '%s' was already loaded", g->source ? b->text + g->source : "",
+             b->text + r->key);
+    return dup ? dup(ctx, r->tag, msg, err) : RP_OK;
+}
+
+typedef struct sorted {
+    uint64_t key;            /* account << 16 | group: runs of one block's kind */
+    uint32_t ix;
+} sorted;
+
+int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int64_t *written, int64_t *first_id,
+                       rp_error *err)
+{
+    if (written)
+        *written = 0;
+    if (first_id)
+        *first_id = 0;
+    if (!b->n)
+        return RP_OK;
+    int rc = RP_OK;
+    int64_t id = 0;
+    size_t n = b->n, kept = 0;
+    sorted *o = n <= UINT32_MAX ? malloc(n * sizeof *o) : NULL;
+    uint32_t *ix = malloc(n * sizeof *ix), *keyed = malloc(n * sizeof *keyed);
+    unsigned char *rep = calloc(n, 1);
+    keyset ks = { 0 };
+    rp_buf json = RP_BUF_INIT;
+    rp_buf_init(&ks.text, (size_t)1 << 31);
+    rp_buf_init(&json, (size_t)1 << 30);
+    if (!o || !ix || !keyed || !rep) {
+        rc = rp_err(err, RP_NOMEM, "transactions: %zu in one batch", n);
+        goto out;
+    }
+    if ((rc = next_id(w, &id, err)))
+        goto out;
+    if (first_id)
+        *first_id = id;
+    /* by account and kind, stably: within a run the rows stay in the order given */
+    int radix = b->ngroups <= 0xffff;
+    for (size_t i = 0; i < n; i++) {
+        const trow *r = &b->rows[i];
+        radix &= r->account >= 0 && r->account < ((int64_t)1 << 47);
+        o[i].key = (uint64_t)r->account << 16 | r->group;
+        o[i].ix = (uint32_t)i;
+    }
+    if (!radix) {
+        rc = rp_err(err, RP_TOOBIG, "transactions: an account id or a number of sources past what a batch sorts");
+        goto out;
+    }
+    if (rp_sort_by_u64(o, n, sizeof *o, offsetof(sorted, key))) {
+        rc = rp_err(err, RP_NOMEM, NULL);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        ix[i] = o[i].ix;
+    size_t i = 0;
+    while (i < n) {
+        /* a run: one account, one (currency, source, job) */
+        size_t j = i + 1;
+        while (j < n && o[j].key == o[i].key)
+            j++;
+        const trow *r0 = &b->rows[ix[i]];
+        const tgroup *g = &b->groups[r0->group];
+        size_t nk = 0;
+        const char *lo = NULL, *hi = NULL;
+        for (size_t k = i; k < j; k++) {
+            const trow *r = &b->rows[ix[k]];
+            if (!r->key)
+                continue;
+            const char *key = b->text + r->key;
+            if (!lo || strcmp(key, lo) < 0)
+                lo = key;
+            if (!hi || strcmp(key, hi) > 0)
+                hi = key;
+            keyed[nk++] = ix[k];
+        }
+        if (nk > 1) { /* repeats within the batch: neighbours by key, the first given kept */
+            qsort_r(keyed, nk, sizeof *keyed, by_key_then_tag, b);
+            for (size_t k = 1; k < nk; k++)
+                if (!strcmp(b->text + b->rows[keyed[k]].key, b->text + b->rows[keyed[k - 1]].key))
+                    rep[keyed[k]] = 1;
+        }
+        if (nk) { /* repeats of what is stored */
+            if ((rc = stored_keys(w, r0->account, g->source ? b->text + g->source : NULL, lo, hi, &ks, err)))
+                goto out;
+            for (size_t k = 0; k < nk && ks.n; k++) {
+                const char *key = b->text + b->rows[keyed[k]].key;
+                if (bsearch(&key, ks.k, ks.n, sizeof *ks.k, by_str))
+                    rep[keyed[k]] = 1;
+            }
+        }
+        /* the repeats go back to the caller, in the order given; the rest are kept, in place */
+        size_t m = i;
+        for (size_t k = i; k < j; k++) {
+            if (rep[ix[k]]) {
+                if ((rc = repeated(b, &b->rows[ix[k]], dup, ctx, err)))
+                    goto out;
+                continue;
+            }
+            ix[m++] = ix[k];
+        }
+        for (size_t k = i; k < m; k += WH_TXN_BLOCK_ROWS) {
+            size_t c = m - k < WH_TXN_BLOCK_ROWS ? m - k : WH_TXN_BLOCK_ROWS;
+            if ((rc = write_block(w, b, g, ix + k, c, id, &json, err)))
+                goto out;
+            id += (int64_t)c;
+            kept += c;
+        }
+        i = j;
+    }
+    if (written)
+        *written = (int64_t)kept;
+out:
+    free(o);
+    free(ix);
+    free(keyed);
+    free(rep);
+    free(ks.k);
+    free(ks.off);
+    rp_buf_release(&ks.text);
+    rp_buf_release(&json);
+    wh_txn_batch_clear(b);
+    return rc;
+}
+
+/* ---- one at a time ---- */
+
+typedef struct one_dup {
+    int seen;
+    char msg[512];
+} one_dup;
+
+static int note_dup(void *ctx, int64_t tag, const char *message, rp_error *err)
+{
+    (void)tag;
+    (void)err;
+    one_dup *d = ctx;
+    d->seen = 1;
+    snprintf(d->msg, sizeof d->msg, "%s", message);
+    return RP_OK;
+}
+
+int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err)
+{
+    wh_txn_batch *b = NULL;
+    int rc = wh_txn_batch_new(&b, err);
+    if (rc)
+        return rc;
+    one_dup d = { 0, "" };
+    int64_t n = 0, first = 0;
+    if (!(rc = wh_txn_batch_add(w, b, t, 0, err)))
+        rc = wh_txn_batch_flush(w, b, note_dup, &d, &n, &first, err);
+    wh_txn_batch_free(b);
+    if (rc)
+        return rc;
+    if (d.seen)
+        return rp_err(err, RP_EXISTS, "%s", d.msg);
+    if (id)
+        *id = first;
+    return RP_OK;
+}
