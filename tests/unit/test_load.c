@@ -1,6 +1,8 @@
 /* Unit tests of source specs, record decoding and the loader. */
 #include "testutil.h"
 
+#include <regex.h>
+
 #include <sys/wait.h>
 
 #include "core/json.h"
@@ -205,6 +207,77 @@ static void decode_converts_and_checks(void **state)
         rd_close(r);
     }
     sp_spec_free(s);
+}
+
+/* Patterns of fixed byte classes are matched without regexec: the same
+ * answers as regexec, and regexec still for every other pattern. */
+static void fixed_patterns_agree_with_regexec(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *re;
+        int fixed;
+    } pats[] = {
+        { "^[0-9]{14}$", 14 },      { "^[A-Z][12][0-9]{8}$", 10 }, { "^[A-Za-z0-9_-]{3}$", 3 },
+        { "^S-[0-9]{3}$", 5 },      { "^\\.[a-z]$", 2 },           { "^[0-9]{2,3}$", 0 },
+        { "^A.B$", 0 },             { "[0-9]{3}", 0 },             { "^[^0-9]$", 0 },
+        { "^(AB|CD)$", 0 },         { "^[0-9]+$", 0 },
+    };
+    static const char *const texts[] = { "12345678901234", "1234567890123", "123456789012345", "A123456789",
+                                         "A323456789",     "a123456789",    "abc",             "a_-",
+                                         "S-123",          "S-12",          ".a",              "xa",
+                                         "12",             "123",           "1234",            "AxB",
+                                         "A陳B",           "5",             "陳",              "AB",
+                                         "x123y" };
+    const char *path = tu_path("pat.csv");
+    for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++) {
+        char json[600], re[64];
+        size_t o = 0;
+        for (const char *q = pats[i].re; *q; q++) { /* as a JSON string */
+            if (*q == '\\')
+                re[o++] = '\\';
+            re[o++] = *q;
+        }
+        re[o] = 0;
+        snprintf(json, sizeof json,
+                 "{\"spec\":\"p\",\"source\":\"p\",\"format\":\"csv\",\"header\":true,\"fields\":["
+                 "{\"name\":\"v\",\"from\":\"v\",\"pattern\":\"%s\"}],"
+                 "\"targets\":[{\"entity\":\"party\",\"key\":\"v\",\"kind\":\"=person\",\"name_latin\":\"v\"}]}",
+                 re);
+        sp_spec *s = NULL;
+        rp_error e = RP_ERROR_INIT;
+        if (sp_spec_parse(json, strlen(json), "t", NULL, NULL, &s, &e))
+            fail_msg("%s: %s", pats[i].re, rp_errmsg(&e));
+        assert_int_equal(s->fields[0].rules[0].nfixed, pats[i].fixed);
+        regex_t rx;
+        assert_int_equal(regcomp(&rx, pats[i].re, REG_EXTENDED | REG_NOSUB), 0);
+        for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+            char text[64];
+            snprintf(text, sizeof text, "v\n%s\n", texts[k]);
+            tu_write_file(path, text);
+            rd_options ro = sp_reader_options(s);
+            reader *r;
+            assert_ok(rd_open(path, &ro, &r, &e));
+            rd_record rec;
+            assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+            const char **names;
+            int nh = rd_header(r, &names);
+            sp_decoder *d;
+            assert_ok(sp_decoder_open(s, path, names, nh, &d, &e));
+            sp_value v[SP_MAX_FIELDS];
+            sp_reject rj;
+            int got = sp_decode(d, &rec, v, &rj, &e);
+            int want = regexec(&rx, texts[k], 0, NULL, 0) == 0 ? SP_OK : SP_REJECT;
+            if (got != want)
+                fail_msg("%s on '%s': %d, regexec says %d", pats[i].re, texts[k], got, want);
+            if (got == SP_REJECT)
+                assert_string_equal(rj.rule, "pattern");
+            sp_decoder_close(d);
+            rd_close(r);
+        }
+        regfree(&rx);
+        sp_spec_free(s);
+    }
 }
 
 /* Big5-HKSCS: a Cantonese character Big5 does not have (㗎) */
@@ -569,7 +642,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spec_errors_name_the_member),
         cmocka_unit_test(every_shipped_spec_parses),
-        cmocka_unit_test(decode_converts_and_checks),
+        cmocka_unit_test(decode_converts_and_checks), cmocka_unit_test(fixed_patterns_agree_with_regexec),
         cmocka_unit_test(decode_big5_hkscs),
         cmocka_unit_test(the_bank_loads_and_rejects_its_defects),
         cmocka_unit_test(killed_load_resumes_without_duplicates),

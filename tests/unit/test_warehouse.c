@@ -293,6 +293,161 @@ static void party_and_identifiers(void **state)
     wh_close(w);
 }
 
+/* ---- transactions in blocks ---- */
+
+typedef struct dups {
+    int n;
+    int64_t tag[16];
+    char msg[16][200];
+} dups;
+
+static int note(void *ctx, int64_t tag, const char *message, rp_error *err)
+{
+    (void)err;
+    dups *d = ctx;
+    if (d->n < 16) {
+        d->tag[d->n] = tag;
+        snprintf(d->msg[d->n], sizeof d->msg[d->n], "%s", message);
+    }
+    d->n++;
+    return RP_OK;
+}
+
+static char *text_of(wh *w, const char *sql)
+{
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_prepare(w->store, sql, &st, &e))
+        fail_msg("%s: %s", sql, rp_errmsg(&e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    char *t = strdup(rp_stmt_text(st, 0) ? rp_stmt_text(st, 0) : "(null)");
+    rp_stmt_done(st);
+    return t;
+}
+
+static void transactions_in_blocks(void **state)
+{
+    (void)state;
+    wh *w = with_fixture();
+    rp_error e = RP_ERROR_INIT;
+    int64_t a1, a2;
+    assert_ok(wh_account_id(w, "0012-100-000001", &a1, &e));
+    assert_ok(wh_account_id(w, "0012-300-000002", &a2, &e));
+    assert_int_equal(a1, 1); /* as the SQL below names it */
+    int before = count(w, "SELECT count(*) FROM txn");
+    int64_t top0 = count(w, "SELECT coalesce(max(id), 0) FROM txn");
+    wh_txn_batch *b;
+    assert_ok(wh_txn_batch_new(&b, &e));
+    /* a refused transaction is not kept, and the message names the field */
+    wh_txn t = { .account_id = a1, .posted_at = "2026-11-02T09:00:00+08:00", .amount_minor = 500,
+                 .channel = "atm", .class_ = "deposit", .source = "bank", .source_key = "K3" };
+    wh_txn bad = t;
+    bad.posted_at = "2026-02-30T00:00:00Z";
+    assert_int_equal(wh_txn_batch_add(w, b, &bad, 99, &e), RP_INVAL);
+    assert_int_equal(strncmp(rp_errmsg(&e), "transaction.posted_at: ", 23), 0);
+    bad = t;
+    bad.account_id = 424242;
+    assert_int_equal(wh_txn_batch_add(w, b, &bad, 99, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "transaction.account: no account 424242");
+    assert_int_equal(wh_txn_batch_len(b), 0);
+    /* tags 0..6: two accounts, keys out of order, a repeat within the batch (tag 3 of tag 0) and
+     * a transaction without a key */
+    const char *keys[] = { "K3", "K1", "K2", "K3", NULL, "K9", "K1" };
+    const int64_t accts[] = { a1, a1, a1, a1, a1, a2, a2 };
+    for (int i = 0; i < 7; i++) {
+        t.account_id = accts[i];
+        t.source_key = keys[i];
+        t.amount_minor = 100 * (i + 1);
+        t.description = i == 4 ? "a \"quoted\" note\twith a tab" : NULL;
+        assert_ok(wh_txn_batch_add(w, b, &t, i, &e));
+    }
+    assert_int_equal(wh_txn_batch_len(b), 7);
+    /* truncating forgets the last: tag 6 is gone */
+    wh_txn_batch_truncate(b, 6);
+    dups d = { 0 };
+    int64_t written, first;
+    assert_ok(wh_txn_batch_flush(w, b, note, &d, &written, &first, &e));
+    assert_int_equal(wh_txn_batch_len(b), 0);
+    assert_int_equal(written, 5);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.tag[0], 3);
+    assert_string_equal(d.msg[0], "transaction: bank record 'K3' was already loaded");
+    assert_int_equal(first, top0 + 1);
+    assert_int_equal(count(w, "SELECT count(*) FROM txn"), before + 5);
+    /* one block per account, ids contiguous, in the order given within an account */
+    assert_int_equal(count(w, "SELECT count(*) FROM txn_block WHERE job_id IS NULL AND source = 'bank'"), 2);
+    char *ids = text_of(w, "SELECT group_concat(amount_minor, ' ') FROM (SELECT amount_minor FROM txn "
+                           "WHERE source = 'bank' ORDER BY id)");
+    assert_string_equal(ids, "100 200 300 500 600");
+    free(ids);
+    char *r = text_of(w, "SELECT min_key || ' ' || max_key || ' ' || first_at || ' ' || n FROM txn_block "
+                         "WHERE source = 'bank' AND account_id = (SELECT id FROM account WHERE number = "
+                         "'0012-100-000001')");
+    assert_string_equal(r, "K1 K3 2026-11-02T01:00:00Z 4");
+    free(r);
+    /* the view gives every column back, text with quotes and tabs included */
+    r = text_of(w, "SELECT description || '|' || currency || '|' || channel || '|' || posted_at FROM txn "
+                   "WHERE source = 'bank' AND source_key IS NULL");
+    assert_string_equal(r, "a \"quoted\" note\twith a tab|TWD|atm|2026-11-02T01:00:00Z");
+    free(r);
+    /* a later batch: K2 of account 1 is stored (a repeat); K2 of account 2 is not */
+    t.account_id = a1;
+    t.source_key = "K2";
+    assert_ok(wh_txn_batch_add(w, b, &t, 10, &e));
+    t.account_id = a2;
+    assert_ok(wh_txn_batch_add(w, b, &t, 11, &e));
+    memset(&d, 0, sizeof d);
+    assert_ok(wh_txn_batch_flush(w, b, note, &d, &written, &first, &e));
+    assert_int_equal(written, 1);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.tag[0], 10);
+    /* more than a block holds: split, the ids running on */
+    for (int i = 0; i < WH_TXN_BLOCK_ROWS + 5; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "B%05d", i);
+        t.source_key = k;
+        assert_ok(wh_txn_batch_add(w, b, &t, i, &e));
+    }
+    assert_ok(wh_txn_batch_flush(w, b, note, &d, &written, &first, &e));
+    assert_int_equal(written, WH_TXN_BLOCK_ROWS + 5);
+    assert_int_equal(count(w, "SELECT count(*) FROM txn_block WHERE min_key LIKE 'B%'"), 2);
+    assert_int_equal(count(w, "SELECT max(n) FROM txn_block"), WH_TXN_BLOCK_ROWS);
+    assert_int_equal(count(w, "SELECT count(DISTINCT id) FROM txn"), count(w, "SELECT count(*) FROM txn"));
+    assert_int_equal(count(w, "SELECT max(id) - min(id) + 1 FROM txn WHERE source_key LIKE 'B%'"),
+                     WH_TXN_BLOCK_ROWS + 5);
+    wh_txn_batch_free(b);
+    /* another tool, through the view: a repeat is refused, a change and a deletion keep the other ids */
+    assert_int_equal(rp_store_exec(w->store, "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, "
+                                             "source, source_key) VALUES (1, '2026-11-03T00:00:00Z', 1, 'atm', "
+                                             "'fee', 'bank', 'K1')", &e), RP_CONSTRAINT);
+    assert_int_equal(rp_store_exec(w->store, "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, "
+                                             "source, source_key) VALUES (1, '2026-11-03T00:00:00Z', 1, 'ufo', "
+                                             "'fee', 'bank', 'K7')", &e), RP_CONSTRAINT);
+    assert_ok(rp_store_exec(w->store, "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, "
+                                      "source, source_key) VALUES (1, '2026-11-03T00:00:00Z', 1, 'atm', "
+                                      "'fee', 'bank', 'K7')", &e));
+    int64_t gen = count(w, "SELECT value FROM store_meta WHERE name = 'txn_generation'");
+    int all = count(w, "SELECT count(*) FROM txn");
+    int64_t k2 = count(w, "SELECT id FROM txn WHERE source_key = 'K2' AND account_id = 1");
+    int64_t k3 = count(w, "SELECT id FROM txn WHERE source_key = 'K3' AND account_id = 1");
+    assert_ok(rp_store_exec(w->store, "UPDATE txn SET amount_minor = 7, source_key = 'K0' WHERE source_key = 'K2' "
+                                      "AND account_id = 1", &e));
+    assert_int_equal(count(w, "SELECT amount_minor FROM txn WHERE source_key = 'K0'"), 7);
+    assert_int_equal(count(w, "SELECT id FROM txn WHERE source_key = 'K0'"), k2);
+    r = text_of(w, "SELECT min_key FROM txn_block WHERE id <= (SELECT id FROM txn WHERE source_key = 'K0') "
+                   "ORDER BY id DESC LIMIT 1");
+    assert_string_equal(r, "K0"); /* the key range widened */
+    free(r);
+    assert_int_equal(rp_store_exec(w->store, "UPDATE txn SET account_id = 2 WHERE source_key = 'K0'", &e),
+                     RP_CONSTRAINT);
+    assert_ok(rp_store_exec(w->store, "DELETE FROM txn WHERE source_key = 'K0'", &e));
+    assert_int_equal(count(w, "SELECT count(*) FROM txn"), all - 1);
+    assert_int_equal(count(w, "SELECT id FROM txn WHERE source_key = 'K3' AND account_id = 1"), k3);
+    assert_int_equal(count(w, "SELECT count(*) FROM txn WHERE source_key = 'K0'"), 0);
+    assert_true(count(w, "SELECT value FROM store_meta WHERE name = 'txn_generation'") > gen);
+    wh_close(w);
+}
+
 static void accounts_and_history(void **state)
 {
     (void)state;
@@ -696,7 +851,7 @@ int main(void)
         cmocka_unit_test(phones_to_e164),       cmocka_unit_test(emails_money_dates),
         cmocka_unit_test(open_keys),            cmocka_unit_test(party_and_identifiers),
         cmocka_unit_test(accounts_and_history), cmocka_unit_test(find_by_every_key),
-        cmocka_unit_test(names_by_any_part),
+        cmocka_unit_test(names_by_any_part),    cmocka_unit_test(transactions_in_blocks),
         cmocka_unit_test(customer_360),         cmocka_unit_test(import_is_all_or_nothing),
         cmocka_unit_test(preferences_and_contactable),
     };
