@@ -25,6 +25,7 @@ struct sp_decoder {
     rp_host_codec *host;
     iconv_t cv;
     int utf8;
+    int reader_checked; /* the reader has checked each record is UTF-8: its fields need not be again */
     json_t *doc;
     char txt[SP_MAX_FIELDS][SP_TEXT_MAX];
     char key[1024];
@@ -85,6 +86,7 @@ int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int
         rc = rp_host_codec_open(!strcmp(s->encoding, "IBM-937") ? "IBM937" : "IBM037", &d->host, err);
     } else if (!strcmp(s->encoding, "UTF-8")) {
         d->utf8 = 1;
+        d->reader_checked = sp_reader_options(s).utf8;
     } else {
         d->cv = iconv_open("UTF-8", s->encoding);
         if (d->cv == (iconv_t)-1)
@@ -167,7 +169,7 @@ static void trim(char *s)
 }
 
 /* Source bytes in the file's encoding to UTF-8 text in out. */
-static int to_utf8(sp_decoder *d, const sp_field *f, const char *p, size_t n, int dbcs, char *out,
+static int to_utf8(sp_decoder *d, const sp_field *f, const char *p, size_t n, int dbcs, int checked, char *out,
                    sp_reject *rej, rp_error *err)
 {
     if (d->host) {
@@ -203,7 +205,7 @@ static int to_utf8(sp_decoder *d, const sp_field *f, const char *p, size_t n, in
         return reject(rej, f->name, p, 80, "length", "%s: longer than %d bytes", f->name, SP_TEXT_MAX - 1);
     if (d->utf8) {
         size_t bad;
-        if (!rp_utf8_valid(p, n, &bad))
+        if (!checked && !rp_utf8_valid(p, n, &bad))
             return reject(rej, f->name, p, n, "encoding", "%s: not valid UTF-8 at byte %zu", f->name, bad);
         memcpy(out, p, n);
         out[n] = 0;
@@ -440,7 +442,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
                 return reject(rej, f->name, "", 0, "length", "%s: the record ends before the field", f->name);
             const unsigned char *p = (const unsigned char *)rec->data + c->offset;
             if (c->kind == CB_ALNUM || c->kind == CB_DBCS) {
-                int rc = to_utf8(d, f, (const char *)p, (size_t)c->length, c->kind == CB_DBCS, txt, rej, err);
+                int rc = to_utf8(d, f, (const char *)p, (size_t)c->length, c->kind == CB_DBCS, 0, txt, rej, err);
                 if (rc)
                     return rc;
                 have_text = 1;
@@ -487,7 +489,8 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
                 return reject(rej, f->name, "", 0, "columns", "%s: the record has %d fields; column %d is missing",
                               f->name, rec->nfields, c + 1);
             }
-            int rc = to_utf8(d, f, rec->field[c], rec->flen[c], 0, txt, rej, err);
+            /* a field of a text record the reader has checked is UTF-8 (sp_reader_options) */
+            int rc = to_utf8(d, f, rec->field[c], rec->flen[c], 0, d->reader_checked, txt, rej, err);
             if (rc)
                 return rc;
             have_text = 1;
@@ -499,7 +502,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
             n = 0;
         else if (st + n > rec->len)
             n = rec->len - st;
-        int rc = to_utf8(d, f, n ? rec->data + st : "", n, 0, txt, rej, err);
+        int rc = to_utf8(d, f, n ? rec->data + st : "", n, 0, 0, txt, rej, err);
         if (rc)
             return rc;
         have_text = 1;

@@ -238,9 +238,28 @@ static int flush_txns(ld *L, rp_error *err)
 
 /* ---- target values ---- */
 
+/* sp_attr_index, remembered by the name's address: the names below are
+ * literals, and looking each up by strcmp for every record was a tenth of
+ * a load's time. */
+static int attr_ix(sp_target_kind k, const char *name)
+{
+    enum { MEMO = 32 };
+    static _Thread_local const char *names[TG__COUNT][MEMO];
+    static _Thread_local int ixs[TG__COUNT][MEMO], n[TG__COUNT];
+    for (int i = 0; i < n[k]; i++)
+        if (names[k][i] == name)
+            return ixs[k][i];
+    int ix = sp_attr_index(k, name);
+    if (n[k] < MEMO) {
+        names[k][n[k]] = name;
+        ixs[k][n[k]++] = ix;
+    }
+    return ix;
+}
+
 static const char *val(const sp_target *t, const char *name, const sp_value *v)
 {
-    int a = sp_attr_index(t->kind, name);
+    int a = attr_ix(t->kind, name);
     if (a < 0 || !t->has[a])
         return NULL;
     if (t->attr[a].field < 0)
@@ -250,7 +269,7 @@ static const char *val(const sp_target *t, const char *name, const sp_value *v)
 
 static int num(const sp_target *t, const char *name, const sp_value *v, int64_t *out)
 {
-    int a = sp_attr_index(t->kind, name);
+    int a = attr_ix(t->kind, name);
     if (a < 0 || !t->has[a])
         return 0;
     if (t->attr[a].field < 0) {
@@ -951,13 +970,13 @@ static int pid_alive(int64_t pid)
  * record's key, and the byte offset after it (the checkpoint). */
 
 #define LD_BLOCK 1024
-#define LD_NBLOCKS 4
+#define LD_NBLOCKS 64 /* deep enough that decoding goes on while a batch is written (20 MB for six fields) */
 #define LD_BLOCK_BYTES ((size_t)16 << 20) /* a block closes early past this much text */
 
 typedef struct ld_rec {
     int64_t number, offset, after;
-    int rejected;             /* 1: rj says why */
-    sp_reject rj;
+    int rejected;             /* 1: the block's rjs[rj] says why */
+    int rj;
     size_t raw, rawlen, key;  /* offsets into the block's text */
     int fix0, nfix;           /* into the block's fix arrays */
 } ld_rec;
@@ -972,6 +991,8 @@ typedef struct ld_block {
     rp_buf text;
     const char **fix_rule, **fix_field;
     int nfixes, capfixes;
+    sp_reject *rjs;           /* why records were rejected: few, so kept apart */
+    int nrj, caprj;
 } ld_block;
 
 typedef struct ld_pipe {
@@ -981,6 +1002,7 @@ typedef struct ld_pipe {
     int full[LD_NBLOCKS], nfull, head; /* a queue of full blocks, in order */
     int free_[LD_NBLOCKS], nfree;
     int abort;
+    int nblocks;              /* up to LD_NBLOCKS: fewer for specs of many fields */
     const sp_spec *s;
     const char *file;
     reader *rd;
@@ -1002,7 +1024,7 @@ static ld_block *pipe_take_free(ld_pipe *p)
 static void pipe_push_full(ld_pipe *p, ld_block *b)
 {
     pthread_mutex_lock(&p->mu);
-    p->full[(p->head + p->nfull) % LD_NBLOCKS] = (int)(b - p->blocks);
+    p->full[(p->head + p->nfull) % p->nblocks] = (int)(b - p->blocks);
     p->nfull++;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
@@ -1014,7 +1036,7 @@ static ld_block *pipe_take_full(ld_pipe *p)
     while (!p->nfull)
         pthread_cond_wait(&p->cv, &p->mu);
     ld_block *b = &p->blocks[p->full[p->head]];
-    p->head = (p->head + 1) % LD_NBLOCKS;
+    p->head = (p->head + 1) % p->nblocks;
     p->nfull--;
     pthread_mutex_unlock(&p->mu);
     return b;
@@ -1054,6 +1076,7 @@ static void *producer(void *arg)
         if (!b)
             return NULL;
         b->n = b->last = b->failed = 0;
+        b->nrj = 0;
         b->nfixes = 0;
         rp_err_clear(&b->err);
         rp_buf_reset(&b->text);
@@ -1071,6 +1094,18 @@ static void *producer(void *arg)
                 break;
             }
             ld_rec *it = &b->item[b->n];
+            if (b->nrj == b->caprj) { /* room for this record's reject, should it be one */
+                int cap = b->caprj ? b->caprj * 2 : 16;
+                sp_reject *nr = realloc(b->rjs, (size_t)cap * sizeof *nr);
+                if (!nr) {
+                    rp_err(&b->err, RP_NOMEM, NULL);
+                    b->failed = b->last = 1;
+                    break;
+                }
+                b->rjs = nr;
+                b->caprj = cap;
+            }
+            sp_reject *rjp = &b->rjs[b->nrj];
             it->number = rec.number;
             it->offset = rec.offset;
             it->after = rd_bytes_read(p->rd);
@@ -1079,12 +1114,13 @@ static void *producer(void *arg)
             it->fix0 = b->nfixes;
             it->key = 0;
             if (got == RD_BAD) {
-                reader_reject(&re, &it->rj);
+                reader_reject(&re, rjp);
                 size_t vl = rec.data ? (rec.len < 64 ? rec.len : 64) : 0;
                 while (vl && (rec.data[vl - 1] == '\n' || rec.data[vl - 1] == '\r'))
                     vl--;
-                sp_printable(rec.data ? rec.data : "", vl, it->rj.value, sizeof it->rj.value);
+                sp_printable(rec.data ? rec.data : "", vl, rjp->value, sizeof rjp->value);
                 it->rejected = 1;
+                it->rj = b->nrj++;
             } else {
                 if (!p->dec) {
                     p->nheader = rd_header(p->rd, &p->header);
@@ -1093,12 +1129,14 @@ static void *producer(void *arg)
                         break;
                     }
                 }
-                int rc = sp_decode(p->dec, &rec, vals, &it->rj, &b->err);
+                int rc = sp_decode(p->dec, &rec, vals, rjp, &b->err);
                 if (rc != RP_OK && rc != SP_REJECT) {
                     b->failed = b->last = 1;
                     break;
                 }
                 it->rejected = rc == SP_REJECT;
+                if (it->rejected)
+                    it->rj = b->nrj++;
                 if (!it->rejected) {
                     sp_value *dst = b->vals + (size_t)b->n * (size_t)s->nfields;
                     size_t *off = b->voff + (size_t)b->n * (size_t)s->nfields;
@@ -1165,7 +1203,14 @@ static int pipe_init(ld_pipe *p, const sp_spec *s, const char *file, reader *rd,
     p->s = s;
     p->file = file;
     p->rd = rd;
-    for (int i = 0; i < LD_NBLOCKS; i++) {
+    /* the values of a block's records take LD_BLOCK x fields x 32 bytes: 32 MB of them at most */
+    size_t per = (size_t)LD_BLOCK * (size_t)(s->nfields ? s->nfields : 1) * (sizeof(sp_value) + sizeof(size_t));
+    p->nblocks = (int)((size_t)32 << 20) / (int)(per ? per : 1);
+    if (p->nblocks > LD_NBLOCKS)
+        p->nblocks = LD_NBLOCKS;
+    if (p->nblocks < 4)
+        p->nblocks = 4;
+    for (int i = 0; i < p->nblocks; i++) {
         ld_block *b = &p->blocks[i];
         b->vals = calloc((size_t)LD_BLOCK * (size_t)s->nfields, sizeof *b->vals);
         b->voff = calloc((size_t)LD_BLOCK * (size_t)s->nfields, sizeof *b->voff);
@@ -1180,11 +1225,12 @@ static int pipe_init(ld_pipe *p, const sp_spec *s, const char *file, reader *rd,
 
 static void pipe_free(ld_pipe *p)
 {
-    for (int i = 0; i < LD_NBLOCKS; i++) {
+    for (int i = 0; i < p->nblocks; i++) {
         free(p->blocks[i].vals);
         free(p->blocks[i].voff);
         free(p->blocks[i].fix_rule);
         free(p->blocks[i].fix_field);
+        free(p->blocks[i].rjs);
         rp_buf_release(&p->blocks[i].text);
     }
     sp_decoder_close(p->dec);
@@ -1368,7 +1414,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
             int outcome = RP_OK;
             const sp_value *values = b->vals + (size_t)k * (size_t)s->nfields;
             if (it->rejected) {
-                rj = it->rj;
+                rj = b->rjs[it->rj];
                 outcome = SP_REJECT;
             } else {
                 if (savepoints && (rc = rp_store_begin(w->store, err)))

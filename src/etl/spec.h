@@ -223,7 +223,9 @@ typedef struct sp_decoder sp_decoder;
 int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int nheader,
                     sp_decoder **out, rp_error *err) RP_WARN_UNUSED;
 void sp_decoder_close(sp_decoder *d);
-/* Decode a record.  SP_OK: values[] holds every field; *fixes the number
+/* Decode a record, as read by a reader opened with sp_reader_options(s)
+ * (which has checked that a UTF-8 text record is UTF-8, so its fields are
+ * not checked again).  SP_OK: values[] holds every field; *fixes the number
  * of values cleansing changed (fixed_rule/fixed_field name the last).
  * SP_REJECT: *rej says why.  Other codes are internal failures. */
 int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *rej,

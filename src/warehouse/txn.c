@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/buf.h"
+#include "core/map.h"
 #include "core/sort.h"
 #include "core/utf8.h"
 #include "warehouse/internal.h"
 
 typedef struct trow {
     int64_t account, amount, quantity, tag;
+    uint64_t khash;          /* of the source key, to find repeats without comparing text */
     uint32_t group;          /* index into the batch's (currency, source, job) */
     uint32_t posted, vdate, channel, class_, desc, cp, key, item; /* text offsets, 0: null */
     int has_q;
@@ -37,7 +39,12 @@ struct wh_txn_batch {
     char *text;
     size_t tlen, tcap;
     tgroup *groups;
-    uint32_t ngroups, capgroups;
+    uint32_t ngroups, capgroups, last;
+    /* the flush's working arrays, kept from one flush to the next */
+    struct sorted *o;
+    uint32_t *ix, *keyed;
+    unsigned char *rep;
+    size_t capwork;
 };
 
 #define TEXT_MAX ((size_t)UINT32_MAX - 65536)
@@ -59,6 +66,10 @@ void wh_txn_batch_free(wh_txn_batch *b)
     free(b->rows);
     free(b->text);
     free(b->groups);
+    free(b->o);
+    free(b->ix);
+    free(b->keyed);
+    free(b->rep);
     free(b);
 }
 
@@ -114,11 +125,19 @@ static uint32_t put(wh_txn_batch *b, const char *s, size_t n)
 static int group_of(wh_txn_batch *b, const char *currency, const char *source, size_t sl, int64_t job,
                     uint32_t *out)
 {
+    if (b->ngroups) { /* as the last one, most often */
+        const tgroup *g = &b->groups[b->last];
+        if (g->job == job && !memcmp(g->currency, currency, 4) &&
+            (g->source ? source && !strcmp(b->text + g->source, source) : !source)) {
+            *out = b->last;
+            return 1;
+        }
+    }
     for (uint32_t i = b->ngroups; i-- > 0;) {
         tgroup *g = &b->groups[i];
         if (g->job == job && !strcmp(g->currency, currency) &&
             (g->source ? source && !strcmp(b->text + g->source, source) : !source)) {
-            *out = i;
+            *out = b->last = i;
             return 1;
         }
     }
@@ -134,7 +153,7 @@ static int group_of(wh_txn_batch *b, const char *currency, const char *source, s
     memcpy(g->currency, currency, 4);
     g->source = put(b, source, sl);
     g->job = job;
-    *out = b->ngroups++;
+    *out = b->last = b->ngroups++;
     return 1;
 }
 
@@ -213,6 +232,7 @@ int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_er
     r->desc = put(b, s[4], len[4]);
     r->cp = put(b, s[5], len[5]);
     r->key = put(b, s[6], len[6]);
+    r->khash = s[6] ? rp_hash64(s[6], len[6], 0) : 0;
     r->item = put(b, s[7], len[7]);
     b->n++;
     return RP_OK;
@@ -220,13 +240,14 @@ int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_er
 
 /* ---- flushing ---- */
 
-/* a run's keyed rows, by key and then in the order given */
-static int by_key_then_tag(const void *x, const void *y, void *ctx)
+/* a run's keyed rows, by the hash of their key and then in the order given */
+static int by_hash_then_tag(const void *x, const void *y, void *ctx)
 {
     const wh_txn_batch *b = ctx;
     const trow *p = &b->rows[*(const uint32_t *)x], *q = &b->rows[*(const uint32_t *)y];
-    int c = strcmp(b->text + p->key, b->text + q->key);
-    return c ? c : p->tag < q->tag ? -1 : p->tag > q->tag;
+    if (p->khash != q->khash)
+        return p->khash < q->khash ? -1 : 1;
+    return p->tag < q->tag ? -1 : p->tag > q->tag;
 }
 
 static void jstr(rp_buf *o, const char *s)
@@ -368,11 +389,13 @@ static int next_id(wh *w, int64_t *id, rp_error *err)
     return rc == RP_ROW ? RP_OK : rc == RP_DONE ? rp_err(err, RP_INTERNAL, "txn_block: no next id") : rc;
 }
 
+/* kmin, kmax: the rows' key range when the caller knows it (NULL: work it out) */
 static int write_block(wh *w, const wh_txn_batch *b, const tgroup *g, const uint32_t *ix, size_t n, int64_t id,
-                       rp_buf *json, rp_error *err)
+                       const char *kmin, const char *kmax, rp_buf *json, rp_error *err)
 {
     const trow *r0 = &b->rows[ix[0]];
-    const char *first = b->text + r0->posted, *last = first, *kmin = NULL, *kmax = NULL;
+    const char *first = b->text + r0->posted, *last = first;
+    int known = kmin != NULL;
     rp_buf_reset(json);
     rp_buf_putc(json, '[');
     for (size_t i = 0; i < n; i++) {
@@ -382,7 +405,7 @@ static int write_block(wh *w, const wh_txn_batch *b, const tgroup *g, const uint
             first = p;
         if (strcmp(p, last) > 0)
             last = p;
-        if (r->key) {
+        if (r->key && !known) {
             const char *k = b->text + r->key;
             if (!kmin || strcmp(k, kmin) < 0)
                 kmin = k;
@@ -437,6 +460,28 @@ typedef struct sorted {
     uint32_t ix;
 } sorted;
 
+static int work_room(wh_txn_batch *b, size_t n)
+{
+    if (n <= b->capwork)
+        return 1;
+    sorted *o = realloc(b->o, n * sizeof *o);
+    if (o)
+        b->o = o;
+    uint32_t *ix = realloc(b->ix, n * sizeof *ix);
+    if (ix)
+        b->ix = ix;
+    uint32_t *k = realloc(b->keyed, n * sizeof *k);
+    if (k)
+        b->keyed = k;
+    unsigned char *r = realloc(b->rep, n);
+    if (r)
+        b->rep = r;
+    if (!o || !ix || !k || !r)
+        return 0;
+    b->capwork = n;
+    return 1;
+}
+
 int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int64_t *written, int64_t *first_id,
                        rp_error *err)
 {
@@ -449,17 +494,18 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
     int rc = RP_OK;
     int64_t id = 0;
     size_t n = b->n, kept = 0;
-    sorted *o = n <= UINT32_MAX ? malloc(n * sizeof *o) : NULL;
-    uint32_t *ix = malloc(n * sizeof *ix), *keyed = malloc(n * sizeof *keyed);
-    unsigned char *rep = calloc(n, 1);
     keyset ks = { 0 };
     rp_buf json = RP_BUF_INIT;
     rp_buf_init(&ks.text, (size_t)1 << 31);
     rp_buf_init(&json, (size_t)1 << 30);
-    if (!o || !ix || !keyed || !rep) {
+    if (n > UINT32_MAX || !work_room(b, n)) {
         rc = rp_err(err, RP_NOMEM, "transactions: %zu in one batch", n);
         goto out;
     }
+    sorted *o = b->o;
+    uint32_t *ix = b->ix, *keyed = b->keyed;
+    unsigned char *rep = b->rep;
+    memset(rep, 0, n);
     if ((rc = next_id(w, &id, err)))
         goto out;
     if (first_id)
@@ -503,11 +549,16 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
                 hi = key;
             keyed[nk++] = ix[k];
         }
-        if (nk > 1) { /* repeats within the batch: neighbours by key, the first given kept */
-            qsort_r(keyed, nk, sizeof *keyed, by_key_then_tag, b);
-            for (size_t k = 1; k < nk; k++)
-                if (!strcmp(b->text + b->rows[keyed[k]].key, b->text + b->rows[keyed[k - 1]].key))
-                    rep[keyed[k]] = 1;
+        if (nk > 1) { /* repeats within the batch: neighbours by the key's hash, the first given kept */
+            qsort_r(keyed, nk, sizeof *keyed, by_hash_then_tag, b);
+            for (size_t k = 1; k < nk; k++) {
+                const trow *r = &b->rows[keyed[k]];
+                for (size_t q = k; q-- > 0 && b->rows[keyed[q]].khash == r->khash;)
+                    if (!rep[keyed[q]] && !strcmp(b->text + r->key, b->text + b->rows[keyed[q]].key)) {
+                        rep[keyed[k]] = 1;
+                        break;
+                    }
+            }
         }
         if (nk) { /* repeats of what is stored */
             if ((rc = stored_keys(w, r0->account, g->source ? b->text + g->source : NULL, lo, hi, &ks, err)))
@@ -528,9 +579,12 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
             }
             ix[m++] = ix[k];
         }
+        /* one block for the run, with the run's key range (wider at worst, when a repeat held an end of
+         * it: a later check then reads a block more), or several, each working out its own */
+        int one = m - i <= WH_TXN_BLOCK_ROWS;
         for (size_t k = i; k < m; k += WH_TXN_BLOCK_ROWS) {
             size_t c = m - k < WH_TXN_BLOCK_ROWS ? m - k : WH_TXN_BLOCK_ROWS;
-            if ((rc = write_block(w, b, g, ix + k, c, id, &json, err)))
+            if ((rc = write_block(w, b, g, ix + k, c, id, one ? lo : NULL, one ? hi : NULL, &json, err)))
                 goto out;
             id += (int64_t)c;
             kept += c;
@@ -540,10 +594,6 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
     if (written)
         *written = (int64_t)kept;
 out:
-    free(o);
-    free(ix);
-    free(keyed);
-    free(rep);
     free(ks.k);
     free(ks.off);
     rp_buf_release(&ks.text);
