@@ -68,9 +68,9 @@ n1=$(sqlite3 bare.db "SELECT count(*) FROM t"); n2=$(sqlite3 keyed.db "SELECT co
 [ "$n1" = "$rows" ] && [ "$n2" = "$rows" ] || { echo "sqlite3 imported $n1 / $n2 rows"; exit 1; }
 
 printf '\n%-58s %10s %12s\n' "" "seconds" "rows/s"
-printf '%-58s %10.2f %12s\n' "rapport load (validated, into the warehouse's txn table)" "$rs" "$(rate "$rows" "$rs")"
+printf '%-58s %10.2f %12s\n' "rapport load (validated, into the warehouse's txn blocks)" "$rs" "$(rate "$rows" "$rs")"
 printf '%-58s %10.2f %12s\n' "sqlite3 .import, bare table of six text columns" "$ss" "$(rate "$rows" "$ss")"
-printf '%-58s %10.2f %12s\n' "sqlite3 .import, same keys as txn, same 256 MB cache" "$ks" "$(rate "$rows" "$ks")"
+printf '%-58s %10.2f %12s\n' "sqlite3 .import, keys of a row per transaction, same cache" "$ks" "$(rate "$rows" "$ks")"
 awk -v r="$rs" -v s="$ss" -v k="$ks" 'BEGIN { printf "\nrapport / .import bare: %.2fx   rapport / .import keyed: %.2fx   (target 1.6x)\n", s / r, k / r }'
 echo "rapport peak memory: ${peak} KiB (SQLite's page cache is capped at 256 MB; the file is streamed)"
 echo
