@@ -1,9 +1,0 @@
-build-prof/src/cli/cmd_import.o: src/cli/cmd_import.c src/cli/cli.h \
- src/core/config.h src/core/error.h src/warehouse/warehouse.h \
- src/core/seal.h src/store/store.h
-src/cli/cli.h:
-src/core/config.h:
-src/core/error.h:
-src/warehouse/warehouse.h:
-src/core/seal.h:
-src/store/store.h:

@@ -1,9 +1,0 @@
-build-prof/src/cli/main.o: src/cli/main.c src/cli/cli.h src/core/config.h \
- src/core/error.h src/warehouse/warehouse.h src/core/seal.h \
- src/store/store.h
-src/cli/cli.h:
-src/core/config.h:
-src/core/error.h:
-src/warehouse/warehouse.h:
-src/core/seal.h:
-src/store/store.h:

@@ -1,2 +1,0 @@
-build-prof/src/gen/world.o: src/gen/world.c src/gen/world.h
-src/gen/world.h:
