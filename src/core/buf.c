@@ -50,6 +50,27 @@ int rp_buf_append(rp_buf *b, const void *p, size_t n)
 }
 
 int rp_buf_puts(rp_buf *b, const char *s) { return rp_buf_append(b, s, strlen(s)); }
+
+size_t rp_fmt_i64(char out[21], int64_t v)
+{
+    char d[24], *p = d + sizeof d;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    size_t n = (size_t)(d + sizeof d - p);
+    memcpy(out, p, n);
+    out[n] = 0;
+    return n;
+}
+
+int rp_buf_put_i64(rp_buf *b, int64_t v)
+{
+    char d[21];
+    return rp_buf_append(b, d, rp_fmt_i64(d, v));
+}
 int rp_buf_putc(rp_buf *b, char c) { return rp_buf_append(b, &c, 1); }
 
 int rp_buf_printf(rp_buf *b, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #define RP_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "core/error.h"
 
 typedef struct rp_buf {
@@ -29,6 +30,10 @@ int rp_buf_append(rp_buf *b, const void *p, size_t n);
 int rp_buf_puts(rp_buf *b, const char *s);
 int rp_buf_putc(rp_buf *b, char c);
 int rp_buf_printf(rp_buf *b, const char *fmt, ...) RP_PRINTF(2, 3);
+/* v in decimal into out (NUL-terminated); its length.  Hot paths use it
+ * where snprintf cost more than the rest of the work. */
+size_t rp_fmt_i64(char out[21], int64_t v);
+int rp_buf_put_i64(rp_buf *b, int64_t v);
 /* Always a valid NUL-terminated string ("" when empty). */
 const char *rp_buf_str(const rp_buf *b);
 int rp_buf_status(const rp_buf *b);

@@ -6,6 +6,7 @@
 #include "etl/cleanse.h"
 #include "etl/convert.h"
 #include "etl/spec.h"
+#include "core/buf.h"
 #include "warehouse/warehouse.h"
 
 #include <ctype.h>
@@ -293,21 +294,6 @@ static const char *check_name(sp_check c)
     case CK_NONE: break;
     }
     return "";
-}
-
-/* v in decimal: snprintf costs more than the rest of a field's decoding */
-static void put_int(char *out, int64_t v)
-{
-    char d[24], *p = d + sizeof d;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0)
-        *--p = '-';
-    size_t n = (size_t)(d + sizeof d - p);
-    memcpy(out, p, n);
-    out[n] = 0;
 }
 
 static double pow10i(int e)
@@ -664,7 +650,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         }
         v->is_num = 1;
         v->num = num;
-        put_int(txt, num);
+        rp_fmt_i64(txt, num);
         break;
     case FT_AMOUNT:
         if (numeric) {
@@ -679,7 +665,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         }
         v->is_num = 1;
         v->num = num;
-        put_int(txt, num);
+        rp_fmt_i64(txt, num);
         break;
     case FT_DATE:
     case FT_DATETIME: {
@@ -789,7 +775,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
     /* after the rules, which speak of the source's value */
     if (f->negate && v->is_num) {
         v->num = -v->num;
-        put_int(txt, v->num);
+        rp_fmt_i64(txt, v->num);
     }
     if (f->nbands && v->is_num) {
         int b = -1;

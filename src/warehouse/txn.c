@@ -270,18 +270,6 @@ static void jstr(rp_buf *o, const char *s)
     rp_buf_putc(o, '"');
 }
 
-static void jint(rp_buf *o, int64_t v)
-{
-    char d[24], *p = d + sizeof d;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0)
-        *--p = '-';
-    rp_buf_append(o, p, (size_t)(d + sizeof d - p));
-}
-
 /* One transaction as a JSON row, trailing nulls left out. */
 static void encode(rp_buf *o, const wh_txn_batch *b, const trow *r)
 {
@@ -290,7 +278,7 @@ static void encode(rp_buf *o, const wh_txn_batch *b, const trow *r)
     rp_buf_putc(o, '[');
     jstr(o, t + r->posted);
     rp_buf_putc(o, ',');
-    jint(o, r->amount);
+    rp_buf_put_i64(o, r->amount);
     rp_buf_putc(o, ',');
     jstr(o, t + r->channel);
     rp_buf_putc(o, ',');
@@ -300,7 +288,7 @@ static void encode(rp_buf *o, const wh_txn_batch *b, const trow *r)
         rp_buf_putc(o, ',');
         if (i == 8) {
             if (r->has_q)
-                jint(o, r->quantity);
+                rp_buf_put_i64(o, r->quantity);
             else
                 rp_buf_append(o, "null", 4);
         } else if (opt[i - 4]) {

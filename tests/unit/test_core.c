@@ -36,6 +36,26 @@ static void error_codes(void **state)
     assert_int_equal(e.code, RP_OK);
 }
 
+static void integers_in_decimal(void **state)
+{
+    (void)state;
+    const struct {
+        int64_t v;
+        const char *s;
+    } c[] = { { 0, "0" }, { 7, "7" }, { -5, "-5" }, { 1234567890, "1234567890" },
+              { INT64_MAX, "9223372036854775807" }, { INT64_MIN, "-9223372036854775808" } };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char d[21];
+        assert_int_equal(rp_fmt_i64(d, c[i].v), strlen(c[i].s));
+        assert_string_equal(d, c[i].s);
+    }
+    rp_buf b = RP_BUF_INIT;
+    assert_int_equal(rp_buf_put_i64(&b, -42), RP_OK);
+    assert_int_equal(rp_buf_put_i64(&b, 7), RP_OK);
+    assert_string_equal(rp_buf_str(&b), "-427");
+    rp_buf_release(&b);
+}
+
 static void buf_grows_and_caps(void **state)
 {
     (void)state;
@@ -459,7 +479,7 @@ static void log_levels(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(error_codes),        cmocka_unit_test(buf_grows_and_caps),
+        cmocka_unit_test(error_codes),        cmocka_unit_test(buf_grows_and_caps), cmocka_unit_test(integers_in_decimal),
         cmocka_unit_test(vec_push_and_cap),   cmocka_unit_test(map_put_get_del),
         cmocka_unit_test(arena_allocates_aligned), cmocka_unit_test(dates_gregorian_and_roc),
         cmocka_unit_test(times_utc_and_taipei), cmocka_unit_test(utf8_rules),
