@@ -38,7 +38,7 @@ static int grow(rp_buf *b, size_t extra)
     return RP_OK;
 }
 
-int rp_buf_append(rp_buf *b, const void *p, size_t n)
+int rp_buf__append_grow(rp_buf *b, const void *p, size_t n)
 {
     if (grow(b, n))
         return b->status;
@@ -71,7 +71,6 @@ int rp_buf_put_i64(rp_buf *b, int64_t v)
     char d[21];
     return rp_buf_append(b, d, rp_fmt_i64(d, v));
 }
-int rp_buf_putc(rp_buf *b, char c) { return rp_buf_append(b, &c, 1); }
 
 int rp_buf_printf(rp_buf *b, const char *fmt, ...)
 {

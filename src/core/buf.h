@@ -26,9 +26,31 @@ typedef struct rp_buf {
 #define RP_BUF_INIT { NULL, 0, 0, RP_BUF_DEFAULT_MAX, RP_OK }
 
 void rp_buf_init(rp_buf *b, size_t max);
-int rp_buf_append(rp_buf *b, const void *p, size_t n);
+/* the slow path of rp_buf_append: growing, the cap, the sticky error */
+int rp_buf__append_grow(rp_buf *b, const void *p, size_t n);
+/* Inline: loads append a few bytes at a time, millions of times, and the
+ * call cost more than the copy. */
+static inline int rp_buf_append(rp_buf *b, const void *p, size_t n)
+{
+    if (b->cap - b->len > n && b->max - b->len >= n && !b->status) {
+        if (n)
+            __builtin_memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = 0;
+        return RP_OK;
+    }
+    return rp_buf__append_grow(b, p, n);
+}
+static inline int rp_buf_putc(rp_buf *b, char c)
+{
+    if (b->cap - b->len > 1 && b->max > b->len && !b->status) {
+        b->data[b->len++] = c;
+        b->data[b->len] = 0;
+        return RP_OK;
+    }
+    return rp_buf__append_grow(b, &c, 1);
+}
 int rp_buf_puts(rp_buf *b, const char *s);
-int rp_buf_putc(rp_buf *b, char c);
 int rp_buf_printf(rp_buf *b, const char *fmt, ...) RP_PRINTF(2, 3);
 /* v in decimal into out (NUL-terminated); its length.  Hot paths use it
  * where snprintf cost more than the rest of the work. */

@@ -74,10 +74,3 @@ const char *rp_errmsg(const rp_error *err)
     return rp_strerror(err->code);
 }
 
-void rp_err_clear(rp_error *err)
-{
-    if (err) {
-        err->code = RP_OK;
-        err->msg[0] = 0;
-    }
-}

@@ -185,7 +185,8 @@ static int to_utf8(sp_decoder *d, const sp_field *f, const char *p, size_t n, in
             in = tmp;
             n += 2;
         }
-        rp_error e = RP_ERROR_INIT;
+        rp_error e;
+        rp_err_clear(&e);
         int rc = rp_host_text_decode(d->host, in, n, out, SP_TEXT_MAX, &e);
         if (rc == RP_ENCODING || rc == RP_TOOBIG || rc == RP_INVAL) {
             /* EBCDIC bytes mean nothing as ASCII: the value is shown in hex, without the padding */
@@ -433,7 +434,8 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
                     return rc;
                 have_text = 1;
             } else {
-                rp_error e = RP_ERROR_INIT;
+                rp_error e;
+                rp_err_clear(&e);
                 if (etl_field_number(c, (const unsigned char *)rec->data, rec->len, &num, &e))
                     return reject(rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
                 numeric = 1;
@@ -588,7 +590,8 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         }
     }
 
-    rp_error e = RP_ERROR_INIT;
+    rp_error e;
+    rp_err_clear(&e);
     int changed = 0;
     switch (f->type) {
     case FT_TEXT:
