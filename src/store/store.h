@@ -82,6 +82,7 @@ typedef struct rp_store_ops {
     int (*commit)(rp_store *s, rp_error *err);
     int (*rollback)(rp_store *s);
     int64_t (*changes)(rp_store *s);
+    int (*data_version)(rp_store *s, int64_t *v, rp_error *err);
 } rp_store_ops;
 
 /* Every backend's store and statement begin with these. */
@@ -124,6 +125,10 @@ int rp_store_rollback(rp_store *s);
  * CONFLICT DO NOTHING that met its conflict): cheaper than RETURNING when
  * the new key is not needed. */
 int64_t rp_store_changes(rp_store *s);
+/* A number that changes when another connection commits to the store (and
+ * not when this one does): what this connection remembers of the store's
+ * contents holds while it stays the same. */
+int rp_store_data_version(rp_store *s, int64_t *v, rp_error *err) RP_WARN_UNUSED;
 
 /* Table store_meta (migration 1): the store's own settings and marks of how
  * far some work has got, by name.  *found (may be NULL) says whether the

@@ -20,11 +20,12 @@
 #include "warehouse/internal.h"
 
 typedef struct trow {
-    int64_t account, amount, quantity, tag;
+    int64_t account, tag;
     uint64_t khash;          /* of the source key, to find repeats without comparing text */
+    uint64_t when;           /* posted_at as the number YYYYMMDDhhmmss: a block's first and last */
     uint32_t group;          /* index into the batch's (currency, source, job) */
-    uint32_t posted, vdate, channel, class_, desc, cp, key, item; /* text offsets, 0: null */
-    int has_q;
+    uint32_t row, rowlen;    /* the row as JSON, in text */
+    uint32_t key, keylen;    /* the source key as given, in text; 0: none */
 } trow;
 
 typedef struct tgroup {
@@ -45,15 +46,32 @@ struct wh_txn_batch {
     uint32_t *ix, *keyed;
     unsigned char *rep;
     size_t capwork;
+    /* each account's greatest stored source key, as far as this batch knows:
+     * a run whose keys are all above it cannot repeat a stored one, and
+     * needs no reading.  Kept while no other connection commits. */
+    rp_map *kmax;
+    int64_t data_version;
+    int known_version;
 };
 
 #define TEXT_MAX ((size_t)UINT32_MAX - 65536)
+#define KMAX_ACCOUNTS 1000000 /* forgotten past this many accounts, and read again */
+static char no_keys_;         /* kmax's value for an account without keyed transactions */
+#define NO_KEYS (&no_keys_)
+
+static void free_kmax(void *v)
+{
+    if (v != NO_KEYS)
+        free(v);
+}
 
 int wh_txn_batch_new(wh_txn_batch **out, rp_error *err)
 {
     wh_txn_batch *b = calloc(1, sizeof *b);
-    if (!b)
+    if (!b || !(b->kmax = rp_map_new())) {
+        free(b);
         return rp_err(err, RP_NOMEM, NULL);
+    }
     b->tlen = 1; /* offset 0 is null */
     *out = b;
     return RP_OK;
@@ -70,6 +88,7 @@ void wh_txn_batch_free(wh_txn_batch *b)
     free(b->ix);
     free(b->keyed);
     free(b->rep);
+    rp_map_free(b->kmax, free_kmax);
     free(b);
 }
 
@@ -122,6 +141,49 @@ static uint32_t put(wh_txn_batch *b, const char *s, size_t n)
     return at;
 }
 
+/* Append s as a JSON string (room already made: 6 bytes a byte, and 2). */
+static void put_json(wh_txn_batch *b, const char *s, size_t n)
+{
+    char *o = b->text + b->tlen, *o0 = o;
+    *o++ = '"';
+    size_t i = 0;
+    for (;;) {
+        size_t run = i;
+        while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+            i++;
+        memcpy(o, s + run, i - run);
+        o += i - run;
+        if (i == n)
+            break;
+        unsigned char c = (unsigned char)s[i++];
+        *o++ = '\\';
+        switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default: {
+            static const char hex[] = "0123456789abcdef";
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
+        }
+        }
+    }
+    *o++ = '"';
+    b->tlen += (size_t)(o - o0);
+}
+
+static void put_raw(wh_txn_batch *b, const char *s, size_t n)
+{
+    memcpy(b->text + b->tlen, s, n);
+    b->tlen += n;
+}
+
+static void put_int(wh_txn_batch *b, int64_t v) { b->tlen += rp_fmt_i64(b->text + b->tlen, v); }
+
 static int group_of(wh_txn_batch *b, const char *currency, const char *source, size_t sl, int64_t job,
                     uint32_t *out)
 {
@@ -159,6 +221,16 @@ static int group_of(wh_txn_batch *b, const char *currency, const char *source, s
 
 static const char *const channels[] = { "branch", "atm", "internet", "mobile", "phone", "pos",
                                         "batch", NULL };
+
+/* A canonical time (YYYY-MM-DDThh:mm:ssZ) as the number YYYYMMDDhhmmss, which orders as the time does. */
+static uint64_t time_number(const char *t)
+{
+    static const unsigned char at[14] = { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18 };
+    uint64_t v = 0;
+    for (int i = 0; i < 14; i++)
+        v = v * 10 + (uint64_t)(t[at[i]] - '0');
+    return v;
+}
 
 int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_error *err)
 {
@@ -200,12 +272,14 @@ int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_er
             return rp_err(err, RP_INVAL, "transaction.currency: account %lld has no currency",
                           (long long)t->account_id);
     }
-    const char *s[] = { posted, vdate, t->channel, t->class_, t->description, t->counterparty, t->source_key,
-                        t->item, t->source };
-    size_t len[9], need = 0;
-    for (int i = 0; i < 9; i++) {
+    /* the row: [posted_at, amount_minor, channel, class, source_key, value_date, description,
+     * counterparty, quantity, item], trailing nulls left out */
+    const char *s[] = { posted, NULL, t->channel, t->class_, t->source_key, vdate, t->description, t->counterparty,
+                        NULL, t->item, t->source };
+    size_t len[11], need = 64;
+    for (int i = 0; i < 11; i++) {
         len[i] = s[i] ? strlen(s[i]) : 0;
-        need += len[i] + 1;
+        need += len[i] * 7 + 8; /* as JSON at worst, and the key and source as given */
     }
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 4096;
@@ -218,22 +292,32 @@ int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_er
     if (!room(b, need))
         return rp_err(err, RP_NOMEM, "transactions: the batch holds more text than it may (%zu bytes)", b->tlen);
     trow *r = &b->rows[b->n];
-    if (!group_of(b, cur, t->source, len[8], t->job_id, &r->group))
+    if (!group_of(b, cur, t->source, len[10], t->job_id, &r->group))
         return rp_err(err, RP_NOMEM, NULL);
     r->account = t->account_id;
-    r->amount = t->amount_minor;
-    r->quantity = t->quantity;
-    r->has_q = t->has_quantity;
     r->tag = tag;
-    r->posted = put(b, s[0], len[0]);
-    r->vdate = put(b, s[1], len[1]);
-    r->channel = put(b, s[2], len[2]);
-    r->class_ = put(b, s[3], len[3]);
-    r->desc = put(b, s[4], len[4]);
-    r->cp = put(b, s[5], len[5]);
-    r->key = put(b, s[6], len[6]);
-    r->khash = s[6] ? rp_hash64(s[6], len[6], 0) : 0;
-    r->item = put(b, s[7], len[7]);
+    r->when = time_number(posted);
+    r->key = put(b, s[4], len[4]);
+    r->keylen = (uint32_t)len[4];
+    r->khash = s[4] ? rp_hash64(s[4], len[4], 0) : 0;
+    int last = t->item ? 9 : t->has_quantity ? 8 : t->counterparty ? 7 : t->description ? 6 : vdate ? 5
+             : t->source_key ? 4 : 3;
+    r->row = (uint32_t)b->tlen;
+    put_raw(b, "[", 1);
+    put_json(b, posted, len[0]); /* the block's first and last are read back from here, at row + 2 */
+    put_raw(b, ",", 1);
+    put_int(b, t->amount_minor);
+    for (int i = 2; i <= last; i++) {
+        put_raw(b, ",", 1);
+        if (i == 8 && t->has_quantity)
+            put_int(b, t->quantity);
+        else if (s[i])
+            put_json(b, s[i], len[i]);
+        else
+            put_raw(b, "null", 4);
+    }
+    put_raw(b, "]", 1);
+    r->rowlen = (uint32_t)(b->tlen - r->row);
     b->n++;
     return RP_OK;
 }
@@ -250,54 +334,11 @@ static int by_hash_then_tag(const void *x, const void *y, void *ctx)
     return p->tag < q->tag ? -1 : p->tag > q->tag;
 }
 
-static void jstr(rp_buf *o, const char *s)
+/* Source keys compared as SQLite compares text (bytes, then length). */
+static int kcmp(const char *a, size_t al, const char *b, size_t bl)
 {
-    rp_buf_putc(o, '"');
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        rp_buf_append(o, run, (size_t)(s - run));
-        char e[8];
-        int k = c == '"' ? snprintf(e, sizeof e, "\\\"") : c == '\\' ? snprintf(e, sizeof e, "\\\\")
-              : c == '\n' ? snprintf(e, sizeof e, "\\n") : c == '\r' ? snprintf(e, sizeof e, "\\r")
-              : c == '\t' ? snprintf(e, sizeof e, "\\t") : snprintf(e, sizeof e, "\\u%04x", c);
-        rp_buf_append(o, e, (size_t)k);
-        run = s + 1;
-    }
-    rp_buf_append(o, run, (size_t)(s - run));
-    rp_buf_putc(o, '"');
-}
-
-/* One transaction as a JSON row, trailing nulls left out. */
-static void encode(rp_buf *o, const wh_txn_batch *b, const trow *r)
-{
-    const char *t = b->text;
-    int last = r->item ? 9 : r->has_q ? 8 : r->cp ? 7 : r->desc ? 6 : r->vdate ? 5 : r->key ? 4 : 3;
-    rp_buf_putc(o, '[');
-    jstr(o, t + r->posted);
-    rp_buf_putc(o, ',');
-    rp_buf_put_i64(o, r->amount);
-    rp_buf_putc(o, ',');
-    jstr(o, t + r->channel);
-    rp_buf_putc(o, ',');
-    jstr(o, t + r->class_);
-    const uint32_t opt[] = { r->key, r->vdate, r->desc, r->cp, 0, r->item };
-    for (int i = 4; i <= last; i++) {
-        rp_buf_putc(o, ',');
-        if (i == 8) {
-            if (r->has_q)
-                rp_buf_put_i64(o, r->quantity);
-            else
-                rp_buf_append(o, "null", 4);
-        } else if (opt[i - 4]) {
-            jstr(o, t + opt[i - 4]);
-        } else {
-            rp_buf_append(o, "null", 4);
-        }
-    }
-    rp_buf_putc(o, ']');
+    int c = memcmp(a, b, al < bl ? al : bl);
+    return c ? c : al < bl ? -1 : al > bl;
 }
 
 static int by_str(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
@@ -363,6 +404,66 @@ static int stored_keys(wh *w, int64_t account, const char *source, const char *l
     return RP_OK;
 }
 
+/* The account's greatest stored source key, of any source (NO_KEYS: none),
+ * remembered in b->kmax. */
+static int stored_max(wh *w, wh_txn_batch *b, int64_t account, const char **out, rp_error *err)
+{
+    char *m = rp_map_get(b->kmax, &account, sizeof account);
+    if (m) {
+        *out = m;
+        return RP_OK;
+    }
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT max_key FROM txn_block WHERE account_id = ? AND max_key IS NOT NULL "
+                              "ORDER BY max_key DESC LIMIT 1",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, account);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        const char *k = rp_stmt_text(st, 0);
+        m = k ? strdup(k) : NO_KEYS;
+    } else if (rc == RP_DONE) {
+        m = NO_KEYS;
+    }
+    rp_stmt_done(st);
+    if (rc != RP_ROW && rc != RP_DONE)
+        return rc;
+    if (!m)
+        return rp_err(err, RP_NOMEM, NULL);
+    if (rp_map_len(b->kmax) >= KMAX_ACCOUNTS) {
+        rp_map_free(b->kmax, free_kmax);
+        if (!(b->kmax = rp_map_new())) {
+            free_kmax(m);
+            return rp_err(err, RP_NOMEM, NULL);
+        }
+    }
+    if (rp_map_put(b->kmax, &account, sizeof account, m, NULL)) {
+        free_kmax(m);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    *out = m;
+    return RP_OK;
+}
+
+/* The account now has keys up to hi (given its stored maximum *was). */
+static int raise_max(wh_txn_batch *b, int64_t account, const char *was, const char *hi, size_t hl, rp_error *err)
+{
+    if (was != NO_KEYS && kcmp(hi, hl, was, strlen(was)) <= 0)
+        return RP_OK;
+    char *m = strndup(hi, hl);
+    void *old = NULL;
+    if (!m || rp_map_put(b->kmax, &account, sizeof account, m, &old)) {
+        free(m);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    if (old)
+        free_kmax(old);
+    return RP_OK;
+}
+
 static int next_id(wh *w, int64_t *id, rp_error *err)
 {
     rp_stmt *st;
@@ -381,32 +482,33 @@ static int next_id(wh *w, int64_t *id, rp_error *err)
 static int write_block(wh *w, const wh_txn_batch *b, const tgroup *g, const uint32_t *ix, size_t n, int64_t id,
                        const char *kmin, const char *kmax, rp_buf *json, rp_error *err)
 {
-    const trow *r0 = &b->rows[ix[0]];
-    const char *first = b->text + r0->posted, *last = first;
+    const trow *r0 = &b->rows[ix[0]], *first = r0, *last = r0, *lo = NULL, *hi = NULL;
     int known = kmin != NULL;
     rp_buf_reset(json);
     rp_buf_putc(json, '[');
     for (size_t i = 0; i < n; i++) {
         const trow *r = &b->rows[ix[i]];
-        const char *p = b->text + r->posted;
-        if (strcmp(p, first) < 0)
-            first = p;
-        if (strcmp(p, last) > 0)
-            last = p;
+        if (r->when < first->when)
+            first = r;
+        if (r->when > last->when)
+            last = r;
         if (r->key && !known) {
-            const char *k = b->text + r->key;
-            if (!kmin || strcmp(k, kmin) < 0)
-                kmin = k;
-            if (!kmax || strcmp(k, kmax) > 0)
-                kmax = k;
+            if (!lo || kcmp(b->text + r->key, r->keylen, b->text + lo->key, lo->keylen) < 0)
+                lo = r;
+            if (!hi || kcmp(b->text + r->key, r->keylen, b->text + hi->key, hi->keylen) > 0)
+                hi = r;
         }
         if (i)
             rp_buf_putc(json, ',');
-        encode(json, b, r);
+        rp_buf_append(json, b->text + r->row, r->rowlen);
     }
     rp_buf_putc(json, ']');
     if (rp_buf_status(json) != RP_OK)
         return rp_err(err, RP_NOMEM, NULL);
+    if (!known && lo) {
+        kmin = b->text + lo->key;
+        kmax = b->text + hi->key;
+    }
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "INSERT INTO txn_block(id, n, account_id, currency, source, job_id, first_at, last_at, "
@@ -423,8 +525,8 @@ static int write_block(wh *w, const wh_txn_batch *b, const tgroup *g, const uint
         rp_stmt_bind_int(st, 6, g->job);
     else
         rp_stmt_bind_null(st, 6);
-    rp_stmt_bind_text(st, 7, first);
-    rp_stmt_bind_text(st, 8, last);
+    rp_stmt_bind_textn(st, 7, b->text + first->row + 2, RP_TIME_UTC_LEN - 1);
+    rp_stmt_bind_textn(st, 8, b->text + last->row + 2, RP_TIME_UTC_LEN - 1);
     rp_stmt_bind_text(st, 9, kmin);
     rp_stmt_bind_text(st, 10, kmax);
     rp_stmt_bind_textn(st, 11, json->data, json->len);
@@ -470,6 +572,23 @@ static int work_room(wh_txn_batch *b, size_t n)
     return 1;
 }
 
+/* Forget the stored maxima if another connection has committed since the last flush. */
+static int check_version(wh *w, wh_txn_batch *b, rp_error *err)
+{
+    int64_t v = 0;
+    int rc = rp_store_data_version(w->store, &v, err);
+    if (rc)
+        return rc;
+    if (b->known_version && v != b->data_version) {
+        rp_map_free(b->kmax, free_kmax);
+        if (!(b->kmax = rp_map_new()))
+            return rp_err(err, RP_NOMEM, NULL);
+    }
+    b->data_version = v;
+    b->known_version = 1;
+    return RP_OK;
+}
+
 int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int64_t *written, int64_t *first_id,
                        rp_error *err)
 {
@@ -494,7 +613,7 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
     uint32_t *ix = b->ix, *keyed = b->keyed;
     unsigned char *rep = b->rep;
     memset(rep, 0, n);
-    if ((rc = next_id(w, &id, err)))
+    if ((rc = check_version(w, b, err)) || (rc = next_id(w, &id, err)))
         goto out;
     if (first_id)
         *first_id = id;
@@ -525,19 +644,25 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
         const trow *r0 = &b->rows[ix[i]];
         const tgroup *g = &b->groups[r0->group];
         size_t nk = 0;
-        const char *lo = NULL, *hi = NULL;
+        const trow *lo = NULL, *hi = NULL;
+        int rising = 1; /* each key above the one before: none repeats another */
         for (size_t k = i; k < j; k++) {
             const trow *r = &b->rows[ix[k]];
             if (!r->key)
                 continue;
             const char *key = b->text + r->key;
-            if (!lo || strcmp(key, lo) < 0)
-                lo = key;
-            if (!hi || strcmp(key, hi) > 0)
-                hi = key;
+            if (!hi) {
+                lo = hi = r;
+            } else if (kcmp(key, r->keylen, b->text + hi->key, hi->keylen) > 0) {
+                hi = r;
+            } else {
+                rising = 0;
+                if (kcmp(key, r->keylen, b->text + lo->key, lo->keylen) < 0)
+                    lo = r;
+            }
             keyed[nk++] = ix[k];
         }
-        if (nk > 1) { /* repeats within the batch: neighbours by the key's hash, the first given kept */
+        if (nk > 1 && !rising) { /* repeats within the batch: neighbours by the key's hash, the first given kept */
             qsort_r(keyed, nk, sizeof *keyed, by_hash_then_tag, b);
             for (size_t k = 1; k < nk; k++) {
                 const trow *r = &b->rows[keyed[k]];
@@ -548,13 +673,18 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
                     }
             }
         }
-        if (nk) { /* repeats of what is stored */
-            if ((rc = stored_keys(w, r0->account, g->source ? b->text + g->source : NULL, lo, hi, &ks, err)))
+        const char *klo = lo ? b->text + lo->key : NULL, *khi = hi ? b->text + hi->key : NULL, *was = NULL;
+        if (nk) { /* repeats of what is stored: none when every key is above the account's greatest */
+            if ((rc = stored_max(w, b, r0->account, &was, err)))
                 goto out;
-            for (size_t k = 0; k < nk && ks.n; k++) {
-                const char *key = b->text + b->rows[keyed[k]].key;
-                if (bsearch(&key, ks.k, ks.n, sizeof *ks.k, by_str))
-                    rep[keyed[k]] = 1;
+            if (was != NO_KEYS && kcmp(klo, lo->keylen, was, strlen(was)) <= 0) {
+                if ((rc = stored_keys(w, r0->account, g->source ? b->text + g->source : NULL, klo, khi, &ks, err)))
+                    goto out;
+                for (size_t k = 0; k < nk && ks.n; k++) {
+                    const char *key = b->text + b->rows[keyed[k]].key;
+                    if (bsearch(&key, ks.k, ks.n, sizeof *ks.k, by_str))
+                        rep[keyed[k]] = 1;
+                }
             }
         }
         /* the repeats go back to the caller, in the order given; the rest are kept, in place */
@@ -572,11 +702,13 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
         int one = m - i <= WH_TXN_BLOCK_ROWS;
         for (size_t k = i; k < m; k += WH_TXN_BLOCK_ROWS) {
             size_t c = m - k < WH_TXN_BLOCK_ROWS ? m - k : WH_TXN_BLOCK_ROWS;
-            if ((rc = write_block(w, b, g, ix + k, c, id, one ? lo : NULL, one ? hi : NULL, &json, err)))
+            if ((rc = write_block(w, b, g, ix + k, c, id, one ? klo : NULL, one ? khi : NULL, &json, err)))
                 goto out;
             id += (int64_t)c;
             kept += c;
         }
+        if (m > i && hi && (rc = raise_max(b, r0->account, was, khi, hi->keylen, err)))
+            goto out;
         i = j;
     }
     if (written)

@@ -448,6 +448,71 @@ static void transactions_in_blocks(void **state)
     wh_close(w);
 }
 
+/* A batch remembers each account's greatest stored key, to skip reading
+ * the blocks of a run whose keys are all above it; another connection's
+ * commit makes it read them again. */
+static void transactions_kept_by_another_connection(void **state)
+{
+    (void)state;
+    char db[320];
+    snprintf(db, sizeof db, "%s", tu_path("shared.db"));
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    if (wh_open(db, NULL, WH_INIT, &w, NULL, &e) || wh_import_json(w, FIXTURE, "test", NULL, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    int64_t a1;
+    assert_ok(wh_account_id(w, "0012-100-000001", &a1, &e));
+    wh_txn_batch *b;
+    assert_ok(wh_txn_batch_new(&b, &e));
+    wh_txn t = { .account_id = a1, .posted_at = "2026-11-02T09:00:00+08:00", .amount_minor = 500,
+                 .channel = "atm", .class_ = "deposit", .source = "bank" };
+    const char *first[] = { "R1", "R2" };
+    for (int i = 0; i < 2; i++) {
+        t.source_key = first[i];
+        assert_ok(wh_txn_batch_add(w, b, &t, i, &e));
+    }
+    dups d = { 0 };
+    int64_t written;
+    assert_ok(wh_txn_batch_flush(w, b, note, &d, &written, NULL, &e));
+    assert_int_equal(written, 2);
+    /* another program posts R5 to the account */
+    wh *w2;
+    if (wh_open(db, NULL, 0, &w2, NULL, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    t.source_key = "R5";
+    assert_ok(wh_txn_add(w2, &t, NULL, &e));
+    wh_close(w2);
+    /* R5 is above the R2 this batch wrote, yet it is found stored; R6 and R3 are loaded */
+    const char *then[] = { "R5", "R6" };
+    for (int i = 0; i < 2; i++) {
+        t.source_key = then[i];
+        assert_ok(wh_txn_batch_add(w, b, &t, 10 + i, &e));
+    }
+    assert_ok(wh_txn_batch_flush(w, b, note, &d, &written, NULL, &e));
+    assert_int_equal(written, 1);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.tag[0], 10);
+    assert_string_equal(d.msg[0], "transaction: bank record 'R5' was already loaded");
+    /* a run of rising keys that repeats one of its own, and one below the greatest stored */
+    const char *last[] = { "R7", "R8", "R7", "R3", "R6" };
+    memset(&d, 0, sizeof d);
+    for (int i = 0; i < 5; i++) {
+        t.source_key = last[i];
+        assert_ok(wh_txn_batch_add(w, b, &t, 20 + i, &e));
+    }
+    assert_ok(wh_txn_batch_flush(w, b, note, &d, &written, NULL, &e));
+    assert_int_equal(written, 3);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.tag[0], 22);
+    assert_int_equal(d.tag[1], 24);
+    char *r = text_of(w, "SELECT group_concat(source_key, ' ') FROM (SELECT source_key FROM txn "
+                         "WHERE source = 'bank' AND source_key LIKE 'R%' ORDER BY id)");
+    assert_string_equal(r, "R1 R2 R5 R6 R7 R8 R3");
+    free(r);
+    wh_txn_batch_free(b);
+    wh_close(w);
+}
+
 static void accounts_and_history(void **state)
 {
     (void)state;
@@ -852,6 +917,7 @@ int main(void)
         cmocka_unit_test(open_keys),            cmocka_unit_test(party_and_identifiers),
         cmocka_unit_test(accounts_and_history), cmocka_unit_test(find_by_every_key),
         cmocka_unit_test(names_by_any_part),    cmocka_unit_test(transactions_in_blocks),
+        cmocka_unit_test(transactions_kept_by_another_connection),
         cmocka_unit_test(customer_360),         cmocka_unit_test(import_is_all_or_nothing),
         cmocka_unit_test(preferences_and_contactable),
     };
