@@ -31,7 +31,7 @@ typedef struct ld {
     int64_t party, account; /* this record's, from its party and account targets */
     ld_count batch[LD_MAX_RULES]; /* counts not yet written to load_rule */
     int nbatch;
-    rp_map *accounts; /* account number -> ld_acct, when no target of the spec creates accounts */
+    struct ld_accounts *accounts; /* when no target of the spec creates accounts */
     /* transactions wait in txns until the batch commits (written in blocks,
      * warehouse.h); pend says which record each came from, for a reject */
     wh_txn_batch *txns;
@@ -48,12 +48,28 @@ typedef struct ld_pend {
     int fixed;
 } ld_pend;
 
-typedef struct ld_acct {
+/* The accounts a load posts to, by number: open addressing with the number
+ * kept in the slot, so that a lookup reads one cache line.  (rp_map keeps a
+ * key and its value apart from the slot: three lines, and a seventh of the
+ * writing thread's time.)  Numbers longer than a slot holds are looked up
+ * in the store each time. */
+#define LD_AKEY 43
+typedef struct ld_aslot {
+    uint64_t hash;           /* 0: empty */
     int64_t id;
     char currency[4];
-} ld_acct;
+    uint8_t klen;
+    char key[LD_AKEY];
+} ld_aslot;
+_Static_assert(sizeof(ld_aslot) == 64, "an account slot is one cache line");
 
-#define LD_ACCOUNT_CACHE_MAX 2000000
+typedef struct ld_accounts {
+    ld_aslot *slot;
+    size_t mask, n;
+    uint64_t seed;
+} ld_accounts;
+
+#define LD_ACCOUNT_CACHE_MAX 1000000 /* 128 MB of slots at most */
 
 static double mono(void)
 {
@@ -327,6 +343,88 @@ static int party_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, sp_
     return RP_OK;
 }
 
+/* slots on cache-line bounds, zeroed */
+static ld_aslot *aslots(size_t n)
+{
+    ld_aslot *t = aligned_alloc(64, n * sizeof *t);
+    if (t)
+        memset(t, 0, n * sizeof *t);
+    return t;
+}
+
+static ld_accounts *accounts_new(void)
+{
+    ld_accounts *a = calloc(1, sizeof *a);
+    if (a && !(a->slot = aslots(4096))) {
+        free(a);
+        return NULL;
+    }
+    if (a) {
+        a->mask = 4095;
+        a->seed = (uint64_t)(uintptr_t)a ^ (uint64_t)time(NULL);
+    }
+    return a;
+}
+
+static void accounts_free(ld_accounts *a)
+{
+    if (a)
+        free(a->slot);
+    free(a);
+}
+
+static uint64_t accounts_hash(const ld_accounts *a, const char *key, size_t kl)
+{
+    return rp_hash64(key, kl, a->seed) | 1;
+}
+
+static const ld_aslot *accounts_get(const ld_accounts *a, const char *key, size_t kl, uint64_t h)
+{
+    for (size_t i = h & a->mask;; i = (i + 1) & a->mask) {
+        const ld_aslot *x = &a->slot[i];
+        if (!x->hash)
+            return NULL;
+        if (x->hash == h && x->klen == kl && !memcmp(x->key, key, kl))
+            return x;
+    }
+}
+
+/* Remember an account (not there yet); NULL when full or out of memory. */
+static const ld_aslot *accounts_put(ld_accounts *a, const char *key, size_t kl, uint64_t h, int64_t id,
+                                    const char *currency)
+{
+    if (kl > LD_AKEY || a->n >= LD_ACCOUNT_CACHE_MAX)
+        return NULL;
+    if (2 * (a->n + 1) > a->mask + 1) { /* at most half full */
+        size_t cap = (a->mask + 1) * 2;
+        ld_aslot *t = aslots(cap);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i <= a->mask; i++) {
+            if (!a->slot[i].hash)
+                continue;
+            size_t j = a->slot[i].hash & (cap - 1);
+            while (t[j].hash)
+                j = (j + 1) & (cap - 1);
+            t[j] = a->slot[i];
+        }
+        free(a->slot);
+        a->slot = t;
+        a->mask = cap - 1;
+    }
+    size_t i = h & a->mask;
+    while (a->slot[i].hash)
+        i = (i + 1) & a->mask;
+    ld_aslot *x = &a->slot[i];
+    x->hash = h;
+    x->id = id;
+    snprintf(x->currency, sizeof x->currency, "%s", currency);
+    x->klen = (uint8_t)kl;
+    memcpy(x->key, key, kl);
+    a->n++;
+    return x;
+}
+
 static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, const char **currency,
                        sp_reject *rj, rp_error *err)
 {
@@ -342,7 +440,8 @@ static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, c
         return rejectf(rj, field_name(L, r->field), "", "required", "%s: required (the account number)",
                        field_name(L, r->field));
     size_t kl = strlen(key);
-    ld_acct *c = L->accounts ? rp_map_get(L->accounts, key, kl) : NULL;
+    uint64_t h = L->accounts ? accounts_hash(L->accounts, key, kl) : 0;
+    const ld_aslot *c = L->accounts ? accounts_get(L->accounts, key, kl, h) : NULL;
     if (c) {
         *id = c->id;
         if (currency)
@@ -355,10 +454,11 @@ static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, c
         return rc;
     rp_stmt_bind_text(st, 1, key);
     rc = rp_stmt_step(st, err);
-    ld_acct got = { 0, "" };
+    int64_t got = 0;
+    char cur[4] = "";
     if (rc == RP_ROW) {
-        got.id = rp_stmt_int(st, 0);
-        snprintf(got.currency, sizeof got.currency, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
+        got = rp_stmt_int(st, 0);
+        snprintf(cur, sizeof cur, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
     }
     rp_stmt_done(st);
     if (rc == RP_DONE)
@@ -366,19 +466,11 @@ static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, c
                        key);
     if (rc != RP_ROW)
         return rc;
-    *id = got.id;
+    *id = got;
     if (currency)
-        *currency = NULL;
-    if (L->accounts && rp_map_len(L->accounts) < LD_ACCOUNT_CACHE_MAX) {
-        ld_acct *n = malloc(sizeof *n);
-        if (n) {
-            *n = got;
-            if (rp_map_put(L->accounts, key, kl, n, NULL))
-                free(n);
-            else if (currency)
-                *currency = n->currency;
-        }
-    }
+        *currency = NULL; /* looked up again with the transaction, unless remembered here */
+    if (L->accounts && (c = accounts_put(L->accounts, key, kl, h, got, cur)) && currency)
+        *currency = c->currency;
     return RP_OK;
 }
 
@@ -440,7 +532,8 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
         const sp_target *t = &L->s->targets[ti];
         if (t->when_field >= 0 && v[t->when_field].null)
             continue;
-        rp_error e = RP_ERROR_INIT;
+        rp_error e;
+        rp_err_clear(&e);
         int rc = RP_OK, outcome = 0;
         int64_t party = 0, party2 = 0, account = 0;
         if (t->party.kind && (rc = party_ref(L, &t->party, v, &party, rj, err)))
@@ -1082,7 +1175,8 @@ static void *producer(void *arg)
         rp_buf_reset(&b->text);
         while (b->n < LD_BLOCK && b->text.len < LD_BLOCK_BYTES) {
             rd_record rec;
-            rp_error re = RP_ERROR_INIT;
+            rp_error re;
+            rp_err_clear(&re);
             int got = rd_next(p->rd, &rec, &re);
             if (got == RD_END) {
                 b->last = 1;
@@ -1335,11 +1429,11 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         return rc;
     }
     r->job = L.job;
-    if (!creates_accounts && !(L.accounts = rp_map_new()))
+    if (!creates_accounts && !(L.accounts = accounts_new()))
         return rp_err(err, RP_NOMEM, NULL);
     rp_buf_init(&L.raw, (size_t)1 << 32);
     if ((rc = wh_txn_batch_new(&L.txns, err))) {
-        rp_map_free(L.accounts, free);
+        accounts_free(L.accounts);
         return rc;
     }
 
@@ -1389,6 +1483,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         rc = rp_err(err, RP_INTERNAL, "cannot start the reading thread");
         goto rollback;
     }
+    pthread_setname_np(th, "rapport-decode"); /* as top and perf show it */
     int64_t done_offset = offset, header_saved = 0;
     int finished = 0;
     while (!finished && !rc) {
@@ -1535,7 +1630,7 @@ failed:
     }
 out:
     rd_close(rd);
-    rp_map_free(L.accounts, free);
+    accounts_free(L.accounts);
     L.accounts = NULL;
     wh_txn_batch_free(L.txns);
     free(L.pend);
