@@ -51,6 +51,8 @@ int rp_buf__append_grow(rp_buf *b, const void *p, size_t n)
 
 int rp_buf_puts(rp_buf *b, const char *s) { return rp_buf_append(b, s, strlen(s)); }
 
+char *rp_buf_space(rp_buf *b, size_t n) { return grow(b, n) ? NULL : b->data + b->len; }
+
 size_t rp_fmt_i64(char out[21], int64_t v)
 {
     char d[24], *p = d + sizeof d;

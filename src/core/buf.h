@@ -51,6 +51,14 @@ static inline int rp_buf_putc(rp_buf *b, char c)
     return rp_buf__append_grow(b, &c, 1);
 }
 int rp_buf_puts(rp_buf *b, const char *s);
+/* Room for n more bytes, to write in place: where to write them, or NULL
+ * (the sticky error set).  rp_buf_wrote then counts what was written. */
+char *rp_buf_space(rp_buf *b, size_t n);
+static inline void rp_buf_wrote(rp_buf *b, size_t n)
+{
+    b->len += n;
+    b->data[b->len] = 0;
+}
 int rp_buf_printf(rp_buf *b, const char *fmt, ...) RP_PRINTF(2, 3);
 /* v in decimal into out (NUL-terminated); its length.  Hot paths use it
  * where snprintf cost more than the rest of the work. */

@@ -40,7 +40,19 @@ typedef struct ld {
     rp_buf raw;
     const rd_record *rec; /* the record being written, and its fixes */
     int rec_fixed;
+    const struct ld_enc *enc; /* its transactions, as the decoding thread checked and wrote them */
+    const char *enc_text;
+    int64_t saved_autockpt, saved_cache; /* the store's settings, put back after the load */
+    int tuned;
 } ld;
+
+/* A transaction target of a record, checked and written by wh_txn_encode
+ * on the decoding thread: the writing thread has only to add it. */
+typedef struct ld_enc {
+    int rc;                   /* RP_OK, or why it was refused (msg) */
+    size_t msg;               /* offset of the message in the block's text */
+    wh_txn_row row;
+} ld_enc;
 
 typedef struct ld_pend {
     int64_t number, offset;
@@ -81,6 +93,20 @@ static double mono(void)
 int ld_fingerprint(const char *file, char hex[65], int64_t *bytes, rp_error *err)
 {
     return rp_sha256_file(file, hex, bytes, err);
+}
+
+/* A PRAGMA's number. */
+static int pragma_int(rp_store *st, const char *sql, int64_t *v, rp_error *err)
+{
+    rp_stmt *q;
+    int rc = rp_store_prepare(st, sql, &q, err);
+    if (rc)
+        return rc;
+    rc = rp_stmt_step(q, err);
+    if (rc == RP_ROW)
+        *v = rp_stmt_int(q, 0);
+    rp_stmt_done(q);
+    return rc == RP_ROW ? RP_OK : rc == RP_DONE ? rp_err(err, RP_INTERNAL, "%s: no value", sql) : rc;
 }
 
 /* ---- counts ---- */
@@ -273,9 +299,8 @@ static int attr_ix(sp_target_kind k, const char *name)
     return ix;
 }
 
-static const char *val(const sp_target *t, const char *name, const sp_value *v)
+static const char *val_at(const sp_target *t, int a, const sp_value *v)
 {
-    int a = attr_ix(t->kind, name);
     if (a < 0 || !t->has[a])
         return NULL;
     if (t->attr[a].field < 0)
@@ -283,9 +308,13 @@ static const char *val(const sp_target *t, const char *name, const sp_value *v)
     return v[t->attr[a].field].null ? NULL : v[t->attr[a].field].text;
 }
 
-static int num(const sp_target *t, const char *name, const sp_value *v, int64_t *out)
+static const char *val(const sp_target *t, const char *name, const sp_value *v)
 {
-    int a = attr_ix(t->kind, name);
+    return val_at(t, attr_ix(t->kind, name), v);
+}
+
+static int num_at(const sp_target *t, int a, const sp_value *v, int64_t *out)
+{
     if (a < 0 || !t->has[a])
         return 0;
     if (t->attr[a].field < 0) {
@@ -299,6 +328,11 @@ static int num(const sp_target *t, const char *name, const sp_value *v, int64_t 
         return 0;
     *out = x->is_num ? x->num : strtoll(x->text, NULL, 10);
     return 1;
+}
+
+static int num(const sp_target *t, const char *name, const sp_value *v, int64_t *out)
+{
+    return num_at(t, attr_ix(t->kind, name), v, out);
 }
 
 /* A reject of a value written as text. */
@@ -530,8 +564,10 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
     L->party = L->account = 0;
     for (int ti = 0; ti < L->s->ntargets; ti++) {
         const sp_target *t = &L->s->targets[ti];
-        if (t->when_field >= 0 && v[t->when_field].null)
+        if (t->when_field >= 0 && v[t->when_field].null) {
+            L->enc += t->kind == TG_TXN; /* the decoding thread wrote none for it, but kept its place */
             continue;
+        }
         rp_error e;
         rp_err_clear(&e);
         int rc = RP_OK, outcome = 0;
@@ -630,22 +666,11 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             break;
         }
         case TG_TXN: {
-            wh_txn x = { 0 };
-            x.account_id = account;
-            x.posted_at = val(t, "posted_at", v);
-            x.value_date = val(t, "value_date", v);
-            num(t, "amount", v, &x.amount_minor);
-            x.currency = val(t, "currency", v);
-            x.channel = val(t, "channel", v);
-            x.class_ = val(t, "class", v);
-            x.description = val(t, "description", v);
-            x.counterparty = val(t, "counterparty", v);
-            x.source = t->source;
-            x.source_key = val(t, "key", v);
-            x.job_id = L->job;
-            x.account_currency = acct_currency;
-            x.has_quantity = num(t, "quantity", v, &x.quantity);
-            x.item = val(t, "item", v);
+            const ld_enc *en = L->enc++;
+            if (en->rc) {
+                rc = rp_err(&e, en->rc, "%s", L->enc_text + en->msg);
+                break;
+            }
             if (L->npend == L->cappend) {
                 size_t cap = L->cappend ? L->cappend * 2 : 4096;
                 ld_pend *np = realloc(L->pend, cap * sizeof *np);
@@ -654,7 +679,8 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
                 L->pend = np;
                 L->cappend = cap;
             }
-            rc = wh_txn_batch_add(w, L->txns, &x, (int64_t)L->npend, &e);
+            rc = wh_txn_batch_add_row(w, L->txns, account, acct_currency, t->source, L->job, L->enc_text, &en->row,
+                                      (int64_t)L->npend, &e);
             if (!rc) {
                 ld_pend *pd = &L->pend[L->npend++];
                 pd->number = L->rec->number;
@@ -1063,7 +1089,7 @@ static int pid_alive(int64_t pid)
  * record's key, and the byte offset after it (the checkpoint). */
 
 #define LD_BLOCK 1024
-#define LD_NBLOCKS 64 /* deep enough that decoding goes on while a batch is written (20 MB for six fields) */
+#define LD_NBLOCKS 256 /* deep enough that decoding goes on while a batch is written (128 MB at most) */
 #define LD_BLOCK_BYTES ((size_t)16 << 20) /* a block closes early past this much text */
 
 typedef struct ld_rec {
@@ -1072,6 +1098,7 @@ typedef struct ld_rec {
     int rj;
     size_t raw, rawlen, key;  /* offsets into the block's text */
     int fix0, nfix;           /* into the block's fix arrays */
+    int enc0;                 /* its transaction targets' ld_enc, one each, from the block's enc[enc0] */
 } ld_rec;
 
 typedef struct ld_block {
@@ -1080,12 +1107,13 @@ typedef struct ld_block {
     rp_error err;
     ld_rec item[LD_BLOCK];
     sp_value *vals;           /* LD_BLOCK x nfields */
-    size_t *voff;             /* text offsets of the values */
+    uint32_t *voff;           /* text offsets of the values (the text is less than 4 GB) */
     rp_buf text;
     const char **fix_rule, **fix_field;
     int nfixes, capfixes;
     sp_reject *rjs;           /* why records were rejected: few, so kept apart */
     int nrj, caprj;
+    ld_enc *enc;              /* LD_BLOCK x the spec's transaction targets */
 } ld_block;
 
 typedef struct ld_pipe {
@@ -1102,6 +1130,7 @@ typedef struct ld_pipe {
     sp_decoder *dec;
     const char **header;
     int nheader;
+    int ntxn;                 /* the spec's transaction targets */
 } ld_pipe;
 
 static ld_block *pipe_take_free(ld_pipe *p)
@@ -1157,6 +1186,57 @@ static size_t keep(ld_block *b, const void *data, size_t n)
     rp_buf_append(&b->text, data ? data : "", n);
     rp_buf_putc(&b->text, 0);
     return at;
+}
+
+/* A transaction target's attributes, by index: looked up once, not by name for every record */
+enum { TX_POSTED, TX_VDATE, TX_AMOUNT, TX_CURRENCY, TX_CHANNEL, TX_CLASS, TX_DESC, TX_CP, TX_KEY, TX_QTY, TX_ITEM,
+       TX__N };
+static int tx_ix[TX__N];
+static pthread_once_t tx_once = PTHREAD_ONCE_INIT;
+static void tx_init(void)
+{
+    static const char *const names[TX__N] = { "posted_at", "value_date", "amount", "currency", "channel", "class",
+                                              "description", "counterparty", "key", "quantity", "item" };
+    for (int i = 0; i < TX__N; i++)
+        tx_ix[i] = sp_attr_index(TG_TXN, names[i]);
+}
+
+/* A record's transactions, checked and written for the writing thread. */
+static void encode_txns(const sp_spec *s, const sp_value *v, ld_enc *en, rp_buf *text)
+{
+    pthread_once(&tx_once, tx_init);
+    for (int ti = 0; ti < s->ntargets; ti++) {
+        const sp_target *t = &s->targets[ti];
+        if (t->kind != TG_TXN)
+            continue;
+        ld_enc *x = en++;
+        x->rc = RP_OK;
+        if (t->when_field >= 0 && v[t->when_field].null)
+            continue;
+        wh_txn w; /* every member set: a zeroing initialiser was a fifth of this thread's own time */
+        w.account_id = w.job_id = 0;
+        w.account_currency = NULL;
+        w.posted_at = val_at(t, tx_ix[TX_POSTED], v);
+        w.value_date = val_at(t, tx_ix[TX_VDATE], v);
+        num_at(t, tx_ix[TX_AMOUNT], v, &w.amount_minor);
+        w.currency = val_at(t, tx_ix[TX_CURRENCY], v);
+        w.channel = val_at(t, tx_ix[TX_CHANNEL], v);
+        w.class_ = val_at(t, tx_ix[TX_CLASS], v);
+        w.description = val_at(t, tx_ix[TX_DESC], v);
+        w.counterparty = val_at(t, tx_ix[TX_CP], v);
+        w.source = t->source;
+        w.source_key = val_at(t, tx_ix[TX_KEY], v);
+        w.has_quantity = num_at(t, tx_ix[TX_QTY], v, &w.quantity);
+        w.item = val_at(t, tx_ix[TX_ITEM], v);
+        rp_error e;
+        rp_err_clear(&e);
+        size_t mark = text->len;
+        if ((x->rc = wh_txn_encode(&w, text, &x->row, &e))) {
+            text->len = mark; /* what it had written of the row is not wanted */
+            x->msg = text->len;
+            rp_buf_append(text, rp_errmsg(&e), strlen(rp_errmsg(&e)) + 1);
+        }
+    }
 }
 
 static void *producer(void *arg)
@@ -1233,16 +1313,19 @@ static void *producer(void *arg)
                     it->rj = b->nrj++;
                 if (!it->rejected) {
                     sp_value *dst = b->vals + (size_t)b->n * (size_t)s->nfields;
-                    size_t *off = b->voff + (size_t)b->n * (size_t)s->nfields;
+                    uint32_t *off = b->voff + (size_t)b->n * (size_t)s->nfields;
                     for (int i = 0; i < s->nfields; i++) {
                         dst[i] = vals[i];
-                        off[i] = vals[i].null || !vals[i].text ? (size_t)-1
-                                                               : keep(b, vals[i].text, strlen(vals[i].text));
+                        off[i] = vals[i].null || !vals[i].text ? UINT32_MAX
+                                                               : (uint32_t)keep(b, vals[i].text, strlen(vals[i].text));
                     }
                     if (s->dedup_seen) {
                         const char *k = sp_record_key(p->dec, vals);
                         it->key = keep(b, k, strlen(k));
                     }
+                    it->enc0 = b->n * p->ntxn;
+                    if (p->ntxn)
+                        encode_txns(s, vals, &b->enc[it->enc0], &b->text);
                     int nf = sp_fixed_count(p->dec);
                     if (b->nfixes + nf > b->capfixes) {
                         int cap = (b->nfixes + nf) * 2 + 64;
@@ -1278,9 +1361,9 @@ static void *producer(void *arg)
             if (b->item[k].rejected)
                 continue;
             sp_value *v = b->vals + (size_t)k * (size_t)s->nfields;
-            size_t *off = b->voff + (size_t)k * (size_t)s->nfields;
+            uint32_t *off = b->voff + (size_t)k * (size_t)s->nfields;
             for (int i = 0; i < s->nfields; i++)
-                v[i].text = off[i] == (size_t)-1 ? NULL : b->text.data + off[i];
+                v[i].text = off[i] == UINT32_MAX ? NULL : b->text.data + off[i];
         }
         int last = b->last;
         pipe_push_full(p, b);
@@ -1297,9 +1380,13 @@ static int pipe_init(ld_pipe *p, const sp_spec *s, const char *file, reader *rd,
     p->s = s;
     p->file = file;
     p->rd = rd;
-    /* the values of a block's records take LD_BLOCK x fields x 32 bytes: 32 MB of them at most */
-    size_t per = (size_t)LD_BLOCK * (size_t)(s->nfields ? s->nfields : 1) * (sizeof(sp_value) + sizeof(size_t));
-    p->nblocks = (int)((size_t)32 << 20) / (int)(per ? per : 1);
+    for (int i = 0; i < s->ntargets; i++)
+        p->ntxn += s->targets[i].kind == TG_TXN;
+    /* a block's records take their values (32 bytes and an offset each), their transactions and about
+     * 256 bytes of text a record: 64 MB of blocks at most */
+    size_t per = (size_t)LD_BLOCK * ((size_t)s->nfields * (sizeof(sp_value) + sizeof(uint32_t)) +
+                                     (size_t)p->ntxn * sizeof(ld_enc) + 256);
+    p->nblocks = (int)(((size_t)128 << 20) / per);
     if (p->nblocks > LD_NBLOCKS)
         p->nblocks = LD_NBLOCKS;
     if (p->nblocks < 4)
@@ -1307,6 +1394,8 @@ static int pipe_init(ld_pipe *p, const sp_spec *s, const char *file, reader *rd,
     for (int i = 0; i < p->nblocks; i++) {
         ld_block *b = &p->blocks[i];
         b->vals = calloc((size_t)LD_BLOCK * (size_t)s->nfields, sizeof *b->vals);
+        if (p->ntxn && !(b->enc = calloc((size_t)LD_BLOCK * (size_t)p->ntxn, sizeof *b->enc)))
+            return rp_err(err, RP_NOMEM, NULL);
         b->voff = calloc((size_t)LD_BLOCK * (size_t)s->nfields, sizeof *b->voff);
         /* one more record past LD_BLOCK_BYTES: its raw bytes (at most 1 MB) and values */
         rp_buf_init(&b->text, LD_BLOCK_BYTES + 2 * RD_DEFAULT_MAX_RECORD + SP_MAX_FIELDS * (SP_TEXT_MAX + 1));
@@ -1325,6 +1414,7 @@ static void pipe_free(ld_pipe *p)
         free(p->blocks[i].fix_rule);
         free(p->blocks[i].fix_field);
         free(p->blocks[i].rjs);
+        free(p->blocks[i].enc);
         rp_buf_release(&p->blocks[i].text);
     }
     sp_decoder_close(p->dec);
@@ -1453,10 +1543,15 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     if (offset > 0 && (rc = rd_seek(rd, offset, records, err)))
         goto failed;
     int batch = o->batch > 0 ? o->batch : LD_DEFAULT_BATCH;
-    /* checkpoint the WAL into the database every 64 MB rather than every 4 MB:
-     * fewer, larger copies while a load writes */
-    if ((rc = rp_store_exec(w->store, "PRAGMA wal_autocheckpoint=16384", err)))
+    /* while the load writes: checkpoint the WAL into the database every 16 MB rather than every 4 MB,
+     * fewer copies, with little left for the last one, which the command waits for when it closes the
+     * store (64 MB left it 0.4 s of copying and syncing after the last record); and a page cache of
+     * 64 MB, not 256: the load appends, and the memory goes to the records waiting to be written */
+    if ((rc = pragma_int(w->store, "PRAGMA wal_autocheckpoint", &L.saved_autockpt, err)) ||
+        (rc = pragma_int(w->store, "PRAGMA cache_size", &L.saved_cache, err)) ||
+        (rc = rp_store_exec(w->store, "PRAGMA wal_autocheckpoint=4096; PRAGMA cache_size=-65536", err)))
         goto failed;
+    L.tuned = 1;
     if ((rc = rp_store_begin(w->store, err)))
         goto failed;
     int in_batch = 0, stopped = 0, savepoints = s->ntargets > 1 || s->dedup_seen;
@@ -1519,6 +1614,8 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
                 size_t txn_mark = wh_txn_batch_len(L.txns), pend_mark = L.npend;
                 L.rec = &rec;
                 L.rec_fixed = it->nfix > 0;
+                L.enc = b->enc ? &b->enc[it->enc0] : NULL;
+                L.enc_text = b->text.data;
                 if (outcome == RP_OK)
                     outcome = write_targets(&L, values, &rj, err);
                 if (outcome != RP_OK) { /* a transaction of this record waits no more */
@@ -1629,6 +1726,15 @@ failed:
         }
     }
 out:
+    if (L.tuned) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint=%lld; PRAGMA cache_size=%lld",
+                 (long long)L.saved_autockpt, (long long)L.saved_cache);
+        rp_error e2;
+        rp_err_clear(&e2);
+        if (rp_store_exec(w->store, sql, &e2) != RP_OK && !rc)
+            rc = rp_err(err, e2.code, "%s", rp_errmsg(&e2));
+    }
     rd_close(rd);
     accounts_free(L.accounts);
     L.accounts = NULL;

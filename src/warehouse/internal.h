@@ -8,6 +8,8 @@
 /* Checks shared by the writers: each names the field in its message. */
 int wh__one_of(const char *field, const char *v, const char *const *list, rp_error *err);
 int wh__text_ok(const char *field, const char *v, size_t max, int required, rp_error *err);
+/* the same, of v's first n bytes (v's length, when the caller knows it) */
+int wh__text_okn(const char *field, const char *v, size_t n, size_t max, int required, rp_error *err);
 int wh__currency_ok(const char *field, const char *c, rp_error *err);
 /* in as canonical UTC (YYYY-MM-DDTHH:MM:SSZ) in out; *res = out, or NULL when in is empty */
 int wh__time_norm(const char *field, const char *in, char out[RP_TIME_UTC_LEN], int required,

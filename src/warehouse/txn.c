@@ -52,6 +52,7 @@ struct wh_txn_batch {
     rp_map *kmax;
     int64_t data_version;
     int known_version;
+    rp_buf scratch;          /* wh_txn_batch_add's row */
 };
 
 #define TEXT_MAX ((size_t)UINT32_MAX - 65536)
@@ -73,6 +74,7 @@ int wh_txn_batch_new(wh_txn_batch **out, rp_error *err)
         return rp_err(err, RP_NOMEM, NULL);
     }
     b->tlen = 1; /* offset 0 is null */
+    rp_buf_init(&b->scratch, 1 << 20);
     *out = b;
     return RP_OK;
 }
@@ -89,6 +91,7 @@ void wh_txn_batch_free(wh_txn_batch *b)
     free(b->keyed);
     free(b->rep);
     rp_map_free(b->kmax, free_kmax);
+    rp_buf_release(&b->scratch);
     free(b);
 }
 
@@ -141,21 +144,17 @@ static uint32_t put(wh_txn_batch *b, const char *s, size_t n)
     return at;
 }
 
-/* Append s as a JSON string (room already made: 6 bytes a byte, and 2). */
-static void put_json(wh_txn_batch *b, const char *s, size_t n)
+/* s as a JSON string at o (room for 6 bytes a byte, and 2); past its end. */
+static char *json_str(char *o, const char *s, size_t n)
 {
-    char *o = b->text + b->tlen, *o0 = o;
+    static const char hex[] = "0123456789abcdef";
     *o++ = '"';
-    size_t i = 0;
-    for (;;) {
-        size_t run = i;
-        while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
-            i++;
-        memcpy(o, s + run, i - run);
-        o += i - run;
-        if (i == n)
-            break;
-        unsigned char c = (unsigned char)s[i++];
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            continue;
+        }
         *o++ = '\\';
         switch (c) {
         case '"': *o++ = '"'; break;
@@ -163,26 +162,16 @@ static void put_json(wh_txn_batch *b, const char *s, size_t n)
         case '\n': *o++ = 'n'; break;
         case '\r': *o++ = 'r'; break;
         case '\t': *o++ = 't'; break;
-        default: {
-            static const char hex[] = "0123456789abcdef";
+        default:
             memcpy(o, "u00", 3);
             o[3] = hex[c >> 4];
             o[4] = hex[c & 15];
             o += 5;
         }
-        }
     }
     *o++ = '"';
-    b->tlen += (size_t)(o - o0);
+    return o;
 }
-
-static void put_raw(wh_txn_batch *b, const char *s, size_t n)
-{
-    memcpy(b->text + b->tlen, s, n);
-    b->tlen += n;
-}
-
-static void put_int(wh_txn_batch *b, int64_t v) { b->tlen += rp_fmt_i64(b->text + b->tlen, v); }
 
 static int group_of(wh_txn_batch *b, const char *currency, const char *source, size_t sl, int64_t job,
                     uint32_t *out)
@@ -232,54 +221,103 @@ static uint64_t time_number(const char *t)
     return v;
 }
 
-int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_error *err)
+int wh_txn_encode(const wh_txn *t, rp_buf *out, wh_txn_row *row, rp_error *err)
 {
     int rc;
     char pt[RP_TIME_UTC_LEN], vd[11];
     const char *posted, *vdate;
+    /* [posted_at, amount_minor, channel, class, source_key, value_date, description, counterparty,
+     * quantity, item], trailing nulls left out; posted_at first, where a flush reads it back (row + 2) */
+    const char *s[] = { NULL, NULL, t->channel, t->class_, t->source_key, NULL, t->description, t->counterparty,
+                        NULL, t->item };
+    size_t len[10] = { 0 };
+    for (int i = 2; i < 10; i++)
+        len[i] = s[i] ? strlen(s[i]) : 0;
     if ((rc = wh__time_norm("transaction.posted_at", t->posted_at, pt, 1, &posted, err)) ||
         (rc = wh_date_normalise("transaction.value_date", t->value_date, vd, &vdate, err)) ||
-        (rc = wh__text_ok("transaction.channel", t->channel, 16, 1, err)) ||
+        (rc = wh__text_okn("transaction.channel", s[2], len[2], 16, 1, err)) ||
         (rc = wh__one_of("transaction.channel", t->channel, channels, err)) ||
-        (rc = wh__text_ok("transaction.class", t->class_, 32, 1, err)) ||
-        (rc = wh__text_ok("transaction.description", t->description, 400, 0, err)) ||
-        (rc = wh__text_ok("transaction.counterparty", t->counterparty, 200, 0, err)) ||
-        (rc = wh__text_ok("transaction.item", t->item, 64, 0, err)) ||
-        (rc = wh__text_ok("transaction.key", t->source_key, 200, 0, err)) ||
+        (rc = wh__text_okn("transaction.class", s[3], len[3], 32, 1, err)) ||
+        (rc = wh__text_okn("transaction.description", s[6], len[6], 400, 0, err)) ||
+        (rc = wh__text_okn("transaction.counterparty", s[7], len[7], 200, 0, err)) ||
+        (rc = wh__text_okn("transaction.item", s[9], len[9], 64, 0, err)) ||
+        (rc = wh__text_okn("transaction.key", s[4], len[4], 200, 0, err)) ||
         (t->currency && (rc = wh__currency_ok("transaction.currency", t->currency, err))))
         return rc;
-    char cur[4] = "";
-    if (t->currency) {
-        memcpy(cur, t->currency, 4);
-    } else if (t->account_currency && strlen(t->account_currency) == 3) {
-        memcpy(cur, t->account_currency, 4);
+    s[0] = posted;
+    len[0] = RP_TIME_UTC_LEN - 1;
+    s[5] = vdate;
+    len[5] = vdate ? strlen(vdate) : 0;
+    memset(row->currency, 0, sizeof row->currency);
+    if (t->currency)
+        memcpy(row->currency, t->currency, 3);
+    row->when = time_number(posted);
+    row->has_key = s[4] != NULL;
+    row->keylen = len[4];
+    row->khash = row->has_key ? rp_hash64(s[4], len[4], 0) : 0;
+    int last = s[9] ? 9 : t->has_quantity ? 8 : s[7] ? 7 : s[6] ? 6 : s[5] ? 5 : s[4] ? 4 : 3;
+    size_t need = len[4] + 1 + 64;
+    for (int i = 0; i <= last; i++)
+        need += len[i] * 6 + 8;
+    char *o0 = rp_buf_space(out, need), *o = o0;
+    if (!o)
+        return rp_err(err, RP_NOMEM, "transactions: more text than the buffer allows");
+    row->key = out->len;
+    if (row->has_key) {
+        memcpy(o, s[4], len[4]);
+        o[len[4]] = 0;
+        o += len[4] + 1;
     }
-    if (!*cur || !t->account_currency) {
+    row->row = out->len + (size_t)(o - o0);
+    *o++ = '[';
+    o = json_str(o, s[0], len[0]);
+    *o++ = ',';
+    o += rp_fmt_i64(o, t->amount_minor);
+    for (int i = 2; i <= last; i++) {
+        *o++ = ',';
+        if (i == 8 && t->has_quantity) {
+            o += rp_fmt_i64(o, t->quantity);
+        } else if (s[i]) {
+            o = json_str(o, s[i], len[i]);
+        } else {
+            memcpy(o, "null", 4);
+            o += 4;
+        }
+    }
+    *o++ = ']';
+    row->rowlen = out->len + (size_t)(o - o0) - row->row;
+    rp_buf_wrote(out, (size_t)(o - o0));
+    return RP_OK;
+}
+
+int wh_txn_batch_add_row(wh *w, wh_txn_batch *b, int64_t account_id, const char *account_currency,
+                         const char *source, int64_t job_id, const char *text, const wh_txn_row *row, int64_t tag,
+                         rp_error *err)
+{
+    int rc;
+    char cur[4] = "";
+    if (row->currency[0]) {
+        memcpy(cur, row->currency, 4);
+    } else if (account_currency && strlen(account_currency) == 3) {
+        memcpy(cur, account_currency, 4);
+    }
+    if (!*cur || !account_currency) {
         /* the account must exist: its currency, when the caller does not know it, comes with it */
         rp_stmt *st;
         if ((rc = rp_store_prepare(w->store, "SELECT currency FROM account WHERE id = ?", &st, err)))
             return rc;
-        rp_stmt_bind_int(st, 1, t->account_id);
+        rp_stmt_bind_int(st, 1, account_id);
         rc = rp_stmt_step(st, err);
         if (rc == RP_ROW && !*cur)
             snprintf(cur, sizeof cur, "%s", rp_stmt_text(st, 0) ? rp_stmt_text(st, 0) : "");
         rp_stmt_done(st);
         if (rc == RP_DONE)
-            return rp_err(err, RP_NOTFOUND, "transaction.account: no account %lld", (long long)t->account_id);
+            return rp_err(err, RP_NOTFOUND, "transaction.account: no account %lld", (long long)account_id);
         if (rc != RP_ROW)
             return rc;
         if (strlen(cur) != 3)
             return rp_err(err, RP_INVAL, "transaction.currency: account %lld has no currency",
-                          (long long)t->account_id);
-    }
-    /* the row: [posted_at, amount_minor, channel, class, source_key, value_date, description,
-     * counterparty, quantity, item], trailing nulls left out */
-    const char *s[] = { posted, NULL, t->channel, t->class_, t->source_key, vdate, t->description, t->counterparty,
-                        NULL, t->item, t->source };
-    size_t len[11], need = 64;
-    for (int i = 0; i < 11; i++) {
-        len[i] = s[i] ? strlen(s[i]) : 0;
-        need += len[i] * 7 + 8; /* as JSON at worst, and the key and source as given */
+                          (long long)account_id);
     }
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 4096;
@@ -289,37 +327,35 @@ int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_er
         b->rows = r;
         b->cap = cap;
     }
-    if (!room(b, need))
+    size_t sl = source ? strlen(source) : 0;
+    if (!room(b, row->rowlen + row->keylen + sl + 3))
         return rp_err(err, RP_NOMEM, "transactions: the batch holds more text than it may (%zu bytes)", b->tlen);
     trow *r = &b->rows[b->n];
-    if (!group_of(b, cur, t->source, len[10], t->job_id, &r->group))
+    if (!group_of(b, cur, source, sl, job_id, &r->group))
         return rp_err(err, RP_NOMEM, NULL);
-    r->account = t->account_id;
+    r->account = account_id;
     r->tag = tag;
-    r->when = time_number(posted);
-    r->key = put(b, s[4], len[4]);
-    r->keylen = (uint32_t)len[4];
-    r->khash = s[4] ? rp_hash64(s[4], len[4], 0) : 0;
-    int last = t->item ? 9 : t->has_quantity ? 8 : t->counterparty ? 7 : t->description ? 6 : vdate ? 5
-             : t->source_key ? 4 : 3;
+    r->when = row->when;
+    r->khash = row->khash;
+    r->key = row->has_key ? put(b, text + row->key, row->keylen) : 0;
+    r->keylen = (uint32_t)row->keylen;
     r->row = (uint32_t)b->tlen;
-    put_raw(b, "[", 1);
-    put_json(b, posted, len[0]); /* the block's first and last are read back from here, at row + 2 */
-    put_raw(b, ",", 1);
-    put_int(b, t->amount_minor);
-    for (int i = 2; i <= last; i++) {
-        put_raw(b, ",", 1);
-        if (i == 8 && t->has_quantity)
-            put_int(b, t->quantity);
-        else if (s[i])
-            put_json(b, s[i], len[i]);
-        else
-            put_raw(b, "null", 4);
-    }
-    put_raw(b, "]", 1);
-    r->rowlen = (uint32_t)(b->tlen - r->row);
+    r->rowlen = (uint32_t)row->rowlen;
+    memcpy(b->text + b->tlen, text + row->row, row->rowlen);
+    b->tlen += row->rowlen;
     b->n++;
     return RP_OK;
+}
+
+int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_error *err)
+{
+    wh_txn_row row;
+    rp_buf_reset(&b->scratch);
+    int rc = wh_txn_encode(t, &b->scratch, &row, err);
+    if (rc)
+        return rc;
+    return wh_txn_batch_add_row(w, b, t->account_id, t->account_currency, t->source, t->job_id, b->scratch.data,
+                                &row, tag, err);
 }
 
 /* ---- flushing ---- */

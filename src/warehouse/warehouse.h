@@ -32,6 +32,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/seal.h"
 #include "store/store.h"
@@ -214,6 +215,23 @@ size_t wh_txn_batch_len(const wh_txn_batch *b);
 /* Check t and keep a copy of it.  RP_INVAL, RP_TOOBIG, RP_ENCODING or
  * RP_NOTFOUND (no such account) when it is refused; nothing is kept then. */
 int wh_txn_batch_add(wh *w, wh_txn_batch *b, const wh_txn *t, int64_t tag, rp_error *err) RP_WARN_UNUSED;
+/* The part of wh_txn_batch_add that needs neither the store nor a batch:
+ * checking t, all but its account, and writing its row, appended to out.
+ * A loader does it on its decoding thread and adds the row on its writing
+ * one with wh_txn_batch_add_row, which checks the account.  Offsets are
+ * into out's bytes. */
+typedef struct wh_txn_row {
+    size_t row, rowlen;      /* the row, as JSON */
+    size_t key, keylen;      /* the source key as given, if has_key */
+    int has_key;
+    uint64_t khash, when;    /* the key's hash; posted_at as YYYYMMDDhhmmss */
+    char currency[4];        /* the transaction's own; "": the account's */
+} wh_txn_row;
+int wh_txn_encode(const wh_txn *t, rp_buf *out, wh_txn_row *row, rp_error *err) RP_WARN_UNUSED;
+/* Add a row wh_txn_encode wrote into text; as wh_txn_batch_add otherwise. */
+int wh_txn_batch_add_row(wh *w, wh_txn_batch *b, int64_t account_id, const char *account_currency,
+                         const char *source, int64_t job_id, const char *text, const wh_txn_row *row, int64_t tag,
+                         rp_error *err) RP_WARN_UNUSED;
 /* Write what the batch holds and empty it; *written (may be NULL) counts the
  * transactions written, the rest went to dup.  The ids given are contiguous
  * from *first_id (may be NULL) in the order of the blocks. */

@@ -125,12 +125,16 @@ int wh__one_of(const char *field, const char *v, const char *const *list, rp_err
 
 int wh__text_ok(const char *field, const char *v, size_t max, int required, rp_error *err)
 {
-    if (!v || !*v) {
+    return wh__text_okn(field, v, v ? strlen(v) : 0, max, required, err);
+}
+
+int wh__text_okn(const char *field, const char *v, size_t n, size_t max, int required, rp_error *err)
+{
+    if (!v || !n) {
         if (required)
             return rp_err(err, RP_INVAL, "%s: required", field);
         return RP_OK;
     }
-    size_t n = strlen(v);
     if (n > max)
         return rp_err(err, RP_TOOBIG, "%s: longer than %zu bytes", field, max);
     size_t bad;

@@ -634,6 +634,94 @@ static void cdnow_loads_with_a_spec(void **state)
     wh_close(w);
 }
 
+/* Transactions the warehouse refuses, checked on the decoding thread: each
+ * is a reject of its record, with the first target's reason, in the file's
+ * order; a repeated reference becomes a reject when its batch is written;
+ * the rest load, in batches of two. */
+static void transactions_refused_by_the_warehouse(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("refused.db");
+    rp_error e = RP_ERROR_INIT;
+    if (wh_import_json(w, "tests/fixtures/bank.json", "test", NULL, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    const char *spec =
+        "{\"spec\":\"refused\",\"source\":\"card\",\"format\":\"csv\",\"header\":true,\"fields\":["
+        "{\"name\":\"account\",\"from\":\"account\",\"required\":true},"
+        "{\"name\":\"posted\",\"from\":\"posted\",\"required\":true},"
+        "{\"name\":\"amount\",\"from\":\"amount\",\"type\":\"amount\",\"required\":true},"
+        "{\"name\":\"channel\",\"from\":\"channel\"},{\"name\":\"class\",\"from\":\"class\"},"
+        "{\"name\":\"ref\",\"from\":\"ref\",\"required\":true},"
+        "{\"name\":\"fee\",\"from\":\"fee\",\"type\":\"amount\"},"
+        "{\"name\":\"fee_ref\",\"concat\":[\"ref\",\"=F\"]},"
+        "{\"name\":\"note\",\"from\":\"note\"}],"
+        "\"targets\":["
+        "{\"entity\":\"transaction\",\"when\":\"fee\",\"account\":{\"number\":\"account\"},\"posted_at\":\"posted\","
+        "\"amount\":\"fee\",\"channel\":\"=counter\",\"class\":\"=fee\",\"key\":\"fee_ref\"},"
+        "{\"entity\":\"transaction\",\"account\":{\"number\":\"account\"},\"posted_at\":\"posted\",\"amount\":\"amount\","
+        "\"channel\":\"channel\",\"class\":\"class\",\"key\":\"ref\",\"description\":\"note\"}]}";
+    sp_spec *s;
+    if (sp_spec_parse(spec, strlen(spec), "test", NULL, NULL, &s, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    const char *file = tu_path("refused.csv");
+    tu_write_file(file,
+                  "account,posted,amount,channel,class,ref,fee,note\n"
+                  "0012-100-000001,2026-11-02T09:00:00+08:00,100.00,atm,deposit,R1,,\n"
+                  "0012-100-000001,2026-11-02T10:00:00+08:00,5.00,teleport,fee,R2,,\n"
+                  "0012-100-000001,2026-13-40T00:00:00Z,1.00,atm,fee,R3,,\n"
+                  "9999-999,2026-11-02T11:00:00+08:00,1.00,atm,fee,R4,,\n"
+                  "0012-100-000001,2026-11-03T09:00:00+08:00,7.00,pos,purchase,R1,,\n"
+                  "0012-300-000002,2026-11-03T09:00:00+08:00,50.00,branch,withdrawal,R6,15.00,\n"
+                  "0012-300-000002,2026-11-04T09:00:00+08:00,-20.00,mobile,transfer_out,R7,,\"a \"\"quoted\"\" note\"\n"
+                  "0012-300-000002,2026-11-04T10:00:00+08:00,3.00,mobile,transfer_in,R8,,\n"
+                  "0012-100-000001,2026-11-05T09:00:00+08:00,9.00,internet,purchase,R9,,\n"
+                  "0012-100-000001,2026-11-05T09:30:00+08:00,9.00,internet,purchase,R9,,\n"
+                  "0012-100-000001,2026-11-06T09:00:00+08:00,4.00,phone,fee,R11,,\n");
+    ld_options o = { 0 };
+    o.max_reject_rate = -1;
+    o.batch = 2;
+    ld_result r;
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    assert_int_equal(r.records, 11);
+    assert_int_equal(r.loaded, 5);
+    assert_int_equal(r.rejected, 6);
+    char *got = NULL;
+    size_t gl = 0;
+    FILE *f = open_memstream(&got, &gl);
+    assert_ok(ld_rejects_csv(w, r.job, f, 0, &e));
+    fclose(f);
+    /* in the file's order; the repeats found when their batch was written, with their own records */
+    const char *want[] = {
+        "2,115,transaction.channel,,invalid,\"transaction.channel: 'teleport' is not one of branch, atm, internet, "
+        "mobile, phone, pos, batch\"",
+        "3,180,transaction.posted_at,,invalid,transaction.posted_at: invalid time '2026-13-40T00:00:00Z': no such "
+        "date",
+        "4,235,account,9999-999,reference,account: no account '9999-999'",
+        "5,288,transaction,,duplicate,transaction: card record 'R1' was already loaded",
+        /* the fee's target comes first, and its refusal is the record's: R6 itself is not loaded */
+        "6,353,transaction.channel,,invalid,\"transaction.channel: 'counter' is not one of branch, atm, internet, "
+        "mobile, phone, pos, batch\"",
+        "10,663,transaction,,duplicate,transaction: card record 'R9' was already loaded",
+    };
+    char all[4096] = "";
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        snprintf(all + strlen(all), sizeof all - strlen(all), "%s,%s\r\n", file, want[i]);
+    assert_string_equal(got, all);
+    free(got);
+    /* the fee target, skipped where there is no fee, leaves the record's own transaction its place */
+    rp_stmt *st;
+    assert_ok(rp_store_prepare(w->store,
+                               "SELECT group_concat(source_key || '=' || amount_minor || coalesce('/' || description, "
+                               "''), ' ') FROM (SELECT * FROM txn WHERE source = 'card' ORDER BY id)",
+                               &st, &e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_string_equal(rp_stmt_text(st, 0), "R1=10000 R7=-2000/a \"quoted\" note R8=300 R9=900 R11=400");
+    rp_stmt_done(st);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM txn WHERE source = 'card' AND source_key = 'R6'"), 0);
+    sp_spec_free(s);
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -644,6 +732,7 @@ int main(void)
         cmocka_unit_test(the_bank_loads_and_rejects_its_defects),
         cmocka_unit_test(killed_load_resumes_without_duplicates),
         cmocka_unit_test(cdnow_loads_with_a_spec),
+        cmocka_unit_test(transactions_refused_by_the_warehouse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
