@@ -21,6 +21,7 @@ struct reader {
     size_t foff[RD_MAX_FIELDS];
     char **header;
     int nheader;
+    unsigned char stop[256]; /* CSV: the bytes an unquoted field stops at (delimiter, quote, CR, LF) */
 };
 
 int rd_open(const char *path, const rd_options *o, reader **out, rp_error *err)
@@ -35,6 +36,7 @@ int rd_open(const char *path, const rd_options *o, reader **out, rp_error *err)
         r->o.max_record = RD_DEFAULT_MAX_RECORD;
     if (!r->o.delimiter)
         r->o.delimiter = ',';
+    r->stop[(unsigned char)r->o.delimiter] = r->stop['\n'] = r->stop['\r'] = r->stop['"'] = 1;
     snprintf(r->path, sizeof r->path, "%s", path);
     r->cap = r->o.max_record + 8 + (1 << 16);
     r->buf = malloc(r->cap + 1);
@@ -398,7 +400,11 @@ static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
                 s++; /* to the end of the field, for the report */
         } else {
             const unsigned char *run = s;
-            while (s < e && *s != (unsigned char)dl && *s != '\n') {
+            for (;;) {
+                while (s < e && !r->stop[*s]) /* one test a byte, by table */
+                    s++;
+                if (s >= e || *s == (unsigned char)dl || *s == '\n')
+                    break;
                 if (*s == '"' && !problem) {
                     problem = "a quote inside an unquoted field";
                     problem_field = nf;
