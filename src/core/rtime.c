@@ -1,6 +1,5 @@
 #include "core/rtime.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +44,10 @@ int rp_date_valid(int y, int m, int d)
 }
 
 /* Read up to maxd digits; returns count read. */
-static int digits(const char **p, int maxd, int *val)
+static inline int digits(const char **p, int maxd, int *val)
 {
     int n = 0, v = 0;
-    while (n < maxd && isdigit((unsigned char)**p)) {
+    while (n < maxd && (unsigned)(**p - '0') < 10u) { /* not isdigit: no locale table for each digit */
         v = v * 10 + (**p - '0');
         (*p)++;
         n++;

@@ -1633,15 +1633,18 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
             goto failed;
     }
     int batch = o->batch > 0 ? o->batch : LD_DEFAULT_BATCH;
-    /* while the load writes: checkpoint the WAL into the database every 16 MB rather than every 4 MB,
-     * fewer copies, with little left for the last one, which the command waits for when it closes the
-     * store (64 MB left it 0.4 s of copying and syncing after the last record); and a page cache of
-     * 64 MB, not 256: the load appends, and the memory goes to the records waiting to be written */
+    /* While the load writes: the WAL is copied into the database by a thread of the store's own
+     * whenever a commit leaves it 16 MB long, so that the commits neither copy it nor wait for the
+     * disk, and little is left for the last copy, which the command waits for when it closes the
+     * store; and the page cache is 64 MB, not 256: the load appends, and the memory goes to the
+     * records waiting to be written. */
     if ((rc = pragma_int(w->store, "PRAGMA wal_autocheckpoint", &L.saved_autockpt, err)) ||
-        (rc = pragma_int(w->store, "PRAGMA cache_size", &L.saved_cache, err)) ||
-        (rc = rp_store_exec(w->store, "PRAGMA wal_autocheckpoint=4096; PRAGMA cache_size=-65536", err)))
+        (rc = pragma_int(w->store, "PRAGMA cache_size", &L.saved_cache, err)))
         goto failed;
     L.tuned = 1;
+    if ((rc = rp_store_exec(w->store, "PRAGMA cache_size=-65536", err)) ||
+        (rc = rp_store_background_checkpoints(w->store, 4096, err)))
+        goto failed;
     if ((rc = rp_store_begin(w->store, err)))
         goto failed;
     int in_batch = 0, stopped = 0, savepoints = s->ntargets > 1 || s->dedup_seen;
@@ -1797,6 +1800,10 @@ failed:
     }
 out:
     if (L.tuned) {
+        rp_error e1;
+        rp_err_clear(&e1);
+        if (rp_store_background_checkpoints(w->store, 0, &e1) != RP_OK && !rc)
+            rc = rp_err(err, e1.code, "%s", rp_errmsg(&e1));
         char sql[128];
         snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint=%lld; PRAGMA cache_size=%lld",
                  (long long)L.saved_autockpt, (long long)L.saved_cache);
