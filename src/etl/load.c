@@ -1490,9 +1490,11 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     L.o = o;
     L.r = r;
     L.label = o->label ? o->label : file;
-    int creates_accounts = 0;
-    for (int i = 0; i < s->ntargets; i++)
+    int creates_accounts = 0, all_txn = s->ntargets > 0;
+    for (int i = 0; i < s->ntargets; i++) {
         creates_accounts |= s->targets[i].kind == TG_ACCOUNT;
+        all_txn &= s->targets[i].kind == TG_TXN;
+    }
 
     /* Decoding starts at once, from the beginning of the file, while a thread of its own works out
      * the fingerprint that says whether the file was loaded before, or half loaded: the load no longer
@@ -1636,14 +1638,15 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     /* While the load writes: the WAL is copied into the database by a thread of the store's own
      * whenever a commit leaves it 16 MB long, so that the commits neither copy it nor wait for the
      * disk, and little is left for the last copy, which the command waits for when it closes the
-     * store; and the page cache is 64 MB, not 256: the load appends, and the memory goes to the
-     * records waiting to be written. */
+     * store; and, for a file of transactions alone, which appends, the page cache is 64 MB, not 256:
+     * the memory goes to the records waiting to be written.  (Upserts of customers and accounts,
+     * all over their indexes, keep the whole cache.) */
     if ((rc = pragma_int(w->store, "PRAGMA wal_autocheckpoint", &L.saved_autockpt, err)) ||
         (rc = pragma_int(w->store, "PRAGMA cache_size", &L.saved_cache, err)))
         goto failed;
     L.tuned = 1;
-    if ((rc = rp_store_exec(w->store, "PRAGMA cache_size=-65536", err)) ||
-        (rc = rp_store_background_checkpoints(w->store, 4096, err)))
+    if ((rc = rp_store_background_checkpoints(w->store, 4096, err)) ||
+        (all_txn && (rc = rp_store_exec(w->store, "PRAGMA cache_size=-65536", err))))
         goto failed;
     if ((rc = rp_store_begin(w->store, err)))
         goto failed;

@@ -180,14 +180,6 @@ static int sq_open(const char *path, int flags, rp_store **out, rp_error *err)
                             ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                               "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;";
-    /* A new store's pages are 16 KB, not 4: blocks of transactions are larger than 4 KB, and a load
-     * writes each page to the WAL and then to the database, a system call each; 16 KB pages took a
-     * load of 2,000,000 transactions from 1.40 s to 1.28 s, a quarter of it in the kernel.  (A store
-     * made before keeps its pages: SQLite sets their size once.) */
-    if (tables == 0 && !(flags & RP_STORE_READONLY) && (rc = sq_exec(&s->base, "PRAGMA page_size=16384", err))) {
-        sq_close(&s->base);
-        return rc;
-    }
     if ((rc = sq_exec(&s->base, setup, err))) {
         sq_close(&s->base);
         return rc;
