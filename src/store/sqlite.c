@@ -25,19 +25,7 @@ typedef struct sq_store {
     char path[1024];
     sqlite3_stmt *begin_st, *commit_st, *rollback_st; /* a plain read transaction's, prepared once */
     int plain;     /* the open transaction is one of those */
-    struct sq_ckpt *ckpt; /* checkpoints on a thread of their own (rp_store_background_checkpoints) */
 } sq_store;
-
-/* The checkpointing thread: its own connection; woken by the writer's commits once the WAL holds
- * enough pages, and copies them into the database while the writer goes on. */
-typedef struct sq_ckpt {
-    sqlite3 *db;
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int kick, stop;
-    int pages;            /* the WAL's size that wakes it */
-} sq_ckpt;
 
 typedef struct sq_stmt {
     rp_stmt base;
@@ -64,14 +52,11 @@ static int map_rc(sqlite3 *db, int rc, rp_error *err, const char *what)
     }
 }
 
-static void ckpt_stop(sq_store *s);
-
 static void sq_close(rp_store *s_)
 {
     sq_store *s = (sq_store *)s_;
     if (!s)
         return;
-    ckpt_stop(s);
     sqlite3_finalize(s->begin_st);
     sqlite3_finalize(s->commit_st);
     sqlite3_finalize(s->rollback_st);
@@ -399,99 +384,6 @@ static int sq_rollback(rp_store *s_)
 
 static int64_t sq_changes(rp_store *s_) { return sqlite3_changes64(((sq_store *)s_)->db); }
 
-static void *ckpt_main(void *arg)
-{
-    sq_ckpt *c = arg;
-    pthread_mutex_lock(&c->mu);
-    for (;;) {
-        while (!c->kick && !c->stop)
-            pthread_cond_wait(&c->cv, &c->mu);
-        if (!c->kick) /* stopped, with no copy asked for */
-            break;
-        c->kick = 0;
-        pthread_mutex_unlock(&c->mu);
-        /* PASSIVE: as much as the readers allow, never waiting for them or for the writer */
-        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        pthread_mutex_lock(&c->mu);
-    }
-    pthread_mutex_unlock(&c->mu);
-    return NULL;
-}
-
-/* After each commit of the writer: wake the checkpointer when the WAL has grown. */
-static int ckpt_hook(void *arg, sqlite3 *db, const char *name, int pages)
-{
-    (void)db;
-    (void)name;
-    sq_ckpt *c = arg;
-    if (pages >= c->pages) {
-        pthread_mutex_lock(&c->mu);
-        c->kick = 1;
-        pthread_cond_signal(&c->cv);
-        pthread_mutex_unlock(&c->mu);
-    }
-    return SQLITE_OK;
-}
-
-static void ckpt_stop(sq_store *s)
-{
-    sq_ckpt *c = s->ckpt;
-    if (!c)
-        return;
-    pthread_mutex_lock(&c->mu);
-    c->stop = 1;
-    pthread_cond_signal(&c->cv);
-    pthread_mutex_unlock(&c->mu);
-    pthread_join(c->th, NULL);
-    sqlite3_close(c->db);
-    pthread_mutex_destroy(&c->mu);
-    pthread_cond_destroy(&c->cv);
-    free(c);
-    s->ckpt = NULL;
-    sqlite3_wal_autocheckpoint(s->db, 1000); /* SQLite's own hook again, at its default */
-}
-
-static int sq_background_checkpoints(rp_store *s_, int pages, rp_error *err)
-{
-    sq_store *s = (sq_store *)s_;
-    if (pages <= 0) {
-        ckpt_stop(s);
-        return RP_OK;
-    }
-    if (s->ckpt)
-        return RP_OK;
-    sq_ckpt *c = calloc(1, sizeof *c);
-    if (!c)
-        return rp_err(err, RP_NOMEM, NULL);
-    c->pages = pages;
-    const char *file = sqlite3_db_filename(s->db, "main");
-    int rc = sqlite3_open_v2(file, &c->db, SQLITE_OPEN_READWRITE, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
-        rc = sqlite3_exec(c->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-    }
-    if (rc != SQLITE_OK) {
-        int e = rp_err(err, RP_IO, "%s: cannot open a connection to checkpoint with: %s", s->path,
-                       c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-        sqlite3_close(c->db);
-        free(c);
-        return e;
-    }
-    pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->cv, NULL);
-    if (pthread_create(&c->th, NULL, ckpt_main, c) != 0) {
-        sqlite3_close(c->db);
-        pthread_mutex_destroy(&c->mu);
-        pthread_cond_destroy(&c->cv);
-        free(c);
-        return rp_err(err, RP_INTERNAL, "cannot start the checkpointing thread");
-    }
-    pthread_setname_np(c->th, "rapport-ckpt");
-    s->ckpt = c;
-    sqlite3_wal_hook(s->db, ckpt_hook, c); /* in place of the commits' own checkpoints */
-    return RP_OK;
-}
-
 static int sq_data_version(rp_store *s_, int64_t *v, rp_error *err)
 {
     rp_stmt *st;
@@ -534,5 +426,4 @@ const rp_store_ops rp_sqlite_ops = {
     .rollback = sq_rollback,
     .changes = sq_changes,
     .data_version = sq_data_version,
-    .background_checkpoints = sq_background_checkpoints,
 };

@@ -83,7 +83,6 @@ typedef struct rp_store_ops {
     int (*rollback)(rp_store *s);
     int64_t (*changes)(rp_store *s);
     int (*data_version)(rp_store *s, int64_t *v, rp_error *err);
-    int (*background_checkpoints)(rp_store *s, int pages, rp_error *err);
 } rp_store_ops;
 
 /* Every backend's store and statement begin with these. */
@@ -130,13 +129,6 @@ int64_t rp_store_changes(rp_store *s);
  * not when this one does): what this connection remembers of the store's
  * contents holds while it stays the same. */
 int rp_store_data_version(rp_store *s, int64_t *v, rp_error *err) RP_WARN_UNUSED;
-/* For a long run of writes (a load): the write-ahead log is copied into the
- * database by a thread of the store's own, with a connection of its own,
- * whenever a commit leaves it pages long, rather than by the commits, which
- * then neither copy nor wait for the disk.  pages <= 0 stops it (after the
- * copy under way or asked for) and puts the commits' own checkpoints back;
- * closing the store stops it too. */
-int rp_store_background_checkpoints(rp_store *s, int pages, rp_error *err) RP_WARN_UNUSED;
 
 /* Table store_meta (migration 1): the store's own settings and marks of how
  * far some work has got, by name.  *found (may be NULL) says whether the

@@ -228,55 +228,6 @@ static void transactions_nest_and_roll_back(void **state)
     rp_store_close(s);
 }
 
-/* Rows in the database file itself, the WAL left aside: what checkpoints have copied. */
-static int rows_in_file(const char *db, const char *sql)
-{
-    char uri[600];
-    snprintf(uri, sizeof uri, "file:%s?immutable=1", db);
-    sqlite3 *raw;
-    assert_int_equal(sqlite3_open_v2(uri, &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), SQLITE_OK);
-    sqlite3_stmt *st;
-    int n = -1;
-    if (sqlite3_prepare_v2(raw, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(raw);
-    return n;
-}
-
-static void checkpoints_in_the_background(void **state)
-{
-    (void)state;
-    const char *db = tu_path("ckpt.db");
-    rp_store *s;
-    rp_error e = RP_ERROR_INIT;
-    assert_ok(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e));
-    assert_ok(rp_store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE); CREATE TABLE t(x)", &e));
-    assert_ok(rp_store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", &e));
-    assert_int_equal(rows_in_file(db, "SELECT count(*) FROM t"), 0);
-    /* the commits' own checkpoints wait for 1,000 pages: a small commit stays in the WAL */
-    assert_ok(rp_store_exec(s, "INSERT INTO t VALUES (1)", &e));
-    assert_int_equal(rows_in_file(db, "SELECT count(*) FROM t"), 0);
-    /* in the background, from a page on: the thread copies it, and has when it is stopped */
-    assert_ok(rp_store_background_checkpoints(s, 1, &e));
-    assert_ok(rp_store_background_checkpoints(s, 1, &e)); /* again: already on */
-    assert_ok(rp_store_begin(s, &e));
-    assert_ok(rp_store_exec(s, "INSERT INTO t VALUES (2), (3)", &e));
-    assert_ok(rp_store_commit(s, &e));
-    assert_ok(rp_store_background_checkpoints(s, 0, &e));
-    assert_int_equal(rows_in_file(db, "SELECT count(*) FROM t"), 3);
-    /* stopped: the commits' own checkpoints are back */
-    assert_ok(rp_store_exec(s, "INSERT INTO t VALUES (4)", &e));
-    assert_int_equal(rows_in_file(db, "SELECT count(*) FROM t"), 3);
-    assert_int_equal(count(s, "SELECT count(*) FROM t"), 4);
-    /* closing the store stops the thread too */
-    assert_ok(rp_store_background_checkpoints(s, 1, &e));
-    rp_store_close(s);
-    assert_int_equal(rows_in_file(db, "SELECT count(*) FROM t"), 4);
-}
-
 static void postgres_is_named(void **state)
 {
     (void)state;
@@ -293,7 +244,7 @@ int main(void)
         cmocka_unit_test(open_creates_and_migrates), cmocka_unit_test(newer_store_is_refused),
         cmocka_unit_test(older_store_needs_init),    cmocka_unit_test(foreign_database_is_refused),
         cmocka_unit_test(statements_bind_and_read),  cmocka_unit_test(transactions_nest_and_roll_back),
-        cmocka_unit_test(postgres_is_named),         cmocka_unit_test(checkpoints_in_the_background),
+        cmocka_unit_test(postgres_is_named),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
