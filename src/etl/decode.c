@@ -353,11 +353,12 @@ static int apply_rules(const sp_field *f, sp_value *v, const sp_value *all, sp_r
             }
             break;
         }
-        case RL_MAXLEN:
-            if ((double)rp_utf8_count(t, strlen(t)) > r->num)
-                return reject(rej, f->name, t, strlen(t), "length", "%s: longer than %g characters", f->name,
-                              r->num);
+        case RL_MAXLEN: {
+            size_t n = strlen(t); /* no more characters than bytes: counted only when the bytes are more */
+            if ((double)n > r->num && (double)rp_utf8_count(t, n) > r->num)
+                return reject(rej, f->name, t, n, "length", "%s: longer than %g characters", f->name, r->num);
             break;
+        }
         case RL_PATTERN:
             if (r->nfixed ? !fixed_match(r, t) : regexec(&r->re, t, 0, NULL, 0) != 0)
                 return reject(rej, f->name, t, strlen(t), "pattern", "%s: '%s' does not match %s", f->name, t,

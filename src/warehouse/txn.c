@@ -173,12 +173,14 @@ static char *json_str(char *o, const char *s, size_t n)
     return o;
 }
 
-static int group_of(wh_txn_batch *b, const char *currency, const char *source, size_t sl, int64_t job,
-                    uint32_t *out)
+static int group_of(wh_txn_batch *b, const char *currency, const char *source, int64_t job, uint32_t *out)
 {
     if (b->ngroups) { /* as the last one, most often */
         const tgroup *g = &b->groups[b->last];
-        if (g->job == job && !memcmp(g->currency, currency, 4) &&
+        uint32_t c1, c2;
+        memcpy(&c1, g->currency, 4);
+        memcpy(&c2, currency, 4);
+        if (g->job == job && c1 == c2 &&
             (g->source ? source && !strcmp(b->text + g->source, source) : !source)) {
             *out = b->last;
             return 1;
@@ -200,6 +202,9 @@ static int group_of(wh_txn_batch *b, const char *currency, const char *source, s
         b->groups = g;
         b->capgroups = cap;
     }
+    size_t sl = source ? strlen(source) : 0;
+    if (!room(b, sl + 1))
+        return 0;
     tgroup *g = &b->groups[b->ngroups];
     memcpy(g->currency, currency, 4);
     g->source = put(b, source, sl);
@@ -327,12 +332,11 @@ int wh_txn_batch_add_row(wh *w, wh_txn_batch *b, int64_t account_id, const char 
         b->rows = r;
         b->cap = cap;
     }
-    size_t sl = source ? strlen(source) : 0;
-    if (!room(b, row->rowlen + row->keylen + sl + 3))
-        return rp_err(err, RP_NOMEM, "transactions: the batch holds more text than it may (%zu bytes)", b->tlen);
     trow *r = &b->rows[b->n];
-    if (!group_of(b, cur, source, sl, job_id, &r->group))
+    if (!group_of(b, cur, source, job_id, &r->group))
         return rp_err(err, RP_NOMEM, NULL);
+    if (!room(b, row->rowlen + row->keylen + 2))
+        return rp_err(err, RP_NOMEM, "transactions: the batch holds more text than it may (%zu bytes)", b->tlen);
     r->account = account_id;
     r->tag = tag;
     r->when = row->when;
