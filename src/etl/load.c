@@ -1123,6 +1123,7 @@ typedef struct ld_pipe {
     int full[LD_NBLOCKS], nfull, head; /* a queue of full blocks, in order */
     int free_[LD_NBLOCKS], nfree;
     int abort;
+    int waiting;              /* threads asleep on cv: woken only then (a wake-up is a system call) */
     int nblocks;              /* up to LD_NBLOCKS: fewer for specs of many fields */
     const sp_spec *s;
     const char *file;
@@ -1136,8 +1137,11 @@ typedef struct ld_pipe {
 static ld_block *pipe_take_free(ld_pipe *p)
 {
     pthread_mutex_lock(&p->mu);
-    while (!p->nfree && !p->abort)
+    while (!p->nfree && !p->abort) {
+        p->waiting++;
         pthread_cond_wait(&p->cv, &p->mu);
+        p->waiting--;
+    }
     ld_block *b = p->abort ? NULL : &p->blocks[p->free_[--p->nfree]];
     pthread_mutex_unlock(&p->mu);
     return b;
@@ -1148,15 +1152,19 @@ static void pipe_push_full(ld_pipe *p, ld_block *b)
     pthread_mutex_lock(&p->mu);
     p->full[(p->head + p->nfull) % p->nblocks] = (int)(b - p->blocks);
     p->nfull++;
-    pthread_cond_broadcast(&p->cv);
+    if (p->waiting)
+        pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
 }
 
 static ld_block *pipe_take_full(ld_pipe *p)
 {
     pthread_mutex_lock(&p->mu);
-    while (!p->nfull)
+    while (!p->nfull) {
+        p->waiting++;
         pthread_cond_wait(&p->cv, &p->mu);
+        p->waiting--;
+    }
     ld_block *b = &p->blocks[p->full[p->head]];
     p->head = (p->head + 1) % p->nblocks;
     p->nfull--;
@@ -1168,7 +1176,8 @@ static void pipe_give_back(ld_pipe *p, ld_block *b)
 {
     pthread_mutex_lock(&p->mu);
     p->free_[p->nfree++] = (int)(b - p->blocks);
-    pthread_cond_broadcast(&p->cv);
+    if (p->waiting)
+        pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
 }
 
