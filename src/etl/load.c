@@ -1132,6 +1132,7 @@ typedef struct ld_pipe {
     const char **header;
     int nheader;
     int ntxn;                 /* the spec's transaction targets */
+    unsigned char *unread;    /* fields whose text the writing thread never reads: not copied for it */
 } ld_pipe;
 
 static ld_block *pipe_take_free(ld_pipe *p)
@@ -1325,8 +1326,9 @@ static void *producer(void *arg)
                     uint32_t *off = b->voff + (size_t)b->n * (size_t)s->nfields;
                     for (int i = 0; i < s->nfields; i++) {
                         dst[i] = vals[i];
-                        off[i] = vals[i].null || !vals[i].text ? UINT32_MAX
-                                                               : (uint32_t)keep(b, vals[i].text, strlen(vals[i].text));
+                        off[i] = vals[i].null || !vals[i].text || p->unread[i]
+                                     ? UINT32_MAX
+                                     : (uint32_t)keep(b, vals[i].text, strlen(vals[i].text));
                     }
                     if (s->dedup_seen) {
                         const char *k = sp_record_key(p->dec, vals);
@@ -1391,6 +1393,19 @@ static int pipe_init(ld_pipe *p, const sp_spec *s, const char *file, reader *rd,
     p->rd = rd;
     for (int i = 0; i < s->ntargets; i++)
         p->ntxn += s->targets[i].kind == TG_TXN;
+    /* When every target is a transaction, which this thread checks and writes, the writing thread reads
+     * the text of the account numbers alone (and whether a "when" field is empty, which is kept): the
+     * other values are not copied for it (about 5 % of this thread's time). */
+    if (!(p->unread = calloc((size_t)s->nfields + 1, 1)))
+        return rp_err(err, RP_NOMEM, NULL);
+    if (p->ntxn == s->ntargets && !s->dedup_seen) {
+        memset(p->unread, 1, (size_t)s->nfields);
+        for (int i = 0; i < s->ntargets; i++) {
+            const sp_ref *a = &s->targets[i].account;
+            if (a->kind && a->field >= 0 && a->field < s->nfields)
+                p->unread[a->field] = 0;
+        }
+    }
     /* a block's records take their values (32 bytes and an offset each), their transactions and about
      * 256 bytes of text a record: 64 MB of blocks at most */
     size_t per = (size_t)LD_BLOCK * ((size_t)s->nfields * (sizeof(sp_value) + sizeof(uint32_t)) +
@@ -1427,6 +1442,7 @@ static void pipe_free(ld_pipe *p)
         rp_buf_release(&p->blocks[i].text);
     }
     sp_decoder_close(p->dec);
+    free(p->unread);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
 }
