@@ -95,20 +95,6 @@ int ld_fingerprint(const char *file, char hex[65], int64_t *bytes, rp_error *err
     return rp_sha256_file(file, hex, bytes, err);
 }
 
-/* A PRAGMA's number. */
-static int pragma_int(rp_store *st, const char *sql, int64_t *v, rp_error *err)
-{
-    rp_stmt *q;
-    int rc = rp_store_prepare(st, sql, &q, err);
-    if (rc)
-        return rc;
-    rc = rp_stmt_step(q, err);
-    if (rc == RP_ROW)
-        *v = rp_stmt_int(q, 0);
-    rp_stmt_done(q);
-    return rc == RP_ROW ? RP_OK : rc == RP_DONE ? rp_err(err, RP_INTERNAL, "%s: no value", sql) : rc;
-}
-
 /* ---- counts ---- */
 
 static void count(ld *L, const char *outcome, const char *rule, const char *field)
@@ -1668,8 +1654,8 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
      * keep the whole cache.)  A checkpointing thread with a connection of its own was tried: it
      * gained nothing measurable on two cores, and the WAL, never free of a reader when a batch began,
      * grew to the size of the load. */
-    if ((rc = pragma_int(w->store, "PRAGMA wal_autocheckpoint", &L.saved_autockpt, err)) ||
-        (rc = pragma_int(w->store, "PRAGMA cache_size", &L.saved_cache, err)))
+    if ((rc = rp_store_query_int(w->store, "PRAGMA wal_autocheckpoint", &L.saved_autockpt, err)) ||
+        (rc = rp_store_query_int(w->store, "PRAGMA cache_size", &L.saved_cache, err)))
         goto failed;
     L.tuned = 1;
     if ((rc = rp_store_exec(w->store, "PRAGMA wal_autocheckpoint=4096", err)) ||

@@ -386,15 +386,7 @@ static int64_t sq_changes(rp_store *s_) { return sqlite3_changes64(((sq_store *)
 
 static int sq_data_version(rp_store *s_, int64_t *v, rp_error *err)
 {
-    rp_stmt *st;
-    int rc = rp_store_prepare(s_, "PRAGMA data_version", &st, err);
-    if (rc)
-        return rc;
-    rc = rp_stmt_step(st, err);
-    if (rc == RP_ROW)
-        *v = rp_stmt_int(st, 0);
-    rp_stmt_done(st);
-    return rc == RP_ROW ? RP_OK : rc == RP_DONE ? rp_err(err, RP_INTERNAL, "PRAGMA data_version: no row") : rc;
+    return rp_store_query_int(s_, "PRAGMA data_version", v, err);
 }
 
 const rp_store_ops rp_sqlite_ops = {

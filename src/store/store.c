@@ -186,6 +186,19 @@ int rp_store_meta_set(rp_store *s, const char *name, const char *value, rp_error
     return rp_stmt_run(st, err);
 }
 
+int rp_store_query_int(rp_store *s, const char *sql, int64_t *v, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(s, sql, &st, err);
+    if (rc)
+        return rc;
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW)
+        *v = rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    return rc == RP_ROW ? RP_OK : rc == RP_DONE ? rp_err(err, RP_INTERNAL, "%s: no row", sql) : rc;
+}
+
 int rp_store_meta_int(rp_store *s, const char *name, int64_t *v, rp_error *err)
 {
     char b[32];

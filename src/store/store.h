@@ -130,6 +130,10 @@ int64_t rp_store_changes(rp_store *s);
  * contents holds while it stays the same. */
 int rp_store_data_version(rp_store *s, int64_t *v, rp_error *err) RP_WARN_UNUSED;
 
+/* The first column of a query's first row, as an integer: for counts, next
+ * ids and PRAGMAs.  A query without rows is RP_INTERNAL ("SQL: no row"). */
+int rp_store_query_int(rp_store *s, const char *sql, int64_t *v, rp_error *err) RP_WARN_UNUSED;
+
 /* Table store_meta (migration 1): the store's own settings and marks of how
  * far some work has got, by name.  *found (may be NULL) says whether the
  * name is there; a missing number reads as 0.  Setting replaces. */

@@ -506,16 +506,8 @@ static int raise_max(wh_txn_batch *b, int64_t account, const char *was, const ch
 
 static int next_id(wh *w, int64_t *id, rp_error *err)
 {
-    rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
-                              "SELECT coalesce((SELECT id + n FROM txn_block ORDER BY id DESC LIMIT 1), 1)", &st, err);
-    if (rc)
-        return rc;
-    rc = rp_stmt_step(st, err);
-    if (rc == RP_ROW)
-        *id = rp_stmt_int(st, 0);
-    rp_stmt_done(st);
-    return rc == RP_ROW ? RP_OK : rc == RP_DONE ? rp_err(err, RP_INTERNAL, "txn_block: no next id") : rc;
+    return rp_store_query_int(w->store, "SELECT coalesce((SELECT id + n FROM txn_block ORDER BY id DESC LIMIT 1), 1)",
+                              id, err);
 }
 
 /* kmin, kmax: the rows' key range when the caller knows it (NULL: work it out) */
