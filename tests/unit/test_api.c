@@ -781,11 +781,24 @@ static void the_360_is_kept_and_stays_true(void **state)
     for (int k = 0; k < 2; k++) {
         char h[1400];
         headers_for(roles[k], h, sizeof h, NULL);
-        assert_int_equal(scalar("DELETE FROM c360_doc WHERE person = 2"), -1);
-        int64_t built = metric("rapport_c360_served_total{from=\"built\"} ");
-        resp a = http("GET", "/api/v1/customers/2", h, NULL, 0);
-        assert_int_equal(a.status, 200);
-        assert_int_equal(metric("rapport_c360_served_total{from=\"built\"} "), built + 1);
+        /* without its document the 360 is built.  Deleting the document also marks it for the scribe,
+         * which may keep it again before the request arrives when the machine is busy: then it was
+         * served kept, and the test deletes it again (a few tries; one is almost always enough) */
+        resp a = { 0 };
+        int was_built = 0;
+        for (int tries = 0; tries < 5 && !was_built; tries++) {
+            free(a.body);
+            assert_int_equal(scalar("DELETE FROM c360_doc WHERE person = 2"), -1);
+            int64_t built = metric("rapport_c360_served_total{from=\"built\"} ");
+            int64_t kept0 = metric("rapport_c360_served_total{from=\"kept\"} ");
+            a = http("GET", "/api/v1/customers/2", h, NULL, 0);
+            assert_int_equal(a.status, 200);
+            int64_t b1 = metric("rapport_c360_served_total{from=\"built\"} ");
+            int64_t k1 = metric("rapport_c360_served_total{from=\"kept\"} ");
+            assert_int_equal((b1 - built) + (k1 - kept0), 1); /* served once, one way or the other */
+            was_built = b1 == built + 1;
+        }
+        assert_true(was_built);
         /* the scribe keeps it within a few ticks */
         for (int i = 0; i < 200 && !scalar("SELECT count(*) FROM c360_doc WHERE person = 2"); i++)
             usleep(10000);
