@@ -1748,12 +1748,13 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
                     break;
                 in_batch = 0;
             }
-            rp_progress_update_bytes(&pr, (uint64_t)r->records, (uint64_t)done_offset);
             if (o->stop && *o->stop) {
                 r->interrupted = finished = 1;
                 break;
             }
         }
+        /* once a block, not a record: drawn on a terminal, it reads the clock each time */
+        rp_progress_update_bytes(&pr, (uint64_t)r->records, (uint64_t)done_offset);
         if (!rc && b->failed)
             rc = rp_err(err, b->err.code ? b->err.code : RP_INTERNAL, "%s", rp_errmsg(&b->err));
         if (b->last)
