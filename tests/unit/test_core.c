@@ -89,6 +89,21 @@ static void buf_grows_and_caps(void **state)
     rp_buf_reset(&c);
     assert_int_equal(rp_buf_printf(&c, "%.50s", big), RP_OK);
     assert_int_equal(c.len, 50);
+    /* room allocated past the cap does not let an append through (the inline path checks the cap) */
+    rp_buf_reset(&c);
+    assert_int_equal(rp_buf_append(&c, big, 70), RP_OK);
+    assert_true(c.cap - c.len > 40); /* grown by doubling: 128 bytes */
+    assert_int_equal(rp_buf_append(&c, big, 40), RP_TOOBIG);
+    assert_int_equal(c.len, 70);
+    rp_buf_reset(&c);
+    /* writing in place: room asked for, bytes counted, still a string */
+    char *w = rp_buf_space(&c, 5);
+    assert_non_null(w);
+    memcpy(w, "abc", 3);
+    rp_buf_wrote(&c, 3);
+    assert_string_equal(rp_buf_str(&c), "abc");
+    assert_null(rp_buf_space(&c, 98)); /* 3 + 98 is past the cap of 100 */
+    assert_int_equal(rp_buf_status(&c), RP_TOOBIG);
     rp_buf_release(&c);
 }
 
