@@ -3,6 +3,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/digest.h"
+#include "core/log.h"
 #include "core/map.h"
 #include "core/progress.h"
 #include "core/rtime.h"
@@ -44,6 +45,7 @@ typedef struct ld {
     const char *enc_text;
     int64_t saved_autockpt, saved_cache; /* the store's settings, put back after the load */
     int tuned;
+    int bulk; /* the store is in bulk writing (rp_store_bulk_begin) */
 } ld;
 
 /* A transaction target of a record, checked and written by wh_txn_encode
@@ -1661,6 +1663,11 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     if ((rc = rp_store_exec(w->store, "PRAGMA wal_autocheckpoint=4096", err)) ||
         (all_txn && (rc = rp_store_exec(w->store, "PRAGMA cache_size=-65536", err))))
         goto failed;
+    /* With the store to itself, the load writes in bulk: each page once, to the database file (not to
+     * the WAL and again when a checkpoint copies it), 0.1 s of 1.3 for 2 million transactions, and
+     * less for files of customers.  Another connection open, e.g. the API server's: WAL as before. */
+    if ((rc = rp_store_bulk_begin(w->store, &L.bulk, err)))
+        goto failed;
     if ((rc = rp_store_begin(w->store, err)))
         goto failed;
     int in_batch = 0, stopped = 0, savepoints = s->ntargets > 1 || s->dedup_seen;
@@ -1824,6 +1831,12 @@ out:
         rp_err_clear(&e2);
         if (rp_store_exec(w->store, sql, &e2) != RP_OK && !rc)
             rc = rp_err(err, e2.code, "%s", rp_errmsg(&e2));
+    }
+    if (L.bulk) { /* what the load did is committed, whatever this says: WAL comes back at the next open */
+        rp_error e2;
+        rp_err_clear(&e2);
+        if (rp_store_bulk_end(w->store, &e2) != RP_OK)
+            rp_log_warn("%s: the store stays in bulk writing until it is next opened: %s", L.label, rp_errmsg(&e2));
     }
     run_stop(&run);
     accounts_free(L.accounts);

@@ -163,8 +163,23 @@ static int sq_open(const char *path, int flags, rp_store **out, rp_error *err)
      * turn every insert into reads and writes of the file. */
     const char *setup = (flags & RP_STORE_READONLY)
                             ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
-                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                            : "PRAGMA synchronous=NORMAL; "
                               "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;";
+    if (!(flags & RP_STORE_READONLY)) {
+        /* WAL, which the file keeps.  When another connection writes the store in bulk (sq_bulk)
+         * the switch is busy: at once, not after the timeout, and this connection goes on in the
+         * rollback journal beside it; SQLite moves it to WAL when the file says WAL again. */
+        rp_error e;
+        rp_err_clear(&e);
+        sqlite3_busy_timeout(s->db, 0);
+        rc = sq_exec(&s->base, "PRAGMA journal_mode=WAL", &e);
+        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+        if (rc && rc != RP_BUSY) {
+            sq_close(&s->base);
+            return rp_err(err, rc, "%s", rp_errmsg(&e));
+        }
+        rc = RP_OK;
+    }
     if ((rc = sq_exec(&s->base, setup, err))) {
         sq_close(&s->base);
         return rc;
@@ -389,6 +404,45 @@ static int sq_data_version(rp_store *s_, int64_t *v, rp_error *err)
     return rp_store_query_int(s_, "PRAGMA data_version", v, err);
 }
 
+/* Bulk writing (store.h).  Leaving WAL takes the store to oneself; with another connection open
+ * SQLite says busy, asked without the timeout, and the store stays as it is. */
+static int sq_bulk(rp_store *s_, int on, int *active, rp_error *err)
+{
+    sq_store *s = (sq_store *)s_;
+    if (active)
+        *active = 0;
+    if (s_->depth)
+        return on ? RP_OK : rp_err(err, RP_INVAL, "%s: bulk writing ends outside a transaction", s->path);
+    if (!on)
+        return sq_exec(s_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=TRUNCATE", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return map_rc(s->db, rc, err, s->path);
+    sqlite3_busy_timeout(s->db, 0);
+    rc = sqlite3_step(st);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    int truncate = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+                   !strcmp((const char *)sqlite3_column_text(st, 0), "truncate");
+    sqlite3_finalize(st);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED || (rc & 0xff) == SQLITE_READONLY)
+        return RP_OK; /* not alone, or not writable: as it was */
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return map_rc(s->db, rc, err, s->path);
+    if (!truncate) /* a store in memory keeps its journal there */
+        return RP_OK;
+    /* a rollback journal is safe from a power cut at every moment only with FULL */
+    if ((rc = sq_exec(s_, "PRAGMA synchronous=FULL", err))) {
+        rp_error e2;
+        rp_err_clear(&e2);
+        (void)sq_exec(s_, "PRAGMA journal_mode=WAL", &e2);
+        return rc;
+    }
+    if (active)
+        *active = 1;
+    return RP_OK;
+}
+
 const rp_store_ops rp_sqlite_ops = {
     .name = "sqlite",
     .migrations = rp_sqlite_migrations,
@@ -418,4 +472,5 @@ const rp_store_ops rp_sqlite_ops = {
     .rollback = sq_rollback,
     .changes = sq_changes,
     .data_version = sq_data_version,
+    .bulk = sq_bulk,
 };

@@ -151,6 +151,8 @@ int rp_store_commit(rp_store *s, rp_error *err) { return s->ops->commit(s, err);
 int rp_store_rollback(rp_store *s) { return s->ops->rollback(s); }
 int64_t rp_store_changes(rp_store *s) { return s->ops->changes(s); }
 int rp_store_data_version(rp_store *s, int64_t *v, rp_error *err) { return s->ops->data_version(s, v, err); }
+int rp_store_bulk_begin(rp_store *s, int *active, rp_error *err) { return s->ops->bulk(s, 1, active, err); }
+int rp_store_bulk_end(rp_store *s, rp_error *err) { return s->ops->bulk(s, 0, NULL, err); }
 
 int rp_store_meta_get(rp_store *s, const char *name, char *out, size_t n, int *found, rp_error *err)
 {

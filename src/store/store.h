@@ -83,6 +83,7 @@ typedef struct rp_store_ops {
     int (*rollback)(rp_store *s);
     int64_t (*changes)(rp_store *s);
     int (*data_version)(rp_store *s, int64_t *v, rp_error *err);
+    int (*bulk)(rp_store *s, int on, int *active, rp_error *err);
 } rp_store_ops;
 
 /* Every backend's store and statement begin with these. */
@@ -129,6 +130,21 @@ int64_t rp_store_changes(rp_store *s);
  * not when this one does): what this connection remembers of the store's
  * contents holds while it stays the same. */
 int rp_store_data_version(rp_store *s, int64_t *v, rp_error *err) RP_WARN_UNUSED;
+
+/* Bulk writing, for a load that appends much and has the store to itself.
+ * SQLite: the store leaves WAL for a rollback journal (synchronous=FULL), so
+ * a commit writes its new pages once, into the database file, not into the
+ * WAL and again when a checkpoint copies them (four system calls a page,
+ * not one).  Only when no other connection has the store open: otherwise,
+ * at once and without error, *active is 0 and nothing changes.  Nor inside
+ * a transaction.  A connection that opens the store meanwhile reads and
+ * writes beside it (rollback-journal locking: a commit of either waits for
+ * the other's statement in progress) and goes back to WAL with it.
+ * rp_store_bulk_end, outside a transaction, puts WAL back; a process that
+ * dies in bulk leaves a journal the next connection rolls back, and the
+ * next rp_store_open puts WAL back. */
+int rp_store_bulk_begin(rp_store *s, int *active, rp_error *err) RP_WARN_UNUSED;
+int rp_store_bulk_end(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 
 /* The first column of a query's first row, as an integer: for counts, next
  * ids and PRAGMAs.  A query without rows is RP_INTERNAL ("SQL: no row"). */

@@ -5,6 +5,9 @@
 #include "store/store.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 
 static int count(rp_store *s, const char *sql)
 {
@@ -228,6 +231,140 @@ static void transactions_nest_and_roll_back(void **state)
     rp_store_close(s);
 }
 
+/* The connection's journal mode, as SQLite names it. */
+static const char *journal_mode(rp_store *s)
+{
+    static char modes[4][16];
+    static int next;
+    char *m = modes[next++ % 4];
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_prepare_once(s, "PRAGMA journal_mode", &st, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    snprintf(m, 16, "%s", rp_stmt_text(st, 0));
+    rp_stmt_done(st);
+    return m;
+}
+
+static int exists(const char *db, const char *suffix)
+{
+    char p[400];
+    snprintf(p, sizeof p, "%s%s", db, suffix);
+    struct stat sb;
+    return stat(p, &sb) == 0;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void bulk_writing_only_alone(void **state)
+{
+    (void)state;
+    const char *db = tu_path("bulk.db");
+    rp_store *a, *b;
+    rp_error e = RP_ERROR_INIT;
+    int64_t sync = 0;
+    assert_int_equal(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &a, &e), RP_OK);
+    assert_int_equal(rp_store_exec(a, "CREATE TABLE kv(k TEXT PRIMARY KEY, v INTEGER)", &e), RP_OK);
+    assert_string_equal(journal_mode(a), "wal");
+    /* another connection open: nothing changes, at once and without error */
+    assert_int_equal(rp_store_open(db, 0, &b, &e), RP_OK);
+    int on = -1;
+    double t0 = now();
+    assert_int_equal(rp_store_bulk_begin(a, &on, &e), RP_OK);
+    assert_true(now() - t0 < 2);
+    assert_int_equal(on, 0);
+    assert_string_equal(journal_mode(a), "wal");
+    rp_store_close(b);
+    /* nor inside a transaction */
+    assert_int_equal(rp_store_begin(a, &e), RP_OK);
+    on = -1;
+    assert_int_equal(rp_store_bulk_begin(a, &on, &e), RP_OK);
+    assert_int_equal(on, 0);
+    assert_int_equal(rp_store_bulk_end(a, &e), RP_INVAL);
+    assert_non_null(strstr(rp_errmsg(&e), "bulk writing ends outside a transaction"));
+    assert_int_equal(rp_store_rollback(a), RP_OK);
+    assert_string_equal(journal_mode(a), "wal");
+    /* alone: a rollback journal, synced in full; commits write the database file, no WAL */
+    assert_int_equal(rp_store_bulk_begin(a, &on, &e), RP_OK);
+    assert_int_equal(on, 1);
+    assert_string_equal(journal_mode(a), "truncate");
+    assert_int_equal(rp_store_query_int(a, "PRAGMA synchronous", &sync, &e), RP_OK);
+    assert_int_equal(sync, 2);
+    assert_false(exists(db, "-wal"));
+    assert_int_equal(rp_store_exec(a, "INSERT INTO kv VALUES ('a', 1)", &e), RP_OK);
+    /* a connection that opens meanwhile, while a transaction is open, does so at once (not after the
+     * busy timeout) and reads what is committed */
+    assert_int_equal(rp_store_begin(a, &e), RP_OK);
+    assert_int_equal(rp_store_exec(a, "INSERT INTO kv VALUES ('b', 2)", &e), RP_OK);
+    t0 = now();
+    assert_int_equal(rp_store_open(db, 0, &b, &e), RP_OK);
+    assert_true(now() - t0 < 2);
+    assert_int_equal(count(b, "SELECT count(*) FROM kv"), 1);
+    assert_int_equal(rp_store_commit(a, &e), RP_OK);
+    assert_int_equal(count(b, "SELECT count(*) FROM kv"), 2);
+    /* and both go back to WAL when the bulk ends */
+    assert_int_equal(rp_store_bulk_end(a, &e), RP_OK);
+    assert_string_equal(journal_mode(a), "wal");
+    assert_int_equal(rp_store_query_int(a, "PRAGMA synchronous", &sync, &e), RP_OK);
+    assert_int_equal(sync, 1);
+    assert_int_equal(count(b, "SELECT count(*) FROM kv"), 2);
+    assert_string_equal(journal_mode(b), "wal");
+    assert_int_equal(rp_store_exec(b, "INSERT INTO kv VALUES ('c', 3)", &e), RP_OK);
+    assert_true(exists(db, "-wal"));
+    assert_int_equal(count(a, "SELECT count(*) FROM kv"), 3);
+    rp_store_close(b);
+    rp_store_close(a);
+}
+
+static void bulk_writing_survives_a_crash(void **state)
+{
+    (void)state;
+    const char *db = tu_path("crash.db");
+    rp_store *s;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "CREATE TABLE kv(k INTEGER PRIMARY KEY, b BLOB)", &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "INSERT INTO kv VALUES (1, randomblob(100))", &e), RP_OK);
+    rp_store_close(s);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* in bulk, a transaction larger than its page cache writes the database file before it
+         * commits; then the process dies, as kill -9 would have it */
+        int on = 0;
+        if (rp_store_open(db, 0, &s, &e) || rp_store_bulk_begin(s, &on, &e) || !on ||
+            rp_store_exec(s, "PRAGMA cache_size=8", &e) || rp_store_begin(s, &e) ||
+            rp_store_exec(s, "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                             "INSERT INTO kv SELECT i, randomblob(500) FROM n", &e))
+            _exit(2);
+        char p[400];
+        snprintf(p, sizeof p, "%s-journal", db);
+        struct stat sb;
+        _exit(stat(p, &sb) == 0 && sb.st_size > 0 ? 0 : 3); /* the journal is hot */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    /* the next connection rolls the journal back and is in WAL again */
+    assert_int_equal(rp_store_open(db, 0, &s, &e), RP_OK);
+    assert_int_equal(count(s, "SELECT count(*) FROM kv"), 1);
+    rp_stmt *st;
+    assert_int_equal(rp_store_prepare_once(s, "PRAGMA integrity_check", &st, &e), RP_OK);
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_string_equal(rp_stmt_text(st, 0), "ok");
+    rp_stmt_done(st);
+    assert_string_equal(journal_mode(s), "wal");
+    rp_store_close(s);
+}
+
 static void postgres_is_named(void **state)
 {
     (void)state;
@@ -244,6 +381,7 @@ int main(void)
         cmocka_unit_test(open_creates_and_migrates), cmocka_unit_test(newer_store_is_refused),
         cmocka_unit_test(older_store_needs_init),    cmocka_unit_test(foreign_database_is_refused),
         cmocka_unit_test(statements_bind_and_read),  cmocka_unit_test(transactions_nest_and_roll_back),
+        cmocka_unit_test(bulk_writing_only_alone),   cmocka_unit_test(bulk_writing_survives_a_crash),
         cmocka_unit_test(postgres_is_named),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
