@@ -157,9 +157,14 @@ int sp_reject_set(sp_reject *rej, const char *field, const void *value, size_t v
 
 #define reject sp_reject_set
 
-static void trim(char *s)
+/* A length not known (the text was written by a formatting call): strlen it. */
+#define NOLEN ((size_t)-1)
+
+/* Blanks off both ends of s, of n bytes (NOLEN: measured); the length left. */
+static size_t trim(char *s, size_t n)
 {
-    size_t n = strlen(s);
+    if (n == NOLEN)
+        n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         s[--n] = 0;
     size_t k = 0;
@@ -167,12 +172,14 @@ static void trim(char *s)
         k++;
     if (k)
         memmove(s, s + k, n - k + 1);
+    return n - k;
 }
 
 /* Source bytes in the file's encoding to UTF-8 text in out. */
 static int to_utf8(sp_decoder *d, const sp_field *f, const char *p, size_t n, int dbcs, int checked, char *out,
-                   sp_reject *rej, rp_error *err)
+                   size_t *outlen, sp_reject *rej, rp_error *err)
 {
+    *outlen = NOLEN;
     if (d->host) {
         unsigned char tmp[SP_TEXT_MAX];
         const unsigned char *in = (const unsigned char *)p;
@@ -211,6 +218,7 @@ static int to_utf8(sp_decoder *d, const sp_field *f, const char *p, size_t n, in
             return reject(rej, f->name, p, n, "encoding", "%s: not valid UTF-8 at byte %zu", f->name, bad);
         memcpy(out, p, n);
         out[n] = 0;
+        *outlen = n;
         return RP_OK;
     }
     char *in = (char *)p, *o = out;
@@ -220,6 +228,7 @@ static int to_utf8(sp_decoder *d, const sp_field *f, const char *p, size_t n, in
         return reject(rej, f->name, p, n, "encoding", "%s: not valid %s at byte %zu", f->name, d->s->encoding,
                       (size_t)(in - p));
     *o = 0;
+    *outlen = (size_t)(o - out);
     return RP_OK;
 }
 
@@ -316,7 +325,8 @@ static int fixed_match(const sp_rule *r, const char *t)
     return i == r->nfixed;
 }
 
-static int apply_rules(const sp_field *f, sp_value *v, const sp_value *all, sp_reject *rej)
+/* len: of v's text, or NOLEN */
+static int apply_rules(const sp_field *f, sp_value *v, size_t len, const sp_value *all, sp_reject *rej)
 {
     for (int i = 0; i < f->nrules; i++) {
         const sp_rule *r = &f->rules[i];
@@ -354,7 +364,7 @@ static int apply_rules(const sp_field *f, sp_value *v, const sp_value *all, sp_r
             break;
         }
         case RL_MAXLEN: {
-            size_t n = strlen(t); /* no more characters than bytes: counted only when the bytes are more */
+            size_t n = len != NOLEN ? len : strlen(t); /* characters counted only when the bytes are more */
             if ((double)n > r->num && (double)rp_utf8_count(t, n) > r->num)
                 return reject(rej, f->name, t, n, "length", "%s: longer than %g characters", f->name, r->num);
             break;
@@ -372,7 +382,7 @@ static int apply_rules(const sp_field *f, sp_value *v, const sp_value *all, sp_r
         case RL_IN: {
             int ok = 0;
             for (int k = 0; k < r->nset && !ok; k++)
-                ok = strcmp(r->set[k], t) == 0;
+                ok = r->set[k][0] == t[0] && strcmp(r->set[k], t) == 0;
             if (!ok)
                 return reject(rej, f->name, t, strlen(t), "code", "%s: '%s' is not an allowed value", f->name, t);
             break;
@@ -401,9 +411,8 @@ static int64_t zone_seconds(const char *z)
     return z[0] == '-' ? -s : s;
 }
 
-static int has_zone(const char *t)
+static int has_zone(const char *t, size_t n)
 {
-    size_t n = strlen(t);
     if (n && (t[n - 1] == 'Z' || t[n - 1] == 'z'))
         return 1;
     return n > 6 && (t[n - 6] == '+' || t[n - 6] == '-') && t[n - 3] == ':';
@@ -419,6 +428,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
     int numeric = 0, have_text = 0, json_typed = 0;
     int64_t num = 0;
     int scale = 0, digits = 0;
+    size_t tl = NOLEN; /* the length of txt, where known */
     memset(v, 0, sizeof *v);
     txt[0] = 0;
 
@@ -430,7 +440,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
                 return reject(rej, f->name, "", 0, "length", "%s: the record ends before the field", f->name);
             const unsigned char *p = (const unsigned char *)rec->data + c->offset;
             if (c->kind == CB_ALNUM || c->kind == CB_DBCS) {
-                int rc = to_utf8(d, f, (const char *)p, (size_t)c->length, c->kind == CB_DBCS, 0, txt, rej, err);
+                int rc = to_utf8(d, f, (const char *)p, (size_t)c->length, c->kind == CB_DBCS, 0, txt, &tl, rej, err);
                 if (rc)
                     return rc;
                 have_text = 1;
@@ -456,6 +466,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
                     return reject(rej, f->name, json_string_value(m), 80, "length", "%s: longer than %d bytes",
                                   f->name, SP_TEXT_MAX - 1);
                 memcpy(txt, json_string_value(m), n + 1);
+                tl = n;
             } else if (json_is_integer(m)) {
                 snprintf(txt, SP_TEXT_MAX, "%lld", (long long)json_integer_value(m));
             } else if (json_is_real(m)) {
@@ -479,7 +490,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
                               f->name, rec->nfields, c + 1);
             }
             /* a field of a text record the reader has checked is UTF-8 (sp_reader_options) */
-            int rc = to_utf8(d, f, rec->field[c], rec->flen[c], 0, d->reader_checked, txt, rej, err);
+            int rc = to_utf8(d, f, rec->field[c], rec->flen[c], 0, d->reader_checked, txt, &tl, rej, err);
             if (rc)
                 return rc;
             have_text = 1;
@@ -491,7 +502,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
             n = 0;
         else if (st + n > rec->len)
             n = rec->len - st;
-        int rc = to_utf8(d, f, n ? rec->data + st : "", n, 0, 0, txt, rej, err);
+        int rc = to_utf8(d, f, n ? rec->data + st : "", n, 0, 0, txt, &tl, rej, err);
         if (rc)
             return rc;
         have_text = 1;
@@ -532,7 +543,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
     }
     if (v->null) { /* missing: the default, if there is one, as it is */
         if (!f->has_default || !f->map_default)
-            return apply_rules(f, v, vals, rej);
+            return apply_rules(f, v, NOLEN, vals, rej);
         v->null = 0;
         snprintf(txt, SP_TEXT_MAX, "%s", f->map_default);
         have_text = 0;
@@ -540,7 +551,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
 
     if (have_text) {
         if (!json_typed || f->type != FT_TEXT)
-            trim(txt);
+            tl = trim(txt, tl);
         if (f->ncases && *txt) {
             int k = 0;
             while (k < f->ncases && regexec(&f->case_re[k], txt, 0, NULL, 0) != 0)
@@ -550,9 +561,10 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
                               txt);
             if (!f->case_to[k]) {
                 v->null = 1;
-                return apply_rules(f, v, vals, rej);
+                return apply_rules(f, v, NOLEN, vals, rej);
             }
             snprintf(txt, SP_TEXT_MAX, "%s", f->case_to[k]);
+            tl = NOLEN;
         }
         if (f->nmap || f->has_default) {
             int found = -1, use_default = 0;
@@ -562,9 +574,10 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
             if (found >= 0) {
                 if (!f->map_to[found]) {
                     v->null = 1;
-                    return apply_rules(f, v, vals, rej);
+                    return apply_rules(f, v, NOLEN, vals, rej);
                 }
                 snprintf(txt, SP_TEXT_MAX, "%s", f->map_to[found]);
+                tl = NOLEN;
             } else if (f->nmap && f->has_default) {
                 use_default = 1;
             } else if (!f->nmap) {
@@ -580,20 +593,23 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
             if (use_default) {
                 if (!f->map_default) {
                     v->null = 1;
-                    return apply_rules(f, v, vals, rej);
+                    return apply_rules(f, v, NOLEN, vals, rej);
                 }
                 snprintf(txt, SP_TEXT_MAX, "%s", f->map_default);
+                tl = NOLEN;
             }
         }
         if (!*txt && f->type != FT_BOOLEAN) {
             v->null = 1;
-            return apply_rules(f, v, vals, rej);
+            return apply_rules(f, v, NOLEN, vals, rej);
         }
     }
 
     rp_error e;
     rp_err_clear(&e);
     int changed = 0;
+    size_t in_len = tl != NOLEN ? tl : strlen(txt); /* the text as it came, before the type's rewriting */
+    tl = NOLEN;
     switch (f->type) {
     case FT_TEXT:
     case FT_NAME:
@@ -602,6 +618,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
             snprintf(txt, SP_TEXT_MAX, "%lld", (long long)num);
             break;
         }
+        tl = in_len;
         if (!f->clean)
             break;
         char tmp[SP_TEXT_MAX];
@@ -611,13 +628,14 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         if (rc)
             return reject(rej, f->name, txt, strlen(txt), "text", "%s: %s", f->name, rp_errmsg(&e));
         if (changed) {
-            memcpy(txt, tmp, strlen(tmp) + 1);
+            tl = strlen(tmp);
+            memcpy(txt, tmp, tl + 1);
             fixed(d, f->type == FT_NAME ? "clean_name" : f->type == FT_ADDRESS ? "clean_address" : "clean_text",
                   f->name);
         }
         if (!*txt) {
             v->null = 1;
-            return apply_rules(f, v, vals, rej);
+            return apply_rules(f, v, NOLEN, vals, rej);
         }
         break;
     }
@@ -649,8 +667,8 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         if (numeric) {
             if (etl_rescale(num, scale, 0, &num, &e))
                 return reject(rej, f->name, txt, 0, "number", "%s: %s", f->name, rp_errmsg(&e));
-        } else if (etl_parse_amount(txt, strlen(txt), 0, 0, &num, &e)) {
-            return reject(rej, f->name, txt, strlen(txt), "number", "%s: '%s' is not a whole number", f->name, txt);
+        } else if (etl_parse_amount(txt, in_len, 0, 0, &num, &e)) {
+            return reject(rej, f->name, txt, in_len, "number", "%s: '%s' is not a whole number", f->name, txt);
         }
         v->is_num = 1;
         v->num = num;
@@ -662,10 +680,10 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
                 return reject(rej, f->name, "", 0, "amount", "%s: %s", f->name, rp_errmsg(&e));
         } else {
             int sc = f->decimals >= 0 ? f->decimals : f->exponent;
-            if (etl_parse_amount(txt, strlen(txt), sc, f->implied, &num, &e))
-                return reject(rej, f->name, txt, strlen(txt), "amount", "%s: %s", f->name, rp_errmsg(&e));
+            if (etl_parse_amount(txt, in_len, sc, f->implied, &num, &e))
+                return reject(rej, f->name, txt, in_len, "amount", "%s: %s", f->name, rp_errmsg(&e));
             if (etl_rescale(num, sc, f->exponent, &num, &e))
-                return reject(rej, f->name, txt, strlen(txt), "amount", "%s: %s", f->name, rp_errmsg(&e));
+                return reject(rej, f->name, txt, in_len, "amount", "%s: %s", f->name, rp_errmsg(&e));
         }
         v->is_num = 1;
         v->num = num;
@@ -683,14 +701,14 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
             is_number = 1;
             scale = 0;
         }
-        if (f->type == FT_DATETIME && f->time_field < 0 && !is_number && strchr(txt, ':')) {
+        if (f->type == FT_DATETIME && f->time_field < 0 && !is_number && memchr(txt, ':', in_len)) {
             char t[80];
-            size_t tl = strlen(txt), zl = has_zone(txt) ? 0 : strlen(f->zone);
-            if (tl + zl >= sizeof t)
-                return reject(rej, f->name, txt, tl, "date", "%s: '%s' is not a date and time", f->name, txt);
-            memcpy(t, txt, tl);
-            memcpy(t + tl, f->zone, zl);
-            t[tl + zl] = 0;
+            size_t zl = has_zone(txt, in_len) ? 0 : strlen(f->zone);
+            if (in_len + zl >= sizeof t)
+                return reject(rej, f->name, txt, in_len, "date", "%s: '%s' is not a date and time", f->name, txt);
+            memcpy(t, txt, in_len);
+            memcpy(t + in_len, f->zone, zl);
+            t[in_len + zl] = 0;
             int64_t at;
             if (rp_time_parse(t, &at, &e))
                 return reject(rej, f->name, txt, strlen(txt), "date", "%s: %s", f->name, rp_errmsg(&e));
@@ -710,7 +728,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         }
         if (!has) {
             v->null = 1;
-            return apply_rules(f, v, vals, rej);
+            return apply_rules(f, v, NOLEN, vals, rej);
         }
         int64_t days = rp_days_from_civil(dt.y, dt.m, dt.d);
         if (f->type == FT_DATE) {
@@ -773,7 +791,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
     }
     }
     v->text = txt;
-    int rc = apply_rules(f, v, vals, rej);
+    int rc = apply_rules(f, v, tl, vals, rej);
     if (rc)
         return rc;
     /* after the rules, which speak of the source's value */

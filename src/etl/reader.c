@@ -17,7 +17,7 @@ struct reader {
     int eof, broken, bom, started;
     int64_t file_off; /* file offset of buf[beg] */
     int64_t recno;
-    rp_buf fields;    /* unescaped field text, NUL-separated */
+    rp_buf fields;    /* the text of quoted fields, unescaped */
     size_t foff[RD_MAX_FIELDS];
     char **header;
     int nheader;
@@ -361,8 +361,10 @@ static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
             problem = "more than 1024 fields";
             break;
         }
-        r->foff[nf++] = r->fields.len;
-        if (s < e && *s == '"') {
+        int fi = nf++;
+        if (s < e && *s == '"') { /* unescaped into fields: placed when it is complete */
+            r->foff[fi] = r->fields.len;
+            rec->field[fi] = NULL;
             const unsigned char *q = s + 1;
             for (;;) {
                 if (q >= e) {
@@ -396,9 +398,10 @@ static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
                 problem = "text after a closing quote";
                 problem_field = nf;
             }
+            rec->flen[fi] = r->fields.len - r->foff[fi];
             while (s < e && *s != (unsigned char)dl && *s != '\n')
                 s++; /* to the end of the field, for the report */
-        } else {
+        } else { /* the bytes in the buffer, as they are: not copied */
             const unsigned char *run = s;
             for (;;) {
                 while (s < e && !r->stop[*s]) /* one test a byte, by table */
@@ -409,15 +412,13 @@ static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
                     problem = "a quote inside an unquoted field";
                     problem_field = nf;
                 }
-                if (*s == '\r' && s + 1 < e && s[1] == '\n') { /* a CR before the line end is not data */
-                    rp_buf_append(&r->fields, run, (size_t)(s - run));
-                    run = s + 1;
-                }
                 s++;
             }
-            rp_buf_append(&r->fields, run, (size_t)(s - run));
+            rec->field[fi] = (const char *)run;
+            rec->flen[fi] = (size_t)(s - run);
+            if (s < e && *s == '\n' && s > run && s[-1] == '\r')
+                rec->flen[fi]--; /* a CR before the line end is not data */
         }
-        rp_buf_putc(&r->fields, 0);
         if (s >= e) {
             if (!r->eof)
                 return 1;
@@ -445,10 +446,9 @@ static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
         return bad(r, rec, rec->len, err, "%s", problem_field ? what : problem, 0, 0);
     }
     rec->nfields = nf;
-    for (int i = 0; i < nf; i++) {
-        rec->field[i] = r->fields.data + r->foff[i];
-        rec->flen[i] = (i + 1 < nf ? r->foff[i + 1] - 1 : r->fields.len - 1) - r->foff[i];
-    }
+    for (int i = 0; i < nf; i++)
+        if (!rec->field[i])
+            rec->field[i] = r->fields.data ? r->fields.data + r->foff[i] : "";
     return check_utf8(r, rec, err);
 }
 

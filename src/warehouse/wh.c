@@ -110,7 +110,7 @@ void wh_close(wh *w)
 int wh__one_of(const char *field, const char *v, const char *const *list, rp_error *err)
 {
     for (const char *const *p = list; *p; p++)
-        if (strcmp(v, *p) == 0)
+        if (**p == *v && strcmp(v, *p) == 0)
             return RP_OK;
     char all[512] = "";
     size_t used = 0;

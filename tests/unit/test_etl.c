@@ -229,7 +229,8 @@ static void csv_rfc4180(void **state)
                         "3,\"two\r\nlines\",\r\n"
                         "4,bad\"quote,x\n"
                         "5,\"closed\"then,x\n"
-                        "6,last,no newline";
+                        "6,a CR\rinside,\"quoted\"\r\n"
+                        "7,last,no newline";
     const char *path = file_with("a.csv", text, sizeof text - 1);
     rd_options o = { .format = RD_CSV, .header = 1, .utf8 = 1 };
     reader *r = open_ok(path, o);
@@ -243,9 +244,12 @@ static void csv_rfc4180(void **state)
     assert_string_equal(names[2], "note");
     assert_int_equal(rec.number, 1);
     assert_int_equal(rec.offset, 17);
+    field_eq(&rec, 0, "1");
     field_eq(&rec, 1, "陳怡君");
+    field_eq(&rec, 2, "plain"); /* the CR before the line end is not data */
     assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
     assert_int_equal(rec.number, 2);
+    field_eq(&rec, 0, "2");
     field_eq(&rec, 1, "LIN, CHIH-MING");
     field_eq(&rec, 2, "say \"hi\"");
     assert_int_equal(rd_next(r, &rec, &e), RD_RECORD); /* the blank line is not a record */
@@ -265,6 +269,11 @@ static void csv_rfc4180(void **state)
     assert_string_equal(rp_errmsg(&e), want);
     assert_int_equal(rd_next(r, &rec, &e), RD_RECORD); /* reading goes on */
     assert_int_equal(rec.number, 6);
+    field_eq(&rec, 1, "a CR\rinside"); /* a CR elsewhere is */
+    field_eq(&rec, 2, "quoted");
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.number, 7);
+    field_eq(&rec, 0, "7");
     field_eq(&rec, 2, "no newline");
     assert_int_equal(rd_next(r, &rec, &e), RD_END);
     rd_close(r);

@@ -233,6 +233,51 @@ static void decode_converts_and_checks(void **state)
     sp_spec_free(s);
 }
 
+/* Lengths as the rules see them: after blanks are trimmed, in characters, and of a value a map
+ * has rewritten; amounts and times read within their blanks. */
+static void decode_lengths_after_trimming(void **state)
+{
+    (void)state;
+    static const char *spec =
+        "{\"spec\":\"l\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":["
+        "{\"name\":\"note\",\"from\":\"note\",\"max_length\":3},"
+        "{\"name\":\"code\",\"from\":\"code\",\"map\":{\"x\":\"four\",\"y\":\"two\"},\"max_length\":3},"
+        "{\"name\":\"amt\",\"from\":\"amt\",\"type\":\"amount\"},"
+        "{\"name\":\"at\",\"from\":\"at\",\"type\":\"datetime\"}],"
+        "\"targets\":[{\"entity\":\"party\",\"key\":\"note\",\"kind\":\"=person\",\"name_zh\":\"note\"}]}";
+    sp_spec *s = NULL;
+    rp_error e = RP_ERROR_INIT;
+    if (sp_spec_parse(spec, strlen(spec), "t", NULL, NULL, &s, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    sp_value v[SP_MAX_FIELDS];
+    sp_reject rj;
+    sp_decoder *d;
+    reader *r;
+    assert_int_equal(decode_text("note,code,amt,at\n  陳怡君  ,y, 12.50 , 2026-03-01 09:30:00 \n", v, &rj, &d, &r, s),
+                     SP_OK);
+    assert_string_equal(v[0].text, "陳怡君"); /* nine bytes, three characters */
+    assert_string_equal(v[1].text, "two");
+    assert_int_equal(v[2].num, 1250);
+    assert_string_equal(v[3].text, "2026-03-01T01:30:00Z");
+    sp_decoder_close(d);
+    rd_close(r);
+    static const struct {
+        const char *text, *field, *msg;
+    } bad[] = {
+        { "note,code,amt,at\n abcd ,y,1,\n", "note", "note: longer than 3 characters" },
+        { "note,code,amt,at\nab,x,1,\n", "code", "code: longer than 3 characters" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(decode_text(bad[i].text, v, &rj, &d, &r, s), SP_REJECT);
+        assert_string_equal(rj.rule, "length");
+        assert_string_equal(rj.field, bad[i].field);
+        assert_string_equal(rj.message, bad[i].msg);
+        sp_decoder_close(d);
+        rd_close(r);
+    }
+    sp_spec_free(s);
+}
+
 /* Patterns of fixed byte classes are matched without regexec: the same
  * answers as regexec, and regexec still for every other pattern. */
 static void fixed_patterns_agree_with_regexec(void **state)
@@ -760,7 +805,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spec_errors_name_the_member),
         cmocka_unit_test(every_shipped_spec_parses),
-        cmocka_unit_test(decode_converts_and_checks), cmocka_unit_test(fixed_patterns_agree_with_regexec),
+        cmocka_unit_test(decode_converts_and_checks), cmocka_unit_test(decode_lengths_after_trimming),
+        cmocka_unit_test(fixed_patterns_agree_with_regexec),
         cmocka_unit_test(decode_big5_hkscs),
         cmocka_unit_test(the_bank_loads_and_rejects_its_defects),
         cmocka_unit_test(killed_load_resumes_without_duplicates),
