@@ -90,11 +90,8 @@ static void join_han(cps *c, int digits_too)
 
 int etl_clean_text(const char *in, char *out, size_t n, int *changed, rp_error *err)
 {
-    /* printable ASCII without blanks: already clean, as most values are */
-    size_t k = 0;
-    while ((unsigned char)in[k] > 0x20 && (unsigned char)in[k] < 0x7F)
-        k++;
-    if (!in[k] && k < n) {
+    size_t k = strlen(in);
+    if (etl_text_plain(in, k) && k < n) {
         memcpy(out, in, k + 1);
         if (changed)
             *changed = 0;

@@ -29,6 +29,15 @@
 /* Each writes at most n bytes (NUL included) to out; *changed (if not
  * NULL) is set to 1 when out differs from in. */
 int etl_clean_text(const char *in, char *out, size_t n, int *changed, rp_error *err) RP_WARN_UNUSED;
+/* Printable ASCII without blanks, as most values are: what etl_clean_text
+ * leaves as it is, known without calling it. */
+static inline int etl_text_plain(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7F)
+            return 0;
+    return 1;
+}
 int etl_clean_name(const char *in, char *out, size_t n, int *changed, rp_error *err) RP_WARN_UNUSED;
 int etl_clean_address(const char *in, char *out, size_t n, int *changed, rp_error *err) RP_WARN_UNUSED;
 int etl_clean_phone(const char *in, char *out, size_t n, int *changed, rp_error *err) RP_WARN_UNUSED;

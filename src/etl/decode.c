@@ -619,7 +619,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
             break;
         }
         tl = in_len;
-        if (!f->clean)
+        if (!f->clean || (f->type == FT_TEXT && etl_text_plain(txt, tl)))
             break;
         char tmp[SP_TEXT_MAX];
         int rc = f->type == FT_NAME ? etl_clean_name(txt, tmp, sizeof tmp, &changed, &e)

@@ -496,6 +496,16 @@ static void cleansing_rules(void **state)
     (void)state;
     clean_is(etl_clean_text, "  ＡＢＣ　１２３  ", "ABC 123", 1);
     clean_is(etl_clean_text, "plain text", "plain text", 0);
+    clean_is(etl_clean_text, "R000000123", "R000000123", 0);
+    /* what the decoder leaves uncleaned without asking: printable ASCII without blanks alone */
+    assert_true(etl_text_plain("R000000123", 10));
+    assert_true(etl_text_plain("a,b;c!~", 7));
+    assert_true(etl_text_plain("", 0));
+    assert_false(etl_text_plain("plain text", 10));
+    assert_false(etl_text_plain("tab\there", 8));
+    assert_false(etl_text_plain("ＡＢＣ", 9));
+    assert_false(etl_text_plain("del\x7F", 4));
+    assert_true(etl_text_plain("ab cd", 2)); /* as far as the length given */
     clean_is(etl_clean_text, "tab\there\x01 and\xE2\x80\x8Bzero", "tab here andzero", 1); /* a zero-width space is not a blank */
     clean_is(etl_clean_name, "陳 怡君", "陳怡君", 1);
     clean_is(etl_clean_name, "　陳　怡　君　", "陳怡君", 1);
