@@ -131,6 +131,16 @@ static void every_shipped_spec_parses(void **state)
 
 /* ---- decoding: conversions and rules on one record at a time ---- */
 
+/* A spec from its JSON text, which the test expects to be valid. */
+static sp_spec *spec_of(const char *json)
+{
+    sp_spec *s = NULL;
+    rp_error e = RP_ERROR_INIT;
+    if (sp_spec_parse(json, strlen(json), "t", NULL, NULL, &s, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    return s;
+}
+
 static const char *decode_spec =
     "{\"spec\":\"d\",\"source\":\"x\",\"format\":\"csv\",\"header\":true,\"fields\":["
     "{\"name\":\"kind\",\"from\":\"k\",\"map\":{\"1\":\"national\",\"3\":\"ubn\"}},"
@@ -173,10 +183,7 @@ static int decode_line(const char *line, sp_value *v, sp_reject *rj, sp_decoder 
 static void decode_converts_and_checks(void **state)
 {
     (void)state;
-    sp_spec *s = NULL;
-    rp_error e = RP_ERROR_INIT;
-    if (sp_spec_parse(decode_spec, strlen(decode_spec), "t", NULL, NULL, &s, &e))
-        fail_msg("%s", rp_errmsg(&e));
+    sp_spec *s = spec_of(decode_spec);
     sp_value v[SP_MAX_FIELDS];
     sp_reject rj;
     sp_decoder *d;
@@ -245,10 +252,7 @@ static void decode_lengths_after_trimming(void **state)
         "{\"name\":\"amt\",\"from\":\"amt\",\"type\":\"amount\"},"
         "{\"name\":\"at\",\"from\":\"at\",\"type\":\"datetime\"}],"
         "\"targets\":[{\"entity\":\"party\",\"key\":\"note\",\"kind\":\"=person\",\"name_zh\":\"note\"}]}";
-    sp_spec *s = NULL;
-    rp_error e = RP_ERROR_INIT;
-    if (sp_spec_parse(spec, strlen(spec), "t", NULL, NULL, &s, &e))
-        fail_msg("%s", rp_errmsg(&e));
+    sp_spec *s = spec_of(spec);
     sp_value v[SP_MAX_FIELDS];
     sp_reject rj;
     sp_decoder *d;
