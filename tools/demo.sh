@@ -7,7 +7,7 @@
 set -euo pipefail
 rapport=$1; db=$2
 mkdir -p "$(dirname "$db")"
-rm -f "$db" "$db-wal" "$db-shm" "$db.key"   # demo data only: start clean every time
+rm -f "$db" "$db-wal" "$db-shm" "$db.key" "$db.facts" "$db.facts.lock"   # demo data only: start clean every time
 export RAPPORT_DB=$db
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }

@@ -14,12 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC "RPFACTS1"
+#define MAGIC "RPFACTS2"
 #define CHUNK 65536
 
 typedef struct hdr {
     char magic[8];
     uint32_t rowsize, nclasses;
+    char store[96]; /* whose copy: the store's key check and creation time (store_meta) */
     int64_t generation, max_id;
     uint64_t rows, sorted;
     char classes[AN_FACT_CLASSES][32];
@@ -58,8 +59,10 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* The header of a copy that is whole and current for generation gen; 0 if it is not. */
-static int read_header(const char *path, int64_t gen, int64_t max_id, hdr *h)
+/* The header of a copy of this store that is whole and current for generation gen; 0 if it is not.
+ * Generation and greatest id alone would take another store's copy for this one's: a store made
+ * again under the same name, appended to as far, has both the same. */
+static int read_header(const char *path, const char *store, int64_t gen, int64_t max_id, hdr *h)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -67,6 +70,7 @@ static int read_header(const char *path, int64_t gen, int64_t max_id, hdr *h)
     struct stat st;
     int ok = !fstat(fd, &st) && !read_all(fd, h, sizeof *h, 0) && !memcmp(h->magic, MAGIC, 8) &&
              h->rowsize == sizeof(an_fact) && h->nclasses <= AN_FACT_CLASSES && h->generation == gen &&
+             !strncmp(h->store, store, sizeof h->store) &&
              h->max_id <= max_id && h->sorted <= h->rows &&
              (uint64_t)st.st_size == sizeof *h + h->rows * sizeof(an_fact);
     close(fd);
@@ -363,13 +367,19 @@ static int sync_locked(rp_store *s, const char *path, int progress, an_facts_inf
         scalar(s, "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)", err, &rc);
     if (rc)
         return rc;
+    char store[sizeof ((hdr *)0)->store], kc[72] = "", at[24] = "";
+    if ((rc = rp_store_meta_get(s, "key_check", kc, sizeof kc, NULL, err)) ||
+        (rc = rp_store_meta_get(s, "created_at", at, sizeof at, NULL, err)))
+        return rc;
+    snprintf(store, sizeof store, "%s %s", kc, at);
     hdr *h = calloc(1, sizeof *h);
     if (!h)
         return rp_err(err, RP_NOMEM, NULL);
-    if (!read_header(path, gen, max_id, h)) {
+    if (!read_header(path, store, gen, max_id, h)) {
         memset(h, 0, sizeof *h);
         memcpy(h->magic, MAGIC, 8);
         h->rowsize = sizeof(an_fact);
+        memcpy(h->store, store, sizeof h->store);
         h->generation = gen;
         info->rebuilt = 1;
     }

@@ -468,6 +468,35 @@ static void jobs_share_what_they_read(void **state)
     wh_close(w);
 }
 
+/* A copy beside a store made again under the same name, and appended to as far, has the same
+ * generation and greatest id as the new store's would: it is another store's, made again, not taken. */
+static void column_copy_of_another_store_is_not_taken(void **state)
+{
+    (void)state;
+    const char *facts = tu_path("same.facts");
+    rp_error e = RP_ERROR_INIT;
+    an_facts_info fi;
+    wh *w1 = bank(), *w2 = bank();
+    wh_txn t = { .account_id = scalar(w1, "SELECT id FROM account WHERE number = 'C-SVC'"),
+                 .posted_at = "2026-10-30T01:00:00Z", .amount_minor = -70000, .channel = "branch",
+                 .class_ = "withdrawal" };
+    int64_t id;
+    assert_ok(wh_txn_add(w1, &t, &id, &e));
+    t.account_id = scalar(w2, "SELECT id FROM account WHERE number = 'C-SVC'");
+    t.amount_minor = -990000;
+    assert_ok(wh_txn_add(w2, &t, &id, &e));
+    const char *top = "SELECT max(id) FROM txn";
+    assert_int_equal(scalar(w1, top), scalar(w2, top));
+    assert_ok(an_facts_sync(w1->store, facts, 0, &fi, &e));
+    assert_true(fi.rebuilt);
+    assert_ok(an_facts_sync(w2->store, facts, 0, &fi, &e));
+    assert_true(fi.rebuilt);
+    assert_int_equal(fi.rows, 9);
+    same_with_and_without_the_copy(w2, facts);
+    wh_close(w1);
+    wh_close(w2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +507,7 @@ int main(void)
         cmocka_unit_test(segments_overlap_and_gaps_are_reported),
         cmocka_unit_test(cdnow_through_the_etl),
         cmocka_unit_test(column_copy_matches_and_keeps_up),
+        cmocka_unit_test(column_copy_of_another_store_is_not_taken),
         cmocka_unit_test(jobs_share_what_they_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
