@@ -1664,8 +1664,9 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         (all_txn && (rc = rp_store_exec(w->store, "PRAGMA cache_size=-65536", err))))
         goto failed;
     /* With the store to itself, the load writes in bulk: each page once, to the database file (not to
-     * the WAL and again when a checkpoint copies it), 0.1 s of 1.3 for 2 million transactions, and
-     * less for files of customers.  Another connection open, e.g. the API server's: WAL as before. */
+     * the WAL and again when a checkpoint copies it): 0.1 s of 1.3 for 2 million transactions (files of
+     * customers, bound by their upserts, about as before).  Another connection open, e.g. the API
+     * server's: WAL as before. */
     if ((rc = rp_store_bulk_begin(w->store, &L.bulk, err)))
         goto failed;
     if ((rc = rp_store_begin(w->store, err)))
