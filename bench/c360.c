@@ -92,9 +92,9 @@ static void build(const char *db, int64_t n)
     unlink(key);
     if (wh_open(db, NULL, WH_INIT, &w, NULL, &e))
         die(db, &e);
-    if (rp_store_exec(w->store, "PRAGMA synchronous=OFF", &e))
+    if (rp_store_exec(wh_store(w), "PRAGMA synchronous=OFF", &e))
         die("pragma", &e);
-    if (rp_store_begin(w->store, &e))
+    if (rp_store_begin(wh_store(w), &e))
         die("begin", &e);
     for (int b = 1; b <= 40; b++) {
         char code[8], name[32];
@@ -114,14 +114,14 @@ static void build(const char *db, int64_t n)
         if (wh_product_put(w, &p, &e))
             die("product", &e);
     }
-    if (rp_store_commit(w->store, &e))
+    if (rp_store_commit(wh_store(w), &e))
         die("commit", &e);
     rp_progress pr;
     rp_progress_start(&pr, "building customers", (uint64_t)n);
     double t0 = now_s();
     const int batch = 5000;
     for (int64_t i = 0; i < n; i++) {
-        if (i % batch == 0 && rp_store_begin(w->store, &e))
+        if (i % batch == 0 && rp_store_begin(wh_store(w), &e))
             die("begin", &e);
         char name[32], nid[11], ph[24], em[64], card[32], acct[32], br[8], src[32];
         snprintf(name, sizeof name, "%s%s%s", surnames[rnd_n(20)], given[rnd_n(20)], given[rnd_n(20)]);
@@ -179,13 +179,13 @@ static void build(const char *db, int64_t n)
                 die("consent", &e);
         }
         if ((i + 1) % batch == 0 || i + 1 == n) {
-            if (rp_store_commit(w->store, &e))
+            if (rp_store_commit(wh_store(w), &e))
                 die("commit", &e);
             rp_progress_update(&pr, (uint64_t)i + 1);
         }
     }
     rp_progress_finish(&pr);
-    if (rp_store_exec(w->store, "ANALYZE", &e))
+    if (rp_store_exec(wh_store(w), "ANALYZE", &e))
         die("analyze", &e);
     printf("built %lld customers in %.1f s (%.0f customers/s through the validating API)\n",
            (long long)n, now_s() - t0, (double)n / (now_s() - t0));
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
     int have = 0;
     if (!fresh && wh_open(db, NULL, 0, &w, NULL, &e) == RP_OK) {
         rp_stmt *st;
-        if (rp_store_prepare(w->store, "SELECT count(*) FROM party", &st, &e) == RP_OK &&
+        if (rp_store_prepare(wh_store(w), "SELECT count(*) FROM party", &st, &e) == RP_OK &&
             rp_stmt_step(st, &e) == RP_ROW)
             have = rp_stmt_int(st, 0) == n;
         rp_stmt_done(st);

@@ -35,7 +35,7 @@ typedef struct api_options {
     int login_attempts;          /* failures allowed per user and per address in the window; 0: 5 */
     int64_t login_window;        /* seconds; 0: 300 */
     int secure_cookie;           /* add Secure to the cookie (behind TLS) */
-    int warm;                    /* build missing kept 360s in the background (c360doc.h) */
+    int warm;                    /* build missing kept 360s in the background (warehouse.h, the kept 360) */
 } api_options;
 
 typedef struct api_server api_server;

@@ -8,7 +8,6 @@
 #include "etl/load.h"
 #include "match/run.h"
 #include "match/standard.h"
-#include "api/c360doc.h"
 #include "api/internal.h"
 #include "core/json.h"
 #include "core/rtime.h"
@@ -97,7 +96,7 @@ static int login(api_req *rq, api_resp *rs)
                          (long long)(rq->opt->login_window / 60));
     }
     sec_user u;
-    if (sec_authenticate(rq->w->store, name, pw, &u, &err)) {
+    if (sec_authenticate(wh_store(rq->w), name, pw, &u, &err)) {
         if (err.code != RP_NOTFOUND)
             return api_fail(rs, &err);
         api_login_failed(rq, name);
@@ -105,7 +104,7 @@ static int login(api_req *rq, api_resp *rs)
         return api_error(rs, 401, "unauthenticated", "wrong user name or password");
     }
     sec_session se;
-    if (sec_session_new(rq->w->store, &u, rq->address, rp_now(), &se, &err))
+    if (sec_session_new(wh_store(rq->w), &u, rq->address, rp_now(), &se, &err))
         return api_fail(rs, &err);
     api_login_ok(rq, name);
     audit_login(rq, name, "login", "ok", NULL);
@@ -122,7 +121,7 @@ static int logout(api_req *rq, api_resp *rs)
 {
     const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "rapport_session");
     rp_error err = RP_ERROR_INIT;
-    if (sec_session_end(rq->w->store, cookie, &err))
+    if (sec_session_end(wh_store(rq->w), cookie, &err))
         return api_fail(rs, &err);
     audit_login(rq, rq->session.user.name, "logout", "ok", NULL);
     api_cookie(rq, rs, "", 0);
@@ -229,7 +228,7 @@ static int customer_part(api_req *rq, api_resp *rs, const char *member, const ch
     return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, as, part));
 }
 
-/* The 360 as kept (c360doc.h): one read; the warehouse's eight queries only when none is kept. */
+/* The 360 as kept (warehouse.h, the kept 360): one read; the warehouse's eight queries only when none is kept. */
 static int customer_get(api_req *rq, api_resp *rs)
 {
     int ok;
@@ -237,13 +236,13 @@ static int customer_get(api_req *rq, api_resp *rs)
     if (ok) {
         char today[RP_DATE_LEN];
         rp_date_format(rp_time_taipei_date(rp_now()), today);
-        api_doc d;
+        wh_c360doc d;
         rp_error err = RP_ERROR_INIT;
-        int rc = api_doc_read(rq->w, id, sec_can(rq->session.user.role, SEC_P_CONTACTS), today, &d, &err);
+        int rc = wh_c360doc_read(rq->w, id, sec_can(rq->session.user.role, SEC_P_CONTACTS), today, &d, &err);
         if (rc == RP_OK) {
             rq->customer = id;
             if (!branch_allows(rq, d.home_branch)) {
-                api_doc_free(&d);
+                wh_c360doc_free(&d);
                 rq->audit_action = "denied";
                 return api_error(rs, 403, "forbidden", "customer %lld belongs to another branch", (long long)id);
             }
@@ -319,7 +318,7 @@ static int analyses_list(api_req *rq, api_resp *rs)
         return st;
     json_t *list;
     rp_error err = RP_ERROR_INIT;
-    if (an_run_list(rq->w->store, job, (int)limit, &list, &err))
+    if (an_run_list(wh_store(rq->w), job, (int)limit, &list, &err))
         return api_fail(rs, &err);
     return api_ok(rs, json_pack("{s:o}", "runs", list));
 }
@@ -332,7 +331,7 @@ static int analysis_get(api_req *rq, api_resp *rs)
         return api_error(rs, 404, "not_found", "no analysis run '%s'", rq->param[0]);
     json_t *sum;
     rp_error err = RP_ERROR_INIT;
-    if (an_run_get(rq->w->store, run, &sum, &err))
+    if (an_run_get(wh_store(rq->w), run, &sum, &err))
         return api_fail(rs, &err);
     return api_ok(rs, sum);
 }
@@ -353,7 +352,7 @@ static int audit_list(api_req *rq, api_resp *rs)
     json_t *a;
     rp_error err = RP_ERROR_INIT;
     /* everything written so far, including what the journal still holds */
-    if (api_audit_flush(rq, &err) || sec_audit_query(rq->w->store, &f, &a, &err))
+    if (api_audit_flush(rq, &err) || sec_audit_query(wh_store(rq->w), &f, &a, &err))
         return api_fail(rs, &err);
     return api_ok(rs, json_pack("{s:o}", "entries", a));
 }
@@ -362,7 +361,7 @@ static int users_list(api_req *rq, api_resp *rs)
 {
     json_t *a;
     rp_error err = RP_ERROR_INIT;
-    if (sec_user_list(rq->w->store, &a, &err))
+    if (sec_user_list(wh_store(rq->w), &a, &err))
         return api_fail(rs, &err);
     return api_ok(rs, json_pack("{s:o}", "users", a));
 }
@@ -481,13 +480,13 @@ static int contact_change(api_req *rq, api_resp *rs)
         return api_error(rs, 422, "invalid", "body.reason: at most 250 bytes");
     int outcome;
     char *old = NULL;
-    int rc = rp_store_begin(rq->w->store, &err);
+    int rc = rp_store_begin(wh_store(rq->w), &err);
     if (!rc)
         rc = wh_contact_change(rq->w, id, &c, rq->session.user.name, reason, &old, &outcome, &err);
     if (!rc)
-        rc = rp_store_commit(rq->w->store, &err);
+        rc = rp_store_commit(wh_store(rq->w), &err);
     if (rc) {
-        rp_store_rollback(rq->w->store);
+        rp_store_rollback(wh_store(rq->w));
         if (!strncmp(rp_errmsg(&err), "contact.value: ", 15))
             return api_error(rs, 422, "invalid", "body.value: %s", rp_errmsg(&err) + 15);
         return api_fail(rs, &err);
@@ -548,7 +547,7 @@ static int preferences_set(api_req *rq, api_resp *rs)
     }
     if (!named)
         return api_error(rs, 422, "invalid", "body: name at least one of language, channel, hours, days");
-    int rc = rp_store_begin(rq->w->store, &err);
+    int rc = rp_store_begin(wh_store(rq->w), &err);
     size_t dl = 0;
     rq->detail[0] = 0;
     for (int i = 0; wh_preference_names[i] && !rc; i++) {
@@ -562,9 +561,9 @@ static int preferences_set(api_req *rq, api_resp *rs)
                                    wh_preference_names[i], json_is_null(v) ? "(cleared)" : json_string_value(v));
     }
     if (!rc)
-        rc = rp_store_commit(rq->w->store, &err);
+        rc = rp_store_commit(wh_store(rq->w), &err);
     if (rc) {
-        rp_store_rollback(rq->w->store);
+        rp_store_rollback(wh_store(rq->w));
         if (!strncmp(rp_errmsg(&err), "preferences.", 12))
             return api_error(rs, 422, "invalid", "body.%s", rp_errmsg(&err) + 12);
         return api_fail(rs, &err);
@@ -783,7 +782,7 @@ static int user_add(api_req *rq, api_resp *rs)
         rp_json_get_str(rq->body, "body", "password", 1, &pw, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     sec_user u;
-    if (sec_user_add(rq->w->store, name, role, branch, pw, rq->session.user.name, &u, &err))
+    if (sec_user_add(wh_store(rq->w), name, role, branch, pw, rq->session.user.name, &u, &err))
         return api_fail(rs, &err);
     sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address, .action = "user_add",
                           .target = name, .detail = role };
@@ -803,7 +802,7 @@ static int user_disable(api_req *rq, api_resp *rs)
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     if (!strcmp(rq->param[0], rq->session.user.name) && disabled)
         return api_error(rs, 409, "conflict", "you cannot disable yourself");
-    if (sec_user_disable(rq->w->store, rq->param[0], disabled, rq->session.user.name, &err))
+    if (sec_user_disable(wh_store(rq->w), rq->param[0], disabled, rq->session.user.name, &err))
         return api_fail(rs, &err);
     sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address,
                           .action = disabled ? "user_disable" : "user_enable", .target = rq->param[0] };

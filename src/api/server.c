@@ -1,5 +1,4 @@
 /* server.c — libmicrohttpd, the dispatcher, static files, metrics.  See api.h. */
-#include "api/c360doc.h"
 #include "api/internal.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -414,7 +413,7 @@ int api_audit(api_req *rq, const sec_audit_entry *e)
 int api_audit_flush(api_req *rq, rp_error *err)
 {
     pthread_mutex_lock(&write_turn);
-    int rc = sec_journal_ingest(rq->w->store, NULL, rq->srv->journal, 0, 0, NULL, err);
+    int rc = sec_journal_ingest(wh_store(rq->w), NULL, rq->srv->journal, 0, 0, NULL, err);
     pthread_mutex_unlock(&write_turn);
     return rc;
 }
@@ -492,19 +491,19 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
     /* a request that only reads sees one snapshot, begun and ended once */
     int reads = (!strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD")) &&
                 !(rt->flags & (API_BODY | API_CHANGES | API_WRITES));
-    int txn = reads && rp_store_begin_read(rq->w->store, &err) == RP_OK;
+    int txn = reads && rp_store_begin_read(wh_store(rq->w), &err) == RP_OK;
     rp_err_clear(&err);
     int touch = 0;
     const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
     handle(s, rq, cc, rs, rt, cookie, &touch);
-    if (txn && rp_store_commit(rq->w->store, &err)) {
+    if (txn && rp_store_commit(wh_store(rq->w), &err)) {
         rp_log(RP_LOG_WARN, "api: ending a read: %s", rp_errmsg(&err));
-        rp_store_rollback(rq->w->store);
+        rp_store_rollback(wh_store(rq->w));
     }
     /* the session's last use, at most once a minute, after the reads */
     if (touch) {
         pthread_mutex_lock(&write_turn);
-        if (sec_session_touch(rq->w->store, cookie, rp_now(), &err)) {
+        if (sec_session_touch(wh_store(rq->w), cookie, rp_now(), &err)) {
             /* tried again on the next request */
         }
         pthread_mutex_unlock(&write_turn);
@@ -516,7 +515,7 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
 {
     rp_error err = RP_ERROR_INIT;
     /* who is asking */
-    if (cookie && !sec_session_check(rq->w->store, cookie, rp_now(), s->o.idle_seconds, s->o.lifetime_seconds,
+    if (cookie && !sec_session_check(wh_store(rq->w), cookie, rp_now(), s->o.idle_seconds, s->o.lifetime_seconds,
                                      &rq->session, touch, &err))
         rq->signed_in = 1;
     if (!(rt->flags & API_PUBLIC)) {
@@ -751,7 +750,7 @@ static void scribe_ingest(api_server *s, wh *w)
 {
     rp_error err = RP_ERROR_INIT;
     pthread_mutex_lock(&write_turn);
-    int rc = sec_journal_ingest(w->store, NULL, s->journal, 8 << 20, 0, NULL, &err);
+    int rc = sec_journal_ingest(wh_store(w), NULL, s->journal, 8 << 20, 0, NULL, &err);
     pthread_mutex_unlock(&write_turn);
     if (rc)
         rp_log(RP_LOG_ERROR, "api: moving the audit journal into the store: %s", rp_errmsg(&err));
@@ -764,18 +763,18 @@ static void scribe_build(api_server *s, wh *w, const int64_t *ids, int n)
     double t0 = rp_monotonic();
     rp_error err = RP_ERROR_INIT;
     pthread_mutex_lock(&write_turn);
-    if (rp_store_begin(w->store, &err) == RP_OK) {
+    if (rp_store_begin(wh_store(w), &err) == RP_OK) {
         int made = 0;
         for (int i = 0; i < n && rp_monotonic() - t0 < DOC_BUDGET; i++) {
             rp_error e2 = RP_ERROR_INIT;
-            int rc = api_doc_build(w, ids[i], &e2);
+            int rc = wh_c360doc_build(w, ids[i], &e2);
             if (rc == RP_OK)
                 made++;
             else if (rc != RP_NOTFOUND)
                 rp_log(RP_LOG_WARN, "api: the 360 of customer %lld: %s", (long long)ids[i], rp_errmsg(&e2));
         }
-        if (rp_store_commit(w->store, &err)) {
-            rp_store_rollback(w->store);
+        if (rp_store_commit(wh_store(w), &err)) {
+            rp_store_rollback(wh_store(w));
             rp_log(RP_LOG_WARN, "api: keeping 360s: %s", rp_errmsg(&err));
         } else {
             atomic_fetch_add(&s->docs_made, (unsigned long long)made);
@@ -824,7 +823,7 @@ static void *scribe_main(void *arg)
         /* the trail by customer, in bulk now and then (security.h) */
         if (tick % INDEX_TICKS == 0) {
             pthread_mutex_lock(&write_turn);
-            if (sec_audit_index(w->store, NULL, &err)) {
+            if (sec_audit_index(wh_store(w), NULL, &err)) {
                 rp_log(RP_LOG_WARN, "api: indexing the audit trail by customer: %s", rp_errmsg(&err));
                 rp_err_clear(&err);
             }
@@ -834,7 +833,7 @@ static void *scribe_main(void *arg)
             continue;
         /* then those deleted by changes, and new customers */
         int got = 0;
-        if (n < 128 && api_doc_pending(w, ids + n, 128 - n, &got, &err)) {
+        if (n < 128 && wh_c360doc_pending(w, ids + n, 128 - n, &got, &err)) {
             rp_log(RP_LOG_WARN, "api: looking for 360s to build: %s", rp_errmsg(&err));
             rp_err_clear(&err);
         }
@@ -910,8 +909,8 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
     }
     /* the audit journal: this server's alone; what a stopped one left goes into the store first */
     if (wh_c360_catch_up(probe, NULL, err) || sec_journal_open(s->db, &s->journal, err) ||
-        sec_journal_ingest(probe->store, NULL, s->journal, 0, 1, NULL, err) ||
-        sec_journal_restart(probe->store, s->journal, err)) {
+        sec_journal_ingest(wh_store(probe), NULL, s->journal, 0, 1, NULL, err) ||
+        sec_journal_restart(wh_store(probe), s->journal, err)) {
         sec_journal_close(s->journal);
         wh_close(probe);
         free(s);

@@ -256,8 +256,8 @@ int cmd_analyze(int argc, char **argv)
         rp_config_free(cfg);
         return rc;
     }
-    if (!strcmp(copy, "yes") && !strcmp(rp_store_backend(w->store), "sqlite") && w->db_path[0] &&
-        (size_t)snprintf(facts, sizeof facts, "%s.facts", w->db_path) < sizeof facts)
+    if (!strcmp(copy, "yes") && !strcmp(rp_store_backend(wh_store(w)), "sqlite") && wh_db_path(w)[0] &&
+        (size_t)snprintf(facts, sizeof facts, "%s.facts", wh_db_path(w)) < sizeof facts)
         o.facts = facts;
     /* several analyses in one run share what they read */
     o.shared = njobs > 1 ? an_base_cache_new() : NULL;
@@ -266,7 +266,7 @@ int cmd_analyze(int argc, char **argv)
     for (int j = 0; j < njobs && !rc; j++) {
         json_t *sum;
         o.job = jobs[j];
-        if ((rc = an_job_run(w->store, &o, &sum, &err))) {
+        if ((rc = an_job_run(wh_store(w), &o, &sum, &err))) {
             char ctx[64];
             snprintf(ctx, sizeof ctx, "analyze %s", jobs[j]);
             rc = cli_fail(ctx, &err);
@@ -311,7 +311,7 @@ int cmd_analyze_runs(int argc, char **argv)
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *list;
-    rc = an_run_list(w->store, job, lim, &list, &err);
+    rc = an_run_list(wh_store(w), job, lim, &list, &err);
     wh_close(w);
     if (rc)
         return cli_fail("analyze runs", &err);
@@ -357,7 +357,7 @@ int cmd_analyze_show(int argc, char **argv)
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *sum;
-    rc = an_run_get(w->store, run, &sum, &err);
+    rc = an_run_get(wh_store(w), run, &sum, &err);
     wh_close(w);
     if (rc)
         return cli_fail("analyze show", &err);

@@ -1,5 +1,4 @@
 /* cmd_customer.c — `rapport customer show`, `customer note` and `customer refresh`. */
-#include "api/c360doc.h"
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/buf.h"
@@ -270,10 +269,10 @@ int cmd_customer_note(int argc, char **argv)
         return rc;
     rp_error err = RP_ERROR_INIT;
     int64_t note;
-    if (wh_find(w, pos[0], &ia.party_id, NULL, &err) || rp_store_begin(w->store, &err))
+    if (wh_find(w, pos[0], &ia.party_id, NULL, &err) || rp_store_begin(wh_store(w), &err))
         goto fail;
-    if (wh_interaction_add(w, &ia, &note, &err) || rp_store_commit(w->store, &err)) {
-        rp_store_rollback(w->store);
+    if (wh_interaction_add(w, &ia, &note, &err) || rp_store_commit(wh_store(w), &err)) {
+        rp_store_rollback(wh_store(w));
         goto fail;
     }
     printf("added note %lld to customer #%lld\n", (long long)note, (long long)ia.party_id);
@@ -315,7 +314,7 @@ int cmd_customer_refresh(int argc, char **argv)
     rp_error err = RP_ERROR_INIT;
     if (verify) {
         int64_t checked, differ;
-        if (api_doc_verify(w, (int)n_every, &checked, &differ, &err)) {
+        if (wh_c360doc_verify(w, (int)n_every, &checked, &differ, &err)) {
             wh_close(w);
             return cli_fail("customer refresh", &err);
         }
@@ -330,8 +329,8 @@ int cmd_customer_refresh(int argc, char **argv)
         }
         return differ ? CLI_FAIL : CLI_OK;
     }
-    api_doc_stats st;
-    rc = api_doc_refresh(w, all, 0, 500, !json, &st, &err);
+    wh_c360doc_stats st;
+    rc = wh_c360doc_refresh(w, all, 0, 500, !json, &st, &err);
     wh_close(w);
     if (rc)
         return cli_fail("customer refresh", &err);

@@ -15,13 +15,13 @@ int cmd_init(int argc, char **argv)
     int migrations = 0;
     if ((rc = cli_open(self, &so, WH_INIT, &w, &migrations)))
         return rc;
-    int version = rp_store_latest_version(w->store);
+    int version = rp_store_latest_version(wh_store(w));
     if (migrations)
-        printf("store %s: schema version %d (%d migration%s applied); sealing key %s\n", w->db_path,
-               version, migrations, migrations == 1 ? "" : "s", w->key_path);
+        printf("store %s: schema version %d (%d migration%s applied); sealing key %s\n", wh_db_path(w),
+               version, migrations, migrations == 1 ? "" : "s", wh_key_path(w));
     else
-        printf("store %s: up to date at schema version %d; sealing key %s\n", w->db_path, version,
-               w->key_path);
+        printf("store %s: up to date at schema version %d; sealing key %s\n", wh_db_path(w), version,
+               wh_key_path(w));
     wh_close(w);
     return CLI_OK;
 }

@@ -623,8 +623,8 @@ int cmd_rejects_dismiss(int argc, char **argv)
     rp_time_format_utc(rp_now(), now);
     rp_stmt *st;
     int64_t n = 0;
-    if (!(rc = rp_store_begin(w->store, &err)) &&
-        !(rc = rp_store_prepare(w->store,
+    if (!(rc = rp_store_begin(wh_store(w), &err)) &&
+        !(rc = rp_store_prepare(wh_store(w),
                                 "UPDATE reject SET status = 'dismissed', resolved_at = ?, resolved_by = ?, note = ? "
                                 "WHERE job_id = ? AND status = 'open' AND (? = 0 OR record = ?) AND (? IS NULL OR rule = ?)",
                                 &st, &err))) {
@@ -637,12 +637,12 @@ int cmd_rejects_dismiss(int argc, char **argv)
         rp_stmt_bind_text(st, 7, rule);
         rp_stmt_bind_text(st, 8, rule);
         if (!(rc = rp_stmt_run(st, &err))) {
-            n = rp_store_changes(w->store);
-            rc = rp_store_commit(w->store, &err);
+            n = rp_store_changes(wh_store(w));
+            rc = rp_store_commit(wh_store(w), &err);
         }
     }
     if (rc)
-        rp_store_rollback(w->store);
+        rp_store_rollback(wh_store(w));
     wh_close(w);
     if (rc)
         return cli_fail("rejects dismiss", &err);

@@ -216,7 +216,7 @@ int cmd_match_export(int argc, char **argv)
     rp_csv_end_row(&b);
     fwrite(b.data, 1, b.len, stdout);
     rp_buf_reset(&b);
-    if (!(rc = rp_store_prepare(w->store,
+    if (!(rc = rp_store_prepare(wh_store(w),
                                 "SELECT r.source, r.source_key, coalesce(p.merged_into, p.id) FROM source_record r "
                                 "JOIN party p ON p.id = r.entity_id WHERE r.entity = 'party' ORDER BY r.source, r.source_key",
                                 &st, &err))) {

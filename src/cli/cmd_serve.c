@@ -182,11 +182,11 @@ int cmd_user_add(int argc, char **argv)
     }
     rp_error err = RP_ERROR_INIT;
     sec_user u;
-    rc = sec_user_add(w->store, name, role, branch, pw, cli_user(), &u, &err);
+    rc = sec_user_add(wh_store(w), name, role, branch, pw, cli_user(), &u, &err);
     memset(pw, 0, sizeof pw);
     if (!rc) {
         sec_audit_entry e = { .user = cli_user(), .action = "user_add", .target = name, .detail = role };
-        rc = sec_audit(w->store, &e, &err);
+        rc = sec_audit(wh_store(w), &e, &err);
     }
     wh_close(w);
     if (rc)
@@ -213,11 +213,11 @@ int cmd_user_passwd(int argc, char **argv)
         return rc;
     }
     rp_error err = RP_ERROR_INIT;
-    rc = sec_user_passwd(w->store, name, pw, cli_user(), &err);
+    rc = sec_user_passwd(wh_store(w), name, pw, cli_user(), &err);
     memset(pw, 0, sizeof pw);
     if (!rc) {
         sec_audit_entry e = { .user = cli_user(), .action = "user_passwd", .target = name };
-        rc = sec_audit(w->store, &e, &err);
+        rc = sec_audit(wh_store(w), &e, &err);
     }
     wh_close(w);
     if (rc)
@@ -240,10 +240,10 @@ int cmd_user_disable(int argc, char **argv)
     if ((rc = cli_open(self, &so, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
-    rc = sec_user_disable(w->store, name, !enable, cli_user(), &err);
+    rc = sec_user_disable(wh_store(w), name, !enable, cli_user(), &err);
     if (!rc) {
         sec_audit_entry e = { .user = cli_user(), .action = enable ? "user_enable" : "user_disable", .target = name };
-        rc = sec_audit(w->store, &e, &err);
+        rc = sec_audit(wh_store(w), &e, &err);
     }
     wh_close(w);
     if (rc)
@@ -266,7 +266,7 @@ int cmd_user_list(int argc, char **argv)
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *a;
-    rc = sec_user_list(w->store, &a, &err);
+    rc = sec_user_list(wh_store(w), &a, &err);
     wh_close(w);
     if (rc)
         return cli_fail("user list", &err);
@@ -320,8 +320,8 @@ int cmd_audit(int argc, char **argv)
     rp_error err = RP_ERROR_INIT;
     json_t *a;
     /* what a running (or stopped) server still holds in its journal first */
-    if (!(rc = sec_journal_ingest(w->store, w->db_path, NULL, 0, 0, NULL, &err)))
-        rc = sec_audit_query(w->store, &f, &a, &err);
+    if (!(rc = sec_journal_ingest(wh_store(w), wh_db_path(w), NULL, 0, 0, NULL, &err)))
+        rc = sec_audit_query(wh_store(w), &f, &a, &err);
     wh_close(w);
     if (rc)
         return cli_fail("audit", &err);

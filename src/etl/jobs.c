@@ -8,7 +8,7 @@
 int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "SELECT id, status, coalesce(spec, source), file, records, rows_loaded, rows_fixed, "
                               "rows_rejected, seconds, started_at, finished_at, started_by, message, bytes, "
                               "fingerprint FROM load_job WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR id = ?2) "
@@ -45,7 +45,7 @@ int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out
     rp_stmt_done(st);
     /* one job: what it rejected and fixed, rule by rule */
     if (rc == RP_DONE && one && json_array_size(arr) &&
-        (rc = rp_store_prepare(w->store,
+        (rc = rp_store_prepare(wh_store(w),
                                "SELECT outcome, rule, field, count FROM load_rule WHERE job_id = ? "
                                "ORDER BY outcome DESC, count DESC, rule, field",
                                &st, err)) == RP_OK) {
@@ -74,7 +74,7 @@ int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, in
                     rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "SELECT job_id, file, record, offset, field, value, rule, message, status, "
                               "resolved_by_job FROM reject WHERE (?1 = 0 OR job_id = ?1) AND (?2 IS NULL OR rule = ?2) "
                               "AND (?3 IS NULL OR status = ?3) ORDER BY job_id, record LIMIT ?4",

@@ -125,7 +125,7 @@ static int flush_counts(ld *L, rp_error *err)
 {
     for (int i = 0; i < L->nbatch; i++) {
         rp_stmt *st;
-        int rc = rp_store_prepare(L->w->store,
+        int rc = rp_store_prepare(wh_store(L->w),
                                   "INSERT INTO load_rule(job_id, outcome, rule, field, count) VALUES (?,?,?,?,?) "
                                   "ON CONFLICT(job_id, outcome, rule, field) DO UPDATE SET count = count + "
                                   "excluded.count",
@@ -148,7 +148,7 @@ static int checkpoint(ld *L, int64_t offset, double seconds, rp_error *err)
 {
     ld_result *r = L->r;
     rp_stmt *st;
-    int rc = rp_store_prepare(L->w->store,
+    int rc = rp_store_prepare(wh_store(L->w),
                               "UPDATE load_job SET records = ?, offset = ?, rows_loaded = ?, rows_rejected = ?, "
                               "rows_fixed = ?, rows_unchanged = ?, seconds = ? WHERE id = ?",
                               &st, err);
@@ -173,7 +173,7 @@ static int checkpoint(ld *L, int64_t offset, double seconds, rp_error *err)
 static int reject(ld *L, const rd_record *rec, const sp_reject *rj, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(L->w->store,
+    int rc = rp_store_prepare(wh_store(L->w),
                               "INSERT INTO reject(job_id, file, record, offset, field, value, rule, message, raw) "
                               "VALUES (?,?,?,?,?,?,?,?,?)",
                               &st, err);
@@ -471,7 +471,7 @@ static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, c
         return RP_OK;
     }
     rp_stmt *st;
-    int rc = rp_store_prepare(L->w->store, "SELECT id, currency FROM account WHERE number = ?", &st, err);
+    int rc = rp_store_prepare(wh_store(L->w), "SELECT id, currency FROM account WHERE number = ?", &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, key);
@@ -500,7 +500,7 @@ static int account_ref(ld *L, const sp_ref *r, const sp_value *v, int64_t *id, c
 static int resolve_pending(ld *L, const char *source, const char *key, int64_t to, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(L->w->store,
+    int rc = rp_store_prepare(wh_store(L->w),
                               "DELETE FROM pending_link WHERE to_source = ? AND to_key = ? "
                               "RETURNING from_party, kind, since",
                               &st, err);
@@ -631,7 +631,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             rc = wh_party_by_source(w, t->party2.source, key, &party2, &e);
             if (rc == RP_NOTFOUND) {
                 rp_stmt *st;
-                if ((rc = rp_store_prepare(w->store,
+                if ((rc = rp_store_prepare(wh_store(w),
                                            "INSERT OR IGNORE INTO pending_link(from_party, to_source, to_key, kind, "
                                            "since, job_id) VALUES (?,?,?,?,?,?)",
                                            &st, err)))
@@ -706,7 +706,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
         }
         case TG_ACTIVITY: {
             rp_stmt *st;
-            if ((rc = rp_store_prepare(w->store,
+            if ((rc = rp_store_prepare(wh_store(w),
                                        "INSERT INTO activity(party_id, at, kind, channel, detail, amount_minor, "
                                        "currency, source, source_key, job_id) VALUES (?,?,?,?,?,?,?,?,?,?) "
                                        "ON CONFLICT(source, source_key) DO NOTHING",
@@ -726,7 +726,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             rp_stmt_bind_text(st, 8, t->source);
             rp_stmt_bind_text(st, 9, val(t, "key", v));
             rp_stmt_bind_int(st, 10, L->job);
-            if ((rc = inserted(w->store, st, err)) < 0)
+            if ((rc = inserted(wh_store(w), st, err)) < 0)
                 return -rc;
             if (!rc)
                 return rejectf(rj, "", val(t, "key", v), "duplicate", "%s record '%s' was already loaded",
@@ -744,7 +744,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
                     break;
             }
             rp_stmt *st;
-            if ((rc = rp_store_prepare(w->store,
+            if ((rc = rp_store_prepare(wh_store(w),
                                        "INSERT INTO call_record(call_id, source, arrival, caller, ivr_path, party_id, "
                                        "queue, wait_s, talk_s, wrap_s, abandoned, agent, reason, interaction_id, "
                                        "job_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -778,7 +778,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
             else
                 rp_stmt_bind_null(st, 14);
             rp_stmt_bind_int(st, 15, L->job);
-            if ((rc = inserted(w->store, st, err)) < 0)
+            if ((rc = inserted(wh_store(w), st, err)) < 0)
                 return -rc;
             if (!rc)
                 return rejectf(rj, "call_id", val(t, "call_id", v), "duplicate", "call '%s' was already loaded",
@@ -789,7 +789,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
         case TG_CALL_NOTE: {
             rp_stmt *st;
             const char *id = val(t, "call_id", v);
-            if ((rc = rp_store_prepare(w->store,
+            if ((rc = rp_store_prepare(wh_store(w),
                                        "UPDATE call_record SET note = ?, note_category = ?, note_at = ?, "
                                        "agent = coalesce(agent, ?) WHERE source = ? AND call_id = ? "
                                        "RETURNING interaction_id",
@@ -810,7 +810,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
                 return rc;
             rc = RP_OK;
             if (ia) {
-                if ((rc = rp_store_prepare(w->store, "UPDATE interaction SET notes = ? WHERE id = ?", &st, err)))
+                if ((rc = rp_store_prepare(wh_store(w), "UPDATE interaction SET notes = ? WHERE id = ?", &st, err)))
                     return rc;
                 rp_stmt_bind_text(st, 1, val(t, "note", v));
                 rp_stmt_bind_int(st, 2, ia);
@@ -821,7 +821,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
         }
         case TG_CAMPAIGN: {
             rp_stmt *st;
-            if ((rc = rp_store_prepare(w->store,
+            if ((rc = rp_store_prepare(wh_store(w),
                                        "INSERT INTO campaign(code, name, offer, channel, start_date, end_date, "
                                        "response_deadline, job_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(code) DO "
                                        "UPDATE SET name = excluded.name, offer = excluded.offer, channel = "
@@ -843,7 +843,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
         case TG_CAMPAIGN_RESPONSE: {
             const char *code = val(t, "campaign", v);
             rp_stmt *st;
-            if ((rc = rp_store_prepare(w->store, "SELECT 1 FROM campaign WHERE code = ?", &st, err)))
+            if ((rc = rp_store_prepare(wh_store(w), "SELECT 1 FROM campaign WHERE code = ?", &st, err)))
                 return rc;
             rp_stmt_bind_text(st, 1, code);
             rc = rp_stmt_step(st, err);
@@ -854,7 +854,7 @@ static int write_targets(ld *L, const sp_value *v, sp_reject *rj, rp_error *err)
                 return rc;
             int tgt = t->kind == TG_CAMPAIGN_TARGET;
             const char *kind_ = tgt ? val(t, "group", v) : val(t, "response", v);
-            if ((rc = rp_store_prepare(w->store,
+            if ((rc = rp_store_prepare(wh_store(w),
                                        tgt ? "INSERT INTO campaign_target(campaign, party_id, grp, contacted_at, "
                                              "channel, job_id) VALUES (?,?,?,?,?,?) ON CONFLICT(campaign, "
                                              "party_id) DO UPDATE SET grp = excluded.grp, contacted_at = "
@@ -930,7 +930,7 @@ static int seen_before(ld *L, const char *key, int64_t record, sp_reject *rj, rp
     unsigned char h[16];
     crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), NULL, 0);
     rp_stmt *st;
-    int rc = rp_store_prepare(L->w->store,
+    int rc = rp_store_prepare(wh_store(L->w),
                               "INSERT INTO load_seen(job_id, key, record) VALUES (?,?,?) "
                               "ON CONFLICT(job_id, key) DO UPDATE SET job_id = job_id RETURNING record",
                               &st, err);
@@ -977,7 +977,7 @@ static int save_header(ld *L, const char **names, int n, char delim, rp_error *e
         }
     }
     rp_stmt *st;
-    int rc = rp_store_prepare(L->w->store, "UPDATE load_job SET header = ? WHERE id = ?", &st, err);
+    int rc = rp_store_prepare(wh_store(L->w), "UPDATE load_job SET header = ? WHERE id = ?", &st, err);
     if (!rc) {
         rp_stmt_bind_blob(st, 1, b.data ? b.data : "", b.len);
         rp_stmt_bind_int(st, 2, L->job);
@@ -993,7 +993,7 @@ static int find_job(ld *L, const char *fp, int64_t *id, char *status, size_t sn,
                     int64_t *offset, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(L->w->store,
+    int rc = rp_store_prepare(wh_store(L->w),
                               "SELECT id, status, pid, records, offset, rows_loaded, rows_rejected, rows_fixed, "
                               "rows_unchanged FROM load_job WHERE fingerprint = ? AND spec = ? "
                               "ORDER BY (status = 'done') DESC, id DESC LIMIT 1",
@@ -1024,7 +1024,7 @@ static int job_set(ld *L, const char *status, const char *message, rp_error *err
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
     rp_stmt *st;
-    int rc = rp_store_prepare(L->w->store,
+    int rc = rp_store_prepare(wh_store(L->w),
                               "UPDATE load_job SET status = ?, message = ?, finished_at = ? WHERE id = ?", &st, err);
     if (rc)
         return rc;
@@ -1041,7 +1041,7 @@ static int job_set(ld *L, const char *status, const char *message, rp_error *err
 static int read_counts(ld *L, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(L->w->store,
+    int rc = rp_store_prepare(wh_store(L->w),
                               "SELECT outcome, rule, field, count FROM load_rule WHERE job_id = ? "
                               "ORDER BY outcome DESC, count DESC, rule, field",
                               &st, err);
@@ -1574,13 +1574,13 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         records = offset = 0;
     }
     /* the job row is committed first, so that a failure is on record */
-    if ((rc = rp_store_begin(w->store, err))) {
+    if ((rc = rp_store_begin(wh_store(w), err))) {
         run_stop(&run);
         return rc;
     }
     rp_stmt *st;
     if (!L.job) {
-        rc = rp_store_prepare(w->store,
+        rc = rp_store_prepare(wh_store(w),
                               "INSERT INTO load_job(source, file, fingerprint, started_at, started_by, spec, bytes, "
                               "pid, resubmits, path, spec_text) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                               &st, err);
@@ -1607,7 +1607,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
             }
             rp_stmt_done(st);
         }
-    } else if (!(rc = rp_store_prepare(w->store,
+    } else if (!(rc = rp_store_prepare(wh_store(w),
                                        "UPDATE load_job SET status = 'running', pid = ?, message = NULL, "
                                        "finished_at = NULL WHERE id = ?",
                                        &st, err))) {
@@ -1617,8 +1617,8 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     }
     if (!rc && s->reference)
         rc = wh_reference_put(w, s->reference, "spec reference data", err);
-    if (rc || (rc = rp_store_commit(w->store, err))) {
-        rp_store_rollback(w->store);
+    if (rc || (rc = rp_store_commit(wh_store(w), err))) {
+        rp_store_rollback(wh_store(w));
         run_stop(&run);
         return rc;
     }
@@ -1656,20 +1656,20 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
      * keep the whole cache.)  A checkpointing thread with a connection of its own was tried: it
      * gained nothing measurable on two cores, and the WAL, never free of a reader when a batch began,
      * grew to the size of the load. */
-    if ((rc = rp_store_query_int(w->store, "PRAGMA wal_autocheckpoint", &L.saved_autockpt, err)) ||
-        (rc = rp_store_query_int(w->store, "PRAGMA cache_size", &L.saved_cache, err)))
+    if ((rc = rp_store_query_int(wh_store(w), "PRAGMA wal_autocheckpoint", &L.saved_autockpt, err)) ||
+        (rc = rp_store_query_int(wh_store(w), "PRAGMA cache_size", &L.saved_cache, err)))
         goto failed;
     L.tuned = 1;
-    if ((rc = rp_store_exec(w->store, "PRAGMA wal_autocheckpoint=4096", err)) ||
-        (all_txn && (rc = rp_store_exec(w->store, "PRAGMA cache_size=-65536", err))))
+    if ((rc = rp_store_exec(wh_store(w), "PRAGMA wal_autocheckpoint=4096", err)) ||
+        (all_txn && (rc = rp_store_exec(wh_store(w), "PRAGMA cache_size=-65536", err))))
         goto failed;
     /* With the store to itself, the load writes in bulk: each page once, to the database file (not to
      * the WAL and again when a checkpoint copies it): 0.1 s of 1.3 for 2 million transactions (files of
      * customers, bound by their upserts, about as before).  Another connection open, e.g. the API
      * server's: WAL as before. */
-    if ((rc = rp_store_bulk_begin(w->store, &L.bulk, err)))
+    if ((rc = rp_store_bulk_begin(wh_store(w), &L.bulk, err)))
         goto failed;
-    if ((rc = rp_store_begin(w->store, err)))
+    if ((rc = rp_store_begin(wh_store(w), err)))
         goto failed;
     int in_batch = 0, stopped = 0, savepoints = s->ntargets > 1 || s->dedup_seen;
     /* for the crash tests: die as kill -9 would, mid-batch, after this many records */
@@ -1707,7 +1707,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
                 rj = b->rjs[it->rj];
                 outcome = SP_REJECT;
             } else {
-                if (savepoints && (rc = rp_store_begin(w->store, err)))
+                if (savepoints && (rc = rp_store_begin(wh_store(w), err)))
                     break;
                 if (s->dedup_seen)
                     outcome = seen_before(&L, b->text.data + it->key, it->number, &rj, err);
@@ -1724,9 +1724,9 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
                 }
                 if (savepoints) {
                     if (outcome == RP_OK)
-                        rc = rp_store_commit(w->store, err);
+                        rc = rp_store_commit(wh_store(w), err);
                     else
-                        rp_store_rollback(w->store);
+                        rp_store_rollback(wh_store(w));
                     if (rc)
                         break;
                 }
@@ -1752,7 +1752,7 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
             }
             if (++in_batch >= batch && !single) {
                 if ((rc = flush_txns(&L, err)) || (rc = checkpoint(&L, done_offset, mono() - t0, err)) ||
-                    (rc = rp_store_commit(w->store, err)) || (rc = rp_store_begin(w->store, err)))
+                    (rc = rp_store_commit(wh_store(w), err)) || (rc = rp_store_begin(wh_store(w), err)))
                     break;
                 in_batch = 0;
             }
@@ -1776,16 +1776,16 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     if (single && !stopped && r->records && (double)r->rejected > o->max_reject_rate * (double)r->records)
         stopped = 1;
     if (stopped) {
-        rp_store_rollback(w->store);
+        rp_store_rollback(wh_store(w));
         char msg[300];
         snprintf(msg, sizeof msg, "stopped: %lld of %lld records rejected (%.1f%%), more than the maximum of %g%%; "
                  "nothing was committed", (long long)r->rejected, (long long)r->records,
                  100.0 * (double)r->rejected / (double)r->records, 100.0 * o->max_reject_rate);
         rp_error e2 = RP_ERROR_INIT;
-        if (rp_store_begin(w->store, &e2) == RP_OK) {
-            if (job_set(&L, "failed", msg, &e2) == RP_OK && rp_store_commit(w->store, &e2) == RP_OK) {
+        if (rp_store_begin(wh_store(w), &e2) == RP_OK) {
+            if (job_set(&L, "failed", msg, &e2) == RP_OK && rp_store_commit(wh_store(w), &e2) == RP_OK) {
             } else {
-                rp_store_rollback(w->store);
+                rp_store_rollback(wh_store(w));
             }
         }
         rc = rp_err(err, RP_INVAL, "%s: %s", L.label, msg);
@@ -1801,26 +1801,26 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         rc = job_set(&L, "failed", msg, err);
     } else {
         if (!(rc = job_set(&L, "done", NULL, err)) &&
-            !(rc = rp_store_prepare(w->store, "DELETE FROM load_seen WHERE job_id = ?", &st, err))) {
+            !(rc = rp_store_prepare(wh_store(w), "DELETE FROM load_seen WHERE job_id = ?", &st, err))) {
             rp_stmt_bind_int(st, 1, L.job);
             rc = rp_stmt_run(st, err);
         }
     }
-    if (rc || (rc = rp_store_commit(w->store, err)))
+    if (rc || (rc = rp_store_commit(wh_store(w), err)))
         goto rollback;
     rc = read_counts(&L, err);
     goto out;
 rollback:
-    rp_store_rollback(w->store);
+    rp_store_rollback(wh_store(w));
 failed:
     rp_progress_finish(&pr);
     {
         rp_error e2 = RP_ERROR_INIT;
         char msg[600];
         snprintf(msg, sizeof msg, "%s", rp_errmsg(err));
-        if (rp_store_begin(w->store, &e2) == RP_OK) {
-            if (job_set(&L, "failed", msg, &e2) != RP_OK || rp_store_commit(w->store, &e2) != RP_OK)
-                rp_store_rollback(w->store);
+        if (rp_store_begin(wh_store(w), &e2) == RP_OK) {
+            if (job_set(&L, "failed", msg, &e2) != RP_OK || rp_store_commit(wh_store(w), &e2) != RP_OK)
+                rp_store_rollback(wh_store(w));
         }
     }
 out:
@@ -1830,13 +1830,13 @@ out:
                  (long long)L.saved_autockpt, (long long)L.saved_cache);
         rp_error e2;
         rp_err_clear(&e2);
-        if (rp_store_exec(w->store, sql, &e2) != RP_OK && !rc)
+        if (rp_store_exec(wh_store(w), sql, &e2) != RP_OK && !rc)
             rc = rp_err(err, e2.code, "%s", rp_errmsg(&e2));
     }
     if (L.bulk) { /* what the load did is committed, whatever this says: WAL comes back at the next open */
         rp_error e2;
         rp_err_clear(&e2);
-        if (rp_store_bulk_end(w->store, &e2) != RP_OK)
+        if (rp_store_bulk_end(wh_store(w), &e2) != RP_OK)
             rp_log_warn("%s: the store stays in bulk writing until it is next opened: %s", L.label, rp_errmsg(&e2));
     }
     run_stop(&run);
@@ -1858,7 +1858,7 @@ int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err)
         rp_csv_end_row(&b);
     }
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "SELECT file, record, offset, field, value, rule, message FROM reject "
                               "WHERE job_id = ? ORDER BY record",
                               &st, err);

@@ -27,7 +27,7 @@ static int job_info_get(wh *w, int64_t job, job_info *j, rp_error *err)
 {
     memset(j, 0, sizeof *j);
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT spec_text, path, header FROM load_job WHERE id = ?", &st, err);
+    int rc = rp_store_prepare(wh_store(w), "SELECT spec_text, path, header FROM load_job WHERE id = ?", &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_int(st, 1, job);
@@ -87,7 +87,7 @@ int ld_rejects_export(wh *w, int64_t job, const char *path, int64_t *n, rp_error
     }
     rp_stmt *st;
     *n = 0;
-    if (!(rc = rp_store_prepare(w->store, "SELECT raw FROM reject WHERE job_id = ? AND status = 'open' ORDER BY record",
+    if (!(rc = rp_store_prepare(wh_store(w), "SELECT raw FROM reject WHERE job_id = ? AND status = 'open' ORDER BY record",
                                 &st, err))) {
         rp_stmt_bind_int(st, 1, job);
         while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
@@ -124,7 +124,7 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
     /* the open rejects, in the order an export lists them */
     int64_t *ids = NULL, nids = 0, cap = 0;
     rp_stmt *st;
-    if ((rc = rp_store_prepare(w->store, "SELECT id FROM reject WHERE job_id = ? AND status = 'open' ORDER BY record",
+    if ((rc = rp_store_prepare(wh_store(w), "SELECT id FROM reject WHERE job_id = ? AND status = 'open' ORDER BY record",
                                &st, err)))
         goto out;
     rp_stmt_bind_int(st, 1, job);
@@ -174,10 +174,10 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
     int aligned = r->records == nids;
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
-    if ((rc = rp_store_begin(w->store, err)))
+    if ((rc = rp_store_begin(wh_store(w), err)))
         goto cleanup;
     for (int64_t i = 0; i < nids && !rc; i++) {
-        if (!(rc = rp_store_prepare(w->store,
+        if (!(rc = rp_store_prepare(wh_store(w),
                                     "UPDATE reject SET status = CASE WHEN ?1 = 0 OR EXISTS (SELECT 1 FROM reject n "
                                     "WHERE n.job_id = ?2 AND n.record = ?3) THEN 'resubmitted' ELSE 'loaded' END, "
                                     "resolved_by_job = ?2, resolved_at = ?4 WHERE id = ?5",
@@ -190,8 +190,8 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
             rc = rp_stmt_run(st, err);
         }
     }
-    if (rc || (rc = rp_store_commit(w->store, err)))
-        rp_store_rollback(w->store);
+    if (rc || (rc = rp_store_commit(wh_store(w), err)))
+        rp_store_rollback(wh_store(w));
 cleanup:
     if (made)
         unlink(tmp);

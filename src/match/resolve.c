@@ -117,7 +117,7 @@ int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
     if (!ix)
         return rp_err(err, RP_NOMEM, NULL);
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "SELECT p.id, p.kind, p.name_zh, p.name_latin, p.birth_date, p.gender, "
                               "coalesce(r.source, 'warehouse'), coalesce(r.source_key, p.id), p.merged_into FROM party p "
                               "LEFT JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id "
@@ -148,7 +148,7 @@ int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
         return rc;
     }
     /* national IDs and resident certificates: their keyed lookup hash, the same whoever issued them */
-    if ((rc = rp_store_prepare(w->store,
+    if ((rc = rp_store_prepare(wh_store(w),
                                "SELECT party_id, lookup FROM party_identifier WHERE type IN ('national_id', "
                                "'resident_cert', 'ubn')",
                                &st, err)) == RP_OK) {
@@ -164,7 +164,7 @@ int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
         return rc;
     }
     /* current phones, e-mails and addresses */
-    if ((rc = rp_store_prepare(w->store,
+    if ((rc = rp_store_prepare(wh_store(w),
                                "SELECT party_id, kind, lookup, value FROM contact_point WHERE valid_to IS NULL",
                                &st, err)) == RP_OK) {
         while ((rc = rp_stmt_step(st, err)) == RP_ROW) {

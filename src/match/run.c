@@ -169,7 +169,7 @@ static int attrs_load(wh *w, const mt_records *m, rp_map *ix, size_t all, attrs 
     rp_stmt *st;
     int rc;
     if (m->n * 4 > all) {
-        if ((rc = rp_store_prepare(w->store, ATTR_SQL, &st, err)))
+        if ((rc = rp_store_prepare(wh_store(w), ATTR_SQL, &st, err)))
             return rc;
         while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
             size_t i = index_in(ix, rp_stmt_int(st, 0));
@@ -180,7 +180,7 @@ static int attrs_load(wh *w, const mt_records *m, rp_map *ix, size_t all, attrs 
         return rc == RP_DONE ? RP_OK : rc;
     }
     for (size_t i = 0; i < m->n; i++) {
-        if ((rc = rp_store_prepare(w->store, ATTR_SQL " AND id = ?", &st, err)))
+        if ((rc = rp_store_prepare(wh_store(w), ATTR_SQL " AND id = ?", &st, err)))
             return rc;
         rp_stmt_bind_int(st, 1, m->r[i].party);
         if ((rc = rp_stmt_step(st, err)) == RP_ROW)
@@ -249,7 +249,7 @@ static int person_for(wh *w, const mt_records *m, const attrs *at, const mt_surv
     int rc;
     if (prior) {
         *person = prior;
-        if ((rc = rp_store_prepare(w->store,
+        if ((rc = rp_store_prepare(wh_store(w),
                                    "UPDATE party SET kind = ?, name_zh = ?, name_latin = ?, birth_date = ?, gender = ?, "
                                    "occupation = ?, income_band = ?, home_branch = ?, status = ?, updated_at = ? "
                                    "WHERE id = ? AND resolved = 1 AND (kind, name_zh, name_latin, birth_date, gender, "
@@ -265,7 +265,7 @@ static int person_for(wh *w, const mt_records *m, const attrs *at, const mt_surv
         return rp_stmt_run(st, err);
     }
     /* a new person: its members' values are valid already */
-    if ((rc = rp_store_prepare(w->store,
+    if ((rc = rp_store_prepare(wh_store(w),
                                "INSERT INTO party(kind, name_zh, name_latin, birth_date, gender, occupation, "
                                "income_band, home_branch, status, created_at, updated_at, resolved) "
                                "VALUES (?,?,?,?,?,?,?,?,?,?,?,1) RETURNING id",
@@ -286,7 +286,7 @@ static int person_for(wh *w, const mt_records *m, const attrs *at, const mt_surv
 static int set_merged(wh *w, int64_t party, int64_t person, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "UPDATE party SET merged_into = ? WHERE id = ? AND merged_into IS NOT ?", &st, err);
     if (rc)
         return rc;
@@ -339,7 +339,7 @@ static int last_model(wh *w, const mt_params *p, last_full *lf, int *have, rp_er
     *have = 0;
     mt_model *model = &lf->model;
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "SELECT model, records FROM match_run WHERE mode = 'full' AND finished_at IS NOT NULL "
                               "ORDER BY id DESC LIMIT 1",
                               &st, err);
@@ -403,7 +403,7 @@ static int model_fits(const last_full *lf, const mt_records *m, const uint8_t *m
 static int count_of(wh *w, const char *sql, size_t *out, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, sql, &st, err);
+    int rc = rp_store_prepare(wh_store(w), sql, &st, err);
     if (rc)
         return rc;
     if ((rc = rp_stmt_step(st, err)) == RP_ROW)
@@ -471,7 +471,7 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
         rc = rp_err(err, RP_NOMEM, NULL);
         goto out;
     }
-    if ((rc = rp_store_prepare(w->store, "SELECT party_id FROM match_queue", &q, err)))
+    if ((rc = rp_store_prepare(wh_store(w), "SELECT party_id FROM match_queue", &q, err)))
         goto out;
     while ((rc = rp_stmt_step(q, err)) == RP_ROW) {
         size_t i = index_in(ix, rp_stmt_int(q, 0));
@@ -485,7 +485,7 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
         goto out;
     st->changed = nchanged;
     /* what people decided */
-    if ((rc = rp_store_prepare(w->store,
+    if ((rc = rp_store_prepare(wh_store(w),
                                "SELECT a_party, b_party, status FROM match_pair WHERE status IN ('accepted', 'rejected')",
                                &q, err)))
         goto out;
@@ -583,9 +583,9 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     }
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
-    if ((rc = rp_store_begin(w->store, err)))
+    if ((rc = rp_store_begin(wh_store(w), err)))
         goto out;
-    if ((rc = rp_store_prepare(w->store, "INSERT INTO match_run(started_at, started_by) VALUES (?, ?) RETURNING id", &q,
+    if ((rc = rp_store_prepare(wh_store(w), "INSERT INTO match_run(started_at, started_by) VALUES (?, ?) RETURNING id", &q,
                                err)))
         goto rollback;
     rp_stmt_bind_text(q, 1, now);
@@ -653,7 +653,7 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
         rp_buf eb = RP_BUF_INIT;
         rp_json_dump(ev, 0, &eb);
         json_decref(ev);
-        if (!(rc = rp_store_prepare(w->store,
+        if (!(rc = rp_store_prepare(wh_store(w),
                                     "INSERT INTO match_pair(a_party, b_party, run_id, weight, probability, evidence) "
                                     "VALUES (?,?,?,?,?,?) ON CONFLICT(a_party, b_party) DO UPDATE SET run_id = "
                                     "excluded.run_id, weight = excluded.weight, probability = excluded.probability, "
@@ -675,7 +675,7 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     st->links = r.links;
     /* pairs kept for review before that this run resolved again and no
      * longer finds doubtful (linked now, or changed) are not waiting any more */
-    if ((rc = rp_store_prepare(w->store, "SELECT id, a_party, b_party FROM match_pair WHERE status = 'review' AND "
+    if ((rc = rp_store_prepare(wh_store(w), "SELECT id, a_party, b_party FROM match_pair WHERE status = 'review' AND "
                                          "(run_id IS NULL OR run_id <> ?)",
                                &q, err)))
         goto rollback;
@@ -697,7 +697,7 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
         stale[nstale++] = rp_stmt_int(q, 0);
     }
     rp_stmt_done(q);
-    if (rc == RP_DONE && !(rc = rp_store_prepare(w->store, "DELETE FROM match_pair WHERE id = ?", &q, err)))
+    if (rc == RP_DONE && !(rc = rp_store_prepare(wh_store(w), "DELETE FROM match_pair WHERE id = ?", &q, err)))
         for (size_t i = 0; i < nstale && !rc; i++) {
             rp_stmt_bind_int(q, 1, stale[i]);
             rc = rp_stmt_run(q, err);
@@ -709,8 +709,8 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     st->seconds = r.seconds;
     /* what was queued is resolved now */
     if (!st->incremental) {
-        rc = rp_store_exec(w->store, "DELETE FROM match_queue", err);
-    } else if (!(rc = rp_store_prepare(w->store, "DELETE FROM match_queue WHERE party_id = ?", &q, err))) {
+        rc = rp_store_exec(wh_store(w), "DELETE FROM match_queue", err);
+    } else if (!(rc = rp_store_prepare(wh_store(w), "DELETE FROM match_queue WHERE party_id = ?", &q, err))) {
         for (size_t i = 0; i < nchanged && !rc; i++) {
             rp_stmt_bind_int(q, 1, changed[i]);
             rc = rp_stmt_run(q, err);
@@ -751,7 +751,7 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     rp_json_dump(mj, 0, &mb);
     json_decref(mj);
     rp_time_format_utc(rp_now(), now);
-    if (!(rc = rp_store_prepare(w->store,
+    if (!(rc = rp_store_prepare(wh_store(w),
                                 "UPDATE match_run SET finished_at = ?, records = ?, pairs = ?, links = ?, reviews = ?, "
                                 "persons = ?, seconds = ?, model = ?, mode = ?, changed = ?, compared = ?, "
                                 "customers = ? WHERE id = ?",
@@ -772,12 +772,12 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
         rc = rp_stmt_run(q, err);
     }
     rp_buf_release(&mb);
-    if (rc || (rc = rp_store_commit(w->store, err)))
+    if (rc || (rc = rp_store_commit(wh_store(w), err)))
         goto rollback;
     st->write_seconds = rp_monotonic() - t1;
     goto out;
 rollback:
-    rp_store_rollback(w->store);
+    rp_store_rollback(wh_store(w));
 out:
     free(head);
     free(next);
@@ -801,7 +801,7 @@ out:
 static int requeue(wh *w, int64_t a, int64_t b, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "INSERT OR IGNORE INTO match_queue(party_id) VALUES (?), (?)", &st, err);
+    int rc = rp_store_prepare(wh_store(w), "INSERT OR IGNORE INTO match_queue(party_id) VALUES (?), (?)", &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_int(st, 1, a);
@@ -814,7 +814,7 @@ static int decision(wh *w, const char *action, int64_t pair, int64_t party, int6
                     const char *note, const char *now, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "INSERT INTO match_decision(at, by_user, action, pair_id, party, other, note) "
                               "VALUES (?,?,?,?,?,?,?)",
                               &st, err);
@@ -836,7 +836,7 @@ static int decision(wh *w, const char *action, int64_t pair, int64_t party, int6
 int mt_review_list(wh *w, int limit, json_t **out, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "SELECT id, a_party, b_party, probability, weight, evidence FROM match_pair "
                               "WHERE status = 'review' ORDER BY probability DESC, id LIMIT ?",
                               &st, err);
@@ -863,7 +863,7 @@ int mt_review_list(wh *w, int limit, json_t **out, rp_error *err)
 int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT status, a_party, b_party FROM match_pair WHERE id = ?", &st, err);
+    int rc = rp_store_prepare(wh_store(w), "SELECT status, a_party, b_party FROM match_pair WHERE id = ?", &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_int(st, 1, pair);
@@ -884,9 +884,9 @@ int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note,
         return rp_err(err, RP_EXISTS, "pair %lld was already decided: %s", (long long)pair, status);
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
-    if ((rc = rp_store_begin(w->store, err)))
+    if ((rc = rp_store_begin(wh_store(w), err)))
         return rc;
-    if (!(rc = rp_store_prepare(w->store,
+    if (!(rc = rp_store_prepare(wh_store(w),
                                 "UPDATE match_pair SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?", &st,
                                 err))) {
         rp_stmt_bind_text(st, 1, accept ? "accepted" : "rejected");
@@ -899,8 +899,8 @@ int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note,
         rc = decision(w, accept ? "accept" : "reject", pair, a, b, by, note, now, err);
     if (!rc)
         rc = requeue(w, a, b, err);
-    if (rc || (rc = rp_store_commit(w->store, err))) {
-        rp_store_rollback(w->store);
+    if (rc || (rc = rp_store_commit(wh_store(w), err))) {
+        rp_store_rollback(wh_store(w));
         return rc;
     }
     return RP_OK;
@@ -912,7 +912,7 @@ int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note,
 static int person_and_member(wh *w, int64_t party, int64_t *person, int64_t *one, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT coalesce(merged_into, id), resolved FROM party WHERE id = ?", &st, err);
+    int rc = rp_store_prepare(wh_store(w), "SELECT coalesce(merged_into, id), resolved FROM party WHERE id = ?", &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_int(st, 1, party);
@@ -929,7 +929,7 @@ static int person_and_member(wh *w, int64_t party, int64_t *person, int64_t *one
     *one = party;
     if (!resolved)
         return RP_OK;
-    if ((rc = rp_store_prepare(w->store, "SELECT min(id) FROM party WHERE merged_into = ?", &st, err)))
+    if ((rc = rp_store_prepare(wh_store(w), "SELECT min(id) FROM party WHERE merged_into = ?", &st, err)))
         return rc;
     rp_stmt_bind_int(st, 1, party);
     if ((rc = rp_stmt_step(st, err)) == RP_ROW && rp_stmt_int(st, 0))
@@ -942,7 +942,7 @@ static int pair_decided(wh *w, int64_t a, int64_t b, const char *status, const c
                         rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "INSERT INTO match_pair(a_party, b_party, status, decided_by, decided_at) VALUES (?,?,?,?,?) "
                               "ON CONFLICT(a_party, b_party) DO UPDATE SET status = excluded.status, decided_by = "
                               "excluded.decided_by, decided_at = excluded.decided_at",
@@ -970,12 +970,12 @@ int mt_merge(wh *w, int64_t a, int64_t b, const mt_options *o, const char *by, c
                       (long long)pa);
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
-    if ((rc = rp_store_begin(w->store, err)))
+    if ((rc = rp_store_begin(wh_store(w), err)))
         return rc;
     if ((rc = pair_decided(w, ma, mb, "accepted", by, now, err)) ||
         (rc = decision(w, "merge", 0, pa, pb, by, note, now, err)) || (rc = requeue(w, ma, mb, err)) ||
-        (rc = rp_store_commit(w->store, err))) {
-        rp_store_rollback(w->store);
+        (rc = rp_store_commit(wh_store(w), err))) {
+        rp_store_rollback(wh_store(w));
         return rc;
     }
     return mt_run(w, o, by, st, err);
@@ -1001,10 +1001,10 @@ int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const
         return rp_err(err, RP_INVAL, "%s:%s is a customer on its own: there is nothing to take it out of", source, key);
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
-    if ((rc = rp_store_begin(w->store, err)))
+    if ((rc = rp_store_begin(wh_store(w), err)))
         return rc;
     rp_stmt *q;
-    if (!(rc = rp_store_prepare(w->store, "SELECT id FROM party WHERE merged_into = ? AND id <> ?", &q, err))) {
+    if (!(rc = rp_store_prepare(wh_store(w), "SELECT id FROM party WHERE merged_into = ? AND id <> ?", &q, err))) {
         rp_stmt_bind_int(q, 1, person);
         rp_stmt_bind_int(q, 2, sp);
         int64_t others[4096];
@@ -1017,8 +1017,8 @@ int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const
             rc = pair_decided(w, sp, others[i], "rejected", by, now, err);
     }
     if (rc || (rc = decision(w, "unmerge", 0, person, sp, by, note, now, err)) || (rc = requeue(w, sp, sp, err)) ||
-        (rc = rp_store_commit(w->store, err))) {
-        rp_store_rollback(w->store);
+        (rc = rp_store_commit(wh_store(w), err))) {
+        rp_store_rollback(wh_store(w));
         return rc;
     }
     return mt_run(w, o, by, st, err);

@@ -14,9 +14,6 @@
 
 const char *const wh_preference_names[] = { "language", "channel", "hours", "days", NULL };
 
-static const char *const languages[] = { "zh-TW", "en", "ja", "ko", "vi", "id", "th", "tl", NULL };
-static const char *const pref_channels[] = { "mobile", "phone", "email", "sms", "mail", "branch", "app", NULL };
-static const char *const day_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
 static int list_index(const char *v, const char *const *list)
 {
@@ -26,13 +23,6 @@ static int list_index(const char *v, const char *const *list)
     return -1;
 }
 
-static void list_join(const char *const *list, char *out, size_t n)
-{
-    size_t j = 0;
-    out[0] = 0;
-    for (int i = 0; list[i] && j + 1 < n; i++)
-        j += (size_t)snprintf(out + j, n - j, "%s%s", i ? ", " : "", list[i]);
-}
 
 /* "9:00" or "09:00" (to 24:00) as minutes; -1 if not a time. */
 static int minutes(const char *s, size_t n)
@@ -65,7 +55,7 @@ static int day_index(const char *s, size_t n)
 {
     static const char *const full[] = { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" };
     for (int d = 0; d < 7; d++)
-        if ((n == 3 && !strncasecmp(s, day_names[d], 3)) || (n == strlen(full[d]) && !strncasecmp(s, full[d], n)))
+        if ((n == 3 && !strncasecmp(s, wh_weekdays[d], 3)) || (n == strlen(full[d]) && !strncasecmp(s, full[d], n)))
             return d;
     return -1;
 }
@@ -96,7 +86,7 @@ static int norm_days(const char *v, char *out, size_t n, rp_error *err)
     out[0] = 0;
     for (int d = 0; d < 7; d++)
         if (set[d])
-            j += (size_t)snprintf(out + j, n - j, "%s%s", j ? "," : "", day_names[d]);
+            j += (size_t)snprintf(out + j, n - j, "%s%s", j ? "," : "", wh_weekdays[d]);
     if (!j)
         return rp_err(err, RP_INVAL, "preferences.days: name at least one day (mon..sun)");
     return RP_OK;
@@ -114,19 +104,19 @@ static int norm_pref(const char *name, const char *v, char *out, size_t n, rp_er
         for (char *p = t; *p; p++)
             if (*p == '_')
                 *p = '-';
-        int i = list_index(t, languages);
-        list_join(languages, list, sizeof list);
+        int i = list_index(t, wh_languages);
+        wh__list_join(wh_languages, list, sizeof list);
         if (i < 0)
             return rp_err(err, RP_INVAL, "preferences.language: '%s' is not one of %s", v, list);
-        snprintf(out, n, "%s", languages[i]);
+        snprintf(out, n, "%s", wh_languages[i]);
         return RP_OK;
     }
     if (!strcmp(name, "channel")) {
-        int i = list_index(v, pref_channels);
-        list_join(pref_channels, list, sizeof list);
+        int i = list_index(v, wh_preference_channels);
+        wh__list_join(wh_preference_channels, list, sizeof list);
         if (i < 0)
             return rp_err(err, RP_INVAL, "preferences.channel: '%s' is not one of %s", v, list);
-        snprintf(out, n, "%s", pref_channels[i]);
+        snprintf(out, n, "%s", wh_preference_channels[i]);
         return RP_OK;
     }
     if (!strcmp(name, "hours"))
@@ -188,7 +178,7 @@ int wh_preference_set(wh *w, int64_t person, const char *name, const char *value
     if (changed)
         *changed = 0;
     if (!name || list_index(name, wh_preference_names) < 0) {
-        list_join(wh_preference_names, list, sizeof list);
+        wh__list_join(wh_preference_names, list, sizeof list);
         return rp_err(err, RP_INVAL, "preferences: '%s' is not one of %s", name ? name : "", list);
     }
     int clear = !value || !*value;
@@ -337,9 +327,6 @@ int wh_contact_change(wh *w, int64_t person, const wh_contact *c, const char *by
 
 /* ---- may we contact them? ---- */
 
-static const char *const consent_purposes[] = { "marketing", "profiling", "third_party", "cross_group", "research",
-                                                 "service", NULL };
-static const char *const contact_channels[] = { "mail", "email", "sms", "phone", "app", NULL };
 
 /* Whether the customer has a current contact point (or login) for the channel. */
 static int reachable(wh *w, int64_t person, const char *channel, int *yes, rp_error *err)
@@ -380,7 +367,7 @@ static int in_window(int64_t t, const char *days, const char *hours)
     int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     int minute = (int)((local - day * 86400) / 60);
     int wd = (int)(((day % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday: 0 = mon */
-    if (days && !strstr(days, day_names[wd]))
+    if (days && !strstr(days, wh_weekdays[wd]))
         return 0;
     if (hours) {
         int from = minutes(hours, 5), to = minutes(hours + 6, 5);
@@ -394,16 +381,16 @@ int wh_contactable(wh *w, int64_t person, const char *purpose, const char *chann
                    rp_error *err)
 {
     char list[128];
-    if (!purpose || list_index(purpose, consent_purposes) < 0) {
-        list_join(consent_purposes, list, sizeof list);
+    if (!purpose || list_index(purpose, wh_contact_purposes_all) < 0) {
+        wh__list_join(wh_contact_purposes_all, list, sizeof list);
         return rp_err(err, RP_INVAL, "purpose: '%s' is not one of %s", purpose ? purpose : "", list);
     }
-    if (!channel || list_index(channel, contact_channels) < 0) {
-        list_join(contact_channels, list, sizeof list);
+    if (!channel || list_index(channel, wh_contact_channels) < 0) {
+        wh__list_join(wh_contact_channels, list, sizeof list);
         return rp_err(err, RP_INVAL, "channel: '%s' is not one of %s", channel ? channel : "", list);
     }
-    purpose = consent_purposes[list_index(purpose, consent_purposes)];
-    channel = contact_channels[list_index(channel, contact_channels)];
+    purpose = wh_contact_purposes_all[list_index(purpose, wh_contact_purposes_all)];
+    channel = wh_contact_channels[list_index(channel, wh_contact_channels)];
     int rc = must_be_customer(w, person, err);
     if (rc)
         return rc;

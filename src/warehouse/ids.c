@@ -1,5 +1,5 @@
 /* ids.c — identifier, phone, e-mail, date and money rules (pure functions). */
-#include "warehouse/warehouse.h"
+#include "warehouse/internal.h"
 #include "core/progress.h"
 #include "core/rtime.h"
 #include "core/utf8.h"
@@ -73,14 +73,6 @@ int wh_check_ubn(const char *s)
     return sum % 5 == 0 || (s[6] == '7' && (sum + 1) % 5 == 0);
 }
 
-static const char *const sealed_types[] = { "national_id", "resident_cert", "passport", "tax_id",
-                                            NULL };
-static const char *const issuer_types[] = { "source_customer_no", "card_customer_no",
-                                            "online_user_id", NULL };
-static const char *const all_types[] = { "national_id", "resident_cert", "passport", "tax_id",
-                                         "ubn", "source_customer_no", "card_customer_no",
-                                         "online_user_id", NULL };
-
 static int in_list(const char *s, const char *const *list)
 {
     for (; *list; list++)
@@ -89,8 +81,15 @@ static int in_list(const char *s, const char *const *list)
     return 0;
 }
 
-int wh_identifier_sealed(const char *type) { return in_list(type, sealed_types); }
-int wh_identifier_needs_issuer(const char *type) { return in_list(type, issuer_types); }
+static int id_flags(const char *type)
+{
+#define ID_FLAGS(v, zh, en, flags) if (!strcmp(type, v)) return flags;
+    WH_IDENTIFIER_TYPES(ID_FLAGS)
+#undef ID_FLAGS
+    return 0;
+}
+int wh_identifier_sealed(const char *type) { return type && (id_flags(type) & WH_ID_SEALED); }
+int wh_identifier_needs_issuer(const char *type) { return type && (id_flags(type) & WH_ID_ISSUER); }
 
 /* Copy without spaces, dashes; upper-cased when upper. */
 static int squeeze(const char *in, char *out, size_t n, int upper)
@@ -111,11 +110,11 @@ static int squeeze(const char *in, char *out, size_t n, int upper)
 int wh_identifier_normalise(const char *type, const char *value, char *out, size_t n,
                             rp_error *err)
 {
-    if (!type || !in_list(type, all_types))
-        return rp_err(err, RP_INVAL,
-                      "unknown identifier type '%s' (national_id, resident_cert, passport, tax_id, "
-                      "ubn, source_customer_no, card_customer_no, online_user_id)",
-                      type ? type : "");
+    if (!type || !in_list(type, wh_identifier_types)) {
+        char list[256];
+        wh__list_join(wh_identifier_types, list, sizeof list);
+        return rp_err(err, RP_INVAL, "unknown identifier type '%s' (%s)", type ? type : "", list);
+    }
     if (!value || !*value)
         return rp_err(err, RP_INVAL, "empty %s", type);
     if (strlen(value) > 64)

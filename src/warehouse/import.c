@@ -1,5 +1,5 @@
 /* import.c — bulk entry of a JSON document into the warehouse, all or nothing. */
-#include "warehouse/warehouse.h"
+#include "warehouse/internal.h"
 #include "core/json.h"
 #include "core/map.h"
 
@@ -193,25 +193,17 @@ static int do_product(ctx *c, json_t *o, const char *path, rp_error *err)
 
 static int do_party(ctx *c, json_t *o, const char *path, rp_error *err)
 {
-    static const char *const keys[] = { "ref", "kind", "name_zh", "name_latin", "birth_date",
-                                        "gender", "occupation", "income_band", "status",
-                                        "status_since", "home_branch", "identifiers", "contacts",
-                                        "source", NULL };
+    static const char *const keys[] = { "ref", WH_PARTY_ATTRS(WH_ATTR_NAME) "identifiers", "contacts", "source", NULL };
     wh_party p = { 0 };
     const char *ref = NULL;
     json_t *ids = NULL, *contacts = NULL;
     int rc;
-    if ((rc = rp_json_check_keys(o, path, keys, err)) || (rc = STR(o, path, "ref", 1, &ref)) ||
-        (rc = STR(o, path, "kind", 1, &p.kind)) || (rc = STR(o, path, "name_zh", 0, &p.name_zh)) ||
-        (rc = STR(o, path, "name_latin", 0, &p.name_latin)) ||
-        (rc = STR(o, path, "birth_date", 0, &p.birth_date)) ||
-        (rc = STR(o, path, "gender", 0, &p.gender)) ||
-        (rc = STR(o, path, "occupation", 0, &p.occupation)) ||
-        (rc = STR(o, path, "income_band", 0, &p.income_band)) ||
-        (rc = STR(o, path, "status", 0, &p.status)) ||
-        (rc = STR(o, path, "status_since", 0, &p.status_since)) ||
-        (rc = STR(o, path, "home_branch", 0, &p.home_branch)) ||
-        (rc = rp_json_get_array(o, path, "identifiers", 0, &ids, err)) ||
+    if ((rc = rp_json_check_keys(o, path, keys, err)) || (rc = STR(o, path, "ref", 1, &ref)))
+        return rc;
+    for (int a = 0; a < WH_NPARTY_ATTRS; a++)
+        if ((rc = STR(o, path, wh_party_attr_names[a], a == WH_PA_kind, wh_party_attr_slot(&p, a))))
+            return rc;
+    if ((rc = rp_json_get_array(o, path, "identifiers", 0, &ids, err)) ||
         (rc = rp_json_get_array(o, path, "contacts", 0, &contacts, err)))
         return rc;
     if (rp_map_get(c->refs, ref, strlen(ref)))

@@ -5,7 +5,16 @@
 #include "core/rtime.h"
 #include "warehouse/warehouse.h"
 
+struct wh {
+    rp_store *store;
+    rp_keyring *keys;
+    char db_path[1024];
+    char key_path[1024];
+};
+
 /* Checks shared by the writers: each names the field in its message. */
+/* "a, b, c" of a NULL-terminated list, cut at n bytes. */
+void wh__list_join(const char *const *list, char *out, size_t n);
 int wh__one_of(const char *field, const char *v, const char *const *list, rp_error *err);
 int wh__text_ok(const char *field, const char *v, size_t max, int required, rp_error *err);
 /* the same, of v's first n bytes (v's length, when the caller knows it) */
@@ -20,6 +29,9 @@ void wh__identifier_lookup(const wh *w, const char *type, const char *issuer, co
 
 int wh__party_check(wh *w, const wh_party *p, char bd[11], const char **birth, char ss[11],
                     const char **since, rp_error *err);
+/* The values a party's row gets, in WH_PARTY_ATTRS order: empty text as
+ * NULL, the dates as checked (birth, since), status active by default. */
+void wh__party_values(const wh_party *p, const char *birth, const char *since, const char *nv[WH_NPARTY_ATTRS]);
 int wh__account_check(wh *w, const wh_account *a, char o[11], const char **opened, char c[11],
                       const char **closed, char bat[RP_TIME_UTC_LEN], const char **balance_at,
                       rp_error *err);

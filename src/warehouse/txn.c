@@ -213,8 +213,6 @@ static int group_of(wh_txn_batch *b, const char *currency, const char *source, i
     return 1;
 }
 
-static const char *const channels[] = { "branch", "atm", "internet", "mobile", "phone", "pos",
-                                        "batch", NULL };
 
 /* A canonical time (YYYY-MM-DDThh:mm:ssZ) as the number YYYYMMDDhhmmss, which orders as the time does. */
 static uint64_t time_number(const char *t)
@@ -241,7 +239,7 @@ int wh_txn_encode(const wh_txn *t, rp_buf *out, wh_txn_row *row, rp_error *err)
     if ((rc = wh__time_norm("transaction.posted_at", t->posted_at, pt, 1, &posted, err)) ||
         (rc = wh_date_normalise("transaction.value_date", t->value_date, vd, &vdate, err)) ||
         (rc = wh__text_okn("transaction.channel", s[2], len[2], 16, 1, err)) ||
-        (rc = wh__one_of("transaction.channel", t->channel, channels, err)) ||
+        (rc = wh__one_of("transaction.channel", t->channel, wh_txn_channels, err)) ||
         (rc = wh__text_okn("transaction.class", s[3], len[3], 32, 1, err)) ||
         (rc = wh__text_okn("transaction.description", s[6], len[6], 400, 0, err)) ||
         (rc = wh__text_okn("transaction.counterparty", s[7], len[7], 200, 0, err)) ||

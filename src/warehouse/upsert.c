@@ -98,15 +98,11 @@ static int lineage_touch(wh *w, const char *entity, const char *source, const ch
     return rp_stmt_run(st, err);
 }
 
-#define PARTY_ATTRS 10
-
 int wh_party_upsert(wh *w, const char *source, const char *key, const wh_party *p, int64_t job,
                     int insert_only, int64_t *id, int *outcome, rp_error *err)
 {
-    static const char *const names[PARTY_ATTRS] = { "kind",       "name_zh",     "name_latin",
-                                                    "birth_date", "gender",      "occupation",
-                                                    "income_band", "status",     "status_since",
-                                                    "home_branch" };
+    enum { PARTY_ATTRS = WH_NPARTY_ATTRS };
+    const char *const *names = wh_party_attr_names;
     if (!key || !*key)
         return rp_err(err, RP_INVAL, "party.key: required (the source's customer number)");
     if (strlen(key) > 128)
@@ -133,14 +129,11 @@ int wh_party_upsert(wh *w, const char *source, const char *key, const wh_party *
     const char *birth, *since;
     if ((rc = wh__party_check(w, p, bd, &birth, ss, &since, err)))
         return rc;
-    const char *nv[PARTY_ATTRS] = { p->kind,       nz(p->name_zh),    nz(p->name_latin), birth,
-                                    nz(p->gender), nz(p->occupation), nz(p->income_band),
-                                    p->status ? p->status : "active", since, nz(p->home_branch) };
+    const char *nv[PARTY_ATTRS];
+    wh__party_values(p, birth, since, nv);
     rp_stmt *st;
     if ((rc = rp_store_prepare(w->store,
-                               "SELECT kind, name_zh, name_latin, birth_date, gender, occupation, "
-                               "income_band, status, status_since, home_branch, created_at FROM party "
-                               "WHERE id = ?",
+                               "SELECT " WH_PARTY_COLUMNS "created_at FROM party WHERE id = ?",
                                &st, err)))
         return rc;
     rp_stmt_bind_int(st, 1, pid);
@@ -158,7 +151,7 @@ int wh_party_upsert(wh *w, const char *source, const char *key, const wh_party *
         had[i] = t != NULL;
         snprintf(old[i], sizeof old[i], "%s", t ? t : "");
     }
-    snprintf(created, sizeof created, "%s", rp_stmt_text(st, 10) ? rp_stmt_text(st, 10) : "");
+    snprintf(created, sizeof created, "%s", rp_stmt_text(st, PARTY_ATTRS) ? rp_stmt_text(st, PARTY_ATTRS) : "");
     rp_stmt_done(st);
     for (int i = 0; i < PARTY_ATTRS; i++) {
         if (same(had[i] ? old[i] : NULL, nv[i]))
@@ -174,15 +167,13 @@ int wh_party_upsert(wh *w, const char *source, const char *key, const wh_party *
         return RP_OK;
     }
     if ((rc = rp_store_prepare(w->store,
-                               "UPDATE party SET kind = ?, name_zh = ?, name_latin = ?, birth_date = ?, "
-                               "gender = ?, occupation = ?, income_band = ?, status = ?, status_since = ?, "
-                               "home_branch = ?, updated_at = ? WHERE id = ?",
+                               "UPDATE party SET " WH_PARTY_SETS "updated_at = ? WHERE id = ?",
                                &st, err)))
         return rc;
     for (int i = 0; i < PARTY_ATTRS; i++)
         rp_stmt_bind_text(st, i + 1, nv[i]);
-    rp_stmt_bind_text(st, 11, now);
-    rp_stmt_bind_int(st, 12, pid);
+    rp_stmt_bind_text(st, PARTY_ATTRS + 1, now);
+    rp_stmt_bind_int(st, PARTY_ATTRS + 2, pid);
     if ((rc = rp_stmt_run(st, err)))
         return rp_err_prefix(err, "party");
     *outcome = WH_UPDATED;

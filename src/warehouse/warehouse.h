@@ -37,12 +37,180 @@
 #include "core/seal.h"
 #include "store/store.h"
 
-typedef struct wh {
-    rp_store *store;
-    rp_keyring *keys;
-    char db_path[1024];
-    char key_path[1024];
-} wh;
+/* An open warehouse: the store and its sealing keyring.  Opaque; the
+ * modules that own tables of their own in the same store (etl: jobs and
+ * rejects; match: runs and pairs; analytics: results; security: users,
+ * sessions and audit) reach the store through wh_store() and touch only
+ * their own tables; everything else goes through the functions below. */
+typedef struct wh wh;
+
+/* ---- vocabulary: every closed list of values, defined once (vocab.c) ----
+ *
+ * Each list is an X-macro of X(value, zh-TW label, English label); the
+ * writers check values against it, the import and the source specs name
+ * attributes from it, and the API serves it (GET /api/v1/vocabulary) so
+ * that the web application's choices and the OpenAPI enums come from here.
+ * Adding a value (a contact channel, a link kind) is one row below; adding
+ * a party attribute is one row of WH_PARTY_ATTRS plus the migration that
+ * adds its column.  Where two lists differ on purpose, the list says so. */
+#define WH_PARTY_KINDS(X) X("person", "自然人", "person") X("organisation", "法人", "organisation")
+#define WH_PARTY_STATUSES(X)                                                                          \
+    X("prospect", "潛在客戶", "prospect") X("active", "往來中", "active") X("dormant", "靜止", "dormant") \
+    X("closed", "已結清", "closed") X("deceased", "已歿", "deceased")                                    \
+    X("merged", "已歸戶", "merged into another customer")
+#define WH_GENDERS(X) X("F", "女", "female") X("M", "男", "male") X("X", "其他", "other")
+/* Identifiers, X(value, zh, en, flags): WH_ID_SEALED kept only sealed, masked
+ * and as a keyed hash; WH_ID_ISSUER unique per issuing system (a source
+ * system's own customer numbers). */
+enum { WH_ID_SEALED = 1, WH_ID_ISSUER = 2 };
+#define WH_IDENTIFIER_TYPES(X)                                                          \
+    X("national_id", "身分證統一編號", "national ID", WH_ID_SEALED)                      \
+    X("resident_cert", "居留證號", "resident certificate", WH_ID_SEALED)                 \
+    X("passport", "護照號碼", "passport", WH_ID_SEALED)                                  \
+    X("tax_id", "稅籍編號", "tax number", WH_ID_SEALED)                                  \
+    X("ubn", "統一編號", "company UBN", 0)                                               \
+    X("source_customer_no", "主機客戶編號", "core-system customer number", WH_ID_ISSUER) \
+    X("card_customer_no", "信用卡客戶編號", "card-system customer number", WH_ID_ISSUER) \
+    X("online_user_id", "網路銀行代號", "internet-banking user ID", WH_ID_ISSUER)
+#define WH_CONTACT_KINDS(X)                                                                     \
+    X("mobile", "手機", "mobile") X("phone", "電話", "phone") X("fax", "傳真", "fax")            \
+    X("email", "電子郵件", "e-mail") X("address", "地址", "address")
+#define WH_CONTACT_PURPOSES(X) \
+    X("home", "住家", "home") X("work", "公司", "work") X("mail", "通訊", "mailing") X("other", "其他", "other")
+#define WH_ACCOUNT_STATUSES(X)                                                                   \
+    X("active", "正常", "active") X("dormant", "靜止", "dormant") X("frozen", "凍結", "frozen") \
+    X("closed", "結清", "closed") X("written_off", "轉銷呆帳", "written off")
+#define WH_PRODUCT_KINDS(X)                                                                              \
+    X("deposit", "存款", "deposit") X("time_deposit", "定期存款", "time deposit") X("loan", "放款", "loan") \
+    X("card", "信用卡", "card") X("investment", "投資", "investment") X("insurance", "保險", "insurance")  \
+    X("service", "服務", "service")
+#define WH_ACCOUNT_ROLES(X)                                                                        \
+    X("owner", "本人", "owner") X("joint", "共同持有人", "joint holder") X("guarantor", "保證人", "guarantor") \
+    X("authorised", "被授權人", "authorised") X("beneficiary", "受益人", "beneficiary")
+#define WH_PARTY_LINK_KINDS(X)                                                                        \
+    X("household", "同戶", "household") X("spouse", "配偶", "spouse") X("parent", "父母", "parent")    \
+    X("child", "子女", "child") X("sibling", "兄弟姊妹", "sibling") X("employer", "雇主", "employer")   \
+    X("employee", "員工", "employee") X("introducer", "介紹人", "introducer")                          \
+    X("introduced", "被介紹人", "introduced") X("guardian", "監護人", "guardian")                      \
+    X("ward", "受監護人", "ward") X("other", "其他", "other")
+#define WH_ACCOUNT_LINK_KINDS(X)                                                                           \
+    X("sweep", "自動轉存", "sweep") X("collateral", "擔保", "collateral") X("repayment", "還款帳戶", "repayment") \
+    X("linked_card", "連結卡", "linked card") X("overdraft_cover", "透支扣款", "overdraft cover")               \
+    X("other", "其他", "other")
+/* The channels a transaction came through; analytics costs each (value.h). */
+#define WH_TXN_CHANNELS(X)                                                                              \
+    X("branch", "臨櫃", "branch") X("atm", "自動櫃員機", "ATM") X("internet", "網路銀行", "internet banking") \
+    X("mobile", "行動銀行", "mobile banking") X("phone", "電話銀行", "phone banking")                        \
+    X("pos", "刷卡消費", "point of sale") X("batch", "批次", "batch")
+/* The classes of transaction the shipped specs write and analytics knows.
+ * The list is open: a source may write another class (up to 32 bytes),
+ * which analytics counts by its configured lists (docs/analytics.md). */
+#define WH_TXN_CLASSES(X)                                                                                \
+    X("deposit", "存入", "deposit") X("withdrawal", "提領", "withdrawal") X("transfer_in", "轉入", "transfer in") \
+    X("transfer_out", "轉出", "transfer out") X("salary", "薪資", "salary") X("interest", "利息", "interest")      \
+    X("fee", "手續費", "fee") X("charge", "費用", "charge") X("commission", "佣金", "commission")                   \
+    X("purchase", "消費", "purchase") X("bill_payment", "繳費", "bill payment")                                   \
+    X("loan_repayment", "貸款還款", "loan repayment") X("td_break", "定存中途解約", "time deposit broken")          \
+    X("td_maturity", "定存到期", "time deposit matured")
+/* Contact history (interactions). */
+#define WH_INTERACTION_CHANNELS(X)                                                                  \
+    X("branch", "臨櫃", "branch") X("phone", "電話", "phone") X("email", "電子郵件", "e-mail")        \
+    X("chat", "線上文字", "chat") X("letter", "信函", "letter") X("visit", "拜訪", "visit")           \
+    X("internet", "網路銀行", "internet banking") X("mobile", "行動銀行", "mobile banking")            \
+    X("sms", "簡訊", "SMS") X("other", "其他", "other")
+#define WH_DIRECTIONS(X) X("inbound", "客戶來訪", "inbound") X("outbound", "主動聯繫", "outbound")
+/* Consents (DOMAIN S1, K4).  A consent is given for a purpose on a contact
+ * channel or on "any"; deciding whether to contact (wh_contactable) asks
+ * about one channel, and about one more purpose, "service" (the customer's
+ * own accounts), which needs no consent. */
+#define WH_CONSENT_PURPOSES(X)                                                                          \
+    X("marketing", "行銷", "marketing") X("profiling", "分析建檔", "profiling")                           \
+    X("third_party", "提供第三人", "third parties") X("cross_group", "共同行銷", "cross-selling in the group") \
+    X("research", "研究", "research")
+#define WH_CONTACT_CHANNELS(X)                                                                   \
+    X("mail", "郵寄", "mail") X("email", "電子郵件", "e-mail") X("sms", "簡訊", "SMS")             \
+    X("phone", "電話", "phone") X("app", "行動應用", "app")
+#define WH_CONSENT_CHANNELS(X) X("any", "所有管道", "any channel") WH_CONTACT_CHANNELS(X)
+#define WH_CONTACT_PURPOSES_ALL(X) WH_CONSENT_PURPOSES(X) X("service", "服務通知", "service (no consent needed)")
+/* Contact preferences (wh_preference_set). */
+#define WH_LANGUAGES(X)                                                                          \
+    X("zh-TW", "中文", "Chinese") X("en", "英文", "English") X("ja", "日文", "Japanese")           \
+    X("ko", "韓文", "Korean") X("vi", "越南文", "Vietnamese") X("id", "印尼文", "Indonesian")      \
+    X("th", "泰文", "Thai") X("tl", "菲律賓文", "Tagalog")
+#define WH_PREFERENCE_CHANNELS(X)                                                                 \
+    X("mobile", "手機", "mobile") X("phone", "電話", "phone") X("email", "電子郵件", "e-mail")     \
+    X("sms", "簡訊", "SMS") X("mail", "郵寄", "mail") X("branch", "臨櫃", "branch")                \
+    X("app", "行動應用", "app")
+#define WH_WEEKDAYS(X)                                                                            \
+    X("mon", "週一", "Monday") X("tue", "週二", "Tuesday") X("wed", "週三", "Wednesday")          \
+    X("thu", "週四", "Thursday") X("fri", "週五", "Friday") X("sat", "週六", "Saturday")          \
+    X("sun", "週日", "Sunday")
+
+/* A party's attributes, X(name, check, max bytes, zh, en, flags), in the
+ * order of the party table's columns.  They make the wh_party struct, the
+ * writers' column lists, the import's and the source specs' member names,
+ * and attribute history.  WH_PA_PERSON: identity resolution gives the
+ * person the surviving value of its records (match.h). */
+enum { WH_CK_TEXT, WH_CK_TERM, WH_CK_DATE, WH_CK_BRANCH };
+enum { WH_PA_PERSON = 1 };
+#define WH_PARTY_ATTRS(X)                                                                   \
+    X(kind, WH_CK_TERM, 16, "類別", "kind", WH_PA_PERSON)                                   \
+    X(name_zh, WH_CK_TEXT, 200, "中文姓名", "Chinese name", WH_PA_PERSON)                   \
+    X(name_latin, WH_CK_TEXT, 200, "英文姓名", "romanised name", WH_PA_PERSON)              \
+    X(birth_date, WH_CK_DATE, 10, "出生日期", "birth date", WH_PA_PERSON)                   \
+    X(gender, WH_CK_TERM, 1, "性別", "gender", WH_PA_PERSON)                                \
+    X(occupation, WH_CK_TEXT, 200, "職業", "occupation", WH_PA_PERSON)                      \
+    X(income_band, WH_CK_TEXT, 32, "所得級距", "income band", WH_PA_PERSON)                 \
+    X(status, WH_CK_TERM, 16, "狀態", "status", 0)                                          \
+    X(status_since, WH_CK_DATE, 10, "狀態起日", "status since", 0)                          \
+    X(home_branch, WH_CK_BRANCH, 32, "歸屬分行", "home branch", WH_PA_PERSON)
+
+/* Expanders for the lists: a value as a string-array element, a party
+ * attribute as a struct member, as a string, as an SQL column ("a, b, "). */
+#define WH_VALUE(v, ...) v,
+#define WH_ATTR_FIELD(n, ...) const char *n;
+#define WH_ATTR_NAME(n, ...) #n,
+#define WH_ATTR_COLUMN(n, ...) #n ", "
+#define WH_ATTR_SET(n, ...) #n " = ?, "
+#define WH_ATTR_PARAM(n, ...) "?, "
+#define WH_ATTR_INDEX(n, ...) WH_PA_##n,
+/* WH_PA_kind .. WH_PA_home_branch: an attribute's place in the list */
+enum { WH_PARTY_ATTRS(WH_ATTR_INDEX) WH_NPARTY_ATTRS };
+/* "kind, name_zh, ..., home_branch, " for SQL column lists, and
+ * "kind = ?, ..., home_branch = ?, " for updates */
+#define WH_PARTY_COLUMNS WH_PARTY_ATTRS(WH_ATTR_COLUMN)
+#define WH_PARTY_SETS WH_PARTY_ATTRS(WH_ATTR_SET)
+#define WH_PARTY_PARAMS WH_PARTY_ATTRS(WH_ATTR_PARAM)
+
+/* Each list as a NULL-terminated array of its values. */
+extern const char *const wh_party_kinds[], *const wh_party_statuses[], *const wh_genders[],
+    *const wh_identifier_types[], *const wh_contact_kinds[], *const wh_contact_purposes[],
+    *const wh_account_statuses[], *const wh_product_kinds[], *const wh_account_roles[],
+    *const wh_party_link_kinds[], *const wh_account_link_kinds[], *const wh_txn_channels[],
+    *const wh_txn_classes[], *const wh_interaction_channels[], *const wh_directions[],
+    *const wh_consent_purposes[], *const wh_contact_channels[], *const wh_consent_channels[],
+    *const wh_contact_purposes_all[], *const wh_languages[], *const wh_preference_channels[],
+    *const wh_weekdays[];
+/* The party attributes' names, in order, NULL-terminated. */
+extern const char *const wh_party_attr_names[];
+
+/* The vocabulary as data, for the API and for checks by name. */
+typedef struct wh_term {
+    const char *value, *zh, *en;
+} wh_term;
+typedef struct wh_vocab {
+    const char *name;        /* "contact_kind", ... */
+    const wh_term *terms;
+    int n;
+    int open;                /* 1: other values are accepted too (transaction classes) */
+    const char *about;       /* what the list is, in English */
+} wh_vocab;
+extern const wh_vocab wh_vocabs[];
+extern const int wh_nvocabs;
+const wh_vocab *wh_vocab_find(const char *name);
+/* {name: {open, about, terms: [{value, zh, en}]}} for every list, with the
+ * party attributes as "party_attribute". */
+json_t *wh_vocab_json(void);
 
 /* ---- opening ---- */
 
@@ -56,6 +224,12 @@ int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migra
             rp_error *err) RP_WARN_UNUSED;
 void wh_close(wh *w);
 const char *wh_default_db(void);
+/* The store underneath, for modules with tables of their own (above) and
+ * for transaction boundaries: a caller wraps writers in rp_store_begin/commit. */
+rp_store *wh_store(const wh *w);
+/* The paths the warehouse was opened with ("" for an in-memory store). */
+const char *wh_db_path(const wh *w);
+const char *wh_key_path(const wh *w);
 
 /* ---- validation and normalisation (pure; no store) ---- */
 
@@ -85,16 +259,15 @@ int wh_date_normalise(const char *field, const char *in, char out[11], const cha
 
 /* ---- writing ---- */
 
+/* A party's attributes (WH_PARTY_ATTRS): kind "person" or "organisation";
+ * birth_date and status_since in any accepted date form; gender F, M, X or
+ * NULL; status default active. */
 typedef struct wh_party {
-    const char *kind;        /* "person" or "organisation" */
-    const char *name_zh, *name_latin;
-    const char *birth_date;  /* any accepted date form */
-    const char *gender;      /* F, M, X or NULL */
-    const char *occupation, *income_band;
-    const char *status;      /* default active */
-    const char *status_since;
-    const char *home_branch;
+    WH_PARTY_ATTRS(WH_ATTR_FIELD)
 } wh_party;
+/* The party attribute i (0 .. WH_NPARTY_ATTRS - 1) of p, and where it is kept. */
+const char *wh_party_attr(const wh_party *p, int i);
+const char **wh_party_attr_slot(wh_party *p, int i);
 
 typedef struct wh_contact {
     const char *kind;    /* mobile, phone, fax, email, address */
@@ -374,6 +547,66 @@ int wh_scores(wh *w, int64_t customer, json_t **out, rp_error *err) RP_WARN_UNUS
  * 360 documents (migration 0008) of the accounts with transactions added
  * since the last call are deleted.  *gone (may be NULL) gets how many. */
 int wh_c360_catch_up(wh *w, int64_t *gone, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- the kept customer 360 (c360doc.c, migration 0008) ----
+ *
+ * Building a 360 (wh_c360) takes eight queries, about 160 µs at a million
+ * customers; the API's busiest route cannot afford that on every view.  So
+ * each customer's document is kept in the store (table c360_doc, migration
+ * 0008), rendered and masked, in two variants of its contact_points member:
+ * in full, for roles that may see phones, e-mails and addresses, and masked.
+ * Serving one is one read by primary key and three copies.
+ *
+ * A kept document is never out of date: the store's triggers delete it in
+ * the same transaction as any change to what it shows (see the migration),
+ * and a document whose customer's age has moved on is not served.  A missing
+ * one is built from the warehouse again: by the view that finds it missing
+ * (which serves the live build), by `rapport serve` in the background, or by
+ * `rapport customer refresh`. */
+
+typedef struct wh_c360doc {
+    char *json;              /* the reply, malloc'd, with a final newline */
+    size_t len;
+    int64_t person;
+    char home_branch[32];
+} wh_c360doc;
+
+/* A kept document of customer id (a person, not a merged source party) as a
+ * viewer sees it, contacts shown or masked; today is the date in Taipei
+ * ("YYYY-MM-DD").  RP_NOTFOUND when none is kept or it is out of date. */
+int wh_c360doc_read(wh *w, int64_t id, int show_contacts, const char *today, wh_c360doc *out,
+                 rp_error *err) RP_WARN_UNUSED;
+void wh_c360doc_free(wh_c360doc *d);
+
+/* Build the document of the customer that id is or belongs to, and keep it
+ * (in a transaction of its own, or the caller's); id is then no longer to be
+ * built.  RP_NOTFOUND when there is no such party. */
+int wh_c360doc_build(wh *w, int64_t id, rp_error *err) RP_WARN_UNUSED;
+
+typedef struct wh_c360doc_stats {
+    int64_t built;           /* documents built */
+    int64_t kept;            /* documents kept, at the end */
+    int64_t customers;       /* customers (persons) in the store */
+    double seconds;
+} wh_c360doc_stats;
+
+/* Build the documents to be built (or all of them, with all): those a change
+ * deleted, new customers' and those out of date by age; at most max (0: no
+ * limit), batch per transaction.  Progress on a terminal if progress. */
+int wh_c360doc_refresh(wh *w, int all, int64_t max, int batch, int progress, wh_c360doc_stats *st,
+                    rp_error *err) RP_WARN_UNUSED;
+
+/* Up to max customers whose document is to be built (table c360_stale, and
+ * those out of date by age), for building a few at a time. */
+int wh_c360doc_pending(wh *w, int64_t *ids, int max, int *got, rp_error *err) RP_WARN_UNUSED;
+
+/* Compare kept documents (each one, or every nth) with fresh builds.  Each
+ * difference is counted and its customer logged. */
+int wh_c360doc_verify(wh *w, int every, int64_t *checked, int64_t *differ, rp_error *err) RP_WARN_UNUSED;
+
+/* How many documents are kept, customers there are, and documents are to be built (stale may be NULL). */
+int wh_c360doc_count(wh *w, int64_t *kept, int64_t *customers, int64_t *stale, rp_error *err) RP_WARN_UNUSED;
+
 
 /* ---- bulk entry ---- */
 

@@ -1,5 +1,5 @@
 /* wh.c — opening the warehouse and writing to it. */
-#include "warehouse/warehouse.h"
+#include "warehouse/internal.h"
 #include "warehouse/internal.h"
 #include "core/rtime.h"
 #include "core/utf8.h"
@@ -105,21 +105,31 @@ void wh_close(wh *w)
     free(w);
 }
 
+rp_store *wh_store(const wh *w) { return w->store; }
+const char *wh_db_path(const wh *w) { return w->db_path; }
+const char *wh_key_path(const wh *w) { return w->key_path; }
+
 /* ---- field checks ---- */
+
+void wh__list_join(const char *const *list, char *out, size_t n)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (const char *const *p = list; *p; p++) {
+        int k = snprintf(out + used, n - used, "%s%s", p == list ? "" : ", ", *p);
+        if (k < 0 || (size_t)k >= n - used)
+            break;
+        used += (size_t)k;
+    }
+}
 
 int wh__one_of(const char *field, const char *v, const char *const *list, rp_error *err)
 {
     for (const char *const *p = list; *p; p++)
         if (**p == *v && strcmp(v, *p) == 0)
             return RP_OK;
-    char all[512] = "";
-    size_t used = 0;
-    for (const char *const *p = list; *p; p++) {
-        int k = snprintf(all + used, sizeof all - used, "%s%s", p == list ? "" : ", ", *p);
-        if (k < 0 || (size_t)k >= sizeof all - used)
-            break;
-        used += (size_t)k;
-    }
+    char all[512];
+    wh__list_join(list, all, sizeof all);
     return rp_err(err, RP_INVAL, "%s: '%s' is not one of %s", field, v, all);
 }
 
@@ -322,8 +332,6 @@ int wh_category_put(wh *w, const wh_category *c, rp_error *err)
     return rc;
 }
 
-static const char *const product_kinds[] = { "deposit", "time_deposit", "loan", "card",
-                                             "investment", "insurance", "service", NULL };
 
 static int json_object_text_ok(const char *field, const char *j, rp_error *err)
 {
@@ -344,7 +352,7 @@ int wh_product_put(wh *w, const wh_product *p, rp_error *err)
     if ((rc = wh__text_ok("product.code", p->code, 32, 1, err)) ||
         (rc = wh__text_ok("product.name_zh", p->name_zh, NAME_MAX_, 1, err)) ||
         (rc = wh__text_ok("product.kind", p->kind, 32, 1, err)) ||
-        (rc = wh__one_of("product.kind", p->kind, product_kinds, err)) ||
+        (rc = wh__one_of("product.kind", p->kind, wh_product_kinds, err)) ||
         (rc = wh__currency_ok("product.currency", p->currency ? p->currency : "TWD", err)) ||
         (rc = json_object_text_ok("product.features", p->features_json, err)) ||
         (rc = json_object_text_ok("product.constraints", p->constraints_json, err)) ||
@@ -420,17 +428,13 @@ int wh_product_put(wh *w, const wh_product *p, rp_error *err)
 
 /* ---- parties ---- */
 
-static const char *const party_kinds[] = { "person", "organisation", NULL };
-static const char *const party_statuses[] = { "prospect", "active", "dormant", "closed",
-                                              "deceased", "merged", NULL };
-static const char *const genders[] = { "F", "M", "X", NULL };
 
 int wh__party_check(wh *w, const wh_party *p, char bd[11], const char **birth, char ss[11],
                     const char **since, rp_error *err)
 {
     int rc;
     if ((rc = wh__text_ok("party.kind", p->kind, 16, 1, err)) ||
-        (rc = wh__one_of("party.kind", p->kind, party_kinds, err)) ||
+        (rc = wh__one_of("party.kind", p->kind, wh_party_kinds, err)) ||
         (rc = wh__text_ok("party.name_zh", p->name_zh, NAME_MAX_, 0, err)) ||
         (rc = wh__text_ok("party.name_latin", p->name_latin, NAME_MAX_, 0, err)) ||
         (rc = wh__text_ok("party.occupation", p->occupation, NAME_MAX_, 0, err)) ||
@@ -440,9 +444,9 @@ int wh__party_check(wh *w, const wh_party *p, char bd[11], const char **birth, c
         return rc;
     if ((!p->name_zh || !*p->name_zh) && (!p->name_latin || !*p->name_latin))
         return rp_err(err, RP_INVAL, "party: name_zh or name_latin is required");
-    if (p->gender && *p->gender && (rc = wh__one_of("party.gender", p->gender, genders, err)))
+    if (p->gender && *p->gender && (rc = wh__one_of("party.gender", p->gender, wh_genders, err)))
         return rc;
-    if (p->status && (rc = wh__one_of("party.status", p->status, party_statuses, err)))
+    if (p->status && (rc = wh__one_of("party.status", p->status, wh_party_statuses, err)))
         return rc;
     if (*birth) {
         rp_date today = rp_time_taipei_date(rp_now());
@@ -456,6 +460,18 @@ int wh__party_check(wh *w, const wh_party *p, char bd[11], const char **birth, c
     return RP_OK;
 }
 
+void wh__party_values(const wh_party *p, const char *birth, const char *since, const char *nv[WH_NPARTY_ATTRS])
+{
+    for (int i = 0; i < WH_NPARTY_ATTRS; i++) {
+        const char *v = wh_party_attr(p, i);
+        nv[i] = v && *v ? v : NULL;
+    }
+    nv[WH_PA_kind] = p->kind;
+    nv[WH_PA_birth_date] = birth;
+    nv[WH_PA_status] = p->status ? p->status : "active";
+    nv[WH_PA_status_since] = since;
+}
+
 int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
 {
     char bd[11], ss[11];
@@ -467,24 +483,17 @@ int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
     now_utc(now);
     rp_stmt *st;
     rc = rp_store_prepare(w->store,
-                          "INSERT INTO party(kind, name_zh, name_latin, birth_date, gender, "
-                          "occupation, income_band, status, status_since, home_branch, created_at, "
-                          "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          "INSERT INTO party(" WH_PARTY_COLUMNS "created_at, updated_at) "
+                          "VALUES (" WH_PARTY_PARAMS "?, ?) RETURNING id",
                           &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_text(st, 1, p->kind);
-    rp_stmt_bind_text(st, 2, p->name_zh && *p->name_zh ? p->name_zh : NULL);
-    rp_stmt_bind_text(st, 3, p->name_latin && *p->name_latin ? p->name_latin : NULL);
-    rp_stmt_bind_text(st, 4, birth);
-    rp_stmt_bind_text(st, 5, p->gender && *p->gender ? p->gender : NULL);
-    rp_stmt_bind_text(st, 6, p->occupation);
-    rp_stmt_bind_text(st, 7, p->income_band);
-    rp_stmt_bind_text(st, 8, p->status ? p->status : "active");
-    rp_stmt_bind_text(st, 9, since);
-    rp_stmt_bind_text(st, 10, p->home_branch && *p->home_branch ? p->home_branch : NULL);
-    rp_stmt_bind_text(st, 11, now);
-    rp_stmt_bind_text(st, 12, now);
+    const char *nv[WH_NPARTY_ATTRS];
+    wh__party_values(p, birth, since, nv);
+    for (int i = 0; i < WH_NPARTY_ATTRS; i++)
+        rp_stmt_bind_text(st, i + 1, nv[i]);
+    rp_stmt_bind_text(st, WH_NPARTY_ATTRS + 1, now);
+    rp_stmt_bind_text(st, WH_NPARTY_ATTRS + 2, now);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         *id = rp_stmt_int(st, 0);
@@ -607,8 +616,6 @@ static int identifier_insert(wh *w, int64_t party, const char *type, const char 
     return store_fail(rp_stmt_run(st, err), err, "identifier");
 }
 
-static const char *const contact_kinds[] = { "mobile", "phone", "fax", "email", "address", NULL };
-static const char *const purposes[] = { "home", "work", "mail", "other", NULL };
 
 int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_error *err)
 {
@@ -616,8 +623,8 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
     char vf[11], vt[11], value[300], lookup[300];
     const char *from, *to, *look = NULL, *val = c->value;
     if ((rc = wh__text_ok("contact.kind", c->kind, 16, 1, err)) ||
-        (rc = wh__one_of("contact.kind", c->kind, contact_kinds, err)) ||
-        (c->purpose && (rc = wh__one_of("contact.purpose", c->purpose, purposes, err))) ||
+        (rc = wh__one_of("contact.kind", c->kind, wh_contact_kinds, err)) ||
+        (c->purpose && (rc = wh__one_of("contact.purpose", c->purpose, wh_contact_purposes, err))) ||
         (rc = wh__text_ok("contact.value", c->value, 400, 1, err)) ||
         (rc = wh__text_ok("contact.postal_code", c->postal_code, 10, 0, err)) ||
         (rc = wh_date_normalise("contact.valid_from", c->valid_from, vf, &from, err)) ||
@@ -677,8 +684,6 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
 
 /* ---- accounts ---- */
 
-static const char *const account_statuses[] = { "active", "dormant", "frozen", "closed",
-                                                "written_off", NULL };
 
 int wh_account_id(wh *w, const char *number, int64_t *id, rp_error *err)
 {
@@ -715,7 +720,7 @@ int wh__account_check(wh *w, const wh_account *a, char o[11], const char **opene
         (rc = wh_date_normalise("account.opened_on", a->opened_on, o, opened, err)) ||
         (rc = wh_date_normalise("account.closed_on", a->closed_on, c, closed, err)) ||
         (rc = wh__time_norm("account.balance_at", a->balance_at, bat, 0, balance_at, err)) ||
-        (a->status && (rc = wh__one_of("account.status", a->status, account_statuses, err))) ||
+        (a->status && (rc = wh__one_of("account.status", a->status, wh_account_statuses, err))) ||
         (rc = product_exists(w, a->product, err)))
         return rc;
     for (const char *p = a->number; *p; p++)
@@ -797,8 +802,6 @@ static int account_must_exist(wh *w, const char *field, int64_t id, rp_error *er
     return rc == RP_NOTFOUND ? rp_err(err, rc, "%s: no account %lld", field, (long long)id) : rc;
 }
 
-static const char *const roles[] = { "owner", "joint", "guarantor", "authorised", "beneficiary",
-                                     NULL };
 
 int wh_role_add(wh *w, int64_t party, int64_t account, const char *role, const char *since,
                 rp_error *err)
@@ -806,7 +809,7 @@ int wh_role_add(wh *w, int64_t party, int64_t account, const char *role, const c
     int rc;
     char s[11];
     const char *from;
-    if ((rc = wh__text_ok("role", role, 16, 1, err)) || (rc = wh__one_of("role", role, roles, err)) ||
+    if ((rc = wh__text_ok("role", role, 16, 1, err)) || (rc = wh__one_of("role", role, wh_account_roles, err)) ||
         (rc = wh_date_normalise("role.since", since, s, &from, err)) ||
         (rc = party_must_exist(w, "role.party", party, err)) ||
         (rc = account_must_exist(w, "role.account", account, err)))
@@ -829,9 +832,6 @@ int wh_role_add(wh *w, int64_t party, int64_t account, const char *role, const c
     return rc;
 }
 
-static const char *const link_kinds[] = { "household", "spouse", "parent", "child", "sibling",
-                                          "employer", "employee", "introducer", "introduced",
-                                          "guardian", "ward", "other", NULL };
 
 int wh_party_link_add(wh *w, int64_t from, int64_t to, const char *kind, const char *since,
                       rp_error *err)
@@ -840,7 +840,7 @@ int wh_party_link_add(wh *w, int64_t from, int64_t to, const char *kind, const c
     char s[11];
     const char *sd;
     if ((rc = wh__text_ok("link.kind", kind, 16, 1, err)) ||
-        (rc = wh__one_of("link.kind", kind, link_kinds, err)) ||
+        (rc = wh__one_of("link.kind", kind, wh_party_link_kinds, err)) ||
         (rc = wh_date_normalise("link.since", since, s, &sd, err)) ||
         (rc = party_must_exist(w, "link.from", from, err)) ||
         (rc = party_must_exist(w, "link.to", to, err)))
@@ -864,8 +864,6 @@ int wh_party_link_add(wh *w, int64_t from, int64_t to, const char *kind, const c
     return rc;
 }
 
-static const char *const account_link_kinds[] = { "sweep", "collateral", "repayment", "linked_card",
-                                                  "overdraft_cover", "other", NULL };
 
 int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const char *since,
                         rp_error *err)
@@ -874,7 +872,7 @@ int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const
     char s[11];
     const char *sd;
     if ((rc = wh__text_ok("account_link.kind", kind, 16, 1, err)) ||
-        (rc = wh__one_of("account_link.kind", kind, account_link_kinds, err)) ||
+        (rc = wh__one_of("account_link.kind", kind, wh_account_link_kinds, err)) ||
         (rc = wh_date_normalise("account_link.since", since, s, &sd, err)) ||
         (rc = account_must_exist(w, "account_link.from", from, err)) ||
         (rc = account_must_exist(w, "account_link.to", to, err)))
@@ -900,9 +898,6 @@ int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const
 
 /* ---- transactions, interactions, consents ---- */
 
-static const char *const ia_channels[] = { "branch", "phone", "email", "chat", "letter", "visit",
-                                           "internet", "mobile", "sms", "other", NULL };
-static const char *const directions[] = { "inbound", "outbound", NULL };
 
 int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *err)
 {
@@ -912,8 +907,8 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
     now_utc(now);
     if ((rc = wh__time_norm("interaction.at", i->at, at, 0, &when, err)) ||
         (rc = wh__text_ok("interaction.channel", i->channel, 16, 1, err)) ||
-        (rc = wh__one_of("interaction.channel", i->channel, ia_channels, err)) ||
-        (i->direction && (rc = wh__one_of("interaction.direction", i->direction, directions, err))) ||
+        (rc = wh__one_of("interaction.channel", i->channel, wh_interaction_channels, err)) ||
+        (i->direction && (rc = wh__one_of("interaction.direction", i->direction, wh_directions, err))) ||
         (rc = wh__text_ok("interaction.staff", i->staff, 64, 0, err)) ||
         (rc = wh__text_ok("interaction.reason", i->reason, 200, 0, err)) ||
         (rc = wh__text_ok("interaction.outcome", i->outcome, 200, 0, err)) ||
@@ -952,9 +947,6 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
     return store_fail(rc, err, "interaction");
 }
 
-static const char *const consent_purposes[] = { "marketing", "profiling", "third_party",
-                                                "cross_group", "research", NULL };
-static const char *const consent_channels[] = { "any", "mail", "email", "sms", "phone", "app", NULL };
 
 int wh_consent_set(wh *w, const wh_consent *c, rp_error *err)
 {
@@ -963,9 +955,9 @@ int wh_consent_set(wh *w, const wh_consent *c, rp_error *err)
     const char *effective;
     now_utc(now);
     if ((rc = wh__text_ok("consent.purpose", c->purpose, 32, 1, err)) ||
-        (rc = wh__one_of("consent.purpose", c->purpose, consent_purposes, err)) ||
+        (rc = wh__one_of("consent.purpose", c->purpose, wh_consent_purposes, err)) ||
         (rc = wh__text_ok("consent.channel", c->channel, 16, 1, err)) ||
-        (rc = wh__one_of("consent.channel", c->channel, consent_channels, err)) ||
+        (rc = wh__one_of("consent.channel", c->channel, wh_consent_channels, err)) ||
         (rc = wh__text_ok("consent.evidence", c->evidence, 400, 0, err)) ||
         (rc = wh__time_norm("consent.effective_at", c->effective_at, eff, 0, &effective, err)) ||
         (rc = party_must_exist(w, "consent.party", c->party_id, err)))

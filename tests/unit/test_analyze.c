@@ -24,7 +24,7 @@ static wh *bank(void)
         wh_import_json(w, "tests/fixtures/analytics.json", "test", NULL, &e))
         fail_msg("import: %s", rp_errmsg(&e));
     /* E (the card system's record of A) was found to be A */
-    assert_ok(rp_store_exec(w->store,
+    assert_ok(rp_store_exec(wh_store(w),
                             "UPDATE party SET merged_into = (SELECT entity_id FROM source_record WHERE "
                             "source = 'host' AND source_key = 'A') WHERE id = (SELECT entity_id FROM source_record "
                             "WHERE source = 'card' AND source_key = 'E')",
@@ -38,7 +38,7 @@ static int64_t scalar(wh *w, const char *sql)
 {
     rp_stmt *st;
     rp_error e = RP_ERROR_INIT;
-    if (rp_store_prepare(w->store, sql, &st, &e))
+    if (rp_store_prepare(wh_store(w), sql, &st, &e))
         fail_msg("%s: %s", sql, rp_errmsg(&e));
     int64_t v = rp_stmt_step(st, &e) == RP_ROW ? rp_stmt_int(st, 0) : -1;
     rp_stmt_done(st);
@@ -54,7 +54,7 @@ static json_t *run(wh *w, const char *job, const char *as_of, an_job_opts *extra
     o.user = "test";
     json_t *sum;
     rp_error e = RP_ERROR_INIT;
-    if (an_job_run(w->store, &o, &sum, &e))
+    if (an_job_run(wh_store(w), &o, &sum, &e))
         fail_msg("%s: %s", job, rp_errmsg(&e));
     return sum;
 }
@@ -71,7 +71,7 @@ static void base_reads_customers_accounts_and_windows(void **state)
     p.from[1] = day("2026-09-01"), p.to[1] = day("2026-10-01");
     an_base b;
     rp_error e = RP_ERROR_INIT;
-    assert_ok(an_base_load(w->store, &p, &b, &e));
+    assert_ok(an_base_load(wh_store(w), &p, &b, &e));
     assert_int_equal(b.ncust, 4); /* A (with E), B, C, D */
     assert_int_equal(b.nacct, 6);
     assert_int_equal(b.transactions, 8);
@@ -194,7 +194,7 @@ static void value_pareto_and_pyramid_by_hand(void **state)
     o.save = 1;
     json_t *sum;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(an_job_run(w->store, &o, &sum, &e), RP_INVAL);
+    assert_int_equal(an_job_run(wh_store(w), &o, &sum, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "--levels: pyramid: the shares add up to 110%, leaving nothing for 'small'");
     assert_int_equal(scalar(w, "SELECT count(*) FROM analysis_run"), runs);
     wh_close(w);
@@ -212,7 +212,7 @@ static void rfm_by_hand(void **state)
     json_decref(s);
     rp_stmt *st;
     rp_error e = RP_ERROR_INIT;
-    assert_ok(rp_store_prepare(w->store,
+    assert_ok(rp_store_prepare(wh_store(w),
                                "SELECT group_concat(x, ' ') FROM (SELECT cell || ':' || recency_days || ':' || "
                                "frequency || ':' || monetary_minor AS x FROM customer_rfm ORDER BY cell)",
                                &st, &e));
@@ -278,7 +278,7 @@ static void segments_overlap_and_gaps_are_reported(void **state)
     o.as_of = day("2026-10-31");
     json_t *sum;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(an_job_run(w->store, &o, &sum, &e), RP_PARSE);
+    assert_int_equal(an_job_run(wh_store(w), &o, &sum, &e), RP_PARSE);
     char want[256];
     snprintf(want, sizeof want, "%s:2:7: unknown attribute 'agee' (`rapport analyze attributes` lists them)", rules);
     assert_string_equal(rp_errmsg(&e), want);
@@ -337,7 +337,7 @@ static char *summary_text(wh *w, const char *job, const char *facts)
     an_job_opts o = { .job = job, .as_of = day("2026-10-31"), .facts = facts, .user = "t" };
     json_t *s;
     rp_error e = RP_ERROR_INIT;
-    if (an_job_run(w->store, &o, &s, &e))
+    if (an_job_run(wh_store(w), &o, &s, &e))
         fail_msg("%s: %s", job, rp_errmsg(&e));
     json_object_del(s, "seconds");
     char *t = json_dumps(s, JSON_SORT_KEYS | JSON_COMPACT);
@@ -362,13 +362,13 @@ static void column_copy_matches_and_keeps_up(void **state)
     const char *facts = tu_path("a.facts");
     rp_error e = RP_ERROR_INIT;
     an_facts_info fi;
-    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     assert_int_equal(fi.rows, 8);
     assert_int_equal(fi.added, 8);
     same_with_and_without_the_copy(w, facts);
     /* up to date: nothing read */
-    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
     assert_false(fi.rebuilt);
     assert_int_equal(fi.added, 0);
     /* one new row: appended (an eighth of 8 is 1) */
@@ -377,7 +377,7 @@ static void column_copy_matches_and_keeps_up(void **state)
                  .channel = "branch", .class_ = "withdrawal" };
     int64_t id;
     assert_ok(wh_txn_add(w, &t, &id, &e));
-    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
     assert_int_equal(fi.added, 1);
     assert_false(fi.merged);
     assert_int_equal(fi.rows, 9);
@@ -388,26 +388,26 @@ static void column_copy_matches_and_keeps_up(void **state)
     t.class_ = "fee";
     t.channel = "batch";
     assert_ok(wh_txn_add(w, &t, &id, &e));
-    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
     assert_true(fi.merged);
     assert_int_equal(fi.rows, 11);
     same_with_and_without_the_copy(w, facts);
     /* another tool deletes a transaction: the generation moves and the copy is made again */
-    assert_ok(rp_store_exec(w->store, "DELETE FROM txn WHERE class = 'fee' AND channel = 'batch' AND "
+    assert_ok(rp_store_exec(wh_store(w), "DELETE FROM txn WHERE class = 'fee' AND channel = 'batch' AND "
                                       "amount_minor = -70000", &e));
-    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     assert_int_equal(fi.rows, 10);
     same_with_and_without_the_copy(w, facts);
     /* a copy cut short is made again */
     assert_int_equal(truncate(facts, 8000), 0);
-    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     same_with_and_without_the_copy(w, facts);
     /* made in runs of 3 rows spilled to files and merged (as ten million are, in runs of 2M) */
     an_facts_run_rows = 3;
     assert_int_equal(unlink(facts), 0);
-    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     assert_int_equal(fi.rows, 10);
     same_with_and_without_the_copy(w, facts);
@@ -416,7 +416,7 @@ static void column_copy_matches_and_keeps_up(void **state)
     t.channel = "pos";
     for (int i = 0; i < 4; i++)
         assert_ok(wh_txn_add(w, &t, &id, &e));
-    assert_ok(an_facts_sync(w->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
     assert_true(fi.merged);
     assert_int_equal(fi.rows, 14);
     same_with_and_without_the_copy(w, facts);
@@ -455,10 +455,10 @@ static void jobs_share_what_they_read(void **state)
     an_job_opts o = { .job = "value", .as_of = day("2026-10-31"), .shared = c, .user = "t" };
     json_t *s;
     rp_error e = RP_ERROR_INIT;
-    assert_ok(an_job_run(w->store, &o, &s, &e));
+    assert_ok(an_job_run(wh_store(w), &o, &s, &e));
     json_decref(s);
     o.job = "pareto";
-    assert_ok(an_job_run(w->store, &o, &s, &e));
+    assert_ok(an_job_run(wh_store(w), &o, &s, &e));
     json_object_del(s, "seconds");
     char *shared = json_dumps(s, JSON_SORT_KEYS | JSON_COMPACT);
     json_decref(s);
@@ -487,9 +487,9 @@ static void column_copy_of_another_store_is_not_taken(void **state)
     assert_ok(wh_txn_add(w2, &t, &id, &e));
     const char *top = "SELECT max(id) FROM txn";
     assert_int_equal(scalar(w1, top), scalar(w2, top));
-    assert_ok(an_facts_sync(w1->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w1), facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
-    assert_ok(an_facts_sync(w2->store, facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(wh_store(w2), facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     assert_int_equal(fi.rows, 9);
     same_with_and_without_the_copy(w2, facts);

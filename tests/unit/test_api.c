@@ -77,9 +77,9 @@ static int64_t scalar(const char *sql)
     rp_error e = RP_ERROR_INIT;
     assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
     /* what the server's journal holds goes into the store first, as `rapport audit` does */
-    assert_int_equal(sec_journal_ingest(w->store, db, NULL, 0, 0, NULL, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, NULL, 0, 0, NULL, &e), RP_OK);
     rp_stmt *st;
-    assert_int_equal(rp_store_prepare(w->store, sql, &st, &e), RP_OK);
+    assert_int_equal(rp_store_prepare(wh_store(w), sql, &st, &e), RP_OK);
     int64_t v = rp_stmt_step(st, &e) == RP_ROW ? rp_stmt_int(st, 0) : -1;
     rp_stmt_done(st);
     wh_close(w);
@@ -113,7 +113,7 @@ static int setup(void **state)
     for (int r = 0; r < SEC_NROLES; r++) {
         char name[32];
         snprintf(name, sizeof name, "u-%s", sec_role_names[r]);
-        if (sec_user_add(w->store, name, sec_role_names[r], "0012", pw, "test", NULL, &e))
+        if (sec_user_add(wh_store(w), name, sec_role_names[r], "0012", pw, "test", NULL, &e))
             fail_msg("user %s: %s", name, rp_errmsg(&e));
     }
     wh_close(w);
@@ -305,9 +305,9 @@ static void customer_data_is_audited_and_masked(void **state)
     wh *w;
     rp_error e = RP_ERROR_INIT;
     assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
-    assert_int_not_equal(rp_store_exec(w->store, "DELETE FROM audit", &e), RP_OK);
+    assert_int_not_equal(rp_store_exec(wh_store(w), "DELETE FROM audit", &e), RP_OK);
     assert_non_null(strstr(rp_errmsg(&e), "append-only"));
-    assert_int_not_equal(rp_store_exec(w->store, "UPDATE audit SET user_name = 'x'", &e), RP_OK);
+    assert_int_not_equal(rp_store_exec(wh_store(w), "UPDATE audit SET user_name = 'x'", &e), RP_OK);
     wh_close(w);
 }
 
@@ -414,7 +414,7 @@ static void names_and_scores(void **state)
     for (size_t i = 0; i < 2; i++) {
         an_job_opts o = { .job = jobs[i], .as_of = 20780, .user = "test", .save = 1 }; /* 2026-11-23 */
         json_t *sum;
-        if (an_job_run(w->store, &o, &sum, &e))
+        if (an_job_run(wh_store(w), &o, &sum, &e))
             fail_msg("%s: %s", jobs[i], rp_errmsg(&e));
         json_decref(sum);
     }
@@ -454,7 +454,7 @@ static void match_review_queue(void **state)
     wh *w;
     rp_error e = RP_ERROR_INIT;
     assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
-    assert_int_equal(rp_store_exec(w->store,
+    assert_int_equal(rp_store_exec(wh_store(w),
                                    "INSERT INTO match_pair(id, a_party, b_party, weight, probability, evidence) VALUES "
                                    "(41, 2, 3, 4.5, 0.62, '{\"records\":[\"host:1 林志明\",\"card:9 林志銘\"],"
                                    "\"name\":\"similar: 林志明 | 林志銘\"}'), (42, 2, 4, 1.0, 0.31, '{}')",
@@ -646,7 +646,7 @@ static void preferences_changes_contactable_export(void **state)
     wh *w;
     rp_error e = RP_ERROR_INIT;
     assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
-    assert_int_not_equal(rp_store_exec(w->store, "UPDATE customer_change SET by_user = 'x'", &e), RP_OK);
+    assert_int_not_equal(rp_store_exec(wh_store(w), "UPDATE customer_change SET by_user = 'x'", &e), RP_OK);
     assert_non_null(strstr(rp_errmsg(&e), "append-only"));
     wh_close(w);
 }
@@ -688,7 +688,7 @@ static void disabled_users_are_refused_at_once(void **state)
     wh *w;
     rp_error e = RP_ERROR_INIT;
     assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
-    assert_int_equal(sec_user_disable(w->store, "u-steward", 1, "test", &e), RP_OK);
+    assert_int_equal(sec_user_disable(wh_store(w), "u-steward", 1, "test", &e), RP_OK);
     wh_close(w);
     x = http("GET", "/api/v1/session", h, NULL, 0);
     assert_int_equal(x.status, 401);

@@ -6,7 +6,6 @@
 
 #include <jansson.h>
 
-#include "api/c360doc.h"
 #include "security/security.h"
 #include "warehouse/warehouse.h"
 
@@ -35,7 +34,7 @@ static int kept(int64_t person)
 {
     rp_stmt *st;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(rp_store_prepare(w->store, "SELECT count(*) FROM c360_doc WHERE person = ?", &st, &e), RP_OK);
+    assert_int_equal(rp_store_prepare(wh_store(w), "SELECT count(*) FROM c360_doc WHERE person = ?", &st, &e), RP_OK);
     rp_stmt_bind_int(st, 1, person);
     assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
     int n = (int)rp_stmt_int(st, 0);
@@ -46,8 +45,8 @@ static int kept(int64_t person)
 static void build_missing(void)
 {
     rp_error e = RP_ERROR_INIT;
-    api_doc_stats st;
-    if (api_doc_refresh(w, 0, 0, 2, 0, &st, &e))
+    wh_c360doc_stats st;
+    if (wh_c360doc_refresh(w, 0, 0, 2, 0, &st, &e))
         fail_msg("refresh: %s", rp_errmsg(&e));
     assert_int_equal(st.kept, st.customers);
 }
@@ -56,7 +55,7 @@ static void none_differs(const char *after)
 {
     int64_t checked, differ;
     rp_error e = RP_ERROR_INIT;
-    if (api_doc_verify(w, 1, &checked, &differ, &e))
+    if (wh_c360doc_verify(w, 1, &checked, &differ, &e))
         fail_msg("verify: %s", rp_errmsg(&e));
     if (differ)
         fail_msg("after %s: %lld kept documents differ from the warehouse", after, (long long)differ);
@@ -66,13 +65,13 @@ static void none_differs(const char *after)
 static void a_kept_document_is_the_live_360(void **state)
 {
     (void)state;
-    api_doc d;
+    wh_c360doc d;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(api_doc_read(w, 1, 1, "2026-11-23", &d, &e), RP_NOTFOUND);
+    assert_int_equal(wh_c360doc_read(w, 1, 1, "2026-11-23", &d, &e), RP_NOTFOUND);
     build_missing();
     for (int64_t id = 1; id <= 6; id++)
         for (int show = 0; show < 2; show++) {
-            assert_int_equal(api_doc_read(w, id, show, "2026-11-23", &d, &e), RP_OK);
+            assert_int_equal(wh_c360doc_read(w, id, show, "2026-11-23", &d, &e), RP_OK);
             assert_int_equal(d.json[d.len - 1], '\n');
             assert_int_equal(strlen(d.json), d.len);
             json_t *k = json_loadb(d.json, d.len, 0, NULL), *live;
@@ -90,10 +89,10 @@ static void a_kept_document_is_the_live_360(void **state)
             }
             json_decref(k);
             json_decref(live);
-            api_doc_free(&d);
+            wh_c360doc_free(&d);
         }
     /* a customer that does not exist has none */
-    assert_int_equal(api_doc_read(w, 999, 0, "2026-11-23", &d, &e), RP_NOTFOUND);
+    assert_int_equal(wh_c360doc_read(w, 999, 0, "2026-11-23", &d, &e), RP_NOTFOUND);
 }
 
 /* A document showing an age is not served from the customer's next birthday on. */
@@ -101,7 +100,7 @@ static void an_age_goes_out_of_date_on_the_birthday(void **state)
 {
     (void)state;
     build_missing();
-    api_doc d;
+    wh_c360doc d;
     rp_error e = RP_ERROR_INIT;
     json_t *live;
     assert_int_equal(wh_c360(w, 1, 0, &live, &e), RP_OK);
@@ -110,19 +109,19 @@ static void an_age_goes_out_of_date_on_the_birthday(void **state)
     char birthday[11];
     snprintf(birthday, sizeof birthday, "2027-%.5s", bd + 5);
     json_decref(live);
-    assert_int_equal(api_doc_read(w, 1, 0, "2026-12-31", &d, &e), RP_OK);
-    api_doc_free(&d);
-    assert_int_equal(api_doc_read(w, 1, 0, birthday, &d, &e), RP_NOTFOUND);
+    assert_int_equal(wh_c360doc_read(w, 1, 0, "2026-12-31", &d, &e), RP_OK);
+    wh_c360doc_free(&d);
+    assert_int_equal(wh_c360doc_read(w, 1, 0, birthday, &d, &e), RP_NOTFOUND);
     /* refresh builds it again on that day, with the new age */
     setenv("RAPPORT_NOW", "2027-12-01T04:00:00Z", 1);
     build_missing();
-    assert_int_equal(api_doc_read(w, 1, 0, "2027-12-01", &d, &e), RP_OK);
-    api_doc_free(&d);
+    assert_int_equal(wh_c360doc_read(w, 1, 0, "2027-12-01", &d, &e), RP_OK);
+    wh_c360doc_free(&d);
     none_differs("a year on");
     setenv("RAPPORT_NOW", "2026-11-23T04:00:00Z", 1);
     rp_error e2 = RP_ERROR_INIT;
-    api_doc_stats st;
-    assert_int_equal(api_doc_refresh(w, 1, 0, 100, 0, &st, &e2), RP_OK);
+    wh_c360doc_stats st;
+    assert_int_equal(wh_c360doc_refresh(w, 1, 0, 100, 0, &st, &e2), RP_OK);
     assert_int_equal(st.built, st.customers);
 }
 
@@ -180,7 +179,7 @@ static void every_change_deletes_what_it_touches(void **state)
         const change *c = &changes[i];
         build_missing();
         rp_error e = RP_ERROR_INIT;
-        if (rp_store_exec(w->store, c->sql, &e))
+        if (rp_store_exec(wh_store(w), c->sql, &e))
             fail_msg("%s: %s", c->sql, rp_errmsg(&e));
         if (c->catch_up) {
             /* a new transaction alone deletes nothing (no trigger on txn inserts) ... */
@@ -214,16 +213,16 @@ static void a_note_through_the_warehouse(void **state)
     wh_interaction ia = { .party_id = 2, .channel = "branch", .notes = "wants a mortgage", .created_by = "t" };
     int64_t id;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(rp_store_begin(w->store, &e), RP_OK);
+    assert_int_equal(rp_store_begin(wh_store(w), &e), RP_OK);
     assert_int_equal(wh_interaction_add(w, &ia, &id, &e), RP_OK);
-    assert_int_equal(rp_store_commit(w->store, &e), RP_OK);
+    assert_int_equal(rp_store_commit(wh_store(w), &e), RP_OK);
     assert_int_equal(kept(2), 0);
     assert_int_equal(kept(5), 1);
     /* a rolled-back change deletes nothing */
-    assert_int_equal(rp_store_begin(w->store, &e), RP_OK);
-    assert_int_equal(rp_store_exec(w->store, "UPDATE party SET occupation = 'x' WHERE id = 5", &e), RP_OK);
+    assert_int_equal(rp_store_begin(wh_store(w), &e), RP_OK);
+    assert_int_equal(rp_store_exec(wh_store(w), "UPDATE party SET occupation = 'x' WHERE id = 5", &e), RP_OK);
     assert_int_equal(kept(5), 0);
-    rp_store_rollback(w->store);
+    rp_store_rollback(wh_store(w));
     assert_int_equal(kept(5), 1);
 }
 

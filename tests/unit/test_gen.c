@@ -6,8 +6,7 @@
 #include "core/json.h"
 #include "core/rtime.h"
 #include "gen/gen.h"
-#include "gen/out.h"
-#include "gen/rng.h"
+#include "gen/internal.h"
 #include "warehouse/warehouse.h"
 
 #include <iconv.h>

@@ -39,7 +39,7 @@ static int64_t count(const char *where)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE %s", where);
     rp_stmt *st;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(rp_store_prepare(w->store, sql, &st, &e), RP_OK);
+    assert_int_equal(rp_store_prepare(wh_store(w), sql, &st, &e), RP_OK);
     assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
     int64_t n = rp_stmt_int(st, 0);
     rp_stmt_done(st);
@@ -82,13 +82,13 @@ static void entries_land_once_with_every_field(void **state)
     append(j, "search", "q=\"陳\"\n\\ %_\x01 \xff end", 0, NULL);
     assert_true(sec_journal_pending(j) > 0);
     int64_t moved;
-    assert_int_equal(sec_journal_ingest(w->store, db, j, 0, 0, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 0, &moved, &e), RP_OK);
     assert_int_equal(moved, 101);
     assert_int_equal(sec_journal_pending(j), 0);
     /* again: nothing twice, whoever moves it */
-    assert_int_equal(sec_journal_ingest(w->store, db, j, 0, 0, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 0, &moved, &e), RP_OK);
     assert_int_equal(moved, 0);
-    assert_int_equal(sec_journal_ingest(w->store, db, NULL, 0, 0, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, NULL, 0, 0, &moved, &e), RP_OK);
     assert_int_equal(moved, 0);
     assert_int_equal(count("action = 'view' AND at = '2026-11-23T01:02:03Z' AND user_name = 'csr1' "
                            "AND address = '10.0.0.7' AND outcome = 'ok' AND target = '/api/v1/customers/1'"),
@@ -99,32 +99,32 @@ static void entries_land_once_with_every_field(void **state)
                      1);
     /* the reader (`rapport audit`) and the server take turns */
     append(j, "view", "a", 7, NULL);
-    assert_int_equal(sec_journal_ingest(w->store, db, NULL, 0, 0, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, NULL, 0, 0, &moved, &e), RP_OK);
     assert_int_equal(moved, 1);
     append(j, "view", "b", 7, NULL);
-    assert_int_equal(sec_journal_ingest(w->store, db, j, 0, 0, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 0, &moved, &e), RP_OK);
     assert_int_equal(moved, 1);
     assert_int_equal(count("customer_id = 7 AND detail IN ('a', 'b')"), 2);
     /* by customer: the trail by customer is brought up to date by the query */
     sec_audit_filter f = { .customer = 7 };
     json_t *a;
-    assert_int_equal(sec_audit_query(w->store, &f, &a, &e), RP_OK);
+    assert_int_equal(sec_audit_query(wh_store(w), &f, &a, &e), RP_OK);
     assert_int_equal(json_array_size(a), 3); /* one of the hundred, a and b */
     assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "detail")), "b"); /* newest first */
     json_decref(a);
     append(j, "view", "c", 7, NULL);
     append(j, "view", "d", 8, NULL);
-    assert_int_equal(sec_journal_ingest(w->store, db, j, 0, 0, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 0, &moved, &e), RP_OK);
     f.customer = 7;
     f.user = "csr1";
-    assert_int_equal(sec_audit_query(w->store, &f, &a, &e), RP_OK);
+    assert_int_equal(sec_audit_query(wh_store(w), &f, &a, &e), RP_OK);
     assert_int_equal(json_array_size(a), 4);
     json_decref(a);
     int64_t added;
-    assert_int_equal(sec_audit_index(w->store, &added, &e), RP_OK);
+    assert_int_equal(sec_audit_index(wh_store(w), &added, &e), RP_OK);
     assert_int_equal(added, 0); /* already up to date */
     /* as append-only as the trail */
-    assert_int_equal(rp_store_exec(w->store, "DELETE FROM audit_customer WHERE customer_id = 7", &e), RP_CONSTRAINT);
+    assert_int_equal(rp_store_exec(wh_store(w), "DELETE FROM audit_customer WHERE customer_id = 7", &e), RP_CONSTRAINT);
     assert_non_null(strstr(rp_errmsg(&e), "the audit trail is append-only"));
     rp_err_clear(&e);
     sec_journal_close(j);
@@ -145,14 +145,14 @@ static void unfinished_and_damaged_lines_are_kept(void **state)
     append(j, "view", "after", 3, NULL);
     raw_append("{\"at\":\"2026-11-23T04:00:00Z\",\"action\":\"vi"); /* cut short by a crash */
     int64_t moved;
-    assert_int_equal(sec_journal_ingest(w->store, db, j, 0, 0, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 0, &moved, &e), RP_OK);
     assert_int_equal(moved, 3); /* the unfinished line waits */
     assert_int_equal(count("action = 'journal_damaged' AND outcome = 'failed' AND detail LIKE '%this is not an entry'"), 1);
     assert_int_equal(count("detail IN ('before', 'after')"), 2);
     sec_journal_close(j);
     /* a server starting: nothing will finish that line now */
     assert_int_equal(sec_journal_open(db, &j, &e), RP_OK);
-    assert_int_equal(sec_journal_ingest(w->store, db, j, 0, 1, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 1, &moved, &e), RP_OK);
     assert_int_equal(moved, 1);
     assert_int_equal(count("action = 'journal_damaged' AND detail LIKE '%\"action\":\"vi'"), 1);
     assert_int_equal(count("1"), before + 4);
@@ -169,20 +169,20 @@ static void a_moved_journal_starts_again(void **state)
     assert_int_equal(sec_journal_open(db, &j, &e), RP_OK);
     append(j, "view", "x1", 9, NULL);
     /* not all moved: kept as it is */
-    assert_int_equal(sec_journal_restart(w->store, j, &e), RP_OK);
+    assert_int_equal(sec_journal_restart(wh_store(w), j, &e), RP_OK);
     struct stat sb;
     assert_int_equal(stat(path, &sb), 0);
     off_t big = sb.st_size;
     int64_t moved;
-    assert_int_equal(sec_journal_ingest(w->store, db, j, 0, 1, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 1, &moved, &e), RP_OK);
     assert_int_equal(moved, 1);
-    assert_int_equal(sec_journal_restart(w->store, j, &e), RP_OK);
+    assert_int_equal(sec_journal_restart(wh_store(w), j, &e), RP_OK);
     assert_int_equal(stat(path, &sb), 0);
     assert_true(sb.st_size < big);
     assert_int_equal(sb.st_mode & 0777, 0600);
     /* the new journal's entries land, once */
     append(j, "view", "x2", 9, NULL);
-    assert_int_equal(sec_journal_ingest(w->store, db, NULL, 0, 0, &moved, &e), RP_OK);
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, NULL, 0, 0, &moved, &e), RP_OK);
     assert_int_equal(moved, 1);
     assert_int_equal(count("detail IN ('x1', 'x2')"), 2);
     sec_journal_close(j);

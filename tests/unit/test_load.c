@@ -24,7 +24,7 @@ static int64_t scalar(wh *w, const char *sql)
 {
     rp_stmt *st;
     rp_error e = RP_ERROR_INIT;
-    if (rp_store_prepare(w->store, sql, &st, &e))
+    if (rp_store_prepare(wh_store(w), sql, &st, &e))
         fail_msg("%s: %s", sql, rp_errmsg(&e));
     int64_t v = rp_stmt_step(st, &e) == RP_ROW ? rp_stmt_int(st, 0) : -1;
     rp_stmt_done(st);
@@ -42,7 +42,7 @@ static int in_wal(wh *w)
 {
     rp_stmt *st;
     rp_error e = RP_ERROR_INIT;
-    if (rp_store_prepare_once(w->store, "PRAGMA journal_mode", &st, &e))
+    if (rp_store_prepare_once(wh_store(w), "PRAGMA journal_mode", &st, &e))
         fail_msg("%s", rp_errmsg(&e));
     int wal = rp_stmt_step(st, &e) == RP_ROW && !strcmp(rp_stmt_text(st, 0), "wal");
     rp_stmt_done(st);
@@ -480,7 +480,7 @@ static void the_bank_loads_and_rejects_its_defects(void **state)
     assert_non_null(df);
     char line[512];
     int ndefects = 0;
-    assert_ok(rp_store_exec(w->store, "CREATE TEMP TABLE declared(file TEXT, record INTEGER)", &e));
+    assert_ok(rp_store_exec(wh_store(w), "CREATE TEMP TABLE declared(file TEXT, record INTEGER)", &e));
     assert_non_null(fgets(line, sizeof line, df)); /* header */
     while (fgets(line, sizeof line, df)) {
         char src[32], file[128], field[64], kind[64];
@@ -489,11 +489,11 @@ static void the_bank_loads_and_rejects_its_defects(void **state)
             sscanf(line, "%31[^,],%127[^,],%lld,,%63s", src, file, &rec, kind) != 4)
             fail_msg("defects.csv: %s", line);
         rp_stmt *st;
-        assert_ok(rp_store_prepare(w->store, "INSERT INTO declared VALUES (?, ?)", &st, &e));
+        assert_ok(rp_store_prepare(wh_store(w), "INSERT INTO declared VALUES (?, ?)", &st, &e));
         rp_stmt_bind_text(st, 1, file);
         rp_stmt_bind_int(st, 2, rec);
         assert_ok(rp_stmt_run(st, &e));
-        assert_ok(rp_store_prepare(w->store, "SELECT rule FROM reject WHERE file = ? AND record = ?", &st, &e));
+        assert_ok(rp_store_prepare(wh_store(w), "SELECT rule FROM reject WHERE file = ? AND record = ?", &st, &e));
         rp_stmt_bind_text(st, 1, file);
         rp_stmt_bind_int(st, 2, rec);
         int got = rp_stmt_step(st, &e);
@@ -527,7 +527,7 @@ static void the_bank_loads_and_rejects_its_defects(void **state)
     int consequential = (int)(rejected - ndefects);
     assert_true(consequential >= 0);
     rp_stmt *q;
-    assert_ok(rp_store_prepare(w->store, "SELECT file, record, rule, value, message FROM reject r WHERE NOT EXISTS (SELECT 1 FROM declared d WHERE d.file = r.file AND d.record = r.record) AND (rule <> 'reference' OR value LIKE '99%' OR value LIKE '45639999%')", &q, &e));
+    assert_ok(rp_store_prepare(wh_store(w), "SELECT file, record, rule, value, message FROM reject r WHERE NOT EXISTS (SELECT 1 FROM declared d WHERE d.file = r.file AND d.record = r.record) AND (rule <> 'reference' OR value LIKE '99%' OR value LIKE '45639999%')", &q, &e));
     while (rp_stmt_step(q, &e) == RP_ROW)
         printf("undeclared: %s %lld %s %s %s\n", rp_stmt_text(q, 0), (long long)rp_stmt_int(q, 1), rp_stmt_text(q, 2), rp_stmt_text(q, 3), rp_stmt_text(q, 4));
     rp_stmt_done(q);
@@ -634,11 +634,11 @@ static void killed_load_resumes_without_duplicates(void **state)
      * commit while the reader keeps its snapshot (in bulk, each commit would wait for the reader) */
     wh *rd;
     assert_ok(wh_open(db, NULL, 0, &rd, NULL, &e));
-    assert_ok(rp_store_begin_read(rd->store, &e));
+    assert_ok(rp_store_begin_read(wh_store(rd), &e));
     int64_t seen = scalar(rd, "SELECT count(*) FROM txn");
     assert_ok(ld_load(w, s, txn, &o, &r, &e));
     assert_int_equal(scalar(rd, "SELECT count(*) FROM txn"), seen);
-    assert_ok(rp_store_commit(rd->store, &e));
+    assert_ok(rp_store_commit(wh_store(rd), &e));
     assert_int_equal(scalar(rd, "SELECT count(*) FROM txn"), r.loaded);
     wh_close(rd);
     assert_true(in_wal(w));
@@ -792,7 +792,7 @@ static void transactions_refused_by_the_warehouse(void **state)
     free(got);
     /* the fee target, skipped where there is no fee, leaves the record's own transaction its place */
     rp_stmt *st;
-    assert_ok(rp_store_prepare(w->store,
+    assert_ok(rp_store_prepare(wh_store(w),
                                "SELECT group_concat(source_key || '=' || amount_minor || coalesce('/' || description, "
                                "''), ' ') FROM (SELECT * FROM txn WHERE source = 'card' ORDER BY id)",
                                &st, &e));

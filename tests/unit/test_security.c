@@ -48,29 +48,29 @@ static void users_and_passwords(void **state)
     wh *w = store();
     rp_error e = RP_ERROR_INIT;
     sec_user u;
-    assert_int_equal(sec_user_add(w->store, "ling", "rm", "0012", "a long password", "t", &u, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "ling", "rm", "0012", "a long password", "t", &u, &e), RP_OK);
     assert_int_equal(u.role, SEC_RM);
     assert_string_equal(u.branch, "0012");
     /* the hash is argon2id, never the password */
     rp_stmt *st;
-    assert_int_equal(rp_store_prepare(w->store, "SELECT pw_hash FROM app_user WHERE name = 'ling'", &st, &e), RP_OK);
+    assert_int_equal(rp_store_prepare(wh_store(w), "SELECT pw_hash FROM app_user WHERE name = 'ling'", &st, &e), RP_OK);
     assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
     assert_memory_equal(rp_stmt_text(st, 0), "$argon2id$", 10);
     assert_null(strstr(rp_stmt_text(st, 0), "a long password"));
     rp_stmt_done(st);
-    assert_int_equal(sec_authenticate(w->store, "ling", "a long password", &u, &e), RP_OK);
-    assert_int_equal(sec_authenticate(w->store, "ling", "a long passworD", &u, &e), RP_NOTFOUND);
+    assert_int_equal(sec_authenticate(wh_store(w), "ling", "a long password", &u, &e), RP_OK);
+    assert_int_equal(sec_authenticate(wh_store(w), "ling", "a long passworD", &u, &e), RP_NOTFOUND);
     assert_string_equal(rp_errmsg(&e), "wrong user name or password");
-    assert_int_equal(sec_authenticate(w->store, "nobody", "a long password", &u, &e), RP_NOTFOUND);
+    assert_int_equal(sec_authenticate(wh_store(w), "nobody", "a long password", &u, &e), RP_NOTFOUND);
     assert_string_equal(rp_errmsg(&e), "wrong user name or password");
-    assert_int_equal(sec_user_passwd(w->store, "ling", "a new long password", "t", &e), RP_OK);
-    assert_int_equal(sec_authenticate(w->store, "ling", "a long password", &u, &e), RP_NOTFOUND);
-    assert_int_equal(sec_authenticate(w->store, "ling", "a new long password", &u, &e), RP_OK);
-    assert_int_equal(sec_user_disable(w->store, "ling", 1, "t", &e), RP_OK);
-    assert_int_equal(sec_authenticate(w->store, "ling", "a new long password", &u, &e), RP_NOTFOUND);
-    assert_int_equal(sec_user_passwd(w->store, "ling", "short", "t", &e), RP_INVAL);
+    assert_int_equal(sec_user_passwd(wh_store(w), "ling", "a new long password", "t", &e), RP_OK);
+    assert_int_equal(sec_authenticate(wh_store(w), "ling", "a long password", &u, &e), RP_NOTFOUND);
+    assert_int_equal(sec_authenticate(wh_store(w), "ling", "a new long password", &u, &e), RP_OK);
+    assert_int_equal(sec_user_disable(wh_store(w), "ling", 1, "t", &e), RP_OK);
+    assert_int_equal(sec_authenticate(wh_store(w), "ling", "a new long password", &u, &e), RP_NOTFOUND);
+    assert_int_equal(sec_user_passwd(wh_store(w), "ling", "short", "t", &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "password: at least 10 characters");
-    assert_int_equal(sec_user_add(w->store, "x", "csr", NULL, "a long password", "t", NULL, &e), RP_INVAL);
+    assert_int_equal(sec_user_add(wh_store(w), "x", "csr", NULL, "a long password", "t", NULL, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "user name: 2 to 32 characters, not 1");
     wh_close(w);
 }
@@ -81,14 +81,14 @@ static void sessions_end_when_idle_or_old(void **state)
     wh *w = store();
     rp_error e = RP_ERROR_INIT;
     sec_user u;
-    assert_int_equal(sec_user_add(w->store, "mei", "csr", NULL, "a long password", "t", &u, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "mei", "csr", NULL, "a long password", "t", &u, &e), RP_OK);
     sec_session s, g;
     int64_t t0 = 1800000000;
-    assert_int_equal(sec_session_new(w->store, &u, "10.0.0.1", t0, &s, &e), RP_OK);
+    assert_int_equal(sec_session_new(wh_store(w), &u, "10.0.0.1", t0, &s, &e), RP_OK);
     assert_int_equal(strlen(s.token), SEC_TOKEN_LEN - 1);
     /* the store keeps a hash, not the token */
     rp_stmt *st;
-    assert_int_equal(rp_store_prepare(w->store, "SELECT count(*) FROM app_session WHERE token_hash = ?", &st, &e),
+    assert_int_equal(rp_store_prepare(wh_store(w), "SELECT count(*) FROM app_session WHERE token_hash = ?", &st, &e),
                      RP_OK);
     rp_stmt_bind_text(st, 1, s.token);
     assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
@@ -97,22 +97,22 @@ static void sessions_end_when_idle_or_old(void **state)
     /* used every 10 minutes it lives to its 8 hours, not one second more */
     int64_t idle = 900, life = 8 * 3600;
     for (int64_t t = t0 + 600; t <= t0 + life; t += 600)
-        assert_int_equal(sec_session_get(w->store, s.token, t, idle, life, &g, &e), RP_OK);
+        assert_int_equal(sec_session_get(wh_store(w), s.token, t, idle, life, &g, &e), RP_OK);
     assert_string_equal(g.user.name, "mei");
     assert_string_equal(g.csrf, s.csrf);
-    assert_int_equal(sec_session_get(w->store, s.token, t0 + life + 1, idle, life, &g, &e), RP_NOTFOUND);
+    assert_int_equal(sec_session_get(wh_store(w), s.token, t0 + life + 1, idle, life, &g, &e), RP_NOTFOUND);
     assert_string_equal(rp_errmsg(&e), "the session has ended; sign in again");
     /* idle for more than 15 minutes: ended */
-    assert_int_equal(sec_session_new(w->store, &u, NULL, t0, &s, &e), RP_OK);
-    assert_int_equal(sec_session_get(w->store, s.token, t0 + 901, idle, life, &g, &e), RP_NOTFOUND);
+    assert_int_equal(sec_session_new(wh_store(w), &u, NULL, t0, &s, &e), RP_OK);
+    assert_int_equal(sec_session_get(wh_store(w), s.token, t0 + 901, idle, life, &g, &e), RP_NOTFOUND);
     /* logout, and disabling the user, end it at once */
-    assert_int_equal(sec_session_new(w->store, &u, NULL, t0, &s, &e), RP_OK);
-    assert_int_equal(sec_session_end(w->store, s.token, &e), RP_OK);
-    assert_int_equal(sec_session_get(w->store, s.token, t0 + 1, idle, life, &g, &e), RP_NOTFOUND);
-    assert_int_equal(sec_session_new(w->store, &u, NULL, t0, &s, &e), RP_OK);
-    assert_int_equal(sec_user_disable(w->store, "mei", 1, "t", &e), RP_OK);
-    assert_int_equal(sec_session_get(w->store, s.token, t0 + 1, idle, life, &g, &e), RP_NOTFOUND);
-    assert_int_equal(sec_session_get(w->store, "not a token", t0, idle, life, &g, &e), RP_NOTFOUND);
+    assert_int_equal(sec_session_new(wh_store(w), &u, NULL, t0, &s, &e), RP_OK);
+    assert_int_equal(sec_session_end(wh_store(w), s.token, &e), RP_OK);
+    assert_int_equal(sec_session_get(wh_store(w), s.token, t0 + 1, idle, life, &g, &e), RP_NOTFOUND);
+    assert_int_equal(sec_session_new(wh_store(w), &u, NULL, t0, &s, &e), RP_OK);
+    assert_int_equal(sec_user_disable(wh_store(w), "mei", 1, "t", &e), RP_OK);
+    assert_int_equal(sec_session_get(wh_store(w), s.token, t0 + 1, idle, life, &g, &e), RP_NOTFOUND);
+    assert_int_equal(sec_session_get(wh_store(w), "not a token", t0, idle, life, &g, &e), RP_NOTFOUND);
     wh_close(w);
 }
 
@@ -153,16 +153,16 @@ static void the_trail_is_append_only(void **state)
     wh *w = store();
     rp_error e = RP_ERROR_INIT;
     sec_audit_entry en = { .user = "mei", .address = "10.0.0.1", .action = "view", .customer = 42, .target = "/x" };
-    assert_int_equal(sec_audit(w->store, &en, &e), RP_OK);
+    assert_int_equal(sec_audit(wh_store(w), &en, &e), RP_OK);
     en.action = "reveal";
     en.reason = "statement";
-    assert_int_equal(sec_audit(w->store, &en, &e), RP_OK);
-    assert_int_not_equal(rp_store_exec(w->store, "UPDATE audit SET reason = NULL", &e), RP_OK);
+    assert_int_equal(sec_audit(wh_store(w), &en, &e), RP_OK);
+    assert_int_not_equal(rp_store_exec(wh_store(w), "UPDATE audit SET reason = NULL", &e), RP_OK);
     assert_non_null(strstr(rp_errmsg(&e), "the audit trail is append-only"));
-    assert_int_not_equal(rp_store_exec(w->store, "DELETE FROM audit WHERE action = 'reveal'", &e), RP_OK);
+    assert_int_not_equal(rp_store_exec(wh_store(w), "DELETE FROM audit WHERE action = 'reveal'", &e), RP_OK);
     json_t *a;
     sec_audit_filter f = { .customer = 42, .action = "reveal" };
-    assert_int_equal(sec_audit_query(w->store, &f, &a, &e), RP_OK);
+    assert_int_equal(sec_audit_query(wh_store(w), &f, &a, &e), RP_OK);
     assert_int_equal(json_array_size(a), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "reason")), "statement");
     json_decref(a);

@@ -13,7 +13,7 @@ static int count(wh *w, const char *sql)
 {
     rp_stmt *st;
     rp_error e = RP_ERROR_INIT;
-    if (rp_store_prepare(w->store, sql, &st, &e))
+    if (rp_store_prepare(wh_store(w), sql, &st, &e))
         fail_msg("%s: %s", sql, rp_errmsg(&e));
     assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
     int n = (int)rp_stmt_int(st, 0);
@@ -317,7 +317,7 @@ static char *text_of(wh *w, const char *sql)
 {
     rp_stmt *st;
     rp_error e = RP_ERROR_INIT;
-    if (rp_store_prepare(w->store, sql, &st, &e))
+    if (rp_store_prepare(wh_store(w), sql, &st, &e))
         fail_msg("%s: %s", sql, rp_errmsg(&e));
     assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
     char *t = strdup(rp_stmt_text(st, 0) ? rp_stmt_text(st, 0) : "(null)");
@@ -417,20 +417,20 @@ static void transactions_in_blocks(void **state)
                      WH_TXN_BLOCK_ROWS + 5);
     wh_txn_batch_free(b);
     /* another tool, through the view: a repeat is refused, a change and a deletion keep the other ids */
-    assert_int_equal(rp_store_exec(w->store, "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, "
+    assert_int_equal(rp_store_exec(wh_store(w), "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, "
                                              "source, source_key) VALUES (1, '2026-11-03T00:00:00Z', 1, 'atm', "
                                              "'fee', 'bank', 'K1')", &e), RP_CONSTRAINT);
-    assert_int_equal(rp_store_exec(w->store, "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, "
+    assert_int_equal(rp_store_exec(wh_store(w), "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, "
                                              "source, source_key) VALUES (1, '2026-11-03T00:00:00Z', 1, 'ufo', "
                                              "'fee', 'bank', 'K7')", &e), RP_CONSTRAINT);
-    assert_ok(rp_store_exec(w->store, "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, "
+    assert_ok(rp_store_exec(wh_store(w), "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, "
                                       "source, source_key) VALUES (1, '2026-11-03T00:00:00Z', 1, 'atm', "
                                       "'fee', 'bank', 'K7')", &e));
     int64_t gen = count(w, "SELECT value FROM store_meta WHERE name = 'txn_generation'");
     int all = count(w, "SELECT count(*) FROM txn");
     int64_t k2 = count(w, "SELECT id FROM txn WHERE source_key = 'K2' AND account_id = 1");
     int64_t k3 = count(w, "SELECT id FROM txn WHERE source_key = 'K3' AND account_id = 1");
-    assert_ok(rp_store_exec(w->store, "UPDATE txn SET amount_minor = 7, source_key = 'K0' WHERE source_key = 'K2' "
+    assert_ok(rp_store_exec(wh_store(w), "UPDATE txn SET amount_minor = 7, source_key = 'K0' WHERE source_key = 'K2' "
                                       "AND account_id = 1", &e));
     assert_int_equal(count(w, "SELECT amount_minor FROM txn WHERE source_key = 'K0'"), 7);
     assert_int_equal(count(w, "SELECT id FROM txn WHERE source_key = 'K0'"), k2);
@@ -438,9 +438,9 @@ static void transactions_in_blocks(void **state)
                    "ORDER BY id DESC LIMIT 1");
     assert_string_equal(r, "K0"); /* the key range widened */
     free(r);
-    assert_int_equal(rp_store_exec(w->store, "UPDATE txn SET account_id = 2 WHERE source_key = 'K0'", &e),
+    assert_int_equal(rp_store_exec(wh_store(w), "UPDATE txn SET account_id = 2 WHERE source_key = 'K0'", &e),
                      RP_CONSTRAINT);
-    assert_ok(rp_store_exec(w->store, "DELETE FROM txn WHERE source_key = 'K0'", &e));
+    assert_ok(rp_store_exec(wh_store(w), "DELETE FROM txn WHERE source_key = 'K0'", &e));
     assert_int_equal(count(w, "SELECT count(*) FROM txn"), all - 1);
     assert_int_equal(count(w, "SELECT id FROM txn WHERE source_key = 'K3' AND account_id = 1"), k3);
     assert_int_equal(count(w, "SELECT count(*) FROM txn WHERE source_key = 'K0'"), 0);
@@ -660,15 +660,15 @@ static void names_by_any_part(void **state)
     /* another spelling, as the API passes Pinyin read as Wade-Giles */
     assert_string_equal(names_found(w, "lin zhiming", "LINCHIHMING", got, sizeof got), "林志明");
     /* a merged record is found as the customer it was merged into */
-    assert_int_equal(rp_store_exec(w->store, "UPDATE party SET merged_into = 1 WHERE id = 4", &e), RP_OK);
+    assert_int_equal(rp_store_exec(wh_store(w), "UPDATE party SET merged_into = 1 WHERE id = 4", &e), RP_OK);
     assert_string_equal(names_found(w, "huang", NULL, got, sizeof got), "陳怡君");
     /* a renamed party is found by its new name only */
-    assert_int_equal(rp_store_exec(w->store, "UPDATE party SET name_zh = '林志強', name_latin = 'LIN, CHIH-CHIANG' "
+    assert_int_equal(rp_store_exec(wh_store(w), "UPDATE party SET name_zh = '林志強', name_latin = 'LIN, CHIH-CHIANG' "
                                              "WHERE id = 2", &e), RP_OK);
     assert_string_equal(names_found(w, "志明", NULL, got, sizeof got), "");
     assert_string_equal(names_found(w, "chih-chiang", NULL, got, sizeof got), "林志強");
     /* the triggers' keys are the view's, after inserts and updates */
-    assert_int_equal(rp_store_exec(w->store, "UPDATE party SET name_latin = 'ACME TRADING CO., LTD.' WHERE id = 6; "
+    assert_int_equal(rp_store_exec(wh_store(w), "UPDATE party SET name_latin = 'ACME TRADING CO., LTD.' WHERE id = 6; "
                                              "UPDATE party SET name_zh = NULL WHERE id = 5", &e), RP_OK);
     assert_string_equal(names_found(w, "trading co", NULL, got, sizeof got), "台灣積體電路製造股份有限公司");
     assert_true(count(w, "SELECT count(*) FROM party_name_key") > 40);
@@ -815,7 +815,7 @@ static void consent(wh *w, int party, const char *purpose, const char *channel, 
              "VALUES (%d, '%s', '%s', %d, '%s', '%.10s')",
              party, purpose, channel, granted, effective, effective);
     rp_error e = RP_ERROR_INIT;
-    if (rp_store_exec(w->store, sql, &e))
+    if (rp_store_exec(wh_store(w), sql, &e))
         fail_msg("%s: %s", sql, rp_errmsg(&e));
 }
 
@@ -868,7 +868,7 @@ static void preferences_and_contactable(void **state)
     assert_int_equal(changed, 0);
     assert_int_equal(count(w, "SELECT count(*) FROM customer_change"), before);
     /* a source record merged into a customer is changed through that customer */
-    assert_int_equal(rp_store_exec(w->store, "UPDATE party SET merged_into = 1 WHERE id = 5", &e), RP_OK);
+    assert_int_equal(rp_store_exec(wh_store(w), "UPDATE party SET merged_into = 1 WHERE id = 5", &e), RP_OK);
     assert_int_equal(wh_preference_set(w, 5, "language", "en", "t", NULL, &changed, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "party 5 is part of customer 1: change that customer");
     assert_int_equal(wh_preference_set(w, 99, "language", "en", "t", NULL, &changed, &e), RP_NOTFOUND);

@@ -1,5 +1,5 @@
-/* c360doc.c — the customer 360 as the API serves it, kept per customer.  See c360doc.h. */
-#include "api/c360doc.h"
+/* c360doc.c — the customer 360 as the API serves it, kept per customer.  See warehouse.h. */
+#include "warehouse/internal.h"
 #include "core/log.h"
 #include "core/progress.h"
 #include "core/rtime.h"
@@ -12,7 +12,7 @@
 
 #define CONTACTS_MEMBER ",\"contact_points\":"
 
-void api_doc_free(api_doc *d)
+void wh_c360doc_free(wh_c360doc *d)
 {
     if (d) {
         free(d->json);
@@ -21,11 +21,11 @@ void api_doc_free(api_doc *d)
     }
 }
 
-int api_doc_read(wh *w, int64_t id, int show_contacts, const char *today, api_doc *out, rp_error *err)
+int wh_c360doc_read(wh *w, int64_t id, int show_contacts, const char *today, wh_c360doc *out, rp_error *err)
 {
     memset(out, 0, sizeof *out);
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               show_contacts
                                   ? "SELECT home_branch, fresh_until, main, contacts FROM c360_doc WHERE person = ?"
                                   : "SELECT home_branch, fresh_until, main, contacts_masked FROM c360_doc WHERE person = ?",
@@ -96,7 +96,7 @@ static void fresh_until(json_t *party, char out[RP_DATE_LEN])
 static int run_for(wh *w, const char *sql, int64_t person, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, sql, &st, err);
+    int rc = rp_store_prepare(wh_store(w), sql, &st, err);
     if (rc)
         return rc;
     int k = 0;
@@ -131,15 +131,15 @@ static int keep(wh *w, json_t *doc, rp_error *err)
         goto out;
     }
     m[nm - 1] = 0; /* the closing brace goes after contact_points */
-    if ((rc = rp_store_begin(w->store, err)))
+    if ((rc = rp_store_begin(wh_store(w), err)))
         goto out;
     rp_stmt *st;
     if ((rc = run_for(w, "DELETE FROM c360_doc WHERE person = ?", person, err)) ||
-        (rc = rp_store_prepare(w->store,
+        (rc = rp_store_prepare(wh_store(w),
                                "INSERT INTO c360_doc(person, home_branch, fresh_until, built_at, main, contacts, "
                                "contacts_masked) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                &st, err))) {
-        rp_store_rollback(w->store);
+        rp_store_rollback(wh_store(w));
         goto out;
     }
     rp_stmt_bind_int(st, 1, person);
@@ -166,10 +166,10 @@ static int keep(wh *w, json_t *doc, rp_error *err)
                       "SELECT DISTINCT account_id, ? FROM party_account WHERE party_id IN (SELECT id FROM m)",
                       person, err)) ||
         (rc = run_for(w, "DELETE FROM c360_stale WHERE person = ?", person, err))) {
-        rp_store_rollback(w->store);
+        rp_store_rollback(wh_store(w));
         goto out;
     }
-    rc = rp_store_commit(w->store, err);
+    rc = rp_store_commit(wh_store(w), err);
 out:
     free(cf);
     free(cm);
@@ -177,7 +177,7 @@ out:
     return rc;
 }
 
-int api_doc_build(wh *w, int64_t id, rp_error *err)
+int wh_c360doc_build(wh *w, int64_t id, rp_error *err)
 {
     json_t *doc;
     int rc = wh_c360(w, id, 0, &doc, err);
@@ -197,10 +197,10 @@ int api_doc_build(wh *w, int64_t id, rp_error *err)
     return rc;
 }
 
-int api_doc_count(wh *w, int64_t *kept, int64_t *customers, int64_t *stale, rp_error *err)
+int wh_c360doc_count(wh *w, int64_t *kept, int64_t *customers, int64_t *stale, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "SELECT (SELECT count(*) FROM c360_doc), "
                               "(SELECT count(*) FROM party WHERE merged_into IS NULL), "
                               "(SELECT count(*) FROM c360_stale)",
@@ -218,14 +218,14 @@ int api_doc_count(wh *w, int64_t *kept, int64_t *customers, int64_t *stale, rp_e
     return rc;
 }
 
-int api_doc_pending(wh *w, int64_t *ids, int max, int *got, rp_error *err)
+int wh_c360doc_pending(wh *w, int64_t *ids, int max, int *got, rp_error *err)
 {
     char today[RP_DATE_LEN];
     rp_date_format(rp_time_taipei_date(rp_now()), today);
     rp_stmt *st;
     *got = 0;
     /* those a change deleted, new ones, and those out of date by age */
-    int rc = rp_store_prepare(w->store,
+    int rc = rp_store_prepare(wh_store(w),
                               "SELECT person FROM (SELECT person FROM c360_stale ORDER BY person LIMIT ?1) "
                               "UNION SELECT person FROM (SELECT person FROM c360_doc WHERE fresh_until <= ?2 "
                               "ORDER BY fresh_until LIMIT ?1) ORDER BY 1 LIMIT ?1",
@@ -244,7 +244,7 @@ int api_doc_pending(wh *w, int64_t *ids, int max, int *got, rp_error *err)
 static int next_all(wh *w, int64_t cursor, int n, int64_t *ids, int *got, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT id FROM party WHERE id > ? AND merged_into IS NULL ORDER BY id LIMIT ?",
+    int rc = rp_store_prepare(wh_store(w), "SELECT id FROM party WHERE id > ? AND merged_into IS NULL ORDER BY id LIMIT ?",
                               &st, err);
     if (rc)
         return rc;
@@ -257,10 +257,10 @@ static int next_all(wh *w, int64_t cursor, int n, int64_t *ids, int *got, rp_err
     return rc == RP_DONE ? RP_OK : rc;
 }
 
-int api_doc_refresh(wh *w, int all, int64_t max, int batch, int progress, api_doc_stats *stats, rp_error *err)
+int wh_c360doc_refresh(wh *w, int all, int64_t max, int batch, int progress, wh_c360doc_stats *stats, rp_error *err)
 {
-    api_doc_stats z = { 0 };
-    api_doc_stats *s = stats ? stats : &z;
+    wh_c360doc_stats z = { 0 };
+    wh_c360doc_stats *s = stats ? stats : &z;
     memset(s, 0, sizeof *s);
     double t0 = rp_monotonic();
     if (batch <= 0 || batch > 10000)
@@ -271,7 +271,7 @@ int api_doc_refresh(wh *w, int all, int64_t max, int batch, int progress, api_do
     int64_t kept = 0, customers = 0, stale = 0;
     int rc = wh_c360_catch_up(w, NULL, err);
     if (!rc)
-        rc = api_doc_count(w, &kept, &customers, &stale, err);
+        rc = wh_c360doc_count(w, &kept, &customers, &stale, err);
     rp_progress pg;
     if (progress)
         rp_progress_start(&pg, "customer 360 documents", (uint64_t)(all ? customers : stale));
@@ -280,20 +280,20 @@ int api_doc_refresh(wh *w, int all, int64_t max, int batch, int progress, api_do
         int n = batch, got;
         if (max && max - s->built < n)
             n = (int)(max - s->built);
-        if ((rc = all ? next_all(w, at, n, ids, &got, err) : api_doc_pending(w, ids, n, &got, err)) || !got)
+        if ((rc = all ? next_all(w, at, n, ids, &got, err) : wh_c360doc_pending(w, ids, n, &got, err)) || !got)
             break;
-        if ((rc = rp_store_begin(w->store, err)))
+        if ((rc = rp_store_begin(wh_store(w), err)))
             break;
         for (int i = 0; i < got && !rc; i++)
-            if ((rc = api_doc_build(w, ids[i], err)) == RP_NOTFOUND) {
+            if ((rc = wh_c360doc_build(w, ids[i], err)) == RP_NOTFOUND) {
                 rp_err_clear(err);
                 rc = RP_OK;
             }
         if (rc) {
-            rp_store_rollback(w->store);
+            rp_store_rollback(wh_store(w));
             break;
         }
-        if ((rc = rp_store_commit(w->store, err)))
+        if ((rc = rp_store_commit(wh_store(w), err)))
             break;
         at = ids[got - 1];
         s->built += got;
@@ -304,12 +304,12 @@ int api_doc_refresh(wh *w, int all, int64_t max, int batch, int progress, api_do
         rp_progress_finish(&pg);
     free(ids);
     if (!rc)
-        rc = api_doc_count(w, &s->kept, &s->customers, NULL, err);
+        rc = wh_c360doc_count(w, &s->kept, &s->customers, NULL, err);
     s->seconds = rp_monotonic() - t0;
     return rc;
 }
 
-int api_doc_verify(wh *w, int every, int64_t *checked, int64_t *differ, rp_error *err)
+int wh_c360doc_verify(wh *w, int every, int64_t *checked, int64_t *differ, rp_error *err)
 {
     *checked = *differ = 0;
     if (every < 1)
@@ -322,7 +322,7 @@ int api_doc_verify(wh *w, int every, int64_t *checked, int64_t *differ, rp_error
         int64_t ids[256];
         int got = 0;
         rp_stmt *st;
-        if ((rc = rp_store_prepare(w->store, "SELECT person FROM c360_doc WHERE person > ? ORDER BY person LIMIT 256",
+        if ((rc = rp_store_prepare(wh_store(w), "SELECT person FROM c360_doc WHERE person > ? ORDER BY person LIMIT 256",
                                    &st, err)))
             return rc;
         rp_stmt_bind_int(st, 1, at);
@@ -338,17 +338,17 @@ int api_doc_verify(wh *w, int every, int64_t *checked, int64_t *differ, rp_error
             if (ids[i] % every)
                 continue;
             for (int show = 0; show < 2; show++) {
-                api_doc d;
+                wh_c360doc d;
                 json_t *live;
                 rp_error e2 = RP_ERROR_INIT;
-                if ((rc = api_doc_read(w, ids[i], show, today, &d, &e2)) == RP_NOTFOUND)
+                if ((rc = wh_c360doc_read(w, ids[i], show, today, &d, &e2)) == RP_NOTFOUND)
                     break; /* out of date by age: not served, nothing to compare */
                 if (rc) {
                     *err = e2;
                     return rc;
                 }
                 if ((rc = wh_c360(w, ids[i], 0, &live, err))) {
-                    api_doc_free(&d);
+                    wh_c360doc_free(&d);
                     return rc;
                 }
                 sec_mask_c360_contacts(live, show);
@@ -361,7 +361,7 @@ int api_doc_verify(wh *w, int every, int64_t *checked, int64_t *differ, rp_error
                 }
                 json_decref(kept);
                 json_decref(live);
-                api_doc_free(&d);
+                wh_c360doc_free(&d);
             }
         }
     }
