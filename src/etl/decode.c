@@ -619,12 +619,12 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
             break;
         }
         tl = in_len;
-        if (!f->clean || (f->type == FT_TEXT && etl_text_plain(txt, tl)))
+        if (!f->clean || (f->type == FT_TEXT && rp_text_plain(txt, tl)))
             break;
         char tmp[SP_TEXT_MAX];
-        int rc = f->type == FT_NAME ? etl_clean_name(txt, tmp, sizeof tmp, &changed, &e)
-               : f->type == FT_ADDRESS ? etl_clean_address(txt, tmp, sizeof tmp, &changed, &e)
-                                       : etl_clean_text(txt, tmp, sizeof tmp, &changed, &e);
+        int rc = f->type == FT_NAME ? rp_clean_name(txt, tmp, sizeof tmp, &changed, &e)
+               : f->type == FT_ADDRESS ? rp_clean_address(txt, tmp, sizeof tmp, &changed, &e)
+                                       : rp_clean_text(txt, tmp, sizeof tmp, &changed, &e);
         if (rc)
             return reject(rej, f->name, txt, strlen(txt), "text", "%s: %s", f->name, rp_errmsg(&e));
         if (changed) {

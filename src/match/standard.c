@@ -3,7 +3,7 @@
 #include "match/standard.h"
 #include "core/map.h"
 #include "core/utf8.h"
-#include "etl/cleanse.h"
+#include "core/text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -400,7 +400,7 @@ int mt_name_standardise(mt_romaniser *r, const char *zh, const char *latin, mt_n
     if (zh && *zh) {
         int changed;
         rp_error ignore = RP_ERROR_INIT;
-        if (etl_clean_name(zh, out->han, sizeof out->han, &changed, &ignore))
+        if (rp_clean_name(zh, out->han, sizeof out->han, &changed, &ignore))
             snprintf(out->han, sizeof out->han, "%s", zh);
         fold_variants(out->han);
         char syl[160];
@@ -576,7 +576,7 @@ void mt_address_parse(const char *address, mt_address *out)
     char clean[512];
     int changed;
     rp_error ignore = RP_ERROR_INIT;
-    if (etl_clean_address(address ? address : "", clean, sizeof clean, &changed, &ignore))
+    if (rp_clean_address(address ? address : "", clean, sizeof clean, &changed, &ignore))
         snprintf(clean, sizeof clean, "%s", address ? address : "");
     const char *p = clean;
     /* a leading postal code */

@@ -494,37 +494,37 @@ static void clean_is(int (*fn)(const char *, char *, size_t, int *, rp_error *),
 static void cleansing_rules(void **state)
 {
     (void)state;
-    clean_is(etl_clean_text, "  ＡＢＣ　１２３  ", "ABC 123", 1);
-    clean_is(etl_clean_text, "plain text", "plain text", 0);
-    clean_is(etl_clean_text, "R000000123", "R000000123", 0);
+    clean_is(rp_clean_text, "  ＡＢＣ　１２３  ", "ABC 123", 1);
+    clean_is(rp_clean_text, "plain text", "plain text", 0);
+    clean_is(rp_clean_text, "R000000123", "R000000123", 0);
     /* what the decoder leaves uncleaned without asking: printable ASCII without blanks alone */
-    assert_true(etl_text_plain("R000000123", 10));
-    assert_true(etl_text_plain("a,b;c!~", 7));
-    assert_true(etl_text_plain("", 0));
-    assert_false(etl_text_plain("plain text", 10));
-    assert_false(etl_text_plain("tab\there", 8));
-    assert_false(etl_text_plain("ＡＢＣ", 9));
-    assert_false(etl_text_plain("del\x7F", 4));
-    assert_true(etl_text_plain("ab cd", 2)); /* as far as the length given */
-    clean_is(etl_clean_text, "tab\there\x01 and\xE2\x80\x8Bzero", "tab here andzero", 1); /* a zero-width space is not a blank */
-    clean_is(etl_clean_name, "陳 怡君", "陳怡君", 1);
-    clean_is(etl_clean_name, "　陳　怡　君　", "陳怡君", 1);
-    clean_is(etl_clean_name, "陳怡君", "陳怡君", 0);
-    clean_is(etl_clean_name, "chen,yi-chun", "CHEN, YI-CHUN", 1);
-    clean_is(etl_clean_name, "Chen , Yi-Chun", "CHEN, YI-CHUN", 1);
-    clean_is(etl_clean_name, "CHEN, YI-CHUN", "CHEN, YI-CHUN", 0);
-    clean_is(etl_clean_address, "台北市大安區復興南路一段２００號５樓", "臺北市大安區復興南路一段200號5樓", 1);
-    clean_is(etl_clean_address, "台中市 西屯區 台灣大道三段 99 號", "臺中市西屯區臺灣大道三段99號", 1);
-    clean_is(etl_clean_address, "臺南市東區中華路100號", "臺南市東區中華路100號", 0);
+    assert_true(rp_text_plain("R000000123", 10));
+    assert_true(rp_text_plain("a,b;c!~", 7));
+    assert_true(rp_text_plain("", 0));
+    assert_false(rp_text_plain("plain text", 10));
+    assert_false(rp_text_plain("tab\there", 8));
+    assert_false(rp_text_plain("ＡＢＣ", 9));
+    assert_false(rp_text_plain("del\x7F", 4));
+    assert_true(rp_text_plain("ab cd", 2)); /* as far as the length given */
+    clean_is(rp_clean_text, "tab\there\x01 and\xE2\x80\x8Bzero", "tab here andzero", 1); /* a zero-width space is not a blank */
+    clean_is(rp_clean_name, "陳 怡君", "陳怡君", 1);
+    clean_is(rp_clean_name, "　陳　怡　君　", "陳怡君", 1);
+    clean_is(rp_clean_name, "陳怡君", "陳怡君", 0);
+    clean_is(rp_clean_name, "chen,yi-chun", "CHEN, YI-CHUN", 1);
+    clean_is(rp_clean_name, "Chen , Yi-Chun", "CHEN, YI-CHUN", 1);
+    clean_is(rp_clean_name, "CHEN, YI-CHUN", "CHEN, YI-CHUN", 0);
+    clean_is(rp_clean_address, "台北市大安區復興南路一段２００號５樓", "臺北市大安區復興南路一段200號5樓", 1);
+    clean_is(rp_clean_address, "台中市 西屯區 台灣大道三段 99 號", "臺中市西屯區臺灣大道三段99號", 1);
+    clean_is(rp_clean_address, "臺南市東區中華路100號", "臺南市東區中華路100號", 0);
     clean_is(etl_clean_phone, "０９１２－３４５－６７８", "+886912345678", 1);
     clean_is(etl_clean_phone, "(02) 2345-6789", "+886223456789", 1);
     char out[64];
     rp_error e = RP_ERROR_INIT;
     assert_int_equal(etl_clean_phone("2345", out, sizeof out, NULL, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "invalid phone '2345': missing area code or country code");
-    assert_int_equal(etl_clean_text("caf\xE9", out, sizeof out, NULL, &e), RP_ENCODING);
+    assert_int_equal(rp_clean_text("caf\xE9", out, sizeof out, NULL, &e), RP_ENCODING);
     assert_string_equal(rp_errmsg(&e), "not UTF-8 at byte 3");
-    assert_int_equal(etl_clean_text("a very long text", out, 5, NULL, &e), RP_TOOBIG);
+    assert_int_equal(rp_clean_text("a very long text", out, 5, NULL, &e), RP_TOOBIG);
 }
 
 /* ---- conversions ---- */
