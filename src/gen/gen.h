@@ -21,10 +21,39 @@
  * Output depends only on the options: the same seed gives the same bytes.
  * Each customer is made from its own random streams and written as soon as
  * it is made, so memory stays flat however many customers there are.
+ *
+ * The files of src/gen:
+ *
+ *   gen.h         this: the options, the counts, gen_run; the name tables
+ *   internal.h    what gen's own files share: random streams, output files,
+ *                 the world's places, the customer and the run (ctx)
+ *   gen.c         gen_run: options checked, the loop over customers, counts
+ *   people.c      customers: names, IDs, addresses, phones, income, wealth,
+ *                 their channels (card, online id) and households
+ *   simulate.c    behaviour month by month: products held, salaries, spending,
+ *                 bills, loans, time deposits broken, churn, revenue
+ *   host.c        core banking host: record layouts (copybook and EBCDIC bytes
+ *                 from one table), host defects, CIF, ACCT, TXN, BRANCH records
+ *   card.c        the card system: Big5 CSV, its own numbers and spellings
+ *   online.c      internet and mobile banking: JSON lines, log-ins, clicks,
+ *                 transfers
+ *   callcentre.c  call detail records and agents' notes
+ *   campaign.c    campaigns, target lists with control groups, responses,
+ *                 true treatment effects
+ *   truth.c       the truth files: defects as put in, churn, segments;
+ *                 the top 20 % revenue share
+ *   manifest.c    every output file with its manifest entry: opened, closed,
+ *                 hashed, listed in manifest.json
+ *   rng.c         deterministic random streams (xoshiro256**)
+ *   out.c         an output file: written once, hashed as it goes
+ *   world.c       the world's facts: surnames, given names, counties and
+ *                 districts, streets, occupations, variant characters
+ *   world.h       only includes gen.h, for tests/unit/test_match.c
  */
 #ifndef RP_GEN_H
 #define RP_GEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "core/error.h"
 
@@ -51,5 +80,19 @@ typedef struct gen_stats {
 } gen_stats;
 
 int gen_run(const gen_options *o, gen_stats *stats, rp_error *err) RP_WARN_UNUSED;
+
+/* The name tables (world.c), which the matcher's tests read too: Taiwanese
+ * surnames with their frequencies (Ministry of the Interior, 2018) and
+ * given-name characters, with their Wade-Giles romanisation as passports
+ * write it. */
+typedef struct gen_name_part {
+    const char *zh, *latin;
+    double weight;
+} gen_name_part;
+
+extern const gen_name_part gen_surnames[];
+extern const size_t gen_nsurnames;
+extern const gen_name_part gen_given_female[], gen_given_male[];
+extern const size_t gen_ngiven_female, gen_ngiven_male;
 
 #endif

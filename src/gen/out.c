@@ -1,4 +1,6 @@
-#include "gen/out.h"
+/* out.c — an output file of the synthetic bank: written once, hashed as it
+ * goes (SHA-256 for the manifest), with its record count. */
+#include "gen/internal.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,4 +1,6 @@
-#include "gen/rng.h"
+/* rng.c — deterministic random streams: xoshiro256** seeded through splitmix64
+ * (internal.h says more). */
+#include "gen/internal.h"
 
 #include <math.h>
 

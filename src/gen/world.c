@@ -1,4 +1,11 @@
-#include "gen/world.h"
+/*
+ * world.c — the facts the synthetic bank is made of: Taiwanese surnames with
+ * their frequencies (Ministry of the Interior, 2018), given-name characters
+ * with their Wade-Giles romanisation as passports write it, counties and
+ * districts with postal codes, telephone area codes and national-ID letters,
+ * street names, occupations, e-mail domains, variant and homophone characters.
+ */
+#include "gen/internal.h"
 
 #include <string.h>
 
