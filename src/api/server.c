@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "security/journal.h"
+#include "security/security.h"
 
 #define COOKIE "rapport_session"
 #define NBUCKETS 12

@@ -43,10 +43,57 @@ static int usage_error(const cli_cmd *cmd, const char *fmt, const char *arg)
     return CLI_USAGE;
 }
 
-int cli_parse(const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts, const char **pos,
-              int minpos, int maxpos)
+/* The row's option i: its name (length *len) and whether it takes a value. */
+static int opt_at(const char *spec, int i, const char **name, size_t *len, int *value)
 {
-    int npos = 0, only_pos = 0;
+    const char *p = spec ? spec : "";
+    for (int k = 0;; k++) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            return 0;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        if (k == i) {
+            *value = e[-1] == '=';
+            *name = p;
+            *len = (size_t)(e - p) - (size_t)*value;
+            return 1;
+        }
+        p = e;
+    }
+}
+
+/* The index of option name (nl bytes) among the row's, or -1. */
+static int opt_index(const cli_cmd *cmd, const char *name, size_t nl, int *value)
+{
+    const char *n;
+    size_t len;
+    for (int i = 0; i < CLI_MAX_OPTS && opt_at(cmd->opts, i, &n, &len, value); i++)
+        if (len == nl && !strncmp(n, name, nl))
+            return i;
+    return -1;
+}
+
+/* An option of the store (--db, --key, --config) for CLI_STORE rows, or NULL. */
+static const char **store_opt(cli_ctx *c, const char *name, size_t nl)
+{
+    if (!(c->cmd->flags & CLI_STORE))
+        return NULL;
+    if (nl == 2 && !strncmp(name, "db", 2))
+        return &c->store.db;
+    if (nl == 3 && !strncmp(name, "key", 3))
+        return &c->store.key;
+    if (nl == 6 && !strncmp(name, "config", 6))
+        return &c->store.config;
+    return NULL;
+}
+
+int cli_parse(cli_ctx *c, int argc, char **argv)
+{
+    const cli_cmd *cmd = c->cmd;
+    int only_pos = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!only_pos && strcmp(a, "--") == 0) {
@@ -57,22 +104,20 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts, co
             const char *name = a + 2;
             const char *eq = strchr(name, '=');
             size_t nl = eq ? (size_t)(eq - name) : strlen(name);
-            const cli_opt *o = NULL;
-            for (const cli_opt *p = opts; p && p->name; p++)
-                if (strlen(p->name) == nl && strncmp(p->name, name, nl) == 0) {
-                    o = p;
-                    break;
-                }
-            if (!o)
+            int value = 1, ix = opt_index(cmd, name, nl, &value);
+            const char **slot = ix >= 0 ? &c->val[ix] : store_opt(c, name, nl);
+            if (!slot)
                 return usage_error(cmd, "unknown option '%s'", a);
-            if (o->flag) {
+            if (ix < 0)
+                value = 1; /* --db, --key, --config */
+            if (!value) {
                 if (eq)
                     return usage_error(cmd, "option '%s' takes no value", a);
-                *o->flag = 1;
+                c->set[ix] = 1;
             } else if (eq) {
-                *o->sval = eq + 1;
+                *slot = eq + 1;
             } else if (i + 1 < argc) {
-                *o->sval = argv[++i];
+                *slot = argv[++i];
             } else {
                 return usage_error(cmd, "option '%s' needs a value", a);
             }
@@ -80,16 +125,30 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts, co
         }
         if (!only_pos && a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9'))
             return usage_error(cmd, "unknown option '%s'", a);
-        if (npos >= maxpos)
+        if (c->nargs >= cmd->maxargs)
             return usage_error(cmd, "unexpected argument '%s'", a);
-        pos[npos++] = a;
+        c->args[c->nargs++] = a;
     }
-    if (npos < minpos)
-        return usage_error(cmd, "%s", minpos - npos == 1 ? "missing argument" : "missing arguments");
+    if (c->nargs < cmd->minargs)
+        return usage_error(cmd, "%s", cmd->minargs - c->nargs == 1 ? "missing argument" : "missing arguments");
     return CLI_OK;
 }
 
-int cli_config(const cli_store_opts *o, rp_config **out, rp_error *err)
+const char *cli_arg(const cli_ctx *c, const char *name)
+{
+    int value;
+    int i = opt_index(c->cmd, name, strlen(name), &value);
+    return i >= 0 && value ? c->val[i] : NULL;
+}
+
+int cli_flag(const cli_ctx *c, const char *name)
+{
+    int value;
+    int i = opt_index(c->cmd, name, strlen(name), &value);
+    return i >= 0 && !value && c->set[i];
+}
+
+static int cli_config(const cli_store_opts *o, rp_config **out, rp_error *err)
 {
     *out = NULL;
     const char *cfgfile = o->config ? o->config : getenv("RAPPORT_CONFIG");
@@ -133,14 +192,35 @@ int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, si
     return RP_OK;
 }
 
-int cli_open(const cli_cmd *cmd, const cli_store_opts *o, int flags, wh **out, int *migrations)
+int cli_wh(cli_ctx *c, int flags, wh **out, int *migrations)
 {
-    char db[1024], key[1024];
-    rp_error err = RP_ERROR_INIT;
-    if (cli_store_target(o, db, sizeof db, key, sizeof key, &err) ||
-        wh_open(db, key, flags, out, migrations, &err))
-        return cli_fail(cmd->name, &err);
+    if (!c->w) {
+        char db[1024], key[1024];
+        rp_error err = RP_ERROR_INIT;
+        if (cli_store_target(&c->store, db, sizeof db, key, sizeof key, &err) ||
+            wh_open(db, key, flags, &c->w, migrations, &err))
+            return cli_fail(c->cmd->name, &err);
+    }
+    *out = c->w;
     return CLI_OK;
+}
+
+void cli_wh_close(cli_ctx *c)
+{
+    wh_close(c->w);
+    c->w = NULL;
+}
+
+int cli_cfg(cli_ctx *c, rp_config **out, rp_error *err)
+{
+    if (!c->cfg_loaded) {
+        int rc = cli_config(&c->store, &c->cfg, err);
+        if (rc)
+            return rc;
+        c->cfg_loaded = 1;
+    }
+    *out = c->cfg;
+    return RP_OK;
 }
 
 void cli_print_json(const json_t *j)
@@ -166,11 +246,29 @@ static void print_help(const cli_cmd *c)
         printf("\n%s", c->help);
 }
 
+/* Parse the command's options, run it, release what it opened. */
+static int run(const cli_cmd *cmd, int argc, char **argv)
+{
+    cli_ctx *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "rapport: %s: out of memory\n", cmd->name);
+        return CLI_FAIL;
+    }
+    c->cmd = cmd;
+    int rc = cli_parse(c, argc, argv);
+    if (rc == CLI_OK)
+        rc = cmd->fn(c);
+    cli_wh_close(c);
+    rp_config_free(c->cfg);
+    free(c);
+    return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
     rp_log_init_from_env();
     if (argc < 2) {
-        cmd_help(0, NULL);
+        run(cli_find("help"), 0, NULL);
         return CLI_USAGE;
     }
     /* the longest command name that the words match: "customer show" before "customer" */
@@ -186,9 +284,9 @@ int cli_main(int argc, char **argv)
         used = 1;
     if (!cmd) {
         if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-            return cmd_help(0, NULL);
+            return run(cli_find("help"), 0, NULL);
         if (strcmp(argv[1], "--version") == 0)
-            return cmd_version(0, NULL);
+            return run(cli_find("version"), 0, NULL);
         /* a group word alone ("customer") lists its commands */
         size_t l = strlen(argv[1]);
         int group = 0;
@@ -217,5 +315,5 @@ int cli_main(int argc, char **argv)
             return CLI_OK;
         }
     }
-    return cmd->fn(argc - 1 - used, argv + 1 + used);
+    return run(cmd, argc - 1 - used, argv + 1 + used);
 }

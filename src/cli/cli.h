@@ -1,16 +1,40 @@
 /*
  * cli.h — the `rapport` command line: one command table.
  *
- * Adding a command takes three steps:
- *   1. write `int cmd_NAME(int argc, char **argv)` in src/cli/cmd_NAME.c,
- *      parsing its options with cli_parse() and reporting failures with
- *      cli_fail() (which prints "rapport: CONTEXT: MESSAGE" on stderr);
- *   2. declare it below;
- *   3. add one row to cli_commands[] in src/cli/commands.c: the name (one
- *      or two words), the handler, a usage line, a one-line summary and the
- *      help text.
- * The dispatcher answers `--help` for every row, so a test can walk the
- * table (`rapport help --commands`) and check them all.
+ * A command is one function and one row.  To add one:
+ *   1. write `int cmd_NAME(cli_ctx *c)` in src/cli/cmd_GROUP.c and declare
+ *      it at the end of this header;
+ *   2. add its row to cli_commands[] in src/cli/commands.c: the name (one or
+ *      two words), the function, CLI_STORE if it uses the store, its options
+ *      ("limit= json": `name=` takes a value, `name` alone is a flag), how
+ *      many arguments it takes (least, most), a usage line, a one-line
+ *      summary and the help text.
+ * The dispatcher (cli.c) does what every command shares before the function
+ * runs: it finds the row (the longest name the words match: "customer show"
+ * before "customer"), answers --help, parses the options and arguments
+ * against the row (unknown options, missing values and extra or missing
+ * arguments are usage errors, exit 2) and, for CLI_STORE rows, adds --db,
+ * --key and --config.  The function reads them with cli_arg() and
+ * cli_flag(), opens the store with cli_wh() when it needs it (after its own
+ * checks of its options, so a usage mistake never touches a store) and
+ * reports failures with cli_fail() ("rapport: CONTEXT: MESSAGE" on stderr);
+ * the dispatcher closes the store and frees the configuration after it
+ * returns.  `rapport help --commands` lists the rows, so a test can walk the
+ * table and check every command's --help.
+ *
+ * Files:
+ *   main.c         main(): hands argv to cli_main (everything else is in the library)
+ *   cli.c          the dispatcher: the row, --help, options and arguments, the store
+ *   commands.c     the table of commands, `rapport help` and `rapport version`
+ *   table.c        text tables aligned by display width (table.h)
+ *   cmd_init.c     init               cmd_import.c   import
+ *   cmd_gen.c      gen                cmd_query.c    query (read-only ad-hoc SQL)
+ *   cmd_load.c     load, jobs, rejects, rejects export|resubmit|dismiss, watch
+ *   cmd_match.c    match, match review|accept|reject|merge|unmerge|export
+ *   cmd_analyze.c  analyze, analyze runs|show|attributes
+ *   cmd_customer.c customer show|note|refresh
+ *   cmd_serve.c    serve              cmd_user.c     user add|passwd|disable|list
+ *   cmd_audit.c    audit
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -24,9 +48,20 @@
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
+#define CLI_MAX_ARGS 256  /* positional arguments a command may take */
+#define CLI_MAX_OPTS 32   /* options a row may declare */
+
+typedef struct cli_ctx cli_ctx;
+
+/* Row flags. */
+enum { CLI_STORE = 1 /* takes --db, --key, --config; may open the store with cli_wh() */ };
+
 typedef struct cli_cmd {
     const char *name;
-    int (*fn)(int argc, char **argv);
+    int (*fn)(cli_ctx *c);
+    unsigned flags;
+    const char *opts;            /* "limit= status= json" */
+    int minargs, maxargs;        /* positional arguments */
     const char *usage;
     const char *summary;
     const char *help;
@@ -37,38 +72,52 @@ extern const int cli_ncommands;
 
 int cli_main(int argc, char **argv);
 
-/* One option: "--name" with an argument (*sval) or a flag (*flag = 1). */
-typedef struct cli_opt {
-    const char *name;
-    const char **sval;
-    int *flag;
-} cli_opt;
+/* The options every store-using command takes: --db, --key, --config. */
+typedef struct cli_store_opts {
+    const char *db, *key, *config;
+} cli_store_opts;
 
-/* Parse argv (after the command words) against opts; positional arguments
- * go to pos (at most maxpos, at least minpos).  On a usage error prints
- * "rapport: CMD: ..." and the usage line, and returns CLI_USAGE. */
-int cli_parse(const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts, const char **pos,
-              int minpos, int maxpos);
+/* What the dispatcher hands a command. */
+struct cli_ctx {
+    const cli_cmd *cmd;                  /* its row */
+    const char *args[CLI_MAX_ARGS + 1];  /* the positional arguments, NULL after the last */
+    int nargs;
+    cli_store_opts store;                /* --db, --key, --config as given */
+    /* the dispatcher's: read them through the functions below */
+    const char *val[CLI_MAX_OPTS];
+    int set[CLI_MAX_OPTS];
+    wh *w;
+    rp_config *cfg;
+    int cfg_loaded;
+};
+
+/* What the dispatcher does first: parse argv (after the command words)
+ * against c->cmd's row, options into c, positional arguments into c->args.
+ * On a usage error prints "rapport: CMD: ..." and the usage line, and
+ * returns CLI_USAGE. */
+int cli_parse(cli_ctx *c, int argc, char **argv);
+
+/* The value of option `name` (declared "name=" in the row), or NULL when
+ * not given; whether flag `name` was given. */
+const char *cli_arg(const cli_ctx *c, const char *name);
+int cli_flag(const cli_ctx *c, const char *name);
+/* Open the store (once; the dispatcher closes it): --db, then $RAPPORT_DB,
+ * then [store] path in the configuration file (--config or
+ * $RAPPORT_CONFIG), then ./rapport.db; flags as wh_open's.  On failure the
+ * message is printed and the exit code returned. */
+int cli_wh(cli_ctx *c, int flags, wh **out, int *migrations);
+/* Close the store early (before a long wait, or to let another connection
+ * have it alone); harmless when it is not open. */
+void cli_wh_close(cli_ctx *c);
+/* The configuration file, loaded once (*out NULL when there is none). */
+int cli_cfg(cli_ctx *c, rp_config **out, rp_error *err) RP_WARN_UNUSED;
 
 /* Print "rapport: CONTEXT: MESSAGE" to stderr; return CLI_FAIL (or
  * CLI_USAGE for RP_USAGE). */
 int cli_fail(const char *context, const rp_error *err);
 int cli_failf(const char *context, const char *fmt, ...) RP_PRINTF(2, 3);
 
-/* The options every store-using command takes: --db, --key, --config. */
-typedef struct cli_store_opts {
-    const char *db, *key, *config;
-} cli_store_opts;
-#define CLI_STORE_OPTS(o) { "db", &(o).db, NULL }, { "key", &(o).key, NULL }, \
-                          { "config", &(o).config, NULL }
-
-/* Open the warehouse: --db, then $RAPPORT_DB, then [store] path in the
- * configuration file (--config or $RAPPORT_CONFIG), then ./rapport.db. */
-int cli_open(const cli_cmd *cmd, const cli_store_opts *o, int flags, wh **out, int *migrations);
 /* Where the store and its key are, by the precedence above. */
-/* The configuration file (--config, then $RAPPORT_CONFIG), or *out NULL
- * when there is none. */
-int cli_config(const cli_store_opts *o, rp_config **out, rp_error *err);
 int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, size_t kn,
                      rp_error *err) RP_WARN_UNUSED;
 /* Print j as indented JSON and a newline on stdout (members in the order they were set). */
@@ -77,38 +126,38 @@ void cli_print_json(const json_t *j);
 const char *cli_user(void);
 const cli_cmd *cli_find(const char *name);
 
-int cmd_help(int argc, char **argv);
-int cmd_version(int argc, char **argv);
-int cmd_init(int argc, char **argv);
-int cmd_customer_show(int argc, char **argv);
-int cmd_customer_note(int argc, char **argv);
-int cmd_customer_refresh(int argc, char **argv);
-int cmd_query(int argc, char **argv);
-int cmd_import(int argc, char **argv);
-int cmd_gen(int argc, char **argv);
-int cmd_load(int argc, char **argv);
-int cmd_jobs(int argc, char **argv);
-int cmd_rejects(int argc, char **argv);
-int cmd_rejects_export(int argc, char **argv);
-int cmd_rejects_resubmit(int argc, char **argv);
-int cmd_rejects_dismiss(int argc, char **argv);
-int cmd_watch(int argc, char **argv);
-int cmd_match(int argc, char **argv);
-int cmd_match_review(int argc, char **argv);
-int cmd_match_accept(int argc, char **argv);
-int cmd_match_reject(int argc, char **argv);
-int cmd_match_export(int argc, char **argv);
-int cmd_match_merge(int argc, char **argv);
-int cmd_match_unmerge(int argc, char **argv);
-int cmd_analyze(int argc, char **argv);
-int cmd_analyze_runs(int argc, char **argv);
-int cmd_analyze_show(int argc, char **argv);
-int cmd_analyze_attributes(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
-int cmd_user_add(int argc, char **argv);
-int cmd_user_passwd(int argc, char **argv);
-int cmd_user_disable(int argc, char **argv);
-int cmd_user_list(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
+int cmd_help(cli_ctx *c);
+int cmd_version(cli_ctx *c);
+int cmd_init(cli_ctx *c);
+int cmd_customer_show(cli_ctx *c);
+int cmd_customer_note(cli_ctx *c);
+int cmd_customer_refresh(cli_ctx *c);
+int cmd_query(cli_ctx *c);
+int cmd_import(cli_ctx *c);
+int cmd_gen(cli_ctx *c);
+int cmd_load(cli_ctx *c);
+int cmd_jobs(cli_ctx *c);
+int cmd_rejects(cli_ctx *c);
+int cmd_rejects_export(cli_ctx *c);
+int cmd_rejects_resubmit(cli_ctx *c);
+int cmd_rejects_dismiss(cli_ctx *c);
+int cmd_watch(cli_ctx *c);
+int cmd_match(cli_ctx *c);
+int cmd_match_review(cli_ctx *c);
+int cmd_match_accept(cli_ctx *c);
+int cmd_match_reject(cli_ctx *c);
+int cmd_match_export(cli_ctx *c);
+int cmd_match_merge(cli_ctx *c);
+int cmd_match_unmerge(cli_ctx *c);
+int cmd_analyze(cli_ctx *c);
+int cmd_analyze_runs(cli_ctx *c);
+int cmd_analyze_show(cli_ctx *c);
+int cmd_analyze_attributes(cli_ctx *c);
+int cmd_serve(cli_ctx *c);
+int cmd_user_add(cli_ctx *c);
+int cmd_user_passwd(cli_ctx *c);
+int cmd_user_disable(cli_ctx *c);
+int cmd_user_list(cli_ctx *c);
+int cmd_audit(cli_ctx *c);
 
 #endif

@@ -175,31 +175,15 @@ static int parse_num(const char *cmd, const char *name, const char *s, double mi
     return CLI_OK;
 }
 
-int cmd_analyze(int argc, char **argv)
+int cmd_analyze(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("analyze");
-    cli_store_opts so = { 0 };
-    const char *as_of = NULL, *months = NULL, *measure = NULL, *levels = NULL, *segments = NULL, *by = NULL,
-               *k = NULL, *choose = NULL, *horizon = NULL, *acq = NULL, *jobs[10] = { 0 };
-    int json = 0, csv = 0, nosave = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so),
-                       { "as-of", &as_of, NULL },
-                       { "months", &months, NULL },
-                       { "measure", &measure, NULL },
-                       { "levels", &levels, NULL },
-                       { "segments", &segments, NULL },
-                       { "by", &by, NULL },
-                       { "k", &k, NULL },
-                       { "choose", &choose, NULL },
-                       { "horizon", &horizon, NULL },
-                       { "acquisition-cost", &acq, NULL },
-                       { "no-save", NULL, &nosave },
-                       { "json", NULL, &json },
-                       { "csv", NULL, &csv },
-                       { 0 } };
-    int rc = cli_parse(self, argc, argv, opts, jobs, 1, 10);
-    if (rc)
-        return rc;
+    const char *as_of = cli_arg(c, "as-of"), *months = cli_arg(c, "months"), *measure = cli_arg(c, "measure");
+    const char *levels = cli_arg(c, "levels"), *segments = cli_arg(c, "segments"), *by = cli_arg(c, "by");
+    const char *k = cli_arg(c, "k"), *choose = cli_arg(c, "choose"), *horizon = cli_arg(c, "horizon");
+    const char *acq = cli_arg(c, "acquisition-cost");
+    const char **jobs = c->args;
+    int json = cli_flag(c, "json"), csv = cli_flag(c, "csv"), nosave = cli_flag(c, "no-save");
+    int rc;
     int njobs = 0;
     while (njobs < 10 && jobs[njobs])
         njobs++;
@@ -239,21 +223,18 @@ int cmd_analyze(int argc, char **argv)
         (acq && (rc = parse_num("analyze", "acquisition-cost", acq, 0.01, 1e12, &o.acquisition_cost))))
         return rc;
     rp_config *cfg = NULL;
-    if (cli_config(&so, &cfg, &err))
+    if (cli_cfg(c, &cfg, &err))
         return cli_fail("analyze", &err);
     o.cfg = cfg;
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL))) {
-        rp_config_free(cfg);
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
-    }
     /* the column copy of the transactions lives beside the store's file */
     char facts[1100];
     const char *copy = cfg ? rp_config_get(cfg, "analytics", "column_copy", "yes") : "yes";
     if (strcmp(copy, "yes") && strcmp(copy, "no")) {
         rc = cli_failf("analyze", "[analytics] column_copy: '%s' is not yes or no", copy);
-        wh_close(w);
-        rp_config_free(cfg);
+        cli_wh_close(c);
         return rc;
     }
     if (!strcmp(copy, "yes") && !strcmp(rp_store_backend(wh_store(w)), "sqlite") && wh_db_path(w)[0] &&
@@ -287,32 +268,27 @@ int cmd_analyze(int argc, char **argv)
         json_array_append_new(all, sum);
     }
     an_base_cache_free(o.shared);
-    wh_close(w);
-    rp_config_free(cfg);
+    cli_wh_close(c);
     if (!rc && json)
         cli_print_json(njobs == 1 ? json_array_get(all, 0) : all);
     json_decref(all);
     return rc ? rc : bad ? CLI_FAIL : CLI_OK;
 }
 
-int cmd_analyze_runs(int argc, char **argv)
+int cmd_analyze_runs(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("analyze runs");
-    cli_store_opts so = { 0 };
-    const char *job = NULL, *limit = NULL;
-    int json = 0, lim = 20;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "job", &job, NULL }, { "limit", &limit, NULL }, { "json", NULL, &json },
-                       { 0 } };
-    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
-    if (rc || (limit && (rc = parse_int("analyze runs", "limit", limit, 1, 100000, &lim))))
+    const char *job = cli_arg(c, "job"), *limit = cli_arg(c, "limit");
+    int json = cli_flag(c, "json"), lim = 20;
+    int rc = CLI_OK;
+    if (limit && (rc = parse_int("analyze runs", "limit", limit, 1, 100000, &lim)))
         return rc;
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *list;
     rc = an_run_list(wh_store(w), job, lim, &list, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("analyze runs", &err);
     if (json) {
@@ -342,23 +318,20 @@ int cmd_analyze_runs(int argc, char **argv)
     return CLI_OK;
 }
 
-int cmd_analyze_show(int argc, char **argv)
+int cmd_analyze_show(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("analyze show");
-    cli_store_opts so = { 0 };
-    const char *id = NULL;
-    int json = 0, csv = 0, run;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "json", NULL, &json }, { "csv", NULL, &csv }, { 0 } };
-    int rc = cli_parse(self, argc, argv, opts, &id, 1, 1);
-    if (rc || (rc = parse_int("analyze show", "RUN", id, 1, INT32_MAX, &run)))
+    const char *id = c->args[0];
+    int json = cli_flag(c, "json"), csv = cli_flag(c, "csv"), run;
+    int rc = parse_int("analyze show", "RUN", id, 1, INT32_MAX, &run);
+    if (rc)
         return rc;
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *sum;
     rc = an_run_get(wh_store(w), run, &sum, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("analyze show", &err);
     if (json)
@@ -371,12 +344,9 @@ int cmd_analyze_show(int argc, char **argv)
     return CLI_OK;
 }
 
-int cmd_analyze_attributes(int argc, char **argv)
+int cmd_analyze_attributes(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("analyze attributes");
-    int rc = cli_parse(self, argc, argv, (cli_opt[]){ { 0 } }, NULL, 0, 0);
-    if (rc)
-        return rc;
+    (void)c;
     table t;
     table_init(&t, 3, 0);
     const char *head[3] = { "attribute", "type", "meaning" };

@@ -35,9 +35,8 @@ static void section(const char *title, size_t rows)
     printf("\n%s%s\n", title, rows ? "" : "  (none)");
 }
 
-static void print_text(json_t *doc, const char *how)
+static void print_party(json_t *p, const char *how)
 {
-    json_t *p = json_object_get(doc, "party");
     char line[512];
     printf("Customer #%lld  %s%s%s\n", (long long)json_integer_value(json_object_get(p, "id")),
            js(p, "name_zh"), *js(p, "name_zh") && *js(p, "name_latin") ? "  " : "",
@@ -71,14 +70,13 @@ static void print_text(json_t *doc, const char *how)
     }
     if (how)
         printf("  found by %s\n", how);
+}
 
+static void show_identifiers(json_t *arr)
+{
     size_t i;
     json_t *o;
     table t;
-    char a[128], b[128], c[128];
-
-    json_t *arr = json_object_get(doc, "identifiers");
-    section("Identifiers", json_array_size(arr));
     table_init(&t, 4, 2);
     json_array_foreach(arr, i, o) {
         const char *row[] = { js(o, "type"), js(o, "value"), js(o, "issuer"),
@@ -87,9 +85,14 @@ static void print_text(json_t *doc, const char *how)
     }
     table_print(&t, stdout);
     table_release(&t);
+}
 
-    arr = json_object_get(doc, "contact_points");
-    section("Contact points", json_array_size(arr));
+static void show_contacts(json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    table t;
+    char a[128], b[128];
     table_init(&t, 5, 2);
     json_array_foreach(arr, i, o) {
         snprintf(a, sizeof a, "%s%s%s", js(o, "postal_code"), *js(o, "postal_code") ? " " : "",
@@ -106,9 +109,14 @@ static void print_text(json_t *doc, const char *how)
     }
     table_print(&t, stdout);
     table_release(&t);
+}
 
-    arr = json_object_get(doc, "accounts");
-    section("Accounts", json_array_size(arr));
+static void show_accounts(json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    table t;
+    char a[128], b[128], c[128];
     table_init(&t, 7, 2);
     json_array_foreach(arr, i, o) {
         snprintf(a, sizeof a, "%s %s", js(o, "product"), js(o, "product_name"));
@@ -127,9 +135,14 @@ static void print_text(json_t *doc, const char *how)
     }
     table_print(&t, stdout);
     table_release(&t);
+}
 
-    arr = json_object_get(doc, "related_parties");
-    section("Related parties", json_array_size(arr));
+static void show_related(json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    table t;
+    char a[128], b[128];
     table_init(&t, 4, 2);
     json_array_foreach(arr, i, o) {
         snprintf(a, sizeof a, "#%lld", (long long)json_integer_value(json_object_get(o, "party_id")));
@@ -141,9 +154,14 @@ static void print_text(json_t *doc, const char *how)
     }
     table_print(&t, stdout);
     table_release(&t);
+}
 
-    arr = json_object_get(doc, "transactions");
-    section("Latest transactions (Asia/Taipei)", json_array_size(arr));
+static void show_transactions(json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    table t;
+    char a[128];
     table_init(&t, 6, 2);
     json_array_foreach(arr, i, o) {
         const char *row[] = { local_time(js(o, "posted_at"), a, sizeof a), js(o, "account"),
@@ -153,9 +171,13 @@ static void print_text(json_t *doc, const char *how)
     }
     table_print(&t, stdout);
     table_release(&t);
+}
 
-    arr = json_object_get(doc, "interactions");
-    section("Contact history", json_array_size(arr));
+static void show_history(json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    char a[128];
     json_array_foreach(arr, i, o) {
         printf("  %s  %s %s", local_time(js(o, "at"), a, sizeof a), js(o, "channel"),
                js(o, "direction"));
@@ -171,9 +193,14 @@ static void print_text(json_t *doc, const char *how)
         if (*js(o, "follow_up_on"))
             printf("    follow up on %s\n", js(o, "follow_up_on"));
     }
+}
 
-    arr = json_object_get(doc, "consents");
-    section("Consents", json_array_size(arr));
+static void show_consents(json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    table t;
+    char a[128];
     table_init(&t, 5, 2);
     json_array_foreach(arr, i, o) {
         char when[32];
@@ -185,9 +212,14 @@ static void print_text(json_t *doc, const char *how)
     }
     table_print(&t, stdout);
     table_release(&t);
+}
 
-    arr = json_object_get(doc, "lineage");
-    section("Source records", json_array_size(arr));
+static void show_lineage(json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    table t;
+    char a[128], b[128];
     table_init(&t, 3, 2);
     json_array_foreach(arr, i, o) {
         snprintf(a, sizeof a, "%s:%s", js(o, "source"), js(o, "source_key"));
@@ -199,19 +231,38 @@ static void print_text(json_t *doc, const char *how)
     table_release(&t);
 }
 
-int cmd_customer_show(int argc, char **argv)
+/* The sections of the 360 in the order shown: member, title, how. */
+static const struct {
+    const char *member, *title;
+    void (*show)(json_t *arr);
+} sections[] = {
+    { "identifiers", "Identifiers", show_identifiers },
+    { "contact_points", "Contact points", show_contacts },
+    { "accounts", "Accounts", show_accounts },
+    { "related_parties", "Related parties", show_related },
+    { "transactions", "Latest transactions (Asia/Taipei)", show_transactions },
+    { "interactions", "Contact history", show_history },
+    { "consents", "Consents", show_consents },
+    { "lineage", "Source records", show_lineage },
+};
+
+static void print_text(json_t *doc, const char *how)
 {
-    const cli_cmd *self = cli_find("customer show");
-    cli_store_opts so = { 0 };
-    int json = 0, reveal = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "json", NULL, &json }, { "reveal", NULL, &reveal },
-                       { 0 } };
-    const char *pos[1];
-    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
-    if (rc)
-        return rc;
+    print_party(json_object_get(doc, "party"), how);
+    for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++) {
+        json_t *arr = json_object_get(doc, sections[k].member);
+        section(sections[k].title, json_array_size(arr));
+        sections[k].show(arr);
+    }
+}
+
+int cmd_customer_show(cli_ctx *c)
+{
+    int json = cli_flag(c, "json"), reveal = cli_flag(c, "reveal");
+    const char **pos = c->args;
+    int rc;
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     int64_t id;
@@ -219,10 +270,10 @@ int cmd_customer_show(int argc, char **argv)
     json_t *doc = NULL;
     if (wh_find(w, pos[0], &id, &how, &err) ||
         wh_c360(w, id, reveal ? WH_C360_REVEAL : 0, &doc, &err)) {
-        wh_close(w);
+        cli_wh_close(c);
         return cli_fail("customer show", &err);
     }
-    wh_close(w);
+    cli_wh_close(c);
     if (json) {
         json_object_set_new(doc, "found_by", json_string(how));
         rp_buf b = RP_BUF_INIT;
@@ -236,25 +287,20 @@ int cmd_customer_show(int argc, char **argv)
     return CLI_OK;
 }
 
-int cmd_customer_note(int argc, char **argv)
+int cmd_customer_note(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("customer note");
-    cli_store_opts so = { 0 };
+    const cli_cmd *self = c->cmd;
     wh_interaction ia = { 0 };
-    cli_opt opts[] = { CLI_STORE_OPTS(so),
-                       { "text", &ia.notes, NULL },
-                       { "channel", &ia.channel, NULL },
-                       { "direction", &ia.direction, NULL },
-                       { "reason", &ia.reason, NULL },
-                       { "outcome", &ia.outcome, NULL },
-                       { "follow-up", &ia.follow_up_on, NULL },
-                       { "staff", &ia.staff, NULL },
-                       { "at", &ia.at, NULL },
-                       { 0 } };
-    const char *pos[1];
-    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
-    if (rc)
-        return rc;
+    const char **pos = c->args;
+    ia.notes = cli_arg(c, "text");
+    ia.channel = cli_arg(c, "channel");
+    ia.direction = cli_arg(c, "direction");
+    ia.reason = cli_arg(c, "reason");
+    ia.outcome = cli_arg(c, "outcome");
+    ia.follow_up_on = cli_arg(c, "follow-up");
+    ia.staff = cli_arg(c, "staff");
+    ia.at = cli_arg(c, "at");
+    int rc;
     if (!ia.notes || !*ia.notes) {
         fprintf(stderr, "rapport: customer note: --text is required\nusage: %s\n", self->usage);
         return CLI_USAGE;
@@ -265,39 +311,30 @@ int cmd_customer_note(int argc, char **argv)
         ia.staff = cli_user();
     ia.created_by = cli_user();
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     int64_t note;
-    if (wh_find(w, pos[0], &ia.party_id, NULL, &err) || rp_store_begin(wh_store(w), &err))
-        goto fail;
-    if (wh_interaction_add(w, &ia, &note, &err) || rp_store_commit(wh_store(w), &err)) {
-        rp_store_rollback(wh_store(w));
-        goto fail;
+    if (wh_find(w, pos[0], &ia.party_id, NULL, &err) || wh_begin(w, &err))
+        goto out;
+    if (wh_interaction_add(w, &ia, &note, &err) || wh_commit(w, &err)) {
+        wh_rollback(w);
+        goto out;
     }
     printf("added note %lld to customer #%lld\n", (long long)note, (long long)ia.party_id);
-    wh_close(w);
+    cli_wh_close(c);
     return CLI_OK;
-fail:
-    wh_close(w);
+out:
+    cli_wh_close(c);
     return cli_fail("customer note", &err);
 }
 
-int cmd_customer_refresh(int argc, char **argv)
+int cmd_customer_refresh(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("customer refresh");
-    cli_store_opts so = { 0 };
-    int all = 0, verify = 0, json = 0;
-    const char *every = NULL;
-    cli_opt opts[] = { CLI_STORE_OPTS(so),
-                       { "all", NULL, &all },
-                       { "verify", NULL, &verify },
-                       { "every", &every, NULL },
-                       { "json", NULL, &json },
-                       { 0 } };
-    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
-    if (rc)
-        return rc;
+    const cli_cmd *self = c->cmd;
+    int all = cli_flag(c, "all"), verify = cli_flag(c, "verify"), json = cli_flag(c, "json");
+    const char *every = cli_arg(c, "every");
+    int rc;
     long n_every = 1;
     if (every) {
         char *end;
@@ -309,16 +346,16 @@ int cmd_customer_refresh(int argc, char **argv)
         }
     }
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     if (verify) {
         int64_t checked, differ;
         if (wh_c360doc_verify(w, (int)n_every, &checked, &differ, &err)) {
-            wh_close(w);
+            cli_wh_close(c);
             return cli_fail("customer refresh", &err);
         }
-        wh_close(w);
+        cli_wh_close(c);
         if (json) {
             json_t *o = json_pack("{s:I, s:I}", "checked", (json_int_t)checked, "differ", (json_int_t)differ);
             cli_print_json(o);
@@ -331,7 +368,7 @@ int cmd_customer_refresh(int argc, char **argv)
     }
     wh_c360doc_stats st;
     rc = wh_c360doc_refresh(w, all, 0, 500, !json, &st, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("customer refresh", &err);
     if (json) {
@@ -340,11 +377,11 @@ int cmd_customer_refresh(int argc, char **argv)
         cli_print_json(o);
         json_decref(o);
     } else {
-        char b[32], k[32], c[32];
+        char b[32], k[32], n[32];
         rp_format_thousands(b, sizeof b, (uint64_t)st.built);
         rp_format_thousands(k, sizeof k, (uint64_t)st.kept);
-        rp_format_thousands(c, sizeof c, (uint64_t)st.customers);
-        printf("built %s customer 360 documents in %.1f s; %s of %s customers have one\n", b, st.seconds, k, c);
+        rp_format_thousands(n, sizeof n, (uint64_t)st.customers);
+        printf("built %s customer 360 documents in %.1f s; %s of %s customers have one\n", b, st.seconds, k, n);
     }
     return CLI_OK;
 }

@@ -21,20 +21,18 @@ static int number(const cli_cmd *self, const char *opt, const char *s, double *o
     return CLI_OK;
 }
 
-int cmd_gen(int argc, char **argv)
+int cmd_gen(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("gen");
-    const char *customers = NULL, *months = NULL, *seed = NULL, *rate = NULL, *end = NULL;
+    const cli_cmd *self = c->cmd;
+    const char *customers = cli_arg(c, "customers");
+    const char *months = cli_arg(c, "months");
+    const char *seed = cli_arg(c, "seed");
+    const char *rate = cli_arg(c, "defect-rate");
+    const char *end = cli_arg(c, "end");
     gen_options o = GEN_OPTIONS_INIT;
-    int json = 0;
-    cli_opt opts[] = { { "customers", &customers, NULL }, { "months", &months, NULL },
-                       { "seed", &seed, NULL },           { "defect-rate", &rate, NULL },
-                       { "out", &o.out, NULL },           { "end", &end, NULL },
-                       { "json", NULL, &json },           { 0 } };
-    const char *pos[1];
-    int rc = cli_parse(self, argc, argv, opts, pos, 0, 0);
-    if (rc)
-        return rc;
+    int json = cli_flag(c, "json");
+    o.out = cli_arg(c, "out");
+    int rc;
     if (!customers || !o.out) {
         fprintf(stderr, "rapport: gen: --customers and --out are required\nusage: %s\n", self->usage);
         return CLI_USAGE;

@@ -4,26 +4,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int cmd_import(int argc, char **argv)
+int cmd_import(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("import");
-    cli_store_opts so = { 0 };
-    int json = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "json", NULL, &json }, { 0 } };
-    const char *pos[1];
-    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
-    if (rc)
-        return rc;
+    int json = cli_flag(c, "json");
+    const char **pos = c->args;
+    int rc;
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     wh_import_stats st;
     rp_error err = RP_ERROR_INIT;
     if (wh_import_json(w, pos[0], cli_user(), &st, &err)) {
-        wh_close(w);
+        cli_wh_close(c);
         return cli_fail("import", &err);
     }
-    wh_close(w);
+    cli_wh_close(c);
     const struct {
         const char *name;
         int64_t n;

@@ -2,18 +2,12 @@
 
 #include <stdio.h>
 
-int cmd_init(int argc, char **argv)
+int cmd_init(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("init");
-    cli_store_opts so = { 0 };
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { 0 } };
-    const char *pos[1];
-    int rc = cli_parse(self, argc, argv, opts, pos, 0, 0);
-    if (rc)
-        return rc;
+    int rc;
     wh *w;
     int migrations = 0;
-    if ((rc = cli_open(self, &so, WH_INIT, &w, &migrations)))
+    if ((rc = cli_wh(c, WH_INIT, &w, &migrations)))
         return rc;
     int version = rp_store_latest_version(wh_store(w));
     if (migrations)
@@ -22,6 +16,6 @@ int cmd_init(int argc, char **argv)
     else
         printf("store %s: up to date at schema version %d; sealing key %s\n", wh_db_path(w), version,
                wh_key_path(w));
-    wh_close(w);
+    cli_wh_close(c);
     return CLI_OK;
 }

@@ -216,26 +216,16 @@ static int load_dir(run *R, const char *dir)
     return CLI_OK;
 }
 
-int cmd_load(int argc, char **argv)
+int cmd_load(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("load");
-    cli_store_opts so = { 0 };
-    const char *spec = NULL, *source = NULL, *rate = NULL, *rejects = NULL, *batch = NULL;
-    int json = 0, force = 0, list = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so),
-                       { "spec", &spec, NULL },
-                       { "source", &source, NULL },
-                       { "max-reject-rate", &rate, NULL },
-                       { "rejects", &rejects, NULL },
-                       { "batch", &batch, NULL },
-                       { "force", NULL, &force },
-                       { "list-specs", NULL, &list },
-                       { "json", NULL, &json },
-                       { 0 } };
-    const char *pos[257] = { 0 };
-    int rc = cli_parse(self, argc, argv, opts, pos, 0, 256);
-    if (rc)
-        return rc;
+    const char *spec = cli_arg(c, "spec");
+    const char *source = cli_arg(c, "source");
+    const char *rate = cli_arg(c, "max-reject-rate");
+    const char *rejects = cli_arg(c, "rejects");
+    const char *batch = cli_arg(c, "batch");
+    int json = cli_flag(c, "json"), force = cli_flag(c, "force"), list = cli_flag(c, "list-specs");
+    const char **pos = c->args;
+    int rc;
     if (list) {
         const char *const *names = sp_builtin_names();
         for (int i = 0; names[i]; i++)
@@ -280,12 +270,12 @@ int cmd_load(int argc, char **argv)
         if (stat(pos[i], &st) != 0)
             return cli_failf("load", "%s: %s", pos[i], strerror(errno));
     }
-    if ((rc = cli_open(self, &so, 0, &R.w, NULL)))
+    if ((rc = cli_wh(c, 0, &R.w, NULL)))
         return rc;
     if (rejects) {
         R.rejects = fopen(rejects, "wb");
         if (!R.rejects) {
-            wh_close(R.w);
+            cli_wh_close(c);
             return cli_failf("load", "--rejects: %s: %s", rejects, strerror(errno));
         }
         R.rejects_header = 1;
@@ -312,15 +302,15 @@ int cmd_load(int argc, char **argv)
     if (json) {
         put_json(json_incref(R.out));
     } else if (npos > 1 || R.records) {
-        char a[32], b[32], c[32], d[32];
+        char a[32], b[32], f[32], d[32];
         rp_format_thousands(a, sizeof a, (uint64_t)R.records);
         rp_format_thousands(b, sizeof b, (uint64_t)R.loaded);
-        rp_format_thousands(c, sizeof c, (uint64_t)R.fixed);
+        rp_format_thousands(f, sizeof f, (uint64_t)R.fixed);
         rp_format_thousands(d, sizeof d, (uint64_t)R.rejected);
-        printf("total: %s records: %s loaded (%s fixed), %s rejected\n", a, b, c, d);
+        printf("total: %s records: %s loaded (%s fixed), %s rejected\n", a, b, f, d);
     }
     json_decref(R.out);
-    wh_close(R.w);
+    cli_wh_close(c);
     if (stop_requested)
         fprintf(stderr, "rapport: load: interrupted; what was committed stays, run the same command to finish\n");
     return R.failed || stop_requested ? CLI_FAIL : CLI_OK;
@@ -328,18 +318,12 @@ int cmd_load(int argc, char **argv)
 
 /* ---- rapport jobs ---- */
 
-int cmd_jobs(int argc, char **argv)
+int cmd_jobs(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("jobs");
-    cli_store_opts so = { 0 };
-    const char *limit = NULL, *status = NULL;
-    int json = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "limit", &limit, NULL }, { "status", &status, NULL },
-                       { "json", NULL, &json }, { 0 } };
-    const char *pos[1] = { 0 };
-    int rc = cli_parse(self, argc, argv, opts, pos, 0, 1);
-    if (rc)
-        return rc;
+    const char *limit = cli_arg(c, "limit"), *status = cli_arg(c, "status");
+    int json = cli_flag(c, "json");
+    const char **pos = c->args;
+    int rc;
     long lim = 50, one = 0;
     if (limit) {
         char *end;
@@ -356,12 +340,12 @@ int cmd_jobs(int argc, char **argv)
     if (status && strcmp(status, "running") && strcmp(status, "done") && strcmp(status, "failed"))
         return cli_failf("jobs", "--status: '%s' is not one of running, done, failed", status);
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *arr;
     rc = ld_jobs_list(w, status, one, (int)lim, &arr, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("jobs", &err);
     int found = (int)json_array_size(arr);
@@ -380,23 +364,23 @@ int cmd_jobs(int argc, char **argv)
         json_array_foreach(arr, i, o) {
             double secs = json_real_value(json_object_get(o, "seconds"));
             int64_t recs = json_integer_value(json_object_get(o, "records"));
-            char c[10][64];
+            char cell[10][64];
             const char *spec = json_string_value(json_object_get(o, "spec"));
             const char *f = json_string_value(json_object_get(o, "file"));
             f = f ? f : "";
-            snprintf(c[0], 64, "%lld", (long long)json_integer_value(json_object_get(o, "job")));
-            snprintf(c[1], 64, "%s", json_string_value(json_object_get(o, "status")));
-            snprintf(c[2], 64, "%s", spec ? spec : "");
-            snprintf(c[3], 64, "%s", strlen(f) > 40 ? f + strlen(f) - 40 : f);
-            rp_format_thousands(c[4], 64, (uint64_t)recs);
-            rp_format_thousands(c[5], 64, (uint64_t)json_integer_value(json_object_get(o, "loaded")));
-            rp_format_thousands(c[6], 64, (uint64_t)json_integer_value(json_object_get(o, "fixed")));
-            rp_format_thousands(c[7], 64, (uint64_t)json_integer_value(json_object_get(o, "rejected")));
-            rp_format_thousands(c[8], 64, (uint64_t)(secs > 0 ? (double)recs / secs + 0.5 : 0));
-            snprintf(c[9], 64, "%.1f", secs);
+            snprintf(cell[0], 64, "%lld", (long long)json_integer_value(json_object_get(o, "job")));
+            snprintf(cell[1], 64, "%s", json_string_value(json_object_get(o, "status")));
+            snprintf(cell[2], 64, "%s", spec ? spec : "");
+            snprintf(cell[3], 64, "%s", strlen(f) > 40 ? f + strlen(f) - 40 : f);
+            rp_format_thousands(cell[4], 64, (uint64_t)recs);
+            rp_format_thousands(cell[5], 64, (uint64_t)json_integer_value(json_object_get(o, "loaded")));
+            rp_format_thousands(cell[6], 64, (uint64_t)json_integer_value(json_object_get(o, "fixed")));
+            rp_format_thousands(cell[7], 64, (uint64_t)json_integer_value(json_object_get(o, "rejected")));
+            rp_format_thousands(cell[8], 64, (uint64_t)(secs > 0 ? (double)recs / secs + 0.5 : 0));
+            snprintf(cell[9], 64, "%.1f", secs);
             const char *row[10];
             for (int k = 0; k < 10; k++)
-                row[k] = c[k];
+                row[k] = cell[k];
             table_row(&t, row);
             const char *msg = json_string_value(json_object_get(o, "message"));
             if (msg && *msg) {
@@ -433,18 +417,14 @@ static int parse_job(const char *cmd, const char *s, int64_t *job)
     return CLI_OK;
 }
 
-int cmd_rejects(int argc, char **argv)
+int cmd_rejects(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("rejects");
-    cli_store_opts so = { 0 };
-    const char *job = NULL, *rule = NULL, *status = NULL, *limit = NULL;
-    int json = 0, csv = 0, all = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so),           { "job", &job, NULL },       { "rule", &rule, NULL },
-                       { "status", &status, NULL },  { "limit", &limit, NULL },   { "all", NULL, &all },
-                       { "json", NULL, &json },      { "csv", NULL, &csv },       { 0 } };
-    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
-    if (rc)
-        return rc;
+    const char *job = cli_arg(c, "job");
+    const char *rule = cli_arg(c, "rule");
+    const char *status = cli_arg(c, "status");
+    const char *limit = cli_arg(c, "limit");
+    int json = cli_flag(c, "json"), csv = cli_flag(c, "csv"), all = cli_flag(c, "all");
+    int rc;
     int64_t j = 0;
     if (job && (rc = parse_job("rejects", job, &j)))
         return rc;
@@ -461,12 +441,12 @@ int cmd_rejects(int argc, char **argv)
     if (json && csv)
         return cli_failf("rejects", "--json and --csv cannot be used together");
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *arr;
     rc = ld_rejects_list(w, j, rule, status ? status : all ? NULL : "open", (int)lim, &arr, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("rejects", &err);
     size_t n = json_array_size(arr);
@@ -526,28 +506,23 @@ int cmd_rejects(int argc, char **argv)
     return CLI_OK;
 }
 
-int cmd_rejects_export(int argc, char **argv)
+int cmd_rejects_export(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("rejects export");
-    cli_store_opts so = { 0 };
-    const char *outp = NULL;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "out", &outp, NULL }, { 0 } };
-    const char *pos[1] = { 0 };
-    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
-    if (rc)
-        return rc;
+    const char *outp = cli_arg(c, "out");
+    const char **pos = c->args;
+    int rc;
     int64_t job = 0;
     if ((rc = parse_job("rejects export", pos[0], &job)))
         return rc;
     if (!outp)
         return cli_failf("rejects export", "--out FILE is required");
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     int64_t n = 0;
     rc = ld_rejects_export(w, job, outp, &n, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("rejects export", &err);
     printf("wrote %s: %lld open rejected record%s of job %lld, in the file's own format\n", outp, (long long)n,
@@ -555,21 +530,16 @@ int cmd_rejects_export(int argc, char **argv)
     return CLI_OK;
 }
 
-int cmd_rejects_resubmit(int argc, char **argv)
+int cmd_rejects_resubmit(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("rejects resubmit");
-    cli_store_opts so = { 0 };
-    int json = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "json", NULL, &json }, { 0 } };
-    const char *pos[2] = { 0 };
-    int rc = cli_parse(self, argc, argv, opts, pos, 1, 2);
-    if (rc)
-        return rc;
+    int json = cli_flag(c, "json");
+    const char **pos = c->args;
+    int rc;
     int64_t job = 0;
     if ((rc = parse_job("rejects resubmit", pos[0], &job)))
         return rc;
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     ld_options lo = { 0 };
@@ -578,7 +548,7 @@ int cmd_rejects_resubmit(int argc, char **argv)
     lo.progress = !json;
     ld_result r;
     rc = ld_resubmit(w, job, pos[1], &lo, &r, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("rejects resubmit", &err);
     char label[64];
@@ -591,17 +561,11 @@ int cmd_rejects_resubmit(int argc, char **argv)
     return CLI_OK;
 }
 
-int cmd_rejects_dismiss(int argc, char **argv)
+int cmd_rejects_dismiss(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("rejects dismiss");
-    cli_store_opts so = { 0 };
-    const char *record = NULL, *rule = NULL, *reason = NULL;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "record", &record, NULL }, { "rule", &rule, NULL },
-                       { "reason", &reason, NULL }, { 0 } };
-    const char *pos[1] = { 0 };
-    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
-    if (rc)
-        return rc;
+    const char *record = cli_arg(c, "record"), *rule = cli_arg(c, "rule"), *reason = cli_arg(c, "reason");
+    const char **pos = c->args;
+    int rc;
     int64_t job = 0, rec = 0;
     if ((rc = parse_job("rejects dismiss", pos[0], &job)))
         return rc;
@@ -616,7 +580,7 @@ int cmd_rejects_dismiss(int argc, char **argv)
     if (!record && !rule)
         return cli_failf("rejects dismiss", "name the rejects: --record N or --rule R (or both)");
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     char now[RP_TIME_UTC_LEN];
@@ -643,7 +607,7 @@ int cmd_rejects_dismiss(int argc, char **argv)
     }
     if (rc)
         rp_store_rollback(wh_store(w));
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("rejects dismiss", &err);
     if (!n)
@@ -693,25 +657,17 @@ static void sleep_interruptible(double s)
     }
 }
 
-int cmd_watch(int argc, char **argv)
+int cmd_watch(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("watch");
-    cli_store_opts so = { 0 };
-    const char *archive = NULL, *errors = NULL, *interval = NULL, *spec = NULL, *source = NULL, *rate = NULL;
-    int once = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so),
-                       { "archive", &archive, NULL },
-                       { "errors", &errors, NULL },
-                       { "interval", &interval, NULL },
-                       { "spec", &spec, NULL },
-                       { "source", &source, NULL },
-                       { "max-reject-rate", &rate, NULL },
-                       { "once", NULL, &once },
-                       { 0 } };
-    const char *pos[1] = { 0 };
-    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
-    if (rc)
-        return rc;
+    const char *archive = cli_arg(c, "archive");
+    const char *errors = cli_arg(c, "errors");
+    const char *interval = cli_arg(c, "interval");
+    const char *spec = cli_arg(c, "spec");
+    const char *source = cli_arg(c, "source");
+    const char *rate = cli_arg(c, "max-reject-rate");
+    int once = cli_flag(c, "once");
+    const char **pos = c->args;
+    int rc;
     const char *inbox = pos[0];
     struct stat st;
     if (stat(inbox, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -761,7 +717,7 @@ int cmd_watch(int argc, char **argv)
             return cli_failf("watch", "--max-reject-rate: '%s' is not a share from 0 to 1 (or 0%% to 100%%)", rate);
         R.lo.max_reject_rate = r;
     }
-    if ((rc = cli_open(self, &so, 0, &R.w, NULL)))
+    if ((rc = cli_wh(c, 0, &R.w, NULL)))
         return rc;
     R.out = json_array();
     catch_signals();
@@ -826,6 +782,6 @@ int cmd_watch(int argc, char **argv)
         sleep_interruptible(every);
     }
     json_decref(R.out);
-    wh_close(R.w);
+    cli_wh_close(c);
     return moved_bad && once ? CLI_FAIL : CLI_OK;
 }

@@ -22,16 +22,15 @@ static int parse_prob(const char *cmd, const char *name, const char *s, double *
 }
 
 /* The survivorship rules of the configuration file, if there is one. */
-static int match_options(const char *cmd, const cli_store_opts *so, mt_options *o)
+static int match_options(cli_ctx *c, mt_options *o)
 {
     mt_options_default(o);
-    rp_config *c;
+    rp_config *cfg;
     rp_error err = RP_ERROR_INIT;
-    if (cli_config(so, &c, &err))
-        return cli_fail(cmd, &err);
-    int rc = c ? mt_survivorship_config(&o->surv, c, &err) : RP_OK;
-    rp_config_free(c);
-    return rc ? cli_fail(cmd, &err) : CLI_OK;
+    if (cli_cfg(c, &cfg, &err))
+        return cli_fail(c->cmd->name, &err);
+    int rc = cfg ? mt_survivorship_config(&o->surv, cfg, &err) : RP_OK;
+    return rc ? cli_fail(c->cmd->name, &err) : CLI_OK;
 }
 
 static void print_counts(const mt_run_stats *st)
@@ -43,19 +42,13 @@ static void print_counts(const mt_run_stats *st)
     printf("%s source records are %s customers (%s of them in more than one source)", a, b, c);
 }
 
-int cmd_match(int argc, char **argv)
+int cmd_match(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("match");
-    cli_store_opts so = { 0 };
-    const char *link = NULL, *review = NULL;
-    int json = 0, full = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "link-at", &link, NULL }, { "review-at", &review, NULL },
-                       { "full", NULL, &full }, { "json", NULL, &json }, { 0 } };
-    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
-    if (rc)
-        return rc;
+    const char *link = cli_arg(c, "link-at"), *review = cli_arg(c, "review-at");
+    int json = cli_flag(c, "json"), full = cli_flag(c, "full");
+    int rc;
     mt_options o;
-    if ((rc = match_options("match", &so, &o)))
+    if ((rc = match_options(c, &o)))
         return rc;
     o.full = full;
     if ((link && (rc = parse_prob("match", "link-at", link, &o.params.link_at))) ||
@@ -64,12 +57,12 @@ int cmd_match(int argc, char **argv)
     if (o.params.review_at > o.params.link_at)
         return cli_failf("match", "--review-at %g is above --link-at %g", o.params.review_at, o.params.link_at);
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     mt_run_stats st;
     rc = mt_run(w, &o, cli_user(), &st, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("match", &err);
     const char *mode = !st.run ? "none" : st.incremental ? "incremental" : "full";
@@ -114,16 +107,11 @@ int cmd_match(int argc, char **argv)
     return CLI_OK;
 }
 
-int cmd_match_review(int argc, char **argv)
+int cmd_match_review(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("match review");
-    cli_store_opts so = { 0 };
-    const char *limit = NULL;
-    int json = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "limit", &limit, NULL }, { "json", NULL, &json }, { 0 } };
-    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
-    if (rc)
-        return rc;
+    const char *limit = cli_arg(c, "limit");
+    int json = cli_flag(c, "json");
+    int rc;
     long lim = 100;
     if (limit) {
         char *end;
@@ -132,12 +120,12 @@ int cmd_match_review(int argc, char **argv)
             return cli_failf("match review", "--limit: '%s' is not a positive number", limit);
     }
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *arr = NULL;
     rc = mt_review_list(w, (int)(lim > 100000 ? 100000 : lim), &arr, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("match review", &err);
     if (json) {
@@ -166,46 +154,37 @@ int cmd_match_review(int argc, char **argv)
     return CLI_OK;
 }
 
-static int decide(const char *name, int accept, int argc, char **argv)
+static int decide(cli_ctx *c, int accept)
 {
-    const cli_cmd *self = cli_find(name);
-    cli_store_opts so = { 0 };
-    const char *note = NULL;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "note", &note, NULL }, { 0 } };
-    const char *pos[1] = { 0 };
-    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
-    if (rc)
-        return rc;
+    const char *name = c->cmd->name;
+    const char *note = cli_arg(c, "note");
+    const char **pos = c->args;
+    int rc;
     char *end;
     long long pair = strtoll(pos[0], &end, 10);
     if (*end || pair < 1)
         return cli_failf(name, "'%s' is not a pair number (rapport match review lists them)", pos[0]);
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     rc = mt_decide(w, pair, accept, cli_user(), note, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail(name, &err);
     printf("pair %lld %s; the next rapport match applies it\n", pair, accept ? "accepted" : "rejected");
     return CLI_OK;
 }
 
-int cmd_match_accept(int argc, char **argv) { return decide("match accept", 1, argc, argv); }
-int cmd_match_reject(int argc, char **argv) { return decide("match reject", 0, argc, argv); }
+int cmd_match_accept(cli_ctx *c) { return decide(c, 1); }
+int cmd_match_reject(cli_ctx *c) { return decide(c, 0); }
 
-int cmd_match_export(int argc, char **argv)
+int cmd_match_export(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("match export");
-    cli_store_opts so = { 0 };
-    int csv = 0;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "csv", NULL, &csv }, { 0 } };
-    int rc = cli_parse(self, argc, argv, opts, NULL, 0, 0);
-    if (rc)
-        return rc;
+    int csv = cli_flag(c, "csv");
+    int rc;
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     rp_stmt *st;
@@ -238,7 +217,7 @@ int cmd_match_export(int argc, char **argv)
     if (b.len)
         fwrite(b.data, 1, b.len, stdout);
     rp_buf_release(&b);
-    wh_close(w);
+    cli_wh_close(c);
     (void)csv;
     return rc ? cli_fail("match export", &err) : CLI_OK;
 }
@@ -259,37 +238,32 @@ static void print_run(const char *what, const mt_run_stats *st)
     printf("%s; run %lld: %s customers\n", what, (long long)st->run, b);
 }
 
-int cmd_match_merge(int argc, char **argv)
+int cmd_match_merge(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("match merge");
-    cli_store_opts so = { 0 };
-    const char *note = NULL;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "note", &note, NULL }, { 0 } };
-    const char *pos[2] = { 0 };
-    int rc = cli_parse(self, argc, argv, opts, pos, 2, 2);
-    if (rc)
-        return rc;
+    const char *note = cli_arg(c, "note");
+    const char **pos = c->args;
+    int rc;
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     int64_t a, b;
     if ((rc = customer(w, "match merge", pos[0], &a)) || (rc = customer(w, "match merge", pos[1], &b))) {
-        wh_close(w);
+        cli_wh_close(c);
         return rc;
     }
     rp_error err = RP_ERROR_INIT;
     mt_run_stats st;
     if (a == b) {
-        wh_close(w);
+        cli_wh_close(c);
         return cli_failf("match merge", "'%s' and '%s' are the same customer (#%lld)", pos[0], pos[1], (long long)a);
     }
     mt_options o;
-    if ((rc = match_options("match merge", &so, &o))) {
-        wh_close(w);
+    if ((rc = match_options(c, &o))) {
+        cli_wh_close(c);
         return rc;
     }
     rc = mt_merge(w, a, b, &o, cli_user(), note, &st, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("match merge", &err);
     char what[128];
@@ -298,38 +272,33 @@ int cmd_match_merge(int argc, char **argv)
     return CLI_OK;
 }
 
-int cmd_match_unmerge(int argc, char **argv)
+int cmd_match_unmerge(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("match unmerge");
-    cli_store_opts so = { 0 };
-    const char *note = NULL;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "note", &note, NULL }, { 0 } };
-    const char *pos[2] = { 0 };
-    int rc = cli_parse(self, argc, argv, opts, pos, 2, 2);
-    if (rc)
-        return rc;
+    const char *note = cli_arg(c, "note");
+    const char **pos = c->args;
+    int rc;
     const char *colon = strchr(pos[1], ':');
     if (!colon || colon == pos[1] || !colon[1])
         return cli_failf("match unmerge", "'%s' is not SOURCE:KEY (host:0012345679)", pos[1]);
     char source[64];
     snprintf(source, sizeof source, "%.*s", (int)(colon - pos[1]), pos[1]);
     wh *w;
-    if ((rc = cli_open(self, &so, 0, &w, NULL)))
+    if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     int64_t person;
     if ((rc = customer(w, "match unmerge", pos[0], &person))) {
-        wh_close(w);
+        cli_wh_close(c);
         return rc;
     }
     rp_error err = RP_ERROR_INIT;
     mt_run_stats st;
     mt_options o;
-    if ((rc = match_options("match unmerge", &so, &o))) {
-        wh_close(w);
+    if ((rc = match_options(c, &o))) {
+        cli_wh_close(c);
         return rc;
     }
     rc = mt_unmerge(w, person, source, colon + 1, &o, cli_user(), note, &st, &err);
-    wh_close(w);
+    cli_wh_close(c);
     if (rc)
         return cli_fail("match unmerge", &err);
     char what[200];

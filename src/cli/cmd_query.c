@@ -69,18 +69,16 @@ static const char *cell(rp_stmt *st, int c, rp_buf *tmp)
     return rp_buf_str(tmp);
 }
 
-int cmd_query(int argc, char **argv)
+int cmd_query(cli_ctx *ctx)
 {
-    const cli_cmd *self = cli_find("query");
-    cli_store_opts so = { 0 };
+    const cli_cmd *self = ctx->cmd;
     int csv = 0, json = 0;
     const char *limit_s = NULL;
-    cli_opt opts[] = { CLI_STORE_OPTS(so), { "csv", NULL, &csv }, { "json", NULL, &json },
-                       { "limit", &limit_s, NULL }, { 0 } };
-    const char *pos[1];
-    int rc = cli_parse(self, argc, argv, opts, pos, 1, 1);
-    if (rc)
-        return rc;
+    const char **pos = ctx->args;
+    csv = cli_flag(ctx, "csv");
+    json = cli_flag(ctx, "json");
+    limit_s = cli_arg(ctx, "limit");
+    int rc;
     if (csv && json) {
         fprintf(stderr, "rapport: query: --csv and --json exclude each other\nusage: %s\n",
                 self->usage);
@@ -107,7 +105,7 @@ int cmd_query(int argc, char **argv)
     char db[1024], key[1024];
     rp_store *s;
     rp_error err = RP_ERROR_INIT;
-    if (cli_store_target(&so, db, sizeof db, key, sizeof key, &err) ||
+    if (cli_store_target(&ctx->store, db, sizeof db, key, sizeof key, &err) ||
         rp_store_open(db, RP_STORE_READONLY, &s, &err))
         return cli_fail("query", &err);
     rp_stmt *st = NULL;

@@ -4,7 +4,6 @@
 
 #include <jansson.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,25 +17,27 @@
     "  --config FILE   an INI configuration file (default $RAPPORT_CONFIG)\n"
 
 const cli_cmd cli_commands[] = {
-    { "help", cmd_help, "rapport help [COMMAND] [--commands]", "Show the commands, or one command's help.",
+    { "help", cmd_help, 0, "commands", 0, 2,
+      "rapport help [COMMAND] [--commands]", "Show the commands, or one command's help.",
       "options:\n"
       "  --commands      list the command names, one per line\n" },
-    { "version", cmd_version, "rapport version", "Show the version of Rapport and of its libraries.",
+    { "version", cmd_version, 0, "", 0, 0, "rapport version", "Show the version of Rapport and of its libraries.",
       "" },
-    { "init", cmd_init, "rapport init [--db PATH] [--key PATH] [--config FILE]",
+    { "init", cmd_init, CLI_STORE, "", 0, 0, "rapport init [--db PATH] [--key PATH] [--config FILE]",
       "Create the store, or bring an existing one up to this version's schema.",
       "Creates the SQLite store and a sealing key file (mode 0600) beside it when\n"
       "they do not exist, and applies any pending schema migrations.  Running it\n"
       "again is harmless.  A store written by a newer Rapport is refused.\n\n"
       "options:\n" STORE_HELP },
-    { "import", cmd_import, "rapport import FILE [--json] [--db PATH] [--key PATH] [--config FILE]",
+    { "import", cmd_import, CLI_STORE, "json", 1, 1,
+      "rapport import FILE [--json] [--db PATH] [--key PATH] [--config FILE]",
       "Enter branches, products, customers, accounts and their history from a JSON file.",
       "The whole file lands in one transaction: a single bad record stops the\n"
       "import with a message naming its member path, and nothing is written.\n"
       "The format is described in docs/warehouse.md.\n\n"
       "options:\n"
       "  --json          print the counts as JSON\n" STORE_HELP },
-    { "customer show", cmd_customer_show,
+    { "customer show", cmd_customer_show, CLI_STORE, "json reveal", 1, 1,
       "rapport customer show KEY [--json] [--reveal] [--db PATH] [--key PATH] [--config FILE]",
       "Show one customer's whole picture (customer 360).",
       "KEY is whatever identifies the customer: an internal id (#42 or id:42), a\n"
@@ -48,7 +49,7 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --json          print the customer as JSON\n"
       "  --reveal        show sealed identifiers in full instead of masked\n" STORE_HELP },
-    { "customer note", cmd_customer_note,
+    { "customer note", cmd_customer_note, CLI_STORE, "text= channel= direction= reason= outcome= follow-up= staff= at=", 1, 1,
       "rapport customer note KEY --text TEXT [--channel CH] [--direction inbound|outbound] "
       "[--reason R] [--outcome O] [--follow-up DATE] [--staff NAME] [--at TIME] [--db PATH]",
       "Add a note to a customer's contact history.",
@@ -62,7 +63,7 @@ const cli_cmd cli_commands[] = {
       "  --follow-up DATE  when to follow up (YYYY-MM-DD or ROC YYY/MM/DD)\n"
       "  --staff NAME      who talked to the customer (default: you)\n"
       "  --at TIME         when (ISO 8601; default now)\n" STORE_HELP },
-    { "customer refresh", cmd_customer_refresh,
+    { "customer refresh", cmd_customer_refresh, CLI_STORE, "all verify every= json", 0, 0,
       "rapport customer refresh [--all] [--verify [--every N]] [--json] [--db PATH]",
       "Build the customer 360 documents the API serves: those missing or out of date.",
       "The API serves each customer's 360 from a document kept in the store, one\n"
@@ -76,7 +77,7 @@ const cli_cmd cli_commands[] = {
       "                  when any differs\n"
       "  --every N       with --verify, compare every Nth customer only\n"
       "  --json          print the counts as JSON\n" STORE_HELP },
-    { "load", cmd_load,
+    { "load", cmd_load, CLI_STORE, "spec= source= max-reject-rate= rejects= batch= force list-specs json", 0, 256,
       "rapport load [--spec FILE | --source NAME] [--max-reject-rate R] [--rejects FILE] [--force] "
       "[--json] FILE|DIR...",
       "Load source extracts into the warehouse, with rejects, lineage and a job per file.",
@@ -103,13 +104,14 @@ const cli_cmd cli_commands[] = {
       "  --batch N              records a transaction (default 200000)\n"
       "  --force                load a file again although it was loaded before\n"
       "  --json                 print each file's result as JSON\n" STORE_HELP },
-    { "jobs", cmd_jobs, "rapport jobs [JOB] [--status running|done|failed] [--limit N] [--json]",
+    { "jobs", cmd_jobs, CLI_STORE, "limit= status= json", 0, 1,
+      "rapport jobs [JOB] [--status running|done|failed] [--limit N] [--json]",
       "Show the load jobs: state, file, counts, rates and durations.",
       "options:\n"
       "  --status S      only jobs in this state\n"
       "  --limit N       the latest N jobs (default 50)\n"
       "  --json          print the jobs as JSON\n" STORE_HELP },
-    { "rejects", cmd_rejects,
+    { "rejects", cmd_rejects, CLI_STORE, "job= rule= status= limit= all json csv", 0, 0,
       "rapport rejects [--job N] [--rule R] [--status S | --all] [--limit N] [--json|--csv]",
       "List rejected records: which file, record and field, the value, the rule and why.",
       "Without --status or --all only the open rejects are listed (not yet loaded\n"
@@ -121,14 +123,15 @@ const cli_cmd cli_commands[] = {
       "  --all           every status\n"
       "  --limit N       at most N rows (default 1000)\n"
       "  --json, --csv   machine-readable output\n" STORE_HELP },
-    { "rejects export", cmd_rejects_export, "rapport rejects export JOB --out FILE",
+    { "rejects export", cmd_rejects_export, CLI_STORE, "out=", 1, 1, "rapport rejects export JOB --out FILE",
       "Write a job's open rejected records to FILE in the file's own format, to correct.",
       "The header row comes first if the file had one; host records keep their\n"
       "RDW.  Correct the records in place (keep their order) and give the file to\n"
       "'rapport rejects resubmit JOB FILE'.\n\n"
       "options:\n"
       "  --out FILE      where to write; required\n" STORE_HELP },
-    { "rejects resubmit", cmd_rejects_resubmit, "rapport rejects resubmit JOB [FILE] [--json]",
+    { "rejects resubmit", cmd_rejects_resubmit, CLI_STORE, "json", 1, 2,
+      "rapport rejects resubmit JOB [FILE] [--json]",
       "Load corrected rejects of a job again, with the job's own spec.",
       "FILE is the corrected export of the job's open rejects.  Without FILE the\n"
       "rejected records are tried again as they were: what failed a reference\n"
@@ -137,7 +140,7 @@ const cli_cmd cli_commands[] = {
       "again (the new job's reject then says why).\n\n"
       "options:\n"
       "  --json          print the result as JSON\n" STORE_HELP },
-    { "rejects dismiss", cmd_rejects_dismiss,
+    { "rejects dismiss", cmd_rejects_dismiss, CLI_STORE, "record= rule= reason=", 1, 1,
       "rapport rejects dismiss JOB (--record N | --rule R) --reason TEXT",
       "Mark open rejects of a job as not to be loaded, with who and why.",
       "A dismissed reject stays in the table (status dismissed, with the reason,\n"
@@ -146,7 +149,7 @@ const cli_cmd cli_commands[] = {
       "  --record N      the reject of one record\n"
       "  --rule R        every open reject of a rule\n"
       "  --reason TEXT   why; required\n" STORE_HELP },
-    { "watch", cmd_watch,
+    { "watch", cmd_watch, CLI_STORE, "archive= errors= interval= spec= source= max-reject-rate= once", 1, 1,
       "rapport watch INBOX [--archive DIR] [--errors DIR] [--interval S] [--once] [--spec FILE | --source NAME]",
       "Load files as they arrive in INBOX, then move them to an archive or error folder.",
       "Every file that a spec reads is loaded (in dependency order when several\n"
@@ -161,7 +164,8 @@ const cli_cmd cli_commands[] = {
       "  --interval S    seconds between looks (default 5)\n"
       "  --once          look once, load what is there, and stop\n"
       "  --max-reject-rate R, --spec FILE, --source NAME   as for load\n" STORE_HELP },
-    { "match", cmd_match, "rapport match [--full] [--link-at P] [--review-at P] [--json]",
+    { "match", cmd_match, CLI_STORE, "link-at= review-at= full json", 0, 0,
+      "rapport match [--full] [--link-at P] [--review-at P] [--json]",
       "Find who is who: join the source records of one person into one customer.",
       "Compares the customers every source delivered (names across scripts, birth\n"
       "dates, phones, e-mails, addresses, national IDs), links those that are the\n"
@@ -184,31 +188,32 @@ const cli_cmd cli_commands[] = {
       "  --link-at P     link a pair at this probability or more (default 0.95)\n"
       "  --review-at P   keep a pair for review from this probability (default 0.5)\n"
       "  --json          print the counts as JSON\n" STORE_HELP },
-    { "match review", cmd_match_review, "rapport match review [--limit N] [--json]",
+    { "match review", cmd_match_review, CLI_STORE, "limit= json", 0, 0, "rapport match review [--limit N] [--json]",
       "List the pairs waiting for a person's decision, with the evidence field by field.",
       "options:\n"
       "  --limit N       at most N pairs (default 100)\n"
       "  --json          print the pairs as JSON\n" STORE_HELP },
-    { "match accept", cmd_match_accept, "rapport match accept PAIR [--note TEXT]",
+    { "match accept", cmd_match_accept, CLI_STORE, "note=", 1, 1, "rapport match accept PAIR [--note TEXT]",
       "Decide that a pair is the same person (recorded with who and when).", "options:\n"
       "  --note TEXT     why\n" STORE_HELP },
-    { "match reject", cmd_match_reject, "rapport match reject PAIR [--note TEXT]",
+    { "match reject", cmd_match_reject, CLI_STORE, "note=", 1, 1, "rapport match reject PAIR [--note TEXT]",
       "Decide that a pair is two people (recorded with who and when).", "options:\n"
       "  --note TEXT     why\n" STORE_HELP },
-    { "match merge", cmd_match_merge, "rapport match merge A B [--note TEXT]",
+    { "match merge", cmd_match_merge, CLI_STORE, "note=", 2, 2, "rapport match merge A B [--note TEXT]",
       "Make two customers one person by hand (held in every later run).",
       "A and B are any keys 'customer show' takes.  Resolution runs again.\n\n"
       "options:\n"
       "  --note TEXT     why\n" STORE_HELP },
-    { "match unmerge", cmd_match_unmerge, "rapport match unmerge CUSTOMER SOURCE:KEY [--note TEXT]",
+    { "match unmerge", cmd_match_unmerge, CLI_STORE, "note=", 2, 2,
+      "rapport match unmerge CUSTOMER SOURCE:KEY [--note TEXT]",
       "Take one source record out of a customer by hand (held in every later run).",
       "CUSTOMER is any key 'customer show' takes; SOURCE:KEY names the source\n"
       "record (host:0012345679).  Resolution runs again.\n\n"
       "options:\n"
       "  --note TEXT     why\n" STORE_HELP },
-    { "match export", cmd_match_export, "rapport match export [--csv]",
+    { "match export", cmd_match_export, CLI_STORE, "csv", 0, 0, "rapport match export [--csv]",
       "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP },
-    { "analyze", cmd_analyze,
+    { "analyze", cmd_analyze, CLI_STORE, "as-of= months= measure= levels= segments= by= k= choose= horizon= acquisition-cost= no-save json csv", 1, 10,
       "rapport analyze JOB... [--as-of DATE] [--months N] [--measure M] [--levels SPEC] [--segments FILE] "
       "[--by pyramid|segment] [--k K] [--choose silhouette|elbow] [--horizon WEEKS] [--acquisition-cost X] "
       "[--no-save] [--json|--csv]",
@@ -254,18 +259,19 @@ const cli_cmd cli_commands[] = {
       "  --no-save           do not keep the run\n"
       "  --json              the whole result as JSON\n"
       "  --csv               the main table as CSV\n" STORE_HELP },
-    { "analyze runs", cmd_analyze_runs, "rapport analyze runs [--job JOB] [--limit N] [--json]",
+    { "analyze runs", cmd_analyze_runs, CLI_STORE, "job= limit= json", 0, 0,
+      "rapport analyze runs [--job JOB] [--limit N] [--json]",
       "List the analysis runs kept, newest first.",
       "options:\n"
       "  --job JOB       only this analysis\n"
       "  --limit N       at most N runs (default 20)\n"
       "  --json          as JSON\n" STORE_HELP },
-    { "analyze show", cmd_analyze_show, "rapport analyze show RUN [--json|--csv]",
+    { "analyze show", cmd_analyze_show, CLI_STORE, "json csv", 1, 1, "rapport analyze show RUN [--json|--csv]",
       "Show a kept analysis run's result again.",
       "options:\n"
       "  --json          the whole result as JSON\n"
       "  --csv           the main table as CSV\n" STORE_HELP },
-    { "analyze attributes", cmd_analyze_attributes, "rapport analyze attributes",
+    { "analyze attributes", cmd_analyze_attributes, 0, "", 0, 0, "rapport analyze attributes",
       "List the customer attributes segment rules can use.",
       "Segment rules are 'name = expression' lines, e.g.\n"
       "  premium = level in ('top', 'big') and age >= 30\n"
@@ -274,7 +280,8 @@ const cli_cmd cli_commands[] = {
       "Expressions: and, or, not; = != < <= > >=; in (...); between ... and ...;\n"
       "+ - * /; numbers and 'texts'.  An unknown value (no birth date) makes\n"
       "every comparison false.\n" },
-    { "serve", cmd_serve, "rapport serve [--listen HOST:PORT] [--static DIR] [--threads N] [--port-file FILE]",
+    { "serve", cmd_serve, CLI_STORE, "listen= static= threads= port-file=", 0, 0,
+      "rapport serve [--listen HOST:PORT] [--static DIR] [--threads N] [--port-file FILE]",
       "Serve the HTTP API and the web application.",
       "Serves /api/v1/... as JSON (the routes: GET /api/v1/openapi.json), /healthz\n"
       "and /metrics (Prometheus), and the web application's files from --static.\n"
@@ -294,7 +301,7 @@ const cli_cmd cli_commands[] = {
       "  --static DIR        the web application's files\n"
       "  --threads N         worker threads (default: one per core)\n"
       "  --port-file FILE    write the port listened on to FILE\n" STORE_HELP },
-    { "user add", cmd_user_add, "rapport user add NAME --role ROLE [--branch CODE]",
+    { "user add", cmd_user_add, CLI_STORE, "role= branch=", 1, 1, "rapport user add NAME --role ROLE [--branch CODE]",
       "Add a user; the password is asked for (or read from standard input), never an argument.",
       "Roles: teller (branch staff), rm (relationship manager), csr (contact-centre\n"
       "agent), tsr (outbound agent), supervisor, analyst (marketing analyst),\n"
@@ -304,16 +311,17 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --role ROLE     the role\n"
       "  --branch CODE   the user's branch\n" STORE_HELP },
-    { "user passwd", cmd_user_passwd, "rapport user passwd NAME",
+    { "user passwd", cmd_user_passwd, CLI_STORE, "", 1, 1, "rapport user passwd NAME",
       "Change a user's password (asked for, or read from standard input).", STORE_HELP },
-    { "user disable", cmd_user_disable, "rapport user disable NAME [--enable]",
+    { "user disable", cmd_user_disable, CLI_STORE, "enable", 1, 1, "rapport user disable NAME [--enable]",
       "Disable a user at once (their sessions end), or enable them again.",
       "options:\n"
       "  --enable        enable instead\n" STORE_HELP },
-    { "user list", cmd_user_list, "rapport user list [--json]", "List the users, their roles and branches.",
+    { "user list", cmd_user_list, CLI_STORE, "json", 0, 0,
+      "rapport user list [--json]", "List the users, their roles and branches.",
       "options:\n"
       "  --json          as JSON\n" STORE_HELP },
-    { "audit", cmd_audit,
+    { "audit", cmd_audit, CLI_STORE, "since= until= user= customer= action= limit= json", 0, 0,
       "rapport audit [--since TIME] [--until TIME] [--user NAME] [--customer ID] [--action A] [--limit N] [--json]",
       "Read the audit trail: who looked at, searched, revealed or changed what, and when.",
       "The trail is append-only: the store itself refuses to change or delete it.\n"
@@ -327,7 +335,7 @@ const cli_cmd cli_commands[] = {
       "  --action A      one kind\n"
       "  --limit N       at most N, newest first (default 100)\n"
       "  --json          as JSON\n" STORE_HELP },
-    { "gen", cmd_gen,
+    { "gen", cmd_gen, 0, "customers= months= seed= defect-rate= out= end= json", 0, 0,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",
       "Writes the core banking host files (EBCDIC IBM-937, RDW records, packed and\n"
@@ -343,7 +351,8 @@ const cli_cmd cli_commands[] = {
       "  --defect-rate R   share of records given a defect, 0 to 0.5 (default 0.02)\n"
       "  --end YYYY-MM     the last month extracted (default 2026-10)\n"
       "  --json            print the counts as JSON\n" },
-    { "query", cmd_query, "rapport query SQL [--csv|--json] [--limit N] [--db PATH] [--config FILE]",
+    { "query", cmd_query, CLI_STORE, "csv json limit=", 1, 1,
+      "rapport query SQL [--csv|--json] [--limit N] [--db PATH] [--config FILE]",
       "Run one read-only SQL statement against the store.",
       "Only SELECT, WITH, VALUES and EXPLAIN are accepted; anything that would\n"
       "write is refused before it runs, and the store is opened read-only.\n"
@@ -355,17 +364,10 @@ const cli_cmd cli_commands[] = {
 };
 const int cli_ncommands = (int)(sizeof cli_commands / sizeof cli_commands[0]);
 
-int cmd_help(int argc, char **argv)
+int cmd_help(cli_ctx *c)
 {
-    const cli_cmd *self = cli_find("help");
-    int names = 0;
-    const char *pos[2] = { 0 };
-    cli_opt opts[] = { { "commands", NULL, &names }, { 0 } };
-    if (argc) {
-        int rc = cli_parse(self, argc, argv, opts, pos, 0, 2);
-        if (rc)
-            return rc;
-    }
+    int names = cli_flag(c, "commands");
+    const char *pos[2] = { c->args[0], c->args[1] };
     if (names) {
         for (int i = 0; i < cli_ncommands; i++)
             printf("%s\n", cli_commands[i].name);
@@ -374,12 +376,12 @@ int cmd_help(int argc, char **argv)
     if (pos[0]) {
         char name[128];
         snprintf(name, sizeof name, "%s%s%s", pos[0], pos[1] ? " " : "", pos[1] ? pos[1] : "");
-        const cli_cmd *c = cli_find(name);
-        if (!c)
+        const cli_cmd *cmd = cli_find(name);
+        if (!cmd)
             return cli_failf("help", "no such command '%s'", name);
-        printf("usage: %s\n\n%s\n", c->usage, c->summary);
-        if (c->help && *c->help)
-            printf("\n%s", c->help);
+        printf("usage: %s\n\n%s\n", cmd->usage, cmd->summary);
+        if (cmd->help && *cmd->help)
+            printf("\n%s", cmd->help);
         return CLI_OK;
     }
     printf("usage: rapport COMMAND [ARGS]\n\n"
@@ -393,16 +395,11 @@ int cmd_help(int argc, char **argv)
 extern const int rp_sqlite_migrations_count;
 extern const rp_migration rp_sqlite_migrations[];
 
-int cmd_version(int argc, char **argv)
+int cmd_version(cli_ctx *c)
 {
-    if (argc) {
-        const char *pos[1];
-        int rc = cli_parse(cli_find("version"), argc, argv, NULL, pos, 0, 0);
-        if (rc)
-            return rc;
-    }
+    (void)c;
     int schema = rp_sqlite_migrations[rp_sqlite_migrations_count - 1].version;
-    printf("rapport %s (schema %d; sqlite %s, jansson %s, libsodium %s)\n", RAPPORT_VERSION, schema,
-           sqlite3_libversion(), jansson_version_str(), sodium_version_string());
+    printf("rapport %s (schema %d; %s, jansson %s, libsodium %s)\n", RAPPORT_VERSION, schema, rp_store_engines(),
+           jansson_version_str(), sodium_version_string());
     return CLI_OK;
 }

@@ -90,18 +90,18 @@ int rp_date_parse(const char *s, rp_date *out, rp_error *err)
     if (ny > 0 && strncmp(q, nian, 3) == 0) {
         q += 3;
         if (!digits(&q, 2, &m) || strncmp(q, yue, 3) != 0)
-            goto bad;
+            goto out;
         q += 3;
         if (!digits(&q, 2, &d) || (*q && strncmp(q, ri, 3) != 0))
-            goto bad;
+            goto out;
         if (*q)
             q += 3;
         if (*q)
-            goto bad;
+            goto out;
         return check(s, y, m, d, ny <= 3 || explicit_roc, out, err);
     }
     if (explicit_roc)
-        goto bad;
+        goto out;
     if (ny == 8 && !*q)
         return check(s, y / 10000, y / 100 % 100, y % 100, 0, out, err);
     if (ny == 7 && !*q)
@@ -112,17 +112,17 @@ int rp_date_parse(const char *s, rp_date *out, rp_error *err)
     if (ny >= 1 && ny <= 4 && (*q == '-' || *q == '/' || *q == '.')) {
         char sep = *q++;
         if (!digits(&q, 2, &m) || *q != sep)
-            goto bad;
+            goto out;
         q++;
         if (!digits(&q, 2, &d))
-            goto bad;
+            goto out;
         if (*q == 'T' || *q == ' ') /* a timestamp: take its date */
             q += strlen(q);
         if (*q)
-            goto bad;
+            goto out;
         return check(s, y, m, d, ny <= 3, out, err);
     }
-bad:
+out:
     return rp_err(err, RP_INVAL,
                   "invalid date '%s': expected YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD or ROC YYY/MM/DD", s);
 }
@@ -214,10 +214,10 @@ int rp_time_parse(const char *s, int64_t *out, rp_error *err)
     int y, mo, d, hh = 0, mi = 0, ss = 0;
     const char *p = s;
     if (!s)
-        goto bad;
+        goto out;
     if (digits(&p, 4, &y) != 4 || *p++ != '-' || digits(&p, 2, &mo) != 2 || *p++ != '-' ||
         digits(&p, 2, &d) != 2)
-        goto bad;
+        goto out;
     if (!rp_date_valid(y, mo, d))
         return rp_err(err, RP_INVAL, "invalid time '%s': no such date", s);
     int64_t off = RP_TAIPEI_OFFSET;
@@ -226,19 +226,19 @@ int rp_time_parse(const char *s, int64_t *out, rp_error *err)
         return RP_OK;
     }
     if (*p != 'T' && *p != ' ')
-        goto bad;
+        goto out;
     p++;
     if (digits(&p, 2, &hh) != 2 || *p++ != ':' || digits(&p, 2, &mi) != 2)
-        goto bad;
+        goto out;
     if (*p == ':') {
         p++;
         if (digits(&p, 2, &ss) != 2)
-            goto bad;
+            goto out;
         if (*p == '.') {
             p++;
             int frac;
             if (!digits(&p, 9, &frac))
-                goto bad;
+                goto out;
         }
     }
     if (hh > 23 || mi > 59 || ss > 60)
@@ -249,14 +249,14 @@ int rp_time_parse(const char *s, int64_t *out, rp_error *err)
         int oh, om;
         const char *q = p + 1;
         if (digits(&q, 2, &oh) != 2 || *q++ != ':' || digits(&q, 2, &om) != 2 || oh > 14 || om > 59)
-            goto bad;
+            goto out;
         off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
     } else if (*p) {
-        goto bad;
+        goto out;
     }
     *out = rp_days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - off;
     return RP_OK;
-bad:
+out:
     return rp_err(err, RP_INVAL,
                   "invalid time '%s': expected ISO 8601 such as 2026-11-23T09:30:00+08:00",
                   s ? s : "");

@@ -1,5 +1,5 @@
 /* journal.c — the audit trail's journal.  See journal.h. */
-#include "security/journal.h"
+#include "security/security.h"
 #include "core/log.h"
 #include "core/rtime.h"
 #include "core/utf8.h"

@@ -507,32 +507,32 @@ int sec_audit_index(rp_store *s, int64_t *added, rp_error *err)
     int64_t upto, top = 0;
     if ((rc = rp_store_meta_int(s, "audit_customer_upto", &upto, err)) ||
         (rc = rp_store_prepare(s, "SELECT coalesce(max(id), 0) FROM audit", &st, err)))
-        goto fail;
+        goto out;
     if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         top = rp_stmt_int(st, 0);
         rc = RP_OK;
     }
     rp_stmt_done(st);
     if (rc)
-        goto fail;
+        goto out;
     if (top > upto) {
         /* sorted, so that each page of the index is written once */
         if ((rc = rp_store_prepare(s,
                                    "INSERT INTO audit_customer(customer_id, audit_id) SELECT customer_id, id FROM audit "
                                    "WHERE id > ? AND id <= ? AND customer_id IS NOT NULL ORDER BY customer_id, id",
                                    &st, err)))
-            goto fail;
+            goto out;
         rp_stmt_bind_int(st, 1, upto);
         rp_stmt_bind_int(st, 2, top);
         if ((rc = rp_stmt_run(st, err)))
-            goto fail;
+            goto out;
         if (added)
             *added = rp_store_changes(s);
         if ((rc = rp_store_meta_set_int(s, "audit_customer_upto", top, err)))
-            goto fail;
+            goto out;
     }
     return rp_store_commit(s, err);
-fail:
+out:
     rp_store_rollback(s);
     return rc;
 }

@@ -19,14 +19,14 @@ int rp_store_open(const char *target, int flags, rp_store **out, rp_error *err)
     int version = 0;
     rc = rp_store_version(s, &version, err);
     if (rc)
-        goto fail;
+        goto out;
     int latest = rp_store_latest_version(s);
     if (version > latest) {
         rc = rp_err(err, RP_VERSION,
                     "%s: store was written by a newer Rapport (schema version %d; this build knows "
                     "up to %d): upgrade rapport",
                     target, version, latest);
-        goto fail;
+        goto out;
     }
     if (version < latest) {
         if (!(flags & RP_STORE_MIGRATE)) {
@@ -37,15 +37,15 @@ int rp_store_open(const char *target, int flags, rp_store **out, rp_error *err)
                             "%s: store schema version %d is older than this build's %d: run "
                             "'rapport init' to migrate",
                             target, version, latest);
-            goto fail;
+            goto out;
         }
         rc = rp_store_migrate(s, &s->migrated, err);
         if (rc)
-            goto fail;
+            goto out;
     }
     *out = s;
     return RP_OK;
-fail:
+out:
     ops->close(s);
     return rc;
 }
@@ -153,6 +153,8 @@ int64_t rp_store_changes(rp_store *s) { return s->ops->changes(s); }
 int rp_store_data_version(rp_store *s, int64_t *v, rp_error *err) { return s->ops->data_version(s, v, err); }
 int rp_store_bulk_begin(rp_store *s, int *active, rp_error *err) { return s->ops->bulk(s, 1, active, err); }
 int rp_store_bulk_end(rp_store *s, rp_error *err) { return s->ops->bulk(s, 0, NULL, err); }
+int rp_store_load_tuning(rp_store *s, int appends, rp_error *err) { return s->ops->load_tuning(s, 1, appends, err); }
+int rp_store_load_tuning_end(rp_store *s, rp_error *err) { return s->ops->load_tuning(s, 0, 0, err); }
 
 int rp_store_meta_get(rp_store *s, const char *name, char *out, size_t n, int *found, rp_error *err)
 {

@@ -26,6 +26,11 @@
  * Transactions: rp_store_begin/commit/rollback nest (inner levels are
  * savepoints).  rp_store_begin_readonly() starts a transaction in which the
  * backend itself refuses every write, for ad-hoc queries.
+ *
+ * Files: store.c (what is the same for every backend: dispatch, the
+ * version check and the migration runner), sqlite.c (the SQLite backend:
+ * WAL, the statement cache, bulk writing), sql/sqlite/NNNN_*.sql (its
+ * migrations, embedded by tools/embed_sql.sh).
  */
 #ifndef RP_STORE_H
 #define RP_STORE_H
@@ -84,6 +89,7 @@ typedef struct rp_store_ops {
     int64_t (*changes)(rp_store *s);
     int (*data_version)(rp_store *s, int64_t *v, rp_error *err);
     int (*bulk)(rp_store *s, int on, int *active, rp_error *err);
+    int (*load_tuning)(rp_store *s, int on, int appends, rp_error *err);
 } rp_store_ops;
 
 /* Every backend's store and statement begin with these. */
@@ -105,6 +111,9 @@ void rp_store_close(rp_store *s);
 int rp_store_version(rp_store *s, int *version, rp_error *err) RP_WARN_UNUSED;
 int rp_store_latest_version(rp_store *s);
 const char *rp_store_backend(rp_store *s);
+/* The engines this build can open, with their library versions
+ * ("sqlite 3.40.1"), for `rapport version`. */
+const char *rp_store_engines(void);
 /* Apply pending migrations; *applied (if not NULL) counts them. */
 int rp_store_migrate(rp_store *s, int *applied, rp_error *err) RP_WARN_UNUSED;
 
@@ -145,6 +154,17 @@ int rp_store_data_version(rp_store *s, int64_t *v, rp_error *err) RP_WARN_UNUSED
  * next rp_store_open puts WAL back. */
 int rp_store_bulk_begin(rp_store *s, int *active, rp_error *err) RP_WARN_UNUSED;
 int rp_store_bulk_end(rp_store *s, rp_error *err) RP_WARN_UNUSED;
+
+/* Settings for the length of a load, put back by rp_store_load_tuning_end
+ * (which does nothing when they were not changed).  SQLite: the WAL is
+ * checkpointed every 16 MB rather than every 4 MB, fewer copies, with little
+ * left for the last one, which closing the store waits for; and for a load
+ * that only appends (appends set), the page cache is 64 MB, not 256, the
+ * memory going to the records waiting to be written.  Upserts all over
+ * their indexes keep the whole cache.  A failure to read the settings
+ * changes nothing; one to set them leaves them to be put back. */
+int rp_store_load_tuning(rp_store *s, int appends, rp_error *err) RP_WARN_UNUSED;
+int rp_store_load_tuning_end(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 
 /* The first column of a query's first row, as an integer: for counts, next
  * ids and PRAGMAs.  A query without rows is RP_INTERNAL ("SQL: no row"). */

@@ -224,9 +224,14 @@ int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migra
             rp_error *err) RP_WARN_UNUSED;
 void wh_close(wh *w);
 const char *wh_default_db(void);
-/* The store underneath, for modules with tables of their own (above) and
- * for transaction boundaries: a caller wraps writers in rp_store_begin/commit. */
+/* The store underneath, for modules with tables of their own (above). */
 rp_store *wh_store(const wh *w);
+/* A unit of work: writers never open a transaction, their caller wraps a
+ * batch in wh_begin .. wh_commit (or wh_rollback) so that it lands whole.
+ * They nest (inner levels are savepoints). */
+int wh_begin(wh *w, rp_error *err) RP_WARN_UNUSED;
+int wh_commit(wh *w, rp_error *err) RP_WARN_UNUSED;
+void wh_rollback(wh *w);
 /* The paths the warehouse was opened with ("" for an in-memory store). */
 const char *wh_db_path(const wh *w);
 const char *wh_key_path(const wh *w);

@@ -108,6 +108,9 @@ void wh_close(wh *w)
 rp_store *wh_store(const wh *w) { return w->store; }
 const char *wh_db_path(const wh *w) { return w->db_path; }
 const char *wh_key_path(const wh *w) { return w->key_path; }
+int wh_begin(wh *w, rp_error *err) { return rp_store_begin(w->store, err); }
+int wh_commit(wh *w, rp_error *err) { return rp_store_commit(w->store, err); }
+void wh_rollback(wh *w) { rp_store_rollback(w->store); }
 
 /* ---- field checks ---- */
 

@@ -12,7 +12,7 @@
 #include "analytics/jobs.h"
 #include "api/api.h"
 #include "api/internal.h"
-#include "security/journal.h"
+#include "security/security.h"
 #include "security/security.h"
 #include "warehouse/warehouse.h"
 

@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <sys/stat.h>
 
-#include "security/journal.h"
+#include "security/security.h"
 #include "security/security.h"
 #include "warehouse/warehouse.h"
 

@@ -1,0 +1,168 @@
+/* cmd_user.c — rapport user add, passwd, disable, list: the web application's users. */
+#include "cli/cli.h"
+#include "cli/table.h"
+#include "security/security.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* A password from the terminal (asked twice, not echoed) or the first line of stdin. */
+static int read_password(const char *what, char *out, size_t n)
+{
+    if (isatty(STDIN_FILENO)) {
+        struct termios old, quiet;
+        char again[1100];
+        if (tcgetattr(STDIN_FILENO, &old))
+            return -1;
+        quiet = old;
+        quiet.c_lflag &= (tcflag_t)~ECHO;
+        fprintf(stderr, "%s: ", what);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        char *a = fgets(out, (int)n, stdin);
+        fprintf(stderr, "\nagain: ");
+        char *b = a ? fgets(again, sizeof again, stdin) : NULL;
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        fprintf(stderr, "\n");
+        if (!a || !b)
+            return -1;
+        out[strcspn(out, "\r\n")] = 0;
+        again[strcspn(again, "\r\n")] = 0;
+        int same = !strcmp(out, again);
+        memset(again, 0, sizeof again);
+        return same ? 0 : -2;
+    }
+    if (!fgets(out, (int)n, stdin))
+        return -1;
+    out[strcspn(out, "\r\n")] = 0;
+    return 0;
+}
+
+static int password_arg(const char *cmd, char *pw, size_t n)
+{
+    int r = read_password("password", pw, n);
+    if (r == -2)
+        return cli_failf(cmd, "the two passwords differ");
+    if (r)
+        return cli_failf(cmd, "no password given: type it when asked, or give it on standard input");
+    return CLI_OK;
+}
+
+int cmd_user_add(cli_ctx *c)
+{
+    const char *role = cli_arg(c, "role"), *branch = cli_arg(c, "branch"), *name = c->args[0];
+    int rc;
+    if (!role)
+        return cli_failf("user add", "--role: one of teller, rm, csr, tsr, supervisor, analyst, steward, admin, "
+                                     "auditor");
+    char pw[1100];
+    if ((rc = password_arg("user add", pw, sizeof pw)))
+        return rc;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL))) {
+        memset(pw, 0, sizeof pw);
+        return rc;
+    }
+    rp_error err = RP_ERROR_INIT;
+    sec_user u;
+    rc = sec_user_add(wh_store(w), name, role, branch, pw, cli_user(), &u, &err);
+    memset(pw, 0, sizeof pw);
+    if (!rc) {
+        sec_audit_entry e = { .user = cli_user(), .action = "user_add", .target = name, .detail = role };
+        rc = sec_audit(wh_store(w), &e, &err);
+    }
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail("user add", &err);
+    printf("user %s added: %s%s%s\n", u.name, sec_role_titles[u.role], u.branch[0] ? ", branch " : "", u.branch);
+    return CLI_OK;
+}
+
+int cmd_user_passwd(cli_ctx *c)
+{
+    const char *name = c->args[0];
+    int rc;
+    char pw[1100];
+    if ((rc = password_arg("user passwd", pw, sizeof pw)))
+        return rc;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL))) {
+        memset(pw, 0, sizeof pw);
+        return rc;
+    }
+    rp_error err = RP_ERROR_INIT;
+    rc = sec_user_passwd(wh_store(w), name, pw, cli_user(), &err);
+    memset(pw, 0, sizeof pw);
+    if (!rc) {
+        sec_audit_entry e = { .user = cli_user(), .action = "user_passwd", .target = name };
+        rc = sec_audit(wh_store(w), &e, &err);
+    }
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail("user passwd", &err);
+    printf("password of %s changed\n", name);
+    return CLI_OK;
+}
+
+int cmd_user_disable(cli_ctx *c)
+{
+    const char *name = c->args[0];
+    int enable = cli_flag(c, "enable");
+    int rc;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    rc = sec_user_disable(wh_store(w), name, !enable, cli_user(), &err);
+    if (!rc) {
+        sec_audit_entry e = { .user = cli_user(), .action = enable ? "user_enable" : "user_disable", .target = name };
+        rc = sec_audit(wh_store(w), &e, &err);
+    }
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail("user disable", &err);
+    printf("user %s %s\n", name, enable ? "enabled" : "disabled; their sessions are ended");
+    return CLI_OK;
+}
+
+int cmd_user_list(cli_ctx *c)
+{
+    int json = cli_flag(c, "json");
+    int rc;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    json_t *a;
+    rc = sec_user_list(wh_store(w), &a, &err);
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail("user list", &err);
+    if (json) {
+        cli_print_json(a);
+    } else {
+        table t;
+        table_init(&t, 5, 0);
+        const char *head[5] = { "user", "role", "branch", "state", "since" };
+        table_row(&t, head);
+        size_t i;
+        json_t *u;
+        json_array_foreach(a, i, u) {
+            const char *row[5] = { json_string_value(json_object_get(u, "name")),
+                                   json_string_value(json_object_get(u, "role")),
+                                   json_string_value(json_object_get(u, "branch")),
+                                   json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active",
+                                   json_string_value(json_object_get(u, "created_at")) };
+            table_row(&t, row);
+        }
+        table_print(&t, stdout);
+        table_release(&t);
+    }
+    json_decref(a);
+    return CLI_OK;
+}
+
