@@ -1,10 +1,13 @@
 /* decode.c — records to typed, cleansed, validated field values.  See
- * spec.h. */
+ * spec.h.  A field goes through four steps (decode_field): its source, its
+ * text's code (cases, code table), its type (one function each, the table
+ * sp_field_types[] below) and its rules (rules.c). */
 #include "core/ebcdic.h"
 #include "core/json.h"
 #include "core/utf8.h"
 #include "etl/cleanse.h"
 #include "etl/convert.h"
+#include "etl/rules.h"
 #include "etl/spec.h"
 #include "core/buf.h"
 #include "warehouse/warehouse.h"
@@ -33,6 +36,23 @@ struct sp_decoder {
     int nfixed;
     const char *fixed_rule[SP_MAX_FIELDS];
     const char *fixed_field[SP_MAX_FIELDS];
+};
+
+/* A field on its way: what its source gave, then its text as the steps
+ * rewrite it (decode_field). */
+struct sp_raw {
+    const sp_field *f;
+    sp_value *v;
+    const sp_value *vals; /* the record's values, the earlier fields' decoded */
+    sp_reject *rej;
+    char *txt;            /* SP_TEXT_MAX bytes */
+    size_t len;           /* of txt where known, else NOLEN */
+    size_t in_len;        /* of txt as it came, before the type rewrites it */
+    int have_text;        /* txt is the source's text (not a host number, not a default) */
+    int json_typed;       /* ... a JSON member's */
+    int numeric;          /* a host number instead: num in units of 10^-scale, of digits */
+    int64_t num;
+    int scale, digits;
 };
 
 /* At most max bytes of p, not cutting a UTF-8 character in two. */
@@ -158,7 +178,7 @@ int sp_reject_set(sp_reject *rej, const char *field, const void *value, size_t v
 #define reject sp_reject_set
 
 /* A length not known (the text was written by a formatting call): strlen it. */
-#define NOLEN ((size_t)-1)
+#define NOLEN SP_NOLEN
 
 /* Blanks off both ends of s, of n bytes (NOLEN: measured); the length left. */
 static size_t trim(char *s, size_t n)
@@ -175,10 +195,13 @@ static size_t trim(char *s, size_t n)
     return n - k;
 }
 
-/* Source bytes in the file's encoding to UTF-8 text in out. */
-static int to_utf8(sp_decoder *d, const sp_field *f, const char *p, size_t n, int dbcs, int checked, char *out,
-                   size_t *outlen, sp_reject *rej, rp_error *err)
+/* Source bytes in the file's encoding to UTF-8 text in x->txt. */
+static int to_utf8(sp_decoder *d, sp_raw *x, const char *p, size_t n, int dbcs, int checked, rp_error *err)
 {
+    const sp_field *f = x->f;
+    char *out = x->txt;
+    sp_reject *rej = x->rej;
+    size_t *outlen = &x->len;
     *outlen = NOLEN;
     if (d->host) {
         unsigned char tmp[SP_TEXT_MAX];
@@ -250,149 +273,6 @@ static int json_member(sp_decoder *d, const char *path, const json_t **out)
     return cur != NULL;
 }
 
-static int when_holds(const sp_rule *r, const sp_value *v)
-{
-    if (r->when_field < 0)
-        return 1;
-    const char *t = v[r->when_field].null ? "" : v[r->when_field].text;
-    for (int i = 0; i < r->nwhen; i++)
-        if (strcmp(r->when[i], t) == 0)
-            return 1;
-    return 0;
-}
-
-static int luhn_ok(const char *s)
-{
-    int sum = 0, n = (int)strlen(s), alt = 0;
-    if (n < 2)
-        return 0;
-    for (int i = n - 1; i >= 0; i--) {
-        if (!isdigit((unsigned char)s[i]))
-            return 0;
-        int k = s[i] - '0';
-        if (alt && (k *= 2) > 9)
-            k -= 9;
-        sum += k;
-        alt = !alt;
-    }
-    return sum % 10 == 0;
-}
-
-static int check_ok(sp_check c, const char *t)
-{
-    switch (c) {
-    case CK_NATIONAL_ID: return wh_check_national_id(t);
-    case CK_RESIDENT_CERT: return wh_check_resident_cert(t);
-    case CK_PERSON_ID: return wh_check_national_id(t) || wh_check_resident_cert(t);
-    case CK_UBN: return wh_check_ubn(t);
-    case CK_TAIWAN_ID: return wh_check_national_id(t) || wh_check_resident_cert(t) || wh_check_ubn(t);
-    case CK_LUHN: return luhn_ok(t);
-    case CK_NONE: break;
-    }
-    return 1;
-}
-
-static const char *check_name(sp_check c)
-{
-    switch (c) {
-    case CK_NATIONAL_ID: return "national ID";
-    case CK_RESIDENT_CERT: return "resident certificate";
-    case CK_PERSON_ID: return "national ID or resident certificate";
-    case CK_UBN: return "unified business number";
-    case CK_TAIWAN_ID: return "national ID, resident certificate or unified business number";
-    case CK_LUHN: return "card number (Luhn)";
-    case CK_NONE: break;
-    }
-    return "";
-}
-
-static double pow10i(int e)
-{
-    double p = 1;
-    while (e-- > 0)
-        p *= 10;
-    return p;
-}
-
-static int fixed_match(const sp_rule *r, const char *t)
-{
-    int i = 0;
-    for (; t[i]; i++) {
-        unsigned char c = (unsigned char)t[i];
-        if (i >= r->nfixed || !(r->fixed[i][c >> 3] & (1u << (c & 7))))
-            return 0;
-    }
-    return i == r->nfixed;
-}
-
-/* len: of v's text, or NOLEN */
-static int apply_rules(const sp_field *f, sp_value *v, size_t len, const sp_value *all, sp_reject *rej)
-{
-    for (int i = 0; i < f->nrules; i++) {
-        const sp_rule *r = &f->rules[i];
-        if (!when_holds(r, all))
-            continue;
-        if (r->kind == RL_REQUIRED) {
-            if (v->null)
-                return reject(rej, f->name, "", 0, "required", "%s: required", f->name);
-            continue;
-        }
-        if (v->null)
-            continue;
-        const char *t = v->text;
-        switch (r->kind) {
-        case RL_MIN:
-        case RL_MAX: {
-            double x = v->is_num ? (double)v->num : strtod(t, NULL);
-            if (f->type == FT_AMOUNT)
-                x /= pow10i(f->exponent);
-            if ((r->kind == RL_MIN && x < r->num) || (r->kind == RL_MAX && x > r->num)) {
-                char shown[96];
-                if (f->type == FT_AMOUNT && v->is_num && f->exponent > 0) {
-                    int64_t p = 1;
-                    for (int k = 0; k < f->exponent; k++)
-                        p *= 10;
-                    uint64_t a = v->num < 0 ? (uint64_t)0 - (uint64_t)v->num : (uint64_t)v->num;
-                    snprintf(shown, sizeof shown, "%s%llu.%0*llu", v->num < 0 ? "-" : "",
-                             (unsigned long long)(a / (uint64_t)p), f->exponent & 15, (unsigned long long)(a % (uint64_t)p));
-                } else {
-                    snprintf(shown, sizeof shown, "%s", t);
-                }
-                return reject(rej, f->name, shown, strlen(shown), "range", "%s: %s is %s %g", f->name, shown,
-                              r->kind == RL_MIN ? "below the minimum" : "above the maximum", r->num);
-            }
-            break;
-        }
-        case RL_MAXLEN: {
-            size_t n = len != NOLEN ? len : strlen(t); /* characters counted only when the bytes are more */
-            if ((double)n > r->num && (double)rp_utf8_count(t, n) > r->num)
-                return reject(rej, f->name, t, n, "length", "%s: longer than %g characters", f->name, r->num);
-            break;
-        }
-        case RL_PATTERN:
-            if (r->nfixed ? !fixed_match(r, t) : regexec(&r->re, t, 0, NULL, 0) != 0)
-                return reject(rej, f->name, t, strlen(t), "pattern", "%s: '%s' does not match %s", f->name, t,
-                              r->text);
-            break;
-        case RL_CHECK:
-            if (!check_ok(r->check, t))
-                return reject(rej, f->name, t, strlen(t), "checksum", "%s: '%s' is not a valid %s", f->name, t,
-                              check_name(r->check));
-            break;
-        case RL_IN: {
-            int ok = 0;
-            for (int k = 0; k < r->nset && !ok; k++)
-                ok = r->set[k][0] == t[0] && strcmp(r->set[k], t) == 0;
-            if (!ok)
-                return reject(rej, f->name, t, strlen(t), "code", "%s: '%s' is not an allowed value", f->name, t);
-            break;
-        }
-        case RL_REQUIRED: break;
-        }
-    }
-    return RP_OK;
-}
-
 static void fixed(sp_decoder *d, const char *rule, const char *field)
 {
     if (d->nfixed < SP_MAX_FIELDS) {
@@ -400,6 +280,338 @@ static void fixed(sp_decoder *d, const char *rule, const char *field)
         d->fixed_field[d->nfixed] = field;
         d->nfixed++;
     }
+}
+
+/* ---- step 1: the source ---- */
+
+/* A copybook field: text from the code page, or a host number. */
+static int from_copybook(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_error *err)
+{
+    const sp_field *f = x->f;
+    const cb_field *c = f->cb;
+    if ((size_t)(c->offset + c->length) > rec->len)
+        return reject(x->rej, f->name, "", 0, "length", "%s: the record ends before the field", f->name);
+    const unsigned char *p = (const unsigned char *)rec->data + c->offset;
+    if (c->kind == CB_ALNUM || c->kind == CB_DBCS) {
+        x->have_text = 1;
+        return to_utf8(d, x, (const char *)p, (size_t)c->length, c->kind == CB_DBCS, 0, err);
+    }
+    rp_error e;
+    rp_err_clear(&e);
+    if (etl_field_number(c, (const unsigned char *)rec->data, rec->len, &x->num, &e))
+        return reject(x->rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
+    x->numeric = 1;
+    x->scale = c->scale;
+    x->digits = c->digits;
+    return RP_OK;
+}
+
+/* A JSON member: absent or null is a missing value. */
+static int from_json(sp_decoder *d, sp_raw *x)
+{
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    const json_t *m = NULL;
+    if (!json_member(d, f->from, &m) || json_is_null(m)) {
+        x->v->null = 1;
+        return RP_OK;
+    }
+    x->json_typed = 1;
+    if (json_is_string(m)) {
+        size_t n = json_string_length(m);
+        if (n >= SP_TEXT_MAX)
+            return reject(x->rej, f->name, json_string_value(m), 80, "length", "%s: longer than %d bytes", f->name,
+                          SP_TEXT_MAX - 1);
+        memcpy(txt, json_string_value(m), n + 1);
+        x->len = n;
+    } else if (json_is_integer(m)) {
+        snprintf(txt, SP_TEXT_MAX, "%lld", (long long)json_integer_value(m));
+    } else if (json_is_real(m)) {
+        snprintf(txt, SP_TEXT_MAX, "%.*f", f->type == FT_AMOUNT ? f->exponent : 6, json_real_value(m));
+    } else if (json_is_boolean(m)) {
+        snprintf(txt, SP_TEXT_MAX, "%s", json_is_true(m) ? "true" : "false");
+    } else {
+        char *dump = json_dumps(m, JSON_COMPACT);
+        snprintf(txt, SP_TEXT_MAX, "%s", dump ? dump : "");
+        free(dump);
+    }
+    x->have_text = 1;
+    return RP_OK;
+}
+
+/* A column of a CSV, delimited or whitespace record. */
+static int from_column(sp_decoder *d, int i, const rd_record *rec, sp_raw *x, rp_error *err)
+{
+    const sp_field *f = x->f;
+    int c = d->col[i];
+    if (c < 0 || c >= rec->nfields) {
+        if (f->optional) {
+            x->v->null = 1;
+            return RP_OK;
+        }
+        return reject(x->rej, f->name, "", 0, "columns", "%s: the record has %d fields; column %d is missing",
+                      f->name, rec->nfields, c + 1);
+    }
+    /* a field of a text record the reader has checked is UTF-8 (sp_reader_options) */
+    x->have_text = 1;
+    return to_utf8(d, x, rec->field[c], rec->flen[c], 0, d->reader_checked, err);
+}
+
+static int from_concat(sp_raw *x)
+{
+    const sp_field *f = x->f;
+    size_t o = 0;
+    for (int k = 0; k < f->nparts; k++) {
+        const sp_part *pt = &f->parts[k];
+        const char *p = pt->field < 0 ? pt->lit : x->vals[pt->field].null ? "" : x->vals[pt->field].text;
+        int w = snprintf(x->txt + o, SP_TEXT_MAX - o, "%s%s", k && *f->sep ? f->sep : "", p);
+        if (w < 0 || (size_t)w >= SP_TEXT_MAX - o)
+            return reject(x->rej, f->name, x->txt, o, "length", "%s: longer than %d bytes", f->name, SP_TEXT_MAX - 1);
+        o += (size_t)w;
+    }
+    x->have_text = 1;
+    return RP_OK;
+}
+
+static int read_source(sp_decoder *d, int i, const rd_record *rec, sp_raw *x, rp_error *err)
+{
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    switch (f->src) {
+    case SRC_FROM:
+        if (f->cb)
+            return from_copybook(d, rec, x, err);
+        if (d->s->format == SPF_JSONL)
+            return from_json(d, x);
+        return from_column(d, i, rec, x, err);
+    case SRC_POSITION: {
+        size_t st = (size_t)f->start, n = (size_t)f->length;
+        if (st >= rec->len)
+            n = 0;
+        else if (st + n > rec->len)
+            n = rec->len - st;
+        x->have_text = 1;
+        return to_utf8(d, x, n ? rec->data + st : "", n, 0, 0, err);
+    }
+    case SRC_CONCAT:
+        return from_concat(x);
+    case SRC_CONST:
+        snprintf(txt, SP_TEXT_MAX, "%s", f->constant);
+        break;
+    case SRC_RECORD:
+        snprintf(txt, SP_TEXT_MAX, "%lld", (long long)rec->number);
+        break;
+    case SRC_HASH: {
+        unsigned char h[16];
+        crypto_generichash(h, sizeof h, (const unsigned char *)rec->data, rec->len, NULL, 0);
+        sodium_bin2hex(txt, SP_TEXT_MAX, h, sizeof h);
+        break;
+    }
+    case SRC_FILE:
+        snprintf(txt, SP_TEXT_MAX, "%s", d->file);
+        break;
+    }
+    x->have_text = 1;
+    return RP_OK;
+}
+
+/* ---- step 2: the text's code ---- */
+
+/* The code table (map, strict, default); a code that means no value, or
+ * no default, leaves the value missing. */
+static int map_code(sp_raw *x)
+{
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    int found = -1, use_default = 0;
+    for (int k = 0; k < f->nmap && found < 0; k++)
+        if (strcmp(f->map_from[k], txt) == 0)
+            found = k;
+    if (found >= 0) {
+        if (!f->map_to[found]) {
+            x->v->null = 1;
+            return RP_OK;
+        }
+        snprintf(txt, SP_TEXT_MAX, "%s", f->map_to[found]);
+        x->len = NOLEN;
+    } else if (f->nmap && f->has_default) {
+        use_default = 1;
+    } else if (!f->nmap) {
+        use_default = !*txt;
+    } else if (f->map_strict && *txt) {
+        char codes[300] = "";
+        for (int k = 0; k < f->nmap && strlen(codes) < 250; k++)
+            snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s", k ? ", " : "", f->map_from[k]);
+        return reject(x->rej, f->name, txt, strlen(txt), "code", "%s: '%s' is not one of %s", f->name, txt, codes);
+    }
+    if (use_default) {
+        if (!f->map_default) {
+            x->v->null = 1;
+            return RP_OK;
+        }
+        snprintf(txt, SP_TEXT_MAX, "%s", f->map_default);
+        x->len = NOLEN;
+    }
+    return RP_OK;
+}
+
+/* Trimmed, classified by cases, looked up in the code table: the text the
+ * type reads, or a missing value (empty text but a boolean's). */
+static int code_text(sp_raw *x)
+{
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    if (!x->json_typed || f->type != FT_TEXT)
+        x->len = trim(txt, x->len);
+    if (f->ncases && *txt) {
+        int k = 0;
+        while (k < f->ncases && regexec(&f->case_re[k], txt, 0, NULL, 0) != 0)
+            k++;
+        if (k == f->ncases)
+            return reject(x->rej, f->name, txt, strlen(txt), "code", "%s: '%s' matches none of its cases", f->name,
+                          txt);
+        if (!f->case_to[k]) {
+            x->v->null = 1;
+            return RP_OK;
+        }
+        snprintf(txt, SP_TEXT_MAX, "%s", f->case_to[k]);
+        x->len = NOLEN;
+    }
+    if (f->nmap || f->has_default) {
+        int rc = map_code(x);
+        if (rc || x->v->null)
+            return rc;
+    }
+    if (!*txt && f->type != FT_BOOLEAN)
+        x->v->null = 1;
+    return RP_OK;
+}
+
+/* ---- step 3: the type, one function each (sp_field_types below) ---- */
+
+typedef int (*text_cleaner)(const char *in, char *out, size_t n, int *changed, rp_error *err);
+
+/* Cleansed by its rule, counted as fixed when that changed it. */
+static int clean_text_as(sp_decoder *d, sp_raw *x, text_cleaner clean, const char *rule)
+{
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    char tmp[SP_TEXT_MAX];
+    rp_error e;
+    rp_err_clear(&e);
+    int changed = 0;
+    if (clean(txt, tmp, sizeof tmp, &changed, &e))
+        return reject(x->rej, f->name, txt, strlen(txt), "text", "%s: %s", f->name, rp_errmsg(&e));
+    if (changed) {
+        x->len = strlen(tmp);
+        memcpy(txt, tmp, x->len + 1);
+        fixed(d, rule, f->name);
+    }
+    if (!*txt)
+        x->v->null = 1;
+    return RP_OK;
+}
+
+/* text, name, address; plain text as it is, without a call (most values) */
+static inline int text_as(sp_decoder *d, sp_raw *x, text_cleaner clean, const char *rule)
+{
+    if (x->numeric) {
+        snprintf(x->txt, SP_TEXT_MAX, "%lld", (long long)x->num);
+        return RP_OK;
+    }
+    x->len = x->in_len;
+    if (!x->f->clean || (x->f->type == FT_TEXT && rp_text_plain(x->txt, x->len)))
+        return RP_OK;
+    return clean_text_as(d, x, clean, rule);
+}
+
+static int type_text(sp_decoder *d, sp_raw *x) { return text_as(d, x, rp_clean_text, "clean_text"); }
+static int type_name(sp_decoder *d, sp_raw *x) { return text_as(d, x, rp_clean_name, "clean_name"); }
+static int type_address(sp_decoder *d, sp_raw *x) { return text_as(d, x, rp_clean_address, "clean_address"); }
+
+static int type_phone(sp_decoder *d, sp_raw *x)
+{
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    if (x->numeric)
+        snprintf(txt, SP_TEXT_MAX, "%0*lld", x->digits, (long long)x->num);
+    char tmp[64];
+    rp_error e;
+    rp_err_clear(&e);
+    int changed = 0;
+    if (etl_clean_phone(txt, tmp, sizeof tmp, &changed, &e))
+        return reject(x->rej, f->name, txt, strlen(txt), "phone", "%s: %s", f->name, rp_errmsg(&e));
+    int separators = 0;
+    for (const char *p = txt; *p; p++)
+        separators |= !isdigit((unsigned char)*p) && *p != '+';
+    if (separators)
+        fixed(d, "clean_phone", f->name);
+    snprintf(txt, SP_TEXT_MAX, "%s", tmp);
+    return RP_OK;
+}
+
+static int type_email(sp_decoder *d, sp_raw *x)
+{
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    char tmp[300], look[300];
+    rp_error e;
+    rp_err_clear(&e);
+    if (wh_email_normalise(txt, tmp, sizeof tmp, look, sizeof look, &e))
+        return reject(x->rej, f->name, txt, strlen(txt), "email", "%s: %s", f->name, rp_errmsg(&e));
+    if (strcmp(tmp, txt)) {
+        fixed(d, "clean_email", f->name);
+        snprintf(txt, SP_TEXT_MAX, "%s", tmp);
+    }
+    return RP_OK;
+}
+
+/* The value is the number num, its text the same. */
+static void set_number(sp_raw *x, int64_t num)
+{
+    x->v->is_num = 1;
+    x->v->num = num;
+    rp_fmt_i64(x->txt, num);
+}
+
+static int type_integer(sp_decoder *d, sp_raw *x)
+{
+    (void)d;
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    int64_t num = x->num;
+    rp_error e;
+    rp_err_clear(&e);
+    if (x->numeric) {
+        if (etl_rescale(num, x->scale, 0, &num, &e))
+            return reject(x->rej, f->name, txt, 0, "number", "%s: %s", f->name, rp_errmsg(&e));
+    } else if (etl_parse_amount(txt, x->in_len, 0, 0, &num, &e)) {
+        return reject(x->rej, f->name, txt, x->in_len, "number", "%s: '%s' is not a whole number", f->name, txt);
+    }
+    set_number(x, num);
+    return RP_OK;
+}
+
+static int type_amount(sp_decoder *d, sp_raw *x)
+{
+    (void)d;
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    int64_t num = x->num;
+    rp_error e;
+    rp_err_clear(&e);
+    if (x->numeric) {
+        if (etl_rescale(num, x->scale, f->exponent, &num, &e))
+            return reject(x->rej, f->name, "", 0, "amount", "%s: %s", f->name, rp_errmsg(&e));
+    } else {
+        int sc = f->decimals >= 0 ? f->decimals : f->exponent;
+        if (etl_parse_amount(txt, x->in_len, sc, f->implied, &num, &e))
+            return reject(x->rej, f->name, txt, x->in_len, "amount", "%s: %s", f->name, rp_errmsg(&e));
+        if (etl_rescale(num, sc, f->exponent, &num, &e))
+            return reject(x->rej, f->name, txt, x->in_len, "amount", "%s: %s", f->name, rp_errmsg(&e));
+    }
+    set_number(x, num);
+    return RP_OK;
 }
 
 /* The time zone offset text (+08:00) in seconds. */
@@ -418,383 +630,158 @@ static int has_zone(const char *t, size_t n)
     return n > 6 && (t[n - 6] == '+' || t[n - 6] == '-') && t[n - 3] == ':';
 }
 
-static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *vals, sp_reject *rej,
-                        rp_error *err)
+/* A datetime written with its time: ISO 8601, local in the field's zone
+ * when it has no offset. */
+static int datetime_text(sp_raw *x)
 {
-    const sp_spec *s = d->s;
-    const sp_field *f = &s->fields[i];
-    sp_value *v = &vals[i];
-    char *txt = d->txt[i];
-    int numeric = 0, have_text = 0, json_typed = 0;
-    int64_t num = 0;
-    int scale = 0, digits = 0;
-    size_t tl = NOLEN; /* the length of txt, where known */
-    memset(v, 0, sizeof *v);
-    txt[0] = 0;
-
-    switch (f->src) {
-    case SRC_FROM:
-        if (f->cb) {
-            const cb_field *c = f->cb;
-            if ((size_t)(c->offset + c->length) > rec->len)
-                return reject(rej, f->name, "", 0, "length", "%s: the record ends before the field", f->name);
-            const unsigned char *p = (const unsigned char *)rec->data + c->offset;
-            if (c->kind == CB_ALNUM || c->kind == CB_DBCS) {
-                int rc = to_utf8(d, f, (const char *)p, (size_t)c->length, c->kind == CB_DBCS, 0, txt, &tl, rej, err);
-                if (rc)
-                    return rc;
-                have_text = 1;
-            } else {
-                rp_error e;
-                rp_err_clear(&e);
-                if (etl_field_number(c, (const unsigned char *)rec->data, rec->len, &num, &e))
-                    return reject(rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
-                numeric = 1;
-                scale = c->scale;
-                digits = c->digits;
-            }
-        } else if (s->format == SPF_JSONL) {
-            const json_t *m = NULL;
-            if (!json_member(d, f->from, &m) || json_is_null(m)) {
-                v->null = 1;
-                break;
-            }
-            json_typed = 1;
-            if (json_is_string(m)) {
-                size_t n = json_string_length(m);
-                if (n >= SP_TEXT_MAX)
-                    return reject(rej, f->name, json_string_value(m), 80, "length", "%s: longer than %d bytes",
-                                  f->name, SP_TEXT_MAX - 1);
-                memcpy(txt, json_string_value(m), n + 1);
-                tl = n;
-            } else if (json_is_integer(m)) {
-                snprintf(txt, SP_TEXT_MAX, "%lld", (long long)json_integer_value(m));
-            } else if (json_is_real(m)) {
-                snprintf(txt, SP_TEXT_MAX, "%.*f", f->type == FT_AMOUNT ? f->exponent : 6, json_real_value(m));
-            } else if (json_is_boolean(m)) {
-                snprintf(txt, SP_TEXT_MAX, "%s", json_is_true(m) ? "true" : "false");
-            } else {
-                char *dump = json_dumps(m, JSON_COMPACT);
-                snprintf(txt, SP_TEXT_MAX, "%s", dump ? dump : "");
-                free(dump);
-            }
-            have_text = 1;
-        } else {
-            int c = d->col[i];
-            if (c < 0 || c >= rec->nfields) {
-                if (f->optional) {
-                    v->null = 1;
-                    break;
-                }
-                return reject(rej, f->name, "", 0, "columns", "%s: the record has %d fields; column %d is missing",
-                              f->name, rec->nfields, c + 1);
-            }
-            /* a field of a text record the reader has checked is UTF-8 (sp_reader_options) */
-            int rc = to_utf8(d, f, rec->field[c], rec->flen[c], 0, d->reader_checked, txt, &tl, rej, err);
-            if (rc)
-                return rc;
-            have_text = 1;
-        }
-        break;
-    case SRC_POSITION: {
-        size_t st = (size_t)f->start, n = (size_t)f->length;
-        if (st >= rec->len)
-            n = 0;
-        else if (st + n > rec->len)
-            n = rec->len - st;
-        int rc = to_utf8(d, f, n ? rec->data + st : "", n, 0, 0, txt, &tl, rej, err);
-        if (rc)
-            return rc;
-        have_text = 1;
-        break;
-    }
-    case SRC_CONST:
-        snprintf(txt, SP_TEXT_MAX, "%s", f->constant);
-        have_text = 1;
-        break;
-    case SRC_CONCAT: {
-        size_t o = 0;
-        for (int k = 0; k < f->nparts; k++) {
-            const char *p = f->parts[k].field < 0 ? f->parts[k].lit
-                          : vals[f->parts[k].field].null ? "" : vals[f->parts[k].field].text;
-            int w = snprintf(txt + o, SP_TEXT_MAX - o, "%s%s", k && *f->sep ? f->sep : "", p);
-            if (w < 0 || (size_t)w >= SP_TEXT_MAX - o)
-                return reject(rej, f->name, txt, o, "length", "%s: longer than %d bytes", f->name, SP_TEXT_MAX - 1);
-            o += (size_t)w;
-        }
-        have_text = 1;
-        break;
-    }
-    case SRC_RECORD:
-        snprintf(txt, SP_TEXT_MAX, "%lld", (long long)rec->number);
-        have_text = 1;
-        break;
-    case SRC_HASH: {
-        unsigned char h[16];
-        crypto_generichash(h, sizeof h, (const unsigned char *)rec->data, rec->len, NULL, 0);
-        sodium_bin2hex(txt, SP_TEXT_MAX, h, sizeof h);
-        have_text = 1;
-        break;
-    }
-    case SRC_FILE:
-        snprintf(txt, SP_TEXT_MAX, "%s", d->file);
-        have_text = 1;
-        break;
-    }
-    if (v->null) { /* missing: the default, if there is one, as it is */
-        if (!f->has_default || !f->map_default)
-            return apply_rules(f, v, NOLEN, vals, rej);
-        v->null = 0;
-        snprintf(txt, SP_TEXT_MAX, "%s", f->map_default);
-        have_text = 0;
-    }
-
-    if (have_text) {
-        if (!json_typed || f->type != FT_TEXT)
-            tl = trim(txt, tl);
-        if (f->ncases && *txt) {
-            int k = 0;
-            while (k < f->ncases && regexec(&f->case_re[k], txt, 0, NULL, 0) != 0)
-                k++;
-            if (k == f->ncases)
-                return reject(rej, f->name, txt, strlen(txt), "code", "%s: '%s' matches none of its cases", f->name,
-                              txt);
-            if (!f->case_to[k]) {
-                v->null = 1;
-                return apply_rules(f, v, NOLEN, vals, rej);
-            }
-            snprintf(txt, SP_TEXT_MAX, "%s", f->case_to[k]);
-            tl = NOLEN;
-        }
-        if (f->nmap || f->has_default) {
-            int found = -1, use_default = 0;
-            for (int k = 0; k < f->nmap && found < 0; k++)
-                if (strcmp(f->map_from[k], txt) == 0)
-                    found = k;
-            if (found >= 0) {
-                if (!f->map_to[found]) {
-                    v->null = 1;
-                    return apply_rules(f, v, NOLEN, vals, rej);
-                }
-                snprintf(txt, SP_TEXT_MAX, "%s", f->map_to[found]);
-                tl = NOLEN;
-            } else if (f->nmap && f->has_default) {
-                use_default = 1;
-            } else if (!f->nmap) {
-                use_default = !*txt;
-            } else if (f->map_strict && *txt) {
-                char codes[300] = "";
-                for (int k = 0; k < f->nmap && strlen(codes) < 250; k++)
-                    snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s", k ? ", " : "",
-                             f->map_from[k]);
-                return reject(rej, f->name, txt, strlen(txt), "code", "%s: '%s' is not one of %s", f->name, txt,
-                              codes);
-            }
-            if (use_default) {
-                if (!f->map_default) {
-                    v->null = 1;
-                    return apply_rules(f, v, NOLEN, vals, rej);
-                }
-                snprintf(txt, SP_TEXT_MAX, "%s", f->map_default);
-                tl = NOLEN;
-            }
-        }
-        if (!*txt && f->type != FT_BOOLEAN) {
-            v->null = 1;
-            return apply_rules(f, v, NOLEN, vals, rej);
-        }
-    }
-
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    size_t in_len = x->in_len;
+    char t[80];
+    size_t zl = has_zone(txt, in_len) ? 0 : strlen(f->zone);
+    if (in_len + zl >= sizeof t)
+        return reject(x->rej, f->name, txt, in_len, "date", "%s: '%s' is not a date and time", f->name, txt);
+    memcpy(t, txt, in_len);
+    memcpy(t + in_len, f->zone, zl);
+    t[in_len + zl] = 0;
+    int64_t at;
     rp_error e;
     rp_err_clear(&e);
-    int changed = 0;
-    size_t in_len = tl != NOLEN ? tl : strlen(txt); /* the text as it came, before the type's rewriting */
-    tl = NOLEN;
-    switch (f->type) {
-    case FT_TEXT:
-    case FT_NAME:
-    case FT_ADDRESS: {
-        if (numeric) {
-            snprintf(txt, SP_TEXT_MAX, "%lld", (long long)num);
-            break;
-        }
-        tl = in_len;
-        if (!f->clean || (f->type == FT_TEXT && rp_text_plain(txt, tl)))
-            break;
-        char tmp[SP_TEXT_MAX];
-        int rc = f->type == FT_NAME ? rp_clean_name(txt, tmp, sizeof tmp, &changed, &e)
-               : f->type == FT_ADDRESS ? rp_clean_address(txt, tmp, sizeof tmp, &changed, &e)
-                                       : rp_clean_text(txt, tmp, sizeof tmp, &changed, &e);
-        if (rc)
-            return reject(rej, f->name, txt, strlen(txt), "text", "%s: %s", f->name, rp_errmsg(&e));
-        if (changed) {
-            tl = strlen(tmp);
-            memcpy(txt, tmp, tl + 1);
-            fixed(d, f->type == FT_NAME ? "clean_name" : f->type == FT_ADDRESS ? "clean_address" : "clean_text",
-                  f->name);
-        }
-        if (!*txt) {
-            v->null = 1;
-            return apply_rules(f, v, NOLEN, vals, rej);
-        }
-        break;
+    if (rp_time_parse(t, &at, &e))
+        return reject(x->rej, f->name, txt, strlen(txt), "date", "%s: %s", f->name, rp_errmsg(&e));
+    rp_time_format_utc(at, txt);
+    x->v->is_num = 1;
+    x->v->num = at;
+    return RP_OK;
+}
+
+/* date, and datetime: a date alone is midnight in the field's zone, or
+ * the time of its time field (HHMMSS) */
+static int type_date(sp_decoder *d, sp_raw *x)
+{
+    const sp_field *f = x->f;
+    sp_value *v = x->v;
+    char *txt = x->txt;
+    rp_error e;
+    rp_err_clear(&e);
+    rp_date dt = { 0, 0, 0 };
+    int has = 1, is_number = x->numeric, scale = x->scale;
+    int64_t num = x->num;
+    if (!x->numeric && f->datefmt != DF_AUTO) {
+        if (etl_parse_amount(txt, strlen(txt), 0, 0, &num, &e) || num < 0)
+            return reject(x->rej, f->name, txt, strlen(txt), "date", "%s: '%s' is not a %s date", f->name, txt,
+                          f->datefmt == DF_ROC ? "ROC YYYMMDD" : "YYYYMMDD");
+        is_number = 1;
+        scale = 0;
     }
-    case FT_PHONE: {
-        if (numeric)
-            snprintf(txt, SP_TEXT_MAX, "%0*lld", digits, (long long)num);
-        char tmp[64];
-        if (etl_clean_phone(txt, tmp, sizeof tmp, &changed, &e))
-            return reject(rej, f->name, txt, strlen(txt), "phone", "%s: %s", f->name, rp_errmsg(&e));
-        int separators = 0;
-        for (const char *p = txt; *p; p++)
-            separators |= !isdigit((unsigned char)*p) && *p != '+';
-        if (separators)
-            fixed(d, "clean_phone", f->name);
-        snprintf(txt, SP_TEXT_MAX, "%s", tmp);
-        break;
+    if (f->type == FT_DATETIME && f->time_field < 0 && !is_number && memchr(txt, ':', x->in_len))
+        return datetime_text(x);
+    if (is_number) {
+        int roc = f->datefmt == DF_ROC || (f->datefmt == DF_AUTO && x->digits == 7);
+        if (scale || etl_date_from_number(num, roc, &dt, &has, &e))
+            return reject(x->rej, f->name, txt, strlen(txt), "date", "%s: %s", f->name,
+                          scale ? "a date has no decimals" : rp_errmsg(&e));
+    } else if (rp_date_parse(txt, &dt, &e)) {
+        return reject(x->rej, f->name, txt, strlen(txt), "date", "%s: %s", f->name, rp_errmsg(&e));
     }
-    case FT_EMAIL: {
-        char tmp[300], look[300];
-        if (wh_email_normalise(txt, tmp, sizeof tmp, look, sizeof look, &e))
-            return reject(rej, f->name, txt, strlen(txt), "email", "%s: %s", f->name, rp_errmsg(&e));
-        if (strcmp(tmp, txt)) {
-            fixed(d, "clean_email", f->name);
-            snprintf(txt, SP_TEXT_MAX, "%s", tmp);
-        }
-        break;
+    if (!has) {
+        v->null = 1;
+        return RP_OK;
     }
-    case FT_INTEGER:
-        if (numeric) {
-            if (etl_rescale(num, scale, 0, &num, &e))
-                return reject(rej, f->name, txt, 0, "number", "%s: %s", f->name, rp_errmsg(&e));
-        } else if (etl_parse_amount(txt, in_len, 0, 0, &num, &e)) {
-            return reject(rej, f->name, txt, in_len, "number", "%s: '%s' is not a whole number", f->name, txt);
-        }
+    int64_t days = rp_days_from_civil(dt.y, dt.m, dt.d);
+    if (f->type == FT_DATE) {
+        rp_date_format(dt, txt);
         v->is_num = 1;
-        v->num = num;
-        rp_fmt_i64(txt, num);
-        break;
-    case FT_AMOUNT:
-        if (numeric) {
-            if (etl_rescale(num, scale, f->exponent, &num, &e))
-                return reject(rej, f->name, "", 0, "amount", "%s: %s", f->name, rp_errmsg(&e));
-        } else {
-            int sc = f->decimals >= 0 ? f->decimals : f->exponent;
-            if (etl_parse_amount(txt, in_len, sc, f->implied, &num, &e))
-                return reject(rej, f->name, txt, in_len, "amount", "%s: %s", f->name, rp_errmsg(&e));
-            if (etl_rescale(num, sc, f->exponent, &num, &e))
-                return reject(rej, f->name, txt, in_len, "amount", "%s: %s", f->name, rp_errmsg(&e));
-        }
-        v->is_num = 1;
-        v->num = num;
-        rp_fmt_i64(txt, num);
-        break;
-    case FT_DATE:
-    case FT_DATETIME: {
-        rp_date dt = { 0, 0, 0 };
-        int has = 1;
-        int is_number = numeric;
-        if (!numeric && f->datefmt != DF_AUTO) {
-            if (etl_parse_amount(txt, strlen(txt), 0, 0, &num, &e) || num < 0)
-                return reject(rej, f->name, txt, strlen(txt), "date", "%s: '%s' is not a %s date", f->name, txt,
-                              f->datefmt == DF_ROC ? "ROC YYYMMDD" : "YYYYMMDD");
-            is_number = 1;
-            scale = 0;
-        }
-        if (f->type == FT_DATETIME && f->time_field < 0 && !is_number && memchr(txt, ':', in_len)) {
-            char t[80];
-            size_t zl = has_zone(txt, in_len) ? 0 : strlen(f->zone);
-            if (in_len + zl >= sizeof t)
-                return reject(rej, f->name, txt, in_len, "date", "%s: '%s' is not a date and time", f->name, txt);
-            memcpy(t, txt, in_len);
-            memcpy(t + in_len, f->zone, zl);
-            t[in_len + zl] = 0;
-            int64_t at;
-            if (rp_time_parse(t, &at, &e))
-                return reject(rej, f->name, txt, strlen(txt), "date", "%s: %s", f->name, rp_errmsg(&e));
-            rp_time_format_utc(at, txt);
-            v->is_num = 1;
-            v->num = at;
-            break;
-        }
-        /* a datetime written as a date alone: midnight in the field's zone */
-        if (is_number) {
-            int roc = f->datefmt == DF_ROC || (f->datefmt == DF_AUTO && digits == 7);
-            if (scale || etl_date_from_number(num, roc, &dt, &has, &e))
-                return reject(rej, f->name, txt, strlen(txt), "date", "%s: %s", f->name,
-                              scale ? "a date has no decimals" : rp_errmsg(&e));
-        } else if (rp_date_parse(txt, &dt, &e)) {
-            return reject(rej, f->name, txt, strlen(txt), "date", "%s: %s", f->name, rp_errmsg(&e));
-        }
-        if (!has) {
-            v->null = 1;
-            return apply_rules(f, v, NOLEN, vals, rej);
-        }
-        int64_t days = rp_days_from_civil(dt.y, dt.m, dt.d);
-        if (f->type == FT_DATE) {
-            rp_date_format(dt, txt);
-            v->is_num = 1;
-            v->num = days;
-            break;
-        }
-        int64_t secs = 0;
-        if (f->time_field >= 0 && !vals[f->time_field].null) {
-            const sp_value *tv = &vals[f->time_field];
-            int64_t hms = tv->is_num ? tv->num : strtoll(tv->text, NULL, 10);
-            int hh = (int)(hms / 10000), mi = (int)(hms / 100 % 100), ss = (int)(hms % 100);
-            if (hms < 0 || hh > 23 || mi > 59 || ss > 59)
-                return reject(rej, s->fields[f->time_field].name, tv->text, strlen(tv->text), "date",
-                              "%s: %06lld is not a time of day (HHMMSS)", s->fields[f->time_field].name,
-                              (long long)hms);
-            secs = hh * 3600 + mi * 60 + ss;
-        }
-        int64_t at = days * 86400 + secs - zone_seconds(f->zone);
-        rp_time_format_utc(at, txt);
-        v->is_num = 1;
-        v->num = at;
-        break;
+        v->num = days;
+        return RP_OK;
     }
-    case FT_DECIMAL: {
-        /* a number kept at its own scale: rates (1.6500 %), ratios */
-        int sc = numeric ? scale : f->decimals >= 0 ? f->decimals : 6;
-        if (!numeric && etl_parse_amount(txt, strlen(txt), sc, f->implied, &num, &e))
-            return reject(rej, f->name, txt, strlen(txt), "number", "%s: %s", f->name, rp_errmsg(&e));
-        uint64_t a = num < 0 ? (uint64_t)0 - (uint64_t)num : (uint64_t)num, p = 1;
-        for (int k = 0; k < sc; k++)
-            p *= 10;
-        if (sc)
-            snprintf(txt, SP_TEXT_MAX, "%s%llu.%0*llu", num < 0 ? "-" : "", (unsigned long long)(a / p), sc & 15,
-                     (unsigned long long)(a % p));
-        else
-            snprintf(txt, SP_TEXT_MAX, "%lld", (long long)num);
-        v->is_num = 0; /* the text is the value; min and max read it */
-        break;
+    int64_t secs = 0;
+    if (f->time_field >= 0 && !x->vals[f->time_field].null) {
+        const sp_value *tv = &x->vals[f->time_field];
+        const char *tname = d->s->fields[f->time_field].name;
+        int64_t hms = tv->is_num ? tv->num : strtoll(tv->text, NULL, 10);
+        int hh = (int)(hms / 10000), mi = (int)(hms / 100 % 100), ss = (int)(hms % 100);
+        if (hms < 0 || hh > 23 || mi > 59 || ss > 59)
+            return reject(x->rej, tname, tv->text, strlen(tv->text), "date",
+                          "%s: %06lld is not a time of day (HHMMSS)", tname, (long long)hms);
+        secs = hh * 3600 + mi * 60 + ss;
     }
-    case FT_BOOLEAN: {
-        static const char *const yes[] = { "1", "true", "TRUE", "True", "Y", "y", "yes", "YES", "T", NULL };
-        static const char *const no[] = { "0", "false", "FALSE", "False", "N", "n", "no", "NO", "F", "", NULL };
-        int b = -1;
-        if (numeric)
-            b = num != 0;
-        for (int k = 0; b < 0 && yes[k]; k++)
-            if (!strcmp(yes[k], txt))
-                b = 1;
-        for (int k = 0; b < 0 && no[k]; k++)
-            if (!strcmp(no[k], txt))
-                b = 0;
-        if (b < 0)
-            return reject(rej, f->name, txt, strlen(txt), "code", "%s: '%s' is not yes or no", f->name, txt);
-        v->is_num = 1;
-        v->num = b;
-        snprintf(txt, SP_TEXT_MAX, "%d", b);
-        break;
-    }
-    }
-    v->text = txt;
-    int rc = apply_rules(f, v, tl, vals, rej);
-    if (rc)
-        return rc;
-    /* after the rules, which speak of the source's value */
+    int64_t at = days * 86400 + secs - zone_seconds(f->zone);
+    rp_time_format_utc(at, txt);
+    v->is_num = 1;
+    v->num = at;
+    return RP_OK;
+}
+
+/* a number kept at its own scale: rates (1.6500 %), ratios */
+static int type_decimal(sp_decoder *d, sp_raw *x)
+{
+    (void)d;
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    int64_t num = x->num;
+    int sc = x->numeric ? x->scale : f->decimals >= 0 ? f->decimals : 6;
+    rp_error e;
+    rp_err_clear(&e);
+    if (!x->numeric && etl_parse_amount(txt, strlen(txt), sc, f->implied, &num, &e))
+        return reject(x->rej, f->name, txt, strlen(txt), "number", "%s: %s", f->name, rp_errmsg(&e));
+    uint64_t a = num < 0 ? (uint64_t)0 - (uint64_t)num : (uint64_t)num, p = 1;
+    for (int k = 0; k < sc; k++)
+        p *= 10;
+    if (sc)
+        snprintf(txt, SP_TEXT_MAX, "%s%llu.%0*llu", num < 0 ? "-" : "", (unsigned long long)(a / p), sc & 15,
+                 (unsigned long long)(a % p));
+    else
+        snprintf(txt, SP_TEXT_MAX, "%lld", (long long)num);
+    x->v->is_num = 0; /* the text is the value; min and max read it */
+    return RP_OK;
+}
+
+static int type_boolean(sp_decoder *d, sp_raw *x)
+{
+    (void)d;
+    static const char *const yes[] = { "1", "true", "TRUE", "True", "Y", "y", "yes", "YES", "T", NULL };
+    static const char *const no[] = { "0", "false", "FALSE", "False", "N", "n", "no", "NO", "F", "", NULL };
+    const sp_field *f = x->f;
+    char *txt = x->txt;
+    int b = -1;
+    if (x->numeric)
+        b = x->num != 0;
+    for (int k = 0; b < 0 && yes[k]; k++)
+        if (!strcmp(yes[k], txt))
+            b = 1;
+    for (int k = 0; b < 0 && no[k]; k++)
+        if (!strcmp(no[k], txt))
+            b = 0;
+    if (b < 0)
+        return reject(x->rej, f->name, txt, strlen(txt), "code", "%s: '%s' is not yes or no", f->name, txt);
+    x->v->is_num = 1;
+    x->v->num = b;
+    snprintf(txt, SP_TEXT_MAX, "%d", b);
+    return RP_OK;
+}
+
+/* The types by sp_type: the names a spec gives them (spec.c) and how each
+ * decodes (rules.h says how to add one). */
+const sp_field_type sp_field_types[FT__COUNT] = {
+    [FT_TEXT] = { "text", type_text },
+    [FT_NAME] = { "name", type_name },
+    [FT_ADDRESS] = { "address", type_address },
+    [FT_PHONE] = { "phone", type_phone },
+    [FT_EMAIL] = { "email", type_email },
+    [FT_INTEGER] = { "integer", type_integer },
+    [FT_AMOUNT] = { "amount", type_amount },
+    [FT_DATE] = { "date", type_date },
+    [FT_DATETIME] = { "datetime", type_date },
+    [FT_BOOLEAN] = { "boolean", type_boolean },
+    [FT_DECIMAL] = { "decimal", type_decimal },
+};
+
+/* ---- step 4: the rules (rules.c), then what comes after them ---- */
+
+/* negate and bands, after the rules, which speak of the source's value */
+static void after_rules(const sp_field *f, sp_value *v, char *txt)
+{
     if (f->negate && v->is_num) {
         v->num = -v->num;
         rp_fmt_i64(txt, v->num);
@@ -812,6 +799,47 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
         }
         v->is_num = 0;
     }
+}
+
+static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *vals, sp_reject *rej,
+                        rp_error *err)
+{
+    const sp_field *f = &d->s->fields[i];
+    sp_value *v = &vals[i];
+    sp_raw x; /* each member set: an initialiser would clear it all, for every field */
+    x.f = f;
+    x.v = v;
+    x.vals = vals;
+    x.rej = rej;
+    x.txt = d->txt[i];
+    x.len = NOLEN;
+    x.have_text = x.json_typed = x.numeric = 0;
+    x.num = 0;
+    x.scale = x.digits = 0;
+    memset(v, 0, sizeof *v);
+    x.txt[0] = 0;
+    int rc = read_source(d, i, rec, &x, err);
+    if (rc)
+        return rc;
+    if (v->null) { /* missing: the default, if there is one, as it is */
+        if (!f->has_default || !f->map_default)
+            return sp_rules_apply(f, v, NOLEN, vals, rej);
+        v->null = 0;
+        snprintf(x.txt, SP_TEXT_MAX, "%s", f->map_default);
+        x.have_text = 0;
+    }
+    if (x.have_text && ((rc = code_text(&x)) || v->null))
+        return rc ? rc : sp_rules_apply(f, v, NOLEN, vals, rej);
+    x.in_len = x.len != NOLEN ? x.len : strlen(x.txt);
+    x.len = NOLEN;
+    if ((rc = sp_field_types[f->type].decode(d, &x)))
+        return rc;
+    if (v->null)
+        return sp_rules_apply(f, v, NOLEN, vals, rej);
+    v->text = x.txt;
+    if ((rc = sp_rules_apply(f, v, x.len, vals, rej)))
+        return rc;
+    after_rules(f, v, x.txt);
     return RP_OK;
 }
 

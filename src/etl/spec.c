@@ -1,21 +1,21 @@
 /* spec.c — reading and checking source specifications.  See spec.h and
  * docs/etl.md. */
 #include "etl/spec.h"
+#include "etl/rules.h"
 #include "core/buf.h"
 #include "core/json.h"
 #include "warehouse/warehouse.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- attribute tables of the targets ---- */
 
-static const char *const attrs_party[] = { "key", "kind", "name_zh", "name_latin", "birth_date",
-                                           "gender", "occupation", "income_band", "status",
-                                           "status_since", "home_branch", NULL };
+/* The party's attributes (WH_PARTY_ATTRS) after its key in the source. */
+static const char *const attrs_party[] = { "key", WH_PARTY_ATTRS(WH_ATTR_NAME) NULL };
+_Static_assert(WH_NPARTY_ATTRS + 1 <= SP_MAX_ATTRS, "a party's attributes outnumber SP_MAX_ATTRS");
 static const char *const attrs_identifier[] = { "type", "issuer", "value", "valid_from", NULL };
 static const char *const attrs_contact[] = { "kind", "purpose", "value", "postal_code", "county",
                                              "district", "primary", NULL };
@@ -87,84 +87,13 @@ int sp_attr_index(sp_target_kind k, const char *name)
 
 /* ---- helpers ---- */
 
-/* A pattern ^...$ made only of literal characters and bracket classes of
- * single bytes, each taken once or {n} times, as one set of bytes a
- * position: the number of positions, or 0 for any other pattern (then
- * regexec decides).  Only ASCII: a class or character beyond it, '.', and
- * every other operator leave the pattern to regexec. */
-static int fixed_classes(const char *re, unsigned char (**out)[32])
-{
-    *out = NULL;
-    size_t len = strlen(re);
-    if (len < 2 || re[0] != '^' || re[len - 1] != '$' || (len >= 3 && re[len - 2] == '\\'))
-        return 0;
-    unsigned char set[64][32];
-    int n = 0;
-    const char *p = re + 1, *end = re + len - 1;
-    while (p < end) {
-        unsigned char one[32];
-        memset(one, 0, sizeof one);
-        if (*p == '[') {
-            p++;
-            if (p < end && (*p == '^' || *p == ']'))
-                return 0;
-            while (p < end && *p != ']') {
-                unsigned char a = (unsigned char)*p;
-                if (a >= 0x80 || a == '[' || a == '\\')
-                    return 0;
-                unsigned char b = a;
-                if (p + 2 < end && p[1] == '-' && p[2] != ']') {
-                    b = (unsigned char)p[2];
-                    if (b >= 0x80 || b < a || b == '\\' || b == '[')
-                        return 0;
-                    p += 2;
-                }
-                for (unsigned c = a; c <= b; c++)
-                    one[c >> 3] |= (unsigned char)(1u << (c & 7));
-                p++;
-            }
-            if (p >= end)
-                return 0;
-            p++; /* ] */
-        } else if (*p == '\\' && p + 1 < end && ((unsigned char)p[1] < 0x80) && !isalnum((unsigned char)p[1])) {
-            one[(unsigned char)p[1] >> 3] |= (unsigned char)(1u << ((unsigned char)p[1] & 7));
-            p += 2;
-        } else if (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '/' || *p == ':' || *p == ' ' ||
-                   *p == '@' || *p == '#' || *p == '=' || *p == ',' || *p == ';' || *p == '%') {
-            one[(unsigned char)*p >> 3] |= (unsigned char)(1u << ((unsigned char)*p & 7));
-            p++;
-        } else {
-            return 0;
-        }
-        int times = 1;
-        if (p < end && *p == '{') {
-            char *q;
-            long t = strtol(p + 1, &q, 10);
-            if (q == p + 1 || *q != '}' || t < 1 || t > 64)
-                return 0;
-            times = (int)t;
-            p = q + 1;
-        }
-        if (p < end && (*p == '*' || *p == '+' || *p == '?' || *p == '{' || *p == '|'))
-            return 0;
-        if (n + times > 64)
-            return 0;
-        while (times--)
-            memcpy(set[n++], one, sizeof one);
-    }
-    if (!n || !(*out = malloc((size_t)n * sizeof set[0])))
-        return 0;
-    memcpy(*out, set, (size_t)n * sizeof set[0]);
-    return n;
-}
-
 static char *dupstr(const char *s)
 {
     char *d = strdup(s ? s : "");
     return d;
 }
 
-static int field_index(const sp_spec *s, const char *name)
+int sp_field_index(const sp_spec *s, const char *name)
 {
     for (int i = 0; i < s->nfields; i++)
         if (strcmp(s->fields[i].name, name) == 0)
@@ -172,8 +101,7 @@ static int field_index(const sp_spec *s, const char *name)
     return -1;
 }
 
-/* A list of strings: a string alone counts as a list of one. */
-static int str_list(const json_t *v, const char *path, char ***out, int *n, rp_error *err)
+int sp_str_list(const json_t *v, const char *path, char ***out, int *n, rp_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -209,7 +137,7 @@ static int str_list(const json_t *v, const char *path, char ***out, int *n, rp_e
     return RP_OK;
 }
 
-static void free_list(char **l, int n)
+void sp_free_list(char **l, int n)
 {
     for (int i = 0; i < n; i++)
         free(l[i]);
@@ -234,187 +162,89 @@ static int copy_str(const json_t *o, const char *path, const char *key, int requ
 
 /* ---- fields ---- */
 
-static const char *const type_names[] = { "text", "name", "address", "phone", "email", "integer",
-                                          "amount", "date", "datetime", "boolean", "decimal", NULL };
-
-static int parse_check(const char *v, sp_check *c)
-{
-    static const struct {
-        const char *n;
-        sp_check c;
-    } t[] = { { "national_id", CK_NATIONAL_ID }, { "resident_cert", CK_RESIDENT_CERT },
-              { "person_id", CK_PERSON_ID },     { "ubn", CK_UBN },
-              { "taiwan_id", CK_TAIWAN_ID },
-              { "luhn", CK_LUHN } };
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (strcmp(v, t[i].n) == 0) {
-            *c = t[i].c;
-            return 1;
-        }
-    return 0;
-}
-
-static int parse_when(sp_spec *s, const json_t *w, const char *path, sp_rule *r, rp_error *err)
-{
-    r->when_field = -1;
-    if (!w)
-        return RP_OK;
-    if (!json_is_object(w) || json_object_size(w) != 1)
-        return rp_err(err, RP_INVAL, "%s.when: an object of one field and its values is needed, "
-                      "such as {\"id_type\": [\"1\"]}", path);
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)w, k, v)
-    {
-        r->when_field = field_index(s, k);
-        if (r->when_field < 0)
-            return rp_err(err, RP_INVAL, "%s.when: no earlier field '%s'", path, k);
-        char p[300];
-        snprintf(p, sizeof p, "%s.when.%s", path, k);
-        if (str_list(v, p, &r->when, &r->nwhen, err))
-            return err->code;
-    }
-    return RP_OK;
-}
-
-/* The rules of one object (a field's shorthand or an entry of "rules"). */
-static int parse_rules(sp_spec *s, sp_field *f, const json_t *o, const char *path, int in_list,
-                       rp_error *err)
-{
-    static const char *const rule_keys[] = { "required", "min", "max", "pattern", "check", "in",
-                                             "max_length" };
-    for (size_t k = 0; k < sizeof rule_keys / sizeof rule_keys[0]; k++) {
-        json_t *v = json_object_get(o, rule_keys[k]);
-        if (!v || (k == 0 && json_is_false(v)))
-            continue;
-        sp_rule *nr = realloc(f->rules, (size_t)(f->nrules + 1) * sizeof *nr);
-        if (!nr)
-            return rp_err(err, RP_NOMEM, NULL);
-        f->rules = nr;
-        sp_rule *r = &f->rules[f->nrules];
-        memset(r, 0, sizeof *r);
-        r->when_field = -1;
-        f->nrules++;
-        char p[300];
-        snprintf(p, sizeof p, "%s.%s", path, rule_keys[k]);
-        switch (k) {
-        case 0:
-            if (!json_is_true(v))
-                return rp_err(err, RP_INVAL, "%s: true or false is needed", p);
-            r->kind = RL_REQUIRED;
-            break;
-        case 1:
-        case 2:
-        case 6:
-            if (!json_is_number(v))
-                return rp_err(err, RP_INVAL, "%s: a number is needed", p);
-            r->kind = k == 1 ? RL_MIN : k == 2 ? RL_MAX : RL_MAXLEN;
-            r->num = json_number_value(v);
-            break;
-        case 3: {
-            if (!json_is_string(v))
-                return rp_err(err, RP_INVAL, "%s: a regular expression is needed", p);
-            r->kind = RL_PATTERN;
-            r->text = dupstr(json_string_value(v));
-            int e = regcomp(&r->re, r->text, REG_EXTENDED | REG_NOSUB);
-            if (e) {
-                char m[200];
-                regerror(e, &r->re, m, sizeof m);
-                return rp_err(err, RP_INVAL, "%s: '%s' is not a regular expression: %s", p, r->text, m);
-            }
-            r->has_re = 1;
-            r->nfixed = fixed_classes(r->text, &r->fixed);
-            break;
-        }
-        case 4:
-            r->kind = RL_CHECK;
-            if (!json_is_string(v) || !parse_check(json_string_value(v), &r->check))
-                return rp_err(err, RP_INVAL, "%s: one of national_id, resident_cert, person_id, ubn, "
-                              "taiwan_id, luhn is needed", p);
-            break;
-        case 5:
-            r->kind = RL_IN;
-            if (str_list(v, p, &r->set, &r->nset, err))
-                return err->code;
-            break;
-        }
-        if (in_list && parse_when(s, json_object_get(o, "when"), path, r, err))
-            return err->code;
-    }
-    return RP_OK;
-}
-
 static int is_copybook_format(sp_format f) { return f == SPF_RDW || f == SPF_FIXED; }
 static int is_column_format(sp_format f)
 {
     return f == SPF_CSV || f == SPF_DELIMITED || f == SPF_WHITESPACE;
 }
 
-static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
+/* "from": a column (by name or number), a copybook field or a JSON member */
+static int parse_from(sp_spec *s, sp_field *f, const json_t *from, const char *path, rp_error *err)
 {
-    static const char *const keys[] = { "name", "from", "start", "length", "value", "concat", "sep",
-                                        "record", "type", "clean", "map", "default", "strict", "date",
-                                        "time", "decimals", "implied", "currency", "negate", "zone",
-                                        "optional", "required", "min", "max", "pattern", "check", "in",
-                                        "max_length", "rules", "bands", "cases", "description", NULL };
-    char path[64];
-    snprintf(path, sizeof path, "fields[%d]", idx);
-    if (!json_is_object(o))
-        return rp_err(err, RP_INVAL, "%s: an object is needed", path);
-    if (rp_json_check_keys(o, path, keys, err))
-        return err->code;
-    sp_field *f = &s->fields[idx];
-    memset(f, 0, sizeof *f);
-    f->column = -1;
-    f->time_field = -1;
-    f->decimals = -1;
-    f->clean = 1;
-    snprintf(f->zone, sizeof f->zone, "+08:00");
-    snprintf(f->currency, sizeof f->currency, "TWD");
-    if (copy_str(o, path, "name", 1, f->name, sizeof f->name, err))
-        return err->code;
-    if (field_index(s, f->name) >= 0 && field_index(s, f->name) < idx)
-        return rp_err(err, RP_INVAL, "%s.name: '%s' is defined twice", path, f->name);
-    snprintf(path, sizeof path, "fields[%d] (%s)", idx, f->name);
+    f->src = SRC_FROM;
+    if (json_is_integer(from)) {
+        if (json_integer_value(from) < 1 || json_integer_value(from) > RD_MAX_FIELDS)
+            return rp_err(err, RP_INVAL, "%s.from: column %lld is not from 1 to %d", path,
+                          (long long)json_integer_value(from), RD_MAX_FIELDS);
+        f->column = (int)json_integer_value(from) - 1;
+        snprintf(f->from, sizeof f->from, "%lld", (long long)json_integer_value(from));
+    } else if (json_is_string(from) && *json_string_value(from)) {
+        if (strlen(json_string_value(from)) >= sizeof f->from)
+            return rp_err(err, RP_TOOBIG, "%s.from: too long", path);
+        snprintf(f->from, sizeof f->from, "%s", json_string_value(from));
+    } else {
+        return rp_err(err, RP_INVAL, "%s.from: a column name, a column number, a copybook field "
+                      "or a JSON member is needed", path);
+    }
+    if (is_copybook_format(s->format) && s->layout) {
+        f->cb = cb_find(s->layout, f->from);
+        if (!f->cb || f->cb->filler)
+            return rp_err(err, RP_INVAL, "%s.from: no field '%s' in copybook %s", path, f->from,
+                          s->copybook);
+    } else if (is_copybook_format(s->format) || s->format == SPF_COLUMNS) {
+        return rp_err(err, RP_INVAL, "%s.from: this format takes %s", path,
+                      s->format == SPF_COLUMNS ? "start and length" : "copybook field names");
+    } else if (is_column_format(s->format) && !s->header && f->column < 0) {
+        return rp_err(err, RP_INVAL, "%s.from: the file has no header, so a column number "
+                      "(1, 2, ...) is needed", path);
+    }
+    return RP_OK;
+}
 
-    /* where the value comes from: exactly one of from, start, value, concat, record */
-    int sources = 0;
+/* "concat": earlier fields and =literals, joined by "sep" */
+static int parse_concat(sp_spec *s, sp_field *f, const json_t *o, const json_t *concat, int idx,
+                        const char *path, rp_error *err)
+{
+    f->src = SRC_CONCAT;
+    if (!json_is_array(concat) || json_array_size(concat) < 1 || json_array_size(concat) > 16)
+        return rp_err(err, RP_INVAL, "%s.concat: an array of 1 to 16 field names or =literals is needed",
+                      path);
+    f->nparts = (int)json_array_size(concat);
+    f->parts = calloc((size_t)f->nparts, sizeof *f->parts);
+    if (!f->parts)
+        return rp_err(err, RP_NOMEM, NULL);
+    for (int i = 0; i < f->nparts; i++) {
+        const char *p = json_string_value(json_array_get(concat, (size_t)i));
+        if (!p)
+            return rp_err(err, RP_INVAL, "%s.concat[%d]: a string is needed", path, i);
+        if (*p == '=') {
+            f->parts[i].field = -1;
+            f->parts[i].lit = dupstr(p + 1);
+        } else if ((f->parts[i].field = sp_field_index(s, p)) < 0 || f->parts[i].field >= idx) {
+            return rp_err(err, RP_INVAL, "%s.concat[%d]: no earlier field '%s'", path, i, p);
+        }
+    }
+    const char *sep = NULL;
+    if (rp_json_get_str(o, path, "sep", 0, &sep, err))
+        return err->code;
+    f->sep = dupstr(sep ? sep : "");
+    return RP_OK;
+}
+
+/* Where the value comes from: exactly one of from, start, value, concat, record. */
+static int parse_source(sp_spec *s, sp_field *f, const json_t *o, int idx, const char *path, rp_error *err)
+{
     json_t *from = json_object_get(o, "from"), *start = json_object_get(o, "start"),
            *value = json_object_get(o, "value"), *concat = json_object_get(o, "concat"),
            *record = json_object_get(o, "record");
-    sources = !!from + !!start + !!value + !!concat + !!record;
-    if (sources != 1)
+    if (!!from + !!start + !!value + !!concat + !!record != 1)
         return rp_err(err, RP_INVAL, "%s: exactly one of from, start, value, concat, record is needed",
                       path);
-    if (from) {
-        f->src = SRC_FROM;
-        if (json_is_integer(from)) {
-            if (json_integer_value(from) < 1 || json_integer_value(from) > RD_MAX_FIELDS)
-                return rp_err(err, RP_INVAL, "%s.from: column %lld is not from 1 to %d", path,
-                              (long long)json_integer_value(from), RD_MAX_FIELDS);
-            f->column = (int)json_integer_value(from) - 1;
-            snprintf(f->from, sizeof f->from, "%lld", (long long)json_integer_value(from));
-        } else if (json_is_string(from) && *json_string_value(from)) {
-            if (strlen(json_string_value(from)) >= sizeof f->from)
-                return rp_err(err, RP_TOOBIG, "%s.from: too long", path);
-            snprintf(f->from, sizeof f->from, "%s", json_string_value(from));
-        } else {
-            return rp_err(err, RP_INVAL, "%s.from: a column name, a column number, a copybook field "
-                          "or a JSON member is needed", path);
-        }
-        if (is_copybook_format(s->format) && s->layout) {
-            f->cb = cb_find(s->layout, f->from);
-            if (!f->cb || f->cb->filler)
-                return rp_err(err, RP_INVAL, "%s.from: no field '%s' in copybook %s", path, f->from,
-                              s->copybook);
-        } else if (is_copybook_format(s->format) || s->format == SPF_COLUMNS) {
-            return rp_err(err, RP_INVAL, "%s.from: this format takes %s", path,
-                          s->format == SPF_COLUMNS ? "start and length" : "copybook field names");
-        } else if (is_column_format(s->format) && !s->header && f->column < 0) {
-            return rp_err(err, RP_INVAL, "%s.from: the file has no header, so a column number "
-                          "(1, 2, ...) is needed", path);
-        }
-    } else if (start) {
+    if (from)
+        return parse_from(s, f, from, path, err);
+    if (concat)
+        return parse_concat(s, f, o, concat, idx, path, err);
+    if (start) {
         int64_t st = 0, len = 0;
         if (rp_json_get_int(o, path, "start", 1, &st, err) || rp_json_get_int(o, path, "length", 1, &len, err))
             return err->code;
@@ -431,30 +261,6 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
         if (!json_is_string(value))
             return rp_err(err, RP_INVAL, "%s.value: a string is needed", path);
         f->constant = dupstr(json_string_value(value));
-    } else if (concat) {
-        f->src = SRC_CONCAT;
-        if (!json_is_array(concat) || json_array_size(concat) < 1 || json_array_size(concat) > 16)
-            return rp_err(err, RP_INVAL, "%s.concat: an array of 1 to 16 field names or =literals is needed",
-                          path);
-        f->nparts = (int)json_array_size(concat);
-        f->parts = calloc((size_t)f->nparts, sizeof *f->parts);
-        if (!f->parts)
-            return rp_err(err, RP_NOMEM, NULL);
-        for (int i = 0; i < f->nparts; i++) {
-            const char *p = json_string_value(json_array_get(concat, (size_t)i));
-            if (!p)
-                return rp_err(err, RP_INVAL, "%s.concat[%d]: a string is needed", path, i);
-            if (*p == '=') {
-                f->parts[i].field = -1;
-                f->parts[i].lit = dupstr(p + 1);
-            } else if ((f->parts[i].field = field_index(s, p)) < 0 || f->parts[i].field >= idx) {
-                return rp_err(err, RP_INVAL, "%s.concat[%d]: no earlier field '%s'", path, i, p);
-            }
-        }
-        const char *sep = NULL;
-        if (rp_json_get_str(o, path, "sep", 0, &sep, err))
-            return err->code;
-        f->sep = dupstr(sep ? sep : "");
     } else {
         const char *r = json_string_value(record);
         f->src = r && !strcmp(r, "number") ? SRC_RECORD : r && !strcmp(r, "hash") ? SRC_HASH
@@ -462,17 +268,24 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
         if (f->src == SRC_CONST)
             return rp_err(err, RP_INVAL, "%s.record: one of number, hash, file is needed", path);
     }
+    return RP_OK;
+}
 
+/* "type" and what it reads: decimals, currency, zone, date, time ... */
+static int parse_type(sp_spec *s, sp_field *f, const json_t *o, const char *path, rp_error *err)
+{
     const char *type = "text";
     if (rp_json_get_str(o, path, "type", 0, &type, err))
         return err->code;
     int t = -1;
-    for (int i = 0; type_names[i]; i++)
-        if (strcmp(type_names[i], type) == 0)
+    char all[200] = "";
+    for (int i = 0; i < FT__COUNT; i++) {
+        if (strcmp(sp_field_types[i].name, type) == 0)
             t = i;
+        snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", i ? ", " : "", sp_field_types[i].name);
+    }
     if (t < 0)
-        return rp_err(err, RP_INVAL, "%s.type: '%s' is not one of text, name, address, phone, email, "
-                      "integer, amount, date, datetime, boolean, decimal", path, type);
+        return rp_err(err, RP_INVAL, "%s.type: '%s' is not one of %s", path, type, all);
     f->type = (sp_type)t;
     if (rp_json_get_bool(o, path, "clean", 0, &f->clean, err) ||
         rp_json_get_bool(o, path, "negate", 0, &f->negate, err) ||
@@ -490,7 +303,6 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
     if (copy_str(o, path, "currency", 0, f->currency, sizeof f->currency, err) ||
         copy_str(o, path, "zone", 0, f->zone, sizeof f->zone, err))
         return err->code;
-    f->exponent = -1;
     f->exponent = wh_currency_exponent(f->currency);
     if (f->exponent < 0)
         return rp_err(err, RP_INVAL, "%s.currency: '%s' is not an ISO 4217 currency", path, f->currency);
@@ -516,10 +328,15 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
     if (tf) {
         if (f->type != FT_DATETIME)
             return rp_err(err, RP_INVAL, "%s.time: only a datetime field takes a time field", path);
-        if ((f->time_field = field_index(s, tf)) < 0)
+        if ((f->time_field = sp_field_index(s, tf)) < 0)
             return rp_err(err, RP_INVAL, "%s.time: no earlier field '%s'", path, tf);
     }
+    return RP_OK;
+}
 
+/* "map", "strict" and "default": a code table */
+static int parse_map(sp_field *f, const json_t *o, const char *path, rp_error *err)
+{
     json_t *map = json_object_get(o, "map");
     if (map) {
         if (!json_is_object(map) || json_object_size(map) > 10000)
@@ -550,73 +367,121 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
         f->has_default = 1;
         f->map_default = json_is_string(def) ? dupstr(json_string_value(def)) : NULL;
     }
+    return RP_OK;
+}
 
-    json_t *cases = json_object_get(o, "cases");
-    if (cases) {
-        if (!json_is_array(cases) || json_array_size(cases) < 1 || json_array_size(cases) > 100)
-            return rp_err(err, RP_INVAL, "%s.cases: an array of 1 to 100 [pattern, value] pairs is needed", path);
-        size_t k = json_array_size(cases);
-        f->case_re = calloc(k, sizeof *f->case_re);
-        f->case_to = calloc(k + 1, sizeof *f->case_to);
-        if (!f->case_re || !f->case_to)
-            return rp_err(err, RP_NOMEM, NULL);
-        for (size_t i = 0; i < k; i++) {
-            json_t *c = json_array_get(cases, i);
-            const char *pat = json_string_value(json_array_get(c, 0));
-            json_t *to = json_array_get(c, 1);
-            if (!json_is_array(c) || json_array_size(c) != 2 || !pat || !(json_is_string(to) || json_is_null(to)))
-                return rp_err(err, RP_INVAL, "%s.cases[%zu]: [\"pattern\", \"value\" or null] is needed", path, i);
-            int e = regcomp(&f->case_re[i], pat, REG_EXTENDED | REG_NOSUB);
-            if (e) {
-                char m[200];
-                regerror(e, &f->case_re[i], m, sizeof m);
-                return rp_err(err, RP_INVAL, "%s.cases[%zu]: '%s' is not a regular expression: %s", path, i, pat, m);
-            }
-            f->ncases++;
-            f->case_to[i] = json_is_string(to) ? dupstr(json_string_value(to)) : NULL;
+/* "cases": [pattern, value] pairs, the first that matches giving the value */
+static int parse_cases(sp_field *f, const json_t *cases, const char *path, rp_error *err)
+{
+    if (!json_is_array(cases) || json_array_size(cases) < 1 || json_array_size(cases) > 100)
+        return rp_err(err, RP_INVAL, "%s.cases: an array of 1 to 100 [pattern, value] pairs is needed", path);
+    size_t k = json_array_size(cases);
+    f->case_re = calloc(k, sizeof *f->case_re);
+    f->case_to = calloc(k + 1, sizeof *f->case_to);
+    if (!f->case_re || !f->case_to)
+        return rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; i < k; i++) {
+        json_t *c = json_array_get(cases, i);
+        const char *pat = json_string_value(json_array_get(c, 0));
+        json_t *to = json_array_get(c, 1);
+        if (!json_is_array(c) || json_array_size(c) != 2 || !pat || !(json_is_string(to) || json_is_null(to)))
+            return rp_err(err, RP_INVAL, "%s.cases[%zu]: [\"pattern\", \"value\" or null] is needed", path, i);
+        int e = regcomp(&f->case_re[i], pat, REG_EXTENDED | REG_NOSUB);
+        if (e) {
+            char m[200];
+            regerror(e, &f->case_re[i], m, sizeof m);
+            return rp_err(err, RP_INVAL, "%s.cases[%zu]: '%s' is not a regular expression: %s", path, i, pat, m);
         }
+        f->ncases++;
+        f->case_to[i] = json_is_string(to) ? dupstr(json_string_value(to)) : NULL;
     }
-    json_t *bands = json_object_get(o, "bands");
-    if (bands) {
-        if (!json_is_array(bands) || json_array_size(bands) < 1 || json_array_size(bands) > 100)
-            return rp_err(err, RP_INVAL, "%s.bands: an array of 1 to 100 [lower bound, label] pairs is needed", path);
-        size_t k = json_array_size(bands);
-        f->band_from = calloc(k, sizeof *f->band_from);
-        f->band_label = calloc(k + 1, sizeof *f->band_label);
-        if (!f->band_from || !f->band_label)
-            return rp_err(err, RP_NOMEM, NULL);
-        for (size_t i = 0; i < k; i++) {
-            json_t *b = json_array_get(bands, i);
-            if (!json_is_array(b) || json_array_size(b) != 2 || !json_is_integer(json_array_get(b, 0)) ||
-                !json_is_string(json_array_get(b, 1)))
-                return rp_err(err, RP_INVAL, "%s.bands[%zu]: [lower bound, \"label\"] is needed", path, i);
-            f->band_from[i] = json_integer_value(json_array_get(b, 0));
-            f->band_label[i] = dupstr(json_string_value(json_array_get(b, 1)));
-            f->nbands++;
-            if (i && f->band_from[i] <= f->band_from[i - 1])
-                return rp_err(err, RP_INVAL, "%s.bands[%zu]: lower bounds must rise", path, i);
-        }
-        if (f->type != FT_INTEGER)
-            return rp_err(err, RP_INVAL, "%s.bands: only an integer field is banded", path);
+    return RP_OK;
+}
+
+/* "bands": [lower bound, label] pairs for an integer */
+static int parse_bands(sp_field *f, const json_t *bands, const char *path, rp_error *err)
+{
+    if (!json_is_array(bands) || json_array_size(bands) < 1 || json_array_size(bands) > 100)
+        return rp_err(err, RP_INVAL, "%s.bands: an array of 1 to 100 [lower bound, label] pairs is needed", path);
+    size_t k = json_array_size(bands);
+    f->band_from = calloc(k, sizeof *f->band_from);
+    f->band_label = calloc(k + 1, sizeof *f->band_label);
+    if (!f->band_from || !f->band_label)
+        return rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; i < k; i++) {
+        json_t *b = json_array_get(bands, i);
+        if (!json_is_array(b) || json_array_size(b) != 2 || !json_is_integer(json_array_get(b, 0)) ||
+            !json_is_string(json_array_get(b, 1)))
+            return rp_err(err, RP_INVAL, "%s.bands[%zu]: [lower bound, \"label\"] is needed", path, i);
+        f->band_from[i] = json_integer_value(json_array_get(b, 0));
+        f->band_label[i] = dupstr(json_string_value(json_array_get(b, 1)));
+        f->nbands++;
+        if (i && f->band_from[i] <= f->band_from[i - 1])
+            return rp_err(err, RP_INVAL, "%s.bands[%zu]: lower bounds must rise", path, i);
     }
-    if (parse_rules(s, f, o, path, 0, err))
+    if (f->type != FT_INTEGER)
+        return rp_err(err, RP_INVAL, "%s.bands: only an integer field is banded", path);
+    return RP_OK;
+}
+
+/* The rules written on the field, then those of its "rules" list. */
+static int parse_field_rules(sp_spec *s, sp_field *f, const json_t *o, const char *path, rp_error *err)
+{
+    if (sp_rules_parse(s, f, o, path, 0, err))
         return err->code;
     json_t *rules = json_object_get(o, "rules");
-    if (rules) {
-        if (!json_is_array(rules))
-            return rp_err(err, RP_INVAL, "%s.rules: an array is needed", path);
-        for (size_t i = 0; i < json_array_size(rules); i++) {
-            char p[300];
-            snprintf(p, sizeof p, "%s.rules[%zu]", path, i);
-            json_t *r = json_array_get(rules, i);
-            static const char *const rk[] = { "required", "min", "max", "pattern", "check", "in",
-                                              "max_length", "when", NULL };
-            if (!json_is_object(r))
-                return rp_err(err, RP_INVAL, "%s: an object is needed", p);
-            if (rp_json_check_keys(r, p, rk, err) || parse_rules(s, f, r, p, 1, err))
-                return err->code;
-        }
+    if (!rules)
+        return RP_OK;
+    if (!json_is_array(rules))
+        return rp_err(err, RP_INVAL, "%s.rules: an array is needed", path);
+    static const char *const when[] = { "when", NULL };
+    const char *keys[32];
+    sp_rule_members(when, keys, sizeof keys / sizeof keys[0]);
+    for (size_t i = 0; i < json_array_size(rules); i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s.rules[%zu]", path, i);
+        json_t *r = json_array_get(rules, i);
+        if (!json_is_object(r))
+            return rp_err(err, RP_INVAL, "%s: an object is needed", p);
+        if (rp_json_check_keys(r, p, keys, err) || sp_rules_parse(s, f, r, p, 1, err))
+            return err->code;
     }
+    return RP_OK;
+}
+
+static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
+{
+    /* and the rules' members (rules.h) */
+    static const char *const field_keys[] = { "name", "from", "start", "length", "value", "concat", "sep",
+                                              "record", "type", "clean", "map", "default", "strict", "date",
+                                              "time", "decimals", "implied", "currency", "negate", "zone",
+                                              "optional", "rules", "bands", "cases", "description", NULL };
+    const char *keys[64];
+    sp_rule_members(field_keys, keys, sizeof keys / sizeof keys[0]);
+    char path[64];
+    snprintf(path, sizeof path, "fields[%d]", idx);
+    if (!json_is_object(o))
+        return rp_err(err, RP_INVAL, "%s: an object is needed", path);
+    if (rp_json_check_keys(o, path, keys, err))
+        return err->code;
+    sp_field *f = &s->fields[idx];
+    memset(f, 0, sizeof *f);
+    f->column = -1;
+    f->time_field = -1;
+    f->decimals = -1;
+    f->clean = 1;
+    snprintf(f->zone, sizeof f->zone, "+08:00");
+    snprintf(f->currency, sizeof f->currency, "TWD");
+    if (copy_str(o, path, "name", 1, f->name, sizeof f->name, err))
+        return err->code;
+    if (sp_field_index(s, f->name) >= 0 && sp_field_index(s, f->name) < idx)
+        return rp_err(err, RP_INVAL, "%s.name: '%s' is defined twice", path, f->name);
+    snprintf(path, sizeof path, "fields[%d] (%s)", idx, f->name);
+    json_t *cases = json_object_get(o, "cases"), *bands = json_object_get(o, "bands");
+    if (parse_source(s, f, o, idx, path, err) || parse_type(s, f, o, path, err) || parse_map(f, o, path, err) ||
+        (cases && parse_cases(f, cases, path, err)) || (bands && parse_bands(f, bands, path, err)) ||
+        parse_field_rules(s, f, o, path, err))
+        return err->code;
     return RP_OK;
 }
 
@@ -654,7 +519,7 @@ static int parse_ref(sp_spec *s, const json_t *v, const char *path, int want_acc
             return err->code;
         snprintf(r->source, sizeof r->source, "%s", src ? src : s->source);
     }
-    if ((r->field = field_index(s, key)) < 0)
+    if ((r->field = sp_field_index(s, key)) < 0)
         return rp_err(err, RP_INVAL, "%s: no field '%s'", path, key);
     return RP_OK;
 }
@@ -705,7 +570,7 @@ static int parse_target(sp_spec *s, const json_t *o, int idx, int *has_party, in
                 return rp_err(err, RP_INVAL, "%s: only parties and accounts are upserted", p);
             t->insert_only = !strcmp(m, "insert");
         } else if (!strcmp(key, "when")) {
-            if (!json_is_string(v) || (t->when_field = field_index(s, json_string_value(v))) < 0)
+            if (!json_is_string(v) || (t->when_field = sp_field_index(s, json_string_value(v))) < 0)
                 return rp_err(err, RP_INVAL, "%s: the name of a field is needed", p);
         } else if (!strcmp(key, "party") || !strcmp(key, "to") || !strcmp(key, "account")) {
             int which = !strcmp(key, "party") ? 0 : !strcmp(key, "to") ? 1 : 2;
@@ -743,7 +608,7 @@ static int parse_target(sp_spec *s, const json_t *o, int idx, int *has_party, in
             if (*sv == '=') {
                 t->attr[a].field = -1;
                 t->attr[a].lit = dupstr(sv + 1);
-            } else if ((t->attr[a].field = field_index(s, sv)) < 0) {
+            } else if ((t->attr[a].field = sp_field_index(s, sv)) < 0) {
                 return rp_err(err, RP_INVAL, "%s: no field '%s'", p, sv);
             }
         }
@@ -819,8 +684,8 @@ static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_e
         copy_str(root, "", "spec", 1, s->name, sizeof s->name, err) ||
         copy_str(root, "", "source", 1, s->source, sizeof s->source, err) ||
         copy_str(root, "", "description", 0, s->description, sizeof s->description, err) ||
-        str_list(json_object_get(root, "files"), "files", &s->files, &s->nfiles, err) ||
-        str_list(json_object_get(root, "after"), "after", &s->after, &s->nafter, err))
+        sp_str_list(json_object_get(root, "files"), "files", &s->files, &s->nfiles, err) ||
+        sp_str_list(json_object_get(root, "after"), "after", &s->after, &s->nafter, err))
         return err->code;
     const char *fmt = NULL, *enc = "UTF-8", *delim = NULL;
     if (rp_json_get_str(root, "", "format", 1, &fmt, err) || rp_json_get_str(root, "", "encoding", 0, &enc, err) ||
@@ -905,16 +770,16 @@ static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_e
     s->nfields = (int)json_array_size(fields);
     char **key = NULL;
     int nkey = 0;
-    if (str_list(json_object_get(root, "key"), "key", &key, &nkey, err))
+    if (sp_str_list(json_object_get(root, "key"), "key", &key, &nkey, err))
         return err->code;
     int rc = RP_OK;
     if (nkey > 8)
         rc = rp_err(err, RP_INVAL, "key: at most 8 fields");
     for (int i = 0; !rc && i < nkey; i++)
-        if ((s->key[i] = field_index(s, key[i])) < 0)
+        if ((s->key[i] = sp_field_index(s, key[i])) < 0)
             rc = rp_err(err, RP_INVAL, "key[%d]: no field '%s'", i, key[i]);
     s->nkey = rc ? 0 : nkey;
-    free_list(key, nkey);
+    sp_free_list(key, nkey);
     if (rc)
         return rc;
     int has_party = 0, has_account = 0, unique_target = 0;
@@ -1027,8 +892,8 @@ static void builtin_info_load(void)
     for (int i = 0; i < sp_builtins_count; i++) {
         json_t *root = json_loads(sp_builtins[i].text, 0, NULL);
         rp_error e = RP_ERROR_INIT;
-        if (str_list(json_object_get(root, "files"), "files", &binfo[i].files, &binfo[i].nfiles, &e) ||
-            str_list(json_object_get(root, "after"), "after", &binfo[i].after, &binfo[i].nafter, &e))
+        if (sp_str_list(json_object_get(root, "files"), "files", &binfo[i].files, &binfo[i].nfiles, &e) ||
+            sp_str_list(json_object_get(root, "after"), "after", &binfo[i].after, &binfo[i].nafter, &e))
             binfo[i].nfiles = binfo[i].nafter = 0;
         const char *d = json_string_value(json_object_get(root, "description"));
         binfo[i].description = dupstr(d ? d : "");
@@ -1109,8 +974,8 @@ void sp_spec_free(sp_spec *s)
             free(f->parts[k].lit);
         free(f->parts);
         free(f->sep);
-        free_list(f->map_from, f->nmap);
-        free_list(f->map_to, f->nmap);
+        sp_free_list(f->map_from, f->nmap);
+        sp_free_list(f->map_to, f->nmap);
         free(f->map_default);
         for (int k = 0; k < f->ncases; k++)
             regfree(&f->case_re[k]);
@@ -1119,23 +984,16 @@ void sp_spec_free(sp_spec *s)
             free(f->case_to[k]);
         free(f->case_to);
         free(f->band_from);
-        free_list(f->band_label, f->nbands);
-        for (int k = 0; k < f->nrules; k++) {
-            sp_rule *r = &f->rules[k];
-            if (r->has_re)
-                regfree(&r->re);
-            free(r->fixed);
-            free(r->text);
-            free_list(r->set, r->nset);
-            free_list(r->when, r->nwhen);
-        }
+        sp_free_list(f->band_label, f->nbands);
+        for (int k = 0; k < f->nrules; k++)
+            sp_rule_release(&f->rules[k]);
         free(f->rules);
     }
     for (int i = 0; i < s->ntargets; i++)
         for (int a = 0; a < SP_MAX_ATTRS; a++)
             free(s->targets[i].attr[a].lit);
-    free_list(s->files, s->nfiles);
-    free_list(s->after, s->nafter);
+    sp_free_list(s->files, s->nfiles);
+    sp_free_list(s->after, s->nafter);
     cb_free(s->layout);
     json_decref(s->reference);
     free(s->text);

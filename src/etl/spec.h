@@ -43,19 +43,21 @@ typedef enum {
     SRC_FILE       /* the file's base name */
 } sp_source;
 
+/* The field types; their names and decoding functions are sp_field_types[] (rules.h). */
 typedef enum {
     FT_TEXT, FT_NAME, FT_ADDRESS, FT_PHONE, FT_EMAIL, FT_INTEGER, FT_AMOUNT, FT_DATE,
-    FT_DATETIME, FT_BOOLEAN, FT_DECIMAL
+    FT_DATETIME, FT_BOOLEAN, FT_DECIMAL, FT__COUNT
 } sp_type;
 
 typedef enum { DF_AUTO, DF_ROC, DF_YYYYMMDD } sp_datefmt;
 
-typedef enum { CK_NONE, CK_NATIONAL_ID, CK_RESIDENT_CERT, CK_PERSON_ID, CK_UBN, CK_TAIWAN_ID, CK_LUHN } sp_check;
-
-typedef enum { RL_REQUIRED, RL_MIN, RL_MAX, RL_PATTERN, RL_CHECK, RL_IN, RL_MAXLEN } sp_rule_kind;
+/* A rule of a field (required, min, pattern, check ...): its kind and check
+ * are rows of the tables in rules.h. */
+typedef struct sp_rule_kind sp_rule_kind;
+typedef struct sp_check sp_check;
 
 typedef struct sp_rule {
-    sp_rule_kind kind;
+    const sp_rule_kind *kind;
     double num;       /* min, max (amounts in major units), max length */
     regex_t re;       /* pattern (POSIX extended, anchored by the author) */
     int has_re;
@@ -64,7 +66,7 @@ typedef struct sp_rule {
     unsigned char (*fixed)[32];
     int nfixed;       /* > 0: fixed is used instead of re */
     char *text;       /* the pattern as written */
-    sp_check check;
+    const sp_check *check;
     char **set;       /* in */
     int nset;
     int when_field;   /* -1: always */

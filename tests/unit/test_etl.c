@@ -6,6 +6,8 @@
 #include "etl/convert.h"
 #include "etl/copybook.h"
 #include "etl/reader.h"
+#include "etl/rules.h"
+#include "etl/spec.h"
 #include "gen/gen.h"
 
 static cb_layout *parse_ok(const char *text)
@@ -601,6 +603,88 @@ static void numbers_and_dates(void **state)
     cb_free(l);
 }
 
+/* ---- the tables of a field's types, rules and checks (rules.h) ---- */
+
+/* A spec of one field, v from the first column, with more members. */
+static int one_field(const char *members, sp_spec **s, rp_error *e)
+{
+    char json[600];
+    snprintf(json, sizeof json,
+             "{\"spec\":\"t\",\"source\":\"t\",\"format\":\"csv\",\"fields\":[{\"name\":\"v\",\"from\":1%s}],"
+             "\"targets\":[{\"entity\":\"branch\",\"code\":\"=X\",\"name_zh\":\"=Y\"}]}",
+             members);
+    *s = NULL;
+    return sp_spec_parse(json, strlen(json), "t", NULL, NULL, s, e);
+}
+
+/* One record of one column. */
+static int decode_one(const sp_spec *s, const char *text, sp_value *v, sp_reject *rj)
+{
+    static rd_record rec;
+    sp_decoder *d = NULL;
+    rp_error e = RP_ERROR_INIT;
+    if (sp_decoder_open(s, "t.csv", NULL, 0, &d, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    memset(&rec, 0, sizeof rec);
+    rec.number = 1;
+    rec.data = text;
+    rec.len = strlen(text);
+    rec.nfields = 1;
+    rec.field[0] = text;
+    rec.flen[0] = rec.len;
+    int rc = sp_decode(d, &rec, v, rj, &e);
+    sp_decoder_close(d);
+    return rc;
+}
+
+static void every_row_of_the_tables_is_reachable(void **state)
+{
+    (void)state;
+    sp_spec *s;
+    rp_error e = RP_ERROR_INIT;
+    sp_value v[SP_MAX_FIELDS];
+    sp_reject rj;
+    char m[200], want[300], all[300] = "";
+    /* a check by its name, rejecting in its words */
+    for (const sp_check *c = sp_checks; c->name; c++) {
+        snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", c == sp_checks ? "" : ", ", c->name);
+        snprintf(m, sizeof m, ",\"check\":\"%s\"", c->name);
+        if (one_field(m, &s, &e))
+            fail_msg("%s: %s", c->name, rp_errmsg(&e));
+        assert_ptr_equal(s->fields[0].rules[0].check, c);
+        assert_int_equal(decode_one(s, "0", v, &rj), SP_REJECT);
+        assert_string_equal(rj.rule, "checksum");
+        snprintf(want, sizeof want, "v: '0' is not a valid %s", c->what);
+        assert_string_equal(rj.message, want);
+        sp_spec_free(s);
+    }
+    assert_int_equal(one_field(",\"check\":\"nope\"", &s, &e), RP_INVAL);
+    snprintf(want, sizeof want, "spec t: fields[0] (v).check: one of %s is needed", all);
+    assert_string_equal(rp_errmsg(&e), want);
+    /* a rule kind is a member of a field and of an entry of its rules, its parser naming it */
+    for (const sp_rule_kind *k = sp_rule_kinds; k->name; k++) {
+        snprintf(m, sizeof m, ",\"%s\":{}", k->name);
+        assert_int_equal(one_field(m, &s, &e), RP_INVAL);
+        snprintf(want, sizeof want, "spec t: fields[0] (v).%s: ", k->name);
+        if (strncmp(rp_errmsg(&e), want, strlen(want)) != 0)
+            fail_msg("%s: %s", k->name, rp_errmsg(&e));
+        snprintf(m, sizeof m, ",\"rules\":[{\"%s\":{}}]", k->name);
+        assert_int_equal(one_field(m, &s, &e), RP_INVAL);
+        snprintf(want, sizeof want, "spec t: fields[0] (v).rules[0].%s: ", k->name);
+        if (strncmp(rp_errmsg(&e), want, strlen(want)) != 0)
+            fail_msg("%s: %s", k->name, rp_errmsg(&e));
+    }
+    /* a type by its name */
+    for (int t = 0; t < FT__COUNT; t++) {
+        snprintf(m, sizeof m, ",\"type\":\"%s\"", sp_field_types[t].name);
+        if (one_field(m, &s, &e))
+            fail_msg("%s: %s", sp_field_types[t].name, rp_errmsg(&e));
+        assert_int_equal(s->fields[0].type, t);
+        assert_non_null(sp_field_types[t].decode);
+        sp_spec_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +700,7 @@ int main(void)
         cmocka_unit_test(generated_host_files),
         cmocka_unit_test(cleansing_rules),
         cmocka_unit_test(numbers_and_dates),
+        cmocka_unit_test(every_row_of_the_tables_is_reachable),
     };
     return cmocka_run_group_tests_name("etl", tests, NULL, NULL);
 }
