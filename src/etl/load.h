@@ -75,6 +75,12 @@ int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out
 /* Rejects as JSON by job and record (job 0, rule NULL and status NULL for all). */
 int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, int limit, json_t **out,
                     rp_error *err) RP_WARN_UNUSED;
+/* For data quality (quality.c): every job's counts summed by source,
+ * {source: {records, loaded, fixed, rejected}} in order of source; and the
+ * rejects by source, field and rule, [{source, field, rule, rejects, open}]
+ * by source, the most frequent first. */
+int ld_totals_by_source(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+int ld_rejects_by_rule(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- correcting rejects ---- */
 

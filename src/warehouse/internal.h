@@ -36,6 +36,12 @@ int wh__account_check(wh *w, const wh_account *a, char o[11], const char **opene
                       const char **closed, char bat[RP_TIME_UTC_LEN], const char **balance_at,
                       rp_error *err);
 
+/* A transaction's place in its block's row (migration 0012; txn.c writes
+ * them, scan.c reads them): [posted_at, amount_minor, channel, class,
+ * source_key, value_date, description, counterparty, quantity, item],
+ * trailing nulls left out. */
+enum { WH__ROW_POSTED_AT, WH__ROW_AMOUNT, WH__ROW_CHANNEL, WH__ROW_CLASS, WH__ROW_SOURCE_KEY };
+
 /* The parties a customer is made of: itself and the source parties that
  * identity resolution found to be the same person (two placeholders). */
 #define WH__MEMBERS "SELECT ? UNION ALL SELECT id FROM party WHERE merged_into = ?"

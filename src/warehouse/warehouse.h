@@ -553,6 +553,87 @@ int wh_scores(wh *w, int64_t customer, json_t **out, rp_error *err) RP_WARN_UNUS
  * since the last call are deleted.  *gone (may be NULL) gets how many. */
 int wh_c360_catch_up(wh *w, int64_t *gone, rp_error *err) RP_WARN_UNUSED;
 
+/* ---- reading in bulk, for the analyses (scan.c) ----
+ *
+ * The whole store a row at a time, without building JSON.  The readers call
+ * fn once per row, with strings valid during the call only (NULL for what
+ * is not known); a nonzero return from fn stops the reading and is
+ * returned.  Transactions are read with an iterator instead, whose rows
+ * hold no copy: their fields point into the row being read.  How
+ * transactions are kept (blocks, migration 0012) is the warehouse's own. */
+
+/* The greatest ids there are, 0 for none: arrays indexed by id fit them. */
+typedef struct wh_bounds {
+    int64_t party, account, txn;
+} wh_bounds;
+int wh_id_bounds(wh *w, wh_bounds *b, rp_error *err) RP_WARN_UNUSED;
+
+/* Every customer: a party nobody is merged into (a person identity
+ * resolution made, or a source party on its own), with the attributes in
+ * attrs (a bit 1 << WH_PA_name each; the others NULL). */
+typedef int (*wh_customer_fn)(void *ctx, int64_t id, const wh_party *p, rp_error *err);
+int wh_customers(wh *w, uint32_t attrs, wh_customer_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+
+/* Every holding of an account: the party in its role, and the customer the
+ * party is (the person it is merged into, or itself). */
+typedef struct wh_holding {
+    int64_t account, party, customer;
+    const char *role;
+} wh_holding;
+typedef int (*wh_holding_fn)(void *ctx, const wh_holding *h, rp_error *err);
+int wh_holdings(wh *w, wh_holding_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+
+/* Every account with its product, by id. */
+typedef struct wh_account_row {
+    int64_t id;
+    const char *product, *kind;          /* the product's code and kind */
+    const char *status, *opened_on, *closed_on;
+    double interest_rate;                /* percent a year; NAN when the source gave none */
+    int64_t balance_minor;               /* now */
+    int64_t product_revenue_minor, product_cost_minor; /* the product's, a month */
+} wh_account_row;
+typedef int (*wh_account_fn)(void *ctx, const wh_account_row *a, rp_error *err);
+int wh_accounts(wh *w, wh_account_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+
+/* Every source record of a party, with the party's attributes and whether
+ * it has an identity number (national ID, resident certificate, passport,
+ * tax number or UBN: not a source system's own customer numbers), a phone
+ * (mobile or fixed), an e-mail and an address: what data quality counts. */
+typedef struct wh_party_record {
+    const char *source;
+    int64_t party, merged_into;          /* merged_into 0: none */
+    wh_party p;
+    int has_identity, has_phone, has_email, has_address;
+} wh_party_record;
+typedef int (*wh_party_record_fn)(void *ctx, const wh_party_record *r, rp_error *err);
+int wh_party_records(wh *w, wh_party_record_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+
+/* Where the transactions stand, for a copy of them kept elsewhere (the
+ * analyses' column copy).  Rapport only appends transactions; another
+ * tool's change or deletion counts up generation.  store names this store
+ * (its key check and creation time): a store made again under the same
+ * name, and appended to as far, has the same generation and greatest id. */
+typedef struct wh_txn_mark {
+    char store[96];
+    int64_t generation;
+    int64_t max_id;                      /* the greatest transaction id, 0 for none */
+} wh_txn_mark;
+int wh_txn_mark_get(wh *w, wh_txn_mark *m, rp_error *err) RP_WARN_UNUSED;
+
+/* The transactions with ids in (after, upto], or all of them when both
+ * are 0, in id order.  wh_txn_scan_next gives RP_ROW and the next one,
+ * RP_DONE at the end, or an error; its text is valid until the next call. */
+typedef struct wh_txn_scan wh_txn_scan;
+typedef struct wh_txn_item {
+    int64_t id, account_id, amount_minor;
+    const char *posted_at;               /* "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *class_;
+    int channel;                         /* its place in wh_txn_channels; -1 for another name */
+} wh_txn_item;
+int wh_txn_scan_open(wh *w, int64_t after, int64_t upto, wh_txn_scan **out, rp_error *err) RP_WARN_UNUSED;
+int wh_txn_scan_next(wh_txn_scan *s, wh_txn_item *t, rp_error *err) RP_WARN_UNUSED;
+void wh_txn_scan_close(wh_txn_scan *s);
+
 /* ---- the kept customer 360 (c360doc.c, migration 0008) ----
  *
  * Building a 360 (wh_c360) takes eight queries, about 160 µs at a million
