@@ -2,24 +2,43 @@
  * api.h — the HTTP API (issue 7): `rapport serve`.
  *
  * libmicrohttpd, a pool of epoll threads (one daemon each on an SO_REUSEPORT
- * socket of the port), serves /api/v1/... as JSON and
- * the web application's static files.  One route table (routes.c: method,
- * path pattern, handler, permission, flags) says everything about a route;
- * the dispatcher, not the handlers, does authentication, permission checks,
- * branch limits, audit, body-size and JSON-depth limits, content-type and
- * CSRF checks, and error replies:
+ * socket of the port), serves /api/v1/... as JSON and the web application's
+ * static files.  One route table says everything about a route: method,
+ * path, handler, permission, flags, audit action, operationId and the
+ * schemas of its arguments, body and reply.  The dispatcher, not the
+ * handlers, does authentication, permission checks, the viewer's branch
+ * scope, audit, body-size and JSON-depth limits, content-type and CSRF
+ * checks, and error replies:
  *
  *   {"error": {"code": "forbidden", "message": "..."}}
  *
- * with 400, 401, 403, 404, 405, 409, 413, 415, 422, 429 or 500.  The OpenAPI
- * 3 document at /api/v1/openapi.json is generated from the same table.
- * /healthz and /metrics (Prometheus text) are public.
+ * with 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500 or 503.  The
+ * OpenAPI 3.1 document at /api/v1/openapi.json (`rapport serve --openapi`)
+ * is generated from the same table, with a schema for every body and
+ * error; the web application is type-checked against a client generated
+ * from it.  /healthz and /metrics (Prometheus text) are public.  Each pool
+ * thread opens its own connection to the store.
  *
- * Each pool thread opens its own connection to the store.
+ * The files:
+ *   api.h        this: starting and stopping the server, the API's document
+ *   internal.h   private: the request, the reply, the route row and flags, the handlers
+ *   routes.c     the route table and the shared shapes; its top says how to add a route
+ *   server.c     libmicrohttpd, the dispatcher, static files, metrics, the scribe thread
+ *   openapi.c    the OpenAPI document from the table, and the schema notation rows use
+ *   args.c       reading arguments: whole numbers, limit=, values of a list
+ *   session.c    sign-in, sign-out, who is signed in
+ *   customers.c  search (in the viewer's branch scope), the 360, reveal, export
+ *   parts.c      a customer's notes, contact points, changes, preferences, consents, scores
+ *   etl.c        load jobs, rejects, the identity-resolution review queue
+ *   analyses.c   the analysis runs kept
+ *   audit.c      the audit trail
+ *   users.c      users and roles
+ *   meta.c       health, this API's document, the vocabulary
  */
 #ifndef RP_API_H
 #define RP_API_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/error.h"
@@ -45,5 +64,9 @@ int api_start(const api_options *o, api_server **out, rp_error *err) RP_WARN_UNU
 int api_port(const api_server *s);
 /* Stop accepting, finish what is in flight, release everything. */
 void api_stop(api_server *s);
+
+/* The OpenAPI 3.1 document of the route table (a new reference), or NULL
+ * with err naming the row that does not describe itself. */
+json_t *api_openapi(rp_error *err);
 
 #endif

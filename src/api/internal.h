@@ -1,4 +1,5 @@
-/* internal.h — what the dispatcher (server.c) and the routes (routes.c) share. */
+/* internal.h — what the dispatcher, the route table and the handlers share.
+ * Private to src/api (and tests/unit/test_api.c, which walks the table). */
 #ifndef RP_API_INTERNAL_H
 #define RP_API_INTERNAL_H
 
@@ -11,7 +12,7 @@
 
 #define API_MAX_PARAMS 4
 
-/* Route flags. */
+/* Route flags: what the dispatcher does for a route besides calling it. */
 enum {
     API_PUBLIC = 1,        /* no session needed */
     API_BODY = 2,          /* takes a JSON body (Content-Type: application/json) */
@@ -19,6 +20,8 @@ enum {
     API_CUSTOMER = 8,      /* customer data: every call is audited with its customer */
     API_TEXT = 16,         /* answers text, not JSON (metrics) */
     API_WRITES = 32,       /* a GET that writes to the store (not in a read transaction) */
+    API_BRANCH = 64,       /* customers: the viewer's branch scope applies (rq->scope_branch) */
+    API_CREATED = 128,     /* answers 201 Created, not 200 */
 };
 
 typedef struct api_req {
@@ -30,6 +33,13 @@ typedef struct api_req {
     json_t *body;                        /* with API_BODY */
     sec_session session;                 /* when signed in */
     int signed_in;
+    /* The branch whose customers the viewer may see: NULL for every branch
+     * (SEC_P_ALL_BRANCHES), "" for none.  Set by the dispatcher: the user's
+     * branch on an API_BRANCH route, "" on any other, so that a route which
+     * reads customers without the flag sees none.  Queries take it as their
+     * scope (wh_search_name); a single customer is checked against it
+     * (api_customer_of). */
+    const char *scope_branch;
     wh *w;                               /* this thread's store */
     struct api_server *srv;
     const api_options *opt;
@@ -52,26 +62,60 @@ typedef struct api_resp {
 
 typedef int (*api_handler)(api_req *rq, api_resp *rs);
 
+/* One row of the route table (routes.c, which says how to add one).  The
+ * schemas are in the notation of openapi.c ("{name: string, branch?:
+ * string | null}", "Job[]", "'a' | 'b'"); names are api_shapes[] or the
+ * warehouse's vocabularies (ContactKind, ...). */
 typedef struct api_route {
     const char *method, *pattern;        /* "/api/v1/customers/{id}" */
     api_handler fn;
     int permission;                      /* sec_perm, or -1 for any signed-in user */
     unsigned flags;
     const char *action;                  /* for the audit trail: view, search, reveal, ... */
+    const char *op;                      /* the OpenAPI operationId: getCustomer */
     const char *summary;                 /* for the OpenAPI document */
+    const char *params;                  /* the path's {x}: "id: integer" */
+    const char *query;                   /* query-string arguments: "q: string, limit?: integer" */
+    const char *request;                 /* the body's schema (API_BODY) */
+    const char *response;                /* the 200 (201) reply's schema */
+    const char *errors;                  /* statuses the handler answers besides those the
+                                            dispatcher adds from the flags: "404 422" */
 } api_route;
 
 extern const api_route api_routes[];
 extern const int api_nroutes;
 
+/* A shape several routes share: components/schemas/NAME of the OpenAPI document. */
+typedef struct api_shape {
+    const char *name, *schema, *about;
+} api_shape;
+extern const api_shape api_shapes[];
+extern const int api_nshapes;
+
+/* ---- replies (server.c) ---- */
+
 /* Set an error reply; returns status. */
 int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* An error of the store or a domain module: RP_NOTFOUND 404, RP_INVAL/RP_PARSE 422, RP_EXISTS 409,
- * RP_AMBIGUOUS 409, anything else 500 (its detail logged, not sent). */
+ * RP_AMBIGUOUS 409, RP_BUSY 503, anything else 500 (its detail logged, not sent). */
 int api_fail(api_resp *rs, const rp_error *err);
 int api_ok(api_resp *rs, json_t *body);
+/* 201 Created with body. */
+int api_created(api_resp *rs, json_t *body);
 /* A query-string argument, or NULL. */
 const char *api_query(const api_req *rq, const char *name);
+
+/* ---- arguments (args.c) ---- */
+
+/* A whole number from min to max: *ok says whether s was one. */
+int64_t api_int(const char *s, int64_t min, int64_t max, int *ok);
+/* limit= of the query, def when absent: 0, or the reply's status (422)
+ * when it is not a whole number from 1 to max. */
+int api_limit(api_req *rq, api_resp *rs, int def, int max, int *limit);
+/* Is v one of list?  If not, "one of a, b, c" into msg. */
+int api_one_of(const char *v, const char *const *list, char *msg, size_t n);
+
+/* ---- the server's services to handlers (server.c) ---- */
 
 /* Write an audit entry (to the journal; security/journal.h): 0, or -1
  * when it could not be written (logged). */
@@ -82,8 +126,66 @@ int api_audit_flush(api_req *rq, rp_error *err) RP_WARN_UNUSED;
 void api_doc_wanted(api_req *rq, int64_t person);
 /* Count a 360 served from a kept document (kept) or built (for /metrics). */
 void api_count_doc(api_req *rq, int kept);
+/* The session cookie: token for max_age seconds ("" and 0 to end it). */
+void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age);
+/* Sign-in throttling: 1 when the user or the address has failed too often. */
+int api_throttled(api_req *rq, const char *user);
+void api_login_failed(api_req *rq, const char *user);
+void api_login_ok(api_req *rq, const char *user);
 
-/* The OpenAPI 3 document of the route table. */
-json_t *api_openapi(void);
+/* ---- the OpenAPI document (openapi.c) ---- */
+
+/* The schema notation as JSON Schema (OpenAPI 3.1): RP_PARSE naming the
+ * place in text otherwise. */
+int api_schema_parse(const char *text, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- the handlers, by file ---- */
+
+/* session.c */
+int api_login(api_req *rq, api_resp *rs);
+int api_session_get(api_req *rq, api_resp *rs);
+int api_logout(api_req *rq, api_resp *rs);
+/* customers.c: finding customers, their 360, reveal and export */
+int api_customers_search(api_req *rq, api_resp *rs);
+int api_customer_get(api_req *rq, api_resp *rs);
+int api_customer_reveal(api_req *rq, api_resp *rs);
+int api_customer_export(api_req *rq, api_resp *rs);
+/* The customer of the path, if the viewer's scope holds them: 0, or the
+ * reply's status; *doc (if not NULL) their 360 built with flags. */
+int api_customer_of(api_req *rq, api_resp *rs, int flags, int64_t *id, json_t **doc);
+/* parts.c: a customer's notes, contact points, preferences, consents, scores */
+int api_notes_list(api_req *rq, api_resp *rs);
+int api_note_add(api_req *rq, api_resp *rs);
+int api_contact_change(api_req *rq, api_resp *rs);
+int api_changes_list(api_req *rq, api_resp *rs);
+int api_preferences_get(api_req *rq, api_resp *rs);
+int api_preferences_set(api_req *rq, api_resp *rs);
+int api_contactable(api_req *rq, api_resp *rs);
+int api_consents_get(api_req *rq, api_resp *rs);
+int api_consent_set(api_req *rq, api_resp *rs);
+int api_scores_get(api_req *rq, api_resp *rs);
+/* etl.c: load jobs, rejects, the review queue */
+int api_jobs_list(api_req *rq, api_resp *rs);
+int api_job_get(api_req *rq, api_resp *rs);
+int api_rejects_list(api_req *rq, api_resp *rs);
+int api_matches_list(api_req *rq, api_resp *rs);
+int api_match_decide(api_req *rq, api_resp *rs);
+/* analyses.c */
+int api_analyses_list(api_req *rq, api_resp *rs);
+int api_analysis_get(api_req *rq, api_resp *rs);
+/* audit.c */
+int api_audit_list(api_req *rq, api_resp *rs);
+/* users.c: users and roles */
+int api_users_list(api_req *rq, api_resp *rs);
+int api_user_add(api_req *rq, api_resp *rs);
+int api_user_disable(api_req *rq, api_resp *rs);
+int api_roles_list(api_req *rq, api_resp *rs);
+/* The role's permissions, by name (users.c; the session shows them too). */
+json_t *api_permissions(sec_role r);
+/* meta.c: health, this API's document, the vocabulary; metrics in server.c (they need the server) */
+int api_health(api_req *rq, api_resp *rs);
+int api_openapi_get(api_req *rq, api_resp *rs);
+int api_vocabulary(api_req *rq, api_resp *rs);
+int api_metrics(api_req *rq, api_resp *rs);
 
 #endif

@@ -111,6 +111,12 @@ int api_ok(api_resp *rs, json_t *body)
     return 200;
 }
 
+int api_created(api_resp *rs, json_t *body)
+{
+    api_ok(rs, body);
+    return rs->status = 201;
+}
+
 const char *api_query(const api_req *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -176,11 +182,6 @@ static throttle_slot *slot(api_server *s, const char *key, int64_t now)
     }
     return t;
 }
-
-/* 1 when either the user or the address has failed too often. */
-int api_throttled(api_req *rq, const char *user);
-void api_login_failed(api_req *rq, const char *user);
-void api_login_ok(api_req *rq, const char *user);
 
 static api_server *server_of(api_req *rq) { return (api_server *)((char *)rq->opt - offsetof(api_server, o)); }
 
@@ -545,6 +546,10 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
             }
         }
     }
+    /* whose customers the viewer sees: a route without API_BRANCH sees none */
+    rq->scope_branch = !(rt->flags & API_BRANCH)                                  ? ""
+                       : sec_can(rq->session.user.role, SEC_P_ALL_BRANCHES) ? NULL
+                                                                            : rq->session.user.branch;
     if (rt->flags & API_BODY) {
         if (!has_json_type(rq->conn)) {
             api_error(rs, 415, "unsupported_media_type", "send the body as Content-Type: application/json");
@@ -718,7 +723,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 
 static api_server *the_server; /* one server per process */
 
-int api_metrics(api_req *rq, api_resp *rs);
 int api_metrics(api_req *rq, api_resp *rs)
 {
     (void)rq;
@@ -730,7 +734,6 @@ int api_metrics(api_req *rq, api_resp *rs)
     return 200;
 }
 
-void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age);
 void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age)
 {
     snprintf(rs->cookie, sizeof rs->cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", COOKIE,

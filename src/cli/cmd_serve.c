@@ -35,6 +35,15 @@ static int config_seconds(const rp_config *c, const char *key, int64_t unit, int
 
 int cmd_serve(cli_ctx *c)
 {
+    if (cli_flag(c, "openapi")) { /* the API's document, for a client generator; no store, no server */
+        rp_error e = RP_ERROR_INIT;
+        json_t *doc = api_openapi(&e);
+        if (!doc)
+            return cli_fail("serve", &e);
+        cli_print_json(doc);
+        json_decref(doc);
+        return CLI_OK;
+    }
     const char *listen = cli_arg(c, "listen");
     const char *static_opt = cli_arg(c, "static");
     const char *threads = cli_arg(c, "threads");

@@ -280,8 +280,8 @@ const cli_cmd cli_commands[] = {
       "Expressions: and, or, not; = != < <= > >=; in (...); between ... and ...;\n"
       "+ - * /; numbers and 'texts'.  An unknown value (no birth date) makes\n"
       "every comparison false.\n" },
-    { "serve", cmd_serve, CLI_STORE, "listen= static= threads= port-file=", 0, 0,
-      "rapport serve [--listen HOST:PORT] [--static DIR] [--threads N] [--port-file FILE]",
+    { "serve", cmd_serve, CLI_STORE, "listen= static= threads= port-file= openapi", 0, 0,
+      "rapport serve [--listen HOST:PORT] [--static DIR] [--threads N] [--port-file FILE] [--openapi]",
       "Serve the HTTP API and the web application.",
       "Serves /api/v1/... as JSON (the routes: GET /api/v1/openapi.json), /healthz\n"
       "and /metrics (Prometheus), and the web application's files from --static.\n"
@@ -300,7 +300,8 @@ const cli_cmd cli_commands[] = {
       "  --listen HOST:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
       "  --static DIR        the web application's files\n"
       "  --threads N         worker threads (default: one per core)\n"
-      "  --port-file FILE    write the port listened on to FILE\n" STORE_HELP },
+      "  --port-file FILE    write the port listened on to FILE\n"
+      "  --openapi           print the API's OpenAPI document and stop\n" STORE_HELP },
     { "user add", cmd_user_add, CLI_STORE, "role= branch=", 1, 1, "rapport user add NAME --role ROLE [--branch CODE]",
       "Add a user; the password is asked for (or read from standard input), never an argument.",
       "Roles: teller (branch staff), rm (relationship manager), csr (contact-centre\n"

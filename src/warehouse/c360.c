@@ -714,15 +714,23 @@ static void name_key_of(const char *text, char *out, size_t n)
 }
 
 /* Add to ids (at most limit, no repeats) the customers of parties with a
- * key of this rank starting with key. */
-static int name_keys_scan(wh *w, int rank, const char *key, int64_t *ids, int *nid, int limit, rp_error *err)
+ * key of this rank starting with key; with a branch, only customers whose
+ * home branch it is (the customer's: the person a source party is merged
+ * into), so that the limit counts that branch's. */
+static int name_keys_scan(wh *w, int rank, const char *key, const char *branch, int64_t *ids, int *nid, int limit,
+                          rp_error *err)
 {
     char hi[600];
     snprintf(hi, sizeof hi, "%.500s\xF4\x8F\xBF\xBF", key); /* after every key that starts with key */
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
-                              "SELECT coalesce(p.merged_into, p.id) FROM party_name_key k JOIN party p ON p.id = k.party_id "
-                              "WHERE k.rank = ?1 AND k.key >= ?2 AND k.key < ?3 ORDER BY k.key LIMIT ?4",
+                              branch ? "SELECT c.id FROM party_name_key k JOIN party p ON p.id = k.party_id "
+                                       "JOIN party c ON c.id = coalesce(p.merged_into, p.id) "
+                                       "WHERE k.rank = ?1 AND k.key >= ?2 AND k.key < ?3 AND c.home_branch = ?5 "
+                                       "ORDER BY k.key LIMIT ?4"
+                                     : "SELECT coalesce(p.merged_into, p.id) FROM party_name_key k JOIN party p "
+                                       "ON p.id = k.party_id "
+                                       "WHERE k.rank = ?1 AND k.key >= ?2 AND k.key < ?3 ORDER BY k.key LIMIT ?4",
                               &st, err);
     if (rc)
         return rc;
@@ -730,6 +738,8 @@ static int name_keys_scan(wh *w, int rank, const char *key, int64_t *ids, int *n
     rp_stmt_bind_text(st, 2, key);
     rp_stmt_bind_text(st, 3, hi);
     rp_stmt_bind_int(st, 4, 4 * (int64_t)limit);
+    if (branch)
+        rp_stmt_bind_text(st, 5, branch);
     while (*nid < limit && (rc = rp_stmt_step(st, err)) == RP_ROW) {
         int64_t id = rp_stmt_int(st, 0);
         int seen = 0;
@@ -742,7 +752,8 @@ static int name_keys_scan(wh *w, int rank, const char *key, int64_t *ids, int *n
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
 
-int wh_search_name(wh *w, const char *text, const char *alt, int limit, json_t **out, rp_error *err)
+int wh_search_name(wh *w, const char *text, const char *alt, const char *branch, int limit, json_t **out,
+                   rp_error *err)
 {
     size_t n = text ? strlen(text) : 0;
     if (!n || n > 100)
@@ -756,6 +767,10 @@ int wh_search_name(wh *w, const char *text, const char *alt, int limit, json_t *
         name_key_of(alt, keys[1], sizeof keys[1]);
     if (!strcmp(keys[0], keys[1]))
         keys[1][0] = 0;
+    if (branch && !*branch) { /* a scope of no branch holds no customer */
+        *out = json_array();
+        return RP_OK;
+    }
     int64_t *ids = malloc((size_t)limit * sizeof *ids);
     if (!ids)
         return rp_err(err, RP_NOMEM, "out of memory");
@@ -764,7 +779,7 @@ int wh_search_name(wh *w, const char *text, const char *alt, int limit, json_t *
     for (int rank = 0; rank <= 2 && !rc; rank++)
         for (int k = 0; k < 2 && !rc; k++)
             if (keys[k][0])
-                rc = name_keys_scan(w, rank, keys[k], ids, &nid, limit, err);
+                rc = name_keys_scan(w, rank, keys[k], branch, ids, &nid, limit, err);
     json_t *a = json_array();
     for (int i = 0; i < nid && !rc; i++) {
         rp_stmt *st;

@@ -524,8 +524,13 @@ int wh_find(wh *w, const char *key, int64_t *party, const char **how,
  * Blanks, hyphens, commas, full stops, apostrophes and case do not count.
  * alt, if not NULL, is another spelling to try too (the API's Pinyin read
  * as Wade-Giles).  The key table of migration 0011 serves it: the cost does
- * not grow with the store. */
-int wh_search_name(wh *w, const char *text, const char *alt, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+ * not grow with the store.  branch, if not NULL, is the viewer's scope:
+ * only customers whose home branch it is ("" holds none), chosen inside
+ * the query, so that the limit counts that branch's customers (the scan
+ * then reads past other branches' keys: about limit times the number of
+ * branches for an even spread). */
+int wh_search_name(wh *w, const char *text, const char *alt, const char *branch, int limit, json_t **out,
+                   rp_error *err) RP_WARN_UNUSED;
 
 enum {
     WH_C360_REVEAL = 1,   /* unseal identifiers instead of masking them */

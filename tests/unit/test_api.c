@@ -1,7 +1,11 @@
 /* Tests of the HTTP API run in-process against a real server on a free
  * port: the route table walked for anonymous access, the permission matrix
  * role by role, bad bodies, CSRF, audit of customer data, masking, throttled
- * sign-in, static-file traversal and injection probes. */
+ * sign-in, static-file traversal and injection probes, branch staff's
+ * search.  Every reply any test gets is checked against the API's own
+ * OpenAPI document (conforms(), below): its status must be one the route
+ * documents and its body must match that status's schema; a request that
+ * succeeded must match the route's request schema and query arguments. */
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -9,7 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "analytics/jobs.h"
+#include "analytics/analytics.h"
 #include "api/api.h"
 #include "api/internal.h"
 #include "security/security.h"
@@ -28,6 +32,194 @@ typedef struct resp {
     char head[4096];
     char *body;
 } resp;
+
+/* ---- replies against the API's document ---- */
+
+static json_t *spec; /* api_openapi(), made in setup */
+
+static json_t *resolve(json_t *s)
+{
+    const char *ref;
+    while ((ref = json_string_value(json_object_get(s, "$ref")))) {
+        const char *name = strrchr(ref, '/') + 1;
+        json_t *comps = json_object_get(spec, "components");
+        s = json_object_get(json_object_get(comps, strstr(ref, "/responses/") ? "responses" : "schemas"), name);
+        if (!s)
+            fail_msg("no component %s", ref);
+    }
+    return s;
+}
+
+static int is_type(const char *t, json_t *v)
+{
+    if (!strcmp(t, "string"))
+        return json_is_string(v);
+    if (!strcmp(t, "integer"))
+        return json_is_integer(v);
+    if (!strcmp(t, "number"))
+        return json_is_number(v);
+    if (!strcmp(t, "boolean"))
+        return json_is_boolean(v);
+    if (!strcmp(t, "null"))
+        return json_is_null(v);
+    if (!strcmp(t, "object"))
+        return json_is_object(v);
+    if (!strcmp(t, "array"))
+        return json_is_array(v);
+    fail_msg("unknown type %s", t);
+    return 0;
+}
+
+/* Does v match schema s?  The keywords openapi.c writes, and only those: a
+ * schema with any other keyword fails, so that nothing passes unread.
+ * 0, or -1 with where and why in msg. */
+static int conforms(json_t *s, json_t *v, const char *at, char *msg, size_t n)
+{
+    s = resolve(s);
+    const char *k;
+    json_t *x;
+    json_object_foreach(s, k, x) {
+        static const char *const known[] = { "type", "enum", "properties", "required", "additionalProperties", "items",
+                                             "anyOf", "description", "examples", NULL };
+        int ok = 0;
+        for (int i = 0; known[i]; i++)
+            ok |= !strcmp(k, known[i]);
+        if (!ok)
+            return snprintf(msg, n, "%s: the schema has '%s', which this check does not know", at, k), -1;
+    }
+    json_t *t = json_object_get(s, "type");
+    if (json_is_string(t) && !is_type(json_string_value(t), v))
+        return snprintf(msg, n, "%s: not a %s", at, json_string_value(t)), -1;
+    if (json_is_array(t)) {
+        int any = 0;
+        size_t i;
+        json_array_foreach(t, i, x) any |= is_type(json_string_value(x), v);
+        if (!any)
+            return snprintf(msg, n, "%s: none of the types it may be", at), -1;
+    }
+    json_t *e = json_object_get(s, "enum");
+    if (e) {
+        int any = 0;
+        size_t i;
+        json_array_foreach(e, i, x) any |= json_equal(x, v);
+        if (!any)
+            return snprintf(msg, n, "%s: '%s' is not in its enum", at, json_is_string(v) ? json_string_value(v) : "?"),
+                   -1;
+    }
+    char sub[300];
+    json_t *any = json_object_get(s, "anyOf");
+    if (any) {
+        size_t i;
+        json_array_foreach(any, i, x) if (!conforms(x, v, at, msg, n)) return 0;
+        return snprintf(msg, n, "%s: matches none of anyOf", at), -1;
+    }
+    if (json_is_array(v) && json_object_get(s, "items")) {
+        size_t i;
+        json_array_foreach(v, i, x) {
+            snprintf(sub, sizeof sub, "%s[%zu]", at, i);
+            if (conforms(json_object_get(s, "items"), x, sub, msg, n))
+                return -1;
+        }
+    }
+    if (!json_is_object(v))
+        return 0;
+    size_t i;
+    json_array_foreach(json_object_get(s, "required"), i, x) if (!json_object_get(v, json_string_value(x))) return
+        snprintf(msg, n, "%s.%s: required, missing", at, json_string_value(x)), -1;
+    json_t *props = json_object_get(s, "properties"), *extra = json_object_get(s, "additionalProperties");
+    json_object_foreach(v, k, x) {
+        json_t *ps = json_object_get(props, k);
+        snprintf(sub, sizeof sub, "%s.%s", at, k);
+        if (!ps && json_is_false(extra))
+            return snprintf(msg, n, "%s: not in the schema", sub), -1;
+        if (!ps && json_is_object(extra))
+            ps = extra;
+        if (ps && conforms(ps, x, sub, msg, n))
+            return -1;
+    }
+    return 0;
+}
+
+/* The route a request reached, by method and path (without the query). */
+static const api_route *route_of(const char *method, const char *path)
+{
+    for (int i = 0; i < api_nroutes; i++) {
+        const char *p = api_routes[i].pattern, *q = path;
+        while (*p && *q) {
+            if (*p == '{') {
+                size_t k = strcspn(q, "/?");
+                if (!k)
+                    break;
+                q += k;
+                p = strchr(p, '}') + 1;
+            } else if (*p++ != *q++) {
+                break;
+            }
+        }
+        if (!*p && (!*q || *q == '?') && !strcmp(api_routes[i].method, method))
+            return &api_routes[i];
+    }
+    return NULL;
+}
+
+/* The reply to method path (with its query) and request body: as the document says. */
+static void check_reply(const char *method, const char *path, const char *req, size_t rlen, const resp *r)
+{
+    if (strncmp(path, "/api/", 5) && strcmp(path, "/healthz") && strcmp(path, "/metrics"))
+        return; /* the web application's files */
+    const api_route *rt = route_of(method, path);
+    char msg[600], where[300];
+    snprintf(where, sizeof where, "%s %.200s -> %d", method, path, r->status);
+    json_t *body = json_loads(r->body, JSON_DECODE_ANY, NULL);
+    if (!rt) { /* no such route, or not that method: an error */
+        json_t *error = json_object_get(json_object_get(json_object_get(spec, "components"), "schemas"), "Error");
+        if (!body || conforms(error, body, "body", msg, sizeof msg))
+            fail_msg("%s: not an error reply: %s", where, r->body);
+        json_decref(body);
+        return;
+    }
+    char m[8], status[8];
+    size_t k = 0;
+    for (; rt->method[k]; k++)
+        m[k] = (char)(rt->method[k] | 0x20);
+    m[k] = 0;
+    json_t *op = json_object_get(json_object_get(json_object_get(spec, "paths"), rt->pattern), m);
+    snprintf(status, sizeof status, "%d", r->status);
+    json_t *res = json_object_get(json_object_get(op, "responses"), status);
+    if (!res)
+        fail_msg("%s: the document has no %d for %s (%s)", where, r->status, json_string_value(json_object_get(op, "operationId")), r->body);
+    json_t *content = json_object_get(resolve(res), "content");
+    if (json_object_get(content, "application/json")) {
+        if (!body)
+            fail_msg("%s: the body is not JSON: %s", where, r->body);
+        if (conforms(json_object_get(json_object_get(content, "application/json"), "schema"), body, "body", msg,
+                     sizeof msg))
+            fail_msg("%s: %s\n%.2000s", where, msg, r->body);
+    }
+    json_decref(body);
+    if (r->status >= 300)
+        return;
+    /* what succeeded was asked as the document says */
+    json_t *rb = json_object_get(op, "requestBody");
+    json_t *sent = req ? json_loadb(req, rlen, 0, NULL) : NULL;
+    if (rb && sent &&
+        conforms(json_object_get(json_object_get(json_object_get(rb, "content"), "application/json"), "schema"), sent,
+                 "request", msg, sizeof msg))
+        fail_msg("%s: %s (sent %s)", where, msg, req);
+    json_decref(sent);
+    for (const char *q = strchr(path, '?'); q; q = strchr(q + 1, '&')) {
+        size_t nk = strcspn(q + 1, "=&");
+        int known = 0;
+        json_t *p;
+        json_array_foreach(json_object_get(op, "parameters"), k, p) {
+            const char *name = json_string_value(json_object_get(p, "name"));
+            known |= !strcmp(json_string_value(json_object_get(p, "in")), "query") && strlen(name) == nk &&
+                     !strncmp(name, q + 1, nk);
+        }
+        if (!known)
+            fail_msg("%s: the query argument '%.*s' is not in the document", where, (int)nk, q + 1);
+    }
+}
 
 /* One HTTP/1.1 request on its own connection. */
 static resp http(const char *method, const char *path, const char *headers, const char *body, size_t blen)
@@ -68,6 +260,7 @@ static resp http(const char *method, const char *path, const char *headers, cons
         r.body = strdup("");
     }
     free(all);
+    check_reply(method, path, body, blen, &r);
     return r;
 }
 
@@ -106,6 +299,8 @@ static int setup(void **state)
     snprintf(db, sizeof db, "%s", tu_path("api.db"));
     wh *w;
     rp_error e = RP_ERROR_INIT;
+    if (!(spec = api_openapi(&e)))
+        fail_msg("the API's document: %s", rp_errmsg(&e));
     assert_int_equal(wh_open(db, NULL, WH_INIT, &w, NULL, &e), RP_OK);
     if (wh_import_json(w, "../tests/fixtures/bank.json", "t", NULL, &e) &&
         wh_import_json(w, "tests/fixtures/bank.json", "t", NULL, &e))
@@ -152,6 +347,7 @@ static int teardown(void **state)
 {
     (void)state;
     api_stop(srv);
+    json_decref(spec);
     return 0;
 }
 
@@ -414,7 +610,7 @@ static void names_and_scores(void **state)
     for (size_t i = 0; i < 2; i++) {
         an_job_opts o = { .job = jobs[i], .as_of = 20780, .user = "test", .save = 1 }; /* 2026-11-23 */
         json_t *sum;
-        if (an_job_run(wh_store(w), &o, &sum, &e))
+        if (an_job_run(w, &o, &sum, &e))
             fail_msg("%s: %s", jobs[i], rp_errmsg(&e));
         json_decref(sum);
     }
@@ -845,6 +1041,131 @@ static void the_360_is_kept_and_stays_true(void **state)
     assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'denied' AND customer_id = 5"), denied + 1);
 }
 
+/* The document describes every route: a camelCase operationId of its own,
+ * its path's parameters, a schema for each body; the vocabularies' enums
+ * are the warehouse's lists.  The notation says where it is wrong. */
+static void the_document_describes_every_route(void **state)
+{
+    (void)state;
+    json_t *paths = json_object_get(spec, "paths"), *schemas = json_object_get(json_object_get(spec, "components"), "schemas");
+    assert_string_equal(json_string_value(json_object_get(spec, "openapi")), "3.1.0");
+    assert_int_equal((int)json_object_size(json_object_get(spec, "paths")) > 0, 1);
+    for (int i = 0; i < api_nroutes; i++) {
+        const api_route *rt = &api_routes[i];
+        char m[8];
+        size_t k = 0;
+        for (; rt->method[k]; k++)
+            m[k] = (char)(rt->method[k] | 0x20);
+        m[k] = 0;
+        json_t *op = json_object_get(json_object_get(paths, rt->pattern), m);
+        assert_non_null(op);
+        assert_string_equal(json_string_value(json_object_get(op, "operationId")), rt->op);
+        json_t *ok = json_object_get(json_object_get(op, "responses"), (rt->flags & API_CREATED) ? "201" : "200");
+        assert_non_null(json_object_get(json_object_get(ok, "content"), (rt->flags & API_TEXT) ? "text/plain" : "application/json"));
+        assert_int_equal(json_object_get(op, "requestBody") != NULL, (rt->flags & API_BODY) != 0);
+        if (!(rt->flags & API_PUBLIC))
+            assert_non_null(json_object_get(json_object_get(op, "responses"), "401"));
+    }
+    json_t *kinds = json_object_get(json_object_get(schemas, "ContactKind"), "enum");
+    assert_int_equal(json_array_size(kinds), 5);
+    for (int i = 0; wh_contact_kinds[i]; i++)
+        assert_string_equal(json_string_value(json_array_get(kinds, (size_t)i)), wh_contact_kinds[i]);
+    assert_non_null(json_object_get(json_object_get(schemas, "TxnClass"), "examples")); /* an open list */
+    /* the notation */
+    static const struct {
+        const char *text, *json;
+    } ok[] = {
+        { "string | null", "{\"type\":[\"string\",\"null\"]}" },
+        { "'a' | 'b'", "{\"type\":\"string\",\"enum\":[\"a\",\"b\"]}" },
+        { "{a: integer, b?: Job[]}",
+          "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"array\","
+          "\"items\":{\"$ref\":\"#/components/schemas/Job\"}}},\"required\":[\"a\"],\"additionalProperties\":false}" },
+        { "{*: number}", "{\"type\":\"object\",\"additionalProperties\":{\"type\":\"number\"}}" },
+        { "{a: any, ...}", "{\"type\":\"object\",\"properties\":{\"a\":{}},\"required\":[\"a\"]}" },
+        { "Job | null", "{\"anyOf\":[{\"$ref\":\"#/components/schemas/Job\"},{\"type\":\"null\"}]}" },
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        json_t *got, *want = json_loads(ok[i].json, 0, NULL);
+        rp_error e = RP_ERROR_INIT;
+        if (api_schema_parse(ok[i].text, &got, &e))
+            fail_msg("%s: %s", ok[i].text, rp_errmsg(&e));
+        if (!json_equal(got, want))
+            fail_msg("%s: %s", ok[i].text, json_dumps(got, JSON_COMPACT));
+        json_decref(got);
+        json_decref(want);
+    }
+    static const char *const bad[] = { "{a: string", "{a string}", "strnig", "'open", "string ]", "{a: integer, a: string}" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *got;
+        rp_error e = RP_ERROR_INIT;
+        assert_int_equal(api_schema_parse(bad[i], &got, &e), RP_PARSE);
+        assert_non_null(strstr(rp_errmsg(&e), "at offset"));
+    }
+}
+
+/* Every route that reads customers takes the viewer's branch scope. */
+static void customer_routes_have_the_branch_scope(void **state)
+{
+    (void)state;
+    for (int i = 0; i < api_nroutes; i++)
+        if (!strncmp(api_routes[i].pattern, "/api/v1/customers", 17) && !(api_routes[i].flags & API_BRANCH))
+            fail_msg("%s %s: no API_BRANCH", api_routes[i].method, api_routes[i].pattern);
+}
+
+/* Issue 22: a teller searching a name shared by more than 50 customers of
+ * other branches finds the one of their own branch (the scope is applied
+ * in the query, before the limit of 50); a CSR (every branch) gets 50. */
+static void branch_staff_search_their_own_branch(void **state)
+{
+    (void)state;
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    /* 60 of branch 0345 whose names sort before the one of 0012 */
+    assert_int_equal(rp_store_exec(wh_store(w),
+                                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) "
+                                   "INSERT INTO party(kind, name_zh, status, home_branch, created_at, updated_at) "
+                                   "SELECT 'person', printf('范測試A%02d', i), 'active', '0345', '2026-01-01', "
+                                   "'2026-01-01' FROM n; "
+                                   "INSERT INTO party(kind, name_zh, status, home_branch, created_at, updated_at) "
+                                   "VALUES ('person', '范測試B', 'active', '0012', '2026-01-01', '2026-01-01')",
+                                   &e),
+                     RP_OK);
+    wh_close(w);
+    char h[1400];
+    headers_for(SEC_TELLER, h, sizeof h, NULL);
+    resp x = http("GET", "/api/v1/customers?q=%E8%8C%83%E6%B8%AC%E8%A9%A6", h, NULL, 0); /* 范測試 */
+    assert_int_equal(x.status, 200);
+    json_t *j = json_loads(x.body, 0, NULL);
+    json_t *found = json_object_get(j, "customers");
+    if (json_array_size(found) != 1)
+        fail_msg("a teller of 0012: %s", x.body);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(found, 0), "name_zh")), "范測試B");
+    json_decref(j);
+    free(x.body);
+    headers_for(SEC_CSR, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/customers?q=%E8%8C%83%E6%B8%AC%E8%A9%A6", h, NULL, 0);
+    j = json_loads(x.body, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(j, "customers")), 50);
+    json_decref(j);
+    free(x.body);
+}
+
+/* The vocabulary, for any signed-in user: each list with its labels. */
+static void the_vocabulary(void **state)
+{
+    (void)state;
+    char h[1400];
+    headers_for(SEC_ANALYST, h, sizeof h, NULL);
+    resp x = http("GET", "/api/v1/vocabulary", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "{\"value\":\"mobile\",\"zh\":\"手機\",\"en\":\"mobile\"}"));
+    free(x.body);
+    x = http("GET", "/api/v1/vocabulary", NULL, NULL, 0);
+    assert_int_equal(x.status, 401);
+    free(x.body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -861,6 +1182,10 @@ int main(void)
         cmocka_unit_test(injection_probes_change_nothing),
         cmocka_unit_test(openapi_and_metrics),
         cmocka_unit_test(the_360_is_kept_and_stays_true),
+        cmocka_unit_test(the_document_describes_every_route),
+        cmocka_unit_test(customer_routes_have_the_branch_scope),
+        cmocka_unit_test(branch_staff_search_their_own_branch),
+        cmocka_unit_test(the_vocabulary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

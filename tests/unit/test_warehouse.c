@@ -624,7 +624,7 @@ static char *names_found(wh *w, const char *text, const char *alt, char *out, si
 {
     rp_error e = RP_ERROR_INIT;
     json_t *a;
-    if (wh_search_name(w, text, alt, 10, &a, &e))
+    if (wh_search_name(w, text, alt, NULL, 10, &a, &e))
         fail_msg("%s: %s", text, rp_errmsg(&e));
     size_t o = 0, i;
     json_t *c;
@@ -677,7 +677,7 @@ static void names_by_any_part(void **state)
     assert_int_equal(count(w, "SELECT count(*) FROM (SELECT party_id, rank, key FROM party_name_key "
                               "EXCEPT SELECT party_id, rank, key FROM party_name_keys)"), 0);
     json_t *a;
-    assert_int_equal(wh_search_name(w, "", NULL, 10, &a, &e), RP_INVAL);
+    assert_int_equal(wh_search_name(w, "", NULL, NULL, 10, &a, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "name: 1 to 100 bytes to search for");
     wh_close(w);
 }

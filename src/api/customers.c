@@ -1,0 +1,188 @@
+/* customers.c — finding customers and their 360: search, view, reveal,
+ * export.  Every route here has API_BRANCH: the viewer's scope
+ * (rq->scope_branch) goes into the search's query, and a customer opened
+ * by id is checked against it.  See api.h. */
+#include "api/internal.h"
+#include "core/json.h"
+#include "core/rtime.h"
+#include "match/match.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Does the viewer's scope hold a customer of this home branch? */
+static int in_scope(const api_req *rq, const char *home_branch)
+{
+    return !rq->scope_branch || (*rq->scope_branch && home_branch && !strcmp(home_branch, rq->scope_branch));
+}
+
+static int another_branch(api_req *rq, api_resp *rs, int64_t id)
+{
+    rq->audit_action = "denied";
+    return api_error(rs, 403, "forbidden", "customer %lld belongs to another branch", (long long)id);
+}
+
+/* The one customer a key names (wh_find), as a search hit, if the scope holds them. */
+static int found_by_key(api_req *rq, int64_t id, const char *how, json_t **found, rp_error *err)
+{
+    json_t *doc;
+    int rc = wh_c360(rq->w, id, 0, &doc, err);
+    if (rc)
+        return rc;
+    json_t *p = json_object_get(doc, "party");
+    *found = json_array();
+    if (in_scope(rq, json_string_value(json_object_get(p, "home_branch"))))
+        json_array_append_new(*found,
+                              json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "id", json_object_get(p, "id"),
+                                        "name_zh", json_object_get(p, "name_zh"), "name_latin",
+                                        json_object_get(p, "name_latin"), "birth_date",
+                                        json_object_get(p, "birth_date"), "home_branch",
+                                        json_object_get(p, "home_branch"), "status", json_object_get(p, "status"),
+                                        "matched", how ? how : "key"));
+    json_decref(doc);
+    return RP_OK;
+}
+
+int api_customers_search(api_req *rq, api_resp *rs)
+{
+    const char *q = api_query(rq, "q");
+    if (!q || !*q)
+        return api_error(rs, 422, "invalid", "q: what to search for (a name, national ID, phone, account, e-mail)");
+    if (strlen(q) > 200)
+        return api_error(rs, 422, "invalid", "q: at most 200 bytes");
+    snprintf(rq->detail, sizeof rq->detail, "q=%.200s", q);
+    rp_error err = RP_ERROR_INIT;
+    int64_t id;
+    const char *how = NULL;
+    json_t *found = NULL;
+    int rc = wh_find(rq->w, q, &id, &how, &err);
+    if (rc == RP_OK) {
+        rc = found_by_key(rq, id, how, &found, &err);
+    } else if (rc == RP_NOTFOUND) {
+        rp_err_clear(&err);
+        char alt[256];
+        /* the scope is part of the query: the first 50 of the viewer's branch, not of the bank */
+        rc = wh_search_name(rq->w, q, mt_pinyin_query(q, alt, sizeof alt) ? alt : NULL, rq->scope_branch, 50, &found,
+                            &err);
+    }
+    if (rc)
+        return api_fail(rs, &err);
+    return api_ok(rs, json_pack("{s:o}", "customers", found));
+}
+
+int api_customer_of(api_req *rq, api_resp *rs, int flags, int64_t *id, json_t **doc)
+{
+    int ok;
+    *id = api_int(rq->param[0], 1, INT64_MAX, &ok);
+    if (!ok || !wh_party_exists(rq->w, *id))
+        return api_error(rs, 404, "not_found", "no customer '%s'", rq->param[0]);
+    rq->customer = *id;
+    rp_error err = RP_ERROR_INIT;
+    json_t *d;
+    if (wh_c360(rq->w, *id, flags, &d, &err))
+        return api_fail(rs, &err);
+    json_t *p = json_object_get(d, "party");
+    *id = rq->customer = json_integer_value(json_object_get(p, "id"));
+    if (!in_scope(rq, json_string_value(json_object_get(p, "home_branch")))) {
+        json_decref(d);
+        return another_branch(rq, rs, *id);
+    }
+    if (doc)
+        *doc = d;
+    else
+        json_decref(d);
+    return 0;
+}
+
+static int customer_doc(api_req *rq, api_resp *rs, int reveal)
+{
+    int64_t id;
+    json_t *doc;
+    int st = api_customer_of(rq, rs, reveal ? WH_C360_REVEAL : 0, &id, &doc);
+    if (st)
+        return st;
+    if (!reveal)
+        sec_mask_c360(doc, rq->session.user.role);
+    return api_ok(rs, doc);
+}
+
+/* The 360 as kept (warehouse.h, the kept 360): one read; the warehouse's eight queries only when none is kept. */
+int api_customer_get(api_req *rq, api_resp *rs)
+{
+    int ok;
+    int64_t id = api_int(rq->param[0], 1, INT64_MAX, &ok);
+    if (ok) {
+        char today[RP_DATE_LEN];
+        rp_date_format(rp_time_taipei_date(rp_now()), today);
+        wh_c360doc d;
+        rp_error err = RP_ERROR_INIT;
+        int rc = wh_c360doc_read(rq->w, id, sec_can(rq->session.user.role, SEC_P_CONTACTS), today, &d, &err);
+        if (rc == RP_OK) {
+            rq->customer = id;
+            if (!in_scope(rq, d.home_branch)) {
+                wh_c360doc_free(&d);
+                return another_branch(rq, rs, id);
+            }
+            api_count_doc(rq, 1);
+            rs->text = d.json;
+            rs->status = 200;
+            return 200;
+        }
+        if (rc != RP_NOTFOUND)
+            return api_fail(rs, &err);
+    }
+    int st = customer_doc(rq, rs, 0);
+    if (rq->customer > 0) {
+        api_count_doc(rq, 0);
+        api_doc_wanted(rq, rq->customer); /* kept from now on */
+    }
+    return st;
+}
+
+/* body.reason, said in 5 characters or more, into rq->reason: 0, or the reply's status. */
+static int reason_of(api_req *rq, api_resp *rs, const char *const *keys)
+{
+    const char *reason = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if ((keys && rp_json_check_keys(rq->body, "body", keys, &err)) ||
+        rp_json_get_str(rq->body, "body", "reason", 1, &reason, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    size_t n = strlen(reason);
+    while (n && reason[n - 1] == ' ')
+        n--;
+    if (n < 5)
+        return api_error(rs, 422, "invalid", "body.reason: say why the full values are needed (5 characters or more)");
+    snprintf(rq->reason, sizeof rq->reason, "%.*s", (int)(n < 255 ? n : 255), reason);
+    return 0;
+}
+
+int api_customer_reveal(api_req *rq, api_resp *rs)
+{
+    int st = reason_of(rq, rs, NULL);
+    return st ? st : customer_doc(rq, rs, 1);
+}
+
+/* A copy of everything kept about the customer, unmasked, as a file: what a
+ * customer who asks for their data receives.  Audited as "export". */
+int api_customer_export(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "reason", NULL };
+    int st = reason_of(rq, rs, keys);
+    if (st)
+        return st;
+    int64_t id;
+    json_t *doc;
+    if ((st = api_customer_of(rq, rs, WH_C360_REVEAL | WH_C360_ALL, &id, &doc)))
+        return st;
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    json_object_set_new(doc, "export",
+                        json_pack("{s:s, s:s, s:s, s:s}", "at", now, "by", rq->session.user.name, "reason", rq->reason,
+                                  "format", "rapport customer export 1"));
+    snprintf(rq->detail, sizeof rq->detail, "%zu transactions, %zu interactions, %zu contact points",
+             json_array_size(json_object_get(doc, "transactions")),
+             json_array_size(json_object_get(doc, "interactions")),
+             json_array_size(json_object_get(doc, "contact_points")));
+    snprintf(rs->attachment, sizeof rs->attachment, "customer-%lld.json", (long long)id);
+    return api_ok(rs, doc);
+}
