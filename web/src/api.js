@@ -1,5 +1,11 @@
 // The HTTP API (docs/api.md): JSON both ways, the session in an HttpOnly
 // cookie, the CSRF token sent with every request that changes something.
+// A call names the route as the API's document does, with what fills it:
+//   api('GET', '/customers/{id}/notes', { params: { id } })
+//   api('GET', '/customers', { query: { q } })
+//   api('POST', '/customers/{id}/notes', { params: { id }, body: { text } })
+// and `make test` checks every call against the client generated from the
+// server's OpenAPI document (api-types.d.ts, web/tests/typecheck.sh).
 let csrf = null;
 
 export class ApiError extends Error {
@@ -14,16 +20,33 @@ export function setCsrf(token) {
   csrf = token;
 }
 
-export async function api(method, path, body) {
-  const opts = { method, headers: {}, credentials: 'same-origin' };
+/** '/customers/{id}' with {id: 7} and {limit: 5}: '/customers/7?limit=5' (empty arguments left out). */
+function url(path, params, query) {
+  let u = path.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(String(params[k])));
+  const q = Object.entries(query || {}).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  if (q.length) u += '?' + q.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
+  return '/api/v1' + u;
+}
+
+/**
+ * @template {import('./api-types').Method} M
+ * @template {import('./api-types').ApiPath<M>} P
+ * @param {M} method
+ * @param {P} path
+ * @param {import('./api-types').ApiArgs<M, P>} [args]
+ * @returns {Promise<import('./api-types').ApiReply<M, P>>}
+ */
+export async function api(method, path, args) {
+  const { params, query, body } = /** @type {any} */ (args) || {};
+  const opts = { method, headers: {}, credentials: /** @type {RequestCredentials} */ ('same-origin') };
   if (body !== undefined) {
     opts.headers['Content-Type'] = 'application/json';
     opts.body = JSON.stringify(body);
   }
-  if (method !== 'GET' && method !== 'HEAD' && csrf) opts.headers['X-CSRF-Token'] = csrf;
+  if (method !== 'GET' && csrf) opts.headers['X-CSRF-Token'] = csrf;
   let r;
   try {
-    r = await fetch('/api/v1' + path, opts);
+    r = await fetch(url(path, params, query), opts);
   } catch (e) {
     throw new ApiError(0, 'network', String(e.message || e));
   }

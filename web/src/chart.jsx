@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from './i18n.js';
 
-let charts = null;
+let echarts = null; // the library, loaded with the first chart
 
 export function Chart({ option, test, height = 360 }) {
   const el = useRef(null);
@@ -11,7 +11,7 @@ export function Chart({ option, test, height = 360 }) {
   const [error, setError] = useState(null);
   useEffect(() => {
     let gone = false;
-    (charts ||= import('./charts.js')).then((m) => {
+    (echarts ||= import('./echarts.js')).then((m) => {
       if (gone || !el.current) return;
       if (!inst.current) inst.current = m.init(el.current);
       inst.current.setOption(option, true);
@@ -20,7 +20,8 @@ export function Chart({ option, test, height = 360 }) {
     return () => { gone = true; };
   }, [option]);
   useEffect(() => {
-    const f = () => inst.current?.resize();
+    // never to no size (a window of 1x1, as a full-page screenshot passes through): the Sankey's layout throws
+    const f = () => el.current?.clientWidth && el.current.clientHeight && inst.current?.resize();
     addEventListener('resize', f);
     return () => {
       removeEventListener('resize', f);

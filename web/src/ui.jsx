@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from './i18n.js';
 
-export function Card({ title, test, children, actions }) {
+export function Card({ title, test = undefined, children, actions = null }) {
   return (
     <section class="card" data-test={test}>
       <h2>{title}{actions && <span class="actions">{actions}</span>}</h2>
@@ -13,7 +13,7 @@ export function Card({ title, test, children, actions }) {
 }
 
 // cols: [[messageKey, row => cell], ...]
-export function Table({ cols, rows, test, empty }) {
+export function Table({ cols, rows, test = undefined, empty = null }) {
   if (!rows || rows.length === 0) return <p class="none">{empty || t('none')}</p>;
   return (
     <table data-test={test}>
@@ -34,7 +34,7 @@ export function useLoad(fn, deps) {
   return [state.data, state.error, reload];
 }
 
-export function Loading({ error, test }) {
+export function Loading({ error, test = undefined }) {
   if (error) return <p class="error" role="alert" data-test={test}>{t('error', { msg: error.message })}</p>;
   return <p class="notice">{t('loading')}</p>;
 }
@@ -95,7 +95,7 @@ export function ExportButtons({ name, columns, rows }) {
 // format(value, column index) may dress a cell.
 const PAGE = 100;
 
-export function DataTable({ name, columns, rows, test, format, labels }) {
+export function DataTable({ name, columns, rows, test = undefined, format = null, labels = null }) {
   const [page, setPage] = useState(0);
   if (!rows || rows.length === 0) return <p class="none">{t('none')}</p>;
   const fmt = format || ((v) => (typeof v === 'number' ? v.toLocaleString() : v ?? ''));

@@ -14,10 +14,10 @@ function AddUser({ roles, onDone }) {
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
   const submit = async (e) => {
     e.preventDefault();
-    const body = { name: f.name, role: f.role, password: f.password };
-    if (f.branch) body.branch = f.branch;
+    const role = /** @type {import('../api-types').Shape<'Role'>} */ (f.role);
+    const body = f.branch ? { name: f.name, role, branch: f.branch, password: f.password } : { name: f.name, role, password: f.password };
     try {
-      const u = await api('POST', '/users', body);
+      const u = await api('POST', '/users', { body });
       setOk(t('userAdded', { name: u.name, role: u.role }));
       setError(null);
       setF({ ...f, name: '', password: '' });
@@ -51,7 +51,7 @@ export function Users({ me }) {
   if (!users || !roles) return <Loading error={error} />;
   const toggle = async (u) => {
     try {
-      await api('PUT', `/users/${encodeURIComponent(u.name)}/disabled`, { disabled: !u.disabled });
+      await api('PUT', '/users/{name}/disabled', { params: { name: u.name }, body: { disabled: !u.disabled } });
       setMsg(null);
       reload();
     } catch (e) {
@@ -85,17 +85,14 @@ export function Audit() {
   useSignal(lang);
   useSignal(roc);
   const [f, setF] = useState({ since: '', until: '', user: '', action: '', customer: '' });
-  const [query, setQuery] = useState('');
-  const [trail, error] = useLoad(() => api('GET', `/audit?limit=2000${query}`), [query]);
+  const [query, setQuery] = useState({});
+  const [trail, error] = useLoad(() => api('GET', '/audit', { query: { limit: 2000, ...query } }), [query]);
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
   const submit = (e) => {
     e.preventDefault();
-    let q = '';
     // dates are Taipei days: from 00:00 of since to the end of until, Taipei time
-    if (f.since) q += `&since=${encodeURIComponent(new Date(`${f.since}T00:00:00+08:00`).toISOString().slice(0, 19) + 'Z')}`;
-    if (f.until) q += `&until=${encodeURIComponent(new Date(`${f.until}T23:59:59+08:00`).toISOString().slice(0, 19) + 'Z')}`;
-    for (const k of ['user', 'action', 'customer']) if (f[k]) q += `&${k}=${encodeURIComponent(f[k])}`;
-    setQuery(q);
+    const utc = (d, time) => (d ? new Date(`${d}T${time}+08:00`).toISOString().slice(0, 19) + 'Z' : '');
+    setQuery({ since: utc(f.since, '00:00:00'), until: utc(f.until, '23:59:59'), user: f.user, action: f.action, customer: f.customer });
   };
   const cols = ['at', 'user', 'address', 'action', 'customer', 'target', 'reason', 'outcome', 'detail'];
   return (

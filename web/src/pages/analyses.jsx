@@ -10,7 +10,7 @@ export function Analyses() {
   const [runs, setRuns] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
-    api('GET', '/analyses?limit=200').then((r) => setRuns(r.runs), (e) => setError(e.message));
+    api('GET', '/analyses', { query: { limit: 200 } }).then((r) => setRuns(r.runs), (e) => setError(e.message));
   }, []);
   if (error) return <p class="error">{t('error', { msg: error })}</p>;
   if (!runs) return <p class="notice">{t('loading')}</p>;

@@ -16,12 +16,12 @@ const num = (v, digits) => (typeof v === 'number'
   : v ?? '');
 const col = (c) => { const k = `col_${c}`; const s = t(k); return s === k ? c : s; };
 
-function Table({ s, table, name, test = 'table' }) {
+function Table({ s, table = null, name = null, test = 'table' }) {
   const tb = table || s.table;
   return <DataTable name={`${name || s.job}-run${s.run}-${s.as_of}`} columns={tb.columns} labels={tb.columns.map(col)} rows={tb.rows} test={test} format={(v) => num(v)} />;
 }
 
-function Stat({ label, value, test }) {
+function Stat({ label, value, test = undefined }) {
   return <div class="stat" data-test={test}><span class="stat-value">{value}</span><span class="stat-label">{label}</span></div>;
 }
 
@@ -186,12 +186,12 @@ const VIEWS = {
   value: (p) => <Sizes {...p} label={t('col_decile')} />, clv: (p) => <Sizes {...p} label={t('col_decile')} />, quality: Plain,
 };
 
-export function Dashboards({ job, run }) {
+export function Dashboards({ job, run = undefined }) {
   useSignal(lang);
   useSignal(roc);
-  const [runs, runsError] = useLoad(() => api('GET', `/analyses?job=${encodeURIComponent(job)}&limit=200`), [job]);
+  const [runs, runsError] = useLoad(() => api('GET', '/analyses', { query: { job, limit: 200 } }), [job]);
   const chosen = run || runs?.runs?.[0]?.run;
-  const [s, error] = useLoad(() => (chosen ? api('GET', `/analyses/${chosen}`) : Promise.resolve(null)), [chosen]);
+  const [s, error] = useLoad(() => (chosen ? api('GET', '/analyses/{run}', { params: { run: chosen } }) : Promise.resolve(null)), [chosen]);
   const View = VIEWS[job] || Plain;
   return (
     <section class="card dashboards" data-test="dashboards">

@@ -14,7 +14,7 @@ export function Login({ onSignedIn }) {
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await api('POST', '/session', { name, password }));
+      onSignedIn(await api('POST', '/session', { body: { name, password } }));
     } catch (err) {
       setError(t('signInFailed', { msg: err.message }));
     } finally {

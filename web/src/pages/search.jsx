@@ -8,7 +8,7 @@ import { useSignal } from '../state.js';
 
 const enough = (q) => /[\u3400-\u9fff]/.test(q) || q.trim().length >= 2;
 
-export function Search({ compact }) {
+export function Search({ compact = false }) {
   useSignal(lang);
   const [q, setQ] = useState('');
   const [hits, setHits] = useState(null);
@@ -24,7 +24,7 @@ export function Search({ compact }) {
     const timer = setTimeout(async () => {
       setBusy(true);
       try {
-        const r = await api('GET', '/customers?q=' + encodeURIComponent(q.trim()));
+        const r = await api('GET', '/customers', { query: { q: q.trim() } });
         if (my === seq.current) {
           setHits(r.customers);
           setError(null);

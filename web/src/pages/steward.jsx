@@ -14,7 +14,7 @@ const n = (v) => (typeof v === 'number' ? v.toLocaleString() : v ?? '');
 export function Jobs() {
   useSignal(lang);
   useSignal(roc);
-  const [jobs, error] = useLoad(() => api('GET', '/jobs?limit=200'), []);
+  const [jobs, error] = useLoad(() => api('GET', '/jobs', { query: { limit: 200 } }), []);
   if (!jobs) return <Loading error={error} />;
   return (
     <Card title={t('loadJobs')} test="jobs">
@@ -33,9 +33,9 @@ export function Job({ id }) {
   useSignal(lang);
   useSignal(roc);
   const [rule, setRule] = useState('');
-  const [job, error] = useLoad(() => api('GET', `/jobs/${id}`), [id]);
+  const [job, error] = useLoad(() => api('GET', '/jobs/{id}', { params: { id } }), [id]);
   const [rej, rejError] = useLoad(
-    () => api('GET', `/rejects?job=${id}&limit=10000${rule ? `&rule=${encodeURIComponent(rule)}` : ''}`), [id, rule]);
+    () => api('GET', '/rejects', { query: { job: id, limit: 10000, rule } }), [id, rule]);
   if (!job) return <Loading error={error} />;
   const rules = job.rules.filter((r) => r.outcome === 'rejected');
   const cols = ['record', 'offset', 'field', 'value', 'rule', 'message', 'status'];
@@ -76,7 +76,7 @@ function Pair({ p, onDecided }) {
   const [done, setDone] = useState(null);
   const decide = async (accept) => {
     try {
-      const r = await api('POST', `/matches/${p.pair}/decision`, note ? { accept, note } : { accept });
+      const r = await api('POST', '/matches/{pair}/decision', { params: { pair: p.pair }, body: note ? { accept, note } : { accept } });
       setDone(r.status);
       onDecided();
     } catch (e) {
@@ -108,7 +108,7 @@ function Pair({ p, onDecided }) {
 
 export function Review() {
   useSignal(lang);
-  const [pairs, error] = useLoad(() => api('GET', '/matches?limit=200'), []);
+  const [pairs, error] = useLoad(() => api('GET', '/matches', { query: { limit: 200 } }), []);
   const [decided, setDecided] = useState(0);
   if (!pairs) return <Loading error={error} />;
   return (
