@@ -1,10 +1,9 @@
 /* cmd_match.c — rapport match: who is who. */
 #include "cli/cli.h"
 #include "cli/table.h"
-#include "core/csv.h"
 #include "core/json.h"
 #include "core/progress.h"
-#include "match/run.h"
+#include "match/match.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -187,36 +186,7 @@ int cmd_match_export(cli_ctx *c)
     if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
-    rp_stmt *st;
-    rp_buf b = RP_BUF_INIT;
-    rp_csv_field(&b, "source", 6, 1);
-    rp_csv_field(&b, "source_key", 10, 0);
-    rp_csv_field(&b, "party_id", 8, 0);
-    rp_csv_end_row(&b);
-    fwrite(b.data, 1, b.len, stdout);
-    rp_buf_reset(&b);
-    if (!(rc = rp_store_prepare(wh_store(w),
-                                "SELECT r.source, r.source_key, coalesce(p.merged_into, p.id) FROM source_record r "
-                                "JOIN party p ON p.id = r.entity_id WHERE r.entity = 'party' ORDER BY r.source, r.source_key",
-                                &st, &err))) {
-        while ((rc = rp_stmt_step(st, &err)) == RP_ROW) {
-            char id[32];
-            snprintf(id, sizeof id, "%lld", (long long)rp_stmt_int(st, 2));
-            rp_csv_field(&b, rp_stmt_text(st, 0), strlen(rp_stmt_text(st, 0)), 1);
-            rp_csv_field(&b, rp_stmt_text(st, 1), strlen(rp_stmt_text(st, 1)), 0);
-            rp_csv_field(&b, id, strlen(id), 0);
-            rp_csv_end_row(&b);
-            if (b.len > (1 << 20)) {
-                fwrite(b.data, 1, b.len, stdout);
-                rp_buf_reset(&b);
-            }
-        }
-        rp_stmt_done(st);
-        rc = rc == RP_DONE ? RP_OK : rc;
-    }
-    if (b.len)
-        fwrite(b.data, 1, b.len, stdout);
-    rp_buf_release(&b);
+    rc = mt_export(w, stdout, &err);
     cli_wh_close(c);
     (void)csv;
     return rc ? cli_fail("match export", &err) : CLI_OK;

@@ -1,7 +1,6 @@
 /* resolve.c — blocking, comparison, Fellegi-Sunter scoring by EM, and
- * clustering.  See resolve.h. */
-#include "match/resolve.h"
-#include "core/map.h"
+ * clustering, on records in memory.  See internal.h. */
+#include "match/internal.h"
 #include "core/rtime.h"
 #include "core/sort.h"
 
@@ -27,6 +26,8 @@ static uint64_t fnv(const void *p, size_t n, uint64_t h)
 #define FNV0 14695981039346656037ULL
 
 static uint64_t hash_str(const char *s, uint64_t tag) { return fnv(s, strlen(s), FNV0 ^ tag); }
+uint64_t mt_hash(const void *p, size_t n) { return fnv(p, n, FNV0); }
+uint64_t mt_hash_str(const char *s, uint64_t tag) { return hash_str(s, tag); }
 
 void mt_records_init(mt_records *m)
 {
@@ -98,111 +99,6 @@ int mt_records_add(mt_records *m, mt_romaniser *ro, int64_t party, const char *s
         return rp_err(err, RP_NOMEM, "the names of the records do not fit in memory");
     m->n++;
     return RP_OK;
-}
-
-/* ---- reading the store ---- */
-
-static int index_of(rp_map *ix, int64_t party, size_t *at)
-{
-    void *v = rp_map_get(ix, &party, sizeof party);
-    if (!v)
-        return 0;
-    *at = (size_t)(uintptr_t)v - 1;
-    return 1;
-}
-
-int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
-{
-    rp_map *ix = rp_map_new();
-    if (!ix)
-        return rp_err(err, RP_NOMEM, NULL);
-    rp_stmt *st;
-    int rc = rp_store_prepare(wh_store(w),
-                              "SELECT p.id, p.kind, p.name_zh, p.name_latin, p.birth_date, p.gender, "
-                              "coalesce(r.source, 'warehouse'), coalesce(r.source_key, p.id), p.merged_into FROM party p "
-                              "LEFT JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id "
-                              "WHERE p.resolved = 0 ORDER BY p.id",
-                              &st, err);
-    if (rc) {
-        rp_map_free(ix, NULL);
-        return rc;
-    }
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        int64_t id = rp_stmt_int(st, 0);
-        size_t dummy;
-        if (index_of(ix, id, &dummy))
-            continue; /* a party with lineage from two sources: once */
-        if ((rc = mt_records_add(m, ro, id, rp_stmt_text(st, 6), rp_stmt_text(st, 7), rp_stmt_text(st, 2),
-                                 rp_stmt_text(st, 3), rp_stmt_text(st, 4), rp_stmt_text(st, 5),
-                                 rp_stmt_text(st, 1) && !strcmp(rp_stmt_text(st, 1), "organisation"), err)))
-            break;
-        m->r[m->n - 1].person = rp_stmt_int(st, 8);
-        if (rp_map_put(ix, &id, sizeof id, (void *)(uintptr_t)m->n, NULL)) {
-            rc = rp_err(err, RP_NOMEM, NULL);
-            break;
-        }
-    }
-    rp_stmt_done(st);
-    if (rc != RP_DONE) {
-        rp_map_free(ix, NULL);
-        return rc;
-    }
-    /* national IDs and resident certificates: their keyed lookup hash, the same whoever issued them */
-    if ((rc = rp_store_prepare(wh_store(w),
-                               "SELECT party_id, lookup FROM party_identifier WHERE type IN ('national_id', "
-                               "'resident_cert', 'ubn')",
-                               &st, err)) == RP_OK) {
-        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-            size_t at;
-            if (index_of(ix, rp_stmt_int(st, 0), &at))
-                m->r[at].nid = fnv(rp_stmt_blob(st, 1), rp_stmt_bytes(st, 1), FNV0);
-        }
-        rp_stmt_done(st);
-    }
-    if (rc != RP_DONE) {
-        rp_map_free(ix, NULL);
-        return rc;
-    }
-    /* current phones, e-mails and addresses */
-    if ((rc = rp_store_prepare(wh_store(w),
-                               "SELECT party_id, kind, lookup, value FROM contact_point WHERE valid_to IS NULL",
-                               &st, err)) == RP_OK) {
-        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-            size_t at;
-            if (!index_of(ix, rp_stmt_int(st, 0), &at))
-                continue;
-            mt_rec *r = &m->r[at];
-            const char *kind = rp_stmt_text(st, 1), *lookup = rp_stmt_text(st, 2), *value = rp_stmt_text(st, 3);
-            if (!kind)
-                continue;
-            if (!strcmp(kind, "email") && lookup) {
-                r->email = hash_str(lookup, 'e');
-            } else if (!strcmp(kind, "address") && value) {
-                mt_address a;
-                mt_address_parse(value, &a);
-                if (*a.county && *a.road && *a.number) {
-                    char full[200];
-                    snprintf(full, sizeof full, "%s|%s|%s|%s|%s|%s|%s", a.county, a.district, a.road, a.lane,
-                             a.alley, a.number, a.floor);
-                    r->addr = hash_str(full, 'a');
-                }
-                if (*a.county && *a.district) {
-                    char area[40];
-                    snprintf(area, sizeof area, "%s|%s", a.county, a.district);
-                    r->area = hash_str(area, 'd');
-                }
-            } else if (lookup) {
-                for (int k = 0; k < MT_PHONES; k++)
-                    if (!r->phone[k]) {
-                        r->phone[k] = hash_str(lookup, 'p');
-                        break;
-                    }
-            }
-        }
-        rp_stmt_done(st);
-    }
-    rp_map_free(ix, NULL);
-    return rc == RP_DONE ? RP_OK : rc;
 }
 
 /* ---- blocking ---- */
@@ -541,67 +437,68 @@ int mt_neighbours(const mt_records *m, const mt_params *prm, uint8_t *mark, uint
     return RP_OK;
 }
 
-int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *cons, mt_result *out, rp_error *err)
+/* ---- mt_resolve, step by step ---- */
+
+/* The pairs of records of one block, bk[i] to bk[j - 1], as (a << 32 | b), a < b. */
+static int block_pairs(const bkey *bk, size_t i, size_t j, growing *pairs, rp_error *err)
 {
-    memset(out, 0, sizeof *out);
-    double t0 = rp_monotonic();
-    size_t n = m->n;
-    if (n > UINT32_MAX - 1)
-        return rp_err(err, RP_TOOBIG, "more than 4 billion records");
-    /* 1. blocking keys */
-    growing keys = { NULL, 0, 0, sizeof(bkey) };
+    for (size_t a = i; a < j; a++)
+        for (size_t b = a + 1; b < j; b++) {
+            if (bk[a].rec == bk[b].rec)
+                continue;
+            uint64_t *pp = grow(pairs, err);
+            if (!pp)
+                return err->code;
+            uint32_t x = bk[a].rec < bk[b].rec ? bk[a].rec : bk[b].rec,
+                     y = bk[a].rec < bk[b].rec ? bk[b].rec : bk[a].rec;
+            *pp = (uint64_t)x << 32 | y;
+        }
+    return RP_OK;
+}
+
+/* 1. The candidate pairs: every two records that share a usable block,
+ * once each, sorted; *pk is the caller's to free. */
+static int candidates(const mt_records *m, const mt_params *prm, mt_result *out, uint64_t **pk, size_t *np,
+                      rp_error *err)
+{
+    growing keys = { NULL, 0, 0, sizeof(bkey) }, pairs = { NULL, 0, 0, sizeof(uint64_t) };
     int rc = all_keys(m, &keys, err);
-    if (rc) {
-        free(keys.p);
-        return rc;
-    }
     bkey *bk = keys.p;
-    growing pairs = { NULL, 0, 0, sizeof(uint64_t) };
     for (size_t i = 0; i < keys.n && !rc;) {
         size_t j = i;
         while (j < keys.n && bk[j].key == bk[i].key)
             j++;
-        size_t size = j - i;
-        if (size > (bk[i].weak ? prm->max_name_block : prm->max_block) ||
-            (prm->nskip && bsearch(&bk[i].key, prm->skip, prm->nskip, sizeof *prm->skip, by_u64))) {
+        if (j - i > (bk[i].weak ? prm->max_name_block : prm->max_block) ||
+            (prm->nskip && bsearch(&bk[i].key, prm->skip, prm->nskip, sizeof *prm->skip, by_u64)))
             out->blocks_skipped++;
-        } else {
-            for (size_t a = i; a < j && !rc; a++)
-                for (size_t b = a + 1; b < j; b++) {
-                    if (bk[a].rec == bk[b].rec)
-                        continue;
-                    uint64_t *pp = grow(&pairs, err);
-                    if (!pp) {
-                        rc = err->code;
-                        break;
-                    }
-                    uint32_t x = bk[a].rec < bk[b].rec ? bk[a].rec : bk[b].rec,
-                             y = bk[a].rec < bk[b].rec ? bk[b].rec : bk[a].rec;
-                    *pp = (uint64_t)x << 32 | y;
-                }
-        }
+        else
+            rc = block_pairs(bk, i, j, &pairs, err);
         i = j;
     }
     free(keys.p);
+    uint64_t *p = pairs.p;
+    if (!rc && rp_sort_u64(p, pairs.n))
+        rc = rp_err(err, RP_NOMEM, NULL);
     if (rc) {
-        free(pairs.p);
+        free(p);
         return rc;
     }
-    uint64_t *pk = pairs.p;
-    if (rp_sort_u64(pk, pairs.n)) {
-        free(pk);
-        return rp_err(err, RP_NOMEM, NULL);
-    }
-    size_t np = 0;
+    size_t n = 0;
     for (size_t i = 0; i < pairs.n; i++)
-        if (!np || pk[i] != pk[np - 1])
-            pk[np++] = pk[i];
-    /* 2. comparisons */
+        if (!n || p[i] != p[n - 1])
+            p[n++] = p[i];
+    *pk = p;
+    *np = n;
+    return RP_OK;
+}
+
+/* 2. The comparisons: out's pairs from pk (freed here), compared. */
+static int compare_pairs(const mt_records *m, mt_result *out, uint64_t *pk, size_t np, rp_error *err)
+{
     out->pairs = calloc(np ? np : 1, sizeof *out->pairs);
-    out->cluster = calloc(n ? n : 1, sizeof *out->cluster);
+    out->cluster = calloc(m->n ? m->n : 1, sizeof *out->cluster);
     if (!out->pairs || !out->cluster) {
         free(pk);
-        mt_result_free(out);
         return rp_err(err, RP_NOMEM, NULL);
     }
     out->npairs = np;
@@ -611,62 +508,59 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
     }
     free(pk);
     compare_all(m, out->pairs, np);
-    /* 3. the weights.  u, how often non-matches agree at each level, from the
-     * candidate pairs known to be different people (two different valid
-     * national IDs): among candidates, non-matches are mostly households and
-     * namesakes, who share phones, addresses and names far more often than
-     * random pairs do, and a weight that ignored that would link spouses.
-     * With too few such pairs, from random pairs of records.  m, how often
-     * matches agree, first from the pairs that share a national ID, then
-     * refined by EM over the candidate pairs with u held (conditional
-     * independence; missing levels left out; Laplace smoothing so no level
-     * is impossible). */
-    double (*mm)[MT_LEVELS] = out->m, (*uu)[MT_LEVELS] = out->u;
-    if (prm->model) { /* an incremental run scores with the model of the last full one */
-        memcpy(out->m, prm->model->m, sizeof out->m);
-        memcpy(out->u, prm->model->u, sizeof out->u);
-    } else {
-        estimate(m, out);
-    }
-    /* EM over the distinct patterns of levels (at most a few thousand), each
-     * with its count of pairs, rather than over every pair */
-    enum { NPAT = 5 * 4 * 3 * 3 * 3 * 4 * 3 }; /* levels + missing per field, x id (-1, 0, 1) */
-    static const int radix[MT_FIELDS] = { 5, 4, 3, 3, 3, 4 };
-    double *cnt = calloc(NPAT, sizeof *cnt);
-    if (!cnt) {
-        mt_result_free(out);
+    return RP_OK;
+}
+
+/* The distinct patterns of levels (at most a few thousand), each with its
+ * count of pairs: EM and scoring work over these rather than every pair. */
+enum { NPAT = 5 * 4 * 3 * 3 * 3 * 4 * 3 }; /* levels + missing per field, x id (-1, 0, 1) */
+static const int radix[MT_FIELDS] = { 5, 4, 3, 3, 3, 4 };
+
+typedef struct patterns {
+    double *cnt;                   /* pairs per pattern */
+    uint16_t *pat;                 /* each pair's pattern */
+    int8_t (*lv)[MT_FIELDS + 1];   /* a pattern's levels (-1 missing), then its id */
+} patterns;
+
+static void patterns_free(patterns *pt)
+{
+    free(pt->cnt), free(pt->pat), free(pt->lv);
+    memset(pt, 0, sizeof *pt);
+}
+
+static int patterns_make(const mt_result *out, patterns *pt, rp_error *err)
+{
+    size_t np = out->npairs;
+    pt->cnt = calloc(NPAT, sizeof *pt->cnt);
+    pt->pat = malloc((np ? np : 1) * sizeof *pt->pat);
+    pt->lv = malloc(NPAT * sizeof *pt->lv);
+    if (!pt->cnt || !pt->pat || !pt->lv)
         return rp_err(err, RP_NOMEM, NULL);
-    }
-    uint16_t *pat = malloc((np ? np : 1) * sizeof *pat);
-    if (!pat) {
-        free(cnt);
-        mt_result_free(out);
-        return rp_err(err, RP_NOMEM, NULL);
-    }
     for (size_t i = 0; i < np; i++) {
         const mt_pair *q = &out->pairs[i];
         int code = q->id + 1;
         for (int f = 0; f < MT_FIELDS; f++)
             code = code * radix[f] + (q->level[f] == 255 ? radix[f] - 1 : q->level[f]);
-        pat[i] = (uint16_t)code;
-        cnt[code] += 1;
+        pt->pat[i] = (uint16_t)code;
+        pt->cnt[code] += 1;
     }
     /* a pattern's levels back from its code */
-    int8_t (*lv)[MT_FIELDS + 1] = malloc(NPAT * sizeof *lv);
-    if (!lv) {
-        free(cnt), free(pat);
-        mt_result_free(out);
-        return rp_err(err, RP_NOMEM, NULL);
-    }
     for (int c = 0; c < NPAT; c++) {
         int x = c;
         for (int f = MT_FIELDS - 1; f >= 0; f--) {
             int l = x % radix[f];
-            lv[c][f] = (int8_t)(l == radix[f] - 1 ? -1 : l);
+            pt->lv[c][f] = (int8_t)(l == radix[f] - 1 ? -1 : l);
             x /= radix[f];
         }
-        lv[c][MT_FIELDS] = (int8_t)(x - 1); /* id */
+        pt->lv[c][MT_FIELDS] = (int8_t)(x - 1); /* id */
     }
+    return RP_OK;
+}
+
+/* 3. m refined by EM over the patterns, u held; returns the match share. */
+static double em(const mt_params *prm, const patterns *pt, size_t np, double (*mm)[MT_LEVELS],
+                 double (*uu)[MT_LEVELS])
+{
     double p = prm->model ? prm->model->p : 0.5;
     for (int it = 0; it < prm->em_iterations && np && !prm->model; it++) {
         double sm[MT_FIELDS][MT_LEVELS] = { { 0 } }, sg = 0, lmm[MT_FIELDS][MT_LEVELS], luu[MT_FIELDS][MT_LEVELS];
@@ -674,18 +568,18 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
             for (int l = 0; l < nlevels[f]; l++)
                 lmm[f][l] = log(mm[f][l]), luu[f][l] = log(uu[f][l]);
         for (int c = 0; c < NPAT; c++) {
-            if (!cnt[c])
+            if (!pt->cnt[c])
                 continue;
             double lm = log(p), lu = log(1 - p);
             for (int f = 0; f < MT_FIELDS; f++)
-                if (lv[c][f] >= 0)
-                    lm += lmm[f][lv[c][f]], lu += luu[f][lv[c][f]];
-            int id = lv[c][MT_FIELDS];
+                if (pt->lv[c][f] >= 0)
+                    lm += lmm[f][pt->lv[c][f]], lu += luu[f][pt->lv[c][f]];
+            int id = pt->lv[c][MT_FIELDS];
             double gi = id > 0 ? 1 : id < 0 ? 0 : 1 / (1 + exp(lu - lm));
-            sg += gi * cnt[c];
+            sg += gi * pt->cnt[c];
             for (int f = 0; f < MT_FIELDS; f++)
-                if (lv[c][f] >= 0)
-                    sm[f][lv[c][f]] += gi * cnt[c];
+                if (pt->lv[c][f] >= 0)
+                    sm[f][pt->lv[c][f]] += gi * pt->cnt[c];
         }
         p = sg / (double)np;
         if (p < 1e-4)
@@ -700,53 +594,82 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
                 mm[f][l] = (sm[f][l] + 1) / tm;
         }
     }
-    out->p = p;
-    /* 4. scores, per pattern, and decisions */
+    return p;
+}
+
+/* What a scored pair calls for (step 4 of mt_resolve). */
+static uint8_t decide(const mt_records *m, const mt_params *prm, const mt_pair *q)
+{
+    const mt_rec *a = &m->r[q->a], *b = &m->r[q->b];
+    if (a->org != b->org || q->id < 0)
+        return MT_NONE;
+    if (q->id > 0)
+        return MT_SAME_ID;
+    if (mt_rec_anonymous(a) || mt_rec_anonymous(b)) /* nothing to tell them apart: a person decides */
+        return q->prob >= prm->review_at || q->level[0] >= 2 ? MT_REVIEW : MT_NONE;
+    if (q->prob >= prm->link_at)
+        return MT_LINK;
+    return q->prob >= prm->review_at ? MT_REVIEW : MT_NONE;
+}
+
+/* 4. Scores, per pattern, and decisions. */
+static int score(const mt_records *m, const mt_params *prm, const patterns *pt, mt_result *out, rp_error *err)
+{
+    double (*mm)[MT_LEVELS] = out->m, (*uu)[MT_LEVELS] = out->u, p = out->p;
     float *pw = malloc(NPAT * sizeof *pw), *pp = malloc(NPAT * sizeof *pp);
     if (!pw || !pp) {
-        free(pw), free(pp), free(cnt), free(pat), free(lv);
-        mt_result_free(out);
+        free(pw), free(pp);
         return rp_err(err, RP_NOMEM, NULL);
     }
     for (int c = 0; c < NPAT; c++) {
-        if (!cnt[c])
+        if (!pt->cnt[c])
             continue;
         double w = 0, lm = log(p), lu = log(1 - p);
         for (int f = 0; f < MT_FIELDS; f++)
-            if (lv[c][f] >= 0) {
-                w += log2(mm[f][lv[c][f]] / uu[f][lv[c][f]]);
-                lm += log(mm[f][lv[c][f]]);
-                lu += log(uu[f][lv[c][f]]);
+            if (pt->lv[c][f] >= 0) {
+                w += log2(mm[f][pt->lv[c][f]] / uu[f][pt->lv[c][f]]);
+                lm += log(mm[f][pt->lv[c][f]]);
+                lu += log(uu[f][pt->lv[c][f]]);
             }
         pw[c] = (float)w;
         pp[c] = (float)(1 / (1 + exp(lu - lm)));
     }
-    for (size_t i = 0; i < np; i++) {
+    for (size_t i = 0; i < out->npairs; i++) {
         mt_pair *q = &out->pairs[i];
-        q->weight = pw[pat[i]];
-        q->prob = pp[pat[i]];
-        const mt_rec *a = &m->r[q->a], *b = &m->r[q->b];
-        if (a->org != b->org || q->id < 0)
-            q->decision = MT_NONE;
-        else if (q->id > 0)
-            q->decision = MT_SAME_ID;
-        else if (mt_rec_anonymous(a) || mt_rec_anonymous(b)) /* nothing to tell them apart: a person decides */
-            q->decision = q->prob >= prm->review_at || q->level[0] >= 2 ? MT_REVIEW : MT_NONE;
-        else if (q->prob >= prm->link_at)
-            q->decision = MT_LINK;
-        else if (q->prob >= prm->review_at)
-            q->decision = MT_REVIEW;
-        else
-            q->decision = MT_NONE;
+        q->weight = pw[pt->pat[i]];
+        q->prob = pp[pt->pat[i]];
+        q->decision = decide(m, prm, q);
     }
-    free(pw), free(pp), free(cnt), free(pat), free(lv);
-    /* 5. clusters, strongest links first */
+    free(pw), free(pp);
+    return RP_OK;
+}
+
+/* Join the clusters of a and b as people decided, whatever their IDs,
+ * unless that puts a pair people kept apart together: 1 joined. */
+static int join_decided(uf *u, const mt_constraints *c, uint32_t a, uint32_t b)
+{
+    uint32_t x = find(u, a), y = find(u, b);
+    if (x == y || forbidden(u, c, x, y))
+        return 0;
+    uint32_t lo = x < y ? x : y, hi = x < y ? y : x;
+    u->parent[hi] = lo;
+    if (!u->nid[lo])
+        u->nid[lo] = u->nid[hi];
+    if (u->birth[lo] == INT32_MIN)
+        u->birth[lo] = u->birth[hi];
+    return 1;
+}
+
+/* 5. Clusters, strongest links first, after what people decided. */
+static int cluster(const mt_records *m, const mt_constraints *cons, mt_result *out, rp_error *err)
+{
+    size_t n = m->n, np = out->npairs;
     uf u = { malloc(n * sizeof(uint32_t)), malloc(n * sizeof(uint64_t)), malloc(n * sizeof(int32_t)) };
     uint32_t *order = malloc((np ? np : 1) * sizeof *order);
+    int rc = RP_OK;
     if (!u.parent || !u.nid || !u.birth || !order) {
-        free(u.parent), free(u.nid), free(u.birth), free(order);
-        mt_result_free(out);
-        return rp_err(err, RP_NOMEM, NULL);
+        rc = rp_err(err, RP_NOMEM, NULL);
+        goto out;
     }
     for (uint32_t i = 0; i < n; i++) {
         u.parent[i] = i;
@@ -762,18 +685,8 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
     qsort_r(order, nl, sizeof *order, by_strength, out->pairs);
     /* what people decided comes first: their links hold, their separations too */
     for (size_t i = 0; cons && i < cons->nmust; i++)
-        if (cons->must[i][0] < n && cons->must[i][1] < n) {
-            uint32_t x = find(&u, cons->must[i][0]), y = find(&u, cons->must[i][1]);
-            if (x != y && !forbidden(&u, cons, x, y)) {
-                uint32_t lo = x < y ? x : y, hi = x < y ? y : x;
-                u.parent[hi] = lo;
-                if (!u.nid[lo])
-                    u.nid[lo] = u.nid[hi];
-                if (u.birth[lo] == INT32_MIN)
-                    u.birth[lo] = u.birth[hi];
-                out->links++;
-            }
-        }
+        if (cons->must[i][0] < n && cons->must[i][1] < n && join_decided(&u, cons, cons->must[i][0], cons->must[i][1]))
+            out->links++;
     for (size_t i = 0; i < nl; i++) {
         mt_pair *q = &out->pairs[order[i]];
         int j = forbidden(&u, cons, q->a, q->b) ? -1 : join(&u, q->a, q->b);
@@ -787,9 +700,50 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
     }
     for (uint32_t i = 0; i < n; i++)
         out->cluster[i] = find(&u, i);
+out:
     free(u.parent), free(u.nid), free(u.birth), free(order);
+    return rc;
+}
+
+int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *cons, mt_result *out, rp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    double t0 = rp_monotonic();
+    if (m->n > UINT32_MAX - 1)
+        return rp_err(err, RP_TOOBIG, "more than 4 billion records");
+    uint64_t *pk;
+    size_t np;
+    patterns pt = { NULL, NULL, NULL };
+    int rc = candidates(m, prm, out, &pk, &np, err);
+    if (rc || (rc = compare_pairs(m, out, pk, np, err)))
+        goto out;
+    /* 3. the weights.  u, how often non-matches agree at each level, from the
+     * candidate pairs known to be different people (two different valid
+     * national IDs): among candidates, non-matches are mostly households and
+     * namesakes, who share phones, addresses and names far more often than
+     * random pairs do, and a weight that ignored that would link spouses.
+     * With too few such pairs, from random pairs of records.  m, how often
+     * matches agree, first from the pairs that share a national ID, then
+     * refined by EM over the candidate pairs with u held (conditional
+     * independence; missing levels left out; Laplace smoothing so no level
+     * is impossible). */
+    if (prm->model) { /* an incremental run scores with the model of the last full one */
+        memcpy(out->m, prm->model->m, sizeof out->m);
+        memcpy(out->u, prm->model->u, sizeof out->u);
+    } else {
+        estimate(m, out);
+    }
+    if ((rc = patterns_make(out, &pt, err)))
+        goto out;
+    out->p = em(prm, &pt, np, out->m, out->u);
+    if ((rc = score(m, prm, &pt, out, err)) || (rc = cluster(m, cons, out, err)))
+        goto out;
     out->seconds = rp_monotonic() - t0;
-    return RP_OK;
+out:
+    patterns_free(&pt);
+    if (rc)
+        mt_result_free(out);
+    return rc;
 }
 
 void mt_result_free(mt_result *r)

@@ -1,6 +1,6 @@
 /* standard.c — names, romanisation, addresses and string similarity for
- * matching.  See standard.h. */
-#include "match/standard.h"
+ * matching.  See internal.h. */
+#include "match/internal.h"
 #include "core/map.h"
 #include "core/utf8.h"
 #include "core/text.h"

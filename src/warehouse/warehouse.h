@@ -699,6 +699,70 @@ int wh_c360doc_verify(wh *w, int every, int64_t *checked, int64_t *differ, rp_er
 int wh_c360doc_count(wh *w, int64_t *kept, int64_t *customers, int64_t *stale, rp_error *err) RP_WARN_UNUSED;
 
 
+/* ---- identity resolution: source parties and persons (person.c) ----
+ *
+ * What `rapport match` (src/match) reads of the source parties and writes
+ * of the persons it finds.  A source party has resolved = 0; a person is a
+ * party identity resolution made (resolved = 1), and each source party it
+ * found to be that person points to it (merged_into).  The readers call fn
+ * once per row, with strings valid during the call only; a nonzero return
+ * from fn stops the reading and is returned.  The writers do not open
+ * transactions. */
+
+/* A source party as identity resolution compares it. */
+typedef struct wh_source_party {
+    int64_t id;
+    const char *source, *key;      /* its lineage ("warehouse" and its id when it has none) */
+    const char *kind, *name_zh, *name_latin, *birth_date, *gender;
+    int64_t merged_into;           /* the person it was found to be; 0 none */
+} wh_source_party;
+typedef int (*wh_source_party_fn)(void *ctx, const wh_source_party *p, rp_error *err);
+/* Every source party once (one with lineage from two sources with one of
+ * them), by id. */
+int wh_source_parties(wh *w, wh_source_party_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+/* The keyed lookup hash of every national ID, resident certificate and UBN:
+ * the identifiers that are one party's whoever issued them. */
+typedef int (*wh_party_lookup_fn)(void *ctx, int64_t party, const void *lookup, size_t n, rp_error *err);
+int wh_source_national_ids(wh *w, wh_party_lookup_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+/* Every current contact point (no valid_to): its kind, lookup and value. */
+typedef int (*wh_party_contact_fn)(void *ctx, int64_t party, const char *kind, const char *lookup,
+                                   const char *value, rp_error *err);
+int wh_current_contacts(wh *w, wh_party_contact_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+/* Source parties' attributes as stored (WH_PARTY_ATTRS) and when each was
+ * last updated: of the n parties in ids, a lookup each, or of every source
+ * party in one scan when ids is NULL. */
+typedef int (*wh_party_attrs_fn)(void *ctx, int64_t id, const wh_party *p, const char *updated_at,
+                                 rp_error *err);
+int wh_source_party_attrs(wh *w, const int64_t *ids, size_t n, wh_party_attrs_fn fn, void *ctx,
+                          rp_error *err) RP_WARN_UNUSED;
+
+/* A new person with p's WH_PA_PERSON attributes and status (taken as they
+ * are: they are its source parties' values), created at now. */
+int wh_person_add(wh *w, const wh_party *p, const char *now, int64_t *id, rp_error *err) RP_WARN_UNUSED;
+/* Person id's WH_PA_PERSON attributes and status set from p, and updated_at
+ * to now, when any of them differs; nothing written otherwise. */
+int wh_person_update(wh *w, int64_t id, const wh_party *p, const char *now, rp_error *err) RP_WARN_UNUSED;
+/* Point a source party to its person (person 0: to none), unless it does. */
+int wh_party_set_merged(wh *w, int64_t party, int64_t person, rp_error *err) RP_WARN_UNUSED;
+
+/* The customer a party is shown as (the person it is merged into, or
+ * itself) and one source party of it (the party itself; for a person, its
+ * first source party).  RP_NOTFOUND "no party N". */
+int wh_party_customer(wh *w, int64_t party, int64_t *customer, int64_t *member, rp_error *err) RP_WARN_UNUSED;
+/* The source parties merged into person but except, at most max of them. */
+int wh_person_members(wh *w, int64_t person, int64_t except, int64_t *ids, size_t max, size_t *n,
+                      rp_error *err) RP_WARN_UNUSED;
+typedef struct wh_customer_counts {
+    size_t records;                /* source parties */
+    size_t customers;              /* source parties alone and the persons the others are merged into */
+    size_t persons;                /* of them, persons of two or more source parties */
+} wh_customer_counts;
+int wh_customer_count(wh *w, wh_customer_counts *out, rp_error *err) RP_WARN_UNUSED;
+/* The customer each source record of a party belongs to, by source and key. */
+typedef int (*wh_source_customer_fn)(void *ctx, const char *source, const char *key, int64_t customer,
+                                     rp_error *err);
+int wh_source_customers(wh *w, wh_source_customer_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+
 /* ---- bulk entry ---- */
 
 /* Load a JSON document of branches, categories, products, parties (with

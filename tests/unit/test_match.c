@@ -7,9 +7,7 @@
 #include "etl/load.h"
 #include "gen/gen.h"
 #include "gen/world.h"
-#include "match/resolve.h"
-#include "match/run.h"
-#include "match/standard.h"
+#include "match/internal.h"
 
 static mt_romaniser *R;
 

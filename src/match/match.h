@@ -1,0 +1,160 @@
+/*
+ * match.h — identity resolution: who is who (issue 5, DOMAIN W1, W12).
+ *
+ * The sources (the host, the card system, internet banking) each write the
+ * same person as a party of their own.  `rapport match` reads every source
+ * party with its national IDs and current contact points, puts names and
+ * addresses into comparable forms, brings together the records that share
+ * a block (an ID, a phone, an e-mail, a name, a birth date and surname, an
+ * address), scores each candidate pair with Fellegi-Sunter weights
+ * estimated by EM, and clusters the links into people.  It writes the
+ * result in one transaction:
+ *
+ *  - each cluster of two or more source parties is one person: a party with
+ *    resolved = 1 whose values are chosen from its members by the
+ *    survivorship rules (by default, for each attribute the most trusted
+ *    source that has it: host, then card, then online, then others; the
+ *    same person keeps the same party id from run to run), and every member
+ *    points to it (party.merged_into); a source party alone points nowhere;
+ *  - pairs that need a person's decision are kept in match_pair with the
+ *    evidence field by field, unless a person already decided them.
+ *
+ * Runs are incremental: what the loader adds or changes is queued
+ * (match_queue, filled by triggers on party, party_identifier and
+ * contact_point), and a run resolves only those records, the records that
+ * share a block with them and the customers any of these belong to, scored
+ * with the model of the last full run.  The rest of the store is not
+ * touched.
+ *
+ * Nothing of a source party is changed but merged_into, so lineage stays
+ * whole and an unmerge is exact.  Every decision (accept, reject, merge,
+ * unmerge) is written to match_decision with who and when.  The module's
+ * own tables are match_run, match_pair, match_decision and match_queue
+ * (migrations 0003, 0004); what it reads and writes of the parties goes
+ * through the warehouse (warehouse.h, "identity resolution").
+ *
+ * Files:
+ *   match.h          this: what other modules use
+ *   internal.h       what the module's files share (records, pairs, the model; names, addresses)
+ *   standard.c       names in both scripts, romanisation, addresses, Jaro-Winkler
+ *   resolve.c        the algorithm on records in memory: blocking, comparing, EM, clustering
+ *   records.c        the records and their attributes read from the warehouse
+ *   survivorship.c   the survivorship rules, and choosing a person's values by them
+ *   run.c            mt_run: a run against the store, phase by phase
+ *   review.c         people's decisions: the pairs waiting for review, accept, reject, merge, unmerge
+ *   undecided.c      the parties of pairs waiting for review, for analytics' data quality
+ *   export.c         which customer each source record belongs to, as CSV
+ */
+#ifndef RP_MATCH_H
+#define RP_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "core/config.h"
+#include "core/error.h"
+#include "warehouse/warehouse.h"
+
+/* ---- options ---- */
+
+typedef struct mt_model mt_model;  /* the Fellegi-Sunter model (internal.h) */
+
+typedef struct mt_params {
+    double link_at, review_at;     /* posterior probabilities */
+    size_t max_block;              /* larger blocks are skipped (too common to tell anyone apart) */
+    size_t max_name_block;         /* the same for blocks of a name alone (no birth date) */
+    int em_iterations;
+    const mt_model *model;         /* NULL: estimate from the pairs; else score with this one */
+    const uint64_t *skip;          /* sorted blocking keys to skip whatever their size here */
+    size_t nskip;
+} mt_params;
+
+/* Survivorship: which member's value a person shows, per attribute. */
+enum { MT_TRUSTED = 0, /* the most trusted source that has a value */
+       MT_RECENT,      /* the member changed most recently that has a value */
+       MT_COMPLETE };  /* the longest value (most complete), ties to the most trusted */
+/* The attributes a person takes from its records: those of WH_PARTY_ATTRS
+ * flagged WH_PA_PERSON, in list order (kind, name_zh, name_latin,
+ * birth_date, gender, occupation, income_band, home_branch). */
+#define MT_ATTR_COUNT(n, check, max, zh, en, flags) +((flags)&WH_PA_PERSON ? 1 : 0)
+enum { MT_ATTRS = 0 WH_PARTY_ATTRS(MT_ATTR_COUNT) };
+#define MT_TRUST_MAX 16
+
+typedef struct mt_survivorship {
+    char trust[MT_TRUST_MAX][32];  /* sources, most trusted first; others after them, equal */
+    int ntrust;
+    uint8_t rule[MT_ATTRS];
+} mt_survivorship;
+
+/* From a configuration's [survivorship] section:
+ *   trust = host, card, online
+ *   default = trusted | recent | complete
+ *   occupation = recent          (any attribute by name)
+ * An unknown attribute or rule is an error naming it. */
+int mt_survivorship_config(mt_survivorship *sv, const rp_config *c, rp_error *err) RP_WARN_UNUSED;
+
+typedef struct mt_options {
+    mt_params params;
+    mt_survivorship surv;
+    int full;                      /* compare everything again and estimate the model afresh */
+} mt_options;
+
+/* Thresholds 0.95 (link) and 0.50 (review); host, card, online trusted in that order. */
+void mt_options_default(mt_options *o);
+
+/* ---- running ---- */
+
+typedef struct mt_run_stats {
+    int64_t run;                   /* 0: nothing new or changed, nothing run */
+    int incremental;
+    size_t records;                /* source records in the store */
+    size_t changed;                /* new or changed since the last run */
+    size_t compared;               /* records this run resolved (all of them in a full run) */
+    size_t pairs, links, reviews;  /* this run's candidate pairs, links, pairs waiting */
+    size_t customers;              /* in the whole store after the run */
+    size_t persons;                /* of them, customers made of two or more source records */
+    double seconds;                /* comparing and clustering */
+    double read_seconds, write_seconds; /* reading the records; writing the result */
+} mt_run_stats;
+
+/* Incremental unless o->full, there is no full run before, its thresholds
+ * differ from o->params, or most records are new: then everything. */
+int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- people's decisions ---- */
+
+/* The pairs waiting for a person, most likely first, at most limit:
+ * [{pair, a, b, probability, weight, evidence}], evidence as the run kept
+ * it ({records: [a, b], field: "level: value a | value b", ...}). */
+int mt_review_list(wh *w, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The parties of those pairs, sorted, each once (*ids the caller's to free), for data quality (undecided.c). */
+int mt_review_parties(wh *w, int64_t **ids, size_t *n, rp_error *err) RP_WARN_UNUSED;
+/* A person's decision on a pair waiting for review: accept (link) or
+ * reject (keep apart).  The next run applies it. */
+int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err) RP_WARN_UNUSED;
+/* By hand: make the customers a and b one person (their records are
+ * linked in every later run), or take the source record source:key out of
+ * customer person (kept apart from its other records in every later run).
+ * Each is recorded with who, when and why, and resolution runs again. */
+int mt_merge(wh *w, int64_t a, int64_t b, const mt_options *o, const char *by, const char *note, mt_run_stats *st,
+             rp_error *err) RP_WARN_UNUSED;
+int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const mt_options *o, const char *by,
+               const char *note, mt_run_stats *st, rp_error *err) RP_WARN_UNUSED;
+/* The parties of the pairs waiting for review (suspected duplicates nobody
+ * has decided yet), each once, by id; *ids is the caller's to free. */
+int mt_review_parties(wh *w, int64_t **ids, size_t *n, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- the result ---- */
+
+/* Which customer each source record of a party belongs to, as CSV with the
+ * header source,source_key,party_id, ordered by source and key. */
+int mt_export(wh *w, FILE *out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- names ---- */
+
+/* A name as someone typed it into a search box, read as Pinyin and written
+ * in Wade-Giles without blanks: "xu yizhen" -> "HSUYICHEN".  Returns 0 (out
+ * "") when a word is not Pinyin, or when the spelling would not change. */
+int mt_pinyin_query(const char *text, char *out, size_t n);
+
+#endif

@@ -1,0 +1,170 @@
+/* records.c — the records identity resolution works on, read from the
+ * warehouse's source parties; and their attributes for survivorship.
+ * See internal.h. */
+#include "match/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int mt_index(rp_map **ix, const mt_records *m, rp_error *err)
+{
+    rp_map_free(*ix, NULL);
+    if (!(*ix = rp_map_new()))
+        return rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; i < m->n; i++)
+        if (rp_map_put(*ix, &m->r[i].party, sizeof m->r[i].party, (void *)(uintptr_t)(i + 1), NULL))
+            return rp_err(err, RP_NOMEM, NULL);
+    return RP_OK;
+}
+
+size_t mt_index_of(rp_map *ix, int64_t party)
+{
+    uintptr_t v = (uintptr_t)rp_map_get(ix, &party, sizeof party);
+    return v ? (size_t)v - 1 : SIZE_MAX;
+}
+
+/* ---- the records ---- */
+
+typedef struct loading {
+    mt_records *m;
+    mt_romaniser *ro;
+    rp_map *ix;
+} loading;
+
+static int on_party(void *ctx, const wh_source_party *p, rp_error *err)
+{
+    loading *l = ctx;
+    int rc = mt_records_add(l->m, l->ro, p->id, p->source, p->key, p->name_zh, p->name_latin, p->birth_date,
+                            p->gender, p->kind && !strcmp(p->kind, "organisation"), err);
+    if (rc)
+        return rc;
+    l->m->r[l->m->n - 1].person = p->merged_into;
+    if (rp_map_put(l->ix, &p->id, sizeof p->id, (void *)(uintptr_t)l->m->n, NULL))
+        return rp_err(err, RP_NOMEM, NULL);
+    return RP_OK;
+}
+
+/* national IDs and resident certificates: their keyed lookup hash, the same whoever issued them */
+static int on_national_id(void *ctx, int64_t party, const void *lookup, size_t n, rp_error *err)
+{
+    (void)err;
+    loading *l = ctx;
+    size_t at = mt_index_of(l->ix, party);
+    if (at != SIZE_MAX)
+        l->m->r[at].nid = mt_hash(lookup, n);
+    return RP_OK;
+}
+
+static void address_keys(mt_rec *r, const char *value)
+{
+    mt_address a;
+    mt_address_parse(value, &a);
+    if (*a.county && *a.road && *a.number) {
+        char full[200];
+        snprintf(full, sizeof full, "%s|%s|%s|%s|%s|%s|%s", a.county, a.district, a.road, a.lane, a.alley, a.number,
+                 a.floor);
+        r->addr = mt_hash_str(full, 'a');
+    }
+    if (*a.county && *a.district) {
+        char area[40];
+        snprintf(area, sizeof area, "%s|%s", a.county, a.district);
+        r->area = mt_hash_str(area, 'd');
+    }
+}
+
+/* current phones, e-mails and addresses */
+static int on_contact(void *ctx, int64_t party, const char *kind, const char *lookup, const char *value,
+                      rp_error *err)
+{
+    (void)err;
+    loading *l = ctx;
+    size_t at = mt_index_of(l->ix, party);
+    if (at == SIZE_MAX || !kind)
+        return RP_OK;
+    mt_rec *r = &l->m->r[at];
+    if (!strcmp(kind, "email") && lookup) {
+        r->email = mt_hash_str(lookup, 'e');
+    } else if (!strcmp(kind, "address") && value) {
+        address_keys(r, value);
+    } else if (lookup) {
+        for (int k = 0; k < MT_PHONES; k++)
+            if (!r->phone[k]) {
+                r->phone[k] = mt_hash_str(lookup, 'p');
+                break;
+            }
+    }
+    return RP_OK;
+}
+
+int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
+{
+    loading l = { m, ro, rp_map_new() };
+    if (!l.ix)
+        return rp_err(err, RP_NOMEM, NULL);
+    int rc = wh_source_parties(w, on_party, &l, err);
+    if (!rc)
+        rc = wh_source_national_ids(w, on_national_id, &l, err);
+    if (!rc)
+        rc = wh_current_contacts(w, on_contact, &l, err);
+    rp_map_free(l.ix, NULL);
+    return rc;
+}
+
+/* ---- their attributes ---- */
+
+typedef struct attrs_loading {
+    mt_attrs *at;
+    rp_map *ix;
+    int slot[MT_ATTRS];            /* each attribute's place in WH_PARTY_ATTRS */
+} attrs_loading;
+
+static void keep_attr(mt_attrs *at, size_t i, int a, const char *t)
+{
+    at->off[i][a] = 0;
+    if (t && *t && at->text.len < UINT32_MAX - 4096) {
+        at->off[i][a] = (uint32_t)at->text.len;
+        rp_buf_append(&at->text, t, strlen(t) + 1);
+    }
+}
+
+static int on_attrs(void *ctx, int64_t id, const wh_party *p, const char *updated_at, rp_error *err)
+{
+    (void)err;
+    attrs_loading *l = ctx;
+    size_t i = mt_index_of(l->ix, id);
+    if (i == SIZE_MAX)
+        return RP_OK;
+    for (int a = 0; a < MT_ATTRS; a++)
+        keep_attr(l->at, i, a, wh_party_attr(p, l->slot[a]));
+    keep_attr(l->at, i, MT_A_STATUS, p->status);
+    keep_attr(l->at, i, MT_A_UPDATED, updated_at);
+    return RP_OK;
+}
+
+int mt_attrs_load(wh *w, const mt_records *m, rp_map *ix, size_t all, mt_attrs *at, rp_error *err)
+{
+    rp_buf_init(&at->text, (size_t)4 << 30);
+    rp_buf_putc(&at->text, 0);
+    if (!(at->off = calloc(m->n ? m->n : 1, sizeof *at->off)))
+        return rp_err(err, RP_NOMEM, NULL);
+    attrs_loading l = { at, ix, { 0 } };
+    for (int a = 0; a < MT_ATTRS; a++)
+        l.slot[a] = mt_attr_slot(a);
+    if (m->n * 4 > all)
+        return wh_source_party_attrs(w, NULL, 0, on_attrs, &l, err);
+    int64_t *ids = malloc((m->n ? m->n : 1) * sizeof *ids);
+    if (!ids)
+        return rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; i < m->n; i++)
+        ids[i] = m->r[i].party;
+    int rc = wh_source_party_attrs(w, ids, m->n, on_attrs, &l, err);
+    free(ids);
+    return rc;
+}
+
+void mt_attrs_free(mt_attrs *at)
+{
+    free(at->off);
+    rp_buf_release(&at->text);
+}
