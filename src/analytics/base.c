@@ -1,6 +1,6 @@
-/* base.c — reading the customer base from the store.  See base.h. */
-#include "analytics/base.h"
-#include "analytics/facts.h"
+/* base.c — reading the customer base through the warehouse's readers.  See
+ * internal.h ("the customer base"). */
+#include "analytics/internal.h"
 #include "core/progress.h"
 #include "core/rtime.h"
 #include "core/sort.h"
@@ -9,10 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *const an_channel_names[AN_NCH] = { "branch", "atm", "internet", "mobile", "phone", "pos", "batch" };
-const char *const an_kind_names[AN_NKIND] = { "deposit", "time_deposit", "loan", "card",
-                                              "investment", "insurance", "service" };
 
 static int digits(const char *s, int n, int *out)
 {
@@ -62,24 +58,11 @@ int an_age(int32_t birth, int32_t day)
     return rp_date_years_between(b, d);
 }
 
-uint8_t an_channel_of(const char *c)
-{
-    if (!c)
-        return AN_CH_BATCH;
-    switch (c[0]) {
-    case 'b': return c[1] == 'r' ? AN_CH_BRANCH : AN_CH_BATCH;
-    case 'a': return AN_CH_ATM;
-    case 'i': return AN_CH_INTERNET;
-    case 'm': return AN_CH_MOBILE;
-    case 'p': return c[1] == 'h' ? AN_CH_PHONE : AN_CH_POS;
-    default: return AN_CH_BATCH;
-    }
-}
-
+/* AN_K_* of a product kind (another counts as a service). */
 static uint8_t kind_of(const char *k)
 {
     for (int i = 0; k && i < AN_NKIND; i++)
-        if (!strcmp(k, an_kind_names[i]))
+        if (!strcmp(k, wh_product_kinds[i]))
             return (uint8_t)i;
     return AN_K_SERVICE;
 }
@@ -143,81 +126,65 @@ void an_base_free(an_base *b)
     memset(b, 0, sizeof *b);
 }
 
-/* After a loop over a statement's rows (st NULL when it was never prepared). */
-static int step_err(int rc, rp_stmt *st, rp_error *err)
+/* ---- customers and their accounts ---- */
+
+/* Who holds each account (by id): the owner; of several, the first
+ * recorded (the smallest party id); another role when it has no owner. */
+typedef struct holders {
+    int64_t max_party, max_acct;
+    uint8_t *rank;               /* 0 owner, 1 joint, 2 another role; 0xff nobody */
+    int64_t *first, *chosen;     /* the holder and its customer */
+    int32_t *party_idx;          /* customer index by party id, -1 none */
+    an_base *b;
+} holders;
+
+static int holding_row(void *ctx, const wh_holding *h, rp_error *err)
 {
-    if (st)
-        rp_stmt_done(st);
-    return rc == RP_DONE ? RP_OK : rc ? rc : rp_err(err, RP_INTERNAL, "unexpected row");
+    (void)err;
+    holders *hd = ctx;
+    int64_t a = h->account, c = h->customer;
+    uint8_t r = !strcmp(h->role, "owner") ? 0 : !strcmp(h->role, "joint") ? 1 : 2;
+    if (a < 0 || a > hd->max_acct || c < 0 || c > hd->max_party || r > hd->rank[a] ||
+        (r == hd->rank[a] && h->party >= hd->first[a]))
+        return RP_OK;
+    hd->chosen[a] = c;
+    hd->rank[a] = r;
+    hd->first[a] = h->party;
+    return RP_OK;
 }
 
-static int64_t max_id(rp_store *s, const char *sql, rp_error *err)
+static int customer_row(void *ctx, int64_t id, const wh_party *p, rp_error *err)
 {
-    rp_stmt *st;
-    if (rp_store_prepare(s, sql, &st, err))
-        return -1;
-    int64_t v = rp_stmt_step(st, err) == RP_ROW ? rp_stmt_int(st, 0) : 0;
-    rp_stmt_done(st);
-    return v;
+    (void)err;
+    holders *hd = ctx;
+    if (id < 0 || id > hd->max_party || hd->party_idx[id] < 0)
+        return RP_OK;
+    an_customer *cu = &hd->b->cust[hd->party_idx[id]];
+    cu->birth = an_day_of(p->birth_date);
+    cu->gender = p->gender ? p->gender[0] : 0;
+    snprintf(cu->income_band, sizeof cu->income_band, "%s", p->income_band ? p->income_band : "");
+    snprintf(cu->home_branch, sizeof cu->home_branch, "%s", p->home_branch ? p->home_branch : "");
+    return RP_OK;
 }
 
-/* Customers and which of them holds each account. */
-static int load_holders(rp_store *s, an_base *b, int32_t **acct_cust, int64_t *nacct_ids, rp_error *err)
+/* A customer for each party holding an account, numbered in the order of
+ * their first account, whatever order the holdings came in; ac[a] the
+ * customer of account a. */
+static int number_customers(holders *hd, int32_t *ac, rp_error *err)
 {
-    int64_t max_party = max_id(s, "SELECT coalesce(max(id), 0) FROM party", err);
-    int64_t max_acct = max_id(s, "SELECT coalesce(max(id), 0) FROM account", err);
-    if (max_party < 0 || max_acct < 0)
-        return err->code ? err->code : RP_STORE;
-    int32_t *party_idx = malloc(((size_t)max_party + 1) * sizeof *party_idx);
-    int32_t *ac = malloc(((size_t)max_acct + 1) * sizeof *ac);
-    uint8_t *rank = malloc((size_t)max_acct + 1);
-    int64_t *first = malloc(((size_t)max_acct + 1) * sizeof *first);
-    if (!party_idx || !ac || !rank || !first) {
-        free(party_idx), free(ac), free(rank), free(first);
-        return rp_err(err, RP_NOMEM, "customer base: %lld accounts", (long long)max_acct);
-    }
-    memset(party_idx, 0xff, ((size_t)max_party + 1) * sizeof *party_idx);
-    memset(rank, 0xff, (size_t)max_acct + 1);
-    int64_t *chosen = malloc(((size_t)max_acct + 1) * sizeof *chosen);
-    if (!chosen) {
-        free(party_idx), free(ac), free(rank), free(first);
-        return rp_err(err, RP_NOMEM, NULL);
-    }
-    rp_stmt *st = NULL;
-    int rc = rp_store_prepare(s,
-                              "SELECT pa.account_id, coalesce(p.merged_into, p.id), pa.role, pa.party_id "
-                              "FROM party_account pa JOIN party p ON p.id = pa.party_id",
-                              &st, err);
-    if (!rc)
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        int64_t a = rp_stmt_int(st, 0), c = rp_stmt_int(st, 1);
-        const char *role = rp_stmt_text(st, 2);
-        uint8_t r = !strcmp(role, "owner") ? 0 : !strcmp(role, "joint") ? 1 : 2;
-        int64_t holder = rp_stmt_int(st, 3);
-        /* the owner; of several, the first recorded (the smallest party id) */
-        if (a < 0 || a > max_acct || c < 0 || c > max_party || r > rank[a] ||
-            (r == rank[a] && holder >= first[a]))
-            continue;
-        chosen[a] = c;
-        rank[a] = r;
-        first[a] = holder;
-    }
-    rc = step_err(rc, st, err);
-    /* customers numbered in the order of their first account, whatever order the rows came in */
+    an_base *b = hd->b;
     size_t cap = 0;
-    for (int64_t a = 0; !rc && a <= max_acct; a++) {
+    for (int64_t a = 0; a <= hd->max_acct; a++) {
         ac[a] = -1;
-        if (rank[a] == 0xff)
+        if (hd->rank[a] == 0xff)
             continue;
-        int64_t c = chosen[a];
-        if (party_idx[c] < 0) {
+        int64_t c = hd->chosen[a];
+        if (hd->party_idx[c] < 0) {
             if (b->ncust == cap) {
                 cap = cap ? cap * 2 : 4096;
                 an_customer *n = realloc(b->cust, cap * sizeof *n);
-                if (!n) {
-                    rc = rp_err(err, RP_NOMEM, NULL);
-                    break;
-                }
+                if (!n)
+                    return rp_err(err, RP_NOMEM, NULL);
                 b->cust = n;
             }
             an_customer *cu = &b->cust[b->ncust];
@@ -226,136 +193,142 @@ static int load_holders(rp_store *s, an_base *b, int32_t **acct_cust, int64_t *n
             cu->first_act = cu->birth = cu->since = AN_NO_DAY;
             for (int w = 0; w < AN_MAX_WINDOWS; w++)
                 cu->w[w].last_act = AN_NO_DAY;
-            party_idx[c] = (int32_t)b->ncust++;
+            hd->party_idx[c] = (int32_t)b->ncust++;
         }
-        ac[a] = party_idx[c];
+        ac[a] = hd->party_idx[c];
     }
-    free(chosen);
-    free(rank);
-    free(first);
+    return RP_OK;
+}
+
+/* Customers and which of them holds each account (*acct_cust, by id up to
+ * bounds->account). */
+static int load_holders(wh *w, an_base *b, const wh_bounds *bounds, int32_t **acct_cust, rp_error *err)
+{
+    holders hd = { .max_party = bounds->party, .max_acct = bounds->account, .b = b };
+    size_t np = (size_t)hd.max_party + 1, na = (size_t)hd.max_acct + 1;
+    int32_t *ac = malloc(na * sizeof *ac);
+    hd.party_idx = malloc(np * sizeof *hd.party_idx);
+    hd.rank = malloc(na);
+    hd.first = malloc(na * sizeof *hd.first);
+    hd.chosen = malloc(na * sizeof *hd.chosen);
+    int rc = RP_OK;
+    if (!ac || !hd.party_idx || !hd.rank || !hd.first || !hd.chosen) {
+        rc = rp_err(err, RP_NOMEM, "customer base: %lld accounts", (long long)hd.max_acct);
+        goto out;
+    }
+    memset(hd.party_idx, 0xff, np * sizeof *hd.party_idx);
+    memset(hd.rank, 0xff, na);
+    if ((rc = wh_holdings(w, holding_row, &hd, err)) || (rc = number_customers(&hd, ac, err)))
+        goto out;
     /* what the customers are */
-    st = NULL;
-    if (!rc)
-        rc = rp_store_prepare(s,
-                              "SELECT id, birth_date, gender, income_band, home_branch FROM party "
-                              "WHERE merged_into IS NULL",
-                              &st, err);
-    if (!rc)
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        int64_t id = rp_stmt_int(st, 0);
-        if (id < 0 || id > max_party || party_idx[id] < 0)
-            continue;
-        an_customer *cu = &b->cust[party_idx[id]];
-        cu->birth = an_day_of(rp_stmt_text(st, 1));
-        const char *g = rp_stmt_text(st, 2), *inc = rp_stmt_text(st, 3), *br = rp_stmt_text(st, 4);
-        cu->gender = g ? g[0] : 0;
-        snprintf(cu->income_band, sizeof cu->income_band, "%s", inc ? inc : "");
-        snprintf(cu->home_branch, sizeof cu->home_branch, "%s", br ? br : "");
-    }
-    rc = step_err(rc, st, err);
-    free(party_idx);
+    rc = wh_customers(w, 1u << WH_PA_birth_date | 1u << WH_PA_gender | 1u << WH_PA_income_band | 1u << WH_PA_home_branch,
+                      customer_row, &hd, err);
+out:
+    free(hd.party_idx), free(hd.rank), free(hd.first), free(hd.chosen);
     if (rc) {
         free(ac);
         return rc;
     }
     *acct_cust = ac;
-    *nacct_ids = max_acct + 1;
     return RP_OK;
 }
 
-/* The accounts, dense by id (an account index per id in *slot). */
-static int load_accounts(rp_store *s, an_base *b, const int32_t *acct_cust, int64_t nids, int32_t as_of,
-                         int32_t **slot_out, rp_error *err)
+/* The accounts, dense by id (an account index per id in slot), and what
+ * each customer holds at the as-of date. */
+typedef struct accounts {
+    an_base *b;
+    const int32_t *acct_cust;
+    int64_t nids;
+    int32_t as_of;
+    int32_t *slot;
+    /* products held, counted once per customer: a small sorted list per
+     * customer is overkill; (customer, product) pairs sorted instead */
+    uint64_t *held;
+    size_t nheld, capheld;
+    char **pcode;
+    size_t npcode;
+} accounts;
+
+static int account_row(void *ctx, const wh_account_row *r, rp_error *err)
 {
-    int32_t *slot = malloc((size_t)nids * sizeof *slot);
-    b->acct = calloc((size_t)nids ? (size_t)nids : 1, sizeof *b->acct);
-    if (!slot || !b->acct) {
-        free(slot);
-        return rp_err(err, RP_NOMEM, NULL);
+    accounts *ac = ctx;
+    an_base *b = ac->b;
+    if (r->id < 0 || r->id >= ac->nids)
+        return RP_OK;
+    an_account *a = &b->acct[b->nacct];
+    a->cust = ac->acct_cust[r->id];
+    a->kind = kind_of(r->kind);
+    a->rate = r->interest_rate;
+    a->balance = r->balance_minor;
+    a->opened = an_day_of(r->opened_on);
+    int32_t closed = an_day_of(r->closed_on);
+    a->closed = closed != AN_NO_DAY ? closed : INT32_MAX;
+    a->month_net = r->product_revenue_minor - r->product_cost_minor;
+    ac->slot[r->id] = (int32_t)b->nacct++;
+    if (a->cust < 0)
+        return RP_OK;
+    an_customer *cu = &b->cust[a->cust];
+    if (a->opened != AN_NO_DAY && (cu->since == AN_NO_DAY || a->opened < cu->since))
+        cu->since = a->opened;
+    int open = (a->opened == AN_NO_DAY || a->opened <= ac->as_of) && a->closed > ac->as_of && r->status &&
+               strcmp(r->status, "closed") && strcmp(r->status, "written_off");
+    if (!open)
+        return RP_OK;
+    cu->accounts++;
+    cu->holds |= (uint8_t)(1u << a->kind);
+    size_t pi = 0;
+    while (pi < ac->npcode && strcmp(ac->pcode[pi], r->product))
+        pi++;
+    if (pi == ac->npcode) {
+        char **n = realloc(ac->pcode, (ac->npcode + 1) * sizeof *n);
+        if (n)
+            ac->pcode = n;
+        if (!n || !(n[ac->npcode] = strdup(r->product)))
+            return rp_err(err, RP_NOMEM, NULL);
+        ac->npcode++;
     }
-    memset(slot, 0xff, (size_t)nids * sizeof *slot);
-    /* products held, counted once per customer: a small sorted list per customer is
-     * overkill; (customer, product) pairs sorted instead */
-    uint64_t *held = NULL;
-    size_t nheld = 0, capheld = 0;
-    char **pcode = NULL;
-    size_t npcode = 0;
-    rp_stmt *st = NULL;
-    int rc = rp_store_prepare(s,
-                              "SELECT a.id, p.kind, a.interest_rate, a.balance_minor, a.opened_on, a.closed_on, "
-                              "p.monthly_revenue_minor - p.monthly_cost_minor, a.product, a.status "
-                              "FROM account a JOIN product p ON p.code = a.product ORDER BY a.id",
-                              &st, err);
-    if (!rc)
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        int64_t id = rp_stmt_int(st, 0);
-        if (id < 0 || id >= nids)
-            continue;
-        an_account *a = &b->acct[b->nacct];
-        a->cust = acct_cust[id];
-        a->kind = kind_of(rp_stmt_text(st, 1));
-        a->rate = rp_stmt_column_type(st, 2) == RP_COL_NULL ? NAN : rp_stmt_real(st, 2);
-        a->balance = rp_stmt_int(st, 3);
-        a->opened = an_day_of(rp_stmt_text(st, 4));
-        int32_t closed = an_day_of(rp_stmt_text(st, 5));
-        const char *status = rp_stmt_text(st, 8);
-        a->closed = closed != AN_NO_DAY ? closed : INT32_MAX;
-        a->month_net = rp_stmt_int(st, 6);
-        slot[id] = (int32_t)b->nacct++;
-        if (a->cust < 0)
-            continue;
-        an_customer *cu = &b->cust[a->cust];
-        if (a->opened != AN_NO_DAY && (cu->since == AN_NO_DAY || a->opened < cu->since))
-            cu->since = a->opened;
-        int open = (a->opened == AN_NO_DAY || a->opened <= as_of) && a->closed > as_of && status &&
-                   strcmp(status, "closed") && strcmp(status, "written_off");
-        if (!open)
-            continue;
-        cu->accounts++;
-        cu->holds |= (uint8_t)(1u << a->kind);
-        const char *code = rp_stmt_text(st, 7);
-        size_t pi = 0;
-        while (pi < npcode && strcmp(pcode[pi], code))
-            pi++;
-        if (pi == npcode) {
-            char **n = realloc(pcode, (npcode + 1) * sizeof *n);
-            if (!n || !(n[npcode] = strdup(code))) {
-                if (n)
-                    pcode = n;
-                rc = rp_err(err, RP_NOMEM, NULL);
-                break;
-            }
-            pcode = n;
-            npcode++;
-        }
-        if (nheld == capheld) {
-            capheld = capheld ? capheld * 2 : 4096;
-            uint64_t *n = realloc(held, capheld * sizeof *n);
-            if (!n) {
-                rc = rp_err(err, RP_NOMEM, NULL);
-                break;
-            }
-            held = n;
-        }
-        held[nheld++] = (uint64_t)a->cust << 32 | (uint32_t)pi;
+    if (ac->nheld == ac->capheld) {
+        size_t cap = ac->capheld ? ac->capheld * 2 : 4096;
+        uint64_t *n = realloc(ac->held, cap * sizeof *n);
+        if (!n)
+            return rp_err(err, RP_NOMEM, NULL);
+        ac->held = n;
+        ac->capheld = cap;
     }
-    rc = step_err(rc, st, err);
-    for (size_t i = 0; i < npcode; i++)
-        free(pcode[i]);
-    free(pcode);
-    if (!rc && rp_sort_u64(held, nheld))
-        rc = rp_err(err, RP_NOMEM, NULL);
-    for (size_t i = 0; !rc && i < nheld; i++)
-        if (!i || held[i] != held[i - 1])
-            b->cust[held[i] >> 32].products++;
-    free(held);
-    if (rc) {
-        free(slot);
-        return rc;
-    }
-    *slot_out = slot;
+    ac->held[ac->nheld++] = (uint64_t)a->cust << 32 | (uint32_t)pi;
     return RP_OK;
 }
+
+static int load_accounts(wh *w, an_base *b, const int32_t *acct_cust, int64_t nids, int32_t as_of,
+                         int32_t **slot_out, rp_error *err)
+{
+    accounts ac = { .b = b, .acct_cust = acct_cust, .nids = nids, .as_of = as_of };
+    ac.slot = malloc((size_t)nids * sizeof *ac.slot);
+    b->acct = calloc((size_t)nids ? (size_t)nids : 1, sizeof *b->acct);
+    if (!ac.slot || !b->acct) {
+        free(ac.slot);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    memset(ac.slot, 0xff, (size_t)nids * sizeof *ac.slot);
+    int rc = wh_accounts(w, account_row, &ac, err);
+    for (size_t i = 0; i < ac.npcode; i++)
+        free(ac.pcode[i]);
+    free(ac.pcode);
+    if (!rc && rp_sort_u64(ac.held, ac.nheld))
+        rc = rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; !rc && i < ac.nheld; i++)
+        if (!i || ac.held[i] != ac.held[i - 1])
+            b->cust[ac.held[i] >> 32].products++;
+    free(ac.held);
+    if (rc) {
+        free(ac.slot);
+        return rc;
+    }
+    *slot_out = ac.slot;
+    return RP_OK;
+}
+
+/* ---- the transactions ---- */
 
 typedef struct row_t {
     int32_t acct, day;
@@ -419,59 +392,87 @@ static int take_row(an_base *out, const an_base_params *p, const row_t *r, int32
     return RP_OK;
 }
 
-int an_base_load(rp_store *s, const an_base_params *p, an_base *out, rp_error *err)
+/* Where the transactions come from: the column copy when there is one,
+ * else the warehouse's scan. */
+typedef struct txns {
+    class_table *ct;
+    wh_txn_scan *scan;
+    an_facts_reader fr;
+    uint8_t cls_flags[AN_FACT_CLASSES];
+    const an_fact *chunk;
+    size_t nchunk, cpos;
+    uint64_t total;              /* for progress */
+} txns;
+
+static int txns_open(wh *w, an_base *out, txns *t, int64_t max_id, rp_error *err)
 {
-    memset(out, 0, sizeof *out);
-    out->p = *p;
-    if (p->windows < 1 || p->windows > AN_MAX_WINDOWS)
-        return rp_err(err, RP_INVAL, "customer base: %d windows (1 or 2)", p->windows);
-    int32_t end = p->to[0];
-    for (int w = 0; w < p->windows; w++) {
-        if (p->from[w] >= p->to[w])
-            return rp_err(err, RP_INVAL, "customer base: window %d is empty", w + 1);
-        if (p->to[w] > end)
-            end = p->to[w];
+    const an_base_params *p = &out->p;
+    t->fr.fd = -1;
+    if (!p->facts) {
+        t->total = max_id > 0 ? (uint64_t)max_id : 0;
+        return wh_txn_scan_open(w, 0, 0, &t->scan, err);
     }
-    if (p->want_days && p->days_to > end)
-        end = p->days_to;
-    double t0 = rp_monotonic();
-    class_table ct = { .activity = p->activity_classes,
-                       .fee = p->fee_classes ? p->fee_classes : "fee,charge,commission" };
-    int32_t *acct_cust = NULL, *slot = NULL;
-    int64_t nids = 0;
-    int rc = load_holders(s, out, &acct_cust, &nids, err);
+    an_facts_info fi;
+    int rc = an_facts_sync(w, p->facts, p->progress, &fi, err);
     if (!rc)
-        rc = load_accounts(s, out, acct_cust, nids, p->to[0] - 1, &slot, err);
-    free(acct_cust);
-    if (rc) {
-        an_base_free(out);
-        return rc;
+        rc = an_facts_open(p->facts, &t->fr, err);
+    for (int i = 0; !rc && i < t->fr.nclasses; i++)
+        t->cls_flags[i] = (uint8_t)class_flags(t->ct, t->fr.classes[i]);
+    out->copied = fi.added;
+    out->copy_seconds = fi.seconds;
+    t->total = t->fr.rows;
+    return rc;
+}
+
+static void txns_close(txns *t)
+{
+    wh_txn_scan_close(t->scan);
+    an_facts_close(&t->fr);
+}
+
+/* The next transaction: RP_ROW, RP_DONE at the end, or an error. */
+static inline int txns_next(txns *t, int64_t *id, int32_t *day, int64_t *amount, uint8_t *fl, uint8_t *ch,
+                            rp_error *err)
+{
+    int rc;
+    if (t->scan) {
+        wh_txn_item it;
+        if ((rc = wh_txn_scan_next(t->scan, &it, err)) != RP_ROW)
+            return rc;
+        *id = it.account_id;
+        *day = an_day_of_instant(it.posted_at);
+        *amount = it.amount_minor;
+        *fl = (uint8_t)class_flags(t->ct, it.class_);
+        *ch = it.channel >= 0 ? (uint8_t)it.channel : AN_CH_BATCH;
+        return RP_ROW;
     }
-    size_t capdays = 0;
+    if (t->cpos == t->nchunk) {
+        if ((rc = an_facts_next(&t->fr, &t->chunk, &t->nchunk, err)))
+            return rc;
+        if (!t->nchunk)
+            return RP_DONE;
+        t->cpos = 0;
+    }
+    const an_fact *f = &t->chunk[t->cpos++];
+    *id = an_fact_account(f) == UINT32_MAX ? -1 : (int64_t)an_fact_account(f);
+    *day = an_fact_day(f);
+    *amount = f->amount;
+    *fl = t->cls_flags[f->cls < AN_FACT_CLASSES ? f->cls : AN_FACT_OTHER];
+    *ch = f->ch < AN_NCH ? f->ch : AN_CH_BATCH;
+    return RP_ROW;
+}
+
+/* Every transaction into the accounts and customers (slot: account index
+ * by id), up to end. */
+static int read_transactions(wh *w, an_base *out, class_table *ct, const int32_t *slot, int64_t nids, int32_t end,
+                             int64_t max_id, rp_error *err)
+{
+    const an_base_params *p = &out->p;
+    txns t = { .ct = ct };
+    int rc = txns_open(w, out, &t, max_id, err);
     rp_progress pr;
-    /* the transactions: from the column copy when there is one, else from txn */
-    an_facts_reader fr = { .fd = -1 };
-    uint8_t cls_flags[AN_FACT_CLASSES] = { 0 };
-    rp_stmt *st = NULL;
-    uint64_t total = 0;
-    if (p->facts) {
-        an_facts_info fi;
-        rc = an_facts_sync(s, p->facts, p->progress, &fi, err);
-        if (!rc)
-            rc = an_facts_open(p->facts, &fr, err);
-        for (int i = 0; !rc && i < fr.nclasses; i++)
-            cls_flags[i] = (uint8_t)class_flags(&ct, fr.classes[i]);
-        out->copied = fi.added;
-        out->copy_seconds = fi.seconds;
-        total = fr.rows;
-    } else {
-        int64_t t = max_id(s, "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)",
-                           err);
-        total = t > 0 ? (uint64_t)t : 0;
-        rc = rp_store_prepare(s, "SELECT account_id, posted_at, amount_minor, channel, class FROM txn", &st, err);
-    }
     if (p->progress)
-        rp_progress_start(&pr, "reading transactions", total);
+        rp_progress_start(&pr, "reading transactions", t.total);
     /* Rows are read a batch at a time, the accounts and customers they touch
      * prefetched before they are used: in the order transactions are stored,
      * every row is a cache miss on its account and its customer, which
@@ -479,42 +480,20 @@ int an_base_load(rp_store *s, const an_base_params *p, an_base *out, rp_error *e
      * by account, so there the rows of one account come together.) */
     enum { BATCH = 1024, AHEAD = 32 };
     static __thread row_t batch[BATCH];
-    const an_fact *chunk = NULL;
-    size_t nchunk = 0, cpos = 0;
+    size_t capdays = 0;
     uint64_t n = 0;
     int done = 0;
     while (!rc && !done) {
         int nb = 0;
         while (nb < BATCH) {
-            int64_t id, amount;
-            int32_t day;
-            uint8_t fl, ch;
-            if (st) {
-                if ((rc = rp_stmt_step(st, err)) != RP_ROW) {
-                    done = 1;
-                    break;
-                }
-                rc = RP_OK;
-                id = rp_stmt_int(st, 0);
-                day = an_day_of_instant(rp_stmt_text(st, 1));
-                amount = rp_stmt_int(st, 2);
-                fl = (uint8_t)class_flags(&ct, rp_stmt_text(st, 4));
-                ch = an_channel_of(rp_stmt_text(st, 3));
-            } else {
-                if (cpos == nchunk) {
-                    if ((rc = an_facts_next(&fr, &chunk, &nchunk, err)) || !nchunk) {
-                        done = 1;
-                        break;
-                    }
-                    cpos = 0;
-                }
-                const an_fact *f = &chunk[cpos++];
-                id = an_fact_account(f) == UINT32_MAX ? -1 : (int64_t)an_fact_account(f);
-                day = an_fact_day(f);
-                amount = f->amount;
-                fl = cls_flags[f->cls < AN_FACT_CLASSES ? f->cls : AN_FACT_OTHER];
-                ch = f->ch < AN_NCH ? f->ch : AN_CH_BATCH;
+            int64_t id = 0, amount = 0;
+            int32_t day = 0;
+            uint8_t fl = 0, ch = 0;
+            if ((rc = txns_next(&t, &id, &day, &amount, &fl, &ch, err)) != RP_ROW) {
+                done = 1;
+                break;
             }
+            rc = RP_OK;
             out->transactions++;
             if (id < 0 || id >= nids || slot[id] < 0) {
                 out->unowned++;
@@ -530,7 +509,7 @@ int an_base_load(rp_store *s, const an_base_params *p, an_base *out, rp_error *e
             r->ch = ch;
             __builtin_prefetch(&out->acct[r->acct], 1);
         }
-        if (done && rc == RP_DONE)
+        if (rc == RP_DONE)
             rc = RP_OK;
         for (int i = 0; i < nb && !rc; i++) {
             if (i + AHEAD < nb) {
@@ -548,28 +527,59 @@ int an_base_load(rp_store *s, const an_base_params *p, an_base *out, rp_error *e
         if (p->progress)
             rp_progress_update(&pr, n);
     }
-    if (st) {
-        if (!rc)
-            rc = RP_DONE;
-        rc = step_err(rc, st, err);
-    }
-    an_facts_close(&fr);
+    txns_close(&t);
     if (p->progress)
         rp_progress_finish(&pr);
-    free(slot);
-    if (!rc && p->want_days) {
-        /* one entry per customer and day */
-        if (rp_sort_by_u64(out->days, out->ndays, sizeof *out->days, offsetof(an_day, key)))
-            rc = rp_err(err, RP_NOMEM, NULL);
-        size_t k = 0;
-        for (size_t i = 0; !rc && i < out->ndays; i++) {
-            if (k && out->days[k - 1].key == out->days[i].key)
-                out->days[k - 1].value += out->days[i].value;
-            else
-                out->days[k++] = out->days[i];
-        }
-        out->ndays = k;
+    return rc;
+}
+
+/* One entry per customer and day. */
+static int merge_days(an_base *out, rp_error *err)
+{
+    if (rp_sort_by_u64(out->days, out->ndays, sizeof *out->days, offsetof(an_day, key)))
+        return rp_err(err, RP_NOMEM, NULL);
+    size_t k = 0;
+    for (size_t i = 0; i < out->ndays; i++) {
+        if (k && out->days[k - 1].key == out->days[i].key)
+            out->days[k - 1].value += out->days[i].value;
+        else
+            out->days[k++] = out->days[i];
     }
+    out->ndays = k;
+    return RP_OK;
+}
+
+int an_base_load(wh *w, const an_base_params *p, an_base *out, rp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->p = *p;
+    if (p->windows < 1 || p->windows > AN_MAX_WINDOWS)
+        return rp_err(err, RP_INVAL, "customer base: %d windows (1 or 2)", p->windows);
+    int32_t end = p->to[0];
+    for (int i = 0; i < p->windows; i++) {
+        if (p->from[i] >= p->to[i])
+            return rp_err(err, RP_INVAL, "customer base: window %d is empty", i + 1);
+        if (p->to[i] > end)
+            end = p->to[i];
+    }
+    if (p->want_days && p->days_to > end)
+        end = p->days_to;
+    double t0 = rp_monotonic();
+    class_table ct = { .activity = p->activity_classes,
+                       .fee = p->fee_classes ? p->fee_classes : "fee,charge,commission" };
+    int32_t *acct_cust = NULL, *slot = NULL;
+    wh_bounds bounds;
+    int rc = wh_id_bounds(w, &bounds, err);
+    if (!rc)
+        rc = load_holders(w, out, &bounds, &acct_cust, err);
+    if (!rc)
+        rc = load_accounts(w, out, acct_cust, bounds.account + 1, p->to[0] - 1, &slot, err);
+    free(acct_cust);
+    if (!rc)
+        rc = read_transactions(w, out, &ct, slot, bounds.account + 1, end, bounds.txn, err);
+    free(slot);
+    if (!rc && p->want_days)
+        rc = merge_days(out, err);
     if (rc) {
         an_base_free(out);
         return rc;

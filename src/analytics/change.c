@@ -198,11 +198,26 @@ int an_rules_mine(const uint32_t *features, int nf, const uint8_t *in_pop, const
 
 /* ---- data quality (quality.h) ---- */
 #include "analytics/quality.h"
+#include "analytics/value.h"
 #include "core/sort.h"
 
-const char *const an_q_fields[AN_Q_NFIELDS] = { "name", "name_zh", "name_latin", "birth_date", "gender",
-                                                "occupation", "income_band", "home_branch", "identity_number",
-                                                "phone", "email", "address" };
+/* The party's own columns by their names in WH_PARTY_ATTRS; name (either
+ * name), identity_number, phone, email and address are not party columns
+ * (identifiers and contact points), so they are spelled here. */
+const char *const an_q_fields[AN_Q_NFIELDS] = {
+    [AN_Q_NAME] = "name",
+    [AN_Q_NAME_ZH] = AN_PARTY_ATTR(name_zh),
+    [AN_Q_NAME_LATIN] = AN_PARTY_ATTR(name_latin),
+    [AN_Q_BIRTH] = AN_PARTY_ATTR(birth_date),
+    [AN_Q_GENDER] = AN_PARTY_ATTR(gender),
+    [AN_Q_OCCUPATION] = AN_PARTY_ATTR(occupation),
+    [AN_Q_INCOME] = AN_PARTY_ATTR(income_band),
+    [AN_Q_BRANCH] = AN_PARTY_ATTR(home_branch),
+    [AN_Q_ID] = "identity_number",
+    [AN_Q_PHONE] = "phone",
+    [AN_Q_EMAIL] = "email",
+    [AN_Q_ADDRESS] = "address",
+};
 
 typedef struct qkey {
     uint64_t key;

@@ -1,8 +1,8 @@
 /*
  * clv.h — customer lifetime value: BG/NBD for how many transactions a
  * customer will make, Gamma-Gamma for how much each is worth (issue 6,
- * DOMAIN M2).  Pure functions over per-customer summaries; see
- * analytics.h for the code that reads them from the store.
+ * DOMAIN M2).  Pure functions over per-customer summaries, which
+ * job_clv.c makes from the customer base.
  *
  * Time is in weeks throughout, as in the literature, so fitted parameters
  * can be compared with the published ones (CDNOW: r = 0.243, alpha =

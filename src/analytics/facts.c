@@ -1,6 +1,6 @@
-/* facts.c — the column copy of the transactions.  See facts.h. */
-#include "analytics/facts.h"
-#include "analytics/base.h"
+/* facts.c — the column copy of the transactions.  See internal.h ("the
+ * column copy"). */
+#include "analytics/internal.h"
 #include "core/progress.h"
 #include "core/rtime.h"
 #include "core/sort.h"
@@ -20,7 +20,7 @@
 typedef struct hdr {
     char magic[8];
     uint32_t rowsize, nclasses;
-    char store[96]; /* whose copy: the store's key check and creation time (store_meta) */
+    char store[96]; /* whose copy: the store's key check and creation time (wh_txn_mark) */
     int64_t generation, max_id;
     uint64_t rows, sorted;
     char classes[AN_FACT_CLASSES][32];
@@ -75,21 +75,6 @@ static int read_header(const char *path, const char *store, int64_t gen, int64_t
              (uint64_t)st.st_size == sizeof *h + h->rows * sizeof(an_fact);
     close(fd);
     return ok;
-}
-
-static int64_t scalar(rp_store *s, const char *sql, rp_error *err, int *rc)
-{
-    rp_stmt *st;
-    if ((*rc = rp_store_prepare(s, sql, &st, err)))
-        return 0;
-    int64_t v = 0;
-    int r = rp_stmt_step(st, err);
-    if (r == RP_ROW)
-        v = rp_stmt_column_type(st, 0) == RP_COL_TEXT ? strtoll(rp_stmt_text(st, 0), NULL, 10) : rp_stmt_int(st, 0);
-    else if (r != RP_DONE)
-        *rc = r;
-    rp_stmt_done(st);
-    return v;
 }
 
 static uint16_t class_index(hdr *h, const char *c)
@@ -165,42 +150,37 @@ static void gather_free(gather *g)
     g->buf = NULL;
 }
 
-/* The rows with id above h->max_id. */
-static int read_new(rp_store *s, hdr *h, int progress, int64_t max_id, gather *g, rp_error *err)
+/* The transactions with id above h->max_id, up to max_id. */
+static int read_new(wh *w, hdr *h, int progress, int64_t max_id, gather *g, rp_error *err)
 {
+    if (max_id <= h->max_id)
+        return RP_OK; /* none (a scan to 0 would read to the end) */
     rp_progress pr;
     if (progress)
         rp_progress_start(&pr, "copying transactions for analysis", (uint64_t)(max_id - h->max_id));
-    rp_stmt *st;
-    int rc = rp_store_prepare(s,
-                              "SELECT b.id + j.key, b.account_id, j.value ->> 0, j.value ->> 1, j.value ->> 2, "
-                              "j.value ->> 3 FROM txn_block b, json_each(b.rows) j "
-                              "WHERE b.id > ?1 - 4096 AND b.id + b.n > ?1 + 1 AND b.id <= ?2 "
-                              "AND b.id + j.key > ?1 AND b.id + j.key <= ?2 AND j.type = 'array' "
-                              "ORDER BY b.id",
-                              &st, err);
+    wh_txn_scan *scan;
+    int rc = wh_txn_scan_open(w, h->max_id, max_id, &scan, err);
     if (rc)
         return rc;
-    rp_stmt_bind_int(st, 1, h->max_id);
-    rp_stmt_bind_int(st, 2, max_id);
     uint64_t k = 0;
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        int64_t acct = rp_stmt_int(st, 1);
-        int32_t day = an_day_of_instant(rp_stmt_text(st, 2));
+    wh_txn_item t;
+    while ((rc = wh_txn_scan_next(scan, &t, err)) == RP_ROW) {
+        int64_t acct = t.account_id;
+        int32_t day = an_day_of_instant(t.posted_at);
         if (acct < 0 || acct > UINT32_MAX)
             acct = UINT32_MAX; /* no such account: counted as nobody's */
         an_fact f;
         memset(&f, 0, sizeof f);
         f.key = (uint64_t)acct << 32 | (uint32_t)((int64_t)day - INT32_MIN);
-        f.amount = rp_stmt_int(st, 3);
-        f.ch = an_channel_of(rp_stmt_text(st, 4));
-        f.cls = class_index(h, rp_stmt_text(st, 5));
+        f.amount = t.amount_minor;
+        f.ch = t.channel >= 0 ? (uint8_t)t.channel : AN_CH_BATCH;
+        f.cls = class_index(h, t.class_);
         if ((rc = gather_add(g, &f, err)))
             break;
         if (progress && !(++k & 0xffff))
             rp_progress_update(&pr, k);
     }
-    rp_stmt_done(st);
+    wh_txn_scan_close(scan);
     if (progress)
         rp_progress_finish(&pr);
     return rc == RP_DONE ? RP_OK : rc;
@@ -338,10 +318,10 @@ static int write_merged(const char *path, hdr *h, uint64_t base_rows, gather *g,
     return rc;
 }
 
-static int sync_locked(rp_store *s, const char *path, int progress, an_facts_info *info, rp_error *err);
+static int sync_locked(wh *w, const char *path, int progress, an_facts_info *info, rp_error *err);
 
 /* One process at a time brings the copy up to date (a lock file beside it). */
-int an_facts_sync(rp_store *s, const char *path, int progress, an_facts_info *info, rp_error *err)
+int an_facts_sync(wh *w, const char *path, int progress, an_facts_info *info, rp_error *err)
 {
     char lock[1100];
     snprintf(lock, sizeof lock, "%s.lock", path);
@@ -350,28 +330,22 @@ int an_facts_sync(rp_store *s, const char *path, int progress, an_facts_info *in
         return io_err(err, lock, "cannot open");
     while (flock(fd, LOCK_EX) && errno == EINTR)
         ;
-    int rc = sync_locked(s, path, progress, info, err);
+    int rc = sync_locked(w, path, progress, info, err);
     close(fd);
     return rc;
 }
 
-static int sync_locked(rp_store *s, const char *path, int progress, an_facts_info *info, rp_error *err)
+static int sync_locked(wh *w, const char *path, int progress, an_facts_info *info, rp_error *err)
 {
     double t0 = rp_monotonic();
     memset(info, 0, sizeof *info);
-    int rc;
-    int64_t gen = scalar(s, "SELECT value FROM store_meta WHERE name = 'txn_generation'", err, &rc);
+    wh_txn_mark m;
+    int rc = wh_txn_mark_get(w, &m, err);
     if (rc)
         return rc;
-    int64_t max_id =
-        scalar(s, "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)", err, &rc);
-    if (rc)
-        return rc;
-    char store[sizeof ((hdr *)0)->store], kc[72] = "", at[24] = "";
-    if ((rc = rp_store_meta_get(s, "key_check", kc, sizeof kc, NULL, err)) ||
-        (rc = rp_store_meta_get(s, "created_at", at, sizeof at, NULL, err)))
-        return rc;
-    snprintf(store, sizeof store, "%s %s", kc, at);
+    _Static_assert(sizeof m.store == sizeof ((hdr *)0)->store, "the copy's header names the store as the mark does");
+    int64_t gen = m.generation, max_id = m.max_id;
+    const char *store = m.store;
     hdr *h = calloc(1, sizeof *h);
     if (!h)
         return rp_err(err, RP_NOMEM, NULL);
@@ -390,7 +364,7 @@ static int sync_locked(rp_store *s, const char *path, int progress, an_facts_inf
         return RP_OK;
     }
     gather g = { .path = path };
-    if ((rc = read_new(s, h, progress, max_id, &g, err))) {
+    if ((rc = read_new(w, h, progress, max_id, &g, err))) {
         gather_free(&g);
         free(h);
         return rc;

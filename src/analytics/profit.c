@@ -1,5 +1,5 @@
 /* profit.c — customer profitability, ranking and the pyramid.  See value.h. */
-#include "analytics/value.h"
+#include "analytics/internal.h"
 #include "core/sort.h"
 
 #include <ctype.h>
@@ -14,7 +14,9 @@ void an_value_params_default(an_value_params *p)
     p->ftp = 2.0;
     p->investment_fee = 1.0;
     p->interchange = 1.5;
-    static const int64_t cost[AN_NCH] = { 12000, 2000, 800, 500, 6000, 100, 100 };
+    static const int64_t cost[AN_NCH] = { [AN_CH_BRANCH] = 12000, [AN_CH_ATM] = 2000, [AN_CH_INTERNET] = 800,
+                                          [AN_CH_MOBILE] = 500,   [AN_CH_PHONE] = 6000, [AN_CH_POS] = 100,
+                                          [AN_CH_BATCH] = 100 };
     memcpy(p->channel_cost, cost, sizeof cost);
 }
 

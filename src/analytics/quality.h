@@ -2,7 +2,7 @@
  * quality.h — data quality per source and field (issue 6, DOMAIN M13):
  * how complete each field is, how many records were rejected and by which
  * rule, and how many records look like duplicates within their own source.
- * Pure over in-memory rows; jobs.c reads them.
+ * Pure over in-memory rows; job_quality.c reads them.
  */
 #ifndef RP_ANALYTICS_QUALITY_H
 #define RP_ANALYTICS_QUALITY_H

@@ -1,6 +1,7 @@
 /* segment.c — the segment expression language and the exhaustive and
  * exclusive check.  See segment.h. */
 #include "analytics/segment.h"
+#include "analytics/value.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -9,11 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
+/* gender, income_band and home_branch are the party's own (WH_PARTY_ATTRS) */
 const an_attr_def an_attrs[] = {
     [AN_A_AGE] = { "age", 0, "whole years at the as-of date" },
-    [AN_A_GENDER] = { "gender", 1, "'F', 'M' or 'X'" },
-    [AN_A_INCOME_BAND] = { "income_band", 1, "as the source system codes it" },
-    [AN_A_HOME_BRANCH] = { "home_branch", 1, "branch code" },
+    [AN_A_GENDER] = { AN_PARTY_ATTR(gender), 1, "'F', 'M' or 'X'" },
+    [AN_A_INCOME_BAND] = { AN_PARTY_ATTR(income_band), 1, "as the source system codes it" },
+    [AN_A_HOME_BRANCH] = { AN_PARTY_ATTR(home_branch), 1, "branch code" },
     [AN_A_TENURE_YEARS] = { "tenure_years", 0, "years since the first account opened" },
     [AN_A_ACCOUNTS] = { "accounts", 0, "accounts held" },
     [AN_A_PRODUCTS] = { "products", 0, "distinct products held" },

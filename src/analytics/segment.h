@@ -15,7 +15,7 @@
  *   true, false
  *   else                    (alone) every customer no other segment takes
  *
- * Attribute names are those an_attr_names lists (age, balance, rfm, level,
+ * Attribute names are those an_attrs[] lists (age, balance, rfm, level,
  * digital_share, ...).  An attribute a customer lacks (age without a birth
  * date) is null: every comparison with it is false, so `age < 30` and
  * `age >= 30` both leave such a customer out — the check then reports them
@@ -29,10 +29,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "analytics/analytics.h"
 #include "core/error.h"
 
 /* A customer's attributes: numbers (NAN when unknown) and texts (NULL or ""
- * when unknown), by index into an_attr_names. */
+ * when unknown), by index into an_attrs[]. */
 enum {
     AN_A_AGE, AN_A_GENDER, AN_A_INCOME_BAND, AN_A_HOME_BRANCH, AN_A_TENURE_YEARS, AN_A_ACCOUNTS, AN_A_PRODUCTS,
     AN_A_HAS_DEPOSIT, AN_A_HAS_TIME_DEPOSIT, AN_A_HAS_LOAN, AN_A_HAS_CARD, AN_A_HAS_INVESTMENT, AN_A_HAS_INSURANCE,
@@ -41,13 +42,7 @@ enum {
     AN_A_INTERNET, AN_A_MOBILE, AN_A_PHONE, AN_A_POS, AN_A_DIGITAL_SHARE, AN_A_ACTIVE, AN_NATTRS
 };
 
-typedef struct an_attr_def {
-    const char *name;
-    int text;                    /* 1 for a text attribute */
-    const char *doc;
-} an_attr_def;
-extern const an_attr_def an_attrs[];
-extern const int an_nattrs;
+/* an_attrs[] (analytics.h) names and describes them. */
 
 typedef struct an_value_cell {
     double num;

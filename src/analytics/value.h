@@ -1,7 +1,9 @@
 /*
  * value.h — ranking customers by what they are worth (issue 6, DOMAIN
- * M3, M4): RFM quintile scores and the Pareto contribution curve.  Pure
- * functions over in-memory columns, one entry per customer.
+ * M2-M4): RFM quintile scores, the Pareto contribution curve,
+ * profitability, ranks and the pyramid (value.c, profit.c); and the
+ * channels and product kinds they count by.  Pure functions over in-memory
+ * columns, one entry per customer; private to analytics (analytics.h).
  */
 #ifndef RP_ANALYTICS_VALUE_H
 #define RP_ANALYTICS_VALUE_H
@@ -9,6 +11,24 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/error.h"
+#include "warehouse/warehouse.h"
+
+/* ---- what analytics counts by, from the warehouse's vocabulary ----
+ *
+ * Transaction channels are their places in WH_TXN_CHANNELS (names
+ * wh_txn_channels[]), product kinds in WH_PRODUCT_KINDS (wh_product_kinds[]).
+ * The lists hold names, not identifiers, so the channels and kinds analytics
+ * treats apart are named here by their places; the counts come from the
+ * lists, and test_analytics.c holds the names to them. */
+#define AN_ONE_(...) +1
+enum { AN_NCH = 0 WH_TXN_CHANNELS(AN_ONE_) };
+enum { AN_CH_BRANCH, AN_CH_ATM, AN_CH_INTERNET, AN_CH_MOBILE, AN_CH_PHONE, AN_CH_POS, AN_CH_BATCH };
+_Static_assert(AN_CH_BATCH == AN_NCH - 1, "AN_CH_* name every channel of WH_TXN_CHANNELS");
+enum { AN_NKIND = 0 WH_PRODUCT_KINDS(AN_ONE_) };
+enum { AN_K_DEPOSIT, AN_K_TIME_DEPOSIT, AN_K_LOAN, AN_K_CARD, AN_K_INVESTMENT, AN_K_INSURANCE, AN_K_SERVICE };
+_Static_assert(AN_K_SERVICE == AN_NKIND - 1 && AN_NKIND <= 8, "AN_K_* name every kind of WH_PRODUCT_KINDS, a bit each");
+/* A party attribute's name, a compile error unless WH_PARTY_ATTRS has it. */
+#define AN_PARTY_ATTR(n) (&#n[0 * WH_PA_##n])
 
 /* Quintile scores 1..5, 5 the best, by rank with ties kept together: a
  * customer's score is 1 + floor(5 * below / n), where below counts the
@@ -56,7 +76,7 @@ int an_pareto_compute(const int64_t *value, size_t n, an_pareto *out, rp_error *
 
 /* ---- profitability (DOMAIN M2) ---- */
 
-#include "analytics/base.h"
+typedef struct an_base an_base; /* the customer base (internal.h) */
 
 /* What a customer brings and costs over a window:
  *   margin  interest margin on each account's average balance: deposits

@@ -1,6 +1,5 @@
 /* cmd_analyze.c — rapport analyze: customer value and segmentation. */
-#include "analytics/jobs.h"
-#include "analytics/segment.h"
+#include "analytics/analytics.h"
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/buf.h"
@@ -247,7 +246,7 @@ int cmd_analyze(cli_ctx *c)
     for (int j = 0; j < njobs && !rc; j++) {
         json_t *sum;
         o.job = jobs[j];
-        if ((rc = an_job_run(wh_store(w), &o, &sum, &err))) {
+        if ((rc = an_job_run(w, &o, &sum, &err))) {
             char ctx[64];
             snprintf(ctx, sizeof ctx, "analyze %s", jobs[j]);
             rc = cli_fail(ctx, &err);

@@ -127,8 +127,6 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
  * [{pair, a, b, probability, weight, evidence}], evidence as the run kept
  * it ({records: [a, b], field: "level: value a | value b", ...}). */
 int mt_review_list(wh *w, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
-/* The parties of those pairs, sorted, each once (*ids the caller's to free), for data quality (undecided.c). */
-int mt_review_parties(wh *w, int64_t **ids, size_t *n, rp_error *err) RP_WARN_UNUSED;
 /* A person's decision on a pair waiting for review: accept (link) or
  * reject (keep apart).  The next run applies it. */
 int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err) RP_WARN_UNUSED;

@@ -513,6 +513,39 @@ static void quality_counts_fields_and_duplicates(void **state)
     assert_int_equal(q[1].duplicates, 0);
 }
 
+/* ---- the vocabulary ---- */
+
+/* The channels and product kinds analytics names by their places are those
+ * places in the warehouse's lists; the analyses are one table. */
+static void channels_and_kinds_are_the_warehouses(void **state)
+{
+    (void)state;
+    static const struct {
+        int at;
+        const char *name;
+    } ch[] = { { AN_CH_BRANCH, "branch" }, { AN_CH_ATM, "atm" }, { AN_CH_INTERNET, "internet" },
+               { AN_CH_MOBILE, "mobile" }, { AN_CH_PHONE, "phone" }, { AN_CH_POS, "pos" }, { AN_CH_BATCH, "batch" } },
+      kind[] = { { AN_K_DEPOSIT, "deposit" }, { AN_K_TIME_DEPOSIT, "time_deposit" }, { AN_K_LOAN, "loan" },
+                 { AN_K_CARD, "card" }, { AN_K_INVESTMENT, "investment" }, { AN_K_INSURANCE, "insurance" },
+                 { AN_K_SERVICE, "service" } };
+    for (size_t i = 0; i < sizeof ch / sizeof ch[0]; i++)
+        assert_string_equal(wh_txn_channels[ch[i].at], ch[i].name);
+    assert_null(wh_txn_channels[AN_NCH]);
+    for (size_t i = 0; i < sizeof kind / sizeof kind[0]; i++)
+        assert_string_equal(wh_product_kinds[kind[i].at], kind[i].name);
+    assert_null(wh_product_kinds[AN_NKIND]);
+    assert_string_equal(an_q_fields[AN_Q_INCOME], "income_band");
+    assert_string_equal(an_attrs[AN_A_HOME_BRANCH].name, "home_branch");
+    /* every analysis has a run function and a line of help, and the names are unique */
+    assert_true(an_njobs >= 10);
+    for (int i = 0; i < an_njobs; i++) {
+        assert_non_null(an_jobs[i].run);
+        assert_true(an_jobs[i].summary && *an_jobs[i].summary);
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(an_jobs[i].name, an_jobs[j].name);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +560,7 @@ int main(void)
         cmocka_unit_test(segment_expressions),
         cmocka_unit_test(kmeans_finds_three_blobs),
         cmocka_unit_test(quality_counts_fields_and_duplicates),
+        cmocka_unit_test(channels_and_kinds_are_the_warehouses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

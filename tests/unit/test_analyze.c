@@ -5,9 +5,7 @@
 
 #include <math.h>
 
-#include "analytics/base.h"
-#include "analytics/facts.h"
-#include "analytics/jobs.h"
+#include "analytics/internal.h"
 #include "core/rtime.h"
 #include "etl/load.h"
 #include "etl/spec.h"
@@ -54,7 +52,7 @@ static json_t *run(wh *w, const char *job, const char *as_of, an_job_opts *extra
     o.user = "test";
     json_t *sum;
     rp_error e = RP_ERROR_INIT;
-    if (an_job_run(wh_store(w), &o, &sum, &e))
+    if (an_job_run(w, &o, &sum, &e))
         fail_msg("%s: %s", job, rp_errmsg(&e));
     return sum;
 }
@@ -71,7 +69,7 @@ static void base_reads_customers_accounts_and_windows(void **state)
     p.from[1] = day("2026-09-01"), p.to[1] = day("2026-10-01");
     an_base b;
     rp_error e = RP_ERROR_INIT;
-    assert_ok(an_base_load(wh_store(w), &p, &b, &e));
+    assert_ok(an_base_load(w, &p, &b, &e));
     assert_int_equal(b.ncust, 4); /* A (with E), B, C, D */
     assert_int_equal(b.nacct, 6);
     assert_int_equal(b.transactions, 8);
@@ -194,7 +192,7 @@ static void value_pareto_and_pyramid_by_hand(void **state)
     o.save = 1;
     json_t *sum;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(an_job_run(wh_store(w), &o, &sum, &e), RP_INVAL);
+    assert_int_equal(an_job_run(w, &o, &sum, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "--levels: pyramid: the shares add up to 110%, leaving nothing for 'small'");
     assert_int_equal(scalar(w, "SELECT count(*) FROM analysis_run"), runs);
     wh_close(w);
@@ -278,7 +276,7 @@ static void segments_overlap_and_gaps_are_reported(void **state)
     o.as_of = day("2026-10-31");
     json_t *sum;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(an_job_run(wh_store(w), &o, &sum, &e), RP_PARSE);
+    assert_int_equal(an_job_run(w, &o, &sum, &e), RP_PARSE);
     char want[256];
     snprintf(want, sizeof want, "%s:2:7: unknown attribute 'agee' (`rapport analyze attributes` lists them)", rules);
     assert_string_equal(rp_errmsg(&e), want);
@@ -337,7 +335,7 @@ static char *summary_text(wh *w, const char *job, const char *facts)
     an_job_opts o = { .job = job, .as_of = day("2026-10-31"), .facts = facts, .user = "t" };
     json_t *s;
     rp_error e = RP_ERROR_INIT;
-    if (an_job_run(wh_store(w), &o, &s, &e))
+    if (an_job_run(w, &o, &s, &e))
         fail_msg("%s: %s", job, rp_errmsg(&e));
     json_object_del(s, "seconds");
     char *t = json_dumps(s, JSON_SORT_KEYS | JSON_COMPACT);
@@ -362,13 +360,13 @@ static void column_copy_matches_and_keeps_up(void **state)
     const char *facts = tu_path("a.facts");
     rp_error e = RP_ERROR_INIT;
     an_facts_info fi;
-    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w, facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     assert_int_equal(fi.rows, 8);
     assert_int_equal(fi.added, 8);
     same_with_and_without_the_copy(w, facts);
     /* up to date: nothing read */
-    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w, facts, 0, &fi, &e));
     assert_false(fi.rebuilt);
     assert_int_equal(fi.added, 0);
     /* one new row: appended (an eighth of 8 is 1) */
@@ -377,7 +375,7 @@ static void column_copy_matches_and_keeps_up(void **state)
                  .channel = "branch", .class_ = "withdrawal" };
     int64_t id;
     assert_ok(wh_txn_add(w, &t, &id, &e));
-    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w, facts, 0, &fi, &e));
     assert_int_equal(fi.added, 1);
     assert_false(fi.merged);
     assert_int_equal(fi.rows, 9);
@@ -388,26 +386,26 @@ static void column_copy_matches_and_keeps_up(void **state)
     t.class_ = "fee";
     t.channel = "batch";
     assert_ok(wh_txn_add(w, &t, &id, &e));
-    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w, facts, 0, &fi, &e));
     assert_true(fi.merged);
     assert_int_equal(fi.rows, 11);
     same_with_and_without_the_copy(w, facts);
     /* another tool deletes a transaction: the generation moves and the copy is made again */
     assert_ok(rp_store_exec(wh_store(w), "DELETE FROM txn WHERE class = 'fee' AND channel = 'batch' AND "
                                       "amount_minor = -70000", &e));
-    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w, facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     assert_int_equal(fi.rows, 10);
     same_with_and_without_the_copy(w, facts);
     /* a copy cut short is made again */
     assert_int_equal(truncate(facts, 8000), 0);
-    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w, facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     same_with_and_without_the_copy(w, facts);
     /* made in runs of 3 rows spilled to files and merged (as ten million are, in runs of 2M) */
     an_facts_run_rows = 3;
     assert_int_equal(unlink(facts), 0);
-    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w, facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     assert_int_equal(fi.rows, 10);
     same_with_and_without_the_copy(w, facts);
@@ -416,7 +414,7 @@ static void column_copy_matches_and_keeps_up(void **state)
     t.channel = "pos";
     for (int i = 0; i < 4; i++)
         assert_ok(wh_txn_add(w, &t, &id, &e));
-    assert_ok(an_facts_sync(wh_store(w), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w, facts, 0, &fi, &e));
     assert_true(fi.merged);
     assert_int_equal(fi.rows, 14);
     same_with_and_without_the_copy(w, facts);
@@ -455,10 +453,10 @@ static void jobs_share_what_they_read(void **state)
     an_job_opts o = { .job = "value", .as_of = day("2026-10-31"), .shared = c, .user = "t" };
     json_t *s;
     rp_error e = RP_ERROR_INIT;
-    assert_ok(an_job_run(wh_store(w), &o, &s, &e));
+    assert_ok(an_job_run(w, &o, &s, &e));
     json_decref(s);
     o.job = "pareto";
-    assert_ok(an_job_run(wh_store(w), &o, &s, &e));
+    assert_ok(an_job_run(w, &o, &s, &e));
     json_object_del(s, "seconds");
     char *shared = json_dumps(s, JSON_SORT_KEYS | JSON_COMPACT);
     json_decref(s);
@@ -487,14 +485,125 @@ static void column_copy_of_another_store_is_not_taken(void **state)
     assert_ok(wh_txn_add(w2, &t, &id, &e));
     const char *top = "SELECT max(id) FROM txn";
     assert_int_equal(scalar(w1, top), scalar(w2, top));
-    assert_ok(an_facts_sync(wh_store(w1), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w1, facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
-    assert_ok(an_facts_sync(wh_store(w2), facts, 0, &fi, &e));
+    assert_ok(an_facts_sync(w2, facts, 0, &fi, &e));
     assert_true(fi.rebuilt);
     assert_int_equal(fi.rows, 9);
     same_with_and_without_the_copy(w2, facts);
     wh_close(w1);
     wh_close(w2);
+}
+
+/* The warehouse's transaction scan, which base.c and the column copy read,
+ * gives what the txn view shows, whatever a block holds: escapes, reals,
+ * deleted rows, rows cut short, whitespace, values past the class. */
+static char *view_text(wh *w, int64_t after, int64_t upto)
+{
+    rp_buf b = RP_BUF_INIT;
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(rp_store_prepare(wh_store(w),
+                               "SELECT id, account_id, posted_at, amount_minor, channel, class FROM txn "
+                               "WHERE id > ?1 AND id <= ?2 ORDER BY id",
+                               &st, &e));
+    rp_stmt_bind_int(st, 1, after);
+    rp_stmt_bind_int(st, 2, upto);
+    while (rp_stmt_step(st, &e) == RP_ROW) {
+        const char *c = rp_stmt_text(st, 4);
+        int ch = -1;
+        for (int i = 0; c && wh_txn_channels[i]; i++)
+            if (!strcmp(wh_txn_channels[i], c))
+                ch = i;
+        rp_buf_printf(&b, "%lld %lld %s %lld %d %s\n", (long long)rp_stmt_int(st, 0), (long long)rp_stmt_int(st, 1),
+                      rp_stmt_text(st, 2) ? rp_stmt_text(st, 2) : "-", (long long)rp_stmt_int(st, 3), ch,
+                      rp_stmt_text(st, 5) ? rp_stmt_text(st, 5) : "-");
+    }
+    rp_stmt_done(st);
+    return rp_buf_take(&b, NULL);
+}
+
+static char *scan_text(wh *w, int64_t after, int64_t upto)
+{
+    rp_buf b = RP_BUF_INIT;
+    rp_error e = RP_ERROR_INIT;
+    wh_txn_scan *sc;
+    wh_txn_item t;
+    int rc;
+    assert_ok(wh_txn_scan_open(w, after, upto, &sc, &e));
+    while ((rc = wh_txn_scan_next(sc, &t, &e)) == RP_ROW)
+        rp_buf_printf(&b, "%lld %lld %s %lld %d %s\n", (long long)t.id, (long long)t.account_id,
+                      t.posted_at ? t.posted_at : "-", (long long)t.amount_minor, t.channel,
+                      t.class_ ? t.class_ : "-");
+    assert_int_equal(rc, RP_DONE);
+    wh_txn_scan_close(sc);
+    return rp_buf_take(&b, NULL);
+}
+
+static void transaction_scan_reads_what_the_view_shows(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    rp_error e = RP_ERROR_INIT;
+    int64_t acct = scalar(w, "SELECT id FROM account WHERE number = 'C-SVC'");
+    int64_t next = scalar(w, "SELECT max(id + n) FROM txn_block");
+    static const char *const blocks[] = {
+        /* as Rapport writes them, a deleted one among them, values past the class */
+        "[[\"2026-10-01T01:00:00Z\",-100,\"atm\",\"withdrawal\"],null,"
+        "[\"2026-10-02T01:00:00Z\",250,\"branch\",\"deposit\",\"K1\",null,\"x \\\"y\\\"\",null,3,\"i\"]]",
+        /* escapes in the class, a real amount, an amount as text, a row cut short, an empty row */
+        "[[\"2026-10-03T01:00:00Z\",-5,\"pos\",\"purch\\u0061se\"],[\"2026-10-04T01:00:00Z\",-7.9,\"mobile\",\"fee\"],"
+        "[\"2026-10-05T01:00:00Z\",\"12\",\"internet\",\"fee\"],[\"2026-10-06T01:00:00Z\",-3],[]]",
+        /* whitespace, a null class, an unknown channel, a nested value past the class, a scalar row */
+        " [ [ \"2026-10-07T01:00:00Z\" , -1 , \"phone\" , null ] , [\"2026-10-08T01:00:00Z\",-2,\"telex\",\"fee\",[1]], 5 ] ",
+    };
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
+        char sql[1024];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO txn_block(id, n, account_id, currency, first_at, last_at, rows) "
+                 "VALUES (%lld, 6, %lld, 'TWD', '2026-10-01T01:00:00Z', '2026-10-08T01:00:00Z', '%s')",
+                 (long long)next, (long long)acct, blocks[i]);
+        assert_ok(rp_store_exec(wh_store(w), sql, &e));
+        next += 6;
+    }
+    static const int64_t ranges[][2] = { { 0, 0 }, { 3, 1000 }, { 9, 12 }, { 10, 11 } };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        char *want = view_text(w, ranges[i][0], ranges[i][1] ? ranges[i][1] : INT64_MAX);
+        char *got = scan_text(w, ranges[i][0], ranges[i][1]);
+        assert_string_equal(got, want);
+        free(want), free(got);
+    }
+    /* a damaged block fails the scan as it fails the view */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO txn_block(id, n, account_id, currency, first_at, last_at, rows) "
+             "VALUES (%lld, 1, %lld, 'TWD', '2026-10-01T01:00:00Z', '2026-10-01T01:00:00Z', '[[\"2026-10-0')",
+             (long long)next, (long long)acct);
+    assert_ok(rp_store_exec(wh_store(w), sql, &e));
+    wh_txn_scan *sc;
+    wh_txn_item t;
+    int rc;
+    assert_ok(wh_txn_scan_open(w, 0, 0, &sc, &e));
+    while ((rc = wh_txn_scan_next(sc, &t, &e)) == RP_ROW)
+        ;
+    assert_int_not_equal(rc, RP_DONE);
+    wh_txn_scan_close(sc);
+    wh_close(w);
+}
+
+/* An analysis that does not exist: the message names those that do, from the table. */
+static void unknown_analysis_names_them_all(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    an_job_opts o = { .job = "nope", .as_of = day("2026-10-31"), .user = "t" };
+    json_t *s = NULL;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(an_job_run(w, &o, &s, &e), RP_USAGE);
+    assert_null(s);
+    assert_string_equal(rp_errmsg(&e), "no analysis 'nope' (value, pareto, pyramid, rfm, clv, gains-losses, "
+                                       "migration, segment, cluster, quality)");
+    wh_close(w);
 }
 
 int main(void)
@@ -509,6 +618,8 @@ int main(void)
         cmocka_unit_test(column_copy_matches_and_keeps_up),
         cmocka_unit_test(column_copy_of_another_store_is_not_taken),
         cmocka_unit_test(jobs_share_what_they_read),
+        cmocka_unit_test(unknown_analysis_names_them_all),
+        cmocka_unit_test(transaction_scan_reads_what_the_view_shows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

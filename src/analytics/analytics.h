@@ -1,0 +1,144 @@
+/*
+ * analytics.h — customer value and segmentation (issue 6, DOMAIN M2-M8,
+ * M13): what each customer is worth and costs, how customers rank, move
+ * and group, their lifetime value, and how good each source's data is.
+ *
+ * An analysis is a job run against the store: it reads its inputs, runs a
+ * pure algorithm over in-memory columns, keeps the result with a run id,
+ * its parameters and as-of date (analysis_run and the customer_* tables of
+ * migration 0005, the module's own), and returns a summary for people and
+ * programs.  Everything else it reads through the modules that own it: the
+ * warehouse's bulk readers (warehouse.h, "reading in bulk"; the
+ * transactions through wh_txn_scan, so that how they are kept is the
+ * warehouse's business), loading's totals (etl/load.h) and the pairs
+ * waiting for review (match/match.h).  Most jobs read a customer base:
+ * customers, their accounts, and one pass over the transactions, from a
+ * column copy kept beside the store when there is one.
+ *
+ * Files:
+ *   analytics.h          this: what other modules use (cli, api, tests)
+ *   internal.h           (private) what the files share: dates, the customer base, the column
+ *                        copy, the runner's helpers, customers' values and attributes
+ *   registry.c           the table of analyses, one row each
+ *   runner.c             an_job_run: the run record (analysis_run), bases shared between jobs,
+ *                        parameters, the summaries' helpers; past runs
+ *   base.c               the customer base, read through the warehouse
+ *   facts.c              the column copy of the transactions beside the store
+ *   valued.c             value, rank, pyramid level and RFM of every customer; the attributes
+ *                        segment rules read
+ * One analysis each: its parameters, the algorithm, its per-customer table, its summary:
+ *   job_value.c          value        profitability per customer
+ *   job_pareto.c         pareto       the contribution curve
+ *   job_pyramid.c        pyramid      the customer pyramid
+ *   job_rfm.c            rfm          recency, frequency and monetary scores
+ *   job_clv.c            clv          lifetime value
+ *   job_gains_losses.c   gains-losses month on month
+ *   job_migration.c      migration    movement between levels or segments, and its rules
+ *   job_segment.c        segment      rule-based segments
+ *   job_cluster.c        cluster      k-means++ clusters described in words
+ *   job_quality.c        quality      data quality per source and field
+ * The algorithms, pure and private, each header its manual:
+ *   value.h              value.c (RFM, Pareto) and profit.c (profitability, ranks, the pyramid);
+ *                        the channels and product kinds counted, from the warehouse's vocabulary
+ *   change.h             change.c: gains and losses, migration, rule mining; and quality.h, data
+ *                        quality, whose function is in change.c too
+ *   clv.h                clv.c: BG/NBD and Gamma-Gamma (GSL)
+ *   segment.h            segment.c: the segment rule language and its check
+ *   cluster.h            cluster.c: k-means++, silhouette, elbow
+ *
+ * Adding an analysis is one file with one function, plus one row:
+ *   1. job_NAME.c: `an_job_fn an_NAME_job;` and its definition, which reads
+ *      its parameters (o, then the configuration, an_cfg_double), gets the
+ *      customer base (an_base_get), runs the algorithm, starts the run
+ *      (an_run_begin), writes its per-customer table when o->save, builds
+ *      the summary and ends the run (an_run_end); job_rfm.c is the model;
+ *   2. the row X("NAME", an_NAME_job, "what it gives") in AN_ANALYSES
+ *      (registry.c): `rapport analyze NAME` and the API's runs take it from
+ *      there (the help text of `rapport analyze` and the web's dashboards
+ *      keep lists of their own).
+ * docs/analytics.md says what each analysis counts.
+ *
+ * Every summary is a JSON object with at least
+ *   job, run, as_of, params, customers, seconds,
+ *   headline  one sentence a manager reads first,
+ *   table     {"columns": [...], "rows": [[...], ...]}: the analysis's main
+ *             table, which `rapport analyze` prints as text or CSV.
+ * Money in summaries is in currency units (two decimals for TWD and USD);
+ * shares are percentages.
+ *
+ * Parameters come from the options below, then the configuration file's
+ * sections ([value], [pyramid], [analytics], [clv], [segments],
+ * [cluster]), then the defaults documented in docs/analytics.md.
+ */
+#ifndef RP_ANALYTICS_H
+#define RP_ANALYTICS_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "core/config.h"
+#include "core/error.h"
+#include "store/store.h"
+#include "warehouse/warehouse.h"
+
+/* Customer bases read by earlier jobs of one process, reused by later jobs
+ * with the same windows and rules: `rapport analyze value pareto rfm` reads
+ * the transactions once. */
+typedef struct an_base_cache an_base_cache;
+an_base_cache *an_base_cache_new(void);
+void an_base_cache_free(an_base_cache *c);
+
+typedef struct an_job_opts {
+    const char *job;
+    int32_t as_of;               /* inclusive, days since 1970 */
+    int months;                  /* window length; 0 for the job's default */
+    const char *measure;         /* profit (default), revenue or spend */
+    const char *levels;          /* pyramid levels (value.h); NULL: [pyramid] levels or the default */
+    const char *segments_file;   /* segment rules, one "name = expression" a line */
+    const char *by;              /* migration: pyramid (default) or segment */
+    int k;                       /* cluster: k, 0 to choose */
+    const char *choose;          /* cluster: silhouette (default) or elbow */
+    double horizon_weeks;        /* clv: 0 for 52 */
+    double acquisition_cost;     /* clv: per new customer, currency units; 0 none */
+    an_base_cache *shared;       /* may be NULL */
+    const char *facts;           /* the column copy of the transactions (internal.h), or NULL to read them */
+    const rp_config *cfg;        /* may be NULL */
+    const char *user;
+    int progress;
+    int save;                    /* keep the run (1 unless told otherwise) */
+} an_job_opts;
+
+/* An analysis: runs o->job's analysis, *summary the caller's to
+ * json_decref.  Bad parameters are RP_INVAL naming the option or
+ * configuration key; nothing is kept when it fails. */
+typedef int an_job_fn(wh *w, const an_job_opts *o, json_t **summary, rp_error *err);
+
+typedef struct an_job {
+    const char *name;
+    const char *summary;         /* one line, for help */
+    an_job_fn *run;
+} an_job;
+/* Every analysis (registry.c), in the order help lists them. */
+extern const an_job an_jobs[];
+extern const int an_njobs;
+
+/* Run o->job (RP_USAGE naming the analyses there are when there is no such
+ * one). */
+int an_job_run(wh *w, const an_job_opts *o, json_t **summary, rp_error *err) RP_WARN_UNUSED;
+
+/* The summary a past run kept (NULL when there is none), and the list of
+ * runs (newest first, job NULL for all): the module's own table, s being
+ * wh_store() of the warehouse. */
+int an_run_get(rp_store *s, int64_t run, json_t **summary, rp_error *err) RP_WARN_UNUSED;
+int an_run_list(rp_store *s, const char *job, int limit, json_t **list, rp_error *err) RP_WARN_UNUSED;
+
+/* The customer attributes segment rules can name (segment.h), for
+ * `rapport analyze attributes`. */
+typedef struct an_attr_def {
+    const char *name;
+    int text;                    /* 1 for a text attribute */
+    const char *doc;
+} an_attr_def;
+extern const an_attr_def an_attrs[];
+extern const int an_nattrs;
+
+#endif
