@@ -126,13 +126,13 @@ int api_contact_change(api_req *rq, api_resp *rs)
         return api_error(rs, 422, "invalid", "body.reason: at most 250 bytes");
     int outcome;
     char *old = NULL;
-    int rc = rp_store_begin(wh_store(rq->w), &err);
+    int rc = wh_begin(rq->w, &err);
     if (!rc)
         rc = wh_contact_change(rq->w, id, &c, rq->session.user.name, reason, &old, &outcome, &err);
     if (!rc)
-        rc = rp_store_commit(wh_store(rq->w), &err);
+        rc = wh_commit(rq->w, &err);
     if (rc) {
-        rp_store_rollback(wh_store(rq->w));
+        wh_rollback(rq->w);
         if (!strncmp(rp_errmsg(&err), "contact.value: ", 15))
             return api_error(rs, 422, "invalid", "body.value: %s", rp_errmsg(&err) + 15);
         return api_fail(rs, &err);
@@ -193,7 +193,7 @@ int api_preferences_set(api_req *rq, api_resp *rs)
     }
     if (!named)
         return api_error(rs, 422, "invalid", "body: name at least one of language, channel, hours, days");
-    int rc = rp_store_begin(wh_store(rq->w), &err);
+    int rc = wh_begin(rq->w, &err);
     size_t dl = 0;
     rq->detail[0] = 0;
     for (int i = 0; wh_preference_names[i] && !rc; i++) {
@@ -207,9 +207,9 @@ int api_preferences_set(api_req *rq, api_resp *rs)
                                    wh_preference_names[i], json_is_null(v) ? "(cleared)" : json_string_value(v));
     }
     if (!rc)
-        rc = rp_store_commit(wh_store(rq->w), &err);
+        rc = wh_commit(rq->w, &err);
     if (rc) {
-        rp_store_rollback(wh_store(rq->w));
+        wh_rollback(rq->w);
         if (!strncmp(rp_errmsg(&err), "preferences.", 12))
             return api_error(rs, 422, "invalid", "body.%s", rp_errmsg(&err) + 12);
         return api_fail(rs, &err);
@@ -222,6 +222,28 @@ int api_preferences_set(api_req *rq, api_resp *rs)
     return preferences_reply(rq, rs, id);
 }
 
+/* The channels of a reply without channel=: every contact channel of the
+ * warehouse (wh_contact_channels), with those an agent reaches for first
+ * at the head, as replies have always listed them; a channel the warehouse
+ * adds comes after these. */
+static void channels_in_order(const char **out, size_t n)
+{
+    static const char *const first[] = { "phone", "sms", "email", "mail" };
+    size_t k = 0;
+    char msg[8];
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
+        if (k + 1 < n && api_one_of(first[i], wh_contact_channels, msg, sizeof msg))
+            out[k++] = first[i];
+    for (size_t i = 0; wh_contact_channels[i] && k + 1 < n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < k; j++)
+            seen |= !strcmp(out[j], wh_contact_channels[i]);
+        if (!seen)
+            out[k++] = wh_contact_channels[i];
+    }
+    out[k] = NULL;
+}
+
 /* Whether the customer may be contacted for a purpose on a channel now
  * (warehouse.h: wh_contactable); without a channel, on each channel. */
 int api_contactable(api_req *rq, api_resp *rs)
@@ -230,7 +252,8 @@ int api_contactable(api_req *rq, api_resp *rs)
     int st = api_customer_of(rq, rs, 0, &id, NULL);
     if (st)
         return st;
-    const char *const *channels = wh_contact_channels;
+    const char *channels[32];
+    channels_in_order(channels, sizeof channels / sizeof channels[0]);
     const char *purpose = api_query(rq, "purpose"), *channel = api_query(rq, "channel");
     json_t *all = json_array();
     rp_error err = RP_ERROR_INIT;

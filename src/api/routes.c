@@ -114,7 +114,7 @@ const api_route api_routes[] = {
     { .method = "GET", .pattern = "/api/v1/customers/{id}/contactable", .fn = api_contactable,
       .permission = SEC_P_VIEW, .flags = CUSTOMER, .action = "view", .op = "getCustomerContactable",
       .summary = "May the customer be contacted now: purpose=marketing (default), profiling, third_party, "
-                 "cross_group, research or service; channel=mail, email, sms, phone or app (default: each)",
+                 "cross_group, research or service; channel=phone, sms, email, mail or app (default: each)",
       .params = "id: integer", .query = "purpose?: ContactPurposeAny, channel?: ContactChannel",
       .response = "Contactable | {customer: integer, purpose: ContactPurposeAny, channels: Contactable[]}",
       .errors = "404 422" },

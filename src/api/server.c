@@ -497,9 +497,9 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
     int touch = 0;
     const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
     handle(s, rq, cc, rs, rt, cookie, &touch);
-    if (txn && rp_store_commit(wh_store(rq->w), &err)) {
+    if (txn && wh_commit(rq->w, &err)) {
         rp_log(RP_LOG_WARN, "api: ending a read: %s", rp_errmsg(&err));
-        rp_store_rollback(wh_store(rq->w));
+        wh_rollback(rq->w);
     }
     /* the session's last use, at most once a minute, after the reads */
     if (touch) {
@@ -766,7 +766,7 @@ static void scribe_build(api_server *s, wh *w, const int64_t *ids, int n)
     double t0 = rp_monotonic();
     rp_error err = RP_ERROR_INIT;
     pthread_mutex_lock(&write_turn);
-    if (rp_store_begin(wh_store(w), &err) == RP_OK) {
+    if (wh_begin(w, &err) == RP_OK) {
         int made = 0;
         for (int i = 0; i < n && rp_monotonic() - t0 < DOC_BUDGET; i++) {
             rp_error e2 = RP_ERROR_INIT;
@@ -776,8 +776,8 @@ static void scribe_build(api_server *s, wh *w, const int64_t *ids, int n)
             else if (rc != RP_NOTFOUND)
                 rp_log(RP_LOG_WARN, "api: the 360 of customer %lld: %s", (long long)ids[i], rp_errmsg(&e2));
         }
-        if (rp_store_commit(wh_store(w), &err)) {
-            rp_store_rollback(wh_store(w));
+        if (wh_commit(w, &err)) {
+            wh_rollback(w);
             rp_log(RP_LOG_WARN, "api: keeping 360s: %s", rp_errmsg(&err));
         } else {
             atomic_fetch_add(&s->docs_made, (unsigned long long)made);

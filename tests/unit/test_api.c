@@ -1166,6 +1166,48 @@ static void the_vocabulary(void **state)
     free(x.body);
 }
 
+/* The list routes with something in them (the runs of names_and_scores, the
+ * pairs of match_review_queue, the trail, the users), each reply checked
+ * against the document by http(): their items' shapes, not only empty lists. */
+static void the_lists_with_data_match_the_document(void **state)
+{
+    (void)state;
+    char h[1400];
+    headers_for(SEC_SUPERVISOR, h, sizeof h, NULL);
+    resp x = http("GET", "/api/v1/analyses?limit=10", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    json_t *j = json_loads(x.body, 0, NULL), *r;
+    size_t i;
+    assert_true(json_array_size(json_object_get(j, "runs")) >= 2);
+    json_array_foreach(json_object_get(j, "runs"), i, r) {
+        char path[64];
+        snprintf(path, sizeof path, "/api/v1/analyses/%lld", (long long)json_integer_value(json_object_get(r, "run")));
+        resp one = http("GET", path, h, NULL, 0);
+        assert_int_equal(one.status, 200);
+        free(one.body);
+    }
+    json_decref(j);
+    free(x.body);
+    static const struct {
+        int role;
+        const char *path, *member;
+    } lists[] = {
+        { SEC_ADMIN, "/api/v1/matches", "pairs" },      { SEC_AUDITOR, "/api/v1/audit?limit=200", "entries" },
+        { SEC_ADMIN, "/api/v1/users", "users" },         { SEC_ADMIN, "/api/v1/roles", "roles" },
+        { SEC_CSR, "/api/v1/customers/1/changes", "changes" }, { SEC_CSR, "/api/v1/customers/1/notes", "notes" },
+    };
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+        headers_for(lists[k].role, h, sizeof h, NULL);
+        x = http("GET", lists[k].path, h, NULL, 0);
+        assert_int_equal(x.status, 200);
+        j = json_loads(x.body, 0, NULL);
+        if (!json_array_size(json_object_get(j, lists[k].member)))
+            fail_msg("%s: nothing in %s to check", lists[k].path, lists[k].member);
+        json_decref(j);
+        free(x.body);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1186,6 +1228,7 @@ int main(void)
         cmocka_unit_test(customer_routes_have_the_branch_scope),
         cmocka_unit_test(branch_staff_search_their_own_branch),
         cmocka_unit_test(the_vocabulary),
+        cmocka_unit_test(the_lists_with_data_match_the_document),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
