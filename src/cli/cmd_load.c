@@ -583,30 +583,8 @@ int cmd_rejects_dismiss(cli_ctx *c)
     if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
-    char now[RP_TIME_UTC_LEN];
-    rp_time_format_utc(rp_now(), now);
-    rp_stmt *st;
     int64_t n = 0;
-    if (!(rc = rp_store_begin(wh_store(w), &err)) &&
-        !(rc = rp_store_prepare(wh_store(w),
-                                "UPDATE reject SET status = 'dismissed', resolved_at = ?, resolved_by = ?, note = ? "
-                                "WHERE job_id = ? AND status = 'open' AND (? = 0 OR record = ?) AND (? IS NULL OR rule = ?)",
-                                &st, &err))) {
-        rp_stmt_bind_text(st, 1, now);
-        rp_stmt_bind_text(st, 2, cli_user());
-        rp_stmt_bind_text(st, 3, reason);
-        rp_stmt_bind_int(st, 4, job);
-        rp_stmt_bind_int(st, 5, rec);
-        rp_stmt_bind_int(st, 6, rec);
-        rp_stmt_bind_text(st, 7, rule);
-        rp_stmt_bind_text(st, 8, rule);
-        if (!(rc = rp_stmt_run(st, &err))) {
-            n = rp_store_changes(wh_store(w));
-            rc = rp_store_commit(wh_store(w), &err);
-        }
-    }
-    if (rc)
-        rp_store_rollback(wh_store(w));
+    rc = ld_rejects_dismiss(w, job, rec, rule, reason, cli_user(), &n, &err);
     cli_wh_close(c);
     if (rc)
         return cli_fail("rejects dismiss", &err);

@@ -81,6 +81,11 @@ int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, in
  * by source, the most frequent first. */
 int ld_totals_by_source(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
 int ld_rejects_by_rule(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Dismiss a job's open rejects, at one record (record > 0) and/or by one
+ * rule (rule not NULL), as user by, saying why (reason): they will not be
+ * loaded.  A transaction of its own; *n receives how many were dismissed. */
+int ld_rejects_dismiss(wh *w, int64_t job, int64_t record, const char *rule, const char *reason, const char *by,
+                       int64_t *n, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- correcting rejects ---- */
 

@@ -121,6 +121,8 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
     int rc = job_open(w, job, &j, &s, err);
     if (rc)
         return rc;
+    char tmp[] = "/tmp/rapport-resubmit-XXXXXX";
+    int made = 0;
     /* the open rejects, in the order an export lists them */
     int64_t *ids = NULL, nids = 0, cap = 0;
     rp_stmt *st;
@@ -147,8 +149,6 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
         rc = rp_err(err, RP_NOTFOUND, "job %lld has no open rejects", (long long)job);
         goto out;
     }
-    char tmp[] = "/tmp/rapport-resubmit-XXXXXX";
-    int made = 0;
     if (!file) {
         int fd = mkstemp(tmp);
         if (fd < 0) {
@@ -159,7 +159,7 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
         made = 1;
         int64_t n;
         if ((rc = ld_rejects_export(w, job, tmp, &n, err)))
-            goto cleanup;
+            goto out;
         file = tmp;
     }
     ld_options lo = *o;
@@ -169,13 +169,13 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
     lo.resubmit_of = job;
     lo.force = 1;
     if ((rc = ld_load(w, s, file, &lo, r, err)))
-        goto cleanup;
+        goto out;
     /* the record numbers of the new file follow the export's order */
     int aligned = r->records == nids;
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
-    if ((rc = rp_store_begin(wh_store(w), err)))
-        goto cleanup;
+    if ((rc = wh_begin(w, err)))
+        goto out;
     for (int64_t i = 0; i < nids && !rc; i++) {
         if (!(rc = rp_store_prepare(wh_store(w),
                                     "UPDATE reject SET status = CASE WHEN ?1 = 0 OR EXISTS (SELECT 1 FROM reject n "
@@ -190,12 +190,11 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
             rc = rp_stmt_run(st, err);
         }
     }
-    if (rc || (rc = rp_store_commit(wh_store(w), err)))
-        rp_store_rollback(wh_store(w));
-cleanup:
+    if (rc || (rc = wh_commit(w, err)))
+        wh_rollback(w);
+out:
     if (made)
         unlink(tmp);
-out:
     free(ids);
     sp_spec_free(s);
     job_info_free(&j);

@@ -763,6 +763,80 @@ typedef int (*wh_source_customer_fn)(void *ctx, const char *source, const char *
                                      rp_error *err);
 int wh_source_customers(wh *w, wh_source_customer_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
 
+/* ---- what source systems tell besides records: activity, calls, campaigns (history.c) ----
+ *
+ * Rows the loader writes from the online, contact-centre and campaign
+ * extracts (tables of migration 0002).  As every writer: checked first, the
+ * field named in the error, no transaction of their own. */
+
+/* A campaign target's group and a response, X(value, zh, en). */
+#define WH_CAMPAIGN_GROUPS(X) X("treatment", "實驗組", "treatment") X("control", "對照組", "control")
+#define WH_CAMPAIGN_RESPONSES(X) X("positive", "正面回應", "positive") X("negative", "負面回應", "negative")
+extern const char *const wh_campaign_groups[], *const wh_campaign_responses[];
+
+/* An account by its number, with its currency ("" if it has none);
+ * RP_NOTFOUND naming the number otherwise. */
+int wh_account_by_number(wh *w, const char *number, int64_t *id, char currency[4], rp_error *err) RP_WARN_UNUSED;
+
+/* Digital behaviour that is not a money movement (log-ins, pages,
+ * instructions): at, kind, source and source_key required; RP_EXISTS when
+ * the source gave that key before. */
+typedef struct wh_activity {
+    int64_t party_id;
+    const char *at, *kind, *channel, *detail;
+    int has_amount;
+    int64_t amount_minor;
+    const char *currency;
+    const char *source, *source_key;
+    int64_t job_id;
+} wh_activity;
+int wh_activity_add(wh *w, const wh_activity *a, rp_error *err) RP_WARN_UNUSED;
+
+/* A contact-centre call, identified (party_id, and the contact-history entry
+ * interaction_id) or not (0); RP_EXISTS when the source gave call_id before. */
+typedef struct wh_call {
+    const char *call_id, *source, *arrival, *caller, *ivr_path;
+    int64_t party_id;
+    const char *queue;
+    int has_wait, has_talk, has_wrap; /* the seconds known */
+    int64_t wait_s, talk_s, wrap_s;
+    int abandoned;
+    const char *agent, *reason;
+    int64_t interaction_id;
+    int64_t job_id;
+} wh_call;
+int wh_call_add(wh *w, const wh_call *c, rp_error *err) RP_WARN_UNUSED;
+
+/* The agent's note of a call, also the notes of its contact-history entry;
+ * RP_NOTFOUND when the source has no such call. */
+typedef struct wh_call_note {
+    const char *source, *call_id, *note, *category, *at, *agent;
+} wh_call_note;
+int wh_call_note_put(wh *w, const wh_call_note *n, rp_error *err) RP_WARN_UNUSED;
+
+/* A campaign by its code (created or replaced), who it targeted in which
+ * group, and who responded how: RP_NOTFOUND for an unknown campaign, RP_INVAL
+ * for a group or response not of the lists above. */
+typedef struct wh_campaign {
+    const char *code, *name, *offer, *channel, *start_date, *end_date, *response_deadline;
+    int64_t job_id;
+} wh_campaign;
+typedef struct wh_campaign_target {
+    const char *campaign;
+    int64_t party_id;
+    const char *group, *contacted_at, *channel;
+    int64_t job_id;
+} wh_campaign_target;
+typedef struct wh_campaign_response {
+    const char *campaign;
+    int64_t party_id;
+    const char *response, *responded_at;
+    int64_t job_id;
+} wh_campaign_response;
+int wh_campaign_put(wh *w, const wh_campaign *c, rp_error *err) RP_WARN_UNUSED;
+int wh_campaign_target_put(wh *w, const wh_campaign_target *t, rp_error *err) RP_WARN_UNUSED;
+int wh_campaign_response_put(wh *w, const wh_campaign_response *r, rp_error *err) RP_WARN_UNUSED;
+
 /* ---- bulk entry ---- */
 
 /* Load a JSON document of branches, categories, products, parties (with

@@ -804,6 +804,131 @@ static void transactions_refused_by_the_warehouse(void **state)
     wh_close(w);
 }
 
+/* Load a CSV (header first) with a spec of one target: its rejects as CSV
+ * rows without the file's name, and the result. */
+static char *load_csv(wh *w, const char *name, const char *spec, const char *csv, ld_result *r)
+{
+    rp_error e = RP_ERROR_INIT;
+    sp_spec *s;
+    if (sp_spec_parse(spec, strlen(spec), name, NULL, NULL, &s, &e))
+        fail_msg("%s: %s", name, rp_errmsg(&e));
+    const char *file = tu_path(name);
+    tu_write_file(file, csv);
+    ld_options o = { 0 };
+    o.max_reject_rate = -1;
+    if (ld_load(w, s, file, &o, r, &e))
+        fail_msg("%s: %s", name, rp_errmsg(&e));
+    char *got = NULL;
+    size_t gl = 0;
+    FILE *f = open_memstream(&got, &gl);
+    assert_ok(ld_rejects_csv(w, r->job, f, 0, &e));
+    fclose(f);
+    /* the rows without the file's name, which is a temporary path */
+    char *out = calloc(1, gl + 1);
+    for (char *p = got, *q = out; *p;) {
+        char *nl = strchr(p, '\n'), *comma = strchr(p, ',');
+        size_t n = nl ? (size_t)(nl - comma) : strlen(comma + 1);
+        memcpy(q, comma + 1, n);
+        q += n;
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    free(got);
+    sp_spec_free(s);
+    return out;
+}
+
+/* Campaigns, calls, notes and online activity go through the warehouse's
+ * writers; what those refuse is the record's reject, named as it always
+ * was. */
+static void history_refused_by_the_warehouse(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("history.db");
+    rp_error e = RP_ERROR_INIT;
+    if (wh_import_json(w, "tests/fixtures/bank.json", "test", NULL, &e))
+        fail_msg("%s", rp_errmsg(&e));
+    ld_result r;
+    char *got = load_csv(w, "campaigns.csv",
+                         "{\"spec\":\"c\",\"source\":\"campaign\",\"format\":\"csv\",\"header\":true,\"fields\":["
+                         "{\"name\":\"code\",\"from\":\"code\"},{\"name\":\"name\",\"from\":\"name\"}],"
+                         "\"targets\":[{\"entity\":\"campaign\",\"code\":\"code\",\"name\":\"name\"}]}",
+                         "code,name\nC1,Spring\nC2,Autumn\n", &r);
+    assert_string_equal(got, "");
+    free(got);
+    assert_int_equal(r.loaded, 2);
+
+    const char *targets =
+        "{\"spec\":\"t\",\"source\":\"campaign\",\"format\":\"csv\",\"header\":true,\"fields\":["
+        "{\"name\":\"campaign\",\"from\":\"campaign\"},{\"name\":\"cust\",\"from\":\"cust\"},"
+        "{\"name\":\"group\",\"from\":\"group\"}],"
+        "\"targets\":[{\"entity\":\"campaign_target\",\"party\":{\"source\":\"host\",\"key\":\"cust\"},"
+        "\"campaign\":\"campaign\",\"group\":\"group\"}]}";
+    got = load_csv(w, "targets.csv", targets,
+                   "campaign,cust,group\nC1,0000012345,treatment\nC9,0000012345,control\n"
+                   "C1,0000012346,placebo\nC1,0000012346,control\n",
+                   &r);
+    assert_string_equal(got, "2,44,campaign,C9,reference,campaign: no campaign 'C9'\r\n"
+                             "3,66,group,placebo,code,group: 'placebo' is not treatment or control\r\n");
+    free(got);
+    assert_int_equal(r.loaded, 2);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM campaign_target WHERE campaign = 'C1'"), 2);
+
+    const char *responses =
+        "{\"spec\":\"r\",\"source\":\"campaign\",\"format\":\"csv\",\"header\":true,\"fields\":["
+        "{\"name\":\"campaign\",\"from\":\"campaign\"},{\"name\":\"cust\",\"from\":\"cust\"},"
+        "{\"name\":\"response\",\"from\":\"response\"}],"
+        "\"targets\":[{\"entity\":\"campaign_response\",\"party\":{\"source\":\"host\",\"key\":\"cust\"},"
+        "\"campaign\":\"campaign\",\"response\":\"response\"}]}";
+    got = load_csv(w, "responses.csv", responses,
+                   "campaign,cust,response\nC2,0000012345,positive\nC1,0000012346,maybe\n", &r);
+    assert_string_equal(got, "2,46,response,maybe,code,response: 'maybe' is not positive or negative\r\n");
+    free(got);
+
+    const char *calls =
+        "{\"spec\":\"k\",\"source\":\"callcentre\",\"format\":\"csv\",\"header\":true,\"fields\":["
+        "{\"name\":\"call_id\",\"from\":\"call_id\"},{\"name\":\"arrival\",\"from\":\"arrival\",\"type\":\"datetime\"},"
+        "{\"name\":\"cust\",\"from\":\"cust\"},{\"name\":\"wait\",\"from\":\"wait\",\"type\":\"integer\"},"
+        "{\"name\":\"reason\",\"from\":\"reason\"}],"
+        "\"targets\":[{\"entity\":\"call\",\"party\":{\"source\":\"host\",\"key\":\"cust\",\"optional\":true},"
+        "\"call_id\":\"call_id\",\"arrival\":\"arrival\",\"wait_s\":\"wait\",\"reason\":\"reason\"}]}";
+    got = load_csv(w, "calls.csv", calls,
+                   "call_id,arrival,cust,wait,reason\nK1,2026-11-02T09:00:00+08:00,0000012345,12,card lost\n"
+                   "K2,2026-11-02T10:00:00+08:00,,,\nK2,2026-11-02T11:00:00+08:00,,5,\n",
+                   &r);
+    assert_string_equal(got, "3,118,call_id,K2,duplicate,call 'K2' was already loaded\r\n");
+    free(got);
+    assert_int_equal(scalar(w, "SELECT wait_s FROM call_record WHERE call_id = 'K1'"), 12);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM call_record WHERE call_id = 'K2' AND wait_s IS NULL "
+                               "AND party_id IS NULL AND interaction_id IS NULL"), 1);
+
+    const char *notes =
+        "{\"spec\":\"n\",\"source\":\"callcentre\",\"format\":\"csv\",\"header\":true,\"fields\":["
+        "{\"name\":\"call_id\",\"from\":\"call_id\"},{\"name\":\"note\",\"from\":\"note\"}],"
+        "\"targets\":[{\"entity\":\"call_note\",\"call_id\":\"call_id\",\"note\":\"note\"}]}";
+    got = load_csv(w, "notes.csv", notes, "call_id,note\nK1,called back\nK7,hello\n", &r);
+    assert_string_equal(got, "2,28,call_id,K7,reference,call_id: no call 'K7' from callcentre\r\n");
+    free(got);
+    /* the identified call's note is its contact-history entry's too */
+    assert_int_equal(scalar(w, "SELECT count(*) FROM interaction i JOIN call_record c ON c.interaction_id = i.id "
+                               "WHERE c.call_id = 'K1' AND i.notes = 'called back' AND c.note = 'called back'"), 1);
+
+    const char *events =
+        "{\"spec\":\"a\",\"source\":\"online\",\"format\":\"csv\",\"header\":true,\"fields\":["
+        "{\"name\":\"key\",\"from\":\"key\"},{\"name\":\"at\",\"from\":\"at\",\"type\":\"datetime\"},"
+        "{\"name\":\"cust\",\"from\":\"cust\"},{\"name\":\"amount\",\"from\":\"amount\",\"type\":\"amount\"}],"
+        "\"targets\":[{\"entity\":\"activity\",\"party\":{\"source\":\"host\",\"key\":\"cust\"},\"at\":\"at\","
+        "\"kind\":\"=transfer\",\"amount\":\"amount\",\"key\":\"key\"}]}";
+    got = load_csv(w, "events.csv", events,
+                   "key,at,cust,amount\nA1,2026-11-02T09:00:00+08:00,0000012345,12.50\n"
+                   "A1,2026-11-02T09:05:00+08:00,0000012345,\nA2,2026-11-02T09:06:00+08:00,0000012346,\n",
+                   &r);
+    assert_string_equal(got, "2,65,,A1,duplicate,online record 'A1' was already loaded\r\n");
+    free(got);
+    assert_int_equal(scalar(w, "SELECT amount_minor FROM activity WHERE source_key = 'A1'"), 1250);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM activity WHERE source_key = 'A2' AND amount_minor IS NULL"), 1);
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -816,6 +941,7 @@ int main(void)
         cmocka_unit_test(killed_load_resumes_without_duplicates),
         cmocka_unit_test(cdnow_loads_with_a_spec),
         cmocka_unit_test(transactions_refused_by_the_warehouse),
+        cmocka_unit_test(history_refused_by_the_warehouse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

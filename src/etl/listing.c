@@ -1,8 +1,13 @@
-/* jobs.c — load jobs and rejects as JSON, for `rapport jobs`, `rapport
- * rejects` and the API.  See load.h. */
+/* listing.c — load jobs and rejects for people: listed as JSON (`rapport
+ * jobs`, `rapport rejects` and the API) or as CSV, and rejects dismissed.
+ * See load.h. */
+#include "core/csv.h"
 #include "core/json.h"
+#include "core/rtime.h"
 #include "etl/load.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out, rp_error *err)
@@ -111,4 +116,74 @@ int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, in
     }
     *out = arr;
     return RP_OK;
+}
+
+int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err)
+{
+    rp_buf b = RP_BUF_INIT;
+    if (header) {
+        const char *h[] = { "file", "record", "offset", "field", "value", "rule", "message" };
+        for (int i = 0; i < 7; i++)
+            rp_csv_field(&b, h[i], strlen(h[i]), i == 0);
+        rp_csv_end_row(&b);
+    }
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(w),
+                              "SELECT file, record, offset, field, value, rule, message FROM reject "
+                              "WHERE job_id = ? ORDER BY record",
+                              &st, err);
+    if (!rc) {
+        rp_stmt_bind_int(st, 1, job);
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+            for (int i = 0; i < 7; i++) {
+                const char *t = rp_stmt_text(st, i);
+                rp_csv_field(&b, t ? t : "", t ? strlen(t) : 0, i == 0);
+            }
+            rp_csv_end_row(&b);
+            if (b.len > (1 << 20)) {
+                fwrite(b.data, 1, b.len, f);
+                rp_buf_reset(&b);
+            }
+        }
+        rp_stmt_done(st);
+        rc = rc == RP_DONE ? RP_OK : rc;
+    }
+    if (b.len)
+        fwrite(b.data, 1, b.len, f);
+    rp_buf_release(&b);
+    if (!rc && ferror(f))
+        rc = rp_err(err, RP_IO, "cannot write the rejects: %s", strerror(errno));
+    return rc;
+}
+
+int ld_rejects_dismiss(wh *w, int64_t job, int64_t record, const char *rule, const char *reason, const char *by,
+                       int64_t *n, rp_error *err)
+{
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    rp_stmt *st;
+    *n = 0;
+    int rc;
+    if ((rc = wh_begin(w, err)))
+        return rc;
+    if (!(rc = rp_store_prepare(wh_store(w),
+                                "UPDATE reject SET status = 'dismissed', resolved_at = ?, resolved_by = ?, note = ? "
+                                "WHERE job_id = ? AND status = 'open' AND (? = 0 OR record = ?) AND (? IS NULL OR rule = ?)",
+                                &st, err))) {
+        rp_stmt_bind_text(st, 1, now);
+        rp_stmt_bind_text(st, 2, by);
+        rp_stmt_bind_text(st, 3, reason);
+        rp_stmt_bind_int(st, 4, job);
+        rp_stmt_bind_int(st, 5, record);
+        rp_stmt_bind_int(st, 6, record);
+        rp_stmt_bind_text(st, 7, rule);
+        rp_stmt_bind_text(st, 8, rule);
+        if (!(rc = rp_stmt_run(st, err))) {
+            *n = rp_store_changes(wh_store(w));
+            rc = wh_commit(w, err);
+        }
+    }
+    if (rc)
+        wh_rollback(w);
+    return rc;
 }

@@ -1,0 +1,237 @@
+/* history.c — what source systems tell of a customer besides their
+ * records: online activity, the contact centre's calls and their notes,
+ * campaigns with their targets and responses; and an account found by its
+ * number with its currency, for loads that post to accounts.  The loader
+ * writes these through the functions here (tables of migration 0002).
+ * See warehouse.h. */
+#include "warehouse/internal.h"
+
+#include <stdio.h>
+
+const char *const wh_campaign_groups[] = { WH_CAMPAIGN_GROUPS(WH_VALUE) NULL };
+const char *const wh_campaign_responses[] = { WH_CAMPAIGN_RESPONSES(WH_VALUE) NULL };
+
+/* what the schema holds NOT NULL: bound as text, NULL is missing */
+static int present(const char *field, const char *v, rp_error *err)
+{
+    return v ? RP_OK : rp_err(err, RP_INVAL, "%s: required", field);
+}
+
+/* ... and bound as NULL when empty, so empty is missing too */
+static int given(const char *field, const char *v, rp_error *err)
+{
+    return v && *v ? RP_OK : rp_err(err, RP_INVAL, "%s: required", field);
+}
+
+static void bind_opt(rp_stmt *st, int i, const char *s) { rp_stmt_bind_text(st, i, s && *s ? s : NULL); }
+
+static void bind_opt_int(rp_stmt *st, int i, int has, int64_t v)
+{
+    if (has)
+        rp_stmt_bind_int(st, i, v);
+    else
+        rp_stmt_bind_null(st, i);
+}
+
+/* Run an INSERT ... ON CONFLICT DO NOTHING: RP_EXISTS when it met its conflict. */
+static int insert_new(wh *w, rp_stmt *st, rp_error *err)
+{
+    int rc = rp_stmt_run(st, err);
+    return rc ? rc : rp_store_changes(w->store) > 0 ? RP_OK : RP_EXISTS;
+}
+
+int wh_account_by_number(wh *w, const char *number, int64_t *id, char currency[4], rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "SELECT id, currency FROM account WHERE number = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, number);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        *id = rp_stmt_int(st, 0);
+        snprintf(currency, 4, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
+    }
+    rp_stmt_done(st);
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "unknown account '%s'", number);
+    return rc == RP_ROW ? RP_OK : rc;
+}
+
+int wh_activity_add(wh *w, const wh_activity *a, rp_error *err)
+{
+    int rc;
+    if ((rc = given("activity.at", a->at, err)) || (rc = given("activity.kind", a->kind, err)) ||
+        (rc = present("activity.source", a->source, err)) || (rc = present("activity.key", a->source_key, err)))
+        return rc;
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO activity(party_id, at, kind, channel, detail, amount_minor, "
+                               "currency, source, source_key, job_id) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                               "ON CONFLICT(source, source_key) DO NOTHING",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, a->party_id);
+    bind_opt(st, 2, a->at);
+    bind_opt(st, 3, a->kind);
+    bind_opt(st, 4, a->channel);
+    bind_opt(st, 5, a->detail);
+    bind_opt_int(st, 6, a->has_amount, a->amount_minor);
+    bind_opt(st, 7, a->currency);
+    rp_stmt_bind_text(st, 8, a->source);
+    rp_stmt_bind_text(st, 9, a->source_key);
+    rp_stmt_bind_int(st, 10, a->job_id);
+    if ((rc = insert_new(w, st, err)) == RP_EXISTS)
+        return rp_err(err, rc, "activity: %s record '%s' was already loaded", a->source, a->source_key);
+    return rc;
+}
+
+int wh_call_add(wh *w, const wh_call *c, rp_error *err)
+{
+    int rc;
+    if ((rc = present("call.call_id", c->call_id, err)) || (rc = present("call.source", c->source, err)) ||
+        (rc = present("call.arrival", c->arrival, err)))
+        return rc;
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO call_record(call_id, source, arrival, caller, ivr_path, party_id, "
+                               "queue, wait_s, talk_s, wrap_s, abandoned, agent, reason, interaction_id, "
+                               "job_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                               "ON CONFLICT(source, call_id) DO NOTHING",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, c->call_id);
+    rp_stmt_bind_text(st, 2, c->source);
+    rp_stmt_bind_text(st, 3, c->arrival);
+    bind_opt(st, 4, c->caller);
+    bind_opt(st, 5, c->ivr_path);
+    bind_opt_int(st, 6, c->party_id != 0, c->party_id);
+    bind_opt(st, 7, c->queue);
+    bind_opt_int(st, 8, c->has_wait, c->wait_s);
+    bind_opt_int(st, 9, c->has_talk, c->talk_s);
+    bind_opt_int(st, 10, c->has_wrap, c->wrap_s);
+    rp_stmt_bind_int(st, 11, c->abandoned ? 1 : 0);
+    bind_opt(st, 12, c->agent);
+    bind_opt(st, 13, c->reason);
+    bind_opt_int(st, 14, c->interaction_id != 0, c->interaction_id);
+    rp_stmt_bind_int(st, 15, c->job_id);
+    if ((rc = insert_new(w, st, err)) == RP_EXISTS)
+        return rp_err(err, rc, "call: '%s' from %s was already loaded", c->call_id, c->source);
+    return rc;
+}
+
+int wh_call_note_put(wh *w, const wh_call_note *n, rp_error *err)
+{
+    rp_stmt *st;
+    int rc;
+    if ((rc = rp_store_prepare(w->store,
+                               "UPDATE call_record SET note = ?, note_category = ?, note_at = ?, "
+                               "agent = coalesce(agent, ?) WHERE source = ? AND call_id = ? "
+                               "RETURNING interaction_id",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, n->note);
+    bind_opt(st, 2, n->category);
+    bind_opt(st, 3, n->at);
+    bind_opt(st, 4, n->agent);
+    rp_stmt_bind_text(st, 5, n->source);
+    rp_stmt_bind_text(st, 6, n->call_id);
+    rc = rp_stmt_step(st, err);
+    int64_t ia = rc == RP_ROW ? rp_stmt_int(st, 0) : 0;
+    rp_stmt_done(st);
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "call_note.call_id: no call '%s' from %s", n->call_id ? n->call_id : "",
+                      n->source ? n->source : "");
+    if (rc != RP_ROW)
+        return rc;
+    if (!ia) /* a call nobody was identified on is in no contact history */
+        return RP_OK;
+    if ((rc = rp_store_prepare(w->store, "UPDATE interaction SET notes = ? WHERE id = ?", &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, n->note);
+    rp_stmt_bind_int(st, 2, ia);
+    return rp_stmt_run(st, err);
+}
+
+int wh_campaign_put(wh *w, const wh_campaign *c, rp_error *err)
+{
+    int rc;
+    if ((rc = given("campaign.name", c->name, err)))
+        return rc;
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO campaign(code, name, offer, channel, start_date, end_date, "
+                               "response_deadline, job_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(code) DO "
+                               "UPDATE SET name = excluded.name, offer = excluded.offer, channel = "
+                               "excluded.channel, start_date = excluded.start_date, end_date = "
+                               "excluded.end_date, response_deadline = excluded.response_deadline, "
+                               "job_id = excluded.job_id",
+                               &st, err)))
+        return rc;
+    const char *v[] = { c->code, c->name, c->offer, c->channel, c->start_date, c->end_date, c->response_deadline };
+    for (int k = 0; k < 7; k++)
+        bind_opt(st, k + 1, v[k]);
+    rp_stmt_bind_int(st, 8, c->job_id);
+    return rp_stmt_run(st, err);
+}
+
+/* The campaign a target or a response names. */
+static int campaign_exists(wh *w, const char *field, const char *code, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "SELECT 1 FROM campaign WHERE code = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    rc = rp_stmt_step(st, err);
+    rp_stmt_done(st);
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "%s: no campaign '%s'", field, code ? code : "");
+    return rc == RP_ROW ? RP_OK : rc;
+}
+
+int wh_campaign_target_put(wh *w, const wh_campaign_target *t, rp_error *err)
+{
+    int rc;
+    if ((rc = campaign_exists(w, "campaign_target.campaign", t->campaign, err)) ||
+        (rc = given("campaign_target.group", t->group, err)) ||
+        (rc = wh__one_of("campaign_target.group", t->group, wh_campaign_groups, err)))
+        return rc;
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO campaign_target(campaign, party_id, grp, contacted_at, channel, job_id) "
+                               "VALUES (?,?,?,?,?,?) ON CONFLICT(campaign, party_id) DO UPDATE SET grp = excluded.grp, "
+                               "contacted_at = excluded.contacted_at, channel = excluded.channel, job_id = "
+                               "excluded.job_id",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, t->campaign);
+    rp_stmt_bind_int(st, 2, t->party_id);
+    rp_stmt_bind_text(st, 3, t->group);
+    bind_opt(st, 4, t->contacted_at);
+    bind_opt(st, 5, t->channel);
+    rp_stmt_bind_int(st, 6, t->job_id);
+    return rp_stmt_run(st, err);
+}
+
+int wh_campaign_response_put(wh *w, const wh_campaign_response *r, rp_error *err)
+{
+    int rc;
+    if ((rc = campaign_exists(w, "campaign_response.campaign", r->campaign, err)) ||
+        (rc = given("campaign_response.response", r->response, err)) ||
+        (rc = wh__one_of("campaign_response.response", r->response, wh_campaign_responses, err)))
+        return rc;
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO campaign_response(campaign, party_id, response, responded_at, job_id) "
+                               "VALUES (?,?,?,?,?) ON CONFLICT(campaign, party_id) DO UPDATE SET response = "
+                               "excluded.response, responded_at = excluded.responded_at, job_id = excluded.job_id",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, r->campaign);
+    rp_stmt_bind_int(st, 2, r->party_id);
+    rp_stmt_bind_text(st, 3, r->response);
+    bind_opt(st, 4, r->responded_at);
+    rp_stmt_bind_int(st, 5, r->job_id);
+    return rp_stmt_run(st, err);
+}
