@@ -7,18 +7,19 @@
 # role, and an audit entry written to the journal before the reply.  The
 # store's audit table gets every entry too: the script waits until the
 # server has moved them all, and says how long that took.
-# usage: bench/api.sh [BUILD_DIR] [CUSTOMERS] [SECONDS]
+# usage: bench/api.sh [BUILD_DIR] [CUSTOMERS] [SECONDS]   (BENCH_OUT: where the store is kept, bench/out)
 set -euo pipefail
 build=${1:-build}; customers=${2:-1000000}; secs=${3:-10}
-rapport=$(cd "$build" && pwd)/rapport
 here=$(cd "$(dirname "$0")" && pwd)
-out=$here/out; mkdir -p "$out"
+. "$here/needs.bash"; needs "$build" rapport bench/c360
+rapport=$(cd "$build" && pwd)/rapport
+out=${BENCH_OUT:-$here/out}; mkdir -p "$out"
 db=$out/c360.db
 for tool in wrk nginx curl; do
-  command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "bench/api.sh: $tool is missing (make bench installs it)" >&2; exit 1; }
+  command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "bench/api.sh: $tool is missing (make deps installs it)" >&2; exit 1; }
 done
-# the store of bench/c360 (built once, reused)
-if [ ! -s "$db" ]; then "$build/bench/c360" --customers "$customers" --lookups 10 --db "$db" > /dev/null; fi
+# the store of bench/c360 (built once, reused while it has CUSTOMERS customers)
+"$build/bench/c360" --customers "$customers" --lookups 10 --db "$db" > /dev/null
 export RAPPORT_DB=$db RAPPORT_PROGRESS=never
 "$rapport" init > /dev/null
 echo 'bench password 1' | "$rapport" user add bench-csr --role csr > /dev/null 2>&1 || true

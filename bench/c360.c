@@ -97,7 +97,7 @@ static void build(const char *db, int64_t n)
     if (rp_store_begin(wh_store(w), &e))
         die("begin", &e);
     for (int b = 1; b <= 40; b++) {
-        char code[8], name[32];
+        char code[12], name[32];
         snprintf(code, sizeof code, "%04d", b);
         snprintf(name, sizeof name, "第%d分行", b);
         wh_branch br = { .code = code, .name_zh = name };
@@ -123,7 +123,7 @@ static void build(const char *db, int64_t n)
     for (int64_t i = 0; i < n; i++) {
         if (i % batch == 0 && rp_store_begin(wh_store(w), &e))
             die("begin", &e);
-        char name[32], nid[11], ph[24], em[64], card[32], acct[32], br[8], src[32];
+        char name[32], nid[11], ph[24], em[64], card[32], acct[64], br[12], src[32];
         snprintf(name, sizeof name, "%s%s%s", surnames[rnd_n(20)], given[rnd_n(20)], given[rnd_n(20)]);
         snprintf(br, sizeof br, "%04d", (int)(i % 40) + 1);
         char bd[11];
@@ -226,7 +226,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "c360: --customers and --lookups must be at least 1\n");
         return 2;
     }
-    mkdir("bench/out", 0755);
+    if (!strcmp(db, "bench/out/c360.db"))
+        mkdir("bench/out", 0755);
     rp_error e = RP_ERROR_INIT;
     wh *w;
     int have = 0;
@@ -304,7 +305,8 @@ int main(int argc, char **argv)
 
     /* Side by side: the sqlite3 shell running the same queries by account number. */
     int64_t shell_n = lookups < 5000 ? lookups : 5000;
-    const char *script = "bench/out/c360_shell.sql";
+    char script[1100];
+    snprintf(script, sizeof script, "%s.shell.sql", db);
     FILE *f = fopen(script, "w");
     if (!f) {
         perror(script);
@@ -312,7 +314,7 @@ int main(int argc, char **argv)
     }
     fprintf(f, ".output /dev/null\n");
     for (int64_t j = 0; j < shell_n; j++) {
-        char acct[32];
+        char acct[64];
         account_no((int64_t)(rnd() % (uint64_t)n), 0, acct, sizeof acct);
         const char *p = "(SELECT pa.party_id FROM account a JOIN party_account pa ON pa.account_id = a.id WHERE a.number = '%s' AND pa.role = 'owner')";
         char pid[256];
@@ -332,6 +334,7 @@ int main(int argc, char **argv)
     double t0 = now_s();
     int rc = system(cmd);
     double shell = (now_s() - t0) / (double)shell_n * 1e6;
+    unlink(script);
     if (rc != 0) {
         fprintf(stderr, "c360: the sqlite3 shell failed (is the sqlite3 package installed?)\n");
         return 1;

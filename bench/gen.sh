@@ -3,17 +3,21 @@
 # Side by side: (1) the disk's own write speed (dd), the ceiling for any
 # generator; (2) what a user would otherwise write: a plain Python script
 # (standard library only) that makes just the customer master as CSV.
-# Peak memory at 100,000 and at 1,000,000 customers shows that memory stays flat.
-# usage: bench/gen.sh [BUILD_DIR] [CUSTOMERS]
+# Peak memory at a tenth of CUSTOMERS and at CUSTOMERS (100,000 and 1,000,000)
+# shows that memory stays flat.
+# usage: bench/gen.sh [BUILD_DIR] [CUSTOMERS]   (BENCH_OUT: where to write, bench/out; the bank in BENCH_OUT/gen)
 set -euo pipefail
 build=${1:-build}; n=${2:-1000000}
-out=${BENCH_OUT:-bench/out/gen}
-rapport=$build/rapport
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/needs.bash"; needs "$build" rapport
+out=${BENCH_OUT:-$here/out}/gen
+rapport=$(cd "$build" && pwd)/rapport
+small=$(( n / 10 > 0 ? n / 10 : 1 ))
 mkdir -p "$out"
 rm -rf "$out/small" "$out/big"
 rss() { awk '/Maximum resident/ {print $6}' "$1"; }
 
-/usr/bin/time -v "$rapport" gen --customers 100000 --out "$out/small" >/dev/null 2>"$out/small.time"
+/usr/bin/time -v "$rapport" gen --customers "$small" --out "$out/small" >/dev/null 2>"$out/small.time"
 start=$(date +%s.%N)
 /usr/bin/time -v "$rapport" gen --customers "$n" --out "$out/big" --json >"$out/big.json" 2>"$out/big.time"
 end=$(date +%s.%N)
@@ -32,7 +36,7 @@ rm -f "$out/dd.bin"
 
 # (2) a Python script writing only a customer master (name, checksummed ID, phone, address)
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
-pn=100000
+pn=$(( n < 100000 ? n : 100000 ))
 pstart=$(date +%s.%N)
 "$py" - "$pn" "$out/python_customers.csv" <<'PY'
 import csv, random, sys
@@ -58,7 +62,7 @@ ours=$(echo "$records / $secs" | bc -l)
 theirs=$(echo "$pn / $psecs" | bc -l)
 printf 'rapport gen, %d customers, 24 months: %.1f s, %d records (%.0f records/s), %d MiB (%.0f MiB/s)\n' \
     "$n" "$secs" "$records" "$(echo "$records / $secs" | bc -l)" "$mb" "$(echo "$mb / $secs" | bc -l)"
-printf '  peak memory: %s KiB at 100,000 customers, %s KiB at %d\n' "$(rss "$out/small.time")" "$(rss "$out/big.time")" "$n"
+printf '  peak memory: %s KiB at %d customers, %s KiB at %d\n' "$(rss "$out/small.time")" "$small" "$(rss "$out/big.time")" "$n"
 printf '  dd, the same %d MiB to the same disk: %.1f s (%.0f MiB/s); rapport runs at %.0f%% of the disk\n' \
     "$mb" "$dsecs" "$(echo "$mb / $dsecs" | bc -l)" "$(echo "100 * $dsecs / $secs" | bc -l)"
 printf '  python3 script writing a customer master only: %.0f records/s; rapport, every source: %.0f records/s (%.2fx)\n' \

@@ -4,11 +4,12 @@
 # and by the sqlite3 shell's `.import` into a table of the same columns --
 # once bare, once with the same keys as Rapport's txn table -- in one run,
 # with the ratio; then the host's IBM-937 files of a generated bank.
-# usage: bench/load.sh [BUILD_DIR] [ROWS]
+# usage: bench/load.sh [BUILD_DIR] [ROWS] [HOST_CUSTOMERS]
 set -euo pipefail
-build=${1:-build}; rows=${2:-2000000}
-rapport=$(cd "$build" && pwd)/rapport
+build=${1:-build}; rows=${2:-2000000}; host_customers=${3:-${HOST_CUSTOMERS:-50000}}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/needs.bash"; needs "$build" rapport bench/sqlite_ceiling
+rapport=$(cd "$build" && pwd)/rapport
 work=$(mktemp -d "${TMPDIR:-/tmp}/rapport-bench-load-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -77,7 +78,7 @@ echo
 "$(dirname "$rapport")/bench/sqlite_ceiling" "$rows" "$work"
 
 # the host's IBM-937 files: a generated bank's masters, then its monthly transaction files
-"$rapport" gen --customers "${HOST_CUSTOMERS:-50000}" --months 12 --out bank >/dev/null
+"$rapport" gen --customers "$host_customers" --months 12 --out bank >/dev/null
 "$rapport" init --db h.db >/dev/null
 "$rapport" load --db h.db bank/host/BRANCH.dat bank/host/CIF.dat bank/host/ACCT.dat > masters.out
 t0=$(now); "$rapport" load --db h.db bank/host/ > host.out; t1=$(now)

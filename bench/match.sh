@@ -6,6 +6,7 @@
 # usage: bench/match.sh [BUILD_DIR] [CUSTOMERS]   (500,000 customers are about a million source records)
 set -euo pipefail
 build=${1:-build}; customers=${2:-500000}
+. "$(dirname "$0")/needs.bash"; needs "$build" rapport
 rapport=$(cd "$build" && pwd)/rapport
 work=$(mktemp -d "${TMPDIR:-/tmp}/rapport-bench-match-XXXXXX")
 trap 'rm -rf "$work"' EXIT

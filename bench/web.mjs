@@ -1,13 +1,13 @@
-// The page loads of bench/web.sh: node bench/web.mjs RAPPORT_URL NGINX_URL CUSTOMER JOB
+// The page loads of bench/web.sh: node bench/web.mjs RAPPORT_URL NGINX_URL CUSTOMER JOB [RUNS]
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'package.json'));
 const { chromium } = require('playwright-core');
-const [base, nginx, cust, job] = process.argv.slice(2);
+const [base, nginx, cust, job, runsArg] = process.argv.slice(2);
 const password = 'bench password 1';
-const runs = 5;
+const runs = Math.max(1, Number(runsArg) || 5);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 
 // A signed-in context's cookies, made once per user and given to each cold context.

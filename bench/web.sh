@@ -6,16 +6,17 @@
 # second for every screen.  Beside it, in the same run, the application's
 # files served by nginx, to compare the static part of a page load with what
 # a bank would otherwise put in front of it.
-# usage: bench/web.sh [BUILD_DIR] [CUSTOMERS]
+# usage: bench/web.sh [BUILD_DIR] [CUSTOMERS] [RUNS]   (RUNS: loads of each screen, 5;
+#        BENCH_OUT: where the demo bank is kept, bench/out)
 set -euo pipefail
-build=${1:-build}; customers=${2:-20000}
-build=$(cd "$build" && pwd); rapport=$build/rapport
+build=${1:-build}; customers=${2:-20000}; runs=${3:-5}
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
-out=$here/out; mkdir -p "$out"
+. "$here/needs.bash"; needs "$build" rapport web/index.html
+build=$(cd "$build" && pwd); rapport=$build/rapport
+out=${BENCH_OUT:-$here/out}; mkdir -p "$out"
 db=$out/web-$customers.db
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "bench/web.sh: nginx is missing (make bench installs it)" >&2; exit 1; }
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "bench/web.sh: nginx is missing (make deps installs it)" >&2; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "bench/web.sh: chromium is missing (make deps installs it)" >&2; exit 1; }
-[ -f "$build/web/index.html" ] || { echo "bench/web.sh: $build/web is not built (make)" >&2; exit 1; }
 export RAPPORT_DB=$db RAPPORT_PROGRESS=never RAPPORT_USER=bench
 # the demo bank, built as `make demo` builds it (once; reused)
 if [ ! -s "$db" ]; then
@@ -56,5 +57,5 @@ NGINX
 for i in $(seq 50); do [ -s "$work/nginx.pid" ] && break; sleep 0.1; done
 cust=$("$rapport" query "SELECT p.id FROM party p JOIN party_account pa ON pa.party_id = p.id WHERE p.merged_into IS NULL GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1" --csv | tail -1 | tr -d '\r')
 job=$("$rapport" query "SELECT id FROM load_job WHERE rows_rejected > 0 ORDER BY rows_rejected DESC LIMIT 1" --csv | tail -1 | tr -d '\r')
-echo "web page loads: $customers customers ($(du -h "$db" | cut -f1) store), cold loads in Chromium, 5 each"
-node "$here/web.mjs" "http://127.0.0.1:$(cat "$work/port")/" "http://127.0.0.1:$nport/" "$cust" "$job"
+echo "web page loads: $customers customers ($(du -h "$db" | cut -f1) store), cold loads in Chromium, $runs each"
+node "$here/web.mjs" "http://127.0.0.1:$(cat "$work/port")/" "http://127.0.0.1:$nport/" "$cust" "$job" "$runs"
