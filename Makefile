@@ -1,12 +1,12 @@
 # Rapport — one Makefile.  `make help` lists the targets.
 #
-#   make deps    install the Debian packages that building, testing and the demo need
+#   make deps    install the Debian and npm packages that building, testing and the demo need
 #   make         build build/rapport (everything but main() is in build/librapport.a)
 #                and the web application into build/web (npm, esbuild)
-#   make test    deps + build + every test (unit, black-box, browser)
+#   make test    deps + build + every test (unit, black-box, browser, each benchmark at a tiny size)
 #   make asan    the whole test suite under AddressSanitizer and UBSan (in build-asan/)
 #   make demo    deps + build + the main job on the embedded SQLite store
-#   make bench   the benchmarks in bench/ (not part of the tests)
+#   make bench   the benchmarks in bench/ at full size (not part of the tests)
 
 SHELL     := /bin/bash
 CC        ?= cc
@@ -16,7 +16,7 @@ SAN       ?=
 PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd libcrypto
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
              libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev libssl-dev curl bc time \
-             chromium fonts-noto-cjk
+             chromium fonts-noto-cjk python3-pandas nginx-light wrk
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
              -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -50,11 +50,16 @@ deps:
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
-	@$(MAKE) --no-print-directory web/node_modules/.package-lock.json
+	@$(MAKE) --no-print-directory web/node_modules/.package-lock.json bench/node/node_modules/.package-lock.json
 
 # The web application's packages, from the npm registry, exactly as the lock file says.
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# DuckDB, which bench/analyze.sh sets beside Rapport (and make test, at a tiny size).
+bench/node/node_modules/.package-lock.json: bench/node/package.json bench/node/package-lock.json
+	cd bench/node && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 $(BUILD)/web/index.html: $(WEB_SRC) web/node_modules/.package-lock.json
@@ -99,7 +104,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/librapport.a
 test: deps
 	@$(MAKE) --no-print-directory test-only
 
-test-only: $(BUILD)/rapport $(BUILD)/web/index.html $(UNIT_BIN)
+test-only: $(BUILD)/rapport $(BUILD)/web/index.html $(UNIT_BIN) $(BENCH_BIN)
 	@tests/run-all.sh $(BUILD)
 
 unit: $(BUILD)/rapport $(UNIT_BIN)
@@ -116,19 +121,11 @@ demo: deps
 demo-only: $(BUILD)/rapport $(BUILD)/web/index.html
 	@tools/demo.sh $(BUILD)/rapport $(DEMO_DB)
 
-# bench/analyze.sh sets Rapport beside pandas (Debian) and DuckDB (npm)
+# what the benchmarks set beside Rapport (pandas, DuckDB, nginx, wrk) comes with make deps
 bench: deps
-	@missing=""; dpkg-query -W -f='$${Status}' python3-pandas 2>/dev/null | grep -q 'install ok installed' || missing=python3-pandas; \
-	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
-	for p in wrk nginx-light; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing: $$missing"; export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
-	fi
-	@cd bench/node && { [ -d node_modules/@duckdb/node-api ] || npm install --no-audit --no-fund --silent; }
 	@$(MAKE) --no-print-directory bench-only
 
-bench-only: $(BUILD)/rapport $(BENCH_BIN)
+bench-only: $(BUILD)/rapport $(BUILD)/web/index.html $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 	@for b in bench/*.sh; do $$b $(BUILD) || exit 1; done
 
