@@ -10,7 +10,7 @@
  * programs.  Everything else it reads through the modules that own it: the
  * warehouse's bulk readers (warehouse.h, "reading in bulk"; the
  * transactions through wh_txn_scan, so that how they are kept is the
- * warehouse's business), loading's totals (etl/load.h) and the pairs
+ * warehouse's business), loading's totals (etl/etl.h) and the pairs
  * waiting for review (match/match.h).  Most jobs read a customer base:
  * customers, their accounts, and one pass over the transactions, from a
  * column copy kept beside the store when there is one.

@@ -7,7 +7,7 @@
 #include "analytics/quality.h"
 #include "core/sort.h"
 #include "core/vec.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 #include "match/match.h"
 
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * source records a person decides (identity resolution).  See api.h. */
 #include "api/internal.h"
 #include "core/json.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 #include "match/match.h"
 
 #include <stdint.h>

@@ -492,7 +492,7 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
     /* a request that only reads sees one snapshot, begun and ended once */
     int reads = (!strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD")) &&
                 !(rt->flags & (API_BODY | API_CHANGES | API_WRITES));
-    int txn = reads && rp_store_begin_read(wh_store(rq->w), &err) == RP_OK;
+    int txn = reads && wh_begin_read(rq->w, &err) == RP_OK;
     rp_err_clear(&err);
     int touch = 0;
     const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);

@@ -5,7 +5,7 @@
 #include "core/csv.h"
 #include "core/progress.h"
 #include "core/rtime.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 
 #include <errno.h>
 #include <jansson.h>

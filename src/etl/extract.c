@@ -1,6 +1,6 @@
-/* extract.c — planning the load of a whole extract folder.  See load.h. */
+/* extract.c — planning the load of a whole extract folder.  See etl.h. */
 #include "core/json.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 
 #include <dirent.h>
 #include <errno.h>

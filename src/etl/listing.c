@@ -1,10 +1,10 @@
 /* listing.c — load jobs and rejects for people: listed as JSON (`rapport
  * jobs`, `rapport rejects` and the API) or as CSV, and rejects dismissed.
- * See load.h. */
+ * See etl.h. */
 #include "core/csv.h"
 #include "core/json.h"
 #include "core/rtime.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -14,7 +14,7 @@
 #define RP_LOAD_INTERNAL_H
 
 #include "core/buf.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* quality.c — what loading tells of each source's data quality, for the
  * quality analysis (src/analytics): records read, loaded, fixed and
- * rejected, and the rejects by field and rule.  See load.h. */
-#include "etl/load.h"
+ * rejected, and the rejects by field and rule.  See etl.h. */
+#include "etl/etl.h"
 
 int ld_totals_by_source(wh *w, json_t **out, rp_error *err)
 {

@@ -1,7 +1,7 @@
 /* resubmit.c — rejected records out to a file, corrected records back in.
- * See load.h. */
+ * See etl.h. */
 #include "core/rtime.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 
 #include <errno.h>
 #include <libgen.h>

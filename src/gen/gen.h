@@ -48,7 +48,6 @@
  *   out.c         an output file: written once, hashed as it goes
  *   world.c       the world's facts: surnames, given names, counties and
  *                 districts, streets, occupations, variant characters
- *   world.h       only includes gen.h, for tests/unit/test_match.c
  */
 #ifndef RP_GEN_H
 #define RP_GEN_H

@@ -832,17 +832,17 @@ int wh_c360_catch_up(wh *w, int64_t *gone, rp_error *err)
                                "WHERE d.account IN (SELECT DISTINCT account_id FROM txn_block "
                                "WHERE id > ?1 - 4096 AND id + n - 1 > ?1 AND id <= ?2))",
                                &st, err)))
-        goto fail;
+        goto out;
     rp_stmt_bind_int(st, 1, upto);
     rp_stmt_bind_int(st, 2, top);
     if ((rc = rp_stmt_run(st, err)))
-        goto fail;
+        goto out;
     if (gone)
         *gone = rp_store_changes(w->store);
     if ((rc = rp_store_meta_set_int(w->store, "c360_txn_upto", top, err)))
-        goto fail;
+        goto out;
     return rp_store_commit(w->store, err);
-fail:
+out:
     rp_store_rollback(w->store);
     return rc;
 }

@@ -221,35 +221,36 @@ int wh_phone_normalise(const char *in, char *out, size_t n, char *lookup, size_t
     int intl00 = nd > 5 && memcmp(d, "00", 2) == 0;
     int tw00 = intl00 && memcmp(d + 2, "886", 3) == 0;
     int tw = nd >= 11 && memcmp(d, "886", 3) == 0;
+    int foreign = 0; /* another country's number, kept as given in E.164 */
     if (!plus && intl00 && !tw00) {
         /* 00 international prefix followed by another country's code */
         snprintf(e164, sizeof e164, "+%s", d + 2);
-        goto foreign;
-    }
-    if (plus || tw || tw00) {
+        foreign = 1;
+    } else if (plus || tw || tw00) {
         const char *cc = tw00 ? d + 2 : d;
         if (strlen(cc) < 3 || memcmp(cc, "886", 3) != 0) {
             snprintf(e164, sizeof e164, "+%s", cc);
-            goto foreign;
+            foreign = 1;
+        } else {
+            nsn = cc + 3;
+            if (*nsn == '0') /* +886 0912... written with the trunk prefix */
+                nsn++;
         }
-        nsn = cc + 3;
-        if (*nsn == '0') /* +886 0912... written with the trunk prefix */
-            nsn++;
     } else if (d[0] == '0') {
         nsn = d + 1;
     } else {
         return rp_err(err, RP_INVAL, "invalid phone '%s': missing area code or country code", in);
     }
-    size_t l = strlen(nsn);
-    if (nsn[0] == '9' ? l != 9 : (l < 8 || l > 9 || nsn[0] == '0' || nsn[0] == '1'))
-        return rp_err(err, RP_INVAL, "invalid phone '%s': not a Taiwan number (%s digits after 0)", in,
-                      nsn[0] == '9' ? "mobile needs 9" : "landline needs 8 or 9");
-    snprintf(e164, sizeof e164, "+886%s", nsn);
-    goto done;
-foreign:
-    if (strlen(e164) < 9 || strlen(e164) > 16)
-        return rp_err(err, RP_INVAL, "invalid phone '%s': E.164 numbers have 8 to 15 digits", in);
-done:
+    if (foreign) {
+        if (strlen(e164) < 9 || strlen(e164) > 16)
+            return rp_err(err, RP_INVAL, "invalid phone '%s': E.164 numbers have 8 to 15 digits", in);
+    } else {
+        size_t l = strlen(nsn);
+        if (nsn[0] == '9' ? l != 9 : (l < 8 || l > 9 || nsn[0] == '0' || nsn[0] == '1'))
+            return rp_err(err, RP_INVAL, "invalid phone '%s': not a Taiwan number (%s digits after 0)", in,
+                          nsn[0] == '9' ? "mobile needs 9" : "landline needs 8 or 9");
+        snprintf(e164, sizeof e164, "+886%s", nsn);
+    }
     if (lookup)
         snprintf(lookup, ln, "%s", e164);
     if (*extd)

@@ -16,7 +16,7 @@
  * checksum; phones are normalised to E.164 and e-mails to lower case.
  *
  * Writers (wh_*_add, wh_*_put) do not open transactions: the caller wraps a
- * batch in rp_store_begin/commit so that it lands whole or not at all.
+ * batch in wh_begin/wh_commit so that it lands whole or not at all.
  * Every writer validates first and names the offending field in its error
  * ("identifier.value: invalid national ID 'A123456788': checksum ...").
  *
@@ -26,6 +26,34 @@
  * that party's whole picture as a JSON object (the shape is documented in
  * docs/warehouse.md).  Both are indexed lookups: sub-millisecond at a
  * million customers (bench/c360.c).
+ *
+ * Every SQL statement on the warehouse's tables is in this folder; other
+ * modules read and write them through the functions below, and keep SQL
+ * for their own tables only (etl: jobs and rejects, match: runs and pairs,
+ * analytics: results, security: users, sessions and audit).
+ *
+ * Files:
+ *   wh.c        opening (store and key), field checks, the writers of
+ *               branches, products, parties, identifiers, contacts, accounts,
+ *               roles, links, interactions, consents, lineage
+ *   vocab.c     the vocabulary below, as arrays and as data for the API
+ *   ids.c       identifier rules: checksums, normalising, masking, phones,
+ *               e-mails, money, dates
+ *   upsert.c    loading by source key: parties and accounts with attribute
+ *               history, identifiers, contacts and roles that may exist
+ *   history.c   what sources deliver besides parties and accounts: activity,
+ *               calls and their notes, campaigns, targets and responses
+ *   txn.c       transactions in blocks (migration 0012): batches, flushes
+ *   scan.c      reading in bulk for the analyses: customers, holdings,
+ *               accounts, source records, transactions out of their blocks
+ *   person.c    identity resolution's reads and writes: source parties,
+ *               persons, merges
+ *   c360.c      finding a customer by any key, searching names, the 360 as
+ *               JSON, scores
+ *   c360doc.c   the kept 360 documents the API serves (migration 0008)
+ *   contact.c   what people change, preferences, whether to contact
+ *   import.c    the JSON import format (docs/warehouse.md)
+ *   internal.h  what these files share
  */
 #ifndef RP_WAREHOUSE_H
 #define RP_WAREHOUSE_H
@@ -230,6 +258,8 @@ rp_store *wh_store(const wh *w);
  * batch in wh_begin .. wh_commit (or wh_rollback) so that it lands whole.
  * They nest (inner levels are savepoints). */
 int wh_begin(wh *w, rp_error *err) RP_WARN_UNUSED;
+/* A transaction that only reads: one snapshot, writes refused by the engine. */
+int wh_begin_read(wh *w, rp_error *err) RP_WARN_UNUSED;
 int wh_commit(wh *w, rp_error *err) RP_WARN_UNUSED;
 void wh_rollback(wh *w);
 /* The paths the warehouse was opened with ("" for an in-memory store). */

@@ -49,49 +49,49 @@ int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migra
     int init = flags & WH_INIT;
     rc = rp_store_open(db, init ? RP_STORE_CREATE | RP_STORE_MIGRATE : 0, &w->store, err);
     if (rc)
-        goto fail;
+        goto out;
     char check[2 * RP_HASH_LEN + 1], stored[128];
     int found;
     if ((rc = rp_store_meta_get(w->store, "key_check", stored, sizeof stored, &found, err)))
-        goto fail;
+        goto out;
     if (!found) {
         if (!init) {
             rc = rp_err(err, RP_NOTFOUND, "%s: store has no sealing key: run 'rapport init'", db);
-            goto fail;
+            goto out;
         }
         if (access(w->key_path, F_OK) != 0 && (rc = rp_keyring_create(w->key_path, err)))
-            goto fail;
+            goto out;
     } else if (access(w->key_path, F_OK) != 0) {
         rc = rp_err(err, RP_NOTFOUND,
                     "%s: key file not found; this store's identifiers were sealed with it (set "
                     "RAPPORT_KEY or --key)",
                     w->key_path);
-        goto fail;
+        goto out;
     }
     if ((rc = rp_keyring_load(w->key_path, &w->keys, err)))
-        goto fail;
+        goto out;
     key_check_value(w->keys, check);
     if (found && strcmp(check, stored) != 0) {
         rc = rp_err(err, RP_CRYPTO, "%s: this key file does not belong to store %s", w->key_path, db);
-        goto fail;
+        goto out;
     }
     if (!found) {
         char now[RP_TIME_UTC_LEN];
         now_utc(now);
         if ((rc = rp_store_begin(w->store, err)))
-            goto fail;
+            goto out;
         if ((rc = rp_store_meta_set(w->store, "key_check", check, err)) ||
             (rc = rp_store_meta_set(w->store, "created_at", now, err)) ||
             (rc = rp_store_commit(w->store, err))) {
             rp_store_rollback(w->store);
-            goto fail;
+            goto out;
         }
     }
     if (migrations)
         *migrations = w->store->migrated;
     *out = w;
     return RP_OK;
-fail:
+out:
     wh_close(w);
     return rc;
 }
@@ -109,6 +109,7 @@ rp_store *wh_store(const wh *w) { return w->store; }
 const char *wh_db_path(const wh *w) { return w->db_path; }
 const char *wh_key_path(const wh *w) { return w->key_path; }
 int wh_begin(wh *w, rp_error *err) { return rp_store_begin(w->store, err); }
+int wh_begin_read(wh *w, rp_error *err) { return rp_store_begin_read(w->store, err); }
 int wh_commit(wh *w, rp_error *err) { return rp_store_commit(w->store, err); }
 void wh_rollback(wh *w) { rp_store_rollback(w->store); }
 

@@ -7,7 +7,7 @@
 
 #include "analytics/internal.h"
 #include "core/rtime.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 #include "etl/spec.h"
 #include "warehouse/warehouse.h"
 

@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 
 #include "core/json.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 #include "etl/spec.h"
 #include "gen/gen.h"
 #include "warehouse/warehouse.h"

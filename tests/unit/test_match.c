@@ -4,9 +4,9 @@
 #include <math.h>
 
 #include "core/map.h"
-#include "etl/load.h"
+#include "etl/etl.h"
 #include "gen/gen.h"
-#include "gen/world.h"
+#include "gen/gen.h"
 #include "match/internal.h"
 
 static mt_romaniser *R;

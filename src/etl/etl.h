@@ -1,5 +1,14 @@
 /*
- * load.h — loading one source file into the warehouse with a spec.
+ * etl.h — loading source extracts into the warehouse (DOMAIN W6-W9): the
+ * module's one public header.
+ *
+ * A source spec (docs/etl.md, specs/ in the tree) describes a file: its format
+ * (host records with a copybook, fixed columns, CSV, JSON lines), its
+ * encoding, each field's source, type, cleansing, code map and rules, and
+ * the warehouse entities (targets) a record becomes.  A load reads the file
+ * as a stream, decodes each record against the spec and writes its targets
+ * through the warehouse's writers; a record that breaks a rule is a reject
+ * naming the field, value and rule, and the load goes on.
  *
  * A load is a job (load_job): the file's SHA-256 fingerprint and the spec
  * name identify it, so loading the same file again is a no-op that says
@@ -14,9 +23,36 @@
  * rule,message`); the load goes on.  With a maximum reject rate the whole
  * file is one transaction, and a file whose rate is above it commits
  * nothing (the job is marked failed and says why).
+ *
+ * The module keeps SQL for its own tables only (load_job, load_rule,
+ * load_seen, reject, pending_link: migration 0002).
+ *
+ * Files:
+ *   spec.c       reading and checking a spec (fields by part, targets), the
+ *                shipped specs compiled in (spec.h: the spec's structures)
+ *   rules.c      a field's rules and the checks they name, as tables:
+ *                sp_rule_kinds[], sp_checks[] (rules.h: how to add one)
+ *   decode.c     a record to typed values: source, code map, type
+ *                (sp_field_types[]), rules
+ *   reader.c     streaming record readers: RDW, fixed, lines, CSV, delimited
+ *   copybook.c   COBOL copybooks to record layouts
+ *   convert.c    host numbers (packed, zoned), text amounts and dates
+ *   cleanse.c    the phone rule (text cleansing is core/text.h)
+ *   load.c       ld_load in its phases: open and fingerprint, the job, the
+ *                batches, the end
+ *   pipe.c       the decoding thread and its queue of blocks
+ *   targets.c    one writer per target entity, in writers[]
+ *   refs.c       the parties and accounts a record names; the account cache
+ *   ledger.c     the job's own rows: load_job, load_rule, reject, load_seen,
+ *                pending_link
+ *   listing.c    jobs and rejects listed, rejects as CSV, dismissed
+ *   resubmit.c   open rejects written out again and a corrected copy loaded
+ *   extract.c    planning a folder: manifest or walk, spec by pattern, order
+ *   quality.c    loads and rejects counted for data quality (analytics)
+ *   load_internal.h  what the loader's files share
  */
-#ifndef RP_LOAD_H
-#define RP_LOAD_H
+#ifndef RP_ETL_H
+#define RP_ETL_H
 
 #include <signal.h>
 #include <stdint.h>
