@@ -76,7 +76,7 @@ for name in "${names[@]}"; do
   if [ -z "$problems" ]; then
     echo "ok - $name (${secs} s): ${cmd[$name]}"; pass=$((pass + 1))
   else
-    printf 'not ok - %s (%s s): %s\n%s    its output ended:\n' "$name" "$secs" "${cmd[$name]}" "$(printf '%s' "$problems" | sed 's/^/    /')"
+    printf 'not ok - %s (%s s): %s\n%s\n    its output ended:\n' "$name" "$secs" "${cmd[$name]}" "$(printf '%s' "$problems" | sed 's/^/    /')"
     tail -15 "$tmp/$name.out" | sed 's/^/      /'
     fail=$((fail + 1))
   fi

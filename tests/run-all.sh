@@ -87,7 +87,7 @@ for s in "${skipped[@]}"; do echo "skipped: $s"; done
 if [ $ci = 1 ] && [ ${#skipped[@]} -gt 0 ]; then
   echo "CI: ${#skipped[@]} test(s) skipped, named above. Under CI every test must run: CI has everything a test"
   echo "    needs (the Debian and npm packages of make deps, ../shared/data beside the clone), so a skip here"
-  echo "    means a test did not find what it needs and its checks were not made."
+  echo "    means checks that were not made: a test did not find what it needs, or was left out."
   failed_suites+=(skipped-under-CI)
 fi
 [ ${#failed_suites[@]} = 0 ] || echo "failing: ${failed_suites[*]}"
