@@ -5,7 +5,7 @@
 # N skipped"; each skipped test is named, with why where the test said so.
 # Under CI (CI=true in the environment) a skipped test fails the run: CI has
 # everything a test needs, ../shared/data beside its clone included.
-# usage: tests/run-all.sh BUILD_DIR [unit|cli|web|web-types|bench]
+# usage: tests/run-all.sh BUILD_DIR [unit|shape|cli|web|web-types|bench]
 set -u
 build=${1:?build dir}; only=${2:-all}
 pass=0; fail=0; skipped=(); failed_suites=()
@@ -67,6 +67,10 @@ if [ "$only" = all ] || [ "$only" = unit ]; then
     fi
   done
   [ $units -gt 0 ] || { fail=$((fail + 1)); failed_suites+=(unit); echo "unit: no test programs in $build/tests"; }
+fi
+if [ "$only" = all ] || [ "$only" = shape ]; then
+  # the shape of the tree: function lengths, SQL where it belongs, one public header a folder
+  suite shape tests/shape/check.sh
 fi
 if [ "$only" = all ] || [ "$only" = cli ]; then
   suite cli tests/cli/run.sh "$build"
