@@ -37,6 +37,33 @@ static int taiwan_id_ok(const char *s)
     return wh_check_national_id(s) || wh_check_resident_cert(s) || wh_check_ubn(s);
 }
 
+/* ISO 13616 IBAN (remittances' beneficiary accounts): two letters, two
+ * check digits and up to 30 letters or digits, blanks between groups of
+ * four allowed; the first four moved to the end, letters read as 10 to 35,
+ * the number modulo 97 is 1.  Each country's own length is not checked. */
+static int iban_ok(const char *s)
+{
+    char c[40];
+    size_t n = 0;
+    for (; *s; s++) {
+        if (*s == ' ')
+            continue;
+        if (n == sizeof c - 1 || !isalnum((unsigned char)*s))
+            return 0;
+        c[n++] = (char)toupper((unsigned char)*s);
+    }
+    if (n < 15 || !isalpha((unsigned char)c[0]) || !isalpha((unsigned char)c[1]) ||
+        !isdigit((unsigned char)c[2]) || !isdigit((unsigned char)c[3]))
+        return 0;
+    unsigned rem = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = c[(i + 4) % n];
+        rem = isdigit((unsigned char)ch) ? (rem * 10 + (unsigned)(ch - '0')) % 97
+                                         : (rem * 100 + (unsigned)(ch - 'A' + 10)) % 97;
+    }
+    return rem == 1;
+}
+
 /* Checksums, not identifier types (WH_IDENTIFIER_TYPES): three share a
  * type's name, the others accept one of several types or a card number. */
 const sp_check sp_checks[] = {
@@ -46,6 +73,7 @@ const sp_check sp_checks[] = {
     { "ubn", "unified business number", wh_check_ubn },
     { "taiwan_id", "national ID, resident certificate or unified business number", taiwan_id_ok },
     { "luhn", "card number (Luhn)", luhn_ok },
+    { "iban", "IBAN", iban_ok },
     { NULL, NULL, NULL },
 };
 
