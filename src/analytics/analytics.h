@@ -52,10 +52,11 @@
  *      customer base (an_base_get), runs the algorithm, starts the run
  *      (an_run_begin), writes its per-customer table when o->save, builds
  *      the summary and ends the run (an_run_end); job_rfm.c is the model;
- *   2. the row X("NAME", an_NAME_job, "what it gives") in AN_ANALYSES
- *      (registry.c): `rapport analyze NAME` and the API's runs take it from
- *      there (the help text of `rapport analyze` and the web's dashboards
- *      keep lists of their own).
+ *   2. the row X("NAME", an_NAME_job, "標題", "Title", "what it gives",
+ *      "its lines for --help") in AN_ANALYSES (registry.c): `rapport analyze
+ *      NAME`, its help, the API (the runs, the "analysis" list of GET
+ *      /api/v1/vocabulary, the OpenAPI enum) and the web application's
+ *      dashboards (a tab, the run shown as its table) take it from there.
  * docs/analytics.md says what each analysis counts.
  *
  * Every summary is a JSON object with at least
@@ -116,10 +117,15 @@ typedef struct an_job {
     const char *name;
     const char *summary;         /* one line, for help */
     an_job_fn *run;
+    const char *title_zh, *title_en; /* a few words, for the web application's tabs */
+    const char *help;            /* what `rapport analyze --help` says of it, lines of at most 60 */
 } an_job;
 /* Every analysis (registry.c), in the order help lists them. */
 extern const an_job an_jobs[];
 extern const int an_njobs;
+/* The analyses as a list of the vocabulary's shape, {open, about, terms:
+ * [{value, zh, en}]}, for the API (GET /api/v1/vocabulary, "analysis"). */
+json_t *an_jobs_json(void);
 
 /* Run o->job (RP_USAGE naming the analyses there are when there is no such
  * one). */

@@ -22,6 +22,7 @@
  * those its handler answers (the row's errors).  Every error body is
  * {"error": {"code", "message"}} with the codes of that status. */
 #include "api/internal.h"
+#include "analytics/analytics.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -395,12 +396,20 @@ static json_t *vocabulary_schemas(void)
             json_object_set_new(props, wh_vocabs[i].name, json_pack("{s:s}", "$ref", "#/components/schemas/VocabularyList"));
             json_array_append_new(names, json_string(wh_vocabs[i].name));
         }
+        json_object_set_new(props, "analysis", json_pack("{s:s}", "$ref", "#/components/schemas/VocabularyList"));
+        json_array_append_new(names, json_string("analysis"));
         json_object_set_new(out, "VocabularyList", list);
     }
     json_object_set_new(out, "Vocabulary", json_pack("{s:s, s:s, s:o, s:o, s:b}", "type", "object", "description",
                                                      "each list's values with their zh-TW and English labels",
                                                      "properties", props, "required", names,
                                                      "additionalProperties", 0));
+    /* the analyses there are (analytics.h) */
+    json_t *jobs = json_array();
+    for (int i = 0; i < an_njobs; i++)
+        json_array_append_new(jobs, json_string(an_jobs[i].name));
+    json_object_set_new(out, "Analysis", json_pack("{s:s, s:s, s:o}", "type", "string", "description",
+                                                   "an analysis (rapport analyze)", "enum", jobs));
     /* and the security module's: roles and permissions (security.h) */
     json_t *roles = json_array(), *perms = json_array();
     for (int r = 0; r < SEC_NROLES; r++)

@@ -159,7 +159,7 @@ const api_route api_routes[] = {
     /* ---- analyses (analyses.c) ---- */
     { .method = "GET", .pattern = "/api/v1/analyses", .fn = api_analyses_list, .permission = SEC_P_ANALYSIS,
       .flags = 0, .op = "listAnalysisRuns", .summary = "Analysis runs kept (job=, limit=), newest first",
-      .query = "job?: string, limit?: integer", .response = "{runs: AnalysisRunSummary[]}", .errors = "422" },
+      .query = "job?: Analysis, limit?: integer", .response = "{runs: AnalysisRunSummary[]}", .errors = "422" },
     { .method = "GET", .pattern = "/api/v1/analyses/{run}", .fn = api_analysis_get, .permission = SEC_P_ANALYSIS,
       .flags = 0, .op = "getAnalysisRun", .summary = "One analysis run's result", .params = "run: integer",
       .response = "AnalysisRun", .errors = "404" },

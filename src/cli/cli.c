@@ -239,11 +239,20 @@ const char *cli_user(void)
     return pw ? pw->pw_name : "unknown";
 }
 
+void cli_print_help(const cli_cmd *c)
+{
+    if ((c->help && *c->help) || c->more_help)
+        printf("\n");
+    if (c->more_help)
+        c->more_help(stdout);
+    if (c->help && *c->help)
+        printf("%s", c->help);
+}
+
 static void print_help(const cli_cmd *c)
 {
     printf("usage: %s\n\n%s\n", c->usage, c->summary);
-    if (c->help && *c->help)
-        printf("\n%s", c->help);
+    cli_print_help(c);
 }
 
 /* Parse the command's options, run it, release what it opened. */

@@ -42,6 +42,7 @@
 #define RP_CLI_H
 
 #include <jansson.h>
+#include <stdio.h>
 #include "core/config.h"
 #include "core/error.h"
 #include "warehouse/warehouse.h"
@@ -65,6 +66,7 @@ typedef struct cli_cmd {
     const char *usage;
     const char *summary;
     const char *help;
+    void (*more_help)(FILE *f);  /* help made from another table, printed before help; or NULL */
 } cli_cmd;
 
 extern const cli_cmd cli_commands[];
@@ -120,6 +122,8 @@ int cli_failf(const char *context, const char *fmt, ...) RP_PRINTF(2, 3);
 /* Where the store and its key are, by the precedence above. */
 int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, size_t kn,
                      rp_error *err) RP_WARN_UNUSED;
+/* A row's help: more_help's, then the text. */
+void cli_print_help(const cli_cmd *c);
 /* Print j as indented JSON and a newline on stdout (members in the order they were set). */
 void cli_print_json(const json_t *j);
 /* Who is at the keyboard, for "recorded by". */
@@ -150,6 +154,7 @@ int cmd_match_export(cli_ctx *c);
 int cmd_match_merge(cli_ctx *c);
 int cmd_match_unmerge(cli_ctx *c);
 int cmd_analyze(cli_ctx *c);
+void cmd_analyze_help(FILE *f);
 int cmd_analyze_runs(cli_ctx *c);
 int cmd_analyze_show(cli_ctx *c);
 int cmd_analyze_attributes(cli_ctx *c);

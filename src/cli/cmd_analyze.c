@@ -174,6 +174,20 @@ static int parse_num(const char *cmd, const char *name, const char *s, double mi
     return CLI_OK;
 }
 
+/* "JOB is one of:" and each analysis with its help, from the analyses' table. */
+void cmd_analyze_help(FILE *f)
+{
+    fprintf(f, "JOB is one of:\n");
+    for (int i = 0; i < an_njobs; i++) {
+        const char *h = an_jobs[i].help;
+        fprintf(f, "  %-13s ", an_jobs[i].name);
+        for (const char *nl; (nl = strchr(h, '\n')); h = nl + 1)
+            fprintf(f, "%.*s\n%16s", (int)(nl - h), h, "");
+        fprintf(f, "%s\n", h);
+    }
+    fprintf(f, "\n");
+}
+
 int cmd_analyze(cli_ctx *c)
 {
     const char *as_of = cli_arg(c, "as-of"), *months = cli_arg(c, "months"), *measure = cli_arg(c, "measure");

@@ -20,15 +20,15 @@ const cli_cmd cli_commands[] = {
     { "help", cmd_help, 0, "commands", 0, 2,
       "rapport help [COMMAND] [--commands]", "Show the commands, or one command's help.",
       "options:\n"
-      "  --commands      list the command names, one per line\n" },
+      "  --commands      list the command names, one per line\n", NULL },
     { "version", cmd_version, 0, "", 0, 0, "rapport version", "Show the version of Rapport and of its libraries.",
-      "" },
+      "", NULL },
     { "init", cmd_init, CLI_STORE, "", 0, 0, "rapport init [--db PATH] [--key PATH] [--config FILE]",
       "Create the store, or bring an existing one up to this version's schema.",
       "Creates the SQLite store and a sealing key file (mode 0600) beside it when\n"
       "they do not exist, and applies any pending schema migrations.  Running it\n"
       "again is harmless.  A store written by a newer Rapport is refused.\n\n"
-      "options:\n" STORE_HELP },
+      "options:\n" STORE_HELP, NULL },
     { "import", cmd_import, CLI_STORE, "json", 1, 1,
       "rapport import FILE [--json] [--db PATH] [--key PATH] [--config FILE]",
       "Enter branches, products, customers, accounts and their history from a JSON file.",
@@ -36,7 +36,7 @@ const cli_cmd cli_commands[] = {
       "import with a message naming its member path, and nothing is written.\n"
       "The format is described in docs/warehouse.md.\n\n"
       "options:\n"
-      "  --json          print the counts as JSON\n" STORE_HELP },
+      "  --json          print the counts as JSON\n" STORE_HELP, NULL },
     { "customer show", cmd_customer_show, CLI_STORE, "json reveal", 1, 1,
       "rapport customer show KEY [--json] [--reveal] [--db PATH] [--key PATH] [--config FILE]",
       "Show one customer's whole picture (customer 360).",
@@ -48,7 +48,7 @@ const cli_cmd cli_commands[] = {
       "card:, cust:, online:.\n\n"
       "options:\n"
       "  --json          print the customer as JSON\n"
-      "  --reveal        show sealed identifiers in full instead of masked\n" STORE_HELP },
+      "  --reveal        show sealed identifiers in full instead of masked\n" STORE_HELP, NULL },
     { "customer note", cmd_customer_note, CLI_STORE, "text= channel= direction= reason= outcome= follow-up= staff= at=", 1, 1,
       "rapport customer note KEY --text TEXT [--channel CH] [--direction inbound|outbound] "
       "[--reason R] [--outcome O] [--follow-up DATE] [--staff NAME] [--at TIME] [--db PATH]",
@@ -62,7 +62,7 @@ const cli_cmd cli_commands[] = {
       "  --outcome O       what came of it\n"
       "  --follow-up DATE  when to follow up (YYYY-MM-DD or ROC YYY/MM/DD)\n"
       "  --staff NAME      who talked to the customer (default: you)\n"
-      "  --at TIME         when (ISO 8601; default now)\n" STORE_HELP },
+      "  --at TIME         when (ISO 8601; default now)\n" STORE_HELP, NULL },
     { "customer refresh", cmd_customer_refresh, CLI_STORE, "all verify every= json", 0, 0,
       "rapport customer refresh [--all] [--verify [--every N]] [--json] [--db PATH]",
       "Build the customer 360 documents the API serves: those missing or out of date.",
@@ -76,7 +76,7 @@ const cli_cmd cli_commands[] = {
       "  --verify        compare kept documents with fresh builds instead; exit 1\n"
       "                  when any differs\n"
       "  --every N       with --verify, compare every Nth customer only\n"
-      "  --json          print the counts as JSON\n" STORE_HELP },
+      "  --json          print the counts as JSON\n" STORE_HELP, NULL },
     { "load", cmd_load, CLI_STORE, "spec= source= max-reject-rate= rejects= batch= force list-specs json", 0, 256,
       "rapport load [--spec FILE | --source NAME] [--max-reject-rate R] [--rejects FILE] [--force] "
       "[--json] FILE|DIR...",
@@ -103,14 +103,14 @@ const cli_cmd cli_commands[] = {
       "                         file,record,offset,field,value,rule,message\n"
       "  --batch N              records a transaction (default 200000)\n"
       "  --force                load a file again although it was loaded before\n"
-      "  --json                 print each file's result as JSON\n" STORE_HELP },
+      "  --json                 print each file's result as JSON\n" STORE_HELP, NULL },
     { "jobs", cmd_jobs, CLI_STORE, "limit= status= json", 0, 1,
       "rapport jobs [JOB] [--status running|done|failed] [--limit N] [--json]",
       "Show the load jobs: state, file, counts, rates and durations.",
       "options:\n"
       "  --status S      only jobs in this state\n"
       "  --limit N       the latest N jobs (default 50)\n"
-      "  --json          print the jobs as JSON\n" STORE_HELP },
+      "  --json          print the jobs as JSON\n" STORE_HELP, NULL },
     { "rejects", cmd_rejects, CLI_STORE, "job= rule= status= limit= all json csv", 0, 0,
       "rapport rejects [--job N] [--rule R] [--status S | --all] [--limit N] [--json|--csv]",
       "List rejected records: which file, record and field, the value, the rule and why.",
@@ -122,14 +122,14 @@ const cli_cmd cli_commands[] = {
       "  --status S      open, loaded, resubmitted or dismissed\n"
       "  --all           every status\n"
       "  --limit N       at most N rows (default 1000)\n"
-      "  --json, --csv   machine-readable output\n" STORE_HELP },
+      "  --json, --csv   machine-readable output\n" STORE_HELP, NULL },
     { "rejects export", cmd_rejects_export, CLI_STORE, "out=", 1, 1, "rapport rejects export JOB --out FILE",
       "Write a job's open rejected records to FILE in the file's own format, to correct.",
       "The header row comes first if the file had one; host records keep their\n"
       "RDW.  Correct the records in place (keep their order) and give the file to\n"
       "'rapport rejects resubmit JOB FILE'.\n\n"
       "options:\n"
-      "  --out FILE      where to write; required\n" STORE_HELP },
+      "  --out FILE      where to write; required\n" STORE_HELP, NULL },
     { "rejects resubmit", cmd_rejects_resubmit, CLI_STORE, "json", 1, 2,
       "rapport rejects resubmit JOB [FILE] [--json]",
       "Load corrected rejects of a job again, with the job's own spec.",
@@ -139,7 +139,7 @@ const cli_cmd cli_commands[] = {
       "Each open reject becomes 'loaded', or 'resubmitted' when it is rejected\n"
       "again (the new job's reject then says why).\n\n"
       "options:\n"
-      "  --json          print the result as JSON\n" STORE_HELP },
+      "  --json          print the result as JSON\n" STORE_HELP, NULL },
     { "rejects dismiss", cmd_rejects_dismiss, CLI_STORE, "record= rule= reason=", 1, 1,
       "rapport rejects dismiss JOB (--record N | --rule R) --reason TEXT",
       "Mark open rejects of a job as not to be loaded, with who and why.",
@@ -148,7 +148,7 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --record N      the reject of one record\n"
       "  --rule R        every open reject of a rule\n"
-      "  --reason TEXT   why; required\n" STORE_HELP },
+      "  --reason TEXT   why; required\n" STORE_HELP, NULL },
     { "watch", cmd_watch, CLI_STORE, "archive= errors= interval= spec= source= max-reject-rate= once", 1, 1,
       "rapport watch INBOX [--archive DIR] [--errors DIR] [--interval S] [--once] [--spec FILE | --source NAME]",
       "Load files as they arrive in INBOX, then move them to an archive or error folder.",
@@ -163,7 +163,7 @@ const cli_cmd cli_commands[] = {
       "  --errors DIR    where failed files go (default INBOX/../errors)\n"
       "  --interval S    seconds between looks (default 5)\n"
       "  --once          look once, load what is there, and stop\n"
-      "  --max-reject-rate R, --spec FILE, --source NAME   as for load\n" STORE_HELP },
+      "  --max-reject-rate R, --spec FILE, --source NAME   as for load\n" STORE_HELP, NULL },
     { "match", cmd_match, CLI_STORE, "link-at= review-at= full json", 0, 0,
       "rapport match [--full] [--link-at P] [--review-at P] [--json]",
       "Find who is who: join the source records of one person into one customer.",
@@ -187,54 +187,38 @@ const cli_cmd cli_commands[] = {
       "  --full          compare every record again and estimate the model afresh\n"
       "  --link-at P     link a pair at this probability or more (default 0.95)\n"
       "  --review-at P   keep a pair for review from this probability (default 0.5)\n"
-      "  --json          print the counts as JSON\n" STORE_HELP },
+      "  --json          print the counts as JSON\n" STORE_HELP, NULL },
     { "match review", cmd_match_review, CLI_STORE, "limit= json", 0, 0, "rapport match review [--limit N] [--json]",
       "List the pairs waiting for a person's decision, with the evidence field by field.",
       "options:\n"
       "  --limit N       at most N pairs (default 100)\n"
-      "  --json          print the pairs as JSON\n" STORE_HELP },
+      "  --json          print the pairs as JSON\n" STORE_HELP, NULL },
     { "match accept", cmd_match_accept, CLI_STORE, "note=", 1, 1, "rapport match accept PAIR [--note TEXT]",
       "Decide that a pair is the same person (recorded with who and when).", "options:\n"
-      "  --note TEXT     why\n" STORE_HELP },
+      "  --note TEXT     why\n" STORE_HELP, NULL },
     { "match reject", cmd_match_reject, CLI_STORE, "note=", 1, 1, "rapport match reject PAIR [--note TEXT]",
       "Decide that a pair is two people (recorded with who and when).", "options:\n"
-      "  --note TEXT     why\n" STORE_HELP },
+      "  --note TEXT     why\n" STORE_HELP, NULL },
     { "match merge", cmd_match_merge, CLI_STORE, "note=", 2, 2, "rapport match merge A B [--note TEXT]",
       "Make two customers one person by hand (held in every later run).",
       "A and B are any keys 'customer show' takes.  Resolution runs again.\n\n"
       "options:\n"
-      "  --note TEXT     why\n" STORE_HELP },
+      "  --note TEXT     why\n" STORE_HELP, NULL },
     { "match unmerge", cmd_match_unmerge, CLI_STORE, "note=", 2, 2,
       "rapport match unmerge CUSTOMER SOURCE:KEY [--note TEXT]",
       "Take one source record out of a customer by hand (held in every later run).",
       "CUSTOMER is any key 'customer show' takes; SOURCE:KEY names the source\n"
       "record (host:0012345679).  Resolution runs again.\n\n"
       "options:\n"
-      "  --note TEXT     why\n" STORE_HELP },
+      "  --note TEXT     why\n" STORE_HELP, NULL },
     { "match export", cmd_match_export, CLI_STORE, "csv", 0, 0, "rapport match export [--csv]",
-      "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP },
+      "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP, NULL },
     { "analyze", cmd_analyze, CLI_STORE, "as-of= months= measure= levels= segments= by= k= choose= horizon= acquisition-cost= no-save json csv", 1, 10,
       "rapport analyze JOB... [--as-of DATE] [--months N] [--measure M] [--levels SPEC] [--segments FILE] "
       "[--by pyramid|segment] [--k K] [--choose silhouette|elbow] [--horizon WEEKS] [--acquisition-cost X] "
       "[--no-save] [--json|--csv]",
       "Run a customer value or segmentation analysis and keep its result.",
-      "JOB is one of:\n"
-      "  value         profit per customer: interest margin and fees less cost to\n"
-      "                serve by channel, with totals, deciles and channel costs\n"
-      "  pareto        contribution curve, the top 20%'s share, breakpoints, deciles\n"
-      "  pyramid       customers and value per pyramid level\n"
-      "  rfm           recency, frequency, monetary quintiles and RFM cells\n"
-      "  clv           BG/NBD and Gamma-Gamma: P(alive), expected transactions,\n"
-      "                discounted lifetime value, ROI of acquisition\n"
-      "  gains-losses  the last whole month against the one before: customers\n"
-      "                spending the same, more, less, activated and lapsed\n"
-      "  migration     movement between pyramid levels (or segments) from the\n"
-      "                previous period, with rules for joining, leaving, staying\n"
-      "  segment       rule-based segments (--segments FILE), checked to put every\n"
-      "                customer in exactly one; exits 1 when they do not\n"
-      "  cluster       k-means++ on standardised features, k by silhouette or\n"
-      "                elbow, each cluster described in words\n"
-      "  quality       completeness, rejects and duplicates per source and field\n\n"
+      /* "JOB is one of:" and the analyses, from their table (cmd_analyze_help) */
       "Several jobs in one command read the store once: 'rapport analyze value\n"
       "pareto pyramid rfm' is the monthly pack.  With --json they print an array.\n\n"
       "Each run is kept with its parameters and as-of date ('analyze runs',\n"
@@ -258,19 +242,19 @@ const cli_cmd cli_commands[] = {
       "  --acquisition-cost X  clv: what a new customer costs, for the ROI\n"
       "  --no-save           do not keep the run\n"
       "  --json              the whole result as JSON\n"
-      "  --csv               the main table as CSV\n" STORE_HELP },
+      "  --csv               the main table as CSV\n" STORE_HELP, cmd_analyze_help },
     { "analyze runs", cmd_analyze_runs, CLI_STORE, "job= limit= json", 0, 0,
       "rapport analyze runs [--job JOB] [--limit N] [--json]",
       "List the analysis runs kept, newest first.",
       "options:\n"
       "  --job JOB       only this analysis\n"
       "  --limit N       at most N runs (default 20)\n"
-      "  --json          as JSON\n" STORE_HELP },
+      "  --json          as JSON\n" STORE_HELP, NULL },
     { "analyze show", cmd_analyze_show, CLI_STORE, "json csv", 1, 1, "rapport analyze show RUN [--json|--csv]",
       "Show a kept analysis run's result again.",
       "options:\n"
       "  --json          the whole result as JSON\n"
-      "  --csv           the main table as CSV\n" STORE_HELP },
+      "  --csv           the main table as CSV\n" STORE_HELP, NULL },
     { "analyze attributes", cmd_analyze_attributes, 0, "", 0, 0, "rapport analyze attributes",
       "List the customer attributes segment rules can use.",
       "Segment rules are 'name = expression' lines, e.g.\n"
@@ -279,7 +263,7 @@ const cli_cmd cli_commands[] = {
       "  others  = else\n"
       "Expressions: and, or, not; = != < <= > >=; in (...); between ... and ...;\n"
       "+ - * /; numbers and 'texts'.  An unknown value (no birth date) makes\n"
-      "every comparison false.\n" },
+      "every comparison false.\n", NULL },
     { "serve", cmd_serve, CLI_STORE, "listen= static= threads= port-file= openapi", 0, 0,
       "rapport serve [--listen HOST:PORT] [--static DIR] [--threads N] [--port-file FILE] [--openapi]",
       "Serve the HTTP API and the web application.",
@@ -301,7 +285,7 @@ const cli_cmd cli_commands[] = {
       "  --static DIR        the web application's files\n"
       "  --threads N         worker threads (default: one per core)\n"
       "  --port-file FILE    write the port listened on to FILE\n"
-      "  --openapi           print the API's OpenAPI document and stop\n" STORE_HELP },
+      "  --openapi           print the API's OpenAPI document and stop\n" STORE_HELP, NULL },
     { "user add", cmd_user_add, CLI_STORE, "role= branch=", 1, 1, "rapport user add NAME --role ROLE [--branch CODE]",
       "Add a user; the password is asked for (or read from standard input), never an argument.",
       "Roles: teller (branch staff), rm (relationship manager), csr (contact-centre\n"
@@ -311,17 +295,17 @@ const cli_cmd cli_commands[] = {
       "at least 10 characters and are kept as argon2id hashes.\n\n"
       "options:\n"
       "  --role ROLE     the role\n"
-      "  --branch CODE   the user's branch\n" STORE_HELP },
+      "  --branch CODE   the user's branch\n" STORE_HELP, NULL },
     { "user passwd", cmd_user_passwd, CLI_STORE, "", 1, 1, "rapport user passwd NAME",
-      "Change a user's password (asked for, or read from standard input).", STORE_HELP },
+      "Change a user's password (asked for, or read from standard input).", STORE_HELP, NULL },
     { "user disable", cmd_user_disable, CLI_STORE, "enable", 1, 1, "rapport user disable NAME [--enable]",
       "Disable a user at once (their sessions end), or enable them again.",
       "options:\n"
-      "  --enable        enable instead\n" STORE_HELP },
+      "  --enable        enable instead\n" STORE_HELP, NULL },
     { "user list", cmd_user_list, CLI_STORE, "json", 0, 0,
       "rapport user list [--json]", "List the users, their roles and branches.",
       "options:\n"
-      "  --json          as JSON\n" STORE_HELP },
+      "  --json          as JSON\n" STORE_HELP, NULL },
     { "audit", cmd_audit, CLI_STORE, "since= until= user= customer= action= limit= json", 0, 0,
       "rapport audit [--since TIME] [--until TIME] [--user NAME] [--customer ID] [--action A] [--limit N] [--json]",
       "Read the audit trail: who looked at, searched, revealed or changed what, and when.",
@@ -335,7 +319,7 @@ const cli_cmd cli_commands[] = {
       "  --customer ID   about one customer\n"
       "  --action A      one kind\n"
       "  --limit N       at most N, newest first (default 100)\n"
-      "  --json          as JSON\n" STORE_HELP },
+      "  --json          as JSON\n" STORE_HELP, NULL },
     { "gen", cmd_gen, 0, "customers= months= seed= defect-rate= out= end= json", 0, 0,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",
@@ -351,7 +335,7 @@ const cli_cmd cli_commands[] = {
       "  --seed S          random seed (default 1)\n"
       "  --defect-rate R   share of records given a defect, 0 to 0.5 (default 0.02)\n"
       "  --end YYYY-MM     the last month extracted (default 2026-10)\n"
-      "  --json            print the counts as JSON\n" },
+      "  --json            print the counts as JSON\n", NULL },
     { "query", cmd_query, CLI_STORE, "csv json limit=", 1, 1,
       "rapport query SQL [--csv|--json] [--limit N] [--db PATH] [--config FILE]",
       "Run one read-only SQL statement against the store.",
@@ -361,7 +345,7 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --csv           RFC 4180 CSV with a header row\n"
       "  --json          a JSON array of objects\n"
-      "  --limit N       stop after N rows (default 10000; 0 for no limit)\n" STORE_HELP },
+      "  --limit N       stop after N rows (default 10000; 0 for no limit)\n" STORE_HELP, NULL },
 };
 const int cli_ncommands = (int)(sizeof cli_commands / sizeof cli_commands[0]);
 
@@ -381,8 +365,7 @@ int cmd_help(cli_ctx *c)
         if (!cmd)
             return cli_failf("help", "no such command '%s'", name);
         printf("usage: %s\n\n%s\n", cmd->usage, cmd->summary);
-        if (cmd->help && *cmd->help)
-            printf("\n%s", cmd->help);
+        cli_print_help(cmd);
         return CLI_OK;
     }
     printf("usage: rapport COMMAND [ARGS]\n\n"

@@ -4,12 +4,15 @@ import { api } from '../api.js';
 import { lang, t } from '../i18n.js';
 import { date, dateTime } from '../format.js';
 import { useSignal } from '../state.js';
+import { label, loadVocabulary, vocabulary } from '../vocabulary.js';
 
 export function Analyses() {
   useSignal(lang);
+  useSignal(vocabulary);
   const [runs, setRuns] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
+    loadVocabulary().catch(() => { /* the kinds are shown by name until it comes */ });
     api('GET', '/analyses', { query: { limit: 200 } }).then((r) => setRuns(r.runs), (e) => setError(e.message));
   }, []);
   if (error) return <p class="error">{t('error', { msg: error })}</p>;
@@ -22,7 +25,7 @@ export function Analyses() {
         <tbody>
           {runs.map((r) => (
             <tr key={r.run}>
-              <td><a href={`#/dashboards/${r.job}/${r.run}`}>{r.run}</a></td><td>{t(`job_${r.job}`)}</td><td>{date(r.as_of)}</td>
+              <td><a href={`#/dashboards/${r.job}/${r.run}`}>{r.run}</a></td><td>{label('analysis', r.job)}</td><td>{date(r.as_of)}</td>
               <td>{dateTime(r.started_at)}</td><td>{r.headline}</td>
             </tr>
           ))}

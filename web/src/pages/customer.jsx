@@ -196,7 +196,7 @@ function Scores({ scores }) {
       {rfm && <><dt>{t('rfmCell')}</dt><dd data-test="rfm-cell">{rfm.result.cell} (R{rfm.result.r} F{rfm.result.f} M{rfm.result.m}){asOf(rfm)}</dd></>}
       {clv && <><dt>{t('lifetimeValue')}</dt><dd data-test="clv">{clv.result.clv} · P(alive) {(clv.result.p_alive * 100).toFixed(0)}%{asOf(clv)}</dd></>}
       {segs.map((s) => (
-        <Fragment key={s.run}><dt>{t(`job_${s.analysis}`)}</dt><dd data-test={`segment-${s.analysis}`}>{s.result.segment}{asOf(s)}</dd></Fragment>
+        <Fragment key={s.run}><dt>{label('analysis', s.analysis)}</dt><dd data-test={`segment-${s.analysis}`}>{s.result.segment}{asOf(s)}</dd></Fragment>
       ))}
     </dl>
   );

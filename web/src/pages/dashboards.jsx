@@ -8,8 +8,9 @@ import { date } from '../format.js';
 import { useSignal } from '../state.js';
 import { Chart } from '../chart.jsx';
 import { DataTable, Loading, useLoad } from '../ui.jsx';
+import { choices, loadVocabulary, vocabulary } from '../vocabulary.js';
+import { useEffect } from 'preact/hooks';
 
-export const JOBS = ['pareto', 'pyramid', 'rfm', 'gains-losses', 'migration', 'segment', 'cluster', 'value', 'clv', 'quality'];
 
 const num = (v, digits) => (typeof v === 'number'
   ? v.toLocaleString(lang.get() === 'en' ? 'en-GB' : 'zh-TW', digits === undefined ? {} : { maximumFractionDigits: digits })
@@ -189,6 +190,9 @@ const VIEWS = {
 export function Dashboards({ job, run = undefined }) {
   useSignal(lang);
   useSignal(roc);
+  useSignal(vocabulary);
+  // the analyses there are, and their titles, come from the API (the analyses' table)
+  useEffect(() => { loadVocabulary().catch(() => { /* no tabs until it comes */ }); }, []);
   const [runs, runsError] = useLoad(() => api('GET', '/analyses', { query: { job, limit: 200 } }), [job]);
   const chosen = run || runs?.runs?.[0]?.run;
   const [s, error] = useLoad(() => (chosen ? api('GET', '/analyses/{run}', { params: { run: chosen } }) : Promise.resolve(null)), [chosen]);
@@ -196,7 +200,7 @@ export function Dashboards({ job, run = undefined }) {
   return (
     <section class="card dashboards" data-test="dashboards">
       <nav class="tabs" data-test="dashboard-tabs">
-        {JOBS.map((j) => <a key={j} href={`#/dashboards/${j}`} class={j === job ? 'on' : ''} data-test={`tab-${j}`}>{t(`job_${j}`)}</a>)}
+        {choices('analysis').map(([j, title]) => <a key={j} href={`#/dashboards/${j}`} class={j === job ? 'on' : ''} data-test={`tab-${j}`}>{title}</a>)}
       </nav>
       {runsError && <Loading error={runsError} />}
       {runs && runs.runs.length === 0 && <p class="notice" data-test="no-runs">{t('noRuns', { job })}</p>}
