@@ -40,6 +40,10 @@
       "k-means++ on standardised features, k by silhouette or elbow, profiles in words",                       \
       "k-means++ on standardised features, k by silhouette or\n"                                               \
       "elbow, each cluster described in words")                                                                \
+    X("channels", an_channels_job, "通路組合", "Channels",                                                    \
+      "each pyramid level's use of the channels, the digital share and the channel cost per customer",         \
+      "each pyramid level's share of every channel, the digital\n"                                             \
+      "channels' share and the channel cost per customer")                                                     \
     X("quality", an_quality_job, "資料品質", "Data quality",                                                  \
       "data quality per source and field: completeness, validity, duplicates, rejects by rule",                \
       "completeness, rejects and duplicates per source and field")

@@ -126,6 +126,70 @@ static void base_reads_customers_accounts_and_windows(void **state)
  * C  a service at 60.00 a month net, held 92 days: 6,000 * 92 / (365 / 12)
  *    = 18,147.95; one internet transaction (8.00): profit 17,348
  * D  nothing: 0, inactive */
+/* channels, on the bank below (value_pareto_and_pyramid_by_hand), with a
+ * level for each active customer: A (top) went to the branch twice and the
+ * ATM once, B (big) paid by card twice and had a batch fee, C (small) used
+ * internet banking once, D did nothing: the digital channels carry 1 of 7
+ * transactions, C's level all of its own, and the channel cost per customer
+ * is 260.00, 3.00 and 8.00. */
+static void channels_by_hand(void **state)
+{
+    (void)state;
+    wh *w = bank();
+    an_job_opts o = { .levels = "top:34%,big:33%,small" };
+    json_t *s = run(w, "channels", "2026-10-31", &o);
+    assert_string_equal(headline(s), "internet, mobile carry 14.3% of 7 transactions: 0.0% for 'top', 100.0% for 'small'");
+    json_t *cols = json_object_get(json_object_get(s, "table"), "columns");
+    json_t *rows = json_object_get(json_object_get(s, "table"), "rows");
+    size_t dig = json_array_size(cols) - 2, cost = json_array_size(cols) - 1;
+    assert_string_equal(json_string_value(json_array_get(cols, dig)), "digital_%");
+    static const struct {
+        const char *level;
+        int customers;
+        double digital, cost;
+    } want[] = { { "top", 1, 0, 260 }, { "big", 1, 0, 3 }, { "small", 1, 100, 8 },
+                 { "inactive", 1, 0, 0 }, { "all", 4, 14.29, 67.75 } };
+    assert_int_equal(json_array_size(rows), 5);
+    for (size_t i = 0; i < 5; i++) {
+        json_t *r = json_array_get(rows, i);
+        assert_string_equal(json_string_value(json_array_get(r, 0)), want[i].level);
+        assert_int_equal(json_integer_value(json_array_get(r, 1)), want[i].customers);
+        assert_float_equal(json_real_value(json_array_get(r, dig)), want[i].digital, 0.005);
+        assert_float_equal(json_real_value(json_array_get(r, cost)), want[i].cost, 0.005);
+    }
+    /* every channel's share of all, against the transactions as the txn view shows them */
+    for (int ch = 0; ch < AN_NCH; ch++) {
+        char sql[300];
+        const char *in_window = "FROM txn WHERE date(posted_at, '+8 hours') BETWEEN '2025-11-01' AND '2026-10-31'";
+        snprintf(sql, sizeof sql, "SELECT count(*) %s AND channel = '%s'", in_window, wh_txn_channels[ch]);
+        int64_t n = scalar(w, sql);
+        snprintf(sql, sizeof sql, "SELECT count(*) %s", in_window);
+        double share = 100.0 * (double)n / (double)scalar(w, sql);
+        assert_float_equal(json_real_value(json_array_get(json_array_get(rows, 4), 3 + (size_t)ch)), share, 0.01);
+    }
+    json_decref(s);
+    /* the digital channels as the bank counts them, and a channel that is not one */
+    rp_config *cfg = rp_config_new();
+    rp_error e = RP_ERROR_INIT;
+    const char *ini = "[channels]\ndigital = internet, mobile, atm\n";
+    assert_ok(rp_config_load_str(cfg, "t.ini", ini, &e));
+    o.cfg = cfg;
+    s = run(w, "channels", "2026-10-31", &o);
+    assert_string_equal(headline(s), "atm, internet, mobile carry 28.6% of 7 transactions: 33.3% for 'top', 100.0% for 'small'");
+    json_decref(s);
+    rp_config_free(cfg);
+    cfg = rp_config_new();
+    assert_ok(rp_config_load_str(cfg, "t.ini", "[channels]\ndigital = internet, fax\n", &e));
+    o.cfg = cfg, o.job = "channels", o.as_of = day("2026-10-31"), o.save = 1;
+    int64_t runs = scalar(w, "SELECT count(*) FROM analysis_run");
+    json_t *sum;
+    assert_int_equal(an_job_run(w, &o, &sum, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "[channels] digital: 'fax' is not a channel");
+    assert_int_equal(scalar(w, "SELECT count(*) FROM analysis_run"), runs);
+    rp_config_free(cfg);
+    wh_close(w);
+}
+
 static void value_pareto_and_pyramid_by_hand(void **state)
 {
     (void)state;
@@ -601,8 +665,12 @@ static void unknown_analysis_names_them_all(void **state)
     rp_error e = RP_ERROR_INIT;
     assert_int_equal(an_job_run(w, &o, &s, &e), RP_USAGE);
     assert_null(s);
-    assert_string_equal(rp_errmsg(&e), "no analysis 'nope' (value, pareto, pyramid, rfm, clv, gains-losses, "
-                                       "migration, segment, cluster, quality)");
+    char want[512] = "no analysis 'nope' (";
+    for (int i = 0; i < an_njobs; i++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", i ? ", " : "", an_jobs[i].name);
+    strcat(want, ")");
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_non_null(strstr(want, "(value, pareto, pyramid, rfm, clv, gains-losses, migration, segment, cluster, "));
     wh_close(w);
 }
 
@@ -611,6 +679,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(base_reads_customers_accounts_and_windows),
         cmocka_unit_test(value_pareto_and_pyramid_by_hand),
+        cmocka_unit_test(channels_by_hand),
         cmocka_unit_test(rfm_by_hand),
         cmocka_unit_test(gains_and_losses_by_hand),
         cmocka_unit_test(segments_overlap_and_gaps_are_reported),
