@@ -31,6 +31,8 @@ step "rapport analyze pareto --as-of $asof   (the data's last day: what the top 
 "$rapport" analyze pareto --as-of "$asof"
 step "rapport analyze value --as-of $asof   (profit = interest margin + fees - cost to serve by channel)"
 "$rapport" analyze value --as-of "$asof"
+step "rapport analyze channels --as-of $asof   (each pyramid level's channels, the digital share, channel cost)"
+"$rapport" analyze channels --as-of "$asof"
 step "rapport analyze pyramid --as-of $asof"
 "$rapport" analyze pyramid --as-of "$asof"
 step "rapport analyze rfm --as-of $asof | head -12"

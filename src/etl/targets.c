@@ -265,11 +265,17 @@ static int put_call(ld *L, const sp_target *t, const sp_value *v, const ld_refs 
     rp_error e;
     rp_err_clear(&e);
     int rc;
+    /* the call's contact-history entry lands with the call or not at all (a
+     * repeated call is rejected after its entry was written otherwise) */
+    if ((rc = wh_begin(L->w, err)))
+        return rc;
     if (x->party && reason) {
         wh_interaction in = { x->party, val(t, "arrival", v), "phone", "inbound", agent, reason,
                               NULL,     NULL,                 NULL,    L->o->by };
-        if ((rc = wh_interaction_add(L->w, &in, &ia, &e)))
+        if ((rc = wh_interaction_add(L->w, &in, &ia, &e))) {
+            wh_rollback(L->w);
             return wrote(rc, &e, t, rj, err);
+        }
     }
     wh_call c = { 0 };
     c.call_id = val(t, "call_id", v);
@@ -289,9 +295,13 @@ static int put_call(ld *L, const sp_target *t, const sp_value *v, const ld_refs 
     c.reason = reason;
     c.interaction_id = ia;
     c.job_id = L->job;
-    if ((rc = wh_call_add(L->w, &c, &e)) == RP_EXISTS)
-        return ld__rejectf(rj, "call_id", c.call_id, "duplicate", "call '%s' was already loaded", c.call_id);
-    return failed(rc, &e, err);
+    if ((rc = wh_call_add(L->w, &c, &e))) {
+        wh_rollback(L->w);
+        if (rc == RP_EXISTS)
+            return ld__rejectf(rj, "call_id", c.call_id, "duplicate", "call '%s' was already loaded", c.call_id);
+        return failed(rc, &e, err);
+    }
+    return wh_commit(L->w, err);
 }
 
 static int put_call_note(ld *L, const sp_target *t, const sp_value *v, const ld_refs *x, sp_reject *rj,

@@ -900,6 +900,14 @@ static void history_refused_by_the_warehouse(void **state)
     assert_int_equal(scalar(w, "SELECT wait_s FROM call_record WHERE call_id = 'K1'"), 12);
     assert_int_equal(scalar(w, "SELECT count(*) FROM call_record WHERE call_id = 'K2' AND wait_s IS NULL "
                                "AND party_id IS NULL AND interaction_id IS NULL"), 1);
+    /* an identified call loaded again is refused whole: no second contact-history entry */
+    int64_t entries = scalar(w, "SELECT count(*) FROM interaction");
+    got = load_csv(w, "calls-again.csv", calls,
+                   "call_id,arrival,cust,wait,reason\nK1,2026-11-02T09:00:00+08:00,0000012345,12,card lost again\n",
+                   &r);
+    assert_non_null(strstr(got, ",call_id,K1,duplicate,call 'K1' was already loaded\r\n"));
+    free(got);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM interaction"), entries);
 
     const char *notes =
         "{\"spec\":\"n\",\"source\":\"callcentre\",\"format\":\"csv\",\"header\":true,\"fields\":["
