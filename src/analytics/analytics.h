@@ -24,19 +24,11 @@
  *                        parameters, the summaries' helpers; past runs
  *   base.c               the customer base, read through the warehouse
  *   facts.c              the column copy of the transactions beside the store
+ *   scores.c             a customer's latest scores, for the 360 and a copy of their data
  *   valued.c             value, rank, pyramid level and RFM of every customer; the attributes
  *                        segment rules read
- * One analysis each: its parameters, the algorithm, its per-customer table, its summary:
- *   job_value.c          value        profitability per customer
- *   job_pareto.c         pareto       the contribution curve
- *   job_pyramid.c        pyramid      the customer pyramid
- *   job_rfm.c            rfm          recency, frequency and monetary scores
- *   job_clv.c            clv          lifetime value
- *   job_gains_losses.c   gains-losses month on month
- *   job_migration.c      migration    movement between levels or segments, and its rules
- *   job_segment.c        segment      rule-based segments
- *   job_cluster.c        cluster      k-means++ clusters described in words
- *   job_quality.c        quality      data quality per source and field
+ *   job_NAME.c           one analysis each, the NAME of its row in registry.c: its
+ *                        parameters, the algorithm, its per-customer table, its summary
  * The algorithms, pure and private, each header its manual:
  *   value.h              value.c (RFM, Pareto) and profit.c (profitability, ranks, the pyramid);
  *                        the channels and product kinds counted, from the warehouse's vocabulary
@@ -126,6 +118,14 @@ extern const int an_njobs;
 /* The analyses as a list of the vocabulary's shape, {open, about, terms:
  * [{value, zh, en}]}, for the API (GET /api/v1/vocabulary, "analysis"). */
 json_t *an_jobs_json(void);
+
+/* The customer's latest scores (scores.c), one per analysis that scores customers one
+ * by one: [{analysis, run, as_of, result}], where result is, by analysis,
+ * {revenue, cost, profit (with _minor), decile, level} (value, pareto,
+ * pyramid), {recency_days, frequency, monetary, r, f, m, cell} (rfm),
+ * {p_alive, expected, expected_value, clv} (clv) or {segment} (segment,
+ * cluster, migration, gains-losses).  Empty before any analysis. */
+int an_scores(wh *w, int64_t customer, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* Run o->job (RP_USAGE naming the analyses there are when there is no such
  * one). */

@@ -3,6 +3,7 @@
  * (rq->scope_branch) goes into the search's query, and a customer opened
  * by id is checked against it.  See api.h. */
 #include "api/internal.h"
+#include "analytics/analytics.h"
 #include "core/json.h"
 #include "core/rtime.h"
 #include "match/match.h"
@@ -174,6 +175,17 @@ int api_customer_export(api_req *rq, api_resp *rs)
     json_t *doc;
     if ((st = api_customer_of(rq, rs, WH_C360_REVEAL | WH_C360_ALL, &id, &doc)))
         return st;
+    /* the analyses' scores are theirs (analytics.h), shown before the flag that ends the lists */
+    json_t *scores, *truncated = json_incref(json_object_get(doc, "transactions_truncated"));
+    rp_error err = RP_ERROR_INIT;
+    if (an_scores(rq->w, id, &scores, &err)) {
+        json_decref(truncated);
+        json_decref(doc);
+        return api_fail(rs, &err);
+    }
+    json_object_del(doc, "transactions_truncated");
+    json_object_set_new(doc, "scores", scores);
+    json_object_set_new(doc, "transactions_truncated", truncated);
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
     json_object_set_new(doc, "export",

@@ -3,6 +3,7 @@
  * consents and scores.  Each route opens the customer of its path with
  * api_customer_of (customers.c), which checks the viewer's scope.  See api.h. */
 #include "api/internal.h"
+#include "analytics/analytics.h"
 #include "core/json.h"
 #include "core/rtime.h"
 
@@ -293,7 +294,7 @@ int api_scores_get(api_req *rq, api_resp *rs)
         return st;
     json_t *a;
     rp_error err = RP_ERROR_INIT;
-    if (wh_scores(rq->w, id, &a, &err))
+    if (an_scores(rq->w, id, &a, &err))
         return api_fail(rs, &err);
     snprintf(rq->detail, sizeof rq->detail, "scores");
     return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, "scores", a));

@@ -50,6 +50,9 @@
  *   extract.c    planning a folder: manifest or walk, spec by pattern, order
  *   quality.c    loads and rejects counted for data quality (analytics)
  *   load_internal.h  what the loader's files share
+ *   spec.h, rules.h, reader.h, copybook.h, convert.h, cleanse.h
+ *                private headers of the parts above, each its part's manual
+ *                (the unit tests include them; other folders include etl.h)
  */
 #ifndef RP_ETL_H
 #define RP_ETL_H

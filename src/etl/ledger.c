@@ -374,25 +374,40 @@ int ld__pending_resolve(ld *L, const char *source, const char *key, int64_t to, 
         return rc;
     rp_stmt_bind_text(st, 1, source);
     rp_stmt_bind_text(st, 2, key);
-    struct {
+    /* every row the DELETE returns is kept: links cannot be lost however many wait */
+    struct waiting {
         int64_t from;
         char kind[32], since[16];
-    } got[16];
-    int n = 0;
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW && n < 16) {
+    } *got = NULL;
+    size_t n = 0, cap = 0;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        if (n == cap) {
+            struct waiting *g = realloc(got, (cap = cap ? 2 * cap : 16) * sizeof *g);
+            if (!g) {
+                rc = rp_err(err, RP_NOMEM, NULL);
+                break;
+            }
+            got = g;
+        }
         got[n].from = rp_stmt_int(st, 0);
         snprintf(got[n].kind, sizeof got[n].kind, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
         snprintf(got[n].since, sizeof got[n].since, "%s", rp_stmt_text(st, 2) ? rp_stmt_text(st, 2) : "");
         n++;
     }
     rp_stmt_done(st);
-    if (rc != RP_DONE && rc != RP_ROW)
+    if (rc != RP_DONE) {
+        free(got);
         return rc;
-    for (int i = 0; i < n; i++) {
+    }
+    rc = RP_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
         rp_error e = RP_ERROR_INIT;
         rc = wh_party_link_add(L->w, got[i].from, to, got[i].kind, *got[i].since ? got[i].since : NULL, &e);
-        if (rc && rc != RP_EXISTS && rc != RP_INVAL)
-            return rp_err(err, rc, "%s", rp_errmsg(&e));
+        if (rc == RP_EXISTS || rc == RP_INVAL)
+            rc = RP_OK;
+        else if (rc)
+            rc = rp_err(err, rc, "%s", rp_errmsg(&e));
     }
-    return RP_OK;
+    free(got);
+    return rc;
 }

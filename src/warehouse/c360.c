@@ -461,55 +461,9 @@ int wh_preferences(wh *w, int64_t person, json_t **out, rp_error *err)
     return rc;
 }
 
-/* The latest result of each analysis that scores customers one by one:
- * value (with its decile and pyramid level), RFM, CLV, and the segment of
- * each analysis that assigns them (segment, cluster, migration, gains and
- * losses).  ? is the customer. */
-#define SCORES_SQL \
-    "SELECT r.job AS analysis, r.id AS run, r.as_of, json_object('revenue_minor', v.revenue_minor, " \
-    "'cost_minor', v.cost_minor, 'profit_minor', v.profit_minor, 'decile', v.decile, 'level', v.level) " \
-    "AS result FROM customer_value v JOIN analysis_run r ON r.id = v.run_id WHERE v.customer_id = ? " \
-    "AND v.run_id = (SELECT max(run_id) FROM customer_value WHERE customer_id = ?) " \
-    "UNION ALL SELECT r.job, r.id, r.as_of, json_object('recency_days', f.recency_days, 'frequency', " \
-    "f.frequency, 'monetary_minor', f.monetary_minor, 'r', f.r, 'f', f.f, 'm', f.m, 'cell', f.cell) " \
-    "FROM customer_rfm f JOIN analysis_run r ON r.id = f.run_id WHERE f.customer_id = ? " \
-    "AND f.run_id = (SELECT max(run_id) FROM customer_rfm WHERE customer_id = ?) " \
-    "UNION ALL SELECT r.job, r.id, r.as_of, json_object('p_alive', c.p_alive, 'expected', c.expected, " \
-    "'expected_value', c.expected_value, 'clv_minor', c.clv_minor) FROM customer_clv c " \
-    "JOIN analysis_run r ON r.id = c.run_id WHERE c.customer_id = ? " \
-    "AND c.run_id = (SELECT max(run_id) FROM customer_clv WHERE customer_id = ?) " \
-    "UNION ALL SELECT r.job, r.id, r.as_of, json_object('segment', s.segment) FROM customer_segment s " \
-    "JOIN analysis_run r ON r.id = s.run_id WHERE s.customer_id = ? AND s.run_id IN " \
-    "(SELECT max(s2.run_id) FROM customer_segment s2 JOIN analysis_run r2 ON r2.id = s2.run_id " \
-    "WHERE s2.customer_id = ? GROUP BY r2.job)"
-
-/* The scores' results are kept as JSON text: make them objects, and add
- * the money in words beside each amount in minor units. */
-static void scores_parse(json_t *arr)
-{
-    size_t i;
-    json_t *sc;
-    json_array_foreach(arr, i, sc) {
-        json_t *r = json_loads(json_string_value(json_object_get(sc, "result")), 0, NULL);
-        if (!r)
-            continue;
-        static const char *const minor[][2] = { { "revenue_minor", "revenue" }, { "cost_minor", "cost" },
-                                                { "profit_minor", "profit" }, { "monetary_minor", "monetary" },
-                                                { "clv_minor", "clv" } };
-        for (size_t k = 0; k < sizeof minor / sizeof minor[0]; k++) {
-            json_t *m = json_object_get(r, minor[k][0]);
-            if (json_is_integer(m)) {
-                char buf[64];
-                wh_money_format(json_integer_value(m), "TWD", buf, sizeof buf);
-                rp_json_set_str(r, minor[k][1], buf);
-            }
-        }
-        json_object_set_new(sc, "result", r);
-    }
-}
-
 /* For a copy of all the customer's data (WH_C360_ALL): the recent lists
- * become whole, and the histories and scores are added. */
+ * become whole, and the histories are added (the analyses' scores are
+ * analytics', an_scores). */
 static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
 {
     static const struct {
@@ -545,8 +499,6 @@ static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
           "(h.entity = 'account' AND h.entity_id IN (SELECT account_id FROM party_account WHERE party_id IN "
           "(" MEMBERS "))) ORDER BY h.id",
           -1 },
-        { "scores", SCORES_SQL,
-          -1 },
     };
     _Static_assert(WH_C360_ALL_TXNS == 100000, "the LIMIT above");
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
@@ -558,20 +510,6 @@ static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
     }
     json_t *txns = json_object_get(doc, "transactions");
     json_object_set_new(doc, "transactions_truncated", json_boolean(json_array_size(txns) >= WH_C360_ALL_TXNS));
-    scores_parse(json_object_get(doc, "scores"));
-    return RP_OK;
-}
-
-int wh_scores(wh *w, int64_t party, json_t **out, rp_error *err)
-{
-    json_t *arr = json_array();
-    int rc = rows(w, SCORES_SQL, party, arr, -1, err);
-    if (rc) {
-        json_decref(arr);
-        return rc;
-    }
-    scores_parse(arr);
-    *out = arr;
     return RP_OK;
 }
 

@@ -574,14 +574,6 @@ enum {
 
 int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
-/* The customer's latest scores, one per analysis that scores customers one
- * by one: [{analysis, run, as_of, result}], where result is, by analysis,
- * {revenue, cost, profit (with _minor), decile, level} (value, pareto,
- * pyramid), {recency_days, frequency, monetary, r, f, m, cell} (rfm),
- * {p_alive, expected, expected_value, clv} (clv) or {segment} (segment,
- * cluster, migration, gains-losses).  Empty before any analysis. */
-int wh_scores(wh *w, int64_t customer, json_t **out, rp_error *err) RP_WARN_UNUSED;
-
 /* New transactions fire no trigger (it would cost a bulk load a third of
  * its speed), so whoever adds them calls this before committing: the kept
  * 360 documents (migration 0008) of the accounts with transactions added

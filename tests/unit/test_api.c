@@ -828,6 +828,9 @@ static void preferences_changes_contactable_export(void **state)
     assert_non_null(strstr(x.body, "\"consent_history\":["));
     assert_non_null(strstr(x.body, "\"new_value\":\"+886955000111\""));
     assert_non_null(strstr(x.body, "\"reason\":\"客戶依個資法申請查閱\""));
+    /* the analyses' scores (analytics'), where the warehouse's copy used to hold them */
+    const char *sc = strstr(x.body, "\"scores\":["), *tr = strstr(x.body, "\"transactions_truncated\":");
+    assert_true(sc && tr && sc < tr && strstr(x.body, "\"attribute_history\":[") < sc);
     free(x.body);
     assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'export' AND outcome = 'ok' AND customer_id = 1 "
                             "AND reason = '客戶依個資法申請查閱'"),

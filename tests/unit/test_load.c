@@ -840,6 +840,33 @@ static char *load_csv(wh *w, const char *name, const char *spec, const char *csv
 /* Campaigns, calls, notes and online activity go through the warehouse's
  * writers; what those refuse is the record's reject, named as it always
  * was. */
+/* Links to a customer not loaded yet wait for them, however many there are:
+ * twenty members of one household name a head who arrives in a later file. */
+static void many_links_wait_for_one_customer(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("pending.db");
+    const char *spec = "{\"spec\":\"h\",\"source\":\"hh\",\"format\":\"csv\",\"header\":true,\"fields\":["
+                       "{\"name\":\"cust\",\"from\":\"cust\"},{\"name\":\"name\",\"from\":\"name\"},"
+                       "{\"name\":\"head\",\"from\":\"head\",\"optional\":true}],"
+                       "\"targets\":[{\"entity\":\"party\",\"key\":\"cust\",\"kind\":\"=person\",\"name_latin\":\"name\"},"
+                       "{\"entity\":\"link\",\"to\":{\"source\":\"hh\",\"key\":\"head\"},\"kind\":\"=household\"}]}";
+    char csv[2048] = "cust,name,head\n";
+    for (int i = 1; i <= 20; i++)
+        snprintf(csv + strlen(csv), sizeof csv - strlen(csv), "M%02d,MEMBER %d,H1\n", i, i);
+    ld_result r;
+    char *got = load_csv(w, "members.csv", spec, csv, &r);
+    assert_string_equal(got, "");
+    free(got);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM party_link"), 0);
+    got = load_csv(w, "head.csv", spec, "cust,name,head\nH1,HEAD OF HOUSE,\n", &r);
+    assert_string_equal(got, "");
+    free(got);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM party_link WHERE kind = 'household'"), 20);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM pending_link"), 0);
+    wh_close(w);
+}
+
 static void history_refused_by_the_warehouse(void **state)
 {
     (void)state;
@@ -950,6 +977,7 @@ int main(void)
         cmocka_unit_test(cdnow_loads_with_a_spec),
         cmocka_unit_test(transactions_refused_by_the_warehouse),
         cmocka_unit_test(history_refused_by_the_warehouse),
+        cmocka_unit_test(many_links_wait_for_one_customer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
