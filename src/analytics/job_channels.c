@@ -66,7 +66,7 @@ static int64_t total(const mix_row *r, unsigned mask)
 
 static json_t *mix_table(const mix_row *rows, const an_pyramid *py, unsigned digital)
 {
-    static char names[AN_NCH][40];
+    char names[AN_NCH][40]; /* copied by an_table_new */
     const char *cols[AN_NCH + 7];
     int c = 0;
     cols[c++] = "level", cols[c++] = "customers", cols[c++] = "transactions_per_customer";

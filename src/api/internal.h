@@ -35,10 +35,12 @@ typedef struct api_req {
     int signed_in;
     /* The branch whose customers the viewer may see: NULL for every branch
      * (SEC_P_ALL_BRANCHES), "" for none.  Set by the dispatcher: the user's
-     * branch on an API_BRANCH route, "" on any other, so that a route which
-     * reads customers without the flag sees none.  Queries take it as their
-     * scope (wh_search_name); a single customer is checked against it
-     * (api_customer_of). */
+     * branch on an API_BRANCH route, "" on any other, so that a customer
+     * route that forgot the flag finds none through the scope.  Queries take
+     * it as their scope (wh_search_name); a single customer is checked
+     * against it (api_customer_of).  The steward's lists (rejects, pairs in
+     * review) are not by customer and take no scope: their permission
+     * (SEC_P_ETL) is the limit. */
     const char *scope_branch;
     wh *w;                               /* this thread's store */
     struct api_server *srv;

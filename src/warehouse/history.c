@@ -8,8 +8,6 @@
 
 #include <stdio.h>
 
-const char *const wh_campaign_groups[] = { WH_CAMPAIGN_GROUPS(WH_VALUE) NULL };
-const char *const wh_campaign_responses[] = { WH_CAMPAIGN_RESPONSES(WH_VALUE) NULL };
 
 /* what the schema holds NOT NULL: bound as text, NULL is missing */
 static int present(const char *field, const char *v, rp_error *err)

@@ -4,9 +4,11 @@
  * and the transactions out of their blocks.  See warehouse.h ("reading in
  * bulk").
  *
- * Transactions are the one large table: a scan steps SQLite over the blocks'
- * rows (json_each) and hands each row's fields as they lie in the result,
- * nothing copied, the channel looked up in the vocabulary.
+ * Transactions are the one large table: a scan reads each block, copies its
+ * rows' JSON once and parses them in place, handing each row's fields as
+ * they lie in that copy, the channel looked up in the vocabulary; a row the
+ * parser does not take (an escape, a real number, a damaged block) is read
+ * through SQLite's json_each instead, as the txn view reads it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -69,10 +71,12 @@ int wh_customers(wh *w, uint32_t attrs, wh_customer_fn fn, void *ctx, rp_error *
     /* only the attributes asked for: a column costs SQLite something a row */
     char sql[512] = "SELECT id";
     size_t n = strlen(sql);
-    for (int a = 0; a < WH_NPARTY_ATTRS; a++)
+    for (int a = 0; a < WH_NPARTY_ATTRS && n < sizeof sql; a++)
         if (attrs >> a & 1)
             n += (size_t)snprintf(sql + n, sizeof sql - n, ", %s", wh_party_attr_names[a]);
-    snprintf(sql + n, sizeof sql - n, " FROM party WHERE merged_into IS NULL");
+    if (n >= sizeof sql || (size_t)snprintf(sql + n, sizeof sql - n, " FROM party WHERE merged_into IS NULL") >=
+                               sizeof sql - n)
+        return rp_err(err, RP_TOOBIG, "party attributes: more than a query of %zu bytes names", sizeof sql);
     rp_stmt *st;
     int rc = rp_store_prepare(w->store, sql, &st, err);
     if (rc)

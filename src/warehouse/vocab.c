@@ -27,6 +27,8 @@ LIST(wh_contact_purposes_all, WH_CONTACT_PURPOSES_ALL)
 LIST(wh_languages, WH_LANGUAGES)
 LIST(wh_preference_channels, WH_PREFERENCE_CHANNELS)
 LIST(wh_weekdays, WH_WEEKDAYS)
+LIST(wh_campaign_groups, WH_CAMPAIGN_GROUPS)
+LIST(wh_campaign_responses, WH_CAMPAIGN_RESPONSES)
 #undef LIST
 
 const char *const wh_party_attr_names[] = { WH_PARTY_ATTRS(WH_ATTR_NAME) NULL };
@@ -55,6 +57,8 @@ TERMS(t_contact_purposes_all, WH_CONTACT_PURPOSES_ALL)
 TERMS(t_languages, WH_LANGUAGES)
 TERMS(t_preference_channels, WH_PREFERENCE_CHANNELS)
 TERMS(t_weekdays, WH_WEEKDAYS)
+TERMS(t_campaign_groups, WH_CAMPAIGN_GROUPS)
+TERMS(t_campaign_responses, WH_CAMPAIGN_RESPONSES)
 #undef TERMS
 #define ATTR_TERM(n, check, max, zh, en, flags) { #n, zh, en },
 static const wh_term t_party_attrs[] = { WH_PARTY_ATTRS(ATTR_TERM) };
@@ -90,6 +94,8 @@ const wh_vocab wh_vocabs[] = {
     { "language", t_languages, N(t_languages), 0, "a customer's preferred language" },
     { "preference_channel", t_preference_channels, N(t_preference_channels), 0, "a customer's preferred channel" },
     { "weekday", t_weekdays, N(t_weekdays), 0, "days of the week, for preferred contact days" },
+    { "campaign_group", t_campaign_groups, N(t_campaign_groups), 0, "a campaign target's group" },
+    { "campaign_response", t_campaign_responses, N(t_campaign_responses), 0, "a campaign response" },
 };
 const int wh_nvocabs = N(wh_vocabs);
 

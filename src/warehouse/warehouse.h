@@ -160,6 +160,10 @@ enum { WH_ID_SEALED = 1, WH_ID_ISSUER = 2 };
     X("phone", "電話", "phone") X("app", "行動應用", "app")
 #define WH_CONSENT_CHANNELS(X) X("any", "所有管道", "any channel") WH_CONTACT_CHANNELS(X)
 #define WH_CONTACT_PURPOSES_ALL(X) WH_CONSENT_PURPOSES(X) X("service", "服務通知", "service (no consent needed)")
+/* Campaigns as the sources deliver them (history.c): a target is in the
+ * treatment or the control group; a response is positive or negative. */
+#define WH_CAMPAIGN_GROUPS(X) X("treatment", "實驗組", "treatment") X("control", "對照組", "control")
+#define WH_CAMPAIGN_RESPONSES(X) X("positive", "正面回應", "positive") X("negative", "負面回應", "negative")
 /* Contact preferences (wh_preference_set). */
 #define WH_LANGUAGES(X)                                                                          \
     X("zh-TW", "中文", "Chinese") X("en", "英文", "English") X("ja", "日文", "Japanese")           \
@@ -218,7 +222,7 @@ extern const char *const wh_party_kinds[], *const wh_party_statuses[], *const wh
     *const wh_txn_classes[], *const wh_interaction_channels[], *const wh_directions[],
     *const wh_consent_purposes[], *const wh_contact_channels[], *const wh_consent_channels[],
     *const wh_contact_purposes_all[], *const wh_languages[], *const wh_preference_channels[],
-    *const wh_weekdays[];
+    *const wh_weekdays[], *const wh_campaign_groups[], *const wh_campaign_responses[];
 /* The party attributes' names, in order, NULL-terminated. */
 extern const char *const wh_party_attr_names[];
 
@@ -792,9 +796,6 @@ int wh_source_customers(wh *w, wh_source_customer_fn fn, void *ctx, rp_error *er
  * field named in the error, no transaction of their own. */
 
 /* A campaign target's group and a response, X(value, zh, en). */
-#define WH_CAMPAIGN_GROUPS(X) X("treatment", "實驗組", "treatment") X("control", "對照組", "control")
-#define WH_CAMPAIGN_RESPONSES(X) X("positive", "正面回應", "positive") X("negative", "負面回應", "negative")
-extern const char *const wh_campaign_groups[], *const wh_campaign_responses[];
 
 /* An account by its number, with its currency ("" if it has none);
  * RP_NOTFOUND naming the number otherwise. */

@@ -438,12 +438,15 @@ int wh__party_check(wh *w, const wh_party *p, char bd[11], const char **birth, c
 {
     int rc;
     if ((rc = wh__text_ok("party.kind", p->kind, 16, 1, err)) ||
-        (rc = wh__one_of("party.kind", p->kind, wh_party_kinds, err)) ||
-        (rc = wh__text_ok("party.name_zh", p->name_zh, NAME_MAX_, 0, err)) ||
-        (rc = wh__text_ok("party.name_latin", p->name_latin, NAME_MAX_, 0, err)) ||
-        (rc = wh__text_ok("party.occupation", p->occupation, NAME_MAX_, 0, err)) ||
-        (rc = wh__text_ok("party.income_band", p->income_band, 32, 0, err)) ||
-        (rc = wh_date_normalise("party.birth_date", p->birth_date, bd, birth, err)) ||
+        (rc = wh__one_of("party.kind", p->kind, wh_party_kinds, err)))
+        return rc;
+    /* free text: its length, as its row of WH_PARTY_ATTRS says */
+#define TEXT_CHECK(n, check, max, ...)                                                   \
+    if (check == WH_CK_TEXT && (rc = wh__text_ok("party." #n, p->n, max, 0, err)))     \
+        return rc;
+    WH_PARTY_ATTRS(TEXT_CHECK)
+#undef TEXT_CHECK
+    if ((rc = wh_date_normalise("party.birth_date", p->birth_date, bd, birth, err)) ||
         (rc = wh_date_normalise("party.status_since", p->status_since, ss, since, err)))
         return rc;
     if ((!p->name_zh || !*p->name_zh) && (!p->name_latin || !*p->name_latin))

@@ -644,7 +644,7 @@ static void every_row_of_the_tables_is_reachable(void **state)
     rp_error e = RP_ERROR_INIT;
     sp_value v[SP_MAX_FIELDS];
     sp_reject rj;
-    char m[200], want[300], all[300] = "";
+    char m[200], want[400], all[300] = "";
     /* a check by its name, rejecting in its words */
     for (const sp_check *c = sp_checks; c->name; c++) {
         snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", c == sp_checks ? "" : ", ", c->name);
