@@ -165,30 +165,28 @@ static int cli_config(const cli_store_opts *o, rp_config **out, rp_error *err)
     return RP_OK;
 }
 
-int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, size_t kn,
-                     rp_error *err)
+int cli_store_target(cli_ctx *c, char *db, size_t dn, char *key, size_t kn, rp_error *err)
 {
-    const char *d = o->db, *k = o->key;
+    const char *d = c->store.db, *k = c->store.key;
     if (!d && getenv("RAPPORT_DB") && *getenv("RAPPORT_DB"))
         d = getenv("RAPPORT_DB");
     if (!k && getenv("RAPPORT_KEY") && *getenv("RAPPORT_KEY"))
         k = getenv("RAPPORT_KEY");
-    rp_config *c = NULL;
-    int rc = cli_config(o, &c, err);
+    rp_config *cfg;
+    int rc = cli_cfg(c, &cfg, err); /* read once for the whole command */
     if (rc)
         return rc;
-    if (c) {
+    if (cfg) {
         if (!d)
-            d = rp_config_get(c, "store", "path", NULL);
+            d = rp_config_get(cfg, "store", "path", NULL);
         if (!k)
-            k = rp_config_get(c, "security", "key_file", NULL);
+            k = rp_config_get(cfg, "security", "key_file", NULL);
     }
     snprintf(db, dn, "%s", d ? d : "rapport.db");
     if (k)
         snprintf(key, kn, "%s", k);
     else
         snprintf(key, kn, "%s.key", db);
-    rp_config_free(c);
     return RP_OK;
 }
 
@@ -197,7 +195,7 @@ int cli_wh(cli_ctx *c, int flags, wh **out, int *migrations)
     if (!c->w) {
         char db[1024], key[1024];
         rp_error err = RP_ERROR_INIT;
-        if (cli_store_target(&c->store, db, sizeof db, key, sizeof key, &err) ||
+        if (cli_store_target(c, db, sizeof db, key, sizeof key, &err) ||
             wh_open(db, key, flags, &c->w, migrations, &err))
             return cli_fail(c->cmd->name, &err);
     }

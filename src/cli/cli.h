@@ -120,8 +120,7 @@ int cli_fail(const char *context, const rp_error *err);
 int cli_failf(const char *context, const char *fmt, ...) RP_PRINTF(2, 3);
 
 /* Where the store and its key are, by the precedence above. */
-int cli_store_target(const cli_store_opts *o, char *db, size_t dn, char *key, size_t kn,
-                     rp_error *err) RP_WARN_UNUSED;
+int cli_store_target(cli_ctx *c, char *db, size_t dn, char *key, size_t kn, rp_error *err) RP_WARN_UNUSED;
 /* A row's help: more_help's, then the text. */
 void cli_print_help(const cli_cmd *c);
 /* Print j as indented JSON and a newline on stdout (members in the order they were set). */

@@ -105,7 +105,7 @@ int cmd_query(cli_ctx *ctx)
     char db[1024], key[1024];
     rp_store *s;
     rp_error err = RP_ERROR_INIT;
-    if (cli_store_target(&ctx->store, db, sizeof db, key, sizeof key, &err) ||
+    if (cli_store_target(ctx, db, sizeof db, key, sizeof key, &err) ||
         rp_store_open(db, RP_STORE_READONLY, &s, &err))
         return cli_fail("query", &err);
     rp_stmt *st = NULL;

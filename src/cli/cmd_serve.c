@@ -54,7 +54,7 @@ int cmd_serve(cli_ctx *c)
     if (cli_cfg(c, &cfg, &err))
         return cli_fail("serve", &err);
     char db[1024], key[1024];
-    if (cli_store_target(&c->store, db, sizeof db, key, sizeof key, &err))
+    if (cli_store_target(c, db, sizeof db, key, sizeof key, &err))
         return cli_fail("serve", &err);
     api_options o = { 0 };
     o.db = db;

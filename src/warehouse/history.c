@@ -38,24 +38,6 @@ static int insert_new(wh *w, rp_stmt *st, rp_error *err)
     return rc ? rc : rp_store_changes(w->store) > 0 ? RP_OK : RP_EXISTS;
 }
 
-int wh_account_by_number(wh *w, const char *number, int64_t *id, char currency[4], rp_error *err)
-{
-    rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT id, currency FROM account WHERE number = ?", &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_text(st, 1, number);
-    rc = rp_stmt_step(st, err);
-    if (rc == RP_ROW) {
-        *id = rp_stmt_int(st, 0);
-        snprintf(currency, 4, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
-    }
-    rp_stmt_done(st);
-    if (rc == RP_DONE)
-        return rp_err(err, RP_NOTFOUND, "unknown account '%s'", number);
-    return rc == RP_ROW ? RP_OK : rc;
-}
-
 int wh_activity_add(wh *w, const wh_activity *a, rp_error *err)
 {
     int rc;

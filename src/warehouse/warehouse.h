@@ -539,6 +539,9 @@ int wh_contactable(wh *w, int64_t person, const char *purpose, const char *chann
 
 /* Account id by number; RP_NOTFOUND naming the number otherwise. */
 int wh_account_id(wh *w, const char *number, int64_t *id, rp_error *err) RP_WARN_UNUSED;
+/* An account by its number, with its currency ("" if it has none);
+ * RP_NOTFOUND naming the number otherwise. */
+int wh_account_by_number(wh *w, const char *number, int64_t *id, char currency[4], rp_error *err) RP_WARN_UNUSED;
 int wh_party_exists(wh *w, int64_t id);
 
 /* Resolve a key to a party.  A key may carry a prefix that says its kind
@@ -797,9 +800,6 @@ int wh_source_customers(wh *w, wh_source_customer_fn fn, void *ctx, rp_error *er
 
 /* A campaign target's group and a response, X(value, zh, en). */
 
-/* An account by its number, with its currency ("" if it has none);
- * RP_NOTFOUND naming the number otherwise. */
-int wh_account_by_number(wh *w, const char *number, int64_t *id, char currency[4], rp_error *err) RP_WARN_UNUSED;
 
 /* Digital behaviour that is not a money movement (log-ins, pages,
  * instructions): at, kind, source and source_key required; RP_EXISTS when

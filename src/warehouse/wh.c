@@ -692,22 +692,28 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
 /* ---- accounts ---- */
 
 
-int wh_account_id(wh *w, const char *number, int64_t *id, rp_error *err)
+int wh_account_by_number(wh *w, const char *number, int64_t *id, char currency[4], rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT id FROM account WHERE number = ?", &st, err);
+    int rc = rp_store_prepare(w->store, "SELECT id, currency FROM account WHERE number = ?", &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, number);
     rc = rp_stmt_step(st, err);
-    if (rc == RP_ROW)
+    if (rc == RP_ROW) {
         *id = rp_stmt_int(st, 0);
+        snprintf(currency, 4, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
+    }
     rp_stmt_done(st);
-    if (rc == RP_ROW)
-        return RP_OK;
     if (rc == RP_DONE)
         return rp_err(err, RP_NOTFOUND, "unknown account '%s'", number);
-    return rc;
+    return rc == RP_ROW ? RP_OK : rc;
+}
+
+int wh_account_id(wh *w, const char *number, int64_t *id, rp_error *err)
+{
+    char currency[4];
+    return wh_account_by_number(w, number, id, currency, err);
 }
 
 static int product_exists(wh *w, const char *code, rp_error *err)
