@@ -8,14 +8,21 @@ import { date } from '../format.js';
 import { useSignal } from '../state.js';
 import { Chart } from '../chart.jsx';
 import { DataTable, Loading, useLoad } from '../ui.jsx';
-import { choices, loadVocabulary, vocabulary } from '../vocabulary.js';
+import { choices, label, loadVocabulary, vocabulary } from '../vocabulary.js';
 import { useEffect } from 'preact/hooks';
 
 
 const num = (v, digits) => (typeof v === 'number'
   ? v.toLocaleString(lang.get() === 'en' ? 'en-GB' : 'zh-TW', digits === undefined ? {} : { maximumFractionDigits: digits })
   : v ?? '');
-const col = (c) => { const k = `col_${c}`; const s = t(k); return s === k ? c : s; };
+// a column's label: its own words, or a transaction channel's share ("atm_%") by the vocabulary's label
+const col = (c) => {
+  const k = `col_${c}`;
+  const s = t(k);
+  if (s !== k) return s;
+  const ch = c.endsWith('_%') ? c.slice(0, -2) : null;
+  return ch && choices('txn_channel').some(([v]) => v === ch) ? `${label('txn_channel', ch)} %` : c;
+};
 
 function Table({ s, table = null, name = null, test = 'table' }) {
   const tb = table || s.table;
