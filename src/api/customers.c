@@ -51,7 +51,10 @@ int api_customers_search(api_req *rq, api_resp *rs)
         return api_error(rs, 422, "invalid", "q: what to search for (a name, national ID, phone, account, e-mail)");
     if (strlen(q) > 200)
         return api_error(rs, 422, "invalid", "q: at most 200 bytes");
-    snprintf(rq->detail, sizeof rq->detail, "q=%.200s", q);
+    /* the trail keeps the query masked (an ID, phone, card or e-mail as a listing shows it) and who it found */
+    char masked[256];
+    sec_scrub(q, masked, sizeof masked);
+    snprintf(rq->detail, sizeof rq->detail, "q=%.240s", masked);
     rp_error err = RP_ERROR_INIT;
     int64_t id;
     const char *how = NULL;
@@ -68,6 +71,19 @@ int api_customers_search(api_req *rq, api_resp *rs)
     }
     if (rc)
         return api_fail(rs, &err);
+    size_t i, n = 0;
+    json_t *hit;
+    json_array_foreach(found, i, hit) {
+        int k = snprintf(rq->shown + n, sizeof rq->shown - n, "%s%lld", n ? " " : "",
+                         (long long)json_integer_value(json_object_get(hit, "id")));
+        if (k < 0 || (size_t)k >= sizeof rq->shown - n) {
+            rq->shown[n] = 0;
+            break;
+        }
+        n += (size_t)k;
+    }
+    if (json_array_size(found) == 1) /* the one customer found is the entry's customer */
+        rq->customer = json_integer_value(json_object_get(json_array_get(found, 0), "id"));
     return api_ok(rs, json_pack("{s:o}", "customers", found));
 }
 
@@ -141,25 +157,9 @@ int api_customer_get(api_req *rq, api_resp *rs)
 }
 
 /* body.reason, said in 5 characters or more, into rq->reason: 0, or the reply's status. */
-static int reason_of(api_req *rq, api_resp *rs, const char *const *keys)
-{
-    const char *reason = NULL;
-    rp_error err = RP_ERROR_INIT;
-    if ((keys && rp_json_check_keys(rq->body, "body", keys, &err)) ||
-        rp_json_get_str(rq->body, "body", "reason", 1, &reason, &err))
-        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    size_t n = strlen(reason);
-    while (n && reason[n - 1] == ' ')
-        n--;
-    if (n < 5)
-        return api_error(rs, 422, "invalid", "body.reason: say why the full values are needed (5 characters or more)");
-    snprintf(rq->reason, sizeof rq->reason, "%.*s", (int)(n < 255 ? n : 255), reason);
-    return 0;
-}
-
 int api_customer_reveal(api_req *rq, api_resp *rs)
 {
-    int st = reason_of(rq, rs, NULL);
+    int st = api_reason(rq, rs, NULL);
     return st ? st : customer_doc(rq, rs, 1);
 }
 
@@ -168,7 +168,7 @@ int api_customer_reveal(api_req *rq, api_resp *rs)
 int api_customer_export(api_req *rq, api_resp *rs)
 {
     static const char *const keys[] = { "reason", NULL };
-    int st = reason_of(rq, rs, keys);
+    int st = api_reason(rq, rs, keys);
     if (st)
         return st;
     int64_t id;

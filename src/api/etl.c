@@ -55,9 +55,27 @@ int api_rejects_list(api_req *rq, api_resp *rs)
         return st;
     json_t *a;
     rp_error err = RP_ERROR_INIT;
+    snprintf(rq->detail, sizeof rq->detail, "job=%lld rule=%.40s status=%.20s", (long long)j,
+             api_query(rq, "rule") ? api_query(rq, "rule") : "", status ? status : "open");
     if (ld_rejects_list(rq->w, j, api_query(rq, "rule"), status ? status : "open", (int)limit, &a, &err))
         return api_fail(rs, &err);
     return api_ok(rs, json_pack("{s:o}", "rejects", a));
+}
+
+int api_reject_reveal(api_req *rq, api_resp *rs)
+{
+    int ok1, ok2, st = api_reason(rq, rs, NULL);
+    if (st)
+        return st;
+    int64_t job = api_int(rq->param[0], 1, INT64_MAX, &ok1), record = api_int(rq->param[1], 1, INT64_MAX, &ok2);
+    if (!ok1 || !ok2)
+        return api_error(rs, 404, "not_found", "no reject %s of job %s", rq->param[1], rq->param[0]);
+    snprintf(rq->detail, sizeof rq->detail, "job %lld record %lld", (long long)job, (long long)record);
+    json_t *r;
+    rp_error err = RP_ERROR_INIT;
+    if (ld_reject_reveal(rq->w, job, record, &r, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, r);
 }
 
 int api_matches_list(api_req *rq, api_resp *rs)

@@ -22,6 +22,8 @@ enum {
     API_WRITES = 32,       /* a GET that writes to the store (not in a read transaction) */
     API_BRANCH = 64,       /* customers: the viewer's branch scope applies (rq->scope_branch) */
     API_CREATED = 128,     /* answers 201 Created, not 200 */
+    API_AUDITED = 256,     /* personal data not of one customer (rejects, pairs, the trail itself):
+                              every call is audited */
 };
 
 typedef struct api_req {
@@ -51,6 +53,7 @@ typedef struct api_req {
     int64_t customer;
     char reason[256];
     char detail[256];
+    char shown[1024];                    /* the customers a search showed, ids separated by blanks */
 } api_req;
 
 typedef struct api_resp {
@@ -114,6 +117,12 @@ int64_t api_int(const char *s, int64_t min, int64_t max, int *ok);
 /* limit= of the query, def when absent: 0, or the reply's status (422)
  * when it is not a whole number from 1 to max. */
 int api_limit(api_req *rq, api_resp *rs, int def, int max, int *limit);
+/* body.reason of a reveal or export into rq->reason: 0, or 422 when it is
+ * missing, over 255 bytes (refused, never cut), holds control characters,
+ * or has fewer than API_REASON_MIN characters that are not blanks or
+ * invisible.  keys: the body's members, when it may hold only those. */
+#define API_REASON_MIN 5
+int api_reason(api_req *rq, api_resp *rs, const char *const *keys);
 /* Is v one of list?  If not, "one of a, b, c" into msg. */
 int api_one_of(const char *v, const char *const *list, char *msg, size_t n);
 
@@ -170,6 +179,7 @@ int api_scores_get(api_req *rq, api_resp *rs);
 int api_jobs_list(api_req *rq, api_resp *rs);
 int api_job_get(api_req *rq, api_resp *rs);
 int api_rejects_list(api_req *rq, api_resp *rs);
+int api_reject_reveal(api_req *rq, api_resp *rs);
 int api_matches_list(api_req *rq, api_resp *rs);
 int api_match_decide(api_req *rq, api_resp *rs);
 /* analyses.c */

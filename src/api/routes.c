@@ -141,14 +141,21 @@ const api_route api_routes[] = {
     { .method = "GET", .pattern = "/api/v1/jobs/{id}", .fn = api_job_get, .permission = SEC_P_ETL, .flags = 0,
       .op = "getJob", .summary = "One load job, with its counts rule by rule", .params = "id: integer",
       .response = "Job", .errors = "404" },
-    { .method = "GET", .pattern = "/api/v1/rejects", .fn = api_rejects_list, .permission = SEC_P_ETL, .flags = 0,
-      .op = "listRejects", .summary = "Rejected records (job=, rule=, status= open by default, limit=)",
+    { .method = "GET", .pattern = "/api/v1/rejects", .fn = api_rejects_list, .permission = SEC_P_ETL,
+      .flags = API_AUDITED, .action = "rejects_read", .op = "listRejects",
+      .summary = "Rejected records, values and messages masked (job=, rule=, status= open by default, limit=); "
+                 "audited",
       .query = "job?: integer, rule?: string, status?: string, limit?: integer", .response = "{rejects: Reject[]}",
       .errors = "422" },
-    { .method = "GET", .pattern = "/api/v1/matches", .fn = api_matches_list, .permission = SEC_P_ETL, .flags = 0,
-      .op = "listMatchPairs",
+    { .method = "POST", .pattern = "/api/v1/rejects/{job}/{record}/reveal", .fn = api_reject_reveal,
+      .permission = SEC_P_REVEAL_REJECTS, .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "reject_reveal",
+      .op = "revealReject", .summary = "One rejected record in full, raw record included, with {reason} (audited)",
+      .params = "job: integer, record: integer", .request = "{reason: string}", .response = "RejectRevealed",
+      .errors = "404 422" },
+    { .method = "GET", .pattern = "/api/v1/matches", .fn = api_matches_list, .permission = SEC_P_ETL,
+      .flags = API_AUDITED, .action = "pairs_read", .op = "listMatchPairs",
       .summary = "Pairs of source records waiting for a person to say whether they are one customer, most likely "
-                 "first (limit=)",
+                 "first (limit=); audited",
       .query = "limit?: integer", .response = "{pairs: MatchPair[]}", .errors = "422" },
     { .method = "POST", .pattern = "/api/v1/matches/{pair}/decision", .fn = api_match_decide,
       .permission = SEC_P_ETL, .flags = API_BODY | API_CHANGES, .op = "decideMatchPair",
@@ -166,8 +173,9 @@ const api_route api_routes[] = {
 
     /* ---- the audit trail (audit.c) ---- */
     { .method = "GET", .pattern = "/api/v1/audit", .fn = api_audit_list, .permission = SEC_P_AUDIT,
-      .flags = API_WRITES, .op = "listAuditEntries",
-      .summary = "The audit trail (since=, until=, user=, action=, customer=, limit=), newest first",
+      .flags = API_WRITES | API_AUDITED, .action = "audit_read", .op = "listAuditEntries",
+      .summary = "The audit trail (since=, until=, user=, action=, customer=, limit=), newest first; reading it is "
+                 "audited too",
       .query = "since?: string, until?: string, user?: string, action?: string, customer?: integer, "
                "limit?: integer",
       .response = "{entries: AuditEntry[]}", .errors = "422" },
@@ -287,6 +295,10 @@ const api_shape api_shapes[] = {
       "{job: integer, file?: string, record: integer, offset: integer, field?: string, value?: string, rule?: string, "
       "message?: string, status?: string, resolved_by_job?: integer}",
       "a record loading refused, and why" },
+    { "RejectRevealed",
+      "{job: integer, file: string, record: integer, offset: integer, field: string, value: string, rule: string, "
+      "message: string, status: string, raw: string}",
+      "a rejected record unmasked; raw: the record's bytes, those that are not text as \\xHH" },
     { "MatchPair",
       "{pair: integer, a: integer, b: integer, probability: number, weight: number, evidence: {...}}",
       "two source records the matcher was unsure of, with the evidence field by field" },
@@ -301,8 +313,8 @@ const api_shape api_shapes[] = {
     { "AuditEntry",
       "{id: integer, at: string, user: string | null, address: string | null, action: string, "
       "target: string | null, reason: string | null, outcome: string, detail: string | null, "
-      "customer: integer | null}",
-      NULL },
+      "customer: integer | null, customers: integer[]}",
+      "customers: the others it showed (a search's hits)" },
     { "User",
       "{name: string, role: Role, branch: string | null, disabled: boolean, created_at: string, "
       "created_by: string | null, changed_at: string | null}",

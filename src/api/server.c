@@ -442,7 +442,8 @@ static int audit_call(api_req *rq, const api_route *rt, int status)
                           .reason = rq->reason[0] ? rq->reason : NULL,
                           .outcome = status < 400 ? "ok" : status == 401 || status == 403 ? "refused" : "failed",
                           .detail = rq->detail[0] ? rq->detail : NULL,
-                          .customer = rq->customer };
+                          .customer = rq->customer,
+                          .customers = rq->shown[0] ? rq->shown : NULL };
     return api_audit(rq, &e);
 }
 
@@ -571,7 +572,7 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
     if (writes)
         pthread_mutex_unlock(&write_turn);
     /* customer data leaves only when its audit entry is written */
-    if ((rt->flags & API_CUSTOMER) && rs->status != 401 && audit_call(rq, rt, rs->status))
+    if ((rt->flags & (API_CUSTOMER | API_AUDITED)) && rs->status != 401 && audit_call(rq, rt, rs->status))
         api_error(rs, 500, "audit", "the audit trail could not be written, so nothing is shown; it has been logged");
 }
 

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "etl/etl.h"
 
 #include <pwd.h>
 #include <stdarg.h>
@@ -195,8 +196,10 @@ int cli_wh(cli_ctx *c, int flags, wh **out, int *migrations)
     if (!c->w) {
         char db[1024], key[1024];
         rp_error err = RP_ERROR_INIT;
+        /* a store opened to write has any rejects it kept in clear sealed (etl.h) */
         if (cli_store_target(c, db, sizeof db, key, sizeof key, &err) ||
-            wh_open(db, key, flags, &c->w, migrations, &err))
+            wh_open(db, key, flags, &c->w, migrations, &err) ||
+            ((flags & WH_INIT) && ld_seal_rejects(c->w, NULL, &err)))
             return cli_fail(c->cmd->name, &err);
     }
     *out = c->w;

@@ -8,6 +8,7 @@
 #include "etl/etl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -273,7 +274,11 @@ int cmd_load(cli_ctx *c)
     if ((rc = cli_wh(c, 0, &R.w, NULL)))
         return rc;
     if (rejects) {
-        R.rejects = fopen(rejects, "wb");
+        /* masked, but still about people: the file is its owner's alone */
+        int fd = open(rejects, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        R.rejects = fd >= 0 ? fdopen(fd, "wb") : NULL;
+        if (!R.rejects && fd >= 0)
+            close(fd);
         if (!R.rejects) {
             cli_wh_close(c);
             return cli_failf("load", "--rejects: %s: %s", rejects, strerror(errno));

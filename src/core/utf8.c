@@ -144,3 +144,13 @@ size_t rp_utf8_width(const char *s, size_t n)
     }
     return w;
 }
+
+size_t rp_utf8_cut(const char *p, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}

@@ -19,6 +19,8 @@ int rp_utf8_decode(const char *s, size_t n, uint32_t *cp);
 int rp_utf8_encode(uint32_t cp, char out[4]);
 /* Code points in a valid string. */
 size_t rp_utf8_count(const char *s, size_t n);
+/* At most max bytes of p's len, not cutting a UTF-8 character in two. */
+size_t rp_utf8_cut(const char *p, size_t len, size_t max);
 /* Terminal columns of one code point (0, 1 or 2) and of a string. */
 int rp_utf8_cp_width(uint32_t cp);
 size_t rp_utf8_width(const char *s, size_t n);

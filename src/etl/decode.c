@@ -55,16 +55,6 @@ struct sp_raw {
     int scale, digits;
 };
 
-/* At most max bytes of p, not cutting a UTF-8 character in two. */
-static size_t cut(const char *p, size_t len, size_t max)
-{
-    if (len <= max)
-        return len;
-    size_t n = max;
-    while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
 
 void sp_printable(const void *p, size_t len, char *out, size_t n)
 {
@@ -848,7 +838,7 @@ int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *
     const sp_spec *s = d->s;
     d->nfixed = 0;
     if (s->min_length && rec->len < (size_t)s->min_length)
-        return reject(rej, "", rec->data, cut(rec->data, rec->len, 64), "length",
+        return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "length",
                       "record is %zu bytes; the layout %s needs %d", rec->len,
                       s->layout ? s->layout->record : "", s->min_length);
     if (s->format == SPF_JSONL) {
@@ -856,13 +846,13 @@ int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *
         json_error_t je;
         d->doc = json_loadb(rec->data, rec->len, JSON_REJECT_DUPLICATES, &je);
         if (!d->doc)
-            return reject(rej, "", rec->data, cut(rec->data, rec->len, 64), "parse", "not JSON: %s at column %d",
+            return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "parse", "not JSON: %s at column %d",
                           je.text, je.column);
         if (!json_is_object(d->doc))
-            return reject(rej, "", rec->data, cut(rec->data, rec->len, 64), "parse", "not a JSON object");
+            return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "parse", "not a JSON object");
     }
     if (d->nheader && rec->nfields != d->nheader)
-        return reject(rej, "", rec->data, cut(rec->data, rec->len, 64), "columns",
+        return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "columns",
                       "the record has %d fields, the header %d (a delimiter inside an unquoted field?)", rec->nfields,
                       d->nheader);
     for (int i = 0; i < s->nfields; i++) {

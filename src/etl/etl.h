@@ -20,7 +20,12 @@
  *
  * Every record that cannot be loaded is a reject (table `reject`, with the
  * raw bytes, and optionally a CSV file `file,record,offset,field,value,
- * rule,message`); the load goes on.  With a maximum reject rate the whole
+ * rule,message`); the load goes on.  A rejected record is personal data:
+ * its raw bytes, value and message are sealed with the store's key, and
+ * value and message are kept and listed masked (an identifier, card or
+ * account number as the 360 masks it, a phone, e-mail or address as
+ * contacts are, other text scrubbed of anything shaped like an
+ * identifier); ld_reject_reveal opens one, for the caller to audit.  With a maximum reject rate the whole
  * file is one transaction, and a file whose rate is above it commits
  * nothing (the job is marked failed and says why).
  *
@@ -46,6 +51,7 @@
  *   ledger.c     the job's own rows: load_job, load_rule, reject, load_seen,
  *                pending_link
  *   listing.c    jobs and rejects listed, rejects as CSV, dismissed
+ *   privacy.c    rejects kept sealed and masked, revealed one at a time
  *   resubmit.c   open rejects written out again and a corrected copy loaded
  *   extract.c    planning a folder: manifest or walk, spec by pattern, order
  *   quality.c    loads and rejects counted for data quality (analytics)
@@ -125,6 +131,14 @@ int ld_rejects_by_rule(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
  * loaded.  A transaction of its own; *n receives how many were dismissed. */
 int ld_rejects_dismiss(wh *w, int64_t job, int64_t record, const char *rule, const char *reason, const char *by,
                        int64_t *n, rp_error *err) RP_WARN_UNUSED;
+
+/* One reject in full: {job, file, record, offset, field, value, rule,
+ * message, status, raw} with raw printable (non-text bytes as \xHH).  The
+ * caller has checked the permission and audits the reveal. */
+int ld_reject_reveal(wh *w, int64_t job, int64_t record, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Seal the rejects a store kept in clear before migration 0013 (once:
+ * store_meta 'rejects_sealed'); *sealed (may be NULL) counts them. */
+int ld_seal_rejects(wh *w, int64_t *sealed, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- correcting rejects ---- */
 

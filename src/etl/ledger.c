@@ -87,22 +87,27 @@ int ld__checkpoint(ld *L, int64_t offset, double seconds, rp_error *err)
 
 int ld__reject(ld *L, const rd_record *rec, const sp_reject *rj, rp_error *err)
 {
-    rp_stmt *st;
-    int rc = rp_store_prepare(wh_store(L->w),
-                              "INSERT INTO reject(job_id, file, record, offset, field, value, rule, message, raw) "
-                              "VALUES (?,?,?,?,?,?,?,?,?)",
-                              &st, err);
+    char value[sizeof rj->value], message[sizeof rj->message];
+    ld__mask_reject(ld__mask_kind_of(L->s, L->mask, rj->field), rj, value, sizeof value, message, sizeof message);
+    rp_buf_reset(&L->sealed);
+    int rc = ld__reject_seal(L->w, rj->value, rj->message, rec->data, rec->data ? rec->len : 0, &L->sealed);
     if (rc)
+        return rp_err(err, rc, "cannot seal a rejected record");
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(wh_store(L->w),
+                               "INSERT INTO reject(job_id, file, record, offset, field, value, rule, message, sealed) "
+                               "VALUES (?,?,?,?,?,?,?,?,?)",
+                               &st, err)))
         return rc;
     rp_stmt_bind_int(st, 1, L->job);
     rp_stmt_bind_text(st, 2, L->label);
     rp_stmt_bind_int(st, 3, rec->number);
     rp_stmt_bind_int(st, 4, rec->offset);
     rp_stmt_bind_text(st, 5, rj->field);
-    rp_stmt_bind_text(st, 6, rj->value);
+    rp_stmt_bind_text(st, 6, value);
     rp_stmt_bind_text(st, 7, rj->rule);
-    rp_stmt_bind_text(st, 8, rj->message);
-    rp_stmt_bind_blob(st, 9, rec->data ? rec->data : "", rec->data ? rec->len : 0);
+    rp_stmt_bind_text(st, 8, message);
+    rp_stmt_bind_blob(st, 9, L->sealed.data ? L->sealed.data : "", L->sealed.len);
     if ((rc = rp_stmt_run(st, err)))
         return rc;
     L->r->rejected++;
@@ -139,8 +144,8 @@ int ld__refused(int rc, const rp_error *e, const char *target, sp_reject *rj)
 /* A key that came before in this job (load_seen): a duplicate. */
 int ld__seen_before(ld *L, const char *key, int64_t record, sp_reject *rj, rp_error *err)
 {
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), NULL, 0);
+    unsigned char h[RP_HASH_LEN]; /* keyed: a key may be a card number */
+    wh_keyed_hash(L->w, "seen", key, strlen(key), h);
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(L->w),
                               "INSERT INTO load_seen(job_id, key, record) VALUES (?,?,?) "

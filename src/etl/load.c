@@ -380,6 +380,7 @@ static int load_release(ld *L, ld_run *run, int rc, rp_error *err)
     wh_txn_batch_free(L->txns);
     free(L->pend);
     rp_buf_release(&L->raw);
+    rp_buf_release(&L->sealed);
     return rc;
 }
 
@@ -393,6 +394,8 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     L.o = o;
     L.r = r;
     L.label = o->label ? o->label : file;
+    ld__mask_kinds(s, L.mask);
+    rp_buf_init(&L.sealed, RP_BUF_DEFAULT_MAX);
     ld_run run;
     rp_error run_err;
     int run_rc;

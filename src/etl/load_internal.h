@@ -61,6 +61,8 @@ typedef struct ld {
     const ld_enc *enc; /* its transactions, as the decoding thread checked and wrote them */
     const char *enc_text;
     int bulk; /* the store is in bulk writing (rp_store_bulk_begin) */
+    unsigned char mask[SP_MAX_FIELDS]; /* how each field's value is masked in a reject (privacy.c) */
+    rp_buf sealed;                     /* a reject's sealed envelope, reused */
 } ld;
 
 /* ---- a target's values ---- */
@@ -193,6 +195,30 @@ int ld__save_header(ld *L, const char **names, int n, char delim, rp_error *err)
 /* One more record with this outcome (rejected, fixed) by rule and field. */
 void ld__count(ld *L, const char *outcome, const char *rule, const char *field);
 int ld__reject(ld *L, const rd_record *rec, const sp_reject *rj, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- rejects kept sealed (privacy.c) ----
+ * A reject's value, message and raw record are sealed together in
+ * reject.sealed; value and message are kept masked beside it, by what the
+ * field holds: an identifier (a check, an identifier's value, an account
+ * or card number, a key found by wh_find), a phone, an e-mail, an address,
+ * or text, which is scrubbed (security.h: sec_scrub). */
+enum { LD_MASK_TEXT, LD_MASK_ID, LD_MASK_PHONE, LD_MASK_EMAIL, LD_MASK_ADDRESS };
+void ld__mask_kinds(const sp_spec *s, unsigned char kinds[SP_MAX_FIELDS]);
+/* The kind of a reject's field (s and kinds may be NULL: by its name alone). */
+int ld__mask_kind_of(const sp_spec *s, const unsigned char kinds[SP_MAX_FIELDS], const char *field);
+void ld__mask_value(int kind, const char *v, char *out, size_t n);
+void ld__mask_reject(int kind, const sp_reject *rj, char *value, size_t vn, char *message, size_t mn);
+int ld__reject_seal(wh *w, const char *value, const char *message, const void *raw, size_t rawn,
+                    rp_buf *out) RP_WARN_UNUSED;
+typedef struct ld_reject_plain {
+    const char *value, *message;
+    const unsigned char *raw;
+    size_t rawn;
+} ld_reject_plain;
+/* A row's reject opened: column col is reject.sealed, followed by value,
+ * message and raw (for rows kept in clear before migration 0013).  The
+ * parts point into b. */
+int ld__reject_plain(wh *w, rp_stmt *st, int col, rp_buf *b, ld_reject_plain *p, rp_error *err) RP_WARN_UNUSED;
 /* A warehouse writer's refusal of one record as its reject (1), or 0 when
  * rc is a failure of the load. */
 int ld__refused(int rc, const rp_error *e, const char *target, sp_reject *rj);

@@ -1,10 +1,12 @@
 /* resubmit.c — rejected records out to a file, corrected records back in.
  * See etl.h. */
 #include "core/rtime.h"
-#include "etl/etl.h"
+#include "etl/load_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,8 +77,12 @@ int ld_rejects_export(wh *w, int64_t job, const char *path, int64_t *n, rp_error
     int rc = job_open(w, job, &j, &s, err);
     if (rc)
         return rc;
-    FILE *f = fopen(path, "wb");
+    /* the records hold personal data: the file is the user's alone */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!f) {
+        if (fd >= 0)
+            close(fd);
         rc = rp_err(err, RP_IO, "%s: cannot write: %s", path, strerror(errno));
         goto out;
     }
@@ -87,12 +93,19 @@ int ld_rejects_export(wh *w, int64_t job, const char *path, int64_t *n, rp_error
     }
     rp_stmt *st;
     *n = 0;
-    if (!(rc = rp_store_prepare(wh_store(w), "SELECT raw FROM reject WHERE job_id = ? AND status = 'open' ORDER BY record",
+    rp_buf b = RP_BUF_INIT;
+    if (!(rc = rp_store_prepare(wh_store(w),
+                                "SELECT sealed, value, message, raw FROM reject WHERE job_id = ? AND status = 'open' "
+                                "ORDER BY record",
                                 &st, err))) {
         rp_stmt_bind_int(st, 1, job);
         while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-            size_t len = rp_stmt_bytes(st, 0);
-            const unsigned char *raw = rp_stmt_blob(st, 0);
+            ld_reject_plain p;
+            rp_buf_reset(&b);
+            if ((rc = ld__reject_plain(w, st, 0, &b, &p, err)))
+                break;
+            size_t len = p.rawn;
+            const unsigned char *raw = p.raw;
             if (s->format == SPF_RDW) {
                 unsigned char rdw[4] = { (unsigned char)((len + 4) >> 8), (unsigned char)((len + 4) & 0xFF), 0, 0 };
                 fwrite(rdw, 1, 4, f);
@@ -106,6 +119,8 @@ int ld_rejects_export(wh *w, int64_t job, const char *path, int64_t *n, rp_error
         rp_stmt_done(st);
         rc = rc == RP_DONE ? RP_OK : rc;
     }
+    sodium_memzero(b.data, b.len);
+    rp_buf_release(&b);
     if (fclose(f) != 0 && !rc)
         rc = rp_err(err, RP_IO, "%s: cannot write: %s", path, strerror(errno));
 out:

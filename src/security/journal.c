@@ -207,6 +207,7 @@ int sec_journal_append(sec_journal *j, const sec_audit_entry *e, const char *at,
     put_str(&l, "reason", e->reason);
     put_str(&l, "outcome", e->outcome ? e->outcome : "ok");
     put_str(&l, "detail", e->detail);
+    put_str(&l, "customers", e->customers);
     put(&l, "}\n", 2);
     if (l.n < 3 || l.b[l.n - 1] != '\n')
         return rp_err(err, RP_TOOBIG, "an audit entry longer than %d bytes", LINE_MAX_BYTES);
@@ -284,7 +285,8 @@ static int move_line(rp_store *s, const char *path, int64_t at_offset, const cha
                               .reason = member(o, "reason"),
                               .outcome = member(o, "outcome"),
                               .detail = member(o, "detail"),
-                              .customer = json_is_integer(c) ? json_integer_value(c) : 0 };
+                              .customer = json_is_integer(c) ? json_integer_value(c) : 0,
+                              .customers = member(o, "customers") };
         rc = sec_audit_at(s, &e, at, err);
     }
     json_decref(o);

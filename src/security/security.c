@@ -1,8 +1,10 @@
 /* security.c — roles, users, sessions, masking and audit.  See security.h. */
 #include "security/security.h"
+#include "core/buf.h"
 #include "core/rtime.h"
 #include "core/utf8.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +18,8 @@ const char *const sec_role_titles[SEC_NROLES] = {
 };
 const char *const sec_perm_names[SEC_NPERMS] = { "search", "view", "reveal", "contacts", "note", "edit",
                                                  "consent_read", "consent_write", "all_branches", "etl",
-                                                 "analysis", "users", "audit", "export" };
+                                                 "analysis", "users", "audit", "export",
+                                                 "reveal_rejects" };
 
 #define P(x) (1u << SEC_P_##x)
 /* The permission matrix: one row per role. */
@@ -30,7 +33,7 @@ static const unsigned matrix[SEC_NROLES] = {
     [SEC_SUPERVISOR] = P(SEARCH) | P(VIEW) | P(REVEAL) | P(CONTACTS) | P(NOTE) | P(EDIT) | P(CONSENT_READ) |
                        P(CONSENT_WRITE) | P(ALL_BRANCHES) | P(ANALYSIS) | P(EXPORT),
     [SEC_ANALYST] = P(ANALYSIS),
-    [SEC_STEWARD] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(EDIT) | P(ALL_BRANCHES) | P(ETL),
+    [SEC_STEWARD] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(EDIT) | P(ALL_BRANCHES) | P(ETL) | P(REVEAL_REJECTS),
     [SEC_ADMIN] = P(USERS) | P(ETL),
     [SEC_AUDITOR] = P(AUDIT),
 };
@@ -427,6 +430,109 @@ void sec_mask_email(const char *v, char *out, size_t n)
     snprintf(out, n, "%c***%s", v[0], at);
 }
 
+int sec_is_pan(const char *number, char digits[20])
+{
+    size_t n = 0;
+    for (const char *p = number; *p; p++) {
+        if (*p == '-' || *p == ' ')
+            continue;
+        if (*p < '0' || *p > '9' || n == 19)
+            return 0;
+        digits[n++] = *p;
+    }
+    digits[n] = 0;
+    if (n < 13 || digits[0] < '2' || digits[0] > '6')
+        return 0;
+    int sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        int k = digits[n - 1 - i] - '0';
+        if ((i & 1) && (k *= 2) > 9)
+            k -= 9;
+        sum += k;
+    }
+    return sum % 10 == 0;
+}
+
+void sec_mask_pan(const char *digits, char *out, size_t n)
+{
+    size_t len = strlen(digits), j = 0;
+    for (size_t i = 0; i < len && j + 1 < n; i++)
+        out[j++] = i < 6 || i + 4 >= len ? digits[i] : '*';
+    if (n)
+        out[j] = 0;
+}
+
+/* A run of the characters identifiers, numbers and e-mail addresses are made of. */
+static int scrub_char(unsigned char c) { return isalnum(c) || strchr("-_.+@:/", c) != NULL; }
+
+/* 2024-01-05, 2024-01-05T10:00:00Z, 10:00:00: a date or time, not an identifier. */
+static int date_shaped(const char *s, size_t n)
+{
+    if (n >= 10 && isdigit((unsigned char)s[0]) && s[4] == '-' && s[7] == '-')
+        return 1;
+    return n >= 5 && n <= 8 && s[2] == ':';
+}
+
+static void scrub_run(const char *s, size_t len, rp_buf *b)
+{
+    char run[128], m[160], digits[20];
+    size_t nd = 0;
+    int at = 0;
+    for (size_t i = 0; i < len; i++) {
+        nd += isdigit((unsigned char)s[i]) != 0;
+        at |= s[i] == '@';
+    }
+    if (len >= sizeof run || (!at && (nd < 7 || date_shaped(s, len)))) {
+        if (len >= sizeof run && (at || nd >= 7)) { /* too long to be one value: starred whole */
+            for (size_t i = 0; i < len; i++)
+                rp_buf_append(b, "*", 1);
+            return;
+        }
+        rp_buf_append(b, s, len);
+        return;
+    }
+    memcpy(run, s, len);
+    run[len] = 0;
+    if (at)
+        sec_mask_email(run, m, sizeof m);
+    else if (sec_is_pan(run, digits))
+        sec_mask_pan(digits, m, sizeof m);
+    else
+        keep_ends(run, len >= 8 ? 3 : 1, len >= 8 ? 3 : 1, m, sizeof m);
+    rp_buf_append(b, m, strlen(m));
+}
+
+void sec_scrub(const char *in, char *out, size_t n)
+{
+    rp_buf b = RP_BUF_INIT;
+    const char *p = in;
+    while (*p) {
+        const char *q = p;
+        while (*q && scrub_char((unsigned char)*q))
+            q++;
+        /* sentence punctuation after a value is not part of it */
+        const char *e = q;
+        while (e > p && strchr(".:-/", e[-1]))
+            e--;
+        if (e > p)
+            scrub_run(p, (size_t)(e - p), &b);
+        rp_buf_append(&b, e, (size_t)(q - e));
+        if (!*q)
+            break;
+        const char *r = q;
+        while (*r && !scrub_char((unsigned char)*r))
+            r++;
+        rp_buf_append(&b, q, (size_t)(r - q));
+        p = r;
+    }
+    if (n) {
+        size_t k = b.data ? rp_utf8_cut(b.data, b.len, n - 1) : 0;
+        memcpy(out, b.data ? b.data : "", k);
+        out[k] = 0;
+    }
+    rp_buf_release(&b);
+}
+
 static void mask_member(json_t *o, const char *key, void (*fn)(const char *, char *, size_t))
 {
     const char *v = json_string_value(json_object_get(o, key));
@@ -477,7 +583,7 @@ int sec_audit_at(rp_store *s, const sec_audit_entry *e, const char *now, rp_erro
     rp_stmt *st;
     int rc = rp_store_prepare(s,
                               "INSERT INTO audit(at, user_name, address, action, customer_id, target, reason, "
-                              "outcome, detail) VALUES (?,?,?,?,?,?,?,?,?)",
+                              "outcome, detail, customers) VALUES (?,?,?,?,?,?,?,?,?,?)",
                               &st, err);
     if (rc)
         return rc;
@@ -493,7 +599,47 @@ int sec_audit_at(rp_store *s, const sec_audit_entry *e, const char *now, rp_erro
     rp_stmt_bind_text(st, 7, e->reason);
     rp_stmt_bind_text(st, 8, e->outcome ? e->outcome : "ok");
     rp_stmt_bind_text(st, 9, e->detail);
+    rp_stmt_bind_text(st, 10, e->customers && *e->customers ? e->customers : NULL);
     return rp_stmt_run(st, err);
+}
+
+/* The customers an entry showed besides its one (audit.customers, a
+ * search's hits) into the trail by customer, for entries upto < id <= top. */
+static int index_shown(rp_store *s, int64_t upto, int64_t top, int64_t *added, rp_error *err)
+{
+    rp_stmt *st, *ins;
+    int rc = rp_store_prepare(s, "SELECT id, customer_id, customers FROM audit WHERE id > ? AND id <= ? "
+                                 "AND customers IS NOT NULL ORDER BY id", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, upto);
+    rp_stmt_bind_int(st, 2, top);
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        const char *p = rp_stmt_text(st, 2);
+        int64_t one = rp_stmt_column_type(st, 1) == RP_COL_NULL ? 0 : rp_stmt_int(st, 1);
+        while (p && *p) {
+            char *end;
+            long long c = strtoll(p, &end, 10);
+            if (end == p)
+                break;
+            p = end;
+            if (c <= 0 || c == one)
+                continue;
+            if ((rc = rp_store_prepare(s, "INSERT INTO audit_customer(customer_id, audit_id) VALUES (?, ?) "
+                                          "ON CONFLICT DO NOTHING", &ins, err)))
+                break;
+            rp_stmt_bind_int(ins, 1, c);
+            rp_stmt_bind_int(ins, 2, rp_stmt_int(st, 0));
+            if ((rc = rp_stmt_run(ins, err)))
+                break;
+            if (added)
+                *added += rp_store_changes(s);
+        }
+        if (rc != RP_ROW && rc != RP_OK)
+            break;
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE || rc == RP_OK ? RP_OK : rc;
 }
 
 int sec_audit_index(rp_store *s, int64_t *added, rp_error *err)
@@ -528,6 +674,8 @@ int sec_audit_index(rp_store *s, int64_t *added, rp_error *err)
             goto out;
         if (added)
             *added = rp_store_changes(s);
+        if ((rc = index_shown(s, upto, top, added, err)))
+            goto out;
         if ((rc = rp_store_meta_set_int(s, "audit_customer_upto", top, err)))
             goto out;
     }
@@ -547,12 +695,12 @@ int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_err
     rc = rp_store_prepare(s,
                           f->customer
                               ? "SELECT id, at, user_name, address, action, customer_id, target, reason, outcome, "
-                                "detail FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND "
+                                "detail, customers FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND "
                                 "(?3 IS NULL OR user_name = ?3) AND (?4 IS NULL OR action = ?4) AND "
                                 "id IN (SELECT audit_id FROM audit_customer WHERE customer_id = ?5) "
                                 "ORDER BY id DESC LIMIT ?6"
                               : "SELECT id, at, user_name, address, action, customer_id, target, reason, outcome, "
-                                "detail FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND "
+                                "detail, customers FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND "
                                 "(?3 IS NULL OR user_name = ?3) AND (?4 IS NULL OR action = ?4) AND ?5 = 0 "
                                 "ORDER BY id DESC LIMIT ?6",
                           &st, err);
@@ -572,6 +720,14 @@ int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_err
                               rp_stmt_text(st, 7), "outcome", rp_stmt_text(st, 8), "detail", rp_stmt_text(st, 9));
         json_object_set_new(o, "customer", rp_stmt_column_type(st, 5) == RP_COL_NULL ? json_null()
                                                                                     : json_integer(rp_stmt_int(st, 5)));
+        json_t *shown = json_array();
+        for (const char *p = rp_stmt_text(st, 10), *q; p && *p; p = q) {
+            long long c = strtoll(p, (char **)&q, 10);
+            if (q == p)
+                break;
+            json_array_append_new(shown, json_integer(c));
+        }
+        json_object_set_new(o, "customers", shown);
         json_array_append_new(a, o);
     }
     rp_stmt_done(st);

@@ -46,6 +46,7 @@ typedef enum {
     SEC_P_AUDIT,            /* read the audit trail */
     SEC_P_EXPORT,           /* a copy of all of a customer's data, unmasked, with a reason (audited):
                                the answer to a customer's request for their data (PDPA art. 3, 10) */
+    SEC_P_REVEAL_REJECTS,   /* a rejected record in full, with a reason (audited): to correct it */
     SEC_NPERMS
 } sec_perm;
 
@@ -122,12 +123,25 @@ void sec_mask_phone(const char *v, char *out, size_t n);
 void sec_mask_email(const char *v, char *out, size_t n);
 void sec_mask_address(const char *v, char *out, size_t n);
 void sec_mask_account(const char *v, char *out, size_t n);
+/* Is number a card number (PAN): 13-19 digits (dashes and blanks aside)
+ * beginning with 2-6 that pass the Luhn check?  digits gets them. */
+int sec_is_pan(const char *number, char digits[20]);
+/* 456318******0001: the first six and last four digits, as PCI DSS allows. */
+void sec_mask_pan(const char *digits, char *out, size_t n);
+/* Free text with what may identify a person masked wherever it stands: a
+ * run of letters, digits and -_.+@:/ holding an '@' (an e-mail address) or
+ * seven digits or more (national IDs, passports, phones, account and card
+ * numbers, birth dates written as digits) is masked as those are; dates
+ * and times written with - and : are left.  For messages and queries whose
+ * fields are not known. */
+void sec_scrub(const char *in, char *out, size_t n);
 
 /* ---- audit (S3) ---- */
 
 typedef struct sec_audit_entry {
     const char *user, *address, *action, *target, *reason, *outcome, *detail;
     int64_t customer;            /* 0 none */
+    const char *customers;       /* others it showed (a search's hits): ids separated by blanks, or NULL */
 } sec_audit_entry;
 
 int sec_audit(rp_store *s, const sec_audit_entry *e, rp_error *err) RP_WARN_UNUSED;

@@ -7,6 +7,8 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +136,13 @@ static int sq_open(const char *path, int flags, rp_store **out, rp_error *err)
     if (flags & RP_STORE_CREATE)
         oflags |= SQLITE_OPEN_CREATE;
     oflags |= SQLITE_OPEN_NOMUTEX;
+    /* A new store is its owner's alone (0600), whatever the umask: SQLite
+     * gives its -wal and -shm files the database file's permissions. */
+    if ((flags & RP_STORE_CREATE) && strcmp(path, ":memory:") != 0) {
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+    }
     int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
     if (rc != SQLITE_OK) {
         if (rc == SQLITE_CANTOPEN && !(flags & RP_STORE_CREATE))

@@ -103,7 +103,10 @@ static int by_email(wh *w, const char *v, hits *h, rp_error *err)
 
 static int by_account(wh *w, const char *v, hits *h, rp_error *err)
 {
-    /* owners first: an account number finds the person it belongs to */
+    /* owners first: an account number finds the person it belongs to; a card number by its key */
+    char key[WH_ACCOUNT_KEY_LEN];
+    wh_account_key(w, v, key, NULL, 0);
+    v = key;
     return collect(w,
                    "SELECT pa.party_id FROM account a JOIN party_account pa ON pa.account_id = a.id "
                    "WHERE a.number = ? ORDER BY CASE pa.role WHEN 'owner' THEN 0 WHEN 'joint' THEN 1 "
@@ -461,10 +464,48 @@ int wh_preferences(wh *w, int64_t person, json_t **out, rp_error *err)
     return rc;
 }
 
+/* Card numbers (member of each row of arr) come masked from the store; to
+ * reveal, each is unsealed (a few cards a customer: the last eight kept).
+ * The query's sealed_account column, the account to unseal, goes. */
+static int card_numbers(wh *w, json_t *arr, const char *member, int reveal, rp_error *err)
+{
+    struct { int64_t id; char number[72]; } seen[8] = { { 0, "" } };
+    size_t i, next = 0;
+    json_t *o;
+    json_array_foreach(arr, i, o) {
+        json_t *sid = json_object_get(o, "sealed_account");
+        if (reveal && json_is_integer(sid)) {
+            int64_t id = json_integer_value(sid);
+            size_t k = 0;
+            while (k < 8 && seen[k].id != id)
+                k++;
+            if (k == 8) {
+                k = next++ % 8;
+                seen[k].id = 0;
+                rp_stmt *st;
+                int rc = rp_store_prepare(w->store, "SELECT sealed FROM account WHERE id = ?", &st, err);
+                if (rc)
+                    return rc;
+                rp_stmt_bind_int(st, 1, id);
+                if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+                    rc = wh_account_number_unseal(w, rp_stmt_blob(st, 0), rp_stmt_bytes(st, 0), seen[k].number,
+                                                  sizeof seen[k].number, err);
+                rp_stmt_done(st);
+                if (rc)
+                    return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "account %lld is gone", (long long)id) : rc;
+                seen[k].id = id;
+            }
+            json_object_set_new(o, member, json_string(seen[k].number));
+        }
+        json_object_del(o, "sealed_account");
+    }
+    return RP_OK;
+}
+
 /* For a copy of all the customer's data (WH_C360_ALL): the recent lists
  * become whole, and the histories are added (the analyses' scores are
  * analytics', an_scores). */
-static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
+static int everything(wh *w, int64_t party, int reveal, json_t *doc, rp_error *err)
 {
     static const struct {
         const char *member, *sql;
@@ -475,8 +516,8 @@ static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
           "valid_to, source FROM contact_point WHERE party_id IN (" MEMBERS ") ORDER BY kind, purpose, id",
           7 },
         { "transactions",
-          "SELECT t.posted_at, t.value_date, a.number AS account, t.amount_minor, t.currency, t.channel, t.class, "
-          "t.description, t.counterparty, t.source FROM txn t JOIN account a ON a.id = t.account_id "
+          "SELECT t.posted_at, t.value_date, coalesce(a.masked, a.number) AS account, t.amount_minor, t.currency, "
+          "t.channel, t.class, t.description, t.counterparty, t.source, CASE WHEN a.sealed IS NULL THEN NULL ELSE a.id END AS sealed_account FROM txn t JOIN account a ON a.id = t.account_id "
           "WHERE t.account_id IN (SELECT account_id FROM party_account WHERE party_id IN (" MEMBERS ")) "
           "ORDER BY t.posted_at DESC, t.id DESC LIMIT 100000",
           -1 },
@@ -493,7 +534,7 @@ static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
           "WHERE party_id IN (" MEMBERS ") ORDER BY id",
           -1 },
         { "attribute_history",
-          "SELECT h.entity, CASE h.entity WHEN 'account' THEN (SELECT number FROM account WHERE id = h.entity_id) "
+          "SELECT h.entity, CASE h.entity WHEN 'account' THEN (SELECT coalesce(masked, number) FROM account WHERE id = h.entity_id) "
           "ELSE h.entity_id END AS of, h.attribute, h.old_value, h.new_value, h.valid_from, h.valid_to, h.job_id "
           "FROM attribute_history h WHERE (h.entity = 'party' AND h.entity_id IN (" MEMBERS ")) OR "
           "(h.entity = 'account' AND h.entity_id IN (SELECT account_id FROM party_account WHERE party_id IN "
@@ -509,6 +550,9 @@ static int everything(wh *w, int64_t party, json_t *doc, rp_error *err)
             return rc;
     }
     json_t *txns = json_object_get(doc, "transactions");
+    int rc = card_numbers(w, txns, "account", reveal, err);
+    if (rc)
+        return rc;
     json_object_set_new(doc, "transactions_truncated", json_boolean(json_array_size(txns) >= WH_C360_ALL_TXNS));
     return RP_OK;
 }
@@ -579,17 +623,18 @@ int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
                    "ORDER BY valid_to IS NOT NULL, is_primary DESC, kind, id",
                    party, contacts, 7, err)) ||
         (rc = rows(w,
-                   "SELECT a.number, pa.role, a.product, pr.name_zh AS product_name, "
+                   "SELECT coalesce(a.masked, a.number) AS number, pa.role, a.product, pr.name_zh AS product_name, "
                    "pr.kind AS product_kind, a.branch, a.currency, a.opened_on, a.closed_on, "
-                   "a.status, a.balance_minor, a.limit_minor, a.balance_at, pa.since AS role_since "
+                   "a.status, a.balance_minor, a.limit_minor, a.balance_at, pa.since AS role_since, "
+                   "CASE WHEN a.sealed IS NULL THEN NULL ELSE a.id END AS sealed_account "
                    "FROM party_account pa JOIN account a ON a.id = pa.account_id "
                    "JOIN product pr ON pr.code = a.product WHERE pa.party_id IN (" MEMBERS ") "
                    "ORDER BY a.status = 'closed', pa.role <> 'owner', a.opened_on, a.number",
                    party, accounts, -1, err)) ||
         (rc = related(w, party, rel, err)) ||
         (rc = rows(w,
-                   "SELECT t.posted_at, a.number AS account, t.amount_minor, t.currency, t.channel, "
-                   "t.class, t.description, t.counterparty FROM txn t "
+                   "SELECT t.posted_at, coalesce(a.masked, a.number) AS account, t.amount_minor, t.currency, t.channel, "
+                   "t.class, t.description, t.counterparty, CASE WHEN a.sealed IS NULL THEN NULL ELSE a.id END AS sealed_account FROM txn t "
                    "JOIN account a ON a.id = t.account_id WHERE t.account_id IN "
                    "(SELECT account_id FROM party_account WHERE party_id IN (" MEMBERS ")) "
                    "ORDER BY t.posted_at DESC, t.id DESC LIMIT 20",
@@ -613,7 +658,9 @@ int wh_c360(wh *w, int64_t party, int flags, json_t **out, rp_error *err)
         json_decref(doc);
         return rc;
     }
-    if ((rc = preferences(w, party, doc, err)) || ((flags & WH_C360_ALL) && (rc = everything(w, party, doc, err)))) {
+    if ((rc = card_numbers(w, accounts, "number", flags & WH_C360_REVEAL, err)) ||
+        (rc = card_numbers(w, txns, "account", flags & WH_C360_REVEAL, err)) || (rc = preferences(w, party, doc, err)) ||
+        ((flags & WH_C360_ALL) && (rc = everything(w, party, flags & WH_C360_REVEAL, doc, err)))) {
         json_decref(doc);
         return rc;
     }

@@ -191,10 +191,14 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
                                                       "interest_rate", "accrued_interest_minor" };
     int64_t aid = 0;
     rp_error e = RP_ERROR_INIT;
+    /* the lineage keeps the number as the account does: a card's by its key */
+    char key[WH_ACCOUNT_KEY_LEN];
+    if (a->number)
+        wh_account_key(w, a->number, key, NULL, 0);
     int rc = a->number ? wh_account_id(w, a->number, &aid, &e) : RP_NOTFOUND;
     if (rc == RP_NOTFOUND) {
         if ((rc = wh_account_add(w, a, &aid, err)) ||
-            (rc = wh_lineage_add(w, "account", aid, source, a->number, job, err)))
+            (rc = wh_lineage_add(w, "account", aid, source, key, job, err)))
             return rc;
         *id = aid;
         *outcome = WH_CREATED;
@@ -232,7 +236,7 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
     rp_stmt_bind_int(st, 1, aid);
     if ((rc = rp_stmt_step(st, err)) != RP_ROW) {
         rp_stmt_done(st);
-        return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "account %s is gone", a->number) : rc;
+        return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "account %lld is gone", (long long)aid) : rc;
     }
     char old[ACCOUNT_ATTRS][64], since[RP_TIME_UTC_LEN + 4];
     int had[ACCOUNT_ATTRS], changed = 0;
@@ -250,7 +254,7 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
         if ((rc = history(w, "account", aid, names[i], had[i] ? old[i] : NULL, nv[i], since, now, job, err)))
             return rc;
     }
-    if ((rc = lineage_touch(w, "account", source, a->number, job, now, err)))
+    if ((rc = lineage_touch(w, "account", source, key, job, now, err)))
         return rc;
     if (!changed) {
         *outcome = WH_UNCHANGED;

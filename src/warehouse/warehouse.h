@@ -268,6 +268,13 @@ int wh_commit(wh *w, rp_error *err) RP_WARN_UNUSED;
 void wh_rollback(wh *w);
 /* The paths the warehouse was opened with ("" for an in-memory store). */
 const char *wh_db_path(const wh *w);
+/* Personal data a module keeps of its own (etl: rejected records) sealed
+ * with the store's key, as identifiers are: appended to out, or opened. */
+int wh_seal(const wh *w, const void *plain, size_t n, rp_buf *out) RP_WARN_UNUSED;
+int wh_unseal(const wh *w, const void *sealed, size_t n, rp_buf *out, rp_error *err) RP_WARN_UNUSED;
+/* A keyed hash (BLAKE2b with the store's key) of data in a domain: equal
+ * values give equal hashes, and none can be guessed without the key. */
+void wh_keyed_hash(const wh *w, const char *domain, const void *data, size_t n, unsigned char h[RP_HASH_LEN]);
 const char *wh_key_path(const wh *w);
 
 /* ---- validation and normalisation (pure; no store) ---- */
@@ -542,6 +549,18 @@ int wh_account_id(wh *w, const char *number, int64_t *id, rp_error *err) RP_WARN
 /* An account by its number, with its currency ("" if it has none);
  * RP_NOTFOUND naming the number otherwise. */
 int wh_account_by_number(wh *w, const char *number, int64_t *id, char currency[4], rp_error *err) RP_WARN_UNUSED;
+/* How an account number is kept (PCI DSS 3.5.1): a card number (a PAN,
+ * security.h: sec_is_pan) as "pan:" and a keyed hash of its digits, with
+ * the number sealed beside it (account.sealed) and masked for display
+ * (account.masked, 456318******0001); any other number as written.  key
+ * gets the stored form; masked (may be NULL) the display form.  1 for a
+ * card number.  Lookups by number go through it, so a card is found by its
+ * number and the store holds no PAN. */
+#define WH_ACCOUNT_KEY_LEN 40
+int wh_account_key(const wh *w, const char *number, char key[WH_ACCOUNT_KEY_LEN], char *masked, size_t mn);
+/* The number as loaded, from account.sealed. */
+int wh_account_number_unseal(const wh *w, const void *sealed, size_t n, char *out, size_t on,
+                             rp_error *err) RP_WARN_UNUSED;
 int wh_party_exists(wh *w, int64_t id);
 
 /* Resolve a key to a party.  A key may carry a prefix that says its kind

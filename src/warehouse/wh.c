@@ -1,6 +1,6 @@
 /* wh.c — opening the warehouse and writing to it. */
 #include "warehouse/internal.h"
-#include "warehouse/internal.h"
+#include "security/security.h"
 #include "core/rtime.h"
 #include "core/utf8.h"
 
@@ -29,6 +29,8 @@ static int key_check_value(const rp_keyring *k, char out[2 * RP_HASH_LEN + 1])
     sodium_bin2hex(out, 2 * RP_HASH_LEN + 1, h, sizeof h);
     return RP_OK;
 }
+
+static int seal_cards_kept_in_clear(wh *w, rp_error *err);
 
 int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migrations,
             rp_error *err)
@@ -87,6 +89,8 @@ int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migra
             goto out;
         }
     }
+    if (init && (rc = seal_cards_kept_in_clear(w, err)))
+        goto out;
     if (migrations)
         *migrations = w->store->migrated;
     *out = w;
@@ -106,6 +110,34 @@ void wh_close(wh *w)
 }
 
 rp_store *wh_store(const wh *w) { return w->store; }
+
+int wh_seal(const wh *w, const void *plain, size_t n, rp_buf *out)
+{
+    unsigned char *p = (unsigned char *)rp_buf_space(out, n + RP_SEAL_OVERHEAD);
+    if (!p)
+        return RP_NOMEM;
+    rp_seal(w->keys, plain, n, p);
+    rp_buf_wrote(out, n + RP_SEAL_OVERHEAD);
+    return RP_OK;
+}
+
+int wh_unseal(const wh *w, const void *sealed, size_t n, rp_buf *out, rp_error *err)
+{
+    if (n < RP_SEAL_OVERHEAD)
+        return rp_err(err, RP_CRYPTO, "sealed data of %zu bytes is too short", n);
+    char *p = rp_buf_space(out, n - RP_SEAL_OVERHEAD + 1);
+    if (!p)
+        return rp_err(err, RP_NOMEM, NULL);
+    if (rp_unseal(w->keys, sealed, n, p) != RP_OK)
+        return rp_err(err, RP_CRYPTO, "sealed data does not open with this store's key");
+    rp_buf_wrote(out, n - RP_SEAL_OVERHEAD);
+    return RP_OK;
+}
+
+void wh_keyed_hash(const wh *w, const char *domain, const void *data, size_t n, unsigned char h[RP_HASH_LEN])
+{
+    rp_keyed_hash(w->keys, domain, data, n, h);
+}
 const char *wh_db_path(const wh *w) { return w->db_path; }
 const char *wh_key_path(const wh *w) { return w->key_path; }
 int wh_begin(wh *w, rp_error *err) { return rp_store_begin(w->store, err); }
@@ -692,13 +724,36 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
 /* ---- accounts ---- */
 
 
+/* A card number is kept as "pan:" and the keyed hash of its digits (no
+ * other number has lower-case letters or a colon), sealed, and masked for
+ * display; any other account number as it is. */
+int wh_account_key(const wh *w, const char *number, char key[WH_ACCOUNT_KEY_LEN], char *masked, size_t mn)
+{
+    char digits[20];
+    if (!sec_is_pan(number, digits)) {
+        snprintf(key, WH_ACCOUNT_KEY_LEN, "%s", number);
+        if (masked)
+            sec_mask_account(number, masked, mn);
+        return 0;
+    }
+    unsigned char h[RP_HASH_LEN];
+    rp_keyed_hash(w->keys, "card", digits, strlen(digits), h);
+    memcpy(key, "pan:", 4);
+    sodium_bin2hex(key + 4, WH_ACCOUNT_KEY_LEN - 4, h, sizeof h);
+    if (masked)
+        sec_mask_pan(digits, masked, mn);
+    return 1;
+}
+
 int wh_account_by_number(wh *w, const char *number, int64_t *id, char currency[4], rp_error *err)
 {
+    char key[WH_ACCOUNT_KEY_LEN], masked[40];
+    wh_account_key(w, number, key, masked, sizeof masked);
     rp_stmt *st;
     int rc = rp_store_prepare(w->store, "SELECT id, currency FROM account WHERE number = ?", &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_text(st, 1, number);
+    rp_stmt_bind_text(st, 1, key);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         *id = rp_stmt_int(st, 0);
@@ -706,8 +761,77 @@ int wh_account_by_number(wh *w, const char *number, int64_t *id, char currency[4
     }
     rp_stmt_done(st);
     if (rc == RP_DONE)
-        return rp_err(err, RP_NOTFOUND, "unknown account '%s'", number);
+        return rp_err(err, RP_NOTFOUND, "unknown account '%s'", strcmp(key, number) ? masked : number);
     return rc == RP_ROW ? RP_OK : rc;
+}
+
+/* A card number sealed: how it was written (dashes and all), for reveal. */
+static int seal_number(const wh *w, const char *number, unsigned char *out, size_t *n)
+{
+    size_t len = strlen(number);
+    if (len > 64)
+        return RP_TOOBIG;
+    rp_seal(w->keys, number, len, out);
+    *n = len + RP_SEAL_OVERHEAD;
+    return RP_OK;
+}
+
+int wh_account_number_unseal(const wh *w, const void *sealed, size_t n, char *out, size_t on, rp_error *err)
+{
+    if (n <= RP_SEAL_OVERHEAD || n - RP_SEAL_OVERHEAD >= on)
+        return rp_err(err, RP_CRYPTO, "a sealed account number of %zu bytes", n);
+    if (rp_unseal(w->keys, sealed, n, out) != RP_OK)
+        return rp_err(err, RP_CRYPTO, "an account number does not unseal with this key");
+    out[n - RP_SEAL_OVERHEAD] = 0;
+    return RP_OK;
+}
+
+/* Card numbers a store kept in clear before they were sealed (migration
+ * 0013): sealed once, in one transaction, and marked done in store_meta. */
+static int seal_cards_kept_in_clear(wh *w, rp_error *err)
+{
+    int64_t done = 0;
+    int rc;
+    if ((rc = rp_store_meta_int(w->store, "cards_sealed", &done, err)) || done)
+        return rc;
+    if ((rc = rp_store_begin(w->store, err)))
+        return rc;
+    rp_stmt *st, *up;
+    if ((rc = rp_store_prepare(w->store, "SELECT id, number FROM account WHERE masked IS NULL", &st, err)))
+        goto out;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        const char *number = rp_stmt_text(st, 1);
+        char key[WH_ACCOUNT_KEY_LEN], masked[40];
+        unsigned char sealed[64 + RP_SEAL_OVERHEAD];
+        size_t sn;
+        if (!number || !wh_account_key(w, number, key, masked, sizeof masked) || seal_number(w, number, sealed, &sn))
+            continue;
+        if ((rc = rp_store_prepare(w->store, "UPDATE account SET number = ?, sealed = ?, masked = ? WHERE id = ?",
+                                   &up, err)))
+            break;
+        rp_stmt_bind_text(up, 1, key);
+        rp_stmt_bind_blob(up, 2, sealed, sn);
+        rp_stmt_bind_text(up, 3, masked);
+        rp_stmt_bind_int(up, 4, rp_stmt_int(st, 0));
+        if ((rc = rp_stmt_run(up, err)) ||
+            (rc = rp_store_prepare(w->store, "UPDATE source_record SET source_key = ? WHERE entity = 'account' "
+                                             "AND entity_id = ? AND source_key = ?", &up, err)))
+            break;
+        rp_stmt_bind_text(up, 1, key); /* the lineage names it as the account does */
+        rp_stmt_bind_int(up, 2, rp_stmt_int(st, 0));
+        rp_stmt_bind_text(up, 3, number);
+        if ((rc = rp_stmt_run(up, err)))
+            break;
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE && rc != RP_OK)
+        goto out;
+    if ((rc = rp_store_meta_set_int(w->store, "cards_sealed", 1, err)))
+        goto out;
+    return rp_store_commit(w->store, err);
+out:
+    rp_store_rollback(w->store);
+    return rc;
 }
 
 int wh_account_id(wh *w, const char *number, int64_t *id, rp_error *err)
@@ -765,19 +889,33 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
         return rc;
     int64_t existing;
     rp_error e2 = RP_ERROR_INIT;
+    char key[WH_ACCOUNT_KEY_LEN], masked[40];
+    unsigned char sealed[64 + RP_SEAL_OVERHEAD];
+    size_t sn = 0;
+    int card = wh_account_key(w, a->number, key, masked, sizeof masked);
     if (wh_account_id(w, a->number, &existing, &e2) == RP_OK)
-        return rp_err(err, RP_EXISTS, "account.number: account '%s' already exists", a->number);
+        return rp_err(err, RP_EXISTS, "account.number: account '%s' already exists", card ? masked : a->number);
+    if (card && seal_number(w, a->number, sealed, &sn))
+        return rp_err(err, RP_TOOBIG, "account.number: longer than 64 bytes");
     char now[RP_TIME_UTC_LEN];
     now_utc(now);
     rp_stmt *st;
     rc = rp_store_prepare(w->store,
                           "INSERT INTO account(number, product, branch, currency, opened_on, "
                           "closed_on, status, balance_minor, limit_minor, balance_at, updated_at, "
-                          "interest_rate, accrued_interest_minor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          "interest_rate, accrued_interest_minor, sealed, masked) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                           &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_text(st, 1, a->number);
+    rp_stmt_bind_text(st, 1, key);
+    if (card) {
+        rp_stmt_bind_blob(st, 14, sealed, sn);
+        rp_stmt_bind_text(st, 15, masked);
+    } else {
+        rp_stmt_bind_null(st, 14);
+        rp_stmt_bind_null(st, 15);
+    }
     rp_stmt_bind_text(st, 2, a->product);
     rp_stmt_bind_text(st, 3, a->branch && *a->branch ? a->branch : NULL);
     rp_stmt_bind_text(st, 4, a->currency);

@@ -65,6 +65,30 @@ static void open_creates_and_migrates(void **state)
     sqlite3_close(raw);
 }
 
+/* Every file of a new store is its owner's alone, whatever the umask (PCI DSS 3.5, issue 21). */
+static void store_files_are_private(void **state)
+{
+    (void)state;
+    const char *db = tu_path("private.db");
+    mode_t old = umask(022);
+    rp_store *s;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "CREATE TABLE t(x); INSERT INTO t VALUES (1)", &e), RP_OK);
+    const char *suffix[] = { "", "-wal", "-shm" };
+    for (int i = 0; i < 3; i++) {
+        char p[400];
+        snprintf(p, sizeof p, "%s%s", db, suffix[i]);
+        struct stat sb;
+        if (stat(p, &sb) != 0)
+            fail_msg("%s was not made", p);
+        if ((sb.st_mode & 0777) != 0600)
+            fail_msg("%s has mode %o", p, (unsigned)(sb.st_mode & 0777));
+    }
+    rp_store_close(s);
+    umask(old);
+}
+
 static void newer_store_is_refused(void **state)
 {
     (void)state;
@@ -378,7 +402,8 @@ static void postgres_is_named(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(open_creates_and_migrates), cmocka_unit_test(newer_store_is_refused),
+        cmocka_unit_test(open_creates_and_migrates), cmocka_unit_test(store_files_are_private),
+        cmocka_unit_test(newer_store_is_refused),
         cmocka_unit_test(older_store_needs_init),    cmocka_unit_test(foreign_database_is_refused),
         cmocka_unit_test(statements_bind_and_read),  cmocka_unit_test(transactions_nest_and_roll_back),
         cmocka_unit_test(bulk_writing_only_alone),   cmocka_unit_test(bulk_writing_survives_a_crash),

@@ -59,6 +59,24 @@ static inline void tu_write_file(const char *path, const char *text)
     fclose(f);
 }
 
+/* A whole file, NUL-terminated (malloc'd), or NULL. */
+static inline char *tu_read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, k, m);
+    fclose(f);
+    fclose(m);
+    return buf;
+}
+
 #define assert_ok(expr)                                                                     \
     do {                                                                                    \
         rp_error e_ = RP_ERROR_INIT;                                                        \

@@ -19,10 +19,10 @@ $ rapport customer show 0912-345-678
 >   address  home  220 新北市板橋區文化路一段1號                  until 2019-04-30
 >
 > Accounts
->   owner  0012-100-000001      SAV01 活期儲蓄存款    active  1,287,654.32 TWD                             opened 2015-06-01
->   owner  4563-1800-0000-0001  CCGOLD 金卡           active  -23,456.00 TWD      limit 200,000.00 TWD     opened 2018-08-08
->   owner  0012-500-000003      MTG30 三十年房屋貸款  active  -12,500,000.00 TWD  limit 15,000,000.00 TWD  opened 2020-03-01
->   owner  0012-300-000002      TD12 一年期定期存款   active  1,000,000.00 TWD                             opened 2026-01-05
+>   owner  0012-100-000001   SAV01 活期儲蓄存款    active  1,287,654.32 TWD                             opened 2015-06-01
+>   owner  456318******0001  CCGOLD 金卡           active  -23,456.00 TWD      limit 200,000.00 TWD     opened 2018-08-08
+>   owner  0012-500-000003   MTG30 三十年房屋貸款  active  -12,500,000.00 TWD  limit 15,000,000.00 TWD  opened 2020-03-01
+>   owner  0012-300-000002   TD12 一年期定期存款   active  1,000,000.00 TWD                             opened 2026-01-05
 >
 > Related parties
 >   spouse    #2  林志明  LIN, CHIH-MING
@@ -30,12 +30,12 @@ $ rapport customer show 0912-345-678
 >   employer  #6  台灣積體電路製造股份有限公司  TAIWAN SEMICONDUCTOR MANUFACTURING CO., LTD.
 >
 > Latest transactions (Asia/Taipei)
->   2026-11-12 10:20  0012-100-000001      mobile    transfer_out  -20,000.00 TWD  轉帳 林志明
->   2026-11-05 09:00  0012-100-000001      batch     salary        85,000.00 TWD   薪資轉入
->   2026-10-20 19:30  4563-1800-0000-0001  pos       purchase      -1,280.00 TWD   誠品書店
->   2026-10-15 09:00  0012-100-000001      internet  transfer_out  -45,000.00 TWD  房貸繳款
->   2026-10-10 12:15  0012-100-000001      atm       withdrawal    -3,000.00 TWD   ATM 提款
->   2026-10-05 09:00  0012-100-000001      batch     salary        85,000.00 TWD   薪資轉入
+>   2026-11-12 10:20  0012-100-000001   mobile    transfer_out  -20,000.00 TWD  轉帳 林志明
+>   2026-11-05 09:00  0012-100-000001   batch     salary        85,000.00 TWD   薪資轉入
+>   2026-10-20 19:30  456318******0001  pos       purchase      -1,280.00 TWD   誠品書店
+>   2026-10-15 09:00  0012-100-000001   internet  transfer_out  -45,000.00 TWD  房貸繳款
+>   2026-10-10 12:15  0012-100-000001   atm       withdrawal    -3,000.00 TWD   ATM 提款
+>   2026-10-05 09:00  0012-100-000001   batch     salary        85,000.00 TWD   薪資轉入
 >
 > Contact history
 >   2026-11-02 10:05  phone outbound  by tsr-115  reason: 定存到期提醒  outcome: 考慮續存

@@ -12,10 +12,10 @@ $ rapport load --spec customers.json customers_1.csv --rejects rejects.csv
 >~ ^  fixed     clean_phone    mobile                 1$
 $ tr -d '\r' < rejects.csv
 > file,record,offset,field,value,rule,message
-> customers_1.csv,2,175,id_no,B234567804,checksum,id_no: 'B234567804' is not a valid national ID
+> customers_1.csv,2,175,id_no,B23****804,checksum,id_no: 'B23****804' is not a valid national ID
 > customers_1.csv,3,283,birth,1975-02-30,date,birth: invalid date '1975-02-30': no such date
-> customers_1.csv,4,375,mobile,12345,phone,mobile: invalid phone '12345': missing area code or country code
-> customers_1.csv,5,476,,"K0005,李大同,,1968-07-07,0955666777,lee@example,臺南市東",columns,"the record has 9 fields, the header 8 (a delimiter inside an unquoted field?)"
+> customers_1.csv,4,375,mobile,1***5,phone,mobile: invalid phone '1***5': missing area code or country code
+> customers_1.csv,5,476,,"K0005,李大同,,1968-07-07,095****777,l***@example,臺南市東",columns,"the record has 9 fields, the header 8 (a delimiter inside an unquoted field?)"
 > customers_1.csv,6,565,cust_id,K0001,duplicate,"the record with key 'K0001' came before, at record 1"
 # what was fixed is stored fixed: 陳 怡君 -> 陳怡君, 台北 -> 臺北, full-width digits, E.164
 $ rapport query "SELECT p.name_zh, c.kind, c.value FROM party p JOIN contact_point c ON c.party_id = p.id ORDER BY c.id" --csv | tr -d '\r'
@@ -44,7 +44,7 @@ $ rapport customer show K0002 | head -3
 # the steward lists the open rejects, exports them, corrects one and re-submits
 $ rapport rejects --rule checksum --csv | tr -d '\r'
 > job,file,record,offset,field,value,rule,message,status
-> 1,customers_1.csv,2,175,id_no,B234567804,checksum,id_no: 'B234567804' is not a valid national ID,open
+> 1,customers_1.csv,2,175,id_no,B23****804,checksum,id_no: 'B23****804' is not a valid national ID,open
 $ rapport rejects export 1 --out fix.csv && sed -i 's/1975-02-30/1975-02-28/; s/,12345,/,0944555666,/' fix.csv && wc -l < fix.csv
 > wrote fix.csv: 5 open rejected records of job 1, in the file's own format
 > 6

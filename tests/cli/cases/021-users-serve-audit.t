@@ -50,6 +50,7 @@ $ rapport audit --customer 1
 > 2026-11-23T04:00:00Z  tom   127.0.0.1  denied  1         refused  /api/v1/customers/1
 > 2026-11-23T04:00:00Z  mei   127.0.0.1  reveal  1         ok       /api/v1/customers/1/reveal  reason: 客戶臨櫃申請對帳單
 > 2026-11-23T04:00:00Z  mei   127.0.0.1  view    1         ok       /api/v1/customers/1
+> 2026-11-23T04:00:00Z  mei   127.0.0.1  search  1         ok       /api/v1/customers  q=091******678
 $ rapport audit --action login --json | grep -c '"action": "login"'
 > 2
 # nothing can change the trail
