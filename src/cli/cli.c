@@ -3,7 +3,9 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "etl/etl.h"
+#include "security/security.h"
 
+#include <ctype.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -238,6 +240,40 @@ const char *cli_user(void)
         return u;
     struct passwd *pw = getpwuid(getuid());
     return pw ? pw->pw_name : "unknown";
+}
+
+int cli_reason(const char *context, const char *reason)
+{
+    size_t seen = 0;
+    if (reason)
+        for (const unsigned char *p = (const unsigned char *)reason; *p; p++)
+            seen += !isspace(*p) && (*p < 0x80 || (*p & 0xC0) == 0xC0); /* code points, not bytes */
+    if (seen < 5)
+        return cli_failf(context, "--reason: say why the full values are needed (5 characters or more)");
+    if (strlen(reason) > 255)
+        return cli_failf(context, "--reason: at most 255 bytes");
+    return CLI_OK;
+}
+
+int cli_audit(cli_ctx *c, const char *action, int64_t customer, const char *reason, const char *detail)
+{
+    /* the trail is the store's own: written without the sealing key when the warehouse is not open */
+    rp_store *own = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (!c->w) {
+        char db[1024], key[1024];
+        if (cli_store_target(c, db, sizeof db, key, sizeof key, &err) || rp_store_open(db, 0, &own, &err))
+            return cli_fail(c->cmd->name, &err);
+    }
+    char target[80], scrubbed[512];
+    snprintf(target, sizeof target, "rapport %s", c->cmd->name);
+    if (detail)
+        sec_scrub(detail, scrubbed, sizeof scrubbed);
+    sec_audit_entry e = { .user = cli_user(), .address = "cli", .action = action, .target = target,
+                          .reason = reason, .detail = detail ? scrubbed : NULL, .customer = customer };
+    int rc = sec_audit(own ? own : wh_store(c->w), &e, &err);
+    rp_store_close(own);
+    return rc ? cli_fail(c->cmd->name, &err) : CLI_OK;
 }
 
 void cli_print_help(const cli_cmd *c)

@@ -125,8 +125,21 @@ int cli_store_target(cli_ctx *c, char *db, size_t dn, char *key, size_t kn, rp_e
 void cli_print_help(const cli_cmd *c);
 /* Print j as indented JSON and a newline on stdout (members in the order they were set). */
 void cli_print_json(const json_t *j);
-/* Who is at the keyboard, for "recorded by". */
+/* Who is at the keyboard, for "recorded by" and the audit trail: $RAPPORT_USER
+ * (a person working through a shared account names themselves), else the
+ * operating-system user. */
 const char *cli_user(void);
+/* The command line is audited as the API is: an entry naming the user,
+ * "cli" as the address, "rapport COMMAND" as the target, the action, the
+ * customer (0 none), the reason and a detail (scrubbed of identifiers:
+ * security.h sec_scrub).  Written to the open store (opened if need be)
+ * before the command shows anything; CLI_FAIL, with the message printed,
+ * when it cannot be written, and then the command shows nothing. */
+int cli_audit(cli_ctx *c, const char *action, int64_t customer, const char *reason, const char *detail);
+/* A reason given with --reason for what shows full values (--reveal, rejects
+ * export): CLI_OK, or CLI_FAIL with the message printed when it is missing,
+ * has fewer than five characters that are not blanks, or over 255 bytes. */
+int cli_reason(const char *context, const char *reason);
 const cli_cmd *cli_find(const char *name);
 
 int cmd_help(cli_ctx *c);

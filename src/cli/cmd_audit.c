@@ -32,9 +32,16 @@ int cmd_audit(cli_ctx *c)
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *a;
-    /* what a running (or stopped) server still holds in its journal first */
-    if (!(rc = sec_journal_ingest(wh_store(w), wh_db_path(w), NULL, 0, 0, NULL, &err)))
-        rc = sec_audit_query(wh_store(w), &f, &a, &err);
+    char asked[300];
+    snprintf(asked, sizeof asked, "since=%.30s until=%.30s user=%.40s action=%.30s customer=%lld",
+             f.since ? f.since : "", f.until ? f.until : "", f.user ? f.user : "", f.action ? f.action : "",
+             (long long)f.customer);
+    /* what a running (or stopped) server still holds in its journal first; the reading itself is an entry */
+    if ((rc = sec_journal_ingest(wh_store(w), wh_db_path(w), NULL, 0, 0, NULL, &err)))
+        return cli_fail("audit", &err);
+    if ((rc = cli_audit(c, "audit_read", 0, NULL, asked)))
+        return rc;
+    rc = sec_audit_query(wh_store(w), &f, &a, &err);
     cli_wh_close(c);
     if (rc)
         return cli_fail("audit", &err);

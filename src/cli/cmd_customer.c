@@ -259,8 +259,10 @@ static void print_text(json_t *doc, const char *how)
 int cmd_customer_show(cli_ctx *c)
 {
     int json = cli_flag(c, "json"), reveal = cli_flag(c, "reveal");
-    const char **pos = c->args;
+    const char **pos = c->args, *reason = cli_arg(c, "reason");
     int rc;
+    if (reveal && (rc = cli_reason("customer show", reason)))
+        return rc;
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
@@ -272,6 +274,13 @@ int cmd_customer_show(cli_ctx *c)
         wh_c360(w, id, reveal ? WH_C360_REVEAL : 0, &doc, &err)) {
         cli_wh_close(c);
         return cli_fail("customer show", &err);
+    }
+    /* who saw the customer, as the API records a view; a reveal with its reason */
+    if ((rc = cli_audit(c, reveal ? "reveal" : "view", json_integer_value(json_object_get(
+                                                          json_object_get(doc, "party"), "id")),
+                        reveal ? reason : NULL, pos[0]))) {
+        json_decref(doc);
+        return rc;
     }
     cli_wh_close(c);
     if (json) {

@@ -450,6 +450,11 @@ int cmd_rejects(cli_ctx *c)
         return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *arr;
+    char what[200];
+    snprintf(what, sizeof what, "job=%lld rule=%.40s status=%.20s", (long long)j, rule ? rule : "",
+             status ? status : all ? "all" : "open");
+    if ((rc = cli_audit(c, "rejects_read", 0, NULL, what)))
+        return rc;
     rc = ld_rejects_list(w, j, rule, status ? status : all ? NULL : "open", (int)lim, &arr, &err);
     cli_wh_close(c);
     if (rc)
@@ -521,8 +526,15 @@ int cmd_rejects_export(cli_ctx *c)
         return rc;
     if (!outp)
         return cli_failf("rejects export", "--out FILE is required");
+    const char *reason = cli_arg(c, "reason");
+    if ((rc = cli_reason("rejects export", reason)))
+        return rc;
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL)))
+        return rc;
+    char what[300];
+    snprintf(what, sizeof what, "job %lld to %.200s", (long long)job, outp);
+    if ((rc = cli_audit(c, "rejects_export", 0, reason, what)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     int64_t n = 0;

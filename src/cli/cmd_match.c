@@ -185,6 +185,8 @@ int cmd_match_export(cli_ctx *c)
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
+    if ((rc = cli_audit(c, "match_export", 0, NULL, NULL)))
+        return rc;
     rp_error err = RP_ERROR_INIT;
     rc = mt_export(w, stdout, &err);
     cli_wh_close(c);

@@ -102,6 +102,8 @@ int cmd_query(cli_ctx *ctx)
         return cli_failf("query",
                          "refused: only read-only statements (SELECT, WITH, VALUES, EXPLAIN) are "
                          "allowed");
+    if ((rc = cli_audit(ctx, "query", 0, NULL, sql)))
+        return rc;
     char db[1024], key[1024];
     rp_store *s;
     rp_error err = RP_ERROR_INIT;

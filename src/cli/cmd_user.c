@@ -136,6 +136,8 @@ int cmd_user_list(cli_ctx *c)
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
+    if ((rc = cli_audit(c, "users_read", 0, NULL, NULL)))
+        return rc;
     rp_error err = RP_ERROR_INIT;
     json_t *a;
     rc = sec_user_list(wh_store(w), &a, &err);

@@ -37,8 +37,8 @@ const cli_cmd cli_commands[] = {
       "The format is described in docs/warehouse.md.\n\n"
       "options:\n"
       "  --json          print the counts as JSON\n" STORE_HELP, NULL },
-    { "customer show", cmd_customer_show, CLI_STORE, "json reveal", 1, 1,
-      "rapport customer show KEY [--json] [--reveal] [--db PATH] [--key PATH] [--config FILE]",
+    { "customer show", cmd_customer_show, CLI_STORE, "json reveal reason=", 1, 1,
+      "rapport customer show KEY [--json] [--reveal --reason TEXT] [--db PATH] [--key PATH] [--config FILE]",
       "Show one customer's whole picture (customer 360).",
       "KEY is whatever identifies the customer: an internal id (#42 or id:42), a\n"
       "national ID or resident certificate, a phone number in any common form\n"
@@ -48,7 +48,11 @@ const cli_cmd cli_commands[] = {
       "card:, cust:, online:.\n\n"
       "options:\n"
       "  --json          print the customer as JSON\n"
-      "  --reveal        show sealed identifiers in full instead of masked\n" STORE_HELP, NULL },
+      "  --reveal        show sealed identifiers and card numbers in full instead of\n"
+      "                  masked; needs --reason\n"
+      "  --reason TEXT   why the full values are needed (5 characters or more)\n\n"
+      "Every look is in the audit trail (a view, or a reveal with its reason), as\n"
+      "it is through the API.\n" STORE_HELP, NULL },
     { "customer note", cmd_customer_note, CLI_STORE, "text= channel= direction= reason= outcome= follow-up= staff= at=", 1, 1,
       "rapport customer note KEY --text TEXT [--channel CH] [--direction inbound|outbound] "
       "[--reason R] [--outcome O] [--follow-up DATE] [--staff NAME] [--at TIME] [--db PATH]",
@@ -123,13 +127,17 @@ const cli_cmd cli_commands[] = {
       "  --all           every status\n"
       "  --limit N       at most N rows (default 1000)\n"
       "  --json, --csv   machine-readable output\n" STORE_HELP, NULL },
-    { "rejects export", cmd_rejects_export, CLI_STORE, "out=", 1, 1, "rapport rejects export JOB --out FILE",
+    { "rejects export", cmd_rejects_export, CLI_STORE, "out= reason=", 1, 1,
+      "rapport rejects export JOB --out FILE --reason TEXT",
       "Write a job's open rejected records to FILE in the file's own format, to correct.",
       "The header row comes first if the file had one; host records keep their\n"
       "RDW.  Correct the records in place (keep their order) and give the file to\n"
-      "'rapport rejects resubmit JOB FILE'.\n\n"
+      "'rapport rejects resubmit JOB FILE'.  The records are written as they came,\n"
+      "identifiers and card numbers in full: the export needs a reason, is in the\n"
+      "audit trail, and FILE is made readable by its owner only (0600).\n\n"
       "options:\n"
-      "  --out FILE      where to write; required\n" STORE_HELP, NULL },
+      "  --out FILE      where to write; required\n"
+      "  --reason TEXT   why (5 characters or more); required\n" STORE_HELP, NULL },
     { "rejects resubmit", cmd_rejects_resubmit, CLI_STORE, "json", 1, 2,
       "rapport rejects resubmit JOB [FILE] [--json]",
       "Load corrected rejects of a job again, with the job's own spec.",
@@ -311,7 +319,9 @@ const cli_cmd cli_commands[] = {
       "Read the audit trail: who looked at, searched, revealed or changed what, and when.",
       "The trail is append-only: the store itself refuses to change or delete it.\n"
       "Actions: login, login_failed, logout, search, view, reveal, denied,\n"
-      "user_add, user_passwd, user_disable, user_enable.\n\n"
+      "user_add, user_passwd, user_disable, user_enable, rejects_read,\n"
+      "reject_reveal, rejects_export, pairs_read, match_export, query,\n"
+      "users_read, audit_read.  Reading the trail is itself an entry.\n\n"
       "options:\n"
       "  --since TIME    from this time (ISO 8601, UTC)\n"
       "  --until TIME    up to this time\n"

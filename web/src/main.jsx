@@ -119,7 +119,7 @@ function App() {
   if ((m = /^#\/customer\/(\d+)/.exec(hash))) page = <Customer id={m[1]} me={me} key={m[1]} />;
   else if ((m = /^#\/dashboards\/([a-z-]+)(?:\/(\d+))?/.exec(hash))) page = <Dashboards job={m[1]} run={m[2] && +m[2]} key={m[1]} />;
   else if (hash.startsWith('#/analyses')) page = <Analyses />;
-  else if ((m = /^#\/jobs\/(\d+)/.exec(hash))) page = <Job id={m[1]} key={m[1]} />;
+  else if ((m = /^#\/jobs\/(\d+)/.exec(hash))) page = <Job id={m[1]} me={me} key={m[1]} />;
   else if (hash.startsWith('#/jobs')) page = <Jobs />;
   else if (hash.startsWith('#/review')) page = <Review />;
   else if (hash.startsWith('#/users')) page = <Users me={me} />;

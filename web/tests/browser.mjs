@@ -309,6 +309,20 @@ const tests = [
     const csv = (await download(page, '[data-test=export-csv]')).bytes.toString('utf8');
     expect(csv.slice(1).trim().split('\r\n').length === filtered + 1, 'the CSV has every filtered reject, not only the page');
     await page.screenshot({ path: join(shots, 'steward-rejects.png'), fullPage: true });
+    // masked in the list; one record revealed whole with a reason, and the trail has it
+    const ids = JSON.parse(cli(['rejects', '--job', String(job.job), '--rule', 'checksum', '--json', '--limit', '1']));
+    if (ids.length) {
+      const r = ids[0];
+      expect(/\*/.test(r.value), `a national ID is listed masked: ${r.value}`);
+      await page.fill('[data-test=reject-reveal-form] input[name=record]', String(r.record));
+      await page.fill('[data-test=reject-reveal-form] input[name=reason]', '客戶來電更正身分證號');
+      await page.click('[data-test=reject-reveal-form] button[type=submit]');
+      await page.waitForSelector('[data-test=reject-revealed]');
+      const value = await page.textContent('[data-test=reject-revealed] dd:nth-of-type(2)');
+      expect(value.length > 0 && !value.includes('*') && value.slice(0, 3) === r.value.slice(0, 3), `revealed: ${value}`);
+      const trail = JSON.parse(cli(['audit', '--action', 'reject_reveal', '--json']));
+      expect(trail.some((e) => e.user === 'w-steward' && e.reason === '客戶來電更正身分證號'), 'the reveal is audited');
+    }
   }],
   ['a data steward decides a pair in the review queue; the decision is kept and audited', async (page) => {
     await signIn(page, 'steward');

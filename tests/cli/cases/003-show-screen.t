@@ -51,7 +51,7 @@ $ rapport customer show 0912-345-678
 > Source records
 >   host:0000012345  job 1  bank.json
 # --reveal unseals the national ID
-$ rapport customer show 0912-345-678 --reveal | sed -n '7p'
+$ rapport customer show 0912-345-678 --reveal --reason "statement request" | sed -n '7p'
 >   national_id       A223456781
 # JSON for scripts
 $ rapport customer show C00012345 --json

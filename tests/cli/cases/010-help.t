@@ -61,11 +61,11 @@ $ rapport customer frob
 $ rapport customer show
 ? 2
 ! rapport: customer show: missing argument
-! usage: rapport customer show KEY [--json] [--reveal] [--db PATH] [--key PATH] [--config FILE]
+! usage: rapport customer show KEY [--json] [--reveal --reason TEXT] [--db PATH] [--key PATH] [--config FILE]
 $ rapport customer show 1 --colour
 ? 2
 ! rapport: customer show: unknown option '--colour'
-! usage: rapport customer show KEY [--json] [--reveal] [--db PATH] [--key PATH] [--config FILE]
+! usage: rapport customer show KEY [--json] [--reveal --reason TEXT] [--db PATH] [--key PATH] [--config FILE]
 $ rapport customer show 1 2
 ? 2
 !~ ^rapport: customer show: unexpected argument '2'$

@@ -19,5 +19,5 @@ $ ls rapport.db.key
 !*
 $ RAPPORT_KEY=saved.key rapport customer show A223456781 | head -1
 > Customer #1  陳怡君  CHEN, YI-CHUN
-$ rapport customer show 1 --key saved.key --reveal | sed -n 7p
+$ rapport customer show 1 --key saved.key --reveal --reason "key check test" | sed -n 7p
 >   national_id       A223456781

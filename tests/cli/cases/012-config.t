@@ -7,7 +7,7 @@ $ cp "$FIXTURES/bank.json" . && RAPPORT_CONFIG=rapport.ini rapport import bank.j
 >   "file": "bank.json",
 >   "branches": 2,
 >   "categories": 5,
-$ RAPPORT_CONFIG=rapport.ini rapport customer show A223456781 --reveal | sed -n '1p;7p'
+$ RAPPORT_CONFIG=rapport.ini rapport customer show A223456781 --reveal --reason "config check" | sed -n '1p;7p'
 > Customer #1  陳怡君  CHEN, YI-CHUN
 >   national_id       A223456781
 # command-line options win over the configuration

@@ -45,7 +45,7 @@ $ rapport customer show K0002 | head -3
 $ rapport rejects --rule checksum --csv | tr -d '\r'
 > job,file,record,offset,field,value,rule,message,status
 > 1,customers_1.csv,2,175,id_no,B23****804,checksum,id_no: 'B23****804' is not a valid national ID,open
-$ rapport rejects export 1 --out fix.csv && sed -i 's/1975-02-30/1975-02-28/; s/,12345,/,0944555666,/' fix.csv && wc -l < fix.csv
+$ rapport rejects export 1 --out fix.csv --reason "correct the bad dates" && sed -i 's/1975-02-30/1975-02-28/; s/,12345,/,0944555666,/' fix.csv && wc -l < fix.csv
 > wrote fix.csv: 5 open rejected records of job 1, in the file's own format
 > 6
 $ rapport rejects resubmit 1 fix.csv

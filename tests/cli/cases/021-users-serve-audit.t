@@ -55,7 +55,14 @@ $ rapport audit --action login --json | grep -c '"action": "login"'
 > 2
 # nothing can change the trail
 $ rapport query "SELECT count(*) FROM audit" --csv | tail -1 | tr -d '\r'
-> 8
+> 12
+# the command line is in the trail too: who ran what, the query itself (identifiers in it masked)
+$ rapport query "SELECT count(*) FROM party_identifier WHERE masked = 'A223456781'" >/dev/null && rapport audit --user tester --limit 4
+> at                    user    from  action      customer  outcome  what
+> 2026-11-23T04:00:00Z  tester  cli   audit_read            ok       rapport audit  since= until= user=tester action= customer=0
+> 2026-11-23T04:00:00Z  tester  cli   query                 ok       rapport query  SELECT count(*) FROM party_identifier WHERE masked = 'A22****781'
+> 2026-11-23T04:00:00Z  tester  cli   query                 ok       rapport query  SELECT count(*) FROM audit
+> 2026-11-23T04:00:00Z  tester  cli   audit_read            ok       rapport audit  since= until= user= action=login customer=0
 $ rapport query "DELETE FROM audit"
 ! rapport: query: refused: only read-only statements (SELECT, WITH, VALUES, EXPLAIN) are allowed
 ? 1

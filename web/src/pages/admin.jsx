@@ -79,7 +79,8 @@ export function Users({ me }) {
 }
 
 const ACTIONS = ['', 'view', 'search', 'reveal', 'change', 'note', 'export', 'denied', 'login', 'login_failed', 'logout',
-  'user_add', 'user_disable', 'user_enable', 'match_accept', 'match_reject'];
+  'user_add', 'user_disable', 'user_enable', 'match_accept', 'match_reject', 'rejects_read', 'reject_reveal',
+  'rejects_export', 'pairs_read', 'match_export', 'audit_read', 'users_read', 'query'];
 
 export function Audit() {
   useSignal(lang);

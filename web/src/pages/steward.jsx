@@ -1,5 +1,6 @@
 // The data steward's screens: load jobs with their counts rule by rule, the
-// rejected records (exportable, to correct and load again), and the pairs
+// rejected records (masked; one revealed whole with a reason, audited;
+// exportable, to correct and load again), and the pairs
 // of source records waiting for a person to say whether they are one
 // customer.
 import { useState } from 'preact/hooks';
@@ -29,7 +30,48 @@ export function Jobs() {
   );
 }
 
-export function Job({ id }) {
+/** One rejected record in full, raw record included: asked for with a reason, and audited. */
+function RevealReject({ job }) {
+  const [record, setRecord] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState(null);
+  const [shown, setShown] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      setShown(await api('POST', '/rejects/{job}/{record}/reveal',
+        { params: { job: Number(job), record: Number(record) }, body: { reason } }));
+    } catch (err) {
+      setShown(null);
+      setError(err.message);
+    }
+  };
+  return (
+    <form class="dialog" data-test="reject-reveal-form" onSubmit={submit}>
+      <h3>{t('revealReject')}</h3>
+      <label>{t('record')}
+        <input name="record" type="number" min="1" value={record} onInput={(e) => setRecord(e.currentTarget.value)} required />
+      </label>
+      <label>{t('revealReason')}
+        <input name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} required minLength={5} />
+      </label>
+      <button type="submit">{t('reveal')}</button>
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+      {shown && (
+        <dl class="facts" data-test="reject-revealed">
+          <dt>{t('field')}</dt><dd>{shown.field}</dd>
+          <dt>{t('value')}</dt><dd>{shown.value}</dd>
+          <dt>{t('message')}</dt><dd>{shown.message}</dd>
+          <dt>{t('rawRecord')}</dt><dd><code>{shown.raw}</code></dd>
+          <dd class="banner">{t('revealed')}</dd>
+        </dl>
+      )}
+    </form>
+  );
+}
+
+export function Job({ id, me }) {
   useSignal(lang);
   useSignal(roc);
   const [rule, setRule] = useState('');
@@ -65,6 +107,8 @@ export function Job({ id }) {
         {rejError && <Loading error={rejError} />}
         {rej && <DataTable name={`rejects-job${id}${rule ? '-' + rule : ''}`} test="rejects-table" columns={cols}
           labels={cols.map((c) => t(c))} rows={rej.rejects.map((r) => cols.map((c) => r[c]))} />}
+        <p class="hint">{t('rejectsMasked')}</p>
+        {me?.permissions.includes('reveal_rejects') && <RevealReject job={id} />}
       </Card>
     </>
   );
