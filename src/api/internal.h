@@ -60,6 +60,7 @@ typedef struct api_resp {
     const char *content_type;
     char cookie[256];                    /* Set-Cookie, when not empty */
     char attachment[64];                 /* a file name: Content-Disposition: attachment */
+    int64_t retry_after;                 /* seconds: Retry-After, when above 0 */
 } api_resp;
 
 typedef int (*api_handler)(api_req *rq, api_resp *rs);
@@ -130,10 +131,6 @@ void api_doc_wanted(api_req *rq, int64_t person);
 void api_count_doc(api_req *rq, int kept);
 /* The session cookie: token for max_age seconds ("" and 0 to end it). */
 void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age);
-/* Sign-in throttling: 1 when the user or the address has failed too often. */
-int api_throttled(api_req *rq, const char *user);
-void api_login_failed(api_req *rq, const char *user);
-void api_login_ok(api_req *rq, const char *user);
 
 /* ---- the OpenAPI document (openapi.c) ---- */
 
@@ -181,6 +178,7 @@ int api_audit_list(api_req *rq, api_resp *rs);
 int api_users_list(api_req *rq, api_resp *rs);
 int api_user_add(api_req *rq, api_resp *rs);
 int api_user_disable(api_req *rq, api_resp *rs);
+int api_user_unlock(api_req *rq, api_resp *rs);
 int api_roles_list(api_req *rq, api_resp *rs);
 /* The role's permissions, by name (users.c; the session shows them too). */
 json_t *api_permissions(sec_role r);

@@ -304,7 +304,7 @@ static const struct {
     { "413", "TooLarge", "'too_large'", "the body is over the server's limit (1 MiB)" },
     { "415", "UnsupportedMediaType", "'unsupported_media_type'", "the body is not Content-Type: application/json" },
     { "422", "Invalid", "'invalid'", "a member or argument is missing, unknown or wrong; the message names it" },
-    { "429", "TooManyAttempts", "'too_many_attempts'", "sign-in is throttled" },
+    { "429", "TooManyAttempts", "'too_many_attempts'", "sign-in is throttled, or the account locked, by failed sign-ins" },
     { "500", "Internal", "'internal' | 'audit'", "logged on the server; nothing internal is sent" },
     { "503", "Busy", "'busy'", "the store is busy; try again" },
 };
@@ -330,9 +330,15 @@ static json_t *error_responses(rp_error *err)
             json_decref(out);
             return NULL;
         }
-        json_object_set_new(out, errors[i].name,
-                            json_pack("{s:s, s:{s:{s:o}}}", "description", errors[i].what, "content",
-                                      "application/json", "schema", s));
+        json_t *r = json_pack("{s:s, s:{s:{s:o}}}", "description", errors[i].what, "content", "application/json",
+                              "schema", s);
+        if (!strcmp(errors[i].status, "429"))
+            json_object_set_new(r, "headers",
+                                json_pack("{s:{s:s, s:{s:s}}}", "Retry-After", "description",
+                                          "seconds until sign-in may be tried again (absent while only an "
+                                          "administrator can unlock the account)",
+                                          "schema", "type", "integer"));
+        json_object_set_new(out, errors[i].name, r);
     }
     return out;
 }

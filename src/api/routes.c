@@ -174,7 +174,8 @@ const api_route api_routes[] = {
 
     /* ---- users and roles (users.c) ---- */
     { .method = "GET", .pattern = "/api/v1/users", .fn = api_users_list, .permission = SEC_P_USERS, .flags = 0,
-      .op = "listUsers", .summary = "Users, their roles and branches", .response = "{users: User[]}" },
+      .op = "listUsers", .summary = "Users, their roles and branches, and whether failed sign-ins locked them",
+      .response = "{users: User[]}" },
     { .method = "POST", .pattern = "/api/v1/users", .fn = api_user_add, .permission = SEC_P_USERS,
       .flags = API_BODY | API_CHANGES | API_CREATED, .op = "addUser",
       .summary = "Add a user: {name, role, branch, password}",
@@ -184,6 +185,11 @@ const api_route api_routes[] = {
       .flags = API_BODY | API_CHANGES, .op = "setUserDisabled",
       .summary = "Disable a user at once (their sessions end), or enable them: {disabled}", .params = "name: string",
       .request = "{disabled: boolean}", .response = "{name: string, disabled: boolean}", .errors = "404 409" },
+    { .method = "POST", .pattern = "/api/v1/users/{name}/unlock", .fn = api_user_unlock, .permission = SEC_P_USERS,
+      .flags = API_CHANGES, .op = "unlockUser",
+      .summary = "Unlock a user locked by failed sign-ins, and clear their count of failures (audited)",
+      .params = "name: string", .response = "{name: string, locked: boolean, was_locked: boolean}",
+      .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/roles", .fn = api_roles_list, .permission = ANY, .flags = 0,
       .op = "listRoles", .summary = "The roles and the permission matrix",
       .response = "{roles: {role: Role, title: string, permissions: Permission[]}[]}" },
@@ -305,7 +311,9 @@ const api_shape api_shapes[] = {
       NULL },
     { "User",
       "{name: string, role: Role, branch: string | null, disabled: boolean, created_at: string, "
-      "created_by: string | null, changed_at: string | null}",
-      NULL },
+      "created_by: string | null, changed_at: string | null, locked: boolean, locked_until: string | null, "
+      "failures: integer}",
+      "locked: failed sign-ins locked the user, until locked_until or, when that is null, until an administrator "
+      "unlocks them; failures: failed sign-ins in a row since the last success or unlock" },
 };
 const int api_nshapes = (int)(sizeof api_shapes / sizeof api_shapes[0]);

@@ -22,6 +22,19 @@ static void audit_login(api_req *rq, const char *user, const char *action, const
     }
 }
 
+/* 429 for a sign-in refused by the throttle or a lock, whatever the password. */
+static int too_many(api_req *rq, api_resp *rs, const char *name, const sec_signin_wait *w)
+{
+    audit_login(rq, name, "login_failed", "refused", w->locked ? "locked" : "too many failed attempts");
+    if (w->locked && !w->seconds)
+        return api_error(rs, 429, "too_many_attempts",
+                         "too many failed sign-ins; an administrator must unlock this account");
+    rs->retry_after = w->seconds;
+    long long minutes = (w->seconds + 59) / 60;
+    return api_error(rs, 429, "too_many_attempts", "too many failed sign-ins; try again in %lld minute%s", minutes,
+                     minutes == 1 ? "" : "s");
+}
+
 int api_login(api_req *rq, api_resp *rs)
 {
     const char *name = NULL, *pw = NULL;
@@ -31,23 +44,20 @@ int api_login(api_req *rq, api_resp *rs)
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     if (strlen(name) > 64)
         return api_error(rs, 422, "invalid", "body.name: at most 64 characters");
-    if (api_throttled(rq, name)) {
-        audit_login(rq, name, "login_failed", "refused", "too many failed attempts");
-        return api_error(rs, 429, "too_many_attempts", "too many failed sign-ins; wait %lld minutes",
-                         (long long)(rq->opt->login_window / 60));
-    }
     sec_user u;
-    if (sec_authenticate(wh_store(rq->w), name, pw, &u, &err)) {
+    sec_signin_wait wait;
+    int64_t now = rp_now();
+    if (sec_sign_in(wh_store(rq->w), &rq->opt->signin, name, pw, rq->address, now, &u, &wait, &err)) {
+        if (wait.refused)
+            return too_many(rq, rs, name, &wait);
         if (err.code != RP_NOTFOUND)
             return api_fail(rs, &err);
-        api_login_failed(rq, name);
-        audit_login(rq, name, "login_failed", "refused", NULL);
+        audit_login(rq, name, "login_failed", "refused", wait.locked ? "now locked" : NULL);
         return api_error(rs, 401, "unauthenticated", "wrong user name or password");
     }
     sec_session se;
-    if (sec_session_new(wh_store(rq->w), &u, rq->address, rp_now(), &se, &err))
+    if (sec_session_new(wh_store(rq->w), &u, rq->address, now, &se, &err))
         return api_fail(rs, &err);
-    api_login_ok(rq, name);
     audit_login(rq, name, "login", "ok", NULL);
     api_cookie(rq, rs, se.token, rq->opt->lifetime_seconds);
     sodium_memzero(se.token, sizeof se.token);

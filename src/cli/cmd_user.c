@@ -1,6 +1,7 @@
-/* cmd_user.c — rapport user add, passwd, disable, list: the web application's users. */
+/* cmd_user.c — rapport user add, passwd, disable, unlock, list: the web application's users. */
 #include "cli/cli.h"
 #include "cli/table.h"
+#include "core/rtime.h"
 #include "security/security.h"
 
 #include <errno.h>
@@ -129,6 +130,39 @@ int cmd_user_disable(cli_ctx *c)
     return CLI_OK;
 }
 
+int cmd_user_unlock(cli_ctx *c)
+{
+    const char *name = c->args[0];
+    int rc, was_locked = 0;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    rc = sec_user_unlock(wh_store(w), name, rp_now(), &was_locked, &err);
+    if (!rc) {
+        sec_audit_entry e = { .user = cli_user(), .action = "user_unlock", .target = name,
+                              .detail = was_locked ? "was locked" : "was not locked" };
+        rc = sec_audit(wh_store(w), &e, &err);
+    }
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail("user unlock", &err);
+    printf("user %s %s\n", name, was_locked ? "unlocked" : "was not locked; their failed sign-ins are cleared");
+    return CLI_OK;
+}
+
+/* active, disabled, or locked (until when) */
+static const char *user_state(json_t *u, char *buf, size_t n)
+{
+    if (json_is_true(json_object_get(u, "disabled")))
+        return "disabled";
+    if (!json_is_true(json_object_get(u, "locked")))
+        return "active";
+    const char *until = json_string_value(json_object_get(u, "locked_until"));
+    snprintf(buf, n, "locked %s%s", until ? "until " : "until unlocked", until ? until : "");
+    return buf;
+}
+
 int cmd_user_list(cli_ctx *c)
 {
     int json = cli_flag(c, "json");
@@ -152,10 +186,11 @@ int cmd_user_list(cli_ctx *c)
         size_t i;
         json_t *u;
         json_array_foreach(a, i, u) {
+            char state[64];
             const char *row[5] = { json_string_value(json_object_get(u, "name")),
                                    json_string_value(json_object_get(u, "role")),
                                    json_string_value(json_object_get(u, "branch")),
-                                   json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active",
+                                   user_state(u, state, sizeof state),
                                    json_string_value(json_object_get(u, "created_at")) };
             table_row(&t, row);
         }

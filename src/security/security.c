@@ -3,6 +3,7 @@
 #include "core/rtime.h"
 #include "core/utf8.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,21 +202,37 @@ int sec_user_disable(rp_store *s, const char *name, int disabled, const char *by
     return rc;
 }
 
+/* One user of sec_user_list's query, with the sign-in lock in force at now. */
+static json_t *user_row(rp_stmt *st, int64_t now)
+{
+    int lock = rp_stmt_column_type(st, 8) != RP_COL_NULL;
+    int until = rp_stmt_column_type(st, 9) != RP_COL_NULL;
+    int64_t t = until ? rp_stmt_int(st, 9) : 0;
+    int locked = lock && (!until || t > now);
+    char at[RP_TIME_UTC_LEN];
+    if (locked && until)
+        rp_time_format_utc(t, at);
+    return json_pack("{s:s, s:s, s:s?, s:b, s:s, s:s?, s:s?, s:b, s:s?, s:I}", "name", rp_stmt_text(st, 0), "role",
+                     rp_stmt_text(st, 1), "branch", rp_stmt_text(st, 2), "disabled", (int)rp_stmt_int(st, 3),
+                     "created_at", rp_stmt_text(st, 4), "created_by", rp_stmt_text(st, 5), "changed_at",
+                     rp_stmt_text(st, 6), "locked", locked, "locked_until", locked && until ? at : NULL, "failures",
+                     (json_int_t)rp_stmt_int(st, 7));
+}
+
 int sec_user_list(rp_store *s, json_t **out, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(s,
-                              "SELECT name, role, branch, disabled, created_at, created_by, changed_at FROM app_user "
-                              "ORDER BY name",
+                              "SELECT u.name, u.role, u.branch, u.disabled, u.created_at, u.created_by, u.changed_at, "
+                              "COALESCE(f.failures, 0), f.locked_at, f.locked_until FROM app_user u "
+                              "LEFT JOIN sign_in_failure f ON f.kind = 'user' AND f.name = u.name ORDER BY u.name",
                               &st, err);
     if (rc)
         return rc;
+    int64_t now = rp_now();
     json_t *a = json_array();
     while ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:b, s:s, s:s?, s:s?}", "name", rp_stmt_text(st, 0),
-                                           "role", rp_stmt_text(st, 1), "branch", rp_stmt_text(st, 2), "disabled",
-                                           (int)rp_stmt_int(st, 3), "created_at", rp_stmt_text(st, 4), "created_by",
-                                           rp_stmt_text(st, 5), "changed_at", rp_stmt_text(st, 6)));
+        json_array_append_new(a, user_row(st, now));
     rp_stmt_done(st);
     if (rc != RP_DONE) {
         json_decref(a);
@@ -225,11 +242,30 @@ int sec_user_list(rp_store *s, json_t **out, rp_error *err)
     return RP_OK;
 }
 
+/* The stand-in hash an unknown name is checked against: a random password
+ * hashed as users' are, so that checking it costs what checking theirs does. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static int dummy_ok;
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+    unsigned char pw[24];
+    char text[sizeof pw * 2 + 1];
+    randombytes_buf(pw, sizeof pw);
+    sodium_bin2hex(text, sizeof text, pw, sizeof pw);
+    dummy_ok = hash_password(text, dummy_hash, NULL) == RP_OK;
+    sodium_memzero(text, sizeof text);
+}
+
 int sec_authenticate(rp_store *s, const char *name, const char *password, sec_user *out, rp_error *err)
 {
     static const char *const wrong = "wrong user name or password";
     if (sodium_init() < 0)
         return rp_err(err, RP_CRYPTO, "libsodium could not start");
+    pthread_once(&dummy_once, make_dummy);
+    if (!dummy_ok)
+        return rp_err(err, RP_NOMEM, "password hashing: out of memory");
     rp_stmt *st;
     int rc = rp_store_prepare(s, "SELECT pw_hash FROM app_user WHERE name = ?", &st, err);
     if (rc)
@@ -241,7 +277,13 @@ int sec_authenticate(rp_store *s, const char *name, const char *password, sec_us
     rp_stmt_done(st);
     if (rc != RP_ROW && rc != RP_DONE)
         return rc;
-    if (!hash[0] || !password || crypto_pwhash_str_verify(hash, password, strlen(password)))
+    /* an unknown name costs what a wrong password does */
+    int known = hash[0] != 0;
+    if (!known)
+        memcpy(hash, dummy_hash, sizeof hash);
+    if (!password)
+        password = "";
+    if (crypto_pwhash_str_verify(hash, password, strlen(password)) || !known)
         return rp_err(err, RP_NOTFOUND, "%s", wrong);
     if ((rc = sec_user_get(s, name, out, err)))
         return rc;
