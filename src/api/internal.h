@@ -22,6 +22,7 @@ enum {
     API_WRITES = 32,       /* a GET that writes to the store (not in a read transaction) */
     API_BRANCH = 64,       /* customers: the viewer's branch scope applies (rq->scope_branch) */
     API_CREATED = 128,     /* answers 201 Created, not 200 */
+    API_EXPIRED_OK = 256,  /* open to a session whose password has expired (the rest answer 403 password_expired) */
 };
 
 typedef struct api_req {
@@ -144,6 +145,7 @@ int api_schema_parse(const char *text, json_t **out, rp_error *err) RP_WARN_UNUS
 int api_login(api_req *rq, api_resp *rs);
 int api_session_get(api_req *rq, api_resp *rs);
 int api_logout(api_req *rq, api_resp *rs);
+int api_password_change(api_req *rq, api_resp *rs);
 /* customers.c: finding customers, their 360, reveal and export */
 int api_customers_search(api_req *rq, api_resp *rs);
 int api_customer_get(api_req *rq, api_resp *rs);

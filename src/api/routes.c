@@ -48,11 +48,18 @@ const api_route api_routes[] = {
       .flags = API_PUBLIC | API_BODY, .action = "login", .op = "signIn",
       .summary = "Sign in with {name, password}: sets the session cookie and returns the CSRF token",
       .request = "{name: string, password: string}", .response = "Session", .errors = "401 429" },
-    { .method = "GET", .pattern = "/api/v1/session", .fn = api_session_get, .permission = ANY, .flags = 0,
-      .op = "getSession", .summary = "Who is signed in, with role, permissions and CSRF token",
-      .response = "Session" },
-    { .method = "DELETE", .pattern = "/api/v1/session", .fn = api_logout, .permission = ANY, .flags = API_CHANGES,
-      .action = "logout", .op = "signOut", .summary = "Sign out", .response = "{signed_out: boolean}" },
+    { .method = "GET", .pattern = "/api/v1/session", .fn = api_session_get, .permission = ANY,
+      .flags = API_EXPIRED_OK, .op = "getSession",
+      .summary = "Who is signed in, with role, permissions and CSRF token", .response = "Session" },
+    { .method = "DELETE", .pattern = "/api/v1/session", .fn = api_logout, .permission = ANY,
+      .flags = API_CHANGES | API_EXPIRED_OK, .action = "logout", .op = "signOut", .summary = "Sign out",
+      .response = "{signed_out: boolean}" },
+    { .method = "PUT", .pattern = "/api/v1/session/password", .fn = api_password_change, .permission = ANY,
+      .flags = API_BODY | API_CHANGES | API_EXPIRED_OK, .op = "changeOwnPassword",
+      .summary = "Change one's own password: {password (the current one), new_password}; the user's other "
+                 "sessions end (audited)",
+      .request = "{password: string, new_password: string}", .response = "{changed: boolean}",
+      .errors = "429" },
 
     /* ---- customers (customers.c) ---- */
     { .method = "GET", .pattern = "/api/v1/customers", .fn = api_customers_search, .permission = SEC_P_SEARCH,
@@ -200,8 +207,10 @@ const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 
 const api_shape api_shapes[] = {
     { "Session",
-      "{user: string, role: Role, role_title: string, branch: string | null, permissions: Permission[], csrf: string}",
-      "who is signed in; send csrf as X-CSRF-Token with every request that changes something" },
+      "{user: string, role: Role, role_title: string, branch: string | null, permissions: Permission[], csrf: string, "
+      "password_expired: boolean}",
+      "who is signed in; send csrf as X-CSRF-Token with every request that changes something; while "
+      "password_expired, only changing the password (PUT /api/v1/session/password) and signing out are open" },
     { "CustomerHit",
       "{id: integer, name_zh: string | null, name_latin: string | null, birth_date: string | null, "
       "home_branch: string | null, status: PartyStatus, matched?: string}",

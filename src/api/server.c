@@ -460,6 +460,11 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
             api_error(rs, 401, "unauthenticated", "sign in first (POST /api/v1/session)");
             return;
         }
+        if (rq->session.user.password_expired && !(rt->flags & API_EXPIRED_OK)) {
+            api_error(rs, 403, "password_expired",
+                      "your password has expired; change it first (PUT /api/v1/session/password)");
+            return;
+        }
         if (rt->permission >= 0 && !sec_can(rq->session.user.role, (sec_perm)rt->permission)) {
             api_error(rs, 403, "forbidden", "a %s may not do this (%s)", sec_role_titles[rq->session.user.role],
                       sec_perm_names[rt->permission]);

@@ -8,9 +8,10 @@
 
 static json_t *whoami(const sec_session *s)
 {
-    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:s}", "user", s->user.name, "role", sec_role_names[s->user.role],
-                     "role_title", sec_role_titles[s->user.role], "branch", s->user.branch[0] ? s->user.branch : NULL,
-                     "permissions", api_permissions(s->user.role), "csrf", s->csrf);
+    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:s, s:b}", "user", s->user.name, "role",
+                     sec_role_names[s->user.role], "role_title", sec_role_titles[s->user.role], "branch",
+                     s->user.branch[0] ? s->user.branch : NULL, "permissions", api_permissions(s->user.role), "csrf",
+                     s->csrf, "password_expired", s->user.password_expired);
 }
 
 static void audit_login(api_req *rq, const char *user, const char *action, const char *outcome, const char *detail)
@@ -75,4 +76,33 @@ int api_logout(api_req *rq, api_resp *rs)
     audit_login(rq, rq->session.user.name, "logout", "ok", NULL);
     api_cookie(rq, rs, "", 0);
     return api_ok(rs, json_pack("{s:b}", "signed_out", 1));
+}
+
+int api_password_change(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "password", "new_password", NULL };
+    const char *pw = NULL, *fresh = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "password", 1, &pw, &err) ||
+        rp_json_get_str(rq->body, "body", "new_password", 1, &fresh, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    const char *name = rq->session.user.name;
+    const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "rapport_session");
+    sec_signin_wait wait;
+    if (sec_password_change_own(wh_store(rq->w), &rq->opt->signin, name, pw, fresh, rq->address, rp_now(), cookie,
+                                &wait, &err)) {
+        if (wait.refused)
+            return too_many(rq, rs, name, &wait);
+        audit_login(rq, name, "password_change", "refused", rp_errmsg(&err));
+        /* the rules speak of "password": here it is the new one */
+        if (err.code == RP_NOTFOUND)
+            return api_error(rs, 422, "invalid", "body.%s", rp_errmsg(&err));
+        if (err.code == RP_INVAL)
+            return api_error(rs, 422, "invalid", "body.new_%s", rp_errmsg(&err));
+        return api_fail(rs, &err);
+    }
+    audit_login(rq, name, "password_change", "ok", "the user's other sessions ended");
+    rq->session.user.password_expired = 0;
+    return api_ok(rs, json_pack("{s:b}", "changed", 1));
 }

@@ -90,13 +90,19 @@ int cmd_user_passwd(cli_ctx *c)
     char pw[1100];
     if ((rc = password_arg("user passwd", pw, sizeof pw)))
         return rc;
+    rp_error err = RP_ERROR_INIT;
+    rp_config *cfg = NULL;
+    sec_signin_policy pol;
+    if (cli_cfg(c, &cfg, &err) || sec_signin_config(cfg, &pol, &err)) {
+        memset(pw, 0, sizeof pw);
+        return cli_fail("user passwd", &err);
+    }
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL))) {
         memset(pw, 0, sizeof pw);
         return rc;
     }
-    rp_error err = RP_ERROR_INIT;
-    rc = sec_user_passwd(wh_store(w), name, pw, cli_user(), &err);
+    rc = sec_password_change(wh_store(w), name, pw, pol.password_history, cli_user(), NULL, &err);
     memset(pw, 0, sizeof pw);
     if (!rc) {
         sec_audit_entry e = { .user = cli_user(), .action = "user_passwd", .target = name };
@@ -105,7 +111,7 @@ int cmd_user_passwd(cli_ctx *c)
     cli_wh_close(c);
     if (rc)
         return cli_fail("user passwd", &err);
-    printf("password of %s changed\n", name);
+    printf("password of %s changed; their sessions are ended\n", name);
     return CLI_OK;
 }
 

@@ -283,7 +283,10 @@ const cli_cmd cli_commands[] = {
       "waits after login_attempts (5) failures within login_window_minutes (5), an\n"
       "address after login_address_attempts (20); a user name is locked after\n"
       "lock_after (10) failures in a row, for lock_minutes (30), or until an\n"
-      "administrator unlocks it ('rapport user unlock') with lock_until_unlocked = yes.\n\n"
+      "administrator unlocks it ('rapport user unlock') with lock_until_unlocked = yes.\n"
+      "Passwords ([security]): password_history (5) earlier ones may not come back;\n"
+      "one older than password_max_days (90; 0 never) may only be changed (PUT\n"
+      "/api/v1/session/password), which ends the user's other sessions.\n\n"
       "options:\n"
       "  --listen HOST:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
       "  --static DIR        the web application's files\n"
@@ -301,7 +304,11 @@ const cli_cmd cli_commands[] = {
       "  --role ROLE     the role\n"
       "  --branch CODE   the user's branch\n" STORE_HELP, NULL },
     { "user passwd", cmd_user_passwd, CLI_STORE, "", 1, 1, "rapport user passwd NAME",
-      "Change a user's password (asked for, or read from standard input).", STORE_HELP, NULL },
+      "Change a user's password (asked for, or read from standard input); their sessions end.",
+      "A password has 10 characters or more and is not one of the most common\n"
+      "passwords (nor one with digits or symbols before or after), one character\n"
+      "repeated, one containing the user name, or one of the user's last\n"
+      "[security] password_history (5) passwords.\n\n" STORE_HELP, NULL },
     { "user disable", cmd_user_disable, CLI_STORE, "enable", 1, 1, "rapport user disable NAME [--enable]",
       "Disable a user at once (their sessions end), or enable them again.",
       "options:\n"
@@ -322,7 +329,7 @@ const cli_cmd cli_commands[] = {
       "Read the audit trail: who looked at, searched, revealed or changed what, and when.",
       "The trail is append-only: the store itself refuses to change or delete it.\n"
       "Actions: login, login_failed, logout, search, view, reveal, denied,\n"
-      "user_add, user_passwd, user_disable, user_enable, user_unlock.\n\n"
+      "user_add, user_passwd, user_disable, user_enable, user_unlock, password_change.\n\n"
       "options:\n"
       "  --since TIME    from this time (ISO 8601, UTC)\n"
       "  --until TIME    up to this time\n"

@@ -1,5 +1,5 @@
 /* security.c — roles, users, sessions, masking and audit.  See security.h. */
-#include "security/security.h"
+#include "security/internal.h"
 #include "core/rtime.h"
 #include "core/utf8.h"
 
@@ -73,17 +73,7 @@ static int check_name(const char *name, rp_error *err)
     return RP_OK;
 }
 
-static int check_password(const char *pw, rp_error *err)
-{
-    size_t n = pw ? strlen(pw) : 0;
-    if (n < 10)
-        return rp_err(err, RP_INVAL, "password: at least 10 characters");
-    if (n > 1024)
-        return rp_err(err, RP_INVAL, "password: at most 1024 characters");
-    return RP_OK;
-}
-
-static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], rp_error *err)
+int sec__hash_password(const char *pw, char *out, rp_error *err)
 {
     if (sodium_init() < 0)
         return rp_err(err, RP_CRYPTO, "libsodium could not start");
@@ -118,13 +108,13 @@ int sec_user_add(rp_store *s, const char *name, const char *role, const char *br
         return rp_err(err, RP_INVAL, "branch '%s': a branch code of 1 to 15 characters", branch);
     if ((r == SEC_TELLER || r == SEC_RM) && !branch)
         return rp_err(err, RP_INVAL, "branch: a %s works at a branch; give --branch CODE", sec_role_titles[r]);
-    if ((rc = check_password(password, err)))
+    if ((rc = sec_password_check(s, name, password, 0, err)))
         return rc;
     sec_user u;
     if (sec_user_get(s, name, &u, NULL) == RP_OK)
         return rp_err(err, RP_EXISTS, "user '%s' already exists", name);
     char hash[crypto_pwhash_STRBYTES], now[RP_TIME_UTC_LEN];
-    if ((rc = hash_password(password, hash, err)))
+    if ((rc = sec__hash_password(password, hash, err)))
         return rc;
     rp_time_format_utc(rp_now(), now);
     const char *v[6] = { name, sec_role_names[r], branch, hash, now, by };
@@ -162,18 +152,7 @@ int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err)
 
 int sec_user_passwd(rp_store *s, const char *name, const char *password, const char *by, rp_error *err)
 {
-    sec_user u;
-    int rc = sec_user_get(s, name, &u, err);
-    if (rc || (rc = check_password(password, err)))
-        return rc;
-    char hash[crypto_pwhash_STRBYTES], now[RP_TIME_UTC_LEN];
-    if ((rc = hash_password(password, hash, err)))
-        return rc;
-    rp_time_format_utc(rp_now(), now);
-    const char *v[4] = { hash, now, by, name };
-    rc = run1(s, "UPDATE app_user SET pw_hash = ?, changed_at = ?, changed_by = ? WHERE name = ?", v, 4, err);
-    sodium_memzero(hash, sizeof hash);
-    return rc;
+    return sec_password_change(s, name, password, SEC_PASSWORD_HISTORY, by, NULL, err);
 }
 
 int sec_user_disable(rp_store *s, const char *name, int disabled, const char *by, rp_error *err)
@@ -254,7 +233,7 @@ static void make_dummy(void)
     char text[sizeof pw * 2 + 1];
     randombytes_buf(pw, sizeof pw);
     sodium_bin2hex(text, sizeof text, pw, sizeof pw);
-    dummy_ok = hash_password(text, dummy_hash, NULL) == RP_OK;
+    dummy_ok = sec__hash_password(text, dummy_hash, NULL) == RP_OK;
     sodium_memzero(text, sizeof text);
 }
 
@@ -294,7 +273,7 @@ int sec_authenticate(rp_store *s, const char *name, const char *password, sec_us
 
 /* ---- sessions ---- */
 
-static void token_hash(const char *token, char out[65])
+void sec__token_hash(const char *token, char out[65])
 {
     unsigned char h[32];
     crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
@@ -319,11 +298,11 @@ int sec_session_new(rp_store *s, const sec_user *u, const char *address, int64_t
     out->user = *u;
     out->created_at = out->last_seen = now;
     char h[65];
-    token_hash(out->token, h);
+    sec__token_hash(out->token, h);
     rp_stmt *st;
     int rc = rp_store_prepare(s,
-                              "INSERT INTO app_session(token_hash, user_id, csrf, created_at, last_seen, address) "
-                              "VALUES (?,?,?,?,?,?)",
+                              "INSERT INTO app_session(token_hash, user_id, csrf, created_at, last_seen, address, "
+                              "must_change) VALUES (?,?,?,?,?,?,?)",
                               &st, err);
     if (rc)
         return rc;
@@ -333,6 +312,7 @@ int sec_session_new(rp_store *s, const sec_user *u, const char *address, int64_t
     rp_stmt_bind_int(st, 4, now);
     rp_stmt_bind_int(st, 5, now);
     rp_stmt_bind_text(st, 6, address);
+    rp_stmt_bind_int(st, 7, u->password_expired != 0);
     return rp_stmt_run(st, err);
 }
 
@@ -349,7 +329,7 @@ int sec_session_get(rp_store *s, const char *token, int64_t now, int64_t idle, i
 int sec_session_touch(rp_store *s, const char *token, int64_t now, rp_error *err)
 {
     char h[65];
-    token_hash(token ? token : "", h);
+    sec__token_hash(token ? token : "", h);
     rp_stmt *st;
     int rc = rp_store_prepare(s, "UPDATE app_session SET last_seen = ? WHERE token_hash = ?", &st, err);
     if (rc)
@@ -366,11 +346,12 @@ int sec_session_check(rp_store *s, const char *token, int64_t now, int64_t idle,
     if (!token || strlen(token) != SEC_TOKEN_LEN - 1)
         return rp_err(err, RP_NOTFOUND, "no session");
     char h[65];
-    token_hash(token, h);
+    sec__token_hash(token, h);
     rp_stmt *st;
     /* the session and its user in one read */
     int rc = rp_store_prepare(s,
-                              "SELECT u.name, s.csrf, s.created_at, s.last_seen, u.id, u.role, u.branch FROM app_session s "
+                              "SELECT u.name, s.csrf, s.created_at, s.last_seen, u.id, u.role, u.branch, s.must_change "
+                              "FROM app_session s "
                               "JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
                               &st, err);
     if (rc)
@@ -387,6 +368,7 @@ int sec_session_check(rp_store *s, const char *token, int64_t now, int64_t idle,
         role = sec_role_parse(rp_stmt_text(st, 5));
         const char *b = rp_stmt_text(st, 6);
         snprintf(out->user.branch, sizeof out->user.branch, "%s", b ? b : "");
+        out->user.password_expired = (int)rp_stmt_int(st, 7);
     }
     rp_stmt_done(st);
     if (rc != RP_ROW && rc != RP_DONE)
@@ -413,7 +395,7 @@ int sec_session_check(rp_store *s, const char *token, int64_t now, int64_t idle,
 int sec_session_end(rp_store *s, const char *token, rp_error *err)
 {
     char h[65];
-    token_hash(token ? token : "", h);
+    sec__token_hash(token ? token : "", h);
     rp_stmt *st;
     int rc = rp_store_prepare(s, "DELETE FROM app_session WHERE token_hash = ?", &st, err);
     if (rc)

@@ -23,16 +23,20 @@ int sec_signin_config(const rp_config *c, sec_signin_policy *p, rp_error *err)
 {
     memset(p, 0, sizeof *p);
     sec_signin_defaults(p);
+    p->password_history = SEC_PASSWORD_HISTORY;
+    p->password_max_age = 90 * 86400;
     if (!c)
         return RP_OK;
-    int64_t user, address, window, after, lock;
+    int64_t user, address, window, after, lock, history, days;
     int rc;
     if ((rc = rp_config_get_int(c, "security", "login_attempts", p->user_attempts, 1, 1000, &user, err)) ||
         (rc = rp_config_get_int(c, "security", "login_address_attempts", p->address_attempts, 1, 100000, &address,
                                 err)) ||
         (rc = rp_config_get_int(c, "security", "login_window_minutes", p->window / 60, 1, 24 * 60, &window, err)) ||
         (rc = rp_config_get_int(c, "security", "lock_after", p->lock_after, 1, 1000, &after, err)) ||
-        (rc = rp_config_get_int(c, "security", "lock_minutes", p->lock_seconds / 60, 1, 366 * 24 * 60, &lock, err)))
+        (rc = rp_config_get_int(c, "security", "lock_minutes", p->lock_seconds / 60, 1, 366 * 24 * 60, &lock, err)) ||
+        (rc = rp_config_get_int(c, "security", "password_history", SEC_PASSWORD_HISTORY, 0, 24, &history, err)) ||
+        (rc = rp_config_get_int(c, "security", "password_max_days", 90, 0, 3650, &days, err)))
         return rc;
     const char *until = rp_config_get(c, "security", "lock_until_unlocked", "no");
     if (strcmp(until, "yes") && strcmp(until, "no"))
@@ -43,6 +47,8 @@ int sec_signin_config(const rp_config *c, sec_signin_policy *p, rp_error *err)
     p->lock_after = (int)after;
     p->lock_seconds = lock * 60;
     p->lock_until_unlocked = !strcmp(until, "yes");
+    p->password_history = (int)history;
+    p->password_max_age = days * 86400;
     return RP_OK;
 }
 
@@ -234,7 +240,7 @@ int sec_sign_in(rp_store *s, const sec_signin_policy *p, const char *name, const
             return rp_err(err, e2.code, "%s", rp_errmsg(&e2));
         return RP_NOTFOUND;
     }
-    if (rc)
+    if (rc || (rc = sec_password_expired(s, name, p->password_max_age, now, &out->password_expired, err)))
         return rc;
     return sec_signin_succeeded(s, name, err);
 }

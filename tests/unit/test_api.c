@@ -316,7 +316,7 @@ static int setup(void **state)
     /* three failed sign-ins lock a name for an hour; 127.0.0.1 is every test's address */
     api_options o = { .listen = "127.0.0.1:0", .db = db, .threads = 2, .max_body = 4096,
                       .signin = { .user_attempts = 3, .address_attempts = 100000, .lock_after = 3,
-                                  .lock_seconds = 3600 },
+                                  .lock_seconds = 3600, .password_history = 3, .password_max_age = 90 * 86400 },
                       .warm = 1 };
     static char dir[600];
     snprintf(dir, sizeof dir, "%s", tu_path("web"));
@@ -988,6 +988,92 @@ static void a_lock_survives_other_names_and_restarts(void **state)
     assert_int_equal(sign_in("victim", pw), 200);
 }
 
+/* A user's cookie and CSRF header lines, signed in as name with password. */
+static void session_of(const char *name, const char *password, char *out, size_t n, int *expired)
+{
+    char body[200];
+    int k = snprintf(body, sizeof body, "{\"name\":\"%s\",\"password\":\"%s\"}", name, password);
+    resp x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", body, (size_t)k);
+    assert_int_equal(x.status, 200);
+    char *c = strstr(x.head, "rapport_session="), *t = strstr(x.body, "\"csrf\":\"");
+    assert_non_null(c);
+    assert_non_null(t);
+    snprintf(out, n, "Cookie: %.*s\r\nX-CSRF-Token: %.*s\r\nContent-Type: application/json\r\n", (int)strcspn(c, ";\r"),
+             c, (int)strcspn(t + 8, "\""), t + 8);
+    *expired = strstr(x.body, "\"password_expired\":true") != NULL;
+    free(x.body);
+}
+
+/* Item 5: one's own password changed (the rules named by member), the
+ * other sessions ended; an expired password opens only its change. */
+static void changing_ones_own_password(void **state)
+{
+    (void)state;
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "changer", "csr", NULL, pw, "test", NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "stale", "csr", NULL, pw, "test", NULL, &e), RP_OK);
+    assert_int_equal(rp_store_exec(wh_store(w), "UPDATE app_user SET pw_changed_at = 1 WHERE name = 'stale'", &e), RP_OK);
+    wh_close(w);
+    char one[600], two[600];
+    int expired;
+    session_of("changer", pw, one, sizeof one, &expired);
+    assert_false(expired);
+    session_of("changer", pw, two, sizeof two, &expired);
+    static const struct {
+        const char *body, *says;
+    } bad[] = {
+        { "{\"password\":\"not my password\",\"new_password\":\"jade river lamps 47\"}",
+          "body.password: not your current password" },
+        { "{\"password\":\"a long password 1\",\"new_password\":\"Password2024!\"}",
+          "body.new_password: one of the most common passwords" },
+        { "{\"password\":\"a long password 1\",\"new_password\":\"changer changer\"}",
+          "body.new_password: contains the user name" },
+        { "{\"password\":\"a long password 1\",\"new_password\":\"a long password 1\"}",
+          "body.new_password: one of the last 3 passwords" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        resp x = http("PUT", "/api/v1/session/password", one, bad[i].body, strlen(bad[i].body));
+        assert_int_equal(x.status, 422);
+        if (!strstr(x.body, bad[i].says))
+            fail_msg("%s: %s", bad[i].body, x.body);
+        free(x.body);
+    }
+    const char *good = "{\"password\":\"a long password 1\",\"new_password\":\"jade river lamps 47\"}";
+    resp x = http("PUT", "/api/v1/session/password", one, good, strlen(good));
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    x = http("GET", "/api/v1/session", one, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    x = http("GET", "/api/v1/session", two, NULL, 0);
+    assert_int_equal(x.status, 401);
+    free(x.body);
+    assert_int_equal(sign_in("changer", pw), 401);
+    assert_int_equal(sign_in("changer", "jade river lamps 47"), 200);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'password_change' AND user_name = 'changer' "
+                            "AND outcome = 'ok'"),
+                     1);
+    /* an expired password: signed in, but only to change it */
+    session_of("stale", pw, one, sizeof one, &expired);
+    assert_true(expired);
+    x = http("GET", "/api/v1/customers?q=A223456781", one, NULL, 0);
+    assert_int_equal(x.status, 403);
+    assert_non_null(strstr(x.body, "\"code\":\"password_expired\""));
+    free(x.body);
+    x = http("GET", "/api/v1/vocabulary", one, NULL, 0);
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    good = "{\"password\":\"a long password 1\",\"new_password\":\"jade river lamps 47\"}";
+    x = http("PUT", "/api/v1/session/password", one, good, strlen(good));
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    x = http("GET", "/api/v1/customers?q=A223456781", one, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+}
+
 /* A disabled user's session ends at once. */
 static void disabled_users_are_refused_at_once(void **state)
 {
@@ -1336,6 +1422,7 @@ int main(void)
         cmocka_unit_test(names_and_scores),
         cmocka_unit_test(match_review_queue),
         cmocka_unit_test(sign_in_is_throttled),
+        cmocka_unit_test(changing_ones_own_password),
         cmocka_unit_test(disabled_users_are_refused_at_once),
         cmocka_unit_test(injection_probes_change_nothing),
         cmocka_unit_test(openapi_and_metrics),

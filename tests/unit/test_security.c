@@ -314,6 +314,120 @@ static void the_policy_from_the_configuration(void **state)
     rp_config_free(c);
 }
 
+/* ---- passwords (issue 21 item 5) ---- */
+
+static void password_is_refused(wh *w, const char *name, const char *password, const char *why)
+{
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_password_check(wh_store(w), name, password, 0, &e), RP_INVAL);
+    if (!strstr(rp_errmsg(&e), why))
+        fail_msg("'%s' for %s: %s, not %s", password, name, rp_errmsg(&e), why);
+}
+
+/* Common passwords (and their variants), one character repeated, the user's name. */
+static void what_a_password_may_not_be(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    password_is_refused(w, "ling", "qwertyuiop", "most common");
+    password_is_refused(w, "ling", "QwertyUiop", "most common");
+    password_is_refused(w, "ling", "Password2024!", "most common");
+    password_is_refused(w, "ling", "!!iloveyou!!", "most common");
+    password_is_refused(w, "ling", "1234567890", "most common");
+    password_is_refused(w, "ling", "zzzzzzzzzzzz", "one character repeated");
+    password_is_refused(w, "ling", "my ling is 42!", "user name");
+    password_is_refused(w, "chen.yichun", "YiChun-1985-03-14", "user name");
+    password_is_refused(w, "ling", "short", "at least 10 characters");
+    assert_int_equal(sec_password_check(wh_store(w), "ling", "jade river lamps 47", 0, &e), RP_OK);
+    assert_int_equal(sec_password_check(wh_store(w), "ling", "password manager says k7#Qz", 0, &e), RP_OK);
+    /* a user is added under the same rules */
+    assert_int_equal(sec_user_add(wh_store(w), "mei", "csr", NULL, "letmein2025", "t", NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "password: one of the most common passwords; choose another");
+    wh_close(w);
+}
+
+static int session_alive(wh *w, const char *token)
+{
+    sec_session se;
+    rp_error e = RP_ERROR_INIT;
+    return sec_session_get(wh_store(w), token, rp_now(), 3600, 3600, &se, &e) == RP_OK;
+}
+
+/* The last N passwords do not come back; a change ends the user's other sessions. */
+static void history_and_sessions(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    sec_user u;
+    assert_int_equal(sec_user_add(wh_store(w), "ling", "rm", "0012", "first of many 1", "t", &u, &e), RP_OK);
+    sec_session a, b;
+    assert_int_equal(sec_session_new(wh_store(w), &u, "10.0.0.1", rp_now(), &a, &e), RP_OK);
+    assert_int_equal(sec_session_new(wh_store(w), &u, "10.0.0.2", rp_now(), &b, &e), RP_OK);
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "second of many 2", 3, "ling", a.token, &e), RP_OK);
+    assert_true(session_alive(w, a.token));
+    assert_false(session_alive(w, b.token));
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "third of many 3", 3, "ling", NULL, &e), RP_OK);
+    assert_false(session_alive(w, a.token));
+    /* the current one and the two before it are refused; the one before those is not */
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "third of many 3", 3, "t", NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "password: one of the last 3 passwords of 'ling'; choose another");
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "second of many 2", 3, "t", NULL, &e), RP_INVAL);
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "first of many 1", 3, "t", NULL, &e), RP_INVAL);
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "fourth of many 4", 3, "t", NULL, &e), RP_OK);
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "first of many 1", 3, "t", NULL, &e), RP_OK);
+    int64_t kept = -1;
+    assert_int_equal(rp_store_query_int(wh_store(w), "SELECT count(*) FROM password_history", &kept, &e), RP_OK);
+    assert_int_equal(kept, 2);
+    assert_int_equal(sec_authenticate(wh_store(w), "ling", "first of many 1", &u, &e), RP_OK);
+    assert_int_equal(sec_password_change(wh_store(w), "nobody", "fifth of many 5", 3, "t", NULL, &e), RP_NOTFOUND);
+    wh_close(w);
+}
+
+/* A password older than the policy's age signs in expired; changing it clears that. */
+static void passwords_expire(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_user_add(wh_store(w), "ling", "rm", "0012", "first of many 1", "t", NULL, &e), RP_OK);
+    int64_t now = rp_now(), day = 86400;
+    int expired = -1;
+    assert_int_equal(sec_password_expired(wh_store(w), "ling", 90 * day, now + 89 * day, &expired, &e), RP_OK);
+    assert_false(expired);
+    assert_int_equal(sec_password_expired(wh_store(w), "ling", 90 * day, now + 91 * day, &expired, &e), RP_OK);
+    assert_true(expired);
+    assert_int_equal(sec_password_expired(wh_store(w), "ling", 0, now + 9999 * day, &expired, &e), RP_OK);
+    assert_false(expired);
+    sec_signin_policy p = { .password_max_age = 90 * day, .password_history = 3 };
+    sec_user u;
+    sec_signin_wait x;
+    assert_int_equal(sec_sign_in(wh_store(w), &p, "ling", "first of many 1", "a", now + 91 * day, &u, &x, &e), RP_OK);
+    assert_true(u.password_expired);
+    /* a session begun so carries it, until the password is changed in it */
+    sec_session se, got;
+    assert_int_equal(sec_session_new(wh_store(w), &u, "a", now, &se, &e), RP_OK);
+    assert_int_equal(sec_session_get(wh_store(w), se.token, now, 3600, 3600, &got, &e), RP_OK);
+    assert_true(got.user.password_expired);
+    assert_int_equal(sec_password_change_own(wh_store(w), &p, "ling", "not it at all", "second of many 2", "a", now,
+                                             se.token, &x, &e),
+                     RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "password: not your current password");
+    assert_int_equal(sec_password_change_own(wh_store(w), &p, "ling", "first of many 1", "second of many 2", "a", now,
+                                             se.token, &x, &e),
+                     RP_OK);
+    assert_int_equal(sec_session_get(wh_store(w), se.token, now, 3600, 3600, &got, &e), RP_OK);
+    assert_false(got.user.password_expired);
+    assert_int_equal(sec_password_expired(wh_store(w), "ling", 90 * day, now + 89 * day, &expired, &e), RP_OK);
+    assert_false(expired);
+    /* [security]'s defaults */
+    assert_int_equal(sec_signin_config(NULL, &p, &e), RP_OK);
+    assert_int_equal(p.password_history, 5);
+    assert_int_equal(p.password_max_age, 90 * day);
+    wh_close(w);
+}
+
 static void sessions_end_when_idle_or_old(void **state)
 {
     (void)state;
@@ -419,6 +533,9 @@ int main(void)
         cmocka_unit_test(a_lock_lasts_until_unlocked),
         cmocka_unit_test(signing_in_counts_and_clears),
         cmocka_unit_test(the_policy_from_the_configuration),
+        cmocka_unit_test(what_a_password_may_not_be),
+        cmocka_unit_test(history_and_sessions),
+        cmocka_unit_test(passwords_expire),
         cmocka_unit_test(sessions_end_when_idle_or_old),
         cmocka_unit_test(masks),
         cmocka_unit_test(the_trail_is_append_only),

@@ -56,3 +56,15 @@ $ rapport audit --action user_unlock
 > 2026-11-23T04:00:00Z  tester        user_unlock            ok       mei  was locked
 $ rapport audit --action login_failed --json | grep -c '"detail": "locked"'
 > 3
+# passwords: no common one, none with the user's name, none of the last few
+$ echo 'Password2024!' | rapport user passwd mei
+! rapport: user passwd: password: one of the most common passwords; choose another
+? 1
+$ echo 'mei mei mei mei' | rapport user passwd mei
+! rapport: user passwd: password: contains the user name; choose another
+? 1
+$ echo 'a long password 1' | rapport user passwd mei
+! rapport: user passwd: password: one of the last 5 passwords of 'mei'; choose another
+? 1
+$ printf '[security]\npassword_history = 0\n' > nohistory.ini && echo 'a long password 1' | rapport user passwd mei --config nohistory.ini
+> password of mei changed; their sessions are ended

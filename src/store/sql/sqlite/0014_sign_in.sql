@@ -24,3 +24,19 @@ CREATE TABLE sign_in_failure (
     PRIMARY KEY (kind, name)
 );
 CREATE INDEX sign_in_failure_last ON sign_in_failure(last_at);
+
+-- Passwords (issue 21 item 5; src/security/password.c).  A user's earlier
+-- password hashes, newest last, so that a new password is none of the last
+-- [security] password_history; when the password was last set (seconds
+-- since 1970; NULL: when the user was created), for its expiry; and
+-- whether a session was begun with an expired password, which may then
+-- only change it.
+CREATE TABLE password_history (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES app_user(id),
+    pw_hash     TEXT NOT NULL,
+    replaced_at INTEGER NOT NULL
+);
+CREATE INDEX password_history_user ON password_history(user_id, id);
+ALTER TABLE app_user ADD COLUMN pw_changed_at INTEGER;
+ALTER TABLE app_session ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
