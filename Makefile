@@ -24,7 +24,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 LDFLAGS   := $(SAN)
 
 LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c src/gen/*.c src/etl/*.c src/match/*.c src/analytics/*.c src/security/*.c src/api/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sqlite_migrations.o $(BUILD)/gen/specs.o
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sqlite_migrations.o $(BUILD)/gen/specs.o \
+             $(BUILD)/gen/passwords.o
 MIGRATIONS:= $(sort $(wildcard src/store/sql/sqlite/*.sql))
 SPECS     := $(sort $(wildcard specs/*.json))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
@@ -82,6 +83,14 @@ $(BUILD)/gen/specs.c: $(SPECS) tools/embed_files.sh
 	tools/embed_files.sh sp_builtins $(SPECS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/specs.o: $(BUILD)/gen/specs.c
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Wno-overlength-strings -c $< -o $@
+
+# The common passwords a new password may not be (security.h), compiled in.
+$(BUILD)/gen/passwords.c: src/security/common_passwords.txt tools/embed_files.sh
+	@mkdir -p $(dir $@)
+	tools/embed_files.sh --struct sec_embedded sec_password_lists $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/passwords.o: $(BUILD)/gen/passwords.c
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Wno-overlength-strings -c $< -o $@
 
 $(BUILD)/librapport.a: $(LIB_OBJ)

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'package.json'));
 const { chromium } = require('playwright-core');
 const [base, nginx, cust, job, runsArg] = process.argv.slice(2);
-const password = 'bench password 1';
+const password = 'a long password 1';
 const runs = Math.max(1, Number(runsArg) || 5);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 

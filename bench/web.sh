@@ -29,7 +29,7 @@ if [ ! -s "$db" ]; then
   asof=$("$rapport" query "SELECT substr(max(posted_at), 1, 10) FROM txn" --csv | tail -1 | tr -d '\r')
   "$rapport" analyze pareto value pyramid rfm gains-losses migration clv cluster quality --as-of "$asof" > /dev/null
   "$rapport" analyze segment --segments "$root/docs/examples/segments.txt" --as-of "$asof" > /dev/null
-  for r in csr analyst steward auditor; do echo 'bench password 1' | "$rapport" user add "bench-$r" --role "$r" > /dev/null; done
+  for r in csr analyst steward auditor; do echo 'a long password 1' | "$rapport" user add "bench-$r" --role "$r" > /dev/null; done
   "$rapport" customer refresh --all > /dev/null
 fi
 "$rapport" init > /dev/null

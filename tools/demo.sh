@@ -64,7 +64,7 @@ step "rapport user add ...   (one user for each role; demo passwords, printed he
 pwfile=$(dirname "$db")/demo-passwords.txt
 : > "$pwfile"; chmod 600 "$pwfile"
 for role in teller rm csr tsr supervisor analyst steward admin auditor; do
-  pw="demo-$role-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+  pw="$(od -An -N12 -tx4 /dev/urandom | tr -d ' ')"
   branch=""; case $role in teller|rm) branch="--branch 0012";; esac
   echo "$pw" | "$rapport" user add "demo-$role" --role "$role" $branch
   printf '%-18s %s\n' "demo-$role" "$pw" >> "$pwfile"

@@ -26,13 +26,13 @@
  *   server.c     libmicrohttpd, the dispatcher, static files, metrics, the scribe thread
  *   openapi.c    the OpenAPI document from the table, and the schema notation rows use
  *   args.c       reading arguments: whole numbers, limit=, values of a list
- *   session.c    sign-in, sign-out, who is signed in
+ *   session.c    sign-in (throttled and locked by security.h's sign-in section), sign-out, who is signed in
  *   customers.c  search (in the viewer's branch scope), the 360, reveal, export
  *   parts.c      a customer's notes, contact points, changes, preferences, consents, scores
  *   etl.c        load jobs, rejects, the identity-resolution review queue
  *   analyses.c   the analysis runs kept
  *   audit.c      the audit trail
- *   users.c      users and roles
+ *   users.c      users and roles; unlocking a user locked by failed sign-ins
  *   meta.c       health, this API's document, the vocabulary
  */
 #ifndef RP_API_H
@@ -42,6 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/error.h"
+#include "security/security.h"
 
 typedef struct api_options {
     const char *listen;          /* "127.0.0.1:8080" (port 0: any free port) */
@@ -51,8 +52,7 @@ typedef struct api_options {
     size_t max_body;             /* bytes; 0: 1 MiB */
     int64_t idle_seconds;        /* session idle timeout; 0: 15 minutes */
     int64_t lifetime_seconds;    /* session absolute lifetime; 0: 8 hours */
-    int login_attempts;          /* failures allowed per user and per address in the window; 0: 5 */
-    int64_t login_window;        /* seconds; 0: 300 */
+    sec_signin_policy signin;    /* sign-in throttle and lock (security.h); fields 0: the defaults */
     int secure_cookie;           /* add Secure to the cookie (behind TLS) */
     int warm;                    /* build missing kept 360s in the background (warehouse.h, the kept 360) */
 } api_options;

@@ -22,8 +22,9 @@ enum {
     API_WRITES = 32,       /* a GET that writes to the store (not in a read transaction) */
     API_BRANCH = 64,       /* customers: the viewer's branch scope applies (rq->scope_branch) */
     API_CREATED = 128,     /* answers 201 Created, not 200 */
-    API_AUDITED = 256,     /* personal data not of one customer (rejects, pairs, the trail itself):
+    API_AUDITED = 512,     /* personal data not of one customer (rejects, pairs, the trail itself):
                               every call is audited */
+    API_EXPIRED_OK = 256,  /* open to a session whose password has expired (the rest answer 403 password_expired) */
 };
 
 typedef struct api_req {
@@ -63,6 +64,7 @@ typedef struct api_resp {
     const char *content_type;
     char cookie[256];                    /* Set-Cookie, when not empty */
     char attachment[64];                 /* a file name: Content-Disposition: attachment */
+    int64_t retry_after;                 /* seconds: Retry-After, when above 0 */
 } api_resp;
 
 typedef int (*api_handler)(api_req *rq, api_resp *rs);
@@ -139,10 +141,6 @@ void api_doc_wanted(api_req *rq, int64_t person);
 void api_count_doc(api_req *rq, int kept);
 /* The session cookie: token for max_age seconds ("" and 0 to end it). */
 void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age);
-/* Sign-in throttling: 1 when the user or the address has failed too often. */
-int api_throttled(api_req *rq, const char *user);
-void api_login_failed(api_req *rq, const char *user);
-void api_login_ok(api_req *rq, const char *user);
 
 /* ---- the OpenAPI document (openapi.c) ---- */
 
@@ -156,6 +154,7 @@ int api_schema_parse(const char *text, json_t **out, rp_error *err) RP_WARN_UNUS
 int api_login(api_req *rq, api_resp *rs);
 int api_session_get(api_req *rq, api_resp *rs);
 int api_logout(api_req *rq, api_resp *rs);
+int api_password_change(api_req *rq, api_resp *rs);
 /* customers.c: finding customers, their 360, reveal and export */
 int api_customers_search(api_req *rq, api_resp *rs);
 int api_customer_get(api_req *rq, api_resp *rs);
@@ -191,6 +190,7 @@ int api_audit_list(api_req *rq, api_resp *rs);
 int api_users_list(api_req *rq, api_resp *rs);
 int api_user_add(api_req *rq, api_resp *rs);
 int api_user_disable(api_req *rq, api_resp *rs);
+int api_user_unlock(api_req *rq, api_resp *rs);
 int api_roles_list(api_req *rq, api_resp *rs);
 /* The role's permissions, by name (users.c; the session shows them too). */
 json_t *api_permissions(sec_role r);

@@ -296,15 +296,16 @@ static const struct {
 } errors[] = {
     { "400", "Malformed", "'malformed'", "the body is not JSON, or is nested over 64 deep" },
     { "401", "Unauthenticated", "'unauthenticated'", "not signed in, or the session ended (sign-in: a wrong name or password)" },
-    { "403", "Forbidden", "'forbidden' | 'csrf'",
-      "the role may not, the customer is another branch's, or the X-CSRF-Token header is missing or wrong" },
+    { "403", "Forbidden", "'forbidden' | 'csrf' | 'password_expired'",
+      "the role may not, the customer is another branch's, the X-CSRF-Token header is missing or wrong, or the "
+      "password has expired (only changing it is open)" },
     { "404", "NotFound", "'not_found'", "no such customer, run, job, pair or user" },
     { "405", "MethodNotAllowed", "'method_not_allowed'", "the path has no such method" },
     { "409", "Conflict", "'conflict' | 'ambiguous'", "it exists already, was decided already, or a key names two customers" },
     { "413", "TooLarge", "'too_large'", "the body is over the server's limit (1 MiB)" },
     { "415", "UnsupportedMediaType", "'unsupported_media_type'", "the body is not Content-Type: application/json" },
     { "422", "Invalid", "'invalid'", "a member or argument is missing, unknown or wrong; the message names it" },
-    { "429", "TooManyAttempts", "'too_many_attempts'", "sign-in is throttled" },
+    { "429", "TooManyAttempts", "'too_many_attempts'", "sign-in is throttled, or the account locked, by failed sign-ins" },
     { "500", "Internal", "'internal' | 'audit'", "logged on the server; nothing internal is sent" },
     { "503", "Busy", "'busy'", "the store is busy; try again" },
 };
@@ -330,9 +331,15 @@ static json_t *error_responses(rp_error *err)
             json_decref(out);
             return NULL;
         }
-        json_object_set_new(out, errors[i].name,
-                            json_pack("{s:s, s:{s:{s:o}}}", "description", errors[i].what, "content",
-                                      "application/json", "schema", s));
+        json_t *r = json_pack("{s:s, s:{s:{s:o}}}", "description", errors[i].what, "content", "application/json",
+                              "schema", s);
+        if (!strcmp(errors[i].status, "429"))
+            json_object_set_new(r, "headers",
+                                json_pack("{s:{s:s, s:{s:s}}}", "Retry-After", "description",
+                                          "seconds until sign-in may be tried again (absent while only an "
+                                          "administrator can unlock the account)",
+                                          "schema", "type", "integer"));
+        json_object_set_new(out, errors[i].name, r);
     }
     return out;
 }
@@ -345,7 +352,9 @@ static void route_errors(const api_route *r, char *out, size_t n)
         const char *st = errors[i].status;
         on[i] = !strcmp(st, "500") || !strcmp(st, "503") ||
                 (!(r->flags & API_PUBLIC) && !strcmp(st, "401")) ||
-                (!(r->flags & API_PUBLIC) && (r->permission >= 0 || (r->flags & API_CHANGES)) && !strcmp(st, "403")) ||
+                (!(r->flags & API_PUBLIC) &&
+                 (r->permission >= 0 || (r->flags & API_CHANGES) || !(r->flags & API_EXPIRED_OK)) &&
+                 !strcmp(st, "403")) ||
                 ((r->flags & API_BODY) && strstr("400 413 415 422", st)) ||
                 (r->errors && strstr(r->errors, st));
     }
@@ -442,7 +451,8 @@ static json_t *shape_schemas(rp_error *err)
         }
         json_object_set_new(out, api_shapes[i].name, s);
     }
-    json_t *e = error_schema("'malformed' | 'unauthenticated' | 'forbidden' | 'csrf' | 'not_found' | "
+    json_t *e = error_schema("'malformed' | 'unauthenticated' | 'forbidden' | 'csrf' | 'password_expired' | "
+                             "'not_found' | "
                              "'method_not_allowed' | 'conflict' | 'ambiguous' | 'too_large' | "
                              "'unsupported_media_type' | 'invalid' | 'too_many_attempts' | 'internal' | 'audit' | "
                              "'busy'",

@@ -48,11 +48,18 @@ const api_route api_routes[] = {
       .flags = API_PUBLIC | API_BODY, .action = "login", .op = "signIn",
       .summary = "Sign in with {name, password}: sets the session cookie and returns the CSRF token",
       .request = "{name: string, password: string}", .response = "Session", .errors = "401 429" },
-    { .method = "GET", .pattern = "/api/v1/session", .fn = api_session_get, .permission = ANY, .flags = 0,
-      .op = "getSession", .summary = "Who is signed in, with role, permissions and CSRF token",
-      .response = "Session" },
-    { .method = "DELETE", .pattern = "/api/v1/session", .fn = api_logout, .permission = ANY, .flags = API_CHANGES,
-      .action = "logout", .op = "signOut", .summary = "Sign out", .response = "{signed_out: boolean}" },
+    { .method = "GET", .pattern = "/api/v1/session", .fn = api_session_get, .permission = ANY,
+      .flags = API_EXPIRED_OK, .op = "getSession",
+      .summary = "Who is signed in, with role, permissions and CSRF token", .response = "Session" },
+    { .method = "DELETE", .pattern = "/api/v1/session", .fn = api_logout, .permission = ANY,
+      .flags = API_CHANGES | API_EXPIRED_OK, .action = "logout", .op = "signOut", .summary = "Sign out",
+      .response = "{signed_out: boolean}" },
+    { .method = "PUT", .pattern = "/api/v1/session/password", .fn = api_password_change, .permission = ANY,
+      .flags = API_BODY | API_CHANGES | API_EXPIRED_OK, .op = "changeOwnPassword",
+      .summary = "Change one's own password: {password (the current one), new_password}; the user's other "
+                 "sessions end (audited)",
+      .request = "{password: string, new_password: string}", .response = "{changed: boolean}",
+      .errors = "429" },
 
     /* ---- customers (customers.c) ---- */
     { .method = "GET", .pattern = "/api/v1/customers", .fn = api_customers_search, .permission = SEC_P_SEARCH,
@@ -182,7 +189,8 @@ const api_route api_routes[] = {
 
     /* ---- users and roles (users.c) ---- */
     { .method = "GET", .pattern = "/api/v1/users", .fn = api_users_list, .permission = SEC_P_USERS, .flags = 0,
-      .op = "listUsers", .summary = "Users, their roles and branches", .response = "{users: User[]}" },
+      .op = "listUsers", .summary = "Users, their roles and branches, and whether failed sign-ins locked them",
+      .response = "{users: User[]}" },
     { .method = "POST", .pattern = "/api/v1/users", .fn = api_user_add, .permission = SEC_P_USERS,
       .flags = API_BODY | API_CHANGES | API_CREATED, .op = "addUser",
       .summary = "Add a user: {name, role, branch, password}",
@@ -192,6 +200,11 @@ const api_route api_routes[] = {
       .flags = API_BODY | API_CHANGES, .op = "setUserDisabled",
       .summary = "Disable a user at once (their sessions end), or enable them: {disabled}", .params = "name: string",
       .request = "{disabled: boolean}", .response = "{name: string, disabled: boolean}", .errors = "404 409" },
+    { .method = "POST", .pattern = "/api/v1/users/{name}/unlock", .fn = api_user_unlock, .permission = SEC_P_USERS,
+      .flags = API_CHANGES, .op = "unlockUser",
+      .summary = "Unlock a user locked by failed sign-ins, and clear their count of failures (audited)",
+      .params = "name: string", .response = "{name: string, locked: boolean, was_locked: boolean}",
+      .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/roles", .fn = api_roles_list, .permission = ANY, .flags = 0,
       .op = "listRoles", .summary = "The roles and the permission matrix",
       .response = "{roles: {role: Role, title: string, permissions: Permission[]}[]}" },
@@ -202,8 +215,10 @@ const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 
 const api_shape api_shapes[] = {
     { "Session",
-      "{user: string, role: Role, role_title: string, branch: string | null, permissions: Permission[], csrf: string}",
-      "who is signed in; send csrf as X-CSRF-Token with every request that changes something" },
+      "{user: string, role: Role, role_title: string, branch: string | null, permissions: Permission[], csrf: string, "
+      "password_expired: boolean}",
+      "who is signed in; send csrf as X-CSRF-Token with every request that changes something; while "
+      "password_expired, only changing the password (PUT /api/v1/session/password) and signing out are open" },
     { "CustomerHit",
       "{id: integer, name_zh: string | null, name_latin: string | null, birth_date: string | null, "
       "home_branch: string | null, status: PartyStatus, matched?: string}",
@@ -317,7 +332,9 @@ const api_shape api_shapes[] = {
       "customers: the others it showed (a search's hits)" },
     { "User",
       "{name: string, role: Role, branch: string | null, disabled: boolean, created_at: string, "
-      "created_by: string | null, changed_at: string | null}",
-      NULL },
+      "created_by: string | null, changed_at: string | null, locked: boolean, locked_until: string | null, "
+      "failures: integer}",
+      "locked: failed sign-ins locked the user, until locked_until or, when that is null, until an administrator "
+      "unlocks them; failures: failed sign-ins in a row since the last success or unlock" },
 };
 const int api_nshapes = (int)(sizeof api_shapes / sizeof api_shapes[0]);

@@ -31,14 +31,6 @@ typedef struct route_stats {
     atomic_ullong store_micros;  /* time in the handler (the store and domain work) */
 } route_stats;
 
-/* failed logins by user and by address, in a window */
-#define THROTTLE_SLOTS 1024
-typedef struct throttle_slot {
-    char key[72];
-    int64_t since;
-    int failures;
-} throttle_slot;
-
 /* customers whose kept 360 a view found missing, for the scribe to build */
 #define WANTED 4096
 
@@ -65,8 +57,6 @@ struct api_server {
     char db[1024], key[1024], static_dir[PATH_MAX];
     route_stats *stats;          /* api_nroutes + 2 */
     pthread_key_t store_key;
-    pthread_mutex_t lock;
-    throttle_slot throttle[THROTTLE_SLOTS];
     int port;
     atomic_int stopping;
 };
@@ -165,60 +155,6 @@ static int match(const char *pattern, const char *path, api_req *rq)
         return 0;
     rq->nparams = np;
     return 1;
-}
-
-/* ---- login throttling ---- */
-
-static throttle_slot *slot(api_server *s, const char *key, int64_t now)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (const char *c = key; *c; c++)
-        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-    throttle_slot *t = &s->throttle[h % THROTTLE_SLOTS];
-    if (strcmp(t->key, key) || now - t->since > s->o.login_window) {
-        snprintf(t->key, sizeof t->key, "%s", key);
-        t->since = now;
-        t->failures = 0;
-    }
-    return t;
-}
-
-static api_server *server_of(api_req *rq) { return (api_server *)((char *)rq->opt - offsetof(api_server, o)); }
-
-int api_throttled(api_req *rq, const char *user)
-{
-    api_server *s = server_of(rq);
-    int64_t now = rp_now();
-    char ku[72], ka[72];
-    snprintf(ku, sizeof ku, "u:%s", user);
-    snprintf(ka, sizeof ka, "a:%s", rq->address);
-    pthread_mutex_lock(&s->lock);
-    int bad = slot(s, ku, now)->failures >= s->o.login_attempts || slot(s, ka, now)->failures >= s->o.login_attempts * 4;
-    pthread_mutex_unlock(&s->lock);
-    return bad;
-}
-
-void api_login_failed(api_req *rq, const char *user)
-{
-    api_server *s = server_of(rq);
-    int64_t now = rp_now();
-    char ku[72], ka[72];
-    snprintf(ku, sizeof ku, "u:%s", user);
-    snprintf(ka, sizeof ka, "a:%s", rq->address);
-    pthread_mutex_lock(&s->lock);
-    slot(s, ku, now)->failures++;
-    slot(s, ka, now)->failures++;
-    pthread_mutex_unlock(&s->lock);
-}
-
-void api_login_ok(api_req *rq, const char *user)
-{
-    api_server *s = server_of(rq);
-    char ku[72];
-    snprintf(ku, sizeof ku, "u:%s", user);
-    pthread_mutex_lock(&s->lock);
-    slot(s, ku, rp_now())->failures = 0;
-    pthread_mutex_unlock(&s->lock);
 }
 
 /* ---- metrics ---- */
@@ -525,6 +461,11 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
             api_error(rs, 401, "unauthenticated", "sign in first (POST /api/v1/session)");
             return;
         }
+        if (rq->session.user.password_expired && !(rt->flags & API_EXPIRED_OK)) {
+            api_error(rs, 403, "password_expired",
+                      "your password has expired; change it first (PUT /api/v1/session/password)");
+            return;
+        }
         if (rt->permission >= 0 && !sec_can(rq->session.user.role, (sec_perm)rt->permission)) {
             api_error(rs, 403, "forbidden", "a %s may not do this (%s)", sec_role_titles[rq->session.user.role],
                       sec_perm_names[rt->permission]);
@@ -605,6 +546,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (rs->cookie[0])
         MHD_add_response_header(r, "Set-Cookie", rs->cookie);
+    if (rs->retry_after > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%lld", (long long)rs->retry_after);
+        MHD_add_response_header(r, "Retry-After", ra);
+    }
     if (rs->attachment[0]) {
         char cd[128];
         snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", rs->attachment);
@@ -865,10 +811,7 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         s->o.idle_seconds = 15 * 60;
     if (!s->o.lifetime_seconds)
         s->o.lifetime_seconds = 8 * 3600;
-    if (!s->o.login_attempts)
-        s->o.login_attempts = 5;
-    if (!s->o.login_window)
-        s->o.login_window = 300;
+    sec_signin_defaults(&s->o.signin);
     if (s->o.threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         s->o.threads = n > 0 ? (int)n : 2;
@@ -922,7 +865,7 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
     }
     wh_close(probe);
     s->stats = calloc((size_t)api_nroutes + 2, sizeof *s->stats);
-    if (!s->stats || pthread_key_create(&s->store_key, close_store) || pthread_mutex_init(&s->lock, NULL) ||
+    if (!s->stats || pthread_key_create(&s->store_key, close_store) ||
         pthread_mutex_init(&s->qlock, NULL) || pthread_cond_init(&s->qcond, NULL)) {
         sec_journal_close(s->journal);
         free(s->stats);
@@ -959,7 +902,6 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
             MHD_stop_daemon(s->d[i]);
         the_server = NULL;
         pthread_key_delete(s->store_key);
-        pthread_mutex_destroy(&s->lock);
         pthread_mutex_destroy(&s->qlock);
         pthread_cond_destroy(&s->qcond);
         sec_journal_close(s->journal);
@@ -993,7 +935,6 @@ void api_stop(api_server *s)
     }
     sec_journal_close(s->journal);
     pthread_key_delete(s->store_key);
-    pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->qlock);
     pthread_cond_destroy(&s->qcond);
     free(s->stats);

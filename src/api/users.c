@@ -1,6 +1,7 @@
-/* users.c — users and roles, for administrators.  See api.h. */
+/* users.c — users and roles, for administrators; unlocking a user locked by failed sign-ins.  See api.h. */
 #include "api/internal.h"
 #include "core/json.h"
+#include "core/rtime.h"
 
 #include <string.h>
 
@@ -59,6 +60,19 @@ int api_user_disable(api_req *rq, api_resp *rs)
     if (api_audit(rq, &e))
         return api_error(rs, 500, "audit", "the change was made, but the audit trail could not be written; it has been logged");
     return api_ok(rs, json_pack("{s:s, s:b}", "name", rq->param[0], "disabled", disabled));
+}
+
+int api_user_unlock(api_req *rq, api_resp *rs)
+{
+    int was_locked = 0;
+    rp_error err = RP_ERROR_INIT;
+    if (sec_user_unlock(wh_store(rq->w), rq->param[0], rp_now(), &was_locked, &err))
+        return api_fail(rs, &err);
+    sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address, .action = "user_unlock",
+                          .target = rq->param[0], .detail = was_locked ? "was locked" : "was not locked" };
+    if (api_audit(rq, &e))
+        return api_error(rs, 500, "audit", "the user was unlocked, but the audit trail could not be written; it has been logged");
+    return api_ok(rs, json_pack("{s:s, s:b, s:b}", "name", rq->param[0], "locked", 0, "was_locked", was_locked));
 }
 
 int api_roles_list(api_req *rq, api_resp *rs)

@@ -3,7 +3,6 @@
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "security/security.h"
-#include "security/security.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -85,7 +84,8 @@ int cmd_serve(cli_ctx *c)
         o.threads = (int)t;
     }
     if (config_seconds(cfg, "idle_minutes", 60, 1, 24 * 60, &o.idle_seconds, &err) ||
-        config_seconds(cfg, "lifetime_hours", 3600, 1, 24 * 30, &o.lifetime_seconds, &err))
+        config_seconds(cfg, "lifetime_hours", 3600, 1, 24 * 30, &o.lifetime_seconds, &err) ||
+        sec_signin_config(cfg, &o.signin, &err))
         return cli_fail("serve", &err);
     o.secure_cookie = cfg && !strcmp(rp_config_get(cfg, "api", "secure_cookie", "no"), "yes");
     o.warm = !cfg || strcmp(rp_config_get(cfg, "api", "keep_c360", "yes"), "no");

@@ -1,6 +1,7 @@
-/* cmd_user.c — rapport user add, passwd, disable, list: the web application's users. */
+/* cmd_user.c — rapport user add, passwd, disable, unlock, list: the web application's users. */
 #include "cli/cli.h"
 #include "cli/table.h"
+#include "core/rtime.h"
 #include "security/security.h"
 
 #include <errno.h>
@@ -89,13 +90,19 @@ int cmd_user_passwd(cli_ctx *c)
     char pw[1100];
     if ((rc = password_arg("user passwd", pw, sizeof pw)))
         return rc;
+    rp_error err = RP_ERROR_INIT;
+    rp_config *cfg = NULL;
+    sec_signin_policy pol;
+    if (cli_cfg(c, &cfg, &err) || sec_signin_config(cfg, &pol, &err)) {
+        memset(pw, 0, sizeof pw);
+        return cli_fail("user passwd", &err);
+    }
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL))) {
         memset(pw, 0, sizeof pw);
         return rc;
     }
-    rp_error err = RP_ERROR_INIT;
-    rc = sec_user_passwd(wh_store(w), name, pw, cli_user(), &err);
+    rc = sec_password_change(wh_store(w), name, pw, pol.password_history, cli_user(), NULL, &err);
     memset(pw, 0, sizeof pw);
     if (!rc) {
         sec_audit_entry e = { .user = cli_user(), .action = "user_passwd", .target = name };
@@ -104,7 +111,7 @@ int cmd_user_passwd(cli_ctx *c)
     cli_wh_close(c);
     if (rc)
         return cli_fail("user passwd", &err);
-    printf("password of %s changed\n", name);
+    printf("password of %s changed; their sessions are ended\n", name);
     return CLI_OK;
 }
 
@@ -127,6 +134,39 @@ int cmd_user_disable(cli_ctx *c)
         return cli_fail("user disable", &err);
     printf("user %s %s\n", name, enable ? "enabled" : "disabled; their sessions are ended");
     return CLI_OK;
+}
+
+int cmd_user_unlock(cli_ctx *c)
+{
+    const char *name = c->args[0];
+    int rc, was_locked = 0;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    rc = sec_user_unlock(wh_store(w), name, rp_now(), &was_locked, &err);
+    if (!rc) {
+        sec_audit_entry e = { .user = cli_user(), .action = "user_unlock", .target = name,
+                              .detail = was_locked ? "was locked" : "was not locked" };
+        rc = sec_audit(wh_store(w), &e, &err);
+    }
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail("user unlock", &err);
+    printf("user %s %s\n", name, was_locked ? "unlocked" : "was not locked; their failed sign-ins are cleared");
+    return CLI_OK;
+}
+
+/* active, disabled, or locked (until when) */
+static const char *user_state(json_t *u, char *buf, size_t n)
+{
+    if (json_is_true(json_object_get(u, "disabled")))
+        return "disabled";
+    if (!json_is_true(json_object_get(u, "locked")))
+        return "active";
+    const char *until = json_string_value(json_object_get(u, "locked_until"));
+    snprintf(buf, n, "locked %s%s", until ? "until " : "until unlocked", until ? until : "");
+    return buf;
 }
 
 int cmd_user_list(cli_ctx *c)
@@ -154,10 +194,11 @@ int cmd_user_list(cli_ctx *c)
         size_t i;
         json_t *u;
         json_array_foreach(a, i, u) {
+            char state[64];
             const char *row[5] = { json_string_value(json_object_get(u, "name")),
                                    json_string_value(json_object_get(u, "role")),
                                    json_string_value(json_object_get(u, "branch")),
-                                   json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active",
+                                   user_state(u, state, sizeof state),
                                    json_string_value(json_object_get(u, "created_at")) };
             table_row(&t, row);
         }

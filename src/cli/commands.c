@@ -287,7 +287,14 @@ const cli_cmd cli_commands[] = {
       "background.  One server per store.  Stops cleanly on SIGTERM.\n\n"
       "Configuration ([api]): listen, static, idle_minutes (15), lifetime_hours (8),\n"
       "secure_cookie = yes behind TLS, keep_c360 = no to build no documents in the\n"
-      "background.\n\n"
+      "background.  Failed sign-ins ([security], counted in the store): a user name\n"
+      "waits after login_attempts (5) failures within login_window_minutes (5), an\n"
+      "address after login_address_attempts (20); a user name is locked after\n"
+      "lock_after (10) failures in a row, for lock_minutes (30), or until an\n"
+      "administrator unlocks it ('rapport user unlock') with lock_until_unlocked = yes.\n"
+      "Passwords ([security]): password_history (5) earlier ones may not come back;\n"
+      "one older than password_max_days (90; 0 never) may only be changed (PUT\n"
+      "/api/v1/session/password), which ends the user's other sessions.\n\n"
       "options:\n"
       "  --listen HOST:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
       "  --static DIR        the web application's files\n"
@@ -305,13 +312,24 @@ const cli_cmd cli_commands[] = {
       "  --role ROLE     the role\n"
       "  --branch CODE   the user's branch\n" STORE_HELP, NULL },
     { "user passwd", cmd_user_passwd, CLI_STORE, "", 1, 1, "rapport user passwd NAME",
-      "Change a user's password (asked for, or read from standard input).", STORE_HELP, NULL },
+      "Change a user's password (asked for, or read from standard input); their sessions end.",
+      "A password has 10 characters or more and is not one of the most common\n"
+      "passwords (nor one with digits or symbols before or after), one character\n"
+      "repeated, one containing the user name, or one of the user's last\n"
+      "[security] password_history (5) passwords.\n\n" STORE_HELP, NULL },
     { "user disable", cmd_user_disable, CLI_STORE, "enable", 1, 1, "rapport user disable NAME [--enable]",
       "Disable a user at once (their sessions end), or enable them again.",
       "options:\n"
       "  --enable        enable instead\n" STORE_HELP, NULL },
+    { "user unlock", cmd_user_unlock, CLI_STORE, "", 1, 1, "rapport user unlock NAME",
+      "Unlock a user locked by failed sign-ins, and clear their count of failures.",
+      "A user name is locked after [security] lock_after failed sign-ins in a row\n"
+      "('rapport serve --help'); 'rapport user list' shows who is.  Audited as\n"
+      "user_unlock.\n\n" STORE_HELP, NULL },
     { "user list", cmd_user_list, CLI_STORE, "json", 0, 0,
-      "rapport user list [--json]", "List the users, their roles and branches.",
+      "rapport user list [--json]", "List the users, their roles and branches, and who is locked.",
+      "The state is active, disabled, or locked (by failed sign-ins: until the time\n"
+      "shown, or until 'rapport user unlock NAME').\n\n"
       "options:\n"
       "  --json          as JSON\n" STORE_HELP, NULL },
     { "audit", cmd_audit, CLI_STORE, "since= until= user= customer= action= limit= json", 0, 0,
@@ -319,9 +337,10 @@ const cli_cmd cli_commands[] = {
       "Read the audit trail: who looked at, searched, revealed or changed what, and when.",
       "The trail is append-only: the store itself refuses to change or delete it.\n"
       "Actions: login, login_failed, logout, search, view, reveal, denied,\n"
-      "user_add, user_passwd, user_disable, user_enable, rejects_read,\n"
-      "reject_reveal, rejects_export, pairs_read, match_export, query,\n"
-      "users_read, audit_read.  Reading the trail is itself an entry.\n\n"
+      "user_add, user_passwd, user_disable, user_enable, user_unlock,\n"
+      "password_change, rejects_read, reject_reveal, rejects_export, pairs_read,\n"
+      "match_export, query, users_read, audit_read.  Reading the trail is itself\n"
+      "an entry.\n\n"
       "options:\n"
       "  --since TIME    from this time (ISO 8601, UTC)\n"
       "  --until TIME    up to this time\n"

@@ -1,10 +1,11 @@
 /* security.c — roles, users, sessions, masking and audit.  See security.h. */
-#include "security/security.h"
+#include "security/internal.h"
 #include "core/buf.h"
 #include "core/rtime.h"
 #include "core/utf8.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,17 +76,7 @@ static int check_name(const char *name, rp_error *err)
     return RP_OK;
 }
 
-static int check_password(const char *pw, rp_error *err)
-{
-    size_t n = pw ? strlen(pw) : 0;
-    if (n < 10)
-        return rp_err(err, RP_INVAL, "password: at least 10 characters");
-    if (n > 1024)
-        return rp_err(err, RP_INVAL, "password: at most 1024 characters");
-    return RP_OK;
-}
-
-static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], rp_error *err)
+int sec__hash_password(const char *pw, char *out, rp_error *err)
 {
     if (sodium_init() < 0)
         return rp_err(err, RP_CRYPTO, "libsodium could not start");
@@ -120,13 +111,13 @@ int sec_user_add(rp_store *s, const char *name, const char *role, const char *br
         return rp_err(err, RP_INVAL, "branch '%s': a branch code of 1 to 15 characters", branch);
     if ((r == SEC_TELLER || r == SEC_RM) && !branch)
         return rp_err(err, RP_INVAL, "branch: a %s works at a branch; give --branch CODE", sec_role_titles[r]);
-    if ((rc = check_password(password, err)))
+    if ((rc = sec_password_check(s, name, password, 0, err)))
         return rc;
     sec_user u;
     if (sec_user_get(s, name, &u, NULL) == RP_OK)
         return rp_err(err, RP_EXISTS, "user '%s' already exists", name);
     char hash[crypto_pwhash_STRBYTES], now[RP_TIME_UTC_LEN];
-    if ((rc = hash_password(password, hash, err)))
+    if ((rc = sec__hash_password(password, hash, err)))
         return rc;
     rp_time_format_utc(rp_now(), now);
     const char *v[6] = { name, sec_role_names[r], branch, hash, now, by };
@@ -164,18 +155,7 @@ int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err)
 
 int sec_user_passwd(rp_store *s, const char *name, const char *password, const char *by, rp_error *err)
 {
-    sec_user u;
-    int rc = sec_user_get(s, name, &u, err);
-    if (rc || (rc = check_password(password, err)))
-        return rc;
-    char hash[crypto_pwhash_STRBYTES], now[RP_TIME_UTC_LEN];
-    if ((rc = hash_password(password, hash, err)))
-        return rc;
-    rp_time_format_utc(rp_now(), now);
-    const char *v[4] = { hash, now, by, name };
-    rc = run1(s, "UPDATE app_user SET pw_hash = ?, changed_at = ?, changed_by = ? WHERE name = ?", v, 4, err);
-    sodium_memzero(hash, sizeof hash);
-    return rc;
+    return sec_password_change(s, name, password, SEC_PASSWORD_HISTORY, by, NULL, err);
 }
 
 int sec_user_disable(rp_store *s, const char *name, int disabled, const char *by, rp_error *err)
@@ -204,21 +184,37 @@ int sec_user_disable(rp_store *s, const char *name, int disabled, const char *by
     return rc;
 }
 
+/* One user of sec_user_list's query, with the sign-in lock in force at now. */
+static json_t *user_row(rp_stmt *st, int64_t now)
+{
+    int lock = rp_stmt_column_type(st, 8) != RP_COL_NULL;
+    int until = rp_stmt_column_type(st, 9) != RP_COL_NULL;
+    int64_t t = until ? rp_stmt_int(st, 9) : 0;
+    int locked = lock && (!until || t > now);
+    char at[RP_TIME_UTC_LEN];
+    if (locked && until)
+        rp_time_format_utc(t, at);
+    return json_pack("{s:s, s:s, s:s?, s:b, s:s, s:s?, s:s?, s:b, s:s?, s:I}", "name", rp_stmt_text(st, 0), "role",
+                     rp_stmt_text(st, 1), "branch", rp_stmt_text(st, 2), "disabled", (int)rp_stmt_int(st, 3),
+                     "created_at", rp_stmt_text(st, 4), "created_by", rp_stmt_text(st, 5), "changed_at",
+                     rp_stmt_text(st, 6), "locked", locked, "locked_until", locked && until ? at : NULL, "failures",
+                     (json_int_t)rp_stmt_int(st, 7));
+}
+
 int sec_user_list(rp_store *s, json_t **out, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(s,
-                              "SELECT name, role, branch, disabled, created_at, created_by, changed_at FROM app_user "
-                              "ORDER BY name",
+                              "SELECT u.name, u.role, u.branch, u.disabled, u.created_at, u.created_by, u.changed_at, "
+                              "COALESCE(f.failures, 0), f.locked_at, f.locked_until FROM app_user u "
+                              "LEFT JOIN sign_in_failure f ON f.kind = 'user' AND f.name = u.name ORDER BY u.name",
                               &st, err);
     if (rc)
         return rc;
+    int64_t now = rp_now();
     json_t *a = json_array();
     while ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:b, s:s, s:s?, s:s?}", "name", rp_stmt_text(st, 0),
-                                           "role", rp_stmt_text(st, 1), "branch", rp_stmt_text(st, 2), "disabled",
-                                           (int)rp_stmt_int(st, 3), "created_at", rp_stmt_text(st, 4), "created_by",
-                                           rp_stmt_text(st, 5), "changed_at", rp_stmt_text(st, 6)));
+        json_array_append_new(a, user_row(st, now));
     rp_stmt_done(st);
     if (rc != RP_DONE) {
         json_decref(a);
@@ -228,11 +224,30 @@ int sec_user_list(rp_store *s, json_t **out, rp_error *err)
     return RP_OK;
 }
 
+/* The stand-in hash an unknown name is checked against: a random password
+ * hashed as users' are, so that checking it costs what checking theirs does. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static int dummy_ok;
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+    unsigned char pw[24];
+    char text[sizeof pw * 2 + 1];
+    randombytes_buf(pw, sizeof pw);
+    sodium_bin2hex(text, sizeof text, pw, sizeof pw);
+    dummy_ok = sec__hash_password(text, dummy_hash, NULL) == RP_OK;
+    sodium_memzero(text, sizeof text);
+}
+
 int sec_authenticate(rp_store *s, const char *name, const char *password, sec_user *out, rp_error *err)
 {
     static const char *const wrong = "wrong user name or password";
     if (sodium_init() < 0)
         return rp_err(err, RP_CRYPTO, "libsodium could not start");
+    pthread_once(&dummy_once, make_dummy);
+    if (!dummy_ok)
+        return rp_err(err, RP_NOMEM, "password hashing: out of memory");
     rp_stmt *st;
     int rc = rp_store_prepare(s, "SELECT pw_hash FROM app_user WHERE name = ?", &st, err);
     if (rc)
@@ -244,7 +259,13 @@ int sec_authenticate(rp_store *s, const char *name, const char *password, sec_us
     rp_stmt_done(st);
     if (rc != RP_ROW && rc != RP_DONE)
         return rc;
-    if (!hash[0] || !password || crypto_pwhash_str_verify(hash, password, strlen(password)))
+    /* an unknown name costs what a wrong password does */
+    int known = hash[0] != 0;
+    if (!known)
+        memcpy(hash, dummy_hash, sizeof hash);
+    if (!password)
+        password = "";
+    if (crypto_pwhash_str_verify(hash, password, strlen(password)) || !known)
         return rp_err(err, RP_NOTFOUND, "%s", wrong);
     if ((rc = sec_user_get(s, name, out, err)))
         return rc;
@@ -255,7 +276,7 @@ int sec_authenticate(rp_store *s, const char *name, const char *password, sec_us
 
 /* ---- sessions ---- */
 
-static void token_hash(const char *token, char out[65])
+void sec__token_hash(const char *token, char out[65])
 {
     unsigned char h[32];
     crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
@@ -280,11 +301,11 @@ int sec_session_new(rp_store *s, const sec_user *u, const char *address, int64_t
     out->user = *u;
     out->created_at = out->last_seen = now;
     char h[65];
-    token_hash(out->token, h);
+    sec__token_hash(out->token, h);
     rp_stmt *st;
     int rc = rp_store_prepare(s,
-                              "INSERT INTO app_session(token_hash, user_id, csrf, created_at, last_seen, address) "
-                              "VALUES (?,?,?,?,?,?)",
+                              "INSERT INTO app_session(token_hash, user_id, csrf, created_at, last_seen, address, "
+                              "must_change) VALUES (?,?,?,?,?,?,?)",
                               &st, err);
     if (rc)
         return rc;
@@ -294,6 +315,7 @@ int sec_session_new(rp_store *s, const sec_user *u, const char *address, int64_t
     rp_stmt_bind_int(st, 4, now);
     rp_stmt_bind_int(st, 5, now);
     rp_stmt_bind_text(st, 6, address);
+    rp_stmt_bind_int(st, 7, u->password_expired != 0);
     return rp_stmt_run(st, err);
 }
 
@@ -310,7 +332,7 @@ int sec_session_get(rp_store *s, const char *token, int64_t now, int64_t idle, i
 int sec_session_touch(rp_store *s, const char *token, int64_t now, rp_error *err)
 {
     char h[65];
-    token_hash(token ? token : "", h);
+    sec__token_hash(token ? token : "", h);
     rp_stmt *st;
     int rc = rp_store_prepare(s, "UPDATE app_session SET last_seen = ? WHERE token_hash = ?", &st, err);
     if (rc)
@@ -327,11 +349,12 @@ int sec_session_check(rp_store *s, const char *token, int64_t now, int64_t idle,
     if (!token || strlen(token) != SEC_TOKEN_LEN - 1)
         return rp_err(err, RP_NOTFOUND, "no session");
     char h[65];
-    token_hash(token, h);
+    sec__token_hash(token, h);
     rp_stmt *st;
     /* the session and its user in one read */
     int rc = rp_store_prepare(s,
-                              "SELECT u.name, s.csrf, s.created_at, s.last_seen, u.id, u.role, u.branch FROM app_session s "
+                              "SELECT u.name, s.csrf, s.created_at, s.last_seen, u.id, u.role, u.branch, s.must_change "
+                              "FROM app_session s "
                               "JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
                               &st, err);
     if (rc)
@@ -348,6 +371,7 @@ int sec_session_check(rp_store *s, const char *token, int64_t now, int64_t idle,
         role = sec_role_parse(rp_stmt_text(st, 5));
         const char *b = rp_stmt_text(st, 6);
         snprintf(out->user.branch, sizeof out->user.branch, "%s", b ? b : "");
+        out->user.password_expired = (int)rp_stmt_int(st, 7);
     }
     rp_stmt_done(st);
     if (rc != RP_ROW && rc != RP_DONE)
@@ -374,7 +398,7 @@ int sec_session_check(rp_store *s, const char *token, int64_t now, int64_t idle,
 int sec_session_end(rp_store *s, const char *token, rp_error *err)
 {
     char h[65];
-    token_hash(token ? token : "", h);
+    sec__token_hash(token ? token : "", h);
     rp_stmt *st;
     int rc = rp_store_prepare(s, "DELETE FROM app_session WHERE token_hash = ?", &st, err);
     if (rc)

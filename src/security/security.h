@@ -12,14 +12,20 @@
  *
  * Files: security.c (roles, the matrix, users, sessions, masking, the audit
  * trail and its index by customer; tables app_user, app_session, audit,
- * audit_customer of migrations 0007 and 0009), journal.c (the audit
- * journal the server writes before it answers; see its section below).
+ * audit_customer of migrations 0007 and 0009), signin.c (failed sign-ins
+ * counted, throttled and locked; table sign_in_failure of migration 0014),
+ * password.c (what a password may be, its history and expiry, changing it;
+ * table password_history of migration 0014, and common_passwords.txt, the
+ * list compiled in), journal.c (the audit journal the server writes before
+ * it answers; see their sections below); internal.h (what they share: the
+ * password hash and the session token's hash).
  */
 #ifndef RP_SECURITY_H
 #define RP_SECURITY_H
 
 #include <jansson.h>
 #include <stdint.h>
+#include "core/config.h"
 #include "core/error.h"
 #include "store/store.h"
 
@@ -67,10 +73,14 @@ typedef struct sec_user {
     sec_role role;
     char branch[16];
     int disabled;
+    int password_expired;        /* the password is older than the policy allows: it may only be changed
+                                    (set by sec_sign_in, kept with the session) */
 } sec_user;
 
-/* Names are 2-32 characters of a-z, 0-9, '.', '_' and '-'; passwords at
- * least 10 characters.  Errors name the field. */
+/* Names are 2-32 characters of a-z, 0-9, '.', '_' and '-'; passwords as
+ * sec_password_check says.  Errors name the field.  sec_user_passwd is
+ * sec_password_change keeping the last SEC_PASSWORD_HISTORY passwords and
+ * ending every session of the user. */
 int sec_user_add(rp_store *s, const char *name, const char *role, const char *branch, const char *password,
                  const char *by, sec_user *out, rp_error *err) RP_WARN_UNUSED;
 int sec_user_passwd(rp_store *s, const char *name, const char *password, const char *by,
@@ -78,10 +88,16 @@ int sec_user_passwd(rp_store *s, const char *name, const char *password, const c
 /* Disabling also ends every session of the user. */
 int sec_user_disable(rp_store *s, const char *name, int disabled, const char *by, rp_error *err) RP_WARN_UNUSED;
 int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err) RP_WARN_UNUSED;
+/* Every user: name, role, branch, disabled, created_at, created_by,
+ * changed_at, and the sign-in lock: locked, locked_until (UTC ISO, null
+ * while it lasts until an administrator unlocks it) and failures (in a
+ * row, since the last success or unlock). */
 int sec_user_list(rp_store *s, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Check a password: RP_OK, or RP_NOTFOUND for an unknown name, a wrong
  * password or a disabled user alike (message "wrong user name or
- * password"), so that a caller cannot tell which. */
+ * password"), so that a caller cannot tell which, not even by the time it
+ * takes: an unknown name is checked against a stand-in argon2id hash made
+ * with the same parameters as users' (once, at the first call). */
 int sec_authenticate(rp_store *s, const char *name, const char *password, sec_user *out,
                      rp_error *err) RP_WARN_UNUSED;
 
@@ -161,6 +177,124 @@ int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_err
  * and sorted; *added (may be NULL) gets how many entries it took in. */
 int sec_audit_index(rp_store *s, int64_t *added, rp_error *err) RP_WARN_UNUSED;
 
+/* ---- signing in: failures counted, throttled and locked (signin.c) ----
+ *
+ * Failed sign-ins are counted in the store (table sign_in_failure), one row
+ * per user name and one per address, so that a restart forgets nothing and
+ * no other name's failures can push a count out.  Names nobody has are
+ * counted and locked exactly as users' are, so that the answers do not tell
+ * which names exist.
+ *
+ *   throttle  a name with user_attempts failures within window seconds of
+ *             the first, or an address with address_attempts, waits for the
+ *             rest of the window;
+ *   lock      a name with lock_after failures in a row (a success or an
+ *             administrator's unlock clears them) is locked for lock_seconds
+ *             or, with lock_until_unlocked, until an administrator unlocks
+ *             it; one more failure after a lock has passed locks it again.
+ *
+ * A refused sign-in is not checked against the password at all, so a
+ * locked account answers the same whether the password was right or not.
+ * A row goes when SEC_SIGNIN_FORGET seconds (or the window, if longer)
+ * have passed since its last failure and no lock holds it; what one
+ * address can add meanwhile is bounded by its own throttle.
+ *
+ * The configuration is [security] (sec_signin_config): login_attempts,
+ * login_address_attempts, login_window_minutes, lock_after, lock_minutes,
+ * lock_until_unlocked (yes/no).
+ */
+
+#define SEC_SIGNIN_FORGET 86400
+
+typedef struct sec_signin_policy {
+    int user_attempts;           /* failures of one name in a window; 0: 5 */
+    int address_attempts;        /* failures from one address in a window; 0: 20 */
+    int64_t window;              /* seconds; 0: 300 */
+    int lock_after;              /* failures of one name in a row that lock it; 0: 10 */
+    int64_t lock_seconds;        /* how long a lock lasts; 0: 1800 */
+    int lock_until_unlocked;     /* 1: a lock lasts until an administrator unlocks it */
+    /* and the passwords' (password.c): 0 none */
+    int password_history;        /* a new password is none of the last N (the current one included) */
+    int64_t password_max_age;    /* seconds a password lasts; an older one may only be changed */
+} sec_signin_policy;
+
+/* The policy with every sign-in field left 0 set to its default (the
+ * password fields stay as they are). */
+void sec_signin_defaults(sec_signin_policy *p);
+/* The policy from [security] of c (c may be NULL: the defaults, with
+ * password_history 5 and password_max_age 90 days); RP_INVAL naming
+ * "[security] NAME" for a value out of range. */
+int sec_signin_config(const rp_config *c, sec_signin_policy *p, rp_error *err) RP_WARN_UNUSED;
+
+typedef struct sec_signin_wait {
+    int refused;                 /* 1: no sign-in for now, whatever the password */
+    int locked;                  /* the name is locked (not only throttled) */
+    int64_t seconds;             /* until it may try again; 0 with locked: until an administrator unlocks it */
+} sec_signin_wait;
+
+/* May name sign in from address at now?  Only reads. */
+int sec_signin_check(rp_store *s, const sec_signin_policy *p, const char *name, const char *address, int64_t now,
+                     sec_signin_wait *out, rp_error *err) RP_WARN_UNUSED;
+/* Count a failure of name and of address at now, in one transaction;
+ * *locked (may be NULL) is set when this failure locked the name. */
+int sec_signin_failed(rp_store *s, const sec_signin_policy *p, const char *name, const char *address, int64_t now,
+                      int *locked, rp_error *err) RP_WARN_UNUSED;
+/* A success: the name's failures are cleared (its address's are not, so
+ * that one good account does not reset an address guessing others). */
+int sec_signin_succeeded(rp_store *s, const char *name, rp_error *err) RP_WARN_UNUSED;
+
+/* Signing in, whole: refused without a password check when wait->refused
+ * (the caller answers "too many attempts"; the return is RP_NOTFOUND);
+ * otherwise sec_authenticate, the failure counted or the name's failures
+ * cleared.  RP_OK with *out the user (out->password_expired when the
+ * password is older than p->password_max_age); RP_NOTFOUND for a wrong
+ * name or password (wait->locked when this failure locked the name). */
+int sec_sign_in(rp_store *s, const sec_signin_policy *p, const char *name, const char *password, const char *address,
+                int64_t now, sec_user *out, sec_signin_wait *wait, rp_error *err) RP_WARN_UNUSED;
+
+/* An administrator's unlock: the user's lock and failures are cleared;
+ * *was_locked (may be NULL) says whether a lock was in force at now.
+ * RP_NOTFOUND when there is no such user. */
+int sec_user_unlock(rp_store *s, const char *name, int64_t now, int *was_locked, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- passwords (password.c) ----
+ *
+ * A password has 10 to 1024 characters and is not:
+ *   - a common password: one of the list compiled in (common_passwords.txt,
+ *     the Openwall Project's, 3,400 words), in any case, nor one of them
+ *     with digits or symbols before or after ("Password2024!");
+ *   - one character repeated;
+ *   - the user name, or one containing it or a part of it of 3 characters
+ *     or more (the name cut at '.', '_' and '-'), in any case;
+ *   - one of the user's last `history` passwords, the current one included.
+ * Changing a password records the old hash (keeping history - 1 of them),
+ * sets when it changed, and ends the user's sessions but the one it was
+ * changed in.  Expiry is the sign-in policy's password_max_age: a session
+ * begun with an older password may only change it (the API answers 403
+ * password_expired to anything else).
+ */
+
+#define SEC_PASSWORD_HISTORY 5
+
+/* RP_OK, or RP_INVAL with "password: ..." saying which rule. */
+int sec_password_check(rp_store *s, const char *name, const char *password, int history,
+                       rp_error *err) RP_WARN_UNUSED;
+/* Set name's password (checked, with history), by whom; end every session
+ * of the user but keep_token's (NULL: every one).  One transaction. */
+int sec_password_change(rp_store *s, const char *name, const char *password, int history, const char *by,
+                        const char *keep_token, rp_error *err) RP_WARN_UNUSED;
+/* A user changing their own password: current is checked as a sign-in is
+ * (throttled, locked and counted: wait as sec_sign_in's; RP_NOTFOUND
+ * "password: not your current password" when it is wrong), then
+ * sec_password_change with p->password_history (RP_INVAL "password: ..."
+ * for a new password the rules refuse), keeping keep_token's session,
+ * which may do everything again. */
+int sec_password_change_own(rp_store *s, const sec_signin_policy *p, const char *name, const char *current,
+                            const char *password, const char *address, int64_t now, const char *keep_token,
+                            sec_signin_wait *wait, rp_error *err) RP_WARN_UNUSED;
+/* Is name's password older than max_age seconds at now (0: never)? */
+int sec_password_expired(rp_store *s, const char *name, int64_t max_age, int64_t now, int *expired,
+                         rp_error *err) RP_WARN_UNUSED;
 
 /* ---- the audit trail's journal, for `rapport serve` (journal.c) ----
  *

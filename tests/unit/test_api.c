@@ -22,6 +22,7 @@
 #include "warehouse/warehouse.h"
 
 static api_server *srv;
+static api_options options; /* srv's, for a restart */
 static int port;
 static char db[512];
 static char cookies[SEC_NROLES][128];
@@ -313,15 +314,19 @@ static int setup(void **state)
             fail_msg("user %s: %s", name, rp_errmsg(&e));
     }
     wh_close(w);
-    api_options o = { .listen = "127.0.0.1:0", .db = db, .threads = 2, .max_body = 4096, .login_attempts = 3,
+    /* three failed sign-ins lock a name for an hour; 127.0.0.1 is every test's address */
+    api_options o = { .listen = "127.0.0.1:0", .db = db, .threads = 2, .max_body = 4096,
+                      .signin = { .user_attempts = 3, .address_attempts = 100000, .lock_after = 3,
+                                  .lock_seconds = 3600, .password_history = 3, .password_max_age = 90 * 86400 },
                       .warm = 1 };
-    char dir[600];
+    static char dir[600];
     snprintf(dir, sizeof dir, "%s", tu_path("web"));
     assert_int_equal(mkdir(dir, 0700), 0);
     char index[700];
     snprintf(index, sizeof index, "%s/index.html", dir);
     tu_write_file(index, "<!doctype html><title>Rapport</title>");
     o.static_dir = dir;
+    options = o;
     if (api_start(&o, &srv, &e))
         fail_msg("api_start: %s", rp_errmsg(&e));
     port = api_port(srv);
@@ -876,6 +881,200 @@ static void sign_in_is_throttled(void **state)
     free(x.body);
 }
 
+/* The old throttle's table: 1,024 slots by FNV-1a of "u:NAME", a colliding
+ * key overwriting the slot.  A name whose key falls in the victim's slot
+ * is what an attacker would choose offline. */
+static uint64_t old_slot(const char *user)
+{
+    char key[80];
+    snprintf(key, sizeof key, "u:%s", user);
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *c = key; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    return h % 1024;
+}
+
+static int sign_in(const char *name, const char *password)
+{
+    char body[200];
+    int n = snprintf(body, sizeof body, "{\"name\":\"%s\",\"password\":\"%s\"}", name, password);
+    resp x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", body, (size_t)n);
+    free(x.body);
+    return x.status;
+}
+
+/* Issue 21: other names' failures, even one chosen to collide with the
+ * victim's slot in the old table, do not clear the victim's lock; nor does
+ * a restart; the right password is refused while it holds; an
+ * administrator sees it and unlocks it. */
+static void a_lock_survives_other_names_and_restarts(void **state)
+{
+    (void)state;
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "victim", "csr", NULL, pw, "test", NULL, &e), RP_OK);
+    wh_close(w);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(sign_in("victim", "wrong wrong wrong"), 401);
+    assert_int_equal(sign_in("victim", pw), 429);
+    /* the attacker's names: one in the victim's old slot, and others */
+    char evil[40] = "";
+    for (int i = 0; !evil[0]; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "x%d", i);
+        if (old_slot(name) == old_slot("victim"))
+            snprintf(evil, sizeof evil, "%s", name);
+    }
+    assert_int_equal(sign_in(evil, "wrong wrong wrong"), 401);
+    for (int i = 0; i < 20; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "other%d", i);
+        assert_int_equal(sign_in(name, "wrong wrong wrong"), 401);
+    }
+    /* with the right password, still refused: 429 and how long */
+    char good[128];
+    int n = snprintf(good, sizeof good, "{\"name\":\"victim\",\"password\":\"%s\"}", pw);
+    resp x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", good, (size_t)n);
+    assert_int_equal(x.status, 429);
+    assert_non_null(strstr(x.body, "\"code\":\"too_many_attempts\""));
+    assert_non_null(strstr(x.body, "try again in 60 minutes"));
+    assert_non_null(strstr(x.head, "Retry-After: 3"));
+    free(x.body);
+    /* a new server on the same store keeps the lock */
+    api_stop(srv);
+    assert_int_equal(api_start(&options, &srv, &e), RP_OK);
+    port = api_port(srv);
+    assert_int_equal(sign_in("victim", pw), 429);
+    assert_true(scalar("SELECT count(*) FROM audit WHERE action = 'login_failed' AND user_name = 'victim' "
+                       "AND detail = 'locked'") >= 3);
+    /* administrators see it */
+    char h[1400];
+    headers_for(SEC_ADMIN, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/users", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    json_t *j = json_loads(x.body, 0, NULL), *u;
+    size_t i;
+    int seen = 0;
+    json_array_foreach(json_object_get(j, "users"), i, u) {
+        if (strcmp(json_string_value(json_object_get(u, "name")), "victim"))
+            continue;
+        seen = 1;
+        assert_true(json_is_true(json_object_get(u, "locked")));
+        assert_true(json_is_string(json_object_get(u, "locked_until")));
+        assert_int_equal(json_integer_value(json_object_get(u, "failures")), 3);
+    }
+    assert_true(seen);
+    json_decref(j);
+    free(x.body);
+    /* and unlock it (a change: the CSRF token; audited) */
+    x = http("POST", "/api/v1/users/victim/unlock", cookies[SEC_ADMIN], NULL, 0);
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    headers_for(SEC_CSR, h, sizeof h, NULL);
+    x = http("POST", "/api/v1/users/victim/unlock", h, NULL, 0);
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    headers_for(SEC_ADMIN, h, sizeof h, NULL);
+    x = http("POST", "/api/v1/users/nobody.at.all/unlock", h, NULL, 0);
+    assert_int_equal(x.status, 404);
+    free(x.body);
+    x = http("POST", "/api/v1/users/victim/unlock", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_string_equal(x.body, "{\"name\":\"victim\",\"locked\":false,\"was_locked\":true}\n");
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'user_unlock' AND user_name = 'u-admin' "
+                            "AND target = 'victim'"),
+                     1);
+    assert_int_equal(sign_in("victim", pw), 200);
+}
+
+/* A user's cookie and CSRF header lines, signed in as name with password. */
+static void session_of(const char *name, const char *password, char *out, size_t n, int *expired)
+{
+    char body[200];
+    int k = snprintf(body, sizeof body, "{\"name\":\"%s\",\"password\":\"%s\"}", name, password);
+    resp x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", body, (size_t)k);
+    assert_int_equal(x.status, 200);
+    char *c = strstr(x.head, "rapport_session="), *t = strstr(x.body, "\"csrf\":\"");
+    assert_non_null(c);
+    assert_non_null(t);
+    snprintf(out, n, "Cookie: %.*s\r\nX-CSRF-Token: %.*s\r\nContent-Type: application/json\r\n", (int)strcspn(c, ";\r"),
+             c, (int)strcspn(t + 8, "\""), t + 8);
+    *expired = strstr(x.body, "\"password_expired\":true") != NULL;
+    free(x.body);
+}
+
+/* Item 5: one's own password changed (the rules named by member), the
+ * other sessions ended; an expired password opens only its change. */
+static void changing_ones_own_password(void **state)
+{
+    (void)state;
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "changer", "csr", NULL, pw, "test", NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "stale", "csr", NULL, pw, "test", NULL, &e), RP_OK);
+    assert_int_equal(rp_store_exec(wh_store(w), "UPDATE app_user SET pw_changed_at = 1 WHERE name = 'stale'", &e), RP_OK);
+    wh_close(w);
+    char one[600], two[600];
+    int expired;
+    session_of("changer", pw, one, sizeof one, &expired);
+    assert_false(expired);
+    session_of("changer", pw, two, sizeof two, &expired);
+    static const struct {
+        const char *body, *says;
+    } bad[] = {
+        { "{\"password\":\"not my password\",\"new_password\":\"jade river lamps 47\"}",
+          "body.password: not your current password" },
+        { "{\"password\":\"a long password 1\",\"new_password\":\"Password2024!\"}",
+          "body.new_password: one of the most common passwords" },
+        { "{\"password\":\"a long password 1\",\"new_password\":\"changer changer\"}",
+          "body.new_password: contains the user name" },
+        { "{\"password\":\"a long password 1\",\"new_password\":\"a long password 1\"}",
+          "body.new_password: one of the last 3 passwords" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        resp x = http("PUT", "/api/v1/session/password", one, bad[i].body, strlen(bad[i].body));
+        assert_int_equal(x.status, 422);
+        if (!strstr(x.body, bad[i].says))
+            fail_msg("%s: %s", bad[i].body, x.body);
+        free(x.body);
+    }
+    const char *good = "{\"password\":\"a long password 1\",\"new_password\":\"jade river lamps 47\"}";
+    resp x = http("PUT", "/api/v1/session/password", one, good, strlen(good));
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    x = http("GET", "/api/v1/session", one, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    x = http("GET", "/api/v1/session", two, NULL, 0);
+    assert_int_equal(x.status, 401);
+    free(x.body);
+    assert_int_equal(sign_in("changer", pw), 401);
+    assert_int_equal(sign_in("changer", "jade river lamps 47"), 200);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'password_change' AND user_name = 'changer' "
+                            "AND outcome = 'ok'"),
+                     1);
+    /* an expired password: signed in, but only to change it */
+    session_of("stale", pw, one, sizeof one, &expired);
+    assert_true(expired);
+    x = http("GET", "/api/v1/customers?q=A223456781", one, NULL, 0);
+    assert_int_equal(x.status, 403);
+    assert_non_null(strstr(x.body, "\"code\":\"password_expired\""));
+    free(x.body);
+    x = http("GET", "/api/v1/vocabulary", one, NULL, 0);
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    good = "{\"password\":\"a long password 1\",\"new_password\":\"jade river lamps 47\"}";
+    x = http("PUT", "/api/v1/session/password", one, good, strlen(good));
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    x = http("GET", "/api/v1/customers?q=A223456781", one, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+}
+
 /* A disabled user's session ends at once. */
 static void disabled_users_are_refused_at_once(void **state)
 {
@@ -1342,6 +1541,7 @@ int main(void)
         cmocka_unit_test(names_and_scores),
         cmocka_unit_test(match_review_queue),
         cmocka_unit_test(sign_in_is_throttled),
+        cmocka_unit_test(changing_ones_own_password),
         cmocka_unit_test(disabled_users_are_refused_at_once),
         cmocka_unit_test(injection_probes_change_nothing),
         cmocka_unit_test(openapi_and_metrics),
@@ -1351,6 +1551,8 @@ int main(void)
         cmocka_unit_test(branch_staff_search_their_own_branch),
         cmocka_unit_test(the_vocabulary),
         cmocka_unit_test(the_lists_with_data_match_the_document),
+        /* last: it restarts the server, whose metrics start again */
+        cmocka_unit_test(a_lock_survives_other_names_and_restarts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

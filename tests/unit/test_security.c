@@ -2,6 +2,7 @@
  * passwords, sessions and their timeouts, masking, the audit trail. */
 #include "testutil.h"
 
+#include "core/rtime.h"
 #include "security/security.h"
 #include "warehouse/warehouse.h"
 
@@ -72,6 +73,358 @@ static void users_and_passwords(void **state)
     assert_string_equal(rp_errmsg(&e), "password: at least 10 characters");
     assert_int_equal(sec_user_add(wh_store(w), "x", "csr", NULL, "a long password", "t", NULL, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "user name: 2 to 32 characters, not 1");
+    wh_close(w);
+}
+
+/* The shortest of a few sign-ins of name with password, in seconds. */
+static double auth_time(wh *w, const char *name, const char *password)
+{
+    double best = 1e9;
+    for (int i = 0; i < 3; i++) {
+        sec_user u;
+        rp_error e = RP_ERROR_INIT;
+        double t0 = rp_monotonic();
+        assert_int_equal(sec_authenticate(wh_store(w), name, password, &u, &e), RP_NOTFOUND);
+        double t = rp_monotonic() - t0;
+        best = t < best ? t : best;
+    }
+    return best;
+}
+
+/* An unknown user and a disabled one take as long as a wrong password, so
+ * that the time of the answer does not tell which names exist (issue 21). */
+static void unknown_users_take_as_long_as_wrong_passwords(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_user_add(wh_store(w), "ling", "rm", "0012", "a long password", "t", NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "gone", "csr", NULL, "a long password", "t", NULL, &e), RP_OK);
+    assert_int_equal(sec_user_disable(wh_store(w), "gone", 1, "t", &e), RP_OK);
+    double wrong = auth_time(w, "ling", "not the password");
+    double unknown = auth_time(w, "nobody.here", "not the password");
+    double disabled = auth_time(w, "gone", "a long password");
+    if (unknown / wrong < 0.5 || unknown / wrong > 2 || disabled / wrong < 0.5 || disabled / wrong > 2)
+        fail_msg("wrong password %.1f ms, unknown user %.1f ms, disabled user %.1f ms", wrong * 1e3, unknown * 1e3,
+                 disabled * 1e3);
+    wh_close(w);
+}
+
+/* ---- failed sign-ins (issue 21) ---- */
+
+static const sec_signin_policy policy = { .user_attempts = 3, .address_attempts = 6, .window = 300, .lock_after = 5,
+                                          .lock_seconds = 600 };
+#define T0 1800000000
+
+static sec_signin_wait wait_of(wh *w, const sec_signin_policy *p, const char *name, const char *address, int64_t now)
+{
+    sec_signin_wait x;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_signin_check(wh_store(w), p, name, address, now, &x, &e), RP_OK);
+    return x;
+}
+
+static int fail_at(wh *w, const sec_signin_policy *p, const char *name, const char *address, int64_t now)
+{
+    int locked = -1;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_signin_failed(wh_store(w), p, name, address, now, &locked, &e), RP_OK);
+    return locked;
+}
+
+/* A name waits after user_attempts failures in the window, is locked after
+ * lock_after in a row, for lock_seconds; one failure after that locks it again. */
+static void failures_throttle_then_lock(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(fail_at(w, &policy, "ling", "10.0.0.1", T0), 0);
+    assert_int_equal(fail_at(w, &policy, "ling", "10.0.0.1", T0 + 1), 0);
+    assert_false(wait_of(w, &policy, "ling", "10.0.0.1", T0 + 2).refused);
+    assert_int_equal(fail_at(w, &policy, "ling", "10.0.0.1", T0 + 2), 0);
+    /* throttled for the rest of the window, from any address */
+    sec_signin_wait x = wait_of(w, &policy, "ling", "10.0.0.2", T0 + 3);
+    assert_true(x.refused);
+    assert_false(x.locked);
+    assert_int_equal(x.seconds, 297);
+    assert_false(wait_of(w, &policy, "ling", "10.0.0.2", T0 + 300).refused);
+    /* two more in a row lock it, though the window began again */
+    assert_int_equal(fail_at(w, &policy, "ling", "10.0.0.2", T0 + 300), 0);
+    assert_int_equal(fail_at(w, &policy, "ling", "10.0.0.2", T0 + 301), 1);
+    x = wait_of(w, &policy, "ling", "10.0.0.3", T0 + 302);
+    assert_true(x.refused && x.locked);
+    assert_int_equal(x.seconds, 599);
+    /* the back-off passes; the next failure locks it again at once */
+    assert_false(wait_of(w, &policy, "ling", "10.0.0.3", T0 + 901).refused);
+    assert_int_equal(fail_at(w, &policy, "ling", "10.0.0.3", T0 + 910), 1);
+    x = wait_of(w, &policy, "ling", "10.0.0.3", T0 + 911);
+    assert_true(x.refused && x.locked);
+    assert_int_equal(x.seconds, 599);
+    /* a success clears the name's failures */
+    assert_int_equal(sec_signin_succeeded(wh_store(w), "ling", &e), RP_OK);
+    assert_false(wait_of(w, &policy, "ling", "10.0.0.4", T0 + 912).refused);
+    assert_int_equal(fail_at(w, &policy, "ling", "10.0.0.4", T0 + 913), 0);
+    wh_close(w);
+}
+
+/* An address spraying names waits; its count outlives the names' successes. */
+static void an_address_spraying_names_waits(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    for (int i = 0; i < 6; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "spray%d", i);
+        assert_false(wait_of(w, &policy, name, "10.9.9.9", T0 + i).refused);
+        fail_at(w, &policy, name, "10.9.9.9", T0 + i);
+    }
+    assert_int_equal(sec_signin_succeeded(wh_store(w), "spray0", &e), RP_OK);
+    sec_signin_wait x = wait_of(w, &policy, "somebody.else", "10.9.9.9", T0 + 10);
+    assert_true(x.refused);
+    assert_false(x.locked);
+    assert_int_equal(x.seconds, 290);
+    assert_false(wait_of(w, &policy, "somebody.else", "10.9.9.8", T0 + 10).refused);
+    assert_false(wait_of(w, &policy, "somebody.else", "10.9.9.9", T0 + 300).refused);
+    wh_close(w);
+}
+
+/* A lock until unlocked lasts until an administrator unlocks it: no number
+ * of other names' failures pushes it out (the old table had 1,024 slots),
+ * nor does time; unknown names are locked alike. */
+static void a_lock_lasts_until_unlocked(void **state)
+{
+    (void)state;
+    sec_signin_policy p = policy;
+    p.lock_until_unlocked = 1;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_user_add(wh_store(w), "ling", "rm", "0012", "a long password", "t", NULL, &e), RP_OK);
+    for (int i = 0; i < 5; i++)
+        fail_at(w, &p, "ling", "10.0.0.1", T0 + i * 1000);
+    for (int i = 0; i < 5; i++)
+        fail_at(w, &p, "no.such.user", "10.0.0.1", T0 + i * 1000);
+    /* 5,000 other names, from as many addresses */
+    assert_int_equal(rp_store_begin(wh_store(w), &e), RP_OK);
+    for (int i = 0; i < 5000; i++) {
+        char name[16], addr[32];
+        snprintf(name, sizeof name, "n%d", i);
+        snprintf(addr, sizeof addr, "10.1.%d.%d", i / 250, i % 250);
+        fail_at(w, &p, name, addr, T0 + 5000);
+    }
+    assert_int_equal(rp_store_commit(wh_store(w), &e), RP_OK);
+    /* a year on, both still locked; the other names' rows are forgotten */
+    int64_t later = T0 + 366 * 86400LL;
+    fail_at(w, &p, "someone", "10.0.0.9", later);
+    sec_signin_wait x = wait_of(w, &p, "ling", "10.0.0.2", later);
+    assert_true(x.refused && x.locked);
+    assert_int_equal(x.seconds, 0);
+    x = wait_of(w, &p, "no.such.user", "10.0.0.2", later);
+    assert_true(x.refused && x.locked);
+    int64_t rows = -1;
+    assert_int_equal(rp_store_query_int(wh_store(w), "SELECT count(*) FROM sign_in_failure", &rows, &e), RP_OK);
+    assert_int_equal(rows, 4); /* ling, no.such.user, someone and its address */
+    /* the right password is refused, unchecked */
+    sec_user u;
+    assert_int_equal(sec_sign_in(wh_store(w), &p, "ling", "a long password", "10.0.0.2", later, &u, &x, &e),
+                     RP_NOTFOUND);
+    assert_true(x.refused && x.locked);
+    /* administrators see it */
+    json_t *list;
+    assert_int_equal(sec_user_list(wh_store(w), &list, &e), RP_OK);
+    json_t *l = json_array_get(list, 0);
+    assert_true(json_is_true(json_object_get(l, "locked")));
+    assert_true(json_is_null(json_object_get(l, "locked_until")));
+    assert_int_equal(json_integer_value(json_object_get(l, "failures")), 5);
+    json_decref(list);
+    /* and unlock it */
+    int was = -1;
+    assert_int_equal(sec_user_unlock(wh_store(w), "nobody", later, &was, &e), RP_NOTFOUND);
+    assert_int_equal(sec_user_unlock(wh_store(w), "ling", later, &was, &e), RP_OK);
+    assert_int_equal(was, 1);
+    assert_false(wait_of(w, &p, "ling", "10.0.0.2", later).refused);
+    assert_int_equal(sec_sign_in(wh_store(w), &p, "ling", "a long password", "10.0.0.2", later, &u, &x, &e), RP_OK);
+    assert_string_equal(u.name, "ling");
+    assert_int_equal(sec_user_unlock(wh_store(w), "ling", later, &was, &e), RP_OK);
+    assert_int_equal(was, 0);
+    wh_close(w);
+}
+
+/* sec_sign_in: a wrong password counts, the lock comes with the failure that makes it. */
+static void signing_in_counts_and_clears(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_user_add(wh_store(w), "mei", "csr", NULL, "a long password", "t", NULL, &e), RP_OK);
+    sec_signin_policy p = { .user_attempts = 10, .lock_after = 2 };
+    sec_user u;
+    sec_signin_wait x;
+    int64_t now = rp_now();
+    assert_int_equal(sec_sign_in(wh_store(w), &p, "mei", "wrong password", "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_false(x.refused || x.locked);
+    assert_string_equal(rp_errmsg(&e), "wrong user name or password");
+    assert_int_equal(sec_sign_in(wh_store(w), &p, "mei", "a long password", "a", now, &u, &x, &e), RP_OK);
+    assert_int_equal(sec_sign_in(wh_store(w), &p, "mei", "wrong password", "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_false(x.locked); /* the success cleared the first */
+    assert_int_equal(sec_sign_in(wh_store(w), &p, "mei", "wrong password", "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_true(x.locked && !x.refused);
+    json_t *list;
+    assert_int_equal(sec_user_list(wh_store(w), &list, &e), RP_OK);
+    json_t *m = json_array_get(list, 0);
+    assert_true(json_is_true(json_object_get(m, "locked")));
+    char until[RP_TIME_UTC_LEN];
+    rp_time_format_utc(now + 1800, until);
+    assert_string_equal(json_string_value(json_object_get(m, "locked_until")), until);
+    json_decref(list);
+    wh_close(w);
+}
+
+/* [security]: the knobs, their defaults and their errors. */
+static void the_policy_from_the_configuration(void **state)
+{
+    (void)state;
+    sec_signin_policy p;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_signin_config(NULL, &p, &e), RP_OK);
+    assert_int_equal(p.user_attempts, 5);
+    assert_int_equal(p.address_attempts, 20);
+    assert_int_equal(p.window, 300);
+    assert_int_equal(p.lock_after, 10);
+    assert_int_equal(p.lock_seconds, 1800);
+    assert_int_equal(p.lock_until_unlocked, 0);
+    rp_config *c = rp_config_new();
+    assert_int_equal(rp_config_load_str(c, "t", "[security]\nlogin_attempts = 3\nlogin_window_minutes = 10\n"
+                                              "lock_after = 4\nlock_minutes = 60\nlock_until_unlocked = yes\n", &e),
+                     RP_OK);
+    assert_int_equal(sec_signin_config(c, &p, &e), RP_OK);
+    assert_int_equal(p.user_attempts, 3);
+    assert_int_equal(p.address_attempts, 20);
+    assert_int_equal(p.window, 600);
+    assert_int_equal(p.lock_after, 4);
+    assert_int_equal(p.lock_seconds, 3600);
+    assert_int_equal(p.lock_until_unlocked, 1);
+    assert_int_equal(rp_config_set(c, "security", "lock_until_unlocked", "maybe"), RP_OK);
+    assert_int_equal(sec_signin_config(c, &p, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "[security] lock_until_unlocked: 'maybe' is not yes or no");
+    assert_int_equal(rp_config_set(c, "security", "lock_after", "0"), RP_OK);
+    assert_int_equal(sec_signin_config(c, &p, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "[security] lock_after: '0' is not a whole number from 1 to 1000");
+    rp_config_free(c);
+}
+
+/* ---- passwords (issue 21 item 5) ---- */
+
+static void password_is_refused(wh *w, const char *name, const char *password, const char *why)
+{
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_password_check(wh_store(w), name, password, 0, &e), RP_INVAL);
+    if (!strstr(rp_errmsg(&e), why))
+        fail_msg("'%s' for %s: %s, not %s", password, name, rp_errmsg(&e), why);
+}
+
+/* Common passwords (and their variants), one character repeated, the user's name. */
+static void what_a_password_may_not_be(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    password_is_refused(w, "ling", "qwertyuiop", "most common");
+    password_is_refused(w, "ling", "QwertyUiop", "most common");
+    password_is_refused(w, "ling", "Password2024!", "most common");
+    password_is_refused(w, "ling", "!!iloveyou!!", "most common");
+    password_is_refused(w, "ling", "1234567890", "most common");
+    password_is_refused(w, "ling", "zzzzzzzzzzzz", "one character repeated");
+    password_is_refused(w, "ling", "my ling is 42!", "user name");
+    password_is_refused(w, "chen.yichun", "YiChun-1985-03-14", "user name");
+    password_is_refused(w, "ling", "short", "at least 10 characters");
+    assert_int_equal(sec_password_check(wh_store(w), "ling", "jade river lamps 47", 0, &e), RP_OK);
+    assert_int_equal(sec_password_check(wh_store(w), "ling", "password manager says k7#Qz", 0, &e), RP_OK);
+    /* a user is added under the same rules */
+    assert_int_equal(sec_user_add(wh_store(w), "mei", "csr", NULL, "letmein2025", "t", NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "password: one of the most common passwords; choose another");
+    wh_close(w);
+}
+
+static int session_alive(wh *w, const char *token)
+{
+    sec_session se;
+    rp_error e = RP_ERROR_INIT;
+    return sec_session_get(wh_store(w), token, rp_now(), 3600, 3600, &se, &e) == RP_OK;
+}
+
+/* The last N passwords do not come back; a change ends the user's other sessions. */
+static void history_and_sessions(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    sec_user u;
+    assert_int_equal(sec_user_add(wh_store(w), "ling", "rm", "0012", "first of many 1", "t", &u, &e), RP_OK);
+    sec_session a, b;
+    assert_int_equal(sec_session_new(wh_store(w), &u, "10.0.0.1", rp_now(), &a, &e), RP_OK);
+    assert_int_equal(sec_session_new(wh_store(w), &u, "10.0.0.2", rp_now(), &b, &e), RP_OK);
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "second of many 2", 3, "ling", a.token, &e), RP_OK);
+    assert_true(session_alive(w, a.token));
+    assert_false(session_alive(w, b.token));
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "third of many 3", 3, "ling", NULL, &e), RP_OK);
+    assert_false(session_alive(w, a.token));
+    /* the current one and the two before it are refused; the one before those is not */
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "third of many 3", 3, "t", NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "password: one of the last 3 passwords of 'ling'; choose another");
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "second of many 2", 3, "t", NULL, &e), RP_INVAL);
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "first of many 1", 3, "t", NULL, &e), RP_INVAL);
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "fourth of many 4", 3, "t", NULL, &e), RP_OK);
+    assert_int_equal(sec_password_change(wh_store(w), "ling", "first of many 1", 3, "t", NULL, &e), RP_OK);
+    int64_t kept = -1;
+    assert_int_equal(rp_store_query_int(wh_store(w), "SELECT count(*) FROM password_history", &kept, &e), RP_OK);
+    assert_int_equal(kept, 2);
+    assert_int_equal(sec_authenticate(wh_store(w), "ling", "first of many 1", &u, &e), RP_OK);
+    assert_int_equal(sec_password_change(wh_store(w), "nobody", "fifth of many 5", 3, "t", NULL, &e), RP_NOTFOUND);
+    wh_close(w);
+}
+
+/* A password older than the policy's age signs in expired; changing it clears that. */
+static void passwords_expire(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_user_add(wh_store(w), "ling", "rm", "0012", "first of many 1", "t", NULL, &e), RP_OK);
+    int64_t now = rp_now(), day = 86400;
+    int expired = -1;
+    assert_int_equal(sec_password_expired(wh_store(w), "ling", 90 * day, now + 89 * day, &expired, &e), RP_OK);
+    assert_false(expired);
+    assert_int_equal(sec_password_expired(wh_store(w), "ling", 90 * day, now + 91 * day, &expired, &e), RP_OK);
+    assert_true(expired);
+    assert_int_equal(sec_password_expired(wh_store(w), "ling", 0, now + 9999 * day, &expired, &e), RP_OK);
+    assert_false(expired);
+    sec_signin_policy p = { .password_max_age = 90 * day, .password_history = 3 };
+    sec_user u;
+    sec_signin_wait x;
+    assert_int_equal(sec_sign_in(wh_store(w), &p, "ling", "first of many 1", "a", now + 91 * day, &u, &x, &e), RP_OK);
+    assert_true(u.password_expired);
+    /* a session begun so carries it, until the password is changed in it */
+    sec_session se, got;
+    assert_int_equal(sec_session_new(wh_store(w), &u, "a", now, &se, &e), RP_OK);
+    assert_int_equal(sec_session_get(wh_store(w), se.token, now, 3600, 3600, &got, &e), RP_OK);
+    assert_true(got.user.password_expired);
+    assert_int_equal(sec_password_change_own(wh_store(w), &p, "ling", "not it at all", "second of many 2", "a", now,
+                                             se.token, &x, &e),
+                     RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "password: not your current password");
+    assert_int_equal(sec_password_change_own(wh_store(w), &p, "ling", "first of many 1", "second of many 2", "a", now,
+                                             se.token, &x, &e),
+                     RP_OK);
+    assert_int_equal(sec_session_get(wh_store(w), se.token, now, 3600, 3600, &got, &e), RP_OK);
+    assert_false(got.user.password_expired);
+    assert_int_equal(sec_password_expired(wh_store(w), "ling", 90 * day, now + 89 * day, &expired, &e), RP_OK);
+    assert_false(expired);
+    /* [security]'s defaults */
+    assert_int_equal(sec_signin_config(NULL, &p, &e), RP_OK);
+    assert_int_equal(p.password_history, 5);
+    assert_int_equal(p.password_max_age, 90 * day);
     wh_close(w);
 }
 
@@ -174,6 +527,15 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_matrix),
         cmocka_unit_test(users_and_passwords),
+        cmocka_unit_test(unknown_users_take_as_long_as_wrong_passwords),
+        cmocka_unit_test(failures_throttle_then_lock),
+        cmocka_unit_test(an_address_spraying_names_waits),
+        cmocka_unit_test(a_lock_lasts_until_unlocked),
+        cmocka_unit_test(signing_in_counts_and_clears),
+        cmocka_unit_test(the_policy_from_the_configuration),
+        cmocka_unit_test(what_a_password_may_not_be),
+        cmocka_unit_test(history_and_sessions),
+        cmocka_unit_test(passwords_expire),
         cmocka_unit_test(sessions_end_when_idle_or_old),
         cmocka_unit_test(masks),
         cmocka_unit_test(the_trail_is_append_only),

@@ -41,8 +41,9 @@ static void open_creates_and_migrates(void **state)
     assert_int_equal(rp_store_version(s, &v, &e), RP_OK);
     assert_int_equal(v, rp_store_latest_version(s));
     assert_true(v >= 1);
-    assert_int_equal(s->migrated, v);
-    assert_int_equal(count(s, "SELECT count(*) FROM rapport_migrations"), v);
+    /* every migration, once (their numbers may have a gap while two branches each add one) */
+    assert_int_equal(s->migrated, *s->ops->migration_count);
+    assert_int_equal(count(s, "SELECT count(*) FROM rapport_migrations"), *s->ops->migration_count);
     /* foreign keys are enforced */
     assert_int_equal(rp_store_exec(s, "INSERT INTO party_account(party_id, account_id, role) "
                                       "VALUES (999, 999, 'owner')", &e),
@@ -52,7 +53,7 @@ static void open_creates_and_migrates(void **state)
     /* opening again migrates nothing */
     assert_int_equal(rp_store_open(db, RP_STORE_CREATE | RP_STORE_MIGRATE, &s, &e), RP_OK);
     assert_int_equal(s->migrated, 0);
-    assert_int_equal(count(s, "SELECT count(*) FROM rapport_migrations"), v);
+    assert_int_equal(count(s, "SELECT count(*) FROM rapport_migrations"), *s->ops->migration_count);
     rp_store_close(s);
     /* the journal is WAL */
     sqlite3 *raw;

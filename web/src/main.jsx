@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrf, ApiError } from './api.js';
 import { lang, roc, setLang, setRoc, t } from './i18n.js';
 import { useSignal } from './state.js';
-import { Login } from './pages/login.jsx';
+import { ChangePassword, Login } from './pages/login.jsx';
 import { Search } from './pages/search.jsx';
 import { Customer } from './pages/customer.jsx';
 import { Analyses } from './pages/analyses.jsx';
@@ -64,6 +64,7 @@ function Header({ me, onSignOut, hash }) {
       <button class="link" data-test="lang" onClick={() => setLang(lang.get() === 'en' ? 'zh-TW' : 'en')}>
         {t('language')}
       </button>
+      <a class="link" href="#/password" data-test="change-password">{t('changePassword')}</a>
       <button class="link" data-test="sign-out" onClick={onSignOut}>{t('signOut')}</button>
     </header>
   );
@@ -114,9 +115,17 @@ function App() {
       location.hash = '#/';
     }
   };
+  if (me.password_expired)
+    return (
+      <main>
+        <ChangePassword expired onDone={() => setMe({ ...me, password_expired: false })} />
+        <button class="link" data-test="sign-out" onClick={signOut}>{t('signOut')}</button>
+      </main>
+    );
   let page;
   let m;
-  if ((m = /^#\/customer\/(\d+)/.exec(hash))) page = <Customer id={m[1]} me={me} key={m[1]} />;
+  if (hash.startsWith('#/password')) page = <ChangePassword onDone={() => {}} />;
+  else if ((m = /^#\/customer\/(\d+)/.exec(hash))) page = <Customer id={m[1]} me={me} key={m[1]} />;
   else if ((m = /^#\/dashboards\/([a-z-]+)(?:\/(\d+))?/.exec(hash))) page = <Dashboards job={m[1]} run={m[2] && +m[2]} key={m[1]} />;
   else if (hash.startsWith('#/analyses')) page = <Analyses />;
   else if ((m = /^#\/jobs\/(\d+)/.exec(hash))) page = <Job id={m[1]} me={me} key={m[1]} />;

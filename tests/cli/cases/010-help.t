@@ -30,6 +30,7 @@ $ rapport help --commands
 > user add
 > user passwd
 > user disable
+> user unlock
 > user list
 > audit
 > gen

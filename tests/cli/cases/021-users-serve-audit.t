@@ -67,7 +67,7 @@ $ rapport query "DELETE FROM audit"
 ! rapport: query: refused: only read-only statements (SELECT, WITH, VALUES, EXPLAIN) are allowed
 ? 1
 $ echo 'a long password 2' | rapport user passwd mei && rapport user disable mei
-> password of mei changed
+> password of mei changed; their sessions are ended
 > user mei disabled; their sessions are ended
 $ rapport audit --customer x
 ! rapport: audit: --customer: 'x' is not a customer id

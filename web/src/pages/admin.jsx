@@ -1,5 +1,6 @@
 // Administration: users, their roles and branches, adding and disabling
-// them; and the audit trail for auditors, with filters and export.
+// them, unlocking those failed sign-ins locked; and the audit trail for
+// auditors, with filters and export.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { lang, roc, t } from '../i18n.js';
@@ -58,16 +59,35 @@ export function Users({ me }) {
       setMsg(e.message);
     }
   };
+  const unlock = async (u) => {
+    try {
+      await api('POST', '/users/{name}/unlock', { params: { name: u.name } });
+      setMsg(null);
+      reload();
+    } catch (e) {
+      setMsg(e.message);
+    }
+  };
+  const status = (u) => {
+    if (u.disabled) return <span class="no">{t('disabled')}</span>;
+    if (u.locked) return <span class="no" data-test={`locked-${u.name}`}>{u.locked_until ? t('lockedUntil', { until: dateTime(u.locked_until) }) : t('locked')}</span>;
+    return t('active');
+  };
   return (
     <>
       <Card title={t('users')} test="users">
         {msg && <p class="error" role="alert">{t('error', { msg })}</p>}
         <Table test="users-table" rows={users.users}
           cols={[['userName', (u) => u.name], ['role', (u) => t(`role_${u.role}`)], ['branch', (u) => u.branch || t('allBranches')],
-            ['status', (u) => (u.disabled ? <span class="no">{t('disabled')}</span> : t('active'))],
+            ['status', status],
             ['created', (u) => `${dateTime(u.created_at)} ${u.created_by || ''}`],
-            ['actions', (u) => (u.name === me.user ? '' : (
-              <button class="link" data-test={`toggle-${u.name}`} onClick={() => toggle(u)}>{u.disabled ? t('enable') : t('disable')}</button>))]]} />
+            ['actions', (u) => (
+              <>
+                {u.locked && <button class="link" data-test={`unlock-${u.name}`} onClick={() => unlock(u)}>{t('unlock')}</button>}
+                {u.locked && u.name !== me.user && ' '}
+                {u.name !== me.user && (
+                  <button class="link" data-test={`toggle-${u.name}`} onClick={() => toggle(u)}>{u.disabled ? t('enable') : t('disable')}</button>)}
+              </>)]]} />
         <AddUser roles={roles.roles} onDone={reload} />
       </Card>
       <Card title={t('permissionMatrix')} test="roles">

@@ -39,3 +39,51 @@ export function Login({ onSignedIn }) {
     </form>
   );
 }
+
+// One's own password changed (PUT /session/password): the current one, the
+// new one twice.  While the password has expired it is all there is to do.
+export function ChangePassword({ expired, onDone }) {
+  useSignal(lang);
+  const [f, setF] = useState({ password: '', fresh: '', again: '' });
+  const [error, setError] = useState(null);
+  const [ok, setOk] = useState(false);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    if (f.fresh !== f.again) {
+      setError(t('passwordsDiffer'));
+      return;
+    }
+    try {
+      await api('PUT', '/session/password', { body: { password: f.password, new_password: f.fresh } });
+      setError(null);
+      setOk(true);
+      setF({ password: '', fresh: '', again: '' });
+      onDone();
+    } catch (err) {
+      setError(t('error', { msg: err.message }));
+      setOk(false);
+    }
+  };
+  return (
+    <form class="login" data-test="password-form" onSubmit={submit}>
+      <h1>{t('changePassword')}</h1>
+      {expired && <p class="notice" data-test="password-expired">{t('passwordExpired')}</p>}
+      <label>
+        {t('currentPassword')}
+        <input name="password" type="password" autocomplete="current-password" value={f.password} onInput={set('password')} required />
+      </label>
+      <label>
+        {t('newPassword')}
+        <input name="new_password" type="password" autocomplete="new-password" value={f.fresh} onInput={set('fresh')} required />
+      </label>
+      <label>
+        {t('newPasswordAgain')}
+        <input name="again" type="password" autocomplete="new-password" value={f.again} onInput={set('again')} required />
+      </label>
+      {error && <p class="error" role="alert">{error}</p>}
+      {ok && <p class="banner" data-test="password-changed">{t('passwordChanged')}</p>}
+      <button type="submit">{t('changePassword')}</button>
+    </form>
+  );
+}

@@ -1,0 +1,14 @@
+/* internal.h — what security's files share.  Private to src/security (and
+ * its unit tests). */
+#ifndef RP_SECURITY_INTERNAL_H
+#define RP_SECURITY_INTERNAL_H
+
+#include "security/security.h"
+
+/* An argon2id hash of pw (libsodium's interactive limits, as every user's)
+ * into out, of crypto_pwhash_STRBYTES (128) bytes. */
+int sec__hash_password(const char *pw, char *out, rp_error *err) RP_WARN_UNUSED;
+/* The hex BLAKE2b hash of a session token, as app_session keeps it. */
+void sec__token_hash(const char *token, char out[65]);
+
+#endif
