@@ -929,10 +929,14 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         return rp_err(err, RP_NOMEM, NULL);
     }
     the_server = s;
-    /* a port another program listens on is refused, as it would be without SO_REUSEPORT */
+    /* a port another program listens on is refused, as it would be without SO_REUSEPORT.  The
+     * probe has SO_REUSEADDR, as the daemons' sockets have: the connections of a server that died
+     * (in TIME_WAIT, or being closed by the kernel) do not hold the port for a minute, while a
+     * listening socket still does */
     int probe_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int e = 0;
-    if (probe_fd < 0 || bind(probe_fd, (struct sockaddr *)&sa, sizeof sa))
+    int e = 0, on = 1;
+    if (probe_fd < 0 || setsockopt(probe_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) ||
+        bind(probe_fd, (struct sockaddr *)&sa, sizeof sa))
         e = errno;
     if (!e && port == 0) {
         socklen_t sl = sizeof sa;
