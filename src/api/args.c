@@ -31,3 +31,18 @@ int api_one_of(const char *v, const char *const *list, char *msg, size_t n)
         k += (size_t)snprintf(msg + k, n - k, "%s %s", i ? "," : "", list[i]);
     return 0;
 }
+
+int api_body_max(api_resp *rs, const char *member, const char *v, size_t max)
+{
+    if (v && strlen(v) > max)
+        return api_error(rs, 422, "invalid", "body.%s: at most %zu bytes", member, max);
+    return 0;
+}
+
+int api_body_in(api_resp *rs, const char *member, const char *v, const char *const *list)
+{
+    char msg[400];
+    if (v && !api_one_of(v, list, msg, sizeof msg))
+        return api_error(rs, 422, "invalid", "body.%s: %s", member, msg);
+    return 0;
+}

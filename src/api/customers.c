@@ -140,7 +140,8 @@ int api_customer_get(api_req *rq, api_resp *rs)
     return st;
 }
 
-/* body.reason, said in 5 characters or more, into rq->reason: 0, or the reply's status. */
+/* body.reason, said in 5 characters or more and at most WH_REASON_MAX bytes
+ * (longer is refused, not cut), into rq->reason: 0, or the reply's status. */
 static int reason_of(api_req *rq, api_resp *rs, const char *const *keys)
 {
     const char *reason = NULL;
@@ -153,7 +154,9 @@ static int reason_of(api_req *rq, api_resp *rs, const char *const *keys)
         n--;
     if (n < 5)
         return api_error(rs, 422, "invalid", "body.reason: say why the full values are needed (5 characters or more)");
-    snprintf(rq->reason, sizeof rq->reason, "%.*s", (int)(n < 255 ? n : 255), reason);
+    if (n > WH_REASON_MAX)
+        return api_error(rs, 422, "invalid", "body.reason: at most %d bytes", WH_REASON_MAX);
+    snprintf(rq->reason, sizeof rq->reason, "%.*s", (int)n, reason);
     return 0;
 }
 

@@ -49,9 +49,11 @@ typedef struct api_req {
     /* what the handler tells the audit */
     const char *audit_action;            /* default: the route's */
     int64_t customer;
-    char reason[256];
+    char reason[WH_REASON_MAX + 1];      /* a reason is refused when longer, never cut */
     char detail[256];
 } api_req;
+
+_Static_assert(WH_REASON_MAX <= SEC_AUDIT_FIELD_MAX, "the audit trail keeps a reason whole");
 
 typedef struct api_resp {
     int status;
@@ -98,9 +100,12 @@ extern const int api_nshapes;
 
 /* Set an error reply; returns status. */
 int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* An error of the store or a domain module: RP_NOTFOUND 404, RP_INVAL/RP_PARSE 422, RP_EXISTS 409,
+/* An error of the store or a domain module: RP_NOTFOUND 404, RP_INVAL/RP_PARSE/RP_TOOBIG 422, RP_EXISTS 409,
  * RP_AMBIGUOUS 409, RP_BUSY 503, anything else 500 (its detail logged, not sent). */
 int api_fail(api_resp *rs, const rp_error *err);
+/* The same, with the error of a writer's field ("contact.value: ...", writer
+ * "contact") said as the body's member of that name ("body.value: ..."). */
+int api_fail_body(api_resp *rs, const rp_error *err, const char *writer);
 int api_ok(api_resp *rs, json_t *body);
 /* 201 Created with body. */
 int api_created(api_resp *rs, json_t *body);
@@ -116,6 +121,11 @@ int64_t api_int(const char *s, int64_t min, int64_t max, int *ok);
 int api_limit(api_req *rq, api_resp *rs, int def, int max, int *limit);
 /* Is v one of list?  If not, "one of a, b, c" into msg. */
 int api_one_of(const char *v, const char *const *list, char *msg, size_t n);
+/* Checks of the body's member: 0, or the reply's status (422 naming it).
+ * Text is held to the number of the field it goes to (WH_NOTES_MAX, ...),
+ * and refused when longer, never cut; NULL (absent) passes both. */
+int api_body_max(api_resp *rs, const char *member, const char *v, size_t max);
+int api_body_in(api_resp *rs, const char *member, const char *v, const char *const *list);
 
 /* ---- the server's services to handlers (server.c) ---- */
 

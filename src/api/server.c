@@ -86,14 +86,22 @@ int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...)
     return status;
 }
 
-int api_fail(api_resp *rs, const rp_error *err)
+int api_fail(api_resp *rs, const rp_error *err) { return api_fail_body(rs, err, NULL); }
+
+int api_fail_body(api_resp *rs, const rp_error *err, const char *writer)
 {
+    const char *m = rp_errmsg(err);
+    size_t n = writer ? strlen(writer) : 0;
     switch (err->code) {
-    case RP_NOTFOUND: return api_error(rs, 404, "not_found", "%s", rp_errmsg(err));
+    case RP_NOTFOUND: return api_error(rs, 404, "not_found", "%s", m);
     case RP_INVAL:
     case RP_PARSE:
     case RP_CHECKSUM:
-    case RP_ENCODING: return api_error(rs, 422, "invalid", "%s", rp_errmsg(err));
+    case RP_ENCODING:
+    case RP_TOOBIG:
+        if (n && !strncmp(m, writer, n) && m[n] == '.')
+            return api_error(rs, 422, "invalid", "body.%s", m + n + 1);
+        return api_error(rs, 422, "invalid", "%s", m);
     case RP_EXISTS: return api_error(rs, 409, "conflict", "%s", rp_errmsg(err));
     case RP_AMBIGUOUS: return api_error(rs, 409, "ambiguous", "%s", rp_errmsg(err));
     case RP_BUSY: return api_error(rs, 503, "busy", "the store is busy; try again");

@@ -29,8 +29,9 @@ int api_login(api_req *rq, api_resp *rs)
     if (rp_json_get_str(rq->body, "body", "name", 1, &name, &err) ||
         rp_json_get_str(rq->body, "body", "password", 1, &pw, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    if (strlen(name) > 64)
-        return api_error(rs, 422, "invalid", "body.name: at most 64 characters");
+    int st;
+    if ((st = api_body_max(rs, "name", name, SEC_NAME_MAX)) || (st = api_body_max(rs, "password", pw, SEC_PASSWORD_MAX)))
+        return st;
     if (api_throttled(rq, name)) {
         audit_login(rq, name, "login_failed", "refused", "too many failed attempts");
         return api_error(rs, 429, "too_many_attempts", "too many failed sign-ins; wait %lld minutes",

@@ -60,16 +60,20 @@ int sec_can(sec_role r, sec_perm p);
 
 /* ---- users ---- */
 
+#define SEC_NAME_MAX 32         /* a user name's bytes, at least 2 */
+#define SEC_BRANCH_MAX 15       /* a branch code's */
+#define SEC_PASSWORD_MAX 1024   /* a password's, at least 10 */
+
 typedef struct sec_user {
     int64_t id;
-    char name[40];
+    char name[SEC_NAME_MAX + 8];
     sec_role role;
-    char branch[16];
+    char branch[SEC_BRANCH_MAX + 1];
     int disabled;
 } sec_user;
 
 /* Names are 2-32 characters of a-z, 0-9, '.', '_' and '-'; passwords at
- * least 10 characters.  Errors name the field. */
+ * least 10 characters, at most 1024.  Errors name the field. */
 int sec_user_add(rp_store *s, const char *name, const char *role, const char *branch, const char *password,
                  const char *by, sec_user *out, rp_error *err) RP_WARN_UNUSED;
 int sec_user_passwd(rp_store *s, const char *name, const char *password, const char *by,
@@ -125,10 +129,13 @@ void sec_mask_account(const char *v, char *out, size_t n);
 
 /* ---- audit (S3) ---- */
 
+/* An entry's fields; the journal keeps SEC_AUDIT_FIELD_MAX bytes of each
+ * (a reason longer than that must be refused by whoever takes it). */
 typedef struct sec_audit_entry {
     const char *user, *address, *action, *target, *reason, *outcome, *detail;
     int64_t customer;            /* 0 none */
 } sec_audit_entry;
+#define SEC_AUDIT_FIELD_MAX 1024
 
 int sec_audit(rp_store *s, const sec_audit_entry *e, rp_error *err) RP_WARN_UNUSED;
 /* The same, for an entry of an earlier time (UTC ISO): from the journal. */
