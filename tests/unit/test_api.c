@@ -222,19 +222,15 @@ static void check_reply(const char *method, const char *path, const char *req, s
     }
 }
 
-/* One HTTP/1.1 request on its own connection. */
-static resp http(const char *method, const char *path, const char *headers, const char *body, size_t blen)
+/* The bytes of req (n of them, NULs and all), then body, on a connection of their own; the reply. */
+static resp exchange(const char *req, size_t n, const char *body, size_t blen)
 {
     resp r = { 0 };
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
     inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    char req[8192];
-    int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%sContent-Length: %zu\r\n\r\n",
-                     method, path, headers ? headers : "", body ? blen : 0);
-    assert_true(n > 0 && (size_t)n < sizeof req);
-    assert_int_equal(write(fd, req, (size_t)n), n);
+    assert_int_equal(write(fd, req, n), (ssize_t)n);
     for (size_t off = 0; body && off < blen;) {
         ssize_t k = write(fd, body + off, blen - off);
         if (k <= 0)
@@ -251,7 +247,7 @@ static resp http(const char *method, const char *path, const char *headers, cons
     }
     all[len] = 0;
     close(fd);
-    sscanf(all, "HTTP/1.1 %d", &r.status);
+    sscanf(all, "HTTP/1.%*d %d", &r.status);
     char *sep = strstr(all, "\r\n\r\n");
     if (sep) {
         size_t hl = (size_t)(sep - all);
@@ -261,6 +257,17 @@ static resp http(const char *method, const char *path, const char *headers, cons
         r.body = strdup("");
     }
     free(all);
+    return r;
+}
+
+/* One HTTP/1.1 request on its own connection, its reply checked against the document. */
+static resp http(const char *method, const char *path, const char *headers, const char *body, size_t blen)
+{
+    char req[8192];
+    int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%sContent-Length: %zu\r\n\r\n",
+                     method, path, headers ? headers : "", body ? blen : 0);
+    assert_true(n > 0 && (size_t)n < sizeof req);
+    resp r = exchange(req, (size_t)n, body, blen);
     check_reply(method, path, body, blen, &r);
     return r;
 }
@@ -1032,6 +1039,83 @@ static void injection_probes_change_nothing(void **state)
     free(x.body);
 }
 
+/* A NUL in the request line or a header, raw or as %00, reaches no handler
+ * and no file (the path was cut there: /api/v1/customers/1%00 was customer
+ * 1, /index.html%00.png was index.html): 400.  So is HTTP/1.1 without Host.
+ * The raw requests' replies are the dispatcher's or libmicrohttpd's, before
+ * any route, so they are not checked against the document. */
+static void nul_bytes_and_a_missing_host_are_refused(void **state)
+{
+    (void)state;
+    char h[1400];
+    headers_for(SEC_CSR, h, sizeof h, NULL);
+    static const char *const escaped[] = { "/api/v1/customers/1%00", "/api/v1/customers/1%00/notes",
+                                           "/api/v1/customers?q=A223456781%00x", "/healthz%00", "/index.html%00.png",
+                                           "/index.html%00", "/%00" };
+    for (size_t i = 0; i < sizeof escaped / sizeof escaped[0]; i++) {
+        resp x = http("GET", escaped[i], h, NULL, 0);
+        if (x.status != 400 || !strstr(x.body, "\"code\":\"bad_request\"") || strstr(x.body, "Rapport"))
+            fail_msg("GET %s: %d %s", escaped[i], x.status, x.body);
+        free(x.body);
+    }
+    resp x = http("POST", "/api/v1/customers/1%00/notes", h, "{\"text\":\"t\"}", 12);
+    assert_int_equal(x.status, 400);
+    free(x.body);
+    /* raw requests: each first as it should be (200), then with one NUL */
+    char cookie[200];
+    snprintf(cookie, sizeof cookie, "%.*s", (int)strcspn(cookies[SEC_CSR], "\r"), cookies[SEC_CSR]);
+    static const struct {
+        const char *before, *after; /* the NUL goes between; NULL: no NUL, 200 */
+    } parts[] = {
+        { "GET /api/v1/customers/1", " HTTP/1.1\r\nHost: localhost\r\n" },         /* end of the path */
+        { "GET /api/v1/customers/1?x=1", " HTTP/1.1\r\nHost: localhost\r\n" },     /* in the query */
+        { "GET /api/v1/customers/1 HTTP/1.1\r\nHost: localhost\r\nX-Note: a", "b\r\n" }, /* a header's value */
+        { "GET /api/v1/customers/1 HTTP/1.1\r\nX-Note: a\r\nHost: localhost", "\r\n" },  /* the last header's end */
+        { "GET /api/v1/customers/1 HTTP/1.1\r\nHost: localhost\r\nX-Note:", " b\r\n" },  /* before a value */
+        { "GE", "T /api/v1/customers/1 HTTP/1.1\r\nHost: localhost\r\n" },             /* the method */
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        for (int nul = 0; nul < 2; nul++) {
+            char req[2048];
+            size_t n = (size_t)snprintf(req, sizeof req, "%s", parts[i].before);
+            if (nul)
+                req[n++] = 0;
+            n += (size_t)snprintf(req + n, sizeof req - n, "%s%s\r\nConnection: close\r\n\r\n", parts[i].after, cookie);
+            x = exchange(req, n, NULL, 0);
+            int want = nul ? 400 : 200;
+            if (x.status != want || (nul && strstr(x.body, "陳怡君")))
+                fail_msg("request %zu %s: %d, wanted %d: %.200s", i, nul ? "with a NUL" : "as it is", x.status, want,
+                         x.body);
+            free(x.body);
+        }
+    /* the session cookie with a NUL and more after it */
+    char req[2048];
+    size_t n = (size_t)snprintf(req, sizeof req, "GET /api/v1/session HTTP/1.1\r\nHost: localhost\r\n%s", cookie);
+    req[n++] = 0;
+    n += (size_t)snprintf(req + n, sizeof req - n, "; other=1\r\nConnection: close\r\n\r\n");
+    x = exchange(req, n, NULL, 0);
+    assert_int_equal(x.status, 400);
+    free(x.body);
+    static const struct {
+        const char *req;
+        int want;
+    } whole[] = {
+        /* lines ended by LF alone, blanks around a value, an empty value: still fine */
+        { "GET /healthz HTTP/1.1\nHost:localhost\nX-A:  \t a b \t\nX-B:\nConnection: close\n\n", 200 },
+        /* a header folded onto a second line (obsolete; RFC 9112 lets a server refuse it) */
+        { "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-A: a\r\n b\r\nConnection: close\r\n\r\n", 400 },
+        /* HTTP/1.1 must name its Host; HTTP/1.0 need not */
+        { "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n", 400 },
+        { "GET /healthz HTTP/1.0\r\n\r\n", 200 },
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
+        x = exchange(whole[i].req, strlen(whole[i].req), NULL, 0);
+        if (x.status != whole[i].want)
+            fail_msg("%s: %d, wanted %d: %.200s", whole[i].req, x.status, whole[i].want, x.body);
+        free(x.body);
+    }
+}
+
 /* The API document lists every route; /metrics counts them. */
 static void openapi_and_metrics(void **state)
 {
@@ -1331,6 +1415,7 @@ int main(void)
         cmocka_unit_test(sign_in_is_throttled),
         cmocka_unit_test(disabled_users_are_refused_at_once),
         cmocka_unit_test(injection_probes_change_nothing),
+        cmocka_unit_test(nul_bytes_and_a_missing_host_are_refused),
         cmocka_unit_test(openapi_and_metrics),
         cmocka_unit_test(the_360_is_kept_and_stays_true),
         cmocka_unit_test(the_document_describes_every_route),
