@@ -71,7 +71,7 @@ static void mask_change(json_t *c, int show)
         const char *v = json_string_value(json_object_get(c, members[i]));
         if (!v)
             continue;
-        char m[300];
+        char m[WH_CONTACT_VALUE_MAX + 1]; /* a mask is no longer than its value */
         if (!strncmp(field, "email", 5))
             sec_mask_email(v, m, sizeof m);
         else if (!strncmp(field, "address", 7))
