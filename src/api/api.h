@@ -8,7 +8,7 @@
  * schemas of its arguments, body and reply.  The dispatcher, not the
  * handlers, does authentication, permission checks, the viewer's branch
  * scope, audit, body-size and JSON-depth limits, content-type and CSRF
- * checks, and error replies:
+ * checks, refuses a NUL in the path or a header, and makes error replies:
  *
  *   {"error": {"code": "forbidden", "message": "..."}}
  *

@@ -51,8 +51,8 @@ int api_reason(api_req *rq, api_resp *rs, const char *const *keys)
         rp_json_get_str(rq->body, "body", "reason", 1, &reason, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     size_t n = strlen(reason), seen = 0;
-    if (n >= sizeof rq->reason)
-        return api_error(rs, 422, "invalid", "body.reason: at most %zu bytes", sizeof rq->reason - 1);
+    if (n > WH_REASON_MAX)
+        return api_error(rs, 422, "invalid", "body.reason: at most %d bytes", WH_REASON_MAX);
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         int k = rp_utf8_decode(reason + i, n - i, &cp);
@@ -68,5 +68,20 @@ int api_reason(api_req *rq, api_resp *rs, const char *const *keys)
                          "body.reason: say why the full values are needed (%d characters or more, blanks not counted)",
                          API_REASON_MIN);
     snprintf(rq->reason, sizeof rq->reason, "%s", reason);
+    return 0;
+}
+
+int api_body_max(api_resp *rs, const char *member, const char *v, size_t max)
+{
+    if (v && strlen(v) > max)
+        return api_error(rs, 422, "invalid", "body.%s: at most %zu bytes", member, max);
+    return 0;
+}
+
+int api_body_in(api_resp *rs, const char *member, const char *v, const char *const *list)
+{
+    char msg[400];
+    if (v && !api_one_of(v, list, msg, sizeof msg))
+        return api_error(rs, 422, "invalid", "body.%s: %s", member, msg);
     return 0;
 }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+_Static_assert(MT_NOTE_MAX <= SEC_AUDIT_FIELD_MAX, "the audit trail keeps a decision's note whole");
+
 int api_jobs_list(api_req *rq, api_resp *rs)
 {
     const char *status = api_query(rq, "status");
@@ -104,8 +106,9 @@ int api_match_decide(api_req *rq, api_resp *rs)
         rp_json_get_bool(rq->body, "body", "accept", 1, &accept, &err) ||
         rp_json_get_str(rq->body, "body", "note", 0, &note, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    if (note && strlen(note) > 1000)
-        return api_error(rs, 422, "invalid", "body.note: at most 1000 bytes");
+    int st = api_body_max(rs, "note", note, MT_NOTE_MAX);
+    if (st)
+        return st;
     if (mt_decide(rq->w, pair, accept, rq->session.user.name, note, &err))
         return api_fail(rs, &err);
     char target[32];

@@ -22,9 +22,9 @@ enum {
     API_WRITES = 32,       /* a GET that writes to the store (not in a read transaction) */
     API_BRANCH = 64,       /* customers: the viewer's branch scope applies (rq->scope_branch) */
     API_CREATED = 128,     /* answers 201 Created, not 200 */
+    API_EXPIRED_OK = 256,  /* open to a session whose password has expired (the rest answer 403 password_expired) */
     API_AUDITED = 512,     /* personal data not of one customer (rejects, pairs, the trail itself):
                               every call is audited */
-    API_EXPIRED_OK = 256,  /* open to a session whose password has expired (the rest answer 403 password_expired) */
 };
 
 typedef struct api_req {
@@ -52,10 +52,12 @@ typedef struct api_req {
     /* what the handler tells the audit */
     const char *audit_action;            /* default: the route's */
     int64_t customer;
-    char reason[256];
+    char reason[WH_REASON_MAX + 1];      /* a reason is refused when longer, never cut */
     char detail[256];
     char shown[1024];                    /* the customers a search showed, ids separated by blanks */
 } api_req;
+
+_Static_assert(WH_REASON_MAX <= SEC_AUDIT_FIELD_MAX, "the audit trail keeps a reason whole");
 
 typedef struct api_resp {
     int status;
@@ -103,9 +105,12 @@ extern const int api_nshapes;
 
 /* Set an error reply; returns status. */
 int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* An error of the store or a domain module: RP_NOTFOUND 404, RP_INVAL/RP_PARSE 422, RP_EXISTS 409,
+/* An error of the store or a domain module: RP_NOTFOUND 404, RP_INVAL/RP_PARSE/RP_TOOBIG 422, RP_EXISTS 409,
  * RP_AMBIGUOUS 409, RP_BUSY 503, anything else 500 (its detail logged, not sent). */
 int api_fail(api_resp *rs, const rp_error *err);
+/* The same, with the error of a writer's field ("contact.value: ...", writer
+ * "contact") said as the body's member of that name ("body.value: ..."). */
+int api_fail_body(api_resp *rs, const rp_error *err, const char *writer);
 int api_ok(api_resp *rs, json_t *body);
 /* 201 Created with body. */
 int api_created(api_resp *rs, json_t *body);
@@ -120,13 +125,18 @@ int64_t api_int(const char *s, int64_t min, int64_t max, int *ok);
  * when it is not a whole number from 1 to max. */
 int api_limit(api_req *rq, api_resp *rs, int def, int max, int *limit);
 /* body.reason of a reveal or export into rq->reason: 0, or 422 when it is
- * missing, over 255 bytes (refused, never cut), holds control characters,
+ * missing, over WH_REASON_MAX bytes (refused, never cut), holds control characters,
  * or has fewer than API_REASON_MIN characters that are not blanks or
  * invisible.  keys: the body's members, when it may hold only those. */
 #define API_REASON_MIN 5
 int api_reason(api_req *rq, api_resp *rs, const char *const *keys);
 /* Is v one of list?  If not, "one of a, b, c" into msg. */
 int api_one_of(const char *v, const char *const *list, char *msg, size_t n);
+/* Checks of the body's member: 0, or the reply's status (422 naming it).
+ * Text is held to the number of the field it goes to (WH_NOTES_MAX, ...),
+ * and refused when longer, never cut; NULL (absent) passes both. */
+int api_body_max(api_resp *rs, const char *member, const char *v, size_t max);
+int api_body_in(api_resp *rs, const char *member, const char *v, const char *const *list);
 
 /* ---- the server's services to handlers (server.c) ---- */
 

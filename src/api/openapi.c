@@ -18,7 +18,7 @@
  *
  * Each route's operation gets its statuses from two places: those the
  * dispatcher answers, from the route's flags (401 unless public, 403 with a
- * permission or CSRF, 400 413 415 422 with a body, 500 and 503 always), and
+ * permission or CSRF, 413 415 422 with a body, 400 500 and 503 always), and
  * those its handler answers (the row's errors).  Every error body is
  * {"error": {"code", "message"}} with the codes of that status. */
 #include "api/internal.h"
@@ -294,7 +294,9 @@ int api_schema_parse(const char *text, json_t **out, rp_error *err)
 static const struct {
     const char *status, *name, *codes, *what;
 } errors[] = {
-    { "400", "Malformed", "'malformed'", "the body is not JSON, or is nested over 64 deep" },
+    { "400", "Malformed", "'malformed' | 'bad_request'",
+      "the body is not JSON, or is nested over 64 deep (malformed); the path, query or a header holds a NUL "
+      "(bad_request, on any route)" },
     { "401", "Unauthenticated", "'unauthenticated'", "not signed in, or the session ended (sign-in: a wrong name or password)" },
     { "403", "Forbidden", "'forbidden' | 'csrf' | 'password_expired'",
       "the role may not, the customer is another branch's, the X-CSRF-Token header is missing or wrong, or the "
@@ -350,7 +352,7 @@ static void route_errors(const api_route *r, char *out, size_t n)
     int on[NERRORS] = { 0 };
     for (size_t i = 0; i < NERRORS; i++) {
         const char *st = errors[i].status;
-        on[i] = !strcmp(st, "500") || !strcmp(st, "503") ||
+        on[i] = !strcmp(st, "400") || !strcmp(st, "500") || !strcmp(st, "503") ||
                 (!(r->flags & API_PUBLIC) && !strcmp(st, "401")) ||
                 (!(r->flags & API_PUBLIC) &&
                  (r->permission >= 0 || (r->flags & API_CHANGES) || !(r->flags & API_EXPIRED_OK)) &&

@@ -44,11 +44,17 @@ int api_note_add(api_req *rq, api_resp *rs)
         rp_json_get_str(rq->body, "body", "outcome", 0, &in.outcome, &err) ||
         rp_json_get_str(rq->body, "body", "follow_up_on", 0, &in.follow_up_on, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    if (!*in.notes || strlen(in.notes) > 8000)
-        return api_error(rs, 422, "invalid", "body.text: 1 to 8000 bytes");
+    if (!*in.notes)
+        return api_error(rs, 422, "invalid", "body.text: 1 to %d bytes", WH_NOTES_MAX);
+    if ((st = api_body_max(rs, "text", in.notes, WH_NOTES_MAX)) ||
+        (st = api_body_in(rs, "channel", in.channel, wh_interaction_channels)) ||
+        (st = api_body_in(rs, "direction", in.direction, wh_directions)) ||
+        (st = api_body_max(rs, "reason", in.reason, WH_SUBJECT_MAX)) ||
+        (st = api_body_max(rs, "outcome", in.outcome, WH_SUBJECT_MAX)))
+        return st;
     int64_t nid;
     if (wh_interaction_add(rq->w, &in, &nid, &err))
-        return api_fail(rs, &err);
+        return api_fail_body(rs, &err, "interaction");
     snprintf(rq->detail, sizeof rq->detail, "note %lld", (long long)nid);
     return api_created(rs, json_pack("{s:I, s:I}", "note", (json_int_t)nid, "customer", (json_int_t)id));
 }
@@ -65,7 +71,7 @@ static void mask_change(json_t *c, int show)
         const char *v = json_string_value(json_object_get(c, members[i]));
         if (!v)
             continue;
-        char m[300];
+        char m[WH_CONTACT_VALUE_MAX + 1]; /* a mask is no longer than its value */
         if (!strncmp(field, "email", 5))
             sec_mask_email(v, m, sizeof m);
         else if (!strncmp(field, "address", 7))
@@ -116,15 +122,12 @@ int api_contact_change(api_req *rq, api_resp *rs)
         rp_json_get_str(rq->body, "body", "postal_code", 0, &c.postal_code, &err) ||
         rp_json_get_str(rq->body, "body", "reason", 0, &reason, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    char list[200];
-    if (!api_one_of(c.kind, wh_contact_kinds, list, sizeof list))
-        return api_error(rs, 422, "invalid", "body.kind: %s", list);
-    if (!api_one_of(c.purpose, wh_contact_purposes, list, sizeof list))
-        return api_error(rs, 422, "invalid", "body.purpose: %s", list);
-    if (strlen(c.value) > 250)
-        return api_error(rs, 422, "invalid", "body.value: at most 250 bytes");
-    if (reason && strlen(reason) > 250)
-        return api_error(rs, 422, "invalid", "body.reason: at most 250 bytes");
+    if ((st = api_body_in(rs, "kind", c.kind, wh_contact_kinds)) ||
+        (st = api_body_in(rs, "purpose", c.purpose, wh_contact_purposes)) ||
+        (st = api_body_max(rs, "value", c.value, WH_CONTACT_VALUE_MAX)) ||
+        (st = api_body_max(rs, "postal_code", c.postal_code, WH_POSTAL_CODE_MAX)) ||
+        (st = api_body_max(rs, "reason", reason, WH_REASON_MAX)))
+        return st;
     int outcome;
     char *old = NULL;
     int rc = wh_begin(rq->w, &err);
@@ -134,14 +137,12 @@ int api_contact_change(api_req *rq, api_resp *rs)
         rc = wh_commit(rq->w, &err);
     if (rc) {
         wh_rollback(rq->w);
-        if (!strncmp(rp_errmsg(&err), "contact.value: ", 15))
-            return api_error(rs, 422, "invalid", "body.value: %s", rp_errmsg(&err) + 15);
-        return api_fail(rs, &err);
+        return api_fail_body(rs, &err, "contact");
     }
     snprintf(rq->detail, sizeof rq->detail, "%s %s: %.100s -> %.100s", c.kind, c.purpose, old ? old : "(none)",
              c.value);
     if (reason)
-        snprintf(rq->reason, sizeof rq->reason, "%.250s", reason);
+        snprintf(rq->reason, sizeof rq->reason, "%s", reason);
     rq->audit_action = "change";
     json_t *out = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s}", "customer", (json_int_t)id, "kind", c.kind, "purpose",
                             c.purpose, "replaced", old, "outcome", outcome == WH_UNCHANGED ? "unchanged" : "changed",
@@ -183,13 +184,15 @@ int api_preferences_set(api_req *rq, api_resp *rs)
     if (rp_json_check_keys(rq->body, "body", keys, &err) ||
         rp_json_get_str(rq->body, "body", "reason", 0, &reason, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    if (reason && strlen(reason) > 250)
-        return api_error(rs, 422, "invalid", "body.reason: at most 250 bytes");
+    if ((st = api_body_max(rs, "reason", reason, WH_REASON_MAX)))
+        return st;
     int named = 0;
     for (int i = 0; wh_preference_names[i]; i++) {
         json_t *v = json_object_get(rq->body, wh_preference_names[i]);
         if (v && !json_is_string(v) && !json_is_null(v))
             return api_error(rs, 422, "invalid", "body.%s: a string, or null to clear it", wh_preference_names[i]);
+        if ((st = api_body_max(rs, wh_preference_names[i], json_string_value(v), WH_PREFERENCE_MAX)))
+            return st;
         named += v != NULL;
     }
     if (!named)
@@ -211,14 +214,12 @@ int api_preferences_set(api_req *rq, api_resp *rs)
         rc = wh_commit(rq->w, &err);
     if (rc) {
         wh_rollback(rq->w);
-        if (!strncmp(rp_errmsg(&err), "preferences.", 12))
-            return api_error(rs, 422, "invalid", "body.%s", rp_errmsg(&err) + 12);
-        return api_fail(rs, &err);
+        return api_fail_body(rs, &err, "preferences");
     }
     if (!rq->detail[0])
         snprintf(rq->detail, sizeof rq->detail, "unchanged");
     if (reason)
-        snprintf(rq->reason, sizeof rq->reason, "%.250s", reason);
+        snprintf(rq->reason, sizeof rq->reason, "%s", reason);
     rq->audit_action = "change";
     return preferences_reply(rq, rs, id);
 }
@@ -336,8 +337,12 @@ int api_consent_set(api_req *rq, api_resp *rs)
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     if (!*c.evidence)
         return api_error(rs, 422, "invalid", "body.evidence: how the customer gave or withdrew consent");
+    if ((st = api_body_in(rs, "purpose", c.purpose, wh_consent_purposes)) ||
+        (st = api_body_in(rs, "channel", c.channel, wh_consent_channels)) ||
+        (st = api_body_max(rs, "evidence", c.evidence, WH_EVIDENCE_MAX)))
+        return st;
     if (wh_consent_set(rq->w, &c, &err))
-        return api_fail(rs, &err);
+        return api_fail_body(rs, &err, "consent");
     snprintf(rq->detail, sizeof rq->detail, "%s/%s %s", c.purpose, c.channel, c.granted ? "granted" : "withdrawn");
     rq->audit_action = "change";
     return api_consents_get(rq, rs);

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,14 +77,22 @@ int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...)
     return status;
 }
 
-int api_fail(api_resp *rs, const rp_error *err)
+int api_fail(api_resp *rs, const rp_error *err) { return api_fail_body(rs, err, NULL); }
+
+int api_fail_body(api_resp *rs, const rp_error *err, const char *writer)
 {
+    const char *m = rp_errmsg(err);
+    size_t n = writer ? strlen(writer) : 0;
     switch (err->code) {
-    case RP_NOTFOUND: return api_error(rs, 404, "not_found", "%s", rp_errmsg(err));
+    case RP_NOTFOUND: return api_error(rs, 404, "not_found", "%s", m);
     case RP_INVAL:
     case RP_PARSE:
     case RP_CHECKSUM:
-    case RP_ENCODING: return api_error(rs, 422, "invalid", "%s", rp_errmsg(err));
+    case RP_ENCODING:
+    case RP_TOOBIG:
+        if (n && !strncmp(m, writer, n) && m[n] == '.')
+            return api_error(rs, 422, "invalid", "body.%s", m + n + 1);
+        return api_error(rs, 422, "invalid", "%s", m);
     case RP_EXISTS: return api_error(rs, 409, "conflict", "%s", rp_errmsg(err));
     case RP_AMBIGUOUS: return api_error(rs, 409, "ambiguous", "%s", rp_errmsg(err));
     case RP_BUSY: return api_error(rs, 503, "busy", "the store is busy; try again");
@@ -275,8 +284,9 @@ static const char *mime(const char *path)
 }
 
 /* A file under the static root, or an error reply.  Paths with "..", a
- * backslash, NUL or a leading dot in any segment are refused before the
- * file system is asked; the resolved path must stay under the root. */
+ * backslash or a leading dot in any segment are refused before the file
+ * system is asked (one with a NUL never comes here: see malformed()); the
+ * resolved path must stay under the root. */
 static struct MHD_Response *static_file(api_server *s, const char *url, int *status)
 {
     *status = 404;
@@ -321,10 +331,15 @@ static struct MHD_Response *static_file(api_server *s, const char *url, int *sta
 
 /* ---- the dispatcher ---- */
 
+/* A request's own state, made when its request line is read (on_uri). */
 typedef struct conn_ctx {
     char *body;
     size_t n, cap;
     int too_big;
+    int checked;              /* the first call, with the headers, was made */
+    const char *target;       /* the request target (decoded in place after on_uri saw it) */
+    size_t target_len;        /* its bytes as it came, up to the first NUL */
+    int escaped_nul;          /* it came with %00 */
 } conn_ctx;
 
 /* Writers in this process take turns here rather than in SQLite, whose busy
@@ -561,17 +576,118 @@ static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
     return ret;
 }
 
+/* ---- requests refused before anything else (400) ----
+ *
+ * libmicrohttpd decodes the path in place and then sees it end at a NUL, and
+ * ends a header at one: /api/v1/customers/5151%00 was customer 5151 and
+ * /index.html%00.png was index.html.  A NUL, raw or as %00, anywhere in the
+ * request line or a header is refused, and so (MHD_OPTION_STRICT_FOR_CLIENT)
+ * is HTTP/1.1 without Host. */
+
+/* Each request's context, made as its request line is read: the target is
+ * seen here as it came, before it is decoded. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls, (void)c;
+    conn_ctx *cc = calloc(1, sizeof *cc);
+    if (cc && uri) {
+        cc->target = uri;
+        cc->target_len = strlen(uri);
+        cc->escaped_nul = strstr(uri, "%00") != NULL;
+    }
+    return cc;
+}
+
+#if MHD_VERSION < 0x00097600
+/* libmicrohttpd before 0.9.76 (Debian 12 has 0.9.75) takes a raw NUL as the
+ * end of what it hands out, and says nothing.  It parses a request in place,
+ * in one buffer, turning the separators it consumed (the request line's
+ * spaces, each colon, each line end) into NULs: so between the parts it
+ * reports there are only those NULs and blanks, and any other byte there
+ * lies behind a NUL the client sent.  One NUL escapes: the last byte of a
+ * line ended by a bare LF, which leaves two NULs as CR LF does (the value it
+ * ends is whole).  Later versions refuse NULs themselves (strict for the
+ * client). */
+typedef struct walk {
+    const char *at; /* the end of the last part */
+    int ok;
+} walk;
+
+/* From the end of one part to the start of the next: min to max bytes, each a NUL or one of blanks. */
+static int gap(const char *from, const char *to, size_t min, size_t max, const char *blanks)
+{
+    uintptr_t a = (uintptr_t)from, b = (uintptr_t)to;
+    if (b < a + min || b > a + max)
+        return 0;
+    for (; from < to; from++)
+        if (*from && !strchr(blanks, *from))
+            return 0;
+    return 1;
+}
+
+static enum MHD_Result walk_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t ks, const char *value,
+                                   size_t vs)
+{
+    (void)kind;
+    walk *w = cls;
+    /* the line end before it (CR LF or LF), then its colon and the blanks after it; a header
+     * folded onto a second line is moved elsewhere, so it fails too, as RFC 9112 allows */
+    w->ok = gap(w->at, key, 1, 2, "") && gap(key + ks, value, 1, 1024, " \t");
+    w->at = value + vs;
+    return w->ok ? MHD_YES : MHD_NO;
+}
+
+static int nul_free(struct MHD_Connection *c, const conn_ctx *cc, const char *method, const char *url,
+                    const char *version)
+{
+    const union MHD_ConnectionInfo *size = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (!size || !*version || url != cc->target)
+        return 0;
+    /* METHOD SP target SP version: the target's raw length is where the version starts */
+    if (!gap(method + strlen(method), url, 1, 64, " ") || !gap(url + cc->target_len, version, 1, 1, ""))
+        return 0;
+    walk w = { .at = version + strlen(version), .ok = 1 };
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, walk_header, &w);
+    /* then the last line's end and the empty line's */
+    return w.ok && gap(w.at, method + size->header_size, 2, 4, "");
+}
+#endif
+
+/* Why the request must be refused, or NULL. */
+static const char *malformed(struct MHD_Connection *c, const conn_ctx *cc, const char *method, const char *url,
+                             const char *version)
+{
+    if (!cc->target)
+        return "the request has no target";
+    if (cc->escaped_nul)
+        return "the request's path or query holds %00 (a NUL)";
+#if MHD_VERSION < 0x00097600
+    if (!nul_free(c, cc, method, url, version))
+        return "the request line or a header holds a NUL, or a header is folded onto a second line";
+#else
+    (void)c, (void)method, (void)url, (void)version;
+#endif
+    return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
-    (void)version;
     api_server *s = cls;
     conn_ctx *cc = *con_cls;
-    if (!cc) {
-        if (!(cc = calloc(1, sizeof *cc)))
-            return MHD_NO;
-        *con_cls = cc;
-        return MHD_YES;
+    if (!cc)
+        return MHD_NO; /* on_uri found no memory */
+    if (!cc->checked) {
+        cc->checked = 1;
+        const char *why = malformed(c, cc, method, url, version);
+        if (!why)
+            return MHD_YES;
+        api_resp rs = { 0 };
+        api_error(&rs, 400, "bad_request", "%s", why);
+        enum MHD_Result ret = reply(c, &rs, !strcmp(method, "HEAD"));
+        json_decref(rs.json);
+        observe(s, api_nroutes + 1, 400, 0, 0);
+        return ret;
     }
     if (*upload_size) {
         if (!cc->too_big) {
@@ -873,10 +989,14 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         return rp_err(err, RP_NOMEM, NULL);
     }
     the_server = s;
-    /* a port another program listens on is refused, as it would be without SO_REUSEPORT */
+    /* a port another program listens on is refused, as it would be without SO_REUSEPORT.  The
+     * probe has SO_REUSEADDR, as the daemons' sockets have: the connections of a server that died
+     * (in TIME_WAIT, or being closed by the kernel) do not hold the port for a minute, while a
+     * listening socket still does */
     int probe_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int e = 0;
-    if (probe_fd < 0 || bind(probe_fd, (struct sockaddr *)&sa, sizeof sa))
+    int e = 0, on = 1;
+    if (probe_fd < 0 || setsockopt(probe_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) ||
+        bind(probe_fd, (struct sockaddr *)&sa, sizeof sa))
         e = errno;
     if (!e && port == 0) {
         socklen_t sl = sizeof sa;
@@ -890,7 +1010,8 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         s->d[i] = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, ntohs(sa.sin_port), NULL, NULL,
                                    on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                                    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_NOTIFY_COMPLETED,
-                                   on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+                                   on_completed, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+                                   MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
                                    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(4096 / n + 1), MHD_OPTION_END);
         if (!s->d[i])
             e = errno ? errno : EADDRINUSE;

@@ -43,8 +43,9 @@ int api_login(api_req *rq, api_resp *rs)
     if (rp_json_get_str(rq->body, "body", "name", 1, &name, &err) ||
         rp_json_get_str(rq->body, "body", "password", 1, &pw, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    if (strlen(name) > 64)
-        return api_error(rs, 422, "invalid", "body.name: at most 64 characters");
+    int st;
+    if ((st = api_body_max(rs, "name", name, SEC_NAME_MAX)) || (st = api_body_max(rs, "password", pw, SEC_PASSWORD_MAX)))
+        return st;
     sec_user u;
     sec_signin_wait wait;
     int64_t now = rp_now();

@@ -34,6 +34,14 @@ int api_user_add(api_req *rq, api_resp *rs)
         rp_json_get_str(rq->body, "body", "branch", 0, &branch, &err) ||
         rp_json_get_str(rq->body, "body", "password", 1, &pw, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    const char *roles[SEC_NROLES + 1] = { NULL };
+    for (int r = 0; r < SEC_NROLES; r++)
+        roles[r] = sec_role_names[r];
+    int st;
+    if ((st = api_body_max(rs, "name", name, SEC_NAME_MAX)) || (st = api_body_in(rs, "role", role, roles)) ||
+        (st = api_body_max(rs, "branch", branch, SEC_BRANCH_MAX)) ||
+        (st = api_body_max(rs, "password", pw, SEC_PASSWORD_MAX)))
+        return st;
     sec_user u;
     if (sec_user_add(wh_store(rq->w), name, role, branch, pw, rq->session.user.name, &u, &err))
         return api_fail(rs, &err);

@@ -250,8 +250,8 @@ int cli_reason(const char *context, const char *reason)
             seen += !isspace(*p) && (*p < 0x80 || (*p & 0xC0) == 0xC0); /* code points, not bytes */
     if (seen < 5)
         return cli_failf(context, "--reason: say why the full values are needed (5 characters or more)");
-    if (strlen(reason) > 255)
-        return cli_failf(context, "--reason: at most 255 bytes");
+    if (strlen(reason) > WH_REASON_MAX)
+        return cli_failf(context, "--reason: at most %d bytes", WH_REASON_MAX);
     return CLI_OK;
 }
 

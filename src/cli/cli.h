@@ -138,7 +138,7 @@ const char *cli_user(void);
 int cli_audit(cli_ctx *c, const char *action, int64_t customer, const char *reason, const char *detail);
 /* A reason given with --reason for what shows full values (--reveal, rejects
  * export): CLI_OK, or CLI_FAIL with the message printed when it is missing,
- * has fewer than five characters that are not blanks, or over 255 bytes. */
+ * has fewer than five characters that are not blanks, or over WH_REASON_MAX bytes. */
 int cli_reason(const char *context, const char *reason);
 const cli_cmd *cli_find(const char *name);
 

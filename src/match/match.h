@@ -128,7 +128,9 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
  * it ({records: [a, b], field: "level: value a | value b", ...}). */
 int mt_review_list(wh *w, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* A person's decision on a pair waiting for review: accept (link) or
- * reject (keep apart).  The next run applies it. */
+ * reject (keep apart), with a note of at most MT_NOTE_MAX bytes (longer is
+ * refused, RP_TOOBIG "note: ...").  The next run applies it. */
+#define MT_NOTE_MAX 1000
 int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err) RP_WARN_UNUSED;
 /* By hand: make the customers a and b one person (their records are
  * linked in every later run), or take the source record source:key out of

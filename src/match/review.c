@@ -73,6 +73,8 @@ int mt_review_list(wh *w, int limit, json_t **out, rp_error *err)
 
 int mt_decide(wh *w, int64_t pair, int accept, const char *by, const char *note, rp_error *err)
 {
+    if (note && strlen(note) > MT_NOTE_MAX)
+        return rp_err(err, RP_TOOBIG, "note: longer than %d bytes", MT_NOTE_MAX);
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(w), "SELECT status, a_party, b_party FROM match_pair WHERE id = ?", &st, err);
     if (rc)

@@ -20,7 +20,7 @@
 #define MAGIC "rapport audit journal 1 "
 #define ID_LEN 32                 /* hex */
 #define HEADER_LEN (sizeof MAGIC - 1 + ID_LEN + 1)
-#define FIELD_MAX 1024            /* bytes of one field kept in the journal */
+#define FIELD_MAX SEC_AUDIT_FIELD_MAX /* bytes of one field kept in the journal */
 #define LINE_MAX_BYTES 16384
 #define PUNCH_STEP (1 << 20)
 

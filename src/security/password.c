@@ -106,8 +106,8 @@ int sec_password_check(rp_store *s, const char *name, const char *password, int 
     size_t n = password ? strlen(password) : 0;
     if (n < 10)
         return rp_err(err, RP_INVAL, "password: at least 10 characters");
-    if (n > 1024)
-        return rp_err(err, RP_INVAL, "password: at most 1024 characters");
+    if (n > SEC_PASSWORD_MAX)
+        return rp_err(err, RP_INVAL, "password: at most %d characters", SEC_PASSWORD_MAX);
     if (sodium_init() < 0)
         return rp_err(err, RP_CRYPTO, "libsodium could not start");
     pthread_once(&common_once, make_common);

@@ -66,8 +66,8 @@ int sec_can(sec_role r, sec_perm p)
 static int check_name(const char *name, rp_error *err)
 {
     size_t n = name ? strlen(name) : 0;
-    if (n < 2 || n > 32)
-        return rp_err(err, RP_INVAL, "user name: 2 to 32 characters, not %zu", n);
+    if (n < 2 || n > SEC_NAME_MAX)
+        return rp_err(err, RP_INVAL, "user name: 2 to %d characters, not %zu", SEC_NAME_MAX, n);
     for (size_t i = 0; i < n; i++) {
         char c = name[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
@@ -107,8 +107,8 @@ int sec_user_add(rp_store *s, const char *name, const char *role, const char *br
     if (r < 0)
         return rp_err(err, RP_INVAL, "role '%s': one of teller, rm, csr, tsr, supervisor, analyst, steward, admin, "
                                      "auditor", role ? role : "");
-    if (branch && (!*branch || strlen(branch) > 15))
-        return rp_err(err, RP_INVAL, "branch '%s': a branch code of 1 to 15 characters", branch);
+    if (branch && (!*branch || strlen(branch) > SEC_BRANCH_MAX))
+        return rp_err(err, RP_INVAL, "branch '%s': a branch code of 1 to %d characters", branch, SEC_BRANCH_MAX);
     if ((r == SEC_TELLER || r == SEC_RM) && !branch)
         return rp_err(err, RP_INVAL, "branch: a %s works at a branch; give --branch CODE", sec_role_titles[r]);
     if ((rc = sec_password_check(s, name, password, 0, err)))

@@ -67,11 +67,15 @@ int sec_can(sec_role r, sec_perm p);
 
 /* ---- users ---- */
 
+#define SEC_NAME_MAX 32         /* a user name's bytes, at least 2 */
+#define SEC_BRANCH_MAX 15       /* a branch code's */
+#define SEC_PASSWORD_MAX 1024   /* a password's, at least 10 */
+
 typedef struct sec_user {
     int64_t id;
-    char name[40];
+    char name[SEC_NAME_MAX + 8];
     sec_role role;
-    char branch[16];
+    char branch[SEC_BRANCH_MAX + 1];
     int disabled;
     int password_expired;        /* the password is older than the policy allows: it may only be changed
                                     (set by sec_sign_in, kept with the session) */
@@ -154,11 +158,14 @@ void sec_scrub(const char *in, char *out, size_t n);
 
 /* ---- audit (S3) ---- */
 
+/* An entry's fields; the journal keeps SEC_AUDIT_FIELD_MAX bytes of each
+ * (a reason longer than that must be refused by whoever takes it). */
 typedef struct sec_audit_entry {
     const char *user, *address, *action, *target, *reason, *outcome, *detail;
     int64_t customer;            /* 0 none */
     const char *customers;       /* others it showed (a search's hits): ids separated by blanks, or NULL */
 } sec_audit_entry;
+#define SEC_AUDIT_FIELD_MAX 1024
 
 int sec_audit(rp_store *s, const sec_audit_entry *e, rp_error *err) RP_WARN_UNUSED;
 /* The same, for an entry of an earlier time (UTC ISO): from the journal. */

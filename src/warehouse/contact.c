@@ -96,8 +96,8 @@ static int norm_days(const char *v, char *out, size_t n, rp_error *err)
 static int norm_pref(const char *name, const char *v, char *out, size_t n, rp_error *err)
 {
     char list[128];
-    if (strlen(v) > 64)
-        return rp_err(err, RP_INVAL, "preferences.%s: at most 64 bytes", name);
+    if (strlen(v) > WH_PREFERENCE_MAX)
+        return rp_err(err, RP_INVAL, "preferences.%s: at most %d bytes", name, WH_PREFERENCE_MAX);
     if (!strcmp(name, "language")) {
         char t[80];
         snprintf(t, sizeof t, "%s", v);
@@ -183,7 +183,8 @@ int wh_preference_set(wh *w, int64_t person, const char *name, const char *value
     }
     int clear = !value || !*value;
     int rc;
-    if (!clear && (rc = norm_pref(name, value, v, sizeof v, err)))
+    if ((rc = wh__text_ok("preferences.reason", reason, WH_REASON_MAX, 0, err)) ||
+        (!clear && (rc = norm_pref(name, value, v, sizeof v, err))))
         return rc;
     if ((rc = must_be_customer(w, person, err)))
         return rc;
@@ -238,13 +239,17 @@ int wh_preference_set(wh *w, int64_t person, const char *name, const char *value
 int wh_contact_change(wh *w, int64_t person, const wh_contact *c, const char *by, const char *reason, char **old,
                       int *outcome, rp_error *err)
 {
-    char value[300], lookup[300];
+    char value[WH_CONTACT_VALUE_MAX + 1], lookup[WH_CONTACT_VALUE_MAX + 1];
     int rc = RP_OK;
     if (old)
         *old = NULL;
     *outcome = WH_UNCHANGED;
     if (!c->kind || !c->value || !*c->value)
         return rp_err(err, RP_INVAL, "contact: kind and value are required");
+    /* an address is copied whole: longer than its field is refused here, not cut */
+    if ((rc = wh__text_ok("contact.value", c->value, WH_CONTACT_VALUE_MAX, 1, err)) ||
+        (rc = wh__text_ok("contact.reason", reason, WH_REASON_MAX, 0, err)))
+        return rc;
     const char *purpose = c->purpose ? c->purpose : "home";
     int keyed = strcmp(c->kind, "address") != 0;
     if (!strcmp(c->kind, "email"))

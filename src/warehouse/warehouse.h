@@ -385,6 +385,20 @@ typedef struct wh_consent {
     const char *evidence, *effective_at, *recorded_by;
 } wh_consent;
 
+/* The longest text these writers take in a field people type, in bytes:
+ * longer is refused (RP_TOOBIG, naming the field), never cut.  What takes
+ * the fields from people (the API's bodies) holds them to these numbers
+ * before anything is written, naming its own member; one number a field.
+ * Values of a closed list (channels, purposes, kinds) are checked against
+ * their list instead. */
+#define WH_NOTES_MAX 4000         /* interaction.notes: what was said */
+#define WH_SUBJECT_MAX 200        /* interaction.reason and .outcome: what it was about, how it ended */
+#define WH_CONTACT_VALUE_MAX 400  /* contact.value: a phone, an e-mail, an address */
+#define WH_POSTAL_CODE_MAX 10     /* contact.postal_code */
+#define WH_EVIDENCE_MAX 400       /* consent.evidence: how the customer gave or withdrew consent */
+#define WH_PREFERENCE_MAX 64      /* a preference as given (wh_preference_set) */
+#define WH_REASON_MAX 250         /* why a person changed a contact point or a preference */
+
 int wh_job_start(wh *w, const char *source, const char *file, const char *by, int64_t *id,
                  rp_error *err) RP_WARN_UNUSED;
 int wh_job_finish(wh *w, int64_t id, const char *status, int64_t loaded, int64_t rejected,

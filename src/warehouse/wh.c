@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TEXT_MAX 4000 /* longest free text field (notes) in bytes */
 #define NAME_MAX_ 200
 
 const char *wh_default_db(void)
@@ -664,8 +663,8 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
     if ((rc = wh__text_ok("contact.kind", c->kind, 16, 1, err)) ||
         (rc = wh__one_of("contact.kind", c->kind, wh_contact_kinds, err)) ||
         (c->purpose && (rc = wh__one_of("contact.purpose", c->purpose, wh_contact_purposes, err))) ||
-        (rc = wh__text_ok("contact.value", c->value, 400, 1, err)) ||
-        (rc = wh__text_ok("contact.postal_code", c->postal_code, 10, 0, err)) ||
+        (rc = wh__text_ok("contact.value", c->value, WH_CONTACT_VALUE_MAX, 1, err)) ||
+        (rc = wh__text_ok("contact.postal_code", c->postal_code, WH_POSTAL_CODE_MAX, 0, err)) ||
         (rc = wh_date_normalise("contact.valid_from", c->valid_from, vf, &from, err)) ||
         (rc = wh_date_normalise("contact.valid_to", c->valid_to, vt, &to, err)) ||
         (rc = party_must_exist(w, "contact.party", party, err)))
@@ -1061,9 +1060,9 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
         (rc = wh__one_of("interaction.channel", i->channel, wh_interaction_channels, err)) ||
         (i->direction && (rc = wh__one_of("interaction.direction", i->direction, wh_directions, err))) ||
         (rc = wh__text_ok("interaction.staff", i->staff, 64, 0, err)) ||
-        (rc = wh__text_ok("interaction.reason", i->reason, 200, 0, err)) ||
-        (rc = wh__text_ok("interaction.outcome", i->outcome, 200, 0, err)) ||
-        (rc = wh__text_ok("interaction.notes", i->notes, TEXT_MAX, 0, err)) ||
+        (rc = wh__text_ok("interaction.reason", i->reason, WH_SUBJECT_MAX, 0, err)) ||
+        (rc = wh__text_ok("interaction.outcome", i->outcome, WH_SUBJECT_MAX, 0, err)) ||
+        (rc = wh__text_ok("interaction.notes", i->notes, WH_NOTES_MAX, 0, err)) ||
         (rc = wh_date_normalise("interaction.follow_up_on", i->follow_up_on, fu, &follow, err)) ||
         (rc = party_must_exist(w, "interaction.party", i->party_id, err)))
         return rc;
@@ -1109,7 +1108,7 @@ int wh_consent_set(wh *w, const wh_consent *c, rp_error *err)
         (rc = wh__one_of("consent.purpose", c->purpose, wh_consent_purposes, err)) ||
         (rc = wh__text_ok("consent.channel", c->channel, 16, 1, err)) ||
         (rc = wh__one_of("consent.channel", c->channel, wh_consent_channels, err)) ||
-        (rc = wh__text_ok("consent.evidence", c->evidence, 400, 0, err)) ||
+        (rc = wh__text_ok("consent.evidence", c->evidence, WH_EVIDENCE_MAX, 0, err)) ||
         (rc = wh__time_norm("consent.effective_at", c->effective_at, eff, 0, &effective, err)) ||
         (rc = party_must_exist(w, "consent.party", c->party_id, err)))
         return rc;

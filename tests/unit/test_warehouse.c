@@ -867,6 +867,29 @@ static void preferences_and_contactable(void **state)
     assert_int_equal(wh_preference_set(w, 2, "days", NULL, "t", NULL, &changed, &e), RP_OK);
     assert_int_equal(changed, 0);
     assert_int_equal(count(w, "SELECT count(*) FROM customer_change"), before);
+    /* text longer than its field is refused whole, before anything is written; at the limit it is kept whole
+     * (an address of 400 bytes was cut at 299) */
+    char longer[WH_CONTACT_VALUE_MAX + 2];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = 0;
+    char *old = NULL;
+    int outcome;
+    wh_contact addr = { .kind = "address", .purpose = "home", .value = longer };
+    assert_int_equal(wh_contact_change(w, 1, &addr, "t", NULL, &old, &outcome, &e), RP_TOOBIG);
+    assert_string_equal(rp_errmsg(&e), "contact.value: longer than 400 bytes");
+    assert_int_equal(wh_contact_change(w, 1, &(wh_contact){ .kind = "email", .value = "a@b.tw" }, "t", longer + 150,
+                                       &old, &outcome, &e),
+                     RP_TOOBIG);
+    assert_string_equal(rp_errmsg(&e), "contact.reason: longer than 250 bytes");
+    assert_int_equal(wh_preference_set(w, 1, "language", "ja", "t", longer + 150, &changed, &e), RP_TOOBIG);
+    assert_string_equal(rp_errmsg(&e), "preferences.reason: longer than 250 bytes");
+    assert_int_equal(count(w, "SELECT count(*) FROM customer_change"), before);
+    addr.value = longer + 1;
+    assert_int_equal(wh_contact_change(w, 1, &addr, "t", longer + 151, &old, &outcome, &e), RP_OK);
+    free(old);
+    assert_int_equal(count(w, "SELECT count(*) FROM contact_point WHERE party_id = 1 AND length(value) = 400 AND "
+                              "valid_to IS NULL"),
+                     1);
     /* a source record merged into a customer is changed through that customer */
     assert_int_equal(rp_store_exec(wh_store(w), "UPDATE party SET merged_into = 1 WHERE id = 5", &e), RP_OK);
     assert_int_equal(wh_preference_set(w, 5, "language", "en", "t", NULL, &changed, &e), RP_INVAL);
