@@ -1,9 +1,11 @@
 /* cmd_audit.c — rapport audit: who looked at what. */
 #include "cli/cli.h"
 #include "cli/table.h"
+#include "core/rtime.h"
 #include "security/security.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,5 +77,93 @@ int cmd_audit(cli_ctx *c)
         table_release(&t);
     }
     json_decref(a);
+    return CLI_OK;
+}
+
+static void print_check(const sec_audit_check *k, const char *what, int json)
+{
+    if (json) {
+        json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:b}", "what", what, "entries", (json_int_t)k->entries,
+                              "last", (json_int_t)k->last, "archived_before", (json_int_t)k->archived, "removed",
+                              (json_int_t)k->removed, "head", k->head, "intact", !k->broken_at && !k->removed);
+        json_object_set_new(o, "broken_at", k->broken_at ? json_integer(k->broken_at) : json_null());
+        cli_print_json(o);
+        json_decref(o);
+        return;
+    }
+    if (k->broken_at)
+        printf("%s: BROKEN at entry %lld: it is not what was written (changed, removed or put in); %lld entries "
+               "before it verify\n", what, (long long)k->broken_at, (long long)k->entries);
+    else if (k->removed)
+        printf("%s: BROKEN: %lld entries are gone from the trail\n", what, (long long)k->removed);
+    else
+        printf("%s: %lld entries verify%s; head %s\n", what, (long long)k->entries,
+               k->archived ? " (after the archived ones)" : "", k->head);
+}
+
+int cmd_audit_verify(cli_ctx *c)
+{
+    const char *file = cli_arg(c, "file");
+    int json = cli_flag(c, "json"), rc;
+    sec_audit_check k;
+    rp_error err = RP_ERROR_INIT;
+    if (file) {
+        FILE *f = fopen(file, "rb");
+        if (!f)
+            return cli_failf("audit verify", "%s: %s", file, strerror(errno));
+        rc = sec_audit_verify_file(f, &k, &err);
+        fclose(f);
+        if (rc)
+            return cli_failf("audit verify", "%s: %s", file, rp_errmsg(&err));
+    } else {
+        wh *w;
+        if ((rc = cli_wh(c, 0, &w, NULL)))
+            return rc;
+        if ((rc = sec_journal_ingest(wh_store(w), wh_db_path(w), NULL, 0, 0, NULL, &err)) ||
+            (rc = sec_audit_verify(wh_store(w), &k, &err)))
+            return cli_fail("audit verify", &err);
+        if ((rc = cli_audit(c, "audit_verify", 0, NULL, k.broken_at || k.removed ? "broken" : "intact")))
+            return rc;
+    }
+    print_check(&k, file ? file : "the audit trail", json);
+    return k.broken_at || k.removed ? CLI_FAIL : CLI_OK;
+}
+
+int cmd_audit_archive(cli_ctx *c)
+{
+    const char *before = cli_arg(c, "before"), *out = cli_arg(c, "out");
+    if (!before || !out)
+        return cli_failf("audit archive", "--before DATE and --out FILE are required");
+    char iso[RP_TIME_UTC_LEN];
+    rp_date d;
+    if (rp_date_parse(before, &d, NULL) != RP_OK)
+        return cli_failf("audit archive", "--before: '%s' is not a date (YYYY-MM-DD)", before);
+    snprintf(iso, sizeof iso, "%.10sT00:00:00Z", before);
+    int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return cli_failf("audit archive", "--out %s: %s", out, strerror(errno));
+    FILE *f = fdopen(fd, "wb");
+    wh *w;
+    int rc = f ? cli_wh(c, 0, &w, NULL) : CLI_FAIL;
+    rp_error err = RP_ERROR_INIT;
+    int64_t n = 0;
+    if (!rc && (rc = sec_journal_ingest(wh_store(w), wh_db_path(w), NULL, 0, 0, NULL, &err)) == RP_OK &&
+        (rc = cli_audit(c, "audit_archive", 0, NULL, iso)) == CLI_OK) {
+        /* the file reaches the disk before the entries leave the store */
+        rc = sec_audit_archive(wh_store(w), iso, f, &n, &err);
+        if (rc == RP_OK && fsync(fileno(f)) != 0)
+            rc = rp_err(&err, RP_IO, "%s: %s", out, strerror(errno));
+    }
+    if (f)
+        fclose(f);
+    else
+        close(fd);
+    if (rc) {
+        unlink(out);
+        return err.code ? cli_fail("audit archive", &err) : rc;
+    }
+    printf("archived %lld entr%s before %s to %s\n", (long long)n, n == 1 ? "y" : "ies", iso, out);
+    if (!n)
+        unlink(out);
     return CLI_OK;
 }

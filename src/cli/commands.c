@@ -349,6 +349,29 @@ const cli_cmd cli_commands[] = {
       "  --action A      one kind\n"
       "  --limit N       at most N, newest first (default 100)\n"
       "  --json          as JSON\n" STORE_HELP, NULL },
+    { "audit verify", cmd_audit_verify, CLI_STORE, "file= json", 0, 0,
+      "rapport audit verify [--file ARCHIVE] [--json]",
+      "Check that the audit trail (or an archive of it) is as it was written.",
+      "Each entry's hash covers the entry and the hash before it (SHA-256), so an\n"
+      "entry changed, removed or put in behind Rapport's back breaks the chain from\n"
+      "there on.  Prints the number of entries that verify and the head (the last\n"
+      "hash): write the head down elsewhere now and then; a trail that verifies\n"
+      "and still holds a head written down earlier was not rewritten since.\n"
+      "Exit code 1 when the chain is broken.\n\n"
+      "options:\n"
+      "  --file ARCHIVE  verify a file written by 'rapport audit archive' instead\n"
+      "  --json          as JSON\n" STORE_HELP, NULL },
+    { "audit archive", cmd_audit_archive, CLI_STORE, "before= out=", 0, 0,
+      "rapport audit archive --before DATE --out FILE",
+      "Move the audit entries older than DATE to a file (retention).",
+      "The entries are written to FILE (JSON lines with their hashes, readable by\n"
+      "its owner only), the file is flushed to disk, and only then are they\n"
+      "removed from the store, in one transaction.  The store keeps the last\n"
+      "archived hash, so the chain goes on and each archive verifies on its own\n"
+      "('rapport audit verify --file FILE').  FILE must not exist.\n\n"
+      "options:\n"
+      "  --before DATE   entries before this day (YYYY-MM-DD, UTC)\n"
+      "  --out FILE      the archive to write\n" STORE_HELP, NULL },
     { "gen", cmd_gen, 0, "customers= months= seed= defect-rate= out= end= json", 0, 0,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",

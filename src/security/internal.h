@@ -8,6 +8,9 @@
 /* An argon2id hash of pw (libsodium's interactive limits, as every user's)
  * into out, of crypto_pwhash_STRBYTES (128) bytes. */
 int sec__hash_password(const char *pw, char *out, rp_error *err) RP_WARN_UNUSED;
+/* Chain the entries not yet chained (audit_chain), in id order; inside
+ * sec_audit_index's transaction. */
+int sec__audit_chain(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 /* The hex BLAKE2b hash of a session token, as app_session keeps it. */
 void sec__token_hash(const char *token, char out[65]);
 

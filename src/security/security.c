@@ -606,8 +606,12 @@ int sec_audit_at(rp_store *s, const sec_audit_entry *e, const char *now, rp_erro
 {
     rp_stmt *st;
     int rc = rp_store_prepare(s,
-                              "INSERT INTO audit(at, user_name, address, action, customer_id, target, reason, "
-                              "outcome, detail, customers) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                              /* ids go on past the archived entries, even when every entry was archived */
+                              "INSERT INTO audit(id, at, user_name, address, action, customer_id, target, reason, "
+                              "outcome, detail, customers) VALUES ((SELECT CASE WHEN coalesce(m.upto, 0) > "
+                              "coalesce(a.top, 0) THEN m.upto ELSE coalesce(a.top, 0) END + 1 FROM "
+                              "(SELECT max(id) AS top FROM audit) a, (SELECT max(CAST(value AS INTEGER)) AS upto "
+                              "FROM store_meta WHERE name = 'audit_archived_upto') m),?,?,?,?,?,?,?,?,?,?)",
                               &st, err);
     if (rc)
         return rc;
@@ -703,6 +707,8 @@ int sec_audit_index(rp_store *s, int64_t *added, rp_error *err)
         if ((rc = rp_store_meta_set_int(s, "audit_customer_upto", top, err)))
             goto out;
     }
+    if ((rc = sec__audit_chain(s, err)))
+        goto out;
     return rp_store_commit(s, err);
 out:
     rp_store_rollback(s);

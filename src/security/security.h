@@ -16,7 +16,8 @@
  * counted, throttled and locked; table sign_in_failure of migration 0014),
  * password.c (what a password may be, its history and expiry, changing it;
  * table password_history of migration 0014, and common_passwords.txt, the
- * list compiled in), journal.c (the audit journal the server writes before
+ * list compiled in), chain.c (the trail hash-chained, verified and
+ * archived; table audit_chain of migration 0015), journal.c (the audit journal the server writes before
  * it answers; see their sections below); internal.h (what they share: the
  * password hash and the session token's hash).
  */
@@ -25,6 +26,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "core/config.h"
 #include "core/error.h"
 #include "store/store.h"
@@ -180,9 +182,42 @@ typedef struct sec_audit_filter {
 
 /* Newest first.  A query by customer brings the trail by customer up to date first (a write). */
 int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_error *err) RP_WARN_UNUSED;
-/* Bring the trail by customer (table audit_customer) up to date, in bulk
- * and sorted; *added (may be NULL) gets how many entries it took in. */
+/* Bring the trail by customer (table audit_customer) and the chain
+ * (audit_chain) up to date, in bulk and sorted; *added (may be NULL) gets
+ * how many entries the trail by customer took in. */
 int sec_audit_index(rp_store *s, int64_t *added, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- the trail chained, verified and archived (chain.c, migration 0015) ----
+ *
+ * Each entry's hash is SHA-256 over the previous entry's hash and its own
+ * fields (id, at, user, address, action, customer, target, reason,
+ * outcome, detail, customers: each a byte 0 for null, or 1, a 4-byte
+ * big-endian length and the UTF-8 text; numbers in decimal), the first
+ * entry's previous hash 32 zero bytes.  An entry changed, removed or put
+ * in behind Rapport's back breaks the chain from there on.  The head (the
+ * last hash) is what to write down elsewhere now and then: a chain that
+ * verifies and ends in a head recorded earlier was not rewritten since.
+ *
+ * Archiving writes the entries before a date as JSON lines (a header
+ * {"rapport_audit_archive":1, "after": N, "prev": HASH}, then one entry a
+ * line with its "hash") and only then removes them; the store keeps the
+ * last archived id and hash and the chain goes on from it, so that each
+ * archive file verifies on its own and follows the one before. */
+#define SEC_CHAIN_LEN 32
+typedef struct sec_audit_check {
+    int64_t entries;    /* entries that verified */
+    int64_t last;       /* the last of them */
+    int64_t broken_at;  /* the first entry whose hash is not what it should be (0: none) */
+    int64_t removed;    /* hashes whose entries are gone */
+    int64_t archived;   /* the entries before this id are in archives */
+    char head[2 * SEC_CHAIN_LEN + 1]; /* the last good hash, hex */
+} sec_audit_check;
+int sec_audit_verify(rp_store *s, sec_audit_check *out, rp_error *err) RP_WARN_UNUSED;
+/* An archive file, on its own. */
+int sec_audit_verify_file(FILE *f, sec_audit_check *out, rp_error *err) RP_WARN_UNUSED;
+/* The entries before `before` (UTC ISO) to f, then out of the store, in one
+ * transaction: *n how many (0: nothing was removed). */
+int sec_audit_archive(rp_store *s, const char *before, FILE *f, int64_t *n, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- signing in: failures counted, throttled and locked (signin.c) ----
  *

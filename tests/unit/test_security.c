@@ -522,6 +522,96 @@ static void the_trail_is_append_only(void **state)
     wh_close(w);
 }
 
+/* What may identify a person is masked wherever it stands in free text. */
+static void scrubbing_and_card_numbers(void **state)
+{
+    (void)state;
+    char m[256], d[20];
+    sec_scrub("q=F105679092", m, sizeof m);
+    assert_string_equal(m, "q=F10****092");
+    sec_scrub("unknown account '4563180000000001'.", m, sizeof m);
+    assert_string_equal(m, "unknown account '456318******0001'.");
+    sec_scrub("call 0912-345-678 or mail yi.chun@example.com on 2026-11-02T10:00:00Z", m, sizeof m);
+    assert_string_equal(m, "call 091******678 or mail y***@example.com on 2026-11-02T10:00:00Z");
+    sec_scrub("陳怡君 record 123456 of 0012", m, sizeof m);
+    assert_string_equal(m, "陳怡君 record 123456 of 0012");
+    assert_true(sec_is_pan("4563-1800-0000-0001", d));
+    assert_string_equal(d, "4563180000000001");
+    assert_false(sec_is_pan("4563180000000002", d));  /* Luhn */
+    assert_false(sec_is_pan("0012100000001", d));     /* not a card's first digit */
+    sec_mask_pan("4563180000000001", m, sizeof m);
+    assert_string_equal(m, "456318******0001");
+}
+
+/* The trail is a hash chain: a change behind Rapport's back is found, with
+ * where; archiving moves the old part to a file that verifies on its own,
+ * and the chain and the ids go on. */
+static void the_trail_is_chained_and_archived(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_store *s = wh_store(w);
+    rp_error e = RP_ERROR_INIT;
+    for (int i = 0; i < 5; i++) {
+        sec_audit_entry en = { .user = "mei", .address = "10.0.0.1", .action = "view", .customer = 40 + i,
+                               .target = "/x", .customers = i == 2 ? "7 8" : NULL };
+        assert_int_equal(sec_audit_at(s, &en, i < 3 ? "2026-01-01T00:00:00Z" : "2026-06-01T00:00:00Z", &e), RP_OK);
+    }
+    sec_audit_check k;
+    assert_int_equal(sec_audit_verify(s, &k, &e), RP_OK);
+    assert_int_equal(k.entries, 5);
+    assert_int_equal(k.broken_at, 0);
+    char head[65];
+    memcpy(head, k.head, sizeof head);
+    /* archive what is before March: three entries, to a file that verifies */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int64_t n;
+    assert_int_equal(sec_audit_archive(s, "2026-03-01T00:00:00Z", f, &n, &e), RP_OK);
+    fclose(f);
+    assert_int_equal(n, 3);
+    f = fmemopen(buf, len, "r");
+    assert_int_equal(sec_audit_verify_file(f, &k, &e), RP_OK);
+    fclose(f);
+    assert_int_equal(k.entries, 3);
+    assert_int_equal(k.last, 3);
+    /* the store verifies from the archived head to the same head as before */
+    assert_int_equal(sec_audit_verify(s, &k, &e), RP_OK);
+    assert_int_equal(k.entries, 2);
+    assert_string_equal(k.head, head);
+    /* a line of the archive changed: found */
+    char *at = strstr(buf, "\"customer\":41");
+    assert_non_null(at);
+    at[12] = '9';
+    f = fmemopen(buf, len, "r");
+    assert_int_equal(sec_audit_verify_file(f, &k, &e), RP_OK);
+    fclose(f);
+    assert_int_equal(k.broken_at, 2);
+    free(buf);
+    /* ids go on past the archived ones even when all are archived; nothing newer may be removed */
+    f = open_memstream(&buf, &len);
+    assert_int_equal(sec_audit_archive(s, "2027-01-01T00:00:00Z", f, &n, &e), RP_OK);
+    fclose(f);
+    free(buf);
+    assert_int_equal(n, 2);
+    sec_audit_entry en = { .user = "tom", .action = "view", .customer = 1 };
+    assert_int_equal(sec_audit(s, &en, &e), RP_OK);
+    int64_t id = 0;
+    assert_int_equal(rp_store_query_int(s, "SELECT max(id) FROM audit", &id, &e), RP_OK);
+    assert_int_equal(id, 6);
+    assert_int_not_equal(rp_store_exec(s, "DELETE FROM audit", &e), RP_OK);
+    assert_int_equal(sec_audit_verify(s, &k, &e), RP_OK);
+    assert_int_equal(k.entries, 1);
+    assert_int_equal(k.broken_at, 0);
+    /* changed behind Rapport's back (the trigger dropped): found, with where */
+    assert_int_equal(rp_store_exec(s, "DROP TRIGGER audit_append_only_update; "
+                                      "UPDATE audit SET user_name = 'mallory' WHERE id = 6", &e), RP_OK);
+    assert_int_equal(sec_audit_verify(s, &k, &e), RP_OK);
+    assert_int_equal(k.broken_at, 6);
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +629,8 @@ int main(void)
         cmocka_unit_test(sessions_end_when_idle_or_old),
         cmocka_unit_test(masks),
         cmocka_unit_test(the_trail_is_append_only),
+        cmocka_unit_test(scrubbing_and_card_numbers),
+        cmocka_unit_test(the_trail_is_chained_and_archived),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

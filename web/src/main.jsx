@@ -124,7 +124,7 @@ function App() {
     );
   let page;
   let m;
-  if (hash.startsWith('#/password')) page = <ChangePassword onDone={() => {}} />;
+  if (hash.startsWith('#/password')) page = <ChangePassword expired={false} onDone={() => {}} />;
   else if ((m = /^#\/customer\/(\d+)/.exec(hash))) page = <Customer id={m[1]} me={me} key={m[1]} />;
   else if ((m = /^#\/dashboards\/([a-z-]+)(?:\/(\d+))?/.exec(hash))) page = <Dashboards job={m[1]} run={m[2] && +m[2]} key={m[1]} />;
   else if (hash.startsWith('#/analyses')) page = <Analyses />;

@@ -33,6 +33,8 @@ $ rapport help --commands
 > user unlock
 > user list
 > audit
+> audit verify
+> audit archive
 > gen
 > query
 $ rapport help

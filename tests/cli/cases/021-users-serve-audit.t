@@ -72,3 +72,15 @@ $ echo 'a long password 2' | rapport user passwd mei && rapport user disable mei
 $ rapport audit --customer x
 ! rapport: audit: --customer: 'x' is not a customer id
 ? 1
+# the trail is a hash chain: it verifies, an entry changed behind Rapport's back is found, and an archive verifies on its own
+$ rapport audit verify
+>~ ^the audit trail: [0-9]+ entries verify; head [0-9a-f]{64}$
+$ rapport audit archive --before 2026-11-24 --out old.jsonl && stat -c '%a' old.jsonl && rapport audit verify --file old.jsonl | cut -d';' -f1
+>~ ^archived [0-9]+ entries before 2026-11-24T00:00:00Z to old.jsonl$
+>~ ^600$
+>~ ^old.jsonl: [0-9]+ entries verify$
+$ rapport audit verify | cut -d';' -f1
+> the audit trail: 0 entries verify (after the archived ones)
+$ sed -i '3s/"outcome":"ok"/"outcome":"failed"/' old.jsonl && rapport audit verify --file old.jsonl
+>~ ^old.jsonl: BROKEN at entry 2
+? 1
