@@ -70,7 +70,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/gen/sqlite_migrations.c: $(MIGRATIONS) tools/embed_sql.sh
+$(BUILD)/gen/sqlite_migrations.c: $(MIGRATIONS) src/store/sql/sqlite tools/embed_sql.sh
 	@mkdir -p $(dir $@)
 	tools/embed_sql.sh rp_sqlite_migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 

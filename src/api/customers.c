@@ -119,7 +119,7 @@ static int customer_doc(api_req *rq, api_resp *rs, int reveal)
     if (st)
         return st;
     if (!reveal)
-        sec_mask_c360(doc, rq->session.user.role);
+        sec_mask_c360_contacts(doc, api_can(rq, SEC_P_CONTACTS));
     return api_ok(rs, doc);
 }
 
@@ -133,7 +133,7 @@ int api_customer_get(api_req *rq, api_resp *rs)
         rp_date_format(rp_time_taipei_date(rp_now()), today);
         wh_c360doc d;
         rp_error err = RP_ERROR_INIT;
-        int rc = wh_c360doc_read(rq->w, id, sec_can(rq->session.user.role, SEC_P_CONTACTS), today, &d, &err);
+        int rc = wh_c360doc_read(rq->w, id, api_can(rq, SEC_P_CONTACTS), today, &d, &err);
         if (rc == RP_OK) {
             rq->customer = id;
             if (!in_scope(rq, d.home_branch)) {

@@ -34,8 +34,10 @@ typedef struct api_req {
     char parambuf[512];
     int nparams;
     json_t *body;                        /* with API_BODY */
-    sec_session session;                 /* when signed in */
+    sec_session session;                 /* when signed in (by a token: its name as the user) */
     int signed_in;
+    int by_token;                        /* signed in by "Authorization: Bearer rpt_..." (security.h) */
+    unsigned token_permissions;          /* then: what it may do, a bit per sec_perm */
     /* The branch whose customers the viewer may see: NULL for every branch
      * (SEC_P_ALL_BRANCHES), "" for none.  Set by the dispatcher: the user's
      * branch on an API_BRANCH route, "" on any other, so that a customer
@@ -140,6 +142,9 @@ int api_body_in(api_resp *rs, const char *member, const char *v, const char *con
 
 /* ---- the server's services to handlers (server.c) ---- */
 
+/* May the caller do p?  The user's role decides, or a token's permissions. */
+int api_can(const api_req *rq, sec_perm p);
+
 /* Write an audit entry (to the journal; security/journal.h): 0, or -1
  * when it could not be written (logged). */
 int api_audit(api_req *rq, const sec_audit_entry *e);
@@ -198,6 +203,9 @@ int api_analysis_get(api_req *rq, api_resp *rs);
 int api_audit_list(api_req *rq, api_resp *rs);
 /* users.c: users and roles */
 int api_users_list(api_req *rq, api_resp *rs);
+int api_tokens_list(api_req *rq, api_resp *rs);
+int api_token_add(api_req *rq, api_resp *rs);
+int api_token_revoke(api_req *rq, api_resp *rs);
 int api_user_add(api_req *rq, api_resp *rs);
 int api_user_disable(api_req *rq, api_resp *rs);
 int api_user_unlock(api_req *rq, api_resp *rs);

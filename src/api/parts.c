@@ -98,7 +98,7 @@ int api_changes_list(api_req *rq, api_resp *rs)
     rp_error err = RP_ERROR_INIT;
     if (wh_changes(rq->w, id, what, (int)limit, &arr, &err))
         return api_fail(rs, &err);
-    int show = sec_can(rq->session.user.role, SEC_P_CONTACTS);
+    int show = api_can(rq, SEC_P_CONTACTS);
     size_t i;
     json_t *c;
     json_array_foreach(arr, i, c) mask_change(c, show);

@@ -50,16 +50,16 @@ const api_route api_routes[] = {
       .request = "{name: string, password: string}", .response = "Session", .errors = "401 429" },
     { .method = "GET", .pattern = "/api/v1/session", .fn = api_session_get, .permission = ANY,
       .flags = API_EXPIRED_OK, .op = "getSession",
-      .summary = "Who is signed in, with role, permissions and CSRF token", .response = "Session" },
+      .summary = "Who is signed in, with role, permissions and CSRF token", .response = "Session", .errors = "403" },
     { .method = "DELETE", .pattern = "/api/v1/session", .fn = api_logout, .permission = ANY,
       .flags = API_CHANGES | API_EXPIRED_OK, .action = "logout", .op = "signOut", .summary = "Sign out",
-      .response = "{signed_out: boolean}" },
+      .response = "{signed_out: boolean}" , .errors = "403" },
     { .method = "PUT", .pattern = "/api/v1/session/password", .fn = api_password_change, .permission = ANY,
       .flags = API_BODY | API_CHANGES | API_EXPIRED_OK, .op = "changeOwnPassword",
       .summary = "Change one's own password: {password (the current one), new_password}; the user's other "
                  "sessions end (audited)",
       .request = "{password: string, new_password: string}", .response = "{changed: boolean}",
-      .errors = "429" },
+      .errors = "403 429" },
 
     /* ---- customers (customers.c) ---- */
     { .method = "GET", .pattern = "/api/v1/customers", .fn = api_customers_search, .permission = SEC_P_SEARCH,
@@ -205,6 +205,21 @@ const api_route api_routes[] = {
       .summary = "Unlock a user locked by failed sign-ins, and clear their count of failures (audited)",
       .params = "name: string", .response = "{name: string, locked: boolean, was_locked: boolean}",
       .errors = "404" },
+    { .method = "GET", .pattern = "/api/v1/tokens", .fn = api_tokens_list, .permission = SEC_P_USERS, .flags = 0,
+      .op = "listTokens", .summary = "Tokens of other programs (never the tokens themselves), in use first",
+      .response = "{tokens: ApiToken[]}" },
+    { .method = "POST", .pattern = "/api/v1/tokens", .fn = api_token_add, .permission = SEC_P_USERS,
+      .flags = API_BODY | API_CHANGES | API_CREATED | API_AUDITED, .action = "token_add", .op = "addToken",
+      .summary = "A token for a program: {name, permissions, branch?, days?}; the token is in this reply only "
+                 "(audited)",
+      .request = "{name: string, permissions: Permission[], branch?: string | null, days?: integer}",
+      .response = "{name: string, token: string, permissions: Permission[], branch: string | null, "
+                  "expires_at: string}",
+      .errors = "409 422" },
+    { .method = "DELETE", .pattern = "/api/v1/tokens/{name}", .fn = api_token_revoke, .permission = SEC_P_USERS,
+      .flags = API_CHANGES | API_AUDITED, .action = "token_revoke", .op = "revokeToken",
+      .summary = "Revoke a program's token: it is refused from now on (audited)", .params = "name: string",
+      .response = "{name: string, revoked: boolean}", .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/roles", .fn = api_roles_list, .permission = ANY, .flags = 0,
       .op = "listRoles", .summary = "The roles and the permission matrix",
       .response = "{roles: {role: Role, title: string, permissions: Permission[]}[]}" },
@@ -310,6 +325,11 @@ const api_shape api_shapes[] = {
       "{job: integer, file?: string, record: integer, offset: integer, field?: string, value?: string, rule?: string, "
       "message?: string, status?: string, resolved_by_job?: integer}",
       "a record loading refused, and why" },
+    { "ApiToken",
+      "{id: integer, name: string, permissions: Permission[], branch: string | null, created_by: string, "
+      "created_at: string, expires_at: string, revoked_by: string | null, revoked_at: string | null, "
+      "state: 'active' | 'expired' | 'revoked'}",
+      "a program's token, as administrators see it: never the token itself" },
     { "RejectRevealed",
       "{job: integer, file: string, record: integer, offset: integer, field: string, value: string, rule: string, "
       "message: string, status: string, raw: string}",

@@ -388,7 +388,7 @@ static int audit_call(api_req *rq, const api_route *rt, int status)
         return 0;
     sec_audit_entry e = { .user = rq->signed_in ? rq->session.user.name : NULL,
                           .address = rq->address,
-                          .action = rq->audit_action ? rq->audit_action : rt->action,
+                          .action = rq->audit_action ? rq->audit_action : rt->action ? rt->action : "call",
                           .target = rq->path,
                           .reason = rq->reason[0] ? rq->reason : NULL,
                           .outcome = status < 400 ? "ok" : status == 401 || status == 403 ? "refused" : "failed",
@@ -463,6 +463,35 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
     }
 }
 
+int api_can(const api_req *rq, sec_perm p)
+{
+    return rq->by_token ? (int)(rq->token_permissions >> p & 1) : sec_can(rq->session.user.role, p);
+}
+
+/* A program's token (Authorization: Bearer rpt_...) instead of a session:
+ * 0, or -1 when a token was given and is not good (the reply is set). */
+static int signed_in_by_token(api_req *rq, api_resp *rs)
+{
+    const char *h = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7))
+        return 0;
+    sec_token_info t;
+    rp_error err = RP_ERROR_INIT;
+    if (sec_token_check(wh_store(rq->w), h + 7, rp_now(), &t, &err)) {
+        if (err.code != RP_NOTFOUND)
+            api_fail(rs, &err);
+        else
+            api_error(rs, 401, "unauthenticated", "the token is unknown, expired or revoked");
+        return -1;
+    }
+    rq->signed_in = rq->by_token = 1;
+    rq->token_permissions = t.permissions;
+    snprintf(rq->session.user.name, sizeof rq->session.user.name, "%s", t.name);
+    snprintf(rq->session.user.branch, sizeof rq->session.user.branch, "%s", t.branch);
+    rq->session.user.role = SEC_NROLES; /* no role: api_can asks the token */
+    return 0;
+}
+
 static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const api_route *rt, const char *cookie,
                    int *touch)
 {
@@ -471,6 +500,13 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
     if (cookie && !sec_session_check(wh_store(rq->w), cookie, rp_now(), s->o.idle_seconds, s->o.lifetime_seconds,
                                      &rq->session, touch, &err))
         rq->signed_in = 1;
+    if (!rq->signed_in && signed_in_by_token(rq, rs)) {
+        rq->audit_action = "denied";
+        if (audit_call(rq, rt, 401)) {
+            /* refused either way; the server log has the audit failure */
+        }
+        return;
+    }
     if (!(rt->flags & API_PUBLIC)) {
         if (!rq->signed_in) {
             api_error(rs, 401, "unauthenticated", "sign in first (POST /api/v1/session)");
@@ -481,8 +517,9 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
                       "your password has expired; change it first (PUT /api/v1/session/password)");
             return;
         }
-        if (rt->permission >= 0 && !sec_can(rq->session.user.role, (sec_perm)rt->permission)) {
-            api_error(rs, 403, "forbidden", "a %s may not do this (%s)", sec_role_titles[rq->session.user.role],
+        if (rt->permission >= 0 && !api_can(rq, (sec_perm)rt->permission)) {
+            api_error(rs, 403, "forbidden", "%s %s may not do this (%s)", rq->by_token ? "the token" : "a",
+                      rq->by_token ? rq->session.user.name : sec_role_titles[rq->session.user.role],
                       sec_perm_names[rt->permission]);
             rq->audit_action = "denied";
             if (audit_call(rq, rt, 403)) {
@@ -490,7 +527,7 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
             }
             return;
         }
-        if (rt->flags & API_CHANGES) {
+        if ((rt->flags & API_CHANGES) && !rq->by_token) { /* a token is not a cookie: nothing to forge */
             const char *t = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token");
             if (!t || strlen(t) != strlen(rq->session.csrf) ||
                 sodium_memcmp(t, rq->session.csrf, strlen(rq->session.csrf))) {
@@ -504,9 +541,10 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
         }
     }
     /* whose customers the viewer sees: a route without API_BRANCH sees none */
-    rq->scope_branch = !(rt->flags & API_BRANCH)                                  ? ""
-                       : sec_can(rq->session.user.role, SEC_P_ALL_BRANCHES) ? NULL
-                                                                            : rq->session.user.branch;
+    rq->scope_branch = !(rt->flags & API_BRANCH)           ? ""
+                       : rq->by_token && rq->session.user.branch[0] ? rq->session.user.branch
+                       : api_can(rq, SEC_P_ALL_BRANCHES)       ? NULL
+                                                               : rq->session.user.branch;
     if (rt->flags & API_BODY) {
         if (!has_json_type(rq->conn)) {
             api_error(rs, 415, "unsupported_media_type", "send the body as Content-Type: application/json");
@@ -527,8 +565,9 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
     rt->fn(rq, rs);
     if (writes)
         pthread_mutex_unlock(&write_turn);
-    /* customer data leaves only when its audit entry is written */
-    if ((rt->flags & (API_CUSTOMER | API_AUDITED)) && rs->status != 401 && audit_call(rq, rt, rs->status))
+    /* customer data leaves only when its audit entry is written; every call of a program's token is audited */
+    if (((rt->flags & (API_CUSTOMER | API_AUDITED)) || rq->by_token) && rs->status != 401 &&
+        audit_call(rq, rt, rs->status))
         api_error(rs, 500, "audit", "the audit trail could not be written, so nothing is shown; it has been logged");
 }
 

@@ -66,10 +66,21 @@ int api_login(api_req *rq, api_resp *rs)
     return api_ok(rs, whoami(&se));
 }
 
-int api_session_get(api_req *rq, api_resp *rs) { return api_ok(rs, whoami(&rq->session)); }
+/* A program's token is not a session: nothing to show, end or change but by revoking it. */
+static int no_session(api_resp *rs)
+{
+    return api_error(rs, 403, "forbidden", "a token has no session; an administrator revokes it to end it");
+}
+
+int api_session_get(api_req *rq, api_resp *rs)
+{
+    return rq->by_token ? no_session(rs) : api_ok(rs, whoami(&rq->session));
+}
 
 int api_logout(api_req *rq, api_resp *rs)
 {
+    if (rq->by_token)
+        return no_session(rs);
     const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "rapport_session");
     rp_error err = RP_ERROR_INIT;
     if (sec_session_end(wh_store(rq->w), cookie, &err))
@@ -81,6 +92,8 @@ int api_logout(api_req *rq, api_resp *rs)
 
 int api_password_change(api_req *rq, api_resp *rs)
 {
+    if (rq->by_token)
+        return no_session(rs);
     static const char *const keys[] = { "password", "new_password", NULL };
     const char *pw = NULL, *fresh = NULL;
     rp_error err = RP_ERROR_INIT;

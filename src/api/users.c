@@ -3,6 +3,7 @@
 #include "core/json.h"
 #include "core/rtime.h"
 
+#include <sodium.h>
 #include <string.h>
 
 json_t *api_permissions(sec_role r)
@@ -91,4 +92,70 @@ int api_roles_list(api_req *rq, api_resp *rs)
         json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "role", sec_role_names[r], "title", sec_role_titles[r],
                                            "permissions", api_permissions((sec_role)r)));
     return api_ok(rs, json_pack("{s:o}", "roles", a));
+}
+
+/* ---- tokens for other programs ---- */
+
+int api_tokens_list(api_req *rq, api_resp *rs)
+{
+    json_t *a;
+    rp_error err = RP_ERROR_INIT;
+    if (sec_token_list(wh_store(rq->w), rp_now(), &a, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, json_pack("{s:o}", "tokens", a));
+}
+
+int api_token_add(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "name", "permissions", "branch", "days", NULL };
+    const char *name = NULL, *branch = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "name", 1, &name, &err) ||
+        rp_json_get_str(rq->body, "body", "branch", 0, &branch, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    json_t *perms = json_object_get(rq->body, "permissions"), *days = json_object_get(rq->body, "days"), *p;
+    if (!json_is_array(perms))
+        return api_error(rs, 422, "invalid", "body.permissions: a list of permission names");
+    if (days && !json_is_integer(days))
+        return api_error(rs, 422, "invalid", "body.days: a whole number of days");
+    char list[400] = "";
+    size_t i, k = 0;
+    json_array_foreach(perms, i, p) {
+        if (!json_is_string(p) || strlen(json_string_value(p)) > 40)
+            return api_error(rs, 422, "invalid", "body.permissions[%zu]: a permission name", i);
+        k += (size_t)snprintf(list + k, k < sizeof list ? sizeof list - k : 0, "%s%s", k ? " " : "",
+                              json_string_value(p));
+        if (k >= sizeof list)
+            return api_error(rs, 422, "invalid", "body.permissions: too many");
+    }
+    sec_token_spec t = { .name = name, .permissions = list, .branch = branch,
+                         .days = days ? (int)json_integer_value(days) : 90 };
+    if (days && (json_integer_value(days) < 1 || json_integer_value(days) > SEC_TOKEN_MAX_DAYS))
+        return api_error(rs, 422, "invalid", "body.days: 1 to %d", SEC_TOKEN_MAX_DAYS);
+    char token[SEC_API_TOKEN_LEN];
+    if (sec_token_add(wh_store(rq->w), &t, rq->session.user.name, rp_now(), token, &err)) {
+        if (err.code == RP_INVAL)
+            return api_error(rs, 422, "invalid", "body.%s", rp_errmsg(&err));
+        return api_fail(rs, &err);
+    }
+    snprintf(rq->detail, sizeof rq->detail, "%s: %s", name, list);
+    json_t *all = NULL, *made = NULL;
+    if (!sec_token_list(wh_store(rq->w), rp_now(), &all, &err)) {
+        json_array_foreach(all, i, p) if (!strcmp(json_string_value(json_object_get(p, "name")), name)) made = p;
+    }
+    json_t *reply = json_pack("{s:s, s:s, s:o, s:s?, s:s}", "name", name, "token", token, "permissions",
+                              made ? json_incref(json_object_get(made, "permissions")) : json_array(), "branch",
+                              branch, "expires_at", made ? json_string_value(json_object_get(made, "expires_at")) : "");
+    sodium_memzero(token, sizeof token);
+    json_decref(all);
+    return api_created(rs, reply);
+}
+
+int api_token_revoke(api_req *rq, api_resp *rs)
+{
+    rp_error err = RP_ERROR_INIT;
+    snprintf(rq->detail, sizeof rq->detail, "%.100s", rq->param[0]);
+    if (sec_token_revoke(wh_store(rq->w), rq->param[0], rq->session.user.name, rp_now(), &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, json_pack("{s:s, s:b}", "name", rq->param[0], "revoked", 1));
 }

@@ -326,6 +326,26 @@ const cli_cmd cli_commands[] = {
       "A user name is locked after [security] lock_after failed sign-ins in a row\n"
       "('rapport serve --help'); 'rapport user list' shows who is.  Audited as\n"
       "user_unlock.\n\n" STORE_HELP, NULL },
+    { "token add", cmd_token_add, CLI_STORE, "permissions= branch= days=", 1, 1,
+      "rapport token add NAME --permissions LIST [--branch CODE] [--days N]",
+      "Make a token for another program (a switch, internet banking, a scheduler) to call the API.",
+      "The program sends it as 'Authorization: Bearer TOKEN'.  It may do what its\n"
+      "permissions say and nothing else ('users' is never given to a token), sees\n"
+      "only one branch's customers with --branch, and ends after --days (default\n"
+      "90, at most 400) or when revoked.  The token is printed this once; the store\n"
+      "keeps only its hash.  Every call made with it is in the audit trail as\n"
+      "token:NAME.\n\n"
+      "options:\n"
+      "  --permissions LIST  permission names, comma-separated: search,view,...\n"
+      "                      ('rapport serve' lists them at GET /api/v1/roles)\n"
+      "  --branch CODE       only this branch's customers\n"
+      "  --days N            how long it lives (1-400; default 90)\n" STORE_HELP, NULL },
+    { "token list", cmd_token_list, CLI_STORE, "json", 0, 0, "rapport token list [--json]",
+      "List the programs' tokens: who has which permissions until when (never the tokens).",
+      "options:\n"
+      "  --json          as JSON\n" STORE_HELP, NULL },
+    { "token revoke", cmd_token_revoke, CLI_STORE, "", 1, 1, "rapport token revoke NAME",
+      "Revoke a program's token: the API refuses it from now on.", "options:\n" STORE_HELP, NULL },
     { "user list", cmd_user_list, CLI_STORE, "json", 0, 0,
       "rapport user list [--json]", "List the users, their roles and branches, and who is locked.",
       "The state is active, disabled, or locked (by failed sign-ins: until the time\n"

@@ -608,13 +608,16 @@ int sec_audit_at(rp_store *s, const sec_audit_entry *e, const char *now, rp_erro
     int rc = rp_store_prepare(s,
                               /* ids go on past the archived entries, even when every entry was archived */
                               "INSERT INTO audit(id, at, user_name, address, action, customer_id, target, reason, "
-                              "outcome, detail, customers) VALUES ((SELECT CASE WHEN coalesce(m.upto, 0) > "
-                              "coalesce(a.top, 0) THEN m.upto ELSE coalesce(a.top, 0) END + 1 FROM "
-                              "(SELECT max(id) AS top FROM audit) a, (SELECT max(CAST(value AS INTEGER)) AS upto "
-                              "FROM store_meta WHERE name = 'audit_archived_upto') m),?,?,?,?,?,?,?,?,?,?)",
+                              "outcome, detail, customers) VALUES ((SELECT CASE WHEN ?11 > coalesce(max(id), 0) "
+                              "THEN ?11 ELSE coalesce(max(id), 0) END + 1 FROM audit),?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
                               &st, err);
     if (rc)
         return rc;
+    int64_t archived = 0;
+    rp_error ignore = RP_ERROR_INIT;
+    if (rp_store_meta_int(s, "audit_archived_upto", &archived, &ignore) != RP_OK)
+        archived = 0;
+    rp_stmt_bind_int(st, 11, archived);
     rp_stmt_bind_text(st, 1, now);
     rp_stmt_bind_text(st, 2, e->user);
     rp_stmt_bind_text(st, 3, e->address);

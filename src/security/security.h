@@ -16,7 +16,8 @@
  * counted, throttled and locked; table sign_in_failure of migration 0014),
  * password.c (what a password may be, its history and expiry, changing it;
  * table password_history of migration 0014, and common_passwords.txt, the
- * list compiled in), chain.c (the trail hash-chained, verified and
+ * list compiled in), tokens.c (tokens for other programs; table
+ * api_token of migration 0016), chain.c (the trail hash-chained, verified and
  * archived; table audit_chain of migration 0015), journal.c (the audit journal the server writes before
  * it answers; see their sections below); internal.h (what they share: the
  * password hash and the session token's hash).
@@ -131,6 +132,37 @@ int sec_session_end(rp_store *s, const char *token, rp_error *err) RP_WARN_UNUSE
 int sec_session_check(rp_store *s, const char *token, int64_t now, int64_t idle, int64_t lifetime, sec_session *out,
                       int *touch, rp_error *err) RP_WARN_UNUSED;
 int sec_session_touch(rp_store *s, const char *token, int64_t now, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- tokens for other programs (tokens.c, migration 0016) ----
+ *
+ * The telephone switch, internet banking or a scheduler call the API with
+ * "Authorization: Bearer rpt_..." instead of a session: a token is made for
+ * a named service with the permissions it needs (never `users`), at most
+ * one branch's customers if it should not see all, and a life of 1 to
+ * SEC_TOKEN_MAX_DAYS days.  The token is shown once; the store keeps its
+ * BLAKE2b hash.  Revoking ends it at once.  The API audits every call made
+ * with a token, under the user "token:NAME". */
+#define SEC_API_TOKEN_LEN 52    /* "rpt_" + base64url of 32 bytes, and NUL */
+#define SEC_TOKEN_MAX_DAYS 400
+typedef struct sec_token_spec {
+    const char *name;           /* the service: 2-32 of a-z 0-9 . _ - */
+    const char *permissions;    /* names separated by blanks or commas */
+    const char *branch;         /* NULL: as the permissions say (all_branches or none) */
+    int days;
+} sec_token_spec;
+typedef struct sec_token_info {
+    int64_t id;
+    char name[SEC_NAME_MAX + 8];  /* "token:NAME" */
+    unsigned permissions;         /* a bit per sec_perm */
+    char branch[SEC_BRANCH_MAX + 1];
+} sec_token_info;
+int sec_token_add(rp_store *s, const sec_token_spec *t, const char *by, int64_t now, char token[SEC_API_TOKEN_LEN],
+                  rp_error *err) RP_WARN_UNUSED;
+/* RP_NOTFOUND for a token unknown, expired or revoked alike. */
+int sec_token_check(rp_store *s, const char *token, int64_t now, sec_token_info *out, rp_error *err) RP_WARN_UNUSED;
+int sec_token_revoke(rp_store *s, const char *name, const char *by, int64_t now, rp_error *err) RP_WARN_UNUSED;
+/* [{id, name, permissions[], branch, created_by, created_at, expires_at, revoked_by, revoked_at, state}] */
+int sec_token_list(rp_store *s, int64_t now, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- masking (S1) ---- */
 

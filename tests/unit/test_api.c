@@ -1661,6 +1661,89 @@ static void searches_and_rejects_leave_nothing_in_clear(void **state)
     free(x.body);
 }
 
+/* Other programs call with a token (issue 21 item 6a): made by an
+ * administrator and shown once, kept hashed, only its permissions and
+ * branch, no CSRF, every call audited under token:NAME, refused once
+ * revoked or expired. */
+static void programs_call_with_tokens(void **state)
+{
+    (void)state;
+    char h[1400], auth[200];
+    headers_for(SEC_ADMIN, h, sizeof h, "Content-Type: application/json\r\n");
+    const char *bad = "{\"name\":\"ivr\",\"permissions\":[\"search\",\"users\"]}";
+    resp x = http("POST", "/api/v1/tokens", h, bad, strlen(bad));
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "body.permissions"));
+    free(x.body);
+    const char *body = "{\"name\":\"ivr\",\"permissions\":[\"search\",\"view\"],\"branch\":\"0012\",\"days\":30}";
+    x = http("POST", "/api/v1/tokens", h, body, strlen(body));
+    assert_int_equal(x.status, 201);
+    json_t *j = json_loads(x.body, 0, NULL);
+    const char *token = json_string_value(json_object_get(j, "token"));
+    assert_non_null(token);
+    assert_int_equal(strncmp(token, "rpt_", 4), 0);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", token);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM api_token WHERE token_hash LIKE '%%%.20s%%'", token + 4);
+    assert_int_equal(scalar(sql), 0); /* only the hash is kept */
+    json_decref(j);
+    free(x.body);
+    x = http("POST", "/api/v1/tokens", h, body, strlen(body));
+    assert_int_equal(x.status, 409);
+    free(x.body);
+    /* the list never shows it */
+    x = http("GET", "/api/v1/tokens", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_null(strstr(x.body, "rpt_"));
+    assert_non_null(strstr(x.body, "\"state\":\"active\""));
+    free(x.body);
+    /* a customer of its branch, without a CSRF token; audited as the token */
+    int64_t calls = scalar("SELECT count(*) FROM audit WHERE user_name = 'token:ivr'");
+    x = http("GET", "/api/v1/customers/1", auth, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_null(strstr(x.body, "A223456781")); /* masked as for anyone without reveal */
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE user_name = 'token:ivr' AND action = 'view' AND "
+                            "customer_id = 1"), 1);
+    /* not what it was not given, and every call is in the trail */
+    const char *why = "{\"reason\":\"the caller asked for it\"}";
+    char ah[300];
+    snprintf(ah, sizeof ah, "%sContent-Type: application/json\r\n", auth);
+    x = http("POST", "/api/v1/customers/1/reveal", ah, why, strlen(why));
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    x = http("GET", "/api/v1/jobs", auth, NULL, 0);
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    x = http("GET", "/api/v1/vocabulary", auth, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE user_name = 'token:ivr'"), calls + 4);
+    /* revoked: refused at once, and the refusal audited */
+    x = http("DELETE", "/api/v1/tokens/ivr", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    x = http("GET", "/api/v1/customers/1", auth, NULL, 0);
+    assert_int_equal(x.status, 401);
+    assert_non_null(strstr(x.body, "unknown, expired or revoked"));
+    free(x.body);
+    x = http("DELETE", "/api/v1/tokens/ivr", h, NULL, 0);
+    assert_int_equal(x.status, 404);
+    free(x.body);
+    /* expired: the check at a later time refuses it */
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    char tok[SEC_API_TOKEN_LEN];
+    sec_token_spec t = { .name = "batch", .permissions = "analysis", .days = 1 };
+    assert_int_equal(sec_token_add(wh_store(w), &t, "test", rp_now(), tok, &e), RP_OK);
+    sec_token_info info;
+    assert_int_equal(sec_token_check(wh_store(w), tok, rp_now(), &info, &e), RP_OK);
+    assert_int_equal(info.permissions, 1u << SEC_P_ANALYSIS);
+    assert_int_equal(sec_token_check(wh_store(w), tok, rp_now() + 2 * 86400, &info, &e), RP_NOTFOUND);
+    wh_close(w);
+}
+
 /* The vocabulary, for any signed-in user: each list with its labels. */
 static void the_vocabulary(void **state)
 {
@@ -1726,6 +1809,7 @@ int main(void)
         cmocka_unit_test(bad_bodies_and_csrf),
         cmocka_unit_test(customer_data_is_audited_and_masked),
         cmocka_unit_test(searches_and_rejects_leave_nothing_in_clear),
+        cmocka_unit_test(programs_call_with_tokens),
         cmocka_unit_test(notes_contacts_consents_users),
         cmocka_unit_test(preferences_changes_contactable_export),
         cmocka_unit_test(names_and_scores),

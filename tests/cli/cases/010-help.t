@@ -31,6 +31,9 @@ $ rapport help --commands
 > user passwd
 > user disable
 > user unlock
+> token add
+> token list
+> token revoke
 > user list
 > audit
 > audit verify
