@@ -34,7 +34,7 @@
  *   cmd_analyze.c  analyze, analyze runs|show|attributes
  *   cmd_customer.c customer show|note|refresh
  *   cmd_serve.c    serve              cmd_user.c     user add|passwd|disable|unlock|list
- *   cmd_token.c    token add|list|revoke
+ *   cmd_token.c    token add|list|revoke   cmd_key.c   key rotate
  *   cmd_audit.c    audit, audit verify|archive
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
@@ -177,6 +177,7 @@ int cmd_user_passwd(cli_ctx *c);
 int cmd_user_disable(cli_ctx *c);
 int cmd_user_unlock(cli_ctx *c);
 int cmd_user_list(cli_ctx *c);
+int cmd_key_rotate(cli_ctx *c);
 int cmd_token_add(cli_ctx *c);
 int cmd_token_list(cli_ctx *c);
 int cmd_token_revoke(cli_ctx *c);

@@ -326,6 +326,18 @@ const cli_cmd cli_commands[] = {
       "A user name is locked after [security] lock_after failed sign-ins in a row\n"
       "('rapport serve --help'); 'rapport user list' shows who is.  Audited as\n"
       "user_unlock.\n\n" STORE_HELP, NULL },
+    { "key rotate", cmd_key_rotate, CLI_STORE, "batch=", 0, 0, "rapport key rotate [--batch N]",
+      "Seal the store with a new key: every sealed value sealed again, every keyed hash made again.",
+      "A new key is made beside the old one (KEY.new, readable by its owner only);\n"
+      "national IDs and the other sealed identifiers, card numbers and rejected\n"
+      "records are sealed again with it, and the hashes that find them made again,\n"
+      "N rows a transaction (default 10,000).  Only then does the store take the\n"
+      "new key, and the key file becomes it; the old key is kept as\n"
+      "KEY.retired-TIME for the backups made with it.  Stopped anywhere (Ctrl-C, a\n"
+      "crash), run it again: it goes on where it was.  While it is under way the\n"
+      "store opens for nothing else: stop 'rapport serve' first.  Audited.\n\n"
+      "options:\n"
+      "  --batch N       rows a transaction\n" STORE_HELP, NULL },
     { "token add", cmd_token_add, CLI_STORE, "permissions= branch= days=", 1, 1,
       "rapport token add NAME --permissions LIST [--branch CODE] [--days N]",
       "Make a token for another program (a switch, internet banking, a scheduler) to call the API.",

@@ -140,6 +140,12 @@ int ld_reject_reveal(wh *w, int64_t job, int64_t record, json_t **out, rp_error 
  * store_meta 'rejects_sealed'); *sealed (may be NULL) counts them. */
 int ld_seal_rejects(wh *w, int64_t *sealed, rp_error *err) RP_WARN_UNUSED;
 
+/* A new sealing key (warehouse.h, rotate.c): the rejects sealed again with
+ * it, a batch a transaction, resumable; ld_rotation_end clears the mark
+ * once the rotation is finished. */
+int ld_rotation_step(wh *w, int batch, int64_t *done, int *finished, rp_error *err) RP_WARN_UNUSED;
+int ld_rotation_end(wh *w, rp_error *err) RP_WARN_UNUSED;
+
 /* ---- correcting rejects ---- */
 
 /* Write a job's open rejects back out in the file's own format (the header

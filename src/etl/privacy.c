@@ -285,3 +285,58 @@ out:
     wh_rollback(w);
     return rc;
 }
+
+/* ---- a new sealing key: the rejects sealed again (store_meta 'key_rotation_rejects': the last id) ---- */
+
+int ld_rotation_step(wh *w, int batch, int64_t *done, int *finished, rp_error *err)
+{
+    char v[32];
+    int found, rc;
+    *done = 0;
+    *finished = 0;
+    if ((rc = rp_store_meta_get(wh_store(w), "key_rotation_rejects", v, sizeof v, &found, err)))
+        return rc;
+    if (found && !strcmp(v, "done")) {
+        *finished = 1;
+        return RP_OK;
+    }
+    int64_t after = found ? strtoll(v, NULL, 10) : 0, n = 0;
+    if (batch <= 0)
+        batch = 10000;
+    if ((rc = wh_begin(w, err)))
+        return rc;
+    rp_stmt *st, *up;
+    rp_buf b = RP_BUF_INIT;
+    if (!(rc = rp_store_prepare(wh_store(w), "SELECT id, sealed FROM reject WHERE id > ? AND sealed IS NOT NULL "
+                                             "ORDER BY id LIMIT ?", &st, err))) {
+        rp_stmt_bind_int(st, 1, after);
+        rp_stmt_bind_int(st, 2, batch);
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+            after = rp_stmt_int(st, 0);
+            rp_buf_reset(&b);
+            if ((rc = wh_reseal(w, rp_stmt_blob(st, 1), rp_stmt_bytes(st, 1), &b, err)) ||
+                (rc = rp_store_prepare(wh_store(w), "UPDATE reject SET sealed = ? WHERE id = ?", &up, err)))
+                break;
+            rp_stmt_bind_blob(up, 1, b.data, b.len);
+            rp_stmt_bind_int(up, 2, after);
+            if ((rc = rp_stmt_run(up, err)))
+                break;
+            n++;
+        }
+        rp_stmt_done(st);
+    }
+    rp_buf_release(&b);
+    if (rc == RP_DONE) {
+        snprintf(v, sizeof v, "%lld", (long long)after);
+        rc = rp_store_meta_set(wh_store(w), "key_rotation_rejects", n < batch ? "done" : v, err);
+    }
+    if (rc || (rc = wh_commit(w, err))) {
+        wh_rollback(w);
+        return rc;
+    }
+    *done = n;
+    *finished = n < batch;
+    return RP_OK;
+}
+
+int ld_rotation_end(wh *w, rp_error *err) { return rp_store_meta_set(wh_store(w), "key_rotation_rejects", "", err); }

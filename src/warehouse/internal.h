@@ -8,6 +8,7 @@
 struct wh {
     rp_store *store;
     rp_keyring *keys;
+    rp_keyring *next;  /* the new key, while a rotation is under way (rotate.c) */
     char db_path[1024];
     char key_path[1024];
 };

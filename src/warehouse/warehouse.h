@@ -37,6 +37,7 @@
  *               branches, products, parties, identifiers, contacts, accounts,
  *               roles, links, interactions, consents, lineage
  *   vocab.c     the vocabulary below, as arrays and as data for the API
+ *   rotate.c    a new sealing key: everything sealed and hashed again
  *   ids.c       identifier rules: checksums, normalising, masking, phones,
  *               e-mails, money, dates
  *   upsert.c    loading by source key: parties and accounts with attribute
@@ -247,7 +248,10 @@ json_t *wh_vocab_json(void);
 /* ---- opening ---- */
 
 /* wh_open flags */
-enum { WH_INIT = 1 /* create or migrate the store, create the key if new */ };
+enum {
+    WH_INIT = 1,   /* create or migrate the store, create the key if new */
+    WH_ROTATE = 2  /* open while a key rotation is under way (only `rapport key rotate` does) */
+};
 
 /* Open db (NULL: $RAPPORT_DB or ./rapport.db) with key file keyfile (NULL:
  * $RAPPORT_KEY or DB.key).  With WH_INIT, *created (if not NULL) says whether
@@ -272,6 +276,29 @@ const char *wh_db_path(const wh *w);
  * with the store's key, as identifiers are: appended to out, or opened. */
 int wh_seal(const wh *w, const void *plain, size_t n, rp_buf *out) RP_WARN_UNUSED;
 int wh_unseal(const wh *w, const void *sealed, size_t n, rp_buf *out, rp_error *err) RP_WARN_UNUSED;
+/* ---- a new sealing key (rotate.c: rapport key rotate) ----
+ * wh_rotation_begin makes KEY.new (0600) and marks the store (store_meta
+ * 'key_rotation'); wh_rotation_step seals again with it, in one
+ * transaction a batch, the sealed identifiers (and makes every
+ * identifier's lookup hash again), then the cards (their keys, sealed
+ * numbers and the lineage's keys); a module with sealed data of its own
+ * seals it again with wh_reseal (etl: rejects); wh_rotation_finish makes
+ * the new key the store's (key_check) and then KEY.new the key file, the
+ * old one kept as KEY.retired-TIME for the backups made with it.  While a
+ * rotation is under way the store opens only with WH_ROTATE: nothing reads
+ * half the values with the wrong key.  Stopped anywhere, it goes on where
+ * it was. */
+int wh_rotation_begin(wh *w, rp_error *err) RP_WARN_UNUSED;
+/* The new key of the rotation under way, loaded. */
+int wh_rotation_keys(wh *w, rp_error *err) RP_WARN_UNUSED;
+/* -1 when none is under way; else the step and the last id done. */
+int wh_rotation_state(wh *w, int *step, int64_t *after, rp_error *err) RP_WARN_UNUSED;
+/* One batch of at most `batch` rows; *finished once the warehouse's part is done. */
+int wh_rotation_step(wh *w, int batch, int64_t *done, int *finished, rp_error *err) RP_WARN_UNUSED;
+/* Sealed with the old key in, sealed with the new key out (appended). */
+int wh_reseal(const wh *w, const void *sealed, size_t n, rp_buf *out, rp_error *err) RP_WARN_UNUSED;
+/* retired gets where the old key went. */
+int wh_rotation_finish(wh *w, char *retired, size_t rn, rp_error *err) RP_WARN_UNUSED;
 /* A keyed hash (BLAKE2b with the store's key) of data in a domain: equal
  * values give equal hashes, and none can be guessed without the key. */
 void wh_keyed_hash(const wh *w, const char *domain, const void *data, size_t n, unsigned char h[RP_HASH_LEN]);

@@ -1,6 +1,7 @@
 /* wh.c — opening the warehouse and writing to it. */
 #include "warehouse/internal.h"
 #include "security/security.h"
+#include "core/log.h"
 #include "core/rtime.h"
 #include "core/utf8.h"
 
@@ -30,6 +31,29 @@ static int key_check_value(const rp_keyring *k, char out[2 * RP_HASH_LEN + 1])
 }
 
 static int seal_cards_kept_in_clear(wh *w, rp_error *err);
+
+/* The store's key is not the key file's: a rotation that stopped between
+ * the store's commit and the files' rename left the new key as KEY.new,
+ * which is taken (and put in its place) when it is the store's. */
+static int key_rotated(wh *w, const char *stored, char check[2 * RP_HASH_LEN + 1], const char *db, rp_error *err)
+{
+    char next[1100];
+    rp_keyring *k = NULL;
+    rp_error e2 = RP_ERROR_INIT;
+    snprintf(next, sizeof next, "%s.new", w->key_path);
+    if (rp_keyring_load(next, &k, &e2) == RP_OK) {
+        key_check_value(k, check);
+        if (!strcmp(check, stored)) {
+            rp_keyring_free(w->keys);
+            w->keys = k;
+            if (rename(next, w->key_path) != 0)
+                rp_log_warn("%s: the store's key is %s; move it there by hand", w->key_path, next);
+            return RP_OK;
+        }
+        rp_keyring_free(k);
+    }
+    return rp_err(err, RP_CRYPTO, "%s: this key file does not belong to store %s", w->key_path, db);
+}
 
 int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migrations,
             rp_error *err)
@@ -72,8 +96,14 @@ int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migra
     if ((rc = rp_keyring_load(w->key_path, &w->keys, err)))
         goto out;
     key_check_value(w->keys, check);
-    if (found && strcmp(check, stored) != 0) {
-        rc = rp_err(err, RP_CRYPTO, "%s: this key file does not belong to store %s", w->key_path, db);
+    if (found && strcmp(check, stored) != 0 && (rc = key_rotated(w, stored, check, db, err)))
+        goto out;
+    char rotating[64] = "";
+    int under_way = 0;
+    if ((rc = rp_store_meta_get(w->store, "key_rotation", rotating, sizeof rotating, &under_way, err)))
+        goto out;
+    if (under_way && *rotating && !(flags & WH_ROTATE)) {
+        rc = rp_err(err, RP_BUSY, "%s: a key rotation is under way; run 'rapport key rotate' to finish it", db);
         goto out;
     }
     if (!found) {
@@ -105,6 +135,7 @@ void wh_close(wh *w)
         return;
     rp_store_close(w->store);
     rp_keyring_free(w->keys);
+    rp_keyring_free(w->next);
     free(w);
 }
 

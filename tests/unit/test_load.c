@@ -959,6 +959,85 @@ static void rejects_and_cards_are_sealed(void **state)
     wh_close(w);
 }
 
+/* A new sealing key: stopped half way, the store opens for nothing but the
+ * rotation, which goes on where it was; after it every value is found and
+ * revealed as before, with the new key only. */
+static void the_key_rotates_and_resumes(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("rotate.db");
+    rp_error e = RP_ERROR_INIT;
+    sp_spec *s;
+    assert_ok(sp_spec_builtin("card-customers", NULL, &s, &e));
+    const char *file = tu_path("card_customers_rotate.csv");
+    tu_write_file(file,
+                  "card_cust_no,name,name_en,id_no,birth_date,gender,mobile,home_phone,zip,address,email,card_no,"
+                  "card_product,issued,credit_limit,status\n"
+                  "C000000001,,WANG,A123456789,1980-01-02,M,0912345678,,100,No. 1,a@example.com,4563180000000001,"
+                  "GOLD,2020-01-01,100000,active\n"
+                  "C000000002,,LI,F105679093,1981-02-03,F,0922333444,,100,No. 2,b@example.com,4563180000000019,"
+                  "GOLD,2020-01-01,100000,active\n"
+                  "C000000003,,CHANG,B120000008,1982-03-04,M,0933444555,,100,No. 3,c@example.com,4563180000000027,"
+                  "PLAT,2020-01-01,100000,active\n");
+    ld_options o = { 0 };
+    o.max_reject_rate = -1;
+    ld_result r;
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    assert_int_equal(r.rejected, 1);
+    char db[1100], key[1100];
+    snprintf(db, sizeof db, "%s", wh_db_path(w));
+    snprintf(key, sizeof key, "%s", wh_key_path(w));
+    char *old_key = tu_read_file(key);
+    /* begun, one batch of one row, then stopped */
+    int64_t done;
+    int finished;
+    assert_ok(wh_rotation_begin(w, &e));
+    assert_ok(wh_rotation_step(w, 1, &done, &finished, &e));
+    assert_int_equal(done, 1);
+    wh_close(w);
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_BUSY);
+    assert_non_null(strstr(rp_errmsg(&e), "key rotation is under way"));
+    assert_ok(wh_open(db, NULL, WH_ROTATE, &w, NULL, &e));
+    for (finished = 0; !finished;)
+        assert_ok(wh_rotation_step(w, 2, &done, &finished, &e));
+    for (finished = 0; !finished;)
+        assert_ok(ld_rotation_step(w, 2, &done, &finished, &e));
+    char retired[1200];
+    assert_ok(wh_rotation_finish(w, retired, sizeof retired, &e));
+    assert_ok(ld_rotation_end(w, &e));
+    wh_close(w);
+    /* the key file is new, the old one retired beside it */
+    char *new_key = tu_read_file(key), *kept = tu_read_file(retired);
+    assert_non_null(kept);
+    assert_string_equal(kept, old_key);
+    assert_string_not_equal(new_key, old_key);
+    free(old_key), free(new_key), free(kept);
+    /* found and revealed as before */
+    assert_ok(wh_open(db, NULL, 0, &w, NULL, &e));
+    int64_t party, acct;
+    const char *how;
+    assert_ok(wh_find(w, "A123456789", &party, &how, &e));
+    assert_ok(wh_find(w, "C000000003", &party, &how, &e));
+    assert_ok(wh_account_id(w, "4563180000000027", &acct, &e));
+    json_t *doc;
+    assert_ok(wh_c360(w, party, WH_C360_REVEAL, &doc, &e));
+    json_t *ids = json_object_get(doc, "identifiers");
+    int seen = 0;
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) seen |= !strcmp(json_string_value(json_object_get(id, "value")), "B120000008");
+    assert_true(seen);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(doc, "accounts"), 0),
+                                                           "number")), "4563180000000027");
+    json_decref(doc);
+    json_t *one;
+    assert_ok(ld_reject_reveal(w, r.job, 2, &one, &e));
+    assert_string_equal(json_string_value(json_object_get(one, "value")), "F105679093");
+    json_decref(one);
+    sp_spec_free(s);
+    wh_close(w);
+}
+
 static void many_links_wait_for_one_customer(void **state)
 {
     (void)state;
@@ -1096,6 +1175,7 @@ int main(void)
         cmocka_unit_test(history_refused_by_the_warehouse),
         cmocka_unit_test(many_links_wait_for_one_customer),
         cmocka_unit_test(rejects_and_cards_are_sealed),
+        cmocka_unit_test(the_key_rotates_and_resumes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

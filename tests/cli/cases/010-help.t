@@ -31,6 +31,7 @@ $ rapport help --commands
 > user passwd
 > user disable
 > user unlock
+> key rotate
 > token add
 > token list
 > token revoke
