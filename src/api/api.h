@@ -55,7 +55,11 @@ typedef struct api_options {
     sec_signin_policy signin;    /* sign-in throttle and lock (security.h); fields 0: the defaults */
     int secure_cookie;           /* add Secure to the cookie (behind TLS) */
     int warm;                    /* build missing kept 360s in the background (warehouse.h, the kept 360) */
+    int cache_mb;                /* the store's page cache of each of the server's connections (one a
+                                    thread, the scribe's, the warmer's): MiB; 0: API_CACHE_MB.  The
+                                    operating system's file cache does the rest, shared */
 } api_options;
+#define API_CACHE_MB 16
 
 typedef struct api_server api_server;
 

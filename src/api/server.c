@@ -125,12 +125,24 @@ const char *api_query(const api_req *rq, const char *name)
 
 static void close_store(void *p) { wh_close(p); }
 
+/* A connection of the server's: its page cache bounded (api.h, cache_mb), so that memory stays flat. */
+static int open_store(api_server *s, wh **w, rp_error *err)
+{
+    int rc = wh_open(s->db, s->key[0] ? s->key : NULL, 0, w, NULL, err);
+    if (!rc && (rc = rp_store_cache_limit(wh_store(*w), (int64_t)(s->o.cache_mb > 0 ? s->o.cache_mb : API_CACHE_MB) * 1024,
+                                          err))) {
+        wh_close(*w);
+        *w = NULL;
+    }
+    return rc;
+}
+
 static wh *thread_store(api_server *s, rp_error *err)
 {
     wh *w = pthread_getspecific(s->store_key);
     if (w)
         return w;
-    if (wh_open(s->db, s->key[0] ? s->key : NULL, 0, &w, NULL, err))
+    if (open_store(s, &w, err))
         return NULL;
     pthread_setspecific(s->store_key, w);
     return w;
@@ -893,7 +905,7 @@ static void *scribe_main(void *arg)
     api_server *s = arg;
     wh *w = NULL;
     rp_error err = RP_ERROR_INIT;
-    if (wh_open(s->db, s->key[0] ? s->key : NULL, 0, &w, NULL, &err)) {
+    if (open_store(s, &w, &err)) {
         rp_log(RP_LOG_ERROR, "api: the scribe cannot open the store: %s", rp_errmsg(&err));
         return NULL;
     }

@@ -89,6 +89,10 @@ int cmd_serve(cli_ctx *c)
         return cli_fail("serve", &err);
     o.secure_cookie = cfg && !strcmp(rp_config_get(cfg, "api", "secure_cookie", "no"), "yes");
     o.warm = !cfg || strcmp(rp_config_get(cfg, "api", "keep_c360", "yes"), "no");
+    int64_t cache_mb = 0;
+    if (cfg && rp_config_get_int(cfg, "api", "cache_mb", 0, 1, 4096, &cache_mb, &err))
+        return cli_fail("serve", &err);
+    o.cache_mb = (int)cache_mb;
     api_server *s;
     rc = api_start(&o, &s, &err);
     if (rc)

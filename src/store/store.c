@@ -259,3 +259,10 @@ void rp_stmt_done(rp_stmt *st)
     if (st)
         st->store->ops->done(st);
 }
+
+int rp_store_cache_limit(rp_store *s, int64_t kib, rp_error *err)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%lld", (long long)(kib > 0 ? kib : 2048));
+    return rp_store_exec(s, sql, err);
+}

@@ -166,6 +166,10 @@ int rp_store_bulk_end(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 int rp_store_load_tuning(rp_store *s, int appends, rp_error *err) RP_WARN_UNUSED;
 int rp_store_load_tuning_end(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 
+/* The connection's own page cache, at most kib KiB (SQLite: cache_size);
+ * a server with many connections bounds each. */
+int rp_store_cache_limit(rp_store *s, int64_t kib, rp_error *err) RP_WARN_UNUSED;
+
 /* The first column of a query's first row, as an integer: for counts, next
  * ids and PRAGMAs.  A query without rows is RP_INTERNAL ("SQL: no row"). */
 int rp_store_query_int(rp_store *s, const char *sql, int64_t *v, rp_error *err) RP_WARN_UNUSED;
