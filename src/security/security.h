@@ -211,7 +211,7 @@ int sec_audit_index(rp_store *s, int64_t *added, rp_error *err) RP_WARN_UNUSED;
  *
  * The configuration is [security] (sec_signin_config): login_attempts,
  * login_address_attempts, login_window_minutes, lock_after, lock_minutes,
- * lock_until_unlocked (yes/no).
+ * lock_until_unlocked (yes/no), and totp_roles (the second factor's, below).
  */
 
 #define SEC_SIGNIN_FORGET 86400
