@@ -13,9 +13,10 @@ CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2
 SAN       ?=
-PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd libcrypto
+PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd gnutls liboath libcrypto
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
-             libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev libssl-dev curl bc time \
+             libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev libgnutls28-dev liboath-dev \
+             libssl-dev openssl curl bc time \
              chromium fonts-noto-cjk python3-pandas nginx-light wrk
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
              -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)

@@ -16,14 +16,18 @@
  * OpenAPI 3.1 document at /api/v1/openapi.json (`rapport serve --openapi`)
  * is generated from the same table, with a schema for every body and
  * error; the web application is type-checked against a client generated
- * from it.  /healthz and /metrics (Prometheus text) are public.  Each pool
- * thread opens its own connection to the store.
+ * from it.  /healthz is public; /metrics (Prometheus text) answers a
+ * bearer token or an allowed address (127.0.0.1 and ::1 by default).  With
+ * a certificate and key it speaks HTTPS only (GnuTLS, TLS 1.2 and 1.3),
+ * marks the session cookie Secure and sends HSTS.  Each pool thread opens
+ * its own connection to the store.
  *
  * The files:
  *   api.h        this: starting and stopping the server, the API's document
  *   internal.h   private: the request, the reply, the route row and flags, the handlers
  *   routes.c     the route table and the shared shapes; its top says how to add a route
  *   server.c     libmicrohttpd, the dispatcher, static files, metrics, the scribe thread
+ *   tls.c        HTTPS: the certificate and key read and checked, TLS 1.2+; who may read /metrics
  *   openapi.c    the OpenAPI document from the table, and the schema notation rows use
  *   args.c       reading arguments: whole numbers, limit=, values of a list
  *   session.c    sign-in (throttled and locked by security.h's sign-in section), sign-out, who is signed in
@@ -32,7 +36,7 @@
  *   etl.c        load jobs, rejects, the identity-resolution review queue
  *   analyses.c   the analysis runs kept
  *   audit.c      the audit trail
- *   users.c      users and roles; unlocking a user locked by failed sign-ins
+ *   users.c      users and roles; unlocking a user locked by failed sign-ins; the second factor reset
  *   meta.c       health, this API's document, the vocabulary
  */
 #ifndef RP_API_H
@@ -52,12 +56,24 @@ typedef struct api_options {
     size_t max_body;             /* bytes; 0: 1 MiB */
     int64_t idle_seconds;        /* session idle timeout; 0: 15 minutes */
     int64_t lifetime_seconds;    /* session absolute lifetime; 0: 8 hours */
-    sec_signin_policy signin;    /* sign-in throttle and lock (security.h); fields 0: the defaults */
-    int secure_cookie;           /* add Secure to the cookie (behind TLS) */
+    sec_signin_policy signin;    /* sign-in throttle and lock, the second factor's roles (security.h);
+                                    fields 0: the defaults */
+    int secure_cookie;           /* add Secure to the cookie (plain HTTP behind a TLS proxy); always with TLS */
     int warm;                    /* build missing kept 360s in the background (warehouse.h, the kept 360) */
     int cache_mb;                /* the store's page cache of each of the server's connections (one a
                                     thread, the scribe's, the warmer's): MiB; 0: API_CACHE_MB.  The
                                     operating system's file cache does the rest, shared */
+    /* HTTPS (tls.c): both files PEM, or neither for plain HTTP.  The key
+     * file may not be readable by group or others. */
+    const char *tls_cert, *tls_key;
+    int64_t hsts_seconds;        /* Strict-Transport-Security max-age with TLS; 0: a year; -1: none */
+    /* /metrics: open to a request bearing metrics_token (Authorization:
+     * Bearer), and to the addresses of metrics_allow (addresses and CIDR
+     * blocks, blanks or commas between; NULL: "127.0.0.1 ::1"; "none":
+     * none).  A wrong token is 401, another address 403. */
+    const char *metrics_token;
+    const char *metrics_token_file;  /* or the token in a file (its owner's alone: mode 0600 or 0400) */
+    const char *metrics_allow;
 } api_options;
 #define API_CACHE_MB 16
 

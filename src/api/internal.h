@@ -157,6 +157,47 @@ void api_count_doc(api_req *rq, int kept);
 /* The session cookie: token for max_age seconds ("" and 0 to end it). */
 void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age);
 
+/* ---- HTTPS, and who may read /metrics (tls.c) ---- */
+
+/* TLS 1.3 and 1.2 only (GnuTLS priority syntax): NORMAL's ciphers and
+ * groups, every version taken out and those two put back. */
+#define API_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+typedef struct api_tls {
+    char *cert, *key;                    /* PEM as read, for libmicrohttpd; NULL without TLS */
+} api_tls;
+
+/* Read and check the certificate and key files: that libmicrohttpd was
+ * built with TLS, that each file is PEM (the key without a passphrase, and
+ * readable by its owner alone), that the certificate has not expired and
+ * that the key is its key.  Errors name the file. */
+int api_tls_load(const char *cert_file, const char *key_file, api_tls *out, rp_error *err) RP_WARN_UNUSED;
+void api_tls_free(api_tls *t);
+/* A small file whole (what: "TLS key", for the error), refused with private
+ * set when group or others may read it. */
+int api_read_file(const char *what, const char *path, int private, char **out, size_t *len,
+                  rp_error *err) RP_WARN_UNUSED;
+
+#define API_METRICS_NETS 32
+typedef struct api_net {
+    unsigned char addr[16];              /* IPv4 as ::ffff:a.b.c.d */
+    int bits;                            /* the prefix, of the 128 */
+} api_net;
+typedef struct api_metrics_access {
+    api_net nets[API_METRICS_NETS];
+    int nnets;
+    char token[512];                     /* "" none */
+} api_metrics_access;
+
+/* The allow-list ("127.0.0.1, 10.0.0.0/8 ::1"; NULL: 127.0.0.1 and ::1;
+ * "none") and the token (NULL none; 16 visible characters or more, blanks
+ * around it dropped). */
+int api_metrics_access_parse(const char *allow, const char *token, api_metrics_access *out,
+                             rp_error *err) RP_WARN_UNUSED;
+/* May rq read /metrics?  0, or the reply's status: 401 for a token that is
+ * wrong (or sent when none is set), 403 for an address not allowed. */
+int api_metrics_check(const api_metrics_access *m, api_req *rq, api_resp *rs);
+
 /* ---- the OpenAPI document (openapi.c) ---- */
 
 /* The schema notation as JSON Schema (OpenAPI 3.1): RP_PARSE naming the
@@ -209,6 +250,8 @@ int api_token_revoke(api_req *rq, api_resp *rs);
 int api_user_add(api_req *rq, api_resp *rs);
 int api_user_disable(api_req *rq, api_resp *rs);
 int api_user_unlock(api_req *rq, api_resp *rs);
+int api_user_totp_reset(api_req *rq, api_resp *rs);
+int api_user_totp_remove(api_req *rq, api_resp *rs);
 int api_roles_list(api_req *rq, api_resp *rs);
 /* The role's permissions, by name (users.c; the session shows them too). */
 json_t *api_permissions(sec_role r);

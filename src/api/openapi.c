@@ -297,10 +297,12 @@ static const struct {
     { "400", "Malformed", "'malformed' | 'bad_request'",
       "the body is not JSON, or is nested over 64 deep (malformed); the path, query or a header holds a NUL "
       "(bad_request, on any route)" },
-    { "401", "Unauthenticated", "'unauthenticated'", "not signed in, or the session ended (sign-in: a wrong name or password)" },
-    { "403", "Forbidden", "'forbidden' | 'csrf' | 'password_expired'",
-      "the role may not, the customer is another branch's, the X-CSRF-Token header is missing or wrong, or the "
-      "password has expired (only changing it is open)" },
+    { "401", "Unauthenticated", "'unauthenticated'",
+      "not signed in, or the session ended (sign-in: a wrong name, password or one-time code; /metrics: a wrong token)" },
+    { "403", "Forbidden", "'forbidden' | 'csrf' | 'password_expired' | 'otp_not_enrolled'",
+      "the role may not, the customer is another branch's, the X-CSRF-Token header is missing or wrong, the "
+      "password has expired (only changing it is open), the role signs in with a second factor the user has not "
+      "enrolled, or /metrics is asked from an address not allowed" },
     { "404", "NotFound", "'not_found'", "no such customer, run, job, pair or user" },
     { "405", "MethodNotAllowed", "'method_not_allowed'", "the path has no such method" },
     { "409", "Conflict", "'conflict' | 'ambiguous'", "it exists already, was decided already, or a key names two customers" },
@@ -454,7 +456,7 @@ static json_t *shape_schemas(rp_error *err)
         json_object_set_new(out, api_shapes[i].name, s);
     }
     json_t *e = error_schema("'malformed' | 'unauthenticated' | 'forbidden' | 'csrf' | 'password_expired' | "
-                             "'not_found' | "
+                             "'otp_not_enrolled' | 'not_found' | "
                              "'method_not_allowed' | 'conflict' | 'ambiguous' | 'too_large' | "
                              "'unsupported_media_type' | 'invalid' | 'too_many_attempts' | 'internal' | 'audit' | "
                              "'busy'",

@@ -32,8 +32,10 @@ const api_route api_routes[] = {
     { .method = "GET", .pattern = "/healthz", .fn = api_health, .permission = ANY, .flags = API_PUBLIC,
       .op = "getHealth", .summary = "Liveness: 200 while the server answers", .response = "{status: 'ok'}" },
     { .method = "GET", .pattern = "/metrics", .fn = api_metrics, .permission = ANY, .flags = API_PUBLIC | API_TEXT,
-      .op = "getMetrics", .summary = "Prometheus metrics: requests, latencies, errors, store time",
-      .response = "string" },
+      .op = "getMetrics",
+      .summary = "Prometheus metrics: requests, latencies, errors, store time; for Authorization: Bearer and the "
+                 "[api] metrics_token, or an address of [api] metrics_allow (127.0.0.1 and ::1 by default)",
+      .response = "string", .errors = "401 403" },
     { .method = "GET", .pattern = "/api/v1/openapi.json", .fn = api_openapi_get, .permission = ANY,
       .flags = API_PUBLIC, .op = "getOpenApi", .summary = "This API, as OpenAPI 3.1",
       .response = "{openapi: string, ...}" },
@@ -46,8 +48,10 @@ const api_route api_routes[] = {
     /* ---- signing in (session.c) ---- */
     { .method = "POST", .pattern = "/api/v1/session", .fn = api_login, .permission = ANY,
       .flags = API_PUBLIC | API_BODY, .action = "login", .op = "signIn",
-      .summary = "Sign in with {name, password}: sets the session cookie and returns the CSRF token",
-      .request = "{name: string, password: string}", .response = "Session", .errors = "401 429" },
+      .summary = "Sign in with {name, password, otp?}: sets the session cookie and returns the CSRF token; otp, the "
+                 "one-time code, is needed when the user has a second factor enrolled (a missing or wrong one is "
+                 "answered as a wrong password is)",
+      .request = "{name: string, password: string, otp?: string}", .response = "Session", .errors = "401 403 429" },
     { .method = "GET", .pattern = "/api/v1/session", .fn = api_session_get, .permission = ANY,
       .flags = API_EXPIRED_OK, .op = "getSession",
       .summary = "Who is signed in, with role, permissions and CSRF token", .response = "Session", .errors = "403" },
@@ -220,6 +224,15 @@ const api_route api_routes[] = {
       .flags = API_CHANGES | API_AUDITED, .action = "token_revoke", .op = "revokeToken",
       .summary = "Revoke a program's token: it is refused from now on (audited)", .params = "name: string",
       .response = "{name: string, revoked: boolean}", .errors = "404" },
+    { .method = "POST", .pattern = "/api/v1/users/{name}/totp", .fn = api_user_totp_reset,
+      .permission = SEC_P_USERS, .flags = API_CHANGES, .op = "resetUserTotp",
+      .summary = "Give a user a new second factor (TOTP), replacing any they had: the secret and its otpauth:// URI "
+                 "are in this reply only (audited)",
+      .params = "name: string", .response = "{name: string, secret: string, uri: string}", .errors = "404" },
+    { .method = "DELETE", .pattern = "/api/v1/users/{name}/totp", .fn = api_user_totp_remove,
+      .permission = SEC_P_USERS, .flags = API_CHANGES, .op = "removeUserTotp",
+      .summary = "Remove a user's second factor (audited); a role of [security] totp_roles cannot sign in without one",
+      .params = "name: string", .response = "{name: string, totp: boolean, had: boolean}", .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/roles", .fn = api_roles_list, .permission = ANY, .flags = 0,
       .op = "listRoles", .summary = "The roles and the permission matrix",
       .response = "{roles: {role: Role, title: string, permissions: Permission[]}[]}" },
@@ -353,8 +366,9 @@ const api_shape api_shapes[] = {
     { "User",
       "{name: string, role: Role, branch: string | null, disabled: boolean, created_at: string, "
       "created_by: string | null, changed_at: string | null, locked: boolean, locked_until: string | null, "
-      "failures: integer}",
+      "failures: integer, totp: boolean}",
       "locked: failed sign-ins locked the user, until locked_until or, when that is null, until an administrator "
-      "unlocks them; failures: failed sign-ins in a row since the last success or unlock" },
+      "unlocks them; failures: failed sign-ins in a row since the last success or unlock; totp: a second factor is "
+      "enrolled" },
 };
 const int api_nshapes = (int)(sizeof api_shapes / sizeof api_shapes[0]);

@@ -60,7 +60,19 @@ struct api_server {
     pthread_key_t store_key;
     int port;
     atomic_int stopping;
+    api_tls tls;                 /* the certificate and key, with HTTPS */
+    char hsts[64];               /* the Strict-Transport-Security header, or "" */
+    api_metrics_access metrics;  /* who may read /metrics */
 };
+
+static api_server *the_server; /* one server per process */
+
+/* What every reply carries over HTTPS. */
+static void transport_headers(struct MHD_Response *r)
+{
+    if (the_server && the_server->hsts[0])
+        MHD_add_response_header(r, "Strict-Transport-Security", the_server->hsts);
+}
 
 /* ---- replies ---- */
 
@@ -337,6 +349,7 @@ static struct MHD_Response *static_file(api_server *s, const char *url, int *sta
                             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                             "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    transport_headers(r);
     *status = 200;
     return r;
 }
@@ -512,7 +525,8 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
     if (cookie && !sec_session_check(wh_store(rq->w), cookie, rp_now(), s->o.idle_seconds, s->o.lifetime_seconds,
                                      &rq->session, touch, &err))
         rq->signed_in = 1;
-    if (!rq->signed_in && signed_in_by_token(rq, rs)) {
+    /* a public route does not ask who calls; /metrics reads its own bearer token */
+    if (!rq->signed_in && !(rt->flags & API_PUBLIC) && signed_in_by_token(rq, rs)) {
         rq->audit_action = "denied";
         if (audit_call(rq, rt, 401)) {
             /* refused either way; the server log has the audit failure */
@@ -610,6 +624,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
     MHD_add_response_header(r, "Content-Type", rs->content_type ? rs->content_type : "application/json");
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    transport_headers(r);
     if (rs->cookie[0])
         MHD_add_response_header(r, "Set-Cookie", rs->cookie);
     if (rs->retry_after > 0) {
@@ -835,11 +850,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 
 /* ---- the metrics and health routes live here: they need the server ---- */
 
-static api_server *the_server; /* one server per process */
-
 int api_metrics(api_req *rq, api_resp *rs)
 {
-    (void)rq;
+    int st = api_metrics_check(&the_server->metrics, rq, rs);
+    if (st)
+        return st;
     rs->text = metrics_text(the_server);
     if (!rs->text)
         return api_error(rs, 500, "internal", "out of memory");
@@ -962,15 +977,10 @@ static void *scribe_main(void *arg)
 
 /* ---- start and stop ---- */
 
-int api_start(const api_options *o, api_server **out, rp_error *err)
+/* The options with their defaults, the web application's folder, HTTPS and
+ * /metrics' access: what can be refused before the store is opened. */
+static int configure(api_server *s, const api_options *o, rp_error *err)
 {
-    if (the_server)
-        return rp_err(err, RP_INTERNAL, "a server is already running in this process");
-    if (sodium_init() < 0)
-        return rp_err(err, RP_CRYPTO, "libsodium could not start");
-    api_server *s = calloc(1, sizeof *s);
-    if (!s)
-        return rp_err(err, RP_NOMEM, NULL);
     s->o = *o;
     if (!s->o.max_body)
         s->o.max_body = 1 << 20;
@@ -988,12 +998,88 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
     s->o.db = s->db;
     s->o.key = s->key[0] ? s->key : NULL;
     if (o->static_dir) {
-        if (!realpath(o->static_dir, s->static_dir)) {
-            int e = errno;
-            free(s);
-            return rp_err(err, RP_IO, "%s: %s", o->static_dir, strerror(e));
-        }
+        if (!realpath(o->static_dir, s->static_dir))
+            return rp_err(err, RP_IO, "%s: %s", o->static_dir, strerror(errno));
         s->o.static_dir = s->static_dir;
+    }
+    if (!o->tls_cert != !o->tls_key)
+        return rp_err(err, RP_USAGE, "HTTPS needs both a TLS certificate and its key (%s is missing)",
+                      o->tls_cert ? "the key" : "the certificate");
+    int rc;
+    if (o->tls_cert && (rc = api_tls_load(o->tls_cert, o->tls_key, &s->tls, err)))
+        return rc;
+    /* over HTTPS the cookie is always Secure, and HSTS tells browsers to come back only so */
+    if (s->tls.cert) {
+        s->o.secure_cookie = 1;
+        if (o->hsts_seconds >= 0)
+            snprintf(s->hsts, sizeof s->hsts, "max-age=%lld",
+                     (long long)(o->hsts_seconds ? o->hsts_seconds : 31536000));
+    }
+    s->o.tls_cert = s->o.tls_key = NULL;
+    if (o->metrics_token && o->metrics_token_file)
+        return rp_err(err, RP_USAGE, "the metrics token is given twice: as text and in file %s",
+                      o->metrics_token_file);
+    char *token = NULL;
+    if (o->metrics_token_file &&
+        (rc = api_read_file("metrics_token_file", o->metrics_token_file, 1, &token, NULL, err)))
+        return rc;
+    rc = api_metrics_access_parse(o->metrics_allow, token ? token : o->metrics_token, &s->metrics, err);
+    if (rc && token)
+        rp_err_prefix(err, "%s", o->metrics_token_file);
+    if (token)
+        sodium_memzero(token, strlen(token));
+    free(token);
+    s->o.metrics_token = s->o.metrics_token_file = NULL;
+    return rc;
+}
+
+/* One daemon per worker on the address (HTTPS with the server's certificate): 0, or an errno. */
+static int start_daemons(api_server *s, struct sockaddr_in *sa)
+{
+    struct MHD_OptionItem tls[] = {
+        { MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls.cert },
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls.key },
+        { MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)API_TLS_PRIORITIES },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | (s->tls.cert ? MHD_USE_TLS : 0);
+    int n = s->o.threads > MAX_DAEMONS ? MAX_DAEMONS : s->o.threads;
+    for (int i = 0; i < n; i++) {
+        errno = 0;
+        s->d[i] = MHD_start_daemon(flags, ntohs(sa->sin_port), NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+                                   (struct sockaddr *)sa, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+                                   MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+                                   s, MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_CONNECTION_TIMEOUT,
+                                   (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(4096 / n + 1),
+                                   MHD_OPTION_ARRAY, s->tls.cert ? tls : tls + 3, MHD_OPTION_END);
+        if (!s->d[i])
+            return errno ? errno : EADDRINUSE;
+        s->nd = i + 1;
+    }
+    return 0;
+}
+
+static void release(api_server *s)
+{
+    api_tls_free(&s->tls);
+    sodium_memzero(&s->metrics, sizeof s->metrics);
+    free(s->stats);
+    free(s);
+}
+
+int api_start(const api_options *o, api_server **out, rp_error *err)
+{
+    if (the_server)
+        return rp_err(err, RP_INTERNAL, "a server is already running in this process");
+    if (sodium_init() < 0)
+        return rp_err(err, RP_CRYPTO, "libsodium could not start");
+    api_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return rp_err(err, RP_NOMEM, NULL);
+    int rc = configure(s, o, err);
+    if (rc) {
+        release(s);
+        return rc;
     }
     /* listen on host:port */
     const char *listen = o->listen ? o->listen : "127.0.0.1:8080";
@@ -1002,7 +1088,7 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
     char *end;
     long port = colon ? strtol(colon + 1, &end, 10) : -1;
     if (!colon || *end || port < 0 || port > 65535 || (size_t)(colon - listen) >= sizeof host) {
-        free(s);
+        release(s);
         return rp_err(err, RP_INVAL, "--listen '%s': HOST:PORT expected, e.g. 127.0.0.1:8080", listen);
     }
     memcpy(host, listen, (size_t)(colon - listen));
@@ -1012,13 +1098,13 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);
     if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa.sin_addr) != 1) {
-        free(s);
+        release(s);
         return rp_err(err, RP_INVAL, "--listen '%s': '%s' is not an IPv4 address", listen, host);
     }
     /* the store must open here, so that a wrong path fails at once */
     wh *probe;
     if (wh_open(s->db, s->o.key, 0, &probe, NULL, err)) {
-        free(s);
+        release(s);
         return err->code;
     }
     /* the audit journal: this server's alone; what a stopped one left goes into the store first */
@@ -1027,7 +1113,7 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         sec_journal_restart(wh_store(probe), s->journal, err)) {
         sec_journal_close(s->journal);
         wh_close(probe);
-        free(s);
+        release(s);
         return err->code;
     }
     wh_close(probe);
@@ -1035,8 +1121,7 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
     if (!s->stats || pthread_key_create(&s->store_key, close_store) ||
         pthread_mutex_init(&s->qlock, NULL) || pthread_cond_init(&s->qcond, NULL)) {
         sec_journal_close(s->journal);
-        free(s->stats);
-        free(s);
+        release(s);
         return rp_err(err, RP_NOMEM, NULL);
     }
     the_server = s;
@@ -1056,19 +1141,8 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
     }
     if (probe_fd >= 0)
         close(probe_fd);
-    int n = s->o.threads > MAX_DAEMONS ? MAX_DAEMONS : s->o.threads;
-    for (int i = 0; !e && i < n; i++) {
-        s->d[i] = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, ntohs(sa.sin_port), NULL, NULL,
-                                   on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                   MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_NOTIFY_COMPLETED,
-                                   on_completed, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-                                   MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-                                   MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(4096 / n + 1), MHD_OPTION_END);
-        if (!s->d[i])
-            e = errno ? errno : EADDRINUSE;
-        else
-            s->nd = i + 1;
-    }
+    if (!e)
+        e = start_daemons(s, &sa);
     if (e) {
         for (int i = 0; i < s->nd; i++)
             MHD_stop_daemon(s->d[i]);
@@ -1077,8 +1151,7 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         pthread_mutex_destroy(&s->qlock);
         pthread_cond_destroy(&s->qcond);
         sec_journal_close(s->journal);
-        free(s->stats);
-        free(s);
+        release(s);
         return rp_err(err, RP_IO, "cannot listen on %s: %s", listen, strerror(e));
     }
     if (pthread_create(&s->scribe, NULL, scribe_main, s) == 0)
@@ -1109,7 +1182,6 @@ void api_stop(api_server *s)
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->qlock);
     pthread_cond_destroy(&s->qcond);
-    free(s->stats);
     the_server = NULL;
-    free(s);
+    release(s);
 }

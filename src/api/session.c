@@ -38,24 +38,35 @@ static int too_many(api_req *rq, api_resp *rs, const char *name, const sec_signi
 
 int api_login(api_req *rq, api_resp *rs)
 {
-    const char *name = NULL, *pw = NULL;
+    static const char *const keys[] = { "name", "password", "otp", NULL };
+    const char *name = NULL, *pw = NULL, *otp = NULL;
     rp_error err = RP_ERROR_INIT;
-    if (rp_json_get_str(rq->body, "body", "name", 1, &name, &err) ||
-        rp_json_get_str(rq->body, "body", "password", 1, &pw, &err))
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "name", 1, &name, &err) ||
+        rp_json_get_str(rq->body, "body", "password", 1, &pw, &err) ||
+        rp_json_get_str(rq->body, "body", "otp", 0, &otp, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     int st;
-    if ((st = api_body_max(rs, "name", name, SEC_NAME_MAX)) || (st = api_body_max(rs, "password", pw, SEC_PASSWORD_MAX)))
+    if ((st = api_body_max(rs, "name", name, SEC_NAME_MAX)) || (st = api_body_max(rs, "password", pw, SEC_PASSWORD_MAX)) ||
+        (st = api_body_max(rs, "otp", otp, 16)))
         return st;
     sec_user u;
     sec_signin_wait wait;
     int64_t now = rp_now();
-    if (sec_sign_in(wh_store(rq->w), &rq->opt->signin, name, pw, rq->address, now, &u, &wait, &err)) {
+    if (sec_sign_in(wh_store(rq->w), &rq->opt->signin, wh_keyring(rq->w), name, pw, otp, rq->address, now, &u, &wait,
+                    &err)) {
         if (wait.refused)
             return too_many(rq, rs, name, &wait);
         if (err.code != RP_NOTFOUND)
             return api_fail(rs, &err);
+        if (wait.enrol) {
+            audit_login(rq, name, "login_failed", "refused", "no second factor enrolled");
+            return api_error(rs, 403, "otp_not_enrolled", "%s; an administrator enrols it (rapport user totp %s)",
+                             rp_errmsg(&err), name);
+        }
         audit_login(rq, name, "login_failed", "refused", wait.locked ? "now locked" : NULL);
-        return api_error(rs, 401, "unauthenticated", "wrong user name or password");
+        /* one answer for a wrong name, password or code: which one it was is not said */
+        return api_error(rs, 401, "unauthenticated", "wrong user name or password, or a one-time code missing or wrong");
     }
     sec_session se;
     if (sec_session_new(wh_store(rq->w), &u, rq->address, now, &se, &err))

@@ -17,10 +17,21 @@ json_t *api_permissions(sec_role r)
 
 int api_users_list(api_req *rq, api_resp *rs)
 {
-    json_t *a;
+    json_t *a, *enrolled, *u, *n;
     rp_error err = RP_ERROR_INIT;
     if (sec_user_list(wh_store(rq->w), &a, &err))
         return api_fail(rs, &err);
+    if (sec_totp_users(wh_store(rq->w), &enrolled, &err)) {
+        json_decref(a);
+        return api_fail(rs, &err);
+    }
+    size_t i, j;
+    json_array_foreach(a, i, u) {
+        int has = 0;
+        json_array_foreach(enrolled, j, n) has |= json_equal(n, json_object_get(u, "name"));
+        json_object_set_new(u, "totp", json_boolean(has));
+    }
+    json_decref(enrolled);
     return api_ok(rs, json_pack("{s:o}", "users", a));
 }
 
@@ -82,6 +93,40 @@ int api_user_unlock(api_req *rq, api_resp *rs)
     if (api_audit(rq, &e))
         return api_error(rs, 500, "audit", "the user was unlocked, but the audit trail could not be written; it has been logged");
     return api_ok(rs, json_pack("{s:s, s:b, s:b}", "name", rq->param[0], "locked", 0, "was_locked", was_locked));
+}
+
+/* A new second factor for a user (a lost phone, a first enrolment): the
+ * secret is in this reply only, for the administrator to hand over. */
+int api_user_totp_reset(api_req *rq, api_resp *rs)
+{
+    sec_totp_enrolment t;
+    rp_error err = RP_ERROR_INIT;
+    if (sec_totp_enrol(wh_store(rq->w), wh_keyring(rq->w), rq->param[0], rq->session.user.name, rp_now(), &t, &err))
+        return api_fail(rs, &err);
+    sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address, .action = "user_totp",
+                          .target = rq->param[0], .detail = "a new second factor; the secret shown once" };
+    if (api_audit(rq, &e)) {
+        sodium_memzero(&t, sizeof t);
+        return api_error(rs, 500, "audit", "the second factor was reset, but the audit trail could not be written; "
+                         "it has been logged, and the secret is not shown");
+    }
+    api_ok(rs, json_pack("{s:s, s:s, s:s}", "name", rq->param[0], "secret", t.secret, "uri", t.uri));
+    sodium_memzero(&t, sizeof t);
+    return rs->status;
+}
+
+int api_user_totp_remove(api_req *rq, api_resp *rs)
+{
+    int had = 0;
+    rp_error err = RP_ERROR_INIT;
+    if (sec_totp_remove(wh_store(rq->w), rq->param[0], &had, &err))
+        return api_fail(rs, &err);
+    sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address, .action = "user_totp_remove",
+                          .target = rq->param[0], .detail = had ? "removed" : "there was none" };
+    if (api_audit(rq, &e))
+        return api_error(rs, 500, "audit", "the second factor was removed, but the audit trail could not be written; "
+                         "it has been logged");
+    return api_ok(rs, json_pack("{s:s, s:b, s:b}", "name", rq->param[0], "totp", 0, "had", had));
 }
 
 int api_roles_list(api_req *rq, api_resp *rs)

@@ -33,7 +33,7 @@
  *   cmd_match.c    match, match review|accept|reject|merge|unmerge|export
  *   cmd_analyze.c  analyze, analyze runs|show|attributes
  *   cmd_customer.c customer show|note|refresh
- *   cmd_serve.c    serve              cmd_user.c     user add|passwd|disable|unlock|list
+ *   cmd_serve.c    serve              cmd_user.c     user add|passwd|disable|unlock|totp|list
  *   cmd_token.c    token add|list|revoke   cmd_key.c   key rotate
  *   cmd_audit.c    audit, audit verify|archive
  *
@@ -176,6 +176,7 @@ int cmd_user_add(cli_ctx *c);
 int cmd_user_passwd(cli_ctx *c);
 int cmd_user_disable(cli_ctx *c);
 int cmd_user_unlock(cli_ctx *c);
+int cmd_user_totp(cli_ctx *c);
 int cmd_user_list(cli_ctx *c);
 int cmd_key_rotate(cli_ctx *c);
 int cmd_token_add(cli_ctx *c);

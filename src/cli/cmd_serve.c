@@ -32,6 +32,43 @@ static int config_seconds(const rp_config *c, const char *key, int64_t unit, int
     return rc;
 }
 
+/* HTTPS, HSTS, the cookie and /metrics, from the options and [api]. */
+static int serve_security(cli_ctx *c, const rp_config *cfg, api_options *o, rp_error *err)
+{
+    const char *cert = cli_arg(c, "tls-cert"), *key = cli_arg(c, "tls-key");
+    if (!cert && !key && cfg) {
+        cert = rp_config_get(cfg, "api", "tls_cert", NULL);
+        key = rp_config_get(cfg, "api", "tls_key", NULL);
+        if (!cert != !key)
+            return rp_err(err, RP_USAGE, "[api] %s is given without [api] %s", cert ? "tls_cert" : "tls_key",
+                          cert ? "tls_key" : "tls_cert");
+    } else if (!cert != !key) {
+        return rp_err(err, RP_USAGE, "--%s needs --%s too", cert ? "tls-cert" : "tls-key", cert ? "tls-key" : "tls-cert");
+    }
+    o->tls_cert = cert;
+    o->tls_key = key;
+    const char *secure = cfg ? rp_config_get(cfg, "api", "secure_cookie", NULL) : NULL;
+    if (secure && strcmp(secure, "yes") && strcmp(secure, "no"))
+        return rp_err(err, RP_INVAL, "[api] secure_cookie: '%s' is not yes or no", secure);
+    if (secure && cert && !strcmp(secure, "no"))
+        return rp_err(err, RP_INVAL, "[api] secure_cookie: 'no' is for plain HTTP only; over HTTPS the session "
+                      "cookie is always Secure");
+    o->secure_cookie = secure && !strcmp(secure, "yes");
+    int64_t hsts = 31536000;
+    int rc;
+    if (cfg && (rc = rp_config_get_int(cfg, "api", "hsts_max_age", hsts, 0, 2 * 31536000, &hsts, err)))
+        return rc;
+    o->hsts_seconds = hsts ? hsts : -1;
+    if (cfg) {
+        o->metrics_token = rp_config_get(cfg, "api", "metrics_token", NULL);
+        o->metrics_token_file = rp_config_get(cfg, "api", "metrics_token_file", NULL);
+        o->metrics_allow = rp_config_get(cfg, "api", "metrics_allow", NULL);
+        if (o->metrics_token && o->metrics_token_file)
+            return rp_err(err, RP_USAGE, "[api] metrics_token and metrics_token_file: give one of them");
+    }
+    return RP_OK;
+}
+
 int cmd_serve(cli_ctx *c)
 {
     if (cli_flag(c, "openapi")) { /* the API's document, for a client generator; no store, no server */
@@ -85,9 +122,8 @@ int cmd_serve(cli_ctx *c)
     }
     if (config_seconds(cfg, "idle_minutes", 60, 1, 24 * 60, &o.idle_seconds, &err) ||
         config_seconds(cfg, "lifetime_hours", 3600, 1, 24 * 30, &o.lifetime_seconds, &err) ||
-        sec_signin_config(cfg, &o.signin, &err))
+        sec_signin_config(cfg, &o.signin, &err) || serve_security(c, cfg, &o, &err))
         return cli_fail("serve", &err);
-    o.secure_cookie = cfg && !strcmp(rp_config_get(cfg, "api", "secure_cookie", "no"), "yes");
     o.warm = !cfg || strcmp(rp_config_get(cfg, "api", "keep_c360", "yes"), "no");
     int64_t cache_mb = 0;
     if (cfg && rp_config_get_int(cfg, "api", "cache_mb", 0, 1, 4096, &cache_mb, &err))
@@ -110,7 +146,7 @@ int cmd_serve(cli_ctx *c)
             return cli_failf("serve", "--port-file %s: %s", port_file, strerror(errno));
         }
     }
-    printf("listening on http://%.*s:%d  (store %s; stop with Ctrl-C or SIGTERM)\n",
+    printf("listening on %s://%.*s:%d  (store %s; stop with Ctrl-C or SIGTERM)\n", o.tls_cert ? "https" : "http",
            (int)(strrchr(o.listen, ':') - o.listen), o.listen, api_port(s), db);
     fflush(stdout);
     while (!stop_now)

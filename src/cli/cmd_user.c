@@ -1,4 +1,4 @@
-/* cmd_user.c — rapport user add, passwd, disable, unlock, list: the web application's users. */
+/* cmd_user.c — rapport user add, passwd, disable, unlock, totp, list: the web application's users. */
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/rtime.h"
@@ -154,6 +154,45 @@ int cmd_user_unlock(cli_ctx *c)
     if (rc)
         return cli_fail("user unlock", &err);
     printf("user %s %s\n", name, was_locked ? "unlocked" : "was not locked; their failed sign-ins are cleared");
+    return CLI_OK;
+}
+
+/* A new second factor (TOTP) for a user, shown once; or --remove it.  The
+ * change and its audit entry land together, and the secret is printed only
+ * when both have. */
+int cmd_user_totp(cli_ctx *c)
+{
+    const char *name = c->args[0];
+    int remove = cli_flag(c, "remove");
+    int rc, had = 0;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    sec_totp_enrolment t;
+    memset(&t, 0, sizeof t);
+    if (!(rc = wh_begin(w, &err))) {
+        rc = remove ? sec_totp_remove(wh_store(w), name, &had, &err)
+                    : sec_totp_enrol(wh_store(w), wh_keyring(w), name, cli_user(), rp_now(), &t, &err);
+        sec_audit_entry e = { .user = cli_user(), .address = "cli", .action = remove ? "user_totp_remove" : "user_totp",
+                              .target = name,
+                              .detail = remove ? (had ? "removed" : "there was none")
+                                               : "a new second factor; the secret shown once" };
+        if (rc || (rc = sec_audit(wh_store(w), &e, &err)) || (rc = wh_commit(w, &err)))
+            wh_rollback(w);
+    }
+    cli_wh_close(c);
+    if (rc) {
+        memset(&t, 0, sizeof t);
+        return cli_fail("user totp", &err);
+    }
+    if (remove)
+        printf(had ? "user %s: second factor removed\n" : "user %s had no second factor\n", name);
+    else
+        printf("user %s: a new second factor (TOTP, RFC 6238: SHA-1, 6 digits, 30 s); it is shown this once:\n"
+               "  secret  %s\n  uri     %s\n",
+               name, t.secret, t.uri);
+    memset(&t, 0, sizeof t);
     return CLI_OK;
 }
 

@@ -272,8 +272,9 @@ const cli_cmd cli_commands[] = {
       "Expressions: and, or, not; = != < <= > >=; in (...); between ... and ...;\n"
       "+ - * /; numbers and 'texts'.  An unknown value (no birth date) makes\n"
       "every comparison false.\n", NULL },
-    { "serve", cmd_serve, CLI_STORE, "listen= static= threads= port-file= openapi", 0, 0,
-      "rapport serve [--listen HOST:PORT] [--static DIR] [--threads N] [--port-file FILE] [--openapi]",
+    { "serve", cmd_serve, CLI_STORE, "listen= static= threads= port-file= tls-cert= tls-key= openapi", 0, 0,
+      "rapport serve [--listen HOST:PORT] [--static DIR] [--threads N] [--port-file FILE] [--tls-cert FILE "
+      "--tls-key FILE] [--openapi]",
       "Serve the HTTP API and the web application.",
       "Serves /api/v1/... as JSON (the routes: GET /api/v1/openapi.json), /healthz\n"
       "and /metrics (Prometheus), and the web application's files from --static.\n"
@@ -285,23 +286,35 @@ const cli_cmd cli_commands[] = {
       "milliseconds.  The customer 360 is served from documents kept per customer\n"
       "('rapport customer refresh'); the server builds missing ones in the\n"
       "background.  One server per store.  Stops cleanly on SIGTERM.\n\n"
+      "HTTPS: with a certificate and key (PEM; the key its owner's alone, chmod\n"
+      "600) the server speaks TLS 1.2 and 1.3 only, the cookie is always Secure, and\n"
+      "replies carry Strict-Transport-Security.  /metrics answers a request bearing\n"
+      "Authorization: Bearer and the metrics token, or one from an allowed address.\n\n"
       "Configuration ([api]): listen, static, idle_minutes (15), lifetime_hours (8),\n"
-      "secure_cookie = yes behind TLS, keep_c360 = no to build no documents in the\n"
-      "background, cache_mb (16): the store's page cache of each connection (one a\n"
-      "thread and two more), so that a server needs about 60 MB and cache_mb a\n"
-      "connection, whatever it has served.  Failed sign-ins ([security], counted in the store): a user name\n"
+      "tls_cert, tls_key (files, as --tls-cert and --tls-key), hsts_max_age\n"
+      "(31536000 seconds; 0 none), secure_cookie = yes for plain HTTP behind a TLS\n"
+      "proxy, metrics_token or metrics_token_file (16 characters or more),\n"
+      "metrics_allow (addresses and CIDR blocks; 127.0.0.1 ::1 by default; none),\n"
+      "keep_c360 = no to build no documents in the background, cache_mb (16): the\n"
+      "store's page cache of each connection (one a thread and two more), so that a\n"
+      "server needs about 60 MB and cache_mb a connection, whatever it has served.\n"
+      "Failed sign-ins ([security], counted in the store): a user name\n"
       "waits after login_attempts (5) failures within login_window_minutes (5), an\n"
       "address after login_address_attempts (20); a user name is locked after\n"
       "lock_after (10) failures in a row, for lock_minutes (30), or until an\n"
       "administrator unlocks it ('rapport user unlock') with lock_until_unlocked = yes.\n"
       "Passwords ([security]): password_history (5) earlier ones may not come back;\n"
       "one older than password_max_days (90; 0 never) may only be changed (PUT\n"
-      "/api/v1/session/password), which ends the user's other sessions.\n\n"
+      "/api/v1/session/password), which ends the user's other sessions.\n"
+      "totp_roles ([security]; none by default): the roles that sign in only with\n"
+      "a second factor ('rapport user totp').\n\n"
       "options:\n"
       "  --listen HOST:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
       "  --static DIR        the web application's files\n"
       "  --threads N         worker threads (default: one per core)\n"
       "  --port-file FILE    write the port listened on to FILE\n"
+      "  --tls-cert FILE     serve HTTPS with this certificate (PEM)\n"
+      "  --tls-key FILE      and its private key (PEM, no passphrase, mode 0600)\n"
       "  --openapi           print the API's OpenAPI document and stop\n" STORE_HELP, NULL },
     { "user add", cmd_user_add, CLI_STORE, "role= branch=", 1, 1, "rapport user add NAME --role ROLE [--branch CODE]",
       "Add a user; the password is asked for (or read from standard input), never an argument.",
@@ -328,6 +341,20 @@ const cli_cmd cli_commands[] = {
       "A user name is locked after [security] lock_after failed sign-ins in a row\n"
       "('rapport serve --help'); 'rapport user list' shows who is.  Audited as\n"
       "user_unlock.\n\n" STORE_HELP, NULL },
+    { "user totp", cmd_user_totp, CLI_STORE, "remove", 1, 1, "rapport user totp NAME [--remove]",
+      "Give a user a new second factor (TOTP), shown once; or remove it.",
+      "Prints the secret in base32 and as an otpauth:// URI (for an authenticator\n"
+      "app, or a QR code made of it) once: the store keeps it sealed with the\n"
+      "store's key, and nothing shows it again.  Codes are RFC 6238's: HMAC-SHA1,\n"
+      "6 digits, 30-second steps; the step before and after are accepted, and no\n"
+      "code twice.  A user with a second factor gives the code at sign-in (POST\n"
+      "/api/v1/session {name, password, otp}); a missing or wrong code is refused\n"
+      "as a wrong password is, and counted.  Running it again replaces the secret\n"
+      "(a lost phone).  [security] totp_roles lists the roles that may not sign in\n"
+      "without one (none by default; recommended: supervisor, steward, admin,\n"
+      "auditor).  Audited as user_totp or user_totp_remove.\n\n"
+      "options:\n"
+      "  --remove        remove the user's second factor instead\n" STORE_HELP, NULL },
     { "key rotate", cmd_key_rotate, CLI_STORE, "batch=", 0, 0, "rapport key rotate [--batch N]",
       "Seal the store with a new key: every sealed value sealed again, every keyed hash made again.",
       "A new key is made beside the old one (KEY.new, readable by its owner only);\n"
@@ -371,10 +398,10 @@ const cli_cmd cli_commands[] = {
       "Read the audit trail: who looked at, searched, revealed or changed what, and when.",
       "The trail is append-only: the store itself refuses to change or delete it.\n"
       "Actions: login, login_failed, logout, search, view, reveal, denied,\n"
-      "user_add, user_passwd, user_disable, user_enable, user_unlock,\n"
-      "password_change, rejects_read, reject_reveal, rejects_export, pairs_read,\n"
-      "match_export, query, users_read, audit_read.  Reading the trail is itself\n"
-      "an entry.\n\n"
+      "user_add, user_passwd, user_disable, user_enable, user_unlock, user_totp,\n"
+      "user_totp_remove, password_change, rejects_read, reject_reveal,\n"
+      "rejects_export, pairs_read, match_export, query, users_read, audit_read.\n"
+      "Reading the trail is itself an entry.\n\n"
       "options:\n"
       "  --since TIME    from this time (ISO 8601, UTC)\n"
       "  --until TIME    up to this time\n"

@@ -13,5 +13,10 @@ int sec__hash_password(const char *pw, char *out, rp_error *err) RP_WARN_UNUSED;
 int sec__audit_chain(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 /* The hex BLAKE2b hash of a session token, as app_session keeps it. */
 void sec__token_hash(const char *token, char out[65]);
+/* sec_sign_in without the second factor: for a user changing their own
+ * password in a session that was begun with it. */
+int sec__sign_in_password(rp_store *s, const sec_signin_policy *p, const char *name, const char *password,
+                          const char *address, int64_t now, sec_user *out, sec_signin_wait *wait,
+                          rp_error *err) RP_WARN_UNUSED;
 
 #endif

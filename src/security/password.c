@@ -210,7 +210,7 @@ int sec_password_change_own(rp_store *s, const sec_signin_policy *p, const char 
                             sec_signin_wait *wait, rp_error *err)
 {
     sec_user u;
-    int rc = sec_sign_in(s, p, name, current, address, now, &u, wait, err);
+    int rc = sec__sign_in_password(s, p, name, current, address, now, &u, wait, err);
     if (rc == RP_NOTFOUND && !wait->refused)
         return rp_err(err, RP_NOTFOUND, "password: not your current password");
     if (rc)

@@ -18,9 +18,11 @@
  * table password_history of migration 0014, and common_passwords.txt, the
  * list compiled in), tokens.c (tokens for other programs; table
  * api_token of migration 0016), chain.c (the trail hash-chained, verified and
- * archived; table audit_chain of migration 0015), journal.c (the audit journal the server writes before
+ * archived; table audit_chain of migration 0015), totp.c (the second factor:
+ * TOTP codes by liboath, enrolment, checking a code once; table user_totp of
+ * migration 0017), journal.c (the audit journal the server writes before
  * it answers; see their sections below); internal.h (what they share: the
- * password hash and the session token's hash).
+ * password hash, the session token's hash, signing in by password alone).
  */
 #ifndef RP_SECURITY_H
 #define RP_SECURITY_H
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include "core/config.h"
 #include "core/error.h"
+#include "core/seal.h"
 #include "store/store.h"
 
 /* ---- roles and permissions (S2) ---- */
@@ -275,7 +278,7 @@ int sec_audit_archive(rp_store *s, const char *before, FILE *f, int64_t *n, rp_e
  *
  * The configuration is [security] (sec_signin_config): login_attempts,
  * login_address_attempts, login_window_minutes, lock_after, lock_minutes,
- * lock_until_unlocked (yes/no).
+ * lock_until_unlocked (yes/no), and totp_roles (the second factor's, below).
  */
 
 #define SEC_SIGNIN_FORGET 86400
@@ -290,20 +293,26 @@ typedef struct sec_signin_policy {
     /* and the passwords' (password.c): 0 none */
     int password_history;        /* a new password is none of the last N (the current one included) */
     int64_t password_max_age;    /* seconds a password lasts; an older one may only be changed */
+    /* and the second factor's (totp.c): the roles (bits 1 << sec_role) whose
+     * users may sign in only with a TOTP enrolled; 0 none */
+    unsigned totp_roles;
 } sec_signin_policy;
 
 /* The policy with every sign-in field left 0 set to its default (the
  * password fields stay as they are). */
 void sec_signin_defaults(sec_signin_policy *p);
 /* The policy from [security] of c (c may be NULL: the defaults, with
- * password_history 5 and password_max_age 90 days); RP_INVAL naming
- * "[security] NAME" for a value out of range. */
+ * password_history 5 and password_max_age 90 days, and totp_roles none);
+ * RP_INVAL naming "[security] NAME" for a value out of range or a role
+ * that is none. */
 int sec_signin_config(const rp_config *c, sec_signin_policy *p, rp_error *err) RP_WARN_UNUSED;
 
 typedef struct sec_signin_wait {
     int refused;                 /* 1: no sign-in for now, whatever the password */
     int locked;                  /* the name is locked (not only throttled) */
     int64_t seconds;             /* until it may try again; 0 with locked: until an administrator unlocks it */
+    int enrol;                   /* the name and password were right, but the user's role needs a second factor
+                                    and none is enrolled (p->totp_roles): not signed in, nothing counted */
 } sec_signin_wait;
 
 /* May name sign in from address at now?  Only reads. */
@@ -319,12 +328,18 @@ int sec_signin_succeeded(rp_store *s, const char *name, rp_error *err) RP_WARN_U
 
 /* Signing in, whole: refused without a password check when wait->refused
  * (the caller answers "too many attempts"; the return is RP_NOTFOUND);
- * otherwise sec_authenticate, the failure counted or the name's failures
- * cleared.  RP_OK with *out the user (out->password_expired when the
- * password is older than p->password_max_age); RP_NOTFOUND for a wrong
- * name or password (wait->locked when this failure locked the name). */
-int sec_sign_in(rp_store *s, const sec_signin_policy *p, const char *name, const char *password, const char *address,
-                int64_t now, sec_user *out, sec_signin_wait *wait, rp_error *err) RP_WARN_UNUSED;
+ * otherwise sec_authenticate and, for a user with a TOTP enrolled, the
+ * one-time code otp (sec_totp_check, with k the store's keyring): a
+ * missing, wrong or used code is a failure as a wrong password is.  The
+ * failure is counted, or the name's failures cleared.  RP_OK with *out the
+ * user (out->password_expired when the password is older than
+ * p->password_max_age); RP_NOTFOUND for a wrong name, password or code
+ * (wait->locked when this failure locked the name; the message is the
+ * same for all three); RP_NOTFOUND with wait->enrol when the role needs a
+ * second factor the user has not enrolled (p->totp_roles). */
+int sec_sign_in(rp_store *s, const sec_signin_policy *p, const rp_keyring *k, const char *name, const char *password,
+                const char *otp, const char *address, int64_t now, sec_user *out, sec_signin_wait *wait,
+                rp_error *err) RP_WARN_UNUSED;
 
 /* An administrator's unlock: the user's lock and failures are cleared;
  * *was_locked (may be NULL) says whether a lock was in force at now.
@@ -369,6 +384,65 @@ int sec_password_change_own(rp_store *s, const sec_signin_policy *p, const char 
 /* Is name's password older than max_age seconds at now (0: never)? */
 int sec_password_expired(rp_store *s, const char *name, int64_t max_age, int64_t now, int *expired,
                          rp_error *err) RP_WARN_UNUSED;
+
+/* ---- the second factor: TOTP (totp.c) ----
+ *
+ * RFC 6238 time-based one-time codes, computed and checked by liboath
+ * (Debian's liboath, the OATH Toolkit): HMAC-SHA1, 6 digits, 30-second
+ * steps from 1970, the code of the step before and after accepted too
+ * (a clock a little off, a code typed as its step ended).  A code is
+ * accepted once: the step it belongs to is recorded, and a code of that
+ * step or an earlier one is refused, even within the window.
+ *
+ * Enrolling makes a random 20-byte secret, stores it sealed with the
+ * store's key (table user_totp) and gives it back once, in base32 and as an
+ * otpauth:// URI for an authenticator app; nothing shows it again.
+ * Enrolling again (an administrator's reset) replaces it.  Any user with a
+ * secret enrolled must give a code at sign-in; [security] totp_roles
+ * names the roles whose users may not sign in without one (none by
+ * default; supervisor, steward, admin, auditor are the roles that reveal,
+ * export or administer, and the recommended list).
+ */
+
+#define SEC_TOTP_SECRET_BYTES 20 /* the secret's length: HMAC-SHA1's block of output, as RFC 4226 advises */
+#define SEC_TOTP_DIGITS 6
+#define SEC_TOTP_STEP 30         /* seconds */
+#define SEC_TOTP_WINDOW 1        /* steps accepted before and after the current one */
+#define SEC_TOTP_ISSUER "Rapport"
+
+typedef enum { SEC_TOTP_SHA1, SEC_TOTP_SHA256, SEC_TOTP_SHA512 } sec_totp_hash;
+
+/* The code of secret (n bytes) at time t with 30-second steps, in digits
+ * (6 to 8) digits, into out (digits + 1 bytes).  RFC 6238's hash choice is
+ * here for its test vectors; users' codes are SHA-1, as apps expect. */
+int sec_totp_code(const void *secret, size_t n, int64_t t, int digits, sec_totp_hash h, char *out,
+                  rp_error *err) RP_WARN_UNUSED;
+
+typedef struct sec_totp_enrolment {
+    char secret[2 * SEC_TOTP_SECRET_BYTES];  /* base32, 32 characters */
+    char uri[256];                           /* otpauth://totp/Rapport:NAME?secret=...&issuer=Rapport */
+} sec_totp_enrolment;
+
+/* Enrol name (replacing a secret it had), by whom, at now: the secret is
+ * stored sealed with k and given back in *out, once.  RP_NOTFOUND for no
+ * such user. */
+int sec_totp_enrol(rp_store *s, const rp_keyring *k, const char *name, const char *by, int64_t now,
+                   sec_totp_enrolment *out, rp_error *err) RP_WARN_UNUSED;
+/* Remove name's second factor; *had (may be NULL) says whether it had one.
+ * RP_NOTFOUND for no such user. */
+int sec_totp_remove(rp_store *s, const char *name, int *had, rp_error *err) RP_WARN_UNUSED;
+/* Has the user a second factor enrolled? */
+int sec_totp_enrolled(rp_store *s, int64_t user_id, int *yes, rp_error *err) RP_WARN_UNUSED;
+/* The names of the users with a second factor enrolled (a new JSON array). */
+int sec_totp_users(rp_store *s, json_t **names, rp_error *err) RP_WARN_UNUSED;
+/* Is code the user's code at now, within the window, and of a later step
+ * than any accepted before?  RP_OK (the step is recorded), or RP_NOTFOUND
+ * for a missing, malformed, wrong or used code. */
+int sec_totp_check(rp_store *s, const rp_keyring *k, int64_t user_id, const char *code, int64_t now,
+                   rp_error *err) RP_WARN_UNUSED;
+/* "supervisor, admin" (blanks or commas between; "none" or "" for none)
+ * as role bits; RP_INVAL naming the word that is not a role. */
+int sec_totp_roles_parse(const char *list, unsigned *roles, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- the audit trail's journal, for `rapport serve` (journal.c) ----
  *

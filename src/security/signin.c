@@ -1,6 +1,6 @@
 /* signin.c — failed sign-ins counted in the store, throttled and locked.
  * See security.h ("signing in").  Table sign_in_failure, migration 0014. */
-#include "security/security.h"
+#include "security/internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +38,8 @@ int sec_signin_config(const rp_config *c, sec_signin_policy *p, rp_error *err)
         (rc = rp_config_get_int(c, "security", "password_history", SEC_PASSWORD_HISTORY, 0, 24, &history, err)) ||
         (rc = rp_config_get_int(c, "security", "password_max_days", 90, 0, 3650, &days, err)))
         return rc;
+    if ((rc = sec_totp_roles_parse(rp_config_get(c, "security", "totp_roles", "none"), &p->totp_roles, err)))
+        return rp_err_prefix(err, "[security] totp_roles");
     const char *until = rp_config_get(c, "security", "lock_until_unlocked", "no");
     if (strcmp(until, "yes") && strcmp(until, "no"))
         return rp_err(err, RP_INVAL, "[security] lock_until_unlocked: '%s' is not yes or no", until);
@@ -225,8 +227,31 @@ static int clear_user(rp_store *s, const char *name, rp_error *err)
 
 int sec_signin_succeeded(rp_store *s, const char *name, rp_error *err) { return clear_user(s, name, err); }
 
-int sec_sign_in(rp_store *s, const sec_signin_policy *p, const char *name, const char *password, const char *address,
-                int64_t now, sec_user *out, sec_signin_wait *wait, rp_error *err)
+/* The second factor of a user whose password was right: RP_OK, RP_NOTFOUND
+ * for a code missing, wrong or used, or with wait->enrol for a role that
+ * needs one the user has not enrolled. */
+static int second_factor(rp_store *s, const sec_signin_policy *p, const rp_keyring *k, const sec_user *u,
+                         const char *otp, int64_t now, sec_signin_wait *wait, rp_error *err)
+{
+    int enrolled;
+    int rc = sec_totp_enrolled(s, u->id, &enrolled, err);
+    if (rc)
+        return rc;
+    if (!enrolled) {
+        if (!(p->totp_roles & (1u << u->role)))
+            return RP_OK;
+        wait->enrol = 1;
+        return rp_err(err, RP_NOTFOUND, "a %s signs in with a one-time code, and '%s' has none enrolled",
+                      sec_role_titles[u->role], u->name);
+    }
+    if (!k)
+        return rp_err(err, RP_INTERNAL, "the one-time code cannot be checked without the store's key");
+    return sec_totp_check(s, k, u->id, otp, now, err);
+}
+
+static int sign_in(rp_store *s, const sec_signin_policy *p, const rp_keyring *k, int factor, const char *name,
+                   const char *password, const char *otp, const char *address, int64_t now, sec_user *out,
+                   sec_signin_wait *wait, rp_error *err)
 {
     int rc = sec_signin_check(s, p, name, address, now, wait, err);
     if (rc)
@@ -234,6 +259,13 @@ int sec_sign_in(rp_store *s, const sec_signin_policy *p, const char *name, const
     if (wait->refused)
         return rp_err(err, RP_NOTFOUND, "too many failed sign-ins");
     rc = sec_authenticate(s, name, password, out, err);
+    if (rc == RP_OK && factor) {
+        rc = second_factor(s, p, k, out, otp, now, wait, err);
+        if (rc == RP_NOTFOUND && wait->enrol)
+            return rc; /* the password was right: nothing to count, nothing to clear */
+        if (rc == RP_NOTFOUND)
+            rp_err(err, RP_NOTFOUND, "wrong user name or password");
+    }
     if (rc == RP_NOTFOUND) {
         rp_error e2 = RP_ERROR_INIT;
         if (sec_signin_failed(s, p, name, address, now, &wait->locked, &e2))
@@ -243,6 +275,19 @@ int sec_sign_in(rp_store *s, const sec_signin_policy *p, const char *name, const
     if (rc || (rc = sec_password_expired(s, name, p->password_max_age, now, &out->password_expired, err)))
         return rc;
     return sec_signin_succeeded(s, name, err);
+}
+
+int sec_sign_in(rp_store *s, const sec_signin_policy *p, const rp_keyring *k, const char *name, const char *password,
+                const char *otp, const char *address, int64_t now, sec_user *out, sec_signin_wait *wait,
+                rp_error *err)
+{
+    return sign_in(s, p, k, 1, name, password, otp, address, now, out, wait, err);
+}
+
+int sec__sign_in_password(rp_store *s, const sec_signin_policy *p, const char *name, const char *password,
+                          const char *address, int64_t now, sec_user *out, sec_signin_wait *wait, rp_error *err)
+{
+    return sign_in(s, p, NULL, 0, name, password, NULL, address, now, out, wait, err);
 }
 
 int sec_user_unlock(rp_store *s, const char *name, int64_t now, int *was_locked, rp_error *err)

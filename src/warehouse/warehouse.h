@@ -262,6 +262,9 @@ void wh_close(wh *w);
 const char *wh_default_db(void);
 /* The store underneath, for modules with tables of their own (above). */
 rp_store *wh_store(const wh *w);
+/* The store's sealing keyring, for a module below the warehouse that seals
+ * what it keeps (security: the second factor's secrets). */
+const rp_keyring *wh_keyring(const wh *w);
 /* A unit of work: writers never open a transaction, their caller wraps a
  * batch in wh_begin .. wh_commit (or wh_rollback) so that it lands whole.
  * They nest (inner levels are savepoints). */

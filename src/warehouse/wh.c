@@ -141,6 +141,8 @@ void wh_close(wh *w)
 
 rp_store *wh_store(const wh *w) { return w->store; }
 
+const rp_keyring *wh_keyring(const wh *w) { return w->keys; }
+
 int wh_seal(const wh *w, const void *plain, size_t n, rp_buf *out)
 {
     unsigned char *p = (unsigned char *)rp_buf_space(out, n + RP_SEAL_OVERHEAD);

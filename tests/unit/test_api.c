@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <oath.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -1350,6 +1351,218 @@ static void openapi_and_metrics(void **state)
     free(x.body);
 }
 
+/* A server of other options for one test, then the usual one again. */
+static void restart_with(const api_options *o)
+{
+    rp_error e = RP_ERROR_INIT;
+    api_stop(srv);
+    if (api_start(o, &srv, &e))
+        fail_msg("api_start: %s", rp_errmsg(&e));
+    port = api_port(srv);
+}
+
+/* Issue 21 item 7: /metrics answers its bearer token, or an address of the
+ * allow-list (127.0.0.1 and ::1 by default: openapi_and_metrics); a wrong
+ * token is 401, another address 403. */
+static void metrics_answer_a_token_or_an_allowed_address(void **state)
+{
+    (void)state;
+    api_options o = options;
+    o.metrics_allow = "10.0.0.0/8, 192.168.1.7 fd00::/8";
+    o.metrics_token = "  the-metrics-token-0123\n"; /* blanks around it are not the token's */
+    restart_with(&o);
+    resp x = http("GET", "/metrics", NULL, NULL, 0);
+    assert_int_equal(x.status, 403);
+    assert_non_null(strstr(x.body, "\"code\":\"forbidden\""));
+    free(x.body);
+    const char *wrong[] = { "Authorization: Bearer the-metrics-token-012\r\n",
+                            "Authorization: Bearer the-metrics-token-01234\r\n",
+                            "Authorization: Basic dGhlLW1ldHJpY3MtdG9rZW4tMDEyMw==\r\n", "Authorization: Bearer \r\n" };
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        x = http("GET", "/metrics", wrong[i], NULL, 0);
+        assert_int_equal(x.status, 401);
+        assert_non_null(strstr(x.body, "\"code\":\"unauthenticated\""));
+        free(x.body);
+    }
+    x = http("GET", "/metrics", "Authorization: Bearer the-metrics-token-0123\r\n", NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "rapport_http_requests_total{route=\"GET /metrics\",status=\"4xx\"} 5"));
+    free(x.body);
+    /* this machine in the list: no token needed; a wrong one sent is still wrong */
+    o.metrics_allow = "10.0.0.0/8 127.0.0.0/8";
+    o.metrics_token = NULL;
+    restart_with(&o);
+    x = http("GET", "/metrics", NULL, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    x = http("GET", "/metrics", wrong[0], NULL, 0);
+    assert_int_equal(x.status, 401);
+    free(x.body);
+    /* mistakes are named */
+    rp_error e = RP_ERROR_INIT;
+    api_server *other = NULL;
+    api_stop(srv);
+    srv = NULL;
+    o.metrics_allow = "10.0.0.1/8, ten";
+    assert_int_equal(api_start(&o, &other, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "metrics_allow: 'ten' is not an address or CIDR block (127.0.0.1, 10.0.0.0/8, ::1)");
+    o.metrics_allow = NULL;
+    o.metrics_token = "short";
+    assert_int_equal(api_start(&o, &other, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "metrics_token: 5 characters; 16 to 511 are needed");
+    restart_with(&options);
+}
+
+/* HTTPS refuses to start on files it cannot use, naming each (a server is
+ * started with TLS by tests/cli/cases/026, with a certificate openssl makes). */
+static void tls_files_are_checked_first(void **state)
+{
+    (void)state;
+    char cert[400], key[400];
+    snprintf(cert, sizeof cert, "%s", tu_path("cert.pem"));
+    snprintf(key, sizeof key, "%s", tu_path("key.pem"));
+    tu_write_file(cert, "-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n");
+    tu_write_file(key, "-----BEGIN PRIVATE KEY-----\nnot one\n-----END PRIVATE KEY-----\n");
+    chmod(key, 0644);
+    api_options o = options;
+    o.tls_cert = cert;
+    api_server *other = NULL;
+    rp_error e = RP_ERROR_INIT;
+    char want[900];
+    assert_int_equal(api_start(&o, &other, &e), RP_INTERNAL); /* one at a time: this process's server runs */
+    api_stop(srv);
+    srv = NULL;
+    assert_int_equal(api_start(&o, &other, &e), RP_USAGE);
+    assert_string_equal(rp_errmsg(&e), "HTTPS needs both a TLS certificate and its key (the key is missing)");
+    o.tls_key = key;
+    assert_int_equal(api_start(&o, &other, &e), RP_INVAL);
+    snprintf(want, sizeof want, "TLS key %s: group or others may read it (mode 0644); make it its owner's alone (chmod 600)",
+             key);
+    assert_string_equal(rp_errmsg(&e), want);
+    chmod(key, 0600);
+    assert_int_equal(api_start(&o, &other, &e), RP_PARSE);
+    snprintf(want, sizeof want, "TLS certificate %s: not a PEM certificate", cert);
+    assert_memory_equal(rp_errmsg(&e), want, strlen(want));
+    o.tls_cert = "/no/such/cert.pem";
+    assert_int_equal(api_start(&o, &other, &e), RP_IO);
+    assert_string_equal(rp_errmsg(&e), "TLS certificate /no/such/cert.pem: No such file or directory");
+    restart_with(&options);
+    /* plain HTTP: no HSTS */
+    resp x = http("GET", "/healthz", NULL, NULL, 0);
+    assert_null(strstr(x.head, "Strict-Transport-Security"));
+    free(x.body);
+}
+
+/* A user's code now, from the base32 secret the enrolment gave. */
+static void code_now(const char *b32, int64_t offset, char out[7])
+{
+    char *secret = NULL;
+    size_t n = 0;
+    assert_int_equal(oath_base32_decode(b32, strlen(b32), &secret, &n), OATH_OK);
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_totp_code(secret, n, rp_now() + offset, 6, SEC_TOTP_SHA1, out, &e), RP_OK);
+    free(secret);
+}
+
+static int sign_in_otp(const char *name, const char *otp)
+{
+    char body[200];
+    int n = otp ? snprintf(body, sizeof body, "{\"name\":\"%s\",\"password\":\"%s\",\"otp\":\"%s\"}", name, pw, otp)
+                : snprintf(body, sizeof body, "{\"name\":\"%s\",\"password\":\"%s\"}", name, pw);
+    resp x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", body, (size_t)n);
+    if (x.status == 401)
+        assert_non_null(strstr(x.body, "wrong user name or password, or a one-time code missing or wrong"));
+    free(x.body);
+    return x.status;
+}
+
+/* Issue 21 item 7: an administrator gives a user a second factor (the
+ * secret in that reply only, audited); the user then signs in with a code,
+ * refused without one, with a wrong one or with one used; a role of
+ * totp_roles without one is refused; removing it is audited. */
+static void a_second_factor_through_the_api(void **state)
+{
+    (void)state;
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "otp.user", "steward", NULL, pw, "test", NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "otp.auditor", "auditor", NULL, pw, "test", NULL, &e), RP_OK);
+    wh_close(w);
+    char h[1400];
+    /* only administrators, with the CSRF token; no such user is 404 */
+    headers_for(SEC_SUPERVISOR, h, sizeof h, NULL);
+    resp x = http("POST", "/api/v1/users/otp.user/totp", h, NULL, 0);
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    x = http("POST", "/api/v1/users/otp.user/totp", cookies[SEC_ADMIN], NULL, 0);
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    headers_for(SEC_ADMIN, h, sizeof h, NULL);
+    x = http("POST", "/api/v1/users/no.one/totp", h, NULL, 0);
+    assert_int_equal(x.status, 404);
+    free(x.body);
+    x = http("POST", "/api/v1/users/otp.user/totp", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    json_t *j = json_loads(x.body, 0, NULL);
+    char secret[64];
+    snprintf(secret, sizeof secret, "%s", json_string_value(json_object_get(j, "secret")));
+    assert_int_equal(strlen(secret), 32);
+    assert_non_null(strstr(json_string_value(json_object_get(j, "uri")), "otpauth://totp/Rapport:otp.user?secret="));
+    json_decref(j);
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'user_totp' AND user_name = 'u-admin' "
+                            "AND target = 'otp.user'"),
+                     1);
+    x = http("GET", "/api/v1/users", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"name\":\"otp.user\""));
+    j = json_loads(x.body, 0, NULL);
+    json_t *u;
+    size_t i;
+    json_array_foreach(json_object_get(j, "users"), i, u)
+        assert_int_equal(json_is_true(json_object_get(u, "totp")),
+                         !strcmp(json_string_value(json_object_get(u, "name")), "otp.user"));
+    json_decref(j);
+    free(x.body);
+    /* no code, a wrong one (far from now), a malformed one: refused as a wrong password, and counted */
+    char c0[7], far[7];
+    code_now(secret, 0, c0);
+    code_now(secret, 3600, far);
+    assert_int_equal(sign_in_otp("otp.user", NULL), 401);
+    if (strcmp(far, c0))
+        assert_int_equal(sign_in_otp("otp.user", far), 401);
+    assert_int_equal(scalar("SELECT failures FROM sign_in_failure WHERE kind = 'user' AND name = 'otp.user'"),
+                     strcmp(far, c0) ? 2 : 1);
+    /* the right code; the same code again is refused */
+    assert_int_equal(sign_in_otp("otp.user", c0), 200);
+    assert_int_equal(sign_in_otp("otp.user", c0), 401);
+    /* a member the sign-in does not know */
+    const char *odd = "{\"name\":\"otp.user\",\"password\":\"x\",\"code\":\"123456\"}";
+    x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", odd, strlen(odd));
+    assert_int_equal(x.status, 422);
+    free(x.body);
+    /* auditors must have one: refused, not counted */
+    api_options o = options;
+    o.signin.totp_roles = 1u << SEC_AUDITOR;
+    restart_with(&o);
+    char body[200];
+    int n = snprintf(body, sizeof body, "{\"name\":\"otp.auditor\",\"password\":\"%s\"}", pw);
+    x = http("POST", "/api/v1/session", "Content-Type: application/json\r\n", body, (size_t)n);
+    assert_int_equal(x.status, 403);
+    assert_non_null(strstr(x.body, "\"code\":\"otp_not_enrolled\""));
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM sign_in_failure WHERE kind = 'user' AND name = 'otp.auditor'"), 0);
+    restart_with(&options);
+    /* removed: the password alone signs in again */
+    x = http("DELETE", "/api/v1/users/otp.user/totp", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_string_equal(x.body, "{\"name\":\"otp.user\",\"totp\":false,\"had\":true}\n");
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'user_totp_remove' AND target = 'otp.user'"), 1);
+    assert_int_equal(sign_in_otp("otp.user", NULL), 200);
+}
+
 static int64_t metric(const char *name)
 {
     resp x = http("GET", "/metrics", NULL, NULL, 0);
@@ -1821,6 +2034,9 @@ int main(void)
         cmocka_unit_test(injection_probes_change_nothing),
         cmocka_unit_test(nul_bytes_and_a_missing_host_are_refused),
         cmocka_unit_test(openapi_and_metrics),
+        cmocka_unit_test(metrics_answer_a_token_or_an_allowed_address),
+        cmocka_unit_test(tls_files_are_checked_first),
+        cmocka_unit_test(a_second_factor_through_the_api),
         cmocka_unit_test(the_360_is_kept_and_stays_true),
         cmocka_unit_test(the_document_describes_every_route),
         cmocka_unit_test(customer_routes_have_the_branch_scope),

@@ -4,6 +4,8 @@
 
 #include "core/rtime.h"
 #include "security/security.h"
+
+#include <oath.h>
 #include "warehouse/warehouse.h"
 
 static wh *store(void)
@@ -227,7 +229,7 @@ static void a_lock_lasts_until_unlocked(void **state)
     assert_int_equal(rows, 4); /* ling, no.such.user, someone and its address */
     /* the right password is refused, unchecked */
     sec_user u;
-    assert_int_equal(sec_sign_in(wh_store(w), &p, "ling", "a long password", "10.0.0.2", later, &u, &x, &e),
+    assert_int_equal(sec_sign_in(wh_store(w), &p, wh_keyring(w), "ling", "a long password", NULL, "10.0.0.2", later, &u, &x, &e),
                      RP_NOTFOUND);
     assert_true(x.refused && x.locked);
     /* administrators see it */
@@ -244,7 +246,7 @@ static void a_lock_lasts_until_unlocked(void **state)
     assert_int_equal(sec_user_unlock(wh_store(w), "ling", later, &was, &e), RP_OK);
     assert_int_equal(was, 1);
     assert_false(wait_of(w, &p, "ling", "10.0.0.2", later).refused);
-    assert_int_equal(sec_sign_in(wh_store(w), &p, "ling", "a long password", "10.0.0.2", later, &u, &x, &e), RP_OK);
+    assert_int_equal(sec_sign_in(wh_store(w), &p, wh_keyring(w), "ling", "a long password", NULL, "10.0.0.2", later, &u, &x, &e), RP_OK);
     assert_string_equal(u.name, "ling");
     assert_int_equal(sec_user_unlock(wh_store(w), "ling", later, &was, &e), RP_OK);
     assert_int_equal(was, 0);
@@ -262,13 +264,13 @@ static void signing_in_counts_and_clears(void **state)
     sec_user u;
     sec_signin_wait x;
     int64_t now = rp_now();
-    assert_int_equal(sec_sign_in(wh_store(w), &p, "mei", "wrong password", "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_int_equal(sec_sign_in(wh_store(w), &p, wh_keyring(w), "mei", "wrong password", NULL, "a", now, &u, &x, &e), RP_NOTFOUND);
     assert_false(x.refused || x.locked);
     assert_string_equal(rp_errmsg(&e), "wrong user name or password");
-    assert_int_equal(sec_sign_in(wh_store(w), &p, "mei", "a long password", "a", now, &u, &x, &e), RP_OK);
-    assert_int_equal(sec_sign_in(wh_store(w), &p, "mei", "wrong password", "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_int_equal(sec_sign_in(wh_store(w), &p, wh_keyring(w), "mei", "a long password", NULL, "a", now, &u, &x, &e), RP_OK);
+    assert_int_equal(sec_sign_in(wh_store(w), &p, wh_keyring(w), "mei", "wrong password", NULL, "a", now, &u, &x, &e), RP_NOTFOUND);
     assert_false(x.locked); /* the success cleared the first */
-    assert_int_equal(sec_sign_in(wh_store(w), &p, "mei", "wrong password", "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_int_equal(sec_sign_in(wh_store(w), &p, wh_keyring(w), "mei", "wrong password", NULL, "a", now, &u, &x, &e), RP_NOTFOUND);
     assert_true(x.locked && !x.refused);
     json_t *list;
     assert_int_equal(sec_user_list(wh_store(w), &list, &e), RP_OK);
@@ -312,6 +314,208 @@ static void the_policy_from_the_configuration(void **state)
     assert_int_equal(sec_signin_config(c, &p, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "[security] lock_after: '0' is not a whole number from 1 to 1000");
     rp_config_free(c);
+    /* the roles that sign in only with a second factor: none by default */
+    assert_int_equal(sec_signin_config(NULL, &p, &e), RP_OK);
+    assert_int_equal(p.totp_roles, 0);
+    c = rp_config_new();
+    assert_int_equal(rp_config_load_str(c, "t", "[security]\ntotp_roles = supervisor, steward admin,auditor\n", &e),
+                     RP_OK);
+    assert_int_equal(sec_signin_config(c, &p, &e), RP_OK);
+    assert_int_equal(p.totp_roles,
+                     1u << SEC_SUPERVISOR | 1u << SEC_STEWARD | 1u << SEC_ADMIN | 1u << SEC_AUDITOR);
+    assert_int_equal(rp_config_set(c, "security", "totp_roles", "none"), RP_OK);
+    assert_int_equal(sec_signin_config(c, &p, &e), RP_OK);
+    assert_int_equal(p.totp_roles, 0);
+    assert_int_equal(rp_config_set(c, "security", "totp_roles", "admin, boss"), RP_OK);
+    assert_int_equal(sec_signin_config(c, &p, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "[security] totp_roles: 'boss' is not a role (one of teller, rm, csr, tsr, "
+                                       "supervisor, analyst, steward, admin, auditor, or none)");
+    rp_config_free(c);
+}
+
+/* ---- the second factor (issue 21 item 7) ---- */
+
+/* RFC 6238, appendix B: every time and hash of the table, 8 digits. */
+static void totp_codes_are_rfc_6238s(void **state)
+{
+    (void)state;
+    static const char *const seed[] = { "12345678901234567890", "12345678901234567890123456789012",
+                                        "1234567890123456789012345678901234567890123456789012345678901234" };
+    static const struct {
+        int64_t t;
+        const char *code[3]; /* SHA1, SHA256, SHA512 */
+    } v[] = {
+        { 59, { "94287082", "46119246", "90693936" } },
+        { 1111111109, { "07081804", "68084774", "25091201" } },
+        { 1111111111, { "14050471", "67062674", "99943326" } },
+        { 1234567890, { "89005924", "91819424", "93441116" } },
+        { 2000000000, { "69279037", "90698825", "38618901" } },
+        { 20000000000LL, { "65353130", "77737706", "47863826" } },
+    };
+    rp_error e = RP_ERROR_INIT;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        for (int h = 0; h < 3; h++) {
+            char out[9];
+            assert_int_equal(sec_totp_code(seed[h], strlen(seed[h]), v[i].t, 8, (sec_totp_hash)h, out, &e), RP_OK);
+            if (strcmp(out, v[i].code[h]))
+                fail_msg("T=%lld, hash %d: %s, not %s", (long long)v[i].t, h, out, v[i].code[h]);
+        }
+    /* six digits are the last six of the eight */
+    char six[7];
+    assert_int_equal(sec_totp_code(seed[0], 20, 1111111109, 6, SEC_TOTP_SHA1, six, &e), RP_OK);
+    assert_string_equal(six, "081804");
+    assert_int_equal(sec_totp_code(seed[0], 20, 59, 9, SEC_TOTP_SHA1, six, &e), RP_INVAL);
+}
+
+/* The user's code at t: the secret read back from base32, as an app does. */
+static void code_at(const char *b32, int64_t t, char out[7])
+{
+    char *secret = NULL;
+    size_t n = 0;
+    assert_int_equal(oath_base32_decode(b32, strlen(b32), &secret, &n), OATH_OK);
+    assert_int_equal(n, SEC_TOTP_SECRET_BYTES);
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_totp_code(secret, n, t, 6, SEC_TOTP_SHA1, out, &e), RP_OK);
+    free(secret);
+}
+
+/* Enrolment gives the secret once and keeps it sealed; a code is taken in
+ * the window of a step either side, and only once; enrolling again
+ * replaces the secret. */
+static void a_code_is_taken_once(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    sec_user u;
+    assert_int_equal(sec_user_add(wh_store(w), "mei", "supervisor", NULL, "a long password", "t", &u, &e), RP_OK);
+    sec_totp_enrolment t;
+    assert_int_equal(sec_totp_enrol(wh_store(w), wh_keyring(w), "nobody", "t", 0, &t, &e), RP_NOTFOUND);
+    const int64_t now = 1800000000; /* on a step's start */
+    assert_int_equal(sec_totp_enrol(wh_store(w), wh_keyring(w), "mei", "t", now, &t, &e), RP_OK);
+    assert_int_equal(strlen(t.secret), 32);
+    char uri[300];
+    snprintf(uri, sizeof uri, "otpauth://totp/Rapport:mei?secret=%s&issuer=Rapport&algorithm=SHA1&digits=6&period=30",
+             t.secret);
+    assert_string_equal(t.uri, uri);
+    /* kept sealed: 20 bytes, a nonce and a MAC, and not the secret */
+    char *raw = NULL;
+    size_t rn = 0;
+    assert_int_equal(oath_base32_decode(t.secret, 32, &raw, &rn), OATH_OK);
+    rp_stmt *st;
+    assert_int_equal(rp_store_prepare(wh_store(w), "SELECT secret FROM user_totp", &st, &e), RP_OK);
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_int_equal(rp_stmt_bytes(st, 0), 60);
+    assert_null(memmem(rp_stmt_blob(st, 0), 60, raw, rn));
+    rp_stmt_done(st);
+    free(raw);
+    int yes = 0;
+    assert_int_equal(sec_totp_enrolled(wh_store(w), u.id, &yes, &e), RP_OK);
+    assert_true(yes);
+    char c0[7], cm1[7], cp1[7], cp2[7];
+    code_at(t.secret, now, c0);
+    code_at(t.secret, now - 30, cm1);
+    code_at(t.secret, now + 30, cp1);
+    code_at(t.secret, now + 60, cp2);
+    /* malformed, missing, out of the window */
+    const char *bad[] = { NULL, "", "12345", "1234567", "12a456", cp2 };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (!bad[i] || strcmp(bad[i], c0))
+            assert_int_equal(sec_totp_check(wh_store(w), wh_keyring(w), u.id, bad[i], now, &e), RP_NOTFOUND);
+    /* the current code, with blanks between its groups */
+    char spaced[9];
+    snprintf(spaced, sizeof spaced, "%.3s %s", c0, c0 + 3);
+    assert_int_equal(sec_totp_check(wh_store(w), wh_keyring(w), u.id, spaced, now, &e), RP_OK);
+    /* not twice, nor the step before it, even within the window */
+    assert_int_equal(sec_totp_check(wh_store(w), wh_keyring(w), u.id, c0, now, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "the one-time code is missing, wrong or already used");
+    if (strcmp(cm1, c0))
+        assert_int_equal(sec_totp_check(wh_store(w), wh_keyring(w), u.id, cm1, now, &e), RP_NOTFOUND);
+    /* the step after it (a clock a step ahead) */
+    assert_int_equal(sec_totp_check(wh_store(w), wh_keyring(w), u.id, cp1, now, &e), RP_OK);
+    /* a second enrolment replaces the secret: the old one's codes are refused */
+    sec_totp_enrolment t2;
+    assert_int_equal(sec_totp_enrol(wh_store(w), wh_keyring(w), "mei", "t", now, &t2, &e), RP_OK);
+    assert_string_not_equal(t2.secret, t.secret);
+    char n0[7], old[7];
+    code_at(t2.secret, now + 120, n0);
+    code_at(t.secret, now + 120, old);
+    if (strcmp(old, n0))
+        assert_int_equal(sec_totp_check(wh_store(w), wh_keyring(w), u.id, old, now + 120, &e), RP_NOTFOUND);
+    assert_int_equal(sec_totp_check(wh_store(w), wh_keyring(w), u.id, n0, now + 120, &e), RP_OK);
+    json_t *names;
+    assert_int_equal(sec_totp_users(wh_store(w), &names, &e), RP_OK);
+    assert_int_equal(json_array_size(names), 1);
+    assert_string_equal(json_string_value(json_array_get(names, 0)), "mei");
+    json_decref(names);
+    int had = 0;
+    assert_int_equal(sec_totp_remove(wh_store(w), "mei", &had, &e), RP_OK);
+    assert_true(had);
+    assert_int_equal(sec_totp_remove(wh_store(w), "mei", &had, &e), RP_OK);
+    assert_false(had);
+    assert_int_equal(sec_totp_check(wh_store(w), wh_keyring(w), u.id, n0, now + 120, &e), RP_NOTFOUND);
+    wh_close(w);
+}
+
+/* sec_sign_in with a second factor: a missing, wrong or used code fails as
+ * a wrong password does and is counted; a role of totp_roles without one
+ * enrolled is refused without counting; changing one's own password in a
+ * session needs no code. */
+static void signing_in_with_a_second_factor(void **state)
+{
+    (void)state;
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    sec_user u;
+    assert_int_equal(sec_user_add(wh_store(w), "mei", "supervisor", NULL, "a long password", "t", NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "ann", "csr", NULL, "a long password", "t", NULL, &e), RP_OK);
+    sec_signin_policy p = { .user_attempts = 10, .lock_after = 10, .totp_roles = 1u << SEC_SUPERVISOR };
+    sec_signin_wait x;
+    const int64_t now = 1800000000;
+    rp_store *s = wh_store(w);
+    const rp_keyring *k = wh_keyring(w);
+    /* the supervisor has none: refused, nothing counted; the CSR needs none */
+    assert_int_equal(sec_sign_in(s, &p, k, "mei", "a long password", NULL, "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_true(x.enrol && !x.refused);
+    assert_string_equal(rp_errmsg(&e), "a supervisor signs in with a one-time code, and 'mei' has none enrolled");
+    int64_t failures = -1;
+    assert_int_equal(rp_store_query_int(s, "SELECT count(*) FROM sign_in_failure", &failures, &e), RP_OK);
+    assert_int_equal(failures, 0);
+    assert_int_equal(sec_sign_in(s, &p, k, "ann", "a long password", NULL, "a", now, &u, &x, &e), RP_OK);
+    /* enrolled: no code, a wrong one, then the right one */
+    sec_totp_enrolment t;
+    assert_int_equal(sec_totp_enrol(s, k, "mei", "t", now, &t, &e), RP_OK);
+    char c0[7], far[7];
+    code_at(t.secret, now, c0);
+    code_at(t.secret, now + 300, far);
+    assert_int_equal(sec_sign_in(s, &p, k, "mei", "a long password", NULL, "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_false(x.enrol);
+    assert_string_equal(rp_errmsg(&e), "wrong user name or password");
+    if (strcmp(far, c0))
+        assert_int_equal(sec_sign_in(s, &p, k, "mei", "a long password", far, "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_int_equal(rp_store_query_int(s, "SELECT failures FROM sign_in_failure WHERE kind = 'user' AND name = 'mei'",
+                                        &failures, &e),
+                     RP_OK);
+    assert_int_equal(failures, strcmp(far, c0) ? 2 : 1);
+    /* the right code with a wrong password is still a wrong password, and does not use the code up */
+    assert_int_equal(sec_sign_in(s, &p, k, "mei", "wrong password", c0, "a", now, &u, &x, &e), RP_NOTFOUND);
+    assert_int_equal(sec_sign_in(s, &p, k, "mei", "a long password", c0, "a", now, &u, &x, &e), RP_OK);
+    assert_string_equal(u.name, "mei");
+    assert_int_equal(rp_store_query_int(s, "SELECT count(*) FROM sign_in_failure WHERE kind = 'user'", &failures, &e),
+                     RP_OK);
+    assert_int_equal(failures, 0);
+    /* the same code again */
+    assert_int_equal(sec_sign_in(s, &p, k, "mei", "a long password", c0, "a", now, &u, &x, &e), RP_NOTFOUND);
+    /* one's own password, changed in a session that had the code */
+    assert_int_equal(sec_password_change_own(s, &p, "mei", "a long password", "another long one 7", "a", now, NULL,
+                                             &x, &e),
+                     RP_OK);
+    /* a user who is not of totp_roles but has a second factor gives it too */
+    assert_int_equal(sec_totp_enrol(s, k, "ann", "t", now, &t, &e), RP_OK);
+    assert_int_equal(sec_sign_in(s, &p, k, "ann", "a long password", NULL, "a", now, &u, &x, &e), RP_NOTFOUND);
+    code_at(t.secret, now, c0);
+    assert_int_equal(sec_sign_in(s, &p, k, "ann", "a long password", c0, "a", now, &u, &x, &e), RP_OK);
+    wh_close(w);
 }
 
 /* ---- passwords (issue 21 item 5) ---- */
@@ -403,7 +607,7 @@ static void passwords_expire(void **state)
     sec_signin_policy p = { .password_max_age = 90 * day, .password_history = 3 };
     sec_user u;
     sec_signin_wait x;
-    assert_int_equal(sec_sign_in(wh_store(w), &p, "ling", "first of many 1", "a", now + 91 * day, &u, &x, &e), RP_OK);
+    assert_int_equal(sec_sign_in(wh_store(w), &p, wh_keyring(w), "ling", "first of many 1", NULL, "a", now + 91 * day, &u, &x, &e), RP_OK);
     assert_true(u.password_expired);
     /* a session begun so carries it, until the password is changed in it */
     sec_session se, got;
@@ -623,6 +827,9 @@ int main(void)
         cmocka_unit_test(a_lock_lasts_until_unlocked),
         cmocka_unit_test(signing_in_counts_and_clears),
         cmocka_unit_test(the_policy_from_the_configuration),
+        cmocka_unit_test(totp_codes_are_rfc_6238s),
+        cmocka_unit_test(a_code_is_taken_once),
+        cmocka_unit_test(signing_in_with_a_second_factor),
         cmocka_unit_test(what_a_password_may_not_be),
         cmocka_unit_test(history_and_sessions),
         cmocka_unit_test(passwords_expire),

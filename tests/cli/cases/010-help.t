@@ -31,6 +31,7 @@ $ rapport help --commands
 > user passwd
 > user disable
 > user unlock
+> user totp
 > key rotate
 > token add
 > token list

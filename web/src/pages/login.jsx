@@ -7,6 +7,7 @@ export function Login({ onSignedIn }) {
   useSignal(lang);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
+  const [otp, setOtp] = useState('');
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e) => {
@@ -14,7 +15,8 @@ export function Login({ onSignedIn }) {
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await api('POST', '/session', { body: { name, password } }));
+      // the one-time code goes only when typed: users without a second factor leave it empty
+      onSignedIn(await api('POST', '/session', { body: otp ? { name, password, otp } : { name, password } }));
     } catch (err) {
       setError(t('signInFailed', { msg: err.message }));
     } finally {
@@ -32,6 +34,11 @@ export function Login({ onSignedIn }) {
         {t('password')}
         <input name="password" type="password" autocomplete="current-password" value={password}
           onInput={(e) => setPassword(e.currentTarget.value)} required />
+      </label>
+      <label>
+        {t('oneTimeCode')}
+        <input name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength={7}
+          data-test="otp" value={otp} onInput={(e) => setOtp(e.currentTarget.value)} />
       </label>
       {error && <p class="error" role="alert">{error}</p>}
       <button type="submit" disabled={busy}>{t('signIn')}</button>
