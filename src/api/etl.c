@@ -17,8 +17,8 @@ int api_jobs_list(api_req *rq, api_resp *rs)
     int limit, st;
     if ((st = api_limit(rq, rs, 50, 10000, &limit)))
         return st;
-    if (status && strcmp(status, "running") && strcmp(status, "done") && strcmp(status, "failed"))
-        return api_error(rs, 422, "invalid", "status: running, done or failed");
+    if (status && !ld_job_status_ok(status))
+        return api_error(rs, 422, "invalid", "status: running, done, failed or interrupted");
     json_t *a;
     rp_error err = RP_ERROR_INIT;
     if (ld_jobs_list(rq->w, status, 0, (int)limit, &a, &err))

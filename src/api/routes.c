@@ -326,7 +326,9 @@ const api_shape api_shapes[] = {
       "consent: Consent | null, reachable: boolean, within_hours: boolean | null, language: string | null, "
       "preferred_channel: string | null, hours: string | null, days: string | null}",
       "whether the customer may be contacted for a purpose on a channel now (wh_contactable)" },
-    { "JobStatus", "'running' | 'done' | 'failed'", NULL },
+    { "JobStatus", "'running' | 'done' | 'failed' | 'interrupted'",
+      "interrupted: a job stopped before the end of its file (Ctrl-C, or its process gone); loading the same file "
+      "again resumes it" },
     { "Job",
       "{job: integer, status: JobStatus, spec: string | null, file: string | null, records: integer, loaded: integer, "
       "fixed: integer, rejected: integer, seconds: number, records_per_second: number, started_at: string | null, "

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "etl/etl.h"
 #include "security/security.h"
 
@@ -21,9 +22,18 @@ const cli_cmd *cli_find(const char *name)
     return NULL;
 }
 
+/* A message may quote a file's bytes, a value or a file name: shown
+ * printable (core/utf8.h), never obeyed by the terminal. */
+static void put_failure(const char *context, const char *msg)
+{
+    char safe[4 * 1024 + 1]; /* cli_failf's message, each byte escaped */
+    rp_utf8_printable(msg, strlen(msg), safe, sizeof safe);
+    fprintf(stderr, "rapport: %s: %s\n", context, safe);
+}
+
 int cli_fail(const char *context, const rp_error *err)
 {
-    fprintf(stderr, "rapport: %s: %s\n", context, rp_errmsg(err));
+    put_failure(context, rp_errmsg(err));
     return err->code == RP_USAGE ? CLI_USAGE : CLI_FAIL;
 }
 
@@ -34,14 +44,16 @@ int cli_failf(const char *context, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "rapport: %s: %s\n", context, msg);
+    put_failure(context, msg);
     return CLI_FAIL;
 }
 
 static int usage_error(const cli_cmd *cmd, const char *fmt, const char *arg)
 {
+    char shown[4 * 256 + 1]; /* an argument as typed is shown, never obeyed */
+    rp_utf8_printable(arg ? arg : "", arg ? strnlen(arg, 256) : 0, shown, sizeof shown);
     fprintf(stderr, "rapport: %s: ", cmd->name);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, shown);
     fprintf(stderr, "\nusage: %s\n", cmd->usage);
     return CLI_USAGE;
 }
@@ -224,6 +236,38 @@ int cli_cfg(cli_ctx *c, rp_config **out, rp_error *err)
     }
     *out = c->cfg;
     return RP_OK;
+}
+
+void cli_printable(json_t *j)
+{
+    size_t i;
+    const char *k;
+    json_t *v;
+    if (json_is_object(j)) {
+        json_object_foreach(j, k, v)
+        {
+            if (json_is_string(v) && !rp_utf8_is_printable(json_string_value(v), json_string_length(v))) {
+                char *p = rp_utf8_printable_dup(json_string_value(v));
+                if (p)
+                    json_object_set_new(j, k, json_string(p));
+                free(p);
+            } else {
+                cli_printable(v);
+            }
+        }
+    } else if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+        {
+            if (json_is_string(v) && !rp_utf8_is_printable(json_string_value(v), json_string_length(v))) {
+                char *p = rp_utf8_printable_dup(json_string_value(v));
+                if (p)
+                    json_array_set_new(j, i, json_string(p));
+                free(p);
+            } else {
+                cli_printable(v);
+            }
+        }
+    }
 }
 
 void cli_print_json(const json_t *j)

@@ -126,6 +126,10 @@ int cli_store_target(cli_ctx *c, char *db, size_t dn, char *key, size_t kn, rp_e
 void cli_print_help(const cli_cmd *c);
 /* Print j as indented JSON and a newline on stdout (members in the order they were set). */
 void cli_print_json(const json_t *j);
+/* Every string in j that a terminal would obey (a control character, bytes
+ * that are not UTF-8: data as it came from a file) made printable in place
+ * (core/utf8.h), before j is printed as text. */
+void cli_printable(json_t *j);
 /* Who is at the keyboard, for "recorded by" and the audit trail: $RAPPORT_USER
  * (a person working through a shared account names themselves), else the
  * operating-system user. */

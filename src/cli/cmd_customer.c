@@ -290,6 +290,7 @@ int cmd_customer_show(cli_ctx *c)
         printf("%s\n", rp_buf_str(&b));
         rp_buf_release(&b);
     } else {
+        cli_printable(doc); /* what sources wrote, shown and never obeyed */
         print_text(doc, how);
     }
     json_decref(doc);

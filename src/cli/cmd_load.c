@@ -5,6 +5,7 @@
 #include "core/csv.h"
 #include "core/progress.h"
 #include "core/rtime.h"
+#include "core/utf8.h"
 #include "etl/etl.h"
 
 #include <errno.h>
@@ -73,8 +74,18 @@ static int spec_for(const char *spec_file, const char *source, const char *file,
 
 /* ---- reporting ---- */
 
-static void print_result(const char *label, const ld_result *r)
+/* Text from data (a file's name, a field) as the terminal shows it and
+ * never obeys: core/utf8.h.  buf holds 4 * n + 1 of the n bytes shown. */
+static const char *shown(const char *s, char *buf, size_t n)
 {
+    rp_utf8_printable(s ? s : "", s ? strlen(s) : 0, buf, n);
+    return buf;
+}
+
+static void print_result(const char *name, const ld_result *r)
+{
+    char lb[2049];
+    const char *label = shown(name, lb, sizeof lb);
     char a[32], b[32], c[32], d[32], e[32];
     rp_format_thousands(a, sizeof a, (uint64_t)r->records);
     if (r->noop) {
@@ -96,20 +107,30 @@ static void print_result(const char *label, const ld_result *r)
         const ld_count *k = &r->counts[i];
         char n[32];
         rp_format_thousands(n, sizeof n, (uint64_t)k->n);
-        printf("  %-9s %-14s %-22s %s\n", k->outcome, k->rule, *k->field ? k->field : "(record)", n);
+        char fb[4 * sizeof k->field + 1];
+        printf("  %-9s %-14s %-22s %s\n", k->outcome, k->rule, *k->field ? shown(k->field, fb, sizeof fb) : "(record)",
+               n);
     }
     if (r->interrupted)
         printf("%s: interrupted after record %lld; run the same command again to finish\n", label,
                (long long)r->records);
 }
 
-static json_t *result_json(const char *label, const char *spec, const ld_result *r)
+static json_t *result_json(const char *label, const char *spec, const ld_result *r, const char *failure)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "file", json_string(label));
+    char *file = rp_utf8_printable_dup(label);
+    json_object_set_new(o, "file", json_string(file ? file : ""));
+    free(file);
     json_object_set_new(o, "spec", json_string(spec));
     json_object_set_new(o, "job", json_integer(r->noop ? r->noop_job : r->job));
-    json_object_set_new(o, "status", json_string(r->noop ? "already_loaded" : r->interrupted ? "interrupted" : "done"));
+    json_object_set_new(o, "status", json_string(r->noop ? "already_loaded" : r->interrupted ? "interrupted"
+                                                 : r->failed ? "failed" : "done"));
+    if (failure) {
+        char *m = rp_utf8_printable_dup(failure);
+        json_object_set_new(o, "message", json_string(m ? m : ""));
+        free(m);
+    }
     json_object_set_new(o, "sha256", json_string(r->fingerprint));
     json_object_set_new(o, "records", json_integer(r->records));
     json_object_set_new(o, "loaded", json_integer(r->loaded));
@@ -123,7 +144,8 @@ static json_t *result_json(const char *label, const char *spec, const ld_result 
         json_t *c = json_object();
         json_object_set_new(c, "outcome", json_string(r->counts[i].outcome));
         json_object_set_new(c, "rule", json_string(r->counts[i].rule));
-        json_object_set_new(c, "field", json_string(r->counts[i].field));
+        char fb[4 * sizeof r->counts[i].field + 1];
+        json_object_set_new(c, "field", json_string(shown(r->counts[i].field, fb, sizeof fb)));
         json_object_set_new(c, "count", json_integer(r->counts[i].n));
         json_array_append_new(rules, c);
     }
@@ -146,8 +168,11 @@ typedef struct run {
     char why[600];
 } run;
 
-/* Load one file; on failure the message is printed and kept in R->why. */
-static int load_one(run *R, const char *path, const char *label, const char *spec_name, const char *sha)
+/* Load one file (listed in a manifest: m, else NULL); on failure the
+ * message is printed and kept in R->why.  A file read to its end whose job
+ * failed (every record rejected, a control total that differs) has its
+ * counts shown first: they say why. */
+static int load_one(run *R, const char *path, const char *label, const char *spec_name, const ld_item *m)
 {
     sp_spec *s = NULL;
     rp_error err = RP_ERROR_INIT;
@@ -155,20 +180,37 @@ static int load_one(run *R, const char *path, const char *label, const char *spe
     int rc = spec_name && !R->spec_file && !R->source ? spec_for(NULL, spec_name, path, &s, &err)
                                                       : spec_for(R->spec_file, R->source, path, &s, &err);
     ld_result res;
+    memset(&res, 0, sizeof res);
     if (!rc) {
         ld_options lo = R->lo;
         lo.label = label;
-        lo.expect_sha256 = sha && *sha ? sha : NULL;
+        if (m) { /* the manifest's SHA-256, and its counts as control totals */
+            lo.expect_sha256 = *m->sha256 ? m->sha256 : NULL;
+            lo.expect_records = m->records;
+            lo.expect_bytes = m->bytes;
+            lo.expect = (m->records >= 0 ? LD_EXPECT_RECORDS : 0) | (m->bytes >= 0 ? LD_EXPECT_BYTES : 0);
+        }
         rc = ld_load(R->w, s, path, &lo, &res, &err);
+    }
+    if (rc && res.failed) {
+        if (R->json)
+            json_array_append_new(R->out, result_json(label, s->name, &res, rp_errmsg(&err)));
+        else
+            print_result(label, &res);
+        fflush(stdout);
+        R->records += res.records; /* what it read is committed: in the totals */
+        R->loaded += res.loaded;
+        R->rejected += res.rejected;
+        R->fixed += res.fixed;
     }
     if (rc) {
         sp_spec_free(s);
         R->failed++;
-        snprintf(R->why, sizeof R->why, "%s", rp_errmsg(&err));
+        rp_utf8_printable(rp_errmsg(&err), strlen(rp_errmsg(&err)), R->why, sizeof R->why);
         return cli_fail("load", &err);
     }
     if (R->json)
-        json_array_append_new(R->out, result_json(label, s->name, &res));
+        json_array_append_new(R->out, result_json(label, s->name, &res, NULL));
     else
         print_result(label, &res);
     fflush(stdout);
@@ -176,7 +218,7 @@ static int load_one(run *R, const char *path, const char *label, const char *spe
         if ((rc = ld_rejects_csv(R->w, res.job, R->rejects, R->rejects_header, &err))) {
             sp_spec_free(s);
             R->failed++;
-            snprintf(R->why, sizeof R->why, "%s", rp_errmsg(&err));
+            rp_utf8_printable(rp_errmsg(&err), strlen(rp_errmsg(&err)), R->why, sizeof R->why);
             return cli_fail("load: --rejects", &err);
         }
         R->rejects_header = 0;
@@ -206,11 +248,13 @@ static int load_dir(run *R, const char *dir)
     }
     for (int i = 0; i < p.n && !stop_requested; i++)
         load_one(R, p.items[i].path, p.items[i].label, R->spec_file || R->source ? NULL : p.items[i].spec,
-                 p.items[i].sha256);
+                 &p.items[i]);
     if (p.nunknown && !R->json) {
-        printf("%s: %d file%s without a spec left alone:", dir, p.nunknown, p.nunknown == 1 ? "" : "s");
+        char b[2049];
+        printf("%s: %d file%s without a spec left alone:", shown(dir, b, sizeof b), p.nunknown,
+               p.nunknown == 1 ? "" : "s");
         for (int i = 0; i < p.nunknown && i < 10; i++)
-            printf(" %s", p.unknown[i]);
+            printf(" %s", shown(p.unknown[i], b, sizeof b));
         printf("%s\n", p.nunknown > 10 ? " ..." : "");
     }
     ld_plan_free(&p);
@@ -342,8 +386,8 @@ int cmd_jobs(cli_ctx *c)
         if (*end || one < 1)
             return cli_failf("jobs", "'%s' is not a job number", pos[0]);
     }
-    if (status && strcmp(status, "running") && strcmp(status, "done") && strcmp(status, "failed"))
-        return cli_failf("jobs", "--status: '%s' is not one of running, done, failed", status);
+    if (status && !ld_job_status_ok(status))
+        return cli_failf("jobs", "--status: '%s' is not one of running, done, failed, interrupted", status);
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
@@ -388,12 +432,8 @@ int cmd_jobs(cli_ctx *c)
                 row[k] = cell[k];
             table_row(&t, row);
             const char *msg = json_string_value(json_object_get(o, "message"));
-            if (msg && *msg) {
-                char m[200];
-                snprintf(m, sizeof m, "  %s", msg);
-                const char *mrow[10] = { "", m, "", "", "", "", "", "", "", "" };
-                table_row(&t, mrow);
-            }
+            if (msg && *msg)
+                table_note(&t, msg);
         }
         table_print(&t, stdout);
         table_release(&t);
@@ -402,8 +442,10 @@ int cmd_jobs(cli_ctx *c)
             char n[32];
             rp_format_thousands(n, sizeof n, (uint64_t)json_integer_value(json_object_get(o, "count")));
             const char *fl = json_string_value(json_object_get(o, "field"));
+            char fb[4 * 64 + 1];
             printf("  %-9s %-14s %-22s %s\n", json_string_value(json_object_get(o, "outcome")),
-                   json_string_value(json_object_get(o, "rule")), fl && *fl ? fl : "(record)", n);
+                   json_string_value(json_object_get(o, "rule")), fl && *fl ? shown(fl, fb, sizeof fb) : "(record)",
+                   n);
         }
     }
     json_decref(arr);
@@ -501,7 +543,8 @@ int cmd_rejects(cli_ctx *c)
             const char *m = json_string_value(json_object_get(o, "message"));
             snprintf(num[0], 32, "%lld", (long long)json_integer_value(json_object_get(o, "job")));
             snprintf(num[1], 32, "%lld", (long long)json_integer_value(json_object_get(o, "record")));
-            snprintf(msg, sizeof msg, "%.76s%s", m, strlen(m) > 76 ? "..." : "");
+            size_t ml = rp_utf8_cut(m, strlen(m), 76); /* not a character cut in two */
+            snprintf(msg, sizeof msg, "%.*s%s", (int)ml, m, strlen(m) > ml ? "..." : "");
             const char *row[8] = { num[0], json_string_value(json_object_get(o, "file")), num[1],
                                    json_string_value(json_object_get(o, "field")),
                                    json_string_value(json_object_get(o, "value")),
@@ -571,7 +614,7 @@ int cmd_rejects_resubmit(cli_ctx *c)
     char label[64];
     snprintf(label, sizeof label, "job %lld re-submitted", (long long)job);
     if (json) {
-        put_json(result_json(label, "", &r));
+        put_json(result_json(label, "", &r, NULL));
     } else {
         print_result(label, &r);
     }
@@ -734,10 +777,12 @@ int cmd_watch(cli_ctx *c)
             int failed = load_one(&R, p.items[i].path, p.items[i].label, p.items[i].spec, NULL);
             char dest[2200];
             if (!failed) {
+                char b1[4 * sizeof dest + 1], b2[4 * sizeof arch + 1];
                 if (move_to(p.items[i].path, arch, p.items[i].label, dest, sizeof dest))
-                    fprintf(stderr, "rapport: watch: cannot move %s to %s: %s\n", p.items[i].path, arch, strerror(errno));
+                    fprintf(stderr, "rapport: watch: cannot move %s to %s: %s\n", shown(p.items[i].path, b1, sizeof b1),
+                            shown(arch, b2, sizeof b2), strerror(errno));
                 else
-                    printf("  archived as %s\n", dest);
+                    printf("  archived as %s\n", shown(dest, b1, sizeof b1));
             } else if (!stop_requested) {
                 if (move_to(p.items[i].path, errd, p.items[i].label, dest, sizeof dest) == 0) {
                     char why[2300];
@@ -747,7 +792,8 @@ int cmd_watch(cli_ctx *c)
                         fprintf(f, "%s\n", R.why);
                         fclose(f);
                     }
-                    printf("  moved to %s\n", dest);
+                    char b1[4 * sizeof dest + 1];
+                    printf("  moved to %s\n", shown(dest, b1, sizeof b1));
                 }
                 moved_bad++;
             }
@@ -766,7 +812,9 @@ int cmd_watch(cli_ctx *c)
                     fprintf(f, "no spec reads this file; load it with rapport load --spec FILE\n");
                     fclose(f);
                 }
-                fprintf(stderr, "rapport: watch: %s: no spec reads this file; moved to %s\n", p.unknown[i], dest);
+                char b1[4 * sizeof from + 1], b2[4 * sizeof dest + 1];
+                fprintf(stderr, "rapport: watch: %s: no spec reads this file; moved to %s\n",
+                        shown(p.unknown[i], b1, sizeof b1), shown(dest, b2, sizeof b2));
                 moved_bad++;
             }
         }

@@ -134,6 +134,7 @@ int cmd_match_review(cli_ctx *c)
     } else {
         size_t i;
         json_t *o;
+        cli_printable(arr); /* what sources wrote, shown and never obeyed */
         json_array_foreach(arr, i, o)
         {
             json_t *ev = json_object_get(o, "evidence"), *recs = json_object_get(ev, "records");

@@ -9,6 +9,16 @@ void table_init(table *t, int ncols, int indent)
     t->ncols = ncols < TABLE_MAX_COLS ? ncols : TABLE_MAX_COLS;
     t->indent = indent;
     rp_vec_init(&t->cells, sizeof(char *), 0);
+    rp_vec_init(&t->notes, sizeof(table_noted), 0);
+}
+
+int table_note(table *t, const char *text)
+{
+    table_noted *n = rp_vec_push(&t->notes);
+    if (!n || !(n->text = rp_utf8_printable_dup(text)))
+        return -1;
+    n->row = table_rows(t);
+    return 0;
 }
 
 int table_row(table *t, const char *const *cells)
@@ -17,7 +27,7 @@ int table_row(table *t, const char *const *cells)
         char **slot = rp_vec_push(&t->cells);
         if (!slot)
             return -1;
-        *slot = strdup(cells[c] ? cells[c] : "");
+        *slot = rp_utf8_printable_dup(cells[c]); /* data: shown, never obeyed */
         if (!*slot)
             return -1;
     }
@@ -38,7 +48,11 @@ void table_print(const table *t, FILE *f)
             if (cw > w[c])
                 w[c] = cw;
         }
+    const table_noted *note = t->notes.data;
+    size_t nnotes = t->notes.len, k = 0;
     for (size_t r = 0; r < rows; r++) {
+        for (; k < nnotes && note[k].row <= r; k++)
+            fprintf(f, "%*s  %s\n", t->indent, "", note[k].text);
         fprintf(f, "%*s", t->indent, "");
         /* the last non-empty cell ends the line: no trailing blanks */
         int last = t->ncols - 1;
@@ -54,6 +68,8 @@ void table_print(const table *t, FILE *f)
         }
         fputc('\n', f);
     }
+    for (; k < nnotes; k++)
+        fprintf(f, "%*s  %s\n", t->indent, "", note[k].text);
 }
 
 void table_release(table *t)
@@ -62,4 +78,8 @@ void table_release(table *t)
     for (size_t i = 0; i < t->cells.len; i++)
         free(cell[i]);
     rp_vec_release(&t->cells);
+    table_noted *note = t->notes.data;
+    for (size_t i = 0; i < t->notes.len; i++)
+        free(note[i].text);
+    rp_vec_release(&t->notes);
 }

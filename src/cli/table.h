@@ -1,7 +1,9 @@
 /*
  * table.h — aligned text tables for the terminal.
  *
- * Cells are copied.  Columns are padded to the widest cell by display
+ * Cells are copied, made printable (core/utf8.h: a control character or a
+ * byte that is not UTF-8 is shown as \xhh, so a value can never drive the
+ * terminal).  Columns are padded to the widest cell by display
  * width, so Chinese text (two columns a character) lines up.
  */
 #ifndef RP_CLI_TABLE_H
@@ -12,15 +14,24 @@
 
 #define TABLE_MAX_COLS 64
 
+typedef struct table_noted {
+    size_t row; /* printed before this row: after the one before it */
+    char *text;
+} table_noted;
+
 typedef struct table {
     int ncols;
     rp_vec cells; /* char*, row-major */
+    rp_vec notes; /* table_note's: {row, text} */
     int indent;
 } table;
 
 void table_init(table *t, int ncols, int indent);
 /* Append a row of ncols cells (NULL prints as empty). */
 int table_row(table *t, const char *const *cells);
+/* A line of text under the last row (a job's message), indented by two
+ * more columns and not counted in any column's width. */
+int table_note(table *t, const char *text);
 size_t table_rows(const table *t);
 void table_print(const table *t, FILE *f);
 void table_release(table *t);

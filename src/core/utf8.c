@@ -1,4 +1,5 @@
 #include "core/utf8.h"
+#include <stdlib.h>
 #include <string.h>
 
 int rp_utf8_decode(const char *str, size_t n, uint32_t *cp)
@@ -153,4 +154,67 @@ size_t rp_utf8_cut(const char *p, size_t len, size_t max)
     while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
         n--;
     return n;
+}
+
+/* ---- printable: what a terminal shows and does not obey ---- */
+
+/* The bytes of s[i..] that are one printable character, or 0 when s[i] is
+ * to be escaped. */
+static int printable_at(const unsigned char *s, size_t len, size_t i)
+{
+    if (s[i] >= 0x20 && s[i] < 0x7F)
+        return 1;
+    uint32_t cp;
+    int k = rp_utf8_decode((const char *)s + i, len - i, &cp);
+    return k > 1 && cp >= 0xA0 ? k : 0; /* C0, DEL and C1 are escaped */
+}
+
+size_t rp_utf8_printable(const void *p, size_t len, char *out, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = p;
+    size_t o = 0;
+    if (!n)
+        return 0;
+    for (size_t i = 0; i < len;) {
+        int k = printable_at(s, len, i);
+        if (k) {
+            if (o + (size_t)k + 1 > n)
+                break;
+            memcpy(out + o, s + i, (size_t)k);
+            o += (size_t)k;
+            i += (size_t)k;
+        } else {
+            if (o + 5 > n)
+                break;
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[s[i] >> 4];
+            out[o++] = hex[s[i] & 15];
+            i++;
+        }
+    }
+    out[o] = 0;
+    return o;
+}
+
+int rp_utf8_is_printable(const void *p, size_t len)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < len;) {
+        int k = printable_at(s, len, i);
+        if (!k)
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
+char *rp_utf8_printable_dup(const char *s)
+{
+    size_t len = s ? strlen(s) : 0, n = 4 * len + 1;
+    char *out = malloc(n);
+    if (out)
+        rp_utf8_printable(s ? s : "", len, out, n);
+    return out;
 }

@@ -56,32 +56,6 @@ struct sp_raw {
 };
 
 
-void sp_printable(const void *p, size_t len, char *out, size_t n)
-{
-    const unsigned char *s = p;
-    size_t o = 0;
-    if (!n)
-        return;
-    for (size_t i = 0; i < len && o + 1 < n;) {
-        uint32_t cp;
-        int k = rp_utf8_decode((const char *)s + i, len - i, &cp);
-        if (k > 0 && cp >= 0x20 && cp != 0x7F) {
-            if (o + (size_t)k + 1 > n)
-                break;
-            memcpy(out + o, s + i, (size_t)k);
-            o += (size_t)k;
-            i += (size_t)k;
-        } else {
-            if (o + 5 > n)
-                break;
-            snprintf(out + o, n - o, "\\x%02X", s[i]);
-            o += 4;
-            i++;
-        }
-    }
-    out[o] = 0;
-}
-
 int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int nheader, sp_decoder **out,
                     rp_error *err)
 {
@@ -156,7 +130,7 @@ int sp_reject_set(sp_reject *rej, const char *field, const void *value, size_t v
                   const char *fmt, ...)
 {
     snprintf(rej->field, sizeof rej->field, "%s", field ? field : "");
-    sp_printable(value ? value : "", value ? vlen : 0, rej->value, sizeof rej->value);
+    rp_utf8_printable(value ? value : "", value ? vlen : 0, rej->value, sizeof rej->value);
     snprintf(rej->rule, sizeof rej->rule, "%s", rule);
     va_list ap;
     va_start(ap, fmt);
@@ -216,7 +190,7 @@ static int to_utf8(sp_decoder *d, sp_raw *x, const char *p, size_t n, int dbcs, 
             reject(rej, f->name, "", 0, "encoding", "%s: not valid %s: %s", f->name, d->s->encoding, rp_errmsg(&e));
             size_t o = 0;
             for (size_t i = 0; i < k && o + 5 < sizeof rej->value; i++)
-                o += (size_t)snprintf(rej->value + o, sizeof rej->value - o, "\\x%02X", in[i]);
+                o += (size_t)snprintf(rej->value + o, sizeof rej->value - o, "\\x%02x", in[i]);
             return SP_REJECT;
         }
         if (rc)

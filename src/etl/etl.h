@@ -27,7 +27,18 @@
  * contacts are, other text scrubbed of anything shaped like an
  * identifier); ld_reject_reveal opens one, for the caller to audit.  With a maximum reject rate the whole
  * file is one transaction, and a file whose rate is above it commits
- * nothing (the job is marked failed and says why).
+ * nothing (the job is marked failed and says why).  Without one (the
+ * default: no ceiling) batches commit as they go, but a file whose every
+ * record was rejected still ends failed.  A manifest's record and byte
+ * counts are control totals: a file that differs fails (with a ceiling,
+ * committing nothing; without one, what was committed stays).
+ *
+ * A job's status is running, done or failed as stored, or interrupted,
+ * worked out when it is read: a job still running whose process is gone
+ * (killed, or its PID another process's now: core/proc.h) or that Ctrl-C
+ * stopped.  The next load of the same file resumes it.  Text from a file
+ * (a job's message, a reject's value and message, the file's name) is kept
+ * printable: core/utf8.h, rp_utf8_printable.
  *
  * The module keeps SQL for its own tables only (load_job, load_rule,
  * load_seen, reject, pending_link: migration 0002).
@@ -83,8 +94,23 @@ typedef struct ld_options {
     const char *label;           /* the file as messages name it; NULL: the path */
     int64_t resubmit_of;         /* the job whose rejects this file corrects */
     const char *expect_sha256;   /* from a manifest: refuse a file that differs */
+    int64_t expect_records;      /* from a manifest, control totals: the file must have this many */
+    int64_t expect_bytes;        /* records and bytes; each checked only when its flag is in expect */
+    int expect;                  /* LD_EXPECT_RECORDS | LD_EXPECT_BYTES */
     volatile sig_atomic_t *stop; /* set asynchronously: stop after the current record */
 } ld_options;
+
+enum { LD_EXPECT_RECORDS = 1, LD_EXPECT_BYTES = 2 };
+
+/* The states of a job as rapport jobs, the API and the web show them:
+ * X(value, zh-TW, English).  load_job.status stores the first three;
+ * interrupted is worked out when a job is read (listing.c). */
+#define LD_JOB_STATUSES(X)                                                           \
+    X("running", "執行中", "running") X("done", "完成", "done") X("failed", "失敗", "failed") \
+    X("interrupted", "中斷", "interrupted")
+/* The statuses, NULL-terminated; whether s is one of them. */
+extern const char *const ld_job_statuses[];
+int ld_job_status_ok(const char *s);
 
 typedef struct ld_count {
     char outcome[12]; /* rejected, fixed */
@@ -100,6 +126,7 @@ typedef struct ld_result {
     int resumed;       /* went on from resume_from records */
     int64_t resume_from;
     int interrupted;   /* stopped by *stop: run again to finish */
+    int failed;        /* read to its end and the job failed (the error says why): the counts are what it did */
     int64_t records, loaded, fixed, rejected, unchanged, created, updated;
     int64_t bytes;
     double seconds;    /* this run */
@@ -114,8 +141,10 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
 /* The rejects of a job as CSV rows (RFC 4180), after a header row when
  * header is set. */
 int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err) RP_WARN_UNUSED;
-/* Load jobs as JSON, newest first (status NULL for all; one > 0 for that job
- * alone, with its counts rule by rule under "rules"). */
+/* Load jobs as JSON, newest first (status NULL for all, or one of
+ * LD_JOB_STATUSES; one > 0 for that job alone, with its counts rule by rule
+ * under "rules").  A job stored as running whose process is gone is
+ * listed as interrupted, with a message saying so when it has none. */
 int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Rejects as JSON by job and record (job 0, rule NULL and status NULL for all). */
 int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, int limit, json_t **out,
@@ -133,7 +162,8 @@ int ld_rejects_dismiss(wh *w, int64_t job, int64_t record, const char *rule, con
                        int64_t *n, rp_error *err) RP_WARN_UNUSED;
 
 /* One reject in full: {job, file, record, offset, field, value, rule,
- * message, status, raw} with raw printable (non-text bytes as \xHH).  The
+ * message, status, raw} with raw printable (core/utf8.h: control
+ * characters and bytes that are not UTF-8 as \xhh).  The
  * caller has checked the permission and audits the reveal. */
 int ld_reject_reveal(wh *w, int64_t job, int64_t record, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Seal the rejects a store kept in clear before migration 0013 (once:
@@ -167,6 +197,8 @@ typedef struct ld_item {
     char label[512];  /* relative to the folder, as messages name it */
     char spec[64];    /* the shipped spec that reads it; "" for none */
     char sha256[65];  /* from the manifest, "" without one */
+    int64_t records;  /* from the manifest: control totals, -1 without */
+    int64_t bytes;
     int depth;        /* load order: the spec's depth in its "after" chain */
 } ld_item;
 

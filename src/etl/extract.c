@@ -11,7 +11,15 @@
 
 #define MAX_FILES 100000
 
-static int add(ld_plan *p, int *cap, const char *dir, const char *rel, const char *sha, rp_error *err)
+/* A manifest's count of a file (records, bytes): -1 when it gives none. */
+static int64_t count_of(json_t *f, const char *key)
+{
+    json_t *v = f ? json_object_get(f, key) : NULL;
+    return json_is_integer(v) && json_integer_value(v) >= 0 ? (int64_t)json_integer_value(v) : -1;
+}
+
+static int add(ld_plan *p, int *cap, const char *dir, const char *rel, const char *sha, json_t *entry,
+               rp_error *err)
 {
     const char *spec = sp_builtin_for_path(rel);
     if (!spec) {
@@ -42,6 +50,8 @@ static int add(ld_plan *p, int *cap, const char *dir, const char *rel, const cha
     snprintf(it->label, sizeof it->label, "%s", rel);
     snprintf(it->spec, sizeof it->spec, "%s", spec);
     snprintf(it->sha256, sizeof it->sha256, "%s", sha ? sha : "");
+    it->records = count_of(entry, "records");
+    it->bytes = count_of(entry, "bytes");
     it->depth = sp_builtin_depth(spec);
     return RP_OK;
 }
@@ -68,7 +78,7 @@ static int walk(ld_plan *p, int *cap, const char *root, const char *rel, int dep
             if (depth < 8 && strcmp(r2, "truth") != 0)
                 rc = walk(p, cap, root, r2, depth + 1, err);
         } else if (S_ISREG(st.st_mode)) {
-            rc = add(p, cap, root, r2, NULL, err);
+            rc = add(p, cap, root, r2, NULL, NULL, err);
         }
     }
     closedir(d);
@@ -113,7 +123,15 @@ int ld_plan_dir(const char *dir, int flags, ld_plan *p, rp_error *err)
             }
             if (sys && !strcmp(sys, "truth"))
                 continue;
-            if ((rc = add(p, &cap, dir, path, json_string_value(json_object_get(f, "sha256")), err)))
+            json_t *nrec = json_object_get(f, "records"), *nbytes = json_object_get(f, "bytes");
+            if ((nrec && (!json_is_integer(nrec) || json_integer_value(nrec) < 0)) ||
+                (nbytes && (!json_is_integer(nbytes) || json_integer_value(nbytes) < 0))) {
+                rc = rp_err(err, RP_INVAL, "%s: files[%zu] (%s).%s: a count (a whole number, 0 or more) is needed",
+                            mpath, k, path, nrec && (!json_is_integer(nrec) || json_integer_value(nrec) < 0)
+                                                ? "records" : "bytes");
+                break;
+            }
+            if ((rc = add(p, &cap, dir, path, json_string_value(json_object_get(f, "sha256")), f, err)))
                 break;
         }
         json_decref(m);

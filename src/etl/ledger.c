@@ -3,7 +3,10 @@
  * (load_seen) and the links waiting for their other party (pending_link).
  * See load_internal.h. */
 #include "etl/load_internal.h"
+#include "core/log.h"
+#include "core/proc.h"
 #include "core/rtime.h"
+#include "core/utf8.h"
 
 #include <limits.h>
 #include <sodium.h>
@@ -34,6 +37,27 @@ void ld__count(ld *L, const char *outcome, const char *rule, const char *field)
     snprintf(c->rule, sizeof c->rule, "%s", rule);
     snprintf(c->field, sizeof c->field, "%s", field);
     c->n = 1;
+}
+
+int64_t ld__rejected_by(ld *L, const char *rule)
+{
+    int64_t n = 0;
+    for (int i = 0; i < L->nbatch; i++)
+        if (!strcmp(L->batch[i].outcome, "rejected") && !strcmp(L->batch[i].rule, rule))
+            n += L->batch[i].n;
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_prepare(wh_store(L->w),
+                         "SELECT coalesce(sum(count), 0) FROM load_rule WHERE job_id = ? AND outcome = 'rejected' "
+                         "AND rule = ?",
+                         &st, &e) == RP_OK) {
+        rp_stmt_bind_int(st, 1, L->job);
+        rp_stmt_bind_text(st, 2, rule);
+        if (rp_stmt_step(st, &e) == RP_ROW)
+            n += rp_stmt_int(st, 0);
+        rp_stmt_done(st);
+    }
+    return n;
 }
 
 static int flush_counts(ld *L, rp_error *err)
@@ -85,33 +109,89 @@ int ld__checkpoint(ld *L, int64_t offset, double seconds, rp_error *err)
 
 /* ---- rejects ---- */
 
-int ld__reject(ld *L, const rd_record *rec, const sp_reject *rj, rp_error *err)
+/* A second reason for a record rejected before in this job (two of its
+ * transactions found repeated when the batch was written): the one reject
+ * keeps its value and raw record, and its message gives both reasons. */
+static int reject_again(ld *L, const rd_record *rec, const char *masked, const char *plain, rp_error *err)
 {
-    char value[sizeof rj->value], message[sizeof rj->message];
-    ld__mask_reject(ld__mask_kind_of(L->s, L->mask, rj->field), rj, value, sizeof value, message, sizeof message);
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(L->w),
+                              "SELECT sealed, value, message, raw FROM reject WHERE job_id = ? AND record = ?", &st,
+                              err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, L->job);
+    rp_stmt_bind_int(st, 2, rec->number);
+    if ((rc = rp_stmt_step(st, err)) != RP_ROW) {
+        rp_stmt_done(st);
+        return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "%s: record %lld: its reject is not there", L->label,
+                                      (long long)rec->number)
+                             : rc;
+    }
+    rp_buf open = RP_BUF_INIT, both = RP_BUF_INIT, shown = RP_BUF_INIT;
+    ld_reject_plain p;
+    rp_buf_puts(&shown, rp_stmt_text(st, 2) ? rp_stmt_text(st, 2) : "");
+    if (!(rc = ld__reject_plain(L->w, st, 0, &open, &p, err))) {
+        rp_buf_puts(&both, p.message);
+        rp_buf_puts(&both, "; ");
+        rp_buf_puts(&both, plain);
+        rp_buf_puts(&shown, "; ");
+        rp_buf_puts(&shown, masked);
+        rp_buf_reset(&L->sealed);
+        if (rp_buf_status(&both) || rp_buf_status(&shown))
+            rc = rp_err(err, RP_NOMEM, NULL);
+        else if ((rc = ld__reject_seal(L->w, p.value, rp_buf_str(&both), p.raw, p.rawn, &L->sealed)))
+            rc = rp_err(err, rc, "cannot seal a rejected record");
+    }
+    rp_stmt_done(st);
+    if (!rc && !(rc = rp_store_prepare(wh_store(L->w),
+                                       "UPDATE reject SET message = ?, sealed = ? WHERE job_id = ? AND record = ?",
+                                       &st, err))) {
+        rp_stmt_bind_text(st, 1, rp_buf_str(&shown));
+        rp_stmt_bind_blob(st, 2, L->sealed.data ? L->sealed.data : "", L->sealed.len);
+        rp_stmt_bind_int(st, 3, L->job);
+        rp_stmt_bind_int(st, 4, rec->number);
+        rc = rp_stmt_run(st, err);
+    }
+    sodium_memzero(open.data, open.len);
+    sodium_memzero(both.data, both.len);
+    rp_buf_release(&open);
+    rp_buf_release(&both);
+    rp_buf_release(&shown);
+    return rc;
+}
+
+int ld__reject(ld *L, const rd_record *rec, const sp_reject *in, rp_error *err)
+{
+    sp_reject rj = *in; /* the message may quote the record: kept printable (core/utf8.h) */
+    rp_utf8_printable(in->message, strlen(in->message), rj.message, sizeof rj.message);
+    char value[sizeof rj.value], message[sizeof rj.message];
+    ld__mask_reject(ld__mask_kind_of(L->s, L->mask, rj.field), &rj, value, sizeof value, message, sizeof message);
     rp_buf_reset(&L->sealed);
-    int rc = ld__reject_seal(L->w, rj->value, rj->message, rec->data, rec->data ? rec->len : 0, &L->sealed);
+    int rc = ld__reject_seal(L->w, rj.value, rj.message, rec->data, rec->data ? rec->len : 0, &L->sealed);
     if (rc)
         return rp_err(err, rc, "cannot seal a rejected record");
     rp_stmt *st;
     if ((rc = rp_store_prepare(wh_store(L->w),
                                "INSERT INTO reject(job_id, file, record, offset, field, value, rule, message, sealed) "
-                               "VALUES (?,?,?,?,?,?,?,?,?)",
+                               "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (job_id, record) DO NOTHING",
                                &st, err)))
         return rc;
     rp_stmt_bind_int(st, 1, L->job);
     rp_stmt_bind_text(st, 2, L->label);
     rp_stmt_bind_int(st, 3, rec->number);
     rp_stmt_bind_int(st, 4, rec->offset);
-    rp_stmt_bind_text(st, 5, rj->field);
+    rp_stmt_bind_text(st, 5, rj.field);
     rp_stmt_bind_text(st, 6, value);
-    rp_stmt_bind_text(st, 7, rj->rule);
+    rp_stmt_bind_text(st, 7, rj.rule);
     rp_stmt_bind_text(st, 8, message);
     rp_stmt_bind_blob(st, 9, L->sealed.data ? L->sealed.data : "", L->sealed.len);
     if ((rc = rp_stmt_run(st, err)))
         return rc;
+    if ((L->rejected_again = rp_store_changes(wh_store(L->w)) == 0))
+        return reject_again(L, rec, message, rj.message, err);
     L->r->rejected++;
-    ld__count(L, "rejected", rj->rule, rj->field);
+    ld__count(L, "rejected", rj.rule, rj.field);
     return RP_OK;
 }
 
@@ -131,6 +211,13 @@ int ld__refused(int rc, const rp_error *e, const char *target, sp_reject *rj)
     }
     memset(rj, 0, sizeof *rj);
     snprintf(rj->rule, sizeof rj->rule, "%s", rule);
+    if (ld__store_words(e)) { /* the database's own words are not a reason a person can act on */
+        rp_log_debug("%s: refused by the store: %s", target, rp_errmsg(e));
+        snprintf(rj->field, sizeof rj->field, "%s", target);
+        snprintf(rj->message, sizeof rj->message, "%s: the warehouse refused it: it conflicts with what is stored "
+                 "(a reference that is not there, or a key stored before)", target);
+        return 1;
+    }
     snprintf(rj->message, sizeof rj->message, "%s", rp_errmsg(e));
     /* "account.product: unknown product 'X'" names the attribute */
     const char *m = rp_errmsg(e), *colon = strstr(m, ": ");
@@ -139,6 +226,39 @@ int ld__refused(int rc, const rp_error *e, const char *target, sp_reject *rj)
     else
         snprintf(rj->field, sizeof rj->field, "%s", target);
     return 1;
+}
+
+/* The store's errors keep the database's words (store.h): a constraint
+ * violated with no writer's message over it, or anything the store could
+ * not do. */
+int ld__store_words(const rp_error *e)
+{
+    const char *m = rp_errmsg(e);
+    return e->code == RP_STORE ||
+           (e->code == RP_CONSTRAINT && (strstr(m, "constraint") || strstr(m, "CONSTRAINT")));
+}
+
+void ld__hide_store_words(rp_error *err, const char *context)
+{
+    if (!ld__store_words(err))
+        return;
+    rp_log_debug("%s: the store: %s", context, rp_errmsg(err));
+    rp_err(err, RP_INTERNAL, "%s: the store refused a write (%s); nothing of it was committed: run with "
+           "RAPPORT_LOG=debug to see the store's own words", context, rp_strerror(err->code));
+}
+
+void ld__store_failure(ld *L, rp_error *err)
+{
+    if (!ld__store_words(err))
+        return;
+    rp_log_debug("%s: record %lld: the store: %s", L->label, (long long)L->at, rp_errmsg(err));
+    if (L->at)
+        rp_err(err, RP_INTERNAL, "%s: record %lld: the store refused to write it (%s); nothing of the batch in hand "
+               "was committed: run the same load again to go on from the last batch, with RAPPORT_LOG=debug to see "
+               "the store's own words", L->label, (long long)L->at, rp_strerror(err->code));
+    else
+        rp_err(err, RP_INTERNAL, "%s: the store refused to write the job's rows (%s); run with RAPPORT_LOG=debug "
+               "to see its own words", L->label, rp_strerror(err->code));
 }
 
 /* A key that came before in this job (load_seen): a duplicate. */
@@ -206,51 +326,59 @@ int ld__save_header(ld *L, const char **names, int n, char delim, rp_error *err)
 
 /* ---- the job ---- */
 
-int ld__job_find(ld *L, const char *fp, int64_t *id, char *status, size_t sn, int64_t *pid, int64_t *records,
-                 int64_t *offset, rp_error *err)
+int ld__job_find(ld *L, const char *fp, ld_jobrow *j, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(L->w),
                               "SELECT id, status, pid, records, offset, rows_loaded, rows_rejected, rows_fixed, "
-                              "rows_unchanged FROM load_job WHERE fingerprint = ? AND spec = ? "
-                              "ORDER BY (status = 'done') DESC, id DESC LIMIT 1",
+                              "rows_unchanged, host, pid_start, finished_at IS NOT NULL FROM load_job "
+                              "WHERE fingerprint = ? AND spec = ? ORDER BY (status = 'done') DESC, id DESC LIMIT 1",
                               &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, fp);
     rp_stmt_bind_text(st, 2, L->s->name);
     rc = rp_stmt_step(st, err);
-    *id = 0;
+    memset(j, 0, sizeof *j);
     if (rc == RP_ROW) {
-        *id = rp_stmt_int(st, 0);
-        snprintf(status, sn, "%s", rp_stmt_text(st, 1));
-        *pid = rp_stmt_int(st, 2);
-        *records = rp_stmt_int(st, 3);
-        *offset = rp_stmt_int(st, 4);
+        j->id = rp_stmt_int(st, 0);
+        snprintf(j->status, sizeof j->status, "%s", rp_stmt_text(st, 1));
+        j->pid = rp_stmt_int(st, 2);
+        j->records = rp_stmt_int(st, 3);
+        j->offset = rp_stmt_int(st, 4);
         L->r->loaded = rp_stmt_int(st, 5);
         L->r->rejected = rp_stmt_int(st, 6);
         L->r->fixed = rp_stmt_int(st, 7);
         L->r->unchanged = rp_stmt_int(st, 8);
+        snprintf(j->host, sizeof j->host, "%s", rp_stmt_text(st, 9) ? rp_stmt_text(st, 9) : "");
+        snprintf(j->pid_start, sizeof j->pid_start, "%s", rp_stmt_text(st, 10) ? rp_stmt_text(st, 10) : "");
+        j->finished = (int)rp_stmt_int(st, 11);
     }
     rp_stmt_done(st);
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
 
+int ld__job_live(const char *host, int64_t pid, const char *pid_start, int finished)
+{
+    return !finished && rp_proc_alive(host, pid, pid_start) != RP_PROC_GONE;
+}
+
+/* The job's end: its status (running for one Ctrl-C stopped: shown as
+ * interrupted), its message printable (it may quote the file), and when. */
 int ld__job_set(ld *L, const char *status, const char *message, rp_error *err)
 {
-    char now[RP_TIME_UTC_LEN];
+    char now[RP_TIME_UTC_LEN], msg[4 * RP_ERROR_MSG_MAX + 1];
     rp_time_format_utc(rp_now(), now);
+    if (message)
+        rp_utf8_printable(message, strlen(message), msg, sizeof msg);
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(L->w),
                               "UPDATE load_job SET status = ?, message = ?, finished_at = ? WHERE id = ?", &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, status);
-    rp_stmt_bind_text(st, 2, message);
-    if (strcmp(status, "running"))
-        rp_stmt_bind_text(st, 3, now);
-    else
-        rp_stmt_bind_null(st, 3);
+    rp_stmt_bind_text(st, 2, message ? msg : NULL);
+    rp_stmt_bind_text(st, 3, now);
     rp_stmt_bind_int(st, 4, L->job);
     return rp_stmt_run(st, err);
 }
@@ -283,21 +411,27 @@ int ld__job_start(ld *L, const char *file, rp_error *err)
 {
     rp_stmt *st;
     int rc;
+    char host[RP_HOST_MAX], start[RP_PROC_START_MAX];
+    rp_proc_host(host, sizeof host);
+    rp_proc_start((int64_t)getpid(), start, sizeof start);
     if (L->job) {
         if ((rc = rp_store_prepare(wh_store(L->w),
-                                   "UPDATE load_job SET status = 'running', pid = ?, message = NULL, "
-                                   "finished_at = NULL WHERE id = ?",
+                                   "UPDATE load_job SET status = 'running', pid = ?, host = ?, pid_start = ?, "
+                                   "message = NULL, finished_at = NULL WHERE id = ?",
                                    &st, err)))
             return rc;
         rp_stmt_bind_int(st, 1, (int64_t)getpid());
-        rp_stmt_bind_int(st, 2, L->job);
+        rp_stmt_bind_text(st, 2, *host ? host : NULL);
+        rp_stmt_bind_text(st, 3, *start ? start : NULL);
+        rp_stmt_bind_int(st, 4, L->job);
         return rp_stmt_run(st, err);
     }
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);
     if ((rc = rp_store_prepare(wh_store(L->w),
                                "INSERT INTO load_job(source, file, fingerprint, started_at, started_by, spec, bytes, "
-                               "pid, resubmits, path, spec_text) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                               "pid, resubmits, path, spec_text, host, pid_start) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                               "RETURNING id",
                                &st, err)))
         return rc;
     rp_stmt_bind_text(st, 1, L->s->source);
@@ -315,6 +449,8 @@ int ld__job_start(ld *L, const char *file, rp_error *err)
     char abs[PATH_MAX];
     rp_stmt_bind_text(st, 10, realpath(file, abs) ? abs : file);
     rp_stmt_bind_text(st, 11, L->s->text);
+    rp_stmt_bind_text(st, 12, *host ? host : NULL);
+    rp_stmt_bind_text(st, 13, *start ? start : NULL);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         L->job = rp_stmt_int(st, 0);

@@ -4,49 +4,113 @@
 #include "core/csv.h"
 #include "core/json.h"
 #include "core/rtime.h"
-#include "etl/etl.h"
+#include "core/utf8.h"
+#include "etl/load_internal.h"
 #include "security/security.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define LD_X_(value, zh, en) value,
+const char *const ld_job_statuses[] = { LD_JOB_STATUSES(LD_X_) NULL };
+#undef LD_X_
+
+int ld_job_status_ok(const char *s)
+{
+    for (int i = 0; s && ld_job_statuses[i]; i++)
+        if (!strcmp(s, ld_job_statuses[i]))
+            return 1;
+    return 0;
+}
+
+/* A job's status as shown: one stored as running whose process is gone, or
+ * that Ctrl-C stopped (finished_at set), is interrupted (ld__job_live). */
+static const char *shown_status(rp_stmt *st, int *gone)
+{
+    const char *status = rp_stmt_text(st, 1);
+    *gone = status && !strcmp(status, "running") &&
+            !ld__job_live(rp_stmt_text(st, 15), rp_stmt_int(st, 16), rp_stmt_text(st, 17),
+                          rp_stmt_text(st, 10) != NULL);
+    return *gone ? "interrupted" : status;
+}
+
+/* Text of a row as JSON: printable (core/utf8.h), whatever a file put in it. */
+static void set_text(json_t *o, const char *key, const char *v)
+{
+    if (!v || rp_utf8_is_printable(v, strlen(v))) {
+        rp_json_set_str(o, key, v);
+        return;
+    }
+    char *p = rp_utf8_printable_dup(v);
+    rp_json_set_str(o, key, p ? p : "");
+    free(p);
+}
+
+static json_t *job_json(rp_stmt *st)
+{
+    int gone;
+    double secs = rp_stmt_real(st, 8);
+    int64_t recs = rp_stmt_int(st, 4);
+    json_t *o = json_object();
+    json_object_set_new(o, "job", json_integer(rp_stmt_int(st, 0)));
+    json_object_set_new(o, "status", json_string(shown_status(st, &gone)));
+    set_text(o, "spec", rp_stmt_text(st, 2));
+    set_text(o, "file", rp_stmt_text(st, 3));
+    json_object_set_new(o, "records", json_integer(recs));
+    json_object_set_new(o, "loaded", json_integer(rp_stmt_int(st, 5)));
+    json_object_set_new(o, "fixed", json_integer(rp_stmt_int(st, 6)));
+    json_object_set_new(o, "rejected", json_integer(rp_stmt_int(st, 7)));
+    json_object_set_new(o, "seconds", json_real(secs));
+    json_object_set_new(o, "records_per_second", json_real(secs > 0 ? (double)recs / secs : 0));
+    rp_json_set_str(o, "started_at", rp_stmt_text(st, 9));
+    rp_json_set_str(o, "finished_at", rp_stmt_text(st, 10));
+    set_text(o, "started_by", rp_stmt_text(st, 11));
+    const char *msg = rp_stmt_text(st, 12);
+    if (gone && (!msg || !*msg)) {
+        char m[300];
+        snprintf(m, sizeof m, "interrupted: its process (%lld%s%s) ended before the job did; the last committed "
+                 "batch ends at record %lld: load the same file again to go on from there",
+                 (long long)rp_stmt_int(st, 16), rp_stmt_text(st, 15) ? " on " : "",
+                 rp_stmt_text(st, 15) ? rp_stmt_text(st, 15) : "", (long long)recs);
+        set_text(o, "message", m);
+    } else {
+        set_text(o, "message", msg);
+    }
+    json_object_set_new(o, "bytes", json_integer(rp_stmt_int(st, 13)));
+    rp_json_set_str(o, "sha256", rp_stmt_text(st, 14));
+    return o;
+}
 
 int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out, rp_error *err)
 {
+    if (status && !ld_job_status_ok(status))
+        return rp_err(err, RP_INVAL, "status: '%s' is not one of running, done, failed, interrupted", status);
+    /* running and interrupted are both stored as running: told apart here,
+     * after the query (the running jobs are few), so the limit too */
+    int live = status && (!strcmp(status, "running") || !strcmp(status, "interrupted"));
+    if (limit <= 0)
+        limit = 50;
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(w),
                               "SELECT id, status, coalesce(spec, source), file, records, rows_loaded, rows_fixed, "
                               "rows_rejected, seconds, started_at, finished_at, started_by, message, bytes, "
-                              "fingerprint FROM load_job WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR id = ?2) "
-                              "ORDER BY id DESC LIMIT ?3",
+                              "fingerprint, host, pid, pid_start FROM load_job WHERE (?1 IS NULL OR status = ?1) "
+                              "AND (?2 = 0 OR id = ?2) ORDER BY id DESC LIMIT ?3",
                               &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_text(st, 1, status);
+    rp_stmt_bind_text(st, 1, live ? "running" : status);
     rp_stmt_bind_int(st, 2, one);
-    rp_stmt_bind_int(st, 3, limit > 0 ? limit : 50);
+    rp_stmt_bind_int(st, 3, live ? INT32_MAX : limit);
     json_t *arr = json_array();
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        double secs = rp_stmt_real(st, 8);
-        int64_t recs = rp_stmt_int(st, 4);
-        json_t *o = json_object();
-        json_object_set_new(o, "job", json_integer(rp_stmt_int(st, 0)));
-        json_object_set_new(o, "status", json_string(rp_stmt_text(st, 1)));
-        rp_json_set_str(o, "spec", rp_stmt_text(st, 2));
-        rp_json_set_str(o, "file", rp_stmt_text(st, 3));
-        json_object_set_new(o, "records", json_integer(recs));
-        json_object_set_new(o, "loaded", json_integer(rp_stmt_int(st, 5)));
-        json_object_set_new(o, "fixed", json_integer(rp_stmt_int(st, 6)));
-        json_object_set_new(o, "rejected", json_integer(rp_stmt_int(st, 7)));
-        json_object_set_new(o, "seconds", json_real(secs));
-        json_object_set_new(o, "records_per_second", json_real(secs > 0 ? (double)recs / secs : 0));
-        rp_json_set_str(o, "started_at", rp_stmt_text(st, 9));
-        rp_json_set_str(o, "finished_at", rp_stmt_text(st, 10));
-        rp_json_set_str(o, "started_by", rp_stmt_text(st, 11));
-        rp_json_set_str(o, "message", rp_stmt_text(st, 12));
-        json_object_set_new(o, "bytes", json_integer(rp_stmt_int(st, 13)));
-        rp_json_set_str(o, "sha256", rp_stmt_text(st, 14));
-        json_array_append_new(arr, o);
+        int gone;
+        if (live && (strcmp(shown_status(st, &gone), status) || json_array_size(arr) >= (size_t)limit))
+            continue;
+        json_array_append_new(arr, job_json(st));
     }
     rp_stmt_done(st);
     /* one job: what it rejected and fixed, rule by rule */
@@ -108,16 +172,16 @@ int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, in
             c[i] = rp_stmt_text(st, i) ? rp_stmt_text(st, i) : "";
         json_t *o = json_object();
         json_object_set_new(o, "job", json_integer(rp_stmt_int(st, 0)));
-        json_object_set_new(o, "file", json_string(c[1]));
+        set_text(o, "file", c[1]);
         json_object_set_new(o, "record", json_integer(rp_stmt_int(st, 2)));
         json_object_set_new(o, "offset", json_integer(rp_stmt_int(st, 3)));
         char v[512], m[1024];
         clear_masked(rp_stmt_int(st, 10), c[5], v, sizeof v);
         clear_masked(rp_stmt_int(st, 10), c[7], m, sizeof m);
-        json_object_set_new(o, "field", json_string(c[4]));
-        json_object_set_new(o, "value", json_string(v));
-        json_object_set_new(o, "rule", json_string(c[6]));
-        json_object_set_new(o, "message", json_string(m));
+        set_text(o, "field", c[4]);
+        set_text(o, "value", v);
+        set_text(o, "rule", c[6]);
+        set_text(o, "message", m);
         json_object_set_new(o, "status", json_string(c[8]));
         if (rp_stmt_int(st, 9))
             json_object_set_new(o, "resolved_by_job", json_integer(rp_stmt_int(st, 9)));
@@ -151,12 +215,15 @@ int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err)
         while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
             for (int i = 0; i < 7; i++) {
                 const char *t = rp_stmt_text(st, i);
-                char m[1024];
+                char m[1024], *shown = NULL;
                 if (t && (i == 4 || i == 6)) {
                     clear_masked(rp_stmt_int(st, 7), t, m, sizeof m);
                     t = m;
                 }
+                if (t && !rp_utf8_is_printable(t, strlen(t)) && (shown = rp_utf8_printable_dup(t)))
+                    t = shown; /* a listing: shown, never obeyed */
                 rp_csv_field(&b, t ? t : "", t ? strlen(t) : 0, i == 0);
+                free(shown);
             }
             rp_csv_end_row(&b);
             if (b.len > (1 << 20)) {

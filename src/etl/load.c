@@ -4,7 +4,9 @@
 #include "etl/load_internal.h"
 #include "core/digest.h"
 #include "core/log.h"
+#include "core/proc.h"
 #include "core/progress.h"
+#include "core/utf8.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -81,9 +83,22 @@ static int load_open(ld *L, const char *file, ld_run *run, int *run_rc, rp_error
 
 /* ---- the job found, or started ---- */
 
-static int pid_alive(int64_t pid)
+/* Whether job j is being loaded by another process now: busy.  One whose
+ * process cannot be checked (another host's) is busy unless --force takes it
+ * over. */
+static int job_busy(const ld *L, const ld_jobrow *j, rp_error *err)
 {
-    return pid > 0 && pid != (int64_t)getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+    if (!j->id || strcmp(j->status, "running") || j->pid == (int64_t)getpid() ||
+        !ld__job_live(j->host, j->pid, j->pid_start, j->finished))
+        return RP_OK;
+    if (rp_proc_alive(j->host, j->pid, j->pid_start) == RP_PROC_ALIVE)
+        return rp_err(err, RP_BUSY, "%s: job %lld is loading this file now (process %lld)", L->label,
+                      (long long)j->id, (long long)j->pid);
+    if (L->o->force)
+        return RP_OK;
+    return rp_err(err, RP_BUSY, "%s: job %lld is loading this file now (process %lld on %s); if that process has "
+                  "ended, --force takes the job over", L->label, (long long)j->id, (long long)j->pid,
+                  *j->host ? j->host : "another host");
 }
 
 /* The file's job: one that loaded it is a no-op (r->noop), one a live
@@ -93,11 +108,14 @@ static int pid_alive(int64_t pid)
 static int load_job(ld *L, const char *file, int64_t *records, int64_t *offset, rp_error *err)
 {
     ld_result *r = L->r;
-    char status[16] = "";
-    int64_t pid = 0;
+    ld_jobrow j;
     int rc;
-    if ((rc = ld__job_find(L, r->fingerprint, &L->job, status, sizeof status, &pid, records, offset, err)))
+    if ((rc = ld__job_find(L, r->fingerprint, &j, err)))
         return rc;
+    L->job = j.id;
+    *records = j.records;
+    *offset = j.offset;
+    const char *status = j.status;
     if (L->job && !strcmp(status, "done") && !L->o->force) {
         r->noop = 1;
         r->noop_job = L->job;
@@ -105,10 +123,14 @@ static int load_job(ld *L, const char *file, int64_t *records, int64_t *offset, 
         r->records = *records;
         return RP_OK;
     }
-    if (L->job && !strcmp(status, "running") && pid_alive(pid))
-        return rp_err(err, RP_BUSY, "%s: job %lld is loading this file now (process %lld)", L->label,
-                      (long long)L->job, (long long)pid);
-    if (L->job && strcmp(status, "done") && *records > 0) {
+    if ((rc = job_busy(L, &j, err)))
+        return rc;
+    /* a job that failed once the whole file was read (every record rejected, a
+     * control total that differs) is loaded again from the start, as a new
+     * job, only when asked to (--force, a re-submission); otherwise it is
+     * resumed at its end, and fails the same way */
+    int read_whole = !strcmp(status, "failed") && *offset >= r->bytes;
+    if (L->job && strcmp(status, "done") && *records > 0 && !(read_whole && L->o->force)) {
         /* an interrupted job: go on after its last committed batch */
         r->resumed = 1;
         r->resume_from = *records;
@@ -116,7 +138,7 @@ static int load_job(ld *L, const char *file, int64_t *records, int64_t *offset, 
     } else {
         /* a job that committed nothing (stopped by its reject budget, or killed
          * before its first batch) starts over under its own number */
-        if (!L->job || !strcmp(status, "done"))
+        if (!L->job || !strcmp(status, "done") || read_whole)
             L->job = 0;
         r->loaded = r->rejected = r->fixed = r->unchanged = 0;
         *records = *offset = 0;
@@ -191,6 +213,7 @@ typedef struct ld_loop {
     int savepoints;            /* a record's targets in a savepoint of their own */
     int64_t kill_after;        /* the crash tests': die as kill -9 would, mid-batch, after this many records */
     int64_t interrupt_after;   /* ... and as Ctrl-C would (SIGINT: the caller's handler sets *o->stop) */
+    int64_t stop_after;        /* ... or freeze (SIGSTOP), for a test to look at it running and kill -9 it */
     int in_batch;
     int64_t done_offset;       /* the file's offset after the last record done */
     int stopped;               /* by the reject rate */
@@ -208,6 +231,8 @@ static void loop_init(const ld *L, ld_loop *lp, int64_t offset)
     lp->kill_after = crash ? strtoll(crash, NULL, 10) : 0;
     const char *intr = getenv("RAPPORT_TEST_INTERRUPT_AFTER");
     lp->interrupt_after = intr ? strtoll(intr, NULL, 10) : 0;
+    const char *freeze = getenv("RAPPORT_TEST_STOP_AFTER");
+    lp->stop_after = freeze ? strtoll(freeze, NULL, 10) : 0;
     lp->done_offset = offset;
 }
 
@@ -263,11 +288,14 @@ static int load_record(ld *L, ld_loop *lp, const ld_block *b, int k, rp_error *e
     rec.offset = it->offset;
     rec.data = b->text.data + it->raw;
     rec.len = it->rawlen;
+    L->at = it->number;
     r->records++;
     if (lp->kill_after && r->records - r->resume_from >= lp->kill_after)
         raise(SIGKILL);
     if (lp->interrupt_after && r->records - r->resume_from == lp->interrupt_after)
         raise(SIGINT);
+    if (lp->stop_after && r->records - r->resume_from == lp->stop_after)
+        raise(SIGSTOP);
     sp_reject rj;
     int outcome = SP_REJECT, rc;
     if (it->rejected)
@@ -328,21 +356,109 @@ static int load_batches(ld *L, ld_loop *lp, ld_run *run, rp_progress *pr, rp_err
 
 /* ---- the end ---- */
 
+/* Every record of the file rejected: not a load that is done.  Most often
+ * the file is not what the spec reads (random bytes, another code page,
+ * UTF-16); when every reject is a duplicate, the file came before. */
+static int all_rejected(ld *L, char *msg, size_t n)
+{
+    const ld_result *r = L->r;
+    if (r->records <= 0 || r->loaded > 0 || r->rejected < r->records)
+        return 0;
+    char a[64];
+    if (r->records == 1)
+        snprintf(a, sizeof a, "its one record was");
+    else {
+        char k[32];
+        rp_format_thousands(k, sizeof k, (uint64_t)r->records);
+        snprintf(a, sizeof a, "every one of %s records was", k);
+    }
+    if (ld__rejected_by(L, "duplicate") >= r->records)
+        snprintf(msg, n, "%s rejected as a duplicate: was this file loaded before, under another name?", a);
+    else
+        snprintf(msg, n, "%s rejected: is this the right spec / code page?", a);
+    return 1;
+}
+
 /* More rejects than the maximum: nothing is committed (the caller has
  * rolled back), and the job says why. */
 static int load_refused(ld *L, rp_error *err)
 {
     const ld_result *r = L->r;
-    char msg[300];
-    snprintf(msg, sizeof msg, "stopped: %lld of %lld records rejected (%.1f%%), more than the maximum of %g%%; "
-             "nothing was committed", (long long)r->rejected, (long long)r->records,
-             100.0 * (double)r->rejected / (double)r->records, 100.0 * L->o->max_reject_rate);
+    char msg[400], all[200];
+    if (all_rejected(L, all, sizeof all))
+        snprintf(msg, sizeof msg, "stopped: %s; nothing was committed", all);
+    else
+        snprintf(msg, sizeof msg, "stopped: %lld of %lld records rejected (%.1f%%), more than the maximum of %g%%; "
+                 "nothing was committed", (long long)r->rejected, (long long)r->records,
+                 100.0 * (double)r->rejected / (double)r->records, 100.0 * L->o->max_reject_rate);
     ld__job_failed(L, msg);
     return rp_err(err, RP_INVAL, "%s: %s", L->label, msg);
 }
 
+/* The file read to its end, checked: the manifest's record count (a control
+ * total) and whether anything loaded at all.  0 when it passes; else why
+ * (msg) and 2 for a count that differs, 1 for every record rejected. */
+static int load_check(ld *L, char *msg, size_t n)
+{
+    const ld_result *r = L->r;
+    int bad = 0;
+    msg[0] = 0;
+    if ((L->o->expect & LD_EXPECT_RECORDS) && r->records != L->o->expect_records) {
+        char a[32], b[32];
+        rp_format_thousands(a, sizeof a, (uint64_t)(L->o->expect_records < 0 ? 0 : L->o->expect_records));
+        rp_format_thousands(b, sizeof b, (uint64_t)r->records);
+        snprintf(msg, n, "manifest says %s records, the file has %s", a, b);
+        bad = 2;
+    }
+    char all[200];
+    /* a re-submission whose records are all rejected again is not a wrong file: its rejects say why */
+    if (!L->o->resubmit_of && all_rejected(L, all, sizeof all)) {
+        size_t k = strlen(msg);
+        snprintf(msg + k, n - k, "%s%s", k ? "; " : "", all);
+        bad = bad ? bad : 1;
+    }
+    return bad;
+}
+
+/* A file that failed load_check.  With a maximum reject rate (one
+ * transaction) a count that differs commits nothing.  Otherwise what was
+ * read is committed — without a maximum the batches before were committed
+ * as they went and stay; a file whose every record was rejected keeps its
+ * rejects, which say why — and the job ends failed with the message
+ * (r->failed: the counts are what it did).  The caller's transaction is
+ * ended either way. */
+static int load_failed(ld *L, const ld_loop *lp, int bad, const char *why, rp_error *err)
+{
+    ld_result *r = L->r;
+    char msg[800];
+    int rc;
+    r->seconds = mono() - lp->t0;
+    if (lp->single && bad == 2) {
+        wh_rollback(L->w);
+        snprintf(msg, sizeof msg, "%s; nothing was committed", why);
+        ld__job_failed(L, msg);
+        return rp_err(err, RP_CHECKSUM, "%s: %s", L->label, msg);
+    }
+    snprintf(msg, sizeof msg, "%s%s", why,
+             bad == 2 ? "; its batches were committed as they were read (there was no --max-reject-rate): what "
+                        "loaded stays"
+                      : "");
+    if ((rc = ld__checkpoint(L, lp->done_offset, r->seconds, err)) || (rc = ld__job_set(L, "failed", msg, err)) ||
+        (rc = wh_commit(L->w, err))) {
+        wh_rollback(L->w);
+        ld__store_failure(L, err);
+        ld__job_failed(L, rp_errmsg(err));
+        return rc;
+    }
+    r->failed = 1;
+    if ((rc = ld__job_counts(L, err)))
+        return rc;
+    return rp_err(err, bad == 2 ? RP_CHECKSUM : RP_INVAL, "%s: %s", L->label, msg);
+}
+
 /* The last checkpoint and the job's status, committed: done, or
- * interrupted (run again to finish). */
+ * interrupted (run again to finish): stored as running, with finished_at,
+ * and shown as interrupted (listing.c). */
 static int load_finish(ld *L, const ld_loop *lp, rp_error *err)
 {
     ld_result *r = L->r;
@@ -354,7 +470,7 @@ static int load_finish(ld *L, const ld_loop *lp, rp_error *err)
         char msg[200];
         snprintf(msg, sizeof msg, "interrupted after record %lld; run the load again to finish it",
                  (long long)r->records);
-        rc = ld__job_set(L, "failed", msg, err);
+        rc = ld__job_set(L, "running", msg, err);
     } else {
         rc = ld__job_done(L, err);
     }
@@ -381,6 +497,7 @@ static int load_release(ld *L, ld_run *run, int rc, rp_error *err)
     free(L->pend);
     rp_buf_release(&L->raw);
     rp_buf_release(&L->sealed);
+    free(L->label_own);
     return rc;
 }
 
@@ -393,15 +510,20 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
     L.s = s;
     L.o = o;
     L.r = r;
-    L.label = o->label ? o->label : file;
+    /* the file as messages and the job name it: printable (a name is bytes, and may hold ESC) */
+    if (!(L.label_own = rp_utf8_printable_dup(o->label ? o->label : file)))
+        return rp_err(err, RP_NOMEM, NULL);
+    L.label = L.label_own;
     ld__mask_kinds(s, L.mask);
     rp_buf_init(&L.sealed, RP_BUF_DEFAULT_MAX);
     ld_run run;
     rp_error run_err;
     int run_rc;
     int rc = ld__targets_check(err);
-    if (rc || (rc = load_open(&L, file, &run, &run_rc, &run_err, err)))
+    if (rc || (rc = load_open(&L, file, &run, &run_rc, &run_err, err))) {
+        free(L.label_own);
         return rc;
+    }
     int64_t records = 0, offset = 0;
     int on_record = 0, in_txn = 0; /* a failure is the job's; a transaction is open */
     rp_progress pr;
@@ -419,6 +541,13 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         rc = rp_err(err, run_rc, "%s", rp_errmsg(&run_err));
         goto out;
     }
+    if ((o->expect & LD_EXPECT_BYTES) && r->bytes != o->expect_bytes) { /* a control total: before anything */
+        char a[32], b[32];
+        rp_format_thousands(a, sizeof a, (uint64_t)(o->expect_bytes < 0 ? 0 : o->expect_bytes));
+        rp_format_thousands(b, sizeof b, (uint64_t)r->bytes);
+        rc = rp_err(err, RP_CHECKSUM, "%s: manifest says %s bytes, the file has %s; nothing was loaded", L.label, a, b);
+        goto out;
+    }
     if ((rc = load_ready(&L, &run, file, records, offset, err)))
         goto out;
     in_txn = 1;
@@ -431,11 +560,20 @@ int ld_load(wh *w, const sp_spec *s, const char *file, const ld_options *o, ld_r
         rc = load_refused(&L, err);
         goto out;
     }
+    char why[600];
+    int bad = r->interrupted ? 0 : load_check(&L, why, sizeof why);
+    if (bad) {
+        on_record = in_txn = 0; /* load_failed ends the transaction and puts the failure on record */
+        rc = load_failed(&L, &lp, bad, why, err);
+        goto out;
+    }
     if ((rc = load_finish(&L, &lp, err)))
         goto out;
     on_record = in_txn = 0;
     rc = ld__job_counts(&L, err);
 out:
+    if (rc)
+        ld__store_failure(&L, err);
     if (rc && on_record) {
         if (in_txn)
             wh_rollback(w);

@@ -45,7 +45,10 @@ typedef struct ld {
     const ld_options *o;
     ld_result *r;
     int64_t job;
-    const char *label;
+    const char *label;      /* the file as messages name it, printable (core/utf8.h) */
+    char *label_own;        /* ... in memory of its own */
+    int64_t at;             /* the record in hand, for a failure's message */
+    int rejected_again;     /* the last ld__reject was a second reason for a record rejected before */
     int64_t party, account; /* this record's, from its party and account targets */
     ld_count batch[LD_MAX_RULES]; /* counts not yet written to load_rule */
     int nbatch;
@@ -175,10 +178,24 @@ void ld__pipe_give_back(ld_pipe *p, ld_block *b);
 
 /* ---- the job's rows (ledger.c) ---- */
 
-/* The job of a file (fingerprint) under L's spec: *id 0 if none; else its
- * status, process, checkpoint, and its counts in L->r. */
-int ld__job_find(ld *L, const char *fp, int64_t *id, char *status, size_t sn, int64_t *pid, int64_t *records,
-                int64_t *offset, rp_error *err) RP_WARN_UNUSED;
+/* A job's row as the loader needs it. */
+typedef struct ld_jobrow {
+    int64_t id;                /* 0: the file has no job under the spec */
+    char status[16];           /* as stored */
+    int64_t pid;               /* the process that ran it last, and where */
+    char host[256];
+    char pid_start[64];
+    int finished;              /* finished_at is set: a job stored running that Ctrl-C stopped */
+    int64_t records, offset;   /* the checkpoint */
+} ld_jobrow;
+/* The job of a file (fingerprint) under L's spec (j->id 0 if none), and its
+ * counts in L->r. */
+int ld__job_find(ld *L, const char *fp, ld_jobrow *j, rp_error *err) RP_WARN_UNUSED;
+/* Whether a job stored as running is being loaded now: 0 when it has
+ * finished (Ctrl-C) or its process is gone (killed, or its PID another
+ * process's now); 1 when its process is there, or cannot be checked from
+ * here (another host's). */
+int ld__job_live(const char *host, int64_t pid, const char *pid_start, int finished);
 /* A new job for the file (L->job set), or L->job running again. */
 int ld__job_start(ld *L, const char *file, rp_error *err) RP_WARN_UNUSED;
 int ld__job_set(ld *L, const char *status, const char *message, rp_error *err) RP_WARN_UNUSED;
@@ -186,14 +203,26 @@ int ld__job_set(ld *L, const char *status, const char *message, rp_error *err) R
 int ld__job_done(ld *L, rp_error *err) RP_WARN_UNUSED;
 /* Failed with message, in a transaction of its own (if the store allows). */
 void ld__job_failed(ld *L, const char *message);
+/* A failure in the database's own words (a constraint's name, a statement):
+ * the store error's code and text are for the log (RAPPORT_LOG=debug), and
+ * the error becomes one that says what failed in the loader's words. */
+int ld__store_words(const rp_error *e);
+void ld__store_failure(ld *L, rp_error *err);
+/* The same, where no record is in hand: context names what failed. */
+void ld__hide_store_words(rp_error *err, const char *context);
 /* The job's counts, rule by rule, into L->r. */
 int ld__job_counts(ld *L, rp_error *err) RP_WARN_UNUSED;
 /* The end of a batch: records, offset, counts and seconds on the job. */
 int ld__checkpoint(ld *L, int64_t offset, double seconds, rp_error *err) RP_WARN_UNUSED;
 /* The file's header row, for writing rejects back out in its shape. */
 int ld__save_header(ld *L, const char **names, int n, char delim, rp_error *err) RP_WARN_UNUSED;
+/* The job's records rejected by one rule, so far (committed and in hand). */
+int64_t ld__rejected_by(ld *L, const char *rule);
 /* One more record with this outcome (rejected, fixed) by rule and field. */
 void ld__count(ld *L, const char *outcome, const char *rule, const char *field);
+/* A record's reject.  A record rejected before in this job (two of its
+ * transactions found repeated) keeps one reject, whose message then gives
+ * both reasons; L->rejected_again says so, and nothing is counted twice. */
 int ld__reject(ld *L, const rd_record *rec, const sp_reject *rj, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- rejects kept sealed (privacy.c) ----

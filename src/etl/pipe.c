@@ -1,6 +1,7 @@
 /* pipe.c — reading and decoding on a second thread, and the queue of
  * blocks between it and the writing one.  See load_internal.h. */
 #include "etl/load_internal.h"
+#include "core/utf8.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -220,7 +221,7 @@ static int take_record(ld_pipe *p, ld_block *b, sp_value *vals)
         size_t vl = rec.data ? (rec.len < 64 ? rec.len : 64) : 0;
         while (vl && (rec.data[vl - 1] == '\n' || rec.data[vl - 1] == '\r'))
             vl--;
-        sp_printable(rec.data ? rec.data : "", vl, rjp->value, sizeof rjp->value);
+        rp_utf8_printable(rec.data ? rec.data : "", vl, rjp->value, sizeof rjp->value);
         it->rejected = 1;
         it->rj = b->nrj++;
     } else {

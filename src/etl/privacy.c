@@ -5,6 +5,7 @@
  * audits).  See etl.h. */
 #include "etl/load_internal.h"
 #include "etl/rules.h"
+#include "core/utf8.h"
 #include "security/security.h"
 
 #include <sodium.h>
@@ -214,7 +215,7 @@ int ld_reject_reveal(wh *w, int64_t job, int64_t record, json_t **out, rp_error 
         if (!printable) {
             rc = rp_err(err, RP_NOMEM, NULL);
         } else {
-            sp_printable(p.raw, p.rawn, printable, pn);
+            rp_utf8_printable(p.raw, p.rawn, printable, pn);
             *out = json_pack("{s:I, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "job", (json_int_t)job, "file",
                              rp_stmt_text(st, 0), "record", (json_int_t)record, "offset",
                              (json_int_t)rp_stmt_int(st, 1), "field", rp_stmt_text(st, 2), "value", p.value,

@@ -452,6 +452,18 @@ static int parse_csv(reader *r, rd_record *rec, size_t *adv, rp_error *err)
     return check_utf8(r, rec, err);
 }
 
+/* A record already bad in its shape (a quote) that is not UTF-8 either:
+ * its reject gives both reasons, the second often the real one (the wrong
+ * code page). */
+static void also_not_utf8(const reader *r, const rd_record *rec, rp_error *err)
+{
+    size_t at;
+    if (!r->o.utf8 || !rec->data || rp_utf8_valid(rec->data, rec->len, &at))
+        return;
+    size_t k = strlen(err->msg);
+    snprintf(err->msg + k, sizeof err->msg - k, "; not UTF-8 at byte %zu of the record either", at);
+}
+
 static int next_csv(reader *r, rd_record *rec, rp_error *err)
 {
     int rc;
@@ -490,6 +502,8 @@ static int next_csv(reader *r, rd_record *rec, rp_error *err)
             continue;
         }
         r->recno++;
+        if (got == RD_BAD && err && err->code != RP_ENCODING)
+            also_not_utf8(r, rec, err);
         consume(r, adv);
         return got;
     }
@@ -522,8 +536,15 @@ int rd_next(reader *r, rd_record *rec, rp_error *err)
         r->recno = 0;
         return rd_next(r, rec, err);
     }
-    if (with_header && rc == RD_BAD)
-        r->recno = 0; /* the header itself was bad: name it record 0 */
+    if (with_header && rc == RD_BAD) {
+        /* the header names the columns: without it no record can be read (and
+         * the next row must not be taken for it), so the file fails here */
+        const char *m = rp_errmsg(err), *why = strstr(m, "): ");
+        char msg[RP_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", why ? why + 3 : m);
+        return rp_err(err, err->code ? err->code : RP_PARSE, "%s: the header row cannot be read (%s), and without "
+                      "it no column can be found: is this the right spec / code page?", r->path, msg);
+    }
     return rc;
 }
 

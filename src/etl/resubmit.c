@@ -208,6 +208,11 @@ int ld_resubmit(wh *w, int64_t job, const char *file, const ld_options *o, ld_re
     if (rc || (rc = wh_commit(w, err)))
         wh_rollback(w);
 out:
+    if (rc) {
+        char what[64];
+        snprintf(what, sizeof what, "re-submitting job %lld", (long long)job);
+        ld__hide_store_words(err, what);
+    }
     if (made)
         unlink(tmp);
     free(ids);

@@ -241,7 +241,5 @@ const char *sp_record_key(sp_decoder *d, const sp_value *values);
  * message; returns SP_REJECT. */
 int sp_reject_set(sp_reject *rej, const char *field, const void *value, size_t vlen, const char *rule,
                   const char *fmt, ...) RP_PRINTF(6, 7);
-/* Bytes as printable text: UTF-8 kept, anything else \xHH; at most n-1. */
-void sp_printable(const void *p, size_t len, char *out, size_t n);
 
 #endif

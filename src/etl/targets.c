@@ -480,10 +480,13 @@ static int txn_repeat(void *ctx, int64_t tag, const char *message, rp_error *err
     rp_err(&e, RP_EXISTS, "%s", message);
     sp_reject rj;
     ld__refused(RP_EXISTS, &e, "transaction", &rj);
-    L->r->loaded--;
-    if (pd->fixed)
-        L->r->fixed--;
-    return ld__reject(L, &rec, &rj, err);
+    int rc = ld__reject(L, &rec, &rj, err);
+    if (!rc && !L->rejected_again) { /* counted as loaded until now, once */
+        L->r->loaded--;
+        if (pd->fixed)
+            L->r->fixed--;
+    }
+    return rc;
 }
 
 int ld__flush_txns(ld *L, rp_error *err)

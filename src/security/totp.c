@@ -1,6 +1,6 @@
 /* totp.c — the second factor: RFC 6238 codes (liboath), enrolment, a code
  * accepted once.  See security.h ("the second factor").  Table user_totp,
- * migration 0016. */
+ * migration 0017. */
 #include "security/internal.h"
 
 #include <ctype.h>

@@ -1788,7 +1788,9 @@ static void searches_and_rejects_leave_nothing_in_clear(void **state)
     ld_options o = { 0 };
     o.max_reject_rate = -1;
     ld_result r;
-    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_OK);
+    /* its one record rejected, the job fails: the reject is kept all the same */
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_INVAL);
+    assert_true(r.failed);
     assert_int_equal(r.rejected, 1);
     sp_spec_free(s);
     wh_close(w);
@@ -1839,6 +1841,21 @@ static void searches_and_rejects_leave_nothing_in_clear(void **state)
         free(x.body);
         assert_int_equal(scalar(sql), before + 1);
     }
+
+    /* the jobs by status as shown, interrupted among them (issue 21 item 12); the load above failed */
+    headers_for(SEC_STEWARD, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/jobs?status=interrupted", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"jobs\":[]"));
+    free(x.body);
+    x = http("GET", "/api/v1/jobs?status=failed", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "its one record was rejected: is this the right spec / code page?"));
+    free(x.body);
+    x = http("GET", "/api/v1/jobs?status=paused", h, NULL, 0);
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "status: running, done, failed or interrupted"));
+    free(x.body);
 
     /* revealed with a reason; blanks and invisible characters are no reason; too long is refused, not cut */
     char path[80];

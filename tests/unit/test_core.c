@@ -9,11 +9,14 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/map.h"
+#include "core/proc.h"
 #include "core/progress.h"
 #include "core/rtime.h"
 #include "core/seal.h"
 #include "core/utf8.h"
 #include "core/vec.h"
+
+#include <sys/wait.h>
 
 static void error_codes(void **state)
 {
@@ -278,6 +281,62 @@ static void times_utc_and_taipei(void **state)
     assert_true(rp_now() > 1700000000);
 }
 
+/* Text from data shown on a terminal: valid UTF-8 kept, control characters
+ * (ESC, C1's CSI, newline) and bytes that are not UTF-8 as \xhh, never an
+ * escape or a character cut in two (issue 21 item 11). */
+static void printable_text(void **state)
+{
+    (void)state;
+    char out[128];
+    const char in[] = "陳\x1b[31mred\x1b[0m \xc2\x9b" "2J\tx\ny\x7f\xff\\ok";
+    size_t n = rp_utf8_printable(in, sizeof in - 1, out, sizeof out);
+    assert_string_equal(out, "陳\\x1b[31mred\\x1b[0m \\xc2\\x9b2J\\x09x\\x0ay\\x7f\\xff\\ok");
+    assert_int_equal(n, strlen(out));
+    assert_true(rp_utf8_is_printable(out, n));
+    assert_false(rp_utf8_is_printable(in, sizeof in - 1));
+    assert_true(rp_utf8_is_printable("臺北 ＡＢ é", strlen("臺北 ＡＢ é")));
+    /* printable text is left as it is: escaping twice changes nothing */
+    char again[128];
+    rp_utf8_printable(out, n, again, sizeof again);
+    assert_string_equal(again, out);
+    /* a short buffer: whole characters and whole escapes only */
+    assert_int_equal(rp_utf8_printable("ab\x1b", 3, out, 5), 2);
+    assert_string_equal(out, "ab");
+    assert_int_equal(rp_utf8_printable("a陳", 4, out, 4), 1);
+    assert_string_equal(out, "a");
+    char *d = rp_utf8_printable_dup("\x1b]0;title\x07");
+    assert_string_equal(d, "\\x1b]0;title\\x07");
+    free(d);
+    d = rp_utf8_printable_dup(NULL);
+    assert_string_equal(d, "");
+    free(d);
+}
+
+/* A process named by host, PID and start: this one is alive; with another
+ * start (its PID reused) or once it has ended it is gone; another host's
+ * cannot be told (issue 21 item 12). */
+static void processes_by_pid_and_start(void **state)
+{
+    (void)state;
+    char host[RP_HOST_MAX], me[RP_PROC_START_MAX];
+    rp_proc_host(host, sizeof host);
+    rp_proc_start(getpid(), me, sizeof me);
+    assert_true(*me);
+    assert_int_equal(rp_proc_alive(host, getpid(), me), RP_PROC_ALIVE);
+    assert_int_equal(rp_proc_alive(NULL, getpid(), NULL), RP_PROC_ALIVE);
+    assert_int_equal(rp_proc_alive(host, getpid(), "another-boot:1"), RP_PROC_GONE);
+    assert_int_equal(rp_proc_alive("elsewhere.example", getpid(), me), RP_PROC_UNKNOWN);
+    assert_int_equal(rp_proc_alive(host, 0, NULL), RP_PROC_UNKNOWN);
+    pid_t child = fork();
+    if (!child)
+        _exit(0);
+    for (int i = 0; i < 200 && rp_proc_alive(NULL, child, NULL) == RP_PROC_ALIVE; i++)
+        usleep(10000); /* ended, not yet reaped: a zombie is gone too */
+    assert_int_equal(rp_proc_alive(NULL, child, NULL), RP_PROC_GONE);
+    waitpid(child, NULL, 0);
+    assert_int_equal(rp_proc_alive(NULL, child, NULL), RP_PROC_GONE);
+}
+
 static void utf8_rules(void **state)
 {
     (void)state;
@@ -498,6 +557,7 @@ int main(void)
         cmocka_unit_test(vec_push_and_cap),   cmocka_unit_test(map_put_get_del),
         cmocka_unit_test(arena_allocates_aligned), cmocka_unit_test(dates_gregorian_and_roc),
         cmocka_unit_test(times_utc_and_taipei), cmocka_unit_test(utf8_rules),
+        cmocka_unit_test(printable_text), cmocka_unit_test(processes_by_pid_and_start),
         cmocka_unit_test(json_helpers),       cmocka_unit_test(config_ini),
         cmocka_unit_test(progress_line),      cmocka_unit_test(csv_quoting),
         cmocka_unit_test(seal_roundtrip),     cmocka_unit_test(log_levels),

@@ -3,10 +3,13 @@
 
 #include <regex.h>
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "core/json.h"
+#include "core/proc.h"
+#include "core/utf8.h"
 #include "etl/etl.h"
 #include "etl/spec.h"
 #include "gen/gen.h"
@@ -378,7 +381,7 @@ static void decode_big5_hkscs(void **state)
     assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
     assert_int_equal(sp_decode(d, &rec, v, &rj, &e), SP_REJECT);
     assert_string_equal(rj.rule, "encoding");
-    assert_string_equal(rj.value, "\\xB3\\xAF\\xFF\\xFF"); /* the source's bytes, not text */
+    assert_string_equal(rj.value, "\\xb3\\xaf\\xff\\xff"); /* the source's bytes, not text */
     assert_string_equal(rj.message, "n: not valid BIG5-HKSCS at byte 2");
     sp_decoder_close(d);
     rd_close(r);
@@ -1126,7 +1129,8 @@ static void history_refused_by_the_warehouse(void **state)
     /* an identified call loaded again is refused whole: no second contact-history entry */
     int64_t entries = scalar(w, "SELECT count(*) FROM interaction");
     got = load_csv(w, "calls-again.csv", calls,
-                   "call_id,arrival,cust,wait,reason\nK1,2026-11-02T09:00:00+08:00,0000012345,12,card lost again\n",
+                   "call_id,arrival,cust,wait,reason\nK1,2026-11-02T09:00:00+08:00,0000012345,12,card lost again\n"
+                   "K3,2026-11-02T12:00:00+08:00,,,\n", /* (a file whose every record is rejected fails) */
                    &r);
     assert_non_null(strstr(got, ",call_id,K1,duplicate,call 'K1' was already loaded\r\n"));
     free(got);
@@ -1160,6 +1164,461 @@ static void history_refused_by_the_warehouse(void **state)
     wh_close(w);
 }
 
+
+/* ---- issue 21 items 11 and 12: files where nothing loads, control totals, text from files, killed jobs ---- */
+
+static const char *const cust_spec =
+    "{\"spec\":\"g\",\"source\":\"g\",\"format\":\"csv\",\"header\":true,\"fields\":["
+    "{\"name\":\"no\",\"from\":\"no\",\"required\":true,\"pattern\":\"^G[0-9]+$\"},"
+    "{\"name\":\"birth\",\"from\":\"birth\",\"type\":\"date\"}],"
+    "\"targets\":[{\"entity\":\"party\",\"key\":\"no\",\"kind\":\"=person\",\"name_latin\":\"no\","
+    "\"birth_date\":\"birth\"}]}";
+
+static void write_bytes(const char *path, const void *b, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, n, f), n);
+    fclose(f);
+}
+
+/* The text of a query's first row, first column (copied), or "". */
+static char *text_of(wh *w, const char *sql)
+{
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_prepare(wh_store(w), sql, &st, &e))
+        fail_msg("%s: %s", sql, rp_errmsg(&e));
+    char *v = strdup(rp_stmt_step(st, &e) == RP_ROW && rp_stmt_text(st, 0) ? rp_stmt_text(st, 0) : "");
+    rp_stmt_done(st);
+    return v;
+}
+
+/* No byte of s is ESC, and it is valid UTF-8. */
+static void printable_text(const char *what, const char *s)
+{
+    if (!s)
+        return;
+    if (strchr(s, '\x1b') || !rp_utf8_valid(s, strlen(s), NULL))
+        fail_msg("%s is not printable: %s", what, s);
+}
+
+/* printf '\xff\n"' to a CSV spec ended in "UNIQUE constraint failed:
+ * reject.job_id, reject.record": the unreadable header row was record 1,
+ * and so was the row after it, itself taken for the header.  Now the file
+ * fails, saying why; without a header each row is a record of its own; and
+ * a record bad in two ways has one reject that gives both reasons. */
+static void csv_garbage_fails_cleanly(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("garbage.db");
+    rp_error e = RP_ERROR_INIT;
+    sp_spec *s = spec_of(cust_spec);
+    const char *file = tu_path("f.csv");
+    write_bytes(file, "\xff\n\"", 3);
+    ld_options o = { 0 };
+    o.max_reject_rate = -1;
+    ld_result r;
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_ENCODING);
+    assert_null(strstr(rp_errmsg(&e), "constraint"));
+    assert_non_null(strstr(rp_errmsg(&e), "f.csv: the header row cannot be read (not UTF-8 at byte 0 of the record)"));
+    assert_int_equal(scalar(w, "SELECT count(*) FROM load_job WHERE status = 'failed' AND message LIKE "
+                               "'%header row cannot be read%'"), 1);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM reject"), 0);
+    sp_spec_free(s);
+    /* no header: the two rows are records 1 and 2, each rejected once; nothing loads, so the job fails */
+    s = spec_of("{\"spec\":\"n\",\"source\":\"n\",\"format\":\"csv\",\"fields\":[{\"name\":\"no\",\"from\":1}],"
+                "\"targets\":[{\"entity\":\"party\",\"key\":\"no\",\"kind\":\"=person\",\"name_latin\":\"no\"}]}");
+    file = tu_path("g.csv");
+    write_bytes(file, "\xff\n\"", 3);
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_INVAL);
+    assert_true(r.failed);
+    assert_int_equal(r.records, 2);
+    assert_int_equal(r.rejected, 2);
+    assert_string_equal(rp_errmsg(&e) + strlen(rp_errmsg(&e)) - strlen("every one of 2 records was rejected: is this "
+                                                                     "the right spec / code page?"),
+                        "every one of 2 records was rejected: is this the right spec / code page?");
+    assert_int_equal(scalar(w, "SELECT count(DISTINCT record) FROM reject WHERE job_id = 2"), 2);
+    /* an unmatched quote in a record that is not UTF-8 either: one reject, both reasons */
+    file = tu_path("h.csv");
+    tu_write_file(file, "G1\n\"G\xff\n");
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_OK);
+    assert_int_equal(r.rejected, 1);
+    char *m = text_of(w, "SELECT message FROM reject WHERE job_id = 3");
+    assert_string_equal(m, "field 1: unmatched quote: the file ends inside it; not UTF-8 at byte 2 of the record either");
+    free(m);
+    sp_spec_free(s);
+    wh_close(w);
+}
+
+/* A file whose every record is rejected (and that has one) is not done:
+ * its job fails, with the rejects kept; a duplicate of everything says so. */
+static void nothing_loaded_is_a_failure(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("nothing.db");
+    rp_error e = RP_ERROR_INIT;
+    sp_spec *s = spec_of(cust_spec);
+    const char *file = tu_path("bad.csv");
+    tu_write_file(file, "no,birth\nX1,\nX2,\nX3,\n");
+    ld_options o = { 0 };
+    o.max_reject_rate = -1;
+    ld_result r;
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_INVAL);
+    assert_true(r.failed);
+    assert_int_equal(r.records, 3);
+    assert_int_equal(r.rejected, 3);
+    assert_int_equal(r.ncounts, 1); /* the counts say why */
+    assert_string_equal(r.counts[0].rule, "pattern");
+    char *m = text_of(w, "SELECT status || ': ' || message FROM load_job WHERE id = 1");
+    assert_string_equal(m, "failed: every one of 3 records was rejected: is this the right spec / code page?");
+    free(m);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM reject WHERE job_id = 1"), 3);
+    /* with a maximum of 100 % (one transaction) the rejects are committed all the same */
+    file = tu_path("bad2.csv");
+    tu_write_file(file, "no,birth\nX4,\n");
+    o.max_reject_rate = 1;
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e) + strlen(rp_errmsg(&e)) - strlen("its one record was rejected: is this the right "
+                                                                     "spec / code page?"),
+                        "its one record was rejected: is this the right spec / code page?");
+    assert_int_equal(scalar(w, "SELECT count(*) FROM reject WHERE job_id = 2"), 1);
+    /* and below the maximum, the refusal says every record was rejected */
+    file = tu_path("bad3.csv");
+    tu_write_file(file, "no,birth\nX5,\n");
+    o.max_reject_rate = 0.5;
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_INVAL);
+    assert_non_null(strstr(rp_errmsg(&e), "stopped: its one record was rejected: is this the right spec / code page?; "
+                                          "nothing was committed"));
+    /* an empty file and a header alone are no failure */
+    file = tu_path("header.csv");
+    tu_write_file(file, "no,birth\n");
+    o.max_reject_rate = -1;
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    assert_int_equal(r.records, 0);
+    sp_spec_free(s);
+    /* every record a duplicate of what was loaded before */
+    assert_ok(wh_import_json(w, "tests/fixtures/bank.json", "test", NULL, &e));
+    s = spec_of("{\"spec\":\"k\",\"source\":\"callcentre\",\"format\":\"csv\",\"header\":true,\"fields\":["
+                "{\"name\":\"call_id\",\"from\":\"call_id\"},{\"name\":\"arrival\",\"from\":\"arrival\","
+                "\"type\":\"datetime\"}],\"targets\":[{\"entity\":\"call\",\"call_id\":\"call_id\",\"arrival\":\"arrival\"}]}");
+    file = tu_path("calls.csv");
+    tu_write_file(file, "call_id,arrival\nK1,2026-11-02T09:00:00+08:00\nK2,2026-11-02T09:01:00+08:00\n");
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    file = tu_path("calls-again.csv");
+    tu_write_file(file, "call_id,arrival\nK1,2026-11-02T09:00:00+08:00\nK2,2026-11-02T09:01:00+08:00\n\n");
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_INVAL);
+    assert_non_null(strstr(rp_errmsg(&e), "every one of 2 records was rejected as a duplicate: was this file loaded "
+                                          "before, under another name?"));
+    sp_spec_free(s);
+    wh_close(w);
+}
+
+/* A manifest's counts are control totals: a file with other counts fails
+ * with both numbers; with a maximum reject rate nothing of it is committed,
+ * without one what was committed stays.  ld_plan_dir reads them. */
+static void manifest_counts_are_control_totals(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("totals.db");
+    rp_error e = RP_ERROR_INIT;
+    sp_spec *s = spec_of(cust_spec);
+    const char *file = tu_path("people.csv");
+    tu_write_file(file, "no,birth\nG1,1980-01-01\nG2,1980-01-02\n");
+    ld_options o = { 0 };
+    o.max_reject_rate = 0.5;
+    o.expect = LD_EXPECT_RECORDS | LD_EXPECT_BYTES;
+    o.expect_records = 10000;
+    o.expect_bytes = 37;
+    ld_result r;
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_CHECKSUM);
+    assert_non_null(strstr(rp_errmsg(&e), "manifest says 10,000 records, the file has 2; nothing was committed"));
+    assert_int_equal(scalar(w, "SELECT count(*) FROM party"), 0);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM load_job WHERE status = 'failed' AND records = 0"), 1);
+    /* without a maximum the batches committed as they went: they stay, and the job fails all the same */
+    o.max_reject_rate = -1;
+    o.batch = 1;
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_CHECKSUM);
+    assert_true(r.failed);
+    assert_int_equal(r.loaded, 2);
+    assert_non_null(strstr(rp_errmsg(&e), "manifest says 10,000 records, the file has 2; its batches were committed"));
+    assert_int_equal(scalar(w, "SELECT count(*) FROM party"), 2);
+    char *m = text_of(w, "SELECT status || ': ' || message FROM load_job WHERE id = 1");
+    assert_string_equal(m, "failed: manifest says 10,000 records, the file has 2; its batches were committed as they "
+                           "were read (there was no --max-reject-rate): what loaded stays");
+    free(m);
+    /* the bytes are checked before anything is read */
+    file = tu_path("people2.csv");
+    tu_write_file(file, "no,birth\nG3,1980-01-03\n");
+    o.expect_records = 1;
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_CHECKSUM);
+    assert_non_null(strstr(rp_errmsg(&e), "people2.csv: manifest says 37 bytes, the file has 23; nothing was loaded"));
+    assert_int_equal(scalar(w, "SELECT count(*) FROM party"), 2);
+    o.expect_bytes = 23;
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    assert_int_equal(scalar(w, "SELECT count(*) FROM party"), 3);
+    sp_spec_free(s);
+    wh_close(w);
+    /* the plan of a folder carries each file's counts from its manifest, -1 where it gives none */
+    const char *dir = tu_path("extract");
+    char p[700];
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(p, sizeof p, "%s/host", dir);
+    assert_int_equal(mkdir(p, 0700), 0);
+    snprintf(p, sizeof p, "%s/manifest.json", dir);
+    tu_write_file(p, "{\"files\":[{\"path\":\"host/CIF.dat\",\"records\":12,\"bytes\":345},"
+                     "{\"path\":\"host/ACCT.dat\"}]}");
+    ld_plan plan;
+    assert_ok(ld_plan_dir(dir, 0, &plan, &e));
+    assert_int_equal(plan.n, 2);
+    for (int i = 0; i < plan.n; i++) {
+        int cif = strstr(plan.items[i].label, "CIF") != NULL;
+        assert_int_equal(plan.items[i].records, cif ? 12 : -1);
+        assert_int_equal(plan.items[i].bytes, cif ? 345 : -1);
+    }
+    ld_plan_free(&plan);
+    tu_write_file(p, "{\"files\":[{\"path\":\"host/CIF.dat\",\"records\":-1}]}");
+    assert_int_equal(ld_plan_dir(dir, 0, &plan, &e), RP_INVAL);
+    assert_non_null(strstr(rp_errmsg(&e), "files[0] (host/CIF.dat).records: a count (a whole number, 0 or more) is "
+                                          "needed"));
+}
+
+/* Text from a file — its name, a value a message quotes, an error that
+ * quotes its bytes — is kept printable: ESC as \x1b, bytes that are not
+ * UTF-8 as \xhh; the API's JSON has every job and reject. */
+static void text_from_files_is_printable(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("printable.db");
+    rp_error e = RP_ERROR_INIT;
+    sp_spec *s = spec_of(cust_spec);
+    const char *file = tu_path("esc\x1b[31m\xff.csv");
+    tu_write_file(file, "no,birth\nG1,\x1b[2J1980-01-01\nG2,1980-01-02\n");
+    ld_options o = { 0 };
+    o.max_reject_rate = -1;
+    ld_result r;
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    assert_int_equal(r.rejected, 1);
+    char *f = text_of(w, "SELECT file FROM load_job WHERE id = 1");
+    assert_non_null(strstr(f, "esc\\x1b[31m\\xff.csv"));
+    printable_text("load_job.file", f);
+    free(f);
+    json_t *list;
+    assert_ok(ld_rejects_list(w, 1, NULL, NULL, 10, &list, &e));
+    assert_int_equal(json_array_size(list), 1);
+    json_t *rj = json_array_get(list, 0);
+    printable_text("reject.file", json_string_value(json_object_get(rj, "file")));
+    printable_text("reject.value", json_string_value(json_object_get(rj, "value")));
+    printable_text("reject.message", json_string_value(json_object_get(rj, "message")));
+    assert_non_null(strstr(json_string_value(json_object_get(rj, "message")), "\\x1b[2J"));
+    json_decref(list);
+    assert_ok(ld_reject_reveal(w, 1, 1, &list, &e));
+    printable_text("revealed message", json_string_value(json_object_get(list, "message")));
+    printable_text("revealed raw", json_string_value(json_object_get(list, "raw")));
+    json_decref(list);
+    /* a failure that quotes the file's name and bytes: the job's message is valid UTF-8 */
+    file = tu_path("bad\x1b]0;x\x07\xfe.csv");
+    write_bytes(file, "\xfe\xff\x00n\x00o\n", 7);
+    assert_int_not_equal(ld_load(w, s, file, &o, &r, &e), RP_OK);
+    char *m = text_of(w, "SELECT message FROM load_job WHERE id = 2");
+    printable_text("load_job.message", m);
+    assert_non_null(strstr(m, "bad\\x1b]0;x\\x07\\xfe.csv: the header row cannot be read"));
+    free(m);
+    json_t *jobs;
+    assert_ok(ld_jobs_list(w, NULL, 0, 10, &jobs, &e));
+    assert_int_equal(json_array_size(jobs), 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_non_null(json_object_get(json_array_get(jobs, i), "file"));
+        printable_text("job.file", json_string_value(json_object_get(json_array_get(jobs, i), "file")));
+    }
+    json_decref(jobs);
+    /* the rejects as CSV */
+    char *csv = NULL;
+    size_t cl = 0;
+    FILE *mf = open_memstream(&csv, &cl);
+    assert_ok(ld_rejects_csv(w, 1, mf, 1, &e));
+    fclose(mf);
+    printable_text("rejects CSV", csv);
+    free(csv);
+    sp_spec_free(s);
+    wh_close(w);
+}
+
+/* Two transactions of one record found repeated when the batch is written:
+ * one reject for the record, giving both reasons (it failed on the UNIQUE
+ * constraint of reject(job_id, record)), and the record counted once. */
+static void a_record_rejected_twice_is_one_reject(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("twice.db");
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(wh_import_json(w, "tests/fixtures/bank.json", "test", NULL, &e));
+    sp_spec *s = spec_of(
+        "{\"spec\":\"two\",\"source\":\"card\",\"format\":\"csv\",\"header\":true,\"fields\":["
+        "{\"name\":\"account\",\"from\":\"account\"},{\"name\":\"posted\",\"from\":\"posted\"},"
+        "{\"name\":\"amount\",\"from\":\"amount\",\"type\":\"amount\"},{\"name\":\"ref\",\"from\":\"ref\"},"
+        "{\"name\":\"fee\",\"from\":\"fee\",\"type\":\"amount\"},{\"name\":\"fee_ref\",\"concat\":[\"ref\",\"=F\"]}],"
+        "\"targets\":["
+        "{\"entity\":\"transaction\",\"account\":{\"number\":\"account\"},\"posted_at\":\"posted\",\"amount\":\"fee\","
+        "\"channel\":\"=branch\",\"class\":\"=fee\",\"key\":\"fee_ref\"},"
+        "{\"entity\":\"transaction\",\"account\":{\"number\":\"account\"},\"posted_at\":\"posted\",\"amount\":\"amount\","
+        "\"channel\":\"=atm\",\"class\":\"=withdrawal\",\"key\":\"ref\"}]}");
+    const char *file = tu_path("t1.csv");
+    tu_write_file(file, "account,posted,amount,ref,fee\n0012-100-000001,2026-11-02T09:00:00+08:00,-100.00,T1,-15.00\n");
+    ld_options o = { 0 };
+    o.max_reject_rate = -1;
+    ld_result r;
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    assert_int_equal(r.loaded, 1);
+    file = tu_path("t2.csv");
+    tu_write_file(file, "account,posted,amount,ref,fee\n0012-100-000001,2026-11-02T09:00:00+08:00,-100.00,T1,-15.00\n"
+                        "0012-100-000001,2026-11-03T09:00:00+08:00,-50.00,T2,-15.00\n");
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    assert_int_equal(r.records, 2);
+    assert_int_equal(r.loaded, 1);
+    assert_int_equal(r.rejected, 1);
+    char q[200];
+    snprintf(q, sizeof q, "SELECT count(*) FROM reject WHERE job_id = %lld", (long long)r.job);
+    assert_int_equal(scalar(w, q), 1);
+    snprintf(q, sizeof q, "SELECT rows_loaded * 10 + rows_rejected FROM load_job WHERE id = %lld", (long long)r.job);
+    assert_int_equal(scalar(w, q), 11);
+    snprintf(q, sizeof q, "SELECT message FROM reject WHERE job_id = %lld AND record = 1", (long long)r.job);
+    char *m = text_of(w, q);
+    assert_non_null(strstr(m, "'T1F' was already loaded; "));
+    assert_non_null(strstr(m, "'T1' was already loaded"));
+    free(m);
+    json_t *one;
+    assert_ok(ld_reject_reveal(w, r.job, 1, &one, &e));
+    assert_non_null(strstr(json_string_value(json_object_get(one, "message")), "'T1F' was already loaded; "));
+    assert_non_null(strstr(json_string_value(json_object_get(one, "raw")), "T1,-15.00"));
+    json_decref(one);
+    sp_spec_free(s);
+    wh_close(w);
+}
+
+/* The status of job 1 as listed. */
+static char *listed_status(wh *w)
+{
+    json_t *a;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(ld_jobs_list(w, NULL, 1, 1, &a, &e));
+    char *st = strdup(json_string_value(json_object_get(json_array_get(a, 0), "status")));
+    json_decref(a);
+    return st;
+}
+
+static void status_is(wh *w, const char *want)
+{
+    char *got = listed_status(w);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* A job still stored as running whose process is gone (ended, or its PID
+ * now another process's) is listed as interrupted, and so is one Ctrl-C
+ * stopped; one whose process is there, or on another host, is running.  A
+ * live process's job is busy; a gone one's resumes. */
+static void killed_job_shows_as_interrupted(void **state)
+{
+    (void)state;
+    wh *w = fresh_store("killed.db");
+    rp_error e = RP_ERROR_INIT;
+    sp_spec *s = spec_of(cust_spec);
+    const char *file = tu_path("k.csv");
+    tu_write_file(file, "no,birth\nG1,1980-01-01\nG2,1980-01-02\nG3,1980-01-03\n");
+    ld_options o = { 0 };
+    o.max_reject_rate = -1;
+    ld_result r;
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    char host[RP_HOST_MAX], me[RP_PROC_START_MAX];
+    rp_proc_host(host, sizeof host);
+    rp_proc_start(getpid(), me, sizeof me);
+    assert_true(*me);
+    /* a child that has ended (reaped), one that is waiting to be */
+    pid_t dead = fork();
+    if (!dead)
+        _exit(0);
+    waitpid(dead, NULL, 0);
+    rp_stmt *st;
+    const char *set = "UPDATE load_job SET status = 'running', records = 2, offset = 37, pid = ?, host = ?, "
+                      "pid_start = ?, finished_at = ? WHERE id = 1";
+    struct {
+        int64_t pid;
+        const char *host, *start, *finished, *want;
+    } cases[] = {
+        { getpid(), host, me, NULL, "running" },                       /* its process is there */
+        { getpid(), NULL, NULL, NULL, "running" },                     /* before migration 0016: the PID alone */
+        { getpid(), host, "another-boot:1", NULL, "interrupted" },     /* the PID is another process's now */
+        { dead, host, NULL, NULL, "interrupted" },                     /* the process ended */
+        { dead, "elsewhere.example", NULL, NULL, "running" },          /* another host's: cannot tell */
+        { getpid(), host, me, "2026-11-23T04:00:00Z", "interrupted" }, /* stopped by Ctrl-C */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_ok(rp_store_prepare(wh_store(w), set, &st, &e));
+        rp_stmt_bind_int(st, 1, cases[i].pid);
+        rp_stmt_bind_text(st, 2, cases[i].host);
+        rp_stmt_bind_text(st, 3, cases[i].start);
+        rp_stmt_bind_text(st, 4, cases[i].finished);
+        assert_ok(rp_stmt_run(st, &e));
+        char *got = listed_status(w);
+        if (strcmp(got, cases[i].want))
+            fail_msg("case %zu: %s, wanted %s", i, got, cases[i].want);
+        free(got);
+    }
+    /* filtered by the status as shown; an interrupted job says so when it has no message */
+    json_t *a;
+    assert_ok(ld_jobs_list(w, "interrupted", 0, 10, &a, &e));
+    assert_int_equal(json_array_size(a), 1);
+    json_decref(a);
+    assert_ok(ld_jobs_list(w, "running", 0, 10, &a, &e));
+    assert_int_equal(json_array_size(a), 0);
+    json_decref(a);
+    assert_int_equal(ld_jobs_list(w, "stopped", 0, 10, &a, &e), RP_INVAL);
+    assert_true(ld_job_status_ok("interrupted") && !ld_job_status_ok("paused"));
+    assert_ok(rp_store_prepare(wh_store(w), set, &st, &e));
+    rp_stmt_bind_int(st, 1, dead);
+    rp_stmt_bind_text(st, 2, host);
+    rp_stmt_bind_null(st, 3);
+    rp_stmt_bind_null(st, 4);
+    assert_ok(rp_stmt_run(st, &e));
+    assert_ok(ld_jobs_list(w, NULL, 1, 1, &a, &e));
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(a, 0), "message")),
+                           "ended before the job did; the last committed batch ends at record 2"));
+    json_decref(a);
+    /* a live process's job is busy; once it has gone, the job resumes */
+    pid_t live = fork();
+    if (!live) {
+        pause();
+        _exit(0);
+    }
+    char start[RP_PROC_START_MAX] = "";
+    for (int k = 0; k < 100 && !strcmp(start, me); k++) /* the child's own start, once it is its own */
+        rp_proc_start(live, start, sizeof start);
+    rp_proc_start(live, start, sizeof start);
+    assert_ok(rp_store_prepare(wh_store(w), set, &st, &e));
+    rp_stmt_bind_int(st, 1, live);
+    rp_stmt_bind_text(st, 2, host);
+    rp_stmt_bind_text(st, 3, start);
+    rp_stmt_bind_null(st, 4);
+    assert_ok(rp_stmt_run(st, &e));
+    o.force = 1; /* the job is not done: --force changes nothing here */
+    assert_int_equal(ld_load(w, s, file, &o, &r, &e), RP_BUSY);
+    assert_non_null(strstr(rp_errmsg(&e), "job 1 is loading this file now"));
+    status_is(w, "running");
+    kill(live, SIGKILL);
+    waitpid(live, NULL, 0);
+    status_is(w, "interrupted");
+    o.force = 0;
+    assert_ok(ld_load(w, s, file, &o, &r, &e));
+    assert_true(r.resumed);
+    assert_int_equal(r.resume_from, 2);
+    assert_int_equal(r.records, 3);
+    assert_int_equal(r.job, 1);
+    status_is(w, "done");
+    sp_spec_free(s);
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1176,6 +1635,12 @@ int main(void)
         cmocka_unit_test(many_links_wait_for_one_customer),
         cmocka_unit_test(rejects_and_cards_are_sealed),
         cmocka_unit_test(the_key_rotates_and_resumes),
+        cmocka_unit_test(csv_garbage_fails_cleanly),
+        cmocka_unit_test(nothing_loaded_is_a_failure),
+        cmocka_unit_test(manifest_counts_are_control_totals),
+        cmocka_unit_test(text_from_files_is_printable),
+        cmocka_unit_test(a_record_rejected_twice_is_one_reject),
+        cmocka_unit_test(killed_job_shows_as_interrupted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

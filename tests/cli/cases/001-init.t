@@ -1,8 +1,8 @@
 # init creates the store and a 0600 key, and is harmless when run again
 $ rapport init
-> store rapport.db: schema version 17 (17 migrations applied); sealing key rapport.db.key
+> store rapport.db: schema version 18 (18 migrations applied); sealing key rapport.db.key
 $ rapport init
-> store rapport.db: up to date at schema version 17; sealing key rapport.db.key
+> store rapport.db: up to date at schema version 18; sealing key rapport.db.key
 $ stat -c '%a' rapport.db.key
 > 600
 $ rapport query "SELECT version, name FROM rapport_migrations" --csv | tr -d '\r'
@@ -24,10 +24,11 @@ $ rapport query "SELECT version, name FROM rapport_migrations" --csv | tr -d '\r
 > 15,audit_chain
 > 16,api_tokens
 > 17,totp
+> 18,job_process
 # --db and RAPPORT_DB choose the store
 $ rapport init --db other.db && RAPPORT_DB=third.db rapport init && ls *.db | sort
-> store other.db: schema version 17 (17 migrations applied); sealing key other.db.key
-> store third.db: schema version 17 (17 migrations applied); sealing key third.db.key
+> store other.db: schema version 18 (18 migrations applied); sealing key other.db.key
+> store third.db: schema version 18 (18 migrations applied); sealing key third.db.key
 > other.db
 > rapport.db
 > third.db

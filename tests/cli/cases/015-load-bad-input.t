@@ -18,7 +18,7 @@ $ rapport load --spec customers.json badutf8.csv --rejects r.csv
 >~ ^badutf8\.csv: 2 records: 1 loaded \(0 fixed\), 1 rejected
 $ tr -d '\r' < r.csv
 > file,record,offset,field,value,rule,message
-> badutf8.csv,1,54,,"K0201,陳\xFF,,1970-01-01,,,,M",encoding,not UTF-8 at byte 9 of the record
+> badutf8.csv,1,54,,"K0201,陳\xff,,1970-01-01,,,,M",encoding,not UTF-8 at byte 9 of the record
 $ rapport load --spec customers.json unmatched.csv --rejects r.csv
 >~ ^unmatched\.csv: 2 records: 1 loaded \(0 fixed\), 1 rejected
 $ tr -d '\r' < r.csv
@@ -35,7 +35,7 @@ $ rapport load --spec fixed.json fixed.dat --rejects r.csv
 $ tr -d '\r' < r.csv
 > file,record,offset,field,value,rule,message
 > fixed.dat,2,20,balance,-5.00,range,balance: -5.00 is below the minimum 0
-> fixed.dat,4,60,,\xC6\xF0\xF0\xF0\xF0\xF4\xE2\xC8\xD6\xD9\xE3,length,truncated: 11 of 20 bytes
+> fixed.dat,4,60,,\xc6\xf0\xf0\xf0\xf0\xf4\xe2\xc8\xd6\xd9\xe3,length,truncated: 11 of 20 bytes
 # a spec that names a column the file does not have: nothing is loaded
 $ rapport load --spec missing_column.json customers_2.csv
 ? 1

@@ -26,7 +26,7 @@ $ rapport init --db k.db >/dev/null && rapport load --db k.db bank/host/BRANCH.d
 $ { RAPPORT_TEST_KILL_AFTER=700 rapport load --db k.db --batch 100 bank/host/TXN_202609.dat; echo "exit $?"; } 2>/dev/null
 > exit 137
 $ rapport jobs --db k.db 4 --json | grep -E '"(status|records)"' | tr -d ' ,'
-> "status":"running"
+> "status":"interrupted"
 > "records":600
 $ rapport load --db k.db --batch 100 bank/host/TXN_202609.dat | head -1
 >~ ^bank/host/TXN_202609\.dat: 1,336 records: 1,[0-9]{3} loaded \(0 fixed\), [0-9]+ rejected  \[job 4, .*, resumed\]$
@@ -42,7 +42,7 @@ $ RAPPORT_TEST_INTERRUPT_AFTER=500 rapport load --db c.db --batch 100 bank/host/
 >~ ^bank/host/TXN_202609\.dat: interrupted after record 500; run the same command again to finish$
 ! rapport: load: interrupted; what was committed stays, run the same command to finish
 $ rapport jobs --db c.db 4 --json | grep -E '"(status|records|message)"' | tr -d ','
->     "status": "failed"
+>     "status": "interrupted"
 >     "records": 500
 >     "message": "interrupted after record 500; run the load again to finish it"
 $ rapport load --db c.db --batch 100 bank/host/TXN_202609.dat --json | grep -E '"(status|records|resumed_from)"' | tr -d ','

@@ -15,7 +15,7 @@ $ rapport load --spec names.json names.dat --rejects r.csv
 >~ ^names\.dat: 3 records: 2 loaded \(0 fixed\), 1 rejected
 $ tr -d '\r' < r.csv
 > file,record,offset,field,value,rule,message
-> names.dat,2,28,name,\x0E\xFF\xFF\x0F,encoding,name: not valid IBM-937: invalid byte 0xFF at offset 1
+> names.dat,2,28,name,\x0e\xff\xff\x0f,encoding,name: not valid IBM-937: invalid byte 0xFF at offset 1
 $ rapport query "SELECT name_latin FROM party ORDER BY id" --csv | tr -d '\r'
 > name_latin
 > 陳怡君
