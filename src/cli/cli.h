@@ -33,7 +33,8 @@
  *   cmd_match.c    match, match review|accept|reject|merge|unmerge|export
  *   cmd_analyze.c  analyze, analyze runs|show|attributes
  *   cmd_customer.c customer show|note|refresh
- *   cmd_serve.c    serve              cmd_user.c     user add|passwd|disable|unlock|list
+ *   cmd_serve.c    serve
+ *   cmd_user.c     user add|passwd|role|disable|unlock|list, user requests|approve|reject
  *   cmd_audit.c    audit, audit verify|archive
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
@@ -176,6 +177,10 @@ int cmd_user_passwd(cli_ctx *c);
 int cmd_user_disable(cli_ctx *c);
 int cmd_user_unlock(cli_ctx *c);
 int cmd_user_list(cli_ctx *c);
+int cmd_user_role(cli_ctx *c);
+int cmd_user_requests(cli_ctx *c);
+int cmd_user_approve(cli_ctx *c);
+int cmd_user_reject(cli_ctx *c);
 int cmd_audit(cli_ctx *c);
 int cmd_audit_verify(cli_ctx *c);
 int cmd_audit_archive(cli_ctx *c);

@@ -1,8 +1,8 @@
 # init creates the store and a 0600 key, and is harmless when run again
 $ rapport init
-> store rapport.db: schema version 15 (15 migrations applied); sealing key rapport.db.key
+> store rapport.db: schema version 17 (16 migrations applied); sealing key rapport.db.key
 $ rapport init
-> store rapport.db: up to date at schema version 15; sealing key rapport.db.key
+> store rapport.db: up to date at schema version 17; sealing key rapport.db.key
 $ stat -c '%a' rapport.db.key
 > 600
 $ rapport query "SELECT version, name FROM rapport_migrations" --csv | tr -d '\r'
@@ -22,10 +22,11 @@ $ rapport query "SELECT version, name FROM rapport_migrations" --csv | tr -d '\r
 > 13,sealed_at_rest
 > 14,sign_in
 > 15,audit_chain
+> 17,user_request
 # --db and RAPPORT_DB choose the store
 $ rapport init --db other.db && RAPPORT_DB=third.db rapport init && ls *.db | sort
-> store other.db: schema version 15 (15 migrations applied); sealing key other.db.key
-> store third.db: schema version 15 (15 migrations applied); sealing key third.db.key
+> store other.db: schema version 17 (16 migrations applied); sealing key other.db.key
+> store third.db: schema version 17 (16 migrations applied); sealing key third.db.key
 > other.db
 > rapport.db
 > third.db

@@ -29,9 +29,13 @@ $ rapport help --commands
 > serve
 > user add
 > user passwd
+> user role
 > user disable
 > user unlock
 > user list
+> user requests
+> user approve
+> user reject
 > audit
 > audit verify
 > audit archive
