@@ -36,7 +36,9 @@
  *   etl.c        load jobs, rejects, the identity-resolution review queue
  *   analyses.c   the analysis runs kept
  *   audit.c      the audit trail
- *   users.c      users and roles; unlocking a user locked by failed sign-ins; the second factor reset
+ *   users.c      users and roles; unlocking a user locked by failed sign-ins; the second factor reset;
+ *                a change one administrator may not make alone is kept as a request (202)
+ *   requests.c   those requests: listed, approved or rejected by another administrator
  *   meta.c       health, this API's document, the vocabulary
  */
 #ifndef RP_API_H

@@ -89,6 +89,8 @@ typedef struct api_route {
     const char *query;                   /* query-string arguments: "q: string, limit?: integer" */
     const char *request;                 /* the body's schema (API_BODY) */
     const char *response;                /* the 200 (201) reply's schema */
+    const char *accepted;                /* the 202 reply's schema, when the handler may answer that: a change
+                                            kept until another administrator approves it (api_accepted) */
     const char *errors;                  /* statuses the handler answers besides those the
                                             dispatcher adds from the flags: "404 422" */
 } api_route;
@@ -108,7 +110,7 @@ extern const int api_nshapes;
 /* Set an error reply; returns status. */
 int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* An error of the store or a domain module: RP_NOTFOUND 404, RP_INVAL/RP_PARSE/RP_TOOBIG 422, RP_EXISTS 409,
- * RP_AMBIGUOUS 409, RP_BUSY 503, anything else 500 (its detail logged, not sent). */
+ * RP_AMBIGUOUS 409, RP_DENIED 403, RP_BUSY 503, anything else 500 (its detail logged, not sent). */
 int api_fail(api_resp *rs, const rp_error *err);
 /* The same, with the error of a writer's field ("contact.value: ...", writer
  * "contact") said as the body's member of that name ("body.value: ..."). */
@@ -116,6 +118,8 @@ int api_fail_body(api_resp *rs, const rp_error *err, const char *writer);
 int api_ok(api_resp *rs, json_t *body);
 /* 201 Created with body. */
 int api_created(api_resp *rs, json_t *body);
+/* 202 Accepted with body: kept, not done yet (a change waiting for a second administrator). */
+int api_accepted(api_resp *rs, json_t *body);
 /* A query-string argument, or NULL. */
 const char *api_query(const api_req *rq, const char *name);
 
@@ -252,7 +256,12 @@ int api_user_disable(api_req *rq, api_resp *rs);
 int api_user_unlock(api_req *rq, api_resp *rs);
 int api_user_totp_reset(api_req *rq, api_resp *rs);
 int api_user_totp_remove(api_req *rq, api_resp *rs);
+int api_user_role(api_req *rq, api_resp *rs);
 int api_roles_list(api_req *rq, api_resp *rs);
+/* requests.c: changes to users waiting for a second administrator */
+int api_user_requests_list(api_req *rq, api_resp *rs);
+int api_user_request_approve(api_req *rq, api_resp *rs);
+int api_user_request_reject(api_req *rq, api_resp *rs);
 /* The role's permissions, by name (users.c; the session shows them too). */
 json_t *api_permissions(sec_role r);
 /* meta.c: health, this API's document, the vocabulary; metrics in server.c (they need the server) */

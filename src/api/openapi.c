@@ -19,7 +19,9 @@
  * Each route's operation gets its statuses from two places: those the
  * dispatcher answers, from the route's flags (401 unless public, 403 with a
  * permission or CSRF, 413 415 422 with a body, 400 500 and 503 always), and
- * those its handler answers (the row's errors).  Every error body is
+ * those its handler answers (the row's errors).  Besides its 200 (201), a
+ * route whose row has an accepted schema answers 202 with it (a change kept
+ * for a second administrator).  Every error body is
  * {"error": {"code", "message"}} with the codes of that status. */
 #include "api/internal.h"
 #include "analytics/analytics.h"
@@ -302,10 +304,11 @@ static const struct {
     { "403", "Forbidden", "'forbidden' | 'csrf' | 'password_expired' | 'otp_not_enrolled'",
       "the role may not, the customer is another branch's, the X-CSRF-Token header is missing or wrong, the "
       "password has expired (only changing it is open), the role signs in with a second factor the user has not "
-      "enrolled, or /metrics is asked from an address not allowed" },
-    { "404", "NotFound", "'not_found'", "no such customer, run, job, pair or user" },
+      "enrolled, /metrics is asked from an address not allowed, or an administrator decides a request they made "
+      "or one that changes their own account" },
+    { "404", "NotFound", "'not_found'", "no such customer, run, job, pair, user or request" },
     { "405", "MethodNotAllowed", "'method_not_allowed'", "the path has no such method" },
-    { "409", "Conflict", "'conflict' | 'ambiguous'", "it exists already, was decided already, or a key names two customers" },
+    { "409", "Conflict", "'conflict' | 'ambiguous'", "it exists already, was decided already or expired, waits for approval already, or a key names two customers" },
     { "413", "TooLarge", "'too_large'", "the body is over the server's limit (1 MiB)" },
     { "415", "UnsupportedMediaType", "'unsupported_media_type'", "the body is not Content-Type: application/json" },
     { "422", "Invalid", "'invalid'", "a member or argument is missing, unknown or wrong; the message names it" },
@@ -549,13 +552,18 @@ static int route_check(const api_route *r, json_t *params, rp_error *err)
     return RP_OK;
 }
 
-static json_t *responses(const api_route *r, json_t *ok)
+static json_t *responses(const api_route *r, json_t *ok, json_t *accepted)
 {
     json_t *out = json_object();
     const char *type = (r->flags & API_TEXT) ? "text/plain" : "application/json";
     json_object_set_new(out, (r->flags & API_CREATED) ? "201" : "200",
                         json_pack("{s:s, s:{s:{s:o}}}", "description", (r->flags & API_CREATED) ? "Created" : "OK",
                                   "content", type, "schema", ok));
+    if (accepted)
+        json_object_set_new(out, "202",
+                            json_pack("{s:s, s:{s:{s:o}}}", "description",
+                                      "Accepted: kept until another administrator approves it", "content", type,
+                                      "schema", accepted));
     char statuses[64];
     route_errors(r, statuses, sizeof statuses);
     for (size_t i = 0; i < NERRORS; i++)
@@ -567,12 +575,13 @@ static json_t *responses(const api_route *r, json_t *ok)
 
 static int operation(const api_route *r, json_t **out, rp_error *err)
 {
-    json_t *params = json_array(), *body = NULL, *ok = NULL;
+    json_t *params = json_array(), *body = NULL, *ok = NULL, *accepted = NULL;
     int rc;
     if ((rc = parameters(r->params, "path", params, err)) || (rc = parameters(r->query, "query", params, err)) ||
         (rc = route_check(r, params, err)) || (r->request && (rc = api_schema_parse(r->request, &body, err))) ||
-        (rc = api_schema_parse(r->response, &ok, err))) {
-        json_decref(params), json_decref(body);
+        (rc = api_schema_parse(r->response, &ok, err)) ||
+        (r->accepted && (rc = api_schema_parse(r->accepted, &accepted, err)))) {
+        json_decref(params), json_decref(body), json_decref(ok);
         return rc;
     }
     if (r->flags & API_CHANGES)
@@ -580,7 +589,7 @@ static int operation(const api_route *r, json_t **out, rp_error *err)
                                                 "header", "required", 1, "schema", "type", "string", "description",
                                                 "the token sign-in gave (GET /api/v1/session gives it again)"));
     json_t *op = json_pack("{s:s, s:s, s:o, s:o}", "operationId", r->op, "summary", r->summary, "parameters", params,
-                           "responses", responses(r, ok));
+                           "responses", responses(r, ok, accepted));
     if (body)
         json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
                                                          "application/json", "schema", body));

@@ -8,8 +8,10 @@
  *      action, operationId (camelCase, unique: it names the generated
  *      client's call), summary, and its schemas in the notation of
  *      openapi.c: params (each {x} of the path), query, request (with
- *      API_BODY), response, and errors (the statuses the handler itself
- *      answers; the dispatcher's come from the flags).
+ *      API_BODY), response, accepted (the 202 reply's, for a change the
+ *      handler may keep for a second administrator: api_accepted), and
+ *      errors (the statuses the handler itself answers; the dispatcher's
+ *      come from the flags).
  * A reply shape that several routes share goes in api_shapes[] at the end
  * and is named in rows by its name; the warehouse's vocabularies are
  * shapes already (contact_kind is ContactKind).
@@ -197,13 +199,24 @@ const api_route api_routes[] = {
       .response = "{users: User[]}" },
     { .method = "POST", .pattern = "/api/v1/users", .fn = api_user_add, .permission = SEC_P_USERS,
       .flags = API_BODY | API_CHANGES | API_CREATED, .op = "addUser",
-      .summary = "Add a user: {name, role, branch, password}",
+      .summary = "Add a user: {name, role, branch, password}; one with a role that reveals data (reveal, export "
+                 "or reveal_rejects) is kept as a request until another administrator approves it (202)",
       .request = "{name: string, role: Role, branch?: string, password: string}",
-      .response = "{name: string, role: Role, branch: string | null}", .errors = "409" },
+      .response = "{name: string, role: Role, branch: string | null}", .accepted = "RequestPending",
+      .errors = "409" },
+    { .method = "PUT", .pattern = "/api/v1/users/{name}/role", .fn = api_user_role, .permission = SEC_P_USERS,
+      .flags = API_BODY | API_CHANGES, .op = "setUserRole",
+      .summary = "Change a user's role and branch: {role, branch}; audited (user_role). To a role that reveals data, "
+                 "or an auditor's to another, it is kept as a request until another administrator approves it (202)",
+      .params = "name: string", .request = "{role: Role, branch?: string}",
+      .response = "{name: string, role: Role, branch: string | null}", .accepted = "RequestPending",
+      .errors = "404 409" },
     { .method = "PUT", .pattern = "/api/v1/users/{name}/disabled", .fn = api_user_disable, .permission = SEC_P_USERS,
       .flags = API_BODY | API_CHANGES, .op = "setUserDisabled",
-      .summary = "Disable a user at once (their sessions end), or enable them: {disabled}", .params = "name: string",
-      .request = "{disabled: boolean}", .response = "{name: string, disabled: boolean}", .errors = "404 409" },
+      .summary = "Disable a user at once (their sessions end), or enable them: {disabled}; disabling an auditor is "
+                 "kept as a request until another administrator approves it (202)",
+      .params = "name: string", .request = "{disabled: boolean}", .response = "{name: string, disabled: boolean}",
+      .accepted = "RequestPending", .errors = "404 409" },
     { .method = "POST", .pattern = "/api/v1/users/{name}/unlock", .fn = api_user_unlock, .permission = SEC_P_USERS,
       .flags = API_CHANGES, .op = "unlockUser",
       .summary = "Unlock a user locked by failed sign-ins, and clear their count of failures (audited)",
@@ -233,6 +246,20 @@ const api_route api_routes[] = {
       .permission = SEC_P_USERS, .flags = API_CHANGES, .op = "removeUserTotp",
       .summary = "Remove a user's second factor (audited); a role of [security] totp_roles cannot sign in without one",
       .params = "name: string", .response = "{name: string, totp: boolean, had: boolean}", .errors = "404" },
+    { .method = "GET", .pattern = "/api/v1/user-requests", .fn = api_user_requests_list, .permission = SEC_P_USERS,
+      .flags = 0, .op = "listUserRequests",
+      .summary = "Changes to users waiting for a second administrator, pending first (oldest first), then the "
+                 "others newest first (limit=)",
+      .query = "limit?: integer", .response = "{requests: UserRequest[]}", .errors = "422" },
+    { .method = "POST", .pattern = "/api/v1/user-requests/{id}/approve", .fn = api_user_request_approve,
+      .permission = SEC_P_USERS, .flags = API_CHANGES, .op = "approveUserRequest",
+      .summary = "Approve a pending request: the change is made at once (audited, user_approve); 403 for the "
+                 "administrator who asked, or whose account it changes",
+      .params = "id: integer", .response = "UserRequest", .errors = "404 409" },
+    { .method = "POST", .pattern = "/api/v1/user-requests/{id}/reject", .fn = api_user_request_reject,
+      .permission = SEC_P_USERS, .flags = API_BODY | API_CHANGES, .op = "rejectUserRequest",
+      .summary = "Reject a pending request: {note} (audited, user_reject); 403 for the administrator who asked",
+      .params = "id: integer", .request = "{note?: string}", .response = "UserRequest", .errors = "404 409" },
     { .method = "GET", .pattern = "/api/v1/roles", .fn = api_roles_list, .permission = ANY, .flags = 0,
       .op = "listRoles", .summary = "The roles and the permission matrix",
       .response = "{roles: {role: Role, title: string, permissions: Permission[]}[]}" },
@@ -365,6 +392,16 @@ const api_shape api_shapes[] = {
       "target: string | null, reason: string | null, outcome: string, detail: string | null, "
       "customer: integer | null, customers: integer[]}",
       "customers: the others it showed (a search's hits)" },
+    { "RequestPending", "{request: integer, status: 'pending'}",
+      "the change is kept as request N until another administrator approves it (GET /api/v1/user-requests)" },
+    { "UserRequest",
+      "{id: integer, kind: 'add' | 'role' | 'disable', user: string, role: Role | null, branch: string | null, "
+      "from_role: Role | null, requested_by: string, requested_at: string, expires_at: string, "
+      "status: 'pending' | 'approved' | 'rejected' | 'expired', decided_by: string | null, "
+      "decided_at: string | null, note: string | null}",
+      "a change to a user waiting for a second administrator: add (a user with a role that reveals data), role "
+      "(to such a role, or an auditor's to another), disable (an auditor); from_role: the user's role when it was "
+      "asked; it expires at expires_at undecided" },
     { "User",
       "{name: string, role: Role, branch: string | null, disabled: boolean, created_at: string, "
       "created_by: string | null, changed_at: string | null, locked: boolean, locked_until: string | null, "

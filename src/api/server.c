@@ -107,6 +107,7 @@ int api_fail_body(api_resp *rs, const rp_error *err, const char *writer)
         return api_error(rs, 422, "invalid", "%s", m);
     case RP_EXISTS: return api_error(rs, 409, "conflict", "%s", rp_errmsg(err));
     case RP_AMBIGUOUS: return api_error(rs, 409, "ambiguous", "%s", rp_errmsg(err));
+    case RP_DENIED: return api_error(rs, 403, "forbidden", "%s", rp_errmsg(err));
     case RP_BUSY: return api_error(rs, 503, "busy", "the store is busy; try again");
     default:
         rp_log(RP_LOG_ERROR, "api: %s", rp_errmsg(err));
@@ -126,6 +127,12 @@ int api_created(api_resp *rs, json_t *body)
 {
     api_ok(rs, body);
     return rs->status = 201;
+}
+
+int api_accepted(api_resp *rs, json_t *body)
+{
+    api_ok(rs, body);
+    return rs->status = 202;
 }
 
 const char *api_query(const api_req *rq, const char *name)

@@ -1,4 +1,6 @@
-/* users.c — users and roles, for administrators; unlocking a user locked by failed sign-ins.  See api.h. */
+/* users.c — users and roles, for administrators; unlocking a user locked by failed sign-ins.  A change one
+ * administrator may not make alone (security.h, "separation of duties") is kept as a request and answered
+ * 202 (requests.c decides them).  See api.h. */
 #include "api/internal.h"
 #include "core/json.h"
 #include "core/rtime.h"
@@ -35,6 +37,33 @@ int api_users_list(api_req *rq, api_resp *rs)
     return api_ok(rs, json_pack("{s:o}", "users", a));
 }
 
+/* The roles, as a list for api_body_in. */
+static void role_list(const char *roles[SEC_NROLES + 1])
+{
+    for (int r = 0; r < SEC_NROLES; r++)
+        roles[r] = sec_role_names[r];
+    roles[SEC_NROLES] = NULL;
+}
+
+/* A change kept for a second administrator: audited (user_request), 202. */
+static int pending(api_req *rq, api_resp *rs, int64_t id)
+{
+    json_t *r;
+    rp_error err = RP_ERROR_INIT;
+    if (sec_user_request_get(wh_store(rq->w), id, &r, &err))
+        return api_fail(rs, &err);
+    char what[160], detail[256];
+    sec_user_request_text(r, what, sizeof what);
+    snprintf(detail, sizeof detail, "request %lld: %s", (long long)id, what);
+    sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address, .action = "user_request",
+                          .target = json_string_value(json_object_get(r, "user")), .detail = detail };
+    int failed = api_audit(rq, &e);
+    json_decref(r);
+    if (failed)
+        return api_error(rs, 500, "audit", "the request was kept, but the audit trail could not be written; it has been logged");
+    return api_accepted(rs, json_pack("{s:I, s:s}", "request", (json_int_t)id, "status", "pending"));
+}
+
 int api_user_add(api_req *rq, api_resp *rs)
 {
     static const char *const keys[] = { "name", "role", "branch", "password", NULL };
@@ -46,23 +75,58 @@ int api_user_add(api_req *rq, api_resp *rs)
         rp_json_get_str(rq->body, "body", "branch", 0, &branch, &err) ||
         rp_json_get_str(rq->body, "body", "password", 1, &pw, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    const char *roles[SEC_NROLES + 1] = { NULL };
-    for (int r = 0; r < SEC_NROLES; r++)
-        roles[r] = sec_role_names[r];
+    const char *roles[SEC_NROLES + 1];
+    role_list(roles);
     int st;
     if ((st = api_body_max(rs, "name", name, SEC_NAME_MAX)) || (st = api_body_in(rs, "role", role, roles)) ||
         (st = api_body_max(rs, "branch", branch, SEC_BRANCH_MAX)) ||
         (st = api_body_max(rs, "password", pw, SEC_PASSWORD_MAX)))
         return st;
-    sec_user u;
-    if (sec_user_add(wh_store(rq->w), name, role, branch, pw, rq->session.user.name, &u, &err))
+    /* a role that reveals data waits for a second administrator */
+    sec_user_change ch = { .kind = SEC_REQ_ADD, .name = name, .role = role, .branch = branch, .password = pw };
+    int64_t request;
+    if (sec_user_submit(wh_store(rq->w), &ch, rq->session.user.name, rq->opt->signin.request_max_age, &request, &err))
         return api_fail(rs, &err);
+    if (request)
+        return pending(rq, rs, request);
     sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address, .action = "user_add",
                           .target = name, .detail = role };
     if (api_audit(rq, &e))
         return api_error(rs, 500, "audit", "the user was added, but the audit trail could not be written; it has been logged");
-    return api_created(rs, json_pack("{s:s, s:s, s:s?}", "name", u.name, "role", sec_role_names[u.role], "branch",
-                                     u.branch[0] ? u.branch : NULL));
+    return api_created(rs, json_pack("{s:s, s:s, s:s?}", "name", name, "role", role, "branch", branch));
+}
+
+int api_user_role(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "role", "branch", NULL };
+    const char *role = NULL, *branch = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "role", 1, &role, &err) ||
+        rp_json_get_str(rq->body, "body", "branch", 0, &branch, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    const char *roles[SEC_NROLES + 1];
+    role_list(roles);
+    int st;
+    if ((st = api_body_in(rs, "role", role, roles)) || (st = api_body_max(rs, "branch", branch, SEC_BRANCH_MAX)))
+        return st;
+    const char *name = rq->param[0];
+    sec_user was;
+    if (sec_user_get(wh_store(rq->w), name, &was, &err))
+        return api_fail(rs, &err);
+    sec_user_change ch = { .kind = SEC_REQ_ROLE, .name = name, .role = role, .branch = branch };
+    int64_t request;
+    if (sec_user_submit(wh_store(rq->w), &ch, rq->session.user.name, rq->opt->signin.request_max_age, &request, &err))
+        return api_fail(rs, &err);
+    if (request)
+        return pending(rq, rs, request);
+    char detail[100];
+    snprintf(detail, sizeof detail, "%s%s%s -> %s%s%s", sec_role_names[was.role], was.branch[0] ? ", branch " : "",
+             was.branch, role, branch ? ", branch " : "", branch ? branch : "");
+    sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address, .action = "user_role",
+                          .target = name, .detail = detail };
+    if (api_audit(rq, &e))
+        return api_error(rs, 500, "audit", "the role was changed, but the audit trail could not be written; it has been logged");
+    return api_ok(rs, json_pack("{s:s, s:s, s:s?}", "name", name, "role", role, "branch", branch));
 }
 
 int api_user_disable(api_req *rq, api_resp *rs)
@@ -73,8 +137,15 @@ int api_user_disable(api_req *rq, api_resp *rs)
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     if (!strcmp(rq->param[0], rq->session.user.name) && disabled)
         return api_error(rs, 409, "conflict", "you cannot disable yourself");
-    if (sec_user_disable(wh_store(rq->w), rq->param[0], disabled, rq->session.user.name, &err))
+    /* disabling an auditor waits for a second administrator; enabling anyone does not */
+    int64_t request = 0;
+    sec_user_change ch = { .kind = SEC_REQ_DISABLE, .name = rq->param[0] };
+    if (disabled ? sec_user_submit(wh_store(rq->w), &ch, rq->session.user.name, rq->opt->signin.request_max_age,
+                                   &request, &err)
+                 : sec_user_disable(wh_store(rq->w), rq->param[0], 0, rq->session.user.name, &err))
         return api_fail(rs, &err);
+    if (request)
+        return pending(rq, rs, request);
     sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address,
                           .action = disabled ? "user_disable" : "user_enable", .target = rq->param[0] };
     if (api_audit(rq, &e))

@@ -33,8 +33,9 @@
  *   cmd_match.c    match, match review|accept|reject|merge|unmerge|export
  *   cmd_analyze.c  analyze, analyze runs|show|attributes
  *   cmd_customer.c customer show|note|refresh
- *   cmd_serve.c    serve              cmd_user.c     user add|passwd|disable|unlock|totp|list
- *   cmd_token.c    token add|list|revoke   cmd_key.c   key rotate
+ *   cmd_serve.c    serve              cmd_token.c    token add|list|revoke
+ *   cmd_key.c      key rotate
+ *   cmd_user.c     user add|passwd|role|disable|unlock|totp|list, user requests|approve|reject
  *   cmd_audit.c    audit, audit verify|archive
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
@@ -186,6 +187,10 @@ int cmd_key_rotate(cli_ctx *c);
 int cmd_token_add(cli_ctx *c);
 int cmd_token_list(cli_ctx *c);
 int cmd_token_revoke(cli_ctx *c);
+int cmd_user_role(cli_ctx *c);
+int cmd_user_requests(cli_ctx *c);
+int cmd_user_approve(cli_ctx *c);
+int cmd_user_reject(cli_ctx *c);
 int cmd_audit(cli_ctx *c);
 int cmd_audit_verify(cli_ctx *c);
 int cmd_audit_archive(cli_ctx *c);

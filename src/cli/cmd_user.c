@@ -1,4 +1,7 @@
-/* cmd_user.c — rapport user add, passwd, disable, unlock, totp, list: the web application's users. */
+/* cmd_user.c — rapport user add, passwd, role, disable, unlock, totp, list: the web application's users,
+ * managed by the system's operator (their changes apply at once, audited); and user requests, approve,
+ * reject: the changes administrators asked for through the API that wait for a second one (security.h,
+ * "separation of duties"). */
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/rtime.h"
@@ -248,3 +251,128 @@ int cmd_user_list(cli_ctx *c)
     return CLI_OK;
 }
 
+
+int cmd_user_role(cli_ctx *c)
+{
+    const char *role = cli_arg(c, "role"), *branch = cli_arg(c, "branch"), *name = c->args[0];
+    if (!role)
+        return cli_failf("user role", "--role: one of teller, rm, csr, tsr, supervisor, analyst, steward, admin, "
+                                      "auditor");
+    int rc;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    sec_user was;
+    char detail[100] = "";
+    if (!(rc = sec_user_get(wh_store(w), name, &was, &err)) &&
+        !(rc = sec_user_role(wh_store(w), name, role, branch, cli_user(), &err))) {
+        snprintf(detail, sizeof detail, "%s%s%s -> %s%s%s", sec_role_names[was.role], was.branch[0] ? ", branch " : "",
+                 was.branch, role, branch ? ", branch " : "", branch ? branch : "");
+        sec_audit_entry e = { .user = cli_user(), .address = "cli", .action = "user_role", .target = name,
+                              .detail = detail };
+        rc = sec_audit(wh_store(w), &e, &err);
+    }
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail("user role", &err);
+    printf("user %s: %s\n", name, detail);
+    return CLI_OK;
+}
+
+/* pending (until when), or approved/rejected/expired (when, by whom) */
+static const char *request_state(json_t *r, char *buf, size_t n)
+{
+    const char *status = json_string_value(json_object_get(r, "status"));
+    const char *by = json_string_value(json_object_get(r, "decided_by"));
+    if (status && !strcmp(status, "pending"))
+        snprintf(buf, n, "pending until %s", json_string_value(json_object_get(r, "expires_at")));
+    else
+        snprintf(buf, n, "%s %s%s%s", status ? status : "?", json_string_value(json_object_get(r, "decided_at")),
+                 by ? " by " : "", by ? by : "");
+    return buf;
+}
+
+int cmd_user_requests(cli_ctx *c)
+{
+    int json = cli_flag(c, "json");
+    int rc;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL)))
+        return rc;
+    if ((rc = cli_audit(c, "users_read", 0, NULL, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    json_t *a;
+    rc = sec_user_requests(wh_store(w), 0, &a, &err);
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail("user requests", &err);
+    if (json) {
+        cli_print_json(a);
+        json_decref(a);
+        return CLI_OK;
+    }
+    table t;
+    table_init(&t, 5, 0);
+    const char *head[5] = { "request", "change", "asked by", "at", "state" };
+    table_row(&t, head);
+    size_t i;
+    json_t *r;
+    json_array_foreach(a, i, r) {
+        char id[24], what[160], state[120];
+        snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(r, "id")));
+        sec_user_request_text(r, what, sizeof what);
+        const char *row[5] = { id, what, json_string_value(json_object_get(r, "requested_by")),
+                               json_string_value(json_object_get(r, "requested_at")),
+                               request_state(r, state, sizeof state) };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+    json_decref(a);
+    return CLI_OK;
+}
+
+/* Approve or reject request ARG as cli_user(), audited as the API audits it. */
+static int decide(cli_ctx *c, int approve)
+{
+    const char *cmd = approve ? "user approve" : "user reject", *note = cli_arg(c, "note");
+    char *end;
+    long long id = strtoll(c->args[0], &end, 10);
+    if (end == c->args[0] || *end || id < 1)
+        return cli_failf(cmd, "'%s' is not a request number ('rapport user requests' lists them)", c->args[0]);
+    if (note && strlen(note) > SEC_NOTE_MAX)
+        return cli_failf(cmd, "--note: at most %d bytes", SEC_NOTE_MAX);
+    int rc;
+    wh *w;
+    if ((rc = cli_wh(c, 0, &w, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    json_t *before = NULL;
+    if ((rc = sec_user_request_get(wh_store(w), id, &before, &err))) {
+        cli_wh_close(c);
+        return cli_fail(cmd, &err);
+    }
+    char what[160], detail[256];
+    sec_user_request_text(before, what, sizeof what);
+    snprintf(detail, sizeof detail, "request %lld: %s (asked by %s)", id, what,
+             json_string_value(json_object_get(before, "requested_by")));
+    rc = sec_user_request_decide(wh_store(w), id, approve, cli_user(), note, NULL, &err);
+    rp_error aerr = RP_ERROR_INIT;
+    sec_audit_entry e = { .user = cli_user(), .address = "cli", .action = approve ? "user_approve" : "user_reject",
+                          .target = json_string_value(json_object_get(before, "user")), .reason = note,
+                          .outcome = !rc ? "ok" : rc == RP_DENIED ? "refused" : "failed", .detail = detail };
+    int arc = sec_audit(wh_store(w), &e, &aerr);
+    json_decref(before);
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail(cmd, &err);
+    if (arc)
+        return cli_fail(cmd, &aerr);
+    printf("request %lld %s: %s\n", id, approve ? "approved" : "rejected", what);
+    return CLI_OK;
+}
+
+int cmd_user_approve(cli_ctx *c) { return decide(c, 1); }
+int cmd_user_reject(cli_ctx *c) { return decide(c, 0); }

@@ -16,6 +16,13 @@
     "                  [security] key_file, then the store's path + .key)\n"         \
     "  --config FILE   an INI configuration file (default $RAPPORT_CONFIG)\n"
 
+/* The user commands that change a user: the operator's, at once. */
+#define OPERATOR_HELP                                                                \
+    "This command is the system operator's, who holds the store and its key: the\n" \
+    "bootstrap and break-glass path.  It applies at once, without the second\n"    \
+    "administrator the API asks for (see 'rapport user requests'), and is in the\n" \
+    "audit trail under your name.\n\n"
+
 const cli_cmd cli_commands[] = {
     { "help", cmd_help, 0, "commands", 0, 2,
       "rapport help [COMMAND] [--commands]", "Show the commands, or one command's help.",
@@ -319,6 +326,9 @@ const cli_cmd cli_commands[] = {
       "/api/v1/session/password), which ends the user's other sessions.\n"
       "totp_roles ([security]; none by default): the roles that sign in only with\n"
       "a second factor ('rapport user totp').\n\n"
+      "Four eyes ([security]): an administrator's change through the API that\n"
+      "gives a role revealing data, or takes an auditor away, waits for a second\n"
+      "administrator ('rapport user requests') and expires after request_days (7).\n\n"
       "options:\n"
       "  --listen HOST:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
       "  --static DIR        the web application's files\n"
@@ -334,6 +344,7 @@ const cli_cmd cli_commands[] = {
       "steward (data steward), admin, auditor.  Tellers and relationship managers\n"
       "need --branch: they see their own branch's customers only.  Passwords have\n"
       "at least 10 characters and are kept as argon2id hashes.\n\n"
+      OPERATOR_HELP
       "options:\n"
       "  --role ROLE     the role\n"
       "  --branch CODE   the user's branch\n" STORE_HELP, NULL },
@@ -342,9 +353,21 @@ const cli_cmd cli_commands[] = {
       "A password has 10 characters or more and is not one of the most common\n"
       "passwords (nor one with digits or symbols before or after), one character\n"
       "repeated, one containing the user name, or one of the user's last\n"
-      "[security] password_history (5) passwords.\n\n" STORE_HELP, NULL },
+      "[security] password_history (5) passwords.  Audited as user_passwd.\n\n" STORE_HELP, NULL },
+    { "user role", cmd_user_role, CLI_STORE, "role= branch=", 1, 1,
+      "rapport user role NAME --role ROLE [--branch CODE]",
+      "Change a user's role and branch, at once.",
+      "The roles are those of 'rapport user add'; without --branch the user has\n"
+      "none (tellers and relationship managers need one).  Audited as user_role,\n"
+      "with the old and the new role.\n\n"
+      OPERATOR_HELP
+      "options:\n"
+      "  --role ROLE     the new role\n"
+      "  --branch CODE   the user's branch\n" STORE_HELP, NULL },
     { "user disable", cmd_user_disable, CLI_STORE, "enable", 1, 1, "rapport user disable NAME [--enable]",
       "Disable a user at once (their sessions end), or enable them again.",
+      "Audited as user_disable or user_enable.\n\n"
+      OPERATOR_HELP
       "options:\n"
       "  --enable        enable instead\n" STORE_HELP, NULL },
     { "user unlock", cmd_user_unlock, CLI_STORE, "", 1, 1, "rapport user unlock NAME",
@@ -404,15 +427,38 @@ const cli_cmd cli_commands[] = {
       "shown, or until 'rapport user unlock NAME').\n\n"
       "options:\n"
       "  --json          as JSON\n" STORE_HELP, NULL },
+    { "user requests", cmd_user_requests, CLI_STORE, "json", 0, 0, "rapport user requests [--json]",
+      "List the changes to users waiting for a second administrator, pending first.",
+      "Through the API an administrator may not alone add a user with a role that\n"
+      "reveals data (one with reveal, export or reveal_rejects: supervisor,\n"
+      "steward), change a user's role to one, or take an auditor away (disable\n"
+      "one, or change an auditor's role): the change is kept as a request until\n"
+      "another administrator approves it, or it expires after [security]\n"
+      "request_days (7).  'rapport user approve' and 'user reject' decide one\n"
+      "as the operator.  Reading the list is audited (users_read).\n\n"
+      "options:\n"
+      "  --json          as JSON\n" STORE_HELP, NULL },
+    { "user approve", cmd_user_approve, CLI_STORE, "", 1, 1, "rapport user approve REQUEST",
+      "Approve a change an administrator asked for: it is made at once.",
+      "You approve as the operator ($RAPPORT_USER, else your login name), which\n"
+      "may not be the administrator who asked, nor the user it changes.  Audited\n"
+      "as user_approve (a refusal too).\n\n" STORE_HELP, NULL },
+    { "user reject", cmd_user_reject, CLI_STORE, "note=", 1, 1, "rapport user reject REQUEST [--note TEXT]",
+      "Reject a change an administrator asked for.",
+      "As for 'user approve': not by the administrator who asked.  Audited as\n"
+      "user_reject, with the note.\n\n"
+      "options:\n"
+      "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
     { "audit", cmd_audit, CLI_STORE, "since= until= user= customer= action= limit= json", 0, 0,
       "rapport audit [--since TIME] [--until TIME] [--user NAME] [--customer ID] [--action A] [--limit N] [--json]",
       "Read the audit trail: who looked at, searched, revealed or changed what, and when.",
       "The trail is append-only: the store itself refuses to change or delete it.\n"
       "Actions: login, login_failed, logout, search, view, reveal, denied,\n"
-      "user_add, user_passwd, user_disable, user_enable, user_unlock, user_totp,\n"
-      "user_totp_remove, password_change, rejects_read, reject_reveal,\n"
-      "rejects_export, pairs_read, match_export, query, users_read, audit_read.\n"
-      "Reading the trail is itself an entry.\n\n"
+      "user_add, user_passwd, user_role, user_disable, user_enable, user_unlock,\n"
+      "user_totp, user_totp_remove, user_request, user_approve, user_reject,\n"
+      "password_change, rejects_read, reject_reveal, rejects_export, pairs_read,\n"
+      "match_export, query, users_read, audit_read.  Reading the trail is itself\n"
+      "an entry.\n\n"
       "options:\n"
       "  --since TIME    from this time (ISO 8601, UTC)\n"
       "  --until TIME    up to this time\n"

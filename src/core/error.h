@@ -38,7 +38,8 @@
     X(READONLY, "refused: read-only")                  \
     X(CRYPTO, "cryptographic failure")                 \
     X(INTERNAL, "internal error")                      \
-    X(NUMERIC, "no numerical solution")
+    X(NUMERIC, "no numerical solution")                \
+    X(DENIED, "not allowed")
 
 typedef enum {
 #define RP_X_(name, msg) RP_##name,

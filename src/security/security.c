@@ -97,12 +97,13 @@ static int run1(rp_store *s, const char *sql, const char *const *text, int ntext
     return rp_stmt_run(st, err);
 }
 
-int sec_user_add(rp_store *s, const char *name, const char *role, const char *branch, const char *password,
-                 const char *by, sec_user *out, rp_error *err)
+int sec_role_reveals(sec_role r)
 {
-    int rc = check_name(name, err);
-    if (rc)
-        return rc;
+    return sec_can(r, SEC_P_REVEAL) || sec_can(r, SEC_P_EXPORT) || sec_can(r, SEC_P_REVEAL_REJECTS);
+}
+
+int sec__role_check(const char *role, const char *branch, sec_role *out, rp_error *err)
+{
     int r = sec_role_parse(role);
     if (r < 0)
         return rp_err(err, RP_INVAL, "role '%s': one of teller, rm, csr, tsr, supervisor, analyst, steward, admin, "
@@ -111,22 +112,75 @@ int sec_user_add(rp_store *s, const char *name, const char *role, const char *br
         return rp_err(err, RP_INVAL, "branch '%s': a branch code of 1 to %d characters", branch, SEC_BRANCH_MAX);
     if ((r == SEC_TELLER || r == SEC_RM) && !branch)
         return rp_err(err, RP_INVAL, "branch: a %s works at a branch; give --branch CODE", sec_role_titles[r]);
-    if ((rc = sec_password_check(s, name, password, 0, err)))
+    *out = (sec_role)r;
+    return RP_OK;
+}
+
+int sec__user_new_check(rp_store *s, const char *name, const char *role, const char *branch, const char *password,
+                        sec_role *out, rp_error *err)
+{
+    int rc;
+    if ((rc = check_name(name, err)) || (rc = sec__role_check(role, branch, out, err)) ||
+        (rc = sec_password_check(s, name, password, 0, err)))
         return rc;
     sec_user u;
     if (sec_user_get(s, name, &u, NULL) == RP_OK)
         return rp_err(err, RP_EXISTS, "user '%s' already exists", name);
-    char hash[crypto_pwhash_STRBYTES], now[RP_TIME_UTC_LEN];
+    return RP_OK;
+}
+
+int sec__user_insert(rp_store *s, const char *name, sec_role r, const char *branch, const char *hash, const char *by,
+                     int64_t pw_changed_at, rp_error *err)
+{
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    rp_stmt *st;
+    int rc = rp_store_prepare(s, "INSERT INTO app_user(name, role, branch, pw_hash, created_at, created_by, "
+                                 "pw_changed_at) VALUES (?,?,?,?,?,?,?)", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, name);
+    rp_stmt_bind_text(st, 2, sec_role_names[r]);
+    rp_stmt_bind_text(st, 3, branch);
+    rp_stmt_bind_text(st, 4, hash);
+    rp_stmt_bind_text(st, 5, now);
+    rp_stmt_bind_text(st, 6, by);
+    if (pw_changed_at)
+        rp_stmt_bind_int(st, 7, pw_changed_at);
+    else
+        rp_stmt_bind_null(st, 7);
+    return rp_stmt_run(st, err);
+}
+
+int sec_user_add(rp_store *s, const char *name, const char *role, const char *branch, const char *password,
+                 const char *by, sec_user *out, rp_error *err)
+{
+    sec_role r;
+    int rc = sec__user_new_check(s, name, role, branch, password, &r, err);
+    if (rc)
+        return rc;
+    char hash[crypto_pwhash_STRBYTES];
     if ((rc = sec__hash_password(password, hash, err)))
         return rc;
-    rp_time_format_utc(rp_now(), now);
-    const char *v[6] = { name, sec_role_names[r], branch, hash, now, by };
-    rc = run1(s, "INSERT INTO app_user(name, role, branch, pw_hash, created_at, created_by) VALUES (?,?,?,?,?,?)", v,
-              6, err);
+    rc = sec__user_insert(s, name, r, branch, hash, by, 0, err);
     sodium_memzero(hash, sizeof hash);
     if (!rc && out)
         rc = sec_user_get(s, name, out, err);
     return rc;
+}
+
+int sec_user_role(rp_store *s, const char *name, const char *role, const char *branch, const char *by, rp_error *err)
+{
+    sec_user u;
+    sec_role r;
+    int rc;
+    if ((rc = sec_user_get(s, name, &u, err)) || (rc = sec__role_check(role, branch, &r, err)))
+        return rc;
+    char now[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now(), now);
+    const char *v[5] = { sec_role_names[r], branch, now, by, name };
+    return run1(s, "UPDATE app_user SET role = ?, branch = ?, changed_at = ?, changed_by = ? WHERE name = ?", v, 5,
+                err);
 }
 
 int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err)

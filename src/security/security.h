@@ -20,9 +20,12 @@
  * api_token of migration 0016), chain.c (the trail hash-chained, verified and
  * archived; table audit_chain of migration 0015), totp.c (the second factor:
  * TOTP codes by liboath, enrolment, checking a code once; table user_totp of
- * migration 0017), journal.c (the audit journal the server writes before
- * it answers; see their sections below); internal.h (what they share: the
- * password hash, the session token's hash, signing in by password alone).
+ * migration 0017), approval.c (separation of duties: changes one
+ * administrator may not make alone wait for a second; table user_request of
+ * migration 0019), journal.c (the audit journal the server writes before it
+ * answers; see their sections below); internal.h (what they share: the
+ * password hash, checking and inserting a user, signing in by password
+ * alone, and the session token's hash).
  */
 #ifndef RP_SECURITY_H
 #define RP_SECURITY_H
@@ -70,6 +73,10 @@ extern const char *const sec_perm_names[SEC_NPERMS];
 int sec_role_parse(const char *name);
 int sec_perm_parse(const char *name);
 int sec_can(sec_role r, sec_perm p);
+/* Does the role reveal customer data: has it reveal, export or
+ * reveal_rejects (read from the matrix)?  Giving such a role takes two
+ * administrators (approval.c). */
+int sec_role_reveals(sec_role r);
 
 /* ---- users ---- */
 
@@ -95,6 +102,9 @@ int sec_user_add(rp_store *s, const char *name, const char *role, const char *br
                  const char *by, sec_user *out, rp_error *err) RP_WARN_UNUSED;
 int sec_user_passwd(rp_store *s, const char *name, const char *password, const char *by,
                     rp_error *err) RP_WARN_UNUSED;
+/* A user's role and branch (NULL: none), at once; errors as sec_user_add's. */
+int sec_user_role(rp_store *s, const char *name, const char *role, const char *branch, const char *by,
+                  rp_error *err) RP_WARN_UNUSED;
 /* Disabling also ends every session of the user. */
 int sec_user_disable(rp_store *s, const char *name, int disabled, const char *by, rp_error *err) RP_WARN_UNUSED;
 int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err) RP_WARN_UNUSED;
@@ -296,13 +306,16 @@ typedef struct sec_signin_policy {
     /* and the second factor's (totp.c): the roles (bits 1 << sec_role) whose
      * users may sign in only with a TOTP enrolled; 0 none */
     unsigned totp_roles;
+    /* and the second administrator's (approval.c) */
+    int64_t request_max_age;     /* seconds a user request waits before it expires; 0: SEC_REQUEST_DAYS days */
 } sec_signin_policy;
 
 /* The policy with every sign-in field left 0 set to its default (the
  * password fields stay as they are). */
 void sec_signin_defaults(sec_signin_policy *p);
 /* The policy from [security] of c (c may be NULL: the defaults, with
- * password_history 5 and password_max_age 90 days, and totp_roles none);
+ * password_history 5, password_max_age 90 days, totp_roles none and
+ * request_max_age SEC_REQUEST_DAYS days; [security] request_days sets it);
  * RP_INVAL naming "[security] NAME" for a value out of range or a role
  * that is none. */
 int sec_signin_config(const rp_config *c, sec_signin_policy *p, rp_error *err) RP_WARN_UNUSED;
@@ -443,6 +456,77 @@ int sec_totp_check(rp_store *s, const rp_keyring *k, int64_t user_id, const char
 /* "supervisor, admin" (blanks or commas between; "none" or "" for none)
  * as role bits; RP_INVAL naming the word that is not a role. */
 int sec_totp_roles_parse(const char *list, unsigned *roles, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- separation of duties: four eyes (approval.c, migration 0019) ----
+ *
+ * Through the API an administrator may not alone:
+ *   - add a user with a role that reveals data (sec_role_reveals: reveal,
+ *     export or reveal_rejects in the matrix, so today supervisor and
+ *     steward);
+ *   - change a user's role or branch leaving them such a role;
+ *   - take an auditor away: disable an enabled auditor, or change an
+ *     auditor's role to another (every auditor, not only the last).
+ * Such a change is kept as a request (table user_request) until another
+ * administrator approves it, which applies it in the same transaction, or
+ * rejects it; one not decided within the policy's request_max_age
+ * ([security] request_days, 7) expires.  Nobody decides a request they
+ * made, nor one that changes their own account (RP_DENIED).  A new user's
+ * request keeps the argon2id hash of the password, never the password, and
+ * the hash is dropped once the request is decided or expires.  A user name
+ * has one pending request at a time.
+ *
+ * The command line (`rapport user ...`) is the operator's, who holds the
+ * store and its key: its changes apply at once, audited (the bootstrap and
+ * break-glass path); the operator may decide requests made through the API
+ * as any administrator may, never one in their own name.
+ */
+
+typedef enum { SEC_REQ_ADD, SEC_REQ_ROLE, SEC_REQ_DISABLE, SEC_NREQ } sec_request_kind;
+extern const char *const sec_request_kinds[SEC_NREQ]; /* "add", "role", "disable" */
+
+#define SEC_REQUEST_DAYS 7
+#define SEC_NOTE_MAX 500          /* a decision's note, bytes */
+
+typedef struct sec_user_change {
+    sec_request_kind kind;
+    const char *name;             /* the user */
+    const char *role, *branch;    /* add and role: the role, and the branch (NULL: none) */
+    const char *password;         /* add */
+} sec_user_change;
+
+/* Would the change need a second administrator?  *needs 1 or 0; errors as
+ * the change's own (no such user, a role that is none). */
+int sec_user_change_needs(rp_store *s, const sec_user_change *c, int *needs, rp_error *err) RP_WARN_UNUSED;
+
+/* An administrator's change through the API, checked as sec_user_add,
+ * sec_user_role and sec_user_disable check it: made at once when it needs
+ * nobody else (*request 0), or kept as a pending request by `by` that
+ * expires after max_age seconds (0: SEC_REQUEST_DAYS days; *request its
+ * id).  RP_EXISTS when the user has a request pending already.  One
+ * transaction. */
+int sec_user_submit(rp_store *s, const sec_user_change *c, const char *by, int64_t max_age, int64_t *request,
+                    rp_error *err) RP_WARN_UNUSED;
+
+/* Approve (the change is made) or reject a pending request, by `by`, with
+ * a note (NULL: none; at most SEC_NOTE_MAX bytes), in one transaction; *out
+ * (may be NULL) the request as it then is.  RP_NOTFOUND: no such request;
+ * RP_DENIED: `by` made it, or it changes `by`'s own account; RP_EXISTS:
+ * decided already, expired, or no longer possible (the name was taken
+ * since). */
+int sec_user_request_decide(rp_store *s, int64_t id, int approve, const char *by, const char *note, json_t **out,
+                            rp_error *err) RP_WARN_UNUSED;
+
+/* Requests, pending first (oldest first), then the rest newest first, at
+ * most limit (0: 200): {id, kind, user, role, branch, from_role (the
+ * user's role when it was asked), requested_by, requested_at, expires_at,
+ * status, decided_by, decided_at, note}; one past its time is shown expired (it is marked so at the next
+ * write).  Only reads. */
+int sec_user_requests(rp_store *s, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* One, as listed; RP_NOTFOUND when there is none. */
+int sec_user_request_get(rp_store *s, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* What a request (as listed) asks, in words: "add bob as supervisor",
+ * "bob: csr -> steward", "disable auditor bob". */
+void sec_user_request_text(const json_t *r, char *out, size_t n);
 
 /* ---- the audit trail's journal, for `rapport serve` (journal.c) ----
  *

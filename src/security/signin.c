@@ -25,9 +25,10 @@ int sec_signin_config(const rp_config *c, sec_signin_policy *p, rp_error *err)
     sec_signin_defaults(p);
     p->password_history = SEC_PASSWORD_HISTORY;
     p->password_max_age = 90 * 86400;
+    p->request_max_age = SEC_REQUEST_DAYS * 86400;
     if (!c)
         return RP_OK;
-    int64_t user, address, window, after, lock, history, days;
+    int64_t user, address, window, after, lock, history, days, request_days;
     int rc;
     if ((rc = rp_config_get_int(c, "security", "login_attempts", p->user_attempts, 1, 1000, &user, err)) ||
         (rc = rp_config_get_int(c, "security", "login_address_attempts", p->address_attempts, 1, 100000, &address,
@@ -36,7 +37,8 @@ int sec_signin_config(const rp_config *c, sec_signin_policy *p, rp_error *err)
         (rc = rp_config_get_int(c, "security", "lock_after", p->lock_after, 1, 1000, &after, err)) ||
         (rc = rp_config_get_int(c, "security", "lock_minutes", p->lock_seconds / 60, 1, 366 * 24 * 60, &lock, err)) ||
         (rc = rp_config_get_int(c, "security", "password_history", SEC_PASSWORD_HISTORY, 0, 24, &history, err)) ||
-        (rc = rp_config_get_int(c, "security", "password_max_days", 90, 0, 3650, &days, err)))
+        (rc = rp_config_get_int(c, "security", "password_max_days", 90, 0, 3650, &days, err)) ||
+        (rc = rp_config_get_int(c, "security", "request_days", SEC_REQUEST_DAYS, 1, 365, &request_days, err)))
         return rc;
     if ((rc = sec_totp_roles_parse(rp_config_get(c, "security", "totp_roles", "none"), &p->totp_roles, err)))
         return rp_err_prefix(err, "[security] totp_roles");
@@ -51,6 +53,7 @@ int sec_signin_config(const rp_config *c, sec_signin_policy *p, rp_error *err)
     p->lock_until_unlocked = !strcmp(until, "yes");
     p->password_history = (int)history;
     p->password_max_age = days * 86400;
+    p->request_max_age = request_days * 86400;
     return RP_OK;
 }
 

@@ -1989,6 +1989,122 @@ static void the_vocabulary(void **state)
     free(x.body);
 }
 
+/* Issue 21 item 6, four eyes: an administrator adding a supervisor gets 202
+ * and no user; the same administrator may not approve it (403); a second
+ * one does, and the user signs in; disabling an auditor waits too; a role
+ * change to a revealing role waits, to another is made at once; every
+ * step is in the trail. */
+static void a_second_administrator_approves(void **state)
+{
+    (void)state;
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "u-admin2", "admin", NULL, pw, "test", NULL, &e), RP_OK);
+    wh_close(w);
+    char one[1400], two[600];
+    int expired;
+    headers_for(SEC_ADMIN, one, sizeof one, "Content-Type: application/json\r\n");
+    session_of("u-admin2", pw, two, sizeof two, &expired);
+    const char *sup = "{\"name\":\"sup-new\",\"role\":\"supervisor\",\"password\":\"jade river lamps 47\"}";
+    resp x = http("POST", "/api/v1/users", one, sup, strlen(sup));
+    assert_int_equal(x.status, 202);
+    json_t *j = json_loads(x.body, 0, NULL);
+    int64_t req = json_integer_value(json_object_get(j, "request"));
+    assert_true(req > 0);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "pending");
+    json_decref(j);
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM app_user WHERE name = 'sup-new'"), 0);
+    assert_int_equal(sign_in("sup-new", "jade river lamps 47"), 401);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'user_request' AND user_name = 'u-admin' AND "
+                            "target = 'sup-new' AND detail LIKE 'request % add sup-new as supervisor'"),
+                     1);
+    /* asked again, by anyone: one request a name */
+    x = http("POST", "/api/v1/users", two, sup, strlen(sup));
+    assert_int_equal(x.status, 409);
+    free(x.body);
+    x = http("GET", "/api/v1/user-requests", two, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"user\":\"sup-new\""));
+    assert_null(strstr(x.body, "argon2"));
+    free(x.body);
+    /* the administrator who asked may not approve it */
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/user-requests/%lld/approve", (long long)req);
+    x = http("POST", path, one, NULL, 0);
+    assert_int_equal(x.status, 403);
+    assert_non_null(strstr(x.body, "was made by you (u-admin): another administrator must decide it"));
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM app_user WHERE name = 'sup-new'"), 0);
+    /* a second administrator does: the user is made and signs in */
+    x = http("POST", path, two, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"status\":\"approved\""));
+    assert_non_null(strstr(x.body, "\"decided_by\":\"u-admin2\""));
+    free(x.body);
+    assert_int_equal(sign_in("sup-new", "jade river lamps 47"), 200);
+    x = http("POST", path, two, NULL, 0);
+    assert_int_equal(x.status, 409);
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'user_approve' AND user_name = 'u-admin' AND "
+                            "outcome = 'refused'"),
+                     1);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'user_approve' AND user_name = 'u-admin2' AND "
+                            "outcome = 'ok' AND target = 'sup-new'"),
+                     1);
+    /* disabling an auditor waits; a second administrator rejects it */
+    x = http("PUT", "/api/v1/users/u-auditor/disabled", one, "{\"disabled\":true}", 17);
+    assert_int_equal(x.status, 202);
+    j = json_loads(x.body, 0, NULL);
+    req = json_integer_value(json_object_get(j, "request"));
+    json_decref(j);
+    free(x.body);
+    assert_int_equal(scalar("SELECT disabled FROM app_user WHERE name = 'u-auditor'"), 0);
+    snprintf(path, sizeof path, "/api/v1/user-requests/%lld/reject", (long long)req);
+    const char *note = "{\"note\":\"the audit is still running\"}";
+    x = http("POST", path, one, note, strlen(note));
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    x = http("POST", path, two, note, strlen(note));
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"status\":\"rejected\""));
+    free(x.body);
+    assert_int_equal(scalar("SELECT disabled FROM app_user WHERE name = 'u-auditor'"), 0);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'user_reject' AND user_name = 'u-admin2' AND "
+                            "reason = 'the audit is still running'"),
+                     1);
+    /* role changes: to a revealing role, a request; to another, at once; both audited */
+    const char *csr = "{\"name\":\"role-x\",\"role\":\"csr\",\"password\":\"jade river lamps 47\"}";
+    x = http("POST", "/api/v1/users", one, csr, strlen(csr));
+    assert_int_equal(x.status, 201);
+    free(x.body);
+    x = http("PUT", "/api/v1/users/role-x/role", one, "{\"role\":\"steward\"}", 18);
+    assert_int_equal(x.status, 202);
+    free(x.body);
+    x = http("PUT", "/api/v1/users/role-x/role", one, "{\"role\":\"teller\",\"branch\":\"0012\"}", 33);
+    assert_int_equal(x.status, 200);
+    assert_string_equal(x.body, "{\"name\":\"role-x\",\"role\":\"teller\",\"branch\":\"0012\"}\n");
+    free(x.body);
+    x = http("PUT", "/api/v1/users/nobody/role", one, "{\"role\":\"csr\"}", 14);
+    assert_int_equal(x.status, 404);
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'user_role' AND target = 'role-x' AND "
+                            "detail = 'csr -> teller, branch 0012'"),
+                     1);
+    /* pending first */
+    x = http("GET", "/api/v1/user-requests", two, NULL, 0);
+    assert_int_equal(x.status, 200);
+    j = json_loads(x.body, 0, NULL);
+    json_t *first = json_array_get(json_object_get(j, "requests"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "status")), "pending");
+    assert_string_equal(json_string_value(json_object_get(first, "user")), "role-x");
+    assert_string_equal(json_string_value(json_object_get(first, "from_role")), "csr");
+    assert_int_equal(json_array_size(json_object_get(j, "requests")), 3);
+    json_decref(j);
+    free(x.body);
+}
+
 /* The list routes with something in them (the runs of names_and_scores, the
  * pairs of match_review_queue, the trail, the users), each reply checked
  * against the document by http(): their items' shapes, not only empty lists. */
@@ -2018,6 +2134,7 @@ static void the_lists_with_data_match_the_document(void **state)
         { SEC_ADMIN, "/api/v1/matches", "pairs" },      { SEC_AUDITOR, "/api/v1/audit?limit=200", "entries" },
         { SEC_ADMIN, "/api/v1/users", "users" },         { SEC_ADMIN, "/api/v1/roles", "roles" },
         { SEC_CSR, "/api/v1/customers/1/changes", "changes" }, { SEC_CSR, "/api/v1/customers/1/notes", "notes" },
+        { SEC_ADMIN, "/api/v1/user-requests", "requests" },
     };
     for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
         headers_for(lists[k].role, h, sizeof h, NULL);
@@ -2059,6 +2176,7 @@ int main(void)
         cmocka_unit_test(customer_routes_have_the_branch_scope),
         cmocka_unit_test(branch_staff_search_their_own_branch),
         cmocka_unit_test(the_vocabulary),
+        cmocka_unit_test(a_second_administrator_approves),
         cmocka_unit_test(the_lists_with_data_match_the_document),
         /* last: it restarts the server, whose metrics start again */
         cmocka_unit_test(a_lock_survives_other_names_and_restarts),

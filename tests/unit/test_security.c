@@ -816,6 +816,232 @@ static void the_trail_is_chained_and_archived(void **state)
     wh_close(w);
 }
 
+/* ---- separation of duties: four eyes (issue 21 item 6) ---- */
+
+static int64_t count_of(wh *w, const char *sql)
+{
+    int64_t v = -1;
+    rp_error e = RP_ERROR_INIT;
+    if (rp_store_query_int(wh_store(w), sql, &v, &e))
+        fail_msg("%s: %s", sql, rp_errmsg(&e));
+    return v;
+}
+
+/* Two administrators and an auditor. */
+static wh *four_eyes_store(void)
+{
+    wh *w = store();
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_user_add(wh_store(w), "ann", "admin", NULL, "a long password", "t", NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "bob", "admin", NULL, "a long password", "t", NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "aud", "auditor", NULL, "a long password", "t", NULL, &e), RP_OK);
+    return w;
+}
+
+static void roles_that_reveal_come_from_the_matrix(void **state)
+{
+    (void)state;
+    for (int r = 0; r < SEC_NROLES; r++)
+        assert_int_equal(sec_role_reveals((sec_role)r), sec_can((sec_role)r, SEC_P_REVEAL) ||
+                                                            sec_can((sec_role)r, SEC_P_EXPORT) ||
+                                                            sec_can((sec_role)r, SEC_P_REVEAL_REJECTS));
+    assert_true(sec_role_reveals(SEC_SUPERVISOR));
+    assert_true(sec_role_reveals(SEC_STEWARD));
+    assert_false(sec_role_reveals(SEC_CSR));
+    assert_false(sec_role_reveals(SEC_ADMIN));
+    assert_false(sec_role_reveals(SEC_AUDITOR));
+}
+
+/* A supervisor added by one administrator is a request, no user, until a
+ * second approves it; the requester may not; the hash waits, never the password. */
+static void a_revealing_role_waits_for_a_second_administrator(void **state)
+{
+    (void)state;
+    wh *w = four_eyes_store();
+    rp_error e = RP_ERROR_INIT;
+    sec_user u;
+    int64_t req = -1;
+    sec_user_change add = { .kind = SEC_REQ_ADD, .name = "sup1", .role = "supervisor", .password = "jade river lamps" };
+    assert_int_equal(sec_user_submit(wh_store(w), &add, "ann", 0, &req, &e), RP_OK);
+    assert_true(req > 0);
+    assert_int_equal(sec_user_get(wh_store(w), "sup1", &u, &e), RP_NOTFOUND);
+    assert_int_equal(count_of(w, "SELECT count(*) FROM user_request WHERE pw_hash LIKE '$argon2id$%' AND "
+                                 "pw_hash NOT LIKE '%jade river%' AND status = 'pending' AND requested_by = 'ann'"),
+                     1);
+    /* a role that reveals nothing is made at once */
+    int64_t none = -1;
+    sec_user_change csr = { .kind = SEC_REQ_ADD, .name = "c1", .role = "csr", .password = "jade river lamps" };
+    assert_int_equal(sec_user_submit(wh_store(w), &csr, "ann", 0, &none, &e), RP_OK);
+    assert_int_equal(none, 0);
+    assert_int_equal(sec_user_get(wh_store(w), "c1", &u, &e), RP_OK);
+    /* one request a name at a time; the change is checked when asked */
+    assert_int_equal(sec_user_submit(wh_store(w), &add, "bob", 0, &none, &e), RP_EXISTS);
+    assert_non_null(strstr(rp_errmsg(&e), "has a request waiting for approval already"));
+    sec_user_change weak = { .kind = SEC_REQ_ADD, .name = "sup2", .role = "supervisor", .password = "short" };
+    assert_int_equal(sec_user_submit(wh_store(w), &weak, "ann", 0, &none, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "password: at least 10 characters");
+    /* the requester may not approve, nor reject */
+    json_t *r = NULL;
+    assert_int_equal(sec_user_request_decide(wh_store(w), req, 1, "ann", NULL, &r, &e), RP_DENIED);
+    assert_string_equal(rp_errmsg(&e), "request 1 was made by you (ann): another administrator must decide it");
+    assert_null(r);
+    assert_int_equal(sec_user_request_decide(wh_store(w), req, 0, "ann", NULL, NULL, &e), RP_DENIED);
+    assert_int_equal(sec_user_get(wh_store(w), "sup1", &u, &e), RP_NOTFOUND);
+    /* a second administrator approves: the user is made, and signs in */
+    assert_int_equal(sec_user_request_decide(wh_store(w), req, 1, "bob", "checked with HR", &r, &e), RP_OK);
+    assert_string_equal(json_string_value(json_object_get(r, "status")), "approved");
+    assert_string_equal(json_string_value(json_object_get(r, "decided_by")), "bob");
+    assert_string_equal(json_string_value(json_object_get(r, "note")), "checked with HR");
+    json_decref(r);
+    assert_int_equal(sec_authenticate(wh_store(w), "sup1", "jade river lamps", &u, &e), RP_OK);
+    assert_int_equal(u.role, SEC_SUPERVISOR);
+    assert_int_equal(count_of(w, "SELECT count(*) FROM user_request WHERE pw_hash IS NOT NULL"), 0);
+    /* once */
+    assert_int_equal(sec_user_request_decide(wh_store(w), req, 1, "aud", NULL, NULL, &e), RP_EXISTS);
+    assert_string_equal(rp_errmsg(&e), "request 1 was approved already by bob");
+    assert_int_equal(sec_user_request_decide(wh_store(w), 99, 1, "bob", NULL, NULL, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "no request 99");
+    wh_close(w);
+}
+
+/* Role changes: to a revealing role, or an auditor's away, wait; rejected, nothing changes. */
+static void role_changes_and_rejection(void **state)
+{
+    (void)state;
+    wh *w = four_eyes_store();
+    rp_error e = RP_ERROR_INIT;
+    sec_user u;
+    int64_t req = -1, none = -1;
+    assert_int_equal(sec_user_add(wh_store(w), "c1", "csr", NULL, "a long password", "t", NULL, &e), RP_OK);
+    sec_user_change up = { .kind = SEC_REQ_ROLE, .name = "c1", .role = "steward" };
+    assert_int_equal(sec_user_submit(wh_store(w), &up, "ann", 0, &req, &e), RP_OK);
+    assert_true(req > 0);
+    assert_int_equal(sec_user_get(wh_store(w), "c1", &u, &e), RP_OK);
+    assert_int_equal(u.role, SEC_CSR);
+    json_t *r;
+    assert_int_equal(sec_user_request_get(wh_store(w), req, &r, &e), RP_OK);
+    char text[160];
+    sec_user_request_text(r, text, sizeof text);
+    assert_string_equal(text, "c1: csr -> steward");
+    json_decref(r);
+    assert_int_equal(sec_user_request_decide(wh_store(w), req, 0, "bob", "not in the data team", &r, &e), RP_OK);
+    assert_string_equal(json_string_value(json_object_get(r, "status")), "rejected");
+    json_decref(r);
+    assert_int_equal(sec_user_get(wh_store(w), "c1", &u, &e), RP_OK);
+    assert_int_equal(u.role, SEC_CSR);
+    /* a role that reveals nothing: at once */
+    sec_user_change down = { .kind = SEC_REQ_ROLE, .name = "c1", .role = "tsr" };
+    assert_int_equal(sec_user_submit(wh_store(w), &down, "ann", 0, &none, &e), RP_OK);
+    assert_int_equal(none, 0);
+    assert_int_equal(sec_user_get(wh_store(w), "c1", &u, &e), RP_OK);
+    assert_int_equal(u.role, SEC_TSR);
+    sec_user_change teller = { .kind = SEC_REQ_ROLE, .name = "c1", .role = "teller" };
+    assert_int_equal(sec_user_submit(wh_store(w), &teller, "ann", 0, &none, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "branch: a teller / branch staff works at a branch; give --branch CODE");
+    /* an auditor made an analyst is an auditor taken away */
+    sec_user_change away = { .kind = SEC_REQ_ROLE, .name = "aud", .role = "analyst" };
+    assert_int_equal(sec_user_submit(wh_store(w), &away, "ann", 0, &req, &e), RP_OK);
+    assert_true(req > 0);
+    /* nobody decides a change of their own account */
+    sec_user_change own = { .kind = SEC_REQ_ROLE, .name = "bob", .role = "supervisor" };
+    int64_t mine = 0;
+    assert_int_equal(sec_user_submit(wh_store(w), &own, "ann", 0, &mine, &e), RP_OK);
+    assert_int_equal(sec_user_request_decide(wh_store(w), mine, 1, "bob", NULL, NULL, &e), RP_DENIED);
+    assert_non_null(strstr(rp_errmsg(&e), "changes your own account"));
+    assert_int_equal(sec_user_request_decide(wh_store(w), req, 1, "bob", NULL, NULL, &e), RP_OK);
+    assert_int_equal(sec_user_get(wh_store(w), "aud", &u, &e), RP_OK);
+    assert_int_equal(u.role, SEC_ANALYST);
+    /* the command line's change, the operator's: at once */
+    assert_int_equal(sec_user_role(wh_store(w), "c1", "supervisor", NULL, "operator", &e), RP_OK);
+    assert_int_equal(sec_user_get(wh_store(w), "c1", &u, &e), RP_OK);
+    assert_int_equal(u.role, SEC_SUPERVISOR);
+    wh_close(w);
+}
+
+/* Disabling an auditor waits for a second administrator; anyone else's does not. */
+static void disabling_an_auditor_needs_approval(void **state)
+{
+    (void)state;
+    wh *w = four_eyes_store();
+    rp_error e = RP_ERROR_INIT;
+    sec_user u;
+    int64_t req = -1, none = -1;
+    assert_int_equal(sec_user_add(wh_store(w), "aud2", "auditor", NULL, "a long password", "t", NULL, &e), RP_OK);
+    assert_int_equal(sec_user_add(wh_store(w), "c1", "csr", NULL, "a long password", "t", NULL, &e), RP_OK);
+    sec_user_change off = { .kind = SEC_REQ_DISABLE, .name = "aud" };
+    int needs = -1;
+    assert_int_equal(sec_user_change_needs(wh_store(w), &off, &needs, &e), RP_OK);
+    assert_int_equal(needs, 1);
+    assert_int_equal(sec_user_submit(wh_store(w), &off, "ann", 0, &req, &e), RP_OK);
+    assert_true(req > 0);
+    assert_int_equal(sec_user_get(wh_store(w), "aud", &u, &e), RP_OK);
+    assert_int_equal(u.disabled, 0);
+    json_t *r;
+    assert_int_equal(sec_user_request_get(wh_store(w), req, &r, &e), RP_OK);
+    char text[160];
+    sec_user_request_text(r, text, sizeof text);
+    assert_string_equal(text, "disable auditor aud");
+    json_decref(r);
+    assert_int_equal(sec_user_request_decide(wh_store(w), req, 1, "bob", NULL, NULL, &e), RP_OK);
+    assert_int_equal(sec_user_get(wh_store(w), "aud", &u, &e), RP_OK);
+    assert_int_equal(u.disabled, 1);
+    sec_user_change csr = { .kind = SEC_REQ_DISABLE, .name = "c1" };
+    assert_int_equal(sec_user_submit(wh_store(w), &csr, "ann", 0, &none, &e), RP_OK);
+    assert_int_equal(none, 0);
+    assert_int_equal(sec_user_get(wh_store(w), "c1", &u, &e), RP_OK);
+    assert_int_equal(u.disabled, 1);
+    sec_user_change nobody = { .kind = SEC_REQ_DISABLE, .name = "nobody" };
+    assert_int_equal(sec_user_submit(wh_store(w), &nobody, "ann", 0, &none, &e), RP_NOTFOUND);
+    wh_close(w);
+}
+
+/* A request not decided in time expires: listed so, refused, its hash dropped, the name free again. */
+static void requests_expire(void **state)
+{
+    (void)state;
+    setenv("RAPPORT_NOW", "2026-11-23T04:00:00Z", 1);
+    wh *w = four_eyes_store();
+    rp_error e = RP_ERROR_INIT;
+    int64_t old = 0, fresh = 0, later = 0;
+    sec_user_change add = { .kind = SEC_REQ_ADD, .name = "sup1", .role = "supervisor", .password = "jade river lamps" };
+    assert_int_equal(sec_user_submit(wh_store(w), &add, "ann", 3 * 86400, &old, &e), RP_OK);
+    sec_user_change up = { .kind = SEC_REQ_ROLE, .name = "aud", .role = "steward" };
+    setenv("RAPPORT_NOW", "2026-11-25T04:00:00Z", 1);
+    assert_int_equal(sec_user_submit(wh_store(w), &up, "ann", 3 * 86400, &fresh, &e), RP_OK);
+    setenv("RAPPORT_NOW", "2026-11-26T04:00:01Z", 1);
+    json_t *a;
+    assert_int_equal(sec_user_requests(wh_store(w), 0, &a, &e), RP_OK);
+    assert_int_equal(json_array_size(a), 2);
+    /* pending first */
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(a, 0), "id")), fresh);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "status")), "pending");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "expires_at")), "2026-11-28T04:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 1), "status")), "expired");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 1), "decided_at")), "2026-11-26T04:00:00Z");
+    json_decref(a);
+    assert_int_equal(sec_user_request_decide(wh_store(w), old, 1, "bob", NULL, NULL, &e), RP_EXISTS);
+    assert_string_equal(rp_errmsg(&e), "request 1 expired at 2026-11-26T04:00:00Z undecided; ask again");
+    sec_user u;
+    assert_int_equal(sec_user_get(wh_store(w), "sup1", &u, &e), RP_NOTFOUND);
+    assert_int_equal(count_of(w, "SELECT count(*) FROM user_request WHERE status = 'expired' AND pw_hash IS NULL"), 1);
+    assert_int_equal(sec_user_submit(wh_store(w), &add, "ann", 0, &later, &e), RP_OK);
+    assert_true(later > fresh);
+    /* the policy's default, and [security] request_days */
+    sec_signin_policy p;
+    assert_int_equal(sec_signin_config(NULL, &p, &e), RP_OK);
+    assert_int_equal(p.request_max_age, 7 * 86400);
+    rp_config *c = rp_config_new();
+    assert_int_equal(rp_config_load_str(c, "t", "[security]\nrequest_days = 2\n", &e), RP_OK);
+    assert_int_equal(sec_signin_config(c, &p, &e), RP_OK);
+    assert_int_equal(p.request_max_age, 2 * 86400);
+    assert_int_equal(rp_config_set(c, "security", "request_days", "0"), RP_OK);
+    assert_int_equal(sec_signin_config(c, &p, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "[security] request_days: '0' is not a whole number from 1 to 365");
+    rp_config_free(c);
+    unsetenv("RAPPORT_NOW");
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -838,6 +1064,11 @@ int main(void)
         cmocka_unit_test(the_trail_is_append_only),
         cmocka_unit_test(scrubbing_and_card_numbers),
         cmocka_unit_test(the_trail_is_chained_and_archived),
+        cmocka_unit_test(roles_that_reveal_come_from_the_matrix),
+        cmocka_unit_test(a_revealing_role_waits_for_a_second_administrator),
+        cmocka_unit_test(role_changes_and_rejection),
+        cmocka_unit_test(disabling_an_auditor_needs_approval),
+        cmocka_unit_test(requests_expire),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,9 +39,13 @@ export type ApiArgs<M extends Method, P extends ApiPath<M>> = PathArgs<Operation
 
 type Content<R> = R extends { content: { 'application/json': infer B } } ? B : R extends { content: { 'text/plain': infer T } } ? T : never;
 
-/** The route's reply (its 200 or 201). */
+type Done<R> = R extends { 200: infer OK } ? Content<OK> : R extends { 201: infer C } ? Content<C> : never;
+type Kept<R> = R extends { 202: infer A } ? Content<A> : never;
+
+/** The route's reply: its 200 or 201, or its 202 where the change may wait for a second administrator
+ * ({request, status: 'pending'}: tell them apart with 'request' in reply). */
 export type ApiReply<M extends Method, P extends ApiPath<M>> = Operation<M, P> extends { responses: infer R }
-  ? R extends { 200: infer OK } ? Content<OK> : R extends { 201: infer C } ? Content<C> : never
+  ? Done<R> | Kept<R>
   : never;
 
 /** The API's shapes by name: Shape<'Customer360'>. */

@@ -29,6 +29,7 @@ $ rapport help --commands
 > serve
 > user add
 > user passwd
+> user role
 > user disable
 > user unlock
 > user totp
@@ -37,6 +38,9 @@ $ rapport help --commands
 > token list
 > token revoke
 > user list
+> user requests
+> user approve
+> user reject
 > audit
 > audit verify
 > audit archive

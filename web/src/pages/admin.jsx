@@ -1,6 +1,8 @@
 // Administration: users, their roles and branches, adding and disabling
-// them, unlocking those failed sign-ins locked; and the audit trail for
-// auditors, with filters and export.
+// them, unlocking those failed sign-ins locked; the changes that wait for a
+// second administrator (a role that reveals data, an auditor disabled:
+// docs/security.md), approved or rejected by another; and the audit trail
+// for auditors, with filters and export.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { lang, roc, t } from '../i18n.js';
@@ -19,7 +21,8 @@ function AddUser({ roles, onDone }) {
     const body = f.branch ? { name: f.name, role, branch: f.branch, password: f.password } : { name: f.name, role, password: f.password };
     try {
       const u = await api('POST', '/users', { body });
-      setOk(t('userAdded', { name: u.name, role: u.role }));
+      // a role that reveals data waits for a second administrator (202)
+      setOk('request' in u ? t('userRequested', { id: u.request }) : t('userAdded', { name: u.name, role: u.role }));
       setError(null);
       setF({ ...f, name: '', password: '' });
       onDone();
@@ -43,16 +46,75 @@ function AddUser({ roles, onDone }) {
   );
 }
 
+/** What a request asks, in words: add, a role changed, a user disabled. */
+function change(r) {
+  const role = r.role ? t(`role_${r.role}`) + (r.branch ? ` ${r.branch}` : '') : '';
+  const from = r.from_role ? t(`role_${r.from_role}`) : '';
+  return t(`req_${r.kind}`, { user: r.user, role, from });
+}
+
+/** The changes waiting for a second administrator: another than the one who asked approves or rejects them. */
+function Requests({ me, requests, onDone }) {
+  const [msg, setMsg] = useState(null);
+  const [notes, setNotes] = useState(/** @type {Record<number, string>} */ ({}));
+  const decide = async (r, approve) => {
+    try {
+      if (approve) await api('POST', '/user-requests/{id}/approve', { params: { id: r.id } });
+      else {
+        const note = notes[r.id];
+        await api('POST', '/user-requests/{id}/reject', { params: { id: r.id }, body: note ? { note } : {} });
+      }
+      setMsg(null);
+      onDone();
+    } catch (e) {
+      setMsg(e.message);
+    }
+  };
+  const state = (r) => (r.status === 'pending'
+    ? t('pendingUntil', { until: dateTime(r.expires_at) })
+    : `${t(`reqStatus_${r.status}`)} ${dateTime(r.decided_at)} ${r.decided_by || ''}`);
+  const act = (r) => {
+    if (r.status !== 'pending') return r.note || '';
+    // nobody decides what they asked for, nor a change of their own account
+    if (r.requested_by === me.user || r.user === me.user) return <span class="muted" data-test={`awaiting-${r.id}`}>{t('awaitingOther')}</span>;
+    return (
+      <>
+        <button class="link" data-test={`approve-${r.id}`} onClick={() => decide(r, true)}>{t('approve')}</button>{' '}
+        <input name="note" placeholder={t('requestNote')} size={16} value={notes[r.id] || ''}
+          onInput={(e) => setNotes({ ...notes, [r.id]: e.currentTarget.value })} />{' '}
+        <button class="link" data-test={`reject-${r.id}`} onClick={() => decide(r, false)}>{t('rejectRequest')}</button>
+      </>
+    );
+  };
+  return (
+    <Card title={t('userRequests')} test="user-requests">
+      {msg && <p class="error" role="alert">{t('error', { msg })}</p>}
+      <Table test="user-requests-table" rows={requests} empty={t('noRequests')}
+        cols={[['request', (r) => r.id], ['change', change],
+          ['requestedBy', (r) => `${r.requested_by} ${dateTime(r.requested_at)}`],
+          ['status', state], ['actions', act]]} />
+    </Card>
+  );
+}
+
 export function Users({ me }) {
   useSignal(lang);
   useSignal(roc);
-  const [users, error, reload] = useLoad(() => api('GET', '/users'), []);
+  const [users, error, reloadUsers] = useLoad(() => api('GET', '/users'), []);
   const [roles] = useLoad(() => api('GET', '/roles'), []);
+  const [requests, , reloadRequests] = useLoad(() => api('GET', '/user-requests', { query: { limit: 100 } }), []);
   const [msg, setMsg] = useState(null);
+  const [notice, setNotice] = useState(null);
   if (!users || !roles) return <Loading error={error} />;
+  const reload = () => {
+    reloadUsers();
+    reloadRequests();
+  };
   const toggle = async (u) => {
     try {
-      await api('PUT', '/users/{name}/disabled', { params: { name: u.name }, body: { disabled: !u.disabled } });
+      const r = await api('PUT', '/users/{name}/disabled', { params: { name: u.name }, body: { disabled: !u.disabled } });
+      // disabling an auditor waits for a second administrator (202)
+      setNotice('request' in r ? t('userRequested', { id: r.request }) : null);
       setMsg(null);
       reload();
     } catch (e) {
@@ -77,6 +139,7 @@ export function Users({ me }) {
     <>
       <Card title={t('users')} test="users">
         {msg && <p class="error" role="alert">{t('error', { msg })}</p>}
+        {notice && <p class="banner" data-test="user-requested">{notice}</p>}
         <Table test="users-table" rows={users.users}
           cols={[['userName', (u) => u.name], ['role', (u) => t(`role_${u.role}`)], ['branch', (u) => u.branch || t('allBranches')],
             ['status', status],
@@ -90,6 +153,7 @@ export function Users({ me }) {
               </>)]]} />
         <AddUser roles={roles.roles} onDone={reload} />
       </Card>
+      {requests && <Requests me={me} requests={requests.requests} onDone={reload} />}
       <Card title={t('permissionMatrix')} test="roles">
         <Table rows={roles.roles}
           cols={[['role', (r) => t(`role_${r.role}`)], ['permissions', (r) => r.permissions.join(', ')]]} />
@@ -99,7 +163,8 @@ export function Users({ me }) {
 }
 
 const ACTIONS = ['', 'view', 'search', 'reveal', 'change', 'note', 'export', 'denied', 'login', 'login_failed', 'logout',
-  'user_add', 'user_disable', 'user_enable', 'match_accept', 'match_reject', 'rejects_read', 'reject_reveal',
+  'user_add', 'user_disable', 'user_enable', 'user_role', 'user_request', 'user_approve', 'user_reject',
+  'match_accept', 'match_reject', 'rejects_read', 'reject_reveal',
   'rejects_export', 'pairs_read', 'match_export', 'audit_read', 'users_read', 'query'];
 
 export function Audit() {
