@@ -155,6 +155,8 @@ static void unsupported_is_named_by_line(void **state)
                 "t.cpy:3: a second record description: one copybook describes one record");
     parse_fails("      * only comments\n", RP_PARSE, "t.cpy: no record description found");
     parse_fails("01 R.\n  05 A PIC X(0).\n", RP_PARSE, "t.cpy:2: picture 'X(0)' has a bad repeat count");
+    /* a record of groups only describes no bytes (found by fuzz_copybook: it was a layout of 0 fields) */
+    parse_fails("01 R.\n  05 G.\n", RP_PARSE, "t.cpy:1: record 'R' has no elementary items (nothing with a PIC)");
 }
 
 /* The generator's copybooks are read as the host's own would be. */
