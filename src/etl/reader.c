@@ -263,6 +263,8 @@ static int find_line(reader *r, size_t *len, size_t *adv, int *toolong, rp_error
     }
     if (*len && r->buf[r->beg + *len - 1] == '\r')
         (*len)--;
+    if (*len > r->o.max_record)
+        *toolong = 1; /* a line end was in the buffer, which holds more than the longest record */
     return RP_OK;
 }
 
@@ -508,6 +510,8 @@ int rd_next(reader *r, rd_record *rec, rp_error *err)
     case RD_LINES: break;
     }
     int with_header = r->o.header && (r->o.format == RD_CSV || r->o.format == RD_DELIMITED) && !r->header;
+    if (with_header)
+        r->recno = -1; /* the header row is record 0 (when it is bad, its reject says so) */
     int rc = r->o.format == RD_CSV ? next_csv(r, rec, err) : next_line(r, rec, err);
     if (with_header && rc == RD_RECORD) {
         r->header = calloc((size_t)rec->nfields, sizeof *r->header);
@@ -522,8 +526,12 @@ int rd_next(reader *r, rd_record *rec, rp_error *err)
         r->recno = 0;
         return rd_next(r, rec, err);
     }
-    if (with_header && rc == RD_BAD)
-        r->recno = 0; /* the header itself was bad: name it record 0 */
+    if (with_header && rc == RD_BAD) {
+        /* the header itself was bad: read no other row as the header (one that did was lost as a record,
+         * and a load resumed after it took a different row: rd_seek) */
+        if (!(r->header = calloc(1, sizeof *r->header)))
+            return rp_err(err, RP_NOMEM, NULL);
+    }
     return rc;
 }
 

@@ -309,6 +309,30 @@ static void csv_errors(void **state)
     assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
     field_eq(&rec, 1, "ok");
     rd_close(r);
+    /* a header row that cannot be read is record 0, and no other row becomes the header: the next is
+     * record 1, where a load resumed after it reads on too (found by fuzz_reader) */
+    const char badhead[] = "caf\xE9,x\n1,2\n3,4\n";
+    path = file_with("h.csv", badhead, sizeof badhead - 1);
+    for (int resumed = 0; resumed < 2; resumed++) {
+        r = open_ok(path, o);
+        if (resumed) {
+            assert_int_equal(rd_seek(r, 11, 1, &e), RP_OK);
+        } else {
+            assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+            assert_int_equal(rec.number, 0);
+            assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+            assert_int_equal(rec.number, 1);
+            field_eq(&rec, 0, "1");
+            assert_int_equal(rd_bytes_read(r), 11);
+        }
+        assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+        assert_int_equal(rec.number, 2);
+        field_eq(&rec, 0, "3");
+        const char **names;
+        assert_int_equal(rd_header(r, &names), 0);
+        assert_int_equal(rd_next(r, &rec, &e), RD_END);
+        rd_close(r);
+    }
     /* an empty file has no records */
     path = file_with("empty.csv", "", 0);
     r = open_ok(path, o);
@@ -327,6 +351,23 @@ static void csv_errors(void **state)
     assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
     assert_int_equal(rec.number, 2);
     field_eq(&rec, 2, "3");
+    rd_close(r);
+    /* ... in text lines too, when the line end is already in the buffer (found by fuzz_reader: lines up to
+     * 64 KiB over the limit were records) */
+    const char lines[] = "12345678901\nshort\r\n1234567890\r\n12345678901";
+    path = file_with("lines.txt", lines, sizeof lines - 1);
+    rd_options ten = { .format = RD_LINES, .max_record = 10 };
+    r = open_ok(path, ten);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 1 (byte 0): longer than 10 bytes", path);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.len, 5);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.len, 10);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD); /* the last line, without a line end */
+    assert_int_equal(rec.number, 4);
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
     rd_close(r);
     rd_options no = { .format = RD_CSV };
     assert_int_equal(rd_open("/nonexistent/x.csv", &no, &r, &e), RP_IO);
