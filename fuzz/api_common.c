@@ -2,7 +2,9 @@
  * fuzz_api_body.c and fuzz_api_query.c.  See fuzz.h.
  *
  * A store in the temporary folder holds tests/fixtures/bank.json, a user
- * of each role and a few changes made through the routes themselves.  A
+ * of each role, a load of tests/fixtures/etl/customers_1.csv (with its
+ * rejects), a matching run, a value analysis and a few changes made through
+ * the routes themselves.  A
  * call does what the dispatcher (api/server.c) does between reading a
  * request and replying: the route's permission, the viewer's branch scope,
  * the body parsed with the same limits, then the handler, inside a
@@ -17,8 +19,12 @@
  * and the kept-360 queue, which need a running server, take entries
  * without keeping them. */
 #include "fuzz.h"
+#include "analytics/analytics.h"
 #include "api/internal.h"
 #include "core/json.h"
+#include "core/rtime.h"
+#include "etl/etl.h"
+#include "match/match.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -141,6 +147,30 @@ static void open_store(void)
     options.max_body = 1 << 20;
 }
 
+/* A load with rejects (job 1), a matching run and an analysis run, for the routes that list them. */
+static void load_match_analyse(void)
+{
+    rp_error err = RP_ERROR_INIT;
+    sp_spec *s;
+    ld_options lo = { .by = "fuzz", .max_reject_rate = -1 };
+    ld_result r;
+    if (sp_spec_load(fz_tree("tests/fixtures/etl/customers.json"), NULL, &s, &err) ||
+        ld_load(w, s, fz_tree("tests/fixtures/etl/customers_1.csv"), &lo, &r, &err))
+        fz_die("load: %s", rp_errmsg(&err));
+    sp_spec_free(s);
+    mt_options mo;
+    mt_options_default(&mo);
+    mt_run_stats ms;
+    if (mt_run(w, &mo, "fuzz", &ms, &err))
+        fz_die("match: %s", rp_errmsg(&err));
+    an_job_opts ao = { .job = "value", .as_of = (int32_t)rp_days_from_civil(2026, 10, 31), .user = "fuzz",
+                       .save = 1 };
+    json_t *summary;
+    if (an_job_run(w, &ao, &summary, &err))
+        fz_die("analysis: %s", rp_errmsg(&err));
+    json_decref(summary);
+}
+
 /* ---- the routes ---- */
 
 static int is_slow(const api_route *r)
@@ -169,6 +199,8 @@ static void check_reply(const api_route *rt, const api_resp *rs)
     method[i] = 0;
     char status[8];
     snprintf(status, sizeof status, "%d", rs->status);
+    if (getenv("FZ_TRACE")) /* what each call answered, to see what a seed reaches */
+        fprintf(stderr, "%s %s: %d\n", rt->method, rt->pattern, rs->status);
     json_t *responses = json_object_get(json_object_get(json_object_get(json_object_get(doc, "paths"), rt->pattern),
                                                         method), "responses");
     if (rs->status == 500 || !json_object_get(responses, status))
@@ -180,11 +212,12 @@ static void check_reply(const api_route *rt, const api_resp *rs)
         fz_bug("%s %s: %d without a body", rt->method, rt->pattern, rs->status);
 }
 
-/* The dispatcher's part (server.c, handle): permission, scope, body. */
-static void dispatch(const api_route *rt, api_req *rq, api_resp *rs, const char *body, size_t nbody, int keep)
+/* The dispatcher's part (server.c, dispatch and handle): permission, scope, body, the transaction
+ * of a request that only reads; 1 when the handler ran. */
+static int dispatch(const api_route *rt, api_req *rq, api_resp *rs, const char *body, size_t nbody, int keep)
 {
     if (rt->permission >= 0 && !sec_can(rq->session.user.role, (sec_perm)rt->permission))
-        return;
+        return 0;
     rq->scope_branch = !(rt->flags & API_BRANCH)                                   ? ""
                        : sec_can(rq->session.user.role, SEC_P_ALL_BRANCHES) ? NULL
                                                                              : rq->session.user.branch;
@@ -192,9 +225,10 @@ static void dispatch(const api_route *rt, api_req *rq, api_resp *rs, const char 
     if (rt->flags & API_BODY) {
         if (nbody > options.max_body || rp_json_load_str("body", body ? body : "", nbody, &rq->body, &err) ||
             !json_is_object(rq->body))
-            return; /* 413, 400 or 422 from the dispatcher */
+            return 0; /* 413, 400 or 422 from the dispatcher */
     }
-    if (wh_begin(w, &err))
+    int reads = !strcmp(rt->method, "GET") && !(rt->flags & (API_BODY | API_CHANGES | API_WRITES));
+    if (reads ? wh_begin_read(w, &err) : wh_begin(w, &err)) /* a write's own transaction nests in this one */
         fz_die("begin: %s", rp_errmsg(&err));
     rt->fn(rq, rs);
     check_reply(rt, rs);
@@ -203,6 +237,7 @@ static void dispatch(const api_route *rt, api_req *rq, api_resp *rs, const char 
     else if (rs->status >= 300 || wh_commit(w, &err))
         fz_die("setting up the store: %s %s: %d %s", rt->method, rt->pattern, rs->status,
                json_string_value(json_object_get(json_object_get(rs->json, "error"), "message")));
+    return 1;
 }
 
 /* The request's first line, "OP ROLE REST": the route, the role, and what follows. */
@@ -220,9 +255,11 @@ static const api_route *request_line(int bodies, char *line, sec_role *role, cha
     return find_route(bodies, line);
 }
 
-static void call(int bodies, const char *line, const char *body, size_t nbody, int keep)
+/* 1 when the route's handler ran. */
+static int call(int bodies, const char *line, const char *body, size_t nbody, int keep)
 {
     char *copy = strdup(line), *target = NULL;
+    int ran = 0;
     sec_role role;
     const api_route *rt = request_line(bodies, copy, &role, &target);
     api_req rq;
@@ -255,13 +292,14 @@ static void call(int bodies, const char *line, const char *body, size_t nbody, i
     rq.w = w;
     rq.opt = &options;
     snprintf(rq.address, sizeof rq.address, "127.0.0.1");
-    dispatch(rt, &rq, &rs, body, nbody, keep);
+    ran = dispatch(rt, &rq, &rs, body, nbody, keep);
 out:
     json_decref(rq.body);
     json_decref(rs.json);
     free(rs.text);
     free(copy);
     args.n = 0;
+    return ran;
 }
 
 /* What the lists show besides the bank: changes of contact points and
@@ -269,24 +307,27 @@ out:
 static void seed_store(void)
 {
     static const char *const calls[][2] = {
-        { "changeCustomerContact supervisor 1", "{\"kind\": \"mobile\", \"value\": \"0912-345-678\", \"reason\": \"new phone\"}" },
+        { "changeCustomerContact supervisor 1", "{\"kind\": \"mobile\", \"value\": \"0912-345-678\"}" },
         { "changeCustomerContact supervisor 1", "{\"kind\": \"email\", \"value\": \"chen.yi@example.com.tw\"}" },
         { "changeCustomerContact supervisor 1",
           "{\"kind\": \"address\", \"purpose\": \"mail\", \"value\": \"台北市中正區重慶南路一段122號\", "
-          "\"postal_code\": \"100\"}" },
-        { "setCustomerPreferences supervisor 1", "{\"language\": \"zh-TW\", \"channel\": \"phone\", \"hours\": \"09:00-12:00\"}" },
+          "\"postal_code\": \"100\", \"reason\": \"moved\"}" },
+        { "setCustomerPreferences supervisor 1",
+          "{\"language\": \"zh-TW\", \"channel\": \"phone\", \"hours\": \"09:00-12:00\"}" },
         { "setCustomerConsent supervisor 1",
           "{\"purpose\": \"marketing\", \"channel\": \"sms\", \"granted\": true, \"evidence\": \"form 12\"}" },
         { "addCustomerNote supervisor 1", "{\"text\": \"asked about a mortgage\", \"channel\": \"phone\"}" },
     };
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
-        call(1, calls[i][0], calls[i][1], strlen(calls[i][1]), 1);
+        if (!call(1, calls[i][0], calls[i][1], strlen(calls[i][1]), 1))
+            fz_die("setting up the store: %s did not run", calls[i][0]);
 }
 
 void fz_api_call(int bodies, const char *line, const char *body, size_t nbody)
 {
     if (!w) {
         open_store();
+        load_match_analyse();
         seed_store();
     }
     call(bodies, line, body, nbody, 0);
