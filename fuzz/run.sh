@@ -29,9 +29,12 @@ max_len() {
   esac
 }
 
-# Files the harnesses write go to memory when it can be had (twice as many runs of the journal's).
+# Files the harnesses write go to memory when it can be had (twice as many runs of the journal's):
+# /dev/shm if it is writable with 256 MB free (a container's may have 64 MB in all).
 tmpbase=${TMPDIR:-/tmp}
-[ -d /dev/shm ] && [ -w /dev/shm ] && tmpbase=/dev/shm
+if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -ge 262144 ]; then
+  tmpbase=/dev/shm
+fi
 pass=0; fail=0
 for name in "${names[@]}"; do
   bin=$build/fuzz/fuzz_$name
@@ -46,8 +49,8 @@ for name in "${names[@]}"; do
     [ -f "$d" ] && { dict=("-dict=$d"); break; }
   done
   before=$(ls "$crashes" | wc -l)
-  # the harnesses' own messages (the store's log of damaged journal lines ...) are not wanted by
-  # the thousand; libFuzzer's and the sanitizers' reports still come (close_fd_mask=2)
+  # the harnesses' own messages (the store logs each damaged journal line ...) are not wanted a
+  # thousand times over; libFuzzer's and the sanitizers' reports still come (close_fd_mask=2)
   TMPDIR=$tmp timeout -k 10 $((seconds * 2 + 120)) "$bin" -max_total_time="$seconds" -max_len="$(max_len "$name")" \
     -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 -close_fd_mask=2 -artifact_prefix="$crashes" "${dict[@]}" \
     "$work" "fuzz/corpus/$name" > "$log" 2>&1
@@ -65,7 +68,8 @@ for name in "${names[@]}"; do
   echo "not ok - $name: exit $rc, $found input(s) kept in $crashes (log: $log)"
   fail=$((fail + 1))
   # the harness's own message went to the closed stderr: run the input again to see it
-  input=$(ls -t "$crashes" | head -1)
+  input=
+  [ "$found" -gt 0 ] && input=$(ls -t "$crashes" | head -1)
   if [ -n "$input" ]; then
     echo "    again: $bin $crashes$input"
     TMPDIR=$tmp timeout 120 "$bin" "$crashes$input" 2>&1 | grep -vE '^(INFO|Running|Executed|MERGE)' |
