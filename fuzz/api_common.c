@@ -130,10 +130,11 @@ static json_t *doc; /* the OpenAPI document */
 
 static void open_store(void)
 {
-    char db[700];
+    char db[700], key[720];
     snprintf(db, sizeof db, "%s/api.db", fz_tmpdir());
+    snprintf(key, sizeof key, "%s.key", db); /* named, or $RAPPORT_KEY would be used */
     rp_error err = RP_ERROR_INIT;
-    if (wh_open(db, NULL, WH_INIT, &w, NULL, &err) ||
+    if (wh_open(db, key, WH_INIT, &w, NULL, &err) ||
         wh_import_json(w, fz_tree("tests/fixtures/bank.json"), "fuzz", NULL, &err))
         fz_die("store: %s", rp_errmsg(&err));
     for (int r = 0; r < SEC_NROLES; r++) {

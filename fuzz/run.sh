@@ -48,7 +48,10 @@ for name in "${names[@]}"; do
   for d in "fuzz/$name.dict" "fuzz/${name%%_*}.dict"; do
     [ -f "$d" ] && { dict=("-dict=$d"); break; }
   done
-  before=$(ls "$crashes" | wc -l)
+  # findings: crash-, leak-, timeout- and oom- files; a slow-unit- file (an input over 10 s, less than
+  # the time-out) is kept and named, and is no failure
+  findings() { ls "$crashes" | grep -cE '^(crash|leak|timeout|oom)-'; }
+  before=$(findings) slow_before=$(ls "$crashes" | grep -c '^slow-unit-')
   # the harnesses' own messages (the store logs each damaged journal line ...) are not wanted a
   # thousand times over; libFuzzer's and the sanitizers' reports still come (close_fd_mask=2)
   TMPDIR=$tmp timeout -k 10 $((seconds * 2 + 120)) "$bin" -max_total_time="$seconds" -max_len="$(max_len "$name")" \
@@ -58,9 +61,11 @@ for name in "${names[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -1)
-  found=$(( $(ls "$crashes" | wc -l) - before ))
+  found=$(( $(findings) - before ))
+  slow=$(( $(ls "$crashes" | grep -c '^slow-unit-') - slow_before ))
+  [ "$slow" -gt 0 ] && slow=", $slow slow input(s) kept in $crashes" || slow=
   if [ $rc = 0 ] && [ "$found" = 0 ]; then
-    echo "ok - $name: ${runs:-?} runs in ${seconds} s, ${speed:-?} exec/s, ${cov:-cov ?}, 0 crashes"
+    echo "ok - $name: ${runs:-?} runs in ${seconds} s, ${speed:-?} exec/s, ${cov:-cov ?}, 0 crashes$slow"
     pass=$((pass + 1))
     rm -rf "$tmp"
     continue
@@ -69,7 +74,7 @@ for name in "${names[@]}"; do
   fail=$((fail + 1))
   # the harness's own message went to the closed stderr: run the input again to see it
   input=
-  [ "$found" -gt 0 ] && input=$(ls -t "$crashes" | head -1)
+  [ "$found" -gt 0 ] && input=$(ls -t "$crashes" | grep -E '^(crash|leak|timeout|oom)-' | head -1)
   if [ -n "$input" ]; then
     echo "    again: $bin $crashes$input"
     TMPDIR=$tmp timeout 120 "$bin" "$crashes$input" 2>&1 | grep -vE '^(INFO|Running|Executed|MERGE)' |
