@@ -3,10 +3,13 @@
 #   make deps    install the Debian and npm packages that building, testing and the demo need
 #   make         build build/rapport (everything but main() is in build/librapport.a)
 #                and the web application into build/web (npm, esbuild)
-#   make test    deps + build + every test (unit, black-box, browser, each benchmark at a tiny size)
+#   make test    deps + build + every test (unit, black-box, browser, each benchmark at a tiny size,
+#                each fuzzing harness for 30 s)
 #   make asan    the whole test suite under AddressSanitizer and UBSan (in build-asan/)
 #   make demo    deps + build + the main job on the embedded SQLite store
 #   make bench   the benchmarks in bench/ at full size (not part of the tests)
+#   make fuzz    every libFuzzer harness in fuzz/ for FUZZ_SECONDS each (default 600; in build-fuzz/);
+#                make fuzz-ci: 30 s each, as CI runs them (docs/testing.md)
 
 SHELL     := /bin/bash
 CC        ?= cc
@@ -17,7 +20,7 @@ PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd gn
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
              libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev libgnutls28-dev liboath-dev \
              libssl-dev openssl curl bc time \
-             chromium fonts-noto-cjk python3-pandas nginx-light wrk
+             chromium fonts-noto-cjk python3-pandas nginx-light wrk clang libclang-rt-dev llvm
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
              -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -36,11 +39,11 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 WEB_SRC   := $(wildcard web/src/*.js web/src/*.jsx web/src/*.css web/src/pages/*.jsx) web/index.html web/build.mjs
 
-.PHONY: all deps test test-only unit asan demo demo-only bench bench-only clean help
+.PHONY: all deps test test-only unit asan demo demo-only bench bench-only clean help fuzz fuzz-ci fuzz-build fuzz-bins
 all: $(BUILD)/rapport $(BUILD)/web/index.html
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -115,7 +118,8 @@ test: deps
 	@$(MAKE) --no-print-directory test-only
 
 test-only: $(BUILD)/rapport $(BUILD)/web/index.html $(UNIT_BIN) $(BENCH_BIN)
-	@tests/run-all.sh $(BUILD)
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) tests/run-all.sh $(BUILD)
 
 unit: $(BUILD)/rapport $(UNIT_BIN)
 	@tests/run-all.sh $(BUILD) unit
@@ -139,7 +143,40 @@ bench-only: $(BUILD)/rapport $(BUILD)/web/index.html $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 	@for b in bench/*.sh; do $$b $(BUILD) || exit 1; done
 
+# ---- fuzzing (fuzz/, docs/testing.md) ----
+# The library built again with clang for libFuzzer, AddressSanitizer and UBSan into build-fuzz/, and one
+# program a harness, fuzz/fuzz_NAME.c -> build-fuzz/fuzz/fuzz_NAME.  The API's harnesses replace the
+# server's transport (the query string, the audit journal, the kept-360 queue) at link time (api_common.c).
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_BIN     := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_WRAP    := -Wl,--wrap=api_query,--wrap=api_audit,--wrap=api_audit_flush,--wrap=api_doc_wanted,--wrap=api_count_doc
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ_BUILD)
+
+fuzz-ci:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT=-O1 SAN="$(FUZZ_SAN)" fuzz-bins
+
+fuzz-bins: $(FUZZ_BIN)
+
+.PRECIOUS: $(BUILD)/fuzz/%.o
+
+$(BUILD)/fuzz/%.o: fuzz/%.c fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DFZ_TREE='"$(CURDIR)"' -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_api_%: $(BUILD)/fuzz/fuzz_api_%.o $(BUILD)/fuzz/api_common.o $(BUILD)/fuzz/common.o $(BUILD)/librapport.a
+	$(CC) -fsanitize=fuzzer $(LDFLAGS) $(FUZZ_WRAP) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/common.o $(BUILD)/librapport.a
+	$(CC) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 clean:
-	rm -rf build build-asan demo
+	rm -rf build build-asan build-fuzz demo
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -5,7 +5,9 @@
 # N skipped"; each skipped test is named, with why where the test said so.
 # Under CI (CI=true in the environment) a skipped test fails the run: CI has
 # everything a test needs, ../shared/data beside its clone included.
-# usage: tests/run-all.sh BUILD_DIR [unit|shape|cli|web|web-types|bench]
+# usage: tests/run-all.sh BUILD_DIR [unit|shape|cli|web|web-types|bench|fuzz]
+# The fuzz suite runs the harnesses built in $FUZZ_BUILD (default build-fuzz;
+# make fuzz-build) for $FUZZ_SECONDS each (default 30).
 set -u
 build=${1:?build dir}; only=${2:-all}
 pass=0; fail=0; skipped=(); failed_suites=()
@@ -86,6 +88,10 @@ fi
 if [ "$only" = all ] || [ "$only" = bench ]; then
   # every benchmark at a tiny size: it still runs and prints its comparison
   suite bench timeout 600 tests/bench-smoke.sh "$build"
+fi
+if [ "$only" = all ] || [ "$only" = fuzz ]; then
+  # each libFuzzer harness in fuzz/ from its seeds, 30 s each; any crash fails (docs/testing.md)
+  suite fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-30}" fuzz/run.sh "${FUZZ_BUILD:-build-fuzz}"
 fi
 for s in "${skipped[@]}"; do echo "skipped: $s"; done
 if [ $ci = 1 ] && [ ${#skipped[@]} -gt 0 ]; then

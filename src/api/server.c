@@ -3,6 +3,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/rtime.h"
+#include "core/utf8.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -76,15 +77,39 @@ static void transport_headers(struct MHD_Response *r)
 
 /* ---- replies ---- */
 
+/* A message may echo what the client sent: bytes that are not UTF-8, or a
+ * character cut by "%.40s" or by the message's size.  Each such byte is
+ * written \xHH, for jansson refuses text that is not UTF-8, and the reply
+ * would have gone out without its error. */
+static void utf8_message(const char *in, char *out, size_t n)
+{
+    size_t len = strlen(in), o = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int k = rp_utf8_decode(in + i, len - i, &cp);
+        size_t w = k > 0 ? (size_t)k : 4;
+        if (o + w + 1 > n)
+            break;
+        if (k > 0)
+            memcpy(out + o, in + i, w);
+        else
+            snprintf(out + o, n - o, "\\x%02X", (unsigned char)in[i]);
+        o += w;
+        i += k > 0 ? (size_t)k : 1;
+    }
+    out[o] = 0;
+}
+
 int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...)
 {
-    char msg[512];
+    char msg[512], text[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    utf8_message(msg, text, sizeof text);
     json_decref(rs->json);
-    rs->json = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
+    rs->json = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", text);
     rs->status = status;
     return status;
 }

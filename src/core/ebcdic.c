@@ -44,7 +44,8 @@ int rp_packed_decode(const unsigned char *p, int digits, int64_t *v)
     int64_t r = 0;
     for (size_t i = 0; i < n * 2 - 1; i++) {
         unsigned d = i % 2 ? p[i / 2] & 0xF : p[i / 2] >> 4;
-        if (d > 9)
+        /* an even number of digits leaves the first nibble over: 0, or the value has a digit too many */
+        if (d > 9 || (i == 0 && digits % 2 == 0 && d))
             return RP_ENCODING;
         r = r * 10 + d;
     }

@@ -514,6 +514,8 @@ int cb_parse(const char *text, const char *filename, cb_layout **out, rp_error *
     snprintf(l->record, sizeof l->record, "%s", p.root->name);
     rc = emit(&p, p.root, 0, "", 0, "");
     l->length = size_of(p.root) * p.root->occurs;
+    if (!rc && !l->nfields)
+        rc = fail(&p, p.root->line, "record '%s' has no elementary items (nothing with a PIC)", p.root->name);
     free_nodes(p.root);
     if (rc) {
         cb_free(l);

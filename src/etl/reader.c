@@ -263,6 +263,8 @@ static int find_line(reader *r, size_t *len, size_t *adv, int *toolong, rp_error
     }
     if (*len && r->buf[r->beg + *len - 1] == '\r')
         (*len)--;
+    if (*len > r->o.max_record)
+        *toolong = 1; /* a line end was in the buffer, which holds more than the longest record */
     return RP_OK;
 }
 
@@ -522,6 +524,8 @@ int rd_next(reader *r, rd_record *rec, rp_error *err)
     case RD_LINES: break;
     }
     int with_header = r->o.header && (r->o.format == RD_CSV || r->o.format == RD_DELIMITED) && !r->header;
+    if (with_header)
+        r->recno = -1; /* the header row is record 0 (when it is bad, its reject says so) */
     int rc = r->o.format == RD_CSV ? next_csv(r, rec, err) : next_line(r, rec, err);
     if (with_header && rc == RD_RECORD) {
         r->header = calloc((size_t)rec->nfields, sizeof *r->header);

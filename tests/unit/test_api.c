@@ -1241,6 +1241,24 @@ static void injection_probes_change_nothing(void **state)
     free(x.body);
 }
 
+/* An error that echoes what was sent keeps its body when that is not UTF-8 or
+ * a character of it was cut: each such byte is \xHH (found by fuzz_api_query:
+ * jansson refused the message, and the 404 went out as {}). */
+static void errors_echo_bytes_that_are_not_utf8(void **state)
+{
+    (void)state;
+    char h[1400];
+    headers_for(SEC_CSR, h, sizeof h, NULL);
+    resp x = http("GET", "/api/v1/customers/1%E9%99/scores", h, NULL, 0);
+    assert_int_equal(x.status, 404);
+    assert_non_null(strstr(x.body, "\"message\":\"no customer '1\\\\xE9\\\\x99'\""));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/1/changes?what=%FFcontact", h, NULL, 0);
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "not '\\\\xFFcontact'"));
+    free(x.body);
+}
+
 /* A NUL in the request line or a header, raw or as %00, reaches no handler
  * and no file (the path was cut there: /api/v1/customers/1%00 was customer
  * 1, /index.html%00.png was index.html): 400.  So is HTTP/1.1 without Host.
@@ -2167,6 +2185,7 @@ int main(void)
         cmocka_unit_test(disabled_users_are_refused_at_once),
         cmocka_unit_test(injection_probes_change_nothing),
         cmocka_unit_test(nul_bytes_and_a_missing_host_are_refused),
+        cmocka_unit_test(errors_echo_bytes_that_are_not_utf8),
         cmocka_unit_test(openapi_and_metrics),
         cmocka_unit_test(metrics_answer_a_token_or_an_allowed_address),
         cmocka_unit_test(tls_files_are_checked_first),

@@ -155,6 +155,8 @@ static void unsupported_is_named_by_line(void **state)
                 "t.cpy:3: a second record description: one copybook describes one record");
     parse_fails("      * only comments\n", RP_PARSE, "t.cpy: no record description found");
     parse_fails("01 R.\n  05 A PIC X(0).\n", RP_PARSE, "t.cpy:2: picture 'X(0)' has a bad repeat count");
+    /* a record of groups only describes no bytes (found by fuzz_copybook: it was a layout of 0 fields) */
+    parse_fails("01 R.\n  05 G.\n", RP_PARSE, "t.cpy:1: record 'R' has no elementary items (nothing with a PIC)");
 }
 
 /* The generator's copybooks are read as the host's own would be. */
@@ -307,6 +309,19 @@ static void csv_errors(void **state)
     assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
     field_eq(&rec, 1, "ok");
     rd_close(r);
+    /* a header row that cannot be read fails the file: no other row becomes the header (found by
+     * fuzz_reader: the next row was lost as a record, and a resumed load took yet another row), and a
+     * resumed reader fails the same way */
+    const char badhead[] = "caf\xE9,x\n1,2\n3,4\n";
+    path = file_with("h.csv", badhead, sizeof badhead - 1);
+    for (int resumed = 0; resumed < 2; resumed++) {
+        r = open_ok(path, o);
+        int rc = resumed ? rd_seek(r, 11, 1, &e) : rd_next(r, &rec, &e);
+        assert_true(rc != RP_OK && rc != RD_RECORD && rc != RD_BAD && rc != RD_END);
+        assert_non_null(strstr(rp_errmsg(&e), "h.csv: the header row cannot be read (not UTF-8"));
+        rd_close(r);
+        e = (rp_error)RP_ERROR_INIT;
+    }
     /* an empty file has no records */
     path = file_with("empty.csv", "", 0);
     r = open_ok(path, o);
@@ -325,6 +340,23 @@ static void csv_errors(void **state)
     assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
     assert_int_equal(rec.number, 2);
     field_eq(&rec, 2, "3");
+    rd_close(r);
+    /* ... in text lines too, when the line end is already in the buffer (found by fuzz_reader: lines up to
+     * 64 KiB over the limit were records) */
+    const char lines[] = "12345678901\nshort\r\n1234567890\r\n12345678901";
+    path = file_with("lines.txt", lines, sizeof lines - 1);
+    rd_options ten = { .format = RD_LINES, .max_record = 10 };
+    r = open_ok(path, ten);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 1 (byte 0): longer than 10 bytes", path);
+    assert_string_equal(rp_errmsg(&e), want);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.len, 5);
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_int_equal(rec.len, 10);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD); /* the last line, without a line end */
+    assert_int_equal(rec.number, 4);
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
     rd_close(r);
     rd_options no = { .format = RD_CSV };
     assert_int_equal(rd_open("/nonexistent/x.csv", &no, &r, &e), RP_IO);

@@ -696,6 +696,10 @@ static void packed_and_zoned(void **state)
     assert_int_equal(rp_packed_decode((const unsigned char *)"\x12\x34\x56\x7D", 7, &v), RP_OK);
     assert_int_equal(v, -1234567);
     assert_int_equal(rp_packed_decode((const unsigned char *)"\x1A\x3C", 3, &v), RP_ENCODING);
+    /* 2 digits take 2 bytes, the first nibble a pad: 0x80 0x0C is not 800 (fuzz_ebcdic) */
+    assert_int_equal(rp_packed_decode((const unsigned char *)"\x80\x0C", 2, &v), RP_ENCODING);
+    assert_int_equal(rp_packed_decode((const unsigned char *)"\x08\x0C", 2, &v), RP_OK);
+    assert_int_equal(v, 80);
     assert_int_equal(rp_zoned_encode(-123, 5, 1, b), RP_OK);
     assert_memory_equal(b, "\xF0\xF0\xF1\xF2\xD3", 5);
     assert_int_equal(rp_zoned_decode(b, 5, &v), RP_OK);

@@ -1,0 +1,5 @@
+01 FREE-REC.
+  05 F-ID PIC X(4).
+  05 F-AMT PIC S9(9)V99 COMP-3. *> an amount
+  05 F-TAB	PIC 9(2).
+77 LONE PIC X.

@@ -1,0 +1,16 @@
+      * REPEATED AND REDEFINED ITEMS
+000100 01  ORDER-REC.
+000200     05  ORD-NO               PIC X(08).
+000300     05  ORD-LINE OCCURS 3 TIMES.
+000400         10  LINE-ITEM        PIC X(06).
+000500         10  LINE-QTY         PIC S9(4) COMP.
+000600         10  LINE-AMT         PIC S9(7)V99 COMP-3.
+000700     05  ORD-DATE             PIC 9(08).
+000800     05  ORD-DATE-R REDEFINES ORD-DATE.
+000900         10  ORD-YYYY         PIC 9(04).
+001000         10  ORD-MM           PIC 9(02).
+001100         10  ORD-DD           PIC 9(02).
+001200     05  ORD-STATUS           PIC X(01).
+001300         88  ORD-OPEN         VALUE 'O'.
+001400         88  ORD-CLOSED       VALUE 'C' 'X'.
+001500     05  FILLER               PIC X(05) VALUE SPACES.
