@@ -19,21 +19,10 @@ json_t *api_permissions(sec_role r)
 
 int api_users_list(api_req *rq, api_resp *rs)
 {
-    json_t *a, *enrolled, *u, *n;
+    json_t *a;
     rp_error err = RP_ERROR_INIT;
     if (sec_user_list(wh_store(rq->w), &a, &err))
         return api_fail(rs, &err);
-    if (sec_totp_users(wh_store(rq->w), &enrolled, &err)) {
-        json_decref(a);
-        return api_fail(rs, &err);
-    }
-    size_t i, j;
-    json_array_foreach(a, i, u) {
-        int has = 0;
-        json_array_foreach(enrolled, j, n) has |= json_equal(n, json_object_get(u, "name"));
-        json_object_set_new(u, "totp", json_boolean(has));
-    }
-    json_decref(enrolled);
     return api_ok(rs, json_pack("{s:o}", "users", a));
 }
 

@@ -230,17 +230,18 @@ int cmd_user_list(cli_ctx *c)
         cli_print_json(a);
     } else {
         table t;
-        table_init(&t, 5, 0);
-        const char *head[5] = { "user", "role", "branch", "state", "since" };
+        table_init(&t, 6, 0);
+        const char *head[6] = { "user", "role", "branch", "state", "totp", "since" };
         table_row(&t, head);
         size_t i;
         json_t *u;
         json_array_foreach(a, i, u) {
             char state[64];
-            const char *row[5] = { json_string_value(json_object_get(u, "name")),
+            const char *row[6] = { json_string_value(json_object_get(u, "name")),
                                    json_string_value(json_object_get(u, "role")),
                                    json_string_value(json_object_get(u, "branch")),
                                    user_state(u, state, sizeof state),
+                                   json_is_true(json_object_get(u, "totp")) ? "yes" : "",
                                    json_string_value(json_object_get(u, "created_at")) };
             table_row(&t, row);
         }

@@ -248,11 +248,11 @@ static json_t *user_row(rp_stmt *st, int64_t now)
     char at[RP_TIME_UTC_LEN];
     if (locked && until)
         rp_time_format_utc(t, at);
-    return json_pack("{s:s, s:s, s:s?, s:b, s:s, s:s?, s:s?, s:b, s:s?, s:I}", "name", rp_stmt_text(st, 0), "role",
-                     rp_stmt_text(st, 1), "branch", rp_stmt_text(st, 2), "disabled", (int)rp_stmt_int(st, 3),
+    return json_pack("{s:s, s:s, s:s?, s:b, s:s, s:s?, s:s?, s:b, s:s?, s:I, s:b}", "name", rp_stmt_text(st, 0),
+                     "role", rp_stmt_text(st, 1), "branch", rp_stmt_text(st, 2), "disabled", (int)rp_stmt_int(st, 3),
                      "created_at", rp_stmt_text(st, 4), "created_by", rp_stmt_text(st, 5), "changed_at",
                      rp_stmt_text(st, 6), "locked", locked, "locked_until", locked && until ? at : NULL, "failures",
-                     (json_int_t)rp_stmt_int(st, 7));
+                     (json_int_t)rp_stmt_int(st, 7), "totp", (int)rp_stmt_int(st, 10));
 }
 
 int sec_user_list(rp_store *s, json_t **out, rp_error *err)
@@ -260,7 +260,8 @@ int sec_user_list(rp_store *s, json_t **out, rp_error *err)
     rp_stmt *st;
     int rc = rp_store_prepare(s,
                               "SELECT u.name, u.role, u.branch, u.disabled, u.created_at, u.created_by, u.changed_at, "
-                              "COALESCE(f.failures, 0), f.locked_at, f.locked_until FROM app_user u "
+                              "COALESCE(f.failures, 0), f.locked_at, f.locked_until, "
+                              "EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id) FROM app_user u "
                               "LEFT JOIN sign_in_failure f ON f.kind = 'user' AND f.name = u.name ORDER BY u.name",
                               &st, err);
     if (rc)

@@ -111,7 +111,8 @@ int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err) RP
 /* Every user: name, role, branch, disabled, created_at, created_by,
  * changed_at, and the sign-in lock: locked, locked_until (UTC ISO, null
  * while it lasts until an administrator unlocks it) and failures (in a
- * row, since the last success or unlock). */
+ * row, since the last success or unlock); totp: a second factor is
+ * enrolled. */
 int sec_user_list(rp_store *s, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Check a password: RP_OK, or RP_NOTFOUND for an unknown name, a wrong
  * password or a disabled user alike (message "wrong user name or

@@ -362,6 +362,41 @@ const tests = [
     await page.waitForFunction(() => [...document.querySelectorAll('[data-test=users-table] tr')]
       .some((tr) => tr.textContent.includes('w-tsr') && !tr.textContent.includes('已停用')));
   }],
+  ['an administrator gives a program a token shown once, revokes it, and gives a user a second factor', async (page) => {
+    page.on('dialog', (d) => d.accept());
+    await signIn(page, 'admin', 'en');
+    await page.goto(base + '#/users');
+    await page.fill('[data-test=token-form] input[name=name]', 'ivr-switch');
+    await page.check('[data-test=token-form] input[name=perm-search]');
+    await page.check('[data-test=token-form] input[name=perm-view]');
+    await page.click('[data-test=token-form] button[type=submit]');
+    const token = (await page.textContent('[data-test=token-made-value]')).trim();
+    expect(/^rpt_/.test(token), `a token: ${token}`);
+    await page.waitForSelector('[data-test=tokens-table] tr:has-text("ivr-switch") >> text=search, view');
+    await page.screenshot({ path: join(shots, 'admin-tokens.png'), fullPage: true });
+    // the program calls with it; the listing never shows it again
+    const call = () => fetch(`${base}api/v1/customers?q=${encodeURIComponent('陳')}`, { headers: { Authorization: `Bearer ${token}` } }).then((x) => x.status);
+    expect(await call() === 200, 'the token searches');
+    const listed = await page.evaluate(() => fetch('/api/v1/tokens').then((x) => x.text()));
+    expect(listed.includes('ivr-switch') && !listed.includes(token), 'listed without the token');
+    await page.click('[data-test=revoke-ivr-switch]');
+    await page.waitForSelector('[data-test=tokens-table] tr:has-text("ivr-switch") >> text=revoked');
+    expect(await call() === 401, 'a revoked token is refused');
+    const trail = JSON.parse(cli(['audit', '--action', 'token_revoke', '--json']));
+    expect(trail.some((e) => e.user === 'w-admin' && (e.target || '').includes('ivr-switch')), 'the revoke audited');
+    // a second factor: the secret once, then the user must give a code
+    await page.click('[data-test=totp-w-analyst]');
+    const secret = (await page.textContent('[data-test=totp-secret-value]')).trim();
+    expect(/^[A-Z2-7]{32}$/.test(secret), `a base32 secret: ${secret}`);
+    expect((await page.textContent('[data-test=totp-secret-extra]')).startsWith('otpauth://totp/'), 'its URI');
+    const users = JSON.parse(cli(['user', 'list', '--json']));
+    expect(users.some((u) => u.name === 'w-analyst' && u.totp), 'enrolled');
+    const r = await fetch(`${base}api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'w-analyst', password }) });
+    expect(r.status === 401, `signed in without the code: ${r.status}`);
+    await page.click('[data-test=totp-remove-w-analyst]');
+    await page.waitForSelector('[data-test=totp-remove-w-analyst]', { state: 'detached' });
+  }],
   // after the supervisor's reveal above
   ['an auditor filters the trail to the reveals of one customer and exports it', async (page) => {
     await signIn(page, 'auditor');

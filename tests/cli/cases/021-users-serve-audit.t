@@ -24,9 +24,9 @@ $ rapport user add kim --role csr < /dev/null
 ! rapport: user add: no password given: type it when asked, or give it on standard input
 ? 1
 $ rapport user list
-> user  role        branch  state   since
-> mei   supervisor          active  2026-11-23T04:00:00Z
-> tom   teller      0345    active  2026-11-23T04:00:00Z
+> user  role        branch  state   totp  since
+> mei   supervisor          active        2026-11-23T04:00:00Z
+> tom   teller      0345    active        2026-11-23T04:00:00Z
 # the server, on any free port; stopped by SIGTERM at the end
 $ (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && curl -s "http://127.0.0.1:$(cat port)/healthz"
 > {"status":"ok"}

@@ -28,9 +28,9 @@ $ kill -TERM $(cat pid) && for i in $(seq 100); do grep -q stopped serve.log && 
 $ curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' -d '{"name":"mei","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session"
 > 429
 $ rapport user list
-> user  role        branch  state                              since
-> mei   supervisor          locked until 2026-11-23T04:45:00Z  2026-11-23T04:00:00Z
-> tom   csr                 active                             2026-11-23T04:00:00Z
+> user  role        branch  state                              totp  since
+> mei   supervisor          locked until 2026-11-23T04:45:00Z        2026-11-23T04:00:00Z
+> tom   csr                 active                                   2026-11-23T04:00:00Z
 $ rapport user list --json | grep -E '"(locked|locked_until|failures)"' | tr -d ' ,'
 > "locked":true
 > "locked_until":"2026-11-23T04:45:00Z"

@@ -70,6 +70,8 @@ $ rapport user totp mei > totp.txt && sed -n 's/^  secret  //p' totp.txt > secre
 > user mei: a new second factor (TOTP, RFC 6238: SHA-1, 6 digits, 30 s); it is shown this once:
 > 1
 > 1
+$ rapport user list | grep '^mei ' | tr -s ' '
+> mei supervisor active yes 2026-11-23T04:00:00Z
 # codes as an authenticator app makes them (RFC 6238 in Python's standard library), at RAPPORT_NOW and a step either side
 $ printf '%s\n' 'import base64, calendar, hashlib, hmac, os, struct, sys, time' 'k = base64.b32decode(open("secret").read().strip())' 't = calendar.timegm(time.strptime(os.environ["RAPPORT_NOW"], "%Y-%m-%dT%H:%M:%SZ")) // 30 + int(sys.argv[1])' 'h = hmac.new(k, struct.pack(">Q", t), hashlib.sha1).digest()' 'o = h[-1] & 15' 'print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))' > totp.py && python3 totp.py -1 > code-1 && python3 totp.py 0 > code0 && python3 totp.py 1 > code1 && python3 totp.py 5 > code5 && cat code-1 code0 code1 code5 | grep -c '^[0-9]\{6\}$'
 > 4
@@ -113,3 +115,5 @@ $ rapport user totp mei --remove && rapport user totp mei --remove && rapport us
 > user mei had no second factor
 ! rapport: user totp: no user 'nobody'
 ? 1
+$ rapport user list --json | python3 -c 'import json,sys; print([u["totp"] for u in json.load(sys.stdin) if u["name"] == "mei"])'
+> [False]

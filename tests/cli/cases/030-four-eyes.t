@@ -61,13 +61,13 @@ $ rapport user approve x
 ! rapport: user approve: 'x' is not a request number ('rapport user requests' lists them)
 ? 1
 $ rapport user list
-> user   role        branch  state   since
-> adm1   admin               active  2026-11-23T04:00:00Z
-> agent  csr                 active  2026-11-23T04:00:00Z
-> aud    auditor             active  2026-11-23T04:00:00Z
-> boss   supervisor          active  2026-11-23T04:00:00Z
-> c1     csr                 active  2026-11-23T04:00:00Z
-> sup    supervisor          active  2026-11-23T04:00:00Z
+> user   role        branch  state   totp  since
+> adm1   admin               active        2026-11-23T04:00:00Z
+> agent  csr                 active        2026-11-23T04:00:00Z
+> aud    auditor             active        2026-11-23T04:00:00Z
+> boss   supervisor          active        2026-11-23T04:00:00Z
+> c1     csr                 active        2026-11-23T04:00:00Z
+> sup    supervisor          active        2026-11-23T04:00:00Z
 # undecided past request_days, it expires
 $ RAPPORT_NOW=2026-11-27T00:00:00Z rapport user requests
 > request  change                 asked by  at                    state

@@ -1,8 +1,10 @@
 // Administration: users, their roles and branches, adding and disabling
-// them, unlocking those failed sign-ins locked; the changes that wait for a
-// second administrator (a role that reveals data, an auditor disabled:
-// docs/security.md), approved or rejected by another; and the audit trail
-// for auditors, with filters and export.
+// them, changing a role, unlocking those failed sign-ins locked, giving or
+// removing a second factor (TOTP); the changes that wait for a second
+// administrator (a role that reveals data, an auditor disabled:
+// docs/security.md), approved or rejected by another; the tokens of other
+// programs (the telephone switch, internet banking), shown once and
+// revocable; and the audit trail for auditors, with filters and export.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { lang, roc, t } from '../i18n.js';
@@ -97,6 +99,107 @@ function Requests({ me, requests, onDone }) {
   );
 }
 
+/** A user's role and branch changed: to a role that reveals data it waits for a second administrator (202). */
+function RoleChange({ user, roles, onDone }) {
+  const [f, setF] = useState({ role: user.role, branch: user.branch || '' });
+  const [msg, setMsg] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    const role = /** @type {import('../api-types').Shape<'Role'>} */ (f.role);
+    try {
+      const r = await api('PUT', '/users/{name}/role', { params: { name: user.name }, body: f.branch ? { role, branch: f.branch } : { role } });
+      onDone('request' in r ? t('userRequested', { id: r.request }) : t('roleChanged', { name: r.name, role: t(`role_${r.role}`) }));
+      setMsg(null);
+    } catch (err) {
+      setMsg(err.message);
+    }
+  };
+  return (
+    <form class="inline" data-test={`role-form-${user.name}`} onSubmit={submit}>
+      <select name="role" value={f.role} onChange={(e) => setF({ ...f, role: e.currentTarget.value })}>
+        {roles.map((r) => <option key={r.role} value={r.role}>{t(`role_${r.role}`)}</option>)}
+      </select>
+      <input name="branch" placeholder={t('branch')} value={f.branch} size={6} onInput={(e) => setF({ ...f, branch: e.currentTarget.value })} />
+      <button type="submit">{t('changeRole')}</button>
+      {msg && <span class="error" role="alert">{t('error', { msg })}</span>}
+    </form>
+  );
+}
+
+/** A secret shown once: an authenticator app's (TOTP) or a program's token. */
+function Once({ test, title, value, extra = null, onClose }) {
+  return (
+    <div class="banner" data-test={test}>
+      <p><strong>{title}</strong> {t('shownOnce')}</p>
+      <p><code data-test={`${test}-value`}>{value}</code></p>
+      {extra && <p><code class="wrap" data-test={`${test}-extra`}>{extra}</code></p>}
+      <button class="link" onClick={onClose}>{t('close')}</button>
+    </div>
+  );
+}
+
+/** Tokens of other programs: each with its own narrow permissions, shown once, expiring, revocable, every use audited. */
+function Tokens({ perms }) {
+  const [list, error, reload] = useLoad(() => api('GET', '/tokens'), []);
+  const [f, setF] = useState({ name: '', branch: '', days: '90', permissions: /** @type {string[]} */ ([]) });
+  const [made, setMade] = useState(null);
+  const [msg, setMsg] = useState(null);
+  const tick = (p) => (e) => setF({ ...f, permissions: e.currentTarget.checked ? [...f.permissions, p] : f.permissions.filter((x) => x !== p) });
+  const add = async (e) => {
+    e.preventDefault();
+    const permissions = /** @type {import('../api-types').Shape<'Permission'>[]} */ (f.permissions);
+    const body = { name: f.name, permissions, ...(f.branch ? { branch: f.branch } : {}), ...(f.days ? { days: +f.days } : {}) };
+    try {
+      setMade(await api('POST', '/tokens', { body }));
+      setMsg(null);
+      setF({ ...f, name: '', permissions: [] });
+      reload();
+    } catch (err) {
+      setMsg(err.message);
+    }
+  };
+  const revoke = async (tk) => {
+    if (!window.confirm(t('revokeConfirm', { name: tk.name }))) return;
+    try {
+      await api('DELETE', '/tokens/{name}', { params: { name: tk.name } });
+      setMsg(null);
+      reload();
+    } catch (err) {
+      setMsg(err.message);
+    }
+  };
+  return (
+    <Card title={t('tokens')} test="tokens">
+      <p class="muted">{t('tokensHelp')}</p>
+      {msg && <p class="error" role="alert">{t('error', { msg })}</p>}
+      {made && <Once test="token-made" title={t('tokenFor', { name: made.name })} value={made.token} onClose={() => setMade(null)} />}
+      {error && <Loading error={error} />}
+      {list && <Table test="tokens-table" rows={list.tokens} empty={t('noTokens')}
+        cols={[['tokenName', (k) => k.name], ['permissions', (k) => k.permissions.join(', ')],
+          ['branch', (k) => k.branch || t('allBranches')],
+          ['created', (k) => `${dateTime(k.created_at)} ${k.created_by}`],
+          ['expires', (k) => dateTime(k.expires_at)],
+          ['status', (k) => (k.state === 'revoked' ? `${t('tokenState_revoked')} ${dateTime(k.revoked_at)} ${k.revoked_by || ''}` : t(`tokenState_${k.state}`))],
+          ['actions', (k) => (k.state === 'active'
+            ? <button class="link" data-test={`revoke-${k.name}`} onClick={() => revoke(k)}>{t('revoke')}</button> : '')]]} />}
+      <form class="stack" data-test="token-form" onSubmit={add}>
+        <div class="inline">
+          <input name="name" placeholder={t('tokenName')} value={f.name} onInput={(e) => setF({ ...f, name: e.currentTarget.value })} required />
+          <input name="branch" placeholder={t('branch')} value={f.branch} size={6} onInput={(e) => setF({ ...f, branch: e.currentTarget.value })} />
+          <label>{t('validDays')} <input name="days" type="number" min="1" max="366" value={f.days} size={4}
+            onInput={(e) => setF({ ...f, days: e.currentTarget.value })} /></label>
+          <button type="submit">{t('addToken')}</button>
+        </div>
+        <fieldset class="inline" data-test="token-perms">
+          <legend>{t('permissions')}</legend>
+          {perms.map((p) => (
+            <label key={p}><input type="checkbox" name={`perm-${p}`} checked={f.permissions.includes(p)} onChange={tick(p)} /> {p}</label>))}
+        </fieldset>
+      </form>
+    </Card>
+  );
+}
+
 export function Users({ me }) {
   useSignal(lang);
   useSignal(roc);
@@ -105,6 +208,8 @@ export function Users({ me }) {
   const [requests, , reloadRequests] = useLoad(() => api('GET', '/user-requests', { query: { limit: 100 } }), []);
   const [msg, setMsg] = useState(null);
   const [notice, setNotice] = useState(null);
+  const [editing, setEditing] = useState(null);
+  const [secret, setSecret] = useState(null);
   if (!users || !roles) return <Loading error={error} />;
   const reload = () => {
     reloadUsers();
@@ -130,6 +235,23 @@ export function Users({ me }) {
       setMsg(e.message);
     }
   };
+  const totp = async (u, give) => {
+    if (!give && !window.confirm(t('totpRemoveConfirm', { name: u.name }))) return;
+    try {
+      if (give) setSecret(await api('POST', '/users/{name}/totp', { params: { name: u.name } }));
+      else await api('DELETE', '/users/{name}/totp', { params: { name: u.name } });
+      setMsg(null);
+      reload();
+    } catch (e) {
+      setMsg(e.message);
+    }
+  };
+  const roleDone = (text) => {
+    setNotice(text);
+    setEditing(null);
+    reload();
+  };
+  const perms = [...new Set(roles.roles.flatMap((r) => r.permissions))];
   const status = (u) => {
     if (u.disabled) return <span class="no">{t('disabled')}</span>;
     if (u.locked) return <span class="no" data-test={`locked-${u.name}`}>{u.locked_until ? t('lockedUntil', { until: dateTime(u.locked_until) }) : t('locked')}</span>;
@@ -140,9 +262,12 @@ export function Users({ me }) {
       <Card title={t('users')} test="users">
         {msg && <p class="error" role="alert">{t('error', { msg })}</p>}
         {notice && <p class="banner" data-test="user-requested">{notice}</p>}
+        {secret && <Once test="totp-secret" title={t('totpFor', { name: secret.name })} value={secret.secret} extra={secret.uri}
+          onClose={() => setSecret(null)} />}
         <Table test="users-table" rows={users.users}
           cols={[['userName', (u) => u.name], ['role', (u) => t(`role_${u.role}`)], ['branch', (u) => u.branch || t('allBranches')],
             ['status', status],
+            ['totp', (u) => (u.totp ? t('yes') : t('no'))],
             ['created', (u) => `${dateTime(u.created_at)} ${u.created_by || ''}`],
             ['actions', (u) => (
               <>
@@ -150,10 +275,16 @@ export function Users({ me }) {
                 {u.locked && u.name !== me.user && ' '}
                 {u.name !== me.user && (
                   <button class="link" data-test={`toggle-${u.name}`} onClick={() => toggle(u)}>{u.disabled ? t('enable') : t('disable')}</button>)}
+                {' '}<button class="link" data-test={`totp-${u.name}`} onClick={() => totp(u, true)}>{u.totp ? t('totpReset') : t('totpGive')}</button>
+                {u.totp && <>{' '}<button class="link" data-test={`totp-remove-${u.name}`} onClick={() => totp(u, false)}>{t('totpRemove')}</button></>}
+                {u.name !== me.user && <>{' '}<button class="link" data-test={`role-${u.name}`}
+                  onClick={() => setEditing(editing === u.name ? null : u.name)}>{t('changeRole')}</button></>}
+                {editing === u.name && <RoleChange user={u} roles={roles.roles} onDone={roleDone} />}
               </>)]]} />
         <AddUser roles={roles.roles} onDone={reload} />
       </Card>
       {requests && <Requests me={me} requests={requests.requests} onDone={reload} />}
+      <Tokens perms={perms} />
       <Card title={t('permissionMatrix')} test="roles">
         <Table rows={roles.roles}
           cols={[['role', (r) => t(`role_${r.role}`)], ['permissions', (r) => r.permissions.join(', ')]]} />
@@ -163,7 +294,8 @@ export function Users({ me }) {
 }
 
 const ACTIONS = ['', 'view', 'search', 'reveal', 'change', 'note', 'export', 'denied', 'login', 'login_failed', 'logout',
-  'user_add', 'user_disable', 'user_enable', 'user_role', 'user_request', 'user_approve', 'user_reject',
+  'user_add', 'user_passwd', 'user_disable', 'user_enable', 'user_unlock', 'user_role', 'user_request', 'user_approve',
+  'user_reject', 'user_totp', 'user_totp_remove', 'password_change', 'token_add', 'token_revoke',
   'match_accept', 'match_reject', 'rejects_read', 'reject_reveal',
   'rejects_export', 'pairs_read', 'match_export', 'audit_read', 'users_read', 'query'];
 
