@@ -34,15 +34,6 @@ int api_one_of(const char *v, const char *const *list, char *msg, size_t n)
     return 0;
 }
 
-/* Blanks of every kind and the invisible characters (zero-width spaces and
- * joiners, the byte-order mark, the soft hyphen): no part of a reason. */
-static int invisible(uint32_t cp)
-{
-    return cp == ' ' || cp == '\t' || cp == 0xA0 || cp == 0xAD || cp == 0x1680 || cp == 0x180E ||
-           (cp >= 0x2000 && cp <= 0x200F) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
-           (cp >= 0x2060 && cp <= 0x2064) || cp == 0x3000 || cp == 0xFEFF;
-}
-
 int api_reason(api_req *rq, api_resp *rs, const char *const *keys)
 {
     const char *reason = NULL;
@@ -50,19 +41,14 @@ int api_reason(api_req *rq, api_resp *rs, const char *const *keys)
     if ((keys && rp_json_check_keys(rq->body, "body", keys, &err)) ||
         rp_json_get_str(rq->body, "body", "reason", 1, &reason, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
-    size_t n = strlen(reason), seen = 0;
+    size_t n = strlen(reason);
     if (n > WH_REASON_MAX)
         return api_error(rs, 422, "invalid", "body.reason: at most %d bytes", WH_REASON_MAX);
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        int k = rp_utf8_decode(reason + i, n - i, &cp);
-        if (k <= 0)
-            return api_error(rs, 422, "invalid", "body.reason: not UTF-8");
-        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
-            return api_error(rs, 422, "invalid", "body.reason: control characters are not allowed");
-        seen += !invisible(cp);
-        i += (size_t)k;
-    }
+    long seen = rp_utf8_visible(reason, n);
+    if (seen == -1)
+        return api_error(rs, 422, "invalid", "body.reason: not UTF-8");
+    if (seen == -2)
+        return api_error(rs, 422, "invalid", "body.reason: control characters are not allowed");
     if (seen < API_REASON_MIN)
         return api_error(rs, 422, "invalid",
                          "body.reason: say why the full values are needed (%d characters or more, blanks not counted)",

@@ -232,7 +232,7 @@ const api_route api_routes[] = {
       .request = "{name: string, permissions: Permission[], branch?: string | null, days?: integer}",
       .response = "{name: string, token: string, permissions: Permission[], branch: string | null, "
                   "expires_at: string}",
-      .errors = "409 422" },
+      .errors = "403 409 422" },
     { .method = "DELETE", .pattern = "/api/v1/tokens/{name}", .fn = api_token_revoke, .permission = SEC_P_USERS,
       .flags = API_CHANGES | API_AUDITED, .action = "token_revoke", .op = "revokeToken",
       .summary = "Revoke a program's token: it is refused from now on (audited)", .params = "name: string",

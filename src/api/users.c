@@ -228,6 +228,12 @@ int api_token_add(api_req *rq, api_resp *rs)
     json_array_foreach(perms, i, p) {
         if (!json_is_string(p) || strlen(json_string_value(p)) > 40)
             return api_error(rs, 422, "invalid", "body.permissions[%zu]: a permission name", i);
+        /* one administrator alone gives no program the power to see customers in full (four eyes):
+         * such a token is the operator's to make, on the command line */
+        if (sec_perm_reveals(sec_perm_parse(json_string_value(p))))
+            return api_error(rs, 403, "forbidden", "body.permissions[%zu]: a token that may %s is made by the "
+                             "system's operator (rapport token add), not by one administrator alone", i,
+                             json_string_value(p));
         k += (size_t)snprintf(list + k, k < sizeof list ? sizeof list - k : 0, "%s%s", k ? " " : "",
                               json_string_value(p));
         if (k >= sizeof list)

@@ -288,12 +288,15 @@ const char *cli_user(void)
 
 int cli_reason(const char *context, const char *reason)
 {
-    size_t seen = 0;
-    if (reason)
-        for (const unsigned char *p = (const unsigned char *)reason; *p; p++)
-            seen += !isspace(*p) && (*p < 0x80 || (*p & 0xC0) == 0xC0); /* code points, not bytes */
+    /* measured as the API measures it: blanks and invisible characters do not count */
+    long seen = reason ? rp_utf8_visible(reason, strlen(reason)) : 0;
+    if (seen == -1)
+        return cli_failf(context, "--reason: not UTF-8");
+    if (seen == -2)
+        return cli_failf(context, "--reason: control characters are not allowed");
     if (seen < 5)
-        return cli_failf(context, "--reason: say why the full values are needed (5 characters or more)");
+        return cli_failf(context, "--reason: say why the full values are needed (5 characters or more, blanks not "
+                                  "counted)");
     if (strlen(reason) > WH_REASON_MAX)
         return cli_failf(context, "--reason: at most %d bytes", WH_REASON_MAX);
     return CLI_OK;

@@ -218,3 +218,26 @@ char *rp_utf8_printable_dup(const char *s)
         rp_utf8_printable(s ? s : "", len, out, n);
     return out;
 }
+
+static int invisible(uint32_t cp)
+{
+    return cp == ' ' || cp == 0xA0 || cp == 0xAD || cp == 0x1680 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200F) ||
+           cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || (cp >= 0x2060 && cp <= 0x2064) ||
+           cp == 0x3000 || cp == 0xFEFF;
+}
+
+long rp_utf8_visible(const char *s, size_t n)
+{
+    long seen = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int k = rp_utf8_decode(s + i, n - i, &cp);
+        if (k <= 0)
+            return -1;
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+            return -2;
+        seen += !invisible(cp);
+        i += (size_t)k;
+    }
+    return seen;
+}

@@ -29,6 +29,12 @@ int rp_utf8_encode(uint32_t cp, char out[4]);
 size_t rp_utf8_count(const char *s, size_t n);
 /* At most max bytes of p's len, not cutting a UTF-8 character in two. */
 size_t rp_utf8_cut(const char *p, size_t len, size_t max);
+/* Code points of s (n bytes) that show: blanks of every kind and the
+ * invisible ones (zero-width spaces and joiners, the byte-order mark, the
+ * soft hyphen) are not counted.  -1 when s is not UTF-8, -2 when it holds a
+ * control character (C0, DEL, C1).  What a person typed as a reason is
+ * measured so. */
+long rp_utf8_visible(const char *s, size_t n);
 /* Terminal columns of one code point (0, 1 or 2) and of a string. */
 int rp_utf8_cp_width(uint32_t cp);
 size_t rp_utf8_width(const char *s, size_t n);

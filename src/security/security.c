@@ -97,9 +97,17 @@ static int run1(rp_store *s, const char *sql, const char *const *text, int ntext
     return rp_stmt_run(st, err);
 }
 
+int sec_perm_reveals(int p)
+{
+    return p == SEC_P_REVEAL || p == SEC_P_EXPORT || p == SEC_P_REVEAL_REJECTS;
+}
+
 int sec_role_reveals(sec_role r)
 {
-    return sec_can(r, SEC_P_REVEAL) || sec_can(r, SEC_P_EXPORT) || sec_can(r, SEC_P_REVEAL_REJECTS);
+    for (int p = 0; p < SEC_NPERMS; p++)
+        if (sec_perm_reveals(p) && sec_can(r, (sec_perm)p))
+            return 1;
+    return 0;
 }
 
 int sec__role_check(const char *role, const char *branch, sec_role *out, rp_error *err)

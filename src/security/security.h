@@ -77,6 +77,10 @@ int sec_can(sec_role r, sec_perm p);
  * reveal_rejects (read from the matrix)?  Giving such a role takes two
  * administrators (approval.c). */
 int sec_role_reveals(sec_role r);
+/* Is the permission one of those (reveal, export, reveal_rejects)?  A
+ * token holding one is the operator's to make (rapport token add), never an
+ * administrator's alone through the API. */
+int sec_perm_reveals(int p);
 
 /* ---- users ---- */
 
@@ -466,7 +470,10 @@ int sec_totp_roles_parse(const char *list, unsigned *roles, rp_error *err) RP_WA
  *     steward);
  *   - change a user's role or branch leaving them such a role;
  *   - take an auditor away: disable an enabled auditor, or change an
- *     auditor's role to another (every auditor, not only the last).
+ *     auditor's role to another (every auditor, not only the last);
+ *   - give a program's token a permission that reveals data
+ *     (sec_perm_reveals): that is refused through the API (403), and only
+ *     the operator makes such a token (rapport token add), audited.
  * Such a change is kept as a request (table user_request) until another
  * administrator approves it, which applies it in the same transaction, or
  * rejects it; one not decided within the policy's request_max_age

@@ -1923,6 +1923,19 @@ static void programs_call_with_tokens(void **state)
     assert_int_equal(x.status, 422);
     assert_non_null(strstr(x.body, "body.permissions"));
     free(x.body);
+    /* a token that reveals data is the operator's to make, never one administrator's alone: nothing kept */
+    const char *reveals[] = { "reveal", "export", "reveal_rejects" };
+    for (size_t i = 0; i < sizeof reveals / sizeof *reveals; i++) {
+        char b[200], want[200];
+        snprintf(b, sizeof b, "{\"name\":\"bank-app\",\"permissions\":[\"search\",\"%s\"]}", reveals[i]);
+        x = http("POST", "/api/v1/tokens", h, b, strlen(b));
+        assert_int_equal(x.status, 403);
+        snprintf(want, sizeof want, "body.permissions[1]: a token that may %s is made by the system's operator",
+                 reveals[i]);
+        assert_non_null(strstr(x.body, want));
+        free(x.body);
+    }
+    assert_int_equal(scalar("SELECT count(*) FROM api_token WHERE name = 'bank-app'"), 0);
     const char *body = "{\"name\":\"ivr\",\"permissions\":[\"search\",\"view\"],\"branch\":\"0012\",\"days\":30}";
     x = http("POST", "/api/v1/tokens", h, body, strlen(body));
     assert_int_equal(x.status, 201);

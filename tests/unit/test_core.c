@@ -284,6 +284,21 @@ static void times_utc_and_taipei(void **state)
 /* Text from data shown on a terminal: valid UTF-8 kept, control characters
  * (ESC, C1's CSI, newline) and bytes that are not UTF-8 as \xhh, never an
  * escape or a character cut in two (issue 21 item 11). */
+/* What shows of a reason: blanks of every kind and invisible characters do
+ * not count; not UTF-8 and control characters are told apart (issue 21 item 8). */
+static void visible_text(void **state)
+{
+    (void)state;
+    const char *zw = "a b\xe2\x80\x8b\xe2\x80\x8b\xe3\x80\x80\xc2\xa0\xef\xbb\xbf\xc2\xad\xe2\x81\xa0" "c";
+    assert_int_equal(rp_utf8_visible(zw, strlen(zw)), 3);
+    assert_int_equal(rp_utf8_visible("對帳單申請", strlen("對帳單申請")), 5);
+    assert_int_equal(rp_utf8_visible("", 0), 0);
+    assert_int_equal(rp_utf8_visible("ok\xff", 3), -1);
+    assert_int_equal(rp_utf8_visible("a\tb", 3), -2);
+    assert_int_equal(rp_utf8_visible("a\xc2\x9b" "b", 4), -2);
+    assert_int_equal(rp_utf8_visible("a\x7f", 2), -2);
+}
+
 static void printable_text(void **state)
 {
     (void)state;
@@ -557,7 +572,7 @@ int main(void)
         cmocka_unit_test(vec_push_and_cap),   cmocka_unit_test(map_put_get_del),
         cmocka_unit_test(arena_allocates_aligned), cmocka_unit_test(dates_gregorian_and_roc),
         cmocka_unit_test(times_utc_and_taipei), cmocka_unit_test(utf8_rules),
-        cmocka_unit_test(printable_text), cmocka_unit_test(processes_by_pid_and_start),
+        cmocka_unit_test(printable_text), cmocka_unit_test(visible_text), cmocka_unit_test(processes_by_pid_and_start),
         cmocka_unit_test(json_helpers),       cmocka_unit_test(config_ini),
         cmocka_unit_test(progress_line),      cmocka_unit_test(csv_quoting),
         cmocka_unit_test(seal_roundtrip),     cmocka_unit_test(log_levels),

@@ -50,6 +50,13 @@ $ rapport customer show 0912-345-678
 >
 > Source records
 >   host:0000012345  job 1  bank.json
+# a reason of blanks and zero-width spaces is no reason; a control character is refused
+$ rapport customer show 0912-345-678 --reveal --reason "$(printf 'ab \342\200\213\342\200\213\343\200\200\302\240c')"
+! rapport: customer show: --reason: say why the full values are needed (5 characters or more, blanks not counted)
+? 1
+$ rapport customer show 0912-345-678 --reveal --reason "$(printf 'statement\033[2J request')"
+! rapport: customer show: --reason: control characters are not allowed
+? 1
 # --reveal unseals the national ID
 $ rapport customer show 0912-345-678 --reveal --reason "statement request" | sed -n '7p'
 >   national_id       A223456781

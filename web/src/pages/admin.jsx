@@ -251,7 +251,9 @@ export function Users({ me }) {
     setEditing(null);
     reload();
   };
-  const perms = [...new Set(roles.roles.flatMap((r) => r.permissions))];
+  // a program's token never manages users, and one that reveals data is the operator's to make (rapport token add)
+  const perms = [...new Set(roles.roles.flatMap((r) => r.permissions))]
+    .filter((p) => !['users', 'reveal', 'export', 'reveal_rejects'].includes(p));
   const status = (u) => {
     if (u.disabled) return <span class="no">{t('disabled')}</span>;
     if (u.locked) return <span class="no" data-test={`locked-${u.name}`}>{u.locked_until ? t('lockedUntil', { until: dateTime(u.locked_until) }) : t('locked')}</span>;
