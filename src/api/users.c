@@ -249,7 +249,7 @@ int api_token_add(api_req *rq, api_resp *rs)
             return api_error(rs, 422, "invalid", "body.%s", rp_errmsg(&err));
         return api_fail(rs, &err);
     }
-    snprintf(rq->detail, sizeof rq->detail, "%s: %s", name, list);
+    snprintf(rq->detail, sizeof rq->detail, "%.32s: %.200s", name, list); /* every permission fits (15 names) */
     json_t *all = NULL, *made = NULL;
     if (!sec_token_list(wh_store(rq->w), rp_now(), &all, &err)) {
         json_array_foreach(all, i, p) if (!strcmp(json_string_value(json_object_get(p, "name")), name)) made = p;
