@@ -177,7 +177,7 @@ static void an_address_spraying_names_waits(void **state)
     wh *w = store();
     rp_error e = RP_ERROR_INIT;
     for (int i = 0; i < 6; i++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "spray%d", i);
         assert_false(wait_of(w, &policy, name, "10.9.9.9", T0 + i).refused);
         fail_at(w, &policy, name, "10.9.9.9", T0 + i);
