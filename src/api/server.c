@@ -177,12 +177,18 @@ const char *api_query(const api_req *rq, const char *name)
 
 static void close_store(void *p) { wh_close(p); }
 
-/* A connection of the server's: its page cache bounded (api.h, cache_mb), so that memory stays flat. */
-static int open_store(api_server *s, wh **w, rp_error *err)
+/* A pool thread's page cache, KiB: [api] cache_mb (api.h); the scribe's, at most API_SCRIBE_CACHE_MB. */
+static int64_t cache_kib(const api_server *s, int scribe)
+{
+    int64_t mb = s->o.cache_mb > 0 ? s->o.cache_mb : API_CACHE_MB;
+    return (scribe && mb > API_SCRIBE_CACHE_MB ? API_SCRIBE_CACHE_MB : mb) * 1024;
+}
+
+/* A connection of the server's: its page cache bounded, so that memory stays flat. */
+static int open_store(api_server *s, int scribe, wh **w, rp_error *err)
 {
     int rc = wh_open(s->db, s->key[0] ? s->key : NULL, 0, w, NULL, err);
-    if (!rc && (rc = rp_store_cache_limit(wh_store(*w), (int64_t)(s->o.cache_mb > 0 ? s->o.cache_mb : API_CACHE_MB) * 1024,
-                                          err))) {
+    if (!rc && (rc = rp_store_cache_limit(wh_store(*w), cache_kib(s, scribe), err))) {
         wh_close(*w);
         *w = NULL;
     }
@@ -194,7 +200,7 @@ static wh *thread_store(api_server *s, rp_error *err)
     wh *w = pthread_getspecific(s->store_key);
     if (w)
         return w;
-    if (open_store(s, &w, err))
+    if (open_store(s, 0, &w, err))
         return NULL;
     pthread_setspecific(s->store_key, w);
     return w;
@@ -417,18 +423,17 @@ static char *metrics_text(api_server *s, wh *w)
             "rapport_load_last_failed_timestamp_seconds %lld\n",
             (long long)jt.last_done, (long long)jt.last_failed);
     }
-    int cache_mb = s->o.cache_mb > 0 ? s->o.cache_mb : API_CACHE_MB;
     OUT("# HELP rapport_resident_memory_bytes The server's resident memory.\n"
         "# TYPE rapport_resident_memory_bytes gauge\n"
         "rapport_resident_memory_bytes %lld\n"
-        "# HELP rapport_store_cache_limit_bytes The bound on the store's page caches: [api] cache_mb for each of the "
-        "server's connections (a thread each, and the scribe's).\n"
+        "# HELP rapport_store_cache_limit_bytes The bound on the store's page caches: [api] cache_mb for each pool "
+        "thread's connection, and the scribe's.\n"
         "# TYPE rapport_store_cache_limit_bytes gauge\n"
         "rapport_store_cache_limit_bytes %lld\n"
         "# HELP rapport_start_time_seconds When the server started, in seconds since 1970.\n"
         "# TYPE rapport_start_time_seconds gauge\n"
         "rapport_start_time_seconds %lld\n",
-        (long long)resident_bytes(), (long long)cache_mb * (1 << 20) * (s->nd + 1), (long long)s->started);
+        (long long)resident_bytes(), (long long)(cache_kib(s, 0) * s->nd + cache_kib(s, 1)) * 1024, (long long)s->started);
 #undef OUT
     return out;
 }
@@ -1020,7 +1025,7 @@ void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age)
  * deleted or new customers (table c360_stale). */
 #define TICK_MS 25
 #define DOC_BUDGET 0.005          /* seconds of building per tick: a fifth of a core at most */
-#define INDEX_TICKS 2400          /* a minute */
+#define INDEX_TICKS 200           /* 5 seconds */
 
 static void scribe_ingest(api_server *s, wh *w)
 {
@@ -1064,7 +1069,7 @@ static void *scribe_main(void *arg)
     api_server *s = arg;
     wh *w = NULL;
     rp_error err = RP_ERROR_INIT;
-    if (open_store(s, &w, &err)) {
+    if (open_store(s, 1, &w, &err)) {
         rp_log(RP_LOG_ERROR, "api: the scribe cannot open the store: %s", rp_errmsg(&err));
         return NULL;
     }

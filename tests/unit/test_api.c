@@ -1423,8 +1423,9 @@ static void metrics_of_capacity(void **state)
     assert_true(gauge(x.body, "rapport_audit_journal_pending_entries") >= 0);
     assert_true(gauge(x.body, "rapport_audit_journal_oldest_pending_seconds") >= 0);
     assert_true(gauge(x.body, "rapport_resident_memory_bytes") > 1 << 20);
-    /* 16 MiB for each of the two threads' connections and the scribe's */
-    assert_true(gauge(x.body, "rapport_store_cache_limit_bytes") == 3.0 * API_CACHE_MB * (1 << 20));
+    /* 16 MiB for each of the two threads' connections, 4 for the scribe's */
+    assert_true(gauge(x.body, "rapport_store_cache_limit_bytes") ==
+                (2.0 * API_CACHE_MB + API_SCRIBE_CACHE_MB) * (1 << 20));
     double started = gauge(x.body, "rapport_start_time_seconds");
     assert_true(started > 0 && started <= (double)rp_now());
     const char *count_sql[] = { "SELECT count(*) FROM load_job WHERE status = 'running'",
