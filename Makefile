@@ -8,6 +8,8 @@
 #   make asan    the whole test suite under AddressSanitizer and UBSan (in build-asan/)
 #   make demo    deps + build + the main job on the embedded SQLite store
 #   make bench   the benchmarks in bench/ at full size (not part of the tests)
+#   make soak    rapport serve under a mixed load for SOAK_SECONDS (600): memory flat, no errors
+#                (bench/soak.sh; not part of the tests, which run it for 15 s)
 #   make fuzz    every libFuzzer harness in fuzz/ for FUZZ_SECONDS each (default 600; in build-fuzz/);
 #                make fuzz-ci: 30 s each, as CI runs them (docs/testing.md)
 
@@ -39,11 +41,11 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 WEB_SRC   := $(wildcard web/src/*.js web/src/*.jsx web/src/*.css web/src/pages/*.jsx) web/index.html web/build.mjs
 
-.PHONY: all deps test test-only unit asan demo demo-only bench bench-only clean help fuzz fuzz-ci fuzz-build fuzz-bins
+.PHONY: all deps test test-only unit asan demo demo-only bench bench-only soak soak-only clean help fuzz fuzz-ci fuzz-build fuzz-bins
 all: $(BUILD)/rapport $(BUILD)/web/index.html
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -141,7 +143,14 @@ bench: deps
 
 bench-only: $(BUILD)/rapport $(BUILD)/web/index.html $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
-	@for b in bench/*.sh; do $$b $(BUILD) || exit 1; done
+	@for b in $(filter-out bench/soak.sh,$(wildcard bench/*.sh)); do $$b $(BUILD) || exit 1; done
+
+# the soak (wrk comes with make deps): SOAK_SECONDS=90 make soak to try it
+soak: deps
+	@$(MAKE) --no-print-directory soak-only
+
+soak-only: $(BUILD)/rapport
+	@bench/soak.sh $(BUILD)
 
 # ---- fuzzing (fuzz/, docs/testing.md) ----
 # The library built again with clang for libFuzzer, AddressSanitizer and UBSan into build-fuzz/, and one

@@ -31,6 +31,9 @@ want[match]=$'pairwise precision [0-9.]+, recall [0-9.]+\nSplink, published: .*r
 needs[api]='wrk nginx'
 cmd[api]="bench/api.sh $build 300 1"
 want[api]=$'rapport / nginx: [0-9.]+ \\(target at least 0.5\\)'
+needs[soak]='wrk'
+cmd[soak]="env SOAK_SECONDS=15 bench/soak.sh $build 300"
+want[soak]=$'requests +[0-9,]+ \\([0-9,]+/s\\): view [0-9,]+, search_name [0-9,]+, search_id [0-9,]+, search_phone [0-9,]+, note [0-9,]+, consent [0-9,]+\nunexpected 0 \nchain verifies\nmemory, end / after the first minute: [0-9.]+'
 needs[web]='nginx chromium'
 cmd[web]="bench/web.sh $build 300 1"
 want[web]=$'analyst: Pareto dashboard +[0-9]+\nsign-in page from rapport serve takes [0-9.]+ times as long as from nginx'

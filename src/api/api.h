@@ -62,8 +62,11 @@ typedef struct api_options {
                                     fields 0: the defaults */
     int secure_cookie;           /* add Secure to the cookie (plain HTTP behind a TLS proxy); always with TLS */
     int warm;                    /* build missing kept 360s in the background (warehouse.h, the kept 360) */
-    int cache_mb;                /* the store's page cache of each of the server's connections (one a
-                                    thread, the scribe's, the warmer's): MiB; 0: API_CACHE_MB.  The
+    int cache_mb;                /* the store's page cache of each pool thread's connection: MiB; 0:
+                                    API_CACHE_MB.  The scribe's (the journal, the trail's index, kept
+                                    360s built) is at most API_SCRIBE_CACHE_MB: its work touches few
+                                    pages a second, and a larger cache went on filling for minutes,
+                                    growing the memory long after the first (docs/operations.md).  The
                                     operating system's file cache does the rest, shared */
     /* HTTPS (tls.c): both files PEM, or neither for plain HTTP.  The key
      * file may not be readable by group or others. */
@@ -78,6 +81,7 @@ typedef struct api_options {
     const char *metrics_allow;
 } api_options;
 #define API_CACHE_MB 16
+#define API_SCRIBE_CACHE_MB 4
 
 typedef struct api_server api_server;
 

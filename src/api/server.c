@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
+#include "etl/etl.h"
 #include "security/security.h"
 
 #define COOKIE "rapport_session"
@@ -64,6 +66,12 @@ struct api_server {
     api_tls tls;                 /* the certificate and key, with HTTPS */
     char hsts[64];               /* the Strict-Transport-Security header, or "" */
     api_metrics_access metrics;  /* who may read /metrics */
+    /* what /metrics reads from the store, kept for METRICS_CACHE seconds */
+    pthread_mutex_t mlock;
+    int jobs_read;
+    double jobs_at;
+    ld_jobs_tally jobs;
+    int64_t started;
 };
 
 static api_server *the_server; /* one server per process */
@@ -169,12 +177,18 @@ const char *api_query(const api_req *rq, const char *name)
 
 static void close_store(void *p) { wh_close(p); }
 
-/* A connection of the server's: its page cache bounded (api.h, cache_mb), so that memory stays flat. */
-static int open_store(api_server *s, wh **w, rp_error *err)
+/* A pool thread's page cache, KiB: [api] cache_mb (api.h); the scribe's, at most API_SCRIBE_CACHE_MB. */
+static int64_t cache_kib(const api_server *s, int scribe)
+{
+    int64_t mb = s->o.cache_mb > 0 ? s->o.cache_mb : API_CACHE_MB;
+    return (scribe && mb > API_SCRIBE_CACHE_MB ? API_SCRIBE_CACHE_MB : mb) * 1024;
+}
+
+/* A connection of the server's: its page cache bounded, so that memory stays flat. */
+static int open_store(api_server *s, int scribe, wh **w, rp_error *err)
 {
     int rc = wh_open(s->db, s->key[0] ? s->key : NULL, 0, w, NULL, err);
-    if (!rc && (rc = rp_store_cache_limit(wh_store(*w), (int64_t)(s->o.cache_mb > 0 ? s->o.cache_mb : API_CACHE_MB) * 1024,
-                                          err))) {
+    if (!rc && (rc = rp_store_cache_limit(wh_store(*w), cache_kib(s, scribe), err))) {
         wh_close(*w);
         *w = NULL;
     }
@@ -186,7 +200,7 @@ static wh *thread_store(api_server *s, rp_error *err)
     wh *w = pthread_getspecific(s->store_key);
     if (w)
         return w;
-    if (open_store(s, &w, err))
+    if (open_store(s, 0, &w, err))
         return NULL;
     pthread_setspecific(s->store_key, w);
     return w;
@@ -237,7 +251,52 @@ static void observe(api_server *s, int r, int status, double secs, double handle
     atomic_fetch_add(&st->store_micros, (unsigned long long)(handler_secs * 1e6));
 }
 
-static char *metrics_text(api_server *s)
+/* What /metrics reads from the store (the load jobs' counts), at most once
+ * every METRICS_CACHE seconds, in the request's read transaction: no writer
+ * waits for it.  0 when it has never been read. */
+#define METRICS_CACHE 5.0
+static int jobs_tally(api_server *s, wh *w, ld_jobs_tally *out)
+{
+    pthread_mutex_lock(&s->mlock);
+    double now = rp_monotonic();
+    if (w && (!s->jobs_read || now - s->jobs_at >= METRICS_CACHE)) {
+        rp_error err = RP_ERROR_INIT;
+        ld_jobs_tally t;
+        if (ld_jobs_count(w, &t, &err) == RP_OK) {
+            s->jobs = t;
+            s->jobs_read = 1;
+            s->jobs_at = now;
+        } else {
+            rp_log(RP_LOG_WARN, "api: metrics: the load jobs: %s", rp_errmsg(&err));
+        }
+    }
+    *out = s->jobs;
+    int ok = s->jobs_read;
+    pthread_mutex_unlock(&s->mlock);
+    return ok;
+}
+
+static int64_t file_bytes(const char *path, int allocated)
+{
+    struct stat st;
+    if (stat(path, &st))
+        return 0;
+    return allocated ? (int64_t)st.st_blocks * 512 : (int64_t)st.st_size;
+}
+
+static int64_t resident_bytes(void)
+{
+    long pages = 0, rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+            rss = 0;
+        fclose(f);
+    }
+    return (int64_t)rss * sysconf(_SC_PAGESIZE);
+}
+
+static char *metrics_text(api_server *s, wh *w)
 {
     size_t cap = 1 << 16, n = 0;
     char *out = malloc(cap);
@@ -317,6 +376,64 @@ static char *metrics_text(api_server *s)
         "# TYPE rapport_audit_journal_pending_bytes gauge\n"
         "rapport_audit_journal_pending_bytes %lld\n",
         (long long)sec_journal_pending(s->journal));
+    /* capacity (DOMAIN S4): docs/operations.md has the alerts on these */
+    sec_journal_state js;
+    sec_journal_backlog(s->journal, &js);
+    int64_t now = rp_now();
+    OUT("# HELP rapport_audit_journal_pending_entries Audit entries written and not yet moved into the store.\n"
+        "# TYPE rapport_audit_journal_pending_entries gauge\n"
+        "rapport_audit_journal_pending_entries %lld\n"
+        "# HELP rapport_audit_journal_oldest_pending_seconds Age of the oldest audit entry not yet moved into the "
+        "store (0: none waits).\n"
+        "# TYPE rapport_audit_journal_oldest_pending_seconds gauge\n"
+        "rapport_audit_journal_oldest_pending_seconds %lld\n",
+        (long long)js.entries, (long long)(js.oldest && now > js.oldest ? now - js.oldest : 0));
+    char journal[1100];
+    sec_journal_path(s->db, journal, sizeof journal);
+    char wal[1100];
+    snprintf(wal, sizeof wal, "%s-wal", s->db);
+    OUT("# HELP rapport_store_bytes The store's files: the database, its write-ahead log, and the blocks the audit "
+        "journal holds on disk.\n"
+        "# TYPE rapport_store_bytes gauge\n"
+        "rapport_store_bytes{file=\"database\"} %lld\n"
+        "rapport_store_bytes{file=\"wal\"} %lld\n"
+        "rapport_store_bytes{file=\"audit_journal\"} %lld\n",
+        (long long)file_bytes(s->db, 0), (long long)file_bytes(wal, 0), (long long)file_bytes(journal, 1));
+    struct statvfs fs;
+    if (statvfs(s->db, &fs) == 0)
+        OUT("# HELP rapport_filesystem_free_bytes Bytes free to the server on the store's file system.\n"
+            "# TYPE rapport_filesystem_free_bytes gauge\n"
+            "rapport_filesystem_free_bytes %llu\n"
+            "# HELP rapport_filesystem_size_bytes Size of the store's file system in bytes.\n"
+            "# TYPE rapport_filesystem_size_bytes gauge\n"
+            "rapport_filesystem_size_bytes %llu\n",
+            (unsigned long long)fs.f_bavail * fs.f_frsize, (unsigned long long)fs.f_blocks * fs.f_frsize);
+    ld_jobs_tally jt;
+    if (jobs_tally(s, w, &jt)) {
+        OUT("# HELP rapport_load_jobs Load jobs by status, as rapport jobs shows them.\n"
+            "# TYPE rapport_load_jobs gauge\n");
+        for (int i = 0; i < 4; i++)
+            OUT("rapport_load_jobs{status=\"%s\"} %lld\n", ld_job_statuses[i], (long long)jt.by_status[i]);
+        OUT("# HELP rapport_load_last_done_timestamp_seconds When the last load job that ended done finished "
+            "(0: none).\n"
+            "# TYPE rapport_load_last_done_timestamp_seconds gauge\n"
+            "rapport_load_last_done_timestamp_seconds %lld\n"
+            "# HELP rapport_load_last_failed_timestamp_seconds When the last load job that failed finished (0: none).\n"
+            "# TYPE rapport_load_last_failed_timestamp_seconds gauge\n"
+            "rapport_load_last_failed_timestamp_seconds %lld\n",
+            (long long)jt.last_done, (long long)jt.last_failed);
+    }
+    OUT("# HELP rapport_resident_memory_bytes The server's resident memory.\n"
+        "# TYPE rapport_resident_memory_bytes gauge\n"
+        "rapport_resident_memory_bytes %lld\n"
+        "# HELP rapport_store_cache_limit_bytes The bound on the store's page caches: [api] cache_mb for each pool "
+        "thread's connection, and the scribe's.\n"
+        "# TYPE rapport_store_cache_limit_bytes gauge\n"
+        "rapport_store_cache_limit_bytes %lld\n"
+        "# HELP rapport_start_time_seconds When the server started, in seconds since 1970.\n"
+        "# TYPE rapport_start_time_seconds gauge\n"
+        "rapport_start_time_seconds %lld\n",
+        (long long)resident_bytes(), (long long)(cache_kib(s, 0) * s->nd + cache_kib(s, 1)) * 1024, (long long)s->started);
 #undef OUT
     return out;
 }
@@ -887,7 +1004,7 @@ int api_metrics(api_req *rq, api_resp *rs)
     int st = api_metrics_check(&the_server->metrics, rq, rs);
     if (st)
         return st;
-    rs->text = metrics_text(the_server);
+    rs->text = metrics_text(the_server, rq->w);
     if (!rs->text)
         return api_error(rs, 500, "internal", "out of memory");
     rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -908,7 +1025,7 @@ void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age)
  * deleted or new customers (table c360_stale). */
 #define TICK_MS 25
 #define DOC_BUDGET 0.005          /* seconds of building per tick: a fifth of a core at most */
-#define INDEX_TICKS 2400          /* a minute */
+#define INDEX_TICKS 200           /* 5 seconds */
 
 static void scribe_ingest(api_server *s, wh *w)
 {
@@ -952,7 +1069,7 @@ static void *scribe_main(void *arg)
     api_server *s = arg;
     wh *w = NULL;
     rp_error err = RP_ERROR_INIT;
-    if (open_store(s, &w, &err)) {
+    if (open_store(s, 1, &w, &err)) {
         rp_log(RP_LOG_ERROR, "api: the scribe cannot open the store: %s", rp_errmsg(&err));
         return NULL;
     }
@@ -1150,7 +1267,8 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
     }
     wh_close(probe);
     s->stats = calloc((size_t)api_nroutes + 2, sizeof *s->stats);
-    if (!s->stats || pthread_key_create(&s->store_key, close_store) ||
+    s->started = rp_now();
+    if (!s->stats || pthread_key_create(&s->store_key, close_store) || pthread_mutex_init(&s->mlock, NULL) ||
         pthread_mutex_init(&s->qlock, NULL) || pthread_cond_init(&s->qcond, NULL)) {
         sec_journal_close(s->journal);
         release(s);
@@ -1180,6 +1298,7 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
             MHD_stop_daemon(s->d[i]);
         the_server = NULL;
         pthread_key_delete(s->store_key);
+        pthread_mutex_destroy(&s->mlock);
         pthread_mutex_destroy(&s->qlock);
         pthread_cond_destroy(&s->qcond);
         sec_journal_close(s->journal);
@@ -1212,6 +1331,7 @@ void api_stop(api_server *s)
     }
     sec_journal_close(s->journal);
     pthread_key_delete(s->store_key);
+    pthread_mutex_destroy(&s->mlock);
     pthread_mutex_destroy(&s->qlock);
     pthread_cond_destroy(&s->qcond);
     the_server = NULL;

@@ -146,6 +146,15 @@ int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err) RP_WA
  * under "rules").  A job stored as running whose process is gone is
  * listed as interrupted, with a message saying so when it has none. */
 int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The jobs counted by status as shown (running, done, failed, interrupted:
+ * indexed as ld_job_statuses), and when the last job that ended done and
+ * the last that failed finished (seconds since 1970; 0: none), for
+ * /metrics.  Two reads of load_job; only reads. */
+typedef struct ld_jobs_tally {
+    int64_t by_status[4];
+    int64_t last_done, last_failed;
+} ld_jobs_tally;
+int ld_jobs_count(wh *w, ld_jobs_tally *out, rp_error *err) RP_WARN_UNUSED;
 /* Rejects as JSON by job and record (job 0, rule NULL and status NULL for all). */
 int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, int limit, json_t **out,
                     rp_error *err) RP_WARN_UNUSED;

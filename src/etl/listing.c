@@ -140,6 +140,37 @@ int ld_jobs_list(wh *w, const char *status, int64_t one, int limit, json_t **out
     return RP_OK;
 }
 
+int ld_jobs_count(wh *w, ld_jobs_tally *out, rp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    rp_stmt *st;
+    /* a job stored as running is told from an interrupted one by its process: those rows one by one */
+    int rc = rp_store_prepare(wh_store(w),
+                              "SELECT status, count(*), max(finished_at), NULL, NULL, NULL, NULL FROM load_job "
+                              "WHERE status <> 'running' GROUP BY status UNION ALL "
+                              "SELECT status, 1, finished_at, host, pid, pid_start, finished_at IS NOT NULL "
+                              "FROM load_job WHERE status = 'running'",
+                              &st, err);
+    if (rc)
+        return rc;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        const char *status = rp_stmt_text(st, 0);
+        if (status && !strcmp(status, "running") &&
+            !ld__job_live(rp_stmt_text(st, 3), rp_stmt_int(st, 4), rp_stmt_text(st, 5), (int)rp_stmt_int(st, 6)))
+            status = "interrupted";
+        for (int i = 0; status && i < 4; i++)
+            if (!strcmp(status, ld_job_statuses[i]))
+                out->by_status[i] += rp_stmt_int(st, 1);
+        int64_t *last = !status ? NULL : !strcmp(status, "done") ? &out->last_done
+                                       : !strcmp(status, "failed") ? &out->last_failed : NULL;
+        rp_error e2 = RP_ERROR_INIT;
+        if (last && rp_stmt_text(st, 2) && rp_time_parse(rp_stmt_text(st, 2), last, &e2))
+            *last = 0;
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
 /* Rejects are kept masked (privacy.c); one kept in clear before migration
  * 0013, not yet sealed, is scrubbed on its way out. */
 static void clear_masked(int clear, const char *v, char *out, size_t n)

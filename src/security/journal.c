@@ -23,6 +23,7 @@
 #define FIELD_MAX SEC_AUDIT_FIELD_MAX /* bytes of one field kept in the journal */
 #define LINE_MAX_BYTES 16384
 #define PUNCH_STEP (1 << 20)
+#define MARKS 1024                /* seconds of backlog timed exactly; beyond, an upper bound of its age */
 
 struct sec_journal {
     int fd;
@@ -31,6 +32,13 @@ struct sec_journal {
     pthread_mutex_t lock;
     int64_t size;                 /* bytes written, under lock */
     _Atomic int64_t moved;        /* offset moved into the store */
+    /* what waits, under lock (sec_journal_backlog): entries written and not
+     * yet moved, and a mark per second of writing: the offset of the first
+     * line written in that second.  The first line still waiting was
+     * written in the second of the last mark at or before it. */
+    int64_t waiting;
+    struct { int64_t offset, at; } marks[MARKS];
+    unsigned mhead, mtail;
     int64_t punched;              /* bytes given back, from the header on */
 };
 
@@ -131,6 +139,47 @@ void sec_journal_close(sec_journal *j)
 
 int64_t sec_journal_pending(const sec_journal *j) { return j ? j->size - j->moved : 0; }
 
+void sec_journal_backlog(sec_journal *j, sec_journal_state *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    out->bytes = j->size - j->moved;
+    out->entries = j->waiting;
+    if (out->bytes > 0 && j->mhead != j->mtail)
+        out->oldest = j->marks[j->mhead % MARKS].at;
+    pthread_mutex_unlock(&j->lock);
+}
+
+/* Under lock: a line written now at offset. */
+static void mark_written(sec_journal *j, int64_t offset)
+{
+    int64_t now = rp_now();
+    j->waiting++;
+    if (j->mhead != j->mtail && j->marks[(j->mtail - 1) % MARKS].at == now)
+        return;
+    if (j->mtail - j->mhead == MARKS)
+        return; /* full: this second's lines count as the last mark's, older: their age an upper bound */
+    j->marks[j->mtail % MARKS].offset = offset;
+    j->marks[j->mtail % MARKS].at = now;
+    j->mtail++;
+}
+
+/* Under lock: count lines moved, up to offset done. */
+static void mark_moved(sec_journal *j, int64_t done, int64_t count)
+{
+    j->moved = done;
+    if (done >= j->size) {
+        j->waiting = 0;
+        j->mhead = j->mtail = 0;
+        return;
+    }
+    j->waiting = j->waiting > count ? j->waiting - count : 0;
+    while (j->mtail - j->mhead >= 2 && j->marks[(j->mhead + 1) % MARKS].offset <= done)
+        j->mhead++;
+}
+
 /* ---- writing ---- */
 
 typedef struct line {
@@ -219,6 +268,7 @@ int sec_journal_append(sec_journal *j, const sec_audit_entry *e, const char *at,
     while (k < 0 && errno == EINTR);
     int rc = RP_OK;
     if (k == (ssize_t)l.n) {
+        mark_written(j, before);
         j->size += k;
     } else {
         int e2 = k < 0 ? errno : ENOSPC;
@@ -370,7 +420,9 @@ int sec_journal_ingest(rp_store *s, const char *db, sec_journal *j, size_t max, 
     if (moved)
         *moved = count;
     if (j) {
-        j->moved = done;
+        pthread_mutex_lock(&j->lock);
+        mark_moved(j, done, count);
+        pthread_mutex_unlock(&j->lock);
         /* give back what is moved, a megabyte at a time */
         int64_t from = (j->punched + 4095) / 4096 * 4096, to = done / 4096 * 4096;
         if (to - from >= PUNCH_STEP) {

@@ -588,4 +588,14 @@ int sec_journal_restart(rp_store *s, sec_journal *j, rp_error *err) RP_WARN_UNUS
 /* Bytes written to the journal and not yet moved (for /metrics). */
 int64_t sec_journal_pending(const sec_journal *j);
 
+/* What waits in the journal, for /metrics: bytes and entries written and
+ * not yet moved, and when the oldest of them was written (0: none waits),
+ * to the second; past 1,024 seconds of backlog, an earlier time (an upper
+ * bound of its age). */
+typedef struct sec_journal_state {
+    int64_t bytes, entries;
+    int64_t oldest;              /* seconds since 1970 */
+} sec_journal_state;
+void sec_journal_backlog(sec_journal *j, sec_journal_state *out);
+
 #endif

@@ -1379,6 +1379,104 @@ static void restart_with(const api_options *o)
     port = api_port(srv);
 }
 
+/* A gauge's value in a /metrics text (the series written out in full, its
+ * labels included), or -1 when it is not there. */
+static double gauge(const char *text, const char *series)
+{
+    char key[200];
+    snprintf(key, sizeof key, "\n%s ", series);
+    const char *p = strstr(text, key);
+    return p ? strtod(p + strlen(key), NULL) : -1;
+}
+
+/* Issue 21 item 15 (DOMAIN S4, S5): /metrics tells the store's size, the room
+ * left on its file system, the audit journal's backlog, the load jobs by
+ * status and when the last ended, the memory; each gauge with its HELP and
+ * TYPE.  The jobs are read at most every few seconds: a restart reads them
+ * afresh. */
+static void metrics_of_capacity(void **state)
+{
+    (void)state;
+    resp x = http("GET", "/metrics", NULL, NULL, 0);
+    assert_int_equal(x.status, 200);
+    static const char *const gauges[] = {
+        "rapport_store_bytes", "rapport_filesystem_free_bytes", "rapport_filesystem_size_bytes",
+        "rapport_audit_journal_pending_bytes", "rapport_audit_journal_pending_entries",
+        "rapport_audit_journal_oldest_pending_seconds", "rapport_load_jobs",
+        "rapport_load_last_done_timestamp_seconds", "rapport_load_last_failed_timestamp_seconds",
+        "rapport_resident_memory_bytes", "rapport_store_cache_limit_bytes", "rapport_start_time_seconds",
+    };
+    for (size_t i = 0; i < sizeof gauges / sizeof *gauges; i++) {
+        char help[120], type[120];
+        snprintf(help, sizeof help, "# HELP %s ", gauges[i]);
+        snprintf(type, sizeof type, "# TYPE %s gauge\n", gauges[i]);
+        if (!strstr(x.body, help) || !strstr(x.body, type))
+            fail_msg("/metrics has no HELP and TYPE gauge for %s", gauges[i]);
+    }
+    struct stat sb;
+    assert_int_equal(stat(db, &sb), 0);
+    assert_true(gauge(x.body, "rapport_store_bytes{file=\"database\"}") == (double)sb.st_size);
+    assert_true(gauge(x.body, "rapport_store_bytes{file=\"wal\"}") >= 0);
+    assert_true(gauge(x.body, "rapport_store_bytes{file=\"audit_journal\"}") >= 0);
+    double free_b = gauge(x.body, "rapport_filesystem_free_bytes"), size = gauge(x.body, "rapport_filesystem_size_bytes");
+    assert_true(free_b > 0 && free_b <= size);
+    assert_true(gauge(x.body, "rapport_audit_journal_pending_entries") >= 0);
+    assert_true(gauge(x.body, "rapport_audit_journal_oldest_pending_seconds") >= 0);
+    assert_true(gauge(x.body, "rapport_resident_memory_bytes") > 1 << 20);
+    /* 16 MiB for each of the two threads' connections, 4 for the scribe's */
+    assert_true(gauge(x.body, "rapport_store_cache_limit_bytes") ==
+                (2.0 * API_CACHE_MB + API_SCRIBE_CACHE_MB) * (1 << 20));
+    double started = gauge(x.body, "rapport_start_time_seconds");
+    assert_true(started > 0 && started <= (double)rp_now());
+    const char *count_sql[] = { "SELECT count(*) FROM load_job WHERE status = 'running'",
+                                "SELECT count(*) FROM load_job WHERE status = 'done'",
+                                "SELECT count(*) FROM load_job WHERE status = 'failed'" };
+    double done = gauge(x.body, "rapport_load_jobs{status=\"done\"}");
+    for (int i = 0; i < 3; i++) {
+        char series[80];
+        snprintf(series, sizeof series, "rapport_load_jobs{status=\"%s\"}", ld_job_statuses[i]);
+        assert_true(gauge(x.body, series) == (double)scalar(count_sql[i]));
+    }
+    assert_true(gauge(x.body, "rapport_load_jobs{status=\"interrupted\"}") == 0);
+    free(x.body);
+
+    /* a load that ends done, and one stored as running whose process is gone (interrupted) */
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    sp_spec *s;
+    const char *one = "{\"spec\":\"gauge\",\"source\":\"gauge\",\"format\":\"csv\",\"header\":true,\"fields\":["
+                      "{\"name\":\"no\",\"from\":\"no\",\"required\":true}],"
+                      "\"targets\":[{\"entity\":\"party\",\"key\":\"no\",\"kind\":\"=person\",\"name_latin\":\"no\"}]}";
+    assert_int_equal(sp_spec_parse(one, strlen(one), "gauge", NULL, NULL, &s, &e), RP_OK);
+    const char *file = tu_path("gauge.csv");
+    tu_write_file(file, "no\nG1\n");
+    ld_options o = { 0 };
+    ld_result r;
+    if (ld_load(w, s, file, &o, &r, &e))
+        fail_msg("load: %s", rp_errmsg(&e));
+    sp_spec_free(s);
+    assert_int_equal(rp_store_exec(wh_store(w),
+                                   "INSERT INTO load_job(source, started_at, status, pid) "
+                                   "VALUES ('gauge', '2026-01-01T00:00:00Z', 'running', 2147483646)",
+                                   &e),
+                     RP_OK);
+    wh_close(w);
+    restart_with(&options);
+    x = http("GET", "/metrics", NULL, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_true(gauge(x.body, "rapport_load_jobs{status=\"done\"}") == done + 1);
+    assert_true(gauge(x.body, "rapport_load_jobs{status=\"interrupted\"}") == 1);
+    assert_true(gauge(x.body, "rapport_load_jobs{status=\"running\"}") == 0);
+    double last = gauge(x.body, "rapport_load_last_done_timestamp_seconds");
+    assert_true(last > 0 && last <= (double)rp_now());
+    free(x.body);
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    assert_int_equal(rp_store_exec(wh_store(w), "DELETE FROM load_job WHERE source = 'gauge' AND status = 'running'", &e),
+                     RP_OK);
+    wh_close(w);
+}
+
 /* Issue 21 item 7: /metrics answers its bearer token, or an address of the
  * allow-list (127.0.0.1 and ::1 by default: openapi_and_metrics); a wrong
  * token is 401, another address 403. */
@@ -2201,6 +2299,7 @@ int main(void)
         cmocka_unit_test(errors_echo_bytes_that_are_not_utf8),
         cmocka_unit_test(openapi_and_metrics),
         cmocka_unit_test(metrics_answer_a_token_or_an_allowed_address),
+        cmocka_unit_test(metrics_of_capacity),
         cmocka_unit_test(tls_files_are_checked_first),
         cmocka_unit_test(a_second_factor_through_the_api),
         cmocka_unit_test(the_360_is_kept_and_stays_true),

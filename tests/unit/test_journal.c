@@ -2,14 +2,14 @@
  * audit table exactly once whoever moves them, with their own time and every
  * field as written; a second writer is refused; an unfinished or damaged
  * line is kept as an entry saying so, never dropped; a journal fully moved
- * starts again. */
+ * starts again; what waits in it is told for /metrics. */
 #include "testutil.h"
 
 #include <fcntl.h>
 #include <jansson.h>
 #include <sys/stat.h>
 
-#include "security/security.h"
+#include "core/rtime.h"
 #include "security/security.h"
 #include "warehouse/warehouse.h"
 
@@ -196,12 +196,63 @@ static void a_moved_journal_starts_again(void **state)
     assert_non_null(strstr(rp_errmsg(&e), "is not an audit journal of Rapport"));
 }
 
+/* Issue 21 item 15: /metrics' backlog of the journal, bytes, entries and
+ * the time of the oldest still waiting, as moves take the entries in part
+ * (a move's cap) and in whole. */
+static void the_backlog_is_told(void **state)
+{
+    (void)state;
+    sec_journal *j;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec_journal_open(db, &j, &e), RP_OK);
+    /* as a server starts: what an earlier one left moves first */
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 1, NULL, &e), RP_OK);
+    assert_int_equal(sec_journal_restart(wh_store(w), j, &e), RP_OK);
+    sec_journal_state st;
+    sec_journal_backlog(j, &st);
+    assert_true(st.bytes == 0 && st.entries == 0 && st.oldest == 0);
+    int64_t t1, t2;
+    assert_int_equal(rp_time_parse("2026-11-23T04:01:00Z", &t1, &e), RP_OK);
+    assert_int_equal(rp_time_parse("2026-11-23T04:01:30Z", &t2, &e), RP_OK);
+    setenv("RAPPORT_NOW", "2026-11-23T04:01:00Z", 1);
+    for (int i = 0; i < 500; i++)
+        append(j, "view", "backlog", i + 1, NULL);
+    setenv("RAPPORT_NOW", "2026-11-23T04:01:30Z", 1);
+    for (int i = 0; i < 500; i++)
+        append(j, "view", "backlog", i + 1, NULL);
+    sec_journal_backlog(j, &st);
+    assert_int_equal(st.entries, 1000);
+    assert_int_equal(st.oldest, t1);
+    assert_int_equal(st.bytes, sec_journal_pending(j));
+    assert_true(st.bytes > 1000 * 100);
+    /* a move capped at 64 KiB takes a part: the rest waits, the oldest of it timed by its second */
+    int64_t moved, total = 0;
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 65536, 0, &moved, &e), RP_OK);
+        assert_true(moved > 0 && moved < 1000);
+        total += moved;
+        sec_journal_backlog(j, &st);
+        assert_int_equal(st.entries, 1000 - total);
+        assert_int_equal(st.oldest, total < 500 ? t1 : t2);
+        assert_int_equal(st.bytes, sec_journal_pending(j));
+    }
+    assert_true(total > 500); /* the second move reached the second batch */
+    assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 0, &moved, &e), RP_OK);
+    assert_int_equal(moved, 1000 - total);
+    sec_journal_backlog(j, &st);
+    assert_true(st.bytes == 0 && st.entries == 0 && st.oldest == 0);
+    assert_int_equal(count("detail = 'backlog'"), 1000);
+    sec_journal_close(j);
+    setenv("RAPPORT_NOW", "2026-11-23T04:00:00Z", 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(entries_land_once_with_every_field),
         cmocka_unit_test(unfinished_and_damaged_lines_are_kept),
         cmocka_unit_test(a_moved_journal_starts_again),
+        cmocka_unit_test(the_backlog_is_told),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
