@@ -4,7 +4,7 @@
 #   make         build build/rapport (everything but main() is in build/librapport.a)
 #                and the web application into build/web (npm, esbuild)
 #   make test    deps + build + every test (unit, black-box, browser, each benchmark at a tiny size,
-#                each fuzzing harness for 30 s)
+#                a round of fault injection, each fuzzing harness for 30 s)
 #   make asan    the whole test suite under AddressSanitizer and UBSan (in build-asan/)
 #   make demo    deps + build + the main job on the embedded SQLite store
 #   make bench   the benchmarks in bench/ at full size (not part of the tests)
@@ -12,6 +12,8 @@
 #                (bench/soak.sh; not part of the tests, which run it for 15 s)
 #   make fuzz    every libFuzzer harness in fuzz/ for FUZZ_SECONDS each (default 600; in build-fuzz/);
 #                make fuzz-ci: 30 s each, as CI runs them (docs/testing.md)
+#   make faults  fault injection at length: allocations failing in turn, a full disk, kill -9
+#                (tests/faults/, docs/testing.md; make test runs a shorter round)
 
 SHELL     := /bin/bash
 CC        ?= cc
@@ -41,11 +43,12 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 WEB_SRC   := $(wildcard web/src/*.js web/src/*.jsx web/src/*.css web/src/pages/*.jsx) web/index.html web/build.mjs
 
-.PHONY: all deps test test-only unit asan demo demo-only bench bench-only soak soak-only clean help fuzz fuzz-ci fuzz-build fuzz-bins
+.PHONY: all deps test test-only unit asan demo demo-only bench bench-only soak soak-only clean help fuzz fuzz-ci fuzz-build \
+        fuzz-bins faults faults-build
 all: $(BUILD)/rapport $(BUILD)/web/index.html
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -119,7 +122,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/librapport.a
 test: deps
 	@$(MAKE) --no-print-directory test-only
 
-test-only: $(BUILD)/rapport $(BUILD)/web/index.html $(UNIT_BIN) $(BENCH_BIN)
+test-only: $(BUILD)/rapport $(BUILD)/web/index.html $(UNIT_BIN) $(BENCH_BIN) $(BUILD)/faults/failmalloc.so
 	@$(MAKE) --no-print-directory fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) tests/run-all.sh $(BUILD)
 
@@ -184,6 +187,20 @@ $(BUILD)/fuzz/fuzz_api_%: $(BUILD)/fuzz/fuzz_api_%.o $(BUILD)/fuzz/api_common.o 
 
 $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/common.o $(BUILD)/librapport.a
 	$(CC) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ---- fault injection (tests/faults/, docs/testing.md) ----
+# The allocation-failure library preloaded into rapport: built without the sanitizers (it replaces
+# malloc, which AddressSanitizer does too), so the alloc-* workloads skip a sanitized build.
+$(BUILD)/faults/failmalloc.so: tests/faults/failmalloc.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O2 -shared -fPIC -o $@ $< -ldl
+
+faults-build: $(BUILD)/rapport $(BUILD)/faults/failmalloc.so
+
+# At length: every distinct call stack of 16 frames of the load failing in turn, every allocation of
+# every request, a full disk of both kinds, kill -9 20 times each (about an hour on two cores).
+faults: faults-build
+	@FAULTS_DEPTH=16 FAULTS_SERVE_EVERY=1 FAULTS_DISK_BOTH=1 tests/faults/run.sh $(BUILD)
 
 clean:
 	rm -rf build build-asan build-fuzz demo

@@ -5,7 +5,7 @@
 # N skipped"; each skipped test is named, with why where the test said so.
 # Under CI (CI=true in the environment) a skipped test fails the run: CI has
 # everything a test needs, ../shared/data beside its clone included.
-# usage: tests/run-all.sh BUILD_DIR [unit|shape|cli|web|web-types|bench|fuzz]
+# usage: tests/run-all.sh BUILD_DIR [unit|shape|cli|web|web-types|bench|fuzz|faults]
 # The fuzz suite runs the harnesses built in $FUZZ_BUILD (default build-fuzz;
 # make fuzz-build) for $FUZZ_SECONDS each (default 30).
 set -u
@@ -88,6 +88,11 @@ fi
 if [ "$only" = all ] || [ "$only" = bench ]; then
   # every benchmark at a tiny size: it still runs and prints its comparison
   suite bench timeout 600 tests/bench-smoke.sh "$build"
+fi
+if [ "$only" = all ] || [ "$only" = faults ]; then
+  # fault injection, a shorter round than make faults: allocations failing in turn, a full disk,
+  # kill -9 at random moments (tests/faults/run.sh, docs/testing.md); about four minutes
+  suite faults timeout 1200 tests/faults/run.sh "$build"
 fi
 if [ "$only" = all ] || [ "$only" = fuzz ]; then
   # each libFuzzer harness in fuzz/ from its seeds, 30 s each; any crash fails (docs/testing.md)

@@ -150,11 +150,12 @@ int an_run_begin(wh *w, const an_job_opts *o, json_t *params, an_run *r, rp_erro
         rp_stmt_bind_text(st, 5, o->user);
         if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
             r->id = rp_stmt_int(st, 0);
-            rc = RP_OK;
-        } else if (rc == RP_DONE) {
-            rc = rp_err(err, RP_STORE, "analysis_run: no id returned");
+            rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+        } else {
+            if (rc == RP_DONE)
+                rc = rp_err(err, RP_STORE, "analysis_run: no id returned");
+            rp_stmt_done(st);
         }
-        rp_stmt_done(st);
     }
     free(pj);
     if (rc && s->depth)

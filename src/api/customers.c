@@ -91,10 +91,13 @@ int api_customer_of(api_req *rq, api_resp *rs, int flags, int64_t *id, json_t **
 {
     int ok;
     *id = api_int(rq->param[0], 1, INT64_MAX, &ok);
-    if (!ok || !wh_party_exists(rq->w, *id))
-        return api_error(rs, 404, "not_found", "no customer '%s'", rq->param[0]);
-    rq->customer = *id;
     rp_error err = RP_ERROR_INIT;
+    int rc = ok ? wh_party_exists(rq->w, *id, &err) : RP_NOTFOUND;
+    if (rc == RP_NOTFOUND)
+        return api_error(rs, 404, "not_found", "no customer '%s'", rq->param[0]);
+    if (rc)
+        return api_fail(rs, &err);
+    rq->customer = *id;
     json_t *d;
     if (wh_c360(rq->w, *id, flags, &d, &err))
         return api_fail(rs, &err);

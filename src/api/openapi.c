@@ -314,7 +314,7 @@ static const struct {
     { "422", "Invalid", "'invalid'", "a member or argument is missing, unknown or wrong; the message names it" },
     { "429", "TooManyAttempts", "'too_many_attempts'", "sign-in is throttled, or the account locked, by failed sign-ins" },
     { "500", "Internal", "'internal' | 'audit'", "logged on the server; nothing internal is sent" },
-    { "503", "Busy", "'busy'", "the store is busy; try again" },
+    { "503", "Busy", "'busy' | 'disk_full'", "the store is busy, or its disk is full (nothing was written); try again" },
 };
 #define NERRORS (sizeof errors / sizeof errors[0])
 

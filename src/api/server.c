@@ -1,5 +1,6 @@
 /* server.c — libmicrohttpd, the dispatcher, static files, metrics.  See api.h. */
 #include "api/internal.h"
+#include "core/fault.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/rtime.h"
@@ -76,11 +77,12 @@ struct api_server {
 
 static api_server *the_server; /* one server per process */
 
-/* What every reply carries over HTTPS. */
-static void transport_headers(struct MHD_Response *r)
+/* What every reply carries over HTTPS: MHD_YES, or MHD_NO when it could not be added. */
+static enum MHD_Result transport_headers(struct MHD_Response *r)
 {
     if (the_server && the_server->hsts[0])
-        MHD_add_response_header(r, "Strict-Transport-Security", the_server->hsts);
+        return MHD_add_response_header(r, "Strict-Transport-Security", the_server->hsts);
+    return MHD_YES;
 }
 
 /* ---- replies ---- */
@@ -142,6 +144,10 @@ int api_fail_body(api_resp *rs, const rp_error *err, const char *writer)
     case RP_AMBIGUOUS: return api_error(rs, 409, "ambiguous", "%s", rp_errmsg(err));
     case RP_DENIED: return api_error(rs, 403, "forbidden", "%s", rp_errmsg(err));
     case RP_BUSY: return api_error(rs, 503, "busy", "the store is busy; try again");
+    case RP_FULL:
+        rp_log(RP_LOG_ERROR, "api: %s", rp_errmsg(err));
+        return api_error(rs, 503, "disk_full", "the server's disk is full: nothing was written; try again when "
+                         "space has been freed");
     default:
         rp_log(RP_LOG_ERROR, "api: %s", rp_errmsg(err));
         return api_error(rs, 500, "internal", "something went wrong on the server; it has been logged");
@@ -490,15 +496,20 @@ static struct MHD_Response *static_file(api_server *s, const char *url, int *sta
         *status = 500;
         return NULL;
     }
-    MHD_add_response_header(r, "Content-Type", mime(real));
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     /* the web application loads only its own files, and is framed by nobody;
-     * the workbook writer may compress in a worker it makes from a blob */
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                            "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    transport_headers(r);
+     * the workbook writer may compress in a worker it makes from a blob; a
+     * header that could not be added (memory) is not a file to send */
+    if (MHD_add_response_header(r, "Content-Type", mime(real)) != MHD_YES ||
+        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES ||
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
+                                "form-action 'self'") != MHD_YES ||
+        MHD_add_response_header(r, "Referrer-Policy", "no-referrer") != MHD_YES || transport_headers(r) != MHD_YES) {
+        MHD_destroy_response(r);
+        *status = 500;
+        return NULL;
+    }
     *status = 200;
     return r;
 }
@@ -510,6 +521,7 @@ typedef struct conn_ctx {
     char *body;
     size_t n, cap;
     int too_big;
+    int nomem;                /* the body could not be kept: no memory */
     int checked;              /* the first call, with the headers, was made */
     const char *target;       /* the request target (decoded in place after on_uri saw it) */
     size_t target_len;        /* its bytes as it came, up to the first NUL */
@@ -610,6 +622,11 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
         api_error(rs, 413, "too_large", "the request body is larger than %zu bytes", s->o.max_body);
         return;
     }
+    if (cc->nomem) {
+        rp_log(RP_LOG_ERROR, "api: %s %s: out of memory reading the body", rq->method, rq->path);
+        api_error(rs, 500, "internal", "something went wrong on the server; it has been logged");
+        return;
+    }
     rp_error err = RP_ERROR_INIT;
     if (!(rq->w = thread_store(s, &err))) {
         api_fail(rs, &err);
@@ -670,10 +687,17 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
                    int *touch)
 {
     rp_error err = RP_ERROR_INIT;
-    /* who is asking */
-    if (cookie && !sec_session_check(wh_store(rq->w), cookie, rp_now(), s->o.idle_seconds, s->o.lifetime_seconds,
-                                     &rq->session, touch, &err))
+    /* who is asking: a session that could not be read (memory, I/O) is the server's failure, not a
+     * request to sign in again */
+    int rc = cookie ? sec_session_check(wh_store(rq->w), cookie, rp_now(), s->o.idle_seconds,
+                                        s->o.lifetime_seconds, &rq->session, touch, &err)
+                    : RP_NOTFOUND;
+    if (rc == RP_OK) {
         rq->signed_in = 1;
+    } else if (rc != RP_NOTFOUND && rc != RP_INVAL) {
+        api_fail(rs, &err);
+        return;
+    }
     /* a public route does not ask who calls; /metrics reads its own bearer token */
     if (!rq->signed_in && !(rt->flags & API_PUBLIC) && signed_in_by_token(rq, rs)) {
         rq->audit_action = "denied";
@@ -726,7 +750,10 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
             return;
         }
         if (rp_json_load_str("body", cc->body ? cc->body : "", cc->n, &rq->body, &err)) {
-            api_error(rs, 400, "malformed", "%s", rp_errmsg(&err));
+            if (err.code == RP_NOMEM)
+                api_fail(rs, &err);
+            else
+                api_error(rs, 400, "malformed", "%s", rp_errmsg(&err));
             return;
         }
         if (!json_is_object(rq->body)) {
@@ -737,54 +764,110 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
     int writes = (rt->flags & (API_CHANGES | API_BODY)) != 0;
     if (writes)
         pthread_mutex_lock(&write_turn);
+    unsigned long json_failures = rp_json_failures();
     rt->fn(rq, rs);
     if (writes)
         pthread_mutex_unlock(&write_turn);
+    /* jansson could not allocate a part of the reply (or of what the handler read): the reply is not
+     * whole, or its error may be the wrong one; what was written stays written */
+    if (rp_json_failures() != json_failures && rs->status < 500) {
+        rp_log(RP_LOG_ERROR, "api: %s %s: out of memory building the reply (%d)", rq->method, rq->path, rs->status);
+        api_error(rs, 500, "internal", "something went wrong on the server; it has been logged");
+    }
     /* customer data leaves only when its audit entry is written; every call of a program's token is audited */
     if (((rt->flags & (API_CUSTOMER | API_AUDITED)) || rq->by_token) && rs->status != 401 &&
         audit_call(rq, rt, rs->status))
         api_error(rs, 500, "audit", "the audit trail could not be written, so nothing is shown; it has been logged");
 }
 
+/* The reply of last resort, made when the server starts: for a reply that cannot be made for want of
+ * memory (its JSON, its buffer or a header). */
+static const char oom_body[] = "{\"error\":{\"code\":\"internal\",\"message\":\"the server is out of memory; "
+                               "it has been logged\"}}\n";
+static struct MHD_Response *oom_response;
+
+static struct MHD_Response *last_resort(void)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(sizeof oom_body - 1, (void *)oom_body,
+                                                             MHD_RESPMEM_PERSISTENT);
+    if (r && (MHD_add_response_header(r, "Content-Type", "application/json") != MHD_YES ||
+              MHD_add_response_header(r, "Cache-Control", "no-store") != MHD_YES ||
+              MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES ||
+              (the_server && the_server->hsts[0] &&
+               MHD_add_response_header(r, "Strict-Transport-Security", the_server->hsts) != MHD_YES))) {
+        MHD_destroy_response(r);
+        r = NULL;
+    }
+    return r;
+}
+
+static enum MHD_Result queue_last_resort(struct MHD_Connection *c, const char *why)
+{
+    rp_log(RP_LOG_ERROR, "api: out of memory: %s; the reply is 500", why);
+    return oom_response ? MHD_queue_response(c, 500, oom_response) : MHD_NO;
+}
+
+/* The body of a JSON reply with its final newline (so that replies read well in a terminal), or NULL
+ * for want of memory. */
+static char *json_body(const api_resp *rs, size_t *n)
+{
+    unsigned long failures = rp_json_failures();
+    char *j = json_dumps(rs->json, JSON_COMPACT);
+    if (rp_json_failures() != failures) { /* jansson 2.14 leaves a key out then, and goes on */
+        free(j);
+        return NULL;
+    }
+    size_t len = j ? strlen(j) : 0;
+    char *s = j ? realloc(j, len + 2) : NULL;
+    if (!s) {
+        free(j);
+        return NULL;
+    }
+    s[len++] = '\n';
+    s[len] = 0;
+    *n = len;
+    return s;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
 {
     struct MHD_Response *r;
+    size_t n = 0;
     if (rs->text) {
-        size_t n = strlen(rs->text);
+        n = strlen(rs->text);
         r = MHD_create_response_from_buffer(head ? 0 : n, rs->text, MHD_RESPMEM_MUST_FREE);
         rs->text = NULL;
     } else {
-        char *j = rs->json ? json_dumps(rs->json, JSON_COMPACT) : strdup("{}");
-        /* a final newline, so that replies read well in a terminal */
-        size_t n = j ? strlen(j) : 0;
-        char *s = j ? realloc(j, n + 2) : NULL;
-        if (s) {
-            s[n++] = '\n';
-            s[n] = 0;
-        } else {
-            free(j);
-            n = 0;
-        }
-        r = MHD_create_response_from_buffer(head ? 0 : n, s ? s : (char *)"", s ? MHD_RESPMEM_MUST_FREE
-                                                                                : MHD_RESPMEM_PERSISTENT);
+        /* every reply has a body: one without (its JSON could not be made) failed */
+        char *s = rs->json ? json_body(rs, &n) : NULL;
+        if (!s)
+            return queue_last_resort(c, rs->json ? "writing a reply" : "a reply without a body");
+        r = MHD_create_response_from_buffer(head ? 0 : n, s, MHD_RESPMEM_MUST_FREE);
+        if (!r)
+            free(s);
     }
     if (!r)
-        return MHD_NO;
-    MHD_add_response_header(r, "Content-Type", rs->content_type ? rs->content_type : "application/json");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    transport_headers(r);
-    if (rs->cookie[0])
-        MHD_add_response_header(r, "Set-Cookie", rs->cookie);
-    if (rs->retry_after > 0) {
+        return queue_last_resort(c, "making a reply");
+    int ok = MHD_add_response_header(r, "Content-Type", rs->content_type ? rs->content_type : "application/json") ==
+                 MHD_YES &&
+             MHD_add_response_header(r, "Cache-Control", "no-store") == MHD_YES &&
+             MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
+             transport_headers(r) == MHD_YES;
+    if (ok && rs->cookie[0])
+        ok = MHD_add_response_header(r, "Set-Cookie", rs->cookie) == MHD_YES;
+    if (ok && rs->retry_after > 0) {
         char ra[24];
         snprintf(ra, sizeof ra, "%lld", (long long)rs->retry_after);
-        MHD_add_response_header(r, "Retry-After", ra);
+        ok = MHD_add_response_header(r, "Retry-After", ra) == MHD_YES;
     }
-    if (rs->attachment[0]) {
+    if (ok && rs->attachment[0]) {
         char cd[128];
         snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", rs->attachment);
-        MHD_add_response_header(r, "Content-Disposition", cd);
+        ok = MHD_add_response_header(r, "Content-Disposition", cd) == MHD_YES;
+    }
+    if (!ok) { /* a header missing (a cookie, HSTS) is not a reply to send */
+        MHD_destroy_response(r);
+        return queue_last_resort(c, "a header of a reply");
     }
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
@@ -891,7 +974,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     api_server *s = cls;
     conn_ctx *cc = *con_cls;
     if (!cc)
-        return MHD_NO; /* on_uri found no memory */
+        return queue_last_resort(c, "a request's context"); /* on_uri found no memory */
     if (!cc->checked) {
         cc->checked = 1;
         const char *why = malformed(c, cc, method, url, version);
@@ -905,7 +988,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return ret;
     }
     if (*upload_size) {
-        if (!cc->too_big) {
+        if (!cc->too_big && !cc->nomem) {
             if (cc->n + *upload_size > s->o.max_body) {
                 cc->too_big = 1;
             } else {
@@ -914,14 +997,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                     if (cap > s->o.max_body + 1)
                         cap = s->o.max_body + 1;
                     char *b = realloc(cc->body, cap);
-                    if (!b)
-                        return MHD_NO;
-                    cc->body = b;
-                    cc->cap = cap;
+                    if (b) {
+                        cc->body = b;
+                        cc->cap = cap;
+                    } else {
+                        cc->nomem = 1; /* the rest is read and dropped; the reply says why */
+                    }
                 }
-                memcpy(cc->body + cc->n, upload, *upload_size);
-                cc->n += *upload_size;
-                cc->body[cc->n] = 0;
+                if (!cc->nomem) {
+                    memcpy(cc->body + cc->n, upload, *upload_size);
+                    cc->n += *upload_size;
+                    cc->body[cc->n] = 0;
+                }
             }
         }
         *upload_size = 0;
@@ -956,6 +1043,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         observe(s, api_nroutes, status, rp_monotonic() - t0, 0);
         return ret;
     }
+    RP_FAULT_SCOPE_BEGIN(); /* a request's work, for the allocation-failure tests (core/fault.h) */
     api_req rq;
     memset(&rq, 0, sizeof rq);
     rq.method = method;
@@ -983,6 +1071,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     json_decref(rs.json);
     free(rs.text);
     json_decref(rq.body);
+    RP_FAULT_SCOPE_END();
     return ret;
 }
 
@@ -1275,6 +1364,15 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         return rp_err(err, RP_NOMEM, NULL);
     }
     the_server = s;
+    if (!oom_response && !(oom_response = last_resort())) {
+        the_server = NULL;
+        pthread_key_delete(s->store_key);
+        pthread_mutex_destroy(&s->qlock);
+        pthread_cond_destroy(&s->qcond);
+        sec_journal_close(s->journal);
+        release(s);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
     /* a port another program listens on is refused, as it would be without SO_REUSEPORT.  The
      * probe has SO_REUSEADDR, as the daemons' sockets have: the connections of a server that died
      * (in TIME_WAIT, or being closed by the kernel) do not hold the port for a minute, while a
@@ -1297,6 +1395,8 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         for (int i = 0; i < s->nd; i++)
             MHD_stop_daemon(s->d[i]);
         the_server = NULL;
+        MHD_destroy_response(oom_response);
+        oom_response = NULL;
         pthread_key_delete(s->store_key);
         pthread_mutex_destroy(&s->mlock);
         pthread_mutex_destroy(&s->qlock);
@@ -1335,5 +1435,7 @@ void api_stop(api_server *s)
     pthread_mutex_destroy(&s->qlock);
     pthread_cond_destroy(&s->qcond);
     the_server = NULL;
+    MHD_destroy_response(oom_response);
+    oom_response = NULL;
     release(s);
 }

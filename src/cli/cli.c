@@ -1,6 +1,7 @@
 /* cli.c — dispatch, option parsing, errors, opening the store. */
 #include "cli/cli.h"
 #include "core/config.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/utf8.h"
 #include "etl/etl.h"
@@ -348,9 +349,14 @@ static int run(const cli_cmd *cmd, int argc, char **argv)
         return CLI_FAIL;
     }
     c->cmd = cmd;
+    unsigned long json_failures = rp_json_failures();
     int rc = cli_parse(c, argc, argv);
     if (rc == CLI_OK)
         rc = cmd->fn(c);
+    /* jansson could not allocate a part of what the command built: json_object_set_new() and the
+     * like say nothing, so what it printed may lack a member */
+    if (rc == CLI_OK && rp_json_failures() != json_failures)
+        rc = cli_failf(cmd->name, "%s: what it printed may be incomplete", rp_strerror(RP_NOMEM));
     cli_wh_close(c);
     rp_config_free(c->cfg);
     free(c);

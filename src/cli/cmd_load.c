@@ -66,7 +66,10 @@ static int spec_for(const char *spec_file, const char *source, const char *file,
     dir_of(file, dir, sizeof dir);
     if (spec_file)
         return sp_spec_load(spec_file, dir, out, err);
-    if (!source && !(source = sp_builtin_for_path(file)))
+    int rc;
+    if (!source && (rc = sp_builtin_for_path(file, &source, err)))
+        return rc;
+    if (!source)
         return rp_err(err, RP_NOTFOUND, "%s: no shipped spec matches this file; name one with --spec FILE or "
                       "--source NAME (rapport load --list-specs shows them)", file);
     return sp_spec_builtin(source, dir, out, err);
@@ -273,8 +276,12 @@ int cmd_load(cli_ctx *c)
     int rc;
     if (list) {
         const char *const *names = sp_builtin_names();
-        for (int i = 0; names[i]; i++)
-            printf("%-22s %s\n", names[i], sp_builtin_description(names[i]));
+        for (int i = 0; names[i]; i++) {
+            const char *d = sp_builtin_description(names[i]);
+            if (!d)
+                return cli_failf("load", "%s", rp_strerror(RP_NOMEM));
+            printf("%-22s %s\n", names[i], d);
+        }
         return CLI_OK;
     }
     int npos = 0;
@@ -329,7 +336,10 @@ int cmd_load(cli_ctx *c)
         }
         R.rejects_header = 1;
     }
-    R.out = json_array();
+    if (json && !(R.out = json_array())) {
+        cli_wh_close(c);
+        return cli_failf("load", "%s", rp_strerror(RP_NOMEM));
+    }
     catch_signals();
     for (int i = 0; i < npos && !stop_requested; i++) {
         struct stat st;
@@ -757,7 +767,6 @@ int cmd_watch(cli_ctx *c)
     }
     if ((rc = cli_wh(c, 0, &R.w, NULL)))
         return rc;
-    R.out = json_array();
     catch_signals();
     if (!once)
         printf("watching %s (archive %s, errors %s); Ctrl-C stops\n", inbox, arch, errd);

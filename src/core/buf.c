@@ -138,8 +138,8 @@ int rp_buf_read_file(rp_buf *b, const char *path, size_t max, rp_error *err)
     rp_buf_release(b);
     rp_buf_init(b, max);
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return rp_err(err, RP_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) /* for want of memory: not a file that is not there (a caller may look elsewhere then) */
+        return rp_err(err, errno == ENOMEM ? RP_NOMEM : RP_IO, "%s: cannot open: %s", path, strerror(errno));
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)

@@ -13,13 +13,17 @@
 #include "core/error.h"
 
 typedef struct rp_sha256 {
-    void *ctx; /* EVP_MD_CTX */
+    void *ctx;  /* EVP_MD_CTX */
+    int failed; /* an update failed: the digest is refused */
 } rp_sha256;
 
+/* A failure of libcrypto's is RP_NOMEM when it ran out of memory (or could
+ * not say), RP_INTERNAL naming its error otherwise. */
 int rp_sha256_init(rp_sha256 *s, rp_error *err) RP_WARN_UNUSED;
 void rp_sha256_update(rp_sha256 *s, const void *p, size_t n);
-/* The digest in hex (65 bytes with the NUL); the state is freed. */
-void rp_sha256_final(rp_sha256 *s, char hex[65]);
+/* The digest in hex (65 bytes with the NUL), or the failure of an update or
+ * of the end (never a digest of what was not all read); the state is freed. */
+int rp_sha256_final(rp_sha256 *s, char hex[65], rp_error *err) RP_WARN_UNUSED;
 /* Free a state without a digest (after an error). */
 void rp_sha256_abandon(rp_sha256 *s);
 /* A whole file's digest, and its size. */

@@ -105,11 +105,16 @@ int rp_host_codec_open(const char *codepage, rp_host_codec **out, rp_error *err)
     rp_host_codec *c = calloc(1, sizeof *c);
     if (!c)
         return rp_err(err, RP_NOMEM, NULL);
-    c->to = iconv_open(codepage, "UTF-8");
-    c->from = iconv_open("UTF-8", codepage);
-    c->bmp = calloc(65536, sizeof *c->bmp);
-    if (c->to == (iconv_t)-1 || c->from == (iconv_t)-1 || !c->bmp) {
+    int e = 0;
+    if ((c->to = iconv_open(codepage, "UTF-8")) == (iconv_t)-1 ||
+        (c->from = iconv_open("UTF-8", codepage)) == (iconv_t)-1)
+        e = errno;
+    if (!e && !(c->bmp = calloc(65536, sizeof *c->bmp)))
+        e = ENOMEM;
+    if (e) {
         rp_host_codec_close(c);
+        if (e == ENOMEM)
+            return rp_err(err, RP_NOMEM, "code page '%s': %s", codepage, rp_strerror(RP_NOMEM));
         return rp_err(err, RP_ENCODING, "code page '%s' is not available", codepage);
     }
     *out = c;

@@ -39,7 +39,8 @@
     X(CRYPTO, "cryptographic failure")                 \
     X(INTERNAL, "internal error")                      \
     X(NUMERIC, "no numerical solution")                \
-    X(DENIED, "not allowed")
+    X(DENIED, "not allowed")                           \
+    X(FULL, "disk full")
 
 typedef enum {
 #define RP_X_(name, msg) RP_##name,

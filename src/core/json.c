@@ -1,5 +1,6 @@
 #include "core/json.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +35,35 @@ int rp_json_depth(const json_t *j)
     return 0;
 }
 
+/* jansson's allocations, each failure counted on its thread (rp_json_failures) */
+static _Thread_local unsigned long json_failed;
+
+static void *json_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        json_failed++;
+    return p;
+}
+
+static void json_install(void) { json_set_alloc_funcs(json_malloc, free); }
+
+unsigned long rp_json_failures(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, json_install);
+    return json_failed;
+}
+
 int rp_json_load_str(const char *what, const char *s, size_t n, json_t **out, rp_error *err)
 {
     json_error_t je;
+    unsigned long failures = rp_json_failures();
     json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+    if (rp_json_failures() != failures) { /* jansson may even return a tree with a part missing then */
+        json_decref(j);
+        return rp_err(err, RP_NOMEM, "%s: %s", what, rp_strerror(RP_NOMEM));
+    }
     if (!j)
         return rp_err(err, RP_PARSE, "%s:%d:%d: %s", what, je.line, je.column, je.text);
     if (rp_json_depth(j) > RP_JSON_MAX_DEPTH) {

@@ -2,7 +2,13 @@
  * json.h — helpers over jansson.
  *
  * Reading: rp_json_load_file/_str parse with a byte cap and a nesting-depth
- * cap and report "FILE:LINE:COLUMN: message".  The field getters read one
+ * cap and report "FILE:LINE:COLUMN: message", or RP_NOMEM when jansson ran
+ * out of memory: its own message then blames the text ("string or '}'
+ * expected").  So every allocation of jansson's goes through a count of
+ * failures per thread (rp_json_failures), which a caller of json_loads
+ * reads too, and so do the API's dispatcher and the CLI's around a handler
+ * or a command: json_object_set_new() and the like fail without a word, and
+ * a reply with a member missing must not go out as if whole.  The field getters read one
  * member of an object and name it by its path ("parties[2].identifiers[0].
  * value") when it is missing or of the wrong type; `path` is the object's
  * own path ("" for the root).
@@ -21,6 +27,12 @@
 
 int rp_json_load_file(const char *file, size_t max_bytes, json_t **out, rp_error *err) RP_WARN_UNUSED;
 int rp_json_load_str(const char *what, const char *s, size_t n, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* How many of jansson's allocations have failed on this thread so far:
+ * `n = rp_json_failures(); j = json_loadb(...); if (rp_json_failures() !=
+ * n)` tells memory from a malformed text.  Compare even when a tree or a
+ * text came back: jansson 2.14 can return one with a part left out (an
+ * object's key, in json_dumps) after a failed allocation. */
+unsigned long rp_json_failures(void);
 /* Depth of nesting (a scalar is 0). */
 int rp_json_depth(const json_t *j);
 

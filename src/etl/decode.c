@@ -13,6 +13,7 @@
 #include "warehouse/warehouse.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <iconv.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -75,7 +76,8 @@ int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int
     } else {
         d->cv = iconv_open("UTF-8", s->encoding);
         if (d->cv == (iconv_t)-1)
-            rc = rp_err(err, RP_ENCODING, "this system's iconv cannot convert from %s", s->encoding);
+            rc = errno == ENOMEM ? rp_err(err, RP_NOMEM, "%s: %s", s->encoding, rp_strerror(RP_NOMEM))
+                                 : rp_err(err, RP_ENCODING, "this system's iconv cannot convert from %s", s->encoding);
     }
     if (rc) {
         sp_decoder_close(d);
@@ -428,9 +430,11 @@ static int code_text(sp_raw *x)
     if (!x->json_typed || f->type != FT_TEXT)
         x->len = trim(txt, x->len);
     if (f->ncases && *txt) {
-        int k = 0;
-        while (k < f->ncases && regexec(&f->case_re[k], txt, 0, NULL, 0) != 0)
+        int k = 0, e = REG_NOMATCH;
+        while (k < f->ncases && (e = sp_regexec(&f->case_re[k], txt)) == REG_NOMATCH)
             k++;
+        if (e == REG_ESPACE) /* not the value's fault: the load fails (sp_decode names the field) */
+            return RP_NOMEM;
         if (k == f->ncases)
             return reject(x->rej, f->name, txt, strlen(txt), "code", "%s: '%s' matches none of its cases", f->name,
                           txt);
@@ -818,7 +822,13 @@ int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *
     if (s->format == SPF_JSONL) {
         json_decref(d->doc);
         json_error_t je;
+        unsigned long failures = rp_json_failures();
         d->doc = json_loadb(rec->data, rec->len, JSON_REJECT_DUPLICATES, &je);
+        if (rp_json_failures() != failures) {
+            json_decref(d->doc);
+            d->doc = NULL;
+            return rp_err(err, RP_NOMEM, "record %lld: %s", (long long)rec->number, rp_strerror(RP_NOMEM));
+        }
         if (!d->doc)
             return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "parse", "not JSON: %s at column %d",
                           je.text, je.column);
@@ -831,6 +841,9 @@ int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *
                       d->nheader);
     for (int i = 0; i < s->nfields; i++) {
         int rc = decode_field(d, i, rec, values, rej, err);
+        if (rc == RP_NOMEM && (!err || !err->code)) /* a rule or a case could not run (regexec) */
+            return rp_err(err, RP_NOMEM, "record %lld: %s: %s", (long long)rec->number, s->fields[i].name,
+                          rp_strerror(RP_NOMEM));
         if (rc)
             return rc;
         if (values[i].null)

@@ -21,7 +21,10 @@ static int64_t count_of(json_t *f, const char *key)
 static int add(ld_plan *p, int *cap, const char *dir, const char *rel, const char *sha, json_t *entry,
                rp_error *err)
 {
-    const char *spec = sp_builtin_for_path(rel);
+    const char *spec;
+    int rc = sp_builtin_for_path(rel, &spec, err);
+    if (rc)
+        return rc;
     if (!spec) {
         const char *ext = strrchr(rel, '.');
         if (ext && (!strcmp(ext, ".cpy") || !strcmp(ext, ".json")))

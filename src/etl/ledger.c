@@ -141,7 +141,7 @@ static int reject_again(ld *L, const rd_record *rec, const char *masked, const c
         if (rp_buf_status(&both) || rp_buf_status(&shown))
             rc = rp_err(err, RP_NOMEM, NULL);
         else if ((rc = ld__reject_seal(L->w, p.value, rp_buf_str(&both), p.raw, p.rawn, &L->sealed)))
-            rc = rp_err(err, rc, "cannot seal a rejected record");
+            rc = rp_err(err, rc, "cannot seal a rejected record: %s", rp_strerror(rc));
     }
     rp_stmt_done(st);
     if (!rc && !(rc = rp_store_prepare(wh_store(L->w),
@@ -170,7 +170,7 @@ int ld__reject(ld *L, const rd_record *rec, const sp_reject *in, rp_error *err)
     rp_buf_reset(&L->sealed);
     int rc = ld__reject_seal(L->w, rj.value, rj.message, rec->data, rec->data ? rec->len : 0, &L->sealed);
     if (rc)
-        return rp_err(err, rc, "cannot seal a rejected record");
+        return rp_err(err, rc, "cannot seal a rejected record: %s", rp_strerror(rc));
     rp_stmt *st;
     if ((rc = rp_store_prepare(wh_store(L->w),
                                "INSERT INTO reject(job_id, file, record, offset, field, value, rule, message, sealed) "
@@ -278,9 +278,12 @@ int ld__seen_before(ld *L, const char *key, int64_t record, sp_reject *rj, rp_er
     rp_stmt_bind_int(st, 3, record);
     rc = rp_stmt_step(st, err);
     int64_t first = rc == RP_ROW ? rp_stmt_int(st, 0) : 0;
-    rp_stmt_done(st);
-    if (rc != RP_ROW)
+    if (rc != RP_ROW) {
+        rp_stmt_done(st);
         return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "load_seen returned nothing") : rc;
+    }
+    if ((rc = rp_stmt_finish(st, err))) /* committed at its end outside a transaction (store.h) */
+        return rc;
     if (first != record) {
         char k[256];
         snprintf(k, sizeof k, "%s", key);
@@ -454,9 +457,10 @@ int ld__job_start(ld *L, const char *file, rp_error *err)
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         L->job = rp_stmt_int(st, 0);
-        rc = RP_OK;
+        rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+    } else {
+        rp_stmt_done(st);
     }
-    rp_stmt_done(st);
     return rc;
 }
 

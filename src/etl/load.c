@@ -266,9 +266,9 @@ static int write_record(ld *L, const ld_loop *lp, const ld_block *b, const ld_re
         L->npend = pend_mark;
     }
     if (lp->savepoints) {
-        if (*outcome == RP_OK)
-            rc = wh_commit(L->w, err);
-        else
+        if (*outcome == RP_OK && (rc = wh_commit(L->w, err)))
+            wh_rollback(L->w); /* the record's level is not left open under the batch (store.h) */
+        else if (*outcome != RP_OK)
             wh_rollback(L->w);
         if (rc)
             return rc;

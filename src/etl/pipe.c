@@ -3,6 +3,7 @@
 #include "etl/load_internal.h"
 #include "core/utf8.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -179,6 +180,19 @@ static int keep_decoded(ld_pipe *p, ld_block *b, ld_rec *it, const sp_value *val
     return 0;
 }
 
+/* The block's text could not take more (sticky, core/buf.h): the block fails, saying why. */
+static int text_failed(ld_block *b)
+{
+    int st = rp_buf_status(&b->text);
+    if (st == RP_OK)
+        return 0;
+    if (!b->failed)
+        rp_err(&b->err, st, "%s", st == RP_TOOBIG ? "a block of records is larger than the buffer allows"
+                                                  : rp_strerror(RP_NOMEM));
+    b->failed = b->last = 1;
+    return 1;
+}
+
 /* The next record of the file into the block, decoded or rejected: 1, or
  * 0 at the end of the file or on a failure (the block says which). */
 static int take_record(ld_pipe *p, ld_block *b, sp_value *vals)
@@ -245,6 +259,10 @@ static int take_record(ld_pipe *p, ld_block *b, sp_value *vals)
     }
     it->raw = keep(b, rec.data, rec.data ? rec.len : 0);
     it->rawlen = rec.data ? rec.len : 0;
+    /* a record whose text the block could not keep (memory, its cap) is not one of the block's: the
+     * offsets kept for it point past what is there, and the load stops before it */
+    if (text_failed(b))
+        return 0;
     b->n++;
     return 1;
 }
@@ -267,10 +285,7 @@ static void *producer(void *arg)
         rp_buf_reset(&b->text);
         while (b->n < LD_BLOCK && b->text.len < LD_BLOCK_BYTES && take_record(p, b, vals))
             ;
-        if (rp_buf_status(&b->text) != RP_OK && !b->failed) {
-            rp_err(&b->err, RP_NOMEM, "a block of records is larger than the buffer allows");
-            b->failed = b->last = 1;
-        }
+        text_failed(b);
         /* the text is complete: point the values into it */
         for (int k = 0; k < b->n; k++) {
             if (b->item[k].rejected)
@@ -362,8 +377,10 @@ int ld__run_start(ld_run *u, const sp_spec *s, const char *file, int64_t offset,
     if (!rc && !(u->P = calloc(1, sizeof *u->P))) /* blocks of records: too big for the stack */
         rc = rp_err(err, RP_NOMEM, NULL);
     if (!rc && !(rc = pipe_init(u->P, s, file, u->rd, err))) {
-        if (pthread_create(&u->th, NULL, producer, u->P) != 0)
-            rc = rp_err(err, RP_INTERNAL, "cannot start the decoding thread");
+        int e = pthread_create(&u->th, NULL, producer, u->P);
+        if (e)
+            rc = rp_err(err, e == EAGAIN ? RP_NOMEM : RP_INTERNAL, "cannot start the decoding thread: %s%s",
+                        strerror(e), e == EAGAIN ? " (out of memory, or of threads)" : "");
         else
             pthread_setname_np(u->th, "rapport-decode"); /* as top and perf show it */
     }

@@ -5,6 +5,7 @@
 #include "warehouse/warehouse.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,8 @@ static int parse_pattern(sp_rule *r, const json_t *v, const char *path, rp_error
     if (!(r->text = strdup(json_string_value(v))))
         return rp_err(err, RP_NOMEM, NULL);
     int e = regcomp(&r->re, r->text, REG_EXTENDED | REG_NOSUB);
+    if (e == REG_ESPACE)
+        return rp_err(err, RP_NOMEM, "%s: %s", path, rp_strerror(RP_NOMEM));
     if (e) {
         char m[200];
         regerror(e, &r->re, m, sizeof m);
@@ -267,12 +270,24 @@ static int fixed_match(const sp_rule *r, const char *t)
     return i == r->nfixed;
 }
 
+int sp_regexec(const regex_t *re, const char *text)
+{
+    errno = 0;
+    int e = regexec(re, text, 0, NULL, 0);
+    return e == REG_NOMATCH && errno == ENOMEM ? REG_ESPACE : e;
+}
+
 static int apply_pattern(const sp_rule *r, const sp_field *f, const sp_value *v, size_t len, sp_reject *rej)
 {
     (void)len;
     const char *t = v->text;
-    if (r->nfixed ? fixed_match(r, t) : regexec(&r->re, t, 0, NULL, 0) == 0)
+    if (r->nfixed && fixed_match(r, t))
         return RP_OK;
+    int e = r->nfixed ? REG_NOMATCH : sp_regexec(&r->re, t);
+    if (e == 0)
+        return RP_OK;
+    if (e == REG_ESPACE) /* not the value's fault: the load fails (sp_decode names the field) */
+        return RP_NOMEM;
     return reject(rej, f->name, t, strlen(t), "pattern", "%s: '%s' does not match %s", f->name, t, r->text);
 }
 

@@ -29,6 +29,11 @@
 #include <regex.h>
 #include "etl/spec.h"
 
+/* regexec, with REG_ESPACE when it ran out of memory: glibc's regexec
+ * answers REG_NOMATCH then, which would reject a good value; a failed
+ * allocation leaves errno ENOMEM. */
+int sp_regexec(const regex_t *re, const char *text);
+
 /* A length not known (the text was written by a formatting call). */
 #define SP_NOLEN ((size_t)-1)
 

@@ -219,7 +219,8 @@ static int parse_concat(sp_spec *s, sp_field *f, const json_t *o, const json_t *
             return rp_err(err, RP_INVAL, "%s.concat[%d]: a string is needed", path, i);
         if (*p == '=') {
             f->parts[i].field = -1;
-            f->parts[i].lit = dupstr(p + 1);
+            if (!(f->parts[i].lit = dupstr(p + 1)))
+                return rp_err(err, RP_NOMEM, NULL);
         } else if ((f->parts[i].field = sp_field_index(s, p)) < 0 || f->parts[i].field >= idx) {
             return rp_err(err, RP_INVAL, "%s.concat[%d]: no earlier field '%s'", path, i, p);
         }
@@ -227,7 +228,8 @@ static int parse_concat(sp_spec *s, sp_field *f, const json_t *o, const json_t *
     const char *sep = NULL;
     if (rp_json_get_str(o, path, "sep", 0, &sep, err))
         return err->code;
-    f->sep = dupstr(sep ? sep : "");
+    if (!(f->sep = dupstr(sep ? sep : "")))
+        return rp_err(err, RP_NOMEM, NULL);
     return RP_OK;
 }
 
@@ -260,7 +262,8 @@ static int parse_source(sp_spec *s, sp_field *f, const json_t *o, int idx, const
         f->src = SRC_CONST;
         if (!json_is_string(value))
             return rp_err(err, RP_INVAL, "%s.value: a string is needed", path);
-        f->constant = dupstr(json_string_value(value));
+        if (!(f->constant = dupstr(json_string_value(value))))
+            return rp_err(err, RP_NOMEM, NULL);
     } else {
         const char *r = json_string_value(record);
         f->src = r && !strcmp(r, "number") ? SRC_RECORD : r && !strcmp(r, "hash") ? SRC_HASH
@@ -355,6 +358,8 @@ static int parse_map(sp_field *f, const json_t *o, const char *path, rp_error *e
             f->map_from[f->nmap] = dupstr(key);
             f->map_to[f->nmap] = json_is_string(v) ? dupstr(json_string_value(v)) : NULL;
             f->nmap++;
+            if (!f->map_from[f->nmap - 1] || (json_is_string(v) && !f->map_to[f->nmap - 1]))
+                return rp_err(err, RP_NOMEM, NULL);
         }
         f->map_strict = 1;
         if (rp_json_get_bool(o, path, "strict", 0, &f->map_strict, err))
@@ -365,7 +370,8 @@ static int parse_map(sp_field *f, const json_t *o, const char *path, rp_error *e
         if (!json_is_string(def) && !json_is_null(def))
             return rp_err(err, RP_INVAL, "%s.default: a string or null is needed", path);
         f->has_default = 1;
-        f->map_default = json_is_string(def) ? dupstr(json_string_value(def)) : NULL;
+        if (json_is_string(def) && !(f->map_default = dupstr(json_string_value(def))))
+            return rp_err(err, RP_NOMEM, NULL);
     }
     return RP_OK;
 }
@@ -387,13 +393,16 @@ static int parse_cases(sp_field *f, const json_t *cases, const char *path, rp_er
         if (!json_is_array(c) || json_array_size(c) != 2 || !pat || !(json_is_string(to) || json_is_null(to)))
             return rp_err(err, RP_INVAL, "%s.cases[%zu]: [\"pattern\", \"value\" or null] is needed", path, i);
         int e = regcomp(&f->case_re[i], pat, REG_EXTENDED | REG_NOSUB);
+        if (e == REG_ESPACE)
+            return rp_err(err, RP_NOMEM, "%s.cases[%zu]: %s", path, i, rp_strerror(RP_NOMEM));
         if (e) {
             char m[200];
             regerror(e, &f->case_re[i], m, sizeof m);
             return rp_err(err, RP_INVAL, "%s.cases[%zu]: '%s' is not a regular expression: %s", path, i, pat, m);
         }
         f->ncases++;
-        f->case_to[i] = json_is_string(to) ? dupstr(json_string_value(to)) : NULL;
+        if (json_is_string(to) && !(f->case_to[i] = dupstr(json_string_value(to))))
+            return rp_err(err, RP_NOMEM, NULL);
     }
     return RP_OK;
 }
@@ -416,6 +425,8 @@ static int parse_bands(sp_field *f, const json_t *bands, const char *path, rp_er
         f->band_from[i] = json_integer_value(json_array_get(b, 0));
         f->band_label[i] = dupstr(json_string_value(json_array_get(b, 1)));
         f->nbands++;
+        if (!f->band_label[i])
+            return rp_err(err, RP_NOMEM, NULL);
         if (i && f->band_from[i] <= f->band_from[i - 1])
             return rp_err(err, RP_INVAL, "%s.bands[%zu]: lower bounds must rise", path, i);
     }
@@ -607,7 +618,8 @@ static int parse_target(sp_spec *s, const json_t *o, int idx, int *has_party, in
             t->has[a] = 1;
             if (*sv == '=') {
                 t->attr[a].field = -1;
-                t->attr[a].lit = dupstr(sv + 1);
+                if (!(t->attr[a].lit = dupstr(sv + 1)))
+                    return rp_err(err, RP_NOMEM, NULL);
             } else if ((t->attr[a].field = sp_field_index(s, sv)) < 0) {
                 return rp_err(err, RP_INVAL, "%s: no field '%s'", p, sv);
             }
@@ -882,31 +894,52 @@ static struct builtin_info {
     char *description;
 } *binfo;
 
-static void builtin_info_load(void)
+static void builtin_info_free(struct builtin_info *b)
+{
+    for (int i = 0; b && i < sp_builtins_count; i++) {
+        sp_free_list(b[i].files, b[i].nfiles);
+        sp_free_list(b[i].after, b[i].nafter);
+        free(b[i].description);
+    }
+    free(b);
+}
+
+/* Read once; a failure (memory) leaves nothing read, to be tried again. */
+static int builtin_info_load(rp_error *err)
 {
     if (binfo)
-        return;
-    binfo = calloc((size_t)sp_builtins_count + 1, sizeof *binfo);
-    if (!binfo)
-        return;
-    for (int i = 0; i < sp_builtins_count; i++) {
-        json_t *root = json_loads(sp_builtins[i].text, 0, NULL);
-        rp_error e = RP_ERROR_INIT;
-        if (sp_str_list(json_object_get(root, "files"), "files", &binfo[i].files, &binfo[i].nfiles, &e) ||
-            sp_str_list(json_object_get(root, "after"), "after", &binfo[i].after, &binfo[i].nafter, &e))
-            binfo[i].nfiles = binfo[i].nafter = 0;
+        return RP_OK;
+    struct builtin_info *b = calloc((size_t)sp_builtins_count + 1, sizeof *b);
+    if (!b)
+        return rp_err(err, RP_NOMEM, NULL);
+    int rc = RP_OK;
+    for (int i = 0; i < sp_builtins_count && !rc; i++) {
+        json_t *root;
+        if ((rc = rp_json_load_str(sp_builtins[i].name, sp_builtins[i].text, strlen(sp_builtins[i].text), &root,
+                                   err)))
+            break;
         const char *d = json_string_value(json_object_get(root, "description"));
-        binfo[i].description = dupstr(d ? d : "");
+        if ((rc = sp_str_list(json_object_get(root, "files"), "files", &b[i].files, &b[i].nfiles, err)) ||
+            (rc = sp_str_list(json_object_get(root, "after"), "after", &b[i].after, &b[i].nafter, err)))
+            rp_err_prefix(err, "shipped spec %s", sp_builtins[i].name);
+        else if (!(b[i].description = dupstr(d ? d : "")))
+            rc = rp_err(err, RP_NOMEM, NULL);
         json_decref(root);
+    }
+    if (rc) {
+        builtin_info_free(b);
+        return rc;
     }
     /* depth: one more than the deepest spec it comes after */
     for (int pass = 0; pass < sp_builtins_count; pass++)
         for (int i = 0; i < sp_builtins_count; i++)
-            for (int k = 0; k < binfo[i].nafter; k++)
+            for (int k = 0; k < b[i].nafter; k++)
                 for (int j = 0; j < sp_builtins_count; j++)
-                    if (!strcmp(sp_builtins[j].name, binfo[i].after[k]) && binfo[i].depth <= binfo[j].depth &&
-                        binfo[j].depth < sp_builtins_count)
-                        binfo[i].depth = binfo[j].depth + 1;
+                    if (!strcmp(sp_builtins[j].name, b[i].after[k]) && b[i].depth <= b[j].depth &&
+                        b[j].depth < sp_builtins_count)
+                        b[i].depth = b[j].depth + 1;
+    binfo = b;
+    return RP_OK;
 }
 
 static int pattern_matches(const char *pat, const char *path)
@@ -923,20 +956,22 @@ static int pattern_matches(const char *pat, const char *path)
     return fnmatch(pat, tail, FNM_PATHNAME) == 0;
 }
 
-const char *sp_builtin_for_path(const char *path)
+int sp_builtin_for_path(const char *path, const char **name, rp_error *err)
 {
-    builtin_info_load();
-    for (int i = 0; binfo && i < sp_builtins_count; i++)
-        for (int k = 0; k < binfo[i].nfiles; k++)
+    *name = NULL;
+    int rc = builtin_info_load(err);
+    for (int i = 0; !rc && i < sp_builtins_count && !*name; i++)
+        for (int k = 0; k < binfo[i].nfiles && !*name; k++)
             if (pattern_matches(binfo[i].files[k], path))
-                return sp_builtins[i].name;
-    return NULL;
+                *name = sp_builtins[i].name;
+    return rc;
 }
 
 int sp_builtin_depth(const char *name)
 {
-    builtin_info_load();
-    for (int i = 0; binfo && i < sp_builtins_count; i++)
+    if (builtin_info_load(NULL))
+        return 0;
+    for (int i = 0; i < sp_builtins_count; i++)
         if (!strcmp(sp_builtins[i].name, name))
             return binfo[i].depth;
     return 0;
@@ -944,8 +979,9 @@ int sp_builtin_depth(const char *name)
 
 const char *sp_builtin_description(const char *name)
 {
-    builtin_info_load();
-    for (int i = 0; binfo && i < sp_builtins_count; i++)
+    if (builtin_info_load(NULL))
+        return NULL;
+    for (int i = 0; i < sp_builtins_count; i++)
         if (!strcmp(sp_builtins[i].name, name))
             return binfo[i].description;
     return NULL;

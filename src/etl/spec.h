@@ -184,9 +184,11 @@ int sp_spec_load(const char *path, const char *extra_dir, sp_spec **out, rp_erro
 /* A spec shipped with Rapport, by name ("host-cif"). */
 int sp_spec_builtin(const char *name, const char *extra_dir, sp_spec **out, rp_error *err) RP_WARN_UNUSED;
 /* The shipped spec whose file patterns match a path (a pattern with k
- * slashes matches the last k+1 components, one without the file name), or
- * NULL; and the spec's depth in the "after" order (0 first). */
-const char *sp_builtin_for_path(const char *path);
+ * slashes matches the last k+1 components, one without the file name):
+ * *name, or NULL when none does; an error only when the specs' patterns
+ * could not be read (memory).  Then the spec's depth in the "after" order
+ * (0 first), and its description (NULL for want of memory). */
+int sp_builtin_for_path(const char *path, const char **name, rp_error *err) RP_WARN_UNUSED;
 int sp_builtin_depth(const char *name);
 const char *sp_builtin_description(const char *name);
 /* Names of the shipped specs, NULL-terminated. */

@@ -532,7 +532,7 @@ static int start_run(run *x, const char *by, rp_error *err)
     rp_stmt_bind_text(q, 2, by);
     if ((rc = rp_stmt_step(q, err)) == RP_ROW) {
         x->st->run = rp_stmt_int(q, 0);
-        rc = RP_OK;
+        return rp_stmt_finish(q, err); /* committed at its end outside a transaction (store.h) */
     }
     rp_stmt_done(q);
     return rc;

@@ -128,10 +128,10 @@ static int insert_request(rp_store *s, const sec_user_change *c, const char *has
     rp_stmt_bind_text(st, 9, from);
     if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         *id = rp_stmt_int(st, 0);
-        rc = RP_OK;
-    } else if (rc == RP_DONE) {
-        rc = rp_err(err, RP_INTERNAL, "user request: no id returned");
+        return rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
     }
+    if (rc == RP_DONE)
+        rc = rp_err(err, RP_INTERNAL, "user request: no id returned");
     rp_stmt_done(st);
     return rc;
 }

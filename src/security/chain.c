@@ -269,7 +269,13 @@ int sec_audit_verify_file(FILE *f, sec_audit_check *out, rp_error *err)
     while ((len = getline(&line, &cap, f)) > 0) {
         lineno++;
         json_error_t je;
+        unsigned long failures = rp_json_failures();
         json_t *o = json_loadb(line, (size_t)len, 0, &je);
+        if (rp_json_failures() != failures) {
+            json_decref(o);
+            rc = rp_err(err, RP_NOMEM, "line %lld: %s", (long long)lineno, rp_strerror(RP_NOMEM));
+            break;
+        }
         if (!json_is_object(o)) {
             rc = rp_err(err, RP_PARSE, "line %lld: not a JSON object: %s", (long long)lineno, je.text);
             json_decref(o);

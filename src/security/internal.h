@@ -8,6 +8,9 @@
 /* An argon2id hash of pw (libsodium's interactive limits, as every user's)
  * into out, of crypto_pwhash_STRBYTES (128) bytes. */
 int sec__hash_password(const char *pw, char *out, rp_error *err) RP_WARN_UNUSED;
+/* Whether pw is the password of hash: RP_OK, RP_NOTFOUND (no message), or RP_NOMEM when the check
+ * could not run (libsodium answers -1 for both, and says which in errno). */
+int sec__verify_password(const char *hash, const char *pw, rp_error *err) RP_WARN_UNUSED;
 /* Chain the entries not yet chained (audit_chain), in id order; inside
  * sec_audit_index's transaction. */
 int sec__audit_chain(rp_store *s, rp_error *err) RP_WARN_UNUSED;

@@ -1,5 +1,6 @@
 /* journal.c — the audit trail's journal.  See journal.h. */
 #include "security/security.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/rtime.h"
 #include "core/utf8.h"
@@ -275,7 +276,8 @@ int sec_journal_append(sec_journal *j, const sec_audit_entry *e, const char *at,
         /* a part of a line would join the next one: take it back */
         if (k > 0 && ftruncate(j->fd, before))
             rp_log(RP_LOG_ERROR, "%s: a partly written entry could not be taken back: %s", j->path, strerror(errno));
-        rc = rp_err(err, RP_IO, "%s: %s", j->path, strerror(e2));
+        rc = rp_err(err, e2 == ENOSPC || e2 == EFBIG || e2 == EDQUOT ? RP_FULL : RP_IO, "%s: %s", j->path,
+                    strerror(e2));
     }
     pthread_mutex_unlock(&j->lock);
     return rc;
@@ -310,7 +312,13 @@ static const char *member(json_t *o, const char *k) { return json_string_value(j
 /* One line into table audit; a line that cannot be read is kept as an entry saying so. */
 static int move_line(rp_store *s, const char *path, int64_t at_offset, const char *p, size_t n, rp_error *err)
 {
+    unsigned long failures = rp_json_failures();
     json_t *o = json_loadb(p, n, JSON_REJECT_DUPLICATES, NULL);
+    if (rp_json_failures() != failures) { /* not a damaged line: it is moved on a later try */
+        json_decref(o);
+        return rp_err(err, RP_NOMEM, "audit journal %s, byte %lld: %s", path, (long long)at_offset,
+                      rp_strerror(RP_NOMEM));
+    }
     const char *at = member(o, "at"), *action = member(o, "action");
     int rc;
     if (!json_is_object(o) || !at || !action) {

@@ -95,7 +95,12 @@ static int reused(rp_store *s, const char *name, const char *password, int histo
     rp_stmt_bind_int(st, 3, history - 1);
     while (!*was && (rc = rp_stmt_step(st, err)) == RP_ROW) {
         const char *h = rp_stmt_text(st, 0);
-        *was = h && !crypto_pwhash_str_verify(h, password, strlen(password));
+        int v = h ? sec__verify_password(h, password, err) : RP_NOTFOUND;
+        if (v != RP_OK && v != RP_NOTFOUND) { /* not known whether it was used: not taken as new */
+            rc = v;
+            break;
+        }
+        *was = v == RP_OK;
     }
     rp_stmt_done(st);
     return *was || rc == RP_DONE ? RP_OK : rc;

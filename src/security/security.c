@@ -5,6 +5,7 @@
 #include "core/utf8.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -84,6 +85,33 @@ int sec__hash_password(const char *pw, char *out, rp_error *err)
                           crypto_pwhash_MEMLIMIT_INTERACTIVE))
         return rp_err(err, RP_NOMEM, "password hashing: out of memory");
     return RP_OK;
+}
+
+/* libsodium's crypto_pwhash_str_verify answers -1 both for a wrong password and for a check that
+ * could not run, and an allocation failing inside it even says EINVAL as a mismatch does: a sign-in
+ * refused so would count toward a lock.  So the hash is worked out again here from the parameters
+ * and the salt of the stored string ($argon2id$v=19$m=KIB,t=OPS,p=1$SALT$HASH, what libsodium
+ * writes) and compared; crypto_pwhash fails only when it cannot run. */
+int sec__verify_password(const char *hash, const char *pw, rp_error *err)
+{
+    unsigned long long m = 0;
+    unsigned long v = 0, t = 0, p = 0;
+    char salt64[64], out64[160];
+    if (sscanf(hash, "$argon2id$v=%lu$m=%llu,t=%lu,p=%lu$%63[^$]$%159s", &v, &m, &t, &p, salt64, out64) != 6 ||
+        v != 19 || p != 1 || !t || m < 8 || m > (1ull << 32))
+        return RP_NOTFOUND; /* not a hash Rapport writes: no password matches it */
+    unsigned char salt[crypto_pwhash_SALTBYTES], want[96], got[96];
+    size_t sl = 0, ol = 0;
+    if (sodium_base642bin(salt, sizeof salt, salt64, strlen(salt64), NULL, &sl, NULL,
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) || sl != sizeof salt ||
+        sodium_base642bin(want, sizeof want, out64, strlen(out64), NULL, &ol, NULL,
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) || ol < crypto_pwhash_BYTES_MIN)
+        return RP_NOTFOUND;
+    if (crypto_pwhash(got, ol, pw, strlen(pw), salt, t, (size_t)m * 1024, crypto_pwhash_ALG_ARGON2ID13))
+        return rp_err(err, RP_NOMEM, "password check: %s", rp_strerror(RP_NOMEM));
+    int same = !sodium_memcmp(got, want, ol);
+    sodium_memzero(got, sizeof got);
+    return same ? RP_OK : RP_NOTFOUND;
 }
 
 static int run1(rp_store *s, const char *sql, const char *const *text, int ntext, rp_error *err)
@@ -328,7 +356,10 @@ int sec_authenticate(rp_store *s, const char *name, const char *password, sec_us
         memcpy(hash, dummy_hash, sizeof hash);
     if (!password)
         password = "";
-    if (crypto_pwhash_str_verify(hash, password, strlen(password)) || !known)
+    /* a check that could not run (memory) is not a wrong password: it must not count toward a lock */
+    if ((rc = sec__verify_password(hash, password, err)) && rc != RP_NOTFOUND)
+        return rc;
+    if (rc || !known)
         return rp_err(err, RP_NOTFOUND, "%s", wrong);
     if ((rc = sec_user_get(s, name, out, err)))
         return rc;
@@ -560,7 +591,24 @@ static int date_shaped(const char *s, size_t n)
     return n >= 5 && n <= 8 && s[2] == ':';
 }
 
-static void scrub_run(const char *s, size_t len, rp_buf *b)
+/* Text written into the caller's buffer of n bytes, cut there: scrubbing allocates nothing, so it
+ * cannot leave a message half-written when memory runs out (tests/faults). */
+typedef struct bounded {
+    char *p;
+    size_t n, len; /* len < n */
+} bounded;
+
+static void put(bounded *b, const char *s, size_t k)
+{
+    if (b->len + 1 >= b->n)
+        return;
+    if (k > b->n - 1 - b->len)
+        k = b->n - 1 - b->len;
+    memcpy(b->p + b->len, s, k);
+    b->len += k;
+}
+
+static void scrub_run(const char *s, size_t len, bounded *b)
 {
     char run[128], m[160], digits[20];
     size_t nd = 0;
@@ -572,10 +620,10 @@ static void scrub_run(const char *s, size_t len, rp_buf *b)
     if (len >= sizeof run || (!at && (nd < 7 || date_shaped(s, len)))) {
         if (len >= sizeof run && (at || nd >= 7)) { /* too long to be one value: starred whole */
             for (size_t i = 0; i < len; i++)
-                rp_buf_append(b, "*", 1);
+                put(b, "*", 1);
             return;
         }
-        rp_buf_append(b, s, len);
+        put(b, s, len);
         return;
     }
     memcpy(run, s, len);
@@ -586,12 +634,14 @@ static void scrub_run(const char *s, size_t len, rp_buf *b)
         sec_mask_pan(digits, m, sizeof m);
     else
         keep_ends(run, len >= 8 ? 3 : 1, len >= 8 ? 3 : 1, m, sizeof m);
-    rp_buf_append(b, m, strlen(m));
+    put(b, m, strlen(m));
 }
 
 void sec_scrub(const char *in, char *out, size_t n)
 {
-    rp_buf b = RP_BUF_INIT;
+    if (!n)
+        return;
+    bounded b = { out, n, 0 };
     const char *p = in;
     while (*p) {
         const char *q = p;
@@ -603,21 +653,16 @@ void sec_scrub(const char *in, char *out, size_t n)
             e--;
         if (e > p)
             scrub_run(p, (size_t)(e - p), &b);
-        rp_buf_append(&b, e, (size_t)(q - e));
+        put(&b, e, (size_t)(q - e));
         if (!*q)
             break;
         const char *r = q;
         while (*r && !scrub_char((unsigned char)*r))
             r++;
-        rp_buf_append(&b, q, (size_t)(r - q));
+        put(&b, q, (size_t)(r - q));
         p = r;
     }
-    if (n) {
-        size_t k = b.data ? rp_utf8_cut(b.data, b.len, n - 1) : 0;
-        memcpy(out, b.data ? b.data : "", k);
-        out[k] = 0;
-    }
-    rp_buf_release(&b);
+    out[rp_utf8_cut(out, b.len, n - 1)] = 0; /* a character the cut went through is left out whole */
 }
 
 static void mask_member(json_t *o, const char *key, void (*fn)(const char *, char *, size_t))

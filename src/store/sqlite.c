@@ -3,19 +3,26 @@
  * a prepared-statement cache keyed by SQL text.
  */
 #include "store/store.h"
+#include "core/log.h"
 #include "core/map.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RP_APPLICATION_ID 0x52505254 /* "RPRT" */
 #define CACHE_MAX 512
 #define BUSY_TIMEOUT_MS 10000
+#define SAVEPOINTS 16 /* levels whose statements are prepared (deeper ones are parsed each time) */
 
 extern const rp_migration rp_sqlite_migrations[];
 extern const int rp_sqlite_migrations_count;
@@ -25,8 +32,12 @@ typedef struct sq_store {
     sqlite3 *db;
     rp_map *cache; /* sql -> sq_stmt* */
     char path[1024];
-    sqlite3_stmt *begin_st, *commit_st, *rollback_st; /* a plain read transaction's, prepared once */
+    sqlite3_stmt *begin_st, *commit_st, *rollback_st; /* BEGIN DEFERRED, COMMIT, ROLLBACK: prepared once */
+    sqlite3_stmt *writable_st;                         /* PRAGMA query_only=0, after a read-only one */
+    sqlite3_stmt *sp[SAVEPOINTS][3];                   /* SAVEPOINT, RELEASE, ROLLBACK TO rpN */
     int plain;     /* the open transaction is one of those */
+    int ro;        /* the open transaction is read-only (query_only) */
+    int doomed;    /* a level could not be rolled back (its failure): only the whole transaction can */
     int tuned;     /* a load's settings are in force (sq_load_tuning): these were before */
     int64_t saved_autockpt, saved_cache;
 } sq_store;
@@ -36,7 +47,43 @@ typedef struct sq_stmt {
     sqlite3_stmt *st;
     int cached, in_use;
     int bind_rc; /* sticky binding error */
+    int mid_row; /* the last step gave a row: a writing statement has not ended */
 } sq_stmt;
+
+/* Whether a file of the store (the database, its WAL or its rollback journal) is within 64 KB of the
+ * largest file this process may write (RLIMIT_FSIZE): SQLite says only "disk I/O error" for a write
+ * that met the limit (EFBIG), and the errno it keeps is the last system call's. */
+static int at_size_limit(const char *path)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_FSIZE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+        return 0;
+    static const char *const suffix[] = { "", "-wal", "-journal" };
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        char p[1100];
+        struct stat st;
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        if (!stat(p, &st) && (uint64_t)st.st_size + 65536 >= (uint64_t)rl.rlim_cur)
+            return 1;
+    }
+    return 0;
+}
+
+/* A write that did not fit, said so (RP_FULL), whichever way SQLite reports it: SQLITE_FULL for no
+ * space left, a write error for a file size limit (EFBIG) or a quota.  what is the store's path. */
+static int io_failure(sqlite3 *db, int rc, rp_error *err, const char *what, const char *msg)
+{
+    int e = db ? sqlite3_system_errno(db) : 0;
+    if (e == EFBIG || ((rc & 0xff) != SQLITE_CANTOPEN && at_size_limit(what)))
+        return rp_err(err, RP_FULL, "%s: the store may not grow: the file has reached the size limit of this "
+                      "process (%s); nothing of the work in hand was written", what, strerror(EFBIG));
+    if (e == ENOSPC || e == EDQUOT || (rc & 0xff) == SQLITE_FULL)
+        return rp_err(err, RP_FULL, "%s: the disk is full (%s); nothing of the work in hand was written", what,
+                      strerror(e == EDQUOT ? EDQUOT : ENOSPC));
+    if (rc == SQLITE_IOERR_NOMEM)
+        return rp_err(err, RP_NOMEM, NULL);
+    return rp_err(err, RP_IO, "%s: %s", what, msg);
+}
 
 static int map_rc(sqlite3 *db, int rc, rp_error *err, const char *what)
 {
@@ -47,9 +94,9 @@ static int map_rc(sqlite3 *db, int rc, rp_error *err, const char *what)
     case SQLITE_LOCKED: return rp_err(err, RP_BUSY, "%s: database is busy", what);
     case SQLITE_NOMEM: return rp_err(err, RP_NOMEM, NULL);
     case SQLITE_READONLY: return rp_err(err, RP_READONLY, "%s: %s", what, msg);
-    case SQLITE_FULL: return rp_err(err, RP_IO, "%s: disk full", what);
+    case SQLITE_FULL:
     case SQLITE_IOERR:
-    case SQLITE_CANTOPEN: return rp_err(err, RP_IO, "%s: %s", what, msg);
+    case SQLITE_CANTOPEN: return io_failure(db, rc, err, what, msg);
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT: return rp_err(err, RP_STORE, "%s: not a Rapport store (%s)", what, msg);
     default: return rp_err(err, RP_STORE, "%s", msg);
@@ -64,6 +111,10 @@ static void sq_close(rp_store *s_)
     sqlite3_finalize(s->begin_st);
     sqlite3_finalize(s->commit_st);
     sqlite3_finalize(s->rollback_st);
+    sqlite3_finalize(s->writable_st);
+    for (int d = 0; d < SAVEPOINTS; d++)
+        for (int k = 0; k < 3; k++)
+            sqlite3_finalize(s->sp[d][k]);
     if (s->cache) {
         size_t it = 0;
         void *v;
@@ -280,9 +331,15 @@ static int sq_bind_null(rp_stmt *st, int i) { BIND(sqlite3_bind_null(SQ(st)->st,
 static int sq_step(rp_stmt *st, rp_error *err)
 {
     sq_store *s = (sq_store *)st->store;
-    if (SQ(st)->bind_rc)
-        return rp_err(err, RP_STORE, "binding a parameter failed: %s", sqlite3_errstr(SQ(st)->bind_rc));
+    int b = SQ(st)->bind_rc;
+    if (b == SQLITE_NOMEM) /* the value was to be copied */
+        return rp_err(err, RP_NOMEM, NULL);
+    if (b == SQLITE_TOOBIG)
+        return rp_err(err, RP_TOOBIG, "%s: a value is larger than the store takes", s->path);
+    if (b)
+        return rp_err(err, RP_STORE, "binding a parameter failed: %s", sqlite3_errstr(b));
     int rc = sqlite3_step(SQ(st)->st);
+    SQ(st)->mid_row = rc == SQLITE_ROW;
     if (rc == SQLITE_ROW)
         return RP_ROW;
     if (rc == SQLITE_DONE)
@@ -315,6 +372,15 @@ static int sq_readonly(rp_stmt *st) { return sqlite3_stmt_readonly(SQ(st)->st); 
 static void sq_done(rp_stmt *st_)
 {
     sq_stmt *st = SQ(st_);
+    /* a writing statement given back after its row ends here, and outside a transaction commits
+     * here: what fails now is lost to the caller, who should have called rp_stmt_finish (store.h) */
+    if (st->mid_row && !sqlite3_stmt_readonly(st->st)) {
+        int rc = sqlite3_reset(st->st);
+        if (rc != SQLITE_OK)
+            rp_log(RP_LOG_ERROR, "%s: a change given back before its end was not made: %s",
+                   ((sq_store *)st_->store)->path, sqlite3_errstr(rc));
+    }
+    st->mid_row = 0;
     if (st->cached) {
         sqlite3_reset(st->st);
         sqlite3_clear_bindings(st->st);
@@ -326,23 +392,66 @@ static void sq_done(rp_stmt *st_)
     }
 }
 
-/* Step a statement prepared once (BEGIN, COMMIT, ROLLBACK): no parsing per call. */
+/* Statements of transactions, prepared once: ending a transaction or a level of one then parses
+ * nothing and asks for no memory.  A COMMIT or a RELEASE parsed at the end failed when memory ran
+ * out, and a level left open under a caller that had gone on nested every later one (tests/faults). */
+static int prepare_once(sq_store *s, sqlite3_stmt **st, const char *sql, rp_error *err)
+{
+    int rc;
+    if (!*st && (rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL)) != SQLITE_OK) {
+        *st = NULL;
+        return map_rc(s->db, rc, err, s->path);
+    }
+    return RP_OK;
+}
+
+static int step_once(sq_store *s, sqlite3_stmt *st, rp_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? RP_OK : map_rc(s->db, rc, err, s->path); /* in Rapport's words, not SQLite's */
+}
+
 static int sq_step_once(sq_store *s, sqlite3_stmt **st, const char *sql, rp_error *err)
 {
-    if (!*st && sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-        return rp_err(err, RP_STORE, "%s: %s", sql, sqlite3_errmsg(s->db));
-    int rc = sqlite3_step(*st);
-    sqlite3_reset(*st);
-    if (rc != SQLITE_DONE)
-        return rp_err(err, rc == SQLITE_BUSY ? RP_BUSY : RP_STORE, "%s: %s", sql, sqlite3_errmsg(s->db));
+    int rc = prepare_once(s, st, sql, err);
+    return rc ? rc : step_once(s, *st, err);
+}
+
+/* Level d's SAVEPOINT, RELEASE and ROLLBACK TO, prepared when it is first begun. */
+static int savepoint_ready(sq_store *s, int d, rp_error *err)
+{
+    static const char *const fmt[3] = { "SAVEPOINT rp%d", "RELEASE rp%d", "ROLLBACK TO rp%d" };
+    for (int k = 0; k < 3; k++) {
+        char sql[48];
+        snprintf(sql, sizeof sql, fmt[k], d);
+        int rc = prepare_once(s, &s->sp[d][k], sql, err);
+        if (rc)
+            return rc;
+    }
     return RP_OK;
+}
+
+/* A transaction a level of which could not be rolled back (ROLLBACK TO needs memory): what it holds is
+ * not what its callers think, so it takes no new level and commits nothing; its outermost rollback
+ * ends it (tests/faults). */
+static int doomed(sq_store *s, rp_error *err)
+{
+    return rp_err(err, s->doomed, "%s: a part of the work in hand could not be taken back (%s): all of it is given up",
+                  s->path, rp_strerror(s->doomed));
 }
 
 static int sq_begin(rp_store *s_, int readonly, rp_error *err)
 {
     sq_store *s = (sq_store *)s_;
-    int rc;
-    if (s_->depth == 0 && readonly == 2) {
+    int rc, d = s_->depth;
+    if (d > 0 && s->doomed)
+        return doomed(s, err);
+    if (d == 0 && ((rc = prepare_once(s, &s->commit_st, "COMMIT", err)) ||
+                   (rc = prepare_once(s, &s->rollback_st, "ROLLBACK", err)) ||
+                   (readonly == 1 && (rc = prepare_once(s, &s->writable_st, "PRAGMA query_only=0", err)))))
+        return rc;
+    if (d == 0 && readonly == 2) {
         /* one snapshot for a request's reads; a write may still follow */
         if ((rc = sq_step_once(s, &s->begin_st, "BEGIN DEFERRED", err)))
             return rc;
@@ -350,19 +459,38 @@ static int sq_begin(rp_store *s_, int readonly, rp_error *err)
         s_->depth++;
         return RP_OK;
     }
-    if (s_->depth == 0) {
+    if (d == 0) {
         rc = sq_exec(s_, readonly ? "BEGIN DEFERRED; PRAGMA query_only=1" : "BEGIN IMMEDIATE", err);
         if (rc && readonly)
             sq_exec(s_, "ROLLBACK; PRAGMA query_only=0", NULL);
+        s->ro = readonly && !rc;
+    } else if (d < SAVEPOINTS) {
+        if (!(rc = savepoint_ready(s, d, err)))
+            rc = step_once(s, s->sp[d][0], err);
     } else {
         char sql[64];
-        snprintf(sql, sizeof sql, "SAVEPOINT rp%d", s_->depth);
+        snprintf(sql, sizeof sql, "SAVEPOINT rp%d", d);
         rc = sq_exec(s_, sql, err);
     }
-    (void)s;
     if (!rc)
         s_->depth++;
     return rc;
+}
+
+static int sq_rollback(rp_store *s_);
+
+/* The kill tests' (tests/faults, docs/testing.md): with RAPPORT_TEST_KILL_AT_COMMIT=N the process
+ * dies as kill -9 would right after the Nth commit of a transaction that wrote, so that a test can
+ * stop a command at each of its commits in turn and look at what it left. */
+static void kill_at_commit(void)
+{
+    static atomic_int n, at = -1;
+    if (at < 0) {
+        const char *v = getenv("RAPPORT_TEST_KILL_AT_COMMIT");
+        atomic_store(&at, v ? atoi(v) : 0);
+    }
+    if (atomic_load(&at) > 0 && atomic_fetch_add(&n, 1) + 1 == atomic_load(&at))
+        raise(SIGKILL);
 }
 
 static int sq_commit(rp_store *s_, rp_error *err)
@@ -371,19 +499,38 @@ static int sq_commit(rp_store *s_, rp_error *err)
         return rp_err(err, RP_INTERNAL, "commit without a transaction");
     int rc;
     sq_store *sq = (sq_store *)s_;
-    if (s_->depth == 1 && sq->plain) {
-        rc = sq_step_once(sq, &sq->commit_st, "COMMIT", err);
-        if (rc == RP_OK)
+    if (sq->doomed) {
+        rc = doomed(sq, err);
+        if (s_->depth == 1)
+            sq_rollback(s_);
+        return rc;
+    }
+    int wrote = s_->depth == 1 && sqlite3_txn_state(sq->db, NULL) == SQLITE_TXN_WRITE;
+    if (s_->depth == 1) {
+        rc = step_once(sq, sq->commit_st, err); /* prepared when it began */
+        if (rc == RP_OK) {
             sq->plain = 0;
-    } else if (s_->depth == 1) {
-        rc = sq_exec(s_, "COMMIT; PRAGMA query_only=0", err);
+            if (sq->ro) {
+                sq->ro = 0;
+                step_once(sq, sq->writable_st, NULL);
+            }
+        }
+    } else if (s_->depth - 1 < SAVEPOINTS) {
+        rc = step_once(sq, sq->sp[s_->depth - 1][1], err);
     } else {
         char sql[64];
         snprintf(sql, sizeof sql, "RELEASE rp%d", s_->depth - 1);
         rc = sq_exec(s_, sql, err);
     }
-    if (!rc)
+    if (!rc) {
         s_->depth--;
+        if (wrote)
+            kill_at_commit();
+    } else if (s_->depth == 1)
+        /* SQLite may have rolled the transaction back itself (a full disk, memory) or kept it (busy);
+         * either way nothing of it is written, and the connection must not stay in a transaction that
+         * every later "begin" would only nest in, holding the store's write lock (store.h) */
+        sq_rollback(s_);
     return rc;
 }
 
@@ -393,16 +540,24 @@ static int sq_rollback(rp_store *s_)
         return RP_OK;
     int rc;
     sq_store *sq = (sq_store *)s_;
-    if (s_->depth == 1 && sq->plain) {
-        rc = sq_step_once(sq, &sq->rollback_st, "ROLLBACK", NULL);
-        sq->plain = 0;
-    } else if (s_->depth == 1) {
-        rc = sq_exec(s_, "ROLLBACK", NULL);
-        sq_exec(s_, "PRAGMA query_only=0", NULL);
+    if (s_->depth == 1) {
+        rc = step_once(sq, sq->rollback_st, NULL); /* prepared when it began */
+        sq->plain = sq->doomed = 0;
+        if (sq->ro) {
+            sq->ro = 0;
+            step_once(sq, sq->writable_st, NULL);
+        }
+    } else if (s_->depth - 1 < SAVEPOINTS) {
+        int d = s_->depth - 1;
+        if ((rc = step_once(sq, sq->sp[d][2], NULL)) == RP_OK)
+            rc = step_once(sq, sq->sp[d][1], NULL);
+        else if (!sq->doomed)
+            sq->doomed = rc;
     } else {
         char sql[96];
         snprintf(sql, sizeof sql, "ROLLBACK TO rp%d; RELEASE rp%d", s_->depth - 1, s_->depth - 1);
-        rc = sq_exec(s_, sql, NULL);
+        if ((rc = sq_exec(s_, sql, NULL)) && !sq->doomed)
+            sq->doomed = rc;
     }
     s_->depth--;
     return rc;

@@ -66,14 +66,17 @@ int rp_store_latest_version(rp_store *s)
 
 int rp_store_version(rp_store *s, int *version, rp_error *err)
 {
-    /* The table may not exist yet: create it (harmless, idempotent) unless
-     * read-only, in which case a failure to find it means version 0. */
+    /* A store without the table (a new file) is at version 0; any other
+     * failure (memory, I/O) is one, not a store to initialise. */
     rp_stmt *st;
     *version = 0;
-    int rc = s->ops->prepare(s, "SELECT COALESCE(MAX(version), 0) FROM rapport_migrations", 0, &st,
-                             NULL);
-    if (rc)
+    rp_error e;
+    rp_err_clear(&e);
+    int rc = s->ops->prepare(s, "SELECT COALESCE(MAX(version), 0) FROM rapport_migrations", 0, &st, &e);
+    if (rc == RP_STORE) /* no such table */
         return RP_OK;
+    if (rc)
+        return rp_err(err, rc, "%s", rp_errmsg(&e));
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         *version = (int)rp_stmt_int(st, 0);
@@ -241,8 +244,19 @@ int rp_stmt_step(rp_stmt *st, rp_error *err) { return st->store->ops->step(st, e
 int rp_stmt_run(rp_stmt *st, rp_error *err)
 {
     int rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW && !rp_stmt_readonly(st))
+        return rp_stmt_finish(st, err);
     rp_stmt_done(st);
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+int rp_stmt_finish(rp_stmt *st, rp_error *err)
+{
+    int rc;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        ;
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
 }
 
 int rp_stmt_column_count(rp_stmt *st) { return st->store->ops->column_count(st); }

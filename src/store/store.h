@@ -25,7 +25,16 @@
  *
  * Transactions: rp_store_begin/commit/rollback nest (inner levels are
  * savepoints).  rp_store_begin_readonly() starts a transaction in which the
- * backend itself refuses every write, for ad-hoc queries.
+ * backend itself refuses every write, for ad-hoc queries.  A commit of the
+ * outermost level that fails (a full disk, memory, busy) has rolled it back:
+ * nothing of it is written and the connection is in no transaction; a
+ * rollback after it does nothing.  A commit of an inner level that fails
+ * leaves the level open: roll it back.  Ending a transaction or a level
+ * needs no memory (its statements are prepared when it begins).
+ *
+ * Failures are said in Rapport's words, never SQLite's: RP_NOMEM, RP_FULL
+ * (a full disk, a file size limit, a quota), RP_BUSY, RP_IO, RP_CONSTRAINT,
+ * RP_STORE for the rest.
  *
  * Files: store.c (what is the same for every backend: dispatch, the
  * version check and the migration runner), sqlite.c (the SQLite backend:
@@ -191,8 +200,15 @@ void rp_stmt_bind_blob(rp_stmt *st, int i, const void *v, size_t n);
 void rp_stmt_bind_null(rp_stmt *st, int i);
 int rp_stmt_step(rp_stmt *st, rp_error *err) RP_WARN_UNUSED;
 /* Step a statement expected to return no row (or to ignore it) and give
- * it back: RP_OK or an error. */
+ * it back: RP_OK or an error.  A statement that writes is stepped to its
+ * end (see rp_stmt_finish). */
 int rp_stmt_run(rp_stmt *st, rp_error *err) RP_WARN_UNUSED;
+/* After the row of an INSERT/UPDATE ... RETURNING has been read: step the
+ * statement to its end and give it back; RP_OK or an error.  Outside a
+ * transaction SQLite commits such a statement only at its end, so a commit
+ * that fails (a full disk) is said here, where rp_stmt_done would drop it
+ * and the caller would go on as if the row were stored. */
+int rp_stmt_finish(rp_stmt *st, rp_error *err) RP_WARN_UNUSED;
 int rp_stmt_column_count(rp_stmt *st);
 const char *rp_stmt_column_name(rp_stmt *st, int i);
 rp_coltype rp_stmt_column_type(rp_stmt *st, int i);

@@ -118,7 +118,12 @@ int wh_call_note_put(wh *w, const wh_call_note *n, rp_error *err)
     rp_stmt_bind_text(st, 6, n->call_id);
     rc = rp_stmt_step(st, err);
     int64_t ia = rc == RP_ROW ? rp_stmt_int(st, 0) : 0;
-    rp_stmt_done(st);
+    if (rc == RP_ROW) { /* committed at its end outside a transaction (store.h) */
+        int f = rp_stmt_finish(st, err);
+        rc = f ? f : RP_ROW;
+    } else {
+        rp_stmt_done(st);
+    }
     if (rc == RP_DONE)
         return rp_err(err, RP_NOTFOUND, "call_note.call_id: no call '%s' from %s", n->call_id ? n->call_id : "",
                       n->source ? n->source : "");

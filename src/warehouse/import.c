@@ -37,9 +37,10 @@ static int party_ref(ctx *c, json_t *obj, const char *path, const char *key, int
     json_t *v = json_object_get(obj, key);
     if (json_is_integer(v)) {
         *id = json_integer_value(v);
-        if (!wh_party_exists(c->w, *id))
+        int rc = wh_party_exists(c->w, *id, err);
+        if (rc == RP_NOTFOUND)
             return rp_err(err, RP_NOTFOUND, "%s.%s: no party %lld", path, key, (long long)*id);
-        return RP_OK;
+        return rc;
     }
     const char *ref = NULL;
     int rc = STR(obj, path, key, 1, &ref);

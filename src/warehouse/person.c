@@ -152,10 +152,10 @@ int wh_person_add(wh *w, const wh_party *p, const char *now, int64_t *id, rp_err
     rp_stmt_bind_text(st, NPERSON + 2, now);
     if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         *id = rp_stmt_int(st, 0);
-        rc = RP_OK;
-    } else if (rc == RP_DONE) {
-        rc = rp_err(err, RP_INTERNAL, "no id for the new person");
+        return rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
     }
+    if (rc == RP_DONE)
+        rc = rp_err(err, RP_INTERNAL, "no id for the new person");
     rp_stmt_done(st);
     return rc;
 }

@@ -605,7 +605,9 @@ int wh_account_key(const wh *w, const char *number, char key[WH_ACCOUNT_KEY_LEN]
 /* The number as loaded, from account.sealed. */
 int wh_account_number_unseal(const wh *w, const void *sealed, size_t n, char *out, size_t on,
                              rp_error *err) RP_WARN_UNUSED;
-int wh_party_exists(wh *w, int64_t id);
+/* RP_OK when party id exists, RP_NOTFOUND (no message) when it does not, or
+ * the store's failure. */
+int wh_party_exists(wh *w, int64_t id, rp_error *err) RP_WARN_UNUSED;
 
 /* Resolve a key to a party.  A key may carry a prefix that says its kind
  * (id:, nid:, rc:, passport:, ubn:, phone:, acct:, email:, card:, cust:,

@@ -316,9 +316,10 @@ int wh_job_start(wh *w, const char *source, const char *file, const char *by, in
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         *id = rp_stmt_int(st, 0);
-        rc = RP_OK;
+        rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+    } else {
+        rp_stmt_done(st);
     }
-    rp_stmt_done(st);
     return rc;
 }
 
@@ -479,7 +480,12 @@ int wh_product_put(wh *w, const wh_product *p, rp_error *err)
         rp_stmt_bind_text(st, 1, p->code);
         rp_stmt_bind_text(st, 2, *c);
         rc = rp_stmt_step(st, err);
-        rp_stmt_done(st);
+        if (rc == RP_ROW) { /* committed at its end outside a transaction (store.h) */
+            int f = rp_stmt_finish(st, err);
+            rc = f ? f : RP_ROW;
+        } else {
+            rp_stmt_done(st);
+        }
         if (rc == RP_DONE) {
             /* either unknown, or listed twice: tell which */
             rc = row_exists(w, "SELECT 1 FROM product_category WHERE code = ?", *c, 0, err);
@@ -568,22 +574,24 @@ int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         *id = rp_stmt_int(st, 0);
-        rc = RP_OK;
+        rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+    } else {
+        rp_stmt_done(st);
     }
-    rp_stmt_done(st);
     return store_fail(rc, err, "party");
 }
 
-int wh_party_exists(wh *w, int64_t id)
+int wh_party_exists(wh *w, int64_t id, rp_error *err)
 {
-    return row_exists(w, "SELECT 1 FROM party WHERE id = ?", NULL, id, NULL) == RP_OK;
+    return row_exists(w, "SELECT 1 FROM party WHERE id = ?", NULL, id, err);
 }
 
 static int party_must_exist(wh *w, const char *field, int64_t id, rp_error *err)
 {
-    if (!wh_party_exists(w, id))
+    int rc = wh_party_exists(w, id, err);
+    if (rc == RP_NOTFOUND)
         return rp_err(err, RP_NOTFOUND, "%s: no party %lld", field, (long long)id);
-    return RP_OK;
+    return rc;
 }
 
 /* The lookup hash binds type, issuer and the canonical value together; a
@@ -747,9 +755,10 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
     if (rc == RP_ROW) {
         if (id)
             *id = rp_stmt_int(st, 0);
-        rc = RP_OK;
+        rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+    } else {
+        rp_stmt_done(st);
     }
-    rp_stmt_done(st);
     return store_fail(rc, err, "contact");
 }
 
@@ -973,9 +982,10 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
     if (rc == RP_ROW) {
         if (id)
             *id = rp_stmt_int(st, 0);
-        rc = RP_OK;
+        rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+    } else {
+        rp_stmt_done(st);
     }
-    rp_stmt_done(st);
     return store_fail(rc, err, "account");
 }
 
@@ -1124,9 +1134,10 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
     if (rc == RP_ROW) {
         if (id)
             *id = rp_stmt_int(st, 0);
-        rc = RP_OK;
+        rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+    } else {
+        rp_stmt_done(st);
     }
-    rp_stmt_done(st);
     return store_fail(rc, err, "interaction");
 }
 

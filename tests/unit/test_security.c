@@ -6,6 +6,8 @@
 #include "security/security.h"
 
 #include <oath.h>
+#include <sodium.h>
+#include "security/internal.h"
 #include "warehouse/warehouse.h"
 
 static wh *store(void)
@@ -15,6 +17,32 @@ static wh *store(void)
     if (wh_open(tu_path("s.db"), NULL, WH_INIT, &w, NULL, &e))
         fail_msg("wh_open: %s", rp_errmsg(&e));
     return w;
+}
+
+/* A password is checked by working its hash out again (security.c): the stored string's own
+ * parameters and salt, whatever libsodium's defaults are now; a string that is not one is matched by
+ * no password.  (libsodium's verify took a failed allocation for a wrong password, which counted
+ * toward a lock: tests/faults.) */
+static void passwords_are_verified_by_their_hash(void **state)
+{
+    (void)state;
+    char h[crypto_pwhash_STRBYTES];
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(sec__hash_password("a long password 1", h, &e), RP_OK);
+    assert_int_equal(sec__verify_password(h, "a long password 1", &e), RP_OK);
+    assert_int_equal(sec__verify_password(h, "a long password 2", &e), RP_NOTFOUND);
+    assert_int_equal(sec__verify_password(h, "", &e), RP_NOTFOUND);
+    /* other parameters than today's (a hash of an earlier Rapport's) */
+    char older[crypto_pwhash_STRBYTES];
+    assert_int_equal(crypto_pwhash_str_alg(older, "pw 2019", 7, 3, 16 << 20, crypto_pwhash_ALG_ARGON2ID13), 0);
+    assert_int_equal(sec__verify_password(older, "pw 2019", &e), RP_OK);
+    assert_int_equal(sec__verify_password(older, "pw 2020", &e), RP_NOTFOUND);
+    /* not a hash Rapport writes */
+    static const char *const bad[] = { "", "x", "$argon2i$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA",
+                                       "$argon2id$v=19$m=65536,t=2,p=4$c29tZXNhbHRzb21lc2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+                                       "$argon2id$v=19$m=65536,t=2,p=1$!!$aGFzaA" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(sec__verify_password(bad[i], "a long password 1", &e), RP_NOTFOUND);
 }
 
 static void the_matrix(void **state)
@@ -1046,6 +1074,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_matrix),
+        cmocka_unit_test(passwords_are_verified_by_their_hash),
         cmocka_unit_test(users_and_passwords),
         cmocka_unit_test(unknown_users_take_as_long_as_wrong_passwords),
         cmocka_unit_test(failures_throttle_then_lock),

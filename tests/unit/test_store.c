@@ -256,6 +256,66 @@ static void transactions_nest_and_roll_back(void **state)
     rp_store_close(s);
 }
 
+/* A commit that fails has rolled back (store.h): nothing of it is stored and the connection is in no
+ * transaction that a later begin would only nest in (found by tests/faults: a server whose disk had
+ * filled answered 201 for notes it then lost, and 503 busy for ever).  A deferred foreign key makes
+ * the commit itself fail, as a full disk does. */
+static void a_failed_commit_rolls_back(void **state)
+{
+    (void)state;
+    rp_store *s = fresh();
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "PRAGMA defer_foreign_keys = ON", &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "INSERT INTO kv(k, v) VALUES ('a', 1)", &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "INSERT INTO party_account(party_id, account_id, role) "
+                                      "VALUES (999, 999, 'owner')", &e),
+                     RP_OK);
+    assert_int_equal(rp_store_commit(s, &e), RP_CONSTRAINT);
+    assert_int_equal(s->depth, 0);
+    assert_int_equal(rp_store_rollback(s), RP_OK); /* what callers do after a failed commit: nothing */
+    assert_int_equal(count(s, "SELECT count(*) FROM kv"), 0);
+    /* a new transaction is one, and commits */
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    assert_int_equal(rp_store_exec(s, "INSERT INTO kv(k, v) VALUES ('b', 2)", &e), RP_OK);
+    assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    assert_int_equal(count(s, "SELECT count(*) FROM kv"), 1);
+    rp_store_close(s);
+}
+
+/* A store that may not grow says so in Rapport's words, RP_FULL; an INSERT ... RETURNING outside a
+ * transaction is committed by rp_stmt_finish, which says whether it was. */
+static void a_full_store_is_said(void **state)
+{
+    (void)state;
+    rp_store *s = fresh();
+    rp_error e = RP_ERROR_INIT;
+    int64_t pages = 0;
+    assert_int_equal(rp_store_query_int(s, "PRAGMA page_count", &pages, &e), RP_OK);
+    char sql[80];
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)pages + 2);
+    assert_int_equal(rp_store_exec(s, sql, &e), RP_OK);
+    rp_stmt *st;
+    assert_int_equal(rp_store_prepare(s, "INSERT INTO kv(k, b) VALUES (?, zeroblob(200000)) RETURNING k", &st, &e), RP_OK);
+    rp_stmt_bind_text(st, 1, "big");
+    int rc = rp_stmt_step(st, &e);
+    if (rc == RP_ROW)
+        rc = rp_stmt_finish(st, &e);
+    else
+        rp_stmt_done(st);
+    assert_int_equal(rc, RP_FULL);
+    assert_non_null(strstr(rp_errmsg(&e), "the disk is full"));
+    assert_null(strstr(rp_errmsg(&e), "SQLITE"));
+    assert_int_equal(count(s, "SELECT count(*) FROM kv"), 0);
+    /* and a row that fits goes in, committed at the statement's end */
+    assert_int_equal(rp_store_prepare(s, "INSERT INTO kv(k, v) VALUES ('small', 1) RETURNING k", &st, &e), RP_OK);
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_string_equal(rp_stmt_text(st, 0), "small");
+    assert_int_equal(rp_stmt_finish(st, &e), RP_OK);
+    assert_int_equal(count(s, "SELECT count(*) FROM kv"), 1);
+    rp_store_close(s);
+}
+
 /* The connection's journal mode, as SQLite names it. */
 static const char *journal_mode(rp_store *s)
 {
@@ -408,7 +468,8 @@ int main(void)
         cmocka_unit_test(older_store_needs_init),    cmocka_unit_test(foreign_database_is_refused),
         cmocka_unit_test(statements_bind_and_read),  cmocka_unit_test(transactions_nest_and_roll_back),
         cmocka_unit_test(bulk_writing_only_alone),   cmocka_unit_test(bulk_writing_survives_a_crash),
-        cmocka_unit_test(postgres_is_named),
+        cmocka_unit_test(postgres_is_named),         cmocka_unit_test(a_failed_commit_rolls_back),
+        cmocka_unit_test(a_full_store_is_said),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
