@@ -23,24 +23,77 @@ static int another_branch(api_req *rq, api_resp *rs, int64_t id)
     return api_error(rs, 403, "forbidden", "customer %lld belongs to another branch", (long long)id);
 }
 
-/* The one customer a key names (wh_find), as a search hit, if the scope holds them. */
-static int found_by_key(api_req *rq, int64_t id, const char *how, json_t **found, rp_error *err)
+/* The customers a key names (wh_find_all: a phone a household shares names them all), as search
+ * hits, those the scope holds. */
+static int found_by_key(api_req *rq, const int64_t *ids, int n, const char *how, json_t *found, rp_error *err)
 {
-    json_t *doc;
-    int rc = wh_c360(rq->w, id, 0, &doc, err);
+    for (int i = 0; i < n; i++) {
+        json_t *doc;
+        int rc = wh_c360(rq->w, ids[i], 0, &doc, err);
+        if (rc)
+            return rc;
+        json_t *p = json_object_get(doc, "party");
+        if (in_scope(rq, json_string_value(json_object_get(p, "home_branch"))))
+            json_array_append_new(found,
+                                  json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "id", json_object_get(p, "id"),
+                                            "name_zh", json_object_get(p, "name_zh"), "name_latin",
+                                            json_object_get(p, "name_latin"), "birth_date",
+                                            json_object_get(p, "birth_date"), "home_branch",
+                                            json_object_get(p, "home_branch"), "status", json_object_get(p, "status"),
+                                            "matched", how ? how : "key"));
+        json_decref(doc);
+    }
+    return RP_OK;
+}
+
+/* The hits shown at most; one more is asked for, to say that there are more. */
+#define SEARCH_LIMIT 50
+
+/* The hits of the viewer's own branch first (the order otherwise kept): a supervisor or a CSR with a branch. */
+static void own_branch_first(json_t *found, const char *branch)
+{
+    if (!branch || !*branch)
+        return;
+    json_t *mine = json_array(), *others = json_array();
+    size_t i;
+    json_t *hit;
+    json_array_foreach(found, i, hit) {
+        const char *b = json_string_value(json_object_get(hit, "home_branch"));
+        json_array_append(b && !strcmp(b, branch) ? mine : others, hit);
+    }
+    if (json_array_size(mine) + json_array_size(others) == json_array_size(found)) {
+        json_array_clear(found);
+        json_array_extend(found, mine);
+        json_array_extend(found, others);
+    }
+    json_decref(mine);
+    json_decref(others);
+}
+
+/* By name: the scope and the refinements (branch, born) in the query, the first SEARCH_LIMIT; *more when there are more. */
+static int by_name(api_req *rq, const char *q, json_t **found, int *more, rp_error *err)
+{
+    const char *branch = api_query(rq, "branch"), *born = api_query(rq, "born");
+    if (branch && !*branch)
+        branch = NULL;
+    if (born && !*born)
+        born = NULL;
+    if (branch && rq->scope_branch && strcmp(branch, rq->scope_branch)) {
+        *found = json_array(); /* another branch than the viewer's: none of theirs */
+        return RP_OK;
+    }
+    if (branch && strlen(branch) > 16)
+        return rp_err(err, RP_INVAL, "branch: at most 16 characters");
+    char alt[256];
+    int rc = wh_search_name(rq->w, q, mt_pinyin_query(q, alt, sizeof alt) ? alt : NULL,
+                            rq->scope_branch ? rq->scope_branch : branch, born, SEARCH_LIMIT + 1, found, err);
     if (rc)
         return rc;
-    json_t *p = json_object_get(doc, "party");
-    *found = json_array();
-    if (in_scope(rq, json_string_value(json_object_get(p, "home_branch"))))
-        json_array_append_new(*found,
-                              json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "id", json_object_get(p, "id"),
-                                        "name_zh", json_object_get(p, "name_zh"), "name_latin",
-                                        json_object_get(p, "name_latin"), "birth_date",
-                                        json_object_get(p, "birth_date"), "home_branch",
-                                        json_object_get(p, "home_branch"), "status", json_object_get(p, "status"),
-                                        "matched", how ? how : "key"));
-    json_decref(doc);
+    if (json_array_size(*found) > SEARCH_LIMIT) {
+        *more = 1;
+        json_array_remove(*found, SEARCH_LIMIT);
+    }
+    own_branch_first(*found, rq->session.user.branch);
     return RP_OK;
 }
 
@@ -56,21 +109,25 @@ int api_customers_search(api_req *rq, api_resp *rs)
     sec_scrub(q, masked, sizeof masked);
     snprintf(rq->detail, sizeof rq->detail, "q=%.240s", masked);
     rp_error err = RP_ERROR_INIT;
-    int64_t id;
+    int64_t ids[8];
+    int n_ids = 0;
     const char *how = NULL;
     json_t *found = NULL;
-    int rc = wh_find(rq->w, q, &id, &how, &err);
+    int more = 0;
+    int rc = wh_find_all(rq->w, q, ids, 8, &n_ids, &how, &err);
     if (rc == RP_OK) {
-        rc = found_by_key(rq, id, how, &found, &err);
+        found = json_array();
+        rc = found_by_key(rq, ids, n_ids, how, found, &err);
     } else if (rc == RP_NOTFOUND) {
         rp_err_clear(&err);
-        char alt[256];
-        /* the scope is part of the query: the first 50 of the viewer's branch, not of the bank */
-        rc = wh_search_name(rq->w, q, mt_pinyin_query(q, alt, sizeof alt) ? alt : NULL, rq->scope_branch, 50, &found,
-                            &err);
+        rc = by_name(rq, q, &found, &more, &err);
+        if (rc == RP_INVAL)
+            return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     }
-    if (rc)
+    if (rc) {
+        json_decref(found);
         return api_fail(rs, &err);
+    }
     size_t i, n = 0;
     json_t *hit;
     json_array_foreach(found, i, hit) {
@@ -84,7 +141,7 @@ int api_customers_search(api_req *rq, api_resp *rs)
     }
     if (json_array_size(found) == 1) /* the one customer found is the entry's customer */
         rq->customer = json_integer_value(json_object_get(json_array_get(found, 0), "id"));
-    return api_ok(rs, json_pack("{s:o}", "customers", found));
+    return api_ok(rs, json_pack("{s:o, s:b, s:i}", "customers", found, "more", more, "limit", SEARCH_LIMIT));
 }
 
 int api_customer_of(api_req *rq, api_resp *rs, int flags, int64_t *id, json_t **doc)

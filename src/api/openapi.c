@@ -320,9 +320,15 @@ static const struct {
 
 static json_t *error_schema(const char *codes, rp_error *err)
 {
-    char text[600];
+    char text[1200];
     json_t *s;
-    if ((size_t)snprintf(text, sizeof text, "{error: {code: %s, message: string}}", codes) >= sizeof text) {
+    /* member and reason: what a page needs to say the error in its user's language (server.c, api_error) */
+    if ((size_t)snprintf(text, sizeof text,
+                         "{error: {code: %s, message: string, member?: string, reason?: 'another_branch' | "
+                         "'too_long' | 'too_short' | 'control_characters' | 'not_utf8' | 'signed_out' | "
+                         "'wrong_password' | 'not_permitted' | 'no_customer' | 'not_a_number' | 'not_a_date' | "
+                         "'missing' | 'unknown_member'}}",
+                         codes) >= sizeof text) {
         rp_err(err, RP_INVAL, "error codes: too many for %zu bytes", sizeof text);
         return NULL;
     }
@@ -462,13 +468,14 @@ static json_t *shape_schemas(rp_error *err)
                              "'otp_not_enrolled' | 'not_found' | "
                              "'method_not_allowed' | 'conflict' | 'ambiguous' | 'too_large' | "
                              "'unsupported_media_type' | 'invalid' | 'too_many_attempts' | 'internal' | 'audit' | "
-                             "'busy'",
+                             "'busy' | 'disk_full'",
                              err);
     if (!e) {
         json_decref(out);
         return NULL;
     }
-    json_object_set_new(e, "description", json_string("every error: {\"error\": {\"code\", \"message\"}}"));
+    json_object_set_new(e, "description", json_string("every error: {\"error\": {\"code\", \"message\", "
+                                                              "\"member\" (the member it names), \"reason\"}}"));
     json_object_set_new(out, "Error", e);
     return out;
 }

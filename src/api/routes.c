@@ -71,8 +71,11 @@ const api_route api_routes[] = {
     { .method = "GET", .pattern = "/api/v1/customers", .fn = api_customers_search, .permission = SEC_P_SEARCH,
       .flags = CUSTOMER, .action = "search", .op = "searchCustomers",
       .summary = "Find customers by national ID, phone, account number, e-mail, source number, or any part of a "
-                 "name, Chinese or romanised (q=); branch staff find their own branch's",
-      .query = "q: string", .response = "{customers: CustomerHit[]}", .errors = "409 422" },
+                 "name, Chinese or romanised (q=); branch staff find their own branch's. A name finds at most "
+                 "`limit` (50), the viewer's own branch first; `more` says there are more: narrow by born= (a "
+                 "year, month or day) or branch=",
+      .query = "q: string, born?: string, branch?: string",
+      .response = "{customers: CustomerHit[], more: boolean, limit: integer}", .errors = "409 422" },
     { .method = "GET", .pattern = "/api/v1/customers/{id}", .fn = api_customer_get, .permission = SEC_P_VIEW,
       .flags = CUSTOMER, .action = "view", .op = "getCustomer",
       .summary = "The customer 360, masked by the viewer's permissions", .params = "id: integer",
@@ -301,8 +304,9 @@ const api_shape api_shapes[] = {
       "number masked unless revealed; balance: balance_minor in words, with its currency" },
     { "RelatedParty",
       "{party_id: integer, relation: PartyLinkKind, since: string | null, name_zh: string | null, "
-      "name_latin: string | null, status: PartyStatus}",
-      NULL },
+      "name_latin: string | null, status: PartyStatus, home_branch: string | null}",
+      "a relative or other party; a viewer of one branch opens only that branch's customers (the page shows "
+      "the others by name and relation, without a link)" },
     { "Transaction",
       "{posted_at: string, account: string, amount_minor: integer, currency: string, channel: TxnChannel | null, "
       "class: TxnClass | null, description: string | null, counterparty: string | null, amount?: string, "

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -110,6 +111,47 @@ static void utf8_message(const char *in, char *out, size_t n)
     out[o] = 0;
 }
 
+/* The member a message names, as it begins ("body.reason: at most 200 bytes", "q: ..."): what a
+ * page shows in its own words, with the member's label (docs/api.md, Errors). */
+static int error_member(const char *msg, char *out, size_t n)
+{
+    size_t i = 0;
+    while (msg[i] && i + 1 < n && (isalnum((unsigned char)msg[i]) || strchr("._[]", msg[i])))
+        i++;
+    if (!i || msg[i] != ':' || msg[i + 1] != ' ')
+        return 0;
+    memcpy(out, msg, i);
+    out[i] = 0;
+    return 1;
+}
+
+/* What kind of wrong a message says, for a page to say it in the user's language: one word of a
+ * closed list (docs/api.md), found in the words every such message uses. */
+static const char *error_reason(const char *msg)
+{
+    static const struct {
+        const char *words, *reason;
+    } reasons[] = {
+        { "belongs to another branch", "another_branch" },
+        { "at most ", "too_long" },
+        { "at least ", "too_short" },
+        { "control characters", "control_characters" },
+        { "not UTF-8", "not_utf8" },
+        { "sign in first", "signed_out" },
+        { "wrong user name or password", "wrong_password" },
+        { "may not do this", "not_permitted" },
+        { "no customer", "no_customer" },
+        { "a whole number", "not_a_number" },
+        { "not a date", "not_a_date" },
+        { "is missing", "missing" },
+        { "unknown member", "unknown_member" },
+    };
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+        if (strstr(msg, reasons[i].words))
+            return reasons[i].reason;
+    return NULL;
+}
+
 int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...)
 {
     char msg[512], text[600];
@@ -120,6 +162,13 @@ int api_error(api_resp *rs, int status, const char *code, const char *fmt, ...)
     utf8_message(msg, text, sizeof text);
     json_decref(rs->json);
     rs->json = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", text);
+    json_t *e = json_object_get(rs->json, "error");
+    char member[80];
+    const char *why;
+    if (e && error_member(text, member, sizeof member))
+        json_object_set_new(e, "member", json_string(member));
+    if (e && (why = error_reason(text)))
+        json_object_set_new(e, "reason", json_string(why));
     rs->status = status;
     return status;
 }

@@ -107,11 +107,27 @@ static int by_account(wh *w, const char *v, hits *h, rp_error *err)
     char key[WH_ACCOUNT_KEY_LEN];
     wh_account_key(w, v, key, NULL, 0);
     v = key;
+    int rc = collect(w,
+                     "SELECT pa.party_id FROM account a JOIN party_account pa ON pa.account_id = a.id "
+                     "WHERE a.number = ? ORDER BY CASE pa.role WHEN 'owner' THEN 0 WHEN 'joint' THEN 1 "
+                     "ELSE 2 END, pa.party_id",
+                     v, strlen(v), 0, h, err);
+    if (rc || h->n || !strncmp(key, "pan:", 4))
+        return rc;
+    /* typed with other punctuation or none: 0012100000001, 0012 100 000001 (the index of migration 0020) */
+    char plain[WH_ACCOUNT_KEY_LEN];
+    size_t n = 0;
+    for (const char *p = key; *p && n < sizeof plain - 1; p++)
+        if (!strchr("- ./", *p))
+            plain[n++] = *p;
+    plain[n] = 0;
+    if (!n)
+        return RP_OK;
     return collect(w,
                    "SELECT pa.party_id FROM account a JOIN party_account pa ON pa.account_id = a.id "
-                   "WHERE a.number = ? ORDER BY CASE pa.role WHEN 'owner' THEN 0 WHEN 'joint' THEN 1 "
-                   "ELSE 2 END, pa.party_id",
-                   v, strlen(v), 0, h, err);
+                   "WHERE replace(replace(replace(replace(a.number, '-', ''), ' ', ''), '.', ''), '/', '') = ? "
+                   "ORDER BY CASE pa.role WHEN 'owner' THEN 0 WHEN 'joint' THEN 1 ELSE 2 END, pa.party_id",
+                   plain, n, 0, h, err);
 }
 
 static int by_id(wh *w, const char *v, hits *h, rp_error *err)
@@ -203,7 +219,10 @@ static int persons(wh *w, hits *h, rp_error *err)
     return RP_OK;
 }
 
-int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *err)
+/* wh_find's work: the hits of the first kind that has any, in *out, and that kind in *how;
+ * RP_AMBIGUOUS when they are customers the key cannot tell apart (not an account's holders, the
+ * owner first). */
+static int find_hits(wh *w, const char *key, hits *out, const char **how, rp_error *err)
 {
     while (*key == ' ')
         key++;
@@ -221,12 +240,9 @@ int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *
                 return rc;
             if (h.n == 0)
                 return rp_err(err, RP_NOTFOUND, "no customer with %s '%s'", kinds[k].name, v);
-            if (h.n > 1 && k != K_ACCT)
-                return ambiguous(w, key, kinds[k].name, &h, err);
-            *party = h.id[0];
-            if (how)
-                *how = kinds[k].name;
-            return RP_OK;
+            *out = h;
+            *how = kinds[k].name;
+            return k == K_ACCT ? RP_OK : h.n > 1 ? RP_AMBIGUOUS : RP_OK;
         }
     }
     /* No prefix: recognise the key by its shape, most specific first. */
@@ -268,16 +284,43 @@ int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *
     for (int i = 0; i < n; i++) {
         if ((rc = try_kind(w, order[i], key, &h, err)) || (rc = persons(w, &h, err)))
             return rc;
-        if (h.n == 1 || (h.n > 1 && order[i] == K_ACCT)) {
-            *party = h.id[0];
-            if (how)
-                *how = kinds[order[i]].name;
-            return RP_OK;
+        if (h.n) {
+            *out = h;
+            *how = kinds[order[i]].name;
+            return h.n > 1 && order[i] != K_ACCT ? RP_AMBIGUOUS : RP_OK;
         }
-        if (h.n > 1)
-            return ambiguous(w, key, kinds[order[i]].name, &h, err);
     }
     return rp_err(err, RP_NOTFOUND, "no customer matches '%s'", key);
+}
+
+int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *err)
+{
+    hits h = { { 0 }, 0 };
+    const char *what = NULL;
+    int rc = find_hits(w, key, &h, &what, err);
+    if (rc == RP_AMBIGUOUS)
+        return ambiguous(w, key, what, &h, err);
+    if (rc)
+        return rc;
+    *party = h.id[0];
+    if (how)
+        *how = what;
+    return RP_OK;
+}
+
+int wh_find_all(wh *w, const char *key, int64_t *ids, int max, int *n, const char **how, rp_error *err)
+{
+    hits h = { { 0 }, 0 };
+    const char *what = NULL;
+    int rc = find_hits(w, key, &h, &what, err);
+    if (rc && rc != RP_AMBIGUOUS)
+        return rc;
+    *n = 0;
+    for (int i = 0; i < h.n && *n < max; i++)
+        ids[(*n)++] = h.id[i];
+    if (how)
+        *how = what;
+    return RP_OK;
 }
 
 /* ---- the 360 view ---- */
@@ -389,12 +432,12 @@ static int related(wh *w, int64_t party, json_t *arr, rp_error *err)
     rp_stmt *st;
     /* links are between source parties: each end is shown as the customer it belongs to */
     static const char *sql =
-        "SELECT DISTINCT p.id, l.kind, 0, l.since, p.name_zh, p.name_latin, p.status "
+        "SELECT DISTINCT p.id, l.kind, 0, l.since, p.name_zh, p.name_latin, p.status, p.home_branch "
         "FROM party_link l JOIN party t ON t.id = l.to_party "
         "JOIN party p ON p.id = coalesce(t.merged_into, t.id) WHERE l.from_party IN (" MEMBERS ") "
         "AND p.id <> ? "
         "UNION "
-        "SELECT DISTINCT p.id, l.kind, 1, l.since, p.name_zh, p.name_latin, p.status "
+        "SELECT DISTINCT p.id, l.kind, 1, l.since, p.name_zh, p.name_latin, p.status, p.home_branch "
         "FROM party_link l JOIN party f ON f.id = l.from_party "
         "JOIN party p ON p.id = coalesce(f.merged_into, f.id) WHERE l.to_party IN (" MEMBERS ") "
         "AND p.id <> ? "
@@ -413,6 +456,7 @@ static int related(wh *w, int64_t party, json_t *arr, rp_error *err)
         set_col(o, st, 4, "name_zh");
         set_col(o, st, 5, "name_latin");
         set_col(o, st, 6, "status");
+        set_col(o, st, 7, "home_branch");
         json_array_append_new(arr, o);
     }
     rp_stmt_done(st);
@@ -716,24 +760,37 @@ static void name_key_of(const char *text, char *out, size_t n)
     out[o] = 0;
 }
 
+/* A birth year, month or day as the store writes them: 1985, 1985-03, 1985-03-14. */
+static int born_ok(const char *b)
+{
+    static const char shape[] = "dddd-dd-dd";
+    size_t n = strlen(b);
+    if (n != 4 && n != 7 && n != 10)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (shape[i] == 'd' ? !isdigit((unsigned char)b[i]) : b[i] != '-')
+            return 0;
+    return 1;
+}
+
 /* Add to ids (at most limit, no repeats) the customers of parties with a
  * key of this rank starting with key; with a branch, only customers whose
  * home branch it is (the customer's: the person a source party is merged
  * into), so that the limit counts that branch's. */
-static int name_keys_scan(wh *w, int rank, const char *key, const char *branch, int64_t *ids, int *nid, int limit,
-                          rp_error *err)
+static int name_keys_scan(wh *w, int rank, const char *key, const char *branch, const char *born, int64_t *ids,
+                          int *nid, int limit, rp_error *err)
 {
-    char hi[600];
+    char hi[600], like[16];
     snprintf(hi, sizeof hi, "%.500s\xF4\x8F\xBF\xBF", key); /* after every key that starts with key */
+    snprintf(like, sizeof like, "%.10s%%", born ? born : "");
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
-                              branch ? "SELECT c.id FROM party_name_key k JOIN party p ON p.id = k.party_id "
-                                       "JOIN party c ON c.id = coalesce(p.merged_into, p.id) "
-                                       "WHERE k.rank = ?1 AND k.key >= ?2 AND k.key < ?3 AND c.home_branch = ?5 "
-                                       "ORDER BY k.key LIMIT ?4"
-                                     : "SELECT coalesce(p.merged_into, p.id) FROM party_name_key k JOIN party p "
-                                       "ON p.id = k.party_id "
-                                       "WHERE k.rank = ?1 AND k.key >= ?2 AND k.key < ?3 ORDER BY k.key LIMIT ?4",
+                              "SELECT c.id FROM party_name_key k JOIN party p ON p.id = k.party_id "
+                              "JOIN party c ON c.id = coalesce(p.merged_into, p.id) "
+                              "WHERE k.rank = ?1 AND k.key >= ?2 AND k.key < ?3 "
+                              "AND (CAST(?5 AS TEXT) IS NULL OR c.home_branch = ?5) "
+                              "AND (CAST(?6 AS TEXT) IS NULL OR c.birth_date LIKE ?6) "
+                              "ORDER BY k.key LIMIT ?4",
                               &st, err);
     if (rc)
         return rc;
@@ -743,6 +800,12 @@ static int name_keys_scan(wh *w, int rank, const char *key, const char *branch, 
     rp_stmt_bind_int(st, 4, 4 * (int64_t)limit);
     if (branch)
         rp_stmt_bind_text(st, 5, branch);
+    else
+        rp_stmt_bind_null(st, 5);
+    if (born)
+        rp_stmt_bind_text(st, 6, like);
+    else
+        rp_stmt_bind_null(st, 6);
     while (*nid < limit && (rc = rp_stmt_step(st, err)) == RP_ROW) {
         int64_t id = rp_stmt_int(st, 0);
         int seen = 0;
@@ -755,14 +818,16 @@ static int name_keys_scan(wh *w, int rank, const char *key, const char *branch, 
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
 
-int wh_search_name(wh *w, const char *text, const char *alt, const char *branch, int limit, json_t **out,
-                   rp_error *err)
+int wh_search_name(wh *w, const char *text, const char *alt, const char *branch, const char *born, int limit,
+                   json_t **out, rp_error *err)
 {
     size_t n = text ? strlen(text) : 0;
     if (!n || n > 100)
         return rp_err(err, RP_INVAL, "name: 1 to 100 bytes to search for");
     if (limit <= 0 || limit > 1000)
         limit = 50;
+    if (born && !born_ok(born))
+        return rp_err(err, RP_INVAL, "born: a year (1985), a month (1985-03) or a day (1985-03-14)");
     char keys[2][256];
     name_key_of(text, keys[0], sizeof keys[0]);
     keys[1][0] = 0;
@@ -782,7 +847,7 @@ int wh_search_name(wh *w, const char *text, const char *alt, const char *branch,
     for (int rank = 0; rank <= 2 && !rc; rank++)
         for (int k = 0; k < 2 && !rc; k++)
             if (keys[k][0])
-                rc = name_keys_scan(w, rank, keys[k], branch, ids, &nid, limit, err);
+                rc = name_keys_scan(w, rank, keys[k], branch, born, ids, &nid, limit, err);
     json_t *a = json_array();
     for (int i = 0; i < nid && !rc; i++) {
         rp_stmt *st;

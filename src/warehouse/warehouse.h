@@ -617,6 +617,11 @@ int wh_party_exists(wh *w, int64_t id, rp_error *err) RP_WARN_UNUSED;
  * matched.  RP_NOTFOUND or RP_AMBIGUOUS (two different parties) otherwise. */
 int wh_find(wh *w, const char *key, int64_t *party, const char **how,
             rp_error *err) RP_WARN_UNUSED;
+/* wh_find with every party the key names (at most max, in *n): a phone a
+ * household shares lists them all, as a screen pop must.  RP_NOTFOUND when
+ * none. */
+int wh_find_all(wh *w, const char *key, int64_t *ids, int max, int *n, const char **how,
+                rp_error *err) RP_WARN_UNUSED;
 
 /* Customers with a name (Chinese or romanised, of any of their source
  * records) that has a part starting with text, as [{id, name_zh,
@@ -630,9 +635,14 @@ int wh_find(wh *w, const char *key, int64_t *party, const char **how,
  * only customers whose home branch it is ("" holds none), chosen inside
  * the query, so that the limit counts that branch's customers (the scan
  * then reads past other branches' keys: about limit times the number of
- * branches for an even spread). */
-int wh_search_name(wh *w, const char *text, const char *alt, const char *branch, int limit, json_t **out,
-                   rp_error *err) RP_WARN_UNUSED;
+ * branches for an even spread).  born, if not NULL, narrows to customers
+ * born then: a year (1985), a month (1985-03) or a day (1985-03-14).
+ * Whole-name keys come first, then given names, then later parts; within
+ * each, the keys in order, so that a name typed whole comes before the
+ * longer names it begins.  At most limit customers: ask for one more than
+ * you show to know whether there are more. */
+int wh_search_name(wh *w, const char *text, const char *alt, const char *branch, const char *born, int limit,
+                   json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 enum {
     WH_C360_REVEAL = 1,   /* unseal identifiers instead of masking them */

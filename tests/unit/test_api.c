@@ -1217,10 +1217,10 @@ static void injection_probes_change_nothing(void **state)
     headers_for(SEC_CSR, h, sizeof h, NULL);
     resp x = http("GET", "/api/v1/customers?q=%27%3B%20DROP%20TABLE%20party%3B--", h, NULL, 0);
     assert_int_equal(x.status, 200);
-    assert_string_equal(x.body, "{\"customers\":[]}\n");
+    assert_string_equal(x.body, "{\"customers\":[],\"more\":false,\"limit\":50}\n");
     free(x.body);
     x = http("GET", "/api/v1/customers?q=%25", h, NULL, 0); /* a literal %, not "everything" */
-    assert_string_equal(x.body, "{\"customers\":[]}\n");
+    assert_string_equal(x.body, "{\"customers\":[],\"more\":false,\"limit\":50}\n");
     free(x.body);
     assert_int_equal(scalar("SELECT count(*) FROM party"), parties);
     static const char *const paths[] = { "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",

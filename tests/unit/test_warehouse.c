@@ -624,7 +624,7 @@ static char *names_found(wh *w, const char *text, const char *alt, char *out, si
 {
     rp_error e = RP_ERROR_INIT;
     json_t *a;
-    if (wh_search_name(w, text, alt, NULL, 10, &a, &e))
+    if (wh_search_name(w, text, alt, NULL, NULL, 10, &a, &e))
         fail_msg("%s: %s", text, rp_errmsg(&e));
     size_t o = 0, i;
     json_t *c;
@@ -677,8 +677,64 @@ static void names_by_any_part(void **state)
     assert_int_equal(count(w, "SELECT count(*) FROM (SELECT party_id, rank, key FROM party_name_key "
                               "EXCEPT SELECT party_id, rank, key FROM party_name_keys)"), 0);
     json_t *a;
-    assert_int_equal(wh_search_name(w, "", NULL, NULL, 10, &a, &e), RP_INVAL);
+    assert_int_equal(wh_search_name(w, "", NULL, NULL, NULL, 10, &a, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "name: 1 to 100 bytes to search for");
+    wh_close(w);
+}
+
+/* A name search narrowed by birth (year, month, day) and branch, capped; an account number found
+ * with its punctuation or without; every customer a key names (issue 22 items 1, 2, 14). */
+static void searches_narrow_cap_and_find_accounts_as_typed(void **state)
+{
+    (void)state;
+    wh *w = with_fixture();
+    rp_error e = RP_ERROR_INIT;
+    json_t *a;
+    static const struct {
+        const char *born, *branch;
+        size_t n;
+    } narrow[] = {
+        { NULL, NULL, 1 }, { "1985", NULL, 1 }, { "1985-03", NULL, 1 }, { "1985-03-14", NULL, 1 },
+        { "1986", NULL, 0 }, { "1985-04", NULL, 0 }, { NULL, "0012", 1 }, { NULL, "0345", 0 }, { "1985", "0012", 1 },
+    };
+    for (size_t i = 0; i < sizeof narrow / sizeof narrow[0]; i++) {
+        if (wh_search_name(w, "chen", NULL, narrow[i].branch, narrow[i].born, 10, &a, &e))
+            fail_msg("born %s branch %s: %s", narrow[i].born, narrow[i].branch, rp_errmsg(&e));
+        if (json_array_size(a) != narrow[i].n)
+            fail_msg("born %s branch %s: %zu found, wanted %zu", narrow[i].born, narrow[i].branch, json_array_size(a),
+                     narrow[i].n);
+        json_decref(a);
+    }
+    for (const char *const *bad = (const char *const[]){ "85", "1985-3", "1985/03", "19850314", "1985-03-14x", NULL }; *bad;
+         bad++) {
+        assert_int_equal(wh_search_name(w, "chen", NULL, NULL, *bad, 10, &a, &e), RP_INVAL);
+        assert_string_equal(rp_errmsg(&e), "born: a year (1985), a month (1985-03) or a day (1985-03-14)");
+    }
+    /* the cap: "m" finds three; asked for two, two come, the whole names first */
+    assert_int_equal(wh_search_name(w, "m", NULL, NULL, NULL, 2, &a, &e), RP_OK);
+    assert_int_equal(json_array_size(a), 2);
+    json_decref(a);
+    int64_t want, id;
+    assert_int_equal(wh_find(w, "0012-100-000001", &want, NULL, &e), RP_OK);
+    for (const char *const *k = (const char *const[]){ "0012100000001", "0012 100 000001", "0012.100.000001",
+                                                       "acct:0012100000001", "4563180000000001", "4563 1800 0000 0001",
+                                                       NULL };
+         *k; k++) {
+        const char *how = NULL;
+        if (wh_find(w, *k, &id, &how, &e))
+            fail_msg("%s: %s", *k, rp_errmsg(&e));
+        assert_int_equal(id, want);
+        assert_string_equal(how, "account number");
+    }
+    assert_int_equal(wh_find(w, "0012100000099", &id, NULL, &e), RP_NOTFOUND);
+    int64_t ids[8];
+    int n = -1;
+    const char *how = NULL;
+    assert_int_equal(wh_find_all(w, "A223456781", ids, 8, &n, &how, &e), RP_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], want);
+    assert_string_equal(how, "national ID");
+    assert_int_equal(wh_find_all(w, "A123456789", ids, 8, &n, &how, &e), RP_NOTFOUND);
     wh_close(w);
 }
 
@@ -1035,7 +1091,9 @@ int main(void)
         cmocka_unit_test(phones_to_e164),       cmocka_unit_test(emails_money_dates),
         cmocka_unit_test(open_keys),            cmocka_unit_test(party_and_identifiers),
         cmocka_unit_test(accounts_and_history), cmocka_unit_test(find_by_every_key),
-        cmocka_unit_test(names_by_any_part),    cmocka_unit_test(transactions_in_blocks),
+        cmocka_unit_test(names_by_any_part),
+        cmocka_unit_test(searches_narrow_cap_and_find_accounts_as_typed),
+        cmocka_unit_test(transactions_in_blocks),
         cmocka_unit_test(transactions_kept_by_another_connection),
         cmocka_unit_test(customer_360),         cmocka_unit_test(import_is_all_or_nothing),
         cmocka_unit_test(preferences_and_contactable),

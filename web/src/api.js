@@ -9,12 +9,18 @@
 let csrf = null;
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  /** member: the request member the error names; reason: what kind of wrong (docs/api.md, Errors) */
+  constructor(status, code, message, member = undefined, reason = undefined) {
     super(message);
     this.status = status;
     this.code = code;
+    this.member = member;
+    this.reason = reason;
   }
 }
+
+/** Told when the server says the session has ended (401 on a call made signed in): main.jsx signs in again. */
+export const sessionEnded = { handler: null };
 
 export function setCsrf(token) {
   csrf = token;
@@ -56,6 +62,10 @@ export async function api(method, path, args) {
   } catch {
     /* not JSON */
   }
-  if (!r.ok) throw new ApiError(r.status, j?.error?.code || 'http', j?.error?.message || r.statusText);
+  if (!r.ok) {
+    const e = new ApiError(r.status, j?.error?.code || 'http', j?.error?.message || r.statusText, j?.error?.member, j?.error?.reason);
+    if (r.status === 401 && csrf && sessionEnded.handler && !(method === 'POST' && path === '/session')) sessionEnded.handler(e);
+    throw e;
+  }
   return j;
 }

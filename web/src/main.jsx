@@ -3,11 +3,11 @@
 // no fallback and a link can be shared.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, setCsrf, ApiError } from './api.js';
+import { api, setCsrf, ApiError, sessionEnded } from './api.js';
 import { lang, roc, setLang, setRoc, t } from './i18n.js';
 import { useSignal } from './state.js';
 import { ChangePassword, Login } from './pages/login.jsx';
-import { Search } from './pages/search.jsx';
+import { Lookup, Search, lookupOf } from './pages/search.jsx';
 import { Customer } from './pages/customer.jsx';
 import { Analyses } from './pages/analyses.jsx';
 import { Dashboards } from './pages/dashboards.jsx';
@@ -56,7 +56,7 @@ function Header({ me, onSignOut, hash }) {
       )}
       {can(me, 'search') && <Search compact />}
       <span class="spacer" />
-      <span class="who" data-test="who">{t('welcome', { user: me.user, role: me.role_title })}</span>
+      <span class="who" data-test="who">{t('welcome', { user: me.user, role: t(`role_${me.role}`) })}</span>
       <label class="roc">
         <input type="checkbox" checked={rocOn} onChange={(e) => setRoc(e.currentTarget.checked)} />
         {t('rocYears')}
@@ -76,14 +76,22 @@ function Home({ me }) {
   if (can(me, 'etl')) return <Jobs />;
   if (can(me, 'users')) return <Users me={me} />;
   if (can(me, 'audit')) return <Audit />;
-  return <p class="notice">{t('noPermission', { role: me.role_title })}</p>;
+  return <p class="notice">{t('noPermission', { role: t(`role_${me.role}`) })}</p>;
 }
 
 function App() {
   useSignal(lang);
   useSignal(roc);
   const [me, setMe] = useState(undefined);
+  const [ended, setEnded] = useState(false);
   const hash = useHash();
+  // the server says the session has ended (idle, signed out elsewhere, a password changed): sign in
+  // again here, and the same screen comes back (the hash is kept; a note being written is kept too)
+  sessionEnded.handler = () => {
+    setCsrf(null);
+    setEnded(true);
+    setMe(null);
+  };
   useEffect(() => {
     document.documentElement.lang = lang.get();
     api('GET', '/session')
@@ -100,8 +108,10 @@ function App() {
   if (!me)
     return (
       <Login
+        notice={ended ? t('sessionEnded') : null}
         onSignedIn={(s) => {
           setCsrf(s.csrf);
+          setEnded(false);
           setMe(s);
         }}
       />
@@ -125,6 +135,7 @@ function App() {
   let page;
   let m;
   if (hash.startsWith('#/password')) page = <ChangePassword expired={false} onDone={() => {}} />;
+  else if (lookupOf(hash)) page = <Lookup what={lookupOf(hash)} key={hash} />;
   else if ((m = /^#\/customer\/(\d+)/.exec(hash))) page = <Customer id={m[1]} me={me} key={m[1]} />;
   else if ((m = /^#\/dashboards\/([a-z-]+)(?:\/(\d+))?/.exec(hash))) page = <Dashboards job={m[1]} run={m[2] && +m[2]} key={m[1]} />;
   else if (hash.startsWith('#/analyses')) page = <Analyses />;

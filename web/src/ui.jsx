@@ -1,7 +1,7 @@
 // Pieces every screen uses: cards, tables, loading, and a data table that
 // exports what it shows to CSV and XLSX.
 import { useEffect, useState } from 'preact/hooks';
-import { t } from './i18n.js';
+import { errorText, t } from './i18n.js';
 
 export function Card({ title, test = undefined, children, actions = null }) {
   return (
@@ -35,7 +35,7 @@ export function useLoad(fn, deps) {
 }
 
 export function Loading({ error, test = undefined }) {
-  if (error) return <p class="error" role="alert" data-test={test}>{t('error', { msg: error.message })}</p>;
+  if (error) return <p class="error" role="alert" data-test={test}>{t('error', { msg: errorText(error) })}</p>;
   return <p class="notice">{t('loading')}</p>;
 }
 

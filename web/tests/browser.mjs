@@ -94,7 +94,7 @@ const tests = [
     await page.fill('input[name=password]', 'not the password');
     await page.click('button[type=submit]');
     const msg = await page.textContent('[role=alert]');
-    expect(msg.includes('wrong user name or password'), `message was: ${msg}`);
+    expect(msg.includes('帳號或密碼錯誤'), `message was: ${msg}`);
   }],
   ...roles.map((role) => [`${role} signs in and sees what the role allows`, async (page) => {
     await signIn(page, role);
@@ -135,6 +135,142 @@ const tests = [
       expect(hits.includes('陳怡君'), `${q}: ${hits}`);
     }
   }],
+  // issue 22: search that finds, the 360 as a workspace, every word in Chinese, a phone's width
+  ['a teller finds her own branch\'s customers by surname, picks one with the keyboard, and sees no other branch', async (page) => {
+    /* the branch and surname with the most customers there that other branches share */
+    const [top] = JSON.parse(cli(['query', "SELECT home_branch AS b, substr(name_latin, 1, instr(name_latin, ',') - 1) AS s, count(*) AS n " +
+      "FROM party WHERE merged_into IS NULL AND kind = 'person' AND home_branch IS NOT NULL AND instr(name_latin, ',') > 0 " +
+      'GROUP BY b, s ORDER BY n DESC LIMIT 1', '--json']));
+    const all = JSON.parse(cli(['query', `SELECT count(*) AS n FROM party WHERE merged_into IS NULL AND name_latin LIKE '${top.s},%'`, '--json']))[0].n;
+    expect(all > top.n && top.n >= 3, `${top.s}: ${all} in the bank, ${top.n} at ${top.b}`);
+    cli(['user', 'add', 'w-teller-s', '--role', 'teller', '--branch', top.b], password + '\n');
+    await page.goto(base);
+    await page.fill('input[name=name]', 'w-teller-s');
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-test=who]');
+    await page.fill('header [data-test=search]', top.s);
+    await page.waitForSelector('header [data-test=hits] li a');
+    const branches = await page.$$eval('header [data-test=hits] li small', (ss) => ss.map((x) => x.textContent));
+    expect(branches.length >= Math.min(top.n, 50) && branches.every((b) => b.includes(top.b)), `hits: ${branches.slice(0, 5)}`);
+    expect(!(await page.textContent('header [data-test=hits]')).includes('active'), 'statuses in Chinese');
+    const first = await page.textContent('header [data-test=hits] li:nth-child(2) strong');
+    await page.press('header [data-test=search]', 'ArrowDown');
+    await page.press('header [data-test=search]', 'ArrowDown');
+    await page.press('header [data-test=search]', 'Enter');
+    await page.waitForSelector('[data-test=customer] [data-test=name]');
+    expect((await page.textContent('[data-test=name]')).includes(first), `Enter opened the second hit, ${first}`);
+  }],
+  ['a common name says there are more, and narrowing by birth year finds the one', async (page) => {
+    await signIn(page, 'csr');
+    await page.fill('header [data-test=search]', 'CHEN');
+    await page.waitForSelector('header [data-test=more]');
+    expect((await page.textContent('header [data-test=more]')).includes('50'), 'says the cap');
+    await page.fill('header [data-test=refine-born]', '1985-03');
+    await page.waitForFunction(() => !document.querySelector('header [data-test=more]') &&
+      [...document.querySelectorAll('header [data-test=hits] li small')].every((s) => /1985/.test(s.textContent)));
+    expect((await page.textContent('header [data-test=hits]')).includes('陳怡君'), 'CHEN born 1985-03');
+    await page.fill('header [data-test=refine-born]', '74/03/14'); /* the ROC year */
+    await page.waitForFunction(() => document.querySelectorAll('header [data-test=hits] li a').length === 1);
+  }],
+  ['an account or card number finds its customer with its dashes, spaces or none', async (page) => {
+    await signIn(page, 'csr');
+    for (const q of ['0012100000001', '0012 100 000001', '0012-100-000001', '4563180000000001', '4563 1800 0000 0001']) {
+      await page.fill('header [data-test=search]', q);
+      await page.waitForSelector('header [data-test=hits] >> text=陳怡君');
+      expect((await page.$$('header [data-test=hits] li a')).length === 1, `one hit for ${q}`);
+    }
+  }],
+  ['a relative in another branch is shown by name without a link, and another branch\'s customer is refused in Chinese', async (page) => {
+    const [pair] = JSON.parse(cli(['query', "SELECT a.id AS a, a.home_branch AS ab, b.id AS b, b.name_zh AS bn, b.home_branch AS bb FROM party_link l " +
+      'JOIN party a ON a.id = l.from_party JOIN party b ON b.id = l.to_party WHERE a.merged_into IS NULL AND b.merged_into IS NULL ' +
+      'AND a.home_branch IS NOT NULL AND b.home_branch IS NOT NULL AND a.home_branch <> b.home_branch LIMIT 1', '--json']));
+    expect(pair, 'the bank has a link across branches');
+    cli(['user', 'add', 'w-teller-x', '--role', 'teller', '--branch', pair.ab], password + '\n');
+    await page.goto(base);
+    await page.fill('input[name=name]', 'w-teller-x');
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-test=who]');
+    await page.goto(base + `#/customer/${pair.a}`);
+    await page.waitForSelector('[data-test=related] [data-test=relative-elsewhere]');
+    const rel = await page.textContent('[data-test=related]');
+    expect(rel.includes(pair.bn) && rel.includes(pair.bb), `the relative by name and branch: ${rel}`);
+    expect((await page.$(`[data-test=related] a[href="#/customer/${pair.b}"]`)) === null, 'no link to a customer the teller may not open');
+    await page.goto(base + `#/customer/${pair.b}`);
+    const msg = await page.textContent('[data-test=customer-error]');
+    expect(msg.includes('其他分行') && !/[a-z]{4}/.test(msg), `in Chinese: ${msg}`);
+  }],
+  ['the 360 opens with a summary: holdings, level, who may be contacted, alerts and the household', async (page) => {
+    await signIn(page, 'supervisor');
+    await page.goto(base + `#/customer/${chen}`);
+    await page.waitForSelector('[data-test=summary] [data-test=alerts]');
+    expect((await page.textContent('[data-test=summary-assets]')).includes('TWD'), 'deposits in TWD');
+    expect((await page.textContent('[data-test=summary-products]')).length > 2, 'products held');
+    const alerts = await page.$$eval('[data-test=alerts] li', (ls) => ls.map((l) => [l.dataset.alert, l.textContent]));
+    expect(alerts.some(([k, x]) => k === 'alertFollowUp' && x.includes('詢問房貸利率')), `the follow-up due: ${alerts}`);
+    expect(alerts.some(([k, x]) => k === 'alertWithdrawn' && x.includes('簡訊')), `the SMS consent withdrawn: ${alerts}`);
+    expect(!alerts.some(([k, x]) => k === 'alertWithdrawn' && x.includes('電子郵件')), 'not the e-mail consent, which stands');
+    expect((await page.textContent('[data-test=household]')).includes('林志明'), 'the spouse in the household');
+    expect((await page.textContent('[data-test=summary-contact]')).includes('電子郵件'), 'may be e-mailed');
+    await page.screenshot({ path: join(shots, 'customer-summary-zh-TW.png'), fullPage: true });
+  }],
+  ['a note keeps its outcome, is found by the note search, and an agent\'s channel is the phone', async (page) => {
+    await signIn(page, 'csr');
+    await page.goto(base + `#/customer/${chen}`);
+    await page.waitForSelector('[data-test=note-form]');
+    expect(await page.inputValue('[data-test=note-form] select[name=channel]') === 'phone', 'a CSR\'s channel');
+    await page.fill('[data-test=note-form] textarea', '客戶詢問外幣定存 issue22-outcome');
+    await page.fill('[data-test=note-form] input[name=outcome]', '已寄送利率表');
+    await page.click('[data-test=note-form] button[type=submit]');
+    await page.waitForSelector('[data-test=notes-table] >> text=已寄送利率表');
+    await page.fill('[data-test=note-search]', 'issue22-outcome');
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=notes-table] tbody tr').length === 1);
+    expect((await page.textContent('[data-test=notes-table] tbody')).includes('已寄送利率表'), 'the outcome in the history');
+  }],
+  ['when the session ends, sign-in comes back to the same screen with the note kept', async (page) => {
+    await signIn(page, 'csr');
+    await page.goto(base + `#/customer/${chen}`);
+    await page.waitForSelector('[data-test=note-form]');
+    await page.fill('[data-test=note-form] textarea', '尚未送出的紀錄 issue22-draft');
+    await page.context().clearCookies(); /* the session gone, as when it times out */
+    await page.click('[data-test=note-form] button[type=submit]');
+    await page.waitForSelector('[data-test=session-ended]');
+    expect(!(await page.textContent('body')).includes('sign in first'), 'no server English');
+    await page.fill('input[name=name]', 'w-csr');
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-test=note-form]');
+    expect(page.url().endsWith(`#/customer/${chen}`), `back on the 360: ${page.url()}`);
+    expect((await page.inputValue('[data-test=note-form] textarea')).includes('issue22-draft'), 'the draft kept');
+  }],
+  ['another program opens the 360 from a link: a phone, an account', async (page) => {
+    await signIn(page, 'csr');
+    await page.goto(base + '#/?phone=0912345678');
+    await page.waitForSelector('[data-test=customer] [data-test=name] >> text=陳怡君');
+    expect(page.url().endsWith(`#/customer/${chen}`), `replaced by the 360's address: ${page.url()}`);
+    await page.goto(base + '#/customer?account=0012100000001');
+    await page.waitForSelector('[data-test=customer] [data-test=name] >> text=陳怡君');
+    await page.goto(base + '#/?phone=0900000001');
+    await page.waitForSelector('[data-test=lookup] >> text=查無');
+  }],
+  ['on a phone 390 px wide the header wraps and the 360 is not cut off, in both languages', async (page) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const lang of ['zh-TW', 'en']) {
+      await signIn(page, 'csr', lang);
+      for (const sel of ['[data-test=sign-out]', '[data-test=lang]', 'header [data-test=search]']) {
+        const b = await page.locator(sel).boundingBox();
+        expect(b && b.x >= 0 && b.x + b.width <= 390, `${lang}: ${sel} on screen: ${JSON.stringify(b)}`);
+      }
+      await page.goto(base + `#/customer/${chen}`);
+      await page.waitForSelector('[data-test=summary]');
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(wide <= 390, `${lang}: the page is ${wide} px wide`);
+      await page.screenshot({ path: join(shots, `customer-390-${lang}.png`), fullPage: true });
+      await page.click('[data-test=sign-out]');
+      await page.waitForSelector('input[name=name]');
+    }
+  }],
   ['a supervisor reveals with a reason, and the audit trail has it', async (page) => {
     await signIn(page, 'supervisor');
     await page.goto(base + `#/customer/${chen}`);
@@ -161,20 +297,20 @@ const tests = [
     await page.waitForSelector('[data-test=changes] >> text=+886988123456');
     await page.selectOption('[data-test=prefs-form] select[name=language]', 'en');
     await page.click('[data-test=prefs-form] button[type=submit]');
-    await page.waitForSelector('[data-test=changes] >> text=language');
+    await page.waitForSelector('[data-test=changes] >> text=語言');
     const changes = await page.textContent('[data-test=changes]');
     expect(changes.includes('w-csr'), `changes: ${changes}`);
     await page.fill('[data-test=contact-form] input[name=value]', '12');
     await page.click('[data-test=contact-form] button[type=submit]');
     const err = await page.textContent('[data-test=contact-form] [role=alert]');
-    expect(err.includes('body.value'), `error: ${err}`);
+    expect(err.includes('「內容」不符規定') && !err.includes('body.value'), `error in Chinese, naming the field: ${err}`);
     await page.screenshot({ path: join(shots, 'note-and-changes.png'), fullPage: true });
   }],
   ['a teller of another branch is refused the customer', async (page) => {
     await signIn(page, 'teller');
     await page.goto(base + `#/customer/${chen}`);
     const err = await page.textContent('[data-test=customer-error]');
-    expect(err.includes('another branch'), `error: ${err}`);
+    expect(err.includes('其他分行'), `error: ${err}`);
   }],
   ['the language switches to English and back, dates in Taipei time', async (page) => {
     await signIn(page, 'csr');
@@ -185,7 +321,8 @@ const tests = [
     await page.waitForSelector('header >> text=Sign out');
     const tx = await page.textContent('[data-test=transactions]');
     /* 2026-11-12T02:20:00Z is 10:20 in Taipei */
-    expect(tx.includes('12/11/2026, 10:20') || tx.includes('12/11/2026 10:20'), `transactions: ${tx}`);
+    expect(tx.includes('12 Nov 2026, 10:20') || tx.includes('12 Nov 2026 10:20'), `transactions, unambiguous: ${tx}`);
+    expect((await page.textContent('[data-test=contacts]')).includes('0912-345-678'), 'the mobile as Taiwan reads it');
     await page.screenshot({ path: join(shots, 'customer-en.png'), fullPage: true });
     await page.click('[data-test=lang]');
     await page.waitForSelector('header >> text=登出');
@@ -199,13 +336,17 @@ const tests = [
       await page.waitForSelector(`[data-test=dashboard-${job}] [data-test=table] tbody tr`);
       const asOfText = await page.textContent('[data-test=as-of]');
       expect(asOfText.includes(latest.as_of.replaceAll('-', '/')), `${job}: as of ${asOfText}, wanted ${latest.as_of}`);
-      expect((await page.textContent('[data-test=headline]')) === latest.headline, `${job}: headline`);
+      const hl = await page.textContent('[data-test=headline]');
+      expect(hl.length > 10 && !/[A-Za-z]{4,}/.test(hl), `${job}: the headline in Chinese: ${hl}`);
+      if (latest.customers >= 1000 && ['value', 'pyramid', 'rfm', 'clv', 'segment'].includes(job)) expect(hl.includes(latest.customers.toLocaleString('zh-TW')), `${job}: ${latest.customers} with separators: ${hl}`);
       const rows = await page.$$(`[data-test=dashboard-${job}] [data-test=table] tbody tr`);
       expect(rows.length === latest.table.rows.length, `${job}: ${rows.length} rows, the run has ${latest.table.rows.length}`);
       if (await page.$(`[data-test=dashboard-${job}] [data-test=chart]`)) {
         await page.waitForSelector('[data-test=chart][data-ready="1"] svg');
         const svg = await page.innerHTML('[data-test=chart]');
-        expect(svg.length > 2000, `${job}: an empty chart`);
+        if (job === 'pyramid') /* drawn by the page: a slice per level, the top the narrowest */
+          expect((svg.match(/<polygon /g) || []).length === latest.table.rows.length, `${job}: a slice per level`);
+        else expect(svg.length > 2000, `${job}: an empty chart`);
       }
       await page.screenshot({ path: join(shots, `dashboard-${job}-zh-TW.png`), fullPage: true });
     }
@@ -244,8 +385,11 @@ const tests = [
     expect((await page.innerHTML('[data-test=chart]')).includes('top 20%'), 'the 20% line is labelled');
     await page.screenshot({ path: join(shots, 'dashboard-pareto-en.png'), fullPage: true });
     await page.selectOption('[data-test=run-picker]', String(before.run));
-    await page.waitForFunction((h) => document.querySelector('[data-test=headline]')?.textContent === h, before.headline);
-    expect((await page.textContent('[data-test=as-of]')).includes(before.as_of.split('-').reverse().join('/')), 'the older run\'s as-of date');
+    const share = `${before['top20_share_%'].toLocaleString('en-GB', { maximumFractionDigits: 1 })}%`;
+    await page.waitForFunction((h) => document.querySelector('[data-test=headline]')?.textContent.includes(h), share);
+    const [y, mo, d] = before.as_of.split('-').map(Number);
+    const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }).format(Date.UTC(y, mo - 1, d));
+    expect((await page.textContent('[data-test=as-of]')).includes(day), `the older run's as-of date, ${day}: unambiguous`);
     expect((await page.evaluate(() => location.hash)) === `#/dashboards/pareto/${before.run}`, 'the address names the run');
   }],
   ['a table exports to CSV and XLSX with what the screen shows', async (page) => {
@@ -275,7 +419,8 @@ const tests = [
     await page.waitForSelector('[data-test=scores-list]');
     const scores = JSON.parse(cli(['query', `SELECT level, decile FROM customer_value WHERE customer_id = ${chen} ORDER BY run_id DESC LIMIT 1`, '--json']))[0];
     const cell = JSON.parse(cli(['query', `SELECT cell FROM customer_rfm WHERE customer_id = ${chen} ORDER BY run_id DESC LIMIT 1`, '--json']))[0];
-    expect((await page.textContent('[data-test=pyramid-level]')).includes(scores.level), 'pyramid level');
+    const levelZh = { top: '頂級', big: '大', medium: '中', small: '小', inactive: '靜止' }[scores.level] || scores.level;
+    expect((await page.textContent('[data-test=pyramid-level]')).includes(levelZh), `pyramid level ${levelZh}`);
     expect((await page.textContent('[data-test=value-level]')).includes(String(scores.decile)), 'decile');
     expect((await page.textContent('[data-test=rfm-cell]')).includes(String(cell.cell)), 'RFM cell');
     expect((await page.textContent('[data-test=clv]')).includes('TWD'), 'lifetime value');

@@ -7,6 +7,8 @@
 #   tsc      tsc --checkJs over web/src and web/tests/api-calls.js against
 #            that client: every api() call's path, method, arguments and
 #            body (web/src/api-types.d.ts), and the mistakes it must refuse
+#   catalogue the message catalogue whole in both languages, the API's error
+#            codes and reasons in it, no English in the Chinese (catalogue.mjs)
 # Writes BUILD/web-types/; ends with "web-types: N passed, N failed".
 # usage: web/tests/typecheck.sh BUILD_DIR
 set -u
@@ -48,5 +50,6 @@ step openapi openapi
 step lint node "$here/openapi-lint.mjs" "$out/openapi.json"
 step client "$bin/openapi-typescript" "$out/openapi.json" -o "$out/openapi.d.ts"
 step tsc tsconfig
+step catalogue node "$here/catalogue.mjs" "$out/openapi.json"
 echo "web-types: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -31,18 +31,18 @@ $ rapport user list
 $ (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && curl -s "http://127.0.0.1:$(cat port)/healthz"
 > {"status":"ok"}
 $ curl -s "http://127.0.0.1:$(cat port)/api/v1/customers/1"
-> {"error":{"code":"unauthenticated","message":"sign in first (POST /api/v1/session)"}}
+> {"error":{"code":"unauthenticated","message":"sign in first (POST /api/v1/session)","reason":"signed_out"}}
 $ curl -s -c jar -H 'Content-Type: application/json' -d '{"name":"mei","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" | grep -o '"user":"mei","role":"supervisor"'
 > "user":"mei","role":"supervisor"
 $ curl -s -b jar "http://127.0.0.1:$(cat port)/api/v1/customers?q=0912-345-678"
-> {"customers":[{"id":1,"name_zh":"陳怡君","name_latin":"CHEN, YI-CHUN","birth_date":"1985-03-14","home_branch":"0012","status":"active","matched":"phone"}]}
+> {"customers":[{"id":1,"name_zh":"陳怡君","name_latin":"CHEN, YI-CHUN","birth_date":"1985-03-14","home_branch":"0012","status":"active","matched":"phone"}],"more":false,"limit":50}
 $ curl -s -b jar "http://127.0.0.1:$(cat port)/api/v1/customers/1" | grep -o '"value":"A22\*\*\*\*781"'
 > "value":"A22****781"
 $ csrf=$(curl -s -b jar "http://127.0.0.1:$(cat port)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/') && curl -s -b jar -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d '{"reason":"客戶臨櫃申請對帳單"}' "http://127.0.0.1:$(cat port)/api/v1/customers/1/reveal" | grep -o '"value":"A223456781"'
 > "value":"A223456781"
 # a teller of another branch is refused, and that is audited too
 $ curl -s -c jt -H 'Content-Type: application/json' -d '{"name":"tom","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" >/dev/null && curl -s -b jt "http://127.0.0.1:$(cat port)/api/v1/customers/1"
-> {"error":{"code":"forbidden","message":"customer 1 belongs to another branch"}}
+> {"error":{"code":"forbidden","message":"customer 1 belongs to another branch","reason":"another_branch"}}
 $ kill -TERM $(cat pid) && for i in $(seq 100); do grep -q stopped serve.log && break; sleep 0.1; done && tail -1 serve.log
 > stopped
 $ rapport audit --customer 1

@@ -13,7 +13,7 @@ $ curl -s -b ja -X PUT -H "X-CSRF-Token: $(cat csrf)" -H 'Content-Type: applicat
 > 4 changes
 # a bad value is named, and nothing is written
 $ curl -s -b ja -X PUT -H "X-CSRF-Token: $(cat csrf)" -H 'Content-Type: application/json' -d '{"language":"ja","hours":"17:00-09:30"}' "http://127.0.0.1:$(cat port)/api/v1/customers/1/preferences"
-> {"error":{"code":"invalid","message":"body.hours: '17:00-09:30' ends before it starts"}}
+> {"error":{"code":"invalid","message":"body.hours: '17:00-09:30' ends before it starts","member":"body.hours"}}
 $ curl -s -b ja "http://127.0.0.1:$(cat port)/api/v1/customers/1/preferences" | grep -o '"language":{"value":"[a-zA-Z-]*"'
 > "language":{"value":"en"
 # may she be contacted for marketing, channel by channel?
@@ -25,7 +25,7 @@ $ curl -s -b ja "http://127.0.0.1:$(cat port)/api/v1/customers/1/contactable" | 
 > app False no consent to marketing by app on record
 # her copy of everything: only with the export permission and a reason
 $ curl -s -b ja -H "X-CSRF-Token: $(cat csrf)" -H 'Content-Type: application/json' -d '{"reason":"subject access request"}' "http://127.0.0.1:$(cat port)/api/v1/customers/1/export"
-> {"error":{"code":"forbidden","message":"a contact-centre agent (CSR) may not do this (export)"}}
+> {"error":{"code":"forbidden","message":"a contact-centre agent (CSR) may not do this (export)","reason":"not_permitted"}}
 $ curl -s -c jm -H 'Content-Type: application/json' -d '{"name":"mei","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > csrfm && curl -s -D head -o export.json -b jm -H "X-CSRF-Token: $(cat csrfm)" -H 'Content-Type: application/json' -d '{"reason":"客戶依個資法申請查閱"}' "http://127.0.0.1:$(cat port)/api/v1/customers/1/export" && grep -i '^content-disposition' head | tr -d '\r' && python3 -c 'import json; d=json.load(open("export.json")); print(d["export"]["by"], d["export"]["reason"]); print([i["value"] for i in d["identifiers"] if i["type"] == "national_id"]); print(len(d["consent_history"]), "consents,", len(d["changes"]), "changes")'
 > Content-Disposition: attachment; filename="customer-1.json"
 > mei 客戶依個資法申請查閱

@@ -77,10 +77,10 @@ $ printf '%s\n' 'import base64, calendar, hashlib, hmac, os, struct, sys, time' 
 > 4
 # without a code, with a wrong one (five steps away): refused as a wrong password is
 $ curl -s --cacert cert.pem -H 'Content-Type: application/json' -d '{"name":"mei","password":"a long password 1"}' -w ' %{http_code}\n' "https://127.0.0.1:$(cat port)/api/v1/session"
-> {"error":{"code":"unauthenticated","message":"wrong user name or password, or a one-time code missing or wrong"}}
+> {"error":{"code":"unauthenticated","message":"wrong user name or password, or a one-time code missing or wrong","reason":"wrong_password"}}
 >  401
 $ curl -s --cacert cert.pem -H 'Content-Type: application/json' -d "{\"name\":\"mei\",\"password\":\"a long password 1\",\"otp\":\"$(cat code5)\"}" -w ' %{http_code}\n' "https://127.0.0.1:$(cat port)/api/v1/session"
-> {"error":{"code":"unauthenticated","message":"wrong user name or password, or a one-time code missing or wrong"}}
+> {"error":{"code":"unauthenticated","message":"wrong user name or password, or a one-time code missing or wrong","reason":"wrong_password"}}
 >  401
 # and counted as failed sign-ins
 $ rapport user list --json | python3 -c 'import json,sys; print([u["failures"] for u in json.load(sys.stdin) if u["name"] == "mei"])'

@@ -1,7 +1,7 @@
 // Every analysis run kept, newest first; each opens its dashboard.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { lang, t } from '../i18n.js';
+import { errorText, lang, t } from '../i18n.js';
 import { date, dateTime } from '../format.js';
 import { useSignal } from '../state.js';
 import { label, loadVocabulary, vocabulary } from '../vocabulary.js';
@@ -13,9 +13,9 @@ export function Analyses() {
   const [error, setError] = useState(null);
   useEffect(() => {
     loadVocabulary().catch(() => { /* the kinds are shown by name until it comes */ });
-    api('GET', '/analyses', { query: { limit: 200 } }).then((r) => setRuns(r.runs), (e) => setError(e.message));
+    api('GET', '/analyses', { query: { limit: 200 } }).then((r) => setRuns(r.runs), (e) => setError(e));
   }, []);
-  if (error) return <p class="error">{t('error', { msg: error })}</p>;
+  if (error) return <p class="error">{t('error', { msg: errorText(error) })}</p>;
   if (!runs) return <p class="notice">{t('loading')}</p>;
   return (
     <section class="card">

@@ -5,8 +5,8 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { lang, roc, t } from '../i18n.js';
-import { date, dateTime, money } from '../format.js';
+import { errorText, lang, roc, t, term } from '../i18n.js';
+import { date, dateTime, money, phone } from '../format.js';
 import { useSignal } from '../state.js';
 import { Card, Table, useLoad } from '../ui.jsx';
 import { choices, label, loadVocabulary, vocabulary } from '../vocabulary.js';
@@ -24,7 +24,7 @@ function Reveal({ id, onRevealed, onCancel }) {
     try {
       onRevealed(await api('POST', '/customers/{id}/reveal', { params: { id }, body: { reason } }));
     } catch (err) {
-      setError(err.message);
+      setError(err);
     }
   };
   return (
@@ -32,7 +32,7 @@ function Reveal({ id, onRevealed, onCancel }) {
       <label>{t('revealReason')}
         <input name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} required minLength={5} />
       </label>
-      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+      {error && <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p>}
       <button type="submit">{t('confirm')}</button>
       <button type="button" class="link" onClick={onCancel}>{t('cancel')}</button>
     </form>
@@ -53,7 +53,7 @@ function ContactForm({ id, onDone }) {
       setError(null);
       onDone();
     } catch (err) {
-      setError(err.message);
+      setError(err);
     }
   };
   return (
@@ -63,31 +63,48 @@ function ContactForm({ id, onDone }) {
       <input name="value" placeholder={t('value')} value={f.value} onInput={set('value')} required />
       <input name="reason" placeholder={t('reason')} value={f.reason} onInput={set('reason')} />
       <button type="submit">{t('save')}</button>
-      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+      {error && <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p>}
     </form>
   );
 }
 
-function NoteForm({ id, onDone }) {
-  const [f, setF] = useState({ text: '', channel: 'branch', reason: '', outcome: '', follow_up_on: '' });
+/** The channel a user's notes are taken by, unless they say otherwise: an agent's the phone, branch staff's the branch. */
+const ownChannel = (me) => (['csr', 'tsr'].includes(me.role) ? 'phone' : 'branch');
+
+// A note being written is kept in the tab (sessionStorage) until it is added: a session that ends
+// before it is sent loses nothing; signed in again, the same screen shows it as it was.
+const draftKey = (id) => `rapport.draft.note.${id}`;
+const readDraft = (id) => {
+  try { return JSON.parse(sessionStorage.getItem(draftKey(id)) || 'null'); } catch { return null; }
+};
+
+function NoteForm({ id, me, onDone }) {
+  const blank = { text: '', channel: ownChannel(me), reason: '', outcome: '', follow_up_on: '' };
+  const [f, setF] = useState(() => ({ ...blank, ...(readDraft(id) || {}) }));
   const [error, setError] = useState(null);
-  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+  const keep = (next) => {
+    setF(next);
+    if (next.text || next.reason || next.outcome || next.follow_up_on) sessionStorage.setItem(draftKey(id), JSON.stringify(next));
+    else sessionStorage.removeItem(draftKey(id));
+  };
+  const set = (k) => (e) => keep({ ...f, [k]: e.currentTarget.value });
   const submit = async (e) => {
     e.preventDefault();
     const body = { text: f.text, channel: /** @type {import('../api-types').Term<'interaction_channel'>} */ (f.channel),
       reason: f.reason || undefined, outcome: f.outcome || undefined, follow_up_on: f.follow_up_on || undefined };
     try {
       await api('POST', '/customers/{id}/notes', { params: { id }, body });
-      setF({ ...f, text: '', reason: '', outcome: '', follow_up_on: '' });
+      keep({ ...f, text: '', reason: '', outcome: '', follow_up_on: '' });
       setError(null);
       onDone();
     } catch (err) {
-      setError(err.message);
+      setError(err);
     }
   };
   return (
     <form class="stack" data-test="note-form" onSubmit={submit}>
       <textarea name="text" placeholder={t('noteText')} value={f.text} onInput={set('text')} required />
+      {readDraft(id) && f.text && <small class="muted" data-test="draft-kept">{t('draftKept')}</small>}
       <div class="inline">
         <select name="channel" value={f.channel} onChange={set('channel')}>{options('interaction_channel')}</select>
         <input name="reason" placeholder={t('reason')} value={f.reason} onInput={set('reason')} />
@@ -95,7 +112,7 @@ function NoteForm({ id, onDone }) {
         <input name="follow_up_on" type="date" value={f.follow_up_on} onInput={set('follow_up_on')} />
         <button type="submit">{t('addNote')}</button>
       </div>
-      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+      {error && <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p>}
     </form>
   );
 }
@@ -114,7 +131,7 @@ function ConsentForm({ id, onDone }) {
       setError(null);
       onDone();
     } catch (err) {
-      setError(err.message);
+      setError(err);
     }
   };
   return (
@@ -127,7 +144,7 @@ function ConsentForm({ id, onDone }) {
       </select>
       <input name="evidence" placeholder={t('evidence')} value={f.evidence} onInput={set('evidence')} required />
       <button type="submit">{t('save')}</button>
-      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+      {error && <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p>}
     </form>
   );
 }
@@ -148,7 +165,7 @@ function Preferences({ id, me, prefs, onDone }) {
       setError(null);
       onDone();
     } catch (err) {
-      setError(err.message);
+      setError(err);
     }
   };
   const show = (k) => prefs[k]?.value || t('none');
@@ -174,9 +191,18 @@ function Preferences({ id, me, prefs, onDone }) {
       <input name="hours" placeholder="09:00-18:00" value={f.hours} onInput={set('hours')} />
       <input name="days" placeholder="mon-fri" value={f.days} onInput={set('days')} />
       <button type="submit">{t('save')}</button>
-      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+      {error && <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p>}
     </form>
   );
+}
+
+// A segment as an analysis names it, in words: a gains-and-losses class, a move between pyramid
+// levels ("big -> top"), a cluster's number; a segment the bank named keeps its name.
+function segmentWords(analysis, seg) {
+  if (analysis === 'gains-losses') return term('class_', seg);
+  if (analysis === 'migration') return String(seg).split(' -> ').map((l) => term('level_', l)).join(' → ');
+  if (analysis === 'cluster' && /^cluster \d+$/.test(String(seg))) return t('clusterN', { n: String(seg).slice(8) });
+  return seg;
 }
 
 // The latest analysis scores: value decile and pyramid level, RFM cell,
@@ -192,13 +218,145 @@ function Scores({ scores }) {
   return (
     <dl class="facts" data-test="scores-list">
       {value && <><dt>{t('valueLevel')}</dt><dd data-test="value-level">{t('decileN', { n: value.result.decile })} · {value.result.profit}{asOf(value)}</dd></>}
-      {value && <><dt>{t('pyramidLevel')}</dt><dd data-test="pyramid-level">{value.result.level}{asOf(value)}</dd></>}
+      {value && <><dt>{t('pyramidLevel')}</dt><dd data-test="pyramid-level">{term('level_', value.result.level)}{asOf(value)}</dd></>}
       {rfm && <><dt>{t('rfmCell')}</dt><dd data-test="rfm-cell">{rfm.result.cell} (R{rfm.result.r} F{rfm.result.f} M{rfm.result.m}){asOf(rfm)}</dd></>}
-      {clv && <><dt>{t('lifetimeValue')}</dt><dd data-test="clv">{clv.result.clv} · P(alive) {(clv.result.p_alive * 100).toFixed(0)}%{asOf(clv)}</dd></>}
+      {clv && <><dt>{t('lifetimeValue')}</dt><dd data-test="clv">{clv.result.clv} · {t('pAlive', { p: (clv.result.p_alive * 100).toFixed(0) })}{asOf(clv)}</dd></>}
       {segs.map((s) => (
-        <Fragment key={s.run}><dt>{label('analysis', s.analysis)}</dt><dd data-test={`segment-${s.analysis}`}>{s.result.segment}{asOf(s)}</dd></Fragment>
+        <Fragment key={s.run}><dt>{label('analysis', s.analysis)}</dt><dd data-test={`segment-${s.analysis}`}>{segmentWords(s.analysis, s.result.segment)}{asOf(s)}</dd></Fragment>
       ))}
     </dl>
+  );
+}
+
+// A change's field and values in words: a preference by its name and its list's labels; a contact
+// point as "mobile (home)".
+const PREF_FIELDS = { language: ['lang_label', 'language'], channel: ['preferredChannel', 'preference_channel'], hours: ['hours', null], days: ['days', null] };
+function changeField(r) {
+  if (r.what === 'preference' && PREF_FIELDS[r.field]) return t(PREF_FIELDS[r.field][0]);
+  const [kind, purpose] = String(r.field || '').split(/[/.: ]/);
+  return purpose ? `${label('contact_kind', kind)}（${label('contact_purpose', purpose)}）` : label('contact_kind', kind);
+}
+function changeValue(r, v) {
+  if (v === null || v === undefined) return '';
+  const list = r.what === 'preference' ? PREF_FIELDS[r.field]?.[1] : null;
+  return list ? label(list, v) : v;
+}
+
+/** May the viewer open this customer?  Branch staff open their own branch's only (the API's scope). */
+const mayOpen = (me, branch) => can(me, 'all_branches') || (!!me.branch && branch === me.branch);
+
+/** A relative: a link to their 360 when the viewer may open it; else the name and branch, no link. */
+function Relative({ r, me }) {
+  const name = `${r.name_zh || ''} ${r.name_latin || ''}`.trim();
+  if (mayOpen(me, r.home_branch)) return <a href={`#/customer/${r.party_id}`}>{name}</a>;
+  return <span data-test="relative-elsewhere">{name} <small class="muted">{t('otherBranch', { branch: r.home_branch || '—' })}</small></span>;
+}
+
+/** The contact history, with a box that finds notes by any word of their text, reason or outcome. */
+function Notes({ rows }) {
+  const [q, setQ] = useState('');
+  const words = q.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const hay = (r) => [r.notes, r.reason, r.outcome, r.staff].filter(Boolean).join(' ').toLowerCase();
+  const shown = (rows || []).filter((r) => words.every((w) => hay(r).includes(w)));
+  return (
+    <>
+      {rows && rows.length > 0 && (
+        <input type="search" class="note-search" data-test="note-search" placeholder={t('searchNotes')} value={q}
+          onInput={(e) => setQ(e.currentTarget.value)} />
+      )}
+      <Table rows={shown} test="notes-table" empty={q ? t('noNotesMatch') : null}
+        cols={[['date', (r) => dateTime(r.at)], ['channel', (r) => label('interaction_channel', r.channel)], ['by', (r) => r.staff],
+          ['reason', (r) => r.reason], ['description', (r) => r.notes], ['outcome', (r) => r.outcome],
+          ['followUp', (r) => date(r.follow_up_on)]]} />
+    </>
+  );
+}
+
+/** Sums of minor units by currency: "1,287,654.32 TWD · 1,200.00 USD". */
+function sums(accounts, pick) {
+  const by = new Map();
+  for (const a of accounts) {
+    if (!pick(a) || a.balance_minor === null || a.status === 'closed') continue;
+    by.set(a.currency, (by.get(a.currency) || 0) + a.balance_minor);
+  }
+  if (by.size === 0) return null;
+  return [...by].map(([c, m]) => `${(m / 100).toLocaleString(lang.get() === 'en' ? 'en-GB' : 'zh-TW', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${c}`).join(' · ');
+}
+
+const ASSETS = ['deposit', 'time_deposit', 'investment', 'insurance'];
+const DEBTS = ['loan', 'card'];
+
+// What the store knows today that the person at the counter should see first: each a row
+// [message key, its values, level]; later ones (an open case, a lost card) are one line each.
+const ALERTS = [
+  (d) => d.party.status === 'deceased' && ['alertDeceased', {}, 'high'],
+  (d) => (d.related_parties || []).filter((r) => r.status === 'deceased')
+    .map((r) => ['alertRelativeDeceased', { name: r.name_zh || r.name_latin, relation: label('party_link_kind', r.relation) }, 'high']),
+  (d) => (d.accounts || []).filter((a) => a.status === 'dormant')
+    .map((a) => ['alertDormant', { account: a.number, product: a.product_name || a.product }, 'mid']),
+  (d) => (d.accounts || []).filter((a) => a.status === 'frozen')
+    .map((a) => ['alertFrozen', { account: a.number, product: a.product_name || a.product }, 'high']),
+  (d, today) => (d.interactions || []).filter((i) => i.follow_up_on && i.follow_up_on <= today)
+    .map((i) => ['alertFollowUp', { on: date(i.follow_up_on), what: i.reason || i.notes || '' }, i.follow_up_on < today ? 'high' : 'mid']),
+  (d) => latestConsents(d.consents).filter((c) => !c.granted)
+    .map((c) => ['alertWithdrawn', { purpose: label('consent_purpose', c.purpose), channel: label('consent_channel', c.channel), on: dateTime(c.effective_at) }, 'mid']),
+];
+
+/** Each purpose and channel's consent as it stands: the latest given. */
+function latestConsents(consents) {
+  const by = new Map();
+  for (const c of consents || []) {
+    const k = `${c.purpose}/${c.channel}`;
+    if (!by.has(k) || (by.get(k).effective_at || '') < (c.effective_at || '')) by.set(k, c);
+  }
+  return [...by.values()];
+}
+
+const taipeiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date());
+
+/** The summary header: what the customer holds and is worth, may be contacted by, and what needs attention. */
+function Summary({ d, me, scores, reach }) {
+  const accounts = d.accounts || [];
+  const assets = sums(accounts, (a) => ASSETS.includes(a.product_kind));
+  const debts = sums(accounts, (a) => DEBTS.includes(a.product_kind));
+  const products = [...new Set(accounts.filter((a) => a.status !== 'closed').map((a) => a.product_name || a.product))];
+  const latest = (names) => (scores || []).find((s) => names.includes(s.analysis));
+  const value = latest(['value', 'pareto', 'pyramid']);
+  const seg = latest(['segment']);
+  const cluster = latest(['cluster']);
+  const today = taipeiToday();
+  // a rule gives one alert ([key, values, level]), several ([[...], ...]), or none (false, [])
+  const alerts = ALERTS.flatMap((f) => { const a = f(d, today); return !a || a.length === 0 ? [] : Array.isArray(a[0]) ? a : [a]; });
+  const household = (d.related_parties || []).filter((r) => ['household', 'spouse', 'parent', 'child', 'sibling'].includes(r.relation));
+  const allowed = reach?.channels?.filter((c) => c.allowed) || null;
+  return (
+    <section class="card summary" data-test="summary">
+      <dl class="facts wide">
+        <dt>{t('assets')}</dt><dd data-test="summary-assets">{assets || t('none')}</dd>
+        <dt>{t('debts')}</dt><dd data-test="summary-debts">{debts || t('none')}</dd>
+        <dt>{t('productsHeld')}</dt><dd data-test="summary-products">{products.length ? `${products.length}：${products.join('、')}` : t('none')}</dd>
+        {value && <><dt>{t('pyramidLevel')}</dt><dd data-test="summary-level">{term('level_', value.result.level)}</dd></>}
+        {seg && <><dt>{t('segmentLabel')}</dt><dd>{seg.result.segment}</dd></>}
+        {cluster && <><dt>{t('behaviour')}</dt><dd>{segmentWords('cluster', cluster.result.segment)}</dd></>}
+        {allowed && (
+          <><dt>{t('mayContact')}</dt>
+            <dd data-test="summary-contact">{allowed.length ? allowed.map((c) => label('contact_channel', c.channel)).join('、') : t('contactNone')}</dd></>
+        )}
+      </dl>
+      {alerts.length > 0 && (
+        <ul class="alerts" data-test="alerts">
+          {alerts.map(([k, v, level], i) => <li key={i} class={`alert ${level}`} data-alert={k}>{t(k, v)}</li>)}
+        </ul>
+      )}
+      {household.length > 0 && (
+        <p class="household" data-test="household">{t('householdOf')}{' '}
+          {household.map((r, i) => (
+            <span key={r.party_id}>{i > 0 && '、'}{label('party_link_kind', r.relation)} <Relative r={r} me={me} /></span>
+          ))}
+        </p>
+      )}
+      <div class="next-best" data-test="next-best" hidden>{/* the campaigns issue fills it: leads and the next-best offer */}</div>
+    </section>
   );
 }
 
@@ -214,7 +372,7 @@ export function Customer({ id, me }) {
   const [scores] = useLoad(() => api('GET', '/customers/{id}/scores', { params: { id } }), [id]);
   const [reach, , reloadReach] = useLoad(
     () => (can(me, 'view') ? api('GET', '/customers/{id}/contactable', { params: { id } }) : Promise.resolve(null)), [id]);
-  if (error) return <p class="error" role="alert" data-test="customer-error">{t('error', { msg: error.message })}</p>;
+  if (error) return <p class="error" role="alert" data-test="customer-error">{t('error', { msg: errorText(error) })}</p>;
   if (!doc) return <p class="notice">{t('loading')}</p>;
   const d = revealed || doc;
   const p = d.party;
@@ -243,6 +401,7 @@ export function Customer({ id, me }) {
           <Reveal id={id} onCancel={() => setAsking(false)} onRevealed={(r) => { setRevealed(r); setAsking(false); }} />
         )}
       </section>
+      <Summary d={d} me={me} scores={scores?.scores} reach={reach} />
       <div class="grid">
         <Card title={t('scores')} test="scores">
           <Scores scores={scores?.scores} />
@@ -253,7 +412,7 @@ export function Customer({ id, me }) {
         </Card>
         <Card title={t('contacts')} test="contacts">
           <Table rows={d.contact_points}
-            cols={[['kind', (r) => label('contact_kind', r.kind)], ['purpose', (r) => label('contact_purpose', r.purpose)], ['value', (r) => r.value],
+            cols={[['kind', (r) => label('contact_kind', r.kind)], ['purpose', (r) => label('contact_purpose', r.purpose)], ['value', (r) => (['mobile', 'phone', 'fax'].includes(r.kind) ? phone(r.value) : r.value)],
               ['validFrom', (r) => date(r.valid_from)], ['validTo', (r) => date(r.valid_to)], ['source', (r) => r.source || '']]} />
           {can(me, 'edit') && <ContactForm id={id} onDone={refresh} />}
         </Card>
@@ -262,8 +421,8 @@ export function Customer({ id, me }) {
         </Card>
         <Card title={t('changes')} test="changes">
           <Table rows={changes?.changes}
-            cols={[['date', (r) => dateTime(r.at)], ['by', (r) => r.by_user], ['field', (r) => r.field],
-              ['oldValue', (r) => r.old_value ?? ''], ['newValue', (r) => r.new_value ?? ''], ['reason', (r) => r.reason ?? '']]} />
+            cols={[['date', (r) => dateTime(r.at)], ['by', (r) => r.by_user], ['field', changeField],
+              ['oldValue', (r) => changeValue(r, r.old_value)], ['newValue', (r) => changeValue(r, r.new_value)], ['reason', (r) => r.reason ?? '']]} />
         </Card>
         <Card title={t('accounts')} test="accounts">
           <Table rows={d.accounts}
@@ -272,7 +431,7 @@ export function Customer({ id, me }) {
         </Card>
         <Card title={t('related')} test="related">
           <Table rows={d.related_parties}
-            cols={[['relation', (r) => label('party_link_kind', r.relation)], ['profile', (r) => <a href={`#/customer/${r.party_id}`}>{r.name_zh} {r.name_latin}</a>],
+            cols={[['relation', (r) => label('party_link_kind', r.relation)], ['profile', (r) => <Relative r={r} me={me} />],
               ['status', (r) => label('party_status', r.status)], ['since', (r) => date(r.since)]]} />
         </Card>
         <Card title={t('transactions')} test="transactions">
@@ -281,10 +440,8 @@ export function Customer({ id, me }) {
               ['amount', (r) => <span class={r.amount_minor < 0 ? 'num neg' : 'num'}>{money(r.amount)}</span>]]} />
         </Card>
         <Card title={t('notes')} test="notes">
-          {can(me, 'note') && <NoteForm id={id} onDone={refresh} />}
-          <Table rows={d.interactions}
-            cols={[['date', (r) => dateTime(r.at)], ['channel', (r) => label('interaction_channel', r.channel)], ['by', (r) => r.staff],
-              ['reason', (r) => r.reason], ['description', (r) => r.notes], ['followUp', (r) => date(r.follow_up_on)]]} />
+          {can(me, 'note') && <NoteForm id={id} me={me} onDone={refresh} />}
+          <Notes rows={d.interactions} />
         </Card>
         <Card title={t('consents')} test="consents">
           <Table rows={d.consents}

@@ -3,7 +3,7 @@
 // as-of date, a chart, and its tables, each exportable to CSV and XLSX.
 // The numbers are the API's (GET /analyses/{run}); this page only draws.
 import { api } from '../api.js';
-import { lang, roc, t } from '../i18n.js';
+import { lang, roc, t, term } from '../i18n.js';
 import { date } from '../format.js';
 import { useSignal } from '../state.js';
 import { Chart } from '../chart.jsx';
@@ -24,9 +24,79 @@ const col = (c) => {
   return ch && choices('txn_channel').some(([v]) => v === ch) ? `${label('txn_channel', ch)} %` : c;
 };
 
+// Amounts of the analyses are in the bank's base currency.
+const money = (v) => `${num(v, 0)} TWD`;
+const pct = (v) => `${num(v, 1)}%`;
+const level = (l) => term('level_', l);
+
+// A cluster's profile, as the analysis words it (analytics/job_cluster.c: a closed set of phrases,
+// "; " between them, "(far from the average)" after a strong one), in the user's language.
+export const profileText = (p) => String(p || '').split('; ').map((w) => {
+  const far = w.endsWith(' (far from the average)');
+  const base = far ? w.slice(0, -' (far from the average)'.length) : w;
+  return term('profile_', base) + (far ? t('farFromAverage') : '');
+}).join(t('listSep'));
+const clusterName = (c) => (/^cluster (\d+)$/.test(String(c)) ? t('clusterN', { n: /\d+/.exec(c)[0] }) : String(c));
+
+// Each analysis's headline, a sentence made here from its numbers (GET /analyses/{run}), so that it
+// is in the user's language with thousands separators and the currency; the server's own headline
+// (English, for the command line and logs) is shown for an analysis this table does not know.
+const HEADLINES = {
+  value: (s) => t('hl_value', { n: num(s.customers), revenue: money(s.totals.revenue), cost: money(s.totals.cost_to_serve),
+    profit: money(s.totals.profit), profitable: num(s.profitable), loss: num(s.loss_making) }),
+  pareto: (s) => {
+    const half = (s.breakpoints || []).find((b) => b['share_of_total_%'] === 50);
+    return t(half ? 'hl_pareto_half' : 'hl_pareto', { share: pct(s['top20_share_%']), measure: t(`col_${s.measure}`), half: half && pct(half['customers_%']) });
+  },
+  pyramid: (s) => {
+    const r = s.table.rows[0];
+    return t('hl_pyramid', { n: num(s.customers), levels: s.table.rows.length, top: level(r[0]), count: num(r[1]), share: pct(r[4]), measure: t(`col_${s.measure}`) });
+  },
+  rfm: (s) => {
+    const best = s.table.rows.find((r) => r[0] === 555);
+    return t('hl_rfm', { n: num(s.customers), best: num(best ? best[1] : 0), share: pct(best && s.customers ? (100 * best[1]) / s.customers : 0), never: num(s.never_active) });
+  },
+  clv: (s) => t('hl_clv', { n: num(s.customers), weeks: num(s.params.horizon_weeks), tx: num(s.expected_transactions, 0), clv: money(s.total_clv), alive: pct(100 * s.mean_p_alive) }),
+  'gains-losses': (s) => {
+    const c = s.classes;
+    return t('hl_gains', { month: s.params.month, previous: s.params.previous_month, active: num(c.same + c.more + c.less), more: num(c.more), less: num(c.less), activated: num(c.new + c.returning), lapsed: num(c.lapsed) });
+  },
+  migration: (s) => {
+    const n = s.table.columns.length - 2;
+    let moved = 0;
+    let all = 0;
+    s.table.rows.forEach((r, i) => { for (let j = 0; j < n; j++) { all += r[j + 1]; if (i !== j) moved += r[j + 1]; } });
+    return t('hl_migration', { moved: num(moved), n: num(all), months: s.params.months });
+  },
+  cluster: (s) => {
+    const sil = (s.tried || []).find((x) => x.k === s.k)?.silhouette;
+    return t('hl_cluster', { n: num(s.customers), k: s.k, sil: num(sil, 2), inactive: num(s.inactive) });
+  },
+  segment: (s) => t(s.valid ? 'hl_segment' : 'hl_segment_issues', { k: s.table.rows.length, n: num(s.customers), gaps: num(s.gaps?.customers ?? 0), overlaps: num(s.overlaps?.customers ?? 0) }),
+  channels: (s) => {
+    const rows = s.table.rows;
+    const ci = s.table.columns.indexOf('digital_%');
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    return t('hl_channels', { top: level(first[0]), topShare: pct(first[ci]), low: level(last[0]), lowShare: pct(last[ci]) });
+  },
+  quality: (s) => {
+    const loads = Object.values(s.loads || {});
+    return t('hl_quality', { records: num(s.customers), sources: s.table.rows.length, loaded: num(loads.reduce((a, l) => a + l.records, 0)), rejected: num(loads.reduce((a, l) => a + l.rejected, 0)) });
+  },
+};
+const headline = (s) => { try { return HEADLINES[s.job] ? HEADLINES[s.job](s) : s.headline; } catch { return s.headline; } };
+
 function Table({ s, table = null, name = null, test = 'table' }) {
   const tb = table || s.table;
-  return <DataTable name={`${name || s.job}-run${s.run}-${s.as_of}`} columns={tb.columns} labels={tb.columns.map(col)} rows={tb.rows} test={test} format={(v) => num(v)} />;
+  const words = (v, j) => {
+    const c = tb.columns[j];
+    if (c === 'profile') return profileText(v);
+    if (c === 'cluster') return clusterName(v);
+    if (j === 0 && typeof v === 'string') return level(v);
+    return num(v);
+  };
+  return <DataTable name={`${name || s.job}-run${s.run}-${s.as_of}`} columns={tb.columns} labels={tb.columns.map(col)} rows={tb.rows} test={test} format={words} />;
 }
 
 function Stat({ label, value, test = undefined }) {
@@ -41,7 +111,7 @@ function Pareto({ s }) {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${num(v, 1)}%` },
     grid: { left: 60, right: 30, top: 30, bottom: 50 },
     xAxis: axis(t('customersPct'), { min: 0, max: 100 }),
-    yAxis: axis(t('cumulativeShare'), { nameGap: 42 }),
+    yAxis: axis(t('cumulativeShare'), { nameGap: 42, min: 0, max: 100 }),
     series: [
       { name: t('col_' + s.measure), type: 'line', data: curve, showSymbol: false, areaStyle: { opacity: 0.12 },
         markLine: { symbol: 'none', label: { formatter: `${t('top20')} ${num(s['top20_share_%'], 1)}%` },
@@ -64,24 +134,40 @@ function Pareto({ s }) {
   );
 }
 
+// The value pyramid drawn as one: each level a slice of a triangle, the top level the narrowest at
+// the top, the levels below wider (drawn here in SVG: a funnel chart's last slice turns upside
+// down), each labelled in dark text on a light fill with its customers, their share and their
+// share of the measure.
+const PYRAMID_FILLS = ['#8fbbe8', '#a9cbee', '#c3dbf3', '#dbe9f8', '#eceff3', '#f3f5f8'];
 function Pyramid({ s }) {
   const rows = s.table.rows;
-  const option = {
-    tooltip: { formatter: (p) => p.data.tip },
-    series: [{
-      type: 'funnel', sort: 'none', left: '15%', width: '70%', gap: 2, minSize: '20%',
-      label: { position: 'inside', formatter: (p) => p.data.label },
-      data: rows.map((r, i) => ({
-        name: r[0], value: i + 1,
-        label: `${r[0]}  ${num(r[1])} (${num(r[2], 1)}%) → ${num(r[4], 1)}%`,
-        tip: `${r[0]}: ${num(r[1])} ${t('customersUnit')}, ${t('col_total_%')} ${num(r[4], 1)}%`,
-      })),
-    }],
-  };
+  const n = rows.length;
+  const W = 640;
+  const H = 58;
+  const min = 150; /* the top's width: room for its words */
+  const at = (i) => min + ((W - min) * i) / n;
   return (
     <>
       <p class="notice">{t('pyramidHint')}</p>
-      <Chart test="chart" option={option} />
+      <div class="chart pyramid" data-test="chart" data-ready="1">
+        <svg viewBox={`0 0 ${W} ${H * n}`} role="img" aria-label={t('pyramidLevel')} style={{ maxWidth: `${W}px`, width: '100%' }}>
+          {rows.map((r, i) => {
+            const top = at(i);
+            const bottom = at(i + 1);
+            const pts = [[(W - top) / 2, i * H], [(W + top) / 2, i * H], [(W + bottom) / 2, (i + 1) * H - 3], [(W - bottom) / 2, (i + 1) * H - 3]];
+            return (
+              <g key={r[0]} data-level={r[0]}>
+                <title>{`${level(r[0])}: ${num(r[1])} ${t('customersUnit')}, ${t('col_total_%')} ${num(r[4], 1)}%`}</title>
+                <polygon points={pts.map((p) => p.join(',')).join(' ')} fill={PYRAMID_FILLS[Math.min(i, PYRAMID_FILLS.length - 1)]} stroke="#5d6776" stroke-width="0.5" />
+                <text x={W / 2} y={i * H + 24} text-anchor="middle" font-size="15" font-weight="600" fill="#1d2430">{level(r[0])}</text>
+                <text x={W / 2} y={i * H + 44} text-anchor="middle" font-size="13" fill="#1d2430">
+                  {`${num(r[1])} (${num(r[2], 1)}%) → ${num(r[4], 1)}%`}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+      </div>
       <Table s={s} />
     </>
   );
@@ -102,10 +188,10 @@ function Rfm({ s }) {
   }
   const option = {
     tooltip: { formatter: (p) => `R${p.data[0] + 1} F${p.data[1] + 1}: ${num(p.data[2])}` },
-    grid: { left: 70, right: 30, top: 20, bottom: 90 },
+    grid: { left: 70, right: 110, top: 20, bottom: 50 },
     xAxis: { type: 'category', data: [1, 2, 3, 4, 5].map((n) => `R${n}`), name: t('recencyScore'), nameLocation: 'middle', nameGap: 28 },
     yAxis: { type: 'category', data: [1, 2, 3, 4, 5].map((n) => `F${n}`), name: t('frequencyScore'), nameLocation: 'middle', nameGap: 40 },
-    visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0 },
+    visualMap: { min: 0, max, calculable: true, orient: 'vertical', right: 10, top: 'middle', itemHeight: 220 },
     series: [{ type: 'heatmap', data, label: { show: true, formatter: (p) => num(p.data[2]) } }],
   };
   return (
@@ -137,8 +223,8 @@ function GainsLosses({ s }) {
 
 function Migration({ s }) {
   const cols = s.table.columns.slice(1, -1);
-  const before = (l) => `${l} ${t('before')}`;
-  const now = (l) => `${l} ${t('now')}`;
+  const before = (l) => `${level(l)} ${t('before')}`;
+  const now = (l) => `${level(l)} ${t('now')}`;
   const names = new Set();
   const links = [];
   for (const r of s.table.rows)
@@ -149,9 +235,13 @@ function Migration({ s }) {
         links.push({ source: before(r[0]), target: now(c), value: r[i + 1] });
       }
     });
+  // a level has one colour, before and now: the flows read level to level
+  const palette = ['#1f4e8c', '#3f7cc4', '#2a9d8f', '#e9c46a', '#f4a261', '#9aa5b1', '#b56576', '#6d597a'];
+  const levels = [...new Set([...s.table.rows.map((r) => r[0]), ...cols])];
+  const colour = (name) => palette[Math.max(0, levels.findIndex((l) => name === before(l) || name === now(l))) % palette.length];
   const option = {
     tooltip: { trigger: 'item' },
-    series: [{ type: 'sankey', data: [...names].map((name) => ({ name })), links, emphasis: { focus: 'adjacency' },
+    series: [{ type: 'sankey', data: [...names].map((name) => ({ name, itemStyle: { color: colour(name) } })), links, emphasis: { focus: 'adjacency' },
       nodeAlign: 'justify', lineStyle: { color: 'gradient', opacity: 0.4 }, label: { fontSize: 12 } }],
   };
   const rules = { columns: ['group', 'outcome', 'rule', 'customers', 'confidence_%', 'lift'], rows: [] };
@@ -172,7 +262,7 @@ function Sizes({ s, label }) {
   const option = {
     tooltip: {},
     grid: { left: 60, right: 20, top: 20, bottom: 60 },
-    xAxis: { type: 'category', data: rows.map((r) => (typeof r[0] === 'number' ? `${label} ${r[0]}` : r[0])), axisLabel: { interval: 0 } },
+    xAxis: { type: 'category', data: rows.map((r) => (typeof r[0] === 'number' ? `${label} ${r[0]}` : clusterName(level(r[0])))), axisLabel: { interval: 0 } },
     yAxis: { type: 'value', name: t('customersUnit') },
     series: [{ type: 'bar', data: rows.map((r) => r[1]), label: { show: true, position: 'top' } }],
   };
@@ -225,7 +315,7 @@ export function Dashboards({ job, run = undefined }) {
       {s && s.job !== job && <p class="error" role="alert">{t('wrongRun', { run: s.run, job: s.job })}</p>}
       {s && s.job === job && (
         <div data-test={`dashboard-${job}`}>
-          <p class="headline" data-test="headline">{s.headline}</p>
+          <p class="headline" data-test="headline">{headline(s)}</p>
           <View s={s} key={s.run} />
         </div>
       )}

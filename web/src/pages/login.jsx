@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { lang, setLang, t } from '../i18n.js';
+import { errorText, lang, setLang, t } from '../i18n.js';
 import { useSignal } from '../state.js';
 
-export function Login({ onSignedIn }) {
+export function Login({ onSignedIn, notice = null }) {
   useSignal(lang);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -18,7 +18,7 @@ export function Login({ onSignedIn }) {
       // the one-time code goes only when typed: users without a second factor leave it empty
       onSignedIn(await api('POST', '/session', { body: otp ? { name, password, otp } : { name, password } }));
     } catch (err) {
-      setError(t('signInFailed', { msg: err.message }));
+      setError(t('signInFailed', { msg: errorText(err) }));
     } finally {
       setBusy(false);
     }
@@ -26,6 +26,7 @@ export function Login({ onSignedIn }) {
   return (
     <form class="login" onSubmit={submit}>
       <h1>{t('app')}</h1>
+      {notice && <p class="banner" role="status" data-test="session-ended">{notice}</p>}
       <label>
         {t('userName')}
         <input name="name" autocomplete="username" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
@@ -68,7 +69,7 @@ export function ChangePassword({ expired, onDone }) {
       setF({ password: '', fresh: '', again: '' });
       onDone();
     } catch (err) {
-      setError(t('error', { msg: err.message }));
+      setError(t('error', { msg: errorText(err) }));
       setOk(false);
     }
   };
