@@ -555,7 +555,7 @@ static int route_check(const api_route *r, json_t *params, rp_error *err)
 static json_t *responses(const api_route *r, json_t *ok, json_t *accepted)
 {
     json_t *out = json_object();
-    const char *type = (r->flags & API_TEXT) ? "text/plain" : "application/json";
+    const char *type = (r->flags & API_CSV) ? "text/csv" : (r->flags & API_TEXT) ? "text/plain" : "application/json";
     json_object_set_new(out, (r->flags & API_CREATED) ? "201" : "200",
                         json_pack("{s:s, s:{s:{s:o}}}", "description", (r->flags & API_CREATED) ? "Created" : "OK",
                                   "content", type, "schema", ok));
