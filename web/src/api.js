@@ -9,10 +9,12 @@
 let csrf = null;
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
+    /** seconds, from Retry-After (a sign-in throttled or locked: 429), or null */
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -56,6 +58,9 @@ export async function api(method, path, args) {
   } catch {
     /* not JSON */
   }
-  if (!r.ok) throw new ApiError(r.status, j?.error?.code || 'http', j?.error?.message || r.statusText);
+  if (!r.ok) {
+    const ra = r.headers.get('Retry-After');
+    throw new ApiError(r.status, j?.error?.code || 'http', j?.error?.message || r.statusText, ra ? Number(ra) : null);
+  }
   return j;
 }
