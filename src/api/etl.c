@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 _Static_assert(MT_NOTE_MAX <= SEC_AUDIT_FIELD_MAX, "the audit trail keeps a decision's note whole");
@@ -45,23 +46,130 @@ int api_job_get(api_req *rq, api_resp *rs)
     return api_ok(rs, j);
 }
 
-int api_rejects_list(api_req *rq, api_resp *rs)
+/* The listing's and the export's filter: job=, rule=, status= (open by default; all: every status).
+ * 0, or the reply's status (422 naming the argument). */
+static int rejects_filter(api_req *rq, api_resp *rs, ld_rejects_filter *f)
 {
-    const char *job = api_query(rq, "job"), *status = api_query(rq, "status");
+    static const char *const statuses[] = { "open", "loaded", "resubmitted", "dismissed", "all", NULL };
+    const char *job = api_query(rq, "job"), *status = api_query(rq, "status"), *rule = api_query(rq, "rule");
     int ok = 1;
-    int64_t j = job ? api_int(job, 1, INT64_MAX, &ok) : 0;
+    f->job = job ? api_int(job, 1, INT64_MAX, &ok) : 0;
     if (!ok)
         return api_error(rs, 422, "invalid", "job: a job number");
+    char msg[200];
+    if (status && !api_one_of(status, statuses, msg, sizeof msg))
+        return api_error(rs, 422, "invalid", "status: %s", msg);
+    if (rule && strlen(rule) > 100)
+        return api_error(rs, 422, "invalid", "rule: at most 100 bytes");
+    f->rule = rule;
+    f->status = !status ? "open" : strcmp(status, "all") ? status : NULL;
+    snprintf(rq->detail, sizeof rq->detail, "job=%lld rule=%.40s status=%.20s", (long long)f->job, rule ? rule : "",
+             status ? status : "open");
+    return 0;
+}
+
+/* after=: the cursor of the page before, "JOB.RECORD" as the listing's next gave it. */
+static int rejects_after(api_req *rq, api_resp *rs, ld_reject_at *at)
+{
+    const char *a = api_query(rq, "after");
+    long long j, r;
+    int n = 0;
+    at->job = at->record = 0;
+    if (!a)
+        return 0;
+    if (sscanf(a, "%lld.%lld%n", &j, &r, &n) != 2 || a[n] || j < 0 || r < 0)
+        return api_error(rs, 422, "invalid", "after: a cursor as the listing's next gave it (JOB.RECORD)");
+    at->job = j;
+    at->record = r;
+    return 0;
+}
+
+int api_rejects_list(api_req *rq, api_resp *rs)
+{
+    ld_rejects_filter f;
+    ld_reject_at at;
     int limit, st;
-    if ((st = api_limit(rq, rs, 1000, 10000, &limit)))
+    if ((st = rejects_filter(rq, rs, &f)) || (st = rejects_after(rq, rs, &at)) ||
+        (st = api_limit(rq, rs, 1000, 10000, &limit)))
         return st;
-    json_t *a;
+    json_t *a = json_array();
+    int64_t total = 0;
     rp_error err = RP_ERROR_INIT;
-    snprintf(rq->detail, sizeof rq->detail, "job=%lld rule=%.40s status=%.20s", (long long)j,
-             api_query(rq, "rule") ? api_query(rq, "rule") : "", status ? status : "open");
-    if (ld_rejects_list(rq->w, j, api_query(rq, "rule"), status ? status : "open", (int)limit, &a, &err))
+    /* one more than asked says whether a page follows */
+    if (ld_rejects_page(rq->w, &f, &at, limit + 1, a, &err) || ld_rejects_count(rq->w, &f, &total, &err)) {
+        json_decref(a);
         return api_fail(rs, &err);
-    return api_ok(rs, json_pack("{s:o}", "rejects", a));
+    }
+    json_t *next = json_null();
+    if (json_array_size(a) > (size_t)limit) {
+        json_array_remove(a, (size_t)limit);
+        json_t *last = json_array_get(a, (size_t)limit - 1);
+        char c[48];
+        snprintf(c, sizeof c, "%lld.%lld", (long long)json_integer_value(json_object_get(last, "job")),
+                 (long long)json_integer_value(json_object_get(last, "record")));
+        next = json_string(c);
+    }
+    size_t len = strlen(rq->detail);
+    snprintf(rq->detail + len, sizeof rq->detail - len, ": %zu of %lld", json_array_size(a), (long long)total);
+    return api_ok(rs, json_pack("{s:o, s:I, s:o}", "rejects", a, "total", (json_int_t)total, "next", next));
+}
+
+/* ---- the export, streamed: every reject the filter selects ---- */
+
+#define EXPORT_PAGE 500
+
+typedef struct rejects_export {
+    ld_rejects_filter f;
+    ld_reject_at at;
+    char rule[104], status[16];
+    int64_t left;              /* as counted and audited: never more leaves */
+    int started;
+} rejects_export;
+
+static int rejects_more(void *state, wh *w, rp_buf *out, rp_error *err)
+{
+    rejects_export *x = state;
+    if (!x->started) {
+        rp_buf_append(out, "\xEF\xBB\xBF", 3); /* a byte-order mark: Excel then reads the UTF-8 as such */
+        ld_rejects_csv_header(out);
+        x->started = 1;
+    }
+    if (x->left <= 0)
+        return API_STREAM_END;
+    int want = x->left < EXPORT_PAGE ? (int)x->left : EXPORT_PAGE, n;
+    int rc = ld_rejects_csv_page(w, &x->f, &x->at, want, out, &n, err);
+    if (rc)
+        return rc;
+    x->left -= n;
+    return n < want ? API_STREAM_END : RP_OK;
+}
+
+int api_rejects_export(api_req *rq, api_resp *rs)
+{
+    rejects_export *x = calloc(1, sizeof *x);
+    if (!x)
+        return api_error(rs, 500, "internal", "something went wrong on the server; it has been logged");
+    int st = rejects_filter(rq, rs, &x->f);
+    rp_error err = RP_ERROR_INIT;
+    if (!st && ld_rejects_count(rq->w, &x->f, &x->left, &err))
+        st = api_fail(rs, &err);
+    if (st) {
+        free(x);
+        return st;
+    }
+    /* the query's strings are the connection's: the export keeps its own */
+    snprintf(x->rule, sizeof x->rule, "%s", x->f.rule ? x->f.rule : "");
+    snprintf(x->status, sizeof x->status, "%s", x->f.status ? x->f.status : "");
+    x->f.rule = x->f.rule ? x->rule : NULL;
+    x->f.status = x->f.status ? x->status : NULL;
+    size_t len = strlen(rq->detail);
+    snprintf(rq->detail + len, sizeof rq->detail - len, ": %lld rejects exported", (long long)x->left);
+    char name[64];
+    if (x->f.job)
+        snprintf(name, sizeof name, "rejects-job%lld.csv", (long long)x->f.job);
+    else
+        snprintf(name, sizeof name, "rejects.csv");
+    return api_stream_reply(rq, rs, "text/csv; charset=utf-8", name, rejects_more, free, x);
 }
 
 int api_reject_reveal(api_req *rq, api_resp *rs)

@@ -25,6 +25,7 @@ enum {
     API_EXPIRED_OK = 256,  /* open to a session whose password has expired (the rest answer 403 password_expired) */
     API_AUDITED = 512,     /* personal data not of one customer (rejects, pairs, the trail itself):
                               every call is audited */
+    API_CSV = 1024,        /* answers a CSV file (text/csv), streamed: api_stream_reply */
 };
 
 typedef struct api_req {
@@ -69,7 +70,23 @@ typedef struct api_resp {
     char cookie[256];                    /* Set-Cookie, when not empty */
     char attachment[64];                 /* a file name: Content-Disposition: attachment */
     int64_t retry_after;                 /* seconds: Retry-After, when above 0 */
+    struct api_stream *stream;           /* or a body streamed in pieces (api_stream_reply) */
 } api_resp;
+
+/* A reply of any length sent in pieces as the client takes them, never
+ * whole in memory (an export of every reject or the whole audit trail).
+ * After the handler has returned, the server calls more() on its thread,
+ * with w, that thread's store, outside any transaction: more() appends the
+ * next piece to out and returns RP_OK, API_STREAM_END when there is no more
+ * (it may have appended a last piece), or an error: the connection is then
+ * cut, so that a partial file is never taken for a whole one (the error is
+ * logged).  done() frees state, whether or not the reply was sent. */
+#define API_STREAM_END (-1)
+typedef int (*api_stream_more)(void *state, wh *w, rp_buf *out, rp_error *err);
+/* Answer 200 with such a body, of content_type, as the attachment filename; state is the reply's from
+ * here on, freed by done() even when this fails (500, for want of memory). */
+int api_stream_reply(api_req *rq, api_resp *rs, const char *content_type, const char *filename, api_stream_more more,
+                     void (*done)(void *state), void *state);
 
 typedef int (*api_handler)(api_req *rq, api_resp *rs);
 
@@ -238,6 +255,7 @@ int api_scores_get(api_req *rq, api_resp *rs);
 int api_jobs_list(api_req *rq, api_resp *rs);
 int api_job_get(api_req *rq, api_resp *rs);
 int api_rejects_list(api_req *rq, api_resp *rs);
+int api_rejects_export(api_req *rq, api_resp *rs);
 int api_reject_reveal(api_req *rq, api_resp *rs);
 int api_matches_list(api_req *rq, api_resp *rs);
 int api_match_decide(api_req *rq, api_resp *rs);
@@ -246,6 +264,7 @@ int api_analyses_list(api_req *rq, api_resp *rs);
 int api_analysis_get(api_req *rq, api_resp *rs);
 /* audit.c */
 int api_audit_list(api_req *rq, api_resp *rs);
+int api_audit_export(api_req *rq, api_resp *rs);
 /* users.c: users and roles */
 int api_users_list(api_req *rq, api_resp *rs);
 int api_tokens_list(api_req *rq, api_resp *rs);
@@ -254,6 +273,7 @@ int api_token_revoke(api_req *rq, api_resp *rs);
 int api_user_add(api_req *rq, api_resp *rs);
 int api_user_disable(api_req *rq, api_resp *rs);
 int api_user_unlock(api_req *rq, api_resp *rs);
+int api_user_password_reset(api_req *rq, api_resp *rs);
 int api_user_totp_reset(api_req *rq, api_resp *rs);
 int api_user_totp_remove(api_req *rq, api_resp *rs);
 int api_user_role(api_req *rq, api_resp *rs);

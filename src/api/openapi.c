@@ -327,7 +327,7 @@ static json_t *error_schema(const char *codes, rp_error *err)
                          "{error: {code: %s, message: string, member?: string, reason?: 'another_branch' | "
                          "'too_long' | 'too_short' | 'control_characters' | 'not_utf8' | 'signed_out' | "
                          "'wrong_password' | 'not_permitted' | 'no_customer' | 'not_a_number' | 'not_a_date' | "
-                         "'missing' | 'unknown_member'}}",
+                         "'missing' | 'unknown_member' | 'unknown_branch'}}",
                          codes) >= sizeof text) {
         rp_err(err, RP_INVAL, "error codes: too many for %zu bytes", sizeof text);
         return NULL;
@@ -562,7 +562,7 @@ static int route_check(const api_route *r, json_t *params, rp_error *err)
 static json_t *responses(const api_route *r, json_t *ok, json_t *accepted)
 {
     json_t *out = json_object();
-    const char *type = (r->flags & API_TEXT) ? "text/plain" : "application/json";
+    const char *type = (r->flags & API_CSV) ? "text/csv" : (r->flags & API_TEXT) ? "text/plain" : "application/json";
     json_object_set_new(out, (r->flags & API_CREATED) ? "201" : "200",
                         json_pack("{s:s, s:{s:{s:o}}}", "description", (r->flags & API_CREATED) ? "Created" : "OK",
                                   "content", type, "schema", ok));

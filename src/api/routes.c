@@ -159,10 +159,18 @@ const api_route api_routes[] = {
       .response = "Job", .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/rejects", .fn = api_rejects_list, .permission = SEC_P_ETL,
       .flags = API_AUDITED, .action = "rejects_read", .op = "listRejects",
-      .summary = "Rejected records, values and messages masked (job=, rule=, status= open by default, limit=); "
-                 "audited",
-      .query = "job?: integer, rule?: string, status?: string, limit?: integer", .response = "{rejects: Reject[]}",
-      .errors = "422" },
+      .summary = "Rejected records, values and messages masked (job=, rule=, status= open by default or all, limit=), "
+                 "by pages in order of job and record: after= the page before's next; total: how many the filter "
+                 "selects; audited",
+      .query = "job?: integer, rule?: string, status?: 'open' | 'loaded' | 'resubmitted' | 'dismissed' | 'all', "
+               "limit?: integer, after?: string",
+      .response = "{rejects: Reject[], total: integer, next: string | null}", .errors = "422" },
+    { .method = "GET", .pattern = "/api/v1/rejects/export.csv", .fn = api_rejects_export, .permission = SEC_P_ETL,
+      .flags = API_AUDITED | API_CSV, .action = "rejects_export", .op = "exportRejects",
+      .summary = "Every rejected record the filter selects (job=, rule=, status= as the listing's), as CSV masked as "
+                 "the listing is, streamed whatever their number; audited with the count",
+      .query = "job?: integer, rule?: string, status?: 'open' | 'loaded' | 'resubmitted' | 'dismissed' | 'all'",
+      .response = "string", .errors = "422" },
     { .method = "POST", .pattern = "/api/v1/rejects/{job}/{record}/reveal", .fn = api_reject_reveal,
       .permission = SEC_P_REVEAL_REJECTS, .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "reject_reveal",
       .op = "revealReject", .summary = "One rejected record in full, raw record included, with {reason} (audited)",
@@ -190,11 +198,17 @@ const api_route api_routes[] = {
     /* ---- the audit trail (audit.c) ---- */
     { .method = "GET", .pattern = "/api/v1/audit", .fn = api_audit_list, .permission = SEC_P_AUDIT,
       .flags = API_WRITES | API_AUDITED, .action = "audit_read", .op = "listAuditEntries",
-      .summary = "The audit trail (since=, until=, user=, action=, customer=, limit=), newest first; reading it is "
-                 "audited too",
+      .summary = "The audit trail (since=, until=, user=, action=, customer=, limit=), newest first, by pages: after= "
+                 "the page before's next; total: how many the filter selects; reading it is audited too",
       .query = "since?: string, until?: string, user?: string, action?: string, customer?: integer, "
-               "limit?: integer",
-      .response = "{entries: AuditEntry[]}", .errors = "422" },
+               "limit?: integer, after?: integer",
+      .response = "{entries: AuditEntry[], total: integer, next: integer | null}", .errors = "422" },
+    { .method = "GET", .pattern = "/api/v1/audit/export.csv", .fn = api_audit_export, .permission = SEC_P_AUDIT,
+      .flags = API_WRITES | API_AUDITED | API_CSV, .action = "audit_export", .op = "exportAuditEntries",
+      .summary = "Every entry of the audit trail the filter selects (as the listing's), newest first, as CSV, "
+                 "streamed whatever their number; audited with the count",
+      .query = "since?: string, until?: string, user?: string, action?: string, customer?: integer, after?: integer",
+      .response = "string", .errors = "422" },
 
     /* ---- users and roles (users.c) ---- */
     { .method = "GET", .pattern = "/api/v1/users", .fn = api_users_list, .permission = SEC_P_USERS, .flags = 0,
@@ -225,6 +239,13 @@ const api_route api_routes[] = {
       .summary = "Unlock a user locked by failed sign-ins, and clear their count of failures (audited)",
       .params = "name: string", .response = "{name: string, locked: boolean, was_locked: boolean}",
       .errors = "404" },
+    { .method = "POST", .pattern = "/api/v1/users/{name}/password", .fn = api_user_password_reset,
+      .permission = SEC_P_USERS, .flags = API_CHANGES, .op = "resetUserPassword",
+      .summary = "Reset a user's password: a new one made at random, in this reply only, which the user must change "
+                 "at the next sign-in; their sessions end (audited, user_passwd). 403 for one's own, and for a user "
+                 "whose role reveals data, an administrator or an auditor (the operator's: rapport user passwd)",
+      .params = "name: string", .response = "{name: string, password: string, must_change: boolean}",
+      .errors = "403 404" },
     { .method = "GET", .pattern = "/api/v1/tokens", .fn = api_tokens_list, .permission = SEC_P_USERS, .flags = 0,
       .op = "listTokens", .summary = "Tokens of other programs (never the tokens themselves), in use first",
       .response = "{tokens: ApiToken[]}" },
@@ -409,9 +430,10 @@ const api_shape api_shapes[] = {
     { "User",
       "{name: string, role: Role, branch: string | null, disabled: boolean, created_at: string, "
       "created_by: string | null, changed_at: string | null, locked: boolean, locked_until: string | null, "
-      "failures: integer, totp: boolean}",
+      "failures: integer, totp: boolean, last_sign_in: string | null, must_change: boolean}",
       "locked: failed sign-ins locked the user, until locked_until or, when that is null, until an administrator "
       "unlocks them; failures: failed sign-ins in a row since the last success or unlock; totp: a second factor is "
-      "enrolled" },
+      "enrolled; last_sign_in: the last successful sign-in; must_change: the password was reset by an administrator "
+      "and must be changed at the next sign-in" },
 };
 const int api_nshapes = (int)(sizeof api_shapes / sizeof api_shapes[0]);

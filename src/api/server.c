@@ -141,6 +141,7 @@ static const char *error_reason(const char *msg)
         { "wrong user name or password", "wrong_password" },
         { "may not do this", "not_permitted" },
         { "no customer", "no_customer" },
+        { "no branch '", "unknown_branch" },
         { "a whole number", "not_a_number" },
         { "not a date", "not_a_date" },
         { "is missing", "missing" },
@@ -221,6 +222,75 @@ int api_accepted(api_resp *rs, json_t *body)
 {
     api_ok(rs, body);
     return rs->status = 202;
+}
+
+/* ---- streamed replies ---- */
+
+typedef struct api_stream {
+    api_stream_more more;
+    void (*done)(void *state);
+    void *state;
+    wh *w;                    /* the store of the thread that answers (the callback runs on it) */
+    rp_buf buf;               /* the piece being sent, from off */
+    size_t off;
+    int end;                  /* more() said there is no more */
+    char type[64], filename[64];
+} api_stream;
+
+static void stream_free(void *cls)
+{
+    api_stream *st = cls;
+    if (!st)
+        return;
+    if (st->done)
+        st->done(st->state);
+    rp_buf_release(&st->buf);
+    free(st);
+}
+
+int api_stream_reply(api_req *rq, api_resp *rs, const char *content_type, const char *filename, api_stream_more more,
+                     void (*done)(void *state), void *state)
+{
+    api_stream *st = calloc(1, sizeof *st);
+    if (!st) {
+        done(state);
+        return api_error(rs, 500, "internal", "something went wrong on the server; it has been logged");
+    }
+    *st = (api_stream){ .more = more, .done = done, .state = state, .w = rq->w, .buf = RP_BUF_INIT };
+    snprintf(st->type, sizeof st->type, "%s", content_type);
+    snprintf(st->filename, sizeof st->filename, "%s", filename);
+    json_decref(rs->json);
+    rs->json = NULL;
+    stream_free(rs->stream);
+    rs->stream = st;
+    rs->status = 200;
+    return 200;
+}
+
+/* libmicrohttpd asks for the next bytes: what is left of the piece, or the next piece. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    (void)pos;
+    api_stream *st = cls;
+    while (st->off == st->buf.len) {
+        if (st->end)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        rp_buf_reset(&st->buf);
+        st->off = 0;
+        rp_error err = RP_ERROR_INIT;
+        int rc = st->more(st->state, st->w, &st->buf, &err);
+        if (rc == API_STREAM_END)
+            st->end = 1;
+        else if (rc || rp_buf_status(&st->buf)) {
+            rp_log(RP_LOG_ERROR, "api: a streamed reply (%s) cut: %s", st->filename,
+                   rc ? rp_errmsg(&err) : "out of memory");
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
+    }
+    size_t n = st->buf.len - st->off < max ? st->buf.len - st->off : max;
+    memcpy(out, st->buf.data + st->off, n);
+    st->off += n;
+    return (ssize_t)n;
 }
 
 const char *api_query(const api_req *rq, const char *name)
@@ -766,7 +836,8 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
             return;
         }
         if (rt->permission >= 0 && !api_can(rq, (sec_perm)rt->permission)) {
-            api_error(rs, 403, "forbidden", "%s %s may not do this (%s)", rq->by_token ? "the token" : "a",
+            api_error(rs, 403, "forbidden", "%s %s may not do this (%s)",
+                      rq->by_token ? "the token" : sec_role_article(rq->session.user.role),
                       rq->by_token ? rq->session.user.name : sec_role_titles[rq->session.user.role],
                       sec_perm_names[rt->permission]);
             rq->audit_action = "denied";
@@ -882,7 +953,26 @@ static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
 {
     struct MHD_Response *r;
     size_t n = 0;
-    if (rs->text) {
+    api_stream *st = rs->stream;
+    rs->stream = NULL;
+    if (st && (rs->json || rs->text || head)) { /* an error came after it (the audit), or no body is wanted */
+        if (!rs->json && !rs->text) { /* HEAD: the headers alone */
+            rs->content_type = "text/csv; charset=utf-8";
+            rs->text = strdup("");
+        }
+        stream_free(st);
+        st = NULL;
+    }
+    if (st) {
+        /* the piece size libmicrohttpd asks for; the stream frees itself with the response */
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, st, stream_free);
+        if (!r) {
+            stream_free(st);
+            return queue_last_resort(c, "making a streamed reply");
+        }
+        rs->content_type = st->type;
+        snprintf(rs->attachment, sizeof rs->attachment, "%s", st->filename);
+    } else if (rs->text) {
         n = strlen(rs->text);
         r = MHD_create_response_from_buffer(head ? 0 : n, rs->text, MHD_RESPMEM_MUST_FREE);
         rs->text = NULL;

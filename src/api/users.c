@@ -53,6 +53,18 @@ static int pending(api_req *rq, api_resp *rs, int64_t id)
     return api_accepted(rs, json_pack("{s:I, s:s}", "request", (json_int_t)id, "status", "pending"));
 }
 
+/* A user's branch must be one of the store's branches: 0, or the reply's status (422 naming body.branch). */
+static int branch_known(api_req *rq, api_resp *rs, const char *branch)
+{
+    int exists = 0;
+    rp_error err = RP_ERROR_INIT;
+    if (!branch)
+        return 0;
+    if (wh_branch_exists(rq->w, branch, &exists, &err))
+        return api_fail(rs, &err);
+    return exists ? 0 : api_error(rs, 422, "invalid", "body.branch: no branch '%s'", branch);
+}
+
 int api_user_add(api_req *rq, api_resp *rs)
 {
     static const char *const keys[] = { "name", "role", "branch", "password", NULL };
@@ -69,7 +81,7 @@ int api_user_add(api_req *rq, api_resp *rs)
     int st;
     if ((st = api_body_max(rs, "name", name, SEC_NAME_MAX)) || (st = api_body_in(rs, "role", role, roles)) ||
         (st = api_body_max(rs, "branch", branch, SEC_BRANCH_MAX)) ||
-        (st = api_body_max(rs, "password", pw, SEC_PASSWORD_MAX)))
+        (st = api_body_max(rs, "password", pw, SEC_PASSWORD_MAX)) || (st = branch_known(rq, rs, branch)))
         return st;
     /* a role that reveals data waits for a second administrator */
     sec_user_change ch = { .kind = SEC_REQ_ADD, .name = name, .role = role, .branch = branch, .password = pw };
@@ -96,7 +108,8 @@ int api_user_role(api_req *rq, api_resp *rs)
     const char *roles[SEC_NROLES + 1];
     role_list(roles);
     int st;
-    if ((st = api_body_in(rs, "role", role, roles)) || (st = api_body_max(rs, "branch", branch, SEC_BRANCH_MAX)))
+    if ((st = api_body_in(rs, "role", role, roles)) || (st = api_body_max(rs, "branch", branch, SEC_BRANCH_MAX)) ||
+        (st = branch_known(rq, rs, branch)))
         return st;
     const char *name = rq->param[0];
     sec_user was;
@@ -153,6 +166,37 @@ int api_user_unlock(api_req *rq, api_resp *rs)
     if (api_audit(rq, &e))
         return api_error(rs, 500, "audit", "the user was unlocked, but the audit trail could not be written; it has been logged");
     return api_ok(rs, json_pack("{s:s, s:b, s:b}", "name", rq->param[0], "locked", 0, "was_locked", was_locked));
+}
+
+/* An administrator's reset of a user's password: a new one at random, in this reply only, which the user must
+ * change at the next sign-in.  Not for a user whose role reveals data, an administrator or an auditor: whoever
+ * knows their password could act as them (four eyes: docs/security.md); theirs is the operator's to reset
+ * (rapport user passwd), and one's own is changed with PUT /api/v1/session/password. */
+int api_user_password_reset(api_req *rq, api_resp *rs)
+{
+    const char *name = rq->param[0];
+    sec_user u;
+    rp_error err = RP_ERROR_INIT;
+    if (sec_user_get(wh_store(rq->w), name, &u, &err))
+        return api_fail(rs, &err);
+    if (!strcmp(name, rq->session.user.name))
+        return api_error(rs, 403, "forbidden", "your own password is changed with PUT /api/v1/session/password");
+    if (sec_role_reveals(u.role) || u.role == SEC_ADMIN || u.role == SEC_AUDITOR)
+        return api_error(rs, 403, "forbidden", "the password of %s %s is reset by the system's operator (rapport user "
+                         "passwd), not by one administrator alone", sec_role_article(u.role), sec_role_titles[u.role]);
+    char pw[SEC_TEMP_PASSWORD_LEN];
+    if (sec_password_reset(wh_store(rq->w), name, rq->opt->signin.password_history, rq->session.user.name, pw, &err))
+        return api_fail(rs, &err);
+    sec_audit_entry e = { .user = rq->session.user.name, .address = rq->address, .action = "user_passwd",
+                          .target = name, .detail = "reset by an administrator: to be changed at the next sign-in" };
+    if (api_audit(rq, &e)) {
+        sodium_memzero(pw, sizeof pw);
+        return api_error(rs, 500, "audit", "the password was reset, but the audit trail could not be written; it has "
+                         "been logged, and the password is not shown");
+    }
+    api_ok(rs, json_pack("{s:s, s:s, s:b}", "name", name, "password", pw, "must_change", 1));
+    sodium_memzero(pw, sizeof pw);
+    return rs->status;
 }
 
 /* A new second factor for a user (a lost phone, a first enrolment): the

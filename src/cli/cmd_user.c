@@ -56,6 +56,17 @@ static int password_arg(const char *cmd, char *pw, size_t n)
     return CLI_OK;
 }
 
+/* A user's branch is one of the store's branches (NULL: none given). */
+static int branch_known(wh *w, const char *branch, rp_error *err)
+{
+    int exists = 0, rc;
+    if (!branch)
+        return RP_OK;
+    if ((rc = wh_branch_exists(w, branch, &exists, err)))
+        return rc;
+    return exists ? RP_OK : rp_err(err, RP_INVAL, "branch: no branch '%s'", branch);
+}
+
 int cmd_user_add(cli_ctx *c)
 {
     const char *role = cli_arg(c, "role"), *branch = cli_arg(c, "branch"), *name = c->args[0];
@@ -73,7 +84,9 @@ int cmd_user_add(cli_ctx *c)
     }
     rp_error err = RP_ERROR_INIT;
     sec_user u;
-    rc = sec_user_add(wh_store(w), name, role, branch, pw, cli_user(), &u, &err);
+    rc = branch_known(w, branch, &err);
+    if (!rc)
+        rc = sec_user_add(wh_store(w), name, role, branch, pw, cli_user(), &u, &err);
     memset(pw, 0, sizeof pw);
     if (!rc) {
         sec_audit_entry e = { .user = cli_user(), .action = "user_add", .target = name, .detail = role };
@@ -266,7 +279,7 @@ int cmd_user_role(cli_ctx *c)
     rp_error err = RP_ERROR_INIT;
     sec_user was;
     char detail[100] = "";
-    if (!(rc = sec_user_get(wh_store(w), name, &was, &err)) &&
+    if (!(rc = sec_user_get(wh_store(w), name, &was, &err)) && !(rc = branch_known(w, branch, &err)) &&
         !(rc = sec_user_role(wh_store(w), name, role, branch, cli_user(), &err))) {
         snprintf(detail, sizeof detail, "%s%s%s -> %s%s%s", sec_role_names[was.role], was.branch[0] ? ", branch " : "",
                  was.branch, role, branch ? ", branch " : "", branch ? branch : "");

@@ -78,6 +78,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include <stdio.h>
+#include "core/buf.h"
 #include "core/error.h"
 #include "etl/spec.h"
 #include "warehouse/warehouse.h"
@@ -158,6 +159,28 @@ int ld_jobs_count(wh *w, ld_jobs_tally *out, rp_error *err) RP_WARN_UNUSED;
 /* Rejects as JSON by job and record (job 0, rule NULL and status NULL for all). */
 int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, int limit, json_t **out,
                     rp_error *err) RP_WARN_UNUSED;
+/* Rejects by pages, in the listing's order (job, record), each page a range
+ * of the key from a cursor (keyset paging: as fast at record 100,000 as at
+ * the first), for the API's listing and its streamed export. */
+typedef struct ld_rejects_filter {
+    int64_t job;                 /* 0: every job */
+    const char *rule, *status;   /* NULL: every rule, every status */
+} ld_rejects_filter;
+typedef struct ld_reject_at {
+    int64_t job, record;         /* the last reject given; 0, 0: before the first */
+} ld_reject_at;
+/* At most limit rejects after *at, masked as ld_rejects_list's, appended to
+ * out (a JSON array); *at moves to the last given. */
+int ld_rejects_page(wh *w, const ld_rejects_filter *f, ld_reject_at *at, int limit, json_t *out,
+                    rp_error *err) RP_WARN_UNUSED;
+/* How many rejects f selects. */
+int ld_rejects_count(wh *w, const ld_rejects_filter *f, int64_t *total, rp_error *err) RP_WARN_UNUSED;
+/* The same page as CSV rows (RFC 4180) appended to out, the columns of
+ * ld_rejects_csv_header (job, file, record, offset, field, value, rule,
+ * message, status), masked and printable as the listing; *n how many. */
+void ld_rejects_csv_header(rp_buf *out);
+int ld_rejects_csv_page(wh *w, const ld_rejects_filter *f, ld_reject_at *at, int limit, rp_buf *out, int *n,
+                        rp_error *err) RP_WARN_UNUSED;
 /* For data quality (quality.c): every job's counts summed by source,
  * {source: {records, loaded, fixed, rejected}} in order of source; and the
  * rejects by source, field and rule, [{source, field, rule, rejects, open}]

@@ -181,45 +181,164 @@ static void clear_masked(int clear, const char *v, char *out, size_t n)
         snprintf(out, n, "%s", v);
 }
 
-int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, int limit, json_t **out,
-                    rp_error *err)
+/* One reject of a page's query, as shown: printable, masked (clear_masked). */
+typedef struct reject_shown {
+    int64_t job, record, offset, resolved_by;
+    const char *c[10];
+    char value[512], message[1024];
+} reject_shown;
+
+static void reject_read(rp_stmt *st, reject_shown *r)
+{
+    for (int i = 0; i < 10; i++)
+        r->c[i] = rp_stmt_text(st, i) ? rp_stmt_text(st, i) : "";
+    r->job = rp_stmt_int(st, 0);
+    r->record = rp_stmt_int(st, 2);
+    r->offset = rp_stmt_int(st, 3);
+    r->resolved_by = rp_stmt_int(st, 9);
+    clear_masked((int)rp_stmt_int(st, 10), r->c[5], r->value, sizeof r->value);
+    clear_masked((int)rp_stmt_int(st, 10), r->c[7], r->message, sizeof r->message);
+}
+
+static json_t *reject_json(const reject_shown *r)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "job", json_integer(r->job));
+    set_text(o, "file", r->c[1]);
+    json_object_set_new(o, "record", json_integer(r->record));
+    json_object_set_new(o, "offset", json_integer(r->offset));
+    set_text(o, "field", r->c[4]);
+    set_text(o, "value", r->value);
+    set_text(o, "rule", r->c[6]);
+    set_text(o, "message", r->message);
+    json_object_set_new(o, "status", json_string(r->c[8]));
+    if (r->resolved_by)
+        json_object_set_new(o, "resolved_by_job", json_integer(r->resolved_by));
+    return o;
+}
+
+/* A page's query, prepared and bound: one job's rejects by record, or every
+ * job's by (job, record), from the cursor on, so that the key's index gives
+ * the page's first row at once. */
+static int page_select(wh *w, const ld_rejects_filter *f, const ld_reject_at *at, int limit, rp_stmt **st,
+                       rp_error *err)
+{
+    int rc = rp_store_prepare(wh_store(w),
+                              f->job ? "SELECT job_id, file, record, offset, field, value, rule, message, status, "
+                                       "resolved_by_job, sealed IS NULL FROM reject WHERE job_id = ?1 AND "
+                                       "(?2 IS NULL OR rule = ?2) AND (?3 IS NULL OR status = ?3) AND record > ?5 "
+                                       "ORDER BY record LIMIT ?6"
+                                     : "SELECT job_id, file, record, offset, field, value, rule, message, status, "
+                                       "resolved_by_job, sealed IS NULL FROM reject WHERE ?1 = 0 AND "
+                                       "(?2 IS NULL OR rule = ?2) AND (?3 IS NULL OR status = ?3) AND "
+                                       "(job_id, record) > (?4, ?5) ORDER BY job_id, record LIMIT ?6",
+                              st, err);
+    if (rc)
+        return rc;
+    int later = f->job && at->job != f->job; /* a cursor of another job: that job from its start */
+    rp_stmt_bind_int(*st, 1, f->job);
+    rp_stmt_bind_text(*st, 2, f->rule);
+    rp_stmt_bind_text(*st, 3, f->status);
+    rp_stmt_bind_int(*st, 4, at->job);
+    rp_stmt_bind_int(*st, 5, later ? (at->job > f->job ? INT64_MAX : -1) : at->record);
+    rp_stmt_bind_int(*st, 6, limit > 0 ? limit : 1000);
+    return RP_OK;
+}
+
+int ld_rejects_page(wh *w, const ld_rejects_filter *f, ld_reject_at *at, int limit, json_t *out, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = page_select(w, f, at, limit, &st, err);
+    if (rc)
+        return rc;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        reject_shown r;
+        reject_read(st, &r);
+        json_array_append_new(out, reject_json(&r));
+        at->job = r.job;
+        at->record = r.record;
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+int ld_rejects_count(wh *w, const ld_rejects_filter *f, int64_t *total, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(w),
-                              "SELECT job_id, file, record, offset, field, value, rule, message, status, "
-                              "resolved_by_job, sealed IS NULL FROM reject WHERE (?1 = 0 OR job_id = ?1) AND (?2 IS NULL OR rule = ?2) "
-                              "AND (?3 IS NULL OR status = ?3) ORDER BY job_id, record LIMIT ?4",
+                              f->job ? "SELECT count(*) FROM reject WHERE job_id = ?1 AND (?2 IS NULL OR rule = ?2) "
+                                       "AND (?3 IS NULL OR status = ?3)"
+                                     : "SELECT count(*) FROM reject WHERE ?1 = 0 AND (?2 IS NULL OR rule = ?2) "
+                                       "AND (?3 IS NULL OR status = ?3)",
                               &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_int(st, 1, job);
-    rp_stmt_bind_text(st, 2, rule);
-    rp_stmt_bind_text(st, 3, status);
-    rp_stmt_bind_int(st, 4, limit > 0 ? limit : 1000);
-    json_t *arr = json_array();
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        const char *c[10];
-        for (int i = 0; i < 10; i++)
-            c[i] = rp_stmt_text(st, i) ? rp_stmt_text(st, i) : "";
-        json_t *o = json_object();
-        json_object_set_new(o, "job", json_integer(rp_stmt_int(st, 0)));
-        set_text(o, "file", c[1]);
-        json_object_set_new(o, "record", json_integer(rp_stmt_int(st, 2)));
-        json_object_set_new(o, "offset", json_integer(rp_stmt_int(st, 3)));
-        char v[512], m[1024];
-        clear_masked(rp_stmt_int(st, 10), c[5], v, sizeof v);
-        clear_masked(rp_stmt_int(st, 10), c[7], m, sizeof m);
-        set_text(o, "field", c[4]);
-        set_text(o, "value", v);
-        set_text(o, "rule", c[6]);
-        set_text(o, "message", m);
-        json_object_set_new(o, "status", json_string(c[8]));
-        if (rp_stmt_int(st, 9))
-            json_object_set_new(o, "resolved_by_job", json_integer(rp_stmt_int(st, 9)));
-        json_array_append_new(arr, o);
+    rp_stmt_bind_int(st, 1, f->job);
+    rp_stmt_bind_text(st, 2, f->rule);
+    rp_stmt_bind_text(st, 3, f->status);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        *total = rp_stmt_int(st, 0);
+        rc = RP_OK;
     }
     rp_stmt_done(st);
-    if (rc != RP_DONE) {
+    return rc;
+}
+
+static const char *const csv_columns[] = { "job", "file", "record", "offset", "field",
+                                           "value", "rule", "message", "status" };
+
+void ld_rejects_csv_header(rp_buf *out)
+{
+    for (int i = 0; i < 9; i++)
+        rp_csv_field(out, csv_columns[i], strlen(csv_columns[i]), i == 0);
+    rp_csv_end_row(out);
+}
+
+/* A field of a listing: printable (core/utf8.h), shown, never obeyed. */
+static void csv_text(rp_buf *out, const char *t, int first)
+{
+    char *shown = NULL;
+    if (!rp_utf8_is_printable(t, strlen(t)) && (shown = rp_utf8_printable_dup(t)))
+        t = shown;
+    rp_csv_field(out, t, strlen(t), first);
+    free(shown);
+}
+
+int ld_rejects_csv_page(wh *w, const ld_rejects_filter *f, ld_reject_at *at, int limit, rp_buf *out, int *n,
+                        rp_error *err)
+{
+    rp_stmt *st;
+    *n = 0;
+    int rc = page_select(w, f, at, limit, &st, err);
+    if (rc)
+        return rc;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        reject_shown r;
+        reject_read(st, &r);
+        char num[3][24];
+        snprintf(num[0], sizeof num[0], "%lld", (long long)r.job);
+        snprintf(num[1], sizeof num[1], "%lld", (long long)r.record);
+        snprintf(num[2], sizeof num[2], "%lld", (long long)r.offset);
+        const char *row[9] = { num[0], r.c[1], num[1], num[2], r.c[4], r.value, r.c[6], r.message, r.c[8] };
+        for (int i = 0; i < 9; i++)
+            csv_text(out, row[i], i == 0);
+        rp_csv_end_row(out);
+        at->job = r.job;
+        at->record = r.record;
+        (*n)++;
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+int ld_rejects_list(wh *w, int64_t job, const char *rule, const char *status, int limit, json_t **out,
+                    rp_error *err)
+{
+    ld_rejects_filter f = { .job = job, .rule = rule, .status = status };
+    ld_reject_at at = { 0, 0 };
+    json_t *arr = json_array();
+    int rc = ld_rejects_page(w, &f, &at, limit > 0 ? limit : 1000, arr, err);
+    if (rc) {
         json_decref(arr);
         return rc;
     }

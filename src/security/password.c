@@ -223,11 +223,40 @@ int sec_password_change_own(rp_store *s, const sec_signin_policy *p, const char 
     return sec_password_change(s, name, password, p->password_history, name, keep_token, err);
 }
 
+int sec_password_reset(rp_store *s, const char *name, int history, const char *by, char out[SEC_TEMP_PASSWORD_LEN],
+                       rp_error *err)
+{
+    /* four groups of four, of letters and digits no one misreads (no 0/o, 1/l/i) */
+    static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+    int rc = RP_INVAL;
+    for (int tries = 0; tries < 8 && rc == RP_INVAL; tries++) {
+        for (int i = 0; i < SEC_TEMP_PASSWORD_LEN - 1; i++)
+            out[i] = (i % 5 == 4) ? '-' : alphabet[randombytes_uniform(sizeof alphabet - 1)];
+        out[SEC_TEMP_PASSWORD_LEN - 1] = 0;
+        rp_err_clear(err);
+        rc = sec_password_check(s, name, out, history, err);
+    }
+    if (rc)
+        return rc;
+    if ((rc = rp_store_begin(s, err)))
+        return rc;
+    rp_stmt *st;
+    if (!(rc = sec_password_change(s, name, out, history, by, NULL, err)) &&
+        !(rc = rp_store_prepare(s, "UPDATE app_user SET pw_changed_at = 0 WHERE name = ?", &st, err))) {
+        rp_stmt_bind_text(st, 1, name);
+        if (!(rc = rp_stmt_run(st, err)))
+            rc = rp_store_commit(s, err);
+    }
+    if (rc) {
+        rp_store_rollback(s);
+        sodium_memzero(out, SEC_TEMP_PASSWORD_LEN);
+    }
+    return rc;
+}
+
 int sec_password_expired(rp_store *s, const char *name, int64_t max_age, int64_t now, int *expired, rp_error *err)
 {
     *expired = 0;
-    if (max_age <= 0)
-        return RP_OK;
     rp_stmt *st;
     int rc = rp_store_prepare(s, "SELECT pw_changed_at, created_at FROM app_user WHERE name = ?", &st, err);
     if (rc)
@@ -235,7 +264,7 @@ int sec_password_expired(rp_store *s, const char *name, int64_t max_age, int64_t
     rp_stmt_bind_text(st, 1, name);
     int64_t since = 0;
     if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        /* set at every change; before the first, the user's creation */
+        /* set at every change; before the first, the user's creation; 0 after an administrator's reset */
         int prc = RP_OK;
         if (rp_stmt_column_type(st, 0) != RP_COL_NULL)
             since = rp_stmt_int(st, 0);
@@ -244,7 +273,8 @@ int sec_password_expired(rp_store *s, const char *name, int64_t max_age, int64_t
         if (prc)
             rc = prc;
         else
-            *expired = now - since >= max_age;
+            *expired = (rp_stmt_column_type(st, 0) != RP_COL_NULL && since == 0) ||
+                       (max_age > 0 && now - since >= max_age);
     } else if (rc == RP_DONE) {
         rc = rp_err(err, RP_NOTFOUND, "no user '%s'", name);
     }

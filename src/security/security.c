@@ -1,6 +1,7 @@
 /* security.c — roles, users, sessions, masking and audit.  See security.h. */
 #include "security/internal.h"
 #include "core/buf.h"
+#include "core/csv.h"
 #include "core/rtime.h"
 #include "core/utf8.h"
 
@@ -22,6 +23,11 @@ const char *const sec_perm_names[SEC_NPERMS] = { "search", "view", "reveal", "co
                                                  "consent_read", "consent_write", "all_branches", "etl",
                                                  "analysis", "users", "audit", "export",
                                                  "reveal_rejects" };
+
+const char *sec_role_article(sec_role r)
+{
+    return r < SEC_NROLES && strchr("aeiou", sec_role_titles[r][0]) ? "an" : "a";
+}
 
 #define P(x) (1u << SEC_P_##x)
 /* The permission matrix: one row per role. */
@@ -147,7 +153,8 @@ int sec__role_check(const char *role, const char *branch, sec_role *out, rp_erro
     if (branch && (!*branch || strlen(branch) > SEC_BRANCH_MAX))
         return rp_err(err, RP_INVAL, "branch '%s': a branch code of 1 to %d characters", branch, SEC_BRANCH_MAX);
     if ((r == SEC_TELLER || r == SEC_RM) && !branch)
-        return rp_err(err, RP_INVAL, "branch: a %s works at a branch; give --branch CODE", sec_role_titles[r]);
+        return rp_err(err, RP_INVAL, "branch: %s %s works at a branch; give --branch CODE", sec_role_article((sec_role)r),
+                      sec_role_titles[r]);
     *out = (sec_role)r;
     return RP_OK;
 }
@@ -284,11 +291,17 @@ static json_t *user_row(rp_stmt *st, int64_t now)
     char at[RP_TIME_UTC_LEN];
     if (locked && until)
         rp_time_format_utc(t, at);
-    return json_pack("{s:s, s:s, s:s?, s:b, s:s, s:s?, s:s?, s:b, s:s?, s:I, s:b}", "name", rp_stmt_text(st, 0),
-                     "role", rp_stmt_text(st, 1), "branch", rp_stmt_text(st, 2), "disabled", (int)rp_stmt_int(st, 3),
-                     "created_at", rp_stmt_text(st, 4), "created_by", rp_stmt_text(st, 5), "changed_at",
-                     rp_stmt_text(st, 6), "locked", locked, "locked_until", locked && until ? at : NULL, "failures",
-                     (json_int_t)rp_stmt_int(st, 7), "totp", (int)rp_stmt_int(st, 10));
+    json_t *o = json_pack("{s:s, s:s, s:s?, s:b, s:s, s:s?, s:s?, s:b, s:s?, s:I, s:b}", "name", rp_stmt_text(st, 0),
+                          "role", rp_stmt_text(st, 1), "branch", rp_stmt_text(st, 2), "disabled",
+                          (int)rp_stmt_int(st, 3), "created_at", rp_stmt_text(st, 4), "created_by",
+                          rp_stmt_text(st, 5), "changed_at", rp_stmt_text(st, 6), "locked", locked, "locked_until",
+                          locked && until ? at : NULL, "failures", (json_int_t)rp_stmt_int(st, 7), "totp",
+                          (int)rp_stmt_int(st, 10));
+    if (o) {
+        json_object_set_new(o, "last_sign_in", rp_stmt_text(st, 11) ? json_string(rp_stmt_text(st, 11)) : json_null());
+        json_object_set_new(o, "must_change", json_boolean(rp_stmt_int(st, 12)));
+    }
+    return o;
 }
 
 int sec_user_list(rp_store *s, json_t **out, rp_error *err)
@@ -297,8 +310,11 @@ int sec_user_list(rp_store *s, json_t **out, rp_error *err)
     int rc = rp_store_prepare(s,
                               "SELECT u.name, u.role, u.branch, u.disabled, u.created_at, u.created_by, u.changed_at, "
                               "COALESCE(f.failures, 0), f.locked_at, f.locked_until, "
-                              "EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id) FROM app_user u "
-                              "LEFT JOIN sign_in_failure f ON f.kind = 'user' AND f.name = u.name ORDER BY u.name",
+                              "EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id), "
+                              /* the index audit_user, read backwards from the newest: few rows a user */
+                              "(SELECT a.at FROM audit a WHERE a.user_name = u.name AND a.action = 'login' "
+                              "ORDER BY a.at DESC LIMIT 1), u.pw_changed_at IS NOT NULL AND u.pw_changed_at = 0 "
+                              "FROM app_user u LEFT JOIN sign_in_failure f ON f.kind = 'user' AND f.name = u.name ORDER BY u.name",
                               &st, err);
     if (rc)
         return rc;
@@ -826,33 +842,104 @@ out:
     return rc;
 }
 
-int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_error *err)
+/* The filter's WHERE, shared by the listing, the count and the export: ?1 since, ?2 until, ?3 user, ?4
+ * action, ?5 customer, ?6 before (an id: INT64_MAX for none, so that it is always a range of the key). */
+#define AUDIT_WHERE                                                                                                   \
+    "(?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND (?3 IS NULL OR user_name = ?3) AND "                  \
+    "(?4 IS NULL OR action = ?4) AND id < ?6 AND "
+#define AUDIT_BY_CUSTOMER "id IN (SELECT audit_id FROM audit_customer WHERE customer_id = ?5)"
+
+static void audit_bind(rp_stmt *st, const sec_audit_filter *f)
 {
-    rp_stmt *st;
-    int rc;
-    /* the trail by customer is brought up to date first */
-    if (f->customer && (rc = sec_audit_index(s, NULL, err)))
-        return rc;
-    rc = rp_store_prepare(s,
-                          f->customer
-                              ? "SELECT id, at, user_name, address, action, customer_id, target, reason, outcome, "
-                                "detail, customers FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND "
-                                "(?3 IS NULL OR user_name = ?3) AND (?4 IS NULL OR action = ?4) AND "
-                                "id IN (SELECT audit_id FROM audit_customer WHERE customer_id = ?5) "
-                                "ORDER BY id DESC LIMIT ?6"
-                              : "SELECT id, at, user_name, address, action, customer_id, target, reason, outcome, "
-                                "detail, customers FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND "
-                                "(?3 IS NULL OR user_name = ?3) AND (?4 IS NULL OR action = ?4) AND ?5 = 0 "
-                                "ORDER BY id DESC LIMIT ?6",
-                          &st, err);
-    if (rc)
-        return rc;
     rp_stmt_bind_text(st, 1, f->since);
     rp_stmt_bind_text(st, 2, f->until);
     rp_stmt_bind_text(st, 3, f->user);
     rp_stmt_bind_text(st, 4, f->action);
     rp_stmt_bind_int(st, 5, f->customer);
-    rp_stmt_bind_int(st, 6, f->limit > 0 ? f->limit : 100);
+    rp_stmt_bind_int(st, 6, f->before > 0 ? f->before : INT64_MAX);
+}
+
+/* A page of f, newest first, prepared and bound (the trail by customer brought up to date first). */
+static int audit_select(rp_store *s, const sec_audit_filter *f, rp_stmt **st, rp_error *err)
+{
+    int rc;
+    if (f->customer && (rc = sec_audit_index(s, NULL, err)))
+        return rc;
+    rc = rp_store_prepare(s,
+                          f->customer ? "SELECT id, at, user_name, address, action, customer_id, target, reason, outcome, "
+                                        "detail, customers FROM audit WHERE " AUDIT_WHERE AUDIT_BY_CUSTOMER
+                                        " ORDER BY id DESC LIMIT ?7"
+                                      : "SELECT id, at, user_name, address, action, customer_id, target, reason, outcome, "
+                                        "detail, customers FROM audit WHERE " AUDIT_WHERE "?5 = 0 ORDER BY id DESC LIMIT ?7",
+                          st, err);
+    if (rc)
+        return rc;
+    audit_bind(*st, f);
+    rp_stmt_bind_int(*st, 7, f->limit > 0 ? f->limit : 100);
+    return RP_OK;
+}
+
+int sec_audit_count(rp_store *s, const sec_audit_filter *f, int64_t *total, int64_t *last, rp_error *err)
+{
+    rp_stmt *st;
+    int rc;
+    if (f->customer && (rc = sec_audit_index(s, NULL, err)))
+        return rc;
+    rc = rp_store_prepare(s,
+                          f->customer ? "SELECT count(*), (SELECT coalesce(max(id), 0) FROM audit) FROM audit WHERE "
+                                        AUDIT_WHERE AUDIT_BY_CUSTOMER
+                                      : "SELECT count(*), (SELECT coalesce(max(id), 0) FROM audit) FROM audit WHERE "
+                                        AUDIT_WHERE "?5 = 0",
+                          &st, err);
+    if (rc)
+        return rc;
+    audit_bind(st, f);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        *total = rp_stmt_int(st, 0);
+        if (last)
+            *last = rp_stmt_int(st, 1);
+        rc = RP_OK;
+    }
+    rp_stmt_done(st);
+    return rc;
+}
+
+static const char *const audit_columns[] = { "id", "at", "user", "address", "action", "customer",
+                                             "target", "reason", "outcome", "detail", "customers" };
+
+void sec_audit_csv_header(rp_buf *out)
+{
+    for (int i = 0; i < 11; i++)
+        rp_csv_field(out, audit_columns[i], strlen(audit_columns[i]), i == 0);
+    rp_csv_end_row(out);
+}
+
+int sec_audit_csv_page(rp_store *s, const sec_audit_filter *f, rp_buf *out, int *n, int64_t *last_id, rp_error *err)
+{
+    rp_stmt *st;
+    *n = 0;
+    int rc = audit_select(s, f, &st, err);
+    if (rc)
+        return rc;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        for (int i = 0; i < 11; i++) {
+            const char *v = rp_stmt_text(st, i);
+            rp_csv_field(out, v ? v : "", v ? strlen(v) : 0, i == 0);
+        }
+        rp_csv_end_row(out);
+        *last_id = rp_stmt_int(st, 0);
+        (*n)++;
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = audit_select(s, f, &st, err);
+    if (rc)
+        return rc;
     json_t *a = json_array();
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         json_t *o = json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s, s:s?}", "id", (json_int_t)rp_stmt_int(st, 0),

@@ -33,6 +33,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "core/buf.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/seal.h"
@@ -73,6 +74,8 @@ extern const char *const sec_perm_names[SEC_NPERMS];
 int sec_role_parse(const char *name);
 int sec_perm_parse(const char *name);
 int sec_can(sec_role r, sec_perm p);
+/* "a" or "an", as the role's title begins ("an administrator", "a supervisor"). */
+const char *sec_role_article(sec_role r);
 /* Does the role reveal customer data: has it reveal, export or
  * reveal_rejects (read from the matrix)?  Giving such a role takes two
  * administrators (approval.c). */
@@ -116,7 +119,10 @@ int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err) RP
  * changed_at, and the sign-in lock: locked, locked_until (UTC ISO, null
  * while it lasts until an administrator unlocks it) and failures (in a
  * row, since the last success or unlock); totp: a second factor is
- * enrolled. */
+ * enrolled; last_sign_in: the last successful sign-in the audit trail holds
+ * (UTC ISO, or null: an entry still in the server's journal is seen when
+ * the scribe has moved it, within 25 ms); must_change: the password was
+ * reset by an administrator and is changed at the next sign-in. */
 int sec_user_list(rp_store *s, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Check a password: RP_OK, or RP_NOTFOUND for an unknown name, a wrong
  * password or a disabled user alike (message "wrong user name or
@@ -228,10 +234,24 @@ typedef struct sec_audit_filter {
     const char *user, *action;
     int64_t customer;
     int limit;
+    int64_t before;              /* only entries with a smaller id: the page after the one ending there (a
+                                    keyset cursor, as fast at the millionth entry as at the first); 0: none */
 } sec_audit_filter;
 
 /* Newest first.  A query by customer brings the trail by customer up to date first (a write). */
 int sec_audit_query(rp_store *s, const sec_audit_filter *f, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* How many entries f selects (its limit aside), and *last (may be NULL) the
+ * trail's greatest id when counted, in one read: an export bounded by
+ * before = *last + 1 gives exactly *total entries, whatever is added meanwhile. */
+int sec_audit_count(rp_store *s, const sec_audit_filter *f, int64_t *total, int64_t *last,
+                    rp_error *err) RP_WARN_UNUSED;
+/* The columns of sec_audit_csv_page, as a CSV header row (RFC 4180). */
+void sec_audit_csv_header(rp_buf *out);
+/* A page of f (at most f->limit entries, newest first) as CSV rows appended
+ * to out, as sec_audit_query lists them; *n how many, *last_id the id of the
+ * last (the next page's f->before). */
+int sec_audit_csv_page(rp_store *s, const sec_audit_filter *f, rp_buf *out, int *n, int64_t *last_id,
+                       rp_error *err) RP_WARN_UNUSED;
 /* Bring the trail by customer (table audit_customer) and the chain
  * (audit_chain) up to date, in bulk and sorted; *added (may be NULL) gets
  * how many entries the trail by customer took in. */
@@ -399,7 +419,17 @@ int sec_password_change(rp_store *s, const char *name, const char *password, int
 int sec_password_change_own(rp_store *s, const sec_signin_policy *p, const char *name, const char *current,
                             const char *password, const char *address, int64_t now, const char *keep_token,
                             sec_signin_wait *wait, rp_error *err) RP_WARN_UNUSED;
-/* Is name's password older than max_age seconds at now (0: never)? */
+/* An administrator's reset of name's password: a new one made at random
+ * (SEC_TEMP_PASSWORD_LEN - 1 characters, that the rules accept) into out,
+ * set with history as sec_password_change does (every session of the
+ * user ends), and marked to be changed at the next sign-in (pw_changed_at
+ * 0: sec_password_expired says expired whatever max_age is).  One
+ * transaction. */
+#define SEC_TEMP_PASSWORD_LEN 20
+int sec_password_reset(rp_store *s, const char *name, int history, const char *by, char out[SEC_TEMP_PASSWORD_LEN],
+                       rp_error *err) RP_WARN_UNUSED;
+/* Is name's password older than max_age seconds at now (0: never), or
+ * reset by an administrator and not changed since? */
 int sec_password_expired(rp_store *s, const char *name, int64_t max_age, int64_t now, int *expired,
                          rp_error *err) RP_WARN_UNUSED;
 

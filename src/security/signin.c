@@ -244,8 +244,8 @@ static int second_factor(rp_store *s, const sec_signin_policy *p, const rp_keyri
         if (!(p->totp_roles & (1u << u->role)))
             return RP_OK;
         wait->enrol = 1;
-        return rp_err(err, RP_NOTFOUND, "a %s signs in with a one-time code, and '%s' has none enrolled",
-                      sec_role_titles[u->role], u->name);
+        return rp_err(err, RP_NOTFOUND, "%s %s signs in with a one-time code, and '%s' has none enrolled",
+                      sec_role_article(u->role), sec_role_titles[u->role], u->name);
     }
     if (!k)
         return rp_err(err, RP_INTERNAL, "the one-time code cannot be checked without the store's key");

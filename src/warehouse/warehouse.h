@@ -434,6 +434,8 @@ int wh_job_start(wh *w, const char *source, const char *file, const char *by, in
 int wh_job_finish(wh *w, int64_t id, const char *status, int64_t loaded, int64_t rejected,
                   rp_error *err) RP_WARN_UNUSED;
 int wh_branch_put(wh *w, const wh_branch *b, rp_error *err) RP_WARN_UNUSED;
+/* Is code a branch of the store's branch table?  RP_OK with *exists 0 or 1. */
+int wh_branch_exists(wh *w, const char *code, int *exists, rp_error *err) RP_WARN_UNUSED;
 int wh_category_put(wh *w, const wh_category *c, rp_error *err) RP_WARN_UNUSED;
 int wh_product_put(wh *w, const wh_product *p, rp_error *err) RP_WARN_UNUSED;
 int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err) RP_WARN_UNUSED;

@@ -345,6 +345,20 @@ int wh_job_finish(wh *w, int64_t id, const char *status, int64_t loaded, int64_t
 
 /* ---- reference data ---- */
 
+int wh_branch_exists(wh *w, const char *code, int *exists, rp_error *err)
+{
+    rp_stmt *st;
+    *exists = 0;
+    int rc = rp_store_prepare(w->store, "SELECT 1 FROM branch WHERE code = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    rc = rp_stmt_step(st, err);
+    *exists = rc == RP_ROW;
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
 int wh_branch_put(wh *w, const wh_branch *b, rp_error *err)
 {
     int rc;

@@ -9,13 +9,15 @@
 let csrf = null;
 
 export class ApiError extends Error {
-  /** member: the request member the error names; reason: what kind of wrong (docs/api.md, Errors) */
-  constructor(status, code, message, member = undefined, reason = undefined) {
+  /** member: the request member the error names; reason: what kind of wrong (docs/api.md, Errors);
+   * retryAfter: seconds, from Retry-After (a sign-in throttled or locked: 429), or null */
+  constructor(status, code, message, member = undefined, reason = undefined, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.member = member;
     this.reason = reason;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -63,7 +65,9 @@ export async function api(method, path, args) {
     /* not JSON */
   }
   if (!r.ok) {
-    const e = new ApiError(r.status, j?.error?.code || 'http', j?.error?.message || r.statusText, j?.error?.member, j?.error?.reason);
+    const ra = r.headers.get('Retry-After');
+    const e = new ApiError(r.status, j?.error?.code || 'http', j?.error?.message || r.statusText, j?.error?.member, j?.error?.reason,
+      ra ? Number(ra) : null);
     if (r.status === 401 && csrf && sessionEnded.handler && !(method === 'POST' && path === '/session')) sessionEnded.handler(e);
     throw e;
   }

@@ -145,6 +145,10 @@ function App() {
   else if (hash.startsWith('#/users')) page = <Users me={me} />;
   else if (hash.startsWith('#/audit')) page = <Audit />;
   else page = <Home me={me} />;
+  // a screen the role may not use, opened by hand, says so in the user's language, without its form (issue 22 item 7)
+  const needs = [['#/customer', 'view'], ['#/dashboards', 'analysis'], ['#/analyses', 'analysis'], ['#/jobs', 'etl'],
+    ['#/review', 'etl'], ['#/users', 'users'], ['#/audit', 'audit']].find(([h]) => hash.startsWith(h));
+  if (needs && !can(me, needs[1])) page = <p class="notice" data-test="not-allowed">{t('noPermission', { role: t(`role_${me.role}`) })}</p>;
   return (
     <>
       <Header me={me} onSignOut={signOut} hash={hash} />

@@ -126,3 +126,67 @@ export function DataTable({ name, columns, rows, test = undefined, format = null
     </div>
   );
 }
+
+// A table paged on the server (issue 22 item 6): load(after, limit) gives a
+// page {rows, total, next} from the API's keyset cursor; it shows "rows X–Y
+// of TOTAL" with the previous and next pages, exports the page shown as a
+// workbook, and every row the filter selects as CSV by the server's
+// streamed export (exportHref), so nothing is cut at any size.  Give it a
+// key of its filter: a new filter starts again at the first page.
+export function PagedTable({ columns, labels = null, load, exportHref, name, test = undefined, format = null, size = 100 }) {
+  const [cursors, setCursors] = useState(/** @type {any[]} */ ([null])); // where each page shown so far began
+  const [page, setPage] = useState(/** @type {{rows: any[][], total: number, next: any, at: number} | null} */ (null));
+  const [error, setError] = useState(null);
+  const at = cursors.length - 1;
+  useEffect(() => {
+    let live = true;
+    const index = at; // the page shown says which it is, until the next one has come
+    load(cursors[index], size).then((p) => { if (live) { setPage({ ...p, at: index }); setError(null); } }, (e) => { if (live) setError(e); });
+    return () => { live = false; };
+  }, [cursors]);
+  if (error) return <Loading error={error} />;
+  if (!page) return <Loading error={null} />;
+  const fmt = format || ((v) => (typeof v === 'number' ? v.toLocaleString() : v ?? ''));
+  const from = page.rows.length ? page.at * size + 1 : 0;
+  const to = page.at * size + page.rows.length;
+  return (
+    <div class="data-table">
+      <div class="table-tools">
+        <span class="count" data-test="row-count" data-rows={page.total} data-from={from} data-to={to}>
+          {t('rowsRange', { from: from.toLocaleString(), to: to.toLocaleString(), total: page.total.toLocaleString() })}
+        </span>
+        {(at > 0 || page.next !== null) && (
+          <span class="pager" data-test="pager">
+            <button class="link" data-test="prev-page" disabled={at === 0} onClick={() => setCursors(cursors.slice(0, -1))}>‹ {t('prevPage')}</button>
+            <button class="link" data-test="next-page" disabled={page.next === null} onClick={() => setCursors([...cursors, page.next])}>{t('nextPage')} ›</button>
+          </span>
+        )}
+        <span class="export" data-test="export">
+          <a class="link" data-test="export-csv" href={exportHref} download>{t('exportAll')}</a>
+          <ExportButtonXlsx name={name} columns={labels || columns} rows={page.rows} />
+        </span>
+      </div>
+      {page.rows.length === 0 ? <p class="none">{t('none')}</p> : (
+        <table data-test={test}>
+          <thead><tr>{(labels || columns).map((c, i) => <th key={i}>{c}</th>)}</tr></thead>
+          <tbody>
+            {page.rows.map((r, i) => (
+              <tr key={from + i}>{r.map((v, j) => <td key={j} class={typeof v === 'number' ? 'num' : ''}>{fmt(v, j, r)}</td>)}</tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+// The page shown, as a workbook.
+function ExportButtonXlsx({ name, columns, rows }) {
+  const [error, setError] = useState(null);
+  return (
+    <>
+      <button class="link" data-test="export-xlsx" onClick={() => exportTable('xlsx', name, columns, rows).catch((e) => setError(String(e.message || e)))}>XLSX</button>
+      {error && <span class="error" role="alert">{error}</span>}
+    </>
+  );
+}

@@ -493,7 +493,7 @@ const tests = [
     await page.fill('[data-test=user-form] input[name=password]', 'short');
     await page.click('[data-test=user-form] button[type=submit]');
     const err = await page.textContent('[data-test=user-form] [role=alert]');
-    expect(err.includes('password'), `error: ${err}`);
+    expect(err.includes('密碼') && !err.includes('password'), `error in Chinese: ${err}`);
     await page.fill('[data-test=user-form] input[name=password]', password);
     await page.click('[data-test=user-form] button[type=submit]');
     await page.waitForSelector('[data-test=users-table] >> text=w-new-csr');
@@ -558,6 +558,123 @@ const tests = [
     const x = await download(page, '[data-test=export-xlsx]');
     expect(x.name === 'audit.xlsx' && x.bytes.length > 1000, 'the trail as a workbook');
     await page.screenshot({ path: join(shots, 'audit.png'), fullPage: true });
+  }],
+  // issue 22 items 6, 7: rejects and the trail paged on the server and exported whole; what a role
+  // cannot use hidden; users at branches that exist, a password reset, last sign-in, a lockout told
+  ['issue 22 item 6: a job of 13,662 rejects is paged on the server with its true total and exported whole', async (page) => {
+    const { writeFileSync } = await import('node:fs');
+    const lines = ['cust_id,name,id_no,birth,mobile,email,address,segment', 'K0001,陳怡君,A123456707,1980-05-01,0912345678,,,P',
+      'K0002,林志明,B234567805,1979-03-15,,,,M'];
+    for (let i = 1; i <= 13661; i++) lines.push(`X${String(i).padStart(5, '0')},王小明,,1990-12-31,,,,M`);
+    writeFileSync(join(tmp, 'many-rejects.csv'), lines.join('\n') + '\n');
+    cli(['load', '--spec', join(root, 'tests', 'fixtures', 'etl', 'customers.json'), join(tmp, 'many-rejects.csv')]);
+    const job = JSON.parse(cli(['jobs', '--json', '--limit', '1000'])).find((j) => j.file.endsWith('many-rejects.csv'));
+    expect(job && job.rejected === 13662, `the job: ${JSON.stringify(job)}`);
+    await signIn(page, 'steward');
+    await page.goto(`${base}#/jobs/${job.job}`);
+    await page.waitForSelector('[data-test=rejects-table] tbody tr');
+    const range = () => page.textContent('[data-test=rejects] [data-test=row-count]');
+    expect(+(await page.getAttribute('[data-test=rejects] [data-test=row-count]', 'data-rows')) === 13662, 'the true total');
+    expect((await range()).includes('第 1–100 列，共 13,662 列'), `range: ${await range()}`);
+    await page.click('[data-test=rejects] [data-test=next-page]');
+    await page.waitForFunction(() => document.querySelector('[data-test=rejects] [data-test=row-count]')?.dataset.from === '101');
+    expect((await range()).includes('第 101–200 列'), `range: ${await range()}`);
+    const first = await page.textContent('[data-test=rejects-table] tbody tr td:first-child');
+    expect(first === '102', `the second page begins at record 102: ${first}`);
+    await page.click('[data-test=rejects] [data-test=prev-page]');
+    await page.waitForFunction(() => document.querySelector('[data-test=rejects] [data-test=row-count]')?.dataset.from === '1');
+    await page.screenshot({ path: join(shots, 'rejects-paged.png'), fullPage: true });
+    const csv = await download(page, '[data-test=rejects] [data-test=export-csv]');
+    const rows = csv.bytes.toString('utf8').slice(1).trim().split('\r\n');
+    expect(csv.name === `rejects-job${job.job}.csv`, `file: ${csv.name}`);
+    expect(rows.length === 13663, `${rows.length - 1} rows exported, 13,662 rejected`);
+    expect(rows[1].includes('B23****805') && !csv.bytes.toString('utf8').includes('B234567805'), 'the national ID masked as listed');
+    const trail = JSON.parse(cli(['audit', '--action', 'rejects_export', '--json']));
+    expect(trail.some((e) => e.user === 'w-steward' && (e.detail || '').includes('13662 rejects exported')), 'the export audited with its count');
+  }],
+  ['issue 22 item 6: the audit trail is paged on the server with its true total and exported whole', async (page) => {
+    await signIn(page, 'auditor', 'en');
+    // more than a page: each reading of the trail is an entry of it
+    for (let i = 0; i < 120; i++) await page.evaluate(() => fetch('/api/v1/audit?limit=1'));
+    await page.goto(base + '#/audit');
+    await page.waitForSelector('[data-test=audit-table] tbody tr');
+    const total = +(await page.getAttribute('[data-test=audit] [data-test=row-count]', 'data-rows'));
+    const inStore = +cli(['query', 'SELECT count(*) FROM audit', '--csv']).trim().split('\n').pop();
+    expect(total > 120 && total <= inStore, `total ${total}, the store holds ${inStore}`);
+    expect((await page.textContent('[data-test=audit] [data-test=row-count]')).includes(`rows 1–100 of ${total.toLocaleString('en')}`), 'the range in English');
+    await page.click('[data-test=audit] [data-test=next-page]');
+    await page.waitForFunction(() => document.querySelector('[data-test=audit] [data-test=row-count]')?.dataset.from === '101');
+    const csv = await download(page, '[data-test=audit] [data-test=export-csv]');
+    const rows = csv.bytes.toString('utf8').slice(1).trim().split('\r\n');
+    expect(csv.name === 'audit.csv' && rows[0].startsWith('id,at,user'), `file ${csv.name}: ${rows[0]}`);
+    expect(rows.length - 1 >= total, `${rows.length - 1} entries exported, ${total} listed`);
+  }],
+  ['issue 22 item 7: an administrator is not shown the audit screen, and told so in their language', async (page) => {
+    await signIn(page, 'admin');
+    const links = await page.$$eval('[data-test=menu] a', (as) => as.map((a) => a.getAttribute('href')));
+    expect(!links.includes('#/audit') && links.includes('#/users'), `menu: ${links}`);
+    await page.goto(base + '#/audit');
+    await page.waitForSelector('[data-test=not-allowed]');
+    const text = await page.textContent('[data-test=not-allowed]');
+    expect(text.includes('您的角色') && !/may not|administrator/.test(text), `message: ${text}`);
+    expect((await page.$('[data-test=audit-filter]')) === null, 'no filter form');
+    await page.click('[data-test=lang]');
+    await page.waitForFunction(() => document.querySelector('[data-test=not-allowed]')?.textContent.includes('may not use this'));
+  }],
+  ['issue 22 item 7: an administrator adds users only at branches there are, changes a branch, resets a password, sees last sign-ins and failures', async (page) => {
+    page.on('dialog', (d) => d.accept());
+    cli(['user', 'add', 'w-reset', '--role', 'csr'], password + '\n');
+    await fetch(`${base}api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'w-reset', password: 'not the password' }) });
+    await signIn(page, 'admin', 'en');
+    await page.goto(base + '#/users');
+    await page.waitForSelector('[data-test=users-table]');
+    expect((await page.textContent('[data-test=failures-w-reset]')).trim() === '1', 'one failed sign-in');
+    expect((await page.textContent('[data-test=last-sign-in-w-reset]')).trim() === 'never', 'never signed in');
+    expect(!(await page.textContent('[data-test=last-sign-in-w-admin]')).includes('never'), 'the admin has signed in');
+    await page.fill('[data-test=user-form] input[name=name]', 'w-ghost');
+    await page.selectOption('[data-test=user-form] select[name=role]', 'teller');
+    await page.fill('[data-test=user-form] input[name=branch]', '9999');
+    await page.fill('[data-test=user-form] input[name=password]', 'jade river lamps 47');
+    await page.click('[data-test=user-form] button[type=submit]');
+    const err = await page.textContent('[data-test=user-form] [role=alert]');
+    expect(err.includes('There is no branch with that code'), `error in the user's words: ${err}`);
+    expect(!cli(['user', 'list']).includes('w-ghost'), 'nobody added');
+    await page.click('[data-test=role-w-teller]');
+    await page.fill('[data-test=role-form-w-teller] input[name=branch]', '0012');
+    await page.click('[data-test=role-form-w-teller] button[type=submit]');
+    await page.waitForSelector('[data-test=users-table] tr:has-text("w-teller") >> text=0012');
+    await page.click('[data-test=reset-password-w-reset]');
+    const temp = (await page.textContent('[data-test=temp-password-value]')).trim();
+    expect(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/.test(temp), `a temporary password: ${temp}`);
+    await page.waitForSelector('[data-test=must-change-w-reset]');
+    expect((await page.$('[data-test=reset-password-w-supervisor]')) === null, 'no reset for a role that reveals data');
+    await page.screenshot({ path: join(shots, 'admin-users-edit.png'), fullPage: true });
+    const other = await page.context().browser().newContext();
+    const p2 = await other.newPage();
+    await p2.goto(base);
+    await p2.fill('input[name=name]', 'w-reset');
+    await p2.fill('input[name=password]', temp);
+    await p2.click('button[type=submit]');
+    await p2.waitForSelector('[data-test=password-expired]');
+    await other.close();
+  }],
+  ['issue 22 item 7: a locked-out user is told so in their language, with the time', async (page) => {
+    cli(['user', 'add', 'w-locked', '--role', 'csr'], password + '\n');
+    let r = 0;
+    for (let i = 0; i < 6 && r !== 429; i++) {
+      r = (await fetch(`${base}api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'w-locked', password: 'not the password' }) })).status;
+    }
+    expect(r === 429, `throttled: ${r}`);
+    await page.goto(base);
+    await page.evaluate(() => localStorage.setItem('rapport.lang', 'zh-TW'));
+    await page.reload();
+    await page.fill('input[name=name]', 'w-locked');
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    const msg = await page.textContent('[role=alert]');
+    expect(/登入失敗次數過多.*\d+ 分鐘後（\d\d:\d\d）再試/.test(msg) && !/[a-z]{3}/i.test(msg), `message: ${msg}`);
   }],
 ];
 

@@ -77,7 +77,9 @@ $ RAPPORT_NOW=2026-11-27T00:00:00Z rapport user requests
 $ RAPPORT_NOW=2026-11-27T00:00:00Z rapport user approve 3
 ! rapport: user approve: request 3 expired at 2026-11-26T04:00:00Z undecided; ask again
 ? 1
-# the operator's role change: at once, audited with the old and the new role
+# the operator's role change: at once, audited with the old and the new role (to a branch
+# the store has: the fixture bank's)
+$ rapport import $FIXTURES/bank.json >/dev/null
 $ rapport user role c1 --role teller --branch 0012
 > user c1: csr -> teller, branch 0012
 $ rapport audit --action user_approve && rapport audit --action user_reject --json | grep -E '"(reason|detail)"'

@@ -7,10 +7,10 @@
 // revocable; and the audit trail for auditors, with filters and export.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { lang, roc, t } from '../i18n.js';
+import { errorText, lang, roc, t } from '../i18n.js';
 import { dateTime } from '../format.js';
 import { useSignal } from '../state.js';
-import { Card, DataTable, Loading, Table, useLoad } from '../ui.jsx';
+import { Card, Loading, PagedTable, Table, useLoad } from '../ui.jsx';
 
 function AddUser({ roles, onDone }) {
   const [f, setF] = useState({ name: '', role: 'csr', branch: '', password: '' });
@@ -29,7 +29,7 @@ function AddUser({ roles, onDone }) {
       setF({ ...f, name: '', password: '' });
       onDone();
     } catch (err) {
-      setError(err.message);
+      setError(errorText(err));
       setOk(null);
     }
   };
@@ -69,7 +69,7 @@ function Requests({ me, requests, onDone }) {
       setMsg(null);
       onDone();
     } catch (e) {
-      setMsg(e.message);
+      setMsg(errorText(e));
     }
   };
   const state = (r) => (r.status === 'pending'
@@ -111,7 +111,7 @@ function RoleChange({ user, roles, onDone }) {
       onDone('request' in r ? t('userRequested', { id: r.request }) : t('roleChanged', { name: r.name, role: t(`role_${r.role}`) }));
       setMsg(null);
     } catch (err) {
-      setMsg(err.message);
+      setMsg(errorText(err));
     }
   };
   return (
@@ -155,7 +155,7 @@ function Tokens({ perms }) {
       setF({ ...f, name: '', permissions: [] });
       reload();
     } catch (err) {
-      setMsg(err.message);
+      setMsg(errorText(err));
     }
   };
   const revoke = async (tk) => {
@@ -165,7 +165,7 @@ function Tokens({ perms }) {
       setMsg(null);
       reload();
     } catch (err) {
-      setMsg(err.message);
+      setMsg(errorText(err));
     }
   };
   return (
@@ -223,7 +223,7 @@ export function Users({ me }) {
       setMsg(null);
       reload();
     } catch (e) {
-      setMsg(e.message);
+      setMsg(errorText(e));
     }
   };
   const unlock = async (u) => {
@@ -232,7 +232,7 @@ export function Users({ me }) {
       setMsg(null);
       reload();
     } catch (e) {
-      setMsg(e.message);
+      setMsg(errorText(e));
     }
   };
   const totp = async (u, give) => {
@@ -243,9 +243,24 @@ export function Users({ me }) {
       setMsg(null);
       reload();
     } catch (e) {
-      setMsg(e.message);
+      setMsg(errorText(e));
     }
   };
+  // an administrator's reset: a password at random, shown once, changed by the user at the next sign-in
+  const [temp, setTemp] = useState(null);
+  const resetPassword = async (u) => {
+    if (!window.confirm(t('resetPasswordConfirm', { name: u.name }))) return;
+    try {
+      setTemp(await api('POST', '/users/{name}/password', { params: { name: u.name } }));
+      setMsg(null);
+      reload();
+    } catch (e) {
+      setMsg(errorText(e));
+    }
+  };
+  // not a user whose role reveals data, an administrator or an auditor: theirs the operator resets (docs/security.md)
+  const resettable = (u) => !roles.roles.find((r) => r.role === u.role)?.permissions
+    .some((p) => ['reveal', 'export', 'reveal_rejects', 'users', 'audit'].includes(p));
   const roleDone = (text) => {
     setNotice(text);
     setEditing(null);
@@ -257,6 +272,7 @@ export function Users({ me }) {
   const status = (u) => {
     if (u.disabled) return <span class="no">{t('disabled')}</span>;
     if (u.locked) return <span class="no" data-test={`locked-${u.name}`}>{u.locked_until ? t('lockedUntil', { until: dateTime(u.locked_until) }) : t('locked')}</span>;
+    if (u.must_change) return <span data-test={`must-change-${u.name}`}>{t('mustChange')}</span>;
     return t('active');
   };
   return (
@@ -264,12 +280,16 @@ export function Users({ me }) {
       <Card title={t('users')} test="users">
         {msg && <p class="error" role="alert">{t('error', { msg })}</p>}
         {notice && <p class="banner" data-test="user-requested">{notice}</p>}
+        {temp && <Once test="temp-password" title={t('tempPasswordFor', { name: temp.name })} value={temp.password}
+          extra={t('mustChangeHint')} onClose={() => setTemp(null)} />}
         {secret && <Once test="totp-secret" title={t('totpFor', { name: secret.name })} value={secret.secret} extra={secret.uri}
           onClose={() => setSecret(null)} />}
         <Table test="users-table" rows={users.users}
           cols={[['userName', (u) => u.name], ['role', (u) => t(`role_${u.role}`)], ['branch', (u) => u.branch || t('allBranches')],
             ['status', status],
             ['totp', (u) => (u.totp ? t('yes') : t('no'))],
+            ['lastSignIn', (u) => <span data-test={`last-sign-in-${u.name}`}>{u.last_sign_in ? dateTime(u.last_sign_in) : t('never')}</span>],
+            ['failedSignIns', (u) => <span class={u.failures ? 'num neg' : 'num'} data-test={`failures-${u.name}`}>{u.failures}</span>],
             ['created', (u) => `${dateTime(u.created_at)} ${u.created_by || ''}`],
             ['actions', (u) => (
               <>
@@ -280,7 +300,9 @@ export function Users({ me }) {
                 {' '}<button class="link" data-test={`totp-${u.name}`} onClick={() => totp(u, true)}>{u.totp ? t('totpReset') : t('totpGive')}</button>
                 {u.totp && <>{' '}<button class="link" data-test={`totp-remove-${u.name}`} onClick={() => totp(u, false)}>{t('totpRemove')}</button></>}
                 {u.name !== me.user && <>{' '}<button class="link" data-test={`role-${u.name}`}
-                  onClick={() => setEditing(editing === u.name ? null : u.name)}>{t('changeRole')}</button></>}
+                  onClick={() => setEditing(editing === u.name ? null : u.name)}>{t('editUser')}</button></>}
+                {u.name !== me.user && resettable(u) && <>{' '}
+                  <button class="link" data-test={`reset-password-${u.name}`} onClick={() => resetPassword(u)}>{t('resetPassword')}</button></>}
                 {editing === u.name && <RoleChange user={u} roles={roles.roles} onDone={roleDone} />}
               </>)]]} />
         <AddUser roles={roles.roles} onDone={reload} />
@@ -299,14 +321,13 @@ const ACTIONS = ['', 'view', 'search', 'reveal', 'change', 'note', 'export', 'de
   'user_add', 'user_passwd', 'user_disable', 'user_enable', 'user_unlock', 'user_role', 'user_request', 'user_approve',
   'user_reject', 'user_totp', 'user_totp_remove', 'password_change', 'token_add', 'token_revoke',
   'match_accept', 'match_reject', 'rejects_read', 'reject_reveal',
-  'rejects_export', 'pairs_read', 'match_export', 'audit_read', 'users_read', 'query'];
+  'rejects_export', 'pairs_read', 'match_export', 'audit_read', 'audit_export', 'users_read', 'query'];
 
 export function Audit() {
   useSignal(lang);
   useSignal(roc);
   const [f, setF] = useState({ since: '', until: '', user: '', action: '', customer: '' });
-  const [query, setQuery] = useState({});
-  const [trail, error] = useLoad(() => api('GET', '/audit', { query: { limit: 2000, ...query } }), [query]);
+  const [query, setQuery] = useState(/** @type {Record<string, string>} */ ({}));
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
   const submit = (e) => {
     e.preventDefault();
@@ -315,6 +336,7 @@ export function Audit() {
     setQuery({ since: utc(f.since, '00:00:00'), until: utc(f.until, '23:59:59'), user: f.user, action: f.action, customer: f.customer });
   };
   const cols = ['at', 'user', 'address', 'action', 'customer', 'target', 'reason', 'outcome', 'detail'];
+  const args = Object.entries(query).filter(([, v]) => v).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
   return (
     <Card title={t('auditTrail')} test="audit">
       <form class="inline" data-test="audit-filter" onSubmit={submit}>
@@ -327,9 +349,12 @@ export function Audit() {
         <input name="customer" placeholder={t('customerId')} value={f.customer} onInput={set('customer')} size={8} />
         <button type="submit">{t('filter')}</button>
       </form>
-      {error && <Loading error={error} />}
-      {trail && <DataTable name="audit" test="audit-table" columns={cols} format={(v) => v ?? ''} labels={cols.map((c) => t(`audit_${c}`))}
-        rows={trail.entries.map((e) => cols.map((c) => (c === 'at' ? dateTime(e.at) : e[c])))} />}
+      {/* paged on the server, every entry exported (issue 22 item 6) */}
+      <PagedTable key={JSON.stringify(query)} name="audit" test="audit-table" columns={cols} format={(v) => v ?? ''}
+        labels={cols.map((c) => t(`audit_${c}`))}
+        exportHref={'/api/v1/audit/export.csv' + (args ? `?${args}` : '')}
+        load={(after, limit) => api('GET', '/audit', { query: { limit, ...query, customer: query.customer ? Number(query.customer) : undefined, after: after ?? undefined } })
+          .then((r) => ({ rows: r.entries.map((e) => cols.map((c) => (c === 'at' ? dateTime(e.at) : e[c]))), total: r.total, next: r.next }))} />
     </Card>
   );
 }

@@ -18,7 +18,13 @@ export function Login({ onSignedIn, notice = null }) {
       // the one-time code goes only when typed: users without a second factor leave it empty
       onSignedIn(await api('POST', '/session', { body: otp ? { name, password, otp } : { name, password } }));
     } catch (err) {
-      setError(t('signInFailed', { msg: errorText(err) }));
+      // locked out by failed sign-ins (429): said in the user's language, with when to try again (issue 22 item 7)
+      if (err.status === 429 && err.retryAfter) {
+        const at = new Date(Date.now() + err.retryAfter * 1000);
+        setError(t('lockedOutFor', { minutes: Math.ceil(err.retryAfter / 60),
+          time: at.toLocaleTimeString(lang.get() === 'en' ? 'en-GB' : 'zh-TW', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Taipei' }) }));
+      } else if (err.status === 429) setError(t('lockedOutAdmin'));
+      else setError(t('signInFailed', { msg: errorText(err) }));
     } finally {
       setBusy(false);
     }

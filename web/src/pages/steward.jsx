@@ -5,10 +5,10 @@
 // customer.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { lang, roc, t } from '../i18n.js';
+import { errorText, lang, roc, t } from '../i18n.js';
 import { dateTime } from '../format.js';
 import { useSignal } from '../state.js';
-import { Card, DataTable, Loading, Table, useLoad } from '../ui.jsx';
+import { Card, Loading, PagedTable, Table, useLoad } from '../ui.jsx';
 
 const n = (v) => (typeof v === 'number' ? v.toLocaleString() : v ?? '');
 
@@ -44,7 +44,7 @@ function RevealReject({ job }) {
         { params: { job: Number(job), record: Number(record) }, body: { reason } }));
     } catch (err) {
       setShown(null);
-      setError(err.message);
+      setError(errorText(err));
     }
   };
   return (
@@ -76,8 +76,6 @@ export function Job({ id, me }) {
   useSignal(roc);
   const [rule, setRule] = useState('');
   const [job, error] = useLoad(() => api('GET', '/jobs/{id}', { params: { id } }), [id]);
-  const [rej, rejError] = useLoad(
-    () => api('GET', '/rejects', { query: { job: id, limit: 10000, rule } }), [id, rule]);
   if (!job) return <Loading error={error} />;
   const rules = job.rules.filter((r) => r.outcome === 'rejected');
   const cols = ['record', 'offset', 'field', 'value', 'rule', 'message', 'status'];
@@ -104,9 +102,12 @@ export function Job({ id, me }) {
             {[...new Set(rules.map((r) => r.rule))].map((r) => <option key={r}>{r}</option>)}
           </select>
         </label>
-        {rejError && <Loading error={rejError} />}
-        {rej && <DataTable name={`rejects-job${id}${rule ? '-' + rule : ''}`} test="rejects-table" columns={cols}
-          labels={cols.map((c) => t(c))} rows={rej.rejects.map((r) => cols.map((c) => r[c]))} />}
+        {/* paged on the server, every reject exported (issue 22 item 6) */}
+        <PagedTable key={`${id}/${rule}`} name={`rejects-job${id}${rule ? '-' + rule : ''}`} test="rejects-table"
+          columns={cols} labels={cols.map((c) => t(c))}
+          exportHref={`/api/v1/rejects/export.csv?job=${encodeURIComponent(id)}${rule ? `&rule=${encodeURIComponent(rule)}` : ''}`}
+          load={(after, limit) => api('GET', '/rejects', { query: { job: Number(id), limit, rule, after: after ?? undefined } })
+            .then((r) => ({ rows: r.rejects.map((x) => cols.map((c) => x[c])), total: r.total, next: r.next }))} />
         <p class="hint">{t('rejectsMasked')}</p>
         {me?.permissions.includes('reveal_rejects') && <RevealReject job={id} />}
       </Card>
@@ -124,7 +125,7 @@ function Pair({ p, onDecided }) {
       setDone(r.status);
       onDecided();
     } catch (e) {
-      setError(e.message);
+      setError(errorText(e));
     }
   };
   const ev = Object.entries(p.evidence).filter(([k, v]) => k !== 'records' && typeof v === 'string');
