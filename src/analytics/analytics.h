@@ -127,6 +127,20 @@ json_t *an_jobs_json(void);
  * cluster, migration, gains-losses).  Empty before any analysis. */
 int an_scores(wh *w, int64_t customer, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
+/* The customers behind one cell of a run's chart or table, for an analyst's drill-down (issue 22
+ * item 13): filter is the cell's kind, value its value: "level" (a pyramid level) or "decile" of a
+ * value run, "cell" (555) or "rf" (R and F as one number, 34) of an RFM run, "segment" of a
+ * segment, cluster, migration or gains-and-losses run.  At most limit, in customer order after
+ * the customer after (0 for the first page), each with its value in the run; *total is how many
+ * the cell holds.  RP_INVAL naming the filter for one there is not.  Ids only: the page shows
+ * names masked (the API, security.h), never an identifier or a 360. */
+typedef struct an_member {
+    int64_t customer;
+    char value[64];
+} an_member;
+int an_members(wh *w, int64_t run, const char *filter, const char *value, int64_t after, int limit, an_member *out,
+               int *n, int64_t *total, rp_error *err) RP_WARN_UNUSED;
+
 /* Run o->job (RP_USAGE naming the analyses there are when there is no such
  * one). */
 int an_job_run(wh *w, const an_job_opts *o, json_t **summary, rp_error *err) RP_WARN_UNUSED;

@@ -3,6 +3,8 @@
 #include "analytics/internal.h"
 #include "core/json.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The latest result of each analysis that scores customers one by one:
@@ -72,4 +74,81 @@ int an_scores(wh *w, int64_t customer, json_t **out, rp_error *err)
     }
     *out = arr;
     return RP_OK;
+}
+
+/* The customers behind one cell of a run (analytics.h, an_members): the run's own table, by the
+ * one column the filter names, in customer order from after. */
+static const struct {
+    const char *filter, *count, *page;
+    int text;
+} members_sql[] = {
+    { "level",
+      "SELECT count(*) FROM customer_value WHERE run_id = ?1 AND level = ?2",
+      "SELECT customer_id, level FROM customer_value WHERE run_id = ?1 AND level = ?2 AND customer_id > ?3 "
+      "ORDER BY customer_id LIMIT ?4", 1 },
+    { "decile",
+      "SELECT count(*) FROM customer_value WHERE run_id = ?1 AND decile = ?2",
+      "SELECT customer_id, decile FROM customer_value WHERE run_id = ?1 AND decile = ?2 AND customer_id > ?3 "
+      "ORDER BY customer_id LIMIT ?4", 0 },
+    { "cell",
+      "SELECT count(*) FROM customer_rfm WHERE run_id = ?1 AND cell = ?2",
+      "SELECT customer_id, cell FROM customer_rfm WHERE run_id = ?1 AND cell = ?2 AND customer_id > ?3 "
+      "ORDER BY customer_id LIMIT ?4", 0 },
+    { "rf", /* a heatmap square: R and F as RF (34: R3 F4) */
+      "SELECT count(*) FROM customer_rfm WHERE run_id = ?1 AND r * 10 + f = ?2",
+      "SELECT customer_id, cell FROM customer_rfm WHERE run_id = ?1 AND r * 10 + f = ?2 AND customer_id > ?3 "
+      "ORDER BY customer_id LIMIT ?4", 0 },
+    { "segment",
+      "SELECT count(*) FROM customer_segment WHERE run_id = ?1 AND segment = ?2",
+      "SELECT customer_id, segment FROM customer_segment WHERE run_id = ?1 AND segment = ?2 AND customer_id > ?3 "
+      "ORDER BY customer_id LIMIT ?4", 1 },
+};
+
+static void bind_value(rp_stmt *st, int text, const char *value)
+{
+    if (text)
+        rp_stmt_bind_text(st, 2, value);
+    else
+        rp_stmt_bind_int(st, 2, strtoll(value, NULL, 10));
+}
+
+int an_members(wh *w, int64_t run, const char *filter, const char *value, int64_t after, int limit, an_member *out,
+               int *n, int64_t *total, rp_error *err)
+{
+    size_t k = 0;
+    while (k < sizeof members_sql / sizeof members_sql[0] && strcmp(members_sql[k].filter, filter))
+        k++;
+    if (k == sizeof members_sql / sizeof members_sql[0])
+        return rp_err(err, RP_INVAL, "%s: not a cell of an analysis (level, decile, cell, rf or segment)", filter);
+    if (!members_sql[k].text) {
+        char *end;
+        long long v = strtoll(value, &end, 10);
+        if (!*value || *end || v < 0 || v > 999)
+            return rp_err(err, RP_INVAL, "%s: a number", filter);
+    }
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(w), members_sql[k].count, &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, run);
+    bind_value(st, members_sql[k].text, value);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        *total = rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    if (rc != RP_ROW)
+        return rc;
+    if ((rc = rp_store_prepare(wh_store(w), members_sql[k].page, &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, run);
+    bind_value(st, members_sql[k].text, value);
+    rp_stmt_bind_int(st, 3, after);
+    rp_stmt_bind_int(st, 4, limit);
+    *n = 0;
+    while (*n < limit && (rc = rp_stmt_step(st, err)) == RP_ROW) {
+        out[*n].customer = rp_stmt_int(st, 0);
+        snprintf(out[*n].value, sizeof out[*n].value, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
+        (*n)++;
+    }
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }

@@ -262,6 +262,7 @@ int api_match_decide(api_req *rq, api_resp *rs);
 /* analyses.c */
 int api_analyses_list(api_req *rq, api_resp *rs);
 int api_analysis_get(api_req *rq, api_resp *rs);
+int api_analysis_members(api_req *rq, api_resp *rs);
 /* audit.c */
 int api_audit_list(api_req *rq, api_resp *rs);
 int api_audit_export(api_req *rq, api_resp *rs);

@@ -194,6 +194,17 @@ const api_route api_routes[] = {
     { .method = "GET", .pattern = "/api/v1/analyses/{run}", .fn = api_analysis_get, .permission = SEC_P_ANALYSIS,
       .flags = 0, .op = "getAnalysisRun", .summary = "One analysis run's result", .params = "run: integer",
       .response = "AnalysisRun", .errors = "404" },
+    { .method = "GET", .pattern = "/api/v1/analyses/{run}/customers", .fn = api_analysis_members,
+      .permission = SEC_P_ANALYSIS, .flags = API_AUDITED, .action = "drill_down", .op = "listAnalysisCellCustomers",
+      .summary = "The customers behind one cell of a run (level=, decile=, cell=, rf=, or segment=; one of them), "
+                 "by pages (limit=, after= the page before's next; total: how many the cell holds): each as its "
+                 "surname and an initial and its branch, no identifier and no 360; audited",
+      .params = "run: integer",
+      .query = "level?: string, decile?: integer, cell?: integer, rf?: integer, segment?: string, limit?: integer, "
+               "after?: integer",
+      .response = "{run: integer, filter: string, value: string, total: integer, next: integer | null, "
+                  "customers: CellCustomer[]}",
+      .errors = "404 422" },
 
     /* ---- the audit trail (audit.c) ---- */
     { .method = "GET", .pattern = "/api/v1/audit", .fn = api_audit_list, .permission = SEC_P_AUDIT,
@@ -323,6 +334,8 @@ const api_shape api_shapes[] = {
       "closed_on: string | null, status: AccountStatus, balance_minor: integer | null, limit_minor: integer | null, "
       "balance_at: string | null, role_since: string | null, balance?: string, masked?: boolean}",
       "number masked unless revealed; balance: balance_minor in words, with its currency" },
+    { "CellCustomer", "{name_zh: string | null, name_latin: string | null, home_branch: string | null, value: string}",
+      "a customer behind a chart's cell, as an analyst sees them: the surname and an initial" },
     { "RelatedParty",
       "{party_id: integer, relation: PartyLinkKind, since: string | null, name_zh: string | null, "
       "name_latin: string | null, status: PartyStatus, home_branch: string | null}",

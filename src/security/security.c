@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 const char *const sec_role_names[SEC_NROLES] = { "teller", "rm", "csr", "tsr", "supervisor",
@@ -553,6 +554,38 @@ static void keep_ends(const char *v, size_t head, size_t tail, char *out, size_t
 void sec_mask_phone(const char *v, char *out, size_t n) { keep_ends(v, 4, 2, out, n); }
 void sec_mask_account(const char *v, char *out, size_t n) { keep_ends(v, 0, 4, out, n); }
 void sec_mask_address(const char *v, char *out, size_t n) { keep_ends(v, 6, 0, out, n); }
+
+void sec_mask_name_zh(const char *v, char *out, size_t n)
+{
+    size_t len = strlen(v), o = 0;
+    out[0] = 0;
+    for (size_t i = 0, c = 0; i < len; c++) {
+        uint32_t cp;
+        int k = rp_utf8_decode(v + i, len - i, &cp);
+        size_t w = k > 0 ? (size_t)k : 1;
+        const char *put = c == 0 ? v + i : "\xE2\x97\x8B"; /* U+25CB, the circle a form leaves blank */
+        size_t pw = c == 0 ? w : 3;
+        if (k <= 0 || o + pw + 1 > n)
+            break;
+        memcpy(out + o, put, pw);
+        o += pw;
+        out[o] = 0;
+        i += w;
+    }
+}
+
+void sec_mask_name_latin(const char *v, char *out, size_t n)
+{
+    const char *comma = strchr(v, ',');
+    size_t sur = comma ? (size_t)(comma - v) : strcspn(v, " ");
+    const char *given = comma ? comma + 1 : v + sur;
+    while (*given == ' ')
+        given++;
+    if (*given && isalpha((unsigned char)*given))
+        snprintf(out, n, "%.*s %c.", (int)(sur < 60 ? sur : 60), v, *given);
+    else
+        snprintf(out, n, "%.*s", (int)(sur < 60 ? sur : 60), v);
+}
 
 void sec_mask_email(const char *v, char *out, size_t n)
 {

@@ -201,6 +201,10 @@ void sec_mask_phone(const char *v, char *out, size_t n);
 void sec_mask_email(const char *v, char *out, size_t n);
 void sec_mask_address(const char *v, char *out, size_t n);
 void sec_mask_account(const char *v, char *out, size_t n);
+/* A person's name as a list for analysts shows it: the surname and an initial, "陳○○" and
+ * "CHEN Y." (the Latin surname is what comes before the comma; without a comma, the first word). */
+void sec_mask_name_zh(const char *v, char *out, size_t n);
+void sec_mask_name_latin(const char *v, char *out, size_t n);
 /* Is number a card number (PAN): 13-19 digits (dashes and blanks aside)
  * beginning with 2-6 that pass the Luhn check?  digits gets them. */
 int sec_is_pan(const char *number, char digits[20]);

@@ -323,6 +323,26 @@ int wh_find_all(wh *w, const char *key, int64_t *ids, int max, int *n, const cha
     return RP_OK;
 }
 
+int wh_party_names(wh *w, int64_t id, char *zh, size_t zn, char *latin, size_t ln, char *branch, size_t bn,
+                   rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "SELECT name_zh, name_latin, home_branch FROM party WHERE id = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, id);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        snprintf(zh, zn, "%s", rp_stmt_text(st, 0) ? rp_stmt_text(st, 0) : "");
+        snprintf(latin, ln, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
+        snprintf(branch, bn, "%s", rp_stmt_text(st, 2) ? rp_stmt_text(st, 2) : "");
+    }
+    rp_stmt_done(st);
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "no customer %lld", (long long)id);
+    return rc == RP_ROW ? RP_OK : rc;
+}
+
 /* ---- the 360 view ---- */
 
 void wh__set_col(json_t *o, rp_stmt *st, int col, const char *name)

@@ -611,6 +611,11 @@ int wh_account_number_unseal(const wh *w, const void *sealed, size_t n, char *ou
  * the store's failure. */
 int wh_party_exists(wh *w, int64_t id, rp_error *err) RP_WARN_UNUSED;
 
+/* A customer's names and home branch ("" for what is not known), for a list that shows them
+ * masked (an analyst's drill-down).  RP_NOTFOUND when there is no such party. */
+int wh_party_names(wh *w, int64_t id, char *zh, size_t zn, char *latin, size_t ln, char *branch, size_t bn,
+                   rp_error *err) RP_WARN_UNUSED;
+
 /* Resolve a key to a party.  A key may carry a prefix that says its kind
  * (id:, nid:, rc:, passport:, ubn:, phone:, acct:, email:, card:, cust:,
  * online:); without one the kind is recognised from its shape and, for

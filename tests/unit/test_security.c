@@ -701,6 +701,26 @@ static void sessions_end_when_idle_or_old(void **state)
     wh_close(w);
 }
 
+/* Names as an analyst's drill-down shows them: the surname and an initial (issue 22 item 13). */
+static void names_masked_for_analysts(void **state)
+{
+    (void)state;
+    char out[80];
+    static const char *const zh[][2] = { { "陳怡君", "陳○○" }, { "歐陽娜娜", "歐○○○" }, { "林", "林" }, { "", "" } };
+    for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++) {
+        sec_mask_name_zh(zh[i][0], out, sizeof out);
+        assert_string_equal(out, zh[i][1]);
+    }
+    static const char *const latin[][2] = { { "CHEN, YI-CHUN", "CHEN Y." }, { "SMITH, JOHN", "SMITH J." },
+                                            { "Wang Hsiao-ming", "Wang H." }, { "MADONNA", "MADONNA" }, { "", "" } };
+    for (size_t i = 0; i < sizeof latin / sizeof latin[0]; i++) {
+        sec_mask_name_latin(latin[i][0], out, sizeof out);
+        assert_string_equal(out, latin[i][1]);
+    }
+    sec_mask_name_zh("陳怡君", out, 5); /* no room: never half a character */
+    assert_string_equal(out, "陳");
+}
+
 static void masks(void **state)
 {
     (void)state;
@@ -1074,6 +1094,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_matrix),
+        cmocka_unit_test(names_masked_for_analysts),
         cmocka_unit_test(passwords_are_verified_by_their_hash),
         cmocka_unit_test(users_and_passwords),
         cmocka_unit_test(unknown_users_take_as_long_as_wrong_passwords),

@@ -5,15 +5,21 @@ import { t } from './i18n.js';
 
 let echarts = null; // the library, loaded with the first chart
 
-export function Chart({ option, test, height = 360 }) {
+// onPick(params), when given: a click on a bar, a cell or a slice (ECharts' click event), for a drill-down.
+export function Chart({ option, test, height = 360, onPick = null }) {
   const el = useRef(null);
   const inst = useRef(null);
+  const pick = useRef(onPick);
+  pick.current = onPick;
   const [error, setError] = useState(null);
   useEffect(() => {
     let gone = false;
     (echarts ||= import('./echarts.js')).then((m) => {
       if (gone || !el.current) return;
-      if (!inst.current) inst.current = m.init(el.current);
+      if (!inst.current) {
+        inst.current = m.init(el.current);
+        inst.current.on('click', (p) => pick.current && pick.current(p));
+      }
       inst.current.setOption(option, true);
       el.current.dataset.ready = '1';
     }, (e) => setError(String(e.message || e)));

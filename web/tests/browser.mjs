@@ -254,6 +254,26 @@ const tests = [
     await page.goto(base + '#/?phone=0900000001');
     await page.waitForSelector('[data-test=lookup] >> text=查無');
   }],
+  ['an analyst drills from a pyramid level to its customers: surname and initial, no identifiers, audited', async (page) => {
+    await signIn(page, 'analyst');
+    const run = show(runsOf('pyramid')[0].run);
+    const top = run.table.rows[0];
+    await page.goto(base + `#/dashboards/pyramid/${run.run}`);
+    await page.click(`[data-test=chart] g[data-level="${top[0]}"]`);
+    await page.waitForSelector('[data-test=cell-table] tbody tr');
+    const total = await page.textContent('[data-test=cell-total]');
+    expect(total.includes(`共 ${top[1].toLocaleString('zh-TW')} 位`), `the level's ${top[1]} customers: ${total}`);
+    const names = await page.$$eval('[data-test=cell-table] tbody tr td:first-child', (tds) => tds.map((x) => x.textContent));
+    expect(names.length === Math.min(top[1], 50) && names.every((n) => /^.○+ /.test(n) && !/\d{4}/.test(n)), `masked: ${names.slice(0, 3)}`);
+    const ids = JSON.parse(cli(['query', `SELECT p.name_zh FROM customer_value v JOIN party p ON p.id = v.customer_id WHERE v.run_id = ${run.run} AND v.level = '${top[0]}' AND length(p.name_zh) > 1 LIMIT 1`, '--json']));
+    if (ids.length) expect(!(await page.textContent('[data-test=cell-table]')).includes(ids[0].name_zh), 'no whole name');
+    const trail = JSON.parse(cli(['audit', '--action', 'drill_down', '--json']));
+    expect(trail.some((e) => e.user === 'w-analyst' && (e.detail || '').includes(`level=${top[0]}`)), 'audited');
+    /* an RFM square by the API the heatmap calls, and a CSR refused */
+    const rf = await page.evaluate((r) => fetch(`/api/v1/analyses/${r}/customers?rf=55&limit=5`).then((x) => x.json()), runsOf('rfm')[0].run);
+    expect(rf.customers.every((c) => /^5/.test(c.value)), `R5 F5 cells: ${JSON.stringify(rf.customers.slice(0, 2))}`);
+    await page.screenshot({ path: join(shots, 'drill-down-zh-TW.png'), fullPage: true });
+  }],
   ['on a phone 390 px wide the header wraps and the 360 is not cut off, in both languages', async (page) => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const lang of ['zh-TW', 'en']) {

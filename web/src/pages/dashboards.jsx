@@ -9,7 +9,8 @@ import { useSignal } from '../state.js';
 import { Chart } from '../chart.jsx';
 import { DataTable, Loading, useLoad } from '../ui.jsx';
 import { choices, label, loadVocabulary, vocabulary } from '../vocabulary.js';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { errorText } from '../i18n.js';
 
 
 const num = (v, digits) => (typeof v === 'number'
@@ -87,6 +88,44 @@ const HEADLINES = {
 };
 const headline = (s) => { try { return HEADLINES[s.job] ? HEADLINES[s.job](s) : s.headline; } catch { return s.headline; } };
 
+// The customers behind a cell an analyst clicked (GET /analyses/{run}/customers): each as the
+// surname and an initial with the branch, a page at a time, never a 360 (issue 22 item 13).
+function CellCustomers({ run, pick, onClose }) {
+  const [page, setPage] = useState({ after: undefined, back: [] });
+  const [r, error] = useLoad(() => api('GET', '/analyses/{run}/customers', { params: { run }, query: { [pick.filter]: pick.value, limit: 50, after: page.after } }),
+    [run, pick.filter, pick.value, page.after]);
+  const shownFrom = page.back.length * 50 + 1;
+  return (
+    <div class="card cell-customers" data-test="cell-customers">
+      <h3>{t('cellCustomers', { what: pick.label })}
+        <button class="link" data-test="cell-close" onClick={onClose}>{t('close')}</button></h3>
+      {error && <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p>}
+      {r && (
+        <>
+          <p class="muted" data-test="cell-total">{t('cellTotal', { from: num(r.total ? shownFrom : 0), to: num(shownFrom + r.customers.length - 1), n: num(r.total) })}
+            {' '}{t('cellMasked')}</p>
+          <table data-test="cell-table">
+            <thead><tr><th>{t('name')}</th><th>{t('branch')}</th><th>{t('value')}</th></tr></thead>
+            <tbody>{r.customers.map((c, i) => (
+              <tr key={i}><td>{c.name_zh} {c.name_latin}</td><td>{c.home_branch || ''}</td><td>{pick.show ? pick.show(c.value) : c.value}</td></tr>
+            ))}</tbody>
+          </table>
+          <span class="pager">
+            <button class="link" disabled={page.back.length === 0} onClick={() => setPage({ after: page.back[page.back.length - 1], back: page.back.slice(0, -1) })}>‹</button>
+            <button class="link" data-test="cell-next" disabled={!r.next} onClick={() => setPage({ after: r.next, back: [...page.back, page.after] })}>›</button>
+          </span>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** A chart that drills down: picks hold {filter, value, label}, shown under it. */
+function useDrill() {
+  const [pick, setPick] = useState(null);
+  return [pick, setPick];
+}
+
 function Table({ s, table = null, name = null, test = 'table' }) {
   const tb = table || s.table;
   const words = (v, j) => {
@@ -140,6 +179,7 @@ function Pareto({ s }) {
 // share of the measure.
 const PYRAMID_FILLS = ['#8fbbe8', '#a9cbee', '#c3dbf3', '#dbe9f8', '#eceff3', '#f3f5f8'];
 function Pyramid({ s }) {
+  const [pick, setPick] = useDrill();
   const rows = s.table.rows;
   const n = rows.length;
   const W = 640;
@@ -156,7 +196,7 @@ function Pyramid({ s }) {
             const bottom = at(i + 1);
             const pts = [[(W - top) / 2, i * H], [(W + top) / 2, i * H], [(W + bottom) / 2, (i + 1) * H - 3], [(W - bottom) / 2, (i + 1) * H - 3]];
             return (
-              <g key={r[0]} data-level={r[0]}>
+              <g key={r[0]} data-level={r[0]} class="pick" onClick={() => setPick({ filter: 'level', value: r[0], label: level(r[0]), show: level })}>
                 <title>{`${level(r[0])}: ${num(r[1])} ${t('customersUnit')}, ${t('col_total_%')} ${num(r[4], 1)}%`}</title>
                 <polygon points={pts.map((p) => p.join(',')).join(' ')} fill={PYRAMID_FILLS[Math.min(i, PYRAMID_FILLS.length - 1)]} stroke="#5d6776" stroke-width="0.5" />
                 <text x={W / 2} y={i * H + 24} text-anchor="middle" font-size="15" font-weight="600" fill="#1d2430">{level(r[0])}</text>
@@ -168,12 +208,14 @@ function Pyramid({ s }) {
           })}
         </svg>
       </div>
+      {pick && <CellCustomers run={s.run} pick={pick} onClose={() => setPick(null)} key={pick.value} />}
       <Table s={s} />
     </>
   );
 }
 
 function Rfm({ s }) {
+  const [pick, setPick] = useDrill();
   const cells = new Map();
   for (const r of s.table.rows) {
     const key = `${Math.floor(r[0] / 100)}-${Math.floor(r[0] / 10) % 10}`;
@@ -197,13 +239,16 @@ function Rfm({ s }) {
   return (
     <>
       <div class="stats"><Stat label={t('neverActive')} value={num(s.never_active)} /></div>
-      <Chart test="chart" option={option} height={420} />
+      <Chart test="chart" option={option} height={420}
+        onPick={(p) => setPick({ filter: 'rf', value: String((p.data[0] + 1) * 10 + p.data[1] + 1), label: `R${p.data[0] + 1} F${p.data[1] + 1}` })} />
+      {pick && <CellCustomers run={s.run} pick={pick} onClose={() => setPick(null)} key={pick.value} />}
       <Table s={s} />
     </>
   );
 }
 
 function GainsLosses({ s }) {
+  const [pick, setPick] = useDrill();
   const classes = Object.entries(s.classes);
   const option = {
     tooltip: {},
@@ -216,12 +261,15 @@ function GainsLosses({ s }) {
     <>
       <p class="notice">{t('gainsLossesHint', { month: s.params.month, previous: s.params.previous_month })}</p>
       <Table s={s} />
-      <Chart test="chart" option={option} height={300} />
+      <Chart test="chart" option={option} height={300}
+        onPick={(p) => setPick({ filter: 'segment', value: classes[p.dataIndex][0], label: t(`class_${classes[p.dataIndex][0]}`), show: (v) => term('class_', v) })} />
+      {pick && <CellCustomers run={s.run} pick={pick} onClose={() => setPick(null)} key={pick.value} />}
     </>
   );
 }
 
 function Migration({ s }) {
+  const [pick, setPick] = useDrill();
   const cols = s.table.columns.slice(1, -1);
   const before = (l) => `${level(l)} ${t('before')}`;
   const now = (l) => `${level(l)} ${t('now')}`;
@@ -232,7 +280,7 @@ function Migration({ s }) {
       if (r[i + 1] > 0) {
         names.add(before(r[0]));
         names.add(now(c));
-        links.push({ source: before(r[0]), target: now(c), value: r[i + 1] });
+        links.push({ source: before(r[0]), target: now(c), value: r[i + 1], move: `${r[0]} -> ${c}` });
       }
     });
   // a level has one colour, before and now: the flows read level to level
@@ -249,7 +297,10 @@ function Migration({ s }) {
     for (const r of g.rules) rules.rows.push([g.group, g.outcome, r.if, r.customers, r['confidence_%'], r.lift]);
   return (
     <>
-      <Chart test="chart" option={option} height={460} />
+      <Chart test="chart" option={option} height={460} onPick={(p) => p.dataType === 'edge' && p.data.move &&
+        setPick({ filter: 'segment', value: p.data.move, label: `${level(p.data.move.split(' -> ')[0])} → ${level(p.data.move.split(' -> ')[1])}`,
+          show: (v) => String(v).split(' -> ').map(level).join(' → ') })} />
+      {pick && <CellCustomers run={s.run} pick={pick} onClose={() => setPick(null)} key={pick.value} />}
       <Table s={s} />
       <h3>{t('migrationRules')}</h3>
       <Table s={s} table={rules} name="migration-rules" test="rules" />
@@ -257,7 +308,8 @@ function Migration({ s }) {
   );
 }
 
-function Sizes({ s, label }) {
+function Sizes({ s, label, filter = 'segment' }) {
+  const [pick, setPick] = useDrill();
   const rows = s.table.rows;
   const option = {
     tooltip: {},
@@ -268,7 +320,11 @@ function Sizes({ s, label }) {
   };
   return (
     <>
-      <Chart test="chart" option={option} height={320} />
+      <Chart test="chart" option={option} height={320} onPick={filter && ((p) => {
+        const v = rows[p.dataIndex][0];
+        setPick({ filter, value: String(v), label: typeof v === 'number' ? `${label} ${v}` : clusterName(level(v)), show: (x) => clusterName(level(x)) });
+      })} />
+      {pick && <CellCustomers run={s.run} pick={pick} onClose={() => setPick(null)} key={pick.value} />}
       <Table s={s} />
     </>
   );
@@ -281,7 +337,7 @@ function Plain({ s }) {
 const VIEWS = {
   pareto: Pareto, pyramid: Pyramid, rfm: Rfm, 'gains-losses': GainsLosses, migration: Migration,
   segment: (p) => <Sizes {...p} label="" />, cluster: (p) => <Sizes {...p} label="" />,
-  value: (p) => <Sizes {...p} label={t('col_decile')} />, clv: (p) => <Sizes {...p} label={t('col_decile')} />, quality: Plain,
+  value: (p) => <Sizes {...p} label={t('col_decile')} filter="decile" />, clv: (p) => <Sizes {...p} label={t('col_decile')} filter={null} />, quality: Plain,
 };
 
 export function Dashboards({ job, run = undefined }) {
