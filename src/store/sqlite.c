@@ -328,9 +328,19 @@ static int sq_bind_blob(rp_stmt *st, int i, const void *v, size_t n)
 }
 static int sq_bind_null(rp_stmt *st, int i) { BIND(sqlite3_bind_null(SQ(st)->st, i)); }
 
+static int doomed(sq_store *s, rp_error *err);
+
 static int sq_step(rp_stmt *st, rp_error *err)
 {
     sq_store *s = (sq_store *)st->store;
+    /* A transaction SQLite rolled back by itself (memory ran out in a ROLLBACK TO or a RELEASE), or
+     * one a level of which could not be taken back: a statement now would run on its own and be
+     * committed at once, outside the transaction its caller thinks it is in (tests/faults found a
+     * reject kept of a batch that failed).  Nothing more runs until the outermost rollback. */
+    if (st->store->depth > 0 && !s->doomed && sqlite3_get_autocommit(s->db))
+        s->doomed = RP_NOMEM;
+    if (st->store->depth > 0 && s->doomed)
+        return doomed(s, err);
     int b = SQ(st)->bind_rc;
     if (b == SQLITE_NOMEM) /* the value was to be copied */
         return rp_err(err, RP_NOMEM, NULL);
