@@ -347,3 +347,28 @@ int api_consent_set(api_req *rq, api_resp *rs)
     rq->audit_action = "change";
     return api_consents_get(rq, rs);
 }
+
+/* Follow-ups due: the viewer's own (who=me) or their branch's (who=branch; the bank's for a role
+ * of every branch), by due (today in Taipei by default). */
+int api_follow_ups(api_req *rq, api_resp *rs)
+{
+    const char *who = api_query(rq, "who"), *due = api_query(rq, "due");
+    if (!who)
+        who = "me";
+    if (strcmp(who, "me") && strcmp(who, "branch"))
+        return api_error(rs, 422, "invalid", "who: me or branch, not '%.20s'", who);
+    char today[RP_DATE_LEN];
+    rp_date_format(rp_time_taipei_date(rp_now()), today);
+    int y, m, d, limit, st;
+    if (due && (strlen(due) != 10 || sscanf(due, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31))
+        return api_error(rs, 422, "invalid", "due: not a date (YYYY-MM-DD)");
+    if ((st = api_limit(rq, rs, 200, 1000, &limit)))
+        return st;
+    json_t *list;
+    rp_error err = RP_ERROR_INIT;
+    if (wh_follow_ups(rq->w, due ? due : today, !strcmp(who, "me") ? rq->session.user.name : NULL, rq->scope_branch,
+                      limit, &list, &err))
+        return api_fail(rs, &err);
+    snprintf(rq->detail, sizeof rq->detail, "who=%s due=%s: %zu", who, due ? due : today, json_array_size(list));
+    return api_ok(rs, json_pack("{s:s, s:s, s:o}", "due", due ? due : today, "who", who, "follow_ups", list));
+}

@@ -89,6 +89,15 @@ const api_route api_routes[] = {
       .summary = "All data kept about the customer, unmasked, as a file ({reason}); audited", .params = "id: integer",
       .request = "{reason: string}", .response = "CustomerExport", .errors = "404" },
 
+    /* ---- follow-ups due (parts.c) ---- */
+    { .method = "GET", .pattern = "/api/v1/follow-ups", .fn = api_follow_ups, .permission = SEC_P_VIEW,
+      .flags = API_BRANCH | API_AUDITED, .action = "follow_ups", .op = "listFollowUps",
+      .summary = "Follow-ups due by due= (YYYY-MM-DD; today in Taipei by default): notes with a follow-up date and "
+                 "no contact since on or after it, soonest first; who=me (the notes you wrote, the default) or who=branch (your "
+                 "branch's customers, or the bank's for a role of every branch); limit=; audited",
+      .query = "who?: 'me' | 'branch', due?: string, limit?: integer",
+      .response = "{due: string, who: 'me' | 'branch', follow_ups: FollowUp[]}", .errors = "422" },
+
     /* ---- a customer's parts (parts.c) ---- */
     { .method = "GET", .pattern = "/api/v1/customers/{id}/notes", .fn = api_notes_list, .permission = SEC_P_VIEW,
       .flags = CUSTOMER, .action = "view", .op = "listCustomerNotes",
@@ -334,6 +343,11 @@ const api_shape api_shapes[] = {
       "closed_on: string | null, status: AccountStatus, balance_minor: integer | null, limit_minor: integer | null, "
       "balance_at: string | null, role_since: string | null, balance?: string, masked?: boolean}",
       "number masked unless revealed; balance: balance_minor in words, with its currency" },
+    { "FollowUp",
+      "{note: integer, customer: integer, name_zh: string | null, name_latin: string | null, home_branch: string | null, "
+      "follow_up_on: string, at: string, channel: InteractionChannel, reason: string | null, notes: string | null, "
+      "staff: string | null, by: string | null}",
+      "a note whose follow-up is due, with its customer" },
     { "CellCustomer", "{name_zh: string | null, name_latin: string | null, home_branch: string | null, value: string}",
       "a customer behind a chart's cell, as an analyst sees them: the surname and an initial" },
     { "RelatedParty",

@@ -220,3 +220,52 @@ int wh_campaign_response_put(wh *w, const wh_campaign_response *r, rp_error *err
     rp_stmt_bind_int(st, 5, r->job_id);
     return rp_stmt_run(st, err);
 }
+
+int wh_follow_ups(wh *w, const char *due, const char *by, const char *branch, int limit, json_t **out,
+                  rp_error *err)
+{
+    if (branch && !*branch) {
+        *out = json_array();
+        return RP_OK;
+    }
+    rp_stmt *st;
+    int rc = rp_store_prepare(
+        w->store,
+        "SELECT i.id, c.id, c.name_zh, c.name_latin, c.home_branch, i.follow_up_on, i.at, i.channel, i.reason, "
+        "i.notes, i.staff, i.created_by FROM interaction i JOIN party p ON p.id = i.party_id "
+        "JOIN party c ON c.id = coalesce(p.merged_into, p.id) "
+        "WHERE i.follow_up_on IS NOT NULL AND i.follow_up_on <= ?1 "
+        "AND (CAST(?2 AS TEXT) IS NULL OR i.created_by = ?2) AND (CAST(?3 AS TEXT) IS NULL OR c.home_branch = ?3) "
+        "AND NOT EXISTS (SELECT 1 FROM interaction l JOIN party lp ON lp.id = l.party_id "
+        "WHERE coalesce(lp.merged_into, lp.id) = c.id AND l.at > i.at AND l.at >= i.follow_up_on) "
+        "ORDER BY i.follow_up_on, i.id LIMIT ?4",
+        &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, due);
+    if (by)
+        rp_stmt_bind_text(st, 2, by);
+    else
+        rp_stmt_bind_null(st, 2);
+    if (branch)
+        rp_stmt_bind_text(st, 3, branch);
+    else
+        rp_stmt_bind_null(st, 3);
+    rp_stmt_bind_int(st, 4, limit);
+    static const char *const names[] = { "note",   "customer", "name_zh", "name_latin", "home_branch", "follow_up_on",
+                                         "at",     "channel",  "reason",  "notes",      "staff",       "by" };
+    json_t *a = json_array();
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        json_t *o = json_object();
+        for (int c = 0; c < (int)(sizeof names / sizeof names[0]); c++)
+            wh__set_col(o, st, c, names[c]);
+        json_array_append_new(a, o);
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return RP_OK;
+}

@@ -454,6 +454,15 @@ int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const
  * has a transaction of that source with that source key. */
 int wh_txn_add(wh *w, const wh_txn *t, int64_t *id, rp_error *err) RP_WARN_UNUSED;
 int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *err) RP_WARN_UNUSED;
+
+/* Follow-ups due by due (YYYY-MM-DD): notes with a follow-up date on or before it and no contact
+ * with the customer since on or after that date (such a contact is the follow-up; one before the
+ * date is not), soonest first, as
+ * [{note, customer, name_zh, name_latin, home_branch, follow_up_on, at, channel, reason, notes,
+ * staff, by}], at most limit.  by, if not NULL, keeps those a user wrote (their own worklist);
+ * branch, if not NULL, the customers of that home branch ("" holds none: the viewer's scope). */
+int wh_follow_ups(wh *w, const char *due, const char *by, const char *branch, int limit, json_t **out,
+                  rp_error *err) RP_WARN_UNUSED;
 int wh_consent_set(wh *w, const wh_consent *c, rp_error *err) RP_WARN_UNUSED;
 int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
                    const char *source_key, int64_t job, rp_error *err) RP_WARN_UNUSED;

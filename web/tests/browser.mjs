@@ -215,6 +215,31 @@ const tests = [
     expect((await page.textContent('[data-test=summary-contact]')).includes('電子郵件'), 'may be e-mailed');
     await page.screenshot({ path: join(shots, 'customer-summary-zh-TW.png'), fullPage: true });
   }],
+  ['follow-ups due are a worklist, the user\'s own and the branch\'s, until a contact when due', async (page) => {
+    await signIn(page, 'csr');
+    await page.click('[data-test=follow-ups-branch]');
+    await page.waitForSelector('[data-test=follow-ups-table] >> text=詢問房貸利率');
+    const row = await page.textContent('[data-test=follow-ups-table] tr:has-text("詢問房貸利率")');
+    expect(row.includes('陳怡君') && row.includes('已逾期'), `the overdue follow-up: ${row}`);
+    await page.click('[data-test=follow-ups-me]');
+    await page.waitForSelector('[data-test=follow-ups] >> text=目前沒有到期的追蹤事項');
+    /* a note of the CSR's own, due today, is in her list */
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date());
+    const r = await page.evaluate(async ([id, day]) => {
+      const s = await fetch('/api/v1/session').then((x) => x.json());
+      const x = await fetch(`/api/v1/customers/${id}/notes`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf },
+        body: JSON.stringify({ text: 'issue22 worklist', follow_up_on: day }) });
+      return x.status;
+    }, [chen, today]);
+    expect(r === 201, `note added: ${r}`);
+    await page.reload();
+    await page.waitForSelector('[data-test=follow-ups-table] >> text=issue22 worklist');
+    const mine = JSON.parse(await page.evaluate(() => fetch('/api/v1/follow-ups?who=me').then((x) => x.text())));
+    expect(mine.follow_ups.every((f) => f.by === 'w-csr'), 'only her own');
+    /* the contact today closes the old one (due 2026-12-01) */
+    const branch = JSON.parse(await page.evaluate(() => fetch('/api/v1/follow-ups?who=branch').then((x) => x.text())));
+    expect(!branch.follow_ups.some((f) => f.reason === '詢問房貸利率'), 'a contact when due is the follow-up');
+  }],
   ['a note keeps its outcome, is found by the note search, and an agent\'s channel is the phone', async (page) => {
     await signIn(page, 'csr');
     await page.goto(base + `#/customer/${chen}`);

@@ -296,7 +296,8 @@ const ALERTS = [
     .map((a) => ['alertDormant', { account: a.number, product: a.product_name || a.product }, 'mid']),
   (d) => (d.accounts || []).filter((a) => a.status === 'frozen')
     .map((a) => ['alertFrozen', { account: a.number, product: a.product_name || a.product }, 'high']),
-  (d, today) => (d.interactions || []).filter((i) => i.follow_up_on && i.follow_up_on <= today)
+  (d, today) => (d.interactions || []).filter((i) => i.follow_up_on && i.follow_up_on <= today &&
+      !(d.interactions || []).some((l) => l.at > i.at && l.at >= i.follow_up_on)) /* a contact when due is the follow-up */
     .map((i) => ['alertFollowUp', { on: date(i.follow_up_on), what: i.reason || i.notes || '' }, i.follow_up_on < today ? 'high' : 'mid']),
   (d) => latestConsents(d.consents).filter((c) => !c.granted)
     .map((c) => ['alertWithdrawn', { purpose: label('consent_purpose', c.purpose), channel: label('consent_channel', c.channel), on: dateTime(c.effective_at) }, 'mid']),

@@ -15,3 +15,7 @@ CREATE INDEX account_number_plain ON account
 -- sees a relative of another branch by name and relation, without a link):
 -- the kept documents are made again as they are next asked for.
 DELETE FROM c360_doc;
+
+-- Follow-ups due, as a worklist per person and branch (item 12): the notes
+-- with a follow-up date, by that date.
+CREATE INDEX interaction_follow_up ON interaction(follow_up_on) WHERE follow_up_on IS NOT NULL;
