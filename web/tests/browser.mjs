@@ -299,6 +299,26 @@ const tests = [
     expect(rf.customers.every((c) => /^5/.test(c.value)), `R5 F5 cells: ${JSON.stringify(rf.customers.slice(0, 2))}`);
     await page.screenshot({ path: join(shots, 'drill-down-zh-TW.png'), fullPage: true });
   }],
+  ['in zh-TW no screen\'s own words are English: headings, labels, buttons, menus, notices', async (page) => {
+    const OK = /^(Rapport|CSV|XLSX|TOTP|English|Pinyin|rapport|token|reveal|export|rejects|match|analyze|App)$/;
+    const screens = [['supervisor', `#/customer/${chen}`], ['supervisor', '#/'], ['analyst', '#/analyses'],
+      ...DASHBOARDS.map((j) => ['analyst', `#/dashboards/${j}`]), ['steward', '#/jobs'], ['steward', '#/review'],
+      ['admin', '#/users'], ['auditor', '#/audit']];
+    const bad = [];
+    let who = '';
+    for (const [role, hash] of screens) {
+      if (role !== who) { await page.context().clearCookies(); await signIn(page, role); who = role; }
+      await page.goto(base + hash);
+      await page.waitForSelector('main *');
+      await page.waitForTimeout(600);
+      const words = await page.$$eval('main th, main dt, main button, main label, main h1, main h2, main h3, header nav a, main nav a, main .notice, main .headline, main .stat-label, main [role=alert], main option, main .none, header .who',
+        (es) => es.map((e) => [e.tagName, (e.childNodes.length === 1 || e.tagName === 'OPTION' ? e.textContent : [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(' '))]));
+      for (const [tag, text] of words)
+        for (const w of (text.replace(/w-[a-z]+/g, '').match(/[A-Za-z]{4,}/g) || []))
+          if (!OK.test(w)) bad.push(`${hash} ${tag}: ${w} in "${text.trim().slice(0, 60)}"`);
+    }
+    expect(bad.length === 0, `English in zh-TW:\n${[...new Set(bad)].slice(0, 25).join('\n')}`);
+  }],
   ['on a phone 390 px wide the header wraps and the 360 is not cut off, in both languages', async (page) => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const lang of ['zh-TW', 'en']) {
@@ -562,7 +582,7 @@ const tests = [
     await page.click('[data-test=token-form] button[type=submit]');
     const token = (await page.textContent('[data-test=token-made-value]')).trim();
     expect(/^rpt_/.test(token), `a token: ${token}`);
-    await page.waitForSelector('[data-test=tokens-table] tr:has-text("ivr-switch") >> text=search, view');
+    await page.waitForSelector('[data-test=tokens-table] tr:has-text("ivr-switch") >> text=search customers, view customers');
     await page.screenshot({ path: join(shots, 'admin-tokens.png'), fullPage: true });
     // the program calls with it; the listing never shows it again
     const call = () => fetch(`${base}api/v1/customers?q=${encodeURIComponent('陳')}`, { headers: { Authorization: `Bearer ${token}` } }).then((x) => x.status);
@@ -595,7 +615,7 @@ const tests = [
     await page.selectOption('[data-test=audit-filter] select[name=action]', 'reveal');
     await page.fill('[data-test=audit-filter] input[name=customer]', String(chen));
     await page.click('[data-test=audit-filter] button[type=submit]');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-test=audit-table] tbody tr td:nth-child(4)')].every((td) => td.textContent === 'reveal'));
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-test=audit-table] tbody tr td:nth-child(4)')].every((td) => td.textContent === '顯示完整資料'));
     const rows = await page.$$eval('[data-test=audit-table] tbody tr', (trs) => trs.map((tr) => tr.textContent));
     const want = JSON.parse(cli(['audit', '--customer', String(chen), '--action', 'reveal', '--json']));
     expect(rows.length === want.length && want.length > 0, `${rows.length} rows shown, ${want.length} in the trail`);

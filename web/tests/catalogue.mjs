@@ -41,6 +41,10 @@ const error = openapi.components.schemas.Error.properties.error.properties;
 for (const c of error.code.enum) if (!(`err_${c}` in zh) || !(`err_${c}` in en)) problems.push(`the API's error code '${c}' has no err_${c}`);
 for (const r of error.reason.enum) if (!(`reason_${r}` in zh) || !(`reason_${r}` in en)) problems.push(`the API's reason '${r}' has no reason_${r}`);
 
+/* each permission and role the API knows, named in words */
+for (const p of openapi.components.schemas.Permission?.enum || []) if (!(`perm_${p}` in zh) || !(`perm_${p}` in en)) problems.push(`the permission '${p}' has no perm_${p}`);
+for (const r of openapi.components.schemas.Role?.enum || []) if (!(`role_${r}` in zh) || !(`role_${r}` in en)) problems.push(`the role '${r}' has no role_${r}`);
+
 const keys = Object.keys(zh).length;
 if (problems.length) {
   console.log(problems.join('\n'));

@@ -7,7 +7,7 @@
 // revocable; and the audit trail for auditors, with filters and export.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { errorText, lang, roc, t } from '../i18n.js';
+import { errorText, lang, roc, t, term } from '../i18n.js';
 import { dateTime } from '../format.js';
 import { useSignal } from '../state.js';
 import { Card, Loading, PagedTable, Table, useLoad } from '../ui.jsx';
@@ -175,7 +175,7 @@ function Tokens({ perms }) {
       {made && <Once test="token-made" title={t('tokenFor', { name: made.name })} value={made.token} onClose={() => setMade(null)} />}
       {error && <Loading error={error} />}
       {list && <Table test="tokens-table" rows={list.tokens} empty={t('noTokens')}
-        cols={[['tokenName', (k) => k.name], ['permissions', (k) => k.permissions.join(', ')],
+        cols={[['tokenName', (k) => k.name], ['permissions', (k) => k.permissions.map((p) => t(`perm_${p}`)).join(t('listComma'))],
           ['branch', (k) => k.branch || t('allBranches')],
           ['created', (k) => `${dateTime(k.created_at)} ${k.created_by}`],
           ['expires', (k) => dateTime(k.expires_at)],
@@ -193,7 +193,7 @@ function Tokens({ perms }) {
         <fieldset class="inline" data-test="token-perms">
           <legend>{t('permissions')}</legend>
           {perms.map((p) => (
-            <label key={p}><input type="checkbox" name={`perm-${p}`} checked={f.permissions.includes(p)} onChange={tick(p)} /> {p}</label>))}
+            <label key={p}><input type="checkbox" name={`perm-${p}`} checked={f.permissions.includes(p)} onChange={tick(p)} /> {t(`perm_${p}`)} <code class="muted">{p}</code></label>))}
         </fieldset>
       </form>
     </Card>
@@ -311,7 +311,7 @@ export function Users({ me }) {
       <Tokens perms={perms} />
       <Card title={t('permissionMatrix')} test="roles">
         <Table rows={roles.roles}
-          cols={[['role', (r) => t(`role_${r.role}`)], ['permissions', (r) => r.permissions.join(', ')]]} />
+          cols={[['role', (r) => t(`role_${r.role}`)], ['permissions', (r) => r.permissions.map((p) => t(`perm_${p}`)).join(t('listComma'))]]} />
       </Card>
     </>
   );
@@ -321,7 +321,7 @@ const ACTIONS = ['', 'view', 'search', 'reveal', 'change', 'note', 'export', 'de
   'user_add', 'user_passwd', 'user_disable', 'user_enable', 'user_unlock', 'user_role', 'user_request', 'user_approve',
   'user_reject', 'user_totp', 'user_totp_remove', 'password_change', 'token_add', 'token_revoke',
   'match_accept', 'match_reject', 'rejects_read', 'reject_reveal',
-  'rejects_export', 'pairs_read', 'match_export', 'audit_read', 'audit_export', 'users_read', 'query'];
+  'rejects_export', 'pairs_read', 'match_export', 'audit_read', 'audit_export', 'users_read', 'query', 'follow_ups', 'drill_down'];
 
 export function Audit() {
   useSignal(lang);
@@ -344,7 +344,7 @@ export function Audit() {
         <label>{t('until')} <input type="date" name="until" value={f.until} onInput={set('until')} /></label>
         <input name="user" placeholder={t('userName')} value={f.user} onInput={set('user')} size={12} />
         <select name="action" value={f.action} onChange={set('action')}>
-          {ACTIONS.map((a) => <option key={a} value={a}>{a ? a : t('allActions')}</option>)}
+          {ACTIONS.map((a) => <option key={a} value={a}>{a ? term('act_', a) : t('allActions')}</option>)}
         </select>
         <input name="customer" placeholder={t('customerId')} value={f.customer} onInput={set('customer')} size={8} />
         <button type="submit">{t('filter')}</button>
@@ -354,7 +354,7 @@ export function Audit() {
         labels={cols.map((c) => t(`audit_${c}`))}
         exportHref={'/api/v1/audit/export.csv' + (args ? `?${args}` : '')}
         load={(after, limit) => api('GET', '/audit', { query: { limit, ...query, customer: query.customer ? Number(query.customer) : undefined, after: after ?? undefined } })
-          .then((r) => ({ rows: r.entries.map((e) => cols.map((c) => (c === 'at' ? dateTime(e.at) : e[c]))), total: r.total, next: r.next }))} />
+          .then((r) => ({ rows: r.entries.map((e) => cols.map((c) => (c === 'at' ? dateTime(e.at) : c === 'action' ? term('act_', e.action) : e[c]))), total: r.total, next: r.next }))} />
     </Card>
   );
 }
