@@ -615,7 +615,10 @@ const tests = [
     await page.selectOption('[data-test=audit-filter] select[name=action]', 'reveal');
     await page.fill('[data-test=audit-filter] input[name=customer]', String(chen));
     await page.click('[data-test=audit-filter] button[type=submit]');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-test=audit-table] tbody tr td:nth-child(4)')].every((td) => td.textContent === '顯示完整資料'));
+    await page.waitForFunction(() => {
+      const tds = [...document.querySelectorAll('[data-test=audit-table] tbody tr td:nth-child(4)')];
+      return tds.length > 0 && tds.every((td) => td.textContent === '顯示完整資料'); /* not the empty table between pages */
+    });
     const rows = await page.$$eval('[data-test=audit-table] tbody tr', (trs) => trs.map((tr) => tr.textContent));
     const want = JSON.parse(cli(['audit', '--customer', String(chen), '--action', 'reveal', '--json']));
     expect(rows.length === want.length && want.length > 0, `${rows.length} rows shown, ${want.length} in the trail`);
