@@ -48,3 +48,6 @@ export function phone(v) {
 export function money(formatted) {
   return formatted || '';
 }
+
+/** Today's date in Taipei, as the API writes dates: "2026-12-03". */
+export const taipeiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date());

@@ -6,7 +6,7 @@ import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { errorText, lang, roc, t, term } from '../i18n.js';
-import { date, dateTime, money, phone } from '../format.js';
+import { date, dateTime, money, phone, taipeiToday } from '../format.js';
 import { useSignal } from '../state.js';
 import { Card, Table, useLoad } from '../ui.jsx';
 import { choices, label, loadVocabulary, vocabulary } from '../vocabulary.js';
@@ -312,8 +312,6 @@ function latestConsents(consents) {
   }
   return [...by.values()];
 }
-
-const taipeiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date());
 
 /** The summary header: what the customer holds and is worth, may be contacted by, and what needs attention. */
 function Summary({ d, me, scores, reach }) {

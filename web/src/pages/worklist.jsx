@@ -4,11 +4,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { errorText, lang, roc, t } from '../i18n.js';
-import { date } from '../format.js';
+import { date, taipeiToday } from '../format.js';
 import { useSignal } from '../state.js';
 import { Card, useLoad } from '../ui.jsx';
-
-const taipeiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date());
 
 export function FollowUps() {
   useSignal(lang);
