@@ -1131,6 +1131,9 @@ export function term(prefix, value) {
   return messages[lang.get()]?.[k] || messages.en[k] ? t(k) : String(value ?? '');
 }
 
+/** A cluster as the analysis names it ("cluster 2"), in words; any other name as it is. */
+export const clusterName = (c) => (/^cluster \d+$/.test(String(c)) ? t('clusterN', { n: String(c).slice(8) }) : String(c ?? ''));
+
 export function t(key, vars) {
   const l = lang.get();
   let s = messages[l]?.[key] ?? messages.en[key] ?? key;

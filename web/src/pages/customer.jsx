@@ -5,7 +5,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { errorText, lang, roc, t, term } from '../i18n.js';
+import { clusterName, errorText, lang, roc, t, term } from '../i18n.js';
 import { date, dateTime, money, phone, taipeiToday } from '../format.js';
 import { useSignal } from '../state.js';
 import { Card, Table, useLoad } from '../ui.jsx';
@@ -201,7 +201,7 @@ function Preferences({ id, me, prefs, onDone }) {
 function segmentWords(analysis, seg) {
   if (analysis === 'gains-losses') return term('class_', seg);
   if (analysis === 'migration') return String(seg).split(' -> ').map((l) => term('level_', l)).join(' → ');
-  if (analysis === 'cluster' && /^cluster \d+$/.test(String(seg))) return t('clusterN', { n: String(seg).slice(8) });
+  if (analysis === 'cluster') return clusterName(seg);
   return seg;
 }
 

@@ -3,7 +3,7 @@
 // as-of date, a chart, and its tables, each exportable to CSV and XLSX.
 // The numbers are the API's (GET /analyses/{run}); this page only draws.
 import { api } from '../api.js';
-import { lang, roc, t, term } from '../i18n.js';
+import { clusterName, lang, roc, t, term } from '../i18n.js';
 import { date } from '../format.js';
 import { useSignal } from '../state.js';
 import { Chart } from '../chart.jsx';
@@ -37,7 +37,6 @@ export const profileText = (p) => String(p || '').split('; ').map((w) => {
   const base = far ? w.slice(0, -' (far from the average)'.length) : w;
   return term('profile_', base) + (far ? t('farFromAverage') : '');
 }).join(t('listSep'));
-const clusterName = (c) => (/^cluster (\d+)$/.test(String(c)) ? t('clusterN', { n: /\d+/.exec(c)[0] }) : String(c));
 
 // Each analysis's headline, a sentence made here from its numbers (GET /analyses/{run}), so that it
 // is in the user's language with thousands separators and the currency; the server's own headline
