@@ -11,20 +11,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One member of the customer's 360 (their notes, their consents). */
-static int customer_part(api_req *rq, api_resp *rs, const char *member, const char *as)
+/* The contact history by pages, latest first: q= words every note shown holds, limit=, after= the page
+ * before's next (a note's id). */
+int api_notes_list(api_req *rq, api_resp *rs)
 {
-    int64_t id;
-    json_t *doc;
-    int st = api_customer_of(rq, rs, 0, &id, &doc);
-    if (st)
+    int64_t id, before = 0;
+    int st, limit, ok = 1;
+    if ((st = api_customer_of(rq, rs, 0, &id, NULL)) || (st = api_limit(rq, rs, 50, 500, &limit)))
         return st;
-    json_t *part = json_incref(json_object_get(doc, member));
-    json_decref(doc);
-    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, as, part));
+    const char *after = api_query(rq, "after"), *q = api_query(rq, "q");
+    if (after)
+        before = api_int(after, 1, INT64_MAX, &ok);
+    if (!ok)
+        return api_error(rs, 422, "invalid", "after: a note's id, as the listing's next gave it");
+    json_t *a;
+    int64_t total = 0;
+    rp_error err = RP_ERROR_INIT;
+    if (wh_notes(rq->w, id, q, before, limit + 1, &a, &total, &err))
+        return api_fail(rs, &err);
+    json_t *next = json_null();
+    if (json_array_size(a) > (size_t)limit) { /* one more than asked says whether a page follows */
+        json_array_remove(a, (size_t)limit);
+        next = json_integer(json_integer_value(json_object_get(json_array_get(a, (size_t)limit - 1), "id")));
+    }
+    snprintf(rq->detail, sizeof rq->detail, "notes q=%.40s: %zu of %lld", q ? q : "", json_array_size(a),
+             (long long)total);
+    return api_ok(rs, json_pack("{s:I, s:o, s:I, s:o}", "customer", (json_int_t)id, "notes", a, "total",
+                                (json_int_t)total, "next", next));
 }
-
-int api_notes_list(api_req *rq, api_resp *rs) { return customer_part(rq, rs, "interactions", "notes"); }
 
 int api_note_add(api_req *rq, api_resp *rs)
 {

@@ -101,8 +101,12 @@ const api_route api_routes[] = {
     /* ---- a customer's parts (parts.c) ---- */
     { .method = "GET", .pattern = "/api/v1/customers/{id}/notes", .fn = api_notes_list, .permission = SEC_P_VIEW,
       .flags = CUSTOMER, .action = "view", .op = "listCustomerNotes",
-      .summary = "The customer's contact history, latest first", .params = "id: integer",
-      .response = "{customer: integer, notes: Interaction[]}", .errors = "404" },
+      .summary = "The customer's contact history, latest first, every note of it by pages: q= words each note "
+                 "shown holds in its text, reason, outcome or author (at most 4, any case); limit= (50); after= the "
+                 "page before's next; total: how many match",
+      .params = "id: integer", .query = "q?: string, limit?: integer, after?: integer",
+      .response = "{customer: integer, notes: Interaction[], total: integer, next: integer | null}",
+      .errors = "404 422" },
     { .method = "POST", .pattern = "/api/v1/customers/{id}/notes", .fn = api_note_add, .permission = SEC_P_NOTE,
       .flags = CUSTOMER_CHANGE | API_CREATED, .action = "note", .op = "addCustomerNote",
       .summary = "Add to the contact history: {text, channel, direction, reason, outcome, follow_up_on}",

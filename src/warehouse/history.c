@@ -7,6 +7,7 @@
 #include "warehouse/internal.h"
 
 #include <stdio.h>
+#include <string.h>
 
 
 /* what the schema holds NOT NULL: bound as text, NULL is missing */
@@ -263,6 +264,94 @@ int wh_follow_ups(wh *w, const char *due, const char *by, const char *branch, in
     }
     rp_stmt_done(st);
     if (rc != RP_DONE) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return RP_OK;
+}
+
+/* LIKE's pattern for a word found anywhere: '%', '_' and '\' taken as themselves, ASCII lowered (the
+ * haystack is lowered by the SQL; Chinese has no case). */
+static void like_word(const char *w, size_t n, char *out)
+{
+    size_t k = 0;
+    out[k++] = '%';
+    for (size_t i = 0; i < n; i++) {
+        char c = w[i];
+        if (c == '%' || c == '_' || c == '\\')
+            out[k++] = '\\';
+        out[k++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    out[k++] = '%';
+    out[k] = 0;
+}
+
+int wh_notes(wh *w, int64_t party, const char *q, int64_t before, int limit, json_t **out, int64_t *total,
+             rp_error *err)
+{
+    char pat[WH_NOTE_WORDS][2 * WH_SUBJECT_MAX + 3];
+    int nw = 0;
+    for (const char *p = q ? q : ""; *p;) {
+        p += strspn(p, " \t\r\n");
+        size_t n = strcspn(p, " \t\r\n");
+        if (!n)
+            break;
+        if (nw == WH_NOTE_WORDS || n > WH_SUBJECT_MAX)
+            return rp_err(err, RP_INVAL, "q: at most %d words of at most %d bytes", WH_NOTE_WORDS, WH_SUBJECT_MAX);
+        like_word(p, n, pat[nw++]);
+        p += n;
+    }
+    /* ?1 the customer, ?2..?5 the words (NULL: none), ?6 the note before which a page starts, ?7 the limit */
+#define HAY "lower(coalesce(i.notes, '') || ' ' || coalesce(i.reason, '') || ' ' || coalesce(i.outcome, '') || ' ' || " \
+            "coalesce(i.staff, ''))"
+#define WORD(n) "AND (CAST(?" #n " AS TEXT) IS NULL OR " HAY " LIKE ?" #n " ESCAPE '\\') "
+#define MATCHING "FROM interaction i WHERE i.party_id IN (SELECT ?1 UNION ALL SELECT id FROM party WHERE merged_into = ?1) " \
+                 WORD(2) WORD(3) WORD(4) WORD(5)
+    static const char *const sql[2] = {
+        "SELECT count(*) " MATCHING,
+        "SELECT i.id, i.at, i.channel, i.direction, i.staff, i.reason, i.outcome, i.notes, i.follow_up_on " MATCHING
+        "AND (CAST(?6 AS INTEGER) IS NULL OR (i.at, i.id) < (SELECT b.at, b.id FROM interaction b WHERE b.id = ?6)) "
+        "ORDER BY i.at DESC, i.id DESC LIMIT ?7",
+    };
+#undef MATCHING
+#undef WORD
+#undef HAY
+    json_t *a = json_array();
+    int rc = RP_OK;
+    for (int s = 0; s < 2 && !rc; s++) {
+        rp_stmt *st;
+        if ((rc = rp_store_prepare(w->store, sql[s], &st, err)))
+            break;
+        rp_stmt_bind_int(st, 1, party);
+        for (int k = 0; k < WH_NOTE_WORDS; k++)
+            if (k < nw)
+                rp_stmt_bind_text(st, 2 + k, pat[k]);
+            else
+                rp_stmt_bind_null(st, 2 + k);
+        if (s == 1) {
+            if (before)
+                rp_stmt_bind_int(st, 6, before);
+            else
+                rp_stmt_bind_null(st, 6);
+            rp_stmt_bind_int(st, 7, limit);
+        }
+        static const char *const names[] = { "id",      "at",      "channel", "direction",   "staff",
+                                             "reason",  "outcome", "notes",   "follow_up_on" };
+        while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+            if (s == 0) {
+                *total = rp_stmt_int(st, 0);
+                continue;
+            }
+            json_t *o = json_object();
+            for (int c = 0; c < (int)(sizeof names / sizeof names[0]); c++)
+                wh__set_col(o, st, c, names[c]);
+            json_array_append_new(a, o);
+        }
+        rp_stmt_done(st);
+        rc = rc == RP_DONE ? RP_OK : rc;
+    }
+    if (rc) {
         json_decref(a);
         return rc;
     }

@@ -463,6 +463,15 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
  * branch, if not NULL, the customers of that home branch ("" holds none: the viewer's scope). */
 int wh_follow_ups(wh *w, const char *due, const char *by, const char *branch, int limit, json_t **out,
                   rp_error *err) RP_WARN_UNUSED;
+/* A customer's contact history (their notes and those of the source records merged into them),
+ * latest first, as [{id, at, channel, direction, staff, reason, outcome, notes, follow_up_on}]:
+ * those with every word of q (blank-separated, at most WH_NOTE_WORDS; NULL or "": all) somewhere in
+ * their text, reason, outcome or staff, ASCII letters in either case; limit of them, starting after
+ * the note before (0: from the latest).  *total: how many match in all.  RP_INVAL naming q for too
+ * many or too long words. */
+#define WH_NOTE_WORDS 4
+int wh_notes(wh *w, int64_t party, const char *q, int64_t before, int limit, json_t **out, int64_t *total,
+             rp_error *err) RP_WARN_UNUSED;
 int wh_consent_set(wh *w, const wh_consent *c, rp_error *err) RP_WARN_UNUSED;
 int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
                    const char *source_key, int64_t job, rp_error *err) RP_WARN_UNUSED;

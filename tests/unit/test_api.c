@@ -522,6 +522,78 @@ static void customer_data_is_audited_and_masked(void **state)
     wh_close(w);
 }
 
+/* Every note of a customer by pages, found by any words of it: the 360 keeps only the latest 20. */
+static void notes_search_and_pages(void **state)
+{
+    (void)state;
+    char h[1400], body[200];
+    headers_for(SEC_CSR, h, sizeof h, "Content-Type: application/json\r\n");
+    for (int i = 0; i < 30; i++) {
+        snprintf(body, sizeof body, "{\"text\":\"page test %d %s\",\"outcome\":\"%s\"}", i,
+                 i % 3 ? "plain" : "ANNUAL-fee 100%_off", i == 7 ? "已辦卡" : "later");
+        resp x = http("POST", "/api/v1/customers/2/notes", h, body, strlen(body));
+        assert_int_equal(x.status, 201);
+        free(x.body);
+    }
+    /* every word must be there, in any case; % and _ are themselves */
+    resp x = http("GET", "/api/v1/customers/2/notes?q=page%20annual-FEE%20100%25_off&limit=4", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    json_t *j = json_loads(x.body, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 10);
+    json_t *notes = json_object_get(j, "notes");
+    assert_int_equal(json_array_size(notes), 4);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(notes, 0), "notes")),
+                        "page test 27 ANNUAL-fee 100%_off");
+    json_int_t next = json_integer_value(json_object_get(j, "next"));
+    assert_true(next > 0);
+    json_decref(j);
+    free(x.body);
+    /* the pages run on to the first note, none twice */
+    char path[160];
+    int seen = 4, pages = 1;
+    while (next) {
+        snprintf(path, sizeof path, "/api/v1/customers/2/notes?q=annual&limit=4&after=%lld", (long long)next);
+        x = http("GET", path, h, NULL, 0);
+        assert_int_equal(x.status, 200);
+        j = json_loads(x.body, 0, NULL);
+        seen += (int)json_array_size(json_object_get(j, "notes"));
+        next = json_is_null(json_object_get(j, "next")) ? 0 : json_integer_value(json_object_get(j, "next"));
+        if (!next)
+            assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "notes"),
+                                json_array_size(json_object_get(j, "notes")) - 1), "notes")),
+                                "page test 0 ANNUAL-fee 100%_off");
+        json_decref(j);
+        free(x.body);
+        pages++;
+    }
+    assert_int_equal(seen, 10);
+    assert_int_equal(pages, 3);
+    /* a word of the outcome, in Chinese; a word nobody wrote; no words at all: everything */
+    x = http("GET", "/api/v1/customers/2/notes?q=%E5%B7%B2%E8%BE%A6%E5%8D%A1", h, NULL, 0);
+    assert_non_null(strstr(x.body, "\"total\":1,"));
+    assert_non_null(strstr(x.body, "page test 7 plain"));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/2/notes?q=zzzz", h, NULL, 0);
+    assert_non_null(strstr(x.body, "\"notes\":[]"));
+    assert_non_null(strstr(x.body, "\"next\":null"));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/2/notes?limit=500", h, NULL, 0);
+    j = json_loads(x.body, 0, NULL);
+    assert_true(json_integer_value(json_object_get(j, "total")) >= 30);
+    assert_int_equal(json_array_size(json_object_get(j, "notes")), (size_t)json_integer_value(json_object_get(j, "total")));
+    json_decref(j);
+    free(x.body);
+    /* bad arguments name themselves */
+    x = http("GET", "/api/v1/customers/2/notes?q=a%20b%20c%20d%20e", h, NULL, 0);
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "q: at most 4 words"));
+    free(x.body);
+    x = http("GET", "/api/v1/customers/2/notes?after=x", h, NULL, 0);
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "after: a note's id"));
+    free(x.body);
+}
+
 /* Notes, contact changes with their history, consents; users by an administrator. */
 static void notes_contacts_consents_users(void **state)
 {
@@ -2288,6 +2360,7 @@ int main(void)
         cmocka_unit_test(searches_and_rejects_leave_nothing_in_clear),
         cmocka_unit_test(programs_call_with_tokens),
         cmocka_unit_test(notes_contacts_consents_users),
+        cmocka_unit_test(notes_search_and_pages),
         cmocka_unit_test(preferences_changes_contactable_export),
         cmocka_unit_test(names_and_scores),
         cmocka_unit_test(match_review_queue),

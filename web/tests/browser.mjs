@@ -252,6 +252,28 @@ const tests = [
     await page.fill('[data-test=note-search]', 'issue22-outcome');
     await page.waitForFunction(() => document.querySelectorAll('[data-test=notes-table] tbody tr').length === 1);
     expect((await page.textContent('[data-test=notes-table] tbody')).includes('已寄送利率表'), 'the outcome in the history');
+    /* the search reaches notes older than the 360's latest 20, and the history pages on to them */
+    const st = await page.evaluate(async (id) => {
+      const s = await fetch('/api/v1/session').then((x) => x.json());
+      const post = (text) => fetch(`/api/v1/customers/${id}/notes`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf },
+        body: JSON.stringify({ text }) }).then((x) => x.status);
+      const codes = [await post('issue22-oldest 舊的紀錄')];
+      for (let i = 0; i < 24; i++) codes.push(await post(`issue22 filler ${i}`));
+      return codes.every((c) => c === 201);
+    }, chen);
+    expect(st, 'notes added');
+    await page.reload();
+    await page.waitForSelector('[data-test=notes-table] >> text=issue22 filler 23');
+    expect(!(await page.textContent('[data-test=notes-table] tbody')).includes('issue22-oldest'), 'not among the latest 20');
+    await page.fill('[data-test=note-search]', '舊的紀錄 ISSUE22-OLDEST');
+    await page.waitForSelector('[data-test=notes-table] >> text=issue22-oldest');
+    expect((await page.textContent('[data-test=notes-count]')).includes('共 1 筆'), 'the count of what matches');
+    await page.fill('[data-test=note-search]', '');
+    await page.waitForFunction(() => !document.querySelector('[data-test=notes-count]'));
+    await page.click('[data-test=notes-more]');
+    await page.waitForSelector('[data-test=notes-table] >> text=issue22-oldest');
+    const rows = await page.locator('[data-test=notes-table] tbody tr').count();
+    expect(rows > 25, `every note on the pages: ${rows}`);
   }],
   ['when the session ends, sign-in comes back to the same screen with the note kept', async (page) => {
     await signIn(page, 'csr');

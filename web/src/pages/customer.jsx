@@ -252,22 +252,41 @@ function Relative({ r, me }) {
   return <span data-test="relative-elsewhere">{name} <small class="muted">{t('otherBranch', { branch: r.home_branch || '—' })}</small></span>;
 }
 
-/** The contact history, with a box that finds notes by any word of their text, reason or outcome. */
-function Notes({ rows }) {
+/** The contact history: the 360's latest notes, then every note by pages from the server, and a box
+ *  that finds notes by any words of their text, reason, outcome or author among all of them. */
+function Notes({ id, rows }) {
   const [q, setQ] = useState('');
-  const words = q.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const hay = (r) => [r.notes, r.reason, r.outcome, r.staff].filter(Boolean).join(' ').toLowerCase();
-  const shown = (rows || []).filter((r) => words.every((w) => hay(r).includes(w)));
+  const [page, setPage] = useState(null); // {q, notes, total, next} from the server, or null: the 360's own
+  const [error, setError] = useState(null);
+  const fetchPage = (words, after, before) => api('GET', '/customers/{id}/notes', { params: { id }, query: { q: words, after, limit: 50 } })
+    .then((r) => { setError(null); setPage({ q: words, notes: [...before, ...r.notes], total: r.total, next: r.next }); })
+    .catch(setError);
+  useEffect(() => {
+    const words = q.trim();
+    if (!words) { setPage(null); setError(null); return undefined; }
+    const timer = setTimeout(() => fetchPage(words, undefined, []), 250);
+    return () => clearTimeout(timer);
+  }, [q, id]);
+  useEffect(() => { setPage(null); }, [rows]); // a note added: the 360 is read again
+  const shown = page ? page.notes : rows || [];
+  // the 360 holds the latest 20: with 20 there may be older ones
+  const more = page ? page.next : (rows || []).length >= 20 && rows[rows.length - 1].id;
   return (
     <>
       {rows && rows.length > 0 && (
         <input type="search" class="note-search" data-test="note-search" placeholder={t('searchNotes')} value={q}
           onInput={(e) => setQ(e.currentTarget.value)} />
       )}
+      {error && <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p>}
       <Table rows={shown} test="notes-table" empty={q ? t('noNotesMatch') : null}
         cols={[['date', (r) => dateTime(r.at)], ['channel', (r) => label('interaction_channel', r.channel)], ['by', (r) => r.staff],
           ['reason', (r) => r.reason], ['description', (r) => r.notes], ['outcome', (r) => r.outcome],
           ['followUp', (r) => date(r.follow_up_on)]]} />
+      {page && <p class="muted" data-test="notes-count">{t('notesShown', { n: page.notes.length, total: page.total })}</p>}
+      {more && (
+        <button type="button" class="link" data-test="notes-more"
+          onClick={() => fetchPage(page ? page.q : undefined, more, shown)}>{t('olderNotes')}</button>
+      )}
     </>
   );
 }
@@ -440,7 +459,7 @@ export function Customer({ id, me }) {
         </Card>
         <Card title={t('notes')} test="notes">
           {can(me, 'note') && <NoteForm id={id} me={me} onDone={refresh} />}
-          <Notes rows={d.interactions} />
+          <Notes id={id} rows={d.interactions} />
         </Card>
         <Card title={t('consents')} test="consents">
           <Table rows={d.consents}
