@@ -243,6 +243,7 @@ int api_customer_of(api_req *rq, api_resp *rs, int flags, int64_t *id, json_t **
 /* parts.c: a customer's notes, contact points, preferences, consents, scores */
 int api_notes_list(api_req *rq, api_resp *rs);
 int api_follow_ups(api_req *rq, api_resp *rs);
+int api_household(api_req *rq, api_resp *rs);
 int api_note_add(api_req *rq, api_resp *rs);
 int api_contact_change(api_req *rq, api_resp *rs);
 int api_changes_list(api_req *rq, api_resp *rs);

@@ -40,6 +40,21 @@ int api_notes_list(api_req *rq, api_resp *rs)
                                 (json_int_t)total, "next", next));
 }
 
+/* The customer's household, relatives of other branches counted only for a viewer of every branch. */
+int api_household(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    int st = api_customer_of(rq, rs, 0, &id, NULL);
+    if (st)
+        return st;
+    json_t *h;
+    rp_error err = RP_ERROR_INIT;
+    if (wh_household(rq->w, id, rq->scope_branch, &h, &err))
+        return api_fail(rs, &err);
+    snprintf(rq->detail, sizeof rq->detail, "household: %zu members", json_array_size(json_object_get(h, "members")));
+    return api_ok(rs, h);
+}
+
 int api_note_add(api_req *rq, api_resp *rs)
 {
     int64_t id;

@@ -147,6 +147,12 @@ const api_route api_routes[] = {
       .params = "id: integer", .query = "purpose?: ContactPurposeAny, channel?: ContactChannel",
       .response = "Contactable | {customer: integer, purpose: ContactPurposeAny, channels: Contactable[]}",
       .errors = "404 422" },
+    { .method = "GET", .pattern = "/api/v1/customers/{id}/household", .fn = api_household, .permission = SEC_P_VIEW,
+      .flags = CUSTOMER, .action = "view", .op = "getCustomerHousehold",
+      .summary = "The customer's household: the customer and the relatives linked to them (household, spouse, "
+                 "parent, child, sibling), what each holds and what they hold together (each account once); a "
+                 "viewer of one branch has the relatives of other branches named, not counted",
+      .params = "id: integer", .response = "Household", .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/customers/{id}/scores", .fn = api_scores_get, .permission = SEC_P_VIEW,
       .flags = CUSTOMER, .action = "view", .op = "getCustomerScores",
       .summary = "The customer's latest analysis scores: value decile and pyramid level, RFM cell, lifetime value, "
@@ -369,6 +375,16 @@ const api_shape api_shapes[] = {
       "reason: string | null, outcome: string | null, notes: string | null, follow_up_on: string | null, "
       "created_at?: string, created_by?: string | null}",
       "a contact in the contact history (a note); created_at and created_by in an export" },
+    { "Sums", "{currency: string, minor: integer, amount: string}", "a sum of balances in one currency" },
+    { "HouseholdMember",
+      "{party_id: integer, relation: 'self' | PartyLinkKind, name_zh: string | null, name_latin: string | null, "
+      "status: string | null, home_branch: string | null, since?: string | null, counted: boolean, accounts?: integer, "
+      "assets?: Sums[], debts?: Sums[]}",
+      "what a member holds is there when counted: the viewer may see them" },
+    { "Household",
+      "{customer: integer, members: HouseholdMember[], combined: {assets: Sums[], debts: Sums[], accounts: integer}, "
+      "not_counted: integer}",
+      "assets: deposits, time deposits, investments, insurance; debts: loans, cards; open accounts with a balance" },
     { "Consent",
       "{purpose: ConsentPurpose, channel: ConsentChannel, granted: boolean, evidence: string | null, "
       "effective_at: string, recorded_by: string | null, recorded_at?: string}",

@@ -447,7 +447,7 @@ static int identifiers(wh *w, int64_t party, int reveal, json_t *arr, rp_error *
     return rc == RP_DONE ? RP_OK : rc;
 }
 
-static int related(wh *w, int64_t party, json_t *arr, rp_error *err)
+int wh__related(wh *w, int64_t party, json_t *arr, rp_error *err)
 {
     rp_stmt *st;
     /* links are between source parties: each end is shown as the customer it belongs to */
@@ -698,7 +698,7 @@ static int c360_build(wh *w, int64_t party, int flags, json_t **out, rp_error *e
                    "JOIN product pr ON pr.code = a.product WHERE pa.party_id IN (" MEMBERS ") "
                    "ORDER BY a.status = 'closed', pa.role <> 'owner', a.opened_on, a.number",
                    party, accounts, -1, err)) ||
-        (rc = related(w, party, rel, err)) ||
+        (rc = wh__related(w, party, rel, err)) ||
         (rc = rows(w,
                    "SELECT t.posted_at, coalesce(a.masked, a.number) AS account, t.amount_minor, t.currency, t.channel, "
                    "t.class, t.description, t.counterparty, CASE WHEN a.sealed IS NULL THEN NULL ELSE a.id END AS sealed_account FROM txn t "

@@ -56,4 +56,9 @@ void wh__bind_party(rp_stmt *st, const char *sql, int64_t party);
  * -1 for none) as true/false. */
 int wh__rows(wh *w, const char *sql, int64_t party, json_t *arr, int bool_col, rp_error *err);
 
+/* The parties linked to a customer, each as the customer it belongs to and seen from this side
+ * (a "parent" link read backwards is "child"): [{party_id, relation, since, name_zh, name_latin,
+ * status, home_branch}] appended to arr (c360.c). */
+int wh__related(wh *w, int64_t party, json_t *arr, rp_error *err);
+
 #endif

@@ -43,7 +43,9 @@
  *   upsert.c    loading by source key: parties and accounts with attribute
  *               history, identifiers, contacts and roles that may exist
  *   history.c   what sources deliver besides parties and accounts: activity,
- *               calls and their notes, campaigns, targets and responses
+ *               calls and their notes, campaigns, targets and responses; the
+ *               contact history as people read it (notes by pages and words,
+ *               follow-ups due)
  *   txn.c       transactions in blocks (migration 0012): batches, flushes
  *   scan.c      reading in bulk for the analyses: customers, holdings,
  *               accounts, source records, transactions out of their blocks
@@ -52,6 +54,7 @@
  *   c360.c      finding a customer by any key, searching names, the 360 as
  *               JSON, scores
  *   c360doc.c   the kept 360 documents the API serves (migration 0008)
+ *   household.c a customer's relatives and what they hold together
  *   contact.c   what people change, preferences, whether to contact
  *   import.c    the JSON import format (docs/warehouse.md)
  *   internal.h  what these files share
@@ -472,6 +475,15 @@ int wh_follow_ups(wh *w, const char *due, const char *by, const char *branch, in
 #define WH_NOTE_WORDS 4
 int wh_notes(wh *w, int64_t party, const char *q, int64_t before, int limit, json_t **out, int64_t *total,
              rp_error *err) RP_WARN_UNUSED;
+/* A customer's household: {customer, members, combined, not_counted}.  members: the customer
+ * (relation "self") and each party linked to them as household, spouse, parent, child or sibling,
+ * as [{party_id, relation, name_zh, name_latin, status, home_branch, counted}], and, for those
+ * counted, {accounts, assets, debts}: what they hold as owner or joint holder, open and with a balance, summed by currency
+ * ([{currency, minor, amount}]; assets of deposits, time deposits, investments and insurance, debts
+ * of loans and cards).  combined: the same over the members counted, each account once however
+ * many of them hold it.  branch, if not NULL, counts only the relatives of that home branch (what
+ * a viewer of one branch may see; the customer always); not_counted says how many were left out. */
+int wh_household(wh *w, int64_t party, const char *branch, json_t **out, rp_error *err) RP_WARN_UNUSED;
 int wh_consent_set(wh *w, const wh_consent *c, rp_error *err) RP_WARN_UNUSED;
 int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
                    const char *source_key, int64_t job, rp_error *err) RP_WARN_UNUSED;

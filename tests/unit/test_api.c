@@ -594,6 +594,71 @@ static void notes_search_and_pages(void **state)
     free(x.body);
 }
 
+/* The household: the customer, their relatives, what each holds and what they hold together, each
+ * account once; a viewer of one branch has the relatives of others named and not counted. */
+static void household_and_its_value(void **state)
+{
+    (void)state;
+    char h[1400];
+    headers_for(SEC_CSR, h, sizeof h, NULL);
+    resp x = http("GET", "/api/v1/customers/1/household", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    json_t *j = json_loads(x.body, 0, NULL);
+    json_t *m = json_object_get(j, "members");
+    /* 陳怡君 herself, her spouse 林志明 and her mother 黃美玲; not her employer, not 林's child */
+    assert_int_equal(json_array_size(m), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(m, 0), "relation")), "self");
+    int spouse = -1, parent = -1;
+    for (int i = 0; i < 3; i++) {
+        const char *rel = json_string_value(json_object_get(json_array_get(m, (size_t)i), "relation"));
+        if (!strcmp(rel, "spouse"))
+            spouse = i;
+        if (!strcmp(rel, "parent"))
+            parent = i;
+    }
+    assert_true(spouse > 0 && parent > 0);
+    json_t *lin = json_array_get(m, (size_t)spouse);
+    assert_string_equal(json_string_value(json_object_get(lin, "name_zh")), "林志明");
+    /* 林 holds the mortgage jointly; the savings he guarantees are not his */
+    assert_int_equal(json_integer_value(json_object_get(lin, "accounts")), 1);
+    assert_int_equal(json_array_size(json_object_get(lin, "assets")), 0);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(lin, "debts"), 0), "minor")),
+                     -1250000000);
+    /* together: her savings, time deposit and card, the mortgage once; her mother's account is closed */
+    json_t *c = json_object_get(j, "combined");
+    assert_int_equal(json_integer_value(json_object_get(c, "accounts")), 4);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(m, (size_t)parent), "accounts")), 0);
+    json_t *a0 = json_array_get(json_object_get(c, "assets"), 0);
+    assert_string_equal(json_string_value(json_object_get(a0, "currency")), "TWD");
+    assert_int_equal(json_integer_value(json_object_get(a0, "minor")), 128765432 + 100000000);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(c, "debts"), 0), "minor")),
+                     -1250000000 - 2345600);
+    assert_int_equal(json_integer_value(json_object_get(j, "not_counted")), 0);
+    json_decref(j);
+    free(x.body);
+    /* a teller of 0012: her mother, of no branch of his, is named and not counted */
+    headers_for(SEC_TELLER, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/customers/1/household", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    j = json_loads(x.body, 0, NULL);
+    m = json_object_get(j, "members");
+    json_t *mother = json_array_get(m, (size_t)parent);
+    assert_string_equal(json_string_value(json_object_get(mother, "name_zh")), "黃美玲");
+    assert_false(json_is_true(json_object_get(mother, "counted")));
+    assert_null(json_object_get(mother, "assets"));
+    assert_int_equal(json_integer_value(json_object_get(j, "not_counted")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "combined"), "accounts")), 4);
+    json_decref(j);
+    free(x.body);
+    /* a customer of another branch is not his to see, household or not */
+    x = http("GET", "/api/v1/customers/5/household", h, NULL, 0);
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    x = http("GET", "/api/v1/customers/999999/household", h, NULL, 0);
+    assert_int_equal(x.status, 404);
+    free(x.body);
+}
+
 /* Notes, contact changes with their history, consents; users by an administrator. */
 static void notes_contacts_consents_users(void **state)
 {
@@ -2361,6 +2426,7 @@ int main(void)
         cmocka_unit_test(programs_call_with_tokens),
         cmocka_unit_test(notes_contacts_consents_users),
         cmocka_unit_test(notes_search_and_pages),
+        cmocka_unit_test(household_and_its_value),
         cmocka_unit_test(preferences_changes_contactable_export),
         cmocka_unit_test(names_and_scores),
         cmocka_unit_test(match_review_queue),

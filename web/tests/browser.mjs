@@ -212,8 +212,19 @@ const tests = [
     expect(alerts.some(([k, x]) => k === 'alertWithdrawn' && x.includes('簡訊')), `the SMS consent withdrawn: ${alerts}`);
     expect(!alerts.some(([k, x]) => k === 'alertWithdrawn' && x.includes('電子郵件')), 'not the e-mail consent, which stands');
     expect((await page.textContent('[data-test=household]')).includes('林志明'), 'the spouse in the household');
+    /* the household together: her deposits; the mortgage she holds with her husband once */
+    const hv = await page.textContent('[data-test=household-value]');
+    expect(hv.includes('2,287,654.32 TWD') && hv.includes('-12,523,456.00 TWD') && hv.includes('4 個帳戶'), `the household's value: ${hv}`);
+    expect(!hv.includes('未計入'), 'a supervisor counts every member');
     expect((await page.textContent('[data-test=summary-contact]')).includes('電子郵件'), 'may be e-mailed');
     await page.screenshot({ path: join(shots, 'customer-summary-zh-TW.png'), fullPage: true });
+    /* a teller of her branch: her mother, of no branch of his, is named and not counted */
+    cli(['user', 'add', 'w-teller-h', '--role', 'teller', '--branch', '0012'], password + '\n');
+    await page.context().clearCookies();
+    await signIn(page, 'teller-h');
+    await page.goto(base + `#/customer/${chen}`);
+    await page.waitForSelector('[data-test=household-value]');
+    expect((await page.textContent('[data-test=household-value]')).includes('另有 1 位其他分行的成員未計入'), 'the member left out, said');
   }],
   ['follow-ups due are a worklist, the user\'s own and the branch\'s, until a contact when due', async (page) => {
     await signIn(page, 'csr');

@@ -291,15 +291,20 @@ function Notes({ id, rows }) {
   );
 }
 
-/** Sums of minor units by currency: "1,287,654.32 TWD · 1,200.00 USD". */
+/** Sums of minor units by currency as a person reads them: "1,287,654.32 TWD · 1,200.00 USD". */
+function totals(list) {
+  if (!list || list.length === 0) return null;
+  return list.map(({ currency, minor }) => `${(minor / 100).toLocaleString(lang.get() === 'en' ? 'en-GB' : 'zh-TW', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`).join(' · ');
+}
+
+/** What the customer holds as owner or joint holder, open, summed by currency. */
 function sums(accounts, pick) {
   const by = new Map();
   for (const a of accounts) {
-    if (!pick(a) || a.balance_minor === null || a.status === 'closed') continue;
+    if (!pick(a) || a.balance_minor === null || a.status === 'closed' || !['owner', 'joint'].includes(a.role)) continue;
     by.set(a.currency, (by.get(a.currency) || 0) + a.balance_minor);
   }
-  if (by.size === 0) return null;
-  return [...by].map(([c, m]) => `${(m / 100).toLocaleString(lang.get() === 'en' ? 'en-GB' : 'zh-TW', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${c}`).join(' · ');
+  return totals([...by].map(([currency, minor]) => ({ currency, minor })));
 }
 
 const ASSETS = ['deposit', 'time_deposit', 'investment', 'insurance'];
@@ -333,7 +338,7 @@ function latestConsents(consents) {
 }
 
 /** The summary header: what the customer holds and is worth, may be contacted by, and what needs attention. */
-function Summary({ d, me, scores, reach }) {
+function Summary({ d, me, scores, reach, home }) {
   const accounts = d.accounts || [];
   const assets = sums(accounts, (a) => ASSETS.includes(a.product_kind));
   const debts = sums(accounts, (a) => DEBTS.includes(a.product_kind));
@@ -345,7 +350,7 @@ function Summary({ d, me, scores, reach }) {
   const today = taipeiToday();
   // a rule gives one alert ([key, values, level]), several ([[...], ...]), or none (false, [])
   const alerts = ALERTS.flatMap((f) => { const a = f(d, today); return !a || a.length === 0 ? [] : Array.isArray(a[0]) ? a : [a]; });
-  const household = (d.related_parties || []).filter((r) => ['household', 'spouse', 'parent', 'child', 'sibling'].includes(r.relation));
+  const household = (home?.members || []).filter((r) => r.relation !== 'self');
   const allowed = reach?.channels?.filter((c) => c.allowed) || null;
   return (
     <section class="card summary" data-test="summary">
@@ -373,6 +378,12 @@ function Summary({ d, me, scores, reach }) {
           ))}
         </p>
       )}
+      {household.length > 0 && (
+        <p class="household" data-test="household-value">{t('householdValue', {
+          assets: totals(home.combined.assets) || t('none'), debts: totals(home.combined.debts) || t('none'), n: home.combined.accounts })}
+        {home.not_counted > 0 && <small class="muted"> {t('householdNotCounted', { n: home.not_counted })}</small>}
+        </p>
+      )}
       <div class="next-best" data-test="next-best" hidden>{/* the campaigns issue fills it: leads and the next-best offer */}</div>
     </section>
   );
@@ -388,6 +399,7 @@ export function Customer({ id, me }) {
   const [doc, error, reload] = useLoad(() => api('GET', '/customers/{id}', { params: { id } }), [id]);
   const [changes, , reloadChanges] = useLoad(() => api('GET', '/customers/{id}/changes', { params: { id } }), [id]);
   const [scores] = useLoad(() => api('GET', '/customers/{id}/scores', { params: { id } }), [id]);
+  const [home] = useLoad(() => api('GET', '/customers/{id}/household', { params: { id } }), [id]);
   const [reach, , reloadReach] = useLoad(
     () => (can(me, 'view') ? api('GET', '/customers/{id}/contactable', { params: { id } }) : Promise.resolve(null)), [id]);
   if (error) return <p class="error" role="alert" data-test="customer-error">{t('error', { msg: errorText(error) })}</p>;
@@ -419,7 +431,7 @@ export function Customer({ id, me }) {
           <Reveal id={id} onCancel={() => setAsking(false)} onRevealed={(r) => { setRevealed(r); setAsking(false); }} />
         )}
       </section>
-      <Summary d={d} me={me} scores={scores?.scores} reach={reach} />
+      <Summary d={d} me={me} scores={scores?.scores} reach={reach} home={home} />
       <div class="grid">
         <Card title={t('scores')} test="scores">
           <Scores scores={scores?.scores} />
