@@ -32,7 +32,8 @@
  *   args.c       reading arguments: whole numbers, limit=, values of a list
  *   session.c    sign-in (throttled and locked by security.h's sign-in section), sign-out, who is signed in
  *   customers.c  search (in the viewer's branch scope), the 360, reveal, export
- *   parts.c      a customer's notes, contact points, changes, preferences, consents, scores
+ *   parts.c      a customer's notes, contact points, changes, preferences, consents, scores, household
+ *   lists.c      calling lists: an outbound agent's customers to call, the numbers to dial
  *   etl.c        load jobs, rejects, the identity-resolution review queue
  *   analyses.c   the analysis runs kept
  *   audit.c      the audit trail

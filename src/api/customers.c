@@ -171,6 +171,27 @@ int api_customer_of(api_req *rq, api_resp *rs, int flags, int64_t *id, json_t **
     return 0;
 }
 
+/* What of the customer's contact points the viewer sees: all with `contacts`; the numbers to dial
+ * with `dial`, of a customer on the viewer's own calling list while it runs; else all masked. */
+static int contacts_shown(api_req *rq, int64_t id, int *mode, rp_error *err)
+{
+    *mode = SEC_CONTACTS_MASKED;
+    if (api_can(rq, SEC_P_CONTACTS)) {
+        *mode = SEC_CONTACTS_SHOWN;
+        return RP_OK;
+    }
+    if (!api_can(rq, SEC_P_DIAL))
+        return RP_OK;
+    char today[RP_DATE_LEN];
+    rp_date_format(rp_time_taipei_date(rp_now()), today);
+    int on = 0, rc = wh_calllist_on(rq->w, rq->session.user.name, id, today, &on, err);
+    if (!rc && on) {
+        *mode = SEC_CONTACTS_PHONES;
+        snprintf(rq->detail, sizeof rq->detail, "numbers to dial: on the calling list");
+    }
+    return rc;
+}
+
 static int customer_doc(api_req *rq, api_resp *rs, int reveal)
 {
     int64_t id;
@@ -178,8 +199,14 @@ static int customer_doc(api_req *rq, api_resp *rs, int reveal)
     int st = api_customer_of(rq, rs, reveal ? WH_C360_REVEAL : 0, &id, &doc);
     if (st)
         return st;
+    int mode;
+    rp_error err = RP_ERROR_INIT;
+    if (!reveal && contacts_shown(rq, id, &mode, &err)) {
+        json_decref(doc);
+        return api_fail(rs, &err);
+    }
     if (!reveal)
-        sec_mask_c360_contacts(doc, api_can(rq, SEC_P_CONTACTS));
+        sec_mask_c360_contacts(doc, mode);
     return api_ok(rs, doc);
 }
 
@@ -188,7 +215,12 @@ int api_customer_get(api_req *rq, api_resp *rs)
 {
     int ok;
     int64_t id = api_int(rq->param[0], 1, INT64_MAX, &ok);
-    if (ok) {
+    /* an outbound agent sees the numbers of a customer on their list: a document of its own */
+    int mode = SEC_CONTACTS_MASKED;
+    rp_error e0 = RP_ERROR_INIT;
+    if (ok && contacts_shown(rq, id, &mode, &e0))
+        return api_fail(rs, &e0);
+    if (ok && mode != SEC_CONTACTS_PHONES) {
         char today[RP_DATE_LEN];
         rp_date_format(rp_time_taipei_date(rp_now()), today);
         wh_c360doc d;

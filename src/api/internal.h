@@ -244,6 +244,11 @@ int api_customer_of(api_req *rq, api_resp *rs, int flags, int64_t *id, json_t **
 int api_notes_list(api_req *rq, api_resp *rs);
 int api_follow_ups(api_req *rq, api_resp *rs);
 int api_household(api_req *rq, api_resp *rs);
+/* lists.c: calling lists */
+int api_calllist_mine(api_req *rq, api_resp *rs);
+int api_calllists(api_req *rq, api_resp *rs);
+int api_calllist_add(api_req *rq, api_resp *rs);
+int api_calllist_remove(api_req *rq, api_resp *rs);
 int api_note_add(api_req *rq, api_resp *rs);
 int api_contact_change(api_req *rq, api_resp *rs);
 int api_changes_list(api_req *rq, api_resp *rs);

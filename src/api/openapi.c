@@ -327,7 +327,8 @@ static json_t *error_schema(const char *codes, rp_error *err)
                          "{error: {code: %s, message: string, member?: string, reason?: 'another_branch' | "
                          "'too_long' | 'too_short' | 'control_characters' | 'not_utf8' | 'signed_out' | "
                          "'wrong_password' | 'not_permitted' | 'no_customer' | 'not_a_number' | 'not_a_date' | "
-                         "'missing' | 'unknown_member' | 'unknown_branch'}}",
+                         "'missing' | 'unknown_member' | 'unknown_branch' | 'unknown_user' | 'user_disabled' | "
+                         "'role_lacks' | 'ambiguous_customer'}}",
                          codes) >= sizeof text) {
         rp_err(err, RP_INVAL, "error codes: too many for %zu bytes", sizeof text);
         return NULL;

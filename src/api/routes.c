@@ -98,6 +98,36 @@ const api_route api_routes[] = {
       .query = "who?: 'me' | 'branch', due?: string, limit?: integer",
       .response = "{due: string, who: 'me' | 'branch', follow_ups: FollowUp[]}", .errors = "422" },
 
+    /* ---- calling lists (lists.c) ---- */
+    { .method = "GET", .pattern = "/api/v1/calling-list", .fn = api_calllist_mine, .permission = SEC_P_DIAL,
+      .flags = API_AUDITED, .action = "calling_list", .op = "getMyCallingList",
+      .summary = "The outbound agent's own calling list, the lists running today: each customer with the numbers "
+                 "to dial in full and the last contact (limit=); the agent sees these numbers on the customers' "
+                 "360 too, and no one else's; audited",
+      .query = "limit?: integer", .response = "{today: string, entries: CallingListEntry[]}", .errors = "422" },
+    { .method = "GET", .pattern = "/api/v1/calling-lists", .fn = api_calllists, .permission = SEC_P_LISTS,
+      .flags = API_AUDITED, .action = "calling_list", .op = "listCallingLists",
+      .summary = "The calling lists running today, of one agent= or list= or all (limit=); numbers masked for a "
+                 "viewer without contacts; audited",
+      .query = "agent?: string, list?: string, limit?: integer",
+      .response = "{today: string, entries: CallingListEntry[]}", .errors = "422" },
+    { .method = "POST", .pattern = "/api/v1/calling-lists", .fn = api_calllist_add, .permission = SEC_P_LISTS,
+      .flags = API_BODY | API_CHANGES | API_AUDITED | API_CREATED, .action = "calling_list_add",
+      .op = "addToCallingList",
+      .summary = "Give customers to an outbound agent to call: {list, agent, customers (ids or any key a search "
+                 "takes: national ID, phone, account), until? (the last day, YYYY-MM-DD)}; whole or not at all, "
+                 "each customer once a list; audited",
+      .request = "{list: string, agent: string, customers: (integer | string)[], until?: string}",
+      .response = "{list: string, agent: string, added: integer, already: integer, until?: string}",
+      .errors = "422" },
+    { .method = "DELETE", .pattern = "/api/v1/calling-lists/{list}", .fn = api_calllist_remove,
+      .permission = SEC_P_LISTS, .flags = API_CHANGES | API_AUDITED, .action = "calling_list_remove",
+      .op = "removeFromCallingList",
+      .summary = "Take a list off (agent= one agent's, customer= one customer): its numbers are no longer shown; "
+                 "the entries are kept on record with who took them off; audited",
+      .params = "list: string", .query = "agent?: string, customer?: integer",
+      .response = "{list: string, removed: integer}", .errors = "404 422" },
+
     /* ---- a customer's parts (parts.c) ---- */
     { .method = "GET", .pattern = "/api/v1/customers/{id}/notes", .fn = api_notes_list, .permission = SEC_P_VIEW,
       .flags = CUSTOMER, .action = "view", .op = "listCustomerNotes",
@@ -375,6 +405,11 @@ const api_shape api_shapes[] = {
       "reason: string | null, outcome: string | null, notes: string | null, follow_up_on: string | null, "
       "created_at?: string, created_by?: string | null}",
       "a contact in the contact history (a note); created_at and created_by in an export" },
+    { "CallingListEntry",
+      "{list: string, agent: string, customer: integer, name_zh: string | null, name_latin: string | null, "
+      "home_branch: string | null, until: string | null, added_at: string, added_by: string, "
+      "last_contact: string | null, phones: {kind: 'mobile' | 'phone', value: string}[]}",
+      "a customer on an agent's calling list; until: the last day it runs (null: until taken off)" },
     { "Sums", "{currency: string, minor: integer, amount: string}", "a sum of balances in one currency" },
     { "HouseholdMember",
       "{party_id: integer, relation: 'self' | PartyLinkKind, name_zh: string | null, name_latin: string | null, "

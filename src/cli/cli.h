@@ -37,6 +37,7 @@
  *   cmd_key.c      key rotate
  *   cmd_user.c     user add|passwd|role|disable|unlock|totp|list, user requests|approve|reject
  *   cmd_audit.c    audit, audit verify|archive
+ *   cmd_calllist.c calllist add|show|remove
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -183,6 +184,9 @@ int cmd_user_disable(cli_ctx *c);
 int cmd_user_unlock(cli_ctx *c);
 int cmd_user_totp(cli_ctx *c);
 int cmd_user_list(cli_ctx *c);
+int cmd_calllist_add(cli_ctx *c);
+int cmd_calllist_show(cli_ctx *c);
+int cmd_calllist_remove(cli_ctx *c);
 int cmd_key_rotate(cli_ctx *c);
 int cmd_token_add(cli_ctx *c);
 int cmd_token_list(cli_ctx *c);

@@ -449,6 +449,40 @@ const cli_cmd cli_commands[] = {
       "user_reject, with the note.\n\n"
       "options:\n"
       "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
+    { "calllist add", cmd_calllist_add, CLI_STORE, "agent= until= file=", 1, CLI_MAX_ARGS,
+      "rapport calllist add LIST --agent NAME [--until YYYY-MM-DD] [KEY...] [--file FILE]",
+      "Give customers to an outbound agent to call, on the list named LIST.",
+      "The agent (a user whose role may dial: tsr) sees the phone numbers of the\n"
+      "customers on their lists, in full, on the customer's screen and in their\n"
+      "list while it runs; no other customer's.  A customer is given by any key a\n"
+      "search takes (a customer id as id:N, a national ID, a phone, an account\n"
+      "number), as arguments or in FILE one a line (blank lines and lines starting\n"
+      "with # left out).  The list is made whole or not at all: a key that finds no\n"
+      "customer, or more than one, is named with its line and nothing is added.  A\n"
+      "customer already on the list stays there once.  Audited (calling_list_add).\n\n"
+      "options:\n"
+      "  --agent NAME    the agent who calls\n"
+      "  --until DATE    the last day the list runs (Taipei); without it, until removed\n"
+      "  --file FILE     the customers' keys, one a line\n" STORE_HELP, NULL },
+    { "calllist show", cmd_calllist_show, CLI_STORE, "agent= list= limit= json csv", 0, 0,
+      "rapport calllist show [--agent NAME] [--list LIST] [--limit N] [--json|--csv]",
+      "Show the calling lists that run today: list, agent, customer, last contact.",
+      "The numbers are shown masked here: the agent sees them on their screen.\n"
+      "Audited (calling_list).\n\n"
+      "options:\n"
+      "  --agent NAME    one agent's lists\n"
+      "  --list LIST     one list\n"
+      "  --limit N       at most N entries (100000)\n"
+      "  --json          as JSON\n"
+      "  --csv           as CSV\n" STORE_HELP, NULL },
+    { "calllist remove", cmd_calllist_remove, CLI_STORE, "agent= customer=", 1, 1,
+      "rapport calllist remove LIST [--agent NAME] [--customer ID]",
+      "Take a list off, or one agent's part of it, or one customer.",
+      "The agent no longer sees those numbers.  The entries are kept on record with\n"
+      "who took them off and when.  Audited (calling_list_remove).\n\n"
+      "options:\n"
+      "  --agent NAME    only this agent's entries\n"
+      "  --customer ID   only this customer\n" STORE_HELP, NULL },
     { "audit", cmd_audit, CLI_STORE, "since= until= user= customer= action= limit= json", 0, 0,
       "rapport audit [--since TIME] [--until TIME] [--user NAME] [--customer ID] [--action A] [--limit N] [--json]",
       "Read the audit trail: who looked at, searched, revealed or changed what, and when.",

@@ -23,7 +23,7 @@ const char *const sec_role_titles[SEC_NROLES] = {
 const char *const sec_perm_names[SEC_NPERMS] = { "search", "view", "reveal", "contacts", "note", "edit",
                                                  "consent_read", "consent_write", "all_branches", "etl",
                                                  "analysis", "users", "audit", "export",
-                                                 "reveal_rejects" };
+                                                 "reveal_rejects", "dial", "lists" };
 
 const char *sec_role_article(sec_role r)
 {
@@ -38,9 +38,9 @@ static const unsigned matrix[SEC_NROLES] = {
                P(ANALYSIS),
     [SEC_CSR] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(NOTE) | P(EDIT) | P(CONSENT_READ) | P(CONSENT_WRITE) |
                 P(ALL_BRANCHES),
-    [SEC_TSR] = P(SEARCH) | P(VIEW) | P(NOTE) | P(CONSENT_READ) | P(ALL_BRANCHES),
+    [SEC_TSR] = P(SEARCH) | P(VIEW) | P(NOTE) | P(CONSENT_READ) | P(ALL_BRANCHES) | P(DIAL),
     [SEC_SUPERVISOR] = P(SEARCH) | P(VIEW) | P(REVEAL) | P(CONTACTS) | P(NOTE) | P(EDIT) | P(CONSENT_READ) |
-                       P(CONSENT_WRITE) | P(ALL_BRANCHES) | P(ANALYSIS) | P(EXPORT),
+                       P(CONSENT_WRITE) | P(ALL_BRANCHES) | P(ANALYSIS) | P(EXPORT) | P(LISTS),
     [SEC_ANALYST] = P(ANALYSIS),
     [SEC_STEWARD] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(EDIT) | P(ALL_BRANCHES) | P(ETL) | P(REVEAL_REJECTS),
     [SEC_ADMIN] = P(USERS) | P(ETL),
@@ -225,6 +225,22 @@ int sec_user_role(rp_store *s, const char *name, const char *role, const char *b
     const char *v[5] = { sec_role_names[r], branch, now, by, name };
     return run1(s, "UPDATE app_user SET role = ?, branch = ?, changed_at = ?, changed_by = ? WHERE name = ?", v, 5,
                 err);
+}
+
+int sec_user_can(rp_store *s, const char *name, sec_perm p, rp_error *err)
+{
+    sec_user u;
+    int rc = sec_user_get(s, name, &u, err);
+    if (rc == RP_NOTFOUND)
+        return rp_err(err, RP_NOTFOUND, "no user '%.40s'", name);
+    if (rc)
+        return rc;
+    if (u.disabled)
+        return rp_err(err, RP_DENIED, "user '%.40s' is disabled", name);
+    if (!sec_can(u.role, p))
+        return rp_err(err, RP_DENIED, "'%.40s' is %s %s, whose role has no '%s'", name, sec_role_article(u.role),
+                      sec_role_titles[u.role], sec_perm_names[p]);
+    return RP_OK;
 }
 
 int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err)
@@ -731,10 +747,10 @@ void sec_mask_c360_contacts(json_t *doc, int show_contacts)
 {
     size_t i;
     json_t *c;
-    if (!show_contacts)
+    if (show_contacts != SEC_CONTACTS_SHOWN)
         json_array_foreach(json_object_get(doc, "contact_points"), i, c) {
             const char *k = json_string_value(json_object_get(c, "kind"));
-            if (!k)
+            if (!k || (show_contacts == SEC_CONTACTS_PHONES && (!strcmp(k, "mobile") || !strcmp(k, "phone"))))
                 continue;
             mask_member(c, "value", !strcmp(k, "email") ? sec_mask_email
                                     : !strcmp(k, "address") ? sec_mask_address : sec_mask_phone);

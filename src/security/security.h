@@ -63,6 +63,9 @@ typedef enum {
     SEC_P_EXPORT,           /* a copy of all of a customer's data, unmasked, with a reason (audited):
                                the answer to a customer's request for their data (PDPA art. 3, 10) */
     SEC_P_REVEAL_REJECTS,   /* a rejected record in full, with a reason (audited): to correct it */
+    SEC_P_DIAL,             /* the phone numbers, in full, of the customers on one's own calling list
+                               while it runs (an outbound agent); no one else's */
+    SEC_P_LISTS,            /* make calling lists: customers given to an outbound agent to call */
     SEC_NPERMS
 } sec_perm;
 
@@ -115,6 +118,10 @@ int sec_user_role(rp_store *s, const char *name, const char *role, const char *b
 /* Disabling also ends every session of the user. */
 int sec_user_disable(rp_store *s, const char *name, int disabled, const char *by, rp_error *err) RP_WARN_UNUSED;
 int sec_user_get(rp_store *s, const char *name, sec_user *out, rp_error *err) RP_WARN_UNUSED;
+/* May the user do p now: RP_OK; RP_NOTFOUND ("no user 'x'") or RP_DENIED (disabled; "'x' is a teller
+ * / branch staff, whose role has no 'dial'") otherwise, for a message that names what the user was
+ * given for (an agent a calling list is made for). */
+int sec_user_can(rp_store *s, const char *name, sec_perm p, rp_error *err) RP_WARN_UNUSED;
 /* Every user: name, role, branch, disabled, created_at, created_by,
  * changed_at, and the sign-in lock: locked, locked_until (UTC ISO, null
  * while it lasts until an administrator unlocks it) and failures (in a
@@ -194,7 +201,9 @@ int sec_token_list(rp_store *s, int64_t now, json_t **out, rp_error *err) RP_WAR
  * the warehouse; phones, e-mails and addresses masked without
  * SEC_P_CONTACTS; account and card numbers masked always unless revealed. */
 void sec_mask_c360(json_t *doc, sec_role r);
-/* The same, with contacts shown or masked (what SEC_P_CONTACTS decides). */
+/* The same, with contacts shown or masked (what SEC_P_CONTACTS decides: 0 or 1), or the numbers to
+ * dial alone shown (mobile and phone: an agent's own calling list, SEC_P_DIAL). */
+enum { SEC_CONTACTS_MASKED = 0, SEC_CONTACTS_SHOWN = 1, SEC_CONTACTS_PHONES = 2 };
 void sec_mask_c360_contacts(json_t *doc, int show_contacts);
 /* "0912****78"-style masks: the first and last few characters kept. */
 void sec_mask_phone(const char *v, char *out, size_t n);

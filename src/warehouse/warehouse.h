@@ -55,6 +55,7 @@
  *               JSON, scores
  *   c360doc.c   the kept 360 documents the API serves (migration 0008)
  *   household.c a customer's relatives and what they hold together
+ *   calllist.c  calling lists: the customers an outbound agent is to call
  *   contact.c   what people change, preferences, whether to contact
  *   import.c    the JSON import format (docs/warehouse.md)
  *   internal.h  what these files share
@@ -484,6 +485,28 @@ int wh_notes(wh *w, int64_t party, const char *q, int64_t before, int limit, jso
  * many of them hold it.  branch, if not NULL, counts only the relatives of that home branch (what
  * a viewer of one branch may see; the customer always); not_counted says how many were left out. */
 int wh_household(wh *w, int64_t party, const char *branch, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* ---- calling lists (calllist.c, migration 0021) ----
+ * The customers an outbound agent has been given to call, by list.  A list's name and an agent's
+ * are 1 to WH_LIST_NAME_MAX bytes; until is the last day (YYYY-MM-DD, Taipei) a customer may be
+ * called from it, or NULL while the list runs.  A customer is kept as the customer they are (a
+ * source party merged into another is that other) and once per list and agent: *added counts the
+ * new ones.  An id that is no party is RP_NOTFOUND naming customers[i]; the caller wraps a list in
+ * a transaction so that it lands whole.  Removing (one customer, or every one when party is 0, of
+ * one agent or, agent NULL, of all) keeps the row with who took it off and when. */
+#define WH_LIST_NAME_MAX 80
+int wh_calllist_add(wh *w, const char *list, const char *agent, const int64_t *parties, int n, const char *until,
+                    const char *by, int *added, rp_error *err) RP_WARN_UNUSED;
+int wh_calllist_remove(wh *w, const char *list, const char *agent, int64_t party, const char *by, int64_t *removed,
+                       rp_error *err) RP_WARN_UNUSED;
+/* Is the customer on one of the agent's lists that runs on today (YYYY-MM-DD)?  *on 0 or 1. */
+int wh_calllist_on(wh *w, const char *agent, int64_t party, const char *today, int *on, rp_error *err) RP_WARN_UNUSED;
+/* The entries running on today, of one agent and/or list (NULL: any), at most limit, by list, agent
+ * and order of adding: [{list, agent, customer, name_zh, name_latin, home_branch, until, added_at,
+ * added_by, last_contact, phones: [{kind, value}]}]; the phones in force, mobile first, in full:
+ * the caller masks them for whoever may not dial them. */
+int wh_calllist_read(wh *w, const char *agent, const char *list, const char *today, int limit, json_t **out,
+                     rp_error *err) RP_WARN_UNUSED;
+
 int wh_consent_set(wh *w, const wh_consent *c, rp_error *err) RP_WARN_UNUSED;
 int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
                    const char *source_key, int64_t job, rp_error *err) RP_WARN_UNUSED;

@@ -659,6 +659,127 @@ static void household_and_its_value(void **state)
     free(x.body);
 }
 
+/* An outbound agent sees no customer's numbers but those of the customers on their own calling list,
+ * while it runs; a supervisor makes the lists, whole or not at all. */
+static void calling_lists_and_numbers_to_dial(void **state)
+{
+    (void)state;
+    char h[1400];
+    /* before: 陳怡君's mobile (as notes_contacts_consents_users left it) masked for the TSR */
+    headers_for(SEC_TSR, h, sizeof h, NULL);
+    resp x = http("GET", "/api/v1/customers/1", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_null(strstr(x.body, "+886933123456"));
+    free(x.body);
+    x = http("GET", "/api/v1/calling-list", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"entries\":[]"));
+    free(x.body);
+    /* the TSR may not make lists; a teller may not read them */
+    headers_for(SEC_TSR, h, sizeof h, "Content-Type: application/json\r\n");
+    const char *add = "{\"list\":\"2026-12 定存到期\",\"agent\":\"u-tsr\",\"customers\":[\"A223456781\"]}";
+    x = http("POST", "/api/v1/calling-lists", h, add, strlen(add));
+    assert_int_equal(x.status, 403);
+    free(x.body);
+    /* bad lists: nothing written, the member named */
+    headers_for(SEC_SUPERVISOR, h, sizeof h, "Content-Type: application/json\r\n");
+    static const struct { const char *body, *says; } bad[] = {
+        { "{\"list\":\"x\",\"agent\":\"u-teller\",\"customers\":[1]}", "body.agent: 'u-teller' is a teller / branch staff, whose role has no 'dial'" },
+        { "{\"list\":\"x\",\"agent\":\"nobody\",\"customers\":[1]}", "body.agent: no user 'nobody'" },
+        { "{\"list\":\"x\",\"agent\":\"u-tsr\",\"customers\":[1, \"A123456789\"]}", "body.customers[1]: no customer" },
+        { "{\"list\":\"x\",\"agent\":\"u-tsr\",\"customers\":[1, 999999]}", "body.customers[1]: no customer '999999'" },
+        { "{\"list\":\"x\",\"agent\":\"u-tsr\",\"customers\":[1, true]}", "body.customers[1]: a customer's id" },
+        { "{\"list\":\"x\",\"agent\":\"u-tsr\",\"customers\":[]}", "body.customers: an array of 1 to 10000" },
+        { "{\"list\":\"x\",\"agent\":\"u-tsr\",\"customers\":[1],\"until\":\"2026-13-01\"}", "until: '2026-13-01' is not a date" },
+        { "{\"list\":\"\",\"agent\":\"u-tsr\",\"customers\":[1]}", "list" },
+        { "{\"agent\":\"u-tsr\",\"customers\":[1]}", "body.list" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        x = http("POST", "/api/v1/calling-lists", h, bad[i].body, strlen(bad[i].body));
+        if (x.status != 422 || !strstr(x.body, bad[i].says))
+            fail_msg("%s: %d %s", bad[i].body, x.status, x.body);
+        free(x.body);
+    }
+    assert_int_equal(scalar("SELECT count(*) FROM calling_list"), 0);
+    /* a list of her (by national ID) and 林志明 (by id), once each however often given */
+    const char *good = "{\"list\":\"2026-12 定存到期\",\"agent\":\"u-tsr\",\"customers\":[\"A223456781\", 2, 2]}";
+    x = http("POST", "/api/v1/calling-lists", h, good, strlen(good));
+    assert_int_equal(x.status, 201);
+    assert_non_null(strstr(x.body, "\"added\":2"));
+    assert_non_null(strstr(x.body, "\"already\":1"));
+    free(x.body);
+    /* now the TSR dials her: the mobile in full on the 360 and the list; the e-mail still masked */
+    headers_for(SEC_TSR, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/customers/1", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "+886933123456"));
+    json_t *j = json_loads(x.body, 0, NULL);
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(j, "contact_points"), i, c) {
+        const char *k = json_string_value(json_object_get(c, "kind"));
+        if (!strcmp(k, "email") || !strcmp(k, "address"))
+            assert_non_null(strchr(json_string_value(json_object_get(c, "value")), '*'));
+    }
+    json_decref(j);
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE user_name = 'u-tsr' AND action = 'view' AND customer_id = 1 "
+                            "AND detail LIKE 'numbers to dial%'"), 1);
+    x = http("GET", "/api/v1/calling-list", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "+886933123456"));
+    assert_non_null(strstr(x.body, "林志明"));
+    free(x.body);
+    /* a customer not on the list: masked as before */
+    x = http("GET", "/api/v1/customers/3", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_null(strstr(x.body, "\"kind\":\"mobile\",\"purpose\":\"home\",\"value\":\"+886"));
+    free(x.body);
+    /* the supervisor sees every list */
+    headers_for(SEC_SUPERVISOR, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/calling-lists?agent=u-tsr", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    j = json_loads(x.body, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(j, "entries")), 2);
+    json_decref(j);
+    free(x.body);
+    /* taken off: the numbers are masked again, the entry kept on record */
+    headers_for(SEC_SUPERVISOR, h, sizeof h, "Content-Type: application/json\r\n");
+    x = http("DELETE", "/api/v1/calling-lists/2026-12%20%E5%AE%9A%E5%AD%98%E5%88%B0%E6%9C%9F?customer=1", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"removed\":1"));
+    free(x.body);
+    x = http("DELETE", "/api/v1/calling-lists/2026-12%20%E5%AE%9A%E5%AD%98%E5%88%B0%E6%9C%9F?customer=1", h, NULL, 0);
+    assert_int_equal(x.status, 404);
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM calling_list WHERE party_id = 1 AND removed_by = 'u-supervisor'"), 1);
+    headers_for(SEC_TSR, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/customers/1", h, NULL, 0);
+    assert_null(strstr(x.body, "+886933123456"));
+    free(x.body);
+    /* a list that ended yesterday shows nothing */
+    assert_int_equal(scalar("SELECT count(*) FROM calling_list WHERE party_id = 2 AND removed_at IS NULL"), 1);
+    headers_for(SEC_SUPERVISOR, h, sizeof h, "Content-Type: application/json\r\n");
+    const char *old = "{\"list\":\"ended\",\"agent\":\"u-tsr\",\"customers\":[1],\"until\":\"2020-01-31\"}";
+    x = http("POST", "/api/v1/calling-lists", h, old, strlen(old));
+    assert_int_equal(x.status, 201);
+    free(x.body);
+    headers_for(SEC_TSR, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/customers/1", h, NULL, 0);
+    assert_null(strstr(x.body, "+886933123456"));
+    free(x.body);
+    x = http("GET", "/api/v1/calling-list", h, NULL, 0);
+    assert_null(strstr(x.body, "\"ended\""));
+    free(x.body);
+    /* the whole list taken off, every agent's */
+    headers_for(SEC_SUPERVISOR, h, sizeof h, "Content-Type: application/json\r\n");
+    x = http("DELETE", "/api/v1/calling-lists/2026-12%20%E5%AE%9A%E5%AD%98%E5%88%B0%E6%9C%9F", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    assert_non_null(strstr(x.body, "\"removed\":1"));
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM calling_list WHERE list <> 'ended' AND removed_at IS NULL"), 0);
+}
+
 /* Notes, contact changes with their history, consents; users by an administrator. */
 static void notes_contacts_consents_users(void **state)
 {
@@ -2427,6 +2548,7 @@ int main(void)
         cmocka_unit_test(notes_contacts_consents_users),
         cmocka_unit_test(notes_search_and_pages),
         cmocka_unit_test(household_and_its_value),
+        cmocka_unit_test(calling_lists_and_numbers_to_dial),
         cmocka_unit_test(preferences_changes_contactable_export),
         cmocka_unit_test(names_and_scores),
         cmocka_unit_test(match_review_queue),

@@ -9,7 +9,7 @@ import { useSignal } from './state.js';
 import { ChangePassword, Login } from './pages/login.jsx';
 import { Lookup, Search, lookupOf } from './pages/search.jsx';
 import { Customer } from './pages/customer.jsx';
-import { FollowUps } from './pages/worklist.jsx';
+import { CallingList, CallingLists, FollowUps } from './pages/worklist.jsx';
 import { Analyses } from './pages/analyses.jsx';
 import { Dashboards } from './pages/dashboards.jsx';
 import { Job, Jobs, Review } from './pages/steward.jsx';
@@ -72,7 +72,11 @@ function Header({ me, onSignOut, hash }) {
 }
 
 function Home({ me }) {
-  if (can(me, 'search')) return <><Search />{can(me, 'view') && <FollowUps />}</>;
+  if (can(me, 'search')) {
+    return (
+      <><Search />{can(me, 'dial') && <CallingList />}{can(me, 'view') && <FollowUps />}{can(me, 'lists') && <CallingLists />}</>
+    );
+  }
   if (can(me, 'analysis')) return <Dashboards job="pareto" />;
   if (can(me, 'etl')) return <Jobs />;
   if (can(me, 'users')) return <Users me={me} />;

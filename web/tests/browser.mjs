@@ -226,6 +226,52 @@ const tests = [
     await page.waitForSelector('[data-test=household-value]');
     expect((await page.textContent('[data-test=household-value]')).includes('另有 1 位其他分行的成員未計入'), 'the member left out, said');
   }],
+  ['a TSR sees the numbers to dial of the customers on their calling list, and no one else\'s', async (page) => {
+    const lin = JSON.parse(cli(['customer', 'show', 'F128765439', '--json'])).party.id;
+    /* the supervisor makes the list; a key that finds no one is said with its line, nothing added */
+    await signIn(page, 'supervisor');
+    await page.waitForSelector('[data-test=calling-list-form]');
+    await page.fill('[data-test=calling-list-form] input[name=list]', 'issue22 定存到期');
+    await page.fill('[data-test=calling-list-form] input[name=agent]', 'w-tsr');
+    await page.fill('[data-test=calling-list-form] textarea', 'A223456781\nZ999999999');
+    await page.click('[data-test=calling-list-form] button[type=submit]');
+    const err = await page.textContent('[data-test=calling-list-error]');
+    expect(err.includes('第 2 行') && err.includes('查無此客戶'), `the line named: ${err}`);
+    await page.fill('[data-test=calling-list-form] input[name=agent]', 'w-teller');
+    await page.fill('[data-test=calling-list-form] textarea', 'A223456781');
+    await page.click('[data-test=calling-list-form] button[type=submit]');
+    await page.waitForSelector('[data-test=calling-list-error] >> text=此使用者的角色不能執行這項工作');
+    await page.fill('[data-test=calling-list-form] input[name=agent]', 'w-tsr');
+    await page.click('[data-test=calling-list-form] button[type=submit]');
+    await page.waitForSelector('[data-test=calling-list-added] >> text=已加入 1 位');
+    await page.waitForSelector('[data-test=calling-lists] [data-test=calling-list-table] >> text=陳怡君');
+    /* the TSR: her list on the home screen, the number a link that dials */
+    await page.context().clearCookies();
+    await signIn(page, 'tsr');
+    await page.waitForSelector('[data-test=calling-list] [data-test=dial]');
+    const href = await page.getAttribute('[data-test=calling-list] [data-test=dial]', 'href');
+    expect(href === 'tel:+886912345678', `a number to dial: ${href}`);
+    expect((await page.textContent('[data-test=calling-list]')).includes('0912-345-678'), 'as a Taiwanese reads it');
+    await page.screenshot({ path: join(shots, 'calling-list-zh-TW.png'), fullPage: true });
+    /* her 360: the mobile in full, the e-mail masked; her husband, not on the list: masked */
+    await page.goto(base + `#/customer/${chen}`);
+    await page.waitForSelector('[data-test=contacts] >> text=0912-345-678');
+    expect(!(await page.textContent('[data-test=contacts]')).includes('YiChun.Chen@'), 'the e-mail masked');
+    await page.goto(base + `#/customer/${lin}`);
+    await page.waitForSelector('[data-test=contacts] table');
+    const his = await page.textContent('[data-test=contacts]');
+    expect(!his.includes('0933-111-222') && his.includes('*'), `his numbers masked: ${his}`);
+    /* taken off the list: masked again */
+    await page.context().clearCookies();
+    await signIn(page, 'supervisor');
+    await page.click('[data-test=calling-lists] tr:has-text("陳怡君") button');
+    await page.waitForSelector('[data-test=calling-lists] >> text=目前沒有進行中的外撥名單');
+    await page.context().clearCookies();
+    await signIn(page, 'tsr');
+    await page.goto(base + `#/customer/${chen}`);
+    await page.waitForSelector('[data-test=contacts] table');
+    expect(!(await page.textContent('[data-test=contacts]')).includes('0912-345-678'), 'masked once off the list');
+  }],
   ['follow-ups due are a worklist, the user\'s own and the branch\'s, until a contact when due', async (page) => {
     await signIn(page, 'csr');
     await page.click('[data-test=follow-ups-branch]');

@@ -41,6 +41,9 @@ $ rapport help --commands
 > user requests
 > user approve
 > user reject
+> calllist add
+> calllist show
+> calllist remove
 > audit
 > audit verify
 > audit archive
