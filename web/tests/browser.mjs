@@ -398,22 +398,38 @@ const tests = [
     }
     expect(bad.length === 0, `English in zh-TW:\n${[...new Set(bad)].slice(0, 25).join('\n')}`);
   }],
-  ['on a phone 390 px wide the header wraps and the 360 is not cut off, in both languages', async (page) => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    for (const lang of ['zh-TW', 'en']) {
-      await signIn(page, 'csr', lang);
-      for (const sel of ['[data-test=sign-out]', '[data-test=lang]', 'header [data-test=search]']) {
-        const b = await page.locator(sel).boundingBox();
-        expect(b && b.x >= 0 && b.x + b.width <= 390, `${lang}: ${sel} on screen: ${JSON.stringify(b)}`);
+  ['on a phone (390 px) and a tablet (768 and 1024 px) the header wraps, search finds, and the 360 is not cut off, in both languages', async (page) => {
+    for (const [width, height, name] of [[390, 844, '390'], [768, 1024, 'tablet'], [1024, 768, 'tablet-landscape']]) {
+      await page.setViewportSize({ width, height });
+      for (const lang of ['zh-TW', 'en']) {
+        await signIn(page, 'csr', lang);
+        for (const sel of ['[data-test=sign-out]', '[data-test=lang]', 'header [data-test=search]']) {
+          const b = await page.locator(sel).boundingBox();
+          expect(b && b.x >= 0 && b.x + b.width <= width, `${width} ${lang}: ${sel} on screen: ${JSON.stringify(b)}`);
+        }
+        /* search: the hits on screen, one opens the 360 */
+        await page.fill('header [data-test=search]', '陳怡君');
+        const hit = page.locator('header [data-test=hits] li').first();
+        const hb = await hit.boundingBox();
+        expect(hb && hb.x >= 0 && hb.x + hb.width <= width, `${width} ${lang}: a hit on screen: ${JSON.stringify(hb)}`);
+        await hit.click();
+        await page.waitForSelector('[data-test=summary]');
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(wide <= width, `${width} ${lang}: the page is ${wide} px wide`);
+        /* every table whole within the screen, or scrolling within its own card */
+        const cut = await page.$$eval('.card table', (ts, w) => ts.filter((t) => {
+          const r = t.getBoundingClientRect();
+          let p = t.parentElement;
+          while (p && !['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) p = p.parentElement;
+          return r.right > w + 1 && !(p && p.getBoundingClientRect().right <= w + 1);
+        }).map((t) => t.closest('[data-test]')?.getAttribute('data-test')), width);
+        expect(cut.length === 0, `${width} ${lang}: tables cut off: ${cut}`);
+        await page.screenshot({ path: join(shots, `customer-${name}-${lang}.png`), fullPage: true });
+        await page.click('[data-test=sign-out]');
+        await page.waitForSelector('input[name=name]');
       }
-      await page.goto(base + `#/customer/${chen}`);
-      await page.waitForSelector('[data-test=summary]');
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(wide <= 390, `${lang}: the page is ${wide} px wide`);
-      await page.screenshot({ path: join(shots, `customer-390-${lang}.png`), fullPage: true });
-      await page.click('[data-test=sign-out]');
-      await page.waitForSelector('input[name=name]');
     }
+    await page.setViewportSize({ width: 1400, height: 900 });
   }],
   ['a supervisor reveals with a reason, and the audit trail has it', async (page) => {
     await signIn(page, 'supervisor');
