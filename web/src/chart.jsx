@@ -5,6 +5,12 @@ import { t } from './i18n.js';
 
 let echarts = null; // the library, loaded with the first chart
 
+/** Start loading the library now (a screen of charts, before its data comes): the two at once. */
+export function loadCharts() {
+  echarts ||= import('./echarts.js');
+  echarts.catch(() => { /* said by the chart that waits for it */ });
+}
+
 // onPick(params), when given: a click on a bar, a cell or a slice (ECharts' click event), for a drill-down.
 export function Chart({ option, test, height = 360, onPick = null }) {
   const el = useRef(null);

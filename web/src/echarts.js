@@ -3,13 +3,12 @@
 // the screens branch staff use all day do not carry it.
 import * as echarts from 'echarts/core';
 import { BarChart, FunnelChart, HeatmapChart, LineChart, SankeyChart } from 'echarts/charts';
-import {
-  GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent,
-} from 'echarts/components';
+// (no legend or title: the page says what a chart shows; the continuous colour scale alone)
+import { GridComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, FunnelChart, HeatmapChart, LineChart, SankeyChart, GridComponent, LegendComponent,
-  MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
+echarts.use([BarChart, FunnelChart, HeatmapChart, LineChart, SankeyChart, GridComponent, MarkLineComponent,
+  TooltipComponent, VisualMapContinuousComponent, SVGRenderer]);
 
 export function init(el) {
   return echarts.init(el, null, { renderer: 'svg' });

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { clusterName, lang, roc, t, term } from '../i18n.js';
 import { date } from '../format.js';
 import { useSignal } from '../state.js';
-import { Chart } from '../chart.jsx';
+import { Chart, loadCharts } from '../chart.jsx';
 import { DataTable, Loading, useLoad } from '../ui.jsx';
 import { choices, label, loadVocabulary, vocabulary } from '../vocabulary.js';
 import { useEffect, useState } from 'preact/hooks';
@@ -344,7 +344,7 @@ export function Dashboards({ job, run = undefined }) {
   useSignal(roc);
   useSignal(vocabulary);
   // the analyses there are, and their titles, come from the API (the analyses' table)
-  useEffect(() => { loadVocabulary().catch(() => { /* no tabs until it comes */ }); }, []);
+  useEffect(() => { loadVocabulary().catch(() => { /* no tabs until it comes */ }); loadCharts(); }, []);
   const [runs, runsError] = useLoad(() => api('GET', '/analyses', { query: { job, limit: 200 } }), [job]);
   const chosen = run || runs?.runs?.[0]?.run;
   const [s, error] = useLoad(() => (chosen ? api('GET', '/analyses/{run}', { params: { run: chosen } }) : Promise.resolve(null)), [chosen]);
