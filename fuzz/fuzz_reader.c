@@ -1,4 +1,4 @@
-/* fuzz_reader.c — the record readers (etl/reader.h): RDW, fixed, lines, CSV,
+/* fuzz_reader.c — the record readers (core/reader.h): RDW, fixed, lines, CSV,
  * delimited, whitespace; JSON lines are lines to the reader.
  *
  * Input: a format byte, an options byte (bit 0 header, bit 1 UTF-8, bits
@@ -9,7 +9,7 @@
  * the offset rd_bytes_read gave after record k-1), and must read record k
  * as it was read the first time. */
 #include "fuzz.h"
-#include "etl/reader.h"
+#include "core/reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>

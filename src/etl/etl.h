@@ -50,7 +50,6 @@
  *                sp_rule_kinds[], sp_checks[] (rules.h: how to add one)
  *   decode.c     a record to typed values: source, code map, type
  *                (sp_field_types[]), rules
- *   reader.c     streaming record readers: RDW, fixed, lines, CSV, delimited
  *   copybook.c   COBOL copybooks to record layouts
  *   convert.c    host numbers (packed, zoned), text amounts and dates
  *   cleanse.c    the phone rule (text cleansing is core/text.h)
@@ -67,9 +66,11 @@
  *   extract.c    planning a folder: manifest or walk, spec by pattern, order
  *   quality.c    loads and rejects counted for data quality (analytics)
  *   load_internal.h  what the loader's files share
- *   spec.h, rules.h, reader.h, copybook.h, convert.h, cleanse.h
+ *   spec.h, rules.h, copybook.h, convert.h, cleanse.h
  *                private headers of the parts above, each its part's manual
  *                (the unit tests include them; other folders include etl.h)
+ * The streaming record readers (RDW, fixed, lines, CSV, delimited) are
+ * core/reader.h: the predictive models read analysts' CSV files with them too.
  */
 #ifndef RP_ETL_H
 #define RP_ETL_H

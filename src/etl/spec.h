@@ -24,7 +24,7 @@
 #include "core/error.h"
 #include "core/rtime.h"
 #include "etl/copybook.h"
-#include "etl/reader.h"
+#include "core/reader.h"
 
 #define SP_MAX_FIELDS 128
 #define SP_MAX_TARGETS 16

@@ -5,7 +5,7 @@
 #include "etl/cleanse.h"
 #include "etl/convert.h"
 #include "etl/copybook.h"
-#include "etl/reader.h"
+#include "core/reader.h"
 #include "etl/rules.h"
 #include "etl/spec.h"
 #include "gen/gen.h"

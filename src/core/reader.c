@@ -1,5 +1,5 @@
 /* reader.c — streaming record readers.  See reader.h. */
-#include "etl/reader.h"
+#include "core/reader.h"
 #include "core/buf.h"
 #include "core/utf8.h"
 
