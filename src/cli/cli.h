@@ -38,6 +38,7 @@
  *   cmd_user.c     user add|passwd|role|disable|unlock|totp|list, user requests|approve|reject
  *   cmd_audit.c    audit, audit verify|archive
  *   cmd_calllist.c calllist add|show|remove
+ *   cmd_model.c    model train, sample-size
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -185,6 +186,8 @@ int cmd_user_unlock(cli_ctx *c);
 int cmd_user_totp(cli_ctx *c);
 int cmd_user_list(cli_ctx *c);
 int cmd_calllist_add(cli_ctx *c);
+int cmd_model_train(cli_ctx *c);
+int cmd_sample_size(cli_ctx *c);
 int cmd_calllist_show(cli_ctx *c);
 int cmd_calllist_remove(cli_ctx *c);
 int cmd_key_rotate(cli_ctx *c);

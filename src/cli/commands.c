@@ -449,6 +449,38 @@ const cli_cmd cli_commands[] = {
       "user_reject, with the note.\n\n"
       "options:\n"
       "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
+    { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= json", 0, 0,
+      "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree]\n"
+      "       [--set NAME=VALUE,...] [--holdout 0.3] [--folds 5] [--seed N] [--json]",
+      "Train a model on a CSV file and measure it: hold-out and cross-validation.",
+      "FILE.csv has a header row; TARGET is the column to predict, with two values\n"
+      "(--positive names the one to predict unless they say it: 1/0, yes/no,\n"
+      "true/false, Y/N).  Each other column is numeric when all its values are\n"
+      "numbers, else categorical; empty, NA, N/A, NULL and ? are missing.  What a\n"
+      "model cannot use is refused with its row and column (text in a column of\n"
+      "numbers, NaN, Inf, a target of one value or more than two); constant,\n"
+      "empty and identifier-like columns are left out with a warning, and a column\n"
+      "that tells the classes apart without a miss is warned of (leakage?).\n"
+      "The model is fitted on a stratified share of the rows and measured on the\n"
+      "rest (--holdout): AUC, Gini, KS, log-loss, Brier, gains and lift by decile;\n"
+      "then by --folds-fold cross-validation (0: none).  The same --seed gives the\n"
+      "same split and the same model.\n\n"
+      "learners and their settings (--set):\n"
+      "  tree   CART: max_depth (8), min_leaf (20), criterion (gini | entropy),\n"
+      "         prune_folds (5: cost-complexity pruning chosen by cross-validation;\n"
+      "         0: none), ccp_alpha (prune at this alpha instead)\n\n"
+      "options:\n"
+      "  --json          the report as JSON (with the tree's rules as data)\n", NULL },
+    { "sample-size", cmd_sample_size, 0, "rate= margin= confidence= expected= power= json", 0, 0,
+      "rapport sample-size --rate P (--margin E | --expected P2 [--power 0.8]) [--confidence 0.95] [--json]",
+      "How many customers a test needs: to estimate a rate, or to tell two apart.",
+      "With --margin: n = z^2 p (1 - p) / e^2, the customers to sample to estimate a\n"
+      "rate near P within +/- E; z is 1.281, 1.645 and 1.960 at 80, 90 and 95%\n"
+      "confidence (two-sided).  With --expected: the customers in each group (a\n"
+      "test cell and its control) to tell a rate of P2 from P at the confidence,\n"
+      "with the power asked: (z_a sqrt(2 pq) + z_b sqrt(p1 q1 + p2 q2))^2 / (p2 - p1)^2.\n\n"
+      "options:\n"
+      "  --json          as JSON\n", NULL },
     { "calllist add", cmd_calllist_add, CLI_STORE, "agent= until= file=", 1, CLI_MAX_ARGS,
       "rapport calllist add LIST --agent NAME [--until YYYY-MM-DD] [KEY...] [--file FILE]",
       "Give customers to an outbound agent to call, on the list named LIST.",

@@ -41,6 +41,8 @@ $ rapport help --commands
 > user requests
 > user approve
 > user reject
+> model train
+> sample-size
 > calllist add
 > calllist show
 > calllist remove

@@ -1,0 +1,187 @@
+/* cmd_model.c — rapport model train (any CSV an analyst brings: a learner fitted and measured on
+ * a stratified hold-out and by cross-validation) and rapport sample-size (M15).  See models.h. */
+#include "cli/cli.h"
+#include "core/buf.h"
+#include "models/models.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --set NAME=VALUE,NAME=VALUE into p (the strings point into buf). */
+static int settings(const char *set, char *buf, size_t n, mdl_params *p)
+{
+    if (!set)
+        return CLI_OK;
+    if (strlen(set) >= n)
+        return cli_failf("model train", "--set: too long");
+    strcpy(buf, set);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        char *eq = strchr(tok, '=');
+        if (!eq || eq == tok || !eq[1])
+            return cli_failf("model train", "--set: NAME=VALUE pairs separated by commas, not '%s'", tok);
+        if (p->n == (int)(sizeof p->names / sizeof p->names[0]))
+            return cli_failf("model train", "--set: at most %zu settings", sizeof p->names / sizeof p->names[0]);
+        *eq = 0;
+        p->names[p->n] = tok;
+        p->values[p->n++] = eq + 1;
+    }
+    return CLI_OK;
+}
+
+static int number_arg(const char *cmd, const char *name, const char *v, double def, double *out)
+{
+    *out = def;
+    if (!v)
+        return CLI_OK;
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (!*v || *end || errno || !isfinite(x))
+        return cli_failf(cmd, "--%s: a number, not '%s'", name, v);
+    *out = x;
+    return CLI_OK;
+}
+
+static void print_report(const json_t *r)
+{
+    const json_t *h = json_object_get(r, "holdout"), *cv = json_object_get(r, "cv"), *m = json_object_get(r, "model");
+    printf("%s on %lld rows (%lld '%s'), %zu features; hold-out %.0f%%, seed %lld\n",
+           json_string_value(json_object_get(r, "learner")), (long long)json_integer_value(json_object_get(r, "rows")),
+           (long long)json_integer_value(json_object_get(json_object_get(r, "target"), "positives")),
+           json_string_value(json_object_get(json_object_get(r, "target"), "positive")),
+           json_array_size(json_object_get(r, "features")), 100 * json_real_value(json_object_get(r, "holdout_share")),
+           (long long)json_integer_value(json_object_get(r, "seed")));
+    printf("hold-out: AUC %.4f  Gini %.4f  KS %.4f  log-loss %.4f  Brier %.4f\n", json_real_value(json_object_get(h, "auc")),
+           json_real_value(json_object_get(h, "gini")), json_real_value(json_object_get(h, "ks")),
+           json_real_value(json_object_get(h, "logloss")), json_real_value(json_object_get(h, "brier")));
+    if (json_is_object(cv))
+        printf("%lld-fold cross-validation: AUC %.4f ± %.4f\n", (long long)json_integer_value(json_object_get(cv, "folds")),
+               json_real_value(json_object_get(cv, "auc_mean")), json_real_value(json_object_get(cv, "auc_sd")));
+    printf("decile  rows  positives  rate    lift   cumulative gain\n");
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(h, "deciles"), i, d)
+        printf("%6lld %5lld %10lld  %.4f %6.2f  %5.1f%%\n", (long long)json_integer_value(json_object_get(d, "decile")),
+               (long long)json_integer_value(json_object_get(d, "rows")),
+               (long long)json_integer_value(json_object_get(d, "positives")), json_real_value(json_object_get(d, "rate")),
+               json_real_value(json_object_get(d, "lift")), 100 * json_real_value(json_object_get(d, "cum_gain")));
+    if (json_object_get(m, "rules")) {
+        printf("%lld leaves (depth %lld, ccp_alpha %.6g):\n", (long long)json_integer_value(json_object_get(m, "leaves")),
+               (long long)json_integer_value(json_object_get(m, "depth")), json_real_value(json_object_get(m, "ccp_alpha")));
+        json_t *rule;
+        json_array_foreach(json_object_get(m, "rules"), i, rule)
+            printf("  if %s: P = %.4f (%lld rows)\n", json_string_value(json_object_get(rule, "text")),
+                   json_real_value(json_object_get(rule, "p")), (long long)json_integer_value(json_object_get(rule, "rows")));
+    }
+}
+
+int cmd_model_train(cli_ctx *c)
+{
+    const char *data = cli_arg(c, "data"), *target = cli_arg(c, "target"), *learner = cli_arg(c, "learner");
+    if (!data)
+        return cli_failf("model train", "--data: the CSV file to learn from");
+    if (!target)
+        return cli_failf("model train", "--target: the column to predict");
+    const mdl_learner *l = mdl_learner_find(learner ? learner : "tree");
+    if (!l) {
+        char names[200] = "";
+        for (int i = 0; i < mdl_nlearners; i++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "", mdl_learners[i]->name);
+        return cli_failf("model train", "--learner: one of %s, not '%s'", names, learner);
+    }
+    mdl_params p = { .seed = 1 };
+    char buf[2048];
+    double holdout, folds, seed;
+    int rc;
+    if ((rc = settings(cli_arg(c, "set"), buf, sizeof buf, &p)) ||
+        (rc = number_arg("model train", "holdout", cli_arg(c, "holdout"), 0.3, &holdout)) ||
+        (rc = number_arg("model train", "folds", cli_arg(c, "folds"), 5, &folds)) ||
+        (rc = number_arg("model train", "seed", cli_arg(c, "seed"), 1, &seed)))
+        return rc;
+    if (seed < 0 || seed > 9e15 || seed != floor(seed))
+        return cli_failf("model train", "--seed: a whole number from 0, not '%s'", cli_arg(c, "seed"));
+    if (folds != floor(folds))
+        return cli_failf("model train", "--folds: 0 (none) or 2 to 20, not '%s'", cli_arg(c, "folds"));
+    p.seed = (uint64_t)seed;
+    mdl_frame f;
+    rp_buf warn = RP_BUF_INIT;
+    rp_error err = RP_ERROR_INIT;
+    if (mdl_params_check(l, &p, &err)) /* before a file of a million rows is read */
+        return cli_fail("model train", &err);
+    if (mdl_frame_read_csv(data, target, cli_arg(c, "positive"), &f, &warn, &err)) {
+        rp_buf_release(&warn);
+        return cli_fail("model train", &err);
+    }
+    int json = cli_flag(c, "json");
+    for (char *w = warn.data, *e; !json && w && w < warn.data + warn.len; w = e + 1) { /* with --json: in the JSON */
+        e = memchr(w, '\n', (size_t)(warn.data + warn.len - w));
+        fprintf(stderr, "rapport: model train: warning: %.*s\n", (int)((e ? e : warn.data + warn.len) - w), w);
+        if (!e)
+            break;
+    }
+    json_t *report = NULL;
+    rc = mdl_train(l, &f, &p, holdout, (int)folds, &report, &err);
+    mdl_frame_free(&f);
+    if (rc) {
+        rp_buf_release(&warn);
+        return cli_fail("model train", &err);
+    }
+    if (json) {
+        json_t *w = json_array();
+        for (char *s = warn.data, *e; s && s < warn.data + warn.len; s = e + 1) {
+            e = memchr(s, '\n', (size_t)(warn.data + warn.len - s));
+            if (!e)
+                e = warn.data + warn.len;
+            json_array_append_new(w, json_stringn(s, (size_t)(e - s)));
+        }
+        json_object_set_new(report, "warnings", w);
+        cli_print_json(report);
+    } else {
+        print_report(report);
+    }
+    rp_buf_release(&warn);
+    json_decref(report);
+    return CLI_OK;
+}
+
+int cmd_sample_size(cli_ctx *c)
+{
+    double rate, margin, conf, lift, power;
+    int rc;
+    if ((rc = number_arg("sample-size", "rate", cli_arg(c, "rate"), NAN, &rate)) ||
+        (rc = number_arg("sample-size", "margin", cli_arg(c, "margin"), NAN, &margin)) ||
+        (rc = number_arg("sample-size", "confidence", cli_arg(c, "confidence"), 0.95, &conf)) ||
+        (rc = number_arg("sample-size", "expected", cli_arg(c, "expected"), NAN, &lift)) ||
+        (rc = number_arg("sample-size", "power", cli_arg(c, "power"), 0.8, &power)))
+        return rc;
+    if (isnan(rate))
+        return cli_failf("sample-size", "--rate: the rate expected (0.02 for 2%%)");
+    if (isnan(margin) == isnan(lift))
+        return cli_failf("sample-size", "give --margin (to estimate the rate) or --expected (to tell it from another "
+                                        "rate), one of them");
+    int64_t n;
+    rp_error err = RP_ERROR_INIT;
+    int lifted = !isnan(lift);
+    if (lifted ? mdl_sample_lift(rate, lift, conf, power, &n, &err) : mdl_sample_rate(rate, margin, conf, &n, &err))
+        return cli_fail("sample-size", &err);
+    if (cli_flag(c, "json")) {
+        json_t *o = lifted ? json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:I}", "for", "difference", "rate", rate,
+                                       "expected", lift, "confidence", conf, "z", mdl_z(conf), "power", power,
+                                       "per_group", (json_int_t)n)
+                           : json_pack("{s:s, s:f, s:f, s:f, s:f, s:I}", "for", "rate", "rate", rate, "margin", margin,
+                                       "confidence", conf, "z", mdl_z(conf), "sample", (json_int_t)n);
+        cli_print_json(o);
+        json_decref(o);
+    } else if (lifted) {
+        printf("%lld customers in each group tell a rate of %g from %g (%g%% confidence, two-sided; power %g)\n",
+               (long long)n, lift, rate, 100 * conf, power);
+    } else {
+        printf("%lld customers estimate a rate near %g within ±%g (%g%% confidence, z = %.3f)\n", (long long)n, rate,
+               margin, 100 * conf, mdl_z(conf));
+    }
+    return CLI_OK;
+}

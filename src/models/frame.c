@@ -1,0 +1,462 @@
+/* frame.c — an analyst's CSV file read into a frame: each column's type found from its values,
+ * the target made 0/1, and what a model cannot use refused with the row and column named.  See
+ * models.h. */
+#include "models/internal.h"
+#include "core/map.h"
+#include "core/reader.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct {
+    char *text;           /* the column's values back to back, each ending in NUL */
+    size_t len, cap;
+    size_t *off;          /* where each row's value starts; SIZE_MAX: missing */
+    size_t offcap;
+} rawcol;
+
+typedef struct {
+    const char *path;
+    int ncols, target;
+    char **names;
+    rawcol *raw;
+    size_t nrows;
+    size_t untargeted, first_untargeted;
+} reading;
+
+static int is_missing(const char *s)
+{
+    static const char *const marks[] = { "", "NA", "N/A", "NULL", "null", "?", NULL };
+    for (int i = 0; marks[i]; i++)
+        if (!strcmp(s, marks[i]))
+            return 1;
+    return 0;
+}
+
+/* A number written as a number, finite: 1 with *v; 0 for text; -1 for NaN or Inf, which a model
+ * cannot use. */
+static int number(const char *s, double *v)
+{
+    if (!*s || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
+        return 0; /* "0012" is a code (a branch, a product), not twelve */
+    char *end;
+    *v = strtod(s, &end);
+    if (*end || end == s)
+        return 0;
+    return isfinite(*v) ? 1 : -1;
+}
+
+static void trim(const char *s, size_t n, const char **out, size_t *on)
+{
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    *out = s;
+    *on = n;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static void reading_free(reading *r)
+{
+    for (int c = 0; c < r->ncols; c++) {
+        free(r->names ? r->names[c] : NULL);
+        if (r->raw) {
+            free(r->raw[c].text);
+            free(r->raw[c].off);
+        }
+    }
+    free(r->names);
+    free(r->raw);
+}
+
+static int header(reading *r, reader *rd, const char *target, rp_error *err)
+{
+    const char **h;
+    int n = rd_header(rd, &h);
+    if (n < 2)
+        return rp_err(err, RP_INVAL, "%s: a header row naming at least two columns is needed", r->path);
+    if (n > MDL_MAX_COLS + 1)
+        return rp_err(err, RP_INVAL, "%s: %d columns; at most %d", r->path, n, MDL_MAX_COLS + 1);
+    r->names = calloc((size_t)n, sizeof *r->names);
+    r->raw = calloc((size_t)n, sizeof *r->raw);
+    if (!r->names || !r->raw)
+        return rp_err(err, RP_NOMEM, NULL);
+    r->ncols = n;
+    r->target = -1;
+    for (int c = 0; c < n; c++) {
+        const char *s;
+        size_t len;
+        trim(h[c], strlen(h[c]), &s, &len); /* " given_name" is given_name */
+        if (!len)
+            return rp_err(err, RP_INVAL, "%s: column %d of the header has no name", r->path, c + 1);
+        if (!(r->names[c] = strndup(s, len)))
+            return rp_err(err, RP_NOMEM, NULL);
+        for (int d = 0; d < c; d++)
+            if (!strcmp(r->names[d], r->names[c]))
+                return rp_err(err, RP_INVAL, "%s: two columns are named '%s' (%d and %d)", r->path, r->names[c], d + 1,
+                              c + 1);
+        if (!strcmp(r->names[c], target))
+            r->target = c;
+    }
+    if (r->target < 0) {
+        char list[300] = "";
+        for (int c = 0; c < n && strlen(list) < 250; c++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", c ? ", " : "", r->names[c]);
+        return rp_err(err, RP_INVAL, "target: %s has no column '%s' (its columns: %s%s)", r->path, target, list,
+                      strlen(list) >= 250 ? ", ..." : "");
+    }
+    return RP_OK;
+}
+
+/* One record's values into the raw columns; a record without a target is counted and left out. */
+static int keep_row(reading *r, const rd_record *rec, rp_error *err)
+{
+    int64_t row = rec->number + 1; /* the header is row 1 */
+    if (rec->nfields != r->ncols)
+        return rp_err(err, RP_INVAL, "%s: row %lld has %d fields; the header has %d", r->path, (long long)row,
+                      rec->nfields, r->ncols);
+    const char *t;
+    size_t tn;
+    trim(rec->field[r->target], rec->flen[r->target], &t, &tn);
+    char tv[8];
+    snprintf(tv, sizeof tv, "%.*s", (int)(tn < 7 ? tn : 7), t);
+    if (!tn || (tn < 7 && is_missing(tv))) {
+        if (!r->untargeted++)
+            r->first_untargeted = (size_t)row;
+        return RP_OK;
+    }
+    for (int c = 0; c < r->ncols; c++) {
+        rawcol *rc = &r->raw[c];
+        const char *s;
+        size_t n;
+        trim(rec->field[c], rec->flen[c], &s, &n);
+        if (grow((void **)&rc->off, &rc->offcap, r->nrows + 1, sizeof *rc->off))
+            return rp_err(err, RP_NOMEM, NULL);
+        if (rc->len + n + 1 > rc->cap) {
+            size_t nc = rc->cap ? rc->cap : 4096;
+            while (nc < rc->len + n + 1)
+                nc *= 2;
+            char *q = realloc(rc->text, nc);
+            if (!q)
+                return rp_err(err, RP_NOMEM, NULL);
+            rc->text = q;
+            rc->cap = nc;
+        }
+        memcpy(rc->text + rc->len, s, n);
+        rc->text[rc->len + n] = 0;
+        rc->off[r->nrows] = is_missing(rc->text + rc->len) ? SIZE_MAX : rc->len;
+        rc->len += n + 1;
+    }
+    r->nrows++;
+    return RP_OK;
+}
+
+static const char *raw_at(const rawcol *rc, size_t i) { return rc->off[i] == SIZE_MAX ? NULL : rc->text + rc->off[i]; }
+
+/* The target's two values and which is positive. */
+static int target_values(reading *r, const char *positive, mdl_frame *f, rp_error *err)
+{
+    const rawcol *t = &r->raw[r->target];
+    const char *v[3] = { 0 };
+    size_t nv = 0, count[3] = { 0 };
+    for (size_t i = 0; i < r->nrows; i++) {
+        const char *s = raw_at(t, i);
+        size_t k = 0;
+        while (k < nv && strcmp(v[k], s))
+            k++;
+        if (k == nv && nv < 3)
+            v[nv++] = s;
+        if (k < 3)
+            count[k]++;
+    }
+    if (nv == 0)
+        return rp_err(err, RP_INVAL, "target: column '%s' of %s has no values", r->names[r->target], r->path);
+    if (nv == 1)
+        return rp_err(err, RP_INVAL, "target: column '%s' has one value only ('%.40s' in all %zu rows): a model "
+                      "needs two classes", r->names[r->target], v[0], r->nrows);
+    if (nv == 3)
+        return rp_err(err, RP_INVAL, "target: column '%s' has more than two values ('%.40s', '%.40s', '%.40s', ...): "
+                      "a model here predicts one of two", r->names[r->target], v[0], v[1], v[2]);
+    int pos = -1;
+    if (positive) {
+        for (int k = 0; k < 2; k++)
+            if (!strcmp(v[k], positive))
+                pos = k;
+        if (pos < 0)
+            return rp_err(err, RP_INVAL, "positive: '%.40s' is not a value of '%s' (it has '%.40s' and '%.40s')", positive,
+                          r->names[r->target], v[0], v[1]);
+    } else {
+        static const char *const yes[] = { "1", "yes", "y", "true", "t", NULL }, *const no[] = { "0", "no", "n",
+                                                                                               "false", "f", NULL };
+        for (int k = 0; k < 2 && pos < 0; k++)
+            for (int j = 0; yes[j] && pos < 0; j++)
+                if (!strcasecmp(v[k], yes[j]) && !strcasecmp(v[1 - k], no[j]))
+                    pos = k;
+        if (pos < 0)
+            return rp_err(err, RP_INVAL, "positive: column '%s' has the values '%.40s' and '%.40s': say which is the "
+                          "one to predict (--positive)", r->names[r->target], v[0], v[1]);
+    }
+    if (!(f->y = malloc(r->nrows)) || !(f->target = strdup(r->names[r->target])) ||
+        !(f->positive = strdup(v[pos])) || !(f->negative = strdup(v[1 - pos])))
+        return rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; i < r->nrows; i++) {
+        f->y[i] = !strcmp(raw_at(t, i), v[pos]);
+        f->npos += f->y[i];
+    }
+    return RP_OK;
+}
+
+/* Does the column, alone, tell the classes apart without a miss (ignoring missing values)? */
+static int separates(const mdl_col *c, const mdl_frame *f)
+{
+    if (c->kind == MDL_CAT) {
+        int8_t *cls = malloc((size_t)c->nlevels);
+        if (!cls)
+            return 0;
+        memset(cls, -1, (size_t)c->nlevels);
+        int pure = 1;
+        for (size_t i = 0; i < f->nrows && pure; i++) {
+            int32_t k = c->code[i];
+            if (k < 0)
+                continue;
+            if (cls[k] < 0)
+                cls[k] = (int8_t)f->y[i];
+            else if (cls[k] != f->y[i])
+                pure = 0;
+        }
+        free(cls);
+        return pure;
+    }
+    double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+    for (size_t i = 0; i < f->nrows; i++) {
+        double x = c->x[i];
+        if (isnan(x))
+            continue;
+        int y = f->y[i];
+        if (x < lo[y])
+            lo[y] = x;
+        if (x > hi[y])
+            hi[y] = x;
+    }
+    return hi[0] < lo[1] || hi[1] < lo[0];
+}
+
+static void warnf(rp_buf *w, const char *fmt, const char *name, const char *what)
+{
+    if (w) {
+        rp_buf_printf(w, fmt, name, what);
+        rp_buf_puts(w, "\n");
+    }
+}
+
+/* One raw column typed and converted; *keep 0 when it is dropped (said in warn). */
+static int type_column(reading *r, int c, mdl_col *col, int *keep, rp_buf *warn, rp_error *err)
+{
+    const rawcol *rc = &r->raw[c];
+    size_t present = 0, text = 0, first_text = 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const char *s = raw_at(rc, i);
+        double v;
+        if (!s)
+            continue;
+        present++;
+        int k = number(s, &v);
+        if (k < 0)
+            return rp_err(err, RP_INVAL, "%s: row %zu, column '%s': '%.20s' is not a value a model can use (leave it "
+                          "empty for a missing value)", r->path, i + 2, r->names[c], s);
+        if (!k && !text++)
+            first_text = i;
+    }
+    *keep = 0;
+    if (!present) {
+        warnf(warn, "column '%s': %s", r->names[c], "no values at all: left out");
+        return RP_OK;
+    }
+    if (text && text <= 5 && text * 20 <= present)
+        return rp_err(err, RP_INVAL, "%s: row %zu, column '%s': '%.40s' is text in a column of numbers (%zu of its %zu "
+                      "values are not numbers)", r->path, first_text + 2, r->names[c], raw_at(rc, first_text), text, present);
+    col->name = strdup(r->names[c]);
+    col->missing = r->nrows - present;
+    if (!col->name)
+        return rp_err(err, RP_NOMEM, NULL);
+    if (!text) {
+        col->kind = MDL_NUM;
+        if (!(col->x = malloc(r->nrows * sizeof *col->x)))
+            return rp_err(err, RP_NOMEM, NULL);
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < r->nrows; i++) {
+            const char *s = raw_at(rc, i);
+            double v = NAN;
+            if (s)
+                number(s, &v);
+            col->x[i] = v;
+            if (s && v < lo)
+                lo = v;
+            if (s && v > hi)
+                hi = v;
+        }
+        if (lo == hi) {
+            warnf(warn, "column '%s': %s", r->names[c], "the same value in every row: left out");
+            return RP_OK;
+        }
+        *keep = 1;
+        return RP_OK;
+    }
+    col->kind = MDL_CAT;
+    rp_map *levels = rp_map_new();
+    col->code = malloc(r->nrows * sizeof *col->code);
+    col->levels = malloc(MDL_MAX_LEVELS * sizeof *col->levels);
+    if (!levels || !col->code || !col->levels) {
+        rp_map_free(levels, NULL);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    int many = 0;
+    for (size_t i = 0; i < r->nrows && !many; i++) {
+        const char *s = raw_at(rc, i);
+        if (!s) {
+            col->code[i] = -1;
+            continue;
+        }
+        void *got = rp_map_get(levels, s, strlen(s));
+        if (!got) {
+            if (col->nlevels == MDL_MAX_LEVELS) {
+                many = 1;
+                break;
+            }
+            if (!(col->levels[col->nlevels] = strdup(s)) ||
+                rp_map_put(levels, s, strlen(s), (void *)(intptr_t)(col->nlevels + 1), NULL)) {
+                rp_map_free(levels, NULL);
+                return rp_err(err, RP_NOMEM, NULL);
+            }
+            got = (void *)(intptr_t)(++col->nlevels);
+        }
+        col->code[i] = (int32_t)(intptr_t)got - 1;
+    }
+    rp_map_free(levels, NULL);
+    if (many)
+        warnf(warn, "column '%s': %s", r->names[c], "more than 1000 different values (an identifier?): not a category "
+                                                   "a model can use; left out");
+    else if (col->nlevels == 1)
+        warnf(warn, "column '%s': %s", r->names[c], "the same value in every row: left out");
+    else if ((size_t)col->nlevels == present && present >= 20)
+        warnf(warn, "column '%s': %s", r->names[c], "a different value in every row, as an identifier has: left out");
+    else
+        *keep = 1;
+    return RP_OK;
+}
+
+static void col_free(mdl_col *c)
+{
+    free(c->name);
+    free(c->x);
+    free(c->code);
+    for (int k = 0; k < c->nlevels; k++)
+        free(c->levels[k]);
+    free(c->levels);
+    memset(c, 0, sizeof *c);
+}
+
+void mdl_frame_free(mdl_frame *f)
+{
+    if (!f)
+        return;
+    for (int c = 0; c < f->ncols; c++)
+        col_free(&f->cols[c]);
+    free(f->cols);
+    free(f->y);
+    free(f->target);
+    free(f->positive);
+    free(f->negative);
+    memset(f, 0, sizeof *f);
+}
+
+static int read_rows(reading *r, const char *target, rp_error *err)
+{
+    rd_options o = { .format = RD_CSV, .delimiter = ',', .header = 1, .utf8 = 1 };
+    reader *rd;
+    int rc = rd_open(r->path, &o, &rd, err);
+    if (rc)
+        return rc;
+    rd_record rec;
+    int first = 1;
+    while (!rc) {
+        int k = rd_next(rd, &rec, err); /* the header is read with the first record */
+        if (first && (k == RD_RECORD || k == RD_END || k == RD_BAD)) {
+            first = 0;
+            if ((rc = header(r, rd, target, err)))
+                break;
+        }
+        if (k == RD_END)
+            break;
+        if (k == RD_BAD) {
+            char why[200];
+            snprintf(why, sizeof why, "%s", rp_errmsg(err));
+            rc = rp_err(err, RP_PARSE, "%s: row %lld: %s", r->path, (long long)rec.number + 1, why);
+        } else if (k != RD_RECORD) {
+            rc = k;
+        } else {
+            rc = keep_row(r, &rec, err);
+        }
+    }
+    rd_close(rd);
+    return rc;
+}
+
+int mdl_frame_read_csv(const char *path, const char *target, const char *positive, mdl_frame *f, rp_buf *warn,
+                       rp_error *err)
+{
+    memset(f, 0, sizeof *f);
+    reading r = { .path = path };
+    int rc = read_rows(&r, target, err);
+    if (!rc && !r.nrows)
+        rc = rp_err(err, RP_INVAL, "%s: no rows with a value of '%s' to learn from", path, target);
+    if (!rc)
+        rc = target_values(&r, positive, f, err);
+    if (!rc && !(f->cols = calloc((size_t)r.ncols, sizeof *f->cols)))
+        rc = rp_err(err, RP_NOMEM, NULL);
+    f->nrows = r.nrows;
+    for (int c = 0; c < r.ncols && !rc; c++) {
+        if (c == r.target)
+            continue;
+        int keep = 0;
+        mdl_col *col = &f->cols[f->ncols];
+        if ((rc = type_column(&r, c, col, &keep, warn, err)))
+            col_free(col);
+        else if (!keep)
+            col_free(col);
+        else
+            f->ncols++;
+    }
+    if (!rc && r.untargeted && warn)
+        rp_buf_printf(warn, "%zu rows without a value of '%s' left out (the first: row %zu)\n", r.untargeted, target,
+                      r.first_untargeted);
+    if (!rc && !f->ncols)
+        rc = rp_err(err, RP_INVAL, "%s: no column left to learn from", path);
+    for (int c = 0; !rc && c < f->ncols; c++)
+        if (separates(&f->cols[c], f) && warn)
+            rp_buf_printf(warn, "column '%s': tells '%s' from '%s' without a single miss: a value known only after the "
+                          "fact (leakage)?\n", f->cols[c].name, f->positive, f->negative);
+    reading_free(&r);
+    if (rc)
+        mdl_frame_free(f);
+    return rc;
+}

@@ -1,0 +1,197 @@
+/* learners.c — the learners' table, a learner's settings read by name, and training with its
+ * evaluation: a stratified hold-out and k-fold cross-validation.  See models.h.
+ *
+ * To add a learner: write it in its own file as a const mdl_learner (fit, predict, describe, free),
+ * declare it in internal.h, and add one row below. */
+#include "models/internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const mdl_learner *const mdl_learners[] = {
+    &mdl__tree,
+};
+const int mdl_nlearners = sizeof mdl_learners / sizeof mdl_learners[0];
+
+const mdl_learner *mdl_learner_find(const char *name)
+{
+    for (int i = 0; name && i < mdl_nlearners; i++)
+        if (!strcmp(mdl_learners[i]->name, name))
+            return mdl_learners[i];
+    return NULL;
+}
+
+const char *mdl__param(const mdl_params *p, const char *name)
+{
+    for (int i = 0; p && i < p->n; i++)
+        if (!strcmp(p->names[i], name))
+            return p->values[i];
+    return NULL;
+}
+
+int mdl_params_check(const mdl_learner *l, const mdl_params *p, rp_error *err)
+{
+    for (int i = 0; p && i < p->n; i++) {
+        int k = 0;
+        while (l->settings[k] && strcmp(l->settings[k], p->names[i]))
+            k++;
+        if (!l->settings[k])
+            return rp_err(err, RP_INVAL, "%s: the %s learner has no setting '%s' (it has: %s)", p->names[i], l->name,
+                          p->names[i], l->params_help);
+    }
+    return RP_OK;
+}
+
+int mdl__param_real(const mdl_params *p, const char *name, double def, double min, double max, double *out,
+                    rp_error *err)
+{
+    const char *v = mdl__param(p, name);
+    *out = def;
+    if (!v)
+        return RP_OK;
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (!*v || *end || errno || !isfinite(x) || x < min || x > max)
+        return rp_err(err, RP_INVAL, "%s: a number from %g to %g, not '%.20s'", name, min, max, v);
+    *out = x;
+    return RP_OK;
+}
+
+int mdl__param_int(const mdl_params *p, const char *name, int def, int min, int max, int *out, rp_error *err)
+{
+    const char *v = mdl__param(p, name);
+    *out = def;
+    if (!v)
+        return RP_OK;
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (!*v || *end || errno || x < min || x > max)
+        return rp_err(err, RP_INVAL, "%s: a whole number from %d to %d, not '%.20s'", name, min, max, v);
+    *out = (int)x;
+    return RP_OK;
+}
+
+/* Fit on the rows of one side of test (want 0: train) and score the others. */
+static int fit_and_score(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, const uint8_t *test,
+                         size_t *tr, size_t *te, double *score, size_t *nte, mdl_model **kept, rp_error *err)
+{
+    size_t ntr = 0;
+    *nte = 0;
+    for (size_t i = 0; i < f->nrows; i++)
+        if (test[i])
+            te[(*nte)++] = i;
+        else
+            tr[ntr++] = i;
+    mdl_model *m;
+    int rc = l->fit(f, tr, ntr, p, &m, err);
+    if (rc)
+        return rc;
+    l->predict(m, f, te, *nte, score);
+    if (kept)
+        *kept = m;
+    else
+        l->free(m);
+    return RP_OK;
+}
+
+static int cross_validate(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, int folds, size_t *tr,
+                          size_t *te, double *score, uint8_t *y, json_t **out, rp_error *err)
+{
+    int *fold = malloc(f->nrows * sizeof *fold);
+    uint8_t *test = malloc(f->nrows);
+    if (!fold || !test) {
+        free(fold);
+        free(test);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    mdl_split_folds(f->y, f->nrows, folds, p->seed, fold);
+    double sum = 0, sq = 0;
+    json_t *aucs = json_array();
+    int rc = RP_OK;
+    for (int k = 0; k < folds && !rc; k++) {
+        for (size_t i = 0; i < f->nrows; i++)
+            test[i] = fold[i] == k;
+        size_t nte;
+        mdl_metrics m;
+        if ((rc = fit_and_score(l, f, p, test, tr, te, score, &nte, NULL, err)))
+            break;
+        for (size_t i = 0; i < nte; i++)
+            y[i] = f->y[te[i]];
+        if ((rc = mdl_metrics_of(score, y, nte, 0.5, &m, err)))
+            break;
+        sum += m.auc;
+        sq += m.auc * m.auc;
+        json_array_append_new(aucs, json_real(m.auc));
+    }
+    free(fold);
+    free(test);
+    if (rc) {
+        json_decref(aucs);
+        return rc;
+    }
+    double mean = sum / folds, sd = folds > 1 ? sqrt(fmax(0, (sq - folds * mean * mean) / (folds - 1))) : 0;
+    *out = json_pack("{s:i, s:f, s:f, s:o}", "folds", folds, "auc_mean", mean, "auc_sd", sd, "auc", aucs);
+    return RP_OK;
+}
+
+int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
+              json_t **report, rp_error *err)
+{
+    if (!(holdout > 0 && holdout < 1))
+        return rp_err(err, RP_INVAL, "holdout: a share between 0 and 1, not %g", holdout);
+    if (folds == 1 || folds < 0 || folds > 20)
+        return rp_err(err, RP_INVAL, "folds: 0 (none) or 2 to 20, not %d", folds);
+    size_t n = f->nrows;
+    size_t *tr = malloc(n * sizeof *tr), *te = malloc(n * sizeof *te);
+    double *score = malloc(n * sizeof *score);
+    uint8_t *test = malloc(n), *y = malloc(n);
+    int rc = !tr || !te || !score || !test || !y ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
+    json_t *cv = json_null(), *desc = NULL, *hold = NULL;
+    mdl_model *m = NULL;
+    size_t nte = 0;
+    mdl_metrics met;
+    if (!rc) {
+        mdl_split_holdout(f->y, n, holdout, p->seed, test);
+        rc = fit_and_score(l, f, p, test, tr, te, score, &nte, &m, err);
+    }
+    for (size_t i = 0; !rc && i < nte; i++)
+        y[i] = f->y[te[i]];
+    if (!rc && !(rc = mdl_metrics_of(score, y, nte, (double)f->npos / (double)n, &met, err)))
+        hold = mdl_metrics_json(&met);
+    if (!rc && folds > 1) {
+        json_decref(cv);
+        rc = cross_validate(l, f, p, folds, tr, te, score, y, &cv, err);
+    }
+    if (!rc)
+        desc = l->describe(m, f);
+    if (m)
+        l->free(m);
+    free(tr);
+    free(te);
+    free(score);
+    free(test);
+    free(y);
+    if (rc) {
+        json_decref(cv);
+        json_decref(hold);
+        return rc;
+    }
+    json_t *params = json_object();
+    for (int i = 0; i < p->n; i++)
+        json_object_set_new(params, p->names[i], json_string(p->values[i]));
+    json_t *features = json_array();
+    for (int c = 0; c < f->ncols; c++)
+        json_array_append_new(features, json_pack("{s:s, s:s, s:I}", "name", f->cols[c].name, "type",
+                                                  f->cols[c].kind == MDL_NUM ? "numeric" : "categorical", "missing",
+                                                  (json_int_t)f->cols[c].missing));
+    *report = json_pack("{s:s, s:o, s:I, s:{s:s, s:s, s:s, s:I}, s:o, s:f, s:I, s:o, s:o, s:o}", "learner", l->name,
+                        "params", params, "seed", (json_int_t)p->seed, "target", "column", f->target, "positive",
+                        f->positive, "negative", f->negative, "positives", (json_int_t)f->npos, "features", features,
+                        "holdout_share", holdout, "rows", (json_int_t)n, "holdout", hold, "cv", cv, "model", desc);
+    return *report ? RP_OK : rp_err(err, RP_NOMEM, NULL);
+}

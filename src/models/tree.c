@@ -1,0 +1,602 @@
+/* tree.c — CART (Breiman et al. 1984) for a binary target: splits that lower Gini impurity or
+ * entropy most, numeric (x <= t) and categorical (a set of levels, found by ordering the levels by
+ * their positive rate, which is optimal for two classes); missing values go to the side that fits
+ * them better, learned at each split; growth stops at max_depth, or where a child would hold fewer
+ * than min_leaf rows; then cost-complexity pruning (minimal cost-complexity, by the weakest link)
+ * at the alpha that cross-validation (prune_folds) finds best by Brier score, or at ccp_alpha when
+ * given.  See models.h. */
+#include "models/internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tnode {
+    int feature;          /* -1: a leaf */
+    double thr;           /* numeric: x <= thr goes left */
+    uint8_t *side;        /* categorical: per level 1 left, 0 right, 2 not seen here (as missing) */
+    uint8_t missing_left;
+    int left, right;
+    size_t n, pos;
+    double p, cost;       /* positive rate; n times the node's impurity */
+    int pruned;           /* a leaf by pruning */
+} tnode;
+
+struct mdl_model {
+    tnode *nodes;
+    int nn, cap;
+    int entropy, max_depth, min_leaf;
+    double alpha;
+};
+
+typedef struct {
+    const mdl_frame *f;
+    struct mdl_model *m;
+    size_t *rows;          /* the rows of the fit, partitioned node by node */
+    double *xs;            /* scratch: a node's values */
+    size_t *ord;
+} grower;
+
+static double impurity(int entropy, size_t n, size_t pos)
+{
+    if (!n)
+        return 0;
+    double p = (double)pos / (double)n;
+    if (!entropy)
+        return 2 * p * (1 - p);
+    double h = 0;
+    if (p > 0)
+        h -= p * log2(p);
+    if (p < 1)
+        h -= (1 - p) * log2(1 - p);
+    return h;
+}
+
+static double cost_of(int entropy, size_t n, size_t pos) { return (double)n * impurity(entropy, n, pos); }
+
+static int new_node(struct mdl_model *m, size_t n, size_t pos)
+{
+    if (m->nn == m->cap) {
+        int cap = m->cap ? 2 * m->cap : 64;
+        tnode *q = realloc(m->nodes, (size_t)cap * sizeof *q);
+        if (!q)
+            return -1;
+        m->nodes = q;
+        m->cap = cap;
+    }
+    tnode *t = &m->nodes[m->nn];
+    *t = (tnode){ .feature = -1, .left = -1, .right = -1, .n = n, .pos = pos,
+                  .p = n ? (double)pos / (double)n : 0, .cost = cost_of(m->entropy, n, pos) };
+    return m->nn++;
+}
+
+typedef struct {
+    int feature;
+    double thr, cost;
+    uint8_t missing_left;
+    uint8_t *side;
+} split;
+
+/* The better of sending a node's missing rows left or right, for left counts (nl, pl) of the others. */
+static void consider(const grower *g, split *best, int feature, double thr, size_t nl, size_t pl, size_t nr, size_t pr,
+                     size_t nm, size_t pm, int *took_missing_left)
+{
+    int e = g->m->entropy;
+    size_t ml = (size_t)g->m->min_leaf;
+    for (int side = 0; side < 2; side++) {
+        size_t a = nl + (side ? nm : 0), ap = pl + (side ? pm : 0), b = nr + (side ? 0 : nm), bp = pr + (side ? 0 : pm);
+        if (a < ml || b < ml)
+            continue;
+        double c = cost_of(e, a, ap) + cost_of(e, b, bp);
+        if (c < best->cost - 1e-12) {
+            best->cost = c;
+            best->feature = feature;
+            best->thr = thr;
+            best->missing_left = (uint8_t)side;
+            *took_missing_left = side;
+            if (best->side) { /* a numeric split now leads: the levels of an earlier one go */
+                free(best->side);
+                best->side = NULL;
+            }
+        }
+    }
+}
+
+static int cmp_idx_x(const void *a, const void *b, void *ctx)
+{
+    const double *x = ctx;
+    double u = x[*(const size_t *)a], v = x[*(const size_t *)b];
+    return u < v ? -1 : u > v;
+}
+
+static void numeric_split(grower *g, const size_t *rows, size_t n, int fi, split *best)
+{
+    const mdl_col *c = &g->f->cols[fi];
+    const uint8_t *y = g->f->y;
+    size_t m = 0, nm = 0, pm = 0, tp = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = c->x[rows[i]];
+        if (isnan(x)) {
+            nm++;
+            pm += y[rows[i]];
+        } else {
+            g->xs[m] = x;
+            g->ord[m++] = rows[i];
+            tp += y[rows[i]];
+        }
+    }
+    if (m < 2)
+        return;
+    qsort_r(g->ord, m, sizeof *g->ord, cmp_idx_x, c->x);
+    size_t nl = 0, pl = 0;
+    int ml;
+    for (size_t i = 0; i + 1 < m; i++) {
+        nl++;
+        pl += y[g->ord[i]];
+        double a = c->x[g->ord[i]], b = c->x[g->ord[i + 1]];
+        if (a < b)
+            consider(g, best, fi, a + (b - a) / 2, nl, pl, m - nl, tp - pl, nm, pm, &ml);
+    }
+}
+
+typedef struct {
+    int level;
+    size_t n, pos;
+} lvl;
+
+static int by_rate(const void *a, const void *b)
+{
+    const lvl *u = a, *v = b;
+    double x = (double)u->pos * (double)v->n, z = (double)v->pos * (double)u->n; /* u->pos/u->n vs v->pos/v->n */
+    return x < z ? -1 : x > z ? 1 : u->level - v->level;
+}
+
+static int categorical_split(grower *g, const size_t *rows, size_t n, int fi, split *best)
+{
+    const mdl_col *c = &g->f->cols[fi];
+    const uint8_t *y = g->f->y;
+    lvl *l = calloc((size_t)c->nlevels, sizeof *l);
+    if (!l)
+        return RP_NOMEM;
+    size_t nm = 0, pm = 0, tp = 0, seen = 0;
+    for (int k = 0; k < c->nlevels; k++)
+        l[k].level = k;
+    for (size_t i = 0; i < n; i++) {
+        int32_t k = c->code[rows[i]];
+        if (k < 0) {
+            nm++;
+            pm += y[rows[i]];
+        } else {
+            l[k].n++;
+            l[k].pos += y[rows[i]];
+            tp += y[rows[i]];
+        }
+    }
+    int present = 0;
+    for (int k = 0; k < c->nlevels; k++)
+        if (l[k].n)
+            l[present++] = l[k];
+    qsort(l, (size_t)present, sizeof *l, by_rate);
+    size_t nl = 0, pl = 0;
+    for (int j = 0; j + 1 < present; j++) {
+        nl += l[j].n;
+        pl += l[j].pos;
+        seen += l[j].n;
+        int took = 0;
+        double before = best->cost;
+        consider(g, best, fi, NAN, nl, pl, n - nm - nl, tp - pl, nm, pm, &took);
+        if (best->cost < before) { /* this prefix leads: the levels up to j go left */
+            uint8_t *side = malloc((size_t)c->nlevels);
+            if (!side) {
+                free(l);
+                return RP_NOMEM;
+            }
+            memset(side, 2, (size_t)c->nlevels);
+            for (int k = 0; k < present; k++)
+                side[l[k].level] = k <= j;
+            best->side = side;
+        }
+    }
+    free(l);
+    return RP_OK;
+}
+
+/* Rows of [from, from + n) that go left under the split, moved first; their number. */
+static size_t partition(grower *g, size_t from, size_t n, const tnode *t)
+{
+    const mdl_col *c = &g->f->cols[t->feature];
+    size_t *r = g->rows + from, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t row = r[i];
+        int left;
+        if (c->kind == MDL_NUM)
+            left = isnan(c->x[row]) ? t->missing_left : c->x[row] <= t->thr;
+        else
+            left = c->code[row] < 0 || t->side[c->code[row]] == 2 ? t->missing_left : t->side[c->code[row]];
+        if (left) {
+            r[i] = r[k];
+            r[k++] = row;
+        }
+    }
+    return k;
+}
+
+static int grow_node(grower *g, int id, size_t from, size_t n, int depth)
+{
+    struct mdl_model *m = g->m;
+    tnode *t = &m->nodes[id];
+    if (depth >= m->max_depth || n < 2 * (size_t)m->min_leaf || t->pos == 0 || t->pos == n)
+        return RP_OK;
+    split best = { .feature = -1, .cost = t->cost };
+    for (int fi = 0; fi < g->f->ncols; fi++) {
+        if (g->f->cols[fi].kind == MDL_NUM)
+            numeric_split(g, g->rows + from, n, fi, &best);
+        else if (categorical_split(g, g->rows + from, n, fi, &best)) {
+            free(best.side);
+            return RP_NOMEM;
+        }
+    }
+    if (best.feature < 0 || best.cost >= t->cost - 1e-12) {
+        free(best.side);
+        return RP_OK;
+    }
+    t->feature = best.feature;
+    t->thr = best.thr;
+    t->side = best.side;
+    t->missing_left = best.missing_left;
+    size_t nl = partition(g, from, n, t), pl = 0, pr = 0;
+    for (size_t i = 0; i < n; i++)
+        *(i < nl ? &pl : &pr) += g->f->y[g->rows[from + i]];
+    int l = new_node(m, nl, pl), r = l < 0 ? -1 : new_node(m, n - nl, pr);
+    if (l < 0 || r < 0)
+        return RP_NOMEM;
+    m->nodes[id].left = l; /* nodes may have moved */
+    m->nodes[id].right = r;
+    int rc = grow_node(g, l, from, nl, depth + 1);
+    return rc ? rc : grow_node(g, r, from + nl, n - nl, depth + 1);
+}
+
+static int is_leaf(const tnode *t) { return t->feature < 0 || t->pruned; }
+
+/* Below id (as pruned now): the cost of the leaves and their number; and the weakest link, the
+ * smallest g(t) = (R(t) - R(T_t)) / (|leaves(T_t)| - 1) of a node still split, in *g and *which. */
+static void walk(const struct mdl_model *m, int id, double *cost, int *leaves, double *g, int *which)
+{
+    const tnode *t = &m->nodes[id];
+    if (is_leaf(t)) {
+        *cost += t->cost;
+        (*leaves)++;
+        return;
+    }
+    double c = 0;
+    int l = 0;
+    walk(m, t->left, &c, &l, g, which);
+    walk(m, t->right, &c, &l, g, which);
+    double gi = (t->cost - c) / (double)(l - 1);
+    if (gi < *g - 1e-12 || (gi <= *g + 1e-12 && *which > id)) {
+        *g = gi;
+        *which = id;
+    }
+    *cost += c;
+    *leaves += l;
+}
+
+static double weakest(const struct mdl_model *m, int *which)
+{
+    double g = INFINITY, c = 0;
+    int leaves = 0;
+    *which = -1;
+    walk(m, 0, &c, &leaves, &g, which);
+    return g;
+}
+
+/* Prune the weakest links while their g is at most alpha. */
+static void prune_at(struct mdl_model *m, double alpha)
+{
+    for (int i = 0; i < m->nn; i++)
+        m->nodes[i].pruned = 0;
+    for (;;) {
+        int w;
+        double g = weakest(m, &w);
+        if (w < 0 || g > alpha + 1e-12)
+            break;
+        m->nodes[w].pruned = 1;
+    }
+    m->alpha = alpha;
+}
+
+/* The alphas at which the tree loses a link, in order: the pruning path. */
+static int path(struct mdl_model *m, double **out, int *n)
+{
+    int cap = 16, k = 0;
+    double *a = malloc((size_t)cap * sizeof *a);
+    if (!a)
+        return RP_NOMEM;
+    a[k++] = 0;
+    for (int i = 0; i < m->nn; i++)
+        m->nodes[i].pruned = 0;
+    for (;;) {
+        int w;
+        double g = weakest(m, &w);
+        if (w < 0)
+            break;
+        m->nodes[w].pruned = 1;
+        if (g <= a[k - 1] + 1e-12)
+            continue; /* a link of the same alpha as the one before */
+        if (k == cap) {
+            double *q = realloc(a, (size_t)(cap *= 2) * sizeof *a);
+            if (!q) {
+                free(a);
+                return RP_NOMEM;
+            }
+            a = q;
+        }
+        a[k++] = g;
+    }
+    for (int i = 0; i < m->nn; i++)
+        m->nodes[i].pruned = 0;
+    *out = a;
+    *n = k;
+    return RP_OK;
+}
+
+static double predict_row(const struct mdl_model *m, const mdl_frame *f, size_t row)
+{
+    const tnode *t = &m->nodes[0];
+    while (!is_leaf(t)) {
+        const mdl_col *c = &f->cols[t->feature];
+        int left;
+        if (c->kind == MDL_NUM)
+            left = isnan(c->x[row]) ? t->missing_left : c->x[row] <= t->thr;
+        else
+            left = c->code[row] < 0 || c->code[row] >= c->nlevels || t->side[c->code[row]] == 2
+                       ? t->missing_left
+                       : t->side[c->code[row]];
+        t = &m->nodes[left ? t->left : t->right];
+    }
+    return t->p;
+}
+
+static void tree_predict(const mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n, double *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = predict_row(m, f, rows[i]);
+}
+
+static void tree_free(mdl_model *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->nn; i++)
+        free(m->nodes[i].side);
+    free(m->nodes);
+    free(m);
+}
+
+/* A full tree on rows, not pruned. */
+static int grow_tree(const mdl_frame *f, const size_t *rows, size_t n, int entropy, int max_depth, int min_leaf,
+                     struct mdl_model **out, rp_error *err)
+{
+    struct mdl_model *m = calloc(1, sizeof *m);
+    grower g = { .f = f, .m = m, .rows = malloc(n * sizeof(size_t)), .xs = malloc(n * sizeof(double)),
+                 .ord = malloc(n * sizeof(size_t)) };
+    int rc = !m || !g.rows || !g.xs || !g.ord ? RP_NOMEM : RP_OK;
+    if (!rc) {
+        m->entropy = entropy;
+        m->max_depth = max_depth;
+        m->min_leaf = min_leaf;
+        size_t pos = 0;
+        for (size_t i = 0; i < n; i++) {
+            g.rows[i] = rows[i];
+            pos += f->y[rows[i]];
+        }
+        rc = new_node(m, n, pos) < 0 ? RP_NOMEM : grow_node(&g, 0, 0, n, 0);
+    }
+    free(g.rows);
+    free(g.xs);
+    free(g.ord);
+    if (rc) {
+        tree_free(m);
+        return rp_err(err, RP_NOMEM, "tree: %s", rp_strerror(RP_NOMEM));
+    }
+    *out = m;
+    return RP_OK;
+}
+
+/* The alpha of the path whose pruned trees, grown on k - 1 folds, score the k-th best (Brier). */
+static int cv_alpha(const mdl_frame *f, const size_t *rows, size_t n, const double *alphas, int na, int entropy,
+                    int max_depth, int min_leaf, int k, uint64_t seed, double *best, rp_error *err)
+{
+    uint8_t *y = malloc(n);
+    int *fold = malloc(n * sizeof *fold);
+    size_t *tr = malloc(n * sizeof *tr), *te = malloc(n * sizeof *te);
+    double *p = malloc(n * sizeof *p), *brier = calloc((size_t)na, sizeof *brier);
+    int rc = !y || !fold || !tr || !te || !p || !brier ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
+    for (size_t i = 0; !rc && i < n; i++)
+        y[i] = f->y[rows[i]];
+    if (!rc)
+        mdl_split_folds(y, n, k, seed, fold);
+    for (int j = 0; !rc && j < k; j++) {
+        size_t ntr = 0, nte = 0;
+        for (size_t i = 0; i < n; i++)
+            if (fold[i] == j)
+                te[nte++] = rows[i];
+            else
+                tr[ntr++] = rows[i];
+        struct mdl_model *m;
+        if ((rc = grow_tree(f, tr, ntr, entropy, max_depth, min_leaf, &m, err)))
+            break;
+        for (int a = 0; a < na; a++) {
+            /* the geometric mean of an alpha and the next stands for the interval between them */
+            double b = a + 1 < na ? sqrt(alphas[a] * alphas[a + 1]) : alphas[a];
+            prune_at(m, b);
+            tree_predict(m, f, te, nte, p);
+            for (size_t i = 0; i < nte; i++)
+                brier[a] += (p[i] - f->y[te[i]]) * (p[i] - f->y[te[i]]);
+        }
+        tree_free(m);
+    }
+    if (!rc) {
+        int w = 0;
+        for (int a = 1; a < na; a++)
+            if (brier[a] < brier[w] - 1e-12)
+                w = a;
+        *best = w + 1 < na ? sqrt(alphas[w] * alphas[w + 1]) : alphas[w];
+    }
+    free(y);
+    free(fold);
+    free(tr);
+    free(te);
+    free(p);
+    free(brier);
+    return rc;
+}
+
+static int tree_fit(const mdl_frame *f, const size_t *rows, size_t n, const mdl_params *p, mdl_model **out,
+                    rp_error *err)
+{
+    int max_depth, min_leaf, folds, rc;
+    double ccp;
+    const char *crit = mdl__param(p, "criterion");
+    if ((rc = mdl_params_check(&mdl__tree, p, err)) ||
+        (rc = mdl__param_int(p, "max_depth", 8, 1, 64, &max_depth, err)) ||
+        (rc = mdl__param_int(p, "min_leaf", 20, 1, 1000000, &min_leaf, err)) ||
+        (rc = mdl__param_int(p, "prune_folds", 5, 0, 20, &folds, err)) ||
+        (rc = mdl__param_real(p, "ccp_alpha", -1, 0, 1e300, &ccp, err)))
+        return rc;
+    if (crit && strcmp(crit, "gini") && strcmp(crit, "entropy"))
+        return rp_err(err, RP_INVAL, "criterion: gini or entropy, not '%.20s'", crit);
+    int entropy = crit && !strcmp(crit, "entropy");
+    struct mdl_model *m;
+    if ((rc = grow_tree(f, rows, n, entropy, max_depth, min_leaf, &m, err)))
+        return rc;
+    double alpha = ccp >= 0 ? ccp * (double)n : 0; /* ccp_alpha as scikit-learn's: per row of the fit */
+    if (ccp < 0 && folds > 1) {
+        double *alphas;
+        int na;
+        if ((rc = path(m, &alphas, &na))) {
+            tree_free(m);
+            return rp_err(err, RP_NOMEM, NULL);
+        }
+        rc = cv_alpha(f, rows, n, alphas, na, entropy, max_depth, min_leaf, folds, p->seed, &alpha, err);
+        free(alphas);
+        if (rc) {
+            tree_free(m);
+            return rc;
+        }
+    }
+    prune_at(m, alpha);
+    *out = m;
+    return RP_OK;
+}
+
+/* The condition of going to a child, as data a page words in its language:
+ * {feature, op: "<=" | ">" | "in" | "not in", value or levels, missing: true when missing goes there}. */
+static json_t *condition(const mdl_frame *f, const tnode *t, int left)
+{
+    const mdl_col *c = &f->cols[t->feature];
+    json_t *o = json_pack("{s:s}", "feature", c->name);
+    if (c->kind == MDL_NUM) {
+        json_object_set_new(o, "op", json_string(left ? "<=" : ">"));
+        json_object_set_new(o, "value", json_real(t->thr));
+    } else {
+        json_t *lv = json_array();
+        for (int k = 0; k < c->nlevels; k++)
+            if (t->side[k] == 1)
+                json_array_append_new(lv, json_string(c->levels[k]));
+        json_object_set_new(o, "op", json_string(left ? "in" : "not in"));
+        json_object_set_new(o, "levels", lv);
+    }
+    json_object_set_new(o, "missing", json_boolean(c->missing && t->missing_left == left));
+    return o;
+}
+
+/* Each leaf as a rule: the conditions from the root, and what the leaf predicts. */
+static void rules(const struct mdl_model *m, const mdl_frame *f, int id, json_t *path_so_far, json_t *out)
+{
+    const tnode *t = &m->nodes[id];
+    if (is_leaf(t)) {
+        json_array_append_new(out, json_pack("{s:O, s:I, s:I, s:f}", "if", path_so_far, "rows", (json_int_t)t->n,
+                                             "positives", (json_int_t)t->pos, "p", t->p));
+        return;
+    }
+    for (int side = 1; side >= 0; side--) {
+        json_t *p = json_deep_copy(path_so_far), *cond = condition(f, t, side), *old;
+        size_t i;
+        /* x <= 5 and x <= 3 is x <= 3: a bound on a feature already bounded the same way replaces it */
+        json_array_foreach(p, i, old) {
+            if (json_object_get(cond, "value") && json_equal(json_object_get(old, "feature"), json_object_get(cond, "feature")) &&
+                json_equal(json_object_get(old, "op"), json_object_get(cond, "op"))) {
+                int missing = json_is_true(json_object_get(old, "missing")) && json_is_true(json_object_get(cond, "missing"));
+                json_object_set_new(cond, "missing", json_boolean(missing));
+                json_array_remove(p, i);
+                break;
+            }
+        }
+        json_array_append_new(p, cond);
+        rules(m, f, side ? t->left : t->right, p, out);
+        json_decref(p);
+    }
+}
+
+/* The learner's text of a rule, English, as the command line prints it. */
+static void rule_text(const json_t *rule, rp_buf *b)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(rule, "if"), i, c) {
+        const char *op = json_string_value(json_object_get(c, "op"));
+        rp_buf_printf(b, "%s%s %s ", i ? " and " : "", json_string_value(json_object_get(c, "feature")), op);
+        if (json_object_get(c, "value")) {
+            rp_buf_printf(b, "%.6g", json_real_value(json_object_get(c, "value")));
+        } else {
+            size_t j;
+            json_t *l;
+            rp_buf_puts(b, "{");
+            json_array_foreach(json_object_get(c, "levels"), j, l) rp_buf_printf(b, "%s%s", j ? ", " : "",
+                                                                                  json_string_value(l));
+            rp_buf_puts(b, "}");
+        }
+        if (json_is_true(json_object_get(c, "missing")))
+            rp_buf_puts(b, " (or missing)");
+    }
+    if (!i)
+        rp_buf_puts(b, "always");
+}
+
+static json_t *tree_describe(const mdl_model *m, const mdl_frame *f)
+{
+    json_t *rs = json_array(), *none = json_array();
+    rules(m, f, 0, none, rs);
+    json_decref(none);
+    size_t i;
+    json_t *r;
+    int leaves = 0, depth = 0;
+    json_array_foreach(rs, i, r) {
+        rp_buf b = RP_BUF_INIT;
+        rule_text(r, &b);
+        json_object_set_new(r, "text", json_stringn(b.data ? b.data : "", b.len));
+        rp_buf_release(&b);
+        leaves++;
+        int d = (int)json_array_size(json_object_get(r, "if"));
+        depth = d > depth ? d : depth;
+    }
+    return json_pack("{s:s, s:i, s:i, s:i, s:f, s:o}", "criterion", m->entropy ? "entropy" : "gini", "leaves", leaves,
+                     "depth", depth, "nodes_grown", m->nn, "ccp_alpha", m->nodes[0].n ? m->alpha / (double)m->nodes[0].n : 0,
+                     "rules", rs);
+}
+
+static const char *const tree_settings[] = { "max_depth", "min_leaf", "criterion", "prune_folds", "ccp_alpha", NULL };
+
+const mdl_learner mdl__tree = {
+    .name = "tree",
+    .title = "CART decision tree",
+    .params_help = "max_depth (8), min_leaf (20), criterion (gini | entropy), prune_folds (5: cost-complexity "
+                   "pruning chosen by cross-validation; 0: none), ccp_alpha (prune at this alpha instead)",
+    .settings = tree_settings,
+    .fit = tree_fit,
+    .predict = tree_predict,
+    .describe = tree_describe,
+    .free = tree_free,
+};

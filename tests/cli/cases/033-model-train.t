@@ -1,0 +1,33 @@
+# issue 23 items 3, 4, 5 and 10 (begun): a CART tree trained on a CSV an analyst brings, measured
+# on a stratified hold-out and by cross-validation, the same for a seed; bad files refused by row
+# and column; sample sizes as the textbook's.
+$ awk 'BEGIN { srand(5); print "id,age,branch,products,churned"; for (i = 0; i < 2000; i++) { a = 20 + int(rand() * 60); b = (rand() < 0.25) ? "0999" : "0012"; p = 1 + int(rand() * 5); z = -2 + 0.04 * (a - 50) - 0.7 * (p - 3) + (b == "0999" ? 1.2 : 0); printf "C%05d,%d,%s,%d,%s\n", i, a, b, p, (rand() < 1 / (1 + exp(-z))) ? "yes" : "no" } }' > churn.csv
+$ rapport model train --data churn.csv --target churned --json > one.json && rapport model train --data churn.csv --target churned --json > two.json && cmp one.json two.json && grep -c '"text"' one.json
+>~ ^[0-9]+$
+$ rapport model train --data churn.csv --target churned --json 2>/dev/null | python3 -c 'import json,sys; r = json.load(sys.stdin); h = r["holdout"]; print(r["learner"], r["rows"], r["holdout"]["rows"], h["auc"] > 0.7, h["deciles"][0]["lift"] > 2, r["warnings"])'
+> tree 2000 600 True True ["column 'id': more than 1000 different values (an identifier?): not a category a model can use; left out"]
+$ rapport model train --data churn.csv --target churned --set max_depth=2,prune_folds=0 --folds 0 | grep -c '^  if '
+> 4
+! rapport: model train: warning: column 'id': more than 1000 different values (an identifier?): not a category a model can use; left out
+$ rapport model train --data churn.csv --target churn
+! rapport: model train: target: churn.csv has no column 'churn' (its columns: id, age, branch, products, churned)
+? 1
+$ rapport model train --data churn.csv --target churned --set depth=3
+!~ ^rapport: model train: depth: the tree learner has no setting 'depth' \(it has: max_depth \(8\), min_leaf
+? 1
+$ rapport model train --data churn.csv --target churned --learner forest
+! rapport: model train: --learner: one of tree, not 'forest'
+? 1
+$ rapport model train --data churn.csv --target branch
+! rapport: model train: positive: column 'branch' has the values '0999' and '0012': say which is the one to predict (--positive)
+? 1
+$ sed '5s/,[0-9]*,\([a-z]*\)$/,NaN,\1/' churn.csv > nan.csv && rapport model train --data nan.csv --target churned
+! rapport: model train: nan.csv: row 5, column 'products': 'NaN' is not a value a model can use (leave it empty for a missing value)
+? 1
+$ rapport sample-size --rate 0.5 --margin 0.05
+> 385 customers estimate a rate near 0.5 within ±0.05 (95% confidence, z = 1.960)
+$ rapport sample-size --rate 0.02 --expected 0.03 --power 0.8
+> 3826 customers in each group tell a rate of 0.03 from 0.02 (95% confidence, two-sided; power 0.8)
+$ rapport sample-size --rate 0.02
+! rapport: sample-size: give --margin (to estimate the rate) or --expected (to tell it from another rate), one of them
+? 1

@@ -1,0 +1,259 @@
+/* test_models.c — the predictive models: a CSV read into a frame (and every refusal, word for
+ * word), splits, metrics against sums done by hand, the CART tree on data whose best tree is known,
+ * and sample sizes against the textbook's. */
+#include "testutil.h"
+#include "models/models.h"
+
+#include <math.h>
+
+static const char *csv(const char *name, const char *text)
+{
+    const char *p = tu_path(name);
+    tu_write_file(p, text);
+    return p;
+}
+
+/* The frame's refusal of a file, word for word after the path. */
+static void refused(const char *text, const char *target, const char *positive, const char *says)
+{
+    const char *p = csv("bad.csv", text);
+    mdl_frame f;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_not_equal(mdl_frame_read_csv(p, target, positive, &f, NULL, &e), RP_OK);
+    if (!strstr(rp_errmsg(&e), says))
+        fail_msg("wanted '%s', got '%s'", says, rp_errmsg(&e));
+}
+
+static void bad_files_are_refused_by_row_and_column(void **state)
+{
+    (void)state;
+    refused("a,b\n1,x\n", "churn", NULL, "target: ");
+    refused("a,b\n1,x\n", "churn", NULL, "has no column 'churn' (its columns: a, b)");
+    refused("a,y\n1,x\n2,x\n", "y", NULL, "target: column 'y' has one value only ('x' in all 2 rows)");
+    refused("a,y\n1,x\n2,z\n3,w\n", "y", NULL, "target: column 'y' has more than two values ('x', 'z', 'w', ...)");
+    refused("a,y\n1,red\n2,blue\n", "y", NULL, "positive: column 'y' has the values 'red' and 'blue': say which");
+    refused("a,y\n1,red\n2,blue\n", "y", "green", "positive: 'green' is not a value of 'y' (it has 'red' and 'blue')");
+    refused("a,y\n1,1\nNaN,0\n", "y", NULL, "row 3, column 'a': 'NaN' is not a value a model can use");
+    refused("a,y\n1,1\ninf,0\n", "y", NULL, "row 3, column 'a': 'inf' is not a value a model can use");
+    refused("a,y\n1,1\n2\n", "y", NULL, "row 3 has 1 fields; the header has 2");
+    refused("a,a,y\n1,2,1\n", "y", NULL, "two columns are named 'a' (1 and 2)");
+    /* text in a column of numbers: one value in 40 */
+    char big[4096] = "income,y\n";
+    for (int i = 0; i < 40; i++)
+        snprintf(big + strlen(big), sizeof big - strlen(big), "%s,%d\n", i == 17 ? "n/a?" : "1200", i % 2);
+    refused(big, "y", NULL, "row 19, column 'income': 'n/a?' is text in a column of numbers (1 of its 40 values");
+}
+
+static void a_frame_reads_types_and_warns(void **state)
+{
+    (void)state;
+    char text[8192] = " id , age,branch,flat,empty, churned \n";
+    for (int i = 0; i < 60; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "C%03d,%d,%s,7,,%s\n", i, 20 + i,
+                 i % 3 ? "0012" : "0345", i == 5 ? "" : i % 4 ? "no" : "yes");
+    mdl_frame f;
+    rp_buf w = RP_BUF_INIT;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(mdl_frame_read_csv(csv("ok.csv", text), "churned", NULL, &f, &w, &e), RP_OK);
+    assert_int_equal(f.nrows, 59);
+    assert_string_equal(f.positive, "yes"); /* yes of yes/no, found */
+    assert_int_equal(f.npos, 15);
+    assert_int_equal(f.ncols, 2);
+    assert_string_equal(f.cols[0].name, "age");
+    assert_int_equal(f.cols[0].kind, MDL_NUM);
+    assert_string_equal(f.cols[1].name, "branch");
+    assert_int_equal(f.cols[1].kind, MDL_CAT); /* 0012 is a code, not twelve */
+    assert_int_equal(f.cols[1].nlevels, 2);
+    const char *said = w.data;
+    assert_non_null(strstr(said, "column 'id': a different value in every row, as an identifier has: left out\n"));
+    assert_non_null(strstr(said, "column 'flat': the same value in every row: left out\n"));
+    assert_non_null(strstr(said, "column 'empty': no values at all: left out\n"));
+    assert_non_null(strstr(said, "1 rows without a value of 'churned' left out (the first: row 7)\n"));
+    mdl_frame_free(&f);
+    rp_buf_release(&w);
+    /* a column that tells the classes apart without a miss is warned of */
+    char leak[2048] = "x,closed_on,y\n";
+    for (int i = 0; i < 30; i++)
+        if (i % 2)
+            snprintf(leak + strlen(leak), sizeof leak - strlen(leak), "%d,2026-01-0%d,1\n", i % 7, i % 9 + 1);
+        else
+            snprintf(leak + strlen(leak), sizeof leak - strlen(leak), "%d,,0\n", i % 7);
+    assert_int_equal(mdl_frame_read_csv(csv("leak.csv", leak), "y", NULL, &f, &w, &e), RP_OK);
+    assert_non_null(strstr(w.data, "column 'closed_on': tells '1' from '0' without a single miss"));
+    assert_null(strstr(w.data, "column 'x'"));
+    mdl_frame_free(&f);
+    rp_buf_release(&w);
+}
+
+static void metrics_as_done_by_hand(void **state)
+{
+    (void)state;
+    /* positives score 0.9, 0.8, 0.6; negatives 0.7, 0.55, 0.4: 8 of 9 pairs in order */
+    double p[] = { 0.9, 0.8, 0.7, 0.6, 0.55, 0.4 };
+    uint8_t y[] = { 1, 1, 0, 1, 0, 0 };
+    mdl_metrics m;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(mdl_metrics_of(p, y, 6, 0.5, &m, &e), RP_OK);
+    assert_float_equal(m.auc, 8.0 / 9, 1e-12);
+    assert_float_equal(m.gini, 7.0 / 9, 1e-12);
+    assert_float_equal(m.ks, 2.0 / 3, 1e-12); /* after 0.8: 2/3 of positives, no negative */
+    double ll = -(log(0.9) + log(0.8) + log(0.3) + log(0.6) + log(0.45) + log(0.6)) / 6;
+    assert_float_equal(m.logloss, ll, 1e-12);
+    double br = (0.01 + 0.04 + 0.49 + 0.16 + 0.3025 + 0.16) / 6;
+    assert_float_equal(m.brier, br, 1e-12);
+    assert_int_equal(m.tp, 3);
+    assert_int_equal(m.fp, 2);
+    assert_int_equal(m.tn, 1);
+    assert_int_equal(m.fn, 0);
+    /* ties count half */
+    double q[] = { 0.5, 0.5, 0.5, 0.1 };
+    uint8_t z[] = { 1, 0, 1, 0 };
+    assert_int_equal(mdl_metrics_of(q, z, 4, 0.5, &m, &e), RP_OK);
+    assert_float_equal(m.auc, (1 + 0.5 + 1 + 0.5) / 4, 1e-12);
+    /* one class is no measure */
+    assert_int_not_equal(mdl_metrics_of(q, (uint8_t[]){ 1, 1, 1, 1 }, 4, 0.5, &m, &e), RP_OK);
+    assert_non_null(strstr(rp_errmsg(&e), "both classes are needed"));
+}
+
+static void splits_keep_each_class_share(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    uint8_t y[N], test[N], again[N];
+    for (int i = 0; i < N; i++)
+        y[i] = i % 10 == 0; /* 100 positives */
+    mdl_split_holdout(y, N, 0.3, 42, test);
+    int tp = 0, tn = 0;
+    for (int i = 0; i < N; i++)
+        test[i] ? (y[i] ? tp++ : tn++) : 0;
+    assert_int_equal(tp, 30);
+    assert_int_equal(tn, 270);
+    mdl_split_holdout(y, N, 0.3, 42, again);
+    assert_memory_equal(test, again, N);
+    mdl_split_holdout(y, N, 0.3, 43, again);
+    assert_memory_not_equal(test, again, N);
+    int fold[N], pos[5] = { 0 }, all[5] = { 0 };
+    mdl_split_folds(y, N, 5, 7, fold);
+    for (int i = 0; i < N; i++) {
+        all[fold[i]]++;
+        pos[fold[i]] += y[i];
+    }
+    for (int k = 0; k < 5; k++) {
+        assert_int_equal(all[k], 200);
+        assert_int_equal(pos[k], 20);
+    }
+}
+
+/* y is 1 exactly when x > 60 or the colour is red or blue; x is missing for some positives. */
+static void the_tree_finds_the_known_splits(void **state)
+{
+    (void)state;
+    char text[1 << 16] = "x,colour,y\n";
+    static const char *const colours[] = { "red", "green", "blue", "grey" };
+    for (int i = 1; i <= 400; i++) {
+        int x = (i * 37) % 100 + 1;
+        const char *c = colours[(i * 7) % 4];
+        int y = x > 60 || (c[0] == 'r' || c[0] == 'b');
+        if (i % 50 == 0 && y)
+            snprintf(text + strlen(text), sizeof text - strlen(text), ",%s,%d\n", c, y);
+        else
+            snprintf(text + strlen(text), sizeof text - strlen(text), "%d,%s,%d\n", x, c, y);
+    }
+    mdl_frame f;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(mdl_frame_read_csv(csv("tree.csv", text), "y", NULL, &f, NULL, &e), RP_OK);
+    const mdl_learner *l = mdl_learner_find("tree");
+    assert_non_null(l);
+    mdl_params p = { .seed = 3, .n = 1, .names = { "min_leaf" }, .values = { "5" } };
+    json_t *r;
+    assert_int_equal(mdl_train(l, &f, &p, 0.3, 5, &r, &e), RP_OK);
+    /* the classes are told apart exactly: every hold-out and every fold AUC 1 */
+    assert_float_equal(json_real_value(json_object_get(json_object_get(r, "holdout"), "auc")), 1.0, 1e-12);
+    assert_float_equal(json_real_value(json_object_get(json_object_get(r, "cv"), "auc_mean")), 1.0, 1e-12);
+    json_t *rules = json_object_get(json_object_get(r, "model"), "rules");
+    assert_int_equal(json_array_size(rules), 3);
+    char *all = json_dumps(rules, JSON_COMPACT);
+    /* the colours split by set (the lower rate on the left), x halfway between the 60 and the 62 the
+     * training rows have, the missing x with the positives */
+    assert_non_null(strstr(all, "\"text\":\"colour not in {grey, green}\""));
+    assert_non_null(strstr(all, "\"rows\":84,\"positives\":0,\"p\":0.0,\"text\":\"colour in {grey, green} and x <= 61\""));
+    assert_non_null(strstr(all, "\"text\":\"colour in {grey, green} and x > 61 (or missing)\""));
+    free(all);
+    /* the same seed, the same report */
+    json_t *r2;
+    assert_int_equal(mdl_train(l, &f, &p, 0.3, 5, &r2, &e), RP_OK);
+    assert_true(json_equal(r, r2));
+    json_decref(r2);
+    json_decref(r);
+    /* settings a tree does not have, or out of range, are named */
+    mdl_params bad = { .n = 1, .names = { "depth" }, .values = { "3" } };
+    assert_int_not_equal(mdl_train(l, &f, &bad, 0.3, 0, &r, &e), RP_OK);
+    assert_non_null(strstr(rp_errmsg(&e), "depth: the tree learner has no setting 'depth' (it has: max_depth (8), "));
+    mdl_params bad2 = { .n = 1, .names = { "criterion" }, .values = { "chaos" } };
+    assert_int_not_equal(mdl_train(l, &f, &bad2, 0.3, 0, &r, &e), RP_OK);
+    assert_string_equal(rp_errmsg(&e), "criterion: gini or entropy, not 'chaos'");
+    mdl_frame_free(&f);
+}
+
+/* Pruning: on noise, cross-validation prunes a deep tree back to (almost) its root. */
+static void pruning_cuts_back_what_is_noise(void **state)
+{
+    (void)state;
+    char text[1 << 16] = "a,b,y\n";
+    uint64_t s = 99;
+    for (int i = 0; i < 1000; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d,%d,%d\n", (int)(s >> 40) % 1000,
+                 (int)(s >> 20) % 1000, (int)(s >> 61) == 0);
+    }
+    mdl_frame f;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(mdl_frame_read_csv(csv("noise.csv", text), "y", NULL, &f, NULL, &e), RP_OK);
+    const mdl_learner *l = mdl_learner_find("tree");
+    mdl_params grown = { .seed = 1, .n = 2, .names = { "min_leaf", "prune_folds" }, .values = { "5", "0" } };
+    mdl_params pruned = { .seed = 1, .n = 1, .names = { "min_leaf" }, .values = { "5" } };
+    json_t *a, *b;
+    assert_int_equal(mdl_train(l, &f, &grown, 0.3, 0, &a, &e), RP_OK);
+    assert_int_equal(mdl_train(l, &f, &pruned, 0.3, 0, &b, &e), RP_OK);
+    json_int_t la = json_integer_value(json_object_get(json_object_get(a, "model"), "leaves"));
+    json_int_t lb = json_integer_value(json_object_get(json_object_get(b, "model"), "leaves"));
+    assert_true(la > 20);
+    assert_true(lb <= 3);
+    json_decref(a);
+    json_decref(b);
+    mdl_frame_free(&f);
+}
+
+static void sample_sizes_as_the_textbook(void **state)
+{
+    (void)state;
+    assert_float_equal(mdl_z(0.80), 1.281552, 1e-6);
+    assert_float_equal(mdl_z(0.90), 1.644854, 1e-6);
+    assert_float_equal(mdl_z(0.95), 1.959964, 1e-6);
+    int64_t n;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(mdl_sample_rate(0.5, 0.05, 0.95, &n, &e), RP_OK);
+    assert_int_equal(n, 385); /* 384.16 */
+    assert_int_equal(mdl_sample_rate(0.02, 0.005, 0.90, &n, &e), RP_OK);
+    assert_int_equal(n, 2122); /* 2121.2 */
+    assert_int_equal(mdl_sample_lift(0.02, 0.03, 0.95, 0.80, &n, &e), RP_OK);
+    assert_int_equal(n, 3826); /* 3825.1, Fleiss without continuity correction */
+    assert_int_not_equal(mdl_sample_rate(1.2, 0.05, 0.95, &n, &e), RP_OK);
+    assert_string_equal(rp_errmsg(&e), "rate: a number between 0 and 1, not 1.2");
+    assert_int_not_equal(mdl_sample_lift(0.02, 0.02, 0.95, 0.8, &n, &e), RP_OK);
+    assert_non_null(strstr(rp_errmsg(&e), "no difference to detect"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bad_files_are_refused_by_row_and_column),
+        cmocka_unit_test(a_frame_reads_types_and_warns),
+        cmocka_unit_test(metrics_as_done_by_hand),
+        cmocka_unit_test(splits_keep_each_class_share),
+        cmocka_unit_test(the_tree_finds_the_known_splits),
+        cmocka_unit_test(pruning_cuts_back_what_is_noise),
+        cmocka_unit_test(sample_sizes_as_the_textbook),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
