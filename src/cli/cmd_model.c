@@ -69,6 +69,22 @@ static void print_report(const json_t *r)
                (long long)json_integer_value(json_object_get(d, "rows")),
                (long long)json_integer_value(json_object_get(d, "positives")), json_real_value(json_object_get(d, "rate")),
                json_real_value(json_object_get(d, "lift")), 100 * json_real_value(json_object_get(d, "cum_gain")));
+    if (json_object_get(m, "coefficients")) {
+        printf("%s penalty, C %g; %lld of %lld terms not zero; intercept %.6g\n",
+               json_string_value(json_object_get(m, "penalty")), json_real_value(json_object_get(m, "C")),
+               (long long)json_integer_value(json_object_get(m, "nonzero")),
+               (long long)json_integer_value(json_object_get(m, "terms")), json_real_value(json_object_get(m, "intercept")));
+        printf("  %-30s %12s %14s %10s\n", "term", "standardised", "per unit", "odds ratio");
+        json_t *co;
+        json_array_foreach(json_object_get(m, "coefficients"), i, co) {
+            char name[200];
+            const char *lv = json_string_value(json_object_get(co, "level"));
+            snprintf(name, sizeof name, "%s%s%s%s", json_string_value(json_object_get(co, "feature")), lv ? " = " : "",
+                     lv ? lv : "", json_is_true(json_object_get(co, "missing")) ? " missing" : "");
+            printf("  %-30s %12.6f %14.6g %10.4f\n", name, json_real_value(json_object_get(co, "coef")),
+                   json_real_value(json_object_get(co, "coef_per_unit")), json_real_value(json_object_get(co, "odds_ratio")));
+        }
+    }
     if (json_object_get(m, "rules")) {
         printf("%lld leaves (depth %lld, ccp_alpha %.6g):\n", (long long)json_integer_value(json_object_get(m, "leaves")),
                (long long)json_integer_value(json_object_get(m, "depth")), json_real_value(json_object_get(m, "ccp_alpha")));

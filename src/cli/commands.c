@@ -450,7 +450,7 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
     { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= json", 0, 0,
-      "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree]\n"
+      "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit]\n"
       "       [--set NAME=VALUE,...] [--holdout 0.3] [--folds 5] [--seed N] [--json]",
       "Train a model on a CSV file and measure it: hold-out and cross-validation.",
       "FILE.csv has a header row; TARGET is the column to predict, with two values\n"
@@ -468,7 +468,10 @@ const cli_cmd cli_commands[] = {
       "learners and their settings (--set):\n"
       "  tree   CART: max_depth (8), min_leaf (20), criterion (gini | entropy),\n"
       "         prune_folds (5: cost-complexity pruning chosen by cross-validation;\n"
-      "         0: none), ccp_alpha (prune at this alpha instead)\n\n"
+      "         0: none), ccp_alpha (prune at this alpha instead)\n"
+      "  logit  logistic regression on standardised features: penalty (l2 | l1 |\n"
+      "         elasticnet | none), C (1, as scikit-learn's), l1_ratio (0.5),\n"
+      "         max_iter (100), tol (1e-6)\n\n"
       "options:\n"
       "  --json          the report as JSON (with the tree's rules as data)\n", NULL },
     { "sample-size", cmd_sample_size, 0, "rate= margin= confidence= expected= power= json", 0, 0,

@@ -13,6 +13,7 @@
 
 const mdl_learner *const mdl_learners[] = {
     &mdl__tree,
+    &mdl__logit,
 };
 const int mdl_nlearners = sizeof mdl_learners / sizeof mdl_learners[0];
 
@@ -42,7 +43,7 @@ int mdl_params_check(const mdl_learner *l, const mdl_params *p, rp_error *err)
             return rp_err(err, RP_INVAL, "%s: the %s learner has no setting '%s' (it has: %s)", p->names[i], l->name,
                           p->names[i], l->params_help);
     }
-    return RP_OK;
+    return l->check ? l->check(p, err) : RP_OK;
 }
 
 int mdl__param_real(const mdl_params *p, const char *name, double def, double min, double max, double *out,

@@ -22,6 +22,7 @@
  *   split.c     stratified hold-out and k-fold splits by a seed
  *   metrics.c   AUC, Gini, KS, log-loss, Brier, confusion, deciles
  *   tree.c      CART: gini or entropy, numeric and categorical splits, missing values, pruning
+ *   logit.c     logistic regression: L2, L1 or elastic net by coordinate descent (glmnet's way)
  *   learners.c  the learners' table, and training with evaluation (mdl_train)
  *   sample.c    sample size for estimating a rate and for detecting a lift (M15)
  *   internal.h  what these files share
@@ -118,6 +119,7 @@ typedef struct mdl_learner {
     const char *name, *title;
     const char *params_help;      /* "max_depth (8), min_leaf (20), criterion (gini|entropy), ..." */
     const char *const *settings;  /* the names of its settings, NULL-terminated */
+    int (*check)(const mdl_params *p, rp_error *err); /* their values, before any data is read */
     int (*fit)(const mdl_frame *f, const size_t *rows, size_t n, const mdl_params *p, mdl_model **out,
                rp_error *err);
     void (*predict)(const mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n, double *out);
@@ -128,7 +130,8 @@ typedef struct mdl_learner {
 extern const mdl_learner *const mdl_learners[]; /* the learners' table (learners.c) */
 extern const int mdl_nlearners;
 const mdl_learner *mdl_learner_find(const char *name);
-/* Every setting of p is one the learner has: RP_INVAL naming the first that is not. */
+/* Every setting of p is one the learner has, with a value it takes: RP_INVAL naming the first that
+ * is not. */
 int mdl_params_check(const mdl_learner *l, const mdl_params *p, rp_error *err) RP_WARN_UNUSED;
 
 /* Train learner on f: a stratified hold-out of share holdout (0.3) by p->seed, fitted on the rest and

@@ -453,21 +453,41 @@ static int cv_alpha(const mdl_frame *f, const size_t *rows, size_t n, const doub
     return rc;
 }
 
-static int tree_fit(const mdl_frame *f, const size_t *rows, size_t n, const mdl_params *p, mdl_model **out,
-                    rp_error *err)
-{
-    int max_depth, min_leaf, folds, rc;
+typedef struct {
+    int max_depth, min_leaf, folds, entropy;
     double ccp;
+} tree_settings_t;
+
+static int tree_settings(const mdl_params *p, tree_settings_t *s, rp_error *err)
+{
+    int rc;
     const char *crit = mdl__param(p, "criterion");
-    if ((rc = mdl_params_check(&mdl__tree, p, err)) ||
-        (rc = mdl__param_int(p, "max_depth", 8, 1, 64, &max_depth, err)) ||
-        (rc = mdl__param_int(p, "min_leaf", 20, 1, 1000000, &min_leaf, err)) ||
-        (rc = mdl__param_int(p, "prune_folds", 5, 0, 20, &folds, err)) ||
-        (rc = mdl__param_real(p, "ccp_alpha", -1, 0, 1e300, &ccp, err)))
+    if ((rc = mdl__param_int(p, "max_depth", 8, 1, 64, &s->max_depth, err)) ||
+        (rc = mdl__param_int(p, "min_leaf", 20, 1, 1000000, &s->min_leaf, err)) ||
+        (rc = mdl__param_int(p, "prune_folds", 5, 0, 20, &s->folds, err)) ||
+        (rc = mdl__param_real(p, "ccp_alpha", -1, 0, 1e300, &s->ccp, err)))
         return rc;
     if (crit && strcmp(crit, "gini") && strcmp(crit, "entropy"))
         return rp_err(err, RP_INVAL, "criterion: gini or entropy, not '%.20s'", crit);
-    int entropy = crit && !strcmp(crit, "entropy");
+    s->entropy = crit && !strcmp(crit, "entropy");
+    return RP_OK;
+}
+
+static int tree_check(const mdl_params *p, rp_error *err)
+{
+    tree_settings_t s;
+    return tree_settings(p, &s, err);
+}
+
+static int tree_fit(const mdl_frame *f, const size_t *rows, size_t n, const mdl_params *p, mdl_model **out,
+                    rp_error *err)
+{
+    tree_settings_t s;
+    int rc;
+    if ((rc = mdl_params_check(&mdl__tree, p, err)) || (rc = tree_settings(p, &s, err)))
+        return rc;
+    int max_depth = s.max_depth, min_leaf = s.min_leaf, folds = s.folds, entropy = s.entropy;
+    double ccp = s.ccp;
     struct mdl_model *m;
     if ((rc = grow_tree(f, rows, n, entropy, max_depth, min_leaf, &m, err)))
         return rc;
@@ -587,14 +607,15 @@ static json_t *tree_describe(const mdl_model *m, const mdl_frame *f)
                      "rules", rs);
 }
 
-static const char *const tree_settings[] = { "max_depth", "min_leaf", "criterion", "prune_folds", "ccp_alpha", NULL };
+static const char *const tree_setting_names[] = { "max_depth", "min_leaf", "criterion", "prune_folds", "ccp_alpha", NULL };
 
 const mdl_learner mdl__tree = {
     .name = "tree",
     .title = "CART decision tree",
     .params_help = "max_depth (8), min_leaf (20), criterion (gini | entropy), prune_folds (5: cost-complexity "
                    "pruning chosen by cross-validation; 0: none), ccp_alpha (prune at this alpha instead)",
-    .settings = tree_settings,
+    .settings = tree_setting_names,
+    .check = tree_check,
     .fit = tree_fit,
     .predict = tree_predict,
     .describe = tree_describe,

@@ -224,6 +224,73 @@ static void pruning_cuts_back_what_is_noise(void **state)
     mdl_frame_free(&f);
 }
 
+/* The coefficient of a term in a logit's description: feature, level (or NULL), missing. */
+static double coef(json_t *d, const char *feature, const char *level, int missing)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(d, "coefficients"), i, c) {
+        const char *l = json_string_value(json_object_get(c, "level"));
+        if (!strcmp(json_string_value(json_object_get(c, "feature")), feature) && (level ? l && !strcmp(l, level) : !l) &&
+            json_is_true(json_object_get(c, "missing")) == missing)
+            return json_real_value(json_object_get(c, "coef"));
+    }
+    fail_msg("no coefficient of %s %s", feature, level ? level : "");
+    return NAN;
+}
+
+/* Logistic regression on tests/fixtures/models/churn.csv against scikit-learn's on the same design
+ * (the numbers tests/fixtures/models/expected.py prints): unpenalised, L2 and L1. */
+static void logit_as_scikit_learn(void **state)
+{
+    (void)state;
+    mdl_frame f;
+    rp_error e = RP_ERROR_INIT;
+    const char *path = access("../tests/fixtures/models/churn.csv", R_OK) ? "tests/fixtures/models/churn.csv"
+                                                                          : "../tests/fixtures/models/churn.csv";
+    assert_int_equal(mdl_frame_read_csv(path, "churned", NULL, &f, NULL, &e), RP_OK);
+    size_t *rows = malloc(f.nrows * sizeof *rows);
+    for (size_t i = 0; i < f.nrows; i++)
+        rows[i] = i;
+    const mdl_learner *l = mdl_learner_find("logit");
+    static const struct {
+        const char *penalty, *C;
+        double intercept, age, income, income_missing, products, b0012, b0345, b0101, b0999, tol;
+    } want[] = {
+        /* unpenalised: the exact maximum (expected.py's Newton; scikit-learn's L-BFGS is within 1.2e-4) */
+        { "none", "1", -2.314755, 0.461696, -0.053110, -0.278682, -0.997761, NAN, 0.030592, 0.311588, 0.802938, 1e-5 },
+        { "l2", "0.01", -1.811548, 0.304274, -0.037787, -0.013945, -0.647106, -0.100265, -0.088325, 0.004793, 0.183791,
+          1e-4 },
+        { "l1", "0.02", -1.826917, 0.219126, 0, 0, -0.711199, 0, 0, 0, 0, 1e-3 },
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        mdl_params p = { .n = 3, .names = { "penalty", "C", "tol" }, .values = { want[k].penalty, want[k].C, "1e-12" } };
+        mdl_model *m;
+        assert_int_equal(l->fit(&f, rows, f.nrows, &p, &m, &e), RP_OK);
+        json_t *d = l->describe(m, &f);
+        double tol = want[k].tol;
+        assert_float_equal(json_real_value(json_object_get(d, "intercept_standardised")), want[k].intercept, tol);
+        assert_float_equal(coef(d, "age", NULL, 0), want[k].age, tol);
+        assert_float_equal(coef(d, "income", NULL, 0), want[k].income, tol);
+        assert_float_equal(coef(d, "income", NULL, 1), want[k].income_missing, tol);
+        assert_float_equal(coef(d, "products", NULL, 0), want[k].products, tol);
+        if (!isnan(want[k].b0012))
+            assert_float_equal(coef(d, "branch", "0012", 0), want[k].b0012, tol);
+        assert_float_equal(coef(d, "branch", "0345", 0), want[k].b0345, tol);
+        assert_float_equal(coef(d, "branch", "0101", 0), want[k].b0101, tol);
+        assert_float_equal(coef(d, "branch", "0999", 0), want[k].b0999, tol);
+        json_decref(d);
+        l->free(m);
+    }
+    /* its settings are checked */
+    mdl_params bad = { .n = 1, .names = { "penalty" }, .values = { "l3" } };
+    mdl_model *m;
+    assert_int_not_equal(l->fit(&f, rows, f.nrows, &bad, &m, &e), RP_OK);
+    assert_string_equal(rp_errmsg(&e), "penalty: l2, l1, elasticnet or none, not 'l3'");
+    free(rows);
+    mdl_frame_free(&f);
+}
+
 static void sample_sizes_as_the_textbook(void **state)
 {
     (void)state;
@@ -253,6 +320,7 @@ int main(void)
         cmocka_unit_test(splits_keep_each_class_share),
         cmocka_unit_test(the_tree_finds_the_known_splits),
         cmocka_unit_test(pruning_cuts_back_what_is_noise),
+        cmocka_unit_test(logit_as_scikit_learn),
         cmocka_unit_test(sample_sizes_as_the_textbook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

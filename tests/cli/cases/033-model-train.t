@@ -9,6 +9,11 @@ $ rapport model train --data churn.csv --target churned --json 2>/dev/null | pyt
 $ rapport model train --data churn.csv --target churned --set max_depth=2,prune_folds=0 --folds 0 | grep -c '^  if '
 > 4
 ! rapport: model train: warning: column 'id': more than 1000 different values (an identifier?): not a category a model can use; left out
+$ rapport model train --data churn.csv --target churned --learner logit --set penalty=l1,C=0.05 --json 2>/dev/null | python3 -c 'import json,sys; r = json.load(sys.stdin); m = r["model"]; print(m["penalty"], m["coefficients"][0]["feature"], r["holdout"]["auc"] > 0.75)'
+> l1 products True
+$ rapport model train --data churn.csv --target churned --learner logit --set penalty=l3
+! rapport: model train: penalty: l2, l1, elasticnet or none, not 'l3'
+? 1
 $ rapport model train --data churn.csv --target churn
 ! rapport: model train: target: churn.csv has no column 'churn' (its columns: id, age, branch, products, churned)
 ? 1
@@ -16,7 +21,7 @@ $ rapport model train --data churn.csv --target churned --set depth=3
 !~ ^rapport: model train: depth: the tree learner has no setting 'depth' \(it has: max_depth \(8\), min_leaf
 ? 1
 $ rapport model train --data churn.csv --target churned --learner forest
-! rapport: model train: --learner: one of tree, not 'forest'
+! rapport: model train: --learner: one of tree, logit, not 'forest'
 ? 1
 $ rapport model train --data churn.csv --target branch
 ! rapport: model train: positive: column 'branch' has the values '0999' and '0012': say which is the one to predict (--positive)
