@@ -85,6 +85,18 @@ static void print_report(const json_t *r)
                    json_real_value(json_object_get(co, "coef_per_unit")), json_real_value(json_object_get(co, "odds_ratio")));
         }
     }
+    if (json_object_get(m, "importance")) {
+        printf("%lld trees (of %lld rounds run%s), %lld leaves; splits by feature:\n",
+               (long long)json_integer_value(json_object_get(m, "trees")),
+               (long long)json_integer_value(json_object_get(m, "rounds_run")),
+               json_is_true(json_object_get(m, "stopped_early")) ? ", stopped early" : "",
+               (long long)json_integer_value(json_object_get(m, "leaves")));
+        json_t *im;
+        json_array_foreach(json_object_get(m, "importance"), i, im)
+            printf("  %-30s %6lld %6.1f%%\n", json_string_value(json_object_get(im, "feature")),
+                   (long long)json_integer_value(json_object_get(im, "splits")),
+                   100 * json_real_value(json_object_get(im, "share")));
+    }
     if (json_object_get(m, "rules")) {
         printf("%lld leaves (depth %lld, ccp_alpha %.6g):\n", (long long)json_integer_value(json_object_get(m, "leaves")),
                (long long)json_integer_value(json_object_get(m, "depth")), json_real_value(json_object_get(m, "ccp_alpha")));

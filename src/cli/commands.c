@@ -450,7 +450,7 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
     { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= json", 0, 0,
-      "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit]\n"
+      "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit|gbm]\n"
       "       [--set NAME=VALUE,...] [--holdout 0.3] [--folds 5] [--seed N] [--json]",
       "Train a model on a CSV file and measure it: hold-out and cross-validation.",
       "FILE.csv has a header row; TARGET is the column to predict, with two values\n"
@@ -471,7 +471,12 @@ const cli_cmd cli_commands[] = {
       "         0: none), ccp_alpha (prune at this alpha instead)\n"
       "  logit  logistic regression on standardised features: penalty (l2 | l1 |\n"
       "         elasticnet | none), C (1, as scikit-learn's), l1_ratio (0.5),\n"
-      "         max_iter (100), tol (1e-6)\n\n"
+      "         max_iter (100), tol (1e-6)\n"
+      "  gbm    gradient-boosted trees on histograms: learning_rate (0.1),\n"
+      "         max_iter (100), max_leaf_nodes (31), max_depth (0: none),\n"
+      "         min_samples_leaf (20), l2_regularization (0), early_stopping (auto:\n"
+      "         on past 10,000 rows | on | off), validation_fraction (0.1),\n"
+      "         n_iter_no_change (10), tol (1e-7)\n\n"
       "options:\n"
       "  --json          the report as JSON (with the tree's rules as data)\n", NULL },
     { "sample-size", cmd_sample_size, 0, "rate= margin= confidence= expected= power= json", 0, 0,

@@ -24,5 +24,6 @@ int mdl__param_real(const mdl_params *p, const char *name, double def, double mi
 /* the learners, each in its file; the table is learners.c's */
 extern const mdl_learner mdl__tree;
 extern const mdl_learner mdl__logit;
+extern const mdl_learner mdl__gbm;
 
 #endif

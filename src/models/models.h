@@ -23,6 +23,7 @@
  *   metrics.c   AUC, Gini, KS, log-loss, Brier, confusion, deciles
  *   tree.c      CART: gini or entropy, numeric and categorical splits, missing values, pruning
  *   logit.c     logistic regression: L2, L1 or elastic net by coordinate descent (glmnet's way)
+ *   gbm.c       gradient-boosted trees on histograms (LightGBM's, HistGradientBoosting's way)
  *   learners.c  the learners' table, and training with evaluation (mdl_train)
  *   sample.c    sample size for estimating a rate and for detecting a lift (M15)
  *   internal.h  what these files share

@@ -291,6 +291,119 @@ static void logit_as_scikit_learn(void **state)
     mdl_frame_free(&f);
 }
 
+/* Each learner's hold-out AUC on the fixture against scikit-learn's on the same split (rows whose
+ * number ends in 0, 1 or 2 are the test; expected.py prints its AUCs), within 0.01 or better. */
+static void learners_rank_as_well_as_scikit_learn(void **state)
+{
+    (void)state;
+    mdl_frame f;
+    rp_error e = RP_ERROR_INIT;
+    const char *path = access("../tests/fixtures/models/churn.csv", R_OK) ? "tests/fixtures/models/churn.csv"
+                                                                          : "../tests/fixtures/models/churn.csv";
+    assert_int_equal(mdl_frame_read_csv(path, "churned", NULL, &f, NULL, &e), RP_OK);
+    size_t *tr = malloc(f.nrows * sizeof *tr), *te = malloc(f.nrows * sizeof *te), ntr = 0, nte = 0;
+    for (size_t i = 0; i < f.nrows; i++) {
+        if (i % 10 < 3)
+            te[nte++] = i;
+        else
+            tr[ntr++] = i;
+    }
+    double *p = malloc(nte * sizeof *p);
+    uint8_t *y = malloc(nte);
+    for (size_t i = 0; i < nte; i++)
+        y[i] = f.y[te[i]];
+    static const struct {
+        const char *learner, *names[3], *values[3];
+        int n;
+        double sklearn;
+    } cases[] = {
+        { "logit", { "C" }, { "1" }, 1, 0.7887 },
+        { "tree", { "max_depth", "min_leaf", "prune_folds" }, { "5", "20", "0" }, 3, 0.7220 },
+        { "gbm", { "early_stopping" }, { "off" }, 1, 0.6867 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const mdl_learner *l = mdl_learner_find(cases[k].learner);
+        mdl_params prm = { .seed = 1, .n = cases[k].n };
+        for (int j = 0; j < cases[k].n; j++) {
+            prm.names[j] = cases[k].names[j];
+            prm.values[j] = cases[k].values[j];
+        }
+        mdl_model *m;
+        mdl_metrics met;
+        assert_int_equal(l->fit(&f, tr, ntr, &prm, &m, &e), RP_OK);
+        l->predict(m, &f, te, nte, p);
+        assert_int_equal(mdl_metrics_of(p, y, nte, 0.5, &met, &e), RP_OK);
+        l->free(m);
+        /* as good as scikit-learn's, or better: never more than 0.01 worse */
+        if (met.auc < cases[k].sklearn - 0.01)
+            fail_msg("%s: AUC %.4f, scikit-learn's %.4f", cases[k].learner, met.auc, cases[k].sklearn);
+        print_message("%s: AUC %.4f, scikit-learn's %.4f\n", cases[k].learner, met.auc, cases[k].sklearn);
+    }
+    free(tr);
+    free(te);
+    free(p);
+    free(y);
+    mdl_frame_free(&f);
+}
+
+/* Gradient boosting finds an interaction a linear model cannot see, uses missing values, and stops
+ * early on noise. */
+static void boosting_finds_interactions_and_stops_on_noise(void **state)
+{
+    (void)state;
+    static char text[1 << 20];
+    strcpy(text, "a,b,kind,y\n");
+    uint64_t s = 11;
+    for (int i = 0; i < 4000; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        double a = (double)(s >> 11) / 9007199254740992.0;
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        double b = (double)(s >> 11) / 9007199254740992.0;
+        int y = (a > 0.5) != (b > 0.5); /* xor: no line separates it */
+        const char *kind = i % 3 ? "p" : "q";
+        if (i % 17 == 0)
+            snprintf(text + strlen(text), sizeof text - strlen(text), ",%.4f,%s,%d\n", b, kind, y);
+        else
+            snprintf(text + strlen(text), sizeof text - strlen(text), "%.4f,%.4f,%s,%d\n", a, b, kind, y);
+    }
+    mdl_frame f;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(mdl_frame_read_csv(csv("xor.csv", text), "y", NULL, &f, NULL, &e), RP_OK);
+    mdl_params none = { .seed = 5 };
+    json_t *g, *l;
+    assert_int_equal(mdl_train(mdl_learner_find("gbm"), &f, &none, 0.3, 0, &g, &e), RP_OK);
+    assert_int_equal(mdl_train(mdl_learner_find("logit"), &f, &none, 0.3, 0, &l, &e), RP_OK);
+    double ga = json_real_value(json_object_get(json_object_get(g, "holdout"), "auc"));
+    double la = json_real_value(json_object_get(json_object_get(l, "holdout"), "auc"));
+    assert_true(ga > 0.93); /* the rows without a are the ones it cannot tell */
+    assert_true(la < 0.6);
+    json_t *again;
+    assert_int_equal(mdl_train(mdl_learner_find("gbm"), &f, &none, 0.3, 0, &again, &e), RP_OK);
+    assert_true(json_equal(g, again));
+    json_decref(again);
+    json_decref(g);
+    json_decref(l);
+    mdl_frame_free(&f);
+    /* noise: early stopping ends the rounds long before 100 */
+    strcpy(text, "a,y\n");
+    for (int i = 0; i < 16000; i++) { /* 11,200 to fit: past 10,000, early stopping is on */
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        int a = (int)((s >> 20) % 1000);
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d,%d\n", a, (int)(s >> 63));
+    }
+    assert_int_equal(mdl_frame_read_csv(csv("noise2.csv", text), "y", NULL, &f, NULL, &e), RP_OK);
+    assert_int_equal(mdl_train(mdl_learner_find("gbm"), &f, &none, 0.3, 0, &g, &e), RP_OK);
+    json_t *m = json_object_get(g, "model");
+    assert_true(json_is_true(json_object_get(m, "stopped_early")));
+    assert_true(json_integer_value(json_object_get(m, "rounds_run")) < 40);
+    json_decref(g);
+    mdl_params bad = { .n = 1, .names = { "early_stopping" }, .values = { "maybe" } };
+    assert_int_not_equal(mdl_params_check(mdl_learner_find("gbm"), &bad, &e), RP_OK);
+    assert_string_equal(rp_errmsg(&e), "early_stopping: auto, on or off, not 'maybe'");
+    mdl_frame_free(&f);
+}
+
 static void sample_sizes_as_the_textbook(void **state)
 {
     (void)state;
@@ -321,6 +434,8 @@ int main(void)
         cmocka_unit_test(the_tree_finds_the_known_splits),
         cmocka_unit_test(pruning_cuts_back_what_is_noise),
         cmocka_unit_test(logit_as_scikit_learn),
+        cmocka_unit_test(learners_rank_as_well_as_scikit_learn),
+        cmocka_unit_test(boosting_finds_interactions_and_stops_on_noise),
         cmocka_unit_test(sample_sizes_as_the_textbook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

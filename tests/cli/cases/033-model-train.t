@@ -11,6 +11,9 @@ $ rapport model train --data churn.csv --target churned --set max_depth=2,prune_
 ! rapport: model train: warning: column 'id': more than 1000 different values (an identifier?): not a category a model can use; left out
 $ rapport model train --data churn.csv --target churned --learner logit --set penalty=l1,C=0.05 --json 2>/dev/null | python3 -c 'import json,sys; r = json.load(sys.stdin); m = r["model"]; print(m["penalty"], m["coefficients"][0]["feature"], r["holdout"]["auc"] > 0.75)'
 > l1 products True
+$ rapport model train --data churn.csv --target churned --learner gbm --set max_iter=30 --folds 0 2>/dev/null | sed -n '1p;/trees (of/p'
+> gbm on 2000 rows (421 'yes'), 3 features; hold-out 30%, seed 1
+> 30 trees (of 30 rounds run), 930 leaves; splits by feature:
 $ rapport model train --data churn.csv --target churned --learner logit --set penalty=l3
 ! rapport: model train: penalty: l2, l1, elasticnet or none, not 'l3'
 ? 1
@@ -21,7 +24,7 @@ $ rapport model train --data churn.csv --target churned --set depth=3
 !~ ^rapport: model train: depth: the tree learner has no setting 'depth' \(it has: max_depth \(8\), min_leaf
 ? 1
 $ rapport model train --data churn.csv --target churned --learner forest
-! rapport: model train: --learner: one of tree, logit, not 'forest'
+! rapport: model train: --learner: one of tree, logit, gbm, not 'forest'
 ? 1
 $ rapport model train --data churn.csv --target branch
 ! rapport: model train: positive: column 'branch' has the values '0999' and '0012': say which is the one to predict (--positive)
