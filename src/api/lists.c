@@ -19,14 +19,18 @@ static void shown_and_masked(api_req *rq, json_t *list, int show)
 {
     size_t i, n = 0;
     json_t *e;
+    int full = 0;
     json_array_foreach(list, i, e) {
-        int k = n < sizeof rq->shown ? snprintf(rq->shown + n, sizeof rq->shown - n, "%s%lld", n ? " " : "",
-                                                (long long)json_integer_value(json_object_get(e, "customer")))
-                                     : -1;
-        if (k < 0 || (size_t)k >= sizeof rq->shown - n)
-            rq->shown[n] = 0, n = sizeof rq->shown;
-        else
-            n += (size_t)k;
+        if (!full) { /* the ids that fit, whole; the entry's detail says how many there were */
+            int k = snprintf(rq->shown + n, sizeof rq->shown - n, "%s%lld", n ? " " : "",
+                             (long long)json_integer_value(json_object_get(e, "customer")));
+            if (k < 0 || (size_t)k >= sizeof rq->shown - n) {
+                rq->shown[n] = 0;
+                full = 1;
+            } else {
+                n += (size_t)k;
+            }
+        }
         size_t j;
         json_t *ph;
         json_array_foreach(json_object_get(e, "phones"), j, ph) {
@@ -88,7 +92,7 @@ static int customer_at(api_req *rq, api_resp *rs, json_t *v, size_t i, int64_t *
         snprintf(key, sizeof key, "%s", json_string_value(v));
     else
         return api_error(rs, 422, "invalid", "body.customers[%zu]: a customer's id or a key to find them by", i);
-    int rc = wh_find(rq->w, key, id, NULL, &err);
+    int rc = wh_find_record(rq->w, key, id, &err); /* the record named: see wh_calllist_add */
     if (rc == RP_NOTFOUND)
         return api_error(rs, 422, "invalid", "body.customers[%zu]: no customer '%.60s'", i, json_is_string(v) ? key : key + 3);
     if (rc == RP_AMBIGUOUS)

@@ -34,7 +34,9 @@ int api_notes_list(api_req *rq, api_resp *rs)
         json_array_remove(a, (size_t)limit);
         next = json_integer(json_integer_value(json_object_get(json_array_get(a, (size_t)limit - 1), "id")));
     }
-    snprintf(rq->detail, sizeof rq->detail, "notes q=%.40s: %zu of %lld", q ? q : "", json_array_size(a),
+    char scrubbed[128];
+    sec_scrub(q ? q : "", scrubbed, sizeof scrubbed); /* a phone or an ID searched for is not kept in clear */
+    snprintf(rq->detail, sizeof rq->detail, "notes q=%.60s: %zu of %lld", scrubbed, json_array_size(a),
              (long long)total);
     return api_ok(rs, json_pack("{s:I, s:o, s:I, s:o}", "customer", (json_int_t)id, "notes", a, "total",
                                 (json_int_t)total, "next", next));
@@ -51,6 +53,20 @@ int api_household(api_req *rq, api_resp *rs)
     rp_error err = RP_ERROR_INIT;
     if (wh_household(rq->w, id, rq->scope_branch, &h, &err))
         return api_fail(rs, &err);
+    /* the relatives whose holdings were shown are in the entry too */
+    size_t i, n = 0;
+    json_t *mb;
+    json_array_foreach(json_object_get(h, "members"), i, mb) {
+        if (!i || !json_is_true(json_object_get(mb, "counted")))
+            continue;
+        int k = snprintf(rq->shown + n, sizeof rq->shown - n, "%s%lld", n ? " " : "",
+                         (long long)json_integer_value(json_object_get(mb, "party_id")));
+        if (k < 0 || (size_t)k >= sizeof rq->shown - n) {
+            rq->shown[n] = 0;
+            break;
+        }
+        n += (size_t)k;
+    }
     snprintf(rq->detail, sizeof rq->detail, "household: %zu members", json_array_size(json_object_get(h, "members")));
     return api_ok(rs, h);
 }

@@ -31,7 +31,7 @@ static int resolve(wh *w, const char *key, size_t len, const char *where, ids *o
     k[len] = 0;
     int64_t party;
     rp_error err = RP_ERROR_INIT;
-    int rc = wh_find(w, k, &party, NULL, &err);
+    int rc = wh_find_record(w, k, &party, &err); /* the record named: see wh_calllist_add */
     if (rc == RP_NOTFOUND)
         return cli_failf("calllist add", "%s: no customer '%s'", where, k);
     if (rc == RP_AMBIGUOUS)

@@ -12,6 +12,7 @@
 
 typedef struct hits {
     int64_t id[MAX_HITS];
+    int64_t rec[MAX_HITS]; /* after persons(): the (first) record of each person the key named */
     int n;
 } hits;
 
@@ -202,7 +203,7 @@ static int ambiguous(wh *w, const char *key, const char *how, const hits *h, rp_
 /* Hits on source parties that identity resolution joined are one customer: the person. */
 static int persons(wh *w, hits *h, rp_error *err)
 {
-    hits out = { { 0 }, 0 };
+    hits out = { { 0 }, { 0 }, 0 };
     for (int i = 0; i < h->n; i++) {
         rp_stmt *st;
         int rc = rp_store_prepare(w->store, "SELECT coalesce(merged_into, id) FROM party WHERE id = ?", &st, err);
@@ -210,7 +211,10 @@ static int persons(wh *w, hits *h, rp_error *err)
             return rc;
         rp_stmt_bind_int(st, 1, h->id[i]);
         rc = rp_stmt_step(st, err);
+        int before = out.n;
         add_hit(&out, rc == RP_ROW ? rp_stmt_int(st, 0) : h->id[i]);
+        if (out.n > before)
+            out.rec[before] = h->id[i];
         rp_stmt_done(st);
         if (rc != RP_ROW && rc != RP_DONE)
             return rc;
@@ -230,7 +234,7 @@ static int find_hits(wh *w, const char *key, hits *out, const char **how, rp_err
         return rp_err(err, RP_INVAL, "empty key");
     if (strlen(key) > 256)
         return rp_err(err, RP_TOOBIG, "key longer than 256 characters");
-    hits h = { { 0 }, 0 };
+    hits h = { { 0 }, { 0 }, 0 };
     int rc;
     for (int k = 0; k < K_NKINDS; k++) {
         size_t pl = strlen(kinds[k].prefix);
@@ -293,9 +297,9 @@ static int find_hits(wh *w, const char *key, hits *out, const char **how, rp_err
     return rp_err(err, RP_NOTFOUND, "no customer matches '%s'", key);
 }
 
-int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *err)
+static int find_one(wh *w, const char *key, int64_t *party, int64_t *record, const char **how, rp_error *err)
 {
-    hits h = { { 0 }, 0 };
+    hits h = { { 0 }, { 0 }, 0 };
     const char *what = NULL;
     int rc = find_hits(w, key, &h, &what, err);
     if (rc == RP_AMBIGUOUS)
@@ -303,14 +307,27 @@ int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *
     if (rc)
         return rc;
     *party = h.id[0];
+    if (record)
+        *record = h.rec[0];
     if (how)
         *how = what;
     return RP_OK;
 }
 
+int wh_find(wh *w, const char *key, int64_t *party, const char **how, rp_error *err)
+{
+    return find_one(w, key, party, NULL, how, err);
+}
+
+int wh_find_record(wh *w, const char *key, int64_t *record, rp_error *err)
+{
+    int64_t party;
+    return find_one(w, key, &party, record, NULL, err);
+}
+
 int wh_find_all(wh *w, const char *key, int64_t *ids, int max, int *n, const char **how, rp_error *err)
 {
-    hits h = { { 0 }, 0 };
+    hits h = { { 0 }, { 0 }, 0 };
     const char *what = NULL;
     int rc = find_hits(w, key, &h, &what, err);
     if (rc && rc != RP_AMBIGUOUS)

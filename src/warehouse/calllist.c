@@ -12,9 +12,12 @@ static int check_list(const char *list, const char *agent, rp_error *err)
     if ((rc = wh__text_ok("list", list, WH_LIST_NAME_MAX, 1, err)) ||
         (rc = wh__text_ok("agent", agent, WH_LIST_NAME_MAX, 1, err)))
         return rc;
-    for (const char *p = list; *p; p++)
+    for (const char *p = list; *p; p++) {
         if ((unsigned char)*p < 0x20)
             return rp_err(err, RP_INVAL, "list: '%s' has a control character", list);
+        if (*p == '/') /* a list is named in a path (DELETE /calling-lists/{list}) */
+            return rp_err(err, RP_INVAL, "list: '%s': a list's name may not hold '/'", list);
+    }
     return RP_OK;
 }
 
@@ -31,31 +34,43 @@ int wh_calllist_add(wh *w, const char *list, const char *agent, const int64_t *p
             return rp_err(err, RP_INVAL, "until: '%.20s' is not a date (YYYY-MM-DD)", until);
         rp_date_format(d, day);
     }
-    char now[RP_TIME_UTC_LEN];
+    char now[RP_TIME_UTC_LEN], today[RP_DATE_LEN];
     rp_time_format_utc(rp_now(), now);
+    rp_date_format(rp_time_taipei_date(rp_now()), today);
     *added = 0;
+    /* The party the key named is kept, not the customer it is merged into today: read through merges,
+     * an entry follows the person, and an unmerge cannot hand the agent another customer's numbers. A
+     * customer is on a list once while it runs; an entry that has ended is closed, and a new one made. */
+    static const char *const sql[2] = {
+        "UPDATE calling_list SET removed_at = ?5, removed_by = ?6 WHERE list = ?1 AND agent = ?2 "
+        "AND removed_at IS NULL AND until < ?4 AND party_id IN (SELECT id FROM party WHERE coalesce(merged_into, id) = "
+        "(SELECT coalesce(merged_into, id) FROM party WHERE id = ?3))",
+        "INSERT INTO calling_list(list, agent, party_id, until, added_at, added_by) "
+        "SELECT ?1, ?2, p.id, ?4, ?5, ?6 FROM party p WHERE p.id = ?3 AND NOT EXISTS (SELECT 1 FROM calling_list c "
+        "JOIN party cp ON cp.id = c.party_id WHERE c.list = ?1 AND c.agent = ?2 AND c.removed_at IS NULL "
+        "AND coalesce(cp.merged_into, cp.id) = coalesce(p.merged_into, p.id))",
+    };
     for (int i = 0; i < n; i++) {
         if ((rc = wh_party_exists(w, parties[i], err)) == RP_NOTFOUND)
             return rp_err(err, RP_NOTFOUND, "customers[%d]: no customer %lld", i, (long long)parties[i]);
-        rp_stmt *st;
-        /* the customer a party is now (a source party merged into another is that other), once */
-        if (rc || (rc = rp_store_prepare(w->store,
-                                         "INSERT INTO calling_list(list, agent, party_id, until, added_at, added_by) "
-                                         "SELECT ?1, ?2, coalesce(p.merged_into, p.id), ?4, ?5, ?6 FROM party p "
-                                         "WHERE p.id = ?3 AND NOT EXISTS (SELECT 1 FROM calling_list c WHERE c.list = ?1 "
-                                         "AND c.agent = ?2 AND c.party_id = coalesce(p.merged_into, p.id) "
-                                         "AND c.removed_at IS NULL)",
-                                         &st, err)))
+        for (int k = 0; k < 2 && !rc; k++) {
+            rp_stmt *st;
+            if ((rc = rp_store_prepare(w->store, sql[k], &st, err)))
+                return rc;
+            rp_stmt_bind_text(st, 1, list);
+            rp_stmt_bind_text(st, 2, agent);
+            rp_stmt_bind_int(st, 3, parties[i]);
+            /* ?4: the day the entries before it ended (closing), or the new entry's last day */
+            rp_stmt_bind_text(st, 4, k == 0 ? today : until && *until ? day : NULL);
+            rp_stmt_bind_text(st, 5, now);
+            rp_stmt_bind_text(st, 6, by);
+            if ((rc = rp_stmt_run(st, err)))
+                return rc;
+            if (k == 1)
+                *added += rp_store_changes(w->store) > 0;
+        }
+        if (rc)
             return rc;
-        rp_stmt_bind_text(st, 1, list);
-        rp_stmt_bind_text(st, 2, agent);
-        rp_stmt_bind_int(st, 3, parties[i]);
-        rp_stmt_bind_text(st, 4, until && *until ? day : NULL);
-        rp_stmt_bind_text(st, 5, now);
-        rp_stmt_bind_text(st, 6, by);
-        if ((rc = rp_stmt_run(st, err)))
-            return rc;
-        *added += rp_store_changes(w->store) > 0;
     }
     return RP_OK;
 }
@@ -72,8 +87,8 @@ int wh_calllist_remove(wh *w, const char *list, const char *agent, int64_t party
     if ((rc = rp_store_prepare(w->store,
                                "UPDATE calling_list SET removed_at = ?4, removed_by = ?5 WHERE list = ?1 "
                                "AND (CAST(?2 AS TEXT) IS NULL OR agent = ?2) AND removed_at IS NULL "
-                               "AND (CAST(?3 AS INTEGER) IS NULL OR party_id = (SELECT coalesce(merged_into, id) "
-                               "FROM party WHERE id = ?3))",
+                               "AND (CAST(?3 AS BIGINT) IS NULL OR party_id IN (SELECT id FROM party WHERE "
+                               "coalesce(merged_into, id) = (SELECT coalesce(merged_into, id) FROM party WHERE id = ?3)))",
                                &st, err)))
         return rc;
     rp_stmt_bind_text(st, 1, list);

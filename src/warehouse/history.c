@@ -305,13 +305,13 @@ int wh_notes(wh *w, int64_t party, const char *q, int64_t before, int limit, jso
     /* ?1 the customer, ?2..?5 the words (NULL: none), ?6 the note before which a page starts, ?7 the limit */
 #define HAY "lower(coalesce(i.notes, '') || ' ' || coalesce(i.reason, '') || ' ' || coalesce(i.outcome, '') || ' ' || " \
             "coalesce(i.staff, ''))"
-#define WORD(n) "AND (CAST(?" #n " AS TEXT) IS NULL OR " HAY " LIKE ?" #n " ESCAPE '\\') "
+#define WORD(n) "AND (CAST(?" #n " AS TEXT) IS NULL OR " HAY " LIKE lower(?" #n ") ESCAPE '\\') "
 #define MATCHING "FROM interaction i WHERE i.party_id IN (SELECT ?1 UNION ALL SELECT id FROM party WHERE merged_into = ?1) " \
                  WORD(2) WORD(3) WORD(4) WORD(5)
     static const char *const sql[2] = {
         "SELECT count(*) " MATCHING,
         "SELECT i.id, i.at, i.channel, i.direction, i.staff, i.reason, i.outcome, i.notes, i.follow_up_on " MATCHING
-        "AND (CAST(?6 AS INTEGER) IS NULL OR (i.at, i.id) < (SELECT b.at, b.id FROM interaction b WHERE b.id = ?6)) "
+        "AND (CAST(?6 AS BIGINT) IS NULL OR (i.at, i.id) < (SELECT b.at, b.id FROM interaction b WHERE b.id = ?6)) "
         "ORDER BY i.at DESC, i.id DESC LIMIT ?7",
     };
 #undef MATCHING

@@ -11,7 +11,7 @@ static const char *const family[] = { "household", "spouse", "parent", "child", 
 static const char *const assets[] = { "deposit", "time_deposit", "investment", "insurance", NULL };
 static const char *const debts[] = { "loan", "card", NULL };
 
-enum { MAX_CUR = 16 };
+enum { MAX_CUR = 64 };
 typedef struct {
     char cur[MAX_CUR][4];
     int64_t minor[MAX_CUR];
@@ -31,18 +31,22 @@ static int in_list(const char *v, const char *const *list)
     return 0;
 }
 
-static void sum_add(sums *s, const char *cur, int64_t minor)
+/* RP_OK, or RP_TOOBIG when the sum would not fit or there are more currencies than MAX_CUR: a
+ * household's value is shown whole or not at all. */
+static int sum_add(sums *s, const char *cur, int64_t minor, rp_error *err)
 {
     int i = 0;
     while (i < s->n && strcmp(s->cur[i], cur))
         i++;
     if (i == s->n) {
         if (s->n == MAX_CUR)
-            return; /* more currencies than a household holds: the rest are not summed */
+            return rp_err(err, RP_TOOBIG, "household: accounts in more than %d currencies", MAX_CUR);
         snprintf(s->cur[s->n], sizeof s->cur[0], "%s", cur);
         s->minor[s->n++] = 0;
     }
-    s->minor[i] += minor;
+    if (__builtin_add_overflow(s->minor[i], minor, &s->minor[i]))
+        return rp_err(err, RP_TOOBIG, "household: the balances in %s add up to more than can be counted", cur);
+    return RP_OK;
 }
 
 /* [{currency, minor, amount}] of the sums, by currency code. */
@@ -89,7 +93,8 @@ static int holdings(wh *w, int64_t party, sums mine[2], sums all[2], idset *seen
         if (side < 0 || !cur)
             continue;
         (*accounts)++;
-        sum_add(&mine[side], cur, rp_stmt_int(st, 3));
+        if ((rc = sum_add(&mine[side], cur, rp_stmt_int(st, 3), err)))
+            break;
         size_t i = 0;
         while (i < seen->n && seen->id[i] != id)
             i++;
@@ -106,7 +111,8 @@ static int holdings(wh *w, int64_t party, sums mine[2], sums all[2], idset *seen
             seen->cap = cap;
         }
         seen->id[seen->n++] = id;
-        sum_add(&all[side], cur, rp_stmt_int(st, 3));
+        if ((rc = sum_add(&all[side], cur, rp_stmt_int(st, 3), err)))
+            break;
     }
     rp_stmt_done(st);
     return rc == RP_DONE ? RP_OK : rc;
@@ -137,7 +143,16 @@ int wh_household(wh *w, int64_t party, const char *branch, json_t **out, rp_erro
     size_t i;
     json_t *r;
     json_array_foreach(rel, i, r) {
-        if (in_list(json_string_value(json_object_get(r, "relation")), family))
+        if (!in_list(json_string_value(json_object_get(r, "relation")), family))
+            continue;
+        /* a relative linked both ways, by two kinds or from two merged records is one member (the
+         * first kind said) */
+        json_int_t id = json_integer_value(json_object_get(r, "party_id"));
+        size_t k;
+        json_t *x;
+        int seen = 0;
+        json_array_foreach(members, k, x) seen |= json_integer_value(json_object_get(x, "party_id")) == id;
+        if (!seen)
             json_array_append(members, r);
     }
     json_decref(rel);

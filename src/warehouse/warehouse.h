@@ -677,6 +677,9 @@ int wh_party_names(wh *w, int64_t id, char *zh, size_t zn, char *latin, size_t l
  * matched.  RP_NOTFOUND or RP_AMBIGUOUS (two different parties) otherwise. */
 int wh_find(wh *w, const char *key, int64_t *party, const char **how,
             rp_error *err) RP_WARN_UNUSED;
+/* wh_find, giving the record the key named rather than the customer it is merged into today (a
+ * calling list keeps the record, so that an unmerge never hands it another customer). */
+int wh_find_record(wh *w, const char *key, int64_t *record, rp_error *err) RP_WARN_UNUSED;
 /* wh_find with every party the key names (at most max, in *n): a phone a
  * household shares lists them all, as a screen pop must.  RP_NOTFOUND when
  * none. */

@@ -592,6 +592,12 @@ static void notes_search_and_pages(void **state)
     assert_int_equal(x.status, 422);
     assert_non_null(strstr(x.body, "after: a note's id"));
     free(x.body);
+    /* a national ID searched for among the notes is not kept in clear in the audit trail */
+    x = http("GET", "/api/v1/customers/2/notes?q=F128765439", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE detail LIKE '%F128765439%'"), 0);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE detail LIKE 'notes q=F12****439%'"), 1);
 }
 
 /* The household: the customer, their relatives, what each holds and what they hold together, each
@@ -657,6 +663,19 @@ static void household_and_its_value(void **state)
     x = http("GET", "/api/v1/customers/999999/household", h, NULL, 0);
     assert_int_equal(x.status, 404);
     free(x.body);
+    /* a spouse linked both ways is one member; the relatives whose holdings were shown are audited */
+    assert_int_equal(scalar("INSERT INTO party_link(from_party, to_party, kind) VALUES (2, 1, 'spouse')"), -1);
+    headers_for(SEC_CSR, h, sizeof h, NULL);
+
+    x = http("GET", "/api/v1/customers/1/household", h, NULL, 0);
+    j = json_loads(x.body, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(j, "members")), 3);
+    json_decref(j);
+    free(x.body);
+    assert_int_equal(scalar("DELETE FROM party_link WHERE from_party = 2 AND to_party = 1"), -1);
+    assert_int_equal(scalar("SELECT count(*) FROM audit WHERE id = (SELECT max(id) FROM audit WHERE detail LIKE "
+                            "'household:%') AND customer_id = 1 AND ' ' || customers || ' ' LIKE '% 2 %'"),
+                     1);
 }
 
 /* An outbound agent sees no customer's numbers but those of the customers on their own calling list,
@@ -778,6 +797,36 @@ static void calling_lists_and_numbers_to_dial(void **state)
     assert_non_null(strstr(x.body, "\"removed\":1"));
     free(x.body);
     assert_int_equal(scalar("SELECT count(*) FROM calling_list WHERE list <> 'ended' AND removed_at IS NULL"), 0);
+    /* a long list: 300 customers given and read back (the audit entry keeps the ids that fit) */
+    assert_int_equal(scalar("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+                            "INSERT INTO party(id, kind, name_zh, home_branch, created_at, updated_at) "
+                            "SELECT 100000 + i, 'person', '客戶' || i, '0012', '2026-01-01T00:00:00Z', "
+                            "'2026-01-01T00:00:00Z' FROM n"), -1);
+    char big[8192] = "{\"list\":\"long\",\"agent\":\"u-tsr\",\"customers\":[";
+    for (int k = 1; k <= 300; k++)
+        snprintf(big + strlen(big), sizeof big - strlen(big), "%s\"id:%d\"", k > 1 ? "," : "", 100000 + k);
+    strcat(big, "]}");
+    x = http("POST", "/api/v1/calling-lists", h, big, strlen(big));
+    assert_int_equal(x.status, 201);
+    assert_non_null(strstr(x.body, "\"added\":300"));
+    free(x.body);
+    headers_for(SEC_TSR, h, sizeof h, NULL);
+    x = http("GET", "/api/v1/calling-list?limit=5000", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    json_t *lj = json_loads(x.body, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(lj, "entries")), 300);
+    json_decref(lj);
+    free(x.body);
+    headers_for(SEC_SUPERVISOR, h, sizeof h, "Content-Type: application/json\r\n");
+    x = http("DELETE", "/api/v1/calling-lists/long", h, NULL, 0);
+    assert_int_equal(x.status, 200);
+    free(x.body);
+    /* a name with '/' is refused, naming the member */
+    const char *slash = "{\"list\":\"a/b\",\"agent\":\"u-tsr\",\"customers\":[1]}";
+    x = http("POST", "/api/v1/calling-lists", h, slash, strlen(slash));
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "a list's name may not hold '/'"));
+    free(x.body);
 }
 
 /* Notes, contact changes with their history, consents; users by an administrator. */

@@ -65,3 +65,26 @@ $ rapport calllist show
 $ rapport audit --action calling_list_add --json | grep -o '"detail": "[^"]*"'
 > "detail": "list L2 for t1: 0 added of 1"
 > "detail": "list L2 for t1: 3 added of 3"
+# an entry follows the person: given as a record merged into another customer, it is that customer
+# while merged, and the record's own customer again after an unmerge (never the other's numbers)
+$ rapport match merge id:3 id:1 > /dev/null && rapport calllist add M --agent t1 id:3 && rapport calllist show --list M --csv | tr -d '\r' | cut -d, -f3,4
+> list M for t1: 1 added, 0 already on it
+> customer,name_zh
+> 7,陳怡君
+$ rapport calllist add M --agent t1 id:1
+> list M for t1: 0 added, 1 already on it
+$ rapport match unmerge id:7 host:0000012347 > /dev/null && rapport calllist show --list M --csv | tr -d '\r' | cut -d, -f3,4
+> customer,name_zh
+> 3,王小華
+$ rapport calllist remove M --customer 3
+> list M: 1 taken off
+# an entry that has ended does not keep the customer off the list; a name with '/' is refused
+$ rapport calllist add E --agent t1 id:2 --until 2020-01-01 && rapport calllist add E --agent t1 id:2 --until 2099-12-31 && rapport query "SELECT party_id, until, removed_by IS NOT NULL FROM calling_list WHERE list = 'E' ORDER BY id" --csv | tr -d '\r'
+> list E for t1: 1 added, 0 already on it; runs until 2020-01-01
+> list E for t1: 1 added, 0 already on it; runs until 2099-12-31
+> party_id,until,removed_by IS NOT NULL
+> 2,2020-01-01,1
+> 2,2099-12-31,0
+$ rapport calllist add a/b --agent t1 id:2
+! rapport: calllist add: list: 'a/b': a list's name may not hold '/'
+? 1

@@ -3,7 +3,7 @@
 // preferences (with their history), notes and consents.  The forms' choices
 // and the lists' values are the warehouse's vocabulary, in the user's language.
 import { Fragment } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { clusterName, errorText, lang, roc, t, term } from '../i18n.js';
 import { date, dateTime, money, phone, taipeiToday } from '../format.js';
@@ -258,16 +258,20 @@ function Notes({ id, rows }) {
   const [q, setQ] = useState('');
   const [page, setPage] = useState(null); // {q, notes, total, next} from the server, or null: the 360's own
   const [error, setError] = useState(null);
-  const fetchPage = (words, after, before) => api('GET', '/customers/{id}/notes', { params: { id }, query: { q: words, after, limit: 50 } })
-    .then((r) => { setError(null); setPage({ q: words, notes: [...before, ...r.notes], total: r.total, next: r.next }); })
-    .catch(setError);
+  const asked = useRef(0); // a reply to an older question does not overwrite a newer one's
+  const fetchPage = (words, after, before) => {
+    const mine = ++asked.current;
+    return api('GET', '/customers/{id}/notes', { params: { id }, query: { q: words, after, limit: 50 } })
+      .then((r) => { if (mine === asked.current) { setError(null); setPage({ q: words, notes: [...before, ...r.notes], total: r.total, next: r.next }); } })
+      .catch((e) => { if (mine === asked.current) setError(e); });
+  };
+  // the words typed, or the 360 read again (a note added): what matches is asked for again
   useEffect(() => {
     const words = q.trim();
-    if (!words) { setPage(null); setError(null); return undefined; }
+    if (!words) { asked.current++; setPage(null); setError(null); return undefined; }
     const timer = setTimeout(() => fetchPage(words, undefined, []), 250);
     return () => clearTimeout(timer);
-  }, [q, id]);
-  useEffect(() => { setPage(null); }, [rows]); // a note added: the 360 is read again
+  }, [q, id, rows]);
   const shown = page ? page.notes : rows || [];
   // the 360 holds the latest 20: with 20 there may be older ones
   const more = page ? page.next : (rows || []).length >= 20 && rows[rows.length - 1].id;
@@ -291,10 +295,23 @@ function Notes({ id, rows }) {
   );
 }
 
-/** Sums of minor units by currency as a person reads them: "1,287,654.32 TWD · 1,200.00 USD". */
+/** The digits after the point of a currency (2 for TWD, 0 for JPY), as the browser knows them. */
+function exponent(currency) {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+  } catch {
+    return 2;
+  }
+}
+
+/** Sums of minor units by currency as a person reads them: "1,287,654.32 TWD · 1,200 JPY". */
 function totals(list) {
   if (!list || list.length === 0) return null;
-  return list.map(({ currency, minor }) => `${(minor / 100).toLocaleString(lang.get() === 'en' ? 'en-GB' : 'zh-TW', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`).join(' · ');
+  const loc = lang.get() === 'en' ? 'en-GB' : 'zh-TW';
+  return list.map(({ currency, minor }) => {
+    const e = exponent(currency);
+    return `${(minor / 10 ** e).toLocaleString(loc, { minimumFractionDigits: e, maximumFractionDigits: e })} ${currency}`;
+  }).join(' · ');
 }
 
 /** What the customer holds as owner or joint holder, open, summed by currency. */

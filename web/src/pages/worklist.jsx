@@ -102,8 +102,9 @@ export function CallingLists() {
     e.preventDefault();
     setDone(null);
     setFailed(null);
-    const customers = form.keys.split('\n').map((k) => k.trim()).filter(Boolean)
-      .map((k) => (/^\d+$/.test(k) && k.length < 10 ? Number(k) : k));
+    // each line as typed: a key a search takes (a customer number as id:N); digits alone are never
+    // taken for a customer number, which a phone or an account could be mistaken for
+    const customers = form.keys.split('\n').map((k) => k.trim()).filter(Boolean);
     try {
       setDone(await api('POST', '/calling-lists', { body: { list: form.list, agent: form.agent, customers, until: form.until || undefined } }));
       setForm({ ...form, keys: '' });
