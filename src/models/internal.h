@@ -21,9 +21,39 @@ int mdl__param_int(const mdl_params *p, const char *name, int def, int min, int 
 int mdl__param_real(const mdl_params *p, const char *name, double def, double min, double max, double *out,
                     rp_error *err);
 
+/* ---- the design of linear models and networks (design.c) ---- */
+typedef enum { MDL__T_NUM, MDL__T_NUM_MISSING, MDL__T_LEVEL, MDL__T_CAT_MISSING } mdl__term_kind;
+typedef struct {
+    int col, level;
+    mdl__term_kind kind;
+    double mean, sd;      /* MDL__T_NUM: of the rows of the fit */
+} mdl__term;
+typedef struct {
+    mdl__term *t;
+    int nt;
+} mdl__design;
+/* The terms of the frame's columns, means and spreads from rows; reference: no term for a category's
+ * first level (a model without a penalty needs it left out). */
+int mdl__design_make(const mdl_frame *f, const size_t *rows, size_t n, int reference, mdl__design *d);
+void mdl__design_free(mdl__design *d);
+static inline double mdl__term_value(const mdl__term *t, const mdl_frame *f, size_t row)
+{
+    const mdl_col *c = &f->cols[t->col];
+    switch (t->kind) {
+    case MDL__T_NUM: {
+        double x = c->x[row];
+        return x != x ? 0 : (x - t->mean) / t->sd; /* a missing value counts as the mean */
+    }
+    case MDL__T_NUM_MISSING: return c->x[row] != c->x[row];
+    case MDL__T_LEVEL: return c->code[row] == t->level;
+    default: return c->code[row] < 0;
+    }
+}
+
 /* the learners, each in its file; the table is learners.c's */
 extern const mdl_learner mdl__tree;
 extern const mdl_learner mdl__logit;
 extern const mdl_learner mdl__gbm;
+extern const mdl_learner mdl__mlp;
 
 #endif

@@ -15,6 +15,7 @@ const mdl_learner *const mdl_learners[] = {
     &mdl__tree,
     &mdl__logit,
     &mdl__gbm,
+    &mdl__mlp,
 };
 const int mdl_nlearners = sizeof mdl_learners / sizeof mdl_learners[0];
 

@@ -19,77 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { T_NUM, T_NUM_MISSING, T_LEVEL, T_CAT_MISSING } term_kind;
-
-typedef struct {
-    int col, level;
-    term_kind kind;
-    double mean, sd, beta;
-} term;
-
 struct mdl_model {
-    term *t;
-    int nt;
+    mdl__design d;
+    double *beta;
     double b0;
     int iterations;
     const char *penalty;
     double C, l1_ratio;
 };
-
-static inline double value(const term *t, const mdl_frame *f, size_t row)
-{
-    const mdl_col *c = &f->cols[t->col];
-    switch (t->kind) {
-    case T_NUM: {
-        double x = c->x[row];
-        return isnan(x) ? 0 : (x - t->mean) / t->sd;
-    }
-    case T_NUM_MISSING: return isnan(c->x[row]);
-    case T_LEVEL: return c->code[row] == t->level;
-    default: return c->code[row] < 0;
-    }
-}
-
-/* The terms of the frame, their means and spreads from the rows of the fit. */
-static int terms(const mdl_frame *f, const size_t *rows, size_t n, int reference, struct mdl_model *m)
-{
-    int cap = 0;
-    for (int c = 0; c < f->ncols; c++)
-        cap += (f->cols[c].kind == MDL_NUM ? 1 : f->cols[c].nlevels) + 1;
-    if (!(m->t = calloc((size_t)cap, sizeof *m->t)))
-        return RP_NOMEM;
-    for (int c = 0; c < f->ncols; c++) {
-        const mdl_col *col = &f->cols[c];
-        if (col->kind == MDL_NUM) {
-            double s = 0, ss = 0;
-            size_t k = 0, miss = 0;
-            for (size_t i = 0; i < n; i++) {
-                double x = col->x[rows[i]];
-                if (isnan(x)) {
-                    miss++;
-                    continue;
-                }
-                s += x;
-                ss += x * x;
-                k++;
-            }
-            double mean = k ? s / (double)k : 0, var = k ? ss / (double)k - mean * mean : 0;
-            if (k && var > 1e-300)
-                m->t[m->nt++] = (term){ .col = c, .kind = T_NUM, .mean = mean, .sd = sqrt(var) };
-            if (miss && miss < n)
-                m->t[m->nt++] = (term){ .col = c, .kind = T_NUM_MISSING, .sd = 1 };
-        } else {
-            size_t miss = 0;
-            for (size_t i = 0; i < n; i++)
-                miss += col->code[rows[i]] < 0;
-            for (int l = reference ? 1 : 0; l < col->nlevels; l++)
-                m->t[m->nt++] = (term){ .col = c, .kind = T_LEVEL, .level = l, .sd = 1 };
-            if (miss && miss < n)
-                m->t[m->nt++] = (term){ .col = c, .kind = T_CAT_MISSING, .sd = 1 };
-        }
-    }
-    return RP_OK;
-}
 
 static double soft(double z, double g) { return z > g ? z - g : z < -g ? z + g : 0; }
 
@@ -111,11 +48,11 @@ static void wls(struct mdl_model *m, const mdl_frame *f, const size_t *rows, siz
         m->b0 += d0;
         for (size_t i = 0; i < n; i++)
             r[i] -= d0;
-        for (int j = 0; j < m->nt; j++) {
-            term *t = &m->t[j];
+        for (int j = 0; j < m->d.nt; j++) {
+            const mdl__term *t = &m->d.t[j];
             double num = 0, den = 0;
             for (size_t i = 0; i < n; i++) {
-                double v = value(t, f, rows[i]);
+                double v = mdl__term_value(t, f, rows[i]);
                 if (v != 0) {
                     num += w[i] * v * r[i];
                     den += w[i] * v * v;
@@ -125,13 +62,13 @@ static void wls(struct mdl_model *m, const mdl_frame *f, const size_t *rows, siz
             den /= (double)n;
             if (den <= 0)
                 continue;
-            double b = soft(num + den * t->beta, lam * alpha) / (den + lam * (1 - alpha));
-            double d = b - t->beta;
+            double b = soft(num + den * m->beta[j], lam * alpha) / (den + lam * (1 - alpha));
+            double d = b - m->beta[j];
             if (d == 0)
                 continue;
-            t->beta = b;
+            m->beta[j] = b;
             for (size_t i = 0; i < n; i++) {
-                double v = value(t, f, rows[i]);
+                double v = mdl__term_value(t, f, rows[i]);
                 if (v != 0)
                     r[i] -= d * v;
             }
@@ -146,16 +83,17 @@ static void wls(struct mdl_model *m, const mdl_frame *f, const size_t *rows, siz
 static double eta_of(const struct mdl_model *m, const mdl_frame *f, size_t row)
 {
     double e = m->b0;
-    for (int j = 0; j < m->nt; j++)
-        if (m->t[j].beta != 0)
-            e += m->t[j].beta * value(&m->t[j], f, row);
+    for (int j = 0; j < m->d.nt; j++)
+        if (m->beta[j] != 0)
+            e += m->beta[j] * mdl__term_value(&m->d.t[j], f, row);
     return e;
 }
 
 static void logit_free(mdl_model *m)
 {
     if (m) {
-        free(m->t);
+        mdl__design_free(&m->d);
+        free(m->beta);
         free(m);
     }
 }
@@ -201,7 +139,8 @@ static int logit_fit(const mdl_frame *f, const size_t *rows, size_t n, const mdl
     double C = st.C, alpha = st.alpha, tol = st.tol;
     struct mdl_model *m = calloc(1, sizeof *m);
     double *w = malloc(n * sizeof *w), *r = malloc(n * sizeof *r), *eta = malloc(n * sizeof *eta);
-    if (!m || !w || !r || !eta || terms(f, rows, n, none, m)) {
+    if (!m || !w || !r || !eta || mdl__design_make(f, rows, n, none, &m->d) ||
+        !(m->beta = calloc((size_t)m->d.nt + 1, sizeof *m->beta))) {
         free(w);
         free(r);
         free(eta);
@@ -250,21 +189,22 @@ static json_t *logit_describe(const mdl_model *m, const mdl_frame *f)
     json_t *co = json_array();
     double b0 = m->b0;
     int kept = 0;
-    for (int j = 0; j < m->nt; j++) {
-        const term *t = &m->t[j];
+    for (int j = 0; j < m->d.nt; j++) {
+        const mdl__term *t = &m->d.t[j];
         const mdl_col *c = &f->cols[t->col];
-        if (t->kind == T_NUM)
-            b0 -= t->beta * t->mean / t->sd;
-        kept += t->beta != 0;
+        double beta = m->beta[j];
+        if (t->kind == MDL__T_NUM)
+            b0 -= beta * t->mean / t->sd;
+        kept += beta != 0;
         json_t *o = json_pack("{s:s}", "feature", c->name);
-        if (t->kind == T_LEVEL)
+        if (t->kind == MDL__T_LEVEL)
             json_object_set_new(o, "level", json_string(c->levels[t->level]));
-        if (t->kind == T_NUM_MISSING || t->kind == T_CAT_MISSING)
+        if (t->kind == MDL__T_NUM_MISSING || t->kind == MDL__T_CAT_MISSING)
             json_object_set_new(o, "missing", json_true());
-        json_object_set_new(o, "coef", json_real(t->beta));
+        json_object_set_new(o, "coef", json_real(beta));
         /* per unit of the column as it is written (a numeric's coefficient over its spread) */
-        json_object_set_new(o, "coef_per_unit", json_real(t->kind == T_NUM ? t->beta / t->sd : t->beta));
-        json_object_set_new(o, "odds_ratio", json_real(exp(t->kind == T_NUM ? t->beta / t->sd : t->beta)));
+        json_object_set_new(o, "coef_per_unit", json_real(t->kind == MDL__T_NUM ? beta / t->sd : beta));
+        json_object_set_new(o, "odds_ratio", json_real(exp(t->kind == MDL__T_NUM ? beta / t->sd : beta)));
         json_array_append_new(co, o);
     }
     /* largest effect first (on the standardised scale, where effects compare) */
@@ -281,7 +221,7 @@ static json_t *logit_describe(const mdl_model *m, const mdl_frame *f)
         }
     return json_pack("{s:s, s:f, s:f, s:i, s:f, s:f, s:i, s:i, s:o}", "penalty", m->penalty, "C", m->C, "l1_ratio",
                      m->l1_ratio, "iterations", m->iterations, "intercept", b0, "intercept_standardised", m->b0,
-                     "terms", m->nt, "nonzero", kept, "coefficients", co);
+                     "terms", m->d.nt, "nonzero", kept, "coefficients", co);
 }
 
 static const char *const logit_setting_names[] = { "penalty", "C", "l1_ratio", "max_iter", "tol", NULL };

@@ -22,8 +22,10 @@
  *   split.c     stratified hold-out and k-fold splits by a seed
  *   metrics.c   AUC, Gini, KS, log-loss, Brier, confusion, deciles
  *   tree.c      CART: gini or entropy, numeric and categorical splits, missing values, pruning
+ *   design.c    the terms linear models and networks see: standardised numbers, indicators
  *   logit.c     logistic regression: L2, L1 or elastic net by coordinate descent (glmnet's way)
  *   gbm.c       gradient-boosted trees on histograms (LightGBM's, HistGradientBoosting's way)
+ *   mlp.c       a neural network of one or two hidden layers, trained by Adam
  *   learners.c  the learners' table, and training with evaluation (mdl_train)
  *   sample.c    sample size for estimating a rate and for detecting a lift (M15)
  *   internal.h  what these files share

@@ -320,6 +320,7 @@ static void learners_rank_as_well_as_scikit_learn(void **state)
         { "logit", { "C" }, { "1" }, 1, 0.7887 },
         { "tree", { "max_depth", "min_leaf", "prune_folds" }, { "5", "20", "0" }, 3, 0.7220 },
         { "gbm", { "early_stopping" }, { "off" }, 1, 0.6867 },
+        { "mlp", { 0 }, { 0 }, 0, 0.7732 },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         const mdl_learner *l = mdl_learner_find(cases[k].learner);
@@ -377,6 +378,19 @@ static void boosting_finds_interactions_and_stops_on_noise(void **state)
     double la = json_real_value(json_object_get(json_object_get(l, "holdout"), "auc"));
     assert_true(ga > 0.93); /* the rows without a are the ones it cannot tell */
     assert_true(la < 0.6);
+    /* a network of two layers learns it too, the same for a seed */
+    mdl_params two = { .seed = 5, .n = 2, .names = { "hidden_layer_sizes", "max_iter" }, .values = { "16;8", "60" } };
+    json_t *nn, *nn2;
+    assert_int_equal(mdl_train(mdl_learner_find("mlp"), &f, &two, 0.3, 0, &nn, &e), RP_OK);
+    assert_int_equal(mdl_train(mdl_learner_find("mlp"), &f, &two, 0.3, 0, &nn2, &e), RP_OK);
+    assert_true(json_real_value(json_object_get(json_object_get(nn, "holdout"), "auc")) > 0.9);
+    assert_true(json_equal(nn, nn2));
+    assert_int_equal(json_array_size(json_object_get(json_object_get(nn, "model"), "hidden_layers")), 2);
+    json_decref(nn);
+    json_decref(nn2);
+    mdl_params wide = { .n = 1, .names = { "hidden_layer_sizes" }, .values = { "8;8;8" } };
+    assert_int_not_equal(mdl_params_check(mdl_learner_find("mlp"), &wide, &e), RP_OK);
+    assert_string_equal(rp_errmsg(&e), "hidden_layer_sizes: one or two layers of 1 to 1024 units (100, or 32;16), not '8;8;8'");
     json_t *again;
     assert_int_equal(mdl_train(mdl_learner_find("gbm"), &f, &none, 0.3, 0, &again, &e), RP_OK);
     assert_true(json_equal(g, again));

@@ -24,7 +24,7 @@ $ rapport model train --data churn.csv --target churned --set depth=3
 !~ ^rapport: model train: depth: the tree learner has no setting 'depth' \(it has: max_depth \(8\), min_leaf
 ? 1
 $ rapport model train --data churn.csv --target churned --learner forest
-! rapport: model train: --learner: one of tree, logit, gbm, not 'forest'
+! rapport: model train: --learner: one of tree, logit, gbm, mlp, not 'forest'
 ? 1
 $ rapport model train --data churn.csv --target branch
 ! rapport: model train: positive: column 'branch' has the values '0999' and '0012': say which is the one to predict (--positive)
