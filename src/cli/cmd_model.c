@@ -97,6 +97,28 @@ static void print_report(const json_t *r)
                    (long long)json_integer_value(json_object_get(im, "splits")),
                    100 * json_real_value(json_object_get(im, "share")));
     }
+    if (json_object_get(m, "pdo")) {
+        printf("scorecard: %.0f points at odds %g:1, %g points to double them\n",
+               json_real_value(json_object_get(m, "base_score")), json_real_value(json_object_get(m, "base_odds")),
+               json_real_value(json_object_get(m, "pdo")));
+        json_t *ft;
+        json_array_foreach(json_object_get(m, "features"), i, ft) {
+            printf("  %s (information value %.4f)%s\n", json_string_value(json_object_get(ft, "feature")),
+                   json_real_value(json_object_get(ft, "iv")),
+                   json_is_true(json_object_get(ft, "kept")) ? "" : ": left out, too weak");
+            size_t k;
+            json_t *b;
+            json_array_foreach(json_object_get(ft, "bands"), k, b) {
+                printf("    %-28s %7lld good %6lld bad  WoE %7.3f", json_string_value(json_object_get(b, "band")),
+                       (long long)json_integer_value(json_object_get(b, "goods")),
+                       (long long)json_integer_value(json_object_get(b, "bads")),
+                       json_real_value(json_object_get(b, "woe")));
+                if (json_object_get(b, "points"))
+                    printf("  %6.1f points", json_real_value(json_object_get(b, "points")));
+                printf("\n");
+            }
+        }
+    }
     if (json_object_get(m, "rules")) {
         printf("%lld leaves (depth %lld, ccp_alpha %.6g):\n", (long long)json_integer_value(json_object_get(m, "leaves")),
                (long long)json_integer_value(json_object_get(m, "depth")), json_real_value(json_object_get(m, "ccp_alpha")));

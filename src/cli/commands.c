@@ -450,7 +450,7 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
     { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= json", 0, 0,
-      "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit|gbm|mlp]\n"
+      "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit|gbm|mlp|scorecard]\n"
       "       [--set NAME=VALUE,...] [--holdout 0.3] [--folds 5] [--seed N] [--json]",
       "Train a model on a CSV file and measure it: hold-out and cross-validation.",
       "FILE.csv has a header row; TARGET is the column to predict, with two values\n"
@@ -480,7 +480,9 @@ const cli_cmd cli_commands[] = {
       "  mlp    a neural network: hidden_layer_sizes (100; two layers as 32;16),\n"
       "         activation (relu | tanh), alpha (1e-4), batch_size (200),\n"
       "         learning_rate_init (0.001), max_iter (200 epochs),\n"
-      "         n_iter_no_change (10), tol (1e-4)\n\n"
+      "         n_iter_no_change (10), tol (1e-4)\n"
+      "  scorecard  weight-of-evidence bands and points: bins (10), min_bin_share\n"
+      "         (0.05), iv_min (0.02), base_score (600), base_odds (50), pdo (20)\n\n"
       "options:\n"
       "  --json          the report as JSON (with the tree's rules as data)\n", NULL },
     { "sample-size", cmd_sample_size, 0, "rate= margin= confidence= expected= power= json", 0, 0,

@@ -55,5 +55,6 @@ extern const mdl_learner mdl__tree;
 extern const mdl_learner mdl__logit;
 extern const mdl_learner mdl__gbm;
 extern const mdl_learner mdl__mlp;
+extern const mdl_learner mdl__scorecard;
 
 #endif

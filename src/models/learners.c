@@ -16,6 +16,7 @@ const mdl_learner *const mdl_learners[] = {
     &mdl__logit,
     &mdl__gbm,
     &mdl__mlp,
+    &mdl__scorecard,
 };
 const int mdl_nlearners = sizeof mdl_learners / sizeof mdl_learners[0];
 

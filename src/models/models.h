@@ -26,6 +26,7 @@
  *   logit.c     logistic regression: L2, L1 or elastic net by coordinate descent (glmnet's way)
  *   gbm.c       gradient-boosted trees on histograms (LightGBM's, HistGradientBoosting's way)
  *   mlp.c       a neural network of one or two hidden layers, trained by Adam
+ *   scorecard.c weight-of-evidence bands, information values, a logistic regression on them, points
  *   learners.c  the learners' table, and training with evaluation (mdl_train)
  *   sample.c    sample size for estimating a rate and for detecting a lift (M15)
  *   internal.h  what these files share

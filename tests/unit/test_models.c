@@ -418,6 +418,78 @@ static void boosting_finds_interactions_and_stops_on_noise(void **state)
     mdl_frame_free(&f);
 }
 
+/* The scorecard: weights of evidence and information values as the textbook's formulas give them
+ * from the band counts (worked here by hand), points that add up to the score, and the score that
+ * says the odds: base_score at base_odds, pdo more points for twice the odds. */
+static void a_scorecard_as_the_textbook(void **state)
+{
+    (void)state;
+    /* grade A: 80 good, 20 bad; B: 50 good, 50 bad; C: 20 good, 80 bad (the bad is the positive) */
+    char text[1 << 14] = "grade,bad\n";
+    static const struct { const char *g; int good, bad; } cells[] = { { "A", 80, 20 }, { "B", 50, 50 }, { "C", 20, 80 } };
+    for (int c = 0; c < 3; c++) {
+        for (int i = 0; i < cells[c].good; i++)
+            snprintf(text + strlen(text), sizeof text - strlen(text), "%s,0\n", cells[c].g);
+        for (int i = 0; i < cells[c].bad; i++)
+            snprintf(text + strlen(text), sizeof text - strlen(text), "%s,1\n", cells[c].g);
+    }
+    mdl_frame f;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(mdl_frame_read_csv(csv("grades.csv", text), "bad", NULL, &f, NULL, &e), RP_OK);
+    size_t rows[300];
+    for (size_t i = 0; i < f.nrows; i++)
+        rows[i] = i;
+    const mdl_learner *l = mdl_learner_find("scorecard");
+    mdl_params p = { .seed = 1 };
+    mdl_model *m;
+    assert_int_equal(l->fit(&f, rows, f.nrows, &p, &m, &e), RP_OK);
+    json_t *d = l->describe(m, &f);
+    json_t *ft = json_array_get(json_object_get(d, "features"), 0);
+    json_t *bands = json_object_get(ft, "bands");
+    assert_int_equal(json_array_size(bands), 3);
+    double iv = 0, points[3];
+    for (int c = 0; c < 3; c++) {
+        json_t *b = json_array_get(bands, (size_t)c);
+        assert_string_equal(json_string_value(json_object_get(b, "band")), cells[c].g);
+        double pg = (cells[c].good + 0.5) / (150 + 1.5), pb = (cells[c].bad + 0.5) / (150 + 1.5);
+        assert_float_equal(json_real_value(json_object_get(b, "woe")), log(pg / pb), 1e-12);
+        iv += (pg - pb) * log(pg / pb);
+        points[c] = json_real_value(json_object_get(b, "points"));
+    }
+    assert_float_equal(json_real_value(json_object_get(ft, "iv")), iv, 1e-12);
+    /* one feature whose WoE is the log-odds of its bands: the regression gives it a coefficient of -1
+     * (to the smoothing), and the score of each band says its odds of good to bad */
+    assert_float_equal(json_real_value(json_object_get(ft, "coef")), -1, 0.02);
+    double factor = 20 / log(2), offset = 600 - factor * log(50);
+    assert_float_equal(json_real_value(json_object_get(d, "factor")), factor, 1e-9);
+    assert_float_equal(json_real_value(json_object_get(d, "offset")), offset, 1e-9);
+    double prob[3];
+    size_t one[3] = { 0, 100, 200 }; /* a row of each grade */
+    l->predict(m, &f, one, 3, prob);
+    for (int c = 0; c < 3; c++) {
+        /* the probability from the points, and the points from the probability */
+        double odds = (1 - prob[c]) / prob[c];
+        assert_float_equal(points[c], offset + factor * log(odds), 1e-6);
+        assert_float_equal(prob[c], (double)cells[c].bad / 100, 0.01); /* the band's own rate */
+    }
+    assert_true(points[0] > points[1] && points[1] > points[2]);
+    assert_float_equal(points[0] - points[2], factor * log((80.0 / 20) / (20.0 / 80)), 1.0); /* ~ pdo per doubling */
+    json_decref(d);
+    l->free(m);
+    mdl_frame_free(&f);
+    /* nothing informative: said, not modelled */
+    char flat[4096] = "x,bad\n";
+    for (int i = 0; i < 200; i++)
+        snprintf(flat + strlen(flat), sizeof flat - strlen(flat), "%d,%d\n", i % 2, (i / 2) % 2);
+    assert_int_equal(mdl_frame_read_csv(csv("flat.csv", flat), "bad", NULL, &f, NULL, &e), RP_OK);
+    size_t all[200];
+    for (size_t i = 0; i < 200; i++)
+        all[i] = i;
+    assert_int_not_equal(l->fit(&f, all, 200, &p, &m, &e), RP_OK);
+    assert_string_equal(rp_errmsg(&e), "scorecard: no feature has an information value of 0.02 or more (iv_min)");
+    mdl_frame_free(&f);
+}
+
 static void sample_sizes_as_the_textbook(void **state)
 {
     (void)state;
@@ -450,6 +522,7 @@ int main(void)
         cmocka_unit_test(logit_as_scikit_learn),
         cmocka_unit_test(learners_rank_as_well_as_scikit_learn),
         cmocka_unit_test(boosting_finds_interactions_and_stops_on_noise),
+        cmocka_unit_test(a_scorecard_as_the_textbook),
         cmocka_unit_test(sample_sizes_as_the_textbook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

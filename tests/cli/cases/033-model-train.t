@@ -14,6 +14,10 @@ $ rapport model train --data churn.csv --target churned --learner logit --set pe
 $ rapport model train --data churn.csv --target churned --learner gbm --set max_iter=30 --folds 0 2>/dev/null | sed -n '1p;/trees (of/p'
 > gbm on 2000 rows (421 'yes'), 3 features; hold-out 30%, seed 1
 > 30 trees (of 30 rounds run), 930 leaves; splits by feature:
+$ rapport model train --data churn.csv --target churned --learner scorecard --folds 0 2>/dev/null | grep -A2 '^scorecard\|^  products'
+>~ ^scorecard: 600 points at odds 50:1, 20 points to double them$
+>~ ^  products \(information value 0\.[0-9]+\)$
+>~ ^    <= 1\.5 .* points$
 $ rapport model train --data churn.csv --target churned --learner logit --set penalty=l3
 ! rapport: model train: penalty: l2, l1, elasticnet or none, not 'l3'
 ? 1
@@ -24,7 +28,7 @@ $ rapport model train --data churn.csv --target churned --set depth=3
 !~ ^rapport: model train: depth: the tree learner has no setting 'depth' \(it has: max_depth \(8\), min_leaf
 ? 1
 $ rapport model train --data churn.csv --target churned --learner forest
-! rapport: model train: --learner: one of tree, logit, gbm, mlp, not 'forest'
+! rapport: model train: --learner: one of tree, logit, gbm, mlp, scorecard, not 'forest'
 ? 1
 $ rapport model train --data churn.csv --target branch
 ! rapport: model train: positive: column 'branch' has the values '0999' and '0012': say which is the one to predict (--positive)
