@@ -159,7 +159,7 @@ static int categorical_split(grower *g, const size_t *rows, size_t n, int fi, sp
     lvl *l = calloc((size_t)c->nlevels, sizeof *l);
     if (!l)
         return RP_NOMEM;
-    size_t nm = 0, pm = 0, tp = 0, seen = 0;
+    size_t nm = 0, pm = 0, tp = 0;
     for (int k = 0; k < c->nlevels; k++)
         l[k].level = k;
     for (size_t i = 0; i < n; i++) {
@@ -182,7 +182,6 @@ static int categorical_split(grower *g, const size_t *rows, size_t n, int fi, sp
     for (int j = 0; j + 1 < present; j++) {
         nl += l[j].n;
         pl += l[j].pos;
-        seen += l[j].n;
         int took = 0;
         double before = best->cost;
         consider(g, best, fi, NAN, nl, pl, n - nm - nl, tp - pl, nm, pm, &took);
