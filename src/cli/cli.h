@@ -38,7 +38,7 @@
  *   cmd_user.c     user add|passwd|role|disable|unlock|totp|list, user requests|approve|reject
  *   cmd_audit.c    audit, audit verify|archive
  *   cmd_calllist.c calllist add|show|remove
- *   cmd_model.c    model train, sample-size
+ *   cmd_model.c    model train|compare, sample-size
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -187,6 +187,7 @@ int cmd_user_totp(cli_ctx *c);
 int cmd_user_list(cli_ctx *c);
 int cmd_calllist_add(cli_ctx *c);
 int cmd_model_train(cli_ctx *c);
+int cmd_model_compare(cli_ctx *c);
 int cmd_sample_size(cli_ctx *c);
 int cmd_calllist_show(cli_ctx *c);
 int cmd_calllist_remove(cli_ctx *c);

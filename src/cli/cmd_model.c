@@ -1,5 +1,6 @@
 /* cmd_model.c — rapport model train (any CSV an analyst brings: a learner fitted and measured on
- * a stratified hold-out and by cross-validation) and rapport sample-size (M15).  See models.h. */
+ * a stratified hold-out and by cross-validation), model compare (several on the same folds) and
+ * rapport sample-size (M15).  See models.h. */
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "models/models.h"
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* --set NAME=VALUE,NAME=VALUE into p (the strings point into buf). */
 static int settings(const char *set, char *buf, size_t n, mdl_params *p)
@@ -30,6 +32,17 @@ static int settings(const char *set, char *buf, size_t n, mdl_params *p)
         p->values[p->n++] = eq + 1;
     }
     return CLI_OK;
+}
+
+/* The frame's warnings, one a line, on standard error as "rapport: CMD: warning: ...". */
+static void print_warnings(const char *cmd, const rp_buf *warn)
+{
+    for (const char *w = warn->data, *e; w && w < warn->data + warn->len; w = e + 1) {
+        e = memchr(w, '\n', (size_t)(warn->data + warn->len - w));
+        fprintf(stderr, "rapport: %s: warning: %.*s\n", cmd, (int)((e ? e : warn->data + warn->len) - w), w);
+        if (!e)
+            break;
+    }
 }
 
 static int number_arg(const char *cmd, const char *name, const char *v, double def, double *out)
@@ -167,12 +180,8 @@ int cmd_model_train(cli_ctx *c)
         return cli_fail("model train", &err);
     }
     int json = cli_flag(c, "json");
-    for (char *w = warn.data, *e; !json && w && w < warn.data + warn.len; w = e + 1) { /* with --json: in the JSON */
-        e = memchr(w, '\n', (size_t)(warn.data + warn.len - w));
-        fprintf(stderr, "rapport: model train: warning: %.*s\n", (int)((e ? e : warn.data + warn.len) - w), w);
-        if (!e)
-            break;
-    }
+    if (!json) /* with --json: in the JSON */
+        print_warnings("model train", &warn);
     json_t *report = NULL;
     rc = mdl_train(l, &f, &p, holdout, (int)folds, &report, &err);
     mdl_frame_free(&f);
@@ -233,5 +242,86 @@ int cmd_sample_size(cli_ctx *c)
         printf("%lld customers estimate a rate near %g within ±%g (%g%% confidence, z = %.3f)\n", (long long)n, rate,
                margin, 100 * conf, mdl_z(conf));
     }
+    return CLI_OK;
+}
+
+/* rapport model compare: several learners on the same hold-out and the same folds (the seed makes
+ * them), side by side: a champion and its challengers. */
+int cmd_model_compare(cli_ctx *c)
+{
+    const char *data = cli_arg(c, "data"), *target = cli_arg(c, "target"), *list = cli_arg(c, "learners");
+    if (!data || !target)
+        return cli_failf("model compare", "--data and --target: the CSV file and the column to predict");
+    char names[256];
+    snprintf(names, sizeof names, "%s", list ? list : "tree,logit,gbm,mlp,scorecard");
+    const mdl_learner *ls[16];
+    int nl = 0;
+    for (char *tok = strtok(names, ","); tok; tok = strtok(NULL, ",")) {
+        const mdl_learner *l = mdl_learner_find(tok);
+        if (!l)
+            return cli_failf("model compare", "--learners: '%s' is not a learner (tree, logit, gbm, mlp, scorecard)", tok);
+        if (nl == 16)
+            return cli_failf("model compare", "--learners: at most 16");
+        ls[nl++] = l;
+    }
+    double holdout, folds, seed;
+    int rc;
+    if ((rc = number_arg("model compare", "holdout", cli_arg(c, "holdout"), 0.3, &holdout)) ||
+        (rc = number_arg("model compare", "folds", cli_arg(c, "folds"), 5, &folds)) ||
+        (rc = number_arg("model compare", "seed", cli_arg(c, "seed"), 1, &seed)))
+        return rc;
+    if (seed < 0 || seed > 9e15 || seed != floor(seed) || folds != floor(folds))
+        return cli_failf("model compare", "--seed and --folds: whole numbers");
+    mdl_frame f;
+    rp_buf warn = RP_BUF_INIT;
+    rp_error err = RP_ERROR_INIT;
+    if (mdl_frame_read_csv(data, target, cli_arg(c, "positive"), &f, &warn, &err)) {
+        rp_buf_release(&warn);
+        return cli_fail("model compare", &err);
+    }
+    int json = cli_flag(c, "json");
+    print_warnings("model compare", &warn);
+    rp_buf_release(&warn);
+    json_t *all = json_array();
+    for (int i = 0; i < nl && !rc; i++) {
+        mdl_params p = { .seed = (uint64_t)seed };
+        json_t *r;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if ((rc = mdl_train(ls[i], &f, &p, holdout, (int)folds, &r, &err)))
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        json_object_set_new(r, "seconds", json_real((double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9));
+        json_object_del(r, "model");
+        json_array_append_new(all, r);
+    }
+    mdl_frame_free(&f);
+    if (rc) {
+        json_decref(all);
+        return cli_fail("model compare", &err);
+    }
+    if (json) {
+        cli_print_json(all);
+    } else {
+        printf("%-10s %8s %8s %8s %8s %8s %9s %13s %8s\n", "learner", "AUC", "Gini", "KS", "log-loss", "Brier",
+               "top lift", "CV AUC", "seconds");
+        size_t i;
+        json_t *r;
+        json_array_foreach(all, i, r) {
+            const json_t *h = json_object_get(r, "holdout"), *cv = json_object_get(r, "cv");
+            char cvs[32] = "-";
+            if (json_is_object(cv))
+                snprintf(cvs, sizeof cvs, "%.4f±%.4f", json_real_value(json_object_get(cv, "auc_mean")),
+                         json_real_value(json_object_get(cv, "auc_sd")));
+            printf("%-10s %8.4f %8.4f %8.4f %8.4f %8.4f %9.2f %13s %8.2f\n", json_string_value(json_object_get(r, "learner")),
+                   json_real_value(json_object_get(h, "auc")), json_real_value(json_object_get(h, "gini")),
+                   json_real_value(json_object_get(h, "ks")), json_real_value(json_object_get(h, "logloss")),
+                   json_real_value(json_object_get(h, "brier")),
+                   json_real_value(json_object_get(json_array_get(json_object_get(h, "deciles"), 0), "lift")), cvs,
+                   json_real_value(json_object_get(r, "seconds")));
+        }
+        printf("the same hold-out and the same %d folds (seed %.0f) for each\n", (int)folds, seed);
+    }
+    json_decref(all);
     return CLI_OK;
 }

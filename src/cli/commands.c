@@ -485,6 +485,18 @@ const cli_cmd cli_commands[] = {
       "         (0.05), iv_min (0.02), base_score (600), base_odds (50), pdo (20)\n\n"
       "options:\n"
       "  --json          the report as JSON (with the tree's rules as data)\n", NULL },
+    { "model compare", cmd_model_compare, 0, "data= target= positive= learners= holdout= folds= seed= json", 0, 0,
+      "rapport model compare --data FILE.csv --target COLUMN [--positive VALUE]\n"
+      "       [--learners tree,logit,gbm,mlp,scorecard] [--holdout 0.3] [--folds 5] [--seed N] [--json]",
+      "Train several learners on the same hold-out and folds, side by side.",
+      "A champion and its challengers, measured alike: each learner (at its default\n"
+      "settings) is fitted on the same rows and measured on the same hold-out, and\n"
+      "cross-validated on the same folds, all made by --seed.  The file is read as\n"
+      "'model train' reads it.  Shown: hold-out AUC, Gini, KS, log-loss, Brier, the\n"
+      "top decile's lift, the cross-validated AUC and the seconds each took.\n\n"
+      "options:\n"
+      "  --learners L,L  the learners (all of them)\n"
+      "  --json          every learner's report as JSON\n", NULL },
     { "sample-size", cmd_sample_size, 0, "rate= margin= confidence= expected= power= json", 0, 0,
       "rapport sample-size --rate P (--margin E | --expected P2 [--power 0.8]) [--confidence 0.95] [--json]",
       "How many customers a test needs: to estimate a rate, or to tell two apart.",

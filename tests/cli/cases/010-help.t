@@ -42,6 +42,7 @@ $ rapport help --commands
 > user approve
 > user reject
 > model train
+> model compare
 > sample-size
 > calllist add
 > calllist show

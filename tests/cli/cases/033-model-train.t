@@ -18,6 +18,15 @@ $ rapport model train --data churn.csv --target churned --learner scorecard --fo
 >~ ^scorecard: 600 points at odds 50:1, 20 points to double them$
 >~ ^  products \(information value 0\.[0-9]+\)$
 >~ ^    <= 1\.5 .* points$
+$ rapport model compare --data churn.csv --target churned --learners tree,logit,scorecard --folds 3 2>/dev/null | cut -d" " -f1
+> learner
+> tree
+> logit
+> scorecard
+> the
+$ rapport model compare --data churn.csv --target churned --learners tree,forest
+! rapport: model compare: --learners: 'forest' is not a learner (tree, logit, gbm, mlp, scorecard)
+? 1
 $ rapport model train --data churn.csv --target churned --learner logit --set penalty=l3
 ! rapport: model train: penalty: l2, l1, elasticnet or none, not 'l3'
 ? 1
