@@ -59,7 +59,43 @@ static int number_arg(const char *cmd, const char *name, const char *v, double d
     return CLI_OK;
 }
 
-static void print_report(const json_t *r)
+/* The words of a tree's rules, in English and Traditional Chinese. */
+typedef struct {
+    const char *lang, *when, *and_, *missing, *in, *not_in, *always, *then, *rows;
+} rule_words;
+static const rule_words words[] = {
+    { "en", "if ", " and ", " (or missing)", "in", "not in", "always", ": P = %.4f (%lld rows)", "" },
+    { "zh-TW", "若 ", " 且 ", "（或缺值）", "屬於", "不屬於", "一律", "：機率 %.4f（%lld 筆）", "" },
+};
+
+/* A rule as a person reads it, from its conditions (the JSON the learner gives). */
+static void print_rule(const json_t *rule, const rule_words *w)
+{
+    size_t i;
+    json_t *c;
+    printf("  %s", w->when);
+    json_array_foreach(json_object_get(rule, "if"), i, c) {
+        const char *op = json_string_value(json_object_get(c, "op"));
+        printf("%s%s ", i ? w->and_ : "", json_string_value(json_object_get(c, "feature")));
+        if (json_object_get(c, "value")) {
+            printf("%s %.6g", !strcmp(op, "<=") ? "≤" : ">", json_real_value(json_object_get(c, "value")));
+        } else {
+            size_t j;
+            json_t *l;
+            printf("%s {", !strcmp(op, "in") ? w->in : w->not_in);
+            json_array_foreach(json_object_get(c, "levels"), j, l) printf("%s%s", j ? ", " : "", json_string_value(l));
+            printf("}");
+        }
+        if (json_is_true(json_object_get(c, "missing")))
+            printf("%s", w->missing);
+    }
+    if (!i)
+        printf("%s", w->always);
+    printf(w->then, json_real_value(json_object_get(rule, "p")), (long long)json_integer_value(json_object_get(rule, "rows")));
+    printf("\n");
+}
+
+static void print_report(const json_t *r, const rule_words *w)
 {
     const json_t *h = json_object_get(r, "holdout"), *cv = json_object_get(r, "cv"), *m = json_object_get(r, "model");
     printf("%s on %lld rows (%lld '%s'), %zu features; hold-out %.0f%%, seed %lld\n",
@@ -136,9 +172,7 @@ static void print_report(const json_t *r)
         printf("%lld leaves (depth %lld, ccp_alpha %.6g):\n", (long long)json_integer_value(json_object_get(m, "leaves")),
                (long long)json_integer_value(json_object_get(m, "depth")), json_real_value(json_object_get(m, "ccp_alpha")));
         json_t *rule;
-        json_array_foreach(json_object_get(m, "rules"), i, rule)
-            printf("  if %s: P = %.4f (%lld rows)\n", json_string_value(json_object_get(rule, "text")),
-                   json_real_value(json_object_get(rule, "p")), (long long)json_integer_value(json_object_get(rule, "rows")));
+        json_array_foreach(json_object_get(m, "rules"), i, rule) print_rule(rule, w);
     }
 }
 
@@ -149,6 +183,12 @@ int cmd_model_train(cli_ctx *c)
         return cli_failf("model train", "--data: the CSV file to learn from");
     if (!target)
         return cli_failf("model train", "--target: the column to predict");
+    const char *lang = cli_arg(c, "lang");
+    const rule_words *w = &words[0];
+    if (lang && strcmp(lang, "en") && strcmp(lang, "zh-TW"))
+        return cli_failf("model train", "--lang: en or zh-TW, not '%s'", lang);
+    if (lang && !strcmp(lang, "zh-TW"))
+        w = &words[1];
     const mdl_learner *l = mdl_learner_find(learner ? learner : "tree");
     if (!l) {
         char names[200] = "";
@@ -190,17 +230,17 @@ int cmd_model_train(cli_ctx *c)
         return cli_fail("model train", &err);
     }
     if (json) {
-        json_t *w = json_array();
+        json_t *ws = json_array();
         for (char *s = warn.data, *e; s && s < warn.data + warn.len; s = e + 1) {
             e = memchr(s, '\n', (size_t)(warn.data + warn.len - s));
             if (!e)
                 e = warn.data + warn.len;
-            json_array_append_new(w, json_stringn(s, (size_t)(e - s)));
+            json_array_append_new(ws, json_stringn(s, (size_t)(e - s)));
         }
-        json_object_set_new(report, "warnings", w);
+        json_object_set_new(report, "warnings", ws);
         cli_print_json(report);
     } else {
-        print_report(report);
+        print_report(report, w);
     }
     rp_buf_release(&warn);
     json_decref(report);

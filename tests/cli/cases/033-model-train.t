@@ -18,6 +18,11 @@ $ rapport model train --data churn.csv --target churned --learner scorecard --fo
 >~ ^scorecard: 600 points at odds 50:1, 20 points to double them$
 >~ ^  products \(information value 0\.[0-9]+\)$
 >~ ^    <= 1\.5 .* points$
+$ rapport model train --data churn.csv --target churned --set max_depth=2,prune_folds=0 --folds 0 --lang zh-TW 2>/dev/null | grep '^  若' | head -1
+>~ ^  若 [a-z]+ (≤|>) [0-9.]+ 且 [a-z]+ (≤|>) [0-9.]+：機率 0\.[0-9]{4}（[0-9]+ 筆）$
+$ rapport model train --data churn.csv --target churned --lang fr
+! rapport: model train: --lang: en or zh-TW, not 'fr'
+? 1
 $ rapport model compare --data churn.csv --target churned --learners tree,logit,scorecard --folds 3 2>/dev/null | cut -d" " -f1
 > learner
 > tree
