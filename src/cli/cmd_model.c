@@ -176,6 +176,60 @@ static void print_report(const json_t *r, const rule_words *w)
     }
 }
 
+/* A file written whole or not at all: to PATH.tmp, then renamed. */
+static int write_file(const char *path, const char *data, size_t n, rp_error *err)
+{
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return rp_err(err, RP_INVAL, "%s: the name is too long", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return rp_err(err, RP_IO, "%s: %s", path, strerror(errno));
+    int bad = (n && fwrite(data, 1, n, f) != n) | (fflush(f) != 0);
+    int saved = errno;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path)) {
+        if (!bad)
+            saved = errno;
+        remove(tmp);
+        return rp_err(err, RP_IO, "%s: %s", path, strerror(saved));
+    }
+    return RP_OK;
+}
+
+/* --pmml FILE: the model as PMML; --scores FILE: the probability of every row, as CSV. */
+static int write_outputs(cli_ctx *c, const mdl_learner *l, const mdl_model *m, const mdl_frame *f, rp_error *err)
+{
+    const char *pmml = cli_arg(c, "pmml"), *scores = cli_arg(c, "scores");
+    rp_buf b = RP_BUF_INIT;
+    int rc = RP_OK;
+    if (pmml && !(rc = mdl_pmml(l, m, f, &b, err)) && write_file(pmml, b.data, b.len, err))
+        rc = err->code;
+    rp_buf_reset(&b);
+    if (!rc && scores) {
+        size_t *rows = malloc((f->nrows ? f->nrows : 1) * sizeof *rows);
+        double *p = malloc((f->nrows ? f->nrows : 1) * sizeof *p);
+        if (!rows || !p) {
+            rc = rp_err(err, RP_NOMEM, NULL);
+        } else {
+            for (size_t i = 0; i < f->nrows; i++)
+                rows[i] = i;
+            l->predict(m, f, rows, f->nrows, p);
+            rp_buf_puts(&b, "row,score\n");
+            for (size_t i = 0; i < f->nrows; i++)
+                rp_buf_printf(&b, "%zu,%.17g\n", i + 1, p[i]);
+            if (rp_buf_status(&b))
+                rc = rp_err(err, RP_NOMEM, NULL);
+            else if (write_file(scores, b.data, b.len, err))
+                rc = err->code;
+        }
+        free(rows);
+        free(p);
+    }
+    rp_buf_release(&b);
+    return rc;
+}
+
 int cmd_model_train(cli_ctx *c)
 {
     const char *data = cli_arg(c, "data"), *target = cli_arg(c, "target"), *learner = cli_arg(c, "learner");
@@ -215,6 +269,9 @@ int cmd_model_train(cli_ctx *c)
     rp_error err = RP_ERROR_INIT;
     if (mdl_params_check(l, &p, &err)) /* before a file of a million rows is read */
         return cli_fail("model train", &err);
+    if (cli_arg(c, "pmml") && !l->pmml)
+        return cli_failf("model train", "--pmml: the %s learner has no PMML form (tree, logit and scorecard have)",
+                         l->name);
     if (mdl_frame_read_csv(data, target, cli_arg(c, "positive"), &f, &warn, &err)) {
         rp_buf_release(&warn);
         return cli_fail("model train", &err);
@@ -223,9 +280,15 @@ int cmd_model_train(cli_ctx *c)
     if (!json) /* with --json: in the JSON */
         print_warnings("model train", &warn);
     json_t *report = NULL;
-    rc = mdl_train(l, &f, &p, holdout, (int)folds, &report, &err);
+    mdl_model *m = NULL;
+    rc = mdl_train_keep(l, &f, &p, holdout, (int)folds, &report, &m, &err);
+    if (!rc)
+        rc = write_outputs(c, l, m, &f, &err);
+    if (m)
+        l->free(m);
     mdl_frame_free(&f);
     if (rc) {
+        json_decref(report);
         rp_buf_release(&warn);
         return cli_fail("model train", &err);
     }

@@ -449,9 +449,10 @@ const cli_cmd cli_commands[] = {
       "user_reject, with the note.\n\n"
       "options:\n"
       "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
-    { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= lang= json", 0, 0,
+    { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= lang= pmml= scores= json", 0, 0,
       "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit|gbm|mlp|scorecard]\n"
-      "       [--set NAME=VALUE,...] [--holdout 0.3] [--folds 5] [--seed N] [--lang zh-TW] [--json]",
+      "       [--set NAME=VALUE,...] [--holdout 0.3] [--folds 5] [--seed N] [--lang zh-TW]\n"
+      "       [--pmml FILE] [--scores FILE] [--json]",
       "Train a model on a CSV file and measure it: hold-out and cross-validation.",
       "FILE.csv has a header row; TARGET is the column to predict, with two values\n"
       "(--positive names the one to predict unless they say it: 1/0, yes/no,\n"
@@ -485,6 +486,8 @@ const cli_cmd cli_commands[] = {
       "         (0.05), iv_min (0.02), base_score (600), base_odds (50), pdo (20)\n\n"
       "options:\n"
       "  --lang L        a tree's rules in en (the default) or zh-TW\n"
+      "  --pmml FILE     the model measured, as PMML 4.4 (tree, logit, scorecard)\n"
+      "  --scores FILE   its probability for every row of the file, as CSV (row,score)\n"
       "  --json          the report as JSON (with the tree's rules as data)\n", NULL },
     { "model compare", cmd_model_compare, 0, "data= target= positive= learners= holdout= folds= seed= json", 0, 0,
       "rapport model compare --data FILE.csv --target COLUMN [--positive VALUE]\n"

@@ -50,6 +50,11 @@ static inline double mdl__term_value(const mdl__term *t, const mdl_frame *f, siz
     }
 }
 
+/* ---- PMML (pmml.c) ---- */
+void mdl__xml(rp_buf *b, const char *s);                            /* text, escaped */
+void mdl__pmml_attr(rp_buf *b, const char *name, const char *value); /* ` name="value"` */
+void mdl__pmml_schema(rp_buf *b, const mdl_frame *f, int indent);    /* every column active, the target predicted */
+
 /* the learners, each in its file; the table is learners.c's */
 extern const mdl_learner mdl__tree;
 extern const mdl_learner mdl__logit;

@@ -146,6 +146,12 @@ static int cross_validate(const mdl_learner *l, const mdl_frame *f, const mdl_pa
 int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
               json_t **report, rp_error *err)
 {
+    return mdl_train_keep(l, f, p, holdout, folds, report, NULL, err);
+}
+
+int mdl_train_keep(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
+                   json_t **report, mdl_model **kept, rp_error *err)
+{
     if (!(holdout > 0 && holdout < 1))
         return rp_err(err, RP_INVAL, "holdout: a share between 0 and 1, not %g", holdout);
     if (folds == 1 || folds < 0 || folds > 20)
@@ -173,8 +179,10 @@ int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, dou
     }
     if (!rc)
         desc = l->describe(m, f);
-    if (m)
+    if (m && (rc || !kept))
         l->free(m);
+    else if (m)
+        *kept = m;
     free(tr);
     free(te);
     free(score);
@@ -197,5 +205,9 @@ int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, dou
                         "params", params, "seed", (json_int_t)p->seed, "target", "column", f->target, "positive",
                         f->positive, "negative", f->negative, "positives", (json_int_t)f->npos, "features", features,
                         "holdout_share", holdout, "rows", (json_int_t)n, "holdout", hold, "cv", cv, "model", desc);
+    if (!*report && kept && *kept) {
+        l->free(*kept);
+        *kept = NULL;
+    }
     return *report ? RP_OK : rp_err(err, RP_NOMEM, NULL);
 }

@@ -224,6 +224,65 @@ static json_t *logit_describe(const mdl_model *m, const mdl_frame *f)
                      "terms", m->d.nt, "nonzero", kept, "coefficients", co);
 }
 
+
+/* ---- PMML: a RegressionModel (logit); each term a derived field, so that a missing value counts as
+ * the design counts it (a number as its mean, with its indicator; a category's indicators 0) ---- */
+
+static void pmml_term(rp_buf *b, const mdl__term *t, const mdl_frame *f, int j)
+{
+    const mdl_col *c = &f->cols[t->col];
+    rp_buf_printf(b, "      <DerivedField name=\"rapport_term_%d\" optype=\"continuous\" dataType=\"double\">\n", j);
+    rp_buf_puts(b, "        <Apply function=\"if\"");
+    if (t->kind == MDL__T_LEVEL)
+        rp_buf_puts(b, " mapMissingTo=\"0\"");
+    rp_buf_puts(b, ">\n          <Apply function=\"");
+    rp_buf_puts(b, t->kind == MDL__T_LEVEL ? "equal" : "isMissing");
+    rp_buf_puts(b, "\"><FieldRef");
+    mdl__pmml_attr(b, "field", c->name);
+    rp_buf_puts(b, "/>");
+    if (t->kind == MDL__T_LEVEL) {
+        rp_buf_puts(b, "<Constant dataType=\"string\">");
+        mdl__xml(b, c->levels[t->level]);
+        rp_buf_puts(b, "</Constant>");
+    }
+    rp_buf_puts(b, "</Apply>\n");
+    if (t->kind == MDL__T_NUM) { /* missing: the mean; else the value */
+        rp_buf_printf(b, "          <Constant dataType=\"double\">%.17g</Constant>\n          <FieldRef", t->mean);
+        mdl__pmml_attr(b, "field", c->name);
+        rp_buf_puts(b, "/>\n");
+    } else {
+        rp_buf_puts(b, "          <Constant dataType=\"double\">1</Constant>\n"
+                       "          <Constant dataType=\"double\">0</Constant>\n");
+    }
+    rp_buf_puts(b, "        </Apply>\n      </DerivedField>\n");
+}
+
+static void logit_pmml(const mdl_model *m, const mdl_frame *f, rp_buf *b)
+{
+    rp_buf_puts(b, "  <RegressionModel functionName=\"classification\" normalizationMethod=\"logit\">\n");
+    mdl__pmml_schema(b, f, 4);
+    rp_buf_puts(b, "    <LocalTransformations>\n");
+    for (int j = 0; j < m->d.nt; j++)
+        pmml_term(b, &m->d.t[j], f, j);
+    rp_buf_puts(b, "    </LocalTransformations>\n");
+    double b0 = m->b0;
+    for (int j = 0; j < m->d.nt; j++)
+        if (m->d.t[j].kind == MDL__T_NUM)
+            b0 -= m->beta[j] * m->d.t[j].mean / m->d.t[j].sd;
+    rp_buf_printf(b, "    <RegressionTable intercept=\"%.17g\"", b0);
+    mdl__pmml_attr(b, "targetCategory", f->positive);
+    rp_buf_puts(b, ">\n");
+    for (int j = 0; j < m->d.nt; j++) {
+        const mdl__term *t = &m->d.t[j];
+        double coef = t->kind == MDL__T_NUM ? m->beta[j] / t->sd : m->beta[j];
+        if (coef != 0)
+            rp_buf_printf(b, "      <NumericPredictor name=\"rapport_term_%d\" coefficient=\"%.17g\"/>\n", j, coef);
+    }
+    rp_buf_puts(b, "    </RegressionTable>\n    <RegressionTable intercept=\"0\"");
+    mdl__pmml_attr(b, "targetCategory", f->negative);
+    rp_buf_puts(b, "/>\n  </RegressionModel>\n");
+}
+
 static const char *const logit_setting_names[] = { "penalty", "C", "l1_ratio", "max_iter", "tol", NULL };
 
 const mdl_learner mdl__logit = {
@@ -237,4 +296,5 @@ const mdl_learner mdl__logit = {
     .predict = logit_predict,
     .describe = logit_describe,
     .free = logit_free,
+    .pmml = logit_pmml,
 };

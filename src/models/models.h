@@ -29,6 +29,7 @@
  *   scorecard.c weight-of-evidence bands, information values, a logistic regression on them, points
  *   learners.c  the learners' table, and training with evaluation (mdl_train)
  *   sample.c    sample size for estimating a rate and for detecting a lift (M15)
+ *   pmml.c      PMML 4.4: the document every model shares; each learner writes its model element
  *   internal.h  what these files share
  */
 #ifndef RP_MODELS_H
@@ -129,6 +130,7 @@ typedef struct mdl_learner {
     void (*predict)(const mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n, double *out);
     json_t *(*describe)(const mdl_model *m, const mdl_frame *f);
     void (*free)(mdl_model *m);
+    void (*pmml)(const mdl_model *m, const mdl_frame *f, rp_buf *out); /* its PMML model element, or NULL */
 } mdl_learner;
 
 extern const mdl_learner *const mdl_learners[]; /* the learners' table (learners.c) */
@@ -143,6 +145,17 @@ int mdl_params_check(const mdl_learner *l, const mdl_params *p, rp_error *err) R
  * rows, positives, features, holdout: metrics, cv: {folds, auc_mean, auc_sd}, model: describe()}. */
 int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
               json_t **report, rp_error *err) RP_WARN_UNUSED;
+/* mdl_train, keeping the model measured (fitted on the rows outside the hold-out) in *kept, the
+ * caller's to free with l->free. */
+int mdl_train_keep(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
+                   json_t **report, mdl_model **kept, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- PMML 4.4 (pmml.c) ---- */
+
+/* The model as a PMML document, appended to out: a TreeModel (tree), a RegressionModel (logit, its
+ * standardising and missing indicators as derived fields), a Scorecard (scorecard); RP_INVAL for a
+ * learner without a PMML form. */
+int mdl_pmml(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, rp_buf *out, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- sample size (M15) ---- */
 

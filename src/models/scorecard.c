@@ -360,6 +360,78 @@ static json_t *sc_describe(const mdl_model *m, const mdl_frame *f)
                      "pdo", m->pdo, "factor", m->factor, "offset", m->offset, "intercept", m->intercept, "features", fs);
 }
 
+
+/* ---- PMML: a Scorecard; the points as partial scores, a row's band its first true attribute (a
+ * value the fit had not seen: the base share, as sc_predict gives it); factor and offset as
+ * extensions, for the probability ---- */
+
+static void pmml_band(rp_buf *b, const mdl_col *c, const band *bd, double lower)
+{
+    if (bd->missing) {
+        rp_buf_puts(b, "<SimplePredicate");
+        mdl__pmml_attr(b, "field", c->name);
+        rp_buf_puts(b, " operator=\"isMissing\"/>");
+    } else if (c->kind == MDL_CAT && bd->level >= 0) {
+        rp_buf_puts(b, "<SimplePredicate");
+        mdl__pmml_attr(b, "field", c->name);
+        rp_buf_puts(b, " operator=\"equal\"");
+        mdl__pmml_attr(b, "value", c->levels[bd->level]);
+        rp_buf_puts(b, "/>");
+    } else if (c->kind == MDL_CAT) { /* "other": every level without a band of its own */
+        rp_buf_puts(b, "<SimplePredicate");
+        mdl__pmml_attr(b, "field", c->name);
+        rp_buf_puts(b, " operator=\"isNotMissing\"/>");
+    } else if (isinf(bd->upper) && isinf(lower)) {
+        rp_buf_puts(b, "<SimplePredicate");
+        mdl__pmml_attr(b, "field", c->name);
+        rp_buf_puts(b, " operator=\"isNotMissing\"/>");
+    } else if (isinf(bd->upper)) {
+        rp_buf_puts(b, "<SimplePredicate");
+        mdl__pmml_attr(b, "field", c->name);
+        rp_buf_printf(b, " operator=\"greaterThan\" value=\"%.17g\"/>", lower);
+    } else { /* bands are tried in order: the lower bound is implied by the bands before */
+        rp_buf_puts(b, "<SimplePredicate");
+        mdl__pmml_attr(b, "field", c->name);
+        rp_buf_printf(b, " operator=\"lessOrEqual\" value=\"%.17g\"/>", bd->upper);
+    }
+}
+
+static void sc_pmml(const mdl_model *m, const mdl_frame *f, rp_buf *b)
+{
+    int kept = kept_of(m);
+    rp_buf_puts(b, "  <Scorecard functionName=\"regression\" useReasonCodes=\"false\" initialScore=\"0\">\n");
+    rp_buf_printf(b, "    <Extension name=\"factor\" value=\"%.17g\"/>\n    <Extension name=\"offset\" value=\"%.17g\"/>\n",
+                  m->factor, m->offset);
+    mdl__pmml_schema(b, f, 4);
+    rp_buf_puts(b, "    <Characteristics>\n");
+    double base = (m->offset - m->factor * m->intercept) / kept;
+    for (int i = 0; i < m->nf; i++) {
+        const feature *ft = &m->f[i];
+        const mdl_col *c = &f->cols[ft->col];
+        if (!ft->kept)
+            continue;
+        rp_buf_puts(b, "      <Characteristic");
+        mdl__pmml_attr(b, "name", c->name);
+        rp_buf_puts(b, ">\n");
+        double lower = -INFINITY;
+        /* the missing band first: a missing value must not reach a numeric test */
+        for (int pass = 0; pass < 2; pass++)
+            for (int k = 0; k < ft->nb; k++) {
+                const band *bd = &ft->b[k];
+                if (bd->missing != !pass)
+                    continue;
+                rp_buf_printf(b, "        <Attribute partialScore=\"%.17g\">", bd->points);
+                pmml_band(b, c, bd, lower);
+                rp_buf_puts(b, "</Attribute>\n");
+                if (!bd->missing && c->kind == MDL_NUM)
+                    lower = bd->upper;
+            }
+        rp_buf_printf(b, "        <Attribute partialScore=\"%.17g\"><True/></Attribute>\n", base);
+        rp_buf_puts(b, "      </Characteristic>\n");
+    }
+    rp_buf_puts(b, "    </Characteristics>\n  </Scorecard>\n");
+}
+
 static const char *const sc_setting_names[] = { "bins", "min_bin_share", "iv_min", "base_score", "base_odds", "pdo",
                                                 NULL };
 
@@ -374,4 +446,5 @@ const mdl_learner mdl__scorecard = {
     .predict = sc_predict,
     .describe = sc_describe,
     .free = sc_free,
+    .pmml = sc_pmml,
 };

@@ -606,6 +606,89 @@ static json_t *tree_describe(const mdl_model *m, const mdl_frame *f)
                      "rules", rs);
 }
 
+
+/* ---- PMML: a TreeModel; a missing value takes the child the tree learned (defaultChild) ---- */
+
+static void pmml_levels(rp_buf *b, const mdl_col *c, const tnode *t, int want)
+{
+    int n = 0;
+    for (int k = 0; k < c->nlevels; k++)
+        n += t->side[k] == want;
+    rp_buf_printf(b, "<Array type=\"string\" n=\"%d\">", n);
+    for (int k = 0, i = 0; k < c->nlevels; k++) {
+        if (t->side[k] != want)
+            continue;
+        rp_buf_puts(b, i++ ? " \"" : "\"");
+        for (const char *p = c->levels[k]; *p; p++) { /* inside an Array, quotes and backslashes escaped */
+            if (*p == '"' || *p == '\\')
+                rp_buf_puts(b, "\\");
+            char ch[2] = { *p, 0 };
+            mdl__xml(b, ch);
+        }
+        rp_buf_puts(b, "\"");
+    }
+    rp_buf_puts(b, "</Array>");
+}
+
+/* The predicate of going to a child: left or right of t (which levels a side has not seen go with
+ * the missing values, as predict_row sends them). */
+static void pmml_predicate(rp_buf *b, const mdl_frame *f, const tnode *t, int left, int indent)
+{
+    const mdl_col *c = &f->cols[t->feature];
+    rp_buf_printf(b, "%*s", indent, "");
+    if (c->kind == MDL_NUM) {
+        rp_buf_puts(b, "<SimplePredicate");
+        mdl__pmml_attr(b, "field", c->name);
+        rp_buf_printf(b, " operator=\"%s\" value=\"%.17g\"/>\n", left ? "lessOrEqual" : "greaterThan", t->thr);
+        return;
+    }
+    /* the side that takes the unseen levels is "not in the other side's" */
+    int takes_unseen = left == t->missing_left;
+    rp_buf_puts(b, "<SimpleSetPredicate");
+    mdl__pmml_attr(b, "field", c->name);
+    rp_buf_printf(b, " booleanOperator=\"%s\">", takes_unseen ? "isNotIn" : "isIn");
+    pmml_levels(b, c, t, takes_unseen ? !left : left);
+    rp_buf_puts(b, "</SimpleSetPredicate>\n");
+}
+
+static void pmml_node(rp_buf *b, const struct mdl_model *m, const mdl_frame *f, int id, int depth, int from_left,
+                      const tnode *parent)
+{
+    const tnode *t = &m->nodes[id];
+    int ind = 4 + 2 * depth;
+    rp_buf_printf(b, "%*s<Node id=\"%d\"", ind, "", id);
+    rp_buf_puts(b, " score=\"");
+    mdl__xml(b, t->p >= 0.5 ? f->positive : f->negative);
+    rp_buf_printf(b, "\" recordCount=\"%zu\"", t->n);
+    if (!is_leaf(t))
+        rp_buf_printf(b, " defaultChild=\"%d\"", t->missing_left ? t->left : t->right);
+    rp_buf_puts(b, ">\n");
+    if (parent)
+        pmml_predicate(b, f, parent, from_left, ind + 2);
+    else
+        rp_buf_printf(b, "%*s<True/>\n", ind + 2, "");
+    rp_buf_printf(b, "%*s<ScoreDistribution", ind + 2, "");
+    mdl__pmml_attr(b, "value", f->negative);
+    rp_buf_printf(b, " recordCount=\"%zu\" probability=\"%.17g\"/>\n", t->n - t->pos, 1 - t->p);
+    rp_buf_printf(b, "%*s<ScoreDistribution", ind + 2, "");
+    mdl__pmml_attr(b, "value", f->positive);
+    rp_buf_printf(b, " recordCount=\"%zu\" probability=\"%.17g\"/>\n", t->pos, t->p);
+    if (!is_leaf(t)) {
+        pmml_node(b, m, f, t->left, depth + 1, 1, t);
+        pmml_node(b, m, f, t->right, depth + 1, 0, t);
+    }
+    rp_buf_printf(b, "%*s</Node>\n", ind, "");
+}
+
+static void tree_pmml(const mdl_model *m, const mdl_frame *f, rp_buf *b)
+{
+    rp_buf_puts(b, "  <TreeModel functionName=\"classification\" splitCharacteristic=\"binarySplit\" "
+                   "missingValueStrategy=\"defaultChild\" noTrueChildStrategy=\"returnLastPrediction\">\n");
+    mdl__pmml_schema(b, f, 4);
+    pmml_node(b, m, f, 0, 0, 0, NULL);
+    rp_buf_puts(b, "  </TreeModel>\n");
+}
+
 static const char *const tree_setting_names[] = { "max_depth", "min_leaf", "criterion", "prune_folds", "ccp_alpha", NULL };
 
 const mdl_learner mdl__tree = {
@@ -619,4 +702,5 @@ const mdl_learner mdl__tree = {
     .predict = tree_predict,
     .describe = tree_describe,
     .free = tree_free,
+    .pmml = tree_pmml,
 };

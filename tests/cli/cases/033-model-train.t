@@ -57,3 +57,15 @@ $ rapport sample-size --rate 0.02 --expected 0.03 --power 0.8
 $ rapport sample-size --rate 0.02
 ! rapport: sample-size: give --margin (to estimate the rate) or --expected (to tell it from another rate), one of them
 ? 1
+# PMML 4.4 of a tree, a logistic regression and a scorecard, each scored again by an independent
+# scorer (Python's own XML parser, written from the standard): every row's probability the same
+$ for l in tree logit scorecard; do rapport model train --data $FIXTURES/models/churn.csv --target churned --learner $l --folds 0 --pmml $l.pmml --scores $l.csv > /dev/null 2>&1 && python3 $FIXTURES/models/pmml_score.py $l.pmml $FIXTURES/models/churn.csv $l.csv; done
+> TreeModel: 2000 rows, every score the same
+> RegressionModel: 2000 rows, every score the same
+> Scorecard: 2000 rows, every score the same
+$ rapport model train --data churn.csv --target churned --learner gbm --pmml g.pmml
+! rapport: model train: --pmml: the gbm learner has no PMML form (tree, logit and scorecard have)
+? 1
+$ rapport model train --data churn.csv --target churned --folds 0 --pmml no/such/dir/m.pmml
+!~ ^rapport: model train: no/such/dir/m\.pmml: No such file or directory$
+? 1
