@@ -3,6 +3,7 @@
  * models.h. */
 #include "models/internal.h"
 #include "core/map.h"
+#include "core/progress.h"
 #include "core/reader.h"
 
 #include <ctype.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 typedef struct {
     char *text;           /* the column's values back to back, each ending in NUL */
@@ -398,7 +400,15 @@ static int read_rows(reading *r, const char *target, rp_error *err)
         return rc;
     rd_record rec;
     int first = 1;
+    struct stat sb;
+    char label[300];
+    rp_progress pr;
+    snprintf(label, sizeof label, "reading %s", r->path);
+    rp_progress_start(&pr, label, 0);
+    pr.bytes_total = stat(r->path, &sb) ? 0 : (uint64_t)sb.st_size;
     while (!rc) {
+        if (!(r->nrows & 4095))
+            rp_progress_update_bytes(&pr, r->nrows, (uint64_t)rd_bytes_read(rd));
         int k = rd_next(rd, &rec, err); /* the header is read with the first record */
         if (first && (k == RD_RECORD || k == RD_END || k == RD_BAD)) {
             first = 0;
@@ -417,6 +427,7 @@ static int read_rows(reading *r, const char *target, rp_error *err)
             rc = keep_row(r, &rec, err);
         }
     }
+    rp_progress_finish(&pr);
     rd_close(rd);
     return rc;
 }

@@ -4,6 +4,7 @@
  * To add a learner: write it in its own file as a const mdl_learner (fit, predict, describe, free),
  * declare it in internal.h, and add one row below. */
 #include "models/internal.h"
+#include "core/progress.h"
 
 #include <errno.h>
 #include <math.h>
@@ -117,7 +118,12 @@ static int cross_validate(const mdl_learner *l, const mdl_frame *f, const mdl_pa
     double sum = 0, sq = 0;
     json_t *aucs = json_array();
     int rc = RP_OK;
+    char label[64];
+    rp_progress pr;
+    snprintf(label, sizeof label, "%s: cross-validation", l->name);
+    rp_progress_start(&pr, label, (uint64_t)f->nrows);
     for (int k = 0; k < folds && !rc; k++) {
+        rp_progress_update(&pr, (uint64_t)k * f->nrows / (uint64_t)folds); /* the rows of the folds done */
         for (size_t i = 0; i < f->nrows; i++)
             test[i] = fold[i] == k;
         size_t nte;
@@ -132,6 +138,7 @@ static int cross_validate(const mdl_learner *l, const mdl_frame *f, const mdl_pa
         sq += m.auc * m.auc;
         json_array_append_new(aucs, json_real(m.auc));
     }
+    rp_progress_finish(&pr);
     free(fold);
     free(test);
     if (rc) {
