@@ -391,9 +391,27 @@ void mdl_frame_free(mdl_frame *f)
     memset(f, 0, sizeof *f);
 }
 
+/* The delimiter a file's header uses: the most frequent of comma, semicolon (as spreadsheets in many
+ * locales export) and tab, outside quotes; comma when the header has none of them. */
+static char delimiter_of(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return ','; /* the reader says why it cannot open it */
+    int n[3] = { 0 }, quoted = 0, ch;
+    for (long i = 0; i < 65536 && (ch = fgetc(fp)) != EOF && (quoted || (ch != '\n' && ch != '\r')); i++) {
+        if (ch == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            n[0] += ch == ',', n[1] += ch == ';', n[2] += ch == '\t';
+    }
+    fclose(fp);
+    return n[1] > n[0] && n[1] >= n[2] ? ';' : n[2] > n[0] && n[2] > n[1] ? '\t' : ',';
+}
+
 static int read_rows(reading *r, const char *target, rp_error *err)
 {
-    rd_options o = { .format = RD_CSV, .delimiter = ',', .header = 1, .utf8 = 1 };
+    rd_options o = { .format = RD_CSV, .delimiter = delimiter_of(r->path), .header = 1, .utf8 = 1 };
     reader *rd;
     int rc = rd_open(r->path, &o, &rd, err);
     if (rc)

@@ -68,7 +68,8 @@ typedef struct mdl_frame {
 #define MDL_MAX_COLS 1000
 #define MDL_MAX_LEVELS 1000
 
-/* Read path (CSV with a header row; RFC 4180 quoting) into f.  target names the column to predict;
+/* Read path (CSV with a header row; RFC 4180 quoting; the delimiter the header uses most of comma,
+ * semicolon and tab) into f.  target names the column to predict;
  * positive (NULL: found when the values say it, 1 of 0/1, yes of yes/no, true of true/false, Y of
  * Y/N) its positive value.  Values "", NA, N/A, NULL and ? are missing.  A column is numeric when
  * every value it has is a number; one with a few values that are not (at most 1 in 20, at most 5

@@ -85,6 +85,24 @@ static void a_frame_reads_types_and_warns(void **state)
     rp_buf_release(&w);
 }
 
+/* Semicolons (as spreadsheets in many locales export) and tabs are read as commas are. */
+static void delimiters_are_found(void **state)
+{
+    (void)state;
+    static const char *const files[] = { "a;b;\"c;d\";y\n1,5;x;p;1\n2,5;z;q;0\n3;x;p;1\n4;z;q;0\n",
+                                         "a\tb\tc\ty\n1\tx\tp\t1\n2\tz\tq\t0\n3\tx\tp\t1\n4\tz\tq\t0\n" };
+    for (int i = 0; i < 2; i++) {
+        mdl_frame f;
+        rp_error e = RP_ERROR_INIT;
+        assert_int_equal(mdl_frame_read_csv(csv("delim.csv", files[i]), "y", NULL, &f, NULL, &e), RP_OK);
+        assert_int_equal(f.nrows, 4);
+        assert_int_equal(f.ncols, 3);
+        assert_string_equal(f.cols[2].name, i ? "c" : "c;d"); /* a quoted name keeps its semicolon */
+        assert_int_equal(f.cols[0].kind, i ? MDL_NUM : MDL_CAT); /* "1,5" is not a number here: text */
+        mdl_frame_free(&f);
+    }
+}
+
 static void metrics_as_done_by_hand(void **state)
 {
     (void)state;
@@ -515,6 +533,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_files_are_refused_by_row_and_column),
         cmocka_unit_test(a_frame_reads_types_and_warns),
+        cmocka_unit_test(delimiters_are_found),
         cmocka_unit_test(metrics_as_done_by_hand),
         cmocka_unit_test(splits_keep_each_class_share),
         cmocka_unit_test(the_tree_finds_the_known_splits),
