@@ -185,9 +185,12 @@ static int write_file(const char *path, const char *data, size_t n, rp_error *er
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return rp_err(err, RP_IO, "%s: %s", path, strerror(errno));
-    int bad = (n && fwrite(data, 1, n, f) != n) | (fflush(f) != 0);
+    int bad = n && fwrite(data, 1, n, f) != n; /* each step whatever the one before did: the file is closed */
+    if (fflush(f) != 0)
+        bad = 1;
     int saved = errno;
-    bad |= fclose(f) != 0;
+    if (fclose(f) != 0)
+        bad = 1;
     if (bad || rename(tmp, path)) {
         if (!bad)
             saved = errno;
