@@ -435,9 +435,10 @@ static int read_rows(reading *r, const char *target, rp_error *err)
         }
         if (k == RD_END)
             break;
-        if (k == RD_BAD) {
-            char why[200];
-            snprintf(why, sizeof why, "%s", rp_errmsg(err));
+        if (k == RD_BAD) { /* the reader's "FILE: record N (byte B): why" said in rows, as the rest is */
+            char why[300];
+            const char *m = rp_errmsg(err), *after = strstr(m, "): ");
+            snprintf(why, sizeof why, "%s", after ? after + 3 : m);
             rc = rp_err(err, RP_PARSE, "%s: row %lld: %s", r->path, (long long)rec.number + 1, why);
         } else if (k != RD_RECORD) {
             rc = k;

@@ -37,6 +37,10 @@ static void bad_files_are_refused_by_row_and_column(void **state)
     refused("a,y\n1,1\ninf,0\n", "y", NULL, "row 3, column 'a': 'inf' is not a value a model can use");
     refused("a,y\n1,1\n2\n", "y", NULL, "row 3 has 1 fields; the header has 2");
     refused("a,a,y\n1,2,1\n", "y", NULL, "two columns are named 'a' (1 and 2)");
+    refused("a,y\n1,0\n\"unclosed,1\n2,0\n", "y", NULL, "bad.csv: row 3: field 1: unmatched quote");
+    refused("", "y", NULL, "bad.csv: a header row naming at least two columns is needed");
+    refused("a,y\n", "y", NULL, "bad.csv: no rows with a value of 'y' to learn from");
+    refused("\xff\xfe,y\n1,0\n", "y", NULL, "the header row cannot be read (not UTF-8");
     /* text in a column of numbers: one value in 40 */
     char big[4096] = "income,y\n";
     for (int i = 0; i < 40; i++)
