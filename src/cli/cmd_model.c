@@ -118,6 +118,11 @@ static void print_report(const json_t *r, const rule_words *w)
                (long long)json_integer_value(json_object_get(d, "rows")),
                (long long)json_integer_value(json_object_get(d, "positives")), json_real_value(json_object_get(d, "rate")),
                json_real_value(json_object_get(d, "lift")), 100 * json_real_value(json_object_get(d, "cum_gain")));
+    json_t *im;
+    printf("what it leans on (hold-out AUC lost when the feature's values are shuffled):\n");
+    json_array_foreach(json_object_get(h, "importance"), i, im)
+        printf("  %-30s %8.4f\n", json_string_value(json_object_get(im, "feature")),
+               json_real_value(json_object_get(im, "auc_drop")));
     if (json_object_get(m, "coefficients")) {
         printf("%s penalty, C %g; %lld of %lld terms not zero; intercept %.6g\n",
                json_string_value(json_object_get(m, "penalty")), json_real_value(json_object_get(m, "C")),
@@ -140,7 +145,6 @@ static void print_report(const json_t *r, const rule_words *w)
                (long long)json_integer_value(json_object_get(m, "rounds_run")),
                json_is_true(json_object_get(m, "stopped_early")) ? ", stopped early" : "",
                (long long)json_integer_value(json_object_get(m, "leaves")));
-        json_t *im;
         json_array_foreach(json_object_get(m, "importance"), i, im)
             printf("  %-30s %6lld %6.1f%%\n", json_string_value(json_object_get(im, "feature")),
                    (long long)json_integer_value(json_object_get(im, "splits")),

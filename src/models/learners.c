@@ -150,6 +150,79 @@ static int cross_validate(const mdl_learner *l, const mdl_frame *f, const mdl_pa
     return RP_OK;
 }
 
+/* Permutation importance on the hold-out (Breiman 2001; Fisher, Rudin and Dominici 2019), the same
+ * for every learner: each feature's values shuffled among the hold-out rows (by the seed), the rows
+ * scored again, and the AUC lost.  [{feature, auc_drop}], the largest first. */
+static int importance(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, const size_t *te, size_t nte,
+                      const uint8_t *y, double auc, uint64_t seed, json_t **out, rp_error *err)
+{
+    mdl_frame g = *f;
+    double *score = malloc((nte ? nte : 1) * sizeof *score), *x = NULL;
+    int32_t *code = NULL;
+    size_t *perm = malloc((nte ? nte : 1) * sizeof *perm);
+    g.cols = malloc((size_t)(f->ncols ? f->ncols : 1) * sizeof *g.cols);
+    int rc = score && perm && g.cols ? RP_OK : rp_err(err, RP_NOMEM, NULL);
+    json_t *a = json_array();
+    for (int c = 0; c < f->ncols && !rc; c++) {
+        memcpy(g.cols, f->cols, (size_t)f->ncols * sizeof *g.cols);
+        const mdl_col *col = &f->cols[c];
+        int num = col->kind == MDL_NUM;
+        if (num ? !x && !(x = malloc(f->nrows * sizeof *x)) : !code && !(code = malloc(f->nrows * sizeof *code))) {
+            rc = rp_err(err, RP_NOMEM, NULL);
+            break;
+        }
+        if (num)
+            memcpy(x, col->x, f->nrows * sizeof *x);
+        else
+            memcpy(code, col->code, f->nrows * sizeof *code);
+        uint64_t s = seed ^ (0x9e37ull * (uint64_t)(c + 1));
+        for (size_t i = 0; i < nte; i++)
+            perm[i] = te[i];
+        for (size_t i = nte; i > 1; i--) {
+            size_t j = mdl__below(&s, i), t = perm[i - 1];
+            perm[i - 1] = perm[j];
+            perm[j] = t;
+        }
+        for (size_t i = 0; i < nte; i++) { /* row te[i] takes the value of row perm[i] */
+            if (num)
+                x[te[i]] = col->x[perm[i]];
+            else
+                code[te[i]] = col->code[perm[i]];
+        }
+        if (num)
+            g.cols[c].x = x;
+        else
+            g.cols[c].code = code;
+        l->predict(m, &g, te, nte, score);
+        mdl_metrics met;
+        if ((rc = mdl_metrics_of(score, y, nte, 0.5, &met, err)))
+            break;
+        json_array_append_new(a, json_pack("{s:s, s:f}", "feature", col->name, "auc_drop", auc - met.auc));
+    }
+    free(score);
+    free(perm);
+    free(x);
+    free(code);
+    free(g.cols);
+    if (rc) {
+        json_decref(a);
+        return rc;
+    }
+    size_t n = json_array_size(a); /* the largest drop first (a handful to a few hundred features) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0; k--) {
+            double u = json_real_value(json_object_get(json_array_get(a, k - 1), "auc_drop"));
+            double v = json_real_value(json_object_get(json_array_get(a, k), "auc_drop"));
+            if (u >= v)
+                break;
+            json_t *t = json_incref(json_array_get(a, k));
+            json_array_remove(a, k);
+            json_array_insert_new(a, k - 1, t);
+        }
+    *out = a;
+    return RP_OK;
+}
+
 int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
               json_t **report, rp_error *err)
 {
@@ -178,8 +251,11 @@ int mdl_train_keep(const mdl_learner *l, const mdl_frame *f, const mdl_params *p
     }
     for (size_t i = 0; !rc && i < nte; i++)
         y[i] = f->y[te[i]];
+    json_t *imp = NULL;
     if (!rc && !(rc = mdl_metrics_of(score, y, nte, (double)f->npos / (double)n, &met, err)))
         hold = mdl_metrics_json(&met);
+    if (!rc && !(rc = importance(l, m, f, te, nte, y, met.auc, p->seed, &imp, err)))
+        json_object_set_new(hold, "importance", imp);
     if (!rc && folds > 1) {
         json_decref(cv);
         rc = cross_validate(l, f, p, folds, tr, te, score, y, &cv, err);

@@ -194,6 +194,11 @@ static void the_tree_finds_the_known_splits(void **state)
     assert_float_equal(json_real_value(json_object_get(json_object_get(r, "cv"), "auc_mean")), 1.0, 1e-12);
     json_t *rules = json_object_get(json_object_get(r, "model"), "rules");
     assert_int_equal(json_array_size(rules), 3);
+    /* both features carry it: shuffling either costs the hold-out much of its AUC */
+    json_t *imp = json_object_get(json_object_get(r, "holdout"), "importance");
+    assert_int_equal(json_array_size(imp), 2);
+    for (size_t k = 0; k < 2; k++)
+        assert_true(json_real_value(json_object_get(json_array_get(imp, k), "auc_drop")) > 0.1);
     char *all = json_dumps(rules, JSON_COMPACT);
     /* the colours split by set (the lower rate on the left), x halfway between the 60 and the 62 the
      * training rows have, the missing x with the positives */
