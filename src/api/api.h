@@ -29,7 +29,7 @@
  *   server.c     libmicrohttpd, the dispatcher, static files, metrics, the scribe thread
  *   tls.c        HTTPS: the certificate and key read and checked, TLS 1.2+; who may read /metrics
  *   openapi.c    the OpenAPI document from the table, and the schema notation rows use
- *   args.c       reading arguments: whole numbers, limit=, values of a list
+ *   args.c       reading arguments: whole numbers, limit=, values of a list; the customers shown
  *   session.c    sign-in (throttled and locked by security.h's sign-in section), sign-out, who is signed in
  *   customers.c  search (in the viewer's branch scope), the 360, reveal, export
  *   parts.c      a customer's notes, contact points, changes, preferences, consents, scores, household

@@ -1,4 +1,5 @@
-/* args.c — reading a request's arguments, as every handler does.  See internal.h. */
+/* args.c — reading a request's arguments, and noting the customers its reply shows for the audit entry,
+ * as every handler does.  See internal.h. */
 #include "api/internal.h"
 #include "core/json.h"
 #include "core/utf8.h"
@@ -69,5 +70,16 @@ int api_body_in(api_resp *rs, const char *member, const char *v, const char *con
     char msg[400];
     if (v && !api_one_of(v, list, msg, sizeof msg))
         return api_error(rs, 422, "invalid", "body.%s: %s", member, msg);
+    return 0;
+}
+
+int api_shown_add(api_req *rq, int64_t id)
+{
+    size_t n = strlen(rq->shown);
+    int k = snprintf(rq->shown + n, sizeof rq->shown - n, "%s%lld", n ? " " : "", (long long)id);
+    if (k < 0 || (size_t)k >= sizeof rq->shown - n) {
+        rq->shown[n] = 0; /* an id is kept whole or not at all */
+        return -1;
+    }
     return 0;
 }

@@ -128,16 +128,11 @@ int api_customers_search(api_req *rq, api_resp *rs)
         json_decref(found);
         return api_fail(rs, &err);
     }
-    size_t i, n = 0;
+    size_t i;
     json_t *hit;
     json_array_foreach(found, i, hit) {
-        int k = snprintf(rq->shown + n, sizeof rq->shown - n, "%s%lld", n ? " " : "",
-                         (long long)json_integer_value(json_object_get(hit, "id")));
-        if (k < 0 || (size_t)k >= sizeof rq->shown - n) {
-            rq->shown[n] = 0;
+        if (api_shown_add(rq, json_integer_value(json_object_get(hit, "id"))))
             break;
-        }
-        n += (size_t)k;
     }
     if (json_array_size(found) == 1) /* the one customer found is the entry's customer */
         rq->customer = json_integer_value(json_object_get(json_array_get(found, 0), "id"));

@@ -144,6 +144,9 @@ const char *api_query(const api_req *rq, const char *name);
 
 /* A whole number from min to max: *ok says whether s was one. */
 int64_t api_int(const char *s, int64_t min, int64_t max, int *ok);
+/* A customer shown by the reply, into its audit entry (rq->shown): 0, or -1 when no more fit (the
+ * ids before stay whole). */
+int api_shown_add(api_req *rq, int64_t id);
 /* limit= of the query, def when absent: 0, or the reply's status (422)
  * when it is not a whole number from 1 to max. */
 int api_limit(api_req *rq, api_resp *rs, int def, int max, int *limit);

@@ -17,20 +17,13 @@ static void taipei_today(char out[RP_DATE_LEN]) { rp_date_format(rp_time_taipei_
  * viewer who may see no contact (the phones are read in full). */
 static void shown_and_masked(api_req *rq, json_t *list, int show)
 {
-    size_t i, n = 0;
+    size_t i;
     json_t *e;
     int full = 0;
     json_array_foreach(list, i, e) {
-        if (!full) { /* the ids that fit, whole; the entry's detail says how many there were */
-            int k = snprintf(rq->shown + n, sizeof rq->shown - n, "%s%lld", n ? " " : "",
-                             (long long)json_integer_value(json_object_get(e, "customer")));
-            if (k < 0 || (size_t)k >= sizeof rq->shown - n) {
-                rq->shown[n] = 0;
-                full = 1;
-            } else {
-                n += (size_t)k;
-            }
-        }
+        /* the ids that fit, whole; the entry's detail says how many there were */
+        if (!full && api_shown_add(rq, json_integer_value(json_object_get(e, "customer"))))
+            full = 1;
         size_t j;
         json_t *ph;
         json_array_foreach(json_object_get(e, "phones"), j, ph) {

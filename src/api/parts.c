@@ -54,18 +54,12 @@ int api_household(api_req *rq, api_resp *rs)
     if (wh_household(rq->w, id, rq->scope_branch, &h, &err))
         return api_fail(rs, &err);
     /* the relatives whose holdings were shown are in the entry too */
-    size_t i, n = 0;
+    size_t i;
     json_t *mb;
     json_array_foreach(json_object_get(h, "members"), i, mb) {
-        if (!i || !json_is_true(json_object_get(mb, "counted")))
-            continue;
-        int k = snprintf(rq->shown + n, sizeof rq->shown - n, "%s%lld", n ? " " : "",
-                         (long long)json_integer_value(json_object_get(mb, "party_id")));
-        if (k < 0 || (size_t)k >= sizeof rq->shown - n) {
-            rq->shown[n] = 0;
+        if (i && json_is_true(json_object_get(mb, "counted")) &&
+            api_shown_add(rq, json_integer_value(json_object_get(mb, "party_id"))))
             break;
-        }
-        n += (size_t)k;
     }
     snprintf(rq->detail, sizeof rq->detail, "household: %zu members", json_array_size(json_object_get(h, "members")));
     return api_ok(rs, h);
