@@ -385,6 +385,19 @@ void wh__bind_party(rp_stmt *st, const char *sql, int64_t party)
             rp_stmt_bind_int(st, ++k, party);
 }
 
+int wh__rows_named(rp_stmt *st, const char *const *names, int n, json_t *arr, rp_error *err)
+{
+    int rc;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        json_t *o = json_object();
+        for (int c = 0; c < n; c++)
+            set_col(o, st, c, names[c]);
+        json_array_append_new(arr, o);
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
 int wh__rows(wh *w, const char *sql, int64_t party, json_t *arr, int bool_col, rp_error *err)
 {
     rp_stmt *st;

@@ -167,14 +167,7 @@ int wh_calllist_read(wh *w, const char *agent, const char *list, const char *tod
     static const char *const names[] = { "list",  "agent",    "customer", "name_zh",  "name_latin",
                                          "home_branch", "until", "added_at", "added_by", "last_contact" };
     json_t *a = json_array();
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        json_t *o = json_object();
-        for (int c = 0; c < (int)(sizeof names / sizeof names[0]); c++)
-            wh__set_col(o, st, c, names[c]);
-        json_array_append_new(a, o);
-    }
-    rp_stmt_done(st);
-    rc = rc == RP_DONE ? RP_OK : rc;
+    rc = wh__rows_named(st, names, (int)(sizeof names / sizeof names[0]), a, err);
     size_t i;
     json_t *o;
     json_array_foreach(a, i, o) {

@@ -256,14 +256,7 @@ int wh_follow_ups(wh *w, const char *due, const char *by, const char *branch, in
     static const char *const names[] = { "note",   "customer", "name_zh", "name_latin", "home_branch", "follow_up_on",
                                          "at",     "channel",  "reason",  "notes",      "staff",       "by" };
     json_t *a = json_array();
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        json_t *o = json_object();
-        for (int c = 0; c < (int)(sizeof names / sizeof names[0]); c++)
-            wh__set_col(o, st, c, names[c]);
-        json_array_append_new(a, o);
-    }
-    rp_stmt_done(st);
-    if (rc != RP_DONE) {
+    if ((rc = wh__rows_named(st, names, (int)(sizeof names / sizeof names[0]), a, err))) {
         json_decref(a);
         return rc;
     }

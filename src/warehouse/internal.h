@@ -49,6 +49,9 @@ enum { WH__ROW_POSTED_AT, WH__ROW_AMOUNT, WH__ROW_CHANNEL, WH__ROW_CLASS, WH__RO
 
 /* A column as a JSON member: null, integer, real or string. */
 void wh__set_col(json_t *o, rp_stmt *st, int col, const char *name);
+/* Every row of a prepared statement, bound, as an object appended to arr, column i named names[i]
+ * (n of them); the statement given back.  RP_OK or the store's failure. */
+int wh__rows_named(rp_stmt *st, const char *const *names, int n, json_t *arr, rp_error *err);
 /* Bind the party to every placeholder of sql. */
 void wh__bind_party(rp_stmt *st, const char *sql, int64_t party);
 /* Each row of sql (its placeholders all the party) as an object appended to
