@@ -25,6 +25,7 @@
  *   base.c               the customer base, read through the warehouse
  *   facts.c              the column copy of the transactions beside the store
  *   scores.c             a customer's latest scores, for the 360 and a copy of their data
+ *   signature.c          the customer signature as of a day, with labels, for the models
  *   valued.c             value, rank, pyramid level and RFM of every customer; the attributes
  *                        segment rules read
  *   job_NAME.c           one analysis each, the NAME of its row in registry.c: its
@@ -68,6 +69,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "core/config.h"
 #include "core/error.h"
 #include "store/store.h"
@@ -160,5 +162,37 @@ typedef struct an_attr_def {
 } an_attr_def;
 extern const an_attr_def an_attrs[];
 extern const int an_nattrs;
+
+/* ---- the customer signature (signature.c; docs/models.md) ----
+ *
+ * One CSV row per customer of what was known at the end of o->as_of (no
+ * later transaction or event enters a feature), and, with a label, what
+ * happened after: churn (every account held on the as-of date closed
+ * within horizon months; with lapse, also no transaction of one's own in
+ * its last lapse months), response (the targets of a campaign, 1 for a
+ * positive response by its deadline; the as-of date, unless given, the day
+ * before its first contact; a column group, treatment or control) or
+ * takeup (customers not holding product, a product code or kind, 1 when
+ * they opened it within horizon months).  Rows are the customers holding an
+ * account on the as-of date (response: the campaign's targets).  RP_INVAL
+ * naming the option for a label the history does not yet reach. */
+typedef struct an_sig_opts {
+    const char *label;           /* NULL, "churn", "response" or "takeup" */
+    int horizon;                 /* months, 1 to 36 (0: 1) */
+    int lapse;                   /* churn: months, 0 to the horizon */
+    const char *campaign;        /* response */
+    const char *product;         /* takeup */
+    int as_of_given;             /* response: o->as_of was given */
+} an_sig_opts;
+
+typedef struct an_sig_info {
+    size_t rows, positives, customers, left_out;
+    int columns;
+    int32_t as_of, label_end;    /* label_end AN_NO_DAY (INT32_MIN) without a horizon */
+    double seconds;
+} an_sig_info;
+
+int an_signature(wh *w, const an_job_opts *o, const an_sig_opts *so, FILE *f, an_sig_info *info,
+                 rp_error *err) RP_WARN_UNUSED;
 
 #endif

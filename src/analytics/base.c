@@ -94,7 +94,12 @@ typedef struct class_table {
     uint8_t flags[AN_MAX_CLASSES];
     int n;
     const char *activity, *fee;
+    const char *const *visit;    /* the visitor's classes (an_base_params) */
 } class_table;
+
+/* A class's flags carry, above them, its place in the visitor's classes
+ * plus one (0: none of them). */
+#define CL_VISIT_SHIFT 3
 
 /* flags for a class; classes past the table's room count as their name
  * says, looked up each time. */
@@ -107,6 +112,11 @@ static int class_flags(class_table *t, const char *c)
             return t->flags[i];
     int f = (t->activity && in_list(t->activity, c) ? CL_ACTIVITY : 0) | (in_list(t->fee, c) ? CL_FEE : 0) |
             (!strcmp(c, "purchase") ? CL_PURCHASE : 0);
+    for (int v = 0; t->visit && t->visit[v] && v < AN_MAX_VISIT_CLASSES; v++)
+        if (!strcmp(t->visit[v], c)) {
+            f |= (v + 1) << CL_VISIT_SHIFT;
+            break;
+        }
     if (t->n < AN_MAX_CLASSES && strlen(c) < sizeof t->name[0]) {
         strcpy(t->name[t->n], c);
         t->flags[t->n++] = (uint8_t)f;
@@ -123,6 +133,9 @@ void an_base_free(an_base *b)
     free(b->cust);
     free(b->acct);
     free(b->days);
+    for (size_t i = 0; i < b->nproducts; i++)
+        free(b->products[i]);
+    free(b->products);
     memset(b, 0, sizeof *b);
 }
 
@@ -245,8 +258,6 @@ typedef struct accounts {
      * customer is overkill; (customer, product) pairs sorted instead */
     uint64_t *held;
     size_t nheld, capheld;
-    char **pcode;
-    size_t npcode;
 } accounts;
 
 static int account_row(void *ctx, const wh_account_row *r, rp_error *err)
@@ -265,28 +276,30 @@ static int account_row(void *ctx, const wh_account_row *r, rp_error *err)
     a->closed = closed != AN_NO_DAY ? closed : INT32_MAX;
     a->month_net = r->product_revenue_minor - r->product_cost_minor;
     ac->slot[r->id] = (int32_t)b->nacct++;
+    /* held on the as-of date: opened by then and not yet closed (an account
+     * closed now without a date counts as closed all along) */
+    a->ended = r->status && (!strcmp(r->status, "closed") || !strcmp(r->status, "written_off"));
+    size_t pi = 0;
+    while (pi < b->nproducts && strcmp(b->products[pi], r->product))
+        pi++;
+    if (pi == b->nproducts) {
+        char **n = pi < UINT16_MAX ? realloc(b->products, (pi + 1) * sizeof *n) : NULL;
+        if (n)
+            b->products = n;
+        if (!n || !(n[pi] = strdup(r->product)))
+            return rp_err(err, RP_NOMEM, "customer base: products");
+        b->nproducts++;
+    }
+    a->product = (uint16_t)pi;
     if (a->cust < 0)
         return RP_OK;
     an_customer *cu = &b->cust[a->cust];
     if (a->opened != AN_NO_DAY && (cu->since == AN_NO_DAY || a->opened < cu->since))
         cu->since = a->opened;
-    int open = (a->opened == AN_NO_DAY || a->opened <= ac->as_of) && a->closed > ac->as_of && r->status &&
-               strcmp(r->status, "closed") && strcmp(r->status, "written_off");
-    if (!open)
+    if (!an_account_open(a, ac->as_of))
         return RP_OK;
     cu->accounts++;
     cu->holds |= (uint8_t)(1u << a->kind);
-    size_t pi = 0;
-    while (pi < ac->npcode && strcmp(ac->pcode[pi], r->product))
-        pi++;
-    if (pi == ac->npcode) {
-        char **n = realloc(ac->pcode, (ac->npcode + 1) * sizeof *n);
-        if (n)
-            ac->pcode = n;
-        if (!n || !(n[ac->npcode] = strdup(r->product)))
-            return rp_err(err, RP_NOMEM, NULL);
-        ac->npcode++;
-    }
     if (ac->nheld == ac->capheld) {
         size_t cap = ac->capheld ? ac->capheld * 2 : 4096;
         uint64_t *n = realloc(ac->held, cap * sizeof *n);
@@ -311,9 +324,6 @@ static int load_accounts(wh *w, an_base *b, const int32_t *acct_cust, int64_t ni
     }
     memset(ac.slot, 0xff, (size_t)nids * sizeof *ac.slot);
     int rc = wh_accounts(w, account_row, &ac, err);
-    for (size_t i = 0; i < ac.npcode; i++)
-        free(ac.pcode[i]);
-    free(ac.pcode);
     if (!rc && rp_sort_u64(ac.held, ac.nheld))
         rc = rp_err(err, RP_NOMEM, NULL);
     for (size_t i = 0; !rc && i < ac.nheld; i++)
@@ -354,6 +364,8 @@ static int take_row(an_base *out, const an_base_params *p, const row_t *r, int32
         return RP_OK;
     }
     int fl = r->fl;
+    if (p->visit)
+        p->visit(p->visit_ctx, (size_t)r->acct, day, amount, (fl >> CL_VISIT_SHIFT) - 1, r->ch);
     uint8_t ch = r->ch;
     int act = p->activity_classes ? (fl & CL_ACTIVITY) : ((amount < 0 && ch != AN_CH_BATCH) || (fl & CL_PURCHASE));
     an_customer *cu = &out->cust[a->cust];
@@ -566,7 +578,8 @@ int an_base_load(wh *w, const an_base_params *p, an_base *out, rp_error *err)
         end = p->days_to;
     double t0 = rp_monotonic();
     class_table ct = { .activity = p->activity_classes,
-                       .fee = p->fee_classes ? p->fee_classes : "fee,charge,commission" };
+                       .fee = p->fee_classes ? p->fee_classes : "fee,charge,commission",
+                       .visit = p->visit_classes };
     int32_t *acct_cust = NULL, *slot = NULL;
     wh_bounds bounds;
     int rc = wh_id_bounds(w, &bounds, err);

@@ -92,14 +92,22 @@ typedef struct an_customer {
 typedef struct an_account {
     int32_t cust;               /* index into customers, -1 when nobody holds it */
     uint8_t kind;               /* AN_K_* */
-    uint8_t pad_[3];
-    int32_t opened, closed;     /* days; closed INT32_MAX while open */
+    uint8_t ended;              /* closed or written off now (closed may be unknown) */
+    uint16_t product;           /* index into the base's products */
+    int32_t opened, closed;     /* days; closed INT32_MAX while open or when unknown */
     double rate;                /* percent a year; NAN when the source gave none */
     int64_t balance;            /* minor units, now (debt negative) */
     int64_t month_net;          /* the product's revenue less its cost, a month */
     double after[AN_MAX_WINDOWS];
     double flow[AN_MAX_WINDOWS];
 } an_account;
+
+/* Was the account held on day: opened by then and not closed yet (one
+ * closed now without a date counts as closed all along). */
+static inline int an_account_open(const an_account *a, int32_t day)
+{
+    return (a->opened == AN_NO_DAY || a->opened <= day) && a->closed > day && !(a->ended && a->closed == INT32_MAX);
+}
 
 typedef struct an_day {
     uint64_t key;               /* customer index << 32 | (day - INT32_MIN) */
@@ -115,7 +123,17 @@ typedef struct an_base_params {
     const char *fee_classes;       /* comma-separated; default "fee,charge,commission" */
     int progress;               /* show progress on a terminal */
     const char *facts;          /* the column copy (below) to read and keep up to date; NULL: read the store */
+    /* Every transaction of an account somebody holds, whatever its day, is
+     * also handed to visit (when set) as it is read: the account's index,
+     * the day, the amount, the place of its class in visit_classes (at most
+     * AN_MAX_VISIT_CLASSES names, NULL-terminated; -1 another class) and
+     * the channel. */
+    void (*visit)(void *ctx, size_t acct, int32_t day, int64_t amount, int cls, uint8_t ch);
+    void *visit_ctx;
+    const char *const *visit_classes;
 } an_base_params;
+
+#define AN_MAX_VISIT_CLASSES 31
 
 struct an_base {
     an_base_params p;
@@ -123,6 +141,8 @@ struct an_base {
     size_t ncust;
     an_account *acct;
     size_t nacct;
+    char **products;            /* the accounts' product codes */
+    size_t nproducts;
     an_day *days;               /* sorted by key, with want_days */
     size_t ndays;
     uint64_t transactions;      /* read */
@@ -197,6 +217,12 @@ int an_facts_open(const char *path, an_facts_reader *r, rp_error *err) RP_WARN_U
 /* The next rows (*n of them, 0 at the end), valid until the next call. */
 int an_facts_next(an_facts_reader *r, const an_fact **rows, size_t *n, rp_error *err) RP_WARN_UNUSED;
 void an_facts_close(an_facts_reader *r);
+
+/* Each customer's P(alive) and lifetime value over 52 weeks (job_clv.c's
+ * models at their default settings) from a base read with want_days to
+ * as_of; NAN for a customer without a purchase, and for everyone when the
+ * models cannot be fitted. */
+int an_clv_of_base(const an_base *b, int32_t as_of, double *p_alive, double *clv, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- the runner's helpers (runner.c), for the jobs ---- */
 

@@ -48,6 +48,26 @@ static int summaries(clv_job *j, int32_t as_of, rp_error *err)
     return RP_OK;
 }
 
+int an_clv_of_base(const an_base *b, int32_t as_of, double *p_alive, double *clv, rp_error *err)
+{
+    clv_job j = { .horizon = 52, .margin = 0.30, .annual = 15, .b = *b };
+    for (size_t i = 0; i < b->ncust; i++)
+        p_alive[i] = clv[i] = NAN;
+    int rc = summaries(&j, as_of, err);
+    if (!rc && j.n >= 2 && !an_bgnbd_fit(j.c, j.n, &j.m, err) && !an_gg_fit(j.c, j.n, &j.g, err)) {
+        j.period = 52.0 / 12.0;
+        j.rate = pow(1 + j.annual / 100.0, 1.0 / 12.0) - 1;
+        for (size_t i = 0; i < j.n; i++) {
+            p_alive[j.who[i]] = an_bgnbd_p_alive(&j.m, &j.c[i]);
+            clv[j.who[i]] = an_clv(&j.m, &j.g, &j.c[i], j.horizon, j.period, j.rate, j.margin);
+        }
+    }
+    if (!rc)
+        rp_err_clear(err); /* a population the models do not fit leaves the values unknown */
+    free(j.c), free(j.who);
+    return rc;
+}
+
 /* Each customer's lifetime value, kept in customer_clv when saving. */
 static int score(clv_job *j, an_run *r, rp_error *err)
 {

@@ -91,7 +91,7 @@ static int same_text(const char *a, const char *b) { return a == b || (a && b &&
 
 static int same_params(const an_base_params *a, const an_base_params *b)
 {
-    if (a->windows != b->windows || a->want_days != b->want_days || (a->want_days && a->days_to != b->days_to) ||
+    if (a->visit || b->visit || a->windows != b->windows || a->want_days != b->want_days || (a->want_days && a->days_to != b->days_to) ||
         !same_text(a->activity_classes, b->activity_classes) || !same_text(a->fee_classes, b->fee_classes) ||
         !same_text(a->facts, b->facts))
         return 0;

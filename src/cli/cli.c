@@ -278,6 +278,18 @@ void cli_print_json(const json_t *j)
     free(s);
 }
 
+int cli_facts(const char *cmd, wh *w, const rp_config *cfg, char *buf, size_t n, const char **out)
+{
+    *out = NULL;
+    const char *copy = cfg ? rp_config_get(cfg, "analytics", "column_copy", "yes") : "yes";
+    if (strcmp(copy, "yes") && strcmp(copy, "no"))
+        return cli_failf(cmd, "[analytics] column_copy: '%s' is not yes or no", copy);
+    if (!strcmp(copy, "yes") && !strcmp(rp_store_backend(wh_store(w)), "sqlite") && wh_db_path(w)[0] &&
+        (size_t)snprintf(buf, n, "%s.facts", wh_db_path(w)) < n)
+        *out = buf;
+    return CLI_OK;
+}
+
 const char *cli_user(void)
 {
     const char *u = getenv("RAPPORT_USER");

@@ -39,6 +39,7 @@
  *   cmd_audit.c    audit, audit verify|archive
  *   cmd_calllist.c calllist add|show|remove
  *   cmd_model.c    model train|compare, sample-size
+ *   cmd_features.c features: the customer signature as of a day
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -133,6 +134,11 @@ void cli_print_json(const json_t *j);
  * that are not UTF-8: data as it came from a file) made printable in place
  * (core/utf8.h), before j is printed as text. */
 void cli_printable(json_t *j);
+/* The analyses' column copy of the transactions beside the store's file
+ * ([analytics] column_copy, yes by default; SQLite only), in buf, or
+ * *out NULL to read the store.  CLI_FAIL with the message printed for a
+ * bad setting. */
+int cli_facts(const char *cmd, wh *w, const rp_config *cfg, char *buf, size_t n, const char **out);
 /* Who is at the keyboard, for "recorded by" and the audit trail: $RAPPORT_USER
  * (a person working through a shared account names themselves), else the
  * operating-system user. */
@@ -187,6 +193,7 @@ int cmd_user_totp(cli_ctx *c);
 int cmd_user_list(cli_ctx *c);
 int cmd_calllist_add(cli_ctx *c);
 int cmd_model_train(cli_ctx *c);
+int cmd_features(cli_ctx *c);
 int cmd_model_compare(cli_ctx *c);
 int cmd_sample_size(cli_ctx *c);
 int cmd_calllist_show(cli_ctx *c);

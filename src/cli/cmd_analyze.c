@@ -244,15 +244,10 @@ int cmd_analyze(cli_ctx *c)
         return rc;
     /* the column copy of the transactions lives beside the store's file */
     char facts[1100];
-    const char *copy = cfg ? rp_config_get(cfg, "analytics", "column_copy", "yes") : "yes";
-    if (strcmp(copy, "yes") && strcmp(copy, "no")) {
-        rc = cli_failf("analyze", "[analytics] column_copy: '%s' is not yes or no", copy);
+    if ((rc = cli_facts("analyze", w, cfg, facts, sizeof facts, &o.facts))) {
         cli_wh_close(c);
         return rc;
     }
-    if (!strcmp(copy, "yes") && !strcmp(rp_store_backend(wh_store(w)), "sqlite") && wh_db_path(w)[0] &&
-        (size_t)snprintf(facts, sizeof facts, "%s.facts", wh_db_path(w)) < sizeof facts)
-        o.facts = facts;
     /* several analyses in one run share what they read */
     o.shared = njobs > 1 ? an_base_cache_new() : NULL;
     json_t *all = json_array();

@@ -449,6 +449,32 @@ const cli_cmd cli_commands[] = {
       "user_reject, with the note.\n\n"
       "options:\n"
       "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
+    { "features", cmd_features, CLI_STORE, "as-of= label= horizon= lapse= campaign= product= out= json", 0, 0,
+      "rapport features [--as-of DATE] [--label churn|response|takeup] [--horizon MONTHS]\n"
+      "       [--lapse MONTHS] [--campaign CODE] [--product CODE|KIND] [--out FILE.csv [--json]]",
+      "The customer signature: one row per customer of what was known on a day.",
+      "One CSV row per customer holding an account at the end of --as-of (today\n"
+      "by default): demographics, tenure, holdings and balances by product kind\n"
+      "and their change over 3 and 12 months, flows, channels, RFM, value and\n"
+      "lifetime value, salary and time-deposit breaks, calls and complaints,\n"
+      "sign-ins, campaign contacts and responses (every column in docs/models.md).\n"
+      "Nothing after the day enters a feature, so a model trained on an earlier\n"
+      "day's rows scores today's without leakage.  The rows are the data of\n"
+      "'rapport model train --data FILE --target LABEL'.\n\n"
+      "labels (a last column):\n"
+      "  churn     every account held that day closed within --horizon months (1);\n"
+      "            with --lapse N also no transaction of one's own in the last N\n"
+      "  response  the targets of --campaign: 1 for a positive response by its\n"
+      "            deadline; a column 'group' (treatment or control); the day, unless\n"
+      "            given, is the day before its first contact\n"
+      "  takeup    customers not holding --product (a product code or kind): 1 when\n"
+      "            they opened it within --horizon months\n"
+      "A label needs the history to reach its end: take --as-of that many months\n"
+      "before the last transaction.  Audited as an export.\n\n"
+      "options:\n"
+      "  --out FILE      write the rows there (whole, or not at all) instead of to\n"
+      "                  standard output\n"
+      "  --json          the summary as JSON (with --out)\n" STORE_HELP, NULL },
     { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= lang= pmml= scores= json", 0, 0,
       "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit|gbm|mlp|scorecard]\n"
       "       [--set NAME=VALUE,...] [--holdout 0.3] [--folds 5] [--seed N] [--lang zh-TW]\n"

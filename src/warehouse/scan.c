@@ -114,6 +114,49 @@ int wh_holdings(wh *w, wh_holding_fn fn, void *ctx, rp_error *err)
     return scan_end(st, rc);
 }
 
+int wh_customer_events(wh *w, wh_event_fn fn, void *ctx, rp_error *err)
+{
+    /* Calls the customer was identified in; the contacts recorded besides
+     * them (an interaction a call's note made is that call); campaign
+     * contacts and responses; sign-ins to online banking. */
+    rp_stmt *st;
+    int rc = rp_store_prepare(
+        w->store,
+        "SELECT coalesce(p.merged_into, p.id), c.arrival, 'call', c.reason, c.abandoned, c.queue "
+        "FROM call_record c JOIN party p ON p.id = c.party_id "
+        "UNION ALL "
+        "SELECT coalesce(p.merged_into, p.id), i.at, 'contact', i.reason, 0, i.channel "
+        "FROM interaction i JOIN party p ON p.id = i.party_id "
+        "WHERE i.id NOT IN (SELECT interaction_id FROM call_record WHERE interaction_id IS NOT NULL) "
+        "UNION ALL "
+        "SELECT coalesce(p.merged_into, p.id), coalesce(t.contacted_at, m.start_date), 'campaign', t.grp, 0, "
+        "t.campaign FROM campaign_target t JOIN party p ON p.id = t.party_id JOIN campaign m ON m.code = t.campaign "
+        "WHERE coalesce(t.contacted_at, m.start_date) IS NOT NULL "
+        "UNION ALL "
+        "SELECT coalesce(p.merged_into, p.id), r.responded_at, 'response', r.response, "
+        "CASE WHEN m.response_deadline IS NOT NULL AND r.responded_at > m.response_deadline THEN 1 ELSE 0 END, "
+        "r.campaign FROM campaign_response r JOIN party p ON p.id = r.party_id JOIN campaign m ON m.code = r.campaign "
+        "WHERE r.responded_at IS NOT NULL "
+        "UNION ALL "
+        "SELECT coalesce(p.merged_into, p.id), a.at, 'login', a.channel, 0, NULL "
+        "FROM activity a JOIN party p ON p.id = a.party_id WHERE a.kind = 'login'",
+        &st, err);
+    if (rc)
+        return rc;
+    wh_event e;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        e.customer = rp_stmt_int(st, 0);
+        e.at = rp_stmt_text(st, 1);
+        e.kind = rp_stmt_text(st, 2);
+        e.detail = rp_stmt_text(st, 3);
+        e.flag = (int)rp_stmt_int(st, 4);
+        e.about = rp_stmt_text(st, 5);
+        if (e.at && (rc = fn(ctx, &e, err)))
+            break;
+    }
+    return scan_end(st, rc);
+}
+
 int wh_accounts(wh *w, wh_account_fn fn, void *ctx, rp_error *err)
 {
     rp_stmt *st;

@@ -755,6 +755,22 @@ typedef struct wh_holding {
 typedef int (*wh_holding_fn)(void *ctx, const wh_holding *h, rp_error *err);
 int wh_holdings(wh *w, wh_holding_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
 
+/* What happened to each customer besides transactions, one row each, in
+ * no order: kind "call" (detail the reason, about the queue, flag 1 when
+ * abandoned), "contact" (an interaction that is not a call's: detail the
+ * reason, about the channel), "campaign" (a campaign's target: detail
+ * treatment or control, about the campaign, at when contacted or else the
+ * campaign's start), "response" (detail positive or negative, about the
+ * campaign, flag 1 when after its deadline) and "login" (online banking;
+ * detail the channel).  at is a date or an instant. */
+typedef struct wh_event {
+    int64_t customer;
+    const char *at, *kind, *detail, *about;
+    int flag;
+} wh_event;
+typedef int (*wh_event_fn)(void *ctx, const wh_event *e, rp_error *err);
+int wh_customer_events(wh *w, wh_event_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+
 /* Every account with its product, by id. */
 typedef struct wh_account_row {
     int64_t id;

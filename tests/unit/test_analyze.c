@@ -674,6 +674,205 @@ static void unknown_analysis_names_them_all(void **state)
     wh_close(w);
 }
 
+/* ---- the customer signature (signature.c) ---- */
+
+static wh *sig_bank(void)
+{
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    if (wh_open(tu_path("sig.db"), NULL, WH_INIT, &w, NULL, &e))
+        fail_msg("wh_open: %s", rp_errmsg(&e));
+    if (wh_import_json(w, "../tests/fixtures/signature.json", "test", NULL, &e) &&
+        wh_import_json(w, "tests/fixtures/signature.json", "test", NULL, &e))
+        fail_msg("import: %s", rp_errmsg(&e));
+    /* a campaign: X targeted and responding by the deadline, Y its control; Y called to complain */
+    assert_ok(rp_store_exec(
+        wh_store(w),
+        "INSERT INTO campaign(code, name, start_date, end_date, response_deadline) "
+        "VALUES ('CMP1', '定存加碼', '2026-09-01', '2026-09-20', '2026-10-15');"
+        "INSERT INTO campaign_target(campaign, party_id, grp, contacted_at) SELECT 'CMP1', entity_id, 'treatment', "
+        "'2026-09-10' FROM source_record WHERE entity = 'party' AND source_key = 'X';"
+        "INSERT INTO campaign_target(campaign, party_id, grp, contacted_at) SELECT 'CMP1', entity_id, 'control', "
+        "'2026-09-12' FROM source_record WHERE entity = 'party' AND source_key = 'Y';"
+        "INSERT INTO campaign_response(campaign, party_id, response, responded_at) SELECT 'CMP1', entity_id, "
+        "'positive', '2026-09-20' FROM source_record WHERE entity = 'party' AND source_key = 'X';"
+        "INSERT INTO call_record(call_id, source, arrival, party_id, reason, abandoned) SELECT 'C1', 'cc', "
+        "'2026-09-01T03:00:00Z', entity_id, 'complaint', 0 FROM source_record WHERE entity = 'party' AND source_key = 'Y';",
+        &e));
+    return w;
+}
+
+typedef struct sig_csv {
+    char *text;
+    size_t len;
+    char *cell[8][128];         /* rows (0: the header) by column */
+    int rows, cols;
+} sig_csv;
+
+/* The signature as of day, split into cells (no field here is quoted). */
+static int sig_run(wh *w, const char *day_, const an_sig_opts *so, sig_csv *c, an_sig_info *info, rp_error *e)
+{
+    memset(c, 0, sizeof *c);
+    an_job_opts o = { .as_of = day(day_), .user = "test" };
+    FILE *f = open_memstream(&c->text, &c->len);
+    int rc = an_signature(w, &o, so, f, info, e);
+    fclose(f);
+    char *save = NULL;
+    for (char *line = strtok_r(c->text, "\n", &save); line && c->rows < 8; line = strtok_r(NULL, "\n", &save)) {
+        int k = 0;
+        for (char *p = line; p && k < 128; k++) {
+            c->cell[c->rows][k] = p;
+            p = strchr(p, ',');
+            if (p)
+                *p++ = 0;
+        }
+        c->cols = k;
+        c->rows++;
+    }
+    return rc;
+}
+
+/* The value in column name of the row whose column key is value. */
+static const char *sig_cell(const sig_csv *c, const char *key, const char *value, const char *name)
+{
+    int kc = -1, nc = -1;
+    for (int k = 0; k < c->cols; k++) {
+        if (!strcmp(c->cell[0][k], key))
+            kc = k;
+        if (!strcmp(c->cell[0][k], name))
+            nc = k;
+    }
+    if (kc < 0 || nc < 0)
+        fail_msg("no column %s or %s", key, name);
+    for (int r = 1; r < c->rows; r++)
+        if (!strcmp(c->cell[r][kc], value))
+            return c->cell[r][nc];
+    fail_msg("no row with %s = %s", key, value);
+    return NULL;
+}
+
+/* What X (who left in October), Y and Z showed on 2026-09-30, and nothing of what came after. */
+static void signature_knows_the_day_and_nothing_after(void **state)
+{
+    (void)state;
+    wh *w = sig_bank();
+    sig_csv c;
+    an_sig_info info;
+    rp_error e = RP_ERROR_INIT;
+    an_sig_opts so = { .label = "churn", .horizon = 1 };
+    assert_ok(sig_run(w, "2026-09-30", &so, &c, &info, &e));
+    assert_int_equal(info.rows, 3); /* W closed in June: left out */
+    assert_int_equal(info.left_out, 1);
+    assert_int_equal(info.positives, 1);
+    assert_int_equal(info.label_end, day("2026-10-31")); /* a whole month after a month's end */
+    assert_int_equal(c.rows, 4);
+    assert_string_equal(c.cell[0][c.cols - 1], "churn");
+    /* X: 30 years old; the savings account held (closed 10-28), the time deposit not (broken and closed 08-12) */
+    assert_string_equal(sig_cell(&c, "age", "30", "churn"), "1");
+    assert_string_equal(sig_cell(&c, "age", "30", "accounts"), "1");
+    assert_string_equal(sig_cell(&c, "age", "30", "has_time_deposit"), "0");
+    /* the balance on 09-30 worked back from 0 now through October's transfer out */
+    assert_string_equal(sig_cell(&c, "age", "30", "bal_deposit"), "249000");
+    assert_string_equal(sig_cell(&c, "age", "30", "assets_3m_ago"), "190000"); /* 90,000 saved, 100,000 in the deposit */
+    assert_string_equal(sig_cell(&c, "age", "30", "in_3m"), "160000");
+    assert_string_equal(sig_cell(&c, "age", "30", "out_3m"), "101000"); /* not October's 249,000 */
+    assert_string_equal(sig_cell(&c, "age", "30", "txn_3m"), "3");
+    assert_string_equal(sig_cell(&c, "age", "30", "days_since_txn"), "10");
+    assert_string_equal(sig_cell(&c, "age", "30", "salary_months_6m"), "5");
+    assert_string_equal(sig_cell(&c, "age", "30", "salary_3m"), "60000");
+    assert_string_equal(sig_cell(&c, "age", "30", "salary_prev_3m"), "90000");
+    assert_string_equal(sig_cell(&c, "age", "30", "td_breaks_3m"), "1");
+    assert_string_equal(sig_cell(&c, "age", "30", "days_since_td_break"), "49");
+    assert_string_equal(sig_cell(&c, "age", "30", "complaints_3m"), "1");
+    assert_string_equal(sig_cell(&c, "age", "30", "days_since_complaint"), "15");
+    assert_string_equal(sig_cell(&c, "age", "30", "campaigns_12m"), "1");
+    assert_string_equal(sig_cell(&c, "age", "30", "responses_12m"), "1");
+    assert_string_equal(sig_cell(&c, "age", "30", "occupation"), "engineer");
+    assert_string_equal(sig_cell(&c, "age", "30", "tenure_months"), "21");
+    /* Y: the card closed without a date was held (bought with in October); stays */
+    assert_string_equal(sig_cell(&c, "age", "76", "churn"), "0");
+    assert_string_equal(sig_cell(&c, "age", "76", "products"), "2");
+    assert_string_equal(sig_cell(&c, "age", "76", "has_card"), "1");
+    assert_string_equal(sig_cell(&c, "age", "76", "calls_3m"), "1");
+    assert_string_equal(sig_cell(&c, "age", "76", "complaints_3m"), "1");
+    assert_string_equal(sig_cell(&c, "age", "76", "bal_deposit"), "4990"); /* before October's interest */
+    /* Z: the loan opened in October is not held yet */
+    assert_string_equal(sig_cell(&c, "kind", "organisation", "has_loan"), "0");
+    assert_string_equal(sig_cell(&c, "kind", "organisation", "churn"), "0");
+    assert_string_equal(sig_cell(&c, "kind", "organisation", "age"), "");
+    free(c.text);
+    wh_close(w);
+}
+
+static void signature_labels_takeup_and_response(void **state)
+{
+    (void)state;
+    wh *w = sig_bank();
+    sig_csv c;
+    an_sig_info info;
+    rp_error e = RP_ERROR_INIT;
+    an_sig_opts so = { .label = "takeup", .product = "loan", .horizon = 1 };
+    assert_ok(sig_run(w, "2026-09-30", &so, &c, &info, &e));
+    assert_int_equal(info.rows, 3);
+    assert_int_equal(info.positives, 1);
+    assert_string_equal(sig_cell(&c, "kind", "organisation", "takeup"), "1");
+    assert_string_equal(sig_cell(&c, "age", "76", "takeup"), "0");
+    free(c.text);
+    /* by product code too; a product nobody holds is named */
+    so.product = "LN";
+    assert_ok(sig_run(w, "2026-09-30", &so, &c, &info, &e));
+    assert_int_equal(info.positives, 1);
+    free(c.text);
+    so.product = "MORTGAGE";
+    assert_int_equal(sig_run(w, "2026-09-30", &so, &c, &info, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "--product: no account of a product or product kind 'MORTGAGE'");
+    free(c.text);
+    /* the response to CMP1: its targets only, as of the day before its first contact */
+    so = (an_sig_opts){ .label = "response", .campaign = "CMP1" };
+    assert_ok(sig_run(w, "2026-12-31", &so, &c, &info, &e));
+    assert_int_equal(info.as_of, day("2026-09-09"));
+    assert_int_equal(info.rows, 2);
+    assert_int_equal(info.positives, 1);
+    assert_string_equal(sig_cell(&c, "age", "30", "response"), "1");
+    assert_string_equal(sig_cell(&c, "age", "30", "group"), "treatment");
+    assert_string_equal(sig_cell(&c, "age", "30", "campaigns_12m"), "0"); /* contacted after the day */
+    assert_string_equal(sig_cell(&c, "age", "76", "response"), "0");
+    assert_string_equal(sig_cell(&c, "age", "76", "group"), "control");
+    free(c.text);
+    so.campaign = "NOPE";
+    assert_int_equal(sig_run(w, "2026-09-30", &so, &c, &info, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "--campaign: no targets of campaign 'NOPE' in the warehouse");
+    free(c.text);
+    wh_close(w);
+}
+
+static void signature_refuses_what_it_cannot_know(void **state)
+{
+    (void)state;
+    wh *w = sig_bank();
+    sig_csv c;
+    an_sig_info info;
+    rp_error e = RP_ERROR_INIT;
+    an_sig_opts so = { .label = "churn", .horizon = 1 };
+    assert_int_equal(sig_run(w, "2026-10-15", &so, &c, &info, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "--horizon: a churn label 1 month(s) after the as-of date needs transactions "
+                                       "to 2026-11-15; they end 2026-10-31 (give an earlier --as-of)");
+    assert_int_equal(c.len, 0); /* nothing written */
+    free(c.text);
+    so = (an_sig_opts){ .label = "attrition" };
+    assert_int_equal(sig_run(w, "2026-09-30", &so, &c, &info, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "--label: 'attrition' is not churn, response or takeup");
+    free(c.text);
+    so = (an_sig_opts){ .label = "churn", .horizon = 2, .lapse = 3 };
+    assert_int_equal(sig_run(w, "2026-09-30", &so, &c, &info, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "--lapse: 3 months is not from 0 to the horizon (2)");
+    free(c.text);
+    so = (an_sig_opts){ .label = "response" };
+    assert_int_equal(sig_run(w, "2026-09-30", &so, &c, &info, &e), RP_USAGE);
+    free(c.text);
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -689,6 +888,9 @@ int main(void)
         cmocka_unit_test(jobs_share_what_they_read),
         cmocka_unit_test(unknown_analysis_names_them_all),
         cmocka_unit_test(transaction_scan_reads_what_the_view_shows),
+        cmocka_unit_test(signature_knows_the_day_and_nothing_after),
+        cmocka_unit_test(signature_labels_takeup_and_response),
+        cmocka_unit_test(signature_refuses_what_it_cannot_know),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,7 @@ $ rapport help --commands
 > user requests
 > user approve
 > user reject
+> features
 > model train
 > model compare
 > sample-size
