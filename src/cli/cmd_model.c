@@ -3,6 +3,7 @@
  * rapport sample-size (M15).  See models.h. */
 #include "cli/cli.h"
 #include "core/buf.h"
+#include "core/csv.h"
 #include "models/models.h"
 
 #include <errno.h>
@@ -204,36 +205,84 @@ static int write_file(const char *path, const char *data, size_t n, rp_error *er
     return RP_OK;
 }
 
-/* --pmml FILE: the model as PMML; --scores FILE: the probability of every row, as CSV. */
-static int write_outputs(cli_ctx *c, const mdl_learner *l, const mdl_model *m, const mdl_frame *f, rp_error *err)
+/* The model's probability for every row of f as CSV "ids,score" (ids NULL: the row's number). */
+static int write_scores(const char *path, const mdl_learner *l, const mdl_model *m, const mdl_frame *f,
+                        const char *idname, char **ids, double *p, rp_error *err)
+{
+    size_t *rows = malloc((f->nrows ? f->nrows : 1) * sizeof *rows);
+    rp_buf b = RP_BUF_INIT;
+    b.max = (size_t)1 << 34;
+    int rc = RP_OK;
+    if (!rows)
+        return rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; i < f->nrows; i++)
+        rows[i] = i;
+    l->predict(m, f, rows, f->nrows, p);
+    rp_csv_field(&b, idname, strlen(idname), 1);
+    rp_buf_puts(&b, ",score\n");
+    for (size_t i = 0; i < f->nrows; i++) {
+        if (ids)
+            rp_csv_field(&b, ids[i], strlen(ids[i]), 1);
+        else
+            rp_buf_printf(&b, "%zu", i + 1);
+        rp_buf_printf(&b, ",%.17g\n", p[i]);
+    }
+    if (rp_buf_status(&b))
+        rc = rp_err(err, RP_NOMEM, NULL);
+    else if (write_file(path, b.data, b.len, err))
+        rc = err->code;
+    free(rows);
+    rp_buf_release(&b);
+    return rc;
+}
+
+/* --score FILE: another file read as the training file was, scored into --scores, and measured
+ * when it has the target (report's "scored"). */
+static int score_other(cli_ctx *c, const mdl_learner *l, const mdl_model *m, const mdl_frame *f, json_t *report,
+                       rp_buf *warn, rp_error *err)
+{
+    const char *path = cli_arg(c, "score"), *id = cli_arg(c, "id");
+    mdl_frame g;
+    char **ids;
+    int rc = mdl_frame_read_like(path, f, id, &g, &ids, warn, err);
+    if (rc)
+        return rc;
+    double *p = malloc((g.nrows ? g.nrows : 1) * sizeof *p);
+    if (!p)
+        rc = rp_err(err, RP_NOMEM, NULL);
+    if (!rc)
+        rc = write_scores(cli_arg(c, "scores"), l, m, &g, id ? id : "id", ids, p, err);
+    json_t *sc = json_pack("{s:s, s:I}", "file", path, "rows", (json_int_t)g.nrows);
+    mdl_metrics mm;
+    if (!rc && g.target && g.npos && g.npos < g.nrows && !mdl_metrics_of(p, g.y, g.nrows, 0.5, &mm, err))
+        json_object_set_new(sc, "metrics", mdl_metrics_json(&mm));
+    json_object_set_new(report, "scored", sc);
+    for (size_t i = 0; i < g.nrows; i++)
+        free(ids[i]);
+    free(ids);
+    free(p);
+    mdl_frame_free(&g);
+    return rc;
+}
+
+/* --pmml FILE: the model as PMML; --scores FILE: the probability of every row (of --score FILE
+ * when given), as CSV. */
+static int write_outputs(cli_ctx *c, const mdl_learner *l, const mdl_model *m, const mdl_frame *f, json_t *report,
+                         rp_buf *warn, rp_error *err)
 {
     const char *pmml = cli_arg(c, "pmml"), *scores = cli_arg(c, "scores");
     rp_buf b = RP_BUF_INIT;
     int rc = RP_OK;
     if (pmml && !(rc = mdl_pmml(l, m, f, &b, err)) && write_file(pmml, b.data, b.len, err))
         rc = err->code;
-    rp_buf_reset(&b);
+    rp_buf_release(&b);
+    if (!rc && cli_arg(c, "score"))
+        return score_other(c, l, m, f, report, warn, err);
     if (!rc && scores) {
-        size_t *rows = malloc((f->nrows ? f->nrows : 1) * sizeof *rows);
         double *p = malloc((f->nrows ? f->nrows : 1) * sizeof *p);
-        if (!rows || !p) {
-            rc = rp_err(err, RP_NOMEM, NULL);
-        } else {
-            for (size_t i = 0; i < f->nrows; i++)
-                rows[i] = i;
-            l->predict(m, f, rows, f->nrows, p);
-            rp_buf_puts(&b, "row,score\n");
-            for (size_t i = 0; i < f->nrows; i++)
-                rp_buf_printf(&b, "%zu,%.17g\n", i + 1, p[i]);
-            if (rp_buf_status(&b))
-                rc = rp_err(err, RP_NOMEM, NULL);
-            else if (write_file(scores, b.data, b.len, err))
-                rc = err->code;
-        }
-        free(rows);
+        rc = p ? write_scores(scores, l, m, f, "row", NULL, p, err) : rp_err(err, RP_NOMEM, NULL);
         free(p);
     }
-    rp_buf_release(&b);
     return rc;
 }
 
@@ -276,6 +325,10 @@ int cmd_model_train(cli_ctx *c)
     rp_error err = RP_ERROR_INIT;
     if (mdl_params_check(l, &p, &err)) /* before a file of a million rows is read */
         return cli_fail("model train", &err);
+    if (cli_arg(c, "score") && !cli_arg(c, "scores"))
+        return cli_failf("model train", "--score: give --scores FILE for the scores of its rows");
+    if (cli_arg(c, "id") && !cli_arg(c, "score"))
+        return cli_failf("model train", "--id: names the column of --score FILE that tells its rows apart");
     if (cli_arg(c, "pmml") && !l->pmml)
         return cli_failf("model train", "--pmml: the %s learner has no PMML form (tree, logit and scorecard have)",
                          l->name);
@@ -289,8 +342,14 @@ int cmd_model_train(cli_ctx *c)
     json_t *report = NULL;
     mdl_model *m = NULL;
     rc = mdl_train_keep(l, &f, &p, holdout, (int)folds, &report, &m, &err);
+    rp_buf swarn = RP_BUF_INIT;
     if (!rc)
-        rc = write_outputs(c, l, m, &f, &err);
+        rc = write_outputs(c, l, m, &f, report, &swarn, &err);
+    if (json && swarn.len)
+        rp_buf_append(&warn, swarn.data, swarn.len);
+    else if (!rc)
+        print_warnings("model train", &swarn);
+    rp_buf_release(&swarn);
     if (m)
         l->free(m);
     mdl_frame_free(&f);

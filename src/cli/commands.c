@@ -475,10 +475,10 @@ const cli_cmd cli_commands[] = {
       "  --out FILE      write the rows there (whole, or not at all) instead of to\n"
       "                  standard output\n"
       "  --json          the summary as JSON (with --out)\n" STORE_HELP, NULL },
-    { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= lang= pmml= scores= json", 0, 0,
+    { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= lang= pmml= scores= score= id= json", 0, 0,
       "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit|gbm|mlp|scorecard]\n"
       "       [--set NAME=VALUE,...] [--holdout 0.3] [--folds 5] [--seed N] [--lang zh-TW]\n"
-      "       [--pmml FILE] [--scores FILE] [--json]",
+      "       [--pmml FILE] [--scores FILE [--score OTHER.csv [--id COLUMN]]] [--json]",
       "Train a model on a CSV file and measure it: hold-out and cross-validation.",
       "FILE.csv has a header row; TARGET is the column to predict, with two values\n"
       "(--positive names the one to predict unless they say it: 1/0, yes/no,\n"
@@ -514,6 +514,10 @@ const cli_cmd cli_commands[] = {
       "  --lang L        a tree's rules in en (the default) or zh-TW\n"
       "  --pmml FILE     the model measured, as PMML 4.4 (tree, logit, scorecard)\n"
       "  --scores FILE   its probability for every row of the file, as CSV (row,score)\n"
+      "  --score OTHER   score OTHER.csv instead (today's rows, say): read as the\n"
+      "                  training file was (its columns by name, the same levels; one\n"
+      "                  never seen counts as missing), each row named by --id COLUMN\n"
+      "                  (its first column by default); measured when it has the target\n"
       "  --json          the report as JSON (with the tree's rules as data)\n", NULL },
     { "model compare", cmd_model_compare, 0, "data= target= positive= learners= holdout= folds= seed= json", 0, 0,
       "rapport model compare --data FILE.csv --target COLUMN [--positive VALUE]\n"

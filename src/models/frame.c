@@ -28,6 +28,7 @@ typedef struct {
     rawcol *raw;
     size_t nrows;
     size_t untargeted, first_untargeted;
+    int target_optional;  /* a file to score: the target may be absent, and a row without it is kept */
 } reading;
 
 static int is_missing(const char *s)
@@ -116,10 +117,10 @@ static int header(reading *r, reader *rd, const char *target, rp_error *err)
             if (!strcmp(r->names[d], r->names[c]))
                 return rp_err(err, RP_INVAL, "%s: two columns are named '%s' (%d and %d)", r->path, r->names[c], d + 1,
                               c + 1);
-        if (!strcmp(r->names[c], target))
+        if (target && !strcmp(r->names[c], target))
             r->target = c;
     }
-    if (r->target < 0) {
+    if (r->target < 0 && target && !r->target_optional) {
         char list[300] = "";
         for (int c = 0; c < n && strlen(list) < 250; c++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", c ? ", " : "", r->names[c]);
@@ -136,12 +137,13 @@ static int keep_row(reading *r, const rd_record *rec, rp_error *err)
     if (rec->nfields != r->ncols)
         return rp_err(err, RP_INVAL, "%s: row %lld has %d fields; the header has %d", r->path, (long long)row,
                       rec->nfields, r->ncols);
-    const char *t;
-    size_t tn;
-    trim(rec->field[r->target], rec->flen[r->target], &t, &tn);
+    const char *t = "";
+    size_t tn = 0;
+    if (r->target >= 0)
+        trim(rec->field[r->target], rec->flen[r->target], &t, &tn);
     char tv[8];
     snprintf(tv, sizeof tv, "%.*s", (int)(tn < 7 ? tn : 7), t);
-    if (!tn || (tn < 7 && is_missing(tv))) {
+    if (!r->target_optional && (!tn || (tn < 7 && is_missing(tv)))) {
         if (!r->untargeted++)
             r->first_untargeted = (size_t)row;
         return RP_OK;
@@ -271,9 +273,22 @@ static void warnf(rp_buf *w, const char *fmt, const char *name, const char *what
 }
 
 /* One raw column typed and converted; *keep 0 when it is dropped (said in warn). */
+/* "id", "customer_id", "CustomerID": a name that says the column identifies rows. */
+static int named_as_identifier(const char *name)
+{
+    size_t n = strlen(name);
+    return !strcasecmp(name, "id") || (n > 3 && !strcasecmp(name + n - 3, "_id")) ||
+           (n > 2 && !strcmp(name + n - 2, "ID") && islower((unsigned char)name[n - 3]));
+}
+
 static int type_column(reading *r, int c, mdl_col *col, int *keep, rp_buf *warn, rp_error *err)
 {
     const rawcol *rc = &r->raw[c];
+    *keep = 0;
+    if (named_as_identifier(r->names[c])) {
+        warnf(warn, "column '%s': %s", r->names[c], "named as an identifier: left out");
+        return RP_OK;
+    }
     size_t present = 0, text = 0, first_text = 0;
     for (size_t i = 0; i < r->nrows; i++) {
         const char *s = raw_at(rc, i);
@@ -488,5 +503,107 @@ int mdl_frame_read_csv(const char *path, const char *target, const char *positiv
     reading_free(&r);
     if (rc)
         mdl_frame_free(f);
+    return rc;
+}
+
+/* ---- a file to score, read as the model's frame was ---- */
+
+/* Column c of the reading as the frame's column like: numbers parsed, levels mapped to like's
+ * (one it has not seen is missing, counted in *unseen). */
+static int column_like(reading *r, int c, const mdl_col *like, mdl_col *col, size_t *unseen, size_t *first_unseen,
+                       rp_error *err)
+{
+    const rawcol *rc = &r->raw[c];
+    col->kind = like->kind;
+    if (!(col->name = strdup(like->name)))
+        return rp_err(err, RP_NOMEM, NULL);
+    if (like->kind == MDL_NUM) {
+        if (!(col->x = malloc((r->nrows ? r->nrows : 1) * sizeof *col->x)))
+            return rp_err(err, RP_NOMEM, NULL);
+        for (size_t i = 0; i < r->nrows; i++) {
+            const char *s = raw_at(rc, i);
+            double v = NAN;
+            int k = s ? number(s, &v) : 1;
+            if (k <= 0)
+                return rp_err(err, RP_INVAL, "%s: row %zu, column '%s': '%.40s' is not a number, as the model's "
+                              "column is", r->path, i + 2, like->name, s);
+            col->missing += !s;
+            col->x[i] = v;
+        }
+        return RP_OK;
+    }
+    rp_map *levels = rp_map_new();
+    if (!levels || !(col->code = malloc((r->nrows ? r->nrows : 1) * sizeof *col->code))) {
+        rp_map_free(levels, NULL);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    int rc2 = RP_OK;
+    for (int l = 0; l < like->nlevels && !rc2; l++)
+        if (rp_map_put(levels, like->levels[l], strlen(like->levels[l]), (void *)(intptr_t)(l + 1), NULL))
+            rc2 = rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; i < r->nrows && !rc2; i++) {
+        const char *s = raw_at(rc, i);
+        void *got = s ? rp_map_get(levels, s, strlen(s)) : NULL;
+        col->code[i] = got ? (int32_t)(intptr_t)got - 1 : -1;
+        col->missing += col->code[i] < 0;
+        if (s && !got && !(*unseen)++)
+            *first_unseen = i + 2;
+    }
+    rp_map_free(levels, NULL);
+    return rc2;
+}
+
+int mdl_frame_read_like(const char *path, const mdl_frame *like, const char *id, mdl_frame *f, char ***ids,
+                        rp_buf *warn, rp_error *err)
+{
+    memset(f, 0, sizeof *f);
+    *ids = NULL;
+    reading r = { .path = path, .target_optional = 1 };
+    int rc = read_rows(&r, like->target, err);
+    int idc = id ? -1 : 0;
+    for (int c = 0; !rc && id && c < r.ncols; c++)
+        if (!strcmp(r.names[c], id))
+            idc = c;
+    if (!rc && idc < 0)
+        rc = rp_err(err, RP_INVAL, "id: %s has no column '%s'", path, id);
+    f->nrows = r.nrows;
+    if (!rc && (!(f->cols = calloc((size_t)like->ncols + 1, sizeof *f->cols)) || !(f->y = calloc(r.nrows + 1, 1)) ||
+                !(*ids = calloc(r.nrows + 1, sizeof **ids))))
+        rc = rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; !rc && i < r.nrows; i++)
+        if (!((*ids)[i] = strdup(raw_at(&r.raw[idc], i) ? raw_at(&r.raw[idc], i) : "")))
+            rc = rp_err(err, RP_NOMEM, NULL);
+    for (int k = 0; !rc && k < like->ncols; k++) {
+        int c = 0;
+        while (c < r.ncols && strcmp(r.names[c], like->cols[k].name))
+            c++;
+        if (c == r.ncols) {
+            rc = rp_err(err, RP_INVAL, "%s has no column '%s', which the model was trained on", path, like->cols[k].name);
+            break;
+        }
+        size_t unseen = 0, first = 0;
+        rc = column_like(&r, c, &like->cols[k], &f->cols[k], &unseen, &first, err);
+        f->ncols = k + 1;
+        if (!rc && unseen && warn)
+            rp_buf_printf(warn, "column '%s': %zu rows with a value the model has not seen (the first at row %zu): "
+                          "taken as missing\n", like->cols[k].name, unseen, first);
+    }
+    /* the target, when the file has it with the model's values, for measuring */
+    for (size_t i = 0; !rc && r.target >= 0 && i < r.nrows; i++) {
+        const char *s = raw_at(&r.raw[r.target], i);
+        f->y[i] = s && !strcmp(s, like->positive);
+        f->npos += f->y[i];
+    }
+    if (!rc && r.target >= 0 && !(f->target = strdup(like->target)))
+        rc = rp_err(err, RP_NOMEM, NULL);
+    size_t n = r.nrows;
+    reading_free(&r);
+    if (rc) {
+        for (size_t i = 0; *ids && i < n; i++)
+            free((*ids)[i]);
+        free(*ids);
+        *ids = NULL;
+        mdl_frame_free(f);
+    }
     return rc;
 }

@@ -158,6 +158,34 @@ static double eta_of(const struct mdl_model *m, const mdl_frame *f, size_t row)
     return e;
 }
 
+/* What the fit minimises: the log-loss summed over the rows and the penalty, as scikit-learn's
+ * C·Σ loss + ½‖β‖² (L2) divided by C, with its L1 share alpha. */
+static double objective(const struct mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n, double lam,
+                        double alpha)
+{
+    double loss = 0, l1 = 0, l2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = eta_of(m, f, rows[i]), s = f->y[rows[i]] ? -e : e;
+        loss += s > 0 ? s + log1p(exp(-s)) : log1p(exp(s));
+    }
+    for (int j = 0; j < m->d.nt; j++)
+        l1 += fabs(m->beta[j]), l2 += m->beta[j] * m->beta[j];
+    alpha = alpha < 0 ? 0 : alpha;
+    return loss + (double)n * lam * (alpha * l1 + (1 - alpha) * l2 / 2);
+}
+
+/* The step from (b0, beta) in keep to m's halved until the objective does not rise (IRLS alone
+ * can overshoot and diverge where the classes are nearly separable). */
+static void damp(struct mdl_model *m, const double *keep, double before, const mdl_frame *f, const size_t *rows,
+                 size_t n, double lam, double alpha)
+{
+    for (int k = 0; k < 30 && objective(m, f, rows, n, lam, alpha) > before + 1e-12 * fabs(before); k++) {
+        m->b0 = (m->b0 + keep[0]) / 2;
+        for (int j = 0; j < m->d.nt; j++)
+            m->beta[j] = (m->beta[j] + keep[j + 1]) / 2;
+    }
+}
+
 static void logit_free(mdl_model *m)
 {
     if (m) {
@@ -208,10 +236,12 @@ static int logit_fit(const mdl_frame *f, const size_t *rows, size_t n, const mdl
     double C = st.C, alpha = st.alpha, tol = st.tol;
     struct mdl_model *m = calloc(1, sizeof *m);
     double *w = malloc(n * sizeof *w), *r = malloc(n * sizeof *r), *eta = malloc(n * sizeof *eta), *xbar = NULL,
-           *den = NULL;
+           *den = NULL, *keep = NULL;
     if (!m || !w || !r || !eta || mdl__design_make(f, rows, n, none, &m->d) ||
         !(m->beta = calloc((size_t)m->d.nt + 1, sizeof *m->beta)) ||
-        !(xbar = malloc(((size_t)m->d.nt + 1) * sizeof *xbar)) || !(den = malloc(((size_t)m->d.nt + 1) * sizeof *den))) {
+        !(xbar = malloc(((size_t)m->d.nt + 1) * sizeof *xbar)) || !(den = malloc(((size_t)m->d.nt + 1) * sizeof *den)) ||
+        !(keep = malloc(((size_t)m->d.nt + 1) * sizeof *keep))) {
+        free(keep);
         free(w);
         free(r);
         free(eta);
@@ -242,9 +272,14 @@ static int logit_fit(const mdl_frame *f, const size_t *rows, size_t n, const mdl
         if (fabs(dev_before - dev) <= tol * (fabs(dev) + 0.1))
             break;
         dev_before = dev;
+        double before = objective(m, f, rows, n, lam, none ? 0 : alpha);
+        keep[0] = m->b0;
+        memcpy(keep + 1, m->beta, (size_t)m->d.nt * sizeof *keep);
         if (alpha > 0 || (size_t)m->d.nt > 2000 || newton_exact(m, f, rows, n, w, eta, r, lam))
             wls(m, f, rows, n, w, r, lam, none ? 0 : alpha, 1000, tol, xbar, den);
+        damp(m, keep, before, f, rows, n, lam, none ? 0 : alpha);
     }
+    free(keep);
     free(w);
     free(r);
     free(eta);

@@ -79,6 +79,14 @@ typedef struct mdl_frame {
 int mdl_frame_read_csv(const char *path, const char *target, const char *positive, mdl_frame *f, rp_buf *warn,
                        rp_error *err) RP_WARN_UNUSED;
 void mdl_frame_free(mdl_frame *f);
+/* Read path, a file to score, as like (a model's training frame) was read: each of like's columns
+ * found by name (RP_INVAL naming one the file lacks), numbers where like has numbers (text refused
+ * with its row), levels mapped to like's (one never seen counts as missing, said in warn).  The
+ * target, when the file has it, gives y (like's positive value 1, anything else 0) and f->target;
+ * without it f->target is NULL.  *ids: each row's value of column id (NULL: the first column), the
+ * caller's to free (each string, then the array). */
+int mdl_frame_read_like(const char *path, const mdl_frame *like, const char *id, mdl_frame *f, char ***ids,
+                        rp_buf *warn, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- splits ---- */
 

@@ -5,10 +5,10 @@ $ awk 'BEGIN { srand(5); print "id,age,branch,products,churned"; for (i = 0; i <
 $ rapport model train --data churn.csv --target churned --json > one.json && rapport model train --data churn.csv --target churned --json > two.json && cmp one.json two.json && grep -c '"text"' one.json
 >~ ^[0-9]+$
 $ rapport model train --data churn.csv --target churned --json 2>/dev/null | python3 -c 'import json,sys; r = json.load(sys.stdin); h = r["holdout"]; print(r["learner"], r["rows"], r["holdout"]["rows"], h["auc"] > 0.7, h["deciles"][0]["lift"] > 2, r["warnings"])'
-> tree 2000 600 True True ["column 'id': more than 1000 different values (an identifier?): not a category a model can use; left out"]
+> tree 2000 600 True True ["column 'id': named as an identifier: left out"]
 $ rapport model train --data churn.csv --target churned --set max_depth=2,prune_folds=0 --folds 0 | grep -c '^  if '
 > 4
-! rapport: model train: warning: column 'id': more than 1000 different values (an identifier?): not a category a model can use; left out
+! rapport: model train: warning: column 'id': named as an identifier: left out
 $ rapport model train --data churn.csv --target churned --learner logit --set penalty=l1,C=0.05 --json 2>/dev/null | python3 -c 'import json,sys; r = json.load(sys.stdin); m = r["model"]; print(m["penalty"], m["coefficients"][0]["feature"], r["holdout"]["auc"] > 0.75)'
 > l1 products True
 $ rapport model train --data churn.csv --target churned --learner gbm --set max_iter=30 --folds 0 2>/dev/null | sed -n '1p;/trees (of/p'
