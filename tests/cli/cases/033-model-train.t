@@ -69,3 +69,19 @@ $ rapport model train --data churn.csv --target churned --learner gbm --pmml g.p
 $ rapport model train --data churn.csv --target churned --folds 0 --pmml no/such/dir/m.pmml
 !~ ^rapport: model train: no/such/dir/m\.pmml: No such file or directory$
 ? 1
+# another file scored as the training file was read: columns by name in any order, a level never seen
+# taken as missing and said, rows named by --id; a column the model needs and the file lacks named
+$ awk -F, 'NR == 1 { print "branch,products,id,age"; next } NR <= 6 { print (NR == 3 ? "0777" : $3) "," $4 "," $1 "," $2 }' churn.csv > today.csv
+$ rapport model train --data churn.csv --target churned --learner logit --folds 0 --score today.csv --id id --scores s.csv 2>&1 >/dev/null | grep -v "named as an identifier"
+> rapport: model train: warning: column 'branch': 1 rows with a value the model has not seen (the first at row 3): taken as missing
+$ head -1 s.csv; tail -n +2 s.csv | cut -d, -f1 | tr '\n' ' '; echo; tail -n +2 s.csv | awk -F, '$2 > 0 && $2 < 1' | wc -l
+> id,score
+> C00000 C00001 C00002 C00003 C00004 
+> 5
+$ cut -d, -f1,2 today.csv > narrow.csv && rapport model train --data churn.csv --target churned --learner logit --folds 0 --score narrow.csv --scores s2.csv 2>&1 | grep -v warning; ls s2.csv
+> rapport: model train: narrow.csv has no column 'age', which the model was trained on
+! ls: cannot access 's2.csv': No such file or directory
+? 2
+$ rapport model train --data churn.csv --target churned --score today.csv
+! rapport: model train: --score: give --scores FILE for the scores of its rows
+? 1
