@@ -183,12 +183,15 @@ typedef struct an_sig_opts {
     const char *campaign;        /* response */
     const char *product;         /* takeup */
     int as_of_given;             /* response: o->as_of was given */
+    int snapshots;               /* rows of this many month-ends (or days) back to o->as_of, one after
+                                  * another, for a model to learn from several months; 0: 1 */
 } an_sig_opts;
 
 typedef struct an_sig_info {
     size_t rows, positives, customers, left_out;
     int columns;
     int32_t as_of, label_end;    /* label_end AN_NO_DAY (INT32_MIN) without a horizon */
+    int32_t first_as_of;         /* with snapshots, the earliest */
     double seconds;
 } an_sig_info;
 

@@ -278,7 +278,8 @@ static int account_row(void *ctx, const wh_account_row *r, rp_error *err)
     ac->slot[r->id] = (int32_t)b->nacct++;
     /* held on the as-of date: opened by then and not yet closed (an account
      * closed now without a date counts as closed all along) */
-    a->ended = r->status && (!strcmp(r->status, "closed") || !strcmp(r->status, "written_off"));
+    a->flags = (uint8_t)((r->status && (!strcmp(r->status, "closed") || !strcmp(r->status, "written_off")) ? AN_A_ENDED : 0) |
+                         (!r->balance_at ? AN_A_UNSTATED : 0));
     size_t pi = 0;
     while (pi < b->nproducts && strcmp(b->products[pi], r->product))
         pi++;

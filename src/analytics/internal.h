@@ -92,7 +92,7 @@ typedef struct an_customer {
 typedef struct an_account {
     int32_t cust;               /* index into customers, -1 when nobody holds it */
     uint8_t kind;               /* AN_K_* */
-    uint8_t ended;              /* closed or written off now (closed may be unknown) */
+    uint8_t flags;              /* AN_A_* */
     uint16_t product;           /* index into the base's products */
     int32_t opened, closed;     /* days; closed INT32_MAX while open or when unknown */
     double rate;                /* percent a year; NAN when the source gave none */
@@ -102,11 +102,15 @@ typedef struct an_account {
     double flow[AN_MAX_WINDOWS];
 } an_account;
 
+/* an_account.flags: closed or written off now (closed may be unknown); its balance never stated by
+ * the source (no balance date: a card system's extract of purchases only, say) */
+enum { AN_A_ENDED = 1, AN_A_UNSTATED = 2 };
+
 /* Was the account held on day: opened by then and not closed yet (one
  * closed now without a date counts as closed all along). */
 static inline int an_account_open(const an_account *a, int32_t day)
 {
-    return (a->opened == AN_NO_DAY || a->opened <= day) && a->closed > day && !(a->ended && a->closed == INT32_MAX);
+    return (a->opened == AN_NO_DAY || a->opened <= day) && a->closed > day && !((a->flags & AN_A_ENDED) && a->closed == INT32_MAX);
 }
 
 typedef struct an_day {

@@ -61,6 +61,7 @@ typedef struct sig {
     char **kind_of, **occupation; /* per customer */
     double *p_alive, *clv;
     uint8_t *product_match;      /* takeup: per product of the base */
+    int no_header;               /* a later snapshot of several: the rows only */
 } sig;
 
 static int in_words(const char *list, const char *w)
@@ -279,7 +280,7 @@ static int held(const sig *s, size_t a, int32_t x)
         return 0;
     if (ac->closed != INT32_MAX)
         return ac->closed > x;
-    return !ac->ended || (s->acc[a].last != AN_NO_DAY && s->acc[a].last > x);
+    return !(ac->flags & AN_A_ENDED) || (s->acc[a].last != AN_NO_DAY && s->acc[a].last > x);
 }
 
 static int product_matches(const an_base *b, const char *want, size_t pi, uint8_t kind)
@@ -291,6 +292,7 @@ static int product_matches(const an_base *b, const char *want, size_t pi, uint8_
 typedef struct holding {
     int accounts, products, held_end;
     uint8_t holds;
+    uint8_t unknown;             /* kinds held with a balance the source never stated */
     int has_p, took_p;           /* takeup: holds the product on the as-of date; opened it after */
     double bal[AN_NKIND];        /* on the as-of date */
     double assets[NX], debt[NX];
@@ -308,16 +310,19 @@ static void holdings_of(const sig *s, const size_t *order, size_t from, size_t t
         size_t a = order[j];
         const an_account *ac = &b->acct[a];
         int match = s->product_match && s->product_match[ac->product];
+        int stated = !(ac->flags & AN_A_UNSTATED);
         for (int k = 0; k < NX; k++) {
             if (!held(s, a, s->x[k]))
                 continue;
-            double bal = (double)ac->balance - s->acc[a].after[k];
+            double bal = stated ? (double)ac->balance - s->acc[a].after[k] : 0;
             if (ac->kind == AN_K_LOAN || ac->kind == AN_K_CARD)
                 h->debt[k] -= bal;
             else if (ac->kind != AN_K_SERVICE)
                 h->assets[k] += bal;
             if (k != X_ASOF)
                 continue;
+            if (!stated)
+                h->unknown |= (uint8_t)(1u << ac->kind);
             h->accounts++;
             h->holds |= (uint8_t)(1u << ac->kind);
             h->bal[ac->kind] += bal;
@@ -392,7 +397,7 @@ static void holdings_cols(out *o, const holding *h)
     for (int k = 0; k < AN_K_SERVICE; k++)
         num(o, has[k], (h->holds >> k) & 1);
     for (int k = 0; k < AN_K_SERVICE; k++)
-        num(o, bal[k], money(h->bal[k]));
+        num(o, bal[k], (h->unknown >> k) & 1 ? NAN : money(h->bal[k]));
     num(o, "assets", money(h->assets[X_ASOF]));
     num(o, "assets_3m_ago", money(h->assets[X_3M]));
     num(o, "assets_6m_ago", money(h->assets[X_6M]));
@@ -515,6 +520,10 @@ static int check_opts(const an_sig_opts *so, rp_error *err)
     if (so->lapse < 0 || so->lapse > (so->horizon > 0 ? so->horizon : 1))
         return rp_err(err, RP_INVAL, "--lapse: %d months is not from 0 to the horizon (%d)", so->lapse,
                       so->horizon > 0 ? so->horizon : 1);
+    if (so->snapshots < 0 || so->snapshots > 36)
+        return rp_err(err, RP_INVAL, "--snapshots: %d is not from 1 to 36", so->snapshots);
+    if (so->snapshots > 1 && l && !strcmp(l, "response"))
+        return rp_err(err, RP_INVAL, "--snapshots: a campaign's response is taken once (--label churn or takeup)");
     if (l && !strcmp(l, "response") && (!so->campaign || !*so->campaign))
         return rp_err(err, RP_USAGE, "--label response needs --campaign CODE");
     if (l && !strcmp(l, "takeup") && (!so->product || !*so->product))
@@ -560,10 +569,20 @@ static int read_base(sig *s, wh *w, rp_error *err)
     for (int64_t i = 0; i <= bd.party; i++)
         s->c[i] = (sig_cust){ .last_txn = AN_NO_DAY, .last_break = AN_NO_DAY, .last_compl = AN_NO_DAY,
                               .last_camp = AN_NO_DAY };
-    if ((rc = an_valued_params(&s->d, s->o, err)) || (rc = an_base_load(w, &bp, &s->d.base, err)) ||
-        (rc = an_attrs_compute(&s->at, &s->d, s->o, 0, err)))
+    if ((rc = an_valued_params(&s->d, s->o, err)) || (rc = an_base_load(w, &bp, &s->d.base, err)))
         return rc;
-    const an_base *b = &s->d.base;
+    /* A balance the source never stated (a card system's extract of purchases, without repayments)
+     * cannot be worked back: today's 0 less the purchases after a day would be a balance that grows
+     * with the distance from today, and shrinks for whoever stops buying, a leak of the future. */
+    an_base *b = &s->d.base;
+    for (size_t a = 0; a < b->nacct; a++)
+        if (b->acct[a].flags & AN_A_UNSTATED) {
+            b->acct[a].balance = 0;
+            for (int k = 0; k < AN_MAX_WINDOWS; k++)
+                b->acct[a].after[k] = b->acct[a].flow[k] = 0;
+        }
+    if ((rc = an_attrs_compute(&s->at, &s->d, s->o, 0, err)))
+        return rc;
     memset(s->idx, 0xff, ((size_t)bd.party + 1) * sizeof *s->idx);
     for (size_t i = 0; i < b->ncust; i++)
         if (b->cust[i].id >= 0 && b->cust[i].id <= bd.party)
@@ -622,6 +641,8 @@ static int write_rows(sig *s, FILE *f, an_sig_info *info, rp_error *err)
     holding h = { 0 };
     if (!rc && b->ncust)
         row(&o, s, 0, &h, 0), info->columns = o.col;
+    if (s->no_header)
+        rp_buf_reset(&buf);
     o.header = 0;
     for (size_t i = 0; !rc && i < b->ncust; i++) {
         holdings_of(s, order, first[i], first[i + 1], &h);
@@ -646,14 +667,14 @@ static int write_rows(sig *s, FILE *f, an_sig_info *info, rp_error *err)
     return rc;
 }
 
-int an_signature(wh *w, const an_job_opts *o, const an_sig_opts *so, FILE *f, an_sig_info *info, rp_error *err)
+/* One as-of day's rows (the header too unless no_header). */
+static int sig_one(wh *w, const an_job_opts *o, const an_sig_opts *so, int no_header, FILE *f, an_sig_info *info,
+                   rp_error *err)
 {
     memset(info, 0, sizeof *info);
     double t0 = rp_monotonic();
-    int rc = check_opts(so, err);
-    if (rc)
-        return rc;
-    sig s = { .o = o, .so = so };
+    int rc;
+    sig s = { .o = o, .so = so, .no_header = no_header };
     set_classes(&s);
     if (!(rc = set_dates(&s, w, err)) && !(rc = read_base(&s, w, err)) &&
         !(rc = wh_customers(w, 1u << WH_PA_kind | 1u << WH_PA_occupation, customer_row, &s, err)) &&
@@ -665,5 +686,25 @@ int an_signature(wh *w, const an_job_opts *o, const an_sig_opts *so, FILE *f, an
     info->label_end = so->label && strcmp(so->label, "response") ? s.label_end : AN_NO_DAY;
     info->seconds = rp_monotonic() - t0;
     sig_free(&s);
+    return rc;
+}
+
+int an_signature(wh *w, const an_job_opts *o, const an_sig_opts *so, FILE *f, an_sig_info *info, rp_error *err)
+{
+    memset(info, 0, sizeof *info);
+    double t0 = rp_monotonic();
+    int rc = check_opts(so, err), n = so->snapshots > 0 ? so->snapshots : 1;
+    for (int k = n - 1; k >= 0 && !rc; k--) {
+        an_job_opts ok = *o;
+        ok.as_of = months_from(o->as_of, k);
+        an_sig_info one;
+        rc = sig_one(w, &ok, so, k != n - 1, f, &one, err);
+        if (k == n - 1)
+            info->first_as_of = one.as_of, info->columns = one.columns;
+        info->rows += one.rows, info->positives += one.positives, info->left_out += one.left_out;
+        info->customers = one.customers;
+        info->as_of = one.as_of, info->label_end = one.label_end;
+    }
+    info->seconds = rp_monotonic() - t0;
     return rc;
 }

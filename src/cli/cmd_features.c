@@ -39,6 +39,12 @@ static json_t *summary(const an_sig_info *in, const an_sig_opts *so, const char 
         if (*end)
             json_object_set_new(j, "label_end", json_string(end));
     }
+    if (so->snapshots > 1) {
+        char first[RP_DATE_LEN];
+        rp_date_format(rp_civil_from_days(in->first_as_of), first);
+        json_object_set_new(j, "snapshots", json_integer(so->snapshots));
+        json_object_set_new(j, "first_as_of", json_string(first));
+    }
     if (out)
         json_object_set_new(j, "out", json_string(out));
     return j;
@@ -47,8 +53,12 @@ static json_t *summary(const an_sig_info *in, const an_sig_opts *so, const char 
 static void say(const an_sig_info *in, const an_sig_opts *so, const char *out)
 {
     rp_date d = rp_civil_from_days(in->as_of);
-    fprintf(stderr, "rapport: features: %zu rows of %d columns as of %04d-%02d-%02d", in->rows, in->columns, d.y,
-            d.m, d.d);
+    fprintf(stderr, "rapport: features: %zu rows of %d columns as of ", in->rows, in->columns);
+    if (so->snapshots > 1) {
+        rp_date f = rp_civil_from_days(in->first_as_of);
+        fprintf(stderr, "%d days from %04d-%02d-%02d to ", so->snapshots, f.y, f.m, f.d);
+    }
+    fprintf(stderr, "%04d-%02d-%02d", d.y, d.m, d.d);
     if (so->label)
         fprintf(stderr, "; %s: %zu positive (%.2f %%)", so->label, in->positives,
                 in->rows ? 100.0 * (double)in->positives / (double)in->rows : 0.0);
@@ -72,7 +82,8 @@ int cmd_features(cli_ctx *c)
                        .product = cli_arg(c, "product"), .horizon = 1 };
     int rc;
     if ((rc = small_int("horizon", cli_arg(c, "horizon"), 1, 36, &so.horizon)) ||
-        (rc = small_int("lapse", cli_arg(c, "lapse"), 0, 36, &so.lapse)))
+        (rc = small_int("lapse", cli_arg(c, "lapse"), 0, 36, &so.lapse)) ||
+        (rc = small_int("snapshots", cli_arg(c, "snapshots"), 1, 36, &so.snapshots)))
         return rc;
     if (json && !out)
         return cli_failf("features", "--json prints the summary: give --out FILE for the rows");

@@ -96,6 +96,24 @@ static void print_rule(const json_t *rule, const rule_words *w)
     printf("\n");
 }
 
+/* The settings tried and the one chosen. */
+static void print_tuning(const json_t *t, const json_t *chosen)
+{
+    if (!t)
+        return;
+    const json_t *trials = json_object_get(t, "trials"), *tr, *v;
+    size_t i;
+    const char *k;
+    printf("settings chosen of %zu tried on a validation quarter of the training rows:", json_array_size(trials));
+    json_object_foreach((json_t *)chosen, k, v) printf(" %s=%s", k, json_string_value(v));
+    printf("\n");
+    json_array_foreach(trials, i, tr) {
+        printf("  AUC %.4f ", json_real_value(json_object_get(tr, "auc")));
+        json_object_foreach(json_object_get(tr, "params"), k, v) printf(" %s=%s", k, json_string_value(v));
+        printf("\n");
+    }
+}
+
 static void print_report(const json_t *r, const rule_words *w)
 {
     const json_t *h = json_object_get(r, "holdout"), *cv = json_object_get(r, "cv"), *m = json_object_get(r, "model");
@@ -108,6 +126,7 @@ static void print_report(const json_t *r, const rule_words *w)
     printf("hold-out: AUC %.4f  Gini %.4f  KS %.4f  log-loss %.4f  Brier %.4f\n", json_real_value(json_object_get(h, "auc")),
            json_real_value(json_object_get(h, "gini")), json_real_value(json_object_get(h, "ks")),
            json_real_value(json_object_get(h, "logloss")), json_real_value(json_object_get(h, "brier")));
+    print_tuning(json_object_get(r, "tuning"), json_object_get(r, "params"));
     if (json_is_object(cv))
         printf("%lld-fold cross-validation: AUC %.4f ± %.4f\n", (long long)json_integer_value(json_object_get(cv, "folds")),
                json_real_value(json_object_get(cv, "auc_mean")), json_real_value(json_object_get(cv, "auc_sd")));
@@ -203,6 +222,32 @@ static int write_file(const char *path, const char *data, size_t n, rp_error *er
         return rp_err(err, RP_IO, "%s: %s", path, strerror(saved));
     }
     return RP_OK;
+}
+
+/* --set with alternatives: every combination, each checked before a file of a million rows is read. */
+static int expand(const mdl_learner *l, const mdl_params *p, mdl_params *grid, int *ng, char *buf, size_t n,
+                  rp_error *err)
+{
+    int rc = mdl_grid(p, grid, MDL_MAX_TRIALS, ng, buf, n, err);
+    for (int k = 0; !rc && k < *ng; k++)
+        rc = mdl_params_check(l, &grid[k], err);
+    return rc;
+}
+
+/* Train, the settings first chosen among the alternatives (report's "tuning"). */
+static int train(const mdl_learner *l, const mdl_frame *f, mdl_params *grid, int ng, double holdout, int folds,
+                 json_t **report, mdl_model **m, rp_error *err)
+{
+    json_t *trials = NULL;
+    int best = 0, rc = ng > 1 ? mdl_tune(l, f, grid, ng, holdout, &best, &trials, err) : RP_OK;
+    if (!rc)
+        rc = mdl_train_keep(l, f, &grid[best], holdout, folds, report, m, err);
+    if (!rc && trials)
+        json_object_set_new(*report, "tuning", json_pack("{s:s, s:O}", "by",
+                                                         "AUC on a validation quarter of the training rows", "trials",
+                                                         trials));
+    json_decref(trials);
+    return rc;
 }
 
 /* The model's probability for every row of f as CSV "ids,score" (ids NULL: the row's number). */
@@ -323,7 +368,10 @@ int cmd_model_train(cli_ctx *c)
     mdl_frame f;
     rp_buf warn = RP_BUF_INIT;
     rp_error err = RP_ERROR_INIT;
-    if (mdl_params_check(l, &p, &err)) /* before a file of a million rows is read */
+    static mdl_params grid[MDL_MAX_TRIALS];
+    char gbuf[4096];
+    int ng = 0;
+    if (expand(l, &p, grid, &ng, gbuf, sizeof gbuf, &err))
         return cli_fail("model train", &err);
     if (cli_arg(c, "score") && !cli_arg(c, "scores"))
         return cli_failf("model train", "--score: give --scores FILE for the scores of its rows");
@@ -341,7 +389,7 @@ int cmd_model_train(cli_ctx *c)
         print_warnings("model train", &warn);
     json_t *report = NULL;
     mdl_model *m = NULL;
-    rc = mdl_train_keep(l, &f, &p, holdout, (int)folds, &report, &m, &err);
+    rc = train(l, &f, grid, ng, holdout, (int)folds, &report, &m, &err);
     rp_buf swarn = RP_BUF_INIT;
     if (!rc)
         rc = write_outputs(c, l, m, &f, report, &swarn, &err);

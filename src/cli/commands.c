@@ -449,9 +449,10 @@ const cli_cmd cli_commands[] = {
       "user_reject, with the note.\n\n"
       "options:\n"
       "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
-    { "features", cmd_features, CLI_STORE, "as-of= label= horizon= lapse= campaign= product= out= json", 0, 0,
+    { "features", cmd_features, CLI_STORE, "as-of= label= horizon= lapse= campaign= product= snapshots= out= json", 0, 0,
       "rapport features [--as-of DATE] [--label churn|response|takeup] [--horizon MONTHS]\n"
-      "       [--lapse MONTHS] [--campaign CODE] [--product CODE|KIND] [--out FILE.csv [--json]]",
+      "       [--lapse MONTHS] [--campaign CODE] [--product CODE|KIND] [--snapshots N]\n"
+      "       [--out FILE.csv [--json]]",
       "The customer signature: one row per customer of what was known on a day.",
       "One CSV row per customer holding an account at the end of --as-of (today\n"
       "by default): demographics, tenure, holdings and balances by product kind\n"
@@ -472,6 +473,8 @@ const cli_cmd cli_commands[] = {
       "A label needs the history to reach its end: take --as-of that many months\n"
       "before the last transaction.  Audited as an export.\n\n"
       "options:\n"
+      "  --snapshots N   the rows of N days a month apart, ending on --as-of, one\n"
+      "                  after another: a model learns from several months' leavers\n"
       "  --out FILE      write the rows there (whole, or not at all) instead of to\n"
       "                  standard output\n"
       "  --json          the summary as JSON (with --out)\n" STORE_HELP, NULL },

@@ -28,6 +28,7 @@
  *   mlp.c       a neural network of one or two hidden layers, trained by Adam
  *   scorecard.c weight-of-evidence bands, information values, a logistic regression on them, points
  *   learners.c  the learners' table, and training with evaluation (mdl_train)
+ *   tune.c      settings with alternatives, the best chosen on a validation quarter
  *   sample.c    sample size for estimating a rate and for detecting a lift (M15)
  *   pmml.c      PMML 4.4: the document every model shares; each learner writes its model element
  *   internal.h  what these files share
@@ -158,6 +159,21 @@ int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, dou
  * caller's to free with l->free. */
 int mdl_train_keep(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
                    json_t **report, mdl_model **kept, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- settings chosen by the data (tune.c) ---- */
+
+#define MDL_MAX_ALTERNATIVES 8
+#define MDL_MAX_TRIALS 64
+/* p's settings with alternatives ("max_depth=2|3|4") as every combination of them, *n (at most max) into
+ * out, the values copied into buf; RP_INVAL naming an empty alternative, too many of them, or too many
+ * combinations.  A p without alternatives gives itself. */
+int mdl_grid(const mdl_params *p, mdl_params *out, int max, int *n, char *buf, size_t bufn,
+             rp_error *err) RP_WARN_UNUSED;
+/* Each of the n combinations fitted on the rows outside the hold-out (the split of mdl_train, by
+ * grid[0].seed) less a stratified validation quarter, and measured on that quarter: *best the one
+ * with the highest AUC (the first of equals); *trials [{params, auc}]. */
+int mdl_tune(const mdl_learner *l, const mdl_frame *f, const mdl_params *grid, int n, double holdout, int *best,
+             json_t **trials, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- PMML 4.4 (pmml.c) ---- */
 

@@ -162,7 +162,7 @@ int wh_accounts(wh *w, wh_account_fn fn, void *ctx, rp_error *err)
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "SELECT a.id, p.kind, a.interest_rate, a.balance_minor, a.opened_on, a.closed_on, "
-                              "p.monthly_revenue_minor, p.monthly_cost_minor, a.product, a.status "
+                              "p.monthly_revenue_minor, p.monthly_cost_minor, a.product, a.status, a.balance_at "
                               "FROM account a JOIN product p ON p.code = a.product ORDER BY a.id",
                               &st, err);
     if (rc)
@@ -177,6 +177,7 @@ int wh_accounts(wh *w, wh_account_fn fn, void *ctx, rp_error *err)
         a.closed_on = rp_stmt_text(st, 5);
         a.product_revenue_minor = rp_stmt_int(st, 6);
         a.product_cost_minor = rp_stmt_int(st, 7);
+        a.balance_at = rp_stmt_text(st, 10);
         a.product = rp_stmt_text(st, 8);
         a.status = rp_stmt_text(st, 9);
         if ((rc = fn(ctx, &a, err)))

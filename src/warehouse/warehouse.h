@@ -778,6 +778,7 @@ typedef struct wh_account_row {
     const char *status, *opened_on, *closed_on;
     double interest_rate;                /* percent a year; NAN when the source gave none */
     int64_t balance_minor;               /* now */
+    const char *balance_at;              /* when the source stated it; NULL: it never did */
     int64_t product_revenue_minor, product_cost_minor; /* the product's, a month */
 } wh_account_row;
 typedef int (*wh_account_fn)(void *ctx, const wh_account_row *a, rp_error *err);

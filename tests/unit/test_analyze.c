@@ -793,6 +793,9 @@ static void signature_knows_the_day_and_nothing_after(void **state)
     assert_string_equal(sig_cell(&c, "age", "76", "churn"), "0");
     assert_string_equal(sig_cell(&c, "age", "76", "products"), "2");
     assert_string_equal(sig_cell(&c, "age", "76", "has_card"), "1");
+    /* the card system states no balance: none is worked back from its purchases (a leak) */
+    assert_string_equal(sig_cell(&c, "age", "76", "bal_card"), "");
+    assert_string_equal(sig_cell(&c, "age", "76", "debt"), "0");
     assert_string_equal(sig_cell(&c, "age", "76", "calls_3m"), "1");
     assert_string_equal(sig_cell(&c, "age", "76", "complaints_3m"), "1");
     assert_string_equal(sig_cell(&c, "age", "76", "bal_deposit"), "4990"); /* before October's interest */

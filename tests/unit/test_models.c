@@ -2,7 +2,7 @@
  * word), splits, metrics against sums done by hand, the CART tree on data whose best tree is known,
  * and sample sizes against the textbook's. */
 #include "testutil.h"
-#include "models/models.h"
+#include "models/internal.h"
 
 #include <math.h>
 
@@ -539,6 +539,65 @@ static void sample_sizes_as_the_textbook(void **state)
     assert_non_null(strstr(rp_errmsg(&e), "no difference to detect"));
 }
 
+/* Settings with alternatives: every combination, checked; the best chosen on a validation quarter. */
+static void settings_are_tuned_on_a_validation_quarter(void **state)
+{
+    (void)state;
+    mdl_params p = { .seed = 3 }, grid[MDL_MAX_TRIALS];
+    char buf[512];
+    int n;
+    rp_error e = RP_ERROR_INIT;
+    p.names[0] = "max_depth", p.values[0] = "1|3";
+    p.names[1] = "min_leaf", p.values[1] = "5|10|20";
+    p.n = 2;
+    assert_ok(mdl_grid(&p, grid, MDL_MAX_TRIALS, &n, buf, sizeof buf, &e));
+    assert_int_equal(n, 6);
+    assert_string_equal(grid[0].values[0], "1");
+    assert_string_equal(grid[0].values[1], "5");
+    assert_string_equal(grid[1].values[0], "3");
+    assert_string_equal(grid[1].values[1], "5");
+    assert_string_equal(grid[5].values[0], "3");
+    assert_string_equal(grid[5].values[1], "20");
+    assert_int_equal(grid[5].seed, 3);
+    p.values[1] = "5||20";
+    assert_int_equal(mdl_grid(&p, grid, MDL_MAX_TRIALS, &n, buf, sizeof buf, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "min_leaf: an empty alternative in '5||20'");
+    p.values[1] = "1|2|3|4|5|6|7|8|9";
+    assert_int_equal(mdl_grid(&p, grid, MDL_MAX_TRIALS, &n, buf, sizeof buf, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "min_leaf: at most 8 alternatives");
+    p.names[2] = "prune_folds", p.values[2] = "0|1|2|3|4|5|6|7", p.n = 3;
+    p.values[1] = "1|2|3|4|5|6|7|8";
+    assert_int_equal(mdl_grid(&p, grid, MDL_MAX_TRIALS, &n, buf, sizeof buf, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "--set: more than 64 combinations of settings to try");
+    /* y = [a > 1/2] xor [b > 1/2]: a stump cannot see it, a tree of depth 3 can */
+    static char text[1 << 16];
+    strcpy(text, "a,b,y\n");
+    uint64_t r = 7;
+    for (int i = 0; i < 2000; i++) {
+        double a = (double)(mdl__next(&r) % 1000) / 1000, b = (double)(mdl__next(&r) % 1000) / 1000;
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%.3f,%.3f,%d\n", a, b, (a > 0.5) != (b > 0.5));
+    }
+    mdl_frame f;
+    rp_buf w = RP_BUF_INIT;
+    assert_ok(mdl_frame_read_csv(csv("xor.csv", text), "y", NULL, &f, &w, &e));
+    p = (mdl_params){ .seed = 3, .n = 2 };
+    p.names[0] = "max_depth", p.values[0] = "1|3";
+    p.names[1] = "prune_folds", p.values[1] = "0";
+    assert_ok(mdl_grid(&p, grid, MDL_MAX_TRIALS, &n, buf, sizeof buf, &e));
+    int best;
+    json_t *trials;
+    assert_ok(mdl_tune(mdl_learner_find("tree"), &f, grid, n, 0.3, &best, &trials, &e));
+    assert_int_equal(best, 1);
+    assert_int_equal(json_array_size(trials), 2);
+    assert_true(json_real_value(json_object_get(json_array_get(trials, 0), "auc")) < 0.6);
+    assert_true(json_real_value(json_object_get(json_array_get(trials, 1), "auc")) > 0.95);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(trials, 1), "params"),
+                                                          "max_depth")), "3");
+    json_decref(trials);
+    mdl_frame_free(&f);
+    rp_buf_release(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +613,7 @@ int main(void)
         cmocka_unit_test(boosting_finds_interactions_and_stops_on_noise),
         cmocka_unit_test(a_scorecard_as_the_textbook),
         cmocka_unit_test(sample_sizes_as_the_textbook),
+        cmocka_unit_test(settings_are_tuned_on_a_validation_quarter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

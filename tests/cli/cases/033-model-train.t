@@ -85,3 +85,9 @@ $ cut -d, -f1,2 today.csv > narrow.csv && rapport model train --data churn.csv -
 $ rapport model train --data churn.csv --target churned --score today.csv
 ! rapport: model train: --score: give --scores FILE for the scores of its rows
 ? 1
+# settings with alternatives: each combination checked before the file is read
+$ rapport model train --data churn.csv --target churned --set 'max_depth=2|x'
+! rapport: model train: max_depth: a whole number from 1 to 64, not 'x'
+? 1
+$ rapport model train --data churn.csv --target churned --set 'max_depth=2|3,min_leaf=10|40' --folds 0 2>/dev/null | sed -n 3p | cut -d: -f1
+> settings chosen of 4 tried on a validation quarter of the training rows
