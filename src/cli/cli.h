@@ -40,6 +40,7 @@
  *   cmd_calllist.c calllist add|show|remove
  *   cmd_model.c    model train|compare, sample-size
  *   cmd_features.c features: the customer signature as of a day
+ *   cmd_modelstore.c model list|show|score|export|retire, and train --save
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -194,6 +195,19 @@ int cmd_user_list(cli_ctx *c);
 int cmd_calllist_add(cli_ctx *c);
 int cmd_model_train(cli_ctx *c);
 int cmd_features(cli_ctx *c);
+int cmd_model_list(cli_ctx *c);
+int cmd_model_show(cli_ctx *c);
+int cmd_model_score(cli_ctx *c);
+int cmd_model_export(cli_ctx *c);
+int cmd_model_retire(cli_ctx *c);
+/* model train --save NAME: the model measured kept in the store as NAME's next version (report's
+ * "kept"); audited. */
+int cli_model_name(const char *cmd, const char *name); /* CLI_OK, or CLI_FAIL said */
+struct mdl_learner;
+struct mdl_model;
+struct mdl_frame;
+int cli_model_keep(cli_ctx *c, const struct mdl_learner *l, const struct mdl_model *m, const struct mdl_frame *f,
+                   json_t *report, const char *data, rp_error *err);
 int cmd_model_compare(cli_ctx *c);
 int cmd_sample_size(cli_ctx *c);
 int cmd_calllist_show(cli_ctx *c);

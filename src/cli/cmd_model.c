@@ -373,6 +373,8 @@ int cmd_model_train(cli_ctx *c)
     int ng = 0;
     if (expand(l, &p, grid, &ng, gbuf, sizeof gbuf, &err))
         return cli_fail("model train", &err);
+    if (cli_arg(c, "save") && (rc = cli_model_name("model train", cli_arg(c, "save"))))
+        return rc;
     if (cli_arg(c, "score") && !cli_arg(c, "scores"))
         return cli_failf("model train", "--score: give --scores FILE for the scores of its rows");
     if (cli_arg(c, "id") && !cli_arg(c, "score"))
@@ -393,6 +395,8 @@ int cmd_model_train(cli_ctx *c)
     rp_buf swarn = RP_BUF_INIT;
     if (!rc)
         rc = write_outputs(c, l, m, &f, report, &swarn, &err);
+    if (!rc && cli_arg(c, "save"))
+        rc = cli_model_keep(c, l, m, &f, report, data, &err);
     if (json && swarn.len)
         rp_buf_append(&warn, swarn.data, swarn.len);
     else if (!rc)
@@ -418,6 +422,10 @@ int cmd_model_train(cli_ctx *c)
         cli_print_json(report);
     } else {
         print_report(report, w);
+        const json_t *kept = json_object_get(report, "kept");
+        if (kept)
+            printf("kept as %s version %lld\n", json_string_value(json_object_get(kept, "name")),
+                   (long long)json_integer_value(json_object_get(kept, "version")));
     }
     rp_buf_release(&warn);
     json_decref(report);

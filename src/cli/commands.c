@@ -478,10 +478,10 @@ const cli_cmd cli_commands[] = {
       "  --out FILE      write the rows there (whole, or not at all) instead of to\n"
       "                  standard output\n"
       "  --json          the summary as JSON (with --out)\n" STORE_HELP, NULL },
-    { "model train", cmd_model_train, 0, "data= target= positive= learner= set= holdout= folds= seed= lang= pmml= scores= score= id= json", 0, 0,
+    { "model train", cmd_model_train, CLI_STORE, "data= target= positive= learner= set= holdout= folds= seed= lang= pmml= scores= score= id= save= json", 0, 0,
       "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit|gbm|mlp|scorecard]\n"
       "       [--set NAME=VALUE,...] [--holdout 0.3] [--folds 5] [--seed N] [--lang zh-TW]\n"
-      "       [--pmml FILE] [--scores FILE [--score OTHER.csv [--id COLUMN]]] [--json]",
+      "       [--pmml FILE] [--scores FILE [--score OTHER.csv [--id COLUMN]]] [--save NAME] [--json]",
       "Train a model on a CSV file and measure it: hold-out and cross-validation.",
       "FILE.csv has a header row; TARGET is the column to predict, with two values\n"
       "(--positive names the one to predict unless they say it: 1/0, yes/no,\n"
@@ -517,11 +517,41 @@ const cli_cmd cli_commands[] = {
       "  --lang L        a tree's rules in en (the default) or zh-TW\n"
       "  --pmml FILE     the model measured, as PMML 4.4 (tree, logit, scorecard)\n"
       "  --scores FILE   its probability for every row of the file, as CSV (row,score)\n"
+      "  --save NAME     keep the model measured in the store as NAME's next version,\n"
+      "                  with its settings, columns, data fingerprint and report\n"
+      "                  ('rapport model list|show|score|export|retire')\n"
       "  --score OTHER   score OTHER.csv instead (today's rows, say): read as the\n"
       "                  training file was (its columns by name, the same levels; one\n"
       "                  never seen counts as missing), each row named by --id COLUMN\n"
       "                  (its first column by default); measured when it has the target\n"
       "  --json          the report as JSON (with the tree's rules as data)\n", NULL },
+    { "model list", cmd_model_list, CLI_STORE, "all json", 0, 0, "rapport model list [--all] [--json]",
+      "The models kept: name, version, learner, target, hold-out AUC, status, scorings.",
+      "Kept by 'rapport model train ... --save NAME', each save the next version of\n"
+      "its name.  --all shows the retired too.\n\n" STORE_HELP, NULL },
+    { "model show", cmd_model_show, CLI_STORE, "json", 1, 1, "rapport model show NAME[:VERSION] [--json]",
+      "A kept model: who kept it from which data, its settings and how it measured.",
+      "NAME alone is its latest version; #ID a model by its number.  --json gives\n"
+      "the whole training report and the training data's profile.\n\n" STORE_HELP, NULL },
+    { "model score", cmd_model_score, CLI_STORE, "as-of= data= id= out= json", 1, 1,
+      "rapport model score NAME[:VERSION] [--as-of DATE] [--data FILE.csv --out SCORES.csv [--id COLUMN]] [--json]",
+      "Score every customer (or a file's rows) with a kept model.",
+      "Without --data: the customer signature as of --as-of (today by default) is\n"
+      "scored, and each customer's probability, decile (1 the highest) and reasons\n"
+      "(the features that raise it most) kept as a run (customer_score), which the\n"
+      "customer view and the API show.  With --data: the file's rows, read as the\n"
+      "training file was, scored into --out.  Either way the drift from the training\n"
+      "data is measured (population stability index of the score and of each\n"
+      "feature: above 0.1 a shift to watch, above 0.25 a population the model was\n"
+      "not trained on) and kept with the run.  Audited.\n\n" STORE_HELP, NULL },
+    { "model export", cmd_model_export, CLI_STORE, "format= out=", 1, 1,
+      "rapport model export NAME[:VERSION] [--format pmml|json] [--out FILE]",
+      "A kept model as PMML 4.4 (tree, logit, scorecard) or as Rapport's JSON.",
+      "PMML is what SAS, SPSS, KNIME and most scoring engines read; the JSON is the\n"
+      "model as kept (learner, columns, fitted body).\n\n" STORE_HELP, NULL },
+    { "model retire", cmd_model_retire, CLI_STORE, "", 1, 1, "rapport model retire NAME[:VERSION]",
+      "Retire a kept model: it scores no more and its scores leave the customer view.",
+      "The model and its runs stay on record.  Audited.\n\n" STORE_HELP, NULL },
     { "model compare", cmd_model_compare, 0, "data= target= positive= learners= holdout= folds= seed= json", 0, 0,
       "rapport model compare --data FILE.csv --target COLUMN [--positive VALUE]\n"
       "       [--learners tree,logit,gbm,mlp,scorecard] [--holdout 0.3] [--folds 5] [--seed N] [--json]",

@@ -54,3 +54,41 @@ void mdl__design_free(mdl__design *d)
     d->t = NULL;
     d->nt = 0;
 }
+
+json_t *mdl__design_save(const mdl__design *d)
+{
+    json_t *a = json_array();
+    for (int j = 0; j < d->nt; j++) {
+        const mdl__term *t = &d->t[j];
+        json_array_append_new(a, json_pack("[i, i, i, f, f]", t->col, t->level, (int)t->kind, t->mean, t->sd));
+    }
+    return a;
+}
+
+int mdl__design_load(const json_t *j, const mdl_frame *f, mdl__design *d)
+{
+    size_t n = json_array_size(j);
+    d->nt = 0;
+    if (!(d->t = calloc(n ? n : 1, sizeof *d->t)))
+        return RP_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *a = json_array_get(j, i);
+        mdl__term *t = &d->t[i];
+        t->col = (int)json_integer_value(json_array_get(a, 0));
+        t->level = (int)json_integer_value(json_array_get(a, 1));
+        int kind = (int)json_integer_value(json_array_get(a, 2));
+        t->mean = json_number_value(json_array_get(a, 3));
+        t->sd = json_number_value(json_array_get(a, 4));
+        if (json_array_size(a) != 5 || t->col < 0 || t->col >= f->ncols || kind < MDL__T_NUM ||
+            kind > MDL__T_CAT_MISSING ||
+            ((kind == MDL__T_NUM || kind == MDL__T_NUM_MISSING) != (f->cols[t->col].kind == MDL_NUM)) ||
+            (kind == MDL__T_LEVEL && (t->level < 0 || t->level >= f->cols[t->col].nlevels)) ||
+            (kind == MDL__T_NUM && !(t->sd > 0))) {
+            mdl__design_free(d);
+            return RP_PARSE;
+        }
+        t->kind = (mdl__term_kind)kind;
+        d->nt = (int)i + 1;
+    }
+    return RP_OK;
+}

@@ -533,11 +533,16 @@ static int column_like(reading *r, int c, const mdl_col *like, mdl_col *col, siz
         return RP_OK;
     }
     rp_map *levels = rp_map_new();
-    if (!levels || !(col->code = malloc((r->nrows ? r->nrows : 1) * sizeof *col->code))) {
+    if (!levels || !(col->code = malloc((r->nrows ? r->nrows : 1) * sizeof *col->code)) ||
+        !(col->levels = calloc((size_t)like->nlevels + 1, sizeof *col->levels))) {
         rp_map_free(levels, NULL);
         return rp_err(err, RP_NOMEM, NULL);
     }
     int rc2 = RP_OK;
+    /* the model's levels, in its order: a code means here what it meant when it was trained */
+    for (int l = 0; l < like->nlevels && !rc2; l++, col->nlevels++)
+        if (!(col->levels[l] = strdup(like->levels[l])))
+            rc2 = rp_err(err, RP_NOMEM, NULL);
     for (int l = 0; l < like->nlevels && !rc2; l++)
         if (rp_map_put(levels, like->levels[l], strlen(like->levels[l]), (void *)(intptr_t)(l + 1), NULL))
             rc2 = rp_err(err, RP_NOMEM, NULL);

@@ -573,6 +573,85 @@ static const char *const gbm_setting_names[] = { "learning_rate", "max_iter", "m
                                                  "min_samples_leaf", "l2_regularization", "early_stopping",
                                                  "validation_fraction", "n_iter_no_change", "tol", NULL };
 
+static json_t *gbm_save(const mdl_model *m, const mdl_frame *f)
+{
+    json_t *trees = json_array();
+    for (int i = 0; i < m->ntrees; i++) {
+        json_t *nodes = json_array();
+        for (int k = 0; k < m->trees[i].nn; k++) {
+            const gnode *nd = &m->trees[i].n[k];
+            json_t *o = json_pack("[i, i, i, f, b, f]", nd->feature, nd->left, nd->right, isfinite(nd->thr) ? nd->thr : 0.0,
+                                  nd->missing_left, nd->value);
+            if (nd->feature >= 0 && nd->cat_left)
+                json_array_append_new(o, mdl__bytes(nd->cat_left, (size_t)f->cols[nd->feature].nlevels + 1));
+            json_array_append_new(nodes, o);
+        }
+        json_array_append_new(trees, nodes);
+    }
+    return json_pack("{s:f, s:f, s:o, s:i, s:i, s:f}", "base", m->base, "learning_rate", m->lr, "trees", trees,
+                     "stopped_early", m->stopped_early, "rounds_run", m->rounds_run, "best_val_loss",
+                     isfinite(m->best_val_loss) ? m->best_val_loss : 0.0);
+}
+
+/* One tree's nodes from JSON against f's columns; -1 when they do not fit. */
+static int gtree_load(const json_t *nodes, const mdl_frame *f, gtree *t)
+{
+    size_t nn = json_array_size(nodes);
+    if (!nn || !(t->n = calloc(nn, sizeof *t->n)))
+        return -1;
+    t->nn = (int)nn;
+    for (size_t k = 0; k < nn; k++) {
+        const json_t *o = json_array_get(nodes, k);
+        gnode *nd = &t->n[k];
+        nd->feature = (int)json_integer_value(json_array_get(o, 0));
+        nd->left = (int)json_integer_value(json_array_get(o, 1));
+        nd->right = (int)json_integer_value(json_array_get(o, 2));
+        nd->thr = json_number_value(json_array_get(o, 3));
+        nd->missing_left = json_is_true(json_array_get(o, 4));
+        nd->value = json_number_value(json_array_get(o, 5));
+        if (nd->feature < 0)
+            continue;
+        if (nd->feature >= f->ncols || nd->left <= 0 || nd->right <= 0 || (size_t)nd->left >= nn ||
+            (size_t)nd->right >= nn)
+            return -1;
+        if (f->cols[nd->feature].kind == MDL_CAT) {
+            size_t nl = (size_t)f->cols[nd->feature].nlevels + 1;
+            if (!(nd->cat_left = malloc(nl)) || mdl__bytes_get(json_array_get(o, 6), nd->cat_left, nl))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int gbm_load(const json_t *j, const mdl_frame *f, mdl_model **out, rp_error *err)
+{
+    const json_t *trees = json_object_get(j, "trees");
+    struct mdl_model *m = calloc(1, sizeof *m);
+    size_t nt = json_array_size(trees);
+    if (!m || !(m->trees = calloc(nt ? nt : 1, sizeof *m->trees)) ||
+        !(m->nlevels = calloc((size_t)f->ncols + 1, sizeof *m->nlevels))) {
+        gbm_free(m);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    m->ncols = f->ncols;
+    for (int c = 0; c < f->ncols; c++)
+        m->nlevels[c] = f->cols[c].nlevels;
+    m->base = json_number_value(json_object_get(j, "base"));
+    m->lr = json_number_value(json_object_get(j, "learning_rate"));
+    m->stopped_early = (int)json_integer_value(json_object_get(j, "stopped_early"));
+    m->rounds_run = (int)json_integer_value(json_object_get(j, "rounds_run"));
+    m->best_val_loss = json_number_value(json_object_get(j, "best_val_loss"));
+    for (size_t i = 0; i < nt; i++) {
+        m->ntrees = (int)i + 1;
+        if (gtree_load(json_array_get(trees, i), f, &m->trees[i])) {
+            gbm_free(m);
+            return rp_err(err, RP_PARSE, "gbm: tree %zu does not fit the model's columns", i + 1);
+        }
+    }
+    *out = m;
+    return RP_OK;
+}
+
 const mdl_learner mdl__gbm = {
     .name = "gbm",
     .title = "gradient-boosted trees on histograms",
@@ -586,4 +665,6 @@ const mdl_learner mdl__gbm = {
     .predict = gbm_predict,
     .describe = gbm_describe,
     .free = gbm_free,
+    .save = gbm_save,
+    .load = gbm_load,
 };

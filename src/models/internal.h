@@ -36,6 +36,9 @@ typedef struct {
  * first level (a model without a penalty needs it left out). */
 int mdl__design_make(const mdl_frame *f, const size_t *rows, size_t n, int reference, mdl__design *d);
 void mdl__design_free(mdl__design *d);
+/* The terms as JSON, and back against a frame of the model's schema (RP_PARSE when they do not fit it). */
+json_t *mdl__design_save(const mdl__design *d);
+int mdl__design_load(const json_t *j, const mdl_frame *f, mdl__design *d);
 static inline double mdl__term_value(const mdl__term *t, const mdl_frame *f, size_t row)
 {
     const mdl_col *c = &f->cols[t->col];
@@ -49,6 +52,14 @@ static inline double mdl__term_value(const mdl__term *t, const mdl_frame *f, siz
     default: return c->code[row] < 0;
     }
 }
+
+/* ---- models kept as JSON (keep.c) ---- */
+/* bytes as a string of digits ("0120"), and back (RP_PARSE unless it has n digits of 0-9) */
+json_t *mdl__bytes(const uint8_t *b, size_t n);
+int mdl__bytes_get(const json_t *j, uint8_t *b, size_t n);
+/* doubles as an array (exactly: jansson writes 17 digits), and back (RP_PARSE unless n numbers) */
+json_t *mdl__reals(const double *x, size_t n);
+int mdl__reals_get(const json_t *j, double *x, size_t n);
 
 /* ---- PMML (pmml.c) ---- */
 void mdl__xml(rp_buf *b, const char *s);                            /* text, escaped */

@@ -394,6 +394,43 @@ static void logit_pmml(const mdl_model *m, const mdl_frame *f, rp_buf *b)
     rp_buf_puts(b, "/>\n  </RegressionModel>\n");
 }
 
+static json_t *logit_save(const mdl_model *m, const mdl_frame *f)
+{
+    (void)f;
+    return json_pack("{s:o, s:o, s:f, s:s, s:f, s:f, s:i}", "terms", mdl__design_save(&m->d), "beta",
+                     mdl__reals(m->beta, (size_t)m->d.nt), "b0", m->b0, "penalty", m->penalty, "C", m->C, "l1_ratio",
+                     m->l1_ratio, "iterations", m->iterations);
+}
+
+static int logit_load(const json_t *j, const mdl_frame *f, mdl_model **out, rp_error *err)
+{
+    static const char *const penalties[] = { "l2", "l1", "elasticnet", "none", NULL };
+    struct mdl_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return rp_err(err, RP_NOMEM, NULL);
+    int rc = mdl__design_load(json_object_get(j, "terms"), f, &m->d);
+    if (!rc && !(m->beta = calloc((size_t)m->d.nt + 1, sizeof *m->beta)))
+        rc = RP_NOMEM;
+    if (!rc)
+        rc = mdl__reals_get(json_object_get(j, "beta"), m->beta, (size_t)m->d.nt);
+    const char *pen = json_string_value(json_object_get(j, "penalty"));
+    m->penalty = "l2";
+    for (int k = 0; pen && penalties[k]; k++)
+        if (!strcmp(pen, penalties[k]))
+            m->penalty = penalties[k];
+    m->b0 = json_number_value(json_object_get(j, "b0"));
+    m->C = json_number_value(json_object_get(j, "C"));
+    m->l1_ratio = json_number_value(json_object_get(j, "l1_ratio"));
+    m->iterations = (int)json_integer_value(json_object_get(j, "iterations"));
+    if (rc) {
+        logit_free(m);
+        return rc == RP_NOMEM ? rp_err(err, RP_NOMEM, NULL)
+                              : rp_err(err, RP_PARSE, "logit: its terms do not fit the model's columns");
+    }
+    *out = m;
+    return RP_OK;
+}
+
 static const char *const logit_setting_names[] = { "penalty", "C", "l1_ratio", "max_iter", "tol", NULL };
 
 const mdl_learner mdl__logit = {
@@ -408,4 +445,6 @@ const mdl_learner mdl__logit = {
     .describe = logit_describe,
     .free = logit_free,
     .pmml = logit_pmml,
+    .save = logit_save,
+    .load = logit_load,
 };

@@ -286,6 +286,56 @@ static json_t *mlp_describe(const mdl_model *m, const mdl_frame *f)
                      m->tanh_units ? "tanh" : "relu", "epochs", m->epochs, "loss", m->loss);
 }
 
+static json_t *mlp_save(const mdl_model *m, const mdl_frame *f)
+{
+    (void)f;
+    json_t *sizes = json_array(), *w = json_array(), *b = json_array();
+    for (int k = 0; k <= m->nl + 1; k++)
+        json_array_append_new(sizes, json_integer(m->size[k]));
+    for (int k = 0; k <= m->nl; k++) {
+        json_array_append_new(w, mdl__reals(m->w[k], (size_t)m->size[k] * (size_t)m->size[k + 1]));
+        json_array_append_new(b, mdl__reals(m->b[k], (size_t)m->size[k + 1]));
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:b, s:i, s:f}", "terms", mdl__design_save(&m->d), "sizes", sizes,
+                     "weights", w, "biases", b, "tanh", m->tanh_units, "epochs", m->epochs, "loss", m->loss);
+}
+
+static int mlp_load(const json_t *j, const mdl_frame *f, mdl_model **out, rp_error *err)
+{
+    struct mdl_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return rp_err(err, RP_NOMEM, NULL);
+    const json_t *sizes = json_object_get(j, "sizes");
+    int rc = mdl__design_load(json_object_get(j, "terms"), f, &m->d);
+    size_t ns = json_array_size(sizes);
+    if (!rc && (ns < 3 || ns > MAX_LAYERS + 2))
+        rc = RP_PARSE;
+    m->nl = (int)ns - 2;
+    for (size_t k = 0; !rc && k < ns; k++) {
+        m->size[k] = (int)json_integer_value(json_array_get(sizes, k));
+        if (m->size[k] < 1 || m->size[k] > MAX_UNITS * 8 || (k == 0 && m->size[0] != m->d.nt) || (k == ns - 1 && m->size[k] != 1))
+            rc = RP_PARSE;
+    }
+    for (int k = 0; !rc && k <= m->nl; k++) {
+        size_t nw = (size_t)m->size[k] * (size_t)m->size[k + 1], nb = (size_t)m->size[k + 1];
+        if (!(m->w[k] = malloc(nw * sizeof(double))) || !(m->b[k] = malloc(nb * sizeof(double))))
+            rc = RP_NOMEM;
+        else if (mdl__reals_get(json_array_get(json_object_get(j, "weights"), (size_t)k), m->w[k], nw) ||
+                 mdl__reals_get(json_array_get(json_object_get(j, "biases"), (size_t)k), m->b[k], nb))
+            rc = RP_PARSE;
+    }
+    m->tanh_units = json_is_true(json_object_get(j, "tanh"));
+    m->epochs = (int)json_integer_value(json_object_get(j, "epochs"));
+    m->loss = json_number_value(json_object_get(j, "loss"));
+    if (rc) {
+        mlp_free(m);
+        return rc == RP_NOMEM ? rp_err(err, RP_NOMEM, NULL)
+                              : rp_err(err, RP_PARSE, "mlp: its layers do not fit the model's columns");
+    }
+    *out = m;
+    return RP_OK;
+}
+
 static const char *const mlp_setting_names[] = { "hidden_layer_sizes", "activation", "alpha", "batch_size",
                                                  "learning_rate_init", "max_iter", "n_iter_no_change", "tol", NULL };
 
@@ -301,4 +351,6 @@ const mdl_learner mdl__mlp = {
     .predict = mlp_predict,
     .describe = mlp_describe,
     .free = mlp_free,
+    .save = mlp_save,
+    .load = mlp_load,
 };

@@ -28,6 +28,9 @@
  *   mlp.c       a neural network of one or two hidden layers, trained by Adam
  *   scorecard.c weight-of-evidence bands, information values, a logistic regression on them, points
  *   learners.c  the learners' table, and training with evaluation (mdl_train)
+ *   keep.c      a fitted model as one JSON document (learner, schema, body) and back
+ *   kept.c      the training data's profile, the drift of a scoring from it, each row's reasons
+ *   modelstore.c the model store's SQL (migration 0022): models, runs, customers' scores
  *   tune.c      settings with alternatives, the best chosen on a validation quarter
  *   sample.c    sample size for estimating a rate and for detecting a lift (M15)
  *   pmml.c      PMML 4.4: the document every model shares; each learner writes its model element
@@ -41,6 +44,7 @@
 #include <stdint.h>
 #include "core/buf.h"
 #include "core/error.h"
+#include "store/store.h"
 
 /* ---- the frame ---- */
 
@@ -141,6 +145,10 @@ typedef struct mdl_learner {
     json_t *(*describe)(const mdl_model *m, const mdl_frame *f);
     void (*free)(mdl_model *m);
     void (*pmml)(const mdl_model *m, const mdl_frame *f, rp_buf *out); /* its PMML model element, or NULL */
+    /* The fitted model as JSON, and read back against the frame's columns (a frame of the schema the
+     * model was trained on: mdl_schema_frame); RP_PARSE for a model that does not fit them. */
+    json_t *(*save)(const mdl_model *m, const mdl_frame *f);
+    int (*load)(const json_t *j, const mdl_frame *f, mdl_model **out, rp_error *err);
 } mdl_learner;
 
 extern const mdl_learner *const mdl_learners[]; /* the learners' table (learners.c) */
@@ -159,6 +167,73 @@ int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, dou
  * caller's to free with l->free. */
 int mdl_train_keep(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
                    json_t **report, mdl_model **kept, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- a model kept (keep.c) ---- */
+
+/* The frame's schema: {target, positive, negative, columns: [{name, type, levels}]}. */
+json_t *mdl_schema_json(const mdl_frame *f);
+/* A frame of no rows with the schema's columns (names, types, levels) and target, for reading a file
+ * to score (mdl_frame_read_like) and a kept model (mdl_learner.load).  RP_PARSE when it is not one. */
+int mdl_schema_frame(const json_t *schema, mdl_frame *f, rp_error *err) RP_WARN_UNUSED;
+/* The fitted model m of learner l on f's columns as {learner, format, schema, body}; RP_INVAL for a
+ * learner whose models cannot be kept. */
+int mdl_model_save(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, json_t **out,
+                   rp_error *err) RP_WARN_UNUSED;
+/* And back: *l its learner, *schema its columns (the caller's to mdl_frame_free), *m the model (l->free).
+ * RP_PARSE for a document that is not a model this build reads, RP_VERSION for another format. */
+int mdl_model_load(const json_t *doc, const mdl_learner **l, mdl_frame *schema, mdl_model **m,
+                   rp_error *err) RP_WARN_UNUSED;
+
+/* ---- the model store (kept.c, modelstore.c; migration 0022) ---- */
+
+/* What a scoring is compared with: each column's deciles (numbers) or level shares (categories), its
+ * missing share and its typical value (the median, the commonest level), and the deciles of the
+ * model's score, on the training frame f. */
+int mdl_profile(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The population stability index of frame g (read like the training frame) and its scores against
+ * the profile: {score, features: [{feature, psi}], the largest first}.  Below 0.1 stable, 0.1-0.25 a
+ * shift to watch, above 0.25 a population the model was not trained on. */
+int mdl_psi(const json_t *profile, const mdl_frame *g, const double *score, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Each row's reasons: the top features by how much the probability falls when the row's value is
+ * replaced by the typical one (the profile's), those that raise it only.  out: top per row. */
+typedef struct mdl_reason {
+    int feature;                 /* column of g, -1 none */
+    double effect;               /* the probability it adds */
+} mdl_reason;
+int mdl_reasons(const mdl_learner *l, const mdl_model *m, mdl_frame *g, const json_t *profile, const double *p, int top,
+                mdl_reason *out, rp_error *err) RP_WARN_UNUSED;
+json_t *mdl_reasons_json(const mdl_frame *g, size_t row, const mdl_reason *r, int top);
+
+typedef struct mdl_keep_in {
+    const char *name, *learner, *target, *positive, *data_file, *data_sha256, *by;
+    const json_t *params, *doc, *profile, *report;
+    int64_t features, rows, positives;
+    double auc;
+} mdl_keep_in;
+/* Keep a model as the next version of its name (*version; 1 for a new name). */
+int mdl_keep(rp_store *s, const mdl_keep_in *in, int64_t *id, int64_t *version, rp_error *err) RP_WARN_UNUSED;
+/* A kept model by "NAME" (its latest version), "NAME:VERSION" or "#ID", with its doc, profile and
+ * report; RP_NOTFOUND naming it. */
+int mdl_kept_find(rp_store *s, const char *ref, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The kept models (all: the retired too), by name and version, without their documents. */
+int mdl_kept_list(rp_store *s, int all, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Retire model id (it scores no more; its scores leave the 360); RP_INVAL when it is already. */
+int mdl_kept_retire(rp_store *s, int64_t id, const char *by, rp_error *err) RP_WARN_UNUSED;
+
+typedef struct mdl_run_in {
+    int64_t model_id;
+    const char *as_of, *source, *by;
+    size_t n;
+    const int64_t *customer;     /* NULL: a file's rows, kept as the run only */
+    const double *score;
+    char *const *reasons;        /* JSON text per row, or NULL */
+    const json_t *psi;
+} mdl_run_in;
+/* A scoring as a run, and each customer's score, decile (1 the highest) and reasons; whole or not at all. */
+int mdl_run_write(rp_store *s, const mdl_run_in *in, int64_t *run, rp_error *err) RP_WARN_UNUSED;
+/* The customer's scores of the latest run of each active model: [{model, version, target, run, as_of,
+ * scored_at, score, decile, reasons}]. */
+int mdl_customer_scores(rp_store *s, int64_t customer, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- settings chosen by the data (tune.c) ---- */
 

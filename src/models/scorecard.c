@@ -435,6 +435,90 @@ static void sc_pmml(const mdl_model *m, const mdl_frame *f, rp_buf *b)
 static const char *const sc_setting_names[] = { "bins", "min_bin_share", "iv_min", "base_score", "base_odds", "pdo",
                                                 NULL };
 
+static json_t *sc_save(const mdl_model *m, const mdl_frame *f)
+{
+    (void)f;
+    json_t *fs = json_array();
+    for (int i = 0; i < m->nf; i++) {
+        const feature *ft = &m->f[i];
+        json_t *bs = json_array();
+        for (int k = 0; k < ft->nb; k++) {
+            const band *b = &ft->b[k];
+            /* the missing band's bound is NaN and the last one's +inf: JSON has neither */
+            json_array_append_new(bs, json_pack("[f, i, b, I, I, f, f]", isfinite(b->upper) ? b->upper : 1e308,
+                                                b->level, b->missing, (json_int_t)b->good, (json_int_t)b->bad,
+                                                isfinite(b->woe) ? b->woe : 0.0, isfinite(b->points) ? b->points : 0.0));
+        }
+        json_array_append_new(fs, json_pack("{s:i, s:o, s:f, s:f, s:b}", "col", ft->col, "bands", bs, "iv", ft->iv,
+                                            "coef", ft->coef, "kept", ft->kept));
+    }
+    return json_pack("{s:o, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I}", "features", fs, "intercept", m->intercept,
+                     "factor", m->factor, "offset", m->offset, "base_score", m->base_score, "base_odds", m->base_odds,
+                     "pdo", m->pdo, "goods", (json_int_t)m->goods, "bads", (json_int_t)m->bads);
+}
+
+/* One feature's bands from JSON; -1 when they do not fit the frame's columns. */
+static int feature_load(const json_t *o, const mdl_frame *f, feature *ft)
+{
+    const json_t *bs = json_object_get(o, "bands");
+    size_t nb = json_array_size(bs);
+    ft->col = (int)json_integer_value(json_object_get(o, "col"));
+    ft->iv = json_number_value(json_object_get(o, "iv"));
+    ft->coef = json_number_value(json_object_get(o, "coef"));
+    ft->kept = json_is_true(json_object_get(o, "kept"));
+    if (ft->col < 0 || ft->col >= f->ncols || !nb || !(ft->b = calloc(nb, sizeof *ft->b)))
+        return -1;
+    ft->nb = (int)nb;
+    for (size_t k = 0; k < nb; k++) {
+        const json_t *a = json_array_get(bs, k);
+        band *b = &ft->b[k];
+        double up = json_number_value(json_array_get(a, 0));
+        b->upper = up >= 1e308 ? INFINITY : up;
+        b->level = (int32_t)json_integer_value(json_array_get(a, 1));
+        b->missing = json_is_true(json_array_get(a, 2));
+        b->good = (size_t)json_integer_value(json_array_get(a, 3));
+        b->bad = (size_t)json_integer_value(json_array_get(a, 4));
+        b->woe = json_number_value(json_array_get(a, 5));
+        b->points = json_number_value(json_array_get(a, 6));
+        if (json_array_size(a) != 7 || (f->cols[ft->col].kind == MDL_CAT && !b->missing &&
+                                        (b->level < -2 || b->level >= f->cols[ft->col].nlevels)))
+            return -1;
+    }
+    return 0;
+}
+
+static int sc_load(const json_t *j, const mdl_frame *f, mdl_model **out, rp_error *err)
+{
+    const json_t *fs = json_object_get(j, "features");
+    size_t nf = json_array_size(fs);
+    struct mdl_model *m = calloc(1, sizeof *m);
+    if (!m || !(m->f = calloc(nf ? nf : 1, sizeof *m->f))) {
+        free(m);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    m->intercept = json_number_value(json_object_get(j, "intercept"));
+    m->factor = json_number_value(json_object_get(j, "factor"));
+    m->offset = json_number_value(json_object_get(j, "offset"));
+    m->base_score = json_number_value(json_object_get(j, "base_score"));
+    m->base_odds = json_number_value(json_object_get(j, "base_odds"));
+    m->pdo = json_number_value(json_object_get(j, "pdo"));
+    m->goods = (size_t)json_integer_value(json_object_get(j, "goods"));
+    m->bads = (size_t)json_integer_value(json_object_get(j, "bads"));
+    for (size_t i = 0; i < nf; i++) {
+        m->nf = (int)i + 1;
+        if (feature_load(json_array_get(fs, i), f, &m->f[i])) {
+            sc_free(m);
+            return rp_err(err, RP_PARSE, "scorecard: feature %zu does not fit the model's columns", i + 1);
+        }
+    }
+    if (!(m->factor != 0)) {
+        sc_free(m);
+        return rp_err(err, RP_PARSE, "scorecard: no scale (factor)");
+    }
+    *out = m;
+    return RP_OK;
+}
+
 const mdl_learner mdl__scorecard = {
     .name = "scorecard",
     .title = "scorecard: logistic regression on weight of evidence, as points",
@@ -447,4 +531,6 @@ const mdl_learner mdl__scorecard = {
     .describe = sc_describe,
     .free = sc_free,
     .pmml = sc_pmml,
+    .save = sc_save,
+    .load = sc_load,
 };

@@ -691,6 +691,66 @@ static void tree_pmml(const mdl_model *m, const mdl_frame *f, rp_buf *b)
 
 static const char *const tree_setting_names[] = { "max_depth", "min_leaf", "criterion", "prune_folds", "ccp_alpha", NULL };
 
+/* ---- kept and read back ---- */
+
+static json_t *tree_save(const mdl_model *m, const mdl_frame *f)
+{
+    json_t *nodes = json_array();
+    for (int i = 0; i < m->nn; i++) {
+        const tnode *t = &m->nodes[i];
+        json_t *o = json_pack("{s:i, s:f, s:b, s:i, s:i, s:I, s:I, s:f, s:b}", "feature", t->feature, "thr",
+                              isfinite(t->thr) ? t->thr : 0.0, "missing_left", t->missing_left, "left", t->left,
+                              "right", t->right, "n", (json_int_t)t->n, "pos", (json_int_t)t->pos, "p", t->p, "pruned",
+                              t->pruned);
+        if (t->side && t->feature >= 0)
+            json_object_set_new(o, "side", mdl__bytes(t->side, (size_t)f->cols[t->feature].nlevels));
+        json_array_append_new(nodes, o);
+    }
+    return json_pack("{s:o, s:i, s:i, s:i, s:f}", "nodes", nodes, "entropy", m->entropy, "max_depth", m->max_depth,
+                     "min_leaf", m->min_leaf, "alpha", m->alpha);
+}
+
+static int tree_load(const json_t *j, const mdl_frame *f, mdl_model **out, rp_error *err)
+{
+    const json_t *nodes = json_object_get(j, "nodes");
+    struct mdl_model *m = calloc(1, sizeof *m);
+    size_t nn = json_array_size(nodes);
+    if (!m || !nn || !(m->nodes = calloc(nn, sizeof *m->nodes))) {
+        free(m);
+        return nn ? rp_err(err, RP_NOMEM, NULL) : rp_err(err, RP_PARSE, "tree: no nodes");
+    }
+    m->nn = m->cap = (int)nn;
+    m->entropy = (int)json_integer_value(json_object_get(j, "entropy"));
+    m->max_depth = (int)json_integer_value(json_object_get(j, "max_depth"));
+    m->min_leaf = (int)json_integer_value(json_object_get(j, "min_leaf"));
+    m->alpha = json_number_value(json_object_get(j, "alpha"));
+    for (size_t i = 0; i < nn; i++) {
+        const json_t *o = json_array_get(nodes, i);
+        tnode *t = &m->nodes[i];
+        t->feature = (int)json_integer_value(json_object_get(o, "feature"));
+        t->thr = json_number_value(json_object_get(o, "thr"));
+        t->missing_left = json_is_true(json_object_get(o, "missing_left"));
+        t->left = (int)json_integer_value(json_object_get(o, "left"));
+        t->right = (int)json_integer_value(json_object_get(o, "right"));
+        t->n = (size_t)json_integer_value(json_object_get(o, "n"));
+        t->pos = (size_t)json_integer_value(json_object_get(o, "pos"));
+        t->p = json_number_value(json_object_get(o, "p"));
+        t->pruned = json_is_true(json_object_get(o, "pruned"));
+        int bad = t->feature >= f->ncols || (t->feature >= 0 && (t->left <= 0 || t->right <= 0 || (size_t)t->left >= nn ||
+                                                                 (size_t)t->right >= nn));
+        if (!bad && t->feature >= 0 && f->cols[t->feature].kind == MDL_CAT) {
+            size_t nl = (size_t)f->cols[t->feature].nlevels;
+            bad = !(t->side = malloc(nl ? nl : 1)) || mdl__bytes_get(json_object_get(o, "side"), t->side, nl);
+        }
+        if (bad) {
+            tree_free(m);
+            return rp_err(err, RP_PARSE, "tree: node %zu does not fit the model's columns", i);
+        }
+    }
+    *out = m;
+    return RP_OK;
+}
+
 const mdl_learner mdl__tree = {
     .name = "tree",
     .title = "CART decision tree",
@@ -703,4 +763,6 @@ const mdl_learner mdl__tree = {
     .describe = tree_describe,
     .free = tree_free,
     .pmml = tree_pmml,
+    .save = tree_save,
+    .load = tree_load,
 };

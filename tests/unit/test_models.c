@@ -598,6 +598,107 @@ static void settings_are_tuned_on_a_validation_quarter(void **state)
     rp_buf_release(&w);
 }
 
+/* Every learner's model kept as JSON (as text, as the store keeps it) and read back scores every row
+ * exactly as before; a document that does not fit is refused by name. */
+static void models_are_kept_and_read_back(void **state)
+{
+    (void)state;
+    const char *path = access("../tests/fixtures/models/churn.csv", R_OK) ? "tests/fixtures/models/churn.csv"
+                                                                          : "../tests/fixtures/models/churn.csv";
+    mdl_frame f;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(mdl_frame_read_csv(path, "churned", NULL, &f, NULL, &e));
+    size_t n = f.nrows, *rows = malloc(n * sizeof *rows);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = i;
+    for (int k = 0; k < mdl_nlearners; k++) {
+        const mdl_learner *l = mdl_learners[k];
+        mdl_params p = { .seed = 5 };
+        if (!strcmp(l->name, "mlp"))
+            p.names[0] = "max_iter", p.values[0] = "20", p.n = 1;
+        if (!strcmp(l->name, "gbm"))
+            p.names[0] = "max_iter", p.values[0] = "30", p.n = 1;
+        mdl_model *m, *back;
+        assert_ok(l->fit(&f, rows, n, &p, &m, &e));
+        l->predict(m, &f, rows, n, a);
+        json_t *doc;
+        assert_ok(mdl_model_save(l, m, &f, &doc, &e));
+        char *text = json_dumps(doc, JSON_COMPACT);
+        json_decref(doc);
+        json_t *again = json_loads(text, 0, NULL);
+        const mdl_learner *l2;
+        mdl_frame schema;
+        assert_ok(mdl_model_load(again, &l2, &schema, &back, &e));
+        assert_ptr_equal(l2, l);
+        assert_int_equal(schema.ncols, f.ncols);
+        l->predict(back, &f, rows, n, b);
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                fail_msg("%s: row %zu scored %.17g, read back %.17g", l->name, i, a[i], b[i]);
+        /* the body of another learner does not fit */
+        json_object_set_new(again, "learner", json_string(k ? mdl_learners[0]->name : mdl_learners[1]->name));
+        mdl_model *wrong = NULL;
+        mdl_frame s2;
+        int rc = mdl_model_load(again, &l2, &s2, &wrong, &e);
+        if (!rc) { /* a body may happen to parse as another's: then it must still score */
+            l2->free(wrong);
+            mdl_frame_free(&s2);
+        } else {
+            assert_int_equal(rc, RP_PARSE);
+        }
+        json_object_set_new(again, "learner", json_string("forest"));
+        assert_int_equal(mdl_model_load(again, &l2, &s2, &wrong, &e), RP_PARSE);
+        assert_string_equal(rp_errmsg(&e), "model: no learner 'forest' here to read it");
+        json_decref(again);
+        free(text);
+        l->free(m);
+        l->free(back);
+        mdl_frame_free(&schema);
+    }
+    free(rows), free(a), free(b);
+    mdl_frame_free(&f);
+}
+
+/* A file to score read as the training file was: columns by name in any order, the model's levels
+ * (a code means what it meant), an unseen level missing and said; a missing column and text where
+ * the model had numbers refused by name and row. */
+static void a_file_to_score_is_read_as_the_training_file(void **state)
+{
+    (void)state;
+    mdl_frame f, g;
+    rp_buf w = RP_BUF_INIT;
+    rp_error e = RP_ERROR_INIT;
+    char **ids;
+    assert_ok(mdl_frame_read_csv(csv("train.csv", "a,b,y\n1,x,0\n2,y,1\n3,x,0\n4,y,1\n5,x,1\n"), "y", NULL, &f, NULL, &e));
+    assert_ok(mdl_frame_read_like(csv("score.csv", "b,a,id\ny,10,r1\nz,,r2\nx,7,r3\n"), &f, "id", &g, &ids, &w, &e));
+    assert_int_equal(g.nrows, 3);
+    assert_int_equal(g.ncols, 2);
+    assert_string_equal(g.cols[0].name, "a");
+    assert_true(g.cols[0].x[0] == 10 && isnan(g.cols[0].x[1]) && g.cols[0].x[2] == 7);
+    assert_string_equal(g.cols[1].name, "b");
+    assert_int_equal(g.cols[1].nlevels, 2);
+    assert_string_equal(g.cols[1].levels[0], "x");
+    assert_string_equal(g.cols[1].levels[1], "y");
+    assert_int_equal(g.cols[1].code[0], 1);
+    assert_int_equal(g.cols[1].code[1], -1);
+    assert_int_equal(g.cols[1].code[2], 0);
+    assert_null(g.target); /* the file has no target */
+    assert_string_equal(ids[1], "r2");
+    assert_string_equal(w.data, "column 'b': 1 rows with a value the model has not seen (the first at row 3): taken as "
+                                "missing\n");
+    for (int i = 0; i < 3; i++)
+        free(ids[i]);
+    free(ids);
+    mdl_frame_free(&g);
+    assert_int_equal(mdl_frame_read_like(csv("s2.csv", "b,id\nx,1\n"), &f, NULL, &g, &ids, NULL, &e), RP_INVAL);
+    assert_non_null(strstr(rp_errmsg(&e), "s2.csv has no column 'a', which the model was trained on"));
+    assert_int_equal(mdl_frame_read_like(csv("s3.csv", "a,b\n1,x\nlots,y\n"), &f, NULL, &g, &ids, NULL, &e), RP_INVAL);
+    assert_non_null(strstr(rp_errmsg(&e), "s3.csv: row 3, column 'a': 'lots' is not a number, as the model's column is"));
+    mdl_frame_free(&f);
+    rp_buf_release(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +715,8 @@ int main(void)
         cmocka_unit_test(a_scorecard_as_the_textbook),
         cmocka_unit_test(sample_sizes_as_the_textbook),
         cmocka_unit_test(settings_are_tuned_on_a_validation_quarter),
+        cmocka_unit_test(models_are_kept_and_read_back),
+        cmocka_unit_test(a_file_to_score_is_read_as_the_training_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,11 @@ $ rapport help --commands
 > user reject
 > features
 > model train
+> model list
+> model show
+> model score
+> model export
+> model retire
 > model compare
 > sample-size
 > calllist add
