@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "core/rtime.h"
 #include "match/match.h"
+#include "models/models.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -270,8 +271,16 @@ int api_customer_export(api_req *rq, api_resp *rs)
         json_decref(doc);
         return api_fail(rs, &err);
     }
+    json_t *predictions;
+    if (mdl_customer_scores(wh_store(rq->w), id, &predictions, &err)) {
+        json_decref(scores);
+        json_decref(truncated);
+        json_decref(doc);
+        return api_fail(rs, &err);
+    }
     json_object_del(doc, "transactions_truncated");
     json_object_set_new(doc, "scores", scores);
+    json_object_set_new(doc, "predictions", predictions);
     json_object_set_new(doc, "transactions_truncated", truncated);
     char now[RP_TIME_UTC_LEN];
     rp_time_format_utc(rp_now(), now);

@@ -6,6 +6,7 @@
 #include "analytics/analytics.h"
 #include "core/json.h"
 #include "core/rtime.h"
+#include "models/models.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,19 +326,24 @@ int api_contactable(api_req *rq, api_resp *rs)
                                 "channels", all));
 }
 
-/* The latest analysis scores: value level, pyramid level, RFM cell, CLV, segments. */
+/* The latest analysis scores (value level, pyramid level, RFM cell, CLV, segments) and the latest
+ * prediction of each active model, with its reasons. */
 int api_scores_get(api_req *rq, api_resp *rs)
 {
     int64_t id;
     int st = api_customer_of(rq, rs, 0, &id, NULL);
     if (st)
         return st;
-    json_t *a;
+    json_t *a, *m;
     rp_error err = RP_ERROR_INIT;
     if (an_scores(rq->w, id, &a, &err))
         return api_fail(rs, &err);
+    if (mdl_customer_scores(wh_store(rq->w), id, &m, &err)) {
+        json_decref(a);
+        return api_fail(rs, &err);
+    }
     snprintf(rq->detail, sizeof rq->detail, "scores");
-    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, "scores", a));
+    return api_ok(rs, json_pack("{s:I, s:o, s:o}", "customer", (json_int_t)id, "scores", a, "predictions", m));
 }
 
 /* The consents in force, and every consent ever recorded (newest first). */

@@ -186,8 +186,9 @@ const api_route api_routes[] = {
     { .method = "GET", .pattern = "/api/v1/customers/{id}/scores", .fn = api_scores_get, .permission = SEC_P_VIEW,
       .flags = CUSTOMER, .action = "view", .op = "getCustomerScores",
       .summary = "The customer's latest analysis scores: value decile and pyramid level, RFM cell, lifetime value, "
-                 "segments",
-      .params = "id: integer", .response = "{customer: integer, scores: Score[]}", .errors = "404" },
+                 "segments; and the latest prediction of each active model with its reasons",
+      .params = "id: integer", .response = "{customer: integer, scores: Score[], predictions: Prediction[]}",
+      .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/customers/{id}/consents", .fn = api_consents_get,
       .permission = SEC_P_CONSENT_READ, .flags = CUSTOMER, .action = "view", .op = "getCustomerConsents",
       .summary = "The customer's consents in force, by purpose and channel, and every consent recorded",
@@ -442,7 +443,7 @@ const api_shape api_shapes[] = {
       "one customer, everything on one screen (docs/warehouse.md)" },
     { "CustomerExport",
       "{...Customer360, consent_history: Consent[], changes: Change[], attribute_history: AttributeChange[], "
-      "scores: Score[], transactions_truncated: boolean, export: {at: string, by: string, reason: string, "
+      "scores: Score[], predictions: Prediction[], transactions_truncated: boolean, export: {at: string, by: string, reason: string, "
       "format: string}}",
       "everything kept about the customer, unmasked: every contact point, transaction (at most 100,000), "
       "interaction and consent ever recorded" },
@@ -452,6 +453,13 @@ const api_shape api_shapes[] = {
       "a loaded attribute's earlier value" },
     { "Score", "{analysis: string, run: integer, as_of: string, result: {...}}",
       "the latest result of an analysis that scores customers one by one" },
+    { "Prediction",
+      "{model: string, version: integer, target: string, run: integer, as_of: string | null, scored_at: string, "
+      "score: number, decile: integer, reasons: Reason[]}",
+      "a kept model's latest probability for the customer (rapport model score), its decile among the customers "
+      "scored (1 the highest) and the features that raise it most" },
+    { "Reason", "{feature: string, value: string, effect: number}",
+      "a feature of the customer's and how much it adds to the probability, against the typical customer's value" },
     { "CustomerPreferences", "{customer: integer, preferences: Preferences, history: Change[]}", NULL },
     { "CustomerConsents", "{customer: integer, consents: Consent[], history: Consent[]}",
       "the consents in force, and every consent recorded (newest first)" },

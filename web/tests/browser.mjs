@@ -41,6 +41,12 @@ const DASHBOARDS = JSON.parse(cli(['serve', '--openapi'])).components.schemas.An
 cli(['analyze', ...DASHBOARDS.filter((j) => j !== 'segment'), '--as-of', asOf]);
 cli(['analyze', 'segment', '--segments', join(root, 'docs', 'examples', 'segments.txt'), '--as-of', asOf]);
 const chen = JSON.parse(cli(['customer', 'show', 'A223456781', '--json'])).party.id;
+/* a churn model kept and every customer scored (issue 23): trained on six month-ends' leavers */
+const [ay, am] = asOf.split('-').map(Number);
+const labelAsOf = new Date(Date.UTC(ay, am - 2, 0)).toISOString().slice(0, 10);
+cli(['features', '--as-of', labelAsOf, '--snapshots', '6', '--label', 'churn', '--out', join(tmp, 'train.csv')]);
+cli(['model', 'train', '--data', join(tmp, 'train.csv'), '--target', 'churn', '--learner', 'logit', '--set', 'C=0.05', '--folds', '0', '--save', 'churn']);
+cli(['model', 'score', 'churn', '--as-of', asOf]);
 for (const r of roles) cli(['user', 'add', `w-${r}`, '--role', r, ...(r === 'teller' || r === 'rm' ? ['--branch', '0345'] : [])], password + '\n');
 mkdirSync(shots, { recursive: true });
 
@@ -586,6 +592,30 @@ const tests = [
     expect((await page.textContent('[data-test=clv]')).includes('TWD'), 'lifetime value');
     expect((await page.$('[data-test=segment-segment]')) !== null, 'segment');
     await page.screenshot({ path: join(shots, 'customer-scores.png'), fullPage: true });
+  }],
+  ['the 360 shows the churn model\'s probability for the customer, with its reasons in words, in both languages', async (page) => {
+    await signIn(page, 'supervisor');
+    await page.goto(base + `#/customer/${chen}`);
+    await page.waitForSelector('[data-test=predictions-list]');
+    const kept = JSON.parse(cli(['query', `SELECT s.score, s.decile, s.reasons FROM customer_score s WHERE s.customer_id = ${chen} ORDER BY s.run_id DESC LIMIT 1`, '--json']))[0];
+    expect(kept, 'the customer was scored');
+    const text = await page.textContent('[data-test=prediction-churn]');
+    expect(text.includes(`機率 ${(kept.score * 100).toFixed(1)}%`), `probability in ${text}`);
+    expect(text.includes(`第 ${kept.decile} 分位`), `decile in ${text}`);
+    const reasons = JSON.parse(kept.reasons);
+    if (reasons.length) {
+      const items = await page.$$eval('[data-test=reasons-churn] li', (l) => l.map((e) => e.textContent));
+      expect(items.length === reasons.length, `${items.length} reasons shown of ${reasons.length}`);
+      expect(!/[a-z]_[a-z]/.test(items.join(' ')), `reasons in words, not column names: ${items.join(' | ')}`);
+    }
+    expect((await page.textContent('[data-test=predictions]')).includes('流失'), 'the target in words');
+    await page.evaluate(() => localStorage.setItem('rapport.lang', 'en'));
+    await page.reload();
+    await page.waitForSelector('[data-test=predictions-list]');
+    const en = await page.textContent('[data-test=prediction-churn]');
+    expect(en.includes(`probability ${(kept.score * 100).toFixed(1)}%`) && en.includes(`decile ${kept.decile} of 10`), `English: ${en}`);
+    await page.evaluate(() => localStorage.setItem('rapport.lang', 'zh-TW'));
+    await page.screenshot({ path: join(shots, 'customer-predictions.png'), fullPage: true });
   }],
   ['a data steward reads the jobs, filters the rejects of a load by rule, and exports them', async (page) => {
     await signIn(page, 'steward');

@@ -228,6 +228,33 @@ function Scores({ scores }) {
   );
 }
 
+// Each kept model's latest probability for the customer, its decile, and the features that raise it
+// most ("mainly because of: change of assets over 3 months -6.18 (+23.6 points)").
+function Predictions({ predictions }) {
+  if (!predictions || predictions.length === 0) return <p class="none">{t('noPredictions')}</p>;
+  const num = (v) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v).toLocaleString(undefined, { maximumFractionDigits: 2 }) : term('level_', v));
+  return (
+    <dl class="facts" data-test="predictions-list">
+      {predictions.map((p) => (
+        <Fragment key={p.run}>
+          <dt>{p.model} · {term('target_', p.target)}</dt>
+          <dd data-test={`prediction-${p.model}`}>
+            <strong>{t('probabilityPct', { p: (p.score * 100).toFixed(1) })}</strong> · {t('decileN', { n: p.decile })}
+            {p.as_of && <small class="muted"> ({t('asOf')} {date(p.as_of)})</small>}
+            {p.reasons.length > 0 && (
+              <ul class="reasons" data-test={`reasons-${p.model}`}>
+                {p.reasons.map((r) => (
+                  <li key={r.feature}>{term('feat_', r.feature)} {num(r.value)} <small class="muted">({t('effectPts', { p: Number((r.effect * 100).toPrecision(2)) })})</small></li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </Fragment>
+      ))}
+    </dl>
+  );
+}
+
 // A change's field and values in words: a preference by its name and its list's labels; a contact
 // point as "mobile (home)".
 const PREF_FIELDS = { language: ['lang_label', 'language'], channel: ['preferredChannel', 'preference_channel'], hours: ['hours', null], days: ['days', null] };
@@ -452,6 +479,9 @@ export function Customer({ id, me }) {
       <div class="grid">
         <Card title={t('scores')} test="scores">
           <Scores scores={scores?.scores} />
+        </Card>
+        <Card title={t('predictions')} test="predictions">
+          <Predictions predictions={scores?.predictions} />
         </Card>
         <Card title={t('identifiers')} test="identifiers">
           <Table test="identifiers-table" rows={d.identifiers}
