@@ -26,6 +26,7 @@
  *   facts.c              the column copy of the transactions beside the store
  *   scores.c             a customer's latest scores, for the 360 and a copy of their data
  *   signature.c          the customer signature as of a day, with labels, for the models
+ *   atrisk.c             who is worth saving: P(leaving) x profit, and the cross table
  *   valued.c             value, rank, pyramid level and RFM of every customer; the attributes
  *                        segment rules read
  *   job_NAME.c           one analysis each, the NAME of its row in registry.c: its
@@ -197,5 +198,21 @@ typedef struct an_sig_info {
 
 int an_signature(wh *w, const an_job_opts *o, const an_sig_opts *so, FILE *f, an_sig_info *info,
                  rp_error *err) RP_WARN_UNUSED;
+
+/* ---- who is worth saving (atrisk.c) ----
+ *
+ * Customers ranked by P(leaving) x the profit of the latest value analysis (expected_loss, currency
+ * units; a customer who costs more than they bring counts 0), the first limit of them, and the
+ * churn-by-contribution cross table of seed 004: risk bands by the model's deciles (high 1-2,
+ * medium 3-5, low 6-10) against pyramid levels, each cell's customers, profit and expected loss.
+ * The probabilities are a kept model's latest scoring (models.h); RP_NOTFOUND when no value analysis
+ * has run. */
+typedef struct an_at_risk_in {
+    size_t n;
+    const int64_t *customer;
+    const double *p;
+    const int *decile;
+} an_at_risk_in;
+int an_at_risk(wh *w, const an_at_risk_in *in, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 #endif

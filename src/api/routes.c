@@ -256,6 +256,18 @@ const api_route api_routes[] = {
                   "customers: CellCustomer[]}",
       .errors = "404 422" },
 
+    /* ---- kept models (models.c) ---- */
+    { .method = "GET", .pattern = "/api/v1/models", .fn = api_models_list, .permission = SEC_P_ANALYSIS, .flags = 0,
+      .op = "listModels", .summary = "The models kept and active (rapport model train --save): name, version, "
+      "learner, target, rows, hold-out AUC, scorings", .response = "{models: Model[]}" },
+    { .method = "GET", .pattern = "/api/v1/models/{model}/at-risk", .fn = api_model_at_risk,
+      .permission = SEC_P_ANALYSIS, .flags = API_AUDITED, .action = "model_at_risk", .op = "getModelAtRisk",
+      .summary = "Who is worth saving: the customers of a churn model's latest scoring by P(leaving) x a year's "
+                 "profit (the latest value analysis), the first limit= of them, each as its surname and an initial "
+                 "and its branch, no identifier; and the churn-by-contribution cross table (risk bands by the "
+                 "model's deciles against pyramid levels); audited",
+      .params = "model: string", .query = "limit?: integer", .response = "AtRisk", .errors = "404 422" },
+
     /* ---- the audit trail (audit.c) ---- */
     { .method = "GET", .pattern = "/api/v1/audit", .fn = api_audit_list, .permission = SEC_P_AUDIT,
       .flags = API_WRITES | API_AUDITED, .action = "audit_read", .op = "listAuditEntries",
@@ -453,6 +465,22 @@ const api_shape api_shapes[] = {
       "a loaded attribute's earlier value" },
     { "Score", "{analysis: string, run: integer, as_of: string, result: {...}}",
       "the latest result of an analysis that scores customers one by one" },
+    { "Model",
+      "{id: integer, name: string, version: integer, learner: string, target: string, positive: string, params: {...}, "
+      "features: integer, data_file: string | null, data_sha256: string, rows: integer, positives: integer, "
+      "auc: number, status: string, created_at: string, created_by: string, retired_at: string | null, "
+      "retired_by: string | null, runs: integer, last_scored: string | null}",
+      "a kept model (docs/models.md)" },
+    { "AtRisk",
+      "{model: {name: string, version: integer, target: string, run: integer, as_of: string, scored_at: string}, "
+      "value_run: integer, value_as_of: string, customers: integer, expected_loss: number, at_risk: AtRiskCustomer[], "
+      "cross: {bands_by: string, levels: string[], rows: {band: string, cells: {customers: integer, profit: number, "
+      "expected_loss: number}[]}[]}}",
+      "a churn model's customers by expected loss (probability x a year's profit), and risk by contribution" },
+    { "AtRiskCustomer",
+      "{name_zh: string | null, name_latin: string | null, home_branch: string | null, probability: number, "
+      "decile: integer, profit: number, level: string, expected_loss: number}",
+      "a customer at risk, named as the analyses' drill-down names them" },
     { "Prediction",
       "{model: string, version: integer, target: string, run: integer, as_of: string | null, scored_at: string, "
       "score: number, decile: integer, reasons: Reason[]}",

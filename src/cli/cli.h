@@ -200,6 +200,7 @@ int cmd_model_show(cli_ctx *c);
 int cmd_model_score(cli_ctx *c);
 int cmd_model_export(cli_ctx *c);
 int cmd_model_retire(cli_ctx *c);
+int cmd_model_at_risk(cli_ctx *c);
 /* model train --save NAME: the model measured kept in the store as NAME's next version (report's
  * "kept"); audited. */
 int cli_model_name(const char *cmd, const char *name); /* CLI_OK, or CLI_FAIL said */

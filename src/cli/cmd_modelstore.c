@@ -1,5 +1,5 @@
 /* cmd_modelstore.c — the model store from the command line: model train --save (cli_model_keep),
- * model list, show, export, retire, and model score (the warehouse's customers as of a day, or a
+ * model list, show, export, retire, at-risk (who is worth saving), and model score (the warehouse's customers as of a day, or a
  * file).  See models.h ("the model store") and docs/models.md. */
 #include "analytics/analytics.h"
 #include "cli/cli.h"
@@ -348,8 +348,10 @@ int cmd_model_score(cli_ctx *c)
         rc = rp_err(&err, RP_NOMEM, NULL);
     for (size_t i = 0; !rc && cust && i < sc.g.nrows; i++)
         cust[i] = strtoll(sc.ids[i], NULL, 10);
+    char source[4200];
+    snprintf(source, sizeof source, "%s%s", data ? "file:" : "warehouse", data ? data : "");
     mdl_run_in in = { .model_id = json_integer_value(json_object_get(rec, "id")), .as_of = data ? NULL : sc.as_of,
-                      .source = data ? data : "warehouse", .by = cli_user(), .n = sc.g.nrows, .customer = cust,
+                      .source = source, .by = cli_user(), .n = sc.g.nrows, .customer = cust,
                       .score = sc.p, .reasons = cust ? sc.reasons : NULL, .psi = sc.psi };
     if (!rc && (rc = cli_audit(c, "model_score", 0, NULL, json_string_value(json_object_get(rec, "name")))))
         rc = rp_err(&err, RP_IO, "the audit trail could not be written");
@@ -389,4 +391,84 @@ int cmd_model_score(cli_ctx *c)
     rp_buf_release(&warn);
     scoring_free(&sc), free(cust), json_decref(rec);
     return CLI_OK;
+}
+
+/* ---- model at-risk ---- */
+
+static void print_at_risk(const json_t *r, const json_t *rec, const mdl_scored *sc)
+{
+    printf("%s version %lld, scored %s (as of %s): %lld customers, expected loss %.2f a year\n",
+           json_string_value(json_object_get(rec, "name")), (long long)json_integer_value(json_object_get(rec, "version")),
+           sc->scored_at, sc->as_of, (long long)json_integer_value(json_object_get(r, "customers")),
+           json_real_value(json_object_get(r, "expected_loss")));
+    printf("value: run %lld as of %s (profit over 12 months)\n\n", (long long)json_integer_value(json_object_get(r, "value_run")),
+           json_string_value(json_object_get(r, "value_as_of")));
+    printf("%10s  %11s  %6s  %14s  %-8s  %13s\n", "customer", "probability", "decile", "profit", "level", "expected_loss");
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(r, "at_risk"), i, c) printf(
+        "%10lld  %11.4f  %6lld  %14.2f  %-8s  %13.2f\n", (long long)json_integer_value(json_object_get(c, "customer")),
+        json_real_value(json_object_get(c, "probability")), (long long)json_integer_value(json_object_get(c, "decile")),
+        json_real_value(json_object_get(c, "profit")), json_string_value(json_object_get(c, "level")),
+        json_real_value(json_object_get(c, "expected_loss")));
+    const json_t *x = json_object_get(r, "cross"), *lv = json_object_get(x, "levels"), *row;
+    printf("\nchurn risk by contribution (customers; expected loss), bands by %s\n%-8s",
+           json_string_value(json_object_get(x, "bands_by")), "risk");
+    json_array_foreach(lv, i, c) printf("  %20s", json_string_value(c));
+    printf("\n");
+    json_array_foreach(json_object_get(x, "rows"), i, row) {
+        printf("%-8s", json_string_value(json_object_get(row, "band")));
+        size_t k;
+        json_t *cell;
+        json_array_foreach(json_object_get(row, "cells"), k, cell) printf(
+            "  %6lld; %12.2f", (long long)json_integer_value(json_object_get(cell, "customers")),
+            json_real_value(json_object_get(cell, "expected_loss")));
+        printf("\n");
+    }
+}
+
+int cmd_model_at_risk(cli_ctx *c)
+{
+    int limit = 50, json = cli_flag(c, "json"), csv = cli_flag(c, "csv");
+    const char *ls = cli_arg(c, "limit");
+    if (ls) {
+        char *end;
+        long v = strtol(ls, &end, 10);
+        if (!*ls || *end || v < 1 || v > 100000)
+            return cli_failf("model at-risk", "--limit: a whole number from 1 to 100000, not '%s'", ls);
+        limit = (int)v;
+    }
+    wh *w;
+    json_t *rec, *r = NULL;
+    int rc = open_model(c, "model at-risk", &w, &rec);
+    if (rc)
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    mdl_scored sc;
+    if (!(rc = cli_audit(c, "model_at_risk", 0, NULL, json_string_value(json_object_get(rec, "name")))) &&
+        !mdl_run_latest(wh_store(w), json_integer_value(json_object_get(rec, "id")), &sc, &err)) {
+        an_at_risk_in in = { sc.n, sc.customer, sc.p, sc.decile };
+        if (an_at_risk(w, &in, limit, &r, &err))
+            rc = cli_fail("model at-risk", &err);
+    } else if (!rc) {
+        rc = cli_fail("model at-risk", &err);
+    }
+    if (!rc && json) {
+        cli_print_json(r);
+    } else if (!rc && csv) {
+        printf("customer,probability,decile,profit,level,expected_loss\r\n");
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(r, "at_risk"), i, x) printf(
+            "%lld,%.6f,%lld,%.2f,%s,%.2f\r\n", (long long)json_integer_value(json_object_get(x, "customer")),
+            json_real_value(json_object_get(x, "probability")), (long long)json_integer_value(json_object_get(x, "decile")),
+            json_real_value(json_object_get(x, "profit")), json_string_value(json_object_get(x, "level")),
+            json_real_value(json_object_get(x, "expected_loss")));
+    } else if (!rc) {
+        print_at_risk(r, rec, &sc);
+    }
+    if (sc.customer || sc.n)
+        mdl_scored_free(&sc);
+    json_decref(r), json_decref(rec);
+    return rc;
 }

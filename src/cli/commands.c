@@ -549,6 +549,18 @@ const cli_cmd cli_commands[] = {
       "A kept model as PMML 4.4 (tree, logit, scorecard) or as Rapport's JSON.",
       "PMML is what SAS, SPSS, KNIME and most scoring engines read; the JSON is the\n"
       "model as kept (learner, columns, fitted body).\n\n" STORE_HELP, NULL },
+    { "model at-risk", cmd_model_at_risk, CLI_STORE, "limit= json csv", 1, 1,
+      "rapport model at-risk NAME[:VERSION] [--limit 50] [--json|--csv]",
+      "Who is worth saving: customers by P(leaving) x the profit they bring.",
+      "The model's latest scoring ('rapport model score') against the latest value\n"
+      "analysis ('rapport analyze value'): each customer's expected loss, the\n"
+      "probability times a year's profit (0 for one who costs more than they\n"
+      "bring), the first --limit of them; and the churn-by-contribution cross\n"
+      "table: risk bands by the model's deciles (high 1-2, medium 3-5, low 6-10)\n"
+      "against pyramid levels, each cell's customers and expected loss.  Audited.\n\n"
+      "options:\n"
+      "  --csv           the list as CSV\n"
+      "  --json          the list and the cross table as JSON\n" STORE_HELP, NULL },
     { "model retire", cmd_model_retire, CLI_STORE, "", 1, 1, "rapport model retire NAME[:VERSION]",
       "Retire a kept model: it scores no more and its scores leave the customer view.",
       "The model and its runs stay on record.  Audited.\n\n" STORE_HELP, NULL },

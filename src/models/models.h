@@ -231,9 +231,22 @@ typedef struct mdl_run_in {
 } mdl_run_in;
 /* A scoring as a run, and each customer's score, decile (1 the highest) and reasons; whole or not at all. */
 int mdl_run_write(rp_store *s, const mdl_run_in *in, int64_t *run, rp_error *err) RP_WARN_UNUSED;
-/* The customer's scores of the latest run of each active model: [{model, version, target, run, as_of,
+/* The customer's scores of the latest scoring of the warehouse by each active model: [{model, version, target, run, as_of,
  * scored_at, score, decile, reasons}]. */
 int mdl_customer_scores(rp_store *s, int64_t customer, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* The latest scoring of the warehouse's customers by a model (a file's scoring is not one): its run, as-of day, and each customer's probability and decile (by
+ * customer); RP_NOTFOUND when it has scored none. */
+typedef struct mdl_scored {
+    int64_t run;
+    char as_of[16], scored_at[24];
+    size_t n;
+    int64_t *customer;
+    double *p;
+    int *decile;
+} mdl_scored;
+int mdl_run_latest(rp_store *s, int64_t model_id, mdl_scored *out, rp_error *err) RP_WARN_UNUSED;
+void mdl_scored_free(mdl_scored *s);
 
 /* ---- settings chosen by the data (tune.c) ---- */
 

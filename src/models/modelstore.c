@@ -140,7 +140,7 @@ int mdl_kept_find(rp_store *s, const char *ref, json_t **out, rp_error *err)
         *out = model_row(st, 1);
         rc = *out ? RP_OK : rp_err(err, RP_NOMEM, NULL);
     } else if (rc == RP_DONE) {
-        rc = rp_err(err, RP_NOTFOUND, "no model '%s' (see 'rapport model list')", ref);
+        rc = rp_err(err, RP_NOTFOUND, "no model '%s' kept", ref);
     }
     rp_stmt_done(st);
     return rc;
@@ -265,7 +265,7 @@ int mdl_customer_scores(rp_store *s, int64_t customer, json_t **out, rp_error *e
                               "c.reasons FROM customer_score c JOIN model_run r ON r.id = c.run_id "
                               "JOIN model m ON m.id = r.model_id "
                               "WHERE c.customer_id = ? AND m.status = 'active' "
-                              "AND r.id = (SELECT max(r2.id) FROM model_run r2 WHERE r2.model_id = m.id) "
+                              "AND r.id = (SELECT max(r2.id) FROM model_run r2 WHERE r2.model_id = m.id AND r2.source = 'warehouse') "
                               "ORDER BY m.name",
                               &st, err);
     if (rc)
@@ -287,4 +287,64 @@ int mdl_customer_scores(rp_store *s, int64_t customer, json_t **out, rp_error *e
     }
     *out = a;
     return RP_OK;
+}
+
+int mdl_run_latest(rp_store *s, int64_t model_id, mdl_scored *out, rp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    rp_stmt *st;
+    int rc = rp_store_prepare(s, "SELECT id, as_of, scored_at FROM model_run WHERE model_id = ? AND source = 'warehouse' "
+                              "ORDER BY id DESC LIMIT 1",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, model_id);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        out->run = rp_stmt_int(st, 0);
+        snprintf(out->as_of, sizeof out->as_of, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
+        snprintf(out->scored_at, sizeof out->scored_at, "%s", rp_stmt_text(st, 2));
+    }
+    rp_stmt_done(st);
+    if (rc == RP_DONE)
+        return rp_err(err, RP_NOTFOUND, "the model has scored no customers of the warehouse yet: 'rapport model score NAME'");
+    if (rc != RP_ROW)
+        return rc;
+    if ((rc = rp_store_prepare(s, "SELECT customer_id, score, decile FROM customer_score WHERE run_id = ? "
+                                  "ORDER BY customer_id",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, out->run);
+    size_t cap = 0;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 4096;
+            int64_t *c = realloc(out->customer, cap * sizeof *c);
+            double *p = c ? realloc(out->p, cap * sizeof *p) : NULL;
+            int *d = p ? realloc(out->decile, cap * sizeof *d) : NULL;
+            if (c)
+                out->customer = c;
+            if (p)
+                out->p = p;
+            if (!d) {
+                rc = rp_err(err, RP_NOMEM, NULL);
+                break;
+            }
+            out->decile = d;
+        }
+        out->customer[out->n] = rp_stmt_int(st, 0);
+        out->p[out->n] = rp_stmt_real(st, 1);
+        out->decile[out->n++] = (int)rp_stmt_int(st, 2);
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        mdl_scored_free(out);
+        return rc;
+    }
+    return RP_OK;
+}
+
+void mdl_scored_free(mdl_scored *s)
+{
+    free(s->customer), free(s->p), free(s->decile);
+    memset(s, 0, sizeof *s);
 }

@@ -923,7 +923,7 @@ static void names_and_scores(void **state)
     /* before any analysis: no scores */
     resp x = http("GET", "/api/v1/customers/1/scores", h, NULL, 0);
     assert_int_equal(x.status, 200);
-    assert_string_equal(x.body, "{\"customer\":1,\"scores\":[]}\n");
+    assert_string_equal(x.body, "{\"customer\":1,\"scores\":[],\"predictions\":[]}\n");
     free(x.body);
     wh *w;
     rp_error e = RP_ERROR_INIT;

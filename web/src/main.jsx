@@ -11,6 +11,7 @@ import { Lookup, Search, lookupOf } from './pages/search.jsx';
 import { Customer } from './pages/customer.jsx';
 import { CallingList, CallingLists, FollowUps } from './pages/worklist.jsx';
 import { Analyses } from './pages/analyses.jsx';
+import { Models } from './pages/models.jsx';
 import { Dashboards } from './pages/dashboards.jsx';
 import { Job, Jobs, Review } from './pages/steward.jsx';
 import { Audit, Users } from './pages/admin.jsx';
@@ -32,6 +33,7 @@ const MENU = [
   ['search', '#/', 'menuSearch'],
   ['analysis', '#/dashboards/pareto', 'menuDashboards'],
   ['analysis', '#/analyses', 'analyses'],
+  ['analysis', '#/models', 'menuModels'],
   ['etl', '#/jobs', 'menuJobs'],
   ['etl', '#/review', 'menuReview'],
   ['users', '#/users', 'users'],
@@ -144,6 +146,7 @@ function App() {
   else if ((m = /^#\/customer\/(\d+)/.exec(hash))) page = <Customer id={m[1]} me={me} key={m[1]} />;
   else if ((m = /^#\/dashboards\/([a-z-]+)(?:\/(\d+))?/.exec(hash))) page = <Dashboards job={m[1]} run={m[2] && +m[2]} key={m[1]} />;
   else if (hash.startsWith('#/analyses')) page = <Analyses />;
+  else if (hash.startsWith('#/models')) page = <Models />;
   else if ((m = /^#\/jobs\/(\d+)/.exec(hash))) page = <Job id={m[1]} me={me} key={m[1]} />;
   else if (hash.startsWith('#/jobs')) page = <Jobs />;
   else if (hash.startsWith('#/review')) page = <Review />;
@@ -151,7 +154,7 @@ function App() {
   else if (hash.startsWith('#/audit')) page = <Audit />;
   else page = <Home me={me} />;
   // a screen the role may not use, opened by hand, says so in the user's language, without its form (issue 22 item 7)
-  const needs = [['#/customer', 'view'], ['#/dashboards', 'analysis'], ['#/analyses', 'analysis'], ['#/jobs', 'etl'],
+  const needs = [['#/customer', 'view'], ['#/dashboards', 'analysis'], ['#/analyses', 'analysis'], ['#/models', 'analysis'], ['#/jobs', 'etl'],
     ['#/review', 'etl'], ['#/users', 'users'], ['#/audit', 'audit']].find(([h]) => hash.startsWith(h));
   if (needs && !can(me, needs[1])) page = <p class="notice" data-test="not-allowed">{t('noPermission', { role: t(`role_${me.role}`) })}</p>;
   return (

@@ -47,6 +47,7 @@ const labelAsOf = new Date(Date.UTC(ay, am - 2, 0)).toISOString().slice(0, 10);
 cli(['features', '--as-of', labelAsOf, '--snapshots', '6', '--label', 'churn', '--out', join(tmp, 'train.csv')]);
 cli(['model', 'train', '--data', join(tmp, 'train.csv'), '--target', 'churn', '--learner', 'logit', '--set', 'C=0.05', '--folds', '0', '--save', 'churn']);
 cli(['model', 'score', 'churn', '--as-of', asOf]);
+cli(['analyze', 'value', '--as-of', asOf]);
 for (const r of roles) cli(['user', 'add', `w-${r}`, '--role', r, ...(r === 'teller' || r === 'rm' ? ['--branch', '0345'] : [])], password + '\n');
 mkdirSync(shots, { recursive: true });
 
@@ -616,6 +617,28 @@ const tests = [
     expect(en.includes(`probability ${(kept.score * 100).toFixed(1)}%`) && en.includes(`decile ${kept.decile} of 10`), `English: ${en}`);
     await page.evaluate(() => localStorage.setItem('rapport.lang', 'zh-TW'));
     await page.screenshot({ path: join(shots, 'customer-predictions.png'), fullPage: true });
+  }],
+  ['an analyst lists the customers worth saving by the churn model, with the cross table, and exports them', async (page) => {
+    await signIn(page, 'analyst');
+    await page.click('[data-test=menu] >> text=挽留名單');
+    await page.waitForSelector('[data-test=at-risk-table] tbody tr');
+    const r = JSON.parse(cli(['model', 'at-risk', 'churn', '--limit', '1000', '--json']));
+    const first = await page.$$eval('[data-test=at-risk-table] tbody tr:first-child td', (l) => l.map((e) => e.textContent));
+    expect(first[2] === `${(r.at_risk[0].probability * 100).toFixed(2)}%`, `probability ${first[2]}`);
+    expect(!/\d{6,}/.test(first.join(' ')), `no identifier shown: ${first.join(' | ')}`);
+    expect((await page.getAttribute('[data-test=row-count]', 'data-rows')) === String(r.at_risk.length), 'every customer of the list');
+    const high = await page.textContent('[data-test=band-high]');
+    expect(high.startsWith('高'), `the high band in words: ${high}`);
+    const sum = r.cross.rows.flatMap((x) => x.cells).reduce((a, c) => a + c.customers, 0);
+    expect(sum === r.customers, `the cross table counts every customer scored (${sum} of ${r.customers})`);
+    const csv = await download(page, '[data-test=export-csv]');
+    const lines = csv.bytes.toString('utf8').slice(1).trim().split('\r\n');
+    expect(lines.length === r.at_risk.length + 1 && lines[0].startsWith('姓名,分行,流失機率'), `CSV: ${lines[0]}`);
+    await page.screenshot({ path: join(shots, 'models-at-risk.png'), fullPage: true });
+    await page.click('[data-test=sign-out]');
+    await signIn(page, 'teller');
+    await page.goto(base + '#/models');
+    await page.waitForSelector('[data-test=not-allowed]');
   }],
   ['a data steward reads the jobs, filters the rejects of a load by rule, and exports them', async (page) => {
     await signIn(page, 'steward');

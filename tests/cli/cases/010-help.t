@@ -47,6 +47,7 @@ $ rapport help --commands
 > model show
 > model score
 > model export
+> model at-risk
 > model retire
 > model compare
 > sample-size

@@ -28,6 +28,25 @@ $ rapport query "SELECT count(*), min(decile), max(decile), sum(reasons LIKE '[%
 $ rapport model score churn-test:1 --data train.csv --id customer_id --out s.csv >/dev/null && head -2 s.csv | cut -d, -f1
 > id
 > 1
+# who is worth saving: P(leaving) x a year's profit, and the cross table; over the API without identifiers
+$ rapport model at-risk churn-test:1
+! rapport: model at-risk: no customer values yet: run 'rapport analyze value' first
+? 1
+$ rapport analyze value --as-of 2026-10-31 >/dev/null && rapport model at-risk churn-test:1 --json | python3 -c 'import json,sys; r = json.load(sys.stdin); a = r["at_risk"]; print(r["customers"], len(a), a[0]["expected_loss"] >= a[1]["expected_loss"], [x["band"] for x in r["cross"]["rows"]], sum(c["customers"] for x in r["cross"]["rows"] for c in x["cells"]))'
+> 2 2 True ['high', 'medium', 'low'] 2
+$ rapport model at-risk churn-test:1 --csv | head -1 | tr -d '\r'
+> customer,probability,decile,profit,level,expected_loss
+$ for u in ana:analyst tel:csr; do echo 'a long password 1' | rapport user add ${u%%:*} --role ${u##*:} >/dev/null; done; (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
+$ curl -s -c aj -H 'Content-Type: application/json' -d '{"name":"ana","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" >/dev/null && curl -s -b aj "http://127.0.0.1:$(cat port)/api/v1/models/churn-test:1/at-risk?limit=1" | python3 -c 'import json,sys; r = json.load(sys.stdin); c = r["at_risk"][0]; print(r["model"]["name"], r["model"]["run"], len(r["at_risk"]), "customer" in c, sorted(k for k in c if k.startswith("name")))'
+> churn-test 1 1 False ['name_latin', 'name_zh']
+$ curl -s -b aj "http://127.0.0.1:$(cat port)/api/v1/models" | python3 -c 'import json,sys; print([(m["name"], m["version"]) for m in json.load(sys.stdin)["models"]])'
+> [('churn-test', 1), ('churn-test', 2)]
+$ curl -s -b aj "http://127.0.0.1:$(cat port)/api/v1/models/nope/at-risk"
+> {"error":{"code":"not_found","message":"no model 'nope' kept"}}
+$ curl -s -c tj -H 'Content-Type: application/json' -d '{"name":"tel","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" >/dev/null && curl -s -o /dev/null -w '%{http_code}\n' -b tj "http://127.0.0.1:$(cat port)/api/v1/models"
+> 403
+$ curl -s -b tj "http://127.0.0.1:$(cat port)/api/v1/customers/$(rapport query "SELECT customer_id FROM customer_score WHERE run_id = 1 ORDER BY score DESC LIMIT 1" --csv | tail -1 | tr -d '\r')/scores" | python3 -c 'import json,sys; p = json.load(sys.stdin)["predictions"][0]; print(p["model"], p["version"], p["decile"], len(p["reasons"]) > 0)'; kill $(cat pid)
+> churn-test 1 1 True
 $ rapport model retire churn-test:1
 > model churn-test:1 retired: it scores no more, and its scores leave the customer view
 $ rapport model score churn-test:1
@@ -36,7 +55,7 @@ $ rapport model score churn-test:1
 $ rapport model list | cut -c1-24 | tail -n +2
 > churn-test              
 $ rapport model show nope
-! rapport: model show: no model 'nope' (see 'rapport model list')
+! rapport: model show: no model 'nope' kept
 ? 1
 $ rapport model export churn-test:2 --format xml
 ! rapport: model export: --format: pmml or json, not 'xml'

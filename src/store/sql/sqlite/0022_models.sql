@@ -30,8 +30,8 @@ CREATE TABLE model (
     UNIQUE (name, version)
 );
 
--- A scoring of the warehouse's customers (or of a file) by a model: when, by whom, the as-of day of
--- the customer signature, how many, and the drift from the training data (population stability
+-- A scoring of the warehouse's customers (source 'warehouse') or of a file ('file:PATH') by a model:
+-- when, by whom, the as-of day of the customer signature, how many, and the drift from the training data (population stability
 -- index per feature and of the score, JSON).
 CREATE TABLE model_run (
     id          INTEGER PRIMARY KEY,
