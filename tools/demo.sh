@@ -49,6 +49,27 @@ step "rapport analyze clv --as-of $asof | head -3"
 out=$("$rapport" analyze clv --as-of "$asof"); head -3 <<<"$out"
 step "rapport analyze quality"
 "$rapport" analyze quality
+dir=$(dirname "$db")
+# predictive models (issue 23): who leaves next month, learnt from seven month-ends of the past
+labelday=$(date -d "$(date -d "$asof" +%Y-%m-01) -1 month -1 day" +%F)
+step "rapport features --as-of $labelday --snapshots 7 --label churn   (what was known on seven month-ends, and who left in the month after each)"
+"$rapport" features --as-of "$labelday" --snapshots 7 --label churn --out "$dir/churn-train.csv"
+step "rapport model train --learner gbm --set 'max_depth=2|0,min_samples_leaf=20|100' --save churn   (settings chosen on a validation quarter)"
+"$rapport" model train --data "$dir/churn-train.csv" --target churn --learner gbm \
+    --set 'max_depth=2|0,min_samples_leaf=20|100,learning_rate=0.05' --folds 0 --save churn 2>/dev/null | sed -n '1,20p;$p'
+step "rapport model score churn --as-of $asof   (every customer: probability, decile, reasons, drift)"
+"$rapport" model score churn --as-of "$asof"
+"$rapport" features --as-of "$asof" --out "$dir/churn-today.csv" 2>/dev/null
+"$rapport" model score churn --data "$dir/churn-today.csv" --id customer_id --out "$dir/churn-scores.csv" >/dev/null
+"$rapport" query "SELECT coalesce(p.merged_into, p.id) AS customer_id, r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id WHERE r.entity = 'party' AND r.source = 'host'" --csv --limit 0 > "$dir/host-keys.csv"
+step "against the generator's truth: the model's AUC as a fraction of the true hazard's (the best any model can do)"
+python3 "$(dirname "$0")/../tests/fixtures/models/churn_truth.py" "$dir/churn-scores.csv" "$dir/host-keys.csv" "$bank/truth/churn.csv"
+step "rapport model at-risk churn --limit 10   (who is worth saving: P(leaving) x a year's profit)"
+"$rapport" model at-risk churn --limit 10
+step "rapport model train --learner logit --save churn-logit --pmml   (a model other engines can score: PMML 4.4)"
+"$rapport" model train --data "$dir/churn-train.csv" --target churn --learner logit --set C=0.05 --folds 0 \
+    --save churn-logit --pmml "$dir/churn-logit.pmml" 2>/dev/null | sed -n '1,2p;$p'
+echo "PMML: $dir/churn-logit.pmml ($(grep -c '<NumericPredictor' "$dir/churn-logit.pmml") coefficients)"
 cust=$("$rapport" query "SELECT r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id JOIN party_account pa ON pa.party_id = p.id WHERE r.entity = 'party' AND r.source = 'host' AND p.status = 'active' GROUP BY r.entity_id ORDER BY count(*) DESC, r.source_key LIMIT 1" --csv | tail -1 | tr -d '\r')
 step "rapport customer show cust:$cust   (a host customer, as loaded)"
 "$rapport" customer show "cust:$cust" | head -40

@@ -38,7 +38,7 @@
  *   cmd_user.c     user add|passwd|role|disable|unlock|totp|list, user requests|approve|reject
  *   cmd_audit.c    audit, audit verify|archive
  *   cmd_calllist.c calllist add|show|remove
- *   cmd_model.c    model train|compare, sample-size
+ *   cmd_model.c    model train|compare|uplift, sample-size
  *   cmd_features.c features: the customer signature as of a day
  *   cmd_modelstore.c model list|show|score|export|retire, and train --save
  *
@@ -201,6 +201,7 @@ int cmd_model_score(cli_ctx *c);
 int cmd_model_export(cli_ctx *c);
 int cmd_model_retire(cli_ctx *c);
 int cmd_model_at_risk(cli_ctx *c);
+int cmd_model_uplift(cli_ctx *c);
 /* model train --save NAME: the model measured kept in the store as NAME's next version (report's
  * "kept"); audited. */
 int cli_model_name(const char *cmd, const char *name); /* CLI_OK, or CLI_FAIL said */

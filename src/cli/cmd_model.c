@@ -432,6 +432,112 @@ int cmd_model_train(cli_ctx *c)
     return CLI_OK;
 }
 
+/* ---- model uplift ---- */
+
+static void print_uplift(const json_t *r)
+{
+    const json_t *q = json_object_get(r, "qini");
+    printf("%s uplift (%s) on %lld rows: %lld treated, %lld control; %lld-fold cross-fitted, seed %lld\n",
+           json_string_value(json_object_get(r, "learner")), json_string_value(json_object_get(r, "method")),
+           (long long)json_integer_value(json_object_get(q, "rows")), (long long)json_integer_value(json_object_get(q, "treated")),
+           (long long)json_integer_value(json_object_get(q, "control")), (long long)json_integer_value(json_object_get(r, "folds")),
+           (long long)json_integer_value(json_object_get(r, "seed")));
+    printf("response rate treated less control: %.4f (%.1f extra responders)\n", json_real_value(json_object_get(q, "uplift")),
+           json_real_value(json_object_get(q, "gain")));
+    printf("Qini coefficient %.4f, area under the uplift curve %.4f\n", json_real_value(json_object_get(q, "qini")),
+           json_real_value(json_object_get(q, "auuc")));
+    printf("targeted  extra responders (Qini curve)\n");
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(q, "curve"), i, c)
+        printf("  %3.0f%%    %8.1f\n", 100 * json_real_value(json_object_get(c, "share")), json_real_value(json_object_get(c, "gain")));
+}
+
+/* --scores FILE: each row's cross-fitted uplift, with its id, group and response. */
+static int write_uplift_scores(const char *path, const mdl_frame *f, char **ids, const uint8_t *treated,
+                               const double *u, rp_error *err)
+{
+    rp_buf b = RP_BUF_INIT;
+    b.max = (size_t)1 << 34;
+    rp_buf_puts(&b, "id,uplift,treated,response\n");
+    for (size_t i = 0; i < f->nrows; i++) {
+        rp_csv_field(&b, ids[i], strlen(ids[i]), 1);
+        rp_buf_printf(&b, ",%.17g,%d,%d\n", u[i], treated[i], f->y[i]);
+    }
+    int rc = rp_buf_status(&b) ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
+    if (!rc && write_file(path, b.data, b.len, err))
+        rc = (int)err->code;
+    rp_buf_release(&b);
+    return rc;
+}
+
+int cmd_model_uplift(cli_ctx *c)
+{
+    const char *data = cli_arg(c, "data"), *target = cli_arg(c, "target"), *treatment = cli_arg(c, "treatment");
+    const char *treated = cli_arg(c, "treated") ? cli_arg(c, "treated") : "treatment", *method = cli_arg(c, "method");
+    if (!data || !target || !treatment)
+        return cli_failf("model uplift", "--data FILE.csv, --target COLUMN and --treatment COLUMN are needed");
+    if (method && strcmp(method, "two-model") && strcmp(method, "transform"))
+        return cli_failf("model uplift", "--method: two-model or transform, not '%s'", method);
+    const mdl_learner *l = mdl_learner_find(cli_arg(c, "learner") ? cli_arg(c, "learner") : "gbm");
+    if (!l)
+        return cli_failf("model uplift", "--learner: no learner '%s'", cli_arg(c, "learner"));
+    mdl_params p = { .seed = 1 };
+    char buf[2048];
+    double folds, seed;
+    int rc;
+    if ((rc = settings(cli_arg(c, "set"), buf, sizeof buf, &p)) ||
+        (rc = number_arg("model uplift", "folds", cli_arg(c, "folds"), 5, &folds)) ||
+        (rc = number_arg("model uplift", "seed", cli_arg(c, "seed"), 1, &seed)))
+        return rc;
+    if (folds != floor(folds) || folds < 2 || folds > 20)
+        return cli_failf("model uplift", "--folds: 2 to 20, not '%s'", cli_arg(c, "folds"));
+    if (seed < 0 || seed > 9e15 || seed != floor(seed))
+        return cli_failf("model uplift", "--seed: a whole number from 0, not '%s'", cli_arg(c, "seed"));
+    p.seed = (uint64_t)seed;
+    rp_error err = RP_ERROR_INIT;
+    if (mdl_params_check(l, &p, &err))
+        return cli_fail("model uplift", &err);
+    mdl_frame f, g;
+    rp_buf warn = RP_BUF_INIT;
+    char **ids = NULL;
+    uint8_t *tr = NULL;
+    double *u = NULL;
+    json_t *r = NULL;
+    mdl_qini_out q;
+    int json = cli_flag(c, "json");
+    rc = mdl_frame_read_csv(data, target, cli_arg(c, "positive"), &f, &warn, &err);
+    if (!rc && !(rc = mdl_frame_read_like(data, &f, cli_arg(c, "id"), &g, &ids, NULL, &err))) /* the rows' ids */
+        mdl_frame_free(&g);
+    if (!rc && (!(tr = malloc(f.nrows ? f.nrows : 1)) || !(u = malloc((f.nrows ? f.nrows : 1) * sizeof *u))))
+        rc = rp_err(&err, RP_NOMEM, NULL);
+    mdl_uplift_method m = method && !strcmp(method, "transform") ? MDL_UPLIFT_TRANSFORM : MDL_UPLIFT_TWO_MODEL;
+    if (!rc && !(rc = mdl_frame_treatment(&f, treatment, treated, tr, &err)) &&
+        !(rc = mdl_uplift_crossfit(l, &f, tr, &p, m, (int)folds, u, &err)) && !(rc = mdl_qini(u, f.y, tr, f.nrows, &q, &err)))
+        r = json_pack("{s:s, s:s, s:I, s:I, s:o}", "learner", l->name, "method",
+                      m == MDL_UPLIFT_TRANSFORM ? "transform" : "two-model", "folds", (json_int_t)folds, "seed",
+                      (json_int_t)p.seed, "qini", mdl_qini_json(&q));
+    if (!rc && cli_arg(c, "scores"))
+        rc = write_uplift_scores(cli_arg(c, "scores"), &f, ids, tr, u, &err);
+    for (size_t i = 0; ids && i < f.nrows; i++)
+        free(ids[i]);
+    free(ids), free(tr), free(u);
+    mdl_frame_free(&f);
+    if (!rc && !json)
+        print_warnings("model uplift", &warn);
+    rp_buf_release(&warn);
+    if (rc) {
+        json_decref(r);
+        return cli_fail("model uplift", &err);
+    }
+    if (json)
+        cli_print_json(r);
+    else
+        print_uplift(r);
+    json_decref(r);
+    return CLI_OK;
+}
+
 int cmd_sample_size(cli_ctx *c)
 {
     double rate, margin, conf, lift, power;

@@ -564,6 +564,26 @@ const cli_cmd cli_commands[] = {
     { "model retire", cmd_model_retire, CLI_STORE, "", 1, 1, "rapport model retire NAME[:VERSION]",
       "Retire a kept model: it scores no more and its scores leave the customer view.",
       "The model and its runs stay on record.  Audited.\n\n" STORE_HELP, NULL },
+    { "model uplift", cmd_model_uplift, 0, "data= target= positive= treatment= treated= learner= method= set= folds= seed= id= scores= json", 0, 0,
+      "rapport model uplift --data FILE.csv --target COLUMN --treatment COLUMN [--treated VALUE]\n"
+      "       [--learner gbm] [--method two-model|transform] [--set NAME=VALUE,...] [--folds 5] [--seed N]\n"
+      "       [--id COLUMN] [--scores FILE] [--json]",
+      "Who responds because of the campaign: an uplift model and its Qini curve.",
+      "FILE.csv holds a campaign's targets, treated and held out as control\n"
+      "(--treatment names the column, --treated its treated value, 'treatment' by\n"
+      "default), and their response (--target); 'rapport features --label response\n"
+      "--campaign CODE' writes one.  The uplift, P(response | treated) less\n"
+      "P(response | control), is learnt by two models (one per group) or by one on\n"
+      "the transformed class (z = 1 for a treated responder or a control\n"
+      "non-responder; uplift = 2 P(z) - 1, the larger group subsampled to the\n"
+      "smaller's size), each row scored by a model of the other --folds, and\n"
+      "measured by the Qini curve (the extra responders among the first share of\n"
+      "the ranking), its coefficient (the area between it and a random order's\n"
+      "line) and the area under the uplift curve.\n\n"
+      "options:\n"
+      "  --scores FILE   every row's uplift as CSV (id,uplift,treated,response); rows\n"
+      "                  named by --id COLUMN (the first column by default)\n"
+      "  --json          the report as JSON\n", NULL },
     { "model compare", cmd_model_compare, 0, "data= target= positive= learners= holdout= folds= seed= json", 0, 0,
       "rapport model compare --data FILE.csv --target COLUMN [--positive VALUE]\n"
       "       [--learners tree,logit,gbm,mlp,scorecard] [--holdout 0.3] [--folds 5] [--seed N] [--json]",

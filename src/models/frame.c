@@ -612,3 +612,28 @@ int mdl_frame_read_like(const char *path, const mdl_frame *like, const char *id,
     }
     return rc;
 }
+
+int mdl_frame_treatment(mdl_frame *f, const char *name, const char *treated, uint8_t *out, rp_error *err)
+{
+    int c = 0;
+    while (c < f->ncols && strcmp(f->cols[c].name, name))
+        c++;
+    if (c == f->ncols)
+        return rp_err(err, RP_INVAL, "treatment: no column '%s' among those the frame kept", name);
+    mdl_col *col = &f->cols[c];
+    if (col->kind != MDL_CAT || col->nlevels != 2)
+        return rp_err(err, RP_INVAL, "treatment: column '%s' must have two values (treated and control)", name);
+    int t = !strcmp(col->levels[0], treated) ? 0 : !strcmp(col->levels[1], treated) ? 1 : -1;
+    if (t < 0)
+        return rp_err(err, RP_INVAL, "treatment: '%s' is not a value of '%s' (it has '%s' and '%s')", treated, name,
+                      col->levels[0], col->levels[1]);
+    for (size_t i = 0; i < f->nrows; i++) {
+        if (col->code[i] < 0)
+            return rp_err(err, RP_INVAL, "treatment: row %zu has no value of '%s'", i + 2, name);
+        out[i] = col->code[i] == t;
+    }
+    col_free(col);
+    memmove(col, col + 1, (size_t)(f->ncols - c - 1) * sizeof *col);
+    f->ncols--;
+    return RP_OK;
+}

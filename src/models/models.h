@@ -21,6 +21,8 @@
  *   frame.c     the frame: CSV read with types detected, bad input refused, warnings
  *   split.c     stratified hold-out and k-fold splits by a seed
  *   metrics.c   AUC, Gini, KS, log-loss, Brier, confusion, deciles
+ *   qini.c      the Qini curve and coefficient, and the area under the uplift curve (M10)
+ *   uplift.c    uplift models: two models, or one on the transformed class; cross-fitted scores
  *   tree.c      CART: gini or entropy, numeric and categorical splits, missing values, pruning
  *   design.c    the terms linear models and networks see: standardised numbers, indicators
  *   logit.c     logistic regression: L2, L1 or elastic net by coordinate descent (glmnet's way)
@@ -122,6 +124,31 @@ int mdl_metrics_of(const double *p, const uint8_t *y, size_t n, double threshold
                    rp_error *err) RP_WARN_UNUSED;
 json_t *mdl_metrics_json(const mdl_metrics *m);
 
+/* ---- uplift (qini.c) ---- */
+
+/* How well scores rank the effect of a treatment, over rows treated (treated[i] 1) or held out as
+ * control, responding (y[i] 1) or not.  Rows are taken by score from the highest, ties together; at
+ * the first share x of them the Qini curve is g(x) = responders treated − responders in control ×
+ * treated / control.  qini: the area between the curve and the straight line to g(1) (a random
+ * order's), x from 0 to 1; auuc: the area under the uplift curve (the response rate treated less in
+ * control among the first x); curve: g at each tenth; gain: g(1), the campaign's extra responders;
+ * uplift: the rate treated less the rate in control.  RP_INVAL without treated or control rows. */
+typedef struct mdl_qini_out {
+    size_t n, treated, control;
+    double qini, auuc, gain, uplift;
+    double curve[10];
+} mdl_qini_out;
+int mdl_qini(const double *uplift, const uint8_t *y, const uint8_t *treated, size_t n, mdl_qini_out *out,
+             rp_error *err) RP_WARN_UNUSED;
+json_t *mdl_qini_json(const mdl_qini_out *q);
+
+/* The frame's column name as the treatment indicator (out[i] 1 where the row's value is treated):
+ * taken out of the frame, so no learner sees it.  RP_INVAL naming the column, a value, or a row
+ * without one. */
+int mdl_frame_treatment(mdl_frame *f, const char *name, const char *treated, uint8_t *out, rp_error *err) RP_WARN_UNUSED;
+
+
+
 /* ---- learners ---- */
 
 /* A learner's settings, as given (NULL: the learner's default); each learner reads those it has and
@@ -167,6 +194,26 @@ int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, dou
  * caller's to free with l->free. */
 int mdl_train_keep(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
                    json_t **report, mdl_model **kept, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- uplift models (uplift.c) ---- */
+
+/* An uplift model: P(response | treated) − P(response | control) for each row, learnt by learner l
+ * on rows (treated[i] 1 treated, 0 control; f->y the response): two models (one per group), or one
+ * on the transformed class (z = 1 for a treated responder or a control non-responder; uplift =
+ * 2 P(z) − 1, the larger group subsampled by the seed to the smaller's size).  At least 10 rows of
+ * each group. */
+typedef enum { MDL_UPLIFT_TWO_MODEL, MDL_UPLIFT_TRANSFORM } mdl_uplift_method;
+typedef struct mdl_uplift mdl_uplift;
+int mdl_uplift_fit(const mdl_learner *l, const mdl_frame *f, const uint8_t *treated, const size_t *rows, size_t n,
+                   const mdl_params *p, mdl_uplift_method method, mdl_uplift **out, rp_error *err) RP_WARN_UNUSED;
+/* out[i]: the uplift of rows[i]; scratch: n doubles. */
+void mdl_uplift_predict(const mdl_uplift *u, const mdl_frame *f, const size_t *rows, size_t n, double *out,
+                        double *scratch);
+void mdl_uplift_free(mdl_uplift *u);
+/* Every row's uplift from a model that did not learn from it: folds (stratified by response), each
+ * scored by the model fitted on the others. */
+int mdl_uplift_crossfit(const mdl_learner *l, const mdl_frame *f, const uint8_t *treated, const mdl_params *p,
+                        mdl_uplift_method method, int folds, double *out, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- a model kept (keep.c) ---- */
 

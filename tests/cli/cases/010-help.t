@@ -49,6 +49,7 @@ $ rapport help --commands
 > model export
 > model at-risk
 > model retire
+> model uplift
 > model compare
 > sample-size
 > calllist add

@@ -237,10 +237,10 @@ function Predictions({ predictions }) {
     <dl class="facts" data-test="predictions-list">
       {predictions.map((p) => (
         <Fragment key={p.run}>
-          <dt>{p.model} · {term('target_', p.target)}</dt>
+          <dt>{term('target_', p.target)}</dt>
           <dd data-test={`prediction-${p.model}`}>
             <strong>{t('probabilityPct', { p: (p.score * 100).toFixed(1) })}</strong> · {t('decileN', { n: p.decile })}
-            {p.as_of && <small class="muted"> ({t('asOf')} {date(p.as_of)})</small>}
+            <small class="muted"> ({p.model} v{p.version}{p.as_of ? `, ${t('asOf')} ${date(p.as_of)}` : ''})</small>
             {p.reasons.length > 0 && (
               <ul class="reasons" data-test={`reasons-${p.model}`}>
                 {p.reasons.map((r) => (
