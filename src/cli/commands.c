@@ -565,7 +565,7 @@ const cli_cmd cli_commands[] = {
       "Retire a kept model: it scores no more and its scores leave the customer view.",
       "The model and its runs stay on record.  Audited.\n\n" STORE_HELP, NULL },
     { "model uplift", cmd_model_uplift, 0, "data= target= positive= treatment= treated= learner= method= set= folds= seed= id= scores= json", 0, 0,
-      "rapport model uplift --data FILE.csv --target COLUMN --treatment COLUMN [--treated VALUE]\n"
+      "rapport model uplift --data FILE.csv --target COLUMN [--positive VALUE] --treatment COLUMN [--treated VALUE]\n"
       "       [--learner gbm] [--method two-model|transform] [--set NAME=VALUE,...] [--folds 5] [--seed N]\n"
       "       [--id COLUMN] [--scores FILE] [--json]",
       "Who responds because of the campaign: an uplift model and its Qini curve.",
