@@ -360,8 +360,11 @@ int cmd_model_score(cli_ctx *c)
     if (!rc && data) {
         FILE *f = fopen(out, "w");
         int bad = !f;
+        const char *idname = cli_arg(c, "id") ? cli_arg(c, "id") : "id"; /* the header names the rows as the file did */
+        if (f)
+            bad |= fprintf(f, "%s,score\n", idname) < 0;
         for (size_t i = 0; f && i < sc.g.nrows; i++)
-            bad |= fprintf(f, "%s%s,%.17g\n", i ? "" : "id,score\n", sc.ids[i], sc.p[i]) < 0;
+            bad |= fprintf(f, "%s,%.17g\n", sc.ids[i], sc.p[i]) < 0;
         if ((f && fclose(f)) || bad)
             rc = rp_err(&err, RP_IO, "%s: %s", out, strerror(errno));
     }

@@ -26,7 +26,7 @@ $ rapport model show churn-test:1 --json | python3 -c 'import json,sys; r = json
 $ rapport query "SELECT count(*), min(decile), max(decile), sum(reasons LIKE '[%') FROM customer_score WHERE run_id = 1" --csv | tail -1 | tr -d '\r'
 > 2,1,6,2
 $ rapport model score churn-test:1 --data train.csv --id customer_id --out s.csv >/dev/null && head -2 s.csv | cut -d, -f1
-> id
+> customer_id
 > 1
 # who is worth saving: P(leaving) x a year's profit, and the cross table; over the API without identifiers
 $ rapport model at-risk churn-test:1
