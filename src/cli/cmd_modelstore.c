@@ -3,6 +3,7 @@
  * file).  See models.h ("the model store") and docs/models.md. */
 #include "analytics/analytics.h"
 #include "cli/cli.h"
+#include "core/csv.h"
 #include "core/digest.h"
 #include "core/rtime.h"
 #include "models/models.h"
@@ -363,8 +364,13 @@ int cmd_model_score(cli_ctx *c)
         const char *idname = cli_arg(c, "id") ? cli_arg(c, "id") : "id"; /* the header names the rows as the file did */
         if (f)
             bad |= fprintf(f, "%s,score\n", idname) < 0;
-        for (size_t i = 0; f && i < sc.g.nrows; i++)
-            bad |= fprintf(f, "%s,%.17g\n", sc.ids[i], sc.p[i]) < 0;
+        rp_buf line = RP_BUF_INIT;
+        for (size_t i = 0; f && i < sc.g.nrows; i++) {
+            rp_buf_reset(&line);
+            rp_csv_field(&line, sc.ids[i], strlen(sc.ids[i]), 1); /* quoted when it holds a comma or quote */
+            bad |= fprintf(f, "%s,%.17g\n", rp_buf_str(&line), sc.p[i]) < 0;
+        }
+        rp_buf_release(&line);
         if ((f && fclose(f)) || bad)
             rc = rp_err(&err, RP_IO, "%s: %s", out, strerror(errno));
     }
