@@ -272,6 +272,7 @@ int api_match_decide(api_req *rq, api_resp *rs);
 /* analyses.c */
 int api_analyses_list(api_req *rq, api_resp *rs);
 int api_models_list(api_req *rq, api_resp *rs);
+int api_model_get(api_req *rq, api_resp *rs);
 int api_model_at_risk(api_req *rq, api_resp *rs);
 int api_analysis_get(api_req *rq, api_resp *rs);
 int api_analysis_members(api_req *rq, api_resp *rs);

@@ -18,6 +18,19 @@ int api_models_list(api_req *rq, api_resp *rs)
     return api_ok(rs, json_pack("{s:o}", "models", list));
 }
 
+/* One kept model with its training report: hold-out metrics, gains, lift and calibration by decile,
+ * what it leans on, the settings tried, the model described (a tree as rules). */
+int api_model_get(api_req *rq, api_resp *rs)
+{
+    json_t *rec;
+    rp_error err = RP_ERROR_INIT;
+    if (mdl_kept_find(wh_store(rq->w), rq->param[0], &rec, &err))
+        return api_fail(rs, &err);
+    json_object_del(rec, "doc");
+    json_object_del(rec, "profile");
+    return api_ok(rs, rec);
+}
+
 /* The customer's masked name and branch beside what the list says of them. */
 static int named(api_req *rq, json_t *c, rp_error *err)
 {

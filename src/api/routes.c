@@ -260,6 +260,10 @@ const api_route api_routes[] = {
     { .method = "GET", .pattern = "/api/v1/models", .fn = api_models_list, .permission = SEC_P_ANALYSIS, .flags = 0,
       .op = "listModels", .summary = "The models kept and active (rapport model train --save): name, version, "
       "learner, target, rows, hold-out AUC, scorings", .response = "{models: Model[]}" },
+    { .method = "GET", .pattern = "/api/v1/models/{model}", .fn = api_model_get, .permission = SEC_P_ANALYSIS,
+      .flags = 0, .op = "getModel", .summary = "A kept model (NAME, NAME:VERSION or #ID) with its training report: "
+      "hold-out metrics, gains, lift and calibration by decile, importance, the settings tried, the model "
+      "described (a tree as rules)", .params = "model: string", .response = "ModelReport", .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/models/{model}/at-risk", .fn = api_model_at_risk,
       .permission = SEC_P_ANALYSIS, .flags = API_AUDITED, .action = "model_at_risk", .op = "getModelAtRisk",
       .summary = "Who is worth saving: the customers of a churn model's latest scoring by P(leaving) x a year's "
@@ -471,6 +475,8 @@ const api_shape api_shapes[] = {
       "auc: number, status: string, created_at: string, created_by: string, retired_at: string | null, "
       "retired_by: string | null, runs: integer, last_scored: string | null}",
       "a kept model (docs/models.md)" },
+    { "ModelReport", "{...Model, report: {...}}",
+      "a kept model and its training report (rapport model show --json; docs/models.md)" },
     { "AtRisk",
       "{model: {name: string, version: integer, target: string, run: integer, as_of: string, scored_at: string}, "
       "value_run: integer, value_as_of: string, customers: integer, expected_loss: number, at_risk: AtRiskCustomer[], "

@@ -627,12 +627,19 @@ const tests = [
     const first = await page.$$eval('[data-test=at-risk-table] tbody tr:first-child td', (l) => l.map((e) => e.textContent));
     expect(first[2] === `${(r.at_risk[0].probability * 100).toFixed(2)}%`, `probability ${first[2]}`);
     expect(!/\d{6,}/.test(first.join(' ')), `no identifier shown: ${first.join(' | ')}`);
-    expect((await page.getAttribute('[data-test=row-count]', 'data-rows')) === String(r.at_risk.length), 'every customer of the list');
+    expect((await page.getAttribute('[data-test=at-risk] [data-test=row-count]', 'data-rows')) === String(r.at_risk.length), 'every customer of the list');
     const high = await page.textContent('[data-test=band-high]');
     expect(high.startsWith('高'), `the high band in words: ${high}`);
+    /* the model's report: its hold-out AUC and ten deciles whose positives add up to the hold-out's */
+    const m = JSON.parse(cli(['model', 'show', 'churn', '--json']));
+    await page.waitForSelector('[data-test=report-deciles] tbody tr');
+    expect((await page.textContent('[data-test=report-metrics]')).includes(m.report.holdout.auc.toFixed(4)), 'hold-out AUC');
+    const pos = await page.$$eval('[data-test=report-deciles] tbody tr td:nth-child(3)', (l) => l.map((e) => +e.textContent.replace(/,/g, '')));
+    expect(pos.length === 10 && pos.reduce((a, b) => a + b, 0) === m.report.holdout.positives, `decile positives ${pos}`);
+    expect(!/[a-z]_[a-z]/.test(await page.textContent('[data-test=report-importance]')), 'the columns it leans on in words');
     const sum = r.cross.rows.flatMap((x) => x.cells).reduce((a, c) => a + c.customers, 0);
     expect(sum === r.customers, `the cross table counts every customer scored (${sum} of ${r.customers})`);
-    const csv = await download(page, '[data-test=export-csv]');
+    const csv = await download(page, '[data-test=at-risk] [data-test=export-csv]');
     const lines = csv.bytes.toString('utf8').slice(1).trim().split('\r\n');
     expect(lines.length === r.at_risk.length + 1 && lines[0].startsWith('姓名,分行,流失機率'), `CSV: ${lines[0]}`);
     await page.screenshot({ path: join(shots, 'models-at-risk.png'), fullPage: true });

@@ -59,6 +59,39 @@ function AtRisk({ model }) {
   );
 }
 
+// The model's training report: how it measured on its hold-out, gains, lift and calibration by
+// decile, what it leans on, and a tree's rules.
+function Report({ model }) {
+  const [m, error] = useLoad(() => api('GET', '/models/{model}', { params: { model } }), [model]);
+  if (!m) return <Loading error={error} test="report-loading" />;
+  const h = m.report.holdout;
+  const f4 = (v) => Number(v).toFixed(4);
+  const cols = ['decile', 'rowsCol', 'positives', 'observedRate', 'meanScore', 'lift', 'cumGain'].map((k) => t(k));
+  const rows = h.deciles.map((d) => [d.decile, d.rows, d.positives, Number(d.rate.toFixed(4)), Number(d.mean_score.toFixed(4)),
+    Number(d.lift.toFixed(2)), `${(d.cum_gain * 100).toFixed(1)}%`]);
+  const rules = m.report.model?.rules || [];
+  return (
+    <Card title={t('modelReport')} test="report">
+      <p data-test="report-metrics">
+        {t('holdoutMetrics', { auc: f4(h.auc), gini: f4(h.gini), ks: f4(h.ks), n: h.rows.toLocaleString(), pos: h.positives.toLocaleString() })}
+        <small class="muted"> {t('keptBy', { by: m.created_by, at: dateTime(m.created_at), rows: m.rows.toLocaleString() })}</small>
+      </p>
+      <DataTable name={`model-${m.name}-v${m.version}-deciles`} columns={cols} rows={rows} test="report-deciles" />
+      <h3>{t('leansOn')}</h3>
+      <table data-test="report-importance">
+        <thead><tr><th>{t('feature')}</th><th>{t('aucDrop')}</th></tr></thead>
+        <tbody>{h.importance.slice(0, 15).map((i) => <tr key={i.feature}><td>{term('feat_', i.feature)}</td><td class="num">{f4(i.auc_drop)}</td></tr>)}</tbody>
+      </table>
+      {rules.length > 0 && (
+        <>
+          <h3>{t('treeRules')}</h3>
+          <ul data-test="report-rules">{rules.map((r, i) => <li key={i}><code>{r.text}</code></li>)}</ul>
+        </>
+      )}
+    </Card>
+  );
+}
+
 export function Models() {
   const [list, error] = useLoad(() => api('GET', '/models'), []);
   const [chosen, setChosen] = useState(null);
@@ -76,6 +109,7 @@ export function Models() {
           ))}
         </select>
       </label>
+      <Report model={model} key={`r-${model}`} />
       <AtRisk model={model} key={model} />
     </section>
   );
