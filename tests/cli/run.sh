@@ -12,6 +12,8 @@
 #   ! LINE           standard error must be exactly these lines
 #   !~ REGEX         standard error must have a line matching REGEX
 #   !*               standard error is not checked
+#   #! timeout N     each step of the case may take N seconds (60 by default): a case that
+#                    builds a whole bank says so
 # Without any > line, standard output must be empty; likewise standard error
 # without any ! line.  Every case runs with RAPPORT_NOW fixed, so output is
 # repeatable, and with $FIXTURES pointing at tests/fixtures.
@@ -32,7 +34,7 @@ run_step() { # case, stepno, cmd, stdin, want_code, want_out, out_mode, out_res,
     local got_out="$dir/.out" got_err="$dir/.err" rc problems=""
     (cd "$dir" && printf '%s' "$input" | env -i PATH="$build:/usr/bin:/bin" HOME="$dir" \
         RAPPORT_NOW=2026-11-23T04:00:00Z RAPPORT_USER=tester FIXTURES="$root/tests/fixtures" \
-        LC_ALL=C.UTF-8 TZ=UTC timeout 60 bash -c "$cmd" >"$got_out" 2>"$got_err")
+        LC_ALL=C.UTF-8 TZ=UTC timeout "$step_timeout" bash -c "$cmd" >"$got_out" 2>"$got_err")
     rc=$?
     [ "$rc" = "$code" ] || problems+="exit code $rc, wanted $code"$'\n'
     check() { # stream file mode exact regexes
@@ -59,7 +61,7 @@ run_step() { # case, stepno, cmd, stdin, want_code, want_out, out_mode, out_res,
 for file in "${cases[@]}"; do
     name=$(basename "$file" .t)
     dir="$tmp/$name"; mkdir -p "$dir"
-    ok=1; n=0; have=0
+    ok=1; n=0; have=0; step_timeout=60
     reset_step() { cmd=""; input=""; code=0; out=""; out_mode=empty; out_res=""; err=""; err_mode=empty; err_res=""; }
     flush() {
         [ $have = 1 ] || return 0
@@ -80,6 +82,7 @@ for file in "${cases[@]}"; do
           '!~ '*) [ $err_mode = empty ] && err_mode=any; err_res+="${line#!~ }"$'\n' ;;
           '!') err_mode=exact; err+=$'\n' ;;
           '! '*) err_mode=exact; err+="${line#! }"$'\n' ;;
+          '#! timeout '*) step_timeout=${line#\#! timeout } ;;
           '#'*|'') ;;
           *) echo "not ok - $name: cannot read line: $line"; ok=0 ;;
         esac

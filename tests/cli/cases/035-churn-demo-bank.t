@@ -4,7 +4,10 @@
 # last day; the customers who truly leave in the month after (truth/churn.csv) are ranked by it nearly
 # as well as by the generator's own hazard, the best any model can do: at least 0.9 of that AUC.
 # The comparison is computed by tests/fixtures/models/churn_truth.py, independently of Rapport.
-$ rapport gen --customers 20000 --out bank >/dev/null && rapport init >/dev/null && rapport load bank >/dev/null 2>&1 && rapport match >/dev/null 2>&1; echo $?
+#! timeout 600
+$ rapport gen --customers 20000 --out bank >/dev/null && rapport init >/dev/null && rapport load bank >/dev/null 2>&1; echo $?
+> 0
+$ rapport match >/dev/null 2>&1; echo $?
 > 0
 $ rapport features --as-of 2026-09-30 --snapshots 7 --label churn --out train.csv --json | python3 -c 'import json,sys; j = json.load(sys.stdin); print(j["first_as_of"], j["as_of"], j["label_end"], j["rows"] > 100000, 800 < j["positives"] < 1200)'
 > 2026-03-31 2026-09-30 2026-10-31 True True
