@@ -117,16 +117,22 @@ static void print_tuning(const json_t *t, const json_t *chosen)
 static void print_report(const json_t *r, const rule_words *w)
 {
     const json_t *h = json_object_get(r, "holdout"), *cv = json_object_get(r, "cv"), *m = json_object_get(r, "model");
-    printf("%s on %lld rows (%lld '%s'), %zu features; hold-out %.0f%%, seed %lld\n",
-           json_string_value(json_object_get(r, "learner")), (long long)json_integer_value(json_object_get(r, "rows")),
+    printf("%s on %lld rows (%lld '%s'), %zu features; ", json_string_value(json_object_get(r, "learner")),
+           (long long)json_integer_value(json_object_get(r, "rows")),
            (long long)json_integer_value(json_object_get(json_object_get(r, "target"), "positives")),
            json_string_value(json_object_get(json_object_get(r, "target"), "positive")),
-           json_array_size(json_object_get(r, "features")), 100 * json_real_value(json_object_get(r, "holdout_share")),
-           (long long)json_integer_value(json_object_get(r, "seed")));
-    printf("hold-out: AUC %.4f  Gini %.4f  KS %.4f  log-loss %.4f  Brier %.4f\n", json_real_value(json_object_get(h, "auc")),
+           json_array_size(json_object_get(r, "features")));
+    if (json_object_get(r, "test_rows"))
+        printf("tested on %lld other rows", (long long)json_integer_value(json_object_get(r, "test_rows")));
+    else
+        printf("hold-out %.0f%%", 100 * json_real_value(json_object_get(r, "holdout_share")));
+    printf(", seed %lld\n", (long long)json_integer_value(json_object_get(r, "seed")));
+    printf("%s: AUC %.4f  Gini %.4f  KS %.4f  log-loss %.4f  Brier %.4f\n",
+           json_object_get(r, "test_rows") ? "test" : "hold-out", json_real_value(json_object_get(h, "auc")),
            json_real_value(json_object_get(h, "gini")), json_real_value(json_object_get(h, "ks")),
            json_real_value(json_object_get(h, "logloss")), json_real_value(json_object_get(h, "brier")));
     print_tuning(json_object_get(r, "tuning"), json_object_get(r, "params"));
+    printf("fitted in %.2f s\n", json_real_value(json_object_get(json_object_get(r, "seconds"), "fit")));
     if (json_is_object(cv))
         printf("%lld-fold cross-validation: AUC %.4f ± %.4f\n", (long long)json_integer_value(json_object_get(cv, "folds")),
                json_real_value(json_object_get(cv, "auc_mean")), json_real_value(json_object_get(cv, "auc_sd")));
@@ -235,19 +241,44 @@ static int expand(const mdl_learner *l, const mdl_params *p, mdl_params *grid, i
 }
 
 /* Train, the settings first chosen among the alternatives (report's "tuning"). */
-static int train(const mdl_learner *l, const mdl_frame *f, mdl_params *grid, int ng, double holdout, int folds,
-                 json_t **report, mdl_model **m, rp_error *err)
+static int train(const mdl_learner *l, const mdl_frame *f, const mdl_frame *tf, mdl_params *grid, int ng,
+                 double holdout, int folds, json_t **report, mdl_model **m, rp_error *err)
 {
     json_t *trials = NULL;
     int best = 0, rc = ng > 1 ? mdl_tune(l, f, grid, ng, holdout, &best, &trials, err) : RP_OK;
     if (!rc)
-        rc = mdl_train_keep(l, f, &grid[best], holdout, folds, report, m, err);
+        rc = mdl_train_test(l, f, tf, &grid[best], holdout, folds, report, m, err);
     if (!rc && trials)
         json_object_set_new(*report, "tuning", json_pack("{s:s, s:O}", "by",
                                                          "AUC on a validation quarter of the training rows", "trials",
                                                          trials));
     json_decref(trials);
     return rc;
+}
+
+/* --test FILE: the rows to measure on, read as the training file was; they must have the target. */
+static int read_test(const char *path, const mdl_frame *f, mdl_frame *tf, rp_buf *warn, rp_error *err)
+{
+    char **ids = NULL;
+    rp_buf w = RP_BUF_INIT;
+    int rc = mdl_frame_read_like(path, f, NULL, tf, &ids, &w, err);
+    if (rc) {
+        rp_buf_release(&w);
+        return rc;
+    }
+    for (size_t i = 0; i < tf->nrows; i++)
+        free(ids[i]);
+    free(ids);
+    if (warn)
+        rp_buf_append(warn, w.data, w.len);
+    else
+        print_warnings("model train", &w);
+    rp_buf_release(&w);
+    if (!tf->target) {
+        mdl_frame_free(tf);
+        return rp_err(err, RP_INVAL, "--test: %s has no column '%s', the target", path, f->target);
+    }
+    return RP_OK;
 }
 
 /* The model's probability for every row of f as CSV "ids,score" (ids NULL: the row's number). */
@@ -262,7 +293,7 @@ static int write_scores(const char *path, const mdl_learner *l, const mdl_model 
         return rp_err(err, RP_NOMEM, NULL);
     for (size_t i = 0; i < f->nrows; i++)
         rows[i] = i;
-    l->predict(m, f, rows, f->nrows, p);
+    mdl_predict(l, m, f, rows, f->nrows, p);
     rp_csv_field(&b, idname, strlen(idname), 1);
     rp_buf_puts(&b, ",score\n");
     for (size_t i = 0; i < f->nrows; i++) {
@@ -364,6 +395,10 @@ int cmd_model_train(cli_ctx *c)
         return cli_failf("model train", "--seed: a whole number from 0, not '%s'", cli_arg(c, "seed"));
     if (folds != floor(folds))
         return cli_failf("model train", "--folds: 0 (none) or 2 to 20, not '%s'", cli_arg(c, "folds"));
+    if (cli_arg(c, "test") && cli_arg(c, "holdout"))
+        return cli_failf("model train", "--test: measured on TEST's rows or on a --holdout share, not both");
+    if (!(holdout > 0 && holdout < 1))
+        return cli_failf("model train", "--holdout: a share between 0 and 1, not '%s'", cli_arg(c, "holdout"));
     p.seed = (uint64_t)seed;
     mdl_frame f;
     rp_buf warn = RP_BUF_INIT;
@@ -391,7 +426,14 @@ int cmd_model_train(cli_ctx *c)
         print_warnings("model train", &warn);
     json_t *report = NULL;
     mdl_model *m = NULL;
-    rc = train(l, &f, grid, ng, holdout, (int)folds, &report, &m, &err);
+    mdl_frame tf = { 0 };
+    int have_test = cli_arg(c, "test") != NULL;
+    if (have_test)
+        rc = read_test(cli_arg(c, "test"), &f, &tf, json ? &warn : NULL, &err);
+    if (!rc)
+        rc = train(l, &f, have_test ? &tf : NULL, grid, ng, holdout, (int)folds, &report, &m, &err);
+    if (have_test)
+        mdl_frame_free(&tf);
     rp_buf swarn = RP_BUF_INIT;
     if (!rc)
         rc = write_outputs(c, l, m, &f, report, &swarn, &err);

@@ -280,7 +280,7 @@ static int score_rows(scoring *sc, const json_t *profile, int top, rp_error *err
     for (size_t i = 0; !rc && i < n; i++)
         rows[i] = i;
     if (!rc)
-        sc->l->predict(sc->m, &sc->g, rows, n, sc->p);
+        mdl_predict(sc->l, sc->m, &sc->g, rows, n, sc->p);
     if (!rc && !(rc = mdl_psi(profile, &sc->g, sc->p, &sc->psi, err)))
         rc = mdl_reasons(sc->l, sc->m, &sc->g, profile, sc->p, top, r, err);
     for (size_t i = 0; !rc && i < n; i++) {

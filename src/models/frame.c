@@ -34,10 +34,43 @@ typedef struct {
 static int is_missing(const char *s)
 {
     static const char *const marks[] = { "", "NA", "N/A", "NULL", "null", "?", NULL };
+    if (*s && *s != 'N' && *s != 'n' && *s != '?')
+        return 0; /* the common case, at once */
     for (int i = 0; marks[i]; i++)
         if (!strcmp(s, marks[i]))
             return 1;
     return 0;
+}
+
+/* Plain decimals ("-12.345", "7", "0.5") as strtod reads them, faster: at most 15 significant
+ * digits and as many decimals as 10^22 holds are an integer exact in a double divided by a power of
+ * ten exact in one, so the quotient is rounded once, correctly (Clinger 1990).  0 for anything else
+ * (an exponent, more digits), which strtod then reads. */
+static int plain_decimal(const char *s, double *v)
+{
+    static const double p10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    int neg = *s == '-', digits = 0, decimals = -1;
+    uint64_t m = 0;
+    s += neg || *s == '+';
+    for (;; s++) {
+        if (*s >= '0' && *s <= '9') {
+            if (++digits > 15)
+                return 0;
+            m = m * 10 + (uint64_t)(*s - '0');
+            decimals += decimals >= 0;
+        } else if (*s == '.' && decimals < 0) {
+            decimals = 0;
+        } else
+            break;
+    }
+    if (*s || !digits || decimals == 0) /* something else follows; or "5." */
+        return 0;
+    double x = (double)m;
+    if (decimals > 0)
+        x /= p10[decimals];
+    *v = neg ? -x : x;
+    return 1;
 }
 
 /* A number written as a number, finite: 1 with *v; 0 for text; -1 for NaN or Inf, which a model
@@ -46,6 +79,8 @@ static int number(const char *s, double *v)
 {
     if (!*s || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
         return 0; /* "0012" is a code (a branch, a product), not twelve */
+    if (plain_decimal(s, v))
+        return 1;
     char *end;
     *v = strtod(s, &end);
     if (*end || end == s)
@@ -290,20 +325,31 @@ static int type_column(reading *r, int c, mdl_col *col, int *keep, rp_buf *warn,
         return RP_OK;
     }
     size_t present = 0, text = 0, first_text = 0;
+    double *x = malloc((r->nrows ? r->nrows : 1) * sizeof *x); /* the values read once, kept if numbers */
+    if (!x)
+        return rp_err(err, RP_NOMEM, NULL);
     for (size_t i = 0; i < r->nrows; i++) {
         const char *s = raw_at(rc, i);
-        double v;
+        double v = NAN;
+        x[i] = NAN;
         if (!s)
             continue;
         present++;
         int k = number(s, &v);
-        if (k < 0)
+        x[i] = v;
+        if (k < 0) {
+            free(x);
             return rp_err(err, RP_INVAL, "%s: row %zu, column '%s': '%.20s' is not a value a model can use (leave it "
                           "empty for a missing value)", r->path, i + 2, r->names[c], s);
+        }
         if (!k && !text++)
             first_text = i;
     }
     *keep = 0;
+    if (!present || text) {
+        free(x);
+        x = NULL;
+    }
     if (!present) {
         warnf(warn, "column '%s': %s", r->names[c], "no values at all: left out");
         return RP_OK;
@@ -313,22 +359,19 @@ static int type_column(reading *r, int c, mdl_col *col, int *keep, rp_buf *warn,
                       "values are not numbers)", r->path, first_text + 2, r->names[c], raw_at(rc, first_text), text, present);
     col->name = strdup(r->names[c]);
     col->missing = r->nrows - present;
-    if (!col->name)
+    if (!col->name) {
+        free(x);
         return rp_err(err, RP_NOMEM, NULL);
+    }
     if (!text) {
         col->kind = MDL_NUM;
-        if (!(col->x = malloc(r->nrows * sizeof *col->x)))
-            return rp_err(err, RP_NOMEM, NULL);
+        col->x = x;
         double lo = INFINITY, hi = -INFINITY;
         for (size_t i = 0; i < r->nrows; i++) {
-            const char *s = raw_at(rc, i);
-            double v = NAN;
-            if (s)
-                number(s, &v);
-            col->x[i] = v;
-            if (s && v < lo)
+            double v = col->x[i];
+            if (v < lo)
                 lo = v;
-            if (s && v > hi)
+            if (v > hi)
                 hi = v;
         }
         if (lo == hi) {
@@ -466,6 +509,58 @@ static int read_rows(reading *r, const char *target, rp_error *err)
     return rc;
 }
 
+typedef struct {
+    reading *r;
+    mdl_col *cols;        /* per raw column */
+    int *keep, *rc;
+    rp_buf *warn;
+    rp_error *err;
+    int nparts;
+} type_job;
+
+static void type_part(void *v, int k) /* a contiguous run of the columns */
+{
+    type_job *j = v;
+    int n = j->r->ncols;
+    for (int c = k * n / j->nparts; c < (k + 1) * n / j->nparts; c++)
+        if (c != j->r->target)
+            j->rc[c] = type_column(j->r, c, &j->cols[c], &j->keep[c], &j->warn[c], &j->err[c]);
+}
+
+/* Every column but the target typed and converted, on the machine's cores; the warnings, and the
+ * first error, as one column after another would give them. */
+static int type_columns(reading *r, mdl_frame *f, rp_buf *warn, rp_error *err)
+{
+    size_t n = (size_t)r->ncols;
+    type_job j = { .r = r, .cols = calloc(n, sizeof *j.cols), .keep = calloc(n, sizeof(int)), .rc = calloc(n, sizeof(int)),
+                   .warn = calloc(n, sizeof(rp_buf)), .err = calloc(n, sizeof(rp_error)),
+                   .nparts = r->ncols < 8 ? r->ncols : 8 };
+    int ok = j.cols && j.keep && j.rc && j.warn && j.err, rc = ok ? RP_OK : rp_err(err, RP_NOMEM, NULL);
+    for (int c = 0; ok && c < r->ncols; c++)
+        j.warn[c] = (rp_buf)RP_BUF_INIT;
+    if (ok)
+        mdl__parallel(j.nparts, type_part, &j);
+    for (int c = 0; ok && c < r->ncols; c++) {
+        if (!rc && j.rc[c]) {
+            rc = j.rc[c];
+            *err = j.err[c];
+        }
+        if (!rc && warn && j.warn[c].len)
+            rp_buf_append(warn, j.warn[c].data, j.warn[c].len);
+        rp_buf_release(&j.warn[c]);
+        if (!rc && j.keep[c])
+            f->cols[f->ncols++] = j.cols[c];
+        else
+            col_free(&j.cols[c]);
+    }
+    free(j.cols);
+    free(j.keep);
+    free(j.rc);
+    free(j.warn);
+    free(j.err);
+    return rc;
+}
+
 int mdl_frame_read_csv(const char *path, const char *target, const char *positive, mdl_frame *f, rp_buf *warn,
                        rp_error *err)
 {
@@ -479,18 +574,8 @@ int mdl_frame_read_csv(const char *path, const char *target, const char *positiv
     if (!rc && !(f->cols = calloc((size_t)r.ncols, sizeof *f->cols)))
         rc = rp_err(err, RP_NOMEM, NULL);
     f->nrows = r.nrows;
-    for (int c = 0; c < r.ncols && !rc; c++) {
-        if (c == r.target)
-            continue;
-        int keep = 0;
-        mdl_col *col = &f->cols[f->ncols];
-        if ((rc = type_column(&r, c, col, &keep, warn, err)))
-            col_free(col);
-        else if (!keep)
-            col_free(col);
-        else
-            f->ncols++;
-    }
+    if (!rc)
+        rc = type_columns(&r, f, warn, err);
     if (!rc && r.untargeted && warn)
         rp_buf_printf(warn, "%zu rows without a value of '%s' left out (the first: row %zu)\n", r.untargeted, target,
                       r.first_untargeted);

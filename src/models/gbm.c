@@ -61,36 +61,31 @@ typedef struct {
 
 /* ---- binning ---- */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static int bin_column(booster *B, int c, const size_t *rows, size_t n)
+/* Column c's bin edges from the distinct values of (a sample of 200,000 of) the rows of the fit:
+ * each distinct value its own bin when there are at most 254, else at their quantiles. */
+static int column_edges(booster *B, int c, const size_t *rows, size_t n)
 {
     const mdl_col *col = &B->f->cols[c];
-    uint8_t *out = B->bins + (size_t)c * B->f->nrows;
     double *e = B->edges + (size_t)c * MAXBIN;
     if (col->kind == MDL_CAT) {
         B->nb[c] = col->nlevels < MAXBIN ? col->nlevels : MAXBIN;
-        for (size_t i = 0; i < B->f->nrows; i++) {
-            int32_t k = col->code[i];
-            out[i] = k < 0 ? MISSING_BIN : k < MAXBIN - 1 ? (uint8_t)k : (uint8_t)(MAXBIN - 1);
-        }
         return RP_OK;
     }
-    /* the distinct values of (a sample of) the rows of the fit; their quantiles the edges */
     size_t m = 0, step = n > 200000 ? n / 200000 : 1;
     double *v = malloc((n / step + 1) * sizeof *v);
-    if (!v)
+    uint32_t *id = calloc(n / step + 1, sizeof *id);
+    if (!v || !id) {
+        free(v);
+        free(id);
         return RP_NOMEM;
+    }
     for (size_t i = 0; i < n; i += step)
         if (!isnan(col->x[rows[i]]))
             v[m++] = col->x[rows[i]];
-    qsort(v, m, sizeof *v, cmp_double);
+    int rc = mdl__sort_pairs(v, id, m);
+    free(id);
     size_t d = 0;
-    for (size_t i = 0; i < m; i++)
+    for (size_t i = 0; !rc && i < m; i++)
         if (!d || v[i] != v[d - 1])
             v[d++] = v[i];
     int nb = 0;
@@ -107,22 +102,65 @@ static int bin_column(booster *B, int c, const size_t *rows, size_t n)
     e[nb++] = INFINITY; /* the last bin takes the rest */
     B->nb[c] = nb;
     free(v);
-    for (size_t i = 0; i < B->f->nrows; i++) {
-        double x = col->x[i];
-        if (isnan(x)) {
-            out[i] = MISSING_BIN;
-            continue;
-        }
-        int lo = 0, hi = nb - 1; /* the first edge at or above x */
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (x <= e[mid])
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        out[i] = (uint8_t)lo;
+    return rc;
+}
+
+static uint8_t bin_of(const booster *B, int c, size_t row)
+{
+    const mdl_col *col = &B->f->cols[c];
+    if (col->kind == MDL_CAT) {
+        int32_t k = col->code[row];
+        return k < 0 ? MISSING_BIN : k < MAXBIN - 1 ? (uint8_t)k : (uint8_t)(MAXBIN - 1);
     }
+    double x = col->x[row];
+    if (isnan(x))
+        return MISSING_BIN;
+    const double *e = B->edges + (size_t)c * MAXBIN;
+    int lo = 0, len = B->nb[c]; /* the first edge at or above x (the last is infinite), without branches */
+    while (len > 1) {
+        int half = len / 2;
+        lo += e[lo + half - 1] < x ? half : 0;
+        len -= half;
+    }
+    return (uint8_t)(lo + (e[lo] < x));
+}
+
+typedef struct {
+    booster *B;
+    const size_t *rows;
+    size_t n;
+    int nparts, rc[64];
+} bin_job;
+
+static void edges_part(void *v, int k) /* part k of the columns */
+{
+    bin_job *j = v;
+    int nc = j->B->nf;
+    for (int c = k * nc / j->nparts; c < (k + 1) * nc / j->nparts && !j->rc[k]; c++)
+        j->rc[k] = column_edges(j->B, c, j->rows, j->n);
+}
+
+static void bins_part(void *v, int k) /* part k of the frame's rows */
+{
+    bin_job *j = v;
+    booster *B = j->B;
+    size_t N = B->f->nrows;
+    size_t from = (size_t)k * N / (size_t)j->nparts, to = (size_t)(k + 1) * N / (size_t)j->nparts;
+    for (int c = 0; c < B->nf; c++)
+        for (size_t r = from; r < to; r++)
+            B->bins[(size_t)c * N + r] = bin_of(B, c, r);
+}
+
+/* Every column's edges from the rows of the fit, and every row of the frame binned. */
+static int bin_all(booster *B, const size_t *rows, size_t n)
+{
+    bin_job j = { .B = B, .rows = rows, .n = n, .nparts = B->nf < 8 ? (B->nf ? B->nf : 1) : 8 };
+    mdl__parallel(j.nparts, edges_part, &j);
+    for (int k = 0; k < j.nparts; k++)
+        if (j.rc[k])
+            return j.rc[k];
+    j.nparts = 8;
+    mdl__parallel(j.nparts, bins_part, &j);
     return RP_OK;
 }
 
@@ -141,7 +179,10 @@ typedef struct {
 
 typedef struct {
     booster *B;
-    size_t *idx;           /* the rows of the round, partitioned leaf by leaf */
+    size_t *idx;           /* the rows of the round, partitioned leaf by leaf, each leaf's in order */
+    size_t *tmp, *tmp2;    /* as many each, for partitioning */
+    float *og, *oh;        /* as many: a leaf's gradients and hessians in its rows' order (as
+                            * scikit-learn, single precision: the sums are double) */
     const double *g, *h;   /* per frame row */
     gtree *t;
     int cap;
@@ -149,22 +190,66 @@ typedef struct {
 
 static double score(double G, double H, double lambda) { return G * G / (H + lambda); }
 
-static void build_hist(const grow *w, leafw *l)
+typedef struct {
+    const grow *w;
+    const leafw *l;
+    int nparts;
+} hist_job;
+
+/* The histograms of part k of the features over the leaf's rows: each feature's column of bins read
+ * at the leaf's rows, its histogram (256 bins) kept in the nearest cache the while. */
+static void hist_part(void *v, int k)
 {
+    hist_job *j = v;
+    const grow *w = j->w;
     const booster *B = w->B;
-    size_t nrows = B->f->nrows;
-    memset(l->hist, 0, (size_t)B->nf * (MAXBIN + 1) * sizeof *l->hist);
-    for (int c = 0; c < B->nf; c++) {
-        const uint8_t *bins = B->bins + (size_t)c * nrows;
-        hbin *hc = l->hist + (size_t)c * (MAXBIN + 1);
-        for (size_t i = l->from; i < l->from + l->n; i++) {
-            size_t r = w->idx[i];
-            hbin *b = &hc[bins[r]];
-            b->g += w->g[r];
-            b->h += w->h[r];
-            b->n++;
+    const size_t *idx = w->idx + j->l->from, n = j->l->n, N = B->f->nrows;
+    int from = k * B->nf / j->nparts, to = (k + 1) * B->nf / j->nparts;
+    hbin odd[MAXBIN + 1];
+    for (int c = from; c < to; c++) {
+        hbin *h = j->l->hist + (size_t)c * (MAXBIN + 1);
+        const uint8_t *bins = B->bins + (size_t)c * N;
+        memset(h, 0, (MAXBIN + 1) * sizeof *h);
+        memset(odd, 0, sizeof odd);
+        size_t i = 0;
+        for (; i + 1 < n; i += 2) { /* two histograms, even rows and odd: two chains of sums, not one */
+            hbin *x = &h[bins[idx[i]]], *z = &odd[bins[idx[i + 1]]];
+            x->g += w->og[i];
+            x->h += w->oh[i];
+            x->n++;
+            z->g += w->og[i + 1];
+            z->h += w->oh[i + 1];
+            z->n++;
+        }
+        if (i < n) {
+            hbin *x = &h[bins[idx[i]]];
+            x->g += w->og[i];
+            x->h += w->oh[i];
+            x->n++;
+        }
+        for (int b = 0; b <= MAXBIN; b++) {
+            h[b].g += odd[b].g;
+            h[b].h += odd[b].h;
+            h[b].n += odd[b].n;
         }
     }
+}
+
+/* A leaf's histogram of every feature: the gradients of its rows gathered in their order first
+ * (scikit-learn's ordered gradients), the features then shared among the cores (each its own bins:
+ * the sums add in the rows' order, the same on any machine). */
+static int build_hist(const grow *w, leafw *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        size_t r = w->idx[l->from + i];
+        w->og[i] = (float)w->g[r];
+        w->oh[i] = (float)w->h[r];
+    }
+    hist_job j = { .w = w, .l = l, .nparts = w->B->nf < 8 ? (w->B->nf ? w->B->nf : 1) : 8 };
+    if (l->n < 4096)
+        j.nparts = 1;
+    mdl__parallel(j.nparts, hist_part, &j);
+    return RP_OK;
 }
 
 typedef struct {
@@ -242,22 +327,61 @@ static int add_node(gtree *t, int *cap, double value)
     return t->nn++;
 }
 
+typedef struct {
+    const grow *w;
+    const leafw *l;
+    const uint8_t *bins;   /* the split feature's */
+    int nparts;
+    size_t nl[8];
+    double gl[8], hl[8];
+} part_job;
+
+/* Part k of a leaf's rows split stably: its left rows to tmp, its right ones to tmp2, each from the
+ * part's first position; their number and sums. */
+static void partition_part(void *v, int k)
+{
+    part_job *j = v;
+    const grow *w = j->w;
+    const leafw *l = j->l;
+    size_t a = l->from + (size_t)k * l->n / (size_t)j->nparts, b = l->from + (size_t)(k + 1) * l->n / (size_t)j->nparts;
+    size_t nl = 0, nr = 0;
+    double gl = 0, hl = 0;
+    for (size_t i = a; i < b; i++) {
+        size_t r = w->idx[i];
+        if (l->left_bins[j->bins[r]]) {
+            w->tmp[a + nl++] = r;
+            gl += w->g[r];
+            hl += w->h[r];
+        } else
+            w->tmp2[a + nr++] = r;
+    }
+    j->nl[k] = nl;
+    j->gl[k] = gl;
+    j->hl[k] = hl;
+}
+
 /* Split leaf l into its node's two children: the rows partitioned, the smaller child's histogram
  * counted and the other's by difference (into the parent's, which it takes over). */
 static int split_leaf(grow *w, leafw *l, leafw *a, leafw *b)
 {
     booster *B = w->B;
-    const uint8_t *bins = B->bins + (size_t)l->feat * B->f->nrows;
+    part_job pj = { .w = w, .l = l, .bins = B->bins + (size_t)l->feat * B->f->nrows,
+                    .nparts = l->n >= 2 * 32768 ? (l->n >= 8 * 32768 ? 8 : (int)(l->n / 32768)) : 1 };
+    mdl__parallel(pj.nparts, partition_part, &pj);
     size_t k = l->from;
     double GL = 0, HL = 0;
-    for (size_t i = l->from; i < l->from + l->n; i++) {
-        size_t r = w->idx[i];
-        if (l->left_bins[bins[r]]) {
-            w->idx[i] = w->idx[k];
-            w->idx[k++] = r;
-            GL += w->g[r];
-            HL += w->h[r];
-        }
+    for (int p = 0; p < pj.nparts; p++) { /* the left rows of each part in order, then the right */
+        size_t from = l->from + (size_t)p * l->n / (size_t)pj.nparts;
+        memcpy(w->idx + k, w->tmp + from, pj.nl[p] * sizeof *w->idx);
+        k += pj.nl[p];
+        GL += pj.gl[p];
+        HL += pj.hl[p];
+    }
+    size_t at = k;
+    for (int p = 0; p < pj.nparts; p++) {
+        size_t from = l->from + (size_t)p * l->n / (size_t)pj.nparts, to = l->from + (size_t)(p + 1) * l->n / (size_t)pj.nparts;
+        memcpy(w->idx + at, w->tmp2 + from, (to - from - pj.nl[p]) * sizeof *w->idx);
+        at += to - from - pj.nl[p];
     }
     gnode *nd = &w->t->n[l->node];
     const mdl_col *col = &B->f->cols[l->feat];
@@ -281,9 +405,8 @@ static int split_leaf(grow *w, leafw *l, leafw *a, leafw *b)
     *b = (leafw){ .node = R, .depth = l->depth + 1, .from = k, .n = l->from + l->n - k, .G = l->G - GL, .H = l->H - HL };
     size_t hsz = (size_t)B->nf * (MAXBIN + 1);
     leafw *small = a->n <= b->n ? a : b, *big = small == a ? b : a;
-    if (!(small->hist = malloc(hsz * sizeof *small->hist)))
+    if (!(small->hist = malloc(hsz * sizeof *small->hist)) || build_hist(w, small))
         return RP_NOMEM;
-    build_hist(w, small);
     big->hist = l->hist;
     l->hist = NULL;
     for (size_t i = 0; i < hsz; i++) {
@@ -297,10 +420,10 @@ static int split_leaf(grow *w, leafw *l, leafw *a, leafw *b)
 }
 
 /* One tree on the rows idx[0..n), leaves valued -G/(H+λ) times lr; F of each row moved by its leaf. */
-static int grow_tree(booster *B, size_t *idx, size_t n, const double *g, const double *h, double lr, gtree *t,
-                     double *F)
+static int grow_tree(booster *B, size_t *idx, size_t *tmp, float *og, size_t n, const double *g, const double *h,
+                     double lr, gtree *t, double *F)
 {
-    grow w = { .B = B, .idx = idx, .g = g, .h = h, .t = t };
+    grow w = { .B = B, .idx = idx, .tmp = tmp, .tmp2 = tmp + n, .og = og, .oh = og + n, .g = g, .h = h, .t = t };
     leafw *leaves = calloc((size_t)B->max_leaves + 1, sizeof *leaves);
     int nl = 0, rc = RP_OK;
     if (!leaves || add_node(t, &w.cap, 0) < 0) {
@@ -312,11 +435,11 @@ static int grow_tree(booster *B, size_t *idx, size_t n, const double *g, const d
         leaves[0].G += g[idx[i]];
         leaves[0].H += h[idx[i]];
     }
-    if (!(leaves[0].hist = malloc((size_t)B->nf * (MAXBIN + 1) * sizeof(hbin)))) {
+    if (!(leaves[0].hist = malloc((size_t)B->nf * (MAXBIN + 1) * sizeof(hbin))) || build_hist(&w, &leaves[0])) {
+        free(leaves[0].hist);
         free(leaves);
         return RP_NOMEM;
     }
-    build_hist(&w, &leaves[0]);
     best_split(&w, &leaves[0]);
     nl = 1;
     while (nl < B->max_leaves && !rc) {
@@ -357,7 +480,7 @@ static double tree_score(const gtree *t, const mdl_frame *f, size_t row)
         int left;
         if (c->kind == MDL_NUM) {
             double x = c->x[row];
-            left = isnan(x) ? nd->missing_left : x <= nd->thr;
+            left = (x <= nd->thr) | (nd->missing_left & (x != x)); /* no branch: a NaN fails x <= thr */
         } else {
             int32_t k = c->code[row];
             left = k < 0 ? nd->missing_left : nd->cat_left[k < c->nlevels ? k : c->nlevels];
@@ -430,10 +553,11 @@ static int boost(booster *B, struct mdl_model *m, const gbm_settings_t *s, const
     const mdl_frame *f = B->f;
     size_t N = f->nrows;
     double *F = malloc(N * sizeof *F), *g = malloc(N * sizeof *g), *h = malloc(N * sizeof *h);
-    size_t *idx = malloc(ntr * sizeof *idx);
+    size_t *idx = malloc((ntr ? ntr : 1) * sizeof *idx), *tmp = malloc((ntr ? 2 * ntr : 1) * sizeof *tmp);
+    float *og = malloc((ntr ? 2 * ntr : 1) * sizeof *og);
     m->trees = calloc((size_t)s->rounds, sizeof *m->trees);
-    if (!F || !g || !h || !idx || !m->trees) {
-        free(F), free(g), free(h), free(idx);
+    if (!F || !g || !h || !idx || !tmp || !og || !m->trees) {
+        free(F), free(g), free(h), free(idx), free(tmp), free(og);
         return RP_NOMEM;
     }
     size_t pos = 0;
@@ -455,7 +579,7 @@ static int boost(booster *B, struct mdl_model *m, const gbm_settings_t *s, const
             h[row] = p * (1 - p) > 1e-16 ? p * (1 - p) : 1e-16;
             idx[i] = row;
         }
-        rc = grow_tree(B, idx, ntr, g, h, s->lr, &m->trees[r], F);
+        rc = grow_tree(B, idx, tmp, og, ntr, g, h, s->lr, &m->trees[r], F);
         m->ntrees = r + 1;
         if (rc || !nva)
             continue;
@@ -481,7 +605,7 @@ static int boost(booster *B, struct mdl_model *m, const gbm_settings_t *s, const
         m->ntrees = best_round;
     }
     m->best_val_loss = best;
-    free(F), free(g), free(h), free(idx);
+    free(F), free(g), free(h), free(idx), free(tmp), free(og);
     return rc;
 }
 
@@ -513,8 +637,8 @@ static int gbm_fit(const mdl_frame *f, const size_t *rows, size_t n, const mdl_p
         else
             tr[ntr++] = rows[i];
     }
-    for (int c = 0; !rc && c < f->ncols; c++)
-        rc = bin_column(&B, c, tr, ntr);
+    if (!rc)
+        rc = bin_all(&B, tr, ntr);
     if (!rc) {
         m->lr = s.lr;
         m->ncols = f->ncols;

@@ -61,6 +61,19 @@ int mdl__bytes_get(const json_t *j, uint8_t *b, size_t n);
 json_t *mdl__reals(const double *x, size_t n);
 int mdl__reals_get(const json_t *j, double *x, size_t n);
 
+/* ---- speed (parallel.c) ---- */
+/* The cores online (1 to 64). */
+int mdl__cores(void);
+/* fn(arg, k) for each part k of nparts, on up to mdl__cores() threads (the caller's one of them);
+ * parts run in any order and at once: each writes only what is its own. */
+void mdl__parallel(int nparts, void (*fn)(void *arg, int part), void *arg);
+/* n bytes for a large array (rows x features), in huge pages where the system gives them (a fault a
+ * 2 MiB page rather than a 4 KiB one); freed with free(). */
+void *mdl__alloc_big(size_t n);
+/* x[0..n) sorted ascending (no NaN), id moved with it; stable (equal values keep their order): an
+ * LSD radix sort, four passes of 16 bits, O(n).  RP_NOMEM, or RP_OK. */
+int mdl__sort_pairs(double *x, uint32_t *id, size_t n);
+
 /* ---- PMML (pmml.c) ---- */
 void mdl__xml(rp_buf *b, const char *s);                            /* text, escaped */
 void mdl__pmml_attr(rp_buf *b, const char *name, const char *value); /* ` name="value"` */

@@ -112,7 +112,7 @@ int mdl_profile(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, js
     }
     for (size_t i = 0; i < n; i++)
         rows[i] = i;
-    l->predict(m, f, rows, n, p);
+    mdl_predict(l, m, f, rows, n, p);
     double med;
     json_t *cuts = cuts_of(p, n, tmp, &med), *ignored;
     double miss;
@@ -215,7 +215,7 @@ int mdl_reasons(const mdl_learner *l, const mdl_model *m, mdl_frame *g, const js
             col->x = bx;
         else
             col->code = bc;
-        l->predict(m, g, rows, n, q);
+        mdl_predict(l, m, g, rows, n, q);
         col->x = keepx, col->code = keepc;
         for (size_t i = 0; i < n; i++) {
             double e = p[i] - q[i];

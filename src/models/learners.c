@@ -5,6 +5,7 @@
  * declare it in internal.h, and add one row below. */
 #include "models/internal.h"
 #include "core/progress.h"
+#include "core/rtime.h"
 
 #include <errno.h>
 #include <math.h>
@@ -81,6 +82,30 @@ int mdl__param_int(const mdl_params *p, const char *name, int def, int min, int 
     return RP_OK;
 }
 
+typedef struct {
+    const mdl_learner *l;
+    const mdl_model *m;
+    const mdl_frame *f;
+    const size_t *rows;
+    size_t n;
+    double *out;
+    int nparts;
+} predict_job;
+
+static void predict_part(void *v, int k)
+{
+    predict_job *j = v;
+    size_t from = (size_t)k * j->n / (size_t)j->nparts, to = (size_t)(k + 1) * j->n / (size_t)j->nparts;
+    j->l->predict(j->m, j->f, j->rows + from, to - from, j->out + from);
+}
+
+void mdl_predict(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n,
+                 double *out)
+{
+    predict_job j = { .l = l, .m = m, .f = f, .rows = rows, .n = n, .out = out, .nparts = n >= 16384 ? 16 : 1 };
+    mdl__parallel(j.nparts, predict_part, &j);
+}
+
 /* Fit on the rows of one side of test (want 0: train) and score the others. */
 static int fit_and_score(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, const uint8_t *test,
                          size_t *tr, size_t *te, double *score, size_t *nte, mdl_model **kept, rp_error *err)
@@ -96,7 +121,7 @@ static int fit_and_score(const mdl_learner *l, const mdl_frame *f, const mdl_par
     int rc = l->fit(f, tr, ntr, p, &m, err);
     if (rc)
         return rc;
-    l->predict(m, f, te, *nte, score);
+    mdl_predict(l, m, f, te, *nte, score);
     if (kept)
         *kept = m;
     else
@@ -152,17 +177,51 @@ static int cross_validate(const mdl_learner *l, const mdl_frame *f, const mdl_pa
 
 /* Permutation importance on the hold-out (Breiman 2001; Fisher, Rudin and Dominici 2019), the same
  * for every learner: each feature's values shuffled among the hold-out rows (by the seed), the rows
- * scored again, and the AUC lost.  [{feature, auc_drop}], the largest first. */
-static int importance(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, const size_t *te, size_t nte,
-                      const uint8_t *y, double auc, uint64_t seed, json_t **out, rp_error *err)
+ * scored again, and the AUC lost.  Past MDL_IMPORTANCE_ROWS hold-out rows, on a sample of that many
+ * drawn by the seed (as scikit-learn's permutation_importance(max_samples=)): the ranking settles long
+ * before, and scoring every row once per feature would cost more than the fit.  [{feature, auc_drop}],
+ * the largest first. */
+enum { MDL_IMPORTANCE_ROWS = 25000 };
+
+/* The hold-out rows importance is measured on: all, or a sample of MDL_IMPORTANCE_ROWS by the seed;
+ * *te the caller's to free. */
+static int importance_rows(const size_t *all, size_t n, uint64_t seed, size_t **te, size_t *nte)
 {
+    if (!(*te = malloc((n ? n : 1) * sizeof **te)))
+        return RP_NOMEM;
+    memcpy(*te, all, n * sizeof **te);
+    *nte = n < MDL_IMPORTANCE_ROWS ? n : MDL_IMPORTANCE_ROWS;
+    seed ^= 0x1b9047a4ce5eull;
+    for (size_t i = 0; *nte < n && i < *nte; i++) { /* a partial shuffle: the sample first */
+        size_t j = i + mdl__below(&seed, n - i), t = (*te)[i];
+        (*te)[i] = (*te)[j];
+        (*te)[j] = t;
+    }
+    return RP_OK;
+}
+
+static int importance(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, const size_t *hold,
+                      size_t nhold, uint64_t seed, json_t **out, rp_error *err)
+{
+    size_t *te = NULL, nte = 0;
+    if (importance_rows(hold, nhold, seed, &te, &nte))
+        return rp_err(err, RP_NOMEM, NULL);
     mdl_frame g = *f;
     double *score = malloc((nte ? nte : 1) * sizeof *score), *x = NULL;
     int32_t *code = NULL;
     size_t *perm = malloc((nte ? nte : 1) * sizeof *perm);
+    uint8_t *y = malloc(nte ? nte : 1);
     g.cols = malloc((size_t)(f->ncols ? f->ncols : 1) * sizeof *g.cols);
-    int rc = score && perm && g.cols ? RP_OK : rp_err(err, RP_NOMEM, NULL);
+    int rc = score && perm && y && g.cols ? RP_OK : rp_err(err, RP_NOMEM, NULL);
     json_t *a = json_array();
+    mdl_metrics base = { 0 };
+    for (size_t i = 0; !rc && i < nte; i++)
+        y[i] = f->y[te[i]];
+    if (!rc) {
+        mdl_predict(l, m, f, te, nte, score);
+        rc = mdl_metrics_of(score, y, nte, 0.5, &base, err);
+    }
+    double auc = base.auc;
     for (int c = 0; c < f->ncols && !rc; c++) {
         memcpy(g.cols, f->cols, (size_t)f->ncols * sizeof *g.cols);
         const mdl_col *col = &f->cols[c];
@@ -193,7 +252,7 @@ static int importance(const mdl_learner *l, const mdl_model *m, const mdl_frame 
             g.cols[c].x = x;
         else
             g.cols[c].code = code;
-        l->predict(m, &g, te, nte, score);
+        mdl_predict(l, m, &g, te, nte, score);
         mdl_metrics met;
         if ((rc = mdl_metrics_of(score, y, nte, 0.5, &met, err)))
             break;
@@ -204,6 +263,8 @@ static int importance(const mdl_learner *l, const mdl_model *m, const mdl_frame 
     free(x);
     free(code);
     free(g.cols);
+    free(te);
+    free(y);
     if (rc) {
         json_decref(a);
         return rc;
@@ -229,37 +290,102 @@ int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, dou
     return mdl_train_keep(l, f, p, holdout, folds, report, NULL, err);
 }
 
+/* The model and its scores of the rows it is measured on: fitted on the rows of f outside a
+ * stratified share holdout and scoring those, or, tf given, fitted on all of f and scoring every row
+ * of tf.  te: the rows scored (of tf, or of f), y their targets; *fit_s the seconds of the fit. */
+static int fit_measure(const mdl_learner *l, const mdl_frame *f, const mdl_frame *tf, const mdl_params *p,
+                       double holdout, size_t *tr, size_t *te, size_t *nte, double *score, uint8_t *y,
+                       mdl_model **m, double *fit_s, rp_error *err)
+{
+    size_t ntr = 0;
+    *nte = 0;
+    if (!tf) {
+        uint8_t *test = malloc(f->nrows ? f->nrows : 1);
+        if (!test)
+            return rp_err(err, RP_NOMEM, NULL);
+        mdl_split_holdout(f->y, f->nrows, holdout, p->seed, test);
+        for (size_t i = 0; i < f->nrows; i++)
+            if (test[i])
+                te[(*nte)++] = i;
+            else
+                tr[ntr++] = i;
+        free(test);
+    } else {
+        for (ntr = 0; ntr < f->nrows; ntr++)
+            tr[ntr] = ntr;
+        for (*nte = 0; *nte < tf->nrows; (*nte)++)
+            te[*nte] = *nte;
+    }
+    double t0 = rp_monotonic();
+    int rc = l->fit(f, tr, ntr, p, m, err);
+    *fit_s = rp_monotonic() - t0;
+    if (!rc)
+        mdl_predict(l, *m, tf ? tf : f, te, *nte, score);
+    const mdl_frame *on = tf ? tf : f;
+    for (size_t i = 0; !rc && i < *nte; i++)
+        y[i] = on->y[te[i]];
+    return rc;
+}
+
+static json_t *report_of(const mdl_learner *l, const mdl_frame *f, const mdl_frame *tf, const mdl_params *p,
+                         double holdout, json_t *hold, json_t *cv, json_t *desc, json_t *seconds)
+{
+    json_t *params = json_object();
+    for (int i = 0; i < p->n; i++)
+        json_object_set_new(params, p->names[i], json_string(p->values[i]));
+    json_t *features = json_array();
+    for (int c = 0; c < f->ncols; c++)
+        json_array_append_new(features, json_pack("{s:s, s:s, s:I}", "name", f->cols[c].name, "type",
+                                                  f->cols[c].kind == MDL_NUM ? "numeric" : "categorical", "missing",
+                                                  (json_int_t)f->cols[c].missing));
+    json_t *r = json_pack("{s:s, s:o, s:I, s:{s:s, s:s, s:s, s:I}, s:o, s:f, s:I, s:o, s:o, s:o, s:o}", "learner",
+                          l->name, "params", params, "seed", (json_int_t)p->seed, "target", "column", f->target,
+                          "positive", f->positive, "negative", f->negative, "positives", (json_int_t)f->npos,
+                          "features", features, "holdout_share", tf ? 0.0 : holdout, "rows", (json_int_t)f->nrows,
+                          "holdout", hold, "cv", cv, "model", desc, "seconds", seconds);
+    if (r && tf)
+        json_object_set_new(r, "test_rows", json_integer((json_int_t)tf->nrows));
+    return r;
+}
+
 int mdl_train_keep(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
                    json_t **report, mdl_model **kept, rp_error *err)
 {
-    if (!(holdout > 0 && holdout < 1))
+    return mdl_train_test(l, f, NULL, p, holdout, folds, report, kept, err);
+}
+
+int mdl_train_test(const mdl_learner *l, const mdl_frame *f, const mdl_frame *tf, const mdl_params *p,
+                   double holdout, int folds, json_t **report, mdl_model **kept, rp_error *err)
+{
+    if (!tf && !(holdout > 0 && holdout < 1))
         return rp_err(err, RP_INVAL, "holdout: a share between 0 and 1, not %g", holdout);
     if (folds == 1 || folds < 0 || folds > 20)
         return rp_err(err, RP_INVAL, "folds: 0 (none) or 2 to 20, not %d", folds);
-    size_t n = f->nrows;
-    size_t *tr = malloc(n * sizeof *tr), *te = malloc(n * sizeof *te);
-    double *score = malloc(n * sizeof *score);
-    uint8_t *test = malloc(n), *y = malloc(n);
-    int rc = !tr || !te || !score || !test || !y ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
-    json_t *cv = json_null(), *desc = NULL, *hold = NULL;
+    if (tf && (!tf->npos || tf->npos == tf->nrows))
+        return rp_err(err, RP_INVAL, "the test rows have one class only (%zu rows, %zu '%s'): nothing to measure on",
+                      tf->nrows, tf->npos, f->positive);
+    size_t n = f->nrows, nt = tf && tf->nrows > n ? tf->nrows : n;
+    size_t *tr = malloc((n ? n : 1) * sizeof *tr), *te = malloc((nt ? nt : 1) * sizeof *te);
+    double *score = malloc((nt ? nt : 1) * sizeof *score), fit_s = 0, t1 = 0, t2 = 0, t3 = 0;
+    uint8_t *y = malloc(nt ? nt : 1);
+    int rc = !tr || !te || !score || !y ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
+    json_t *cv = json_null(), *desc = NULL, *hold = NULL, *imp = NULL;
     mdl_model *m = NULL;
     size_t nte = 0;
     mdl_metrics met;
-    if (!rc) {
-        mdl_split_holdout(f->y, n, holdout, p->seed, test);
-        rc = fit_and_score(l, f, p, test, tr, te, score, &nte, &m, err);
-    }
-    for (size_t i = 0; !rc && i < nte; i++)
-        y[i] = f->y[te[i]];
-    json_t *imp = NULL;
+    if (!rc)
+        rc = fit_measure(l, f, tf, p, holdout, tr, te, &nte, score, y, &m, &fit_s, err);
+    t1 = rp_monotonic();
     if (!rc && !(rc = mdl_metrics_of(score, y, nte, (double)f->npos / (double)n, &met, err)))
         hold = mdl_metrics_json(&met);
-    if (!rc && !(rc = importance(l, m, f, te, nte, y, met.auc, p->seed, &imp, err)))
+    if (!rc && !(rc = importance(l, m, tf ? tf : f, te, nte, p->seed, &imp, err)))
         json_object_set_new(hold, "importance", imp);
+    t2 = rp_monotonic();
     if (!rc && folds > 1) {
         json_decref(cv);
         rc = cross_validate(l, f, p, folds, tr, te, score, y, &cv, err);
     }
+    t3 = rp_monotonic();
     if (!rc)
         desc = l->describe(m, f);
     if (m && (rc || !kept))
@@ -269,25 +395,14 @@ int mdl_train_keep(const mdl_learner *l, const mdl_frame *f, const mdl_params *p
     free(tr);
     free(te);
     free(score);
-    free(test);
     free(y);
     if (rc) {
         json_decref(cv);
         json_decref(hold);
         return rc;
     }
-    json_t *params = json_object();
-    for (int i = 0; i < p->n; i++)
-        json_object_set_new(params, p->names[i], json_string(p->values[i]));
-    json_t *features = json_array();
-    for (int c = 0; c < f->ncols; c++)
-        json_array_append_new(features, json_pack("{s:s, s:s, s:I}", "name", f->cols[c].name, "type",
-                                                  f->cols[c].kind == MDL_NUM ? "numeric" : "categorical", "missing",
-                                                  (json_int_t)f->cols[c].missing));
-    *report = json_pack("{s:s, s:o, s:I, s:{s:s, s:s, s:s, s:I}, s:o, s:f, s:I, s:o, s:o, s:o}", "learner", l->name,
-                        "params", params, "seed", (json_int_t)p->seed, "target", "column", f->target, "positive",
-                        f->positive, "negative", f->negative, "positives", (json_int_t)f->npos, "features", features,
-                        "holdout_share", holdout, "rows", (json_int_t)n, "holdout", hold, "cv", cv, "model", desc);
+    json_t *seconds = json_pack("{s:f, s:f, s:f}", "fit", fit_s, "measure", t2 - t1, "cv", t3 - t2);
+    *report = report_of(l, f, tf, p, holdout, hold, cv, desc, seconds);
     if (!*report && kept && *kept) {
         l->free(*kept);
         *kept = NULL;

@@ -98,33 +98,190 @@ static void wls(struct mdl_model *m, const mdl_frame *f, const size_t *rows, siz
     }
 }
 
+/* The design at the rows of the fit, when it fits in memory: row i's terms (1 for the intercept, then
+ * each term's value) at X + i p, so a pass over the rows is plain arithmetic (X NULL: each value
+ * worked out from the frame as it is needed). */
+typedef struct {
+    double *X;
+    size_t p;
+} design_rows;
+
+enum { DESIGN_MAX_BYTES = 1 << 30 };
+
+typedef struct {
+    const struct mdl_model *m;
+    const mdl_frame *f;
+    const size_t *rows;
+    size_t n;
+    design_rows *dr;
+} make_job;
+
+static void make_part(void *v, int k) /* rows of part k of 8 */
+{
+    make_job *j = v;
+    size_t p = j->dr->p;
+    for (size_t i = (size_t)k * j->n / 8; i < (size_t)(k + 1) * j->n / 8; i++) {
+        double *x = j->dr->X + i * p;
+        x[0] = 1;
+        for (size_t t = 1; t < p; t++)
+            x[t] = mdl__term_value(&j->m->d.t[t - 1], j->f, j->rows[i]);
+    }
+}
+
+static void design_rows_make(const struct mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n,
+                             design_rows *dr)
+{
+    dr->p = (size_t)m->d.nt + 1;
+    dr->X = n && n <= DESIGN_MAX_BYTES / sizeof(double) / dr->p ? mdl__alloc_big(n * dr->p * sizeof *dr->X) : NULL;
+    make_job j = { .m = m, .f = f, .rows = rows, .n = n, .dr = dr };
+    if (dr->X)
+        mdl__parallel(8, make_part, &j);
+}
+
+static double eta_of(const struct mdl_model *m, const mdl_frame *f, size_t row)
+{
+    double e = m->b0;
+    for (int j = 0; j < m->d.nt; j++)
+        if (m->beta[j] != 0)
+            e += m->beta[j] * mdl__term_value(&m->d.t[j], f, row);
+    return e;
+}
+
+/* The linear predictor of the fit's i-th row. */
+static double eta_at(const struct mdl_model *m, const mdl_frame *f, const size_t *rows, const design_rows *dr,
+                     size_t i)
+{
+    if (!dr->X)
+        return eta_of(m, f, rows[i]);
+    const double *x = dr->X + i * dr->p + 1;
+    double e = m->b0;
+    for (int j = 0; j < m->d.nt; j++)
+        e += m->beta[j] * x[j];
+    return e;
+}
+
+typedef struct {
+    const struct mdl_model *m;
+    const mdl_frame *f;
+    const size_t *rows;
+    const design_rows *dr;
+    size_t n, p;
+    const double *w, *eta, *r;
+    size_t stride;         /* the rows summed: every stride-th (n of them, at 0, stride, ...) */
+    int want_A, rhs_kind;  /* rhs_kind 1: X'Wz; 2: X'(y - q), the log-likelihood's gradient; 0: none */
+    double *A, *rhs;       /* per part: p x p (the upper triangle) and p */
+    int nparts, failed[4];
+} gram_job;
+
+/* A += w v v' (the upper triangle) for one row's terms v: the loop the vectoriser takes. */
+static void rank1(double *restrict A, const double *restrict v, double wi, size_t p)
+{
+    for (size_t a = 0; a < p; a++) {
+        double wa = wi * v[a];
+        if (wa == 0)
+            continue;
+        double *restrict row = A + a * p;
+        for (size_t b = a; b < p; b++)
+            row[b] += wa * v[b];
+    }
+}
+
+/* Part k of the rows' sums X'WX and X'Wz into its own A and rhs. */
+static void gram_part(void *arg, int k)
+{
+    gram_job *j = arg;
+    size_t p = j->p, from = (size_t)k * j->n / (size_t)j->nparts, to = (size_t)(k + 1) * j->n / (size_t)j->nparts;
+    double *A = j->A + (size_t)k * p * p, *rhs = j->rhs + (size_t)k * p, *v = NULL;
+    memset(A, 0, p * p * sizeof *A);
+    memset(rhs, 0, p * sizeof *rhs);
+    if (!j->dr->X && !(v = malloc(p * sizeof *v))) {
+        j->failed[k] = 1;
+        return;
+    }
+    for (size_t q = from; q < to; q++) {
+        size_t i = q * j->stride;
+        const double *x = v;
+        if (j->dr->X)
+            x = j->dr->X + i * p;
+        else {
+            v[0] = 1;
+            for (size_t t = 1; t < p; t++)
+                v[t] = mdl__term_value(&j->m->d.t[t - 1], j->f, j->rows[i]);
+        }
+        double z = j->eta[i] + j->r[i], g = j->w[i] * j->r[i]; /* the working response; y - q */
+        if (j->want_A)
+            rank1(A, x, j->w[i], p);
+        if (j->rhs_kind == 1)
+            for (size_t a = 0; a < p; a++)
+                rhs[a] += j->w[i] * x[a] * z;
+        else if (j->rhs_kind == 2)
+            for (size_t a = 0; a < p; a++)
+                rhs[a] += g * x[a];
+    }
+    free(v);
+}
+
+/* Sums over rows in parts cut by their number (on the cores, then added in order: the same sums on
+ * any machine): A (the upper triangle) and rhs, each scaled by scale. */
+static int gram(gram_job *j, gsl_matrix *A, gsl_vector *rhs, double scale)
+{
+    size_t p = j->p;
+    j->nparts = j->n >= 4 * 16384 ? 4 : 1;
+    j->A = malloc((size_t)j->nparts * p * p * sizeof(double));
+    j->rhs = malloc((size_t)j->nparts * p * sizeof(double));
+    int rc = j->A && j->rhs ? 0 : -1;
+    if (!rc)
+        mdl__parallel(j->nparts, gram_part, j);
+    for (int k = 0; !rc && k < j->nparts; k++) {
+        rc = j->failed[k] ? -1 : 0;
+        for (size_t a = 0; !rc && a < p; a++) {
+            for (size_t b = a; j->want_A && b < p; b++)
+                *gsl_matrix_ptr(A, a, b) += scale * j->A[(size_t)k * p * p + a * p + b];
+            if (j->rhs_kind)
+                *gsl_vector_ptr(rhs, a) += scale * j->rhs[(size_t)k * p + a];
+        }
+    }
+    free(j->A);
+    free(j->rhs);
+    return rc;
+}
+
+/* Past this many rows, a Newton step's matrix X'WX is summed over an even sample of them (every
+ * k-th row, scaled to the whole) while its gradient is summed over all: the step is then a
+ * sub-sampled Newton step (Roosta-Khorasani and Mahoney 2019; Byrd et al. 2011), whose fixed point
+ * is the same optimum, at a tenth of the cost at a million rows. */
+enum { HESSIAN_ROWS = 131072 };
+
 /* An L2 (or no) penalty's Newton step solved exactly: (X'WX + n lambda D) theta = X'Wz, theta the
  * intercept and the coefficients, D the identity but for the intercept, by Cholesky (GSL); the
  * normal equations cost n p^2 / 2, which for the few hundred terms a bank's file has is less than
  * coordinate descent's passes over terms that are nearly collinear (a category's indicators and the
- * intercept).  -1 when the system is singular (then coordinate descent goes on from here). */
-static int newton_exact(struct mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n, const double *w,
-                        const double *eta, const double *r, double lam)
+ * intercept).  Past HESSIAN_ROWS rows, (H_s + n lambda D) theta' = H_s theta + X'(y - q), H_s from
+ * the sample.  -1 when the system is singular (then coordinate descent goes on from here). */
+static int newton_exact(struct mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n,
+                        const design_rows *dr, const double *w, const double *eta, const double *r, double lam)
 {
     size_t p = (size_t)m->d.nt + 1;
+    gram_job j = { .m = m, .f = f, .rows = rows, .dr = dr, .n = n, .p = p, .w = w, .eta = eta, .r = r, .stride = 1,
+                   .want_A = 1, .rhs_kind = 1 };
     gsl_matrix *A = gsl_matrix_calloc(p, p);
     gsl_vector *rhs = gsl_vector_calloc(p), *theta = gsl_vector_alloc(p);
-    double *v = malloc(p * sizeof *v);
-    int rc = A && rhs && theta && v ? 0 : -1;
-    for (size_t i = 0; !rc && i < n; i++) {
-        v[0] = 1;
-        for (size_t j = 1; j < p; j++)
-            v[j] = mdl__term_value(&m->d.t[j - 1], f, rows[i]);
-        double z = eta[i] + r[i]; /* the working response */
-        for (size_t a = 0; a < p; a++) {
-            if (v[a] == 0)
-                continue;
-            double wa = w[i] * v[a];
-            double *row = gsl_matrix_ptr(A, a, 0);
-            for (size_t b = a; b < p; b++)
-                row[b] += wa * v[b];
-            *gsl_vector_ptr(rhs, a) += wa * z;
-        }
+    int rc = A && rhs && theta ? 0 : -1;
+    if (!rc && n <= HESSIAN_ROWS)
+        rc = gram(&j, A, rhs, 1);
+    else if (!rc) {
+        j.stride = n / HESSIAN_ROWS + (n % HESSIAN_ROWS != 0);
+        j.n = (n + j.stride - 1) / j.stride;
+        j.rhs_kind = 0;
+        rc = gram(&j, A, rhs, (double)n / (double)j.n);
+        gram_job g = { .m = m, .f = f, .rows = rows, .dr = dr, .n = n, .p = p, .w = w, .eta = eta, .r = r,
+                       .stride = 1, .rhs_kind = 2 };
+        if (!rc)
+            rc = gram(&g, A, rhs, 1);
+        for (size_t a = 0; !rc && a < p; a++) /* + H_s theta, H_s's upper triangle read both ways */
+            for (size_t b = 0; b < p; b++)
+                *gsl_vector_ptr(rhs, a) += gsl_matrix_get(A, a < b ? a : b, a < b ? b : a) *
+                                           (b ? m->beta[b - 1] : m->b0);
     }
     if (!rc) {
         for (size_t a = 0; a < p; a++) {
@@ -139,47 +296,90 @@ static int newton_exact(struct mdl_model *m, const mdl_frame *f, const size_t *r
     }
     if (!rc) {
         m->b0 = gsl_vector_get(theta, 0);
-        for (size_t j = 1; j < p; j++)
-            m->beta[j - 1] = gsl_vector_get(theta, j);
+        for (size_t t = 1; t < p; t++)
+            m->beta[t - 1] = gsl_vector_get(theta, t);
     }
     gsl_matrix_free(A);
     gsl_vector_free(rhs);
     gsl_vector_free(theta);
-    free(v);
     return rc;
 }
 
-static double eta_of(const struct mdl_model *m, const mdl_frame *f, size_t row)
+/* One pass over the rows of the fit: each row's linear predictor, its log-loss summed and, eta
+ * given, the Newton step's weights, working residuals and deviance.  In parts cut by the rows'
+ * number (added in order: the same sums on any machine). */
+typedef struct {
+    const struct mdl_model *m;
+    const mdl_frame *f;
+    const size_t *rows;
+    const design_rows *dr;
+    size_t n;
+    double *eta, *w, *r;   /* NULL: the loss only */
+    double loss[8], dev[8];
+    int nparts;
+} pass_job;
+
+static void pass_part(void *v, int k)
 {
-    double e = m->b0;
+    pass_job *j = v;
+    size_t from = (size_t)k * j->n / (size_t)j->nparts, to = (size_t)(k + 1) * j->n / (size_t)j->nparts;
+    double loss = 0, dev = 0;
+    for (size_t i = from; i < to; i++) {
+        double e = eta_at(j->m, j->f, j->rows, j->dr, i);
+        int y = j->f->y[j->rows[i]];
+        double s = y ? -e : e;
+        loss += s > 0 ? s + log1p(exp(-s)) : log1p(exp(s));
+        if (!j->eta)
+            continue;
+        j->eta[i] = e;
+        double q = 1 / (1 + exp(-e));
+        q = q < 1e-10 ? 1e-10 : q > 1 - 1e-10 ? 1 - 1e-10 : q;
+        j->w[i] = q * (1 - q) < 1e-5 ? 1e-5 : q * (1 - q);
+        j->r[i] = (y - q) / j->w[i]; /* the working response less eta */
+        dev -= y ? log(q) : log(1 - q);
+    }
+    j->loss[k] = loss;
+    j->dev[k] = dev;
+}
+
+static void pass(pass_job *j, double *loss, double *dev)
+{
+    j->nparts = j->n >= 65536 ? 8 : 1;
+    mdl__parallel(j->nparts, pass_part, j);
+    *loss = *dev = 0;
+    for (int k = 0; k < j->nparts; k++) {
+        *loss += j->loss[k];
+        *dev += j->dev[k];
+    }
+}
+
+/* The penalty, as the objective below has it. */
+static double penalty(const struct mdl_model *m, size_t n, double lam, double alpha)
+{
+    double l1 = 0, l2 = 0;
     for (int j = 0; j < m->d.nt; j++)
-        if (m->beta[j] != 0)
-            e += m->beta[j] * mdl__term_value(&m->d.t[j], f, row);
-    return e;
+        l1 += fabs(m->beta[j]), l2 += m->beta[j] * m->beta[j];
+    alpha = alpha < 0 ? 0 : alpha;
+    return (double)n * lam * (alpha * l1 + (1 - alpha) * l2 / 2);
 }
 
 /* What the fit minimises: the log-loss summed over the rows and the penalty, as scikit-learn's
  * C·Σ loss + ½‖β‖² (L2) divided by C, with its L1 share alpha. */
-static double objective(const struct mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n, double lam,
-                        double alpha)
+static double objective(const struct mdl_model *m, const mdl_frame *f, const size_t *rows, const design_rows *dr,
+                        size_t n, double lam, double alpha)
 {
-    double loss = 0, l1 = 0, l2 = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = eta_of(m, f, rows[i]), s = f->y[rows[i]] ? -e : e;
-        loss += s > 0 ? s + log1p(exp(-s)) : log1p(exp(s));
-    }
-    for (int j = 0; j < m->d.nt; j++)
-        l1 += fabs(m->beta[j]), l2 += m->beta[j] * m->beta[j];
-    alpha = alpha < 0 ? 0 : alpha;
-    return loss + (double)n * lam * (alpha * l1 + (1 - alpha) * l2 / 2);
+    pass_job j = { .m = m, .f = f, .rows = rows, .dr = dr, .n = n };
+    double loss, dev;
+    pass(&j, &loss, &dev);
+    return loss + penalty(m, n, lam, alpha);
 }
 
 /* The step from (b0, beta) in keep to m's halved until the objective does not rise (IRLS alone
  * can overshoot and diverge where the classes are nearly separable). */
 static void damp(struct mdl_model *m, const double *keep, double before, const mdl_frame *f, const size_t *rows,
-                 size_t n, double lam, double alpha)
+                 const design_rows *dr, size_t n, double lam, double alpha)
 {
-    for (int k = 0; k < 30 && objective(m, f, rows, n, lam, alpha) > before + 1e-12 * fabs(before); k++) {
+    for (int k = 0; k < 30 && objective(m, f, rows, dr, n, lam, alpha) > before + 1e-12 * fabs(before); k++) {
         m->b0 = (m->b0 + keep[0]) / 2;
         for (int j = 0; j < m->d.nt; j++)
             m->beta[j] = (m->beta[j] + keep[j + 1]) / 2;
@@ -258,27 +458,23 @@ static int logit_fit(const mdl_frame *f, const size_t *rows, size_t n, const mdl
     for (size_t i = 0; i < n; i++)
         pos += f->y[rows[i]];
     m->b0 = log(((double)pos + 0.5) / ((double)(n - pos) + 0.5));
+    design_rows dr;
+    design_rows_make(m, f, rows, n, &dr);
     for (m->iterations = 0; m->iterations < max_iter; m->iterations++) {
-        double dev = 0;
-        for (size_t i = 0; i < n; i++) {
-            eta[i] = eta_of(m, f, rows[i]);
-            double q = 1 / (1 + exp(-eta[i]));
-            q = q < 1e-10 ? 1e-10 : q > 1 - 1e-10 ? 1 - 1e-10 : q;
-            int y = f->y[rows[i]];
-            w[i] = q * (1 - q) < 1e-5 ? 1e-5 : q * (1 - q);
-            r[i] = (y - q) / w[i]; /* the working response less eta */
-            dev -= y ? log(q) : log(1 - q);
-        }
+        double dev, loss;
+        pass_job pj = { .m = m, .f = f, .rows = rows, .dr = &dr, .n = n, .eta = eta, .w = w, .r = r };
+        pass(&pj, &loss, &dev);
         if (fabs(dev_before - dev) <= tol * (fabs(dev) + 0.1))
             break;
         dev_before = dev;
-        double before = objective(m, f, rows, n, lam, none ? 0 : alpha);
+        double before = loss + penalty(m, n, lam, none ? 0 : alpha); /* the objective here */
         keep[0] = m->b0;
         memcpy(keep + 1, m->beta, (size_t)m->d.nt * sizeof *keep);
-        if (alpha > 0 || (size_t)m->d.nt > 2000 || newton_exact(m, f, rows, n, w, eta, r, lam))
+        if (alpha > 0 || (size_t)m->d.nt > 2000 || newton_exact(m, f, rows, n, &dr, w, eta, r, lam))
             wls(m, f, rows, n, w, r, lam, none ? 0 : alpha, 1000, tol, xbar, den);
-        damp(m, keep, before, f, rows, n, lam, none ? 0 : alpha);
+        damp(m, keep, before, f, rows, &dr, n, lam, none ? 0 : alpha);
     }
+    free(dr.X);
     free(keep);
     free(w);
     free(r);

@@ -29,6 +29,7 @@
  *   gbm.c       gradient-boosted trees on histograms (LightGBM's, HistGradientBoosting's way)
  *   mlp.c       a neural network of one or two hidden layers, trained by Adam
  *   scorecard.c weight-of-evidence bands, information values, a logistic regression on them, points
+ *   parallel.c  what the learners share to go fast: fixed parts on the cores, a radix sort
  *   learners.c  the learners' table, and training with evaluation (mdl_train)
  *   keep.c      a fitted model as one JSON document (learner, schema, body) and back
  *   kept.c      the training data's profile, the drift of a scoring from it, each row's reasons
@@ -185,15 +186,26 @@ const mdl_learner *mdl_learner_find(const char *name);
  * is not. */
 int mdl_params_check(const mdl_learner *l, const mdl_params *p, rp_error *err) RP_WARN_UNUSED;
 
+/* l->predict of the rows, on the machine's cores past 16,384 rows (each row's score is its own: the
+ * same scores on any machine). */
+void mdl_predict(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, const size_t *rows, size_t n,
+                 double *out);
+
 /* Train learner on f: a stratified hold-out of share holdout (0.3) by p->seed, fitted on the rest and
  * measured on it, and, folds > 1, the k-fold cross-validated AUC too.  *report: {learner, params,
- * rows, positives, features, holdout: metrics, cv: {folds, auc_mean, auc_sd}, model: describe()}. */
+ * rows, positives, features, holdout: metrics (importance on at most 25,000 of its rows), cv: {folds,
+ * auc_mean, auc_sd}, model: describe(), seconds: {fit, measure, cv}}. */
 int mdl_train(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
               json_t **report, rp_error *err) RP_WARN_UNUSED;
 /* mdl_train, keeping the model measured (fitted on the rows outside the hold-out) in *kept, the
  * caller's to free with l->free. */
 int mdl_train_keep(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, double holdout, int folds,
                    json_t **report, mdl_model **kept, rp_error *err) RP_WARN_UNUSED;
+/* mdl_train_keep measured on the rows of tf instead of a hold-out (tf read like f: the analyst's own
+ * split, or another tool's), fitted on every row of f; tf NULL: a hold-out of share holdout.  The
+ * report says test_rows and, as every report, seconds: {fit, measure, cv}. */
+int mdl_train_test(const mdl_learner *l, const mdl_frame *f, const mdl_frame *tf, const mdl_params *p,
+                   double holdout, int folds, json_t **report, mdl_model **kept, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- uplift models (uplift.c) ---- */
 

@@ -30,14 +30,6 @@ struct mdl_model {
     double alpha;
 };
 
-typedef struct {
-    const mdl_frame *f;
-    struct mdl_model *m;
-    size_t *rows;          /* the rows of the fit, partitioned node by node */
-    double *xs;            /* scratch: a node's values */
-    size_t *ord;
-} grower;
-
 static double impurity(int entropy, size_t n, size_t pos)
 {
     if (!n)
@@ -78,23 +70,50 @@ typedef struct {
     uint8_t *side;
 } split;
 
+/* ---- growing: level by level over columns sorted once ----
+ *
+ * Each numeric column's rows of the fit are sorted by value once (a radix sort) and kept so; a level
+ * of the tree is grown in one pass over each column, every row adding to the counts of the node it
+ * is in, so a node's candidate splits are met in the order of their thresholds without sorting its
+ * rows again (SLIQ's way, Mehta, Agrawal and Rissanen 1996).  The splits found are the ones growing
+ * node by node, sorting at each, finds; the nodes are numbered as that growth numbers them. */
+
+typedef struct {
+    double *x;             /* the values, ascending */
+    uint32_t *at;          /* their rows' positions in the fit */
+    size_t n;
+    uint32_t *miss;        /* the positions without a value */
+    size_t nmiss;
+} sorted_col;
+
+typedef struct {
+    const mdl_frame *f;
+    struct mdl_model *m;
+    const size_t *rows;    /* the fit's rows of the frame, by position */
+    size_t n;
+    uint8_t *y;            /* by position */
+    int32_t *in;           /* by position: the index of its node among the level's, -1 when in a leaf */
+    sorted_col *cols;      /* per column (numeric ones) */
+    int *act, nact;        /* the level's nodes that may split */
+    split *best;           /* per part, per node of the level */
+    int nparts;
+} grower;
+
 /* The better of sending a node's missing rows left or right, for left counts (nl, pl) of the others. */
-static void consider(const grower *g, split *best, int feature, double thr, size_t nl, size_t pl, size_t nr, size_t pr,
-                     size_t nm, size_t pm, int *took_missing_left)
+static void consider(const struct mdl_model *m, split *best, int feature, double thr, size_t nl, size_t pl, size_t nr,
+                     size_t pr, size_t nm, size_t pm)
 {
-    int e = g->m->entropy;
-    size_t ml = (size_t)g->m->min_leaf;
+    size_t ml = (size_t)m->min_leaf;
     for (int side = 0; side < 2; side++) {
         size_t a = nl + (side ? nm : 0), ap = pl + (side ? pm : 0), b = nr + (side ? 0 : nm), bp = pr + (side ? 0 : pm);
         if (a < ml || b < ml)
             continue;
-        double c = cost_of(e, a, ap) + cost_of(e, b, bp);
+        double c = cost_of(m->entropy, a, ap) + cost_of(m->entropy, b, bp);
         if (c < best->cost - 1e-12) {
             best->cost = c;
             best->feature = feature;
             best->thr = thr;
             best->missing_left = (uint8_t)side;
-            *took_missing_left = side;
             if (best->side) { /* a numeric split now leads: the levels of an earlier one go */
                 free(best->side);
                 best->side = NULL;
@@ -103,41 +122,43 @@ static void consider(const grower *g, split *best, int feature, double thr, size
     }
 }
 
-static int cmp_idx_x(const void *a, const void *b, void *ctx)
-{
-    const double *x = ctx;
-    double u = x[*(const size_t *)a], v = x[*(const size_t *)b];
-    return u < v ? -1 : u > v;
-}
+typedef struct {
+    size_t nl, pl, nm, pm;
+    double last;
+} nacc;
 
-static void numeric_split(grower *g, const size_t *rows, size_t n, int fi, split *best)
+/* One numeric column's best split of every node of the level, in one pass over its sorted rows. */
+static int numeric_level(grower *g, int fi, split *best)
 {
-    const mdl_col *c = &g->f->cols[fi];
-    const uint8_t *y = g->f->y;
-    size_t m = 0, nm = 0, pm = 0, tp = 0;
-    for (size_t i = 0; i < n; i++) {
-        double x = c->x[rows[i]];
-        if (isnan(x)) {
-            nm++;
-            pm += y[rows[i]];
-        } else {
-            g->xs[m] = x;
-            g->ord[m++] = rows[i];
-            tp += y[rows[i]];
+    const sorted_col *sc = &g->cols[fi];
+    nacc *a = calloc((size_t)g->nact, sizeof *a);
+    if (!a)
+        return RP_NOMEM;
+    for (size_t i = 0; i < sc->nmiss; i++) {
+        int32_t k = g->in[sc->miss[i]];
+        if (k >= 0) {
+            a[k].nm++;
+            a[k].pm += g->y[sc->miss[i]];
         }
     }
-    if (m < 2)
-        return;
-    qsort_r(g->ord, m, sizeof *g->ord, cmp_idx_x, c->x);
-    size_t nl = 0, pl = 0;
-    int ml;
-    for (size_t i = 0; i + 1 < m; i++) {
-        nl++;
-        pl += y[g->ord[i]];
-        double a = c->x[g->ord[i]], b = c->x[g->ord[i + 1]];
-        if (a < b)
-            consider(g, best, fi, a + (b - a) / 2, nl, pl, m - nl, tp - pl, nm, pm, &ml);
+    for (size_t i = 0; i < sc->n; i++) {
+        uint32_t j = sc->at[i];
+        int32_t k = g->in[j];
+        if (k < 0)
+            continue;
+        nacc *c = &a[k];
+        double x = sc->x[i];
+        if (c->nl && x > c->last) {
+            const tnode *t = &g->m->nodes[g->act[k]];
+            size_t m = t->n - c->nm, tp = t->pos - c->pm;
+            consider(g->m, &best[k], fi, c->last + (x - c->last) / 2, c->nl, c->pl, m - c->nl, tp - c->pl, c->nm, c->pm);
+        }
+        c->nl++;
+        c->pl += g->y[j];
+        c->last = x;
     }
+    free(a);
+    return RP_OK;
 }
 
 typedef struct {
@@ -152,29 +173,13 @@ static int by_rate(const void *a, const void *b)
     return x < z ? -1 : x > z ? 1 : u->level - v->level;
 }
 
-static int categorical_split(grower *g, const size_t *rows, size_t n, int fi, split *best)
+/* A node's best split by a categorical column from its counts per level (l, nlevels of them; index
+ * nlevels the missing ones): the levels ordered by their positive rate, each prefix a candidate. */
+static int categorical_node(const struct mdl_model *m, const tnode *t, lvl *l, int nlevels, int fi, split *best)
 {
-    const mdl_col *c = &g->f->cols[fi];
-    const uint8_t *y = g->f->y;
-    lvl *l = calloc((size_t)c->nlevels, sizeof *l);
-    if (!l)
-        return RP_NOMEM;
-    size_t nm = 0, pm = 0, tp = 0;
-    for (int k = 0; k < c->nlevels; k++)
-        l[k].level = k;
-    for (size_t i = 0; i < n; i++) {
-        int32_t k = c->code[rows[i]];
-        if (k < 0) {
-            nm++;
-            pm += y[rows[i]];
-        } else {
-            l[k].n++;
-            l[k].pos += y[rows[i]];
-            tp += y[rows[i]];
-        }
-    }
+    size_t nm = l[nlevels].n, pm = l[nlevels].pos, tp = t->pos - pm;
     int present = 0;
-    for (int k = 0; k < c->nlevels; k++)
+    for (int k = 0; k < nlevels; k++)
         if (l[k].n)
             l[present++] = l[k];
     qsort(l, (size_t)present, sizeof *l, by_rate);
@@ -182,78 +187,265 @@ static int categorical_split(grower *g, const size_t *rows, size_t n, int fi, sp
     for (int j = 0; j + 1 < present; j++) {
         nl += l[j].n;
         pl += l[j].pos;
-        int took = 0;
         double before = best->cost;
-        consider(g, best, fi, NAN, nl, pl, n - nm - nl, tp - pl, nm, pm, &took);
+        consider(m, best, fi, NAN, nl, pl, t->n - nm - nl, tp - pl, nm, pm);
         if (best->cost < before) { /* this prefix leads: the levels up to j go left */
-            uint8_t *side = malloc((size_t)c->nlevels);
-            if (!side) {
-                free(l);
+            uint8_t *side = malloc((size_t)nlevels);
+            if (!side)
                 return RP_NOMEM;
-            }
-            memset(side, 2, (size_t)c->nlevels);
+            memset(side, 2, (size_t)nlevels);
             for (int k = 0; k < present; k++)
                 side[l[k].level] = k <= j;
             best->side = side;
         }
     }
-    free(l);
     return RP_OK;
 }
 
-/* Rows of [from, from + n) that go left under the split, moved first; their number. */
-static size_t partition(grower *g, size_t from, size_t n, const tnode *t)
+/* A categorical column's best split of every node of the level: counts per node and level in one
+ * pass over the rows (nodes taken a batch at a time so the counts stay within 4M cells). */
+static int categorical_level(grower *g, int fi, split *best)
 {
-    const mdl_col *c = &g->f->cols[t->feature];
-    size_t *r = g->rows + from, k = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t row = r[i];
-        int left;
-        if (c->kind == MDL_NUM)
-            left = isnan(c->x[row]) ? t->missing_left : c->x[row] <= t->thr;
-        else
-            left = c->code[row] < 0 || t->side[c->code[row]] == 2 ? t->missing_left : t->side[c->code[row]];
-        if (left) {
-            r[i] = r[k];
-            r[k++] = row;
+    const mdl_col *c = &g->f->cols[fi];
+    size_t L = (size_t)c->nlevels + 1, batch = (size_t)4 << 20;
+    batch = batch / L ? batch / L : 1;
+    int rc = RP_OK;
+    for (size_t k0 = 0; !rc && k0 < (size_t)g->nact; k0 += batch) {
+        size_t k1 = k0 + batch < (size_t)g->nact ? k0 + batch : (size_t)g->nact;
+        lvl *cnt = calloc((k1 - k0) * L, sizeof *cnt);
+        if (!cnt)
+            return RP_NOMEM;
+        for (size_t j = 0; j < g->n; j++) {
+            int32_t k = g->in[j];
+            if (k < 0 || (size_t)k < k0 || (size_t)k >= k1)
+                continue;
+            int32_t v = c->code[g->rows[j]];
+            lvl *x = &cnt[((size_t)k - k0) * L + (v < 0 || v >= c->nlevels ? L - 1 : (size_t)v)];
+            x->n++;
+            x->pos += g->y[j];
         }
+        for (size_t k = k0; !rc && k < k1; k++) {
+            lvl *l = &cnt[(k - k0) * L];
+            for (size_t v = 0; v + 1 < L; v++)
+                l[v].level = (int)v;
+            rc = categorical_node(g->m, &g->m->nodes[g->act[k]], l, c->nlevels, fi, &best[k]);
+        }
+        free(cnt);
     }
-    return k;
+    return rc;
 }
 
-static int grow_node(grower *g, int id, size_t from, size_t n, int depth)
+typedef struct {
+    grower *g;
+    int rc[64];
+} level_job;
+
+/* Part k of the columns (a contiguous run of them): its best split of each node into best[k]. */
+static void level_part(void *v, int k)
+{
+    level_job *j = v;
+    grower *g = j->g;
+    int nc = g->f->ncols, from = k * nc / g->nparts, to = (k + 1) * nc / g->nparts;
+    split *best = g->best + (size_t)k * (size_t)g->nact;
+    for (int i = 0; i < g->nact; i++)
+        best[i] = (split){ .feature = -1, .cost = g->m->nodes[g->act[i]].cost };
+    for (int fi = from; fi < to && !j->rc[k]; fi++)
+        j->rc[k] = g->f->cols[fi].kind == MDL_NUM ? numeric_level(g, fi, best) : categorical_level(g, fi, best);
+}
+
+/* Each numeric column's rows of the fit sorted by value: part k of the columns. */
+static void sort_part(void *v, int k)
+{
+    level_job *j = v;
+    grower *g = j->g;
+    int nc = g->f->ncols, from = k * nc / g->nparts, to = (k + 1) * nc / g->nparts;
+    for (int fi = from; fi < to && !j->rc[k]; fi++) {
+        const mdl_col *c = &g->f->cols[fi];
+        sorted_col *sc = &g->cols[fi];
+        if (c->kind != MDL_NUM)
+            continue;
+        sc->x = malloc((g->n ? g->n : 1) * sizeof *sc->x);
+        sc->at = malloc((g->n ? g->n : 1) * sizeof *sc->at);
+        sc->miss = c->missing ? malloc((g->n ? g->n : 1) * sizeof *sc->miss) : NULL;
+        if (!sc->x || !sc->at || (c->missing && !sc->miss)) {
+            j->rc[k] = RP_NOMEM;
+            break;
+        }
+        for (size_t i = 0; i < g->n; i++) {
+            double x = c->x[g->rows[i]];
+            if (isnan(x))
+                sc->miss[sc->nmiss++] = (uint32_t)i;
+            else {
+                sc->x[sc->n] = x;
+                sc->at[sc->n++] = (uint32_t)i;
+            }
+        }
+        j->rc[k] = mdl__sort_pairs(sc->x, sc->at, sc->n);
+    }
+}
+
+static int goes_left(const mdl_frame *f, const tnode *t, size_t row)
+{
+    const mdl_col *c = &f->cols[t->feature];
+    if (c->kind == MDL_NUM)
+        return isnan(c->x[row]) ? t->missing_left : c->x[row] <= t->thr;
+    return c->code[row] < 0 || t->side[c->code[row]] == 2 ? t->missing_left : t->side[c->code[row]];
+}
+
+static int may_split(const struct mdl_model *m, const tnode *t, int depth)
+{
+    return depth < m->max_depth && t->n >= 2 * (size_t)m->min_leaf && t->pos > 0 && t->pos < t->n;
+}
+
+/* The level's nodes split by their best (the parts' bests in column order), each row moved to its
+ * child, and the next level's nodes that may split. */
+static int split_level(grower *g, int depth)
 {
     struct mdl_model *m = g->m;
-    tnode *t = &m->nodes[id];
-    if (depth >= m->max_depth || n < 2 * (size_t)m->min_leaf || t->pos == 0 || t->pos == n)
-        return RP_OK;
-    split best = { .feature = -1, .cost = t->cost };
-    for (int fi = 0; fi < g->f->ncols; fi++) {
-        if (g->f->cols[fi].kind == MDL_NUM)
-            numeric_split(g, g->rows + from, n, fi, &best);
-        else if (categorical_split(g, g->rows + from, n, fi, &best)) {
-            free(best.side);
+    int *child = malloc(((size_t)g->nact + 1) * sizeof *child), nnext = 0;
+    if (!child)
+        return RP_NOMEM;
+    for (int k = 0; k < g->nact; k++) {
+        split b = g->best[k];
+        for (int p = 1; p < g->nparts; p++) {
+            split *q = &g->best[(size_t)p * (size_t)g->nact + (size_t)k];
+            if (q->feature >= 0 && q->cost < b.cost - 1e-12) {
+                free(b.side);
+                b = *q;
+            } else
+                free(q->side);
+        }
+        child[k] = -1;
+        tnode *t = &m->nodes[g->act[k]];
+        if (b.feature < 0 || b.cost >= t->cost - 1e-12) {
+            free(b.side);
+            continue;
+        }
+        t->feature = b.feature;
+        t->thr = b.thr;
+        t->side = b.side;
+        t->missing_left = b.missing_left;
+        int l = new_node(m, 0, 0), r = l < 0 ? -1 : new_node(m, 0, 0);
+        if (l < 0 || r < 0) {
+            free(child);
             return RP_NOMEM;
         }
+        m->nodes[g->act[k]].left = l;
+        m->nodes[g->act[k]].right = r;
+        child[k] = l;
     }
-    if (best.feature < 0 || best.cost >= t->cost - 1e-12) {
-        free(best.side);
-        return RP_OK;
+    for (size_t j = 0; j < g->n; j++) {
+        int32_t k = g->in[j];
+        if (k < 0)
+            continue;
+        if (child[k] < 0) {
+            g->in[j] = -1;
+            continue;
+        }
+        int c = child[k] + !goes_left(g->f, &m->nodes[g->act[k]], g->rows[j]);
+        m->nodes[c].n++;
+        m->nodes[c].pos += g->y[j];
+        g->in[j] = c; /* a node id for now; the level index below */
     }
-    t->feature = best.feature;
-    t->thr = best.thr;
-    t->side = best.side;
-    t->missing_left = best.missing_left;
-    size_t nl = partition(g, from, n, t), pl = 0, pr = 0;
-    for (size_t i = 0; i < n; i++)
-        *(i < nl ? &pl : &pr) += g->f->y[g->rows[from + i]];
-    int l = new_node(m, nl, pl), r = l < 0 ? -1 : new_node(m, n - nl, pr);
-    if (l < 0 || r < 0)
+    for (int k = 0; k < g->nact; k++)
+        for (int s = 0; child[k] >= 0 && s < 2; s++) {
+            tnode *c = &m->nodes[child[k] + s];
+            c->p = c->n ? (double)c->pos / (double)c->n : 0;
+            c->cost = cost_of(m->entropy, c->n, c->pos);
+            c->left = may_split(m, c, depth + 1) ? nnext : -1; /* the level index, kept here a moment */
+            if (c->left >= 0)
+                g->act[nnext++] = child[k] + s;
+        }
+    for (size_t j = 0; j < g->n; j++)
+        if (g->in[j] >= 0)
+            g->in[j] = m->nodes[g->in[j]].left;
+    for (int k = 0; k < nnext; k++)
+        m->nodes[g->act[k]].left = -1;
+    g->nact = nnext;
+    free(child);
+    return RP_OK;
+}
+
+/* The nodes numbered as growing depth first numbers them: a node's children after it, the left's
+ * subtree before the right's. */
+static void dfs_order(const struct mdl_model *m, int id, int *map, int *next)
+{
+    const tnode *t = &m->nodes[id];
+    if (t->feature < 0)
+        return;
+    map[t->left] = (*next)++;
+    map[t->right] = (*next)++;
+    dfs_order(m, t->left, map, next);
+    dfs_order(m, t->right, map, next);
+}
+
+static int renumber(struct mdl_model *m)
+{
+    int *map = malloc((size_t)m->nn * sizeof *map), next = 1;
+    tnode *q = malloc((size_t)m->cap * sizeof *q);
+    if (!map || !q) {
+        free(map);
+        free(q);
         return RP_NOMEM;
-    m->nodes[id].left = l; /* nodes may have moved */
-    m->nodes[id].right = r;
-    int rc = grow_node(g, l, from, nl, depth + 1);
-    return rc ? rc : grow_node(g, r, from + nl, n - nl, depth + 1);
+    }
+    map[0] = 0;
+    dfs_order(m, 0, map, &next);
+    for (int i = 0; i < m->nn; i++) {
+        tnode t = m->nodes[i];
+        if (t.feature >= 0) {
+            t.left = map[t.left];
+            t.right = map[t.right];
+        }
+        q[map[i]] = t;
+    }
+    free(m->nodes);
+    m->nodes = q;
+    free(map);
+    return RP_OK;
+}
+
+static void grower_free(grower *g)
+{
+    for (int c = 0; g->cols && c < g->f->ncols; c++) {
+        free(g->cols[c].x);
+        free(g->cols[c].at);
+        free(g->cols[c].miss);
+    }
+    free(g->cols);
+    free(g->y);
+    free(g->in);
+    free(g->act);
+    free(g->best);
+}
+
+static int grow_levels(grower *g)
+{
+    struct mdl_model *m = g->m;
+    level_job job = { .g = g };
+    int rc = RP_OK;
+    mdl__parallel(g->nparts, sort_part, &job);
+    for (int k = 0; k < g->nparts; k++)
+        rc = rc ? rc : job.rc[k];
+    g->nact = may_split(m, &m->nodes[0], 0);
+    g->act[0] = 0;
+    for (size_t j = 0; j < g->n; j++)
+        g->in[j] = g->nact ? 0 : -1;
+    for (int depth = 0; !rc && g->nact; depth++) {
+        split *b = realloc(g->best, (size_t)g->nparts * (size_t)g->nact * sizeof *b);
+        if (!b)
+            return RP_NOMEM;
+        g->best = b;
+        mdl__parallel(g->nparts, level_part, &job);
+        for (int k = 0; k < g->nparts; k++)
+            rc = rc ? rc : job.rc[k];
+        if (rc) { /* the splits found so far own their levels */
+            for (size_t i = 0; i < (size_t)g->nparts * (size_t)g->nact; i++)
+                free(g->best[i].side);
+            break;
+        }
+        rc = split_level(g, depth);
+    }
+    return rc ? rc : renumber(m);
 }
 
 static int is_leaf(const tnode *t) { return t->feature < 0 || t->pruned; }
@@ -378,23 +570,22 @@ static int grow_tree(const mdl_frame *f, const size_t *rows, size_t n, int entro
                      struct mdl_model **out, rp_error *err)
 {
     struct mdl_model *m = calloc(1, sizeof *m);
-    grower g = { .f = f, .m = m, .rows = malloc(n * sizeof(size_t)), .xs = malloc(n * sizeof(double)),
-                 .ord = malloc(n * sizeof(size_t)) };
-    int rc = !m || !g.rows || !g.xs || !g.ord ? RP_NOMEM : RP_OK;
+    size_t cap = n ? n : 1;
+    int parts = f->ncols < 8 ? (f->ncols ? f->ncols : 1) : 8;
+    grower g = { .f = f, .m = m, .rows = rows, .n = n, .y = malloc(cap), .in = malloc(cap * sizeof *g.in),
+                 .cols = calloc((size_t)(f->ncols ? f->ncols : 1), sizeof *g.cols),
+                 .act = malloc(cap * sizeof *g.act), .nparts = parts };
+    int rc = !m || !g.y || !g.in || !g.cols || !g.act || n > UINT32_MAX ? RP_NOMEM : RP_OK;
     if (!rc) {
         m->entropy = entropy;
         m->max_depth = max_depth;
         m->min_leaf = min_leaf;
         size_t pos = 0;
-        for (size_t i = 0; i < n; i++) {
-            g.rows[i] = rows[i];
-            pos += f->y[rows[i]];
-        }
-        rc = new_node(m, n, pos) < 0 ? RP_NOMEM : grow_node(&g, 0, 0, n, 0);
+        for (size_t i = 0; i < n; i++)
+            pos += g.y[i] = f->y[rows[i]];
+        rc = new_node(m, n, pos) < 0 ? RP_NOMEM : grow_levels(&g);
     }
-    free(g.rows);
-    free(g.xs);
-    free(g.ord);
+    grower_free(&g);
     if (rc) {
         tree_free(m);
         return rp_err(err, RP_NOMEM, "tree: %s", rp_strerror(RP_NOMEM));

@@ -104,7 +104,7 @@ int mdl_tune(const mdl_learner *l, const mdl_frame *f, const mdl_params *grid, i
         mdl_metrics mm;
         if ((rc = l->fit(f, fit, nfit, &grid[k], &m, err)))
             break;
-        l->predict(m, f, val, nval, p);
+        mdl_predict(l, m, f, val, nval, p);
         l->free(m);
         if ((rc = mdl_metrics_of(p, y, nval, 0.5, &mm, err)))
             break;

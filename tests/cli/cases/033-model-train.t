@@ -2,8 +2,12 @@
 # on a stratified hold-out and by cross-validation, the same for a seed; bad files refused by row
 # and column; sample sizes as the textbook's.
 $ awk 'BEGIN { srand(5); print "id,age,branch,products,churned"; for (i = 0; i < 2000; i++) { a = 20 + int(rand() * 60); b = (rand() < 0.25) ? "0999" : "0012"; p = 1 + int(rand() * 5); z = -2 + 0.04 * (a - 50) - 0.7 * (p - 3) + (b == "0999" ? 1.2 : 0); printf "C%05d,%d,%s,%d,%s\n", i, a, b, p, (rand() < 1 / (1 + exp(-z))) ? "yes" : "no" } }' > churn.csv
-$ rapport model train --data churn.csv --target churned --json > one.json && rapport model train --data churn.csv --target churned --json > two.json && cmp one.json two.json && grep -c '"text"' one.json
+$ rapport model train --data churn.csv --target churned --json > one.json && rapport model train --data churn.csv --target churned --json > two.json && grep -c '"text"' one.json
 >~ ^[0-9]+$
+# the same report for a seed, all but the seconds each step took
+$ python3 -c 'import json,sys; a, b = (json.load(open(p)) for p in sys.argv[1:]); print(sorted(a["seconds"]), a["seconds"]["fit"] >= 0); [r.pop("seconds") for r in (a, b)]; print(a == b)' one.json two.json
+> ['cv', 'fit', 'measure'] True
+> True
 $ rapport model train --data churn.csv --target churned --json 2>/dev/null | python3 -c 'import json,sys; r = json.load(sys.stdin); h = r["holdout"]; print(r["learner"], r["rows"], r["holdout"]["rows"], h["auc"] > 0.7, h["deciles"][0]["lift"] > 2, r["warnings"])'
 > tree 2000 600 True True ["column 'id': named as an identifier: left out"]
 $ rapport model train --data churn.csv --target churned --set max_depth=2,prune_folds=0 --folds 0 | grep -c '^  if '
@@ -85,6 +89,23 @@ $ cut -d, -f1,2 today.csv > narrow.csv && rapport model train --data churn.csv -
 $ rapport model train --data churn.csv --target churned --score today.csv
 ! rapport: model train: --score: give --scores FILE for the scores of its rows
 ? 1
+# measured on the analyst's own split (or another tool's): fitted on every row of the file, tested on
+# every row of the other, read as the first was
+$ head -1501 churn.csv > fit.csv && (head -1 churn.csv; tail -n 500 churn.csv) > test.csv && rapport model train --data fit.csv --test test.csv --target churned --learner logit --folds 0 2>/dev/null | sed -n '1,2p' | cut -c1-80
+> logit on 1500 rows (322 'yes'), 3 features; tested on 500 other rows, seed 1
+> test: AUC 0.7956  Gini 0.5912  KS 0.4835  log-loss 0.4034  Brier 0.1272
+$ rapport model train --data fit.csv --test test.csv --target churned --learner logit --folds 0 --json 2>/dev/null | python3 -c 'import json,sys; r = json.load(sys.stdin); print(r["rows"], r["test_rows"], r["holdout"]["rows"], r["holdout_share"])'
+> 1500 500 500 0.0
+$ cut -d, -f1-4 test.csv > untargeted.csv && rapport model train --data fit.csv --test untargeted.csv --target churned 2>&1 | grep -v warning
+> rapport: model train: --test: untargeted.csv has no column 'churned', the target
+$ rapport model train --data fit.csv --test test.csv --holdout 0.2 --target churned
+! rapport: model train: --test: measured on TEST's rows or on a --holdout share, not both
+? 1
+$ rapport model train --data fit.csv --holdout 1 --target churned
+! rapport: model train: --holdout: a share between 0 and 1, not '1'
+? 1
+$ (head -1 churn.csv; grep ',no$' churn.csv | head -50) > onesided.csv && rapport model train --data fit.csv --test onesided.csv --target churned 2>&1 | grep -v warning
+> rapport: model train: the test rows have one class only (50 rows, 0 'yes'): nothing to measure on
 # settings with alternatives: each combination checked before the file is read
 $ rapport model train --data churn.csv --target churned --set 'max_depth=2|x'
 ! rapport: model train: max_depth: a whole number from 1 to 64, not 'x'
