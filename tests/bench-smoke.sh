@@ -37,6 +37,9 @@ want[soak]=$'requests +[0-9,]+ \\([0-9,]+/s\\): view [0-9,]+, search_name [0-9,]
 needs[web]='nginx chromium'
 cmd[web]="bench/web.sh $build 300 1"
 want[web]=$'analyst: Pareto dashboard +[0-9]+\nsign-in page from rapport serve takes [0-9.]+ times as long as from nginx'
+needs[models]='pandas sklearn'
+cmd[models]="bench/models.sh $build 20000 10 100000"
+want[models]=$'^gbm +[0-9.]+ +[0-9.]+ +[0-9.]+x +0\\.[0-9]+ +0\\.[0-9]+ .*x$\nlargest AUC difference 0\\.0[0-9]+ \\(target at most 0\\.01\\)'
 cmd[c360]="$build/bench/c360 --customers 300 --lookups 50 --db $tmp/c360.db"
 want[c360]=$'ratio sqlite3 shell / rapport +[0-9.]+x'
 cmd[sqlite_ceiling]="$build/bench/sqlite_ceiling 20000 $tmp"
@@ -47,6 +50,7 @@ missing() { # the tools of NAME that are not here
   for t in ${needs[$1]:-}; do
     case $t in
       pandas) /usr/bin/python3 -c 'import pandas' 2>/dev/null || m+=" python3-pandas" ;;
+      sklearn) /usr/bin/python3 -c 'import sklearn' 2>/dev/null || m+=" python3-sklearn" ;;
       duckdb) [ -d bench/node/node_modules/@duckdb/node-api ] || m+=" DuckDB (npm, bench/node)" ;;
       nginx) [ -x /usr/sbin/nginx ] || m+=" nginx" ;;
       chromium) [ -x /usr/bin/chromium ] || m+=" chromium" ;;

@@ -43,6 +43,8 @@ int mdl_metrics_of(const double *p, const uint8_t *y, size_t n, double threshold
     qsort(s, n, sizeof *s, by_score_desc);
     /* AUC: for each group of equal scores, the negatives below it, positives within counted half */
     double above_neg = 0, pairs = 0, cpos = 0, cneg = 0;
+    m->roc[0][0] = m->roc[0][1] = 0;
+    m->nroc = 1;
     for (size_t i = 0; i < n;) {
         size_t j = i, gp = 0, gn = 0;
         while (j < n && s[j].p == s[i].p)
@@ -55,6 +57,11 @@ int mdl_metrics_of(const double *p, const uint8_t *y, size_t n, double threshold
         double gap = fabs(cpos / (double)m->pos - cneg / (double)neg);
         if (gap > m->ks)
             m->ks = gap;
+        /* a point of the curve each hundredth of the rows (a group of equal scores is one step) */
+        if ((j == n || j * 100 / n > i * 100 / n) && m->nroc < MDL_ROC_POINTS) {
+            m->roc[m->nroc][0] = cneg / (double)neg;
+            m->roc[m->nroc++][1] = cpos / (double)m->pos;
+        }
         i = j;
     }
     m->auc = pairs / ((double)m->pos * (double)neg);
@@ -89,8 +96,12 @@ json_t *mdl_metrics_json(const mdl_metrics *m)
                                              (json_int_t)x->n, "positives", (json_int_t)x->pos, "mean_score",
                                              x->mean_score, "rate", x->rate, "lift", x->lift, "cum_gain", x->cum_gain));
     }
-    return json_pack("{s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:{s:f, s:I, s:I, s:I, s:I}, s:o}", "rows", (json_int_t)m->n,
-                     "positives", (json_int_t)m->pos, "auc", m->auc, "gini", m->gini, "ks", m->ks, "logloss",
-                     m->logloss, "brier", m->brier, "confusion", "threshold", m->threshold, "tp", (json_int_t)m->tp,
-                     "fp", (json_int_t)m->fp, "tn", (json_int_t)m->tn, "fn", (json_int_t)m->fn, "deciles", dec);
+    json_t *roc = json_array();
+    for (int k = 0; k < m->nroc; k++) /* four decimals draw a curve; more would only weigh the report */
+        json_array_append_new(roc, json_pack("[f, f]", round(m->roc[k][0] * 1e4) / 1e4, round(m->roc[k][1] * 1e4) / 1e4));
+    return json_pack("{s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:{s:f, s:I, s:I, s:I, s:I}, s:o, s:o}", "rows",
+                     (json_int_t)m->n, "positives", (json_int_t)m->pos, "auc", m->auc, "gini", m->gini, "ks", m->ks,
+                     "logloss", m->logloss, "brier", m->brier, "confusion", "threshold", m->threshold, "tp",
+                     (json_int_t)m->tp, "fp", (json_int_t)m->fp, "tn", (json_int_t)m->tn, "fn", (json_int_t)m->fn,
+                     "deciles", dec, "roc", roc);
 }

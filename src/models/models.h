@@ -112,15 +112,20 @@ typedef struct mdl_decile {
     double rate, lift, cum_gain; /* observed rate; rate / overall rate; share of all positives so far */
 } mdl_decile;
 
+enum { MDL_ROC_POINTS = 102 };
+
 typedef struct mdl_metrics {
     size_t n, pos;
     double auc, gini, ks, logloss, brier;
     double threshold;                 /* of the confusion matrix */
     size_t tp, fp, tn, fn;
     mdl_decile deciles[10];
+    int nroc;                         /* the ROC curve: (fpr, tpr) from (0, 0) to (1, 1), at most */
+    double roc[MDL_ROC_POINTS][2];    /* MDL_ROC_POINTS points about evenly spaced by rows */
 } mdl_metrics;
 
-/* Metrics of scores p against labels y over n rows (ties in AUC counted half). */
+/* Metrics of scores p against labels y over n rows (ties in AUC counted half).  JSON: rows,
+ * positives, auc, gini, ks, logloss, brier, confusion, deciles, roc ([[fpr, tpr], ...]). */
 int mdl_metrics_of(const double *p, const uint8_t *y, size_t n, double threshold, mdl_metrics *m,
                    rp_error *err) RP_WARN_UNUSED;
 json_t *mdl_metrics_json(const mdl_metrics *m);

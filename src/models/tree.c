@@ -775,6 +775,23 @@ static void rule_text(const json_t *rule, rp_buf *b)
         rp_buf_puts(b, "always");
 }
 
+/* The pruned tree's nodes depth first, for a page to draw: {rows, positives, p} and, split, the
+ * condition of going left (as rules give it) and the indexes of the two children. */
+static int nodes_of(const struct mdl_model *m, const mdl_frame *f, int id, json_t *out)
+{
+    const tnode *t = &m->nodes[id];
+    int at = (int)json_array_size(out);
+    json_t *o = json_pack("{s:I, s:I, s:f}", "rows", (json_int_t)t->n, "positives", (json_int_t)t->pos, "p", t->p);
+    json_array_append_new(out, o);
+    if (is_leaf(t))
+        return at;
+    json_object_set_new(o, "split", condition(f, t, 1));
+    int l = nodes_of(m, f, t->left, out), r = nodes_of(m, f, t->right, out);
+    json_object_set_new(o, "left", json_integer(l));
+    json_object_set_new(o, "right", json_integer(r));
+    return at;
+}
+
 static json_t *tree_describe(const mdl_model *m, const mdl_frame *f)
 {
     json_t *rs = json_array(), *none = json_array();
@@ -792,9 +809,11 @@ static json_t *tree_describe(const mdl_model *m, const mdl_frame *f)
         int d = (int)json_array_size(json_object_get(r, "if"));
         depth = d > depth ? d : depth;
     }
-    return json_pack("{s:s, s:i, s:i, s:i, s:f, s:o}", "criterion", m->entropy ? "entropy" : "gini", "leaves", leaves,
+    json_t *nodes = json_array();
+    nodes_of(m, f, 0, nodes);
+    return json_pack("{s:s, s:i, s:i, s:i, s:f, s:o, s:o}", "criterion", m->entropy ? "entropy" : "gini", "leaves", leaves,
                      "depth", depth, "nodes_grown", m->nn, "ccp_alpha", m->nodes[0].n ? m->alpha / (double)m->nodes[0].n : 0,
-                     "rules", rs);
+                     "rules", rs, "nodes", nodes);
 }
 
 

@@ -47,6 +47,9 @@ const labelAsOf = new Date(Date.UTC(ay, am - 2, 0)).toISOString().slice(0, 10);
 cli(['features', '--as-of', labelAsOf, '--snapshots', '6', '--label', 'churn', '--out', join(tmp, 'train.csv')]);
 cli(['model', 'train', '--data', join(tmp, 'train.csv'), '--target', 'churn', '--learner', 'logit', '--set', 'C=0.05', '--folds', '0', '--save', 'churn']);
 cli(['model', 'score', 'churn', '--as-of', asOf]);
+/* and a small tree on the same rows, kept and scored too: its report draws the tree */
+cli(['model', 'train', '--data', join(tmp, 'train.csv'), '--target', 'churn', '--learner', 'tree', '--set', 'max_depth=3,prune_folds=0', '--folds', '0', '--save', 'churn2']);
+cli(['model', 'score', 'churn2', '--as-of', asOf]);
 cli(['analyze', 'value', '--as-of', asOf]);
 for (const r of roles) cli(['user', 'add', `w-${r}`, '--role', r, ...(r === 'teller' || r === 'rm' ? ['--branch', '0345'] : [])], password + '\n');
 mkdirSync(shots, { recursive: true });
@@ -642,7 +645,21 @@ const tests = [
     const csv = await download(page, '[data-test=at-risk] [data-test=export-csv]');
     const lines = csv.bytes.toString('utf8').slice(1).trim().split('\r\n');
     expect(lines.length === r.at_risk.length + 1 && lines[0].startsWith('姓名,分行,流失機率'), `CSV: ${lines[0]}`);
+    /* the hold-out drawn: the ROC curve point by point, gains and calibration by decile */
+    const roc = (await page.getAttribute('[data-test=report-roc] polyline', 'points')).trim().split(' ');
+    expect(roc.length === m.report.holdout.roc.length && roc.length >= 10, `ROC of ${roc.length} points`);
+    expect((await page.getAttribute('[data-test=report-gains] polyline', 'points')).trim().split(' ').length === 11, 'gains: 0 and ten deciles');
     await page.screenshot({ path: join(shots, 'models-at-risk.png'), fullPage: true });
+    /* a tree's report draws the tree: every node of it, each question in words */
+    const tree = JSON.parse(cli(['model', 'show', 'churn2', '--json']));
+    await page.selectOption('[data-test=model-picker]', 'churn2:1');
+    await page.waitForSelector('[data-test=report-tree] [data-node]');
+    const drawn = await page.$$eval('[data-test=report-tree] [data-node]', (l) => l.length);
+    expect(drawn === tree.report.model.nodes.length && drawn >= 3, `${drawn} nodes drawn of ${tree.report.model.nodes.length}`);
+    const words = await page.textContent('[data-test=report-tree]');
+    expect(!/[a-z]_[a-z]/.test(words) && words.includes('是') && words.includes('否'), `the tree in words: ${words.slice(0, 120)}`);
+    expect(!/[a-z]_[a-z]/.test(await page.textContent('[data-test=report-rules]')), 'its rules in words');
+    await page.screenshot({ path: join(shots, 'models-tree.png'), fullPage: true });
     await page.click('[data-test=sign-out]');
     await signIn(page, 'teller');
     await page.goto(base + '#/models');
