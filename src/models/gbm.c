@@ -546,6 +546,29 @@ static double logloss_of(const double *F, const uint8_t *y, const size_t *rows, 
     return s / (double)(n ? n : 1);
 }
 
+typedef struct {
+    const mdl_frame *f;
+    const size_t *tr;
+    size_t n;
+    const double *F;
+    double *g, *h;
+    size_t *idx;
+} grad_job;
+
+/* The log-loss's gradient and hessian at part k of 8 of the rows (each row its own). */
+static void grad_part(void *v, int k)
+{
+    grad_job *j = v;
+    int parts = j->n >= 65536 ? 8 : 1;
+    for (size_t i = (size_t)k * j->n / (size_t)parts; i < (size_t)(k + 1) * j->n / (size_t)parts; i++) {
+        size_t row = j->tr[i];
+        double p = 1 / (1 + exp(-j->F[row]));
+        j->g[row] = p - j->f->y[row];
+        j->h[row] = p * (1 - p) > 1e-16 ? p * (1 - p) : 1e-16;
+        j->idx[i] = row;
+    }
+}
+
 /* Rounds of trees on the rows tr, watching va (nva rows, or none). */
 static int boost(booster *B, struct mdl_model *m, const gbm_settings_t *s, const size_t *tr, size_t ntr,
                  const size_t *va, size_t nva)
@@ -572,13 +595,8 @@ static int boost(booster *B, struct mdl_model *m, const gbm_settings_t *s, const
     double best = nva ? logloss_of(F, f->y, va, nva) : 0;
     int since = 0, rc = RP_OK, best_round = 0;
     for (int r = 0; r < s->rounds && !rc; r++) {
-        for (size_t i = 0; i < ntr; i++) {
-            size_t row = tr[i];
-            double p = 1 / (1 + exp(-F[row]));
-            g[row] = p - f->y[row];
-            h[row] = p * (1 - p) > 1e-16 ? p * (1 - p) : 1e-16;
-            idx[i] = row;
-        }
+        grad_job gj = { .f = f, .tr = tr, .n = ntr, .F = F, .g = g, .h = h, .idx = idx };
+        mdl__parallel(ntr >= 65536 ? 8 : 1, grad_part, &gj);
         rc = grow_tree(B, idx, tmp, og, ntr, g, h, s->lr, &m->trees[r], F);
         m->ntrees = r + 1;
         if (rc || !nva)
