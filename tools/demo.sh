@@ -66,6 +66,17 @@ step "against the generator's truth: the model's AUC as a fraction of the true h
 python3 "$(dirname "$0")/../tests/fixtures/models/churn_truth.py" "$dir/churn-scores.csv" "$dir/host-keys.csv" "$bank/truth/churn.csv"
 step "rapport model at-risk churn --limit 10   (who is worth saving: P(leaving) x a year's profit)"
 "$rapport" model at-risk churn --limit 10
+# response and uplift (issue 23 item 8): the mobile-banking campaign CMP05 held a fifth of its targets out
+step "rapport features --label response --campaign CMP05   (its targets as known the day before the first contact, and who responded)"
+"$rapport" features --label response --campaign CMP05 --out "$dir/response.csv"
+step "rapport model train --target response --learner logit --save response   (who responds: AUC, top-decile lift)"
+"$rapport" model train --data "$dir/response.csv" --target response --learner logit --set C=0.1 --folds 0 \
+    --save response 2>/dev/null | sed -n '1,2p;/^decile/,/^ *2 /p'
+step "rapport model uplift --treatment group   (who responds because of the campaign: two models, scored across folds)"
+"$rapport" model uplift --data "$dir/response.csv" --target response --treatment group --id customer_id \
+    --scores "$dir/uplift.csv" 2>/dev/null | head -4
+step "against the generator's truth: the uplift model's Qini as a fraction of the true uplift's"
+python3 "$(dirname "$0")/../tests/fixtures/models/uplift_truth.py" "$dir/uplift.csv" "$dir/host-keys.csv" "$bank/truth/treatment.csv" CMP05
 step "rapport model train --learner logit --save churn-logit --pmml   (a model other engines can score: PMML 4.4)"
 "$rapport" model train --data "$dir/churn-train.csv" --target churn --learner logit --set C=0.05 --folds 0 \
     --save churn-logit --pmml "$dir/churn-logit.pmml" 2>/dev/null | sed -n '1,2p;$p'

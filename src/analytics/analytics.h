@@ -101,6 +101,13 @@ typedef struct an_job_opts {
     const char *user;
     int progress;
     int save;                    /* keep the run (1 unless told otherwise) */
+    /* The latest scoring of the warehouse by the kept model named (segment rules' score('m')): *n
+     * customers in ascending order of id, their probabilities and deciles (1 the highest), arrays
+     * the caller frees; RP_NOTFOUND naming a model not kept or that has scored none.  NULL: rules
+     * that read scores are refused.  (The model store is models.h's; analytics does not reach it.) */
+    int (*model_scores)(void *ctx, const char *model, size_t *n, int64_t **customer, double **p, int **decile,
+                        rp_error *err);
+    void *model_scores_ctx;
 } an_job_opts;
 
 /* An analysis: runs o->job's analysis, *summary the caller's to

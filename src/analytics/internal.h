@@ -313,9 +313,17 @@ typedef struct an_attrs_ctx {
     int32_t as_of;                 /* the window's last day */
     an_rfm_out *rfm;               /* cell 0: never active */
     int32_t *recency;              /* days, -1 never active */
+    int nmodels;                   /* the scores segment rules read (an_attrs_models), by customer */
+    double *mscore[AN_SEG_MODELS]; /* NAN where the scoring did not reach */
+    int *mdecile[AN_SEG_MODELS];   /* 0 there */
 } an_attrs_ctx;
 int an_attrs_compute(an_attrs_ctx *a, an_valued *d, const an_job_opts *o, int w, rp_error *err) RP_WARN_UNUSED;
 void an_attrs_free(an_attrs_ctx *a);
+/* The latest scoring of each model set names (score('m') in its rules), read through o->model_scores,
+ * onto the customers; RP_INVAL naming the file when the caller cannot read scores, RP_NOTFOUND
+ * naming a model that is not kept or has scored none. */
+int an_attrs_models(an_attrs_ctx *a, const an_segment_set *set, const char *file, const an_job_opts *o,
+                    rp_error *err) RP_WARN_UNUSED;
 /* an_attr_fn over an an_attrs_ctx. */
 an_value_cell an_attr_get(void *ctx, size_t i, int attr);
 /* Internet and mobile's share of the customer's own transactions, NAN without any. */

@@ -245,6 +245,12 @@ int an_migration_job(wh *w, const an_job_opts *o, json_t **summary, rp_error *er
     int rc = RP_OK;
     if (m.by[0] == 's' && (rc = an_segments_load(o, &m.set, &m.segfile, err)))
         return rc;
+    if (m.by[0] == 's' && m.set.nmodels) { /* a scoring is of one day: it has no year before to move from */
+        rc = rp_err(err, RP_INVAL, "%s: score('%s'): migration compares a year with the one before, and a model's "
+                    "scores are of the day it scored", m.segfile, m.set.model[0]);
+        an_segments_free(&m.set);
+        return rc;
+    }
     json_t *params = NULL, *sum = NULL;
     an_run r;
     if ((rc = migration_compute(&m, w, o, &params, err)) || (rc = an_run_begin(w, o, params, &r, err)))

@@ -93,7 +93,7 @@ int an_segment_job(wh *w, const an_job_opts *o, json_t **summary, rp_error *err)
         rc = rp_err(err, RP_NOMEM, NULL);
         goto out;
     }
-    if ((rc = an_attrs_compute(&a, &d, o, 0, err)) ||
+    if ((rc = an_attrs_compute(&a, &d, o, 0, err)) || (rc = an_attrs_models(&a, &set, file, o, err)) ||
         (rc = an_segments_assign(&set, an_attr_get, &a, n, seg, &chk, err)) ||
         (rc = an_run_begin(w, o, params, &r, err)))
         goto out;

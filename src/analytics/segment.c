@@ -75,6 +75,7 @@ typedef struct parser {
     rp_error *err;
     int failed;
     int depth;
+    an_segment_set *set;   /* the models score() names are kept here; NULL: score() is refused */
 } parser;
 
 static int fail(parser *ps, const char *at, const char *fmt, const char *a, const char *b)
@@ -138,6 +139,8 @@ static an_expr *parse_or(parser *ps);
 
 static const char *type_name(int t) { return t == T_NUM ? "a number" : t == T_STR ? "a text" : "a condition"; }
 
+static an_expr *model_score(parser *ps, const char *at, int decile);
+
 static an_expr *parse_primary(parser *ps)
 {
     skip(ps);
@@ -197,7 +200,9 @@ static an_expr *parse_primary(parser *ps)
         for (int i = 0; i < an_nattrs; i++)
             if (strlen(an_attrs[i].name) == n && !strncasecmp(an_attrs[i].name, s, n))
                 found = i;
-        if (found < 0) {
+        if (found < 0 && (!strcasecmp(name, "score") || !strcasecmp(name, "score_decile"))) {
+            e = model_score(ps, s, !strcasecmp(name, "score_decile"));
+        } else if (found < 0) {
             fail(ps, s, "unknown attribute '%s' (`rapport analyze attributes` lists them)", name, NULL);
         } else if ((e = node(ps, E_ATTR, an_attrs[found].text ? T_STR : T_NUM))) {
             e->attr = found;
@@ -206,6 +211,52 @@ static an_expr *parse_primary(parser *ps)
         fail(ps, at, *at ? "unexpected '%.1s'" : "an attribute, a number or a text expected at the end", at, NULL);
     }
     ps->depth--;
+    return e;
+}
+
+/* score('model') or score_decile('model') after its name: the customer's probability, or decile (1
+ * the highest), by the latest scoring of that kept model; the model named in the set. */
+static an_expr *model_score(parser *ps, const char *at, int decile)
+{
+    const char *fn = decile ? "score_decile" : "score";
+    skip(ps);
+    if (*ps->p != '(') {
+        fail(ps, at, "%s('model') takes the name of a kept model in parentheses", fn, NULL);
+        return NULL;
+    }
+    ps->p++;
+    skip(ps);
+    char q = *ps->p;
+    const char *name = ps->p + 1, *end = q == '\'' || q == '"' ? strchr(name, q) : NULL;
+    if (!end || end == name || end - name >= 64) {
+        fail(ps, ps->p, "%s('model') takes the name of a kept model, quoted", fn, NULL);
+        return NULL;
+    }
+    char model[64];
+    snprintf(model, sizeof model, "%.*s", (int)(end - name), name);
+    ps->p = end + 1;
+    skip(ps);
+    if (*ps->p != ')') {
+        fail(ps, ps->p, "%s('%s') wants its closing parenthesis", fn, model);
+        return NULL;
+    }
+    ps->p++;
+    if (!ps->set) {
+        fail(ps, at, "%s(): a model's scores are read in a segment file, not here", fn, NULL);
+        return NULL;
+    }
+    int k = 0;
+    while (k < ps->set->nmodels && strcmp(ps->set->model[k], model))
+        k++;
+    if (k == AN_SEG_MODELS) {
+        fail(ps, at, "more than %s models' scores in one set of segments", "8", NULL);
+        return NULL;
+    }
+    if (k == ps->set->nmodels)
+        snprintf(ps->set->model[ps->set->nmodels++], sizeof ps->set->model[0], "%s", model);
+    an_expr *e = node(ps, E_ATTR, T_NUM);
+    if (e)
+        e->attr = AN_NATTRS + 2 * k + decile;
     return e;
 }
 
@@ -415,9 +466,10 @@ static an_expr *logic(parser *ps, int and)
 
 static an_expr *parse_or(parser *ps) { return logic(ps, 0); }
 
-int an_expr_parse(const char *text, const char *what, int line, an_expr **out, rp_error *err)
+static int expr_parse(const char *text, const char *what, int line, an_segment_set *set, an_expr **out,
+                      rp_error *err)
 {
-    parser ps = { text, text, what ? what : "expression", line, err, 0, 0 };
+    parser ps = { text, text, what ? what : "expression", line, err, 0, 0, set };
     *out = NULL;
     skip(&ps);
     if (!*ps.p || *ps.p == '\n')
@@ -436,6 +488,11 @@ int an_expr_parse(const char *text, const char *what, int line, an_expr **out, r
     }
     *out = e;
     return RP_OK;
+}
+
+int an_expr_parse(const char *text, const char *what, int line, an_expr **out, rp_error *err)
+{
+    return expr_parse(text, what, line, NULL, out, err);
 }
 
 void an_expr_free(an_expr *e)
@@ -642,7 +699,7 @@ int an_segments_parse(const char *text, const char *what, an_segment_set *out, r
                 return rp_err(err, RP_NOMEM, NULL);
             }
             memset(whole, ' ', (size_t)(eq - s) + 1);
-            int rc = an_expr_parse(whole, what, line, &out->rule[idx], err);
+            int rc = expr_parse(whole, what, line, out, &out->rule[idx], err);
             free(whole);
             if (rc) {
                 free(body);

@@ -16,7 +16,10 @@
  *   else                    (alone) every customer no other segment takes
  *
  * Attribute names are those an_attrs[] lists (age, balance, rfm, level,
- * digital_share, ...).  An attribute a customer lacks (age without a birth
+ * digital_share, ...).  In a segment file, score('churn') and
+ * score_decile('churn') are a customer's probability and decile (1 the
+ * highest) by the latest scoring of the kept model named (rapport model
+ * score); null for a customer that scoring did not reach.  An attribute a customer lacks (age without a birth
  * date) is null: every comparison with it is false, so `age < 30` and
  * `age >= 30` both leave such a customer out — the check then reports them
  * as a gap rather than guessing.
@@ -55,11 +58,17 @@ typedef an_value_cell (*an_attr_fn)(void *ctx, size_t row, int attr);
 typedef struct an_expr an_expr;
 
 #define AN_MAX_SEGMENTS 64
+#define AN_SEG_MODELS 8
+
 typedef struct an_segment_set {
     int n;
     char name[AN_MAX_SEGMENTS][64];
     an_expr *rule[AN_MAX_SEGMENTS];  /* NULL for `else` */
     int else_index;                  /* -1 when there is none */
+    /* the kept models whose scores the rules read: score('m') is attribute AN_NATTRS + 2k, its
+     * score_decile AN_NATTRS + 2k + 1, k the model's index here */
+    char model[AN_SEG_MODELS][64];
+    int nmodels;
 } an_segment_set;
 
 /* Parse one expression (what names the source in messages). */

@@ -187,6 +187,64 @@ void an_attrs_free(an_attrs_ctx *a)
     free(a->recency);
     a->rfm = NULL;
     a->recency = NULL;
+    for (int k = 0; k < a->nmodels; k++) {
+        free(a->mscore[k]);
+        free(a->mdecile[k]);
+    }
+    a->nmodels = 0;
+}
+
+/* The customer index of id in the base (its customers in ascending order of id), or -1. */
+static ptrdiff_t customer_at(const an_base *b, int64_t id)
+{
+    size_t lo = 0, hi = b->ncust;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->cust[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < b->ncust && b->cust[lo].id == id ? (ptrdiff_t)lo : -1;
+}
+
+int an_attrs_models(an_attrs_ctx *a, const an_segment_set *set, const char *file, const an_job_opts *o,
+                    rp_error *err)
+{
+    if (set->nmodels && !o->model_scores)
+        return rp_err(err, RP_INVAL, "%s: score('%s'): a model's scores cannot be read here", file, set->model[0]);
+    size_t nc = a->d->base.ncust;
+    for (int k = 0; k < set->nmodels; k++) {
+        size_t n = 0;
+        int64_t *id = NULL;
+        double *p = NULL;
+        int *dec = NULL;
+        int rc = o->model_scores(o->model_scores_ctx, set->model[k], &n, &id, &p, &dec, err);
+        if (rc) { /* said with the file and the rule's words */
+            char why[RP_ERROR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", rp_errmsg(err));
+            return strncmp(why, "score(", 6) ? rp_err(err, rc, "%s: score('%s'): %s", file, set->model[k], why)
+                                             : rp_err(err, rc, "%s: %s", file, why);
+        }
+        a->mscore[k] = malloc((nc ? nc : 1) * sizeof *a->mscore[k]);
+        a->mdecile[k] = calloc(nc ? nc : 1, sizeof *a->mdecile[k]);
+        a->nmodels = k + 1;
+        if (!a->mscore[k] || !a->mdecile[k]) {
+            free(id), free(p), free(dec);
+            return rp_err(err, RP_NOMEM, NULL);
+        }
+        for (size_t i = 0; i < nc; i++)
+            a->mscore[k][i] = NAN;
+        for (size_t j = 0; j < n; j++) {
+            ptrdiff_t i = customer_at(&a->d->base, id[j]);
+            if (i >= 0) {
+                a->mscore[k][i] = p[j];
+                a->mdecile[k][i] = dec[j];
+            }
+        }
+        free(id), free(p), free(dec);
+    }
+    return RP_OK;
 }
 
 int an_attrs_compute(an_attrs_ctx *a, an_valued *d, const an_job_opts *o, int w, rp_error *err)
@@ -235,6 +293,13 @@ double an_digital_share(const an_window *w)
 an_value_cell an_attr_get(void *ctx, size_t i, int at)
 {
     an_attrs_ctx *a = ctx;
+    if (at >= AN_NATTRS) { /* a model's score or decile (segment.h) */
+        int k = (at - AN_NATTRS) / 2;
+        an_value_cell m = { NAN, NULL };
+        if (k < a->nmodels)
+            m.num = (at - AN_NATTRS) % 2 ? (a->mdecile[k][i] ? a->mdecile[k][i] : NAN) : a->mscore[k][i];
+        return m;
+    }
     const an_customer *c = &a->d->base.cust[i];
     const an_window *w = &c->w[a->w];
     const an_value *v = &a->d->v[i];

@@ -1,5 +1,6 @@
 /* cmd_analyze.c — rapport analyze: customer value and segmentation. */
 #include "analytics/analytics.h"
+#include "models/models.h"
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/buf.h"
@@ -188,6 +189,33 @@ void cmd_analyze_help(FILE *f)
     fprintf(f, "\n");
 }
 
+/* Segment rules' score('m') and score_decile('m'): the latest scoring of the warehouse by the kept
+ * model m (models.h), handed to the analysis (an_job_opts.model_scores). */
+static int model_scores(void *ctx, const char *model, size_t *n, int64_t **customer, double **p, int **decile,
+                        rp_error *err)
+{
+    wh *w = ctx;
+    json_t *rec;
+    int rc = mdl_kept_find(wh_store(w), model, &rec, err);
+    if (rc)
+        return rc;
+    mdl_scored sc;
+    rc = mdl_run_latest(wh_store(w), json_integer_value(json_object_get(rec, "id")), &sc, err);
+    json_decref(rec);
+    if (rc == RP_NOTFOUND)
+        return rp_err(err, RP_NOTFOUND, "score('%s'): the model has scored no customers yet ('rapport model score %s')",
+                      model, model);
+    if (rc)
+        return rc;
+    *n = sc.n;
+    *customer = sc.customer;
+    *p = sc.p;
+    *decile = sc.decile;
+    sc.customer = NULL, sc.p = NULL, sc.decile = NULL, sc.n = 0;
+    mdl_scored_free(&sc);
+    return RP_OK;
+}
+
 int cmd_analyze(cli_ctx *c)
 {
     const char *as_of = cli_arg(c, "as-of"), *months = cli_arg(c, "months"), *measure = cli_arg(c, "measure");
@@ -242,6 +270,8 @@ int cmd_analyze(cli_ctx *c)
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
+    o.model_scores = model_scores;
+    o.model_scores_ctx = w;
     /* the column copy of the transactions lives beside the store's file */
     char facts[1100];
     if ((rc = cli_facts("analyze", w, cfg, facts, sizeof facts, &o.facts))) {
@@ -363,6 +393,10 @@ int cmd_analyze_attributes(cli_ctx *c)
         const char *row[3] = { an_attrs[i].name, an_attrs[i].text ? "text" : "number", an_attrs[i].doc };
         table_row(&t, row);
     }
+    const char *score[3] = { "score('MODEL')", "number", "probability by the kept model's latest scoring (segment files)" };
+    const char *decile[3] = { "score_decile('MODEL')", "number", "its decile, 1 the highest (segment files)" };
+    table_row(&t, score);
+    table_row(&t, decile);
     table_print(&t, stdout);
     table_release(&t);
     return CLI_OK;

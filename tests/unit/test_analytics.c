@@ -402,6 +402,7 @@ static void segment_expressions(void **state)
         { "age > 12x", "t:1:7: '12x' is not a number" },
         { "age between 1 or 2", "t:1:15: 'and' expected in 'between ... and ...'" },
         { "", "t:1: the expression is empty" },
+        { "score('churn') > 0.5", "t:1:1: score(): a model's scores are read in a segment file, not here" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         an_expr *x;
@@ -433,6 +434,19 @@ static void segment_expressions(void **state)
     assert_string_equal(rp_errmsg(&e), "s.txt:1: 'name = expression' expected");
     assert_int_equal(an_segments_parse("a = age >\n", "s.txt", &set, &e), RP_PARSE);
     assert_string_equal(rp_errmsg(&e), "s.txt:1:10: an attribute, a number or a text expected at the end");
+    /* a model's scores: each model named once in the set, its score and decile two attributes past
+     * the others', read through the accessor (null where the scoring did not reach) */
+    assert_ok(an_segments_parse("hot = score('churn') > 0.5 and score_decile(\"churn\") <= 2\n"
+                                "warm = score_decile('resp') between 1 and 3 and score('churn') <= 0.5\nrest = else\n",
+                                "s.txt", &set, &e));
+    assert_int_equal(set.nmodels, 2);
+    assert_string_equal(set.model[0], "churn");
+    assert_string_equal(set.model[1], "resp");
+    an_segments_free(&set);
+    assert_int_equal(an_segments_parse("a = score(churn) > 1\n", "s.txt", &set, &e), RP_PARSE);
+    assert_string_equal(rp_errmsg(&e), "s.txt:1:11: score('model') takes the name of a kept model, quoted");
+    assert_int_equal(an_segments_parse("a = score_decile('x' < 1\n", "s.txt", &set, &e), RP_PARSE);
+    assert_string_equal(rp_errmsg(&e), "s.txt:1:22: score_decile('x') wants its closing parenthesis");
 }
 
 /* ---- clustering ---- */

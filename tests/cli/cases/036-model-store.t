@@ -28,6 +28,24 @@ $ rapport query "SELECT count(*), min(decile), max(decile), sum(reasons LIKE '[%
 $ rapport model score churn-test:1 --data train.csv --id customer_id --out s.csv >/dev/null && head -2 s.csv | cut -d, -f1
 > customer_id
 > 1
+# segments read a model's latest scoring: score('m') and score_decile('m'), null where it did not reach;
+# a model not kept, or kept and never scored, is named with the file; migration refuses them
+$ printf "leaving = score_decile('churn-test:1') <= 2\nstaying = else\n" > seg.txt && rapport analyze segment --segments seg.txt --as-of 2026-10-31 --csv | tr -d '\r' | cut -d, -f1,2
+> segment,customers
+> leaving,1
+> staying,3
+$ printf "odd = score('churn-test:1') > 0.5 and score('nope') > 0\n" > bad.txt && rapport analyze segment --segments bad.txt --as-of 2026-10-31
+! rapport: analyze segment: bad.txt: score('nope'): no model 'nope' kept
+? 1
+$ printf "x = score('churn-test') > 0.1\ny = else\n" > unscored.txt && rapport analyze segment --segments unscored.txt --as-of 2026-10-31
+! rapport: analyze segment: unscored.txt: score('churn-test'): the model has scored no customers yet ('rapport model score churn-test')
+? 1
+$ printf "x = score(churn) > 1\n" > unquoted.txt && rapport analyze segment --segments unquoted.txt
+! rapport: analyze segment: unquoted.txt:1:11: score('model') takes the name of a kept model, quoted
+? 1
+$ rapport analyze migration --by segment --segments seg.txt --as-of 2026-10-31
+! rapport: analyze migration: seg.txt: score('churn-test:1'): migration compares a year with the one before, and a model's scores are of the day it scored
+? 1
 # who is worth saving: P(leaving) x a year's profit, and the cross table; over the API without identifiers
 $ rapport model at-risk churn-test:1
 ! rapport: model at-risk: no customer values yet: run 'rapport analyze value' first
