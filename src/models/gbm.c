@@ -220,8 +220,17 @@ static void hist_part(void *v, int k)
         hbin *h = j->l->hist + (size_t)c * (MAXBIN + 1);
         const uint8_t *bins = B->bins + (size_t)c * N;
         memset(h, 0, (MAXBIN + 1) * sizeof *h);
-        memset(odd, 0, sizeof odd);
         size_t i = 0;
+        if (n < 2048) { /* a small leaf: one histogram (a second's clearing and adding would cost more) */
+            for (; i < n; i++) {
+                hbin *x = &h[bins[idx[i]]];
+                x->g += w->og[i];
+                x->h += w->oh[i];
+                x->n++;
+            }
+            continue;
+        }
+        memset(odd, 0, sizeof odd);
         for (; i + 1 < n; i += 2) { /* two histograms, even rows and odd: two chains of sums, not one */
             hbin *x = &h[bins[idx[i]]], *z = &odd[bins[idx[i + 1]]];
             x->g += w->og[i];
