@@ -7,7 +7,7 @@
  * of the fit, the rows scored and the seconds they took.  bench/models.sh runs it for each learner
  * beside scikit-learn's predict_proba on the same rows.
  *
- * usage: build/bench/score TRAIN.csv TEST.csv LEARNER ROWS [NAME=VALUE,...]
+ * usage: build/bench/score TRAIN.csv TEST.csv LEARNER ROWS [NAME=VALUE,...] [TARGET]   (TARGET: y)
  */
 #include "core/rtime.h"
 #include "models/models.h"
@@ -53,7 +53,7 @@ static void tile(const mdl_frame *f, size_t n, mdl_frame *g)
 int main(int argc, char **argv)
 {
     if (argc < 5) {
-        fprintf(stderr, "usage: score TRAIN.csv TEST.csv LEARNER ROWS [NAME=VALUE,...]\n");
+        fprintf(stderr, "usage: score TRAIN.csv TEST.csv LEARNER ROWS [NAME=VALUE,...] [TARGET]\n");
         return 2;
     }
     rp_error e = RP_ERROR_INIT;
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
         p.names[p.n] = kv;
         p.values[p.n++] = eq + 1;
     }
-    if (mdl_frame_read_csv(argv[1], "y", NULL, &f, NULL, &e))
+    if (mdl_frame_read_csv(argv[1], argc > 6 ? argv[6] : "y", NULL, &f, NULL, &e))
         die(argv[1], &e);
     if (mdl_frame_read_like(argv[2], &f, NULL, &t, &ids, NULL, &e))
         die(argv[2], &e);

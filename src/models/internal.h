@@ -71,7 +71,9 @@ void mdl__parallel(int nparts, void (*fn)(void *arg, int part), void *arg);
  * 2 MiB page rather than a 4 KiB one); freed with free(). */
 void *mdl__alloc_big(size_t n);
 /* x[0..n) sorted ascending (no NaN), id moved with it; stable (equal values keep their order): an
- * LSD radix sort, four passes of 16 bits, O(n).  RP_NOMEM, or RP_OK. */
+ * LSD radix sort, four passes of 16 bits over keys and ids apart, O(n).  Not core/sort.h's, whose
+ * eight byte passes over 16-byte records took 141 ms for a million where this takes 88 (the tree
+ * sorts every column of its fit).  RP_NOMEM, or RP_OK. */
 int mdl__sort_pairs(double *x, uint32_t *id, size_t n);
 
 /* ---- PMML (pmml.c) ---- */

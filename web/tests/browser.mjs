@@ -602,7 +602,7 @@ const tests = [
     await signIn(page, 'supervisor');
     await page.goto(base + `#/customer/${chen}`);
     await page.waitForSelector('[data-test=predictions-list]');
-    const kept = JSON.parse(cli(['query', `SELECT s.score, s.decile, s.reasons FROM customer_score s WHERE s.customer_id = ${chen} ORDER BY s.run_id DESC LIMIT 1`, '--json']))[0];
+    const kept = JSON.parse(cli(['query', `SELECT s.score, s.decile, s.reasons FROM customer_score s JOIN model_run r ON r.id = s.run_id JOIN model m ON m.id = r.model_id WHERE s.customer_id = ${chen} AND m.name = 'churn' ORDER BY s.run_id DESC LIMIT 1`, '--json']))[0];
     expect(kept, 'the customer was scored');
     const text = await page.textContent('[data-test=prediction-churn]');
     expect(text.includes(`機率 ${(kept.score * 100).toFixed(1)}%`), `probability in ${text}`);
