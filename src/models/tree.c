@@ -203,11 +203,12 @@ static int categorical_node(const struct mdl_model *m, const tnode *t, lvl *l, i
 }
 
 /* A categorical column's best split of every node of the level: counts per node and level in one
- * pass over the rows (nodes taken a batch at a time so the counts stay within 4M cells). */
+ * pass over the rows (nodes taken a batch at a time so the counts stay within a million cells,
+ * 16 MB). */
 static int categorical_level(grower *g, int fi, split *best)
 {
     const mdl_col *c = &g->f->cols[fi];
-    size_t L = (size_t)c->nlevels + 1, batch = (size_t)4 << 20;
+    size_t L = (size_t)c->nlevels + 1, batch = (size_t)1 << 20;
     batch = batch / L ? batch / L : 1;
     int rc = RP_OK;
     for (size_t k0 = 0; !rc && k0 < (size_t)g->nact; k0 += batch) {
