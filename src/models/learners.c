@@ -106,26 +106,29 @@ void mdl_predict(const mdl_learner *l, const mdl_model *m, const mdl_frame *f, c
     mdl__parallel(j.nparts, predict_part, &j);
 }
 
-/* Fit on the rows of one side of test (want 0: train) and score the others. */
-static int fit_and_score(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, const uint8_t *test,
-                         size_t *tr, size_t *te, double *score, size_t *nte, mdl_model **kept, rp_error *err)
+/* The rows 0..n-1 by test: te those marked, tr the others, in order; *ntr the latter's number. */
+static void split_rows(const uint8_t *test, size_t n, size_t *tr, size_t *ntr, size_t *te, size_t *nte)
 {
-    size_t ntr = 0;
-    *nte = 0;
-    for (size_t i = 0; i < f->nrows; i++)
+    *ntr = *nte = 0;
+    for (size_t i = 0; i < n; i++)
         if (test[i])
             te[(*nte)++] = i;
         else
-            tr[ntr++] = i;
+            tr[(*ntr)++] = i;
+}
+
+/* Fit on the rows of one side of test (want 0: train) and score the others. */
+static int fit_and_score(const mdl_learner *l, const mdl_frame *f, const mdl_params *p, const uint8_t *test,
+                         size_t *tr, size_t *te, double *score, size_t *nte, rp_error *err)
+{
+    size_t ntr;
+    split_rows(test, f->nrows, tr, &ntr, te, nte);
     mdl_model *m;
     int rc = l->fit(f, tr, ntr, p, &m, err);
     if (rc)
         return rc;
     mdl_predict(l, m, f, te, *nte, score);
-    if (kept)
-        *kept = m;
-    else
-        l->free(m);
+    l->free(m);
     return RP_OK;
 }
 
@@ -153,7 +156,7 @@ static int cross_validate(const mdl_learner *l, const mdl_frame *f, const mdl_pa
             test[i] = fold[i] == k;
         size_t nte;
         mdl_metrics m;
-        if ((rc = fit_and_score(l, f, p, test, tr, te, score, &nte, NULL, err)))
+        if ((rc = fit_and_score(l, f, p, test, tr, te, score, &nte, err)))
             break;
         for (size_t i = 0; i < nte; i++)
             y[i] = f->y[te[i]];
@@ -304,11 +307,7 @@ static int fit_measure(const mdl_learner *l, const mdl_frame *f, const mdl_frame
         if (!test)
             return rp_err(err, RP_NOMEM, NULL);
         mdl_split_holdout(f->y, f->nrows, holdout, p->seed, test);
-        for (size_t i = 0; i < f->nrows; i++)
-            if (test[i])
-                te[(*nte)++] = i;
-            else
-                tr[ntr++] = i;
+        split_rows(test, f->nrows, tr, &ntr, te, nte);
         free(test);
     } else {
         for (ntr = 0; ntr < f->nrows; ntr++)
