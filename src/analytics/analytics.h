@@ -181,11 +181,17 @@ extern const int an_nattrs;
  * positive response by its deadline; the as-of date, unless given, the day
  * before its first contact; a column group, treatment or control) or
  * takeup (customers not holding product, a product code or kind, 1 when
- * they opened it within horizon months).  Rows are the customers holding an
- * account on the as-of date (response: the campaign's targets).  RP_INVAL
+ * they opened it within horizon months) or delinquency (card holders with a
+ * statement in the two months to the as-of date, 1 when a statement within
+ * horizon months after it is dpd or more days past due).  Rows are the
+ * customers holding an account on the as-of date (response: the campaign's
+ * targets; delinquency: the card holders).  RP_INVAL
  * naming the option for a label the history does not yet reach. */
 typedef struct an_sig_opts {
-    const char *label;           /* NULL, "churn", "response" or "takeup" */
+    const char *label;           /* NULL, "churn", "response", "takeup" or "delinquency" */
+    int dpd;                     /* delinquency: days past due that count (1 to 9999; 0: 30) */
+    const char *population;      /* without a label: the rows of this label's population (delinquency:
+                                  * the card holders), to score a model of it */
     int horizon;                 /* months, 1 to 36 (0: 1) */
     int lapse;                   /* churn: months, 0 to the horizon */
     const char *campaign;        /* response */
@@ -205,6 +211,13 @@ typedef struct an_sig_info {
 
 int an_signature(wh *w, const an_job_opts *o, const an_sig_opts *so, FILE *f, an_sig_info *info,
                  rp_error *err) RP_WARN_UNUSED;
+/* The same rows (of o->as_of alone) handed to fn one by one instead of written: ncols values, each
+ * a number (num[k], NAN when empty) or a text (text[k] non-NULL), under names[k]; fn's error stops
+ * the run. */
+typedef int an_sig_row_fn(void *ctx, int ncols, const char *const *names, const double *num, const char *const *text,
+                          rp_error *err);
+int an_signature_each(wh *w, const an_job_opts *o, const an_sig_opts *so, an_sig_row_fn *fn, void *ctx,
+                      an_sig_info *info, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- who is worth saving (atrisk.c) ----
  *

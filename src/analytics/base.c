@@ -132,6 +132,7 @@ void an_base_free(an_base *b)
     }
     free(b->cust);
     free(b->acct);
+    free(b->slot);
     free(b->days);
     for (size_t i = 0; i < b->nproducts; i++)
         free(b->products[i]);
@@ -591,7 +592,8 @@ int an_base_load(wh *w, const an_base_params *p, an_base *out, rp_error *err)
     free(acct_cust);
     if (!rc)
         rc = read_transactions(w, out, &ct, slot, bounds.account + 1, end, bounds.txn, err);
-    free(slot);
+    out->slot = slot;
+    out->nslot = bounds.account + 1;
     if (!rc && p->want_days)
         rc = merge_days(out, err);
     if (rc) {

@@ -154,6 +154,8 @@ struct an_base {
     uint64_t copied;            /* transactions added to the column copy this time */
     double copy_seconds;        /* bringing the copy up to date */
     double seconds;
+    int32_t *slot;              /* each account id's index in acct, -1 none; nslot ids */
+    int64_t nslot;
     int borrowed;               /* a view of a base another owns: an_base_free() only forgets it */
 };
 

@@ -44,6 +44,10 @@
       "each pyramid level's use of the channels, the digital share and the channel cost per customer",         \
       "each pyramid level's share of every channel, the digital\n"                                             \
       "channels' share and the channel cost per customer")                                                     \
+    X("behaviour", an_behaviour_job, "行為類型", "Behaviour",                                               \
+      "behaviour types by documented rules (digital-first, branch-loyal, saver, borrower, revolver...) and risk grades", \
+      "behaviour types by rules over the customer signature, and\n"                                          \
+      "a risk grade (A-E, X) from the risk model's latest scores")                                             \
     X("quality", an_quality_job, "資料品質", "Data quality",                                                  \
       "data quality per source and field: completeness, validity, duplicates, rejects by rule",                \
       "completeness, rejects and duplicates per source and field")

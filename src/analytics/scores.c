@@ -8,7 +8,8 @@
 #include <string.h>
 
 /* The latest result of each analysis that scores customers one by one:
- * value (with its decile and pyramid level), RFM, CLV, and the segment of
+ * value (with its decile and pyramid level), RFM, CLV, behaviour (types,
+ * the primary one, the risk grade and its probability), and the segment of
  * each analysis that assigns them (segment, cluster, migration, gains and
  * losses).  Every ? is the customer. */
 #define SCORES_SQL \
@@ -24,6 +25,10 @@
     "'expected_value', c.expected_value, 'clv_minor', c.clv_minor) FROM customer_clv c " \
     "JOIN analysis_run r ON r.id = c.run_id WHERE c.customer_id = ? " \
     "AND c.run_id = (SELECT max(run_id) FROM customer_clv WHERE customer_id = ?) " \
+    "UNION ALL SELECT r.job, r.id, r.as_of, json_object('types', b.types, 'primary', b.primary_type, " \
+    "'risk_grade', b.risk_grade, 'risk_p', b.risk_p) FROM customer_behaviour b " \
+    "JOIN analysis_run r ON r.id = b.run_id WHERE b.customer_id = ? " \
+    "AND b.run_id = (SELECT max(run_id) FROM customer_behaviour WHERE customer_id = ?) " \
     "UNION ALL SELECT r.job, r.id, r.as_of, json_object('segment', s.segment) FROM customer_segment s " \
     "JOIN analysis_run r ON r.id = s.run_id WHERE s.customer_id = ? AND s.run_id IN " \
     "(SELECT max(s2.run_id) FROM customer_segment s2 JOIN analysis_run r2 ON r2.id = s2.run_id " \
@@ -98,6 +103,14 @@ static const struct {
       "SELECT count(*) FROM customer_rfm WHERE run_id = ?1 AND r * 10 + f = ?2",
       "SELECT customer_id, cell FROM customer_rfm WHERE run_id = ?1 AND r * 10 + f = ?2 AND customer_id > ?3 "
       "ORDER BY customer_id LIMIT ?4", 0 },
+    { "type", /* a behaviour type: one of the customer's types */
+      "SELECT count(*) FROM customer_behaviour WHERE run_id = ?1 AND ',' || types || ',' LIKE '%,' || ?2 || ',%'",
+      "SELECT customer_id, primary_type FROM customer_behaviour WHERE run_id = ?1 AND ',' || types || ',' LIKE '%,' || "
+      "?2 || ',%' AND customer_id > ?3 ORDER BY customer_id LIMIT ?4", 1 },
+    { "grade",
+      "SELECT count(*) FROM customer_behaviour WHERE run_id = ?1 AND risk_grade = ?2",
+      "SELECT customer_id, risk_grade FROM customer_behaviour WHERE run_id = ?1 AND risk_grade = ?2 AND customer_id > ?3 "
+      "ORDER BY customer_id LIMIT ?4", 1 },
     { "segment",
       "SELECT count(*) FROM customer_segment WHERE run_id = ?1 AND segment = ?2",
       "SELECT customer_id, segment FROM customer_segment WHERE run_id = ?1 AND segment = ?2 AND customer_id > ?3 "
@@ -119,7 +132,8 @@ int an_members(wh *w, int64_t run, const char *filter, const char *value, int64_
     while (k < sizeof members_sql / sizeof members_sql[0] && strcmp(members_sql[k].filter, filter))
         k++;
     if (k == sizeof members_sql / sizeof members_sql[0])
-        return rp_err(err, RP_INVAL, "%s: not a cell of an analysis (level, decile, cell, rf or segment)", filter);
+        return rp_err(err, RP_INVAL, "%s: not a cell of an analysis (level, decile, cell, rf, type, grade or segment)",
+                      filter);
     if (!members_sql[k].text) {
         char *end;
         long long v = strtoll(value, &end, 10);

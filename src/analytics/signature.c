@@ -41,6 +41,14 @@ typedef struct sig_cust {
     uint8_t own_after;           /* a transaction of one's own in the lapse window */
     uint8_t target;              /* 1 treatment, 2 control of the campaign labelled */
     uint8_t responded;           /* a positive response to it by its deadline */
+    /* card statements to the as-of date (statement()): in the 12 months, those past due, over the
+     * limit, the worst days past due; of the last 6, those that carried a balance and those paid in
+     * full; of the last 3, repayments against the balances brought forward; the latest of each
+     * card (if within two months) summed: balance, limit, days past due (the worst) */
+    int16_t st12, dlq12, over12, rev6, full6, dpd_max12, dpd_now, cards_now;
+    double pay3, prev3, cash12, bal_now, limit_now;
+    uint8_t bad_after;           /* delinquency: a statement after the as-of date, within the horizon,
+                                  * at least so->dpd days past due */
 } sig_cust;
 
 typedef struct sig {
@@ -62,6 +70,12 @@ typedef struct sig {
     double *p_alive, *clv;
     uint8_t *product_match;      /* takeup: per product of the base */
     int no_header;               /* a later snapshot of several: the rows only */
+    an_sig_row_fn *fn;           /* an_signature_each: each row handed over, not written */
+    void *fn_ctx;
+    int32_t last_stmt;           /* the latest statement of all, AN_NO_DAY none */
+    int64_t cur_acct;            /* the account whose statements statement() is reading */
+    int32_t cur_cust, cur_day;   /* its customer, and its latest statement to the as-of date */
+    wh_statement_row cur;        /* (the numbers of) that statement */
 } sig;
 
 static int in_words(const char *list, const char *w)
@@ -175,6 +189,73 @@ static int event(void *ctx, const wh_event *e, rp_error *err)
             c->last_compl = day;
     }
     return RP_OK;
+}
+
+/* ---- card statements ---- */
+
+/* The latest statement of the account just read, if within two months of the as-of date, into
+ * its customer's current balance, limit and days past due. */
+static void flush_card(sig *s)
+{
+    if (s->cur_cust < 0 || s->cur_day == AN_NO_DAY || s->asof - s->cur_day > 62)
+        return;
+    sig_cust *c = &s->c[s->cur_cust];
+    c->cards_now++;
+    c->bal_now += isfinite(s->cur.balance) ? s->cur.balance : 0;
+    c->limit_now += isfinite(s->cur.limit) ? s->cur.limit : 0;
+    if (s->cur.days_past_due > c->dpd_now)
+        c->dpd_now = (int16_t)(s->cur.days_past_due < 9999 ? s->cur.days_past_due : 9999);
+}
+
+static int statement(void *ctx, const wh_statement_row *r, rp_error *err)
+{
+    (void)err;
+    sig *s = ctx;
+    const an_base *b = &s->d.base;
+    if (r->account_id < 0 || r->account_id >= b->nslot || b->slot[r->account_id] < 0)
+        return RP_OK;
+    int32_t cu = b->acct[b->slot[r->account_id]].cust;
+    int32_t day = an_day_of(r->date);
+    if (cu < 0 || day == AN_NO_DAY)
+        return RP_OK;
+    if (s->last_stmt == AN_NO_DAY || day > s->last_stmt)
+        s->last_stmt = day;
+    sig_cust *c = &s->c[cu];
+    if (r->account_id != s->cur_acct) {
+        flush_card(s);
+        s->cur_acct = r->account_id, s->cur_cust = cu, s->cur_day = AN_NO_DAY;
+    }
+    if (day > s->asof) {
+        c->bad_after |= day <= s->label_end && r->days_past_due >= (s->so->dpd > 0 ? s->so->dpd : 30);
+        return RP_OK;
+    }
+    s->cur_day = day, s->cur = *r, s->cur.date = NULL;
+    int k = month_back(s, day);
+    if (k < 0)
+        return RP_OK;
+    int16_t dpd = (int16_t)(r->days_past_due < 9999 ? r->days_past_due : 9999);
+    c->st12++;
+    c->dlq12 += dpd > 0;
+    c->over12 += isfinite(r->limit) && r->balance > r->limit;
+    if (dpd > c->dpd_max12)
+        c->dpd_max12 = dpd;
+    c->cash12 += isfinite(r->cash_advances) ? r->cash_advances : 0;
+    if (k < 6 && isfinite(r->previous_balance) && isfinite(r->payments) && r->previous_balance > 0) {
+        c->rev6 += r->payments < r->previous_balance;
+        c->full6 += r->payments >= r->previous_balance;
+    }
+    if (k < 3 && isfinite(r->previous_balance) && isfinite(r->payments) && r->previous_balance > 0)
+        c->pay3 += r->payments, c->prev3 += r->previous_balance;
+    return RP_OK;
+}
+
+static int read_statements(sig *s, wh *w, rp_error *err)
+{
+    s->last_stmt = AN_NO_DAY, s->cur_acct = -1, s->cur_cust = -1, s->cur_day = AN_NO_DAY;
+    int rc = wh_statements(w, statement, s, err);
+    if (!rc)
+        flush_card(s);
+    return rc;
 }
 
 /* ---- what the customers are ---- */
@@ -346,10 +427,21 @@ static void holdings_of(const sig *s, const size_t *order, size_t from, size_t t
 typedef struct out {
     rp_buf *b;
     int header, col;
+    /* handed over instead of written (an_signature_each): the names, and each row's values */
+    const char **names;
+    double *v;
+    const char **t;
 } out;
+
+enum { SIG_MAX_COLS = 160 };
 
 static void num(out *o, const char *name, double v)
 {
+    if (o->names && o->col < SIG_MAX_COLS) {
+        if (o->header)
+            o->names[o->col] = name;
+        o->v[o->col] = v, o->t[o->col] = NULL;
+    }
     if (o->col++)
         rp_buf_putc(o->b, ',');
     if (o->header)
@@ -360,6 +452,11 @@ static void num(out *o, const char *name, double v)
 
 static void txt(out *o, const char *name, const char *v)
 {
+    if (o->names && o->col < SIG_MAX_COLS) {
+        if (o->header)
+            o->names[o->col] = name;
+        o->v[o->col] = NAN, o->t[o->col] = v;
+    }
     const char *s = o->header ? name : v ? v : "";
     rp_csv_field(o->b, s, strlen(s), !o->col++);
 }
@@ -475,6 +572,23 @@ static void event_cols(out *o, const sig *s, size_t i)
     num(o, "days_since_campaign", since(s, c->last_camp));
 }
 
+static void card_cols(out *o, const sig *s, size_t i)
+{
+    const sig_cust *c = &s->c[i];
+    int any = c->st12 > 0;
+    num(o, "card_statements_12m", c->st12);
+    num(o, "card_balance", c->cards_now ? money(c->bal_now) : NAN);
+    num(o, "card_utilisation", c->cards_now && c->limit_now > 0 ? round(c->bal_now / c->limit_now * 1e4) / 1e4 : NAN);
+    num(o, "card_dpd", c->cards_now ? c->dpd_now : NAN);
+    num(o, "card_max_dpd_12m", any ? c->dpd_max12 : NAN);
+    num(o, "card_delinquent_12m", any ? c->dlq12 : NAN);
+    num(o, "card_over_limit_12m", any ? c->over12 : NAN);
+    num(o, "card_revolving_6m", any ? c->rev6 : NAN);
+    num(o, "card_paid_full_6m", any ? c->full6 : NAN);
+    num(o, "card_payment_ratio_3m", c->prev3 > 0 ? round(c->pay3 / c->prev3 * 1e4) / 1e4 : NAN);
+    num(o, "card_cash_advance_12m", any ? money(c->cash12) : NAN);
+}
+
 /* The row of customer i (the header when o->header); *label its label. */
 static void row(out *o, const sig *s, size_t i, const holding *h, int label)
 {
@@ -485,6 +599,7 @@ static void row(out *o, const sig *s, size_t i, const holding *h, int label)
     activity_cols(o, s, i);
     value_cols(o, s, i);
     event_cols(o, s, i);
+    card_cols(o, s, i);
     const char *l = s->so->label;
     if (l && !strcmp(l, "response"))
         txt(o, "group", s->c[i].target == 2 ? "control" : "treatment");
@@ -501,10 +616,14 @@ static int label_of(const sig *s, size_t i, const holding *h)
         return s->c[i].target ? s->c[i].responded : -1;
     if (!h->accounts)
         return -1;
+    if (!l && s->so->population && !strcmp(s->so->population, "delinquency"))
+        return s->c[i].cards_now ? 0 : -1;
     if (!l)
         return 0;
     if (!strcmp(l, "churn"))
         return !h->held_end || (s->so->lapse > 0 && !s->c[i].own_after);
+    if (!strcmp(l, "delinquency")) /* card holders with a statement of the last two months */
+        return s->c[i].cards_now ? s->c[i].bad_after : -1;
     return h->has_p ? -1 : h->took_p; /* takeup */
 }
 
@@ -513,8 +632,10 @@ static int label_of(const sig *s, size_t i, const holding *h)
 static int check_opts(const an_sig_opts *so, rp_error *err)
 {
     const char *l = so->label;
-    if (l && strcmp(l, "churn") && strcmp(l, "response") && strcmp(l, "takeup"))
-        return rp_err(err, RP_INVAL, "--label: '%s' is not churn, response or takeup", l);
+    if (l && strcmp(l, "churn") && strcmp(l, "response") && strcmp(l, "takeup") && strcmp(l, "delinquency"))
+        return rp_err(err, RP_INVAL, "--label: '%s' is not churn, response, takeup or delinquency", l);
+    if (so->dpd < 0 || so->dpd > 9999)
+        return rp_err(err, RP_INVAL, "--dpd: %d days is not from 1 to 9999", so->dpd);
     if (so->horizon < 0 || so->horizon > 36)
         return rp_err(err, RP_INVAL, "--horizon: %d months is not from 1 to 36", so->horizon);
     if (so->lapse < 0 || so->lapse > (so->horizon > 0 ? so->horizon : 1))
@@ -609,7 +730,18 @@ static int check_label(sig *s, rp_error *err)
         if (!any)
             return rp_err(err, RP_NOTFOUND, "--product: no account of a product or product kind '%s'", so->product);
     }
-    if (so->label && strcmp(so->label, "response") && (s->last_day == AN_NO_DAY || s->label_end > s->last_day)) {
+    if (so->label && !strcmp(so->label, "delinquency") && (s->last_stmt == AN_NO_DAY || s->label_end > s->last_stmt)) {
+        char e[RP_DATE_LEN], l[RP_DATE_LEN] = "(none)";
+        an_day_text(s->label_end, e);
+        if (s->last_stmt != AN_NO_DAY)
+            an_day_text(s->last_stmt, l);
+        return rp_err(err, RP_INVAL,
+                      "--horizon: a delinquency label %d month(s) after the as-of date needs card statements to %s; "
+                      "they end %s (give an earlier --as-of)",
+                      so->horizon > 0 ? so->horizon : 1, e, l);
+    }
+    if (so->label && strcmp(so->label, "response") && strcmp(so->label, "delinquency") &&
+        (s->last_day == AN_NO_DAY || s->label_end > s->last_day)) {
         char e[RP_DATE_LEN], l[RP_DATE_LEN] = "(none)";
         an_day_text(s->label_end, e);
         if (s->last_day != AN_NO_DAY)
@@ -637,11 +769,17 @@ static int write_rows(sig *s, FILE *f, an_sig_info *info, rp_error *err)
     for (size_t a = 0; !rc && a < b->nacct; a++)
         if (b->acct[a].cust >= 0)
             order[first[b->acct[a].cust + 1]++] = a;
-    out o = { &buf, 1, 0 };
+    out o = { &buf, 1, 0, NULL, NULL, NULL };
+    const char *names[SIG_MAX_COLS], *texts[SIG_MAX_COLS];
+    double vals[SIG_MAX_COLS];
+    if (s->fn)
+        o.names = names, o.v = vals, o.t = texts;
     holding h = { 0 };
     if (!rc && b->ncust)
         row(&o, s, 0, &h, 0), info->columns = o.col;
-    if (s->no_header)
+    if (!rc && s->fn && o.col > SIG_MAX_COLS)
+        rc = rp_err(err, RP_INTERNAL, "customer signature: %d columns, more than %d", o.col, SIG_MAX_COLS);
+    if (s->no_header || s->fn)
         rp_buf_reset(&buf);
     o.header = 0;
     for (size_t i = 0; !rc && i < b->ncust; i++) {
@@ -654,6 +792,12 @@ static int write_rows(sig *s, FILE *f, an_sig_info *info, rp_error *err)
         row(&o, s, i, &h, label);
         info->rows++;
         info->positives += (size_t)label;
+        if (s->fn) {
+            rp_buf_reset(&buf);
+            if ((rc = s->fn(s->fn_ctx, o.col, names, vals, texts, err)))
+                break;
+            continue;
+        }
         if (buf.len > (1u << 20) || i + 1 == b->ncust) {
             if (fwrite(buf.data, 1, buf.len, f) != buf.len)
                 rc = rp_err(err, RP_IO, "writing the signature");
@@ -669,16 +813,16 @@ static int write_rows(sig *s, FILE *f, an_sig_info *info, rp_error *err)
 
 /* One as-of day's rows (the header too unless no_header). */
 static int sig_one(wh *w, const an_job_opts *o, const an_sig_opts *so, int no_header, FILE *f, an_sig_info *info,
-                   rp_error *err)
+                   an_sig_row_fn *fn, void *fn_ctx, rp_error *err)
 {
     memset(info, 0, sizeof *info);
     double t0 = rp_monotonic();
     int rc;
-    sig s = { .o = o, .so = so, .no_header = no_header };
+    sig s = { .o = o, .so = so, .no_header = no_header, .fn = fn, .fn_ctx = fn_ctx };
     set_classes(&s);
     if (!(rc = set_dates(&s, w, err)) && !(rc = read_base(&s, w, err)) &&
         !(rc = wh_customers(w, 1u << WH_PA_kind | 1u << WH_PA_occupation, customer_row, &s, err)) &&
-        !(rc = wh_customer_events(w, event, &s, err)) &&
+        !(rc = wh_customer_events(w, event, &s, err)) && !(rc = read_statements(&s, w, err)) &&
         !(rc = an_clv_of_base(&s.d.base, s.asof, s.p_alive, s.clv, err)) && !(rc = check_label(&s, err)))
         rc = write_rows(&s, f, info, err);
     info->customers = s.d.base.ncust;
@@ -698,7 +842,7 @@ int an_signature(wh *w, const an_job_opts *o, const an_sig_opts *so, FILE *f, an
         an_job_opts ok = *o;
         ok.as_of = months_from(o->as_of, k);
         an_sig_info one;
-        rc = sig_one(w, &ok, so, k != n - 1, f, &one, err);
+        rc = sig_one(w, &ok, so, k != n - 1, f, &one, NULL, NULL, err);
         if (k == n - 1)
             info->first_as_of = one.as_of, info->columns = one.columns;
         info->rows += one.rows, info->positives += one.positives, info->left_out += one.left_out;
@@ -707,4 +851,13 @@ int an_signature(wh *w, const an_job_opts *o, const an_sig_opts *so, FILE *f, an
     }
     info->seconds = rp_monotonic() - t0;
     return rc;
+}
+
+int an_signature_each(wh *w, const an_job_opts *o, const an_sig_opts *so, an_sig_row_fn *fn, void *ctx,
+                      an_sig_info *info, rp_error *err)
+{
+    an_sig_opts one = *so;
+    one.snapshots = 1;
+    int rc = check_opts(&one, err);
+    return rc ? rc : sig_one(w, o, &one, 0, NULL, info, fn, ctx, err);
 }

@@ -33,10 +33,10 @@ int api_analysis_get(api_req *rq, api_resp *rs)
     return api_ok(rs, sum);
 }
 
-/* The one filter a drill-down names (level, decile, cell, rf or segment), or NULL with *many. */
+/* The one filter a drill-down names (level, decile, cell, rf, type, grade or segment), or NULL with *many. */
 static const char *cell_filter(api_req *rq, const char **value, int *many)
 {
-    static const char *const filters[] = { "level", "decile", "cell", "rf", "segment" };
+    static const char *const filters[] = { "level", "decile", "cell", "rf", "type", "grade", "segment" };
     const char *found = NULL;
     *many = 0;
     for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
@@ -78,7 +78,7 @@ int api_analysis_members(api_req *rq, api_resp *rs)
         return api_error(rs, 404, "not_found", "no analysis run '%s'", rq->param[0]);
     const char *value = NULL, *filter = cell_filter(rq, &value, &many);
     if (!filter || many)
-        return api_error(rs, 422, "invalid", "level, decile, cell, rf or segment: one of them, the cell to list");
+        return api_error(rs, 422, "invalid", "level, decile, cell, rf, type, grade or segment: one of them, the cell to list");
     if (strlen(value) > 60)
         return api_error(rs, 422, "invalid", "%s: at most 60 bytes", filter);
     if ((st = api_limit(rq, rs, 100, 1000, &limit)))

@@ -246,12 +246,13 @@ const api_route api_routes[] = {
       .response = "AnalysisRun", .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/analyses/{run}/customers", .fn = api_analysis_members,
       .permission = SEC_P_ANALYSIS, .flags = API_AUDITED, .action = "drill_down", .op = "listAnalysisCellCustomers",
-      .summary = "The customers behind one cell of a run (level=, decile=, cell=, rf=, or segment=; one of them), "
+      .summary = "The customers behind one cell of a run (level=, decile=, cell=, rf=, type=, grade= or segment=; one "
+                 "of them), "
                  "by pages (limit=, after= the page before's next; total: how many the cell holds): each as its "
                  "surname and an initial and its branch, no identifier and no 360; audited",
       .params = "run: integer",
-      .query = "level?: string, decile?: integer, cell?: integer, rf?: integer, segment?: string, limit?: integer, "
-               "after?: integer",
+      .query = "level?: string, decile?: integer, cell?: integer, rf?: integer, type?: string, grade?: string, "
+               "segment?: string, limit?: integer, after?: integer",
       .response = "{run: integer, filter: string, value: string, total: integer, next: integer | null, "
                   "customers: CellCustomer[]}",
       .errors = "404 422" },

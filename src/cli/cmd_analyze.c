@@ -216,6 +216,44 @@ static int model_scores(void *ctx, const char *model, size_t *n, int64_t **custo
     return RP_OK;
 }
 
+/* The behaviour analysis grades by the risk model ([behaviour] risk_model): refused when that model
+ * leans on a protected attribute ([models] protected: gender and age unless the bank's policy says
+ * otherwise), which 'model train --protected' leaves out.  No such model: types without grades. */
+static int risk_model_fair(wh *w, const rp_config *cfg, rp_error *err)
+{
+    const char *name = cfg ? rp_config_get(cfg, "behaviour", "risk_model", "risk") : "risk";
+    const char *prot = cfg ? rp_config_get(cfg, "models", "protected", "gender, age") : "gender, age";
+    json_t *rec;
+    int rc = mdl_kept_find(wh_store(w), name, &rec, err);
+    if (rc == RP_NOTFOUND) {
+        rp_err_clear(err);
+        return RP_OK;
+    }
+    if (rc)
+        return rc;
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(json_object_get(rec, "report"), "features"), i, f) {
+        const char *col = json_string_value(json_object_get(f, "name"));
+        size_t n = col ? strlen(col) : 0;
+        for (const char *p = prot; n && *p;) {
+            p += strspn(p, ", ");
+            size_t k = strcspn(p, ", ");
+            if (k == n && !strncmp(p, col, n)) {
+                rc = rp_err(err, RP_INVAL,
+                            "the risk model '%s' uses '%s', a protected attribute ([models] protected); train it "
+                            "again with --protected",
+                            name, col);
+                json_decref(rec);
+                return rc;
+            }
+            p += k;
+        }
+    }
+    json_decref(rec);
+    return RP_OK;
+}
+
 int cmd_analyze(cli_ctx *c)
 {
     const char *as_of = cli_arg(c, "as-of"), *months = cli_arg(c, "months"), *measure = cli_arg(c, "measure");
@@ -285,7 +323,7 @@ int cmd_analyze(cli_ctx *c)
     for (int j = 0; j < njobs && !rc; j++) {
         json_t *sum;
         o.job = jobs[j];
-        if ((rc = an_job_run(w, &o, &sum, &err))) {
+        if ((!strcmp(o.job, "behaviour") && (rc = risk_model_fair(w, cfg, &err))) || (rc = an_job_run(w, &o, &sum, &err))) {
             char ctx[64];
             snprintf(ctx, sizeof ctx, "analyze %s", jobs[j]);
             rc = cli_fail(ctx, &err);

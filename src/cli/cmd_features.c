@@ -70,6 +70,7 @@ static void say(const an_sig_info *in, const an_sig_opts *so, const char *out)
         fprintf(stderr, "; %zu customers left out (%s)", in->left_out,
                 so->label && !strcmp(so->label, "response") ? "not targeted"
                 : so->label && !strcmp(so->label, "takeup") ? "no account that day, or already holding it"
+                : so->label && !strcmp(so->label, "delinquency") ? "no card statement in the two months to that day"
                                                             : "no account that day");
     fprintf(stderr, "; %.1f s%s%s\n", in->seconds, out ? "; written to " : "", out ? out : "");
 }
@@ -83,7 +84,8 @@ int cmd_features(cli_ctx *c)
     int rc;
     if ((rc = small_int("horizon", cli_arg(c, "horizon"), 1, 36, &so.horizon)) ||
         (rc = small_int("lapse", cli_arg(c, "lapse"), 0, 36, &so.lapse)) ||
-        (rc = small_int("snapshots", cli_arg(c, "snapshots"), 1, 36, &so.snapshots)))
+        (rc = small_int("snapshots", cli_arg(c, "snapshots"), 1, 36, &so.snapshots)) ||
+        (rc = small_int("dpd", cli_arg(c, "dpd"), 1, 9999, &so.dpd)))
         return rc;
     if (json && !out)
         return cli_failf("features", "--json prints the summary: give --out FILE for the rows");

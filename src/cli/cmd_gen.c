@@ -65,11 +65,12 @@ int cmd_gen(cli_ctx *c)
     if (gen_run(&o, &st, &err))
         return cli_fail("gen", &err);
     if (json) {
-        json_t *j = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "out", o.out, "customers",
+        json_t *j = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "out", o.out, "customers",
                               (json_int_t)st.customers, "organisations", (json_int_t)st.organisations,
                               "accounts", (json_int_t)st.accounts, "host_transactions",
                               (json_int_t)st.host_txns, "card_customers", (json_int_t)st.card_customers,
-                              "card_transactions", (json_int_t)st.card_txns, "online_users",
+                              "card_transactions", (json_int_t)st.card_txns, "card_statements",
+                              (json_int_t)st.card_statements, "online_users",
                               (json_int_t)st.online_users, "calls", (json_int_t)st.calls, "campaign_targets",
                               (json_int_t)st.campaign_targets, "records",
                               (json_int_t)st.records, "defects", (json_int_t)st.defects,
@@ -79,12 +80,13 @@ int cmd_gen(cli_ctx *c)
         json_decref(j);
     } else {
         printf("wrote %s: %lld customers (%lld organisations), %lld account holdings, %lld host "
-               "transactions, %lld card holders, %lld card transactions, %lld online users, %lld calls, "
+               "transactions, %lld card holders, %lld card transactions, %lld card statements, %lld online users, "
+               "%lld calls, "
                "%lld campaign targets; %lld defects in %lld records; top 20%% of customers give %.1f%% "
                "of revenue\n",
                o.out, (long long)st.customers, (long long)st.organisations, (long long)st.accounts,
                (long long)st.host_txns, (long long)st.card_customers, (long long)st.card_txns,
-               (long long)st.online_users, (long long)st.calls, (long long)st.campaign_targets,
+               (long long)st.card_statements, (long long)st.online_users, (long long)st.calls, (long long)st.campaign_targets,
                (long long)st.defects, (long long)st.records, 100 * st.top20_revenue_share);
     }
     return CLI_OK;

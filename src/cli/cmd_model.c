@@ -127,6 +127,16 @@ static void print_report(const json_t *r, const rule_words *w)
     else
         printf("hold-out %.0f%%", 100 * json_real_value(json_object_get(r, "holdout_share")));
     printf(", seed %lld\n", (long long)json_integer_value(json_object_get(r, "seed")));
+    const json_t *lo = json_object_get(r, "left_out");
+    for (int k = 0; k < 2; k++) {
+        const json_t *a = json_object_get(lo, k ? "protected" : "excluded");
+        if (!json_array_size(a))
+            continue;
+        printf("left out%s: ", k ? " as protected attributes ([models] protected)" : "");
+        for (size_t i = 0; i < json_array_size(a); i++)
+            printf("%s%s", i ? ", " : "", json_string_value(json_array_get(a, i)));
+        printf("\n");
+    }
     printf("%s: AUC %.4f  Gini %.4f  KS %.4f  log-loss %.4f  Brier %.4f\n",
            json_object_get(r, "test_rows") ? "test" : "hold-out", json_real_value(json_object_get(h, "auc")),
            json_real_value(json_object_get(h, "gini")), json_real_value(json_object_get(h, "ks")),
@@ -362,6 +372,39 @@ static int write_outputs(cli_ctx *c, const mdl_learner *l, const mdl_model *m, c
     return rc;
 }
 
+/* --exclude COLS and --protected (the columns [models] protected names, "gender, age" unless set):
+ * left out of the model before it is fitted, and said in the report (left_out).  A column --exclude
+ * names that the frame has not is refused (a typo must not leave it in); --protected leaves out
+ * those of its list the file has. */
+static int leave_out(cli_ctx *c, mdl_frame *f, json_t **left, rp_error *err)
+{
+    json_t *ex = json_array(), *pr = json_array();
+    *left = json_pack("{s:o, s:o}", "excluded", ex, "protected", pr);
+    char buf[1024];
+    const char *list = cli_arg(c, "exclude");
+    if (list && (size_t)snprintf(buf, sizeof buf, "%s", list) >= sizeof buf)
+        return rp_err(err, RP_INVAL, "--exclude: at most %zu characters", sizeof buf - 1);
+    char *save = NULL;
+    for (char *t = list ? strtok_r(buf, ", ", &save) : NULL; t; t = strtok_r(NULL, ", ", &save)) {
+        if (!mdl_frame_drop(f, t))
+            return rp_err(err, RP_INVAL, "--exclude: no column '%s' among those the model would use", t);
+        json_array_append_new(ex, json_string(t));
+    }
+    if (!cli_flag(c, "protected"))
+        return RP_OK;
+    rp_config *cfg = NULL;
+    int rc = cli_cfg(c, &cfg, err);
+    if (rc)
+        return rc;
+    const char *prot = cfg ? rp_config_get(cfg, "models", "protected", "gender, age") : "gender, age";
+    if ((size_t)snprintf(buf, sizeof buf, "%s", prot) >= sizeof buf)
+        return rp_err(err, RP_INVAL, "[models] protected: at most %zu characters", sizeof buf - 1);
+    for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+        if (mdl_frame_drop(f, t))
+            json_array_append_new(pr, json_string(t));
+    return RP_OK;
+}
+
 int cmd_model_train(cli_ctx *c)
 {
     const char *data = cli_arg(c, "data"), *target = cli_arg(c, "target"), *learner = cli_arg(c, "learner");
@@ -422,6 +465,13 @@ int cmd_model_train(cli_ctx *c)
         return cli_fail("model train", &err);
     }
     int json = cli_flag(c, "json");
+    json_t *left = NULL;
+    if (leave_out(c, &f, &left, &err)) {
+        json_decref(left);
+        mdl_frame_free(&f);
+        rp_buf_release(&warn);
+        return cli_fail("model train", &err);
+    }
     if (!json) /* with --json: in the JSON */
         print_warnings("model train", &warn);
     json_t *report = NULL;
@@ -435,6 +485,9 @@ int cmd_model_train(cli_ctx *c)
     if (have_test)
         mdl_frame_free(&tf);
     rp_buf swarn = RP_BUF_INIT;
+    if (!rc)
+        json_object_set(report, "left_out", left);
+    json_decref(left);
     if (!rc)
         rc = write_outputs(c, l, m, &f, report, &swarn, &err);
     if (!rc && cli_arg(c, "save"))

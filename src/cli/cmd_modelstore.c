@@ -239,6 +239,10 @@ static int signature_file(cli_ctx *c, wh *w, const char *as_of, char *path, size
 {
     an_job_opts o = { .user = cli_user(), .progress = isatty(2) };
     an_sig_opts so = { 0 };
+    /* a model of a label with a population of its own scores that population: delinquency, the card
+     * holders (churn and take-up are of every customer holding an account) */
+    if (sc->schema.target && !strcmp(sc->schema.target, "delinquency"))
+        so.population = "delinquency";
     rp_date d = rp_time_taipei_date(rp_now());
     if (as_of && rp_date_parse(as_of, &d, err))
         return rp_err_prefix(err, "--as-of");

@@ -449,16 +449,17 @@ const cli_cmd cli_commands[] = {
       "user_reject, with the note.\n\n"
       "options:\n"
       "  --note TEXT     why (at most 500 bytes)\n" STORE_HELP, NULL },
-    { "features", cmd_features, CLI_STORE, "as-of= label= horizon= lapse= campaign= product= snapshots= out= json", 0, 0,
-      "rapport features [--as-of DATE] [--label churn|response|takeup] [--horizon MONTHS]\n"
-      "       [--lapse MONTHS] [--campaign CODE] [--product CODE|KIND] [--snapshots N]\n"
+    { "features", cmd_features, CLI_STORE, "as-of= label= horizon= lapse= campaign= product= snapshots= dpd= out= json", 0, 0,
+      "rapport features [--as-of DATE] [--label churn|response|takeup|delinquency] [--horizon MONTHS]\n"
+      "       [--lapse MONTHS] [--campaign CODE] [--product CODE|KIND] [--dpd DAYS] [--snapshots N]\n"
       "       [--out FILE.csv [--json]]",
       "The customer signature: one row per customer of what was known on a day.",
       "One CSV row per customer holding an account at the end of --as-of (today\n"
       "by default): demographics, tenure, holdings and balances by product kind\n"
       "and their change over 3 and 12 months, flows, channels, RFM, value and\n"
       "lifetime value, salary and time-deposit breaks, calls and complaints,\n"
-      "sign-ins, campaign contacts and responses (every column in docs/models.md).\n"
+      "sign-ins, campaign contacts and responses, card statements (every column\n"
+      "in docs/models.md).\n"
       "Nothing after the day enters a feature, so a model trained on an earlier\n"
       "day's rows scores today's without leakage.  The rows are the data of\n"
       "'rapport model train --data FILE --target LABEL'.\n\n"
@@ -470,18 +471,22 @@ const cli_cmd cli_commands[] = {
       "            given, is the day before its first contact\n"
       "  takeup    customers not holding --product (a product code or kind): 1 when\n"
       "            they opened it within --horizon months\n"
+      "  delinquency card holders with a statement in the two months to the day:\n"
+      "            1 when a statement within --horizon months is --dpd (30) or more\n"
+      "            days past due\n"
       "A label needs the history to reach its end: take --as-of that many months\n"
-      "before the last transaction.  Audited as an export.\n\n"
+      "before the last transaction (statement).  Audited as an export.\n\n"
       "options:\n"
       "  --snapshots N   the rows of N days a month apart, ending on --as-of, one\n"
       "                  after another: a model learns from several months' leavers\n"
       "  --out FILE      write the rows there (whole, or not at all) instead of to\n"
       "                  standard output\n"
       "  --json          the summary as JSON (with --out)\n" STORE_HELP, NULL },
-    { "model train", cmd_model_train, CLI_STORE, "data= target= positive= learner= set= holdout= test= folds= seed= lang= pmml= scores= score= id= save= json", 0, 0,
+    { "model train", cmd_model_train, CLI_STORE, "data= target= positive= learner= set= holdout= test= folds= seed= lang= pmml= scores= score= id= save= exclude= protected json", 0, 0,
       "rapport model train --data FILE.csv --target COLUMN [--positive VALUE] [--learner tree|logit|gbm|mlp|scorecard]\n"
       "       [--set NAME=VALUE,...] [--holdout 0.3 | --test TEST.csv] [--folds 5] [--seed N] [--lang zh-TW]\n"
-      "       [--pmml FILE] [--scores FILE [--score OTHER.csv [--id COLUMN]]] [--save NAME] [--json]",
+      "       [--pmml FILE] [--scores FILE [--score OTHER.csv [--id COLUMN]]] [--save NAME]\n"
+      "       [--exclude COLUMN,...] [--protected] [--json]",
       "Train a model on a CSV file and measure it: hold-out and cross-validation.",
       "FILE.csv has a header row; TARGET is the column to predict, with two values\n"
       "(--positive names the one to predict unless they say it: 1/0, yes/no,\n"
@@ -517,6 +522,10 @@ const cli_cmd cli_commands[] = {
       "  scorecard  weight-of-evidence bands and points: bins (10), min_bin_share\n"
       "         (0.05), iv_min (0.02), base_score (600), base_odds (50), pdo (20)\n\n"
       "options:\n"
+      "  --exclude COLS  leave these columns out (each must be in the file)\n"
+      "  --protected     leave out the protected attributes, [models] protected\n"
+      "                  (gender and age unless the bank's policy says otherwise):\n"
+      "                  for risk grades and credit-like scores\n"
       "  --lang L        a tree's rules in en (the default) or zh-TW\n"
       "  --pmml FILE     the model measured, as PMML 4.4 (tree, logit, scorecard)\n"
       "  --scores FILE   its probability for every row of the file, as CSV (row,score)\n"

@@ -49,6 +49,10 @@ static const char *const attrs_product[] = { "code", "name_zh", "name_en", "desc
 static const char *const attrs_branch[] = { "code", "name_zh", "name_en", "county", "district",
                                             "address", "postal_code", "phone", "opened_on", NULL };
 
+static const char *const attrs_statement[] = { "date", "due_date", "previous_balance", "purchases",
+                                               "cash_advances", "interest_fees", "payments", "balance", "limit",
+                                               "minimum_due", "days_past_due", NULL };
+
 static const struct {
     const char *name;
     const char *const *attrs;
@@ -73,6 +77,7 @@ static const struct {
                                1, 0, 0 },
     [TG_BRANCH] = { "branch", attrs_branch, { "code", "name_zh" }, 0, 0, 0 },
     [TG_PRODUCT] = { "product", attrs_product, { "code", "name_zh", "kind", "category" }, 0, 0, 0 },
+    [TG_STATEMENT] = { "statement", attrs_statement, { "date", "balance" }, 0, 0, 1 },
 };
 
 const char *sp_target_name(sp_target_kind k) { return k < TG__COUNT ? kinds[k].name : "?"; }

@@ -380,6 +380,29 @@ static int put_branch(ld *L, const sp_target *t, const sp_value *v, const ld_ref
     return wrote(wh_branch_put(L->w, &b, &e), &e, t, rj, err);
 }
 
+static int put_statement(ld *L, const sp_target *t, const sp_value *v, const ld_refs *x, sp_reject *rj,
+                         rp_error *err)
+{
+    wh_statement s = { 0 };
+    s.account_id = x->account;
+    s.date = val(t, "date", v);
+    s.due_date = val(t, "due_date", v);
+    s.source = t->source;
+    s.job_id = L->job;
+    s.has_previous_balance = num(t, "previous_balance", v, &s.previous_balance);
+    s.has_purchases = num(t, "purchases", v, &s.purchases);
+    s.has_cash_advances = num(t, "cash_advances", v, &s.cash_advances);
+    s.has_interest_fees = num(t, "interest_fees", v, &s.interest_fees);
+    s.has_payments = num(t, "payments", v, &s.payments);
+    s.has_balance = num(t, "balance", v, &s.balance);
+    s.has_limit = num(t, "limit", v, &s.limit);
+    s.has_minimum_due = num(t, "minimum_due", v, &s.minimum_due);
+    num(t, "days_past_due", v, &s.days_past_due);
+    rp_error e;
+    rp_err_clear(&e);
+    return wrote(wh_statement_put(L->w, &s, &e), &e, t, rj, err);
+}
+
 static int put_product(ld *L, const sp_target *t, const sp_value *v, const ld_refs *x, sp_reject *rj, rp_error *err)
 {
     (void)x;
@@ -431,6 +454,7 @@ static const struct {
     [TG_CAMPAIGN_RESPONSE] = { TG_CAMPAIGN_RESPONSE, put_campaign_response },
     [TG_BRANCH] = { TG_BRANCH, put_branch },
     [TG_PRODUCT] = { TG_PRODUCT, put_product },
+    [TG_STATEMENT] = { TG_STATEMENT, put_statement },
 };
 
 int ld__targets_check(rp_error *err)

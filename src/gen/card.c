@@ -45,7 +45,7 @@ static int big5_line(ctx *c, gen_out *o, rp_buf *line)
 
 /* Write a CSV row given as UTF-8 fields; falls back field by field to
  * the plain form when a variant has no Big5 code. */
-static void card_row(ctx *c, gen_out *o, const char *const *f, const char *const *plain, int n)
+void gen_card_row(ctx *c, gen_out *o, const char *const *f, const char *const *plain, int n)
 {
     rp_buf b = RP_BUF_INIT;
     for (int k = 0; k < n; k++)
@@ -125,9 +125,9 @@ void gen_card_begin(ctx *c)
     const char *ch[] = { "card_cust_no", "name", "name_en", "id_no", "birth_date", "gender", "mobile",
                          "home_phone", "zip", "address", "email", "card_no", "card_product", "issued",
                          "credit_limit", "status" };
-    card_row(c, &c->card_cust, ch, NULL, 16);
+    gen_card_row(c, &c->card_cust, ch, NULL, 16);
     const char *th[] = { "card_no", "txn_date", "post_date", "type", "merchant", "mcc", "amount", "currency" };
-    card_row(c, &c->card_txn, th, NULL, 8);
+    gen_card_row(c, &c->card_txn, th, NULL, 8);
     c->card_cust.records = c->card_txn.records = 0; /* headers are not records */
 }
 
@@ -206,13 +206,14 @@ void gen_card(ctx *c, person *p)
     const char *plain[] = { cust, p->name_zh, p->name_latin, idno, birth, p->female ? "F" : "M", mobile,
                             p->landline, p->district->zip, p->address, email, cardno,
                             p->wealth > 2 ? "PLAT" : "GOLD", issued, limit, churned ? "closed" : "active" };
-    card_row(c, &c->card_cust, f, plain, 16);
+    gen_card_row(c, &c->card_cust, f, plain, 16);
     if (dup)
-        card_row(c, &c->card_cust, f, plain, 16);
+        gen_card_row(c, &c->card_cust, f, plain, 16);
     gen_out_printf(&c->identity, "card,%s,%s\n", cust, p->pid);
     c->st->card_customers++;
     /* purchases month by month, by life-stage affinity; travel comes as flight and hotel */
     int last = p->churn_m >= 0 && p->churn_m < c->o->months ? p->churn_m : c->o->months - 1;
+    int64_t spend[GEN_MAX_MONTHS] = { 0 };
     for (int m = p->since_m > 0 ? p->since_m : 0; m <= last; m++) {
         int y = month_y(c, m), mo = month_m(c, m), dim = days_in(y, mo);
         int n = rng_poisson(&tr, 2.0 + 4.0 * p->digital * (mo == 1 || mo == 2 ? 1.3 : 1.0));
@@ -254,11 +255,13 @@ void gen_card(ctx *c, person *p)
                 }
             }
             const char *row[] = { cno, td, pd, type, merchants[mi].name, merchants[mi].mcc, amount, "TWD" };
-            card_row(c, &c->card_txn, row, NULL, 8);
+            gen_card_row(c, &c->card_txn, row, NULL, 8);
             if (tdup)
-                card_row(c, &c->card_txn, row, NULL, 8);
+                gen_card_row(c, &c->card_txn, row, NULL, 8);
             c->st->card_txns++;
+            spend[m] += amt;
             p->revenue += (double)amt * 0.016; /* interchange and revolving interest */
         }
     }
+    gen_statements(c, p, cardno, (p->income / 100000 + 1) * 30000, p->since_m > 0 ? p->since_m : 0, last, spend);
 }

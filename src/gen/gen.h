@@ -72,7 +72,7 @@ typedef struct gen_options {
 #define GEN_OPTIONS_INIT { 0, 24, 1, 0.02, NULL, 2026, 10, 1 }
 
 typedef struct gen_stats {
-    int64_t customers, persons, organisations, accounts, host_txns, card_customers, card_txns;
+    int64_t customers, persons, organisations, accounts, host_txns, card_customers, card_txns, card_statements;
     int64_t online_users, calls, campaign_targets;
     int64_t defects, records, churned_next_month;
     double top20_revenue_share;

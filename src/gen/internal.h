@@ -44,7 +44,7 @@ size_t rng_weighted(rng *r, const double *w, size_t n);
 /* The streams, one per purpose: rng_init's `stream` (S_DEFECT + k: the
  * defects of one file). */
 enum { S_KIND = 1, S_PERSON, S_HOUSE, S_MONTHS, S_CARD, S_CARD_TXN, S_DEFECT, S_CHURN, S_ONLINE, S_CALLS,
-       S_CAMPAIGN };
+       S_CAMPAIGN, S_CARD_STMT };
 
 /* ---- an output file (out.c): written once, hashed as it goes (SHA-256 for
  * the manifest), with its record count ---- */
@@ -169,6 +169,13 @@ typedef struct person {
     double hazard_next;
     double revenue; /* TWD over the window */
     int household; /* partner index + 1, or 0 */
+    /* the card's repayment behaviour (statement.c): 0 no card, 1 pays in full
+     * (transactor), 2 carries a balance (revolver); the true probability that the
+     * month after the data shows a missed payment, and whether it did */
+    int card_kind;
+    double card_pd_next;
+    int card_bad_next;
+    int card_dpd_last; /* days past due on the last statement */
 } person;
 
 /* One run: its options, counts, converters and every output file. */
@@ -181,6 +188,7 @@ typedef struct ctx {
     gen_out cpy_cif, cpy_acct, cpy_txn, branches, cpy_branch;
     gen_out ol_users, ol_logins, ol_events, ol_transfers;
     gen_out cdr, notes, campaigns, targets, responses, treatment;
+    gen_out card_stmt, behaviour;
     gen_out *files[64 + GEN_MAX_MONTHS]; /* every open file, in manifest order */
     int nfiles;
     int y0, m0; /* first month */
@@ -247,6 +255,13 @@ void gen_host_accounts(ctx *c, const person *p, const person *partner);
 /* card.c: the card system */
 void gen_card_begin(ctx *c);
 void gen_card(ctx *c, person *p);
+void gen_card_row(ctx *c, gen_out *o, const char *const *f, const char *const *plain, int n);
+
+/* statement.c: a card's monthly statements (purchases as spend[m] for the
+ * window's months first..last), its repayments and delinquency */
+void gen_statement_begin(ctx *c);
+void gen_statements(ctx *c, person *p, const char *cardno, int64_t limit, int first, int last,
+                    const int64_t *spend);
 
 /* online.c: internet and mobile banking */
 void gen_online(ctx *c, const person *p);

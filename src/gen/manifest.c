@@ -32,6 +32,8 @@ int gen_open_all(ctx *c, rp_error *err)
           "card holders as the card system knows them" },
         { &c->card_txn, "card/card_transactions.csv", "card", "CSV (RFC 4180) with header", "CP950", NULL,
           "card purchases" },
+        { &c->card_stmt, "card/card_statements.csv", "card", "CSV (RFC 4180) with header", "CP950", NULL,
+          "monthly card statements: balance, repayment, minimum due, days past due" },
         { &c->ol_users, "online/users.jsonl", "online", "JSON lines", "UTF-8", NULL,
           "internet and mobile banking users" },
         { &c->ol_logins, "online/logins.jsonl", "online", "JSON lines", "UTF-8", NULL,
@@ -60,6 +62,8 @@ int gen_open_all(ctx *c, rp_error *err)
           "churn within the window and in the month after it" },
         { &c->segments, "truth/segments.csv", "truth", "CSV with header", "UTF-8", NULL,
           "true life stage, value tier and revenue" },
+        { &c->behaviour, "truth/behaviour.csv", "truth", "CSV with header", "UTF-8", NULL,
+          "true digital propensity, card repayment behaviour and delinquency in the month after" },
     };
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
         int rc = gen_out_open(files[k].o, dir, files[k].rel, err);
@@ -87,6 +91,7 @@ int gen_open_all(ctx *c, rp_error *err)
     }
     gen_host_begin(c);
     gen_card_begin(c);
+    gen_statement_begin(c);
     gen_callcentre_begin(c);
     gen_campaign_begin(c);
     gen_truth_begin(c);

@@ -16,6 +16,7 @@ void gen_truth_begin(ctx *c)
     gen_out_printf(&c->defects, "source,file,record,field,defect\n");
     gen_out_printf(&c->churn, "person_id,host_cust_no,churn_month,churn_next_month,hazard_next\n");
     gen_out_printf(&c->segments, "person_id,host_cust_no,lifecycle,value_tier,kind,revenue_twd\n");
+    gen_out_printf(&c->behaviour, "person_id,host_cust_no,digital,card,dpd_last,pd_next,delinquent_next_month\n");
 }
 
 /* A defect put into record `record` of file o (field `what`, or "" for the
@@ -33,6 +34,14 @@ void gen_truth(ctx *c, const person *p)
     const char *tier = p->wealth > 8 ? "private" : p->wealth > 2.5 ? "affluent" : p->wealth > 0.6 ? "mass" : "low";
     gen_out_printf(&c->segments, "%s,%s,%s,%s,%s,%.0f\n", p->pid, p->cust_no, p->org ? "company" : stages[p->stage],
                    tier, p->org ? "organisation" : "person", p->revenue);
+    static const char *const card[] = { "", "transactor", "revolver" };
+    int held = p->has_card && !(p->churn_m >= 0 && p->churn_m < c->o->months) && p->card_dpd_last < 180;
+    if (held)
+        gen_out_printf(&c->behaviour, "%s,%s,%.3f,%s,%d,%.5f,%d\n", p->pid, p->cust_no, p->digital,
+                       card[p->card_kind], p->card_dpd_last, p->card_pd_next, p->card_bad_next);
+    else
+        gen_out_printf(&c->behaviour, "%s,%s,%.3f,%s,%s,,\n", p->pid, p->cust_no, p->digital,
+                       p->has_card ? card[p->card_kind] : "", p->card_dpd_last >= 180 ? "180" : "");
     char cm[16] = "";
     int months = c->o->months;
     if (p->churn_m >= 0 && p->churn_m < months)

@@ -698,6 +698,18 @@ int mdl_frame_read_like(const char *path, const mdl_frame *like, const char *id,
     return rc;
 }
 
+int mdl_frame_drop(mdl_frame *f, const char *name)
+{
+    for (int c = 0; c < f->ncols; c++)
+        if (!strcmp(f->cols[c].name, name)) {
+            col_free(&f->cols[c]);
+            memmove(&f->cols[c], &f->cols[c + 1], (size_t)(f->ncols - c - 1) * sizeof *f->cols);
+            f->ncols--;
+            return 1;
+        }
+    return 0;
+}
+
 int mdl_frame_treatment(mdl_frame *f, const char *name, const char *treated, uint8_t *out, rp_error *err)
 {
     int c = 0;

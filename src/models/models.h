@@ -87,6 +87,8 @@ typedef struct mdl_frame {
 int mdl_frame_read_csv(const char *path, const char *target, const char *positive, mdl_frame *f, rp_buf *warn,
                        rp_error *err) RP_WARN_UNUSED;
 void mdl_frame_free(mdl_frame *f);
+/* Leave column name out of f: 1 when it was there, 0 when not. */
+int mdl_frame_drop(mdl_frame *f, const char *name);
 /* Read path, a file to score, as like (a model's training frame) was read: each of like's columns
  * found by name (RP_INVAL naming one the file lacks), numbers where like has numbers (text refused
  * with its row), levels mapped to like's (one never seen counts as missing, said in warn).  The

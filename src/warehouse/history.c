@@ -139,6 +139,46 @@ int wh_call_note_put(wh *w, const wh_call_note *n, rp_error *err)
     return rp_stmt_run(st, err);
 }
 
+int wh_statement_put(wh *w, const wh_statement *s, rp_error *err)
+{
+    int rc;
+    if ((rc = present("statement.date", s->date, err)) || (rc = present("statement.source", s->source, err)))
+        return rc;
+    if (!s->has_balance)
+        return rp_err(err, RP_INVAL, "statement.balance: required");
+    if (s->days_past_due < 0)
+        return rp_err(err, RP_INVAL, "statement.days_past_due: %lld is negative", (long long)s->days_past_due);
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO account_statement(account_id, statement_date, due_date, "
+                               "previous_balance_minor, purchases_minor, cash_advances_minor, interest_fees_minor, "
+                               "payments_minor, balance_minor, credit_limit_minor, minimum_due_minor, days_past_due, "
+                               "source, job_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                               "ON CONFLICT(account_id, statement_date) DO UPDATE SET due_date = excluded.due_date, "
+                               "previous_balance_minor = excluded.previous_balance_minor, purchases_minor = "
+                               "excluded.purchases_minor, cash_advances_minor = excluded.cash_advances_minor, "
+                               "interest_fees_minor = excluded.interest_fees_minor, payments_minor = "
+                               "excluded.payments_minor, balance_minor = excluded.balance_minor, credit_limit_minor "
+                               "= excluded.credit_limit_minor, minimum_due_minor = excluded.minimum_due_minor, "
+                               "days_past_due = excluded.days_past_due, source = excluded.source, job_id = "
+                               "excluded.job_id",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, s->account_id);
+    rp_stmt_bind_text(st, 2, s->date);
+    bind_opt(st, 3, s->due_date);
+    const int has[8] = { s->has_previous_balance, s->has_purchases, s->has_cash_advances, s->has_interest_fees,
+                         s->has_payments, s->has_balance, s->has_limit, s->has_minimum_due };
+    const int64_t v[8] = { s->previous_balance, s->purchases, s->cash_advances, s->interest_fees,
+                           s->payments, s->balance, s->limit, s->minimum_due };
+    for (int k = 0; k < 8; k++)
+        bind_opt_int(st, 4 + k, has[k], v[k]);
+    rp_stmt_bind_int(st, 12, s->days_past_due);
+    rp_stmt_bind_text(st, 13, s->source);
+    rp_stmt_bind_int(st, 14, s->job_id);
+    return rp_stmt_run(st, err);
+}
+
 int wh_campaign_put(wh *w, const wh_campaign *c, rp_error *err)
 {
     int rc;

@@ -157,6 +157,30 @@ int wh_customer_events(wh *w, wh_event_fn fn, void *ctx, rp_error *err)
     return scan_end(st, rc);
 }
 
+int wh_statements(wh *w, wh_statement_fn fn, void *ctx, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT account_id, statement_date, balance_minor, credit_limit_minor, payments_minor, "
+                              "previous_balance_minor, minimum_due_minor, cash_advances_minor, days_past_due "
+                              "FROM account_statement ORDER BY account_id, statement_date",
+                              &st, err);
+    if (rc)
+        return rc;
+    wh_statement_row r;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        r.account_id = rp_stmt_int(st, 0);
+        r.date = rp_stmt_text(st, 1);
+        double *v[6] = { &r.balance, &r.limit, &r.payments, &r.previous_balance, &r.minimum_due, &r.cash_advances };
+        for (int k = 0; k < 6; k++)
+            *v[k] = rp_stmt_column_type(st, 2 + k) == RP_COL_NULL ? NAN : (double)rp_stmt_int(st, 2 + k);
+        r.days_past_due = rp_stmt_int(st, 8);
+        if (r.date && (rc = fn(ctx, &r, err)))
+            break;
+    }
+    return scan_end(st, rc);
+}
+
 int wh_accounts(wh *w, wh_account_fn fn, void *ctx, rp_error *err)
 {
     rp_stmt *st;

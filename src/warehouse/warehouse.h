@@ -771,6 +771,17 @@ typedef struct wh_event {
 typedef int (*wh_event_fn)(void *ctx, const wh_event *e, rp_error *err);
 int wh_customer_events(wh *w, wh_event_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
 
+/* Every account statement (card statements: migration 0023), by account and date; an amount the
+ * source did not state is NAN in the doubles (minor units). */
+typedef struct wh_statement_row {
+    int64_t account_id;
+    const char *date;
+    double balance, limit, payments, previous_balance, minimum_due, cash_advances;
+    int64_t days_past_due;
+} wh_statement_row;
+typedef int (*wh_statement_fn)(void *ctx, const wh_statement_row *r, rp_error *err);
+int wh_statements(wh *w, wh_statement_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+
 /* Every account with its product, by id. */
 typedef struct wh_account_row {
     int64_t id;
@@ -991,6 +1002,20 @@ typedef struct wh_call_note {
     const char *source, *call_id, *note, *category, *at, *agent;
 } wh_call_note;
 int wh_call_note_put(wh *w, const wh_call_note *n, rp_error *err) RP_WARN_UNUSED;
+
+/* An account's statement of one cycle (a card's month): amounts in minor units, has_* saying
+ * which the source stated; the same account and date again replaces it.  RP_INVAL naming the
+ * member for a missing date or balance or negative days past due. */
+typedef struct wh_statement {
+    int64_t account_id;
+    const char *date, *due_date, *source;
+    int64_t previous_balance, purchases, cash_advances, interest_fees, payments, balance, limit, minimum_due;
+    int has_previous_balance, has_purchases, has_cash_advances, has_interest_fees, has_payments, has_balance,
+        has_limit, has_minimum_due;
+    int64_t days_past_due;
+    int64_t job_id;
+} wh_statement;
+int wh_statement_put(wh *w, const wh_statement *s, rp_error *err) RP_WARN_UNUSED;
 
 /* A campaign by its code (created or replaced), who it targeted in which
  * group, and who responded how: RP_NOTFOUND for an unknown campaign, RP_INVAL

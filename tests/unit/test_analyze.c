@@ -849,6 +849,133 @@ static void signature_labels_takeup_and_response(void **state)
     wh_close(w);
 }
 
+/* Y's card statements, worked by hand: July revolved (5,000 of 10,000 repaid), August revolved with a
+ * 3,000 cash advance, September missed (30 days past due, 60,000 over a 50,000 limit); October,
+ * after the day, 60 days past due: the delinquency label. */
+static wh *card_bank(void)
+{
+    wh *w = sig_bank();
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(rp_store_exec(
+        wh_store(w),
+        "INSERT INTO account_statement(account_id, statement_date, previous_balance_minor, purchases_minor, "
+        "cash_advances_minor, payments_minor, balance_minor, credit_limit_minor, minimum_due_minor, days_past_due, "
+        "source) SELECT id, d, prev, 0, cash, paid, bal, 5000000, 100000, dpd, 'card' FROM account, (SELECT "
+        "'2026-07-31' AS d, 1000000 AS prev, 0 AS cash, 500000 AS paid, 2000000 AS bal, 0 AS dpd UNION ALL SELECT "
+        "'2026-08-31', 2000000, 300000, 500000, 4000000, 0 UNION ALL SELECT '2026-09-30', 4000000, 0, 0, 6000000, 30 "
+        "UNION ALL SELECT '2026-10-31', 6000000, 0, 0, 6100000, 60) WHERE number = 'Y-CC'",
+        &e));
+    return w;
+}
+
+static void signature_reads_card_statements(void **state)
+{
+    (void)state;
+    wh *w = card_bank();
+    sig_csv c;
+    an_sig_info info;
+    rp_error e = RP_ERROR_INIT;
+    an_sig_opts so = { .label = "delinquency", .horizon = 1 };
+    assert_ok(sig_run(w, "2026-09-30", &so, &c, &info, &e));
+    assert_int_equal(info.rows, 1); /* the card holders only */
+    assert_int_equal(info.positives, 1);
+    assert_string_equal(sig_cell(&c, "age", "76", "card_statements_12m"), "3");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_balance"), "60000");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_utilisation"), "1.2");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_dpd"), "30");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_max_dpd_12m"), "30");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_delinquent_12m"), "1");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_over_limit_12m"), "1");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_revolving_6m"), "3");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_paid_full_6m"), "0");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_payment_ratio_3m"), "0.1429"); /* 10,000 of 70,000 */
+    assert_string_equal(sig_cell(&c, "age", "76", "card_cash_advance_12m"), "3000");
+    assert_string_equal(sig_cell(&c, "age", "76", "delinquency"), "1");
+    free(c.text);
+    /* 60 days past due counts only from --dpd 60 up */
+    so.dpd = 61;
+    assert_ok(sig_run(w, "2026-09-30", &so, &c, &info, &e));
+    assert_int_equal(info.positives, 0);
+    free(c.text);
+    /* a month earlier: August's statement is the latest, and September's missed payment the label */
+    so.dpd = 0;
+    assert_ok(sig_run(w, "2026-08-31", &so, &c, &info, &e));
+    assert_string_equal(sig_cell(&c, "age", "76", "card_dpd"), "0");
+    assert_string_equal(sig_cell(&c, "age", "76", "card_statements_12m"), "2");
+    assert_string_equal(sig_cell(&c, "age", "76", "delinquency"), "1");
+    free(c.text);
+    /* without a label the others have no card columns */
+    so = (an_sig_opts){ 0 };
+    assert_ok(sig_run(w, "2026-09-30", &so, &c, &info, &e));
+    assert_string_equal(sig_cell(&c, "age", "30", "card_statements_12m"), "0");
+    assert_string_equal(sig_cell(&c, "age", "30", "card_dpd"), "");
+    free(c.text);
+    /* statements end 10-31: a month after 10-15 is not known yet */
+    so = (an_sig_opts){ .label = "delinquency", .horizon = 1 };
+    assert_int_equal(sig_run(w, "2026-10-15", &so, &c, &info, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "--horizon: a delinquency label 1 month(s) after the as-of date needs card "
+                                       "statements to 2026-11-15; they end 2026-10-31 (give an earlier --as-of)");
+    free(c.text);
+    wh_close(w);
+}
+
+/* The risk model's scoring handed to the behaviour analysis: Y at 5 %. */
+static int y_scored(void *ctx, const char *model, size_t *n, int64_t **customer, double **p, int **decile,
+                    rp_error *err)
+{
+    (void)err;
+    if (strcmp(model, "risk"))
+        return rp_err(err, RP_NOTFOUND, "no model '%s'", model);
+    *n = 1;
+    *customer = malloc(sizeof **customer), *p = malloc(sizeof **p), *decile = malloc(sizeof **decile);
+    **customer = *(int64_t *)ctx, **p = 0.05, **decile = 1;
+    return RP_OK;
+}
+
+/* Behaviour types by the rules and the risk grade by the master scale, kept per customer. */
+static void behaviour_types_and_grades(void **state)
+{
+    (void)state;
+    wh *w = card_bank();
+    rp_error e = RP_ERROR_INIT;
+    int64_t y;
+    assert_ok(rp_store_query_int(wh_store(w), "SELECT entity_id FROM source_record WHERE entity = 'party' AND "
+                                              "source_key = 'Y'", &y, &e));
+    an_job_opts o = { .job = "behaviour", .as_of = day("2026-09-30"), .user = "test", .save = 1,
+                      .model_scores = y_scored, .model_scores_ctx = &y };
+    json_t *sum;
+    assert_ok(an_job_run(w, &o, &sum, &e));
+    assert_int_equal(json_integer_value(json_object_get(sum, "customers")), 3);
+    json_decref(sum);
+    rp_stmt *st;
+    assert_ok(rp_store_prepare(wh_store(w), "SELECT types, primary_type, risk_grade, risk_p FROM customer_behaviour "
+                                            "WHERE customer_id = ?", &st, &e));
+    rp_stmt_bind_int(st, 1, y);
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_non_null(strstr(rp_stmt_text(st, 0), "revolver")); /* 3 of the last 6 statements revolved */
+    assert_null(strstr(rp_stmt_text(st, 0), "transactor"));
+    assert_string_equal(rp_stmt_text(st, 2), "C"); /* 0.03 <= 0.05 < 0.08 */
+    assert_true(fabs(rp_stmt_real(st, 3) - 0.05) < 1e-12);
+    rp_stmt_done(st);
+    /* the customer scores show it */
+    json_t *sc;
+    assert_ok(an_scores(w, y, &sc, &e));
+    char *txt = json_dumps(sc, JSON_COMPACT);
+    assert_non_null(strstr(txt, "\"analysis\":\"behaviour\""));
+    assert_non_null(strstr(txt, "\"risk_grade\":\"C\""));
+    free(txt);
+    json_decref(sc);
+    /* bad grade bands are refused, naming the setting */
+    rp_config *cfg = rp_config_new();
+    assert_ok(rp_config_load_str(cfg, "test", "[behaviour]\ngrade_bands = 0.05, 0.03, 0.1, 0.2\n", &e));
+    o.cfg = cfg;
+    assert_int_equal(an_job_run(w, &o, &sum, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "[behaviour] grade_bands: four probabilities between 0 and 1, each above the "
+                                       "one before, not '0.05, 0.03, 0.1, 0.2'");
+    rp_config_free(cfg);
+    wh_close(w);
+}
+
 static void signature_refuses_what_it_cannot_know(void **state)
 {
     (void)state;
@@ -864,7 +991,7 @@ static void signature_refuses_what_it_cannot_know(void **state)
     free(c.text);
     so = (an_sig_opts){ .label = "attrition" };
     assert_int_equal(sig_run(w, "2026-09-30", &so, &c, &info, &e), RP_INVAL);
-    assert_string_equal(rp_errmsg(&e), "--label: 'attrition' is not churn, response or takeup");
+    assert_string_equal(rp_errmsg(&e), "--label: 'attrition' is not churn, response, takeup or delinquency");
     free(c.text);
     so = (an_sig_opts){ .label = "churn", .horizon = 2, .lapse = 3 };
     assert_int_equal(sig_run(w, "2026-09-30", &so, &c, &info, &e), RP_INVAL);
@@ -894,6 +1021,8 @@ int main(void)
         cmocka_unit_test(signature_knows_the_day_and_nothing_after),
         cmocka_unit_test(signature_labels_takeup_and_response),
         cmocka_unit_test(signature_refuses_what_it_cannot_know),
+        cmocka_unit_test(signature_reads_card_statements),
+        cmocka_unit_test(behaviour_types_and_grades),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

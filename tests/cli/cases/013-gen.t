@@ -1,6 +1,6 @@
 # the synthetic bank: files, truth, manifest, determinism, bad options
 $ rapport gen --customers 300 --months 3 --seed 11 --out bank
-> wrote bank: 300 customers (6 organisations), 443 account holdings, 3910 host transactions, 138 card holders, 1703 card transactions, 168 online users, 97 calls, 344 campaign targets; 225 defects in 12259 records; top 20% of customers give 81.7% of revenue
+> wrote bank: 300 customers (6 organisations), 443 account holdings, 3910 host transactions, 138 card holders, 1703 card transactions, 400 card statements, 168 online users, 97 calls, 344 campaign targets; 230 defects in 12663 records; top 20% of customers give 81.7% of revenue
 $ cd bank && find . -type f | sort
 > ./callcentre/calls.csv
 > ./callcentre/notes.csv
@@ -8,6 +8,7 @@ $ cd bank && find . -type f | sort
 > ./campaign/responses.csv
 > ./campaign/targets.csv
 > ./card/card_customers.csv
+> ./card/card_statements.csv
 > ./card/card_transactions.csv
 > ./host/ACCT.cpy
 > ./host/ACCT.dat
@@ -24,6 +25,7 @@ $ cd bank && find . -type f | sort
 > ./online/logins.jsonl
 > ./online/transfers.jsonl
 > ./online/users.jsonl
+> ./truth/behaviour.csv
 > ./truth/churn.csv
 > ./truth/defects.csv
 > ./truth/identity.csv
@@ -39,6 +41,11 @@ $ cd bank && grep -o '"path": "[^"]*"\|"sha256": "[^"]*"' manifest.json | cut -d
 # the card system's file is Big5 and writes 台 where the host writes 臺
 $ iconv -f CP950 -t UTF-8 bank/card/card_customers.csv | head -1 | tr -d '\r'
 > card_cust_no,name,name_en,id_no,birth_date,gender,mobile,home_phone,zip,address,email,card_no,card_product,issued,credit_limit,status
+# the card system's statements: repayments and delinquency, with their truth beside them
+$ iconv -f CP950 -t UTF-8 bank/card/card_statements.csv | head -1 | tr -d '\r'
+> card_no,statement_date,due_date,previous_balance,purchases,cash_advances,interest_fees,payments,balance,credit_limit,minimum_due,days_past_due
+$ head -1 bank/truth/behaviour.csv
+> person_id,host_cust_no,digital,card,dpd_last,pd_next,delinquent_next_month
 $ head -1 bank/truth/identity.csv bank/truth/defects.csv | grep -v '^$'
 > ==> bank/truth/identity.csv <==
 > source,source_key,person_id

@@ -205,21 +205,25 @@ function segmentWords(analysis, seg) {
   return seg;
 }
 
-// The latest analysis scores: value decile and pyramid level, RFM cell,
-// lifetime value, and the segment of each analysis that assigns one.
+// The latest analysis scores: value decile and pyramid level, RFM cell, behaviour types and risk
+// grade, lifetime value, and the segment of each analysis that assigns one.
 function Scores({ scores }) {
   if (!scores || scores.length === 0) return <p class="none">{t('noScores')}</p>;
   const by = (a) => scores.filter((s) => a.includes(s.analysis));
   const value = by(['value', 'pareto', 'pyramid'])[0];
   const rfm = by(['rfm'])[0];
   const clv = by(['clv'])[0];
+  const beh = by(['behaviour'])[0];
   const segs = by(['segment', 'cluster', 'migration', 'gains-losses']);
+  const types = (beh?.result.types || '').split(',').filter((x) => x);
   const asOf = (s) => <small class="muted"> ({t('asOf')} {date(s.as_of)})</small>;
   return (
     <dl class="facts" data-test="scores-list">
       {value && <><dt>{t('valueLevel')}</dt><dd data-test="value-level">{t('decileN', { n: value.result.decile })} · {value.result.profit}{asOf(value)}</dd></>}
       {value && <><dt>{t('pyramidLevel')}</dt><dd data-test="pyramid-level">{term('level_', value.result.level)}{asOf(value)}</dd></>}
       {rfm && <><dt>{t('rfmCell')}</dt><dd data-test="rfm-cell">{rfm.result.cell} (R{rfm.result.r} F{rfm.result.f} M{rfm.result.m}){asOf(rfm)}</dd></>}
+      {beh && <><dt>{t('behaviourTypes')}</dt><dd data-test="behaviour-types">{(types.length ? types : ['general']).map((x) => term('btype_', x)).join(' · ')}{asOf(beh)}</dd></>}
+      {beh?.result.risk_grade && <><dt>{t('riskGrade')}</dt><dd data-test="risk-grade"><strong>{beh.result.risk_grade}</strong> {term('grade_', beh.result.risk_grade)}{beh.result.risk_p != null && <small class="muted"> · {t('riskChance', { p: (beh.result.risk_p * 100).toFixed(1) })}</small>}{asOf(beh)}</dd></>}
       {clv && <><dt>{t('lifetimeValue')}</dt><dd data-test="clv">{clv.result.clv} · {t('pAlive', { p: (clv.result.p_alive * 100).toFixed(0) })}{asOf(clv)}</dd></>}
       {segs.map((s) => (
         <Fragment key={s.run}><dt>{label('analysis', s.analysis)}</dt><dd data-test={`segment-${s.analysis}`}>{segmentWords(s.analysis, s.result.segment)}{asOf(s)}</dd></Fragment>

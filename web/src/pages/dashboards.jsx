@@ -80,6 +80,10 @@ const HEADLINES = {
     const last = rows[rows.length - 1];
     return t('hl_channels', { top: level(first[0]), topShare: pct(first[ci]), low: level(last[0]), lowShare: pct(last[ci]) });
   },
+  behaviour: (s) => {
+    const graded = s.table.rows.filter((r) => r[0] === 'grade').reduce((a, r) => a + r[2], 0);
+    return t('hl_behaviour', { n: num(s.customers), graded: num(graded), model: s.risk_model });
+  },
   quality: (s) => {
     const loads = Object.values(s.loads || {});
     return t('hl_quality', { records: num(s.customers), sources: s.table.rows.length, loaded: num(loads.reduce((a, l) => a + l.records, 0)), rejected: num(loads.reduce((a, l) => a + l.rejected, 0)) });
@@ -329,6 +333,35 @@ function Sizes({ s, label, filter = 'segment' }) {
   );
 }
 
+// Behaviour types and risk grades: a bar chart each, a bar's customers on a click (type=, grade=).
+function Behaviour({ s }) {
+  const [pick, setPick] = useDrill();
+  const chart = (group, title, words) => {
+    const rows = s.table.rows.filter((r) => r[0] === group && !(group === 'type' && r[1] === 'general'));
+    const option = {
+      title: { text: title, textStyle: { fontSize: 13 } },
+      tooltip: {},
+      grid: { left: 60, right: 20, top: 40, bottom: 60 },
+      xAxis: { type: 'category', data: rows.map((r) => words(r[1])), axisLabel: { interval: 0 } },
+      yAxis: { type: 'value', name: t('customersUnit') },
+      series: [{ type: 'bar', data: rows.map((r) => r[2]), label: { show: true, position: 'top' } }],
+    };
+    return <Chart test={`chart-${group}`} option={option} height={300}
+      onPick={(p) => setPick({ filter: group, value: rows[p.dataIndex][1], label: words(rows[p.dataIndex][1]), show: (v) => words(v) })} />;
+  };
+  const typeWords = (v) => term('btype_', v);
+  const gradeWords = (v) => `${v} ${term('grade_', v)}`;
+  const words = (v, j) => (j === 0 ? t(`group_${v}`) : j === 1 && typeof v === 'string' ? (s.table.rows.some((r) => r[0] === 'type' && r[1] === v) ? typeWords(v) : gradeWords(v)) : num(v));
+  return (
+    <>
+      {chart('type', t('behaviourTypesChart'), typeWords)}
+      {chart('grade', t('riskGradesChart'), gradeWords)}
+      {pick && <CellCustomers run={s.run} pick={pick} onClose={() => setPick(null)} key={`${pick.filter}-${pick.value}`} />}
+      <DataTable name={`behaviour-run${s.run}-${s.as_of}`} columns={s.table.columns} labels={s.table.columns.map(col)} rows={s.table.rows} test="table" format={words} />
+    </>
+  );
+}
+
 function Plain({ s }) {
   return <Table s={s} />;
 }
@@ -337,6 +370,7 @@ const VIEWS = {
   pareto: Pareto, pyramid: Pyramid, rfm: Rfm, 'gains-losses': GainsLosses, migration: Migration,
   segment: (p) => <Sizes {...p} label="" />, cluster: (p) => <Sizes {...p} label="" />,
   value: (p) => <Sizes {...p} label={t('col_decile')} filter="decile" />, clv: (p) => <Sizes {...p} label={t('col_decile')} filter={null} />, quality: Plain,
+  behaviour: Behaviour,
 };
 
 export function Dashboards({ job, run = undefined }) {
