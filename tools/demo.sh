@@ -72,11 +72,26 @@ step "rapport features --label response --campaign CMP05   (its targets as known
 step "rapport model train --target response --learner logit --save response   (who responds: AUC, top-decile lift)"
 "$rapport" model train --data "$dir/response.csv" --target response --learner logit --set C=0.1 --folds 0 \
     --save response 2>/dev/null | sed -n '1,2p;/^decile/,/^ *2 /p'
-step "rapport model uplift --treatment group   (who responds because of the campaign: two models, scored across folds)"
-"$rapport" model uplift --data "$dir/response.csv" --target response --treatment group --id customer_id \
+step "rapport model uplift --treatment group --learner logit   (who responds because of the campaign: two models, scored across folds)"
+"$rapport" model uplift --data "$dir/response.csv" --target response --treatment group --learner logit --id customer_id \
     --scores "$dir/uplift.csv" 2>/dev/null | head -4
 step "against the generator's truth: the uplift model's Qini as a fraction of the true uplift's"
 python3 "$(dirname "$0")/../tests/fixtures/models/uplift_truth.py" "$dir/uplift.csv" "$dir/host-keys.csv" "$bank/truth/treatment.csv" CMP05
+# risk and behaviour (issue 23 item 9): the card statements' repayments and days past due
+riskday=$(date -d "$(date -d "$asof" +%Y-%m-01) -1 month -1 day" +%F)
+step "rapport features --as-of $riskday --snapshots 6 --label delinquency   (card holders on six month-ends, and who fell 30 days past due in the month after)"
+"$rapport" features --as-of "$riskday" --snapshots 6 --label delinquency --out "$dir/risk-train.csv"
+step "rapport model train --target delinquency --learner scorecard --protected --save risk   (points per band, as risk teams use; gender and age left out)"
+"$rapport" model train --data "$dir/risk-train.csv" --target delinquency --learner scorecard --protected --folds 0 \
+    --save risk 2>/dev/null | sed -n '1,3p;$p'
+step "rapport model score risk --as-of $asof   (today's card holders)"
+"$rapport" model score risk --as-of "$asof" | head -1
+step "rapport analyze behaviour --as-of $asof   (behaviour types by rules; risk grades A-E, X for 90 days past due)"
+"$rapport" analyze behaviour --as-of "$asof"
+"$rapport" query "SELECT customer_id, score FROM customer_score WHERE run_id = (SELECT max(r.id) FROM model_run r JOIN model m ON m.id = r.model_id WHERE m.name = 'risk')" --csv --limit 0 > "$dir/risk-scores.csv"
+"$rapport" query "SELECT customer_id, types, risk_grade FROM customer_behaviour WHERE run_id = (SELECT max(run_id) FROM customer_behaviour)" --csv --limit 0 > "$dir/behaviour.csv"
+step "against the generator's truth: the grades' true delinquency, the types' agreement, the risk model's AUC as a fraction of the true probability's"
+python3 "$(dirname "$0")/../tests/fixtures/models/behaviour_truth.py" "$dir/risk-scores.csv" "$dir/behaviour.csv" "$dir/host-keys.csv" "$bank/truth/behaviour.csv"
 step "rapport model train --learner logit --save churn-logit --pmml   (a model other engines can score: PMML 4.4)"
 "$rapport" model train --data "$dir/churn-train.csv" --target churn --learner logit --set C=0.05 --folds 0 \
     --save churn-logit --pmml "$dir/churn-logit.pmml" 2>/dev/null | sed -n '1,2p;$p'

@@ -9,13 +9,15 @@
  *   host/     core banking: CIF, ACCT and monthly TXN files, EBCDIC IBM-937,
  *             variable-length records with RDW, packed and zoned decimals,
  *             each with its COBOL copybook
- *   card/     the card system: customers and transactions, CSV in Big5 (CP950),
+ *   card/     the card system: customers, transactions and monthly statements
+ *             (repayments, days past due), CSV in Big5 (CP950),
  *             its own customer numbers and the same people written its own way
  *   online/   internet and mobile banking: users, log-ins, click stream and
  *             transfers as UTF-8 JSON lines, keyed by online user id
  *   callcentre/  call detail records and agents' notes, CSV
  *   campaign/ past campaigns, target lists with random control groups, responses
- *   truth/    identity, defects, churn, segments and treatment effects
+ *   truth/    identity, defects, churn, segments, treatment effects, and each
+ *             customer's digital propensity, card behaviour and delinquency
  *   manifest.json   every file with its system, format, encoding, records, SHA-256
  *
  * Output depends only on the options: the same seed gives the same bytes.
@@ -35,12 +37,14 @@
  *   host.c        core banking host: record layouts (copybook and EBCDIC bytes
  *                 from one table), host defects, CIF, ACCT, TXN, BRANCH records
  *   card.c        the card system: Big5 CSV, its own numbers and spellings
+ *   statement.c   the card's monthly statements: repayment behaviour (transactor
+ *                 or revolver), a latent risk, missed payments, days past due
  *   online.c      internet and mobile banking: JSON lines, log-ins, clicks,
  *                 transfers
  *   callcentre.c  call detail records and agents' notes
  *   campaign.c    campaigns, target lists with control groups, responses,
  *                 true treatment effects
- *   truth.c       the truth files: defects as put in, churn, segments;
+ *   truth.c       the truth files: defects as put in, churn, segments, behaviour;
  *                 the top 20 % revenue share
  *   manifest.c    every output file with its manifest entry: opened, closed,
  *                 hashed, listed in manifest.json

@@ -43,7 +43,8 @@
  *   upsert.c    loading by source key: parties and accounts with attribute
  *               history, identifiers, contacts and roles that may exist
  *   history.c   what sources deliver besides parties and accounts: activity,
- *               calls and their notes, campaigns, targets and responses; the
+ *               calls and their notes, campaigns, targets and responses,
+ *               account statements (a card's month: days past due); the
  *               contact history as people read it (notes by pages and words,
  *               follow-ups due)
  *   txn.c       transactions in blocks (migration 0012): batches, flushes

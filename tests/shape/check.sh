@@ -32,7 +32,7 @@ owned() { # FOLDER: its tables, one a line
   case $1 in
     etl) printf '%s\n' load_job load_rule load_seen reject pending_link ;;
     match) printf '%s\n' match_run match_pair match_decision match_queue ;;
-    analytics) printf '%s\n' analysis_run customer_value customer_rfm customer_clv customer_segment ;;
+    analytics) printf '%s\n' analysis_run customer_value customer_rfm customer_clv customer_segment customer_behaviour ;;
     models) printf '%s\n' model model_run customer_score ;;
     security) printf '%s\n' app_user app_session audit audit_customer sign_in_failure password_history audit_chain \
                        api_token user_totp user_request ;;

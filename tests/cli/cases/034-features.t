@@ -3,7 +3,7 @@
 # all; audited as an export; bad options refused by name.
 $ rapport init >/dev/null && rapport import $FIXTURES/signature.json >/dev/null
 $ rapport features --as-of 2026-09-30 --label churn --out train.csv
-!~ ^rapport: features: 3 rows of 82 columns as of 2026-09-30; churn: 1 positive \(33\.33 %\) to 2026-10-31; 1 customers left out \(no account that day\); [0-9.]+ s; written to train\.csv$
+!~ ^rapport: features: 3 rows of 93 columns as of 2026-09-30; churn: 1 positive \(33\.33 %\) to 2026-10-31; 1 customers left out \(no account that day\); [0-9.]+ s; written to train\.csv$
 $ head -1 train.csv | tr , '\n' | sed -n '1,3p;$p'
 > customer_id
 > kind
@@ -16,7 +16,7 @@ $ rapport features --label response --campaign NOPE
 ? 1
 $ rapport features --as-of 2026-10-31 | wc -l
 > 3
-!~ ^rapport: features: 2 rows of 81 columns as of 2026-10-31; 2 customers left out \(no account that day\); [0-9.]+ s$
+!~ ^rapport: features: 2 rows of 92 columns as of 2026-10-31; 2 customers left out \(no account that day\); [0-9.]+ s$
 $ rapport features --as-of 2026-10-15 --label churn --out late.csv; ls late.csv*
 ! rapport: features: --horizon: a churn label 1 month(s) after the as-of date needs transactions to 2026-11-15; they end 2026-10-31 (give an earlier --as-of)
 ! ls: cannot access 'late.csv*': No such file or directory
