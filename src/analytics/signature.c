@@ -730,26 +730,18 @@ static int check_label(sig *s, rp_error *err)
         if (!any)
             return rp_err(err, RP_NOTFOUND, "--product: no account of a product or product kind '%s'", so->product);
     }
-    if (so->label && !strcmp(so->label, "delinquency") && (s->last_stmt == AN_NO_DAY || s->label_end > s->last_stmt)) {
+    /* the history the label reads: a card's statements, or the transactions */
+    int stmts = so->label && !strcmp(so->label, "delinquency");
+    int32_t last = stmts ? s->last_stmt : s->last_day;
+    if (so->label && strcmp(so->label, "response") && (last == AN_NO_DAY || s->label_end > last)) {
         char e[RP_DATE_LEN], l[RP_DATE_LEN] = "(none)";
         an_day_text(s->label_end, e);
-        if (s->last_stmt != AN_NO_DAY)
-            an_day_text(s->last_stmt, l);
+        if (last != AN_NO_DAY)
+            an_day_text(last, l);
         return rp_err(err, RP_INVAL,
-                      "--horizon: a delinquency label %d month(s) after the as-of date needs card statements to %s; "
-                      "they end %s (give an earlier --as-of)",
-                      so->horizon > 0 ? so->horizon : 1, e, l);
-    }
-    if (so->label && strcmp(so->label, "response") && strcmp(so->label, "delinquency") &&
-        (s->last_day == AN_NO_DAY || s->label_end > s->last_day)) {
-        char e[RP_DATE_LEN], l[RP_DATE_LEN] = "(none)";
-        an_day_text(s->label_end, e);
-        if (s->last_day != AN_NO_DAY)
-            an_day_text(s->last_day, l);
-        return rp_err(err, RP_INVAL,
-                      "--horizon: a %s label %d month(s) after the as-of date needs transactions to %s; they end %s "
+                      "--horizon: a %s label %d month(s) after the as-of date needs %s to %s; they end %s "
                       "(give an earlier --as-of)",
-                      so->label, so->horizon > 0 ? so->horizon : 1, e, l);
+                      so->label, so->horizon > 0 ? so->horizon : 1, stmts ? "card statements" : "transactions", e, l);
     }
     return RP_OK;
 }

@@ -264,7 +264,7 @@ int cmd_analyze(cli_ctx *c)
     int json = cli_flag(c, "json"), csv = cli_flag(c, "csv"), nosave = cli_flag(c, "no-save");
     int rc;
     int njobs = 0;
-    while (njobs < 10 && jobs[njobs])
+    while (njobs < 20 && jobs[njobs])
         njobs++;
     if (json && csv)
         return cli_failf("analyze", "--json and --csv: choose one");

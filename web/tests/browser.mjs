@@ -50,6 +50,12 @@ cli(['model', 'score', 'churn', '--as-of', asOf]);
 /* and a small tree on the same rows, kept and scored too: its report draws the tree */
 cli(['model', 'train', '--data', join(tmp, 'train.csv'), '--target', 'churn', '--learner', 'tree', '--set', 'max_depth=3,prune_folds=0', '--folds', '0', '--save', 'churn2']);
 cli(['model', 'score', 'churn2', '--as-of', asOf]);
+/* a risk model of who falls 30 days past due on the card, gender and age left out, and the behaviour
+ * analysis grading by it (issue 23 item 9) */
+cli(['features', '--as-of', labelAsOf, '--snapshots', '6', '--label', 'delinquency', '--out', join(tmp, 'risk.csv')]);
+cli(['model', 'train', '--data', join(tmp, 'risk.csv'), '--target', 'delinquency', '--learner', 'logit', '--protected', '--folds', '0', '--save', 'risk']);
+cli(['model', 'score', 'risk', '--as-of', asOf]);
+cli(['analyze', 'behaviour', '--as-of', asOf]);
 cli(['analyze', 'value', '--as-of', asOf]);
 for (const r of roles) cli(['user', 'add', `w-${r}`, '--role', r, ...(r === 'teller' || r === 'rm' ? ['--branch', '0345'] : [])], password + '\n');
 mkdirSync(shots, { recursive: true });
@@ -621,6 +627,41 @@ const tests = [
     expect(en.includes(`probability ${(kept.score * 100).toFixed(1)}%`) && en.includes(`decile ${kept.decile} of 10`), `English: ${en}`);
     await page.evaluate(() => localStorage.setItem('rapport.lang', 'zh-TW'));
     await page.screenshot({ path: join(shots, 'customer-predictions.png'), fullPage: true });
+  }],
+  ['the 360 shows the customer\'s behaviour types and risk grade, in both languages', async (page) => {
+    const b = JSON.parse(cli(['query', 'SELECT customer_id, types, risk_grade, risk_p FROM customer_behaviour WHERE risk_grade IS NOT NULL AND risk_p IS NOT NULL AND run_id = (SELECT max(run_id) FROM customer_behaviour) ORDER BY risk_p DESC LIMIT 1', '--json']))[0];
+    expect(b, 'a customer graded by the risk model');
+    await signIn(page, 'supervisor');
+    await page.goto(base + `#/customer/${b.customer_id}`);
+    await page.waitForSelector('[data-test=risk-grade]');
+    const zhGrade = { A: '極低風險', B: '低風險', C: '中等風險', D: '高風險', E: '極高風險', X: '逾期九十天以上' }[b.risk_grade];
+    const grade = await page.textContent('[data-test=risk-grade]');
+    expect(grade.includes(b.risk_grade) && grade.includes(zhGrade), `grade ${b.risk_grade} ${zhGrade} in ${grade}`);
+    expect(grade.includes(`${(b.risk_p * 100).toFixed(1)}%`), `its probability in ${grade}`);
+    const zhType = { dormant: '靜止戶', revolver: '循環信用使用者', borrower: '借款戶', saver: '儲蓄型', digital_first: '數位優先', branch_loyal: '臨櫃型', transactor: '全額繳款者' };
+    const types = b.types ? b.types.split(',') : [];
+    const shown = await page.textContent('[data-test=behaviour-types]');
+    expect(types.every((x) => shown.includes(zhType[x])), `types ${b.types} in ${shown}`);
+    const summary = await page.textContent('[data-test=summary-behaviour]');
+    expect(types.every((x) => summary.includes(zhType[x])), `the summary's types ${b.types} in ${summary}`);
+    expect((await page.textContent('[data-test=summary-grade]')).includes(zhGrade), 'the summary has the grade');
+    await page.screenshot({ path: join(shots, 'customer-behaviour.png'), fullPage: true });
+    await page.evaluate(() => localStorage.setItem('rapport.lang', 'en'));
+    await page.reload();
+    await page.waitForSelector('[data-test=risk-grade]');
+    const en = await page.textContent('[data-test=behaviour-types]');
+    const enType = { dormant: 'dormant', revolver: 'revolver', borrower: 'borrower', saver: 'saver', digital_first: 'digital-first', branch_loyal: 'branch-loyal', transactor: 'transactor' };
+    expect(types.every((x) => en.includes(enType[x])), `English types ${b.types} in ${en}`);
+    expect((await page.textContent('[data-test=risk-grade]')).includes('chance of falling 30 days past due'), 'the grade explained in English');
+    await page.evaluate(() => localStorage.setItem('rapport.lang', 'zh-TW'));
+  }],
+  ['an analyst sees the behaviour types and risk grades charted, and a grade\'s customers', async (page) => {
+    await signIn(page, 'analyst');
+    await page.goto(base + '#/dashboards/behaviour');
+    await page.waitForSelector('[data-test=chart-type]');
+    await page.waitForSelector('[data-test=chart-grade]');
+    expect((await page.textContent('[data-test=headline]')).includes('risk'), 'the headline names the risk model');
+    await page.screenshot({ path: join(shots, 'dashboard-behaviour.png'), fullPage: true });
   }],
   ['an analyst lists the customers worth saving by the churn model, with the cross table, and exports them', async (page) => {
     await signIn(page, 'analyst');

@@ -395,6 +395,8 @@ function Summary({ d, me, scores, reach, home }) {
   const value = latest(['value', 'pareto', 'pyramid']);
   const seg = latest(['segment']);
   const cluster = latest(['cluster']);
+  const beh = latest(['behaviour']);
+  const types = (beh?.result.types || '').split(',').filter((x) => x);
   const today = taipeiToday();
   // a rule gives one alert ([key, values, level]), several ([[...], ...]), or none (false, [])
   const alerts = ALERTS.flatMap((f) => { const a = f(d, today); return !a || a.length === 0 ? [] : Array.isArray(a[0]) ? a : [a]; });
@@ -408,7 +410,9 @@ function Summary({ d, me, scores, reach, home }) {
         <dt>{t('productsHeld')}</dt><dd data-test="summary-products">{products.length ? `${products.length}：${products.join('、')}` : t('none')}</dd>
         {value && <><dt>{t('pyramidLevel')}</dt><dd data-test="summary-level">{term('level_', value.result.level)}</dd></>}
         {seg && <><dt>{t('segmentLabel')}</dt><dd>{seg.result.segment}</dd></>}
-        {cluster && <><dt>{t('behaviour')}</dt><dd>{segmentWords('cluster', cluster.result.segment)}</dd></>}
+        {beh && <><dt>{t('behaviour')}</dt><dd data-test="summary-behaviour">{(types.length ? types : ['general']).map((x) => term('btype_', x)).join('、')}</dd></>}
+        {beh?.result.risk_grade && <><dt>{t('riskGrade')}</dt><dd data-test="summary-grade">{beh.result.risk_grade} {term('grade_', beh.result.risk_grade)}</dd></>}
+        {cluster && <><dt>{label('analysis', 'cluster')}</dt><dd>{segmentWords('cluster', cluster.result.segment)}</dd></>}
         {allowed && (
           <><dt>{t('mayContact')}</dt>
             <dd data-test="summary-contact">{allowed.length ? allowed.map((c) => label('contact_channel', c.channel)).join('、') : t('contactNone')}</dd></>
