@@ -4,7 +4,7 @@
  * customer (customer_behaviour) for the 360, counted per type and grade.
  *
  * The rules (docs/analytics.md), each threshold a [behaviour] setting:
- *   dormant        no transaction of their own for dormant_days (180), or none at all
+ *   dormant        no transaction of their own for dormant_days (180) or more, or none at all
  *   revolver       carried a card balance in at least revolver_months (3) of the last 6 statements
  *   borrower       holds a loan
  *   saver          assets of at least saver_assets (1,000,000), no loan, no revolving card
@@ -110,7 +110,7 @@ static uint8_t types_of(const bh *b, const double *num)
     }
     int loan = val(b, num, C_LOAN) == 1;
     uint8_t t = 0;
-    if (!isfinite(days) || days > r->dormant_days)
+    if (!isfinite(days) || days >= r->dormant_days)
         t |= 1u << BT_DORMANT;
     if (isfinite(rev6) && rev6 >= r->revolver_months)
         t |= 1u << BT_REVOLVER;
@@ -219,8 +219,8 @@ static int insert(an_run *r, int64_t cust, uint8_t types, int grade, double p, r
 }
 
 /* The table: each type's customers, then each grade's with its band and mean probability. */
-static json_t *summary_of(const bh *b, const size_t *tn, const size_t *gn, const double *gp, size_t graded,
-                          const char *model)
+static json_t *summary_of(const bh *b, const size_t *tn, const size_t *gn, const double *gp, const size_t *gpn,
+                          size_t graded, const char *model)
 {
     static const char *const cols[] = { "group", "name", "customers", "customers_%", "band", "mean_p_%", NULL };
     json_t *t = an_table_new(cols);
@@ -242,17 +242,18 @@ static json_t *summary_of(const bh *b, const size_t *tn, const size_t *gn, const
             snprintf(band, sizeof band, "%g <= p < %g", b->r.bands[g - 1], b->r.bands[g]);
         an_table_add(t, json_pack("[s, s, I, o, s, o]", "grade", grade_name[g], (json_int_t)gn[g],
                                   an_pct((double)gn[g] / n), band,
-                                  gn[g] && isfinite(gp[g]) ? an_pct(gp[g] / (double)gn[g]) : json_null()));
+                                  gpn[g] ? an_pct(gp[g] / (double)gpn[g]) : json_null()));
     }
     char head[256];
-    snprintf(head, sizeof head, "%zu customers typed; %zu graded by the risk model '%s'%s", b->n, graded, model,
-             b->nscored ? "" : " (it has not scored the warehouse: no grades)");
+    snprintf(head, sizeof head, "%zu customers typed; %zu graded by the risk model '%s'%s; %zu %.0f or more days past due (X)",
+             b->n, graded, model, b->nscored ? "" : " (it has not scored the warehouse: no grades A-E)", gn[NGRADES - 1],
+             b->r.default_dpd);
     return json_pack("{s:s, s:o, s:s}", "headline", head, "table", t, "risk_model", model);
 }
 
 static int write_all(bh *b, an_run *r, const char *model, json_t **sum, rp_error *err)
 {
-    size_t tn[BT_N + 1] = { 0 }, gn[NGRADES] = { 0 }, graded = 0;
+    size_t tn[BT_N + 1] = { 0 }, gn[NGRADES] = { 0 }, gpn[NGRADES] = { 0 }, graded = 0;
     double gp[NGRADES] = { 0 };
     int rc = RP_OK;
     for (size_t i = 0; i < b->n && !rc; i++) {
@@ -261,13 +262,16 @@ static int write_all(bh *b, an_run *r, const char *model, json_t **sum, rp_error
         tn[BT_N] += !b->types[i];
         double p = NAN;
         int g = grade_of(b, i, &p);
-        if (g >= 0)
-            gn[g]++, graded++, gp[g] += isfinite(p) ? p : 0;
+        if (g >= 0) { /* X is a fact, not the model's: counted apart */
+            gn[g]++, graded += g < NGRADES - 1;
+            if (isfinite(p))
+                gp[g] += p, gpn[g]++;
+        }
         if (r->id)
             rc = insert(r, b->cust[i], b->types[i], g, p, err);
     }
     if (!rc)
-        *sum = summary_of(b, tn, gn, gp, graded, model);
+        *sum = summary_of(b, tn, gn, gp, gpn, graded, model);
     return rc;
 }
 

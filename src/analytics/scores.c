@@ -103,10 +103,11 @@ static const struct {
       "SELECT count(*) FROM customer_rfm WHERE run_id = ?1 AND r * 10 + f = ?2",
       "SELECT customer_id, cell FROM customer_rfm WHERE run_id = ?1 AND r * 10 + f = ?2 AND customer_id > ?3 "
       "ORDER BY customer_id LIMIT ?4", 0 },
-    { "type", /* a behaviour type: one of the customer's types */
-      "SELECT count(*) FROM customer_behaviour WHERE run_id = ?1 AND ',' || types || ',' LIKE '%,' || ?2 || ',%'",
-      "SELECT customer_id, primary_type FROM customer_behaviour WHERE run_id = ?1 AND ',' || types || ',' LIKE '%,' || "
-      "?2 || ',%' AND customer_id > ?3 ORDER BY customer_id LIMIT ?4", 1 },
+    { "type", /* a behaviour type: one of the customer's types (general: none; the value is checked: a-z and _) */
+      "SELECT count(*) FROM customer_behaviour WHERE run_id = ?1 AND (',' || types || ',' LIKE '%,' || ?2 || ',%' "
+      "OR primary_type = ?2)",
+      "SELECT customer_id, primary_type FROM customer_behaviour WHERE run_id = ?1 AND (',' || types || ',' LIKE '%,' || "
+      "?2 || ',%' OR primary_type = ?2) AND customer_id > ?3 ORDER BY customer_id LIMIT ?4", 1 },
     { "grade",
       "SELECT count(*) FROM customer_behaviour WHERE run_id = ?1 AND risk_grade = ?2",
       "SELECT customer_id, risk_grade FROM customer_behaviour WHERE run_id = ?1 AND risk_grade = ?2 AND customer_id > ?3 "
@@ -134,6 +135,8 @@ int an_members(wh *w, int64_t run, const char *filter, const char *value, int64_
     if (k == sizeof members_sql / sizeof members_sql[0])
         return rp_err(err, RP_INVAL, "%s: not a cell of an analysis (level, decile, cell, rf, type, grade or segment)",
                       filter);
+    if (!strcmp(filter, "type") && (!*value || strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)))
+        return rp_err(err, RP_INVAL, "type: a behaviour type such as revolver or digital_first");
     if (!members_sql[k].text) {
         char *end;
         long long v = strtoll(value, &end, 10);

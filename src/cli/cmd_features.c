@@ -87,6 +87,8 @@ int cmd_features(cli_ctx *c)
         (rc = small_int("snapshots", cli_arg(c, "snapshots"), 1, 36, &so.snapshots)) ||
         (rc = small_int("dpd", cli_arg(c, "dpd"), 1, 9999, &so.dpd)))
         return rc;
+    if (cli_arg(c, "dpd") && !(so.label && !strcmp(so.label, "delinquency")))
+        return cli_failf("features", "--dpd: the days past due that count for --label delinquency");
     if (json && !out)
         return cli_failf("features", "--json prints the summary: give --out FILE for the rows");
     if (so.label && strcmp(so.label, "response") && !as_of)

@@ -142,7 +142,7 @@ int wh_call_note_put(wh *w, const wh_call_note *n, rp_error *err)
 int wh_statement_put(wh *w, const wh_statement *s, rp_error *err)
 {
     int rc;
-    if ((rc = present("statement.date", s->date, err)) || (rc = present("statement.source", s->source, err)))
+    if ((rc = given("statement.date", s->date, err)) || (rc = present("statement.source", s->source, err)))
         return rc;
     if (!s->has_balance)
         return rp_err(err, RP_INVAL, "statement.balance: required");

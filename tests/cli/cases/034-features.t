@@ -37,3 +37,7 @@ $ rapport audit --action export | cut -c23- | sed 's/  */ /g'
 > tester cli export ok rapport features response
 > tester cli export ok rapport features takeup
 > tester cli export ok rapport features churn
+# --dpd counts only for the delinquency label
+$ rapport features --as-of 2026-09-30 --label churn --dpd 60
+? 1
+! rapport: features: --dpd: the days past due that count for --label delinquency

@@ -81,8 +81,10 @@ const HEADLINES = {
     return t('hl_channels', { top: level(first[0]), topShare: pct(first[ci]), low: level(last[0]), lowShare: pct(last[ci]) });
   },
   behaviour: (s) => {
-    const graded = s.table.rows.filter((r) => r[0] === 'grade').reduce((a, r) => a + r[2], 0);
-    return t('hl_behaviour', { n: num(s.customers), graded: num(graded), model: s.risk_model });
+    const grades = s.table.rows.filter((r) => r[0] === 'grade');
+    const graded = grades.filter((r) => r[1] !== 'X').reduce((a, r) => a + r[2], 0);
+    const x = grades.filter((r) => r[1] === 'X').reduce((a, r) => a + r[2], 0);
+    return t('hl_behaviour', { n: num(s.customers), graded: num(graded), model: s.risk_model, x: num(x), dpd: s.params.default_dpd });
   },
   quality: (s) => {
     const loads = Object.values(s.loads || {});
