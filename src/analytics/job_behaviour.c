@@ -233,7 +233,7 @@ static json_t *summary_of(const bh *b, const size_t *tn, const size_t *gn, const
     for (int g = 0; g < NGRADES; g++) {
         char band[64];
         if (g == NGRADES - 1)
-            snprintf(band, sizeof band, "%.0f+ days past due", b->r.default_dpd);
+            snprintf(band, sizeof band, "dpd >= %.0f", b->r.default_dpd);
         else if (g == 0)
             snprintf(band, sizeof band, "p < %g", b->r.bands[0]);
         else if (g == 4)
