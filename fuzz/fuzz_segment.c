@@ -2,7 +2,8 @@
  *
  * Input: a rule file (`name = expression` a line).  Rules that parse are
  * evaluated for five made-up customers (one knowing nothing, the others
- * small, negative, zero and huge numbers, texts present and empty), and
+ * small, negative, zero and huge numbers, texts present and empty; a kept
+ * model's score and decile, as score('m') reads them), and
  * the check that puts each in exactly one segment is run on them. */
 #include "fuzz.h"
 #include "analytics/segment.h"
@@ -23,8 +24,12 @@ static an_value_cell attr(void *ctx, size_t row, int a)
                                                 { "X", "1", "0001", "big" } };
     static const double nums[ROWS] = { NAN, 1.5, -7, 0, 1e300 };
     an_value_cell c = { NAN, NULL };
-    if (a < 0 || a >= an_nattrs)
+    if (a < 0 || a >= AN_NATTRS + 2 * AN_SEG_MODELS)
         fz_bug("attribute %d asked for", a);
+    if (a >= AN_NATTRS) { /* a kept model's score (AN_NATTRS + 2k) or its decile (+ 1): none for row 0 */
+        c.num = row == 0 ? NAN : (a - AN_NATTRS) % 2 ? (double)(row * 2) : 0.2 * (double)row;
+        return c;
+    }
     if (an_attrs[a].text) {
         int k = a == AN_A_GENDER ? 0 : a == AN_A_INCOME_BAND ? 1 : a == AN_A_HOME_BRANCH ? 2 : 3;
         c.str = texts[row][k];

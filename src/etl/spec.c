@@ -106,7 +106,7 @@ int sp_field_index(const sp_spec *s, const char *name)
     return -1;
 }
 
-int sp_str_list(const json_t *v, const char *path, char ***out, int *n, rp_error *err)
+static int str_list(const json_t *v, const char *path, char ***out, int *n, rp_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -147,6 +147,18 @@ void sp_free_list(char **l, int n)
     for (int i = 0; i < n; i++)
         free(l[i]);
     free(l);
+}
+
+/* On an error, what was read is released: *out NULL, *n 0 (a caller that keeps the list in a spec
+ * and one that holds it for a moment alike). */
+int sp_str_list(const json_t *v, const char *path, char ***out, int *n, rp_error *err)
+{
+    int rc = str_list(v, path, out, n, err);
+    if (rc) {
+        sp_free_list(*out, *n);
+        *out = NULL, *n = 0;
+    }
+    return rc;
 }
 
 static int copy_str(const json_t *o, const char *path, const char *key, int required, char *out,
