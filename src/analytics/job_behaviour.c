@@ -245,9 +245,9 @@ static json_t *summary_of(const bh *b, const size_t *tn, const size_t *gn, const
                                   gpn[g] ? an_pct(gp[g] / (double)gpn[g]) : json_null()));
     }
     char head[256];
-    snprintf(head, sizeof head, "%zu customers typed; %zu graded by the risk model '%s'%s; %zu %.0f or more days past due (X)",
-             b->n, graded, model, b->nscored ? "" : " (it has not scored the warehouse: no grades A-E)", gn[NGRADES - 1],
-             b->r.default_dpd);
+    snprintf(head, sizeof head, "%zu customers typed; %zu graded by the risk model '%s'%s; X (%.0f or more days past due): %zu",
+             b->n, graded, model, b->nscored ? "" : " (it has not scored the warehouse: no grades A-E)", b->r.default_dpd,
+             gn[NGRADES - 1]);
     return json_pack("{s:s, s:o, s:s}", "headline", head, "table", t, "risk_model", model);
 }
 

@@ -56,7 +56,7 @@ $ rapport model at-risk churn-test:1 --csv | head -1 | tr -d '\r'
 > customer,probability,decile,profit,level,expected_loss
 # the behaviour analysis (item 9): types for every customer holding an account; no risk model kept, no grades
 $ rapport analyze behaviour --as-of 2026-10-31 | head -1
->~ ^behaviour as of 2026-10-31 \(run [0-9]+\): 2 customers typed; 0 graded by the risk model 'risk' \(it has not scored the warehouse: no grades A-E\); 0 90 or more days past due \(X\)$
+>~ ^behaviour as of 2026-10-31 \(run [0-9]+\): 2 customers typed; 0 graded by the risk model 'risk' \(it has not scored the warehouse: no grades A-E\); X \(90 or more days past due\): 0$
 $ for u in ana:analyst tel:csr; do echo 'a long password 1' | rapport user add ${u%%:*} --role ${u##*:} >/dev/null; done; (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
 $ curl -s -c aj -H 'Content-Type: application/json' -d '{"name":"ana","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" >/dev/null && curl -s -b aj "http://127.0.0.1:$(cat port)/api/v1/models/churn-test:1/at-risk?limit=1" | python3 -c 'import json,sys; r = json.load(sys.stdin); c = r["at_risk"][0]; print(r["model"]["name"], r["model"]["run"], len(r["at_risk"]), "customer" in c, sorted(k for k in c if k.startswith("name")))'
 > churn-test 1 1 False ['name_latin', 'name_zh']
