@@ -1,10 +1,12 @@
 /* cmd_customer.c — `rapport customer show`, `customer note` and `customer refresh`. */
+#include "analytics/analytics.h"
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/buf.h"
 #include "core/json.h"
 #include "core/progress.h"
 #include "core/rtime.h"
+#include "models/models.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,19 +233,82 @@ static void show_lineage(json_t *arr)
     table_release(&t);
 }
 
-/* The sections of the 360 in the order shown: member, title, how. */
+/* An analysis's latest result in a few words. */
+static void score_words(const char *analysis, json_t *r, char *out, size_t n)
+{
+    double p = json_number_value(json_object_get(r, "risk_p"));
+    if (!strcmp(analysis, "behaviour"))
+        snprintf(out, n, "%s%s%s%s", *js(r, "types") ? js(r, "types") : "general",
+                 json_is_string(json_object_get(r, "risk_grade")) ? "; risk grade " : "", js(r, "risk_grade"),
+                 json_is_number(json_object_get(r, "risk_p")) ? "" : "");
+    else if (json_object_get(r, "level"))
+        snprintf(out, n, "decile %lld, level %s, profit %s", (long long)json_integer_value(json_object_get(r, "decile")),
+                 js(r, "level"), js(r, "profit"));
+    else if (json_object_get(r, "cell"))
+        snprintf(out, n, "cell %lld", (long long)json_integer_value(json_object_get(r, "cell")));
+    else if (json_object_get(r, "clv"))
+        snprintf(out, n, "lifetime value %s, P(alive) %.2f", js(r, "clv"), json_number_value(json_object_get(r, "p_alive")));
+    else
+        snprintf(out, n, "%s", js(r, "segment"));
+    if (!strcmp(analysis, "behaviour") && json_is_number(json_object_get(r, "risk_p")))
+        snprintf(out + strlen(out), n - strlen(out), " (%.1f %% to fall 30 days past due)", 100 * p);
+}
+
+static void show_scores(json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    table t;
+    char a[256], b[64];
+    table_init(&t, 3, 2);
+    json_array_foreach(arr, i, o) {
+        score_words(js(o, "analysis"), json_object_get(o, "result"), a, sizeof a);
+        snprintf(b, sizeof b, "as of %s", js(o, "as_of"));
+        const char *row[] = { js(o, "analysis"), a, b };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+}
+
+static void show_predictions(json_t *arr)
+{
+    size_t i, k;
+    json_t *o, *r;
+    table t;
+    char a[64], b[96], c[320];
+    table_init(&t, 4, 2);
+    json_array_foreach(arr, i, o) {
+        snprintf(a, sizeof a, "%s v%lld", js(o, "model"), (long long)json_integer_value(json_object_get(o, "version")));
+        snprintf(b, sizeof b, "%s: %.1f %%, decile %lld", js(o, "target"), 100 * json_number_value(json_object_get(o, "score")),
+                 (long long)json_integer_value(json_object_get(o, "decile")));
+        c[0] = 0;
+        json_array_foreach(json_object_get(o, "reasons"), k, r)
+            snprintf(c + strlen(c), sizeof c - strlen(c), "%s%s %s", k ? ", " : "because ", js(r, "feature"), js(r, "value"));
+        const char *row[] = { a, b, c, js(o, "as_of") };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+}
+
+/* The sections of the 360 in the order shown: member, title, how, and whether an empty one is left
+ * out (no analysis or model has run: nothing to say) rather than shown as "(none)". */
 static const struct {
     const char *member, *title;
     void (*show)(json_t *arr);
+    int quiet;
 } sections[] = {
-    { "identifiers", "Identifiers", show_identifiers },
-    { "contact_points", "Contact points", show_contacts },
-    { "accounts", "Accounts", show_accounts },
-    { "related_parties", "Related parties", show_related },
-    { "transactions", "Latest transactions (Asia/Taipei)", show_transactions },
-    { "interactions", "Contact history", show_history },
-    { "consents", "Consents", show_consents },
-    { "lineage", "Source records", show_lineage },
+    { "scores", "Scores (the latest analyses)", show_scores, 1 },
+    { "predictions", "Predictions (each kept model's latest scoring)", show_predictions, 1 },
+    { "identifiers", "Identifiers", show_identifiers, 0 },
+    { "contact_points", "Contact points", show_contacts, 0 },
+    { "accounts", "Accounts", show_accounts, 0 },
+    { "related_parties", "Related parties", show_related, 0 },
+    { "transactions", "Latest transactions (Asia/Taipei)", show_transactions, 0 },
+    { "interactions", "Contact history", show_history, 0 },
+    { "consents", "Consents", show_consents, 0 },
+    { "lineage", "Source records", show_lineage, 0 },
 };
 
 static void print_text(json_t *doc, const char *how)
@@ -251,6 +316,8 @@ static void print_text(json_t *doc, const char *how)
     print_party(json_object_get(doc, "party"), how);
     for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++) {
         json_t *arr = json_object_get(doc, sections[k].member);
+        if (sections[k].quiet && !json_array_size(arr))
+            continue;
         section(sections[k].title, json_array_size(arr));
         sections[k].show(arr);
     }
@@ -275,6 +342,17 @@ int cmd_customer_show(cli_ctx *c)
         cli_wh_close(c);
         return cli_fail("customer show", &err);
     }
+    /* the analyses' and the models' latest word on the customer, as the API's scores give them */
+    json_t *scores = NULL, *pred = NULL;
+    int64_t pid = json_integer_value(json_object_get(json_object_get(doc, "party"), "id"));
+    if (an_scores(w, pid, &scores, &err) || mdl_customer_scores(wh_store(w), pid, &pred, &err)) {
+        json_decref(scores);
+        json_decref(doc);
+        cli_wh_close(c);
+        return cli_fail("customer show", &err);
+    }
+    json_object_set_new(doc, "scores", scores);
+    json_object_set_new(doc, "predictions", pred);
     /* who saw the customer, as the API records a view; a reveal with its reason */
     if ((rc = cli_audit(c, reveal ? "reveal" : "view", json_integer_value(json_object_get(
                                                           json_object_get(doc, "party"), "id")),

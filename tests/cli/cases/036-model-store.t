@@ -57,6 +57,13 @@ $ rapport model at-risk churn-test:1 --csv | head -1 | tr -d '\r'
 # the behaviour analysis (item 9): types for every customer holding an account; no risk model kept, no grades
 $ rapport analyze behaviour --as-of 2026-10-31 | head -1
 >~ ^behaviour as of 2026-10-31 \(run [0-9]+\): 2 customers typed; 0 graded by the risk model 'risk' \(it has not scored the warehouse: no grades A-E\); X \(90 or more days past due\): 0$
+# the CLI's 360 shows them too: the analyses' latest word and each kept model's
+$ rapport customer show $(rapport query "SELECT customer_id FROM customer_score WHERE run_id = 1 ORDER BY score DESC LIMIT 1" --csv | tail -1 | tr -d '\r') | sed -n '/^Scores/,/^Identifiers/p' | grep -oE '^(Scores|Predictions)|^  (behaviour|value|churn-test v1)' | sort -u
+>   behaviour
+>   churn-test v1
+>   value
+> Predictions
+> Scores
 $ for u in ana:analyst tel:csr; do echo 'a long password 1' | rapport user add ${u%%:*} --role ${u##*:} >/dev/null; done; (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
 $ curl -s -c aj -H 'Content-Type: application/json' -d '{"name":"ana","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" >/dev/null && curl -s -b aj "http://127.0.0.1:$(cat port)/api/v1/models/churn-test:1/at-risk?limit=1" | python3 -c 'import json,sys; r = json.load(sys.stdin); c = r["at_risk"][0]; print(r["model"]["name"], r["model"]["run"], len(r["at_risk"]), "customer" in c, sorted(k for k in c if k.startswith("name")))'
 > churn-test 1 1 False ['name_latin', 'name_zh']
