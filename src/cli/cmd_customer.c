@@ -236,22 +236,23 @@ static void show_lineage(json_t *arr)
 /* An analysis's latest result in a few words. */
 static void score_words(const char *analysis, json_t *r, char *out, size_t n)
 {
-    double p = json_number_value(json_object_get(r, "risk_p"));
-    if (!strcmp(analysis, "behaviour"))
-        snprintf(out, n, "%s%s%s%s", *js(r, "types") ? js(r, "types") : "general",
-                 json_is_string(json_object_get(r, "risk_grade")) ? "; risk grade " : "", js(r, "risk_grade"),
-                 json_is_number(json_object_get(r, "risk_p")) ? "" : "");
-    else if (json_object_get(r, "level"))
+    if (!strcmp(analysis, "behaviour")) {
+        int graded = json_is_string(json_object_get(r, "risk_grade")), p = json_is_number(json_object_get(r, "risk_p"));
+        int k = snprintf(out, n, "%s%s%s", *js(r, "types") ? js(r, "types") : "general", graded ? "; risk grade " : "",
+                         js(r, "risk_grade"));
+        if (p && k >= 0 && (size_t)k < n)
+            snprintf(out + k, n - (size_t)k, " (%.1f %% to fall 30 days past due)",
+                     100 * json_number_value(json_object_get(r, "risk_p")));
+    } else if (json_object_get(r, "level")) {
         snprintf(out, n, "decile %lld, level %s, profit %s", (long long)json_integer_value(json_object_get(r, "decile")),
                  js(r, "level"), js(r, "profit"));
-    else if (json_object_get(r, "cell"))
+    } else if (json_object_get(r, "cell")) {
         snprintf(out, n, "cell %lld", (long long)json_integer_value(json_object_get(r, "cell")));
-    else if (json_object_get(r, "clv"))
+    } else if (json_object_get(r, "clv")) {
         snprintf(out, n, "lifetime value %s, P(alive) %.2f", js(r, "clv"), json_number_value(json_object_get(r, "p_alive")));
-    else
+    } else {
         snprintf(out, n, "%s", js(r, "segment"));
-    if (!strcmp(analysis, "behaviour") && json_is_number(json_object_get(r, "risk_p")))
-        snprintf(out + strlen(out), n - strlen(out), " (%.1f %% to fall 30 days past due)", 100 * p);
+    }
 }
 
 static void show_scores(json_t *arr)
