@@ -25,6 +25,7 @@
  *   base.c               the customer base, read through the warehouse
  *   facts.c              the column copy of the transactions beside the store
  *   scores.c             a customer's latest scores, for the 360 and a copy of their data
+ *   attrtable.c          every customer's attributes as a table, and rules over them, for selections
  *   signature.c          the customer signature as of a day, with labels, for the models
  *   atrisk.c             who is worth saving: P(leaving) x profit, and the cross table
  *   valued.c             value, rank, pyramid level and RFM of every customer; the attributes
@@ -170,6 +171,47 @@ typedef struct an_attr_def {
 } an_attr_def;
 extern const an_attr_def an_attrs[];
 extern const int an_nattrs;
+
+/* ---- every customer's attributes as a table, and rules over them (attrtable.c) ----
+ *
+ * For a module that keeps the attributes elsewhere and selects from them many times over (marketing's
+ * selection copy, marketing.h): the attributes of an_attrs[] of every customer as of o->as_of, by
+ * the same rules the segment job reads them (o's windows, measure and levels), in columns: numbers
+ * (NAN when unknown) and texts as codes into a dictionary per column (code 0 for unknown). */
+#define AN_ATTRS_MAX 48
+typedef struct an_attr_table {
+    size_t n;                    /* customers, in ascending order of id */
+    int32_t as_of;               /* days since 1970 */
+    int64_t *customer;
+    double *num[AN_ATTRS_MAX];   /* numeric attributes; NULL for a text one */
+    uint32_t *code[AN_ATTRS_MAX];/* text attributes; NULL for a numeric one */
+    char **dict[AN_ATTRS_MAX];   /* dict[a][code], dict[a][0] NULL */
+    uint32_t ndict[AN_ATTRS_MAX];
+} an_attr_table;
+int an_attr_table_build(wh *w, const an_job_opts *o, an_attr_table *t, rp_error *err) RP_WARN_UNUSED;
+void an_attr_table_free(an_attr_table *t);
+
+/* A value of an attribute for a rule: a number (NAN when unknown) or a text (NULL or "" unknown). */
+typedef struct an_value_cell {
+    double num;
+    const char *str;
+} an_value_cell;
+/* Row accessor: the attribute `attr` of customer `row`; attr < an_nattrs is an_attrs[attr],
+ * an_nattrs + 2k the probability of the k-th model the rule names, an_nattrs + 2k + 1 its decile. */
+typedef an_value_cell (*an_attr_fn)(void *ctx, size_t row, int attr);
+
+/* One condition in the segment language (docs/analytics.md: attributes, score('m'),
+ * score_decile('m')), for selecting customers.  Errors name what and the column:
+ * "rule:1:14: unknown attribute 'agee'". */
+typedef struct an_rule an_rule;
+int an_rule_parse(const char *text, const char *what, an_rule **out, rp_error *err) RP_WARN_UNUSED;
+/* 1 when it holds for the row (null counts as false). */
+int an_rule_eval(const an_rule *r, an_attr_fn get, void *ctx, size_t row);
+/* The models whose scores it reads (names valid while r is), and the attributes it reads:
+ * used[a] = 1 for a < an_nattrs. */
+int an_rule_models(const an_rule *r, const char *const **names);
+void an_rule_attrs(const an_rule *r, uint8_t used[AN_ATTRS_MAX]);
+void an_rule_free(an_rule *r);
 
 /* ---- the customer signature (signature.c; docs/models.md) ----
  *

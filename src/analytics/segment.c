@@ -495,6 +495,22 @@ int an_expr_parse(const char *text, const char *what, int line, an_expr **out, r
     return expr_parse(text, what, line, NULL, out, err);
 }
 
+int an_expr_parse_set(const char *text, const char *what, int line, an_segment_set *set, an_expr **out, rp_error *err)
+{
+    return expr_parse(text, what, line, set, out, err);
+}
+
+void an_expr_attrs(const an_expr *e, uint8_t *used, int n)
+{
+    if (!e)
+        return;
+    if (e->op == E_ATTR && e->attr >= 0 && e->attr < n)
+        used[e->attr] = 1;
+    an_expr_attrs(e->a, used, n), an_expr_attrs(e->b, used, n), an_expr_attrs(e->c, used, n);
+    for (int i = 0; i < e->nlist; i++)
+        an_expr_attrs(e->list[i], used, n);
+}
+
 void an_expr_free(an_expr *e)
 {
     if (!e)

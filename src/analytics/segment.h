@@ -47,14 +47,7 @@ enum {
 
 /* an_attrs[] (analytics.h) names and describes them. */
 
-typedef struct an_value_cell {
-    double num;
-    const char *str;
-} an_value_cell;
-
-/* Row accessor: the attribute `attr` of customer `row`. */
-typedef an_value_cell (*an_attr_fn)(void *ctx, size_t row, int attr);
-
+/* an_value_cell and an_attr_fn, the row accessor, are analytics.h's. */
 typedef struct an_expr an_expr;
 
 #define AN_MAX_SEGMENTS 64
@@ -73,6 +66,11 @@ typedef struct an_segment_set {
 
 /* Parse one expression (what names the source in messages). */
 int an_expr_parse(const char *text, const char *what, int line, an_expr **out, rp_error *err) RP_WARN_UNUSED;
+/* The same, score('m') and score_decile('m') allowed, their models named in set (its segments unused). */
+int an_expr_parse_set(const char *text, const char *what, int line, an_segment_set *set, an_expr **out,
+                      rp_error *err) RP_WARN_UNUSED;
+/* used[a] = 1 for each attribute a < n the expression reads (a model's score: AN_NATTRS + 2k (+1)). */
+void an_expr_attrs(const an_expr *e, uint8_t *used, int n);
 /* 1 true, 0 false (null counts as false). */
 int an_expr_eval(const an_expr *e, an_attr_fn get, void *ctx, size_t row);
 void an_expr_free(an_expr *e);

@@ -41,6 +41,9 @@
  *   cmd_model.c    model train|compare|uplift, sample-size
  *   cmd_features.c features: the customer signature as of a day
  *   cmd_modelstore.c model list|show|score|export|retire, and train --save
+ *   cmd_campaign.c offer put|list, campaign create|set|cell|count|select|show|list|mart and the
+ *                  lifecycle's steps (submit, approve, reject, launch, pause, resume, close, cancel),
+ *                  targetlist add
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -213,6 +216,18 @@ int cli_model_keep(cli_ctx *c, const struct mdl_learner *l, const struct mdl_mod
 int cmd_model_compare(cli_ctx *c);
 int cmd_sample_size(cli_ctx *c);
 int cmd_calllist_show(cli_ctx *c);
+int cmd_offer_put(cli_ctx *c);
+int cmd_offer_list(cli_ctx *c);
+int cmd_campaign_create(cli_ctx *c);
+int cmd_campaign_set(cli_ctx *c);
+int cmd_campaign_cell(cli_ctx *c);
+int cmd_campaign_step(cli_ctx *c);
+int cmd_campaign_count(cli_ctx *c);
+int cmd_campaign_select(cli_ctx *c);
+int cmd_campaign_show(cli_ctx *c);
+int cmd_campaign_list(cli_ctx *c);
+int cmd_campaign_mart(cli_ctx *c);
+int cmd_targetlist_add(cli_ctx *c);
 int cmd_calllist_remove(cli_ctx *c);
 int cmd_key_rotate(cli_ctx *c);
 int cmd_token_add(cli_ctx *c);

@@ -23,6 +23,27 @@
     "administrator the API asks for (see 'rapport user requests'), and is in the\n" \
     "audit trail under your name.\n\n"
 
+#define DESIGN_OPTS "name= objective= purpose= owner= start= end= deadline= budget= currency= rule= model= top-deciles= list= policy= control-pct= control-rate= control-margin= confidence= stratify= seed="
+#define DESIGN_HELP \
+      "options:\n" \
+      "  --name TEXT, --objective TEXT    what it is called and what it is for\n" \
+      "  --purpose P       the consent purpose it contacts for: marketing, cross_group,\n" \
+      "                    third_party, profiling, research or service (required)\n" \
+      "  --owner USER      who runs it (who creates it)\n" \
+      "  --start, --end, --deadline DATE  its dates; responses count until the deadline\n" \
+      "  --budget AMOUNT [--currency TWD]\n" \
+      "  --rule RULE       the candidates, in the segment language ('rapport analyze\n" \
+      "                    attributes'; score('m') and score_decile('m') of kept models)\n" \
+      "  --model M --top-deciles N   the top N deciles of kept model M's latest scoring\n" \
+      "  --list NAME       the customers of an uploaded list ('rapport targetlist add')\n" \
+      "  --policy JSON     suppression: {\"recent_days\": 30, \"max_per_month\": 4,\n" \
+      "                    \"minor_age\": 18, \"household\": true, \"skip\": [steps]}\n" \
+      "  --control-pct P   the hold-out, percent of the eligible (10)\n" \
+      "  --control-rate P --control-margin E [--confidence 80|90|95]   or sized by\n" \
+      "                    n = z^2 p (1 - p) / e^2\n" \
+      "  --stratify ATTR   the hold-out taken alike in each value of an attribute\n" \
+      "  --seed N          the hold-out and the cells, the same again from the same seed\n" STORE_HELP, NULL }, \
+
 const cli_cmd cli_commands[] = {
     { "help", cmd_help, 0, "commands", 0, 2,
       "rapport help [COMMAND] [--commands]", "Show the commands, or one command's help.",
@@ -654,6 +675,86 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --agent NAME    only this agent's entries\n"
       "  --customer ID   only this customer\n" STORE_HELP, NULL },
+    { "offer put", cmd_offer_put, CLI_STORE, "name= product= incentive= cost= value= currency= eligibility= from= to=", 1, 1,
+      "rapport offer put CODE --name TEXT --product CODE [--incentive TEXT] [--cost AMOUNT] [--value AMOUNT]\n"
+      "       [--currency TWD] [--eligibility RULE] [--from DATE] [--to DATE]",
+      "Keep an offer: a product with an incentive, a cost per contact and a value.",
+      "An offer is of a product of the catalogue; its cost is what one contact costs\n"
+      "(mail, SMS, a call), its value what a take-up is worth.  The eligibility rule\n"
+      "(the segment language) says who may be offered it.  The same code again\n"
+      "replaces the offer.\n\n"
+      "options:\n"
+      "  --cost, --value AMOUNT   in currency units (12.50)\n" STORE_HELP, NULL },
+    { "offer list", cmd_offer_list, CLI_STORE, "json", 0, 0, "rapport offer list [--json]",
+      "List the offers.", "options:\n  --json          as JSON\n" STORE_HELP, NULL },
+    { "campaign create", cmd_campaign_create, CLI_STORE, DESIGN_OPTS, 1, 1,
+      "rapport campaign create CODE --name TEXT --objective TEXT --purpose P [options]",
+      "Design a campaign: a draft, until it is submitted and approved.",
+      "Then give it cells (an offer on a channel each), count it, select its targets,\n"
+      "submit it; another user approves it; then launch it.  Every change is recorded\n"
+      "('rapport campaign show').\n\n"
+DESIGN_HELP
+    { "campaign set", cmd_campaign_set, CLI_STORE, DESIGN_OPTS, 1, 1, "rapport campaign set CODE [options]",
+      "Change a draft's design (its selection is dropped: select again).",
+      "The options of 'campaign create'; an empty value clears a text.\n\n"
+DESIGN_HELP
+    { "campaign cell", cmd_campaign_cell, CLI_STORE, "offer= channel= share= cap= message= remove", 2, 2,
+      "rapport campaign cell CODE CELL --offer OFFER --channel CHANNEL [--share W] [--cap N] [--message TEXT]\n"
+      "       rapport campaign cell CODE CELL --remove",
+      "Give a draft a cell: an offer on a channel, with a share of the treated.",
+      "Two cells with shares test two offers or messages (champion and challenger).\n"
+      "Channels: direct_mail, email, sms, outbound_call, branch_lead, banner; each\n"
+      "needs the customer's consent and a way to reach them on its contact channel.\n\n"
+      "options:\n"
+      "  --share W       the cell's weight among the cells a customer may be given (1)\n"
+      "  --cap N         at most N customers; the rest go to another cell or none\n" STORE_HELP, NULL },
+    { "campaign count", cmd_campaign_count, CLI_STORE, "rule= refresh json", 0, 1,
+      "rapport campaign count [CODE] [--rule RULE] [--refresh] [--json]",
+      "Count a design, step by step (the waterfall), or a rule alone.",
+      "From the selection copy beside the store (made again when missing, from\n"
+      "another store, after new transactions, or older than [marketing] mart_hours).\n"
+      "With a campaign and --rule, the rule is tried in place of the campaign's.\n\n"
+      "options:\n"
+      "  --refresh       make the selection copy afresh first\n"
+      "  --json          as JSON\n" STORE_HELP, NULL },
+    { "campaign select", cmd_campaign_select, CLI_STORE, "refresh json", 1, 1,
+      "rapport campaign select CODE [--refresh] [--json]",
+      "Select a draft's targets: the waterfall, the control group, the cells.",
+      "Written as the campaign's targets (treatment and control), replacing an earlier\n"
+      "selection.  The selection copy is made again when older than [marketing]\n"
+      "select_minutes (60).\n\n"
+      "options:\n"
+      "  --json          as JSON\n" STORE_HELP, NULL },
+    { "campaign submit", cmd_campaign_step, CLI_STORE, "note=", 1, 1, "rapport campaign submit CODE [--note TEXT]",
+      "Submit a selected draft for approval: its design is frozen.", STORE_HELP, NULL },
+    { "campaign approve", cmd_campaign_step, CLI_STORE, "note=", 1, 1, "rapport campaign approve CODE [--note TEXT]",
+      "Approve a submitted campaign (never by who created or submitted it).", STORE_HELP, NULL },
+    { "campaign reject", cmd_campaign_step, CLI_STORE, "note=", 1, 1, "rapport campaign reject CODE --note TEXT",
+      "Send a submitted or approved campaign back to draft, saying why.", STORE_HELP, NULL },
+    { "campaign launch", cmd_campaign_step, CLI_STORE, "note=", 1, 1, "rapport campaign launch CODE [--note TEXT]",
+      "Launch an approved campaign: its treated targets are contacted from today.", STORE_HELP, NULL },
+    { "campaign pause", cmd_campaign_step, CLI_STORE, "note=", 1, 1, "rapport campaign pause CODE [--note TEXT]",
+      "Pause a running campaign.", STORE_HELP, NULL },
+    { "campaign resume", cmd_campaign_step, CLI_STORE, "note=", 1, 1, "rapport campaign resume CODE [--note TEXT]",
+      "Resume a paused campaign.", STORE_HELP, NULL },
+    { "campaign close", cmd_campaign_step, CLI_STORE, "note=", 1, 1, "rapport campaign close CODE [--note TEXT]",
+      "Close a running or paused campaign.", STORE_HELP, NULL },
+    { "campaign cancel", cmd_campaign_step, CLI_STORE, "note=", 1, 1, "rapport campaign cancel CODE [--note TEXT]",
+      "Cancel a campaign before it runs.", STORE_HELP, NULL },
+    { "campaign show", cmd_campaign_show, CLI_STORE, "json", 1, 1, "rapport campaign show CODE [--json]",
+      "Show a campaign: its design, cells, targets, waterfall and history.", "options:\n  --json          as JSON\n" STORE_HELP, NULL },
+    { "campaign list", cmd_campaign_list, CLI_STORE, "status= json", 0, 0, "rapport campaign list [--status S] [--json]",
+      "List the campaigns, designed and loaded, the latest first.",
+      "options:\n  --status S      draft, submitted, approved, running, paused, closed, cancelled\n"
+      "                  or loaded\n  --json          as JSON\n" STORE_HELP, NULL },
+    { "campaign mart", cmd_campaign_mart, CLI_STORE, "refresh json", 0, 0, "rapport campaign mart [--refresh] [--json]",
+      "Show the selection copy beside the store, or make it afresh.",
+      "options:\n  --refresh       make it afresh\n  --json          as JSON\n" STORE_HELP, NULL },
+    { "targetlist add", cmd_targetlist_add, CLI_STORE, "file=", 1, CLI_MAX_ARGS,
+      "rapport targetlist add NAME [ID...] [--file FILE]",
+      "Upload a list of customers (ids, or id:N) for a campaign's selection.",
+      "All or none: an id that is no customer is named and nothing is added.\n\n"
+      "options:\n  --file FILE     the ids, one a line\n" STORE_HELP, NULL },
     { "audit", cmd_audit, CLI_STORE, "since= until= user= customer= action= limit= json", 0, 0,
       "rapport audit [--since TIME] [--until TIME] [--user NAME] [--customer ID] [--action A] [--limit N] [--json]",
       "Read the audit trail: who looked at, searched, revealed or changed what, and when.",

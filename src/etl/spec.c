@@ -28,7 +28,9 @@ static const char *const attrs_txn[] = { "posted_at", "value_date", "amount", "c
                                          "class", "description", "counterparty", "key", "quantity",
                                          "item", NULL };
 static const char *const attrs_interaction[] = { "at", "channel", "direction", "staff", "reason",
-                                                 "outcome", "notes", NULL };
+                                                 "outcome", "notes", "kind", "resolved_at", NULL };
+static const char *const attrs_staff[] = { "employee_no", "since", "until", NULL };
+static const char *const attrs_dnc[] = { "value", "channel", "reason", "since", "until", "note", NULL };
 static const char *const attrs_consent[] = { "purpose", "channel", "granted", "evidence",
                                              "effective_at", NULL };
 static const char *const attrs_activity[] = { "at", "kind", "channel", "detail", "amount",
@@ -78,6 +80,8 @@ static const struct {
     [TG_BRANCH] = { "branch", attrs_branch, { "code", "name_zh" }, 0, 0, 0 },
     [TG_PRODUCT] = { "product", attrs_product, { "code", "name_zh", "kind", "category" }, 0, 0, 0 },
     [TG_STATEMENT] = { "statement", attrs_statement, { "date", "balance" }, 0, 0, 1 },
+    [TG_STAFF] = { "staff", attrs_staff, { "employee_no" }, 1, 0, 0 },
+    [TG_DNC] = { "do_not_contact", attrs_dnc, { "reason", "since" }, 2, 0, 0 },
 };
 
 const char *sp_target_name(sp_target_kind k) { return k < TG__COUNT ? kinds[k].name : "?"; }

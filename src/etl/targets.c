@@ -223,10 +223,31 @@ static int put_interaction(ld *L, const sp_target *t, const sp_value *v, const l
                           val(t, "outcome", v),
                           val(t, "notes", v),
                           NULL,
-                          L->o->by };
+                          L->o->by,
+                          val(t, "kind", v),
+                          val(t, "resolved_at", v) };
     rp_error e;
     rp_err_clear(&e);
     return wrote(wh_interaction_add(L->w, &in, NULL, &e), &e, t, rj, err);
+}
+
+static int put_staff(ld *L, const sp_target *t, const sp_value *v, const ld_refs *x, sp_reject *rj, rp_error *err)
+{
+    wh_staff s = { x->party, val(t, "employee_no", v), val(t, "since", v), val(t, "until", v), t->source, L->job };
+    rp_error e;
+    rp_err_clear(&e);
+    return wrote(wh_staff_put(L->w, &s, &e), &e, t, rj, err);
+}
+
+/* A do-not-contact entry: a customer's (party given) or a number's or address's (value). */
+static int put_dnc(ld *L, const sp_target *t, const sp_value *v, const ld_refs *x, sp_reject *rj, rp_error *err)
+{
+    const char *value = val(t, "value", v);
+    wh_dnc d = { value && *value ? 0 : x->party, value, val(t, "channel", v), val(t, "reason", v), val(t, "since", v),
+                 val(t, "until", v), t->source, val(t, "note", v), L->job };
+    rp_error e;
+    rp_err_clear(&e);
+    return wrote(wh_dnc_add(L->w, &d, NULL, &e), &e, t, rj, err);
 }
 
 static int put_consent(ld *L, const sp_target *t, const sp_value *v, const ld_refs *x, sp_reject *rj, rp_error *err)
@@ -271,7 +292,7 @@ static int put_call(ld *L, const sp_target *t, const sp_value *v, const ld_refs 
         return rc;
     if (x->party && reason) {
         wh_interaction in = { x->party, val(t, "arrival", v), "phone", "inbound", agent, reason,
-                              NULL,     NULL,                 NULL,    L->o->by };
+                              NULL,     NULL,                 NULL,    L->o->by, NULL, NULL };
         if ((rc = wh_interaction_add(L->w, &in, &ia, &e))) {
             wh_rollback(L->w);
             return wrote(rc, &e, t, rj, err);
@@ -346,7 +367,7 @@ static int put_campaign_target(ld *L, const sp_target *t, const sp_value *v, con
                                rp_error *err)
 {
     wh_campaign_target c = { val(t, "campaign", v), x->party, val(t, "group", v), val(t, "contacted_at", v),
-                             val(t, "channel", v), L->job };
+                             val(t, "channel", v), L->job, NULL, NULL, NULL, 0 };
     rp_error e;
     rp_err_clear(&e);
     int rc = wh_campaign_target_put(L->w, &c, &e);
@@ -455,6 +476,8 @@ static const struct {
     [TG_BRANCH] = { TG_BRANCH, put_branch },
     [TG_PRODUCT] = { TG_PRODUCT, put_product },
     [TG_STATEMENT] = { TG_STATEMENT, put_statement },
+    [TG_STAFF] = { TG_STAFF, put_staff },
+    [TG_DNC] = { TG_DNC, put_dnc },
 };
 
 int ld__targets_check(rp_error *err)

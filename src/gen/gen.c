@@ -68,6 +68,7 @@ int gen_run(const gen_options *o, gen_stats *stats, rp_error *err)
             gen_card(c, p);
             gen_online(c, p);
             gen_campaigns(c, p);
+            gen_privacy(c, p);
             gen_host_cif(c, p, partner ? partner->cust_no : "");
             gen_host_accounts(c, p, partner);
             gen_truth(c, p);

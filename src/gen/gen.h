@@ -44,6 +44,7 @@
  *   callcentre.c  call detail records and agents' notes
  *   campaign.c    campaigns, target lists with control groups, responses,
  *                 true treatment effects
+ *   crm.c         the CRM's consents, do-not-contact list, staff list and complaints
  *   truth.c       the truth files: defects as put in, churn, segments, behaviour;
  *                 the top 20 % revenue share
  *   manifest.c    every output file with its manifest entry: opened, closed,

@@ -44,7 +44,7 @@ size_t rng_weighted(rng *r, const double *w, size_t n);
 /* The streams, one per purpose: rng_init's `stream` (S_DEFECT + k: the
  * defects of one file). */
 enum { S_KIND = 1, S_PERSON, S_HOUSE, S_MONTHS, S_CARD, S_CARD_TXN, S_DEFECT, S_CHURN, S_ONLINE, S_CALLS,
-       S_CAMPAIGN, S_CARD_STMT };
+       S_CAMPAIGN, S_CARD_STMT, S_PRIVACY };
 
 /* ---- an output file (out.c): written once, hashed as it goes (SHA-256 for
  * the manifest), with its record count ---- */
@@ -189,6 +189,7 @@ typedef struct ctx {
     gen_out ol_users, ol_logins, ol_events, ol_transfers;
     gen_out cdr, notes, campaigns, targets, responses, treatment;
     gen_out card_stmt, behaviour;
+    gen_out consents, dnc, staff, complaints;
     gen_out *files[64 + GEN_MAX_MONTHS]; /* every open file, in manifest order */
     int nfiles;
     int y0, m0; /* first month */
@@ -274,6 +275,10 @@ void gen_calls(sim *s, int m);
 /* campaign.c: the campaigns and a customer's part in them */
 void gen_campaign_begin(ctx *c);
 void gen_campaigns(ctx *c, const person *p);
+
+/* crm.c: consents, do-not-contact, staff, complaints (the CRM's) */
+void gen_privacy_begin(ctx *c);
+void gen_privacy(ctx *c, const person *p);
 
 /* truth.c: defects as they are put in, and each customer's true labels */
 void gen_truth_begin(ctx *c);

@@ -52,6 +52,13 @@ int gen_open_all(ctx *c, rp_error *err)
           "target lists with the random control group" },
         { &c->responses, "campaign/responses.csv", "campaign", "CSV (RFC 4180) with header", "UTF-8", NULL,
           "responses: positive, negative (no response is no row)" },
+        { &c->consents, "crm/consents.csv", "crm", "CSV (RFC 4180) with header", "UTF-8", NULL,
+          "consents to marketing by purpose and channel, as given and withdrawn" },
+        { &c->dnc, "crm/do_not_contact.csv", "crm", "CSV (RFC 4180) with header", "UTF-8", NULL,
+          "do not contact: customers who asked, numbers on the do-not-call registry" },
+        { &c->staff, "crm/staff.csv", "crm", "CSV (RFC 4180) with header", "UTF-8", NULL, "the bank's staff" },
+        { &c->complaints, "crm/complaints.csv", "crm", "CSV (RFC 4180) with header", "UTF-8", NULL,
+          "complaints, open until resolved" },
         { &c->treatment, "truth/treatment.csv", "truth", "CSV with header", "UTF-8", NULL,
           "true response probabilities with and without the campaign" },
         { &c->identity, "truth/identity.csv", "truth", "CSV with header", "UTF-8", NULL,
@@ -94,6 +101,7 @@ int gen_open_all(ctx *c, rp_error *err)
     gen_statement_begin(c);
     gen_callcentre_begin(c);
     gen_campaign_begin(c);
+    gen_privacy_begin(c);
     gen_truth_begin(c);
     return RP_OK;
 }

@@ -365,6 +365,31 @@ static int reachable(wh *w, int64_t person, const char *channel, int *yes, rp_er
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
 
+/* The reason of a do-not-contact entry in force on the channel for the customer or one of their
+ * current phone numbers or e-mail addresses (reach.c keeps the same rule for all customers), or "". */
+static int dnc_reason(wh *w, int64_t person, const char *channel, int64_t now, char reason[32], rp_error *err)
+{
+    char today[RP_DATE_LEN];
+    rp_date_format(rp_time_taipei_date(now), today);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT reason FROM do_not_contact WHERE channel IN (?2, 'any') AND since <= ?3 AND "
+                              "(until IS NULL OR until >= ?3) AND (party_id IN (" MEMBERS1 ") OR lookup IN (SELECT "
+                              "lookup FROM contact_point WHERE party_id IN (" MEMBERS1 ") AND valid_to IS NULL AND "
+                              "lookup IS NOT NULL)) LIMIT 1",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, person);
+    rp_stmt_bind_text(st, 2, channel);
+    rp_stmt_bind_text(st, 3, today);
+    *reason = 0;
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        snprintf(reason, 32, "%s", rp_stmt_text(st, 0));
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
 /* Whether Taipei time t falls in "mon,tue" and "09:00-18:00" (either may be NULL). */
 static int in_window(int64_t t, const char *days, const char *hours)
 {
@@ -446,7 +471,8 @@ int wh_contactable(wh *w, int64_t person, const char *purpose, const char *chann
         }
     }
     int reach = 0;
-    if ((rc = reachable(w, person, channel, &reach, err))) {
+    char dnc[32];
+    if ((rc = reachable(w, person, channel, &reach, err)) || (rc = dnc_reason(w, person, channel, now, dnc, err))) {
         json_decref(consent);
         json_decref(o);
         return rc;
@@ -475,6 +501,8 @@ int wh_contactable(wh *w, int64_t person, const char *purpose, const char *chann
     const char *cch = json_string_value(json_object_get(consent, "channel"));
     if (strcmp(purpose, "service") && (!strcmp(status, "deceased") || !strcmp(status, "closed")))
         snprintf(why, sizeof why, "the customer is %s", status);
+    else if (strcmp(purpose, "service") && *dnc)
+        snprintf(why, sizeof why, "on the do-not-contact list for %s (%s)", channel, dnc);
     else if (strcmp(purpose, "service") && json_is_null(consent))
         snprintf(why, sizeof why, "no consent to %s by %s on record", purpose, channel);
     else if (strcmp(purpose, "service") && !granted)

@@ -262,6 +262,170 @@ int wh_campaign_response_put(wh *w, const wh_campaign_response *r, rp_error *err
     return rp_stmt_run(st, err);
 }
 
+/* ---- campaigns designed in Rapport (marketing.h): the register, the targets of a selection ---- */
+
+static const char *const campaign_cols[] = { "code", "name", "offer", "channel", "start_date", "end_date",
+                                             "response_deadline" };
+
+static int campaign_object(rp_stmt *st, json_t **out)
+{
+    json_t *o = json_object();
+    for (int c = 0; c < 7; c++)
+        json_object_set_new(o, campaign_cols[c], rp_stmt_column_type(st, c) == RP_COL_NULL ? json_null()
+                                                                                          : json_string(rp_stmt_text(st, c)));
+    json_object_set_new(o, "loaded", json_boolean(rp_stmt_column_type(st, 7) != RP_COL_NULL));
+    *out = o;
+    return RP_OK;
+}
+
+int wh_campaign_find(wh *w, const char *code, json_t **out, rp_error *err)
+{
+    rp_stmt *st;
+    *out = NULL;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT code, name, offer, channel, start_date, end_date, response_deadline, job_id "
+                              "FROM campaign WHERE code = ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        rc = campaign_object(st, out);
+    else if (rc == RP_DONE)
+        rc = rp_err(err, RP_NOTFOUND, "no campaign '%.40s'", code ? code : "");
+    rp_stmt_done(st);
+    return rc;
+}
+
+int wh_campaigns(wh *w, json_t **out, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT code, name, offer, channel, start_date, end_date, response_deadline, job_id "
+                              "FROM campaign ORDER BY coalesce(start_date, '9999') DESC, code",
+                              &st, err);
+    if (rc)
+        return rc;
+    json_t *arr = json_array();
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        json_t *o;
+        campaign_object(st, &o);
+        json_array_append_new(arr, o);
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return RP_OK;
+}
+
+int wh_campaign_register(wh *w, const wh_campaign *c, int replace, rp_error *err)
+{
+    int rc;
+    if ((rc = given("campaign.code", c->code, err)) || (rc = given("campaign.name", c->name, err)))
+        return rc;
+    rp_stmt *st;
+    const char *sql = replace ? "UPDATE campaign SET name = ?2, offer = ?3, channel = ?4, start_date = ?5, "
+                                "end_date = ?6, response_deadline = ?7 WHERE code = ?1"
+                              : "INSERT INTO campaign(code, name, offer, channel, start_date, end_date, "
+                                "response_deadline) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(code) DO NOTHING";
+    if ((rc = rp_store_prepare(w->store, sql, &st, err)))
+        return rc;
+    const char *v[] = { c->code, c->name, c->offer, c->channel, c->start_date, c->end_date, c->response_deadline };
+    for (int k = 0; k < 7; k++)
+        bind_opt(st, k + 1, v[k]);
+    if ((rc = rp_stmt_run(st, err)))
+        return rc;
+    if (!rp_store_changes(w->store))
+        return replace ? rp_err(err, RP_NOTFOUND, "no campaign '%.40s'", c->code)
+                       : rp_err(err, RP_EXISTS, "campaign.code: there is a campaign '%.40s' already", c->code);
+    return RP_OK;
+}
+
+int wh_campaign_targets_clear(wh *w, const char *code, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "DELETE FROM campaign_target WHERE campaign = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    return rp_stmt_run(st, err);
+}
+
+int wh_campaign_target_add(wh *w, const wh_campaign_target *t, rp_error *err)
+{
+    int rc;
+    if ((rc = wh__one_of("campaign_target.group", t->group, wh_campaign_groups, err)))
+        return rc;
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store,
+                               "INSERT INTO campaign_target(campaign, party_id, grp, contacted_at, channel, cell, offer, "
+                               "wave, stratum) VALUES (?,?,?,?,?,?,?,?,?)",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, t->campaign);
+    rp_stmt_bind_int(st, 2, t->party_id);
+    rp_stmt_bind_text(st, 3, t->group);
+    bind_opt(st, 4, t->contacted_at);
+    bind_opt(st, 5, t->channel);
+    bind_opt(st, 6, t->cell);
+    bind_opt(st, 7, t->offer);
+    bind_opt_int(st, 8, t->wave > 0, t->wave);
+    bind_opt(st, 9, t->stratum);
+    return rp_stmt_run(st, err);
+}
+
+int wh_campaign_targets_count(wh *w, const char *code, json_t **out, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT grp, cell, offer, channel, count(*), count(contacted_at) FROM campaign_target "
+                              "WHERE campaign = ? GROUP BY grp, cell, offer, channel ORDER BY grp DESC, cell",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    int64_t n[2] = { 0, 0 }, contacted = 0;
+    json_t *cells = json_array();
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        int control = !strcmp(rp_stmt_text(st, 0), "control");
+        n[control] += rp_stmt_int(st, 4);
+        contacted += rp_stmt_int(st, 5);
+        if (!control)
+            json_array_append_new(cells, json_pack("{s:s?, s:s?, s:s?, s:I}", "cell", rp_stmt_text(st, 1), "offer",
+                                                   rp_stmt_text(st, 2), "channel", rp_stmt_text(st, 3), "customers",
+                                                   (json_int_t)rp_stmt_int(st, 4)));
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        json_decref(cells);
+        return rc;
+    }
+    *out = json_pack("{s:I, s:I, s:I, s:o}", "treatment", (json_int_t)n[0], "control", (json_int_t)n[1], "contacted",
+                     (json_int_t)contacted, "by_cell", cells);
+    return RP_OK;
+}
+
+int wh_campaign_contacted(wh *w, const char *code, const char *day, int64_t *marked, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "UPDATE campaign_target SET contacted_at = ?2 WHERE campaign = ?1 AND grp = 'treatment' "
+                              "AND contacted_at IS NULL",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    rp_stmt_bind_text(st, 2, day);
+    if ((rc = rp_stmt_run(st, err)))
+        return rc;
+    if (marked)
+        *marked = rp_store_changes(w->store);
+    return RP_OK;
+}
+
 int wh_follow_ups(wh *w, const char *due, const char *by, const char *branch, int limit, json_t **out,
                   rp_error *err)
 {

@@ -20,6 +20,7 @@ LIST(wh_txn_channels, WH_TXN_CHANNELS)
 LIST(wh_txn_classes, WH_TXN_CLASSES)
 LIST(wh_interaction_channels, WH_INTERACTION_CHANNELS)
 LIST(wh_directions, WH_DIRECTIONS)
+LIST(wh_interaction_kinds, WH_INTERACTION_KINDS)
 LIST(wh_consent_purposes, WH_CONSENT_PURPOSES)
 LIST(wh_contact_channels, WH_CONTACT_CHANNELS)
 LIST(wh_consent_channels, WH_CONSENT_CHANNELS)
@@ -50,6 +51,7 @@ TERMS(t_txn_channels, WH_TXN_CHANNELS)
 TERMS(t_txn_classes, WH_TXN_CLASSES)
 TERMS(t_interaction_channels, WH_INTERACTION_CHANNELS)
 TERMS(t_directions, WH_DIRECTIONS)
+TERMS(t_interaction_kinds, WH_INTERACTION_KINDS)
 TERMS(t_consent_purposes, WH_CONSENT_PURPOSES)
 TERMS(t_contact_channels, WH_CONTACT_CHANNELS)
 TERMS(t_consent_channels, WH_CONSENT_CHANNELS)
@@ -84,6 +86,8 @@ const wh_vocab wh_vocabs[] = {
     { "interaction_channel", t_interaction_channels, N(t_interaction_channels), 0,
       "the channel of a contact in the contact history" },
     { "direction", t_directions, N(t_directions), 0, "who began a contact" },
+    { "interaction_kind", t_interaction_kinds, N(t_interaction_kinds), 0,
+      "what a contact was; a complaint stays open until it is resolved" },
     { "consent_purpose", t_consent_purposes, N(t_consent_purposes), 0, "what a customer consents to" },
     { "consent_channel", t_consent_channels, N(t_consent_channels), 0,
       "the channel a consent covers: one, or any" },

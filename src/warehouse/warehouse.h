@@ -58,6 +58,8 @@
  *   household.c a customer's relatives and what they hold together
  *   calllist.c  calling lists: the customers an outbound agent is to call
  *   contact.c   what people change, preferences, whether to contact
+ *   reach.c     whether to contact, for every customer at once (marketing's
+ *               suppression); staff and do-not-contact entries
  *   import.c    the JSON import format (docs/warehouse.md)
  *   internal.h  what these files share
  */
@@ -152,6 +154,11 @@ enum { WH_ID_SEALED = 1, WH_ID_ISSUER = 2 };
     X("chat", "線上文字", "chat") X("letter", "信函", "letter") X("visit", "拜訪", "visit")           \
     X("internet", "網路銀行", "internet banking") X("mobile", "行動銀行", "mobile banking")            \
     X("sms", "簡訊", "SMS") X("other", "其他", "other")
+/* What an interaction was; a complaint stays open until resolved (marketing suppresses it). */
+#define WH_INTERACTION_KINDS(X)                                                                        \
+    X("contact", "聯繫", "contact") X("enquiry", "詢問", "enquiry") X("request", "申請", "request")       \
+    X("complaint", "客訴", "complaint") X("compliment", "表揚", "compliment") X("sale", "銷售", "sale")    \
+    X("campaign", "行銷活動", "campaign")
 #define WH_DIRECTIONS(X) X("inbound", "客戶來訪", "inbound") X("outbound", "主動聯繫", "outbound")
 /* Consents (DOMAIN S1, K4).  A consent is given for a purpose on a contact
  * channel or on "any"; deciding whether to contact (wh_contactable) asks
@@ -225,7 +232,7 @@ extern const char *const wh_party_kinds[], *const wh_party_statuses[], *const wh
     *const wh_identifier_types[], *const wh_contact_kinds[], *const wh_contact_purposes[],
     *const wh_account_statuses[], *const wh_product_kinds[], *const wh_account_roles[],
     *const wh_party_link_kinds[], *const wh_account_link_kinds[], *const wh_txn_channels[],
-    *const wh_txn_classes[], *const wh_interaction_channels[], *const wh_directions[],
+    *const wh_txn_classes[], *const wh_interaction_channels[], *const wh_directions[], *const wh_interaction_kinds[],
     *const wh_consent_purposes[], *const wh_contact_channels[], *const wh_consent_channels[],
     *const wh_contact_purposes_all[], *const wh_languages[], *const wh_preference_channels[],
     *const wh_weekdays[], *const wh_campaign_groups[], *const wh_campaign_responses[];
@@ -411,6 +418,8 @@ typedef struct wh_interaction {
     const char *at; /* NULL: now */
     const char *channel, *direction, *staff, *reason, *outcome, *notes, *follow_up_on;
     const char *created_by;
+    const char *kind;        /* WH_INTERACTION_KINDS; NULL: contact */
+    const char *resolved_at; /* a complaint's resolution (an instant or a date); NULL: open */
 } wh_interaction;
 
 typedef struct wh_consent {
@@ -1030,6 +1039,8 @@ typedef struct wh_campaign_target {
     int64_t party_id;
     const char *group, *contacted_at, *channel;
     int64_t job_id;
+    const char *cell, *offer, *stratum;   /* a designed campaign's (marketing.h); NULL for a loaded one */
+    int wave;                             /* 0: none */
 } wh_campaign_target;
 typedef struct wh_campaign_response {
     const char *campaign;
@@ -1040,6 +1051,73 @@ typedef struct wh_campaign_response {
 int wh_campaign_put(wh *w, const wh_campaign *c, rp_error *err) RP_WARN_UNUSED;
 int wh_campaign_target_put(wh *w, const wh_campaign_target *t, rp_error *err) RP_WARN_UNUSED;
 int wh_campaign_response_put(wh *w, const wh_campaign_response *r, rp_error *err) RP_WARN_UNUSED;
+/* A campaign of the register: {code, name, offer, channel, start_date, end_date, response_deadline,
+ * loaded (true when a load job wrote it)}; RP_NOTFOUND "no campaign 'C'". */
+int wh_campaign_find(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Every campaign so, the latest start first. */
+int wh_campaigns(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* A campaign designed in Rapport entered in the register (RP_EXISTS naming the code when there is
+ * one), or with replace its row rewritten (RP_NOTFOUND when there is none). */
+int wh_campaign_register(wh *w, const wh_campaign *c, int replace, rp_error *err) RP_WARN_UNUSED;
+/* A selection's targets: the campaign's all dropped, one added (no job; with cell, offer, stratum). */
+int wh_campaign_targets_clear(wh *w, const char *code, rp_error *err) RP_WARN_UNUSED;
+int wh_campaign_target_add(wh *w, const wh_campaign_target *t, rp_error *err) RP_WARN_UNUSED;
+/* {treatment, control, contacted, by_cell: [{cell, offer, channel, customers}]} */
+int wh_campaign_targets_count(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The treated targets not yet contacted marked contacted on day; *marked how many. */
+int wh_campaign_contacted(wh *w, const char *code, const char *day, int64_t *marked, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- whom marketing may contact, in bulk; staff and do-not-contact (reach.c) ---- */
+
+/* Staff of the bank or the group: a party with an employee number, from since until until
+ * (dates; NULL open).  The same party and number again replaces the dates. */
+typedef struct wh_staff {
+    int64_t party_id;
+    const char *employee_no, *since, *until, *source;
+    int64_t job_id;
+} wh_staff;
+int wh_staff_put(wh *w, const wh_staff *s, rp_error *err) RP_WARN_UNUSED;
+
+/* Do not contact: a customer (party_id) or a phone number or e-mail address (value; a national
+ * do-not-call registry lists numbers), on a contact channel or "any", for a reason
+ * (wh_dnc_reasons()), from since (required) until until (NULL: for ever).  *id (may be NULL) the
+ * new entry's. */
+typedef struct wh_dnc {
+    int64_t party_id;
+    const char *value, *channel, *reason, *since, *until, *source, *note;
+    int64_t job_id;
+} wh_dnc;
+int wh_dnc_add(wh *w, const wh_dnc *d, int64_t *id, rp_error *err) RP_WARN_UNUSED;
+/* customer_request, registry, legal, complaint, bereavement, other; NULL-terminated. */
+const char *const *wh_dnc_reasons(void);
+/* A product of the catalogue: its name (zh, else en, else the code) and kind; *exists 0 when none. */
+int wh_product_find(wh *w, const char *code, char *name, size_t n, char kind[16], int *exists,
+                    rp_error *err) RP_WARN_UNUSED;
+/* A contact channel's place in wh_contact_channels (mail 0, email 1, sms 2, phone 3, app 4), or -1. */
+int wh_contact_channel(const char *name);
+
+/* What marketing asks of each customer before contacting them, at time now: the same decision as
+ * wh_contactable's, for every customer at once.  Bits of contact channels are their places in
+ * wh_contact_channels; consent bit (purpose * 8 + channel) for the purposes of
+ * wh_consent_purposes: the consent in force (the latest effective by now for that channel or
+ * "any") grants it.  reachable: a current contact point for the channel (mail an address, e-mail
+ * an address, sms a mobile, phone a mobile or a fixed line, app an internet-banking user id).  dnc:
+ * a do-not-contact entry in force for the channel (the customer's, or one of their current phone
+ * numbers' or e-mail addresses').  address: a keyed hash of the household's address (the current
+ * mailing address, else the home one, else any; 0 none).  last_contact: the day (Taipei, days since
+ * 1970) of the latest outbound contact — a campaign's treated target contacted, or an outbound
+ * interaction — INT32_MIN for none; recent: such contacts per channel in the window_days to now,
+ * recent_all all of them (any channel).  Customers in ascending order of id. */
+typedef struct wh_reach {
+    int64_t customer;
+    uint64_t consent, address;
+    int32_t last_contact;
+    uint8_t reachable, dnc, staff, complaint, address_rank, recent_all;
+    uint8_t recent[5];
+    char status[16];
+} wh_reach;
+typedef int (*wh_reach_fn)(void *ctx, const wh_reach *r, rp_error *err);
+int wh_reach_all(wh *w, int64_t now, int window_days, wh_reach_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- bulk entry ---- */
 

@@ -1109,8 +1109,8 @@ int wh_account_link_add(wh *w, int64_t from, int64_t to, const char *kind, const
 int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *err)
 {
     int rc;
-    char at[RP_TIME_UTC_LEN], fu[11], now[RP_TIME_UTC_LEN];
-    const char *when, *follow;
+    char at[RP_TIME_UTC_LEN], fu[11], now[RP_TIME_UTC_LEN], res[RP_TIME_UTC_LEN];
+    const char *when, *follow, *resolved;
     now_utc(now);
     if ((rc = wh__time_norm("interaction.at", i->at, at, 0, &when, err)) ||
         (rc = wh__text_ok("interaction.channel", i->channel, 16, 1, err)) ||
@@ -1121,6 +1121,8 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
         (rc = wh__text_ok("interaction.outcome", i->outcome, WH_SUBJECT_MAX, 0, err)) ||
         (rc = wh__text_ok("interaction.notes", i->notes, WH_NOTES_MAX, 0, err)) ||
         (rc = wh_date_normalise("interaction.follow_up_on", i->follow_up_on, fu, &follow, err)) ||
+        (i->kind && *i->kind && (rc = wh__one_of("interaction.kind", i->kind, wh_interaction_kinds, err))) ||
+        (rc = wh__time_norm("interaction.resolved_at", i->resolved_at, res, 0, &resolved, err)) ||
         (rc = party_must_exist(w, "interaction.party", i->party_id, err)))
         return rc;
     if (!i->notes && !i->reason)
@@ -1128,8 +1130,8 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
     rp_stmt *st;
     rc = rp_store_prepare(w->store,
                           "INSERT INTO interaction(party_id, at, channel, direction, staff, reason, "
-                          "outcome, notes, follow_up_on, created_at, created_by) "
-                          "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          "outcome, notes, follow_up_on, created_at, created_by, kind, resolved_at) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                           &st, err);
     if (rc)
         return rc;
@@ -1144,6 +1146,8 @@ int wh_interaction_add(wh *w, const wh_interaction *i, int64_t *id, rp_error *er
     rp_stmt_bind_text(st, 9, follow);
     rp_stmt_bind_text(st, 10, now);
     rp_stmt_bind_text(st, 11, i->created_by);
+    rp_stmt_bind_text(st, 12, i->kind && *i->kind ? i->kind : "contact");
+    rp_stmt_bind_text(st, 13, resolved);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         if (id)

@@ -1,0 +1,181 @@
+/*
+ * marketing.h — database marketing (issue 24, DOMAIN K1-K7, M11, M12): offers, campaigns and
+ * their lifecycle, target selection with a waterfall of eligibility and suppression, control
+ * groups, champion and challenger cells.  docs/marketing.md is the user's guide.
+ *
+ * An offer is a product with an incentive, a cost per contact, a value when taken up and an
+ * eligibility rule.  A campaign (the campaign table of the warehouse is the register of every
+ * campaign, loaded from files or designed here; a designed one has a plan, this module's) has an
+ * objective, the consent purpose it contacts for, a selection, a suppression policy, a control
+ * group, cells (an offer on a channel each, with shares to test one against another), dates, a
+ * budget, an owner and a status:
+ *
+ *   draft --submit--> submitted --approve--> approved --launch--> running --close--> closed
+ *     ^                   |                                        | ^
+ *     +------reject-------+                             pause      v | resume
+ *   (draft, submitted, approved: cancel)                         paused
+ *
+ * Only a draft is edited; submitting freezes the design and its selection (made then, or before
+ * with mk_select), which is what the approver sees and approves; an approval by the campaign's
+ * author (who created or submitted it) is refused; a launch without approval is refused.  Every
+ * change is a row of campaign_change, with who, when and what.  Who may do what (design, approve)
+ * is security's permission matrix, checked by the CLI and the API.
+ *
+ * Selection reads the selection copy ("the mart", mart.c): a file beside the store
+ * (DB.mart) with every customer's attributes (an_attrs[], analytics.h), what suppression asks
+ * (warehouse.h, wh_reach_all) and which products each holds, as columns; so counting a rule over
+ * a million customers is a scan of a few columns in memory.  The copy is made again when it is
+ * missing, from another store, older than [marketing] mart_hours (24), or older than the newest
+ * transaction; a selection that writes targets makes it again when it is older than [marketing]
+ * select_minutes (60): consents withdrawn this morning are not contacted this afternoon.
+ *
+ * The waterfall (select.c), in this order, each step counted:
+ *   candidates      the rule, the top deciles of a kept model, an uploaded list (all that are given)
+ *   deceased_or_closed, minor ([marketing] minor_age, 18), staff, do_not_contact, no_consent,
+ *   unreachable     (on every channel of the campaign's cells: a customer a cell can reach stays)
+ *   open_complaint, holds_product (every offer's product held), not_eligible (no offer's rule holds)
+ *   recently_contacted  (contacted by any campaign in the last policy.recent_days, 30)
+ *   contact_pressure    (policy.max_per_month, 4, outbound contacts in the last 30 days)
+ *   household           (direct mail: one piece per household address, the most valuable member)
+ *   control         the hold-out, never contacted
+ *   over_cap        a cell's cap reached
+ * The policy is a JSON object on the plan: {"recent_days": 30, "max_per_month": 4, "minor_age": 18,
+ * "household": true, "skip": ["staff", ...]}; a step skipped is reported as skipped.
+ *
+ * Files:
+ *   marketing.h   this: what other modules use (cli, api, tests)
+ *   internal.h    (private) what the files share
+ *   offer.c       offers: kept, checked, listed (table offer)
+ *   plan.c        campaigns: plans checked, created and changed, cells (campaign_plan,
+ *                 campaign_cell), every change recorded (campaign_change)
+ *   lifecycle.c   the steps from draft to closed, a campaign as people read it, the list of
+ *                 campaigns, uploaded lists (target_list)
+ *   mart.c        the selection copy beside the store: made, opened, read
+ *   select.c      counting and selecting: the rule, the waterfall, the control group, the cells;
+ *                 the targets written (the warehouse's campaign_target) and the waterfall kept
+ *                 (campaign_waterfall)
+ *
+ * Errors name the member or option (RP_INVAL "campaign.purpose: ..."), a rule's position
+ * ("rule:1:14: unknown attribute 'agee'"), and a refused step of the lifecycle (RP_DENIED "campaign
+ * C1 is draft: only an approved campaign is launched"); nothing is written when one is returned.
+ */
+#ifndef RP_MARKETING_H
+#define RP_MARKETING_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "analytics/analytics.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "warehouse/warehouse.h"
+
+/* ---- offers (offer.c) ---- */
+
+typedef struct mk_offer {
+    const char *code, *name, *product, *incentive, *currency, *eligibility, *valid_from, *valid_to;
+    int64_t cost_minor, value_minor;   /* a contact's cost; a take-up's value */
+} mk_offer;
+/* Create or replace (*created 1 when new); RP_INVAL naming the member: a code of 1-32 letters,
+ * digits, '-' or '_', a name, a product of the catalogue, an eligibility rule that parses. */
+int mk_offer_put(wh *w, const mk_offer *o, const char *by, int *created, rp_error *err) RP_WARN_UNUSED;
+/* {code, name, product, product_name, kind, incentive, currency, cost, value (currency units),
+ * cost_minor, value_minor, eligibility, valid_from, valid_to, created_at, created_by, updated_at} */
+int mk_offer_get(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
+int mk_offer_list(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- campaigns (campaign.c) ---- */
+
+/* Cell channels: X(value, zh, en, the contact channel whose consent and reach it needs). */
+#define MK_CHANNELS(X)                                                                    \
+    X("direct_mail", "郵寄DM", "direct mail", "mail") X("email", "電子郵件", "e-mail", "email") \
+    X("sms", "簡訊", "SMS", "sms") X("outbound_call", "電話行銷", "outbound call", "phone")       \
+    X("branch_lead", "分行名單", "branch lead", "phone") X("banner", "網銀/App 橫幅", "web/app banner", "app")
+#define MK_STATUSES(X)                                                                              \
+    X("draft", "草稿", "draft") X("submitted", "待核准", "submitted") X("approved", "已核准", "approved") \
+    X("running", "執行中", "running") X("paused", "暫停", "paused") X("closed", "已結案", "closed")      \
+    X("cancelled", "已取消", "cancelled")
+extern const char *const mk_channels[], *const mk_statuses[];
+/* The contact channel (wh_contact_channels) a cell channel needs, or NULL. */
+const char *mk_channel_contact(const char *channel);
+
+/* A campaign's design.  Create: code, name, objective and purpose required.  Update: the members
+ * given (non-NULL; has_* for numbers) replace the plan's. */
+typedef struct mk_campaign {
+    const char *code, *name, *objective, *purpose, *owner;
+    const char *start_date, *end_date, *response_deadline;
+    const char *currency, *rule, *model, *list, *policy, *stratify;
+    int64_t budget_minor;
+    int has_budget;
+    int top_deciles;                  /* 0: not given */
+    double control_pct;               /* has_control_pct */
+    int has_control_pct;
+    double control_rate, control_margin; /* the sample-size calculation (M15): both or neither */
+    int control_conf;                 /* 80, 90 or 95 (default 95) */
+    int64_t seed;
+    int has_seed;
+} mk_campaign;
+int mk_campaign_create(wh *w, const mk_campaign *c, const char *by, rp_error *err) RP_WARN_UNUSED;
+int mk_campaign_update(wh *w, const mk_campaign *c, const char *by, rp_error *err) RP_WARN_UNUSED;
+/* A cell: an offer on a channel with a share of the treated (champion and challenger: two cells),
+ * a message, a cap (0: none); the same name again replaces it; remove drops it.  Drafts only. */
+typedef struct mk_cell {
+    const char *campaign, *cell, *offer, *channel, *message;
+    double share;                     /* 0: 1 */
+    int64_t cap;                      /* 0: none */
+} mk_cell;
+int mk_cell_put(wh *w, const mk_cell *c, const char *by, rp_error *err) RP_WARN_UNUSED;
+int mk_cell_remove(wh *w, const char *campaign, const char *cell, const char *by, rp_error *err) RP_WARN_UNUSED;
+
+/* The lifecycle: action submit, reject, approve, launch, pause, resume, close or cancel, by a user,
+ * with a note (reject: required).  RP_DENIED naming why a step is refused (its status, its author
+ * approving, a launch without approval or targets, a submit without a cell, a consent purpose or a
+ * selection); RP_NOTFOUND for no such campaign.  *status gets the new status (may be NULL). */
+int mk_campaign_act(wh *w, const char *code, const char *action, const char *by, const char *note,
+                    const char **status, rp_error *err) RP_WARN_UNUSED;
+/* {code, name, objective, purpose, status, owner, created_by, dates, budget, selection {rule,
+ * model, top_deciles, list}, policy, control {pct, rate, margin, confidence, stratify, seed},
+ * cells [...], waterfall [...], targets {treatment, control, by_cell}, history [...]}; a
+ * campaign loaded from files without a plan has status "loaded". */
+int mk_campaign_get(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Campaigns newest first, designed and loaded, status NULL for all. */
+int mk_campaign_list(wh *w, const char *status, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* An uploaded list: customers by id (*added new ones); RP_NOTFOUND naming the first id that is no
+ * customer, nothing added. */
+int mk_list_add(wh *w, const char *name, const int64_t *customers, size_t n, const char *by, size_t *added,
+                rp_error *err) RP_WARN_UNUSED;
+
+/* ---- the selection copy (mart.c) ---- */
+
+typedef struct mk_mart mk_mart;
+typedef struct mk_env {
+    const rp_config *cfg;             /* [marketing], and the analyses' own sections; may be NULL */
+    const char *facts;                /* the analyses' column copy of the transactions, or NULL */
+    int progress;
+    int64_t now;                      /* 0: rp_now() */
+} mk_env;
+/* Make the copy afresh (DB.mart beside the store; "" for an in-memory store: kept in memory). */
+int mk_mart_build(wh *w, const mk_env *env, mk_mart **out, rp_error *err) RP_WARN_UNUSED;
+/* The copy, made again when stale (above); fresh_minutes > 0: also when older than that. */
+int mk_mart_get(wh *w, const mk_env *env, int fresh_minutes, mk_mart **out, rp_error *err) RP_WARN_UNUSED;
+void mk_mart_close(mk_mart *m);
+/* {customers, as_of, built_at, file, bytes, columns} */
+json_t *mk_mart_info(const mk_mart *m);
+
+/* ---- counting and selecting (select.c) ---- */
+
+/* Count a design as it stands (the rule may be given to try it before it is kept: NULL takes the
+ * plan's): {candidates, waterfall: [{step, name, removed, remaining, skipped}], control, treated,
+ * by_cell: [{cell, offer, channel, customers}], seconds, as_of, mart_built_at}. */
+int mk_count(wh *w, mk_mart *m, const char *code, const char *rule, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Count a rule alone, with no campaign: {customers, matching, seconds}. */
+int mk_count_rule(wh *w, mk_mart *m, const char *rule, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Select a draft's targets: the waterfall, the control group, the cells, written as the campaign's
+ * targets (replacing an earlier selection) and its waterfall kept; out as mk_count's. */
+int mk_select(wh *w, mk_mart *m, const char *code, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* The control group's size by the sample-size rule (DOMAIN M15): n = z^2 p (1 - p) / e^2, z 1.281,
+ * 1.645 or 1.960 for 80, 90 or 95 % confidence; 0 for a confidence not one of them. */
+int64_t mk_sample_size(double p, double e, int confidence);
+
+#endif

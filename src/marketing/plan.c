@@ -1,0 +1,458 @@
+/* plan.c — campaigns designed in Rapport: the plan (campaign_plan), its cells (campaign_cell),
+ * the lifecycle and the history of every change (campaign_change), uploaded lists (target_list).
+ * The register of every campaign, loaded or designed, and the targets are the warehouse's.  See
+ * marketing.h. */
+#include "marketing/internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+#include "models/models.h"
+
+#define MK_VALUE(v, ...) v,
+const char *const mk_channels[] = { MK_CHANNELS(MK_VALUE) NULL };
+const char *const mk_statuses[] = { MK_STATUSES(MK_VALUE) NULL };
+#define MK_CONTACT(v, zh, en, c) c,
+static const char *const channel_contact[] = { MK_CHANNELS(MK_CONTACT) NULL };
+
+const char *mk_channel_contact(const char *channel)
+{
+    int i = mk__index(channel, mk_channels);
+    return i < 0 ? NULL : channel_contact[i];
+}
+
+int mk__log(wh *w, const char *campaign, const char *by, const char *action, const char *from, const char *to,
+            const char *detail, rp_error *err)
+{
+    char now[RP_TIME_UTC_LEN];
+    mk__now(now);
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(w),
+                              "INSERT INTO campaign_change(campaign, at, by_user, action, from_status, to_status, detail) "
+                              "VALUES (?,?,?,?,?,?,?)",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, campaign);
+    rp_stmt_bind_text(st, 2, now);
+    rp_stmt_bind_text(st, 3, by ? by : "");
+    rp_stmt_bind_text(st, 4, action);
+    rp_stmt_bind_text(st, 5, from);
+    rp_stmt_bind_text(st, 6, to);
+    rp_stmt_bind_text(st, 7, detail && *detail ? detail : NULL);
+    return rp_stmt_run(st, err);
+}
+
+int mk__status(wh *w, const char *code, char status[16], rp_error *err)
+{
+    rp_stmt *st;
+    *status = 0;
+    int rc = rp_store_prepare(wh_store(w), "SELECT status FROM campaign_plan WHERE code = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        snprintf(status, 16, "%s", rp_stmt_text(st, 0));
+    rp_stmt_done(st);
+    if (rc == RP_DONE) {
+        json_t *c;
+        if ((rc = wh_campaign_find(w, code, &c, err)))
+            return rc;
+        json_decref(c);
+        return rp_err(err, RP_DENIED, "campaign %.40s was loaded from files: it has no design to change", code);
+    }
+    return rc == RP_ROW ? RP_OK : rc;
+}
+
+/* ---- checks ---- */
+
+static const char *const policy_members[] = { "recent_days", "max_per_month", "minor_age", "household", "skip", NULL };
+static const char *const steps[] = { "deceased_or_closed", "minor", "staff", "do_not_contact", "no_consent",
+                                     "unreachable", "open_complaint", "holds_product", "not_eligible",
+                                     "recently_contacted", "contact_pressure", "household", NULL };
+const char *const *mk__steps(void) { return steps; }
+
+static int policy_ok(const char *text, rp_error *err)
+{
+    json_error_t je;
+    json_t *p = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+    int rc = RP_OK;
+    if (!json_is_object(p)) {
+        json_decref(p);
+        return rp_err(err, RP_INVAL, "campaign.policy: a JSON object is expected (%s)", p ? "not an object" : je.text);
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(p, k, v) {
+        int i = mk__index(k, policy_members);
+        if (i < 0)
+            rc = rp_err(err, RP_INVAL, "campaign.policy.%.40s: no such member (recent_days, max_per_month, minor_age, "
+                                       "household, skip)", k);
+        else if (i <= 2 && (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3650))
+            rc = rp_err(err, RP_INVAL, "campaign.policy.%s: a whole number of 0 to 3650 is expected", k);
+        else if (i == 3 && !json_is_boolean(v))
+            rc = rp_err(err, RP_INVAL, "campaign.policy.household: true or false");
+        else if (i == 4) {
+            size_t j;
+            json_t *s;
+            if (!json_is_array(v))
+                rc = rp_err(err, RP_INVAL, "campaign.policy.skip: a list of steps is expected");
+            json_array_foreach(v, j, s) if (!rc && mk__index(json_string_value(s), steps) < 0) rc =
+                rp_err(err, RP_INVAL, "campaign.policy.skip[%zu]: no step '%.40s'", j,
+                       json_string_value(s) ? json_string_value(s) : "");
+        }
+        if (rc)
+            break;
+    }
+    json_decref(p);
+    return rc;
+}
+
+static int model_ok(wh *w, const char *model, rp_error *err)
+{
+    json_t *rec;
+    int rc = mdl_kept_find(wh_store(w), model, &rec, err);
+    if (rc == RP_NOTFOUND)
+        return rp_err(err, RP_INVAL, "campaign.model: no kept model '%.64s' ('rapport model list')", model);
+    json_decref(rec);
+    return rc;
+}
+
+static int dates_ok(const mk_campaign *c, char d[3][11], const char *v[3], rp_error *err)
+{
+    static const char *const names[] = { "campaign.start_date", "campaign.end_date", "campaign.response_deadline" };
+    const char *in[3] = { c->start_date, c->end_date, c->response_deadline };
+    for (int k = 0; k < 3; k++) {
+        int rc = in[k] ? wh_date_normalise(names[k], in[k], d[k], &v[k], err) : RP_OK;
+        if (rc)
+            return rc;
+        if (!in[k])
+            v[k] = NULL;
+    }
+    if (v[0] && v[1] && strcmp(v[1], v[0]) < 0)
+        return rp_err(err, RP_INVAL, "campaign.end_date: %s is before the start (%s)", v[1], v[0]);
+    if (v[1] && v[2] && strcmp(v[2], v[1]) < 0)
+        return rp_err(err, RP_INVAL, "campaign.response_deadline: %s is before the end (%s)", v[2], v[1]);
+    return RP_OK;
+}
+
+static int design_ok(wh *w, const mk_campaign *c, int create, rp_error *err)
+{
+    int rc;
+    if ((rc = mk__code_ok("campaign.code", c->code, err)) ||
+        (rc = mk__text_ok("campaign.name", c->name, 200, create, err)) ||
+        (rc = mk__text_ok("campaign.objective", c->objective, 1000, create, err)) ||
+        (rc = mk__text_ok("campaign.owner", c->owner, 64, 0, err)) ||
+        (rc = mk__text_ok("campaign.rule", c->rule, 8192, 0, err)) ||
+        (rc = mk__text_ok("campaign.list", c->list, 64, 0, err)))
+        return rc;
+    if (create && (!c->purpose || !*c->purpose))
+        return rp_err(err, RP_INVAL, "campaign.purpose: a campaign contacts for a consent purpose (marketing, "
+                                     "cross_group, ...); none was given");
+    if (c->purpose && mk__index(c->purpose, wh_contact_purposes_all) < 0)
+        return rp_err(err, RP_INVAL, "campaign.purpose: '%.40s' is not a consent purpose (marketing, profiling, "
+                                     "third_party, cross_group, research, service)", c->purpose);
+    if (c->rule && *c->rule) {
+        an_rule *r;
+        if ((rc = an_rule_parse(c->rule, "campaign.rule", &r, err)))
+            return rc;
+        an_rule_free(r);
+    }
+    if (c->model && *c->model && (rc = model_ok(w, c->model, err)))
+        return rc;
+    if (c->top_deciles && (c->top_deciles < 1 || c->top_deciles > 10))
+        return rp_err(err, RP_INVAL, "campaign.top_deciles: 1 to 10");
+    if (c->has_control_pct && !(c->control_pct >= 0 && c->control_pct < 100))
+        return rp_err(err, RP_INVAL, "campaign.control_pct: a percentage of 0 to less than 100");
+    if ((c->control_rate != 0) != (c->control_margin != 0))
+        return rp_err(err, RP_INVAL, "campaign.control_rate: the sample size needs the expected rate and the margin");
+    if (c->control_rate && (!(c->control_rate > 0 && c->control_rate < 1) || !(c->control_margin > 0 && c->control_margin < 1)))
+        return rp_err(err, RP_INVAL, "campaign.control_rate: the rate and the margin are fractions between 0 and 1");
+    if (c->control_conf && !mk_sample_size(0.5, 0.5, c->control_conf))
+        return rp_err(err, RP_INVAL, "campaign.control_confidence: 80, 90 or 95");
+    if (c->stratify && *c->stratify) {
+        int found = 0;
+        for (int i = 0; i < an_nattrs; i++)
+            found |= !strcmp(an_attrs[i].name, c->stratify);
+        if (!found)
+            return rp_err(err, RP_INVAL, "campaign.stratify: no attribute '%.40s' ('rapport analyze attributes')",
+                          c->stratify);
+    }
+    if (c->has_budget && c->budget_minor < 0)
+        return rp_err(err, RP_INVAL, "campaign.budget: may not be negative");
+    if (c->currency && *c->currency && wh_currency_exponent(c->currency) < 0)
+        return rp_err(err, RP_INVAL, "campaign.currency: '%.10s' is not an ISO 4217 code", c->currency);
+    if (c->policy && *c->policy && (rc = policy_ok(c->policy, err)))
+        return rc;
+    return RP_OK;
+}
+
+/* ---- creating and changing a design ---- */
+
+int mk_campaign_create(wh *w, const mk_campaign *c, const char *by, rp_error *err)
+{
+    char d[3][11], now[RP_TIME_UTC_LEN];
+    const char *dv[3];
+    int rc;
+    if ((rc = design_ok(w, c, 1, err)) || (rc = dates_ok(c, d, dv, err)))
+        return rc;
+    wh_campaign reg = { .code = c->code, .name = c->name, .start_date = dv[0], .end_date = dv[1],
+                        .response_deadline = dv[2] };
+    mk__now(now);
+    if ((rc = wh_begin(w, err)))
+        return rc;
+    rp_stmt *st;
+    if ((rc = wh_campaign_register(w, &reg, 0, err)) ||
+        (rc = rp_store_prepare(wh_store(w),
+                               "INSERT INTO campaign_plan(code, objective, purpose, owner, created_by, budget_minor, "
+                               "currency, rule, model, top_deciles, list, policy, control_pct, control_rate, "
+                               "control_margin, control_conf, stratify, seed, created_at, updated_at) "
+                               "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?19)",
+                               &st, err)))
+        goto out;
+    rp_stmt_bind_text(st, 1, c->code);
+    rp_stmt_bind_text(st, 2, c->objective);
+    rp_stmt_bind_text(st, 3, c->purpose);
+    rp_stmt_bind_text(st, 4, c->owner && *c->owner ? c->owner : by);
+    rp_stmt_bind_text(st, 5, by);
+    if (c->has_budget)
+        rp_stmt_bind_int(st, 6, c->budget_minor);
+    else
+        rp_stmt_bind_null(st, 6);
+    rp_stmt_bind_text(st, 7, c->currency && *c->currency ? c->currency : "TWD");
+    rp_stmt_bind_text(st, 8, c->rule && *c->rule ? c->rule : NULL);
+    rp_stmt_bind_text(st, 9, c->model && *c->model ? c->model : NULL);
+    if (c->top_deciles)
+        rp_stmt_bind_int(st, 10, c->top_deciles);
+    else
+        rp_stmt_bind_null(st, 10);
+    rp_stmt_bind_text(st, 11, c->list && *c->list ? c->list : NULL);
+    rp_stmt_bind_text(st, 12, c->policy && *c->policy ? c->policy : "{}");
+    if (c->has_control_pct)
+        rp_stmt_bind_real(st, 13, c->control_pct);
+    else
+        rp_stmt_bind_real(st, 13, 10);
+    if (c->control_rate) {
+        rp_stmt_bind_real(st, 14, c->control_rate);
+        rp_stmt_bind_real(st, 15, c->control_margin);
+    } else {
+        rp_stmt_bind_null(st, 14);
+        rp_stmt_bind_null(st, 15);
+    }
+    rp_stmt_bind_int(st, 16, c->control_conf ? c->control_conf : 95);
+    rp_stmt_bind_text(st, 17, c->stratify && *c->stratify ? c->stratify : NULL);
+    rp_stmt_bind_int(st, 18, c->has_seed ? c->seed : 1);
+    rp_stmt_bind_text(st, 19, now);
+    if ((rc = rp_stmt_run(st, err)) || (rc = mk__log(w, c->code, by, "create", NULL, "draft", c->name, err)))
+        goto out;
+    rc = wh_commit(w, err);
+out:
+    if (rc)
+        wh_rollback(w);
+    return rc;
+}
+
+/* The plan's columns a design's members set, in mk_campaign order. */
+static int update_plan(wh *w, const mk_campaign *c, json_t *changed, rp_error *err)
+{
+    struct { const char *col, *text; } t[] = { { "objective", c->objective }, { "purpose", c->purpose },
+                                                { "owner", c->owner }, { "currency", c->currency },
+                                                { "rule", c->rule }, { "model", c->model }, { "list", c->list },
+                                                { "policy", c->policy }, { "stratify", c->stratify } };
+    char sql[200];
+    int rc = RP_OK;
+    for (size_t k = 0; k < sizeof t / sizeof *t && !rc; k++) {
+        if (!t[k].text)
+            continue;
+        snprintf(sql, sizeof sql, "UPDATE campaign_plan SET %s = ?2 WHERE code = ?1", t[k].col);
+        rp_stmt *st;
+        if ((rc = rp_store_prepare(wh_store(w), sql, &st, err)))
+            break;
+        rp_stmt_bind_text(st, 1, c->code);
+        rp_stmt_bind_text(st, 2, *t[k].text ? t[k].text : !strcmp(t[k].col, "policy") ? "{}" : NULL);
+        rc = rp_stmt_run(st, err);
+        json_object_set_new(changed, t[k].col, *t[k].text ? json_string(t[k].text) : json_null());
+    }
+    struct { const char *col; int has; double v; } n[] = {
+        { "budget_minor", c->has_budget, (double)c->budget_minor }, { "top_deciles", c->top_deciles != 0, c->top_deciles },
+        { "control_pct", c->has_control_pct, c->control_pct }, { "control_rate", c->control_rate != 0, c->control_rate },
+        { "control_margin", c->control_margin != 0, c->control_margin }, { "control_conf", c->control_conf != 0, c->control_conf },
+        { "seed", c->has_seed, (double)c->seed } };
+    for (size_t k = 0; k < sizeof n / sizeof *n && !rc; k++) {
+        if (!n[k].has)
+            continue;
+        snprintf(sql, sizeof sql, "UPDATE campaign_plan SET %s = ?2 WHERE code = ?1", n[k].col);
+        rp_stmt *st;
+        if ((rc = rp_store_prepare(wh_store(w), sql, &st, err)))
+            break;
+        rp_stmt_bind_text(st, 1, c->code);
+        if (!strcmp(n[k].col, "control_pct") || !strcmp(n[k].col, "control_rate") || !strcmp(n[k].col, "control_margin"))
+            rp_stmt_bind_real(st, 2, n[k].v);
+        else if (!strcmp(n[k].col, "budget_minor") || !strcmp(n[k].col, "seed"))
+            rp_stmt_bind_int(st, 2, !strcmp(n[k].col, "seed") ? c->seed : c->budget_minor);
+        else
+            rp_stmt_bind_int(st, 2, (int64_t)n[k].v);
+        rc = rp_stmt_run(st, err);
+        json_object_set_new(changed, n[k].col, json_real(n[k].v));
+    }
+    return rc;
+}
+
+/* Only a draft is changed; the change is logged and the earlier selection dropped. */
+static int draft_only(wh *w, const char *code, const char *what, rp_error *err)
+{
+    char status[16];
+    int rc = mk__status(w, code, status, err);
+    if (rc)
+        return rc;
+    if (strcmp(status, "draft"))
+        return rp_err(err, RP_DENIED, "campaign %s is %s: only a draft's %s is changed (reject it back to draft first)",
+                      code, status, what);
+    return RP_OK;
+}
+
+static int touch(wh *w, const char *code, rp_error *err)
+{
+    char now[RP_TIME_UTC_LEN];
+    mk__now(now);
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(w),
+                              "UPDATE campaign_plan SET version = version + 1, updated_at = ?2, selected_at = NULL, "
+                              "targets = NULL WHERE code = ?1",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    rp_stmt_bind_text(st, 2, now);
+    if ((rc = rp_stmt_run(st, err)) || (rc = wh_campaign_targets_clear(w, code, err)))
+        return rc;
+    if ((rc = rp_store_prepare(wh_store(w), "DELETE FROM campaign_waterfall WHERE campaign = ?", &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    return rp_stmt_run(st, err);
+}
+
+int mk_campaign_update(wh *w, const mk_campaign *c, const char *by, rp_error *err)
+{
+    char d[3][11];
+    const char *dv[3];
+    int rc;
+    if ((rc = design_ok(w, c, 0, err)) || (rc = dates_ok(c, d, dv, err)))
+        return rc;
+    if ((rc = wh_begin(w, err)))
+        return rc;
+    json_t *changed = json_object(), *reg = NULL;
+    if ((rc = draft_only(w, c->code, "design", err)) || (rc = update_plan(w, c, changed, err)))
+        goto out;
+    if (c->name || c->start_date || c->end_date || c->response_deadline) {
+        if ((rc = wh_campaign_find(w, c->code, &reg, err)))
+            goto out;
+        wh_campaign r = { .code = c->code,
+                          .name = c->name ? c->name : json_string_value(json_object_get(reg, "name")),
+                          .offer = json_string_value(json_object_get(reg, "offer")),
+                          .channel = json_string_value(json_object_get(reg, "channel")),
+                          .start_date = c->start_date ? dv[0] : json_string_value(json_object_get(reg, "start_date")),
+                          .end_date = c->end_date ? dv[1] : json_string_value(json_object_get(reg, "end_date")),
+                          .response_deadline = c->response_deadline
+                                                   ? dv[2]
+                                                   : json_string_value(json_object_get(reg, "response_deadline")) };
+        if ((rc = wh_campaign_register(w, &r, 1, err)))
+            goto out;
+        json_object_set_new(changed, "dates", json_pack("[s?, s?, s?]", r.start_date, r.end_date, r.response_deadline));
+    }
+    char *detail = json_dumps(changed, JSON_COMPACT | JSON_SORT_KEYS);
+    rc = touch(w, c->code, err);
+    if (!rc)
+        rc = mk__log(w, c->code, by, "update", "draft", "draft", detail, err);
+    free(detail);
+    if (!rc)
+        rc = wh_commit(w, err);
+out:
+    if (rc)
+        wh_rollback(w);
+    json_decref(reg);
+    json_decref(changed);
+    return rc;
+}
+
+int mk_cell_put(wh *w, const mk_cell *c, const char *by, rp_error *err)
+{
+    int rc;
+    json_t *offer = NULL;
+    if ((rc = mk__code_ok("cell.name", c->cell, err)) || (rc = mk__text_ok("cell.message", c->message, 2000, 0, err)))
+        return rc;
+    if (!c->offer || !*c->offer)
+        return rp_err(err, RP_INVAL, "cell.offer: a cell gives an offer; none was given");
+    if (mk__index(c->channel, mk_channels) < 0)
+        return rp_err(err, RP_INVAL, "cell.channel: '%.40s' is not one of direct_mail, email, sms, outbound_call, "
+                                     "branch_lead, banner", c->channel ? c->channel : "");
+    if (c->share < 0 || !isfinite(c->share) || c->share > 1000)
+        return rp_err(err, RP_INVAL, "cell.share: a positive weight");
+    if (c->cap < 0)
+        return rp_err(err, RP_INVAL, "cell.cap: may not be negative");
+    if ((rc = mk_offer_get(w, c->offer, &offer, err)))
+        return rc == RP_NOTFOUND ? rp_err(err, RP_INVAL, "cell.offer: no offer '%.40s' ('rapport offer list')", c->offer)
+                                 : rc;
+    json_decref(offer);
+    if ((rc = wh_begin(w, err)))
+        return rc;
+    rp_stmt *st;
+    if ((rc = draft_only(w, c->campaign, "cells", err)) ||
+        (rc = rp_store_prepare(wh_store(w),
+                               "INSERT INTO campaign_cell(campaign, cell, offer, channel, share, message, cap) "
+                               "VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(campaign, cell) DO UPDATE SET offer = ?3, "
+                               "channel = ?4, share = ?5, message = ?6, cap = ?7",
+                               &st, err)))
+        goto out;
+    rp_stmt_bind_text(st, 1, c->campaign);
+    rp_stmt_bind_text(st, 2, c->cell);
+    rp_stmt_bind_text(st, 3, c->offer);
+    rp_stmt_bind_text(st, 4, c->channel);
+    rp_stmt_bind_real(st, 5, c->share > 0 ? c->share : 1);
+    rp_stmt_bind_text(st, 6, c->message && *c->message ? c->message : NULL);
+    if (c->cap > 0)
+        rp_stmt_bind_int(st, 7, c->cap);
+    else
+        rp_stmt_bind_null(st, 7);
+    char detail[200];
+    snprintf(detail, sizeof detail, "cell %s: offer %s by %s, share %g", c->cell, c->offer, c->channel,
+             c->share > 0 ? c->share : 1);
+    if ((rc = rp_stmt_run(st, err)) || (rc = touch(w, c->campaign, err)) ||
+        (rc = mk__log(w, c->campaign, by, "cell", "draft", "draft", detail, err)))
+        goto out;
+    rc = wh_commit(w, err);
+out:
+    if (rc)
+        wh_rollback(w);
+    return rc;
+}
+
+int mk_cell_remove(wh *w, const char *campaign, const char *cell, const char *by, rp_error *err)
+{
+    int rc = wh_begin(w, err);
+    if (rc)
+        return rc;
+    rp_stmt *st;
+    if ((rc = draft_only(w, campaign, "cells", err)) ||
+        (rc = rp_store_prepare(wh_store(w), "DELETE FROM campaign_cell WHERE campaign = ? AND cell = ?", &st, err)))
+        goto out;
+    rp_stmt_bind_text(st, 1, campaign);
+    rp_stmt_bind_text(st, 2, cell);
+    if ((rc = rp_stmt_run(st, err)))
+        goto out;
+    if (!rp_store_changes(wh_store(w))) {
+        rc = rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", campaign, cell ? cell : "");
+        goto out;
+    }
+    char detail[100];
+    snprintf(detail, sizeof detail, "cell %s removed", cell);
+    if ((rc = touch(w, campaign, err)) || (rc = mk__log(w, campaign, by, "cell", "draft", "draft", detail, err)))
+        goto out;
+    rc = wh_commit(w, err);
+out:
+    if (rc)
+        wh_rollback(w);
+    return rc;
+}

@@ -1,0 +1,243 @@
+/* test_marketing.c — offers, a campaign's lifecycle, the waterfall step by step on customers made
+ * by hand (each one taken out by exactly one step), the control group, the bulk reach against the
+ * one-customer decision (wh_contactable), the sample size. */
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+#include "core/rtime.h"
+#include "marketing/marketing.h"
+#include "warehouse/warehouse.h"
+
+static wh *w;
+static int64_t cust[16];
+
+static int64_t person(const char *name, const char *birth, const char *status)
+{
+    wh_party p = { .kind = "person", .name_zh = name, .birth_date = birth, .status = status };
+    int64_t id;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(wh_party_add(w, &p, &id, &e));
+    return id;
+}
+
+static void contact(int64_t id, const char *kind, const char *value, const char *postal)
+{
+    wh_contact c = { .kind = kind, .value = value, .postal_code = postal, .purpose = "home" };
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(wh_contact_add(w, id, &c, NULL, &e));
+}
+
+static void consent(int64_t id, const char *channel, int granted, const char *when)
+{
+    wh_consent c = { .party_id = id, .purpose = "marketing", .channel = channel, .granted = granted,
+                     .effective_at = when, .recorded_by = "t" };
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(wh_consent_set(w, &c, &e));
+}
+
+static void account(int64_t id, const char *product, int n)
+{
+    char number[32];
+    snprintf(number, sizeof number, "ACC%d", n);
+    wh_account a = { .number = number, .product = product, .currency = "TWD", .opened_on = "2020-01-01",
+                     .balance_minor = 50000000 };
+    int64_t acc;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(wh_account_add(w, &a, &acc, &e));
+    assert_ok(wh_role_add(w, id, acc, "owner", NULL, &e));
+}
+
+/* Twelve customers, each (but the first two and the household's first) taken out by one step. */
+static int setup(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    if (wh_open(tu_path("m.db"), NULL, WH_INIT, &w, NULL, &e))
+        return 1;
+    wh_category cat = { .code = "all", .name_zh = "全部" };
+    const char *cats[] = { "all", NULL };
+    wh_product sav = { .code = "SAV", .name_zh = "活存", .kind = "deposit", .currency = "TWD", .categories = cats };
+    wh_product fnd = { .code = "FND", .name_zh = "基金", .kind = "investment", .currency = "TWD", .categories = cats };
+    assert_ok(wh_category_put(w, &cat, &e));
+    assert_ok(wh_product_put(w, &sav, &e));
+    assert_ok(wh_product_put(w, &fnd, &e));
+    static const char *const names[] = { "甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑" };
+    for (int i = 0; i < 12; i++) {
+        cust[i] = person(names[i], i == 7 ? "2012-05-01" : "1980-05-01", i == 6 ? "deceased" : NULL);
+        char addr[64], mail[64];
+        snprintf(addr, sizeof addr, "台北市信義路%d號", i == 11 ? 10 : i);   /* 10 and 11 share an address */
+        snprintf(mail, sizeof mail, "c%d@example.com", i);
+        contact(cust[i], "address", addr, "110");
+        contact(cust[i], "email", mail, NULL);
+        if (i != 2)
+            consent(cust[i], "any", 1, "2020-01-01T00:00:00Z");
+        account(cust[i], i == 8 ? "FND" : "SAV", i);
+    }
+    consent(cust[3], "mail", 0, "2024-01-01T00:00:00Z");              /* 3: withdrew mail later */
+    wh_dnc d = { .party_id = cust[4], .channel = "any", .reason = "customer_request", .since = "2024-01-01" };
+    assert_ok(wh_dnc_add(w, &d, NULL, &e));                             /* 4: asked not to be contacted */
+    wh_staff s = { .party_id = cust[5], .employee_no = "E1" };
+    assert_ok(wh_staff_put(w, &s, &e));                                 /* 5: staff */
+    wh_interaction c = { .party_id = cust[9], .channel = "phone", .reason = "fees", .kind = "complaint",
+                         .at = "2026-01-01T00:00:00Z" };
+    assert_ok(wh_interaction_add(w, &c, NULL, &e));                     /* 9: an open complaint */
+    /* 6 deceased, 7 a minor, 8 holds the fund, 11 shares 10's address and is the poorer */
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    wh_close(w);
+    return 0;
+}
+
+static void the_waterfall_takes_each_out_once(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    mk_offer o = { .code = "F1", .name = "基金優惠", .product = "FND", .cost_minor = 1500, .value_minor = 120000 };
+    int created;
+    assert_ok(mk_offer_put(w, &o, "t", &created, &e));
+    assert_int_equal(created, 1);
+    mk_campaign c = { .code = "C1", .name = "基金", .objective = "cross-sell", .purpose = "marketing",
+                      .rule = "accounts >= 1", .has_control_pct = 1, .control_pct = 0 };
+    assert_ok(mk_campaign_create(w, &c, "amy", &e));
+    mk_cell cell = { .campaign = "C1", .cell = "A", .offer = "F1", .channel = "direct_mail" };
+    assert_ok(mk_cell_put(w, &cell, "amy", &e));
+    mk_env env = { 0 };
+    mk_mart *m;
+    assert_ok(mk_mart_build(w, &env, &m, &e));
+    assert_int_equal(mk_mart_info(m) ? 1 : 0, 1);
+    json_t *r;
+    assert_ok(mk_select(w, m, "C1", "amy", &r, &e));
+    static const char *const want[][2] = { { "candidates", "12" }, { "deceased_or_closed", "1" }, { "minor", "1" },
+                                           { "staff", "1" }, { "do_not_contact", "1" }, { "no_consent", "2" },
+                                           { "unreachable", "0" }, { "open_complaint", "1" }, { "holds_product", "1" },
+                                           { "household", "1" } };
+    json_t *wf = json_object_get(r, "waterfall");
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        size_t i;
+        json_t *s;
+        int found = 0;
+        json_array_foreach(wf, i, s) if (!strcmp(json_string_value(json_object_get(s, "name")), want[k][0])) {
+            found = 1;
+            long long got = json_integer_value(json_object_get(s, k ? "removed" : "remaining"));
+            if (got != atoll(want[k][1]))
+                fail_msg("%s: %lld, not %s", want[k][0], got, want[k][1]);
+        }
+        assert_true(found);
+    }
+    assert_int_equal(json_integer_value(json_object_get(r, "treated")), 3); /* 0, 1 and 10 */
+    json_decref(r);
+    /* the survivors are 0, 1 and 10: the targets written */
+    json_t *got;
+    assert_ok(mk_campaign_get(w, "C1", &got, &e));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(got, "targets"), "treatment")), 3);
+    assert_string_equal(json_string_value(json_object_get(got, "status")), "draft");
+    json_decref(got);
+    /* the one-customer decision agrees: 3 withdrew mail, 4 is on the list */
+    for (int i = 0; i < 5; i++) {
+        json_t *d;
+        assert_ok(wh_contactable(w, cust[i], "marketing", "mail", rp_now(), &d, &e));
+        assert_int_equal(json_is_true(json_object_get(d, "allowed")), i < 2);
+        if (i == 4)
+            assert_non_null(strstr(json_string_value(json_object_get(d, "reason")), "do-not-contact"));
+        json_decref(d);
+    }
+    /* with email the household and the withdrawal of mail do not matter */
+    mk_cell mail = { .campaign = "C1", .cell = "A", .offer = "F1", .channel = "email" };
+    assert_ok(mk_cell_put(w, &mail, "amy", &e));
+    assert_ok(mk_count(w, m, "C1", NULL, &r, &e));
+    assert_int_equal(json_integer_value(json_object_get(r, "treated")), 5); /* 0, 1, 3, 10, 11 */
+    json_decref(r);
+    mk_mart_close(m);
+}
+
+static void the_lifecycle_refuses_what_it_must(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    const char *st;
+    assert_int_equal(mk_campaign_act(w, "C1", "launch", "amy", NULL, &st, &e), RP_DENIED);
+    assert_int_equal(mk_campaign_act(w, "C1", "submit", "amy", NULL, &st, &e), RP_DENIED); /* changed: select again */
+    mk_env env = { 0 };
+    mk_mart *m;
+    json_t *r;
+    assert_ok(mk_mart_build(w, &env, &m, &e));
+    assert_ok(mk_select(w, m, "C1", "amy", &r, &e));
+    json_decref(r);
+    assert_ok(mk_campaign_act(w, "C1", "submit", "amy", NULL, &st, &e));
+    assert_string_equal(st, "submitted");
+    assert_int_equal(mk_select(w, m, "C1", "amy", &r, &e), RP_DENIED);
+    assert_int_equal(mk_campaign_act(w, "C1", "approve", "amy", NULL, &st, &e), RP_DENIED);
+    assert_non_null(strstr(rp_errmsg(&e), "four eyes"));
+    assert_ok(mk_campaign_act(w, "C1", "approve", "ben", NULL, &st, &e));
+    assert_ok(mk_campaign_act(w, "C1", "launch", "ben", NULL, &st, &e));
+    assert_string_equal(st, "running");
+    assert_int_equal(mk_campaign_act(w, "C1", "resume", "ben", NULL, &st, &e), RP_DENIED);
+    json_t *got;
+    assert_ok(mk_campaign_get(w, "C1", &got, &e));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(got, "targets"), "contacted")), 5);
+    assert_int_equal(json_array_size(json_object_get(got, "history")), 8);
+    json_decref(got);
+    mk_mart_close(m);
+    /* bad input names its member */
+    mk_campaign bad = { .code = "C2", .name = "x", .objective = "y" };
+    assert_int_equal(mk_campaign_create(w, &bad, "amy", &e), RP_INVAL);
+    assert_non_null(strstr(rp_errmsg(&e), "campaign.purpose"));
+    mk_offer nop = { .code = "F2", .name = "x" };
+    assert_int_equal(mk_offer_put(w, &nop, "t", NULL, &e), RP_INVAL);
+    assert_non_null(strstr(rp_errmsg(&e), "offer.product"));
+}
+
+static void sample_size_is_m15(void **state)
+{
+    (void)state;
+    assert_int_equal(mk_sample_size(0.05, 0.01, 95), 1825); /* 1.959964^2 x 0.05 x 0.95 / 0.01^2 = 1824.7 */
+    assert_int_equal(mk_sample_size(0.5, 0.05, 80), 165);
+    assert_int_equal(mk_sample_size(0.5, 0.05, 99), 0);
+}
+
+/* The closed lists of marketing's tables are the module's own lists (marketing.h). */
+static void schema_checks_are_the_lists(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *table;
+        const char *const *values;
+    } lists[] = { { "campaign_plan", mk_statuses }, { "campaign_cell", mk_channels } };
+    rp_error e = RP_ERROR_INIT;
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        rp_stmt *st;
+        assert_ok(rp_store_prepare(wh_store(w), "SELECT sql FROM sqlite_master WHERE name = ?", &st, &e));
+        rp_stmt_bind_text(st, 1, lists[i].table);
+        assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+        char want[512] = "";
+        for (const char *const *v = lists[i].values; *v; v++)
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%s'%s'", *want ? ", " : "", *v);
+        char sql[4096];
+        size_t n = 0;
+        for (const char *p = rp_stmt_text(st, 0); *p && n + 1 < sizeof sql; p++) /* blanks and newlines as one */
+            if (!(*p == ' ' || *p == '\n') || (n && sql[n - 1] != ' '))
+                sql[n++] = *p == '\n' ? ' ' : *p;
+        sql[n] = 0;
+        if (!strstr(sql, want))
+            fail_msg("%s: the schema's list is not (%s)", lists[i].table, want);
+        rp_stmt_done(st);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_waterfall_takes_each_out_once),
+        cmocka_unit_test(the_lifecycle_refuses_what_it_must),
+        cmocka_unit_test(sample_size_is_m15),
+        cmocka_unit_test(schema_checks_are_the_lists),
+    };
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    tu_cleanup();
+    return rc;
+}
