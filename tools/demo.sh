@@ -7,7 +7,7 @@
 set -euo pipefail
 rapport=$1; db=$2
 mkdir -p "$(dirname "$db")"
-rm -f "$db" "$db-wal" "$db-shm" "$db.key" "$db.facts" "$db.facts.lock"   # demo data only: start clean every time
+rm -f "$db" "$db-wal" "$db-shm" "$db.key" "$db.facts" "$db.facts.lock" "$db.mart"   # demo data only: start clean every time
 export RAPPORT_DB=$db
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
@@ -96,6 +96,22 @@ step "rapport model train --learner logit --save churn-logit --pmml   (a model o
 "$rapport" model train --data "$dir/churn-train.csv" --target churn --learner logit --set C=0.05 --folds 0 \
     --save churn-logit --pmml "$dir/churn-logit.pmml" 2>/dev/null | sed -n '1,2p;$p'
 echo "PMML: $dir/churn-logit.pmml ($(grep -c '<NumericPredictor' "$dir/churn-logit.pmml") coefficients)"
+# database marketing (issue 24): an offer, a campaign designed, counted step by step, selected with a
+# control group, approved by another user than its author, launched
+step "rapport offer put FUND1 ...; rapport campaign create FUND24 ...   (an offer of a product, a campaign that contacts for marketing)"
+"$rapport" offer put FUND1 --name "基金定期定額手續費五折" --product FND001 --cost 15 --value 1200 --eligibility "age >= 20"
+"$rapport" offer put PLAT1 --name "白金卡首年免年費" --product PLAT --cost 8 --value 2000
+RAPPORT_USER=demo-marketer "$rapport" campaign create FUND24 --name "基金推廣" --objective "cross-sell funds to savers" \
+    --purpose marketing --rule "balance > 300000 and has_investment = 0" --control-pct 10 --stratify level --seed 24
+RAPPORT_USER=demo-marketer "$rapport" campaign cell FUND24 A --offer FUND1 --channel email
+RAPPORT_USER=demo-marketer "$rapport" campaign cell FUND24 B --offer PLAT1 --channel direct_mail
+step "rapport campaign select FUND24   (the waterfall: consent, do-not-contact, staff, complaints, households; then the hold-out)"
+RAPPORT_USER=demo-marketer "$rapport" campaign select FUND24
+step "rapport campaign submit / approve / launch   (four eyes: the author may not approve)"
+RAPPORT_USER=demo-marketer "$rapport" campaign submit FUND24
+RAPPORT_USER=demo-marketer "$rapport" campaign approve FUND24 2>&1 || true
+RAPPORT_USER=demo-supervisor "$rapport" campaign approve FUND24
+RAPPORT_USER=demo-supervisor "$rapport" campaign launch FUND24
 cust=$("$rapport" query "SELECT r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id JOIN party_account pa ON pa.party_id = p.id WHERE r.entity = 'party' AND r.source = 'host' AND p.status = 'active' GROUP BY r.entity_id ORDER BY count(*) DESC, r.source_key LIMIT 1" --csv | tail -1 | tr -d '\r')
 step "rapport customer show cust:$cust   (a host customer, as loaded)"
 "$rapport" customer show "cust:$cust" | head -40

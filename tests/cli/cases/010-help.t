@@ -55,6 +55,25 @@ $ rapport help --commands
 > calllist add
 > calllist show
 > calllist remove
+> offer put
+> offer list
+> campaign create
+> campaign set
+> campaign cell
+> campaign count
+> campaign select
+> campaign submit
+> campaign approve
+> campaign reject
+> campaign launch
+> campaign pause
+> campaign resume
+> campaign close
+> campaign cancel
+> campaign show
+> campaign list
+> campaign mart
+> targetlist add
 > audit
 > audit verify
 > audit archive
