@@ -79,8 +79,10 @@ void gen_privacy(ctx *c, const person *p)
         iso_local(opened, sizeof opened, month_y(c, m), month_m(c, m), day, rng_range(&r, 9, 17), rng_range(&r, 0, 59), 0);
         if (m < c->o->months - 1 || rng_chance(&r, 0.3)) {
             int rd = day + rng_range(&r, 1, 14), rm = m;
-            if (rd > 28)
-                rd -= 28, rm = m + 1 < c->o->months ? m + 1 : m;
+            if (rd > 28 && m + 1 < c->o->months)
+                rd -= 28, rm = m + 1;
+            else if (rd > 28)
+                rd = 28; /* the window's last month: resolved by its 28th */
             iso_local(resolved, sizeof resolved, month_y(c, rm), month_m(c, rm), rd, 16, 0, 0);
         }
         static const char *const why[] = { "手續費爭議", "服務態度", "理專銷售爭議", "卡片盜刷處理慢" };

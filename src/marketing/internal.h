@@ -37,6 +37,7 @@ struct mk_mart {
     void *map;                     /* the file, mapped; or the memory of an in-memory store's copy */
     size_t bytes;
     int in_memory;
+    const rp_config *cfg;          /* [marketing] minor_age: the caller's, while the copy is open */
     const int64_t *customer;
     const double *num[AN_ATTRS_MAX];
     const uint32_t *code[AN_ATTRS_MAX];

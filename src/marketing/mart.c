@@ -276,9 +276,11 @@ static int write_file(const char *path, const struct head *h, const col *c, int 
         bad = bad || write_all(fd, c[k].data, c[k].bytes);
         at = dir[k].offset + c[k].bytes;
     }
-    int e = errno;
+    int e = bad ? errno : 0;
     free(dir);
-    if (bad || fsync(fd)) {
+    if (!bad && fsync(fd))
+        bad = 1, e = errno;
+    if (bad) {
         close(fd);
         unlink(tmp);
         return rp_err(err, e == ENOSPC ? RP_FULL : RP_IO, "%s: %s", tmp, strerror(e ? e : EIO));
@@ -337,9 +339,11 @@ int mk_mart_build(wh *w, const mk_env *env, mk_mart **out, rp_error *err)
         free(dicts[a]);
     free(c);
     build_free(&b);
-    if (!rc)
+    if (!rc) {
+        (*out)->cfg = env->cfg;
         rp_log(RP_LOG_INFO, "marketing: the selection copy of %zu customers made in %.1f s", (*out)->n,
                rp_monotonic() - t0);
+    }
     return rc;
 }
 
@@ -352,6 +356,7 @@ static int dict_load(mk_mart *m, int a, const char *p, size_t bytes, rp_error *e
         count += p[i] == 0;
     if (bytes && p[bytes - 1])
         return rp_err(err, RP_IO, "%s: a dictionary is not ended", m->path);
+    free(m->dict_mem[a]); /* a damaged file naming a dictionary twice */
     if (!(m->dict_mem[a] = calloc(count, sizeof(char *))))
         return rp_err(err, RP_NOMEM, NULL);
     uint32_t k = 1;
@@ -563,6 +568,7 @@ int mk_mart_get(wh *w, const mk_env *env, int fresh_minutes, mk_mart **out, rp_e
         return rc;
     }
     if (!why) {
+        m->cfg = env->cfg;
         *out = m;
         return RP_OK;
     }

@@ -148,6 +148,14 @@ static int design_ok(wh *w, const mk_campaign *c, int create, rp_error *err)
         (rc = mk__text_ok("campaign.rule", c->rule, 8192, 0, err)) ||
         (rc = mk__text_ok("campaign.list", c->list, 64, 0, err)))
         return rc;
+    if (!create) { /* a member given empty where the plan needs one */
+        const char *const need[][2] = { { "campaign.objective", c->objective }, { "campaign.purpose", c->purpose },
+                                        { "campaign.owner", c->owner }, { "campaign.currency", c->currency },
+                                        { "campaign.name", c->name } };
+        for (size_t k = 0; k < sizeof need / sizeof *need; k++)
+            if (need[k][1] && !*need[k][1])
+                return rp_err(err, RP_INVAL, "%s: may not be emptied", need[k][0]);
+    }
     if (create && (!c->purpose || !*c->purpose))
         return rp_err(err, RP_INVAL, "campaign.purpose: a campaign contacts for a consent purpose (marketing, "
                                      "cross_group, ...); none was given");
@@ -399,7 +407,19 @@ int mk_cell_put(wh *w, const mk_cell *c, const char *by, rp_error *err)
     if ((rc = wh_begin(w, err)))
         return rc;
     rp_stmt *st;
+    int64_t others = 0;
     if ((rc = draft_only(w, c->campaign, "cells", err)) ||
+        (rc = rp_store_prepare(wh_store(w), "SELECT count(*) FROM campaign_cell WHERE campaign = ? AND cell <> ?", &st,
+                               err)))
+        goto out;
+    rp_stmt_bind_text(st, 1, c->campaign);
+    rp_stmt_bind_text(st, 2, c->cell);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        others = rp_stmt_int(st, 0), rc = RP_OK;
+    rp_stmt_done(st);
+    if (!rc && others >= 16)
+        rc = rp_err(err, RP_TOOBIG, "campaign %s has 16 cells, the most a campaign takes", c->campaign);
+    if (rc ||
         (rc = rp_store_prepare(wh_store(w),
                                "INSERT INTO campaign_cell(campaign, cell, offer, channel, share, message, cap) "
                                "VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(campaign, cell) DO UPDATE SET offer = ?3, "

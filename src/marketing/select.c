@@ -201,7 +201,11 @@ static int cells_read(wh *w, const mk_mart *m, design *d, rp_error *err)
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, d->code);
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW && d->ncells < MAX_CELLS) {
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        if (d->ncells == MAX_CELLS) {
+            rp_stmt_done(st);
+            return rp_err(err, RP_TOOBIG, "campaign %s has more than %d cells", d->code, MAX_CELLS);
+        }
         cell *c = &d->cells[d->ncells++];
         snprintf(c->name, sizeof c->name, "%s", rp_stmt_text(st, 0));
         snprintf(c->offer, sizeof c->offer, "%s", rp_stmt_text(st, 1));
@@ -211,7 +215,7 @@ static int cells_read(wh *w, const mk_mart *m, design *d, rp_error *err)
         c->contact = wh_contact_channel(mk_channel_contact(c->channel));
     }
     rp_stmt_done(st);
-    if (rc != RP_DONE && rc != RP_ROW)
+    if (rc != RP_DONE)
         return rc;
     for (int k = 0; k < d->ncells; k++) {
         json_t *o;
@@ -315,23 +319,24 @@ static int row_cells(const mk_mart *m, const design *d, eval_ctx *ex, eval_ctx *
     return (int)ok;
 }
 
-/* One piece of mail per household address: of the survivors sharing one, the most profitable
- * (then the lowest id) stays. */
+/* One piece of mail per household address: of the survivors a direct-mail cell is open to who share
+ * one, the most profitable (then the lowest id) keeps the mail; the others keep their other cells. */
 static int households(const mk_mart *m, const design *d, int *cells, tally *t, rp_error *err)
 {
-    int mail = 0;
+    int dm = 0; /* the direct-mail cells: only they send a piece of mail to the address */
     for (int c = 0; c < d->ncells; c++)
-        mail |= !strcmp(d->cells[c].channel, "direct_mail");
-    if (!mail || !d->household || (d->skip >> S_HOUSEHOLD & 1))
+        if (!strcmp(d->cells[c].channel, "direct_mail"))
+            dm |= 1 << c;
+    if (!dm || !d->household || (d->skip >> S_HOUSEHOLD & 1))
         return RP_OK;
     size_t n = 0;
     for (size_t i = 0; i < m->n; i++)
-        n += cells[i] > 0 && m->address[i];
+        n += cells[i] > 0 && (cells[i] & dm) && m->address[i];
     size_t *ix = malloc((n ? n : 1) * sizeof *ix), k = 0;
     if (!ix)
         return rp_err(err, RP_NOMEM, NULL);
     for (size_t i = 0; i < m->n; i++)
-        if (cells[i] > 0 && m->address[i])
+        if (cells[i] > 0 && (cells[i] & dm) && m->address[i])
             ix[k++] = i;
     const double *profit = NULL;
     for (int a = 0; a < an_nattrs; a++)
@@ -349,9 +354,9 @@ static int households(const mk_mart *m, const design *d, int *cells, tally *t, r
                 ix[y - gap] = b, ix[y] = a;
             }
     for (size_t x = 1; x < n; x++)
-        if (m->address[ix[x]] == m->address[ix[x - 1]]) {
-            cells[ix[x]] = 0;
-            t->removed[S_HOUSEHOLD]++;
+        if (m->address[ix[x]] == m->address[ix[x - 1]]) { /* the mail cells closed; out when none is left */
+            cells[ix[x]] &= ~dm;
+            t->removed[S_HOUSEHOLD] += cells[ix[x]] == 0;
         }
     free(ix);
     return RP_OK;
@@ -444,7 +449,7 @@ static void assign_cells(const mk_mart *m, design *d, int *cells, const uint8_t 
         for (int c = 0; c < d->ncells && pick < 0; c++)
             if (ok >> c & 1 && (u -= d->cells[c].share) < 0)
                 pick = c;
-        for (int c = 0; c < d->ncells && pick < 0; c++) /* rounding: the last allowed */
+        for (int c = 0; c < d->ncells && pick < 0; c++) /* rounding left nothing: the first allowed */
             if (ok >> c & 1)
                 pick = c;
         if (d->cells[pick].cap && d->cells[pick].taken >= d->cells[pick].cap) {
@@ -554,7 +559,7 @@ static int evaluate(wh *w, mk_mart *m, const char *code, const char *rule, desig
 {
     memset(t, 0, sizeof *t);
     *cells = NULL, *grp = NULL;
-    int rc = design_load(w, m, code, rule, NULL, d, err);
+    int rc = design_load(w, m, code, rule, m->cfg, d, err);
     if (rc)
         return rc;
     *cells = malloc((m->n ? m->n : 1) * sizeof **cells);
@@ -685,8 +690,11 @@ int mk_select(wh *w, mk_mart *m, const char *code, const char *by, json_t **out,
         rc = rp_err(err, RP_DENIED, "campaign %s selects nobody: give it a rule, a model's deciles or a list", code);
     if (!rc) {
         sum = summary(m, &d, &t, rp_monotonic() - t0);
-        if (!(rc = wh_begin(w, err))) {
-            if ((rc = write_selection(w, m, &d, cells, grp, sum, by, err)) || (rc = wh_commit(w, err)))
+        if (!(rc = wh_begin(w, err))) { /* still a draft: nobody submitted it meanwhile */
+            if ((rc = mk__status(w, code, status, err)) ||
+                (strcmp(status, "draft") &&
+                 (rc = rp_err(err, RP_DENIED, "campaign %s is %s: only a draft's targets are selected", code, status))) ||
+                (rc = write_selection(w, m, &d, cells, grp, sum, by, err)) || (rc = wh_commit(w, err)))
                 wh_rollback(w);
         }
     }

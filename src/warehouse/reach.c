@@ -380,10 +380,10 @@ static int reach_scans(reach_ctx *x, int64_t now, rp_error *err)
     return scan(x,
                 "SELECT coalesce(p.merged_into, p.id), t.contacted_at, coalesce(t.channel, m.channel) "
                 "FROM campaign_target t JOIN party p ON p.id = t.party_id JOIN campaign m ON m.code = t.campaign "
-                "WHERE t.grp = 'treatment' AND t.contacted_at IS NOT NULL AND t.contacted_at >= ?3 "
+                "WHERE t.grp = 'treatment' AND t.contacted_at IS NOT NULL "
                 "UNION ALL SELECT coalesce(p.merged_into, p.id), i.at, i.channel FROM interaction i "
-                "JOIN party p ON p.id = i.party_id WHERE i.direction = 'outbound' AND i.at >= ?3 AND i.at <= ?2",
-                3, contacted_row, err);
+                "JOIN party p ON p.id = i.party_id WHERE i.direction = 'outbound' AND i.at <= ?2",
+                2, contacted_row, err);
 }
 
 int wh_reach_all(wh *w, int64_t now, int window_days, wh_reach_fn fn, void *ctx, rp_error *err)

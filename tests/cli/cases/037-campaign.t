@@ -53,6 +53,9 @@ $ RAPPORT_USER=amy rapport campaign cell F24 A --offer FUND1 --channel fax
 $ RAPPORT_USER=amy rapport campaign cell F24 A --offer FUND1 --channel email && RAPPORT_USER=amy rapport campaign cell F24 B --offer PLAT1 --channel direct_mail
 > campaign F24: cell A gives FUND1 by email
 > campaign F24: cell B gives PLAT1 by direct_mail
+$ RAPPORT_USER=amy rapport campaign set F24 --objective ""
+! rapport: campaign set: campaign.objective: may not be emptied
+? 1
 # the lifecycle refuses what it must: a launch without approval, a submit without a selection
 $ RAPPORT_USER=amy rapport campaign launch F24
 ! rapport: campaign launch: campaign F24 is draft: only an approved campaign is launched
