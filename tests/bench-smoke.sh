@@ -42,6 +42,8 @@ cmd[models]="bench/models.sh $build 20000 10 100000"
 want[models]=$'^gbm +[0-9.]+ +[0-9.]+ +[0-9.]+x +0\\.[0-9]+ +0\\.[0-9]+ .*x$\nlargest AUC difference 0\\.0[0-9]+ \\(target at most 0\\.01\\)'
 cmd[score]="$build/bench/score tests/fixtures/models/churn.csv tests/fixtures/models/churn.csv gbm 10000 max_iter=20 churned"
 want[score]=$'^\\{"learner": "gbm", "fit": [0-9.]+, "score_rows": 10000, "score": [0-9.]+, "mean_score": 0\\.[0-9]+\\}$'
+cmd[select]="bench/select.sh $build 5000"
+want[select]=$'the rule matches [0-9]+ \\(both agree\\)\nrapport / sqlite3: [0-9.]+x'
 cmd[c360]="$build/bench/c360 --customers 300 --lookups 50 --db $tmp/c360.db"
 want[c360]=$'ratio sqlite3 shell / rapport +[0-9.]+x'
 cmd[sqlite_ceiling]="$build/bench/sqlite_ceiling 20000 $tmp"
