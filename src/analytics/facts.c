@@ -1,6 +1,7 @@
 /* facts.c — the column copy of the transactions.  See internal.h ("the
  * column copy"). */
 #include "analytics/internal.h"
+#include "core/fileio.h"
 #include "core/progress.h"
 #include "core/rtime.h"
 #include "core/sort.h"
@@ -41,20 +42,6 @@ static int read_all(int fd, void *p, size_t n, off_t at)
         if (k <= 0)
             return -1;
         c += k, n -= (size_t)k, at += k;
-    }
-    return 0;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t k = write(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k, n -= (size_t)k;
     }
     return 0;
 }
@@ -121,7 +108,7 @@ static int spill(gather *g, rp_error *err)
     if (fd < 0)
         return io_err(err, name, "cannot create");
     g->run_rows[g->nruns++] = g->n;
-    int bad = write_all(fd, g->buf, g->n * sizeof *g->buf);
+    int bad = rp_write_full(fd, g->buf, g->n * sizeof *g->buf);
     if (close(fd) || bad)
         return io_err(err, name, "cannot write");
     g->n = 0;
@@ -251,7 +238,7 @@ static int write_merged(const char *path, hdr *h, uint64_t base_rows, gather *g,
     if (!rc && fd < 0)
         rc = io_err(err, tmp, "cannot create");
     h->rows = h->sorted = base_rows + g->total;
-    if (!rc && write_all(fd, h, sizeof *h))
+    if (!rc && rp_write_full(fd, h, sizeof *h))
         rc = io_err(err, tmp, "cannot write");
     /* a binary heap of the streams by their next key */
     int nh = 0;
@@ -272,7 +259,7 @@ static int write_merged(const char *path, hdr *h, uint64_t base_rows, gather *g,
         stream *top = &sv[heap[0]];
         outb[no++] = top->buf[top->pos++];
         if (no == CHUNK) {
-            if (write_all(fd, outb, no * sizeof *outb))
+            if (rp_write_full(fd, outb, no * sizeof *outb))
                 rc = io_err(err, tmp, "cannot write");
             no = 0;
         }
@@ -301,7 +288,7 @@ static int write_merged(const char *path, hdr *h, uint64_t base_rows, gather *g,
         if (nh)
             heap[c] = moving;
     }
-    if (!rc && no && write_all(fd, outb, no * sizeof *outb))
+    if (!rc && no && rp_write_full(fd, outb, no * sizeof *outb))
         rc = io_err(err, tmp, "cannot write");
     for (int i = 0; i < ns - 1; i++) {
         if (sv[i].fd >= 0)
@@ -399,10 +386,10 @@ static int sync_locked(wh *w, const char *path, int progress, an_facts_info *inf
         if (rp_sort_by_u64(g.buf, g.n, sizeof *g.buf, offsetof(an_fact, key)))
             rc = rp_err(err, RP_NOMEM, NULL);
         int fd = rc ? -1 : open(path, O_WRONLY | O_CLOEXEC);
-        if (!rc && (fd < 0 || lseek(fd, 0, SEEK_END) < 0 || write_all(fd, g.buf, g.n * sizeof *g.buf)))
+        if (!rc && (fd < 0 || lseek(fd, 0, SEEK_END) < 0 || rp_write_full(fd, g.buf, g.n * sizeof *g.buf)))
             rc = io_err(err, path, "cannot append");
         h->rows += g.n;
-        if (!rc && (lseek(fd, 0, SEEK_SET) < 0 || write_all(fd, h, sizeof *h)))
+        if (!rc && (lseek(fd, 0, SEEK_SET) < 0 || rp_write_full(fd, h, sizeof *h)))
             rc = io_err(err, path, "cannot write");
         if (fd >= 0 && close(fd) && !rc)
             rc = io_err(err, path, "cannot write");

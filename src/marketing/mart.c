@@ -11,6 +11,7 @@
  *   consent, address  uint64 (wh_reach);  last_contact int32;  reachable, dnc, flags, recent_all  uint8
  *   p:CODE          a product: a bitset of n bits, 1 for a customer holding it in an open account */
 #include "marketing/internal.h"
+#include "core/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -237,20 +238,6 @@ static int columns(build *b, col *c, int *nc, char **dicts, rp_error *err)
     return RP_OK;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t k = write(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k, n -= (size_t)k;
-    }
-    return 0;
-}
-
 static int write_file(const char *path, const struct head *h, const col *c, int nc, rp_error *err)
 {
     char tmp[1200];
@@ -268,12 +255,12 @@ static int write_file(const char *path, const struct head *h, const col *c, int 
         off += c[k].bytes;
     }
     static const char zero[8];
-    int bad = !dir || write_all(fd, h, sizeof *h) || write_all(fd, dir, (size_t)nc * sizeof *dir);
+    int bad = !dir || rp_write_full(fd, h, sizeof *h) || rp_write_full(fd, dir, (size_t)nc * sizeof *dir);
     uint64_t at = sizeof *h + (uint64_t)nc * sizeof *dir;
     for (int k = 0; !bad && k < nc; k++) {
         if (dir[k].offset > at)
-            bad = write_all(fd, zero, dir[k].offset - at);
-        bad = bad || write_all(fd, c[k].data, c[k].bytes);
+            bad = rp_write_full(fd, zero, dir[k].offset - at);
+        bad = bad || rp_write_full(fd, c[k].data, c[k].bytes);
         at = dir[k].offset + c[k].bytes;
     }
     int e = bad ? errno : 0;

@@ -262,49 +262,61 @@ out:
     return rc;
 }
 
-/* The plan's columns a design's members set, in mk_campaign order. */
+/* The plan's columns a design's members set, in mk_campaign order: text (NULL: not given, "":
+ * emptied), whole numbers and reals, each with whether it was given. */
+typedef struct {
+    const char *col;
+    char kind;                        /* 't' text, 'i' integer, 'r' real */
+    int has;
+    const char *text;
+    int64_t i;
+    double r;
+} plan_col;
+
+static int set_plan_col(wh *w, const char *code, const plan_col *p, json_t *changed, rp_error *err)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE campaign_plan SET %s = ?2 WHERE code = ?1", p->col);
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(w), sql, &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    json_t *v;
+    if (p->kind == 't') {
+        rp_stmt_bind_text(st, 2, *p->text ? p->text : !strcmp(p->col, "policy") ? "{}" : NULL);
+        v = *p->text ? json_string(p->text) : json_null();
+    } else if (p->kind == 'i') {
+        rp_stmt_bind_int(st, 2, p->i);
+        v = json_integer(p->i);
+    } else {
+        rp_stmt_bind_real(st, 2, p->r);
+        v = json_real(p->r);
+    }
+    json_object_set_new(changed, p->col, v);
+    return rp_stmt_run(st, err);
+}
+
 static int update_plan(wh *w, const mk_campaign *c, json_t *changed, rp_error *err)
 {
-    struct { const char *col, *text; } t[] = { { "objective", c->objective }, { "purpose", c->purpose },
-                                                { "owner", c->owner }, { "currency", c->currency },
-                                                { "rule", c->rule }, { "model", c->model }, { "list", c->list },
-                                                { "policy", c->policy }, { "stratify", c->stratify } };
-    char sql[200];
+#define T(col, v) { col, 't', (v) != NULL, (v), 0, 0 }
+    const plan_col cols[] = {
+        T("objective", c->objective), T("purpose", c->purpose), T("owner", c->owner), T("currency", c->currency),
+        T("rule", c->rule), T("model", c->model), T("list", c->list), T("policy", c->policy),
+        T("stratify", c->stratify),
+        { "budget_minor", 'i', c->has_budget, NULL, c->budget_minor, 0 },
+        { "top_deciles", 'i', c->top_deciles != 0, NULL, c->top_deciles, 0 },
+        { "control_pct", 'r', c->has_control_pct, NULL, 0, c->control_pct },
+        { "control_rate", 'r', c->control_rate != 0, NULL, 0, c->control_rate },
+        { "control_margin", 'r', c->control_margin != 0, NULL, 0, c->control_margin },
+        { "control_conf", 'i', c->control_conf != 0, NULL, c->control_conf, 0 },
+        { "seed", 'i', c->has_seed, NULL, c->seed, 0 },
+    };
+#undef T
     int rc = RP_OK;
-    for (size_t k = 0; k < sizeof t / sizeof *t && !rc; k++) {
-        if (!t[k].text)
-            continue;
-        snprintf(sql, sizeof sql, "UPDATE campaign_plan SET %s = ?2 WHERE code = ?1", t[k].col);
-        rp_stmt *st;
-        if ((rc = rp_store_prepare(wh_store(w), sql, &st, err)))
-            break;
-        rp_stmt_bind_text(st, 1, c->code);
-        rp_stmt_bind_text(st, 2, *t[k].text ? t[k].text : !strcmp(t[k].col, "policy") ? "{}" : NULL);
-        rc = rp_stmt_run(st, err);
-        json_object_set_new(changed, t[k].col, *t[k].text ? json_string(t[k].text) : json_null());
-    }
-    struct { const char *col; int has; double v; } n[] = {
-        { "budget_minor", c->has_budget, (double)c->budget_minor }, { "top_deciles", c->top_deciles != 0, c->top_deciles },
-        { "control_pct", c->has_control_pct, c->control_pct }, { "control_rate", c->control_rate != 0, c->control_rate },
-        { "control_margin", c->control_margin != 0, c->control_margin }, { "control_conf", c->control_conf != 0, c->control_conf },
-        { "seed", c->has_seed, (double)c->seed } };
-    for (size_t k = 0; k < sizeof n / sizeof *n && !rc; k++) {
-        if (!n[k].has)
-            continue;
-        snprintf(sql, sizeof sql, "UPDATE campaign_plan SET %s = ?2 WHERE code = ?1", n[k].col);
-        rp_stmt *st;
-        if ((rc = rp_store_prepare(wh_store(w), sql, &st, err)))
-            break;
-        rp_stmt_bind_text(st, 1, c->code);
-        if (!strcmp(n[k].col, "control_pct") || !strcmp(n[k].col, "control_rate") || !strcmp(n[k].col, "control_margin"))
-            rp_stmt_bind_real(st, 2, n[k].v);
-        else if (!strcmp(n[k].col, "budget_minor") || !strcmp(n[k].col, "seed"))
-            rp_stmt_bind_int(st, 2, !strcmp(n[k].col, "seed") ? c->seed : c->budget_minor);
-        else
-            rp_stmt_bind_int(st, 2, (int64_t)n[k].v);
-        rc = rp_stmt_run(st, err);
-        json_object_set_new(changed, n[k].col, json_real(n[k].v));
-    }
+    for (size_t k = 0; k < sizeof cols / sizeof *cols && !rc; k++)
+        if (cols[k].has)
+            rc = set_plan_col(w, c->code, &cols[k], changed, err);
     return rc;
 }
 

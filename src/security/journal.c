@@ -1,5 +1,6 @@
 /* journal.c — the audit trail's journal.  See journal.h. */
 #include "security/security.h"
+#include "core/fileio.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/rtime.h"
@@ -45,20 +46,6 @@ struct sec_journal {
 
 void sec_journal_path(const char *db, char *out, size_t n) { snprintf(out, n, "%s-audit", db ? db : ""); }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        p += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 static int new_header(sec_journal *j, rp_error *err)
 {
     unsigned char r[ID_LEN / 2];
@@ -66,7 +53,7 @@ static int new_header(sec_journal *j, rp_error *err)
     sodium_bin2hex(j->id, sizeof j->id, r, sizeof r);
     char h[HEADER_LEN + 1];
     snprintf(h, sizeof h, "%s%s\n", MAGIC, j->id);
-    if (write_all(j->fd, h, HEADER_LEN))
+    if (rp_write_full(j->fd, h, HEADER_LEN))
         return rp_err(err, RP_IO, "%s: %s", j->path, strerror(errno));
     j->size = (int64_t)HEADER_LEN;
     j->moved = j->punched = (int64_t)HEADER_LEN;

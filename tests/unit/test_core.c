@@ -6,6 +6,7 @@
 #include "core/config.h"
 #include "core/csv.h"
 #include "core/error.h"
+#include "core/fileio.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/map.h"
@@ -16,7 +17,50 @@
 #include "core/utf8.h"
 #include "core/vec.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+/* Every byte through a pipe far larger than its buffer (short writes), then errors as errno. */
+static void write_full_whole_or_error(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    enum { N = 1 << 20 };
+    char *data = malloc(N);
+    assert_non_null(data);
+    for (size_t i = 0; i < N; i++)
+        data[i] = (char)(i * 7 + 3);
+    pid_t kid = fork();
+    assert_true(kid >= 0);
+    if (kid == 0) {
+        close(p[0]);
+        _exit(rp_write_full(p[1], data, N) ? 1 : 0);
+    }
+    close(p[1]);
+    size_t got = 0;
+    int same = 1;
+    char b[4096];
+    ssize_t k;
+    while ((k = read(p[0], b, sizeof b)) > 0) {
+        for (ssize_t j = 0; j < k; j++)
+            same &= b[j] == data[got + (size_t)j];
+        got += (size_t)k;
+    }
+    close(p[0]);
+    int st = 0;
+    waitpid(kid, &st, 0);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(got, N);
+    assert_true(same);
+    errno = 0;
+    assert_int_equal(rp_write_full(-1, data, 10), -1);
+    assert_int_equal(errno, EBADF);
+    assert_int_equal(rp_write_full(-1, data, 0), 0);
+    free(data);
+}
 
 static void error_codes(void **state)
 {
@@ -576,6 +620,7 @@ int main(void)
         cmocka_unit_test(json_helpers),       cmocka_unit_test(config_ini),
         cmocka_unit_test(progress_line),      cmocka_unit_test(csv_quoting),
         cmocka_unit_test(seal_roundtrip),     cmocka_unit_test(log_levels),
+        cmocka_unit_test(write_full_whole_or_error),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
