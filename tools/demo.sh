@@ -112,6 +112,16 @@ RAPPORT_USER=demo-marketer "$rapport" campaign submit FUND24
 RAPPORT_USER=demo-marketer "$rapport" campaign approve FUND24 2>&1 || true
 RAPPORT_USER=demo-supervisor "$rapport" campaign approve FUND24
 RAPPORT_USER=demo-supervisor "$rapport" campaign launch FUND24
+step "rapport campaign results CMP04   (a past campaign: responses from its file against its control group; an offer of its product gives cost and ROI)"
+"$rapport" offer put FND001 --name "基金定期定額" --product FND001 --cost 20 --value 1500 >/dev/null
+"$rapport" campaign observe CMP04
+"$rapport" campaign results CMP04
+/usr/bin/python3 - "$bank/truth/treatment.csv" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r['campaign_id'] == 'CMP04' and r['group'] == 'treatment']
+print('the truth (truth/treatment.csv): uplift %.2f points on average over the treated'
+      % (100 * sum(float(r['p_treated']) - float(r['p_control']) for r in rows) / len(rows)))
+PY
 cust=$("$rapport" query "SELECT r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id JOIN party_account pa ON pa.party_id = p.id WHERE r.entity = 'party' AND r.source = 'host' AND p.status = 'active' GROUP BY r.entity_id ORDER BY count(*) DESC, r.source_key LIMIT 1" --csv | tail -1 | tr -d '\r')
 step "rapport customer show cust:$cust   (a host customer, as loaded)"
 "$rapport" customer show "cust:$cust" | head -40

@@ -44,6 +44,7 @@
  *   cmd_campaign.c offer put|list, campaign create|set|cell|count|select|show|list|mart and the
  *                  lifecycle's steps (submit, approve, reject, launch, pause, resume, close, cancel),
  *                  targetlist add
+ *   cmd_response.c campaign respond|observe|results: responses and results
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -228,6 +229,9 @@ int cmd_campaign_show(cli_ctx *c);
 int cmd_campaign_list(cli_ctx *c);
 int cmd_campaign_mart(cli_ctx *c);
 int cmd_targetlist_add(cli_ctx *c);
+int cmd_campaign_respond(cli_ctx *c);
+int cmd_campaign_observe(cli_ctx *c);
+int cmd_campaign_results(cli_ctx *c);
 int cmd_calllist_remove(cli_ctx *c);
 int cmd_key_rotate(cli_ctx *c);
 int cmd_token_add(cli_ctx *c);

@@ -750,6 +750,38 @@ DESIGN_HELP
     { "campaign mart", cmd_campaign_mart, CLI_STORE, "refresh json", 0, 0, "rapport campaign mart [--refresh] [--json]",
       "Show the selection copy beside the store, or make it afresh.",
       "options:\n  --refresh       make it afresh\n  --json          as JSON\n" STORE_HELP, NULL },
+    { "campaign respond", cmd_campaign_respond, CLI_STORE, "at= product= note=", 3, 3,
+      "rapport campaign respond CODE CUSTOMER positive|negative [--at DATE] [--product P] [--note TEXT]",
+      "Record a target's response as staff heard it (\"accepted at the counter\").",
+      "CUSTOMER is a customer id (or id:N) the campaign targeted; anyone else is\n"
+      "refused.  The day must fall between the campaign's start and its response\n"
+      "deadline; a campaign still in design takes none.  The same customer again\n"
+      "replaces the earlier response.\n\n"
+      "options:\n"
+      "  --at DATE       the day of the response (default today)\n"
+      "  --product P     the product taken, when it is not the offer's\n"
+      "  --note TEXT     what the customer said\n" STORE_HELP, NULL },
+    { "campaign observe", cmd_campaign_observe, CLI_STORE, "json", 1, 1, "rapport campaign observe CODE [--json]",
+      "Record the responses seen in behaviour: the offered product opened in the window.",
+      "A treated target who opened an account of their cell's product from the day\n"
+      "they were contacted, and a control customer who opened a product the campaign\n"
+      "offers from its start, until today or the response deadline, are positive\n"
+      "(source behaviour), unless a positive is recorded already.  Run it again as\n"
+      "new accounts load; it adds only what is new.\n\n"
+      "options:\n  --json          as JSON\n" STORE_HELP, NULL },
+    { "campaign results", cmd_campaign_results, CLI_STORE, "json csv daily", 1, 1,
+      "rapport campaign results CODE [--daily] [--json|--csv]",
+      "What a campaign did: the treated against the control group.",
+      "For the campaign, each cell, channel and segment (the stratum of its control\n"
+      "group): treated, contacted, responders and rate; the control group's; the\n"
+      "uplift in percentage points, lift, incremental responders, the two-proportion\n"
+      "test's p-value and the 95% interval of the uplift; with an offer's cost and\n"
+      "value, the cost, incremental revenue and ROI.  While the window is open the\n"
+      "figures are as of today; --daily shows them day by day.\n\n"
+      "options:\n"
+      "  --daily         the cumulative responses day by day\n"
+      "  --json          as JSON (every figure, and the days)\n"
+      "  --csv           the table as CSV\n" STORE_HELP, NULL },
     { "targetlist add", cmd_targetlist_add, CLI_STORE, "file=", 1, CLI_MAX_ARGS,
       "rapport targetlist add NAME [ID...] [--file FILE]",
       "Upload a list of customers (ids, or id:N) for a campaign's selection.",

@@ -380,10 +380,13 @@ static int put_campaign_response(ld *L, const sp_target *t, const sp_value *v, c
                                  rp_error *err)
 {
     wh_campaign_response c = { val(t, "campaign", v), x->party, val(t, "response", v), val(t, "responded_at", v),
-                               L->job };
+                               L->job, "file", NULL, NULL, NULL };
     rp_error e;
     rp_err_clear(&e);
     int rc = wh_campaign_response_put(L->w, &c, &e);
+    if (rc == RP_NOTFOUND && strstr(e.msg, "not a target"))  /* a response from someone never targeted */
+        return ld__rejectf(rj, "campaign", c.campaign, "reference", "campaign: the customer is not a target of campaign '%s'",
+                           c.campaign);
     if (rc == RP_NOTFOUND || rc == RP_INVAL || rc == RP_CONSTRAINT)
         return campaign_refused(rc, c.campaign, "response", c.response, wh_campaign_responses, rj);
     return failed(rc, &e, err);

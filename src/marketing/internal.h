@@ -5,6 +5,9 @@
 #include "core/rtime.h"
 #include "marketing/marketing.h"
 
+/* The most cells a campaign has. */
+#define MK_MAX_CELLS 16
+
 /* A code of 1-32 letters, digits, '-' or '_' (offers, campaigns, cells); RP_INVAL naming field. */
 int mk__code_ok(const char *field, const char *v, rp_error *err);
 /* Text of at most max bytes, printable (required: not empty). */
@@ -58,5 +61,9 @@ int mk__holds(const mk_mart *m, int p, size_t i);
 int mk__product_index(const mk_mart *m, const char *code);
 /* The row of a customer id, or -1. */
 ptrdiff_t mk__row(const mk_mart *m, int64_t customer);
+/* Whether a customer may still be contacted on a contact channel (wh_contact_channels; -1: one
+ * that needs none) for a consent purpose (service: none needed), by the copy: -1 yes; else why not,
+ * 0 deceased or closed (or no longer a customer), 1 do not contact, 2 no consent, 3 unreachable. */
+int mk__reach_now(const mk_mart *m, const char *purpose, int contact, int64_t customer);
 
 #endif

@@ -54,6 +54,10 @@
  *   select.c      counting and selecting: the rule, the waterfall, the control group, the cells;
  *                 the targets written (the warehouse's campaign_target) and the waterfall kept
  *                 (campaign_waterfall)
+ *   output.c      the lists each channel's vendor or system takes (CSV, XLSX), one layout a
+ *                 channel
+ *   results.c     responses told by staff or seen in behaviour; results: treated against control
+ *                 by campaign, cell, channel and segment, significance, economics, day by day
  *
  * Errors name the member or option (RP_INVAL "campaign.purpose: ..."), a rule's position
  * ("rule:1:14: unknown attribute 'agee'"), and a refused step of the lifecycle (RP_DENIED "campaign
@@ -173,6 +177,53 @@ int mk_count_rule(wh *w, mk_mart *m, const char *rule, json_t **out, rp_error *e
 /* Select a draft's targets: the waterfall, the control group, the cells, written as the campaign's
  * targets (replacing an earlier selection) and its waterfall kept; out as mk_count's. */
 int mk_select(wh *w, mk_mart *m, const char *code, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- responses and results (results.c) ---- */
+
+/* A response told by staff ("accepted at the counter"): positive or negative, on day at (NULL:
+ * today, Taipei), the product taken (NULL: the offer's), a note.  RP_NOTFOUND for no such campaign
+ * or a customer it did not target ("campaign_response.party_id: customer N is not a target of
+ * campaign C"); RP_DENIED for a campaign still in design or cancelled, or a day outside the window
+ * from its start to its response deadline (its end when it has none). */
+typedef struct mk_response {
+    const char *campaign;
+    int64_t customer;
+    const char *response, *at, *product, *note, *by;
+} mk_response;
+int mk_response_record(wh *w, const mk_response *r, rp_error *err) RP_WARN_UNUSED;
+/* Responses seen in behaviour: the treated of each cell who opened an account of its offer's
+ * product from their contact day, and the control group who opened any product offered from the
+ * start, until today or the deadline, are positive (source behaviour) unless they are already;
+ * {campaign, from, to, products, added {treatment, control}}. */
+int mk_observe(wh *w, const char *code, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Results: {campaign, name, status, from, to, as_of, window (open, closed), overall, groups (level
+ * cell, channel or segment, key), daily [{day, responders, control_responders, response_rate,
+ * control_rate, uplift}] cumulative, responses_outside_window}; a group: {treated, contacted,
+ * control, responders, control_responders, negatives, credited_responders, pending (window open)
+ * or neutral (closed), response_rate, control_rate, uplift, lift, incremental_responders, z,
+ * p_value, ci95 [lo, hi], significant, economics, cost, incremental_revenue, profit, roi}.
+ * The control group is every cell's and channel's comparison; a segment's is its own stratum's.
+ * A control customer's positive counts for a group when it names no product or one the group's
+ * cells offer.  Money in currency units; null without an offer's cost and value (a loaded
+ * campaign names a product). */
+int mk_results(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- outputs per channel (output.c) ---- */
+
+/* A campaign's list for a channel's vendor or system: the treated (never the control group) of a
+ * cell, or of every cell of a channel, with the columns the channel needs (direct_mail: name,
+ * postal code, address, branch; email: e-mail; sms: mobile; outbound_call: phone; branch_lead: the
+ * home branch first; banner: the customer and offer alone), as CSV or XLSX (format "csv", "xlsx"),
+ * written whole or not at all.  Only an approved, running or paused campaign is output.  Not
+ * listed but counted: a paused cell's, a customer without what the channel needs, and one who by
+ * the selection copy (fresh: the caller gets it with select_minutes) has since died or closed,
+ * asked not to be contacted, withdrawn consent or lost the channel.  *summary: {campaign, channel,
+ * format, file, rows, by_cell {CELL: n}, skipped {paused, missing_contact, deceased_or_closed,
+ * do_not_contact, no_consent, unreachable}}. */
+typedef struct mk_output {
+    const char *campaign, *cell, *channel, *format, *path;
+} mk_output;
+int mk_export(wh *w, const mk_mart *m, const mk_output *o, json_t **summary, rp_error *err) RP_WARN_UNUSED;
 
 /* The control group's size by the sample-size rule (DOMAIN M15): n = z^2 p (1 - p) / e^2, z 1.281,
  * 1.645 or 1.960 for 80, 90 or 95 % confidence; 0 for a confidence not one of them. */

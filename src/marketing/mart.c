@@ -78,6 +78,21 @@ static ptrdiff_t row_of(const int64_t *ids, size_t n, int64_t id)
 
 ptrdiff_t mk__row(const mk_mart *m, int64_t customer) { return row_of(m->customer, m->n, customer); }
 
+int mk__reach_now(const mk_mart *m, const char *purpose, int contact, int64_t customer)
+{
+    ptrdiff_t i = mk__row(m, customer);
+    if (i < 0 || m->flags[i] & MK_F_DECEASED_OR_CLOSED)
+        return 0;
+    if (contact < 0)
+        return -1;
+    if (m->dnc[i] >> contact & 1)
+        return 1;
+    int p = mk__index(purpose, wh_consent_purposes);
+    if (p >= 0 && !(m->consent[i] >> (p * 8 + contact) & 1))
+        return 2;
+    return m->reachable[i] >> contact & 1 ? -1 : 3;
+}
+
 static int reach_row(void *ctx, const wh_reach *r, rp_error *err)
 {
     (void)err;

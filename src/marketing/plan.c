@@ -429,8 +429,8 @@ int mk_cell_put(wh *w, const mk_cell *c, const char *by, rp_error *err)
     if ((rc = rp_stmt_step(st, err)) == RP_ROW)
         others = rp_stmt_int(st, 0), rc = RP_OK;
     rp_stmt_done(st);
-    if (!rc && others >= 16)
-        rc = rp_err(err, RP_TOOBIG, "campaign %s has 16 cells, the most a campaign takes", c->campaign);
+    if (!rc && others >= MK_MAX_CELLS)
+        rc = rp_err(err, RP_TOOBIG, "campaign %s has %d cells, the most a campaign takes", c->campaign, MK_MAX_CELLS);
     if (rc ||
         (rc = rp_store_prepare(wh_store(w),
                                "INSERT INTO campaign_cell(campaign, cell, offer, channel, share, message, cap) "

@@ -10,7 +10,7 @@
 #include <string.h>
 #include "models/models.h"
 
-#define MAX_CELLS 16
+#define MAX_CELLS MK_MAX_CELLS
 enum { S_DECEASED, S_MINOR, S_STAFF, S_DNC, S_CONSENT, S_REACH, S_COMPLAINT, S_HOLDS, S_ELIGIBLE, S_RECENT,
        S_PRESSURE, S_HOUSEHOLD, NSTEPS };
 

@@ -202,7 +202,7 @@ int wh_campaign_put(wh *w, const wh_campaign *c, rp_error *err)
 }
 
 /* The campaign a target or a response names. */
-static int campaign_exists(wh *w, const char *field, const char *code, rp_error *err)
+int wh__campaign_exists(wh *w, const char *field, const char *code, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(w->store, "SELECT 1 FROM campaign WHERE code = ?", &st, err);
@@ -219,7 +219,7 @@ static int campaign_exists(wh *w, const char *field, const char *code, rp_error 
 int wh_campaign_target_put(wh *w, const wh_campaign_target *t, rp_error *err)
 {
     int rc;
-    if ((rc = campaign_exists(w, "campaign_target.campaign", t->campaign, err)) ||
+    if ((rc = wh__campaign_exists(w, "campaign_target.campaign", t->campaign, err)) ||
         (rc = given("campaign_target.group", t->group, err)) ||
         (rc = wh__one_of("campaign_target.group", t->group, wh_campaign_groups, err)))
         return rc;
@@ -237,28 +237,6 @@ int wh_campaign_target_put(wh *w, const wh_campaign_target *t, rp_error *err)
     bind_opt(st, 4, t->contacted_at);
     bind_opt(st, 5, t->channel);
     rp_stmt_bind_int(st, 6, t->job_id);
-    return rp_stmt_run(st, err);
-}
-
-int wh_campaign_response_put(wh *w, const wh_campaign_response *r, rp_error *err)
-{
-    int rc;
-    if ((rc = campaign_exists(w, "campaign_response.campaign", r->campaign, err)) ||
-        (rc = given("campaign_response.response", r->response, err)) ||
-        (rc = wh__one_of("campaign_response.response", r->response, wh_campaign_responses, err)))
-        return rc;
-    rp_stmt *st;
-    if ((rc = rp_store_prepare(w->store,
-                               "INSERT INTO campaign_response(campaign, party_id, response, responded_at, job_id) "
-                               "VALUES (?,?,?,?,?) ON CONFLICT(campaign, party_id) DO UPDATE SET response = "
-                               "excluded.response, responded_at = excluded.responded_at, job_id = excluded.job_id",
-                               &st, err)))
-        return rc;
-    rp_stmt_bind_text(st, 1, r->campaign);
-    rp_stmt_bind_int(st, 2, r->party_id);
-    rp_stmt_bind_text(st, 3, r->response);
-    bind_opt(st, 4, r->responded_at);
-    rp_stmt_bind_int(st, 5, r->job_id);
     return rp_stmt_run(st, err);
 }
 

@@ -16,6 +16,8 @@ struct wh {
 /* Checks shared by the writers: each names the field in its message. */
 /* "a, b, c" of a NULL-terminated list, cut at n bytes. */
 void wh__list_join(const char *const *list, char *out, size_t n);
+/* RP_NOTFOUND "FIELD: no campaign 'C'" (history.c) */
+int wh__campaign_exists(wh *w, const char *field, const char *code, rp_error *err);
 int wh__one_of(const char *field, const char *v, const char *const *list, rp_error *err);
 int wh__text_ok(const char *field, const char *v, size_t max, int required, rp_error *err);
 /* the same, of v's first n bytes (v's length, when the caller knows it) */

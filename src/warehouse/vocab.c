@@ -30,6 +30,7 @@ LIST(wh_preference_channels, WH_PREFERENCE_CHANNELS)
 LIST(wh_weekdays, WH_WEEKDAYS)
 LIST(wh_campaign_groups, WH_CAMPAIGN_GROUPS)
 LIST(wh_campaign_responses, WH_CAMPAIGN_RESPONSES)
+LIST(wh_response_sources, WH_RESPONSE_SOURCES)
 #undef LIST
 
 const char *const wh_party_attr_names[] = { WH_PARTY_ATTRS(WH_ATTR_NAME) NULL };
@@ -61,6 +62,7 @@ TERMS(t_preference_channels, WH_PREFERENCE_CHANNELS)
 TERMS(t_weekdays, WH_WEEKDAYS)
 TERMS(t_campaign_groups, WH_CAMPAIGN_GROUPS)
 TERMS(t_campaign_responses, WH_CAMPAIGN_RESPONSES)
+TERMS(t_response_sources, WH_RESPONSE_SOURCES)
 #undef TERMS
 #define ATTR_TERM(n, check, max, zh, en, flags) { #n, zh, en },
 static const wh_term t_party_attrs[] = { WH_PARTY_ATTRS(ATTR_TERM) };
@@ -100,6 +102,8 @@ const wh_vocab wh_vocabs[] = {
     { "weekday", t_weekdays, N(t_weekdays), 0, "days of the week, for preferred contact days" },
     { "campaign_group", t_campaign_groups, N(t_campaign_groups), 0, "a campaign target's group" },
     { "campaign_response", t_campaign_responses, N(t_campaign_responses), 0, "a campaign response" },
+    { "response_source", t_response_sources, N(t_response_sources), 0,
+      "how a campaign response came: a file, staff, or behaviour (the offered product opened)" },
 };
 const int wh_nvocabs = N(wh_vocabs);
 

@@ -43,10 +43,14 @@
  *   upsert.c    loading by source key: parties and accounts with attribute
  *               history, identifiers, contacts and roles that may exist
  *   history.c   what sources deliver besides parties and accounts: activity,
- *               calls and their notes, campaigns, targets and responses,
+ *               calls and their notes, campaigns and their targets,
  *               account statements (a card's month: days past due); the
  *               contact history as people read it (notes by pages and words,
  *               follow-ups due)
+ *   response.c  campaign responses: from files, from staff, seen in
+ *               behaviour (the offered product opened); each target's outcome
+ *   outreach.c  a campaign's treated with what each channel needs to reach
+ *               them (address, e-mail, phones, branch), for its outputs
  *   txn.c       transactions in blocks (migration 0012): batches, flushes
  *   scan.c      reading in bulk for the analyses: customers, holdings,
  *               accounts, source records, transactions out of their blocks
@@ -177,6 +181,7 @@ enum { WH_ID_SEALED = 1, WH_ID_ISSUER = 2 };
  * treatment or the control group; a response is positive or negative. */
 #define WH_CAMPAIGN_GROUPS(X) X("treatment", "實驗組", "treatment") X("control", "對照組", "control")
 #define WH_CAMPAIGN_RESPONSES(X) X("positive", "正面回應", "positive") X("negative", "負面回應", "negative")
+#define WH_RESPONSE_SOURCES(X) X("file", "檔案", "file") X("staff", "行員登錄", "staff") X("behaviour", "行為", "behaviour")
 /* Contact preferences (wh_preference_set). */
 #define WH_LANGUAGES(X)                                                                          \
     X("zh-TW", "中文", "Chinese") X("en", "英文", "English") X("ja", "日文", "Japanese")           \
@@ -235,7 +240,7 @@ extern const char *const wh_party_kinds[], *const wh_party_statuses[], *const wh
     *const wh_txn_classes[], *const wh_interaction_channels[], *const wh_directions[], *const wh_interaction_kinds[],
     *const wh_consent_purposes[], *const wh_contact_channels[], *const wh_consent_channels[],
     *const wh_contact_purposes_all[], *const wh_languages[], *const wh_preference_channels[],
-    *const wh_weekdays[], *const wh_campaign_groups[], *const wh_campaign_responses[];
+    *const wh_weekdays[], *const wh_campaign_groups[], *const wh_campaign_responses[], *const wh_response_sources[];
 /* The party attributes' names, in order, NULL-terminated. */
 extern const char *const wh_party_attr_names[];
 
@@ -1046,11 +1051,35 @@ typedef struct wh_campaign_response {
     const char *campaign;
     int64_t party_id;
     const char *response, *responded_at;
-    int64_t job_id;
+    int64_t job_id;                       /* 0: none */
+    const char *source;                   /* wh_response_sources; NULL: "file" */
+    const char *recorded_by, *note;       /* staff's */
+    const char *product;                  /* the product taken, when known */
 } wh_campaign_response;
 int wh_campaign_put(wh *w, const wh_campaign *c, rp_error *err) RP_WARN_UNUSED;
 int wh_campaign_target_put(wh *w, const wh_campaign_target *t, rp_error *err) RP_WARN_UNUSED;
+/* (response.c) A response replaces the customer's earlier one; RP_NOTFOUND "campaign_response.party_id:
+ * customer N is not a target of campaign C" for a customer the campaign did not target. */
 int wh_campaign_response_put(wh *w, const wh_campaign_response *r, rp_error *err) RP_WARN_UNUSED;
+/* Responses seen in behaviour: each target of the group (and cell, NULL: any) who opened an
+ * account of product from their contact day (not contacted: from) to to (dates), and has no
+ * positive response yet, gets one: source behaviour, the day opened, the product; *added how many. */
+typedef struct wh_observe {
+    const char *campaign, *group, *cell, *product, *from, *to, *by;
+} wh_observe;
+int wh_campaign_observe(wh *w, const wh_observe *o, int64_t *added, rp_error *err) RP_WARN_UNUSED;
+/* Each target of a campaign with its response (response NULL: none), by customer id.  later_touch:
+ * the response is positive and another campaign contacted the customer after this one and on or
+ * before the response day (last-touch attribution credits that one). */
+typedef struct wh_outcome {
+    int64_t party_id;
+    int control;
+    const char *cell, *offer, *channel, *stratum, *contacted_at;
+    const char *response, *responded_at, *source, *product;
+    int later_touch;
+} wh_outcome;
+int wh_campaign_outcomes(wh *w, const char *code, int (*fn)(void *u, const wh_outcome *o, rp_error *err), void *u,
+                         rp_error *err) RP_WARN_UNUSED;
 /* A campaign of the register: {code, name, offer, channel, start_date, end_date, response_deadline,
  * loaded (true when a load job wrote it)}; RP_NOTFOUND "no campaign 'C'". */
 int wh_campaign_find(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
@@ -1066,6 +1095,18 @@ int wh_campaign_target_add(wh *w, const wh_campaign_target *t, rp_error *err) RP
 int wh_campaign_targets_count(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* The treated targets not yet contacted marked contacted on day; *marked how many. */
 int wh_campaign_contacted(wh *w, const char *code, const char *day, int64_t *marked, rp_error *err) RP_WARN_UNUSED;
+
+/* (outreach.c) A campaign's treated customers (never the control group), in cell (NULL: every
+ * cell) and customer order, with what a channel needs: names, gender, home branch, the current
+ * mailing address (the mail one before home, the primary before others) and its postal code, e-mail,
+ * a phone (a mobile first) and a mobile; NULL where the customer has none. */
+typedef struct wh_reach_row {
+    int64_t party_id;
+    const char *cell, *offer, *channel, *name_zh, *name_latin, *gender, *home_branch;
+    const char *address, *postal_code, *email, *phone, *mobile;
+} wh_reach_row;
+int wh_campaign_reach(wh *w, const char *code, const char *cell,
+                      int (*fn)(void *u, const wh_reach_row *r, rp_error *err), void *u, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- whom marketing may contact, in bulk; staff and do-not-contact (reach.c) ---- */
 

@@ -1113,9 +1113,12 @@ static void history_refused_by_the_warehouse(void **state)
         "\"targets\":[{\"entity\":\"campaign_response\",\"party\":{\"source\":\"host\",\"key\":\"cust\"},"
         "\"campaign\":\"campaign\",\"response\":\"response\"}]}";
     got = load_csv(w, "responses.csv", responses,
-                   "campaign,cust,response\nC2,0000012345,positive\nC1,0000012346,maybe\n", &r);
-    assert_string_equal(got, "2,46,response,maybe,code,response: 'maybe' is not positive or negative\r\n");
+                   "campaign,cust,response\nC1,0000012345,positive\nC1,0000012346,maybe\nC2,0000012345,positive\n", &r);
+    assert_string_equal(got, "2,46,response,maybe,code,response: 'maybe' is not positive or negative\r\n"
+                             "3,66,campaign,C2,reference,campaign: the customer is not a target of campaign 'C2'\r\n");
     free(got);
+    assert_int_equal(r.loaded, 1);
+    assert_int_equal(scalar(w, "SELECT count(*) FROM campaign_response WHERE campaign = 'C1' AND source = 'file'"), 1);
 
     const char *calls =
         "{\"spec\":\"k\",\"source\":\"callcentre\",\"format\":\"csv\",\"header\":true,\"fields\":["

@@ -229,6 +229,141 @@ static void schema_checks_are_the_lists(void **state)
     }
 }
 
+static void opened(int64_t id, const char *product, const char *day, int n)
+{
+    char number[32];
+    snprintf(number, sizeof number, "R%d", n);
+    wh_account a = { .number = number, .product = product, .currency = "TWD", .opened_on = day, .balance_minor = 100 };
+    int64_t acc;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(wh_account_add(w, &a, &acc, &e));
+    assert_ok(wh_role_add(w, id, acc, "owner", NULL, &e));
+}
+
+static int64_t count_responses(void)
+{
+    rp_stmt *st;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(rp_store_prepare(wh_store(w), "SELECT count(*) FROM campaign_response", &st, &e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    int64_t n = rp_stmt_int(st, 0);
+    rp_stmt_done(st);
+    return n;
+}
+
+static double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
+
+/* A campaign of 12 treated and 8 control customers, responses from a file, from behaviour (the
+ * fund opened in the window, and not before the contact, after the deadline or of another product)
+ * and from staff; the results by hand and by scipy (chi2_contingency [[4, 8], [2, 6]], no
+ * correction: chi2 0.158730, p 0.690328). */
+static void responses_and_results(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    setenv("RAPPORT_NOW", "2026-06-01T04:00:00Z", 1);
+    int64_t c[20];
+    for (int i = 0; i < 20; i++)
+        c[i] = i < 12 ? cust[i] : person("寅", "1970-01-01", NULL);
+    mk_offer o = { .code = "FNDOFF", .name = "基金", .product = "FND", .cost_minor = 1000, .value_minor = 100000 };
+    int created;
+    assert_ok(mk_offer_put(w, &o, "t", &created, &e));
+    wh_campaign r1 = { .code = "R1", .name = "基金推廣", .offer = "FNDOFF", .channel = "email",
+                       .start_date = "2026-01-01", .end_date = "2026-03-15", .response_deadline = "2026-03-31" };
+    wh_campaign r2 = { .code = "R2", .name = "後來的", .start_date = "2026-02-01" };
+    assert_ok(wh_campaign_register(w, &r1, 0, &e));
+    assert_ok(wh_campaign_register(w, &r2, 0, &e));
+    for (int i = 0; i < 20; i++) {
+        wh_campaign_target t = { .campaign = "R1", .party_id = c[i], .group = i < 12 ? "treatment" : "control",
+                                 .contacted_at = i < 12 ? "2026-01-10" : NULL, .channel = "email" };
+        assert_ok(wh_campaign_target_add(w, &t, &e));
+    }
+    wh_campaign_target later = { .campaign = "R2", .party_id = c[4], .group = "treatment", .contacted_at = "2026-02-01" };
+    assert_ok(wh_campaign_target_add(w, &later, &e));
+    const int pos[] = { 0, 1, 2, 12 };
+    for (int k = 0; k < 4; k++) {
+        wh_campaign_response r = { .campaign = "R1", .party_id = c[pos[k]], .response = "positive",
+                                   .responded_at = pos[k] < 12 ? "2026-01-20" : "2026-02-01", .source = "file" };
+        assert_ok(wh_campaign_response_put(w, &r, &e));
+    }
+    wh_campaign_response neg = { .campaign = "R1", .party_id = c[3], .response = "negative", .responded_at = "2026-01-15" };
+    assert_ok(wh_campaign_response_put(w, &neg, &e));
+    /* a response from a customer never targeted: refused, nothing written */
+    wh_campaign_response stranger = { .campaign = "R2", .party_id = c[0], .response = "positive" };
+    assert_int_equal(wh_campaign_response_put(w, &stranger, &e), RP_NOTFOUND);
+    char want[160];
+    snprintf(want, sizeof want, "campaign_response.party_id: customer %lld is not a target of campaign R2", (long long)c[0]);
+    assert_string_equal(e.msg, want);
+    opened(c[4], "FND", "2026-02-05", 1);   /* treated, in the window: positive */
+    opened(c[5], "FND", "2025-12-01", 2);   /* before the contact */
+    opened(c[6], "SAV", "2026-02-05", 3);   /* another product */
+    opened(c[13], "FND", "2026-01-05", 4);  /* control, after the start: positive */
+    opened(c[14], "FND", "2026-04-10", 5);  /* control, after the deadline */
+    json_t *ob;
+    assert_ok(mk_observe(w, "R1", "t", &ob, &e));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(ob, "added"), "treatment")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(ob, "added"), "control")), 1);
+    json_decref(ob);
+    assert_ok(mk_observe(w, "R1", "t", &ob, &e));  /* again: nothing new */
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(ob, "added"), "treatment")), 0);
+    json_decref(ob);
+    int64_t before = count_responses();
+    mk_response bad[] = { { "R1", c[15] + 1000, "positive", "2026-02-01", NULL, NULL, "t" },
+                          { "R1", c[7], "positive", "2026-04-01", NULL, NULL, "t" },
+                          { "R1", c[7], "maybe", "2026-02-01", NULL, NULL, "t" },
+                          { "NOPE", c[7], "positive", NULL, NULL, NULL, "t" } };
+    const int codes[] = { RP_NOTFOUND, RP_DENIED, RP_INVAL, RP_NOTFOUND };
+    const char *msgs[] = { NULL, "response.at: 2026-04-01 is outside campaign R1's response window, 2026-01-01 to 2026-03-31",
+                           "campaign_response.response: 'maybe' is not one of positive, negative", "no campaign 'NOPE'" };
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(mk_response_record(w, &bad[k], &e), codes[k]);
+        if (msgs[k] && strcmp(e.msg, msgs[k]))
+            fail_msg("bad response %d: %s", k, e.msg);
+    }
+    assert_int_equal(count_responses(), before);
+    mk_response ok = { "R1", c[7], "negative", "2026-02-10", NULL, "不需要", "teller" };
+    assert_ok(mk_response_record(w, &ok, &e));
+    json_t *r;
+    assert_ok(mk_results(w, "R1", &r, &e));
+    json_t *all = json_object_get(r, "overall");
+    assert_string_equal(json_string_value(json_object_get(r, "window")), "closed");
+    assert_int_equal(json_integer_value(json_object_get(all, "treated")), 12);
+    assert_int_equal(json_integer_value(json_object_get(all, "control")), 8);
+    assert_int_equal(json_integer_value(json_object_get(all, "responders")), 4);
+    assert_int_equal(json_integer_value(json_object_get(all, "control_responders")), 2);
+    assert_int_equal(json_integer_value(json_object_get(all, "negatives")), 2);
+    assert_int_equal(json_integer_value(json_object_get(all, "neutral")), 6);
+    assert_int_equal(json_integer_value(json_object_get(all, "credited_responders")), 3);  /* 4: R2 touched later */
+    assert_true(fabs(num(all, "uplift") - 1.0 / 12) < 1e-12);
+    assert_true(fabs(num(all, "lift") - 4.0 / 3) < 1e-12);
+    assert_true(fabs(num(all, "incremental_responders") - 1) < 1e-12);
+    assert_true(fabs(num(all, "z") - 0.39840953644479793) < 1e-9);
+    assert_true(fabs(num(all, "p_value") - 0.6903283294641935) < 1e-9);
+    assert_true(fabs(json_number_value(json_array_get(json_object_get(all, "ci95"), 0)) + 0.3181293890890777) < 1e-9);
+    assert_true(fabs(json_number_value(json_array_get(json_object_get(all, "ci95"), 1)) - 0.4847960557557443) < 1e-9);
+    assert_false(json_is_true(json_object_get(all, "significant")));
+    assert_true(fabs(num(all, "cost") - 120) < 1e-9);                 /* 12 contacted x 10 */
+    assert_true(fabs(num(all, "incremental_revenue") - 1000) < 1e-9); /* 1 incremental x 1,000 */
+    assert_true(fabs(num(all, "roi") - 880.0 / 120) < 1e-9);
+    json_t *days = json_object_get(r, "daily");
+    assert_int_equal(json_array_size(days), 90);                       /* 2026-01-01 to 2026-03-31 */
+    json_t *d = json_array_get(days, 19);                              /* 2026-01-20: the file's three */
+    assert_string_equal(json_string_value(json_object_get(d, "day")), "2026-01-20");
+    assert_int_equal(json_integer_value(json_object_get(d, "responders")), 3);
+    assert_int_equal(json_integer_value(json_object_get(d, "control_responders")), 1);
+    d = json_array_get(days, 89);
+    assert_int_equal(json_integer_value(json_object_get(d, "responders")), 4);
+    assert_int_equal(json_integer_value(json_object_get(d, "control_responders")), 2);
+    json_decref(r);
+    /* a campaign still in design takes no response */
+    mk_campaign dc = { .code = "D1", .name = "草稿", .objective = "x", .purpose = "marketing" };
+    assert_ok(mk_campaign_create(w, &dc, "t", &e));
+    mk_response early = { "D1", c[7], "positive", NULL, NULL, NULL, "t" };
+    assert_int_equal(mk_response_record(w, &early, &e), RP_DENIED);
+    assert_string_equal(e.msg, "campaign D1 is draft: responses are taken once it runs");
+    unsetenv("RAPPORT_NOW");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +371,7 @@ int main(void)
         cmocka_unit_test(the_lifecycle_refuses_what_it_must),
         cmocka_unit_test(sample_size_is_m15),
         cmocka_unit_test(schema_checks_are_the_lists),
+        cmocka_unit_test(responses_and_results),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     tu_cleanup();

@@ -1093,6 +1093,7 @@ static void schema_checks_are_the_vocabulary(void **state)
         { "consent", "purpose", wh_consent_purposes },
         { "consent", "channel", wh_consent_channels },
         { "party_preference", "name", wh_preference_names },
+        { "campaign_response", "source", wh_response_sources },
         { "txn_insert", "NEW.channel", wh_txn_channels }, /* the txn view's trigger (migration 0012) */
     };
     enum { NLISTS = sizeof lists / sizeof lists[0] };

@@ -73,6 +73,9 @@ $ rapport help --commands
 > campaign show
 > campaign list
 > campaign mart
+> campaign respond
+> campaign observe
+> campaign results
 > targetlist add
 > audit
 > audit verify

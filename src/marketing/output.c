@@ -1,0 +1,267 @@
+/* output.c — a campaign's outputs per channel (K6): the list a mail house, an e-mail or SMS sender,
+ * the outbound dialler, the branches or the banner server take, as CSV or XLSX (libxlsxwriter),
+ * written whole or not at all.  Each channel's layout is a row of one table.  See marketing.h. */
+#include "marketing/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/fileio.h"
+
+enum { C_CUSTOMER, C_NAME, C_NAME_LATIN, C_GENDER, C_POSTAL, C_ADDRESS, C_EMAIL, C_MOBILE, C_PHONE, C_BRANCH,
+       C_CELL, C_OFFER, C_OFFER_NAME, C_CHANNEL, C_MESSAGE, NCOLS };
+static const char *const col_names[NCOLS] = { "customer", "name", "name_latin", "gender", "postal_code", "address",
+                                              "email", "mobile", "phone", "branch", "cell", "offer", "offer_name",
+                                              "channel", "message" };
+/* Free text from the sources: a leading = + - @ would be a formula to a spreadsheet opening the CSV. */
+static const int col_text[NCOLS] = { [C_NAME] = 1, [C_NAME_LATIN] = 1, [C_ADDRESS] = 1, [C_OFFER_NAME] = 1,
+                                     [C_MESSAGE] = 1 };
+
+/* The channels' layouts: what a channel needs to reach a customer (a customer without it is not
+ * listed but counted), and the columns its file has. */
+static const struct layout {
+    const char *channel;
+    int need;                          /* a column that must not be empty, -1: none */
+    int cols[12];                      /* ended by -1 */
+} layouts[] = {
+    { "direct_mail", C_ADDRESS, { C_CUSTOMER, C_NAME, C_POSTAL, C_ADDRESS, C_BRANCH, C_CELL, C_OFFER, C_OFFER_NAME, C_MESSAGE, -1 } },
+    { "email", C_EMAIL, { C_CUSTOMER, C_NAME, C_NAME_LATIN, C_EMAIL, C_CELL, C_OFFER, C_OFFER_NAME, C_MESSAGE, -1 } },
+    { "sms", C_MOBILE, { C_CUSTOMER, C_NAME, C_MOBILE, C_CELL, C_OFFER, C_OFFER_NAME, C_MESSAGE, -1 } },
+    { "outbound_call", C_PHONE, { C_CUSTOMER, C_NAME, C_GENDER, C_PHONE, C_BRANCH, C_CELL, C_OFFER, C_OFFER_NAME, C_MESSAGE, -1 } },
+    { "branch_lead", C_BRANCH, { C_BRANCH, C_CUSTOMER, C_NAME, C_PHONE, C_CELL, C_OFFER, C_OFFER_NAME, C_MESSAGE, -1 } },
+    { "banner", -1, { C_CUSTOMER, C_CELL, C_OFFER, C_OFFER_NAME, C_MESSAGE, -1 } },
+};
+
+#define XLSX_ROWS 1048575              /* a sheet's rows after the header */
+
+typedef struct ocell {
+    char cell[40], offer[40], offer_name[200], channel[24], message[1100];
+    int contact, paused, chosen;
+    int64_t rows;
+} ocell;
+
+typedef struct out {
+    const mk_mart *m;
+    const struct layout *L;
+    const char *purpose;
+    ocell cells[MK_MAX_CELLS];
+    int ncells;
+    rp_buf csv;                        /* written to fd each megabyte */
+    int fd;
+    lxw_worksheet *ws;
+    int xlsx;
+    int64_t rows, paused, missing, gone[4];
+} out;
+
+static const char *const gone_names[4] = { "deceased_or_closed", "do_not_contact", "no_consent", "unreachable" };
+
+static void put(out *o, int col, const char *v)
+{
+    v = v ? v : "";
+    char guarded[1200];
+    if (col_text[col] && strchr("=+-@\t\r", v[0]) && v[0]) {
+        snprintf(guarded, sizeof guarded, "'%s", v);
+        v = guarded;
+    }
+    int k = 0;
+    while (o->L->cols[k] != col)
+        k++;
+    if (o->xlsx)
+        worksheet_write_string(o->ws, (lxw_row_t)(o->rows + 1), (lxw_col_t)k, v, NULL);
+    else
+        rp_csv_field(&o->csv, v, strlen(v), k == 0);
+}
+
+static void header(out *o)
+{
+    for (int k = 0; o->L->cols[k] >= 0; k++) {
+        const char *n = col_names[o->L->cols[k]];
+        if (o->xlsx)
+            worksheet_write_string(o->ws, 0, (lxw_col_t)k, n, NULL);
+        else
+            rp_csv_field(&o->csv, n, strlen(n), k == 0);
+    }
+    if (!o->xlsx)
+        rp_csv_end_row(&o->csv);
+}
+
+static int row(void *u, const wh_reach_row *r, rp_error *err)
+{
+    out *o = u;
+    ocell *c = NULL;
+    for (int k = 0; k < o->ncells && !c; k++)
+        if (r->cell && !strcmp(o->cells[k].cell, r->cell))
+            c = &o->cells[k];
+    if (!c || !c->chosen)
+        return RP_OK;
+    if (c->paused) {
+        o->paused++;
+        return RP_OK;
+    }
+    int why = mk__reach_now(o->m, o->purpose, c->contact, r->party_id);
+    if (why >= 0) {  /* withdrawn, listed, gone since the selection */
+        o->gone[why]++;
+        return RP_OK;
+    }
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->party_id);
+    const char *v[NCOLS] = { id, r->name_zh ? r->name_zh : r->name_latin, r->name_latin, r->gender, r->postal_code,
+                             r->address, r->email, r->mobile, r->phone, r->home_branch, c->cell, c->offer,
+                             c->offer_name, c->channel, c->message };
+    if (o->L->need >= 0 && (!v[o->L->need] || !*v[o->L->need])) {
+        o->missing++;
+        return RP_OK;
+    }
+    if (o->xlsx && o->rows >= XLSX_ROWS)
+        return rp_err(err, RP_TOOBIG, "an XLSX sheet holds %d rows: write this list as CSV", XLSX_ROWS);
+    for (int k = 0; o->L->cols[k] >= 0; k++)
+        put(o, o->L->cols[k], v[o->L->cols[k]]);
+    if (!o->xlsx && rp_csv_end_row(&o->csv))
+        return rp_err(err, RP_NOMEM, NULL);
+    if (!o->xlsx && o->csv.len >= (1u << 20)) {
+        if (rp_write_full(o->fd, o->csv.data, o->csv.len))
+            return rp_err(err, errno == ENOSPC ? RP_FULL : RP_IO, "output: %s", strerror(errno));
+        o->csv.len = 0;
+    }
+    o->rows++;
+    c->rows++;
+    return RP_OK;
+}
+
+/* The campaign's cells, those chosen (by cell or channel), and the one layout they share. */
+static int cells_of(wh *w, const json_t *doc, const mk_output *opt, out *o, rp_error *err)
+{
+    size_t i;
+    json_t *x;
+    const char *channel = opt->channel;
+    json_array_foreach(json_object_get(doc, "cells"), i, x) {
+        if (o->ncells == MK_MAX_CELLS)
+            break;
+        ocell *c = &o->cells[o->ncells++];
+        const char *msg = json_string_value(json_object_get(x, "message"));
+        snprintf(c->cell, sizeof c->cell, "%s", json_string_value(json_object_get(x, "cell")));
+        snprintf(c->offer, sizeof c->offer, "%s", json_string_value(json_object_get(x, "offer")));
+        snprintf(c->channel, sizeof c->channel, "%s", json_string_value(json_object_get(x, "channel")));
+        snprintf(c->message, sizeof c->message, "%s", msg ? msg : "");
+        c->paused = json_is_true(json_object_get(x, "paused"));
+        c->contact = wh_contact_channel(mk_channel_contact(c->channel));
+        c->chosen = opt->cell ? !strcmp(c->cell, opt->cell) : !strcmp(c->channel, opt->channel);
+        if (c->chosen && opt->cell && opt->channel && strcmp(c->channel, opt->channel))
+            return rp_err(err, RP_INVAL, "cell %s is of channel %s, not %s", c->cell, c->channel, opt->channel);
+        if (c->chosen)
+            channel = c->channel;
+        json_t *of;
+        if (c->chosen && !mk_offer_get(w, c->offer, &of, err)) {
+            snprintf(c->offer_name, sizeof c->offer_name, "%s", json_string_value(json_object_get(of, "name")));
+            json_decref(of);
+        }
+    }
+    int any = 0;
+    for (int k = 0; k < o->ncells; k++)
+        any |= o->cells[k].chosen;
+    if (!any)
+        return opt->cell ? rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%s'", opt->campaign, opt->cell)
+                         : rp_err(err, RP_NOTFOUND, "campaign %s has no cell of channel '%s'", opt->campaign,
+                                  opt->channel);
+    for (size_t k = 0; k < sizeof layouts / sizeof *layouts; k++)
+        if (!strcmp(layouts[k].channel, channel))
+            o->L = &layouts[k];
+    return o->L ? RP_OK : rp_err(err, RP_INVAL, "channel '%s' has no output layout", channel);
+}
+
+static int status_ok(const json_t *doc, const char *code, rp_error *err)
+{
+    static const char *const ok[] = { "approved", "running", "paused", NULL };
+    const char *s = json_string_value(json_object_get(doc, "status"));
+    if (!strcmp(s, "loaded"))
+        return rp_err(err, RP_DENIED, "campaign %s was loaded from files: it has no design to output", code);
+    if (mk__index(s, ok) < 0)
+        return rp_err(err, RP_DENIED, "campaign %s is %s: its lists are output once it is approved, until it closes",
+                      code, s);
+    return RP_OK;
+}
+
+static int finish(out *o, const mk_output *opt, lxw_workbook *wb, const char *tmp, rp_error *err)
+{
+    int rc = RP_OK;
+    if (o->xlsx) {
+        lxw_error e = workbook_close(wb);
+        if (e)
+            rc = rp_err(err, RP_IO, "%s: %s", opt->path, lxw_strerror(e));
+    } else if (rp_write_full(o->fd, o->csv.data ? o->csv.data : "", o->csv.len) || fsync(o->fd))
+        rc = rp_err(err, errno == ENOSPC ? RP_FULL : RP_IO, "%s: %s", opt->path, strerror(errno));
+    if (!rc && rename(tmp, opt->path))
+        rc = rp_err(err, RP_IO, "%s: %s", opt->path, strerror(errno));
+    return rc;
+}
+
+static json_t *summary(const out *o, const mk_output *opt)
+{
+    json_t *cells = json_object(), *skipped = json_pack("{s:I, s:I}", "paused", (json_int_t)o->paused,
+                                                       "missing_contact", (json_int_t)o->missing);
+    for (int k = 0; k < o->ncells; k++)
+        if (o->cells[k].chosen)
+            json_object_set_new(cells, o->cells[k].cell, json_integer(o->cells[k].rows));
+    for (int k = 0; k < 4; k++)
+        json_object_set_new(skipped, gone_names[k], json_integer(o->gone[k]));
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o}", "campaign", opt->campaign, "channel", o->L->channel,
+                     "format", o->xlsx ? "xlsx" : "csv", "file", opt->path, "rows", (json_int_t)o->rows, "by_cell",
+                     cells, "skipped", skipped);
+}
+
+int mk_export(wh *w, const mk_mart *m, const mk_output *opt, json_t **sum, rp_error *err)
+{
+    if (!opt->cell && !opt->channel)
+        return rp_err(err, RP_INVAL, "name a cell or a channel: each channel has its own layout");
+    if (!opt->path || !*opt->path)
+        return rp_err(err, RP_INVAL, "output: a file to write is required");
+    const char *fmt = opt->format ? opt->format : "csv";
+    if (strcmp(fmt, "csv") && strcmp(fmt, "xlsx"))
+        return rp_err(err, RP_INVAL, "format: '%.20s' is not csv or xlsx", fmt);
+    json_t *doc;
+    int rc = mk_campaign_get(w, opt->campaign, &doc, err);
+    if (rc)
+        return rc;
+    out *o = calloc(1, sizeof *o);
+    if (!o) {
+        json_decref(doc);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    o->m = m;
+    o->purpose = json_string_value(json_object_get(doc, "purpose"));
+    o->xlsx = !strcmp(fmt, "xlsx");
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", opt->path, (long)getpid());
+    lxw_workbook *wb = NULL;
+    o->fd = -1;
+    if (!(rc = status_ok(doc, opt->campaign, err)) && !(rc = cells_of(w, doc, opt, o, err))) {
+        lxw_workbook_options wo = { .constant_memory = 1 };
+        if (o->xlsx ? !(wb = workbook_new_opt(tmp, &wo)) || !(o->ws = workbook_add_worksheet(wb, o->L->channel))
+                    : (o->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+            rc = rp_err(err, RP_IO, "%s: cannot be written: %s", opt->path, strerror(errno));
+    }
+    if (!rc) {
+        header(o);
+        rc = wh_campaign_reach(w, opt->campaign, opt->cell, row, o, err);
+    }
+    if (!rc)
+        rc = finish(o, opt, wb, tmp, err);
+    else if (wb)
+        workbook_close(wb);
+    if (o->fd >= 0)
+        close(o->fd);
+    if (rc)
+        unlink(tmp);
+    if (!rc)
+        *sum = summary(o, opt);
+    rp_buf_release(&o->csv);
+    free(o);
+    json_decref(doc);
+    return rc;
+}
