@@ -168,6 +168,19 @@ int cmd_campaign_cell(cli_ctx *c)
         printf("campaign %s: cell %s removed\n", c->args[0], c->args[1]);
         return CLI_OK;
     }
+    if (cli_flag(c, "pause") || cli_flag(c, "resume") || (cli_arg(c, "cap") && !cli_arg(c, "offer"))) {
+        double cap = -1;  /* steering a live campaign's cell */
+        if (cli_flag(c, "pause") && cli_flag(c, "resume"))
+            return cli_failf("campaign cell", "--pause and --resume cannot be used together");
+        if (cli_arg(c, "cap") && (rc = number("campaign cell", "cap", cli_arg(c, "cap"), 0, 1e12, &cap)))
+            return rc;
+        int paused = cli_flag(c, "pause") ? 1 : cli_flag(c, "resume") ? 0 : -1;
+        if (mk_cell_steer(w, c->args[0], c->args[1], paused, (int64_t)cap, cli_user(), &err))
+            return cli_fail("campaign cell", &err);
+        printf("campaign %s: cell %s%s%s\n", c->args[0], c->args[1],
+               paused == 1 ? " paused" : paused == 0 ? " resumed" : "", cap > 0 ? " capped" : cap == 0 ? " uncapped" : "");
+        return CLI_OK;
+    }
     mk_cell cell = { .campaign = c->args[0], .cell = c->args[1], .offer = cli_arg(c, "offer"),
                      .channel = cli_arg(c, "channel"), .message = cli_arg(c, "message") };
     double v;

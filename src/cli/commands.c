@@ -698,16 +698,21 @@ DESIGN_HELP
       "Change a draft's design (its selection is dropped: select again).",
       "The options of 'campaign create'; an empty value clears a text.\n\n"
 DESIGN_HELP
-    { "campaign cell", cmd_campaign_cell, CLI_STORE, "offer= channel= share= cap= message= remove", 2, 2,
+    { "campaign cell", cmd_campaign_cell, CLI_STORE, "offer= channel= share= cap= message= remove pause resume", 2, 2,
       "rapport campaign cell CODE CELL --offer OFFER --channel CHANNEL [--share W] [--cap N] [--message TEXT]\n"
-      "       rapport campaign cell CODE CELL --remove",
-      "Give a draft a cell: an offer on a channel, with a share of the treated.",
+      "       rapport campaign cell CODE CELL --remove\n"
+      "       rapport campaign cell CODE CELL (--pause | --resume | --cap N)",
+      "Give a draft a cell: an offer on a channel, with a share of the treated; steer a live one.",
       "Two cells with shares test two offers or messages (champion and challenger).\n"
       "Channels: direct_mail, email, sms, outbound_call, branch_lead, banner; each\n"
-      "needs the customer's consent and a way to reach them on its contact channel.\n\n"
+      "needs the customer's consent and a way to reach them on its contact channel.\n"
+      "While the campaign is approved, running or paused, --pause and --resume stop\n"
+      "and restart a cell's outputs, and --cap alone changes how many it lists (0:\n"
+      "no cap), as its daily results say.\n\n"
       "options:\n"
       "  --share W       the cell's weight among the cells a customer may be given (1)\n"
-      "  --cap N         at most N customers; the rest go to another cell or none\n" STORE_HELP, NULL },
+      "  --cap N         at most N customers; the rest go to another cell or none\n"
+      "  --pause, --resume  a live campaign's cell\n" STORE_HELP, NULL },
     { "campaign count", cmd_campaign_count, CLI_STORE, "rule= refresh json", 0, 1,
       "rapport campaign count [CODE] [--rule RULE] [--refresh] [--json]",
       "Count a design, step by step (the waterfall), or a rule alone.",
@@ -782,6 +787,25 @@ DESIGN_HELP
       "  --daily         the cumulative responses day by day\n"
       "  --json          as JSON (every figure, and the days)\n"
       "  --csv           the table as CSV\n" STORE_HELP, NULL },
+    { "campaign export", cmd_campaign_export, CLI_STORE, "cell= channel= out= format= reason= json", 1, 1,
+      "rapport campaign export CODE (--cell C | --channel CH) --out FILE [--format csv|xlsx] --reason TEXT [--json]",
+      "Write a campaign's list for a channel's vendor or system (audited).",
+      "The treated of a cell, or of every cell of a channel, never the control group,\n"
+      "with the columns the channel needs: direct_mail name, postal code, address and\n"
+      "branch; email the e-mail address; sms the mobile; outbound_call a phone;\n"
+      "branch_lead the home branch first; banner the customer and the offer.  Only an\n"
+      "approved, running or paused campaign.  Not listed, and counted: a paused cell's\n"
+      "customers, those without what the channel needs, and those who since the\n"
+      "selection died, closed, asked not to be contacted or withdrew consent.  A list\n"
+      "of addresses or phone numbers is personal data: the reason and the file are\n"
+      "written to the audit trail.\n\n"
+      "options:\n"
+      "  --cell C        one cell's treated\n"
+      "  --channel CH    every cell of the channel\n"
+      "  --out FILE      the file, written whole or not at all\n"
+      "  --format F      csv or xlsx (default: by FILE's ending, else csv)\n"
+      "  --reason TEXT   why (at least five characters)\n"
+      "  --json          the summary as JSON\n" STORE_HELP, NULL },
     { "targetlist add", cmd_targetlist_add, CLI_STORE, "file=", 1, CLI_MAX_ARGS,
       "rapport targetlist add NAME [ID...] [--file FILE]",
       "Upload a list of customers (ids, or id:N) for a campaign's selection.",

@@ -25,8 +25,8 @@
  * (DB.mart) with every customer's attributes (an_attrs[], analytics.h), what suppression asks
  * (warehouse.h, wh_reach_all) and which products each holds, as columns; so counting a rule over
  * a million customers is a scan of a few columns in memory.  The copy is made again when it is
- * missing, from another store, older than [marketing] mart_hours (24), or older than the newest
- * transaction; a selection that writes targets makes it again when it is older than [marketing]
+ * missing, from another store, older than [marketing] mart_hours (24), older than the newest
+ * transaction, or when consents, contact points, do-not-contact, staff or complaints changed since; a selection that writes targets makes it again when it is older than [marketing]
  * select_minutes (60): consents withdrawn this morning are not contacted this afternoon.
  *
  * The waterfall (select.c), in this order, each step counted:
@@ -129,6 +129,11 @@ typedef struct mk_cell {
 } mk_cell;
 int mk_cell_put(wh *w, const mk_cell *c, const char *by, rp_error *err) RP_WARN_UNUSED;
 int mk_cell_remove(wh *w, const char *campaign, const char *cell, const char *by, rp_error *err) RP_WARN_UNUSED;
+/* Steer a cell while the campaign is approved, running or paused: paused 1 or 0 (-1: as it is), a cap
+ * (0: none; -1: as it is).  A paused cell's customers are left off its outputs; a cap lists at most
+ * that many.  Recorded in campaign_change.  RP_DENIED for a campaign in design or ended. */
+int mk_cell_steer(wh *w, const char *campaign, const char *cell, int paused, int64_t cap, const char *by,
+                  rp_error *err) RP_WARN_UNUSED;
 
 /* The lifecycle: action submit, reject, approve, launch, pause, resume, close or cancel, by a user,
  * with a note (reject: required).  RP_DENIED naming why a step is refused (its status, its author

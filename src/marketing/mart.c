@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include "core/log.h"
 
-#define MART_MAGIC "RPMART01"
+#define MART_MAGIC "RPMART02"
 #define MAX_COLS 512
 #define MAX_PRODUCTS 400
 
@@ -34,7 +34,8 @@ struct head {
     int32_t as_of, ncols;
     int64_t built_at, txn_generation, txn_max_id;
     char store[96];
-    char pad[256 - 8 - 8 - 8 - 24 - 96];
+    uint64_t reach;                  /* wh_reach_mark's when made */
+    char pad[256 - 8 - 8 - 8 - 24 - 96 - 8];
 };
 _Static_assert(sizeof(struct head) == 256, "the mart's header is 256 bytes");
 struct dirent_ {
@@ -313,7 +314,10 @@ int mk_mart_build(wh *w, const mk_env *env, mk_mart **out, rp_error *err)
     memset(&b, 0, sizeof b);
     *out = NULL;
     double t0 = rp_monotonic();
-    int rc = gather(w, env, &b, err), nc = 0;
+    uint64_t reach = 0;  /* taken first: a change while the copy is made makes it stale */
+    int rc = wh_reach_mark(w, &reach, err), nc = 0;
+    if (!rc)
+        rc = gather(w, env, &b, err);
     col *c = calloc(MAX_COLS, sizeof *c);
     char *dicts[AN_ATTRS_MAX] = { 0 };
     struct head h;
@@ -329,6 +333,7 @@ int mk_mart_build(wh *w, const mk_env *env, mk_mart **out, rp_error *err)
         h.built_at = rp_now();
         h.txn_generation = mark.generation;
         h.txn_max_id = mark.max_id;
+        h.reach = reach;
         snprintf(h.store, sizeof h.store, "%s", mark.store);
         char path[1100];
         if (mart_path(w, path, sizeof path)) {
@@ -530,11 +535,15 @@ void mk_mart_close(mk_mart *m)
     free(m);
 }
 
-/* Whether the copy is stale: another store, transactions since, or too old. */
+/* Whether the copy is stale: another store, transactions since, consents, contact points or
+ * suppressions changed since, or too old. */
 static int stale(wh *w, const mk_mart *m, const mk_env *env, int fresh_minutes, const char **why, rp_error *err)
 {
     wh_txn_mark mark;
+    uint64_t reach;
     int rc = wh_txn_mark_get(w, &mark, err);
+    if (!rc)
+        rc = wh_reach_mark(w, &reach, err);
     if (rc)
         return rc;
     const struct head *h = m->map;
@@ -542,6 +551,7 @@ static int stale(wh *w, const mk_mart *m, const mk_env *env, int fresh_minutes, 
     int64_t age = rp_now() - m->built_at;
     *why = strcmp(h->store, mark.store) ? "made from another store"
            : h->txn_generation != mark.generation || h->txn_max_id != mark.max_id ? "transactions came since"
+           : h->reach != reach ? "consents, contacts or suppressions changed since"
            : age > (hours > 0 ? hours : 24) * 3600                                 ? "older than [marketing] mart_hours"
            : fresh_minutes > 0 && age > (int64_t)fresh_minutes * 60                 ? "older than a selection allows"
                                                                                     : NULL;

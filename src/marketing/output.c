@@ -43,7 +43,7 @@ static const struct layout {
 typedef struct ocell {
     char cell[40], offer[40], offer_name[200], channel[24], message[1100];
     int contact, paused, chosen;
-    int64_t rows;
+    int64_t rows, cap;
 } ocell;
 
 typedef struct out {
@@ -56,7 +56,7 @@ typedef struct out {
     int fd;
     lxw_worksheet *ws;
     int xlsx;
-    int64_t rows, paused, missing, gone[4];
+    int64_t rows, paused, missing, over_cap, gone[4];
 } out;
 
 static const char *const gone_names[4] = { "deceased_or_closed", "do_not_contact", "no_consent", "unreachable" };
@@ -118,6 +118,10 @@ static int row(void *u, const wh_reach_row *r, rp_error *err)
         o->missing++;
         return RP_OK;
     }
+    if (c->cap > 0 && c->rows >= c->cap) {
+        o->over_cap++;
+        return RP_OK;
+    }
     if (o->xlsx && o->rows >= XLSX_ROWS)
         return rp_err(err, RP_TOOBIG, "an XLSX sheet holds %d rows: write this list as CSV", XLSX_ROWS);
     for (int k = 0; o->L->cols[k] >= 0; k++)
@@ -150,6 +154,7 @@ static int cells_of(wh *w, const json_t *doc, const mk_output *opt, out *o, rp_e
         snprintf(c->channel, sizeof c->channel, "%s", json_string_value(json_object_get(x, "channel")));
         snprintf(c->message, sizeof c->message, "%s", msg ? msg : "");
         c->paused = json_is_true(json_object_get(x, "paused"));
+        c->cap = json_integer_value(json_object_get(x, "cap"));
         c->contact = wh_contact_channel(mk_channel_contact(c->channel));
         c->chosen = opt->cell ? !strcmp(c->cell, opt->cell) : !strcmp(c->channel, opt->channel);
         if (c->chosen && opt->cell && opt->channel && strcmp(c->channel, opt->channel))
@@ -203,8 +208,9 @@ static int finish(out *o, const mk_output *opt, lxw_workbook *wb, const char *tm
 
 static json_t *summary(const out *o, const mk_output *opt)
 {
-    json_t *cells = json_object(), *skipped = json_pack("{s:I, s:I}", "paused", (json_int_t)o->paused,
-                                                       "missing_contact", (json_int_t)o->missing);
+    json_t *cells = json_object(), *skipped = json_pack("{s:I, s:I, s:I}", "paused", (json_int_t)o->paused,
+                                                       "over_cap", (json_int_t)o->over_cap, "missing_contact",
+                                                       (json_int_t)o->missing);
     for (int k = 0; k < o->ncells; k++)
         if (o->cells[k].chosen)
             json_object_set_new(cells, o->cells[k].cell, json_integer(o->cells[k].rows));
@@ -234,6 +240,7 @@ int mk_export(wh *w, const mk_mart *m, const mk_output *opt, json_t **sum, rp_er
         return rp_err(err, RP_NOMEM, NULL);
     }
     o->m = m;
+    rp_buf_init(&o->csv, RP_BUF_DEFAULT_MAX);
     o->purpose = json_string_value(json_object_get(doc, "purpose"));
     o->xlsx = !strcmp(fmt, "xlsx");
     char tmp[1200];

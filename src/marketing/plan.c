@@ -488,3 +488,51 @@ out:
         wh_rollback(w);
     return rc;
 }
+
+int mk_cell_steer(wh *w, const char *campaign, const char *cell, int paused, int64_t cap, const char *by, rp_error *err)
+{
+    static const char *const live[] = { "approved", "running", "paused", NULL };
+    char status[16];
+    if (paused < 0 && cap < 0)
+        return rp_err(err, RP_INVAL, "cell: say --pause, --resume or --cap");
+    int rc = wh_begin(w, err);
+    if (rc)
+        return rc;
+    rp_stmt *st;
+    if ((rc = mk__status(w, campaign, status, err)))
+        goto out;
+    if (mk__index(status, live) < 0) {
+        rc = rp_err(err, RP_DENIED, "campaign %s is %s: a cell is paused, resumed or capped while the campaign is "
+                                    "approved, running or paused (a draft's cells are designed)", campaign, status);
+        goto out;
+    }
+    if ((rc = rp_store_prepare(wh_store(w),
+                               "UPDATE campaign_cell SET paused = CASE WHEN ?3 < 0 THEN paused ELSE ?3 END, "
+                               "cap = CASE WHEN ?4 < 0 THEN cap WHEN ?4 = 0 THEN NULL ELSE ?4 END "
+                               "WHERE campaign = ?1 AND cell = ?2",
+                               &st, err)))
+        goto out;
+    rp_stmt_bind_text(st, 1, campaign);
+    rp_stmt_bind_text(st, 2, cell);
+    rp_stmt_bind_int(st, 3, paused);
+    rp_stmt_bind_int(st, 4, cap);
+    if ((rc = rp_stmt_run(st, err)))
+        goto out;
+    if (!rp_store_changes(wh_store(w))) {
+        rc = rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", campaign, cell ? cell : "");
+        goto out;
+    }
+    char detail[160];
+    int n = snprintf(detail, sizeof detail, "cell %s:", cell);
+    if (paused >= 0)
+        n += snprintf(detail + n, sizeof detail - (size_t)n, " %s", paused ? "paused" : "resumed");
+    if (cap >= 0)
+        snprintf(detail + n, sizeof detail - (size_t)n, cap ? " cap %lld" : " no cap", (long long)cap);
+    if ((rc = mk__log(w, campaign, by, "cell", status, status, detail, err)))
+        goto out;
+    rc = wh_commit(w, err);
+out:
+    if (rc)
+        wh_rollback(w);
+    return rc;
+}

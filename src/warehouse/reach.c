@@ -433,3 +433,35 @@ int wh_product_find(wh *w, const char *code, char *name, size_t n, char kind[16]
     rp_stmt_done(st);
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
+
+int wh_reach_mark(wh *w, uint64_t *mark, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(
+        w->store,
+        "SELECT (SELECT count(*) || '.' || coalesce(max(id), 0) FROM consent), "
+        "(SELECT count(*) || '.' || coalesce(max(id), 0) FROM do_not_contact), "
+        "(SELECT count(*) || '.' || coalesce(max(id), 0) || '.' || count(valid_to) FROM contact_point), "
+        "(SELECT coalesce(max(updated_at), '') FROM party), "
+        "(SELECT count(*) || '.' || count(until) FROM staff_member), "
+        "(SELECT count(*) || '.' || count(resolved_at) || '.' || coalesce(max(id), 0) FROM interaction "
+        "WHERE kind = 'complaint')",
+        &st, err);
+    if (rc)
+        return rc;
+    uint64_t h = 1469598103934665603ull;  /* FNV-1a over the six texts */
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        for (int c = 0; c < 6; c++) {
+            const char *t = rp_stmt_text(st, c);
+            for (const char *p = t ? t : ""; ; p++) {
+                h = (h ^ (unsigned char)*p) * 1099511628211ull;
+                if (!*p)
+                    break;
+            }
+        }
+    rp_stmt_done(st);
+    if (rc != RP_ROW)
+        return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "reach mark: no row") : rc;
+    *mark = h;
+    return RP_OK;
+}

@@ -1096,6 +1096,11 @@ int wh_campaign_targets_count(wh *w, const char *code, json_t **out, rp_error *e
 /* The treated targets not yet contacted marked contacted on day; *marked how many. */
 int wh_campaign_contacted(wh *w, const char *code, const char *day, int64_t *marked, rp_error *err) RP_WARN_UNUSED;
 
+/* (reach.c) A mark of everything wh_reach_all reads besides transactions — consents, do-not-contact,
+ * contact points, parties' changes, staff, complaints: it differs after any of them changed, so a
+ * copy made from them (marketing's selection copy) knows it is stale. */
+int wh_reach_mark(wh *w, uint64_t *mark, rp_error *err) RP_WARN_UNUSED;
+
 /* (outreach.c) A campaign's treated customers (never the control group), in cell (NULL: every
  * cell) and customer order, with what a channel needs: names, gender, home branch, the current
  * mailing address (the mail one before home, the primary before others) and its postal code, e-mail,

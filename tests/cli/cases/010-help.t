@@ -76,6 +76,7 @@ $ rapport help --commands
 > campaign respond
 > campaign observe
 > campaign results
+> campaign export
 > targetlist add
 > audit
 > audit verify
