@@ -26,6 +26,7 @@ enum {
     API_AUDITED = 512,     /* personal data not of one customer (rejects, pairs, the trail itself):
                               every call is audited */
     API_CSV = 1024,        /* answers a CSV file (text/csv), streamed: api_stream_reply */
+    API_HTML = 2048,       /* answers a page (text/html) for people following a link, its own errors pages too */
 };
 
 typedef struct api_req {
@@ -300,6 +301,8 @@ int api_user_request_reject(api_req *rq, api_resp *rs);
 json_t *api_permissions(sec_role r);
 /* meta.c: health, this API's document, the vocabulary; metrics in server.c (they need the server) */
 int api_health(api_req *rq, api_resp *rs);
+int api_unsubscribe_page(api_req *rq, api_resp *rs);
+int api_unsubscribe(api_req *rq, api_resp *rs);
 int api_openapi_get(api_req *rq, api_resp *rs);
 int api_vocabulary(api_req *rq, api_resp *rs);
 int api_metrics(api_req *rq, api_resp *rs);

@@ -563,7 +563,10 @@ static int route_check(const api_route *r, json_t *params, rp_error *err)
 static json_t *responses(const api_route *r, json_t *ok, json_t *accepted)
 {
     json_t *out = json_object();
-    const char *type = (r->flags & API_CSV) ? "text/csv" : (r->flags & API_TEXT) ? "text/plain" : "application/json";
+    const char *type = (r->flags & API_CSV)    ? "text/csv"
+                       : (r->flags & API_HTML) ? "text/html"
+                       : (r->flags & API_TEXT) ? "text/plain"
+                                               : "application/json";
     json_object_set_new(out, (r->flags & API_CREATED) ? "201" : "200",
                         json_pack("{s:s, s:{s:{s:o}}}", "description", (r->flags & API_CREATED) ? "Created" : "OK",
                                   "content", type, "schema", ok));
@@ -575,7 +578,11 @@ static json_t *responses(const api_route *r, json_t *ok, json_t *accepted)
     char statuses[64];
     route_errors(r, statuses, sizeof statuses);
     for (size_t i = 0; i < NERRORS; i++)
-        if (strstr(statuses, errors[i].status))
+        if ((r->flags & API_HTML) && r->errors && strstr(r->errors, errors[i].status)) /* the handler's: a page */
+            json_object_set_new(out, errors[i].status,
+                                json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", errors[i].name, "content",
+                                          "text/html", "schema", "type", "string"));
+        else if (strstr(statuses, errors[i].status))
             json_object_set_new(out, errors[i].status,
                                 json_pack("{s:s+}", "$ref", "#/components/responses/", errors[i].name));
     return out;
@@ -592,7 +599,7 @@ static int operation(const api_route *r, json_t **out, rp_error *err)
         json_decref(params), json_decref(body), json_decref(ok);
         return rc;
     }
-    if (r->flags & API_CHANGES)
+    if ((r->flags & API_CHANGES) && !(r->flags & API_PUBLIC)) /* a public route has no session to forge */
         json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}, s:s}", "name", "X-CSRF-Token", "in",
                                                 "header", "required", 1, "schema", "type", "string", "description",
                                                 "the token sign-in gave (GET /api/v1/session gives it again)"));

@@ -365,6 +365,19 @@ const api_route api_routes[] = {
     { .method = "GET", .pattern = "/api/v1/roles", .fn = api_roles_list, .permission = ANY, .flags = 0,
       .op = "listRoles", .summary = "The roles and the permission matrix",
       .response = "{roles: {role: Role, title: string, permissions: Permission[]}[]}" },
+
+    /* ---- database marketing (marketing.c) ---- */
+    { .method = "GET", .pattern = "/api/v1/unsubscribe/{token}", .fn = api_unsubscribe_page, .permission = ANY,
+      .flags = API_PUBLIC | API_TEXT | API_HTML, .op = "getUnsubscribePage",
+      .summary = "The page a campaign e-mail's unsubscribe link opens (an HTML page in zh-TW and English with a "
+                 "button); it changes nothing, so a mail scanner following the link withdraws nothing",
+      .params = "token: string", .response = "string", .errors = "404" },
+    { .method = "POST", .pattern = "/api/v1/unsubscribe/{token}", .fn = api_unsubscribe, .permission = ANY,
+      .flags = API_PUBLIC | API_CHANGES | API_TEXT | API_HTML, .op = "unsubscribe",
+      .summary = "One-click unsubscribe (RFC 8058, List-Unsubscribe-Post): the customer's consent for the "
+                 "campaign's purpose on e-mail withdrawn; the link's signature is its authority (no session); "
+                 "answers an HTML page",
+      .params = "token: string", .response = "string", .errors = "404" },
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 

@@ -996,6 +996,10 @@ static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
              MHD_add_response_header(r, "Cache-Control", "no-store") == MHD_YES &&
              MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
              transport_headers(r) == MHD_YES;
+    if (ok && rs->content_type && !strncmp(rs->content_type, "text/html", 9)) /* a page: nothing but itself */
+        ok = MHD_add_response_header(r, "Content-Security-Policy",
+                                     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                                     "frame-ancestors 'none'; base-uri 'none'") == MHD_YES;
     if (ok && rs->cookie[0])
         ok = MHD_add_response_header(r, "Set-Cookie", rs->cookie) == MHD_YES;
     if (ok && rs->retry_after > 0) {

@@ -45,7 +45,7 @@
  *                  lifecycle's steps (submit, approve, reject, launch, pause, resume, close, cancel),
  *                  targetlist add
  *   cmd_response.c campaign respond|observe|results: responses and results
- *   cmd_output.c   campaign export: the lists per channel (CSV, XLSX), audited
+ *   cmd_output.c   campaign export|send: the lists per channel (CSV, XLSX), audited; e-mail sent
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -234,6 +234,7 @@ int cmd_campaign_respond(cli_ctx *c);
 int cmd_campaign_observe(cli_ctx *c);
 int cmd_campaign_results(cli_ctx *c);
 int cmd_campaign_export(cli_ctx *c);
+int cmd_campaign_send(cli_ctx *c);
 int cmd_calllist_remove(cli_ctx *c);
 int cmd_key_rotate(cli_ctx *c);
 int cmd_token_add(cli_ctx *c);

@@ -1,9 +1,11 @@
 /* cmd_output.c — rapport campaign export: a campaign's list for a channel's vendor or system, as
- * CSV or XLSX, with a reason, audited (marketing.h mk_export; docs/marketing.md). */
+ * CSV or XLSX, with a reason, audited (mk_export); rapport campaign send: its e-mail through an SMTP
+ * server (mk_send_email); docs/marketing.md. */
 #include "cli/cli.h"
 #include "marketing/marketing.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,97 @@ int cmd_campaign_export(cli_ctx *c)
         int first = 1;
         json_object_foreach(k, key, v) if (json_integer_value(v)) {
             printf("%s%s %lld", first ? "; not listed: " : ", ", key, (long long)json_integer_value(v));
+            first = 0;
+        }
+        printf("\n");
+    }
+    json_decref(s);
+    return CLI_OK;
+}
+
+/* A file's text (a template, a password), at most max bytes; NULL with the message printed. */
+static char *read_small(const char *cmd, const char *opt, const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cli_failf(cmd, "%s: %s cannot be read", opt, path);
+        return NULL;
+    }
+    char *s = malloc(max + 1);
+    size_t n = s ? fread(s, 1, max + 1, f) : 0;
+    fclose(f);
+    if (!s || n > max) {
+        free(s);
+        cli_failf(cmd, "%s: %s is over %zu bytes", opt, path, max);
+        return NULL;
+    }
+    s[n] = 0;
+    return s;
+}
+
+int cmd_campaign_send(cli_ctx *c)
+{
+    const char *cmd = "campaign send";
+    rp_config *cfg = NULL;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cli_cfg(c, &cfg, &err))
+        return cli_fail(cmd, &err);
+#define CFG(opt, key) (cli_arg(c, opt) ? cli_arg(c, opt) : cfg ? rp_config_get(cfg, "mail", key, NULL) : NULL)
+    mk_mail o = { .campaign = c->args[0], .cell = cli_arg(c, "cell"), .smtp_url = CFG("smtp", "smtp"),
+                  .user = cfg ? rp_config_get(cfg, "mail", "user", NULL) : NULL, .tls = CFG("tls", "tls"),
+                  .from = CFG("from", "from"), .subject = cli_arg(c, "subject"),
+                  .unsubscribe_base = CFG("unsubscribe-url", "unsubscribe_url") };
+#undef CFG
+    if (o.tls && strcmp(o.tls, "required") && strcmp(o.tls, "try") && strcmp(o.tls, "none"))
+        return cli_failf(cmd, "--tls: '%.20s' is not required, try or none", o.tls);
+    const char *lim = cli_arg(c, "limit");
+    char *end = NULL;
+    if (lim && ((o.limit = strtoll(lim, &end, 10)) < 1 || *end))
+        return cli_failf(cmd, "--limit: '%.20s' is not a number of messages", lim);
+    char *body = NULL, *pw = NULL;
+    const char *pwfile = cfg ? rp_config_get(cfg, "mail", "password_file", NULL) : NULL;
+    if (cli_arg(c, "body-file") && !(body = read_small(cmd, "--body-file", cli_arg(c, "body-file"), 64 << 10)))
+        return CLI_FAIL;
+    o.body = body;
+    if (getenv("RAPPORT_SMTP_PASSWORD"))
+        o.password = getenv("RAPPORT_SMTP_PASSWORD");
+    else if (pwfile && (pw = read_small(cmd, "[mail] password_file", pwfile, 1024))) {
+        pw[strcspn(pw, "\r\n")] = 0;
+        o.password = pw;
+    } else if (pwfile) {
+        free(body);
+        return CLI_FAIL;
+    }
+    mk_env env = { .cfg = cfg, .progress = !cli_flag(c, "json") };
+    char facts[1100];
+    mk_mart *m = NULL;
+    long fresh = strtol(cfg ? rp_config_get(cfg, "marketing", "select_minutes", "60") : "60", NULL, 10);
+    json_t *s = NULL;
+    if (!(rc = cli_facts(cmd, w, cfg, facts, sizeof facts, &env.facts))) {
+        if (mk_mart_get(w, &env, (int)fresh, &m, &err) || mk_send_email(w, m, &o, cli_user(), &s, &err))
+            rc = cli_fail(cmd, &err);
+    }
+    mk_mart_close(m);
+    free(body);
+    if (pw)
+        sodium_memzero(pw, strlen(pw)), free(pw);
+    if (rc)
+        return rc;
+    if (cli_flag(c, "json"))
+        cli_print_json(s);
+    else {
+        printf("campaign %s, cell %s: %lld sent, %lld refused by the server", o.campaign, o.cell,
+               (long long)json_integer_value(json_object_get(s, "sent")),
+               (long long)json_integer_value(json_object_get(s, "failed")));
+        const char *key;
+        json_t *v;
+        int first = 1;
+        json_object_foreach(json_object_get(s, "not_sent"), key, v) if (json_integer_value(v)) {
+            printf("%s%s %lld", first ? "; not sent: " : ", ", key, (long long)json_integer_value(v));
             first = 0;
         }
         printf("\n");

@@ -806,6 +806,30 @@ DESIGN_HELP
       "  --format F      csv or xlsx (default: by FILE's ending, else csv)\n"
       "  --reason TEXT   why (at least five characters)\n"
       "  --json          the summary as JSON\n" STORE_HELP, NULL },
+    { "campaign send", cmd_campaign_send, CLI_STORE,
+      "cell= smtp= from= subject= body-file= limit= unsubscribe-url= tls= json", 1, 1,
+      "rapport campaign send CODE --cell C [--smtp URL] [--from ADDR] [--subject TEXT] [--body-file FILE]\n"
+      "       [--limit N] [--unsubscribe-url URL] [--tls required|try|none] [--json]",
+      "Send a running campaign's e-mail cell through an SMTP server.",
+      "Each treated customer of the cell who may still be mailed (consent, do-not-\n"
+      "contact, an address) and was not mailed before gets one message: the template\n"
+      "(--body-file, else the cell's message, else a default) with {name}, {offer}\n"
+      "and {unsubscribe}, a List-Unsubscribe link signed for them and\n"
+      "List-Unsubscribe-Post (RFC 8058: a POST to the link withdraws their consent, a\n"
+      "GET only shows the page; 'rapport serve' answers it).  Each message sent is\n"
+      "kept and entered in the customer's contact history; an address the server\n"
+      "refuses is kept as failed; run it again to take up what is left.\n\n"
+      "options (else [mail] in the configuration):\n"
+      "  --smtp URL      smtp://HOST:PORT or smtps://HOST:PORT ([mail] smtp)\n"
+      "  --from ADDR     the sender, \"Bank <news@bank.example>\" ([mail] from)\n"
+      "  --subject TEXT  the subject (default: the offer's name)\n"
+      "  --body-file F   the template, UTF-8 text\n"
+      "  --limit N       at most N messages this run\n"
+      "  --unsubscribe-url URL  the public address of 'rapport serve' ([mail] unsubscribe_url)\n"
+      "  --tls T         required (default), try or none ([mail] tls); smtps:// is TLS\n"
+      "  --json          the summary as JSON\n"
+      "The server's user is [mail] user; its password $RAPPORT_SMTP_PASSWORD or the\n"
+      "file [mail] password_file, never an option.\n" STORE_HELP, NULL },
     { "targetlist add", cmd_targetlist_add, CLI_STORE, "file=", 1, CLI_MAX_ARGS,
       "rapport targetlist add NAME [ID...] [--file FILE]",
       "Upload a list of customers (ids, or id:N) for a campaign's selection.",

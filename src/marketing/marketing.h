@@ -56,6 +56,8 @@
  *                 (campaign_waterfall)
  *   output.c      the lists each channel's vendor or system takes (CSV, XLSX), one layout a
  *                 channel
+ *   send.c        e-mail sent through SMTP (libcurl), personalised, with a signed one-click
+ *                 unsubscribe (RFC 8058); each message kept (campaign_send) and in the contact history
  *   results.c     responses told by staff or seen in behaviour; results: treated against control
  *                 by campaign, cell, channel and segment, significance, economics, day by day
  *
@@ -229,6 +231,37 @@ typedef struct mk_output {
     const char *campaign, *cell, *channel, *format, *path;
 } mk_output;
 int mk_export(wh *w, const mk_mart *m, const mk_output *o, json_t **summary, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- e-mail sent (send.c) ---- */
+
+/* Send a running campaign's e-mail cell through an SMTP server: the cell's treated who by the
+ * selection copy may still be mailed and were not mailed before (campaign_send), at most the cell's
+ * cap and limit (0: all).  Each message: From, To, the subject (the offer's name unless given, RFC
+ * 2047), a text body from the template ({name}, {offer}, {unsubscribe}; body NULL: the cell's message,
+ * else a default; a link is added when the template has none), List-Unsubscribe with a signed link
+ * (unsubscribe_base/api/v1/unsubscribe/TOKEN) and List-Unsubscribe-Post (RFC 8058).  A message sent is kept in
+ * campaign_send with its Message-ID and entered in the contact history (an interaction: e-mail,
+ * outbound, kind campaign); an address the server refuses (5xx) is kept as failed and the run goes
+ * on; the server unreachable or the sign-in refused stops it, what was sent kept (recorded in
+ * transactions of 50).  tls: "required" (default), "try" or "none" for smtp://; smtps:// is TLS.
+ * *out: {campaign, cell, sent, failed, failures [{customer, error}] (the first 20), not_sent
+ * {already_sent, left_for_later (beyond the limit), over_cap, missing_email, deceased_or_closed,
+ * do_not_contact, no_consent, unreachable}}. */
+typedef struct mk_mail {
+    const char *campaign, *cell;
+    const char *smtp_url, *user, *password, *tls;
+    const char *from, *subject, *body, *unsubscribe_base;
+    int64_t limit;
+} mk_mail;
+int mk_send_email(wh *w, const mk_mart *m, const mk_mail *o, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The signed token of a customer's unsubscribe link for a campaign: "CAMPAIGN.ID.HEX" (a keyed hash
+ * under the store's key). */
+#define MK_TOKEN_MAX 120
+void mk_unsubscribe_token(wh *w, const char *campaign, int64_t customer, char out[MK_TOKEN_MAX]);
+/* A link followed: RP_NOTFOUND "this unsubscribe link is not valid" for a token not signed here;
+ * with apply (a POST), the customer's consent for the campaign's purpose on e-mail withdrawn (evidence:
+ * the campaign); *out {campaign, name, purpose, channel, withdrawn}. */
+int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* The control group's size by the sample-size rule (DOMAIN M15): n = z^2 p (1 - p) / e^2, z 1.281,
  * 1.645 or 1.960 for 80, 90 or 95 % confidence; 0 for a confidence not one of them. */

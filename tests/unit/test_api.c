@@ -2091,7 +2091,7 @@ static void the_document_describes_every_route(void **state)
         assert_non_null(op);
         assert_string_equal(json_string_value(json_object_get(op, "operationId")), rt->op);
         json_t *ok = json_object_get(json_object_get(op, "responses"), (rt->flags & API_CREATED) ? "201" : "200");
-        assert_non_null(json_object_get(json_object_get(ok, "content"), (rt->flags & API_CSV) ? "text/csv" : (rt->flags & API_TEXT) ? "text/plain" : "application/json"));
+        assert_non_null(json_object_get(json_object_get(ok, "content"), (rt->flags & API_CSV) ? "text/csv" : (rt->flags & API_HTML) ? "text/html" : (rt->flags & API_TEXT) ? "text/plain" : "application/json"));
         assert_int_equal(json_object_get(op, "requestBody") != NULL, (rt->flags & API_BODY) != 0);
         if (!(rt->flags & API_PUBLIC))
             assert_non_null(json_object_get(json_object_get(op, "responses"), "401"));

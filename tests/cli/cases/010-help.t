@@ -77,6 +77,7 @@ $ rapport help --commands
 > campaign observe
 > campaign results
 > campaign export
+> campaign send
 > targetlist add
 > audit
 > audit verify

@@ -1,0 +1,529 @@
+/* send.c — a campaign's e-mail sent for real through an SMTP server (libcurl), personalised, with
+ * a signed one-click unsubscribe (RFC 8058: List-Unsubscribe and List-Unsubscribe-Post; a POST to
+ * the link withdraws the consent, a GET only shows the page); each message kept in campaign_send and
+ * entered in the customer's contact history.  See marketing.h. */
+#include "marketing/internal.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "core/buf.h"
+
+#define BATCH 50                       /* messages a transaction records */
+
+/* ---- the unsubscribe link ---- */
+
+void mk_unsubscribe_token(wh *w, const char *campaign, int64_t customer, char out[MK_TOKEN_MAX])
+{
+    char what[80];
+    int n = snprintf(what, sizeof what, "%.40s.%lld", campaign, (long long)customer);
+    unsigned char h[RP_HASH_LEN];
+    wh_keyed_hash(w, "unsubscribe", what, (size_t)n, h);
+    char hex[2 * RP_HASH_LEN + 1];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(out, MK_TOKEN_MAX, "%s.%s", what, hex);
+}
+
+int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *err)
+{
+    char code[41] = "", want[MK_TOKEN_MAX];
+    long long id = 0;
+    const char *dot = token ? strchr(token, '.') : NULL;
+    if (!dot || dot == token || dot - token > 40 || sscanf(dot + 1, "%lld", &id) != 1 || id <= 0)
+        return rp_err(err, RP_NOTFOUND, "this unsubscribe link is not valid");
+    memcpy(code, token, (size_t)(dot - token));
+    mk_unsubscribe_token(w, code, id, want);
+    if (strlen(token) != strlen(want) || sodium_memcmp(token, want, strlen(want)))
+        return rp_err(err, RP_NOTFOUND, "this unsubscribe link is not valid");
+    json_t *doc;
+    int rc = mk_campaign_get(w, code, &doc, err);
+    if (rc)
+        return rc == RP_NOTFOUND ? rp_err(err, RP_NOTFOUND, "this unsubscribe link is not valid") : rc;
+    const char *purpose = json_string_value(json_object_get(doc, "purpose"));
+    if (!purpose || mk__index(purpose, wh_consent_purposes) < 0)
+        purpose = "marketing";
+    if (apply) {
+        char now[RP_TIME_UTC_LEN], evidence[120];
+        mk__now(now);
+        snprintf(evidence, sizeof evidence, "one-click unsubscribe (RFC 8058), campaign %s", code);
+        wh_consent c = { .party_id = id, .purpose = purpose, .channel = "email", .granted = 0, .evidence = evidence,
+                         .effective_at = now, .recorded_by = "unsubscribe" };
+        rc = wh_consent_set(w, &c, err);
+    }
+    if (!rc)
+        *out = json_pack("{s:s, s:s?, s:s, s:s, s:b}", "campaign", code, "name",
+                         json_string_value(json_object_get(doc, "name")), "purpose", purpose, "channel", "email",
+                         "withdrawn", apply);
+    json_decref(doc);
+    return rc;
+}
+
+/* ---- the message ---- */
+
+typedef struct rcpt {
+    int64_t id;
+    char *name, *email;
+} rcpt;
+
+typedef struct sender {
+    wh *w;
+    const mk_mart *m;
+    const mk_mail *o;
+    const char *purpose, *by;
+    char cell[40], offer_name[200], from_addr[256], domain[200];
+    const char *tmpl;
+    char *own_tmpl;
+    int contact;
+    int64_t cap;
+    rcpt *r;
+    size_t n, room;
+    int64_t *sent;                     /* already sent, ascending */
+    size_t nsent;
+    int64_t gone[4], missing, over_cap, later, already;
+} sender;
+
+static const char default_tmpl[] = "{name} 您好：\n\n{offer}\n\n"
+                                   "如不想再收到這類訊息，請按此取消訂閱 / To stop these messages: {unsubscribe}\n";
+
+/* The template's placeholders are {name}, {offer} and {unsubscribe}; any other is refused by name. */
+static int tmpl_ok(const char *t, rp_error *err)
+{
+    static const char *const known[] = { "name", "offer", "unsubscribe", NULL };
+    for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
+        const char *e = strchr(p, '}');
+        char key[32];
+        if (!e || e - p - 1 >= (long)sizeof key)
+            return rp_err(err, RP_INVAL, "message: a '{' without its '}' (placeholders: {name}, {offer}, {unsubscribe})");
+        memcpy(key, p + 1, (size_t)(e - p - 1));
+        key[e - p - 1] = 0;
+        if (mk__index(key, known) < 0)
+            return rp_err(err, RP_INVAL, "message: unknown placeholder {%s} (placeholders: {name}, {offer}, "
+                                         "{unsubscribe})", key);
+    }
+    return RP_OK;
+}
+
+static void b64(rp_buf *b, const void *p, size_t n, int wrap)
+{
+    size_t cap = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL);
+    char *s = malloc(cap);
+    if (!s) {
+        b->status = RP_NOMEM;  /* sticky: the caller checks the buffer's status */
+        return;
+    }
+    sodium_bin2base64(s, cap, p, n, sodium_base64_VARIANT_ORIGINAL);
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i += 76) {
+        rp_buf_append(b, s + i, len - i < 76 ? len - i : 76);
+        if (wrap)
+            rp_buf_append(b, "\r\n", 2);
+    }
+    free(s);
+}
+
+/* A header's UTF-8 text as RFC 2047 encoded words, each of at most 45 bytes of whole characters. */
+static void encoded_words(rp_buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t at = 0; at < n;) {
+        size_t k = n - at < 45 ? n - at : 45;
+        while (k > 0 && at + k < n && ((unsigned char)s[at + k] & 0xC0) == 0x80)
+            k--;
+        rp_buf_printf(b, "%s=?UTF-8?B?", at ? "\r\n " : "");
+        b64(b, s + at, k, 0);
+        rp_buf_append(b, "?=", 2);
+        at += k;
+    }
+}
+
+/* The body: the template with the customer's name, the offer and the link; CRLF line ends. */
+static void body_text(rp_buf *t, const sender *s, const rcpt *r, const char *link)
+{
+    for (const char *p = s->tmpl; *p; p++) {
+        if (*p == '{') {
+            const char *e = strchr(p, '}');
+            size_t k = (size_t)(e - p - 1);
+            const char *v = !strncmp(p + 1, "name", k) ? r->name : !strncmp(p + 1, "offer", k) ? s->offer_name : link;
+            rp_buf_append(t, v, strlen(v));
+            p = e;
+        } else if (*p == '\n')
+            rp_buf_append(t, "\r\n", 2);
+        else
+            rp_buf_append(t, p, 1);
+    }
+    if (!strstr(s->tmpl, "{unsubscribe}"))  /* a marketing message always says how to stop them */
+        rp_buf_printf(t, "\r\n--\r\n取消訂閱 / Unsubscribe: %s\r\n", link);
+}
+
+static int compose(const sender *s, const rcpt *r, rp_buf *b, char msgid[300])
+{
+    char token[MK_TOKEN_MAX], link[600], date[64], rnd[17];
+    mk_unsubscribe_token(s->w, s->o->campaign, r->id, token);
+    snprintf(link, sizeof link, "%s/api/v1/unsubscribe/%s", s->o->unsubscribe_base, token);
+    unsigned char raw[8];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(rnd, sizeof rnd, raw, sizeof raw);
+    time_t now = (time_t)rp_now();
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    snprintf(msgid, 300, "<%.40s.%lld.%s@%.200s>", s->o->campaign, (long long)r->id, rnd, s->domain);
+    const char *lt = strchr(s->o->from, '<');
+    rp_buf_append(b, "From: ", 6);
+    if (lt && lt > s->o->from) {  /* the display name, encoded when it is not ASCII */
+        char name[200];
+        size_t n = (size_t)(lt - s->o->from);
+        while (n && s->o->from[n - 1] == ' ')
+            n--;
+        snprintf(name, sizeof name, "%.*s", (int)n, s->o->from);
+        int ascii = 1;
+        for (const char *p = name; *p; p++)
+            ascii &= (unsigned char)*p < 0x80;
+        if (ascii)
+            rp_buf_printf(b, "%s", name);
+        else
+            encoded_words(b, name);
+        rp_buf_append(b, " ", 1);
+    }
+    rp_buf_printf(b, "<%s>\r\nTo: <%s>\r\nSubject: ", s->from_addr, r->email);
+    encoded_words(b, s->o->subject && *s->o->subject ? s->o->subject : s->offer_name);
+    rp_buf_printf(b, "\r\nDate: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
+                      "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n"
+                      "List-Unsubscribe: <%s>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+                      "X-Rapport-Campaign: %s\r\n\r\n",
+                   date, msgid, link, s->o->campaign);
+    rp_buf t = RP_BUF_INIT;
+    body_text(&t, s, r, link);
+    b64(b, t.data ? t.data : "", t.len, 1);
+    int bad = t.status || b->status;
+    rp_buf_release(&t);
+    return bad ? RP_NOMEM : RP_OK;
+}
+
+/* ---- whom: the cell's treated who may still be mailed and were not yet ---- */
+
+static int already_sent(const sender *s, int64_t id)
+{
+    size_t lo = 0, hi = s->nsent;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->sent[mid] == id)
+            return 1;
+        if (s->sent[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static int gather(void *u, const wh_reach_row *row, rp_error *err)
+{
+    sender *s = u;
+    if (already_sent(s, row->party_id)) {
+        s->already++;
+        return RP_OK;
+    }
+    int why = mk__reach_now(s->m, s->purpose, s->contact, row->party_id);
+    if (why >= 0) {
+        s->gone[why]++;
+        return RP_OK;
+    }
+    if (!row->email || !*row->email || strpbrk(row->email, "\r\n<>")) {
+        s->missing++;
+        return RP_OK;
+    }
+    if (s->cap > 0 && (int64_t)(s->nsent + s->n) >= s->cap) {
+        s->over_cap++;
+        return RP_OK;
+    }
+    if (s->o->limit > 0 && (int64_t)s->n >= s->o->limit) {
+        s->later++;
+        return RP_OK;
+    }
+    if (s->n == s->room) {
+        size_t room = s->room ? s->room * 2 : 256;
+        rcpt *r = realloc(s->r, room * sizeof *r);
+        if (!r)
+            return rp_err(err, RP_NOMEM, NULL);
+        s->r = r, s->room = room;
+    }
+    rcpt *r = &s->r[s->n];
+    const char *name = row->name_zh ? row->name_zh : row->name_latin ? row->name_latin : "";
+    if (!(r->name = strdup(name)) || !(r->email = strdup(row->email))) {
+        free(r->name);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    r->id = row->party_id;
+    s->n++;
+    return RP_OK;
+}
+
+static int load_sent(sender *s, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(s->w),
+                              "SELECT party_id FROM campaign_send WHERE campaign = ? AND channel = 'email' AND status = "
+                              "'sent' ORDER BY party_id",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, s->o->campaign);
+    size_t room = 0;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        if (s->nsent == room) {
+            int64_t *p = realloc(s->sent, (room = room ? room * 2 : 256) * sizeof *p);
+            if (!p) {
+                rp_stmt_done(st);
+                return rp_err(err, RP_NOMEM, NULL);
+            }
+            s->sent = p;
+        }
+        s->sent[s->nsent++] = rp_stmt_int(st, 0);
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+/* The campaign is running, the cell is of e-mail and not paused; its offer's name, its template. */
+static int setup(sender *s, rp_error *err)
+{
+    json_t *doc;
+    int rc = mk_campaign_get(s->w, s->o->campaign, &doc, err);
+    if (rc)
+        return rc;
+    const char *status = json_string_value(json_object_get(doc, "status"));
+    json_t *cell = NULL, *x;
+    size_t i;
+    json_array_foreach(json_object_get(doc, "cells"), i, x) if (!strcmp(json_string_value(json_object_get(x, "cell")),
+                                                                        s->o->cell ? s->o->cell : "")) cell = x;
+    if (strcmp(status, "running"))
+        rc = rp_err(err, RP_DENIED, "campaign %s is %s: e-mail is sent while it runs", s->o->campaign, status);
+    else if (!cell)
+        rc = rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", s->o->campaign, s->o->cell ? s->o->cell : "");
+    else if (strcmp(json_string_value(json_object_get(cell, "channel")), "email"))
+        rc = rp_err(err, RP_INVAL, "cell %s is of channel %s: only an email cell is sent", s->o->cell,
+                    json_string_value(json_object_get(cell, "channel")));
+    else if (json_is_true(json_object_get(cell, "paused")))
+        rc = rp_err(err, RP_DENIED, "cell %s is paused ('rapport campaign cell %s %s --resume')", s->o->cell,
+                    s->o->campaign, s->o->cell);
+    if (!rc) {
+        const char *msg = s->o->body ? s->o->body : json_string_value(json_object_get(cell, "message"));
+        s->own_tmpl = strdup(msg && *msg ? msg : default_tmpl);
+        s->tmpl = s->own_tmpl;
+        s->cap = json_integer_value(json_object_get(cell, "cap"));
+        int p = mk__index(json_string_value(json_object_get(doc, "purpose")), wh_consent_purposes);
+        s->purpose = p >= 0 ? wh_consent_purposes[p] : "service";  /* the list's: outlives doc */
+        snprintf(s->cell, sizeof s->cell, "%s", s->o->cell);
+        json_t *of;
+        if (!s->own_tmpl)
+            rc = rp_err(err, RP_NOMEM, NULL);
+        else if (!(rc = tmpl_ok(s->tmpl, err)) &&
+                 !(rc = mk_offer_get(s->w, json_string_value(json_object_get(cell, "offer")), &of, err))) {
+            snprintf(s->offer_name, sizeof s->offer_name, "%s", json_string_value(json_object_get(of, "name")));
+            json_decref(of);
+        }
+    }
+    json_decref(doc);
+    return rc;
+}
+
+/* From: one address, in <> or bare, on one line; its domain names the Message-IDs. */
+static int from_ok(sender *s, rp_error *err)
+{
+    const char *f = s->o->from, *lt = f ? strchr(f, '<') : NULL;
+    if (!f || !*f || strpbrk(f, "\r\n"))
+        return rp_err(err, RP_INVAL, "from: the sender's address is required ([mail] from, or --from)");
+    const char *a = lt ? lt + 1 : f;
+    size_t n = lt ? strcspn(a, ">") : strlen(a);
+    if (n == 0 || n >= sizeof s->from_addr || (lt && a[n] != '>'))
+        return rp_err(err, RP_INVAL, "from: '%.80s' is not an address", f);
+    memcpy(s->from_addr, a, n);
+    s->from_addr[n] = 0;
+    const char *at = strchr(s->from_addr, '@');
+    if (!at || !at[1] || strchr(s->from_addr, ' '))
+        return rp_err(err, RP_INVAL, "from: '%.80s' is not an address", f);
+    snprintf(s->domain, sizeof s->domain, "%s", at + 1);
+    return RP_OK;
+}
+
+/* ---- sending ---- */
+
+typedef struct upload {
+    const char *p;
+    size_t left;
+} upload;
+
+static size_t read_cb(char *out, size_t size, size_t n, void *u)
+{
+    upload *up = u;
+    size_t k = size * n < up->left ? size * n : up->left;
+    memcpy(out, up->p, k);
+    up->p += k, up->left -= k;
+    return k;
+}
+
+static int record(sender *s, const rcpt *r, const char *msgid, const char *error, rp_error *err)
+{
+    char now[RP_TIME_UTC_LEN];
+    mk__now(now);
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(s->w),
+                              "INSERT INTO campaign_send(campaign, party_id, channel, cell, at, status, message_id, "
+                              "error, by_user) VALUES (?1, ?2, 'email', ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(campaign, "
+                              "party_id, channel) DO UPDATE SET cell = ?3, at = ?4, status = ?5, message_id = ?6, "
+                              "error = ?7, by_user = ?8",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, s->o->campaign);
+    rp_stmt_bind_int(st, 2, r->id);
+    rp_stmt_bind_text(st, 3, s->cell);
+    rp_stmt_bind_text(st, 4, now);
+    rp_stmt_bind_text(st, 5, error ? "failed" : "sent");
+    rp_stmt_bind_text(st, 6, error ? NULL : msgid);
+    rp_stmt_bind_text(st, 7, error);
+    rp_stmt_bind_text(st, 8, s->by);
+    if ((rc = rp_stmt_run(st, err)) || error)
+        return rc;
+    char reason[300];
+    snprintf(reason, sizeof reason, "campaign %.40s, cell %.40s: %.200s", s->o->campaign, s->cell, s->offer_name);
+    wh_interaction i = { .party_id = r->id, .at = now, .channel = "email", .direction = "outbound", .kind = "campaign",
+                         .reason = reason, .outcome = "sent", .created_by = s->by };
+    return wh_interaction_add(s->w, &i, NULL, err);
+}
+
+/* One message: RP_OK sent (or refused for this address alone: *refused holds why); an error stops
+ * the run (the server unreachable, the sign-in refused). */
+static int send_one(sender *s, CURL *h, const rcpt *r, char msgid[300], char refused[300], rp_error *err)
+{
+    rp_buf b = RP_BUF_INIT;
+    refused[0] = 0;
+    if (compose(s, r, &b, msgid)) {
+        rp_buf_release(&b);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    char to[300], ebuf[CURL_ERROR_SIZE] = "";
+    snprintf(to, sizeof to, "<%s>", r->email);
+    struct curl_slist *rc_list = curl_slist_append(NULL, to);
+    upload up = { b.data, b.len };
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rc_list);
+    curl_easy_setopt(h, CURLOPT_READDATA, &up);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+    CURLcode c = rc_list ? curl_easy_perform(h) : CURLE_OUT_OF_MEMORY;
+    long code = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    curl_slist_free_all(rc_list);
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
+    rp_buf_release(&b);
+    if (c == CURLE_OK)
+        return RP_OK;
+    if ((c == CURLE_SEND_ERROR || c == CURLE_UPLOAD_FAILED || c == CURLE_RECV_ERROR) && code >= 500 && code < 600) {
+        snprintf(refused, 300, "%ld %s", code, ebuf[0] ? ebuf : curl_easy_strerror(c));
+        return RP_OK;
+    }
+    return rp_err(err, RP_IO, "smtp: %s%s%s", curl_easy_strerror(c), ebuf[0] ? ": " : "", ebuf);
+}
+
+static CURL *smtp_handle(const sender *s, rp_error *err)
+{
+    const mk_mail *o = s->o;
+    if (!o->smtp_url || (strncmp(o->smtp_url, "smtp://", 7) && strncmp(o->smtp_url, "smtps://", 8))) {
+        rp_err(err, RP_INVAL, "smtp: a server is required as smtp://HOST:PORT or smtps://HOST:PORT ([mail] smtp)");
+        return NULL;
+    }
+    CURL *h = curl_easy_init();
+    if (!h) {
+        rp_err(err, RP_NOMEM, NULL);
+        return NULL;
+    }
+    char from[300];
+    snprintf(from, sizeof from, "<%s>", s->from_addr);
+    curl_easy_setopt(h, CURLOPT_URL, o->smtp_url);
+    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
+    curl_easy_setopt(h, CURLOPT_USE_SSL, !o->tls || !strcmp(o->tls, "required") ? (long)CURLUSESSL_ALL
+                                         : !strcmp(o->tls, "try")               ? (long)CURLUSESSL_TRY
+                                                                                : (long)CURLUSESSL_NONE);
+    if (o->user && *o->user) {
+        curl_easy_setopt(h, CURLOPT_USERNAME, o->user);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, o->password ? o->password : "");
+    }
+    return h;
+}
+
+static int send_all(sender *s, json_t *failures, int64_t *sent, int64_t *failed, rp_error *err)
+{
+    CURL *h = smtp_handle(s, err);
+    if (!h)
+        return err->code;
+    int rc = RP_OK, open = 0;
+    for (size_t i = 0; i < s->n && !rc; i++) {
+        char msgid[300], refused[300];
+        if ((rc = send_one(s, h, &s->r[i], msgid, refused, err)))
+            break;
+        if (!open && (rc = wh_begin(s->w, err)))
+            break;
+        open = 1;
+        if ((rc = record(s, &s->r[i], msgid, refused[0] ? refused : NULL, err)))
+            break;
+        if (refused[0]) {
+            (*failed)++;
+            if (json_array_size(failures) < 20)
+                json_array_append_new(failures, json_pack("{s:I, s:s}", "customer", (json_int_t)s->r[i].id, "error",
+                                                          refused));
+        } else
+            (*sent)++;
+        if ((i + 1) % BATCH == 0 || i + 1 == s->n)
+            open = 0, rc = wh_commit(s->w, err);
+    }
+    if (open) {  /* stopped half-way: what was sent is kept, so it is not sent again */
+        rp_error e2 = RP_ERROR_INIT;
+        if (wh_commit(s->w, &e2))
+            wh_rollback(s->w);
+    }
+    curl_easy_cleanup(h);
+    return rc;
+}
+
+int mk_send_email(wh *w, const mk_mart *m, const mk_mail *o, const char *by, json_t **out, rp_error *err)
+{
+    sender *s = calloc(1, sizeof *s);
+    if (!s)
+        return rp_err(err, RP_NOMEM, NULL);
+    s->w = w, s->m = m, s->o = o, s->by = by;
+    s->contact = wh_contact_channel("email");
+    int rc;
+    if (!o->unsubscribe_base || strncmp(o->unsubscribe_base, "http", 4) || strpbrk(o->unsubscribe_base, "\r\n <>\""))
+        rc = rp_err(err, RP_INVAL, "unsubscribe: the server's public address is required, as https://HOST "
+                                   "([mail] unsubscribe_url, or --unsubscribe-url): the link in each message");
+    else if (!(rc = from_ok(s, err)) && !(rc = setup(s, err)) && !(rc = load_sent(s, err)))
+        rc = wh_campaign_reach(w, o->campaign, o->cell, gather, s, err);
+    json_t *failures = json_array();
+    int64_t sent = 0, failed = 0;
+    if (!rc && s->n)
+        rc = send_all(s, failures, &sent, &failed, err);
+    if (!rc)
+        *out = json_pack("{s:s, s:s, s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "campaign", o->campaign,
+                         "cell", s->cell, "sent", (json_int_t)sent, "failed", (json_int_t)failed, "failures",
+                         json_incref(failures), "not_sent", "already_sent", (json_int_t)s->already, "left_for_later",
+                         (json_int_t)s->later, "over_cap",
+                         (json_int_t)s->over_cap, "missing_email", (json_int_t)s->missing, "deceased_or_closed",
+                         (json_int_t)s->gone[0], "do_not_contact", (json_int_t)s->gone[1], "no_consent",
+                         (json_int_t)s->gone[2], "unreachable", (json_int_t)s->gone[3]);
+    json_decref(failures);
+    for (size_t i = 0; i < s->n; i++)
+        free(s->r[i].name), free(s->r[i].email);
+    free(s->r);
+    free(s->sent);
+    free(s->own_tmpl);
+    free(s);
+    return rc;
+}
