@@ -23,13 +23,13 @@ SAN       ?=
 PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd gnutls liboath libcrypto xlsxwriter libcurl
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
              libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev libgnutls28-dev liboath-dev \
-             libxlsxwriter-dev libcurl4-gnutls-dev python3-aiosmtpd python3-openpyxl \
+             libxlsxwriter-dev libcurl4-gnutls-dev python3-aiosmtpd python3-openpyxl libglpk-dev \
              libssl-dev openssl curl bc time \
              chromium fonts-noto-cjk python3-pandas python3-sklearn nginx-light wrk clang libclang-rt-dev llvm
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
              -Isrc -I$(BUILD)/gen $(EXTRA_CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lm -lpthread
 LDFLAGS   := $(SAN)
 
 LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c src/gen/*.c src/etl/*.c src/match/*.c src/analytics/*.c src/security/*.c src/models/*.c src/marketing/*.c src/api/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))

@@ -112,6 +112,18 @@ RAPPORT_USER=demo-marketer "$rapport" campaign submit FUND24
 RAPPORT_USER=demo-marketer "$rapport" campaign approve FUND24 2>&1 || true
 RAPPORT_USER=demo-supervisor "$rapport" campaign approve FUND24
 RAPPORT_USER=demo-supervisor "$rapport" campaign launch FUND24
+step "rapport campaign export FUND24 --channel direct_mail   (the mail house's list: the treated only, with a reason, audited)"
+"$rapport" campaign export FUND24 --channel direct_mail --out "$(dirname "$db")/FUND24-mail.xlsx" --reason "demo: mail house run"
+step "rapport campaign send FUND24 --cell A   (e-mail really sent, to an SMTP server on this machine; one-click unsubscribe)"
+mail=$(dirname "$db")/mail; rm -rf "$mail" "$mail.port"
+timeout 300 /usr/bin/python3 "$(dirname "$0")/../tests/fixtures/marketing/smtp_sink.py" "$mail" "$mail.port" >/dev/null 2>&1 &
+sink=$!
+for i in $(seq 100); do [ -s "$mail.port" ] && break; sleep 0.1; done
+"$rapport" campaign send FUND24 --cell A --smtp "smtp://127.0.0.1:$(cat "$mail.port")" --tls none \
+    --from "Rapport 銀行 <news@bank.example>" --unsubscribe-url https://bank.example --limit 20
+kill $sink 2>/dev/null || true
+echo "received: $(ls "$mail" | wc -l) messages in $mail; the first:"
+sed -n '3,14p' "$(ls -d "$mail"/* | head -1)"
 step "rapport campaign results CMP04   (a past campaign: responses from its file against its control group; an offer of its product gives cost and ROI)"
 "$rapport" offer put FND001 --name "基金定期定額" --product FND001 --cost 20 --value 1500 >/dev/null
 "$rapport" campaign observe CMP04

@@ -66,4 +66,10 @@ ptrdiff_t mk__row(const mk_mart *m, int64_t customer);
  * 0 deceased or closed (or no longer a customer), 1 do not contact, 2 no consent, 3 unreachable. */
 int mk__reach_now(const mk_mart *m, const char *purpose, int contact, int64_t customer);
 
+/* ---- optimisation's shared parts (optimise.c), and the exact method (optimise_lp.c) ---- */
+double mk__opt_value(const mk_opt *p, size_t i, int j);
+void mk__opt_name(const mk_opt *p, int constraint, char *out, size_t n);
+int mk__opt_greedy(const mk_opt *p, mk_opt_result *r, rp_error *err);
+int mk__opt_exact(const mk_opt *p, mk_opt_result *r, rp_error *err);
+
 #endif

@@ -58,6 +58,8 @@
  *                 channel
  *   send.c        e-mail sent through SMTP (libcurl), personalised, with a signed one-click
  *                 unsubscribe (RFC 8058); each message kept (campaign_send) and in the contact history
+ *   optimise.c    offer optimisation: levels 1-4, greedy, Lagrangian relaxation at scale
+ *   optimise_lp.c level 4 exactly with GLPK: the relaxation's duals, branch and bound, conflicts named
  *   results.c     responses told by staff or seen in behaviour; results: treated against control
  *                 by campaign, cell, channel and segment, significance, economics, day by day
  *
@@ -262,6 +264,58 @@ void mk_unsubscribe_token(wh *w, const char *campaign, int64_t customer, char ou
  * with apply (a POST), the customer's consent for the campaign's purpose on e-mail withdrawn (evidence:
  * the campaign); *out {campaign, name, purpose, channel, withdrawn}. */
 int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- offer optimisation (optimise.c, optimise_lp.c) ---- */
+
+/* Which customers get which offers (choices: a campaign's cells, or any offers), from a score
+ * matrix (customers x choices: the probability of taking each up, from the response models; < 0 or
+ * NAN: not eligible), at a level of seed 000:
+ *   1 the highest score; 2 score x the choice's value; 3 score x the customer's own value;
+ *   4 expected profit (score x value - cost) under constraints: a budget (total cost), a minimum and
+ *     a maximum per choice, a capacity per channel (the call centre's agent hours as calls a day),
+ *     at most group_max contacts in each group of customers (branch, region, segment), at most M
+ *     choices per customer (all levels).
+ * Level 4 is solved exactly by GLPK's branch and bound up to MK_OPT_EXACT_VARS eligible pairs (method
+ * auto), else by Lagrangian relaxation of the shared constraints with a repair to feasibility; both
+ * report the objective, an upper bound and the gap between them, and the shadow price of each
+ * binding constraint (the LP relaxation's duals; the multipliers).  Constraints that cannot all hold
+ * are refused naming them ("the constraints 'budget' (100.00) and 'min FUND1' conflict ..."). */
+#define MK_OPT_MAX 64
+#define MK_OPT_CHANNELS 8
+#define MK_OPT_EXACT_VARS 400000
+enum { MK_OPT_AUTO, MK_OPT_EXACT, MK_OPT_LAGRANGE, MK_OPT_GREEDY };
+typedef struct mk_opt {
+    size_t n;                          /* customers */
+    int k;                             /* choices, 1..MK_OPT_MAX */
+    const float *score;                /* n x k, by customer */
+    const double *value, *cost;        /* per choice: a take-up's value, a contact's cost */
+    const double *cust_value;          /* per customer (level 3); NULL: 1 */
+    const int *channel;                /* per choice: 0..MK_OPT_CHANNELS-1, -1 none; NULL: none */
+    const char *const *names;          /* per choice, for messages */
+    const char *const *channel_names;  /* per channel */
+    int level, per_customer;           /* per_customer: M, 1 when 0 */
+    double budget;                     /* 0: none */
+    int64_t min[MK_OPT_MAX], max[MK_OPT_MAX];  /* per choice; max 0: none */
+    int64_t capacity[MK_OPT_CHANNELS]; /* 0: none */
+    const int *group;                  /* per customer: 0..ngroups-1, -1 none; NULL: no groups */
+    int ngroups;
+    const char *const *group_names;
+    int64_t group_max;                 /* 0: none */
+    int method;                        /* MK_OPT_AUTO, ... */
+    int iterations;                    /* Lagrangian: at most (0: 200) */
+    double time_limit;                 /* exact: seconds (0: 60) */
+} mk_opt;
+typedef struct mk_opt_result {
+    int m;                             /* slots per customer */
+    int8_t *pick;                      /* n x m choices, -1 none */
+    const char *method;
+    double objective, bound, gap, relaxation, greedy, cost, seconds;
+    int64_t assigned, per_choice[MK_OPT_MAX];
+    int iterations, timed_out;
+    json_t *binding;                   /* [{constraint, shadow_price, used, limit}] */
+} mk_opt_result;
+int mk_optimise(const mk_opt *p, mk_opt_result *r, rp_error *err) RP_WARN_UNUSED;
+void mk_opt_result_free(mk_opt_result *r);
 
 /* The control group's size by the sample-size rule (DOMAIN M15): n = z^2 p (1 - p) / e^2, z 1.281,
  * 1.645 or 1.960 for 80, 90 or 95 % confidence; 0 for a confidence not one of them. */

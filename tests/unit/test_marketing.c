@@ -364,6 +364,191 @@ static void responses_and_results(void **state)
     unsetenv("RAPPORT_NOW");
 }
 
+/* ---- offer optimisation ---- */
+
+static const char *const onames[] = { "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P",
+                                      "Q", "R", "S", "T" };
+
+static double picked_value(const mk_opt *p, const mk_opt_result *r)
+{
+    double v = 0;
+    for (size_t i = 0; i < p->n; i++)
+        for (int s = 0; s < r->m; s++) {
+            int j = r->pick[i * (size_t)r->m + (size_t)s];
+            if (j >= 0) {
+                float sc = p->score[i * (size_t)p->k + (size_t)j];
+                v += p->level == 4 ? sc * p->value[j] - p->cost[j] : sc;
+            }
+        }
+    return v;
+}
+
+/* The best of every assignment of a tiny problem (one choice or none each), by enumeration. */
+static double brute(const mk_opt *p)
+{
+    double best = -INFINITY;
+    int n = (int)p->n, k = p->k;
+    long total = 1;
+    for (int i = 0; i < n; i++)
+        total *= k + 1;
+    for (long code = 0; code < total; code++) {
+        long c = code;
+        double v = 0, cost = 0;
+        int64_t per[8] = { 0 };
+        int ok = 1;
+        for (int i = 0; i < n && ok; i++, c /= k + 1) {
+            int j = (int)(c % (k + 1)) - 1;
+            if (j < 0)
+                continue;
+            float sc = p->score[i * k + j];
+            if (!(sc >= 0))
+                ok = 0;
+            else
+                v += sc * p->value[j] - p->cost[j], cost += p->cost[j], per[j]++;
+        }
+        for (int j = 0; j < k && ok; j++)
+            ok = per[j] >= p->min[j] && (!p->max[j] || per[j] <= p->max[j]);
+        if (ok && (p->budget <= 0 || cost <= p->budget + 1e-9) && v > best)
+            best = v;
+    }
+    return best;
+}
+
+static void optimisation_levels_and_exact(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    /* levels 1-3: 3 customers x 2 offers */
+    float sc[] = { 0.5f, 0.2f, 0.1f, 0.3f, 0.4f, -1 };
+    double value[] = { 100, 1000 }, cost[] = { 1, 1 }, cv[] = { 1, 1, 50 };
+    mk_opt p = { .n = 3, .k = 2, .score = sc, .value = value, .cost = cost, .cust_value = cv, .names = onames,
+                 .level = 1 };
+    mk_opt_result r;
+    assert_ok(mk_optimise(&p, &r, &e));
+    assert_int_equal(r.pick[0], 0), assert_int_equal(r.pick[1], 1), assert_int_equal(r.pick[2], 0);
+    mk_opt_result_free(&r);
+    p.level = 2; /* 0.5 x 100 < 0.2 x 1000 */
+    assert_ok(mk_optimise(&p, &r, &e));
+    assert_int_equal(r.pick[0], 1), assert_int_equal(r.pick[1], 1), assert_int_equal(r.pick[2], 0);
+    mk_opt_result_free(&r);
+    /* level 4, exactly: against every assignment of small random problems */
+    uint64_t x = 88172645463325252ull;
+    for (int trial = 0; trial < 30; trial++) {
+        float s6[18];
+        double v3[3], c3[3];
+        for (int q = 0; q < 18; q++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            s6[q] = (x % 7 == 0) ? -1.0f : (float)(x % 1000) / 1000.0f;
+        }
+        for (int j = 0; j < 3; j++)
+            v3[j] = 10 + (double)(x >> (8 * j) & 63), c3[j] = 1 + (double)(x >> (3 + 7 * j) & 7);
+        mk_opt q = { .n = 6, .k = 3, .score = s6, .value = v3, .cost = c3, .names = onames, .level = 4,
+                     .budget = trial % 3 ? 9 : 0, .method = MK_OPT_EXACT };
+        q.max[0] = trial % 2 ? 2 : 0;
+        q.min[1] = trial % 5 == 0 ? 1 : 0;
+        double want = brute(&q);
+        int rc = mk_optimise(&q, &r, &e);
+        if (isinf(want)) {
+            assert_int_equal(rc, RP_INVAL);
+            continue;
+        }
+        if (rc)
+            fail_msg("trial %d: %s", trial, e.msg);
+        if (fabs(r.objective - want) > 1e-3 || fabs(picked_value(&q, &r) - want) > 1e-3)
+            fail_msg("trial %d: exact %.4f, enumeration %.4f", trial, r.objective, want);
+        assert_true(r.bound >= r.objective - 1e-6);
+        mk_opt_result_free(&r);
+    }
+}
+
+static void optimisation_duals_and_conflicts(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    /* one offer, values 5, 4, 3, 2 at cost 1, budget 2.5: the relaxation takes 5, 4 and half of 3, so
+     * the budget's shadow price is 3 (an extra unit of budget buys half of 3 again); the integer
+     * assignment takes 5 and 4 */
+    float sc[] = { 1, 1, 1, 1 };
+    double value[] = { 0 }, cost[] = { 1 };
+    float sv[] = { 6, 5, 4, 3 };
+    double one[] = { 1 };
+    mk_opt p = { .n = 4, .k = 1, .score = sv, .value = one, .cost = cost, .names = onames, .level = 4,
+                 .budget = 2.5, .method = MK_OPT_EXACT };
+    (void)sc, (void)value;
+    mk_opt_result r;
+    assert_ok(mk_optimise(&p, &r, &e));
+    assert_true(fabs(r.objective - 9) < 1e-9);
+    assert_true(fabs(r.relaxation - 10.5) < 1e-9);
+    json_t *b = json_array_get(r.binding, 0);
+    assert_string_equal(json_string_value(json_object_get(b, "constraint")), "budget");
+    assert_true(fabs(json_number_value(json_object_get(b, "shadow_price")) - 3) < 1e-9);
+    mk_opt_result_free(&r);
+    /* conflicts named: by counting, and by the relaxation's deletion filter */
+    p.min[0] = 3;
+    assert_int_equal(mk_optimise(&p, &r, &e), RP_INVAL);
+    assert_string_equal(e.msg, "the constraints 'budget' (2.50) and 'min A' conflict: the minimums alone cost 3.00");
+    float s2[] = { 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1 };
+    double v2[] = { 2, 2 }, c2[] = { 1, 1 };
+    mk_opt q = { .n = 6, .k = 2, .score = s2, .value = v2, .cost = c2, .names = onames, .level = 4,
+                 .method = MK_OPT_EXACT };
+    q.min[0] = 3, q.min[1] = 2; /* three customers can take offers, five are wanted */
+    assert_int_equal(mk_optimise(&q, &r, &e), RP_INVAL);
+    assert_string_equal(e.msg, "no assignment meets every constraint: 'at most 1 per customer', 'min A', 'min B' conflict");
+    q.min[1] = 0, q.max[0] = 2;
+    assert_int_equal(mk_optimise(&q, &r, &e), RP_INVAL);
+    assert_string_equal(e.msg, "the constraints 'min A' (3) and 'max A' (2) conflict");
+}
+
+/* The Lagrangian method against the exact one on 10,000 customers x 20 offers with a budget, offer
+ * limits, channel capacities and branch caps: within half a percent of the optimum, never above it. */
+static void optimisation_lagrange_near_exact(void **state)
+{
+    (void)state;
+    enum { N = 10000, K = 20, G = 50 };
+    float *sc = malloc(sizeof(float) * N * K);
+    int *grp = malloc(sizeof(int) * N);
+    double value[K], cost[K];
+    int channel[K];
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int j = 0; j < K; j++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        value[j] = 200 + (double)(x % 2000), cost[j] = 5 + (double)(x >> 20 & 31), channel[j] = j % 4;
+    }
+    for (int i = 0; i < N; i++) {
+        grp[i] = i % G;
+        for (int j = 0; j < K; j++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            sc[i * K + j] = (x & 15) == 0 ? -1.0f : (float)((x >> 11) % 10000) / 10000.0f * 0.12f;
+        }
+    }
+    static const char *const chn[] = { "email", "sms", "outbound_call", "direct_mail", "", "", "", "" };
+    mk_opt p = { .n = N, .k = K, .score = sc, .value = value, .cost = cost, .channel = channel, .names = onames,
+                 .channel_names = chn, .level = 4, .per_customer = 1, .budget = 60000, .group = grp, .ngroups = G,
+                 .group_max = 150 };
+    for (int j = 0; j < K; j++)
+        p.max[j] = 900, p.min[j] = j < 3 ? 200 : 0;
+    p.capacity[2] = 1500;
+    rp_error e = RP_ERROR_INIT;
+    mk_opt_result ex, lg, gr;
+    p.method = MK_OPT_EXACT;
+    assert_ok(mk_optimise(&p, &ex, &e));
+    p.method = MK_OPT_LAGRANGE;
+    assert_ok(mk_optimise(&p, &lg, &e));
+    p.method = MK_OPT_GREEDY;
+    assert_ok(mk_optimise(&p, &gr, &e));
+    print_message("optimisation 10,000 x 20: exact %.1f (%.2f s, gap %.5f), Lagrangian %.1f (%.2f s, bound %.1f), "
+                  "greedy %.1f\n", ex.objective, ex.seconds, ex.gap, lg.objective, lg.seconds, lg.bound, gr.objective);
+    assert_true(lg.objective <= ex.objective + 1e-6 && lg.objective >= 0.995 * ex.objective);
+    assert_true(lg.bound >= ex.objective - 1e-6 * fabs(ex.objective));
+    assert_true(ex.objective >= gr.objective - 1e-6);
+    assert_true(ex.cost <= 60000 + 1e-6 && lg.cost <= 60000 + 1e-6);
+    for (int j = 0; j < 3; j++)
+        assert_true(lg.per_choice[j] >= 200 && ex.per_choice[j] >= 200);
+    assert_true(json_array_size(ex.binding) > 0 && json_array_size(lg.binding) > 0);
+    mk_opt_result_free(&ex), mk_opt_result_free(&lg), mk_opt_result_free(&gr);
+    free(sc), free(grp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +557,9 @@ int main(void)
         cmocka_unit_test(sample_size_is_m15),
         cmocka_unit_test(schema_checks_are_the_lists),
         cmocka_unit_test(responses_and_results),
+        cmocka_unit_test(optimisation_levels_and_exact),
+        cmocka_unit_test(optimisation_duals_and_conflicts),
+        cmocka_unit_test(optimisation_lagrange_near_exact),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     tu_cleanup();
