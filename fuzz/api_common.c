@@ -207,6 +207,11 @@ static void check_reply(const api_route *rt, const api_resp *rs)
     if (rs->status == 500 || !json_object_get(responses, status))
         fz_bug("%s %s answered %d: %s", rt->method, rt->pattern, rs->status,
                rs->json ? json_dumps(rs->json, JSON_COMPACT) : "(no body)");
+    if ((rt->flags & API_HTML) && rs->status != 500) { /* a page, its errors pages too */
+        if (!rs->text || !*rs->text || !rs->content_type || strncmp(rs->content_type, "text/html", 9))
+            fz_bug("%s %s: %d is not a page", rt->method, rt->pattern, rs->status);
+        return;
+    }
     if (rs->status >= 400 && !json_is_string(json_object_get(json_object_get(rs->json, "error"), "message")))
         fz_bug("%s %s: error %d without a message", rt->method, rt->pattern, rs->status);
     if (rs->status < 400 && !rs->json && !rs->text)

@@ -45,6 +45,7 @@
  *                  lifecycle's steps (submit, approve, reject, launch, pause, resume, close, cancel),
  *                  targetlist add
  *   cmd_response.c campaign respond|observe|results: responses and results
+ *   cmd_optimise.c campaign optimise: the treated given cells by the offer optimiser
  *   cmd_output.c   campaign export|send: the lists per channel (CSV, XLSX), audited; e-mail sent
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
@@ -235,6 +236,7 @@ int cmd_campaign_observe(cli_ctx *c);
 int cmd_campaign_results(cli_ctx *c);
 int cmd_campaign_export(cli_ctx *c);
 int cmd_campaign_send(cli_ctx *c);
+int cmd_campaign_optimise(cli_ctx *c);
 int cmd_calllist_remove(cli_ctx *c);
 int cmd_key_rotate(cli_ctx *c);
 int cmd_token_add(cli_ctx *c);

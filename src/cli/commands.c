@@ -830,6 +830,31 @@ DESIGN_HELP
       "  --json          the summary as JSON\n"
       "The server's user is [mail] user; its password $RAPPORT_SMTP_PASSWORD or the\n"
       "file [mail] password_file, never an option.\n" STORE_HELP, NULL },
+    { "campaign optimise", cmd_campaign_optimise, CLI_STORE,
+      "scores= level= budget= min= max= capacity= group-by= group-max= value= per-customer= method= apply json", 1, 1,
+      "rapport campaign optimise CODE --scores FILE [--level 1-4] [--budget B] [--min CELL=N,...]\n"
+      "       [--max CELL=N,...] [--capacity CHANNEL=N,...] [--group-by ATTR --group-max N]\n"
+      "       [--value ATTR] [--method auto|exact|lagrange|greedy] [--apply] [--json]",
+      "Give a draft's treated their cells by the offer optimiser (M11).",
+      "FILE is CSV with a header naming customer, cell (or offer) and score: the\n"
+      "response model's probability of each customer taking each cell's offer; a\n"
+      "pair not in the file, or that consent, reach or a product held rules out now,\n"
+      "is not eligible.  Levels: 1 the highest score; 2 score x the offer's value;\n"
+      "3 score x the customer's own value (--value, an attribute: profit); 4 the\n"
+      "expected profit (score x value - cost) under the constraints given, solved\n"
+      "exactly (GLPK) when small, else by Lagrangian relaxation; the objective, the\n"
+      "upper bound and gap, and each binding constraint's shadow price are shown.\n"
+      "Constraints that cannot all hold are refused, naming them.  Without --apply\n"
+      "nothing changes: the plan is shown; with it each treated target takes its\n"
+      "cell and those given none leave the campaign (recorded in its history).\n\n"
+      "options:\n"
+      "  --budget B          the total cost of the contacts at most B\n"
+      "  --min, --max        customers per cell: A=100,B=50\n"
+      "  --capacity          contacts per channel: outbound_call=1500 (the agents' hours)\n"
+      "  --group-by ATTR     branch, level, ... with --group-max N contacts in each\n"
+      "  --method M          auto (default), exact, lagrange or greedy\n"
+      "  --apply             give the targets their cells\n"
+      "  --json              the plan as JSON\n" STORE_HELP, NULL },
     { "targetlist add", cmd_targetlist_add, CLI_STORE, "file=", 1, CLI_MAX_ARGS,
       "rapport targetlist add NAME [ID...] [--file FILE]",
       "Upload a list of customers (ids, or id:N) for a campaign's selection.",

@@ -68,8 +68,12 @@ int mk__reach_now(const mk_mart *m, const char *purpose, int contact, int64_t cu
 
 /* ---- optimisation's shared parts (optimise.c), and the exact method (optimise_lp.c) ---- */
 double mk__opt_value(const mk_opt *p, size_t i, int j);
+/* Group g's cap (group_caps, else group_max; 0: none). */
+int64_t mk__opt_gcap(const mk_opt *p, int g);
 void mk__opt_name(const mk_opt *p, int constraint, char *out, size_t n);
 int mk__opt_greedy(const mk_opt *p, mk_opt_result *r, rp_error *err);
 int mk__opt_exact(const mk_opt *p, mk_opt_result *r, rp_error *err);
+/* The LP relaxation's duals, by constraint number (optimise.c's), into dual (zeroed by the caller). */
+int mk__opt_lp_duals(const mk_opt *p, double *dual, rp_error *err);
 
 #endif

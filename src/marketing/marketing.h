@@ -59,6 +59,7 @@
  *   send.c        e-mail sent through SMTP (libcurl), personalised, with a signed one-click
  *                 unsubscribe (RFC 8058); each message kept (campaign_send) and in the contact history
  *   optimise.c    offer optimisation: levels 1-4, greedy, Lagrangian relaxation at scale
+ *   allocate.c    a campaign's treated given their cells by the optimiser, from a scores file
  *   optimise_lp.c level 4 exactly with GLPK: the relaxation's duals, branch and bound, conflicts named
  *   results.c     responses told by staff or seen in behaviour; results: treated against control
  *                 by campaign, cell, channel and segment, significance, economics, day by day
@@ -276,8 +277,10 @@ int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *
  *     at most group_max contacts in each group of customers (branch, region, segment), at most M
  *     choices per customer (all levels).
  * Level 4 is solved exactly by GLPK's branch and bound up to MK_OPT_EXACT_VARS eligible pairs (method
- * auto), else by Lagrangian relaxation of the shared constraints with a repair to feasibility; both
- * report the objective, an upper bound and the gap between them, and the shadow price of each
+ * auto), else by Lagrangian relaxation of the shared constraints (multipliers started from the
+ * LP duals of a sample of the customers) with a repair to feasibility, keeping the better of that
+ * and the greedy assignment (greedy, lagrangian: both objectives); both methods report the
+ * objective, an upper bound and the gap between them, and the shadow price of each
  * binding constraint (the LP relaxation's duals; the multipliers).  Constraints that cannot all hold
  * are refused naming them ("the constraints 'budget' (100.00) and 'min FUND1' conflict ..."). */
 #define MK_OPT_MAX 64
@@ -301,21 +304,45 @@ typedef struct mk_opt {
     int ngroups;
     const char *const *group_names;
     int64_t group_max;                 /* 0: none */
+    const int64_t *group_caps;         /* per group, in place of group_max (0: none); NULL: group_max */
     int method;                        /* MK_OPT_AUTO, ... */
     int iterations;                    /* Lagrangian: at most (0: 200) */
-    double time_limit;                 /* exact: seconds (0: 60) */
+    double time_limit;                 /* exact: seconds (0: 120), then the best found with its gap */
+    double mip_gap;                    /* exact: the search stops within this relative gap (0: 1e-3) */
 } mk_opt;
 typedef struct mk_opt_result {
     int m;                             /* slots per customer */
     int8_t *pick;                      /* n x m choices, -1 none */
     const char *method;
-    double objective, bound, gap, relaxation, greedy, cost, seconds;
+    double objective, bound, gap, relaxation, greedy, lagrangian, cost, seconds;
     int64_t assigned, per_choice[MK_OPT_MAX];
     int iterations, timed_out;
     json_t *binding;                   /* [{constraint, shadow_price, used, limit}] */
 } mk_opt_result;
 int mk_optimise(const mk_opt *p, mk_opt_result *r, rp_error *err) RP_WARN_UNUSED;
 void mk_opt_result_free(mk_opt_result *r);
+
+/* A draft campaign's treated given their cells by the optimiser (allocate.c): the choices are its
+ * cells, the customers its treated targets, scores a CSV file with a header naming customer (or
+ * customer_id, id), cell (or offer: every cell of it) and score (or probability), one row a pair;
+ * a pair without a score, or that the selection copy says cannot be made now (consent and reach on
+ * the cell's channel, the product held), is not eligible.  mins, maxes: "CELL=N,..."; capacities:
+ * "CHANNEL=N,..."; group_by an attribute with values (branch, level, ...) and group_max the contacts
+ * each may have; level 3 weighs by the attribute value_attr (profit).  apply: each treated target
+ * takes its cell, those given none are dropped, recorded in the campaign's history.  *out: {campaign,
+ * level, method, customers, assigned, objective, bound, gap, cost, seconds, by_cell [{cell, offer,
+ * channel, customers, cost, expected_value}], binding, ineligible_pairs, scores_not_targets,
+ * applied, greedy?}.  Errors name the file and line, the option and the constraint. */
+typedef struct mk_allocation {
+    const char *campaign, *scores;
+    int level, per_customer, method;
+    double budget;
+    const char *mins, *maxes, *capacities, *group_by, *value_attr;
+    int64_t group_max;
+    int apply;
+} mk_allocation;
+int mk_allocate(wh *w, const mk_mart *m, const mk_allocation *a, const char *by, json_t **out,
+                rp_error *err) RP_WARN_UNUSED;
 
 /* The control group's size by the sample-size rule (DOMAIN M15): n = z^2 p (1 - p) / e^2, z 1.281,
  * 1.645 or 1.960 for 80, 90 or 95 % confidence; 0 for a confidence not one of them. */

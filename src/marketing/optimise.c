@@ -30,6 +30,8 @@ double mk__opt_value(const mk_opt *p, size_t i, int j)
 
 static int group_of(const mk_opt *p, size_t i) { return p->group ? p->group[i] : -1; }
 
+int64_t mk__opt_gcap(const mk_opt *p, int g) { return p->group_caps ? p->group_caps[g] : p->group_max; }
+
 void mk__opt_name(const mk_opt *p, int c, char *out, size_t n)
 {
     /* constraints are numbered: 0 budget, 1..k max per choice, k+1..2k min, 2k+1..2k+8 channels,
@@ -59,7 +61,7 @@ static int fits(const mk_opt *p, const usage *u, size_t i, int j)
     int ch = p->channel ? p->channel[j] : -1, g = group_of(p, i);
     return (p->budget <= 0 || u->cost + p->cost[j] <= p->budget + 1e-9) && (!p->max[j] || u->per_choice[j] < p->max[j]) &&
            (ch < 0 || !p->capacity[ch] || u->per_channel[ch] < p->capacity[ch]) &&
-           (g < 0 || !p->group_max || u->per_group[g] < p->group_max);
+           (g < 0 || !mk__opt_gcap(p, g) || u->per_group[g] < mk__opt_gcap(p, g));
 }
 
 static void use(const mk_opt *p, usage *u, size_t i, int j, int sign)
@@ -114,7 +116,7 @@ static int conflicts(const mk_opt *p, rp_error *err)
     if (sum_min > (int64_t)p->n * p->per_customer)
         return rp_err(err, RP_INVAL, "the minimums per offer (%lld together) conflict with 'at most %d per customer' "
                                      "over %zu customers", (long long)sum_min, p->per_customer, p->n);
-    if (p->group && p->group_max && sum_min > (int64_t)p->ngroups * p->group_max)
+    if (p->group && !p->group_caps && p->group_max && sum_min > (int64_t)p->ngroups * p->group_max)
         return rp_err(err, RP_INVAL, "the minimums per offer (%lld together) conflict with 'at most %lld per group' "
                                      "over %d groups", (long long)sum_min, (long long)p->group_max, p->ngroups);
     return RP_OK;
@@ -261,8 +263,8 @@ static double relax(const mk_opt *p, const mult *m, mk_opt_result *r, usage *u)
         L += m->mu[j] * (double)p->max[j] - m->nu[j] * (double)p->min[j];
     for (int c = 0; c < MK_OPT_CHANNELS; c++)
         L += m->kap[c] * (double)p->capacity[c];
-    for (int g = 0; g < p->ngroups && p->group_max; g++)
-        L += m->gam[g] * (double)p->group_max;
+    for (int g = 0; g < p->ngroups; g++)
+        L += m->gam[g] * (double)mk__opt_gcap(p, g);
     return L;
 }
 
@@ -283,8 +285,9 @@ static void step(const mk_opt *p, mult *m, const usage *u, double L, double lowe
     for (int c = 0; c < MK_OPT_CHANNELS; c++)
         if (p->capacity[c])
             norm += pow(REL(u->per_channel[c], p->capacity[c]), 2);
-    for (int g = 0; g < p->ngroups && p->group_max; g++)
-        norm += pow(REL(u->per_group[g], p->group_max), 2);
+    for (int g = 0; g < p->ngroups; g++)
+        if (mk__opt_gcap(p, g))
+            norm += pow(REL(u->per_group[g], mk__opt_gcap(p, g)), 2);
     if (norm <= 0)
         return;
     double t = theta * (L - lower > 0 ? L - lower : fabs(L) * 1e-3 + 1e-9) / norm;
@@ -301,16 +304,19 @@ static void step(const mk_opt *p, mult *m, const usage *u, double L, double lowe
     for (int c = 0; c < MK_OPT_CHANNELS; c++)
         if (p->capacity[c])
             m->kap[c] = fmax(0, m->kap[c] + t * REL(u->per_channel[c], p->capacity[c]) / fmax((double)p->capacity[c], 1));
-    for (int g = 0; g < p->ngroups && p->group_max; g++)
-        m->gam[g] = fmax(0, m->gam[g] + t * REL(u->per_group[g], p->group_max) / fmax((double)p->group_max, 1));
+    for (int g = 0; g < p->ngroups; g++)
+        if (mk__opt_gcap(p, g))
+            m->gam[g] = fmax(0, m->gam[g] + t * REL(u->per_group[g], mk__opt_gcap(p, g)) /
+                                                fmax((double)mk__opt_gcap(p, g), 1));
 #undef REL
 }
 
 /* The relaxation's assignment made feasible: the minimums met first (the customers the
- * relaxation gave the choice, then the most valuable others), then the relaxation's picks that
- * still fit, most valuable first, then whatever else fits and pays. */
-static int repair(const mk_opt *p, mk_opt_result *r, usage *u, rp_error *err)
+ * relaxation gave the choice, then the others), then the relaxation's picks that still fit, then
+ * whatever else fits and pays, each most valuable first. */
+static int repair(const mk_opt *p, const mult *m, mk_opt_result *r, usage *u, rp_error *err)
 {
+    (void)m;
     size_t np = 0;
     pair *pp = malloc((p->n * (size_t)p->k + 1) * sizeof *pp);
     int8_t *relaxed = malloc(p->n * (size_t)r->m + 1);
@@ -339,7 +345,7 @@ static int repair(const mk_opt *p, mk_opt_result *r, usage *u, rp_error *err)
     for (int pass = 0; pass < 3; pass++) /* the minimums; the relaxation's picks; all else that pays */
         for (size_t x = 0; x < np; x++) {
             int j = pp[x].j, chosen = pp[x].e >= 1e11;
-            double e = chosen ? pp[x].e - 1e12 : pp[x].e;
+            double e = mk__opt_value(p, pp[x].i, j);
             if ((pass == 0 && u->per_choice[j] >= p->min[j]) || (pass == 1 && !chosen) || (pass > 0 && e <= 0) ||
                 slots(r, pp[x].i) >= r->m || !fits(p, u, pp[x].i, j))
                 continue;
@@ -375,9 +381,68 @@ static void binding_lagrange(const mk_opt *p, const mult *m, const usage *u, mk_
     }
     for (int c = 0; c < MK_OPT_CHANNELS; c++)
         BIND(2 * p->k + 1 + c, m->kap[c], u->per_channel[c], p->capacity[c]);
-    for (int g = 0; g < p->ngroups && p->group_max; g++)
-        BIND(2 * p->k + MK_OPT_CHANNELS + 1 + g, m->gam[g], u->per_group[g], p->group_max);
+    for (int g = 0; g < p->ngroups; g++)
+        BIND(2 * p->k + MK_OPT_CHANNELS + 1 + g, m->gam[g], u->per_group[g], mk__opt_gcap(p, g));
 #undef BIND
+}
+
+/* Multipliers to start from: the duals of the LP relaxation of a sample of the customers (every
+ * (n / SAMPLE)-th, and at least 25 a group so that each group's cap gets a price), its limits scaled
+ * to the sample's share; the dual prices of so many customers are close to those of all of them.
+ * Nothing when the sample's relaxation cannot be solved. */
+#define SAMPLE 3000
+static void warm_start(const mk_opt *p, mult *m)
+{
+    size_t want = SAMPLE > 25 * (size_t)p->ngroups ? SAMPLE : 25 * (size_t)p->ngroups; /* each group's price too */
+    size_t step_n = p->n / want > 1 ? p->n / want : 1, ns = 0;  /* few customers: all of them */
+    float *sc = malloc(sizeof(float) * (p->n / step_n + 1) * (size_t)p->k);
+    double *cv = p->cust_value ? malloc(sizeof(double) * (p->n / step_n + 1)) : NULL;
+    int *gr = p->group ? malloc(sizeof(int) * (p->n / step_n + 1)) : NULL;
+    int nc = 2 * p->k + MK_OPT_CHANNELS + 1 + (p->ngroups > 0 ? p->ngroups : 0);
+    double *dual = calloc((size_t)nc, sizeof *dual);
+    int64_t *gcount = NULL, *gcap = NULL;
+    if (!sc || (p->cust_value && !cv) || (p->group && !gr) || !dual)
+        goto out;
+    for (size_t i = 0; i < p->n; i += step_n, ns++) {
+        memcpy(sc + ns * (size_t)p->k, p->score + i * (size_t)p->k, sizeof(float) * (size_t)p->k);
+        if (cv)
+            cv[ns] = p->cust_value[i];
+        if (gr)
+            gr[ns] = p->group[i];
+    }
+    mk_opt q = *p;
+    double f = (double)ns / (double)p->n;
+    q.n = ns, q.score = sc, q.cust_value = cv, q.group = gr, q.budget = p->budget * f;
+    for (int j = 0; j < p->k; j++)
+        q.min[j] = (int64_t)floor((double)p->min[j] * f), q.max[j] = p->max[j] ? (int64_t)ceil((double)p->max[j] * f) : 0;
+    for (int c = 0; c < MK_OPT_CHANNELS; c++)
+        q.capacity[c] = p->capacity[c] ? (int64_t)ceil((double)p->capacity[c] * f) : 0;
+    if (gr && (gcount = calloc((size_t)p->ngroups * 2, sizeof *gcount)) && (gcap = malloc((size_t)p->ngroups * sizeof *gcap))) {
+        for (size_t i = 0; i < p->n; i++)
+            if (p->group[i] >= 0)
+                gcount[p->group[i]]++;
+        for (size_t i = 0; i < ns; i++)
+            if (gr[i] >= 0)
+                gcount[p->ngroups + gr[i]]++;
+        for (int g = 0; g < p->ngroups; g++) /* each group's cap at its share in the sample */
+            gcap[g] = mk__opt_gcap(p, g) && gcount[g]
+                          ? (int64_t)ceil((double)mk__opt_gcap(p, g) * (double)gcount[p->ngroups + g] / (double)gcount[g])
+                          : 0;
+        q.group_caps = gcap;
+    } else if (gr)
+        goto out;
+    rp_error e = RP_ERROR_INIT;
+    if (mk__opt_lp_duals(&q, dual, &e))
+        goto out;
+    m->B = dual[0];
+    for (int j = 0; j < p->k; j++)
+        m->mu[j] = dual[1 + j], m->nu[j] = dual[1 + p->k + j];
+    for (int c = 0; c < MK_OPT_CHANNELS; c++)
+        m->kap[c] = dual[2 * p->k + 1 + c];
+    for (int g = 0; g < p->ngroups; g++)
+        m->gam[g] = dual[2 * p->k + MK_OPT_CHANNELS + 1 + g];
+out:
+    free(sc), free(cv), free(gr), free(dual), free(gcount), free(gcap);
 }
 
 static int lagrange(const mk_opt *p, mk_opt_result *r, double lower, rp_error *err)
@@ -392,25 +457,33 @@ static int lagrange(const mk_opt *p, mk_opt_result *r, double lower, rp_error *e
         free(m.gam), free(u.per_group), free(best.gam);
         return rp_err(err, RP_NOMEM, NULL);
     }
-    double bound = INFINITY, theta = 2;
+    double bound = INFINITY, theta = 2, last = INFINITY;
     int stale = 0, it = 0;
-    for (int cap = p->iterations > 0 ? p->iterations : 200; it < cap && theta > 1e-4; it++) {
+    warm_start(p, &m);
+    if (m.B > 0 || m.gam[0] > 0)  /* from good prices: small steps */
+        theta = 0.25;
+    for (int cap = p->iterations > 0 ? p->iterations : 400; it < cap && theta > 1e-4; it++) {
         double L = relax(p, &m, r, &u);
         if (isinf(bound) || L < bound - 1e-9 * fabs(bound)) {
             bound = L, stale = 0;
             double *g = best.gam;
             best = m, best.gam = g;
             memcpy(best.gam, m.gam, (size_t)(p->ngroups > 0 ? p->ngroups : 1) * sizeof *m.gam);
-        } else if (++stale >= 10)
+        } else if (++stale >= 20)
             theta /= 2, stale = 0;
         if (bound - lower <= 1e-6 * fabs(bound))
             break;
+        if (it % 20 == 19) { /* the bound no longer moves: done */
+            if (last - bound <= 1e-5 * fabs(bound))
+                break;
+            last = bound;
+        }
         step(p, &m, &u, L, lower, theta);
     }
     free(m.gam);
     m = best;
     relax(p, &m, r, &u);
-    int rc = repair(p, r, &u, err);
+    int rc = repair(p, &m, r, &u, err);
     if (!rc) {
         r->bound = bound;
         r->iterations = it;
@@ -473,6 +546,15 @@ int mk_optimise(const mk_opt *given, mk_opt_result *r, rp_error *err)
                 totals(p, &g);
                 r->greedy = g.objective;
                 rc = lagrange(p, r, g.objective, err);
+                if (!rc) { /* the better of the two is kept; the bound certifies whichever it is */
+                    totals(p, r);
+                    r->lagrangian = r->objective;
+                    if (g.objective > r->objective) {
+                        int8_t *t = r->pick;
+                        r->pick = g.pick, g.pick = t;
+                        r->method = "Lagrangian bound, greedy assignment";
+                    }
+                }
             }
             mk_opt_result_free(&g);
         }

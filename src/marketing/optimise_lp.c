@@ -57,8 +57,11 @@ static int build(const mk_opt *p, lp *l, int **colmap_i, int **colmap_j, rp_erro
             channel_row[c] = l->nshared, add_shared(l, 2 * k + 1 + c, GLP_UP, 0, (double)p->capacity[c], 0);
     }
     int group_base = l->nshared;
-    for (int g = 0; p->group && p->group_max && g < p->ngroups; g++)
-        add_shared(l, 2 * k + MK_OPT_CHANNELS + 1 + g, GLP_UP, 0, (double)p->group_max, 0);
+    int group_row0 = l->nshared;  /* a row for every group (a group without a cap: free) */
+    for (int g = 0; p->group && g < p->ngroups; g++)
+        add_shared(l, 2 * k + MK_OPT_CHANNELS + 1 + g, mk__opt_gcap(p, g) ? GLP_UP : GLP_FR, 0,
+                   (double)mk__opt_gcap(p, g), 0);
+    (void)group_row0;
     size_t ncols = 0;
     for (size_t i = 0; i < p->n; i++)
         for (int j = 0; j < k; j++)
@@ -101,7 +104,7 @@ static int build(const mk_opt *p, lp *l, int **colmap_i, int **colmap_j, rp_erro
             int ch = p->channel ? p->channel[j] : -1;
             if (ch >= 0 && channel_row[ch] >= 0)
                 PUT(l->ncust + 1 + channel_row[ch], 1);
-            if (p->group && p->group_max && p->group[i] >= 0)
+            if (p->group && p->group[i] >= 0)
                 PUT(l->ncust + 1 + group_base + p->group[i], 1);
         }
 #undef PUT
@@ -215,12 +218,17 @@ int mk__opt_exact(const mk_opt *p, mk_opt_result *r, rp_error *err)
         glp_init_iocp(&io);
         io.msg_lev = GLP_MSG_OFF;
         io.presolve = GLP_OFF;
-        io.tm_lim = (int)(p->time_limit > 0 ? p->time_limit * 1000 : 60000);
+        /* proven within 0.1 %: an exact search past that can take hours (the budget makes it a knapsack)
+         * for nothing a bank would notice; cover and MIR cuts are what knapsack rows want */
+        io.mip_gap = p->mip_gap > 0 ? p->mip_gap : 1e-3;
+        io.cov_cuts = GLP_ON;
+        io.mir_cuts = GLP_ON;
+        io.tm_lim = (int)(p->time_limit > 0 ? p->time_limit * 1000 : 120000);
         double gap = 0;
         io.cb_func = on_event;
         io.cb_info = &gap;
         int ret = glp_intopt(l.P, &io), ms = glp_mip_status(l.P);
-        if ((ret && ret != GLP_ETMLIM) || (ms != GLP_OPT && ms != GLP_FEAS))
+        if ((ret && ret != GLP_ETMLIM && ret != GLP_EMIPGAP) || (ms != GLP_OPT && ms != GLP_FEAS))
             rc = rp_err(err, RP_NUMERIC, "no integer assignment was found (GLPK %d, status %d)%s", ret, ms,
                         ret == GLP_ETMLIM ? " within the time limit" : "");
         else {
@@ -234,10 +242,34 @@ int mk__opt_exact(const mk_opt *p, mk_opt_result *r, rp_error *err)
                         }
                 }
             double obj = glp_mip_obj_val(l.P);
-            r->bound = ms == GLP_OPT ? fmin(obj + fabs(obj) * io.mip_gap, r->relaxation)
-                                     : fmin(obj + fabs(obj) * gap, r->relaxation);
+            r->bound = ms == GLP_OPT && !ret ? obj : fmin(obj + fabs(obj) * gap, r->relaxation);
             r->timed_out = ret == GLP_ETMLIM;
         }
+    }
+    if (l.P)
+        glp_delete_prob(l.P);
+    free(l.shared), free(ci), free(cj);
+    return rc;
+}
+
+int mk__opt_lp_duals(const mk_opt *p, double *dual, rp_error *err)
+{
+    glp_term_out(GLP_OFF);
+    lp l = { 0 };
+    int *ci = NULL, *cj = NULL;
+    int rc = build(p, &l, &ci, &cj, err);
+    if (!rc) {
+        int st = solve_lp(l.P);
+        if (st != GLP_OPT)
+            rc = rp_err(err, RP_NUMERIC, "the sample's relaxation has no solution (GLPK status %d)", st);
+    }
+    for (int s = 0; !rc && s < l.nshared; s++) {
+        double d = fabs(glp_get_row_dual(l.P, l.ncust + 1 + s)), act = glp_get_row_prim(l.P, l.ncust + 1 + s);
+        const lprow *w = &l.shared[s];
+        int at_min = (w->both && fabs(act - w->lo) < fabs(act - w->hi)) || w->type == GLP_LO;
+        /* a row holding an offer's minimum and maximum is numbered by the maximum; its minimum is k on */
+        int c = w->both && at_min ? w->constraint + p->k : w->constraint;
+        dual[c] = d;
     }
     if (l.P)
         glp_delete_prob(l.P);

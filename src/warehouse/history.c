@@ -404,6 +404,32 @@ int wh_campaign_contacted(wh *w, const char *code, const char *day, int64_t *mar
     return RP_OK;
 }
 
+int wh_campaign_target_cell(wh *w, const char *code, int64_t party, const char *cell, const char *offer,
+                            const char *channel, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              cell ? "UPDATE campaign_target SET cell = ?3, offer = ?4, channel = ?5 WHERE campaign = ?1 "
+                                     "AND party_id = ?2 AND grp = 'treatment'"
+                                   : "DELETE FROM campaign_target WHERE campaign = ?1 AND party_id = ?2 AND grp = "
+                                     "'treatment'",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    rp_stmt_bind_int(st, 2, party);
+    if (cell) {
+        rp_stmt_bind_text(st, 3, cell);
+        bind_opt(st, 4, offer);
+        bind_opt(st, 5, channel);
+    }
+    if ((rc = rp_stmt_run(st, err)))
+        return rc;
+    return rp_store_changes(w->store) ? RP_OK
+                                      : rp_err(err, RP_NOTFOUND, "customer %lld is not treated in campaign %s",
+                                               (long long)party, code);
+}
+
 int wh_follow_ups(wh *w, const char *due, const char *by, const char *branch, int limit, json_t **out,
                   rp_error *err)
 {

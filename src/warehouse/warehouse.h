@@ -1093,6 +1093,10 @@ int wh_campaign_targets_clear(wh *w, const char *code, rp_error *err) RP_WARN_UN
 int wh_campaign_target_add(wh *w, const wh_campaign_target *t, rp_error *err) RP_WARN_UNUSED;
 /* {treatment, control, contacted, by_cell: [{cell, offer, channel, customers}]} */
 int wh_campaign_targets_count(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* A treated target's cell, offer and channel changed (an optimisation's assignment), or with cell
+ * NULL the target dropped; RP_NOTFOUND when the customer is not treated in the campaign. */
+int wh_campaign_target_cell(wh *w, const char *code, int64_t party, const char *cell, const char *offer,
+                            const char *channel, rp_error *err) RP_WARN_UNUSED;
 /* The treated targets not yet contacted marked contacted on day; *marked how many. */
 int wh_campaign_contacted(wh *w, const char *code, const char *day, int64_t *marked, rp_error *err) RP_WARN_UNUSED;
 
