@@ -107,7 +107,7 @@ RAPPORT_USER=demo-marketer "$rapport" campaign cell FUND24 A --offer FUND1 --cha
 RAPPORT_USER=demo-marketer "$rapport" campaign cell FUND24 B --offer PLAT1 --channel direct_mail
 step "rapport campaign select FUND24   (the waterfall: consent, do-not-contact, staff, complaints, households; then the hold-out)"
 RAPPORT_USER=demo-marketer "$rapport" campaign select FUND24
-step "rapport campaign optimise FUND24 --level 4 --budget ...   (each treated customer's best cell under a budget and the call centre's capacity; GLPK)"
+step "rapport campaign optimise FUND24 --level 4 --budget ...   (each treated customer's best cell under a budget; GLPK)"
 # the scores a response model would write; here made by a script from the customer ids (tests/fixtures/marketing/scores.py)
 "$rapport" query "SELECT party_id FROM campaign_target WHERE campaign = 'FUND24' AND grp = 'treatment'" --csv \
     | python3 "$(dirname "$0")/../tests/fixtures/marketing/scores.py" A,B > "$dir/FUND24-scores.csv"

@@ -95,10 +95,11 @@ static int design(wh *w, alloc *x, rp_error *err)
     return rc;
 }
 
+/* The first of the names wanted (in their order of preference) that the header has. */
 static int column(const char *const *names, int n, const char *const *want)
 {
-    for (int c = 0; c < n; c++)
-        for (const char *const *w = want; *w; w++)
+    for (const char *const *w = want; *w; w++)
+        for (int c = 0; c < n; c++)
             if (!strcmp(names[c], *w))
                 return c;
     return -1;
@@ -246,7 +247,7 @@ static int groups(const alloc *x, int **grp, int *ngroups, const char *const **g
         return rp_err(err, RP_NOMEM, NULL);
     for (size_t i = 0; i < x->n; i++) {
         ptrdiff_t row = mk__row(x->m, x->ids[i]);
-        (*grp)[i] = row < 0 ? -1 : (int)x->m->code[a][row];
+        (*grp)[i] = row < 0 || !x->m->code[a][row] ? -1 : (int)x->m->code[a][row]; /* code 0: no value, no group */
     }
     *ngroups = (int)x->m->ndict[a];
     *gnames = x->m->dict[a];

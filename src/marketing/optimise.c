@@ -116,7 +116,10 @@ static int conflicts(const mk_opt *p, rp_error *err)
     if (sum_min > (int64_t)p->n * p->per_customer)
         return rp_err(err, RP_INVAL, "the minimums per offer (%lld together) conflict with 'at most %d per customer' "
                                      "over %zu customers", (long long)sum_min, p->per_customer, p->n);
-    if (p->group && !p->group_caps && p->group_max && sum_min > (int64_t)p->ngroups * p->group_max)
+    int all_grouped = p->group != NULL;
+    for (size_t i = 0; all_grouped && i < p->n; i++)
+        all_grouped = p->group[i] >= 0;
+    if (all_grouped && !p->group_caps && p->group_max && sum_min > (int64_t)p->ngroups * p->group_max)
         return rp_err(err, RP_INVAL, "the minimums per offer (%lld together) conflict with 'at most %lld per group' "
                                      "over %d groups", (long long)sum_min, (long long)p->group_max, p->ngroups);
     return RP_OK;
@@ -186,7 +189,9 @@ static int by_score(const mk_opt *p, mk_opt_result *r)
     return RP_OK;
 }
 
-/* Greedy: every positive pair from the most valuable down, taken while everything fits. */
+/* Greedy: the minimums first (for each choice short of its minimum, its most valuable eligible
+ * customers), then every positive pair from the most valuable down, each taken while everything
+ * fits.  RP_NUMERIC when a minimum cannot be met that way. */
 int mk__opt_greedy(const mk_opt *p, mk_opt_result *r, rp_error *err)
 {
     size_t np = 0;
@@ -200,16 +205,28 @@ int mk__opt_greedy(const mk_opt *p, mk_opt_result *r, rp_error *err)
     for (size_t i = 0; i < p->n; i++)
         for (int j = 0; j < p->k; j++) {
             double e = mk__opt_value(p, i, j);
-            if (e > 0)
+            if (!isnan(e))
                 pp[np++] = (pair){ e, (uint32_t)i, (uint8_t)j };
         }
     qsort(pp, np, sizeof *pp, pair_desc);
-    for (size_t x = 0; x < np; x++)
-        if (slots(r, pp[x].i) < r->m && fits(p, &u, pp[x].i, pp[x].j)) {
-            take(r, pp[x].i, pp[x].j);
-            use(p, &u, pp[x].i, pp[x].j, 1);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t x = 0; x < np; x++) {
+            int j = pp[x].j;
+            if ((pass == 0 && u.per_choice[j] >= p->min[j]) || (pass == 1 && pp[x].e <= 0) ||
+                slots(r, pp[x].i) >= r->m || !fits(p, &u, pp[x].i, j))
+                continue;
+            int taken = 0;
+            for (int s = 0; s < r->m; s++)
+                taken |= r->pick[pp[x].i * (size_t)r->m + (size_t)s] == j;
+            if (!taken)
+                take(r, pp[x].i, j), use(p, &u, pp[x].i, j, 1);
         }
     free(pp), free(u.per_group);
+    for (int j = 0; j < p->k; j++)
+        if (u.per_choice[j] < p->min[j])
+            return rp_err(err, RP_NUMERIC, "the greedy assignment cannot meet 'min %s' (%lld) with the other "
+                                           "constraints; the exact method (--method exact) may", p->names[j],
+                          (long long)p->min[j]);
     return RP_OK;
 }
 
@@ -523,6 +540,8 @@ int mk_optimise(const mk_opt *given, mk_opt_result *r, rp_error *err)
         return rp_err(err, RP_INVAL, "level: 1 to 4, not %d", p->level);
     if (p->n > UINT32_MAX)
         return rp_err(err, RP_TOOBIG, "customers: at most %u", UINT32_MAX);
+    if (p->n == 0)
+        return rp_err(err, RP_INVAL, "customers: none to give offers to");
     double t0 = rp_monotonic();
     int rc = result_alloc(p, r, err);
     if (rc)
@@ -542,10 +561,15 @@ int mk_optimise(const mk_opt *given, mk_opt_result *r, rp_error *err)
         } else {
             r->method = "Lagrangian relaxation";
             mk_opt_result g;
-            if (!(rc = result_alloc(p, &g, err)) && !(rc = mk__opt_greedy(p, &g, err))) {
-                totals(p, &g);
-                r->greedy = g.objective;
-                rc = lagrange(p, r, g.objective, err);
+            rp_error ge = RP_ERROR_INIT;
+            int gok = 0;
+            if (!(rc = result_alloc(p, &g, err))) {
+                if ((gok = !mk__opt_greedy(p, &g, &ge))) { /* greedy that misses a minimum is no candidate */
+                    totals(p, &g);
+                    r->greedy = g.objective;
+                } else
+                    g.objective = -INFINITY;
+                rc = lagrange(p, r, gok ? g.objective : 0, err);
                 if (!rc) { /* the better of the two is kept; the bound certifies whichever it is */
                     totals(p, r);
                     r->lagrangian = r->objective;

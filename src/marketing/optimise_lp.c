@@ -47,8 +47,10 @@ static int build(const mk_opt *p, lp *l, int **colmap_i, int **colmap_j, rp_erro
         if (p->min[j] || p->max[j]) {
             choice_row[j] = l->nshared;
             add_shared(l, p->max[j] ? 1 + j : 1 + k + j,
-                       p->min[j] && p->max[j] ? GLP_DB : p->max[j] ? GLP_UP : GLP_LO, (double)p->min[j],
-                       (double)p->max[j], p->min[j] && p->max[j]);
+                       p->min[j] && p->max[j] ? (p->min[j] == p->max[j] ? GLP_FX : GLP_DB)
+                       : p->max[j]            ? GLP_UP
+                                              : GLP_LO,
+                       (double)p->min[j], (double)p->max[j], p->min[j] && p->max[j]);
         }
     }
     for (int c = 0; c < MK_OPT_CHANNELS; c++) {

@@ -197,7 +197,7 @@ static tally *group(res *r, const char *level, const char *key, uint32_t arms)
     for (int i = 0; i < r->ng; i++)
         if (!strcmp(r->g[i].level, level) && !strcmp(r->g[i].key, key))
             return &r->g[i];
-    if (!strcmp(level, "segment") && r->nsegments >= 64)
+    if (!strcmp(level, "segment") && r->nsegments >= 64 && strcmp(key, "(other)"))
         return group(r, level, "(other)", arms);
     if (r->ng == MAX_GROUPS)
         return NULL;
@@ -258,6 +258,8 @@ static void count_day(res *r, const wh_outcome *o, int control)
     rp_date d;
     rp_error e;
     if (!o->response || strcmp(o->response, "positive") || !o->responded_at || rp_date_parse(o->responded_at, &d, &e))
+        return;
+    if (control && !control_positive(r->c, &r->g[0], o)) /* as the campaign's own figure counts it */
         return;
     int64_t k = rp_days_from_civil(d.y, d.m, d.d) - r->start_day;
     if (k < 0 || k >= r->ndays) {
@@ -376,6 +378,10 @@ static int window(res *r, rp_error *err)
     rp_date a, b;
     const camp *c = r->c;
     const char *to = strcmp(c->today, c->end) < 0 ? c->today : c->end;
+    if (!strcmp(c->start, "0000-00-00")) { /* a loaded campaign without a start: no days to list */
+        r->ndays = 0;
+        return RP_OK;
+    }
     if (rp_date_parse(c->start, &a, err) || rp_date_parse(to, &b, err))
         return rp_err(err, RP_INTERNAL, "campaign %s: its dates (%s to %s) cannot be read", c->code, c->start, c->end);
     r->start_day = rp_days_from_civil(a.y, a.m, a.d);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/buf.h"
+#include "core/log.h"
 
 #define BATCH 50                       /* messages a transaction records */
 
@@ -45,7 +46,25 @@ int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *
     const char *purpose = json_string_value(json_object_get(doc, "purpose"));
     if (!purpose || mk__index(purpose, wh_consent_purposes) < 0)
         purpose = "marketing";
-    if (apply) {
+    json_t *hist = NULL;
+    if (apply && !(rc = wh_consent_history(w, id, &hist, err))) {
+        /* already withdrawn on e-mail for this purpose (the newest such row): nothing to add, so a
+         * link posted again and again does not grow the table */
+        size_t i;
+        json_t *h;
+        json_array_foreach(hist, i, h) {
+            const char *hp = json_string_value(json_object_get(h, "purpose")),
+                       *hc = json_string_value(json_object_get(h, "channel"));
+            if (hp && hc && !strcmp(hp, purpose) && !strcmp(hc, "email")) {
+                json_t *g = json_object_get(h, "granted");
+                if (json_is_integer(g) ? !json_integer_value(g) : json_is_false(g))
+                    apply = 2;
+                break;
+            }
+        }
+        json_decref(hist);
+    }
+    if (apply == 1 && !rc) {
         char now[RP_TIME_UTC_LEN], evidence[120];
         mk__now(now);
         snprintf(evidence, sizeof evidence, "one-click unsubscribe (RFC 8058), campaign %s", code);
@@ -56,7 +75,7 @@ int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *
     if (!rc)
         *out = json_pack("{s:s, s:s?, s:s, s:s, s:b}", "campaign", code, "name",
                          json_string_value(json_object_get(doc, "name")), "purpose", purpose, "channel", "email",
-                         "withdrawn", apply);
+                         "withdrawn", apply != 0);
     json_decref(doc);
     return rc;
 }
@@ -80,8 +99,8 @@ typedef struct sender {
     int64_t cap;
     rcpt *r;
     size_t n, room;
-    int64_t *sent;                     /* already sent, ascending */
-    size_t nsent;
+    int64_t *sent;                     /* already sent by the campaign, ascending */
+    size_t nsent, cell_sent;           /* ...; of them, by this cell (its cap) */
     int64_t gone[4], missing, over_cap, later, already;
 } sender;
 
@@ -132,6 +151,8 @@ static void encoded_words(rp_buf *b, const char *s)
         size_t k = n - at < 45 ? n - at : 45;
         while (k > 0 && at + k < n && ((unsigned char)s[at + k] & 0xC0) == 0x80)
             k--;
+        if (k == 0) /* not UTF-8 (no character starts within 45 bytes): cut anyway, never stand still */
+            k = n - at < 45 ? n - at : 45;
         rp_buf_printf(b, "%s=?UTF-8?B?", at ? "\r\n " : "");
         b64(b, s + at, k, 0);
         rp_buf_append(b, "?=", 2);
@@ -182,9 +203,15 @@ static int compose(const sender *s, const rcpt *r, rp_buf *b, char msgid[300])
         int ascii = 1;
         for (const char *p = name; *p; p++)
             ascii &= (unsigned char)*p < 0x80;
-        if (ascii)
-            rp_buf_printf(b, "%s", name);
-        else
+        if (ascii) { /* quoted: "Bank, Taipei" is one name, not two mailboxes */
+            rp_buf_putc(b, '"');
+            for (const char *q = name; *q; q++) {
+                if (*q == '"' || *q == '\\')
+                    rp_buf_putc(b, '\\');
+                rp_buf_putc(b, *q);
+            }
+            rp_buf_putc(b, '"');
+        } else
             encoded_words(b, name);
         rp_buf_append(b, " ", 1);
     }
@@ -236,7 +263,7 @@ static int gather(void *u, const wh_reach_row *row, rp_error *err)
         s->missing++;
         return RP_OK;
     }
-    if (s->cap > 0 && (int64_t)(s->nsent + s->n) >= s->cap) {
+    if (s->cap > 0 && (int64_t)(s->cell_sent + s->n) >= s->cap) {
         s->over_cap++;
         return RP_OK;
     }
@@ -266,8 +293,8 @@ static int load_sent(sender *s, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(s->w),
-                              "SELECT party_id FROM campaign_send WHERE campaign = ? AND channel = 'email' AND status = "
-                              "'sent' ORDER BY party_id",
+                              "SELECT party_id, cell FROM campaign_send WHERE campaign = ? AND channel = 'email' AND "
+                              "status = 'sent' ORDER BY party_id",
                               &st, err);
     if (rc)
         return rc;
@@ -283,6 +310,7 @@ static int load_sent(sender *s, rp_error *err)
             s->sent = p;
         }
         s->sent[s->nsent++] = rp_stmt_int(st, 0);
+        s->cell_sent += rp_stmt_text(st, 1) && !strcmp(rp_stmt_text(st, 1), s->o->cell ? s->o->cell : "");
     }
     rp_stmt_done(st);
     return rc == RP_DONE ? RP_OK : rc;
@@ -416,12 +444,16 @@ static int send_one(sender *s, CURL *h, const rcpt *r, char msgid[300], char ref
     CURLcode c = rc_list ? curl_easy_perform(h) : CURLE_OUT_OF_MEMORY;
     long code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL); /* ebuf's frame ends here; libcurl keeps the pointer */
     curl_slist_free_all(rc_list);
     curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
     rp_buf_release(&b);
     if (c == CURLE_OK)
         return RP_OK;
-    if ((c == CURLE_SEND_ERROR || c == CURLE_UPLOAD_FAILED || c == CURLE_RECV_ERROR) && code >= 500 && code < 600) {
+    /* the server refused this address (RCPT) or this message (DATA): that recipient fails, the run goes
+     * on; a refused sender (MAIL FROM) or anything else stops it */
+    if ((c == CURLE_SEND_ERROR || c == CURLE_UPLOAD_FAILED || c == CURLE_RECV_ERROR) && code >= 500 && code < 600 &&
+        !strstr(ebuf, "MAIL")) {
         snprintf(refused, 300, "%ld %s", code, ebuf[0] ? ebuf : curl_easy_strerror(c));
         return RP_OK;
     }
@@ -459,36 +491,62 @@ static CURL *smtp_handle(const sender *s, rp_error *err)
     return h;
 }
 
-static int send_all(sender *s, json_t *failures, int64_t *sent, int64_t *failed, rp_error *err)
+typedef struct sent_one {
+    char msgid[300], refused[300];
+} sent_one;
+
+/* A batch's messages recorded in one short transaction: no write lock is held while mail goes out. */
+static int record_batch(sender *s, size_t from, size_t to, const sent_one *out, json_t *failures, int64_t *sent,
+                        int64_t *failed, rp_error *err)
 {
-    CURL *h = smtp_handle(s, err);
-    if (!h)
-        return err->code;
-    int rc = RP_OK, open = 0;
-    for (size_t i = 0; i < s->n && !rc; i++) {
-        char msgid[300], refused[300];
-        if ((rc = send_one(s, h, &s->r[i], msgid, refused, err)))
+    if (from == to)
+        return RP_OK;
+    int rc = wh_begin(s->w, err);
+    for (size_t i = from; !rc && i < to; i++) {
+        const sent_one *o = &out[i - from];
+        rc = record(s, &s->r[i], o->msgid, o->refused[0] ? o->refused : NULL, err);
+        if (rc)
             break;
-        if (!open && (rc = wh_begin(s->w, err)))
-            break;
-        open = 1;
-        if ((rc = record(s, &s->r[i], msgid, refused[0] ? refused : NULL, err)))
-            break;
-        if (refused[0]) {
+        if (o->refused[0]) {
             (*failed)++;
             if (json_array_size(failures) < 20)
                 json_array_append_new(failures, json_pack("{s:I, s:s}", "customer", (json_int_t)s->r[i].id, "error",
-                                                          refused));
+                                                          o->refused));
         } else
             (*sent)++;
-        if ((i + 1) % BATCH == 0 || i + 1 == s->n)
-            open = 0, rc = wh_commit(s->w, err);
     }
-    if (open) {  /* stopped half-way: what was sent is kept, so it is not sent again */
+    if (!rc)
+        rc = wh_commit(s->w, err);
+    else
+        wh_rollback(s->w);
+    return rc;
+}
+
+static int send_all(sender *s, json_t *failures, int64_t *sent, int64_t *failed, rp_error *err)
+{
+    CURL *h = smtp_handle(s, err);
+    sent_one *out = calloc(BATCH, sizeof *out);
+    if (!h || !out) {
+        if (h)
+            curl_easy_cleanup(h);
+        free(out);
+        return h ? rp_err(err, RP_NOMEM, NULL) : (int)err->code;
+    }
+    int rc = RP_OK;
+    for (size_t b = 0; b < s->n && !rc; b += BATCH) {
+        size_t e = b + BATCH < s->n ? b + BATCH : s->n, done = b;
+        for (size_t i = b; i < e && !rc; i++)
+            if (!(rc = send_one(s, h, &s->r[i], out[i - b].msgid, out[i - b].refused, err)))
+                done = i + 1;
+        /* what went out is kept even when the run stops here, so that it is not sent again */
         rp_error e2 = RP_ERROR_INIT;
-        if (wh_commit(s->w, &e2))
-            wh_rollback(s->w);
+        int rk = record_batch(s, b, done, out, failures, sent, failed, rc ? &e2 : err);
+        if (!rc)
+            rc = rk;
+        else if (rk)
+            rp_log(RP_LOG_ERROR, "marketing: %zu messages sent could not be recorded: %s", done - b, rp_errmsg(&e2));
     }
+    free(out);
     curl_easy_cleanup(h);
     return rc;
 }

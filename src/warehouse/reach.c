@@ -444,14 +444,16 @@ int wh_reach_mark(wh *w, uint64_t *mark, rp_error *err)
         "(SELECT count(*) || '.' || coalesce(max(id), 0) || '.' || count(valid_to) FROM contact_point), "
         "(SELECT coalesce(max(updated_at), '') FROM party), "
         "(SELECT count(*) || '.' || count(until) FROM staff_member), "
-        "(SELECT count(*) || '.' || count(resolved_at) || '.' || coalesce(max(id), 0) FROM interaction "
-        "WHERE kind = 'complaint')",
+        "(SELECT coalesce(max(id), 0) FROM interaction) || '.' || (SELECT count(*) FROM interaction "
+        "WHERE kind = 'complaint' AND resolved_at IS NULL), "
+        "(SELECT count(contacted_at) FROM campaign_target), "
+        "(SELECT count(*) || '.' || coalesce(max(id), 0) FROM party_identifier)",
         &st, err);
     if (rc)
         return rc;
-    uint64_t h = 1469598103934665603ull;  /* FNV-1a over the six texts */
+    uint64_t h = 1469598103934665603ull;  /* FNV-1a over the eight texts */
     if ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        for (int c = 0; c < 6; c++) {
+        for (int c = 0; c < 8; c++) {
             const char *t = rp_stmt_text(st, c);
             for (const char *p = t ? t : ""; ; p++) {
                 h = (h ^ (unsigned char)*p) * 1099511628211ull;

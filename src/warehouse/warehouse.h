@@ -1101,8 +1101,9 @@ int wh_campaign_target_cell(wh *w, const char *code, int64_t party, const char *
 int wh_campaign_contacted(wh *w, const char *code, const char *day, int64_t *marked, rp_error *err) RP_WARN_UNUSED;
 
 /* (reach.c) A mark of everything wh_reach_all reads besides transactions — consents, do-not-contact,
- * contact points, parties' changes, staff, complaints: it differs after any of them changed, so a
- * copy made from them (marketing's selection copy) knows it is stale. */
+ * contact points, identifiers (app users), parties' changes, staff, interactions (complaints opened
+ * or resolved, outbound contacts), campaign contacts: it differs after any of them changed, so a copy
+ * made from them (marketing's selection copy) knows it is stale. */
 int wh_reach_mark(wh *w, uint64_t *mark, rp_error *err) RP_WARN_UNUSED;
 
 /* (outreach.c) A campaign's treated customers (never the control group), in cell (NULL: every

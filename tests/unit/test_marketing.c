@@ -497,6 +497,21 @@ static void optimisation_duals_and_conflicts(void **state)
     q.min[1] = 0, q.max[0] = 2;
     assert_int_equal(mk_optimise(&q, &r, &e), RP_INVAL);
     assert_string_equal(e.msg, "the constraints 'min A' (3) and 'max A' (2) conflict");
+    /* an exact count (minimum = maximum) is a fixed row, not a conflict */
+    q.min[0] = q.max[0] = 2;
+    assert_ok(mk_optimise(&q, &r, &e));
+    assert_int_equal(r.per_choice[0], 2);
+    mk_opt_result_free(&r);
+    /* greedy meets a minimum of the less valuable offer before anything else */
+    double v3[] = { 5, 1 };
+    float s3[] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+    mk_opt g = { .n = 4, .k = 2, .score = s3, .value = v3, .cost = c2, .names = onames, .level = 4,
+                 .method = MK_OPT_GREEDY };
+    g.min[1] = 2;
+    assert_ok(mk_optimise(&g, &r, &e));
+    assert_int_equal(r.per_choice[1], 2);
+    assert_int_equal(r.per_choice[0], 2);
+    mk_opt_result_free(&r);
 }
 
 /* The Lagrangian method against the exact one on 10,000 customers x 20 offers with a budget, offer

@@ -46,6 +46,9 @@ $ curl -s -o done.html -w '%{http_code}\n' -X POST -H 'Content-Type: application
 > 200
 > 已取消訂閱
 > marketing,email,0,unsubscribe
+$ id=$(cut -d. -f2 link.txt); n1=$(rapport query "SELECT count(*) FROM consent WHERE party_id = $id" --csv | tail -1 | tr -d '\r'); curl -s -o /dev/null -w '%{http_code}\n' -X POST "http://127.0.0.1:$(cat api.port)$(cat link.txt)"; n2=$(rapport query "SELECT count(*) FROM consent WHERE party_id = $id" --csv | tail -1 | tr -d '\r'); [ "$n1" = "$n2" ] && echo "posted again: nothing added"
+> 200
+> posted again: nothing added
 $ t=$(cat link.txt); [ "${t: -1}" = a ] && r=b || r=a; curl -s -o bad.html -w '%{http_code}\n' -X POST "http://127.0.0.1:$(cat api.port)${t%?}$r" && grep -o '這個取消訂閱連結無效' bad.html | head -1
 > 404
 > 這個取消訂閱連結無效
