@@ -852,6 +852,8 @@ DESIGN_HELP
       "  --min, --max        customers per cell: A=100,B=50\n"
       "  --capacity          contacts per channel: outbound_call=1500 (the agents' hours)\n"
       "  --group-by ATTR     branch, level, ... with --group-max N contacts in each\n"
+      "  --value ATTR        level 3: the customer's value (profit)\n"
+      "  --per-customer M    1: a campaign gives each customer one cell\n"
       "  --method M          auto (default), exact, lagrange or greedy\n"
       "  --apply             give the targets their cells\n"
       "  --json              the plan as JSON\n" STORE_HELP, NULL },
