@@ -46,7 +46,7 @@
  *                  targetlist add
  *   cmd_response.c campaign respond|observe|results: responses and results
  *   cmd_optimise.c campaign optimise: the treated given cells by the offer optimiser
- *   cmd_output.c   campaign export|send: the lists per channel (CSV, XLSX), audited; e-mail sent
+ *   cmd_output.c   campaign export|send|dial: the lists per channel (CSV, XLSX), audited; e-mail sent
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -237,6 +237,7 @@ int cmd_campaign_results(cli_ctx *c);
 int cmd_campaign_export(cli_ctx *c);
 int cmd_campaign_send(cli_ctx *c);
 int cmd_campaign_optimise(cli_ctx *c);
+int cmd_campaign_dial(cli_ctx *c);
 int cmd_calllist_remove(cli_ctx *c);
 int cmd_key_rotate(cli_ctx *c);
 int cmd_token_add(cli_ctx *c);

@@ -164,3 +164,61 @@ int cmd_campaign_send(cli_ctx *c)
     json_decref(s);
     return CLI_OK;
 }
+
+int cmd_campaign_dial(cli_ctx *c)
+{
+    const char *cmd = "campaign dial", *spec = cli_arg(c, "agents");
+    if (!spec || !*spec)
+        return cli_failf(cmd, "--agents: the outbound agents who call, a,b,c (users with dial)");
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", spec);
+    const char *agents[64];
+    int n = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (n == 64)
+            return cli_failf(cmd, "--agents: at most 64");
+        agents[n++] = t;
+    }
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    rp_config *cfg = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (cli_cfg(c, &cfg, &err))
+        return cli_fail(cmd, &err);
+    mk_env env = { .cfg = cfg, .progress = !cli_flag(c, "json") };
+    char facts[1100];
+    if ((rc = cli_facts(cmd, w, cfg, facts, sizeof facts, &env.facts)))
+        return rc;
+    mk_mart *m;
+    long fresh = strtol(cfg ? rp_config_get(cfg, "marketing", "select_minutes", "60") : "60", NULL, 10);
+    if (mk_mart_get(w, &env, (int)fresh, &m, &err))
+        return cli_fail(cmd, &err);
+    json_t *s = NULL;
+    rc = mk_dial_list(w, m, c->args[0], cli_arg(c, "cell"), agents, n, cli_arg(c, "until"), cli_user(), &s, &err);
+    mk_mart_close(m);
+    if (rc)
+        return cli_fail(cmd, &err);
+    char what[300];
+    snprintf(what, sizeof what, "list %.80s: %lld customers to %d agents", json_string_value(json_object_get(s, "list")),
+             (long long)json_integer_value(json_object_get(s, "customers")), n);
+    if ((rc = cli_audit(c, "calling_list_add", 0, NULL, what))) {
+        json_decref(s);
+        return rc;
+    }
+    if (cli_flag(c, "json"))
+        cli_print_json(s);
+    else {
+        printf("campaign %s: %lld customers on calling list %s:", c->args[0],
+               (long long)json_integer_value(json_object_get(s, "customers")),
+               json_string_value(json_object_get(s, "list")));
+        const char *key;
+        json_t *v;
+        json_object_foreach(json_object_get(s, "by_agent"), key, v)
+            printf(" %s %lld", key, (long long)json_integer_value(v));
+        printf("\n");
+    }
+    json_decref(s);
+    return CLI_OK;
+}

@@ -830,6 +830,19 @@ DESIGN_HELP
       "  --json          the summary as JSON\n"
       "The server's user is [mail] user; its password $RAPPORT_SMTP_PASSWORD or the\n"
       "file [mail] password_file, never an option.\n" STORE_HELP, NULL },
+    { "campaign dial", cmd_campaign_dial, CLI_STORE, "cell= agents= until= json", 1, 1,
+      "rapport campaign dial CODE --cell C --agents a,b,c [--until DATE] [--json]",
+      "Give a running campaign's outbound_call cell to the contact centre's agents.",
+      "The cell's treated who may still be called (consent and reach on the phone, not\n"
+      "on the do-not-call list, a number to dial), at most the cell's cap, in turn to\n"
+      "each agent (a user with dial), as the calling list CODE-CELL until DATE (the\n"
+      "campaign's end): the agents see them on their worklist and only they their\n"
+      "numbers.  Run again, it adds only who is not on the list yet.\n\n"
+      "options:\n"
+      "  --cell C        the outbound_call cell\n"
+      "  --agents LIST   the outbound agents, comma-separated\n"
+      "  --until DATE    the last day they may be called from the list\n"
+      "  --json          the summary as JSON\n" STORE_HELP, NULL },
     { "campaign optimise", cmd_campaign_optimise, CLI_STORE,
       "scores= level= budget= min= max= capacity= group-by= group-max= value= per-customer= method= apply json", 1, 1,
       "rapport campaign optimise CODE --scores FILE [--level 1-4] [--budget B] [--min CELL=N,...]\n"

@@ -55,7 +55,7 @@
  *                 the targets written (the warehouse's campaign_target) and the waterfall kept
  *                 (campaign_waterfall)
  *   output.c      the lists each channel's vendor or system takes (CSV, XLSX), one layout a
- *                 channel
+ *                 channel; the outbound cell's customers given to the agents as a calling list
  *   send.c        e-mail sent through SMTP (libcurl), personalised, with a signed one-click
  *                 unsubscribe (RFC 8058); each message kept (campaign_send) and in the contact history
  *   optimise.c    offer optimisation: levels 1-4, greedy, Lagrangian relaxation at scale
@@ -234,6 +234,16 @@ typedef struct mk_output {
     const char *campaign, *cell, *channel, *format, *path;
 } mk_output;
 int mk_export(wh *w, const mk_mart *m, const mk_output *o, json_t **summary, rp_error *err) RP_WARN_UNUSED;
+
+/* The outbound dialling list: a running campaign's outbound_call cell's treated who may still be
+ * called (consent and reach on the phone, not on the do-not-call list, a phone number), at most its
+ * cap, given in turn to the agents (users with the permission dial) as the calling list
+ * "CAMPAIGN-CELL" until the day given (NULL: the campaign's end) — the contact centre's agents then
+ * see them, and only they their numbers.  Recorded in the campaign's history.  *out: {campaign,
+ * cell, list, customers, by_agent {AGENT: n added}, skipped {over_cap, missing_phone,
+ * deceased_or_closed, do_not_contact, no_consent, unreachable}}. */
+int mk_dial_list(wh *w, const mk_mart *m, const char *code, const char *cell, const char *const *agents, int nagents,
+                 const char *until, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- e-mail sent (send.c) ---- */
 

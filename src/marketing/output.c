@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/fileio.h"
+#include "security/security.h"
 
 enum { C_CUSTOMER, C_NAME, C_NAME_LATIN, C_GENDER, C_POSTAL, C_ADDRESS, C_EMAIL, C_MOBILE, C_PHONE, C_BRANCH,
        C_CELL, C_OFFER, C_OFFER_NAME, C_CHANNEL, C_MESSAGE, NCOLS };
@@ -270,5 +271,119 @@ int mk_export(wh *w, const mk_mart *m, const mk_output *opt, json_t **sum, rp_er
     rp_buf_release(&o->csv);
     free(o);
     json_decref(doc);
+    return rc;
+}
+
+/* ---- the outbound dialling list: an outbound_call cell's treated given to the agents ---- */
+
+typedef struct dial {
+    const mk_mart *m;
+    const char *purpose;
+    int contact, paused;
+    int64_t cap, *ids;
+    size_t n, room;
+    int64_t gone[4], missing, over_cap;
+} dial;
+
+static int dial_row(void *u, const wh_reach_row *r, rp_error *err)
+{
+    dial *d = u;
+    int why = mk__reach_now(d->m, d->purpose, d->contact, r->party_id);
+    if (why >= 0) {
+        d->gone[why]++;
+        return RP_OK;
+    }
+    if (!r->phone || !*r->phone) {
+        d->missing++;
+        return RP_OK;
+    }
+    if (d->cap > 0 && (int64_t)d->n >= d->cap) {
+        d->over_cap++;
+        return RP_OK;
+    }
+    if (d->n == d->room) {
+        int64_t *p = realloc(d->ids, (d->room = d->room ? d->room * 2 : 256) * sizeof *p);
+        if (!p)
+            return rp_err(err, RP_NOMEM, NULL);
+        d->ids = p;
+    }
+    d->ids[d->n++] = r->party_id;
+    return RP_OK;
+}
+
+/* The cell: of a running campaign, of channel outbound_call, not paused. */
+static int dial_cell(wh *w, const char *code, const char *cell, dial *d, char end[RP_DATE_LEN], rp_error *err)
+{
+    json_t *doc, *x, *c = NULL;
+    int rc = mk_campaign_get(w, code, &doc, err);
+    if (rc)
+        return rc;
+    size_t i;
+    json_array_foreach(json_object_get(doc, "cells"), i, x) if (!strcmp(json_string_value(json_object_get(x, "cell")),
+                                                                        cell ? cell : "")) c = x;
+    const char *status = json_string_value(json_object_get(doc, "status"));
+    if (strcmp(status, "running"))
+        rc = rp_err(err, RP_DENIED, "campaign %s is %s: its customers are given to agents while it runs", code, status);
+    else if (!c)
+        rc = rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", code, cell ? cell : "");
+    else if (strcmp(json_string_value(json_object_get(c, "channel")), "outbound_call"))
+        rc = rp_err(err, RP_INVAL, "cell %s is of channel %s: only an outbound_call cell is dialled", cell,
+                    json_string_value(json_object_get(c, "channel")));
+    else if (json_is_true(json_object_get(c, "paused")))
+        rc = rp_err(err, RP_DENIED, "cell %s is paused", cell);
+    if (!rc) {
+        int p = mk__index(json_string_value(json_object_get(doc, "purpose")), wh_consent_purposes);
+        d->purpose = p >= 0 ? wh_consent_purposes[p] : "service";
+        d->cap = json_integer_value(json_object_get(c, "cap"));
+        d->contact = wh_contact_channel("phone");
+        const char *e = json_string_value(json_object_get(doc, "end_date"));
+        snprintf(end, RP_DATE_LEN, "%.10s", e ? e : "");
+    }
+    json_decref(doc);
+    return rc;
+}
+
+int mk_dial_list(wh *w, const mk_mart *m, const char *code, const char *cell, const char *const *agents, int nagents,
+                 const char *until, const char *by, json_t **summ, rp_error *err)
+{
+    if (nagents < 1)
+        return rp_err(err, RP_INVAL, "agents: at least one outbound agent");
+    dial d = { .m = m };
+    char end[RP_DATE_LEN], list[WH_LIST_NAME_MAX + 1];
+    int rc = dial_cell(w, code, cell, &d, end, err);
+    for (int a = 0; !rc && a < nagents; a++)
+        if ((rc = sec_user_can(wh_store(w), agents[a], SEC_P_DIAL, err)))
+            rp_err_prefix(err, "agents[%d]", a);
+    if (!rc)
+        rc = wh_campaign_reach(w, code, cell, dial_row, &d, err);
+    snprintf(list, sizeof list, "%.40s-%.38s", code, cell);
+    json_t *by_agent = json_object();
+    int64_t *mine = rc ? NULL : malloc((d.n / (size_t)nagents + 1) * sizeof *mine);
+    if (!rc && !mine)
+        rc = rp_err(err, RP_NOMEM, NULL);
+    if (!rc && !(rc = wh_begin(w, err))) {
+        for (int a = 0; !rc && a < nagents; a++) { /* in turn: customer i to agent i mod n */
+            int n = 0, added = 0;
+            for (size_t i = (size_t)a; i < d.n; i += (size_t)nagents)
+                mine[n++] = d.ids[i];
+            if (!(rc = wh_calllist_add(w, list, agents[a], mine, n, until ? until : end[0] ? end : NULL, by, &added,
+                                       err)))
+                json_object_set_new(by_agent, agents[a], json_integer(added));
+        }
+        if (!rc)
+            rc = mk__log(w, code, by, "dial", "running", "running", list, err);
+        if (!rc)
+            rc = wh_commit(w, err);
+        else
+            wh_rollback(w);
+    }
+    if (!rc)
+        *summ = json_pack("{s:s, s:s, s:s, s:I, s:O, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "campaign", code, "cell", cell,
+                         "list", list, "customers", (json_int_t)d.n, "by_agent", by_agent, "skipped", "over_cap",
+                         (json_int_t)d.over_cap, "missing_phone", (json_int_t)d.missing, "deceased_or_closed",
+                         (json_int_t)d.gone[0], "do_not_contact", (json_int_t)d.gone[1], "no_consent",
+                         (json_int_t)d.gone[2], "unreachable", (json_int_t)d.gone[3]);
+    json_decref(by_agent);
+    free(mine), free(d.ids);
     return rc;
 }

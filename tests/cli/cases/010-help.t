@@ -78,6 +78,7 @@ $ rapport help --commands
 > campaign results
 > campaign export
 > campaign send
+> campaign dial
 > campaign optimise
 > targetlist add
 > audit

@@ -5,7 +5,7 @@
 #! timeout 600
 $ rapport gen --customers 3000 --out bank >/dev/null && rapport init >/dev/null && rapport load bank >/dev/null 2>&1; echo $?
 > 0
-$ rapport offer put FUND1 --name "基金定期定額" --product FND001 --cost 3 --value 1200 >/dev/null && RAPPORT_USER=amy rapport campaign create M1 --name 電子報 --objective cross-sell --purpose marketing --rule "balance > 50000" --control-pct 10 --seed 3 >/dev/null && RAPPORT_USER=amy rapport campaign cell M1 A --offer FUND1 --channel email --message "{name} 您好：{offer}，手續費五折。" >/dev/null && RAPPORT_USER=amy rapport campaign select M1 >/dev/null && RAPPORT_USER=amy rapport campaign submit M1 >/dev/null && RAPPORT_USER=bob rapport campaign approve M1
+$ rapport offer put FUND1 --name "基金定期定額" --product FND001 --cost 3 --value 1200 >/dev/null && RAPPORT_USER=amy rapport campaign create M1 --name 電子報 --objective cross-sell --purpose marketing --rule "balance > 50000" --control-pct 10 --seed 3 >/dev/null && RAPPORT_USER=amy rapport campaign cell M1 A --offer FUND1 --channel email --message "{name} 您好：{offer}，手續費五折。" >/dev/null && RAPPORT_USER=amy rapport campaign cell M1 C --offer FUND1 --channel outbound_call --share 0.5 >/dev/null && RAPPORT_USER=amy rapport campaign select M1 >/dev/null && RAPPORT_USER=amy rapport campaign submit M1 >/dev/null && RAPPORT_USER=bob rapport campaign approve M1
 > campaign M1 is approved
 $ (timeout 300 /usr/bin/python3 $FIXTURES/marketing/smtp_sink.py mail port "$(rapport query "SELECT c.value FROM campaign_target t JOIN contact_point c ON c.party_id = t.party_id AND c.kind = 'email' WHERE t.campaign = 'M1' AND t.cell = 'A' ORDER BY t.party_id DESC LIMIT 1" --csv | tail -1 | tr -d '\r')" > sink.log 2>&1 & echo $! > sink.pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && [ -s port ] && echo listening
 > listening
@@ -52,5 +52,17 @@ $ id=$(cut -d. -f2 link.txt); n1=$(rapport query "SELECT count(*) FROM consent W
 $ t=$(cat link.txt); [ "${t: -1}" = a ] && r=b || r=a; curl -s -o bad.html -w '%{http_code}\n' -X POST "http://127.0.0.1:$(cat api.port)${t%?}$r" && grep -o '這個取消訂閱連結無效' bad.html | head -1
 > 404
 > 這個取消訂閱連結無效
+# the outbound cell's customers to the contact centre's agents, in turn, as a calling list
+$ echo 'a long password 1' | rapport user add tsr1 --role tsr >/dev/null && echo 'a long password 1' | rapport user add tsr2 --role tsr >/dev/null && rapport campaign dial M1 --cell C --agents tsr1,amy
+! rapport: campaign dial: agents[1]: no user 'amy'
+? 1
+$ rapport campaign dial M1 --cell A --agents tsr1,tsr2
+! rapport: campaign dial: cell A is of channel email: only an outbound_call cell is dialled
+? 1
+$ rapport campaign dial M1 --cell C --agents tsr1,tsr2 --json > dial.json && python3 -c 'import json; d = json.load(open("dial.json")); a = d["by_agent"]; print(d["list"], abs(a["tsr1"] - a["tsr2"]) <= 1, a["tsr1"] + a["tsr2"] == d["customers"] > 0)' && rapport calllist show --agent tsr1 --json | python3 -c 'import json,sys; e = json.load(sys.stdin); print(len(e) > 0, all(x["list"] == "M1-C" for x in e))'
+> M1-C True True
+> True True
+$ rapport campaign dial M1 --cell C --agents tsr1,tsr2 --json | python3 -c 'import json,sys; print(sum(json.load(sys.stdin)["by_agent"].values()))'
+> 0
 $ kill -TERM $(cat serve.pid) $(cat sink.pid); echo stopped
 > stopped
