@@ -37,6 +37,7 @@
  *   etl.c        load jobs, rejects, the identity-resolution review queue
  *   analyses.c   the analysis runs kept
  *   models.c     the kept models, and who is worth saving by a churn model
+ *   campaigns.c  database marketing: offers, campaigns and their lifecycle, results, staff's responses
  *   marketing.c  database marketing: the one-click unsubscribe link of campaign e-mail (public)
  *   audit.c      the audit trail
  *   users.c      users and roles; unlocking a user locked by failed sign-ins; the second factor reset;

@@ -301,6 +301,14 @@ int api_user_request_reject(api_req *rq, api_resp *rs);
 json_t *api_permissions(sec_role r);
 /* meta.c: health, this API's document, the vocabulary; metrics in server.c (they need the server) */
 int api_health(api_req *rq, api_resp *rs);
+int api_offers_list(api_req *rq, api_resp *rs);
+int api_offer_put(api_req *rq, api_resp *rs);
+int api_campaigns_list(api_req *rq, api_resp *rs);
+int api_campaign_create(api_req *rq, api_resp *rs);
+int api_campaign_get(api_req *rq, api_resp *rs);
+int api_campaign_step(api_req *rq, api_resp *rs);
+int api_campaign_results(api_req *rq, api_resp *rs);
+int api_campaign_response(api_req *rq, api_resp *rs);
 int api_unsubscribe_page(api_req *rq, api_resp *rs);
 int api_unsubscribe(api_req *rq, api_resp *rs);
 int api_openapi_get(api_req *rq, api_resp *rs);

@@ -366,6 +366,66 @@ const api_route api_routes[] = {
       .op = "listRoles", .summary = "The roles and the permission matrix",
       .response = "{roles: {role: Role, title: string, permissions: Permission[]}[]}" },
 
+    /* ---- database marketing: offers and campaigns (campaigns.c) ---- */
+    { .method = "GET", .pattern = "/api/v1/offers", .fn = api_offers_list, .permission = SEC_P_CAMPAIGNS, .flags = 0,
+      .op = "listOffers", .summary = "The offers: a product with an incentive, a contact's cost, a take-up's value and "
+      "an eligibility rule", .response = "{offers: {code: string, name: string, product: string, ...}[]}" },
+    { .method = "PUT", .pattern = "/api/v1/offers/{code}", .fn = api_offer_put, .permission = SEC_P_CAMPAIGNS,
+      .flags = API_BODY | API_CHANGES, .op = "putOffer",
+      .summary = "An offer created or replaced: a product of the catalogue, money in currency units, an eligibility "
+                 "rule in the segment language (its errors name the position)",
+      .params = "code: string",
+      .request = "{name: string, product: string, incentive?: string, currency?: string, cost?: number, value?: "
+                 "number, eligibility?: string, valid_from?: string, valid_to?: string}",
+      .response = "{code: string, created: boolean, ...}", .errors = "403 404 422" },
+    { .method = "GET", .pattern = "/api/v1/campaigns", .fn = api_campaigns_list, .permission = SEC_P_CAMPAIGNS,
+      .flags = 0, .op = "listCampaigns", .summary = "The campaigns, designed and loaded, the latest first (status=)",
+      .query = "status?: string", .response = "{campaigns: {code: string, name: string, status: string, ...}[]}",
+      .errors = "422" },
+    { .method = "POST", .pattern = "/api/v1/campaigns", .fn = api_campaign_create, .permission = SEC_P_CAMPAIGNS,
+      .flags = API_BODY | API_CHANGES | API_CREATED, .op = "createCampaign",
+      .summary = "A campaign designed: a draft with its objective, the consent purpose it contacts for, a selection, "
+                 "a control group; cells and the rest as `rapport campaign` takes them",
+      .request = "{code: string, name: string, objective: string, purpose: string, owner?: string, start_date?: "
+                 "string, end_date?: string, response_deadline?: string, currency?: string, rule?: string, model?: "
+                 "string, top_deciles?: integer, list?: string, policy?: string, stratify?: string, control_pct?: "
+                 "number, seed?: integer, budget?: number}",
+      .response = "{code: string, status: string, ...}", .errors = "403 404 409 422" },
+    { .method = "GET", .pattern = "/api/v1/campaigns/{code}", .fn = api_campaign_get, .permission = SEC_P_CAMPAIGNS,
+      .flags = 0, .op = "getCampaign",
+      .summary = "A campaign: its design, cells, targets, waterfall and every change (history)",
+      .params = "code: string", .response = "{code: string, status: string, ...}", .errors = "404" },
+#define STEP(STEP_, PERM_, OP_, WHAT_)                                                                          \
+    { .method = "POST", .pattern = "/api/v1/campaigns/{code}/" STEP_, .fn = api_campaign_step,                  \
+      .permission = PERM_, .flags = API_BODY | API_CHANGES, .op = OP_, .summary = WHAT_ " ({note?}; refused, "  \
+      "403, when the lifecycle does not allow it from the campaign's status)", .params = "code: string",        \
+      .request = "{note?: string}", .response = "{campaign: string, status: string}", .errors = "403 404 422" },
+    STEP("submit", SEC_P_CAMPAIGNS, "submitCampaign", "Submit a draft for approval")
+    STEP("cancel", SEC_P_CAMPAIGNS, "cancelCampaign", "Cancel a campaign before it runs")
+    STEP("approve", SEC_P_APPROVE, "approveCampaign", "Approve a submitted campaign, never by who created or submitted it")
+    STEP("reject", SEC_P_APPROVE, "rejectCampaign", "Send a campaign back to draft, with a note")
+    STEP("launch", SEC_P_APPROVE, "launchCampaign", "Launch an approved campaign: its treated are contacted from today")
+    STEP("pause", SEC_P_APPROVE, "pauseCampaign", "Pause a running campaign")
+    STEP("resume", SEC_P_APPROVE, "resumeCampaign", "Resume a paused campaign")
+    STEP("close", SEC_P_APPROVE, "closeCampaign", "Close a running or paused campaign")
+#undef STEP
+    { .method = "GET", .pattern = "/api/v1/campaigns/{code}/results", .fn = api_campaign_results,
+      .permission = SEC_P_CAMPAIGNS, .flags = 0, .op = "getCampaignResults",
+      .summary = "What a campaign did: the treated against the control group per campaign, cell, channel and "
+                 "segment (uplift, lift, incremental responders, p-value and interval, cost, revenue, ROI), and day "
+                 "by day",
+      .params = "code: string", .response = "{campaign: string, overall: {treated: integer, ...}, ...}",
+      .errors = "404" },
+    { .method = "POST", .pattern = "/api/v1/campaigns/{code}/responses", .fn = api_campaign_response,
+      .permission = SEC_P_NOTE, .flags = API_BODY | API_CHANGES | API_CREATED | API_AUDITED,
+      .action = "campaign_response", .op = "recordCampaignResponse",
+      .summary = "A target's response as staff heard it (\"accepted at the counter\"): refused for a customer the "
+                 "campaign did not target, a day outside its window, or a campaign still in design",
+      .params = "code: string",
+      .request = "{customer: integer, response: 'positive' | 'negative', at?: string, product?: string, note?: "
+                 "string}",
+      .response = "{campaign: string, customer: integer, response: string}", .errors = "403 404 422" },
+
     /* ---- database marketing (marketing.c) ---- */
     { .method = "GET", .pattern = "/api/v1/unsubscribe/{token}", .fn = api_unsubscribe_page, .permission = ANY,
       .flags = API_PUBLIC | API_TEXT | API_HTML, .op = "getUnsubscribePage",

@@ -23,7 +23,7 @@ const char *const sec_role_titles[SEC_NROLES] = {
 const char *const sec_perm_names[SEC_NPERMS] = { "search", "view", "reveal", "contacts", "note", "edit",
                                                  "consent_read", "consent_write", "all_branches", "etl",
                                                  "analysis", "users", "audit", "export",
-                                                 "reveal_rejects", "dial", "lists" };
+                                                 "reveal_rejects", "dial", "lists", "campaigns", "approve" };
 
 const char *sec_role_article(sec_role r)
 {
@@ -40,8 +40,9 @@ static const unsigned matrix[SEC_NROLES] = {
                 P(ALL_BRANCHES),
     [SEC_TSR] = P(SEARCH) | P(VIEW) | P(NOTE) | P(CONSENT_READ) | P(ALL_BRANCHES) | P(DIAL),
     [SEC_SUPERVISOR] = P(SEARCH) | P(VIEW) | P(REVEAL) | P(CONTACTS) | P(NOTE) | P(EDIT) | P(CONSENT_READ) |
-                       P(CONSENT_WRITE) | P(ALL_BRANCHES) | P(ANALYSIS) | P(EXPORT) | P(LISTS),
-    [SEC_ANALYST] = P(ANALYSIS),
+                       P(CONSENT_WRITE) | P(ALL_BRANCHES) | P(ANALYSIS) | P(EXPORT) | P(LISTS) | P(CAMPAIGNS) |
+                       P(APPROVE),
+    [SEC_ANALYST] = P(ANALYSIS) | P(CAMPAIGNS),
     [SEC_STEWARD] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(EDIT) | P(ALL_BRANCHES) | P(ETL) | P(REVEAL_REJECTS),
     [SEC_ADMIN] = P(USERS) | P(ETL),
     [SEC_AUDITOR] = P(AUDIT),

@@ -66,6 +66,8 @@ typedef enum {
     SEC_P_DIAL,             /* the phone numbers, in full, of the customers on one's own calling list
                                while it runs (an outbound agent); no one else's */
     SEC_P_LISTS,            /* make calling lists: customers given to an outbound agent to call */
+    SEC_P_CAMPAIGNS,        /* design campaigns and offers, submit them, read their results */
+    SEC_P_APPROVE,          /* approve, launch, pause, resume, close or reject campaigns (never one's own) */
     SEC_NPERMS
 } sec_perm;
 

@@ -1,7 +1,8 @@
 # issue 24 item 5: a draft's treated given their cells by the offer optimiser, from a scores file as
 # a response model writes it: levels 1-4, level 4 under a budget, a capacity and a minimum, exact
 # (GLPK) with no gap and at least as good as the greedy assignment, binding constraints with their
-# shadow prices; nothing changes without --apply; bad files and conflicting constraints named.
+# shadow prices; nothing changes without --apply; bad files and conflicting constraints named; the
+# lifecycle through the API under its two permissions.
 #! timeout 600
 $ rapport gen --customers 3000 --out bank >/dev/null && rapport init >/dev/null && rapport load bank >/dev/null 2>&1; echo $?
 > 0
@@ -54,6 +55,19 @@ $ rapport campaign optimise O1 --scores scores.csv --budget 3000 --capacity outb
 > True
 > True
 > optimise
-$ RAPPORT_USER=amy rapport campaign submit O1 >/dev/null && rapport campaign optimise O1 --scores scores.csv
-! rapport: campaign optimise: campaign O1 is submitted: only a draft's targets are given offers
+# through the API: an analyst designs and submits, may not approve; a supervisor approves
+$ echo 'a long password 1' | rapport user add ann --role analyst >/dev/null && echo 'a long password 1' | rapport user add sam --role supervisor >/dev/null && (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && for u in ann sam; do curl -s -c $u.jar -H 'Content-Type: application/json' -d "{\"name\":\"$u\",\"password\":\"a long password 1\"}" "http://127.0.0.1:$(cat port)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > $u.csrf; done; curl -s -b ann.jar "http://127.0.0.1:$(cat port)/api/v1/campaigns?status=draft" | python3 -c 'import json,sys; print([c["code"] for c in json.load(sys.stdin)["campaigns"]])'
+> ['O1']
+$ curl -s -b ann.jar -H "X-CSRF-Token: $(cat ann.csrf)" -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$(cat port)/api/v1/campaigns/O1/submit"
+> {"campaign":"O1","status":"submitted"}
+$ curl -s -b ann.jar -H "X-CSRF-Token: $(cat ann.csrf)" -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$(cat port)/api/v1/campaigns/O1/approve" | python3 -c 'import json,sys; print(json.load(sys.stdin)["error"]["code"])'
+> forbidden
+$ curl -s -b sam.jar -H "X-CSRF-Token: $(cat sam.csrf)" -H 'Content-Type: application/json' -d '{"note":"預算內"}' "http://127.0.0.1:$(cat port)/api/v1/campaigns/O1/approve"
+> {"campaign":"O1","status":"approved"}
+$ curl -s -b ann.jar "http://127.0.0.1:$(cat port)/api/v1/campaigns/O1" | python3 -c 'import json,sys; c = json.load(sys.stdin); print(c["status"], c["submitted_by"], c["approved_by"], [h["action"] for h in c["history"]][-2:])'
+> approved ann sam ['submit', 'approve']
+$ curl -s -b ann.jar -H "X-CSRF-Token: $(cat ann.csrf)" -H 'Content-Type: application/json' -d '{"name":"基金","product":"NOPE"}' -X PUT "http://127.0.0.1:$(cat port)/api/v1/offers/F9" | python3 -c 'import json,sys; e = json.load(sys.stdin)["error"]; print(e["code"], e["message"])'
+> invalid offer.product: no product 'NOPE' in the catalogue
+$ kill -TERM $(cat pid); rapport campaign optimise O1 --scores scores.csv
+! rapport: campaign optimise: campaign O1 is approved: only a draft's targets are given offers
 ? 1
