@@ -57,8 +57,9 @@ static void the_matrix(void **state)
     assert_false(sec_can(SEC_TSR, SEC_P_CONSENT_WRITE));
     assert_true(sec_can(SEC_SUPERVISOR, SEC_P_REVEAL));
     for (int p = 0; p < SEC_NPERMS; p++) {
-        /* analysts see aggregates and scores, never a customer */
-        assert_int_equal(sec_can(SEC_ANALYST, (sec_perm)p), p == SEC_P_ANALYSIS);
+        /* analysts see aggregates and scores, never a customer; they design campaigns (counts,
+         * waterfalls and results, no customer) */
+        assert_int_equal(sec_can(SEC_ANALYST, (sec_perm)p), p == SEC_P_ANALYSIS || p == SEC_P_CAMPAIGNS);
         /* auditors read the trail and nothing else; administrators manage users, not customers */
         assert_int_equal(sec_can(SEC_AUDITOR, (sec_perm)p), p == SEC_P_AUDIT);
         assert_false(sec_can(SEC_ADMIN, SEC_P_VIEW));
@@ -67,6 +68,8 @@ static void the_matrix(void **state)
     for (int r = 0; r < SEC_NROLES; r++) {
         assert_int_equal(sec_can((sec_role)r, SEC_P_REVEAL), r == SEC_SUPERVISOR);
         assert_int_equal(sec_can((sec_role)r, SEC_P_AUDIT), r == SEC_AUDITOR);
+        /* campaigns are approved by supervisors only */
+        assert_int_equal(sec_can((sec_role)r, SEC_P_APPROVE), r == SEC_SUPERVISOR);
     }
     assert_int_equal(sec_role_parse("csr"), SEC_CSR);
     assert_int_equal(sec_role_parse("boss"), -1);
