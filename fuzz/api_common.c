@@ -214,7 +214,7 @@ static void check_reply(const api_route *rt, const api_resp *rs)
     }
     if (rs->status >= 400 && !json_is_string(json_object_get(json_object_get(rs->json, "error"), "message")))
         fz_bug("%s %s: error %d without a message", rt->method, rt->pattern, rs->status);
-    if (rs->status < 400 && !rs->json && !rs->text)
+    if (rs->status < 400 && !rs->json && !rs->text && !rs->stream) /* a streamed file is a body too */
         fz_bug("%s %s: %d without a body", rt->method, rt->pattern, rs->status);
 }
 
@@ -303,6 +303,7 @@ out:
     json_decref(rq.body);
     json_decref(rs.json);
     free(rs.text);
+    api_stream_discard(&rs);
     free(copy);
     args.n = 0;
     return ran;

@@ -89,6 +89,9 @@ typedef int (*api_stream_more)(void *state, wh *w, rp_buf *out, rp_error *err);
 int api_stream_reply(api_req *rq, api_resp *rs, const char *content_type, const char *filename, api_stream_more more,
                      void (*done)(void *state), void *state);
 
+/* A streamed reply not sent after all (a test harness's): its state freed by its done(). */
+void api_stream_discard(api_resp *rs);
+
 typedef int (*api_handler)(api_req *rq, api_resp *rs);
 
 /* One row of the route table (routes.c, which says how to add one).  The

@@ -252,6 +252,12 @@ static void stream_free(void *cls)
     free(st);
 }
 
+void api_stream_discard(api_resp *rs)
+{
+    stream_free(rs->stream);
+    rs->stream = NULL;
+}
+
 int api_stream_reply(api_req *rq, api_resp *rs, const char *content_type, const char *filename, api_stream_more more,
                      void (*done)(void *state), void *state)
 {
