@@ -45,6 +45,8 @@
  *                  lifecycle's steps (submit, approve, reject, launch, pause, resume, close, cancel),
  *                  targetlist add
  *   cmd_response.c campaign respond|observe|results: responses and results
+ *   cmd_event.c    event detectors|rule|enable|disable|rules|run|feed|list, lead
+ *                  list|work|expire|results, campaign capacity, customer offers
  *   cmd_optimise.c campaign optimise: the treated given cells by the offer optimiser
  *   cmd_output.c   campaign export|send|dial: the lists per channel (CSV, XLSX), audited; e-mail sent
  *
@@ -232,6 +234,22 @@ int cmd_campaign_list(cli_ctx *c);
 int cmd_campaign_mart(cli_ctx *c);
 int cmd_targetlist_add(cli_ctx *c);
 int cmd_campaign_respond(cli_ctx *c);
+int cmd_campaign_capacity(cli_ctx *c);
+int cmd_event_detectors(cli_ctx *c);
+int cmd_event_rule(cli_ctx *c);
+int cmd_event_enable(cli_ctx *c);
+int cmd_event_disable(cli_ctx *c);
+int cmd_event_rules(cli_ctx *c);
+int cmd_event_run(cli_ctx *c);
+int cmd_event_feed(cli_ctx *c);
+int cmd_event_list(cli_ctx *c);
+int cmd_lead_list(cli_ctx *c);
+int cmd_lead_work(cli_ctx *c);
+int cmd_lead_expire(cli_ctx *c);
+int cmd_lead_results(cli_ctx *c);
+int cmd_customer_offers(cli_ctx *c);
+/* After a load (cmd_load.c): the event rules over what it brought (cmd_event.c). */
+void cli_events_after_load(cli_ctx *c, wh *w, int quiet);
 int cmd_campaign_observe(cli_ctx *c);
 int cmd_campaign_results(cli_ctx *c);
 int cmd_campaign_export(cli_ctx *c);

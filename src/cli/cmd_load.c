@@ -368,6 +368,8 @@ int cmd_load(cli_ctx *c)
         rp_format_thousands(d, sizeof d, (uint64_t)R.rejected);
         printf("total: %s records: %s loaded (%s fixed), %s rejected\n", a, b, f, d);
     }
+    if (R.loaded > 0 && !stop_requested)
+        cli_events_after_load(c, R.w, json); /* the event rules over what came (marketing.h) */
     json_decref(R.out);
     cli_wh_close(c);
     if (stop_requested)
@@ -785,6 +787,8 @@ int cmd_watch(cli_ctx *c)
                 continue; /* still being written */
             int failed = load_one(&R, p.items[i].path, p.items[i].label, p.items[i].spec, NULL);
             char dest[2200];
+            if (!failed)
+                cli_events_after_load(c, R.w, 0);
             if (!failed) {
                 char b1[4 * sizeof dest + 1], b2[4 * sizeof arch + 1];
                 if (move_to(p.items[i].path, arch, p.items[i].label, dest, sizeof dest))

@@ -65,6 +65,15 @@ const cli_cmd cli_commands[] = {
       "The format is described in docs/warehouse.md.\n\n"
       "options:\n"
       "  --json          print the counts as JSON\n" STORE_HELP, NULL },
+    { "customer offers", cmd_customer_offers, CLI_STORE, "max= json", 1, 1, "rapport customer offers ID [--max N] [--json]",
+      "The customer's next-best offers now, with the reasons.",
+      "Offers in their validity, whose product the customer does not hold and whose\n"
+      "eligibility holds, when the customer may be called about them (consent, do\n"
+      "not contact); those behind an open lead first, then by expected value (the\n"
+      "share of the customer's peers, the same pyramid level and age, holding the\n"
+      "product, times the offer's value, less its cost).\n\n"
+      "options:\n  --max N         at most N (3)\n  --json          as JSON, with the offers left out and why\n"
+      STORE_HELP, NULL },
     { "customer show", cmd_customer_show, CLI_STORE, "json reveal reason=", 1, 1,
       "rapport customer show KEY [--json] [--reveal --reason TEXT] [--db PATH] [--key PATH] [--config FILE]",
       "Show one customer's whole picture (customer 360).",
@@ -787,6 +796,87 @@ DESIGN_HELP
       "  --daily         the cumulative responses day by day\n"
       "  --json          as JSON (every figure, and the days)\n"
       "  --csv           the table as CSV\n" STORE_HELP, NULL },
+    { "campaign capacity", cmd_campaign_capacity, CLI_STORE, "json", 0, 8,
+      "rapport campaign capacity [CHANNEL=N ...] [--json]",
+      "Set or show how many contacts a channel takes a day.",
+      "Until the contact centre tells it, each channel's daily capacity is set here:\n"
+      "outbound_call=400 sends event leads past 400 a day to the customer's branch\n"
+      "instead of the outbound queue.  Channels: direct_mail, email, sms,\n"
+      "outbound_call, branch_lead, banner.\n\n"
+      "options:\n  --json          as JSON\n" STORE_HELP, NULL },
+    { "event detectors", cmd_event_detectors, 0, "json", 0, 0, "rapport event detectors [--json]",
+      "List the detectors event rules are made of, with their parameters.",
+      "Transaction detectors judge each transaction that came since the last run\n"
+      "against the account's and customer's own history before it; state detectors\n"
+      "look at today's picture (maturities, birthdays, salaries that stopped,\n"
+      "balances that fell, complaints).\n\n"
+      "options:\n  --json          as JSON\n", NULL },
+    { "event rule", cmd_event_rule, CLI_STORE,
+      "detector= name-zh= name-en= params= offer= route= expires-days= priority= control-pct= disabled", 1, 1,
+      "rapport event rule CODE --detector D --name-zh TEXT --name-en TEXT [--params JSON] [--offer OFFER]\n"
+      "       [--route manager|branch|outbound] [--expires-days N] [--priority 0-100] [--control-pct P] [--disabled]",
+      "Create or replace an event rule: a detector, its parameters, and what its leads are.",
+      "Each event a rule finds becomes a lead for the customer: to their relationship\n"
+      "manager (route manager; else their branch, else the outbound queue), their\n"
+      "branch (route branch) or the outbound queue (route outbound), open for\n"
+      "--expires-days (14).  With an offer the lead suggests it and needs the\n"
+      "customer's consent to be called for marketing; without one it is service.\n"
+      "--control-pct holds that share of customers out (never a lead) so that the\n"
+      "rule's effect can be measured ('rapport lead results').\n\n"
+      "options:\n"
+      "  --params JSON   over the detector's defaults ('rapport event detectors'), e.g.\n"
+      "                  '{\"min\": 500000}' (amounts in currency units)\n"
+      "  --disabled      kept but not run\n" STORE_HELP, NULL },
+    { "event enable", cmd_event_enable, CLI_STORE, "", 1, 1, "rapport event enable CODE", "Run an event rule again.",
+      STORE_HELP, NULL },
+    { "event disable", cmd_event_disable, CLI_STORE, "", 1, 1, "rapport event disable CODE",
+      "Keep an event rule but stop running it.", STORE_HELP, NULL },
+    { "event rules", cmd_event_rules, CLI_STORE, "json csv", 0, 0, "rapport event rules [--json|--csv]",
+      "List the event rules, with their events and open leads.", "options:\n  --json, --csv\n" STORE_HELP, NULL },
+    { "event run", cmd_event_run, CLI_STORE, "as-of= json", 0, 0, "rapport event run [--as-of DATE] [--json]",
+      "Run the event rules over what came since the last run.",
+      "Every load runs them at its end; this runs them by hand (after a rule is\n"
+      "added, or with --as-of to judge as of another day).  Only events within a\n"
+      "rule's expiry of that day make leads: a first load of years of history\n"
+      "makes no flood of stale ones.  An event is kept once per rule and fact.\n\n"
+      "options:\n"
+      "  --as-of DATE    the day to judge on (default: the newest transaction's)\n"
+      "  --json          as JSON, with every new event\n" STORE_HELP, NULL },
+    { "event feed", cmd_event_feed, CLI_STORE, "json", 1, 1, "rapport event feed FILE|- [--json]",
+      "Judge transactions as they happen (what the API's event feed does).",
+      "FILE holds {\"transactions\": [{\"account\": NUMBER, \"posted_at\": ISO 8601,\n"
+      "\"amount\": 1200000, \"class\": \"td_break\", \"currency\": \"TWD\", \"channel\":\n"
+      "\"branch\"}]} (1-1,000); each is judged against its account's own history,\n"
+      "now.  The batch is checked whole first; an error names the member.\n\n"
+      "options:\n  --json          as JSON\n" STORE_HELP, NULL },
+    { "event list", cmd_event_list, CLI_STORE, "customer= rule= limit= json csv", 0, 0,
+      "rapport event list [--customer ID] [--rule CODE] [--limit N] [--json|--csv]",
+      "List the events found, newest first, with their leads.", "options:\n  --json, --csv\n" STORE_HELP, NULL },
+    { "lead list", cmd_lead_list, CLI_STORE, "mine manager= branch= queue= status= customer= all limit= json csv", 0, 0,
+      "rapport lead list [--mine | --manager USER] [--branch B] [--queue Q] [--status S | --all] [--customer ID]\n"
+      "       [--limit N] [--json|--csv]",
+      "List leads: one's own (--mine), a branch's, the outbound queue's.",
+      "Open leads by default (those past their expiry are expired), highest priority\n"
+      "first, each with the event that made it ('because').\n\n"
+      "options:\n"
+      "  --mine          assigned to me ($RAPPORT_USER)\n"
+      "  --queue Q       manager, branch or outbound\n"
+      "  --status S      open, worked, converted, declined, expired or control\n"
+      "  --all           every status but the held out\n" STORE_HELP, NULL },
+    { "lead work", cmd_lead_work, CLI_STORE, "outcome= note=", 1, 1,
+      "rapport lead work LEAD --outcome worked|converted|declined [--note TEXT]",
+      "Record what came of a lead: it enters the customer's contact history.",
+      "A lead open (or worked, to its outcome) is worked; converted (the customer\n"
+      "took the offer) and declined are its responses.\n\n" STORE_HELP, NULL },
+    { "lead expire", cmd_lead_expire, CLI_STORE, "", 0, 0, "rapport lead expire",
+      "Mark the open leads past their expiry as expired.", STORE_HELP, NULL },
+    { "lead results", cmd_lead_results, CLI_STORE, "json csv", 0, 0, "rapport lead results [--json|--csv]",
+      "What each event rule's leads came to, against its held-out customers.",
+      "By rule: leads, open, worked, converted, declined, expired, held out; the\n"
+      "conversion of the leads worked; and with an offer, the share of leads and of\n"
+      "held-out customers who opened its product during the lead's life, and the\n"
+      "difference (uplift).\n\n"
+      "options:\n  --json, --csv\n" STORE_HELP, NULL },
     { "campaign export", cmd_campaign_export, CLI_STORE, "cell= channel= out= format= reason= json", 1, 1,
       "rapport campaign export CODE (--cell C | --channel CH) --out FILE [--format csv|xlsx] --reason TEXT [--json]",
       "Write a campaign's list for a channel's vendor or system (audited).",

@@ -30,6 +30,7 @@ static const char *const attrs_txn[] = { "posted_at", "value_date", "amount", "c
 static const char *const attrs_interaction[] = { "at", "channel", "direction", "staff", "reason",
                                                  "outcome", "notes", "kind", "resolved_at", NULL };
 static const char *const attrs_staff[] = { "employee_no", "since", "until", NULL };
+static const char *const attrs_manager[] = { "manager", "since", NULL };
 static const char *const attrs_dnc[] = { "value", "channel", "reason", "since", "until", "note", NULL };
 static const char *const attrs_consent[] = { "purpose", "channel", "granted", "evidence",
                                              "effective_at", NULL };
@@ -82,6 +83,7 @@ static const struct {
     [TG_STATEMENT] = { "statement", attrs_statement, { "date", "balance" }, 0, 0, 1 },
     [TG_STAFF] = { "staff", attrs_staff, { "employee_no" }, 1, 0, 0 },
     [TG_DNC] = { "do_not_contact", attrs_dnc, { "reason", "since" }, 2, 0, 0 },
+    [TG_MANAGER] = { "manager", attrs_manager, { "manager" }, 1, 0, 0 },
 };
 
 const char *sp_target_name(sp_target_kind k) { return k < TG__COUNT ? kinds[k].name : "?"; }

@@ -239,6 +239,14 @@ static int put_staff(ld *L, const sp_target *t, const sp_value *v, const ld_refs
     return wrote(wh_staff_put(L->w, &s, &e), &e, t, rj, err);
 }
 
+static int put_manager(ld *L, const sp_target *t, const sp_value *v, const ld_refs *x, sp_reject *rj, rp_error *err)
+{
+    wh_manager m = { x->party, val(t, "manager", v), val(t, "since", v), t->source, L->job };
+    rp_error e;
+    rp_err_clear(&e);
+    return wrote(wh_manager_put(L->w, &m, &e), &e, t, rj, err);
+}
+
 /* A do-not-contact entry: a customer's (party given) or a number's or address's (value). */
 static int put_dnc(ld *L, const sp_target *t, const sp_value *v, const ld_refs *x, sp_reject *rj, rp_error *err)
 {
@@ -480,6 +488,7 @@ static const struct {
     [TG_PRODUCT] = { TG_PRODUCT, put_product },
     [TG_STATEMENT] = { TG_STATEMENT, put_statement },
     [TG_STAFF] = { TG_STAFF, put_staff },
+    [TG_MANAGER] = { TG_MANAGER, put_manager },
     [TG_DNC] = { TG_DNC, put_dnc },
 };
 

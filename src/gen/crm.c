@@ -1,8 +1,8 @@
 /*
  * crm.c — what the bank's CRM keeps besides accounts (issue 24): each customer's consents to
  * marketing by purpose and channel as given and withdrawn, the do-not-contact list (customers who
- * asked, and mobile numbers on the national do-not-call registry), the staff list, and complaints,
- * open until resolved.  Campaign selection suppresses by them.
+ * asked, and mobile numbers on the national do-not-call registry), the staff list, complaints,
+ * open until resolved, and the relationship managers of the wealthier customers.  Campaign selection suppresses by them.
  */
 #include "gen/internal.h"
 
@@ -17,6 +17,25 @@ void gen_privacy_begin(ctx *c)
     gen_out_printf(&c->dnc, "cust_no,phone,channel,reason,since,until\r\n");
     gen_out_printf(&c->staff, "cust_no,employee_no,since\r\n");
     gen_out_printf(&c->complaints, "cust_no,opened_at,channel,reason,resolved_at\r\n");
+    gen_out_printf(&c->managers, "cust_no,manager,since\r\n");
+}
+
+/* A relationship manager for customers with a time deposit and half a million in the bank, or three
+ * million:
+ * one of three at their branch, by user name (rm.BRANCH.N); assigned when they became one. */
+static void manager(ctx *c, const person *p, rng *r)
+{
+    int td = 0;
+    int64_t held = 0;
+    for (int k = 0; k < p->nacct; k++) {
+        td |= p->acct[k].prod == P_TD;
+        held += p->acct[k].bal > 0 ? p->acct[k].bal : 0;
+    }
+    if (!p->branch[0] || !((td && held >= 50000000) || held >= 300000000)) /* minor units */
+        return;
+    gen_out_printf(&c->managers, "%s,rm.%s.%d,%04u-%02u-%02u\r\n", p->cust_no, p->branch, rng_range(r, 1, 3),
+                   (unsigned)p->since.y % 10000u, (unsigned)p->since.m % 100u, (unsigned)p->since.d % 100u);
+    c->managers.records++;
 }
 
 static void day_of(const ctx *c, int m, int day, char out[11])
@@ -89,4 +108,5 @@ void gen_privacy(ctx *c, const person *p)
         gen_out_printf(&c->complaints, "%s,%s,phone,%s,%s\r\n", p->cust_no, opened, why[rng_below(&r, 4)], resolved);
         c->complaints.records++;
     }
+    manager(c, p, &r); /* last: the draws above stay as they were */
 }

@@ -189,7 +189,7 @@ typedef struct ctx {
     gen_out ol_users, ol_logins, ol_events, ol_transfers;
     gen_out cdr, notes, campaigns, targets, responses, treatment;
     gen_out card_stmt, behaviour;
-    gen_out consents, dnc, staff, complaints;
+    gen_out consents, dnc, staff, complaints, managers;
     gen_out *files[64 + GEN_MAX_MONTHS]; /* every open file, in manifest order */
     int nfiles;
     int y0, m0; /* first month */

@@ -59,6 +59,8 @@ int gen_open_all(ctx *c, rp_error *err)
         { &c->staff, "crm/staff.csv", "crm", "CSV (RFC 4180) with header", "UTF-8", NULL, "the bank's staff" },
         { &c->complaints, "crm/complaints.csv", "crm", "CSV (RFC 4180) with header", "UTF-8", NULL,
           "complaints, open until resolved" },
+        { &c->managers, "crm/managers.csv", "crm", "CSV (RFC 4180) with header", "UTF-8", NULL,
+          "relationship managers of the wealthier customers, by their user names" },
         { &c->treatment, "truth/treatment.csv", "truth", "CSV with header", "UTF-8", NULL,
           "true response probabilities with and without the campaign" },
         { &c->identity, "truth/identity.csv", "truth", "CSV with header", "UTF-8", NULL,

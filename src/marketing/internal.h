@@ -76,4 +76,35 @@ int mk__opt_exact(const mk_opt *p, mk_opt_result *r, rp_error *err);
 /* The LP relaxation's duals, by constraint number (optimise.c's), into dual (zeroed by the caller). */
 int mk__opt_lp_duals(const mk_opt *p, double *dual, rp_error *err);
 
+/* ---- events and leads (events.c, eventrule.c, leads.c) ---- */
+
+/* A customer and the source parties merged into them (at most MK_PARTIES, -1 after the last): an
+ * event or lead made before identity resolution is of a source party. */
+#define MK_PARTIES 16
+int mk__customer_parties(wh *w, int64_t customer, int64_t ids[MK_PARTIES], rp_error *err);
+
+/* An event rule's row, as the run and the leads it makes read it. */
+typedef struct mk__rule_row {
+    char code[33], detector[32], offer[33], route[16], name_zh[129], name_en[129];
+    int expires_days, priority;
+    double control_pct;
+} mk__rule_row;
+struct rule;
+/* A detector's parameters checked (r NULL) or read into r (events.c's). */
+int mk__event_params(const char *detector, const char *params, struct rule *r, rp_error *err);
+/* The enabled rules, highest priority first: *rows and *params (malloc'd, n each). */
+int mk__rules_load(wh *w, mk__rule_row **rows, char ***params, int *n, rp_error *err);
+/* A value of event_state ("" when unset), and setting one. */
+int mk__event_state(wh *w, const char *name, char *out, size_t n, rp_error *err);
+int mk__event_state_set(wh *w, const char *name, const char *value, rp_error *err);
+/* Keep an event unless the rule has one for the fact: *id the new event's, 0 when it was there. */
+int mk__event_put(wh *w, const mk__rule_row *r, int64_t customer, int64_t account, const char *occurred,
+                  const char *via, const char *fact, const int64_t *amount, const char *zh, const char *en,
+                  int64_t *id, rp_error *err);
+/* The lead an event makes: routed (the manager, else the home branch, else the outbound queue; the
+ * outbound queue's daily capacity), held out (the rule's control share) or suppressed (no consent
+ * to be called, do not contact, deceased).  *outcome "lead", "control" or "suppressed". */
+int mk__lead_make(wh *w, const mk__rule_row *r, int64_t event, int64_t customer, int64_t now,
+                  const char **outcome, int64_t *lead, rp_error *err);
+
 #endif

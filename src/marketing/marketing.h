@@ -63,6 +63,11 @@
  *   optimise_lp.c level 4 exactly with GLPK: the relaxation's duals, branch and bound, conflicts named
  *   results.c     responses told by staff or seen in behaviour; results: treated against control
  *                 by campaign, cell, channel and segment, significance, economics, day by day
+ *   events.c      event detectors (one row each of a table), runs over what came since the last
+ *                 one and the event feed's transactions as they happen
+ *   eventrule.c   event rules kept and checked (event_rule), events kept (customer_event), marks
+ *   leads.c       leads made from events and routed, worked, expired, measured; channel capacity
+ *   nbo.c         the next-best offers for one customer, with their reasons
  *
  * Errors name the member or option (RP_INVAL "campaign.purpose: ..."), a rule's position
  * ("rule:1:14: unknown attribute 'agee'"), and a refused step of the lifecycle (RP_DENIED "campaign
@@ -357,5 +362,99 @@ int mk_allocate(wh *w, const mk_mart *m, const mk_allocation *a, const char *by,
 /* The control group's size by the sample-size rule (DOMAIN M15): n = z^2 p (1 - p) / e^2, z 1.281,
  * 1.645 or 1.960 for 80, 90 or 95 % confidence; 0 for a confidence not one of them. */
 int64_t mk_sample_size(double p, double e, int confidence);
+
+/* ---- events (events.c, eventrule.c) ----
+ *
+ * An event rule is a row of event_rule: a detector (mk_detectors(): large_break, large_incoming,
+ * salary_moved_in, salary_stopped, balance_drop, spend_abroad, maturity, birthday, dormant_active,
+ * complaint, unusual_amount) with its parameters (a JSON object over the detector's defaults), the
+ * offer it suggests, where its leads go (manager: the customer's relationship manager, else their
+ * branch, else the outbound queue; branch; outbound), how many days a lead stands, a priority and
+ * a control share held out to measure it.  Transaction detectors judge each transaction that came
+ * since the last run against the account's and customer's history before it (only those within
+ * the rule's expiry of the data's newest day: a first load of years of history makes no flood of
+ * stale leads); state detectors look at today's picture.  An event is kept once per rule and fact
+ * (the transaction, the maturity, the birthday's year...), whichever path saw it. */
+typedef struct mk_event_rule {
+    const char *code, *detector, *name_zh, *name_en, *params, *offer, *route;
+    int expires_days, priority;       /* expires_days 0: 14 */
+    double control_pct;
+    int enabled;
+} mk_event_rule;
+/* Create or replace; RP_INVAL naming the member (event_rule.detector, event_rule.params.min, ...),
+ * RP_NOTFOUND for an offer that is not there. */
+int mk_event_rule_put(wh *w, const mk_event_rule *r, const char *by, int *created, rp_error *err) RP_WARN_UNUSED;
+int mk_event_rule_enable(wh *w, const char *code, int enabled, const char *by, rp_error *err) RP_WARN_UNUSED;
+/* [{code, detector, name_zh, name_en, params, offer, route, expires_days, priority, control_pct,
+ * enabled, updated_at, updated_by, events, open_leads}] */
+int mk_event_rule_list(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* [{name, name_zh, name_en, kind (transaction or state), params (the defaults)}] */
+json_t *mk_detectors(void);
+
+typedef struct mk_event_opts {
+    const char *via;                  /* "load" or "run" (the feed's is "feed") */
+    const char *by, *as_of;           /* as_of NULL: the newest transaction's day */
+    const char *home_currency;        /* NULL: TWD */
+    int64_t now;                      /* 0: rp_now() */
+    int progress;
+} mk_event_opts;
+typedef struct mk_event_stats {
+    int rules;
+    int64_t read, events, repeated, leads, control, suppressed;
+    char as_of[11];
+    double seconds;
+} mk_event_stats;
+/* Every enabled rule over what came since the last run; events, leads and the marks written in one
+ * transaction.  items (may be NULL) gets each new event {event, rule, customer, occurred_at,
+ * reason_zh, reason_en, outcome, lead}. */
+int mk_events_run(wh *w, const mk_event_opts *o, mk_event_stats *st, json_t *items, rp_error *err) RP_WARN_UNUSED;
+/* The event feed: {"transactions": [{account (number), posted_at, amount (currency units, credit
+ * positive), class, currency?, channel?}]} (1-1,000), each judged against its account's own history
+ * as it happens; checked whole first (RP_INVAL / RP_NOTFOUND naming transactions[i].member). */
+int mk_events_feed(wh *w, const json_t *in, const mk_event_opts *o, mk_event_stats *st, json_t *items,
+                   rp_error *err) RP_WARN_UNUSED;
+json_t *mk_event_stats_json(const mk_event_stats *st);
+/* Events newest first, of one customer (0: all) and rule (NULL: all), with their lead. */
+int mk_event_list(wh *w, int64_t customer, const char *rule, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- leads (leads.c) ----
+ *
+ * A lead is an event's suggestion for one customer: in the queue of their relationship manager,
+ * of their branch, or the outbound queue (whose daily capacity, channel_capacity's outbound_call,
+ * sends the rest to the branch), open until worked (worked, converted, declined) or expired. */
+typedef struct mk_lead_filter {
+    const char *manager;              /* assigned to this user */
+    const char *branch;               /* of this branch (the branch queue, or any with branch_all) */
+    const char *queue, *status;       /* NULL: any; status "open" also leaves out those past their expiry */
+    int64_t customer;
+    int limit;
+} mk_lead_filter;
+/* [{id, customer, name, rule, rule_name_zh, rule_name_en, reason_zh, reason_en, offer, offer_name,
+ * queue, assigned_to, branch, priority, status, created_at, expires_at, worked_at, worked_by, note}] */
+int mk_lead_list(wh *w, const mk_lead_filter *f, json_t **out, rp_error *err) RP_WARN_UNUSED;
+int mk_lead_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Work an open lead: outcome worked, converted or declined, with a note; RP_DENIED for one that is
+ * no longer open or has expired, RP_NOTFOUND for none. */
+int mk_lead_work(wh *w, int64_t id, const char *outcome, const char *note, const char *by, rp_error *err) RP_WARN_UNUSED;
+/* Open leads past their expiry marked expired (*n of them). */
+int mk_leads_expire(wh *w, int64_t now, int64_t *n, rp_error *err) RP_WARN_UNUSED;
+/* By rule: leads, open, worked, converted, declined, expired, held out; and for rules with an offer,
+ * how many of the leads and of the held out opened the offer's product within the lead's life. */
+int mk_lead_results(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The daily capacity of a cell channel until the contact centre tells it (table channel_capacity). */
+int mk_capacity_put(wh *w, const char *channel, int64_t per_day, const char *by, rp_error *err) RP_WARN_UNUSED;
+int mk_capacity_list(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- the next-best offer (nbo.c) ---- */
+
+/* A customer's best offers now, at most max: offers in their validity, whose product they do not
+ * hold, whose eligibility holds (by the selection copy m; NULL: not judged, said), that they may be
+ * called about (consent, do not contact, deceased), ranked by expected value (the propensity — a kept
+ * model's score for the product, else the share of the customer's segment holding it — times the
+ * offer's value, less its cost), each with its reasons: the events behind their open leads, the
+ * segment's share against everyone's.  {customer, as_of, offers: [{offer, name, product,
+ * propensity, expected_value, source, lead, reasons_zh: [], reasons_en: []}], left_out: [...]} */
+int mk_next_best(wh *w, const mk_mart *m, int64_t customer, int max, int64_t now, json_t **out,
+                 rp_error *err) RP_WARN_UNUSED;
 
 #endif

@@ -186,8 +186,8 @@ int wh_accounts(wh *w, wh_account_fn fn, void *ctx, rp_error *err)
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "SELECT a.id, p.kind, a.interest_rate, a.balance_minor, a.opened_on, a.closed_on, "
-                              "p.monthly_revenue_minor, p.monthly_cost_minor, a.product, a.status, a.balance_at "
-                              "FROM account a JOIN product p ON p.code = a.product ORDER BY a.id",
+                              "p.monthly_revenue_minor, p.monthly_cost_minor, a.product, a.status, a.balance_at, "
+                              "a.matures_on FROM account a JOIN product p ON p.code = a.product ORDER BY a.id",
                               &st, err);
     if (rc)
         return rc;
@@ -204,6 +204,7 @@ int wh_accounts(wh *w, wh_account_fn fn, void *ctx, rp_error *err)
         a.balance_at = rp_stmt_text(st, 10);
         a.product = rp_stmt_text(st, 8);
         a.status = rp_stmt_text(st, 9);
+        a.matures_on = rp_stmt_text(st, 11);
         if ((rc = fn(ctx, &a, err)))
             break;
     }
@@ -266,16 +267,17 @@ struct wh_txn_scan {
     int64_t after, upto;
     int64_t block, account;      /* the block being read */
     int64_t k;                   /* the index in it of the next row */
+    char currency[8];            /* the block's */
     char *p;                     /* the next row in text, NULL when the block is done */
     char *text;
     size_t cap;
 };
 
-#define BLOCKS_ALL "SELECT id, account_id, rows FROM txn_block ORDER BY id"
+#define BLOCKS_ALL "SELECT id, account_id, rows, currency FROM txn_block ORDER BY id"
 /* the blocks that may hold ids after ?1 (a block's first id is at most
  * WH_TXN_BLOCK_ROWS - 1 before its last) up to ?2 */
 #define BLOCKS_RANGE                                                                                    \
-    "SELECT id, account_id, rows FROM txn_block WHERE id > ?1 - " STR(WH_TXN_BLOCK_ROWS) " AND id + n > ?1 + 1 " \
+    "SELECT id, account_id, rows, currency FROM txn_block WHERE id > ?1 - " STR(WH_TXN_BLOCK_ROWS) " AND id + n > ?1 + 1 " \
     "AND id <= ?2 ORDER BY id"
 /* the rows of block ?1 from index ?2 on, as the txn view reads them */
 #define ROWS_SLOW                                                                                          \
@@ -488,6 +490,7 @@ static int next_block(wh_txn_scan *s, rp_error *err)
         return rc;
     s->block = rp_stmt_int(s->st, 0);
     s->account = rp_stmt_int(s->st, 1);
+    snprintf(s->currency, sizeof s->currency, "%s", rp_stmt_text(s->st, 3) ? rp_stmt_text(s->st, 3) : "");
     s->k = 0;
     s->p = NULL;
     if (rp_stmt_column_type(s->st, 2) != RP_COL_TEXT)
@@ -567,6 +570,7 @@ int wh_txn_scan_next(wh_txn_scan *s, wh_txn_item *t, rp_error *err)
         int64_t id = s->block + s->k++;
         if (kind == ROW_TXN && id > s->after && id <= s->upto) {
             t->id = id;
+            t->currency = s->currency;
             t->account_id = s->account;
             return RP_ROW;
         }

@@ -64,6 +64,9 @@
  *   contact.c   what people change, preferences, whether to contact
  *   reach.c     whether to contact, for every customer at once (marketing's
  *               suppression); staff and do-not-contact entries
+ *   manager.c   relationship managers and where a lead goes; what event rules
+ *               read one at a time: complaints since, an account's holder and
+ *               its own history
  *   import.c    the JSON import format (docs/warehouse.md)
  *   internal.h  what these files share
  */
@@ -805,6 +808,7 @@ typedef struct wh_account_row {
     double interest_rate;                /* percent a year; NAN when the source gave none */
     int64_t balance_minor;               /* now */
     const char *balance_at;              /* when the source stated it; NULL: it never did */
+    const char *matures_on;              /* a time deposit's (a loan's) maturity; NULL: none */
     int64_t product_revenue_minor, product_cost_minor; /* the product's, a month */
 } wh_account_row;
 typedef int (*wh_account_fn)(void *ctx, const wh_account_row *a, rp_error *err);
@@ -844,6 +848,7 @@ typedef struct wh_txn_item {
     const char *posted_at;               /* "YYYY-MM-DDTHH:MM:SSZ" */
     const char *class_;
     int channel;                         /* its place in wh_txn_channels; -1 for another name */
+    const char *currency;                /* ISO 4217 */
 } wh_txn_item;
 int wh_txn_scan_open(wh *w, int64_t after, int64_t upto, wh_txn_scan **out, rp_error *err) RP_WARN_UNUSED;
 int wh_txn_scan_next(wh_txn_scan *s, wh_txn_item *t, rp_error *err) RP_WARN_UNUSED;
@@ -1128,6 +1133,38 @@ typedef struct wh_staff {
     int64_t job_id;
 } wh_staff;
 int wh_staff_put(wh *w, const wh_staff *s, rp_error *err) RP_WARN_UNUSED;
+
+/* ---- relationship managers and what event rules read one at a time (manager.c) ---- */
+
+/* A customer's relationship manager: the manager's user name in Rapport (a-z 0-9 . _ -, at most
+ * WH_MANAGER_MAX), from since; the same party again replaces it (migration 0027). */
+#define WH_MANAGER_MAX 32
+typedef struct wh_manager {
+    int64_t party_id;
+    const char *manager, *since, *source;
+    int64_t job_id;
+} wh_manager;
+int wh_manager_put(wh *w, const wh_manager *m, rp_error *err) RP_WARN_UNUSED;
+/* Where a customer's lead goes: their manager's user name and their home branch ("" for none;
+ * the customer's own or any of its source parties'). */
+int wh_customer_route(wh *w, int64_t customer, char manager[WH_MANAGER_MAX + 1], char branch[16],
+                      rp_error *err) RP_WARN_UNUSED;
+/* Complaints (interactions of kind complaint) with ids after after, in id order: their id, the
+ * customer, when opened and the reason; *last the greatest id read (after when none). */
+typedef int (*wh_complaint_fn)(void *ctx, int64_t id, int64_t customer, const char *at, const char *reason,
+                               rp_error *err);
+int wh_complaints_after(wh *w, int64_t after, wh_complaint_fn fn, void *ctx, int64_t *last,
+                        rp_error *err) RP_WARN_UNUSED;
+/* An account's customer (its owner's, else any holder's) and currency; RP_NOTFOUND for none. */
+int wh_account_holder(wh *w, int64_t account, int64_t *customer, char currency[4], rp_error *err) RP_WARN_UNUSED;
+/* An account's transactions in id order (its own history, for the event feed), as the scan gives them. */
+typedef int (*wh_history_fn)(void *ctx, const wh_txn_item *t, rp_error *err);
+int wh_account_history(wh *w, int64_t account, wh_history_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+/* The day of the newest transaction ("YYYY-MM-DD"; "" for none): the data's as-of. */
+int wh_txn_newest(wh *w, char day[11], rp_error *err) RP_WARN_UNUSED;
+/* Whether the customer opened an account of the product from day from to day to (both included). */
+int wh_product_opened(wh *w, int64_t customer, const char *product, const char *from, const char *to, int *yes,
+                      rp_error *err) RP_WARN_UNUSED;
 
 /* Do not contact: a customer (party_id) or a phone number or e-mail address (value; a national
  * do-not-call registry lists numbers), on a contact channel or "any", for a reason

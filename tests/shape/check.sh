@@ -35,7 +35,7 @@ owned() { # FOLDER: its tables, one a line
     analytics) printf '%s\n' analysis_run customer_value customer_rfm customer_clv customer_segment customer_behaviour ;;
     models) printf '%s\n' model model_run customer_score ;;
     marketing) printf '%s\n' offer campaign_plan campaign_cell campaign_wave campaign_change target_list \
-                        campaign_waterfall campaign_send ;;
+                        campaign_waterfall campaign_send event_rule customer_event lead event_state channel_capacity ;;
     security) printf '%s\n' app_user app_session audit audit_customer sign_in_failure password_history audit_chain \
                        api_token user_totp user_request ;;
     store) printf '%s\n' rapport_migrations store_meta ;;

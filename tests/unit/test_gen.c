@@ -349,7 +349,7 @@ static void manifest_agrees_with_files(void **state)
     rp_error e = RP_ERROR_INIT;
     assert_int_equal(rp_json_load_file(path, 1 << 20, &m, &e), RP_OK);
     json_t *files = json_object_get(m, "files");
-    assert_int_equal(json_array_size(files), 29 + 6); /* 29 files and 6 months of TXN */
+    assert_int_equal(json_array_size(files), 30 + 6); /* 30 files and 6 months of TXN */
     size_t i;
     json_t *f;
     int64_t identity_rows = 0, cif_records = 0, card_records = 0, online_records = 0;

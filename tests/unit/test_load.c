@@ -460,9 +460,9 @@ static void the_bank_loads_and_rejects_its_defects(void **state)
     wh *w = fresh_store("bank.db");
     int64_t records, loaded, rejected;
     int files = load_dir(w, dir, &records, &loaded, &rejected);
-    assert_int_equal(files, 7 + 3 + 4 + 2 + 3 + 4); /* host (BRANCH, CIF, ACCT, 4 x TXN), card (holders,
+    assert_int_equal(files, 7 + 3 + 4 + 2 + 3 + 5); /* host (BRANCH, CIF, ACCT, 4 x TXN), card (holders,
                                                      * purchases, statements), online, calls, campaigns, crm
-                                                     * (consents, do-not-contact, staff, complaints) */
+                                                     * (consents, do-not-contact, staff, complaints, managers) */
 
     /* loaded + rejected = the manifest's records of every source file */
     char mpath[600];

@@ -1,6 +1,6 @@
 # the synthetic bank: files, truth, manifest, determinism, bad options
 $ rapport gen --customers 300 --months 3 --seed 11 --out bank
-> wrote bank: 300 customers (6 organisations), 443 account holdings, 3910 host transactions, 138 card holders, 1703 card transactions, 400 card statements, 168 online users, 97 calls, 344 campaign targets; 230 defects in 13323 records; top 20% of customers give 81.7% of revenue
+> wrote bank: 300 customers (6 organisations), 443 account holdings, 3910 host transactions, 138 card holders, 1703 card transactions, 400 card statements, 168 online users, 97 calls, 344 campaign targets; 230 defects in 13371 records; top 20% of customers give 81.7% of revenue
 $ cd bank && find . -type f | sort
 > ./callcentre/calls.csv
 > ./callcentre/notes.csv
@@ -13,6 +13,7 @@ $ cd bank && find . -type f | sort
 > ./crm/complaints.csv
 > ./crm/consents.csv
 > ./crm/do_not_contact.csv
+> ./crm/managers.csv
 > ./crm/staff.csv
 > ./host/ACCT.cpy
 > ./host/ACCT.dat
