@@ -139,6 +139,23 @@ rows = [r for r in csv.DictReader(open(sys.argv[1])) if r['campaign_id'] == 'CMP
 print('the truth (truth/treatment.csv): uplift %.2f points on average over the treated'
       % (100 * sum(float(r['p_treated']) - float(r['p_control']) for r in rows) / len(rows)))
 PY
+step "rapport event rule TDBREAK ...   (an event rule: a large time deposit broken early becomes a lead for the relationship manager)"
+"$rapport" offer put FUNDTD --name "定存解約轉基金" --product FND001 --cost 50 --value 3000 >/dev/null
+"$rapport" event rule TDBREAK --detector large_break --name-zh 大額定存中途解約 --name-en "large time deposit broken early" \
+    --offer FUNDTD --params '{"min": 100000}' --expires-days 30 --priority 90
+"$rapport" event rule BDAY --detector birthday --name-zh 生日 --name-en birthday --route branch --priority 10
+step "rapport event run   (every load runs the rules at its end; by hand after a rule is added)"
+"$rapport" event run | head -12
+lead=$("$rapport" lead list --queue manager --json | /usr/bin/python3 -c 'import json,sys; l = [x for x in json.load(sys.stdin) if x["rule"] == "TDBREAK"]; print(l[0]["assigned_to"], l[0]["customer"]) if l else print("")')
+if [ -n "$lead" ]; then
+  set -- $lead
+  step "RAPPORT_USER=$1 rapport lead list --mine   (the relationship manager's own list)"
+  RAPPORT_USER=$1 "$rapport" lead list --mine
+  step "rapport customer offers $2   (the next-best offer on the 360, with the reason)"
+  "$rapport" customer offers "$2"
+else
+  echo "(no large time deposit was broken early within 30 days of the data's last day in this bank)"
+fi
 cust=$("$rapport" query "SELECT r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id JOIN party_account pa ON pa.party_id = p.id WHERE r.entity = 'party' AND r.source = 'host' AND p.status = 'active' GROUP BY r.entity_id ORDER BY count(*) DESC, r.source_key LIMIT 1" --csv | tail -1 | tr -d '\r')
 step "rapport customer show cust:$cust   (a host customer, as loaded)"
 "$rapport" customer show "cust:$cust" | head -40
