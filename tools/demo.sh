@@ -145,7 +145,7 @@ step "rapport event rule TDBREAK ...   (an event rule: a large time deposit brok
     --offer FUNDTD --params '{"min": 100000}' --expires-days 30 --priority 90
 "$rapport" event rule BDAY --detector birthday --name-zh 生日 --name-en birthday --route branch --priority 10
 step "rapport event run   (every load runs the rules at its end; by hand after a rule is added)"
-"$rapport" event run | head -12
+"$rapport" event run | sed -n 1,12p
 lead=$("$rapport" lead list --queue manager --json | /usr/bin/python3 -c 'import json,sys; l = [x for x in json.load(sys.stdin) if x["rule"] == "TDBREAK"]; print(l[0]["assigned_to"], l[0]["customer"]) if l else print("")')
 if [ -n "$lead" ]; then
   set -- $lead
