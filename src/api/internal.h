@@ -312,6 +312,15 @@ int api_campaign_get(api_req *rq, api_resp *rs);
 int api_campaign_step(api_req *rq, api_resp *rs);
 int api_campaign_results(api_req *rq, api_resp *rs);
 int api_campaign_response(api_req *rq, api_resp *rs);
+/* events.c: the event feed, event rules, leads, the next-best offer */
+int api_event_feed(api_req *rq, api_resp *rs);
+int api_event_detectors(api_req *rq, api_resp *rs);
+int api_event_rules(api_req *rq, api_resp *rs);
+int api_event_rule_put(api_req *rq, api_resp *rs);
+int api_lead_results(api_req *rq, api_resp *rs);
+int api_leads(api_req *rq, api_resp *rs);
+int api_lead_work(api_req *rq, api_resp *rs);
+int api_customer_offers(api_req *rq, api_resp *rs);
 int api_unsubscribe_page(api_req *rq, api_resp *rs);
 int api_unsubscribe(api_req *rq, api_resp *rs);
 int api_openapi_get(api_req *rq, api_resp *rs);

@@ -426,6 +426,75 @@ const api_route api_routes[] = {
                  "string}",
       .response = "{campaign: string, customer: integer, response: string}", .errors = "403 404 422" },
 
+    /* ---- events, leads and the next-best offer (events.c) ---- */
+    { .method = "POST", .pattern = "/api/v1/events", .fn = api_event_feed, .permission = SEC_P_EVENTS,
+      .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "event_feed", .op = "postEvents",
+      .summary = "The event feed: transactions as they happen (a core system's token with the events permission), "
+                 "each judged now by the event rules against its account's own history; the batch is checked whole "
+                 "first, an error names the member; an event already found (by a load or an earlier post) is not "
+                 "found again",
+      .request = "{transactions: {account: string, posted_at: string, amount: number, class: string, currency?: "
+                 "string, channel?: string}[]}",
+      .response = "{rules: integer, transactions: integer, events: integer, repeated: integer, leads: integer, "
+                  "control: integer, suppressed: integer, as_of: string, seconds: number, found: {event: integer, "
+                  "rule: string, customer: integer, occurred_at: string, reason_zh: string, reason_en: string, "
+                  "outcome: string, lead: integer | null}[]}",
+      .errors = "422" },
+    { .method = "GET", .pattern = "/api/v1/event-detectors", .fn = api_event_detectors,
+      .permission = SEC_P_CAMPAIGNS, .flags = 0, .op = "listEventDetectors",
+      .summary = "The detectors event rules are made of, with their parameters' defaults",
+      .response = "{detectors: {name: string, name_zh: string, name_en: string, kind: string, params: object}[]}" },
+    { .method = "GET", .pattern = "/api/v1/event-rules", .fn = api_event_rules, .permission = SEC_P_CAMPAIGNS,
+      .flags = 0, .op = "listEventRules", .summary = "The event rules, with their events and open leads",
+      .response = "{rules: {code: string, detector: string, name_zh: string, name_en: string, params: object, "
+                  "offer: string | null, route: string, expires_days: integer, priority: integer, control_pct: "
+                  "number, enabled: boolean, events: integer, open_leads: integer}[]}" },
+    { .method = "PUT", .pattern = "/api/v1/event-rules/{code}", .fn = api_event_rule_put,
+      .permission = SEC_P_CAMPAIGNS, .flags = API_BODY | API_CHANGES, .op = "putEventRule",
+      .summary = "An event rule created or replaced: a detector, its parameters over the defaults, the offer its "
+                 "leads suggest, where they go (manager, branch, outbound), how long they stand, a priority and "
+                 "the share held out",
+      .params = "code: string",
+      .request = "{detector: string, name_zh: string, name_en: string, params?: object, offer?: string, route?: "
+                 "'manager' | 'branch' | 'outbound', expires_days?: integer, priority?: integer, control_pct?: "
+                 "number, enabled?: boolean}",
+      .response = "{code: string, created: boolean}", .errors = "403 404 422" },
+    { .method = "GET", .pattern = "/api/v1/lead-results", .fn = api_lead_results, .permission = SEC_P_CAMPAIGNS,
+      .flags = 0, .op = "getLeadResults",
+      .summary = "What each event rule's leads came to: by status, the conversion, and the take-up of the offered "
+                 "product by the leads against the held-out customers",
+      .response = "{rules: {rule: string, leads: integer, converted: integer, conversion: number | null, ...}[]}" },
+    { .method = "GET", .pattern = "/api/v1/leads", .fn = api_leads, .permission = SEC_P_VIEW,
+      .flags = API_BRANCH | API_AUDITED, .action = "leads", .op = "listLeads",
+      .summary = "Leads of the person asking: their own (queue=mine, a relationship manager's), their branch's "
+                 "(queue=branch; branch= for one who sees every branch), the outbound queue (outbound agents and "
+                 "supervisors); open by default (status=open|worked|converted|declined|expired|any), each with the "
+                 "event behind it; audited",
+      .query = "queue?: 'mine' | 'branch' | 'outbound', status?: string, branch?: string, limit?: integer",
+      .response = "{queue: string, leads: {id: integer, customer: integer, name: string | null, rule: string, "
+                  "reason_zh: string, reason_en: string, offer: string | null, offer_name: string | null, queue: "
+                  "string, assigned_to: string | null, branch: string | null, status: string, expires_at: string, "
+                  "...}[]}",
+      .errors = "403 422" },
+    { .method = "POST", .pattern = "/api/v1/leads/{id}", .fn = api_lead_work, .permission = SEC_P_NOTE,
+      .flags = API_BODY | API_CHANGES | API_BRANCH | API_AUDITED, .action = "lead_work", .op = "workLead",
+      .summary = "What came of a lead: worked, converted (the customer took the offer) or declined, with a note; "
+                 "it enters the customer's contact history; 404 for a lead not one's own, one's branch's or "
+                 "(outbound agents) the outbound queue's; 403 for one already closed",
+      .params = "id: integer", .request = "{outcome: 'worked' | 'converted' | 'declined', note?: string}",
+      .response = "{id: integer, status: string, ...}", .errors = "403 404 422" },
+    { .method = "GET", .pattern = "/api/v1/customers/{id}/offers", .fn = api_customer_offers,
+      .permission = SEC_P_VIEW, .flags = CUSTOMER, .action = "view", .op = "getCustomerOffers",
+      .summary = "The customer's next-best offers now (at most three), with the reasons: those behind an open lead "
+                 "first (the event), then by expected value from the peers' holding; none when the customer may not "
+                 "be called for marketing (not_contactable says why); left_out says why the others are not",
+      .params = "id: integer",
+      .response = "{customer: integer, offers: {offer: string, name: string, product: string, propensity: number | "
+                  "null, expected_value: number | null, lead: integer | null, incentive: string | null, reasons_zh: string[], reasons_en: "
+                  "string[]}[], left_out: {offer: string, why: string}[], not_contactable?: string, as_of: string | null, "
+                  "eligibility_judged: boolean}",
+      .errors = "404" },
+
     /* ---- database marketing (marketing.c) ---- */
     { .method = "GET", .pattern = "/api/v1/unsubscribe/{token}", .fn = api_unsubscribe_page, .permission = ANY,
       .flags = API_PUBLIC | API_TEXT | API_HTML, .op = "getUnsubscribePage",

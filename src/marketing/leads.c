@@ -261,12 +261,16 @@ int mk_lead_get(wh *w, int64_t id, json_t **out, rp_error *err)
         return rc;
     rp_stmt_bind_text(st, 1, now);
     rp_stmt_bind_int(st, 2, id);
+    json_t *a = json_array();
     if ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        *out = lead_row(st);
+        json_array_append_new(a, lead_row(st));
     rp_stmt_done(st);
     if (rc == RP_DONE)
-        return rp_err(err, RP_NOTFOUND, "no lead %lld", (long long)id);
-    return rc == RP_ROW ? RP_OK : rc;
+        rc = rp_err(err, RP_NOTFOUND, "no lead %lld", (long long)id);
+    if (rc == RP_ROW && !(rc = add_names(w, a, err)))
+        *out = json_incref(json_array_get(a, 0));
+    json_decref(a);
+    return rc;
 }
 
 /* ---- working ---- */

@@ -177,6 +177,9 @@ typedef struct mk_env {
 int mk_mart_build(wh *w, const mk_env *env, mk_mart **out, rp_error *err) RP_WARN_UNUSED;
 /* The copy, made again when stale (above); fresh_minutes > 0: also when older than that. */
 int mk_mart_get(wh *w, const mk_env *env, int fresh_minutes, mk_mart **out, rp_error *err) RP_WARN_UNUSED;
+/* The copy as it stands, not made again however old (*out NULL when there is none, or it is another
+ * store's): for one customer's offers on a busy route, which says its as-of. */
+int mk_mart_peek(wh *w, const mk_env *env, mk_mart **out, rp_error *err) RP_WARN_UNUSED;
 void mk_mart_close(mk_mart *m);
 /* {customers, as_of, built_at, file, bytes, columns} */
 json_t *mk_mart_info(const mk_mart *m);

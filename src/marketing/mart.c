@@ -589,6 +589,34 @@ int mk_mart_get(wh *w, const mk_env *env, int fresh_minutes, mk_mart **out, rp_e
     return mk_mart_build(w, env, out, err);
 }
 
+int mk_mart_peek(wh *w, const mk_env *env, mk_mart **out, rp_error *err)
+{
+    char path[1100];
+    *out = NULL;
+    if (!mart_path(w, path, sizeof path))
+        return RP_OK;
+    mk_mart *m;
+    int rc = open_file(path, &m, err);
+    if (rc == RP_NOTFOUND || rc == RP_IO) {
+        rp_err_clear(err);
+        return RP_OK;
+    }
+    if (rc)
+        return rc;
+    wh_txn_mark mark;
+    if ((rc = wh_txn_mark_get(w, &mark, err))) {
+        mk_mart_close(m);
+        return rc;
+    }
+    if (strcmp(((const struct head *)m->map)->store, mark.store)) {
+        mk_mart_close(m);
+        return RP_OK;
+    }
+    m->cfg = env ? env->cfg : NULL;
+    *out = m;
+    return RP_OK;
+}
+
 json_t *mk_mart_info(const mk_mart *m)
 {
     char built[RP_TIME_UTC_LEN], asof[RP_DATE_LEN];

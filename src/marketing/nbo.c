@@ -213,6 +213,8 @@ int mk_next_best(wh *w, const mk_mart *m, int64_t customer, int max, int64_t now
         json_object_set_new(o, "offers", json_array());
         json_object_set(o, "not_contactable", json_object_get(c, "reason"));
         json_object_set_new(o, "left_out", left);
+        json_object_set_new(o, "as_of", json_null());
+        json_object_set_new(o, "eligibility_judged", json_false());
         json_decref(c);
         *out = o;
         return RP_OK;

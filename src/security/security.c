@@ -23,7 +23,8 @@ const char *const sec_role_titles[SEC_NROLES] = {
 const char *const sec_perm_names[SEC_NPERMS] = { "search", "view", "reveal", "contacts", "note", "edit",
                                                  "consent_read", "consent_write", "all_branches", "etl",
                                                  "analysis", "users", "audit", "export",
-                                                 "reveal_rejects", "dial", "lists", "campaigns", "approve" };
+                                                 "reveal_rejects", "dial", "lists", "campaigns", "approve",
+                                                 "events" };
 
 const char *sec_role_article(sec_role r)
 {

@@ -68,6 +68,7 @@ typedef enum {
     SEC_P_LISTS,            /* make calling lists: customers given to an outbound agent to call */
     SEC_P_CAMPAIGNS,        /* design campaigns and offers, submit them, read their results */
     SEC_P_APPROVE,          /* approve, launch, pause, resume, close or reject campaigns (never one's own) */
+    SEC_P_EVENTS,           /* post transactions to the event feed (a core system's token; no role has it) */
     SEC_NPERMS
 } sec_perm;
 

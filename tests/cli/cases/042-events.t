@@ -88,3 +88,21 @@ $ rapport campaign capacity outbound_call=0 | tail -1 | cut -c1-20
 $ rapport campaign capacity outbound_call=x
 ! rapport: campaign capacity: 'outbound_call=x' is not CHANNEL=N
 ? 1
+# the API: the feed with a core system's token (no person may post), the manager's leads, working one, the offers
+$ rapport token add core --permissions events | sed -n 2p > token && rapport lead list --customer $(cat cust) --all --json | python3 -c 'import json,sys; l = json.load(sys.stdin)[0]; print(l["assigned_to"], l["branch"])' > rm && echo 'a long password 1' | rapport user add $(cut -d' ' -f1 rm) --role rm --branch $(cut -d' ' -f2 rm) >/dev/null && echo 'a long password 1' | rapport user add tina --role teller --branch $(rapport query "SELECT min(code) FROM branch WHERE code <> '$(cut -d' ' -f2 rm)'" --csv | tail -1 | tr -d '\r') >/dev/null && (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && for u in $(cut -d' ' -f1 rm) tina; do curl -s -c $u.jar -H 'Content-Type: application/json' -d "{\"name\":\"$u\",\"password\":\"a long password 1\"}" "http://127.0.0.1:$(cat port)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > $u.csrf; done; printf '{"transactions": [{"account": "%s", "posted_at": "2026-11-23T14:00:00+08:00", "amount": -3100000, "class": "td_break"}]}' "$(cat acct)" > feed2.json && curl -s -H "Authorization: Bearer $(cat token)" -H 'Content-Type: application/json' -d @feed2.json "http://127.0.0.1:$(cat port)/api/v1/events" | python3 -c 'import json,sys; r = json.load(sys.stdin); print(r["events"], r["leads"], r["found"][0]["rule"], r["found"][0]["outcome"])'
+> 1 1 TDBREAK lead
+$ curl -s -H "Authorization: Bearer $(cat token)" -H 'Content-Type: application/json' -d '{"transactions": [{"account": "1", "posted_at": "2026-11-23", "amount": 1}]}' -w ' %{http_code}\n' "http://127.0.0.1:$(cat port)/api/v1/events"
+> {"error":{"code":"invalid","message":"body.transactions[0].class: required","member":"body.transactions[0].class"}}
+>  422
+$ M=$(cut -d' ' -f1 rm); curl -s -b $M.jar -H "X-CSRF-Token: $(cat $M.csrf)" -H 'Content-Type: application/json' -d @feed2.json -w ' %{http_code}\n' "http://127.0.0.1:$(cat port)/api/v1/events"
+> {"error":{"code":"forbidden","message":"a relationship manager may not do this (events)","reason":"not_permitted"}}
+>  403
+$ M=$(cut -d' ' -f1 rm); curl -s -b $M.jar "http://127.0.0.1:$(cat port)/api/v1/leads" | python3 -c 'import json,sys; r = json.load(sys.stdin); l = [x for x in r["leads"] if x["reason_en"].endswith("-3,100,000 on 2026-11-23")]; print(r["queue"], len(l), l[0]["name"] is not None); open("lead2", "w").write(str(l[0]["id"]))'
+> mine 1 True
+$ curl -s -b tina.jar -H "X-CSRF-Token: $(cat tina.csrf)" -H 'Content-Type: application/json' -d '{"outcome":"declined"}' -w ' %{http_code}\n' "http://127.0.0.1:$(cat port)/api/v1/leads/$(cat lead2)" | sed 's/no lead [0-9]*/no lead N/'
+> {"error":{"code":"not_found","message":"no lead N"}}
+>  404
+$ M=$(cut -d' ' -f1 rm); curl -s -b $M.jar -H "X-CSRF-Token: $(cat $M.csrf)" -H 'Content-Type: application/json' -d '{"outcome":"declined","note":"再考慮"}' "http://127.0.0.1:$(cat port)/api/v1/leads/$(cat lead2)" | python3 -c 'import json,sys; l = json.load(sys.stdin); print(l["status"], l["worked_by"] == open("rm").read().split()[0], l["note"])'
+> declined True 再考慮
+$ M=$(cut -d' ' -f1 rm); curl -s -b $M.jar "http://127.0.0.1:$(cat port)/api/v1/customers/$(cat cust)/offers" | python3 -c 'import json,sys; r = json.load(sys.stdin); print([o["offer"] for o in r["offers"]][:1], r["eligibility_judged"])'; kill $(cat pid)
+> ['FUNDTD'] True
