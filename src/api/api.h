@@ -38,6 +38,8 @@
  *   analyses.c   the analysis runs kept
  *   models.c     the kept models, and who is worth saving by a churn model
  *   campaigns.c  database marketing: offers, campaigns and their lifecycle, results, staff's responses
+ *   triggers.c   events and leads: the event feed (a token's), event rules, a person's leads and working
+ *                them, what they came to, a customer's next-best offers
  *   marketing.c  database marketing: the one-click unsubscribe link of campaign e-mail (public)
  *   audit.c      the audit trail
  *   users.c      users and roles; unlocking a user locked by failed sign-ins; the second factor reset;

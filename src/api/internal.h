@@ -312,7 +312,7 @@ int api_campaign_get(api_req *rq, api_resp *rs);
 int api_campaign_step(api_req *rq, api_resp *rs);
 int api_campaign_results(api_req *rq, api_resp *rs);
 int api_campaign_response(api_req *rq, api_resp *rs);
-/* events.c: the event feed, event rules, leads, the next-best offer */
+/* triggers.c: the event feed, event rules, leads, the next-best offer */
 int api_event_feed(api_req *rq, api_resp *rs);
 int api_event_detectors(api_req *rq, api_resp *rs);
 int api_event_rules(api_req *rq, api_resp *rs);

@@ -426,7 +426,7 @@ const api_route api_routes[] = {
                  "string}",
       .response = "{campaign: string, customer: integer, response: string}", .errors = "403 404 422" },
 
-    /* ---- events, leads and the next-best offer (events.c) ---- */
+    /* ---- events, leads and the next-best offer (triggers.c) ---- */
     { .method = "POST", .pattern = "/api/v1/events", .fn = api_event_feed, .permission = SEC_P_EVENTS,
       .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "event_feed", .op = "postEvents",
       .summary = "The event feed: transactions as they happen (a core system's token with the events permission), "

@@ -1,4 +1,4 @@
-/* events.c — events and leads over the API: the event feed a core system posts transactions to (a
+/* triggers.c — events and leads over the API: the event feed a core system posts transactions to (a
  * token with the events permission), event rules and their detectors, the leads of the person
  * asking (their own, their branch's, the outbound queue's) and working one, what each rule's leads
  * came to, and a customer's next-best offers.  See api.h and marketing.h. */
