@@ -148,6 +148,13 @@ void cli_printable(json_t *j);
  * *out NULL to read the store.  CLI_FAIL with the message printed for a
  * bad setting. */
 int cli_facts(const char *cmd, wh *w, const rp_config *cfg, char *buf, size_t n, const char **out);
+/* The store (cli_wh) and the campaign selection copy a command reads (marketing.h mk_mart_get), for
+ * cmd: the configuration, the analyses' column copy, progress unless --json; made again when stale,
+ * with fresh also when older than [marketing] select_minutes (60), made afresh with --refresh where
+ * the command takes it.  CLI_OK with *out to close (mk_mart_close), or the exit code with the
+ * message printed (*out NULL). */
+struct mk_mart;
+int cli_mart(cli_ctx *c, const char *cmd, int fresh, wh **w, struct mk_mart **out);
 /* Who is at the keyboard, for "recorded by" and the audit trail: $RAPPORT_USER
  * (a person working through a shared account names themselves), else the
  * operating-system user. */

@@ -32,16 +32,24 @@ static int number(const char *cmd, const char *name, const char *s, double min, 
     return CLI_OK;
 }
 
-static int env_of(cli_ctx *c, const char *cmd, wh *w, mk_env *env, char *facts, size_t n)
+int cli_mart(cli_ctx *c, const char *cmd, int fresh, wh **w, mk_mart **out)
 {
+    *out = NULL;
     rp_config *cfg = NULL;
     rp_error err = RP_ERROR_INIT;
+    int rc = cli_wh(c, 0, w, NULL);
+    if (rc)
+        return rc;
     if (cli_cfg(c, &cfg, &err))
         return cli_fail(cmd, &err);
-    memset(env, 0, sizeof *env);
-    env->cfg = cfg;
-    env->progress = 1;
-    return cli_facts(cmd, w, cfg, facts, n, &env->facts);
+    mk_env env = { .cfg = cfg, .progress = !cli_flag(c, "json") };
+    char facts[1100];
+    if ((rc = cli_facts(cmd, *w, cfg, facts, sizeof facts, &env.facts)))
+        return rc;
+    long minutes = fresh ? strtol(cfg ? rp_config_get(cfg, "marketing", "select_minutes", "60") : "60", NULL, 10) : 0;
+    if (cli_flag(c, "refresh") ? mk_mart_build(*w, &env, out, &err) : mk_mart_get(*w, &env, (int)minutes, out, &err))
+        return cli_fail(cmd, &err);
+    return CLI_OK;
 }
 
 /* ---- offers ---- */
@@ -262,20 +270,11 @@ static int run_cmd(cli_ctx *c, const char *cmd, int select)
     if (!code && !rule)
         return cli_failf(cmd, "name a campaign, or give --rule to count a rule alone");
     wh *w;
-    int rc = cli_wh(c, 0, &w, NULL);
+    mk_mart *m;
+    int rc = cli_mart(c, cmd, select, &w, &m);
     if (rc)
         return rc;
-    mk_env env;
-    char facts[1100];
-    if ((rc = env_of(c, cmd, w, &env, facts, sizeof facts)))
-        return rc;
-    env.progress = !cli_flag(c, "json");
     rp_error err = RP_ERROR_INIT;
-    mk_mart *m;
-    long fresh = select ? strtol(env.cfg ? rp_config_get(env.cfg, "marketing", "select_minutes", "60") : "60", NULL, 10)
-                        : 0;
-    if (cli_flag(c, "refresh") ? mk_mart_build(w, &env, &m, &err) : mk_mart_get(w, &env, (int)fresh, &m, &err))
-        return cli_fail(cmd, &err);
     json_t *r = NULL;
     rc = select ? mk_select(w, m, code, cli_user(), &r, &err)
          : code ? mk_count(w, m, code, rule, &r, &err)
@@ -449,18 +448,10 @@ int cmd_targetlist_add(cli_ctx *c)
 int cmd_campaign_mart(cli_ctx *c)
 {
     wh *w;
-    int rc = cli_wh(c, 0, &w, NULL);
+    mk_mart *m;
+    int rc = cli_mart(c, "campaign mart", 0, &w, &m);
     if (rc)
         return rc;
-    mk_env env;
-    char facts[1100];
-    if ((rc = env_of(c, "campaign mart", w, &env, facts, sizeof facts)))
-        return rc;
-    env.progress = !cli_flag(c, "json");
-    rp_error err = RP_ERROR_INIT;
-    mk_mart *m;
-    if (cli_flag(c, "refresh") ? mk_mart_build(w, &env, &m, &err) : mk_mart_get(w, &env, 0, &m, &err))
-        return cli_fail("campaign mart", &err);
     json_t *info = mk_mart_info(m);
     mk_mart_close(m);
     if (cli_flag(c, "json"))

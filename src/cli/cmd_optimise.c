@@ -72,21 +72,11 @@ int cmd_campaign_optimise(cli_ctx *c)
         return cli_failf(cmd, "--method: auto, exact, lagrange or greedy, not '%.20s'", s);
     a.method = s ? k : MK_OPT_AUTO;
     wh *w;
-    int rc = cli_wh(c, 0, &w, NULL);
+    mk_mart *m;
+    int rc = cli_mart(c, cmd, 1, &w, &m);
     if (rc)
         return rc;
-    rp_config *cfg = NULL;
     rp_error err = RP_ERROR_INIT;
-    if (cli_cfg(c, &cfg, &err))
-        return cli_fail(cmd, &err);
-    mk_env env = { .cfg = cfg, .progress = !cli_flag(c, "json") };
-    char facts[1100];
-    if ((rc = cli_facts(cmd, w, cfg, facts, sizeof facts, &env.facts)))
-        return rc;
-    mk_mart *m;
-    long fresh = strtol(cfg ? rp_config_get(cfg, "marketing", "select_minutes", "60") : "60", NULL, 10);
-    if (mk_mart_get(w, &env, (int)fresh, &m, &err))
-        return cli_fail(cmd, &err);
     json_t *out = NULL;
     rc = mk_allocate(w, m, &a, cli_user(), &out, &err);
     mk_mart_close(m);

@@ -24,20 +24,10 @@ int cmd_campaign_export(cli_ctx *c)
     if (!fmt)
         fmt = n > 5 && !strcmp(path + n - 5, ".xlsx") ? "xlsx" : "csv";
     wh *w;
-    if ((rc = cli_wh(c, 0, &w, NULL)))
-        return rc;
-    rp_config *cfg = NULL;
-    rp_error err = RP_ERROR_INIT;
-    if (cli_cfg(c, &cfg, &err))
-        return cli_fail("campaign export", &err);
-    mk_env env = { .cfg = cfg, .progress = !cli_flag(c, "json") };
-    char facts[1100];
-    if ((rc = cli_facts("campaign export", w, cfg, facts, sizeof facts, &env.facts)))
-        return rc;
     mk_mart *m;
-    long fresh = strtol(cfg ? rp_config_get(cfg, "marketing", "select_minutes", "60") : "60", NULL, 10);
-    if (mk_mart_get(w, &env, (int)fresh, &m, &err))
-        return cli_fail("campaign export", &err);
+    if ((rc = cli_mart(c, "campaign export", 1, &w, &m)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
     mk_output o = { .campaign = c->args[0], .cell = cli_arg(c, "cell"), .channel = cli_arg(c, "channel"),
                     .format = fmt, .path = path };
     json_t *s = NULL;
@@ -131,15 +121,10 @@ int cmd_campaign_send(cli_ctx *c)
         free(body);
         return CLI_FAIL;
     }
-    mk_env env = { .cfg = cfg, .progress = !cli_flag(c, "json") };
-    char facts[1100];
-    mk_mart *m = NULL;
-    long fresh = strtol(cfg ? rp_config_get(cfg, "marketing", "select_minutes", "60") : "60", NULL, 10);
+    mk_mart *m;
     json_t *s = NULL;
-    if (!(rc = cli_facts(cmd, w, cfg, facts, sizeof facts, &env.facts))) {
-        if (mk_mart_get(w, &env, (int)fresh, &m, &err) || mk_send_email(w, m, &o, cli_user(), &s, &err))
-            rc = cli_fail(cmd, &err);
-    }
+    if (!(rc = cli_mart(c, cmd, 1, &w, &m)) && mk_send_email(w, m, &o, cli_user(), &s, &err))
+        rc = cli_fail(cmd, &err);
     mk_mart_close(m);
     free(body);
     if (pw)
@@ -180,21 +165,11 @@ int cmd_campaign_dial(cli_ctx *c)
         agents[n++] = t;
     }
     wh *w;
-    int rc = cli_wh(c, 0, &w, NULL);
+    mk_mart *m;
+    int rc = cli_mart(c, cmd, 1, &w, &m);
     if (rc)
         return rc;
-    rp_config *cfg = NULL;
     rp_error err = RP_ERROR_INIT;
-    if (cli_cfg(c, &cfg, &err))
-        return cli_fail(cmd, &err);
-    mk_env env = { .cfg = cfg, .progress = !cli_flag(c, "json") };
-    char facts[1100];
-    if ((rc = cli_facts(cmd, w, cfg, facts, sizeof facts, &env.facts)))
-        return rc;
-    mk_mart *m;
-    long fresh = strtol(cfg ? rp_config_get(cfg, "marketing", "select_minutes", "60") : "60", NULL, 10);
-    if (mk_mart_get(w, &env, (int)fresh, &m, &err))
-        return cli_fail(cmd, &err);
     json_t *s = NULL;
     rc = mk_dial_list(w, m, c->args[0], cli_arg(c, "cell"), agents, n, cli_arg(c, "until"), cli_user(), &s, &err);
     mk_mart_close(m);
