@@ -26,6 +26,7 @@ typedef struct lp {
     glp_prob *P;
     int ncust, nshared;                /* rows 1..ncust per customer, then the shared ones */
     lprow *shared;
+    int *colmap_i, *colmap_j;          /* column c is customer colmap_i[c]'s choice colmap_j[c] */
 } lp;
 
 static void add_shared(lp *l, int constraint, int type, double lo, double hi, int both)
@@ -33,7 +34,7 @@ static void add_shared(lp *l, int constraint, int type, double lo, double hi, in
     l->shared[l->nshared++] = (lprow){ constraint, both, type, lo, hi };
 }
 
-static int build(const mk_opt *p, lp *l, int **colmap_i, int **colmap_j, rp_error *err)
+static int build(const mk_opt *p, lp *l, rp_error *err)
 {
     int k = p->k, base = 0;
     l->shared = calloc((size_t)(1 + k + MK_OPT_CHANNELS + (p->ngroups > 0 ? p->ngroups : 0)), sizeof *l->shared);
@@ -79,9 +80,9 @@ static int build(const mk_opt *p, lp *l, int **colmap_i, int **colmap_j, rp_erro
     size_t cap = ncols * 5 + 1;
     int *ia = malloc(cap * sizeof *ia), *ja = malloc(cap * sizeof *ja);
     double *ar = malloc(cap * sizeof *ar);
-    *colmap_i = malloc((ncols + 1) * sizeof **colmap_i);
-    *colmap_j = malloc((ncols + 1) * sizeof **colmap_j);
-    if (!ia || !ja || !ar || !*colmap_i || !*colmap_j || ncols > INT32_MAX / 5) {
+    l->colmap_i = malloc((ncols + 1) * sizeof *l->colmap_i);
+    l->colmap_j = malloc((ncols + 1) * sizeof *l->colmap_j);
+    if (!ia || !ja || !ar || !l->colmap_i || !l->colmap_j || ncols > INT32_MAX / 5) {
         free(ia), free(ja), free(ar);
         return rp_err(err, RP_NOMEM, "the exact method: %zu variables", ncols);
     }
@@ -95,7 +96,7 @@ static int build(const mk_opt *p, lp *l, int **colmap_i, int **colmap_j, rp_erro
             if (isnan(e))
                 continue;
             col++;
-            (*colmap_i)[col] = (int)i, (*colmap_j)[col] = j;
+            l->colmap_i[col] = (int)i, l->colmap_j[col] = j;
             glp_set_col_bnds(l->P, col, GLP_DB, 0, 1);
             glp_set_obj_coef(l->P, col, e);
             PUT((int)i + 1, 1);
@@ -123,6 +124,24 @@ static int solve_lp(glp_prob *P)
     s.presolve = GLP_OFF;
     int ret = glp_simplex(P, &s);
     return ret ? -1 : glp_get_status(P);
+}
+
+/* The programme built (l zeroed by the caller) and its LP relaxation solved: RP_OK with the
+ * relaxation's status in *status (solve_lp's), or the error; l is released by lp_free either way. */
+static int relax(const mk_opt *p, lp *l, int *status, rp_error *err)
+{
+    glp_term_out(GLP_OFF);
+    int rc = build(p, l, err);
+    if (!rc)
+        *status = solve_lp(l->P);
+    return rc;
+}
+
+static void lp_free(lp *l)
+{
+    if (l->P)
+        glp_delete_prob(l->P);
+    free(l->shared), free(l->colmap_i), free(l->colmap_j);
 }
 
 static void row_name(const mk_opt *p, const lprow *r, char *out, size_t n)
@@ -199,17 +218,12 @@ static void binding_lp(const mk_opt *p, const lp *l, mk_opt_result *r)
 
 int mk__opt_exact(const mk_opt *p, mk_opt_result *r, rp_error *err)
 {
-    glp_term_out(GLP_OFF);
     lp l = { 0 };
-    int *ci = NULL, *cj = NULL;
-    int rc = build(p, &l, &ci, &cj, err);
-    if (!rc) {
-        int st = solve_lp(l.P);
-        if (st == GLP_NOFEAS || st == GLP_INFEAS || st == -1)
-            rc = name_conflict(p, &l, err);
-        else if (st != GLP_OPT)
-            rc = rp_err(err, RP_NUMERIC, "the relaxation could not be solved (GLPK status %d)", st);
-    }
+    int st, rc = relax(p, &l, &st, err);
+    if (!rc && (st == GLP_NOFEAS || st == GLP_INFEAS || st == -1))
+        rc = name_conflict(p, &l, err);
+    else if (!rc && st != GLP_OPT)
+        rc = rp_err(err, RP_NUMERIC, "the relaxation could not be solved (GLPK status %d)", st);
     if (!rc) {
         binding_lp(p, &l, r);
         r->relaxation = glp_get_obj_val(l.P);
@@ -236,10 +250,10 @@ int mk__opt_exact(const mk_opt *p, mk_opt_result *r, rp_error *err)
         else {
             for (int c = 1; c <= ncols; c++)
                 if (glp_mip_col_val(l.P, c) > 0.5) {
-                    size_t i = (size_t)ci[c];
+                    size_t i = (size_t)l.colmap_i[c];
                     for (int s = 0; s < r->m; s++)
                         if (r->pick[i * (size_t)r->m + (size_t)s] < 0) {
-                            r->pick[i * (size_t)r->m + (size_t)s] = (int8_t)cj[c];
+                            r->pick[i * (size_t)r->m + (size_t)s] = (int8_t)l.colmap_j[c];
                             break;
                         }
                 }
@@ -248,23 +262,16 @@ int mk__opt_exact(const mk_opt *p, mk_opt_result *r, rp_error *err)
             r->timed_out = ret == GLP_ETMLIM;
         }
     }
-    if (l.P)
-        glp_delete_prob(l.P);
-    free(l.shared), free(ci), free(cj);
+    lp_free(&l);
     return rc;
 }
 
 int mk__opt_lp_duals(const mk_opt *p, double *dual, rp_error *err)
 {
-    glp_term_out(GLP_OFF);
     lp l = { 0 };
-    int *ci = NULL, *cj = NULL;
-    int rc = build(p, &l, &ci, &cj, err);
-    if (!rc) {
-        int st = solve_lp(l.P);
-        if (st != GLP_OPT)
-            rc = rp_err(err, RP_NUMERIC, "the sample's relaxation has no solution (GLPK status %d)", st);
-    }
+    int st, rc = relax(p, &l, &st, err);
+    if (!rc && st != GLP_OPT)
+        rc = rp_err(err, RP_NUMERIC, "the sample's relaxation has no solution (GLPK status %d)", st);
     for (int s = 0; !rc && s < l.nshared; s++) {
         double d = fabs(glp_get_row_dual(l.P, l.ncust + 1 + s)), act = glp_get_row_prim(l.P, l.ncust + 1 + s);
         const lprow *w = &l.shared[s];
@@ -273,8 +280,6 @@ int mk__opt_lp_duals(const mk_opt *p, double *dual, rp_error *err)
         int c = w->both && at_min ? w->constraint + p->k : w->constraint;
         dual[c] = d;
     }
-    if (l.P)
-        glp_delete_prob(l.P);
-    free(l.shared), free(ci), free(cj);
+    lp_free(&l);
     return rc;
 }
