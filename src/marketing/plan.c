@@ -397,6 +397,83 @@ out:
     return rc;
 }
 
+/* ---- a campaign's cells: each change one transaction ---- */
+
+typedef struct cell_change {
+    const char *campaign, *cell, *by;
+    const mk_cell *put;                /* mk_cell_put's design */
+    int paused;                        /* mk_cell_steer's: 1, 0, -1 unchanged */
+    int64_t cap;                       /* mk_cell_steer's: 0 none, -1 unchanged */
+    char status[16];                   /* the campaign's, read in the transaction */
+} cell_change;
+
+/* change run in a transaction after the campaign's status is checked (live: the campaign is
+ * approved, running or paused, else a draft): committed when all is well, else rolled back. */
+static int cell_tx(wh *w, cell_change *x, int live, int (*change)(wh *, cell_change *, rp_error *), rp_error *err)
+{
+    static const char *const lives[] = { "approved", "running", "paused", NULL };
+    int rc = wh_begin(w, err);
+    if (rc)
+        return rc;
+    if (!live)
+        rc = draft_only(w, x->campaign, "cells", err);
+    else if (!(rc = mk__status(w, x->campaign, x->status, err)) && mk__index(x->status, lives) < 0)
+        rc = rp_err(err, RP_DENIED, "campaign %s is %s: a cell is paused, resumed or capped while the campaign is "
+                                    "approved, running or paused (a draft's cells are designed)", x->campaign, x->status);
+    if (rc || (rc = change(w, x, err)) || (rc = wh_commit(w, err)))
+        wh_rollback(w);
+    return rc;
+}
+
+/* The statement run changed a row: else the campaign has no such cell. */
+static int cell_changed(wh *w, const cell_change *x, rp_error *err)
+{
+    if (!rp_store_changes(wh_store(w)))
+        return rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", x->campaign, x->cell ? x->cell : "");
+    return RP_OK;
+}
+
+static int put_cell(wh *w, cell_change *x, rp_error *err)
+{
+    const mk_cell *c = x->put;
+    rp_stmt *st;
+    int64_t others = 0;
+    int rc = rp_store_prepare(wh_store(w), "SELECT count(*) FROM campaign_cell WHERE campaign = ? AND cell <> ?", &st,
+                              err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, c->campaign);
+    rp_stmt_bind_text(st, 2, c->cell);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        others = rp_stmt_int(st, 0), rc = RP_OK;
+    rp_stmt_done(st);
+    if (!rc && others >= MK_MAX_CELLS)
+        rc = rp_err(err, RP_TOOBIG, "campaign %s has %d cells, the most a campaign takes", c->campaign, MK_MAX_CELLS);
+    if (rc ||
+        (rc = rp_store_prepare(wh_store(w),
+                               "INSERT INTO campaign_cell(campaign, cell, offer, channel, share, message, cap) "
+                               "VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(campaign, cell) DO UPDATE SET offer = ?3, "
+                               "channel = ?4, share = ?5, message = ?6, cap = ?7",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, c->campaign);
+    rp_stmt_bind_text(st, 2, c->cell);
+    rp_stmt_bind_text(st, 3, c->offer);
+    rp_stmt_bind_text(st, 4, c->channel);
+    rp_stmt_bind_real(st, 5, c->share > 0 ? c->share : 1);
+    rp_stmt_bind_text(st, 6, c->message && *c->message ? c->message : NULL);
+    if (c->cap > 0)
+        rp_stmt_bind_int(st, 7, c->cap);
+    else
+        rp_stmt_bind_null(st, 7);
+    char detail[200];
+    snprintf(detail, sizeof detail, "cell %s: offer %s by %s, share %g", c->cell, c->offer, c->channel,
+             c->share > 0 ? c->share : 1);
+    if ((rc = rp_stmt_run(st, err)) || (rc = touch(w, c->campaign, err)))
+        return rc;
+    return mk__log(w, c->campaign, x->by, "cell", "draft", "draft", detail, err);
+}
+
 int mk_cell_put(wh *w, const mk_cell *c, const char *by, rp_error *err)
 {
     int rc;
@@ -416,123 +493,62 @@ int mk_cell_put(wh *w, const mk_cell *c, const char *by, rp_error *err)
         return rc == RP_NOTFOUND ? rp_err(err, RP_INVAL, "cell.offer: no offer '%.40s' ('rapport offer list')", c->offer)
                                  : rc;
     json_decref(offer);
-    if ((rc = wh_begin(w, err)))
-        return rc;
+    cell_change x = { .campaign = c->campaign, .cell = c->cell, .by = by, .put = c };
+    return cell_tx(w, &x, 0, put_cell, err);
+}
+
+static int remove_cell(wh *w, cell_change *x, rp_error *err)
+{
     rp_stmt *st;
-    int64_t others = 0;
-    if ((rc = draft_only(w, c->campaign, "cells", err)) ||
-        (rc = rp_store_prepare(wh_store(w), "SELECT count(*) FROM campaign_cell WHERE campaign = ? AND cell <> ?", &st,
-                               err)))
-        goto out;
-    rp_stmt_bind_text(st, 1, c->campaign);
-    rp_stmt_bind_text(st, 2, c->cell);
-    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        others = rp_stmt_int(st, 0), rc = RP_OK;
-    rp_stmt_done(st);
-    if (!rc && others >= MK_MAX_CELLS)
-        rc = rp_err(err, RP_TOOBIG, "campaign %s has %d cells, the most a campaign takes", c->campaign, MK_MAX_CELLS);
-    if (rc ||
-        (rc = rp_store_prepare(wh_store(w),
-                               "INSERT INTO campaign_cell(campaign, cell, offer, channel, share, message, cap) "
-                               "VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(campaign, cell) DO UPDATE SET offer = ?3, "
-                               "channel = ?4, share = ?5, message = ?6, cap = ?7",
-                               &st, err)))
-        goto out;
-    rp_stmt_bind_text(st, 1, c->campaign);
-    rp_stmt_bind_text(st, 2, c->cell);
-    rp_stmt_bind_text(st, 3, c->offer);
-    rp_stmt_bind_text(st, 4, c->channel);
-    rp_stmt_bind_real(st, 5, c->share > 0 ? c->share : 1);
-    rp_stmt_bind_text(st, 6, c->message && *c->message ? c->message : NULL);
-    if (c->cap > 0)
-        rp_stmt_bind_int(st, 7, c->cap);
-    else
-        rp_stmt_bind_null(st, 7);
-    char detail[200];
-    snprintf(detail, sizeof detail, "cell %s: offer %s by %s, share %g", c->cell, c->offer, c->channel,
-             c->share > 0 ? c->share : 1);
-    if ((rc = rp_stmt_run(st, err)) || (rc = touch(w, c->campaign, err)) ||
-        (rc = mk__log(w, c->campaign, by, "cell", "draft", "draft", detail, err)))
-        goto out;
-    rc = wh_commit(w, err);
-out:
+    int rc = rp_store_prepare(wh_store(w), "DELETE FROM campaign_cell WHERE campaign = ? AND cell = ?", &st, err);
     if (rc)
-        wh_rollback(w);
-    return rc;
+        return rc;
+    rp_stmt_bind_text(st, 1, x->campaign);
+    rp_stmt_bind_text(st, 2, x->cell);
+    if ((rc = rp_stmt_run(st, err)) || (rc = cell_changed(w, x, err)))
+        return rc;
+    char detail[100];
+    snprintf(detail, sizeof detail, "cell %s removed", x->cell);
+    if ((rc = touch(w, x->campaign, err)))
+        return rc;
+    return mk__log(w, x->campaign, x->by, "cell", "draft", "draft", detail, err);
 }
 
 int mk_cell_remove(wh *w, const char *campaign, const char *cell, const char *by, rp_error *err)
 {
-    int rc = wh_begin(w, err);
+    cell_change x = { .campaign = campaign, .cell = cell, .by = by };
+    return cell_tx(w, &x, 0, remove_cell, err);
+}
+
+static int steer_cell(wh *w, cell_change *x, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(w),
+                              "UPDATE campaign_cell SET paused = CASE WHEN ?3 < 0 THEN paused ELSE ?3 END, "
+                              "cap = CASE WHEN ?4 < 0 THEN cap WHEN ?4 = 0 THEN NULL ELSE ?4 END "
+                              "WHERE campaign = ?1 AND cell = ?2",
+                              &st, err);
     if (rc)
         return rc;
-    rp_stmt *st;
-    if ((rc = draft_only(w, campaign, "cells", err)) ||
-        (rc = rp_store_prepare(wh_store(w), "DELETE FROM campaign_cell WHERE campaign = ? AND cell = ?", &st, err)))
-        goto out;
-    rp_stmt_bind_text(st, 1, campaign);
-    rp_stmt_bind_text(st, 2, cell);
-    if ((rc = rp_stmt_run(st, err)))
-        goto out;
-    if (!rp_store_changes(wh_store(w))) {
-        rc = rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", campaign, cell ? cell : "");
-        goto out;
-    }
-    char detail[100];
-    snprintf(detail, sizeof detail, "cell %s removed", cell);
-    if ((rc = touch(w, campaign, err)) || (rc = mk__log(w, campaign, by, "cell", "draft", "draft", detail, err)))
-        goto out;
-    rc = wh_commit(w, err);
-out:
-    if (rc)
-        wh_rollback(w);
-    return rc;
+    rp_stmt_bind_text(st, 1, x->campaign);
+    rp_stmt_bind_text(st, 2, x->cell);
+    rp_stmt_bind_int(st, 3, x->paused);
+    rp_stmt_bind_int(st, 4, x->cap);
+    if ((rc = rp_stmt_run(st, err)) || (rc = cell_changed(w, x, err)))
+        return rc;
+    char detail[160];
+    int n = snprintf(detail, sizeof detail, "cell %s:", x->cell);
+    if (x->paused >= 0)
+        n += snprintf(detail + n, sizeof detail - (size_t)n, " %s", x->paused ? "paused" : "resumed");
+    if (x->cap >= 0)
+        snprintf(detail + n, sizeof detail - (size_t)n, x->cap ? " cap %lld" : " no cap", (long long)x->cap);
+    return mk__log(w, x->campaign, x->by, "cell", x->status, x->status, detail, err);
 }
 
 int mk_cell_steer(wh *w, const char *campaign, const char *cell, int paused, int64_t cap, const char *by, rp_error *err)
 {
-    static const char *const live[] = { "approved", "running", "paused", NULL };
-    char status[16];
     if (paused < 0 && cap < 0)
         return rp_err(err, RP_INVAL, "cell: say --pause, --resume or --cap");
-    int rc = wh_begin(w, err);
-    if (rc)
-        return rc;
-    rp_stmt *st;
-    if ((rc = mk__status(w, campaign, status, err)))
-        goto out;
-    if (mk__index(status, live) < 0) {
-        rc = rp_err(err, RP_DENIED, "campaign %s is %s: a cell is paused, resumed or capped while the campaign is "
-                                    "approved, running or paused (a draft's cells are designed)", campaign, status);
-        goto out;
-    }
-    if ((rc = rp_store_prepare(wh_store(w),
-                               "UPDATE campaign_cell SET paused = CASE WHEN ?3 < 0 THEN paused ELSE ?3 END, "
-                               "cap = CASE WHEN ?4 < 0 THEN cap WHEN ?4 = 0 THEN NULL ELSE ?4 END "
-                               "WHERE campaign = ?1 AND cell = ?2",
-                               &st, err)))
-        goto out;
-    rp_stmt_bind_text(st, 1, campaign);
-    rp_stmt_bind_text(st, 2, cell);
-    rp_stmt_bind_int(st, 3, paused);
-    rp_stmt_bind_int(st, 4, cap);
-    if ((rc = rp_stmt_run(st, err)))
-        goto out;
-    if (!rp_store_changes(wh_store(w))) {
-        rc = rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", campaign, cell ? cell : "");
-        goto out;
-    }
-    char detail[160];
-    int n = snprintf(detail, sizeof detail, "cell %s:", cell);
-    if (paused >= 0)
-        n += snprintf(detail + n, sizeof detail - (size_t)n, " %s", paused ? "paused" : "resumed");
-    if (cap >= 0)
-        snprintf(detail + n, sizeof detail - (size_t)n, cap ? " cap %lld" : " no cap", (long long)cap);
-    if ((rc = mk__log(w, campaign, by, "cell", status, status, detail, err)))
-        goto out;
-    rc = wh_commit(w, err);
-out:
-    if (rc)
-        wh_rollback(w);
-    return rc;
+    cell_change x = { .campaign = campaign, .cell = cell, .by = by, .paused = paused, .cap = cap };
+    return cell_tx(w, &x, 1, steer_cell, err);
 }
