@@ -4,7 +4,6 @@
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/buf.h"
-#include "core/csv.h"
 #include "core/rtime.h"
 #include "security/security.h"
 
@@ -159,16 +158,8 @@ enum { NCOL = sizeof columns / sizeof columns[0] };
 
 static void print_rows(json_t *a, int csv)
 {
-    rp_buf out = RP_BUF_INIT;
-    table t;
-    table_init(&t, NCOL, 0);
-    if (csv) {
-        for (int i = 0; i < NCOL; i++)
-            rp_csv_field(&out, columns[i], strlen(columns[i]), i == 0);
-        rp_csv_end_row(&out);
-    } else {
-        table_row(&t, columns);
-    }
+    table_or_csv out;
+    table_or_csv_init(&out, NCOL, csv, columns);
     size_t i;
     json_t *e;
     json_array_foreach(a, i, e) {
@@ -180,20 +171,9 @@ static void print_rows(json_t *a, int csv)
             const char *v = json_string_value(json_object_get(e, columns[k]));
             row[k] = k == 2 ? id : k == NCOL - 1 ? phones : v ? v : "";
         }
-        if (csv) {
-            for (int k = 0; k < NCOL; k++)
-                rp_csv_field(&out, row[k], strlen(row[k]), k == 0);
-            rp_csv_end_row(&out);
-        } else {
-            table_row(&t, row);
-        }
+        table_or_csv_row(&out, row);
     }
-    if (csv)
-        fwrite(out.data, 1, out.len, stdout);
-    else
-        table_print(&t, stdout);
-    table_release(&t);
-    rp_buf_release(&out);
+    table_or_csv_end(&out, stdout);
 }
 
 int cmd_calllist_show(cli_ctx *c)

@@ -2,8 +2,6 @@
  * behaviour, and what a campaign did against its control group (marketing.h; docs/marketing.md). */
 #include "cli/cli.h"
 #include "cli/table.h"
-#include "core/buf.h"
-#include "core/csv.h"
 #include "marketing/marketing.h"
 
 #include <jansson.h>
@@ -102,15 +100,8 @@ static void res_cells(const json_t *g, char cell[NRES][48])
 
 static void print_results(const json_t *r, int csv)
 {
-    rp_buf out = RP_BUF_INIT;
-    table t;
-    table_init(&t, NRES, 0);
-    if (csv) {
-        for (int k = 0; k < NRES; k++)
-            rp_csv_field(&out, res_head[k], strlen(res_head[k]), k == 0);
-        rp_csv_end_row(&out);
-    } else
-        table_row(&t, res_head);
+    table_or_csv out;
+    table_or_csv_init(&out, NRES, csv, res_head);
     char cell[NRES][48];
     const char *row[NRES];
     for (int k = 0; k < NRES; k++)
@@ -118,19 +109,9 @@ static void print_results(const json_t *r, int csv)
     size_t i = 0;
     for (const json_t *g = json_object_get(r, "overall"); g; g = json_array_get(json_object_get(r, "groups"), i++)) {
         res_cells(g, cell);
-        if (csv) {
-            for (int k = 0; k < NRES; k++)
-                rp_csv_field(&out, cell[k], strlen(cell[k]), k == 0);
-            rp_csv_end_row(&out);
-        } else
-            table_row(&t, row);
+        table_or_csv_row(&out, row);
     }
-    if (csv)
-        fwrite(out.data, 1, out.len, stdout);
-    else
-        table_print(&t, stdout);
-    table_release(&t);
-    rp_buf_release(&out);
+    table_or_csv_end(&out, stdout);
 }
 
 static void print_daily(const json_t *r)

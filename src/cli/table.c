@@ -1,4 +1,5 @@
 #include "cli/table.h"
+#include "core/csv.h"
 #include "core/utf8.h"
 
 #include <stdlib.h>
@@ -82,4 +83,33 @@ void table_release(table *t)
     for (size_t i = 0; i < t->notes.len; i++)
         free(note[i].text);
     rp_vec_release(&t->notes);
+}
+
+void table_or_csv_init(table_or_csv *o, int ncols, int csv, const char *const *head)
+{
+    o->csv = (rp_buf)RP_BUF_INIT;
+    o->is_csv = csv;
+    table_init(&o->t, ncols, 0);
+    table_or_csv_row(o, head);
+}
+
+void table_or_csv_row(table_or_csv *o, const char *const *cells)
+{
+    if (!o->is_csv) {
+        table_row(&o->t, cells);
+        return;
+    }
+    for (int k = 0; k < o->t.ncols; k++) /* NULL: empty, as in a table */
+        rp_csv_field(&o->csv, cells[k] ? cells[k] : "", cells[k] ? strlen(cells[k]) : 0, k == 0);
+    rp_csv_end_row(&o->csv);
+}
+
+void table_or_csv_end(table_or_csv *o, FILE *f)
+{
+    if (o->is_csv)
+        fwrite(o->csv.data, 1, o->csv.len, f);
+    else
+        table_print(&o->t, f);
+    table_release(&o->t);
+    rp_buf_release(&o->csv);
 }

@@ -10,6 +10,7 @@
 #define RP_CLI_TABLE_H
 
 #include <stdio.h>
+#include "core/buf.h"
 #include "core/vec.h"
 
 #define TABLE_MAX_COLS 64
@@ -35,5 +36,20 @@ int table_note(table *t, const char *text);
 size_t table_rows(const table *t);
 void table_print(const table *t, FILE *f);
 void table_release(table *t);
+
+/* Rows shown as an aligned table or, for a listing's --csv, as CSV (core/csv.h,
+ * quoted where needed): the header, then each row; table_or_csv_end prints
+ * them to f and releases them.  The table's cells are made printable as
+ * table_row's; CSV's are written as given (the caller made the data
+ * printable first: cli_printable). */
+typedef struct table_or_csv {
+    table t;
+    rp_buf csv;
+    int is_csv;
+} table_or_csv;
+
+void table_or_csv_init(table_or_csv *o, int ncols, int csv, const char *const *head);
+void table_or_csv_row(table_or_csv *o, const char *const *cells);
+void table_or_csv_end(table_or_csv *o, FILE *f);
 
 #endif
