@@ -60,29 +60,25 @@ static ptrdiff_t find(const alloc *x, int64_t id)
 /* The campaign: a draft with a selection; its cells with their offers' values, costs and products. */
 static int design(wh *w, alloc *x, rp_error *err)
 {
-    json_t *doc;
-    int rc = mk_campaign_get(w, x->a->campaign, &doc, err);
+    mk__campaign c;
+    int rc = mk__campaign_cells(w, x->a->campaign, &c, err);
     if (rc)
         return rc;
-    const char *status = json_string_value(json_object_get(doc, "status"));
-    json_t *c;
-    size_t i;
-    if (strcmp(status, "draft"))
-        rc = rp_err(err, RP_DENIED, "campaign %s is %s: only a draft's targets are given offers", x->a->campaign, status);
-    else if (!json_integer_value(json_object_get(json_object_get(doc, "targets"), "treatment")))
+    if (strcmp(c.status, "draft"))
+        rc = rp_err(err, RP_DENIED, "campaign %s is %s: only a draft's targets are given offers", x->a->campaign,
+                    c.status);
+    else if (!json_integer_value(json_object_get(json_object_get(c.doc, "targets"), "treatment")))
         rc = rp_err(err, RP_DENIED, "campaign %s has no targets: select them first ('rapport campaign select %s')",
                     x->a->campaign, x->a->campaign);
-    snprintf(x->purpose, sizeof x->purpose, "%s", json_string_value(json_object_get(doc, "purpose")));
-    json_array_foreach(json_object_get(doc, "cells"), i, c) {
-        if (rc || x->k == MK_MAX_CELLS)
-            break;
+    snprintf(x->purpose, sizeof x->purpose, "%s", c.purpose);
+    for (int j = 0; !rc && j < c.ncells; j++) {
         int k = x->k++;
-        snprintf(x->cell[k], sizeof x->cell[k], "%s", json_string_value(json_object_get(c, "cell")));
-        snprintf(x->offer[k], sizeof x->offer[k], "%s", json_string_value(json_object_get(c, "offer")));
-        snprintf(x->channel[k], sizeof x->channel[k], "%s", json_string_value(json_object_get(c, "channel")));
+        snprintf(x->cell[k], sizeof x->cell[k], "%s", c.cells[j].cell);
+        snprintf(x->offer[k], sizeof x->offer[k], "%s", c.cells[j].offer);
+        snprintf(x->channel[k], sizeof x->channel[k], "%s", c.cells[j].channel);
         x->names[k] = x->cell[k];
         x->chan[k] = mk__index(x->channel[k], mk_channels);
-        x->contact[k] = wh_contact_channel(mk_channel_contact(x->channel[k]));
+        x->contact[k] = c.cells[j].contact;
         json_t *of;
         if ((rc = mk_offer_get(w, x->offer[k], &of, err)))
             break;
@@ -91,7 +87,7 @@ static int design(wh *w, alloc *x, rp_error *err)
         x->cost[k] = json_number_value(json_object_get(of, "cost"));
         json_decref(of);
     }
-    json_decref(doc);
+    json_decref(c.doc);
     return rc;
 }
 

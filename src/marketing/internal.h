@@ -27,6 +27,28 @@ const char *const *mk__steps(void);
 /* An uploaded list's customers in ascending order (RP_NOTFOUND for none). */
 int mk__list_members(wh *w, const char *name, int64_t **ids, size_t *n, rp_error *err);
 
+/* ---- a campaign as the steps that act on it read it (lifecycle.c) ---- */
+
+/* A cell of the campaign's document: the strings are the document's, valid while it is. */
+typedef struct mk__cell {
+    const char *cell, *offer, *channel, *message;  /* message NULL: none */
+    int paused;
+    int contact;                                   /* the channel's contact (wh_contact_channel; -1 none) */
+    int64_t cap;                                   /* 0: none */
+} mk__cell;
+/* The campaign: its document (mk_campaign_get's; the caller json_decref's doc), status, purpose
+ * (NULL for a loaded campaign) and cells in the document's order, at most MK_MAX_CELLS (a loaded
+ * campaign has none). */
+typedef struct mk__campaign {
+    json_t *doc;
+    const char *status, *purpose;
+    mk__cell cells[MK_MAX_CELLS];
+    int ncells;
+} mk__campaign;
+int mk__campaign_cells(wh *w, const char *code, mk__campaign *c, rp_error *err);
+/* The cell named name (NULL: ""), or NULL when the campaign has none. */
+const mk__cell *mk__campaign_cell(const mk__campaign *c, const char *name);
+
 /* ---- the mart's columns (mart.c), read by select.c ---- */
 
 /* A customer's flags in the mart */

@@ -286,6 +286,39 @@ int mk_campaign_get(wh *w, const char *code, json_t **out, rp_error *err)
     return RP_OK;
 }
 
+int mk__campaign_cells(wh *w, const char *code, mk__campaign *c, rp_error *err)
+{
+    memset(c, 0, sizeof *c);
+    int rc = mk_campaign_get(w, code, &c->doc, err);
+    if (rc)
+        return rc;
+    c->status = json_string_value(json_object_get(c->doc, "status"));
+    c->purpose = json_string_value(json_object_get(c->doc, "purpose"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(c->doc, "cells"), i, x) {
+        if (c->ncells == MK_MAX_CELLS)
+            break;
+        mk__cell *k = &c->cells[c->ncells++];
+        k->cell = json_string_value(json_object_get(x, "cell"));
+        k->offer = json_string_value(json_object_get(x, "offer"));
+        k->channel = json_string_value(json_object_get(x, "channel"));
+        k->message = json_string_value(json_object_get(x, "message"));
+        k->paused = json_is_true(json_object_get(x, "paused"));
+        k->contact = wh_contact_channel(mk_channel_contact(k->channel));
+        k->cap = json_integer_value(json_object_get(x, "cap"));
+    }
+    return RP_OK;
+}
+
+const mk__cell *mk__campaign_cell(const mk__campaign *c, const char *name)
+{
+    for (int k = 0; k < c->ncells; k++)
+        if (!strcmp(c->cells[k].cell, name ? name : ""))
+            return &c->cells[k];
+    return NULL;
+}
+
 int mk_campaign_list(wh *w, const char *status, json_t **out, rp_error *err)
 {
     if (status && mk__index(status, mk_statuses) < 0 && strcmp(status, "loaded"))

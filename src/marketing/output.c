@@ -140,23 +140,19 @@ static int row(void *u, const wh_reach_row *r, rp_error *err)
 }
 
 /* The campaign's cells, those chosen (by cell or channel), and the one layout they share. */
-static int cells_of(wh *w, const json_t *doc, const mk_output *opt, out *o, rp_error *err)
+static int cells_of(wh *w, const mk__campaign *mc, const mk_output *opt, out *o, rp_error *err)
 {
-    size_t i;
-    json_t *x;
     const char *channel = opt->channel;
-    json_array_foreach(json_object_get(doc, "cells"), i, x) {
-        if (o->ncells == MK_MAX_CELLS)
-            break;
+    for (int k = 0; k < mc->ncells; k++) {
+        const mk__cell *x = &mc->cells[k];
         ocell *c = &o->cells[o->ncells++];
-        const char *msg = json_string_value(json_object_get(x, "message"));
-        snprintf(c->cell, sizeof c->cell, "%s", json_string_value(json_object_get(x, "cell")));
-        snprintf(c->offer, sizeof c->offer, "%s", json_string_value(json_object_get(x, "offer")));
-        snprintf(c->channel, sizeof c->channel, "%s", json_string_value(json_object_get(x, "channel")));
-        snprintf(c->message, sizeof c->message, "%s", msg ? msg : "");
-        c->paused = json_is_true(json_object_get(x, "paused"));
-        c->cap = json_integer_value(json_object_get(x, "cap"));
-        c->contact = wh_contact_channel(mk_channel_contact(c->channel));
+        snprintf(c->cell, sizeof c->cell, "%s", x->cell);
+        snprintf(c->offer, sizeof c->offer, "%s", x->offer);
+        snprintf(c->channel, sizeof c->channel, "%s", x->channel);
+        snprintf(c->message, sizeof c->message, "%s", x->message ? x->message : "");
+        c->paused = x->paused;
+        c->cap = x->cap;
+        c->contact = x->contact;
         c->chosen = opt->cell ? !strcmp(c->cell, opt->cell) : !strcmp(c->channel, opt->channel);
         if (c->chosen && opt->cell && opt->channel && strcmp(c->channel, opt->channel))
             return rp_err(err, RP_INVAL, "cell %s is of channel %s, not %s", c->cell, c->channel, opt->channel);
@@ -181,10 +177,9 @@ static int cells_of(wh *w, const json_t *doc, const mk_output *opt, out *o, rp_e
     return o->L ? RP_OK : rp_err(err, RP_INVAL, "channel '%s' has no output layout", channel);
 }
 
-static int status_ok(const json_t *doc, const char *code, rp_error *err)
+static int status_ok(const char *s, const char *code, rp_error *err)
 {
     static const char *const ok[] = { "approved", "running", "paused", NULL };
-    const char *s = json_string_value(json_object_get(doc, "status"));
     if (!strcmp(s, "loaded"))
         return rp_err(err, RP_DENIED, "campaign %s was loaded from files: it has no design to output", code);
     if (mk__index(s, ok) < 0)
@@ -231,24 +226,24 @@ int mk_export(wh *w, const mk_mart *m, const mk_output *opt, json_t **sum, rp_er
     const char *fmt = opt->format ? opt->format : "csv";
     if (strcmp(fmt, "csv") && strcmp(fmt, "xlsx"))
         return rp_err(err, RP_INVAL, "format: '%.20s' is not csv or xlsx", fmt);
-    json_t *doc;
-    int rc = mk_campaign_get(w, opt->campaign, &doc, err);
+    mk__campaign mc;
+    int rc = mk__campaign_cells(w, opt->campaign, &mc, err);
     if (rc)
         return rc;
     out *o = calloc(1, sizeof *o);
     if (!o) {
-        json_decref(doc);
+        json_decref(mc.doc);
         return rp_err(err, RP_NOMEM, NULL);
     }
     o->m = m;
     rp_buf_init(&o->csv, RP_BUF_DEFAULT_MAX);
-    o->purpose = json_string_value(json_object_get(doc, "purpose"));
+    o->purpose = mc.purpose;
     o->xlsx = !strcmp(fmt, "xlsx");
     char tmp[1200];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", opt->path, (long)getpid());
     lxw_workbook *wb = NULL;
     o->fd = -1;
-    if (!(rc = status_ok(doc, opt->campaign, err)) && !(rc = cells_of(w, doc, opt, o, err))) {
+    if (!(rc = status_ok(mc.status, opt->campaign, err)) && !(rc = cells_of(w, &mc, opt, o, err))) {
         lxw_workbook_options wo = { .constant_memory = 1 };
         if (o->xlsx ? !(wb = workbook_new_opt(tmp, &wo)) || !(o->ws = workbook_add_worksheet(wb, o->L->channel))
                     : (o->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
@@ -270,7 +265,7 @@ int mk_export(wh *w, const mk_mart *m, const mk_output *opt, json_t **sum, rp_er
         *sum = summary(o, opt);
     rp_buf_release(&o->csv);
     free(o);
-    json_decref(doc);
+    json_decref(mc.doc);
     return rc;
 }
 
@@ -314,32 +309,29 @@ static int dial_row(void *u, const wh_reach_row *r, rp_error *err)
 /* The cell: of a running campaign, of channel outbound_call, not paused. */
 static int dial_cell(wh *w, const char *code, const char *cell, dial *d, char end[RP_DATE_LEN], rp_error *err)
 {
-    json_t *doc, *x, *c = NULL;
-    int rc = mk_campaign_get(w, code, &doc, err);
+    mk__campaign mc;
+    int rc = mk__campaign_cells(w, code, &mc, err);
     if (rc)
         return rc;
-    size_t i;
-    json_array_foreach(json_object_get(doc, "cells"), i, x) if (!strcmp(json_string_value(json_object_get(x, "cell")),
-                                                                        cell ? cell : "")) c = x;
-    const char *status = json_string_value(json_object_get(doc, "status"));
-    if (strcmp(status, "running"))
-        rc = rp_err(err, RP_DENIED, "campaign %s is %s: its customers are given to agents while it runs", code, status);
+    const mk__cell *c = mk__campaign_cell(&mc, cell);
+    if (strcmp(mc.status, "running"))
+        rc = rp_err(err, RP_DENIED, "campaign %s is %s: its customers are given to agents while it runs", code,
+                    mc.status);
     else if (!c)
         rc = rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", code, cell ? cell : "");
-    else if (strcmp(json_string_value(json_object_get(c, "channel")), "outbound_call"))
-        rc = rp_err(err, RP_INVAL, "cell %s is of channel %s: only an outbound_call cell is dialled", cell,
-                    json_string_value(json_object_get(c, "channel")));
-    else if (json_is_true(json_object_get(c, "paused")))
+    else if (strcmp(c->channel, "outbound_call"))
+        rc = rp_err(err, RP_INVAL, "cell %s is of channel %s: only an outbound_call cell is dialled", cell, c->channel);
+    else if (c->paused)
         rc = rp_err(err, RP_DENIED, "cell %s is paused", cell);
     if (!rc) {
-        int p = mk__index(json_string_value(json_object_get(doc, "purpose")), wh_consent_purposes);
+        int p = mk__index(mc.purpose, wh_consent_purposes);
         d->purpose = p >= 0 ? wh_consent_purposes[p] : "service";
-        d->cap = json_integer_value(json_object_get(c, "cap"));
+        d->cap = c->cap;
         d->contact = wh_contact_channel("phone");
-        const char *e = json_string_value(json_object_get(doc, "end_date"));
+        const char *e = json_string_value(json_object_get(mc.doc, "end_date"));
         snprintf(end, RP_DATE_LEN, "%.10s", e ? e : "");
     }
-    json_decref(doc);
+    json_decref(mc.doc);
     return rc;
 }
 

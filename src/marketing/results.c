@@ -19,7 +19,7 @@ typedef struct arm {
 } arm;
 
 typedef struct camp {
-    json_t *doc;                       /* mk_campaign_get's */
+    mk__campaign mc;                   /* the document (mk_campaign_get's), its cells */
     const char *code, *status;
     char start[RP_DATE_LEN], end[RP_DATE_LEN], today[RP_DATE_LEN];
     int closed;                        /* the response window is over: no response is neutral */
@@ -53,39 +53,35 @@ static int arm_offer(wh *w, arm *a, const char *offer, rp_error *err)
     return RP_OK;
 }
 
-static void camp_free(camp *c) { json_decref(c->doc); }
+static void camp_free(camp *c) { json_decref(c->mc.doc); }
 
 static int camp_load(wh *w, const char *code, camp *c, rp_error *err)
 {
     memset(c, 0, sizeof *c);
-    int rc = mk_campaign_get(w, code, &c->doc, err);
+    int rc = mk__campaign_cells(w, code, &c->mc, err);
     if (rc)
         return rc;
     c->code = code;
-    c->status = jstr(c->doc, "status");
+    c->status = c->mc.status;
     c->designed = strcmp(c->status, "loaded") != 0;
-    const char *s = jstr(c->doc, "start_date"), *e = jstr(c->doc, "response_deadline");
+    const char *s = jstr(c->mc.doc, "start_date"), *e = jstr(c->mc.doc, "response_deadline");
     if (!e)
-        e = jstr(c->doc, "end_date");
+        e = jstr(c->mc.doc, "end_date");
     snprintf(c->start, sizeof c->start, "%.10s", s ? s : "0000-00-00");
     snprintf(c->end, sizeof c->end, "%.10s", e ? e : "9999-12-31");
     rp_date_format(rp_time_taipei_date(rp_now()), c->today);
     c->closed = strcmp(c->today, c->end) > 0;
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(c->doc, "cells"), i, x) {
-        if (c->narms == MK_MAX_CELLS)
-            break;
+    for (int k = 0; k < c->mc.ncells; k++) {
         arm *a = &c->arms[c->narms++];
-        snprintf(a->cell, sizeof a->cell, "%s", jstr(x, "cell"));
-        snprintf(a->channel, sizeof a->channel, "%s", jstr(x, "channel"));
-        if ((rc = arm_offer(w, a, jstr(x, "offer"), err)))
+        snprintf(a->cell, sizeof a->cell, "%s", c->mc.cells[k].cell);
+        snprintf(a->channel, sizeof a->channel, "%s", c->mc.cells[k].channel);
+        if ((rc = arm_offer(w, a, c->mc.cells[k].offer, err)))
             break;
     }
     if (!rc && !c->narms) {  /* a loaded campaign, or a design without cells: one arm, its offer */
         arm *a = &c->arms[c->narms++];
-        snprintf(a->channel, sizeof a->channel, "%s", jstr(c->doc, "channel") ? jstr(c->doc, "channel") : "");
-        rc = arm_offer(w, a, jstr(c->doc, "offer"), err);
+        snprintf(a->channel, sizeof a->channel, "%s", jstr(c->mc.doc, "channel") ? jstr(c->mc.doc, "channel") : "");
+        rc = arm_offer(w, a, jstr(c->mc.doc, "offer"), err);
     }
     if (rc)
         camp_free(c);
@@ -419,7 +415,7 @@ int mk_results(wh *w, const char *code, json_t **out, rp_error *err)
         for (int i = 1; i < r->ng; i++)
             json_array_append_new(groups, tally_json(r, &r->g[i]));
         *out = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "campaign", code, "name",
-                         jstr(c.doc, "name"), "status", c.status, "from", c.start, "to", c.end, "as_of", c.today,
+                         jstr(c.mc.doc, "name"), "status", c.status, "from", c.start, "to", c.end, "as_of", c.today,
                          "window", c.closed ? "closed" : "open", "overall", tally_json(r, &r->g[0]), "groups", groups,
                          "daily", daily(r), "responses_outside_window", (json_int_t)r->not_in_window);
     }

@@ -319,43 +319,37 @@ static int load_sent(sender *s, rp_error *err)
 /* The campaign is running, the cell is of e-mail and not paused; its offer's name, its template. */
 static int setup(sender *s, rp_error *err)
 {
-    json_t *doc;
-    int rc = mk_campaign_get(s->w, s->o->campaign, &doc, err);
+    mk__campaign c;
+    int rc = mk__campaign_cells(s->w, s->o->campaign, &c, err);
     if (rc)
         return rc;
-    const char *status = json_string_value(json_object_get(doc, "status"));
-    json_t *cell = NULL, *x;
-    size_t i;
-    json_array_foreach(json_object_get(doc, "cells"), i, x) if (!strcmp(json_string_value(json_object_get(x, "cell")),
-                                                                        s->o->cell ? s->o->cell : "")) cell = x;
-    if (strcmp(status, "running"))
-        rc = rp_err(err, RP_DENIED, "campaign %s is %s: e-mail is sent while it runs", s->o->campaign, status);
+    const mk__cell *cell = mk__campaign_cell(&c, s->o->cell);
+    if (strcmp(c.status, "running"))
+        rc = rp_err(err, RP_DENIED, "campaign %s is %s: e-mail is sent while it runs", s->o->campaign, c.status);
     else if (!cell)
         rc = rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", s->o->campaign, s->o->cell ? s->o->cell : "");
-    else if (strcmp(json_string_value(json_object_get(cell, "channel")), "email"))
-        rc = rp_err(err, RP_INVAL, "cell %s is of channel %s: only an email cell is sent", s->o->cell,
-                    json_string_value(json_object_get(cell, "channel")));
-    else if (json_is_true(json_object_get(cell, "paused")))
+    else if (strcmp(cell->channel, "email"))
+        rc = rp_err(err, RP_INVAL, "cell %s is of channel %s: only an email cell is sent", s->o->cell, cell->channel);
+    else if (cell->paused)
         rc = rp_err(err, RP_DENIED, "cell %s is paused ('rapport campaign cell %s %s --resume')", s->o->cell,
                     s->o->campaign, s->o->cell);
     if (!rc) {
-        const char *msg = s->o->body ? s->o->body : json_string_value(json_object_get(cell, "message"));
+        const char *msg = s->o->body ? s->o->body : cell->message;
         s->own_tmpl = strdup(msg && *msg ? msg : default_tmpl);
         s->tmpl = s->own_tmpl;
-        s->cap = json_integer_value(json_object_get(cell, "cap"));
-        int p = mk__index(json_string_value(json_object_get(doc, "purpose")), wh_consent_purposes);
+        s->cap = cell->cap;
+        int p = mk__index(c.purpose, wh_consent_purposes);
         s->purpose = p >= 0 ? wh_consent_purposes[p] : "service";  /* the list's: outlives doc */
         snprintf(s->cell, sizeof s->cell, "%s", s->o->cell);
         json_t *of;
         if (!s->own_tmpl)
             rc = rp_err(err, RP_NOMEM, NULL);
-        else if (!(rc = tmpl_ok(s->tmpl, err)) &&
-                 !(rc = mk_offer_get(s->w, json_string_value(json_object_get(cell, "offer")), &of, err))) {
+        else if (!(rc = tmpl_ok(s->tmpl, err)) && !(rc = mk_offer_get(s->w, cell->offer, &of, err))) {
             snprintf(s->offer_name, sizeof s->offer_name, "%s", json_string_value(json_object_get(of, "name")));
             json_decref(of);
         }
     }
-    json_decref(doc);
+    json_decref(c.doc);
     return rc;
 }
 
