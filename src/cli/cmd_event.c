@@ -3,9 +3,7 @@
  * customer's next-best offers (marketing.h; docs/marketing.md, "Events and leads"). */
 #include "cli/cli.h"
 #include "cli/table.h"
-#include "core/buf.h"
 #include "core/config.h"
-#include "core/csv.h"
 #include "core/json.h"
 #include "marketing/marketing.h"
 
@@ -35,28 +33,8 @@ static int print_rows(const json_t *rows, const char *const *cols, const char *c
 {
     char cells[16][600];
     const char *p[16];
-    if (csv) {
-        rp_buf b;
-        rp_buf_init(&b, (size_t)1 << 30);
-        for (int k = 0; k < ncols; k++)
-            rp_csv_field(&b, cols[k], strlen(cols[k]), k == 0);
-        rp_csv_end_row(&b);
-        size_t i;
-        json_t *r;
-        json_array_foreach(rows, i, r) {
-            for (int k = 0; k < ncols; k++) {
-                cell_text(json_object_get(r, cols[k]), cells[k], sizeof cells[k]);
-                rp_csv_field(&b, cells[k], strlen(cells[k]), k == 0);
-            }
-            rp_csv_end_row(&b);
-        }
-        fwrite(b.data, 1, b.len, stdout);
-        rp_buf_release(&b);
-        return CLI_OK;
-    }
-    table t;
-    table_init(&t, ncols, 0);
-    table_row(&t, heads);
+    table_or_csv o;
+    table_or_csv_init(&o, ncols, csv, csv ? cols : heads);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) {
@@ -64,10 +42,9 @@ static int print_rows(const json_t *rows, const char *const *cols, const char *c
             cell_text(json_object_get(r, cols[k]), cells[k], sizeof cells[k]);
             p[k] = cells[k];
         }
-        table_row(&t, p);
+        table_or_csv_row(&o, p);
     }
-    table_print(&t, stdout);
-    table_release(&t);
+    table_or_csv_end(&o, stdout);
     return CLI_OK;
 }
 
@@ -473,20 +450,10 @@ int cmd_customer_offers(cli_ctx *c)
     if (rc || (rc = int_opt(c, "customer offers", "max", 1, 50, &max)))
         return rc;
     wh *w;
-    if ((rc = cli_wh(c, 0, &w, NULL)))
+    mk_mart *m = NULL;
+    if ((rc = cli_mart(c, "customer offers", 0, &w, &m)))
         return rc;
     rp_error err = RP_ERROR_INIT;
-    rp_config *cfg = NULL;
-    char facts[1100];
-    const char *fp = NULL;
-    if (cli_cfg(c, &cfg, &err))
-        return cli_fail("customer offers", &err);
-    if ((rc = cli_facts("customer offers", w, cfg, facts, sizeof facts, &fp)))
-        return rc;
-    mk_env env = { .cfg = cfg, .facts = fp, .progress = isatty(2) && !cli_flag(c, "json") };
-    mk_mart *m = NULL;
-    if (mk_mart_get(w, &env, 0, &m, &err))
-        return cli_fail("customer offers", &err);
     json_t *o;
     rc = mk_next_best(w, m, customer, (int)max, 0, &o, &err);
     mk_mart_close(m);
