@@ -244,10 +244,21 @@ void cli_events_after_load(cli_ctx *c, wh *w, int quiet)
 int cmd_event_feed(cli_ctx *c)
 {
     const char *file = c->args[0];
-    json_t *in;
+    json_t *in = NULL;
     rp_error err = RP_ERROR_INIT;
-    if (rp_json_load_file(strcmp(file, "-") ? file : "/dev/stdin", 4 << 20, &in, &err))
-        return cli_fail("event feed", &err);
+    if (strcmp(file, "-")) {
+        if (rp_json_load_file(file, 4 << 20, &in, &err))
+            return cli_fail("event feed", &err);
+    } else { /* standard input, a pipe or a socket: read to its end */
+        static char buf[4 << 20];
+        size_t n = 0, k;
+        while (n < sizeof buf && (k = fread(buf + n, 1, sizeof buf - n, stdin)) > 0)
+            n += k;
+        if (n == sizeof buf)
+            return cli_failf("event feed", "standard input: more than 4 MiB");
+        if (rp_json_load_str("standard input", buf, n, &in, &err))
+            return cli_fail("event feed", &err);
+    }
     wh *w;
     int rc = cli_wh(c, 0, &w, NULL);
     if (rc) {

@@ -70,12 +70,22 @@ static void peers_of(const mk_mart *m, size_t row, peers *p)
     const char *lv = p->lv && p->lv < m->ndict[p->level] ? m->dict[p->level][p->lv] : NULL;
     if (!lv)
         p->lv = 0;
+    /* the default pyramid's levels in Chinese (a bank's own names are shown as they are) */
+    static const char *const levels[][2] = { { "top", "頂級" }, { "big", "大" }, { "medium", "中" }, { "small", "小" },
+                                             { "inactive", "靜止" } };
+    const char *lv_zh = lv;
+    for (size_t k = 0; lv && k < sizeof levels / sizeof levels[0]; k++)
+        if (!strcmp(lv, levels[k][0]))
+            lv_zh = levels[k][1];
+    char lzh[64] = "";
+    if (lv_zh)
+        snprintf(lzh, sizeof lzh, "價值等級%s", lv_zh);
     char age_zh[32] = "", age_en[32] = "";
     if (p->band >= 0) {
         snprintf(age_zh, sizeof age_zh, "%d-%d 歲", p->band * 10, p->band * 10 + 9);
         snprintf(age_en, sizeof age_en, "aged %d-%d", p->band * 10, p->band * 10 + 9);
     }
-    snprintf(p->zh, sizeof p->zh, "%s%s%s", lv ? lv : "", lv && *age_zh ? "、" : "", age_zh);
+    snprintf(p->zh, sizeof p->zh, "%s%s%s", lzh, *lzh && *age_zh ? "、" : "", age_zh);
     snprintf(p->en, sizeof p->en, "%s%s%s", lv ? lv : "", lv && *age_en ? ", " : "", age_en);
 }
 

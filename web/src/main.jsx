@@ -10,6 +10,7 @@ import { ChangePassword, Login } from './pages/login.jsx';
 import { Lookup, Search, lookupOf } from './pages/search.jsx';
 import { Customer } from './pages/customer.jsx';
 import { CallingList, CallingLists, FollowUps } from './pages/worklist.jsx';
+import { Leads } from './pages/leads.jsx';
 import { Analyses } from './pages/analyses.jsx';
 import { Models } from './pages/models.jsx';
 import { Dashboards } from './pages/dashboards.jsx';
@@ -76,7 +77,7 @@ function Header({ me, onSignOut, hash }) {
 function Home({ me }) {
   if (can(me, 'search')) {
     return (
-      <><Search />{can(me, 'dial') && <CallingList />}{can(me, 'view') && <FollowUps />}{can(me, 'lists') && <CallingLists />}</>
+      <><Search />{can(me, 'view') && <Leads me={me} />}{can(me, 'dial') && <CallingList />}{can(me, 'view') && <FollowUps />}{can(me, 'lists') && <CallingLists />}</>
     );
   }
   if (can(me, 'analysis')) return <Dashboards job="pareto" />;

@@ -58,6 +58,29 @@ cli(['model', 'score', 'risk', '--as-of', asOf]);
 cli(['analyze', 'behaviour', '--as-of', asOf]);
 cli(['analyze', 'value', '--as-of', asOf]);
 for (const r of roles) cli(['user', 'add', `w-${r}`, '--role', r, ...(r === 'teller' || r === 'rm' ? ['--branch', '0345'] : [])], password + '\n');
+/* issue 24: leads from an event rule — time deposits broken today by two customers of one branch who
+ * may be called: one the relationship manager l-rm's (managers.csv), the other the branch's (l-teller) */
+const holders = cli(['query', "SELECT p.home_branch, a.number, r.source_key FROM account a JOIN party_account pa ON pa.account_id = a.id " +
+  "AND pa.role = 'owner' JOIN party p ON p.id = pa.party_id JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id AND " +
+  "r.source = 'host' WHERE a.product = 'TD0012' AND p.home_branch IS NOT NULL AND EXISTS (SELECT 1 FROM consent c WHERE " +
+  "c.party_id = p.id AND c.purpose = 'marketing' AND c.granted = 1) AND NOT EXISTS (SELECT 1 FROM consent d WHERE d.party_id = p.id " +
+  "AND d.granted = 0) AND NOT EXISTS (SELECT 1 FROM do_not_contact n WHERE n.party_id = p.id) AND p.status = 'active' AND EXISTS " +
+  "(SELECT 1 FROM contact_point cp WHERE cp.party_id = p.id AND cp.kind IN ('mobile', 'phone') AND cp.valid_to IS NULL) AND " +
+  "NOT EXISTS (SELECT 1 FROM do_not_contact n2 JOIN contact_point c2 ON c2.lookup = n2.lookup WHERE c2.party_id = p.id) AND NOT EXISTS (SELECT 1 FROM " +
+  "party_manager m JOIN party q ON q.id = m.party_id WHERE coalesce(q.merged_into, q.id) = coalesce(p.merged_into, p.id)) " +
+  "GROUP BY p.id ORDER BY p.home_branch, p.id", '--csv']).trim().split('\n').slice(1).map((l) => l.trim().split(','));
+const leadBranch = holders.map((h) => h[0]).find((b, i, all) => all.indexOf(b) !== all.lastIndexOf(b));
+if (!leadBranch) throw new Error('setup: a branch with two time-deposit holders who may be called was expected');
+const tds = holders.filter((h) => h[0] === leadBranch).slice(0, 2);
+execFileSync('sh', ['-c', `printf 'cust_no,manager,since\r\n%s,l-rm,2020-01-01\r\n' "${tds[0][2]}" > ${join(tmp, 'managers.csv')}`]);
+cli(['load', join(tmp, 'managers.csv')]);
+for (const r of ['rm', 'teller']) cli(['user', 'add', `l-${r}`, '--role', r, '--branch', leadBranch], password + '\n');
+cli(['offer', 'put', 'WEBFUND', '--name', '定存解約轉基金', '--product', 'FND001', '--cost', '50', '--value', '3000']);
+cli(['event', 'rule', 'WEBTD', '--detector', 'large_break', '--name-zh', '大額定存解約', '--name-en', 'time deposit broken early',
+  '--offer', 'WEBFUND', '--params', '{"min": 1000}']);
+const nowIso = new Date().toISOString().slice(0, 19) + 'Z';
+cli(['event', 'feed', '-'], JSON.stringify({ transactions: tds.map(([, number], i) => ({ account: number, posted_at: nowIso,
+  amount: -(1234567 + i), class: 'td_break' })) }));
 mkdirSync(shots, { recursive: true });
 
 const server = spawn(rapport, ['serve', '--listen', '127.0.0.1:0', '--port-file', join(tmp, 'port'), '--static', join(build, 'web')],
@@ -74,11 +97,11 @@ const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--
 class Failure extends Error {}
 const expect = (cond, what) => { if (!cond) throw new Failure(what); };
 
-async function signIn(page, role, lang = 'zh-TW') {
+async function signIn(page, role, lang = 'zh-TW', name = `w-${role}`) {
   await page.goto(base);
   await page.evaluate((l) => localStorage.setItem('rapport.lang', l), lang);
   await page.reload();
-  await page.fill('input[name=name]', `w-${role}`);
+  await page.fill('input[name=name]', name);
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-test=who]');
@@ -287,6 +310,32 @@ const tests = [
     await page.goto(base + `#/customer/${chen}`);
     await page.waitForSelector('[data-test=contacts] table');
     expect(!(await page.textContent('[data-test=contacts]')).includes('0912-345-678'), 'masked once off the list');
+  }],
+  ['leads: a manager\'s own with the event behind it, the offer on the 360, a branch\'s worked to an outcome', async (page) => {
+    await signIn(page, 'rm', 'zh-TW', 'l-rm');
+    await page.waitForSelector('[data-test=leads-table] >> text=1,234,567');
+    const row = await page.textContent('[data-test=leads-table] tr:has-text("1,234,567")');
+    expect(row.includes('大額定存解約') && row.includes('定存解約轉基金'), `the manager's lead: ${row}`);
+    expect(!row.includes('1,234,568'), 'the branch queue\'s lead is not the manager\'s own');
+    await page.click('[data-test=leads-table] tr:has-text("1,234,567") a');
+    await page.waitForSelector('[data-test=offers] [data-test=offer]');
+    const offer = await page.textContent('[data-test=offers] [data-test=offer]');
+    expect(offer.includes('定存解約轉基金') && offer.includes('因為：大額定存解約'), `the offer on the 360: ${offer}`);
+    await page.screenshot({ path: join(shots, 'offers-360.png'), fullPage: true });
+    await page.click('[data-test=sign-out]');
+    await page.waitForSelector('input[name=name]');
+    await signIn(page, 'teller', 'en', 'l-teller');
+    await page.click('[data-test=leads-branch]');
+    await page.waitForSelector('[data-test=leads-table] >> text=1,234,568');
+    const mine = await page.textContent('[data-test=leads-table] tr:has-text("1,234,568")');
+    expect(mine.includes('time deposit broken early'), `in English: ${mine}`);
+    await page.fill('[data-test=leads-table] tr:has-text("1,234,568") input', 'bought the fund');
+    await page.click('[data-test=leads-table] tr:has-text("1,234,568") [data-test=lead-converted]');
+    await page.waitForSelector('[data-test=leads-table] tr:has-text("1,234,568") [data-test=lead-done]');
+    await page.screenshot({ path: join(shots, 'leads-branch.png'), fullPage: true });
+    const all = JSON.parse(await page.evaluate(() => fetch('/api/v1/leads?queue=branch&status=any').then((x) => x.text())));
+    const done = all.leads.find((l) => l.reason_en.includes('1,234,568'));
+    expect(done && done.status === 'converted' && done.worked_by === 'l-teller' && done.note === 'bought the fund', `the lead: ${JSON.stringify(done)}`);
   }],
   ['follow-ups due are a worklist, the user\'s own and the branch\'s, until a contact when due', async (page) => {
     await signIn(page, 'csr');

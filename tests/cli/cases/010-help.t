@@ -5,6 +5,7 @@ $ rapport help --commands
 > version
 > init
 > import
+> customer offers
 > customer show
 > customer note
 > customer refresh
@@ -76,6 +77,19 @@ $ rapport help --commands
 > campaign respond
 > campaign observe
 > campaign results
+> campaign capacity
+> event detectors
+> event rule
+> event enable
+> event disable
+> event rules
+> event run
+> event feed
+> event list
+> lead list
+> lead work
+> lead expire
+> lead results
 > campaign export
 > campaign send
 > campaign dial
@@ -97,6 +111,7 @@ $ rapport customer --help
 > usage: rapport customer COMMAND
 >
 > commands:
+>   customer offers    The customer's next-best offers now, with the reasons.
 >   customer show      Show one customer's whole picture (customer 360).
 >   customer note      Add a note to a customer's contact history.
 >   customer refresh   Build the customer 360 documents the API serves: those missing or out of date.

@@ -49,7 +49,7 @@ $ rapport load --spec accounts.json fixed.dat
 # bad specs are refused before anything is read
 $ echo '{"spec":"x","source":"s","format":"csv","header":true,"fields":[{"name":"a","from":"a"}],"targets":[{"entity":"parti"}]}' > bad.json && rapport load --spec bad.json customers_2.csv
 ? 1
-! rapport: load: spec x: targets[0].entity: 'parti' is not one of party, identifier, contact, account, role, link, transaction, interaction, consent, activity, call, call_note, campaign, campaign_target, campaign_response, branch, product, statement, staff, do_not_contact
+! rapport: load: spec x: targets[0].entity: 'parti' is not one of party, identifier, contact, account, role, link, transaction, interaction, consent, activity, call, call_note, campaign, campaign_target, campaign_response, branch, product, statement, staff, do_not_contact, manager
 $ echo '{"spec":"x","source":"s","format":"csv","header":true,"fields":[{"name":"a","from":"a"}],"targets":[{"entity":"party","key":"a","kind":"=person","colour":"a"}]}' > bad.json && rapport load --spec bad.json customers_2.csv
 ? 1
 ! rapport: load: spec x: targets[0] (party).colour: a party has no attribute 'colour' (it has key, kind, name_zh, name_latin, birth_date, gender, occupation, income_band, status, status_since, home_branch)

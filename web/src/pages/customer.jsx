@@ -10,6 +10,7 @@ import { date, dateTime, money, phone, taipeiToday } from '../format.js';
 import { useSignal } from '../state.js';
 import { Card, Table, useLoad } from '../ui.jsx';
 import { choices, label, loadVocabulary, vocabulary } from '../vocabulary.js';
+import { Offers } from './leads.jsx';
 
 const can = (me, p) => me.permissions.includes(p);
 
@@ -485,6 +486,11 @@ export function Customer({ id, me }) {
       </section>
       <Summary d={d} me={me} scores={scores?.scores} reach={reach} home={home} />
       <div class="grid">
+        {can(me, 'view') && (
+          <Card title={t('offers')} test="offers">
+            <Offers id={id} me={me} />
+          </Card>
+        )}
         <Card title={t('scores')} test="scores">
           <Scores scores={scores?.scores} />
         </Card>
