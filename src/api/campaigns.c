@@ -90,53 +90,210 @@ int api_campaign_get(api_req *rq, api_resp *rs)
     return api_ok(rs, o);
 }
 
-/* POST /campaigns: a draft.  The design's members as `rapport campaign create` takes them. */
-int api_campaign_create(api_req *rq, api_resp *rs)
+/* The design's members of a body, as `rapport campaign create|set` take them: required ones when creating. */
+static int design_of(api_req *rq, api_resp *rs, mk_campaign *c, int creating)
 {
     static const char *const keys[] = { "code", "name", "objective", "purpose", "owner", "start_date", "end_date",
                                         "response_deadline", "currency", "rule", "model", "top_deciles", "list",
                                         "policy", "stratify", "control_pct", "seed", "budget", NULL };
-    mk_campaign c = { 0 };
+    static const char *const set_keys[] = { "name", "objective", "purpose", "owner", "start_date", "end_date",
+                                            "response_deadline", "currency", "rule", "model", "top_deciles", "list",
+                                            "policy", "stratify", "control_pct", "seed", "budget", NULL };
     int64_t top = 0, seed = 0;
     rp_error err = RP_ERROR_INIT;
-    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "code", 1, &c.code, &err) ||
-        rp_json_get_str(rq->body, "body", "name", 1, &c.name, &err) ||
-        rp_json_get_str(rq->body, "body", "objective", 1, &c.objective, &err) ||
-        rp_json_get_str(rq->body, "body", "purpose", 1, &c.purpose, &err) ||
-        rp_json_get_str(rq->body, "body", "owner", 0, &c.owner, &err) ||
-        rp_json_get_str(rq->body, "body", "start_date", 0, &c.start_date, &err) ||
-        rp_json_get_str(rq->body, "body", "end_date", 0, &c.end_date, &err) ||
-        rp_json_get_str(rq->body, "body", "response_deadline", 0, &c.response_deadline, &err) ||
-        rp_json_get_str(rq->body, "body", "currency", 0, &c.currency, &err) ||
-        rp_json_get_str(rq->body, "body", "rule", 0, &c.rule, &err) ||
-        rp_json_get_str(rq->body, "body", "model", 0, &c.model, &err) ||
+    if (rp_json_check_keys(rq->body, "body", creating ? keys : set_keys, &err) ||
+        (creating && rp_json_get_str(rq->body, "body", "code", 1, &c->code, &err)) ||
+        rp_json_get_str(rq->body, "body", "name", creating, &c->name, &err) ||
+        rp_json_get_str(rq->body, "body", "objective", creating, &c->objective, &err) ||
+        rp_json_get_str(rq->body, "body", "purpose", creating, &c->purpose, &err) ||
+        rp_json_get_str(rq->body, "body", "owner", 0, &c->owner, &err) ||
+        rp_json_get_str(rq->body, "body", "start_date", 0, &c->start_date, &err) ||
+        rp_json_get_str(rq->body, "body", "end_date", 0, &c->end_date, &err) ||
+        rp_json_get_str(rq->body, "body", "response_deadline", 0, &c->response_deadline, &err) ||
+        rp_json_get_str(rq->body, "body", "currency", 0, &c->currency, &err) ||
+        rp_json_get_str(rq->body, "body", "rule", 0, &c->rule, &err) ||
+        rp_json_get_str(rq->body, "body", "model", 0, &c->model, &err) ||
         rp_json_get_int(rq->body, "body", "top_deciles", 0, &top, &err) ||
-        rp_json_get_str(rq->body, "body", "list", 0, &c.list, &err) ||
-        rp_json_get_str(rq->body, "body", "policy", 0, &c.policy, &err) ||
-        rp_json_get_str(rq->body, "body", "stratify", 0, &c.stratify, &err) ||
+        rp_json_get_str(rq->body, "body", "list", 0, &c->list, &err) ||
+        rp_json_get_str(rq->body, "body", "policy", 0, &c->policy, &err) ||
+        rp_json_get_str(rq->body, "body", "stratify", 0, &c->stratify, &err) ||
         rp_json_get_int(rq->body, "body", "seed", 0, &seed, &err))
         return api_fail_body(rs, &err, "body");
     json_t *pct = json_object_get(rq->body, "control_pct");
     if (pct && !json_is_null(pct)) {
         if (!json_is_number(pct) || !(json_number_value(pct) >= 0 && json_number_value(pct) < 100))
             return api_error(rs, 422, "invalid", "body.control_pct: a percentage from 0 to below 100");
-        c.control_pct = json_number_value(pct), c.has_control_pct = 1;
+        c->control_pct = json_number_value(pct), c->has_control_pct = 1;
     }
     if (top < 0 || top > 10)
         return api_error(rs, 422, "invalid", "body.top_deciles: 1 to 10");
-    c.top_deciles = (int)top;
+    c->top_deciles = (int)top;
     if (json_object_get(rq->body, "seed"))
-        c.seed = seed, c.has_seed = 1;
-    int st = money(rq->body, "budget", &c.budget_minor, rs);
+        c->seed = seed, c->has_seed = 1;
+    int st = money(rq->body, "budget", &c->budget_minor, rs);
     if (st)
         return st;
-    c.has_budget = json_object_get(rq->body, "budget") != NULL;
+    c->has_budget = json_object_get(rq->body, "budget") != NULL;
+    return 0;
+}
+
+/* POST /campaigns: a draft.  The design's members as `rapport campaign create` takes them. */
+int api_campaign_create(api_req *rq, api_resp *rs)
+{
+    mk_campaign c = { 0 };
+    int st = design_of(rq, rs, &c, 1);
+    if (st)
+        return st;
+    rp_error err = RP_ERROR_INIT;
     if (mk_campaign_create(rq->w, &c, rq->session.user.name, &err))
         return api_fail_body(rs, &err, "body");
     json_t *o;
     if (mk_campaign_get(rq->w, c.code, &o, &err))
         return api_fail(rs, &err);
     return api_created(rs, o);
+}
+
+/* PATCH /campaigns/{code}: a draft's design changed, the members given (an empty text clears one). */
+int api_campaign_update(api_req *rq, api_resp *rs)
+{
+    mk_campaign c = { .code = rq->param[0] };
+    int st = design_of(rq, rs, &c, 0);
+    if (st)
+        return st;
+    rp_error err = RP_ERROR_INIT;
+    if (mk_campaign_update(rq->w, &c, rq->session.user.name, &err))
+        return api_fail_body(rs, &err, "body");
+    json_t *o;
+    if (mk_campaign_get(rq->w, c.code, &o, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, o);
+}
+
+/* PUT /campaigns/{code}/cells/{cell}: {offer, channel, share?, cap?, message?}; DELETE removes it. */
+int api_campaign_cell_put(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "offer", "channel", "share", "cap", "message", NULL };
+    mk_cell c = { .campaign = rq->param[0], .cell = rq->param[1] };
+    int64_t cap = 0;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "offer", 1, &c.offer, &err) ||
+        rp_json_get_str(rq->body, "body", "channel", 1, &c.channel, &err) ||
+        rp_json_get_str(rq->body, "body", "message", 0, &c.message, &err) ||
+        rp_json_get_int(rq->body, "body", "cap", 0, &cap, &err))
+        return api_fail_body(rs, &err, "body");
+    json_t *share = json_object_get(rq->body, "share");
+    if (share && (!json_is_number(share) || !(json_number_value(share) > 0 && json_number_value(share) <= 1e6)))
+        return api_error(rs, 422, "invalid", "body.share: a weight above 0");
+    if (cap < 0)
+        return api_error(rs, 422, "invalid", "body.cap: 0 (none) or more");
+    c.share = share ? json_number_value(share) : 0, c.cap = cap;
+    if (mk_cell_put(rq->w, &c, rq->session.user.name, &err))
+        return api_fail_body(rs, &err, "cell");
+    json_t *o;
+    if (mk_campaign_get(rq->w, c.campaign, &o, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, o);
+}
+
+int api_campaign_cell_remove(api_req *rq, api_resp *rs)
+{
+    rp_error err = RP_ERROR_INIT;
+    if (mk_cell_remove(rq->w, rq->param[0], rq->param[1], rq->session.user.name, &err))
+        return api_fail(rs, &err);
+    json_t *o;
+    if (mk_campaign_get(rq->w, rq->param[0], &o, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, o);
+}
+
+/* POST /campaigns/{code}/cells/{cell}/steer: {paused?, cap?} while the campaign is live. */
+int api_campaign_cell_steer(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "paused", "cap", NULL };
+    int paused = -1;
+    int64_t cap = -1;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        (json_object_get(rq->body, "paused") && rp_json_get_bool(rq->body, "body", "paused", 1, &paused, &err)) ||
+        (json_object_get(rq->body, "cap") && rp_json_get_int(rq->body, "body", "cap", 1, &cap, &err)))
+        return api_fail_body(rs, &err, "body");
+    if (json_object_get(rq->body, "cap") && cap < 0)
+        return api_error(rs, 422, "invalid", "body.cap: 0 (none) or more");
+    if (paused < 0 && cap < 0)
+        return api_error(rs, 422, "invalid", "body: paused or cap is required");
+    if (mk_cell_steer(rq->w, rq->param[0], rq->param[1], paused, cap, rq->session.user.name, &err))
+        return api_fail_body(rs, &err, "body");
+    json_t *o;
+    if (mk_campaign_get(rq->w, rq->param[0], &o, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, o);
+}
+
+/* The selection copy for a request: made again when stale (and, for a selection that writes targets,
+ * older than an hour, as [marketing] select_minutes' default). */
+static int mart_for(api_req *rq, api_resp *rs, int fresh_minutes, mk_mart **m)
+{
+    mk_env env = { .cfg = NULL, .facts = NULL, .progress = 0 };
+    rp_error err = RP_ERROR_INIT;
+    if (mk_mart_get(rq->w, &env, fresh_minutes, m, &err))
+        return api_fail(rs, &err);
+    return 0;
+}
+
+/* POST /campaigns/{code}/count: {rule?} the design counted step by step (the rule tried, not kept). */
+int api_campaign_count(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "rule", NULL };
+    const char *rule = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "rule", 0, &rule, &err))
+        return api_fail_body(rs, &err, "body");
+    mk_mart *m;
+    int st = mart_for(rq, rs, 0, &m);
+    if (st)
+        return st;
+    json_t *o;
+    int rc = mk_count(rq->w, m, rq->param[0], rule && *rule ? rule : NULL, &o, &err);
+    mk_mart_close(m);
+    if (rc)
+        return api_fail_body(rs, &err, "body");
+    return api_ok(rs, o);
+}
+
+/* POST /selection-count: {rule} a rule alone over every customer (the live count as it is typed). */
+int api_rule_count(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "rule", NULL };
+    const char *rule = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "rule", 1, &rule, &err))
+        return api_fail_body(rs, &err, "body");
+    mk_mart *m;
+    int st = mart_for(rq, rs, 0, &m);
+    if (st)
+        return st;
+    json_t *o;
+    int rc = mk_count_rule(rq->w, m, rule, &o, &err);
+    mk_mart_close(m);
+    if (rc)
+        return api_fail_body(rs, &err, "body");
+    return api_ok(rs, o);
+}
+
+/* POST /campaigns/{code}/select: a draft's targets written (the waterfall kept). */
+int api_campaign_select(api_req *rq, api_resp *rs)
+{
+    mk_mart *m;
+    int st = mart_for(rq, rs, 60, &m);
+    if (st)
+        return st;
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    int rc = mk_select(rq->w, m, rq->param[0], rq->session.user.name, &o, &err);
+    mk_mart_close(m);
+    if (rc)
+        return api_fail_body(rs, &err, "body");
+    return api_ok(rs, o);
 }
 
 /* POST /campaigns/{code}/{step}: the step is the path's last part. */

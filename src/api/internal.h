@@ -312,6 +312,13 @@ int api_campaign_get(api_req *rq, api_resp *rs);
 int api_campaign_step(api_req *rq, api_resp *rs);
 int api_campaign_results(api_req *rq, api_resp *rs);
 int api_campaign_response(api_req *rq, api_resp *rs);
+int api_campaign_update(api_req *rq, api_resp *rs);
+int api_campaign_cell_put(api_req *rq, api_resp *rs);
+int api_campaign_cell_remove(api_req *rq, api_resp *rs);
+int api_campaign_cell_steer(api_req *rq, api_resp *rs);
+int api_campaign_count(api_req *rq, api_resp *rs);
+int api_rule_count(api_req *rq, api_resp *rs);
+int api_campaign_select(api_req *rq, api_resp *rs);
 /* triggers.c: the event feed, event rules, leads, the next-best offer */
 int api_event_feed(api_req *rq, api_resp *rs);
 int api_event_detectors(api_req *rq, api_resp *rs);

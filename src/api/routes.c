@@ -395,6 +395,55 @@ const api_route api_routes[] = {
       .flags = 0, .op = "getCampaign",
       .summary = "A campaign: its design, cells, targets, waterfall and every change (history)",
       .params = "code: string", .response = "{code: string, status: string, ...}", .errors = "404" },
+    { .method = "PATCH", .pattern = "/api/v1/campaigns/{code}", .fn = api_campaign_update,
+      .permission = SEC_P_CAMPAIGNS, .flags = API_BODY | API_CHANGES, .op = "updateCampaign",
+      .summary = "A draft's design changed: the members given (an empty text clears one); refused, 403, once it is "
+                 "submitted",
+      .params = "code: string",
+      .request = "{name?: string, objective?: string, purpose?: string, owner?: string, start_date?: string, "
+                 "end_date?: string, response_deadline?: string, currency?: string, rule?: string, model?: string, "
+                 "top_deciles?: integer, list?: string, policy?: string, stratify?: string, control_pct?: number, "
+                 "seed?: integer, budget?: number}",
+      .response = "{code: string, status: string, ...}", .errors = "403 404 422" },
+    { .method = "PUT", .pattern = "/api/v1/campaigns/{code}/cells/{cell}", .fn = api_campaign_cell_put,
+      .permission = SEC_P_CAMPAIGNS, .flags = API_BODY | API_CHANGES, .op = "putCampaignCell",
+      .summary = "A draft's cell: an offer on a channel with a share of the treated (two cells: champion and "
+                 "challenger), a cap and a message",
+      .params = "code: string, cell: string",
+      .request = "{offer: string, channel: 'direct_mail' | 'email' | 'sms' | 'outbound_call' | 'branch_lead' | "
+                 "'banner', share?: number, cap?: integer, message?: string}",
+      .response = "{code: string, cells: object[], ...}", .errors = "403 404 422" },
+    { .method = "DELETE", .pattern = "/api/v1/campaigns/{code}/cells/{cell}", .fn = api_campaign_cell_remove,
+      .permission = SEC_P_CAMPAIGNS, .flags = API_CHANGES, .op = "removeCampaignCell",
+      .summary = "A draft's cell removed", .params = "code: string, cell: string",
+      .response = "{code: string, cells: object[], ...}", .errors = "403 404" },
+    { .method = "POST", .pattern = "/api/v1/campaigns/{code}/cells/{cell}/steer", .fn = api_campaign_cell_steer,
+      .permission = SEC_P_APPROVE, .flags = API_BODY | API_CHANGES, .op = "steerCampaignCell",
+      .summary = "A live campaign's cell paused, resumed or capped (as its daily results say), recorded in its history",
+      .params = "code: string, cell: string", .request = "{paused?: boolean, cap?: integer}",
+      .response = "{code: string, cells: object[], ...}", .errors = "403 404 422" },
+    { .method = "POST", .pattern = "/api/v1/campaigns/{code}/count", .fn = api_campaign_count,
+      .permission = SEC_P_CAMPAIGNS, .flags = API_BODY | API_CHANGES, .op = "countCampaign",
+      .summary = "A design counted step by step from the selection copy (made again when stale): candidates, the "
+                 "waterfall, control, treated, by cell; a rule given is tried, not kept (errors name its position)",
+      .params = "code: string", .request = "{rule?: string}",
+      .response = "{candidates: integer, waterfall: {step: integer, name: string, removed: integer, remaining: "
+                  "integer, skipped: boolean}[], control: integer, treated: integer, by_cell: object[], seconds: "
+                  "number, as_of: string, mart_built_at: string}",
+      .errors = "403 404 422" },
+    { .method = "POST", .pattern = "/api/v1/selection-count", .fn = api_rule_count, .permission = SEC_P_CAMPAIGNS,
+      .flags = API_BODY | API_CHANGES, .op = "countRule",
+      .summary = "A rule in the segment language counted alone over every customer: the live count as it is typed "
+                 "(errors name its position)",
+      .request = "{rule: string}", .response = "{customers: integer, matching: integer, seconds: number}",
+      .errors = "422" },
+    { .method = "POST", .pattern = "/api/v1/campaigns/{code}/select", .fn = api_campaign_select,
+      .permission = SEC_P_CAMPAIGNS, .flags = API_BODY | API_CHANGES, .op = "selectCampaign",
+      .summary = "A draft's targets selected and written (the waterfall, the control group, the cells; the "
+                 "selection copy made again when older than an hour)",
+      .params = "code: string", .request = "{}",
+      .response = "{candidates: integer, waterfall: object[], control: integer, treated: integer, ...}",
+      .errors = "403 404 422" },
 #define STEP(STEP_, PERM_, OP_, WHAT_)                                                                          \
     { .method = "POST", .pattern = "/api/v1/campaigns/{code}/" STEP_, .fn = api_campaign_step,                  \
       .permission = PERM_, .flags = API_BODY | API_CHANGES, .op = OP_, .summary = WHAT_ " ({note?}; refused, "  \

@@ -151,10 +151,10 @@ int mk_cell_steer(wh *w, const char *campaign, const char *cell, int paused, int
  * selection); RP_NOTFOUND for no such campaign.  *status gets the new status (may be NULL). */
 int mk_campaign_act(wh *w, const char *code, const char *action, const char *by, const char *note,
                     const char **status, rp_error *err) RP_WARN_UNUSED;
-/* {code, name, objective, purpose, status, owner, created_by, dates, budget, selection {rule,
- * model, top_deciles, list}, policy, control {pct, rate, margin, confidence, stratify, seed},
- * cells [...], waterfall [...], targets {treatment, control, by_cell}, history [...]}; a
- * campaign loaded from files without a plan has status "loaded". */
+/* {code, name, objective, purpose, status, owner, created_by, dates, budget_minor, currency, rule,
+ * model, top_deciles, list, policy, control_pct, control_rate, control_margin, control_confidence,
+ * stratify, seed, version, ..., cells [...], waterfall [...], targets {treatment, control, by_cell},
+ * history [...]}; a campaign loaded from files without a plan has status "loaded". */
 int mk_campaign_get(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Campaigns newest first, designed and loaded, status NULL for all. */
 int mk_campaign_list(wh *w, const char *status, json_t **out, rp_error *err) RP_WARN_UNUSED;
