@@ -8,7 +8,7 @@
 import type { paths } from 'rapport-api';
 
 type Base = '/api/v1';
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Op<K extends keyof paths, M extends Method> = NonNullable<paths[K][Lowercase<M>]>;
 
 /** The paths under /api/v1 that take method M, as the document writes them: '/customers/{id}'. */

@@ -337,6 +337,46 @@ const tests = [
     const done = all.leads.find((l) => l.reason_en.includes('1,234,568'));
     expect(done && done.status === 'converted' && done.worked_by === 'l-teller' && done.note === 'bought the fund', `the lead: ${JSON.stringify(done)}`);
   }],
+  ['campaigns: an analyst designs with a live count, a cell and the waterfall, selects and submits; a supervisor approves', async (page) => {
+    await signIn(page, 'analyst');
+    await page.click('[data-test=menu] a[href="#/campaigns"]');
+    await page.fill('[data-test=campaign-new] input[name=code]', 'WEB1');
+    await page.fill('[data-test=campaign-new] input[name=name]', '網頁設計的活動');
+    await page.fill('[data-test=campaign-new] input[name=objective]', '交叉銷售基金');
+    await page.click('[data-test=campaign-create]');
+    await page.waitForSelector('[data-test=campaign-status] >> text=草稿');
+    await page.fill('[data-test=rule-text]', 'age >= 30 and balanse > 1');
+    await page.waitForSelector('[data-test=rule] [role=alert]');
+    const bad = await page.textContent('[data-test=rule] [role=alert]');
+    expect(bad.includes('第 1 行第 15 字') && bad.includes('balanse'), `the rule's error: ${bad}`);
+    await page.fill('[data-test=rule-text]', 'age >= 30');
+    await page.waitForSelector('[data-test=rule-count]');
+    const live = await page.textContent('[data-test=rule-count]');
+    expect(/位客戶中符合 [\d,]+ 位/.test(live), `the live count: ${live}`);
+    await page.click('[data-test=rule-save]');
+    await page.click('[data-test=cell-save]');
+    await page.waitForSelector('[data-test=cells-table] >> text=電子郵件');
+    await page.click('[data-test=count]');
+    await page.waitForSelector('[data-test=waterfall] >> text=未同意');
+    const treated = Number((await page.textContent('[data-test=waterfall] [data-test=treated]')).replace(/,/g, ''));
+    expect(treated > 0, `treated: ${treated}`);
+    await page.click('[data-test=select]');
+    await page.waitForSelector('[data-test=campaign-head] >> text=/[0-9,]+ \\/ [0-9,]+/');
+    await page.screenshot({ path: join(shots, 'campaign-design.png'), fullPage: true });
+    await page.click('[data-test=step-submit]');
+    await page.waitForSelector('[data-test=campaign-status] >> text=待核准');
+    expect((await page.$('[data-test=step-approve]')) === null, 'an analyst is not offered approval');
+    await page.click('[data-test=sign-out]');
+    await page.waitForSelector('input[name=name]');
+    await signIn(page, 'supervisor', 'en');
+    await page.goto(`${base}#/campaigns/WEB1`);
+    await page.fill('[data-test=steps] input', 'within budget');
+    await page.click('[data-test=step-approve]');
+    await page.waitForSelector('[data-test=campaign-status] >> text=approved');
+    const c = JSON.parse(await page.evaluate(() => fetch('/api/v1/campaigns/WEB1').then((x) => x.text())));
+    const last = c.history[c.history.length - 1];
+    expect(c.status === 'approved' && last.by === 'w-supervisor' && c.rule === 'age >= 30', `the campaign: ${JSON.stringify(last)} ${c.rule}`);
+  }],
   ['follow-ups due are a worklist, the user\'s own and the branch\'s, until a contact when due', async (page) => {
     await signIn(page, 'csr');
     await page.click('[data-test=follow-ups-branch]');
