@@ -21,7 +21,7 @@ static const char *const attrs_contact[] = { "kind", "purpose", "value", "postal
                                              "district", "primary", NULL };
 static const char *const attrs_account[] = { "number", "product", "branch", "currency", "opened_on",
                                              "closed_on", "status", "balance", "limit", "balance_at",
-                                             "interest_rate", "accrued_interest", NULL };
+                                             "interest_rate", "accrued_interest", "matures_on", NULL };
 static const char *const attrs_role[] = { "role", "since", NULL };
 static const char *const attrs_link[] = { "kind", "since", NULL };
 static const char *const attrs_txn[] = { "posted_at", "value_date", "amount", "currency", "channel",

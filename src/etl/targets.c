@@ -132,13 +132,14 @@ static int put_account(ld *L, const sp_target *t, const sp_value *v, const ld_re
     wh_account a = { val(t, "number", v), val(t, "product", v),   val(t, "branch", v),
                      val(t, "currency", v), val(t, "opened_on", v), val(t, "closed_on", v),
                      val(t, "status", v), 0,                        0,
-                     0,                   val(t, "balance_at", v), NULL, 0, 0 };
+                     0,                   val(t, "balance_at", v), NULL, 0, 0, NULL };
     if (!a.currency)
         a.currency = "TWD";
     num(t, "balance", v, &a.balance_minor);
     a.has_limit = num(t, "limit", v, &a.limit_minor);
     a.interest_rate = val(t, "interest_rate", v);
     a.has_accrued = num(t, "accrued_interest", v, &a.accrued_interest_minor);
+    a.matures_on = val(t, "matures_on", v);
     rp_error e;
     rp_err_clear(&e);
     int outcome = 0;

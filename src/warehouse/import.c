@@ -268,7 +268,7 @@ static int do_account(ctx *c, json_t *o, const char *path, rp_error *err)
 {
     static const char *const keys[] = { "number", "product", "branch", "currency", "opened_on",
                                         "closed_on", "status", "balance_minor", "limit_minor",
-                                        "balance_at", "interest_rate", "holders", "source", NULL };
+                                        "balance_at", "interest_rate", "matures_on", "holders", "source", NULL };
     wh_account a = { 0 };
     json_t *holders = NULL;
     int rc;
@@ -281,6 +281,7 @@ static int do_account(ctx *c, json_t *o, const char *path, rp_error *err)
         (rc = INT(o, path, "balance_minor", 1, &a.balance_minor)) ||
         (rc = STR(o, path, "balance_at", 0, &a.balance_at)) ||
         (rc = STR(o, path, "interest_rate", 0, &a.interest_rate)) ||
+        (rc = STR(o, path, "matures_on", 0, &a.matures_on)) ||
         (rc = rp_json_get_array(o, path, "holders", 1, &holders, err)))
         return rc;
     if (json_object_get(o, "limit_minor") && !json_is_null(json_object_get(o, "limit_minor"))) {

@@ -180,7 +180,7 @@ int wh_party_upsert(wh *w, const char *source, const char *key, const wh_party *
     return RP_OK;
 }
 
-#define ACCOUNT_ATTRS 11
+#define ACCOUNT_ATTRS 12
 
 int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t job, int insert_only,
                       int64_t *id, int *outcome, rp_error *err)
@@ -188,7 +188,7 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
     static const char *const names[ACCOUNT_ATTRS] = { "product",       "branch",      "currency",
                                                       "opened_on",     "closed_on",   "status",
                                                       "balance_minor", "limit_minor", "balance_at",
-                                                      "interest_rate", "accrued_interest_minor" };
+                                                      "interest_rate", "accrued_interest_minor", "matures_on" };
     int64_t aid = 0;
     rp_error e = RP_ERROR_INIT;
     /* the lineage keeps the number as the account does: a card's by its key */
@@ -222,15 +222,19 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
     snprintf(acc, sizeof acc, "%lld", (long long)a->accrued_interest_minor);
     if (a->interest_rate) /* as SQLite gives a REAL back */
         snprintf(rate, sizeof rate, "%.15g", strtod(a->interest_rate, NULL));
+    char mat[11];
+    const char *matures = NULL;
+    if ((rc = wh_date_normalise("account.matures_on", a->matures_on, mat, &matures, err)))
+        return rc;
     const char *nv[ACCOUNT_ATTRS] = { a->product, nz(a->branch), a->currency, opened, closed,
                                       a->status ? a->status : (closed ? "closed" : "active"), bal,
                                       a->has_limit ? lim : NULL, balance_at, a->interest_rate ? rate : NULL,
-                                      a->has_accrued ? acc : NULL };
+                                      a->has_accrued ? acc : NULL, matures && *matures ? matures : NULL };
     rp_stmt *st;
     if ((rc = rp_store_prepare(w->store,
                                "SELECT product, branch, currency, opened_on, closed_on, status, "
                                "balance_minor, limit_minor, balance_at, printf('%.15g', interest_rate), "
-                               "accrued_interest_minor, updated_at FROM account WHERE id = ?",
+                               "accrued_interest_minor, matures_on, updated_at FROM account WHERE id = ?",
                                &st, err)))
         return rc;
     rp_stmt_bind_int(st, 1, aid);
@@ -245,7 +249,7 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
         had[i] = t != NULL;
         snprintf(old[i], sizeof old[i], "%s", t ? t : "");
     }
-    snprintf(since, sizeof since, "%s", rp_stmt_text(st, 11) ? rp_stmt_text(st, 11) : "");
+    snprintf(since, sizeof since, "%s", rp_stmt_text(st, 12) ? rp_stmt_text(st, 12) : "");
     rp_stmt_done(st);
     for (int i = 0; i < ACCOUNT_ATTRS; i++) {
         if (same(had[i] ? old[i] : NULL, nv[i]))
@@ -263,8 +267,8 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
     if ((rc = rp_store_prepare(w->store,
                                "UPDATE account SET product = ?, branch = ?, currency = ?, opened_on = ?, "
                                "closed_on = ?, status = ?, balance_minor = ?, limit_minor = ?, "
-                               "balance_at = ?, interest_rate = ?, accrued_interest_minor = ?, updated_at = ? "
-                               "WHERE id = ?",
+                               "balance_at = ?, interest_rate = ?, accrued_interest_minor = ?, matures_on = ?, "
+                               "updated_at = ? WHERE id = ?",
                                &st, err)))
         return rc;
     for (int i = 0; i < ACCOUNT_ATTRS; i++)
@@ -278,8 +282,8 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
             rp_stmt_bind_int(st, i + 1, a->accrued_interest_minor);
         else
             rp_stmt_bind_text(st, i + 1, nv[i]);
-    rp_stmt_bind_text(st, 12, now);
-    rp_stmt_bind_int(st, 13, aid);
+    rp_stmt_bind_text(st, 13, now);
+    rp_stmt_bind_int(st, 14, aid);
     if ((rc = rp_stmt_run(st, err)))
         return rp_err_prefix(err, "account");
     *outcome = WH_UPDATED;

@@ -404,6 +404,7 @@ typedef struct wh_account {
     const char *interest_rate;   /* percent a year as decimal text ("1.6500"), or NULL */
     int has_accrued;
     int64_t accrued_interest_minor;
+    const char *matures_on;      /* a time deposit's (a loan's, a bond's) maturity, a date; NULL: none */
 } wh_account;
 
 typedef struct wh_txn {

@@ -925,6 +925,12 @@ int wh__account_check(wh *w, const wh_account *a, char o[11], const char **opene
         return rp_err(err, RP_INVAL, "account.closed_on: %s is before opened_on %s", *closed, *opened);
     if (a->branch && *a->branch && (rc = branch_exists(w, a->branch, err)))
         return rp_err_prefix(err, "account.branch");
+    char m[11];
+    const char *matures;
+    if ((rc = wh_date_normalise("account.matures_on", a->matures_on, m, &matures, err)))
+        return rc;
+    if (matures && *matures && strcmp(matures, *opened) < 0)
+        return rp_err(err, RP_INVAL, "account.matures_on: %s is before opened_on %s", matures, *opened);
     if (a->interest_rate) {
         char *end;
         double r = strtod(a->interest_rate, &end);
@@ -958,8 +964,8 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
     rc = rp_store_prepare(w->store,
                           "INSERT INTO account(number, product, branch, currency, opened_on, "
                           "closed_on, status, balance_minor, limit_minor, balance_at, updated_at, "
-                          "interest_rate, accrued_interest_minor, sealed, masked) "
-                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          "interest_rate, accrued_interest_minor, sealed, masked, matures_on) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                           &st, err);
     if (rc)
         return rc;
@@ -992,6 +998,11 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
         rp_stmt_bind_int(st, 13, a->accrued_interest_minor);
     else
         rp_stmt_bind_null(st, 13);
+    char m[11];
+    const char *matures = NULL;
+    if (wh_date_normalise("account.matures_on", a->matures_on, m, &matures, err)) /* checked above */
+        matures = NULL;
+    rp_stmt_bind_text(st, 16, matures && *matures ? matures : NULL);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         if (id)

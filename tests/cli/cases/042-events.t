@@ -88,6 +88,17 @@ $ rapport campaign capacity outbound_call=0 | tail -1 | cut -c1-20
 $ rapport campaign capacity outbound_call=x
 ! rapport: campaign capacity: 'outbound_call=x' is not CHANNEL=N
 ? 1
+# a maturity approaching: account.matures_on from the import (and any spec's account target), checked against opened_on
+$ sed 's/"matures_on": "2027-11-20"/"matures_on": "2025-11-01"/' $FIXTURES/marketing/maturity.json > bad-maturity.json && rapport import bad-maturity.json
+! rapport: import: bad-maturity.json: accounts[1]: account.matures_on: 2025-11-01 is before opened_on 2025-11-20
+? 1
+$ rapport import $FIXTURES/marketing/maturity.json >/dev/null && rapport query "SELECT matures_on FROM account WHERE number LIKE '9999-000-%' ORDER BY number" --csv | tr -d '\r' | tr '\n' ' '; echo
+> matures_on 2026-11-20 2027-11-20 
+$ rapport event rule MAT --detector maturity --name-zh 定存即將到期 --name-en "deposit maturing" --params '{"days": 30}' >/dev/null && rapport event run --as-of 2026-11-10 --json | python3 -c 'import json,sys; r = json.load(sys.stdin); m = [f for f in r["found"] if f["rule"] == "MAT"]; print(len(m), m[0]["reason_en"], m[0]["outcome"])'
+> 1 deposit maturing: 500,000 matures on 2026-11-20 lead
+$ rapport event run --as-of 2026-11-12 --json | python3 -c 'import json,sys; r = json.load(sys.stdin); print(len([f for f in r["found"] if f["rule"] == "MAT"]))'; rapport lead list --queue branch --branch 0101 --csv | grep -c "deposit maturing"
+> 0
+> 1
 # the API: the feed with a core system's token (no person may post), the manager's leads, working one, the offers
 $ rapport token add core --permissions events | sed -n 2p > token && rapport lead list --customer $(cat cust) --all --json | python3 -c 'import json,sys; l = json.load(sys.stdin)[0]; print(l["assigned_to"], l["branch"])' > rm && echo 'a long password 1' | rapport user add $(cut -d' ' -f1 rm) --role rm --branch $(cut -d' ' -f2 rm) >/dev/null && echo 'a long password 1' | rapport user add tina --role teller --branch $(rapport query "SELECT min(code) FROM branch WHERE code <> '$(cut -d' ' -f2 rm)'" --csv | tail -1 | tr -d '\r') >/dev/null && (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && for u in $(cut -d' ' -f1 rm) tina; do curl -s -c $u.jar -H 'Content-Type: application/json' -d "{\"name\":\"$u\",\"password\":\"a long password 1\"}" "http://127.0.0.1:$(cat port)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > $u.csrf; done; printf '{"transactions": [{"account": "%s", "posted_at": "2026-11-23T14:00:00+08:00", "amount": -3100000, "class": "td_break"}]}' "$(cat acct)" > feed2.json && curl -s -H "Authorization: Bearer $(cat token)" -H 'Content-Type: application/json' -d @feed2.json "http://127.0.0.1:$(cat port)/api/v1/events" | python3 -c 'import json,sys; r = json.load(sys.stdin); print(r["events"], r["leads"], r["found"][0]["rule"], r["found"][0]["outcome"])'
 > 1 1 TDBREAK lead
