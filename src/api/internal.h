@@ -328,6 +328,7 @@ int api_lead_results(api_req *rq, api_resp *rs);
 int api_leads(api_req *rq, api_resp *rs);
 int api_lead_work(api_req *rq, api_resp *rs);
 int api_customer_offers(api_req *rq, api_resp *rs);
+int api_banners(api_req *rq, api_resp *rs);
 int api_unsubscribe_page(api_req *rq, api_resp *rs);
 int api_unsubscribe(api_req *rq, api_resp *rs);
 int api_openapi_get(api_req *rq, api_resp *rs);

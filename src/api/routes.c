@@ -532,6 +532,15 @@ const api_route api_routes[] = {
                  "(outbound agents) the outbound queue's; 403 for one already closed",
       .params = "id: integer", .request = "{outcome: 'worked' | 'converted' | 'declined', note?: string}",
       .response = "{id: integer, status: string, ...}", .errors = "403 404 422" },
+    { .method = "GET", .pattern = "/api/v1/banners", .fn = api_banners, .permission = SEC_P_BANNERS,
+      .flags = API_WRITES | API_AUDITED, .action = "banners", .op = "getBanners",
+      .summary = "The banners internet banking or the app shows a customer now (internet banking's token with the "
+                 "banners permission): the banner cells of running campaigns the customer is treated in, while they "
+                 "may be contacted on the app; the first showing of each is kept and enters the contact history",
+      .query = "customer: string",
+      .response = "{customer: integer, banners: {campaign: string, cell: string, offer: string, name: string, "
+                  "incentive?: string, message?: string, first_showing: boolean}[]}",
+      .errors = "404 422" },
     { .method = "GET", .pattern = "/api/v1/customers/{id}/offers", .fn = api_customer_offers,
       .permission = SEC_P_VIEW, .flags = CUSTOMER, .action = "view", .op = "getCustomerOffers",
       .summary = "The customer's next-best offers now (at most three), with the reasons: those behind an open lead "

@@ -194,3 +194,28 @@ int api_customer_offers(api_req *rq, api_resp *rs)
     snprintf(rq->detail, sizeof rq->detail, "offers");
     return api_ok(rs, o);
 }
+
+/* GET /banners?customer=KEY: the banners internet banking shows the customer it names by any key Rapport
+ * knows (its own user ID, a customer number, a phone...); each first showing kept. */
+int api_banners(api_req *rq, api_resp *rs)
+{
+    const char *key = api_query(rq, "customer");
+    if (!key || !*key)
+        return api_error(rs, 422, "invalid", "customer: which customer (any key: internet-banking user ID, ...)?");
+    if (strlen(key) > 100)
+        return api_error(rs, 422, "invalid", "customer: at most 100 bytes");
+    int64_t party;
+    const char *how;
+    rp_error err = RP_ERROR_INIT;
+    int rc = wh_find(rq->w, key, &party, &how, &err);
+    if (rc == RP_NOTFOUND)
+        return api_error(rs, 404, "not_found", "customer: no customer '%.40s'", key);
+    if (rc)
+        return api_fail(rs, &err);
+    json_t *o;
+    if (mk_banners(rq->w, party, rq->session.user.name, &o, &err))
+        return api_fail(rs, &err);
+    rq->customer = party;
+    snprintf(rq->detail, sizeof rq->detail, "banners: %zu", json_array_size(json_object_get(o, "banners")));
+    return api_ok(rs, o);
+}

@@ -68,6 +68,7 @@
  *   eventrule.c   event rules kept and checked (event_rule), events kept (customer_event), marks
  *   leads.c       leads made from events and routed, worked, expired, measured; channel capacity
  *   nbo.c         the next-best offers for one customer, with their reasons
+ *   banner.c      the banners internet banking shows one customer, each first showing kept
  *
  * Errors name the member or option (RP_INVAL "campaign.purpose: ..."), a rule's position
  * ("rule:1:14: unknown attribute 'agee'"), and a refused step of the lifecycle (RP_DENIED "campaign
@@ -459,5 +460,13 @@ int mk_capacity_list(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
  * propensity, expected_value, source, lead, reasons_zh: [], reasons_en: []}], left_out: [...]} */
 int mk_next_best(wh *w, const mk_mart *m, int64_t customer, int max, int64_t now, json_t **out,
                  rp_error *err) RP_WARN_UNUSED;
+
+/* ---- banners (banner.c) ---- */
+
+/* The banners to show a customer now (internet banking, the app): the banner cells of running
+ * campaigns (not paused) in which they are treated, while they may be contacted on the app for the
+ * campaign's purpose; the first showing of each is kept (campaign_send) and in the contact history.
+ * {customer, banners: [{campaign, cell, offer, name, incentive, message, first_showing}]} */
+int mk_banners(wh *w, int64_t customer, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 #endif

@@ -24,7 +24,7 @@ const char *const sec_perm_names[SEC_NPERMS] = { "search", "view", "reveal", "co
                                                  "consent_read", "consent_write", "all_branches", "etl",
                                                  "analysis", "users", "audit", "export",
                                                  "reveal_rejects", "dial", "lists", "campaigns", "approve",
-                                                 "events" };
+                                                 "events", "banners" };
 
 const char *sec_role_article(sec_role r)
 {

@@ -69,6 +69,7 @@ typedef enum {
     SEC_P_CAMPAIGNS,        /* design campaigns and offers, submit them, read their results */
     SEC_P_APPROVE,          /* approve, launch, pause, resume, close or reject campaigns (never one's own) */
     SEC_P_EVENTS,           /* post transactions to the event feed (a core system's token; no role has it) */
+    SEC_P_BANNERS,          /* the banners to show a customer (internet banking's token; no role has it) */
     SEC_NPERMS
 } sec_perm;
 

@@ -175,3 +175,24 @@ int wh_product_opened(wh *w, int64_t customer, const char *product, const char *
     rp_stmt_done(st);
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
+
+int wh_campaign_target_of(wh *w, const char *code, int64_t customer, char grp[16], char cell[33], rp_error *err)
+{
+    rp_stmt *st;
+    *grp = *cell = 0;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT t.grp, t.cell FROM campaign_target t JOIN party p ON p.id = t.party_id "
+                              "WHERE t.campaign = ?1 AND (p.id = ?2 OR p.merged_into = ?2) "
+                              "ORDER BY t.grp = 'treatment' DESC LIMIT 1",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    rp_stmt_bind_int(st, 2, customer);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        snprintf(grp, 16, "%s", rp_stmt_text(st, 0));
+        snprintf(cell, 33, "%s", rp_stmt_text(st, 1) ? rp_stmt_text(st, 1) : "");
+    }
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
