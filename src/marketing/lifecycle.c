@@ -409,11 +409,80 @@ int mk_list_add(wh *w, const char *name, const int64_t *customers, size_t n, con
     return rc;
 }
 
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* "event:RULE[:DAYS]": the customers an event rule found in the last DAYS days (30), as they are now
+ * (an event found before identity resolution is of the person its party was since found to be). */
+static int event_members(wh *w, const char *spec, int64_t **ids, size_t *n, rp_error *err)
+{
+    char rule[33] = "";
+    long days = 30;
+    const char *colon = strchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+    char *end = NULL;
+    if (colon)
+        days = strtol(colon + 1, &end, 10);
+    if (!len || len >= sizeof rule || (colon && (*end || days < 1 || days > 366)))
+        return rp_err(err, RP_INVAL, "campaign.list: 'event:%.40s' is not event:RULE or event:RULE:DAYS (1-366)", spec);
+    memcpy(rule, spec, len);
+    char since[RP_TIME_UTC_LEN];
+    rp_time_format_utc(rp_now() - days * 86400, since);
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(w),
+                              "SELECT DISTINCT party_id FROM customer_event WHERE rule = ? AND occurred_at >= ?", &st,
+                              err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, rule);
+    rp_stmt_bind_text(st, 2, since);
+    size_t cap = 0;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            int64_t *p = realloc(*ids, cap * sizeof *p);
+            if (!p) {
+                rc = rp_err(err, RP_NOMEM, NULL);
+                break;
+            }
+            *ids = p;
+        }
+        (*ids)[(*n)++] = rp_stmt_int(st, 0);
+    }
+    rp_stmt_done(st);
+    for (size_t i = 0; rc == RP_DONE && i < *n; i++) {
+        int64_t member;
+        int r = wh_party_customer(w, (*ids)[i], &(*ids)[i], &member, err);
+        if (r && r != RP_NOTFOUND)
+            rc = r;
+        rp_err_clear(err);
+    }
+    if (rc != RP_DONE) {
+        free(*ids);
+        *ids = NULL, *n = 0;
+        return rc;
+    }
+    qsort(*ids, *n, sizeof **ids, by_id);
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (!k || (*ids)[k - 1] != (*ids)[i])
+            (*ids)[k++] = (*ids)[i];
+    *n = k;
+    if (!*n)
+        return rp_err(err, RP_NOTFOUND, "campaign.list: event rule '%s' found nobody in the last %ld days", rule, days);
+    return RP_OK;
+}
+
 int mk__list_members(wh *w, const char *name, int64_t **ids, size_t *n, rp_error *err)
 {
     rp_stmt *st;
     *ids = NULL;
     *n = 0;
+    if (!strncmp(name, "event:", 6))
+        return event_members(w, name + 6, ids, n, err);
     int rc = rp_store_prepare(wh_store(w), "SELECT party_id FROM target_list WHERE name = ? ORDER BY party_id", &st,
                               err);
     if (rc)
