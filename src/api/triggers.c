@@ -124,6 +124,8 @@ int api_leads(api_req *rq, api_resp *rs)
     mk_lead_filter f = { .status = api_query(rq, "status") ? api_query(rq, "status") : "open", .limit = limit };
     if (!strcmp(f.status, "any"))
         f.status = NULL;
+    else if (!strcmp(f.status, "control")) /* who is held out is never shown: it would be contacted */
+        return api_error(rs, 422, "invalid", "status: the customers held out are not shown (GET /lead-results counts them)");
     if (!strcmp(queue, "mine")) {
         f.manager = rq->session.user.name, f.queue = "manager";
     } else if (!strcmp(queue, "branch")) {

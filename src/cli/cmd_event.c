@@ -427,16 +427,19 @@ int cmd_campaign_capacity(cli_ctx *c)
     if (rc)
         return rc;
     rp_error err = RP_ERROR_INIT;
-    for (int i = 0; i < c->nargs; i++) {
-        const char *eq = strchr(c->args[i], '=');
-        char ch[32], *end;
-        long long n = eq ? strtoll(eq + 1, &end, 10) : -1;
-        if (!eq || eq == c->args[i] || (size_t)(eq - c->args[i]) >= sizeof ch || !eq[1] || *end)
-            return cli_failf("campaign capacity", "'%.60s' is not CHANNEL=N", c->args[i]);
-        snprintf(ch, sizeof ch, "%.*s", (int)(eq - c->args[i]), c->args[i]);
-        if (mk_capacity_put(w, ch, n, cli_user(), &err))
-            return cli_fail("campaign capacity", &err);
-    }
+    for (int pass = 0; pass < 2; pass++) /* every argument checked before any is written */
+        for (int i = 0; i < c->nargs; i++) {
+            const char *eq = strchr(c->args[i], '=');
+            char ch[32], *end = NULL;
+            long long n = eq ? strtoll(eq + 1, &end, 10) : -1;
+            if (!eq || eq == c->args[i] || (size_t)(eq - c->args[i]) >= sizeof ch || !eq[1] || *end)
+                return cli_failf("campaign capacity", "'%.60s' is not CHANNEL=N", c->args[i]);
+            snprintf(ch, sizeof ch, "%.*s", (int)(eq - c->args[i]), c->args[i]);
+            if (!pass && !mk_channel_contact(ch))
+                return cli_failf("campaign capacity", "channel: '%s' is not a campaign channel", ch);
+            if (pass && mk_capacity_put(w, ch, n, cli_user(), &err))
+                return cli_fail("campaign capacity", &err);
+        }
     json_t *a;
     if (mk_capacity_list(w, &a, &err))
         return cli_fail("campaign capacity", &err);

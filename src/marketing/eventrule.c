@@ -182,11 +182,20 @@ int mk__rules_load(wh *w, mk__rule_row **rows, char ***params, int *n, rp_error 
         r->expires_days = (int)rp_stmt_int(st, 7);
         r->priority = (int)rp_stmt_int(st, 8);
         r->control_pct = rp_stmt_real(st, 9);
-        P[k++] = strdup(rp_stmt_text(st, 4));
+        if (!(P[k++] = strdup(rp_stmt_text(st, 4)))) {
+            rc = rp_err(err, RP_NOMEM, NULL);
+            break;
+        }
     }
     rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        for (int i = 0; i < k; i++)
+            free(P[i]);
+        free(R), free(P);
+        return rc;
+    }
     *rows = R, *params = P, *n = k;
-    return rc == RP_DONE ? RP_OK : rc;
+    return RP_OK;
 }
 
 int mk__event_state(wh *w, const char *name, char *out, size_t n, rp_error *err)

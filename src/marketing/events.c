@@ -23,11 +23,13 @@ typedef struct acct {
     double mean, m2;
     int32_t matures;              /* its maturity day (active accounts only); NONE */
     uint8_t deposit;
-    int64_t balance, recent;      /* now; and what moved in the balance_drop window */
+    int64_t balance;              /* now */
+    int64_t recent[4];            /* what moved in each balance_drop window (ev.windows) */
 } acct;
 
 typedef struct cust {
-    int32_t last_salary, salary_month, salary_months, abroad_month;
+    int32_t last_salary, abroad_month; /* a day; a calendar month (year * 12 + month - 1) */
+    uint64_t salary_bits;         /* bit k: a salary came in the month k months before today's */
 } cust;
 
 typedef struct rule {
@@ -37,6 +39,7 @@ typedef struct rule {
     int64_t complaint_last;       /* the greatest complaint it has read */
     double min, pct, k;
     int days, months, min_history;
+    int win;                      /* balance_drop: its window's place in ev.windows */
     int nclasses;
     char classes[MAX_CLASSES][24];
 } rule;
@@ -52,7 +55,7 @@ typedef struct ev {
     const char *via, *by;
     int64_t now;
     int32_t today;                /* the day events are judged on: the data's as-of, or now for the feed */
-    int window;                   /* the longest balance_drop window, days */
+    int windows[4], nwindows;     /* the balance_drop rules' windows, days */
     char home[4];                 /* the bank's own currency */
     rule *rules;
     int nrules;
@@ -74,6 +77,21 @@ static int32_t day_of(const char *s)
     if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || !rp_date_valid(y, m, d))
         return NONE;
     return (int32_t)rp_days_from_civil(y, m, d);
+}
+
+/* A calendar month as year * 12 + month - 1, or NONE. */
+static int32_t month_of(const char *s)
+{
+    int y, m;
+    if (!s || sscanf(s, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        return NONE;
+    return y * 12 + m - 1;
+}
+
+static int32_t month_of_day(int32_t day)
+{
+    rp_date d = rp_civil_from_days(day);
+    return d.y * 12 + d.m - 1;
 }
 
 static void day_text(int32_t day, char out[RP_DATE_LEN]) { rp_date_format(rp_civil_from_days(day), out); }
@@ -109,7 +127,8 @@ static void reason_amount(const rule *r, const wh_txn_item *t, found *f, const c
 
 static void fact_txn(found *f, const wh_txn_item *t)
 {
-    snprintf(f->fact, sizeof f->fact, "txn:%lld:%s:%lld", (long long)t->account_id, t->posted_at,
+    /* by day: the feed's instant and the night's posting time of one transaction differ */
+    snprintf(f->fact, sizeof f->fact, "txn:%lld:%.10s:%lld", (long long)t->account_id, t->posted_at,
              (long long)t->amount_minor);
     f->account = t->account_id;
     f->amount = t->amount_minor;
@@ -162,8 +181,7 @@ static int d_abroad(ev *x, const rule *r, const wh_txn_item *t, const acct *a, c
     if (!has_class(r, t->class_) || t->amount_minor >= 0 || !t->currency || !strcmp(t->currency, x->home) ||
         fabs((double)t->amount_minor) < r->min * 100)
         return 0;
-    int32_t month = day_of(t->posted_at) / 31;
-    if (c->abroad_month == month)
+    if (c->abroad_month == month_of(t->posted_at))
         return 0;
     fact_txn(f, t);
     snprintf(f->fact, sizeof f->fact, "abroad:%lld:%.7s", (long long)a->customer, t->posted_at);
@@ -192,24 +210,21 @@ static int d_unusual(ev *x, const rule *r, const wh_txn_item *t, const acct *a, 
     if (!has_class(r, t->class_) || t->amount_minor >= 0 || a->n < r->min_history || v < r->min)
         return 0;
     double sd = sqrt(a->m2 / (a->n - 1));
-    double z = sd > 0 ? (v - a->mean) / sd : INFINITY;
+    if (sd < a->mean / 100) /* amounts that never vary: a spread of 1 % of their mean */
+        sd = a->mean / 100;
+    double z = sd > 0 ? (v - a->mean) / sd : v > a->mean ? INFINITY : 0;
     if (z < r->k)
         return 0;
     fact_txn(f, t);
     char zh[96], en[128];
-    if (isinf(z)) {
-        snprintf(zh, sizeof zh, "，過去 %d 筆皆為 %.0f", a->n, a->mean);
-        snprintf(en, sizeof en, ", where their last %d were all %.0f", a->n, a->mean);
-    } else {
-        snprintf(zh, sizeof zh, "，高於其平常 %.1f 個標準差（平均 %.0f）", z, a->mean);
-        snprintf(en, sizeof en, ", %.1f standard deviations above their usual (mean %.0f)", z, a->mean);
-    }
+    snprintf(zh, sizeof zh, "，高於其平常 %.1f 個標準差（平均 %.0f）", z, a->mean);
+    snprintf(en, sizeof en, ", %.1f standard deviations above their usual (mean %.0f)", z, a->mean);
     reason_amount(r, t, f, zh, en);
     return 1;
 }
 
 /* After t is judged: its account's and customer's history take it in. */
-static void observe(acct *a, cust *c, const wh_txn_item *t, int32_t today, int window)
+static void observe(const ev *x, acct *a, cust *c, const wh_txn_item *t)
 {
     int32_t day = day_of(t->posted_at);
     if (day == NONE)
@@ -222,15 +237,17 @@ static void observe(acct *a, cust *c, const wh_txn_item *t, int32_t today, int w
         a->mean += d / a->n;
         a->m2 += d * (v - a->mean);
     }
-    if (window > 0 && day > today - window)
-        a->recent += t->amount_minor;
+    for (int k = 0; k < x->nwindows; k++)
+        if (day > x->today - x->windows[k])
+            a->recent[k] += t->amount_minor;
     if (!c)
         return;
     if (t->class_ && !strcmp(t->class_, "salary") && t->amount_minor > 0) {
         if (c->last_salary == NONE || day > c->last_salary)
             c->last_salary = day;
-        if (day / 31 != c->salary_month)
-            c->salary_month = day / 31, c->salary_months++;
+        int32_t ago = month_of_day(x->today) - month_of(t->posted_at);
+        if (ago >= 0 && ago < 64)
+            c->salary_bits |= 1ull << ago;
     }
 }
 
@@ -242,7 +259,7 @@ static int s_salary_stopped(ev *x, const rule *r, rp_error *err)
 {
     for (size_t i = 0; i < x->nc; i++) {
         const cust *c = &x->c[i];
-        if (c->salary_months < r->months || c->last_salary == NONE || x->today - c->last_salary <= r->days ||
+        if (__builtin_popcountll(c->salary_bits) < r->months || c->last_salary == NONE || x->today - c->last_salary <= r->days ||
             x->today - c->last_salary > r->days + r->row.expires_days)
             continue;
         found f = { .customer = (int64_t)i };
@@ -267,7 +284,7 @@ static int s_balance_drop(ev *x, const rule *r, rp_error *err)
     for (size_t i = 0; !rc && i < x->na; i++)
         if (x->a[i].deposit && x->a[i].customer > 0 && (size_t)x->a[i].customer < x->nc) {
             now[x->a[i].customer] += x->a[i].balance;
-            before[x->a[i].customer] += x->a[i].balance - x->a[i].recent;
+            before[x->a[i].customer] += x->a[i].balance - x->a[i].recent[r->win];
         }
     char month[8], d[RP_DATE_LEN];
     day_text(x->today, d);
@@ -393,30 +410,31 @@ typedef struct detector {
     const char *name, *zh, *en, *defaults;
     txn_fn txn;
     int (*state)(ev *x, const rule *r, rp_error *err);
+    int customer_wide;            /* judged against all of the customer's accounts: not by the feed, which reads one */
 } detector;
 
 static const detector detectors[] = {
     { "large_break", "大額定存中途解約", "a large time deposit broken early", "{\"min\": 1000000, \"classes\": [\"td_break\"]}",
-      d_break, NULL },
+      d_break, NULL, 0 },
     { "large_incoming", "大額匯入", "a large incoming transfer", "{\"min\": 1000000, \"classes\": [\"transfer_in\"]}",
-      d_incoming, NULL },
+      d_incoming, NULL, 0 },
     { "salary_moved_in", "薪轉移入", "salary moved here", "{\"months\": 6, \"classes\": [\"salary\"]}", d_salary_in,
-      NULL },
+      NULL, 1 },
     { "salary_stopped", "薪轉停止", "salary stopped or moved away", "{\"months\": 3, \"days\": 45}", NULL,
-      s_salary_stopped },
+      s_salary_stopped, 0 },
     { "balance_drop", "存款大幅減少", "deposits falling by more than pct %", "{\"days\": 30, \"pct\": 50, \"min\": 100000}",
-      NULL, s_balance_drop },
+      NULL, s_balance_drop, 0 },
     { "spend_abroad", "國外消費", "spending abroad", "{\"min\": 0, \"classes\": [\"purchase\", \"withdrawal\"]}",
-      d_abroad, NULL },
-    { "maturity", "定存即將到期", "a maturity approaching", "{\"days\": 30}", NULL, s_maturity },
-    { "birthday", "生日", "a birthday", "{\"days\": 7}", NULL, s_birthday },
+      d_abroad, NULL, 0 },
+    { "maturity", "定存即將到期", "a maturity approaching", "{\"days\": 30}", NULL, s_maturity, 0 },
+    { "birthday", "生日", "a birthday", "{\"days\": 7}", NULL, s_birthday, 0 },
     { "dormant_active", "靜止戶恢復往來", "dormant becoming active",
       "{\"days\": 180, \"classes\": [\"deposit\", \"withdrawal\", \"transfer_in\", \"transfer_out\", \"purchase\", "
       "\"bill_payment\", \"salary\"]}",
-      d_dormant, NULL },
-    { "complaint", "客訴", "a complaint", "{}", NULL, s_complaint },
+      d_dormant, NULL, 0 },
+    { "complaint", "客訴", "a complaint", "{}", NULL, s_complaint, 0 },
     { "unusual_amount", "異於平常的交易", "unlike this customer's own pattern",
-      "{\"k\": 4, \"min_history\": 20, \"min\": 50000, \"classes\": []}", d_unusual, NULL },
+      "{\"k\": 4, \"min_history\": 20, \"min\": 50000, \"classes\": []}", d_unusual, NULL, 0 },
 };
 enum { NDETECTORS = sizeof detectors / sizeof detectors[0] };
 
@@ -475,6 +493,17 @@ int mk__event_params(const char *name, const char *params, rule *r, rp_error *er
                         json_is_array(was) ? "a list of at most 8 transaction classes" : "a number from 0");
         else
             json_object_set(def, key, v);
+    }
+    /* the values' bounds, whoever gave them */
+    static const struct { const char *key; double lo, hi; } bounds[] = {
+        { "days", 1, 3660 }, { "months", 1, 60 }, { "min_history", 2, 100000 }, { "k", 0.1, 100 },
+        { "pct", 0.1, 100 }, { "min", 0, 1e12 },
+    };
+    for (size_t b = 0; !rc && b < sizeof bounds / sizeof bounds[0]; b++) {
+        json_t *bv = json_object_get(def, bounds[b].key);
+        if (bv && (json_number_value(bv) < bounds[b].lo || json_number_value(bv) > bounds[b].hi))
+            rc = rp_err(err, RP_INVAL, "event_rule.params.%s: %g is not from %g to %g", bounds[b].key,
+                        json_number_value(bv), bounds[b].lo, bounds[b].hi);
     }
     if (!rc && r) {
         r->d = d;
@@ -573,7 +602,7 @@ static int judge(ev *x, const wh_txn_item *t, acct *a, cust *c, rp_error *err)
     int32_t day = day_of(t->posted_at);
     for (int i = 0; i < x->nrules; i++) {
         const rule *r = &x->rules[i];
-        if (!r->d->txn || (t->id > 0 && t->id <= r->mark) || day == NONE || day < x->today - r->row.expires_days ||
+        if (!r->d->txn || (t->id > 0 && t->id <= r->mark) || (r->d->customer_wide && !strcmp(x->via, "feed")) || day == NONE || day < x->today - r->row.expires_days ||
             day > x->today + 1)
             continue;
         found f;
@@ -582,12 +611,12 @@ static int judge(ev *x, const wh_txn_item *t, acct *a, cust *c, rp_error *err)
         if (!r->d->txn(x, r, t, a, c, &f))
             continue;
         if (!strcmp(r->d->name, "spend_abroad") && c)
-            c->abroad_month = day / 31;
+            c->abroad_month = month_of(t->posted_at);
         int rc = keep(x, r, &f, err);
         if (rc)
             return rc;
     }
-    observe(a, c, t, x->today, x->window);
+    observe(x, a, c, t);
     return RP_OK;
 }
 
@@ -617,8 +646,17 @@ static int ev_rules(wh *w, ev *x, rp_error *err)
             rp_log(RP_LOG_WARN, "event rule %s left out: %s", rows[i].code, rp_errmsg(&e));
             continue;
         }
-        if (!strcmp(r->d->name, "balance_drop") && r->days > x->window)
-            x->window = r->days;
+        if (!strcmp(r->d->name, "balance_drop")) {
+            int k = 0;
+            while (k < x->nwindows && x->windows[k] != r->days)
+                k++;
+            if (k == 4) {
+                rp_log(RP_LOG_WARN, "event rule %s left out: more than 4 balance_drop windows", rows[i].code);
+                continue;
+            }
+            x->windows[k] = r->days, r->win = k;
+            x->nwindows += k == x->nwindows;
+        }
         x->nrules++;
     }
     for (int i = 0; i < n; i++)
@@ -664,7 +702,7 @@ static int ev_picture(ev *x, rp_error *err)
     for (size_t i = 0; i < x->na; i++)
         x->a[i].last_day = x->a[i].matures = NONE;
     for (size_t i = 0; i < x->nc; i++)
-        x->c[i].last_salary = x->c[i].salary_month = x->c[i].abroad_month = NONE;
+        x->c[i].last_salary = x->c[i].abroad_month = NONE;
     if ((rc = wh_holdings(x->w, on_holding, x, err)))
         return rc;
     return wh_accounts(x->w, on_account, x, err);
@@ -691,7 +729,7 @@ static int ev_scan(ev *x, int64_t mark, int64_t upto, int progress, rp_error *er
         acct *a = &x->a[t.account_id];
         cust *c = a->customer > 0 && (size_t)a->customer < x->nc ? &x->c[a->customer] : NULL;
         if (t.id <= mark || !c) {
-            observe(a, c, &t, x->today, x->window);
+            observe(x, a, c, &t);
             continue;
         }
         if ((rc = judge(x, &t, a, c, err)))
@@ -763,8 +801,10 @@ static int ev_today(ev *x, const char *as_of, char out[RP_DATE_LEN], rp_error *e
     } else if ((rc = wh_txn_newest(x->w, day, err))) {
         return rc;
     }
-    if (!*day) /* no transactions: today */
-        rp_date_format(rp_time_taipei_date(x->now), day);
+    char now[RP_DATE_LEN];
+    rp_date_format(rp_time_taipei_date(x->now), now);
+    if (!*day || (!as_of && strcmp(day, now) > 0)) /* none, or one dated in the future: today */
+        snprintf(day, sizeof day, "%s", now);
     x->today = day_of(day);
     snprintf(out, RP_DATE_LEN, "%s", day);
     return RP_OK;
@@ -792,8 +832,8 @@ int mk_events_run(wh *w, const mk_event_opts *o, mk_event_stats *st, json_t *ite
             if (x.rules[i].d->state)
                 rc = x.rules[i].d->state(&x, &x.rules[i], err);
     st->rules = x.nrules;
-    if (!rc && x.nrules > 0)
-        rc = ev_write(&x, m.max_id, err);
+    if (!rc && x.nrules > 0) /* a run as of another day judges again and moves no mark */
+        rc = ev_write(&x, o->as_of ? 0 : m.max_id, err);
     st->seconds = rp_monotonic() - t0;
     ev_free(&x);
     return rc;
@@ -860,7 +900,7 @@ static int on_history(void *ctx, const wh_txn_item *t, rp_error *err)
 {
     hist_ctx *h = ctx;
     (void)err;
-    observe(h->a, h->c, t, h->x->today, h->x->window);
+    observe(h->x, h->a, h->c, t);
     return RP_OK;
 }
 
@@ -868,7 +908,7 @@ static int on_history(void *ctx, const wh_txn_item *t, rp_error *err)
 static int feed_one(ev *x, const feed_txn *f, rp_error *err)
 {
     acct a = { .customer = f->customer, .last_day = NONE, .matures = NONE };
-    cust c = { NONE, NONE, 0, NONE };
+    cust c = { .last_salary = NONE, .abroad_month = NONE };
     hist_ctx h = { x, &a, &c };
     int rc = wh_account_history(x->w, f->account, on_history, &h, err);
     if (rc)

@@ -91,7 +91,10 @@ int mk__lead_make(wh *w, const mk__rule_row *r, int64_t event, int64_t customer,
         return rc;
     int allowed = json_is_true(json_object_get(c, "allowed"));
     json_decref(c);
-    if (!allowed)
+    int staff = 0, complaint = 0, age = -1;
+    if (allowed && *r->offer && (rc = wh_customer_marketable(w, customer, now, &staff, &complaint, &age, err)))
+        return rc;
+    if (!allowed || staff || complaint || (age >= 0 && age < 18)) /* as the campaigns' waterfall */
         return RP_OK;
     const char *queue;
     char manager[WH_MANAGER_MAX + 1], branch[16];
@@ -323,7 +326,7 @@ int mk_lead_work(wh *w, int64_t id, const char *outcome, const char *note, const
     }
     rc = rp_store_prepare(wh_store(w),
                           "UPDATE lead SET status = ?, worked_at = ?, worked_by = ?, note = coalesce(?, note) "
-                          "WHERE id = ? AND status IN ('open', 'worked')",
+                          "WHERE id = ? AND (status = 'worked' OR (status = 'open' AND expires_at > ?2))",
                           &st, err);
     if (!rc) {
         rp_stmt_bind_text(st, 1, outcome);
@@ -336,6 +339,8 @@ int mk_lead_work(wh *w, int64_t id, const char *outcome, const char *note, const
         rp_stmt_bind_int(st, 5, id);
         rc = rp_stmt_run(st, err);
     }
+    if (!rc && rp_store_changes(wh_store(w)) != 1) /* another worked it meanwhile */
+        rc = rp_err(err, RP_DENIED, "lead %lld was worked by someone else meanwhile", (long long)id);
     if (!rc)
         rc = record_contact(w, l, outcome, note, by, err);
     json_decref(l);
@@ -376,8 +381,8 @@ static int tally_rows(wh *w, tally *t, int *nt, int max, rp_error *err)
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(w),
                               "SELECT l.rule, o.product, l.party_id, CASE WHEN l.status = 'open' AND l.expires_at <= ? "
-                              "THEN 'expired' ELSE l.status END, substr(l.created_at, 1, 10), substr(l.expires_at, 1, 10) "
-                              "FROM lead l LEFT JOIN offer o ON o.code = l.offer WHERE l.rule IS NOT NULL "
+                              "THEN 'expired' ELSE l.status END, substr(l.created_at, 1, 10), substr(l.expires_at, 1, 10), "
+                              "l.expires_at <= ?1 FROM lead l LEFT JOIN offer o ON o.code = l.offer WHERE l.rule IS NOT NULL "
                               "ORDER BY l.rule",
                               &st, err);
     if (rc)
@@ -397,8 +402,8 @@ static int tally_rows(wh *w, tally *t, int *nt, int max, rp_error *err)
         int s = mk__index(rp_stmt_text(st, 3), statuses);
         if (s >= 0)
             x->n[s]++;
-        if (!*x->product || s == 0)
-            continue; /* what an open lead comes to is not known yet */
+        if (!*x->product || s == 0 || !rp_stmt_int(st, 6))
+            continue; /* leads and the held out alike are compared once their window is over */
         int g = s == 5, yes = 0;
         if ((rc = wh_product_opened(w, rp_stmt_int(st, 2), x->product, rp_stmt_text(st, 4), rp_stmt_text(st, 5), &yes,
                                     err)))

@@ -145,9 +145,10 @@ static int judge_offer(const mk_mart *m, ptrdiff_t row, const json_t *o, const j
             return add_left(left, code, "holds the product");
         if (el && *el) {
             an_rule *r;
-            int rc = an_rule_parse(el, "eligibility", &r, err);
-            if (rc)
-                return rc;
+            if (an_rule_parse(el, "eligibility", &r, err)) { /* changed by hand since: this offer alone is left out */
+                rp_err_clear(err);
+                return add_left(left, code, "its eligibility rule does not parse");
+            }
             getter g = { m };
             int ok = an_rule_eval(r, get, &g, (size_t)row);
             an_rule_free(r);
@@ -176,7 +177,8 @@ static int judge_offer(const mk_mart *m, ptrdiff_t row, const json_t *o, const j
     json_object_set_new(x, "propensity", isnan(propensity) ? json_null() : json_real(propensity));
     json_object_set_new(x, "expected_value", isnan(propensity) ? json_null() : json_real(propensity * value - cost));
     json_object_set_new(x, "lead", lead ? json_integer(lead) : json_null());
-    json_object_set_new(x, "incentive", json_incref(json_object_get(o, "incentive")));
+    json_t *inc = json_object_get(o, "incentive");
+    json_object_set_new(x, "incentive", inc ? json_incref(inc) : json_null());
     json_array_append_new(offers, x);
     return RP_OK;
 }
@@ -219,6 +221,14 @@ int mk_next_best(wh *w, const mk_mart *m, int64_t customer, int max, int64_t now
     json_t *o = json_pack("{s:I}", "customer", (json_int_t)customer), *left = json_array();
     char today[RP_DATE_LEN];
     rp_date_format(rp_time_taipei_date(now ? now : rp_now()), today);
+    int staff = 0, complaint = 0, age = -1;
+    if ((rc = wh_customer_marketable(w, customer, now ? now : rp_now(), &staff, &complaint, &age, err))) {
+        json_decref(c), json_decref(o), json_decref(left);
+        return rc;
+    }
+    if (json_is_true(json_object_get(c, "allowed")) && (staff || complaint || (age >= 0 && age < 18)))
+        json_object_set_new(c, "allowed", json_false()),
+            json_object_set_new(c, "reason", json_string(staff ? "staff" : complaint ? "open complaint" : "minor"));
     if (!json_is_true(json_object_get(c, "allowed"))) {
         json_object_set_new(o, "offers", json_array());
         json_object_set(o, "not_contactable", json_object_get(c, "reason"));

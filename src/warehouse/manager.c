@@ -196,3 +196,47 @@ int wh_campaign_target_of(wh *w, const char *code, int64_t customer, char grp[16
     rp_stmt_done(st);
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
+
+static int exists_q(wh *w, const char *sql, int64_t customer, const char *day, int *yes, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, sql, &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, customer);
+    if (day)
+        rp_stmt_bind_text(st, 2, day);
+    rc = rp_stmt_step(st, err);
+    *yes = rc == RP_ROW;
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+int wh_customer_marketable(wh *w, int64_t customer, int64_t now, int *staff, int *complaint, int *age, rp_error *err)
+{
+    char today[RP_DATE_LEN];
+    rp_date t = rp_time_taipei_date(now);
+    rp_date_format(t, today);
+    *age = -1;
+    int rc = exists_q(w,
+                      "SELECT 1 FROM staff_member s JOIN party p ON p.id = s.party_id WHERE (p.id = ?1 OR "
+                      "p.merged_into = ?1) AND (s.until IS NULL OR s.until >= ?2) LIMIT 1",
+                      customer, today, staff, err);
+    if (!rc)
+        rc = exists_q(w,
+                      "SELECT 1 FROM interaction i JOIN party p ON p.id = i.party_id WHERE (p.id = ?1 OR "
+                      "p.merged_into = ?1) AND i.kind = 'complaint' AND i.resolved_at IS NULL LIMIT 1",
+                      customer, NULL, complaint, err);
+    if (rc)
+        return rc;
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store, "SELECT birth_date FROM party WHERE id = ? AND kind = 'person'", &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, customer);
+    rp_date b;
+    rp_error e = RP_ERROR_INIT;
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW && rp_stmt_text(st, 0) && !rp_date_parse(rp_stmt_text(st, 0), &b, &e))
+        *age = rp_date_years_between(b, t);
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}

@@ -1163,6 +1163,10 @@ typedef int (*wh_history_fn)(void *ctx, const wh_txn_item *t, rp_error *err);
 int wh_account_history(wh *w, int64_t account, wh_history_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
 /* The day of the newest transaction ("YYYY-MM-DD"; "" for none): the data's as-of. */
 int wh_txn_newest(wh *w, char day[11], rp_error *err) RP_WARN_UNUSED;
+/* What keeps a customer out of marketing besides consent (marketing's waterfall has the same steps
+ * for everyone): staff now, an open complaint, their age in years (-1 unknown or an organisation). */
+int wh_customer_marketable(wh *w, int64_t customer, int64_t now, int *staff, int *complaint, int *age,
+                           rp_error *err) RP_WARN_UNUSED;
 /* A customer's place in a campaign (they or a source party of theirs): grp treatment or control and
  * their cell; both "" when they are not a target. */
 int wh_campaign_target_of(wh *w, const char *code, int64_t customer, char grp[16], char cell[33],

@@ -5,6 +5,14 @@ import { signal } from './state.js';
 
 export const messages = {
   'zh-TW': {
+    whyStaff: '行員',
+    whyComplaint: '客訴處理中',
+    whyMinor: '未成年',
+    whyClosed: '已歿或已結清',
+    whyDnc: '列於拒絕聯繫名單',
+    whyWithdrawn: '已於 {day} 撤回同意',
+    whyNoConsent: '未同意行銷聯繫',
+    whyUnreachable: '沒有可用的聯絡方式',
     campaignStep_update: '修改設計',
     campaignStep_dial: '外撥名單',
     campaignStep_optimise: '最適化',
@@ -867,6 +875,14 @@ export const messages = {
     'col_address_%': '地址 %',
   },
   en: {
+    whyStaff: 'staff',
+    whyComplaint: 'an open complaint',
+    whyMinor: 'a minor',
+    whyClosed: 'deceased or closed',
+    whyDnc: 'on the do-not-contact list',
+    whyWithdrawn: 'consent withdrawn on {day}',
+    whyNoConsent: 'no consent to be called for marketing',
+    whyUnreachable: 'no current phone',
     campaignStep_update: 'design changed',
     campaignStep_dial: 'calling list made',
     campaignStep_optimise: 'optimised',

@@ -26,6 +26,9 @@ $ rapport event rule X --detector large_break --name-zh 甲 --name-en a --params
 $ rapport event rule X --detector large_break --name-zh 甲 --name-en a --params '{"classes": ["td_brake"]}'
 ! rapport: event rule: event_rule.params.classes[0]: not a transaction class
 ? 1
+$ rapport event rule X --detector dormant_active --name-zh 甲 --name-en a --params '{"days": 0}'
+! rapport: event rule: event_rule.params.days: 0 is not from 1 to 3660
+? 1
 $ rapport event rule X --detector large_break --name-zh 甲 --name-en a --offer NOPE
 ! rapport: event rule: event_rule.offer: no offer 'NOPE'
 ? 1
@@ -48,7 +51,7 @@ $ rapport query "SELECT a.number FROM account a JOIN party_account pa ON pa.acco
 > event feed: 3 rules over 1 transactions (as of 2026-11-23): 1 new events (0 seen before), 1 leads, 0 held out, 0 not to be contacted  [0.0 s]
 $ rapport event feed feed.json --json | python3 -c 'import json,sys; r = json.load(sys.stdin); print(r["events"], r["repeated"])'
 > 0 1
-$ rapport lead list --rule TDBREAK --status open --json 2>/dev/null | head -1; rapport lead list --status open --json | python3 -c 'import json,sys; l = [x for x in json.load(sys.stdin) if x["reason_en"].endswith("-2,500,000 on 2026-11-23")]; print(len(l), l[0]["queue"], l[0]["assigned_to"].startswith("rm."), l[0]["offer"]); open("lead", "w").write(str(l[0]["id"])); open("cust", "w").write(str(l[0]["customer"]))'
+$ rapport lead list --status open --json | python3 -c 'import json,sys; l = [x for x in json.load(sys.stdin) if x["reason_en"].endswith("-2,500,000 on 2026-11-23")]; print(len(l), l[0]["queue"], l[0]["assigned_to"].startswith("rm."), l[0]["offer"]); open("lead", "w").write(str(l[0]["id"])); open("cust", "w").write(str(l[0]["customer"]))'
 > 1 manager True FUNDTD
 # bad feeds: checked whole, the member named, nothing written
 $ rapport query "SELECT count(*) FROM customer_event" --csv | tail -1 > before; printf '{"transactions": [{"account": "%s", "posted_at": "2026-11-23T11:00:00+08:00", "amount": -2600000, "class": "td_break"}, {"account": "00000000000000", "posted_at": "2026-11-23", "amount": 1, "class": "salary"}]}' "$(cat acct)" | rapport event feed -
@@ -110,6 +113,9 @@ $ M=$(cut -d' ' -f1 rm); curl -s -b $M.jar -H "X-CSRF-Token: $(cat $M.csrf)" -H 
 >  403
 $ M=$(cut -d' ' -f1 rm); curl -s -b $M.jar "http://127.0.0.1:$(cat port)/api/v1/leads" | python3 -c 'import json,sys; r = json.load(sys.stdin); l = [x for x in r["leads"] if x["reason_en"].endswith("-3,100,000 on 2026-11-23")]; print(r["queue"], len(l), l[0]["name"] is not None); open("lead2", "w").write(str(l[0]["id"]))'
 > mine 1 True
+$ M=$(cut -d' ' -f1 rm); curl -s -b $M.jar -w ' %{http_code}\n' "http://127.0.0.1:$(cat port)/api/v1/leads?status=control"
+> {"error":{"code":"invalid","message":"status: the customers held out are not shown (GET /lead-results counts them)","member":"status"}}
+>  422
 $ curl -s -b tina.jar -H "X-CSRF-Token: $(cat tina.csrf)" -H 'Content-Type: application/json' -d '{"outcome":"declined"}' -w ' %{http_code}\n' "http://127.0.0.1:$(cat port)/api/v1/leads/$(cat lead2)" | sed 's/no lead [0-9]*/no lead N/'
 > {"error":{"code":"not_found","message":"no lead N"}}
 >  404

@@ -14,6 +14,15 @@ import { Card, useLoad } from '../ui.jsx';
 const can = (me, perm) => !!me && me.permissions.includes(perm);
 const reasonOf = (l) => (lang.get() === 'en' ? l.reason_en : l.reason_zh);
 
+/** Why a customer is not offered anything, in the user's language (the server says it in English). */
+function whyNot(why) {
+  const m = /withdrawn on (\d{4}-\d{2}-\d{2})/.exec(why || '');
+  const key = why === 'staff' ? 'whyStaff' : why === 'open complaint' ? 'whyComplaint' : why === 'minor' ? 'whyMinor'
+    : /^the customer is/.test(why) ? 'whyClosed' : /^on the do-not-contact list/.test(why) ? 'whyDnc'
+      : m ? 'whyWithdrawn' : /^no consent/.test(why) ? 'whyNoConsent' : /^no current/.test(why) ? 'whyUnreachable' : null;
+  return key ? t(key, { day: m ? m[1] : '' }) : why;
+}
+
 /** The outcome buttons of an open lead, with an optional note; onDone after the server took it. */
 function Work({ lead, onDone }) {
   const [note, setNote] = useState('');
@@ -89,7 +98,7 @@ export function Offers({ id, me }) {
   const [done, setDone] = useState(/** @type {Record<number, string>} */ ({}));
   if (error) return <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p>;
   if (!r) return <p class="notice">{t('loading')}</p>;
-  if (r.not_contactable) return <p class="none" data-test="offers-none">{t('offersNotContactable', { why: r.not_contactable })}</p>;
+  if (r.not_contactable) return <p class="none" data-test="offers-none">{t('offersNotContactable', { why: whyNot(r.not_contactable) })}</p>;
   if (r.offers.length === 0) return <p class="none" data-test="offers-none">{t('offersNone')}</p>;
   return (
     <ol class="offers" data-test="offers-list">
