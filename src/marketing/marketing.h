@@ -452,12 +452,14 @@ int mk_capacity_list(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* ---- the next-best offer (nbo.c) ---- */
 
 /* A customer's best offers now, at most max: offers in their validity, whose product they do not
- * hold, whose eligibility holds (by the selection copy m; NULL: not judged, said), that they may be
- * called about (consent, do not contact, deceased), ranked by expected value (the propensity — a kept
- * model's score for the product, else the share of the customer's segment holding it — times the
- * offer's value, less its cost), each with its reasons: the events behind their open leads, the
- * segment's share against everyone's.  {customer, as_of, offers: [{offer, name, product,
- * propensity, expected_value, source, lead, reasons_zh: [], reasons_en: []}], left_out: [...]} */
+ * hold, whose eligibility holds (by the selection copy m; NULL: not judged, said), when they may be
+ * called about them (consent, do not contact, deceased; not staff, minors or with an open
+ * complaint: else not_contactable says why), ranked: those behind an open lead first, then by
+ * expected value (the propensity — the share of the customer's peers, the same pyramid level and
+ * age band, holding the product — times the offer's value, less its cost), each with its reasons:
+ * the events behind their open leads, the peers' share against everyone's.  {customer, as_of,
+ * eligibility_judged, offers: [{offer, name, product, incentive, propensity, expected_value, lead,
+ * reasons_zh: [], reasons_en: []}], left_out: [{offer, why}], not_contactable?} */
 int mk_next_best(wh *w, const mk_mart *m, int64_t customer, int max, int64_t now, json_t **out,
                  rp_error *err) RP_WARN_UNUSED;
 
