@@ -35,7 +35,8 @@
       "  --rule RULE       the candidates, in the segment language ('rapport analyze\n" \
       "                    attributes'; score('m') and score_decile('m') of kept models)\n" \
       "  --model M --top-deciles N   the top N deciles of kept model M's latest scoring\n" \
-      "  --list NAME       the customers of an uploaded list ('rapport targetlist add')\n" \
+      "  --list NAME       the customers of an uploaded list ('rapport targetlist add'), or\n" \
+      "                    event:RULE[:DAYS] those an event rule found in the last DAYS days (30)\n" \
       "  --policy JSON     suppression: {\"recent_days\": 30, \"max_per_month\": 4,\n" \
       "                    \"minor_age\": 18, \"household\": true, \"skip\": [steps]}\n" \
       "  --control-pct P   the hold-out, percent of the eligible (10)\n" \

@@ -91,6 +91,12 @@ $ rapport campaign capacity outbound_call=0 | tail -1 | cut -c1-20
 $ rapport campaign capacity outbound_call=x
 ! rapport: campaign capacity: 'outbound_call=x' is not CHANNEL=N
 ? 1
+# an event rule as a campaign's selection: the customers it found in the last days, as they are now
+$ rapport campaign create EV1 --name 定存解約後續 --objective retention --purpose marketing --list event:TDBREAK:366 >/dev/null && rapport campaign count EV1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["candidates"])' > a && rapport event list --rule TDBREAK --json --limit 1000 | python3 -c 'import json,sys; print(len({e["customer"] for e in json.load(sys.stdin)}))' > b && rapport match >/dev/null 2>&1; cat a b | uniq | wc -l
+> 1
+$ rapport campaign set EV1 --list event:NOPE:30 >/dev/null; rapport campaign count EV1
+! rapport: campaign count: campaign.list: event rule 'NOPE' found nobody in the last 30 days
+? 1
 # a maturity approaching: account.matures_on from the import (and any spec's account target), checked against opened_on
 $ sed 's/"matures_on": "2027-11-20"/"matures_on": "2025-11-01"/' $FIXTURES/marketing/maturity.json > bad-maturity.json && rapport import bad-maturity.json
 ! rapport: import: bad-maturity.json: accounts[1]: account.matures_on: 2025-11-01 is before opened_on 2025-11-20
