@@ -327,6 +327,7 @@ int api_event_rule_put(api_req *rq, api_resp *rs);
 int api_lead_results(api_req *rq, api_resp *rs);
 int api_leads(api_req *rq, api_resp *rs);
 int api_lead_work(api_req *rq, api_resp *rs);
+int api_lead_assign(api_req *rq, api_resp *rs);
 int api_customer_offers(api_req *rq, api_resp *rs);
 int api_banners(api_req *rq, api_resp *rs);
 int api_unsubscribe_page(api_req *rq, api_resp *rs);

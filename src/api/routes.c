@@ -541,6 +541,12 @@ const api_route api_routes[] = {
       .response = "{customer: integer, banners: {campaign: string, cell: string, offer: string, name: string, "
                   "incentive?: string, message?: string, first_showing: boolean}[]}",
       .errors = "404 422" },
+    { .method = "POST", .pattern = "/api/v1/leads/{id}/assign", .fn = api_lead_assign, .permission = SEC_P_LISTS,
+      .flags = API_BODY | API_CHANGES | API_BRANCH | API_AUDITED, .action = "lead_assign", .op = "assignLead",
+      .summary = "An open lead given to another person's own queue (a manager who left, a colleague covering), the "
+                 "change noted on it; supervisors",
+      .params = "id: integer", .request = "{to: string}", .response = "{id: integer, assigned_to: string, ...}",
+      .errors = "403 404 422" },
     { .method = "GET", .pattern = "/api/v1/customers/{id}/offers", .fn = api_customer_offers,
       .permission = SEC_P_VIEW, .flags = CUSTOMER, .action = "view", .op = "getCustomerOffers",
       .summary = "The customer's next-best offers now (at most three), with the reasons: those behind an open lead "

@@ -221,3 +221,32 @@ int api_banners(api_req *rq, api_resp *rs)
     snprintf(rq->detail, sizeof rq->detail, "banners: %zu", json_array_size(json_object_get(o, "banners")));
     return api_ok(rs, o);
 }
+
+/* POST /leads/{id}/assign: {to} an open lead given to another person (supervisors). */
+int api_lead_assign(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "to", NULL };
+    char *end;
+    long long id = strtoll(rq->param[0], &end, 10);
+    if (*end || id <= 0)
+        return api_error(rs, 404, "not_found", "no lead %.40s", rq->param[0]);
+    const char *to;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "to", 1, &to, &err))
+        return api_fail_body(rs, &err, "body");
+    json_t *l;
+    if (mk_lead_get(rq->w, id, &l, &err))
+        return api_fail(rs, &err);
+    const char *branch = json_string_value(json_object_get(l, "branch"));
+    rq->customer = json_integer_value(json_object_get(l, "customer"));
+    int visible = !rq->scope_branch || (branch && !strcmp(branch, rq->scope_branch));
+    json_decref(l);
+    if (!visible)
+        return api_error(rs, 404, "not_found", "no lead %lld", id);
+    if (mk_lead_assign(rq->w, id, to, rq->session.user.name, &err))
+        return api_fail_body(rs, &err, "body");
+    snprintf(rq->detail, sizeof rq->detail, "lead %lld to %.40s", id, to);
+    if (mk_lead_get(rq->w, id, &l, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, l);
+}

@@ -46,7 +46,7 @@
  *                  targetlist add
  *   cmd_response.c campaign respond|observe|results: responses and results
  *   cmd_event.c    event detectors|rule|enable|disable|rules|run|feed|list, lead
- *                  list|work|expire|results, campaign capacity, customer offers
+ *                  list|work|assign|expire|results, campaign capacity, customer offers
  *   cmd_optimise.c campaign optimise: the treated given cells by the offer optimiser
  *   cmd_output.c   campaign export|send|dial: the lists per channel (CSV, XLSX), audited; e-mail sent
  *
@@ -252,6 +252,7 @@ int cmd_event_feed(cli_ctx *c);
 int cmd_event_list(cli_ctx *c);
 int cmd_lead_list(cli_ctx *c);
 int cmd_lead_work(cli_ctx *c);
+int cmd_lead_assign(cli_ctx *c);
 int cmd_lead_expire(cli_ctx *c);
 int cmd_lead_results(cli_ctx *c);
 int cmd_customer_offers(cli_ctx *c);

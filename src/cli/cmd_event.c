@@ -381,6 +381,26 @@ int cmd_lead_work(cli_ctx *c)
     return CLI_OK;
 }
 
+int cmd_lead_assign(cli_ctx *c)
+{
+    char *end;
+    long long id = strtoll(c->args[0], &end, 10);
+    if (*end || id <= 0)
+        return cli_failf("lead assign", "'%.40s' is not a lead number", c->args[0]);
+    const char *to = cli_arg(c, "to");
+    if (!to)
+        return cli_failf("lead assign", "--to USER is required");
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    if (mk_lead_assign(w, id, to, cli_user(), &err))
+        return cli_fail("lead assign", &err);
+    printf("lead %lld: assigned to %s\n", id, to);
+    return CLI_OK;
+}
+
 int cmd_lead_expire(cli_ctx *c)
 {
     wh *w;

@@ -869,6 +869,9 @@ DESIGN_HELP
       "Record what came of a lead: it enters the customer's contact history.",
       "A lead open (or worked, to its outcome) is worked; converted (the customer\n"
       "took the offer) and declined are its responses.\n\n" STORE_HELP, NULL },
+    { "lead assign", cmd_lead_assign, CLI_STORE, "to=", 1, 1, "rapport lead assign LEAD --to USER",
+      "Give an open lead to another person: a manager who left, a colleague covering.",
+      "The lead goes to USER's own queue (manager), the change noted on it.\n\n" STORE_HELP, NULL },
     { "lead expire", cmd_lead_expire, CLI_STORE, "", 0, 0, "rapport lead expire",
       "Mark the open leads past their expiry as expired.", STORE_HELP, NULL },
     { "lead results", cmd_lead_results, CLI_STORE, "json csv", 0, 0, "rapport lead results [--json|--csv]",

@@ -351,6 +351,40 @@ int mk_lead_work(wh *w, int64_t id, const char *outcome, const char *note, const
     return wh_commit(w, err);
 }
 
+int mk_lead_assign(wh *w, int64_t id, const char *to, const char *by, rp_error *err)
+{
+    int rc = mk__text_ok("to", to, 32, 1, err);
+    if (rc)
+        return rc;
+    for (const char *p = to; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+            return rp_err(err, RP_INVAL, "to: '%s' is not a user name (a-z, 0-9, '.', '_', '-')", to);
+    char now[RP_TIME_UTC_LEN], note[120];
+    mk__now(now);
+    snprintf(note, sizeof note, "assigned to %s by %s", to, by);
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(wh_store(w),
+                               "UPDATE lead SET queue = 'manager', assigned_to = ?, note = coalesce(note || '; ', '') "
+                               "|| ? WHERE id = ? AND (status = 'worked' OR (status = 'open' AND expires_at > ?))",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, to);
+    rp_stmt_bind_text(st, 2, note);
+    rp_stmt_bind_int(st, 3, id);
+    rp_stmt_bind_text(st, 4, now);
+    if ((rc = rp_stmt_run(st, err)))
+        return rc;
+    if (rp_store_changes(wh_store(w)) == 1)
+        return RP_OK;
+    json_t *l;
+    if ((rc = mk_lead_get(w, id, &l, err)))
+        return rc;
+    rc = rp_err(err, RP_DENIED, "lead %lld is %s: only an open or worked lead is assigned", (long long)id,
+                json_string_value(json_object_get(l, "status")));
+    json_decref(l);
+    return rc;
+}
+
 int mk_leads_expire(wh *w, int64_t now, int64_t *n, rp_error *err)
 {
     char at[RP_TIME_UTC_LEN];

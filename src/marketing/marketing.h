@@ -440,6 +440,9 @@ int mk_lead_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Work an open lead: outcome worked, converted or declined, with a note; RP_DENIED for one that is
  * no longer open or has expired, RP_NOTFOUND for none. */
 int mk_lead_work(wh *w, int64_t id, const char *outcome, const char *note, const char *by, rp_error *err) RP_WARN_UNUSED;
+/* An open or worked lead given to another person (a manager who left, a colleague covering): their
+ * own queue, the change noted on the lead; RP_DENIED for a lead closed or expired. */
+int mk_lead_assign(wh *w, int64_t id, const char *to, const char *by, rp_error *err) RP_WARN_UNUSED;
 /* Open leads past their expiry marked expired (*n of them). */
 int mk_leads_expire(wh *w, int64_t now, int64_t *n, rp_error *err) RP_WARN_UNUSED;
 /* By rule: leads, open, worked, converted, declined, expired, held out; and for rules with an offer,

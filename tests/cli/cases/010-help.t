@@ -88,6 +88,7 @@ $ rapport help --commands
 > event list
 > lead list
 > lead work
+> lead assign
 > lead expire
 > lead results
 > campaign export

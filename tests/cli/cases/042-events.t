@@ -83,6 +83,16 @@ $ rapport lead work $(cat lead) --outcome declined
 ? 1
 $ rapport query "SELECT kind, outcome, notes FROM interaction WHERE reason LIKE 'lead %' ORDER BY id DESC LIMIT 1" --csv | tail -1 | tr -d '\r'
 > sale,converted,基金申購 250 萬
+# a lead given to a colleague covering; a closed one is not, a bad name is named
+$ rapport lead list --queue outbound --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])' > open1 && rapport lead assign $(cat open1) --to cover.rm | sed 's/[0-9][0-9]*:/N:/' && rapport lead list --manager cover.rm --json | python3 -c 'import json,sys; l = json.load(sys.stdin); print(len(l), l[0]["queue"], l[0]["note"].startswith("assigned to cover.rm by"))'
+> lead N: assigned to cover.rm
+> 1 manager True
+$ rapport lead assign $(cat lead) --to cover.rm
+!~ ^rapport: lead assign: lead [0-9]+ is converted: only an open or worked lead is assigned$
+? 1
+$ rapport lead assign $(cat open1) --to "Cover RM"
+! rapport: lead assign: to: 'Cover RM' is not a user name (a-z, 0-9, '.', '_', '-')
+? 1
 $ rapport lead results --json | python3 -c 'import json,sys; r = {x["rule"]: x for x in json.load(sys.stdin)}; t = r["TDBREAK"]; print(t["converted"], t["conversion"], r["ODD"]["held_out"] > 0)'
 > 1 1.0 True
 # capacity: the outbound queue's day is full, the rest go to the branch
