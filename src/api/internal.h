@@ -329,6 +329,7 @@ int api_leads(api_req *rq, api_resp *rs);
 int api_lead_work(api_req *rq, api_resp *rs);
 int api_lead_assign(api_req *rq, api_resp *rs);
 int api_customer_offers(api_req *rq, api_resp *rs);
+int api_customer_events(api_req *rq, api_resp *rs);
 int api_banners(api_req *rq, api_resp *rs);
 int api_unsubscribe_page(api_req *rq, api_resp *rs);
 int api_unsubscribe(api_req *rq, api_resp *rs);

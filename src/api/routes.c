@@ -547,6 +547,15 @@ const api_route api_routes[] = {
                  "change noted on it; supervisors",
       .params = "id: integer", .request = "{to: string}", .response = "{id: integer, assigned_to: string, ...}",
       .errors = "403 404 422" },
+    { .method = "GET", .pattern = "/api/v1/customers/{id}/events", .fn = api_customer_events,
+      .permission = SEC_P_VIEW, .flags = CUSTOMER, .action = "view", .op = "getCustomerEvents",
+      .summary = "What the event rules found of the customer, newest first (at most 50), each with its reason and "
+                 "the lead it made",
+      .params = "id: integer",
+      .response = "{customer: integer, events: {id: integer, rule: string, occurred_at: string, detected_at: string, "
+                  "via: string, reason_zh: string, reason_en: string, amount: number | null, account: integer | null, "
+                  "lead: {id: integer, status: string, queue: string, assigned_to?: string} | null}[]}",
+      .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/customers/{id}/offers", .fn = api_customer_offers,
       .permission = SEC_P_VIEW, .flags = CUSTOMER, .action = "view", .op = "getCustomerOffers",
       .summary = "The customer's next-best offers now (at most three), with the reasons: those behind an open lead "
@@ -554,7 +563,8 @@ const api_route api_routes[] = {
                  "be called for marketing (not_contactable says why); left_out says why the others are not",
       .params = "id: integer",
       .response = "{customer: integer, offers: {offer: string, name: string, product: string, propensity: number | "
-                  "null, expected_value: number | null, lead: integer | null, incentive: string | null, reasons_zh: string[], reasons_en: "
+                  "null, expected_value: number | null, lead: integer | null, lead_queue: string | null, lead_assigned_to: "
+                  "string | null, lead_branch: string | null, incentive: string | null, reasons_zh: string[], reasons_en: "
                   "string[]}[], left_out: {offer: string, why: string}[], not_contactable?: string, as_of: string | null, "
                   "eligibility_judged: boolean}",
       .errors = "404" },

@@ -177,6 +177,28 @@ int api_lead_work(api_req *rq, api_resp *rs)
     return api_ok(rs, l);
 }
 
+/* GET /customers/{id}/events: what the event rules found of the customer. */
+int api_customer_events(api_req *rq, api_resp *rs)
+{
+    int64_t id;
+    int st = api_customer_of(rq, rs, 0, &id, NULL);
+    if (st)
+        return st;
+    json_t *a;
+    rp_error err = RP_ERROR_INIT;
+    if (mk_event_list(rq->w, id, NULL, 50, &a, &err))
+        return api_fail(rs, &err);
+    size_t i;
+    json_t *e;
+    json_array_foreach(a, i, e) { /* who is held out is never shown: it would be contacted */
+        const char *ls = json_string_value(json_object_get(json_object_get(e, "lead"), "status"));
+        if (ls && !strcmp(ls, "control"))
+            json_object_set_new(e, "lead", json_null());
+    }
+    snprintf(rq->detail, sizeof rq->detail, "events");
+    return api_ok(rs, json_pack("{s:I, s:o}", "customer", (json_int_t)id, "events", a));
+}
+
 /* GET /customers/{id}/offers: the next-best offers, by the selection copy as it stands. */
 int api_customer_offers(api_req *rq, api_resp *rs)
 {

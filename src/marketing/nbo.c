@@ -108,10 +108,11 @@ static int add_left(json_t *left, const char *offer, const char *why)
     return 0;
 }
 
-/* The reasons of the customer's open leads for an offer, and the lead's id. */
-static int64_t lead_reasons(const json_t *leads, const char *offer, json_t *zh, json_t *en)
+/* The reasons of the customer's open leads for an offer, and the lead's id (*lead its row). */
+static int64_t lead_reasons(const json_t *leads, const char *offer, json_t *zh, json_t *en, const json_t **lead)
 {
     int64_t id = 0;
+    *lead = NULL;
     size_t i;
     json_t *l;
     json_array_foreach(leads, i, l) {
@@ -121,7 +122,7 @@ static int64_t lead_reasons(const json_t *leads, const char *offer, json_t *zh, 
         json_array_append(zh, json_object_get(l, "reason_zh"));
         json_array_append(en, json_object_get(l, "reason_en"));
         if (!id)
-            id = json_integer_value(json_object_get(l, "id"));
+            id = json_integer_value(json_object_get(l, "id")), *lead = l;
     }
     return id;
 }
@@ -161,7 +162,8 @@ static int judge_offer(const mk_mart *m, ptrdiff_t row, const json_t *o, const j
         propensity = peer;
     }
     json_t *zh = json_array(), *en = json_array();
-    int64_t lead = lead_reasons(leads, code, zh, en);
+    const json_t *lrow;
+    int64_t lead = lead_reasons(leads, code, zh, en, &lrow);
     if (m && row >= 0 && (*pe.zh || *pe.en)) {
         char a[256], b[256];
         snprintf(a, sizeof a, "同類客戶（%s）%.0f%% 持有，全體 %.0f%%", pe.zh, 100 * peer, 100 * all);
@@ -177,6 +179,12 @@ static int judge_offer(const mk_mart *m, ptrdiff_t row, const json_t *o, const j
     json_object_set_new(x, "propensity", isnan(propensity) ? json_null() : json_real(propensity));
     json_object_set_new(x, "expected_value", isnan(propensity) ? json_null() : json_real(propensity * value - cost));
     json_object_set_new(x, "lead", lead ? json_integer(lead) : json_null());
+    /* whose the lead is: a viewer works only their own, their branch's or (outbound agents) the queue's */
+    json_object_set_new(x, "lead_queue", lrow ? json_incref(json_object_get(lrow, "queue")) : json_null());
+    json_object_set_new(x, "lead_assigned_to", lrow && json_object_get(lrow, "assigned_to")
+                                                   ? json_incref(json_object_get(lrow, "assigned_to")) : json_null());
+    json_object_set_new(x, "lead_branch", lrow && json_object_get(lrow, "branch")
+                                              ? json_incref(json_object_get(lrow, "branch")) : json_null());
     json_t *inc = json_object_get(o, "incentive");
     json_object_set_new(x, "incentive", inc ? json_incref(inc) : json_null());
     json_array_append_new(offers, x);

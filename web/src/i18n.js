@@ -5,6 +5,11 @@ import { signal } from './state.js';
 
 export const messages = {
   'zh-TW': {
+    customerEvents: '事件',
+    eventsNone: '沒有事件',
+    eventLead: '名單：{status}',
+    leadStatus_open: '待處理',
+    leadStatus_expired: '已過期',
     whyStaff: '行員',
     whyComplaint: '客訴處理中',
     whyMinor: '未成年',
@@ -875,6 +880,11 @@ export const messages = {
     'col_address_%': '地址 %',
   },
   en: {
+    customerEvents: 'Events',
+    eventsNone: 'No events',
+    eventLead: 'lead: {status}',
+    leadStatus_open: 'open',
+    leadStatus_expired: 'expired',
     whyStaff: 'staff',
     whyComplaint: 'an open complaint',
     whyMinor: 'a minor',

@@ -321,6 +321,9 @@ const tests = [
     await page.waitForSelector('[data-test=offers] [data-test=offer]');
     const offer = await page.textContent('[data-test=offers] [data-test=offer]');
     expect(offer.includes('定存解約轉基金') && offer.includes('因為：大額定存解約'), `the offer on the 360: ${offer}`);
+    const events = await page.textContent('[data-test=events]');
+    expect(events.includes('大額定存解約') && events.includes('名單：待處理'), `the events on the 360: ${events}`);
+    expect((await page.$('[data-test=offers] [data-test=lead-converted]')) !== null, 'the manager works the lead from the 360');
     await page.screenshot({ path: join(shots, 'offers-360.png'), fullPage: true });
     await page.click('[data-test=sign-out]');
     await page.waitForSelector('input[name=name]');

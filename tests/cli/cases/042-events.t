@@ -149,5 +149,7 @@ $ rapport query "SELECT (SELECT count(*) FROM campaign_send WHERE campaign = 'BA
 >  404
 > {"error":{"code":"forbidden","message":M,"reason":"not_permitted"}}
 >  403
+$ M=$(cut -d' ' -f1 rm); curl -s -b $M.jar "http://127.0.0.1:$(cat port)/api/v1/customers/$(cat cust)/events" | python3 -c 'import json,sys; r = json.load(sys.stdin); e = [x for x in r["events"] if x["rule"] == "TDBREAK"]; print(len(e) >= 2, {x["lead"]["status"] for x in e if x["lead"]} <= {"open", "converted", "declined", "worked", "expired"})'
+> True True
 $ M=$(cut -d' ' -f1 rm); curl -s -b $M.jar "http://127.0.0.1:$(cat port)/api/v1/customers/$(cat cust)/offers" | python3 -c 'import json,sys; r = json.load(sys.stdin); print([o["offer"] for o in r["offers"]][:1], r["eligibility_judged"])'; kill $(cat pid)
 > ['FUNDTD'] True

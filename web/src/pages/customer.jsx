@@ -10,7 +10,7 @@ import { date, dateTime, money, phone, taipeiToday } from '../format.js';
 import { useSignal } from '../state.js';
 import { Card, Table, useLoad } from '../ui.jsx';
 import { choices, label, loadVocabulary, vocabulary } from '../vocabulary.js';
-import { Offers } from './leads.jsx';
+import { CustomerEvents, Offers } from './leads.jsx';
 
 const can = (me, p) => me.permissions.includes(p);
 
@@ -489,6 +489,11 @@ export function Customer({ id, me }) {
         {can(me, 'view') && (
           <Card title={t('offers')} test="offers">
             <Offers id={id} me={me} />
+          </Card>
+        )}
+        {can(me, 'view') && (
+          <Card title={t('customerEvents')} test="events">
+            <CustomerEvents id={id} />
           </Card>
         )}
         <Card title={t('scores')} test="scores">

@@ -91,6 +91,28 @@ export function Leads({ me }) {
   );
 }
 
+/** Whether the person may work the lead behind an offer: their own, their branch's, the outbound queue's. */
+const mayWork = (me, o) => can(me, 'note') && (can(me, 'all_branches') || o.lead_assigned_to === me.user
+  || (o.lead_queue === 'branch' && !!me.branch && o.lead_branch === me.branch) || (o.lead_queue === 'outbound' && can(me, 'dial')));
+
+/** What the event rules found of the customer, newest first, each with the lead it made. */
+export function CustomerEvents({ id }) {
+  useSignal(lang);
+  useSignal(roc);
+  const [r, error] = useLoad(() => api('GET', '/customers/{id}/events', { params: { id } }), [id]);
+  if (error) return <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p>;
+  if (!r) return <p class="notice">{t('loading')}</p>;
+  if (r.events.length === 0) return <p class="none">{t('eventsNone')}</p>;
+  return (
+    <ul class="events" data-test="events-list">
+      {r.events.map((e) => (
+        <li key={e.id}>{date(e.occurred_at.slice(0, 10))} {lang.get() === 'en' ? e.reason_en : e.reason_zh}
+          {e.lead && <small class="muted"> · {t('eventLead', { status: t(`leadStatus_${e.lead.status}`) })}</small>}</li>
+      ))}
+    </ul>
+  );
+}
+
 /** The offers to make the customer now, with the reasons; answered here when a lead is behind one. */
 export function Offers({ id, me }) {
   useSignal(lang);
@@ -110,7 +132,7 @@ export function Offers({ id, me }) {
             {(lang.get() === 'en' ? o.reasons_en : o.reasons_zh).map((x, i) => <li key={i}>{t('because', { why: x })}</li>)}
           </ul>
           {o.lead !== null && (done[o.lead] ? <span data-test="lead-done">{t(`leadStatus_${done[o.lead]}`)}</span>
-            : can(me, 'note') && <Work lead={{ id: o.lead }} onDone={(x) => setDone({ ...done, [o.lead]: x })} />)}
+            : mayWork(me, o) && <Work lead={{ id: o.lead }} onDone={(x) => setDone({ ...done, [o.lead]: x })} />)}
         </li>
       ))}
     </ol>
