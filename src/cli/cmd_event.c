@@ -361,12 +361,21 @@ int cmd_lead_list(cli_ctx *c)
     return CLI_OK;
 }
 
-int cmd_lead_work(cli_ctx *c)
+/* The lead number of the first argument; 0, or nonzero with the message printed. */
+static int lead_id(cli_ctx *c, const char *cmd, long long *id)
 {
     char *end;
-    long long id = strtoll(c->args[0], &end, 10);
-    if (*end || id <= 0)
-        return cli_failf("lead work", "'%.40s' is not a lead number", c->args[0]);
+    *id = strtoll(c->args[0], &end, 10);
+    if (*end || *id <= 0)
+        return cli_failf(cmd, "'%.40s' is not a lead number", c->args[0]);
+    return 0;
+}
+
+int cmd_lead_work(cli_ctx *c)
+{
+    long long id;
+    if (lead_id(c, "lead work", &id))
+        return CLI_FAIL;
     const char *outcome = cli_arg(c, "outcome");
     if (!outcome)
         return cli_failf("lead work", "--outcome worked|converted|declined is required");
@@ -383,10 +392,9 @@ int cmd_lead_work(cli_ctx *c)
 
 int cmd_lead_assign(cli_ctx *c)
 {
-    char *end;
-    long long id = strtoll(c->args[0], &end, 10);
-    if (*end || id <= 0)
-        return cli_failf("lead assign", "'%.40s' is not a lead number", c->args[0]);
+    long long id;
+    if (lead_id(c, "lead assign", &id))
+        return CLI_FAIL;
     const char *to = cli_arg(c, "to");
     if (!to)
         return cli_failf("lead assign", "--to USER is required");

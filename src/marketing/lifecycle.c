@@ -409,6 +409,28 @@ int mk_list_add(wh *w, const char *name, const int64_t *customers, size_t n, con
     return rc;
 }
 
+/* A statement's first column, every row, into a growing array; RP_DONE at the end, or the error.
+ * The statement is done either way. */
+static int read_ids(rp_stmt *st, int64_t **ids, size_t *n, rp_error *err)
+{
+    size_t cap = 0;
+    int rc;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            int64_t *p = realloc(*ids, cap * sizeof *p);
+            if (!p) {
+                rc = rp_err(err, RP_NOMEM, NULL);
+                break;
+            }
+            *ids = p;
+        }
+        (*ids)[(*n)++] = rp_stmt_int(st, 0);
+    }
+    rp_stmt_done(st);
+    return rc;
+}
+
 static int by_id(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -439,20 +461,7 @@ static int event_members(wh *w, const char *spec, int64_t **ids, size_t *n, rp_e
         return rc;
     rp_stmt_bind_text(st, 1, rule);
     rp_stmt_bind_text(st, 2, since);
-    size_t cap = 0;
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 256;
-            int64_t *p = realloc(*ids, cap * sizeof *p);
-            if (!p) {
-                rc = rp_err(err, RP_NOMEM, NULL);
-                break;
-            }
-            *ids = p;
-        }
-        (*ids)[(*n)++] = rp_stmt_int(st, 0);
-    }
-    rp_stmt_done(st);
+    rc = read_ids(st, ids, n, err);
     for (size_t i = 0; rc == RP_DONE && i < *n; i++) {
         int64_t member;
         int r = wh_party_customer(w, (*ids)[i], &(*ids)[i], &member, err);
@@ -488,20 +497,7 @@ int mk__list_members(wh *w, const char *name, int64_t **ids, size_t *n, rp_error
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, name);
-    size_t cap = 0;
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 256;
-            int64_t *p = realloc(*ids, cap * sizeof *p);
-            if (!p) {
-                rc = rp_err(err, RP_NOMEM, NULL);
-                break;
-            }
-            *ids = p;
-        }
-        (*ids)[(*n)++] = rp_stmt_int(st, 0);
-    }
-    rp_stmt_done(st);
+    rc = read_ids(st, ids, n, err);
     if (rc != RP_DONE) {
         free(*ids);
         *ids = NULL;
