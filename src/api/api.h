@@ -38,6 +38,8 @@
  *   analyses.c   the analysis runs kept
  *   models.c     the kept models, and who is worth saving by a churn model
  *   campaigns.c  database marketing: offers, campaigns and their lifecycle, results, staff's responses
+ *   execution.c  a campaign carried out: the optimiser, the vendor's list (audited), e-mail sent, calls given
+ *                to agents, the channels' daily capacity
  *   triggers.c   events and leads: the event feed (a token's), event rules, a person's leads and working
  *                them, what they came to, a customer's next-best offers
  *   marketing.c  database marketing: the one-click unsubscribe link of campaign e-mail (public)
@@ -85,6 +87,10 @@ typedef struct api_options {
     const char *metrics_token;
     const char *metrics_token_file;  /* or the token in a file (its owner's alone: mode 0600 or 0400) */
     const char *metrics_allow;
+    /* campaign e-mail sent through the API (POST /campaigns/{code}/send; marketing.h mk_send_email), from
+     * [mail] in the configuration: no smtp or from, none is sent.  The password from
+     * $RAPPORT_SMTP_PASSWORD or [mail] password_file, never the configuration itself. */
+    const char *mail_smtp, *mail_user, *mail_password, *mail_tls, *mail_from, *mail_unsubscribe;
 } api_options;
 #define API_CACHE_MB 16
 #define API_SCRIBE_CACHE_MB 4

@@ -231,7 +231,7 @@ int api_campaign_cell_steer(api_req *rq, api_resp *rs)
 
 /* The selection copy for a request: made again when stale (and, for a selection that writes targets,
  * older than an hour, as [marketing] select_minutes' default). */
-static int mart_for(api_req *rq, api_resp *rs, int fresh_minutes, mk_mart **m)
+int api_mart(api_req *rq, api_resp *rs, int fresh_minutes, mk_mart **m)
 {
     mk_env env = { .cfg = NULL, .facts = NULL, .progress = 0 };
     rp_error err = RP_ERROR_INIT;
@@ -249,7 +249,7 @@ int api_campaign_count(api_req *rq, api_resp *rs)
     if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "rule", 0, &rule, &err))
         return api_fail_body(rs, &err, "body");
     mk_mart *m;
-    int st = mart_for(rq, rs, 0, &m);
+    int st = api_mart(rq, rs, 0, &m);
     if (st)
         return st;
     json_t *o;
@@ -269,7 +269,7 @@ int api_rule_count(api_req *rq, api_resp *rs)
     if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "rule", 1, &rule, &err))
         return api_fail_body(rs, &err, "body");
     mk_mart *m;
-    int st = mart_for(rq, rs, 0, &m);
+    int st = api_mart(rq, rs, 0, &m);
     if (st)
         return st;
     json_t *o;
@@ -284,7 +284,7 @@ int api_rule_count(api_req *rq, api_resp *rs)
 int api_campaign_select(api_req *rq, api_resp *rs)
 {
     mk_mart *m;
-    int st = mart_for(rq, rs, 60, &m);
+    int st = api_mart(rq, rs, 60, &m);
     if (st)
         return st;
     json_t *o;

@@ -319,6 +319,17 @@ int api_campaign_cell_steer(api_req *rq, api_resp *rs);
 int api_campaign_count(api_req *rq, api_resp *rs);
 int api_rule_count(api_req *rq, api_resp *rs);
 int api_campaign_select(api_req *rq, api_resp *rs);
+/* execution.c: a campaign carried out (optimised, its list exported, e-mail sent, calls given to agents) */
+int api_campaign_optimise(api_req *rq, api_resp *rs);
+int api_campaign_export(api_req *rq, api_resp *rs);
+int api_campaign_send(api_req *rq, api_resp *rs);
+int api_campaign_dial(api_req *rq, api_resp *rs);
+int api_capacity_list(api_req *rq, api_resp *rs);
+int api_capacity_put(api_req *rq, api_resp *rs);
+/* campaigns.c: the selection copy for a request (marketing.h mk_mart_get), made again when older than
+ * fresh_minutes (0: only when stale); 0, or the reply's status */
+struct mk_mart;
+int api_mart(api_req *rq, api_resp *rs, int fresh_minutes, struct mk_mart **m);
 /* triggers.c: the event feed, event rules, leads, the next-best offer */
 int api_event_feed(api_req *rq, api_resp *rs);
 int api_event_detectors(api_req *rq, api_resp *rs);

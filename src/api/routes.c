@@ -444,6 +444,58 @@ const api_route api_routes[] = {
       .params = "code: string", .request = "{}",
       .response = "{candidates: integer, waterfall: object[], control: integer, treated: integer, ...}",
       .errors = "403 404 422" },
+    { .method = "POST", .pattern = "/api/v1/campaigns/{code}/optimise", .fn = api_campaign_optimise,
+      .permission = SEC_P_CAMPAIGNS, .flags = API_BODY | API_CHANGES, .op = "optimiseCampaign",
+      .summary = "A draft's treated given their cells by the offer optimiser (levels 1-4; level 4 under a budget, "
+                 "minimums and maximums per cell, capacity per channel, else the channel's daily capacity times the "
+                 "campaign's days, a cap per group), from kept models' scores (models: {cell: model}) or a CSV "
+                 "(scores: customer, cell or offer, score); the plan, with its gap and the binding constraints' "
+                 "shadow prices; apply: the targets take it",
+      .params = "code: string",
+      .request = "{level?: integer, method?: 'auto' | 'exact' | 'lagrange' | 'greedy', budget?: number, min?: object, "
+                 "max?: object, capacity?: object, group_by?: string, group_max?: integer, value?: string, models?: "
+                 "object, scores?: string, apply?: boolean}",
+      .response = "{campaign: string, level: integer, method: string, customers: integer, assigned: integer, "
+                  "objective: number, bound: number, gap: number, cost: number, seconds: number, by_cell: object[], "
+                  "binding: object[] | null, ineligible_pairs: integer, scores_not_targets: integer, applied: boolean, "
+                  "models?: object, capacity_from_table?: object, greedy?: number}",
+      .errors = "403 404 422" },
+    { .method = "POST", .pattern = "/api/v1/campaigns/{code}/export", .fn = api_campaign_export,
+      .permission = SEC_P_EXPORT_LISTS, .flags = API_BODY | API_CHANGES | API_AUDITED | API_CSV,
+      .action = "campaign_export", .op = "exportCampaignList",
+      .summary = "A campaign's list for a channel's vendor or system (the treated of a cell or of a channel's cells, "
+                 "with the columns the channel needs), as CSV or XLSX, with {reason}; audited",
+      .params = "code: string",
+      .request = "{cell?: string, channel?: string, format?: 'csv' | 'xlsx', reason: string}", .response = "string",
+      .errors = "403 404 422" },
+    { .method = "POST", .pattern = "/api/v1/campaigns/{code}/send", .fn = api_campaign_send,
+      .permission = SEC_P_APPROVE, .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "campaign_send",
+      .op = "sendCampaignEmail",
+      .summary = "A batch (limit, default 200, at most 2000) of a running campaign's e-mail cell sent through the "
+                 "server's [mail] settings; call again until not_sent.left_for_later is 0",
+      .params = "code: string", .request = "{cell: string, limit?: integer, subject?: string, body?: string}",
+      .response = "{campaign: string, cell: string, sent: integer, failed: integer, failures: object[], not_sent: "
+                  "object}",
+      .errors = "403 404 422 503" },
+    { .method = "POST", .pattern = "/api/v1/campaigns/{code}/dial", .fn = api_campaign_dial,
+      .permission = SEC_P_LISTS, .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "campaign_dial",
+      .op = "dialCampaign",
+      .summary = "A running campaign's outbound_call cell given to agents as a calling list (only who is not on it "
+                 "yet)",
+      .params = "code: string", .request = "{cell: string, agents: string[], until?: string}",
+      .response = "{campaign: string, cell: string, list: string, customers: integer, by_agent: object, skipped: "
+                  "object}",
+      .errors = "403 404 422" },
+    { .method = "GET", .pattern = "/api/v1/channel-capacity", .fn = api_capacity_list, .permission = SEC_P_CAMPAIGNS,
+      .flags = 0, .op = "listChannelCapacity",
+      .summary = "How many contacts each channel takes a day (until the contact centre tells it)",
+      .response = "{channels: {channel: string, per_day: integer, updated_at: string, updated_by: string}[]}" },
+    { .method = "PUT", .pattern = "/api/v1/channel-capacity/{channel}", .fn = api_capacity_put,
+      .permission = SEC_P_APPROVE, .flags = API_BODY | API_CHANGES, .op = "setChannelCapacity",
+      .summary = "A channel's daily capacity set (0: none); the list of them", .params = "channel: string",
+      .request = "{per_day: integer}",
+      .response = "{channels: {channel: string, per_day: integer, updated_at: string, updated_by: string}[]}",
+      .errors = "403 422" },
 #define STEP(STEP_, PERM_, OP_, WHAT_)                                                                          \
     { .method = "POST", .pattern = "/api/v1/campaigns/{code}/" STEP_, .fn = api_campaign_step,                  \
       .permission = PERM_, .flags = API_BODY | API_CHANGES, .op = OP_, .summary = WHAT_ " ({note?}; refused, "  \

@@ -238,7 +238,7 @@ typedef struct api_stream {
     rp_buf buf;               /* the piece being sent, from off */
     size_t off;
     int end;                  /* more() said there is no more */
-    char type[64], filename[64];
+    char type[96], filename[64];
 } api_stream;
 
 static void stream_free(void *cls)

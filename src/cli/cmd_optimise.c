@@ -21,6 +21,16 @@ static void print_plan(const json_t *s)
         printf(" (greedy %.2f)", json_number_value(json_object_get(s, "greedy")));
     printf("; cost %.2f%s\n", json_number_value(json_object_get(s, "cost")),
            json_is_true(json_object_get(s, "applied")) ? "; the targets now have these cells" : "");
+    const char *key;
+    json_t *v;
+    json_object_foreach(json_object_get(s, "models"), key, v)
+        printf("  %s: scores of model %s (run %lld, as of %s)\n", key, json_string_value(json_object_get(v, "model")),
+               (long long)json_integer_value(json_object_get(v, "run")), json_string_value(json_object_get(v, "as_of")));
+    json_object_foreach(json_object_get(s, "capacity_from_table"), key, v)
+        printf("  capacity %s: %lld a day x %lld days = %lld contacts (campaign capacity)\n", key,
+               (long long)json_integer_value(json_object_get(v, "per_day")),
+               (long long)json_integer_value(json_object_get(v, "days")),
+               (long long)json_integer_value(json_object_get(v, "contacts")));
     table t;
     table_init(&t, 6, 2);
     static const char *const head[] = { "cell", "offer", "channel", "customers", "cost", "expected_value" };
@@ -49,7 +59,7 @@ int cmd_campaign_optimise(cli_ctx *c)
 {
     const char *cmd = "campaign optimise";
     static const char *const methods[] = { "auto", "exact", "lagrange", "greedy", NULL };
-    mk_allocation a = { .campaign = c->args[0], .scores = cli_arg(c, "scores"), .mins = cli_arg(c, "min"),
+    mk_allocation a = { .campaign = c->args[0], .scores = cli_arg(c, "scores"), .models = cli_arg(c, "models"), .mins = cli_arg(c, "min"),
                         .maxes = cli_arg(c, "max"), .capacities = cli_arg(c, "capacity"),
                         .group_by = cli_arg(c, "group-by"), .value_attr = cli_arg(c, "value"),
                         .apply = cli_flag(c, "apply"), .level = 4 };

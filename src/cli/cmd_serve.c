@@ -2,6 +2,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "cli/table.h"
+#include "core/buf.h"
 #include "security/security.h"
 
 #include <errno.h>
@@ -69,6 +70,33 @@ static int serve_security(cli_ctx *c, const rp_config *cfg, api_options *o, rp_e
     return RP_OK;
 }
 
+/* [mail]: the campaign e-mail the API sends (POST /campaigns/{code}/send); the password from
+ * $RAPPORT_SMTP_PASSWORD or [mail] password_file into pw (the caller's to free). */
+static int serve_mail(const rp_config *cfg, api_options *o, rp_buf *pw, rp_error *err)
+{
+    if (!cfg)
+        return RP_OK;
+    o->mail_smtp = rp_config_get(cfg, "mail", "smtp", NULL);
+    o->mail_user = rp_config_get(cfg, "mail", "user", NULL);
+    o->mail_tls = rp_config_get(cfg, "mail", "tls", NULL);
+    o->mail_from = rp_config_get(cfg, "mail", "from", NULL);
+    o->mail_unsubscribe = rp_config_get(cfg, "mail", "unsubscribe_url", NULL);
+    if (o->mail_tls && strcmp(o->mail_tls, "required") && strcmp(o->mail_tls, "try") && strcmp(o->mail_tls, "none"))
+        return rp_err(err, RP_INVAL, "[mail] tls: '%.20s' is not required, try or none", o->mail_tls);
+    const char *file = rp_config_get(cfg, "mail", "password_file", NULL);
+    if (getenv("RAPPORT_SMTP_PASSWORD"))
+        o->mail_password = getenv("RAPPORT_SMTP_PASSWORD");
+    else if (file) {
+        int rc = rp_buf_read_file(pw, file, 1024, err);
+        if (rc)
+            return rp_err_prefix(err, "[mail] password_file");
+        rp_buf_putc(pw, 0);
+        pw->data[strcspn(pw->data, "\r\n")] = 0;
+        o->mail_password = pw->data;
+    }
+    return RP_OK;
+}
+
 int cmd_serve(cli_ctx *c)
 {
     if (cli_flag(c, "openapi")) { /* the API's document, for a client generator; no store, no server */
@@ -123,6 +151,9 @@ int cmd_serve(cli_ctx *c)
     if (config_seconds(cfg, "idle_minutes", 60, 1, 24 * 60, &o.idle_seconds, &err) ||
         config_seconds(cfg, "lifetime_hours", 3600, 1, 24 * 30, &o.lifetime_seconds, &err) ||
         sec_signin_config(cfg, &o.signin, &err) || serve_security(c, cfg, &o, &err))
+        return cli_fail("serve", &err);
+    static rp_buf mail_pw = RP_BUF_INIT; /* the server's, for its life */
+    if (serve_mail(cfg, &o, &mail_pw, &err))
         return cli_fail("serve", &err);
     o.warm = !cfg || strcmp(rp_config_get(cfg, "api", "keep_c360", "yes"), "no");
     int64_t cache_mb = 0;

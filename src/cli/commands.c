@@ -938,15 +938,19 @@ DESIGN_HELP
       "  --until DATE    the last day they may be called from the list\n"
       "  --json          the summary as JSON\n" STORE_HELP, NULL },
     { "campaign optimise", cmd_campaign_optimise, CLI_STORE,
-      "scores= level= budget= min= max= capacity= group-by= group-max= value= per-customer= method= apply json", 1, 1,
-      "rapport campaign optimise CODE --scores FILE [--level 1-4] [--budget B] [--min CELL=N,...]\n"
+      "scores= models= level= budget= min= max= capacity= group-by= group-max= value= per-customer= method= apply json",
+      1, 1,
+      "rapport campaign optimise CODE (--scores FILE | --models CELL=MODEL,...) [--level 1-4] [--budget B]\n"
+      "       [--min CELL=N,...]"
       "       [--max CELL=N,...] [--capacity CHANNEL=N,...] [--group-by ATTR --group-max N]\n"
       "       [--value ATTR] [--method auto|exact|lagrange|greedy] [--apply] [--json]",
       "Give a draft's treated their cells by the offer optimiser (M11).",
       "FILE is CSV with a header naming customer, cell (or offer) and score: the\n"
       "response model's probability of each customer taking each cell's offer; a\n"
       "pair not in the file, or that consent, reach or a product held rules out now,\n"
-      "is not eligible.  Levels: 1 the highest score; 2 score x the offer's value;\n"
+      "is not eligible.  Or --models: a cell's (or an offer's) scores are a kept\n"
+      "model's latest scoring ('rapport model score'); the file may give the others.\n"
+      "Levels: 1 the highest score; 2 score x the offer's value;\n"
       "3 score x the customer's own value (--value, an attribute: profit); 4 the\n"
       "expected profit (score x value - cost) under the constraints given, solved\n"
       "exactly (GLPK) when small, else by Lagrangian relaxation; the objective, the\n"
@@ -957,7 +961,8 @@ DESIGN_HELP
       "options:\n"
       "  --budget B          the total cost of the contacts at most B\n"
       "  --min, --max        customers per cell: A=100,B=50\n"
-      "  --capacity          contacts per channel: outbound_call=1500 (the agents' hours)\n"
+      "  --capacity          contacts per channel: outbound_call=1500 (the agents' hours);\n"
+      "                      else 'campaign capacity' a day times the campaign's days\n"
       "  --group-by ATTR     branch, level, ... with --group-max N contacts in each\n"
       "  --value ATTR        level 3: the customer's value (profit)\n"
       "  --per-customer M    1: a campaign gives each customer one cell\n"

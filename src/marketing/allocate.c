@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/reader.h"
+#include "core/rtime.h"
+#include "models/models.h"
 
 typedef struct alloc {
     const mk_allocation *a;
@@ -22,7 +24,8 @@ typedef struct alloc {
     const char *names[MK_MAX_CELLS];
     double value[MK_MAX_CELLS], cost[MK_MAX_CELLS];
     int chan[MK_MAX_CELLS], contact[MK_MAX_CELLS];
-    char purpose[24];
+    char purpose[24], start[16], end[16];
+    char model[MK_MAX_CELLS][80];      /* the kept model a cell's scores come from, or "" */
     float *score;
     int64_t not_targets, ineligible;
 } alloc;
@@ -71,6 +74,10 @@ static int design(wh *w, alloc *x, rp_error *err)
         rc = rp_err(err, RP_DENIED, "campaign %s has no targets: select them first ('rapport campaign select %s')",
                     x->a->campaign, x->a->campaign);
     snprintf(x->purpose, sizeof x->purpose, "%s", c.purpose);
+    const char *sd = json_string_value(json_object_get(c.doc, "start_date")),
+               *ed = json_string_value(json_object_get(c.doc, "end_date"));
+    snprintf(x->start, sizeof x->start, "%s", sd ? sd : "");
+    snprintf(x->end, sizeof x->end, "%s", ed ? ed : "");
     for (int j = 0; !rc && j < c.ncells; j++) {
         int k = x->k++;
         snprintf(x->cell[k], sizeof x->cell[k], "%s", c.cells[j].cell);
@@ -107,8 +114,8 @@ static int read_scores(alloc *x, rp_error *err)
 {
     rd_options o = { .format = RD_CSV, .header = 1, .utf8 = 1 };
     reader *r;
-    const char *path = x->a->scores;
-    int rc = rd_open(path, &o, &r, err);
+    const char *const file = x->a->scores, *path = x->a->scores_name ? x->a->scores_name : file;
+    int rc = rd_open(file, &o, &r, err);
     if (rc)
         return rp_err_prefix(err, "%s", path);
     rd_record rec;
@@ -152,6 +159,11 @@ static int read_scores(alloc *x, rp_error *err)
         for (int k = 0; k < x->k; k++)
             if (!strcmp(ce >= 0 ? x->cell[k] : x->offer[k], f[1])) {
                 hit = 1;
+                if (x->model[k][0]) {
+                    rc = rp_err(err, RP_INVAL, "%s:%lld: cell %s is scored by model %s, not by the file", path,
+                                (long long)rec.number, x->cell[k], x->model[k]);
+                    break;
+                }
                 if (i < 0)
                     continue;
                 float *at = &x->score[(size_t)i * (size_t)x->k + (size_t)k];
@@ -175,6 +187,96 @@ static int read_scores(alloc *x, rp_error *err)
         rc = st;
     rd_close(r);
     return rc;
+}
+
+/* One kept model's latest scoring as the scores of the cells named key (a cell, or every cell of an
+ * offer); the model's run into used. */
+static int model_scores(wh *w, alloc *x, const char *key, const char *name, json_t *used, rp_error *err)
+{
+    int hit = 0;
+    for (int k = 0; k < x->k; k++)
+        if (!strcmp(x->cell[k], key) || !strcmp(x->offer[k], key)) {
+            if (x->model[k][0])
+                return rp_err(err, RP_INVAL, "models: cell %s is given two models (%s, %s)", x->cell[k], x->model[k],
+                              name);
+            snprintf(x->model[k], sizeof x->model[k], "%s", name);
+            hit = 1;
+        }
+    if (!hit)
+        return rp_err(err, RP_INVAL, "models: campaign %s has no cell or offer '%s'", x->a->campaign, key);
+    json_t *rec;
+    int rc = mdl_kept_find(wh_store(w), name, &rec, err);
+    if (rc)
+        return rc == RP_NOTFOUND ? rp_err(err, RP_INVAL, "models: %s: no kept model is named '%s'", key, name) : rc;
+    mdl_scored sc;
+    rc = mdl_run_latest(wh_store(w), json_integer_value(json_object_get(rec, "id")), &sc, err);
+    json_decref(rec);
+    if (rc == RP_NOTFOUND)
+        return rp_err(err, RP_INVAL, "models: %s: model '%s' has scored no customers yet ('rapport model score %s')",
+                      key, name, name);
+    if (rc)
+        return rc;
+    for (size_t j = 0; j < sc.n; j++) {
+        ptrdiff_t i = find(x, sc.customer[j]);
+        if (i < 0 || !(sc.p[j] >= 0 && sc.p[j] <= 1))
+            continue;
+        for (int k = 0; k < x->k; k++)
+            if (!strcmp(x->model[k], name) && (!strcmp(x->cell[k], key) || !strcmp(x->offer[k], key)))
+                x->score[(size_t)i * (size_t)x->k + (size_t)k] = (float)sc.p[j];
+    }
+    json_object_set_new(used, key, json_pack("{s:s, s:I, s:s}", "model", name, "run", (json_int_t)sc.run, "as_of",
+                                             sc.as_of));
+    mdl_scored_free(&sc);
+    return RP_OK;
+}
+
+/* models: "CELL=MODEL,..." */
+static int models(wh *w, alloc *x, json_t *used, rp_error *err)
+{
+    for (const char *p = x->a->models; p && *p;) {
+        const char *eq = strchr(p, '='), *comma = strchr(p, ',');
+        size_t kn = eq ? (size_t)(eq - p) : 0, mn = !eq ? 0 : comma ? (size_t)(comma - eq - 1) : strlen(eq + 1);
+        char key[48], name[80];
+        if (!eq || (comma && comma < eq) || !kn || kn >= sizeof key || !mn || mn >= sizeof name)
+            return rp_err(err, RP_INVAL, "models: '%.60s' is not CELL=MODEL[,CELL=MODEL...]", x->a->models);
+        memcpy(key, p, kn), key[kn] = 0;
+        memcpy(name, eq + 1, mn), name[mn] = 0;
+        int rc = model_scores(w, x, key, name, used, err);
+        if (rc)
+            return rc;
+        p = eq + 1 + mn + (comma ? 1 : 0);
+    }
+    return RP_OK;
+}
+
+/* The channels of the cells that the caller gave no capacity take channel_capacity's: per day times
+ * the days the campaign runs; what was taken into taken. */
+static int table_capacity(wh *w, const alloc *x, int64_t *capacity, json_t *taken, rp_error *err)
+{
+    json_t *list;
+    int rc = mk_capacity_list(w, &list, err);
+    if (rc)
+        return rc;
+    rp_date a, b;
+    rp_error ignore = RP_ERROR_INIT;
+    int64_t days = 1;
+    if (x->start[0] && x->end[0] && !rp_date_parse(x->start, &a, &ignore) && !rp_date_parse(x->end, &b, &ignore))
+        days = rp_days_from_civil(b.y, b.m, b.d) - rp_days_from_civil(a.y, a.m, a.d) + 1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e) {
+        int c = mk__index(json_string_value(json_object_get(e, "channel")), mk_channels), used = 0;
+        for (int k = 0; k < x->k; k++)
+            used |= x->chan[k] == c;
+        int64_t per_day = json_integer_value(json_object_get(e, "per_day"));
+        if (c < 0 || c >= MK_OPT_CHANNELS || !used || capacity[c] || per_day <= 0 || days < 1)
+            continue;
+        capacity[c] = per_day * days;
+        json_object_set_new(taken, mk_channels[c], json_pack("{s:I, s:I, s:I}", "per_day", (json_int_t)per_day, "days",
+                                                             (json_int_t)days, "contacts", (json_int_t)capacity[c]));
+    }
+    json_decref(list);
+    return RP_OK;
 }
 
 /* A pair the file gave no score, or the copy says cannot be made now (consent, reach, the product
@@ -296,7 +398,7 @@ static int apply(wh *w, const alloc *x, const mk_opt_result *r, const char *by, 
     return rc;
 }
 
-static int solve(wh *w, alloc *x, mk_opt *p, const char *by, json_t **out, rp_error *err)
+static int solve(wh *w, alloc *x, mk_opt *p, const char *by, json_t *extra, json_t **out, rp_error *err)
 {
     const mk_allocation *a = x->a;
     int *grp = NULL;
@@ -327,8 +429,10 @@ static int solve(wh *w, alloc *x, mk_opt *p, const char *by, json_t **out, rp_er
     if (!(rc = mk_optimise(p, &r, err))) {
         if (a->apply)
             rc = apply(w, x, &r, by, err);
-        if (!rc)
+        if (!rc) {
             *out = summary(x, p, &r);
+            json_object_update(*out, extra);
+        }
         mk_opt_result_free(&r);
     }
     free(cv), free(grp);
@@ -340,8 +444,9 @@ int mk_allocate(wh *w, const mk_mart *m, const mk_allocation *a, const char *by,
     if (a->per_customer > 1)
         return rp_err(err, RP_INVAL, "per-customer: a campaign gives each customer one cell; more offers to one "
                                      "customer are more campaigns");
-    if (!a->scores)
-        return rp_err(err, RP_INVAL, "scores: a file of customer, cell (or offer) and score is required");
+    if (!a->scores && !a->models)
+        return rp_err(err, RP_INVAL, "scores: a file of customer, cell (or offer) and score, or models (CELL=MODEL), "
+                                     "is required");
     alloc *x = calloc(1, sizeof *x);
     if (!x)
         return rp_err(err, RP_NOMEM, NULL);
@@ -353,14 +458,26 @@ int mk_allocate(wh *w, const mk_mart *m, const mk_allocation *a, const char *by,
         rc = rp_err(err, RP_NOMEM, NULL);
     for (size_t q = 0; !rc && q < x->n * (size_t)x->k; q++)
         x->score[q] = -2.0f; /* not given yet */
-    if (!rc && !(rc = read_scores(x, err)))
+    json_t *extra = json_object(), *used = json_object(), *taken = json_object();
+    if (!rc)
+        rc = models(w, x, used, err);
+    if (!rc && a->scores)
+        rc = read_scores(x, err);
+    if (!rc)
         eligibility(x);
     mk_opt p = { .n = x->n, .k = x->k, .score = x->score, .value = x->value, .cost = x->cost, .channel = x->chan,
                  .names = x->names, .channel_names = mk_channels, .level = a->level ? a->level : 4, .per_customer = 1,
                  .budget = a->budget, .group_max = a->group_max, .method = a->method };
     if (!rc && !(rc = pairs(x, "min", a->mins, 0, p.min, err)) && !(rc = pairs(x, "max", a->maxes, 0, p.max, err)) &&
-        !(rc = pairs(x, "capacity", a->capacities, 1, p.capacity, err)))
-        rc = solve(w, x, &p, by, out, err);
+        !(rc = pairs(x, "capacity", a->capacities, 1, p.capacity, err)) &&
+        !(rc = p.level == 4 ? table_capacity(w, x, p.capacity, taken, err) : RP_OK)) {
+        if (json_object_size(used))
+            json_object_set(extra, "models", used);
+        if (json_object_size(taken))
+            json_object_set(extra, "capacity_from_table", taken);
+        rc = solve(w, x, &p, by, extra, out, err);
+    }
+    json_decref(extra), json_decref(used), json_decref(taken);
     free(x->ids), free(x->score), free(x);
     return rc;
 }

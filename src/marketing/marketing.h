@@ -351,9 +351,17 @@ void mk_opt_result_free(mk_opt_result *r);
  * takes its cell, those given none are dropped, recorded in the campaign's history.  *out: {campaign,
  * level, method, customers, assigned, objective, bound, gap, cost, seconds, by_cell [{cell, offer,
  * channel, customers, cost, expected_value}], binding, ineligible_pairs, scores_not_targets,
- * applied, greedy?}.  Errors name the file and line, the option and the constraint. */
+ * applied, greedy?, capacity_from_table? {CHANNEL: {per_day, days, contacts}}, models? {CELL: {model,
+ * run, as_of}}}.  Scores come from the file, from kept models (models: a cell's probability is the model's
+ * for each customer it scored), or both for different cells.  A channel of the cells that capacities
+ * does not name takes its capacity from channel_capacity (mk_capacity_put): per_day times the days the
+ * campaign runs (start to end; one day without them).  Errors name the file and line, the option and
+ * the constraint. */
 typedef struct mk_allocation {
     const char *campaign, *scores;
+    const char *scores_name;          /* the file's name in messages (NULL: scores), "body.scores" */
+    const char *models;               /* "CELL=MODEL,...": a cell's (or offer's) scores from a kept model's
+                                         latest scoring (models.h), in place of the file's */
     int level, per_customer, method;
     double budget;
     const char *mins, *maxes, *capacities, *group_by, *value_attr;

@@ -24,7 +24,7 @@ const char *const sec_perm_names[SEC_NPERMS] = { "search", "view", "reveal", "co
                                                  "consent_read", "consent_write", "all_branches", "etl",
                                                  "analysis", "users", "audit", "export",
                                                  "reveal_rejects", "dial", "lists", "campaigns", "approve",
-                                                 "events", "banners" };
+                                                 "events", "banners", "export_lists" };
 
 const char *sec_role_article(sec_role r)
 {
@@ -42,7 +42,7 @@ static const unsigned matrix[SEC_NROLES] = {
     [SEC_TSR] = P(SEARCH) | P(VIEW) | P(NOTE) | P(CONSENT_READ) | P(ALL_BRANCHES) | P(DIAL),
     [SEC_SUPERVISOR] = P(SEARCH) | P(VIEW) | P(REVEAL) | P(CONTACTS) | P(NOTE) | P(EDIT) | P(CONSENT_READ) |
                        P(CONSENT_WRITE) | P(ALL_BRANCHES) | P(ANALYSIS) | P(EXPORT) | P(LISTS) | P(CAMPAIGNS) |
-                       P(APPROVE),
+                       P(APPROVE) | P(EXPORT_LISTS),
     [SEC_ANALYST] = P(ANALYSIS) | P(CAMPAIGNS),
     [SEC_STEWARD] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(EDIT) | P(ALL_BRANCHES) | P(ETL) | P(REVEAL_REJECTS),
     [SEC_ADMIN] = P(USERS) | P(ETL),
@@ -136,7 +136,7 @@ static int run1(rp_store *s, const char *sql, const char *const *text, int ntext
 
 int sec_perm_reveals(int p)
 {
-    return p == SEC_P_REVEAL || p == SEC_P_EXPORT || p == SEC_P_REVEAL_REJECTS;
+    return p == SEC_P_REVEAL || p == SEC_P_EXPORT || p == SEC_P_REVEAL_REJECTS || p == SEC_P_EXPORT_LISTS;
 }
 
 int sec_role_reveals(sec_role r)

@@ -70,6 +70,8 @@ typedef enum {
     SEC_P_APPROVE,          /* approve, launch, pause, resume, close or reject campaigns (never one's own) */
     SEC_P_EVENTS,           /* post transactions to the event feed (a core system's token; no role has it) */
     SEC_P_BANNERS,          /* the banners to show a customer (internet banking's token; no role has it) */
+    SEC_P_EXPORT_LISTS,     /* a campaign's list with names, addresses, phones or e-mail written as a file for
+                               a vendor or system, with a reason (audited) */
     SEC_NPERMS
 } sec_perm;
 
@@ -87,7 +89,7 @@ const char *sec_role_article(sec_role r);
  * reveal_rejects (read from the matrix)?  Giving such a role takes two
  * administrators (approval.c). */
 int sec_role_reveals(sec_role r);
-/* Is the permission one of those (reveal, export, reveal_rejects)?  A
+/* Is the permission one of those (reveal, export, reveal_rejects, export_lists)?  A
  * token holding one is the operator's to make (rapport token add), never an
  * administrator's alone through the API. */
 int sec_perm_reveals(int p);
