@@ -33,9 +33,9 @@ type BodyArgs<O> = O extends { requestBody: { content: { 'application/json': inf
   : { body?: never };
 
 /** What a call to method path takes besides them: {params} for the path's {x}, {query}, {body}. */
-export type ApiArgs<M extends Method, P extends ApiPath<M>> = PathArgs<Operation<M, P>> &
-  QueryArgs<Operation<M, P>> &
-  BodyArgs<Operation<M, P>>;
+export type ApiArgs<M extends Method, P extends ApiPath<M>> = Operation<M, P> extends infer O
+  ? PathArgs<O> & QueryArgs<O> & BodyArgs<O>
+  : never;
 
 type Content<R> = R extends { content: { 'application/json': infer B } } ? B : R extends { content: { 'text/plain': infer T } } ? T : never;
 

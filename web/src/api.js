@@ -37,14 +37,13 @@ function url(path, params, query) {
 }
 
 /**
- * @template {import('./api-types').Method} M
- * @template {import('./api-types').ApiPath<M>} P
- * @param {M} method
- * @param {P} path
- * @param {import('./api-types').ApiArgs<M, P>} [args]
- * @returns {Promise<import('./api-types').ApiReply<M, P>>}
+ * The request made; the reply when it is a success, else an ApiError (a session ended said so).
+ * @param {string} method
+ * @param {string} path
+ * @param {any} [args]
+ * @returns {Promise<Response>}
  */
-export async function api(method, path, args) {
+async function request(method, path, args) {
   const { params, query, body } = /** @type {any} */ (args) || {};
   const opts = { method, headers: {}, credentials: /** @type {RequestCredentials} */ ('same-origin') };
   if (body !== undefined) {
@@ -58,18 +57,58 @@ export async function api(method, path, args) {
   } catch (e) {
     throw new ApiError(0, 'network', String(e.message || e));
   }
+  if (r.ok) return r;
   let j = null;
   try {
     j = await r.json();
   } catch {
     /* not JSON */
   }
-  if (!r.ok) {
-    const ra = r.headers.get('Retry-After');
-    const e = new ApiError(r.status, j?.error?.code || 'http', j?.error?.message || r.statusText, j?.error?.member, j?.error?.reason,
-      ra ? Number(ra) : null);
-    if (r.status === 401 && csrf && sessionEnded.handler && !(method === 'POST' && path === '/session')) sessionEnded.handler(e);
-    throw e;
+  const ra = r.headers.get('Retry-After');
+  const e = new ApiError(r.status, j?.error?.code || 'http', j?.error?.message || r.statusText, j?.error?.member, j?.error?.reason,
+    ra ? Number(ra) : null);
+  if (r.status === 401 && csrf && sessionEnded.handler && !(method === 'POST' && path === '/session')) sessionEnded.handler(e);
+  throw e;
+}
+
+/**
+ * @template {import('./api-types').Method} M
+ * @template {import('./api-types').ApiPath<M>} P
+ * @param {M} method
+ * @param {P} path
+ * @param {import('./api-types').ApiArgs<M, P>} [args]
+ * @returns {Promise<import('./api-types').ApiReply<M, P>>}
+ */
+export async function api(method, path, args) {
+  const r = await request(String(method), String(path), /** @type {any} */ (args));
+  try {
+    return await r.json();
+  } catch {
+    return null;
   }
-  return j;
+}
+
+/**
+ * A file the server answers (a campaign's list for a vendor) saved by the browser under the name the
+ * server gives it; that name.
+ * @template {import('./api-types').Method} M
+ * @template {import('./api-types').ApiPath<M>} P
+ * @param {M} method
+ * @param {P} path
+ * @param {import('./api-types').ApiArgs<M, P>} [args]
+ * @returns {Promise<string>}
+ */
+export async function download(method, path, args) {
+  const r = await request(String(method), String(path), /** @type {any} */ (args));
+  const m = /filename="([^"]+)"/.exec(r.headers.get('Content-Disposition') || '');
+  const name = m ? m[1] : 'download';
+  const href = URL.createObjectURL(await r.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60000);
+  return name;
 }

@@ -12,6 +12,7 @@ import { errorText, lang, roc, t } from '../i18n.js';
 import { date, dateTime } from '../format.js';
 import { useSignal } from '../state.js';
 import { Card, useLoad } from '../ui.jsx';
+import { CarryOut, Optimise } from './execution.jsx';
 
 const can = (me, perm) => !!me && me.permissions.includes(perm);
 const PURPOSES = ['marketing', 'cross_group', 'service'];
@@ -317,6 +318,8 @@ export function Campaign({ code, me }) {
           <Waterfall count={count || (c.waterfall && c.waterfall.length ? { waterfall: c.waterfall, control: c.targets?.control, treated: c.targets?.treatment } : null)} />
         </Card>
       )}
+      {draft && (c.cells || []).length > 0 && c.targets?.treatment > 0 && <Optimise c={c} onApplied={reload} />}
+      {['approved', 'running', 'paused'].includes(c.status) && <CarryOut c={c} me={me} />}
       {['running', 'paused', 'closed', 'loaded'].includes(c.status) && (
         <Card title={t('results')} test="campaign-results"><Results code={code} /></Card>
       )}
