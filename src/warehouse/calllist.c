@@ -119,12 +119,7 @@ int wh_calllist_on(wh *w, const char *agent, int64_t party, const char *today, i
     rp_stmt_bind_text(st, 1, agent);
     rp_stmt_bind_int(st, 2, party);
     rp_stmt_bind_text(st, 3, today);
-    rc = rp_stmt_step(st, err);
-    rp_stmt_done(st);
-    if (rc != RP_ROW && rc != RP_DONE)
-        return rc;
-    *on = rc == RP_ROW;
-    return RP_OK;
+    return wh__exists(st, on, err);
 }
 
 /* The phones of a customer in force, mobile and primary first: [{kind, value}]. */

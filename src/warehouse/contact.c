@@ -359,10 +359,7 @@ static int reachable(wh *w, int64_t person, const char *channel, int *yes, rp_er
         rp_stmt_bind_text(st, 2, k1);
         rp_stmt_bind_text(st, 3, k2);
     }
-    rc = rp_stmt_step(st, err);
-    *yes = rc == RP_ROW;
-    rp_stmt_done(st);
-    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+    return wh__exists(st, yes, err);
 }
 
 /* The reason of a do-not-contact entry in force on the channel for the customer or one of their
@@ -383,11 +380,7 @@ static int dnc_reason(wh *w, int64_t person, const char *channel, int64_t now, c
     rp_stmt_bind_int(st, 1, person);
     rp_stmt_bind_text(st, 2, channel);
     rp_stmt_bind_text(st, 3, today);
-    *reason = 0;
-    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        snprintf(reason, 32, "%s", rp_stmt_text(st, 0));
-    rp_stmt_done(st);
-    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+    return wh__one_text(st, reason, 32, err);
 }
 
 /* Whether Taipei time t falls in "mon,tue" and "09:00-18:00" (either may be NULL). */

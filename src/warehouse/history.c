@@ -205,15 +205,13 @@ int wh_campaign_put(wh *w, const wh_campaign *c, rp_error *err)
 int wh__campaign_exists(wh *w, const char *field, const char *code, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT 1 FROM campaign WHERE code = ?", &st, err);
+    int yes, rc = rp_store_prepare(w->store, "SELECT 1 FROM campaign WHERE code = ?", &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, code);
-    rc = rp_stmt_step(st, err);
-    rp_stmt_done(st);
-    if (rc == RP_DONE)
-        return rp_err(err, RP_NOTFOUND, "%s: no campaign '%s'", field, code ? code : "");
-    return rc == RP_ROW ? RP_OK : rc;
+    if ((rc = wh__exists(st, &yes, err)))
+        return rc;
+    return yes ? RP_OK : rp_err(err, RP_NOTFOUND, "%s: no campaign '%s'", field, code ? code : "");
 }
 
 int wh_campaign_target_put(wh *w, const wh_campaign_target *t, rp_error *err)

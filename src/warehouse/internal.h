@@ -54,6 +54,12 @@ void wh__set_col(json_t *o, rp_stmt *st, int col, const char *name);
 /* Every row of a prepared statement, bound, as an object appended to arr, column i named names[i]
  * (n of them); the statement given back.  RP_OK or the store's failure. */
 int wh__rows_named(rp_stmt *st, const char *const *names, int n, json_t *arr, rp_error *err);
+/* A prepared statement, bound, stepped once and given back: *yes whether it found a row.  RP_OK or
+ * the store's failure (wh.c). */
+int wh__exists(rp_stmt *st, int *yes, rp_error *err);
+/* The same, the first column of the row it finds as text in out, cut at n bytes ("" for no row or
+ * NULL). */
+int wh__one_text(rp_stmt *st, char *out, size_t n, rp_error *err);
 /* Bind the party to every placeholder of sql. */
 void wh__bind_party(rp_stmt *st, const char *sql, int64_t party);
 /* Each row of sql (its placeholders all the party) as an object appended to

@@ -40,34 +40,28 @@ int wh_manager_put(wh *w, const wh_manager *m, rp_error *err)
     return rp_stmt_run(st, err);
 }
 
-/* The first text of a one-row query on the customer, or "" for none. */
-static int first_text(wh *w, const char *sql, int64_t customer, char *out, size_t n, rp_error *err)
+int wh_customer_route(wh *w, int64_t customer, char manager[WH_MANAGER_MAX + 1], char branch[16], rp_error *err)
 {
     rp_stmt *st;
-    *out = 0;
-    int rc = rp_store_prepare(w->store, sql, &st, err);
+    *manager = 0;
+    /* the customer's or any of its source parties' (the newest assignment) */
+    int rc = rp_store_prepare(w->store,
+                              "SELECT m.manager FROM party_manager m JOIN party p ON p.id = m.party_id WHERE p.id = ?1 "
+                              "OR p.merged_into = ?1 ORDER BY coalesce(m.since, '') DESC, m.party_id LIMIT 1",
+                              &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_int(st, 1, customer);
-    if ((rc = rp_stmt_step(st, err)) == RP_ROW && rp_stmt_text(st, 0))
-        snprintf(out, n, "%s", rp_stmt_text(st, 0));
-    rp_stmt_done(st);
-    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
-}
-
-int wh_customer_route(wh *w, int64_t customer, char manager[WH_MANAGER_MAX + 1], char branch[16], rp_error *err)
-{
-    /* the customer's or any of its source parties' (the newest assignment) */
-    int rc = first_text(w,
-                        "SELECT m.manager FROM party_manager m JOIN party p ON p.id = m.party_id "
-                        "WHERE p.id = ?1 OR p.merged_into = ?1 ORDER BY coalesce(m.since, '') DESC, m.party_id LIMIT 1",
-                        customer, manager, WH_MANAGER_MAX + 1, err);
-    if (!rc)
-        rc = first_text(w,
-                        "SELECT home_branch FROM party WHERE (id = ?1 OR merged_into = ?1) AND home_branch IS NOT NULL "
-                        "ORDER BY id = ?1 DESC, updated_at DESC LIMIT 1",
-                        customer, branch, 16, err);
-    return rc;
+    if ((rc = wh__one_text(st, manager, WH_MANAGER_MAX + 1, err)))
+        return rc;
+    *branch = 0;
+    if ((rc = rp_store_prepare(w->store,
+                               "SELECT home_branch FROM party WHERE (id = ?1 OR merged_into = ?1) AND home_branch IS "
+                               "NOT NULL ORDER BY id = ?1 DESC, updated_at DESC LIMIT 1",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, customer);
+    return wh__one_text(st, branch, 16, err);
 }
 
 int wh_complaints_after(wh *w, int64_t after, wh_complaint_fn fn, void *ctx, int64_t *last, rp_error *err)
@@ -148,10 +142,7 @@ int wh_txn_newest(wh *w, char day[11], rp_error *err)
     int rc = rp_store_prepare(w->store, "SELECT substr(max(last_at), 1, 10) FROM txn_block", &st, err);
     if (rc)
         return rc;
-    if ((rc = rp_stmt_step(st, err)) == RP_ROW && rp_stmt_text(st, 0))
-        snprintf(day, 11, "%s", rp_stmt_text(st, 0));
-    rp_stmt_done(st);
-    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+    return wh__one_text(st, day, 11, err);
 }
 
 int wh_product_opened(wh *w, int64_t customer, const char *product, const char *from, const char *to, int *yes,
@@ -170,10 +161,7 @@ int wh_product_opened(wh *w, int64_t customer, const char *product, const char *
     rp_stmt_bind_text(st, 2, product);
     rp_stmt_bind_text(st, 3, from);
     rp_stmt_bind_text(st, 4, to);
-    rc = rp_stmt_step(st, err);
-    *yes = rc == RP_ROW;
-    rp_stmt_done(st);
-    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+    return wh__exists(st, yes, err);
 }
 
 int wh_campaign_target_of(wh *w, const char *code, int64_t customer, char grp[16], char cell[33], rp_error *err)
@@ -197,40 +185,30 @@ int wh_campaign_target_of(wh *w, const char *code, int64_t customer, char grp[16
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
 
-static int exists_q(wh *w, const char *sql, int64_t customer, const char *day, int *yes, rp_error *err)
-{
-    rp_stmt *st;
-    int rc = rp_store_prepare(w->store, sql, &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_int(st, 1, customer);
-    if (day)
-        rp_stmt_bind_text(st, 2, day);
-    rc = rp_stmt_step(st, err);
-    *yes = rc == RP_ROW;
-    rp_stmt_done(st);
-    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
-}
-
 int wh_customer_marketable(wh *w, int64_t customer, int64_t now, int *staff, int *complaint, int *age, rp_error *err)
 {
     char today[RP_DATE_LEN];
     rp_date t = rp_time_taipei_date(now);
     rp_date_format(t, today);
     *age = -1;
-    int rc = exists_q(w,
-                      "SELECT 1 FROM staff_member s JOIN party p ON p.id = s.party_id WHERE (p.id = ?1 OR "
-                      "p.merged_into = ?1) AND (s.until IS NULL OR s.until >= ?2) LIMIT 1",
-                      customer, today, staff, err);
-    if (!rc)
-        rc = exists_q(w,
-                      "SELECT 1 FROM interaction i JOIN party p ON p.id = i.party_id WHERE (p.id = ?1 OR "
-                      "p.merged_into = ?1) AND i.kind = 'complaint' AND i.resolved_at IS NULL LIMIT 1",
-                      customer, NULL, complaint, err);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT 1 FROM staff_member s JOIN party p ON p.id = s.party_id WHERE (p.id = ?1 OR "
+                              "p.merged_into = ?1) AND (s.until IS NULL OR s.until >= ?2) LIMIT 1",
+                              &st, err);
     if (rc)
         return rc;
-    rp_stmt *st;
-    if ((rc = rp_store_prepare(w->store, "SELECT birth_date FROM party WHERE id = ? AND kind = 'person'", &st, err)))
+    rp_stmt_bind_int(st, 1, customer);
+    rp_stmt_bind_text(st, 2, today);
+    if ((rc = wh__exists(st, staff, err)) ||
+        (rc = rp_store_prepare(w->store,
+                               "SELECT 1 FROM interaction i JOIN party p ON p.id = i.party_id WHERE (p.id = ?1 OR "
+                               "p.merged_into = ?1) AND i.kind = 'complaint' AND i.resolved_at IS NULL LIMIT 1",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, customer);
+    if ((rc = wh__exists(st, complaint, err)) ||
+        (rc = rp_store_prepare(w->store, "SELECT birth_date FROM party WHERE id = ? AND kind = 'person'", &st, err)))
         return rc;
     rp_stmt_bind_int(st, 1, customer);
     rp_date b;

@@ -51,12 +51,8 @@ static int history(wh *w, const char *entity, int64_t id, const char *name, cons
     rp_stmt_bind_text(st, 1, entity);
     rp_stmt_bind_int(st, 2, id);
     rp_stmt_bind_text(st, 3, name);
-    char from[RP_TIME_UTC_LEN + 4] = "";
-    rc = rp_stmt_step(st, err);
-    if (rc == RP_ROW && rp_stmt_text(st, 0))
-        snprintf(from, sizeof from, "%s", rp_stmt_text(st, 0));
-    rp_stmt_done(st);
-    if (rc != RP_ROW && rc != RP_DONE)
+    char from[RP_TIME_UTC_LEN + 4];
+    if ((rc = wh__one_text(st, from, sizeof from, err)))
         return rc;
     if ((rc = rp_store_prepare(w->store,
                                "INSERT INTO attribute_history(entity, entity_id, attribute, old_value, "

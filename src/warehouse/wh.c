@@ -277,16 +277,34 @@ static int store_fail(int rc, rp_error *err, const char *what)
 static int row_exists(wh *w, const char *sql, const char *key, int64_t id, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, sql, &st, err);
+    int yes, rc = rp_store_prepare(w->store, sql, &st, err);
     if (rc)
         return rc;
     if (key)
         rp_stmt_bind_text(st, 1, key);
     else
         rp_stmt_bind_int(st, 1, id);
-    rc = rp_stmt_step(st, err);
+    if ((rc = wh__exists(st, &yes, err)))
+        return rc;
+    return yes ? RP_OK : RP_NOTFOUND;
+}
+
+int wh__exists(rp_stmt *st, int *yes, rp_error *err)
+{
+    int rc = rp_stmt_step(st, err);
+    *yes = rc == RP_ROW;
     rp_stmt_done(st);
-    return rc == RP_ROW ? RP_OK : rc == RP_DONE ? RP_NOTFOUND : rc;
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+int wh__one_text(rp_stmt *st, char *out, size_t n, rp_error *err)
+{
+    int rc = rp_stmt_step(st, err);
+    *out = 0;
+    if (rc == RP_ROW && rp_stmt_text(st, 0))
+        snprintf(out, n, "%s", rp_stmt_text(st, 0));
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
 
 static int branch_exists(wh *w, const char *code, rp_error *err)
@@ -347,16 +365,9 @@ int wh_job_finish(wh *w, int64_t id, const char *status, int64_t loaded, int64_t
 
 int wh_branch_exists(wh *w, const char *code, int *exists, rp_error *err)
 {
-    rp_stmt *st;
-    *exists = 0;
-    int rc = rp_store_prepare(w->store, "SELECT 1 FROM branch WHERE code = ?", &st, err);
-    if (rc)
-        return rc;
-    rp_stmt_bind_text(st, 1, code);
-    rc = rp_stmt_step(st, err);
-    *exists = rc == RP_ROW;
-    rp_stmt_done(st);
-    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+    int rc = row_exists(w, "SELECT 1 FROM branch WHERE code = ?", code, 0, err);
+    *exists = rc == RP_OK;
+    return rc == RP_NOTFOUND ? RP_OK : rc;
 }
 
 int wh_branch_put(wh *w, const wh_branch *b, rp_error *err)
