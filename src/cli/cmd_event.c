@@ -13,41 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A JSON value as a cell: text as it is, numbers plainly, null empty. */
-static void cell_text(const json_t *v, char *out, size_t n)
-{
-    if (json_is_string(v))
-        snprintf(out, n, "%s", json_string_value(v));
-    else if (json_is_integer(v))
-        snprintf(out, n, "%lld", (long long)json_integer_value(v));
-    else if (json_is_real(v))
-        snprintf(out, n, "%.4g", json_real_value(v));
-    else if (json_is_boolean(v))
-        snprintf(out, n, "%s", json_is_true(v) ? "yes" : "no");
-    else
-        *out = 0;
-}
-
-/* Rows of objects as an aligned table (heads as given) or CSV (heads the members' names). */
-static int print_rows(const json_t *rows, const char *const *cols, const char *const *heads, int ncols, int csv)
-{
-    char cells[16][600];
-    const char *p[16];
-    table_or_csv o;
-    table_or_csv_init(&o, ncols, csv, csv ? cols : heads);
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
-        for (int k = 0; k < ncols; k++) {
-            cell_text(json_object_get(r, cols[k]), cells[k], sizeof cells[k]);
-            p[k] = cells[k];
-        }
-        table_or_csv_row(&o, p);
-    }
-    table_or_csv_end(&o, stdout);
-    return CLI_OK;
-}
-
 static int two_formats(cli_ctx *c, const char *cmd, int *json, int *csv)
 {
     *json = cli_flag(c, "json"), *csv = cli_flag(c, "csv");
@@ -155,7 +120,7 @@ int cmd_event_rules(cli_ctx *c)
                                             "priority", "control_pct", "enabled", "events", "open_leads" };
         static const char *const heads[] = { "code", "detector", "name", "offer", "route", "expires", "priority",
                                              "control%", "enabled", "events", "open leads" };
-        print_rows(a, cols, heads, 11, csv);
+        table_or_csv_json(a, cols, heads, 11, csv, stdout);
     }
     json_decref(a);
     return CLI_OK;
@@ -320,7 +285,7 @@ int cmd_event_list(cli_ctx *c)
     else {
         static const char *const cols[] = { "id", "rule", "customer", "occurred_at", "via", "reason_en" };
         static const char *const heads[] = { "event", "rule", "customer", "occurred", "via", "reason" };
-        print_rows(a, cols, heads, 6, csv);
+        table_or_csv_json(a, cols, heads, 6, csv, stdout);
     }
     json_decref(a);
     return CLI_OK;
@@ -355,7 +320,7 @@ int cmd_lead_list(cli_ctx *c)
                                             "branch", "status", "expires_at", "reason_en" };
         static const char *const heads[] = { "lead", "customer", "name", "rule", "offer", "queue", "manager",
                                              "branch", "status", "expires", "because" };
-        print_rows(a, cols, heads, 11, csv);
+        table_or_csv_json(a, cols, heads, 11, csv, stdout);
     }
     json_decref(a);
     return CLI_OK;
@@ -442,7 +407,7 @@ int cmd_lead_results(cli_ctx *c)
                                             "held_out", "conversion", "take_up_leads", "take_up_held_out", "uplift" };
         static const char *const heads[] = { "rule", "leads", "open", "worked", "converted", "declined", "expired",
                                              "held out", "conversion", "take-up", "held-out take-up", "uplift" };
-        print_rows(a, cols, heads, 12, csv);
+        table_or_csv_json(a, cols, heads, 12, csv, stdout);
     }
     json_decref(a);
     return CLI_OK;
@@ -476,7 +441,7 @@ int cmd_campaign_capacity(cli_ctx *c)
     else {
         static const char *const cols[] = { "channel", "per_day", "updated_at", "updated_by" };
         static const char *const heads[] = { "channel", "a day", "set at", "by" };
-        print_rows(a, cols, heads, 4, 0);
+        table_or_csv_json(a, cols, heads, 4, 0, stdout);
     }
     json_decref(a);
     return CLI_OK;

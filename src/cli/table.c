@@ -113,3 +113,39 @@ void table_or_csv_end(table_or_csv *o, FILE *f)
     table_release(&o->t);
     rp_buf_release(&o->csv);
 }
+
+/* A JSON value as a cell: text as it is, numbers plainly, null empty. */
+static void json_cell(const json_t *v, char *out, size_t n)
+{
+    if (json_is_string(v))
+        snprintf(out, n, "%s", json_string_value(v));
+    else if (json_is_integer(v))
+        snprintf(out, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(out, n, "%.4g", json_real_value(v));
+    else if (json_is_boolean(v))
+        snprintf(out, n, "%s", json_is_true(v) ? "yes" : "no");
+    else
+        *out = 0;
+}
+
+void table_or_csv_json(const json_t *rows, const char *const *cols, const char *const *heads, int ncols, int csv,
+                       FILE *f)
+{
+    char cells[TABLE_JSON_MAX_COLS][TABLE_JSON_CELL];
+    const char *p[TABLE_JSON_MAX_COLS];
+    if (ncols > TABLE_JSON_MAX_COLS)
+        ncols = TABLE_JSON_MAX_COLS;
+    table_or_csv o;
+    table_or_csv_init(&o, ncols, csv, csv ? cols : heads);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        for (int k = 0; k < ncols; k++) {
+            json_cell(json_object_get(r, cols[k]), cells[k], sizeof cells[k]);
+            p[k] = cells[k];
+        }
+        table_or_csv_row(&o, p);
+    }
+    table_or_csv_end(&o, f);
+}

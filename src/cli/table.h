@@ -9,6 +9,7 @@
 #ifndef RP_CLI_TABLE_H
 #define RP_CLI_TABLE_H
 
+#include <jansson.h>
 #include <stdio.h>
 #include "core/buf.h"
 #include "core/vec.h"
@@ -51,5 +52,14 @@ typedef struct table_or_csv {
 void table_or_csv_init(table_or_csv *o, int ncols, int csv, const char *const *head);
 void table_or_csv_row(table_or_csv *o, const char *const *cells);
 void table_or_csv_end(table_or_csv *o, FILE *f);
+
+/* A JSON array of objects printed to f the same way, under heads as a table or, as CSV, under
+ * cols: cell k of a row is its member cols[k], text as it is, an integer plainly, a real as %.4g,
+ * true or false as yes or no, anything else (null, missing) empty; a cell is cut at
+ * TABLE_JSON_CELL - 1 bytes, and columns after the first TABLE_JSON_MAX_COLS left out. */
+#define TABLE_JSON_MAX_COLS 16
+#define TABLE_JSON_CELL 600
+void table_or_csv_json(const json_t *rows, const char *const *cols, const char *const *heads, int ncols, int csv,
+                       FILE *f);
 
 #endif
