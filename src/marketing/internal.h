@@ -78,6 +78,10 @@ struct mk_mart {
     const uint64_t **holds;
 };
 
+/* Customer row i's value of attribute at (an index into an_attrs): a number, or a code's text from
+ * the attribute's dictionary; NAN and NULL when the copy has no such attribute or at is past
+ * an_attrs (select.c). */
+an_value_cell mk__attr_get(const mk_mart *m, size_t i, int at);
 /* 1 when customer row i holds product p (an index into m->product, -1: none). */
 int mk__holds(const mk_mart *m, int p, size_t i);
 int mk__product_index(const mk_mart *m, const char *code);

@@ -14,19 +14,10 @@ typedef struct getter {
     const mk_mart *m;
 } getter;
 
+/* The mart's attributes; a kept model's score is not read here: such a rule does not hold. */
 static an_value_cell get(void *ctx, size_t i, int at)
 {
-    const mk_mart *m = ((getter *)ctx)->m;
-    an_value_cell v = { NAN, NULL };
-    if (at < an_nattrs) {
-        if (m->num[at])
-            v.num = m->num[at][i];
-        else if (m->code[at]) {
-            uint32_t c = m->code[at][i];
-            v.str = c && c < m->ndict[at] ? m->dict[at][c] : NULL;
-        }
-    }
-    return v; /* a kept model's score is not read here: such a rule does not hold */
+    return mk__attr_get(((getter *)ctx)->m, i, at);
 }
 
 static int attr_index(const char *name)

@@ -50,19 +50,27 @@ typedef struct eval_ctx {
     int map[8];                   /* the rule's k-th model -> design's model index */
 } eval_ctx;
 
+an_value_cell mk__attr_get(const mk_mart *m, size_t i, int at)
+{
+    an_value_cell v = { NAN, NULL };
+    if (at < an_nattrs) {
+        if (m->num[at])
+            v.num = m->num[at][i];
+        else if (m->code[at]) {
+            uint32_t c = m->code[at][i];
+            v.str = c && c < m->ndict[at] ? m->dict[at][c] : NULL;
+        }
+    }
+    return v;
+}
+
+/* The mart's attributes, then each of the rule's models' score and decile. */
 static an_value_cell get(void *ctx, size_t i, int at)
 {
     eval_ctx *e = ctx;
+    if (at < an_nattrs)
+        return mk__attr_get(e->m, i, at);
     an_value_cell v = { NAN, NULL };
-    if (at < an_nattrs) {
-        if (e->m->num[at])
-            v.num = e->m->num[at][i];
-        else if (e->m->code[at]) {
-            uint32_t c = e->m->code[at][i];
-            v.str = c && c < e->m->ndict[at] ? e->m->dict[at][c] : NULL;
-        }
-        return v;
-    }
     int k = (at - an_nattrs) / 2;
     if (k < 8 && e->map[k] >= 0) {
         int j = e->map[k];
