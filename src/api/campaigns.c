@@ -206,6 +206,53 @@ int api_campaign_cell_remove(api_req *rq, api_resp *rs)
     return api_ok(rs, o);
 }
 
+/* The wave of the path: 1 to MK_MAX_WAVES, else 404. */
+static int wave_of(api_req *rq, api_resp *rs, int *wave)
+{
+    int ok;
+    *wave = (int)api_int(rq->param[1], 1, MK_MAX_WAVES, &ok);
+    return ok ? 0 : api_error(rs, 404, "not_found", "waves are numbered 1 to %d, not '%.20s'", MK_MAX_WAVES, rq->param[1]);
+}
+
+/* PUT /campaigns/{code}/waves/{wave}: {starts_on, ends_on?, share?} */
+int api_campaign_wave_put(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "starts_on", "ends_on", "share", NULL };
+    mk_wave v = { .campaign = rq->param[0] };
+    int st = wave_of(rq, rs, &v.wave);
+    if (st)
+        return st;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "starts_on", 1, &v.starts_on, &err) ||
+        rp_json_get_str(rq->body, "body", "ends_on", 0, &v.ends_on, &err))
+        return api_fail_body(rs, &err, "body");
+    json_t *share = json_object_get(rq->body, "share");
+    if (share && (!json_is_number(share) || !(json_number_value(share) > 0 && json_number_value(share) <= 1000)))
+        return api_error(rs, 422, "invalid", "body.share: a weight above 0, up to 1000");
+    v.share = share ? json_number_value(share) : 0;
+    if (mk_wave_put(rq->w, &v, rq->session.user.name, &err))
+        return api_fail_body(rs, &err, "wave");
+    json_t *o;
+    if (mk_campaign_get(rq->w, v.campaign, &o, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, o);
+}
+
+int api_campaign_wave_remove(api_req *rq, api_resp *rs)
+{
+    int wave, st = wave_of(rq, rs, &wave);
+    if (st)
+        return st;
+    rp_error err = RP_ERROR_INIT;
+    if (mk_wave_remove(rq->w, rq->param[0], wave, rq->session.user.name, &err))
+        return api_fail(rs, &err);
+    json_t *o;
+    if (mk_campaign_get(rq->w, rq->param[0], &o, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, o);
+}
+
 /* POST /campaigns/{code}/cells/{cell}/steer: {paused?, cap?} while the campaign is live. */
 int api_campaign_cell_steer(api_req *rq, api_resp *rs)
 {

@@ -319,6 +319,8 @@ int api_campaign_cell_steer(api_req *rq, api_resp *rs);
 int api_campaign_count(api_req *rq, api_resp *rs);
 int api_rule_count(api_req *rq, api_resp *rs);
 int api_campaign_select(api_req *rq, api_resp *rs);
+int api_campaign_wave_put(api_req *rq, api_resp *rs);
+int api_campaign_wave_remove(api_req *rq, api_resp *rs);
 /* execution.c: a campaign carried out (optimised, its list exported, e-mail sent, calls given to agents) */
 int api_campaign_optimise(api_req *rq, api_resp *rs);
 int api_campaign_export(api_req *rq, api_resp *rs);

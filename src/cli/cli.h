@@ -233,6 +233,7 @@ int cmd_offer_list(cli_ctx *c);
 int cmd_campaign_create(cli_ctx *c);
 int cmd_campaign_set(cli_ctx *c);
 int cmd_campaign_cell(cli_ctx *c);
+int cmd_campaign_wave(cli_ctx *c);
 int cmd_campaign_step(cli_ctx *c);
 int cmd_campaign_count(cli_ctx *c);
 int cmd_campaign_select(cli_ctx *c);

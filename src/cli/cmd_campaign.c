@@ -203,6 +203,36 @@ int cmd_campaign_cell(cli_ctx *c)
     return CLI_OK;
 }
 
+int cmd_campaign_wave(cli_ctx *c)
+{
+    const char *cmd = "campaign wave";
+    char *end;
+    long n = strtol(c->args[1], &end, 10);
+    if (*end || n < 1 || n > MK_MAX_WAVES)
+        return cli_failf(cmd, "WAVE: a number from 1 to %d, not '%.20s'", MK_MAX_WAVES, c->args[1]);
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    if (cli_flag(c, "remove")) {
+        if (mk_wave_remove(w, c->args[0], (int)n, cli_user(), &err))
+            return cli_fail(cmd, &err);
+        printf("campaign %s: wave %ld removed\n", c->args[0], n);
+        return CLI_OK;
+    }
+    mk_wave v = { .campaign = c->args[0], .wave = (int)n, .starts_on = cli_arg(c, "starts"), .ends_on = cli_arg(c, "ends") };
+    if (!v.starts_on)
+        return cli_failf(cmd, "--starts DATE is required: the wave's first day");
+    if (cli_arg(c, "share") && (rc = number(cmd, "share", cli_arg(c, "share"), 0.0001, 1000, &v.share)))
+        return rc;
+    if (mk_wave_put(w, &v, cli_user(), &err))
+        return cli_fail(cmd, &err);
+    printf("campaign %s: wave %d from %s, share %g (select again)\n", v.campaign, v.wave, v.starts_on,
+           v.share > 0 ? v.share : 1);
+    return CLI_OK;
+}
+
 /* ---- the lifecycle: one command a step ---- */
 
 int cmd_campaign_step(cli_ctx *c)
@@ -335,7 +365,21 @@ int cmd_campaign_show(cli_ctx *c)
         printf("  cell %s    offer %s by %s, share %g%s\n", json_string_value(json_object_get(x, "cell")),
                json_string_value(json_object_get(x, "offer")), json_string_value(json_object_get(x, "channel")),
                json_number_value(json_object_get(x, "share")), json_is_true(json_object_get(x, "paused")) ? " (paused)" : "");
-    json_t *tg = json_object_get(o, "targets");
+    json_t *tg = json_object_get(o, "targets"), *bw = json_object_get(tg, "by_wave");
+    json_array_foreach(json_object_get(o, "waves"), i, x) {
+        json_int_t k = json_integer_value(json_object_get(x, "wave")), t = -1, ctl = 0;
+        size_t j;
+        json_t *y;
+        json_array_foreach(bw, j, y) if (json_integer_value(json_object_get(y, "wave")) == k)
+            t = json_integer_value(json_object_get(y, "treatment")), ctl = json_integer_value(json_object_get(y, "control"));
+        printf("  wave %lld     from %s%s%s, share %g", (long long)k, json_string_value(json_object_get(x, "starts_on")),
+               json_string_value(json_object_get(x, "ends_on")) ? " to " : "",
+               json_string_value(json_object_get(x, "ends_on")) ? json_string_value(json_object_get(x, "ends_on")) : "",
+               json_number_value(json_object_get(x, "share")));
+        if (t >= 0)
+            printf(": %lld treated, %lld control", (long long)t, (long long)ctl);
+        printf("\n");
+    }
     printf("  targets    %lld treated, %lld control, %lld contacted\n",
            (long long)json_integer_value(json_object_get(tg, "treatment")),
            (long long)json_integer_value(json_object_get(tg, "control")),

@@ -723,6 +723,20 @@ DESIGN_HELP
       "  --share W       the cell's weight among the cells a customer may be given (1)\n"
       "  --cap N         at most N customers; the rest go to another cell or none\n"
       "  --pause, --resume  a live campaign's cell\n" STORE_HELP, NULL },
+    { "campaign wave", cmd_campaign_wave, CLI_STORE, "starts= ends= share= remove", 2, 2,
+      "rapport campaign wave CODE WAVE --starts DATE [--ends DATE] [--share W]\n"
+      "       rapport campaign wave CODE WAVE --remove",
+      "Give a draft a wave: a day its contacts go out from, and its share of the targets.",
+      "Waves 1 to 12, in the order of their first days, within the campaign's dates.\n"
+      "The selection gives each target, treated and control alike, a wave drawn from\n"
+      "the campaign's seed by the shares; a wave's customers are exported, mailed and\n"
+      "dialled from its first day, and the results count each wave against its own\n"
+      "control customers.  A change to the waves drops the selection: select again.\n\n"
+      "options:\n"
+      "  --starts DATE   the wave's first day\n"
+      "  --ends DATE     its last day (optional)\n"
+      "  --share W       its weight among the waves (1)\n"
+      "  --remove        take the wave out of the design\n" STORE_HELP, NULL },
     { "campaign count", cmd_campaign_count, CLI_STORE, "rule= refresh json", 0, 1,
       "rapport campaign count [CODE] [--rule RULE] [--refresh] [--json]",
       "Count a design, step by step (the waterfall), or a rule alone.",

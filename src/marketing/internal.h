@@ -27,6 +27,30 @@ const char *const *mk__steps(void);
 /* An uploaded list's customers in ascending order (RP_NOTFOUND for none). */
 int mk__list_members(wh *w, const char *name, int64_t **ids, size_t *n, rp_error *err);
 
+/* A draft's design may change (RP_DENIED naming what, for a campaign past design); plan.c. */
+int mk__draft_only(wh *w, const char *code, const char *what, rp_error *err);
+/* The design changed: its version moves on and its selection (targets, waterfall) is dropped; plan.c. */
+int mk__touch(wh *w, const char *code, rp_error *err);
+
+/* ---- waves (waves.c) ---- */
+
+/* A campaign's waves as the document has them, and today's date (Taipei). */
+typedef struct mk__waves {
+    int n;
+    int wave[MK_MAX_WAVES];
+    double share[MK_MAX_WAVES];
+    char starts[MK_MAX_WAVES][RP_DATE_LEN];
+    char today[RP_DATE_LEN];
+} mk__waves;
+/* doc's "waves": [{wave, starts_on, ends_on, share}] from campaign_wave. */
+int mk__waves_json(wh *w, const char *code, json_t *doc, rp_error *err);
+void mk__waves_read(const json_t *doc, mk__waves *v);
+/* A customer's wave by the shares, drawn from the seed (0 when the campaign has none). */
+int mk__wave_draw(const mk__waves *v, uint64_t seed, int64_t customer);
+/* Has the wave begun (its first day today or before)?  Wave 0 (none) always has; a wave the design
+ * no longer has never. */
+int mk__wave_open(const mk__waves *v, int wave);
+
 /* ---- a campaign as the steps that act on it read it (lifecycle.c) ---- */
 
 /* A cell of the campaign's document: the strings are the document's, valid while it is. */
@@ -44,6 +68,7 @@ typedef struct mk__campaign {
     const char *status, *purpose;
     mk__cell cells[MK_MAX_CELLS];
     int ncells;
+    mk__waves waves;
 } mk__campaign;
 int mk__campaign_cells(wh *w, const char *code, mk__campaign *c, rp_error *err);
 /* The cell named name (NULL: ""), or NULL when the campaign has none. */

@@ -99,6 +99,22 @@ static int set_status(wh *w, const char *code, const char *action, const char *t
     return rp_stmt_run(st, err);
 }
 
+/* Launched, the treated are contacted from today (the channels' outputs send them), those of a wave
+ * that begins later from its first day. */
+static int launch_contacts(wh *w, const char *code, rp_error *err)
+{
+    json_t *doc = json_object();
+    mk__waves v;
+    int rc = mk__waves_json(w, code, doc, err);
+    mk__waves_read(doc, &v);
+    json_decref(doc);
+    int64_t marked;
+    for (int k = 0; k < v.n && !rc; k++)
+        if (strcmp(v.starts[k], v.today) > 0)
+            rc = wh_campaign_contacted(w, code, v.wave[k], v.starts[k], &marked, err);
+    return rc ? rc : wh_campaign_contacted(w, code, 0, v.today, &marked, err);
+}
+
 int mk_campaign_act(wh *w, const char *code, const char *action, const char *by, const char *note,
                     const char **status, rp_error *err)
 {
@@ -136,13 +152,8 @@ int mk_campaign_act(wh *w, const char *code, const char *action, const char *by,
     }
     if ((rc = step_ok(code, action, by, note, &f, err)) || (rc = set_status(w, code, action, s->to, by, err)))
         goto out;
-    if (!strcmp(action, "launch")) { /* the treated are contacted from today (the channels' outputs send them) */
-        char today[RP_DATE_LEN];
-        int64_t marked;
-        rp_date_format(rp_time_taipei_date(rp_now()), today);
-        if ((rc = wh_campaign_contacted(w, code, today, &marked, err)))
-            goto out;
-    }
+    if (!strcmp(action, "launch") && (rc = launch_contacts(w, code, err)))
+        goto out;
     if ((rc = mk__log(w, code, by, action, now_status, s->to, note, err)))
         goto out;
     rc = wh_commit(w, err);
@@ -278,7 +289,7 @@ int mk_campaign_get(wh *w, const char *code, json_t **out, rp_error *err)
         *out = o;
         return RP_OK;
     }
-    if ((rc = cells(w, code, o, err)) || (rc = history(w, code, o, err))) {
+    if ((rc = cells(w, code, o, err)) || (rc = mk__waves_json(w, code, o, err)) || (rc = history(w, code, o, err))) {
         json_decref(o);
         return rc;
     }
@@ -294,6 +305,7 @@ int mk__campaign_cells(wh *w, const char *code, mk__campaign *c, rp_error *err)
         return rc;
     c->status = json_string_value(json_object_get(c->doc, "status"));
     c->purpose = json_string_value(json_object_get(c->doc, "purpose"));
+    mk__waves_read(c->doc, &c->waves);
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(c->doc, "cells"), i, x) {

@@ -48,6 +48,7 @@
  *   offer.c       offers: kept, checked, listed (table offer)
  *   plan.c        campaigns: plans checked, created and changed, cells (campaign_plan,
  *                 campaign_cell), every change recorded (campaign_change)
+ *   waves.c       a campaign's waves: designed, drawn for each target, opened on their first day
  *   lifecycle.c   the steps from draft to closed, a campaign as people read it, the list of
  *                 campaigns, uploaded lists (target_list)
  *   mart.c        the selection copy beside the store: made, opened, read
@@ -59,7 +60,8 @@
  *   send.c        e-mail sent through SMTP (libcurl), personalised, with a signed one-click
  *                 unsubscribe (RFC 8058); each message kept (campaign_send) and in the contact history
  *   optimise.c    offer optimisation: levels 1-4, greedy, Lagrangian relaxation at scale
- *   allocate.c    a campaign's treated given their cells by the optimiser, from a scores file
+ *   allocate.c    a campaign's treated given their cells by the optimiser, from kept models' scores or a
+ *                 file, capacity from the channel table
  *   optimise_lp.c level 4 exactly with GLPK: the relaxation's duals, branch and bound, conflicts named
  *   results.c     responses told by staff or seen in behaviour; results: treated against control
  *                 by campaign, cell, channel and segment, significance, economics, day by day
@@ -145,6 +147,25 @@ int mk_cell_remove(wh *w, const char *campaign, const char *cell, const char *by
  * that many.  Recorded in campaign_change.  RP_DENIED for a campaign in design or ended. */
 int mk_cell_steer(wh *w, const char *campaign, const char *cell, int paused, int64_t cap, const char *by,
                   rp_error *err) RP_WARN_UNUSED;
+
+/* A draft's waves: the days its contacts go out and the share of its targets each takes.  Wave 1 to
+ * MK_MAX_WAVES, its first day (within the campaign's dates, on or after the wave before it), an
+ * optional last day, a share (0: 1).  Each change drops the selection (select again); recorded in
+ * campaign_change.  The selection gives each target, treated and control alike, a wave drawn from the
+ * campaign's seed by the shares; a wave's customers are exported, mailed and dialled from its first
+ * day (those of a wave not begun are counted, not listed: wave_not_started); the results count each
+ * wave's treated against its own control customers.  The campaign's document lists them ("waves").
+ * RP_INVAL naming the member (wave.starts_on ...), RP_DENIED for a campaign past design, RP_NOTFOUND
+ * removing a wave it does not have. */
+#define MK_MAX_WAVES 12
+typedef struct mk_wave {
+    const char *campaign;
+    int wave;
+    const char *starts_on, *ends_on;  /* ends_on NULL: none */
+    double share;
+} mk_wave;
+int mk_wave_put(wh *w, const mk_wave *v, const char *by, rp_error *err) RP_WARN_UNUSED;
+int mk_wave_remove(wh *w, const char *campaign, int wave, const char *by, rp_error *err) RP_WARN_UNUSED;
 
 /* The lifecycle: action submit, reject, approve, launch, pause, resume, close or cancel, by a user,
  * with a note (reject: required).  RP_DENIED naming why a step is refused (its status, its author

@@ -57,7 +57,8 @@ typedef struct out {
     int fd;
     lxw_worksheet *ws;
     int xlsx;
-    int64_t rows, paused, missing, over_cap, gone[4];
+    mk__waves waves;
+    int64_t rows, paused, missing, over_cap, not_started, gone[4];
 } out;
 
 static const char *const gone_names[4] = { "deceased_or_closed", "do_not_contact", "no_consent", "unreachable" };
@@ -103,6 +104,10 @@ static int row(void *u, const wh_reach_row *r, rp_error *err)
         return RP_OK;
     if (c->paused) {
         o->paused++;
+        return RP_OK;
+    }
+    if (!mk__wave_open(&o->waves, r->wave)) {
+        o->not_started++;
         return RP_OK;
     }
     int why = mk__reach_now(o->m, o->purpose, c->contact, r->party_id);
@@ -207,6 +212,8 @@ static json_t *summary(const out *o, const mk_output *opt)
     json_t *cells = json_object(), *skipped = json_pack("{s:I, s:I, s:I}", "paused", (json_int_t)o->paused,
                                                        "over_cap", (json_int_t)o->over_cap, "missing_contact",
                                                        (json_int_t)o->missing);
+    if (o->waves.n)
+        json_object_set_new(skipped, "wave_not_started", json_integer(o->not_started));
     for (int k = 0; k < o->ncells; k++)
         if (o->cells[k].chosen)
             json_object_set_new(cells, o->cells[k].cell, json_integer(o->cells[k].rows));
@@ -238,6 +245,7 @@ int mk_export(wh *w, const mk_mart *m, const mk_output *opt, json_t **sum, rp_er
     o->m = m;
     rp_buf_init(&o->csv, RP_BUF_DEFAULT_MAX);
     o->purpose = mc.purpose;
+    o->waves = mc.waves;
     o->xlsx = !strcmp(fmt, "xlsx");
     char tmp[1200];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", opt->path, (long)getpid());
@@ -277,12 +285,17 @@ typedef struct dial {
     int contact, paused;
     int64_t cap, *ids;
     size_t n, room;
-    int64_t gone[4], missing, over_cap;
+    mk__waves waves;
+    int64_t gone[4], missing, over_cap, not_started;
 } dial;
 
 static int dial_row(void *u, const wh_reach_row *r, rp_error *err)
 {
     dial *d = u;
+    if (!mk__wave_open(&d->waves, r->wave)) {
+        d->not_started++;
+        return RP_OK;
+    }
     int why = mk__reach_now(d->m, d->purpose, d->contact, r->party_id);
     if (why >= 0) {
         d->gone[why]++;
@@ -328,6 +341,7 @@ static int dial_cell(wh *w, const char *code, const char *cell, dial *d, char en
         d->purpose = p >= 0 ? wh_consent_purposes[p] : "service";
         d->cap = c->cap;
         d->contact = wh_contact_channel("phone");
+        d->waves = mc.waves;
         const char *e = json_string_value(json_object_get(mc.doc, "end_date"));
         snprintf(end, RP_DATE_LEN, "%.10s", e ? e : "");
     }
@@ -375,6 +389,8 @@ int mk_dial_list(wh *w, const mk_mart *m, const char *code, const char *cell, co
                          (json_int_t)d.over_cap, "missing_phone", (json_int_t)d.missing, "deceased_or_closed",
                          (json_int_t)d.gone[0], "do_not_contact", (json_int_t)d.gone[1], "no_consent",
                          (json_int_t)d.gone[2], "unreachable", (json_int_t)d.gone[3]);
+    if (!rc && d.waves.n)
+        json_object_set_new(json_object_get(*summ, "skipped"), "wave_not_started", json_integer(d.not_started));
     json_decref(by_agent);
     free(mine), free(d.ids);
     return rc;

@@ -321,19 +321,19 @@ static int update_plan(wh *w, const mk_campaign *c, json_t *changed, rp_error *e
 }
 
 /* Only a draft is changed; the change is logged and the earlier selection dropped. */
-static int draft_only(wh *w, const char *code, const char *what, rp_error *err)
+int mk__draft_only(wh *w, const char *code, const char *what, rp_error *err)
 {
     char status[16];
     int rc = mk__status(w, code, status, err);
     if (rc)
         return rc;
     if (strcmp(status, "draft"))
-        return rp_err(err, RP_DENIED, "campaign %s is %s: only a draft's %s is changed (reject it back to draft first)",
+        return rp_err(err, RP_DENIED, "campaign %s is %s: only a draft's %s may be changed (reject it back to draft first)",
                       code, status, what);
     return RP_OK;
 }
 
-static int touch(wh *w, const char *code, rp_error *err)
+int mk__touch(wh *w, const char *code, rp_error *err)
 {
     char now[RP_TIME_UTC_LEN];
     mk__now(now);
@@ -364,7 +364,7 @@ int mk_campaign_update(wh *w, const mk_campaign *c, const char *by, rp_error *er
     if ((rc = wh_begin(w, err)))
         return rc;
     json_t *changed = json_object(), *reg = NULL;
-    if ((rc = draft_only(w, c->code, "design", err)) || (rc = update_plan(w, c, changed, err)))
+    if ((rc = mk__draft_only(w, c->code, "design", err)) || (rc = update_plan(w, c, changed, err)))
         goto out;
     if (c->name || c->start_date || c->end_date || c->response_deadline) {
         if ((rc = wh_campaign_find(w, c->code, &reg, err)))
@@ -383,7 +383,7 @@ int mk_campaign_update(wh *w, const mk_campaign *c, const char *by, rp_error *er
         json_object_set_new(changed, "dates", json_pack("[s?, s?, s?]", r.start_date, r.end_date, r.response_deadline));
     }
     char *detail = json_dumps(changed, JSON_COMPACT | JSON_SORT_KEYS);
-    rc = touch(w, c->code, err);
+    rc = mk__touch(w, c->code, err);
     if (!rc)
         rc = mk__log(w, c->code, by, "update", "draft", "draft", detail, err);
     free(detail);
@@ -416,7 +416,7 @@ static int cell_tx(wh *w, cell_change *x, int live, int (*change)(wh *, cell_cha
     if (rc)
         return rc;
     if (!live)
-        rc = draft_only(w, x->campaign, "cells", err);
+        rc = mk__draft_only(w, x->campaign, "cells", err);
     else if (!(rc = mk__status(w, x->campaign, x->status, err)) && mk__index(x->status, lives) < 0)
         rc = rp_err(err, RP_DENIED, "campaign %s is %s: a cell is paused, resumed or capped while the campaign is "
                                     "approved, running or paused (a draft's cells are designed)", x->campaign, x->status);
@@ -469,7 +469,7 @@ static int put_cell(wh *w, cell_change *x, rp_error *err)
     char detail[200];
     snprintf(detail, sizeof detail, "cell %s: offer %s by %s, share %g", c->cell, c->offer, c->channel,
              c->share > 0 ? c->share : 1);
-    if ((rc = rp_stmt_run(st, err)) || (rc = touch(w, c->campaign, err)))
+    if ((rc = rp_stmt_run(st, err)) || (rc = mk__touch(w, c->campaign, err)))
         return rc;
     return mk__log(w, c->campaign, x->by, "cell", "draft", "draft", detail, err);
 }
@@ -509,7 +509,7 @@ static int remove_cell(wh *w, cell_change *x, rp_error *err)
         return rc;
     char detail[100];
     snprintf(detail, sizeof detail, "cell %s removed", x->cell);
-    if ((rc = touch(w, x->campaign, err)))
+    if ((rc = mk__touch(w, x->campaign, err)))
         return rc;
     return mk__log(w, x->campaign, x->by, "cell", "draft", "draft", detail, err);
 }

@@ -167,7 +167,7 @@ int mk_observe(wh *w, const char *code, const char *by, json_t **out, rp_error *
 
 /* ---- results ---- */
 
-#define MAX_GROUPS (1 + MK_MAX_CELLS + 8 + 65)
+#define MAX_GROUPS (1 + MK_MAX_CELLS + 8 + 65 + MK_MAX_WAVES)
 #define MAX_DAYS 400
 
 typedef struct tally {
@@ -238,15 +238,16 @@ static void count_treated(res *r, tally *t, const arm *a, const wh_outcome *o)
     if (!t)
         return;
     int pos = o->response && !strcmp(o->response, "positive");
+    /* a wave that begins later is marked contacted from its first day: not contacted yet */
+    int contacted = o->contacted_at && strncmp(o->contacted_at, r->c->today, 10) <= 0;
     t->treated++;
-    t->contacted += o->contacted_at != NULL;
+    t->contacted += contacted;
     t->pos_t += pos;
     t->neg_t += o->response && !strcmp(o->response, "negative");
     t->open_t += !o->response;
     t->credited += pos && !(o->later_touch && o->source && !strcmp(o->source, "behaviour"));
-    t->cost += o->contacted_at ? (double)a->cost : 0;
+    t->cost += contacted ? (double)a->cost : 0;
     t->value_t += (double)a->value;
-    (void)r;
 }
 
 static void count_day(res *r, const wh_outcome *o, int control)
@@ -272,15 +273,21 @@ static int outcome(void *u, const wh_outcome *o, rp_error *err)
     uint32_t all = c->narms >= 32 ? ~0u : (1u << c->narms) - 1;
     const char *seg = o->stratum ? o->stratum : "(all)";
     count_day(r, o, o->control);
-    if (o->control) {  /* the one control group is every cell's and channel's comparison */
+    char wave[16] = "";
+    if (o->wave > 0)
+        snprintf(wave, sizeof wave, "%d", o->wave);
+    if (o->control) {  /* the one control group is every cell's and channel's comparison; a segment's and a
+                        * wave's are their own */
         for (int i = 0; i < r->ng; i++)
-            if (strcmp(r->g[i].level, "segment")) {
+            if (strcmp(r->g[i].level, "segment") && strcmp(r->g[i].level, "wave")) {
                 r->g[i].control++;
                 r->g[i].pos_c += control_positive(c, &r->g[i], o);
             }
-        tally *t = group(r, "segment", seg, all);
+        tally *t = group(r, "segment", seg, all), *tw = *wave ? group(r, "wave", wave, all) : NULL;
         if (t)
             t->control++, t->pos_c += control_positive(c, t, o);
+        if (tw)
+            tw->control++, tw->pos_c += control_positive(c, tw, o);
         return RP_OK;
     }
     int k = arm_of(c, o->cell);
@@ -293,6 +300,8 @@ static int outcome(void *u, const wh_outcome *o, rp_error *err)
         count_treated(r, group(r, "cell", a->cell, 1u << k), a, o);
     count_treated(r, group(r, "channel", a->channel, 1u << k), a, o);
     count_treated(r, group(r, "segment", seg, all), a, o);
+    if (*wave)
+        count_treated(r, group(r, "wave", wave, all), a, o);
     return RP_OK;
 }
 
@@ -409,6 +418,11 @@ int mk_results(wh *w, const char *code, json_t **out, rp_error *err)
         tally *t = group(r, "channel", c.arms[k].channel, 0);
         if (t)
             t->arms |= 1u << k, t->economics &= c.arms[k].economics;
+    }
+    for (int k = 0; k < c.mc.waves.n; k++) {  /* every wave in its order */
+        char key[16];
+        snprintf(key, sizeof key, "%d", c.mc.waves.wave[k]);
+        group(r, "wave", key, all);
     }
     if (!(rc = window(r, err)) && !(rc = wh_campaign_outcomes(w, code, outcome, r, err))) {
         json_t *groups = json_array();

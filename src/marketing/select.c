@@ -620,7 +620,13 @@ int mk_count_rule(wh *w, mk_mart *m, const char *rule, json_t **out, rp_error *e
 static int write_selection(wh *w, const mk_mart *m, const design *d, const int *cells, const uint8_t *grp,
                            json_t *sum, const char *by, rp_error *err)
 {
-    int rc = wh_campaign_targets_clear(w, d->code, err);
+    json_t *wdoc = json_object();
+    mk__waves waves;
+    int rc = mk__waves_json(w, d->code, wdoc, err);
+    mk__waves_read(wdoc, &waves);
+    json_decref(wdoc);
+    if (!rc)
+        rc = wh_campaign_targets_clear(w, d->code, err);
     int strat = -1;
     for (int a = 0; a < an_nattrs && d->stratify[0]; a++)
         if (!strcmp(an_attrs[a].name, d->stratify))
@@ -637,7 +643,8 @@ static int write_selection(wh *w, const mk_mart *m, const design *d, const int *
         const cell *c = grp[i] ? NULL : &d->cells[-2 - cells[i]];
         wh_campaign_target t = { .campaign = d->code, .party_id = m->customer[i],
                                  .group = grp[i] ? "control" : "treatment", .channel = c ? c->channel : NULL,
-                                 .cell = c ? c->name : NULL, .offer = c ? c->offer : NULL, .stratum = stratum };
+                                 .cell = c ? c->name : NULL, .offer = c ? c->offer : NULL, .stratum = stratum,
+                                 .wave = mk__wave_draw(&waves, (uint64_t)d->seed ^ 0x77617665ull, m->customer[i]) };
         rc = wh_campaign_target_add(w, &t, err);
     }
     rp_stmt *st;

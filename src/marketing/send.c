@@ -99,6 +99,8 @@ typedef struct sender {
     int64_t cap;
     rcpt *r;
     size_t n, room;
+    mk__waves waves;
+    int64_t not_started;
     int64_t *sent;                     /* already sent by the campaign, ascending */
     size_t nsent, cell_sent;           /* ...; of them, by this cell (its cap) */
     int64_t gone[4], missing, over_cap, later, already;
@@ -250,6 +252,10 @@ static int already_sent(const sender *s, int64_t id)
 static int gather(void *u, const wh_reach_row *row, rp_error *err)
 {
     sender *s = u;
+    if (!mk__wave_open(&s->waves, row->wave)) {
+        s->not_started++;
+        return RP_OK;
+    }
     if (already_sent(s, row->party_id)) {
         s->already++;
         return RP_OK;
@@ -338,6 +344,7 @@ static int setup(sender *s, rp_error *err)
         s->own_tmpl = strdup(msg && *msg ? msg : default_tmpl);
         s->tmpl = s->own_tmpl;
         s->cap = cell->cap;
+        s->waves = c.waves;
         int p = mk__index(c.purpose, wh_consent_purposes);
         s->purpose = p >= 0 ? wh_consent_purposes[p] : "service";  /* the list's: outlives doc */
         snprintf(s->cell, sizeof s->cell, "%s", s->o->cell);
@@ -570,6 +577,8 @@ int mk_send_email(wh *w, const mk_mart *m, const mk_mail *o, const char *by, jso
                          (json_int_t)s->over_cap, "missing_email", (json_int_t)s->missing, "deceased_or_closed",
                          (json_int_t)s->gone[0], "do_not_contact", (json_int_t)s->gone[1], "no_consent",
                          (json_int_t)s->gone[2], "unreachable", (json_int_t)s->gone[3]);
+    if (!rc && s->waves.n)
+        json_object_set_new(json_object_get(*out, "not_sent"), "wave_not_started", json_integer(s->not_started));
     json_decref(failures);
     for (size_t i = 0; i < s->n; i++)
         free(s->r[i].name), free(s->r[i].email);

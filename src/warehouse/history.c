@@ -353,6 +353,29 @@ int wh_campaign_target_add(wh *w, const wh_campaign_target *t, rp_error *err)
     return rp_stmt_run(st, err);
 }
 
+/* A campaign in waves: each wave's treated and control targets into out's by_wave. */
+static int by_wave(wh *w, const char *code, json_t *out, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT wave, sum(CASE WHEN grp = 'treatment' THEN 1 ELSE 0 END), sum(CASE WHEN grp = "
+                              "'control' THEN 1 ELSE 0 END) FROM campaign_target WHERE campaign = ? "
+                              "AND wave IS NOT NULL GROUP BY wave ORDER BY wave",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, code);
+    json_t *waves = json_array();
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        json_array_append_new(waves, json_pack("{s:I, s:I, s:I}", "wave", (json_int_t)rp_stmt_int(st, 0), "treatment",
+                                               (json_int_t)rp_stmt_int(st, 1), "control", (json_int_t)rp_stmt_int(st, 2)));
+    rp_stmt_done(st);
+    if (json_array_size(waves))
+        json_object_set(out, "by_wave", waves);
+    json_decref(waves);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
 int wh_campaign_targets_count(wh *w, const char *code, json_t **out, rp_error *err)
 {
     rp_stmt *st;
@@ -381,20 +404,25 @@ int wh_campaign_targets_count(wh *w, const char *code, json_t **out, rp_error *e
     }
     *out = json_pack("{s:I, s:I, s:I, s:o}", "treatment", (json_int_t)n[0], "control", (json_int_t)n[1], "contacted",
                      (json_int_t)contacted, "by_cell", cells);
-    return RP_OK;
+    if ((rc = by_wave(w, code, *out, err))) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
-int wh_campaign_contacted(wh *w, const char *code, const char *day, int64_t *marked, rp_error *err)
+int wh_campaign_contacted(wh *w, const char *code, int wave, const char *day, int64_t *marked, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "UPDATE campaign_target SET contacted_at = ?2 WHERE campaign = ?1 AND grp = 'treatment' "
-                              "AND contacted_at IS NULL",
+                              "AND contacted_at IS NULL AND (?3 = 0 OR wave = ?3)",
                               &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, code);
     rp_stmt_bind_text(st, 2, day);
+    rp_stmt_bind_int(st, 3, wave);
     if ((rc = rp_stmt_run(st, err)))
         return rc;
     if (marked)

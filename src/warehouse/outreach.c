@@ -23,7 +23,7 @@ int wh_campaign_reach(wh *w, const char *code, const char *cell, int (*fn)(void 
         "SELECT t.party_id, t.cell, t.offer, t.channel, p.name_zh, p.name_latin, p.gender, p.home_branch, "
         BEST("= 'address'", "c.value") ", " BEST("= 'address'", "c.postal_code") ", "
         BEST("= 'email'", "c.value") ", " BEST("IN ('mobile', 'phone')", "c.value") ", "
-        BEST("= 'mobile'", "c.value") " FROM campaign_target t JOIN party p ON p.id = t.party_id "
+        BEST("= 'mobile'", "c.value") ", coalesce(t.wave, 0) FROM campaign_target t JOIN party p ON p.id = t.party_id "
         "WHERE t.campaign = ?1 AND t.grp = 'treatment' AND (t.cell = ?2 OR ?3 = 1) ORDER BY t.cell, t.party_id",
         &st, err);
     if (rc)
@@ -37,7 +37,8 @@ int wh_campaign_reach(wh *w, const char *code, const char *cell, int (*fn)(void 
                            .name_latin = rp_stmt_text(st, 5), .gender = rp_stmt_text(st, 6),
                            .home_branch = rp_stmt_text(st, 7), .address = rp_stmt_text(st, 8),
                            .postal_code = rp_stmt_text(st, 9), .email = rp_stmt_text(st, 10),
-                           .phone = rp_stmt_text(st, 11), .mobile = rp_stmt_text(st, 12) };
+                           .phone = rp_stmt_text(st, 11), .mobile = rp_stmt_text(st, 12),
+                           .wave = (int)rp_stmt_int(st, 13) };
         if ((rc = fn(u, &r, err)))
             break;
     }

@@ -115,8 +115,8 @@ int wh_campaign_outcomes(wh *w, const char *code, int (*fn)(void *u, const wh_ou
         "r.responded_at, r.source, r.product, CASE WHEN r.response = 'positive' AND t.contacted_at IS NOT NULL "
         "AND EXISTS (SELECT 1 FROM campaign_target o WHERE o.party_id = t.party_id AND o.campaign <> t.campaign "
         "AND o.contacted_at > t.contacted_at AND substr(o.contacted_at, 1, 10) <= r.responded_at) THEN 1 ELSE 0 "
-        "END FROM campaign_target t LEFT JOIN campaign_response r ON r.campaign = t.campaign AND r.party_id = "
-        "t.party_id WHERE t.campaign = ? ORDER BY t.party_id",
+        "END, coalesce(t.wave, 0) FROM campaign_target t LEFT JOIN campaign_response r ON r.campaign = t.campaign AND "
+        "r.party_id = t.party_id WHERE t.campaign = ? ORDER BY t.party_id",
         &st, err);
     if (rc)
         return rc;
@@ -127,7 +127,7 @@ int wh_campaign_outcomes(wh *w, const char *code, int (*fn)(void *u, const wh_ou
                          .stratum = rp_stmt_text(st, 5), .contacted_at = rp_stmt_text(st, 6),
                          .response = rp_stmt_text(st, 7), .responded_at = rp_stmt_text(st, 8),
                          .source = rp_stmt_text(st, 9), .product = rp_stmt_text(st, 10),
-                         .later_touch = (int)rp_stmt_int(st, 11) };
+                         .later_touch = (int)rp_stmt_int(st, 11), .wave = (int)rp_stmt_int(st, 12) };
         if ((rc = fn(u, &o, err)))
             break;
     }

@@ -1083,6 +1083,7 @@ typedef struct wh_outcome {
     const char *cell, *offer, *channel, *stratum, *contacted_at;
     const char *response, *responded_at, *source, *product;
     int later_touch;
+    int wave;                             /* 0: none */
 } wh_outcome;
 int wh_campaign_outcomes(wh *w, const char *code, int (*fn)(void *u, const wh_outcome *o, rp_error *err), void *u,
                          rp_error *err) RP_WARN_UNUSED;
@@ -1097,14 +1098,16 @@ int wh_campaign_register(wh *w, const wh_campaign *c, int replace, rp_error *err
 /* A selection's targets: the campaign's all dropped, one added (no job; with cell, offer, stratum). */
 int wh_campaign_targets_clear(wh *w, const char *code, rp_error *err) RP_WARN_UNUSED;
 int wh_campaign_target_add(wh *w, const wh_campaign_target *t, rp_error *err) RP_WARN_UNUSED;
-/* {treatment, control, contacted, by_cell: [{cell, offer, channel, customers}]} */
+/* {treatment, control, contacted, by_cell: [{cell, offer, channel, customers}], by_wave?: [{wave,
+ * treatment, control, contacted}] (a campaign in waves)} */
 int wh_campaign_targets_count(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* A treated target's cell, offer and channel changed (an optimisation's assignment), or with cell
  * NULL the target dropped; RP_NOTFOUND when the customer is not treated in the campaign. */
 int wh_campaign_target_cell(wh *w, const char *code, int64_t party, const char *cell, const char *offer,
                             const char *channel, rp_error *err) RP_WARN_UNUSED;
-/* The treated targets not yet contacted marked contacted on day; *marked how many. */
-int wh_campaign_contacted(wh *w, const char *code, const char *day, int64_t *marked, rp_error *err) RP_WARN_UNUSED;
+/* The treated targets not yet contacted (of wave, 0: any) marked contacted on day; *marked how many. */
+int wh_campaign_contacted(wh *w, const char *code, int wave, const char *day, int64_t *marked,
+                          rp_error *err) RP_WARN_UNUSED;
 
 /* (reach.c) A mark of everything wh_reach_all reads besides transactions — consents, do-not-contact,
  * contact points, identifiers (app users), parties' changes, staff, interactions (complaints opened
@@ -1120,6 +1123,7 @@ typedef struct wh_reach_row {
     int64_t party_id;
     const char *cell, *offer, *channel, *name_zh, *name_latin, *gender, *home_branch;
     const char *address, *postal_code, *email, *phone, *mobile;
+    int wave;                             /* 0: none */
 } wh_reach_row;
 int wh_campaign_reach(wh *w, const char *code, const char *cell,
                       int (*fn)(void *u, const wh_reach_row *r, rp_error *err), void *u, rp_error *err) RP_WARN_UNUSED;

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include "core/rtime.h"
+#include "marketing/internal.h"
 #include "marketing/marketing.h"
 #include "warehouse/warehouse.h"
 
@@ -566,6 +567,39 @@ static void optimisation_lagrange_near_exact(void **state)
     free(sc), free(grp);
 }
 
+/* Waves drawn by their shares from the seed, the same every time; a wave opens on its first day. */
+static void waves_drawn_and_opened(void **state)
+{
+    (void)state;
+    json_t *doc = json_pack("{s:[{s:i, s:s, s:f}, {s:i, s:s, s:f}, {s:i, s:s, s:f}]}", "waves", "wave", 1, "starts_on",
+                            "2026-06-01", "share", 1.0, "wave", 2, "starts_on", "2026-06-15", "share", 2.0, "wave", 3,
+                            "starts_on", "2026-07-01", "share", 1.0);
+    setenv("RAPPORT_NOW", "2026-06-15T04:00:00Z", 1);
+    mk__waves v;
+    mk__waves_read(doc, &v);
+    unsetenv("RAPPORT_NOW");
+    json_decref(doc);
+    assert_int_equal(v.n, 3);
+    int64_t n[4] = { 0 };
+    for (int64_t id = 1; id <= 40000; id++) {
+        int k = mk__wave_draw(&v, 77, id);
+        assert_true(k >= 1 && k <= 3);
+        assert_int_equal(k, mk__wave_draw(&v, 77, id));
+        n[k]++;
+    }
+    assert_true(fabs((double)n[1] / 40000 - 0.25) < 0.01 && fabs((double)n[2] / 40000 - 0.5) < 0.01 &&
+                fabs((double)n[3] / 40000 - 0.25) < 0.01);
+    int moved = 0; /* another seed, another draw */
+    for (int64_t id = 1; id <= 1000; id++)
+        moved += mk__wave_draw(&v, 77, id) != mk__wave_draw(&v, 78, id);
+    assert_true(moved > 400);
+    assert_true(mk__wave_open(&v, 0) && mk__wave_open(&v, 1) && mk__wave_open(&v, 2) && !mk__wave_open(&v, 3));
+    assert_false(mk__wave_open(&v, 4)); /* a wave the design no longer has */
+    mk__waves none = { 0 };
+    assert_int_equal(mk__wave_draw(&none, 77, 5), 0);
+    assert_true(mk__wave_open(&none, 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -577,6 +611,7 @@ int main(void)
         cmocka_unit_test(optimisation_levels_and_exact),
         cmocka_unit_test(optimisation_duals_and_conflicts),
         cmocka_unit_test(optimisation_lagrange_near_exact),
+        cmocka_unit_test(waves_drawn_and_opened),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     tu_cleanup();

@@ -371,7 +371,17 @@ const tests = [
     await page.selectOption('[data-test=cell-form] select >> nth=1', 'outbound_call');
     await page.click('[data-test=cell-save]');
     await page.waitForSelector('[data-test=cells-table] >> text=電話行銷');
+    /* two waves: the first from today, the second in a month */
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date());
+    const later = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+    await page.fill('[data-test=wave-starts]', today);
+    await page.click('[data-test=wave-save]');
+    await page.waitForSelector('[data-test=waves-table] tbody tr');
+    await page.fill('[data-test=wave-starts]', later);
+    await page.click('[data-test=wave-save]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=waves-table] tbody tr').length === 2);
     await page.click('[data-test=select]');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-test=waves-table] tbody tr')].every((r) => /\d/.test(r.cells[4].textContent)));
     await page.waitForSelector('[data-test=campaign-optimise]');
     await page.selectOption('[data-test=opt-model-A]', 'churn');
     await page.selectOption('[data-test=opt-model-B]', 'churn');
@@ -386,6 +396,8 @@ const tests = [
     const planned = JSON.parse(await page.evaluate(() => fetch('/api/v1/campaigns/WEB1').then((x) => x.text())));
     expect(planned.history[planned.history.length - 1].action === 'optimise' && planned.targets.treatment * 50 <= 1000,
       `optimised: ${JSON.stringify(planned.targets)}`);
+    expect(planned.waves.length === 2 && planned.targets.by_wave.reduce((n, w) => n + w.treatment, 0) === planned.targets.treatment,
+      `the waves: ${JSON.stringify(planned.targets.by_wave)}`);
     await page.click('[data-test=step-submit]');
     await page.waitForSelector('[data-test=campaign-status] >> text=待核准');
     expect((await page.$('[data-test=step-approve]')) === null, 'an analyst is not offered approval');

@@ -61,6 +61,7 @@ $ rapport help --commands
 > campaign create
 > campaign set
 > campaign cell
+> campaign wave
 > campaign count
 > campaign select
 > campaign submit

@@ -90,7 +90,7 @@ $ RAPPORT_USER=amy rapport campaign approve F24
 ! rapport: campaign approve: campaign F24 was submitted by amy: its author may not approve it (four eyes)
 ? 1
 $ RAPPORT_USER=amy rapport campaign set F24 --rule "age > 30"
-! rapport: campaign set: campaign F24 is submitted: only a draft's design is changed (reject it back to draft first)
+! rapport: campaign set: campaign F24 is submitted: only a draft's design may be changed (reject it back to draft first)
 ? 1
 $ RAPPORT_USER=ben rapport campaign reject F24
 ! rapport: campaign reject: note: say why the campaign goes back to draft

@@ -151,6 +151,61 @@ function CellForm({ code, onSaved }) {
   );
 }
 
+/** A campaign's waves: each a day its contacts go out from and a share of the targets; a draft's are designed. */
+function Waves({ c, editable, onSaved }) {
+  const waves = c.waves || [];
+  const byWave = Object.fromEntries((c.targets?.by_wave || []).map((w) => [w.wave, w]));
+  const [form, setForm] = useState({ wave: String(waves.length + 1), starts_on: '', ends_on: '', share: '1' });
+  const [error, setError] = useState(null);
+  const field = (k) => ({ value: form[k], onInput: (e) => setForm({ ...form, [k]: e.currentTarget.value }) });
+  const save = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const body = { starts_on: form.starts_on, share: Number(form.share || 1) };
+      if (form.ends_on) body.ends_on = form.ends_on;
+      await api('PUT', '/campaigns/{code}/waves/{wave}', { params: { code: c.code, wave: form.wave }, body });
+      onSaved();
+    } catch (x) {
+      setError(x);
+    }
+  };
+  const remove = async (wave) => {
+    setError(null);
+    try {
+      await api('DELETE', '/campaigns/{code}/waves/{wave}', { params: { code: c.code, wave } });
+      onSaved();
+    } catch (x) {
+      setError(x);
+    }
+  };
+  if (!waves.length && !editable) return null;
+  return (
+    <Card title={t('waves')} test="campaign-waves">
+      {waves.length === 0 ? <p class="none">{t('wavesNone')}</p> : (
+        <table data-test="waves-table">
+          <thead><tr><th>{t('wave')}</th><th>{t('waveStarts')}</th><th>{t('waveEnds')}</th><th class="num">{t('cellShare')}</th><th class="num">{t('treated')}</th><th class="num">{t('controlGroup')}</th>{editable && <th />}</tr></thead>
+          <tbody>{waves.map((w) => (
+            <tr key={w.wave}><td>{w.wave}</td><td>{date(w.starts_on)}</td><td>{w.ends_on ? date(w.ends_on) : ''}</td><td class="num">{w.share}</td>
+              <td class="num">{num(byWave[w.wave]?.treatment)}</td><td class="num">{num(byWave[w.wave]?.control)}</td>
+              {editable && <td><button type="button" class="link" data-test={`wave-remove-${w.wave}`} onClick={() => remove(w.wave)}>{t('waveRemove')}</button></td>}</tr>
+          ))}</tbody>
+        </table>
+      )}
+      {editable && (
+        <form class="form inline" onSubmit={save} data-test="wave-form">
+          <label>{t('wave')}<input type="number" min="1" max="12" required size={3} {...field('wave')} /></label>
+          <label>{t('waveStarts')}<input type="date" required data-test="wave-starts" {...field('starts_on')} /></label>
+          <label>{t('waveEnds')}<input type="date" {...field('ends_on')} /></label>
+          <label>{t('cellShare')}<input type="number" min="0.01" step="0.01" size={4} {...field('share')} /></label>
+          <button type="submit" data-test="wave-save">{t('waveSave')}</button>
+        </form>
+      )}
+      <Failure error={error} />
+    </Card>
+  );
+}
+
 function Waterfall({ count }) {
   if (!count) return null;
   return (
@@ -310,6 +365,7 @@ export function Campaign({ code, me }) {
           {draft && <CellForm code={code} onSaved={reload} />}
         </Card>
       )}
+      {c.status !== 'loaded' && <Waves c={c} editable={draft} onSaved={reload} key={(c.waves || []).length} />}
       {c.status !== 'loaded' && (
         <Card title={t('waterfall')} test="campaign-waterfall">
           <button type="button" disabled={busy} data-test="count" onClick={() => run('count')}>{t('countNow')}</button>
