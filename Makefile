@@ -23,7 +23,7 @@ SAN       ?=
 PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd gnutls liboath libcrypto xlsxwriter libcurl
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
              libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev libgnutls28-dev liboath-dev \
-             libxlsxwriter-dev libcurl4-gnutls-dev python3-aiosmtpd python3-openpyxl libglpk-dev \
+             libxlsxwriter-dev libcurl4-gnutls-dev python3-aiosmtpd python3-openpyxl libglpk-dev kannel \
              libssl-dev openssl curl bc time \
              chromium fonts-noto-cjk python3-pandas python3-sklearn nginx-light wrk clang libclang-rt-dev llvm
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \

@@ -91,6 +91,9 @@ typedef struct api_options {
      * [mail] in the configuration: no smtp or from, none is sent.  The password from
      * $RAPPORT_SMTP_PASSWORD or [mail] password_file, never the configuration itself. */
     const char *mail_smtp, *mail_user, *mail_password, *mail_tls, *mail_from, *mail_unsubscribe;
+    /* a campaign's text messages, from [sms] (mk_send_sms): the gateway, its user and password
+     * ($RAPPORT_SMS_PASSWORD or [sms] password_file), the sender, the country code, the link's address */
+    const char *sms_gateway, *sms_user, *sms_password, *sms_from, *sms_country, *sms_unsubscribe;
 } api_options;
 #define API_CACHE_MB 16
 #define API_SCRIBE_CACHE_MB 4

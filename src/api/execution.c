@@ -214,8 +214,25 @@ int api_campaign_export(api_req *rq, api_resp *rs)
                             name, file_more, file_done, f);
 }
 
-/* POST /campaigns/{code}/send: {cell, limit?, subject?, body?} a batch of the e-mail cell's messages sent
- * through the server's [mail] settings; what is left for the next batch is in not_sent.left_for_later. */
+/* Is the campaign's cell one of text messages? */
+static int sms_cell(api_req *rq, const char *cell)
+{
+    json_t *doc, *x;
+    rp_error err = RP_ERROR_INIT;
+    int sms = 0;
+    size_t i;
+    if (mk_campaign_get(rq->w, rq->param[0], &doc, &err))
+        return 0;
+    json_array_foreach(json_object_get(doc, "cells"), i, x)
+        sms |= !strcmp(json_string_value(json_object_get(x, "cell")), cell) &&
+               !strcmp(json_string_value(json_object_get(x, "channel")), "sms");
+    json_decref(doc);
+    return sms;
+}
+
+/* POST /campaigns/{code}/send: {cell, limit?, subject?, body?} a batch of the e-mail (or sms) cell's messages
+ * sent through the server's [mail] (or [sms]) settings; what is left for the next batch is in
+ * not_sent.left_for_later. */
 int api_campaign_send(api_req *rq, api_resp *rs)
 {
     static const char *const keys[] = { "cell", "limit", "subject", "body", NULL };
@@ -234,14 +251,23 @@ int api_campaign_send(api_req *rq, api_resp *rs)
     int st;
     if ((st = api_body_max(rs, "subject", o.subject, 400)) || (st = api_body_max(rs, "body", o.body, 64 << 10)))
         return st;
-    if (!o.smtp_url || !o.from)
-        return api_error(rs, 503, "not_configured", "this server sends no e-mail: its configuration has no [mail] "
-                                                    "smtp and from");
+    int sms = sms_cell(rq, o.cell);
+    if (sms && o.subject)
+        return api_error(rs, 422, "invalid", "body.subject: cell %.40s sends text messages, which have none", o.cell);
+    if (sms ? !op->sms_gateway : !o.smtp_url || !o.from)
+        return api_error(rs, 503, "not_configured", sms ? "this server sends no text messages: its configuration has "
+                                                          "no [sms] gateway"
+                                                        : "this server sends no e-mail: its configuration has no [mail] "
+                                                          "smtp and from");
+    mk_sms so = { .campaign = o.campaign, .cell = o.cell, .gateway = op->sms_gateway, .user = op->sms_user,
+                  .password = op->sms_password, .from = op->sms_from, .body = o.body,
+                  .unsubscribe_base = op->sms_unsubscribe, .country = op->sms_country, .limit = o.limit };
     mk_mart *m;
     if ((st = api_mart(rq, rs, 60, &m)))
         return st;
     json_t *out;
-    int rc = mk_send_email(rq->w, m, &o, rq->session.user.name, &out, &err);
+    int rc = sms ? mk_send_sms(rq->w, m, &so, rq->session.user.name, &out, &err)
+                 : mk_send_email(rq->w, m, &o, rq->session.user.name, &out, &err);
     mk_mart_close(m);
     if (rc)
         return api_fail_body(rs, &err, "body");

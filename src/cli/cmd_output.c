@@ -84,6 +84,99 @@ static char *read_small(const char *cmd, const char *opt, const char *path, size
     return s;
 }
 
+/* A password from the environment, else from [section] password_file (*own: the caller's to wipe and
+ * free); -1 when the file cannot be read (said). */
+static int secret(const char *cmd, const rp_config *cfg, const char *env, const char *section, const char **out,
+                  char **own)
+{
+    *own = NULL;
+    *out = getenv(env);
+    const char *file = cfg ? rp_config_get(cfg, section, "password_file", NULL) : NULL;
+    if (*out || !file)
+        return 0;
+    char what[40];
+    snprintf(what, sizeof what, "[%s] password_file", section);
+    if (!(*own = read_small(cmd, what, file, 1024)))
+        return -1;
+    (*own)[strcspn(*own, "\r\n")] = 0;
+    *out = *own;
+    return 0;
+}
+
+static void print_sent(const char *code, const char *cell, const json_t *s)
+{
+    printf("campaign %s, cell %s: %lld sent, %lld refused by the %s", code, cell,
+           (long long)json_integer_value(json_object_get(s, "sent")),
+           (long long)json_integer_value(json_object_get(s, "failed")),
+           !strcmp(json_string_value(json_object_get(s, "channel")), "sms") ? "gateway" : "server");
+    const char *key;
+    json_t *v;
+    int first = 1;
+    json_object_foreach(json_object_get(s, "not_sent"), key, v) if (json_integer_value(v)) {
+        printf("%s%s %lld", first ? "; not sent: " : ", ", key, (long long)json_integer_value(v));
+        first = 0;
+    }
+    printf("\n");
+}
+
+/* The channel of a campaign's cell ("" when either is not there: the send says why). */
+static void cell_channel(wh *w, const char *code, const char *cell, char out[24])
+{
+    out[0] = 0;
+    json_t *doc;
+    rp_error e = RP_ERROR_INIT;
+    if (!cell || mk_campaign_get(w, code, &doc, &e))
+        return;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "cells"), i, x)
+        if (!strcmp(json_string_value(json_object_get(x, "cell")), cell))
+            snprintf(out, 24, "%s", json_string_value(json_object_get(x, "channel")));
+    json_decref(doc);
+}
+
+/* The send's options of a channel's section of the configuration: the command line's first. */
+static const char *opt_or(cli_ctx *c, const rp_config *cfg, const char *opt, const char *section, const char *key)
+{
+    return cli_arg(c, opt) ? cli_arg(c, opt) : cfg ? rp_config_get(cfg, section, key, NULL) : NULL;
+}
+
+/* Send by the transport of the cell's channel: e-mail (SMTP) or text messages (the SMS gateway). */
+static int send_cell(cli_ctx *c, wh *w, const rp_config *cfg, int sms, const char *body, int64_t limit, json_t **s,
+                     rp_error *err)
+{
+    const char *cmd = "campaign send", *pw;
+    char *own;
+    if (secret(cmd, cfg, sms ? "RAPPORT_SMS_PASSWORD" : "RAPPORT_SMTP_PASSWORD", sms ? "sms" : "mail", &pw, &own))
+        return CLI_FAIL;
+    const char *unsub = opt_or(c, cfg, "unsubscribe-url", sms ? "sms" : "mail", "unsubscribe_url");
+    if (!unsub && sms)
+        unsub = opt_or(c, cfg, "unsubscribe-url", "mail", "unsubscribe_url");
+    mk_mart *m = NULL;
+    int rc = cli_mart(c, cmd, 1, &w, &m);
+    if (!rc && sms) {
+        mk_sms o = { .campaign = c->args[0], .cell = cli_arg(c, "cell"), .gateway = opt_or(c, cfg, "gateway", "sms", "gateway"),
+                     .user = cfg ? rp_config_get(cfg, "sms", "user", NULL) : NULL, .password = pw,
+                     .from = opt_or(c, cfg, "from", "sms", "from"), .body = body, .unsubscribe_base = unsub,
+                     .country = cfg ? rp_config_get(cfg, "sms", "country", NULL) : NULL, .limit = limit };
+        if (mk_send_sms(w, m, &o, cli_user(), s, err))
+            rc = cli_fail(cmd, err);
+    } else if (!rc) {
+        mk_mail o = { .campaign = c->args[0], .cell = cli_arg(c, "cell"), .smtp_url = opt_or(c, cfg, "smtp", "mail", "smtp"),
+                      .user = cfg ? rp_config_get(cfg, "mail", "user", NULL) : NULL, .password = pw,
+                      .tls = opt_or(c, cfg, "tls", "mail", "tls"), .from = opt_or(c, cfg, "from", "mail", "from"),
+                      .subject = cli_arg(c, "subject"), .body = body, .unsubscribe_base = unsub, .limit = limit };
+        if (o.tls && strcmp(o.tls, "required") && strcmp(o.tls, "try") && strcmp(o.tls, "none"))
+            rc = cli_failf(cmd, "--tls: '%.20s' is not required, try or none", o.tls);
+        else if (mk_send_email(w, m, &o, cli_user(), s, err))
+            rc = cli_fail(cmd, err);
+    }
+    mk_mart_close(m);
+    if (own)
+        sodium_memzero(own, strlen(own)), free(own);
+    return rc;
+}
+
 int cmd_campaign_send(cli_ctx *c)
 {
     const char *cmd = "campaign send";
@@ -95,57 +188,29 @@ int cmd_campaign_send(cli_ctx *c)
         return rc;
     if (cli_cfg(c, &cfg, &err))
         return cli_fail(cmd, &err);
-#define CFG(opt, key) (cli_arg(c, opt) ? cli_arg(c, opt) : cfg ? rp_config_get(cfg, "mail", key, NULL) : NULL)
-    mk_mail o = { .campaign = c->args[0], .cell = cli_arg(c, "cell"), .smtp_url = CFG("smtp", "smtp"),
-                  .user = cfg ? rp_config_get(cfg, "mail", "user", NULL) : NULL, .tls = CFG("tls", "tls"),
-                  .from = CFG("from", "from"), .subject = cli_arg(c, "subject"),
-                  .unsubscribe_base = CFG("unsubscribe-url", "unsubscribe_url") };
-#undef CFG
-    if (o.tls && strcmp(o.tls, "required") && strcmp(o.tls, "try") && strcmp(o.tls, "none"))
-        return cli_failf(cmd, "--tls: '%.20s' is not required, try or none", o.tls);
     const char *lim = cli_arg(c, "limit");
-    char *end = NULL;
-    if (lim && ((o.limit = strtoll(lim, &end, 10)) < 1 || *end))
+    char *end = NULL, channel[24];
+    long long limit = 0;
+    if (lim && ((limit = strtoll(lim, &end, 10)) < 1 || *end))
         return cli_failf(cmd, "--limit: '%.20s' is not a number of messages", lim);
-    char *body = NULL, *pw = NULL;
-    const char *pwfile = cfg ? rp_config_get(cfg, "mail", "password_file", NULL) : NULL;
+    cell_channel(w, c->args[0], cli_arg(c, "cell"), channel);
+    int sms = !strcmp(channel, "sms");
+    if (sms && (cli_arg(c, "smtp") || cli_arg(c, "tls") || cli_arg(c, "subject")))
+        return cli_failf(cmd, "cell %s sends text messages: --smtp, --tls and --subject are e-mail's", cli_arg(c, "cell"));
+    if (!sms && cli_arg(c, "gateway"))
+        return cli_failf(cmd, "--gateway is for an sms cell's text messages");
+    char *body = NULL;
     if (cli_arg(c, "body-file") && !(body = read_small(cmd, "--body-file", cli_arg(c, "body-file"), 64 << 10)))
         return CLI_FAIL;
-    o.body = body;
-    if (getenv("RAPPORT_SMTP_PASSWORD"))
-        o.password = getenv("RAPPORT_SMTP_PASSWORD");
-    else if (pwfile && (pw = read_small(cmd, "[mail] password_file", pwfile, 1024))) {
-        pw[strcspn(pw, "\r\n")] = 0;
-        o.password = pw;
-    } else if (pwfile) {
-        free(body);
-        return CLI_FAIL;
-    }
-    mk_mart *m;
     json_t *s = NULL;
-    if (!(rc = cli_mart(c, cmd, 1, &w, &m)) && mk_send_email(w, m, &o, cli_user(), &s, &err))
-        rc = cli_fail(cmd, &err);
-    mk_mart_close(m);
+    rc = send_cell(c, w, cfg, sms, body, (int64_t)limit, &s, &err);
     free(body);
-    if (pw)
-        sodium_memzero(pw, strlen(pw)), free(pw);
     if (rc)
         return rc;
     if (cli_flag(c, "json"))
         cli_print_json(s);
-    else {
-        printf("campaign %s, cell %s: %lld sent, %lld refused by the server", o.campaign, o.cell,
-               (long long)json_integer_value(json_object_get(s, "sent")),
-               (long long)json_integer_value(json_object_get(s, "failed")));
-        const char *key;
-        json_t *v;
-        int first = 1;
-        json_object_foreach(json_object_get(s, "not_sent"), key, v) if (json_integer_value(v)) {
-            printf("%s%s %lld", first ? "; not sent: " : ", ", key, (long long)json_integer_value(v));
-            first = 0;
-        }
-        printf("\n");
-    }
+    else
+        print_sent(c->args[0], cli_arg(c, "cell"), s);
     json_decref(s);
     return CLI_OK;
 }

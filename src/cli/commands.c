@@ -915,10 +915,11 @@ DESIGN_HELP
       "  --reason TEXT   why (at least five characters)\n"
       "  --json          the summary as JSON\n" STORE_HELP, NULL },
     { "campaign send", cmd_campaign_send, CLI_STORE,
-      "cell= smtp= from= subject= body-file= limit= unsubscribe-url= tls= json", 1, 1,
+      "cell= smtp= gateway= from= subject= body-file= limit= unsubscribe-url= tls= json", 1, 1,
       "rapport campaign send CODE --cell C [--smtp URL] [--from ADDR] [--subject TEXT] [--body-file FILE]\n"
-      "       [--limit N] [--unsubscribe-url URL] [--tls required|try|none] [--json]",
-      "Send a running campaign's e-mail cell through an SMTP server.",
+      "       [--limit N] [--unsubscribe-url URL] [--tls required|try|none] [--json]\n"
+      "       rapport campaign send CODE --cell C [--gateway URL] [--from NAME] [--body-file FILE] [--limit N]",
+      "Send a running campaign's e-mail cell through an SMTP server, or its sms cell through an SMS gateway.",
       "Each treated customer of the cell who may still be mailed (consent, do-not-\n"
       "contact, an address) and was not mailed before gets one message: the template\n"
       "(--body-file, else the cell's message, else a default) with {name}, {offer}\n"
@@ -937,7 +938,15 @@ DESIGN_HELP
       "  --tls T         required (default), try or none ([mail] tls); smtps:// is TLS\n"
       "  --json          the summary as JSON\n"
       "The server's user is [mail] user; its password $RAPPORT_SMTP_PASSWORD or the\n"
-      "file [mail] password_file, never an option.\n" STORE_HELP, NULL },
+      "file [mail] password_file, never an option.\n\n"
+      "An sms cell's text messages go through an SMS gateway that speaks Kannel's\n"
+      "sendsms interface, to each mobile as +COUNTRY digits (a national 09... number\n"
+      "in [sms] country's code, 886 by default), the link in the text ({unsubscribe})\n"
+      "withdrawing the consent on sms:\n"
+      "  --gateway URL   http://HOST:13013/cgi-bin/sendsms ([sms] gateway)\n"
+      "  --from NAME     the sender's name or number ([sms] from)\n"
+      "its user [sms] user, its password $RAPPORT_SMS_PASSWORD or [sms] password_file;\n"
+      "the link's address [sms] unsubscribe_url, else [mail]'s.\n" STORE_HELP, NULL },
     { "campaign dial", cmd_campaign_dial, CLI_STORE, "cell= agents= until= json", 1, 1,
       "rapport campaign dial CODE --cell C --agents a,b,c [--until DATE] [--json]",
       "Give a running campaign's outbound_call cell to the contact centre's agents.",

@@ -297,6 +297,22 @@ typedef struct mk_mail {
     int64_t limit;
 } mk_mail;
 int mk_send_email(wh *w, const mk_mart *m, const mk_mail *o, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Send a running campaign's sms cell through an SMS gateway that speaks Kannel's sendsms HTTP
+ * interface (Kannel itself, or the many gateways that copy it): as mk_send_email, the cell's treated who
+ * may still be texted (consent and reach on sms, a mobile) and were not before, at most the cap and
+ * limit; each message the template ({name}, {offer}, {unsubscribe}; else the cell's message, else a
+ * default with the link) as UTF-8 (coding 2, UCS-2, when not ASCII) to the mobile as +COUNTRY digits
+ * (a national number, 09..., in country's code: "886" when NULL); the link's token is short (a text
+ * message's) and its POST withdraws the consent on sms.  A 2xx answer is sent (kept in campaign_send,
+ * channel sms, and the contact history); another 4xx refuses that number alone; 401, 403, 5xx or no
+ * answer stop the run, what was sent kept.  *out as mk_send_email's, channel "sms" and missing_mobile. */
+typedef struct mk_sms {
+    const char *campaign, *cell;
+    const char *gateway, *user, *password;   /* http://HOST:13013/cgi-bin/sendsms */
+    const char *from, *body, *unsubscribe_base, *country;
+    int64_t limit;
+} mk_sms;
+int mk_send_sms(wh *w, const mk_mart *m, const mk_sms *o, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* The signed token of a customer's unsubscribe link for a campaign: "CAMPAIGN.ID.HEX" (a keyed hash
  * under the store's key). */
 #define MK_TOKEN_MAX 120

@@ -17,26 +17,36 @@
 
 /* ---- the unsubscribe link ---- */
 
-void mk_unsubscribe_token(wh *w, const char *campaign, int64_t customer, char out[MK_TOKEN_MAX])
+/* E-mail's token: "CAMPAIGN.ID.HEX" (the whole keyed hash); a text message's "CAMPAIGN.IDs.HEX" with 64
+ * bits of it, so that the link fits a message (forging one still takes 2^64 tries at the server). */
+static void token_for(wh *w, const char *campaign, int64_t customer, int sms, char out[MK_TOKEN_MAX])
 {
     char what[80];
-    int n = snprintf(what, sizeof what, "%.40s.%lld", campaign, (long long)customer);
+    int n = snprintf(what, sizeof what, "%.40s.%lld%s", campaign, (long long)customer, sms ? "s" : "");
     unsigned char h[RP_HASH_LEN];
     wh_keyed_hash(w, "unsubscribe", what, (size_t)n, h);
     char hex[2 * RP_HASH_LEN + 1];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    sodium_bin2hex(hex, sizeof hex, h, sms ? 8 : sizeof h);
     snprintf(out, MK_TOKEN_MAX, "%s.%s", what, hex);
+}
+
+void mk_unsubscribe_token(wh *w, const char *campaign, int64_t customer, char out[MK_TOKEN_MAX])
+{
+    token_for(w, campaign, customer, 0, out);
 }
 
 int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *err)
 {
     char code[41] = "", want[MK_TOKEN_MAX];
     long long id = 0;
+    int used = 0;
     const char *dot = token ? strchr(token, '.') : NULL;
-    if (!dot || dot == token || dot - token > 40 || sscanf(dot + 1, "%lld", &id) != 1 || id <= 0)
+    if (!dot || dot == token || dot - token > 40 || sscanf(dot + 1, "%lld%n", &id, &used) != 1 || id <= 0)
         return rp_err(err, RP_NOTFOUND, "this unsubscribe link is not valid");
     memcpy(code, token, (size_t)(dot - token));
-    mk_unsubscribe_token(w, code, id, want);
+    int sms = dot[1 + used] == 's';
+    const char *channel = sms ? "sms" : "email";
+    token_for(w, code, id, sms, want);
     if (strlen(token) != strlen(want) || sodium_memcmp(token, want, strlen(want)))
         return rp_err(err, RP_NOTFOUND, "this unsubscribe link is not valid");
     json_t *doc;
@@ -55,7 +65,7 @@ int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *
         json_array_foreach(hist, i, h) {
             const char *hp = json_string_value(json_object_get(h, "purpose")),
                        *hc = json_string_value(json_object_get(h, "channel"));
-            if (hp && hc && !strcmp(hp, purpose) && !strcmp(hc, "email")) {
+            if (hp && hc && !strcmp(hp, purpose) && !strcmp(hc, channel)) {
                 json_t *g = json_object_get(h, "granted");
                 if (json_is_integer(g) ? !json_integer_value(g) : json_is_false(g))
                     apply = 2;
@@ -67,14 +77,15 @@ int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *
     if (apply == 1 && !rc) {
         char now[RP_TIME_UTC_LEN], evidence[120];
         mk__now(now);
-        snprintf(evidence, sizeof evidence, "one-click unsubscribe (RFC 8058), campaign %s", code);
-        wh_consent c = { .party_id = id, .purpose = purpose, .channel = "email", .granted = 0, .evidence = evidence,
+        snprintf(evidence, sizeof evidence, sms ? "unsubscribe link in a text message, campaign %s"
+                                                : "one-click unsubscribe (RFC 8058), campaign %s", code);
+        wh_consent c = { .party_id = id, .purpose = purpose, .channel = channel, .granted = 0, .evidence = evidence,
                          .effective_at = now, .recorded_by = "unsubscribe" };
         rc = wh_consent_set(w, &c, err);
     }
     if (!rc)
         *out = json_pack("{s:s, s:s?, s:s, s:s, s:b}", "campaign", code, "name",
-                         json_string_value(json_object_get(doc, "name")), "purpose", purpose, "channel", "email",
+                         json_string_value(json_object_get(doc, "name")), "purpose", purpose, "channel", channel,
                          "withdrawn", apply != 0);
     json_decref(doc);
     return rc;
@@ -84,7 +95,7 @@ int mk_unsubscribe(wh *w, const char *token, int apply, json_t **out, rp_error *
 
 typedef struct rcpt {
     int64_t id;
-    char *name, *email;
+    char *name, *email;                /* email: the address, or a text message's number (+8869...) */
 } rcpt;
 
 typedef struct sender {
@@ -92,6 +103,8 @@ typedef struct sender {
     const mk_mart *m;
     const mk_mail *o;
     const char *purpose, *by;
+    int sms;                           /* a text message through the SMS gateway, else e-mail */
+    const char *country;               /* sms: a national number's country code ("886") */
     char cell[40], offer_name[200], from_addr[256], domain[200];
     const char *tmpl;
     char *own_tmpl;
@@ -108,6 +121,7 @@ typedef struct sender {
 
 static const char default_tmpl[] = "{name} 您好：\n\n{offer}\n\n"
                                    "如不想再收到這類訊息，請按此取消訂閱 / To stop these messages: {unsubscribe}\n";
+static const char default_sms[] = "{name} 您好：{offer}。拒收請點 {unsubscribe}";
 
 /* The template's placeholders are {name}, {offer} and {unsubscribe}; any other is refused by name. */
 static int tmpl_ok(const char *t, rp_error *err)
@@ -249,6 +263,34 @@ static int already_sent(const sender *s, int64_t id)
     return 0;
 }
 
+/* A mobile as the gateway takes it: +COUNTRY then the digits; a national number (a leading 0) in
+ * country's; blanks, dashes, dots and brackets dropped; 0 when it is not 8 to 15 digits. */
+static int sms_number(const char *in, const char *country, char out[24])
+{
+    char d[24];
+    size_t n = 0;
+    int plus = 0;
+    for (const char *p = in ? in : ""; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (n + 1 >= sizeof d)
+                return 0;
+            d[n++] = *p;
+        } else if (*p == '+' && n == 0 && !plus)
+            plus = 1;
+        else if (!strchr(" -.()", *p))
+            return 0;
+    }
+    d[n] = 0;
+    if (!plus && n && d[0] == '0' && d[1] != '0')
+        snprintf(out, 24, "+%s%s", country, d + 1);
+    else if (!plus && n > 2 && d[0] == '0' && d[1] == '0') /* 00: the international prefix */
+        snprintf(out, 24, "+%s", d + 2);
+    else
+        snprintf(out, 24, "+%s", d);
+    size_t digits = strlen(out) - 1;
+    return digits >= 8 && digits <= 15;
+}
+
 static int gather(void *u, const wh_reach_row *row, rp_error *err)
 {
     sender *s = u;
@@ -265,7 +307,9 @@ static int gather(void *u, const wh_reach_row *row, rp_error *err)
         s->gone[why]++;
         return RP_OK;
     }
-    if (!row->email || !*row->email || strpbrk(row->email, "\r\n<>")) {
+    char number[24];
+    const char *addr = s->sms ? (sms_number(row->mobile, s->country, number) ? number : NULL) : row->email;
+    if (!addr || !*addr || strpbrk(addr, "\r\n<>")) {
         s->missing++;
         return RP_OK;
     }
@@ -286,7 +330,7 @@ static int gather(void *u, const wh_reach_row *row, rp_error *err)
     }
     rcpt *r = &s->r[s->n];
     const char *name = row->name_zh ? row->name_zh : row->name_latin ? row->name_latin : "";
-    if (!(r->name = strdup(name)) || !(r->email = strdup(row->email))) {
+    if (!(r->name = strdup(name)) || !(r->email = strdup(addr))) {
         free(r->name);
         return rp_err(err, RP_NOMEM, NULL);
     }
@@ -299,12 +343,13 @@ static int load_sent(sender *s, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(s->w),
-                              "SELECT party_id, cell FROM campaign_send WHERE campaign = ? AND channel = 'email' AND "
+                              "SELECT party_id, cell FROM campaign_send WHERE campaign = ? AND channel = ? AND "
                               "status = 'sent' ORDER BY party_id",
                               &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, s->o->campaign);
+    rp_stmt_bind_text(st, 2, s->sms ? "sms" : "email");
     size_t room = 0;
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         if (s->nsent == room) {
@@ -330,18 +375,20 @@ static int setup(sender *s, rp_error *err)
     if (rc)
         return rc;
     const mk__cell *cell = mk__campaign_cell(&c, s->o->cell);
+    const char *what = s->sms ? "text messages are" : "e-mail is", *channel = s->sms ? "sms" : "email";
     if (strcmp(c.status, "running"))
-        rc = rp_err(err, RP_DENIED, "campaign %s is %s: e-mail is sent while it runs", s->o->campaign, c.status);
+        rc = rp_err(err, RP_DENIED, "campaign %s is %s: %s sent while it runs", s->o->campaign, c.status, what);
     else if (!cell)
         rc = rp_err(err, RP_NOTFOUND, "campaign %s has no cell '%.40s'", s->o->campaign, s->o->cell ? s->o->cell : "");
-    else if (strcmp(cell->channel, "email"))
-        rc = rp_err(err, RP_INVAL, "cell %s is of channel %s: only an email cell is sent", s->o->cell, cell->channel);
+    else if (strcmp(cell->channel, channel))
+        rc = rp_err(err, RP_INVAL, "cell %s is of channel %s: only an email or sms cell is sent", s->o->cell,
+                    cell->channel);
     else if (cell->paused)
         rc = rp_err(err, RP_DENIED, "cell %s is paused ('rapport campaign cell %s %s --resume')", s->o->cell,
                     s->o->campaign, s->o->cell);
     if (!rc) {
         const char *msg = s->o->body ? s->o->body : cell->message;
-        s->own_tmpl = strdup(msg && *msg ? msg : default_tmpl);
+        s->own_tmpl = strdup(msg && *msg ? msg : s->sms ? default_sms : default_tmpl);
         s->tmpl = s->own_tmpl;
         s->cap = cell->cap;
         s->waves = c.waves;
@@ -402,7 +449,7 @@ static int record(sender *s, const rcpt *r, const char *msgid, const char *error
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(s->w),
                               "INSERT INTO campaign_send(campaign, party_id, channel, cell, at, status, message_id, "
-                              "error, by_user) VALUES (?1, ?2, 'email', ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(campaign, "
+                              "error, by_user) VALUES (?1, ?2, ?9, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(campaign, "
                               "party_id, channel) DO UPDATE SET cell = ?3, at = ?4, status = ?5, message_id = ?6, "
                               "error = ?7, by_user = ?8",
                               &st, err);
@@ -416,11 +463,13 @@ static int record(sender *s, const rcpt *r, const char *msgid, const char *error
     rp_stmt_bind_text(st, 6, error ? NULL : msgid);
     rp_stmt_bind_text(st, 7, error);
     rp_stmt_bind_text(st, 8, s->by);
+    rp_stmt_bind_text(st, 9, s->sms ? "sms" : "email");
     if ((rc = rp_stmt_run(st, err)) || error)
         return rc;
     char reason[300];
     snprintf(reason, sizeof reason, "campaign %.40s, cell %.40s: %.200s", s->o->campaign, s->cell, s->offer_name);
-    wh_interaction i = { .party_id = r->id, .at = now, .channel = "email", .direction = "outbound", .kind = "campaign",
+    wh_interaction i = { .party_id = r->id, .at = now, .channel = s->sms ? "sms" : "email", .direction = "outbound",
+                         .kind = "campaign",
                          .reason = reason, .outcome = "sent", .created_by = s->by };
     return wh_interaction_add(s->w, &i, NULL, err);
 }
@@ -492,6 +541,103 @@ static CURL *smtp_handle(const sender *s, rp_error *err)
     return h;
 }
 
+/* ---- text messages through the SMS gateway (Kannel's sendsms interface) ---- */
+
+/* The message: the template with the customer's name, the offer and a short link. */
+static void sms_text(const sender *s, const rcpt *r, rp_buf *t)
+{
+    char token[MK_TOKEN_MAX], link[600];
+    token_for(s->w, s->o->campaign, r->id, 1, token);
+    snprintf(link, sizeof link, "%s/api/v1/unsubscribe/%s", s->o->unsubscribe_base, token);
+    for (const char *p = s->tmpl; *p; p++) {
+        if (*p == '{') {
+            const char *e = strchr(p, '}');
+            size_t k = (size_t)(e - p - 1);
+            const char *v = !strncmp(p + 1, "name", k) ? r->name : !strncmp(p + 1, "offer", k) ? s->offer_name : link;
+            rp_buf_append(t, v, strlen(v));
+            p = e;
+        } else
+            rp_buf_append(t, p, 1);
+    }
+}
+
+static size_t keep_reply(char *p, size_t size, size_t n, void *u)
+{
+    rp_buf *b = u;
+    size_t k = size * n;
+    if (b->len < 300)
+        rp_buf_append(b, p, k < 300 - b->len ? k : 300 - b->len);
+    return k;
+}
+
+static CURL *sms_handle(const sender *s, rp_error *err)
+{
+    const char *u = s->o->smtp_url;
+    if (!u || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8)) || strpbrk(u, " \r\n")) {
+        rp_err(err, RP_INVAL, "gateway: the SMS gateway's sendsms address is required, as "
+                              "http://HOST:13013/cgi-bin/sendsms ([sms] gateway, or --gateway)");
+        return NULL;
+    }
+    CURL *h = curl_easy_init();
+    if (!h) {
+        rp_err(err, RP_NOMEM, NULL);
+        return NULL;
+    }
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_reply);
+    return h;
+}
+
+/* One message by an HTTP GET of the gateway's sendsms (username, password, from, to, text in UTF-8;
+ * coding 2, UCS-2, when it is not ASCII): 2xx sent (the gateway's answer kept as the message's id);
+ * another 4xx refused for this number alone (*refused); 401, 403, 5xx or no answer stop the run. */
+static int sms_one(sender *s, CURL *h, const rcpt *r, char msgid[300], char refused[300], rp_error *err)
+{
+    refused[0] = msgid[0] = 0;
+    rp_buf text = RP_BUF_INIT, url = RP_BUF_INIT, reply = RP_BUF_INIT;
+    sms_text(s, r, &text);
+    int ascii = 1;
+    for (size_t i = 0; i < text.len; i++)
+        ascii &= (unsigned char)text.data[i] < 0x80;
+    char *pu = curl_easy_escape(h, s->o->user ? s->o->user : "", 0),
+         *pp = curl_easy_escape(h, s->o->password ? s->o->password : "", 0), *pt = curl_easy_escape(h, r->email, 0),
+         *px = curl_easy_escape(h, text.data ? text.data : "", (int)text.len),
+         *pf = s->o->from ? curl_easy_escape(h, s->o->from, 0) : NULL;
+    rp_buf_printf(&url, "%s%cusername=%s&password=%s&to=%s&text=%s&charset=UTF-8&coding=%d%s%s", s->o->smtp_url,
+                  strchr(s->o->smtp_url, '?') ? '&' : '?', pu ? pu : "", pp ? pp : "", pt ? pt : "", px ? px : "",
+                  ascii ? 0 : 2, pf ? "&from=" : "", pf ? pf : "");
+    curl_free(pu), curl_free(pp), curl_free(pt), curl_free(px), curl_free(pf);
+    int rc = RP_OK;
+    char ebuf[CURL_ERROR_SIZE] = "";
+    if (text.status || url.status || !pt || !px) {
+        rc = rp_err(err, RP_NOMEM, NULL);
+        goto out;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url.data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &reply);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+    CURLcode c = curl_easy_perform(h);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+    sodium_memzero(url.data, url.len); /* the password was in it */
+    long code = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    char said[300];
+    snprintf(said, sizeof said, "%.*s", (int)strcspn(reply.data ? reply.data : "", "\r\n"), reply.data ? reply.data : "");
+    if (c != CURLE_OK)
+        rc = rp_err(err, RP_IO, "sms gateway: %s%s%s", curl_easy_strerror(c), ebuf[0] ? ": " : "", ebuf);
+    else if (code >= 200 && code < 300)
+        snprintf(msgid, 300, "%s", said[0] ? said : "accepted");
+    else if (code >= 400 && code < 500 && code != 401 && code != 403)
+        snprintf(refused, 300, "%ld %.250s", code, said);
+    else
+        rc = rp_err(err, RP_IO, "sms gateway: %ld %s", code, said);
+out:
+    rp_buf_release(&text), rp_buf_release(&url), rp_buf_release(&reply);
+    return rc;
+}
+
 typedef struct sent_one {
     char msgid[300], refused[300];
 } sent_one;
@@ -525,7 +671,7 @@ static int record_batch(sender *s, size_t from, size_t to, const sent_one *out, 
 
 static int send_all(sender *s, json_t *failures, int64_t *sent, int64_t *failed, rp_error *err)
 {
-    CURL *h = smtp_handle(s, err);
+    CURL *h = s->sms ? sms_handle(s, err) : smtp_handle(s, err);
     sent_one *out = calloc(BATCH, sizeof *out);
     if (!h || !out) {
         if (h)
@@ -537,7 +683,7 @@ static int send_all(sender *s, json_t *failures, int64_t *sent, int64_t *failed,
     for (size_t b = 0; b < s->n && !rc; b += BATCH) {
         size_t e = b + BATCH < s->n ? b + BATCH : s->n, done = b;
         for (size_t i = b; i < e && !rc; i++)
-            if (!(rc = send_one(s, h, &s->r[i], out[i - b].msgid, out[i - b].refused, err)))
+            if (!(rc = (s->sms ? sms_one : send_one)(s, h, &s->r[i], out[i - b].msgid, out[i - b].refused, err)))
                 done = i + 1;
         /* what went out is kept even when the run stops here, so that it is not sent again */
         rp_error e2 = RP_ERROR_INIT;
@@ -552,31 +698,28 @@ static int send_all(sender *s, json_t *failures, int64_t *sent, int64_t *failed,
     return rc;
 }
 
-int mk_send_email(wh *w, const mk_mart *m, const mk_mail *o, const char *by, json_t **out, rp_error *err)
+/* Who, then send: the summary into *out. */
+static int run(sender *s, json_t **out, rp_error *err)
 {
-    sender *s = calloc(1, sizeof *s);
-    if (!s)
-        return rp_err(err, RP_NOMEM, NULL);
-    s->w = w, s->m = m, s->o = o, s->by = by;
-    s->contact = wh_contact_channel("email");
+    const mk_mail *o = s->o;
     int rc;
     if (!o->unsubscribe_base || strncmp(o->unsubscribe_base, "http", 4) || strpbrk(o->unsubscribe_base, "\r\n <>\""))
         rc = rp_err(err, RP_INVAL, "unsubscribe: the server's public address is required, as https://HOST "
                                    "([mail] unsubscribe_url, or --unsubscribe-url): the link in each message");
-    else if (!(rc = from_ok(s, err)) && !(rc = setup(s, err)) && !(rc = load_sent(s, err)))
-        rc = wh_campaign_reach(w, o->campaign, o->cell, gather, s, err);
+    else if (!(rc = s->sms ? RP_OK : from_ok(s, err)) && !(rc = setup(s, err)) && !(rc = load_sent(s, err)))
+        rc = wh_campaign_reach(s->w, o->campaign, o->cell, gather, s, err);
     json_t *failures = json_array();
     int64_t sent = 0, failed = 0;
     if (!rc && s->n)
         rc = send_all(s, failures, &sent, &failed, err);
     if (!rc)
-        *out = json_pack("{s:s, s:s, s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "campaign", o->campaign,
-                         "cell", s->cell, "sent", (json_int_t)sent, "failed", (json_int_t)failed, "failures",
-                         json_incref(failures), "not_sent", "already_sent", (json_int_t)s->already, "left_for_later",
-                         (json_int_t)s->later, "over_cap",
-                         (json_int_t)s->over_cap, "missing_email", (json_int_t)s->missing, "deceased_or_closed",
-                         (json_int_t)s->gone[0], "do_not_contact", (json_int_t)s->gone[1], "no_consent",
-                         (json_int_t)s->gone[2], "unreachable", (json_int_t)s->gone[3]);
+        *out = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "campaign",
+                         o->campaign, "cell", s->cell, "channel", s->sms ? "sms" : "email", "sent", (json_int_t)sent,
+                         "failed", (json_int_t)failed, "failures", json_incref(failures), "not_sent", "already_sent",
+                         (json_int_t)s->already, "left_for_later", (json_int_t)s->later, "over_cap",
+                         (json_int_t)s->over_cap, s->sms ? "missing_mobile" : "missing_email", (json_int_t)s->missing,
+                         "deceased_or_closed", (json_int_t)s->gone[0], "do_not_contact", (json_int_t)s->gone[1],
+                         "no_consent", (json_int_t)s->gone[2], "unreachable", (json_int_t)s->gone[3]);
     if (!rc && s->waves.n)
         json_object_set_new(json_object_get(*out, "not_sent"), "wave_not_started", json_integer(s->not_started));
     json_decref(failures);
@@ -585,6 +728,36 @@ int mk_send_email(wh *w, const mk_mart *m, const mk_mail *o, const char *by, jso
     free(s->r);
     free(s->sent);
     free(s->own_tmpl);
+    return rc;
+}
+
+int mk_send_email(wh *w, const mk_mart *m, const mk_mail *o, const char *by, json_t **out, rp_error *err)
+{
+    sender *s = calloc(1, sizeof *s);
+    if (!s)
+        return rp_err(err, RP_NOMEM, NULL);
+    s->w = w, s->m = m, s->o = o, s->by = by;
+    s->contact = wh_contact_channel("email");
+    int rc = run(s, out, err);
+    free(s);
+    return rc;
+}
+
+int mk_send_sms(wh *w, const mk_mart *m, const mk_sms *o, const char *by, json_t **out, rp_error *err)
+{
+    if (o->from && (strlen(o->from) > 20 || strpbrk(o->from, "\r\n")))
+        return rp_err(err, RP_INVAL, "from: the sender's name or number, at most 20 characters");
+    if (o->country && (strlen(o->country) > 4 || strspn(o->country, "0123456789") != strlen(o->country) || !*o->country))
+        return rp_err(err, RP_INVAL, "country: a country calling code such as 886, not '%.10s'", o->country);
+    mk_mail as = { .campaign = o->campaign, .cell = o->cell, .smtp_url = o->gateway, .user = o->user,
+                   .password = o->password, .from = o->from, .body = o->body, .unsubscribe_base = o->unsubscribe_base,
+                   .limit = o->limit };
+    sender *s = calloc(1, sizeof *s);
+    if (!s)
+        return rp_err(err, RP_NOMEM, NULL);
+    s->w = w, s->m = m, s->o = &as, s->by = by, s->sms = 1, s->country = o->country ? o->country : "886";
+    s->contact = wh_contact_channel("sms");
+    int rc = run(s, out, err);
     free(s);
     return rc;
 }

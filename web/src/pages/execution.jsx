@@ -157,9 +157,9 @@ function Export({ c }) {
   );
 }
 
-/** The e-mail cell sent batch by batch until nothing is left, with its progress. */
+/** The e-mail or sms cell sent batch by batch until nothing is left, with its progress. */
 function Send({ c }) {
-  const cells = (c.cells || []).filter((x) => x.channel === 'email');
+  const cells = (c.cells || []).filter((x) => x.channel === 'email' || x.channel === 'sms');
   const [cell, setCell] = useState(cells[0]?.cell || '');
   const [progress, setProgress] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -186,7 +186,7 @@ function Send({ c }) {
   };
   return (
     <div class="form inline" data-test="send-form">
-      <label>{t('sendCell')}<select value={cell} onInput={(e) => setCell(e.currentTarget.value)}>{cells.map((x) => <option key={x.cell} value={x.cell}>{x.cell}</option>)}</select></label>
+      <label>{t('sendCell')}<select value={cell} onInput={(e) => setCell(e.currentTarget.value)}>{cells.map((x) => <option key={x.cell} value={x.cell}>{x.cell} ({t(`channel_${x.channel}`)})</option>)}</select></label>
       <button type="button" disabled={busy} data-test="send-go" onClick={go}>{t('sendGo')}</button>
       {progress && <span data-test="send-progress">{t('sendProgress', { sent: num(progress.sent), failed: num(progress.failed), left: num(progress.left), already: num(progress.already) })}</span>}
       <Failure error={error} />
