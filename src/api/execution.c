@@ -6,11 +6,14 @@
 #include "api/internal.h"
 #include "core/buf.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "marketing/marketing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #define SEND_BATCH_MAX 2000  /* messages one request sends at most: a long campaign goes in batches */
@@ -42,7 +45,8 @@ static int pairs_of(api_resp *rs, const json_t *body, const char *member, int te
         else
             rp_buf_printf(out, "%s=%lld", k, (long long)json_integer_value(v));
     }
-    return 0;
+    return rp_buf_status(out) ? api_error(rs, 500, "internal", "something went wrong on the server; it has been logged")
+                              : 0;
 }
 
 /* The optimiser's messages name its options; the API's members are the body's. */
@@ -66,8 +70,11 @@ static int scores_file(api_resp *rs, const char *text, char *path, size_t n)
     const char *dir = getenv("TMPDIR");
     snprintf(path, n, "%s/rapport-scores-XXXXXX", dir && *dir ? dir : "/tmp");
     int fd = mkstemp(path);
-    if (fd < 0)
+    if (fd < 0) {
+        rp_log(RP_LOG_ERROR, "api: the optimiser's scores: %s: %s", path, strerror(errno));
+        *path = 0;
         return api_error(rs, 500, "internal", "something went wrong on the server; it has been logged");
+    }
     size_t len = strlen(text), off = 0;
     while (off < len) {
         ssize_t w = write(fd, text + off, len - off);
@@ -78,6 +85,7 @@ static int scores_file(api_resp *rs, const char *text, char *path, size_t n)
     close(fd);
     if (off < len) {
         unlink(path);
+        *path = 0;
         return api_error(rs, 503, "disk_full", "the server could not keep the scores: try again");
     }
     return 0;
@@ -145,6 +153,17 @@ int api_campaign_optimise(api_req *rq, api_resp *rs)
 
 /* ---- the list for a channel's vendor, as a file ---- */
 
+/* A campaign's lists span every branch: a caller limited to one (a branch's token, a user without
+ * all_branches) is refused rather than given the whole bank's customers. */
+static int whole_bank(api_req *rq, api_resp *rs)
+{
+    if ((rq->by_token && rq->session.user.branch[0]) || (!rq->by_token && !api_can(rq, SEC_P_ALL_BRANCHES)))
+        return api_error(rs, 403, "forbidden", "a campaign's customers are every branch's: this needs a caller who "
+                                               "may see all branches");
+    return 0;
+}
+
+
 static int file_more(void *state, wh *w, rp_buf *out, rp_error *err)
 {
     (void)w;
@@ -161,32 +180,39 @@ static void file_done(void *state) { fclose(state); }
 /* POST /campaigns/{code}/export: {cell? | channel?, format?, reason} the treated's list as CSV or XLSX. */
 int api_campaign_export(api_req *rq, api_resp *rs)
 {
-    static const char *const keys[] = { "cell", "channel", "format", "reason", NULL };
+    static const char *const keys[] = { "cell", "channel", "format", "wave", "reason", NULL };
     static const char *const formats[] = { "csv", "xlsx", NULL };
     mk_output o = { .campaign = rq->param[0], .format = "csv" };
     int st = api_reason(rq, rs, keys);
-    if (st)
+    if (st || (st = whole_bank(rq, rs)))
         return st;
     rp_error err = RP_ERROR_INIT;
+    int64_t wave = 0;
     if (rp_json_get_str(rq->body, "body", "cell", 0, &o.cell, &err) ||
         rp_json_get_str(rq->body, "body", "channel", 0, &o.channel, &err) ||
-        rp_json_get_str(rq->body, "body", "format", 0, &o.format, &err))
+        rp_json_get_str(rq->body, "body", "format", 0, &o.format, &err) ||
+        rp_json_get_int(rq->body, "body", "wave", 0, &wave, &err))
         return api_fail_body(rs, &err, "body");
     if ((st = api_body_in(rs, "format", o.format, formats)))
         return st;
+    if (wave < 0 || wave > MK_MAX_WAVES)
+        return api_error(rs, 422, "invalid", "body.wave: a wave from 1 to %d", MK_MAX_WAVES);
+    o.wave = (int)wave;
     if (!o.cell && !o.channel)
         return api_error(rs, 422, "invalid", "body.cell: name a cell or a channel: each channel has its own layout");
-    const char *dir = getenv("TMPDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/rapport-list-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0)
+    /* in a folder of the server's alone: the list is never readable by another user, even for a moment */
+    const char *tmp = getenv("TMPDIR");
+    char dir[480], path[512];
+    snprintf(dir, sizeof dir, "%s/rapport-list-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        rp_log(RP_LOG_ERROR, "api: a campaign's list: %s: %s", dir, strerror(errno));
         return api_error(rs, 500, "internal", "something went wrong on the server; it has been logged");
-    close(fd);
+    }
+    snprintf(path, sizeof path, "%s/list", dir);
     o.path = path;
     mk_mart *m;
     if ((st = api_mart(rq, rs, 60, &m))) {
-        unlink(path);
+        rmdir(dir);
         return st;
     }
     json_t *s = NULL;
@@ -194,14 +220,15 @@ int api_campaign_export(api_req *rq, api_resp *rs)
     mk_mart_close(m);
     FILE *f = rc ? NULL : fopen(path, "rb");
     unlink(path); /* the open file is the reply's; nothing is left on the server's disk */
+    rmdir(dir);
     if (rc)
         return api_fail_body(rs, &err, "body");
     if (!f) {
         json_decref(s);
         return api_error(rs, 500, "internal", "something went wrong on the server; it has been logged");
     }
-    snprintf(rq->detail, sizeof rq->detail, "campaign=%.40s cell=%.40s channel=%.20s rows=%lld format=%s", o.campaign,
-             o.cell ? o.cell : "", json_string_value(json_object_get(s, "channel")),
+    snprintf(rq->detail, sizeof rq->detail, "campaign=%.40s cell=%.40s channel=%.20s wave=%d rows=%lld format=%s",
+             o.campaign, o.cell ? o.cell : "", json_string_value(json_object_get(s, "channel")), o.wave,
              (long long)json_integer_value(json_object_get(s, "rows")), o.format);
     char name[64];
     snprintf(name, sizeof name, "%.24s-%.20s.%s", o.campaign, o.cell ? o.cell : json_string_value(json_object_get(s, "channel")),
@@ -230,45 +257,55 @@ static int sms_cell(api_req *rq, const char *cell)
     return sms;
 }
 
-/* POST /campaigns/{code}/send: {cell, limit?, subject?, body?} a batch of the e-mail (or sms) cell's messages
- * sent through the server's [mail] (or [sms]) settings; what is left for the next batch is in
- * not_sent.left_for_later. */
+/* One send at a time in this server: two at once could take the same customers. */
+static pthread_mutex_t send_turn = PTHREAD_MUTEX_INITIALIZER;
+
+/* POST /campaigns/{code}/send: {cell, limit?, retry_failed?} a batch of the e-mail (or sms) cell's messages,
+ * the approved message of the cell, sent through the server's [mail] (or [sms]) settings; what is left
+ * for the next batch is in not_sent.left_for_later. */
 int api_campaign_send(api_req *rq, api_resp *rs)
 {
-    static const char *const keys[] = { "cell", "limit", "subject", "body", NULL };
+    static const char *const keys[] = { "cell", "limit", "retry_failed", NULL };
     const api_options *op = rq->opt;
     mk_mail o = { .campaign = rq->param[0], .smtp_url = op->mail_smtp, .user = op->mail_user,
                   .password = op->mail_password, .tls = op->mail_tls, .from = op->mail_from,
                   .unsubscribe_base = op->mail_unsubscribe, .limit = SEND_BATCH_DEF };
     rp_error err = RP_ERROR_INIT;
     if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "cell", 1, &o.cell, &err) ||
-        rp_json_get_int(rq->body, "body", "limit", 0, &o.limit, &err) ||
-        rp_json_get_str(rq->body, "body", "subject", 0, &o.subject, &err) ||
-        rp_json_get_str(rq->body, "body", "body", 0, &o.body, &err))
+        rp_json_get_int(rq->body, "body", "limit", 0, &o.limit, &err))
         return api_fail_body(rs, &err, "body");
+    json_t *retry = json_object_get(rq->body, "retry_failed");
+    if (retry && !json_is_boolean(retry))
+        return api_error(rs, 422, "invalid", "body.retry_failed: true or false");
+    o.retry_failed = json_is_true(retry);
     if (o.limit < 1 || o.limit > SEND_BATCH_MAX)
         return api_error(rs, 422, "invalid", "body.limit: 1 to %d messages a request", SEND_BATCH_MAX);
-    int st;
-    if ((st = api_body_max(rs, "subject", o.subject, 400)) || (st = api_body_max(rs, "body", o.body, 64 << 10)))
+    int st = whole_bank(rq, rs), sms = sms_cell(rq, o.cell);
+    if (st)
         return st;
-    int sms = sms_cell(rq, o.cell);
-    if (sms && o.subject)
-        return api_error(rs, 422, "invalid", "body.subject: cell %.40s sends text messages, which have none", o.cell);
-    if (sms ? !op->sms_gateway : !o.smtp_url || !o.from)
+    if (sms ? !op->sms_gateway || !op->sms_unsubscribe : !o.smtp_url || !o.from || !o.unsubscribe_base)
         return api_error(rs, 503, "not_configured", sms ? "this server sends no text messages: its configuration has "
-                                                          "no [sms] gateway"
+                                                          "no [sms] gateway and unsubscribe_url"
                                                         : "this server sends no e-mail: its configuration has no [mail] "
-                                                          "smtp and from");
+                                                          "smtp, from and unsubscribe_url");
     mk_sms so = { .campaign = o.campaign, .cell = o.cell, .gateway = op->sms_gateway, .user = op->sms_user,
-                  .password = op->sms_password, .from = op->sms_from, .body = o.body,
-                  .unsubscribe_base = op->sms_unsubscribe, .country = op->sms_country, .limit = o.limit };
+                  .password = op->sms_password, .from = op->sms_from, .unsubscribe_base = op->sms_unsubscribe,
+                  .country = op->sms_country, .limit = o.limit, .retry_failed = o.retry_failed };
+    if (pthread_mutex_trylock(&send_turn))
+        return api_error(rs, 409, "conflict", "another send is under way on this server: try again when it ends");
     mk_mart *m;
-    if ((st = api_mart(rq, rs, 60, &m)))
+    if ((st = api_mart(rq, rs, 60, &m))) {
+        pthread_mutex_unlock(&send_turn);
         return st;
+    }
     json_t *out;
     int rc = sms ? mk_send_sms(rq->w, m, &so, rq->session.user.name, &out, &err)
                  : mk_send_email(rq->w, m, &o, rq->session.user.name, &out, &err);
     mk_mart_close(m);
+    pthread_mutex_unlock(&send_turn);
+    if (rc == RP_IO) /* the mail server or gateway: what went out before is kept, a send again takes up the rest */
+        return api_error(rs, 502, "bad_gateway", "%s (what was sent before it is kept: send again to take up the "
+                                                 "rest)", rp_errmsg(&err));
     if (rc)
         return api_fail_body(rs, &err, "body");
     snprintf(rq->detail, sizeof rq->detail, "campaign=%.40s cell=%.40s sent=%lld", o.campaign, o.cell,
@@ -295,13 +332,18 @@ int api_campaign_dial(api_req *rq, api_resp *rs)
             return api_error(rs, 422, "invalid", "body.agents[%zu]: a user name", i);
         agents[i] = json_string_value(a);
     }
-    mk_mart *m;
-    int st = api_mart(rq, rs, 60, &m);
+    int st = whole_bank(rq, rs);
     if (st)
+        return st;
+    mk_mart *m;
+    if ((st = api_mart(rq, rs, 60, &m)))
         return st;
     json_t *out;
     int rc = mk_dial_list(rq->w, m, rq->param[0], cell, agents, (int)n, until, rq->session.user.name, &out, &err);
     mk_mart_close(m);
+    const char *msg = rp_errmsg(&err);
+    if (rc && (!strncmp(msg, "agents[", 7) || !strncmp(msg, "until: ", 7))) /* the body's members, as the caller named them */
+        return api_error(rs, 422, "invalid", "body.%s", msg);
     if (rc)
         return api_fail_body(rs, &err, "body");
     snprintf(rq->detail, sizeof rq->detail, "campaign=%.40s cell=%.40s customers=%lld", rq->param[0], cell,
@@ -337,6 +379,9 @@ int api_capacity_put(api_req *rq, api_resp *rs)
         wh_rollback(rq->w);
         if (rc == RP_INVAL && !strncmp(rp_errmsg(&err), "per_day: ", 9))
             return api_error(rs, 422, "invalid", "body.%s", rp_errmsg(&err));
+        if (rc == RP_INVAL && !strncmp(rp_errmsg(&err), "channel: ", 9))
+            return api_error(rs, 404, "not_found", "no channel '%.40s' (direct_mail, email, sms, outbound_call, "
+                                                   "branch_lead, banner)", rq->param[0]);
         return api_fail(rs, &err);
     }
     return api_capacity_list(rq, rs);

@@ -27,6 +27,8 @@ enum {
                               every call is audited */
     API_CSV = 1024,        /* answers a CSV file (text/csv), streamed: api_stream_reply */
     API_HTML = 2048,       /* answers a page (text/html) for people following a link, its own errors pages too */
+    API_LONG = 4096,       /* may run for minutes (mail going out, a solver): outside the writers' turn, so
+                              that it holds up nobody; its own short transactions wait in SQLite's busy handler */
 };
 
 typedef struct api_req {

@@ -455,7 +455,7 @@ const api_route api_routes[] = {
       .response = "{candidates: integer, waterfall: object[], control: integer, treated: integer, ...}",
       .errors = "403 404 422" },
     { .method = "POST", .pattern = "/api/v1/campaigns/{code}/optimise", .fn = api_campaign_optimise,
-      .permission = SEC_P_CAMPAIGNS, .flags = API_BODY | API_CHANGES, .op = "optimiseCampaign",
+      .permission = SEC_P_CAMPAIGNS, .flags = API_BODY | API_CHANGES | API_LONG, .op = "optimiseCampaign",
       .summary = "A draft's treated given their cells by the offer optimiser (levels 1-4; level 4 under a budget, "
                  "minimums and maximums per cell, capacity per channel, else the channel's daily capacity times the "
                  "campaign's days, a cap per group), from kept models' scores (models: {cell: model}) or a CSV "
@@ -471,7 +471,7 @@ const api_route api_routes[] = {
                   "models?: object, capacity_from_table?: object, greedy?: number}",
       .errors = "403 404 422" },
     { .method = "POST", .pattern = "/api/v1/campaigns/{code}/export", .fn = api_campaign_export,
-      .permission = SEC_P_EXPORT_LISTS, .flags = API_BODY | API_CHANGES | API_AUDITED | API_CSV,
+      .permission = SEC_P_EXPORT_LISTS, .flags = API_BODY | API_CHANGES | API_AUDITED | API_CSV | API_LONG,
       .action = "campaign_export", .op = "exportCampaignList",
       .summary = "A campaign's list for a channel's vendor or system (the treated of a cell or of a channel's cells, "
                  "with the columns the channel needs), as CSV or XLSX, with {reason}; audited",
@@ -479,7 +479,7 @@ const api_route api_routes[] = {
       .request = "{cell?: string, channel?: string, format?: 'csv' | 'xlsx', reason: string}", .response = "string",
       .errors = "403 404 422" },
     { .method = "POST", .pattern = "/api/v1/campaigns/{code}/send", .fn = api_campaign_send,
-      .permission = SEC_P_APPROVE, .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "campaign_send",
+      .permission = SEC_P_APPROVE, .flags = API_BODY | API_CHANGES | API_AUDITED | API_LONG, .action = "campaign_send",
       .op = "sendCampaignEmail",
       .summary = "A batch (limit, default 200, at most 2000) of a running campaign's e-mail cell sent through the "
                  "server's [mail] settings; call again until not_sent.left_for_later is 0",

@@ -891,7 +891,7 @@ static void handle(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, const
             return;
         }
     }
-    int writes = (rt->flags & (API_CHANGES | API_BODY)) != 0;
+    int writes = (rt->flags & (API_CHANGES | API_BODY)) != 0 && !(rt->flags & API_LONG);
     if (writes)
         pthread_mutex_lock(&write_turn);
     unsigned long json_failures = rp_json_failures();

@@ -30,14 +30,20 @@ int cmd_campaign_export(cli_ctx *c)
     rp_error err = RP_ERROR_INIT;
     mk_output o = { .campaign = c->args[0], .cell = cli_arg(c, "cell"), .channel = cli_arg(c, "channel"),
                     .format = fmt, .path = path };
+    const char *wv = cli_arg(c, "wave");
+    char *wend;
+    if (wv && ((o.wave = (int)strtol(wv, &wend, 10)) < 1 || o.wave > MK_MAX_WAVES || *wend)) {
+        mk_mart_close(m);
+        return cli_failf("campaign export", "--wave: a wave from 1 to %d, not '%.20s'", MK_MAX_WAVES, wv);
+    }
     json_t *s = NULL;
     rc = mk_export(w, m, &o, &s, &err);
     mk_mart_close(m);
     if (rc)
         return cli_fail("campaign export", &err);
     char what[400];
-    snprintf(what, sizeof what, "campaign=%.40s cell=%.40s channel=%.20s rows=%lld format=%s file=%.200s", o.campaign,
-             o.cell ? o.cell : "", json_string_value(json_object_get(s, "channel")),
+    snprintf(what, sizeof what, "campaign=%.40s cell=%.40s channel=%.20s wave=%d rows=%lld format=%s file=%.200s",
+             o.campaign, o.cell ? o.cell : "", json_string_value(json_object_get(s, "channel")), o.wave,
              (long long)json_integer_value(json_object_get(s, "rows")), fmt, path);
     if ((rc = cli_audit(c, "campaign_export", 0, reason, what))) {
         remove(path);  /* a list nobody can account for is not left behind */
@@ -158,14 +164,16 @@ static int send_cell(cli_ctx *c, wh *w, const rp_config *cfg, int sms, const cha
         mk_sms o = { .campaign = c->args[0], .cell = cli_arg(c, "cell"), .gateway = opt_or(c, cfg, "gateway", "sms", "gateway"),
                      .user = cfg ? rp_config_get(cfg, "sms", "user", NULL) : NULL, .password = pw,
                      .from = opt_or(c, cfg, "from", "sms", "from"), .body = body, .unsubscribe_base = unsub,
-                     .country = cfg ? rp_config_get(cfg, "sms", "country", NULL) : NULL, .limit = limit };
+                     .country = cfg ? rp_config_get(cfg, "sms", "country", NULL) : NULL, .limit = limit,
+                     .retry_failed = cli_flag(c, "retry-failed") };
         if (mk_send_sms(w, m, &o, cli_user(), s, err))
             rc = cli_fail(cmd, err);
     } else if (!rc) {
         mk_mail o = { .campaign = c->args[0], .cell = cli_arg(c, "cell"), .smtp_url = opt_or(c, cfg, "smtp", "mail", "smtp"),
                       .user = cfg ? rp_config_get(cfg, "mail", "user", NULL) : NULL, .password = pw,
                       .tls = opt_or(c, cfg, "tls", "mail", "tls"), .from = opt_or(c, cfg, "from", "mail", "from"),
-                      .subject = cli_arg(c, "subject"), .body = body, .unsubscribe_base = unsub, .limit = limit };
+                      .subject = cli_arg(c, "subject"), .body = body, .unsubscribe_base = unsub, .limit = limit,
+                      .retry_failed = cli_flag(c, "retry-failed") };
         if (o.tls && strcmp(o.tls, "required") && strcmp(o.tls, "try") && strcmp(o.tls, "none"))
             rc = cli_failf(cmd, "--tls: '%.20s' is not required, try or none", o.tls);
         else if (mk_send_email(w, m, &o, cli_user(), s, err))

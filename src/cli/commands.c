@@ -895,8 +895,9 @@ DESIGN_HELP
       "held-out customers who opened its product during the lead's life, and the\n"
       "difference (uplift).\n\n"
       "options:\n  --json, --csv\n" STORE_HELP, NULL },
-    { "campaign export", cmd_campaign_export, CLI_STORE, "cell= channel= out= format= reason= json", 1, 1,
-      "rapport campaign export CODE (--cell C | --channel CH) --out FILE [--format csv|xlsx] --reason TEXT [--json]",
+    { "campaign export", cmd_campaign_export, CLI_STORE, "cell= channel= wave= out= format= reason= json", 1, 1,
+      "rapport campaign export CODE (--cell C | --channel CH) [--wave N] --out FILE [--format csv|xlsx] --reason TEXT\n"
+      "       [--json]",
       "Write a campaign's list for a channel's vendor or system (audited).",
       "The treated of a cell, or of every cell of a channel, never the control group,\n"
       "with the columns the channel needs: direct_mail name, postal code, address and\n"
@@ -910,12 +911,14 @@ DESIGN_HELP
       "options:\n"
       "  --cell C        one cell's treated\n"
       "  --channel CH    every cell of the channel\n"
+      "  --wave N        one wave's customers (each wave's list once); else every\n"
+      "                  wave whose time it is (begun, its last day not past)\n"
       "  --out FILE      the file, written whole or not at all\n"
       "  --format F      csv or xlsx (default: by FILE's ending, else csv)\n"
       "  --reason TEXT   why (at least five characters)\n"
       "  --json          the summary as JSON\n" STORE_HELP, NULL },
     { "campaign send", cmd_campaign_send, CLI_STORE,
-      "cell= smtp= gateway= from= subject= body-file= limit= unsubscribe-url= tls= json", 1, 1,
+      "cell= smtp= gateway= from= subject= body-file= limit= unsubscribe-url= tls= retry-failed json", 1, 1,
       "rapport campaign send CODE --cell C [--smtp URL] [--from ADDR] [--subject TEXT] [--body-file FILE]\n"
       "       [--limit N] [--unsubscribe-url URL] [--tls required|try|none] [--json]\n"
       "       rapport campaign send CODE --cell C [--gateway URL] [--from NAME] [--body-file FILE] [--limit N]",
@@ -934,6 +937,7 @@ DESIGN_HELP
       "  --subject TEXT  the subject (default: the offer's name)\n"
       "  --body-file F   the template, UTF-8 text\n"
       "  --limit N       at most N messages this run\n"
+      "  --retry-failed  try again those the server refused before (else counted)\n"
       "  --unsubscribe-url URL  the public address of 'rapport serve' ([mail] unsubscribe_url)\n"
       "  --tls T         required (default), try or none ([mail] tls); smtps:// is TLS\n"
       "  --json          the summary as JSON\n"

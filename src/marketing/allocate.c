@@ -251,7 +251,7 @@ static int models(wh *w, alloc *x, json_t *used, rp_error *err)
 
 /* The channels of the cells that the caller gave no capacity take channel_capacity's: per day times
  * the days the campaign runs; what was taken into taken. */
-static int table_capacity(wh *w, const alloc *x, int64_t *capacity, json_t *taken, rp_error *err)
+static int table_capacity(wh *w, alloc *x, int64_t *capacity, const int64_t *given, json_t *taken, rp_error *err)
 {
     json_t *list;
     int rc = mk_capacity_list(w, &list, err);
@@ -269,8 +269,16 @@ static int table_capacity(wh *w, const alloc *x, int64_t *capacity, json_t *take
         for (int k = 0; k < x->k; k++)
             used |= x->chan[k] == c;
         int64_t per_day = json_integer_value(json_object_get(e, "per_day"));
-        if (c < 0 || c >= MK_OPT_CHANNELS || !used || capacity[c] || per_day <= 0 || days < 1)
+        if (c < 0 || c >= MK_OPT_CHANNELS || !used || given[c] >= 0 || per_day < 0 || days < 1)
             continue;
+        if (per_day == 0) { /* the channel closed: none of its cells' pairs is eligible */
+            for (int k = 0; k < x->k; k++)
+                for (size_t j = 0; x->chan[k] == c && j < x->n; j++)
+                    x->score[j * (size_t)x->k + (size_t)k] = -1.0f;
+            json_object_set_new(taken, mk_channels[c], json_pack("{s:i, s:I, s:i, s:b}", "per_day", 0, "days",
+                                                                 (json_int_t)days, "contacts", 0, "closed", 1));
+            continue;
+        }
         capacity[c] = per_day * days;
         json_object_set_new(taken, mk_channels[c], json_pack("{s:I, s:I, s:I}", "per_day", (json_int_t)per_day, "days",
                                                              (json_int_t)days, "contacts", (json_int_t)capacity[c]));
@@ -468,9 +476,15 @@ int mk_allocate(wh *w, const mk_mart *m, const mk_allocation *a, const char *by,
     mk_opt p = { .n = x->n, .k = x->k, .score = x->score, .value = x->value, .cost = x->cost, .channel = x->chan,
                  .names = x->names, .channel_names = mk_channels, .level = a->level ? a->level : 4, .per_customer = 1,
                  .budget = a->budget, .group_max = a->group_max, .method = a->method };
+    int64_t given[MK_OPT_CHANNELS]; /* the caller's capacities (-1: not given; 0: no limit) */
+    for (int c = 0; c < MK_OPT_CHANNELS; c++)
+        given[c] = -1;
     if (!rc && !(rc = pairs(x, "min", a->mins, 0, p.min, err)) && !(rc = pairs(x, "max", a->maxes, 0, p.max, err)) &&
-        !(rc = pairs(x, "capacity", a->capacities, 1, p.capacity, err)) &&
-        !(rc = p.level == 4 ? table_capacity(w, x, p.capacity, taken, err) : RP_OK)) {
+        !(rc = pairs(x, "capacity", a->capacities, 1, given, err)) &&
+        !(rc = p.level == 4 ? table_capacity(w, x, p.capacity, given, taken, err) : RP_OK)) {
+        for (int c = 0; c < MK_OPT_CHANNELS; c++)
+            if (given[c] > 0)
+                p.capacity[c] = given[c];
         if (json_object_size(used))
             json_object_set(extra, "models", used);
         if (json_object_size(taken))

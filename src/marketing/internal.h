@@ -39,7 +39,7 @@ typedef struct mk__waves {
     int n;
     int wave[MK_MAX_WAVES];
     double share[MK_MAX_WAVES];
-    char starts[MK_MAX_WAVES][RP_DATE_LEN];
+    char starts[MK_MAX_WAVES][RP_DATE_LEN], ends[MK_MAX_WAVES][RP_DATE_LEN];  /* ends "": none */
     char today[RP_DATE_LEN];
 } mk__waves;
 /* doc's "waves": [{wave, starts_on, ends_on, share}] from campaign_wave. */
@@ -47,9 +47,12 @@ int mk__waves_json(wh *w, const char *code, json_t *doc, rp_error *err);
 void mk__waves_read(const json_t *doc, mk__waves *v);
 /* A customer's wave by the shares, drawn from the seed (0 when the campaign has none). */
 int mk__wave_draw(const mk__waves *v, uint64_t seed, int64_t customer);
-/* Has the wave begun (its first day today or before)?  Wave 0 (none) always has; a wave the design
- * no longer has never. */
-int mk__wave_open(const mk__waves *v, int wave);
+/* Is the wave's time now: 0 it is (its first day today or before, its last day not past; wave 0, none,
+ * always), -1 not yet (or a wave the design no longer has), 1 over. */
+int mk__wave_state(const mk__waves *v, int wave);
+/* The campaign's waves within start and end (dates, "" none): RP_INVAL naming the first that is not,
+ * as field says (campaign.start_date ...). */
+int mk__waves_within(wh *w, const char *code, const char *start, const char *end, rp_error *err);
 
 /* ---- a campaign as the steps that act on it read it (lifecycle.c) ---- */
 

@@ -262,6 +262,8 @@ int mk_results(wh *w, const char *code, json_t **out, rp_error *err) RP_WARN_UNU
  * do_not_contact, no_consent, unreachable}}. */
 typedef struct mk_output {
     const char *campaign, *cell, *channel, *format, *path;
+    int wave;                         /* only this wave's customers (each wave's list once); 0: every wave
+                                         open today (skipped: wave_not_started, wave_ended, other_waves) */
 } mk_output;
 int mk_export(wh *w, const mk_mart *m, const mk_output *o, json_t **summary, rp_error *err) RP_WARN_UNUSED;
 
@@ -287,14 +289,16 @@ int mk_dial_list(wh *w, const mk_mart *m, const char *code, const char *cell, co
  * outbound, kind campaign); an address the server refuses (5xx) is kept as failed and the run goes
  * on; the server unreachable or the sign-in refused stops it, what was sent kept (recorded in
  * transactions of 50).  tls: "required" (default), "try" or "none" for smtp://; smtps:// is TLS.
- * *out: {campaign, cell, sent, failed, failures [{customer, error}] (the first 20), not_sent
- * {already_sent, left_for_later (beyond the limit), over_cap, missing_email, deceased_or_closed,
- * do_not_contact, no_consent, unreachable}}. */
+ * A customer the server refused before is not tried again (not_sent.refused_before) unless retry_failed.
+ * *out: {campaign, cell, channel, sent, failed, failures [{customer, error}] (the first 20), not_sent
+ * {already_sent, refused_before, left_for_later (beyond the limit), over_cap, missing_email,
+ * deceased_or_closed, do_not_contact, no_consent, unreachable, wave_not_started? wave_ended?}}. */
 typedef struct mk_mail {
     const char *campaign, *cell;
     const char *smtp_url, *user, *password, *tls;
     const char *from, *subject, *body, *unsubscribe_base;
     int64_t limit;
+    int retry_failed;                 /* send again to those the server refused before (else counted, not sent) */
 } mk_mail;
 int mk_send_email(wh *w, const mk_mart *m, const mk_mail *o, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Send a running campaign's sms cell through an SMS gateway that speaks Kannel's sendsms HTTP
@@ -311,6 +315,7 @@ typedef struct mk_sms {
     const char *gateway, *user, *password;   /* http://HOST:13013/cgi-bin/sendsms */
     const char *from, *body, *unsubscribe_base, *country;
     int64_t limit;
+    int retry_failed;
 } mk_sms;
 int mk_send_sms(wh *w, const mk_mart *m, const mk_sms *o, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* The signed token of a customer's unsubscribe link for a campaign: "CAMPAIGN.ID.HEX" (a keyed hash

@@ -58,7 +58,8 @@ typedef struct out {
     lxw_worksheet *ws;
     int xlsx;
     mk__waves waves;
-    int64_t rows, paused, missing, over_cap, not_started, gone[4];
+    int wave;                          /* only this wave's (0: every wave open today) */
+    int64_t rows, paused, missing, over_cap, not_started, wave_ended, other_waves, gone[4];
 } out;
 
 static const char *const gone_names[4] = { "deceased_or_closed", "do_not_contact", "no_consent", "unreachable" };
@@ -106,8 +107,9 @@ static int row(void *u, const wh_reach_row *r, rp_error *err)
         o->paused++;
         return RP_OK;
     }
-    if (!mk__wave_open(&o->waves, r->wave)) {
-        o->not_started++;
+    int ws = mk__wave_state(&o->waves, r->wave);
+    if (ws || (o->wave > 0 && r->wave != o->wave)) {
+        *(o->wave > 0 && r->wave != o->wave ? &o->other_waves : ws > 0 ? &o->wave_ended : &o->not_started) += 1;
         return RP_OK;
     }
     int why = mk__reach_now(o->m, o->purpose, c->contact, r->party_id);
@@ -193,6 +195,20 @@ static int status_ok(const char *s, const char *code, rp_error *err)
     return RP_OK;
 }
 
+/* A wave asked for: the campaign has it and it has begun. */
+static int wave_ok(const mk__campaign *mc, const mk_output *opt, rp_error *err)
+{
+    int known = 0;
+    for (int k = 0; opt->wave && k < mc->waves.n; k++)
+        known |= mc->waves.wave[k] == opt->wave;
+    if (opt->wave && !known)
+        return rp_err(err, RP_NOTFOUND, "campaign %s has no wave %d", opt->campaign, opt->wave);
+    if (opt->wave && mk__wave_state(&mc->waves, opt->wave) < 0)
+        return rp_err(err, RP_DENIED, "wave %d of campaign %s has not begun: its list is made from its first day",
+                      opt->wave, opt->campaign);
+    return RP_OK;
+}
+
 static int finish(out *o, const mk_output *opt, lxw_workbook *wb, const char *tmp, rp_error *err)
 {
     int rc = RP_OK;
@@ -212,8 +228,12 @@ static json_t *summary(const out *o, const mk_output *opt)
     json_t *cells = json_object(), *skipped = json_pack("{s:I, s:I, s:I}", "paused", (json_int_t)o->paused,
                                                        "over_cap", (json_int_t)o->over_cap, "missing_contact",
                                                        (json_int_t)o->missing);
-    if (o->waves.n)
+    if (o->waves.n) {
         json_object_set_new(skipped, "wave_not_started", json_integer(o->not_started));
+        json_object_set_new(skipped, "wave_ended", json_integer(o->wave_ended));
+        if (o->wave)
+            json_object_set_new(skipped, "other_waves", json_integer(o->other_waves));
+    }
     for (int k = 0; k < o->ncells; k++)
         if (o->cells[k].chosen)
             json_object_set_new(cells, o->cells[k].cell, json_integer(o->cells[k].rows));
@@ -246,12 +266,14 @@ int mk_export(wh *w, const mk_mart *m, const mk_output *opt, json_t **sum, rp_er
     rp_buf_init(&o->csv, RP_BUF_DEFAULT_MAX);
     o->purpose = mc.purpose;
     o->waves = mc.waves;
+    o->wave = opt->wave;
     o->xlsx = !strcmp(fmt, "xlsx");
     char tmp[1200];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", opt->path, (long)getpid());
     lxw_workbook *wb = NULL;
     o->fd = -1;
-    if (!(rc = status_ok(mc.status, opt->campaign, err)) && !(rc = cells_of(w, &mc, opt, o, err))) {
+    if (!(rc = status_ok(mc.status, opt->campaign, err)) && !(rc = wave_ok(&mc, opt, err)) &&
+        !(rc = cells_of(w, &mc, opt, o, err))) {
         lxw_workbook_options wo = { .constant_memory = 1 };
         if (o->xlsx ? !(wb = workbook_new_opt(tmp, &wo)) || !(o->ws = workbook_add_worksheet(wb, o->L->channel))
                     : (o->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
@@ -286,14 +308,15 @@ typedef struct dial {
     int64_t cap, *ids;
     size_t n, room;
     mk__waves waves;
-    int64_t gone[4], missing, over_cap, not_started;
+    int64_t gone[4], missing, over_cap, not_started, wave_ended;
 } dial;
 
 static int dial_row(void *u, const wh_reach_row *r, rp_error *err)
 {
     dial *d = u;
-    if (!mk__wave_open(&d->waves, r->wave)) {
-        d->not_started++;
+    int ws = mk__wave_state(&d->waves, r->wave);
+    if (ws) {
+        *(ws > 0 ? &d->wave_ended : &d->not_started) += 1;
         return RP_OK;
     }
     int why = mk__reach_now(d->m, d->purpose, d->contact, r->party_id);
@@ -354,6 +377,11 @@ int mk_dial_list(wh *w, const mk_mart *m, const char *code, const char *cell, co
 {
     if (nagents < 1)
         return rp_err(err, RP_INVAL, "agents: at least one outbound agent");
+    char today[RP_DATE_LEN];
+    rp_date_format(rp_time_taipei_date(rp_now()), today);
+    if (until && strlen(until) == 10 && strcmp(until, today) < 0)
+        return rp_err(err, RP_INVAL, "until: %s is before today (%s): the list would end before it began", until,
+                      today);
     dial d = { .m = m };
     char end[RP_DATE_LEN], list[WH_LIST_NAME_MAX + 1];
     int rc = dial_cell(w, code, cell, &d, end, err);
@@ -389,8 +417,10 @@ int mk_dial_list(wh *w, const mk_mart *m, const char *code, const char *cell, co
                          (json_int_t)d.over_cap, "missing_phone", (json_int_t)d.missing, "deceased_or_closed",
                          (json_int_t)d.gone[0], "do_not_contact", (json_int_t)d.gone[1], "no_consent",
                          (json_int_t)d.gone[2], "unreachable", (json_int_t)d.gone[3]);
-    if (!rc && d.waves.n)
+    if (!rc && d.waves.n) {
         json_object_set_new(json_object_get(*summ, "skipped"), "wave_not_started", json_integer(d.not_started));
+        json_object_set_new(json_object_get(*summ, "skipped"), "wave_ended", json_integer(d.wave_ended));
+    }
     json_decref(by_agent);
     free(mine), free(d.ids);
     return rc;

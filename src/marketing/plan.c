@@ -378,7 +378,8 @@ int mk_campaign_update(wh *w, const mk_campaign *c, const char *by, rp_error *er
                           .response_deadline = c->response_deadline
                                                    ? dv[2]
                                                    : json_string_value(json_object_get(reg, "response_deadline")) };
-        if ((rc = wh_campaign_register(w, &r, 1, err)))
+        if ((rc = wh_campaign_register(w, &r, 1, err)) ||
+            (rc = mk__waves_within(w, c->code, r.start_date, r.end_date, err)))
             goto out;
         json_object_set_new(changed, "dates", json_pack("[s?, s?, s?]", r.start_date, r.end_date, r.response_deadline));
     }

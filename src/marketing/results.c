@@ -143,7 +143,7 @@ int mk_observe(wh *w, const char *code, const char *by, json_t **out, rp_error *
     for (int k = 0; !rc && k < c.narms; k++) {
         if (!c.arms[k].product[0])
             continue;
-        wh_observe o = { code, "treatment", c.designed ? c.arms[k].cell : NULL, c.arms[k].product, c.start, to, by };
+        wh_observe o = { code, "treatment", c.designed ? c.arms[k].cell : NULL, c.arms[k].product, c.start, to, by, 0 };
         if (!(rc = wh_campaign_observe(w, &o, &n, err)))
             added[0] += n;
         int seen = 0;  /* the control group once for each product offered */
@@ -152,9 +152,13 @@ int mk_observe(wh *w, const char *code, const char *by, json_t **out, rp_error *
         if (seen || rc)
             continue;
         json_array_append_new(products, json_string(c.arms[k].product));
-        wh_observe oc = { code, "control", NULL, c.arms[k].product, c.start, to, by };
-        if (!(rc = wh_campaign_observe(w, &oc, &n, err)))
-            added[1] += n;
+        /* a wave's control customers from its first day, as its treated are contacted from then */
+        for (int v = 0; !rc && v < (c.mc.waves.n ? c.mc.waves.n : 1); v++) {
+            const char *from = c.mc.waves.n && strcmp(c.mc.waves.starts[v], c.start) > 0 ? c.mc.waves.starts[v] : c.start;
+            wh_observe oc = { code, "control", NULL, c.arms[k].product, from, to, by, c.mc.waves.n ? c.mc.waves.wave[v] : 0 };
+            if (!(rc = wh_campaign_observe(w, &oc, &n, err)))
+                added[1] += n;
+        }
     }
     if (!rc)
         *out = json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:I}}", "campaign", code, "from", c.start, "to", to, "products",

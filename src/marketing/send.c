@@ -113,9 +113,11 @@ typedef struct sender {
     rcpt *r;
     size_t n, room;
     mk__waves waves;
-    int64_t not_started;
-    int64_t *sent;                     /* already sent by the campaign, ascending */
-    size_t nsent, cell_sent;           /* ...; of them, by this cell (its cap) */
+    int64_t not_started, wave_ended;
+    int64_t *sent;                     /* already sent (or refused) by the campaign, ascending */
+    uint8_t *refused;                  /* ...: the server refused it */
+    size_t nsent, cell_sent;           /* ...; of them, sent by this cell (its cap) */
+    int64_t refused_before;
     int64_t gone[4], missing, over_cap, later, already;
 } sender;
 
@@ -248,13 +250,14 @@ static int compose(const sender *s, const rcpt *r, rp_buf *b, char msgid[300])
 
 /* ---- whom: the cell's treated who may still be mailed and were not yet ---- */
 
+/* 0 not sent before, 1 sent, 2 refused by the server */
 static int already_sent(const sender *s, int64_t id)
 {
     size_t lo = 0, hi = s->nsent;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (s->sent[mid] == id)
-            return 1;
+            return 1 + s->refused[mid];
         if (s->sent[mid] < id)
             lo = mid + 1;
         else
@@ -294,12 +297,14 @@ static int sms_number(const char *in, const char *country, char out[24])
 static int gather(void *u, const wh_reach_row *row, rp_error *err)
 {
     sender *s = u;
-    if (!mk__wave_open(&s->waves, row->wave)) {
-        s->not_started++;
+    int ws = mk__wave_state(&s->waves, row->wave);
+    if (ws) {
+        *(ws > 0 ? &s->wave_ended : &s->not_started) += 1;
         return RP_OK;
     }
-    if (already_sent(s, row->party_id)) {
-        s->already++;
+    int before = already_sent(s, row->party_id);
+    if (before) {
+        *(before == 2 ? &s->refused_before : &s->already) += 1;
         return RP_OK;
     }
     int why = mk__reach_now(s->m, s->purpose, s->contact, row->party_id);
@@ -343,25 +348,32 @@ static int load_sent(sender *s, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(s->w),
-                              "SELECT party_id, cell FROM campaign_send WHERE campaign = ? AND channel = ? AND "
-                              "status = 'sent' ORDER BY party_id",
+                              "SELECT party_id, cell, status = 'failed' FROM campaign_send WHERE campaign = ? AND "
+                              "channel = ? AND (status = 'sent' OR ? = 0) ORDER BY party_id",
                               &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_text(st, 1, s->o->campaign);
     rp_stmt_bind_text(st, 2, s->sms ? "sms" : "email");
+    rp_stmt_bind_int(st, 3, s->o->retry_failed);
     size_t room = 0;
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         if (s->nsent == room) {
-            int64_t *p = realloc(s->sent, (room = room ? room * 2 : 256) * sizeof *p);
-            if (!p) {
+            room = room ? room * 2 : 256;
+            int64_t *p = realloc(s->sent, room * sizeof *p);
+            uint8_t *q = p ? realloc(s->refused, room) : NULL;
+            if (p)
+                s->sent = p;
+            if (!q) {
                 rp_stmt_done(st);
                 return rp_err(err, RP_NOMEM, NULL);
             }
-            s->sent = p;
+            s->refused = q;
         }
+        int failed = (int)rp_stmt_int(st, 2);
+        s->refused[s->nsent] = (uint8_t)failed;
         s->sent[s->nsent++] = rp_stmt_int(st, 0);
-        s->cell_sent += rp_stmt_text(st, 1) && !strcmp(rp_stmt_text(st, 1), s->o->cell ? s->o->cell : "");
+        s->cell_sent += !failed && rp_stmt_text(st, 1) && !strcmp(rp_stmt_text(st, 1), s->o->cell ? s->o->cell : "");
     }
     rp_stmt_done(st);
     return rc == RP_DONE ? RP_OK : rc;
@@ -720,13 +732,18 @@ static int run(sender *s, json_t **out, rp_error *err)
                          (json_int_t)s->over_cap, s->sms ? "missing_mobile" : "missing_email", (json_int_t)s->missing,
                          "deceased_or_closed", (json_int_t)s->gone[0], "do_not_contact", (json_int_t)s->gone[1],
                          "no_consent", (json_int_t)s->gone[2], "unreachable", (json_int_t)s->gone[3]);
-    if (!rc && s->waves.n)
-        json_object_set_new(json_object_get(*out, "not_sent"), "wave_not_started", json_integer(s->not_started));
+    if (!rc) {
+        json_t *ns = json_object_get(*out, "not_sent");
+        json_object_set_new(ns, "refused_before", json_integer(s->refused_before));
+        if (s->waves.n)
+            json_object_set_new(ns, "wave_not_started", json_integer(s->not_started)),
+                json_object_set_new(ns, "wave_ended", json_integer(s->wave_ended));
+    }
     json_decref(failures);
     for (size_t i = 0; i < s->n; i++)
         free(s->r[i].name), free(s->r[i].email);
     free(s->r);
-    free(s->sent);
+    free(s->sent), free(s->refused);
     free(s->own_tmpl);
     return rc;
 }
@@ -751,7 +768,7 @@ int mk_send_sms(wh *w, const mk_mart *m, const mk_sms *o, const char *by, json_t
         return rp_err(err, RP_INVAL, "country: a country calling code such as 886, not '%.10s'", o->country);
     mk_mail as = { .campaign = o->campaign, .cell = o->cell, .smtp_url = o->gateway, .user = o->user,
                    .password = o->password, .from = o->from, .body = o->body, .unsubscribe_base = o->unsubscribe_base,
-                   .limit = o->limit };
+                   .limit = o->limit, .retry_failed = o->retry_failed };
     sender *s = calloc(1, sizeof *s);
     if (!s)
         return rp_err(err, RP_NOMEM, NULL);

@@ -173,6 +173,8 @@ void mk__waves_read(const json_t *doc, mk__waves *v)
         v->wave[k] = (int)json_integer_value(json_object_get(x, "wave"));
         v->share[k] = json_number_value(json_object_get(x, "share"));
         snprintf(v->starts[k], sizeof v->starts[k], "%.10s", json_string_value(json_object_get(x, "starts_on")));
+        const char *e = json_string_value(json_object_get(x, "ends_on"));
+        snprintf(v->ends[k], sizeof v->ends[k], "%.10s", e ? e : "");
     }
     rp_date_format(rp_time_taipei_date(rp_now()), v->today);
 }
@@ -197,12 +199,35 @@ int mk__wave_draw(const mk__waves *v, uint64_t seed, int64_t customer)
     return v->wave[v->n - 1];
 }
 
-int mk__wave_open(const mk__waves *v, int wave)
+int mk__wave_state(const mk__waves *v, int wave)
 {
     if (wave <= 0 || !v->n)
-        return 1;
+        return 0;
     for (int k = 0; k < v->n; k++)
         if (v->wave[k] == wave)
-            return strcmp(v->starts[k], v->today) <= 0;
-    return 0; /* a wave the design no longer has: not sent until selected again */
+            return strcmp(v->starts[k], v->today) > 0 ? -1 : v->ends[k][0] && strcmp(v->ends[k], v->today) < 0 ? 1 : 0;
+    return -1; /* a wave the design no longer has: not sent until selected again */
+}
+
+int mk__waves_within(wh *w, const char *code, const char *start, const char *end, rp_error *err)
+{
+    json_t *doc = json_object();
+    int rc = mk__waves_json(w, code, doc, err);
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "waves"), i, x) {
+        const char *s = json_string_value(json_object_get(x, "starts_on")),
+                   *e = json_string_value(json_object_get(x, "ends_on"));
+        int k = (int)json_integer_value(json_object_get(x, "wave"));
+        if (rc)
+            break;
+        if (start && *start && strcmp(s, start) < 0)
+            rc = rp_err(err, RP_INVAL, "campaign.start_date: %s is after wave %d's first day (%s): change the wave first",
+                        start, k, s);
+        else if (end && *end && strcmp(e ? e : s, end) > 0)
+            rc = rp_err(err, RP_INVAL, "campaign.end_date: %s is before wave %d's %s day (%s): change the wave first",
+                        end, k, e ? "last" : "first", e ? e : s);
+    }
+    json_decref(doc);
+    return rc;
 }

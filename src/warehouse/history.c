@@ -380,12 +380,17 @@ int wh_campaign_targets_count(wh *w, const char *code, json_t **out, rp_error *e
 {
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
-                              "SELECT grp, cell, offer, channel, count(*), count(contacted_at) FROM campaign_target "
-                              "WHERE campaign = ? GROUP BY grp, cell, offer, channel ORDER BY grp DESC, cell",
+                              "SELECT grp, cell, offer, channel, count(*), sum(CASE WHEN substr(contacted_at, 1, 10) "
+                              "<= ?2 THEN 1 ELSE 0 END) FROM campaign_target WHERE campaign = ?1 GROUP BY grp, cell, "
+                              "offer, channel ORDER BY grp DESC, cell",
                               &st, err);
     if (rc)
         return rc;
+    /* contacted by today (Taipei): a wave that begins later is marked contacted from its first day */
+    char today[RP_DATE_LEN];
+    rp_date_format(rp_time_taipei_date(rp_now()), today);
     rp_stmt_bind_text(st, 1, code);
+    rp_stmt_bind_text(st, 2, today);
     int64_t n[2] = { 0, 0 }, contacted = 0;
     json_t *cells = json_array();
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {

@@ -73,6 +73,7 @@ int wh_campaign_response_put(wh *w, const wh_campaign_response *r, rp_error *err
     "product) SELECT t.campaign, t.party_id, 'positive', min(a.opened_on), 'behaviour', ?7, ?4 "          \
     "FROM campaign_target t JOIN party_account pa ON pa.party_id = t.party_id "                           \
     "JOIN account a ON a.id = pa.account_id WHERE t.campaign = ?1 AND t.grp = ?2 " CELL                   \
+    "AND (?8 = 0 OR t.wave = ?8) "                                                                         \
     "AND a.product = ?4 AND a.opened_on >= coalesce(substr(t.contacted_at, 1, 10), ?5) "                 \
     "AND a.opened_on <= ?6 GROUP BY t.campaign, t.party_id "                                               \
     "ON CONFLICT(campaign, party_id) DO UPDATE SET response = 'positive', responded_at = "                \
@@ -99,6 +100,7 @@ int wh_campaign_observe(wh *w, const wh_observe *o, int64_t *added, rp_error *er
     rp_stmt_bind_text(st, 5, o->from);
     rp_stmt_bind_text(st, 6, o->to);
     bind_opt(st, 7, o->by);
+    rp_stmt_bind_int(st, 8, o->wave);
     if ((rc = rp_stmt_run(st, err)))
         return rc;
     *added = rp_store_changes(w->store);

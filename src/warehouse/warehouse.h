@@ -1072,6 +1072,7 @@ int wh_campaign_response_put(wh *w, const wh_campaign_response *r, rp_error *err
  * positive response yet, gets one: source behaviour, the day opened, the product; *added how many. */
 typedef struct wh_observe {
     const char *campaign, *group, *cell, *product, *from, *to, *by;
+    int wave;                             /* only this wave's targets (0: all) */
 } wh_observe;
 int wh_campaign_observe(wh *w, const wh_observe *o, int64_t *added, rp_error *err) RP_WARN_UNUSED;
 /* Each target of a campaign with its response (response NULL: none), by customer id.  later_touch:

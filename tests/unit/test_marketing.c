@@ -593,11 +593,16 @@ static void waves_drawn_and_opened(void **state)
     for (int64_t id = 1; id <= 1000; id++)
         moved += mk__wave_draw(&v, 77, id) != mk__wave_draw(&v, 78, id);
     assert_true(moved > 400);
-    assert_true(mk__wave_open(&v, 0) && mk__wave_open(&v, 1) && mk__wave_open(&v, 2) && !mk__wave_open(&v, 3));
-    assert_false(mk__wave_open(&v, 4)); /* a wave the design no longer has */
+    assert_int_equal(mk__wave_state(&v, 0), 0);
+    assert_int_equal(mk__wave_state(&v, 1), 0);
+    assert_int_equal(mk__wave_state(&v, 2), 0);
+    assert_int_equal(mk__wave_state(&v, 3), -1);
+    assert_int_equal(mk__wave_state(&v, 4), -1); /* a wave the design no longer has */
+    snprintf(v.ends[0], sizeof v.ends[0], "2026-06-14"); /* wave 1 over the day before */
+    assert_int_equal(mk__wave_state(&v, 1), 1);
     mk__waves none = { 0 };
     assert_int_equal(mk__wave_draw(&none, 77, 5), 0);
-    assert_true(mk__wave_open(&none, 2));
+    assert_int_equal(mk__wave_state(&none, 2), 0);
 }
 
 int main(void)

@@ -32,6 +32,10 @@ $ rapport campaign send M1 --cell A --smtp smtp://127.0.0.1:$(cat port) --from "
 > 5 0 True
 $ rapport campaign send M1 --cell A --smtp smtp://127.0.0.1:$(cat port) --from "銀行 <news@bank.example>" --unsubscribe-url https://bank.example --tls none --json > s2.json && python3 -c 'import json; s = json.load(open("s2.json")); print(s["failed"], s["not_sent"]["already_sent"], s["failures"][0]["error"][:3])'
 > 1 5 550
+# the refused address is not tried again, only counted, unless asked (and the server refuses it again)
+$ for r in "" --retry-failed; do rapport campaign send M1 --cell A --smtp smtp://127.0.0.1:$(cat port) --from "銀行 <news@bank.example>" --unsubscribe-url https://bank.example --tls none $r --json | python3 -c 'import json,sys; s = json.load(sys.stdin); print(s["sent"], s["failed"], s["not_sent"]["refused_before"])'; done
+> 0 0 1
+> 0 1 0
 $ n=$(ls mail | wc -l); s=$(rapport query "SELECT count(*) FROM campaign_send WHERE campaign = 'M1' AND status = 'sent'" --csv | tail -1 | tr -d '\r'); h=$(rapport query "SELECT count(*) FROM interaction WHERE kind = 'campaign' AND channel = 'email'" --csv | tail -1 | tr -d '\r'); [ "$n" = "$s" ] && [ "$n" = "$h" ] && [ "$n" -gt 5 ] && echo "mail received = sent kept = contact history"
 > mail received = sent kept = contact history
 $ /usr/bin/python3 $FIXTURES/marketing/mail_check.py mail 基金定期定額 | sed -E 's/^[0-9]+ /N /; s/[0-9]+\.SIG$/ID.SIG/'

@@ -19,6 +19,11 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b sam.jar -H "X-CSRF-Token: $(
 # level 4 from the kept model's scores: the capacity is five a day for the campaign's five days
 $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b ann.jar -H "X-CSRF-Token: $(cat ann.csrf)" -H 'Content-Type: application/json' -d '{"models":{"FUND1":"takeup","B":"takeup"},"budget":4000,"min":{"A":20}}' "$P/campaigns/X1/optimise" | python3 -c 'import json,sys; r = json.load(sys.stdin); c = {x["cell"]: x["customers"] for x in r["by_cell"]}; print(r["level"], r["applied"], r["cost"] <= 4000, c["A"] >= 20, c["C"] <= 25, sorted(r["models"]), r["models"]["B"]["model"], r["capacity_from_table"])'
 > 4 False True True True ['B', 'FUND1'] takeup {'outbound_call': {'per_day': 5, 'days': 5, 'contacts': 25}}
+# the table's capacity is a constraint like the caller's: a minimum beyond it conflicts, naming it; a
+# caller's own capacity stands in for the table's
+$ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b ann.jar -H "X-CSRF-Token: $(cat ann.csrf)" -H 'Content-Type: application/json' -d '{"models":{"FUND1":"takeup"},"min":{"C":30}}' "$P/campaigns/X1/optimise" | python3 -c 'import json,sys; m = json.load(sys.stdin)["error"]["message"]; print("capacity outbound_call" in m, "minimums" in m)'; curl -s -b ann.jar -H "X-CSRF-Token: $(cat ann.csrf)" -H 'Content-Type: application/json' -d '{"models":{"FUND1":"takeup"},"min":{"C":30},"capacity":{"outbound_call":40}}' "$P/campaigns/X1/optimise" | python3 -c 'import json,sys; r = json.load(sys.stdin); print({x["cell"]: x["customers"] for x in r["by_cell"]}["C"] >= 30, "capacity_from_table" in r)'
+> True True
+> True False
 # or a CSV in the body; errors name the body's member, its line and field
 $ P=http://127.0.0.1:$(cat port)/api/v1; H="X-CSRF-Token: $(cat ann.csrf)"; for b in '{"models":{"A":"nope"}}' '{"models":{"A":"takeup"},"min":{"Z":3}}' '{"scores":"customer,cell,score\n1,A,1.5\n"}' '{"models":{"A":"takeup"},"scores":"customer,cell,score\n1,A,0.5\n"}' '{}' '{"models":{"A":"takeup"},"level":7}' '{"models":{"A":5}}'; do curl -s -b ann.jar -H "$H" -H 'Content-Type: application/json' -d "$b" "$P/campaigns/X1/optimise"; done
 > {"error":{"code":"invalid","message":"body.models: A: no kept model is named 'nope'","member":"body.models"}}
@@ -49,7 +54,7 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -D h.txt -o b.csv -b sam.jar -H
 $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -o b.xlsx -b sam.jar -H "X-CSRF-Token: $(cat sam.csrf)" -H 'Content-Type: application/json' -d '{"channel":"direct_mail","format":"xlsx","reason":"mail house run"}' "$P/campaigns/X1/export" && /usr/bin/python3 -c 'import openpyxl, csv; ws = openpyxl.load_workbook("b.xlsx").active; rows = list(ws.iter_rows(values_only=True)); print(len(rows) - 1 == len(list(csv.DictReader(open("b.csv", encoding="utf-8-sig")))))'
 > True
 $ rapport audit --action campaign_export --json | python3 -c 'import json,sys; e = json.load(sys.stdin); print([(x["user"], x["reason"], x["outcome"], (x["detail"] or "").split(" rows=")[0]) for x in e])'
-> [('sam', 'mail house run', 'ok', 'campaign=X1 cell= channel=direct_mail'), ('sam', 'mail house run', 'ok', 'campaign=X1 cell=B channel=direct_mail'), ('sam', 'mail house run', 'failed', ''), ('sam', 'mail house run', 'failed', ''), ('sam', None, 'failed', '')]
+> [('sam', 'mail house run', 'ok', 'campaign=X1 cell= channel=direct_mail wave=0'), ('sam', 'mail house run', 'ok', 'campaign=X1 cell=B channel=direct_mail wave=0'), ('sam', 'mail house run', 'failed', ''), ('sam', 'mail house run', 'failed', ''), ('sam', None, 'failed', '')]
 # e-mail in batches through the server's settings: nobody twice; the analyst may not send
 $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b ann.jar -H "X-CSRF-Token: $(cat ann.csrf)" -H 'Content-Type: application/json' -d '{"cell":"A"}' "$P/campaigns/X1/send" -w ' %{http_code}\n' | tail -1; curl -s -b sam.jar -H "X-CSRF-Token: $(cat sam.csrf)" -H 'Content-Type: application/json' -d '{"cell":"A","limit":5000}' "$P/campaigns/X1/send"; for i in 1 2; do curl -s -b sam.jar -H "X-CSRF-Token: $(cat sam.csrf)" -H 'Content-Type: application/json' -d '{"cell":"A","limit":4}' "$P/campaigns/X1/send" | python3 -c 'import json,sys; r = json.load(sys.stdin); print(r["sent"], r["not_sent"]["left_for_later"] > 0)'; done; ls mail | wc -l
 >  403
@@ -57,10 +62,20 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b ann.jar -H "X-CSRF-Token: $(
 > 4 True
 > 4 True
 > 8
+# a token of one branch may not take the whole bank's list; a server without [mail] says so
+$ rapport token add branchlists --permissions export_lists --branch "$(rapport query "SELECT code FROM branch ORDER BY code LIMIT 1" --csv | tail -1 | tr -d '\r')" --days 5 2>/dev/null | grep -o 'rpt_[A-Za-z0-9_-]*' > tok && curl -s -H "Authorization: Bearer $(cat tok)" -H 'Content-Type: application/json' -d '{"cell":"B","reason":"mail house run"}' "http://127.0.0.1:$(cat port)/api/v1/campaigns/X1/export" -w ' %{http_code}\n' | tail -1
+>  403
 # the outbound cell given to an agent, who sees the customers on their list
 $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b sam.jar -H "X-CSRF-Token: $(cat sam.csrf)" -H 'Content-Type: application/json' -d '{"cell":"C","agents":["tom"]}' "$P/campaigns/X1/dial" | python3 -c 'import json,sys; r = json.load(sys.stdin); print(r["list"], r["customers"] > 0, list(r["by_agent"]))'; curl -s -b tom.jar "$P/calling-list" | python3 -c 'import json,sys; r = json.load(sys.stdin); print(len(r["entries"]) > 0, {e["list"] for e in r["entries"]} if r["entries"] and "list" in r["entries"][0] else "")'; curl -s -b sam.jar -H "X-CSRF-Token: $(cat sam.csrf)" -H 'Content-Type: application/json' -d '{"cell":"C","agents":[]}' "$P/campaigns/X1/dial"
 > X1-C True ['tom']
 > True {'X1-C'}
 > {"error":{"code":"invalid","message":"body.agents: the outbound agents' user names, 1 to 64","member":"body.agents"}}
+$ P=http://127.0.0.1:$(cat port)/api/v1; for b in '{"cell":"C","agents":["nobody"]}' '{"cell":"C","agents":["ann"]}' '{"cell":"C","agents":["tom"],"until":"2026-11-01"}'; do curl -s -b sam.jar -H "X-CSRF-Token: $(cat sam.csrf)" -H 'Content-Type: application/json' -d "$b" "$P/campaigns/X1/dial" | python3 -c 'import json,sys; e = json.load(sys.stdin)["error"]; print(e["code"], e.get("member"), e["message"][:60])'; done
+> invalid body.agents[0] body.agents[0]: no user 'nobody'
+> invalid body.agents[0] body.agents[0]: 'ann' is a marketing analyst, whose role has
+> invalid body.until body.until: 2026-11-01 is before today (2026-11-23): the lis
 $ kill -TERM $(cat serve.pid) $(cat sink.pid); echo stopped
 > stopped
+# a server without [mail] says so
+$ (sleep 1; timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port2 > serve2.log 2>&1 & echo $! > serve2.pid) && for i in $(seq 100); do [ -s port2 ] && break; sleep 0.1; done && curl -s -c sam2.jar -H 'Content-Type: application/json' -d '{"name":"sam","password":"a long password 1"}' "http://127.0.0.1:$(cat port2)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > sam2.csrf && curl -s -b sam2.jar -H "X-CSRF-Token: $(cat sam2.csrf)" -H 'Content-Type: application/json' -d '{"cell":"A"}' "http://127.0.0.1:$(cat port2)/api/v1/campaigns/X1/send"; kill $(cat serve2.pid)
+> {"error":{"code":"not_configured","message":"this server sends no e-mail: its configuration has no [mail] smtp, from and unsubscribe_url"}}

@@ -50,6 +50,25 @@ $ rapport campaign export WV --cell A --out a.csv --reason "first wave to the ma
 > True True True
 $ RAPPORT_NOW=2026-12-01T04:00:00Z rapport campaign export WV --cell A --out b.csv --reason "second wave to the mail house" --json | python3 -c 'import json,sys; s = json.load(sys.stdin); print(s["skipped"]["wave_not_started"], s["rows"] > 0)'
 > 0 True
+$ RAPPORT_NOW=2026-12-01T04:00:00Z rapport campaign export WV --cell A --wave 2 --out w2.csv --reason "second wave alone" --json | python3 -c 'import json,sys; s = json.load(sys.stdin); print(s["skipped"]["other_waves"] > 0, s["rows"] > 0)' && python3 -c 'import csv; ids = set(open("w2ids.txt").read().split()); rows = list(csv.DictReader(open("w2.csv", encoding="utf-8-sig"))); print(all(r["customer"] in ids for r in rows))'
+> True True
+> True
+$ rapport campaign export WV --cell A --wave 2 --out w2.csv --reason "second wave alone"
+! rapport: campaign export: wave 2 of campaign WV has not begun: its list is made from its first day
+? 1
+$ rapport campaign export WV --cell A --wave 5 --out w5.csv --reason "no such wave"
+! rapport: campaign export: campaign WV has no wave 5
+? 1
+# a wave opens on its first day in Taipei: 2026-12-01 begins at 16:00 UTC the day before
+$ for t in 2026-11-30T15:59:00Z 2026-11-30T16:00:00Z; do RAPPORT_NOW=$t rapport campaign export WV --cell A --out t.csv --reason "the day's edge" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["skipped"]["wave_not_started"] > 0)'; done
+> True
+> False
+# after the second wave's last day (2026-12-20) its customers are no longer listed
+$ RAPPORT_NOW=2026-12-21T04:00:00Z rapport campaign export WV --cell A --out c.csv --reason "after the second wave" --json | python3 -c 'import json,sys; s = json.load(sys.stdin); print(s["skipped"]["wave_ended"] > 0, s["skipped"]["wave_not_started"])'
+> True 0
+# contacted: the second wave's only from its first day
+$ rapport campaign show WV --json | python3 -c 'import json,sys; t = json.load(sys.stdin)["targets"]; w = {x["wave"]: x for x in t["by_wave"]}; print(t["contacted"] == w[1]["treatment"])'
+> True
 $ echo 'a long password 1' | rapport user add tom --role tsr >/dev/null && rapport campaign dial WV --cell C --agents tom --json | python3 -c 'import json,sys; s = json.load(sys.stdin); print(s["skipped"]["wave_not_started"] > 0, s["customers"] > 0)'
 > True True
 # contacted from the wave's first day: the results count each wave against its own control customers
@@ -57,6 +76,13 @@ $ rapport campaign results WV --json | python3 -c 'import json,sys; r = json.loa
 > [('1', True, False, True), ('2', False, True, True)] True True
 $ RAPPORT_NOW=2026-12-02T04:00:00Z rapport campaign results WV --json | python3 -c 'import json,sys; r = json.load(sys.stdin); print([(g["key"], g["contacted"] == g["treated"]) for g in r["groups"] if g["level"] == "wave"])'
 > [('1', True), ('2', True)]
+# a draft's dates may not leave its waves outside them
+$ RAPPORT_USER=amy rapport campaign create W3 --name 日期 --objective x --purpose marketing --start 2026-11-23 --end 2026-12-31 >/dev/null && RAPPORT_USER=amy rapport campaign wave W3 1 --starts 2026-12-20 >/dev/null && RAPPORT_USER=amy rapport campaign set W3 --end 2026-12-10
+! rapport: campaign set: campaign.end_date: 2026-12-10 is before wave 1's first day (2026-12-20): change the wave first
+? 1
+$ RAPPORT_USER=amy rapport campaign set W3 --start 2026-12-21
+! rapport: campaign set: campaign.start_date: 2026-12-21 is after wave 1's first day (2026-12-20): change the wave first
+? 1
 # through the API: a draft's wave put and removed; a running campaign's refused
 $ RAPPORT_USER=amy rapport campaign create W2 --name 網頁 --objective x --purpose marketing --start 2026-11-23 --end 2026-12-31 >/dev/null && echo 'a long password 1' | rapport user add ann --role analyst >/dev/null && (timeout 120 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > serve.pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && curl -s -c ann.jar -H 'Content-Type: application/json' -d '{"name":"ann","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > ann.csrf; P=http://127.0.0.1:$(cat port)/api/v1; H="X-CSRF-Token: $(cat ann.csrf)"; curl -s -b ann.jar -H "$H" -H 'Content-Type: application/json' -X PUT -d '{"starts_on":"2026-11-24","share":3}' "$P/campaigns/W2/waves/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["waves"])'; curl -s -b ann.jar -H "$H" -H 'Content-Type: application/json' -X PUT -d '{"starts_on":"2026-11-01"}' "$P/campaigns/W2/waves/2"; curl -s -b ann.jar -H "$H" -H 'Content-Type: application/json' -X PUT -d '{"starts_on":"2026-12-01","share":0}' "$P/campaigns/W2/waves/2"; curl -s -b ann.jar -H "$H" -H 'Content-Type: application/json' -X PUT -d '{"starts_on":"2026-12-01"}' "$P/campaigns/W2/waves/99"; curl -s -b ann.jar -H "$H" -H 'Content-Type: application/json' -X PUT -d '{"starts_on":"2026-12-01"}' "$P/campaigns/WV/waves/3"; curl -s -b ann.jar -H "$H" -X DELETE "$P/campaigns/W2/waves/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["waves"])'; kill $(cat serve.pid)
 > [{'wave': 1, 'starts_on': '2026-11-24', 'ends_on': None, 'share': 3.0}]

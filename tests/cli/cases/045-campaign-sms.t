@@ -30,7 +30,8 @@ $ rapport query "SELECT count(*) FROM campaign_send WHERE campaign = 'T1' AND ch
 > True True True
 $ rapport query "SELECT count(*) FROM interaction WHERE channel = 'sms' AND kind = 'campaign' AND direction = 'outbound'" --csv | tail -1 | tr -d '\r' | diff - n.txt && echo in the contact history
 > in the contact history
-# the link's POST withdraws the consent on sms (a GET changes nothing); through the API a batch is sent
+# the link's POST withdraws the consent on sms (a GET changes nothing); through the API a batch is sent,
+# always the cell's approved message (no subject or body of the caller's)
 $ echo 'a long password 1' | rapport user add sam --role supervisor >/dev/null && (RAPPORT_SMS_PASSWORD=gatewaypw timeout 120 rapport serve --config rapport.ini --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > serve.pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && T=$(head -1 gw/messages.jsonl | python3 -c 'import json,sys; print(json.load(sys.stdin)["text"].split("/unsubscribe/")[1])') && C=$(echo $T | cut -d. -f2 | tr -d s) && curl -s -o /dev/null -w '%{http_code} ' "http://127.0.0.1:$(cat port)/api/v1/unsubscribe/$T" && rapport query "SELECT count(*) FROM consent WHERE party_id = $C AND channel = 'sms' AND granted = 0" --csv | tail -1 | tr -d '\r' && curl -s -o /dev/null -w '%{http_code} ' -X POST "http://127.0.0.1:$(cat port)/api/v1/unsubscribe/$T" && rapport query "SELECT count(*) FROM consent WHERE party_id = $C AND channel = 'sms' AND granted = 0 AND evidence LIKE 'unsubscribe link in a text message%'" --csv | tail -1 | tr -d '\r' && curl -s -o /dev/null -w '%{http_code}\n' -X POST "http://127.0.0.1:$(cat port)/api/v1/unsubscribe/${T%?}0"
 > 200 0
 > 200 1
@@ -38,6 +39,6 @@ $ echo 'a long password 1' | rapport user add sam --role supervisor >/dev/null &
 $ RAPPORT_USER=amy rapport campaign cell T1 S2 --offer FUND1 --channel sms 2>&1 | head -1; curl -s -c sam.jar -H 'Content-Type: application/json' -d '{"name":"sam","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > sam.csrf && curl -s -b sam.jar -H "X-CSRF-Token: $(cat sam.csrf)" -H 'Content-Type: application/json' -d '{"cell":"S","limit":10}' "http://127.0.0.1:$(cat port)/api/v1/campaigns/T1/send" | python3 -c 'import json,sys; r = json.load(sys.stdin); print(r["channel"], r["sent"], r["not_sent"]["already_sent"] > 0)'; curl -s -b sam.jar -H "X-CSRF-Token: $(cat sam.csrf)" -H 'Content-Type: application/json' -d '{"cell":"S","subject":"x"}' "http://127.0.0.1:$(cat port)/api/v1/campaigns/T1/send"
 > rapport: campaign cell: campaign T1 is running: only a draft's cells may be changed (reject it back to draft first)
 > sms 0 True
-> {"error":{"code":"invalid","message":"body.subject: cell S sends text messages, which have none","member":"body.subject"}}
+> {"error":{"code":"invalid","message":"body.subject: unknown member","member":"body.subject","reason":"unknown_member"}}
 $ kill -TERM $(cat serve.pid) $(cat gw.pid); for i in $(seq 75); do pgrep -f '^/usr/sbin/(bearerbox|smsbox) gw/kannel.conf' >/dev/null || break; sleep 0.2; done; pgrep -f '^/usr/sbin/(bearerbox|smsbox) gw/kannel.conf' | wc -l
 > 0

@@ -12,7 +12,7 @@ import { errorText, lang, roc, t } from '../i18n.js';
 import { date, dateTime } from '../format.js';
 import { useSignal } from '../state.js';
 import { Card, useLoad } from '../ui.jsx';
-import { CarryOut, Optimise } from './execution.jsx';
+import { CarryOut, Failure, Optimise } from './execution.jsx';
 
 const can = (me, perm) => !!me && me.permissions.includes(perm);
 const PURPOSES = ['marketing', 'cross_group', 'service'];
@@ -21,9 +21,7 @@ const stepName = (a) => { const k = `campaignStep_${a}`, s = t(k); return s === 
 const pct = (x, d = 1) => (x === null || x === undefined ? '' : `${(100 * x).toFixed(d)}%`);
 const num = (x) => (x === null || x === undefined ? '' : Number(x).toLocaleString(lang.get() === 'en' ? 'en-US' : 'zh-TW'));
 
-function Failure({ error }) {
-  return error ? <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p> : null;
-}
+
 
 export function Campaigns({ me }) {
   useSignal(lang);
@@ -155,7 +153,8 @@ function CellForm({ code, onSaved }) {
 function Waves({ c, editable, onSaved }) {
   const waves = c.waves || [];
   const byWave = Object.fromEntries((c.targets?.by_wave || []).map((w) => [w.wave, w]));
-  const [form, setForm] = useState({ wave: String(waves.length + 1), starts_on: '', ends_on: '', share: '1' });
+  const next = Math.min(12, waves.reduce((m, w) => Math.max(m, w.wave), 0) + 1);
+  const [form, setForm] = useState({ wave: String(next), starts_on: '', ends_on: '', share: '1' });
   const [error, setError] = useState(null);
   const field = (k) => ({ value: form[k], onInput: (e) => setForm({ ...form, [k]: e.currentTarget.value }) });
   const save = async (e) => {

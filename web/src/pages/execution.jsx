@@ -15,8 +15,18 @@ const can = (me, perm) => !!me && me.permissions.includes(perm);
 const num = (x) => (x === null || x === undefined ? '' : Number(x).toLocaleString(lang.get() === 'en' ? 'en-US' : 'zh-TW'));
 const money = (x) => (x === null || x === undefined ? '' : Number(x).toLocaleString(lang.get() === 'en' ? 'en-US' : 'zh-TW', { maximumFractionDigits: 2 }));
 
-function Failure({ error }) {
-  return error ? <p class="error" role="alert">{t('error', { msg: errorText(error) })}</p> : null;
+/** A campaign step refused, said by why: the campaign's status, constraints that conflict, else the error's kind. */
+export function explain(e) {
+  const msg = e.message || '';
+  const st = /^campaign \S+ is (draft|submitted|approved|running|paused|closed|cancelled|loaded)\b/.exec(msg);
+  if ((e.status === 403 || e.status === 404) && st) return t('refusedStatus', { status: t(`campaignStatus_${st[1]}`) });
+  if (/constraint/.test(msg) && /conflict/.test(msg)) return t('planConflict', { names: (msg.match(/'[^']+'/g) || []).join('、') });
+  if (/paused/.test(msg) && e.status === 403) return t('refusedPaused');
+  return t('error', { msg: errorText(e) });
+}
+
+export function Failure({ error }) {
+  return error ? <p class="error" role="alert">{explain(error)}</p> : null;
 }
 
 /** The plan the optimiser gave: objective, bound and gap, per cell, the binding constraints. */
@@ -47,7 +57,7 @@ function Plan({ plan }) {
 /** A draft's treated given their cells by the offer optimiser. */
 export function Optimise({ c, onApplied }) {
   useSignal(lang);
-  const [models] = useLoad(() => api('GET', '/models'), []);
+  const [models, modelsError] = useLoad(() => api('GET', '/models'), []);
   const cells = c.cells || [];
   const channels = [...new Set(cells.map((x) => x.channel))];
   const [form, setForm] = useState({ level: '4', budget: '', method: 'auto' });
@@ -89,6 +99,7 @@ export function Optimise({ c, onApplied }) {
   return (
     <Card title={t('optimise')} test="campaign-optimise">
       <p class="note">{t('optimiseHelp')}</p>
+      <Failure error={modelsError} />
       <div class="form inline">
         <label>{t('optimiseLevel')}<select value={form.level} data-test="opt-level" onInput={(e) => setForm({ ...form, level: e.currentTarget.value })}>
           {['1', '2', '3', '4'].map((l) => <option key={l} value={l}>{t(`optimiseLevel_${l}`)}</option>)}</select></label>
@@ -175,7 +186,7 @@ function Send({ c }) {
         sent += r.sent;
         failed += r.failed;
         const left = r.not_sent.left_for_later || 0;
-        setProgress({ sent, failed, left, already: r.not_sent.already_sent || 0 });
+        setProgress({ sent, failed, left, already: r.not_sent.already_sent || 0, later: /** @type {any} */ (r.not_sent).wave_not_started || 0 });
         if (!left || !r.sent) break;
       }
     } catch (x) {
@@ -188,7 +199,8 @@ function Send({ c }) {
     <div class="form inline" data-test="send-form">
       <label>{t('sendCell')}<select value={cell} onInput={(e) => setCell(e.currentTarget.value)}>{cells.map((x) => <option key={x.cell} value={x.cell}>{x.cell} ({t(`channel_${x.channel}`)})</option>)}</select></label>
       <button type="button" disabled={busy} data-test="send-go" onClick={go}>{t('sendGo')}</button>
-      {progress && <span data-test="send-progress">{t('sendProgress', { sent: num(progress.sent), failed: num(progress.failed), left: num(progress.left), already: num(progress.already) })}</span>}
+      {progress && <span data-test="send-progress">{t('sendProgress', { sent: num(progress.sent), failed: num(progress.failed), left: num(progress.left), already: num(progress.already) })}
+        {progress.later > 0 && ` ${t('sendLaterWaves', { n: num(progress.later) })}`}</span>}
       <Failure error={error} />
     </div>
   );
