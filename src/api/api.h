@@ -94,6 +94,7 @@ typedef struct api_options {
     /* a campaign's text messages, from [sms] (mk_send_sms): the gateway, its user and password
      * ($RAPPORT_SMS_PASSWORD or [sms] password_file), the sender, the country code, the link's address */
     const char *sms_gateway, *sms_user, *sms_password, *sms_from, *sms_country, *sms_unsubscribe;
+    const char *home_currency;   /* the event feed's home currency ([marketing] home_currency; NULL: TWD) */
 } api_options;
 #define API_CACHE_MB 16
 #define API_SCRIBE_CACHE_MB 4

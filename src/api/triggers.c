@@ -13,7 +13,7 @@
 /* POST /events: transactions as they happen, judged now against each account's own history. */
 int api_event_feed(api_req *rq, api_resp *rs)
 {
-    mk_event_opts o = { .via = "feed", .by = rq->session.user.name };
+    mk_event_opts o = { .via = "feed", .by = rq->session.user.name, .home_currency = rq->opt->home_currency };
     mk_event_stats st;
     json_t *items = json_array();
     rp_error err = RP_ERROR_INIT;

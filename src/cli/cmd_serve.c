@@ -175,6 +175,7 @@ int cmd_serve(cli_ctx *c)
     if (serve_mail(cfg, &o, &mail_pw, &err) || serve_sms(cfg, &o, &sms_pw, &err))
         return cli_fail("serve", &err);
     o.warm = !cfg || strcmp(rp_config_get(cfg, "api", "keep_c360", "yes"), "no");
+    o.home_currency = cfg ? rp_config_get(cfg, "marketing", "home_currency", NULL) : NULL;
     int64_t cache_mb = 0;
     if (cfg && rp_config_get_int(cfg, "api", "cache_mb", 0, 1, 4096, &cache_mb, &err))
         return cli_fail("serve", &err);
