@@ -32,7 +32,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lm -lpthread
 LDFLAGS   := $(SAN)
 
-LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c src/gen/*.c src/etl/*.c src/match/*.c src/analytics/*.c src/security/*.c src/models/*.c src/marketing/*.c src/api/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c src/gen/*.c src/etl/*.c src/match/*.c src/analytics/*.c src/security/*.c src/models/*.c src/marketing/*.c src/contact/*.c src/api/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sqlite_migrations.o $(BUILD)/gen/specs.o \
              $(BUILD)/gen/passwords.o
 MIGRATIONS:= $(sort $(wildcard src/store/sql/sqlite/*.sql))

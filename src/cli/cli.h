@@ -49,6 +49,7 @@
  *                  list|work|assign|expire|results, campaign capacity, customer offers
  *   cmd_optimise.c campaign optimise: the treated given cells by the offer optimiser
  *   cmd_output.c   campaign export|send|dial: the lists per channel (CSV, XLSX), audited; e-mail sent
+ *   cmd_contact.c  contact erlang|simulate: staffing by Erlang C, the centre simulated
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -234,6 +235,8 @@ int cmd_campaign_create(cli_ctx *c);
 int cmd_campaign_set(cli_ctx *c);
 int cmd_campaign_cell(cli_ctx *c);
 int cmd_campaign_wave(cli_ctx *c);
+int cmd_contact_erlang(cli_ctx *c);
+int cmd_contact_simulate(cli_ctx *c);
 int cmd_campaign_step(cli_ctx *c);
 int cmd_campaign_count(cli_ctx *c);
 int cmd_campaign_select(cli_ctx *c);

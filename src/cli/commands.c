@@ -1042,6 +1042,39 @@ DESIGN_HELP
       "options:\n"
       "  --before DATE   entries before this day (YYYY-MM-DD, UTC)\n"
       "  --out FILE      the archive to write\n" STORE_HELP, NULL },
+    { "contact erlang", cmd_contact_erlang, 0, "calls= interval= aht= agents= target= service-level= max-asa= json", 0, 0,
+      "rapport contact erlang --calls N --aht S (--agents N | --service-level P) [--interval S] [--target S]\n"
+      "       [--max-asa S] [--json]",
+      "A contact centre's service level and speed of answer, or the agents a target needs, by Erlang C.",
+      "Calls arriving at random in an interval (--interval seconds, 1800), --aht\n"
+      "seconds each, waiting in one queue for alike agents: with --agents the share\n"
+      "answered within --target seconds (20), the average speed of answer, the\n"
+      "share that waits and the occupancy; with --service-level P (percent) the\n"
+      "fewest agents that answer P % within the target (and, with --max-asa, with\n"
+      "an average speed of answer at most that).  Fewer agents than the traffic in\n"
+      "Erlangs is said: the queue grows without end.\n\n"
+      "options:\n"
+      "  --calls N          calls offered in the interval\n"
+      "  --aht S            the average handle time, seconds\n"
+      "  --agents N         agents on duty\n"
+      "  --service-level P  the target share, percent: the agents it needs\n"
+      "  --json             as JSON\n", NULL },
+    { "contact simulate", cmd_contact_simulate, 0,
+      "calls= agents= intervals= interval= aht= patience= target= seed= handle-cv= json", 0, 0,
+      "rapport contact simulate --calls N[,N...] --agents N[,N...] --aht S [--intervals K] [--interval S]\n"
+      "       [--patience S] [--target S] [--handle-cv CV] [--seed N] [--json]",
+      "Simulate a contact centre call by call, interval by interval, beside Erlang C.",
+      "Calls arrive at random at each interval's rate (--calls: one number for every\n"
+      "interval, or one each), --agents are on duty in each (a schedule), handle\n"
+      "times are exponential (or log-normal with --handle-cv), callers give up after\n"
+      "an exponential patience (--patience seconds; 0: nobody does), and each agent\n"
+      "takes the longest-waiting caller when free.  Every call offered ends once,\n"
+      "answered or abandoned; the same seed gives the same run.  By interval:\n"
+      "offered, answered, abandoned, the service level within --target seconds, the\n"
+      "average speed of answer and Erlang C's service level for comparison.\n\n"
+      "options:\n"
+      "  --intervals K   how many intervals (1 to 96), of --interval seconds (1800)\n"
+      "  --json          as JSON\n", NULL },
     { "gen", cmd_gen, 0, "customers= months= seed= defect-rate= out= end= json", 0, 0,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",

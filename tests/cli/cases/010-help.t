@@ -100,6 +100,8 @@ $ rapport help --commands
 > audit
 > audit verify
 > audit archive
+> contact erlang
+> contact simulate
 > gen
 > query
 $ rapport help
