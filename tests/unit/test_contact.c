@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 #include "contact/contact.h"
 
 /* 100 calls in 30 minutes, 180 s each, 14 agents, 20 s: the textbook's 0.8884 and 7.84 s. */
@@ -131,6 +132,156 @@ static void simulator_patience_and_shifts(void **state)
     assert_int_equal(cc_simulate(&bad, &out, &err), RP_INVAL);
 }
 
+static const char *const skills[] = { "存款", "信用卡", "貸款", NULL };
+
+static cc_agent agent(int id, int skill, int level, double idle_since)
+{
+    cc_agent a;
+    memset(&a, 0, sizeof a);
+    a.id = id, a.state = CC_READY, a.idle_since = idle_since;
+    a.skill[skill] = (uint8_t)level;
+    a.capacity[CC_VOICE] = 1, a.capacity[CC_CHAT] = 3, a.capacity[CC_OUTBOUND] = 1;
+    return a;
+}
+
+static cc_item item(int64_t id, int channel, int skill, int level, double arrived)
+{
+    cc_item it = { .id = id, .channel = channel, .skill = skill, .min_level = level, .overflow_skill = -1,
+                   .last_agent = -1, .arrived = arrived };
+    return it;
+}
+
+/* Each strategy's choice on one small centre, and why. */
+static void routing_strategies(void **state)
+{
+    (void)state;
+    cc_agent ag[3] = { agent(101, 1, 2, 0), agent(117, 1, 3, 6), agent(120, 1, 4, 90) };
+    cc_item it[2] = { item(1, CC_VOICE, 1, 3, 50), item(2, CC_VOICE, 1, 1, 80) };
+    cc_centre c = { ag, 3, it, 1, skills };
+    cc_decision d;
+    cc_route(&c, cc_strategy_find("longest_idle"), 100, &d);  /* 101 is idle longest but lacks level 3 */
+    assert_int_equal(d.agent, 1);
+    assert_string_equal(d.why, "agent 117: skill 信用卡 level 3, idle 94 s; voice waited 50 s");
+    cc_route(&c, cc_strategy_find("skills"), 100, &d);
+    assert_int_equal(d.agent, 2);
+    /* overflow: after 30 s any level of the skill will do, so the longest idle takes it */
+    it[0].overflow_s = 30;
+    cc_route(&c, cc_strategy_find("longest_idle"), 100, &d);
+    assert_int_equal(d.agent, 0);
+    assert_non_null(strstr(d.why, "overflowed"));
+    /* an overflow skill: nobody has skill 2; after the wait, skill 0 agents may take it */
+    cc_agent dep[1] = { agent(200, 0, 1, 0) };
+    cc_item loan[1] = { item(3, CC_VOICE, 2, 1, 0) };
+    loan[0].overflow_skill = 0, loan[0].overflow_s = 60;
+    cc_centre c2 = { dep, 1, loan, 1, skills };
+    cc_route(&c2, cc_strategy_find("longest_idle"), 30, &d);
+    assert_int_equal(d.item, -1);
+    cc_route(&c2, cc_strategy_find("longest_idle"), 61, &d);
+    assert_int_equal(d.agent, 0);
+    assert_non_null(strstr(d.why, "skill 存款 level 1"));
+    /* value first: the later, more valuable caller before the earlier one */
+    it[0].overflow_s = 0, it[1].priority = 2;
+    c.nitems = 2;
+    cc_route(&c, cc_strategy_find("value_priority"), 100, &d);
+    assert_int_equal(d.item, 1);
+    cc_route(&c, cc_strategy_find("longest_idle"), 100, &d);
+    assert_int_equal(d.item, 0);
+    /* the last agent when free, else the longest idle */
+    it[1].last_agent = 120;
+    c.items = &it[1], c.nitems = 1;
+    cc_route(&c, cc_strategy_find("last_agent"), 100, &d);
+    assert_int_equal(d.agent, 2);
+    assert_non_null(strstr(d.why, "served this customer last"));
+    ag[2].state = CC_BREAK;
+    cc_route(&c, cc_strategy_find("last_agent"), 100, &d);
+    assert_int_equal(d.agent, 0);
+    assert_null(cc_strategy_find("random"));
+}
+
+/* Capacity by channel: chats share an agent up to three, never with a call; blended keeps outbound
+ * work for agents no inbound item can use. */
+static void routing_capacity_and_blending(void **state)
+{
+    (void)state;
+    cc_agent ag[1] = { agent(1, 0, 3, 0) };
+    ag[0].state = CC_BUSY, ag[0].load[CC_CHAT] = 2;
+    cc_item chat = item(1, CC_CHAT, 0, 1, 0), call = item(2, CC_VOICE, 0, 1, 0);
+    assert_true(cc_eligible(&chat, &ag[0], 10) && !cc_eligible(&call, &ag[0], 10));
+    ag[0].load[CC_CHAT] = 3;
+    assert_false(cc_eligible(&chat, &ag[0], 10));
+    ag[0].load[CC_CHAT] = 0, ag[0].load[CC_VOICE] = 1;
+    assert_false(cc_eligible(&chat, &ag[0], 10));
+    ag[0].state = CC_WRAP_UP, ag[0].load[CC_VOICE] = 0;
+    assert_false(cc_eligible(&call, &ag[0], 10));
+    cc_agent two[2] = { agent(1, 0, 3, 0), agent(2, 1, 3, 5) };
+    cc_item work[2] = { item(1, CC_OUTBOUND, 0, 1, 0), item(2, CC_VOICE, 0, 1, 50) };
+    cc_centre c = { two, 2, work, 2, skills };
+    cc_decision d;
+    cc_route(&c, cc_strategy_find("blended"), 100, &d);
+    assert_int_equal(d.item, 1);  /* the inbound call, though the outbound work is older */
+    work[1].skill = 2;              /* nobody can take the call: the outbound work goes */
+    cc_route(&c, cc_strategy_find("blended"), 100, &d);
+    assert_int_equal(d.item, 0);
+    assert_int_equal(d.agent, 0);
+}
+
+/* Every offered interaction routed exactly once, whatever the strategy; and the engine's speed at
+ * 1,000 agents and 50 skills (the figure is bench's; here it is only printed). */
+static void routing_each_once_and_fast(void **state)
+{
+    (void)state;
+    enum { NA = 1000, NI = 400 };
+    static cc_agent ag[NA];
+    static cc_item it[NI];
+    uint64_t r = 7;
+    for (int a = 0; a < NA; a++) {
+        ag[a] = agent(a + 1, (int)(a % 50), 1 + (int)(a % 5), -(double)(a % 97));
+        for (int k = 0; k < 3; k++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            ag[a].skill[(r >> 33) % 50] = (uint8_t)(1 + (r >> 40) % 5);
+        }
+    }
+    for (const cc_strategy *s = cc_strategies; s->name; s++) {
+        for (int i = 0; i < NI; i++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            it[i] = item(i, i % 7 == 0 ? CC_OUTBOUND : CC_VOICE, (int)((r >> 33) % 50), 1 + (int)((r >> 45) % 3), i);
+            it[i].priority = (int)((r >> 50) % 3);
+        }
+        for (int a = 0; a < NA; a++)
+            ag[a].state = CC_READY, ag[a].load[CC_VOICE] = ag[a].load[CC_OUTBOUND] = 0;
+        cc_centre c = { ag, NA, it, NI, NULL };
+        int routed = 0;
+        static int seen[NI];
+        memset(seen, 0, sizeof seen);
+        cc_decision d;
+        for (cc_route(&c, s, 1000, &d); d.item >= 0; cc_route(&c, s, 1000, &d)) {
+            assert_true(cc_eligible(&c.items[d.item], &ag[d.agent], 1000));
+            assert_int_equal(seen[c.items[d.item].id]++, 0);
+            ag[d.agent].state = CC_BUSY, ag[d.agent].load[c.items[d.item].channel]++;
+            c.items[d.item] = c.items[--c.nitems];
+            routed++;
+        }
+        /* what is left is what no free agent may take */
+        for (int i = 0; i < c.nitems; i++)
+            for (int a = 0; a < NA; a++)
+                assert_false(cc_eligible(&c.items[i], &ag[a], 1000));
+        assert_true(routed > 0);
+    }
+    /* speed: a queue of 20 and 1,000 agents, the decision alone */
+    for (int a = 0; a < NA; a++)
+        ag[a].state = CC_READY, ag[a].load[CC_VOICE] = ag[a].load[CC_OUTBOUND] = 0;
+    cc_centre c = { ag, NA, it, 20, NULL };
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cc_decision d;
+    int n = 20000;
+    for (int k = 0; k < n; k++)
+        cc_route(&c, cc_strategy_find("skills"), 1000 + k, &d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    print_message("routing, 1,000 agents and 50 skills, a queue of 20: %.0f decisions a second\n", n / s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +289,9 @@ int main(void)
         cmocka_unit_test(agents_for_a_target),
         cmocka_unit_test(simulator_agrees_with_erlang_c),
         cmocka_unit_test(simulator_patience_and_shifts),
+        cmocka_unit_test(routing_strategies),
+        cmocka_unit_test(routing_capacity_and_blending),
+        cmocka_unit_test(routing_each_once_and_fast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
