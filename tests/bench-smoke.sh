@@ -42,6 +42,8 @@ cmd[models]="bench/models.sh $build 20000 10 100000"
 want[models]=$'^gbm +[0-9.]+ +[0-9.]+ +[0-9.]+x +0\\.[0-9]+ +0\\.[0-9]+ .*x$\nlargest AUC difference 0\\.0[0-9]+ \\(target at most 0\\.01\\)'
 cmd[score]="$build/bench/score tests/fixtures/models/churn.csv tests/fixtures/models/churn.csv gbm 10000 max_iter=20 churned"
 want[score]=$'^\\{"learner": "gbm", "fit": [0-9.]+, "score_rows": 10000, "score": [0-9.]+, "mean_score": 0\\.[0-9]+\\}$'
+cmd[contact]="bench/contact.sh $build 100 0.85"
+want[contact]=$'rapport contact simulate \\| [0-9.]+ \\|.*\nrapport / python: [0-9.]+x the time; the service levels agree'
 cmd[events]="bench/events.sh $build 500"
 want[events]=$'events by rule \\(both agree\\):.*EV_IN [0-9]+\nrapport / sqlite3: [0-9.]+x the time'
 cmd[select]="bench/select.sh $build 5000"
