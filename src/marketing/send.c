@@ -178,8 +178,9 @@ static void encoded_words(rp_buf *b, const char *s)
     }
 }
 
-/* The body: the template with the customer's name, the offer and the link; CRLF line ends. */
-static void body_text(rp_buf *t, const sender *s, const rcpt *r, const char *link)
+/* The template with the customer's name, the offer and the link (tmpl_ok checked its placeholders);
+ * with crlf, line ends as CRLF (e-mail's). */
+static void expand(rp_buf *t, const sender *s, const rcpt *r, const char *link, int crlf)
 {
     for (const char *p = s->tmpl; *p; p++) {
         if (*p == '{') {
@@ -188,12 +189,18 @@ static void body_text(rp_buf *t, const sender *s, const rcpt *r, const char *lin
             const char *v = !strncmp(p + 1, "name", k) ? r->name : !strncmp(p + 1, "offer", k) ? s->offer_name : link;
             rp_buf_append(t, v, strlen(v));
             p = e;
-        } else if (*p == '\n')
+        } else if (*p == '\n' && crlf)
             rp_buf_append(t, "\r\n", 2);
         else
             rp_buf_append(t, p, 1);
     }
-    if (!strstr(s->tmpl, "{unsubscribe}"))  /* a marketing message always says how to stop them */
+}
+
+/* The body: the template, CRLF line ends; a marketing message always says how to stop them. */
+static void body_text(rp_buf *t, const sender *s, const rcpt *r, const char *link)
+{
+    expand(t, s, r, link, 1);
+    if (!strstr(s->tmpl, "{unsubscribe}"))
         rp_buf_printf(t, "\r\n--\r\n取消訂閱 / Unsubscribe: %s\r\n", link);
 }
 
@@ -555,22 +562,16 @@ static CURL *smtp_handle(const sender *s, rp_error *err)
 
 /* ---- text messages through the SMS gateway (Kannel's sendsms interface) ---- */
 
-/* The message: the template with the customer's name, the offer and a short link. */
+/* The message: the template with the customer's name, the offer and a short link (added when the
+ * template has none). */
 static void sms_text(const sender *s, const rcpt *r, rp_buf *t)
 {
     char token[MK_TOKEN_MAX], link[600];
     token_for(s->w, s->o->campaign, r->id, 1, token);
     snprintf(link, sizeof link, "%s/api/v1/unsubscribe/%s", s->o->unsubscribe_base, token);
-    for (const char *p = s->tmpl; *p; p++) {
-        if (*p == '{') {
-            const char *e = strchr(p, '}');
-            size_t k = (size_t)(e - p - 1);
-            const char *v = !strncmp(p + 1, "name", k) ? r->name : !strncmp(p + 1, "offer", k) ? s->offer_name : link;
-            rp_buf_append(t, v, strlen(v));
-            p = e;
-        } else
-            rp_buf_append(t, p, 1);
-    }
+    expand(t, s, r, link, 0);
+    if (!strstr(s->tmpl, "{unsubscribe}")) /* as e-mail: a marketing message always says how to stop them */
+        rp_buf_printf(t, " 拒收請點 %s", link);
 }
 
 static size_t keep_reply(char *p, size_t size, size_t n, void *u)
