@@ -287,44 +287,45 @@ int api_mart(api_req *rq, api_resp *rs, int fresh_minutes, mk_mart **m)
     return 0;
 }
 
+/* The count routes' shared body {rule} (required or not) and the selection copy they count on. */
+static int rule_of(api_req *rq, api_resp *rs, int required, const char **rule, mk_mart **m)
+{
+    static const char *const keys[] = { "rule", NULL };
+    rp_error err = RP_ERROR_INIT;
+    *rule = NULL;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "rule", required, rule, &err))
+        return api_fail_body(rs, &err, "body");
+    return api_mart(rq, rs, 0, m);
+}
+
 /* POST /campaigns/{code}/count: {rule?} the design counted step by step (the rule tried, not kept). */
 int api_campaign_count(api_req *rq, api_resp *rs)
 {
-    static const char *const keys[] = { "rule", NULL };
-    const char *rule = NULL;
-    rp_error err = RP_ERROR_INIT;
-    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "rule", 0, &rule, &err))
-        return api_fail_body(rs, &err, "body");
+    const char *rule;
     mk_mart *m;
-    int st = api_mart(rq, rs, 0, &m);
+    int st = rule_of(rq, rs, 0, &rule, &m);
     if (st)
         return st;
     json_t *o;
+    rp_error err = RP_ERROR_INIT;
     int rc = mk_count(rq->w, m, rq->param[0], rule && *rule ? rule : NULL, &o, &err);
     mk_mart_close(m);
-    if (rc)
-        return api_fail_body(rs, &err, "body");
-    return api_ok(rs, o);
+    return rc ? api_fail_body(rs, &err, "body") : api_ok(rs, o);
 }
 
 /* POST /selection-count: {rule} a rule alone over every customer (the live count as it is typed). */
 int api_rule_count(api_req *rq, api_resp *rs)
 {
-    static const char *const keys[] = { "rule", NULL };
-    const char *rule = NULL;
-    rp_error err = RP_ERROR_INIT;
-    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "rule", 1, &rule, &err))
-        return api_fail_body(rs, &err, "body");
+    const char *rule;
     mk_mart *m;
-    int st = api_mart(rq, rs, 0, &m);
+    int st = rule_of(rq, rs, 1, &rule, &m);
     if (st)
         return st;
     json_t *o;
+    rp_error err = RP_ERROR_INIT;
     int rc = mk_count_rule(rq->w, m, rule, &o, &err);
     mk_mart_close(m);
-    if (rc)
-        return api_fail_body(rs, &err, "body");
-    return api_ok(rs, o);
+    return rc ? api_fail_body(rs, &err, "body") : api_ok(rs, o);
 }
 
 /* POST /campaigns/{code}/select: a draft's targets written (the waterfall kept). */

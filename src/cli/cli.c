@@ -239,6 +239,23 @@ int cli_cfg(cli_ctx *c, rp_config **out, rp_error *err)
     return RP_OK;
 }
 
+int cli_password(const rp_config *cfg, const char *env, const char *section, rp_buf *pw, const char **out,
+                 rp_error *err)
+{
+    const char *file = cfg ? rp_config_get(cfg, section, "password_file", NULL) : NULL;
+    if (getenv(env))
+        *out = getenv(env);
+    else if (file) {
+        int rc = rp_buf_read_file(pw, file, 1024, err);
+        if (rc)
+            return rp_err_prefix(err, "[%s] password_file", section);
+        rp_buf_putc(pw, 0);
+        pw->data[strcspn(pw->data, "\r\n")] = 0;
+        *out = pw->data;
+    }
+    return RP_OK;
+}
+
 void cli_printable(json_t *j)
 {
     size_t i;

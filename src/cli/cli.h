@@ -128,6 +128,11 @@ int cli_wh(cli_ctx *c, int flags, wh **out, int *migrations);
 void cli_wh_close(cli_ctx *c);
 /* The configuration file, loaded once (*out NULL when there is none). */
 int cli_cfg(cli_ctx *c, rp_config **out, rp_error *err) RP_WARN_UNUSED;
+/* A transport's password: $env, else the first line of [section] password_file read into pw (the
+ * caller's to wipe and free); *out stays NULL when there is neither.  An unreadable file is an error
+ * naming the setting. */
+int cli_password(const rp_config *cfg, const char *env, const char *section, rp_buf *pw, const char **out,
+                 rp_error *err) RP_WARN_UNUSED;
 
 /* Print "rapport: CONTEXT: MESSAGE" to stderr; return CLI_FAIL (or
  * CLI_USAGE for RP_USAGE). */

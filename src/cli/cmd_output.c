@@ -90,25 +90,6 @@ static char *read_small(const char *cmd, const char *opt, const char *path, size
     return s;
 }
 
-/* A password from the environment, else from [section] password_file (*own: the caller's to wipe and
- * free); -1 when the file cannot be read (said). */
-static int secret(const char *cmd, const rp_config *cfg, const char *env, const char *section, const char **out,
-                  char **own)
-{
-    *own = NULL;
-    *out = getenv(env);
-    const char *file = cfg ? rp_config_get(cfg, section, "password_file", NULL) : NULL;
-    if (*out || !file)
-        return 0;
-    char what[40];
-    snprintf(what, sizeof what, "[%s] password_file", section);
-    if (!(*own = read_small(cmd, what, file, 1024)))
-        return -1;
-    (*own)[strcspn(*own, "\r\n")] = 0;
-    *out = *own;
-    return 0;
-}
-
 static void print_sent(const char *code, const char *cell, const json_t *s)
 {
     printf("campaign %s, cell %s: %lld sent, %lld refused by the %s", code, cell,
@@ -151,10 +132,10 @@ static const char *opt_or(cli_ctx *c, const rp_config *cfg, const char *opt, con
 static int send_cell(cli_ctx *c, wh *w, const rp_config *cfg, int sms, const char *body, int64_t limit, json_t **s,
                      rp_error *err)
 {
-    const char *cmd = "campaign send", *pw;
-    char *own;
-    if (secret(cmd, cfg, sms ? "RAPPORT_SMS_PASSWORD" : "RAPPORT_SMTP_PASSWORD", sms ? "sms" : "mail", &pw, &own))
-        return CLI_FAIL;
+    const char *cmd = "campaign send", *pw = NULL;
+    rp_buf own = RP_BUF_INIT;
+    if (cli_password(cfg, sms ? "RAPPORT_SMS_PASSWORD" : "RAPPORT_SMTP_PASSWORD", sms ? "sms" : "mail", &own, &pw, err))
+        return cli_fail(cmd, err);
     const char *unsub = opt_or(c, cfg, "unsubscribe-url", sms ? "sms" : "mail", "unsubscribe_url");
     if (!unsub && sms)
         unsub = opt_or(c, cfg, "unsubscribe-url", "mail", "unsubscribe_url");
@@ -180,8 +161,9 @@ static int send_cell(cli_ctx *c, wh *w, const rp_config *cfg, int sms, const cha
             rc = cli_fail(cmd, err);
     }
     mk_mart_close(m);
-    if (own)
-        sodium_memzero(own, strlen(own)), free(own);
+    if (own.data)
+        sodium_memzero(own.data, own.cap);
+    rp_buf_release(&own);
     return rc;
 }
 

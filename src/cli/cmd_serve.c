@@ -70,25 +70,7 @@ static int serve_security(cli_ctx *c, const rp_config *cfg, api_options *o, rp_e
     return RP_OK;
 }
 
-/* [mail]: the campaign e-mail the API sends (POST /campaigns/{code}/send); the password from
- * $RAPPORT_SMTP_PASSWORD or [mail] password_file into pw (the caller's to free). */
-static int password_of(const rp_config *cfg, const char *env, const char *section, rp_buf *pw, const char **out,
-                       rp_error *err)
-{
-    const char *file = rp_config_get(cfg, section, "password_file", NULL);
-    if (getenv(env))
-        *out = getenv(env);
-    else if (file) {
-        int rc = rp_buf_read_file(pw, file, 1024, err);
-        if (rc)
-            return rp_err_prefix(err, "[%s] password_file", section);
-        rp_buf_putc(pw, 0);
-        pw->data[strcspn(pw->data, "\r\n")] = 0;
-        *out = pw->data;
-    }
-    return RP_OK;
-}
-
+/* [mail]: the campaign e-mail the API sends (POST /campaigns/{code}/send); the password into pw. */
 /* [sms]: the campaign text messages the API sends through the SMS gateway. */
 static int serve_sms(const rp_config *cfg, api_options *o, rp_buf *pw, rp_error *err)
 {
@@ -99,7 +81,7 @@ static int serve_sms(const rp_config *cfg, api_options *o, rp_buf *pw, rp_error 
     o->sms_from = rp_config_get(cfg, "sms", "from", NULL);
     o->sms_country = rp_config_get(cfg, "sms", "country", NULL);
     o->sms_unsubscribe = rp_config_get(cfg, "sms", "unsubscribe_url", rp_config_get(cfg, "mail", "unsubscribe_url", NULL));
-    return password_of(cfg, "RAPPORT_SMS_PASSWORD", "sms", pw, &o->sms_password, err);
+    return cli_password(cfg, "RAPPORT_SMS_PASSWORD", "sms", pw, &o->sms_password, err);
 }
 
 static int serve_mail(const rp_config *cfg, api_options *o, rp_buf *pw, rp_error *err)
@@ -113,7 +95,7 @@ static int serve_mail(const rp_config *cfg, api_options *o, rp_buf *pw, rp_error
     o->mail_unsubscribe = rp_config_get(cfg, "mail", "unsubscribe_url", NULL);
     if (o->mail_tls && strcmp(o->mail_tls, "required") && strcmp(o->mail_tls, "try") && strcmp(o->mail_tls, "none"))
         return rp_err(err, RP_INVAL, "[mail] tls: '%.20s' is not required, try or none", o->mail_tls);
-    return password_of(cfg, "RAPPORT_SMTP_PASSWORD", "mail", pw, &o->mail_password, err);
+    return cli_password(cfg, "RAPPORT_SMTP_PASSWORD", "mail", pw, &o->mail_password, err);
 }
 
 int cmd_serve(cli_ctx *c)
