@@ -43,6 +43,10 @@
  *   triggers.c   events and leads: the event feed (a token's), event rules, a person's leads and working
  *                them, what they came to, a customer's next-best offers
  *   marketing.c  database marketing: the one-click unsubscribe link of campaign e-mail (public)
+ *   desk.c       the contact centre: an agent's desk (state, interactions, what they do with them), the
+ *                supervisor's setup and agents' states
+ *   cti.c        the contact centre's wires: the switch's interface (calls offered, their events), held
+ *                calls put through, agents' screens as server-sent events (the screen pop)
  *   audit.c      the audit trail
  *   users.c      users and roles; unlocking a user locked by failed sign-ins; the second factor reset;
  *                a change one administrator may not make alone is kept as a request (202)
@@ -95,6 +99,9 @@ typedef struct api_options {
      * ($RAPPORT_SMS_PASSWORD or [sms] password_file), the sender, the country code, the link's address */
     const char *sms_gateway, *sms_user, *sms_password, *sms_from, *sms_country, *sms_unsubscribe;
     const char *home_currency;   /* the event feed's home currency ([marketing] home_currency; NULL: TWD) */
+    /* the telephone switch ([cti]): where Rapport tells it to put a held call through (switch_url), and the
+     * shared secret it sends there as X-Rapport-Secret ($RAPPORT_CTI_SECRET or [cti] secret_file) */
+    const char *cti_switch_url, *cti_secret;
 } api_options;
 #define API_CACHE_MB 16
 #define API_SCRIBE_CACHE_MB 4

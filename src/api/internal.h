@@ -29,6 +29,8 @@ enum {
     API_HTML = 2048,       /* answers a page (text/html) for people following a link, its own errors pages too */
     API_LONG = 4096,       /* may run for minutes (mail going out, a solver): outside the writers' turn, so
                               that it holds up nobody; its own short transactions wait in SQLite's busy handler */
+    API_EVENTS = 8192,     /* answers server-sent events (text/event-stream), kept open: api_stream_reply with
+                              more() answering API_STREAM_WAIT while it has nothing */
 };
 
 typedef struct api_req {
@@ -85,6 +87,9 @@ typedef struct api_resp {
  * cut, so that a partial file is never taken for a whole one (the error is
  * logged).  done() frees state, whether or not the reply was sent. */
 #define API_STREAM_END (-1)
+/* more() has nothing now and has suspended the connection (MHD_suspend_connection) until it has: the
+ * server sends nothing and asks again when the connection is resumed (an agent's screen, cti.c). */
+#define API_STREAM_WAIT (-2)
 typedef int (*api_stream_more)(void *state, wh *w, rp_buf *out, rp_error *err);
 /* Answer 200 with such a body, of content_type, as the attachment filename; state is the reply's from
  * here on, freed by done() even when this fails (500, for want of memory). */
@@ -186,6 +191,22 @@ void api_doc_wanted(api_req *rq, int64_t person);
 void api_count_doc(api_req *rq, int kept);
 /* The session cookie: token for max_age seconds ("" and 0 to end it). */
 void api_cookie(api_req *rq, api_resp *rs, const char *token, int64_t max_age);
+
+/* ---- the contact centre's wires (cti.c) ---- */
+
+typedef struct api_board api_board;
+/* Start and stop the board's thread (stopping lets every screen parked go); free it after. */
+api_board *api_board_start(const api_options *o);
+void api_board_stop(api_board *b);
+void api_board_free(api_board *b);
+/* Assignments made by a change: calls the switch holds are put through, agents' screens told. */
+void api_board_post(api_board *b, const json_t *assignments);
+/* The calls the switch could not take since the last call: [{interaction, reason}] (a new reference). */
+json_t *api_board_failures(api_board *b);
+void api_board_counts(api_board *b, unsigned long *sent, unsigned long *refused);
+/* The server's board (server.c), and a handler's assignments posted to it. */
+api_board *api_board_of(api_req *rq);
+void api_centre_post(api_req *rq, const json_t *assignments);
 
 /* ---- HTTPS, and who may read /metrics (tls.c) ---- */
 
@@ -342,6 +363,20 @@ int api_event_rule_put(api_req *rq, api_resp *rs);
 int api_lead_results(api_req *rq, api_resp *rs);
 int api_leads(api_req *rq, api_resp *rs);
 int api_lead_work(api_req *rq, api_resp *rs);
+/* desk.c */
+int api_desk_get(api_req *rq, api_resp *rs);
+int api_desk_state(api_req *rq, api_resp *rs);
+int api_interaction_event(api_req *rq, api_resp *rs);
+int api_interaction_get(api_req *rq, api_resp *rs);
+int api_interaction_offer(api_req *rq, api_resp *rs);
+int api_interactions_list(api_req *rq, api_resp *rs);
+int api_centre_setup_get(api_req *rq, api_resp *rs);
+int api_centre_setup_put(api_req *rq, api_resp *rs);
+int api_agent_state_put(api_req *rq, api_resp *rs);
+/* cti.c */
+int api_desk_events(api_req *rq, api_resp *rs);
+int api_cti_offer(api_req *rq, api_resp *rs);
+int api_cti_event(api_req *rq, api_resp *rs);
 int api_lead_assign(api_req *rq, api_resp *rs);
 int api_customer_offers(api_req *rq, api_resp *rs);
 int api_customer_events(api_req *rq, api_resp *rs);

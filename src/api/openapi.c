@@ -563,7 +563,8 @@ static int route_check(const api_route *r, json_t *params, rp_error *err)
 static json_t *responses(const api_route *r, json_t *ok, json_t *accepted)
 {
     json_t *out = json_object();
-    const char *type = (r->flags & API_CSV)    ? "text/csv"
+    const char *type = (r->flags & API_CSV)      ? "text/csv"
+                       : (r->flags & API_EVENTS) ? "text/event-stream"
                        : (r->flags & API_HTML) ? "text/html"
                        : (r->flags & API_TEXT) ? "text/plain"
                                                : "application/json";

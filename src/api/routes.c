@@ -631,6 +631,84 @@ const api_route api_routes[] = {
                   "eligibility_judged: boolean}",
       .errors = "404" },
 
+    /* ---- the contact centre (desk.c: agents and supervisors; cti.c: the switch, the screens) ---- */
+    { .method = "GET", .pattern = "/api/v1/contact/desk", .fn = api_desk_get, .permission = SEC_P_ANSWER,
+      .flags = API_WRITES, .op = "getDesk",
+      .summary = "The agent's own desk: their state and the interactions they hold, each with its steps (the "
+                 "screen's sign of life too: a sign-in silent for two minutes lets the agent go offline)",
+      .response = "{agent: CentreAgent, interactions: CentreInteraction[]}", .errors = "404" },
+    { .method = "GET", .pattern = "/api/v1/contact/desk/events", .fn = api_desk_events, .permission = SEC_P_ANSWER,
+      .flags = API_EVENTS, .op = "streamDeskEvents",
+      .summary = "The agent's screen as server-sent events, kept open: an 'assigned' event (a CentreAssignment as data) "
+                 "the moment an interaction is routed to them, the screen pop; a comment every 15 s",
+      .response = "string", .errors = "503" },
+    { .method = "PUT", .pattern = "/api/v1/contact/desk/state", .fn = api_desk_state, .permission = SEC_P_ANSWER,
+      .flags = API_BODY | API_CHANGES, .op = "setDeskState",
+      .summary = "The agent's own state: ready, break (with a reason) or offline; 409 while signed in on another "
+                 "screen (take_over: true takes it), wrapping up a call without its disposition, or signing off with "
+                 "an interaction open; becoming ready routes what waits to them at once",
+      .request = "{state: 'ready' | 'break' | 'offline', reason?: string, take_over?: boolean}",
+      .response = "{agent: CentreAgent, repeated: boolean, assignments: CentreAssignment[]}", .errors = "404 409 422" },
+    { .method = "GET", .pattern = "/api/v1/contact/interactions", .fn = api_interactions_list,
+      .permission = SEC_P_CENTRE, .flags = 0, .op = "listInteractions",
+      .summary = "The centre's interactions, newest first; state= (one, or open: the unfinished), queue=, limit= (100)",
+      .query = "state?: string, queue?: string, limit?: integer", .response = "{interactions: CentreInteraction[]}",
+      .errors = "422" },
+    { .method = "POST", .pattern = "/api/v1/contact/interactions", .fn = api_interaction_offer,
+      .permission = SEC_P_ANSWER, .flags = API_BODY | API_CHANGES, .op = "offerInteraction",
+      .summary = "An interaction offered by staff: a call-back a customer asked for (callback_at: not before), an "
+                 "e-mail or a form to answer; queued and routed at once; the same external_id again is the same one",
+      .request = "{channel: string, queue: string, external_id: string, address?: string, party_id?: integer, "
+                 "reason?: string, callback_at?: string}",
+      .response = "{interaction: CentreInteraction, repeated: boolean, assignments: CentreAssignment[]}",
+      .errors = "404 409 422" },
+    { .method = "GET", .pattern = "/api/v1/contact/interactions/{id}", .fn = api_interaction_get,
+      .permission = SEC_P_ANSWER, .flags = 0, .op = "getInteraction",
+      .summary = "An interaction with every step it went through (an agent sees those routed to them)",
+      .params = "id: integer", .response = "CentreInteraction", .errors = "404" },
+    { .method = "POST", .pattern = "/api/v1/contact/interactions/{id}/events", .fn = api_interaction_event,
+      .permission = SEC_P_ANSWER, .flags = API_BODY | API_CHANGES, .op = "postInteractionEvent",
+      .summary = "What the agent did: wrap_up (a disposition, a note: done), transfer (to a queue or an agent, with "
+                 "the context), note, callback (the caller would rather be called back), answered, ended; an agent "
+                 "on their own interactions (403 on another's), a supervisor on any; the same again changes nothing "
+                 "(repeated), one that cannot happen now is 409",
+      .params = "id: integer",
+      .request = "{event: string, disposition?: string, note?: string, queue?: string, to_agent?: string, "
+                 "reason?: string, callback_at?: string}",
+      .response = "{interaction: CentreInteraction, repeated: boolean, assignments: CentreAssignment[]}",
+      .errors = "403 404 409 422" },
+    { .method = "GET", .pattern = "/api/v1/contact/setup", .fn = api_centre_setup_get, .permission = SEC_P_CENTRE,
+      .flags = 0, .op = "getCentreSetup", .summary = "The centre's skills, queues and agents with their states",
+      .response = "CentreSetup" },
+    { .method = "PUT", .pattern = "/api/v1/contact/setup", .fn = api_centre_setup_put, .permission = SEC_P_CENTRE,
+      .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "contact_setup", .op = "putCentreSetup",
+      .summary = "Skills, queues and agents put (each named one replaced; an agent's skills all), written whole or "
+                 "not at all, the error naming the member (body.agents[3].skills.信用卡)",
+      .request = "{skills?: object[], queues?: object[], agents?: object[]}", .response = "CentreSetup",
+      .errors = "404 409 422" },
+    { .method = "PUT", .pattern = "/api/v1/contact/agents/{login}/state", .fn = api_agent_state_put,
+      .permission = SEC_P_CENTRE, .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "agent_state",
+      .op = "setAgentState",
+      .summary = "A supervisor sets an agent's state (ready, break with a reason, offline): one left on a screen "
+                 "that is gone, a break ended",
+      .params = "login: string", .request = "{state: 'ready' | 'break' | 'offline', reason?: string}",
+      .response = "{agent: CentreAgent, repeated: boolean, assignments: CentreAssignment[]}", .errors = "404 409 422" },
+    { .method = "POST", .pattern = "/api/v1/cti/offer", .fn = api_cti_offer, .permission = SEC_P_CTI,
+      .flags = API_BODY | API_CHANGES, .action = "cti", .op = "ctiOffer",
+      .summary = "The switch offers a call (its token, with the cti permission): the caller found by number, the "
+                 "queue by the number dialled (to) or named; answered with connect (target: the agent's SIP address) "
+                 "or queue (hold the call and say where: event held); the same call_id again is the same call",
+      .request = "{call_id: string, from?: string, to?: string, queue?: string, ivr_path?: string, reason?: string}",
+      .response = "CtiAction", .errors = "404 409 422" },
+    { .method = "POST", .pattern = "/api/v1/cti/event", .fn = api_cti_event, .permission = SEC_P_CTI,
+      .flags = API_BODY | API_CHANGES, .action = "cti", .op = "ctiEvent",
+      .summary = "What happened to a call at the switch: held (switch_ref: where it holds it), answered, ended, "
+                 "abandoned (a CANCEL), no_answer (the agent's phone did not: the call goes to another); answered "
+                 "with what to do now (connect when an agent is free for a call held)",
+      .request = "{call_id: string, event: 'held' | 'answered' | 'ended' | 'abandoned' | 'no_answer', switch_ref?: "
+                 "string, reason?: string, at?: string}",
+      .response = "CtiAction", .errors = "404 409 422" },
+
     /* ---- database marketing (marketing.c) ---- */
     { .method = "GET", .pattern = "/api/v1/unsubscribe/{token}", .fn = api_unsubscribe_page, .permission = ANY,
       .flags = API_PUBLIC | API_TEXT | API_HTML, .op = "getUnsubscribePage",
@@ -649,6 +727,36 @@ const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 /* ---- the shapes the replies share ---- */
 
 const api_shape api_shapes[] = {
+    { "CentreAgent",
+      "{id: integer, login: string, name: string, sip: string | null, state: 'ready' | 'wrap_up' | 'break' | 'offline', "
+      "reason: string | null, state_at: string, idle_since: string | null, wrap_until: string | null, seen_at: string "
+      "| null}",
+      "a contact-centre agent and their state now" },
+    { "CentreInteraction",
+      "{id: integer, channel: string, direction: 'in' | 'out', queue: string, external_id: string, leg: integer, "
+      "address: string | null, party_id: integer | null, parties: integer, priority: integer, state: string, "
+      "agent: string | null, sip: string | null, target_agent: string | null, why: string | null, switch_ref: string "
+      "| null, ivr_path: string | null, reason: string | null, disposition: string | null, note: string | null, "
+      "parent: integer | null, campaign: string | null, callback_at: string | null, offered_at: string, queued_at: "
+      "string | null, assigned_at: string | null, connected_at: string | null, wrap_at: string | null, ended_at: "
+      "string | null, position?: integer, agents_on_duty?: integer, estimated_wait_s?: integer, events?: {at: "
+      "string, event: string, agent: string | null, detail: string | null}[]}",
+      "a call, e-mail, chat, call-back or form in the contact centre, offered -> queued -> assigned -> connected -> "
+      "wrap_up -> done (or abandoned, transferred), each step's time; a queued one's place in line and the wait to "
+      "expect" },
+    { "CentreAssignment",
+      "{interaction: integer, channel: string, external_id: string, switch_ref?: string, agent: string, queue: "
+      "string, sip?: string, why: string, party_id?: integer, address?: string}",
+      "an interaction given to an agent by the routing engine, and why" },
+    { "CentreSetup",
+      "{skills: {id: integer, name: string, kind: string}[], queues: {code: string, name: string, channel: string, "
+      "skill: string, ...}[], agents: {login: string, name: string, skills: object, capacity: object, ...}[]}",
+      "the contact centre's skills, queues and agents" },
+    { "CtiAction",
+      "{action: 'connect' | 'queue' | 'release' | 'none', interaction: integer, state: string, repeated: boolean, "
+      "target?: string, agent?: string, position?: integer, estimated_wait_s?: integer, switch_ref: string | null, "
+      "party_id: integer | null}",
+      "what the switch does with a call now: connect it to target, hold it in line, or release it (abandoned)" },
     { "Session",
       "{user: string, role: Role, role_title: string, branch: string | null, permissions: Permission[], csrf: string, "
       "password_expired: boolean}",

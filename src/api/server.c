@@ -1,5 +1,6 @@
 /* server.c — libmicrohttpd, the dispatcher, static files, metrics.  See api.h. */
 #include "api/internal.h"
+#include "contact/contact.h"
 #include "core/fault.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -74,6 +75,7 @@ struct api_server {
     double jobs_at;
     ld_jobs_tally jobs;
     int64_t started;
+    api_board *board;            /* the contact centre's wires: the switch, the agents' screens (cti.c) */
 };
 
 static api_server *the_server; /* one server per process */
@@ -289,6 +291,10 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
         st->off = 0;
         rp_error err = RP_ERROR_INIT;
         int rc = st->more(st->state, st->w, &st->buf, &err);
+        if (rc == API_STREAM_WAIT && !st->buf.len)
+            return 0; /* more() suspended the connection until it has something (cti.c) */
+        if (rc == API_STREAM_WAIT)
+            rc = RP_OK;
         if (rc == API_STREAM_END)
             st->end = 1;
         else if (rc || rp_buf_status(&st->buf)) {
@@ -693,6 +699,10 @@ void api_doc_wanted(api_req *rq, int64_t person)
         s->wanted[s->wtail++ % WANTED] = person;
     pthread_mutex_unlock(&s->qlock);
 }
+
+api_board *api_board_of(api_req *rq) { return rq->srv->board; }
+
+void api_centre_post(api_req *rq, const json_t *assignments) { api_board_post(rq->srv->board, assignments); }
 
 void api_count_doc(api_req *rq, int kept) { atomic_fetch_add(kept ? &rq->srv->docs_kept : &rq->srv->docs_built, 1); }
 
@@ -1306,6 +1316,35 @@ static void scribe_build(api_server *s, wh *w, const int64_t *ids, int n)
     pthread_mutex_unlock(&write_turn);
 }
 
+/* The contact centre's timers (wrap-ups over, sign-ins gone quiet, call-backs due, overflow) and the
+ * calls the switch could not take (recorded as abandoned, with why); what that routes goes out. */
+#define CENTRE_TICKS 40           /* a second */
+static void centre_tick(api_server *s, wh *w)
+{
+    rp_error err = RP_ERROR_INIT;
+    json_t *o = NULL, *failed = api_board_failures(s->board), *f;
+    size_t i;
+    pthread_mutex_lock(&write_turn);
+    json_array_foreach(failed, i, f) {
+        cc_event_in ev = { .interaction = json_integer_value(json_object_get(f, "interaction")), .event = "abandoned",
+                           .reason = json_string_value(json_object_get(f, "reason")), .by = "switch" };
+        json_t *r = NULL;
+        if (cc_event_apply(w, &ev, &r, &err) == RP_OK)
+            api_board_post(s->board, json_object_get(r, "assignments"));
+        else
+            rp_log(RP_LOG_WARN, "api: a call the switch did not take: %s", rp_errmsg(&err)), rp_err_clear(&err);
+        json_decref(r);
+    }
+    int rc = cc_tick(w, 0, &o, &err);
+    pthread_mutex_unlock(&write_turn);
+    json_decref(failed);
+    if (rc)
+        rp_log(RP_LOG_WARN, "api: the contact centre's timers: %s", rp_errmsg(&err));
+    else
+        api_board_post(s->board, json_object_get(o, "assignments"));
+    json_decref(o);
+}
+
 static void *scribe_main(void *arg)
 {
     api_server *s = arg;
@@ -1343,6 +1382,8 @@ static void *scribe_main(void *arg)
             rp_err_clear(&err);
         }
         pthread_mutex_unlock(&write_turn);
+        if (tick % CENTRE_TICKS == 0)
+            centre_tick(s, w);
         /* the trail by customer, in bulk now and then (security.h) */
         if (tick % INDEX_TICKS == 0) {
             pthread_mutex_lock(&write_turn);
@@ -1433,7 +1474,9 @@ static int start_daemons(api_server *s, struct sockaddr_in *sa)
         { MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)API_TLS_PRIORITIES },
         { MHD_OPTION_END, 0, NULL },
     };
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | (s->tls.cert ? MHD_USE_TLS : 0);
+    /* suspend and resume: an agent's screen parked until it has an event (cti.c) */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     (s->tls.cert ? MHD_USE_TLS : 0);
     int n = s->o.threads > MAX_DAEMONS ? MAX_DAEMONS : s->o.threads;
     for (int i = 0; i < n; i++) {
         errno = 0;
@@ -1558,6 +1601,7 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         release(s);
         return rp_err(err, RP_IO, "cannot listen on %s: %s", listen, strerror(e));
     }
+    s->board = api_board_start(&s->o);
     if (pthread_create(&s->scribe, NULL, scribe_main, s) == 0)
         s->scribe_started = 1;
     else
@@ -1573,6 +1617,7 @@ void api_stop(api_server *s)
 {
     if (!s)
         return;
+    api_board_stop(s->board); /* the screens parked are let go first: a daemon stops with none suspended */
     for (int i = 0; i < s->nd; i++)
         MHD_stop_daemon(s->d[i]); /* waits for its thread; its store closes with it */
     if (s->scribe_started) {
@@ -1583,6 +1628,7 @@ void api_stop(api_server *s)
         pthread_join(s->scribe, NULL); /* it moves the rest of the journal first */
     }
     sec_journal_close(s->journal);
+    api_board_free(s->board);
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->mlock);
     pthread_mutex_destroy(&s->qlock);

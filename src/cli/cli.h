@@ -50,6 +50,8 @@
  *   cmd_optimise.c campaign optimise: the treated given cells by the offer optimiser
  *   cmd_output.c   campaign export|send|dial: the lists per channel (CSV, XLSX), audited; e-mail sent
  *   cmd_contact.c  contact erlang|simulate: staffing by Erlang C, the centre simulated
+ *   cmd_centre.c   contact setup|show|agent|offer|event|tick|desk|interactions|interaction: the live
+ *                  centre
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -242,6 +244,15 @@ int cmd_campaign_cell(cli_ctx *c);
 int cmd_campaign_wave(cli_ctx *c);
 int cmd_contact_erlang(cli_ctx *c);
 int cmd_contact_simulate(cli_ctx *c);
+int cmd_contact_setup(cli_ctx *c);
+int cmd_contact_show(cli_ctx *c);
+int cmd_contact_agent(cli_ctx *c);
+int cmd_contact_offer(cli_ctx *c);
+int cmd_contact_event(cli_ctx *c);
+int cmd_contact_tick(cli_ctx *c);
+int cmd_contact_desk(cli_ctx *c);
+int cmd_contact_interactions(cli_ctx *c);
+int cmd_contact_interaction(cli_ctx *c);
 int cmd_campaign_step(cli_ctx *c);
 int cmd_campaign_count(cli_ctx *c);
 int cmd_campaign_select(cli_ctx *c);

@@ -153,9 +153,12 @@ int cmd_serve(cli_ctx *c)
         config_seconds(cfg, "lifetime_hours", 3600, 1, 24 * 30, &o.lifetime_seconds, &err) ||
         sec_signin_config(cfg, &o.signin, &err) || serve_security(c, cfg, &o, &err))
         return cli_fail("serve", &err);
-    static rp_buf mail_pw = RP_BUF_INIT, sms_pw = RP_BUF_INIT; /* the server's, for its life */
-    if (serve_mail(cfg, &o, &mail_pw, &err) || serve_sms(cfg, &o, &sms_pw, &err))
+    static rp_buf mail_pw = RP_BUF_INIT, sms_pw = RP_BUF_INIT, cti_pw = RP_BUF_INIT; /* the server's, for its life */
+    if (serve_mail(cfg, &o, &mail_pw, &err) || serve_sms(cfg, &o, &sms_pw, &err) ||
+        cli_password(cfg, "RAPPORT_CTI_SECRET", "cti", &cti_pw, &o.cti_secret, &err))
         return cli_fail("serve", &err);
+    /* [cti] switch_url: where a held call is put through to the agent chosen (docs/contact.md) */
+    o.cti_switch_url = cfg ? rp_config_get(cfg, "cti", "switch_url", NULL) : NULL;
     o.warm = !cfg || strcmp(rp_config_get(cfg, "api", "keep_c360", "yes"), "no");
     o.home_currency = cfg ? rp_config_get(cfg, "marketing", "home_currency", NULL) : NULL;
     int64_t cache_mb = 0;

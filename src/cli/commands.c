@@ -1075,6 +1075,66 @@ DESIGN_HELP
       "options:\n"
       "  --intervals K   how many intervals (1 to 96), of --interval seconds (1800)\n"
       "  --json          as JSON\n", NULL },
+    { "contact setup", cmd_contact_setup, CLI_STORE, "", 1, 1, "rapport contact setup FILE.json",
+      "Define the contact centre's skills, queues and agents from a JSON file.",
+      "FILE is {\"skills\": [...], \"queues\": [...], \"agents\": [...]}, written\n"
+      "whole or not at all (an error names the member: agents[3].skills.信用卡):\n"
+      "  skill  {name, kind: language|product|segment|other}\n"
+      "  queue  {code, name, channel, skill, min_level 1-5, strategy, priority,\n"
+      "          overflow_s, overflow_skill, target_s (15), target_level (0.8),\n"
+      "          wrap_up_s (60), number (dialled to reach it), active}\n"
+      "  agent  {login (a Rapport user), name, sip, skills {name: level 1-5},\n"
+      "          capacity {channel: at once}, active}\n"
+      "A row named again is replaced (an agent's skills all).  Strategies:\n"
+      "longest_idle, skills, value_priority, last_agent, blended (docs/contact.md).\n", NULL },
+    { "contact show", cmd_contact_show, CLI_STORE, "json", 0, 0, "rapport contact show [--json]",
+      "Show the contact centre's queues and agents, with each agent's state.", NULL, NULL },
+    { "contact agent", cmd_contact_agent, CLI_STORE, "reason= at= json", 2, 2,
+      "rapport contact agent LOGIN ready|break|offline [--reason R] [--at TIME] [--json]",
+      "Set an agent's state: ready for work, on a break (with a reason) or offline.",
+      "Becoming ready routes what waits to the agent at once (their assignments are\n"
+      "printed).  An agent wrapping up a call gives it a disposition first (contact\n"
+      "event N wrap_up); one with an interaction open cannot go offline.\n\n"
+      "options:\n"
+      "  --reason R   a break's reason (lunch, training, meeting, ...)\n"
+      "  --at TIME    when (the switch's time; default now)\n", NULL },
+    { "contact offer", cmd_contact_offer, CLI_STORE,
+      "channel= queue= to= id= from= ivr= reason= campaign= callback-at= outbound at= json", 0, 0,
+      "rapport contact offer --id ID (--queue Q | --to NUMBER) [--channel C] [--from ADDRESS]\n"
+      "       [--ivr PATH] [--reason R] [--callback-at TIME] [--outbound] [--campaign C] [--at TIME] [--json]",
+      "Offer the centre an interaction: a call, an e-mail, a chat, a call-back asked for.",
+      "The interaction is queued and routed at once if an agent may take it: the\n"
+      "agent and why are printed, else its place in line and the wait to expect.\n"
+      "The customer is found by --from (a phone number or an e-mail address).  The\n"
+      "same --id again is the same interaction: nothing is written twice.\n\n"
+      "options:\n"
+      "  --channel C  voice (default), email, chat, callback, outbound, webform\n"
+      "  --queue Q    the queue; or --to NUMBER, the number the caller dialled\n"
+      "  --ivr PATH   the IVR's path, travelling with the interaction to the agent\n", NULL },
+    { "contact event", cmd_contact_event, CLI_STORE,
+      "id= channel= agent= switch-ref= disposition= note= queue= to-agent= reason= callback-at= at= json", 1, 2,
+      "rapport contact event (N | --id ID [--channel C]) EVENT [--agent LOGIN] [--disposition D] [--note TEXT]\n"
+      "       [--queue Q] [--to-agent LOGIN] [--switch-ref REF] [--callback-at TIME] [--reason R] [--at TIME] [--json]",
+      "Record what happened to an interaction: answered, ended, abandoned, wrap_up, ...",
+      "EVENT is one of: held (the switch holds the call: --switch-ref), answered,\n"
+      "ended (a call ends: the agent wraps up), abandoned (the caller gave up),\n"
+      "no_answer (the agent's phone did not answer: back in line, the agent on a\n"
+      "break), transfer (--queue or --to-agent: a new leg with the context),\n"
+      "wrap_up (--disposition, --note: done), note, callback (the caller would\n"
+      "rather be called back: the place in line kept).  The same event again is\n"
+      "said and changes nothing; one that cannot happen now names the state.\n", NULL },
+    { "contact tick", cmd_contact_tick, CLI_STORE, "at= json", 0, 0, "rapport contact tick [--at TIME] [--json]",
+      "Run the contact centre's timers: wrap-ups over, quiet sign-ins, call-backs due, overflow.",
+      "rapport serve runs them every second; this is for a centre driven from\n"
+      "scripts.\n", NULL },
+    { "contact desk", cmd_contact_desk, CLI_STORE, "json", 1, 1, "rapport contact desk LOGIN [--json]",
+      "Show an agent's state and the interactions they hold.", NULL, NULL },
+    { "contact interactions", cmd_contact_interactions, CLI_STORE, "state= queue= limit= json csv", 0, 0,
+      "rapport contact interactions [--state S|open] [--queue Q] [--limit N] [--json|--csv]",
+      "List the contact centre's interactions, newest first.", NULL, NULL },
+    { "contact interaction", cmd_contact_interaction, CLI_STORE, "json", 1, 1,
+      "rapport contact interaction N [--json]",
+      "Show an interaction with every step it went through: when, what, who, why.", NULL, NULL },
     { "gen", cmd_gen, 0, "customers= months= seed= defect-rate= out= end= json", 0, 0,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",

@@ -27,10 +27,18 @@
  *   erlang.c    Erlang C: the probability of waiting, service level, speed of answer, agents needed
  *   sim.c       the discrete-event simulator of a centre, its results by interval and in all
  *   route.c     the routing engine: strategies in a table, eligibility, overflow, explanations
+ *   internal.h  shared between these files
+ *   setup.c     the live centre's definitions: skills, queues, agents; the clock
+ *   live.c      routing in the store (the engine over the agents' and interactions' rows); offering,
+ *               reading and listing interactions
+ *   steps.c     what happens to an interaction, as a table of events; the call record and contact
+ *               history an ended one leaves
+ *   agents.c    agents' states and sign-ins, the timers (wrap-up, quiet sign-ins), an agent's desk
  */
 #ifndef RP_CONTACT_H
 #define RP_CONTACT_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/error.h"
@@ -116,6 +124,7 @@ typedef struct cc_agent {
     uint8_t load[CC_NCHANNELS];           /* now */
 } cc_agent;
 
+struct cc_strategy;
 typedef struct cc_item {
     int64_t id;
     int channel;                          /* CC_VOICE ... */
@@ -126,6 +135,8 @@ typedef struct cc_item {
     int priority;                         /* the customer's value tier: higher first (value_priority) */
     int last_agent;                       /* the agent who served the customer last (-1: none) */
     double arrived;
+    int only_agent;                       /* > 0: only this agent (a transfer to them); 0: any */
+    const struct cc_strategy *strategy;   /* scores the agents for this item (its queue's); NULL: the route's */
 } cc_item;
 
 typedef struct cc_centre {
@@ -161,5 +172,86 @@ int cc_eligible(const cc_item *it, const cc_agent *ag, double now);
  * agent the strategy scores best (ties: the longest idle, then the lowest id).  out->item -1 when no
  * item can be routed now. */
 void cc_route(const cc_centre *c, const cc_strategy *s, double now, cc_decision *out);
+
+/* ---- the live centre in the store (setup.c, live.c, steps.c, agents.c) ----
+ *
+ * Tables of migration 0028.  The store is the centre's state: every change is a transaction that
+ * also routes what can be routed then, so that several servers may share one store and a restart
+ * loses nothing (no statistics reset, no call-back losing its place).  Times are milliseconds since
+ * 1970 (cc_clock_ms: RAPPORT_NOW when set), kept as text "2026-12-04T10:00:00.125Z". */
+
+typedef struct wh wh;
+
+#define CC_TIME_LEN 25
+#define CC_SESSION_TIMEOUT_S 120    /* an agent whose sign-in gave no sign of life for this long: offline */
+
+int64_t cc_clock_ms(void);
+void cc_time_format(int64_t ms, char out[CC_TIME_LEN]);
+/* ISO 8601 (rtime.h's forms) with optional milliseconds; RP_INVAL naming field. */
+int cc_time_parse(const char *field, const char *s, int64_t *ms, rp_error *err) RP_WARN_UNUSED;
+
+/* Definitions, each one JSON object checked member by member (errors name "queue.skill" and so on),
+ * written whole or not at all:
+ *   skill  {name, kind: language|product|segment|other}
+ *   queue  {code, name, channel, skill, min_level 1-5, strategy (a row of cc_strategies), priority,
+ *           overflow_s, overflow_skill, target_s, target_level, wrap_up_s, number, active}
+ *   agent  {login (a Rapport user), name, sip, skills {name: level 1-5}, capacity {channel: n}, active}
+ * A put replaces the row (an agent's skills all).  cc_setup_put takes {skills, queues, agents} in one
+ * transaction (the errors name "agents[3].skills.信用卡"). */
+int cc_skill_put(wh *w, const json_t *def, const char *path, rp_error *err) RP_WARN_UNUSED;
+int cc_queue_put(wh *w, const json_t *def, const char *path, const char *by, int64_t now_ms, rp_error *err) RP_WARN_UNUSED;
+int cc_agent_put(wh *w, const json_t *def, const char *path, const char *by, int64_t now_ms, rp_error *err) RP_WARN_UNUSED;
+int cc_setup_put(wh *w, const json_t *doc, const char *by, int64_t now_ms, rp_error *err) RP_WARN_UNUSED;
+/* {skills: [...], queues: [...], agents: [{..., skills: {name: level}, capacity: {...}, state, ...}]} */
+int cc_setup_get(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* An interaction offered to the centre (the switch's INVITE, an e-mail, a chat, a call-back asked
+ * for, an outbound call placed).  queue: its code, or NULL for the queue whose number is `to`.
+ * party_id 0: found from the address (a phone number, an e-mail address; several customers sharing
+ * it are counted, the first taken).  at_ms 0: now. */
+typedef struct cc_offer_in {
+    const char *channel, *queue, *to, *external_id, *address, *ivr_path, *reason, *campaign, *callback_at;
+    int direction_out;
+    int64_t party_id, at_ms;
+} cc_offer_in;
+
+/* Offer it, queue it and route what can be routed: *out {interaction, state, agent, sip, why,
+ * position, estimated_wait_s, party_id, parties, assignments: [...]} where assignments are every
+ * interaction given to an agent by this change (the caller tells the switch and the agents' screens).
+ * The same external_id again is the same interaction (repeated: true), nothing written. */
+int cc_offer(wh *w, const cc_offer_in *in, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* Something that happened to an interaction: held (the switch holds the call: detail switch_ref),
+ * answered, ended, abandoned, no_answer (the agent's phone did not answer: back to the queue, the
+ * agent on a break), transfer (detail queue or agent: the interaction ends transferred and a new one
+ * is queued with its context), wrap_up (detail disposition, note: done), note.  The interaction by id,
+ * or by channel and external_id.  The same event again where it already happened is repeated: true,
+ * nothing written; one that cannot happen now is RP_EXISTS naming the state. */
+typedef struct cc_event_in {
+    int64_t interaction;
+    const char *channel, *external_id;
+    const char *event, *agent, *by;          /* agent: the login doing it (wrap_up, transfer, note) */
+    const char *switch_ref, *disposition, *note, *queue, *to_agent, *reason, *callback_at;
+    int64_t at_ms;
+} cc_event_in;
+int cc_event_apply(wh *w, const cc_event_in *ev, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* An agent's state: ready, break (a reason), offline; session: the sign-in holding it (NULL from the
+ * command line).  A second sign-in while the first is alive is RP_EXISTS unless take_over.  *out as
+ * cc_offer's, with the agent's row. */
+int cc_agent_state(wh *w, const char *login, const char *state, const char *reason, const char *session,
+                   int take_over, const char *by, int64_t at_ms, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The sign-in's sign of life (the agent's screen connected). */
+int cc_agent_seen(wh *w, const char *login, const char *session, int64_t at_ms, rp_error *err) RP_WARN_UNUSED;
+/* The timers: wrap-ups ended, sign-ins gone quiet (offline, their unanswered interactions back in
+ * line), call-backs due, overflow; then routing.  *out as cc_offer's assignments and what changed. */
+int cc_tick(wh *w, int64_t now_ms, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The agent's desk: their row and their open interactions. */
+int cc_desk(wh *w, const char *login, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* An interaction with its events. */
+int cc_interaction_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* Interactions, newest first: state (NULL any, "open" the unfinished), queue, at most limit. */
+int cc_interactions(wh *w, const char *state, const char *queue, int64_t limit, json_t **out,
+                    rp_error *err) RP_WARN_UNUSED;
 
 #endif

@@ -24,6 +24,8 @@ int cc_eligible(const cc_item *it, const cc_agent *ag, double now)
         return 0;
     if (ag->state != CC_READY && ag->state != CC_BUSY)
         return 0;
+    if (it->only_agent > 0 && ag->id != it->only_agent)
+        return 0;
     if (ag->load[it->channel] >= ag->capacity[it->channel])
         return 0;
     /* a call takes the whole agent; other work shares them, but never with a call */
@@ -35,7 +37,8 @@ int cc_eligible(const cc_item *it, const cc_agent *ag, double now)
     return overflowed && it->overflow_skill >= 0 && it->overflow_skill < CC_MAX_SKILLS && ag->skill[it->overflow_skill];
 }
 
-static double idle(const cc_agent *ag, double now) { return now - ag->idle_since; }
+/* How long the agent has been free (never less than nothing: the switch's clock and ours may differ). */
+static double idle(const cc_agent *ag, double now) { return now > ag->idle_since ? now - ag->idle_since : 0; }
 
 /* ---- the strategies ---- */
 
@@ -126,13 +129,14 @@ void cc_route(const cc_centre *c, const cc_strategy *s, double now, cc_decision 
                 best = i;
         tried[best] = 1;
         const cc_item *it = &c->items[best];
+        const cc_strategy *ss = it->strategy ? it->strategy : s;
         int pick = -1;
         double top = 0;
         for (int a = 0; a < c->nagents; a++) {
             const cc_agent *ag = &c->agents[a];
             if (!cc_eligible(it, ag, now))
                 continue;
-            double v = s->score(c, it, ag, now);
+            double v = ss->score(c, it, ag, now);
             if (pick < 0 || v > top || (v == top && ag->id < c->agents[pick].id))
                 pick = a, top = v;
         }

@@ -24,7 +24,8 @@ const char *const sec_perm_names[SEC_NPERMS] = { "search", "view", "reveal", "co
                                                  "consent_read", "consent_write", "all_branches", "etl",
                                                  "analysis", "users", "audit", "export",
                                                  "reveal_rejects", "dial", "lists", "campaigns", "approve",
-                                                 "events", "banners", "export_lists" };
+                                                 "events", "banners", "export_lists", "answer",
+                                                 "centre", "cti" };
 
 const char *sec_role_article(sec_role r)
 {
@@ -38,11 +39,11 @@ static const unsigned matrix[SEC_NROLES] = {
     [SEC_RM] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(NOTE) | P(EDIT) | P(CONSENT_READ) | P(CONSENT_WRITE) |
                P(ANALYSIS),
     [SEC_CSR] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(NOTE) | P(EDIT) | P(CONSENT_READ) | P(CONSENT_WRITE) |
-                P(ALL_BRANCHES),
-    [SEC_TSR] = P(SEARCH) | P(VIEW) | P(NOTE) | P(CONSENT_READ) | P(ALL_BRANCHES) | P(DIAL),
+                P(ALL_BRANCHES) | P(ANSWER),
+    [SEC_TSR] = P(SEARCH) | P(VIEW) | P(NOTE) | P(CONSENT_READ) | P(ALL_BRANCHES) | P(DIAL) | P(ANSWER),
     [SEC_SUPERVISOR] = P(SEARCH) | P(VIEW) | P(REVEAL) | P(CONTACTS) | P(NOTE) | P(EDIT) | P(CONSENT_READ) |
                        P(CONSENT_WRITE) | P(ALL_BRANCHES) | P(ANALYSIS) | P(EXPORT) | P(LISTS) | P(CAMPAIGNS) |
-                       P(APPROVE) | P(EXPORT_LISTS),
+                       P(APPROVE) | P(EXPORT_LISTS) | P(ANSWER) | P(CENTRE),
     [SEC_ANALYST] = P(ANALYSIS) | P(CAMPAIGNS),
     [SEC_STEWARD] = P(SEARCH) | P(VIEW) | P(CONTACTS) | P(EDIT) | P(ALL_BRANCHES) | P(ETL) | P(REVEAL_REJECTS),
     [SEC_ADMIN] = P(USERS) | P(ETL),

@@ -72,6 +72,10 @@ typedef enum {
     SEC_P_BANNERS,          /* the banners to show a customer (internet banking's token; no role has it) */
     SEC_P_EXPORT_LISTS,     /* a campaign's list with names, addresses, phones or e-mail written as a file for
                                a vendor or system, with a reason (audited) */
+    SEC_P_ANSWER,           /* work as a contact-centre agent: one's own state, the interactions routed to one */
+    SEC_P_CENTRE,           /* run the contact centre: queues, skills, agents and their states, the wallboard */
+    SEC_P_CTI,              /* the telephone switch's interface: calls offered and their events (a switch's token;
+                               no role has it) */
     SEC_NPERMS
 } sec_perm;
 

@@ -206,6 +206,42 @@ int rp_store_query_int(rp_store *s, const char *sql, int64_t *v, rp_error *err)
     return rc == RP_ROW ? RP_OK : rc == RP_DONE ? rp_err(err, RP_INTERNAL, "%s: no row", sql) : rc;
 }
 
+int rp_stmt_rows_json(rp_stmt *st, int64_t max, json_t **out, int *more, rp_error *err)
+{
+    json_t *a = json_array();
+    int rc;
+    if (more)
+        *more = 0;
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        if (max > 0 && (int64_t)json_array_size(a) >= max) {
+            if (more)
+                *more = 1;
+            rc = RP_DONE;
+            break;
+        }
+        json_t *o = json_object();
+        for (int i = 0, n = rp_stmt_column_count(st); i < n; i++) {
+            json_t *v;
+            switch (rp_stmt_column_type(st, i)) {
+            case RP_COL_INT: v = json_integer(rp_stmt_int(st, i)); break;
+            case RP_COL_REAL: v = json_real(rp_stmt_real(st, i)); break;
+            case RP_COL_TEXT: v = json_string(rp_stmt_text(st, i)); break;
+            default: v = json_null(); break;
+            }
+            json_object_set_new(o, rp_stmt_column_name(st, i), v ? v : json_null());
+        }
+        json_array_append_new(a, o);
+    }
+    rp_stmt_done(st);
+    if (rc != RP_DONE) {
+        json_decref(a);
+        *out = NULL;
+        return rc;
+    }
+    *out = a;
+    return RP_OK;
+}
+
 int rp_store_meta_int(rp_store *s, const char *name, int64_t *v, rp_error *err)
 {
     char b[32];

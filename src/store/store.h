@@ -44,6 +44,7 @@
 #ifndef RP_STORE_H
 #define RP_STORE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/error.h"
@@ -220,6 +221,10 @@ const void *rp_stmt_blob(rp_stmt *st, int i);
 size_t rp_stmt_bytes(rp_stmt *st, int i);
 int rp_stmt_readonly(rp_stmt *st);
 void rp_stmt_done(rp_stmt *st);
+/* Step a bound statement to its end and give it back: its rows as a JSON array of objects by column
+ * name (integers, reals, text; NULL as null; a blob as null), at most max rows (0: no limit; *more,
+ * if not NULL, says whether rows were left).  On error *out is NULL. */
+int rp_stmt_rows_json(rp_stmt *st, int64_t max, json_t **out, int *more, rp_error *err) RP_WARN_UNUSED;
 
 extern const rp_store_ops rp_sqlite_ops;
 

@@ -95,7 +95,7 @@ int wh_call_add(wh *w, const wh_call *c, rp_error *err)
     bind_opt(st, 12, c->agent);
     bind_opt(st, 13, c->reason);
     bind_opt_int(st, 14, c->interaction_id != 0, c->interaction_id);
-    rp_stmt_bind_int(st, 15, c->job_id);
+    bind_opt_int(st, 15, c->job_id != 0, c->job_id); /* 0: written by the live centre, not a load */
     if ((rc = insert_new(w, st, err)) == RP_EXISTS)
         return rp_err(err, rc, "call: '%s' from %s was already loaded", c->call_id, c->source);
     return rc;

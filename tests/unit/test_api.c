@@ -398,7 +398,8 @@ static void the_permission_matrix_role_by_role(void **state)
     for (int r = 0; r < SEC_NROLES; r++)
         for (int i = 0; i < api_nroutes; i++) {
             const api_route *rt = &api_routes[i];
-            if ((rt->flags & API_PUBLIC) || rt->permission < 0 || !strcmp(rt->method, "DELETE"))
+            /* an event stream stays open: tried by 047-contact-centre.t */
+            if ((rt->flags & (API_PUBLIC | API_EVENTS)) || rt->permission < 0 || !strcmp(rt->method, "DELETE"))
                 continue;
             char path[256], h[1400];
             fill(rt->pattern, path, sizeof path);
@@ -2094,7 +2095,7 @@ static void the_document_describes_every_route(void **state)
         assert_non_null(op);
         assert_string_equal(json_string_value(json_object_get(op, "operationId")), rt->op);
         json_t *ok = json_object_get(json_object_get(op, "responses"), (rt->flags & API_CREATED) ? "201" : "200");
-        assert_non_null(json_object_get(json_object_get(ok, "content"), (rt->flags & API_CSV) ? "text/csv" : (rt->flags & API_HTML) ? "text/html" : (rt->flags & API_TEXT) ? "text/plain" : "application/json"));
+        assert_non_null(json_object_get(json_object_get(ok, "content"), (rt->flags & API_CSV) ? "text/csv" : (rt->flags & API_EVENTS) ? "text/event-stream" : (rt->flags & API_HTML) ? "text/html" : (rt->flags & API_TEXT) ? "text/plain" : "application/json"));
         assert_int_equal(json_object_get(op, "requestBody") != NULL, (rt->flags & API_BODY) != 0);
         if (!(rt->flags & API_PUBLIC))
             assert_non_null(json_object_get(json_object_get(op, "responses"), "401"));

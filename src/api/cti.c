@@ -1,0 +1,410 @@
+/* cti.c — the contact centre's wires: the telephone switch's interface (a call offered: where it goes;
+ * what happened to it), the notices Rapport sends the switch (a call it holds goes to this agent now),
+ * and the agents' screens kept open as server-sent events (the screen pop).  The board is a thread of
+ * its own that does the talking to the switch, so that no request waits on it, and the list of
+ * screens connected, each parked (suspended) until it has something to send.
+ *
+ * The switch's side (docs/contact.md): POST /api/v1/cti/offer {call_id, from, to} answers
+ *   {action: "connect", target: "sip:amy@pbx", agent, interaction} or {action: "queue", position,
+ *   estimated_wait_s, interaction}; the switch holds a queued call and says where with
+ *   POST /api/v1/cti/event {call_id, event: "held", switch_ref}; when an agent takes it, Rapport calls
+ *   [cti] switch_url?ref=REF&target=SIP&call_id=ID&interaction=N (with X-Rapport-Secret); answered,
+ *   ended, abandoned (a CANCEL), no_answer come back as events. */
+#include "api/internal.h"
+#include "contact/contact.h"
+#include "core/json.h"
+#include "core/log.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define HEARTBEAT_S 15
+#define SSE_QUEUE_MAX 64    /* events a parked screen holds; more and the oldest go (the screen re-reads its desk) */
+
+typedef struct sse {
+    struct sse *next;
+    api_board *b;
+    char login[SEC_NAME_MAX + 8];
+    struct MHD_Connection *conn;
+    json_t *pending;        /* events not yet sent */
+    int waiting;            /* suspended until there is something */
+    int greeted;
+    int beat;               /* a heartbeat is due */
+    uint64_t seq;
+} sse;
+
+struct api_board {
+    pthread_t th;
+    int started, stop;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    char url[512], secret[256];
+    json_t *outbox;         /* assignments to tell the switch */
+    json_t *failed;         /* those the switch could not take: {interaction, reason} for the ticker */
+    sse *screens;
+    uint64_t seq;
+    atomic_ulong sent, refused;
+};
+
+/* ---- the agents' screens ---- */
+
+static void screen_wake(sse *x)
+{
+    if (x->waiting) {
+        x->waiting = 0;
+        MHD_resume_connection(x->conn);
+    }
+}
+
+static void screen_push(api_board *b, const char *login, const char *type, json_t *data)
+{
+    for (sse *x = b->screens; x; x = x->next)
+        if (!strcmp(x->login, login)) {
+            if (json_array_size(x->pending) >= SSE_QUEUE_MAX)
+                json_array_remove(x->pending, 0);
+            json_array_append_new(x->pending, json_pack("{s:I, s:s, s:O}", "id", (json_int_t)++b->seq, "type", type,
+                                                        "data", data));
+            screen_wake(x);
+        }
+    json_decref(data);
+}
+
+static int screen_more(void *state, wh *w, rp_buf *out, rp_error *err)
+{
+    (void)w, (void)err;
+    sse *x = state;
+    api_board *b = x->b;
+    pthread_mutex_lock(&b->lock);
+    if (!x->greeted) {
+        x->greeted = 1;
+        rp_buf_printf(out, "retry: 2000\n: the desk of %s\n\n", x->login);
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(x->pending, i, e) {
+        char *d = json_dumps(json_object_get(e, "data"), JSON_COMPACT);
+        rp_buf_printf(out, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)json_integer_value(json_object_get(e, "id")),
+                      json_string_value(json_object_get(e, "type")), d ? d : "null");
+        free(d);
+    }
+    json_array_clear(x->pending);
+    if (x->beat && !out->len)
+        rp_buf_puts(out, ": still here\n\n");
+    x->beat = 0;
+    int rc = RP_OK;
+    if (!out->len && !b->stop) {
+        x->waiting = 1;
+        MHD_suspend_connection(x->conn);
+        rc = API_STREAM_WAIT;
+    } else if (!out->len)
+        rc = API_STREAM_END;
+    pthread_mutex_unlock(&b->lock);
+    return rc;
+}
+
+static void screen_done(void *state)
+{
+    sse *x = state;
+    api_board *b = x->b;
+    pthread_mutex_lock(&b->lock);
+    for (sse **p = &b->screens; *p; p = &(*p)->next)
+        if (*p == x) {
+            *p = x->next;
+            break;
+        }
+    pthread_mutex_unlock(&b->lock);
+    json_decref(x->pending);
+    free(x);
+}
+
+/* GET /contact/desk/events: the agent's screen, kept open; each assignment to them an event. */
+int api_desk_events(api_req *rq, api_resp *rs)
+{
+    api_board *b = api_board_of(rq);
+    sse *x = calloc(1, sizeof *x);
+    if (!b || !x) {
+        free(x);
+        return api_error(rs, 503, "unavailable", "the contact centre's events are not running on this server");
+    }
+    *x = (sse){ .b = b, .conn = rq->conn, .pending = json_array() };
+    snprintf(x->login, sizeof x->login, "%s", rq->session.user.name);
+    pthread_mutex_lock(&b->lock);
+    x->next = b->screens;
+    b->screens = x;
+    pthread_mutex_unlock(&b->lock);
+    return api_stream_reply(rq, rs, "text/event-stream; charset=utf-8", "", screen_more, screen_done, x);
+}
+
+/* ---- posting what changed ---- */
+
+void api_board_post(api_board *b, const json_t *assignments)
+{
+    if (!b || !json_array_size(assignments))
+        return;
+    pthread_mutex_lock(&b->lock);
+    size_t i;
+    json_t *a;
+    json_array_foreach(assignments, i, a) {
+        const char *ch = json_string_value(json_object_get(a, "channel"));
+        if (json_object_get(a, "switch_ref") && json_is_string(json_object_get(a, "switch_ref")) && ch &&
+            (!strcmp(ch, "voice") || !strcmp(ch, "callback")))
+            json_array_append(b->outbox, a);
+        if (json_string_value(json_object_get(a, "agent")))
+            screen_push(b, json_string_value(json_object_get(a, "agent")), "assigned", json_incref(a));
+    }
+    pthread_cond_signal(&b->cond);
+    pthread_mutex_unlock(&b->lock);
+}
+
+json_t *api_board_failures(api_board *b)
+{
+    if (!b)
+        return json_array();
+    pthread_mutex_lock(&b->lock);
+    json_t *f = b->failed;
+    b->failed = json_array();
+    pthread_mutex_unlock(&b->lock);
+    return f;
+}
+
+void api_board_counts(api_board *b, unsigned long *sent, unsigned long *refused)
+{
+    *sent = b ? atomic_load(&b->sent) : 0;
+    *refused = b ? atomic_load(&b->refused) : 0;
+}
+
+/* ---- telling the switch ---- */
+
+static size_t sink(char *p, size_t size, size_t n, void *cls)
+{
+    (void)p, (void)cls;
+    return size * n;
+}
+
+/* GET url?ref=&target=&call_id=&interaction=: 0, or -1 with why in msg. */
+static int tell_switch(api_board *b, CURL *h, const json_t *a, char *msg, size_t n)
+{
+    const char *ref = json_string_value(json_object_get(a, "switch_ref")),
+               *target = json_string_value(json_object_get(a, "sip")),
+               *call = json_string_value(json_object_get(a, "external_id"));
+    if (!target) {
+        snprintf(msg, n, "agent %s has no phone (sip) to put the call through to",
+                 json_string_value(json_object_get(a, "agent")));
+        return -1;
+    }
+    char *r = curl_easy_escape(h, ref, 0), *t = curl_easy_escape(h, target, 0), *c = curl_easy_escape(h, call, 0);
+    char url[2048], hdr[300];
+    snprintf(url, sizeof url, "%s%sref=%s&target=%s&call_id=%s&interaction=%lld", b->url, strchr(b->url, '?') ? "&" : "?",
+             r ? r : "", t ? t : "", c ? c : "", (long long)json_integer_value(json_object_get(a, "interaction")));
+    curl_free(r), curl_free(t), curl_free(c);
+    snprintf(hdr, sizeof hdr, "X-Rapport-Secret: %s", b->secret);
+    struct curl_slist *hs = b->secret[0] ? curl_slist_append(NULL, hdr) : NULL;
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 3000L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(h);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(hs);
+    if (rc != CURLE_OK)
+        snprintf(msg, n, "the switch could not be reached: %s", curl_easy_strerror(rc));
+    else if (status < 200 || status > 299)
+        snprintf(msg, n, "the switch answered %ld", status);
+    return rc == CURLE_OK && status >= 200 && status <= 299 ? 0 : -1;
+}
+
+static void *board_main(void *arg)
+{
+    api_board *b = arg;
+    CURL *h = curl_easy_init();
+    time_t last_beat = time(NULL);
+    pthread_mutex_lock(&b->lock);
+    while (!b->stop) {
+        if (!json_array_size(b->outbox)) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 1;
+            pthread_cond_timedwait(&b->cond, &b->lock, &ts);
+        }
+        json_t *todo = b->outbox;
+        b->outbox = json_array();
+        if (time(NULL) - last_beat >= HEARTBEAT_S) {
+            last_beat = time(NULL);
+            for (sse *x = b->screens; x; x = x->next)
+                x->beat = 1, screen_wake(x);
+        }
+        pthread_mutex_unlock(&b->lock);
+        size_t i;
+        json_t *a;
+        json_array_foreach(todo, i, a) {
+            char msg[300];
+            if (!b->url[0])
+                snprintf(msg, sizeof msg, "no switch to put the call through: [cti] switch_url is not set");
+            if (b->url[0] && h && !tell_switch(b, h, a, msg, sizeof msg)) {
+                atomic_fetch_add(&b->sent, 1);
+                continue;
+            }
+            atomic_fetch_add(&b->refused, 1);
+            rp_log(RP_LOG_WARN, "cti: interaction %lld: %s", (long long)json_integer_value(json_object_get(a, "interaction")),
+                   msg);
+            pthread_mutex_lock(&b->lock);
+            json_array_append_new(b->failed, json_pack("{s:O, s:s}", "interaction", json_object_get(a, "interaction"),
+                                                       "reason", msg));
+            pthread_mutex_unlock(&b->lock);
+        }
+        json_decref(todo);
+        pthread_mutex_lock(&b->lock);
+    }
+    pthread_mutex_unlock(&b->lock);
+    curl_easy_cleanup(h);
+    return NULL;
+}
+
+api_board *api_board_start(const api_options *o)
+{
+    api_board *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->cond, NULL);
+    b->outbox = json_array();
+    b->failed = json_array();
+    snprintf(b->url, sizeof b->url, "%s", o->cti_switch_url ? o->cti_switch_url : "");
+    snprintf(b->secret, sizeof b->secret, "%s", o->cti_secret ? o->cti_secret : "");
+    if (pthread_create(&b->th, NULL, board_main, b) == 0)
+        b->started = 1;
+    else
+        rp_log(RP_LOG_ERROR, "api: the contact centre's board cannot start: calls held are not put through");
+    return b;
+}
+
+void api_board_stop(api_board *b)
+{
+    if (!b)
+        return;
+    pthread_mutex_lock(&b->lock);
+    b->stop = 1;
+    for (sse *x = b->screens; x; x = x->next)
+        screen_wake(x);
+    pthread_cond_signal(&b->cond);
+    pthread_mutex_unlock(&b->lock);
+    if (b->started)
+        pthread_join(b->th, NULL);
+}
+
+void api_board_free(api_board *b)
+{
+    if (!b)
+        return;
+    json_decref(b->outbox);
+    json_decref(b->failed);
+    pthread_mutex_destroy(&b->lock);
+    pthread_cond_destroy(&b->cond);
+    free(b);
+}
+
+/* ---- the switch's requests ---- */
+
+/* What the switch does with a call: connect it to the agent the engine chose, or hold it in line. */
+static json_t *action_of(const json_t *o)
+{
+    const json_t *ix = json_object_get(o, "interaction");
+    const char *state = json_string_value(json_object_get(ix, "state")), *sip = json_string_value(json_object_get(ix, "sip"));
+    json_t *r = json_pack("{s:O, s:O, s:O}", "interaction", json_object_get(ix, "id"), "state", json_object_get(ix, "state"),
+                          "repeated", json_object_get(o, "repeated"));
+    if (!strcmp(state, "assigned") && sip) {
+        json_object_set_new(r, "action", json_string("connect"));
+        json_object_set_new(r, "target", json_string(sip));
+        json_object_set(r, "agent", json_object_get(ix, "agent"));
+    } else if (!strcmp(state, "queued")) {
+        json_object_set_new(r, "action", json_string("queue"));
+        json_object_set(r, "position", json_object_get(ix, "position"));
+        json_object_set(r, "estimated_wait_s", json_object_get(ix, "estimated_wait_s"));
+    } else {
+        json_object_set_new(r, "action", json_string(!strcmp(state, "abandoned") ? "release" : "none"));
+    }
+    json_object_set(r, "switch_ref", json_object_get(ix, "switch_ref"));
+    json_object_set(r, "party_id", json_object_get(ix, "party_id"));
+    return r;
+}
+
+/* Only what this reply does not say itself goes to the switch apart (the call the request is about, if
+ * it was just given to an agent, is put through by the reply). */
+static void post_others(api_req *rq, const json_t *o)
+{
+    json_int_t self = json_integer_value(json_object_get(json_object_get(o, "interaction"), "id"));
+    json_t *rest = json_array();
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(o, "assignments"), i, a) {
+        if (json_integer_value(json_object_get(a, "interaction")) == self) {
+            json_t *c = json_deep_copy(a);
+            json_object_del(c, "switch_ref"); /* screens only */
+            json_array_append_new(rest, c);
+        } else
+            json_array_append(rest, a);
+    }
+    api_centre_post(rq, rest);
+    json_decref(rest);
+}
+
+/* POST /cti/offer {call_id, from?, to?, queue?, ivr_path?, reason?} */
+int api_cti_offer(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "call_id", "from", "to", "queue", "ivr_path", "reason", NULL };
+    cc_offer_in in = { .channel = "voice" };
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "call_id", 1, &in.external_id, &err) ||
+        rp_json_get_str(rq->body, "body", "from", 0, &in.address, &err) ||
+        rp_json_get_str(rq->body, "body", "to", 0, &in.to, &err) ||
+        rp_json_get_str(rq->body, "body", "queue", 0, &in.queue, &err) ||
+        rp_json_get_str(rq->body, "body", "ivr_path", 0, &in.ivr_path, &err) ||
+        rp_json_get_str(rq->body, "body", "reason", 0, &in.reason, &err))
+        return api_fail_body(rs, &err, "body");
+    json_t *o;
+    if (cc_offer(rq->w, &in, &o, &err))
+        return api_fail_body(rs, &err, "body");
+    snprintf(rq->detail, sizeof rq->detail, "offer %.200s", in.external_id);
+    post_others(rq, o);
+    json_t *r = action_of(o);
+    json_decref(o);
+    return api_ok(rs, r);
+}
+
+/* POST /cti/event {call_id, event, switch_ref?, reason?, at?} */
+int api_cti_event(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "call_id", "event", "switch_ref", "reason", "at", NULL };
+    static const char *const events[] = { "held", "answered", "ended", "abandoned", "no_answer", NULL };
+    cc_event_in ev = { .channel = "voice", .by = "switch" };
+    const char *at = NULL;
+    rp_error err = RP_ERROR_INIT;
+    char msg[160];
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "call_id", 1, &ev.external_id, &err) ||
+        rp_json_get_str(rq->body, "body", "event", 1, &ev.event, &err) ||
+        rp_json_get_str(rq->body, "body", "switch_ref", 0, &ev.switch_ref, &err) ||
+        rp_json_get_str(rq->body, "body", "reason", 0, &ev.reason, &err) ||
+        rp_json_get_str(rq->body, "body", "at", 0, &at, &err) || (at && cc_time_parse("body.at", at, &ev.at_ms, &err)))
+        return api_fail_body(rs, &err, "body");
+    if (!api_one_of(ev.event, events, msg, sizeof msg))
+        return api_error(rs, 422, "invalid", "body.event: '%.20s' is not %s", ev.event, msg);
+    json_t *o;
+    if (cc_event_apply(rq->w, &ev, &o, &err))
+        return api_fail_body(rs, &err, "body");
+    snprintf(rq->detail, sizeof rq->detail, "%s %.200s", ev.event, ev.external_id);
+    post_others(rq, o);
+    json_t *r = action_of(o);
+    json_decref(o);
+    return api_ok(rs, r);
+}

@@ -1,0 +1,210 @@
+/* desk.c — the contact centre through the API (contact.h): an agent's desk (their state, what is
+ * routed to them, what they do with it) and the supervisor's view and setup.  Every change also
+ * routes what it lets be routed; the assignments go to the switch and the agents' screens
+ * (api_centre_post, cti.c). */
+#include "api/internal.h"
+#include "contact/contact.h"
+#include "core/json.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The sign-in as the centre knows it: a hash of the session's CSRF token (never the token). */
+static void session_of(const api_req *rq, char out[33])
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)rq->session.csrf, strlen(rq->session.csrf), NULL, 0);
+    sodium_bin2hex(out, 33, h, sizeof h);
+}
+
+/* A domain error: one naming a member of the body ("state: ...", "queues[2].skill: ...", "setup.x: ...")
+ * said as the body's ("body.state: ..."), with the member for the client. */
+static int fail(api_resp *rs, const rp_error *err)
+{
+    const char *m = rp_errmsg(err);
+    size_t n = strspn(m, "abcdefghijklmnopqrstuvwxyz_");
+    if ((err->code != RP_INVAL && err->code != RP_TOOBIG) || !n || !strchr(".[:", m[n]))
+        return api_fail(rs, err);
+    if (n == 5 && !strncmp(m, "setup", 5) && m[n] != '[')
+        m += m[n] == '.' ? 6 : 5;
+    rp_error e = RP_ERROR_INIT;
+    rp_err(&e, err->code, "body%s%s", *m == '[' || *m == ':' ? "" : ".", m);
+    return api_fail(rs, &e);
+}
+
+/* A change's reply: the assignments it made go out to the switch and the screens first. */
+static int changed(api_req *rq, api_resp *rs, json_t *o)
+{
+    api_centre_post(rq, json_object_get(o, "assignments"));
+    return api_ok(rs, o);
+}
+
+/* GET /contact/desk: the agent's own state and interactions (the screen's sign of life too). */
+int api_desk_get(api_req *rq, api_resp *rs)
+{
+    json_t *o;
+    char sess[33];
+    rp_error err = RP_ERROR_INIT;
+    session_of(rq, sess);
+    if (cc_desk(rq->w, rq->session.user.name, &o, &err))
+        return api_fail(rs, &err);
+    if (cc_agent_seen(rq->w, rq->session.user.name, sess, 0, &err)) {
+        json_decref(o);
+        return api_fail(rs, &err);
+    }
+    return api_ok(rs, o);
+}
+
+/* PUT /contact/desk/state {state, reason?, take_over?} */
+int api_desk_state(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "state", "reason", "take_over", NULL };
+    const char *state = NULL, *reason = NULL;
+    int take = 0;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "state", 1, &state, &err) ||
+        rp_json_get_str(rq->body, "body", "reason", 0, &reason, &err) ||
+        rp_json_get_bool(rq->body, "body", "take_over", 0, &take, &err))
+        return api_fail_body(rs, &err, "body");
+    char sess[33];
+    session_of(rq, sess);
+    json_t *o;
+    if (cc_agent_state(rq->w, rq->session.user.name, state, reason, sess, take, rq->session.user.name, 0, &o, &err))
+        return fail(rs, &err);
+    return changed(rq, rs, o);
+}
+
+/* The body of an event an agent or supervisor sends: its members into ev. */
+static int event_of(api_req *rq, api_resp *rs, cc_event_in *ev)
+{
+    static const char *const keys[] = { "event", "disposition", "note", "queue", "to_agent", "reason", "callback_at",
+                                        NULL };
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "event", 1, &ev->event, &err) ||
+        rp_json_get_str(rq->body, "body", "disposition", 0, &ev->disposition, &err) ||
+        rp_json_get_str(rq->body, "body", "note", 0, &ev->note, &err) ||
+        rp_json_get_str(rq->body, "body", "queue", 0, &ev->queue, &err) ||
+        rp_json_get_str(rq->body, "body", "to_agent", 0, &ev->to_agent, &err) ||
+        rp_json_get_str(rq->body, "body", "reason", 0, &ev->reason, &err) ||
+        rp_json_get_str(rq->body, "body", "callback_at", 0, &ev->callback_at, &err))
+        return api_fail_body(rs, &err, "body");
+    /* an agent's screen says what agents do; the switch says the rest */
+    static const char *const mine[] = { "wrap_up", "transfer", "note", "callback", "answered", "ended", NULL };
+    char msg[160];
+    if (!api_one_of(ev->event, mine, msg, sizeof msg))
+        return api_error(rs, 422, "invalid", "body.event: '%.20s' is not %s", ev->event, msg);
+    return 0;
+}
+
+/* POST /contact/interactions/{id}/events: what the agent did (the supervisor may for any). */
+int api_interaction_event(api_req *rq, api_resp *rs)
+{
+    int ok;
+    cc_event_in ev = { .interaction = api_int(rq->param[0], 1, INT64_MAX, &ok), .by = rq->session.user.name };
+    if (!ok)
+        return api_error(rs, 404, "not_found", "no interaction '%.20s'", rq->param[0]);
+    int st = event_of(rq, rs, &ev);
+    if (st)
+        return st;
+    if (!api_can(rq, SEC_P_CENTRE))
+        ev.agent = rq->session.user.name; /* only on their own interactions */
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    if (cc_event_apply(rq->w, &ev, &o, &err))
+        return fail(rs, &err);
+    return changed(rq, rs, o);
+}
+
+/* GET /contact/interactions/{id}: with every step.  An agent sees those routed to them. */
+int api_interaction_get(api_req *rq, api_resp *rs)
+{
+    int ok;
+    int64_t id = api_int(rq->param[0], 1, INT64_MAX, &ok);
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    if (!ok || cc_interaction_get(rq->w, id, &o, &err))
+        return ok ? api_fail(rs, &err) : api_error(rs, 404, "not_found", "no interaction '%.20s'", rq->param[0]);
+    const char *agent = json_string_value(json_object_get(o, "agent"));
+    if (!api_can(rq, SEC_P_CENTRE) && (!agent || strcmp(agent, rq->session.user.name))) {
+        json_decref(o);
+        return api_error(rs, 404, "not_found", "no interaction %lld of yours", (long long)id);
+    }
+    return api_ok(rs, o);
+}
+
+/* POST /contact/interactions: an interaction offered by staff (a call-back asked for at the branch, an
+ * e-mail or a form to answer). */
+int api_interaction_offer(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "channel", "queue", "external_id", "address", "party_id", "reason",
+                                        "callback_at", NULL };
+    cc_offer_in in = { 0 };
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "channel", 1, &in.channel, &err) ||
+        rp_json_get_str(rq->body, "body", "queue", 1, &in.queue, &err) ||
+        rp_json_get_str(rq->body, "body", "external_id", 1, &in.external_id, &err) ||
+        rp_json_get_str(rq->body, "body", "address", 0, &in.address, &err) ||
+        rp_json_get_int(rq->body, "body", "party_id", 0, &in.party_id, &err) ||
+        rp_json_get_str(rq->body, "body", "reason", 0, &in.reason, &err) ||
+        rp_json_get_str(rq->body, "body", "callback_at", 0, &in.callback_at, &err))
+        return api_fail_body(rs, &err, "body");
+    json_t *o;
+    if (cc_offer(rq->w, &in, &o, &err))
+        return fail(rs, &err);
+    return changed(rq, rs, o);
+}
+
+/* GET /contact/interactions?state=&queue=&limit= */
+int api_interactions_list(api_req *rq, api_resp *rs)
+{
+    int limit, st = api_limit(rq, rs, 100, 10000, &limit);
+    if (st)
+        return st;
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    if (cc_interactions(rq->w, api_query(rq, "state"), api_query(rq, "queue"), limit, &o, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, json_pack("{s:o}", "interactions", o));
+}
+
+/* GET /contact/setup */
+int api_centre_setup_get(api_req *rq, api_resp *rs)
+{
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    if (cc_setup_get(rq->w, &o, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, o);
+}
+
+/* PUT /contact/setup {skills?, queues?, agents?}: written whole or not at all; the setup after. */
+int api_centre_setup_put(api_req *rq, api_resp *rs)
+{
+    rp_error err = RP_ERROR_INIT;
+    if (cc_setup_put(rq->w, rq->body, rq->session.user.name, cc_clock_ms(), &err))
+        return fail(rs, &err);
+    snprintf(rq->detail, sizeof rq->detail, "skills %zu, queues %zu, agents %zu",
+             json_array_size(json_object_get(rq->body, "skills")), json_array_size(json_object_get(rq->body, "queues")),
+             json_array_size(json_object_get(rq->body, "agents")));
+    return api_centre_setup_get(rq, rs);
+}
+
+/* PUT /contact/agents/{login}/state {state, reason?}: a supervisor sets an agent's state (one stuck on
+ * a screen that is gone, a break ended). */
+int api_agent_state_put(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "state", "reason", NULL };
+    const char *state = NULL, *reason = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "state", 1, &state, &err) ||
+        rp_json_get_str(rq->body, "body", "reason", 0, &reason, &err))
+        return api_fail_body(rs, &err, "body");
+    json_t *o;
+    if (cc_agent_state(rq->w, rq->param[0], state, reason, NULL, 1, rq->session.user.name, 0, &o, &err))
+        return fail(rs, &err);
+    snprintf(rq->detail, sizeof rq->detail, "%s: %s", rq->param[0], state);
+    return changed(rq, rs, o);
+}

@@ -1,0 +1,297 @@
+/* cmd_centre.c — rapport contact setup|show|agent|offer|event|tick|desk|interactions|interaction: the
+ * live contact centre from the command line (contact.h): its skills, queues and agents, interactions
+ * offered and what happens to them, agents' states, the timers.  What the switch and the agents'
+ * screens do through the API, an operator or a script does here. */
+#include "cli/cli.h"
+#include "cli/table.h"
+#include "contact/contact.h"
+#include "core/json.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *S(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+/* --at as milliseconds (0: now); -1 said when it is not a time. */
+static int at_of(cli_ctx *c, const char *cmd, int64_t *ms)
+{
+    rp_error err = RP_ERROR_INIT;
+    *ms = 0;
+    if (cli_arg(c, "at") && cc_time_parse("--at", cli_arg(c, "at"), ms, &err)) {
+        cli_fail(cmd, &err);
+        return -1;
+    }
+    return 0;
+}
+
+static void print_assignments(const json_t *a)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x)
+        printf("  interaction %lld (%s) to %s%s%s: %s\n", (long long)json_integer_value(json_object_get(x, "interaction")),
+               S(x, "channel"), S(x, "agent"), S(x, "sip") ? " at " : "", S(x, "sip") ? S(x, "sip") : "", S(x, "why"));
+}
+
+/* An interaction as a line: where it is, and for one waiting its place in line. */
+static void print_change(const json_t *o)
+{
+    const json_t *ix = json_object_get(o, "interaction");
+    const char *state = S(ix, "state");
+    printf("interaction %lld (%s %s, queue %s): %s", (long long)json_integer_value(json_object_get(ix, "id")),
+           S(ix, "channel"), S(ix, "external_id"), S(ix, "queue"), state);
+    if (S(ix, "agent"))
+        printf(", agent %s", S(ix, "agent"));
+    if (!strcmp(state, "queued"))
+        printf(", position %lld, about %lld s", (long long)json_integer_value(json_object_get(ix, "position")),
+               (long long)json_integer_value(json_object_get(ix, "estimated_wait_s")));
+    printf("%s\n", json_is_true(json_object_get(o, "repeated")) ? " (already so: nothing changed)" : "");
+    if (json_array_size(json_object_get(o, "assignments"))) {
+        printf("routed:\n");
+        print_assignments(json_object_get(o, "assignments"));
+    }
+}
+
+static int done(cli_ctx *c, json_t *o, void (*print)(const json_t *))
+{
+    cli_printable(o);
+    if (cli_flag(c, "json"))
+        cli_print_json(o);
+    else
+        print(o);
+    json_decref(o);
+    return CLI_OK;
+}
+
+int cmd_contact_setup(cli_ctx *c)
+{
+    const char *cmd = "contact setup";
+    json_t *doc, *now;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (rp_json_load_file(c->args[0], 4 << 20, &doc, &err))
+        return cli_fail(cmd, &err);
+    rc = cc_setup_put(w, doc, cli_user(), cc_clock_ms(), &err);
+    json_decref(doc);
+    if (rc)
+        return cli_fail(cmd, &err);
+    if ((rc = cli_audit(c, "contact_setup", 0, NULL, c->args[0])))
+        return rc;
+    if (cc_setup_get(w, &now, &err))
+        return cli_fail(cmd, &err);
+    printf("contact centre: %zu skills, %zu queues, %zu agents\n", json_array_size(json_object_get(now, "skills")),
+           json_array_size(json_object_get(now, "queues")), json_array_size(json_object_get(now, "agents")));
+    json_decref(now);
+    return CLI_OK;
+}
+
+static void print_setup(const json_t *o)
+{
+    static const char *const qc[] = { "code", "name", "channel", "skill", "min_level", "strategy", "priority",
+                                      "overflow_s", "target_s", "wrap_up_s", "number" };
+    static const char *const qh[] = { "QUEUE", "NAME", "CHANNEL", "SKILL", "LEVEL", "STRATEGY", "PRIORITY",
+                                      "OVERFLOW S", "TARGET S", "WRAP-UP S", "NUMBER" };
+    static const char *const ac[] = { "login", "name", "sip", "state", "reason", "state_at" };
+    static const char *const ah[] = { "AGENT", "NAME", "PHONE", "STATE", "REASON", "SINCE" };
+    table_or_csv_json(json_object_get(o, "queues"), qc, qh, 11, 0, stdout);
+    printf("\n");
+    table_or_csv_json(json_object_get(o, "agents"), ac, ah, 6, 0, stdout);
+}
+
+int cmd_contact_show(cli_ctx *c)
+{
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_setup_get(w, &o, &err))
+        return cli_fail("contact show", &err);
+    return done(c, o, print_setup);
+}
+
+static void print_agent(const json_t *o)
+{
+    const json_t *a = json_object_get(o, "agent");
+    printf("agent %s: %s%s%s%s since %s%s\n", S(a, "login"), S(a, "state"), S(a, "reason") ? " (" : "",
+           S(a, "reason") ? S(a, "reason") : "", S(a, "reason") ? ")" : "", S(a, "state_at"),
+           json_is_true(json_object_get(o, "repeated")) ? " (already so: nothing changed)" : "");
+    if (json_array_size(json_object_get(o, "assignments"))) {
+        printf("routed:\n");
+        print_assignments(json_object_get(o, "assignments"));
+    }
+}
+
+int cmd_contact_agent(cli_ctx *c)
+{
+    const char *cmd = "contact agent";
+    int64_t at;
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    if (at_of(c, cmd, &at))
+        return CLI_FAIL;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_agent_state(w, c->args[0], c->args[1], cli_arg(c, "reason"), NULL, 0, cli_user(), at, &o, &err))
+        return cli_fail(cmd, &err);
+    return done(c, o, print_agent);
+}
+
+int cmd_contact_offer(cli_ctx *c)
+{
+    const char *cmd = "contact offer";
+    cc_offer_in in = { .channel = cli_arg(c, "channel") ? cli_arg(c, "channel") : "voice", .queue = cli_arg(c, "queue"),
+                       .to = cli_arg(c, "to"), .external_id = cli_arg(c, "id"), .address = cli_arg(c, "from"),
+                       .ivr_path = cli_arg(c, "ivr"), .reason = cli_arg(c, "reason"), .campaign = cli_arg(c, "campaign"),
+                       .callback_at = cli_arg(c, "callback-at"), .direction_out = cli_flag(c, "outbound") };
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    if (at_of(c, cmd, &in.at_ms))
+        return CLI_FAIL;
+    if (!in.external_id)
+        return cli_failf(cmd, "--id ID is required (the switch's call id, a chat's or a message's)");
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_offer(w, &in, &o, &err))
+        return cli_fail(cmd, &err);
+    return done(c, o, print_change);
+}
+
+int cmd_contact_event(cli_ctx *c)
+{
+    const char *cmd = "contact event";
+    cc_event_in ev = { .channel = cli_arg(c, "channel") ? cli_arg(c, "channel") : "voice", .external_id = cli_arg(c, "id"),
+                       .event = c->args[c->args[1] ? 1 : 0], .agent = cli_arg(c, "agent"), .by = cli_user(),
+                       .switch_ref = cli_arg(c, "switch-ref"), .disposition = cli_arg(c, "disposition"),
+                       .note = cli_arg(c, "note"), .queue = cli_arg(c, "queue"), .to_agent = cli_arg(c, "to-agent"),
+                       .reason = cli_arg(c, "reason"), .callback_at = cli_arg(c, "callback-at") };
+    if (c->args[1]) {
+        char *end;
+        ev.interaction = strtoll(c->args[0], &end, 10);
+        if (*end || ev.interaction < 1)
+            return cli_failf(cmd, "'%.20s' is not an interaction's number", c->args[0]);
+    } else if (!ev.external_id)
+        return cli_failf(cmd, "the interaction: its number, or --id ID (and --channel)");
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    if (at_of(c, cmd, &ev.at_ms))
+        return CLI_FAIL;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_event_apply(w, &ev, &o, &err))
+        return cli_fail(cmd, &err);
+    return done(c, o, print_change);
+}
+
+static void print_tick(const json_t *o)
+{
+    printf("wrap-ups ended: %zu; agents gone quiet: %zu; routed: %zu\n",
+           json_array_size(json_object_get(o, "wrapped_up")), json_array_size(json_object_get(o, "timed_out")),
+           json_array_size(json_object_get(o, "assignments")));
+    print_assignments(json_object_get(o, "assignments"));
+}
+
+int cmd_contact_tick(cli_ctx *c)
+{
+    int64_t at;
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    if (at_of(c, "contact tick", &at))
+        return CLI_FAIL;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_tick(w, at, &o, &err))
+        return cli_fail("contact tick", &err);
+    return done(c, o, print_tick);
+}
+
+static const char *const ix_cols[] = { "id", "channel", "external_id", "queue", "state", "agent", "address",
+                                       "party_id", "offered_at", "disposition" };
+static const char *const ix_heads[] = { "ID", "CHANNEL", "EXTERNAL ID", "QUEUE", "STATE", "AGENT", "FROM",
+                                        "CUSTOMER", "OFFERED", "DISPOSITION" };
+
+static void print_desk(const json_t *o)
+{
+    print_agent(o);
+    table_or_csv_json(json_object_get(o, "interactions"), ix_cols, ix_heads, 10, 0, stdout);
+}
+
+int cmd_contact_desk(cli_ctx *c)
+{
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_desk(w, c->args[0], &o, &err))
+        return cli_fail("contact desk", &err);
+    return done(c, o, print_desk);
+}
+
+int cmd_contact_interactions(cli_ctx *c)
+{
+    const char *lim = cli_arg(c, "limit");
+    char *end = NULL;
+    int64_t limit = lim ? strtoll(lim, &end, 10) : 100;
+    if (lim && (*end || limit < 1 || limit > 10000))
+        return cli_failf("contact interactions", "--limit: from 1 to 10000, not '%.20s'", lim);
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_interactions(w, cli_arg(c, "state"), cli_arg(c, "queue"), limit, &o, &err))
+        return cli_fail("contact interactions", &err);
+    cli_printable(o);
+    if (cli_flag(c, "json"))
+        cli_print_json(o);
+    else
+        table_or_csv_json(o, ix_cols, ix_heads, 10, cli_flag(c, "csv"), stdout);
+    json_decref(o);
+    return CLI_OK;
+}
+
+static void print_one(const json_t *ix)
+{
+    static const char *const ec[] = { "at", "event", "agent", "detail" };
+    static const char *const eh[] = { "AT", "EVENT", "AGENT", "DETAIL" };
+    printf("interaction %lld: %s %s, queue %s, %s%s%s\n", (long long)json_integer_value(json_object_get(ix, "id")),
+           S(ix, "channel"), S(ix, "external_id"), S(ix, "queue"), S(ix, "state"), S(ix, "agent") ? ", agent " : "",
+           S(ix, "agent") ? S(ix, "agent") : "");
+    if (S(ix, "why"))
+        printf("routed: %s\n", S(ix, "why"));
+    table_or_csv_json(json_object_get(ix, "events"), ec, eh, 4, 0, stdout);
+}
+
+int cmd_contact_interaction(cli_ctx *c)
+{
+    char *end;
+    int64_t id = strtoll(c->args[0], &end, 10);
+    if (*end || id < 1)
+        return cli_failf("contact interaction", "'%.20s' is not an interaction's number", c->args[0]);
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_interaction_get(w, id, &o, &err))
+        return cli_fail("contact interaction", &err);
+    return done(c, o, print_one);
+}

@@ -1,0 +1,47 @@
+/* internal.h — shared between the contact centre's own files; not for callers. */
+#ifndef RP_CONTACT_INTERNAL_H
+#define RP_CONTACT_INTERNAL_H
+
+#include "contact/contact.h"
+#include "store/store.h"
+#include "warehouse/warehouse.h"
+
+#include <jansson.h>
+
+/* v's place in a NULL-terminated list, or -1. */
+int cc__index(const char *v, const char *const *list);
+/* The channel's number (CC_VOICE ...), or -1. */
+int cc__channel(const char *name);
+/* A code of 1-32 letters, digits, '-', '_' or '.' (queues, agents' logins); RP_INVAL naming field. */
+int cc__code_ok(const char *field, const char *v, rp_error *err);
+/* Printable text of at most max bytes (required: not empty); RP_INVAL naming field. */
+int cc__text_ok(const char *field, const char *v, size_t max, int required, rp_error *err);
+/* A skill's id by name: RP_NOTFOUND naming field. */
+int cc__skill_id(wh *w, const char *field, const char *name, int *id, rp_error *err);
+/* The agent's id by login: RP_NOTFOUND naming the agent. */
+int cc__agent_id(wh *w, const char *login, int64_t *id, rp_error *err);
+/* A row of cc_event. */
+int cc__event(wh *w, int64_t interaction, int64_t at_ms, const char *event, int64_t agent, const char *detail,
+              rp_error *err);
+/* A row of cc_agent_state, and the agent's own row set to it. */
+int cc__agent_set(wh *w, int64_t agent, const char *state, const char *reason, int64_t at_ms, const char *by,
+                  rp_error *err);
+/* Route everything that can be routed now (live.c), each assignment appended to out. */
+int cc__route(wh *w, int64_t now_ms, json_t *out, rp_error *err);
+/* The interaction by id, or the newest leg of (channel, external_id), as a row; RP_NOTFOUND naming it. */
+int cc__ix(wh *w, int64_t id, const char *channel, const char *ext, json_t **out, rp_error *err);
+/* A queued interaction's place in line, agents on duty and wait to expect, added to its row. */
+int cc__position(wh *w, json_t *ix, rp_error *err);
+/* {interaction (now), repeated, assignments (taken)} in *out. */
+int cc__answer(wh *w, int64_t id, json_t *assignments, int repeated, json_t **out, rp_error *err);
+/* The end of a change's transaction: committed when rc is RP_OK (else, or when the commit fails,
+ * rolled back and *out, if given, dropped); rc or the commit's error. */
+int cc__end(wh *w, int rc, json_t **out, rp_error *err);
+/* The interaction ended (done, abandoned or transferred): its call record for the reports (voice,
+ * call-backs and outbound calls) and, answered and identified, its entry in the customer's contact
+ * history (steps.c). */
+int cc__finish(wh *w, int64_t id, rp_error *err);
+/* The agent free again from at (the longest idle is first), their state unchanged (agents.c). */
+int cc__idle(wh *w, int64_t agent, int64_t at_ms, rp_error *err);
+
+#endif
