@@ -337,24 +337,24 @@ static json_t *action_of(const json_t *o)
     return r;
 }
 
-/* Only what this reply does not say itself goes to the switch apart (the call the request is about, if
- * it was just given to an agent, is put through by the reply). */
-static void post_others(api_req *rq, const json_t *o)
+/* The call this reply puts through (connect) is told by the reply: marked so in the store, its agent's
+ * screen told now; every other assignment goes out from the store (the scribe: cc_untold). */
+static void told_by_reply(api_req *rq, const json_t *o)
 {
-    json_int_t self = json_integer_value(json_object_get(json_object_get(o, "interaction"), "id"));
-    json_t *rest = json_array();
-    size_t i;
-    json_t *a;
-    json_array_foreach(json_object_get(o, "assignments"), i, a) {
-        if (json_integer_value(json_object_get(a, "interaction")) == self) {
-            json_t *c = json_deep_copy(a);
-            json_object_del(c, "switch_ref"); /* screens only */
-            json_array_append_new(rest, c);
-        } else
-            json_array_append(rest, a);
+    const json_t *ix = json_object_get(o, "interaction");
+    const char *state = json_string_value(json_object_get(ix, "state"));
+    json_t *row = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (state && !strcmp(state, "assigned") &&
+        !cc_told(rq->w, json_integer_value(json_object_get(ix, "id")), &row, &err) && row) {
+        json_t *a = json_deep_copy(json_array_get(row, 0));
+        json_object_del(a, "switch_ref"); /* the screens only: the reply tells the switch */
+        json_t *one = json_pack("[o]", a);
+        api_centre_post(rq, one);
+        json_decref(one);
     }
-    api_centre_post(rq, rest);
-    json_decref(rest);
+    json_decref(row);
+    api_centre_wake(rq);
 }
 
 /* POST /cti/offer {call_id, from?, to?, queue?, ivr_path?, reason?} */
@@ -375,7 +375,7 @@ int api_cti_offer(api_req *rq, api_resp *rs)
     if (cc_offer(rq->w, &in, &o, &err))
         return api_fail_body(rs, &err, "body");
     snprintf(rq->detail, sizeof rq->detail, "offer %.200s", in.external_id);
-    post_others(rq, o);
+    told_by_reply(rq, o);
     json_t *r = action_of(o);
     json_decref(o);
     return api_ok(rs, r);
@@ -403,7 +403,7 @@ int api_cti_event(api_req *rq, api_resp *rs)
     if (cc_event_apply(rq->w, &ev, &o, &err))
         return api_fail_body(rs, &err, "body");
     snprintf(rq->detail, sizeof rq->detail, "%s %.200s", ev.event, ev.external_id);
-    post_others(rq, o);
+    told_by_reply(rq, o);
     json_t *r = action_of(o);
     json_decref(o);
     return api_ok(rs, r);

@@ -33,10 +33,11 @@ static int fail(api_resp *rs, const rp_error *err)
     return api_fail(rs, &e);
 }
 
-/* A change's reply: the assignments it made go out to the switch and the screens first. */
+/* A change's reply (the assignments it made go out to the switch and the screens from the store, by the
+ * server's scribe: cc_untold). */
 static int changed(api_req *rq, api_resp *rs, json_t *o)
 {
-    api_centre_post(rq, json_object_get(o, "assignments"));
+    api_centre_wake(rq);
     return api_ok(rs, o);
 }
 

@@ -204,9 +204,11 @@ void api_board_post(api_board *b, const json_t *assignments);
 /* The calls the switch could not take since the last call: [{interaction, reason}] (a new reference). */
 json_t *api_board_failures(api_board *b);
 void api_board_counts(api_board *b, unsigned long *sent, unsigned long *refused);
-/* The server's board (server.c), and a handler's assignments posted to it. */
+/* The server's board (server.c), and a handler's assignments posted to it; the scribe woken to tell the
+ * switch and the screens of the assignments a change made (cc_untold). */
 api_board *api_board_of(api_req *rq);
 void api_centre_post(api_req *rq, const json_t *assignments);
+void api_centre_wake(api_req *rq);
 
 /* ---- HTTPS, and who may read /metrics (tls.c) ---- */
 

@@ -76,6 +76,7 @@ struct api_server {
     ld_jobs_tally jobs;
     int64_t started;
     api_board *board;            /* the contact centre's wires: the switch, the agents' screens (cti.c) */
+    int centre_wanted;           /* a change assigned something: the scribe tells at once (under qlock) */
 };
 
 static api_server *the_server; /* one server per process */
@@ -704,6 +705,14 @@ api_board *api_board_of(api_req *rq) { return rq->srv->board; }
 
 void api_centre_post(api_req *rq, const json_t *assignments) { api_board_post(rq->srv->board, assignments); }
 
+void api_centre_wake(api_req *rq)
+{
+    pthread_mutex_lock(&rq->srv->qlock);
+    rq->srv->centre_wanted = 1;
+    pthread_cond_signal(&rq->srv->qcond);
+    pthread_mutex_unlock(&rq->srv->qlock);
+}
+
 void api_count_doc(api_req *rq, int kept) { atomic_fetch_add(kept ? &rq->srv->docs_kept : &rq->srv->docs_built, 1); }
 
 /* 0, or -1 when the entry could not be written (the caller then withholds the reply). */
@@ -1329,9 +1338,7 @@ static void centre_tick(api_server *s, wh *w)
         cc_event_in ev = { .interaction = json_integer_value(json_object_get(f, "interaction")), .event = "abandoned",
                            .reason = json_string_value(json_object_get(f, "reason")), .by = "switch" };
         json_t *r = NULL;
-        if (cc_event_apply(w, &ev, &r, &err) == RP_OK)
-            api_board_post(s->board, json_object_get(r, "assignments"));
-        else
+        if (cc_event_apply(w, &ev, &r, &err))
             rp_log(RP_LOG_WARN, "api: a call the switch did not take: %s", rp_errmsg(&err)), rp_err_clear(&err);
         json_decref(r);
     }
@@ -1340,9 +1347,23 @@ static void centre_tick(api_server *s, wh *w)
     json_decref(failed);
     if (rc)
         rp_log(RP_LOG_WARN, "api: the contact centre's timers: %s", rp_errmsg(&err));
-    else
-        api_board_post(s->board, json_object_get(o, "assignments"));
     json_decref(o);
+}
+
+/* The assignments nobody has told the switch and the agents' screens of (made here, by another server
+ * or by the command line): told now, each by one server. */
+static void centre_tell(api_server *s, wh *w)
+{
+    rp_error err = RP_ERROR_INIT;
+    json_t *a = NULL;
+    pthread_mutex_lock(&write_turn);
+    int rc = cc_untold(w, 200, &a, &err);
+    pthread_mutex_unlock(&write_turn);
+    if (rc)
+        rp_log(RP_LOG_WARN, "api: the contact centre's assignments: %s", rp_errmsg(&err));
+    else
+        api_board_post(s->board, a);
+    json_decref(a);
 }
 
 static void *scribe_main(void *arg)
@@ -1367,11 +1388,13 @@ static void *scribe_main(void *arg)
             pthread_cond_timedwait(&s->qcond, &s->qlock, &ts);
         }
         int stop = s->stop_scribe;
+        s->centre_wanted = 0;
         int64_t ids[128];
         int n = 0;
         while (n < 64 && s->whead != s->wtail)
             ids[n++] = s->wanted[s->whead++ % WANTED];
         pthread_mutex_unlock(&s->qlock);
+        centre_tell(s, w);
         scribe_ingest(s, w);
         if (stop)
             break;

@@ -194,7 +194,7 @@ int cc_agent_seen(wh *w, const char *login, const char *session, int64_t at_ms, 
 /* ---- the timers ---- */
 
 /* Calls whose wrap-up time is over end without a code; messages likewise by their queue's time. */
-static int wrap_timeouts(wh *w, int64_t now, json_t *done, rp_error *err)
+static int wrap_timeouts(wh *w, int64_t now, json_t *done, json_t *assigned, rp_error *err)
 {
     rp_stmt *st;
     json_t *rows;
@@ -221,6 +221,7 @@ static int wrap_timeouts(wh *w, int64_t now, json_t *done, rp_error *err)
         json_t *o = NULL;
         if ((rc = cc_event_apply(w, &ev, &o, err)))
             break;
+        json_array_extend(assigned, json_object_get(o, "assignments"));
         json_decref(o);
         json_array_append_new(done, json_integer(I(x, "id")));
     }
@@ -230,7 +231,7 @@ static int wrap_timeouts(wh *w, int64_t now, json_t *done, rp_error *err)
 
 /* Agents whose sign-in gave no sign of life: offline, what was given to them and not answered back in
  * line (its place kept). */
-static int quiet_sessions(wh *w, int64_t now, json_t *gone, rp_error *err)
+static int quiet_sessions(wh *w, int64_t now, json_t *gone, json_t *assigned, rp_error *err)
 {
     char cut[CC_TIME_LEN];
     cc_time_format(now - CC_SESSION_TIMEOUT_S * 1000, cut);
@@ -260,7 +261,8 @@ static int quiet_sessions(wh *w, int64_t now, json_t *gone, rp_error *err)
             cc_event_in ev = { .interaction = I(y, "id"), .event = "no_answer", .reason = "the agent's screen went quiet",
                                .by = "contact centre", .at_ms = now };
             json_t *o = NULL;
-            rc = cc_event_apply(w, &ev, &o, err);
+            if (!(rc = cc_event_apply(w, &ev, &o, err)))
+                json_array_extend(assigned, json_object_get(o, "assignments"));
             json_decref(o);
         }
         json_decref(ids);
@@ -282,9 +284,9 @@ int cc_tick(wh *w, int64_t now_ms, json_t **out, rp_error *err)
 {
     int64_t now = now_ms ? now_ms : cc_clock_ms();
     json_t *done = json_array(), *gone = json_array(), *assigned = json_array();
-    int rc = wrap_timeouts(w, now, done, err);
+    int rc = wrap_timeouts(w, now, done, assigned, err);
     if (!rc)
-        rc = quiet_sessions(w, now, gone, err);
+        rc = quiet_sessions(w, now, gone, assigned, err);
     if (!rc && !(rc = rp_store_begin(wh_store(w), err)))
         rc = cc__end(w, cc__route(w, now, assigned, err), NULL, err);
     if (rc) {

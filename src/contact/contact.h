@@ -217,7 +217,8 @@ typedef struct cc_offer_in {
 
 /* Offer it, queue it and route what can be routed: *out {interaction, state, agent, sip, why,
  * position, estimated_wait_s, party_id, parties, assignments: [...]} where assignments are every
- * interaction given to an agent by this change (the caller tells the switch and the agents' screens).
+ * interaction given to an agent by this change (the server tells the switch and the agents' screens of
+ * them through cc_untold, whoever made the change).
  * The same external_id again is the same interaction (repeated: true), nothing written. */
 int cc_offer(wh *w, const cc_offer_in *in, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
@@ -248,6 +249,13 @@ int cc_agent_seen(wh *w, const char *login, const char *session, int64_t at_ms, 
 int cc_tick(wh *w, int64_t now_ms, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* The agent's desk: their row and their open interactions. */
 int cc_desk(wh *w, const char *login, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The assignments nobody has told the switch and the agent's screen of yet (made by any server or by
+ * the command line), at most limit, oldest first, as [{interaction, channel, external_id, switch_ref,
+ * agent, queue, sip, why, party_id, parties, address, ivr_path, reason}], marked told in the same
+ * transaction: the one server that takes them tells.  cc_told marks one told by the reply that put
+ * it through (*out its row, or NULL when it was told already or is not assigned). */
+int cc_untold(wh *w, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
+int cc_told(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* An interaction with its events. */
 int cc_interaction_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Interactions, newest first: state (NULL any, "open" the unfinished), queue, at most limit. */

@@ -195,7 +195,7 @@ static int assign(wh *w, live *l, const cc_decision *d, int64_t now_ms, json_t *
     cc_time_format(now_ms, at);
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(w), "UPDATE cc_interaction SET state = 'assigned', agent = ?, assigned_at = ?, "
-                                           "why = ? WHERE id = ? AND state = 'queued' "
+                                           "why = ?, told_at = NULL WHERE id = ? AND state = 'queued' "
                                            "RETURNING external_id, switch_ref, party_id, address, queue",
                               &st, err);
     if (rc)
@@ -244,6 +244,67 @@ int cc__route(wh *w, int64_t now_ms, json_t *out, rp_error *err)
     }
     live_free(&l);
     return rc;
+}
+
+/* ---- telling the switch and the screens ---- */
+
+#define TOLD_COLUMNS                                                                                     \
+    "i.id AS interaction, i.channel, i.external_id, i.switch_ref, a.login AS agent, i.queue, a.sip, i.why, " \
+    "i.party_id, i.parties, i.address, i.ivr_path, i.reason "
+
+int cc_untold(wh *w, int limit, json_t **out, rp_error *err)
+{
+    rp_store *s = wh_store(w);
+    rp_stmt *st;
+    char now[CC_TIME_LEN];
+    int rc = rp_store_begin(s, err);
+    if (rc)
+        return rc;
+    if ((rc = rp_store_prepare(s, "SELECT " TOLD_COLUMNS "FROM cc_interaction i JOIN cc_agent a ON a.id = i.agent "
+                                  "WHERE i.state = 'assigned' AND i.told_at IS NULL ORDER BY i.id LIMIT ?",
+                               &st, err)))
+        return cc__end(w, rc, NULL, err);
+    rp_stmt_bind_int(st, 1, limit > 0 ? limit : 100);
+    if ((rc = rp_stmt_rows_json(st, 0, out, NULL, err)))
+        return cc__end(w, rc, NULL, err);
+    cc_time_format(cc_clock_ms(), now);
+    size_t i;
+    json_t *x;
+    json_array_foreach(*out, i, x) {
+        if ((rc = rp_store_prepare(s, "UPDATE cc_interaction SET told_at = ? WHERE id = ?", &st, err)))
+            break;
+        rp_stmt_bind_text(st, 1, now);
+        rp_stmt_bind_int(st, 2, json_integer_value(json_object_get(x, "interaction")));
+        if ((rc = rp_stmt_run(st, err)))
+            break;
+    }
+    return cc__end(w, rc, out, err);
+}
+
+int cc_told(wh *w, int64_t id, json_t **out, rp_error *err)
+{
+    rp_store *s = wh_store(w);
+    rp_stmt *st;
+    char now[CC_TIME_LEN];
+    cc_time_format(cc_clock_ms(), now);
+    int rc = rp_store_prepare(s, "UPDATE cc_interaction SET told_at = ? WHERE id = ? AND state = 'assigned' AND "
+                                 "told_at IS NULL",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, now);
+    rp_stmt_bind_int(st, 2, id);
+    if ((rc = rp_stmt_run(st, err)))
+        return rc;
+    *out = NULL;
+    if (!rp_store_changes(s))
+        return RP_OK;
+    if ((rc = rp_store_prepare(s, "SELECT " TOLD_COLUMNS "FROM cc_interaction i JOIN cc_agent a ON a.id = i.agent "
+                                  "WHERE i.id = ?",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, id);
+    return rp_stmt_rows_json(st, 1, out, NULL, err);
 }
 
 /* ---- reading ---- */
@@ -422,8 +483,8 @@ int cc__position(wh *w, json_t *ix, rp_error *err)
                               "SELECT (SELECT count(*) FROM cc_interaction o WHERE o.queue = i.queue AND o.state = "
                               "'queued' AND (o.priority > i.priority OR (o.priority = i.priority AND o.queued_at <= "
                               "i.queued_at))), (SELECT count(DISTINCT a.id) FROM cc_agent a JOIN cc_agent_skill k ON "
-                              "k.agent = a.id WHERE k.skill = q.skill AND a.active = 1 AND a.state IN ('ready', "
-                              "'wrap_up')) FROM cc_interaction i JOIN cc_queue q ON q.code = i.queue WHERE i.id = ?",
+                              "k.agent = a.id WHERE k.skill = q.skill AND k.level >= q.min_level AND a.active = 1 AND "
+                              "a.state IN ('ready', 'wrap_up')) FROM cc_interaction i JOIN cc_queue q ON q.code = i.queue WHERE i.id = ?",
                               &st, err);
     if (rc)
         return rc;

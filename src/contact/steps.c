@@ -168,7 +168,7 @@ static int ev_no_answer(wh *w, const cc_event_in *ev, const json_t *ix, int64_t 
     rp_stmt *st;
     int rc = agent_of(w, ix, &agent, err);
     if (rc || (rc = rp_store_prepare(wh_store(w), "UPDATE cc_interaction SET state = 'queued', agent = NULL, "
-                                                  "assigned_at = NULL, why = NULL WHERE id = ?",
+                                                  "assigned_at = NULL, why = NULL, told_at = NULL WHERE id = ?",
                                      &st, err)))
         return rc;
     rp_stmt_bind_int(st, 1, I(ix, "id"));
@@ -177,6 +177,8 @@ static int ev_no_answer(wh *w, const cc_event_in *ev, const json_t *ix, int64_t 
     /* an agent whose phone does not answer is not ready (Asterisk's autopause): a break to see to */
     return agent ? cc__agent_set(w, agent, "break", "no_answer", at, ev->by ? ev->by : "switch", err) : RP_OK;
 }
+
+static int ev_note(wh *w, const cc_event_in *ev, const json_t *ix, int64_t at, rp_error *err);
 
 /* Ended transferred; a new leg of the same interaction (the same Call-ID) waits in the queue asked
  * for, or for the one agent asked for, with its context (customer, IVR path, reason, note). */
@@ -191,6 +193,9 @@ static int ev_transfer(wh *w, const cc_event_in *ev, const json_t *ix, int64_t a
     if (ev->to_agent && (rc = cc__agent_id(w, ev->to_agent, &target, err)))
         return rp_err_prefix(err, "to_agent");
     const char *queue = ev->queue ? ev->queue : S(ix, "queue");
+    /* the agent's note travels with the call */
+    if (ev->note && (rc = ev_note(w, ev, ix, at, err)))
+        return rc;
     rp_stmt *st;
     char at_s[CC_TIME_LEN];
     cc_time_format(at, at_s);
@@ -225,9 +230,9 @@ static int ev_transfer(wh *w, const cc_event_in *ev, const json_t *ix, int64_t a
     snprintf(detail, sizeof detail, "to %s%s%s (interaction %lld)", ev->to_agent ? ev->to_agent : queue,
              ev->to_agent ? " in " : "", ev->to_agent ? queue : "", (long long)leg);
     if (rc || (rc = cc__event(w, I(ix, "id"), at, "transferred", agent, detail, err)) ||
-        (rc = cc__event(w, leg, at, "queued", 0, "transferred", err)))
+        (rc = cc__event(w, leg, at, "queued", 0, "transferred", err)) || (rc = cc__finish(w, I(ix, "id"), err)))
         return rc;
-    return cc__finish(w, I(ix, "id"), err);
+    return agent && voice_like(S(ix, "channel")) ? cc__idle(w, agent, at, err) : RP_OK; /* free again */
 }
 
 static int ev_wrap(wh *w, const cc_event_in *ev, const json_t *ix, int64_t at, rp_error *err)

@@ -95,6 +95,8 @@ CREATE TABLE cc_interaction (
     target_agent INTEGER REFERENCES cc_agent(id),       -- transferred to this agent: only they take it
     why          TEXT,                                  -- the routing decision, explained
     switch_ref   TEXT,                                  -- where the switch holds the call (Kamailio: index:label)
+    told_at      TEXT,                                  -- when the switch and the agent's screen were told of
+                                                        -- its assignment (NULL: not yet, whoever assigned it)
     ivr_path     TEXT,
     reason       TEXT,                                  -- why the customer called, as told or guessed
     disposition  TEXT,                                  -- the agent's wrap-up code
@@ -111,6 +113,7 @@ CREATE TABLE cc_interaction (
     UNIQUE (channel, external_id, leg)
 );
 CREATE INDEX cc_interaction_open ON cc_interaction(state, queue);
+CREATE INDEX cc_interaction_untold ON cc_interaction(state, told_at);
 CREATE INDEX cc_interaction_agent ON cc_interaction(agent, state);
 CREATE INDEX cc_interaction_party ON cc_interaction(party_id, id);
 CREATE INDEX cc_interaction_offered ON cc_interaction(offered_at);
