@@ -209,3 +209,17 @@ int api_agent_state_put(api_req *rq, api_resp *rs)
     snprintf(rq->detail, sizeof rq->detail, "%s: %s", rq->param[0], state);
     return changed(rq, rs, o);
 }
+
+/* GET /contact/wallboard?since= */
+int api_wallboard(api_req *rq, api_resp *rs)
+{
+    cc_board_opts o = { 0 };
+    rp_error err = RP_ERROR_INIT;
+    const char *since = api_query(rq, "since");
+    if (since && cc_time_parse("since", since, &o.since_ms, &err))
+        return api_fail(rs, &err);
+    json_t *out;
+    if (cc_wallboard(rq->w, 0, &o, &out, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, out);
+}

@@ -677,6 +677,21 @@ const api_route api_routes[] = {
                  "reason?: string, callback_at?: string}",
       .response = "{interaction: CentreInteraction, repeated: boolean, assignments: CentreAssignment[]}",
       .errors = "403 404 409 422" },
+    { .method = "GET", .pattern = "/api/v1/contact/wallboard", .fn = api_wallboard, .permission = SEC_P_CENTRE,
+      .flags = 0, .op = "getWallboard",
+      .summary = "The wallboard: each queue now (waiting, longest wait) and since the start of the day in Taipei or "
+                 "since= (offered, answered, abandoned, service level within the queue's target, speed of answer, "
+                 "handle time, abandonment, first-contact resolution), each agent's state and occupancy, the alerts",
+      .query = "since?: string",
+      .response = "{as_of: string, since: string, queues: {code: string, name: string, channel: string, target_s: "
+                  "integer, target_level: number, waiting: integer, longest_wait_s: integer, offered: integer, "
+                  "answered: integer, abandoned: integer, answered_within_target: integer, service_level: number | "
+                  "null, asa_s: number | null, aht_s: number | null, abandonment: number | null, fcr: number | null}[], "
+                  "agents: {login: string, name: string, state: string, reason: string | null, state_at: string, "
+                  "handled: integer, open: integer, signed_in_s: integer, occupancy: number | null}[], alerts: "
+                  "{queue: string, kind: 'service_level' | 'longest_wait' | 'abandonment', value: number, threshold: "
+                  "number}[]}",
+      .errors = "422" },
     { .method = "GET", .pattern = "/api/v1/contact/setup", .fn = api_centre_setup_get, .permission = SEC_P_CENTRE,
       .flags = 0, .op = "getCentreSetup", .summary = "The centre's skills, queues and agents with their states",
       .response = "CentreSetup" },

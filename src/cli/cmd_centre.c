@@ -295,3 +295,46 @@ int cmd_contact_interaction(cli_ctx *c)
         return cli_fail("contact interaction", &err);
     return done(c, o, print_one);
 }
+
+static void print_board(const json_t *o)
+{
+    static const char *const qc[] = { "code", "waiting", "longest_wait_s", "offered", "answered", "abandoned",
+                                      "service_level", "asa_s", "aht_s", "abandonment", "fcr" };
+    static const char *const qh[] = { "QUEUE", "WAITING", "LONGEST S", "OFFERED", "ANSWERED", "ABANDONED",
+                                      "SERVICE LEVEL", "ASA S", "AHT S", "ABANDONMENT", "FCR" };
+    static const char *const ac[] = { "login", "state", "reason", "state_at", "open", "handled", "occupancy" };
+    static const char *const ah[] = { "AGENT", "STATE", "REASON", "SINCE", "OPEN", "HANDLED", "OCCUPANCY" };
+    printf("the contact centre at %s, since %s\n", S(o, "as_of"), S(o, "since"));
+    table_or_csv_json(json_object_get(o, "queues"), qc, qh, 11, 0, stdout);
+    printf("\n");
+    table_or_csv_json(json_object_get(o, "agents"), ac, ah, 7, 0, stdout);
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(o, "alerts"), i, a) {
+        char v[40];
+        const json_t *val = json_object_get(a, "value");
+        snprintf(v, sizeof v, json_is_integer(val) ? "%.0f" : "%.4g", json_number_value(val));
+        printf("alert: queue %s, %s %s (threshold %g)\n", S(a, "queue"), S(a, "kind"), v,
+               json_number_value(json_object_get(a, "threshold")));
+    }
+}
+
+int cmd_contact_board(cli_ctx *c)
+{
+    const char *cmd = "contact board";
+    int64_t at;
+    cc_board_opts o = { 0 };
+    rp_error err = RP_ERROR_INIT;
+    if (at_of(c, cmd, &at))
+        return CLI_FAIL;
+    if (cli_arg(c, "since") && cc_time_parse("--since", cli_arg(c, "since"), &o.since_ms, &err))
+        return cli_fail(cmd, &err);
+    json_t *out;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_wallboard(w, at, &o, &out, &err))
+        return cli_fail(cmd, &err);
+    return done(c, out, print_board);
+}

@@ -1132,6 +1132,17 @@ DESIGN_HELP
     { "contact interactions", cmd_contact_interactions, CLI_STORE, "state= queue= limit= json csv", 0, 0,
       "rapport contact interactions [--state S|open] [--queue Q] [--limit N] [--json|--csv]",
       "List the contact centre's interactions, newest first.", NULL, NULL },
+    { "contact board", cmd_contact_board, CLI_STORE, "at= since= json", 0, 0,
+      "rapport contact board [--since TIME] [--at TIME] [--json]",
+      "The supervisor's wallboard: each queue now and today, each agent, the alerts.",
+      "Per queue: waiting now and the longest wait; since the start of the day in\n"
+      "Taipei (or --since): offered, answered, abandoned, the service level (answered\n"
+      "within the queue's target, of those offered), average speed of answer, handle\n"
+      "time, abandonment and first-contact resolution (no contact of the customer for\n"
+      "the same reason within 7 days).  Per agent: state, since when, open and\n"
+      "handled interactions, occupancy (handling over signed-in time).  Alerts: a\n"
+      "service level under the queue's target level, a caller waiting over four times\n"
+      "the target, abandonment over 5 %.\n", NULL },
     { "contact interaction", cmd_contact_interaction, CLI_STORE, "json", 1, 1,
       "rapport contact interaction N [--json]",
       "Show an interaction with every step it went through: when, what, who, why.", NULL, NULL },

@@ -34,6 +34,7 @@
  *   steps.c     what happens to an interaction, as a table of events; the call record and contact
  *               history an ended one leaves
  *   agents.c    agents' states and sign-ins, the timers (wrap-up, quiet sign-ins), an agent's desk
+ *   board.c     the supervisor's wallboard: queues now and today, agents, alerts
  */
 #ifndef RP_CONTACT_H
 #define RP_CONTACT_H
@@ -256,6 +257,20 @@ int cc_desk(wh *w, const char *login, json_t **out, rp_error *err) RP_WARN_UNUSE
  * it through (*out its row, or NULL when it was told already or is not assigned). */
 int cc_untold(wh *w, int limit, json_t **out, rp_error *err) RP_WARN_UNUSED;
 int cc_told(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The wallboard (board.c): per queue now and since the start of the period (the day in Taipei unless
+ * since_ms): {as_of, since, queues: [{code, name, channel, target_s, target_level, waiting,
+ * longest_wait_s, offered, answered, abandoned, answered_within_target, service_level (within the
+ * target, of those offered), asa_s, aht_s, abandonment, fcr}], agents: [{login, name, state, reason,
+ * state_at, handled, open, signed_in_s, occupancy}], alerts: [{queue, kind: service_level |
+ * longest_wait | abandonment, value, threshold}]}.  First-contact resolution: a done interaction of a
+ * known customer with no contact of theirs for the same reason within fcr_days (7) after it. */
+typedef struct cc_board_opts {
+    int64_t since_ms;
+    int alert_wait_s;          /* a caller waiting longer raises an alert (0: four times the queue's target) */
+    double alert_abandon;      /* abandonment above it (0: 5 %) */
+    int fcr_days;
+} cc_board_opts;
+int cc_wallboard(wh *w, int64_t now_ms, const cc_board_opts *o, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* An interaction with its events. */
 int cc_interaction_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Interactions, newest first: state (NULL any, "open" the unfinished), queue, at most limit. */

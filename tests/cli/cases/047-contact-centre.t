@@ -109,6 +109,15 @@ $ rapport contact interactions --state open --csv | tr -d '\r'
 > 5,voice,call-3,loans,queued,,,,2026-11-23T10:06:00.000Z,
 > 4,callback,loan-1,loans,queued,,,,2026-11-23T10:01:03.000Z,
 > 2,voice,call-2,cards,assigned,bob,0911000222,,2026-11-23T10:01:01.000Z,
+# the wallboard: each queue now and today, the agents, the alerts of the thresholds
+$ rapport contact board --at 2026-11-23T10:10:00Z --json | python3 -c 'import json,sys; d = json.load(sys.stdin); [print(q["code"], q["waiting"], q["longest_wait_s"], q["offered"], q["answered"], q["abandoned"], q["answered_within_target"], q["service_level"], q["asa_s"], q["aht_s"], q["fcr"]) for q in d["queues"]]; [print(a["login"], a["state"], a["open"], a["handled"], a["occupancy"]) for a in d["agents"]]; print(sorted((a["queue"], a["kind"]) for a in d["alerts"]))'
+> cards 0 0 3 2 0 1 0.3333 111.5 206.0 1.0
+> chat 0 0 4 1 0 1 0.25 9.0 141.0 None
+> loans 2 537 2 0 0 0 0.0 None None None
+> amy break 0 0 0.0
+> bob break 1 2 0.479
+> cat ready 3 1 0.7833
+> [('cards', 'service_level'), ('chat', 'service_level'), ('loans', 'longest_wait'), ('loans', 'service_level')]
 # every call that ended left a call record (the reports' source) and the answered, known caller an
 # entry in the contact history
 $ rapport query "select call_id, queue, wait_s, talk_s, wrap_s, abandoned, agent, interaction_id is not null from call_record where source = 'rapport' order by id" --csv | tr -d '\r'
@@ -147,6 +156,11 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; for e in answered ended; do curl -s -H 
 >  403
 > done 查詢帳單
 > {"error":{"code":"forbidden","message":"a marketing analyst may not do this (answer)","reason":"not_permitted"}}
+>  403
+# the supervisor's wallboard through the API; an agent has none
+$ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b sam.jar "$P/contact/wallboard?since=2026-11-23T00:00:00Z" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["since"], [(q["code"], q["offered"]) for q in d["queues"]], len(d["agents"]))'; curl -s -b amy.jar $P/contact/wallboard -w ' %{http_code}\n'
+> 2026-11-23T00:00:00.000Z [('cards', 4), ('chat', 4), ('loans', 2)] 3
+> {"error":{"code":"forbidden","message":"a contact-centre agent (CSR) may not do this (centre)","reason":"not_permitted"}}
 >  403
 $ grep -c . serve.log; kill $(cat serve.pid)
 > 1
