@@ -634,9 +634,12 @@ const api_route api_routes[] = {
     /* ---- the contact centre (desk.c: agents and supervisors; cti.c: the switch, the screens) ---- */
     { .method = "GET", .pattern = "/api/v1/contact/desk", .fn = api_desk_get, .permission = SEC_P_ANSWER,
       .flags = API_WRITES, .op = "getDesk",
-      .summary = "The agent's own desk: their state and the interactions they hold, each with its steps (the "
-                 "screen's sign of life too: a sign-in silent for two minutes lets the agent go offline)",
-      .response = "{agent: CentreAgent, interactions: CentreInteraction[]}", .errors = "404" },
+      .summary = "The agent's own desk: their state and the interactions they hold, each with its steps; the queues "
+                 "and colleagues a transfer may go to (the screen's sign of life too: a sign-in silent for two "
+                 "minutes lets the agent go offline)",
+      .response = "{agent: CentreAgent, interactions: CentreInteraction[], queues: {code: string, name: string, channel: "
+                  "string}[], colleagues: {login: string, name: string, state: string}[]}",
+      .errors = "404" },
     { .method = "GET", .pattern = "/api/v1/contact/desk/events", .fn = api_desk_events, .permission = SEC_P_ANSWER,
       .flags = API_EVENTS, .op = "streamDeskEvents",
       .summary = "The agent's screen as server-sent events, kept open: an 'assigned' event (a CentreAssignment as data) "

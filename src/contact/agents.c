@@ -332,6 +332,22 @@ int cc_desk(wh *w, const char *login, json_t **out, rp_error *err)
         json_decref(a), json_decref(list);
         return rc;
     }
-    *out = json_pack("{s:o, s:o}", "agent", a, "interactions", list);
+    /* the queues a transfer may go to, and the agents (who is ready) */
+    json_t *queues = NULL, *agents = NULL;
+    if ((rc = rp_store_prepare(wh_store(w), "SELECT code, name, channel FROM cc_queue WHERE active = 1 ORDER BY code",
+                               &st, err)) ||
+        (rc = rp_stmt_rows_json(st, 0, &queues, NULL, err)) ||
+        (rc = rp_store_prepare(wh_store(w), "SELECT login, name, state FROM cc_agent WHERE active = 1 AND login <> ? "
+                                            "ORDER BY login",
+                               &st, err))) {
+        json_decref(a), json_decref(list), json_decref(queues);
+        return rc;
+    }
+    rp_stmt_bind_text(st, 1, login);
+    if ((rc = rp_stmt_rows_json(st, 0, &agents, NULL, err))) {
+        json_decref(a), json_decref(list), json_decref(queues);
+        return rc;
+    }
+    *out = json_pack("{s:o, s:o, s:o, s:o}", "agent", a, "interactions", list, "queues", queues, "colleagues", agents);
     return RP_OK;
 }

@@ -248,7 +248,8 @@ int cc_agent_seen(wh *w, const char *login, const char *session, int64_t at_ms, 
 /* The timers: wrap-ups ended, sign-ins gone quiet (offline, their unanswered interactions back in
  * line), call-backs due, overflow; then routing.  *out as cc_offer's assignments and what changed. */
 int cc_tick(wh *w, int64_t now_ms, json_t **out, rp_error *err) RP_WARN_UNUSED;
-/* The agent's desk: their row and their open interactions. */
+/* The agent's desk: their row, their open interactions (each with its steps), and the queues and
+ * colleagues a transfer may go to. */
 int cc_desk(wh *w, const char *login, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* The assignments nobody has told the switch and the agent's screen of yet (made by any server or by
  * the command line), at most limit, oldest first, as [{interaction, channel, external_id, switch_ref,

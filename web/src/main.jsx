@@ -12,6 +12,8 @@ import { Customer } from './pages/customer.jsx';
 import { CallingList, CallingLists, FollowUps } from './pages/worklist.jsx';
 import { Leads } from './pages/leads.jsx';
 import { Events } from './pages/events.jsx';
+import { Desk } from './pages/desk.jsx';
+import { Wallboard } from './pages/wallboard.jsx';
 import { Campaign, Campaigns } from './pages/campaigns.jsx';
 import { Analyses } from './pages/analyses.jsx';
 import { Models } from './pages/models.jsx';
@@ -34,6 +36,8 @@ export const can = (me, perm) => !!me && me.permissions.includes(perm);
 // The screens a user may open, by permission.
 const MENU = [
   ['search', '#/', 'menuSearch'],
+  ['answer', '#/desk', 'menuDesk'],
+  ['centre', '#/wallboard', 'menuWallboard'],
   ['analysis', '#/dashboards/pareto', 'menuDashboards'],
   ['analysis', '#/analyses', 'analyses'],
   ['analysis', '#/models', 'menuModels'],
@@ -155,6 +159,8 @@ function App() {
   else if ((m = /^#\/campaigns\/([^/]+)/.exec(hash))) page = <Campaign code={decodeURIComponent(m[1])} me={me} key={m[1]} />;
   else if (hash.startsWith('#/campaigns')) page = <Campaigns me={me} />;
   else if (hash.startsWith('#/events')) page = <Events me={me} />;
+  else if (hash.startsWith('#/desk')) page = <Desk me={me} />;
+  else if (hash.startsWith('#/wallboard')) page = <Wallboard />;
   else if ((m = /^#\/jobs\/(\d+)/.exec(hash))) page = <Job id={m[1]} me={me} key={m[1]} />;
   else if (hash.startsWith('#/jobs')) page = <Jobs />;
   else if (hash.startsWith('#/review')) page = <Review />;
@@ -162,7 +168,7 @@ function App() {
   else if (hash.startsWith('#/audit')) page = <Audit />;
   else page = <Home me={me} />;
   // a screen the role may not use, opened by hand, says so in the user's language, without its form (issue 22 item 7)
-  const needs = [['#/customer', 'view'], ['#/dashboards', 'analysis'], ['#/analyses', 'analysis'], ['#/models', 'analysis'], ['#/campaigns', 'campaigns'], ['#/events', 'campaigns'], ['#/jobs', 'etl'],
+  const needs = [['#/customer', 'view'], ['#/dashboards', 'analysis'], ['#/analyses', 'analysis'], ['#/models', 'analysis'], ['#/campaigns', 'campaigns'], ['#/events', 'campaigns'], ['#/desk', 'answer'], ['#/wallboard', 'centre'], ['#/jobs', 'etl'],
     ['#/review', 'etl'], ['#/users', 'users'], ['#/audit', 'audit']].find(([h]) => hash.startsWith(h));
   if (needs && !can(me, needs[1])) page = <p class="notice" data-test="not-allowed">{t('noPermission', { role: t(`role_${me.role}`) })}</p>;
   return (

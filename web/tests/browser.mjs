@@ -10,7 +10,7 @@
 // Ends with "web: N passed, M failed, K skipped"; exits 1 if any failed.
 import { chromium } from 'playwright-core';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -82,8 +82,23 @@ const nowIso = new Date().toISOString().slice(0, 19) + 'Z';
 cli(['event', 'feed', '-'], JSON.stringify({ transactions: tds.map(([, number], i) => ({ account: number, posted_at: nowIso,
   amount: -(1234567 + i), class: 'td_break' })) }));
 mkdirSync(shots, { recursive: true });
+/* issue 25: the contact centre — one queue, the CSR an agent with a phone; a real switch (Kamailio, SIPp
+ * phones and callers: tests/fixtures/contact/switch.sh) on ports chosen now, so that the server's [cti]
+ * can name its HTTP side; the switch itself starts in its test */
+const switchSh = join(root, 'tests', 'fixtures', 'contact', 'switch.sh');
+const sw = (...args) => execFileSync(switchSh, args, { cwd: tmp, env: { ...env, SWITCH_LIFE: '600' }, encoding: 'utf8' });
+writeFileSync(join(tmp, 'centre.json'), JSON.stringify({ skills: [{ name: '信用卡' }, { name: 'zh-TW', kind: 'language' }],
+  queues: [{ code: 'cards', name: '信用卡服務', skill: '信用卡', number: '5001', wrap_up_s: 120 }],
+  agents: [{ login: 'w-csr', name: '王小美', sip: 'sip:w-csr@127.0.0.1', skills: { 信用卡: 4, 'zh-TW': 5 } },
+    { login: 'w-tsr', name: '陳大文', skills: { 信用卡: 2 } }] }));
+cli(['contact', 'setup', join(tmp, 'centre.json')]);
+const switchToken = cli(['token', 'add', 'switch', '--permissions', 'cti']).split('\n')[1].trim();
+sw('ports');
+const [, switchHttp] = readFileSync(join(tmp, 'kam.ports'), 'utf8').trim().split(' ');
+writeFileSync(join(tmp, 'cti.secret'), 'the switch and rapport share this\n');
+writeFileSync(join(tmp, 'rapport.ini'), `[cti]\nswitch_url = http://127.0.0.1:${switchHttp}/rapport/continue\npassword_file = ${join(tmp, 'cti.secret')}\n`);
 
-const server = spawn(rapport, ['serve', '--listen', '127.0.0.1:0', '--port-file', join(tmp, 'port'), '--static', join(build, 'web')],
+const server = spawn(rapport, ['serve', '--config', join(tmp, 'rapport.ini'), '--listen', '127.0.0.1:0', '--port-file', join(tmp, 'port'), '--static', join(build, 'web')],
   { env, stdio: ['ignore', 'ignore', 'pipe'] });
 let port = '';
 for (let i = 0; i < 100 && !port; i++) {
@@ -1102,6 +1117,54 @@ const tests = [
     await p2.click('button[type=submit]');
     await p2.waitForSelector('[data-test=password-expired]');
     await other.close();
+  }],
+  ['issue 25: a call through Kamailio pops the caller\'s 360 with the IVR path on the agent\'s desk; the wallboard moves', async (page) => {
+    sw('up', port, switchToken, 'the switch and rapport share this');
+    try {
+      sw('phone', 'w-csr');
+      await signIn(page, 'csr');
+      await page.goto(`${base}#/desk`);
+      await page.waitForSelector('[data-test=desk] [data-test=live].ok');
+      await page.click('[data-test=go-ready]');
+      await page.waitForSelector('[data-test=agent-state].state-ready');
+      /* the supervisor's wallboard, open beside it */
+      const sup = await page.context().browser().newContext({ viewport: { width: 1400, height: 900 } });
+      const board = await sup.newPage();
+      board.setDefaultTimeout(10000);
+      await signIn(board, 'supervisor', 'en');
+      await board.goto(`${base}#/wallboard`);
+      const offered = async () => +(await board.textContent('[data-test=queue-cards] [data-test=offered]'));
+      const before = await offered();
+      /* chen calls from her mobile, through the switch's own IVR (1, then 3, then 2) */
+      writeFileSync(join(tmp, 'chen.csv'), 'SEQUENTIAL\n0912345678;\n');
+      const placed = Date.now();
+      const caller = spawn(switchSh, ['call', 'chen.csv', '1', '6000', '1'], { cwd: tmp, env: { ...env, IVR: '1>3>2', SWITCH_LIFE: '600' }, stdio: 'ignore' });
+      const done = new Promise((r) => caller.on('exit', r));
+      await page.waitForSelector('[data-test=pop-customer] [data-test=customer] [data-test=name]');
+      const popped = Date.now() - placed;
+      const name = await page.textContent('[data-test=pop-customer] [data-test=name]');
+      expect(name.includes('陳怡君'), `the 360 popped: ${name}`);
+      expect((await page.textContent('[data-test=ivr-path]')).trim() === '1>3>2', 'the IVR path travels with the call');
+      expect(/技能「信用卡」等級 4/.test(await page.textContent('[data-test=why]')), 'why the engine chose her, in her words');
+      console.log(`    the screen pop ${popped} ms after the INVITE was placed (SIPp start included)`);
+      for (let i = 0; i < 50 && (await offered()) !== before + 1; i++) await board.waitForTimeout(200);
+      expect((await offered()) === before + 1, `the wallboard counts the call: ${before} -> ${await offered()}`);
+      await page.screenshot({ path: join(shots, 'desk-screen-pop.png'), fullPage: true });
+      await board.screenshot({ path: join(shots, 'wallboard.png'), fullPage: true });
+      /* the caller hangs up: she wraps up with a disposition and a note */
+      expect((await done) === 0, 'the caller talked and hung up');
+      await page.waitForSelector('[data-test=wrap-up]');
+      await page.selectOption('[data-test=disposition]', 'resolved');
+      await page.fill('[data-test=wrap-up] input[name=note]', '說明帳單');
+      await page.click('[data-test=wrap-up-save]');
+      await page.waitForSelector('[data-test=agent-state].state-ready');
+      const last = JSON.parse(cli(['contact', 'interactions', '--limit', '1', '--json']))[0];
+      expect(last.state === 'done' && last.disposition === 'resolved' && last.ivr_path === '1>3>2', `recorded: ${JSON.stringify(last)}`);
+      for (let i = 0; i < 50 && !/100\.0%|[0-9.]+%/.test(await board.textContent('[data-test=queue-cards]')); i++) await board.waitForTimeout(200);
+      await sup.close();
+    } finally {
+      sw('down');
+    }
   }],
   ['issue 22 item 7: a locked-out user is told so in their language, with the time', async (page) => {
     cli(['user', 'add', 'w-locked', '--role', 'csr'], password + '\n');

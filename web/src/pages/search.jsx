@@ -43,11 +43,11 @@ export function Hits({ hits, more, limit, active = -1, onOpen }) {
   );
 }
 
-export function Search({ compact = false }) {
+export function Search({ compact = false, initial = '' }) {
   useSignal(lang);
   useSignal(vocabulary);
   useEffect(() => { loadVocabulary().catch(() => { /* statuses are shown by their code until it comes */ }); }, []);
-  const [q, setQ] = useState('');
+  const [q, setQ] = useState(initial);
   const [born, setBorn] = useState('');
   const [branch, setBranch] = useState('');
   const [found, setFound] = useState(null);
