@@ -8,6 +8,10 @@
 #include <string.h>
 #include <time.h>
 #include "contact/contact.h"
+#include "core/json.h"
+#include "security/security.h"
+#include "store/store.h"
+#include "warehouse/warehouse.h"
 
 /* 100 calls in 30 minutes, 180 s each, 14 agents, 20 s: the textbook's 0.8884 and 7.84 s. */
 static void erlang_c_textbook(void **state)
@@ -282,6 +286,200 @@ static void routing_each_once_and_fast(void **state)
     print_message("routing, 1,000 agents and 50 skills, a queue of 20: %.0f decisions a second\n", n / s);
 }
 
+/* ---- the live centre in the store ---- */
+
+static wh *open_centre(const char *file, int agents)
+{
+    wh *w;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(wh_open(tu_path(file), NULL, WH_INIT, &w, NULL, &e));
+    json_t *doc = json_pack("{s:[{s:s}, {s:s}], s:[{s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}], s:[]}", "skills", "name",
+                            "cards", "name", "loans", "queues", "code", "cards", "skill", "cards", "number", "5001", "code",
+                            "chat", "skill", "cards", "channel", "chat", "number", "5009", "agents");
+    json_t *list = json_object_get(doc, "agents");
+    for (int i = 0; i < agents; i++) {
+        char login[16];
+        snprintf(login, sizeof login, "ag%03d", i);
+        assert_ok(sec_user_add(wh_store(w), login, "csr", NULL, "a long password 1", "test", NULL, &e));
+        json_array_append_new(list, json_pack("{s:s, s:{s:i}, s:{s:i, s:i}}", "login", login, "skills", "cards",
+                                              1 + i % 5, "capacity", "voice", 1, "chat", 1 + i % 3));
+    }
+    assert_ok(cc_setup_put(w, doc, "test", 1000, &e));
+    json_decref(doc);
+    return w;
+}
+
+/* A setup that names what is not there is refused by member, and nothing of it is written. */
+static void setup_checked_whole(void **state)
+{
+    (void)state;
+    wh *w = open_centre("cc1.db", 2);
+    rp_error e = RP_ERROR_INIT;
+    json_t *bad = json_pack("{s:[{s:s}], s:[{s:s, s:s}], s:[{s:s, s:{s:i}}]}", "skills", "name", "fx", "queues", "code",
+                            "fx", "skill", "fx", "agents", "login", "ag000", "skills", "fx", 9);
+    assert_int_equal(cc_setup_put(w, bad, "test", 2000, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "agents[0].skills.fx: a level from 1 to 5");
+    json_t *now;
+    assert_ok(cc_setup_get(w, &now, &e));
+    assert_int_equal(json_array_size(json_object_get(now, "skills")), 2);
+    assert_int_equal(json_array_size(json_object_get(now, "queues")), 2);
+    json_decref(now);
+    json_decref(bad);
+    json_t *q = json_pack("{s:s, s:s, s:s}", "code", "x y", "skill", "cards", "strategy", "fastest");
+    assert_int_equal(cc_queue_put(w, q, "queue", "t", 1, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "queue.code: 'x y' has ' ': letters, digits, '-', '_' or '.' only");
+    json_object_set_new(q, "code", json_string("xy"));
+    assert_int_equal(cc_queue_put(w, q, "queue", "t", 1, &e), RP_INVAL);
+    assert_non_null(strstr(rp_errmsg(&e), "queue.strategy: 'fastest' is not a strategy (longest_idle, skills"));
+    json_decref(q);
+    wh_close(w);
+}
+
+/* The CHECK lists of migration 0028 are the module's own lists. */
+static void schema_lists_are_the_modules(void **state)
+{
+    (void)state;
+    wh *w = open_centre("cc2.db", 0);
+    rp_error e = RP_ERROR_INIT;
+    rp_stmt *st;
+    assert_ok(rp_store_prepare(wh_store(w), "SELECT sql FROM sqlite_master WHERE name = 'cc_queue'", &st, &e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    char want[200] = "channel IN (";
+    for (int k = 0; k < CC_NCHANNELS; k++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s'%s'", k ? ", " : "", cc_channel_names[k]);
+    assert_non_null(strstr(rp_stmt_text(st, 0), want));
+    rp_stmt_done(st);
+    wh_close(w);
+}
+
+/* Every open interaction's count of an agent's channel never passes the agent's capacity. */
+static void loads_within_capacity(wh *w)
+{
+    rp_error e = RP_ERROR_INIT;
+    rp_stmt *st;
+    assert_ok(rp_store_prepare(wh_store(w), "SELECT count(*) FROM (SELECT i.agent, i.channel, count(*) AS n, "
+                                            "max(CASE i.channel WHEN 'voice' THEN a.cap_voice ELSE a.cap_chat END) AS cap "
+                                            "FROM cc_interaction i JOIN cc_agent a ON a.id = i.agent WHERE i.state IN "
+                                            "('assigned', 'connected', 'wrap_up') GROUP BY i.agent, i.channel) WHERE n > cap",
+                               &st, &e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_int_equal(rp_stmt_int(st, 0), 0);
+    rp_stmt_done(st);
+    /* and no agent holds a call beside anything else */
+    assert_ok(rp_store_prepare(wh_store(w), "SELECT count(*) FROM (SELECT agent FROM cc_interaction WHERE state IN "
+                                            "('assigned', 'connected', 'wrap_up') GROUP BY agent HAVING sum(channel = "
+                                            "'voice') > 0 AND count(*) > 1)",
+                               &st, &e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_int_equal(rp_stmt_int(st, 0), 0);
+    rp_stmt_done(st);
+}
+
+/* A random day of calls and chats, agents coming and going, switches repeating and reordering events:
+ * every interaction offered ends exactly once, no agent ever holds more than they may, every ended
+ * call leaves one call record, and repeated events change nothing. */
+static void every_interaction_ends_once(void **state)
+{
+    (void)state;
+    wh *w = open_centre("cc3.db", 12);
+    rp_error e = RP_ERROR_INIT;
+    uint64_t seed = 12345;
+    int64_t at = 1800000000000;
+    int offered = 0;
+    static const char *const events[] = { "answered", "ended", "abandoned", "no_answer", "wrap_up", "held" };
+    for (int step = 0; step < 3000; step++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(seed >> 33);
+        at += 200 + r % 3000;
+        json_t *o = NULL;
+        if (r % 7 == 0) { /* an agent changes state */
+            char login[16];
+            snprintf(login, sizeof login, "ag%03u", (r >> 3) % 12);
+            static const char *const st[] = { "ready", "ready", "ready", "break", "offline" };
+            int rc = cc_agent_state(w, login, st[(r >> 8) % 5], (r >> 8) % 5 == 3 ? "rest" : NULL, NULL, 0, "t", at, &o, &e);
+            assert_true(rc == RP_OK || rc == RP_EXISTS);
+        } else if (r % 3 == 0 || offered < 5) { /* a new interaction */
+            char id[32];
+            snprintf(id, sizeof id, "x-%d", offered++);
+            cc_offer_in in = { .channel = r % 4 ? "voice" : "chat", .queue = r % 4 ? "cards" : "chat", .external_id = id,
+                               .at_ms = at };
+            assert_ok(cc_offer(w, &in, &o, &e));
+            if (r % 5 == 0) { /* the switch offers it again */
+                json_decref(o);
+                assert_ok(cc_offer(w, &in, &o, &e));
+                assert_true(json_is_true(json_object_get(o, "repeated")));
+            }
+        } else { /* something happens to one of them */
+            char id[32];
+            snprintf(id, sizeof id, "x-%u", (r >> 4) % (unsigned)offered);
+            cc_event_in ev = { .channel = (r >> 4) % (unsigned)offered % 4 ? "voice" : "chat", .external_id = id,
+                               .event = events[(r >> 12) % 6], .disposition = "ok", .switch_ref = "1:2", .at_ms = at };
+            int rc = cc_event_apply(w, &ev, &o, &e);
+            assert_true(rc == RP_OK || rc == RP_EXISTS || rc == RP_NOTFOUND);
+        }
+        json_decref(o);
+        if (step % 100 == 0) {
+            assert_ok(cc_tick(w, at, &o, &e));
+            json_decref(o);
+            loads_within_capacity(w);
+        }
+    }
+    loads_within_capacity(w);
+    /* each interaction and its steps: the terminal step once, and last */
+    rp_stmt *st;
+    assert_ok(rp_store_prepare(wh_store(w), "SELECT count(*) FROM cc_interaction i WHERE (SELECT count(*) FROM cc_event "
+                                            "v WHERE v.interaction = i.id AND v.event IN ('done', 'abandoned', "
+                                            "'transferred')) <> CASE WHEN i.state IN ('done', 'abandoned', 'transferred') "
+                                            "THEN 1 ELSE 0 END",
+                               &st, &e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_int_equal(rp_stmt_int(st, 0), 0);
+    rp_stmt_done(st);
+    assert_ok(rp_store_prepare(wh_store(w), "SELECT (SELECT count(*) FROM cc_interaction WHERE channel IN ('voice', "
+                                            "'callback') AND state IN ('done', 'abandoned', 'transferred')), (SELECT "
+                                            "count(*) FROM call_record WHERE source = 'rapport'), (SELECT count(*) FROM "
+                                            "cc_interaction), (SELECT count(*) FROM cc_interaction WHERE state IN ('done', "
+                                            "'abandoned'))",
+                               &st, &e));
+    assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
+    assert_int_equal(rp_stmt_int(st, 0), rp_stmt_int(st, 1));
+    assert_int_equal(rp_stmt_int(st, 2), offered);
+    assert_true(rp_stmt_int(st, 3) > offered / 4); /* the day went somewhere */
+    rp_stmt_done(st);
+    wh_close(w);
+}
+
+/* One sign-in holds an agent; another is refused until it takes over, or the first goes quiet (then
+ * what was given to the agent and not answered goes back in line). */
+static void one_sign_in_and_quiet_screens(void **state)
+{
+    (void)state;
+    wh *w = open_centre("cc4.db", 1);
+    rp_error e = RP_ERROR_INIT;
+    json_t *o;
+    int64_t t0 = 1800000000000;
+    assert_ok(cc_agent_state(w, "ag000", "ready", NULL, "screen-a", 0, "ag000", t0, &o, &e));
+    json_decref(o);
+    assert_int_equal(cc_agent_state(w, "ag000", "break", "rest", "screen-b", 0, "ag000", t0 + 1000, &o, &e), RP_EXISTS);
+    assert_non_null(strstr(rp_errmsg(&e), "signed in on another screen"));
+    cc_offer_in in = { .channel = "voice", .queue = "cards", .external_id = "c1", .at_ms = t0 + 2000 };
+    assert_ok(cc_offer(w, &in, &o, &e));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o, "interaction"), "state")), "assigned");
+    json_decref(o);
+    /* screen-a goes quiet: after the timeout the agent is offline and the call back in line */
+    assert_ok(cc_tick(w, t0 + (CC_SESSION_TIMEOUT_S + 5) * 1000, &o, &e));
+    assert_int_equal(json_array_size(json_object_get(o, "timed_out")), 1);
+    json_decref(o);
+    assert_ok(cc_interaction_get(w, 1, &o, &e));
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "queued");
+    json_decref(o);
+    /* now screen-b may work */
+    assert_ok(cc_agent_state(w, "ag000", "ready", NULL, "screen-b", 0, "ag000", t0 + 200000, &o, &e));
+    assert_int_equal(json_array_size(json_object_get(o, "assignments")), 1);
+    json_decref(o);
+    wh_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +490,10 @@ int main(void)
         cmocka_unit_test(routing_strategies),
         cmocka_unit_test(routing_capacity_and_blending),
         cmocka_unit_test(routing_each_once_and_fast),
+        cmocka_unit_test(setup_checked_whole),
+        cmocka_unit_test(schema_lists_are_the_modules),
+        cmocka_unit_test(every_interaction_ends_once),
+        cmocka_unit_test(one_sign_in_and_quiet_screens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
