@@ -177,6 +177,23 @@ for role in teller rm csr tsr supervisor analyst steward admin auditor; do
   printf '%-18s %s\n' "demo-$role" "$pw" >> "$pwfile"
 done
 cat "$pwfile"
+step "rapport contact setup ...   (the contact centre: skills, two queues, demo-csr and eleven more agents)"
+centre=$(dirname "$db")/centre.json
+agents='{"login": "demo-csr", "name": "王小美", "sip": "sip:demo-csr@127.0.0.1", "skills": {"zh-TW": 5, "信用卡": 4, "貸款": 2}}'
+for i in $(seq -w 1 11); do
+  od -An -N12 -tx4 /dev/urandom | tr -d ' ' | "$rapport" user add "demo-agent$i" --role csr > /dev/null
+  agents="$agents, {\"login\": \"demo-agent$i\", \"name\": \"座席 $i\", \"skills\": {\"zh-TW\": 5, \"信用卡\": $((1 + 10#$i % 5)), \"貸款\": $((1 + 10#$i % 4))}}"
+done
+cat > "$centre" <<EOJ
+{"skills": [{"name": "zh-TW", "kind": "language"}, {"name": "信用卡"}, {"name": "貸款"}],
+ "queues": [{"code": "cards", "name": "信用卡服務", "skill": "信用卡", "number": "5001", "wrap_up_s": 30},
+            {"code": "loans", "name": "貸款諮詢", "skill": "貸款", "min_level": 2, "number": "5002", "overflow_s": 60}],
+ "agents": [$agents]}
+EOJ
+"$rapport" contact setup "$centre"
+step "rapport contact drive --queue cards --calls 100 --minutes 10 --speed 60 --ready   (ten minutes of a centre in ten seconds)"
+"$rapport" contact drive --queue cards --calls 100 --minutes 10 --speed 60 --ready
+"$rapport" contact board | head -4
 step "rapport serve   (the API on a free port, tried with curl, then stopped)"
 portf=$(dirname "$db")/serve.port; logf=$(dirname "$db")/serve.log
 rm -f "$portf"
@@ -212,6 +229,10 @@ The demo store is $db (key: $db.key).  Try:
   RAPPORT_DB=$db $rapport analyze runs
   RAPPORT_DB=$db $rapport serve          # then sign in with a user from $pwfile
   RAPPORT_DB=$db $rapport help
+A simulated busy hour on the wallboard: with the server running, sign in as demo-supervisor, open
+#/wallboard, and in another terminal play the hour (a minute of it every two seconds):
+  RAPPORT_DB=$db $rapport contact drive --queue cards --calls 900 --minutes 60 --speed 30 --ready
+demo-csr's desk (#/desk) takes calls too: press Ready, and each call routed to it opens its caller.
 EOT
 # The web application, served until Ctrl-C when someone is at the terminal
 # (DEMO_SERVE=0 skips it; DEMO_LISTEN sets the address).
@@ -219,6 +240,7 @@ if [ -t 0 ] && [ -t 1 ] && [ "${DEMO_SERVE:-1}" = 1 ]; then
   listen=${DEMO_LISTEN:-127.0.0.1:8080}
   step "rapport serve --listen $listen   (the web application)"
   echo "Open http://$listen/ and sign in as one of the users above (demo-teller and demo-rm belong to branch 0012)."
+  echo "The wallboard: http://$listen/#/wallboard as demo-supervisor, while contact drive (above) plays a busy hour."
   echo "Ctrl-C stops it."
   rm -f "$jar"; trap - EXIT
   exec "$rapport" serve --listen "$listen"

@@ -701,12 +701,15 @@ void api_doc_wanted(api_req *rq, int64_t person)
     pthread_mutex_unlock(&s->qlock);
 }
 
-api_board *api_board_of(api_req *rq) { return rq->srv->board; }
+/* (a harness's request has no server: no board, nothing to wake) */
+api_board *api_board_of(api_req *rq) { return rq->srv ? rq->srv->board : NULL; }
 
-void api_centre_post(api_req *rq, const json_t *assignments) { api_board_post(rq->srv->board, assignments); }
+void api_centre_post(api_req *rq, const json_t *assignments) { api_board_post(api_board_of(rq), assignments); }
 
 void api_centre_wake(api_req *rq)
 {
+    if (!rq->srv)
+        return;
     pthread_mutex_lock(&rq->srv->qlock);
     rq->srv->centre_wanted = 1;
     pthread_cond_signal(&rq->srv->qcond);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char *S(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -337,4 +339,53 @@ int cmd_contact_board(cli_ctx *c)
     if (cc_wallboard(w, at, &o, &out, &err))
         return cli_fail(cmd, &err);
     return done(c, out, print_board);
+}
+
+static void drive_progress(const cc_drive_stats *s, void *cls)
+{
+    (void)cls;
+    fprintf(stderr, "\r%6.0f s: %lld calls offered, %lld answered, %lld abandoned   ", s->elapsed_s,
+            (long long)s->offered, (long long)s->answered, (long long)s->abandoned);
+}
+
+int cmd_contact_drive(cli_ctx *c)
+{
+    const char *cmd = "contact drive";
+    struct { const char *opt; double min, max, def; } nums[] = {
+        { "minutes", 0.1, 1440, 60 }, { "calls", 1, 1000000, 600 }, { "speed", 1, 3600, 60 }, { "aht", 1, 7200, 180 },
+        { "patience", 0, 3600, 120 }, { "wrap", 0, 3600, 10 }, { "seed", 1, 1e15, 1 },
+    };
+    double v[7];
+    for (int i = 0; i < 7; i++) {
+        const char *s = cli_arg(c, nums[i].opt);
+        char *end = NULL;
+        v[i] = s ? strtod(s, &end) : nums[i].def;
+        if (s && (!*s || *end || !(v[i] >= nums[i].min && v[i] <= nums[i].max)))
+            return cli_failf(cmd, "--%s: a number from %g to %g, not '%.20s'", nums[i].opt, nums[i].min, nums[i].max, s);
+    }
+    cc_drive_opts o = { .queue = cli_arg(c, "queue"), .minutes = v[0], .calls = (int)v[1], .speed = v[2], .aht_s = v[3],
+                        .patience_s = v[4], .wrap_s = v[5], .seed = (uint64_t)v[6], .run = (int64_t)time(NULL),
+                        .ready_all = cli_flag(c, "ready") };
+    if (!o.queue)
+        return cli_failf(cmd, "--queue Q is required (the queue the calls come to)");
+    cc_drive_stats st;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    int tty = !cli_flag(c, "json") && isatty(2);
+    rc = cc_drive(w, &o, tty ? drive_progress : NULL, NULL, &st, &err);
+    if (tty)
+        fprintf(stderr, "\n");
+    if (rc)
+        return cli_fail(cmd, &err);
+    if (cli_flag(c, "json"))
+        printf("{\"offered\": %lld, \"answered\": %lld, \"abandoned\": %lld, \"seconds\": %.1f}\n", (long long)st.offered,
+               (long long)st.answered, (long long)st.abandoned, st.elapsed_s);
+    else
+        printf("queue %s: %lld calls offered, %lld answered, %lld abandoned in %.0f s (%.0f minutes of the centre)\n",
+               o.queue, (long long)st.offered, (long long)st.answered, (long long)st.abandoned, st.elapsed_s,
+               st.elapsed_s * o.speed / 60);
+    return CLI_OK;
 }

@@ -1143,6 +1143,19 @@ DESIGN_HELP
       "handled interactions, occupancy (handling over signed-in time).  Alerts: a\n"
       "service level under the queue's target level, a caller waiting over four times\n"
       "the target, abandonment over 5 %.\n", NULL },
+    { "contact drive", cmd_contact_drive, CLI_STORE, "queue= minutes= calls= speed= aht= patience= wrap= seed= ready json",
+      0, 0,
+      "rapport contact drive --queue Q [--calls N] [--minutes M] [--speed X] [--aht S] [--patience S] [--wrap S]\n"
+      "       [--ready] [--seed N] [--json]",
+      "Play a simulated busy period against the live centre, so that the wallboard moves.",
+      "Callers arrive at random into --queue (--calls in --minutes: 600 in 60), the\n"
+      "agents' phones answer after a few seconds, they talk for an exponential time\n"
+      "(--aht seconds, 180) and wrap up (--wrap, 10); a caller still waiting after an\n"
+      "exponential patience (--patience, 120; 0: never) gives up.  Time runs --speed\n"
+      "times faster (60: the hour in a minute); every step is written as it happens\n"
+      "through what the switch and the desks use, routed by the engine, on the\n"
+      "wallboard of `rapport serve` on the same store.  --ready makes every agent\n"
+      "ready first.  The times the wallboard shows are on the compressed clock.\n", NULL },
     { "contact interaction", cmd_contact_interaction, CLI_STORE, "json", 1, 1,
       "rapport contact interaction N [--json]",
       "Show an interaction with every step it went through: when, what, who, why.", NULL, NULL },

@@ -35,6 +35,7 @@
  *               history an ended one leaves
  *   agents.c    agents' states and sign-ins, the timers (wrap-up, quiet sign-ins), an agent's desk
  *   board.c     the supervisor's wallboard: queues now and today, agents, alerts
+ *   drive.c     a simulated busy period played against the live centre, in compressed real time
  */
 #ifndef RP_CONTACT_H
 #define RP_CONTACT_H
@@ -272,6 +273,26 @@ typedef struct cc_board_opts {
     int fcr_days;
 } cc_board_opts;
 int cc_wallboard(wh *w, int64_t now_ms, const cc_board_opts *o, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* A simulated busy period played against the live centre (drive.c): calls arriving at random into
+ * queue (Poisson, calls in minutes), agents' phones answering after a few seconds, talking for an
+ * exponential time (mean aht_s), wrapping up after wrap_s; callers giving up after an exponential
+ * patience (mean patience_s; 0: never).  Real time divided by speed (60: a busy hour in a minute),
+ * written as it happens through the calls the switch and the desks use, so that the wallboard moves.
+ * ready_all: every agent made ready first.  progress, if given, every two seconds. */
+typedef struct cc_drive_opts {
+    const char *queue;
+    double minutes, speed, aht_s, patience_s, wrap_s;
+    int calls;
+    uint64_t seed;
+    int64_t run;               /* a number in the calls' ids (drive-RUN-N), so that runs do not meet */
+    int ready_all;
+} cc_drive_opts;
+typedef struct cc_drive_stats {
+    int64_t offered, answered, abandoned;
+    double elapsed_s;
+} cc_drive_stats;
+int cc_drive(wh *w, const cc_drive_opts *o, void (*progress)(const cc_drive_stats *s, void *cls), void *cls,
+             cc_drive_stats *out, rp_error *err) RP_WARN_UNUSED;
 /* An interaction with its events. */
 int cc_interaction_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Interactions, newest first: state (NULL any, "open" the unfinished), queue, at most limit. */

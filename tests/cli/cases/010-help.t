@@ -102,6 +102,17 @@ $ rapport help --commands
 > audit archive
 > contact erlang
 > contact simulate
+> contact setup
+> contact show
+> contact agent
+> contact offer
+> contact event
+> contact tick
+> contact desk
+> contact interactions
+> contact board
+> contact drive
+> contact interaction
 > gen
 > query
 $ rapport help

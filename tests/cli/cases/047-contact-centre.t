@@ -164,3 +164,7 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b sam.jar "$P/contact/wallboar
 >  403
 $ grep -c . serve.log; kill $(cat serve.pid)
 > 1
+# a simulated minute of the centre at sixty times (a second): every call it offered ended, answered or given up
+$ rapport contact drive --queue cards --calls 120 --minutes 1 --speed 60 --ready --aht 20 --wrap 5 --seed 7 --json > drive.json && python3 -c 'import json; d = json.load(open("drive.json")); print(d["offered"] > 0, d["answered"] > 0, d["offered"] == d["answered"] + d["abandoned"])'; rapport contact interactions --limit 10000 --json | python3 -c 'import json,sys; d = [i for i in json.load(sys.stdin) if i["external_id"].startswith("drive-")]; print(len(d) == json.load(open("drive.json"))["offered"], sorted(set(i["state"] for i in d)))'
+> True True True
+> True ['abandoned', 'done']
