@@ -140,7 +140,7 @@ static int change(wh *w, const json_t *a, const char *state, const char *reason,
 {
     int64_t id = I(a, "id"), n = 0, first = 0;
     const char *now = S(a, "state");
-    int rc;
+    int rc = RP_OK;
     *same = !strcmp(now, state) && (!reason || (S(a, "reason") && !strcmp(reason, S(a, "reason"))));
     if (*same)
         return RP_OK;
