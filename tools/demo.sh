@@ -191,8 +191,8 @@ cat > "$centre" <<EOJ
  "agents": [$agents]}
 EOJ
 "$rapport" contact setup "$centre"
-step "rapport contact drive --queue cards --calls 100 --minutes 10 --speed 60 --ready   (ten minutes of a centre in ten seconds)"
-"$rapport" contact drive --queue cards --calls 100 --minutes 10 --speed 60 --ready
+step "rapport contact drive --queue cards --calls 100 --minutes 10 --aht 60 --speed 60 --ready   (ten minutes of a centre in ten seconds)"
+"$rapport" contact drive --queue cards --calls 100 --minutes 10 --aht 60 --speed 60 --ready
 "$rapport" contact board | head -4
 step "rapport serve   (the API on a free port, tried with curl, then stopped)"
 portf=$(dirname "$db")/serve.port; logf=$(dirname "$db")/serve.log
@@ -231,7 +231,7 @@ The demo store is $db (key: $db.key).  Try:
   RAPPORT_DB=$db $rapport help
 A simulated busy hour on the wallboard: with the server running, sign in as demo-supervisor, open
 #/wallboard, and in another terminal play the hour (a minute of it every two seconds):
-  RAPPORT_DB=$db $rapport contact drive --queue cards --calls 900 --minutes 60 --speed 30 --ready
+  RAPPORT_DB=$db $rapport contact drive --queue cards --calls 900 --minutes 60 --aht 40 --speed 30 --ready
 demo-csr's desk (#/desk) takes calls too: press Ready, and each call routed to it opens its caller.
 EOT
 # The web application, served until Ctrl-C when someone is at the terminal
