@@ -44,6 +44,8 @@ cmd[score]="$build/bench/score tests/fixtures/models/churn.csv tests/fixtures/mo
 want[score]=$'^\\{"learner": "gbm", "fit": [0-9.]+, "score_rows": 10000, "score": [0-9.]+, "mean_score": 0\\.[0-9]+\\}$'
 cmd[contact]="bench/contact.sh $build 100 0.85"
 want[contact]=$'rapport contact simulate \\| [0-9.]+ \\|.*\nrapport / python: [0-9.]+x the time; the service levels agree'
+cmd[route]="bench/route.sh $build 100 2000 300"
+want[route]=$'rapport routing: 100 agents.*p99 [0-9.]+ us\nthe same choices over the first 300 decisions; rapport / python decisions a second: [0-9]+x'
 cmd[events]="bench/events.sh $build 500"
 want[events]=$'events by rule \\(both agree\\):.*EV_IN [0-9]+\nrapport / sqlite3: [0-9.]+x the time'
 cmd[select]="bench/select.sh $build 5000"
@@ -72,7 +74,8 @@ missing() { # the tools of NAME that are not here
 
 names=("$@")
 if [ ${#names[@]} = 0 ]; then
-  for f in bench/*.sh bench/*.c; do names+=("$(basename "${f%.*}")"); done
+  # a benchmark with a program and its script (route.c, route.sh) is one
+  while IFS= read -r n; do names+=("$n"); done < <(for f in bench/*.sh bench/*.c; do basename "${f%.*}"; done | sort -u)
 fi
 for name in "${names[@]}"; do
   if [ -z "${cmd[$name]:-}" ]; then
