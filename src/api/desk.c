@@ -5,6 +5,7 @@
 #include "api/internal.h"
 #include "contact/contact.h"
 #include "core/json.h"
+#include "core/rtime.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -220,6 +221,32 @@ int api_wallboard(api_req *rq, api_resp *rs)
         return api_fail(rs, &err);
     json_t *out;
     if (cc_wallboard(rq->w, 0, &o, &out, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, out);
+}
+
+/* GET /contact/report?from=&to=&by=&interval=&source= */
+int api_centre_report(api_req *rq, api_resp *rs)
+{
+    const char *by = api_query(rq, "by") ? api_query(rq, "by") : "queue", *iv = api_query(rq, "interval");
+    cc_report_opts o = { .by = !strcmp(by, "interval") ? CC_BY_INTERVAL : !strcmp(by, "agent") ? CC_BY_AGENT : CC_BY_QUEUE,
+                         .interval_min = 30, .source = api_query(rq, "source") };
+    static const char *const bys[] = { "interval", "queue", "agent", NULL };
+    char msg[120];
+    if (!api_one_of(by, bys, msg, sizeof msg))
+        return api_error(rs, 422, "invalid", "query.by: '%.20s' is not %s", by, msg);
+    rp_error err = RP_ERROR_INIT;
+    if (!api_query(rq, "from") || rp_time_parse(api_query(rq, "from"), &o.from, &err))
+        return api_error(rs, 422, "invalid", "query.from: a day or a time is required");
+    if (!api_query(rq, "to") || rp_time_parse(api_query(rq, "to"), &o.to, &err))
+        return api_error(rs, 422, "invalid", "query.to: a day or a time is required");
+    int ok = 1;
+    if (iv)
+        o.interval_min = (int)api_int(iv, 5, 1440, &ok);
+    if (!ok)
+        return api_error(rs, 422, "invalid", "query.interval: minutes from 5 to 1440");
+    json_t *out;
+    if (cc_report(rq->w, &o, &out, &err))
         return api_fail(rs, &err);
     return api_ok(rs, out);
 }

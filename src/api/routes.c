@@ -695,6 +695,17 @@ const api_route api_routes[] = {
                   "{queue: string, kind: 'service_level' | 'longest_wait' | 'abandonment', value: number, threshold: "
                   "number}[]}",
       .errors = "422" },
+    { .method = "GET", .pattern = "/api/v1/contact/report", .fn = api_centre_report, .permission = SEC_P_CENTRE,
+      .flags = 0, .op = "getCentreReport",
+      .summary = "The calls of a period (from the call records: the live centre's and the call centre's extract, or "
+                 "source=) by interval (interval= minutes), queue or agent: offered, answered, abandoned, service "
+                 "level, speed of answer, handle time, abandonment, peak of calls at once, sales and revenue per call",
+      .query = "from: string, to: string, by?: 'interval' | 'queue' | 'agent', interval?: integer, source?: string",
+      .response = "{from: string, to: string, by: string, calls: integer, rows: {interval?: string, queue?: string, "
+                  "agent?: string, offered: integer, answered: integer, abandoned: integer, service_level: number | null, "
+                  "asa_s: number | null, aht_s: number | null, abandonment: number | null, peak_concurrent: integer, "
+                  "sales: integer, revenue: number, revenue_per_call: number | null}[]}",
+      .errors = "422" },
     { .method = "GET", .pattern = "/api/v1/contact/setup", .fn = api_centre_setup_get, .permission = SEC_P_CENTRE,
       .flags = 0, .op = "getCentreSetup", .summary = "The centre's skills, queues and agents with their states",
       .response = "CentreSetup" },

@@ -6,6 +6,7 @@
 #include "cli/table.h"
 #include "contact/contact.h"
 #include "core/json.h"
+#include "core/rtime.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -387,5 +388,57 @@ int cmd_contact_drive(cli_ctx *c)
         printf("queue %s: %lld calls offered, %lld answered, %lld abandoned in %.0f s (%.0f minutes of the centre)\n",
                o.queue, (long long)st.offered, (long long)st.answered, (long long)st.abandoned, st.elapsed_s,
                st.elapsed_s * o.speed / 60);
+    return CLI_OK;
+}
+
+/* A day (taken as its midnight in Taipei) or an instant, as UTC seconds; -1 said when it is neither. */
+static int when_of(const char *cmd, const char *opt, const char *v, int64_t *t)
+{
+    rp_error err = RP_ERROR_INIT;
+    if (rp_time_parse(v, t, &err)) {
+        cli_failf(cmd, "--%s: '%.40s' is not a day or a time (2026-11-01, 2026-11-01T09:00:00+08:00)", opt, v);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_contact_report(cli_ctx *c)
+{
+    const char *cmd = "contact report", *by = cli_arg(c, "by") ? cli_arg(c, "by") : "queue";
+    cc_report_opts o = { .by = !strcmp(by, "interval") ? CC_BY_INTERVAL : !strcmp(by, "agent") ? CC_BY_AGENT : CC_BY_QUEUE,
+                         .interval_min = 30, .source = cli_arg(c, "source") };
+    if (strcmp(by, "interval") && strcmp(by, "queue") && strcmp(by, "agent"))
+        return cli_failf(cmd, "--by: interval, queue or agent, not '%.20s'", by);
+    if (!cli_arg(c, "from") || !cli_arg(c, "to"))
+        return cli_failf(cmd, "--from DAY and --to DAY are required (the period: from the first, before the second)");
+    if (when_of(cmd, "from", cli_arg(c, "from"), &o.from) || when_of(cmd, "to", cli_arg(c, "to"), &o.to))
+        return CLI_FAIL;
+    if (cli_arg(c, "interval")) {
+        char *end;
+        long m = strtol(cli_arg(c, "interval"), &end, 10);
+        if (*end || m < 5 || m > 1440)
+            return cli_failf(cmd, "--interval: minutes from 5 to 1440, not '%.20s'", cli_arg(c, "interval"));
+        o.interval_min = (int)m;
+    }
+    json_t *out;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_report(w, &o, &out, &err))
+        return cli_fail(cmd, &err);
+    cli_printable(out);
+    if (cli_flag(c, "json")) {
+        cli_print_json(out);
+    } else {
+        const char *cols[] = { by, "offered", "answered", "abandoned", "service_level", "asa_s", "aht_s", "abandonment",
+                               "peak_concurrent", "sales", "revenue_per_call" };
+        const char *heads[] = { !strcmp(by, "interval") ? "INTERVAL" : !strcmp(by, "agent") ? "AGENT" : "QUEUE", "OFFERED",
+                                "ANSWERED", "ABANDONED", "SERVICE LEVEL", "ASA S", "AHT S", "ABANDONMENT", "PEAK",
+                                "SALES", "REVENUE/CALL" };
+        table_or_csv_json(json_object_get(out, "rows"), cols, heads, 11, cli_flag(c, "csv"), stdout);
+    }
+    json_decref(out);
     return CLI_OK;
 }

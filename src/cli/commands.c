@@ -1156,6 +1156,18 @@ DESIGN_HELP
       "through what the switch and the desks use, routed by the engine, on the\n"
       "wallboard of `rapport serve` on the same store.  --ready makes every agent\n"
       "ready first.  The times the wallboard shows are on the compressed clock.\n", NULL },
+    { "contact report", cmd_contact_report, CLI_STORE, "by= from= to= interval= source= json csv", 0, 0,
+      "rapport contact report --from DAY --to DAY [--by interval|queue|agent] [--interval MIN] [--source S]\n"
+      "       [--json|--csv]",
+      "The contact centre's calls of a period by interval, queue or agent, with revenue per call.",
+      "From the call records: the live centre's and those the call centre's extract\n"
+      "loaded (--source: one of them), arrived from --from to before --to (days are\n"
+      "midnight in Taipei).  By --by (queue): calls offered, answered and abandoned,\n"
+      "the service level (answered within the queue's target, of those offered; 15 s\n"
+      "for a queue the live centre does not know), average speed of answer, handle\n"
+      "time (talk and wrap-up), abandonment, the peak of calls talking at once, sales\n"
+      "(positive campaign responses the agent recorded for the caller that day) and\n"
+      "revenue per answered call (the offers' value).  --interval: 30 minutes.\n", NULL },
     { "contact interaction", cmd_contact_interaction, CLI_STORE, "json", 1, 1,
       "rapport contact interaction N [--json]",
       "Show an interaction with every step it went through: when, what, who, why.", NULL, NULL },

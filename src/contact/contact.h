@@ -36,6 +36,7 @@
  *   agents.c    agents' states and sign-ins, the timers (wrap-up, quiet sign-ins), an agent's desk
  *   board.c     the supervisor's wallboard: queues now and today, agents, alerts
  *   drive.c     a simulated busy period played against the live centre, in compressed real time
+ *   report.c    the historical reports from the call records: by interval, queue or agent
  */
 #ifndef RP_CONTACT_H
 #define RP_CONTACT_H
@@ -293,6 +294,22 @@ typedef struct cc_drive_stats {
 } cc_drive_stats;
 int cc_drive(wh *w, const cc_drive_opts *o, void (*progress)(const cc_drive_stats *s, void *cls), void *cls,
              cc_drive_stats *out, rp_error *err) RP_WARN_UNUSED;
+/* The historical report (report.c): the call records from from to before to (UTC seconds; the live
+ * centre's and those loaded from the call centre's extract, or one source) by interval (its start in
+ * Taipei, interval_min minutes that divide a day), queue or agent: {from, to, by, calls, rows:
+ * [{interval|queue|agent, offered, answered, abandoned, service_level (answered within the queue's
+ * target, of those offered; 15 s for a queue the live centre does not know), asa_s, aht_s (talk and
+ * wrap-up), abandonment, peak_concurrent (calls talking at once), sales, revenue, revenue_per_call}]},
+ * revenue: the offers' value of the sales (positive responses) an agent recorded for the caller the
+ * day of the call, in the offers' currency. */
+enum { CC_BY_INTERVAL, CC_BY_QUEUE, CC_BY_AGENT };
+typedef struct cc_report_opts {
+    int by;
+    int64_t from, to;
+    int interval_min;
+    const char *source;
+} cc_report_opts;
+int cc_report(wh *w, const cc_report_opts *o, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* An interaction with its events. */
 int cc_interaction_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Interactions, newest first: state (NULL any, "open" the unfinished), queue, at most limit. */

@@ -33,7 +33,7 @@ typedef struct peers {
     int level, age;                  /* attribute indexes, -1 when the copy has none */
     uint32_t lv;                     /* the customer's level code (0: unknown) */
     int band;                        /* the customer's age band, -1 unknown */
-    char zh[96], en[128];
+    char zh[104], en[128]; /* the level (63 bytes at most), "、" and the ages (31) */
 } peers;
 
 static int is_peer(const mk_mart *m, const peers *p, size_t i)

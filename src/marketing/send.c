@@ -277,7 +277,7 @@ static int already_sent(const sender *s, int64_t id)
  * country's; blanks, dashes, dots and brackets dropped; 0 when it is not 8 to 15 digits. */
 static int sms_number(const char *in, const char *country, char out[24])
 {
-    char d[24];
+    char d[17]; /* E.164: at most 15 digits (and a leading 0 or 00 more is refused by the count below) */
     size_t n = 0;
     int plus = 0;
     for (const char *p = in ? in : ""; *p; p++) {

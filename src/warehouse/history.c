@@ -5,6 +5,7 @@
  * writes these through the functions here (tables of migration 0002).
  * See warehouse.h. */
 #include "warehouse/internal.h"
+#include "core/rtime.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -589,4 +590,64 @@ int wh_notes(wh *w, int64_t party, const char *q, int64_t before, int limit, jso
     }
     *out = a;
     return RP_OK;
+}
+
+int wh_calls_read(wh *w, int64_t from, int64_t to, const char *source, int64_t max, json_t **out, rp_error *err)
+{
+    rp_stmt *st;
+    /* arrival is the source's text (any offset): a day's margin each side in SQL, the exact cut in C */
+    char lo[RP_TIME_UTC_LEN], hi[RP_TIME_UTC_LEN];
+    rp_time_format_utc(from - 86400, lo);
+    rp_time_format_utc(to + 86400, hi);
+    int rc = rp_store_prepare(w->store, "SELECT call_id, source, arrival, queue, wait_s, talk_s, wrap_s, abandoned, agent, "
+                                        "party_id, reason FROM call_record WHERE arrival >= ? AND arrival < ? AND (? IS "
+                                        "NULL OR source = ?) ORDER BY arrival",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, lo);
+    rp_stmt_bind_text(st, 2, hi);
+    rp_stmt_bind_text(st, 3, source);
+    rp_stmt_bind_text(st, 4, source);
+    json_t *all, *keep = json_array();
+    int more = 0;
+    if ((rc = rp_stmt_rows_json(st, max > 0 ? max * 2 + 1000 : 0, &all, &more, err))) {
+        json_decref(keep);
+        return rc;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(all, i, x) {
+        int64_t t;
+        rp_error e = RP_ERROR_INIT;
+        if (rp_time_parse(json_string_value(json_object_get(x, "arrival")), &t, &e) || t < from || t >= to)
+            continue;
+        json_object_set_new(x, "arrival_t", json_integer(t));
+        json_array_append(keep, x);
+    }
+    json_decref(all);
+    if (more || (max > 0 && (int64_t)json_array_size(keep) > max)) {
+        json_decref(keep);
+        return rp_err(err, RP_TOOBIG, "more than %lld calls in the period: narrow it", (long long)max);
+    }
+    *out = keep;
+    return RP_OK;
+}
+
+int wh_staff_sales(wh *w, int64_t from, int64_t to, json_t **out, rp_error *err)
+{
+    rp_stmt *st;
+    char lo[RP_TIME_UTC_LEN], hi[RP_TIME_UTC_LEN];
+    rp_time_format_utc(from - 86400, lo);
+    rp_time_format_utc(to + 86400, hi);
+    int rc = rp_store_prepare(w->store, "SELECT r.recorded_by AS by, r.party_id, r.responded_at AS at, t.offer FROM "
+                                        "campaign_response r JOIN campaign_target t ON t.campaign = r.campaign AND "
+                                        "t.party_id = r.party_id WHERE r.response = 'positive' AND r.source = 'staff' "
+                                        "AND r.recorded_by IS NOT NULL AND r.responded_at >= ? AND r.responded_at < ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, lo);
+    rp_stmt_bind_text(st, 2, hi);
+    return rp_stmt_rows_json(st, 0, out, NULL, err);
 }

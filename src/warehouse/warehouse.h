@@ -1023,6 +1023,15 @@ typedef struct wh_call_note {
     const char *source, *call_id, *note, *category, *at, *agent;
 } wh_call_note;
 int wh_call_note_put(wh *w, const wh_call_note *n, rp_error *err) RP_WARN_UNUSED;
+/* The call records that arrived from from to before to (text as the sources wrote it is compared as
+ * UTC instants: each arrival is parsed), of one source or all (source NULL), as [{call_id, source,
+ * arrival, queue, wait_s, talk_s, wrap_s, abandoned, agent, party_id, reason}], at most max
+ * (RP_TOOBIG beyond: narrow the period).  For the contact centre's reports. */
+int wh_calls_read(wh *w, int64_t from, int64_t to, const char *source, int64_t max, json_t **out,
+                  rp_error *err) RP_WARN_UNUSED;
+/* Sales staff recorded (positive campaign responses told by staff) from from to before to: [{by,
+ * party_id, at, offer}], the offer of the customer's cell. */
+int wh_staff_sales(wh *w, int64_t from, int64_t to, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* An account's statement of one cycle (a card's month): amounts in minor units, has_* saying
  * which the source stated; the same account and date again replaces it.  RP_INVAL naming the

@@ -1160,7 +1160,11 @@ const tests = [
       await page.waitForSelector('[data-test=agent-state].state-ready');
       const last = JSON.parse(cli(['contact', 'interactions', '--limit', '1', '--json']))[0];
       expect(last.state === 'done' && last.disposition === 'resolved' && last.ivr_path === '1>3>2', `recorded: ${JSON.stringify(last)}`);
-      for (let i = 0; i < 50 && !/100\.0%|[0-9.]+%/.test(await board.textContent('[data-test=queue-cards]')); i++) await board.waitForTimeout(200);
+      /* the call's record is in the supervisor's report by agent, ready to export */
+      await board.selectOption('[data-test=report-by]', 'agent');
+      await board.click('[data-test=report-run]');
+      await board.waitForSelector('[data-test=report-table] td');
+      expect(/w-csr/.test(await board.textContent('[data-test=report-table]')), 'the report has the agent');
       await sup.close();
     } finally {
       sw('down');

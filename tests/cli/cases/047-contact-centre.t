@@ -118,6 +118,17 @@ $ rapport contact board --at 2026-11-23T10:10:00Z --json | python3 -c 'import js
 > bob break 1 2 0.479
 > cat ready 3 1 0.7833
 > [('cards', 'service_level'), ('chat', 'service_level'), ('loans', 'longest_wait'), ('loans', 'service_level')]
+# the historical report: the call centre's extract by queue, every figure the same as SQL's apart; the
+# live centre's calls by agent, by interval
+$ rapport contact report --from 2024-01-01 --to 2027-01-01 --by queue --source callcentre --json > r.json && rapport query "select queue, count(*), sum(abandoned = 0), sum(abandoned), round(1.0 * sum(abandoned = 0 and wait_s <= 15) / count(*), 4), round(avg(case when abandoned = 0 then wait_s end), 4), round(avg(case when abandoned = 0 then talk_s + wrap_s end), 4) from call_record where source = 'callcentre' group by queue order by queue" --json > q.json && python3 $FIXTURES/contact/report_check.py r.json q.json
+>~ ^[0-9]+ queues agree$
+$ rapport contact report --from 2026-11-23 --to 2026-11-24 --by agent --source rapport --csv | tr -d '\r'; rapport contact report --from 2026-11-23 --to 2026-11-24 --by interval --interval 60 --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["calls"], [(r["interval"], r["offered"], r["peak_concurrent"]) for r in d["rows"]])'
+> agent,offered,answered,abandoned,service_level,asa_s,aht_s,abandonment,peak_concurrent,sales,revenue_per_call
+> bob,2,2,0,0.5,111.5,142.5,0,1,0,0
+> 2 [('2026-11-23 18:00', 2, 1)]
+$ rapport contact report --from 2026-11-24 --to 2026-11-23
+! rapport: contact report: report: by interval, queue or agent, over a period that is not empty
+? 1
 # every call that ended left a call record (the reports' source) and the answered, known caller an
 # entry in the contact history
 $ rapport query "select call_id, queue, wait_s, talk_s, wrap_s, abandoned, agent, interaction_id is not null from call_record where source = 'rapport' order by id" --csv | tr -d '\r'
@@ -157,6 +168,10 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; for e in answered ended; do curl -s -H 
 > done 查詢帳單
 > {"error":{"code":"forbidden","message":"a marketing analyst may not do this (answer)","reason":"not_permitted"}}
 >  403
+# the report through the API
+$ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b sam.jar "$P/contact/report?from=2024-01-01&to=2027-01-01&by=queue" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["by"], d["calls"] > 600, [r["queue"] for r in d["rows"]][:2])'; curl -s -b sam.jar "$P/contact/report?from=2024-01-01&to=2027-01-01&by=hour"
+> queue True ['cards', 'complaints']
+> {"error":{"code":"invalid","message":"query.by: 'hour' is not one of interval, queue, agent","member":"query.by"}}
 # the supervisor's wallboard through the API; an agent has none
 $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b sam.jar "$P/contact/wallboard?since=2026-11-23T00:00:00Z" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["since"], [(q["code"], q["offered"]) for q in d["queues"]], len(d["agents"]))'; curl -s -b amy.jar $P/contact/wallboard -w ' %{http_code}\n'
 > 2026-11-23T00:00:00.000Z [('cards', 4), ('chat', 4), ('loans', 2)] 3

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { errorText, lang, t, term } from '../i18n.js';
 import { useSignal } from '../state.js';
-import { Card } from '../ui.jsx';
+import { Card, DataTable } from '../ui.jsx';
 
 const REFRESH_MS = 3000;
 const pct = (x) => (x === null || x === undefined ? '' : `${(100 * x).toFixed(1)}%`);
@@ -41,6 +41,56 @@ function AgentState({ a, onChanged }) {
       {a.state !== 'offline' && <button type="button" class="link" data-test={`set-offline-${a.login}`} onClick={() => set('offline')}>{t('goOffline')}</button>}
       <Failure error={failed} />
     </span>
+  );
+}
+
+const REPORT_COLS = ['offered', 'answered', 'abandoned', 'service_level', 'asa_s', 'aht_s', 'abandonment', 'peak_concurrent', 'sales', 'revenue_per_call'];
+const REPORT_LABELS = ['offered', 'answered', 'abandonedN', 'serviceLevel', 'asa', 'aht', 'abandonment', 'peakConcurrent', 'salesN', 'revenuePerCall'];
+
+/** The historical report: the call records of a period by interval, queue or agent, exported as CSV or XLSX. */
+function Report() {
+  /* days are the bank's, in Taipei (the server reads a day as its midnight there) */
+  const day = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
+  const [from, setFrom] = useState(day(Date.now() - 7 * 86400000));
+  const [to, setTo] = useState(day(Date.now() + 86400000));
+  const [by, setBy] = useState('queue');
+  const [minutes, setMinutes] = useState(60);
+  const [r, setR] = useState(null);
+  const [error, setError] = useState(null);
+  const run = async (e) => {
+    e?.preventDefault();
+    setError(null);
+    try {
+      setR(await api('GET', '/contact/report', { query: { from, to, by, interval: by === 'interval' ? minutes : undefined } }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  useEffect(() => { run(); }, []);
+  const pctCols = new Set([3, 6]);
+  return (
+    <Card title={t('centreReport')} test="centre-report">
+      <form class="inline" onSubmit={run}>
+        <label>{t('fromDay')} <input type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} /></label>
+        <label>{t('toDay')} <input type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} /></label>
+        <select value={by} onChange={(e) => setBy(e.currentTarget.value)} data-test="report-by" aria-label={t('reportBy')}>
+          {['queue', 'agent', 'interval'].map((b) => <option key={b} value={b}>{t(`reportBy_${b}`)}</option>)}
+        </select>
+        {by === 'interval' && (
+          <select value={minutes} onChange={(e) => setMinutes(+e.currentTarget.value)} aria-label={t('reportInterval')}>
+            {[15, 30, 60, 1440].map((m) => <option key={m} value={m}>{t('minutesN', { n: m })}</option>)}
+          </select>
+        )}
+        <button type="submit" data-test="report-run">{t('run')}</button>
+      </form>
+      <Failure error={error} />
+      {r && (
+        <DataTable name={`contact-${r.by}`} test="report-table"
+          columns={[r.by, ...REPORT_COLS]} labels={[t(`reportBy_${r.by}`), ...REPORT_LABELS.map((k) => t(k))]}
+          rows={r.rows.map((x) => [x[r.by], ...REPORT_COLS.map((c) => x[c])])}
+          format={(v, j) => (v === null || v === undefined ? '' : j > 0 && pctCols.has(j) ? pct(v) : typeof v === 'number' ? v.toLocaleString() : v)} />
+      )}
+    </Card>
   );
 }
 
@@ -95,6 +145,7 @@ export function Wallboard() {
           ))}</tbody>
         </table>
       </Card>
+      <Report />
     </div>
   );
 }
