@@ -376,7 +376,14 @@ int api_cti_offer(api_req *rq, api_resp *rs)
         return api_fail_body(rs, &err, "body");
     snprintf(rq->detail, sizeof rq->detail, "offer %.200s", in.external_id);
     told_by_reply(rq, o);
-    json_t *r = action_of(o);
+    json_t *r = action_of(o), *surges = NULL, *sg;
+    const char *queue = json_string_value(json_object_get(json_object_get(o, "interaction"), "queue"));
+    size_t i;
+    /* in a surge the switch offers the caller it holds a call-back, with the wait to expect */
+    if (!strcmp(json_string_value(json_object_get(r, "action")), "queue") && !cc_surges_open(rq->w, &surges, &err))
+        json_array_foreach(surges, i, sg) if (queue && !strcmp(json_string_value(json_object_get(sg, "queue")), queue))
+            json_object_set_new(r, "callback_offered", json_true());
+    json_decref(surges);
     json_decref(o);
     return api_ok(rs, r);
 }

@@ -692,8 +692,9 @@ const api_route api_routes[] = {
                   "null, asa_s: number | null, aht_s: number | null, abandonment: number | null, fcr: number | null}[], "
                   "agents: {login: string, name: string, state: string, reason: string | null, state_at: string, "
                   "handled: integer, open: integer, signed_in_s: integer, occupancy: number | null}[], alerts: "
-                  "{queue: string, kind: 'service_level' | 'longest_wait' | 'abandonment', value: number, threshold: "
-                  "number}[]}",
+                  "{queue: string, kind: 'service_level' | 'longest_wait' | 'abandonment' | 'surge', value: number, "
+                  "threshold: number}[], surges: {id: integer, queue: string, started_at: string, offered_15m: integer, "
+                  "aht_s: number, agents_needed: integer, agents_on_duty: integer, actions: object}[]}",
       .errors = "422" },
     { .method = "GET", .pattern = "/api/v1/contact/report", .fn = api_centre_report, .permission = SEC_P_CENTRE,
       .flags = 0, .op = "getCentreReport",
@@ -783,9 +784,10 @@ const api_shape api_shapes[] = {
       "the contact centre's skills, queues and agents" },
     { "CtiAction",
       "{action: 'connect' | 'queue' | 'release' | 'none', interaction: integer, state: string, repeated: boolean, "
-      "target?: string, agent?: string, position?: integer, estimated_wait_s?: integer, switch_ref: string | null, "
-      "party_id: integer | null}",
-      "what the switch does with a call now: connect it to target, hold it in line, or release it (abandoned)" },
+      "target?: string, agent?: string, position?: integer, estimated_wait_s?: integer, callback_offered?: boolean, "
+      "switch_ref: string | null, party_id: integer | null}",
+      "what the switch does with a call now: connect it to target, hold it in line (in a surge offering the "
+      "caller a call-back: callback_offered, with the wait to expect), or release it (abandoned)" },
     { "Session",
       "{user: string, role: Role, role_title: string, branch: string | null, permissions: Permission[], csrf: string, "
       "password_expired: boolean}",

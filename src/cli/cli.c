@@ -1,5 +1,6 @@
 /* cli.c — dispatch, option parsing, errors, opening the store. */
 #include "cli/cli.h"
+#include "contact/contact.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -237,6 +238,22 @@ int cli_cfg(cli_ctx *c, rp_config **out, rp_error *err)
     }
     *out = c->cfg;
     return RP_OK;
+}
+
+int cli_surge_wait(cli_ctx *c, wh *w, const char *cmd)
+{
+    json_t *on;
+    rp_error err = RP_ERROR_INIT;
+    if (cli_flag(c, "even-in-surge") || cc_surges_open(w, &on, &err))
+        return CLI_OK; /* a centre not set up (or unreadable) holds nothing up */
+    int rc = CLI_OK;
+    if (json_array_size(on))
+        rc = cli_failf(cmd, "the contact centre is in a surge (queue %s since %s): heavy work waits until it is over; "
+                            "--even-in-surge to run it now",
+                       json_string_value(json_object_get(json_array_get(on, 0), "queue")),
+                       json_string_value(json_object_get(json_array_get(on, 0), "started_at")));
+    json_decref(on);
+    return rc;
 }
 
 int cli_password(const rp_config *cfg, const char *env, const char *section, rp_buf *pw, const char **out,

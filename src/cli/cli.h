@@ -130,6 +130,9 @@ int cli_wh(cli_ctx *c, int flags, wh **out, int *migrations);
 void cli_wh_close(cli_ctx *c);
 /* The configuration file, loaded once (*out NULL when there is none). */
 int cli_cfg(cli_ctx *c, rp_config **out, rp_error *err) RP_WARN_UNUSED;
+/* Heavy batch work (an analysis, the kept 360s rebuilt) waits while the contact centre is in a surge
+ * (contact.h cc_surges_open): CLI_FAIL said, unless --even-in-surge. */
+int cli_surge_wait(cli_ctx *c, wh *w, const char *cmd);
 /* A transport's password: $env, else the first line of [section] password_file read into pw (the
  * caller's to wipe and free); *out stays NULL when there is neither.  An unreadable file is an error
  * naming the setting. */

@@ -308,6 +308,8 @@ int cmd_analyze(cli_ctx *c)
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
+    if ((rc = cli_surge_wait(c, w, "analyze")))
+        return rc;
     o.model_scores = model_scores;
     o.model_scores_ctx = w;
     /* the column copy of the transactions lives beside the store's file */

@@ -203,6 +203,19 @@ static void print_tick(const json_t *o)
     printf("wrap-ups ended: %zu; agents gone quiet: %zu; routed: %zu\n",
            json_array_size(json_object_get(o, "wrapped_up")), json_array_size(json_object_get(o, "timed_out")),
            json_array_size(json_object_get(o, "assignments")));
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(o, "surges"), i, x) {
+        if (!strcmp(S(x, "surge"), "started"))
+            printf("surge in queue %s: %lld calls in 15 minutes need %lld agents, %lld on duty; outbound cells paused: "
+                   "%zu; batch work deferred, skills widened, call-backs offered\n",
+                   S(x, "queue"), (long long)json_integer_value(json_object_get(x, "offered_15m")),
+                   (long long)json_integer_value(json_object_get(x, "agents_needed")),
+                   (long long)json_integer_value(json_object_get(x, "agents_on_duty")),
+                   json_array_size(json_object_get(json_object_get(x, "actions"), "outbound_paused")));
+        else
+            printf("surge in queue %s over: what it paused resumed\n", S(x, "queue"));
+    }
     print_assignments(json_object_get(o, "assignments"));
 }
 
@@ -315,6 +328,12 @@ static void print_board(const json_t *o)
     json_t *a;
     json_array_foreach(json_object_get(o, "alerts"), i, a) {
         char v[40];
+        if (!strcmp(S(a, "kind"), "surge")) {
+            printf("alert: queue %s in a surge: %lld agents needed, %lld on duty\n", S(a, "queue"),
+                   (long long)json_integer_value(json_object_get(a, "value")),
+                   (long long)json_integer_value(json_object_get(a, "threshold")));
+            continue;
+        }
         const json_t *val = json_object_get(a, "value");
         snprintf(v, sizeof v, json_is_integer(val) ? "%.0f" : "%.4g", json_number_value(val));
         printf("alert: queue %s, %s %s (threshold %g)\n", S(a, "queue"), S(a, "kind"), v,

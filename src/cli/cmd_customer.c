@@ -437,6 +437,8 @@ int cmd_customer_refresh(cli_ctx *c)
     wh *w;
     if ((rc = cli_wh(c, 0, &w, NULL)))
         return rc;
+    if (!verify && (rc = cli_surge_wait(c, w, "customer refresh")))
+        return rc;
     rp_error err = RP_ERROR_INIT;
     if (verify) {
         int64_t checked, differ;

@@ -105,7 +105,7 @@ const cli_cmd cli_commands[] = {
       "  --follow-up DATE  when to follow up (YYYY-MM-DD or ROC YYY/MM/DD)\n"
       "  --staff NAME      who talked to the customer (default: you)\n"
       "  --at TIME         when (ISO 8601; default now)\n" STORE_HELP, NULL },
-    { "customer refresh", cmd_customer_refresh, CLI_STORE, "all verify every= json", 0, 0,
+    { "customer refresh", cmd_customer_refresh, CLI_STORE, "all verify every= even-in-surge json", 0, 0,
       "rapport customer refresh [--all] [--verify [--every N]] [--json] [--db PATH]",
       "Build the customer 360 documents the API serves: those missing or out of date.",
       "The API serves each customer's 360 from a document kept in the store, one\n"
@@ -118,6 +118,7 @@ const cli_cmd cli_commands[] = {
       "  --verify        compare kept documents with fresh builds instead; exit 1\n"
       "                  when any differs\n"
       "  --every N       with --verify, compare every Nth customer only\n"
+      "  --even-in-surge build while the contact centre is in a surge (it waits)\n"
       "  --json          print the counts as JSON\n" STORE_HELP, NULL },
     { "load", cmd_load, CLI_STORE, "spec= source= max-reject-rate= rejects= batch= force list-specs json", 0, 256,
       "rapport load [--spec FILE | --source NAME] [--max-reject-rate R] [--rejects FILE] [--force] "
@@ -270,7 +271,7 @@ const cli_cmd cli_commands[] = {
       "  --note TEXT     why\n" STORE_HELP, NULL },
     { "match export", cmd_match_export, CLI_STORE, "csv", 0, 0, "rapport match export [--csv]",
       "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP, NULL },
-    { "analyze", cmd_analyze, CLI_STORE, "as-of= months= measure= levels= segments= by= k= choose= horizon= acquisition-cost= no-save json csv", 1, 20,
+    { "analyze", cmd_analyze, CLI_STORE, "as-of= months= measure= levels= segments= by= k= choose= horizon= acquisition-cost= no-save even-in-surge json csv", 1, 20,
       "rapport analyze JOB... [--as-of DATE] [--months N] [--measure M] [--levels SPEC] [--segments FILE] "
       "[--by pyramid|segment] [--k K] [--choose silhouette|elbow] [--horizon WEEKS] [--acquisition-cost X] "
       "[--no-save] [--json|--csv]",
@@ -300,6 +301,7 @@ const cli_cmd cli_commands[] = {
       "  --horizon WEEKS     clv horizon (default 52)\n"
       "  --acquisition-cost X  clv: what a new customer costs, for the ROI\n"
       "  --no-save           do not keep the run\n"
+      "  --even-in-surge     run while the contact centre is in a surge (it waits)\n"
       "  --json              the whole result as JSON\n"
       "  --csv               the main table as CSV\n" STORE_HELP, cmd_analyze_help },
     { "analyze runs", cmd_analyze_runs, CLI_STORE, "job= limit= json", 0, 0,

@@ -283,17 +283,20 @@ static int quiet_sessions(wh *w, int64_t now, json_t *gone, json_t *assigned, rp
 int cc_tick(wh *w, int64_t now_ms, json_t **out, rp_error *err)
 {
     int64_t now = now_ms ? now_ms : cc_clock_ms();
-    json_t *done = json_array(), *gone = json_array(), *assigned = json_array();
+    json_t *done = json_array(), *gone = json_array(), *assigned = json_array(), *surges = json_array();
     int rc = wrap_timeouts(w, now, done, assigned, err);
     if (!rc)
         rc = quiet_sessions(w, now, gone, assigned, err);
-    if (!rc && !(rc = rp_store_begin(wh_store(w), err)))
-        rc = cc__end(w, cc__route(w, now, assigned, err), NULL, err);
+    if (!rc && !(rc = rp_store_begin(wh_store(w), err))) {
+        rc = cc__surges(w, now, surges, err);
+        rc = cc__end(w, rc ? rc : cc__route(w, now, assigned, err), NULL, err);
+    }
     if (rc) {
-        json_decref(done), json_decref(gone), json_decref(assigned);
+        json_decref(done), json_decref(gone), json_decref(assigned), json_decref(surges);
         return rc;
     }
-    *out = json_pack("{s:o, s:o, s:o}", "wrapped_up", done, "timed_out", gone, "assignments", assigned);
+    *out = json_pack("{s:o, s:o, s:o, s:o}", "wrapped_up", done, "timed_out", gone, "surges", surges, "assignments",
+                     assigned);
     return RP_OK;
 }
 

@@ -4,6 +4,7 @@
  * the alerts the thresholds raise.  Computed from the interactions and the agents' state changes, so a
  * restart loses nothing.  See contact.h. */
 #include "contact/internal.h"
+#include "core/json.h"
 #include "core/rtime.h"
 
 #include <math.h>
@@ -245,7 +246,22 @@ int cc_wallboard(wh *w, int64_t now_ms, const cc_board_opts *o, json_t **out, rp
     }
     json_decref(queues);
     json_decref(all);
-    *out = json_pack("{s:s, s:s, s:o, s:o, s:o}", "as_of", now_s, "since", since, "queues", qs, "agents", agents,
-                     "alerts", alerts);
+    json_t *surges = NULL, *sg;
+    if ((rc = cc_surges_open(w, &surges, err))) {
+        json_decref(qs), json_decref(agents), json_decref(alerts);
+        return rc;
+    }
+    json_array_foreach(surges, i, sg) {
+        json_t *actions = NULL;
+        rp_error e = RP_ERROR_INIT;
+        const char *a = json_string_value(json_object_get(sg, "actions"));
+        if (a && !rp_json_load_str("actions", a, strlen(a), &actions, &e))
+            json_object_set_new(sg, "actions", actions);
+        json_array_append_new(alerts, json_pack("{s:O, s:s, s:O, s:O}", "queue", json_object_get(sg, "queue"), "kind",
+                                                "surge", "value", json_object_get(sg, "agents_needed"), "threshold",
+                                                json_object_get(sg, "agents_on_duty")));
+    }
+    *out = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "as_of", now_s, "since", since, "queues", qs, "agents", agents,
+                     "alerts", alerts, "surges", surges);
     return RP_OK;
 }

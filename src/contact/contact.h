@@ -37,6 +37,7 @@
  *   board.c     the supervisor's wallboard: queues now and today, agents, alerts
  *   drive.c     a simulated busy period played against the live centre, in compressed real time
  *   report.c    the historical reports from the call records: by interval, queue or agent
+ *   surge.c     surges: load past the staff judged by Erlang C, the centre's own logged actions
  */
 #ifndef RP_CONTACT_H
 #define RP_CONTACT_H
@@ -248,7 +249,8 @@ int cc_agent_state(wh *w, const char *login, const char *state, const char *reas
 /* The sign-in's sign of life (the agent's screen connected). */
 int cc_agent_seen(wh *w, const char *login, const char *session, int64_t at_ms, rp_error *err) RP_WARN_UNUSED;
 /* The timers: wrap-ups ended, sign-ins gone quiet (offline, their unanswered interactions back in
- * line), call-backs due, overflow; then routing.  *out as cc_offer's assignments and what changed. */
+ * line), surges started and ended, call-backs due, overflow; then routing.  *out {wrapped_up,
+ * timed_out, surges, assignments}. */
 int cc_tick(wh *w, int64_t now_ms, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* The agent's desk: their row, their open interactions (each with its steps), and the queues and
  * colleagues a transfer may go to. */
@@ -310,6 +312,11 @@ typedef struct cc_report_opts {
     const char *source;
 } cc_report_opts;
 int cc_report(wh *w, const cc_report_opts *o, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The surges on now (surge.c; cc_tick starts and ends them): [{id, queue, started_at, offered_15m,
+ * aht_s, agents_needed, agents_on_duty, actions}].  While one is on, heavy batch work waits (rapport
+ * analyze and customer refresh say so), the queue's calls go to any level of its skill, callers are
+ * offered a call-back, and running campaigns' outbound call cells are paused (resumed at its end). */
+int cc_surges_open(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* An interaction with its events. */
 int cc_interaction_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Interactions, newest first: state (NULL any, "open" the unfinished), queue, at most limit. */

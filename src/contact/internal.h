@@ -43,5 +43,7 @@ int cc__end(wh *w, int rc, json_t **out, rp_error *err);
 int cc__finish(wh *w, int64_t id, rp_error *err);
 /* The agent free again from at (the longest idle is first), their state unchanged (agents.c). */
 int cc__idle(wh *w, int64_t agent, int64_t at_ms, rp_error *err);
+/* Surges judged now (surge.c): started and ended, each said in log. */
+int cc__surges(wh *w, int64_t now, json_t *log, rp_error *err);
 
 #endif

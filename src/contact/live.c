@@ -122,7 +122,9 @@ static int load_items(wh *w, int64_t now_ms, live *l, rp_error *err)
         return rc;
     if (!(l->it = calloc((size_t)n + 1, sizeof *l->it)))
         return rp_err(err, RP_NOMEM, "routing: %lld interactions", (long long)n);
-    if ((rc = rp_store_prepare(s, "SELECT i.id, i.channel, q.skill, q.min_level, coalesce(q.overflow_skill, -1), "
+    if ((rc = rp_store_prepare(s, "SELECT i.id, i.channel, q.skill, CASE WHEN EXISTS (SELECT 1 FROM cc_surge s WHERE "
+                                  "s.queue = q.code AND s.ended_at IS NULL) THEN 1 ELSE q.min_level END, "
+                                  "coalesce(q.overflow_skill, -1), "
                                   "q.overflow_s, q.priority, q.strategy, i.priority, coalesce(i.last_agent, 0), "
                                   "i.queued_at, coalesce(i.target_agent, 0) FROM cc_interaction i "
                                   "JOIN cc_queue q ON q.code = i.queue WHERE i.state = 'queued' "

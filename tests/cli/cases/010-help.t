@@ -112,6 +112,7 @@ $ rapport help --commands
 > contact interactions
 > contact board
 > contact drive
+> contact report
 > contact interaction
 > gen
 > query

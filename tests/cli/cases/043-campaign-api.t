@@ -79,3 +79,10 @@ $ kill -TERM $(cat serve.pid) $(cat sink.pid); echo stopped
 # a server without [mail] says so
 $ (sleep 1; timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port2 > serve2.log 2>&1 & echo $! > serve2.pid) && for i in $(seq 100); do [ -s port2 ] && break; sleep 0.1; done && curl -s -c sam2.jar -H 'Content-Type: application/json' -d '{"name":"sam","password":"a long password 1"}' "http://127.0.0.1:$(cat port2)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > sam2.csrf && curl -s -b sam2.jar -H "X-CSRF-Token: $(cat sam2.csrf)" -H 'Content-Type: application/json' -d '{"cell":"A"}' "http://127.0.0.1:$(cat port2)/api/v1/campaigns/X1/send"; kill $(cat serve2.pid)
 > {"error":{"code":"not_configured","message":"this server sends no e-mail: its configuration has no [mail] smtp, from and unsubscribe_url"}}
+# a surge in the contact centre pauses the running campaign's outbound call cell, and its end resumes it
+$ echo '{"skills":[{"name":"cards"}],"queues":[{"code":"q1","skill":"cards","number":"7001"}],"agents":[{"login":"tom","skills":{"cards":3}}]}' > centre.json && rapport contact setup centre.json >/dev/null && for i in 1 2 3 4 5 6; do rapport contact offer --to 7001 --id s$i --at 2026-11-23T09:0$i:00Z >/dev/null; done && rapport contact tick --at 2026-11-23T09:07:00Z --json | python3 -c 'import json,sys; print([(s["queue"], s["surge"], s["actions"]["outbound_paused"]) for s in json.load(sys.stdin)["surges"]])'; rapport campaign show X1 --json | python3 -c 'import json,sys; print([(c["cell"], c["paused"]) for c in json.load(sys.stdin)["cells"]])'
+> [('q1', 'started', ['X1/C'])]
+> [('A', False), ('B', False), ('C', True)]
+$ for i in 1 2 3 4 5 6; do rapport contact event --id s$i abandoned --at 2026-11-23T09:08:00Z >/dev/null; done && rapport contact tick --at 2026-11-23T09:40:00Z --json | python3 -c 'import json,sys; print([(s["queue"], s["surge"]) for s in json.load(sys.stdin)["surges"]])'; rapport campaign show X1 --json | python3 -c 'import json,sys; print([(c["cell"], c["paused"]) for c in json.load(sys.stdin)["cells"]])'
+> [('q1', 'ended')]
+> [('A', False), ('B', False), ('C', False)]

@@ -137,6 +137,21 @@ $ rapport query "select call_id, queue, wait_s, talk_s, wrap_s, abandoned, agent
 > call-3,cards,219,79,,0,bob,0
 $ rapport customer show $(rapport contact interaction 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["party_id"])') --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print([(i["channel"], i["outcome"], i["staff"]) for i in d["interactions"] if i.get("staff") == "bob"])'
 > [('phone', '額度調整', 'bob')]
+# a surge: eight loan calls in two minutes while nobody who takes loans is on duty — Erlang C wants four
+# agents: the centre defers heavy work, widens the skills (amy, level 2, takes the transferred loan call waiting longest), offers
+# call-backs, and says so; when the load is gone it ends
+$ for i in 1 2 3 4 5 6 7 8; do rapport contact offer --to 5002 --id surge-$i --at 2026-11-23T10:2$((i / 4)):$((10 + i))Z >/dev/null; done; rapport contact tick --at 2026-11-23T10:23:00Z
+> wrap-ups ended: 0; agents gone quiet: 0; routed: 0
+> surge in queue loans: 8 calls in 15 minutes need 4 agents, 0 on duty; outbound cells paused: 0; batch work deferred, skills widened, call-backs offered
+$ rapport analyze pareto --as-of 2026-10-31
+! rapport: analyze: the contact centre is in a surge (queue loans since 2026-11-23T10:23:00.000Z): heavy work waits until it is over; --even-in-surge to run it now
+? 1
+$ rapport contact board --at 2026-11-23T10:23:30Z --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print([(s["queue"], s["offered_15m"], s["agents_needed"], s["agents_on_duty"], s["actions"]) for s in d["surges"]], [a["queue"] for a in d["alerts"] if a["kind"] == "surge"])'
+> [('loans', 8, 4, 0, {'outbound_paused': [], 'batch_deferred': True, 'skills_widened': True, 'callbacks_offered': True})] ['loans']
+$ rapport contact agent amy ready --at 2026-11-23T10:24:00Z | tail -1
+>   interaction 5 (voice) to amy at sip:amy@127.0.0.1: agent 1 (王小美): skill 貸款 level 2, idle 0 s; voice waited 1080 s, overflowed
+$ for i in 1 2 3 4 5 6 7 8; do rapport contact event --id surge-$i abandoned --at 2026-11-23T10:25:00Z >/dev/null; done; rapport contact event --id loan-1 abandoned --at 2026-11-23T10:25:00Z >/dev/null; rapport contact event 5 abandoned --at 2026-11-23T10:25:00Z >/dev/null; rapport contact agent amy break --reason no_answer --at 2026-11-23T10:25:01Z >/dev/null; rapport contact tick --at 2026-11-23T10:50:00Z | grep surge
+> surge in queue loans over: what it paused resumed
 # ---- through the API ----
 $ rapport token add switch --permissions cti | sed -n 2p > token && (timeout 300 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > serve.pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && for u in amy bob sam ann; do curl -s -c $u.jar -H 'Content-Type: application/json' -d "{\"name\":\"$u\",\"password\":\"a long password 1\"}" "http://127.0.0.1:$(cat port)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > $u.csrf; done; curl -s -c amy2.jar -H 'Content-Type: application/json' -d '{"name":"amy","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > amy2.csrf; echo up
 > up
@@ -163,7 +178,7 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -H "Authorization: Bearer $(cat
 $ P=http://127.0.0.1:$(cat port)/api/v1; for e in answered ended; do curl -s -H "Authorization: Bearer $(cat token)" -H 'Content-Type: application/json' -d "{\"call_id\":\"sw-1\",\"event\":\"$e\"}" $P/cti/event | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["state"], d["action"])'; done; I=$(curl -s -b amy2.jar $P/contact/desk | python3 -c 'import json,sys; print([i["id"] for i in json.load(sys.stdin)["interactions"] if i["external_id"] == "sw-1"][0])'); curl -s -b bob.jar -H "X-CSRF-Token: $(cat bob.csrf)" -H 'Content-Type: application/json' -d '{"event":"wrap_up","disposition":"x"}' $P/contact/interactions/$I/events -w ' %{http_code}\n'; curl -s -b amy2.jar -H "X-CSRF-Token: $(cat amy2.csrf)" -H 'Content-Type: application/json' -d '{"event":"wrap_up","disposition":"查詢帳單","note":"explained the bill"}' $P/contact/interactions/$I/events | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["interaction"]["state"], d["interaction"]["disposition"])'; curl -s -b ann.jar $P/contact/desk -w ' %{http_code}\n'
 > connected none
 > wrap_up none
-> {"error":{"code":"forbidden","message":"interaction 10 is amy's, not bob's"}}
+> {"error":{"code":"forbidden","message":"interaction 18 is amy's, not bob's"}}
 >  403
 > done 查詢帳單
 > {"error":{"code":"forbidden","message":"a marketing analyst may not do this (answer)","reason":"not_permitted"}}
@@ -174,7 +189,7 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b sam.jar "$P/contact/report?f
 > {"error":{"code":"invalid","message":"query.by: 'hour' is not one of interval, queue, agent","member":"query.by"}}
 # the supervisor's wallboard through the API; an agent has none
 $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b sam.jar "$P/contact/wallboard?since=2026-11-23T00:00:00Z" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["since"], [(q["code"], q["offered"]) for q in d["queues"]], len(d["agents"]))'; curl -s -b amy.jar $P/contact/wallboard -w ' %{http_code}\n'
-> 2026-11-23T00:00:00.000Z [('cards', 4), ('chat', 4), ('loans', 2)] 3
+> 2026-11-23T00:00:00.000Z [('cards', 4), ('chat', 4), ('loans', 10)] 3
 > {"error":{"code":"forbidden","message":"a contact-centre agent (CSR) may not do this (centre)","reason":"not_permitted"}}
 >  403
 $ grep -c . serve.log; kill $(cat serve.pid)

@@ -107,8 +107,9 @@ export function Wallboard() {
     return () => { clearInterval(id); clearInterval(tick); };
   }, []);
   if (!board) return error ? <Failure error={error} /> : <p class="notice">{t('loading')}</p>;
-  const alertText = (a) => t(`alert_${a.kind}`, { q: a.queue, v: a.kind === 'longest_wait' ? `${a.value}` : pct(a.value),
-    th: a.kind === 'longest_wait' ? `${a.threshold}` : pct(a.threshold) });
+  const plain = (k) => k === 'longest_wait' || k === 'surge'; /* seconds or agents, not shares */
+  const alertText = (a) => t(`alert_${a.kind}`, { q: a.queue, v: plain(a.kind) ? `${a.value}` : pct(a.value),
+    th: plain(a.kind) ? `${a.threshold}` : pct(a.threshold) });
   return (
     <div class="wallboard" data-test="wallboard">
       <Failure error={error} />
