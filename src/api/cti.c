@@ -321,7 +321,11 @@ static json_t *action_of(const json_t *o)
     const char *state = json_string_value(json_object_get(ix, "state")), *sip = json_string_value(json_object_get(ix, "sip"));
     json_t *r = json_pack("{s:O, s:O, s:O}", "interaction", json_object_get(ix, "id"), "state", json_object_get(ix, "state"),
                           "repeated", json_object_get(o, "repeated"));
-    if (!strcmp(state, "assigned") && sip) {
+    json_t *ivr = json_object_get(o, "ivr");
+    if (ivr) { /* in the IVR: play the prompt, collect the keys */
+        json_object_set_new(r, "action", json_string("ivr"));
+        json_object_update(r, ivr);
+    } else if (!strcmp(state, "assigned") && sip) {
         json_object_set_new(r, "action", json_string("connect"));
         json_object_set_new(r, "target", json_string(sip));
         json_object_set(r, "agent", json_object_get(ix, "agent"));
@@ -391,10 +395,10 @@ int api_cti_offer(api_req *rq, api_resp *rs)
 /* POST /cti/event {call_id, event, switch_ref?, reason?, at?} */
 int api_cti_event(api_req *rq, api_resp *rs)
 {
-    static const char *const keys[] = { "call_id", "event", "switch_ref", "reason", "at", NULL };
-    static const char *const events[] = { "held", "answered", "ended", "abandoned", "no_answer", NULL };
+    static const char *const keys[] = { "call_id", "event", "switch_ref", "reason", "at", "digits", NULL };
+    static const char *const events[] = { "held", "answered", "ended", "abandoned", "no_answer", "dtmf", NULL };
     cc_event_in ev = { .channel = "voice", .by = "switch" };
-    const char *at = NULL;
+    const char *at = NULL, *digits = NULL;
     rp_error err = RP_ERROR_INIT;
     char msg[160];
     if (rp_json_check_keys(rq->body, "body", keys, &err) ||
@@ -402,12 +406,22 @@ int api_cti_event(api_req *rq, api_resp *rs)
         rp_json_get_str(rq->body, "body", "event", 1, &ev.event, &err) ||
         rp_json_get_str(rq->body, "body", "switch_ref", 0, &ev.switch_ref, &err) ||
         rp_json_get_str(rq->body, "body", "reason", 0, &ev.reason, &err) ||
+        rp_json_get_str(rq->body, "body", "digits", 0, &digits, &err) ||
         rp_json_get_str(rq->body, "body", "at", 0, &at, &err) || (at && cc_time_parse("body.at", at, &ev.at_ms, &err)))
         return api_fail_body(rs, &err, "body");
     if (!api_one_of(ev.event, events, msg, sizeof msg))
         return api_error(rs, 422, "invalid", "body.event: '%.20s' is not %s", ev.event, msg);
     json_t *o;
-    if (cc_event_apply(rq->w, &ev, &o, &err))
+    if (!strcmp(ev.event, "dtmf")) { /* the caller's keys in the IVR */
+        if (!digits)
+            return api_error(rs, 422, "invalid", "body.digits: required with dtmf");
+        if (cc_ivr_input(rq->w, ev.external_id, digits, ev.at_ms, &o, &err)) {
+            rp_error e2 = RP_ERROR_INIT;
+            if (err.code == RP_INVAL && !strncmp(rp_errmsg(&err), "digits:", 7))
+                return rp_err(&e2, RP_INVAL, "body.%s", rp_errmsg(&err)), api_fail_body(rs, &e2, "body");
+            return api_fail_body(rs, &err, "body");
+        }
+    } else if (cc_event_apply(rq->w, &ev, &o, &err))
         return api_fail_body(rs, &err, "body");
     snprintf(rq->detail, sizeof rq->detail, "%s %.200s", ev.event, ev.external_id);
     told_by_reply(rq, o);

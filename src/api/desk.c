@@ -250,3 +250,23 @@ int api_centre_report(api_req *rq, api_resp *rs)
         return api_fail(rs, &err);
     return api_ok(rs, out);
 }
+
+/* POST /customers/{id}/pin {}: a new telephone PIN for the IVR, shown this once (audited with the customer). */
+int api_customer_pin(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { NULL };
+    int64_t id;
+    int st = api_customer_of(rq, rs, 0, &id, NULL);
+    if (st)
+        return st;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err))
+        return api_fail_body(rs, &err, "body");
+    char pin[CC_PIN_LEN + 1];
+    if (cc_pin_issue(rq->w, id, rq->session.user.name, cc_clock_ms(), pin, &err))
+        return api_fail(rs, &err);
+    snprintf(rq->detail, sizeof rq->detail, "a telephone PIN issued");
+    json_t *o = json_pack("{s:I, s:s}", "customer", (json_int_t)id, "pin", pin);
+    sodium_memzero(pin, sizeof pin);
+    return api_ok(rs, o);
+}

@@ -377,6 +377,7 @@ int api_centre_setup_put(api_req *rq, api_resp *rs);
 int api_agent_state_put(api_req *rq, api_resp *rs);
 int api_wallboard(api_req *rq, api_resp *rs);
 int api_centre_report(api_req *rq, api_resp *rs);
+int api_customer_pin(api_req *rq, api_resp *rs);
 /* cti.c */
 int api_desk_events(api_req *rq, api_resp *rs);
 int api_cti_offer(api_req *rq, api_resp *rs);

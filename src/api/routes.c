@@ -144,6 +144,11 @@ const api_route api_routes[] = {
       .request = "{text: string, channel?: InteractionChannel, direction?: Direction, reason?: string, "
                  "outcome?: string, follow_up_on?: string}",
       .response = "{note: integer, customer: integer}", .errors = "404" },
+    { .method = "POST", .pattern = "/api/v1/customers/{id}/pin", .fn = api_customer_pin, .permission = SEC_P_EDIT,
+      .flags = CUSTOMER_CHANGE, .action = "pin_issue", .op = "issueCustomerPin",
+      .summary = "A new telephone PIN for the IVR (six digits, shown this once to hand to the customer; the old "
+                 "one and its lock gone), kept only under a slow keyed hash; audited with the customer",
+      .params = "id: integer", .request = "{}", .response = "{customer: integer, pin: string}", .errors = "404" },
     { .method = "PUT", .pattern = "/api/v1/customers/{id}/contacts", .fn = api_contact_change,
       .permission = SEC_P_EDIT, .flags = CUSTOMER_CHANGE, .action = "change", .op = "changeCustomerContact",
       .summary = "Change a phone, e-mail or address: {kind, purpose, value}; the old one is kept, closed",
@@ -733,10 +738,11 @@ const api_route api_routes[] = {
     { .method = "POST", .pattern = "/api/v1/cti/event", .fn = api_cti_event, .permission = SEC_P_CTI,
       .flags = API_BODY | API_CHANGES, .action = "cti", .op = "ctiEvent",
       .summary = "What happened to a call at the switch: held (switch_ref: where it holds it), answered, ended, "
-                 "abandoned (a CANCEL), no_answer (the agent's phone did not: the call goes to another); answered "
-                 "with what to do now (connect when an agent is free for a call held)",
-      .request = "{call_id: string, event: 'held' | 'answered' | 'ended' | 'abandoned' | 'no_answer', switch_ref?: "
-                 "string, reason?: string, at?: string}",
+                 "abandoned (a CANCEL), no_answer (the agent's phone did not: the call goes to another), dtmf (the "
+                 "caller's keys in the IVR: digits); answered with what to do now (connect when an agent is free for "
+                 "a call held; ivr: the next prompt and the keys to collect)",
+      .request = "{call_id: string, event: 'held' | 'answered' | 'ended' | 'abandoned' | 'no_answer' | 'dtmf', "
+                 "switch_ref?: string, reason?: string, digits?: string, at?: string}",
       .response = "CtiAction", .errors = "404 409 422" },
 
     /* ---- database marketing (marketing.c) ---- */
@@ -783,9 +789,10 @@ const api_shape api_shapes[] = {
       "skill: string, ...}[], agents: {login: string, name: string, skills: object, capacity: object, ...}[]}",
       "the contact centre's skills, queues and agents" },
     { "CtiAction",
-      "{action: 'connect' | 'queue' | 'release' | 'none', interaction: integer, state: string, repeated: boolean, "
-      "target?: string, agent?: string, position?: integer, estimated_wait_s?: integer, callback_offered?: boolean, "
-      "switch_ref: string | null, party_id: integer | null}",
+      "{action: 'connect' | 'queue' | 'ivr' | 'release' | 'none', interaction: integer, state: string, repeated: "
+      "boolean, target?: string, agent?: string, position?: integer, estimated_wait_s?: integer, callback_offered?: "
+      "boolean, flow?: string, node?: string, prompt?: string, lang?: string, say?: string, collect?: {max_digits: "
+      "integer, end: string}, switch_ref: string | null, party_id: integer | null}",
       "what the switch does with a call now: connect it to target, hold it in line (in a surge offering the "
       "caller a call-back: callback_offered, with the wait to expect), or release it (abandoned)" },
     { "Session",

@@ -50,8 +50,8 @@
  *   cmd_optimise.c campaign optimise: the treated given cells by the offer optimiser
  *   cmd_output.c   campaign export|send|dial: the lists per channel (CSV, XLSX), audited; e-mail sent
  *   cmd_contact.c  contact erlang|simulate: staffing by Erlang C, the centre simulated
- *   cmd_centre.c   contact setup|show|agent|offer|event|tick|desk|interactions|interaction|board|drive|
- *                  report: the live centre, its reports
+ *   cmd_centre.c   contact setup|show|agent|offer|event|keys|pin|tick|desk|interactions|interaction|
+ *                  board|drive|report: the live centre, its IVR and reports
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -259,6 +259,8 @@ int cmd_contact_interaction(cli_ctx *c);
 int cmd_contact_board(cli_ctx *c);
 int cmd_contact_drive(cli_ctx *c);
 int cmd_contact_report(cli_ctx *c);
+int cmd_contact_keys(cli_ctx *c);
+int cmd_contact_pin(cli_ctx *c);
 int cmd_campaign_step(cli_ctx *c);
 int cmd_campaign_count(cli_ctx *c);
 int cmd_campaign_select(cli_ctx *c);

@@ -461,3 +461,47 @@ int cmd_contact_report(cli_ctx *c)
     json_decref(out);
     return CLI_OK;
 }
+
+int cmd_contact_keys(cli_ctx *c)
+{
+    const char *cmd = "contact keys";
+    int64_t at;
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    if (at_of(c, cmd, &at))
+        return CLI_FAIL;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (cc_ivr_input(w, cli_arg(c, "id"), c->args[0], at, &o, &err))
+        return cli_fail(cmd, &err);
+    if (!cli_flag(c, "json") && json_object_get(o, "ivr")) {
+        const json_t *v = json_object_get(o, "ivr");
+        printf("ivr %s at %s: %s\n", S(v, "flow"), S(v, "node"), S(v, "say"));
+        json_decref(o);
+        return CLI_OK;
+    }
+    return done(c, o, print_change);
+}
+
+int cmd_contact_pin(cli_ctx *c)
+{
+    const char *cmd = "contact pin";
+    int64_t party;
+    const char *how;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    if (wh_find(w, c->args[0], &party, &how, &err))
+        return cli_fail(cmd, &err);
+    char pin[CC_PIN_LEN + 1];
+    if (cc_pin_issue(w, party, cli_user(), cc_clock_ms(), pin, &err))
+        return cli_fail(cmd, &err);
+    if ((rc = cli_audit(c, "pin_issue", party, NULL, "a telephone PIN issued")))
+        return rc;
+    printf("customer %lld: telephone PIN %s (shown this once: hand it to the customer)\n", (long long)party, pin);
+    return CLI_OK;
+}

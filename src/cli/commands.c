@@ -1125,6 +1125,18 @@ DESIGN_HELP
       "wrap_up (--disposition, --note: done), note, callback (the caller would\n"
       "rather be called back: the place in line kept).  The same event again is\n"
       "said and changes nothing; one that cannot happen now names the state.\n", NULL },
+    { "contact keys", cmd_contact_keys, CLI_STORE, "id= at= json", 1, 1,
+      "rapport contact keys --id CALL DIGITS [--at TIME] [--json]",
+      "Pass a caller's keys to the IVR, as a switch does: the next prompt, or the queue.",
+      "The call (--id, the switch's Call-ID) is in its queue's IVR flow (contact\n"
+      "setup: \"ivr\" and a queue's \"ivr\"); DIGITS are the keys it pressed.  Prints\n"
+      "what the caller hears next, or the call's place in the queue at the flow's end.\n", NULL },
+    { "contact pin", cmd_contact_pin, CLI_STORE, "", 1, 1, "rapport contact pin CUSTOMER",
+      "Issue a customer a new telephone PIN for the IVR (shown once; audited).",
+      "CUSTOMER: any key customer show takes.  Six random digits, kept only under\n"
+      "a slow keyed hash (Argon2id over a hash keyed with the store's key); the old\n"
+      "PIN and its lock are gone.  Three wrong PINs in the IVR lock it for thirty\n"
+      "minutes; issuing a new one is the reset.\n", NULL },
     { "contact tick", cmd_contact_tick, CLI_STORE, "at= json", 0, 0, "rapport contact tick [--at TIME] [--json]",
       "Run the contact centre's timers: wrap-ups over, quiet sign-ins, call-backs due, overflow.",
       "rapport serve runs them every second; this is for a centre driven from\n"

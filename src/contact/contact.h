@@ -38,6 +38,8 @@
  *   drive.c     a simulated busy period played against the live centre, in compressed real time
  *   report.c    the historical reports from the call records: by interval, queue or agent
  *   surge.c     surges: load past the staff judged by Erlang C, the centre's own logged actions
+ *   ivr.c       IVR flows as data and their checks, self-service, identification, PINs
+ *   ivrcall.c   a call in a flow: its session, the walk from node to node, the hand-over to the queue
  */
 #ifndef RP_CONTACT_H
 #define RP_CONTACT_H
@@ -317,6 +319,23 @@ int cc_report(wh *w, const cc_report_opts *o, json_t **out, rp_error *err) RP_WA
  * analyze and customer refresh say so), the queue's calls go to any level of its skill, callers are
  * offered a call-back, and running campaigns' outbound call cells are paused (resumed at its end). */
 int cc_surges_open(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The IVR (ivr.c, ivrcall.c).  A flow: {start, nodes: {id: {kind, prompt: {"zh-TW", "en"}, ...}}} with
+ * kinds menu (options: {"1": {next, lang?}}), identify (an account number, or a national ID keyed as
+ * digits, the letter as its two-digit code: A123456789 as 10123456789; next, fail), pin (next, fail),
+ * service (balance, last_transactions: with the PIN; lost_card: identified; next, fail), say (next)
+ * and queue (queue, reason?: the call joins it with the path it took).  Three wrong inputs at a node
+ * take its fail.  A queue whose ivr names a flow sends each call through it first (cc_offer answers
+ * with {ivr: {flow, node, prompt: "FLOW.NODE", lang, say, collect: {max_digits, end}}}); cc_ivr_input
+ * takes the caller's keys and answers the same way, or, at the queue, as cc_offer does.  PINs: six
+ * digits, Argon2id over a hash keyed with the store's key (a key rotation asks for new PINs), three
+ * wrong lock them for thirty minutes; cc_pin_issue makes one (pin: shown once) and resets the lock. */
+#define CC_PIN_LEN 6
+int cc_ivr_put(wh *w, const char *name, const json_t *flow, const char *by, int64_t now_ms, rp_error *err) RP_WARN_UNUSED;
+int cc_ivr_flow(wh *w, const char *name, json_t **out, rp_error *err) RP_WARN_UNUSED;
+int cc_ivr_input(wh *w, const char *external_id, const char *digits, int64_t at_ms, json_t **out,
+                 rp_error *err) RP_WARN_UNUSED;
+int cc_pin_issue(wh *w, int64_t party, const char *by, int64_t now_ms, char pin[CC_PIN_LEN + 1],
+                 rp_error *err) RP_WARN_UNUSED;
 /* An interaction with its events. */
 int cc_interaction_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Interactions, newest first: state (NULL any, "open" the unfinished), queue, at most limit. */

@@ -45,5 +45,18 @@ int cc__finish(wh *w, int64_t id, rp_error *err);
 int cc__idle(wh *w, int64_t agent, int64_t at_ms, rp_error *err);
 /* Surges judged now (surge.c): started and ended, each said in log. */
 int cc__surges(wh *w, int64_t now, json_t *log, rp_error *err);
+/* The IVR (ivr.c, ivrcall.c): a call starting the flow (*reply what the switch does, NULL when the flow
+ * handed it straight to its queue), the caller's keys, a self-service (RP_DENIED for a caller not
+ * identified, or without the PIN it needs), a caller identified by keyed digits, a PIN checked. */
+int cc__ivr_start(wh *w, int64_t ix, int64_t party, const char *flow, int64_t now, json_t **reply, rp_error *err);
+int cc__ivr_input(wh *w, int64_t ix, const char *digits, int64_t now, json_t **reply, rp_error *err);
+int cc__ivr_service(wh *w, const char *name, int64_t party, int verified, const char *lang, char *out, size_t n,
+                    rp_error *err);
+int cc__ivr_identify(wh *w, const char *digits, int64_t *party);
+int cc__pin_check(wh *w, int64_t party, const char *pin, int64_t now, rp_error *err);
+/* A flow put with its queue nodes' queues checked (queues) or not yet (a setup putting the queues
+ * after it, then checking with cc__ivr_check_queues). */
+int cc__ivr_put(wh *w, const char *name, const json_t *flow, int queues, const char *by, int64_t now_ms, rp_error *err);
+int cc__ivr_check_queues(wh *w, const json_t *flow, rp_error *err);
 
 #endif

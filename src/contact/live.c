@@ -397,11 +397,13 @@ int cc_interactions(wh *w, const char *state, const char *queue, int64_t limit, 
 /* ---- offering ---- */
 
 /* The queue an interaction goes to: named, or the one whose number was dialled. */
-static int queue_of(wh *w, const cc_offer_in *in, char code[40], char channel[16], rp_error *err)
+static int queue_of(wh *w, const cc_offer_in *in, char code[40], char channel[16], char ivr[40], rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(wh_store(w), in->queue ? "SELECT code, channel FROM cc_queue WHERE code = ? AND active = 1"
-                                                     : "SELECT code, channel FROM cc_queue WHERE number = ? AND active = 1",
+    int rc = rp_store_prepare(wh_store(w), in->queue ? "SELECT code, channel, coalesce(ivr, '') FROM cc_queue WHERE code = ? "
+                                                       "AND active = 1"
+                                                     : "SELECT code, channel, coalesce(ivr, '') FROM cc_queue WHERE number = "
+                                                       "? AND active = 1",
                               &st, err);
     if (rc)
         return rc;
@@ -410,6 +412,7 @@ static int queue_of(wh *w, const cc_offer_in *in, char code[40], char channel[16
     if (rc == RP_ROW) {
         snprintf(code, 40, "%s", rp_stmt_text(st, 0));
         snprintf(channel, 16, "%s", rp_stmt_text(st, 1));
+        snprintf(ivr, 40, "%s", rp_stmt_text(st, 2));
     }
     rp_stmt_done(st);
     if (rc == RP_DONE)
@@ -501,7 +504,8 @@ int cc__position(wh *w, json_t *ix, rp_error *err)
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
 
-static int offer_insert(wh *w, const cc_offer_in *in, const char *queue, int64_t at_ms, int64_t *id, rp_error *err)
+static int offer_insert(wh *w, const cc_offer_in *in, const char *queue, int in_ivr, int64_t at_ms, int64_t *id,
+                        rp_error *err)
 {
     int64_t party, last;
     int parties, tier;
@@ -514,7 +518,7 @@ static int offer_insert(wh *w, const cc_offer_in *in, const char *queue, int64_t
     if ((rc = rp_store_prepare(wh_store(w),
                                "INSERT INTO cc_interaction(channel, direction, queue, external_id, address, party_id, "
                                "parties, priority, last_agent, state, ivr_path, reason, campaign, callback_at, "
-                               "offered_at, queued_at) VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,?,?,?,?) RETURNING id",
+                               "offered_at, queued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                                &st, err)))
         return rc;
     rp_stmt_bind_text(st, 1, in->channel);
@@ -532,12 +536,13 @@ static int offer_insert(wh *w, const cc_offer_in *in, const char *queue, int64_t
         rp_stmt_bind_int(st, 9, last);
     else
         rp_stmt_bind_null(st, 9);
-    rp_stmt_bind_text(st, 10, in->ivr_path);
-    rp_stmt_bind_text(st, 11, in->reason);
-    rp_stmt_bind_text(st, 12, in->campaign);
-    rp_stmt_bind_text(st, 13, in->callback_at);
-    rp_stmt_bind_text(st, 14, at);
+    rp_stmt_bind_text(st, 10, in_ivr ? "offered" : "queued"); /* a call in the IVR joins its queue at the flow's end */
+    rp_stmt_bind_text(st, 11, in->ivr_path);
+    rp_stmt_bind_text(st, 12, in->reason);
+    rp_stmt_bind_text(st, 13, in->campaign);
+    rp_stmt_bind_text(st, 14, in->callback_at);
     rp_stmt_bind_text(st, 15, at);
+    rp_stmt_bind_text(st, 16, in_ivr ? NULL : at);
     if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         *id = rp_stmt_int(st, 0);
         rc = rp_stmt_finish(st, err);
@@ -547,7 +552,7 @@ static int offer_insert(wh *w, const cc_offer_in *in, const char *queue, int64_t
     }
     if (!rc)
         rc = cc__event(w, *id, at_ms, "offered", 0, in->address, err);
-    return rc ? rc : cc__event(w, *id, at_ms, "queued", 0, queue, err);
+    return rc || in_ivr ? rc : cc__event(w, *id, at_ms, "queued", 0, queue, err);
 }
 
 /* The summary a change answers with: the interaction as it is now, and everything routed by it. */
@@ -568,7 +573,7 @@ int cc__answer(wh *w, int64_t id, json_t *assignments, int repeated, json_t **ou
 int cc_offer(wh *w, const cc_offer_in *in, json_t **out, rp_error *err)
 {
     int64_t cb, at = in->at_ms ? in->at_ms : cc_clock_ms(), id = 0;
-    char queue[40], qch[16];
+    char queue[40], qch[16], ivr[40];
     int rc = offer_check(in, &cb, err);
     if (rc || (rc = rp_store_begin(wh_store(w), err)))
         return rc;
@@ -579,10 +584,28 @@ int cc_offer(wh *w, const cc_offer_in *in, json_t **out, rp_error *err)
         json_decref(prior);
         return cc__end(w, cc__answer(w, id, assigned, 1, out, err), out, err);
     }
-    if (!(rc = queue_of(w, in, queue, qch, err)) && (rc = offer_insert(w, in, queue, at, &id, err)) == RP_OK)
+    json_t *reply = NULL;
+    int in_ivr = 0;
+    if (!(rc = queue_of(w, in, queue, qch, ivr, err))) {
+        in_ivr = ivr[0] && !strcmp(in->channel, "voice");
+        rc = offer_insert(w, in, queue, in_ivr, at, &id, err);
+    }
+    if (!rc && in_ivr) { /* the flow first: the caller's number may already have found them */
+        json_t *row = NULL;
+        if (!(rc = cc__ix(w, id, NULL, NULL, &row, err)))
+            rc = cc__ivr_start(w, id, json_integer_value(json_object_get(row, "party_id")), ivr, at, &reply, err);
+        json_decref(row);
+    }
+    if (!rc && !reply)
         rc = cc__route(w, at, assigned, err);
-    if (!rc)
-        return cc__end(w, cc__answer(w, id, assigned, 0, out, err), out, err);
+    if (!rc) {
+        rc = cc__answer(w, id, assigned, 0, out, err);
+        if (!rc && reply)
+            json_object_set_new(*out, "ivr", reply), reply = NULL;
+        json_decref(reply);
+        return cc__end(w, rc, out, err);
+    }
+    json_decref(reply);
     json_decref(assigned);
     return cc__end(w, rc, NULL, err);
 }
@@ -596,4 +619,28 @@ int cc__end(wh *w, int rc, json_t **out, rp_error *err)
     if (rc)
         rp_store_rollback(wh_store(w));
     return rc;
+}
+
+int cc_ivr_input(wh *w, const char *external_id, const char *digits, int64_t at_ms, json_t **out, rp_error *err)
+{
+    int64_t at = at_ms ? at_ms : cc_clock_ms();
+    json_t *ix = NULL, *reply = NULL, *assigned = json_array();
+    int rc = rp_store_begin(wh_store(w), err);
+    if (!rc)
+        rc = cc__ix(w, 0, "voice", external_id, &ix, err);
+    int64_t id = ix ? json_integer_value(json_object_get(ix, "id")) : 0;
+    json_decref(ix);
+    if (!rc)
+        rc = cc__ivr_input(w, id, digits, at, &reply, err);
+    if (!rc && !reply) /* handed to its queue */
+        rc = cc__route(w, at, assigned, err);
+    if (!rc) {
+        rc = cc__answer(w, id, assigned, 0, out, err);
+        if (!rc && reply)
+            json_object_set_new(*out, "ivr", reply), reply = NULL;
+        assigned = NULL;
+    }
+    json_decref(reply);
+    json_decref(assigned);
+    return cc__end(w, rc, out, err);
 }

@@ -163,7 +163,7 @@ int cc_skill_put(wh *w, const json_t *def, const char *path, rp_error *err)
 /* ---- queues ---- */
 
 typedef struct queue_def {
-    const char *code, *name, *channel, *skill, *strategy, *overflow_skill, *number;
+    const char *code, *name, *channel, *skill, *strategy, *overflow_skill, *number, *ivr;
     int64_t min_level, priority, overflow_s, target_s, wrap_up_s;
     double target_level;
     int active;
@@ -173,7 +173,7 @@ static int queue_read(const json_t *d, const char *p, queue_def *q, rp_error *er
 {
     static const char *const keys[] = { "code", "name", "channel", "skill", "min_level", "strategy", "priority",
                                         "overflow_s", "overflow_skill", "target_s", "target_level", "wrap_up_s",
-                                        "number", "active", NULL };
+                                        "number", "active", "ivr", NULL };
     *q = (queue_def){ .channel = "voice", .strategy = "skills", .min_level = 1, .target_s = 15, .wrap_up_s = 60,
                       .target_level = 0.8, .active = 1 };
     int rc;
@@ -189,6 +189,7 @@ static int queue_read(const json_t *d, const char *p, queue_def *q, rp_error *er
         (rc = rp_json_get_int(d, p, "target_s", 0, &q->target_s, err)) ||
         (rc = rp_json_get_int(d, p, "wrap_up_s", 0, &q->wrap_up_s, err)) ||
         (rc = rp_json_get_str(d, p, "number", 0, &q->number, err)) ||
+        (rc = rp_json_get_str(d, p, "ivr", 0, &q->ivr, err)) ||
         (rc = rp_json_get_bool(d, p, "active", 0, &q->active, err)))
         return rc;
     json_t *tl = json_object_get(d, "target_level");
@@ -247,19 +248,24 @@ int cc_queue_put(wh *w, const json_t *def, const char *path, const char *by, int
     snprintf(f, sizeof f, "%s.overflow_skill", path);
     if (q.overflow_skill && (rc = cc__skill_id(w, f, q.overflow_skill, &over, err)))
         return rc;
+    json_t *flow = NULL;
+    rp_error e = RP_ERROR_INIT;
+    if (q.ivr && cc_ivr_flow(w, q.ivr, &flow, &e))
+        return rp_err(err, RP_NOTFOUND, "%s.ivr: '%.40s' is not an IVR flow", path, q.ivr);
+    json_decref(flow);
     cc_time_format(now_ms, at);
     rp_stmt *st;
     if ((rc = rp_store_prepare(wh_store(w),
                                "INSERT INTO cc_queue(code, name, channel, skill, min_level, strategy, priority, "
                                "overflow_s, overflow_skill, target_s, target_level, wrap_up_s, number, active, "
-                               "changed_at, changed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                               "changed_at, changed_by, ivr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                                "ON CONFLICT(code) DO UPDATE SET name = excluded.name, channel = excluded.channel, "
                                "skill = excluded.skill, min_level = excluded.min_level, strategy = excluded.strategy, "
                                "priority = excluded.priority, overflow_s = excluded.overflow_s, "
                                "overflow_skill = excluded.overflow_skill, target_s = excluded.target_s, "
                                "target_level = excluded.target_level, wrap_up_s = excluded.wrap_up_s, "
                                "number = excluded.number, active = excluded.active, "
-                               "changed_at = excluded.changed_at, changed_by = excluded.changed_by",
+                               "changed_at = excluded.changed_at, changed_by = excluded.changed_by, ivr = excluded.ivr",
                                &st, err)))
         return rc;
     rp_stmt_bind_text(st, 1, q.code);
@@ -281,6 +287,7 @@ int cc_queue_put(wh *w, const json_t *def, const char *path, const char *by, int
     rp_stmt_bind_int(st, 14, q.active);
     rp_stmt_bind_text(st, 15, at);
     rp_stmt_bind_text(st, 16, by);
+    rp_stmt_bind_text(st, 17, q.ivr);
     rc = rp_stmt_run(st, err);
     if (rc == RP_EXISTS || rc == RP_CONSTRAINT)
         return rp_err(err, RP_EXISTS, "%s.number: %s reaches another queue already", path, q.number ? q.number : "");
@@ -445,15 +452,32 @@ static int put_each(wh *w, const json_t *doc, const char *key, const char *by, i
     return RP_OK;
 }
 
+/* The IVR flows of a setup: {"ivr": {name: flow}}, checked whole (ivr.c), the queues their ends name
+ * after the setup's queues are in (check); their errors name the flow. */
+static int put_flows(wh *w, const json_t *doc, int check, const char *by, int64_t now_ms, rp_error *err)
+{
+    json_t *flows = json_object_get(doc, "ivr"), *f;
+    const char *name;
+    if (flows && !json_is_object(flows))
+        return rp_err(err, RP_INVAL, "ivr: an object {name: flow}");
+    json_object_foreach(flows, name, f) {
+        int rc = check ? cc__ivr_check_queues(w, f, err) : cc__ivr_put(w, name, f, 0, by, now_ms, err);
+        if (rc)
+            return rp_err_prefix(err, "ivr.%.40s", name);
+    }
+    return RP_OK;
+}
+
 int cc_setup_put(wh *w, const json_t *doc, const char *by, int64_t now_ms, rp_error *err)
 {
-    static const char *const keys[] = { "skills", "queues", "agents", NULL };
+    static const char *const keys[] = { "skills", "ivr", "queues", "agents", NULL };
     if (!json_is_object(doc))
         return rp_err(err, RP_INVAL, "the setup: an object {skills, queues, agents}");
     int rc = rp_json_check_keys(doc, "setup", keys, err);
     if (rc || (rc = rp_store_begin(wh_store(w), err)))
         return rc;
-    if ((rc = put_each(w, doc, "skills", by, now_ms, err)) || (rc = put_each(w, doc, "queues", by, now_ms, err)) ||
+    if ((rc = put_each(w, doc, "skills", by, now_ms, err)) || (rc = put_flows(w, doc, 0, by, now_ms, err)) ||
+        (rc = put_each(w, doc, "queues", by, now_ms, err)) || (rc = put_flows(w, doc, 1, by, now_ms, err)) ||
         (rc = put_each(w, doc, "agents", by, now_ms, err)) || (rc = rp_store_commit(wh_store(w), err))) {
         rp_store_rollback(wh_store(w));
         return rc;
@@ -505,7 +529,7 @@ int cc_setup_get(wh *w, json_t **out, rp_error *err)
     if ((rc = rows(w, "SELECT id, name, kind FROM cc_skill ORDER BY id", &skills, err)) ||
         (rc = rows(w, "SELECT q.code, q.name, q.channel, s.name AS skill, q.min_level, q.strategy, q.priority, "
                       "q.overflow_s, o.name AS overflow_skill, q.target_s, q.target_level, q.wrap_up_s, q.number, "
-                      "q.active, q.changed_at, q.changed_by FROM cc_queue q JOIN cc_skill s ON s.id = q.skill "
+                      "q.active, q.ivr, q.changed_at, q.changed_by FROM cc_queue q JOIN cc_skill s ON s.id = q.skill "
                       "LEFT JOIN cc_skill o ON o.id = q.overflow_skill ORDER BY q.code",
                    &queues, err)) ||
         (rc = rows(w, "SELECT id, login, name, sip, state, reason, state_at, idle_since, wrap_until, cap_voice, "

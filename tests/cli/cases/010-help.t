@@ -107,6 +107,8 @@ $ rapport help --commands
 > contact agent
 > contact offer
 > contact event
+> contact keys
+> contact pin
 > contact tick
 > contact desk
 > contact interactions
