@@ -391,8 +391,12 @@ static int history(wh *w, const json_t *ix, int64_t *id, rp_error *err)
     wh_interaction in = { .party_id = I(ix, "party_id"), .at = S(ix, "connected_at"),
                           .channel = voice_like(ch) ? "phone" : !strcmp(ch, "webform") ? "internet" : ch,
                           .direction = !strcmp(S(ix, "direction"), "out") ? "outbound" : "inbound",
-                          .staff = S(ix, "agent"), .reason = S(ix, "reason"), .outcome = S(ix, "disposition"),
+                          .staff = S(ix, "agent"), .outcome = S(ix, "disposition"),
                           .notes = S(ix, "note"), .created_by = S(ix, "agent") ? S(ix, "agent") : "contact centre" };
+    /* the history wants a reason or a note: the caller's, else the queue they called */
+    char why[80];
+    snprintf(why, sizeof why, "%s: %s", ch, S(ix, "queue"));
+    in.reason = S(ix, "reason") ? S(ix, "reason") : why;
     return wh_interaction_add(w, &in, id, err);
 }
 

@@ -3,6 +3,7 @@
 # transactions, a lost card reported; the queue at its end); the caller's keys through `contact keys` and
 # through the switch's dtmf events; the path taken travels with the call to the agent; PINs issued by staff
 # (audited), kept only under a slow keyed hash, locked after three wrong; flows checked member by member.
+# Then over real telephony: Kamailio and a SIPp caller keying through the flow as SIP INFO.
 #! timeout 300
 $ rapport gen --customers 200 --out bank >/dev/null && rapport init >/dev/null && rapport load bank >/dev/null 2>&1 && rapport import $FIXTURES/bank.json >/dev/null; echo $?
 > 0
@@ -69,3 +70,12 @@ $ rapport contact interaction $(rapport contact interactions --json | python3 -c
 > [('phone', '掛失信用卡 (IVR)', None)]
 $ grep -c . serve.log; kill $(cat serve.pid)
 > 1
+# ---- real telephony: the caller keys through the flow as SIP INFO at Kamailio, and amy's phone rings ----
+$ for c in c1 c2 c3 sw-9; do rapport contact event --id $c abandoned >/dev/null; done; S=$FIXTURES/contact/switch.sh; $S ports && echo 'the switch and rapport share this' > cti.secret && printf '[cti]\nswitch_url = http://127.0.0.1:%s/rapport/continue\npassword_file = cti.secret\n' $(cut -d' ' -f2 kam.ports) > rapport.ini && (env -u RAPPORT_NOW timeout 300 rapport serve --config rapport.ini --listen 127.0.0.1:0 --port-file port2 > serve2.log 2>&1 & echo $! > serve2.pid) && for i in $(seq 100); do [ -s port2 ] && break; sleep 0.1; done && SWITCH_LIFE=300 $S up $(cat port2) $(cat token) "$(cat cti.secret)" && SWITCH_LIFE=300 $S phone amy && env -u RAPPORT_NOW rapport contact agent amy ready >/dev/null && echo up
+> up
+$ $FIXTURES/contact/switch.sh ivrcall 0911222333 1500 2 1 0 2 2 3 4 5 6 7 8 1 "#" $(sed 's/./& /g' pin2) 1 0 && echo answered; for i in $(seq 50); do [ "$(rapport contact interactions --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["state"])')" = done ] && break; sleep 0.1; done; rapport contact interactions --limit 1 --json | python3 -c 'import json,sys; d = json.load(sys.stdin)[0]; print(d["state"], d["agent"], d["ivr_path"], d["party_id"] is not None)'
+> answered
+> done amy lang:2>identified>pin ok>menu:1>balance>menu:0>cards True
+$ rapport contact interactions --json > ix.json && python3 $FIXTURES/contact/calls_check.py ix.json; $FIXTURES/contact/switch.sh down; kill $(cat serve2.pid); echo down
+> amy: 1 calls chosen, phone rang with exactly those
+> down
