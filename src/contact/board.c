@@ -160,27 +160,54 @@ static void alerts_of(const json_t *qj, const cc_board_opts *o, json_t *alerts)
 
 /* Each agent: state, since when, what they hold, handled since the start, occupancy (time handling
  * over time signed in, from the state changes). */
+/* Each agent's work in the period, in one pass over the interactions: {login: [busy ms, handled, open]}. */
+static json_t *work_by_agent(const json_t *all, int64_t since_ms, int64_t now)
+{
+    json_t *by = json_object(), *x;
+    size_t j;
+    json_array_foreach(all, j, x) {
+        const char *login = S(x, "agent");
+        if (!login)
+            continue;
+        json_t *v = json_object_get(by, login);
+        if (!v)
+            json_object_set_new(by, login, v = json_pack("[I, I, I]", (json_int_t)0, (json_int_t)0, (json_int_t)0));
+        int64_t c = T(x, "connected_at"), e = T(x, "ended_at");
+        if (c && I(x, "in_period")) {
+            json_array_set_new(v, 0, json_integer(json_integer_value(json_array_get(v, 0)) + (e ? e : now) -
+                                                  (c > since_ms ? c : since_ms)));
+            json_array_set_new(v, 1, json_integer(json_integer_value(json_array_get(v, 1)) + (e != 0)));
+        }
+        if (!e && strcmp(S(x, "state"), "queued"))
+            json_array_set_new(v, 2, json_integer(json_integer_value(json_array_get(v, 2)) + 1));
+    }
+    return by;
+}
+
+/* Each agent: state, since when, what they hold, handled since the start, occupancy (time handling
+ * over time signed in, from the state changes, in order by agent: one pass). */
 static int agents_json(wh *w, const json_t *all, const char *since, int64_t since_ms, int64_t now, json_t **out,
                        rp_error *err)
 {
     json_t *ag, *log;
-    int rc = rows(w, "SELECT id, login, name, state, reason, state_at FROM cc_agent WHERE active = 1 ORDER BY login",
+    int rc = rows(w, "SELECT id, login, name, state, reason, state_at FROM cc_agent WHERE active = 1 ORDER BY id",
                   NULL, &ag, err);
     if (rc || (rc = rows(w, "SELECT agent, at, state FROM cc_agent_state WHERE at >= ? ORDER BY agent, id", since,
                          &log, err))) {
         json_decref(ag);
         return rc;
     }
-    size_t i, j;
-    json_t *a, *x;
+    json_t *work = work_by_agent(all, since_ms, now), *a;
+    size_t i, j = 0, nlog = json_array_size(log);
     json_array_foreach(ag, i, a) {
-        int64_t id = I(a, "id"), on = 0, busy = 0, handled = 0, open = 0, last = since_ms;
-        int signed_in = -1; /* unknown before the first change in the period: taken from that change */
-        json_array_foreach(log, j, x) if (I(x, "agent") == id) {
+        int64_t id = I(a, "id"), on = 0, last = since_ms;
+        int signed_in = -1; /* before its first change in the period the agent is taken as offline */
+        while (j < nlog && I(json_array_get(log, j), "agent") < id)
+            j++;
+        for (; j < nlog && I(json_array_get(log, j), "agent") == id; j++) {
+            const json_t *x = json_array_get(log, j);
             int64_t t = T(x, "at");
-            if (signed_in < 0)
-                signed_in = 0; /* before its first change in the day the agent is taken as offline */
-            if (signed_in)
+            if (signed_in > 0)
                 on += t - last;
             signed_in = strcmp(S(x, "state"), "offline") != 0;
             last = t;
@@ -189,19 +216,16 @@ static int agents_json(wh *w, const json_t *all, const char *since, int64_t sinc
             signed_in = strcmp(S(a, "state"), "offline") != 0;
         if (signed_in)
             on += now - last;
-        json_array_foreach(all, j, x) if (json_is_string(json_object_get(x, "agent")) && !strcmp(S(x, "agent"), S(a, "login"))) {
-            int64_t c = T(x, "connected_at"), e = T(x, "ended_at");
-            if (c && I(x, "in_period"))
-                busy += (e ? e : now) - (c > since_ms ? c : since_ms), handled += e != 0;
-            open += !e && strcmp(S(x, "state"), "queued");
-        }
-        json_object_set_new(a, "handled", json_integer(handled));
-        json_object_set_new(a, "open", json_integer(open));
+        const json_t *v = json_object_get(work, S(a, "login"));
+        int64_t busy = json_integer_value(json_array_get(v, 0));
+        json_object_set_new(a, "handled", json_integer(json_integer_value(json_array_get(v, 1))));
+        json_object_set_new(a, "open", json_integer(json_integer_value(json_array_get(v, 2))));
         json_object_set_new(a, "signed_in_s", json_integer(on / 1000));
         json_object_set_new(a, "occupancy", on > 0 ? num((double)busy / (double)on) : json_null());
         json_object_del(a, "id");
     }
     json_decref(log);
+    json_decref(work);
     *out = ag;
     return RP_OK;
 }

@@ -259,8 +259,17 @@ int cc_untold(wh *w, int limit, json_t **out, rp_error *err)
     rp_store *s = wh_store(w);
     rp_stmt *st;
     char now[CC_TIME_LEN];
-    int rc = rp_store_begin(s, err);
+    int64_t n;
+    /* asked every few milliseconds: a read first, the writer's lock only when there is something */
+    int rc = rp_store_query_int(s, "SELECT count(*) FROM cc_interaction WHERE state = 'assigned' AND told_at IS NULL",
+                                &n, err);
     if (rc)
+        return rc;
+    if (!n) {
+        *out = json_array();
+        return RP_OK;
+    }
+    if ((rc = rp_store_begin(s, err)))
         return rc;
     if ((rc = rp_store_prepare(s, "SELECT " TOLD_COLUMNS "FROM cc_interaction i JOIN cc_agent a ON a.id = i.agent "
                                   "WHERE i.state = 'assigned' AND i.told_at IS NULL ORDER BY i.id LIMIT ?",
