@@ -100,7 +100,7 @@ typedef struct api_options {
     const char *sms_gateway, *sms_user, *sms_password, *sms_from, *sms_country, *sms_unsubscribe;
     const char *home_currency;   /* the event feed's home currency ([marketing] home_currency; NULL: TWD) */
     /* the telephone switch ([cti]): where Rapport tells it to put a held call through (switch_url), and the
-     * shared secret it sends there as X-Rapport-Secret ($RAPPORT_CTI_SECRET or [cti] secret_file) */
+     * shared secret it sends there as X-Rapport-Secret ($RAPPORT_CTI_SECRET or [cti] password_file) */
     const char *cti_switch_url, *cti_secret;
 } api_options;
 #define API_CACHE_MB 16

@@ -172,6 +172,8 @@ json_t *api_board_failures(api_board *b)
     return f;
 }
 
+int api_board_running(const api_board *b) { return b && b->started; }
+
 void api_board_counts(api_board *b, unsigned long *sent, unsigned long *refused)
 {
     *sent = b ? atomic_load(&b->sent) : 0;
@@ -396,7 +398,8 @@ int api_cti_offer(api_req *rq, api_resp *rs)
 int api_cti_event(api_req *rq, api_resp *rs)
 {
     static const char *const keys[] = { "call_id", "event", "switch_ref", "reason", "at", "digits", NULL };
-    static const char *const events[] = { "held", "answered", "ended", "abandoned", "no_answer", "dtmf", NULL };
+    static const char *const events[] = { "held", "answered", "ended", "abandoned", "no_answer", "dtmf", "callback",
+                                          NULL };
     cc_event_in ev = { .channel = "voice", .by = "switch" };
     const char *at = NULL, *digits = NULL;
     rp_error err = RP_ERROR_INIT;

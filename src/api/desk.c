@@ -156,6 +156,10 @@ int api_interaction_offer(api_req *rq, api_resp *rs)
     json_t *o;
     if (cc_offer(rq->w, &in, &o, &err))
         return fail(rs, &err);
+    if (json_is_true(json_object_get(o, "repeated")) && !api_can(rq, SEC_P_CENTRE)) {
+        json_decref(o); /* someone's interaction: an agent sees only that the id is taken */
+        return api_error(rs, 409, "conflict", "body.external_id: an interaction with this id was offered already");
+    }
     return changed(rq, rs, o);
 }
 

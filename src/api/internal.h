@@ -204,6 +204,8 @@ void api_board_post(api_board *b, const json_t *assignments);
 /* The calls the switch could not take since the last call: [{interaction, reason}] (a new reference). */
 json_t *api_board_failures(api_board *b);
 void api_board_counts(api_board *b, unsigned long *sent, unsigned long *refused);
+/* Is the board's thread running (a board that could not start tells nothing: nothing is marked told). */
+int api_board_running(const api_board *b);
 /* The server's board (server.c), and a handler's assignments posted to it; the scribe woken to tell the
  * switch and the screens of the assignments a change made (cc_untold). */
 api_board *api_board_of(api_req *rq);

@@ -739,9 +739,10 @@ const api_route api_routes[] = {
       .flags = API_BODY | API_CHANGES, .action = "cti", .op = "ctiEvent",
       .summary = "What happened to a call at the switch: held (switch_ref: where it holds it), answered, ended, "
                  "abandoned (a CANCEL), no_answer (the agent's phone did not: the call goes to another), dtmf (the "
-                 "caller's keys in the IVR: digits); answered with what to do now (connect when an agent is free for "
+                 "caller's keys in the IVR: digits), callback (the caller held chose a call-back: the call leaves the line, "
+                 "the call-back keeps its place); answered with what to do now (connect when an agent is free for "
                  "a call held; ivr: the next prompt and the keys to collect)",
-      .request = "{call_id: string, event: 'held' | 'answered' | 'ended' | 'abandoned' | 'no_answer' | 'dtmf', "
+      .request = "{call_id: string, event: 'held' | 'answered' | 'ended' | 'abandoned' | 'no_answer' | 'dtmf' | 'callback', "
                  "switch_ref?: string, reason?: string, digits?: string, at?: string}",
       .response = "CtiAction", .errors = "404 409 422" },
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <curl/curl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -1330,7 +1331,6 @@ static void scribe_build(api_server *s, wh *w, const int64_t *ids, int n)
 
 /* The contact centre's timers (wrap-ups over, sign-ins gone quiet, call-backs due, overflow) and the
  * calls the switch could not take (recorded as abandoned, with why); what that routes goes out. */
-#define CENTRE_TICKS 40           /* a second */
 static void centre_tick(api_server *s, wh *w)
 {
     rp_error err = RP_ERROR_INIT;
@@ -1369,6 +1369,9 @@ static void centre_tell(api_server *s, wh *w)
     json_decref(a);
 }
 
+/* libcurl's global state, made once before any thread uses it (the board, campaign e-mail). */
+static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
 static void *scribe_main(void *arg)
 {
     api_server *s = arg;
@@ -1378,9 +1381,10 @@ static void *scribe_main(void *arg)
         rp_log(RP_LOG_ERROR, "api: the scribe cannot open the store: %s", rp_errmsg(&err));
         return NULL;
     }
+    double last_centre = rp_monotonic();
     for (long tick = 1;; tick++) {
         pthread_mutex_lock(&s->qlock);
-        if (!s->stop_scribe) {
+        if (!s->stop_scribe && !s->centre_wanted) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_nsec += TICK_MS * 1000000L;
@@ -1397,7 +1401,8 @@ static void *scribe_main(void *arg)
         while (n < 64 && s->whead != s->wtail)
             ids[n++] = s->wanted[s->whead++ % WANTED];
         pthread_mutex_unlock(&s->qlock);
-        centre_tell(s, w);
+        if (!stop && api_board_running(s->board))
+            centre_tell(s, w); /* marked told only when a board is there to tell */
         scribe_ingest(s, w);
         if (stop)
             break;
@@ -1408,8 +1413,10 @@ static void *scribe_main(void *arg)
             rp_err_clear(&err);
         }
         pthread_mutex_unlock(&write_turn);
-        if (tick % CENTRE_TICKS == 0)
+        if (rp_monotonic() - last_centre >= 1.0) { /* every second by the clock, however often woken */
+            last_centre = rp_monotonic();
             centre_tick(s, w);
+        }
         /* the trail by customer, in bulk now and then (security.h) */
         if (tick % INDEX_TICKS == 0) {
             pthread_mutex_lock(&write_turn);
@@ -1611,8 +1618,12 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
     }
     if (probe_fd >= 0)
         close(probe_fd);
-    if (!e)
+    if (!e) { /* the contact centre's board first: the daemons' handlers post to it */
+        static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+        pthread_once(&curl_once, curl_init_once);
+        s->board = api_board_start(&s->o);
         e = start_daemons(s, &sa);
+    }
     if (e) {
         for (int i = 0; i < s->nd; i++)
             MHD_stop_daemon(s->d[i]);
@@ -1624,10 +1635,11 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         pthread_mutex_destroy(&s->qlock);
         pthread_cond_destroy(&s->qcond);
         sec_journal_close(s->journal);
+        api_board_stop(s->board);
+        api_board_free(s->board);
         release(s);
         return rp_err(err, RP_IO, "cannot listen on %s: %s", listen, strerror(e));
     }
-    s->board = api_board_start(&s->o);
     if (pthread_create(&s->scribe, NULL, scribe_main, s) == 0)
         s->scribe_started = 1;
     else

@@ -16,15 +16,16 @@ static const char *S(const json_t *o, const char *k) { return json_string_value(
 
 typedef struct sess {
     int64_t ix, party;
-    char flow[40], node[64], path[200], lang[8];
+    char flow[40], node[64], path[200], lang[8], queue[40];
     int verified, tries;
 } sess;
 
 static int sess_get(wh *w, int64_t ix, sess *s, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(wh_store(w), "SELECT flow, node, path, lang, coalesce(party_id, 0), verified, tries FROM "
-                                           "cc_ivr_session WHERE interaction = ?",
+    int rc = rp_store_prepare(wh_store(w), "SELECT s.flow, s.node, s.path, s.lang, coalesce(s.party_id, 0), s.verified, "
+                                           "s.tries, i.queue FROM cc_ivr_session s JOIN cc_interaction i ON i.id = "
+                                           "s.interaction WHERE s.interaction = ?",
                               &st, err);
     if (rc)
         return rc;
@@ -38,6 +39,7 @@ static int sess_get(wh *w, int64_t ix, sess *s, rp_error *err)
         s->party = rp_stmt_int(st, 4);
         s->verified = (int)rp_stmt_int(st, 5);
         s->tries = (int)rp_stmt_int(st, 6);
+        snprintf(s->queue, sizeof s->queue, "%s", rp_stmt_text(st, 7));
     }
     rp_stmt_done(st);
     if (rc == RP_DONE)
@@ -129,8 +131,16 @@ static int walk(wh *w, const json_t *flow, sess *s, const char *id, char *say, i
     const json_t *nodes = json_object_get(flow, "nodes");
     *handed = 0;
     for (int k = 0; k < MAX_STEPS; k++) {
-        const json_t *n = json_object_get(nodes, id);
+        const json_t *n = id ? json_object_get(nodes, id) : NULL;
         const char *kind = S(n, "kind");
+        if (!kind) { /* the flow changed under the call: it goes to the queue it called */
+            json_t *q = json_pack("{s:s}", "queue", s->queue);
+            path_add(s, "flow changed");
+            *handed = 1;
+            int rc = hand_over(w, s, q, now, err);
+            json_decref(q);
+            return rc;
+        }
         snprintf(s->node, sizeof s->node, "%s", id);
         s->tries = 0;
         if (!strcmp(kind, "queue")) {
@@ -168,7 +178,7 @@ static json_t *ivr_reply(const json_t *flow, const sess *s, const char *say)
     const json_t *n = json_object_get(json_object_get(flow, "nodes"), s->node);
     char prompt[120];
     snprintf(prompt, sizeof prompt, "%s.%s", s->flow, s->node);
-    const char *kind = S(n, "kind");
+    const char *kind = S(n, "kind") ? S(n, "kind") : "menu";
     int max = !strcmp(kind, "menu") ? 1 : !strcmp(kind, "pin") ? CC_PIN_LEN : 20;
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:s}}", "flow", s->flow, "node", s->node, "prompt", prompt,
                      "lang", s->lang, "say", say, "collect", "max_digits", max, "end", "#");
@@ -201,6 +211,10 @@ static int take(wh *w, const json_t *flow, sess *s, const char *digits, int64_t 
     const json_t *n = json_object_get(json_object_get(flow, "nodes"), s->node);
     const char *kind = S(n, "kind");
     *next = NULL;
+    if (!kind) { /* the flow changed under the call: walk() sends it to its queue */
+        *next = s->node;
+        return RP_OK;
+    }
     if (!strcmp(kind, "menu")) {
         char k[2] = { digits[0], 0 };
         const json_t *o = json_object_get(json_object_get(n, "options"), k);
@@ -221,7 +235,9 @@ static int take(wh *w, const json_t *flow, sess *s, const char *digits, int64_t 
         }
     } else { /* pin */
         rp_error e = RP_ERROR_INIT;
-        int rc = s->party ? cc__pin_check(w, s->party, digits, now, &e) : RP_EXISTS;
+        char pin[CC_PIN_LEN + 2];
+        snprintf(pin, sizeof pin, "%.*s", (int)strcspn(digits, "#"), digits); /* a # to end it is no digit */
+        int rc = s->party ? cc__pin_check(w, s->party, pin, now, &e) : RP_EXISTS;
         if (rc == RP_OK) {
             s->verified = 1;
             path_add(s, "pin ok");

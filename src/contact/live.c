@@ -488,8 +488,8 @@ static int offer_check(const cc_offer_in *in, int64_t *cb_ms, rp_error *err)
     return in->callback_at ? cc_time_parse("callback_at", in->callback_at, cb_ms, err) : RP_OK;
 }
 
-/* Where the interaction stands in its queue's line, and the wait to expect there: the place times the
- * queue's handle time (the last week's, else 180 s) over the agents on duty with its skill. */
+/* Where the interaction stands in its queue's line, and the wait to expect there: the place times 180 s
+ * (a handle time) over the agents on duty at its skill's level. */
 int cc__position(wh *w, json_t *ix, rp_error *err)
 {
     rp_stmt *st;

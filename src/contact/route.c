@@ -28,8 +28,10 @@ int cc_eligible(const cc_item *it, const cc_agent *ag, double now)
         return 0;
     if (ag->load[it->channel] >= ag->capacity[it->channel])
         return 0;
-    /* a call takes the whole agent; other work shares them, but never with a call */
-    if (it->channel == CC_VOICE ? total_load(ag) > 0 : ag->load[CC_VOICE] > 0)
+    /* a call (inbound, a call-back, outbound) takes the whole agent; other work shares them, never with a call */
+    int calls = ag->load[CC_VOICE] + ag->load[CC_CALLBACK] + ag->load[CC_OUTBOUND];
+    int call = it->channel == CC_VOICE || it->channel == CC_CALLBACK || it->channel == CC_OUTBOUND;
+    if (call ? total_load(ag) > 0 : calls > 0)
         return 0;
     int overflowed = it->overflow_s > 0 && now - it->arrived >= it->overflow_s;
     if (ag->skill[it->skill] >= (overflowed ? 1 : it->min_level > 0 ? it->min_level : 1))

@@ -202,10 +202,10 @@ static int ev_transfer(wh *w, const cc_event_in *ev, const json_t *ix, int64_t a
     if ((rc = step(w, I(ix, "id"), "transferred", "ended_at", at, err)) ||
         (rc = rp_store_prepare(wh_store(w),
                                "INSERT INTO cc_interaction(channel, direction, queue, external_id, leg, address, party_id, "
-                               "parties, priority, last_agent, state, target_agent, switch_ref, ivr_path, reason, note, "
+                               "parties, priority, last_agent, state, target_agent, ivr_path, reason, note, "
                                "parent, campaign, offered_at, queued_at) SELECT i.channel, i.direction, q.code, "
                                "i.external_id, i.leg + 1, i.address, i.party_id, i.parties, i.priority, i.agent, 'queued', "
-                               "?, i.switch_ref, i.ivr_path, i.reason, i.note, i.id, i.campaign, ?, ? FROM cc_interaction i "
+                               "?, i.ivr_path, i.reason, i.note, i.id, i.campaign, ?, ? FROM cc_interaction i "
                                "JOIN cc_queue q ON q.code = ? AND q.active = 1 WHERE i.id = ? RETURNING id",
                                &st, err)))
         return rc;
@@ -303,7 +303,7 @@ static int ev_callback(wh *w, const cc_event_in *ev, const json_t *ix, int64_t a
         return rc;
     if (ev->callback_at)
         cc_time_format(cb, when);
-    if ((rc = set_text(w, I(ix, "id"), "channel", "callback", err)) ||
+    if ((rc = set_text(w, I(ix, "id"), "channel", "callback", err)) || (rc = set_text(w, I(ix, "id"), "switch_ref", NULL, err)) ||
         (ev->callback_at && (rc = set_text(w, I(ix, "id"), "callback_at", when, err))))
         return rc;
     return cc__event(w, I(ix, "id"), at, "callback", 0, ev->callback_at ? when : NULL, err);
@@ -333,6 +333,11 @@ static int apply(wh *w, const cc_event_in *ev, const struct ev_row *r, const jso
 {
     const char *state = S(ix, "state");
     *repeated = 0;
+    /* an agent acts on their own interactions alone, whatever the event (and learns nothing of others') */
+    if (ev->agent && (!S(ix, "agent") || strcmp(ev->agent, S(ix, "agent"))))
+        return r->agents_own ? rp_err(err, RP_DENIED, "interaction %lld is %s's, not %s's", (long long)I(ix, "id"),
+                                      S(ix, "agent") ? S(ix, "agent") : "no agent", ev->agent)
+                             : rp_err(err, RP_NOTFOUND, "no interaction %lld of yours", (long long)I(ix, "id"));
     if (!strcmp(r->name, "held") && S(ix, "switch_ref") && ev->switch_ref && !strcmp(S(ix, "switch_ref"), ev->switch_ref))
         return *repeated = 1, RP_OK;
     if (in_list(state, r->done))
@@ -340,9 +345,6 @@ static int apply(wh *w, const cc_event_in *ev, const struct ev_row *r, const jso
     if (!in_list(state, r->from))
         return rp_err(err, RP_EXISTS, "interaction %lld is %s: it cannot be %s now", (long long)I(ix, "id"), state,
                       r->name);
-    if (r->agents_own && ev->agent && (!S(ix, "agent") || strcmp(ev->agent, S(ix, "agent"))))
-        return rp_err(err, RP_DENIED, "interaction %lld is %s's, not %s's", (long long)I(ix, "id"),
-                      S(ix, "agent") ? S(ix, "agent") : "no agent", ev->agent);
     return r->fn(w, ev, ix, at, err);
 }
 

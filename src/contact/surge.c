@@ -138,6 +138,22 @@ static int start(wh *w, const json_t *q, const load *l, int needed, int64_t now,
 {
     json_t *paused = json_array();
     int rc = outbound(w, NULL, 1, paused, err);
+    /* a surge that pauses nothing (another paused them) resumes at its end what the others paused */
+    if (!rc && !json_array_size(paused)) {
+        json_t *open;
+        size_t i;
+        json_t *x;
+        if (!(rc = cc_surges_open(w, &open, err))) {
+            json_array_foreach(open, i, x) {
+                json_t *a = NULL;
+                rp_error e = RP_ERROR_INIT;
+                if (S(x, "actions") && !rp_json_load_str("actions", S(x, "actions"), strlen(S(x, "actions")), &a, &e))
+                    json_array_extend(paused, json_object_get(a, "outbound_paused"));
+                json_decref(a);
+            }
+            json_decref(open);
+        }
+    }
     json_t *actions = json_pack("{s:o, s:b, s:b, s:b}", "outbound_paused", paused, "batch_deferred", 1,
                                 "skills_widened", 1, "callbacks_offered", 1);
     char *a = json_dumps(actions, JSON_COMPACT), at[CC_TIME_LEN];
@@ -168,7 +184,19 @@ static int finish(wh *w, const json_t *s, int64_t now, json_t *log, rp_error *er
 {
     json_t *actions = NULL;
     rp_error e = RP_ERROR_INIT;
-    if (S(s, "actions") && !rp_json_load_str("actions", S(s, "actions"), strlen(S(s, "actions")), &actions, &e))
+    int64_t others = 0;
+    rp_stmt *q;
+    int rc0 = rp_store_prepare(wh_store(w), "SELECT count(*) FROM cc_surge WHERE ended_at IS NULL AND id <> ?", &q, err);
+    if (rc0)
+        return rc0;
+    rp_stmt_bind_int(q, 1, I(s, "id"));
+    if ((rc0 = rp_stmt_step(q, err)) == RP_ROW)
+        others = rp_stmt_int(q, 0);
+    rp_stmt_done(q);
+    if (rc0 != RP_ROW)
+        return rc0;
+    /* the outbound cells stay paused while another queue is in a surge: the last surge resumes them */
+    if (!others && S(s, "actions") && !rp_json_load_str("actions", S(s, "actions"), strlen(S(s, "actions")), &actions, &e))
         (void)outbound(w, json_object_get(actions, "outbound_paused"), 0, NULL, err);
     json_decref(actions);
     char at[CC_TIME_LEN];

@@ -173,7 +173,7 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -H "Authorization: Bearer $(cat
 > {"error":{"code":"invalid","message":"body.call_id: required","member":"body.call_id"}}
 > {"error":{"code":"not_found","message":"no voice interaction 'ghost'"}}
 > 404
-> {"error":{"code":"invalid","message":"body.event: 'transfer' is not one of held, answered, ended, abandoned, no_answer, dtmf","member":"body.event"}}
+> {"error":{"code":"invalid","message":"body.event: 'transfer' is not one of held, answered, ended, abandoned, no_answer, dtmf, callback","member":"body.event"}}
 # amy answers, the caller hangs up, amy codes it from her desk; bob may not touch her call; ann has no desk
 $ P=http://127.0.0.1:$(cat port)/api/v1; for e in answered ended; do curl -s -H "Authorization: Bearer $(cat token)" -H 'Content-Type: application/json' -d "{\"call_id\":\"sw-1\",\"event\":\"$e\"}" $P/cti/event | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["state"], d["action"])'; done; I=$(curl -s -b amy2.jar $P/contact/desk | python3 -c 'import json,sys; print([i["id"] for i in json.load(sys.stdin)["interactions"] if i["external_id"] == "sw-1"][0])'); curl -s -b bob.jar -H "X-CSRF-Token: $(cat bob.csrf)" -H 'Content-Type: application/json' -d '{"event":"wrap_up","disposition":"x"}' $P/contact/interactions/$I/events -w ' %{http_code}\n'; curl -s -b amy2.jar -H "X-CSRF-Token: $(cat amy2.csrf)" -H 'Content-Type: application/json' -d '{"event":"wrap_up","disposition":"查詢帳單","note":"explained the bill"}' $P/contact/interactions/$I/events | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["interaction"]["state"], d["interaction"]["disposition"])'; curl -s -b ann.jar $P/contact/desk -w ' %{http_code}\n'
 > connected none
@@ -183,6 +183,14 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; for e in answered ended; do curl -s -H 
 > done 查詢帳單
 > {"error":{"code":"forbidden","message":"a marketing analyst may not do this (answer)","reason":"not_permitted"}}
 >  403
+# another agent learns nothing of amy's call: a note is 404, an event already past is refused, an id offered again says only that it is taken
+$ P=http://127.0.0.1:$(cat port)/api/v1; I=$(rapport contact interactions --json | python3 -c 'import json,sys; print([i["id"] for i in json.load(sys.stdin) if i["external_id"] == "sw-1"][0])'); for b in '{"event":"note","note":"peek"}' '{"event":"answered"}'; do curl -s -b bob.jar -H "X-CSRF-Token: $(cat bob.csrf)" -H 'Content-Type: application/json' -d "$b" $P/contact/interactions/$I/events -w ' %{http_code}\n'; done; curl -s -b bob.jar -H "X-CSRF-Token: $(cat bob.csrf)" -H 'Content-Type: application/json' -d '{"channel":"chat","queue":"chat","external_id":"chat-2"}' $P/contact/interactions -w ' %{http_code}\n'
+> {"error":{"code":"not_found","message":"no interaction 18 of yours"}}
+>  404
+> {"error":{"code":"forbidden","message":"interaction 18 is amy's, not bob's"}}
+>  403
+> {"error":{"code":"conflict","message":"body.external_id: an interaction with this id was offered already","member":"body.external_id"}}
+>  409
 # the report through the API
 $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -b sam.jar "$P/contact/report?from=2024-01-01&to=2027-01-01&by=queue" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["by"], d["calls"] > 600, [r["queue"] for r in d["rows"]][:2])'; curl -s -b sam.jar "$P/contact/report?from=2024-01-01&to=2027-01-01&by=hour"
 > queue True ['cards', 'complaints']
