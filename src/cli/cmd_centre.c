@@ -29,6 +29,13 @@ static int at_of(cli_ctx *c, const char *cmd, int64_t *ms)
     return 0;
 }
 
+/* --at read and the store opened, the preamble of the commands that change the centre: CLI_OK, or the
+ * exit code with the message said. */
+static int open_at(cli_ctx *c, const char *cmd, int64_t *at, wh **w)
+{
+    return at_of(c, cmd, at) ? CLI_FAIL : cli_wh(c, 0, w, NULL);
+}
+
 static void print_assignments(const json_t *a)
 {
     size_t i;
@@ -138,9 +145,7 @@ int cmd_contact_agent(cli_ctx *c)
     json_t *o;
     rp_error err = RP_ERROR_INIT;
     wh *w;
-    if (at_of(c, cmd, &at))
-        return CLI_FAIL;
-    int rc = cli_wh(c, 0, &w, NULL);
+    int rc = open_at(c, cmd, &at, &w);
     if (rc)
         return rc;
     if (cc_agent_state(w, c->args[0], c->args[1], cli_arg(c, "reason"), NULL, 0, cli_user(), at, &o, &err))
@@ -158,11 +163,9 @@ int cmd_contact_offer(cli_ctx *c)
     json_t *o;
     rp_error err = RP_ERROR_INIT;
     wh *w;
-    if (at_of(c, cmd, &in.at_ms))
-        return CLI_FAIL;
     if (!in.external_id)
         return cli_failf(cmd, "--id ID is required (the switch's call id, a chat's or a message's)");
-    int rc = cli_wh(c, 0, &w, NULL);
+    int rc = open_at(c, cmd, &in.at_ms, &w);
     if (rc)
         return rc;
     if (cc_offer(w, &in, &o, &err))
@@ -188,9 +191,7 @@ int cmd_contact_event(cli_ctx *c)
     json_t *o;
     rp_error err = RP_ERROR_INIT;
     wh *w;
-    if (at_of(c, cmd, &ev.at_ms))
-        return CLI_FAIL;
-    int rc = cli_wh(c, 0, &w, NULL);
+    int rc = open_at(c, cmd, &ev.at_ms, &w);
     if (rc)
         return rc;
     if (cc_event_apply(w, &ev, &o, &err))
@@ -225,9 +226,7 @@ int cmd_contact_tick(cli_ctx *c)
     json_t *o;
     rp_error err = RP_ERROR_INIT;
     wh *w;
-    if (at_of(c, "contact tick", &at))
-        return CLI_FAIL;
-    int rc = cli_wh(c, 0, &w, NULL);
+    int rc = open_at(c, "contact tick", &at, &w);
     if (rc)
         return rc;
     if (cc_tick(w, at, &o, &err))
@@ -347,13 +346,11 @@ int cmd_contact_board(cli_ctx *c)
     int64_t at;
     cc_board_opts o = { 0 };
     rp_error err = RP_ERROR_INIT;
-    if (at_of(c, cmd, &at))
-        return CLI_FAIL;
     if (cli_arg(c, "since") && cc_time_parse("--since", cli_arg(c, "since"), &o.since_ms, &err))
         return cli_fail(cmd, &err);
     json_t *out;
     wh *w;
-    int rc = cli_wh(c, 0, &w, NULL);
+    int rc = open_at(c, cmd, &at, &w);
     if (rc)
         return rc;
     if (cc_wallboard(w, at, &o, &out, &err))
@@ -469,9 +466,7 @@ int cmd_contact_keys(cli_ctx *c)
     json_t *o;
     rp_error err = RP_ERROR_INIT;
     wh *w;
-    if (at_of(c, cmd, &at))
-        return CLI_FAIL;
-    int rc = cli_wh(c, 0, &w, NULL);
+    int rc = open_at(c, cmd, &at, &w);
     if (rc)
         return rc;
     if (cc_ivr_input(w, cli_arg(c, "id"), c->args[0], at, &o, &err))
