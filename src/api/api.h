@@ -45,6 +45,8 @@
  *   marketing.c  database marketing: the one-click unsubscribe link of campaign e-mail (public)
  *   desk.c       the contact centre: an agent's desk (state, interactions, what they do with them), the
  *                supervisor's setup and agents' states
+ *   dialler.c    the contact centre's outbound diallers: started on a campaign's outbound_call cell, steered,
+ *                read with their progress
  *   cti.c        the contact centre's wires: the switch's interface (calls offered, their events), held
  *                calls put through, agents' screens as server-sent events (the screen pop)
  *   audit.c      the audit trail

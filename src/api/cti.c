@@ -151,9 +151,9 @@ void api_board_post(api_board *b, const json_t *assignments)
     json_t *a;
     json_array_foreach(assignments, i, a) {
         const char *ch = json_string_value(json_object_get(a, "channel"));
-        if (json_object_get(a, "switch_ref") && json_is_string(json_object_get(a, "switch_ref")) && ch &&
-            (!strcmp(ch, "voice") || !strcmp(ch, "callback")))
-            json_array_append(b->outbox, a);
+        if (ch && (!strcmp(ch, "outbound") ||
+                   (json_is_string(json_object_get(a, "switch_ref")) && (!strcmp(ch, "voice") || !strcmp(ch, "callback")))))
+            json_array_append(b->outbox, a); /* a held call put through, an outbound call to dial */
         if (json_string_value(json_object_get(a, "agent")))
             screen_push(b, json_string_value(json_object_get(a, "agent")), "assigned", json_incref(a));
     }
@@ -188,21 +188,31 @@ static size_t sink(char *p, size_t size, size_t n, void *cls)
     return size * n;
 }
 
-/* GET url?ref=&target=&call_id=&interaction=: 0, or -1 with why in msg. */
+/* GET url?ref=&target=&call_id=&interaction= (a held call put through) or url?dial=NUMBER&target=&call_id=
+ * &interaction= (the agent's phone to dial the number: outbound): 0, or -1 with why in msg. */
 static int tell_switch(api_board *b, CURL *h, const json_t *a, char *msg, size_t n)
 {
     const char *ref = json_string_value(json_object_get(a, "switch_ref")),
                *target = json_string_value(json_object_get(a, "sip")),
-               *call = json_string_value(json_object_get(a, "external_id"));
+               *call = json_string_value(json_object_get(a, "external_id")),
+               *ch = json_string_value(json_object_get(a, "channel"));
+    int dial = ch && !strcmp(ch, "outbound");
+    const char *number = dial ? json_string_value(json_object_get(a, "address")) : NULL;
     if (!target) {
-        snprintf(msg, n, "agent %s has no phone (sip) to put the call through to",
-                 json_string_value(json_object_get(a, "agent")));
+        snprintf(msg, n, "agent %s has no phone (sip) to %s", json_string_value(json_object_get(a, "agent")),
+                 dial ? "dial from" : "put the call through to");
         return -1;
     }
-    char *r = curl_easy_escape(h, ref, 0), *t = curl_easy_escape(h, target, 0), *c = curl_easy_escape(h, call, 0);
+    if (dial && !number) {
+        snprintf(msg, n, "no number to dial");
+        return -1;
+    }
+    char *r = curl_easy_escape(h, dial ? number : ref, 0), *t = curl_easy_escape(h, target, 0),
+         *c = curl_easy_escape(h, call, 0);
     char url[2048], hdr[300];
-    snprintf(url, sizeof url, "%s%sref=%s&target=%s&call_id=%s&interaction=%lld", b->url, strchr(b->url, '?') ? "&" : "?",
-             r ? r : "", t ? t : "", c ? c : "", (long long)json_integer_value(json_object_get(a, "interaction")));
+    snprintf(url, sizeof url, "%s%s%s=%s&target=%s&call_id=%s&interaction=%lld", b->url, strchr(b->url, '?') ? "&" : "?",
+             dial ? "dial" : "ref", r ? r : "", t ? t : "", c ? c : "",
+             (long long)json_integer_value(json_object_get(a, "interaction")));
     curl_free(r), curl_free(t), curl_free(c);
     snprintf(hdr, sizeof hdr, "X-Rapport-Secret: %s", b->secret);
     struct curl_slist *hs = b->secret[0] ? curl_slist_append(NULL, hdr) : NULL;
@@ -394,12 +404,13 @@ int api_cti_offer(api_req *rq, api_resp *rs)
     return api_ok(rs, r);
 }
 
-/* POST /cti/event {call_id, event, switch_ref?, reason?, at?} */
+/* POST /cti/event {call_id, event, switch_ref?, reason?, at?}: call_id a call's (inbound, a call-back,
+ * or an outbound call's, the id Rapport gave the switch to dial it) */
 int api_cti_event(api_req *rq, api_resp *rs)
 {
     static const char *const keys[] = { "call_id", "event", "switch_ref", "reason", "at", "digits", NULL };
     static const char *const events[] = { "held", "answered", "ended", "abandoned", "no_answer", "dtmf", "callback",
-                                          NULL };
+                                          "unreached", NULL };
     cc_event_in ev = { .channel = "voice", .by = "switch" };
     const char *at = NULL, *digits = NULL;
     rp_error err = RP_ERROR_INIT;

@@ -380,6 +380,11 @@ int api_agent_state_put(api_req *rq, api_resp *rs);
 int api_wallboard(api_req *rq, api_resp *rs);
 int api_centre_report(api_req *rq, api_resp *rs);
 int api_customer_pin(api_req *rq, api_resp *rs);
+/* dialler.c */
+int api_diallers_list(api_req *rq, api_resp *rs);
+int api_dialler_start(api_req *rq, api_resp *rs);
+int api_dialler_get(api_req *rq, api_resp *rs);
+int api_dialler_state(api_req *rq, api_resp *rs);
 /* cti.c */
 int api_desk_events(api_req *rq, api_resp *rs);
 int api_cti_offer(api_req *rq, api_resp *rs);

@@ -728,6 +728,36 @@ const api_route api_routes[] = {
                  "that is gone, a break ended",
       .params = "login: string", .request = "{state: 'ready' | 'break' | 'offline', reason?: string}",
       .response = "{agent: CentreAgent, repeated: boolean, assignments: CentreAssignment[]}", .errors = "404 409 422" },
+    { .method = "GET", .pattern = "/api/v1/contact/diallers", .fn = api_diallers_list, .permission = SEC_P_CENTRE,
+      .flags = 0, .op = "listDiallers",
+      .summary = "The outbound diallers, newest first, each with its progress (customers waiting, dialling, done; "
+                 "calls made; sales and refusals)",
+      .response = "{diallers: Dialler[]}" },
+    { .method = "POST", .pattern = "/api/v1/contact/diallers", .fn = api_dialler_start, .permission = SEC_P_CENTRE,
+      .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "dialler_start", .op = "startDialler",
+      .summary = "Start dialling a running campaign's outbound_call cell in a queue of channel outbound: its customers "
+                 "who may be called (consent, reach, do-not-call, a phone; at most the cell's cap), one for each agent "
+                 "of the queue free once the waiting callers are served (progressive), within the calling hours "
+                 "(Taipei time) and days (ISO weekdays), consent asked again at each dial; no answer, busy and failed "
+                 "tried again retry_min later up to attempts; the agent's wrap-up code is the outcome (sale and "
+                 "refused the campaign's responses).  409 when the cell is dialled already",
+      .request = "{campaign: string, cell: string, queue: string, hours_from?: string, hours_to?: string, days?: "
+                 "string, attempts?: integer, retry_min?: integer}",
+      .response = "{dialler: Dialler, customers: integer, skipped: object}", .errors = "403 404 409 422" },
+    { .method = "GET", .pattern = "/api/v1/contact/diallers/{id}", .fn = api_dialler_get, .permission = SEC_P_CENTRE,
+      .flags = 0, .op = "getDialler",
+      .summary = "A dialler with its customers counted by their last outcome (waiting, dialling, no_answer, busy, "
+                 "wrong_number, failed, not_allowed, contact, sale, refused, callback, ...) and, entries=N, its first N "
+                 "customers (numbers masked)",
+      .params = "id: integer", .query = "entries?: integer",
+      .response = "{dialler: Dialler, outcomes: {outcome: string, customers: integer}[], entries?: object[]}",
+      .errors = "404 422" },
+    { .method = "PUT", .pattern = "/api/v1/contact/diallers/{id}/state", .fn = api_dialler_state,
+      .permission = SEC_P_CENTRE, .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "dialler_state",
+      .op = "setDiallerState",
+      .summary = "Pause, resume (running) or stop a dialler; stopped and done are final (409)",
+      .params = "id: integer", .request = "{state: 'running' | 'paused' | 'stopped'}",
+      .response = "{dialler: Dialler, outcomes: object[]}", .errors = "404 409 422" },
     { .method = "POST", .pattern = "/api/v1/cti/offer", .fn = api_cti_offer, .permission = SEC_P_CTI,
       .flags = API_BODY | API_CHANGES, .action = "cti", .op = "ctiOffer",
       .summary = "The switch offers a call (its token, with the cti permission): the caller found by number, the "
@@ -789,6 +819,13 @@ const api_shape api_shapes[] = {
       "{skills: {id: integer, name: string, kind: string}[], queues: {code: string, name: string, channel: string, "
       "skill: string, ...}[], agents: {login: string, name: string, skills: object, capacity: object, ...}[]}",
       "the contact centre's skills, queues and agents" },
+    { "Dialler",
+      "{id: integer, campaign: string, cell: string, queue: string, purpose: string, hours_from: string, hours_to: "
+      "string, days: string, attempts: integer, retry_min: integer, state: 'running' | 'paused' | 'stopped' | 'done', "
+      "started_at: string, started_by: string, changed_at: string, changed_by: string, ended_at: string | null, "
+      "customers: integer, waiting: integer, dialling: integer, done: integer, attempts_made: integer, sales: integer, "
+      "refusals: integer}",
+      "an outbound dialler working through a campaign's outbound_call cell, and its progress" },
     { "CtiAction",
       "{action: 'connect' | 'queue' | 'ivr' | 'release' | 'none', interaction: integer, state: string, repeated: "
       "boolean, target?: string, agent?: string, position?: integer, estimated_wait_s?: integer, callback_offered?: "

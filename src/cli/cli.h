@@ -52,6 +52,7 @@
  *   cmd_contact.c  contact erlang|simulate: staffing by Erlang C, the centre simulated
  *   cmd_centre.c   contact setup|show|agent|offer|event|keys|pin|tick|desk|interactions|interaction|
  *                  board|drive|report: the live centre, its IVR and reports
+ *   cmd_dial.c     contact dial|diallers|dialler: outbound dialling from campaigns
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -253,6 +254,9 @@ int cmd_contact_agent(cli_ctx *c);
 int cmd_contact_offer(cli_ctx *c);
 int cmd_contact_event(cli_ctx *c);
 int cmd_contact_tick(cli_ctx *c);
+int cmd_contact_dial(cli_ctx *c);
+int cmd_contact_diallers(cli_ctx *c);
+int cmd_contact_dialler(cli_ctx *c);
 int cmd_contact_desk(cli_ctx *c);
 int cmd_contact_interactions(cli_ctx *c);
 int cmd_contact_interaction(cli_ctx *c);

@@ -201,9 +201,9 @@ int cmd_contact_event(cli_ctx *c)
 
 static void print_tick(const json_t *o)
 {
-    printf("wrap-ups ended: %zu; agents gone quiet: %zu; routed: %zu\n",
+    printf("wrap-ups ended: %zu; agents gone quiet: %zu; dialled: %zu; routed: %zu\n",
            json_array_size(json_object_get(o, "wrapped_up")), json_array_size(json_object_get(o, "timed_out")),
-           json_array_size(json_object_get(o, "assignments")));
+           json_array_size(json_object_get(o, "dialled")), json_array_size(json_object_get(o, "assignments")));
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(o, "surges"), i, x) {

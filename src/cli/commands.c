@@ -1141,6 +1141,34 @@ DESIGN_HELP
       "Run the contact centre's timers: wrap-ups over, quiet sign-ins, call-backs due, overflow.",
       "rapport serve runs them every second; this is for a centre driven from\n"
       "scripts.\n", NULL },
+    { "contact dial", cmd_contact_dial, CLI_STORE, "cell= queue= hours= days= attempts= retry= refresh json", 1, 1,
+      "rapport contact dial CAMPAIGN --cell C --queue Q [--hours 09:00-21:00] [--days 1234567] [--attempts N]\n"
+      "       [--retry MIN] [--json]",
+      "Start dialling a running campaign's outbound_call cell: a call for each agent free.",
+      "The cell's treated who may be called (consent and reach on the phone, not on\n"
+      "the do-not-call list, a number; at most the cell's cap) are dialled in the\n"
+      "queue Q (channel outbound) by progressive pacing: each agent of the queue free\n"
+      "once the waiting callers are served gets the next customer, the agent first so\n"
+      "that nobody who answers hears silence.  Only within --hours (Taipei time) on\n"
+      "--days (ISO weekdays, 1 Monday), while the campaign runs and the cell is not\n"
+      "paused (a surge pauses it); consent and do-not-call are asked again at each\n"
+      "dial.  No answer, busy and a failed call are tried again --retry minutes later,\n"
+      "up to --attempts (3) in all.  The agent's wrap-up code is the outcome: sale (the\n"
+      "campaign's positive response), refused (negative), callback (with\n"
+      "--callback-at), wrong_number, anything else a contact.  Audited.\n\n"
+      "options:\n"
+      "  --hours FROM-TO   calling hours, Taipei time (09:00-21:00)\n"
+      "  --days DIGITS     ISO weekdays dialled (1234567: every day)\n"
+      "  --attempts N      calls at most to one customer (3)\n"
+      "  --retry MIN       minutes before a customer not reached is called again (60)\n", NULL },
+    { "contact diallers", cmd_contact_diallers, CLI_STORE, "json csv", 0, 0, "rapport contact diallers [--json|--csv]",
+      "List the outbound diallers, newest first, with their progress.", NULL, NULL },
+    { "contact dialler", cmd_contact_dialler, CLI_STORE, "pause resume stop entries= json", 1, 1,
+      "rapport contact dialler N [--pause|--resume|--stop] [--entries N] [--json]",
+      "Show a dialler's progress by outcome; pause, resume or stop it.",
+      "--entries N lists its first N customers (numbers masked) with their attempts\n"
+      "and outcomes.  Stopped is final; a dialler with nobody left to call is done.\n"
+      "Pausing, resuming and stopping are audited.\n", NULL },
     { "contact desk", cmd_contact_desk, CLI_STORE, "json", 1, 1, "rapport contact desk LOGIN [--json]",
       "Show an agent's state and the interactions they hold.", NULL, NULL },
     { "contact interactions", cmd_contact_interactions, CLI_STORE, "state= queue= limit= json csv", 0, 0,

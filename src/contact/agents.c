@@ -288,23 +288,30 @@ int cc_tick(wh *w, int64_t now_ms, json_t **out, rp_error *err)
     if (rc0)
         return rc0;
     if (!queues) {
-        *out = json_pack("{s:[], s:[], s:[], s:[]}", "wrapped_up", "timed_out", "surges", "assignments");
+        *out = json_pack("{s:[], s:[], s:[], s:[], s:[]}", "wrapped_up", "timed_out", "surges", "dialled", "assignments");
         return RP_OK;
     }
-    json_t *done = json_array(), *gone = json_array(), *assigned = json_array(), *surges = json_array();
+    json_t *done = json_array(), *gone = json_array(), *assigned = json_array(), *surges = json_array(),
+           *dialled = json_array();
     int rc = wrap_timeouts(w, now, done, assigned, err);
     if (!rc)
         rc = quiet_sessions(w, now, gone, assigned, err);
     if (!rc && !(rc = rp_store_begin(wh_store(w), err))) {
         rc = cc__surges(w, now, surges, err);
-        rc = cc__end(w, rc ? rc : cc__route(w, now, assigned, err), NULL, err);
+        if (!rc)
+            rc = cc__route(w, now, assigned, err);
+        /* the agents still free after that dial for the diallers, and the calls placed go to them */
+        size_t before = json_array_size(dialled);
+        if (!rc && !(rc = cc__dial(w, now, dialled, err)) && json_array_size(dialled) > before)
+            rc = cc__route(w, now, assigned, err);
+        rc = cc__end(w, rc, NULL, err);
     }
     if (rc) {
-        json_decref(done), json_decref(gone), json_decref(assigned), json_decref(surges);
+        json_decref(done), json_decref(gone), json_decref(assigned), json_decref(surges), json_decref(dialled);
         return rc;
     }
-    *out = json_pack("{s:o, s:o, s:o, s:o}", "wrapped_up", done, "timed_out", gone, "surges", surges, "assignments",
-                     assigned);
+    *out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "wrapped_up", done, "timed_out", gone, "surges", surges, "dialled",
+                     dialled, "assignments", assigned);
     return RP_OK;
 }
 

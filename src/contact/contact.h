@@ -40,6 +40,7 @@
  *   surge.c     surges: load past the staff judged by Erlang C, the centre's own logged actions
  *   ivr.c       IVR flows as data and their checks, self-service, identification, PINs
  *   ivrcall.c   a call in a flow: its session, the walk from node to node, the hand-over to the queue
+ *   dial.c      outbound dialling from campaigns: diallers, progressive pacing, outcomes as responses
  */
 #ifndef RP_CONTACT_H
 #define RP_CONTACT_H
@@ -336,6 +337,39 @@ int cc_ivr_input(wh *w, const char *external_id, const char *digits, int64_t at_
                  rp_error *err) RP_WARN_UNUSED;
 int cc_pin_issue(wh *w, int64_t party, const char *by, int64_t now_ms, char pin[CC_PIN_LEN + 1],
                  rp_error *err) RP_WARN_UNUSED;
+/* Outbound dialling (dial.c, migration 0031).  A dialler works through a running campaign's
+ * outbound_call cell — its customers as the cell's calling list chooses them (mk_dial_targets: consent,
+ * reach, do-not-call, a phone) — in a queue of channel outbound.  Progressive pacing: every tick, each
+ * agent of the queue (its skill at its level, able to take an outbound call) who is free once routing
+ * has given out what waits (inbound first: a blended agent dials only when no caller needs them) gets
+ * the next customer due, dialled for them alone: the agent is taken first, so nobody who answers
+ * hears silence.  Only within the calling hours hours_from to hours_to (Taipei, default 09:00-21:00)
+ * on the days (ISO weekdays, default every day), only while the campaign runs and the cell is not
+ * paused (a surge pauses it), and with consent and do-not-call asked again at each dial
+ * (wh_contactable: a customer who may no longer be called ends not_allowed; one outside their own
+ * preferred hours waits half an hour).  The switch is told to dial as for any assignment (cc_untold:
+ * channel outbound, address the number, sip the agent's phone).  Outcomes: the switch's unreached
+ * event (no_answer, busy, wrong_number, failed: no one on the line), or, once answered, the agent's
+ * wrap-up disposition — sale (the campaign's positive response), refused (its negative one),
+ * callback (again at callback_at), wrong_number, anything else a contact.  no_answer, busy and
+ * failed are dialled again after retry_min minutes, up to attempts in all.  A dialler with nobody left
+ * is done.  *out of cc_dial_start {dialler (the row), customers, skipped (as mk_dial_list's)}; of cc_dialler_get
+ * {dialler: {id, campaign, cell, queue, ..., state, customers, waiting, dialling, done, attempts_made,
+ * sales, refusals}, outcomes: [{outcome, customers}], entries?: the first `entries` customers with
+ * their numbers masked}; cc_dial_state: running, paused or stopped (stopped and done are final). */
+typedef struct mk_mart mk_mart;
+typedef struct cc_dial_opts {
+    const char *campaign, *cell, *queue;
+    const char *hours_from, *hours_to, *days;   /* NULL: 09:00, 21:00, 1234567 */
+    int attempts, retry_min;                    /* 0: 3, 60 */
+} cc_dial_opts;
+int cc_dial_start(wh *w, const mk_mart *m, const cc_dial_opts *o, const char *by, int64_t now_ms, json_t **out,
+                  rp_error *err) RP_WARN_UNUSED;
+int cc_dial_state(wh *w, int64_t id, const char *state, const char *by, int64_t now_ms, json_t **out,
+                  rp_error *err) RP_WARN_UNUSED;
+int cc_diallers(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
+int cc_dialler_get(wh *w, int64_t id, int entries, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
 /* An interaction with its events. */
 int cc_interaction_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Interactions, newest first: state (NULL any, "open" the unfinished), queue, at most limit. */

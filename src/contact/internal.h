@@ -59,4 +59,12 @@ int cc__pin_check(wh *w, int64_t party, const char *pin, int64_t now, rp_error *
 int cc__ivr_put(wh *w, const char *name, const json_t *flow, int queues, const char *by, int64_t now_ms, rp_error *err);
 int cc__ivr_check_queues(wh *w, const json_t *flow, rp_error *err);
 
+/* An interaction inserted (live.c): queued, or offered while in_ivr; *id its id. */
+int cc__offer_insert(wh *w, const cc_offer_in *in, const char *queue, int in_ivr, int64_t at_ms, int64_t *id,
+                     rp_error *err);
+/* Outbound dialling (dial.c): each running dialler's calls for the agents free now (each dialled
+ * customer said in log), and an ended interaction's outcome for the dialler that placed it. */
+int cc__dial(wh *w, int64_t now_ms, json_t *log, rp_error *err);
+int cc__dial_result(wh *w, const json_t *ix, rp_error *err);
+
 #endif

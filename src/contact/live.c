@@ -335,7 +335,7 @@ int cc__ix(wh *w, int64_t id, const char *channel, const char *ext, json_t **out
     int rc = rp_store_prepare(wh_store(w),
                               id ? "SELECT " IX_COLUMNS IX_FROM "WHERE i.id = ?"
                                  : "SELECT " IX_COLUMNS IX_FROM "WHERE i.external_id = ?2 AND (i.channel = ?1 OR "
-                                   "(?1 = 'voice' AND i.channel = 'callback')) ORDER BY i.leg DESC LIMIT 1",
+                                   "(?1 = 'voice' AND i.channel IN ('callback', 'outbound'))) ORDER BY i.leg DESC LIMIT 1",
                               &st, err);
     if (rc)
         return rc;
@@ -513,8 +513,8 @@ int cc__position(wh *w, json_t *ix, rp_error *err)
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
 }
 
-static int offer_insert(wh *w, const cc_offer_in *in, const char *queue, int in_ivr, int64_t at_ms, int64_t *id,
-                        rp_error *err)
+int cc__offer_insert(wh *w, const cc_offer_in *in, const char *queue, int in_ivr, int64_t at_ms, int64_t *id,
+                     rp_error *err)
 {
     int64_t party, last;
     int parties, tier;
@@ -597,7 +597,7 @@ int cc_offer(wh *w, const cc_offer_in *in, json_t **out, rp_error *err)
     int in_ivr = 0;
     if (!(rc = queue_of(w, in, queue, qch, ivr, err))) {
         in_ivr = ivr[0] && !strcmp(in->channel, "voice");
-        rc = offer_insert(w, in, queue, in_ivr, at, &id, err);
+        rc = cc__offer_insert(w, in, queue, in_ivr, at, &id, err);
     }
     if (!rc && in_ivr) { /* the flow first: the caller's number may already have found them */
         json_t *row = NULL;

@@ -180,6 +180,25 @@ static int ev_no_answer(wh *w, const cc_event_in *ev, const json_t *ix, int64_t 
 
 static int ev_note(wh *w, const cc_event_in *ev, const json_t *ix, int64_t at, rp_error *err);
 
+/* An outbound call that reached nobody (the switch says why): done with that as its disposition, the
+ * agent free again at once (nothing to wrap up); the dialler that placed it tries again or not. */
+static int ev_unreached(wh *w, const cc_event_in *ev, const json_t *ix, int64_t at, rp_error *err)
+{
+    static const char *const reasons[] = { "no_answer", "busy", "wrong_number", "failed", NULL };
+    int64_t agent, id = I(ix, "id");
+    if (strcmp(S(ix, "channel"), "outbound"))
+        return rp_err(err, RP_EXISTS, "interaction %lld is %s, not an outbound call: it cannot be unreached",
+                      (long long)id, S(ix, "channel"));
+    if (cc__index(ev->reason, reasons) < 0)
+        return rp_err(err, RP_INVAL, "reason: '%.20s' is not no_answer, busy, wrong_number or failed",
+                      ev->reason ? ev->reason : "");
+    int rc = agent_of(w, ix, &agent, err);
+    if (rc || (rc = set_text(w, id, "disposition", ev->reason, err)) || (rc = step(w, id, "done", "ended_at", at, err)) ||
+        (rc = cc__event(w, id, at, "unreached", agent, ev->reason, err)) || (rc = cc__finish(w, id, err)))
+        return rc;
+    return agent ? cc__idle(w, agent, at, err) : RP_OK;
+}
+
 /* Ended transferred; a new leg of the same interaction (the same Call-ID) waits in the queue asked
  * for, or for the one agent asked for, with its context (customer, IVR path, reason, note). */
 static int ev_transfer(wh *w, const cc_event_in *ev, const json_t *ix, int64_t at, rp_error *err)
@@ -244,6 +263,15 @@ static int ev_wrap(wh *w, const cc_event_in *ev, const json_t *ix, int64_t at, r
         return rc;
     if (!strcmp(S(ix, "state"), "connected") && (rc = step(w, id, "wrap_up", "wrap_at", at, err)))
         return rc;
+    int64_t cb;
+    char when[CC_TIME_LEN];
+    if (ev->callback_at) { /* the customer asks to be called again then (an outbound call's dialler does) */
+        if ((rc = cc_time_parse("callback_at", ev->callback_at, &cb, err)))
+            return rc;
+        cc_time_format(cb, when);
+        if ((rc = set_text(w, id, "callback_at", when, err)))
+            return rc;
+    }
     if ((rc = set_text(w, id, "disposition", ev->disposition, err)) ||
         (ev->note && (rc = set_text(w, id, "note", ev->note, err))) || (rc = step(w, id, "done", "ended_at", at, err)) ||
         (rc = cc__event(w, id, at, "done", agent, ev->disposition, err)) || (rc = cc__finish(w, id, err)))
@@ -325,6 +353,7 @@ static const struct ev_row {
     { "wrap_up", "connected wrap_up", "done", ev_wrap, 1 },
     { "note", "offered queued assigned connected wrap_up done abandoned transferred", "", ev_note, 0 },
     { "callback", "queued", "", ev_callback, 0 },
+    { "unreached", "assigned", "done", ev_unreached, 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };
 
@@ -355,7 +384,7 @@ int cc_event_apply(wh *w, const cc_event_in *ev, json_t **out, rp_error *err)
         r++;
     if (!r->name)
         return rp_err(err, RP_INVAL, "event: '%.20s' is not held, answered, ended, abandoned, no_answer, transfer, "
-                                     "wrap_up, note or callback", ev->event ? ev->event : "");
+                                     "wrap_up, note, callback or unreached", ev->event ? ev->event : "");
     if (!ev->interaction && (!ev->channel || !ev->external_id))
         return rp_err(err, RP_INVAL, "interaction: required (or channel and external_id)");
     int64_t at = ev->at_ms ? ev->at_ms : cc_clock_ms();
@@ -387,7 +416,7 @@ static int64_t span(const json_t *ix, const char *from, const char *to, int *has
 static int history(wh *w, const json_t *ix, int64_t *id, rp_error *err)
 {
     *id = 0;
-    if (!I(ix, "party_id") || strcmp(S(ix, "state"), "done"))
+    if (!I(ix, "party_id") || strcmp(S(ix, "state"), "done") || !S(ix, "connected_at")) /* reached nobody */
         return RP_OK;
     const char *ch = S(ix, "channel");
     wh_interaction in = { .party_id = I(ix, "party_id"), .at = S(ix, "connected_at"),
@@ -409,6 +438,10 @@ int cc__finish(wh *w, int64_t id, rp_error *err)
     if (rc)
         return rc;
     int64_t hist = 0;
+    if (S(ix, "campaign") && !strcmp(S(ix, "channel"), "outbound") && (rc = cc__dial_result(w, ix, err))) {
+        json_decref(ix);
+        return rc;
+    }
     if ((rc = history(w, ix, &hist, err)) || !voice_like(S(ix, "channel"))) {
         json_decref(ix);
         return rc;

@@ -277,6 +277,21 @@ int mk_export(wh *w, const mk_mart *m, const mk_output *o, json_t **summary, rp_
 int mk_dial_list(wh *w, const mk_mart *m, const char *code, const char *cell, const char *const *agents, int nagents,
                  const char *until, const char *by, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
+/* The customers an outbound dialler calls (the contact centre's, contact.h): a running campaign's
+ * outbound_call cell's treated chosen as mk_dial_list chooses them, each with the phone to dial, in
+ * the cell's order, and the campaign's consent purpose (what each dial asks again); *skipped as
+ * mk_dial_list's.  The caller frees *out. */
+#define MK_PHONE_MAX 40
+typedef struct mk_dial_target {
+    int64_t customer;
+    char phone[MK_PHONE_MAX];
+} mk_dial_target;
+int mk_dial_targets(wh *w, const mk_mart *m, const char *code, const char *cell, mk_dial_target **out, size_t *n,
+                    char purpose[24], json_t **skipped, rp_error *err) RP_WARN_UNUSED;
+/* May the cell be dialled now: the campaign running and the cell not paused (a surge pauses it);
+ * *live 0 with why ("cell C is paused") otherwise.  RP_NOTFOUND for no such campaign. */
+int mk_cell_live(wh *w, const char *code, const char *cell, int *live, char why[80], rp_error *err) RP_WARN_UNUSED;
+
 /* ---- e-mail sent (send.c) ---- */
 
 /* Send a running campaign's e-mail cell through an SMTP server: the cell's treated who by the

@@ -306,6 +306,8 @@ typedef struct dial {
     const char *purpose;
     int contact, paused;
     int64_t cap, *ids;
+    char (*phones)[MK_PHONE_MAX];   /* kept with the ids when given (mk_dial_targets) */
+    int keep_phones;
     size_t n, room;
     mk__waves waves;
     int64_t gone[4], missing, over_cap, not_started, wave_ended;
@@ -333,11 +335,19 @@ static int dial_row(void *u, const wh_reach_row *r, rp_error *err)
         return RP_OK;
     }
     if (d->n == d->room) {
-        int64_t *p = realloc(d->ids, (d->room = d->room ? d->room * 2 : 256) * sizeof *p);
-        if (!p)
+        size_t room = d->room ? d->room * 2 : 256;
+        int64_t *p = realloc(d->ids, room * sizeof *p);
+        if (p)
+            d->ids = p;
+        char(*ph)[MK_PHONE_MAX] = p && d->keep_phones ? realloc(d->phones, room * sizeof *ph) : NULL;
+        if (ph)
+            d->phones = ph;
+        if (!p || (d->keep_phones && !ph))
             return rp_err(err, RP_NOMEM, NULL);
-        d->ids = p;
+        d->room = room;
     }
+    if (d->keep_phones)
+        snprintf(d->phones[d->n], MK_PHONE_MAX, "%s", r->phone);
     d->ids[d->n++] = r->party_id;
     return RP_OK;
 }
@@ -370,6 +380,63 @@ static int dial_cell(wh *w, const char *code, const char *cell, dial *d, char en
     }
     json_decref(mc.doc);
     return rc;
+}
+
+static json_t *dial_skipped(const dial *d)
+{
+    json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "over_cap", (json_int_t)d->over_cap, "missing_phone",
+                          (json_int_t)d->missing, "deceased_or_closed", (json_int_t)d->gone[0], "do_not_contact",
+                          (json_int_t)d->gone[1], "no_consent", (json_int_t)d->gone[2], "unreachable",
+                          (json_int_t)d->gone[3]);
+    if (o && d->waves.n) {
+        json_object_set_new(o, "wave_not_started", json_integer(d->not_started));
+        json_object_set_new(o, "wave_ended", json_integer(d->wave_ended));
+    }
+    return o;
+}
+
+int mk_dial_targets(wh *w, const mk_mart *m, const char *code, const char *cell, mk_dial_target **list, size_t *n,
+                    char purpose[24], json_t **skipped, rp_error *err)
+{
+    dial d = { .m = m, .keep_phones = 1 };
+    char end[RP_DATE_LEN];
+    *list = NULL, *n = 0, *skipped = NULL;
+    int rc = dial_cell(w, code, cell, &d, end, err);
+    if (!rc)
+        rc = wh_campaign_reach(w, code, cell, dial_row, &d, err);
+    mk_dial_target *t = rc || !d.n ? NULL : malloc(d.n * sizeof *t);
+    if (!rc && d.n && !t)
+        rc = rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; !rc && i < d.n; i++) {
+        t[i].customer = d.ids[i];
+        memcpy(t[i].phone, d.phones[i], MK_PHONE_MAX);
+    }
+    if (!rc) {
+        *list = t, *n = d.n, *skipped = dial_skipped(&d);
+        snprintf(purpose, 24, "%s", d.purpose);
+    }
+    free(d.ids), free(d.phones);
+    return rc;
+}
+
+int mk_cell_live(wh *w, const char *code, const char *cell, int *live, char why[80], rp_error *err)
+{
+    mk__campaign mc;
+    int rc = mk__campaign_cells(w, code, &mc, err);
+    if (rc)
+        return rc;
+    const mk__cell *c = mk__campaign_cell(&mc, cell);
+    *live = 0;
+    if (strcmp(mc.status, "running"))
+        snprintf(why, 80, "campaign %.30s is %s", code, mc.status);
+    else if (!c)
+        snprintf(why, 80, "campaign %.20s has no cell %.30s", code, cell);
+    else if (c->paused)
+        snprintf(why, 80, "cell %.40s is paused", cell);
+    else
+        *live = 1, why[0] = 0;
+    json_decref(mc.doc);
+    return RP_OK;
 }
 
 int mk_dial_list(wh *w, const mk_mart *m, const char *code, const char *cell, const char *const *agents, int nagents,
@@ -412,15 +479,8 @@ int mk_dial_list(wh *w, const mk_mart *m, const char *code, const char *cell, co
             wh_rollback(w);
     }
     if (!rc)
-        *summ = json_pack("{s:s, s:s, s:s, s:I, s:O, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "campaign", code, "cell", cell,
-                         "list", list, "customers", (json_int_t)d.n, "by_agent", by_agent, "skipped", "over_cap",
-                         (json_int_t)d.over_cap, "missing_phone", (json_int_t)d.missing, "deceased_or_closed",
-                         (json_int_t)d.gone[0], "do_not_contact", (json_int_t)d.gone[1], "no_consent",
-                         (json_int_t)d.gone[2], "unreachable", (json_int_t)d.gone[3]);
-    if (!rc && d.waves.n) {
-        json_object_set_new(json_object_get(*summ, "skipped"), "wave_not_started", json_integer(d.not_started));
-        json_object_set_new(json_object_get(*summ, "skipped"), "wave_ended", json_integer(d.wave_ended));
-    }
+        *summ = json_pack("{s:s, s:s, s:s, s:I, s:O, s:o}", "campaign", code, "cell", cell, "list", list, "customers",
+                          (json_int_t)d.n, "by_agent", by_agent, "skipped", dial_skipped(&d));
     json_decref(by_agent);
     free(mine), free(d.ids);
     return rc;

@@ -110,6 +110,9 @@ $ rapport help --commands
 > contact keys
 > contact pin
 > contact tick
+> contact dial
+> contact diallers
+> contact dialler
 > contact desk
 > contact interactions
 > contact board

@@ -66,7 +66,7 @@ $ rapport contact event --id nope answered
 ! rapport: contact event: no voice interaction 'nope'
 ? 1
 $ rapport contact event 1 dance
-! rapport: contact event: event: 'dance' is not held, answered, ended, abandoned, no_answer, transfer, wrap_up, note or callback
+! rapport: contact event: event: 'dance' is not held, answered, ended, abandoned, no_answer, transfer, wrap_up, note, callback or unreached
 ? 1
 $ rapport contact interaction 1 --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print([e["event"] for e in d["events"]], d["disposition"], d["note"])'
 > ['offered', 'queued', 'assigned', 'connected', 'ended', 'done'] 額度調整 raised the card limit
@@ -93,8 +93,8 @@ $ rapport contact agent cat ready --at 2026-11-23T10:07:00Z >/dev/null; for i in
 # a chat ended is wrapped up in 30 s by itself (the timers), and the fourth chat is cat's
 $ rapport contact event --id chat-1 --channel chat answered --at 2026-11-23T10:07:10Z >/dev/null && rapport contact event --id chat-1 --channel chat ended --at 2026-11-23T10:09:00Z | head -1; rapport contact tick --at 2026-11-23T10:09:20Z | head -1; rapport contact tick --at 2026-11-23T10:09:31Z
 > interaction 6 (chat chat-1, queue chat): wrap_up, agent cat
-> wrap-ups ended: 0; agents gone quiet: 0; routed: 0
-> wrap-ups ended: 1; agents gone quiet: 0; routed: 1
+> wrap-ups ended: 0; agents gone quiet: 0; dialled: 0; routed: 0
+> wrap-ups ended: 1; agents gone quiet: 0; dialled: 0; routed: 1
 >   interaction 9 (chat) to cat: agent 3 (陳小貓): skill zh-TW level 4, idle 151 s; chat waited 147 s
 $ rapport contact agent bob offline
 ! rapport: contact agent: agent bob has interaction 2 open: finish it before signing off
@@ -141,7 +141,7 @@ $ rapport customer show $(rapport contact interaction 1 --json | python3 -c 'imp
 # agents: the centre defers heavy work, widens the skills (amy, level 2, takes the transferred loan call waiting longest), offers
 # call-backs, and says so; when the load is gone it ends
 $ for i in 1 2 3 4 5 6 7 8; do rapport contact offer --to 5002 --id surge-$i --at 2026-11-23T10:2$((i / 4)):$((10 + i))Z >/dev/null; done; rapport contact tick --at 2026-11-23T10:23:00Z
-> wrap-ups ended: 0; agents gone quiet: 0; routed: 0
+> wrap-ups ended: 0; agents gone quiet: 0; dialled: 0; routed: 0
 > surge in queue loans: 8 calls in 15 minutes need 4 agents, 0 on duty; outbound cells paused: 0; batch work deferred, skills widened, call-backs offered
 $ rapport analyze pareto --as-of 2026-10-31
 ! rapport: analyze: the contact centre is in a surge (queue loans since 2026-11-23T10:23:00.000Z): heavy work waits until it is over; --even-in-surge to run it now
@@ -173,7 +173,7 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -H "Authorization: Bearer $(cat
 > {"error":{"code":"invalid","message":"body.call_id: required","member":"body.call_id"}}
 > {"error":{"code":"not_found","message":"no voice interaction 'ghost'"}}
 > 404
-> {"error":{"code":"invalid","message":"body.event: 'transfer' is not one of held, answered, ended, abandoned, no_answer, dtmf, callback","member":"body.event"}}
+> {"error":{"code":"invalid","message":"body.event: 'transfer' is not one of held, answered, ended, abandoned, no_answer, dtmf, callback, unreached","member":"body.event"}}
 # amy answers, the caller hangs up, amy codes it from her desk; bob may not touch her call; ann has no desk
 $ P=http://127.0.0.1:$(cat port)/api/v1; for e in answered ended; do curl -s -H "Authorization: Bearer $(cat token)" -H 'Content-Type: application/json' -d "{\"call_id\":\"sw-1\",\"event\":\"$e\"}" $P/cti/event | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["state"], d["action"])'; done; I=$(curl -s -b amy2.jar $P/contact/desk | python3 -c 'import json,sys; print([i["id"] for i in json.load(sys.stdin)["interactions"] if i["external_id"] == "sw-1"][0])'); curl -s -b bob.jar -H "X-CSRF-Token: $(cat bob.csrf)" -H 'Content-Type: application/json' -d '{"event":"wrap_up","disposition":"x"}' $P/contact/interactions/$I/events -w ' %{http_code}\n'; curl -s -b amy2.jar -H "X-CSRF-Token: $(cat amy2.csrf)" -H 'Content-Type: application/json' -d '{"event":"wrap_up","disposition":"查詢帳單","note":"explained the bill"}' $P/contact/interactions/$I/events | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["interaction"]["state"], d["interaction"]["disposition"])'; curl -s -b ann.jar $P/contact/desk -w ' %{http_code}\n'
 > connected none
