@@ -222,8 +222,13 @@ try {
       desk: desk ? desk.end - t.invite : null, asked: doc ? doc.start - t.invite : null, document: doc ? doc.end - t.invite : null,
       shown: popped - t.invite,
       polled: seen.get(ixId) - t.invite };
+    /* a pop over the target: the page's requests and events, for where the time went */
+    if (row.shown >= TARGET_MS)
+      row.trace = [...sse.map((e) => [e.at - t.invite, `event ${e.data.interaction}`]),
+        ...fetches.map((f) => [f.start - t.invite, `${f.url} (in at ${(f.end - t.invite).toFixed(1)})`])].sort((a, b) => a[0] - b[0]);
     rows.push(row);
     if (!opt.json) say(`  call ${String(i + 1).padStart(2)} from ${c.number}: ${row.shown.toFixed(1)} ms (event at ${row.event.toFixed(1)}, the polling desk saw it at ${row.polled.toFixed(0)})`);
+    if (!opt.json && row.trace) for (const [at, what] of row.trace) say(`      ${at.toFixed(1).padStart(8)} ${what}`);
   }
   polling = false;
   await poller;
