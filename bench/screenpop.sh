@@ -68,7 +68,7 @@ secret='the switch and rapport share this'
 export SWITCH_LIFE=$((600 + calls * 15))
 sw() { "$root/tests/fixtures/contact/switch.sh" "$@"; }
 sw ports
-read -r sip http < kam.ports
+read -r sip http _pstn < kam.ports
 echo "$secret" > cti.secret
 printf '[cti]\nswitch_url = http://127.0.0.1:%s/rapport/continue\npassword_file = %s\n' "$http" "$work/cti.secret" > rapport.ini
 "$rapport" serve --config rapport.ini --listen 127.0.0.1:0 --port-file port --static "$build/web" > serve.log 2>&1 &
