@@ -44,6 +44,9 @@ cmd[score]="$build/bench/score tests/fixtures/models/churn.csv tests/fixtures/mo
 want[score]=$'^\\{"learner": "gbm", "fit": [0-9.]+, "score_rows": 10000, "score": [0-9.]+, "mean_score": 0\\.[0-9]+\\}$'
 cmd[contact]="bench/contact.sh $build 100 0.85"
 want[contact]=$'rapport contact simulate \\| [0-9.]+ \\|.*\nrapport / python: [0-9.]+x the time; the service levels agree'
+needs[screenpop]='kamailio sipp chromium'
+cmd[screenpop]="bench/screenpop.sh $build 300 3"
+want[screenpop]=$'INVITE to the customer\'s name on screen +[0-9.]+ +[0-9.]+ +[0-9.]+\nthe screen pop, INVITE to the name: p95 [0-9.]+ ms, (under|OVER) the 300 ms target\npolling every 2 s: [0-9]+ ms at the median .* the pushed screen pop is [0-9.]+x faster'
 cmd[route]="bench/route.sh $build 100 2000 300"
 want[route]=$'rapport routing: 100 agents.*p99 [0-9.]+ us\nthe same choices over the first 300 decisions; rapport / python decisions a second: [0-9]+x'
 cmd[events]="bench/events.sh $build 500"
@@ -66,6 +69,7 @@ missing() { # the tools of NAME that are not here
       duckdb) [ -d bench/node/node_modules/@duckdb/node-api ] || m+=" DuckDB (npm, bench/node)" ;;
       nginx) [ -x /usr/sbin/nginx ] || m+=" nginx" ;;
       chromium) [ -x /usr/bin/chromium ] || m+=" chromium" ;;
+      kamailio) [ -x /usr/sbin/kamailio ] || m+=" kamailio" ;;
       *) command -v "$t" >/dev/null || m+=" $t" ;;
     esac
   done
