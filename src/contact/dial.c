@@ -34,11 +34,12 @@ static int opts_check(const cc_dial_opts *o, rp_error *err)
     if ((rc = cc__text_ok("campaign", o->campaign, 40, 1, err)) || (rc = cc__text_ok("cell", o->cell, 32, 1, err)) ||
         (rc = cc__code_ok("queue", o->queue, err)))
         return rc;
-    int from = hhmm(o->hours_from ? o->hours_from : "09:00"), to = hhmm(o->hours_to ? o->hours_to : "21:00");
+    int from = hhmm(o->hours_from ? o->hours_from : "09:00"),
+        to = o->hours_to && !strcmp(o->hours_to, "24:00") ? 1440 : hhmm(o->hours_to ? o->hours_to : "21:00");
     if (from < 0)
         return rp_err(err, RP_INVAL, "hours_from: '%.10s' is not a time of day HH:MM", o->hours_from);
     if (to < 0)
-        return rp_err(err, RP_INVAL, "hours_to: '%.10s' is not a time of day HH:MM", o->hours_to);
+        return rp_err(err, RP_INVAL, "hours_to: '%.10s' is not a time of day HH:MM (24:00: the day's end)", o->hours_to);
     if (to <= from)
         return rp_err(err, RP_INVAL, "hours_to: %s is not after hours_from %s", o->hours_to ? o->hours_to : "21:00",
                       o->hours_from ? o->hours_from : "09:00");
@@ -278,7 +279,7 @@ static int in_hours(const char *from, const char *to, const char *days, int64_t 
 {
     int64_t t = now_ms / 1000 + 8 * 3600;
     int minute = (int)((t / 60) % 1440), wd = (int)(((t / 86400) + 3) % 7) + 1;
-    return strchr(days, '0' + wd) && minute >= hhmm(from) && minute < hhmm(to);
+    return strchr(days, '0' + wd) && minute >= hhmm(from) && minute < (!strcmp(to, "24:00") ? 1440 : hhmm(to));
 }
 
 static int entry_set(wh *w, int64_t dialler, int64_t party, const char *state, const char *outcome, const char *detail,
