@@ -3,7 +3,8 @@
 // queue's target against its target level, speed of answer, handle time, abandonment, first-contact
 // resolution), the alerts the thresholds raise, and every agent's state with the time in it, what they
 // hold, what they handled and their occupancy; a supervisor sets an agent's state (one left on a
-// screen that is gone, a break over).  Read again every three seconds.
+// screen that is gone, a break over); the outbound diallers, started, paused, resumed and stopped here.
+// Read again every three seconds.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { errorText, lang, t, term } from '../i18n.js';
@@ -94,6 +95,79 @@ function Report() {
   );
 }
 
+const DIALLER_COLS = ['customers', 'waiting', 'dialling', 'done', 'attempts_made', 'sales', 'refusals'];
+const DIALLER_LABELS = ['dlrCustomers', 'dlrWaiting', 'dlrDialling', 'dlrDone', 'dlrCalls', 'dlrSales', 'dlrRefusals'];
+
+/** The outbound diallers: their progress, pause / resume / stop, and a new one on a campaign's cell. */
+function Diallers() {
+  const [list, setList] = useState(null);
+  const [error, setError] = useState(null);
+  const [done, setDone] = useState(null);
+  const [form, setForm] = useState({ campaign: '', cell: '', queue: '', from: '09:00', to: '21:00' });
+  const load = () => api('GET', '/contact/diallers').then((r) => setList(r.diallers), setError);
+  useEffect(() => {
+    load();
+    const id = setInterval(load, REFRESH_MS);
+    return () => clearInterval(id);
+  }, []);
+  const steer = async (d, state) => {
+    setError(null);
+    try {
+      await api('PUT', '/contact/diallers/{id}/state', { params: { id: d.id }, body: { state } });
+      load();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const start = async (e) => {
+    e.preventDefault();
+    setError(null);
+    setDone(null);
+    try {
+      const r = await api('POST', '/contact/diallers', { body: { campaign: form.campaign, cell: form.cell, queue: form.queue,
+        hours_from: form.from, hours_to: form.to } });
+      setDone(t('dlrStarted', { id: r.dialler.id, n: r.customers }));
+      load();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const field = (k, label, type = 'text') => (
+    <label>{t(label)} <input type={type} value={form[k]} data-test={`dialler-${k}`} required
+      onInput={(e) => setForm({ ...form, [k]: e.currentTarget.value })} /></label>
+  );
+  return (
+    <Card title={t('diallers')} test="diallers">
+      <p class="hint">{t('dlrHint')}</p>
+      <form class="inline" onSubmit={start} data-test="dialler-start">
+        {field('campaign', 'dlrCampaign')}{field('cell', 'dlrCell')}{field('queue', 'dlrQueue')}
+        <label>{t('dlrHours')} <input type="time" value={form.from} onInput={(e) => setForm({ ...form, from: e.currentTarget.value })} />
+          {' – '}<input type="time" value={form.to} onInput={(e) => setForm({ ...form, to: e.currentTarget.value })} /></label>
+        <button type="submit">{t('dlrStart')}</button>
+      </form>
+      {done && <p class="notice" role="status">{done}</p>}
+      <Failure error={error} />
+      {list && list.length > 0 && (
+        <table data-test="diallers-table">
+          <thead><tr><th>#</th><th>{t('dlrCampaign')}</th><th>{t('dlrCell')}</th><th>{t('dlrQueue')}</th><th>{t('dlrState')}</th>
+            {DIALLER_LABELS.map((k) => <th key={k} class="num">{t(k)}</th>)}<th /></tr></thead>
+          <tbody>{list.map((d) => (
+            <tr key={d.id} data-test={`dialler-${d.id}`}>
+              <td>{d.id}</td><td>{d.campaign}</td><td>{d.cell}</td><td>{d.queue}</td><td>{t(`dlrState_${d.state}`)}</td>
+              {DIALLER_COLS.map((c) => <td key={c} class="num">{d[c]}</td>)}
+              <td class="actions">
+                {d.state === 'running' && <button type="button" class="link" onClick={() => steer(d, 'paused')}>{t('dlrPause')}</button>}
+                {d.state === 'paused' && <button type="button" class="link" onClick={() => steer(d, 'running')}>{t('dlrResume')}</button>}
+                {(d.state === 'running' || d.state === 'paused') && <button type="button" class="link" onClick={() => steer(d, 'stopped')}>{t('dlrStop')}</button>}
+              </td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
+    </Card>
+  );
+}
+
 export function Wallboard() {
   useSignal(lang);
   const [board, setBoard] = useState(null);
@@ -146,6 +220,7 @@ export function Wallboard() {
           ))}</tbody>
         </table>
       </Card>
+      <Diallers />
       <Report />
     </div>
   );
