@@ -102,6 +102,10 @@ typedef struct api_options {
     /* the telephone switch ([cti]): where Rapport tells it to put a held call through (switch_url), and the
      * shared secret it sends there as X-Rapport-Secret ($RAPPORT_CTI_SECRET or [cti] password_file) */
     const char *cti_switch_url, *cti_secret;
+    /* the customer chat page ([chat]; webchat.c): chats one address may start a minute (0: 5), messages
+     * one chat may send a minute (0: 30), and the queue chats go to (NULL: the first open chat queue) */
+    int chat_starts_per_min, chat_messages_per_min;
+    const char *chat_queue;
 } api_options;
 #define API_CACHE_MB 16
 #define API_SCRIBE_CACHE_MB 4
