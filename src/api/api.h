@@ -43,8 +43,10 @@
  *   triggers.c   events and leads: the event feed (a token's), event rules, a person's leads and working
  *                them, what they came to, a customer's next-best offers
  *   marketing.c  database marketing: the one-click unsubscribe link of campaign e-mail (public)
- *   desk.c       the contact centre: an agent's desk (state, interactions, what they do with them), the
- *                supervisor's setup and agents' states
+ *   desk.c       the contact centre: an agent's desk (state, interactions, what they do with them, a
+ *                chat's transcript and answers), the supervisor's setup and agents' states
+ *   webchat.c    the customer-side chat (public): its page in zh-TW and English, a chat started, the
+ *                customer's messages, reads and end under a signed session, rate-limited
  *   cti.c        the contact centre's wires: the switch's interface (calls offered, their events), held
  *                calls put through, agents' screens as server-sent events (the screen pop)
  *   audit.c      the audit trail

@@ -128,7 +128,7 @@ int cc_chat_start(wh *w, const cc_chat_in *in, json_t **out, rp_error *err)
     if ((rc = rp_store_begin(wh_store(w), err)))
         return rc;
     json_t *o = NULL;
-    cc_offer_in off = { .channel = "chat", .external_id = ext, .reason = "chat", .at_ms = at };
+    cc_offer_in off = { .channel = "chat", .external_id = ext, .at_ms = at };
     if (!(rc = chat_queue(w, in->queue, queue, err))) {
         off.queue = queue;
         rc = cc_offer(w, &off, &o, err);

@@ -180,7 +180,7 @@ function CallBack({ ix, desk, onDone }) {
 
 /** A chat's transcript and the box to answer in: read again every two seconds and whenever the desk's
  * event stream says the customer wrote (bump); everything shown as text. */
-function Chat({ ix, me, bump }) {
+function Chat({ ix, me, bump, onChanged }) {
   const [msgs, setMsgs] = useState(/** @type {any[]} */ ([]));
   const [name, setName] = useState(null);
   const [text, setText] = useState('');
@@ -212,6 +212,7 @@ function Chat({ ix, me, bump }) {
       await api('POST', '/contact/interactions/{id}/messages', { params: { id: ix.id }, body: { text } });
       setText('');
       read();
+      if (ix.state === 'assigned') onChanged(); /* answering accepted it */
     } catch (err) {
       setFailed(err);
     }
@@ -273,7 +274,7 @@ function Interaction({ ix, desk, now, onChanged, me, bump }) {
         {!voice && ix.state === 'assigned' && <button type="button" data-test="accept" onClick={() => step('answered')}>{t('accept')}</button>}
         {!voice && ix.state === 'connected' && <button type="button" data-test="end" onClick={() => step('ended')}>{t('endContact')}</button>}
       </div>
-      {ix.channel === 'chat' && <Chat ix={ix} me={me} bump={bump} />}
+      {ix.channel === 'chat' && <Chat ix={ix} me={me} bump={bump} onChanged={onChanged} />}
       {(ix.state === 'connected' || ix.state === 'wrap_up') && <WrapUp ix={ix} onDone={onChanged} />}
       {ix.state === 'connected' && <Transfer ix={ix} desk={desk} onDone={onChanged} />}
       {ix.state !== 'assigned' && <CallBack ix={ix} desk={desk} onDone={onChanged} />}
