@@ -145,8 +145,10 @@ int cc_chat_start(wh *w, const cc_chat_in *in, json_t **out, rp_error *err)
         rp_stmt_bind_text(st, 4, when);
         rc = rp_stmt_run(st, err);
     }
-    if ((rc = cc__end(w, rc, &o, err)))
+    if ((rc = cc__end(w, rc, &o, err))) {
+        json_decref(o); /* the offer's answer, when what came after it failed (NULL when the commit did) */
         return rc;
+    }
     int64_t exp = at / 1000 + CC_CHAT_TTL_S;
     char token[CC_CHAT_TOKEN_MAX], expires[CC_TIME_LEN];
     cc_chat_token(w, id, exp, token);
