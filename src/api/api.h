@@ -43,10 +43,12 @@
  *   triggers.c   events and leads: the event feed (a token's), event rules, a person's leads and working
  *                them, what they came to, a customer's next-best offers
  *   marketing.c  database marketing: the one-click unsubscribe link of campaign e-mail (public)
- *   desk.c       the contact centre: an agent's desk (state, interactions, what they do with them), the
- *                supervisor's setup and agents' states
+ *   desk.c       the contact centre: an agent's desk (state, interactions, what they do with them, a
+ *                chat's transcript and answers), the supervisor's setup and agents' states
  *   dialler.c    the contact centre's outbound diallers: started on a campaign's outbound_call cell, steered,
  *                read with their progress
+ *   webchat.c    the customer-side chat (public): its page in zh-TW and English, a chat started, the
+ *                customer's messages, reads and end under a signed session, rate-limited
  *   cti.c        the contact centre's wires: the switch's interface (calls offered, their events), held
  *                calls put through, agents' screens as server-sent events (the screen pop)
  *   audit.c      the audit trail
@@ -104,6 +106,10 @@ typedef struct api_options {
     /* the telephone switch ([cti]): where Rapport tells it to put a held call through (switch_url), and the
      * shared secret it sends there as X-Rapport-Secret ($RAPPORT_CTI_SECRET or [cti] password_file) */
     const char *cti_switch_url, *cti_secret;
+    /* the customer chat page ([chat]; webchat.c): chats one address may start a minute (0: 5), messages
+     * one chat may send a minute (0: 30), and the queue chats go to (NULL: the first open chat queue) */
+    int chat_starts_per_min, chat_messages_per_min;
+    const char *chat_queue;
 } api_options;
 #define API_CACHE_MB 16
 #define API_SCRIBE_CACHE_MB 4

@@ -142,6 +142,17 @@ int api_desk_events(api_req *rq, api_resp *rs)
 
 /* ---- posting what changed ---- */
 
+void api_board_tell(api_board *b, const char *login, const char *type, json_t *data)
+{
+    if (!b || !login || !data) {
+        json_decref(data);
+        return;
+    }
+    pthread_mutex_lock(&b->lock);
+    screen_push(b, login, type, data);
+    pthread_mutex_unlock(&b->lock);
+}
+
 void api_board_post(api_board *b, const json_t *assignments)
 {
     if (!b || !json_array_size(assignments))

@@ -274,3 +274,42 @@ int api_customer_pin(api_req *rq, api_resp *rs)
     sodium_memzero(pin, sizeof pin);
     return api_ok(rs, o);
 }
+
+/* GET /contact/interactions/{id}/messages?after=: a chat's transcript; an agent's own chats only. */
+int api_interaction_messages(api_req *rq, api_resp *rs)
+{
+    int ok, ok2 = 1;
+    int64_t id = api_int(rq->param[0], 1, INT64_MAX, &ok), after = 0;
+    if (!ok)
+        return api_error(rs, 404, "not_found", "no interaction '%.20s'", rq->param[0]);
+    if (api_query(rq, "after"))
+        after = api_int(api_query(rq, "after"), 0, INT64_MAX, &ok2);
+    if (!ok2)
+        return api_error(rs, 422, "invalid", "query.after: a message's number (0 or more)");
+    cc_chat_viewer v = { .agent = api_can(rq, SEC_P_CENTRE) ? NULL : rq->session.user.name };
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    if (cc_chat_read(rq->w, id, after, &v, 0, &o, &err))
+        return api_fail(rs, &err);
+    return api_ok(rs, o);
+}
+
+/* POST /contact/interactions/{id}/messages {text}: the agent's answer in their own chat. */
+int api_interaction_say(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "text", NULL };
+    int ok;
+    int64_t id = api_int(rq->param[0], 1, INT64_MAX, &ok);
+    if (!ok)
+        return api_error(rs, 404, "not_found", "no interaction '%.20s'", rq->param[0]);
+    const char *text = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "text", 1, &text, &err))
+        return api_fail_body(rs, &err, "body");
+    json_t *o;
+    if (cc_chat_say(rq->w, id, "agent", rq->session.user.name, text, 0, &o, &err))
+        return err.code == RP_INVAL ? api_error(rs, 422, "invalid", "body.%s", rp_errmsg(&err)) : api_fail(rs, &err);
+    json_object_del(o, "to_agent");
+    api_centre_wake(rq);
+    return api_created(rs, o);
+}

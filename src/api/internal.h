@@ -76,6 +76,8 @@ typedef struct api_resp {
     char attachment[64];                 /* a file name: Content-Disposition: attachment */
     int64_t retry_after;                 /* seconds: Retry-After, when above 0 */
     struct api_stream *stream;           /* or a body streamed in pieces (api_stream_reply) */
+    const char *csp;                     /* a page's own Content-Security-Policy (static text), instead of the
+                                            default that allows no script (the chat page's: its script's hash) */
 } api_resp;
 
 /* A reply of any length sent in pieces as the client takes them, never
@@ -121,6 +123,8 @@ typedef struct api_route {
                                             kept until another administrator approves it (api_accepted) */
     const char *errors;                  /* statuses the handler answers besides those the
                                             dispatcher adds from the flags: "404 422" */
+    size_t max_body;                     /* a body larger is refused (413) before the handler; 0: the
+                                            server's max_body */
 } api_route;
 
 extern const api_route api_routes[];
@@ -210,6 +214,8 @@ int api_board_running(const api_board *b);
  * switch and the screens of the assignments a change made (cc_untold). */
 api_board *api_board_of(api_req *rq);
 void api_centre_post(api_req *rq, const json_t *assignments);
+/* Tell the agent's screens on this server of something (a server-sent event of type, data taken). */
+void api_board_tell(api_board *b, const char *login, const char *type, json_t *data);
 void api_centre_wake(api_req *rq);
 
 /* ---- HTTPS, and who may read /metrics (tls.c) ---- */
@@ -385,6 +391,14 @@ int api_diallers_list(api_req *rq, api_resp *rs);
 int api_dialler_start(api_req *rq, api_resp *rs);
 int api_dialler_get(api_req *rq, api_resp *rs);
 int api_dialler_state(api_req *rq, api_resp *rs);
+int api_interaction_messages(api_req *rq, api_resp *rs);
+int api_interaction_say(api_req *rq, api_resp *rs);
+/* webchat.c */
+int api_chat_page(api_req *rq, api_resp *rs);
+int api_chat_start(api_req *rq, api_resp *rs);
+int api_chat_send(api_req *rq, api_resp *rs);
+int api_chat_read(api_req *rq, api_resp *rs);
+int api_chat_end(api_req *rq, api_resp *rs);
 /* cti.c */
 int api_desk_events(api_req *rq, api_resp *rs);
 int api_cti_offer(api_req *rq, api_resp *rs);

@@ -301,18 +301,21 @@ static const struct {
       "(bad_request, on any route)" },
     { "401", "Unauthenticated", "'unauthenticated'",
       "not signed in, or the session ended (sign-in: a wrong name, password or one-time code; /metrics: a wrong token)" },
-    { "403", "Forbidden", "'forbidden' | 'csrf' | 'password_expired' | 'otp_not_enrolled'",
+    { "403", "Forbidden", "'forbidden' | 'csrf' | 'password_expired' | 'otp_not_enrolled' | 'chat_session' | 'chat_ended'",
       "the role may not, the customer is another branch's, the X-CSRF-Token header is missing or wrong, the "
       "password has expired (only changing it is open), the role signs in with a second factor the user has not "
       "enrolled, /metrics is asked from an address not allowed, or an administrator decides a request they made "
-      "or one that changes their own account" },
+      "or one that changes their own account; a customer's chat session is missing, forged or expired "
+      "(chat_session), or the chat has ended (chat_ended)" },
     { "404", "NotFound", "'not_found'", "no such customer, run, job, pair, user or request" },
     { "405", "MethodNotAllowed", "'method_not_allowed'", "the path has no such method" },
     { "409", "Conflict", "'conflict' | 'ambiguous'", "it exists already, was decided already or expired, waits for approval already, or a key names two customers" },
-    { "413", "TooLarge", "'too_large'", "the body is over the server's limit (1 MiB)" },
+    { "413", "TooLarge", "'too_large'", "the body is over the server's limit (1 MiB) or the route's own" },
     { "415", "UnsupportedMediaType", "'unsupported_media_type'", "the body is not Content-Type: application/json" },
     { "422", "Invalid", "'invalid'", "a member or argument is missing, unknown or wrong; the message names it" },
-    { "429", "TooManyAttempts", "'too_many_attempts'", "sign-in is throttled, or the account locked, by failed sign-ins" },
+    { "429", "TooManyAttempts", "'too_many_attempts' | 'too_many_requests'",
+      "sign-in is throttled, or the account locked, by failed sign-ins; a customer's chat started or written too "
+      "often (Retry-After says when to try again)" },
     { "500", "Internal", "'internal' | 'audit'", "logged on the server; nothing internal is sent" },
     { "503", "Busy", "'busy' | 'disk_full'", "the store is busy, or its disk is full (nothing was written); try again" },
 };
@@ -468,8 +471,8 @@ static json_t *shape_schemas(rp_error *err)
     json_t *e = error_schema("'malformed' | 'unauthenticated' | 'forbidden' | 'csrf' | 'password_expired' | "
                              "'otp_not_enrolled' | 'not_found' | "
                              "'method_not_allowed' | 'conflict' | 'ambiguous' | 'too_large' | "
-                             "'unsupported_media_type' | 'invalid' | 'too_many_attempts' | 'internal' | 'audit' | "
-                             "'busy' | 'disk_full'",
+                             "'unsupported_media_type' | 'invalid' | 'too_many_attempts' | 'too_many_requests' | "
+                             "'chat_session' | 'chat_ended' | 'internal' | 'audit' | 'busy' | 'disk_full'",
                              err);
     if (!e) {
         json_decref(out);

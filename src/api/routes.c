@@ -685,6 +685,20 @@ const api_route api_routes[] = {
                  "reason?: string, callback_at?: string}",
       .response = "{interaction: CentreInteraction, repeated: boolean, assignments: CentreAssignment[]}",
       .errors = "403 404 409 422" },
+    { .method = "GET", .pattern = "/api/v1/contact/interactions/{id}/messages", .fn = api_interaction_messages,
+      .permission = SEC_P_ANSWER, .flags = 0, .op = "getInteractionMessages",
+      .summary = "A chat's transcript: the messages after the number after= (0: from the first; at most 500, oldest "
+                 "first) and where the chat stands; an agent reads their own chat (404 on another's), a supervisor "
+                 "any; a transferred chat is one conversation, read by any of its legs",
+      .params = "id: integer", .query = "after?: integer",
+      .response = "ChatTranscript", .errors = "404 422" },
+    { .method = "POST", .pattern = "/api/v1/contact/interactions/{id}/messages", .fn = api_interaction_say,
+      .permission = SEC_P_ANSWER, .flags = API_BODY | API_CHANGES | API_CREATED, .op = "postInteractionMessage",
+      .summary = "The agent's message to the customer in a chat of theirs (403 on another's, a supervisor's too): "
+                 "{text} of at most 2000 characters; a chat assigned and not yet accepted is accepted by it; a chat "
+                 "that has ended takes none (409)",
+      .params = "id: integer", .request = "{text: string}", .response = "ChatMessage", .errors = "403 404 409 422",
+      .max_body = 16384 },
     { .method = "GET", .pattern = "/api/v1/contact/wallboard", .fn = api_wallboard, .permission = SEC_P_CENTRE,
       .flags = 0, .op = "getWallboard",
       .summary = "The wallboard: each queue now (waiting, longest wait) and since the start of the day in Taipei or "
@@ -776,6 +790,42 @@ const api_route api_routes[] = {
                  "switch_ref?: string, reason?: string, digits?: string, at?: string}",
       .response = "CtiAction", .errors = "404 409 422" },
 
+    /* ---- the customer-side chat (webchat.c): public, a chat's signed session its authority ---- */
+    { .method = "GET", .pattern = "/api/v1/chat", .fn = api_chat_page, .permission = ANY,
+      .flags = API_PUBLIC | API_TEXT | API_HTML, .op = "getChatPage",
+      .summary = "The customer's chat page (HTML, zh-TW or English: lang=, else the browser's Accept-Language): "
+                 "a name (optional), start a chat, the agent's messages as they come (read every second), "
+                 "one's own sent; its one script allowed by its hash",
+      .query = "lang?: 'zh-TW' | 'en'", .response = "string" },
+    { .method = "POST", .pattern = "/api/v1/chat", .fn = api_chat_start, .permission = ANY,
+      .flags = API_PUBLIC | API_BODY | API_CHANGES | API_CREATED, .action = "chat_start", .op = "startChat",
+      .summary = "A customer starts a chat: offered to the queue named, the [chat] queue or the first open chat queue; "
+                 "answers the chat's session (token: send it back as the header X-Chat-Token), valid four hours; "
+                 "at most [chat] starts_per_minute (5) a minute from one address (429 with Retry-After)",
+      .request = "{name?: string, lang?: 'zh-TW' | 'en', queue?: string}",
+      .response = "{chat: integer, token: string, expires_at: string, state: string, queue: string, position: "
+                  "integer | null}",
+      .errors = "404 422 429", .max_body = 4096 },
+    { .method = "GET", .pattern = "/api/v1/chat/messages", .fn = api_chat_read, .permission = ANY,
+      .flags = API_PUBLIC, .op = "readChat",
+      .summary = "The customer reads their chat (X-Chat-Token): the messages after after= and where the chat stands; "
+                 "403 chat_session for a token forged, changed or expired, 403 chat_ended ten minutes after the "
+                 "chat ended; at most 240 reads a minute",
+      .query = "after?: integer", .response = "ChatTranscript", .errors = "403 422 429" },
+    { .method = "POST", .pattern = "/api/v1/chat/messages", .fn = api_chat_send, .permission = ANY,
+      .flags = API_PUBLIC | API_BODY | API_CHANGES | API_CREATED, .action = "chat_say", .op = "sendChatMessage",
+      .summary = "The customer's message (X-Chat-Token): {text} of at most 2000 characters; 403 chat_session or "
+                 "chat_ended; at most [chat] messages_per_minute (30) a minute in one chat (429 with Retry-After); "
+                 "the agent's screen is told (the event chat)",
+      .request = "{text: string}", .response = "{seq: integer, at: string, from: string}", .errors = "403 422 429",
+      .max_body = 16384 },
+    { .method = "POST", .pattern = "/api/v1/chat/end", .fn = api_chat_end, .permission = ANY,
+      .flags = API_PUBLIC | API_BODY | API_CHANGES, .action = "chat_end", .op = "endChat",
+      .summary = "The customer ends their chat (X-Chat-Token): one talking goes to the agent's wrap-up, one never "
+                 "answered is abandoned; the agent's screen is told",
+      .request = "{}", .response = "{chat: integer, interaction: integer, state: string}", .errors = "403 422",
+      .max_body = 1024 },
+
     /* ---- database marketing (marketing.c) ---- */
     { .method = "GET", .pattern = "/api/v1/unsubscribe/{token}", .fn = api_unsubscribe_page, .permission = ANY,
       .flags = API_PUBLIC | API_TEXT | API_HTML, .op = "getUnsubscribePage",
@@ -811,6 +861,16 @@ const api_shape api_shapes[] = {
       "a call, e-mail, chat, call-back or form in the contact centre, offered -> queued -> assigned -> connected -> "
       "wrap_up -> done (or abandoned, transferred), each step's time; a queued one's place in line and the wait to "
       "expect" },
+    { "ChatMessage",
+      "{chat: integer, interaction: integer, seq: integer, from: 'customer' | 'agent' | 'system', agent?: string | null, "
+      "text: string, at: string}",
+      "a message of a chat: numbered within the chat from 1; a system message's text is a code (customer_ended)" },
+    { "ChatTranscript",
+      "{chat: integer, interaction: integer, state: string, ended: boolean, name: string | null, lang: string | null, "
+      "last_seq: integer, agent_name: string | null, agent?: string | null, messages: {seq: integer, from: 'customer' | "
+      "'agent' | 'system', agent?: string | null, text: string, at: string}[]}",
+      "a chat's messages after a number, and where it stands (the newest leg's interaction and state; ended; the "
+      "customer's name and language; agent: the agent's login, for staff)" },
     { "CentreAssignment",
       "{interaction: integer, channel: string, external_id: string, switch_ref?: string, agent: string, queue: "
       "string, sip?: string, why: string, party_id?: integer, address?: string}",

@@ -770,8 +770,9 @@ static void dispatch(api_server *s, api_req *rq, conn_ctx *cc, api_resp *rs, int
             api_error(rs, 404, "not_found", "no such route: %s", rq->path);
         return;
     }
-    if (cc->too_big) {
-        api_error(rs, 413, "too_large", "the request body is larger than %zu bytes", s->o.max_body);
+    if (cc->too_big || (rt->max_body && cc->n > rt->max_body)) {
+        api_error(rs, 413, "too_large", "the request body is larger than %zu bytes",
+                  cc->too_big || !rt->max_body ? s->o.max_body : rt->max_body);
         return;
     }
     if (cc->nomem) {
@@ -1027,8 +1028,9 @@ static enum MHD_Result reply(struct MHD_Connection *c, api_resp *rs, int head)
              transport_headers(r) == MHD_YES;
     if (ok && rs->content_type && !strncmp(rs->content_type, "text/html", 9)) /* a page: nothing but itself */
         ok = MHD_add_response_header(r, "Content-Security-Policy",
-                                     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                                     "frame-ancestors 'none'; base-uri 'none'") == MHD_YES;
+                                     rs->csp ? rs->csp
+                                             : "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                                               "frame-ancestors 'none'; base-uri 'none'") == MHD_YES;
     if (ok && rs->cookie[0])
         ok = MHD_add_response_header(r, "Set-Cookie", rs->cookie) == MHD_YES;
     if (ok && rs->retry_after > 0) {

@@ -51,7 +51,7 @@
  *   cmd_output.c   campaign export|send|dial: the lists per channel (CSV, XLSX), audited; e-mail sent
  *   cmd_contact.c  contact erlang|simulate: staffing by Erlang C, the centre simulated
  *   cmd_centre.c   contact setup|show|agent|offer|event|keys|pin|tick|desk|interactions|interaction|
- *                  board|drive|report: the live centre, its IVR and reports
+ *                  board|drive|report|chat|say: the live centre, its IVR, reports and chats
  *   cmd_dial.c     contact dial|diallers|dialler: outbound dialling from campaigns
  *
  * Exit codes: 0 success, 1 failure, 2 usage error.
@@ -265,6 +265,8 @@ int cmd_contact_drive(cli_ctx *c);
 int cmd_contact_report(cli_ctx *c);
 int cmd_contact_keys(cli_ctx *c);
 int cmd_contact_pin(cli_ctx *c);
+int cmd_contact_chat(cli_ctx *c);
+int cmd_contact_say(cli_ctx *c);
 int cmd_campaign_step(cli_ctx *c);
 int cmd_campaign_count(cli_ctx *c);
 int cmd_campaign_select(cli_ctx *c);

@@ -500,3 +500,80 @@ int cmd_contact_pin(cli_ctx *c)
     printf("customer %lld: telephone PIN %s (shown this once: hand it to the customer)\n", (long long)party, pin);
     return CLI_OK;
 }
+
+/* A chat's number from the command line (any leg of it): 0 said when it is not one. */
+static int64_t chat_id(const char *cmd, const char *arg)
+{
+    char *end;
+    int64_t id = strtoll(arg, &end, 10);
+    if (*end || id < 1) {
+        cli_failf(cmd, "'%.20s' is not an interaction's number", arg);
+        return 0;
+    }
+    return id;
+}
+
+static void print_chat(const json_t *o)
+{
+    printf("chat %lld (interaction %lld): %s%s%s%s%s\n", (long long)json_integer_value(json_object_get(o, "chat")),
+           (long long)json_integer_value(json_object_get(o, "interaction")), S(o, "state"), S(o, "agent") ? ", agent " : "",
+           S(o, "agent") ? S(o, "agent") : "", S(o, "name") ? ", customer " : "", S(o, "name") ? S(o, "name") : "");
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(o, "messages"), i, m) {
+        const char *from = S(m, "from");
+        if (!strcmp(from, "system"))
+            printf("%lld %s %s\n", (long long)json_integer_value(json_object_get(m, "seq")), S(m, "at"),
+                   !strcmp(S(m, "text"), "customer_ended") ? "(the customer ended the chat)" : S(m, "text"));
+        else
+            printf("%lld %s %s%s%s: %s\n", (long long)json_integer_value(json_object_get(m, "seq")), S(m, "at"), from,
+                   S(m, "agent") ? " " : "", S(m, "agent") ? S(m, "agent") : "", S(m, "text"));
+    }
+}
+
+int cmd_contact_chat(cli_ctx *c)
+{
+    const char *cmd = "contact chat", *a = cli_arg(c, "after");
+    int64_t id = chat_id(cmd, c->args[0]), after = 0;
+    if (!id)
+        return CLI_FAIL;
+    char *end = NULL;
+    if (a && ((after = strtoll(a, &end, 10)) < 0 || *end))
+        return cli_failf(cmd, "--after: a message's number (0 or more), not '%.20s'", a);
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = cli_wh(c, 0, &w, NULL);
+    if (rc)
+        return rc;
+    cc_chat_viewer v = { .agent = cli_arg(c, "agent") };
+    if (cc_chat_read(w, id, after, &v, 0, &o, &err))
+        return cli_fail(cmd, &err);
+    return done(c, o, print_chat);
+}
+
+static void print_said(const json_t *o)
+{
+    printf("chat %lld: message %lld from %s at %s\n", (long long)json_integer_value(json_object_get(o, "chat")),
+           (long long)json_integer_value(json_object_get(o, "seq")), S(o, "agent"), S(o, "at"));
+}
+
+int cmd_contact_say(cli_ctx *c)
+{
+    const char *cmd = "contact say", *agent = cli_arg(c, "agent");
+    int64_t id = chat_id(cmd, c->args[0]), at;
+    if (!id)
+        return CLI_FAIL;
+    if (!agent)
+        return cli_failf(cmd, "--agent LOGIN is required (the agent the chat is with)");
+    json_t *o;
+    rp_error err = RP_ERROR_INIT;
+    wh *w;
+    int rc = open_at(c, cmd, &at, &w);
+    if (rc)
+        return rc;
+    if (cc_chat_say(w, id, "agent", agent, c->args[1], at, &o, &err))
+        return cli_fail(cmd, &err);
+    json_object_del(o, "to_agent");
+    return done(c, o, print_said);
+}

@@ -159,6 +159,13 @@ int cmd_serve(cli_ctx *c)
         return cli_fail("serve", &err);
     /* [cti] switch_url: where a held call is put through to the agent chosen (docs/contact.md) */
     o.cti_switch_url = cfg ? rp_config_get(cfg, "cti", "switch_url", NULL) : NULL;
+    /* [chat]: the customer chat page's rate limits and queue (docs/contact.md) */
+    int64_t starts = 0, says = 0;
+    if (cfg && (rp_config_get_int(cfg, "chat", "starts_per_minute", 0, 1, 10000, &starts, &err) ||
+                rp_config_get_int(cfg, "chat", "messages_per_minute", 0, 1, 10000, &says, &err)))
+        return cli_fail("serve", &err);
+    o.chat_starts_per_min = (int)starts, o.chat_messages_per_min = (int)says;
+    o.chat_queue = cfg ? rp_config_get(cfg, "chat", "queue", NULL) : NULL;
     o.warm = !cfg || strcmp(rp_config_get(cfg, "api", "keep_c360", "yes"), "no");
     o.home_currency = cfg ? rp_config_get(cfg, "marketing", "home_currency", NULL) : NULL;
     int64_t cache_mb = 0;

@@ -361,6 +361,9 @@ const cli_cmd cli_commands[] = {
       "/api/v1/session/password), which ends the user's other sessions.\n"
       "totp_roles ([security]; none by default): the roles that sign in only with\n"
       "a second factor ('rapport user totp').\n\n"
+      "The customer chat page (GET /api/v1/chat, public; [chat]): starts_per_minute\n"
+      "(5) chats one address may start, messages_per_minute (30) in one chat, and\n"
+      "queue (the first open chat queue) the chats go to.\n\n"
       "Four eyes ([security]): an administrator's change through the API that\n"
       "gives a role revealing data, or takes an auditor away, waits for a second\n"
       "administrator ('rapport user requests') and expires after request_days (7).\n\n"
@@ -1213,6 +1216,19 @@ DESIGN_HELP
     { "contact interaction", cmd_contact_interaction, CLI_STORE, "json", 1, 1,
       "rapport contact interaction N [--json]",
       "Show an interaction with every step it went through: when, what, who, why.", NULL, NULL },
+    { "contact chat", cmd_contact_chat, CLI_STORE, "after= agent= json", 1, 1,
+      "rapport contact chat N [--after SEQ] [--agent LOGIN] [--json]",
+      "Print a chat's transcript: every message, the customer's and the agents', numbered.",
+      "N is any leg of the chat (a transferred chat is one conversation).  Each\n"
+      "message with its number, time (UTC), who wrote it and its text; the chat's\n"
+      "state and agent first.  --after SEQ: only the messages after that number;\n"
+      "--agent LOGIN: as that agent sees it (their own chats only).\n", NULL },
+    { "contact say", cmd_contact_say, CLI_STORE, "agent= at= json", 2, 2,
+      "rapport contact say N TEXT --agent LOGIN [--at TIME] [--json]",
+      "Send the customer of a chat a message as its agent.",
+      "The chat's newest leg must be the agent's; one assigned to them and not yet\n"
+      "accepted is accepted by it.  TEXT: at most 2000 characters.  The customer's\n"
+      "page shows it within a second.  A chat that has ended takes none.\n", NULL },
     { "gen", cmd_gen, 0, "customers= months= seed= defect-rate= out= end= json", 0, 0,
       "rapport gen --customers N --out DIR [--months M] [--seed S] [--defect-rate R] [--end YYYY-MM] [--json]",
       "Write a synthetic bank's source-system extracts, with the truth beside them.",

@@ -41,6 +41,8 @@
  *   ivr.c       IVR flows as data and their checks, self-service, identification, PINs
  *   ivrcall.c   a call in a flow: its session, the walk from node to node, the hand-over to the queue
  *   dial.c      outbound dialling from campaigns: diallers, progressive pacing, outcomes as responses
+ *   chat.c      the customer-side chat: a chat started from the public page, its signed session, its
+ *               messages (the customer's, the agent's, the centre's), read and written by either side
  */
 #ifndef RP_CONTACT_H
 #define RP_CONTACT_H
@@ -370,6 +372,55 @@ int cc_dial_state(wh *w, int64_t id, const char *state, const char *by, int64_t 
 int cc_diallers(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
 int cc_dialler_get(wh *w, int64_t id, int entries, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
+/* The customer-side chat (chat.c, migration 0032).  A customer starts a chat from the public page
+ * (cc_chat_start): an interaction of channel chat offered to the queue named, or to the first open chat
+ * queue (the highest priority), with the name they gave (optional, one line of at most
+ * CC_CHAT_NAME_MAX characters) and their language (zh-TW or en).  *out {chat, token, expires_at, state,
+ * queue, position, assignments}: chat is the interaction's id, which names the chat for good (a
+ * transfer's new leg goes on as the same conversation); token is its session, "CHAT.EXPIRY.HEX", the
+ * chat and the expiry (seconds since 1970, CC_CHAT_TTL_S after the start) under a keyed hash with the
+ * store's key (wh_keyed_hash, domain "chat": the unsubscribe links' mechanism); nothing of it is kept.
+ * cc_chat_session checks one: *chat, or RP_DENIED "the chat session is not valid" (forged, changed,
+ * malformed) or "the chat session has expired: start a new chat".
+ *
+ * Messages (cc_chat_message): numbered within the chat from 1 (seq), from customer, agent (with the
+ * agent's login) or system (the centre's own, as a code: customer_ended), text of at most
+ * CC_CHAT_TEXT_MAX characters (UTF-8, new lines and tabs its only control characters; RP_INVAL naming
+ * "text").  cc_chat_say: id any leg of the chat; an agent's only on the chat whose newest leg is theirs
+ * (RP_DENIED "interaction N is amy's, not bob's"), and answering a chat given to them and not yet
+ * accepted accepts it (answered); a chat that has ended (its newest leg neither offered, queued,
+ * assigned nor connected) takes no message: RP_EXISTS "this chat has ended".  *out {chat, interaction
+ * (the newest leg), seq, from, agent, text, at, to_agent: the agent to tell, or null}.  cc_chat_end:
+ * the customer ends it (a system message customer_ended, then the event ended: a chat talking goes to
+ * wrap-up, one never answered is abandoned); *out {chat, interaction, state, to_agent}.
+ * cc_chat_read: the messages after seq after (at most CC_CHAT_READ_MAX, oldest first) and where the
+ * chat stands: {chat, interaction, state, ended, name, lang, last_seq, agent_name, messages: [{seq,
+ * from, agent, text, at}], agent}.  The viewer: an agent (only their own chat, else RP_NOTFOUND "no
+ * interaction N of yours"), the customer (no agent's login in it; an ended chat is read for
+ * CC_CHAT_GRACE_S after its end, so that the page shows the last words, then RP_EXISTS "this chat has
+ * ended"), or neither (a supervisor, the command line). */
+#define CC_CHAT_TEXT_MAX 2000
+#define CC_CHAT_NAME_MAX 80
+#define CC_CHAT_TOKEN_MAX 112
+#define CC_CHAT_TTL_S (4 * 3600)
+#define CC_CHAT_GRACE_S 600
+#define CC_CHAT_READ_MAX 500
+typedef struct cc_chat_in {
+    const char *queue, *name, *lang;
+    int64_t at_ms;
+} cc_chat_in;
+typedef struct cc_chat_viewer {
+    const char *agent;         /* an agent's login: their own chats only */
+    int customer;              /* the customer's page */
+} cc_chat_viewer;
+int cc_chat_start(wh *w, const cc_chat_in *in, json_t **out, rp_error *err) RP_WARN_UNUSED;
+void cc_chat_token(wh *w, int64_t chat, int64_t expires_s, char out[CC_CHAT_TOKEN_MAX]);
+int cc_chat_session(wh *w, const char *token, int64_t now_ms, int64_t *chat, rp_error *err) RP_WARN_UNUSED;
+int cc_chat_say(wh *w, int64_t id, const char *from, const char *agent, const char *text, int64_t at_ms, json_t **out,
+                rp_error *err) RP_WARN_UNUSED;
+int cc_chat_end(wh *w, int64_t id, int64_t at_ms, json_t **out, rp_error *err) RP_WARN_UNUSED;
+int cc_chat_read(wh *w, int64_t id, int64_t after, const cc_chat_viewer *v, int64_t now_ms, json_t **out,
+                 rp_error *err) RP_WARN_UNUSED;
 /* An interaction with its events. */
 int cc_interaction_get(wh *w, int64_t id, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Interactions, newest first: state (NULL any, "open" the unfinished), queue, at most limit. */

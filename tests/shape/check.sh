@@ -38,7 +38,7 @@ owned() { # FOLDER: its tables, one a line
                         campaign_waterfall campaign_send event_rule customer_event lead event_state channel_capacity ;;
     security) printf '%s\n' app_user app_session audit audit_customer sign_in_failure password_history audit_chain \
                        api_token user_totp user_request ;;
-    contact) printf '%s\n' cc_skill cc_queue cc_agent cc_agent_skill cc_agent_state cc_interaction cc_event cc_surge cc_ivr cc_ivr_session cc_pin cc_dialler cc_dial ;;
+    contact) printf '%s\n' cc_skill cc_queue cc_agent cc_agent_skill cc_agent_state cc_interaction cc_event cc_surge cc_ivr cc_ivr_session cc_pin cc_dialler cc_dial cc_chat cc_chat_message ;;
     store) printf '%s\n' rapport_migrations store_meta ;;
     warehouse) comm -23 <(tables) <({ for d in etl match analytics models marketing contact security store; do owned $d; done; } | sort -u)
                echo load_job ;;

@@ -1,7 +1,7 @@
 /* test_contact.c — Erlang C against the textbook case and an independent summation, the agents a
  * target needs, and the simulator: every call ended once, the same from the same seed, agreeing with
  * Erlang C within a percentage point on the textbook case, and behaving as a centre does when callers
- * give up and shifts change. */
+ * give up and shifts change; the customer-side chat's messages, ownership, bounds and signed session. */
 #include "testutil.h"
 
 #include <math.h>
@@ -480,6 +480,207 @@ static void one_sign_in_and_quiet_screens(void **state)
     wh_close(w);
 }
 
+/* ---- the customer-side chat (chat.c) ---- */
+
+static json_t *chat_read(wh *w, int64_t id, int64_t after, const char *agent, int customer, int64_t now)
+{
+    json_t *o = NULL;
+    rp_error e = RP_ERROR_INIT;
+    cc_chat_viewer v = { .agent = agent, .customer = customer };
+    assert_ok(cc_chat_read(w, id, after, &v, now, &o, &e));
+    return o;
+}
+
+static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+/* Messages are numbered in the order written, read after a number, and the chat is its agent's alone:
+ * another agent neither writes (forbidden, naming whose it is) nor reads (not theirs); the agent's
+ * answer accepts a chat assigned; a transferred chat is one conversation for its new agent. */
+static void chat_messages_in_order_and_owned(void **state)
+{
+    (void)state;
+    wh *w = open_centre("cc5.db", 2);
+    rp_error e = RP_ERROR_INIT;
+    json_t *o;
+    int64_t t0 = 1800000000000;
+    assert_ok(cc_agent_state(w, "ag000", "ready", NULL, NULL, 0, "t", t0, &o, &e));
+    json_decref(o);
+    cc_chat_in in = { .name = "陳<b>小姐</b>", .at_ms = t0 + 1000 };
+    assert_ok(cc_chat_start(w, &in, &o, &e));
+    int64_t chat = json_integer_value(json_object_get(o, "chat"));
+    assert_string_equal(str(o, "queue"), "chat");
+    assert_string_equal(str(o, "state"), "assigned");
+    json_decref(o);
+    assert_ok(cc_chat_say(w, chat, "customer", NULL, "我的卡片被盜刷", t0 + 2000, &o, &e));
+    assert_int_equal(json_integer_value(json_object_get(o, "seq")), 1);
+    assert_string_equal(str(o, "to_agent"), "ag000");
+    json_decref(o);
+    assert_ok(cc_chat_say(w, chat, "customer", NULL, "<script>alert(1)</script>", t0 + 3000, &o, &e));
+    json_decref(o);
+    /* another agent: refused by name, and learns nothing */
+    assert_int_equal(cc_chat_say(w, chat, "agent", "ag001", "hello", t0 + 3500, &o, &e), RP_DENIED);
+    assert_string_equal(rp_errmsg(&e), "interaction 1 is ag000's, not ag001's");
+    cc_chat_viewer other = { .agent = "ag001" };
+    assert_int_equal(cc_chat_read(w, chat, 0, &other, t0, &o, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "no interaction 1 of yours");
+    /* the agent's answer accepts the chat */
+    assert_ok(cc_chat_say(w, chat, "agent", "ag000", "您好，我來協助您", t0 + 4000, &o, &e));
+    assert_int_equal(json_integer_value(json_object_get(o, "seq")), 3);
+    json_decref(o);
+    o = chat_read(w, chat, 0, "ag000", 0, t0 + 5000);
+    assert_string_equal(str(o, "state"), "connected");
+    assert_string_equal(str(o, "name"), "陳<b>小姐</b>");
+    json_t *m = json_object_get(o, "messages");
+    assert_int_equal(json_array_size(m), 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(m, i), "seq")), (json_int_t)i + 1);
+    assert_string_equal(str(json_array_get(m, 1), "text"), "<script>alert(1)</script>");
+    assert_string_equal(str(json_array_get(m, 2), "from"), "agent");
+    assert_string_equal(str(json_array_get(m, 2), "agent"), "ag000");
+    assert_int_equal(json_integer_value(json_object_get(o, "last_seq")), 3);
+    json_decref(o);
+    /* after a number; the customer's view names no agent's login */
+    o = chat_read(w, chat, 2, NULL, 1, t0 + 5000);
+    assert_int_equal(json_array_size(json_object_get(o, "messages")), 1);
+    assert_null(json_object_get(json_array_get(json_object_get(o, "messages"), 0), "agent"));
+    assert_null(json_object_get(o, "agent"));
+    assert_string_equal(str(o, "agent_name"), "ag000");
+    json_decref(o);
+    /* transferred to ag001: the new leg is the same conversation, and ag000's no more */
+    assert_ok(cc_agent_state(w, "ag001", "ready", NULL, NULL, 0, "t", t0 + 6000, &o, &e));
+    json_decref(o);
+    cc_event_in tr = { .interaction = chat, .event = "transfer", .agent = "ag000", .to_agent = "ag001", .at_ms = t0 + 7000 };
+    assert_ok(cc_event_apply(w, &tr, &o, &e));
+    json_decref(o);
+    o = chat_read(w, chat, 0, "ag001", 0, t0 + 8000);
+    assert_int_equal(json_array_size(json_object_get(o, "messages")), 3);
+    int64_t leg = json_integer_value(json_object_get(o, "interaction"));
+    assert_true(leg != chat);
+    json_decref(o);
+    assert_ok(cc_chat_say(w, leg, "agent", "ag001", "轉接給我了", t0 + 9000, &o, &e));
+    assert_int_equal(json_integer_value(json_object_get(o, "seq")), 4);
+    assert_int_equal(json_integer_value(json_object_get(o, "chat")), chat);
+    json_decref(o);
+    assert_int_equal(cc_chat_say(w, chat, "agent", "ag000", "still here?", t0 + 9500, &o, &e), RP_DENIED);
+    assert_ok(cc_chat_say(w, chat, "customer", NULL, "謝謝", t0 + 10000, &o, &e));
+    assert_string_equal(str(o, "to_agent"), "ag001");
+    json_decref(o);
+    wh_close(w);
+}
+
+/* Text is bounded and checked, and nothing is written when it is refused. */
+static void chat_text_bounded(void **state)
+{
+    (void)state;
+    wh *w = open_centre("cc6.db", 1);
+    rp_error e = RP_ERROR_INIT;
+    json_t *o;
+    cc_chat_in in = { .at_ms = 1800000000000 };
+    assert_ok(cc_chat_start(w, &in, &o, &e));
+    int64_t chat = json_integer_value(json_object_get(o, "chat"));
+    json_decref(o);
+    char text[3 * (CC_CHAT_TEXT_MAX + 1) + 1] = "";
+    for (int i = 0; i < CC_CHAT_TEXT_MAX + 1; i++)
+        strcat(text, "字");
+    assert_int_equal(cc_chat_say(w, chat, "customer", NULL, text, 0, &o, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "text: at most 2000 characters");
+    text[strlen(text) - 3] = 0; /* 2000 characters, 6000 bytes: taken */
+    assert_ok(cc_chat_say(w, chat, "customer", NULL, text, 0, &o, &e));
+    assert_int_equal(json_integer_value(json_object_get(o, "seq")), 1);
+    json_decref(o);
+    assert_int_equal(cc_chat_say(w, chat, "customer", NULL, " \n ", 0, &o, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "text: required");
+    assert_int_equal(cc_chat_say(w, chat, "customer", NULL, "a\x1b[2Jb", 0, &o, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "text: holds a control character");
+    assert_int_equal(cc_chat_say(w, chat, "customer", NULL, "\xff\xfe", 0, &o, &e), RP_INVAL);
+    cc_chat_in bad = { .name = "a\nb" };
+    assert_int_equal(cc_chat_start(w, &bad, &o, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "name: one line");
+    cc_chat_in nolang = { .lang = "fr" };
+    assert_int_equal(cc_chat_start(w, &nolang, &o, &e), RP_INVAL);
+    cc_chat_in noqueue = { .queue = "cards" }; /* a voice queue */
+    assert_int_equal(cc_chat_start(w, &noqueue, &o, &e), RP_NOTFOUND);
+    assert_string_equal(rp_errmsg(&e), "queue: 'cards' is not an open chat queue");
+    o = chat_read(w, chat, 0, NULL, 0, 0);
+    assert_int_equal(json_array_size(json_object_get(o, "messages")), 1);
+    json_decref(o);
+    wh_close(w);
+}
+
+/* The session: the token the start answers is good until its expiry; a digit changed anywhere, another
+ * store's key, or a token past its time is refused; an ended chat takes nothing and is read for a
+ * grace period only. */
+static void chat_session_forged_expired_ended(void **state)
+{
+    (void)state;
+    wh *w = open_centre("cc7.db", 1), *other = open_centre("cc8.db", 0);
+    rp_error e = RP_ERROR_INIT;
+    json_t *o;
+    int64_t t0 = 1800000000000, id = 0;
+    assert_ok(cc_agent_state(w, "ag000", "ready", NULL, NULL, 0, "t", t0, &o, &e));
+    json_decref(o);
+    cc_chat_in in = { .lang = "en", .at_ms = t0 };
+    assert_ok(cc_chat_start(w, &in, &o, &e));
+    int64_t chat = json_integer_value(json_object_get(o, "chat"));
+    char token[CC_CHAT_TOKEN_MAX];
+    snprintf(token, sizeof token, "%s", str(o, "token"));
+    json_decref(o);
+    assert_ok(cc_chat_session(w, token, t0 + 1000, &id, &e));
+    assert_int_equal(id, chat);
+    /* every character changed in turn: refused */
+    for (size_t i = 0; token[i]; i++) {
+        char forged[CC_CHAT_TOKEN_MAX];
+        snprintf(forged, sizeof forged, "%s", token);
+        forged[i] = forged[i] == '1' ? '2' : forged[i] == '.' ? '0' : '1';
+        assert_int_equal(cc_chat_session(w, forged, t0 + 1000, &id, &e), RP_DENIED);
+        assert_string_equal(rp_errmsg(&e), "the chat session is not valid");
+    }
+    static const char *const junk[] = { "", "1", "1.2", "1.2.", "x.y.z", "01.2.00", "-1.5.aa", NULL };
+    for (int i = 0; junk[i]; i++)
+        assert_int_equal(cc_chat_session(w, junk[i], t0, &id, &e), RP_DENIED);
+    assert_int_equal(cc_chat_session(w, NULL, t0, &id, &e), RP_DENIED);
+    assert_int_equal(cc_chat_session(other, token, t0 + 1000, &id, &e), RP_DENIED); /* another store's key */
+    /* a token of another chat made with this key is that chat's only */
+    char mine[CC_CHAT_TOKEN_MAX];
+    cc_chat_token(w, chat + 1, t0 / 1000 + 60, mine);
+    assert_ok(cc_chat_session(w, mine, t0, &id, &e));
+    assert_int_equal(id, chat + 1);
+    /* expired */
+    assert_int_equal(cc_chat_session(w, token, t0 + (int64_t)CC_CHAT_TTL_S * 1000, &id, &e), RP_DENIED);
+    assert_string_equal(rp_errmsg(&e), "the chat session has expired: start a new chat");
+    /* the customer ends it while talking: the agent's wrap-up; nothing more is said; read for a while */
+    assert_ok(cc_chat_say(w, chat, "agent", "ag000", "Hello", t0 + 2000, &o, &e));
+    json_decref(o);
+    assert_ok(cc_chat_end(w, chat, t0 + 3000, &o, &e));
+    assert_string_equal(str(o, "state"), "wrap_up");
+    json_decref(o);
+    assert_int_equal(cc_chat_end(w, chat, t0 + 3500, &o, &e), RP_EXISTS);
+    assert_int_equal(cc_chat_say(w, chat, "customer", NULL, "one more", t0 + 4000, &o, &e), RP_EXISTS);
+    assert_string_equal(rp_errmsg(&e), "this chat has ended");
+    assert_int_equal(cc_chat_say(w, chat, "agent", "ag000", "one more", t0 + 4000, &o, &e), RP_EXISTS);
+    o = chat_read(w, chat, 0, NULL, 1, t0 + 5000);
+    assert_true(json_is_true(json_object_get(o, "ended")));
+    json_t *m = json_object_get(o, "messages");
+    assert_int_equal(json_array_size(m), 2);
+    assert_string_equal(str(json_array_get(m, 1), "from"), "system");
+    assert_string_equal(str(json_array_get(m, 1), "text"), "customer_ended");
+    json_decref(o);
+    cc_chat_viewer cust = { .customer = 1 };
+    assert_int_equal(cc_chat_read(w, chat, 0, &cust, t0 + 3000 + (CC_CHAT_GRACE_S + 1) * 1000, &o, &e), RP_EXISTS);
+    o = chat_read(w, chat, 0, "ag000", 0, t0 + 3000 + (CC_CHAT_GRACE_S + 1) * 1000); /* the agent still reads it */
+    json_decref(o);
+    /* one never answered that the customer leaves is abandoned */
+    cc_chat_in in2 = { .at_ms = t0 + 10000 };
+    assert_ok(cc_chat_start(w, &in2, &o, &e));
+    int64_t chat2 = json_integer_value(json_object_get(o, "chat"));
+    json_decref(o);
+    assert_ok(cc_chat_end(w, chat2, t0 + 11000, &o, &e));
+    assert_string_equal(str(o, "state"), "abandoned");
+    json_decref(o);
+    wh_close(w);
+    wh_close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +695,9 @@ int main(void)
         cmocka_unit_test(schema_lists_are_the_modules),
         cmocka_unit_test(every_interaction_ends_once),
         cmocka_unit_test(one_sign_in_and_quiet_screens),
+        cmocka_unit_test(chat_messages_in_order_and_owned),
+        cmocka_unit_test(chat_text_bounded),
+        cmocka_unit_test(chat_session_forged_expired_ended),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1122,7 +1122,9 @@ static void schema_checks_are_the_vocabulary(void **state)
      * channel_capacity.channel (the cell channels, as campaign_cell's); and five of migration 0028's, the
      * contact centre's: cc_skill.kind, cc_queue.channel, cc_agent.state, cc_interaction.direction and
      * .state (test_contact checks them against the module's lists); and three of migration 0031's, the
-     * diallers': cc_dialler.state, cc_dial.state and cc_dial.response (dial.c writes no other) */
+     * diallers': cc_dialler.state, cc_dial.state and cc_dial.response (dial.c writes no other);
+     * and two of migration 0032's, the customer chat's: cc_chat.lang and cc_chat_message.sender (chat.c
+     * refuses any other) */
     int found = 0;
     assert_ok(rp_store_prepare(wh_store(w), "SELECT sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL",
                                &st, &e));
@@ -1130,7 +1132,7 @@ static void schema_checks_are_the_vocabulary(void **state)
         for (const char *p = rp_stmt_text(st, 0); (p = strstr(p, " IN ('")); p++)
             found++;
     rp_stmt_done(st);
-    assert_int_equal(found, NLISTS - 1 + 12 + 5 + 5 + 3);
+    assert_int_equal(found, NLISTS - 1 + 12 + 5 + 5 + 3 + 2);
     wh_close(w);
 }
 

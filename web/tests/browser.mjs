@@ -87,10 +87,11 @@ mkdirSync(shots, { recursive: true });
  * can name its HTTP side; the switch itself starts in its test */
 const switchSh = join(root, 'tests', 'fixtures', 'contact', 'switch.sh');
 const sw = (...args) => execFileSync(switchSh, args, { cwd: tmp, env: { ...env, SWITCH_LIFE: '600' }, encoding: 'utf8' });
-writeFileSync(join(tmp, 'centre.json'), JSON.stringify({ skills: [{ name: '信用卡' }, { name: 'zh-TW', kind: 'language' }],
-  queues: [{ code: 'cards', name: '信用卡服務', skill: '信用卡', number: '5001', wrap_up_s: 120 }],
+writeFileSync(join(tmp, 'centre.json'), JSON.stringify({ skills: [{ name: '信用卡' }, { name: 'zh-TW', kind: 'language' }, { name: '線上客服' }],
+  queues: [{ code: 'cards', name: '信用卡服務', skill: '信用卡', number: '5001', wrap_up_s: 120 },
+    { code: 'chat', name: '線上文字客服', channel: 'chat', skill: '線上客服', wrap_up_s: 30 }],
   agents: [{ login: 'w-csr', name: '王小美', sip: 'sip:w-csr@127.0.0.1', skills: { 信用卡: 4, 'zh-TW': 5 } },
-    { login: 'w-tsr', name: '陳大文', skills: { 信用卡: 2 } }] }));
+    { login: 'w-tsr', name: '陳大文', skills: { 信用卡: 2, 線上客服: 3 } }] }));
 cli(['contact', 'setup', join(tmp, 'centre.json')]);
 const switchToken = cli(['token', 'add', 'switch', '--permissions', 'cti']).split('\n')[1].trim();
 sw('ports');
@@ -1168,6 +1169,59 @@ const tests = [
       await sup.close();
     } finally {
       sw('down');
+    }
+  }],
+  ['issue 25: a customer chats from the public chat page with an agent on #/desk, a message each way', async (page) => {
+    /* the agent (w-tsr, the only one with the chat queue's skill) ready on the desk */
+    await signIn(page, 'tsr');
+    await page.goto(`${base}#/desk`);
+    await page.waitForSelector('[data-test=desk] [data-test=live].ok');
+    await page.click('[data-test=go-ready]');
+    await page.waitForSelector('[data-test=agent-state].state-ready');
+    /* the customer: another browser, nobody signed in, a browser that prefers Chinese */
+    const other = await page.context().browser().newContext({ viewport: { width: 900, height: 800 }, locale: 'zh-TW' });
+    const cust = await other.newPage();
+    cust.setDefaultTimeout(10000);
+    const custErrors = [];
+    cust.on('pageerror', (e) => custErrors.push(String(e)));
+    cust.on('console', (m) => { if (m.type() === 'error') custErrors.push(m.text()); });
+    try {
+      await cust.goto(`${base}api/v1/chat`);
+      expect((await cust.title()) === '線上文字客服', `the page in Chinese: ${await cust.title()}`);
+      expect((await cust.textContent('[data-test=chat-start]')).trim() === '開始對話', 'the start button in Chinese');
+      expect((await cust.textContent('[data-test=chat-lang]')).trim() === 'English', 'English one click away');
+      await cust.fill('[data-test=chat-name]', '林<i>先生</i>');
+      await cust.click('[data-test=chat-start]');
+      await cust.waitForSelector('[data-test=chat-text]');
+      /* routed to the agent: the desk shows the chat with its transcript */
+      await page.waitForSelector('[data-test=chat] [data-test=chat-transcript]');
+      await cust.fill('[data-test=chat-text]', '我的卡片好像被盜刷了 <b>急</b>');
+      await cust.click('[data-test=chat-send]');
+      await page.waitForSelector('[data-test=chat-transcript] [data-test=chat-customer]');
+      const heard = await page.textContent('[data-test=chat-transcript] [data-test=chat-customer]');
+      expect(heard.includes('我的卡片好像被盜刷了 <b>急</b>') && heard.includes('林<i>先生</i>'), `the desk shows the customer's words as text: ${heard}`);
+      expect((await page.locator('[data-test=chat-transcript] b, [data-test=chat-transcript] i').count()) === 0, 'nothing of the customer is HTML on the desk');
+      /* the agent answers; the customer sees it within a second or so */
+      await page.fill('[data-test=chat] [data-test=chat-text]', '您好，我是陳大文，馬上為您停卡。');
+      await page.click('[data-test=chat] [data-test=chat-send]');
+      await cust.waitForSelector('[data-test=chat-log] [data-test=chat-agent]');
+      const answer = await cust.textContent('[data-test=chat-log] [data-test=chat-agent]');
+      expect(answer.includes('客服人員') && answer.includes('您好，我是陳大文，馬上為您停卡。'), `the customer reads the answer: ${answer}`);
+      const mine = await cust.textContent('[data-test=chat-log] [data-test=chat-customer]');
+      expect(mine.includes('您') && mine.includes('<b>急</b>'), `the customer's own words as text: ${mine}`);
+      expect((await cust.locator('[data-test=chat-log] span b').count()) === 0, 'nothing the customer typed is HTML on the page');
+      await cust.waitForFunction(() => /陳大文/.test(document.querySelector('[data-test=chat-status]').textContent));
+      await cust.screenshot({ path: join(shots, 'chat-customer.png'), fullPage: true });
+      await page.screenshot({ path: join(shots, 'desk-chat.png'), fullPage: true });
+      /* the customer ends it: the desk says so, and the chat waits for its wrap-up */
+      await cust.click('[data-test=chat-end]');
+      await cust.waitForFunction(() => /您已結束對話/.test(document.querySelector('[data-test=chat-status]').textContent));
+      await page.waitForSelector('[data-test=chat] [data-test=chat-ended]');
+      expect(/客戶已結束對話/.test(await page.textContent('[data-test=chat-transcript]')), 'the desk shows who ended it');
+      expect((await page.textContent('[data-test=ix-state]')).trim() === '話後整理', `the chat in wrap-up: ${await page.textContent('[data-test=ix-state]')}`);
+      expect(custErrors.length === 0, `errors on the customer's page: ${custErrors.join('; ')}`);
+    } finally {
+      await other.close();
     }
   }],
   ['issue 22 item 7: a locked-out user is told so in their language, with the time', async (page) => {

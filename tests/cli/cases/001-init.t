@@ -1,8 +1,8 @@
 # init creates the store and a 0600 key, and is harmless when run again
 $ rapport init
-> store rapport.db: schema version 31 (31 migrations applied); sealing key rapport.db.key
+> store rapport.db: schema version 32 (32 migrations applied); sealing key rapport.db.key
 $ rapport init
-> store rapport.db: up to date at schema version 31; sealing key rapport.db.key
+> store rapport.db: up to date at schema version 32; sealing key rapport.db.key
 $ stat -c '%a' rapport.db.key
 > 600
 $ rapport query "SELECT version, name FROM rapport_migrations" --csv | tr -d '\r'
@@ -38,10 +38,11 @@ $ rapport query "SELECT version, name FROM rapport_migrations" --csv | tr -d '\r
 > 29,surge
 > 30,ivr
 > 31,dial
+> 32,chat
 # --db and RAPPORT_DB choose the store
 $ rapport init --db other.db && RAPPORT_DB=third.db rapport init && ls *.db | sort
-> store other.db: schema version 31 (31 migrations applied); sealing key other.db.key
-> store third.db: schema version 31 (31 migrations applied); sealing key third.db.key
+> store other.db: schema version 32 (32 migrations applied); sealing key other.db.key
+> store third.db: schema version 32 (32 migrations applied); sealing key third.db.key
 > other.db
 > rapport.db
 > third.db

@@ -119,6 +119,8 @@ $ rapport help --commands
 > contact drive
 > contact report
 > contact interaction
+> contact chat
+> contact say
 > gen
 > query
 $ rapport help

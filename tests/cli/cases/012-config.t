@@ -1,7 +1,7 @@
 # an INI configuration names the store and the key
 $ mkdir -p var && printf '[store]\npath = var/bank.db\n\n[security]\nkey_file = var/bank.key\n' > rapport.ini
 $ rapport init --config rapport.ini
-> store var/bank.db: schema version 31 (31 migrations applied); sealing key var/bank.key
+> store var/bank.db: schema version 32 (32 migrations applied); sealing key var/bank.key
 $ cp "$FIXTURES/bank.json" . && RAPPORT_CONFIG=rapport.ini rapport import bank.json --json | head -4
 > {
 >   "file": "bank.json",
@@ -12,7 +12,7 @@ $ RAPPORT_CONFIG=rapport.ini rapport customer show A223456781 --reveal --reason 
 >   national_id       A223456781
 # command-line options win over the configuration
 $ rapport init --config rapport.ini --db elsewhere.db | cut -d';' -f1
-> store elsewhere.db: schema version 31 (31 migrations applied)
+> store elsewhere.db: schema version 32 (32 migrations applied)
 $ ls var
 > bank.db
 > bank.key

@@ -1,7 +1,8 @@
 // The agent desktop (issue 25 items 6 and 7), #/desk: one screen for a contact-centre agent.  Their
 // state (ready, a break with its reason, offline; taking over from another screen), the interactions
 // routed to them with a running timer, the IVR path, why the engine chose them, and what they do with
-// each: answer and end a chat or an e-mail, transfer to a queue or a colleague with a note, schedule a
+// each: answer and end a chat or an e-mail (a chat's transcript and the box to answer the customer in,
+// read again when the event stream says the customer wrote), transfer to a queue or a colleague with a note, schedule a
 // call-back, wrap up with a disposition and a note.  The screen pop: the desk listens to the server's
 // events (/contact/desk/events) and the moment a call is routed to the agent the caller's 360 opens
 // under it (search with the number filled in when the caller is not known).
@@ -177,7 +178,74 @@ function CallBack({ ix, desk, onDone }) {
   );
 }
 
-function Interaction({ ix, desk, now, onChanged }) {
+/** A chat's transcript and the box to answer in: read again every two seconds and whenever the desk's
+ * event stream says the customer wrote (bump); everything shown as text. */
+function Chat({ ix, me, bump, onChanged }) {
+  const [msgs, setMsgs] = useState(/** @type {any[]} */ ([]));
+  const [name, setName] = useState(null);
+  const [text, setText] = useState('');
+  const [failed, setFailed] = useState(null);
+  const last = useRef(0);
+  const read = async () => {
+    try {
+      const r = await api('GET', '/contact/interactions/{id}/messages', { params: { id: ix.id }, query: { after: last.current } });
+      if (r.messages.length) {
+        last.current = r.last_seq;
+        setMsgs((m) => m.concat(r.messages));
+      }
+      setName(r.name);
+    } catch (e) {
+      setFailed(e);
+    }
+  };
+  useEffect(() => {
+    read();
+    const id = setInterval(read, 2000);
+    return () => clearInterval(id);
+  }, [ix.id]);
+  useEffect(() => { if (bump) read(); }, [bump]);
+  const send = async (e) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setFailed(null);
+    try {
+      await api('POST', '/contact/interactions/{id}/messages', { params: { id: ix.id }, body: { text } });
+      setText('');
+      read();
+      if (ix.state === 'assigned') onChanged(); /* answering accepted it */
+    } catch (err) {
+      setFailed(err);
+    }
+  };
+  const who = (m) => m.from === 'customer' ? (name ? t('chatCustomerNamed', { name }) : t('chatCustomer'))
+    : m.agent === me?.user ? t('chatAgentMe') : t('chatAgentOther', { login: m.agent || '' });
+  const open = ix.state === 'assigned' || ix.state === 'connected';
+  return (
+    <div class="chat" data-test="chat">
+      <h3>{t('chatTranscript')}</h3>
+      <ol class="transcript" data-test="chat-transcript">
+        {msgs.length === 0 && <li class="none">{t('chatNone')}</li>}
+        {msgs.map((m) => (
+          <li key={m.seq} class={`msg ${m.from}`} data-test={`chat-${m.from}`}>
+            {m.from === 'system'
+              ? <em>{m.text === 'customer_ended' ? t('chatCustomerEnded') : m.text}</em>
+              : <><strong>{who(m)}</strong> <span class="text">{m.text}</span></>}
+          </li>
+        ))}
+      </ol>
+      {open ? (
+        <form class="inline" onSubmit={send} data-test="chat-reply">
+          <textarea name="chat-text" rows={2} maxLength={2000} aria-label={t('chatMessage')} placeholder={t('chatMessage')}
+            value={text} onInput={(e) => setText(e.currentTarget.value)} data-test="chat-text" />
+          <button type="submit" data-test="chat-send" disabled={!text.trim()}>{t('chatSend')}</button>
+        </form>
+      ) : <p class="notice" data-test="chat-ended">{t('chatEnded')}</p>}
+      <Failure error={failed} />
+    </div>
+  );
+}
+
+function Interaction({ ix, desk, now, onChanged, me, bump }) {
   const [failed, setFailed] = useState(null);
   const step = async (event) => {
     setFailed(null);
@@ -206,6 +274,7 @@ function Interaction({ ix, desk, now, onChanged }) {
         {!voice && ix.state === 'assigned' && <button type="button" data-test="accept" onClick={() => step('answered')}>{t('accept')}</button>}
         {!voice && ix.state === 'connected' && <button type="button" data-test="end" onClick={() => step('ended')}>{t('endContact')}</button>}
       </div>
+      {ix.channel === 'chat' && <Chat ix={ix} me={me} bump={bump} onChanged={onChanged} />}
       {(ix.state === 'connected' || ix.state === 'wrap_up') && <WrapUp ix={ix} onDone={onChanged} />}
       {ix.state === 'connected' && <Transfer ix={ix} desk={desk} onDone={onChanged} />}
       {ix.state !== 'assigned' && <CallBack ix={ix} desk={desk} onDone={onChanged} />}
@@ -230,6 +299,7 @@ export function Desk({ me }) {
   const [desk, error, reload] = useLoad(() => api('GET', '/contact/desk'), []);
   const [live, setLive] = useState(false);
   const [popped, setPopped] = useState(null);
+  const [chatBump, setChatBump] = useState(/** @type {Record<number, number>} */ ({}));
   const now = useClock();
   const reloadRef = useRef(reload);
   reloadRef.current = reload;
@@ -242,6 +312,12 @@ export function Desk({ me }) {
       const a = JSON.parse(/** @type {MessageEvent} */ (e).data);
       setPopped(a.interaction);
       reloadRef.current();
+    });
+    // a customer wrote in a chat of theirs, or ended it: its transcript read now
+    es.addEventListener('chat', (e) => {
+      const c = JSON.parse(/** @type {MessageEvent} */ (e).data);
+      setChatBump((b) => ({ ...b, [c.interaction]: (b[c.interaction] || 0) + 1 }));
+      if (c.what === 'ended') reloadRef.current();
     });
     // the desk read again now and then: the screen's sign of life, and what changed at the switch
     const id = setInterval(() => reloadRef.current(), 15000);
@@ -257,7 +333,7 @@ export function Desk({ me }) {
         <StateControl desk={desk} onChanged={reload} />
         <Card title={t('myInteractions')} test="my-interactions" actions={<span class={live ? 'ok' : 'hint'} data-test="live">{t(live ? 'deskLive' : 'deskNotLive')}</span>}>
           {open.length === 0 ? <p class="none">{t('noInteractions')}</p> : open.map((ix) => (
-            <Interaction key={ix.id} ix={ix} desk={desk} now={now} onChanged={reload} />
+            <Interaction key={ix.id} ix={ix} desk={desk} now={now} onChanged={reload} me={me} bump={chatBump[ix.id] || 0} />
           ))}
         </Card>
       </div>
