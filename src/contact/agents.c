@@ -296,6 +296,8 @@ int cc_tick(wh *w, int64_t now_ms, json_t **out, rp_error *err)
     int rc = wrap_timeouts(w, now, done, assigned, err);
     if (!rc)
         rc = quiet_sessions(w, now, gone, assigned, err);
+    if (!rc)
+        rc = cc__dial_timeouts(w, now, assigned, err);
     if (!rc && !(rc = rp_store_begin(wh_store(w), err))) {
         rc = cc__surges(w, now, surges, err);
         if (!rc)

@@ -354,8 +354,8 @@ int cc_pin_issue(wh *w, int64_t party, const char *by, int64_t now_ms, char pin[
  * event (no_answer, busy, wrong_number, failed: no one on the line), or, once answered, the agent's
  * wrap-up disposition — sale (the campaign's positive response), refused (its negative one),
  * callback (again at callback_at), wrong_number, anything else a contact.  no_answer, busy and
- * failed are dialled again after retry_min minutes, up to attempts in all.  A dialler with nobody left
- * is done.  *out of cc_dial_start {dialler (the row), customers, skipped (as mk_dial_list's)}; of cc_dialler_get
+ * failed are dialled again after retry_min minutes, up to attempts in all; a dial the switch says
+ * nothing of for two minutes is failed (cc_tick).  A dialler with nobody left is done.  *out of cc_dial_start {dialler (the row), customers, skipped (as mk_dial_list's)}; of cc_dialler_get
  * {dialler: {id, campaign, cell, queue, ..., state, customers, waiting, dialling, done, attempts_made,
  * sales, refusals}, outcomes: [{outcome, customers}], entries?: the first `entries` customers with
  * their numbers masked}; cc_dial_state: running, paused or stopped (stopped and done are final). */

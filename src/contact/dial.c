@@ -501,6 +501,37 @@ int cc__dial(wh *w, int64_t now_ms, json_t *log, rp_error *err)
     return rc;
 }
 
+/* ---- the switch silent ---- */
+
+int cc__dial_timeouts(wh *w, int64_t now_ms, json_t *assigned, rp_error *err)
+{
+    char cut[CC_TIME_LEN];
+    cc_time_format(now_ms - CC_DIAL_SILENCE_S * 1000, cut);
+    rp_stmt *st;
+    json_t *rows;
+    int rc = rp_store_prepare(wh_store(w), "SELECT i.id FROM cc_interaction i JOIN cc_dial e ON e.interaction = i.id WHERE "
+                                           "i.state = 'assigned' AND i.channel = 'outbound' AND i.assigned_at < ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, cut);
+    if ((rc = rp_stmt_rows_json(st, 0, &rows, NULL, err)))
+        return rc;
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x) {
+        cc_event_in ev = { .interaction = I(x, "id"), .event = "unreached", .reason = "failed", .by = "contact centre",
+                           .at_ms = now_ms };
+        json_t *o = NULL;
+        if ((rc = cc_event_apply(w, &ev, &o, err)))
+            break;
+        json_array_extend(assigned, json_object_get(o, "assignments"));
+        json_decref(o);
+    }
+    json_decref(rows);
+    return rc;
+}
+
 /* ---- outcomes ---- */
 
 /* The campaign's response to a sale or a refusal on the call (a savepoint: a response the campaign

@@ -66,5 +66,9 @@ int cc__offer_insert(wh *w, const cc_offer_in *in, const char *queue, int in_ivr
  * customer said in log), and an ended interaction's outcome for the dialler that placed it. */
 int cc__dial(wh *w, int64_t now_ms, json_t *log, rp_error *err);
 int cc__dial_result(wh *w, const json_t *ix, rp_error *err);
+/* An outbound call the switch has said nothing of (neither answered nor unreached) CC_DIAL_SILENCE_S
+ * after it was given to the agent is unreached, failed: the agent free, the customer tried again. */
+#define CC_DIAL_SILENCE_S 120
+int cc__dial_timeouts(wh *w, int64_t now_ms, json_t *assigned, rp_error *err);
 
 #endif

@@ -65,20 +65,23 @@ $ rapport contact tick --at 2026-11-23T04:00:05Z | head -1; rapport contact even
 > wrap-ups ended: 0; agents gone quiet: 0; dialled: 1; routed: 1
 > 0
 # a new customer for tom; a wrong number ends a customer, no answer waits 30 minutes
-$ rapport contact tick --at 2026-11-23T04:10:00Z | head -1
+$ rapport contact tick --at 2026-11-23T04:01:00Z | head -1
 > wrap-ups ended: 0; agents gone quiet: 0; dialled: 1; routed: 1
-$ rapport contact event 5 unreached --reason wrong_number --at 2026-11-23T04:11:00Z >/dev/null && rapport contact event 4 unreached --reason no_answer --at 2026-11-23T04:11:00Z >/dev/null; rapport contact event 4 unreached --reason no_answer --at 2026-11-23T04:11:00Z | tail -1
+$ rapport contact event 5 unreached --reason wrong_number --at 2026-11-23T04:01:30Z >/dev/null && rapport contact event 4 unreached --reason no_answer --at 2026-11-23T04:01:30Z >/dev/null; rapport contact event 4 unreached --reason no_answer --at 2026-11-23T04:01:30Z | tail -1
 > interaction 4 (outbound dial-1-300-1, queue out): done, agent tim (already so: nothing changed)
 # the busy customer is due again before any new one: their second and last attempt
 $ rapport contact tick --at 2026-11-23T04:31:00Z | head -1 && rapport contact interactions --state open --json | python3 -c 'import json,sys; print([(i["agent"], i["external_id"].rsplit("-", 1)[1]) for i in json.load(sys.stdin)])'
 > wrap-ups ended: 0; agents gone quiet: 0; dialled: 2; routed: 2
 > [('tim', '1'), ('tom', '2')]
 $ rapport contact event 6 unreached --reason no_answer --at 2026-11-23T04:32:00Z >/dev/null && rapport contact dialler 1 --entries 4 --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print([(e["state"], e["attempts"], e["outcome"], e["response"], e["next_at"], e["phone"][:4], e["phone"][-3:].isdigit()) for e in d["entries"]])'
-> [('done', 2, 'no_answer', None, None, '****', True), ('done', 1, 'sale', 'positive', None, '****', True), ('waiting', 1, 'no_answer', None, '2026-11-23T04:41:00.000Z', '****', True), ('done', 1, 'wrong_number', None, None, '****', True)]
+> [('done', 2, 'no_answer', None, None, '****', True), ('done', 1, 'sale', 'positive', None, '****', True), ('waiting', 1, 'no_answer', None, '2026-11-23T04:31:30.000Z', '****', True), ('done', 1, 'wrong_number', None, None, '****', True)]
 # no calls after the calling hours (21:30 in Taipei), nor while the cell is paused (as a surge pauses it),
 # nor while the dialler is paused
 $ rapport contact tick --at 2026-11-23T13:30:00Z | head -1
 > wrap-ups ended: 0; agents gone quiet: 0; dialled: 0; routed: 0
+# tim's call of 04:31 the switch never said anything of: failed by the timers, tim free, the customer due again
+$ rapport contact interaction 7 --json | python3 -c 'import json,sys; i = json.load(sys.stdin); print(i["state"], i["disposition"], [(e["event"], e["detail"]) for e in i["events"]][-2:])'
+> done failed [('assigned', 'agent 2 (tim): skill sales level 3, idle 1770 s; outbound waited 0 s'), ('unreached', 'failed')]
 $ RAPPORT_USER=sam rapport campaign cell X1 C --pause >/dev/null && rapport contact tick --at 2026-11-23T04:40:00Z | head -1 && RAPPORT_USER=sam rapport campaign cell X1 C --resume >/dev/null && RAPPORT_USER=sam rapport contact dialler 1 --pause | head -1 && rapport contact tick --at 2026-11-23T04:40:00Z | head -1
 > wrap-ups ended: 0; agents gone quiet: 0; dialled: 0; routed: 0
 > dialler 1: campaign X1 cell C, queue out, paused; 09:00-21:00 on days 1234567, 2 attempts 30 minutes apart

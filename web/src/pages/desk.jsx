@@ -16,6 +16,8 @@ import { Search } from './search.jsx';
 
 const BREAKS = ['lunch', 'rest', 'training', 'meeting', 'coaching', 'personal'];
 const DISPOSITIONS = ['resolved', 'information', 'complaint', 'sale', 'follow_up', 'wrong_number'];
+/* a campaign's outbound call: the outcome its dialler and the campaign take (sale and refused its responses) */
+const OUTBOUND_DISPOSITIONS = ['sale', 'refused', 'contact', 'callback', 'wrong_number'];
 const VOICE = ['voice', 'callback', 'outbound'];
 
 function Failure({ error }) {
@@ -91,15 +93,18 @@ function StateControl({ desk, onChanged }) {
 }
 
 function WrapUp({ ix, onDone }) {
-  const [disposition, setDisposition] = useState(DISPOSITIONS[0]);
+  const codes = ix.channel === 'outbound' && ix.campaign ? OUTBOUND_DISPOSITIONS : DISPOSITIONS;
+  const [disposition, setDisposition] = useState(codes[0]);
   const [note, setNote] = useState('');
+  const [when, setWhen] = useState('');
   const [failed, setFailed] = useState(null);
   const save = async (e) => {
     e.preventDefault();
     setFailed(null);
     try {
       await api('POST', '/contact/interactions/{id}/events', { params: { id: ix.id },
-        body: { event: 'wrap_up', disposition, note: note || undefined } });
+        body: { event: 'wrap_up', disposition, note: note || undefined,
+          callback_at: disposition === 'callback' && when ? new Date(when).toISOString() : undefined } });
       onDone();
     } catch (err) {
       setFailed(err);
@@ -109,8 +114,12 @@ function WrapUp({ ix, onDone }) {
     <form class="inline" onSubmit={save} data-test="wrap-up">
       <label>{t('disposition')}{' '}
         <select value={disposition} onChange={(e) => setDisposition(e.currentTarget.value)} data-test="disposition">
-          {DISPOSITIONS.map((d) => <option key={d} value={d}>{t(`disposition_${d}`)}</option>)}
+          {codes.map((d) => <option key={d} value={d}>{t(`disposition_${d}`)}</option>)}
         </select></label>
+      {disposition === 'callback' && (
+        <label>{t('callBackAt')} <input type="datetime-local" value={when} required data-test="wrap-up-callback-at"
+          onInput={(e) => setWhen(e.currentTarget.value)} /></label>
+      )}
       <input name="note" maxLength={4000} placeholder={t('noteOptional')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       <button type="submit" data-test="wrap-up-save">{t('wrapUpSave')}</button>
       <Failure error={failed} />
