@@ -1,5 +1,6 @@
 /* cmd_key.c — rapport key rotate: a new sealing key for the store. */
 #include "cli/cli.h"
+#include "contact/contact.h"
 #include "core/progress.h"
 #include "etl/etl.h"
 #include "security/security.h"
@@ -49,9 +50,16 @@ int cmd_key_rotate(cli_ctx *c)
     for (finished = 0; !finished; total += done)
         if (ld_rotation_step(w, batch, &done, &finished, &err))
             return cli_fail("key rotate", &err);
+    /* the IVR's PINs are kept under a hash keyed with the old key and cannot be made again: withdrawn */
+    int64_t pins = 0;
+    if (cc_pins_withdraw(w, &pins, &err))
+        return cli_fail("key rotate", &err);
     char retired[1200];
     if (wh_rotation_finish(w, retired, sizeof retired, &err) || ld_rotation_end(w, &err))
         return cli_fail("key rotate", &err);
+    if (pins)
+        printf("%lld telephone PINs withdrawn (kept under the old key's hash): issue new ones with rapport contact pin\n",
+               (long long)pins);
     printf("%lld sealed values and hashes made again with the new key, now %s\n"
            "the old key is %s: keep it as long as backups made with it, then destroy it\n",
            (long long)total, wh_key_path(w), retired);

@@ -339,6 +339,9 @@ int cc_ivr_input(wh *w, const char *external_id, const char *digits, int64_t at_
                  rp_error *err) RP_WARN_UNUSED;
 int cc_pin_issue(wh *w, int64_t party, const char *by, int64_t now_ms, char pin[CC_PIN_LEN + 1],
                  rp_error *err) RP_WARN_UNUSED;
+/* Every PIN withdrawn (*n of them): a key rotation does it, since a PIN kept under the old key's hash
+ * cannot be made again without the PIN itself (the IVR then says none was issued; staff issue anew). */
+int cc_pins_withdraw(wh *w, int64_t *n, rp_error *err) RP_WARN_UNUSED;
 /* Outbound dialling (dial.c, migration 0031).  A dialler works through a running campaign's
  * outbound_call cell — its customers as the cell's calling list chooses them (mk_dial_targets: consent,
  * reach, do-not-call, a phone) — in a queue of channel outbound.  Progressive pacing: every tick, each

@@ -277,6 +277,15 @@ int cc_pin_issue(wh *w, int64_t party, const char *by, int64_t now_ms, char pin[
     return rp_stmt_run(st, err);
 }
 
+int cc_pins_withdraw(wh *w, int64_t *n, rp_error *err)
+{
+    int rc = rp_store_query_int(wh_store(w), "SELECT count(*) FROM cc_pin", n, err);
+    rp_stmt *st;
+    if (rc || !*n || (rc = rp_store_prepare(wh_store(w), "DELETE FROM cc_pin", &st, err)))
+        return rc;
+    return rp_stmt_run(st, err);
+}
+
 /* RP_OK right, RP_DENIED wrong (failures counted, locked at the third), RP_EXISTS locked or none. */
 int cc__pin_check(wh *w, int64_t party, const char *pin, int64_t now, rp_error *err)
 {

@@ -79,3 +79,9 @@ $ $FIXTURES/contact/switch.sh ivrcall 0911222333 1500 2 1 0 2 2 3 4 5 6 7 8 1 "#
 $ rapport contact interactions --json > ix.json && python3 $FIXTURES/contact/calls_check.py ix.json; $FIXTURES/contact/switch.sh down; kill $(cat serve2.pid); echo down
 > amy: 1 calls chosen, phone rang with exactly those
 > down
+# a new sealing key: the PINs kept under the old key's hash cannot be made again, so they are withdrawn
+# (the IVR then finds none issued) and staff issue new ones
+$ rapport key rotate | grep -i pin; rapport query "SELECT count(*) FROM cc_pin" --csv | tail -1 | tr -d '\r'; rapport contact pin A223456781 | grep -c 'shown this once'
+> 1 telephone PINs withdrawn (kept under the old key's hash): issue new ones with rapport contact pin
+> 0
+> 1
