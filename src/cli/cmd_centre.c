@@ -9,6 +9,7 @@
 #include "core/rtime.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,7 +470,18 @@ int cmd_contact_keys(cli_ctx *c)
     int rc = open_at(c, cmd, &at, &w);
     if (rc)
         return rc;
-    if (cc_ivr_input(w, cli_arg(c, "id"), c->args[0], at, &o, &err))
+    /* "-": the keys from the standard input, so that a PIN is never on a command line `ps` shows */
+    char keys[64];
+    const char *digits = c->args[0];
+    if (!strcmp(digits, "-")) {
+        if (!fgets(keys, sizeof keys, stdin))
+            return cli_failf(cmd, "no keys on the standard input");
+        keys[strcspn(keys, "\r\n")] = 0;
+        digits = keys;
+    }
+    rc = cc_ivr_input(w, cli_arg(c, "id"), digits, at, &o, &err);
+    sodium_memzero(keys, sizeof keys);
+    if (rc)
         return cli_fail(cmd, &err);
     if (!cli_flag(c, "json") && json_object_get(o, "ivr")) {
         const json_t *v = json_object_get(o, "ivr");

@@ -1129,11 +1129,12 @@ DESIGN_HELP
       "rather be called back: the place in line kept).  The same event again is\n"
       "said and changes nothing; one that cannot happen now names the state.\n", NULL },
     { "contact keys", cmd_contact_keys, CLI_STORE, "id= at= json", 1, 1,
-      "rapport contact keys --id CALL DIGITS [--at TIME] [--json]",
+      "rapport contact keys --id CALL (DIGITS | -) [--at TIME] [--json]",
       "Pass a caller's keys to the IVR, as a switch does: the next prompt, or the queue.",
       "The call (--id, the switch's Call-ID) is in its queue's IVR flow (contact\n"
-      "setup: \"ivr\" and a queue's \"ivr\"); DIGITS are the keys it pressed.  Prints\n"
-      "what the caller hears next, or the call's place in the queue at the flow's end.\n", NULL },
+      "setup: \"ivr\" and a queue's \"ivr\"); DIGITS are the keys it pressed (-: read\n"
+      "from the standard input, so that a PIN is not on a command line).  Prints what\n"
+      "the caller hears next, or the call's place in the queue at the flow's end.\n", NULL },
     { "contact pin", cmd_contact_pin, CLI_STORE, "", 1, 1, "rapport contact pin CUSTOMER",
       "Issue a customer a new telephone PIN for the IVR (shown once; audited).",
       "CUSTOMER: any key customer show takes.  Six random digits, kept only under\n"

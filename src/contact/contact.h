@@ -144,7 +144,8 @@ typedef struct cc_item {
     int priority;                         /* the customer's value tier: higher first (value_priority) */
     int last_agent;                       /* the agent who served the customer last (-1: none) */
     double arrived;
-    int only_agent;                       /* > 0: only this agent (a transfer to them); 0: any */
+    int only_agent;                       /* > 0: only this agent, whatever their skills (a transfer to them
+                                             by name, a dial for them); 0: any */
     const struct cc_strategy *strategy;   /* scores the agents for this item (its queue's); NULL: the route's */
 } cc_item;
 
@@ -174,7 +175,7 @@ extern const cc_strategy cc_strategies[];
 const cc_strategy *cc_strategy_find(const char *name);
 
 /* May the agent take the item now: ready (or busy with room on the channel), room for its channel,
- * the skill at the level the wait allows. */
+ * the skill at the level the wait allows (not asked of the one agent an item is for by name). */
 int cc_eligible(const cc_item *it, const cc_agent *ag, double now);
 
 /* The next decision: the first item in the strategy's order that some agent may take, given to the

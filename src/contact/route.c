@@ -33,6 +33,8 @@ int cc_eligible(const cc_item *it, const cc_agent *ag, double now)
     int call = it->channel == CC_VOICE || it->channel == CC_CALLBACK || it->channel == CC_OUTBOUND;
     if (call ? total_load(ag) > 0 : calls > 0)
         return 0;
+    if (it->only_agent > 0) /* one person asked for by name (a transfer to them): whatever their skills */
+        return 1;
     int overflowed = it->overflow_s > 0 && now - it->arrived >= it->overflow_s;
     if (ag->skill[it->skill] >= (overflowed ? 1 : it->min_level > 0 ? it->min_level : 1))
         return 1;

@@ -217,6 +217,14 @@ static void routing_capacity_and_blending(void **state)
     assert_false(cc_eligible(&chat, &ag[0], 10));
     ag[0].state = CC_WRAP_UP, ag[0].load[CC_VOICE] = 0;
     assert_false(cc_eligible(&call, &ag[0], 10));
+    /* a call transferred to one colleague by name goes to them whatever their skills, and to nobody else */
+    cc_agent named[2] = { agent(7, 4, 1, 0), agent(8, 0, 5, 0) };
+    cc_item to7 = item(3, CC_VOICE, 0, 5, 0);
+    assert_false(cc_eligible(&to7, &named[0], 10));
+    to7.only_agent = 7;
+    assert_true(cc_eligible(&to7, &named[0], 10) && !cc_eligible(&to7, &named[1], 10));
+    named[0].state = CC_BREAK;
+    assert_false(cc_eligible(&to7, &named[0], 10));
     cc_agent two[2] = { agent(1, 0, 3, 0), agent(2, 1, 3, 5) };
     cc_item work[2] = { item(1, CC_OUTBOUND, 0, 1, 0), item(2, CC_VOICE, 0, 1, 50) };
     cc_centre c = { two, 2, work, 2, skills };

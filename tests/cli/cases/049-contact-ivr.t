@@ -24,7 +24,7 @@ $ rapport contact pin A223456781 | sed -n 's/.*PIN \([0-9]\{6\}\) (shown this on
 $ rapport contact agent amy ready --at 2026-11-23T10:00:00Z >/dev/null; rapport contact offer --to 5001 --id c1 --from 0911000111 --at 2026-11-23T10:01:00Z --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["interaction"]["state"], d["ivr"]["prompt"], d["ivr"]["collect"], d["ivr"]["say"])'
 > offered main.lang {'max_digits': 1, 'end': '#'} 國語請按1，English please press 2。
 # English, then her ID keyed with A as 10, a wrong PIN, the right one, her balance, her transactions, an agent
-$ rapport contact keys --id c1 2 && rapport contact keys --id c1 10223456781# && rapport contact keys --id c1 000000 && rapport contact keys --id c1 $(cat pin) | cut -c1-40
+$ rapport contact keys --id c1 2 && rapport contact keys --id c1 10223456781# && rapport contact keys --id c1 000000 && rapport contact keys --id c1 - < pin | cut -c1-40
 > ivr main at id: Welcome to card services. Key your account number or ID number (its letter as two digits), then hash.
 > ivr main at pin: Key your six-digit telephone PIN.
 > ivr main at pin: that was not right, please try again Key your six-digit telephone PIN.
