@@ -60,6 +60,9 @@ $ rapport contact event 2 answered >/dev/null && rapport contact event 2 ended >
 > 1 1 2 [{'outcome': 'busy', 'customers': 1}, {'outcome': 'sale', 'customers': 1}]
 $ rapport query "SELECT r.response, r.source, t.party_id = r.party_id FROM campaign_response r JOIN cc_interaction t ON t.id = 2 WHERE r.campaign = 'X1'" --csv | tail -1 | tr -d '\r'
 > positive,staff,1
+# the report by agent counts the sale and its revenue (the offer's value) to tim's call
+$ rapport contact report --from 2026-11-23 --to 2026-11-24 --by agent --json | python3 -c 'import json,sys; print([(r["agent"], r["answered"], r["sales"], r["revenue"], r["revenue_per_call"]) for r in json.load(sys.stdin)["rows"] if r["agent"] == "tim"])'
+> [('tim', 1, 1, 2000.0, 2000.0)]
 # tim is free again: the next customer; tom ends his caller
 $ rapport contact tick --at 2026-11-23T04:00:05Z | head -1; rapport contact event 3 answered >/dev/null && rapport contact event 3 ended >/dev/null && rapport contact event 3 wrap_up --agent tom --disposition info >/dev/null; echo $?
 > wrap-ups ended: 0; agents gone quiet: 0; dialled: 1; routed: 1
