@@ -408,6 +408,8 @@ int api_customer_offers(api_req *rq, api_resp *rs);
 int api_customer_events(api_req *rq, api_resp *rs);
 int api_banners(api_req *rq, api_resp *rs);
 int api_unsubscribe_page(api_req *rq, api_resp *rs);
+/* s written into an HTML page as text: < > & " ' as entities (marketing.c; the public pages). */
+void api_html_text(rp_buf *b, const char *s);
 int api_unsubscribe(api_req *rq, api_resp *rs);
 int api_openapi_get(api_req *rq, api_resp *rs);
 int api_vocabulary(api_req *rq, api_resp *rs);

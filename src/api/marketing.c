@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-static void html_text(rp_buf *b, const char *s)
+void api_html_text(rp_buf *b, const char *s)
 {
     for (; s && *s; s++)
         switch (*s) {
@@ -29,16 +29,16 @@ static int page(api_resp *rs, int status, const char *zh, const char *en, const 
     rp_buf b = RP_BUF_INIT;
     rp_buf_puts(&b, "<!doctype html>\n<html lang=\"zh-TW\"><head><meta charset=\"utf-8\">"
                     "<meta name=\"viewport\" content=\"width=device-width\"><title>");
-    html_text(&b, zh);
+    api_html_text(&b, zh);
     rp_buf_puts(&b, "</title><style>body{font-family:sans-serif;max-width:36em;margin:3em auto;padding:0 1em}"
                     "button{font-size:1.1em;padding:.5em 1.5em}</style></head><body><h1>");
-    html_text(&b, zh);
+    api_html_text(&b, zh);
     rp_buf_puts(&b, "</h1><p lang=\"en\">");
-    html_text(&b, en);
+    api_html_text(&b, en);
     rp_buf_puts(&b, "</p>");
     if (campaign) {
         rp_buf_puts(&b, "<p>");
-        html_text(&b, campaign);
+        api_html_text(&b, campaign);
         rp_buf_puts(&b, "</p>");
     }
     if (form)

@@ -302,19 +302,6 @@ static void script_hash(void)
              b64);
 }
 
-static void html_text(rp_buf *b, const char *s)
-{
-    for (; s && *s; s++)
-        switch (*s) {
-        case '<': rp_buf_puts(b, "&lt;"); break;
-        case '>': rp_buf_puts(b, "&gt;"); break;
-        case '&': rp_buf_puts(b, "&amp;"); break;
-        case '"': rp_buf_puts(b, "&quot;"); break;
-        case '\'': rp_buf_puts(b, "&#39;"); break;
-        default: rp_buf_putc(b, *s);
-        }
-}
-
 /* English when asked (?lang=en), else as the browser prefers (Accept-Language: the first of zh and en
  * named), else zh-TW. */
 static int english(api_req *rq)
@@ -346,7 +333,7 @@ int api_chat_page(api_req *rq, api_resp *rs)
     pthread_once(&script_once, script_hash);
     rp_buf_printf(&b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
                       "<meta name=\"viewport\" content=\"width=device-width\"><title>", en ? "en" : "zh-TW");
-    html_text(&b, word("title", en));
+    api_html_text(&b, word("title", en));
     rp_buf_puts(&b, "</title><style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}"
                     "nav{text-align:right}#log{list-style:none;padding:0;min-height:8em;border:1px solid #ccc;"
                     "padding:.5em;max-height:60vh;overflow-y:auto}#log li{margin:.3em 0;white-space:pre-wrap}"
@@ -354,26 +341,26 @@ int api_chat_page(api_req *rq, api_resp *rs)
                     "textarea{width:100%;box-sizing:border-box}button{font-size:1em;padding:.4em 1.2em;margin:.3em .3em 0 0}"
                     "#status{color:#245}</style></head><body>");
     rp_buf_printf(&b, "<nav><a href=\"?lang=%s\" data-test=\"chat-lang\">", en ? "zh-TW" : "en");
-    html_text(&b, word("other", en));
+    api_html_text(&b, word("other", en));
     rp_buf_puts(&b, "</a></nav><h1>");
-    html_text(&b, word("title", en));
+    api_html_text(&b, word("title", en));
     rp_buf_puts(&b, "</h1><p>");
-    html_text(&b, word("intro", en));
+    api_html_text(&b, word("intro", en));
     rp_buf_puts(&b, "</p><form id=\"start\"><label>");
-    html_text(&b, word("name", en));
+    api_html_text(&b, word("name", en));
     rp_buf_printf(&b, " <input id=\"name\" maxlength=\"%d\" autocomplete=\"name\" data-test=\"chat-name\"></label> "
                       "<button type=\"submit\" data-test=\"chat-start\">", CC_CHAT_NAME_MAX);
-    html_text(&b, word("start", en));
+    api_html_text(&b, word("start", en));
     rp_buf_puts(&b, "</button></form><p id=\"status\" role=\"status\" data-test=\"chat-status\"></p>"
                     "<ul id=\"log\" aria-live=\"polite\" data-test=\"chat-log\"></ul><form id=\"talk\" hidden><label>");
-    html_text(&b, word("message", en));
+    api_html_text(&b, word("message", en));
     rp_buf_printf(&b, "<textarea id=\"text\" rows=\"3\" maxlength=\"%d\" data-test=\"chat-text\" placeholder=\"",
                   CC_CHAT_TEXT_MAX);
-    html_text(&b, word("placeholder", en));
+    api_html_text(&b, word("placeholder", en));
     rp_buf_puts(&b, "\"></textarea></label><button type=\"submit\" data-test=\"chat-send\">");
-    html_text(&b, word("send", en));
+    api_html_text(&b, word("send", en));
     rp_buf_puts(&b, "</button><button type=\"button\" id=\"end\" data-test=\"chat-end\">");
-    html_text(&b, word("end", en));
+    api_html_text(&b, word("end", en));
     rp_buf_puts(&b, "</button></form><script type=\"application/json\" id=\"words\">");
     page_words(&b, en);
     rp_buf_printf(&b, "</script><script>%s</script></body></html>\n", script);
