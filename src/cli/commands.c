@@ -1147,7 +1147,7 @@ DESIGN_HELP
       "scripts.\n", NULL },
     { "contact dial", cmd_contact_dial, CLI_STORE, "cell= queue= hours= days= attempts= retry= refresh json", 1, 1,
       "rapport contact dial CAMPAIGN --cell C --queue Q [--hours 09:00-21:00] [--days 1234567] [--attempts N]\n"
-      "       [--retry MIN] [--json]",
+      "       [--retry MIN] [--refresh] [--json]",
       "Start dialling a running campaign's outbound_call cell: a call for each agent free.",
       "The cell's treated who may be called (consent and reach on the phone, not on\n"
       "the do-not-call list, a number; at most the cell's cap) are dialled in the\n"
@@ -1164,7 +1164,9 @@ DESIGN_HELP
       "  --hours FROM-TO   calling hours, Taipei time (09:00-21:00)\n"
       "  --days DIGITS     ISO weekdays dialled (1234567: every day)\n"
       "  --attempts N      calls at most to one customer (3)\n"
-      "  --retry MIN       minutes before a customer not reached is called again (60)\n", NULL },
+      "  --retry MIN       minutes before a customer not reached is called again (60)\n"
+      "  --refresh         make the selection copy afresh first (else one under an\n"
+      "                    hour old, [marketing] select_minutes, serves)\n", NULL },
     { "contact diallers", cmd_contact_diallers, CLI_STORE, "json csv", 0, 0, "rapport contact diallers [--json|--csv]",
       "List the outbound diallers, newest first, with their progress.", NULL, NULL },
     { "contact dialler", cmd_contact_dialler, CLI_STORE, "pause resume stop entries= json", 1, 1,
