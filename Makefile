@@ -20,11 +20,13 @@ CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2
 SAN       ?=
-PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd gnutls liboath libcrypto xlsxwriter libcurl
+PKGS      := sqlite3 jansson libsodium inih icu-i18n icu-uc gsl libmicrohttpd gnutls liboath libcrypto xlsxwriter libcurl \
+             libpq
 DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
              libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev libgnutls28-dev liboath-dev \
              libxlsxwriter-dev libcurl4-gnutls-dev python3-aiosmtpd python3-openpyxl libglpk-dev kannel \
              kamailio kamailio-extra-modules kamailio-utils-modules sip-tester \
+             libpq-dev postgresql postgresql-contrib \
              libssl-dev openssl curl bc time \
              chromium fonts-noto-cjk python3-pandas python3-sklearn nginx-light wrk clang libclang-rt-dev llvm
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \
@@ -34,9 +36,11 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lm -lpthread
 LDFLAGS   := $(SAN)
 
 LIB_SRC   := $(wildcard src/core/*.c src/store/*.c src/warehouse/*.c src/gen/*.c src/etl/*.c src/match/*.c src/analytics/*.c src/security/*.c src/models/*.c src/marketing/*.c src/contact/*.c src/api/*.c) $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sqlite_migrations.o $(BUILD)/gen/specs.o \
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sqlite_migrations.o $(BUILD)/gen/pg_migrations.o \
+             $(BUILD)/gen/specs.o \
              $(BUILD)/gen/passwords.o
 MIGRATIONS:= $(sort $(wildcard src/store/sql/sqlite/*.sql))
+PG_MIGRATIONS := $(sort $(wildcard src/store/sql/postgresql/*.sql))
 SPECS     := $(sort $(wildcard specs/*.json))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -91,6 +95,13 @@ $(BUILD)/gen/sqlite_migrations.c: $(MIGRATIONS) src/store/sql/sqlite tools/embed
 
 $(BUILD)/gen/sqlite_migrations.o: $(BUILD)/gen/sqlite_migrations.c
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/pg_migrations.c: $(PG_MIGRATIONS) src/store/sql/postgresql tools/embed_sql.sh
+	@mkdir -p $(dir $@)
+	tools/embed_sql.sh rp_pg_migrations $(PG_MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/pg_migrations.o: $(BUILD)/gen/pg_migrations.c
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Wno-overlength-strings -c $< -o $@
 
 # The source specs that ship with Rapport, compiled in (rapport load --source NAME).
 $(BUILD)/gen/specs.c: $(SPECS) tools/embed_files.sh

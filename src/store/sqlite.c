@@ -681,6 +681,7 @@ const rp_store_ops rp_sqlite_ops = {
 const char *rp_store_engines(void)
 {
     static char v[64];
-    snprintf(v, sizeof v, "sqlite %s", sqlite3_libversion());
+    int pq = rp_pg_library_version();
+    snprintf(v, sizeof v, "sqlite %s, libpq %d.%d", sqlite3_libversion(), pq / 10000, pq % 10000);
     return v;
 }

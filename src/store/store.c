@@ -10,8 +10,7 @@ int rp_store_open(const char *target, int flags, rp_store **out, rp_error *err)
 {
     const rp_store_ops *ops = &rp_sqlite_ops;
     if (strncmp(target, "postgres://", 11) == 0 || strncmp(target, "postgresql://", 13) == 0)
-        return rp_err(err, RP_INVAL, "%s: the PostgreSQL backend is not built into this version",
-                      target);
+        ops = &rp_pg_ops;
     rp_store *s = NULL;
     int rc = ops->open(target, flags, &s, err);
     if (rc)

@@ -39,7 +39,12 @@
  * Files: store.c (what is the same for every backend: dispatch, the
  * version check and the migration runner), sqlite.c (the SQLite backend:
  * WAL, the statement cache, bulk writing), sql/sqlite/NNNN_*.sql (its
- * migrations, embedded by tools/embed_sql.sh).
+ * migrations, embedded by tools/embed_sql.sh), pg.c (the PostgreSQL
+ * backend, libpq: placeholders rewritten, statements prepared on the
+ * server, a savepoint a statement in a transaction so that a failure takes
+ * back only itself), sql/postgresql/ (its migrations, being ported: a
+ * warehouse is not opened on PostgreSQL until they are all there).  The
+ * contract is checked on both by tests/unit/test_store_conformance.c.
  */
 #ifndef RP_STORE_H
 #define RP_STORE_H
@@ -227,5 +232,11 @@ void rp_stmt_done(rp_stmt *st);
 int rp_stmt_rows_json(rp_stmt *st, int64_t max, json_t **out, int *more, rp_error *err) RP_WARN_UNUSED;
 
 extern const rp_store_ops rp_sqlite_ops;
+/* The PostgreSQL backend (pg.c), for postgres:// and postgresql:// URLs; its migrations are
+ * sql/postgresql/NNNN_*.sql. */
+extern const rp_store_ops rp_pg_ops;
+extern const rp_migration rp_pg_migrations[];
+extern const int rp_pg_migrations_count;
+int rp_pg_library_version(void);
 
 #endif

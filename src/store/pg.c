@@ -1,0 +1,636 @@
+/* pg.c — the PostgreSQL backend (issue 26): libpq behind store.h's ops.
+ *
+ * Callers' SQL is store.h's dialect: `?` and `?N` placeholders become $N here (outside quotes), a
+ * statement is prepared on the server (PQprepare, named, once per connection) the first time it runs
+ * with the parameter types of its first binding (int8, float8, text, bytea; a NULL leaves the type to
+ * the server), and runs again with those; bound with other types it runs unprepared (PQexecParams)
+ * rather than be coerced.  Results come whole (text format; bytea as hex, decoded on demand); integer,
+ * boolean and whole numeric columns read as integers, so that count(*), sum() of integers and
+ * comparisons look as they do on SQLite.  Transactions nest by savepoints; a read-only transaction is
+ * the server's BEGIN READ ONLY, a snapshot for reads REPEATABLE READ.  Errors by SQLSTATE in Rapport's
+ * words: 23 constraint, 40001/40P01/55P03/57014 busy, 53100 full, 53200 memory, 08 and a lost
+ * connection I/O, 25006 read-only.  The password never in the URL (ps shows command lines): libpq's
+ * password file (PGPASSFILE, ~/.pgpass) or PGPASSWORD. */
+#include "store/store.h"
+#include "core/map.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define CACHE_MAX 512
+#define PARAMS_MAX 256
+
+/* PostgreSQL's type oids (pg_type.h) */
+enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_TEXT = 25, OID_OID = 26,
+       OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
+
+typedef struct pg_store {
+    rp_store base;
+    PGconn *conn;
+    rp_map *cache;
+    int next_name;
+    int64_t changes;
+    char where[160];        /* host:port/db, for messages */
+} pg_store;
+
+typedef struct pg_stmt {
+    rp_stmt base;
+    char *sql;              /* rewritten: $N */
+    int nparams;
+    char name[24];          /* the server's prepared statement, "" until prepared */
+    unsigned types[PARAMS_MAX], prepared_types[PARAMS_MAX];
+    char *vals[PARAMS_MAX];
+    int lens[PARAMS_MAX], fmts[PARAMS_MAX];
+    PGresult *res;
+    int row, nrows;
+    int cached, in_use, bind_rc;
+    unsigned char *blob;    /* the last bytea decoded */
+    size_t blob_len;
+} pg_stmt;
+
+#define PG(s_) ((pg_store *)(s_))
+#define PS(st_) ((pg_stmt *)(st_))
+
+/* ---- errors ---- */
+
+static int map_result(pg_store *s, PGresult *r, rp_error *err)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg)
+        msg = PQerrorMessage(s->conn);
+    if (PQstatus(s->conn) == CONNECTION_BAD)
+        return rp_err(err, RP_IO, "%s: the connection to PostgreSQL was lost: %s", s->where, msg);
+    if (!state)
+        return rp_err(err, RP_STORE, "%s: %s", s->where, msg);
+    if (!strncmp(state, "23", 2))
+        return rp_err(err, RP_CONSTRAINT, "%s", msg);
+    if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") || !strcmp(state, "57014"))
+        return rp_err(err, RP_BUSY, "%s: the database is busy (%s)", s->where, msg);
+    if (!strcmp(state, "53100"))
+        return rp_err(err, RP_FULL, "%s: the database server's disk is full", s->where);
+    if (!strcmp(state, "53200"))
+        return rp_err(err, RP_NOMEM, NULL);
+    if (!strcmp(state, "25006"))
+        return rp_err(err, RP_READONLY, "%s: a change in a read-only transaction", s->where);
+    if (!strncmp(state, "08", 2))
+        return rp_err(err, RP_IO, "%s: %s", s->where, msg);
+    return rp_err(err, RP_STORE, "%s", msg);
+}
+
+/* ---- connecting ---- */
+
+/* A password written into the URL (postgresql://user:secret@host/db) is refused: ps shows it. */
+static int password_in_url(const char *url)
+{
+    const char *p = strstr(url, "://");
+    if (!p)
+        return 0;
+    p += 3;
+    size_t n = strcspn(p, "/?");
+    const char *at = memchr(p, '@', n);
+    return (at && memchr(p, ':', (size_t)(at - p))) || strstr(url, "password=");
+}
+
+static void pg_close(rp_store *s_)
+{
+    pg_store *s = PG(s_);
+    if (!s)
+        return;
+    if (s->cache) {
+        size_t it = 0;
+        void *v;
+        while (rp_map_next(s->cache, &it, NULL, NULL, &v)) {
+            pg_stmt *st = v;
+            PQclear(st->res);
+            for (int i = 0; i < PARAMS_MAX; i++)
+                free(st->vals[i]);
+            free(st->sql);
+            PQfreemem(st->blob);
+            free(st);
+        }
+        rp_map_free(s->cache, NULL);
+    }
+    PQfinish(s->conn);
+    free(s);
+}
+
+/* SQL as it is (several statements may follow one another), for the transactions' own statements. */
+static int raw_exec(rp_store *s_, const char *sql, rp_error *err)
+{
+    pg_store *s = PG(s_);
+    PGresult *r = PQexec(s->conn, sql);
+    int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+    int rc = ok ? RP_OK : map_result(s, r, err);
+    if (ok)
+        s->changes = atoll(PQcmdTuples(r));
+    PQclear(r);
+    return rc;
+}
+
+static int guard(pg_store *s);
+static void unguard(pg_store *s, int guarded, int ok);
+
+/* A caller's SQL (a migration's several statements, a DDL, a change): failing in a transaction, it takes
+ * back only itself. */
+static int pg_exec(rp_store *s_, const char *sql, rp_error *err)
+{
+    int g = guard(PG(s_)), rc = raw_exec(s_, sql, err);
+    unguard(PG(s_), g, rc == RP_OK);
+    return rc;
+}
+
+static int pg_open(const char *url, int flags, rp_store **out, rp_error *err)
+{
+    if (password_in_url(url))
+        return rp_err(err, RP_INVAL, "the PostgreSQL URL names a password, which ps would show: put it in a password "
+                                     "file (PGPASSFILE or ~/.pgpass) or PGPASSWORD instead");
+    pg_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->cache = rp_map_new())) {
+        free(s);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    s->base.ops = &rp_pg_ops;
+    s->conn = PQconnectdb(url);
+    if (s->conn && PQstatus(s->conn) == CONNECTION_OK)
+        snprintf(s->where, sizeof s->where, "PostgreSQL %.60s:%.8s/%.60s", PQhost(s->conn), PQport(s->conn),
+                 PQdb(s->conn));
+    if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
+        const char *m = s->conn ? PQerrorMessage(s->conn) : "out of memory";
+        char first[300];
+        snprintf(first, sizeof first, "%s", m);
+        first[strcspn(first, "\n")] = 0;
+        int rc = rp_err(err, RP_IO, "cannot connect to %s: %s", url, first);
+        pg_close(&s->base);
+        return rc;
+    }
+    (void)flags;
+    /* a row another connection holds is waited for as long as SQLite waits for its lock (10 s), then busy */
+    int rc = raw_exec(&s->base, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET client_min_messages = warning; "
+                               "SET lock_timeout = '10s'",
+                     err);
+    if (!rc && (flags & RP_STORE_READONLY))
+        rc = raw_exec(&s->base, "SET default_transaction_read_only = on", err);
+    if (rc) {
+        pg_close(&s->base);
+        return rc;
+    }
+    *out = &s->base;
+    return RP_OK;
+}
+
+/* ---- statements ---- */
+
+/* In a transaction, a statement that fails takes back only itself, as on SQLite (PostgreSQL would
+ * abort the whole transaction): each step to the server runs under a savepoint of its own. */
+static int guard(pg_store *s)
+{
+    if (s->base.depth > 0)
+        PQclear(PQexec(s->conn, "SAVEPOINT rp_stmt"));
+    return s->base.depth > 0;
+}
+
+static void unguard(pg_store *s, int guarded, int ok)
+{
+    if (guarded)
+        PQclear(PQexec(s->conn, ok ? "RELEASE SAVEPOINT rp_stmt"
+                                   : "ROLLBACK TO SAVEPOINT rp_stmt; RELEASE SAVEPOINT rp_stmt"));
+}
+
+/* The SQL with ? and ?N as $N (outside quotes and comments); *n the highest number. */
+static char *rewrite(const char *sql, int *n)
+{
+    size_t len = strlen(sql);
+    char *o = malloc(len * 4 + 16), *w = o;
+    if (!o)
+        return NULL;
+    int next = 0;
+    *n = 0;
+    for (const char *p = sql; *p;) {
+        if (*p == '\'' || *p == '"') { /* a literal or a quoted name, its doubled quotes included */
+            char q = *p;
+            *w++ = *p++;
+            while (*p) {
+                if (*p == q && p[1] == q) {
+                    *w++ = *p++;
+                    *w++ = *p++;
+                    continue;
+                }
+                if (*p == q)
+                    break;
+                *w++ = *p++;
+            }
+            if (*p)
+                *w++ = *p++;
+        } else if (*p == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                *w++ = *p++;
+        } else if (*p == '?') {
+            p++;
+            int k;
+            if (*p >= '0' && *p <= '9') {
+                k = (int)strtol(p, (char **)&p, 10);
+            } else {
+                k = next + 1;
+            }
+            if (k > next)
+                next = k;
+            if (k > *n)
+                *n = k;
+            w += sprintf(w, "$%d", k);
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = 0;
+    return o;
+}
+
+static int pg_prepare(rp_store *s_, const char *sql, int cached, rp_stmt **out, rp_error *err)
+{
+    pg_store *s = PG(s_);
+    size_t n = strlen(sql);
+    if (cached) {
+        pg_stmt *c = rp_map_get(s->cache, sql, n);
+        if (c && !c->in_use) {
+            c->in_use = 1;
+            c->bind_rc = 0;
+            *out = &c->base;
+            return RP_OK;
+        }
+        if (c || rp_map_len(s->cache) >= CACHE_MAX)
+            cached = 0;
+    }
+    pg_stmt *st = calloc(1, sizeof *st);
+    if (!st || !(st->sql = rewrite(sql, &st->nparams))) {
+        free(st);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    st->base.store = s_;
+    if (st->nparams > PARAMS_MAX) {
+        free(st->sql), free(st);
+        return rp_err(err, RP_INVAL, "a statement with more than %d parameters", PARAMS_MAX);
+    }
+    if (!st->nparams) { /* prepared now: a statement about a table not there fails here, as on SQLite */
+        snprintf(st->name, sizeof st->name, "rp%d", ++s->next_name);
+        int g = guard(s);
+        PGresult *r = PQprepare(s->conn, st->name, st->sql, 0, NULL);
+        int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        unguard(s, g, ok);
+        int rc = ok ? RP_OK : map_result(s, r, err);
+        PQclear(r);
+        if (rc) {
+            free(st->sql), free(st);
+            return rc;
+        }
+    }
+    st->cached = cached;
+    st->in_use = 1;
+    if (cached && rp_map_put(s->cache, sql, n, st, NULL)) {
+        free(st->sql), free(st);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    *out = &st->base;
+    return RP_OK;
+}
+
+static int put(rp_stmt *st_, int i, unsigned type, const char *v, size_t n, int fmt)
+{
+    pg_stmt *st = PS(st_);
+    if (i < 1 || i > st->nparams) {
+        st->bind_rc = st->bind_rc ? st->bind_rc : RP_INVAL;
+        return RP_STORE;
+    }
+    free(st->vals[i - 1]);
+    st->vals[i - 1] = NULL;
+    st->types[i - 1] = type;
+    st->lens[i - 1] = (int)n, st->fmts[i - 1] = fmt;
+    if (v && !(st->vals[i - 1] = malloc(n + 1))) {
+        st->bind_rc = RP_NOMEM;
+        return RP_STORE;
+    }
+    if (v) {
+        memcpy(st->vals[i - 1], v, n);
+        st->vals[i - 1][n] = 0;
+    }
+    return RP_OK;
+}
+
+static int pg_bind_int(rp_stmt *st, int i, int64_t v)
+{
+    char b[24];
+    return put(st, i, OID_INT8, b, (size_t)snprintf(b, sizeof b, "%lld", (long long)v), 0);
+}
+static int pg_bind_real(rp_stmt *st, int i, double v)
+{
+    char b[40];
+    return put(st, i, OID_FLOAT8, b, (size_t)snprintf(b, sizeof b, "%.17g", v), 0);
+}
+static int pg_bind_text(rp_stmt *st, int i, const char *v, size_t n) { return put(st, i, OID_TEXT, v, n, 0); }
+static int pg_bind_blob(rp_stmt *st, int i, const void *v, size_t n) { return put(st, i, OID_BYTEA, v, n, 1); }
+static int pg_bind_null(rp_stmt *st, int i) { return put(st, i, 0, NULL, 0, 0); }
+
+/* Run it: prepared with the types of its first binding; bound otherwise, unprepared. */
+static int run(pg_store *s, pg_stmt *st, rp_error *err)
+{
+    const char *const *vals = (const char *const *)st->vals;
+    PGresult *r;
+    int same = st->name[0] != 0, guarded = guard(s);
+    for (int i = 0; same && i < st->nparams; i++)
+        same = !st->types[i] || st->types[i] == st->prepared_types[i];
+    if (!st->name[0]) {
+        snprintf(st->name, sizeof st->name, "rp%d", ++PG(s)->next_name);
+        r = PQprepare(s->conn, st->name, st->sql, st->nparams, (const Oid *)st->types);
+        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        if (state && !strcmp(state, "42P18")) { /* a NULL whose type nothing says ($1 IS NULL): text */
+            PQclear(r);
+            for (int i = 0; i < st->nparams; i++)
+                if (!st->types[i])
+                    st->types[i] = OID_TEXT;
+            r = PQprepare(s->conn, st->name, st->sql, st->nparams, (const Oid *)st->types);
+        }
+        int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        int rc = ok ? RP_OK : map_result(s, r, err);
+        PQclear(r);
+        if (rc) {
+            st->name[0] = 0;
+            unguard(s, guarded, 0);
+            return rc;
+        }
+        memcpy(st->prepared_types, st->types, sizeof st->types);
+        same = 1;
+    }
+    r = same ? PQexecPrepared(s->conn, st->name, st->nparams, vals, st->lens, st->fmts, 0)
+             : PQexecParams(s->conn, st->sql, st->nparams, (const Oid *)st->types, vals, st->lens, st->fmts, 0);
+    ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+        int rc = map_result(s, r, err);
+        PQclear(r);
+        unguard(s, guarded, 0);
+        return rc;
+    }
+    unguard(s, guarded, 1);
+    st->res = r;
+    st->row = -1;
+    st->nrows = t == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+    s->changes = atoll(PQcmdTuples(r));
+    return RP_OK;
+}
+
+static int pg_step(rp_stmt *st_, rp_error *err)
+{
+    pg_stmt *st = PS(st_);
+    if (st->bind_rc == RP_NOMEM)
+        return rp_err(err, RP_NOMEM, NULL);
+    if (st->bind_rc)
+        return rp_err(err, RP_STORE, "binding a parameter failed: no parameter of that number");
+    if (!st->res) {
+        int rc = run(PG(st_->store), st, err);
+        if (rc)
+            return rc;
+    }
+    return ++st->row < st->nrows ? RP_ROW : RP_DONE;
+}
+
+static int pg_column_count(rp_stmt *st) { return PS(st)->res ? PQnfields(PS(st)->res) : 0; }
+static const char *pg_column_name(rp_stmt *st, int i) { return PS(st)->res ? PQfname(PS(st)->res, i) : NULL; }
+
+static int here(rp_stmt *st_, int i)
+{
+    pg_stmt *st = PS(st_);
+    return st->res && st->row >= 0 && st->row < st->nrows && i >= 0 && i < PQnfields(st->res) &&
+           !PQgetisnull(st->res, st->row, i);
+}
+
+static rp_coltype pg_column_type(rp_stmt *st_, int i)
+{
+    if (!here(st_, i))
+        return RP_COL_NULL;
+    pg_stmt *st = PS(st_);
+    switch (PQftype(st->res, i)) {
+    case OID_INT2: case OID_INT4: case OID_INT8: case OID_OID: case OID_BOOL: return RP_COL_INT;
+    case OID_FLOAT4: case OID_FLOAT8: return RP_COL_REAL;
+    case OID_NUMERIC: return strpbrk(PQgetvalue(st->res, st->row, i), ".eEN") ? RP_COL_REAL : RP_COL_INT;
+    case OID_BYTEA: return RP_COL_BLOB;
+    default: return RP_COL_TEXT;
+    }
+}
+
+static int64_t pg_column_int(rp_stmt *st_, int i)
+{
+    if (!here(st_, i))
+        return 0;
+    const char *v = PQgetvalue(PS(st_)->res, PS(st_)->row, i);
+    if (PQftype(PS(st_)->res, i) == OID_BOOL)
+        return *v == 't';
+    return strchr(v, '.') ? (int64_t)strtod(v, NULL) : strtoll(v, NULL, 10);
+}
+
+static double pg_column_real(rp_stmt *st_, int i)
+{
+    if (!here(st_, i))
+        return 0;
+    const char *v = PQgetvalue(PS(st_)->res, PS(st_)->row, i);
+    return PQftype(PS(st_)->res, i) == OID_BOOL ? (*v == 't') : strtod(v, NULL);
+}
+
+static const char *pg_column_text(rp_stmt *st_, int i)
+{
+    if (!here(st_, i))
+        return NULL;
+    const char *v = PQgetvalue(PS(st_)->res, PS(st_)->row, i);
+    if (PQftype(PS(st_)->res, i) == OID_BOOL)
+        return *v == 't' ? "1" : "0";
+    return v;
+}
+
+static const void *pg_column_blob(rp_stmt *st_, int i)
+{
+    pg_stmt *st = PS(st_);
+    if (!here(st_, i))
+        return NULL;
+    const char *v = PQgetvalue(st->res, st->row, i);
+    if (PQftype(st->res, i) != OID_BYTEA) {
+        st->blob_len = strlen(v);
+        return v;
+    }
+    PQfreemem(st->blob);
+    st->blob = PQunescapeBytea((const unsigned char *)v, &st->blob_len);
+    return st->blob;
+}
+
+static size_t pg_column_bytes(rp_stmt *st_, int i)
+{
+    if (!here(st_, i))
+        return 0;
+    if (PQftype(PS(st_)->res, i) == OID_BYTEA) {
+        pg_column_blob(st_, i);
+        return PS(st_)->blob_len;
+    }
+    return (size_t)PQgetlength(PS(st_)->res, PS(st_)->row, i);
+}
+
+/* A statement that only reads: what it begins with. */
+static int pg_readonly(rp_stmt *st)
+{
+    const char *p = PS(st)->sql;
+    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '(' || *p == '\r')
+        p++;
+    static const char *const reads[] = { "SELECT", "WITH", "VALUES", "EXPLAIN", "SHOW", "TABLE", NULL };
+    for (int k = 0; reads[k]; k++)
+        if (!strncasecmp(p, reads[k], strlen(reads[k])))
+            return !strcasestr(p, "INSERT ") && !strcasestr(p, "UPDATE ") && !strcasestr(p, "DELETE ");
+    return 0;
+}
+
+static void pg_done(rp_stmt *st_)
+{
+    pg_stmt *st = PS(st_);
+    PQclear(st->res);
+    st->res = NULL;
+    st->row = -1, st->nrows = 0;
+    PQfreemem(st->blob);
+    st->blob = NULL;
+    for (int i = 0; i < st->nparams; i++) {
+        free(st->vals[i]);
+        st->vals[i] = NULL;
+        st->types[i] = 0;
+    }
+    if (st->cached) {
+        st->in_use = 0;
+        st->bind_rc = 0;
+        return;
+    }
+    if (st->name[0]) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+        PQclear(PQexec(PG(st_->store)->conn, sql));
+    }
+    free(st->sql);
+    free(st);
+}
+
+/* ---- transactions ---- */
+
+static int pg_begin(rp_store *s_, int readonly, rp_error *err)
+{
+    char sql[64];
+    int d = s_->depth;
+    if (d == 0)
+        snprintf(sql, sizeof sql, "%s", readonly == 1   ? "BEGIN READ ONLY"
+                                         : readonly == 2 ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                         : "BEGIN");
+    else
+        snprintf(sql, sizeof sql, "SAVEPOINT rp%d", d);
+    int rc = raw_exec(s_, sql, err);
+    if (!rc)
+        s_->depth++;
+    return rc;
+}
+
+static int pg_rollback(rp_store *s_)
+{
+    if (s_->depth <= 0)
+        return RP_OK;
+    char sql[96];
+    if (s_->depth == 1)
+        snprintf(sql, sizeof sql, "ROLLBACK");
+    else
+        snprintf(sql, sizeof sql, "ROLLBACK TO rp%d; RELEASE rp%d", s_->depth - 1, s_->depth - 1);
+    int rc = raw_exec(s_, sql, NULL);
+    s_->depth--;
+    return rc;
+}
+
+static int pg_commit(rp_store *s_, rp_error *err)
+{
+    if (s_->depth <= 0)
+        return rp_err(err, RP_INTERNAL, "commit without a transaction");
+    char sql[64];
+    if (s_->depth == 1)
+        snprintf(sql, sizeof sql, "COMMIT");
+    else
+        snprintf(sql, sizeof sql, "RELEASE rp%d", s_->depth - 1);
+    PGresult *r = PQexec(PG(s_)->conn, sql);
+    /* a COMMIT of a transaction that failed answers ROLLBACK: nothing was written */
+    int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "ROLLBACK");
+    int rc = ok ? RP_OK
+                : r && PQresultStatus(r) == PGRES_COMMAND_OK
+                      ? rp_err(err, RP_BUSY, "%s: the transaction failed and was rolled back", PG(s_)->where)
+                      : map_result(PG(s_), r, err);
+    PQclear(r);
+    if (!rc || s_->depth == 1) {
+        if (rc && PQtransactionStatus(PG(s_)->conn) != PQTRANS_IDLE)
+            PQclear(PQexec(PG(s_)->conn, "ROLLBACK"));
+        s_->depth--;
+    }
+    return rc;
+}
+
+static int64_t pg_changes(rp_store *s_) { return PG(s_)->changes; }
+
+/* What other connections have written since: the write-ahead log's position (bytes). */
+static int pg_data_version(rp_store *s_, int64_t *v, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = pg_prepare(s_, "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint", 1, &st, err);
+    if (rc)
+        return rc;
+    if ((rc = pg_step(st, err)) == RP_ROW)
+        *v = pg_column_int(st, 0), rc = RP_OK;
+    pg_done(st);
+    return rc;
+}
+
+/* SQLite's bulk mode and load tuning have no counterpart: loads go through COPY (etl) */
+static int pg_bulk(rp_store *s_, int on, int *active, rp_error *err)
+{
+    (void)s_, (void)on, (void)err;
+    if (active)
+        *active = 0;
+    return RP_OK;
+}
+
+static int pg_load_tuning(rp_store *s_, int on, int appends, rp_error *err)
+{
+    (void)s_, (void)on, (void)appends, (void)err;
+    return RP_OK;
+}
+
+const rp_store_ops rp_pg_ops = {
+    .name = "postgresql",
+    .migrations = rp_pg_migrations,
+    .migration_count = &rp_pg_migrations_count,
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .bind_int = pg_bind_int,
+    .bind_real = pg_bind_real,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
+    .column_type = pg_column_type,
+    .column_int = pg_column_int,
+    .column_real = pg_column_real,
+    .column_text = pg_column_text,
+    .column_blob = pg_column_blob,
+    .column_bytes = pg_column_bytes,
+    .readonly = pg_readonly,
+    .done = pg_done,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .changes = pg_changes,
+    .data_version = pg_data_version,
+    .bulk = pg_bulk,
+    .load_tuning = pg_load_tuning,
+};
+
+int rp_pg_library_version(void) { return PQlibVersion(); }

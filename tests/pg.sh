@@ -1,0 +1,44 @@
+#!/bin/bash
+# pg.sh — a throwaway PostgreSQL cluster for the tests (issue 26): initdb and pg_ctl of Debian's
+# PostgreSQL in a folder of the test's, as an unprivileged user (postgres when run as root: initdb
+# refuses root), listening on 127.0.0.1 and a free port and on a socket in that folder; fsync off (a
+# test's data need not survive a power cut).  The owner role rapport_owner (migrations) and a database
+# rapport.  With WATCH_PID the cluster stops by itself when that process ends, so that a test that
+# crashes leaves no server behind.
+#   pg.sh start DIR [WATCH_PID]   prints the URL (also in DIR/url)
+#   pg.sh stop DIR
+set -eu
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$bin/initdb" ] || { echo "pg.sh: no PostgreSQL server installed (make deps installs it)" >&2; exit 1; }
+as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+dir=$(realpath -m "$2")
+case $1 in
+start)
+    mkdir -p "$dir"
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres "$dir"
+        # the server's user passes through the test's folders to its own (traverse, not list)
+        p=$(dirname "$dir"); while [ "$p" != / ]; do chmod o+x "$p"; p=$(dirname "$p"); done
+    fi
+    port=$(free_port)
+    as "$bin/initdb" -D "$dir/data" -U rapport_owner --auth=trust -E UTF8 --locale=C.UTF-8 > "$dir/initdb.log" 2>&1 ||
+        { echo "pg.sh: initdb failed:" >&2; cat "$dir/initdb.log" >&2; exit 1; }
+    as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start > /dev/null || { echo "pg.sh: the server did not start:" >&2; tail -20 "$dir/server.log" >&2; exit 1; }
+    as "$bin/createdb" -h 127.0.0.1 -p "$port" -U rapport_owner rapport
+    echo "$port" > "$dir/port"
+    echo "postgresql://rapport_owner@127.0.0.1:$port/rapport" | tee "$dir/url"
+    if [ -n "${3:-}" ]; then
+        (while kill -0 "$3" 2>/dev/null; do sleep 1; done; as "$bin/pg_ctl" -D "$dir/data" -m immediate stop) \
+            > /dev/null 2>&1 < /dev/null &
+    fi
+    ;;
+stop)
+    [ -d "$dir/data" ] && as "$bin/pg_ctl" -D "$dir/data" -m immediate stop > /dev/null 2>&1 || true
+    ;;
+*)
+    echo "usage: pg.sh start DIR [WATCH_PID] | stop DIR" >&2; exit 2
+    ;;
+esac
