@@ -162,9 +162,10 @@ void api_board_post(api_board *b, const json_t *assignments)
     json_t *a;
     json_array_foreach(assignments, i, a) {
         const char *ch = json_string_value(json_object_get(a, "channel"));
-        if (ch && (!strcmp(ch, "outbound") ||
+        /* a held call put through, an outbound call to dial (its first leg: a transfer's is on the line) */
+        if (ch && ((!strcmp(ch, "outbound") && !json_integer_value(json_object_get(a, "parent"))) ||
                    (json_is_string(json_object_get(a, "switch_ref")) && (!strcmp(ch, "voice") || !strcmp(ch, "callback")))))
-            json_array_append(b->outbox, a); /* a held call put through, an outbound call to dial */
+            json_array_append(b->outbox, a);
         if (json_string_value(json_object_get(a, "agent")))
             screen_push(b, json_string_value(json_object_get(a, "agent")), "assigned", json_incref(a));
     }
@@ -280,7 +281,8 @@ static void *board_main(void *arg)
             rp_log(RP_LOG_WARN, "cti: interaction %lld: %s", (long long)json_integer_value(json_object_get(a, "interaction")),
                    msg);
             pthread_mutex_lock(&b->lock);
-            json_array_append_new(b->failed, json_pack("{s:O, s:s}", "interaction", json_object_get(a, "interaction"),
+            json_array_append_new(b->failed, json_pack("{s:O, s:O, s:s}", "interaction", json_object_get(a, "interaction"),
+                                                       "channel", json_object_get(a, "channel"),
                                                        "reason", msg));
             pthread_mutex_unlock(&b->lock);
         }
@@ -421,7 +423,7 @@ int api_cti_event(api_req *rq, api_resp *rs)
 {
     static const char *const keys[] = { "call_id", "event", "switch_ref", "reason", "at", "digits", NULL };
     static const char *const events[] = { "held", "answered", "ended", "abandoned", "no_answer", "dtmf", "callback",
-                                          "unreached", NULL };
+                                          "unreached", "not_dialled", NULL };
     cc_event_in ev = { .channel = "voice", .by = "switch" };
     const char *at = NULL, *digits = NULL;
     rp_error err = RP_ERROR_INIT;

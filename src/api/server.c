@@ -1340,7 +1340,10 @@ static void centre_tick(api_server *s, wh *w)
     size_t i;
     pthread_mutex_lock(&write_turn);
     json_array_foreach(failed, i, f) {
-        cc_event_in ev = { .interaction = json_integer_value(json_object_get(f, "interaction")), .event = "abandoned",
+        /* a call the switch could not take: abandoned; an outbound one it could not dial: not dialled */
+        const char *ch = json_string_value(json_object_get(f, "channel"));
+        cc_event_in ev = { .interaction = json_integer_value(json_object_get(f, "interaction")),
+                           .event = ch && !strcmp(ch, "outbound") ? "not_dialled" : "abandoned",
                            .reason = json_string_value(json_object_get(f, "reason")), .by = "switch" };
         json_t *r = NULL;
         if (cc_event_apply(w, &ev, &r, &err))

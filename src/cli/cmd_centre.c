@@ -202,11 +202,15 @@ int cmd_contact_event(cli_ctx *c)
 
 static void print_tick(const json_t *o)
 {
-    printf("wrap-ups ended: %zu; agents gone quiet: %zu; dialled: %zu; routed: %zu\n",
-           json_array_size(json_object_get(o, "wrapped_up")), json_array_size(json_object_get(o, "timed_out")),
-           json_array_size(json_object_get(o, "dialled")), json_array_size(json_object_get(o, "assignments")));
-    size_t i;
+    size_t i, dialled = 0;
     json_t *x;
+    json_array_foreach(json_object_get(o, "dialled"), i, x) dialled += json_object_get(x, "customer") != NULL;
+    printf("wrap-ups ended: %zu; agents gone quiet: %zu; dialled: %zu; routed: %zu\n",
+           json_array_size(json_object_get(o, "wrapped_up")), json_array_size(json_object_get(o, "timed_out")), dialled,
+           json_array_size(json_object_get(o, "assignments")));
+    json_array_foreach(json_object_get(o, "dialled"), i, x) if (S(x, "done"))
+        printf("dialler %lld done%s%s\n", (long long)json_integer_value(json_object_get(x, "dialler")),
+               S(x, "why") ? ": " : "", S(x, "why") ? S(x, "why") : "");
     json_array_foreach(json_object_get(o, "surges"), i, x) {
         if (!strcmp(S(x, "surge"), "started"))
             printf("surge in queue %s: %lld calls in 15 minutes need %lld agents, %lld on duty; outbound cells paused: "

@@ -137,18 +137,29 @@ int cc_dial_start(wh *w, const mk_mart *m, const cc_dial_opts *o, const char *by
     if (!(rc = place_check(w, o, err)) && !(rc = mk_dial_targets(w, m, o->campaign, o->cell, &t, &n, purpose, &skipped, err)))
         rc = insert_dialler(w, o, purpose, by, now, &id, err);
     rp_stmt *st;
+    /* a customer an earlier dialler of the cell ended (called, refused, not allowed) is not called again */
+    int64_t before = 0, added = 0;
     for (size_t i = 0; !rc && i < n; i++) {
-        if ((rc = rp_store_prepare(wh_store(w), "INSERT INTO cc_dial(dialler, party_id, seq, phone) VALUES (?,?,?,?) "
-                                                "ON CONFLICT DO NOTHING",
+        if ((rc = rp_store_prepare(wh_store(w), "INSERT INTO cc_dial(dialler, party_id, seq, phone) SELECT ?, ?, ?, ? "
+                                                "WHERE NOT EXISTS (SELECT 1 FROM cc_dial e JOIN cc_dialler d ON d.id = "
+                                                "e.dialler WHERE d.campaign = ? AND d.cell = ? AND e.party_id = ? AND "
+                                                "e.state = 'done' AND e.outcome <> 'not_called') ON CONFLICT DO NOTHING",
                                    &st, err)))
             break;
         rp_stmt_bind_int(st, 1, id);
         rp_stmt_bind_int(st, 2, t[i].customer);
         rp_stmt_bind_int(st, 3, (int64_t)i + 1);
         rp_stmt_bind_text(st, 4, t[i].phone);
-        rc = rp_stmt_run(st, err);
+        rp_stmt_bind_text(st, 5, o->campaign);
+        rp_stmt_bind_text(st, 6, o->cell);
+        rp_stmt_bind_int(st, 7, t[i].customer);
+        if (!(rc = rp_stmt_run(st, err)))
+            rp_store_changes(wh_store(w)) ? added++ : before++;
     }
     free(t);
+    if (!rc && skipped)
+        json_object_set_new(skipped, "ended_by_an_earlier_dialler", json_integer(before));
+    n = (size_t)added;
     json_t *row = NULL;
     if (!rc && !(rc = cc_dialler_get(w, id, 0, &row, err))) {
         *out = json_pack("{s:O, s:I, s:o}", "dialler", json_object_get(row, "dialler"), "customers", (json_int_t)n,
@@ -310,6 +321,43 @@ typedef struct dial_run {
     char campaign[48], cell[40], queue[40], purpose[24], from[8], to[8], days[8];
 } dial_run;
 
+/* The number to dial: the one listed if the customer still has it, else their first phone in force
+ * (the entry says which), else none (phone "": the entry ends not_allowed) — a number given up may be
+ * someone else's now. */
+static int current_phone(wh *w, const dial_run *d, int64_t party, char phone[MK_PHONE_MAX], int64_t now_ms,
+                         rp_error *err)
+{
+    json_t *list;
+    int rc = wh_phones(w, party, &list, err);
+    if (rc)
+        return rc;
+    size_t i;
+    json_t *x;
+    const char *first = NULL;
+    int still = 0;
+    json_array_foreach(list, i, x) {
+        const char *v = json_string_value(json_object_get(x, "value"));
+        if (v && !first)
+            first = v;
+        still |= v && !strcmp(v, phone);
+    }
+    rp_stmt *st;
+    if (!still && first && !(rc = rp_store_prepare(wh_store(w), "UPDATE cc_dial SET phone = ? WHERE dialler = ? AND "
+                                                                "party_id = ?",
+                                                   &st, err))) {
+        rp_stmt_bind_text(st, 1, first);
+        rp_stmt_bind_int(st, 2, d->id);
+        rp_stmt_bind_int(st, 3, party);
+        if (!(rc = rp_stmt_run(st, err)))
+            snprintf(phone, MK_PHONE_MAX, "%s", first);
+    } else if (!still && !first) {
+        phone[0] = 0;
+        rc = entry_set(w, d->id, party, "done", "not_allowed", "no phone in force", 0, now_ms, err);
+    }
+    json_decref(list);
+    return rc;
+}
+
 /* The next customer of the dialler who may be called now, or *party 0: those who may not (consent
  * withdrawn, on the do-not-call list, gone) are ended not_allowed; a dial outside their own preferred
  * hours waits half an hour. */
@@ -340,8 +388,10 @@ static int next_due(wh *w, const dial_run *d, int64_t now_ms, int64_t *party, ch
         rc = RP_OK;
         json_t *c = NULL;
         rp_error e = RP_ERROR_INIT;
-        if (wh_contactable(w, p, d->purpose, "phone", now_ms / 1000, &c, &e)) {
-            rc = entry_set(w, d->id, p, "done", "not_allowed", e.msg, 0, now_ms, err);
+        if ((rc = wh_contactable(w, p, d->purpose, "phone", now_ms / 1000, &c, &e)) && rc != RP_NOTFOUND)
+            return rp_err(err, rc, "%s", rp_errmsg(&e)); /* the store's trouble, not the customer's */
+        if (rc) {
+            rc = entry_set(w, d->id, p, "done", "not_allowed", "the customer is no longer in the store", 0, now_ms, err);
         } else if (!json_is_true(json_object_get(c, "allowed"))) {
             char why[120];
             snprintf(why, sizeof why, "%s", S(c, "reason") ? S(c, "reason") : "not allowed");
@@ -350,7 +400,8 @@ static int next_due(wh *w, const dial_run *d, int64_t now_ms, int64_t *party, ch
             rc = entry_set(w, d->id, p, "waiting", NULL, "outside the customer's preferred hours", now_ms + 1800000,
                            now_ms, err);
         } else {
-            *party = p;
+            rc = current_phone(w, d, p, phone, now_ms, err);
+            *party = phone[0] ? p : 0;
         }
         json_decref(c);
         if (rc)
@@ -387,7 +438,7 @@ static int dial_one(wh *w, const dial_run *d, int64_t agent, int64_t party, cons
     if ((rc = rp_stmt_run(st, err)) ||
         (rc = rp_store_prepare(wh_store(w), "UPDATE cc_dial SET state = 'dialling', attempts = attempts + 1, interaction = ?, "
                                             "agent = (SELECT login FROM cc_agent WHERE id = ?), next_at = NULL, "
-                                            "updated_at = ? WHERE dialler = ? AND party_id = ?",
+                                            "updated_at = ? WHERE dialler = ? AND party_id = ? AND state = 'waiting'",
                                &st, err)))
         return rc;
     char at[CC_TIME_LEN];
@@ -397,7 +448,12 @@ static int dial_one(wh *w, const dial_run *d, int64_t agent, int64_t party, cons
     rp_stmt_bind_text(st, 3, at);
     rp_stmt_bind_int(st, 4, d->id);
     rp_stmt_bind_int(st, 5, party);
-    return rp_stmt_run(st, err);
+    if ((rc = rp_stmt_run(st, err)))
+        return rc;
+    /* another server's timers took the customer meanwhile: this tick is taken back whole */
+    return rp_store_changes(wh_store(w)) == 1 ? RP_OK
+                                              : rp_err(err, RP_BUSY, "dialler %lld: customer %lld dialled already",
+                                                       (long long)d->id, (long long)party);
 }
 
 /* The agents free for the dialler's queue now, the longest idle first: ready, able to take an outbound
@@ -445,13 +501,42 @@ static int finish_if_empty(wh *w, const dial_run *d, int64_t now_ms, json_t *log
     return rc;
 }
 
+/* The campaign is over (closed, cancelled, past its last day): the dialler is done, who was left not called. */
+static int stop_over(wh *w, const dial_run *d, const char *why, int64_t now_ms, json_t *log, rp_error *err)
+{
+    char at[CC_TIME_LEN];
+    cc_time_format(now_ms, at);
+    rp_stmt *st;
+    int rc = rp_store_prepare(wh_store(w), "UPDATE cc_dial SET state = 'done', outcome = 'not_called', detail = ?, "
+                                           "updated_at = ? WHERE dialler = ? AND state = 'waiting'",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, why);
+    rp_stmt_bind_text(st, 2, at);
+    rp_stmt_bind_int(st, 3, d->id);
+    if ((rc = rp_stmt_run(st, err)) ||
+        (rc = rp_store_prepare(wh_store(w), "UPDATE cc_dialler SET state = 'done', ended_at = ?, changed_at = ?, "
+                                            "changed_by = 'contact centre' WHERE id = ? AND state = 'running'",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_text(st, 1, at);
+    rp_stmt_bind_text(st, 2, at);
+    rp_stmt_bind_int(st, 3, d->id);
+    if (!(rc = rp_stmt_run(st, err)))
+        json_array_append_new(log, json_pack("{s:I, s:s, s:s}", "dialler", (json_int_t)d->id, "done", at, "why", why));
+    return rc;
+}
+
 #define DIAL_AGENTS_MAX 256
 
 static int pace(wh *w, const dial_run *d, int64_t now_ms, json_t *log, rp_error *err)
 {
-    int live = 0, n = 0;
+    int live = 0, over = 0, n = 0;
     char why[80];
-    int rc = mk_cell_live(w, d->campaign, d->cell, &live, why, err);
+    int rc = mk_cell_live(w, d->campaign, d->cell, now_ms / 1000, &live, &over, why, err);
+    if (!rc && over)
+        return stop_over(w, d, why, now_ms, log, err);
     if (rc || !live || !in_hours(d->from, d->to, d->days, now_ms))
         return rc;
     int64_t agents[DIAL_AGENTS_MAX];
@@ -510,7 +595,8 @@ int cc__dial_timeouts(wh *w, int64_t now_ms, json_t *assigned, rp_error *err)
     rp_stmt *st;
     json_t *rows;
     int rc = rp_store_prepare(wh_store(w), "SELECT i.id FROM cc_interaction i JOIN cc_dial e ON e.interaction = i.id WHERE "
-                                           "i.state = 'assigned' AND i.channel = 'outbound' AND i.assigned_at < ?",
+                                           "i.state = 'assigned' AND i.channel = 'outbound' AND i.parent IS NULL AND "
+                                           "coalesce(i.told_at, i.assigned_at) < ?",
                               &st, err);
     if (rc)
         return rc;
@@ -523,7 +609,12 @@ int cc__dial_timeouts(wh *w, int64_t now_ms, json_t *assigned, rp_error *err)
         cc_event_in ev = { .interaction = I(x, "id"), .event = "unreached", .reason = "failed", .by = "contact centre",
                            .at_ms = now_ms };
         json_t *o = NULL;
-        if ((rc = cc_event_apply(w, &ev, &o, err)))
+        if ((rc = cc_event_apply(w, &ev, &o, err)) == RP_EXISTS) { /* answered meanwhile: so be it */
+            rp_err_clear(err);
+            rc = RP_OK;
+            continue;
+        }
+        if (rc)
             break;
         json_array_extend(assigned, json_object_get(o, "assignments"));
         json_decref(o);
@@ -547,9 +638,11 @@ static int respond(wh *w, const json_t *ix, const char *response, char detail[16
     int rc = rp_store_begin(wh_store(w), err);
     if (rc)
         return rc;
-    if (mk_response_record(w, &r, &e)) {
+    if ((rc = mk_response_record(w, &r, &e))) {
         rp_store_rollback(wh_store(w));
-        snprintf(detail, 160, "response not taken: %.130s", e.msg);
+        if (rc != RP_DENIED && rc != RP_NOTFOUND && rc != RP_INVAL) /* the store's trouble: the wrap-up fails */
+            return rp_err(err, rc, "%s", rp_errmsg(&e));
+        snprintf(detail, 160, "response not taken: %.130s", rp_errmsg(&e));
         return RP_OK;
     }
     return rp_store_commit(wh_store(w), err);
@@ -590,6 +683,20 @@ int cc__dial_result(wh *w, const json_t *ix, rp_error *err)
     }
     const char *outcome = !strcmp(state, "abandoned") ? "failed" : disp ? disp : "contact";
     int again = !strcmp(outcome, "no_answer") || !strcmp(outcome, "busy") || !strcmp(outcome, "failed");
+    /* not dialled (the switch could not, or the phone refused to), or a call-back the customer asked
+     * for: no attempt of theirs used up */
+    if (!strcmp(outcome, "not_dialled") || !strcmp(outcome, "callback")) {
+        if ((rc = rp_store_prepare(wh_store(w), "UPDATE cc_dial SET attempts = attempts - 1 WHERE dialler = ? AND "
+                                                "party_id = ? AND attempts > 0",
+                                   &st, err)))
+            return rc;
+        rp_stmt_bind_int(st, 1, dialler);
+        rp_stmt_bind_int(st, 2, party);
+        if ((rc = rp_stmt_run(st, err)))
+            return rc;
+        if (!strcmp(outcome, "not_dialled"))
+            next = now + retry * 60000;
+    }
     if (!strcmp(outcome, "callback")) {
         next = S(ix, "callback_at") && !cc_time_parse("callback_at", S(ix, "callback_at"), &cb, &e) ? cb
                                                                                                   : now + retry * 60000;

@@ -198,7 +198,7 @@ static int assign(wh *w, live *l, const cc_decision *d, int64_t now_ms, json_t *
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(w), "UPDATE cc_interaction SET state = 'assigned', agent = ?, assigned_at = ?, "
                                            "why = ?, told_at = NULL WHERE id = ? AND state = 'queued' "
-                                           "RETURNING external_id, switch_ref, party_id, address, queue",
+                                           "RETURNING external_id, switch_ref, party_id, address, queue, parent",
                               &st, err);
     if (rc)
         return rc;
@@ -218,6 +218,8 @@ static int assign(wh *w, live *l, const cc_decision *d, int64_t now_ms, json_t *
         json_object_set_new(a, "party_id", json_integer(rp_stmt_int(st, 2)));
     if (a && rp_stmt_text(st, 3))
         json_object_set_new(a, "address", json_string(rp_stmt_text(st, 3)));
+    if (a && rp_stmt_column_type(st, 5) == RP_COL_INT) /* a transfer's new leg: the switch dials nothing */
+        json_object_set_new(a, "parent", json_integer(rp_stmt_int(st, 5)));
     json_array_append_new(out, a ? a : json_null());
     if ((rc = rp_stmt_finish(st, err)) || (rc = cc__event(w, it->id, now_ms, "assigned", ag->id, d->why, err)))
         return rc;
@@ -252,7 +254,7 @@ int cc__route(wh *w, int64_t now_ms, json_t *out, rp_error *err)
 
 #define TOLD_COLUMNS                                                                                     \
     "i.id AS interaction, i.channel, i.external_id, i.switch_ref, a.login AS agent, i.queue, a.sip, i.why, " \
-    "i.party_id, i.parties, i.address, i.ivr_path, i.reason "
+    "i.party_id, i.parties, i.address, i.ivr_path, i.reason, i.parent "
 
 int cc_untold(wh *w, int limit, json_t **out, rp_error *err)
 {

@@ -337,6 +337,23 @@ static int ev_callback(wh *w, const cc_event_in *ev, const json_t *ix, int64_t a
     return cc__event(w, I(ix, "id"), at, "callback", 0, ev->callback_at ? when : NULL, err);
 }
 
+/* An outbound call the switch could not place (not told, the agent's phone not there or refusing to
+ * dial): done, not dialled; the customer waits for another time, no attempt of theirs used up; the
+ * agent, whose phone is the likely cause, on a break to see to it (as no_answer does). */
+static int ev_not_dialled(wh *w, const cc_event_in *ev, const json_t *ix, int64_t at, rp_error *err)
+{
+    int64_t agent, id = I(ix, "id");
+    if (strcmp(S(ix, "channel"), "outbound"))
+        return rp_err(err, RP_EXISTS, "interaction %lld is %s, not an outbound call: it cannot be not_dialled",
+                      (long long)id, S(ix, "channel"));
+    int rc = cc__text_ok("reason", ev->reason, 200, 0, err);
+    if (rc || (rc = agent_of(w, ix, &agent, err)) || (rc = set_text(w, id, "disposition", "not_dialled", err)) ||
+        (rc = step(w, id, "done", "ended_at", at, err)) || (rc = cc__event(w, id, at, "not_dialled", agent, ev->reason, err)) ||
+        (rc = cc__finish(w, id, err)))
+        return rc;
+    return agent ? cc__agent_set(w, agent, "break", "not_dialled", at, ev->by ? ev->by : "switch", err) : RP_OK;
+}
+
 static const struct ev_row {
     const char *name;
     const char *from;  /* the states it may happen in */
@@ -354,6 +371,7 @@ static const struct ev_row {
     { "note", "offered queued assigned connected wrap_up done abandoned transferred", "", ev_note, 0 },
     { "callback", "queued", "", ev_callback, 0 },
     { "unreached", "assigned", "done", ev_unreached, 0 },
+    { "not_dialled", "assigned", "done", ev_not_dialled, 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };
 
@@ -384,7 +402,7 @@ int cc_event_apply(wh *w, const cc_event_in *ev, json_t **out, rp_error *err)
         r++;
     if (!r->name)
         return rp_err(err, RP_INVAL, "event: '%.20s' is not held, answered, ended, abandoned, no_answer, transfer, "
-                                     "wrap_up, note, callback or unreached", ev->event ? ev->event : "");
+                                     "wrap_up, note, callback, unreached or not_dialled", ev->event ? ev->event : "");
     if (!ev->interaction && (!ev->channel || !ev->external_id))
         return rp_err(err, RP_INVAL, "interaction: required (or channel and external_id)");
     int64_t at = ev->at_ms ? ev->at_ms : cc_clock_ms();
@@ -442,7 +460,9 @@ int cc__finish(wh *w, int64_t id, rp_error *err)
         json_decref(ix);
         return rc;
     }
-    if ((rc = history(w, ix, &hist, err)) || !voice_like(S(ix, "channel"))) {
+    /* a call record for every call but an outbound one that reached nobody (the dialler counts those) */
+    if ((rc = history(w, ix, &hist, err)) || !voice_like(S(ix, "channel")) ||
+        (!strcmp(S(ix, "channel"), "outbound") && !S(ix, "connected_at"))) {
         json_decref(ix);
         return rc;
     }

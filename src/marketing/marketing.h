@@ -288,9 +288,11 @@ typedef struct mk_dial_target {
 } mk_dial_target;
 int mk_dial_targets(wh *w, const mk_mart *m, const char *code, const char *cell, mk_dial_target **out, size_t *n,
                     char purpose[24], json_t **skipped, rp_error *err) RP_WARN_UNUSED;
-/* May the cell be dialled now: the campaign running and the cell not paused (a surge pauses it);
- * *live 0 with why ("cell C is paused") otherwise.  RP_NOTFOUND for no such campaign. */
-int mk_cell_live(wh *w, const char *code, const char *cell, int *live, char why[80], rp_error *err) RP_WARN_UNUSED;
+/* May the cell be dialled at now (seconds since 1970): the campaign running, not past its last day (in
+ * Taipei), and the cell not paused (a surge pauses it); *live 0 with why ("cell C is paused") otherwise,
+ * and *over 1 when that is for good (closed, cancelled, past its end).  RP_NOTFOUND for no such campaign. */
+int mk_cell_live(wh *w, const char *code, const char *cell, int64_t now, int *live, int *over, char why[80],
+                 rp_error *err) RP_WARN_UNUSED;
 
 /* ---- e-mail sent (send.c) ---- */
 

@@ -419,15 +419,23 @@ int mk_dial_targets(wh *w, const mk_mart *m, const char *code, const char *cell,
     return rc;
 }
 
-int mk_cell_live(wh *w, const char *code, const char *cell, int *live, char why[80], rp_error *err)
+int mk_cell_live(wh *w, const char *code, const char *cell, int64_t now, int *live, int *over, char why[80],
+                 rp_error *err)
 {
     mk__campaign mc;
     int rc = mk__campaign_cells(w, code, &mc, err);
     if (rc)
         return rc;
     const mk__cell *c = mk__campaign_cell(&mc, cell);
+    const char *end = json_string_value(json_object_get(mc.doc, "end_date"));
+    char today[RP_DATE_LEN];
+    rp_date_format(rp_time_taipei_date(now), today);
     *live = 0;
-    if (strcmp(mc.status, "running"))
+    /* a campaign closed, cancelled or past its last day is over for good; a paused one may resume */
+    *over = !strcmp(mc.status, "closed") || !strcmp(mc.status, "cancelled") || (end && strncmp(today, end, 10) > 0);
+    if (end && strncmp(today, end, 10) > 0)
+        snprintf(why, 80, "campaign %.30s ended on %.10s", code, end);
+    else if (strcmp(mc.status, "running"))
         snprintf(why, 80, "campaign %.30s is %s", code, mc.status);
     else if (!c)
         snprintf(why, 80, "campaign %.20s has no cell %.30s", code, cell);

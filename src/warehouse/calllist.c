@@ -139,6 +139,8 @@ static int phones_of(wh *w, int64_t party, json_t **out, rp_error *err)
     return RP_OK;
 }
 
+int wh_phones(wh *w, int64_t party, json_t **out, rp_error *err) { return phones_of(w, party, out, err); }
+
 int wh_calllist_read(wh *w, const char *agent, const char *list, const char *today, int limit, json_t **out,
                      rp_error *err)
 {

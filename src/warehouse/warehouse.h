@@ -525,6 +525,9 @@ int wh_calllist_on(wh *w, const char *agent, int64_t party, const char *today, i
  * the caller masks them for whoever may not dial them. */
 int wh_calllist_read(wh *w, const char *agent, const char *list, const char *today, int limit, json_t **out,
                      rp_error *err) RP_WARN_UNUSED;
+/* A customer's phones in force now, mobile and primary first: [{kind, value}] (a dialler dials only a
+ * number the customer still has). */
+int wh_phones(wh *w, int64_t party, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 int wh_consent_set(wh *w, const wh_consent *c, rp_error *err) RP_WARN_UNUSED;
 int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,

@@ -129,7 +129,7 @@ $ rapport help
 $ rapport help customer show
 >~ ^usage: rapport customer show KEY
 $ rapport version
->~ ^rapport [0-9]+\.[0-9]+\.[0-9]+ \(schema [0-9]+; sqlite 3\.[0-9.]+, jansson [0-9.]+, libsodium [0-9.]+\)$
+>~ ^rapport [0-9]+\.[0-9]+\.[0-9]+ \(schema [0-9]+; sqlite 3\.[0-9.]+, libpq [0-9]+\.[0-9]+, jansson [0-9.]+, libsodium [0-9.]+\)$
 $ rapport customer --help
 > usage: rapport customer COMMAND
 >

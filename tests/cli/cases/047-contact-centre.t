@@ -66,7 +66,7 @@ $ rapport contact event --id nope answered
 ! rapport: contact event: no voice interaction 'nope'
 ? 1
 $ rapport contact event 1 dance
-! rapport: contact event: event: 'dance' is not held, answered, ended, abandoned, no_answer, transfer, wrap_up, note, callback or unreached
+! rapport: contact event: event: 'dance' is not held, answered, ended, abandoned, no_answer, transfer, wrap_up, note, callback, unreached or not_dialled
 ? 1
 $ rapport contact interaction 1 --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print([e["event"] for e in d["events"]], d["disposition"], d["note"])'
 > ['offered', 'queued', 'assigned', 'connected', 'ended', 'done'] 額度調整 raised the card limit
@@ -173,7 +173,7 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; curl -s -H "Authorization: Bearer $(cat
 > {"error":{"code":"invalid","message":"body.call_id: required","member":"body.call_id"}}
 > {"error":{"code":"not_found","message":"no voice interaction 'ghost'"}}
 > 404
-> {"error":{"code":"invalid","message":"body.event: 'transfer' is not one of held, answered, ended, abandoned, no_answer, dtmf, callback, unreached","member":"body.event"}}
+> {"error":{"code":"invalid","message":"body.event: 'transfer' is not one of held, answered, ended, abandoned, no_answer, dtmf, callback, unreached, not_dialled","member":"body.event"}}
 # amy answers, the caller hangs up, amy codes it from her desk; bob may not touch her call; ann has no desk
 $ P=http://127.0.0.1:$(cat port)/api/v1; for e in answered ended; do curl -s -H "Authorization: Bearer $(cat token)" -H 'Content-Type: application/json' -d "{\"call_id\":\"sw-1\",\"event\":\"$e\"}" $P/cti/event | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["state"], d["action"])'; done; I=$(curl -s -b amy2.jar $P/contact/desk | python3 -c 'import json,sys; print([i["id"] for i in json.load(sys.stdin)["interactions"] if i["external_id"] == "sw-1"][0])'); curl -s -b bob.jar -H "X-CSRF-Token: $(cat bob.csrf)" -H 'Content-Type: application/json' -d '{"event":"wrap_up","disposition":"x"}' $P/contact/interactions/$I/events -w ' %{http_code}\n'; curl -s -b amy2.jar -H "X-CSRF-Token: $(cat amy2.csrf)" -H 'Content-Type: application/json' -d '{"event":"wrap_up","disposition":"查詢帳單","note":"explained the bill"}' $P/contact/interactions/$I/events | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["interaction"]["state"], d["interaction"]["disposition"])'; curl -s -b ann.jar $P/contact/desk -w ' %{http_code}\n'
 > connected none

@@ -35,7 +35,7 @@ $ rapport query "SELECT (SELECT count(*) FROM cc_dialler), (SELECT count(*) FROM
 > 0,0
 # started: the cell's customers who may be called, in its order
 $ rapport contact dial X1 --cell C --queue out --attempts 2 --retry 30 --json > d1.json && python3 -c 'import json; d = json.load(open("d1.json")); print(d["dialler"]["id"], d["dialler"]["state"], d["customers"] > 50, d["customers"] == d["dialler"]["waiting"], sorted(d["skipped"]))'
-> 1 running True True ['deceased_or_closed', 'do_not_contact', 'missing_phone', 'no_consent', 'over_cap', 'unreachable']
+> 1 running True True ['deceased_or_closed', 'do_not_contact', 'ended_by_an_earlier_dialler', 'missing_phone', 'no_consent', 'over_cap', 'unreachable']
 $ rapport contact dial X1 --cell C --queue out
 ! rapport: contact dial: campaign X1 cell C is dialled already (dialler 1: pause or stop it first)
 ? 1
@@ -113,3 +113,18 @@ $ P=http://127.0.0.1:$(cat port)/api/v1; for st in stopped running; do curl -s -
 > dialler 1 is stopped: it cannot be running now
 $ rapport audit --json | python3 -c 'import json,sys; print([(e["user"], e["action"], e["outcome"], e["detail"]) for e in json.load(sys.stdin) if e["action"].startswith("dialler")][::-1])'
 > [('tester', 'dialler_start', 'ok', 'dialler 1: campaign X1 cell C, 120 customers'), ('sam', 'dialler_state', 'ok', 'dialler 1 paused'), ('sam', 'dialler_start', 'failed', None), ('sam', 'dialler_start', 'failed', None), ('sam', 'dialler_start', 'failed', None), ('sam', 'dialler_start', 'failed', None), ('sam', 'dialler_state', 'ok', 'dialler 1: running'), ('sam', 'dialler_state', 'ok', 'dialler 1: stopped'), ('sam', 'dialler_state', 'failed', None)]
+# a second dialler on the cell calls nobody the first ended, only on its days (Tuesdays), and ted's phone
+# not placing the call uses up no attempt and puts ted on a break; past the campaign's last day it is done
+$ echo 'a long password 1' | rapport user add ted --role tsr >/dev/null && echo '{"skills":[{"name":"loans"}],"queues":[{"code":"out2","channel":"outbound","skill":"loans"}],"agents":[{"login":"ted","skills":{"loans":3}}]}' > more.json && rapport contact setup more.json >/dev/null && rapport contact dial X1 --cell C --queue out2 --days 2 --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["dialler"]["id"], d["customers"] > 0, d["skipped"]["ended_by_an_earlier_dialler"])'
+> 2 True 3
+$ rapport contact agent ted ready >/dev/null && rapport contact tick --at 2026-11-23T04:50:00Z | head -1 && rapport contact tick --at 2026-11-24T02:00:00Z | head -1
+> wrap-ups ended: 0; agents gone quiet: 0; dialled: 0; routed: 0
+> wrap-ups ended: 0; agents gone quiet: 0; dialled: 1; routed: 1
+$ rapport contact interactions --state open --queue out2 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])' > ix2 && rapport contact event $(cat ix2) not_dialled --reason 'phone not registered' --at 2026-11-24T02:00:05Z | head -1 && rapport contact desk ted --json | python3 -c 'import json,sys; a = json.load(sys.stdin)["agent"]; print(a["state"], a["reason"])' && rapport contact dialler 2 --entries 1 --json | python3 -c 'import json,sys; e = json.load(sys.stdin)["entries"][0]; print(e["state"], e["attempts"], e["outcome"])'
+>~ ^interaction [0-9]+ \(outbound dial-2-[0-9]+-1, queue out2\): done, agent ted$
+>~ ^break not_dialled$
+>~ ^waiting 0 not_dialled$
+$ rapport contact tick --at 2026-11-28T02:00:00Z | head -2 && rapport contact dialler 2 --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["dialler"]["state"], d["dialler"]["waiting"], [o["outcome"] for o in d["outcomes"]])'
+> wrap-ups ended: 0; agents gone quiet: 0; dialled: 0; routed: 0
+> dialler 2 done: campaign X1 ended on 2026-11-27
+> done 0 ['not_called']
