@@ -1166,6 +1166,13 @@ const tests = [
       await board.click('[data-test=report-run]');
       await board.waitForSelector('[data-test=report-table] td');
       expect(/w-csr/.test(await board.textContent('[data-test=report-table]')), 'the report has the agent');
+      /* the outbound diallers' card: a dialler in a queue that takes calls in, not out, is refused, said by name */
+      await board.fill('[data-test=dialler-campaign]', 'NOPE');
+      await board.fill('[data-test=dialler-cell]', 'C');
+      await board.fill('[data-test=dialler-queue]', 'cards');
+      await board.click('[data-test=dialler-start] button[type=submit]');
+      await board.waitForSelector('[data-test=diallers] .error');
+      expect(/Queue/.test(await board.textContent('[data-test=diallers] .error')), `the dialler refused names the queue: ${await board.textContent('[data-test=diallers] .error')}`);
       await sup.close();
     } finally {
       sw('down');
