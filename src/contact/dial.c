@@ -321,6 +321,8 @@ typedef struct dial_run {
     char campaign[48], cell[40], queue[40], purpose[24], from[8], to[8], days[8];
 } dial_run;
 
+#define CALLBACK_GRACE_S 900 /* a call-back its agent has not made 15 minutes after its time: anyone's */
+
 /* The number to dial: the one listed if the customer still has it, else their first phone in force
  * (the entry says which), else none (phone "": the entry ends not_allowed) — a number given up may be
  * someone else's now. */
@@ -361,22 +363,31 @@ static int current_phone(wh *w, const dial_run *d, int64_t party, char phone[MK_
 /* The next customer of the dialler who may be called now, or *party 0: those who may not (consent
  * withdrawn, on the do-not-call list, gone) are ended not_allowed; a dial outside their own preferred
  * hours waits half an hour. */
-static int next_due(wh *w, const dial_run *d, int64_t now_ms, int64_t *party, char phone[MK_PHONE_MAX], rp_error *err)
+static int next_due(wh *w, const dial_run *d, int64_t agent, int64_t now_ms, int64_t *party, char phone[MK_PHONE_MAX],
+                    rp_error *err)
 {
+    char grace[CC_TIME_LEN];
+    cc_time_format(now_ms - CALLBACK_GRACE_S * 1000, grace);
     char now[CC_TIME_LEN];
     cc_time_format(now_ms, now);
     *party = 0;
     for (int tries = 0; tries < 50 && !*party; tries++) {
         rp_stmt *st;
-        int rc = rp_store_prepare(wh_store(w), "SELECT party_id, phone FROM cc_dial WHERE dialler = ? AND state = "
-                                               "'waiting' AND (next_at IS NULL OR next_at <= ?) ORDER BY CASE WHEN next_at IS NULL "
-                                               "THEN 1 ELSE 0 END, next_at, seq "
-                                               "LIMIT 1",
+        /* due first, then new; a call-back goes to the agent who promised it (another takes it once it is
+         * CALLBACK_GRACE_S late), and that agent's call-backs come before anything else */
+        int rc = rp_store_prepare(wh_store(w),
+                                  "SELECT party_id, phone FROM cc_dial WHERE dialler = ?1 AND state = 'waiting' AND "
+                                  "(next_at IS NULL OR next_at <= ?2) AND NOT (coalesce(outcome, '') = 'callback' AND agent IS NOT NULL "
+                                  "AND agent <> (SELECT login FROM cc_agent WHERE id = ?3) AND next_at > ?4) ORDER BY "
+                                  "CASE WHEN coalesce(outcome, '') = 'callback' AND agent = (SELECT login FROM cc_agent WHERE id = ?3) "
+                                  "THEN 0 WHEN next_at IS NULL THEN 2 ELSE 1 END, next_at, seq LIMIT 1",
                                   &st, err);
         if (rc)
             return rc;
         rp_stmt_bind_int(st, 1, d->id);
         rp_stmt_bind_text(st, 2, now);
+        rp_stmt_bind_int(st, 3, agent);
+        rp_stmt_bind_text(st, 4, grace);
         int64_t p = 0;
         if ((rc = rp_stmt_step(st, err)) == RP_ROW) {
             p = rp_stmt_int(st, 0);
@@ -415,16 +426,20 @@ static int next_due(wh *w, const dial_run *d, int64_t now_ms, int64_t *party, ch
 static int dial_one(wh *w, const dial_run *d, int64_t agent, int64_t party, const char *phone, int64_t now_ms, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(wh_store(w), "SELECT attempts + 1 FROM cc_dial WHERE dialler = ? AND party_id = ?", &st, err);
+    /* the call's id: the dialler, the customer and the how-manieth dial (a dial not placed or a call-back
+     * uses no attempt, but each dial is a call of its own) */
+    char ext[80], reason[80], like[64];
+    snprintf(like, sizeof like, "dial-%lld-%lld-%%", (long long)d->id, (long long)party);
+    int rc = rp_store_prepare(wh_store(w), "SELECT count(*) + 1 FROM cc_interaction WHERE channel = 'outbound' AND "
+                                           "external_id LIKE ? AND leg = 0",
+                              &st, err);
     if (rc)
         return rc;
-    rp_stmt_bind_int(st, 1, d->id);
-    rp_stmt_bind_int(st, 2, party);
+    rp_stmt_bind_text(st, 1, like);
     int64_t attempt = (rc = rp_stmt_step(st, err)) == RP_ROW ? rp_stmt_int(st, 0) : 1;
     rp_stmt_done(st);
     if (rc != RP_ROW)
-        return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "cc_dial: no entry") : rc;
-    char ext[80], reason[80];
+        return rc == RP_DONE ? rp_err(err, RP_INTERNAL, "cc_interaction: no count") : rc;
     snprintf(ext, sizeof ext, "dial-%lld-%lld-%lld", (long long)d->id, (long long)party, (long long)attempt);
     snprintf(reason, sizeof reason, "campaign %.30s %.30s", d->campaign, d->cell);
     cc_offer_in in = { .channel = "outbound", .queue = d->queue, .external_id = ext, .address = phone,
@@ -545,7 +560,7 @@ static int pace(wh *w, const dial_run *d, int64_t now_ms, json_t *log, rp_error 
     for (int i = 0; !rc && i < n; i++) {
         int64_t party;
         char phone[MK_PHONE_MAX];
-        if ((rc = next_due(w, d, now_ms, &party, phone, err)) || !party)
+        if ((rc = next_due(w, d, agents[i], now_ms, &party, phone, err)) || !party)
             break;
         if (!(rc = dial_one(w, d, agents[i], party, phone, now_ms, err)))
             json_array_append_new(log, json_pack("{s:I, s:I}", "dialler", (json_int_t)d->id, "customer", (json_int_t)party));

@@ -128,3 +128,16 @@ $ rapport contact tick --at 2026-11-28T02:00:00Z | head -2 && rapport contact di
 > wrap-ups ended: 0; agents gone quiet: 0; dialled: 0; routed: 0
 > dialler 2 done: campaign X1 ended on 2026-11-27
 > done 0 ['not_called']
+# a third dialler (the 26th, before the campaign's end) takes up whom the second did not call; ted's
+# customer asks to be called back at 11:00; at 11:00 the call-back goes to ted, who promised it, though tia
+# has been free longer (she gets a new customer), and it is a call of its own (the dial's number 2) though
+# it used no attempt
+$ echo 'a long password 1' | rapport user add tia --role tsr >/dev/null && echo '{"agents":[{"login":"tia","skills":{"loans":3}}]}' > tia.json && rapport contact setup tia.json >/dev/null && rapport contact dial X1 --cell C --queue out2 --days 1234567 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["dialler"]["id"])' && rapport contact agent ted ready --at 2026-11-26T01:00:00Z >/dev/null && rapport contact tick --at 2026-11-26T01:00:00Z | head -1 && rapport contact interactions --state open --queue out2 --json | python3 -c 'import json,sys; i = json.load(sys.stdin)[0]; print(i["agent"], i["external_id"].split("-")[1], i["external_id"].split("-")[3]); open("ix3", "w").write(str(i["id"])); open("c3", "w").write(i["external_id"].split("-")[2])'
+> 3
+> wrap-ups ended: 0; agents gone quiet: 0; dialled: 1; routed: 1
+> ted 3 1
+$ for ev in answered ended; do rapport contact event $(cat ix3) $ev --at 2026-11-26T01:01:00Z >/dev/null; done && rapport contact event $(cat ix3) wrap_up --agent ted --disposition callback --callback-at 2026-11-26T03:00:00Z --at 2026-11-26T01:02:00Z >/dev/null && rapport contact agent tia ready --at 2026-11-26T01:00:30Z >/dev/null && rapport contact dialler 3 --entries 1 --json | python3 -c 'import json,sys; e = json.load(sys.stdin)["entries"][0]; print(e["state"], e["attempts"], e["outcome"], e["agent"], e["next_at"])'
+> waiting 0 callback ted 2026-11-26T03:00:00.000Z
+$ rapport contact tick --at 2026-11-26T03:00:00Z | head -1 && rapport contact interactions --state open --queue out2 --json | python3 -c 'import json,sys; c = open("c3").read(); print(sorted((i["agent"], i["external_id"].split("-")[2] == c, i["external_id"].split("-")[3]) for i in json.load(sys.stdin)))'
+> wrap-ups ended: 0; agents gone quiet: 0; dialled: 2; routed: 2
+> [('ted', True, '2'), ('tia', False, '1')]
