@@ -223,6 +223,15 @@ def pg_schema(url):
     return s
 
 
+# Differences that are meant, with why: printed, not counted.
+JUSTIFIED = {
+    'trigger party_name_input_keys on party_name_input (AFTER INSERT) only in SQLite':
+        "0011: SQLite's trigger deletes the input row by rowid after making the keys",
+    'trigger party_name_input_keys on party_name_input (BEFORE INSERT) only in PostgreSQL':
+        "0011: PostgreSQL's makes the keys before and returns NULL, so that the row is never kept (no rowid)",
+}
+
+
 def compare(a, b):
     """a: SQLite, b: PostgreSQL; the differences as lines."""
     d = []
@@ -315,6 +324,9 @@ def main():
     finally:
         if cluster and not args.keep:
             subprocess.run([os.path.join(ROOT, 'tests', 'pg.sh'), 'stop', cluster])
+    for line in [x for x in diffs if x in JUSTIFIED]:
+        print('justified: %s (%s)' % (line, JUSTIFIED[line]))
+    diffs = [x for x in diffs if x not in JUSTIFIED]
     for line in diffs:
         print(line)
     print('schema_compare: %d difference%s' % (len(diffs), '' if len(diffs) == 1 else 's'))
