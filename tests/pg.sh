@@ -3,11 +3,12 @@
 # PostgreSQL in a folder of the test's, as an unprivileged user (postgres when run as root: initdb
 # refuses root), listening on 127.0.0.1 and a free port and on a socket in that folder; fsync off (a
 # test's data need not survive a power cut).  The owner role rapport_owner (migrations) and a database
-# rapport.  With WATCH_PID the cluster stops by itself when that process ends, so that a test that
-# crashes leaves no server behind.
-#   pg.sh start DIR [WATCH_PID]   prints the URL (also in DIR/url)
+# rapport.  With WATCH (a process id, or a folder) the cluster stops by itself when that process ends or
+# that folder is gone, so that a test that crashes leaves no server behind.
+#   pg.sh start DIR [WATCH]       prints the URL (also in DIR/url)
 #   pg.sh stop DIR
 set -eu
+PATH=$PATH:/usr/sbin:/sbin
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bin/initdb" ] || { echo "pg.sh: no PostgreSQL server installed (make deps installs it)" >&2; exit 1; }
 as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -31,7 +32,13 @@ start)
     echo "$port" > "$dir/port"
     echo "postgresql://rapport_owner@127.0.0.1:$port/rapport" | tee "$dir/url"
     if [ -n "${3:-}" ]; then
-        (while kill -0 "$3" 2>/dev/null; do sleep 1; done; as "$bin/pg_ctl" -D "$dir/data" -m immediate stop) \
+        main=$(head -1 "$dir/data/postmaster.pid")
+        case $3 in
+        *[!0-9]*) alive() { [ -d "$1" ]; } ;;
+        *) alive() { kill -0 "$1" 2>/dev/null; } ;;
+        esac
+        # the server's own process, stopped at once (its folder may be gone with the test's)
+        (while alive "$3" && kill -0 "$main" 2>/dev/null; do sleep 1; done; kill -QUIT "$main" 2>/dev/null) \
             > /dev/null 2>&1 < /dev/null &
     fi
     ;;

@@ -202,6 +202,9 @@ int cli_store_target(cli_ctx *c, char *db, size_t dn, char *key, size_t kn, rp_e
     snprintf(db, dn, "%s", d ? d : "rapport.db");
     if (k)
         snprintf(key, kn, "%s", k);
+    else if (strstr(db, "://")) /* a database server's store: no file beside it to take the key from */
+        return rp_err(err, RP_INVAL, "%s: a database server's store needs its sealing key file named (--key PATH, "
+                                     "RAPPORT_KEY or [security] key_file)", db);
     else
         snprintf(key, kn, "%s.key", db);
     return RP_OK;

@@ -45,6 +45,7 @@ typedef struct pg_stmt {
     char *vals[PARAMS_MAX];
     int lens[PARAMS_MAX], fmts[PARAMS_MAX];
     PGresult *res;
+    PGresult *desc;         /* the prepared statement's columns, asked for before it runs */
     int row, nrows;
     int cached, in_use, bind_rc;
     unsigned char *blob;    /* the last bytea decoded */
@@ -106,6 +107,7 @@ static void pg_close(rp_store *s_)
         while (rp_map_next(s->cache, &it, NULL, NULL, &v)) {
             pg_stmt *st = v;
             PQclear(st->res);
+            PQclear(st->desc);
             for (int i = 0; i < PARAMS_MAX; i++)
                 free(st->vals[i]);
             free(st->sql);
@@ -395,8 +397,19 @@ static int pg_step(rp_stmt *st_, rp_error *err)
     return ++st->row < st->nrows ? RP_ROW : RP_DONE;
 }
 
-static int pg_column_count(rp_stmt *st) { return PS(st)->res ? PQnfields(PS(st)->res) : 0; }
-static const char *pg_column_name(rp_stmt *st, int i) { return PS(st)->res ? PQfname(PS(st)->res, i) : NULL; }
+/* The columns: of the result, or, before it runs, of the prepared statement (SQLite knows them then). */
+static PGresult *columns(rp_stmt *st_)
+{
+    pg_stmt *st = PS(st_);
+    if (st->res)
+        return st->res;
+    if (!st->desc && st->name[0])
+        st->desc = PQdescribePrepared(PG(st_->store)->conn, st->name);
+    return st->desc && PQresultStatus(st->desc) == PGRES_COMMAND_OK ? st->desc : NULL;
+}
+
+static int pg_column_count(rp_stmt *st) { return columns(st) ? PQnfields(columns(st)) : 0; }
+static const char *pg_column_name(rp_stmt *st, int i) { return columns(st) ? PQfname(columns(st), i) : NULL; }
 
 static int here(rp_stmt *st_, int i)
 {
@@ -492,6 +505,10 @@ static void pg_done(rp_stmt *st_)
     PQclear(st->res);
     st->res = NULL;
     st->row = -1, st->nrows = 0;
+    if (!st->cached) {
+        PQclear(st->desc);
+        st->desc = NULL;
+    }
     PQfreemem(st->blob);
     st->blob = NULL;
     for (int i = 0; i < st->nparams; i++) {

@@ -123,6 +123,11 @@ static void binds_and_reads(rp_store *s)
     assert_int_equal(rp_stmt_step(st, &e), RP_DONE);
     assert_true(rp_stmt_readonly(st));
     rp_stmt_done(st);
+    /* a statement's columns are known before it runs (rapport query prints its header from them) */
+    assert_int_equal(rp_store_prepare(s, "SELECT k AS key, v AS value FROM cf", &st, &e), RP_OK);
+    assert_int_equal(rp_stmt_column_count(st), 2);
+    assert_string_equal(rp_stmt_column_name(st, 1), "value");
+    rp_stmt_done(st);
     /* counts, sums of integers and comparisons read as integers, as SQLite gives them */
     put(s, "k1", 5), put(s, "k2", 7);
     assert_int_equal(rp_store_prepare(s, "SELECT count(*), sum(v), max(v) > 6, min(v) = 5 FROM cf WHERE k LIKE 'k%'",
