@@ -66,7 +66,7 @@ static int flush_counts(ld *L, rp_error *err)
         rp_stmt *st;
         int rc = rp_store_prepare(wh_store(L->w),
                                   "INSERT INTO load_rule(job_id, outcome, rule, field, count) VALUES (?,?,?,?,?) "
-                                  "ON CONFLICT(job_id, outcome, rule, field) DO UPDATE SET count = count + "
+                                  "ON CONFLICT(job_id, outcome, rule, field) DO UPDATE SET count = load_rule.count + "
                                   "excluded.count",
                                   &st, err);
         if (rc)
@@ -88,7 +88,7 @@ int ld__checkpoint(ld *L, int64_t offset, double seconds, rp_error *err)
     ld_result *r = L->r;
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(L->w),
-                              "UPDATE load_job SET records = ?, offset = ?, rows_loaded = ?, rows_rejected = ?, "
+                              "UPDATE load_job SET records = ?, \"offset\" = ?, rows_loaded = ?, rows_rejected = ?, "
                               "rows_fixed = ?, rows_unchanged = ?, seconds = ? WHERE id = ?",
                               &st, err);
     if (rc)
@@ -173,7 +173,7 @@ int ld__reject(ld *L, const rd_record *rec, const sp_reject *in, rp_error *err)
         return rp_err(err, rc, "cannot seal a rejected record: %s", rp_strerror(rc));
     rp_stmt *st;
     if ((rc = rp_store_prepare(wh_store(L->w),
-                               "INSERT INTO reject(job_id, file, record, offset, field, value, rule, message, sealed) "
+                               "INSERT INTO reject(job_id, file, record, \"offset\", field, value, rule, message, sealed) "
                                "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (job_id, record) DO NOTHING",
                                &st, err)))
         return rc;
@@ -269,7 +269,7 @@ int ld__seen_before(ld *L, const char *key, int64_t record, sp_reject *rj, rp_er
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(L->w),
                               "INSERT INTO load_seen(job_id, key, record) VALUES (?,?,?) "
-                              "ON CONFLICT(job_id, key) DO UPDATE SET job_id = job_id RETURNING record",
+                              "ON CONFLICT(job_id, key) DO UPDATE SET job_id = load_seen.job_id RETURNING record",
                               &st, err);
     if (rc)
         return rc;
@@ -333,7 +333,7 @@ int ld__job_find(ld *L, const char *fp, ld_jobrow *j, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(L->w),
-                              "SELECT id, status, pid, records, offset, rows_loaded, rows_rejected, rows_fixed, "
+                              "SELECT id, status, pid, records, \"offset\", rows_loaded, rows_rejected, rows_fixed, "
                               "rows_unchanged, host, pid_start, finished_at IS NOT NULL FROM load_job "
                               "WHERE fingerprint = ? AND spec = ? ORDER BY (status = 'done') DESC, id DESC LIMIT 1",
                               &st, err);

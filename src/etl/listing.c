@@ -224,11 +224,11 @@ static int page_select(wh *w, const ld_rejects_filter *f, const ld_reject_at *at
                        rp_error *err)
 {
     int rc = rp_store_prepare(wh_store(w),
-                              f->job ? "SELECT job_id, file, record, offset, field, value, rule, message, status, "
+                              f->job ? "SELECT job_id, file, record, \"offset\", field, value, rule, message, status, "
                                        "resolved_by_job, sealed IS NULL FROM reject WHERE job_id = ?1 AND "
                                        "(?2 IS NULL OR rule = ?2) AND (?3 IS NULL OR status = ?3) AND record > ?5 "
                                        "ORDER BY record LIMIT ?6"
-                                     : "SELECT job_id, file, record, offset, field, value, rule, message, status, "
+                                     : "SELECT job_id, file, record, \"offset\", field, value, rule, message, status, "
                                        "resolved_by_job, sealed IS NULL FROM reject WHERE ?1 = 0 AND "
                                        "(?2 IS NULL OR rule = ?2) AND (?3 IS NULL OR status = ?3) AND "
                                        "(job_id, record) > (?4, ?5) ORDER BY job_id, record LIMIT ?6",
@@ -357,7 +357,7 @@ int ld_rejects_csv(wh *w, int64_t job, FILE *f, int header, rp_error *err)
     }
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(w),
-                              "SELECT file, record, offset, field, value, rule, message, sealed IS NULL FROM reject "
+                              "SELECT file, record, \"offset\", field, value, rule, message, sealed IS NULL FROM reject "
                               "WHERE job_id = ? ORDER BY record",
                               &st, err);
     if (!rc) {

@@ -206,7 +206,7 @@ int ld_reject_reveal(wh *w, int64_t job, int64_t record, json_t **out, rp_error 
 {
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(w),
-                              "SELECT file, offset, field, rule, status, sealed, value, message, raw FROM reject "
+                              "SELECT file, \"offset\", field, rule, status, sealed, value, message, raw FROM reject "
                               "WHERE job_id = ? AND record = ?",
                               &st, err);
     if (rc)

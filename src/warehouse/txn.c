@@ -398,7 +398,7 @@ static int stored_keys(wh *w, int64_t account, const char *source, const char *l
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "SELECT j.value ->> 4 FROM txn_block b, json_each(b.rows) j "
-                              "WHERE b.account_id = ? AND b.max_key >= ? AND b.min_key <= ? AND b.source IS ? "
+                              "WHERE b.account_id = ? AND b.max_key >= ? AND b.min_key <= ? AND b.source IS NOT DISTINCT FROM ? "
                               "AND j.value ->> 4 BETWEEN ? AND ?",
                               &st, err);
     if (rc)

@@ -306,7 +306,7 @@ int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_e
     rp_stmt *st;
     if ((rc = rp_store_prepare(w->store,
                                "SELECT id, value, lookup FROM contact_point WHERE party_id = ? AND kind = ? AND "
-                               "purpose = ? AND source IS ? AND valid_to IS NULL ORDER BY id DESC LIMIT 1",
+                               "purpose = ? AND source IS NOT DISTINCT FROM ? AND valid_to IS NULL ORDER BY id DESC LIMIT 1",
                                &st, err)))
         return rc;
     rp_stmt_bind_int(st, 1, party);
