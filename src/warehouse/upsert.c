@@ -229,7 +229,7 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
     rp_stmt *st;
     if ((rc = rp_store_prepare(w->store,
                                "SELECT product, branch, currency, opened_on, closed_on, status, "
-                               "balance_minor, limit_minor, balance_at, printf('%.15g', interest_rate), "
+                               "balance_minor, limit_minor, balance_at, interest_rate, "
                                "accrued_interest_minor, matures_on, updated_at FROM account WHERE id = ?",
                                &st, err)))
         return rc;
@@ -243,7 +243,10 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
     for (int i = 0; i < ACCOUNT_ATTRS; i++) {
         const char *t = rp_stmt_text(st, i);
         had[i] = t != NULL;
-        snprintf(old[i], sizeof old[i], "%s", t ? t : "");
+        if (i == 9 && t) /* the rate as the new one is written (%.15g), whatever text the store gives a real */
+            snprintf(old[i], sizeof old[i], "%.15g", rp_stmt_real(st, i));
+        else
+            snprintf(old[i], sizeof old[i], "%s", t ? t : "");
     }
     snprintf(since, sizeof since, "%s", rp_stmt_text(st, 12) ? rp_stmt_text(st, 12) : "");
     rp_stmt_done(st);
