@@ -194,8 +194,8 @@ int cli_store_target(cli_ctx *c, char *db, size_t dn, char *key, size_t kn, rp_e
     if (rc)
         return rc;
     if (cfg) {
-        if (!d)
-            d = rp_config_get(cfg, "store", "path", NULL);
+        if (!d) /* a file (SQLite), or a database server's URL (PostgreSQL: [store] url) */
+            d = rp_config_get(cfg, "store", "path", rp_config_get(cfg, "store", "url", NULL));
         if (!k)
             k = rp_config_get(cfg, "security", "key_file", NULL);
     }

@@ -10,8 +10,10 @@
 #define RAPPORT_VERSION "0.1.0"
 
 #define STORE_HELP                                                                   \
-    "  --db PATH       the store (default $RAPPORT_DB, then [store] path in the\n"   \
-    "                  configuration, then ./rapport.db)\n"                          \
+    "  --db PATH       the store (default $RAPPORT_DB, then [store] path or url in\n" \
+    "                  the configuration, then ./rapport.db); postgresql://... a\n"  \
+    "                  database server's (its password from PGPASSFILE or\n"       \
+    "                  PGPASSWORD, never in the URL)\n"                             \
     "  --key PATH      the sealing key file (default $RAPPORT_KEY, then\n"           \
     "                  [security] key_file, then the store's path + .key)\n"         \
     "  --config FILE   an INI configuration file (default $RAPPORT_CONFIG)\n"
