@@ -532,7 +532,7 @@ static char *metrics_text(api_server *s, wh *w)
         "rapport_audit_journal_oldest_pending_seconds %lld\n",
         (long long)js.entries, (long long)(js.oldest && now > js.oldest ? now - js.oldest : 0));
     char journal[1100];
-    sec_journal_path(s->db, journal, sizeof journal);
+    sec_journal_path(s->db, s->key, journal, sizeof journal);
     char wal[1100];
     snprintf(wal, sizeof wal, "%s-wal", s->db);
     OUT("# HELP rapport_store_bytes The store's files: the database, its write-ahead log, and the blocks the audit "
@@ -1580,7 +1580,7 @@ int api_start(const api_options *o, api_server **out, rp_error *err)
         return err->code;
     }
     /* the audit journal: this server's alone; what a stopped one left goes into the store first */
-    if (wh_c360_catch_up(probe, NULL, err) || sec_journal_open(s->db, &s->journal, err) ||
+    if (wh_c360_catch_up(probe, NULL, err) || sec_journal_open(s->db, s->key, &s->journal, err) ||
         sec_journal_ingest(wh_store(probe), NULL, s->journal, 0, 1, NULL, err) ||
         sec_journal_restart(wh_store(probe), s->journal, err)) {
         sec_journal_close(s->journal);

@@ -27,7 +27,7 @@ int cmd_key_rotate(cli_ctx *c)
     rp_error err = RP_ERROR_INIT;
     /* a running server holds the old key and its journal's lock */
     sec_journal *j;
-    if (sec_journal_open(wh_db_path(w), &j, &err))
+    if (sec_journal_open(wh_db_path(w), wh_key_path(w), &j, &err))
         return err.code == RP_BUSY ? cli_failf("key rotate", "%s is being served: stop 'rapport serve' first",
                                                wh_db_path(w))
                                    : cli_fail("key rotate", &err);

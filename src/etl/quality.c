@@ -33,7 +33,7 @@ int ld_rejects_by_rule(wh *w, json_t **out, rp_error *err)
     *out = NULL;
     rp_stmt *st;
     int rc = rp_store_prepare(wh_store(w),
-                              "SELECT j.source, r.field, r.rule, count(*), sum(r.status = 'open') FROM reject r "
+                              "SELECT j.source, r.field, r.rule, count(*), count(*) FILTER (WHERE r.status = 'open') FROM reject r "
                               "JOIN load_job j ON j.id = r.job_id GROUP BY 1, 2, 3 ORDER BY 1, 4 DESC, 2, 3",
                               &st, err);
     if (rc)

@@ -12,7 +12,7 @@
 static int requeue(wh *w, int64_t a, int64_t b, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(wh_store(w), "INSERT OR IGNORE INTO match_queue(party_id) VALUES (?), (?)", &st, err);
+    int rc = rp_store_prepare(wh_store(w), "INSERT INTO match_queue(party_id) VALUES (?), (?) ON CONFLICT DO NOTHING", &st, err);
     if (rc)
         return rc;
     rp_stmt_bind_int(st, 1, a);

@@ -150,7 +150,7 @@ int mdl_kept_list(rp_store *s, int all, json_t **out, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(s,
-                              "SELECT " MODEL_COLS " FROM model m WHERE ? OR m.status = 'active' "
+                              "SELECT " MODEL_COLS " FROM model m WHERE ? = 1 OR m.status = 'active' "
                               "ORDER BY m.name, m.version",
                               &st, err);
     if (rc)

@@ -44,7 +44,10 @@ struct sec_journal {
     int64_t punched;              /* bytes given back, from the header on */
 };
 
-void sec_journal_path(const char *db, char *out, size_t n) { snprintf(out, n, "%s-audit", db ? db : ""); }
+void sec_journal_path(const char *db, const char *key, char *out, size_t n)
+{
+    snprintf(out, n, "%s-audit", db && strstr(db, "://") && key ? key : db ? db : "");
+}
 
 static int new_header(sec_journal *j, rp_error *err)
 {
@@ -73,14 +76,14 @@ static int read_header(int fd, char id[ID_LEN + 1])
     return 0;
 }
 
-int sec_journal_open(const char *db, sec_journal **out, rp_error *err)
+int sec_journal_open(const char *db, const char *key, sec_journal **out, rp_error *err)
 {
     if (sodium_init() < 0)
         return rp_err(err, RP_CRYPTO, "libsodium could not start");
     sec_journal *j = calloc(1, sizeof *j);
     if (!j)
         return rp_err(err, RP_NOMEM, NULL);
-    sec_journal_path(db, j->path, sizeof j->path);
+    sec_journal_path(db, key, j->path, sizeof j->path);
     j->fd = open(j->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (j->fd < 0) {
         int e = errno;
@@ -347,8 +350,10 @@ int sec_journal_ingest(rp_store *s, const char *db, sec_journal *j, size_t max, 
     int fd = j ? j->fd : -1;
     if (j) {
         snprintf(path, sizeof path, "%s", j->path);
+    } else if (!db || strstr(db, "://")) { /* a database server's store: its servers move their own journals */
+        return RP_OK;
     } else {
-        sec_journal_path(db, path, sizeof path);
+        sec_journal_path(db, NULL, path, sizeof path);
         if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
             return errno == ENOENT ? RP_OK : rp_err(err, RP_IO, "%s: %s", path, strerror(errno));
     }

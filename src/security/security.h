@@ -615,12 +615,13 @@ void sec_user_request_text(const json_t *r, char *out, size_t n);
 
 typedef struct sec_journal sec_journal;
 
-/* The journal's path for a store: "<db>-audit". */
-void sec_journal_path(const char *db, char *out, size_t n);
+/* The journal's path for a store: "<db>-audit"; for a database server's store (a URL, not a file of this
+ * machine) "<key file>-audit", beside the key file the server was started with. */
+void sec_journal_path(const char *db, const char *key, char *out, size_t n);
 
-/* Open (creating) the journal of store db for writing, and lock it: a
+/* Open (creating) the journal of store db (key: its key file) for writing, and lock it: a
  * second writer is refused (RP_BUSY). */
-int sec_journal_open(const char *db, sec_journal **out, rp_error *err) RP_WARN_UNUSED;
+int sec_journal_open(const char *db, const char *key, sec_journal **out, rp_error *err) RP_WARN_UNUSED;
 void sec_journal_close(sec_journal *j);
 
 /* Write one entry (at: its time, UTC ISO; NULL now).  Safe from any thread.

@@ -12,6 +12,7 @@
  * connection I/O, 25006 read-only.  The password never in the URL (ps shows command lines): libpq's
  * password file (PGPASSFILE, ~/.pgpass) or PGPASSWORD. */
 #include "store/store.h"
+#include "core/log.h"
 #include "core/map.h"
 
 #include <libpq-fe.h>
@@ -34,6 +35,7 @@ typedef struct pg_store {
     int next_name;
     int64_t changes;
     char where[160];        /* host:port/db, for messages */
+    const char *sql;        /* the statement at work, for RAPPORT_LOG=debug */
 } pg_store;
 
 typedef struct pg_stmt {
@@ -63,6 +65,7 @@ static int map_result(pg_store *s, PGresult *r, rp_error *err)
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!msg)
         msg = PQerrorMessage(s->conn);
+    rp_log_debug("PostgreSQL %s: %s; the statement: %.2000s", state ? state : "-", msg, s->sql ? s->sql : "-");
     if (PQstatus(s->conn) == CONNECTION_BAD)
         return rp_err(err, RP_IO, "%s: the connection to PostgreSQL was lost: %s", s->where, msg);
     if (!state)
@@ -124,6 +127,7 @@ static void pg_close(rp_store *s_)
 static int raw_exec(rp_store *s_, const char *sql, rp_error *err)
 {
     pg_store *s = PG(s_);
+    s->sql = sql;
     PGresult *r = PQexec(s->conn, sql);
     int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
     int rc = ok ? RP_OK : map_result(s, r, err);
@@ -202,7 +206,40 @@ static void unguard(pg_store *s, int guarded, int ok)
                                    : "ROLLBACK TO SAVEPOINT rp_stmt; RELEASE SAVEPOINT rp_stmt"));
 }
 
-/* The SQL with ? and ?N as $N (outside quotes and comments); *n the highest number. */
+/* SQLite's names of the JSON and null functions the callers use, as PostgreSQL names the same function
+ * (arguments and result alike: json_object builds an object from key/value pairs, json_group_array an
+ * array of a group's values; the result is PostgreSQL's json, read as its text).  Only a name followed
+ * by "(" is renamed; a column or a quoted name of the same spelling is left alone. */
+static const struct { const char *sqlite, *pg; } renames[] = {
+    {"json_object", "json_build_object"}, {"json_array", "json_build_array"},
+    {"json_group_array", "json_agg"},     {"json_group_object", "json_object_agg"},
+    {"ifnull", "coalesce"},
+};
+
+static int ident_char(char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+/* An identifier at p copied to *w, renamed if it is one of renames[] called as a function. */
+static const char *identifier(const char *p, char **w)
+{
+    const char *e = p;
+    while (ident_char(*e))
+        e++;
+    const char *q = e;
+    while (*q == ' ' || *q == '\n')
+        q++;
+    if (*q == '(')
+        for (size_t i = 0; i < sizeof renames / sizeof *renames; i++)
+            if (strlen(renames[i].sqlite) == (size_t)(e - p) && !strncasecmp(p, renames[i].sqlite, (size_t)(e - p))) {
+                *w += sprintf(*w, "%s", renames[i].pg);
+                return e;
+            }
+    memcpy(*w, p, (size_t)(e - p));
+    *w += e - p;
+    return e;
+}
+
+/* The SQL with ? and ?N as $N (outside quotes and comments) and renames[] applied; *n the highest
+ * number. */
 static char *rewrite(const char *sql, int *n)
 {
     size_t len = strlen(sql);
@@ -243,6 +280,8 @@ static char *rewrite(const char *sql, int *n)
             if (k > *n)
                 *n = k;
             w += sprintf(w, "$%d", k);
+        } else if (ident_char(*p) && !(*p >= '0' && *p <= '9') && (p == sql || (!ident_char(p[-1]) && p[-1] != '.'))) {
+            p = identifier(p, &w);
         } else {
             *w++ = *p++;
         }
@@ -279,6 +318,7 @@ static int pg_prepare(rp_store *s_, const char *sql, int cached, rp_stmt **out, 
     if (!st->nparams) { /* prepared now: a statement about a table not there fails here, as on SQLite */
         snprintf(st->name, sizeof st->name, "rp%d", ++s->next_name);
         int g = guard(s);
+        s->sql = st->sql;
         PGresult *r = PQprepare(s->conn, st->name, st->sql, 0, NULL);
         int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
         unguard(s, g, ok);
@@ -335,41 +375,54 @@ static int pg_bind_text(rp_stmt *st, int i, const char *v, size_t n) { return pu
 static int pg_bind_blob(rp_stmt *st, int i, const void *v, size_t n) { return put(st, i, OID_BYTEA, v, n, 1); }
 static int pg_bind_null(rp_stmt *st, int i) { return put(st, i, 0, NULL, 0, 0); }
 
+/* Prepared on the server with the types bound so far (a NULL's type left to the server; if nothing says
+ * it, as in `$1 IS NULL`, text), under a savepoint of its own so that a failure leaves a transaction
+ * usable. */
+static int prepare_now(pg_store *s, pg_stmt *st, rp_error *err)
+{
+    int guarded = guard(s);
+    s->sql = st->sql;
+    snprintf(st->name, sizeof st->name, "rp%d", ++s->next_name);
+    PGresult *r = PQprepare(s->conn, st->name, st->sql, st->nparams, (const Oid *)st->types);
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (state && (!strcmp(state, "42P18") || !strcmp(state, "42P08"))) { /* indeterminate, ambiguous */
+        PQclear(r);
+        unguard(s, guarded, 0);
+        guarded = guard(s);
+        for (int i = 0; i < st->nparams; i++)
+            if (!st->types[i])
+                st->types[i] = OID_TEXT;
+        r = PQprepare(s->conn, st->name, st->sql, st->nparams, (const Oid *)st->types);
+    }
+    int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    int rc = ok ? RP_OK : map_result(s, r, err);
+    PQclear(r);
+    unguard(s, guarded, ok);
+    if (rc) {
+        st->name[0] = 0;
+        return rc;
+    }
+    memcpy(st->prepared_types, st->types, sizeof st->types);
+    return RP_OK;
+}
+
 /* Run it: prepared with the types of its first binding; bound otherwise, unprepared. */
 static int run(pg_store *s, pg_stmt *st, rp_error *err)
 {
     const char *const *vals = (const char *const *)st->vals;
     PGresult *r;
-    int same = st->name[0] != 0, guarded = guard(s);
-    for (int i = 0; same && i < st->nparams; i++)
-        same = !st->types[i] || st->types[i] == st->prepared_types[i];
-    if (!st->name[0]) {
-        snprintf(st->name, sizeof st->name, "rp%d", ++PG(s)->next_name);
-        r = PQprepare(s->conn, st->name, st->sql, st->nparams, (const Oid *)st->types);
-        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-        if (state && !strcmp(state, "42P18")) { /* a NULL whose type nothing says ($1 IS NULL): text */
-            PQclear(r);
-            for (int i = 0; i < st->nparams; i++)
-                if (!st->types[i])
-                    st->types[i] = OID_TEXT;
-            r = PQprepare(s->conn, st->name, st->sql, st->nparams, (const Oid *)st->types);
-        }
-        int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-        int rc = ok ? RP_OK : map_result(s, r, err);
-        PQclear(r);
-        if (rc) {
-            st->name[0] = 0;
-            unguard(s, guarded, 0);
-            return rc;
-        }
-        memcpy(st->prepared_types, st->types, sizeof st->types);
-        same = 1;
-    }
+    int rc;
+    if (!st->name[0] && (rc = prepare_now(s, st, err)))
+        return rc;
+    int same = 1, guarded = guard(s);
+    s->sql = st->sql;
+    for (int i = 0; i < st->nparams; i++)
+        same = same && (!st->types[i] || st->types[i] == st->prepared_types[i]);
     r = same ? PQexecPrepared(s->conn, st->name, st->nparams, vals, st->lens, st->fmts, 0)
              : PQexecParams(s->conn, st->sql, st->nparams, (const Oid *)st->types, vals, st->lens, st->fmts, 0);
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
-        int rc = map_result(s, r, err);
+        rc = map_result(s, r, err);
         PQclear(r);
         unguard(s, guarded, 0);
         return rc;
@@ -403,7 +456,12 @@ static PGresult *columns(rp_stmt *st_)
     pg_stmt *st = PS(st_);
     if (st->res)
         return st->res;
-    if (!st->desc && st->name[0])
+    if (!st->name[0]) { /* bound, not yet run: prepared now with what is bound (a failure is the run's to tell) */
+        rp_error ignored = {0};
+        if (prepare_now(PG(st_->store), st, &ignored))
+            return NULL;
+    }
+    if (!st->desc)
         st->desc = PQdescribePrepared(PG(st_->store)->conn, st->name);
     return st->desc && PQresultStatus(st->desc) == PGRES_COMMAND_OK ? st->desc : NULL;
 }

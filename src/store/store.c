@@ -311,6 +311,8 @@ void rp_stmt_done(rp_stmt *st)
 
 int rp_store_cache_limit(rp_store *s, int64_t kib, rp_error *err)
 {
+    if (strcmp(rp_store_backend(s), "sqlite")) /* a database server's caches are the server's */
+        return RP_OK;
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA cache_size=-%lld", (long long)(kib > 0 ? kib : 2048));
     return rp_store_exec(s, sql, err);

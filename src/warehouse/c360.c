@@ -632,7 +632,7 @@ static int everything(wh *w, int64_t party, int reveal, json_t *doc, rp_error *e
           -1 },
         { "attribute_history",
           "SELECT h.entity, CASE h.entity WHEN 'account' THEN (SELECT coalesce(masked, number) FROM account WHERE id = h.entity_id) "
-          "ELSE h.entity_id END AS of, h.attribute, h.old_value, h.new_value, h.valid_from, h.valid_to, h.job_id "
+          "ELSE CAST(h.entity_id AS TEXT) END AS of, h.attribute, h.old_value, h.new_value, h.valid_from, h.valid_to, h.job_id "
           "FROM attribute_history h WHERE (h.entity = 'party' AND h.entity_id IN (" MEMBERS ")) OR "
           "(h.entity = 'account' AND h.entity_id IN (SELECT account_id FROM party_account WHERE party_id IN "
           "(" MEMBERS "))) ORDER BY h.id",

@@ -160,14 +160,16 @@ static int keep(wh *w, json_t *doc, rp_error *err)
                       "WITH m(id) AS (" MEMBERS "), "
                       "o(id) AS (SELECT to_party FROM party_link WHERE from_party IN (SELECT id FROM m) "
                       "UNION SELECT from_party FROM party_link WHERE to_party IN (SELECT id FROM m)) "
-                      "INSERT OR IGNORE INTO c360_dep_party(party, person) "
+                      "INSERT INTO c360_dep_party(party, person) SELECT * FROM ("
                       "SELECT id, ? FROM m UNION SELECT id, ? FROM o "
-                      "UNION SELECT coalesce(p.merged_into, p.id), ? FROM o JOIN party p ON p.id = o.id",
+                      "UNION SELECT coalesce(p.merged_into, p.id), ? FROM o JOIN party p ON p.id = o.id) u "
+                      "WHERE true ON CONFLICT DO NOTHING",
                       person, err)) ||
         (rc = run_for(w,
                       "WITH m(id) AS (" MEMBERS ") "
-                      "INSERT OR IGNORE INTO c360_dep_account(account, person) "
-                      "SELECT DISTINCT account_id, ? FROM party_account WHERE party_id IN (SELECT id FROM m)",
+                      "INSERT INTO c360_dep_account(account, person) "
+                      "SELECT DISTINCT account_id, ? FROM party_account WHERE party_id IN (SELECT id FROM m) "
+                      "ON CONFLICT DO NOTHING",
                       person, err)) ||
         (rc = run_for(w, "DELETE FROM c360_stale WHERE person = ?", person, err))) {
         rp_store_rollback(wh_store(w));
@@ -230,9 +232,9 @@ int wh_c360doc_pending(wh *w, int64_t *ids, int max, int *got, rp_error *err)
     *got = 0;
     /* those a change deleted, new ones, and those out of date by age */
     int rc = rp_store_prepare(wh_store(w),
-                              "SELECT person FROM (SELECT person FROM c360_stale ORDER BY person LIMIT ?1) "
+                              "SELECT person FROM (SELECT person FROM c360_stale ORDER BY person LIMIT ?1) s "
                               "UNION SELECT person FROM (SELECT person FROM c360_doc WHERE fresh_until <= ?2 "
-                              "ORDER BY fresh_until LIMIT ?1) ORDER BY 1 LIMIT ?1",
+                              "ORDER BY fresh_until LIMIT ?1) d ORDER BY 1 LIMIT ?1",
                               &st, err);
     if (rc)
         return rc;

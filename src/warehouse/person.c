@@ -13,7 +13,7 @@ int wh_source_parties(wh *w, wh_source_party_fn fn, void *ctx, rp_error *err)
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "SELECT p.id, p.kind, p.name_zh, p.name_latin, p.birth_date, p.gender, "
-                              "coalesce(r.source, 'warehouse'), coalesce(r.source_key, p.id), p.merged_into FROM party p "
+                              "coalesce(r.source, 'warehouse'), coalesce(r.source_key, CAST(p.id AS TEXT)), p.merged_into FROM party p "
                               "LEFT JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id "
                               "WHERE p.resolved = 0 ORDER BY p.id",
                               &st, err);
@@ -184,7 +184,7 @@ int wh_person_update(wh *w, int64_t id, const wh_party *p, const char *now, rp_e
 int wh_party_set_merged(wh *w, int64_t party, int64_t person, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "UPDATE party SET merged_into = ? WHERE id = ? AND merged_into IS NOT ?", &st,
+    int rc = rp_store_prepare(w->store, "UPDATE party SET merged_into = ? WHERE id = ? AND merged_into IS DISTINCT FROM ?", &st,
                               err);
     if (rc)
         return rc;

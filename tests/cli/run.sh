@@ -14,9 +14,16 @@
 #   !*               standard error is not checked
 #   #! timeout N     each step of the case may take N seconds (60 by default): a case that
 #                    builds a whole bank says so
+#   #! store sqlite  the case is about the SQLite store itself (its file, the sqlite3 shell): it
+#                    does not run on another store; the line says why after a colon
 # Without any > line, standard output must be empty; likewise standard error
 # without any ! line.  Every case runs with RAPPORT_NOW fixed, so output is
 # repeatable, and with $FIXTURES pointing at tests/fixtures.
+#
+# With RAPPORT_TEST_STORE=postgresql every case runs on a PostgreSQL store instead (issue 26): one
+# throwaway cluster (tests/pg.sh) for the run, a database of its own for each case, named to the
+# commands by RAPPORT_DB with the case's key file in RAPPORT_KEY; the summary line is then
+# "cli-postgresql: ..." and names the cases that are SQLite's own.
 #
 # usage: tests/cli/run.sh BUILD_DIR [CASE...]
 set -u
@@ -28,12 +35,23 @@ cases=("$@")
 pass=0; fail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rapport-cli-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+store=${RAPPORT_TEST_STORE:-sqlite}; suite=cli; own=0; pg_url=""
+case $store in
+sqlite) ;;
+postgresql)
+    suite=cli-postgresql
+    trap '"$root/tests/pg.sh" stop "$tmp/pg"; rm -rf "$tmp"' EXIT
+    pg_url=$("$root/tests/pg.sh" start "$tmp/pg" $$) || { echo "$suite: 0 passed, 1 failed (no PostgreSQL cluster)"; exit 1; }
+    ;;
+*) echo "run.sh: RAPPORT_TEST_STORE is sqlite or postgresql, not '$store'" >&2; exit 2 ;;
+esac
+store_env=()
 
 run_step() { # case, stepno, cmd, stdin, want_code, want_out, out_mode, out_res, want_err, err_mode, err_res
     local name=$1 n=$2 cmd=$3 input=$4 code=$5
     local got_out="$dir/.out" got_err="$dir/.err" rc problems=""
     (cd "$dir" && printf '%s' "$input" | env -i PATH="$build:/usr/bin:/bin" HOME="$dir" \
-        RAPPORT_NOW=2026-11-23T04:00:00Z RAPPORT_USER=tester FIXTURES="$root/tests/fixtures" \
+        RAPPORT_NOW=2026-11-23T04:00:00Z RAPPORT_USER=tester FIXTURES="$root/tests/fixtures" "${store_env[@]}" \
         LC_ALL=C.UTF-8 TZ=UTC timeout "$step_timeout" bash -c "$cmd" >"$got_out" 2>"$got_err")
     rc=$?
     [ "$rc" = "$code" ] || problems+="exit code $rc, wanted $code"$'\n'
@@ -62,6 +80,13 @@ for file in "${cases[@]}"; do
     name=$(basename "$file" .t)
     dir="$tmp/$name"; mkdir -p "$dir"
     ok=1; n=0; have=0; step_timeout=60
+    if [ "$store" != sqlite ]; then
+        if grep -q '^#! store sqlite' "$file"; then own=$((own + 1)); echo "sqlite's own - $name"; continue; fi
+        db=case_$(printf '%s' "$name" | tr -c 'a-zA-Z0-9' _)
+        psql -q -X "${pg_url%/*}/postgres" -c "CREATE DATABASE $db" > /dev/null ||
+            { echo "not ok - $name: could not create its database"; fail=$((fail + 1)); continue; }
+        store_env=(RAPPORT_DB="${pg_url%/*}/$db" RAPPORT_KEY="$dir/rapport.key" RAPPORT_PG_PREVIEW=1)
+    fi
     reset_step() { cmd=""; input=""; code=0; out=""; out_mode=empty; out_res=""; err=""; err_mode=empty; err_res=""; }
     flush() {
         [ $have = 1 ] || return 0
@@ -90,5 +115,6 @@ for file in "${cases[@]}"; do
     flush
     if [ $ok = 1 ]; then pass=$((pass + 1)); echo "ok - $name ($n steps)"; else fail=$((fail + 1)); fi
 done
-echo "cli: $pass passed, $fail failed"
+if [ "$store" = sqlite ]; then echo "cli: $pass passed, $fail failed"
+else echo "$suite: $pass passed, $fail failed ($own cases are SQLite's own)"; fi
 [ $fail = 0 ]

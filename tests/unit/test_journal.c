@@ -58,7 +58,12 @@ static void append(sec_journal *j, const char *action, const char *detail, int64
 static void raw_append(const char *text)
 {
     char path[600];
-    sec_journal_path(db, path, sizeof path);
+    {
+        char p2[1100];
+        sec_journal_path("postgresql://bank@db1/rapport", "/etc/rapport/key", p2, sizeof p2);
+        assert_string_equal(p2, "/etc/rapport/key-audit");
+    }
+    sec_journal_path(db, NULL, path, sizeof path);
     int fd = open(path, O_WRONLY | O_APPEND);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
@@ -70,10 +75,10 @@ static void entries_land_once_with_every_field(void **state)
     (void)state;
     sec_journal *j;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(sec_journal_open(db, &j, &e), RP_OK);
+    assert_int_equal(sec_journal_open(db, NULL, &j, &e), RP_OK);
     /* the journal is the server's alone */
     sec_journal *j2;
-    assert_int_equal(sec_journal_open(db, &j2, &e), RP_BUSY);
+    assert_int_equal(sec_journal_open(db, NULL, &j2, &e), RP_BUSY);
     assert_non_null(strstr(rp_errmsg(&e), "another `rapport serve` is running on this store"));
     rp_err_clear(&e);
     for (int i = 0; i < 100; i++)
@@ -129,7 +134,7 @@ static void entries_land_once_with_every_field(void **state)
     rp_err_clear(&e);
     sec_journal_close(j);
     /* closed, it can be opened again */
-    assert_int_equal(sec_journal_open(db, &j, &e), RP_OK);
+    assert_int_equal(sec_journal_open(db, NULL, &j, &e), RP_OK);
     sec_journal_close(j);
 }
 
@@ -138,7 +143,7 @@ static void unfinished_and_damaged_lines_are_kept(void **state)
     (void)state;
     sec_journal *j;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(sec_journal_open(db, &j, &e), RP_OK);
+    assert_int_equal(sec_journal_open(db, NULL, &j, &e), RP_OK);
     int64_t before = count("1");
     append(j, "view", "before", 3, NULL);
     raw_append("this is not an entry\n");
@@ -151,7 +156,7 @@ static void unfinished_and_damaged_lines_are_kept(void **state)
     assert_int_equal(count("detail IN ('before', 'after')"), 2);
     sec_journal_close(j);
     /* a server starting: nothing will finish that line now */
-    assert_int_equal(sec_journal_open(db, &j, &e), RP_OK);
+    assert_int_equal(sec_journal_open(db, NULL, &j, &e), RP_OK);
     assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 1, &moved, &e), RP_OK);
     assert_int_equal(moved, 1);
     assert_int_equal(count("action = 'journal_damaged' AND detail LIKE '%\"action\":\"vi'"), 1);
@@ -165,8 +170,8 @@ static void a_moved_journal_starts_again(void **state)
     sec_journal *j;
     rp_error e = RP_ERROR_INIT;
     char path[600];
-    sec_journal_path(db, path, sizeof path);
-    assert_int_equal(sec_journal_open(db, &j, &e), RP_OK);
+    sec_journal_path(db, NULL, path, sizeof path);
+    assert_int_equal(sec_journal_open(db, NULL, &j, &e), RP_OK);
     append(j, "view", "x1", 9, NULL);
     /* not all moved: kept as it is */
     assert_int_equal(sec_journal_restart(wh_store(w), j, &e), RP_OK);
@@ -190,9 +195,9 @@ static void a_moved_journal_starts_again(void **state)
     char other[600];
     snprintf(other, sizeof other, "%s", tu_path("other.db"));
     char opath[700];
-    sec_journal_path(other, opath, sizeof opath);
+    sec_journal_path(other, NULL, opath, sizeof opath);
     tu_write_file(opath, "hello\n");
-    assert_int_equal(sec_journal_open(other, &j, &e), RP_STORE);
+    assert_int_equal(sec_journal_open(other, NULL, &j, &e), RP_STORE);
     assert_non_null(strstr(rp_errmsg(&e), "is not an audit journal of Rapport"));
 }
 
@@ -204,7 +209,7 @@ static void the_backlog_is_told(void **state)
     (void)state;
     sec_journal *j;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(sec_journal_open(db, &j, &e), RP_OK);
+    assert_int_equal(sec_journal_open(db, NULL, &j, &e), RP_OK);
     /* as a server starts: what an earlier one left moves first */
     assert_int_equal(sec_journal_ingest(wh_store(w), db, j, 0, 1, NULL, &e), RP_OK);
     assert_int_equal(sec_journal_restart(wh_store(w), j, &e), RP_OK);

@@ -20,6 +20,18 @@ BEGIN
     END IF;
 END $$;
 
+-- Two of SQLite's JSON functions, as Rapport's SQL uses them, so that the same statement runs on both
+-- stores (the others are renamed by pg.c: json_object -> json_build_object, json_group_array ->
+-- json_agg, ...).  json_each(text) of an array: its elements as (key, value), key from 0 as in SQLite,
+-- value json (so that value ->> n reads an element of an inner array).  json_extract(text, path) with a
+-- path of names ('$.a.b'), as text: compare it with text, or CAST it.
+CREATE FUNCTION json_each(doc TEXT) RETURNS TABLE(key BIGINT, value JSON)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+    $$ SELECT o - 1, v FROM json_array_elements(doc::json) WITH ORDINALITY AS e(v, o) $$;
+CREATE FUNCTION json_extract(doc TEXT, path TEXT) RETURNS TEXT
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+    $$ SELECT doc::json #>> string_to_array(substr(path, 3), '.') $$;
+
 -- Facts about this store: the sealing key's check value, its creation.
 CREATE TABLE store_meta (
     name  TEXT PRIMARY KEY,
