@@ -5,7 +5,7 @@
 # N skipped"; each skipped test is named, with why where the test said so.
 # Under CI (CI=true in the environment) a skipped test fails the run: CI has
 # everything a test needs, ../shared/data beside its clone included.
-# usage: tests/run-all.sh BUILD_DIR [unit|shape|cli|web|web-types|bench|fuzz|faults]
+# usage: tests/run-all.sh BUILD_DIR [unit|shape|cli|cli-postgresql|web|web-types|bench|fuzz|faults]
 # The fuzz suite runs the harnesses built in $FUZZ_BUILD (default build-fuzz;
 # make fuzz-build) for $FUZZ_SECONDS each (default 30).
 set -u
@@ -76,6 +76,10 @@ if [ "$only" = all ] || [ "$only" = shape ]; then
 fi
 if [ "$only" = all ] || [ "$only" = cli ]; then
   suite cli tests/cli/run.sh "$build"
+fi
+if [ "$only" = cli-postgresql ]; then
+  # the same cases on a PostgreSQL store (make test-postgres; issue 26: joins "all" once it passes)
+  suite cli-postgresql env RAPPORT_TEST_STORE=postgresql tests/cli/run.sh "$build"
 fi
 if [ "$only" = all ] || [ "$only" = web ]; then
   # the web application in Debian's Chromium (web/tests/browser.mjs); screenshots in BUILD/web-shots

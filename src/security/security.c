@@ -286,7 +286,7 @@ int sec_user_disable(rp_store *s, const char *name, int disabled, const char *by
     const char *v[4] = { disabled ? "1" : "0", now, by, name };
     if ((rc = rp_store_begin(s, err)))
         return rc;
-    rc = run1(s, "UPDATE app_user SET disabled = ?, changed_at = ?, changed_by = ? WHERE name = ?", v, 4, err);
+    rc = run1(s, "UPDATE app_user SET disabled = CAST(? AS INTEGER), changed_at = ?, changed_by = ? WHERE name = ?", v, 4, err);
     if (!rc && disabled) {
         rp_stmt *st;
         if (!(rc = rp_store_prepare(s, "DELETE FROM app_session WHERE user_id = ?", &st, err))) {

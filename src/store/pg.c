@@ -246,7 +246,7 @@ static char *rewrite(const char *sql, int *n)
     char *o = malloc(len * 4 + 16), *w = o;
     if (!o)
         return NULL;
-    int next = 0;
+    int next = 0, several = 0;
     *n = 0;
     for (const char *p = sql; *p;) {
         if (*p == '\'' || *p == '"') { /* a literal or a quoted name, its doubled quotes included */
@@ -267,6 +267,25 @@ static char *rewrite(const char *sql, int *n)
         } else if (*p == '-' && p[1] == '-') {
             while (*p && *p != '\n')
                 *w++ = *p++;
+        } else if (*p == '/' && p[1] == '*') {
+            const char *e = strstr(p + 2, "*/");
+            e = e ? e + 2 : p + strlen(p);
+            memcpy(w, p, (size_t)(e - p));
+            w += e - p, p = e;
+        } else if (*p == ';') { /* one statement, as SQLite's prepare takes: only blanks and comments after */
+            const char *q = p + 1;
+            for (;;) {
+                while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+                    q++;
+                if (q[0] == '-' && q[1] == '-')
+                    q += strcspn(q, "\n");
+                else if (q[0] == '/' && q[1] == '*' && strstr(q + 2, "*/"))
+                    q = strstr(q + 2, "*/") + 2;
+                else
+                    break;
+            }
+            several |= *q != 0;
+            *w++ = *p++;
         } else if (*p == '?') {
             p++;
             int k;
@@ -287,6 +306,8 @@ static char *rewrite(const char *sql, int *n)
         }
     }
     *w = 0;
+    if (several)
+        *n = -1;
     return o;
 }
 
@@ -309,6 +330,10 @@ static int pg_prepare(rp_store *s_, const char *sql, int cached, rp_stmt **out, 
     if (!st || !(st->sql = rewrite(sql, &st->nparams))) {
         free(st);
         return rp_err(err, RP_NOMEM, NULL);
+    }
+    if (st->nparams < 0) {
+        free(st->sql), free(st);
+        return rp_err(err, RP_INVAL, "only one SQL statement is allowed");
     }
     st->base.store = s_;
     if (st->nparams > PARAMS_MAX) {

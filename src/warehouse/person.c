@@ -165,7 +165,7 @@ int wh_person_update(wh *w, int64_t id, const wh_party *p, const char *now, rp_e
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "UPDATE party SET " WH_PARTY_ATTRS(PERSON_SET) "status = ?, updated_at = ? WHERE id = ? "
-                              "AND resolved = 1 AND (" WH_PARTY_ATTRS(PERSON_COLUMN) "status) IS NOT ("
+                              "AND resolved = 1 AND (" WH_PARTY_ATTRS(PERSON_COLUMN) "status) IS DISTINCT FROM ("
                               WH_PARTY_ATTRS(PERSON_PARAM) "?)",
                               &st, err);
     if (rc)
@@ -266,7 +266,7 @@ int wh_customer_count(wh *w, wh_customer_counts *out, rp_error *err)
     if (!rc) /* a source party alone may keep the number of the person it was */
         rc = count_of(w,
                       "SELECT count(*) FROM (SELECT 1 FROM party WHERE resolved = 0 AND merged_into IS NOT NULL "
-                      "GROUP BY merged_into HAVING count(*) > 1)",
+                      "GROUP BY merged_into HAVING count(*) > 1) g",
                       &out->persons, err);
     if (!rc)
         rc = count_of(w, "SELECT count(*) FROM party WHERE resolved = 0", &out->records, err);

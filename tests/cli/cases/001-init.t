@@ -1,4 +1,5 @@
 # init creates the store and a 0600 key, and is harmless when run again
+#! store sqlite: the store's file and its key file beside it
 $ rapport init
 > store rapport.db: schema version 32 (32 migrations applied); sealing key rapport.db.key
 $ rapport init

@@ -1,4 +1,5 @@
 # a store written by a newer Rapport is refused, and left as it was
+#! store sqlite: the store's file changed with the sqlite3 shell
 $ rapport init >/dev/null
 $ sqlite3 rapport.db "INSERT INTO rapport_migrations VALUES (99, 'future', '2030-01-01T00:00:00Z')"
 $ sha256sum rapport.db > before.sum

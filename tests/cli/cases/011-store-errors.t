@@ -1,4 +1,5 @@
 # commands before init, and the sealing key's protections
+#! store sqlite: a missing store file and key files beside it
 $ rapport customer show 1
 ? 1
 ! rapport: customer show: rapport.db: no such store: run 'rapport init'

@@ -1,4 +1,5 @@
 # an INI configuration names the store and the key
+#! store sqlite: [store] path names the store's file
 $ mkdir -p var && printf '[store]\npath = var/bank.db\n\n[security]\nkey_file = var/bank.key\n' > rapport.ini
 $ rapport init --config rapport.ini
 > store var/bank.db: schema version 32 (32 migrations applied); sealing key var/bank.key

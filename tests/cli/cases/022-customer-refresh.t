@@ -10,7 +10,7 @@ $ rapport customer refresh --json | grep -E '"(built|kept|customers)"'
 >   "kept": 6,
 >   "customers": 6,
 # a change through any program deletes the documents that show it, and refresh builds them again
-$ sqlite3 rapport.db "UPDATE party SET occupation = 'teacher' WHERE id = 5" && rapport query "SELECT count(*) FROM c360_doc" --csv | tail -1 | tr -d '\r'
+$ $FIXTURES/../store/sql.sh "UPDATE party SET occupation = 'teacher' WHERE id = 5" && rapport query "SELECT count(*) FROM c360_doc" --csv | tail -1 | tr -d '\r'
 > 5
 $ rapport customer refresh --json | grep '"built"'
 >   "built": 1,

@@ -7,7 +7,7 @@ $ (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>
 $ p=$(cat port) && for c in 1 2 3 4; do (for i in $(seq 25); do curl -s -o /dev/null -w '%{http_code}\n' -H 'Connection: close' "http://127.0.0.1:$p/healthz"; done > load.$c) & done; wait; cat load.* | sort | uniq -c | tr -s ' '
 >  100 200
 # while it runs, the port is still refused to another program (here a server of another store)
-$ mkdir other && cd other && rapport init >/dev/null && rapport serve --listen 127.0.0.1:$(cat ../port)
+$ mkdir other && cd other && rapport init --db o.db >/dev/null && rapport serve --db o.db --listen 127.0.0.1:$(cat ../port)
 !~ ^rapport: serve: cannot listen on 127\.0\.0\.1:[0-9]+: Address already in use$
 ? 1
 # clients holding connections open (one in the middle of a request) when the server dies

@@ -34,8 +34,8 @@ $ printf '[security]\ntotp_roles = supervisor, boss\n' > badroles.ini && rapport
 # the server: HTTPS, /metrics for its token or 10.0.0.0/8 (so not for this machine without the token),
 # and supervisors sign in only with a second factor
 $ printf 'a-metrics-token-of-some-length\n' > token && chmod 600 token && printf '[api]\ntls_cert = cert.pem\ntls_key = key.pem\nmetrics_token_file = token\nmetrics_allow = 10.0.0.0/8\n[security]\ntotp_roles = supervisor\n' > rapport.ini
-$ (timeout 60 rapport serve --config rapport.ini --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && head -1 serve.log | sed 's/:[0-9]* / /'
-> listening on https://127.0.0.1  (store rapport.db; stop with Ctrl-C or SIGTERM)
+$ (timeout 60 rapport serve --config rapport.ini --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && head -1 serve.log | sed 's/:[0-9]* / /; s/(store [^;]*;/(store S;/'
+> listening on https://127.0.0.1  (store S; stop with Ctrl-C or SIGTERM)
 # TLS 1.2 and 1.3 are spoken; HSTS is sent
 $ for v in 1.2 1.3; do curl -sv --cacert cert.pem --tlsv$v --tls-max $v -o /dev/null "https://127.0.0.1:$(cat port)/healthz" 2>&1 | grep -o 'SSL connection using TLSv1\.[0-9]'; done
 > SSL connection using TLSv1.2
@@ -99,7 +99,7 @@ $ kill -TERM $(cat pid) && for i in $(seq 100); do grep -q stopped serve.log && 
 $ rapport audit --action login_failed --json | python3 -c 'import json,sys; print(sorted(set((e["user"], e["detail"]) for e in json.load(sys.stdin)), key=str))'
 > [('mei', 'no second factor enrolled'), ('mei', None)]
 # the secret is kept sealed: not in the store in clear
-$ sqlite3 rapport.db 'SELECT length(secret) FROM user_totp' && python3 -c 'import base64; k = base64.b32decode(open("secret").read().strip()); print(k in open("rapport.db", "rb").read(), base64.b32encode(k) in open("rapport.db", "rb").read())'
+$ $FIXTURES/../store/sql.sh 'SELECT length(secret) FROM user_totp' && $FIXTURES/../store/sql.sh --dump > store.bytes && python3 -c 'import base64; k = base64.b32decode(open("secret").read().strip()); d = open("store.bytes", "rb").read(); print(k in d or k.hex().encode() in d, base64.b32encode(k) in d)'
 > 60
 > False False
 # plain HTTP: no HSTS, no Secure (unless [api] secure_cookie = yes, behind a TLS proxy), and

@@ -1,4 +1,5 @@
 # issue 26 item 1, as far as it goes: the PostgreSQL store.  `rapport init` on a throwaway PostgreSQL
+#! store sqlite: it starts PostgreSQL clusters of its own, beside an SQLite store
 # cluster (tests/pg.sh: initdb and pg_ctl in this test's folder, a free port) builds the whole schema, the
 # same as SQLite's table by table (tests/store/schema_compare.py: columns, keys, checks, indexes, views,
 # triggers); a server's store needs its key file named; the other commands say they do not run on it
