@@ -26,7 +26,7 @@ DEB_PKGS  := gcc make pkg-config libsqlite3-dev sqlite3 libjansson-dev libsodium
              libinih-dev libcmocka-dev libicu-dev libgsl-dev libmicrohttpd-dev libgnutls28-dev liboath-dev \
              libxlsxwriter-dev libcurl4-gnutls-dev python3-aiosmtpd python3-openpyxl libglpk-dev kannel \
              kamailio kamailio-extra-modules kamailio-utils-modules sip-tester \
-             libpq-dev postgresql postgresql-contrib \
+             libpq-dev postgresql postgresql-contrib python3-psycopg2 \
              libssl-dev openssl curl bc time \
              chromium fonts-noto-cjk python3-pandas python3-sklearn nginx-light wrk clang libclang-rt-dev llvm
 CFLAGS    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -g $(OPT) $(SAN) \

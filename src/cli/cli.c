@@ -321,8 +321,9 @@ int cli_facts(const char *cmd, wh *w, const rp_config *cfg, char *buf, size_t n,
     const char *copy = cfg ? rp_config_get(cfg, "analytics", "column_copy", "yes") : "yes";
     if (strcmp(copy, "yes") && strcmp(copy, "no"))
         return cli_failf(cmd, "[analytics] column_copy: '%s' is not yes or no", copy);
-    if (!strcmp(copy, "yes") && !strcmp(rp_store_backend(wh_store(w)), "sqlite") && wh_db_path(w)[0] &&
-        (size_t)snprintf(buf, n, "%s.facts", wh_db_path(w)) < n)
+    char base[1024];
+    if (!strcmp(copy, "yes") && !rp_store_local_name(wh_db_path(w), wh_key_path(w), base, sizeof base) && base[0] &&
+        (size_t)snprintf(buf, n, "%s.facts", base) < n)
         *out = buf;
     return CLI_OK;
 }

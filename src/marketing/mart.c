@@ -299,10 +299,10 @@ static int write_file(const char *path, const struct head *h, const col *c, int 
 
 static int mart_path(wh *w, char *out, size_t n)
 {
-    const char *db = wh_db_path(w);
-    if (!db[0] || strcmp(rp_store_backend(wh_store(w)), "sqlite"))
+    char base[1024];
+    if (rp_store_local_name(wh_db_path(w), wh_key_path(w), base, sizeof base) || !base[0])
         return 0;
-    return (size_t)snprintf(out, n, "%s.mart", db) < n;
+    return (size_t)snprintf(out, n, "%s.mart", base) < n;
 }
 
 static int open_file(const char *path, mk_mart **out, rp_error *err);

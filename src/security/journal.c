@@ -46,7 +46,10 @@ struct sec_journal {
 
 void sec_journal_path(const char *db, const char *key, char *out, size_t n)
 {
-    snprintf(out, n, "%s-audit", db && strstr(db, "://") && key ? key : db ? db : "");
+    char base[1024];
+    if (rp_store_local_name(db, key, base, sizeof base))
+        base[0] = 0;
+    snprintf(out, n, "%s-audit", base);
 }
 
 static int new_header(sec_journal *j, rp_error *err)

@@ -309,6 +309,18 @@ void rp_stmt_done(rp_stmt *st)
         st->store->ops->done(st);
 }
 
+int rp_store_local_name(const char *db, const char *key, char *out, size_t n)
+{
+    if (!db)
+        db = "";
+    if (!strstr(db, "://") || !key || !key[0])
+        return (size_t)snprintf(out, n, "%s", db) < n ? 0 : -1;
+    size_t k = strlen(key);
+    if (k > 4 && !strcmp(key + k - 4, ".key"))
+        k -= 4;
+    return (size_t)snprintf(out, n, "%.*s", (int)k, key) < n ? 0 : -1;
+}
+
 int rp_store_cache_limit(rp_store *s, int64_t kib, rp_error *err)
 {
     if (strcmp(rp_store_backend(s), "sqlite")) /* a database server's caches are the server's */

@@ -126,6 +126,12 @@ void rp_store_close(rp_store *s);
 int rp_store_version(rp_store *s, int *version, rp_error *err) RP_WARN_UNUSED;
 int rp_store_latest_version(rp_store *s);
 const char *rp_store_backend(rp_store *s);
+
+/* The name this machine's own files of a store are made from (a server's audit journal "-audit", the
+ * analytics column copy ".facts", the selection copy ".mart"): the store's file (db) for SQLite; for a
+ * database server's store (a URL: no file of this machine) its key file's path without ".key", so
+ * that /etc/rapport/bank.key has bank-audit and bank.facts beside it.  0, or -1 when out is too short. */
+int rp_store_local_name(const char *db, const char *key, char *out, size_t n);
 /* The engines this build can open, with their library versions
  * ("sqlite 3.40.1"), for `rapport version`. */
 const char *rp_store_engines(void);

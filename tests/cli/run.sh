@@ -22,7 +22,8 @@
 #
 # With RAPPORT_TEST_STORE=postgresql every case runs on a PostgreSQL store instead (issue 26): one
 # throwaway cluster (tests/pg.sh) for the run, a database of its own for each case, named to the
-# commands by RAPPORT_DB with the case's key file in RAPPORT_KEY; the summary line is then
+# commands by RAPPORT_DB with the case's key file in RAPPORT_KEY (rapport.db.key, so that the files a
+# server store keeps on this machine have the names an SQLite store's have); the summary line is then
 # "cli-postgresql: ..." and names the cases that are SQLite's own.
 #
 # usage: tests/cli/run.sh BUILD_DIR [CASE...]
@@ -85,7 +86,7 @@ for file in "${cases[@]}"; do
         db=case_$(printf '%s' "$name" | tr -c 'a-zA-Z0-9' _)
         psql -q -X "${pg_url%/*}/postgres" -c "CREATE DATABASE $db" > /dev/null ||
             { echo "not ok - $name: could not create its database"; fail=$((fail + 1)); continue; }
-        store_env=(RAPPORT_DB="${pg_url%/*}/$db" RAPPORT_KEY="$dir/rapport.key" RAPPORT_PG_PREVIEW=1)
+        store_env=(RAPPORT_DB="${pg_url%/*}/$db" RAPPORT_KEY="$dir/rapport.db.key" RAPPORT_PG_PREVIEW=1)
     fi
     reset_step() { cmd=""; input=""; code=0; out=""; out_mode=empty; out_res=""; err=""; err_mode=empty; err_res=""; }
     flush() {

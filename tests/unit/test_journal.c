@@ -62,6 +62,8 @@ static void raw_append(const char *text)
         char p2[1100];
         sec_journal_path("postgresql://bank@db1/rapport", "/etc/rapport/key", p2, sizeof p2);
         assert_string_equal(p2, "/etc/rapport/key-audit");
+        sec_journal_path("postgresql://bank@db1/rapport", "/etc/rapport/bank.key", p2, sizeof p2);
+        assert_string_equal(p2, "/etc/rapport/bank-audit");
     }
     sec_journal_path(db, NULL, path, sizeof path);
     int fd = open(path, O_WRONLY | O_APPEND);

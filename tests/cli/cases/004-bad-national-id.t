@@ -20,6 +20,6 @@ $ echo '{ "parties": [ { "ref": "a", "kind": "person", "name_zh": "甲" }, ] }' 
 $ rapport import missing.json
 ? 1
 ! rapport: import: missing.json: cannot open: No such file or directory
-$ rapport query "SELECT count(*) FROM party" --csv | tr -d '\r'
-> count(*)
+$ rapport query "SELECT count(*) AS parties FROM party" --csv | tr -d '\r'
+> parties
 > 0

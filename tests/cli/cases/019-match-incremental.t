@@ -64,6 +64,6 @@ $ printf '[survivorship]\ndefault = newest\n' > bad.ini && rapport match --confi
 $ printf '[survivorship]\ntrust = ,\n' > bad.ini && rapport match --config bad.ini
 ? 1
 ! rapport: match: [survivorship] trust: no source named (e.g. host, card, online)
-$ rapport query "SELECT count(*) FROM match_run" --csv | tr -d '\r'
-> count(*)
+$ rapport query "SELECT count(*) AS runs FROM match_run" --csv | tr -d '\r'
+> runs
 > 5

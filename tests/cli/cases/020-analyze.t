@@ -22,8 +22,8 @@ $ ls rapport.db.facts && rapport analyze value pareto --json --no-save | grep -c
 > rapport.db.facts
 > 2
 # results are kept: per customer, and the run to show again
-$ rapport query "SELECT level, count(*) FROM customer_value WHERE run_id = 2 GROUP BY level ORDER BY level" --csv | tr -d '\r'
-> level,count(*)
+$ rapport query "SELECT level, count(*) AS customers FROM customer_value WHERE run_id = 2 GROUP BY level ORDER BY level" --csv | tr -d '\r'
+> level,customers
 > big,1
 > inactive,1
 > small,2

@@ -31,8 +31,8 @@ $ echo 'a long password 1' | rapport user add t9 --role teller --branch 9999
 $ rapport user role c1 --role teller --branch 9999
 ! rapport: user role: branch: no branch '9999'
 ? 1
-$ rapport query "SELECT count(*), sum(name = 't9'), max(role) FILTER (WHERE name = 'c1') FROM app_user" --csv | tr -d '\r'
-> count(*),sum(name = 't9'),max(role) FILTER (WHERE name = 'c1')
+$ rapport query "SELECT count(*) AS users, count(*) FILTER (WHERE name = 't9') AS t9, max(role) FILTER (WHERE name = 'c1') AS c1_role FROM app_user" --csv | tr -d '\r'
+> users,t9,c1_role
 > 5,0,csr
 $ (timeout 60 rapport serve --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
 $ curl -s -c sj -H 'Content-Type: application/json' -d '{"name":"stew","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" >/dev/null
@@ -80,7 +80,7 @@ $ curl -s -w '%{http_code}\n' -b aj -H "X-CSRF-Token: $(cat csrf)" -X PUT -H 'Co
 $ curl -s -w '%{http_code}\n' -b aj -H "X-CSRF-Token: $(cat csrf)" -X PUT -H 'Content-Type: application/json' -d '{"role":"teller","branch":"0345"}' "http://127.0.0.1:$(cat port)/api/v1/users/c1/role"
 > {"name":"c1","role":"teller","branch":"0345"}
 > 200
-$ rapport query "SELECT count(*), sum(name = 't9') FROM app_user" --csv | tr -d '\r' | tail -1
+$ rapport query "SELECT count(*), count(*) FILTER (WHERE name = 't9') FROM app_user" --csv | tr -d '\r' | tail -1
 > 5,0
 # a password reset by an administrator: shown once, changed at the next sign-in; not a supervisor's
 $ curl -s -w '%{http_code}\n' -b aj -H "X-CSRF-Token: $(cat csrf)" -X POST "http://127.0.0.1:$(cat port)/api/v1/users/sup/password"

@@ -20,8 +20,8 @@ $ printf '# keys\nA223456781\n\n  id:2  \nnope\n' > keys.txt && rapport calllist
 $ rapport calllist add L2 --agent t1 --until 2026-02-30 id:1
 ! rapport: calllist add: until: '2026-02-30' is not a date (YYYY-MM-DD)
 ? 1
-$ rapport query "SELECT count(*) FROM calling_list" --csv | tr -d '\r'
-> count(*)
+$ rapport query "SELECT count(*) AS entries FROM calling_list" --csv | tr -d '\r'
+> entries
 > 0
 # a file of keys (a national ID, an id, an account number), once each
 $ printf '# keys\nA223456781\n\n  id:2  \n0012-100-000009\n' > keys.txt && rapport calllist add L2 --agent t1 --file keys.txt --until 2099-12-31
@@ -50,8 +50,8 @@ $ curl -s -c sj -H 'Content-Type: application/json' -d '{"name":"sup","password"
 > {"list":"L2","removed":1}
 $ curl -s -b tj "http://127.0.0.1:$(cat port)/api/v1/customers/1" | grep -o '"kind":"mobile","purpose":"[a-z]*","value":"[^"]*"'
 > "kind":"mobile","purpose":"home","value":"+886*******78"
-$ kill $(cat pid) && rapport query "SELECT party_id, removed_by IS NOT NULL FROM calling_list ORDER BY id" --csv | tr -d '\r'
-> party_id,removed_by IS NOT NULL
+$ kill $(cat pid) && rapport query "SELECT party_id, removed_by IS NOT NULL AS removed FROM calling_list ORDER BY id" --csv | tr -d '\r'
+> party_id,removed
 > 1,1
 > 2,0
 > 3,0
@@ -79,7 +79,7 @@ $ rapport match unmerge id:7 host:0000012347 > /dev/null && rapport calllist sho
 $ rapport calllist remove M --customer 3
 > list M: 1 taken off
 # an entry that has ended does not keep the customer off the list; a name with '/' is refused
-$ rapport calllist add E --agent t1 id:2 --until 2020-01-01 && rapport calllist add E --agent t1 id:2 --until 2099-12-31 && rapport query "SELECT party_id, until, removed_by IS NOT NULL FROM calling_list WHERE list = 'E' ORDER BY id" --csv | tr -d '\r'
+$ rapport calllist add E --agent t1 id:2 --until 2020-01-01 && rapport calllist add E --agent t1 id:2 --until 2099-12-31 && rapport query "SELECT party_id, until, removed_by IS NOT NULL AS removed FROM calling_list WHERE list = 'E' ORDER BY id" --csv | tr -d '\r'
 > list E for t1: 1 added, 0 already on it; runs until 2020-01-01
 > list E for t1: 1 added, 0 already on it; runs until 2099-12-31
 > party_id,until,removed_by IS NOT NULL

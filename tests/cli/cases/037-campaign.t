@@ -99,8 +99,8 @@ $ RAPPORT_USER=ben rapport campaign approve F24 && RAPPORT_USER=ben rapport camp
 > campaign F24 is approved
 > campaign F24 is running
 # launched: the treated are contacted, the control group never
-$ rapport query "SELECT grp, count(*) = count(contacted_at), count(contacted_at) > 0 FROM campaign_target WHERE campaign = 'F24' GROUP BY grp ORDER BY grp" --csv | tr -d '\r'
-> grp,count(*) = count(contacted_at),count(contacted_at) > 0
+$ rapport query "SELECT grp, count(*) = count(contacted_at) AS all_contacted, count(contacted_at) > 0 AS some_contacted FROM campaign_target WHERE campaign = 'F24' GROUP BY grp ORDER BY grp" --csv | tr -d '\r'
+> grp,all_contacted,some_contacted
 > control,0,0
 > treatment,1,1
 $ rapport campaign show F24 --json | python3 -c 'import json,sys; c = json.load(sys.stdin); print(c["status"], c["approved_by"], [h["action"] for h in c["history"]], c["targets"]["control"] > 0)'

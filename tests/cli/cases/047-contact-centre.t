@@ -120,7 +120,7 @@ $ rapport contact board --at 2026-11-23T10:10:00Z --json | python3 -c 'import js
 > [('cards', 'service_level'), ('chat', 'service_level'), ('loans', 'longest_wait'), ('loans', 'service_level')]
 # the historical report: the call centre's extract by queue, every figure the same as SQL's apart; the
 # live centre's calls by agent, by interval
-$ rapport contact report --from 2024-01-01 --to 2027-01-01 --by queue --source callcentre --json > r.json && rapport query "select queue, count(*), sum(abandoned = 0), sum(abandoned), round(1.0 * sum(abandoned = 0 and wait_s <= 15) / count(*), 4), round(avg(case when abandoned = 0 then wait_s end), 4), round(avg(case when abandoned = 0 then talk_s + wrap_s end), 4) from call_record where source = 'callcentre' group by queue order by queue" --json > q.json && python3 $FIXTURES/contact/report_check.py r.json q.json
+$ rapport contact report --from 2024-01-01 --to 2027-01-01 --by queue --source callcentre --json > r.json && rapport query "select queue, count(*) as calls, count(*) filter (where abandoned = 0) as answered, sum(abandoned) as abandoned, round(1.0 * count(*) filter (where abandoned = 0 and wait_s <= 15) / count(*), 4) as sl, round(avg(case when abandoned = 0 then wait_s end), 4) as asa, round(avg(case when abandoned = 0 then talk_s + wrap_s end), 4) as aht from call_record where source = 'callcentre' group by queue order by queue" --json > q.json && python3 $FIXTURES/contact/report_check.py r.json q.json
 >~ ^[0-9]+ queues agree$
 $ rapport contact report --from 2026-11-23 --to 2026-11-24 --by agent --source rapport --csv | tr -d '\r'; rapport contact report --from 2026-11-23 --to 2026-11-24 --by interval --interval 60 --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["calls"], [(r["interval"], r["offered"], r["peak_concurrent"]) for r in d["rows"]])'
 > agent,offered,answered,abandoned,service_level,asa_s,aht_s,abandonment,peak_concurrent,sales,revenue_per_call
@@ -131,8 +131,8 @@ $ rapport contact report --from 2026-11-24 --to 2026-11-23
 ? 1
 # every call that ended left a call record (the reports' source) and the answered, known caller an
 # entry in the contact history
-$ rapport query "select call_id, queue, wait_s, talk_s, wrap_s, abandoned, agent, interaction_id is not null from call_record where source = 'rapport' order by id" --csv | tr -d '\r'
-> call_id,queue,wait_s,talk_s,wrap_s,abandoned,agent,interaction_id is not null
+$ rapport query "select call_id, queue, wait_s, talk_s, wrap_s, abandoned, agent, interaction_id is not null as noted from call_record where source = 'rapport' order by id" --csv | tr -d '\r'
+> call_id,queue,wait_s,talk_s,wrap_s,abandoned,agent,noted
 > call-1,cards,4,180,26,0,bob,1
 > call-3,cards,219,79,,0,bob,0
 $ rapport customer show $(rapport contact interaction 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["party_id"])') --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print([(i["channel"], i["outcome"], i["staff"]) for i in d["interactions"] if i.get("staff") == "bob"])'

@@ -29,8 +29,8 @@ $ printf 'SEQUENTIAL\n0955000001;\n0955000002;\n' > two.csv && ($FIXTURES/contac
 $ rapport contact interactions --limit 3 --json | python3 -c 'import json,sys; print([(i["address"], i["state"], i["agent"] is not None) for i in json.load(sys.stdin)])'
 > [('0966000003', 'abandoned', False), ('0955000002', 'done', True), ('0955000001', 'done', True)]
 # the reports' call records: every call once, the abandoned one as abandoned
-$ rapport query "select count(*), sum(abandoned), count(distinct call_id), sum(agent is null) from call_record where source = 'rapport'" --csv | tr -d '\r'
-> count(*),sum(abandoned),count(distinct call_id),sum(agent is null)
+$ rapport query "select count(*) as calls, sum(abandoned) as abandoned, count(distinct call_id) as call_ids, count(*) filter (where agent is null) as unanswered from call_record where source = 'rapport'" --csv | tr -d '\r'
+> calls,abandoned,call_ids,unanswered
 > 7,1,7,1
 # the switch vanishes with two calls up and one held: the agents' calls are ended by the supervisor
 # (a person's recorded outcome), and the held call, that no switch can now put through, is recorded
