@@ -13,6 +13,7 @@
  * password file (PGPASSFILE, ~/.pgpass) or PGPASSWORD. */
 #include "store/store.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "core/map.h"
 
 #include <libpq-fe.h>
@@ -396,7 +397,33 @@ static int pg_bind_real(rp_stmt *st, int i, double v)
     char b[40];
     return put(st, i, OID_FLOAT8, b, (size_t)snprintf(b, sizeof b, "%.17g", v), 0);
 }
-static int pg_bind_text(rp_stmt *st, int i, const char *v, size_t n) { return put(st, i, OID_TEXT, v, n, 0); }
+/* PostgreSQL's text holds UTF-8 only (and no NUL): a byte that is not UTF-8 is kept as the four
+ * characters \xNN, as Rapport shows such bytes (a file name from another system, a record's garbage),
+ * where SQLite keeps the byte itself. */
+static int pg_bind_text(rp_stmt *st, int i, const char *v, size_t n)
+{
+    size_t bad;
+    if (rp_utf8_valid(v, n, &bad) && !memchr(v, 0, n))
+        return put(st, i, OID_TEXT, v, n, 0);
+    char *o = malloc(4 * n + 1), *w = o;
+    if (!o) {
+        PS(st)->bind_rc = RP_NOMEM;
+        return RP_STORE;
+    }
+    for (size_t k = 0; k < n;) {
+        uint32_t cp;
+        int l = v[k] ? rp_utf8_decode(v + k, n - k, &cp) : -1;
+        if (l > 0) {
+            memcpy(w, v + k, (size_t)l);
+            w += l, k += (size_t)l;
+        } else {
+            w += sprintf(w, "\\x%02x", (unsigned char)v[k++]);
+        }
+    }
+    int rc = put(st, i, OID_TEXT, o, (size_t)(w - o), 0);
+    free(o);
+    return rc;
+}
 static int pg_bind_blob(rp_stmt *st, int i, const void *v, size_t n) { return put(st, i, OID_BYTEA, v, n, 1); }
 static int pg_bind_null(rp_stmt *st, int i) { return put(st, i, 0, NULL, 0, 0); }
 

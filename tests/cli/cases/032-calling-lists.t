@@ -82,7 +82,7 @@ $ rapport calllist remove M --customer 3
 $ rapport calllist add E --agent t1 id:2 --until 2020-01-01 && rapport calllist add E --agent t1 id:2 --until 2099-12-31 && rapport query "SELECT party_id, until, removed_by IS NOT NULL AS removed FROM calling_list WHERE list = 'E' ORDER BY id" --csv | tr -d '\r'
 > list E for t1: 1 added, 0 already on it; runs until 2020-01-01
 > list E for t1: 1 added, 0 already on it; runs until 2099-12-31
-> party_id,until,removed_by IS NOT NULL
+> party_id,until,removed
 > 2,2020-01-01,1
 > 2,2099-12-31,0
 $ rapport calllist add a/b --agent t1 id:2
