@@ -459,27 +459,73 @@ static int prepare_now(pg_store *s, pg_stmt *st, rp_error *err)
 }
 
 /* Run it: prepared with the types of its first binding; bound otherwise, unprepared. */
-static int run(pg_store *s, pg_stmt *st, rp_error *err)
+/* Sent, the statement's result kept: one of a pipeline's results and the NULL that ends it. */
+static int send_stmt(pg_store *s, pg_stmt *st, int same)
 {
     const char *const *vals = (const char *const *)st->vals;
-    PGresult *r;
+    return same ? PQsendQueryPrepared(s->conn, st->name, st->nparams, vals, st->lens, st->fmts, 0)
+                : PQsendQueryParams(s->conn, st->sql, st->nparams, (const Oid *)st->types, vals, st->lens, st->fmts, 0);
+}
+
+static PGresult *take(PGconn *c)
+{
+    PGresult *r = PQgetResult(c), *end;
+    while (r && (end = PQgetResult(c)))
+        PQclear(end);
+    return r;
+}
+
+/* In a transaction the statement runs under a savepoint of its own, so that its failure takes back only
+ * itself, as on SQLite: SAVEPOINT, the statement and RELEASE go as one pipeline (one round trip); a
+ * failure aborts the RELEASE, and ROLLBACK TO takes the statement back. */
+static PGresult *exec_guarded(pg_store *s, pg_stmt *st, int same)
+{
+    if (s->base.depth <= 0 || !PQenterPipelineMode(s->conn)) {
+        int g = guard(s);
+        const char *const *vals = (const char *const *)st->vals;
+        PGresult *r = same ? PQexecPrepared(s->conn, st->name, st->nparams, vals, st->lens, st->fmts, 0)
+                           : PQexecParams(s->conn, st->sql, st->nparams, (const Oid *)st->types, vals, st->lens,
+                                          st->fmts, 0);
+        ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        unguard(s, g, t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK);
+        return r;
+    }
+    PGresult *r = NULL;
+    int sent = PQsendQueryParams(s->conn, "SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0) && send_stmt(s, st, same) &&
+               PQsendQueryParams(s->conn, "RELEASE SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+               PQpipelineSync(s->conn);
+    if (sent) {
+        PQclear(take(s->conn));                     /* SAVEPOINT */
+        r = take(s->conn);                          /* the statement */
+        PQclear(take(s->conn));                     /* RELEASE, or aborted */
+        PGresult *sync;
+        while ((sync = PQgetResult(s->conn)) && PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
+            PQclear(sync);
+        PQclear(sync);
+    }
+    PQexitPipelineMode(s->conn);
+    ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK && PQstatus(s->conn) == CONNECTION_OK)
+        PQclear(PQexec(s->conn, "ROLLBACK TO SAVEPOINT rp_stmt; RELEASE SAVEPOINT rp_stmt"));
+    return r;
+}
+
+static int run(pg_store *s, pg_stmt *st, rp_error *err)
+{
     int rc;
     if (!st->name[0] && (rc = prepare_now(s, st, err)))
         return rc;
-    int same = 1, guarded = guard(s);
+    int same = 1;
     s->sql = st->sql;
     for (int i = 0; i < st->nparams; i++)
         same = same && (!st->types[i] || st->types[i] == st->prepared_types[i]);
-    r = same ? PQexecPrepared(s->conn, st->name, st->nparams, vals, st->lens, st->fmts, 0)
-             : PQexecParams(s->conn, st->sql, st->nparams, (const Oid *)st->types, vals, st->lens, st->fmts, 0);
+    PGresult *r = exec_guarded(s, st, same);
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
         rc = map_result(s, r, err);
         PQclear(r);
-        unguard(s, guarded, 0);
         return rc;
     }
-    unguard(s, guarded, 1);
     st->res = r;
     st->row = -1;
     st->nrows = t == PGRES_TUPLES_OK ? PQntuples(r) : 0;

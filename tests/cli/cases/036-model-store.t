@@ -23,7 +23,7 @@ $ rapport model score churn-test:1 --as-of 2026-10-31 | head -1
 > churn-test version 1 scored 2 customers (run 1; mean probability 0.1394)
 $ rapport model show churn-test:1 --json | python3 -c 'import json,sys; r = json.load(sys.stdin); print(r["runs"], r["last_scored"])'
 > 1 2026-11-23T04:00:00Z
-$ rapport query "SELECT count(*), min(decile), max(decile), sum(reasons LIKE '[%') FROM customer_score WHERE run_id = 1" --csv | tail -1 | tr -d '\r'
+$ rapport query "SELECT count(*), min(decile), max(decile), count(*) FILTER (WHERE reasons LIKE '[%') FROM customer_score WHERE run_id = 1" --csv | tail -1 | tr -d '\r'
 > 2,1,6,2
 $ rapport model score churn-test:1 --data train.csv --id customer_id --out s.csv >/dev/null && head -2 s.csv | cut -d, -f1
 > customer_id

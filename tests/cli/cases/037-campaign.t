@@ -78,7 +78,7 @@ $ rapport query "SELECT count(*) FROM campaign_target t JOIN party p ON coalesce
 $ rapport query "SELECT count(*) FROM campaign_target t JOIN party p ON p.id = t.party_id WHERE t.campaign = 'F24' AND p.status IN ('closed', 'deceased')" --csv | tail -1 | tr -d '\r'
 > 0
 # one piece of mail per household address: no two treated customers of cell B share one
-$ rapport query "SELECT count(*) FROM (SELECT c.postal_code, c.value FROM campaign_target t JOIN party p ON coalesce(p.merged_into, p.id) = t.party_id JOIN contact_point c ON c.party_id = p.id AND c.kind = 'address' AND c.valid_to IS NULL AND c.purpose = 'home' WHERE t.campaign = 'F24' AND t.cell = 'B' GROUP BY 1, 2 HAVING count(DISTINCT t.party_id) > 1)" --csv | tail -1 | tr -d '\r'
+$ rapport query "SELECT count(*) FROM (SELECT c.postal_code, c.value FROM campaign_target t JOIN party p ON coalesce(p.merged_into, p.id) = t.party_id JOIN contact_point c ON c.party_id = p.id AND c.kind = 'address' AND c.valid_to IS NULL AND c.purpose = 'home' WHERE t.campaign = 'F24' AND t.cell = 'B' GROUP BY 1, 2 HAVING count(DISTINCT t.party_id) > 1) x" --csv | tail -1 | tr -d '\r'
 > 0
 # the same seed selects the same customers again
 $ rapport query "SELECT party_id, grp, cell FROM campaign_target WHERE campaign = 'F24' ORDER BY 1" --csv > first.csv && RAPPORT_USER=amy rapport campaign select F24 >/dev/null && rapport query "SELECT party_id, grp, cell FROM campaign_target WHERE campaign = 'F24' ORDER BY 1" --csv | cmp - first.csv && echo same
