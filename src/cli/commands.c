@@ -54,12 +54,16 @@ const cli_cmd cli_commands[] = {
       "  --commands      list the command names, one per line\n", NULL },
     { "version", cmd_version, 0, "", 0, 0, "rapport version", "Show the version of Rapport and of its libraries.",
       "", NULL },
-    { "init", cmd_init, CLI_STORE, "", 0, 0, "rapport init [--db PATH] [--key PATH] [--config FILE]",
+    { "init", cmd_init, CLI_STORE, "grant=", 0, 0, "rapport init [--grant ROLE] [--db PATH] [--key PATH] [--config FILE]",
       "Create the store, or bring an existing one up to this version's schema.",
       "Creates the SQLite store and a sealing key file (mode 0600) beside it when\n"
       "they do not exist, and applies any pending schema migrations.  Running it\n"
-      "again is harmless.  A store written by a newer Rapport is refused.\n\n"
-      "options:\n" STORE_HELP, NULL },
+      "again is harmless.  A store written by a newer Rapport is refused.  On a\n"
+      "PostgreSQL store, run it as the owner role: the application's servers\n"
+      "connect as another role, which --grant lets use the tables.\n\n"
+      "options:\n"
+      "  --grant ROLE    (PostgreSQL) let ROLE read and write the tables and use the\n"
+      "                  sequences; it may add to the audit trail, not change it\n" STORE_HELP, NULL },
     { "import", cmd_import, CLI_STORE, "json", 1, 1,
       "rapport import FILE [--json] [--db PATH] [--key PATH] [--config FILE]",
       "Enter branches, products, customers, accounts and their history from a JSON file.",

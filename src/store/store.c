@@ -321,6 +321,28 @@ int rp_store_local_name(const char *db, const char *key, char *out, size_t n)
     return (size_t)snprintf(out, n, "%.*s", (int)k, key) < n ? 0 : -1;
 }
 
+int rp_store_grant(rp_store *s, const char *role, rp_error *err)
+{
+    if (!strcmp(rp_store_backend(s), "sqlite"))
+        return rp_err(err, RP_INVAL, "--grant: an SQLite store is a file, with no roles to grant to");
+    size_t n = strlen(role);
+    if (!n || n > 63 || strspn(role, "abcdefghijklmnopqrstuvwxyz0123456789_") != n || (role[0] >= '0' && role[0] <= '9'))
+        return rp_err(err, RP_INVAL, "--grant: '%s' is not a role name (lower-case letters, digits and _, up to 63)",
+                      role);
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "GRANT USAGE ON SCHEMA public TO %s; "
+             "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %s; "
+             "REVOKE UPDATE ON audit, audit_chain FROM %s; "
+             "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO %s",
+             role, role, role, role);
+    int rc = rp_store_exec(s, sql, err);
+    if (rc && strstr(err->msg, "does not exist"))
+        return rp_err(err, RP_NOTFOUND, "--grant: the database server has no role %s (CREATE ROLE %s LOGIN first)",
+                      role, role);
+    return rc;
+}
+
 int rp_store_cache_limit(rp_store *s, int64_t kib, rp_error *err)
 {
     if (strcmp(rp_store_backend(s), "sqlite")) /* a database server's caches are the server's */

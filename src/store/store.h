@@ -132,6 +132,12 @@ const char *rp_store_backend(rp_store *s);
  * database server's store (a URL: no file of this machine) its key file's path without ".key", so
  * that /etc/rapport/bank.key has bank-audit and bank.facts beside it.  0, or -1 when out is too short. */
 int rp_store_local_name(const char *db, const char *key, char *out, size_t n);
+
+/* A database server's store: let role (the application's login role, not the owner that runs the
+ * migrations) read and write every table and use the sequences; the audit trail it may add to and
+ * archive, never change.  Run again after a migration (`rapport init --grant ROLE` does both).  On
+ * SQLite, RP_INVAL: a file has no roles. */
+int rp_store_grant(rp_store *s, const char *role, rp_error *err) RP_WARN_UNUSED;
 /* The engines this build can open, with their library versions
  * ("sqlite 3.40.1"), for `rapport version`. */
 const char *rp_store_engines(void);

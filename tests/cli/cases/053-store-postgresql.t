@@ -23,5 +23,22 @@ $ printf '[store]\nurl = %s\n[security]\nkey_file = pg.key\n' "$(cat url)" > rap
 $ rapport init --db 'postgresql://bank:secret@127.0.0.1/rapport' --key pg.key
 ! rapport: init: the PostgreSQL URL names a password, which ps would show: put it in a password file (PGPASSFILE or ~/.pgpass) or PGPASSWORD instead
 ? 1
+# the application's role is not the owner: --grant lets it read and write, not change the schema or the audit trail
+$ psql -qX "$(cat url)" -c "CREATE ROLE rapport_app LOGIN" && rapport init --db "$(cat url)" --key pg.key --grant rapport_app | tail -1
+> role rapport_app may read and write the store (not change its schema or its audit trail)
+$ echo 'a long password 1' | RAPPORT_PG_PREVIEW=1 rapport user add ann --role csr --db "$(sed 's/rapport_owner/rapport_app/' url)" --key pg.key
+> user ann added: contact-centre agent (CSR)
+$ psql -qXAt "$(sed 's/rapport_owner/rapport_app/' url)" -c "SELECT count(*) FROM app_user" -c "DROP TABLE party" 2>&1 | sed 's/ERROR: */ERROR: /'
+> 1
+> ERROR: must be owner of table party
+$ psql -qXAt "$(sed 's/rapport_owner/rapport_app/' url)" -c "UPDATE audit SET user_name = 'x'" 2>&1; echo "exit $?"
+> ERROR:  permission denied for table audit
+> exit 1
+$ rapport init --db "$(cat url)" --key pg.key --grant nobody
+? 1
+! rapport: init: --grant: the database server has no role nobody (CREATE ROLE nobody LOGIN first)
+$ rapport init --db sq.db --grant rapport_app
+? 1
+! rapport: init: --grant: an SQLite store is a file, with no roles to grant to
 $ $FIXTURES/../pg.sh stop pg; echo stopped
 > stopped
