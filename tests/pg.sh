@@ -6,6 +6,8 @@
 # rapport.  With WATCH (a process id, or a folder) the cluster stops by itself when that process ends or
 # that folder is gone, so that a test that crashes leaves no server behind.
 #   pg.sh start DIR [WATCH]       prints the URL (also in DIR/url)
+#   pg.sh tls DIR                 TLS on: a certificate of its own for 127.0.0.1 (DIR/server.crt,
+#                                 the root a client names in sslrootcert), reloaded
 #   pg.sh stop DIR
 set -eu
 PATH=$PATH:/usr/sbin:/sbin
@@ -42,10 +44,20 @@ start)
             > /dev/null 2>&1 < /dev/null &
     fi
     ;;
+tls)
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+        -keyout "$dir/server.key" -out "$dir/server.crt" > /dev/null 2>&1 || { echo "pg.sh: openssl failed" >&2; exit 1; }
+    cp "$dir/server.crt" "$dir/server.key" "$dir/data/"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$dir/data/server.crt" "$dir/data/server.key"; fi
+    chmod 600 "$dir/data/server.key"
+    printf "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n" >> "$dir/data/postgresql.auto.conf"
+    as "$bin/pg_ctl" -D "$dir/data" reload > /dev/null
+    sleep 0.5
+    ;;
 stop)
     [ -d "$dir/data" ] && as "$bin/pg_ctl" -D "$dir/data" -m immediate stop > /dev/null 2>&1 || true
     ;;
 *)
-    echo "usage: pg.sh start DIR [WATCH_PID] | stop DIR" >&2; exit 2
+    echo "usage: pg.sh start DIR [WATCH_PID] | tls DIR | stop DIR" >&2; exit 2
     ;;
 esac

@@ -40,5 +40,13 @@ $ rapport init --db "$(cat url)" --key pg.key --grant nobody
 $ rapport init --db sq.db --grant rapport_app
 ? 1
 ! rapport: init: --grant: an SQLite store is a file, with no roles to grant to
+# TLS to the server, as libpq's sslmode says: required of a server without it, refused; verified against the
+# server's certificate authority, accepted; against another, refused
+$ rapport init --db "$(cat url)?sslmode=require" --key pg.key 2>&1 | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/; s/port [0-9]*/port PORT/'
+> rapport: init: cannot connect to postgresql://rapport_owner@127.0.0.1:PORT/rapport?sslmode=require: connection to server at "127.0.0.1", port PORT failed: server does not support SSL, but SSL was required
+$ $FIXTURES/../pg.sh tls pg && RAPPORT_PG_PREVIEW=1 rapport query "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()" --csv --db "$(cat url)?sslmode=verify-full&sslrootcert=$PWD/pg/server.crt" --key pg.key | tail -1 | tr -d '\r'
+> 1
+$ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=other" -keyout o.key -out o.crt 2>/dev/null && rapport init --db "$(cat url)?sslmode=verify-full&sslrootcert=$PWD/o.crt" --key pg.key 2>&1 | grep -c 'certificate verify failed'
+> 1
 $ $FIXTURES/../pg.sh stop pg; echo stopped
 > stopped
