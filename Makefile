@@ -146,7 +146,7 @@ test-only: $(BUILD)/rapport $(BUILD)/web/index.html $(UNIT_BIN) $(BENCH_BIN) $(B
 unit: $(BUILD)/rapport $(UNIT_BIN)
 	@tests/run-all.sh $(BUILD) unit
 
-# The black-box suite on a PostgreSQL store (issue 26, being ported: not yet part of make test): a
+# The black-box suite on a PostgreSQL store (issue 26; not yet in make test, docs/testing.md): a
 # throwaway cluster, a database for each case (tests/cli/run.sh, RAPPORT_TEST_STORE=postgresql)
 test-postgres: deps $(BUILD)/rapport
 	@tests/run-all.sh $(BUILD) cli-postgresql

@@ -78,7 +78,7 @@ if [ "$only" = all ] || [ "$only" = cli ]; then
   suite cli tests/cli/run.sh "$build"
 fi
 if [ "$only" = cli-postgresql ]; then
-  # the same cases on a PostgreSQL store (make test-postgres; issue 26: joins "all" once it passes)
+  # the same cases on a PostgreSQL store (make test-postgres; not yet under "all": docs/testing.md)
   suite cli-postgresql env RAPPORT_TEST_STORE=postgresql tests/cli/run.sh "$build"
 fi
 if [ "$only" = all ] || [ "$only" = web ]; then

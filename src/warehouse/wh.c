@@ -79,14 +79,11 @@ int wh_open(const char *db, const char *keyfile, int flags, wh **out, int *migra
     rc = rp_store_open(db, init ? RP_STORE_CREATE | RP_STORE_MIGRATE : 0, &w->store, err);
     if (rc)
         goto out;
-    /* PostgreSQL (issue 26): its schema is whole (`rapport init` makes it), but Rapport's own SQL still
-     * has SQLite-only phrases (src/store/sql/postgresql/README): nothing else opens a warehouse on it, so
-     * that no user meets a raw database error — RAPPORT_PG_PREVIEW=1 does, for the port's work */
+    /* a server store's migrations are its own list: it must know every table the SQLite list makes */
     if (strcmp(rp_store_backend(w->store), "sqlite") &&
-        (rp_store_latest_version(w->store) < rp_sqlite_ops.migrations[*rp_sqlite_ops.migration_count - 1].version ||
-         (!init && !(getenv("RAPPORT_PG_PREVIEW") && !strcmp(getenv("RAPPORT_PG_PREVIEW"), "1"))))) {
-        rc = rp_err(err, RP_VERSION, "%s: Rapport's commands do not run on a PostgreSQL store yet (its schema is "
-                                     "there; the rest is being ported): use an SQLite store",
+        rp_store_latest_version(w->store) < rp_sqlite_ops.migrations[*rp_sqlite_ops.migration_count - 1].version) {
+        rc = rp_err(err, RP_VERSION, "%s: this build's PostgreSQL schema is behind its SQLite one: it cannot open "
+                                     "a PostgreSQL store",
                     db);
         goto out;
     }

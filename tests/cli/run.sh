@@ -88,7 +88,7 @@ for file in "${cases[@]}"; do
         db=case_$(printf '%s' "$name" | tr -c 'a-zA-Z0-9' _)
         psql -q -X "${pg_url%/*}/postgres" -c "CREATE DATABASE $db" > /dev/null ||
             { echo "not ok - $name: could not create its database"; fail=$((fail + 1)); continue; }
-        store_env=(RAPPORT_DB="${pg_url%/*}/$db" RAPPORT_KEY="$dir/rapport.db.key" RAPPORT_PG_PREVIEW=1)
+        store_env=(RAPPORT_DB="${pg_url%/*}/$db" RAPPORT_KEY="$dir/rapport.db.key")
     fi
     reset_step() { cmd=""; input=""; code=0; out=""; out_mode=empty; out_res=""; err=""; err_mode=empty; err_res=""; }
     flush() {

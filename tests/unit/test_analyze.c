@@ -16,7 +16,7 @@ static wh *bank(void)
 {
     wh *w;
     rp_error e = RP_ERROR_INIT;
-    if (wh_open(tu_path("a.db"), NULL, WH_INIT, &w, NULL, &e))
+    if (wh_open(tu_store("a.db"), tu_store_key(), WH_INIT, &w, NULL, &e))
         fail_msg("wh_open: %s", rp_errmsg(&e));
     if (wh_import_json(w, "../tests/fixtures/analytics.json", "test", NULL, &e) &&
         wh_import_json(w, "tests/fixtures/analytics.json", "test", NULL, &e))
@@ -360,7 +360,7 @@ static void cdnow_through_the_etl(void **state)
     }
     wh *w;
     rp_error e = RP_ERROR_INIT;
-    assert_ok(wh_open(tu_path("cdnow.db"), NULL, WH_INIT, &w, NULL, &e));
+    assert_ok(wh_open(tu_store("cdnow.db"), tu_store_key(), WH_INIT, &w, NULL, &e));
     sp_spec *sp;
     assert_ok(sp_spec_builtin("cdnow", NULL, &sp, &e));
     ld_options lo = { .by = "test", .max_reject_rate = -1 };
@@ -680,7 +680,7 @@ static wh *sig_bank(void)
 {
     wh *w;
     rp_error e = RP_ERROR_INIT;
-    if (wh_open(tu_path("sig.db"), NULL, WH_INIT, &w, NULL, &e))
+    if (wh_open(tu_store("sig.db"), tu_store_key(), WH_INIT, &w, NULL, &e))
         fail_msg("wh_open: %s", rp_errmsg(&e));
     if (wh_import_json(w, "../tests/fixtures/signature.json", "test", NULL, &e) &&
         wh_import_json(w, "tests/fixtures/signature.json", "test", NULL, &e))

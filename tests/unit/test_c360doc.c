@@ -16,7 +16,7 @@ static int setup(void **state)
     (void)state;
     setenv("RAPPORT_NOW", "2026-11-23T04:00:00Z", 1);
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(wh_open(tu_path("docs.db"), NULL, WH_INIT, &w, NULL, &e), RP_OK);
+    assert_int_equal(wh_open(tu_store("docs.db"), tu_store_key(), WH_INIT, &w, NULL, &e), RP_OK);
     if (wh_import_json(w, "../tests/fixtures/bank.json", "t", NULL, &e) &&
         wh_import_json(w, "tests/fixtures/bank.json", "t", NULL, &e))
         fail_msg("import: %s", rp_errmsg(&e));

@@ -300,7 +300,7 @@ static wh *open_centre(const char *file, int agents)
 {
     wh *w;
     rp_error e = RP_ERROR_INIT;
-    assert_ok(wh_open(tu_path(file), NULL, WH_INIT, &w, NULL, &e));
+    assert_ok(wh_open(tu_store(file), tu_store_key(), WH_INIT, &w, NULL, &e));
     json_t *doc = json_pack("{s:[{s:s}, {s:s}], s:[{s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}], s:[]}", "skills", "name",
                             "cards", "name", "loans", "queues", "code", "cards", "skill", "cards", "number", "5001", "code",
                             "chat", "skill", "cards", "channel", "chat", "number", "5009", "agents");

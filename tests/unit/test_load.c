@@ -19,7 +19,7 @@ static wh *fresh_store(const char *name)
 {
     wh *w;
     rp_error e = RP_ERROR_INIT;
-    if (wh_open(tu_path(name), NULL, WH_INIT, &w, NULL, &e))
+    if (wh_open(tu_store(name), tu_store_key(), WH_INIT, &w, NULL, &e))
         fail_msg("wh_open: %s", rp_errmsg(&e));
     return w;
 }

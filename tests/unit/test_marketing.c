@@ -54,7 +54,7 @@ static int setup(void **state)
 {
     (void)state;
     rp_error e = RP_ERROR_INIT;
-    if (wh_open(tu_path("m.db"), NULL, WH_INIT, &w, NULL, &e))
+    if (wh_open(tu_store("m.db"), tu_store_key(), WH_INIT, &w, NULL, &e))
         return 1;
     wh_category cat = { .code = "all", .name_zh = "全部" };
     const char *cats[] = { "all", NULL };

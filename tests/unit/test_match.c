@@ -275,7 +275,7 @@ static void the_bank_resolves_to_its_people(void **state)
     if (gen_run(&go, NULL, &e))
         fail_msg("gen: %s", rp_errmsg(&e));
     wh *w;
-    assert_ok(wh_open(tu_path("m.db"), NULL, WH_INIT, &w, NULL, &e));
+    assert_ok(wh_open(tu_store("m.db"), tu_store_key(), WH_INIT, &w, NULL, &e));
     const char *files[][2] = { { "host/BRANCH.dat", "host-branch" },
                                { "host/CIF.dat", "host-cif" },
                                { "card/card_customers.csv", "card-customers" },

@@ -14,7 +14,7 @@ static wh *store(void)
 {
     wh *w;
     rp_error e = RP_ERROR_INIT;
-    if (wh_open(tu_path("s.db"), NULL, WH_INIT, &w, NULL, &e))
+    if (wh_open(tu_store("s.db"), tu_store_key(), WH_INIT, &w, NULL, &e))
         fail_msg("wh_open: %s", rp_errmsg(&e));
     return w;
 }

@@ -25,7 +25,7 @@ static wh *fresh(void)
 {
     wh *w;
     rp_error e = RP_ERROR_INIT;
-    if (wh_open(tu_path("w.db"), NULL, WH_INIT, &w, NULL, &e))
+    if (wh_open(tu_store("w.db"), tu_store_key(), WH_INIT, &w, NULL, &e))
         fail_msg("%s", rp_errmsg(&e));
     return w;
 }

@@ -77,6 +77,42 @@ static inline char *tu_read_file(const char *path)
     return buf;
 }
 
+/* The store a test opens, named name: an SQLite file in the temporary folder; or, with RAPPORT_TEST_PG
+ * set to a PostgreSQL server's URL (its postgres database, say), a new database of its own on that
+ * server (issue 26: the unit tests on both stores).  Open it with tu_store_key() as the key file: NULL
+ * for SQLite (the store's own beside it), one key file of the test's for all its databases. */
+#include <libpq-fe.h>
+static inline const char *tu_store_key(void)
+{
+    static char key[300];
+    const char *pg = getenv("RAPPORT_TEST_PG");
+    if (!pg || !*pg)
+        return NULL;
+    snprintf(key, sizeof key, "%s/pg.key", tu_tmpdir());
+    return key;
+}
+static inline const char *tu_store(const char *name)
+{
+    const char *path = tu_path(name);
+    const char *pg = getenv("RAPPORT_TEST_PG");
+    if (!pg || !*pg)
+        return path;
+    static char urls[16][400];
+    static int n;
+    char *u = urls[n % 16], sql[128];
+    const char *slash = strrchr(pg, '/');
+    snprintf(sql, sizeof sql, "CREATE DATABASE u%d_%d", (int)getpid(), n);
+    snprintf(u, sizeof urls[0], "%.*s/u%d_%d", (int)(slash - pg), pg, (int)getpid(), n);
+    n++;
+    PGconn *c = PQconnectdb(pg);
+    PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("the test's PostgreSQL database: %s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return u;
+}
+
 #define assert_ok(expr)                                                                     \
     do {                                                                                    \
         rp_error e_ = RP_ERROR_INIT;                                                        \
