@@ -214,7 +214,7 @@ static void unguard(pg_store *s, int guarded, int ok)
 static const struct { const char *sqlite, *pg; } renames[] = {
     {"json_object", "json_build_object"}, {"json_array", "json_build_array"},
     {"json_group_array", "json_agg"},     {"json_group_object", "json_object_agg"},
-    {"ifnull", "coalesce"},
+    {"ifnull", "coalesce"},                {"group_concat", "string_agg"}, /* with its separator named */
 };
 
 static int ident_char(char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }

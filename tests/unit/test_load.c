@@ -806,7 +806,7 @@ static void transactions_refused_by_the_warehouse(void **state)
     rp_stmt *st;
     assert_ok(rp_store_prepare(wh_store(w),
                                "SELECT group_concat(source_key || '=' || amount_minor || coalesce('/' || description, "
-                               "''), ' ') FROM (SELECT * FROM txn WHERE source = 'card' ORDER BY id)",
+                               "''), ' ') FROM (SELECT * FROM txn WHERE source = 'card' ORDER BY id) t",
                                &st, &e));
     assert_int_equal(rp_stmt_step(st, &e), RP_ROW);
     assert_string_equal(rp_stmt_text(st, 0), "R1=10000 R7=-2000/a \"quoted\" note R8=300 R9=900 R11=400");

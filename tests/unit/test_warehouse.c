@@ -254,7 +254,7 @@ static void party_and_identifiers(void **state)
     /* sealed: no plaintext anywhere in the row */
     assert_int_equal(count(w, "SELECT count(*) FROM party_identifier WHERE value IS NULL "
                               "AND sealed IS NOT NULL AND masked = 'A22****781' "
-                              "AND instr(CAST(sealed AS TEXT), 'A223456781') = 0"),
+                              "AND CAST(sealed AS TEXT) NOT LIKE '%A223456781%'"),
                      1);
     p.name_zh = "林志明";
     assert_int_equal(wh_party_add(w, &p, &id2, &e), RP_OK);
@@ -376,8 +376,8 @@ static void transactions_in_blocks(void **state)
     assert_int_equal(count(w, "SELECT count(*) FROM txn"), before + 5);
     /* one block per account, ids contiguous, in the order given within an account */
     assert_int_equal(count(w, "SELECT count(*) FROM txn_block WHERE job_id IS NULL AND source = 'bank'"), 2);
-    char *ids = text_of(w, "SELECT group_concat(amount_minor, ' ') FROM (SELECT amount_minor FROM txn "
-                           "WHERE source = 'bank' ORDER BY id)");
+    char *ids = text_of(w, "SELECT group_concat(CAST(amount_minor AS TEXT), ' ') FROM (SELECT amount_minor FROM txn "
+                           "WHERE source = 'bank' ORDER BY id) t");
     assert_string_equal(ids, "100 200 300 500 600");
     free(ids);
     char *r = text_of(w, "SELECT min_key || ' ' || max_key || ' ' || first_at || ' ' || n FROM txn_block "
@@ -506,7 +506,7 @@ static void transactions_kept_by_another_connection(void **state)
     assert_int_equal(d.tag[0], 22);
     assert_int_equal(d.tag[1], 24);
     char *r = text_of(w, "SELECT group_concat(source_key, ' ') FROM (SELECT source_key FROM txn "
-                         "WHERE source = 'bank' AND source_key LIKE 'R%' ORDER BY id)");
+                         "WHERE source = 'bank' AND source_key LIKE 'R%' ORDER BY id) t");
     assert_string_equal(r, "R1 R2 R5 R6 R7 R8 R3");
     free(r);
     wh_txn_batch_free(b);
@@ -673,9 +673,9 @@ static void names_by_any_part(void **state)
     assert_string_equal(names_found(w, "trading co", NULL, got, sizeof got), "台灣積體電路製造股份有限公司");
     assert_true(count(w, "SELECT count(*) FROM party_name_key") > 40);
     assert_int_equal(count(w, "SELECT count(*) FROM (SELECT party_id, rank, key FROM party_name_keys WHERE key <> '' "
-                              "EXCEPT SELECT party_id, rank, key FROM party_name_key)"), 0);
+                              "EXCEPT SELECT party_id, rank, key FROM party_name_key) d"), 0);
     assert_int_equal(count(w, "SELECT count(*) FROM (SELECT party_id, rank, key FROM party_name_key "
-                              "EXCEPT SELECT party_id, rank, key FROM party_name_keys)"), 0);
+                              "EXCEPT SELECT party_id, rank, key FROM party_name_keys) d"), 0);
     json_t *a;
     assert_int_equal(wh_search_name(w, "", NULL, NULL, NULL, 10, &a, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "name: 1 to 100 bytes to search for");

@@ -79,16 +79,18 @@ static inline char *tu_read_file(const char *path)
 
 /* The store a test opens, named name: an SQLite file in the temporary folder; or, with RAPPORT_TEST_PG
  * set to a PostgreSQL server's URL (its postgres database, say), a new database of its own on that
- * server (issue 26: the unit tests on both stores).  Open it with tu_store_key() as the key file: NULL
- * for SQLite (the store's own beside it), one key file of the test's for all its databases. */
+ * server (issue 26: the unit tests on both stores).  Open it (WH_INIT) with tu_store_key() as the key
+ * file: NULL for SQLite (the store's own beside it), a new key file each call on PostgreSQL. */
 #include <libpq-fe.h>
 static inline const char *tu_store_key(void)
 {
-    static char key[300];
+    static char keys[16][300];
+    static int n;
     const char *pg = getenv("RAPPORT_TEST_PG");
     if (!pg || !*pg)
         return NULL;
-    snprintf(key, sizeof key, "%s/pg.key", tu_tmpdir());
+    char *key = keys[n % 16];
+    snprintf(key, sizeof keys[0], "%s/pg-%d.key", tu_tmpdir(), n++);
     return key;
 }
 static inline const char *tu_store(const char *name)
