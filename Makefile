@@ -156,11 +156,13 @@ asan: deps
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-only
 
 DEMO_DB ?= demo/rapport.db
+# make demo DB=postgres: the same on a PostgreSQL cluster the demo starts (tools/demo.sh)
+DB ?= sqlite
 demo: deps
 	@$(MAKE) --no-print-directory demo-only
 
 demo-only: $(BUILD)/rapport $(BUILD)/web/index.html
-	@tools/demo.sh $(BUILD)/rapport $(DEMO_DB)
+	@DEMO_STORE=$(DB) tools/demo.sh $(BUILD)/rapport $(DEMO_DB)
 
 # what the benchmarks set beside Rapport (pandas, DuckDB, nginx, wrk) comes with make deps
 bench: deps

@@ -3,12 +3,24 @@
 # store through the shipped source specs (with rejects and jobs), then a
 # customer's whole picture found as a caller or teller would find it.
 # Later capabilities (matching, analytics, web) grow it.
+# With DEMO_STORE=postgres (make demo DB=postgres) the store is a PostgreSQL cluster the demo starts in
+# the demo's folder (tests/pg.sh: initdb and pg_ctl, a free port), left running for you afterwards.
 # usage: tools/demo.sh RAPPORT_BINARY DB_PATH
 set -euo pipefail
 rapport=$1; db=$2
 mkdir -p "$(dirname "$db")"
-rm -f "$db" "$db-wal" "$db-shm" "$db.key" "$db.facts" "$db.facts.lock" "$db.mart"   # demo data only: start clean every time
-export RAPPORT_DB=$db
+rm -f "$db" "$db-wal" "$db-shm" "$db.key" "$db.facts" "$db.facts.lock" "$db.mart" "$db-audit"   # demo data only: start clean every time
+case ${DEMO_STORE:-sqlite} in
+sqlite) export RAPPORT_DB=$db ;;
+postgres|postgresql)
+    pgdir=$(dirname "$db")/pg; pgsh=$(dirname "$0")/../tests/pg.sh
+    "$pgsh" stop "$pgdir"; rm -rf "$pgdir"
+    url=$("$pgsh" start "$pgdir")
+    # this machine's files of a server store are named after its key file (docs/operations.md)
+    export RAPPORT_DB=$url RAPPORT_KEY=$db.key
+    echo "store: PostgreSQL at $url (stop it with: tests/pg.sh stop $pgdir)" ;;
+*) echo "demo.sh: DEMO_STORE is sqlite or postgres, not '$DEMO_STORE'" >&2; exit 2 ;;
+esac
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 bank=$(dirname "$db")/bank
