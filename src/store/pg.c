@@ -132,6 +132,7 @@ static int raw_exec(rp_store *s_, const char *sql, rp_error *err)
     PGresult *r = PQexec(s->conn, sql);
     int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
     int rc = ok ? RP_OK : map_result(s, r, err);
+    s->sql = NULL; /* the caller's text, perhaps on its stack */
     if (ok)
         s->changes = atoll(PQcmdTuples(r));
     PQclear(r);
@@ -291,9 +292,10 @@ static char *rewrite(const char *sql, int *n)
             p++;
             int k;
             if (*p >= '0' && *p <= '9') {
-                k = (int)strtol(p, (char **)&p, 10);
+                long v = strtol(p, (char **)&p, 10);
+                k = v < 1 || v > PARAMS_MAX ? PARAMS_MAX + 1 : (int)v; /* refused by the caller: never $huge */
             } else {
-                k = next + 1;
+                k = next < PARAMS_MAX ? next + 1 : PARAMS_MAX + 1;
             }
             if (k > next)
                 next = k;
@@ -459,20 +461,12 @@ static int prepare_now(pg_store *s, pg_stmt *st, rp_error *err)
 }
 
 /* Run it: prepared with the types of its first binding; bound otherwise, unprepared. */
-/* Sent, the statement's result kept: one of a pipeline's results and the NULL that ends it. */
+/* The statement sent: prepared, or with its parameters' types when bound otherwise. */
 static int send_stmt(pg_store *s, pg_stmt *st, int same)
 {
     const char *const *vals = (const char *const *)st->vals;
     return same ? PQsendQueryPrepared(s->conn, st->name, st->nparams, vals, st->lens, st->fmts, 0)
                 : PQsendQueryParams(s->conn, st->sql, st->nparams, (const Oid *)st->types, vals, st->lens, st->fmts, 0);
-}
-
-static PGresult *take(PGconn *c)
-{
-    PGresult *r = PQgetResult(c), *end;
-    while (r && (end = PQgetResult(c)))
-        PQclear(end);
-    return r;
 }
 
 /* In a transaction the statement runs under a savepoint of its own, so that its failure takes back only
@@ -490,20 +484,41 @@ static PGresult *exec_guarded(pg_store *s, pg_stmt *st, int same)
         unguard(s, g, t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK);
         return r;
     }
-    PGresult *r = NULL;
-    int sent = PQsendQueryParams(s->conn, "SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0) && send_stmt(s, st, same) &&
-               PQsendQueryParams(s->conn, "RELEASE SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
-               PQpipelineSync(s->conn);
-    if (sent) {
-        PQclear(take(s->conn));                     /* SAVEPOINT */
-        r = take(s->conn);                          /* the statement */
-        PQclear(take(s->conn));                     /* RELEASE, or aborted */
-        PGresult *sync;
-        while ((sync = PQgetResult(s->conn)) && PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
-            PQclear(sync);
-        PQclear(sync);
+    /* whatever was sent (a send may fail: a value too big for the protocol) is ended by the sync and read
+     * whole: query 0 the SAVEPOINT, 1 the statement, 2 the RELEASE, each ended by a NULL */
+    (void)(PQsendQueryParams(s->conn, "SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0) && send_stmt(s, st, same) &&
+           PQsendQueryParams(s->conn, "RELEASE SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0));
+    PGresult *r = NULL, *x;
+    if (PQpipelineSync(s->conn))
+        for (int q = 0, nulls = 0; nulls < 4;) {
+            if (!(x = PQgetResult(s->conn))) { /* a query's end (only NULLs once the connection is gone) */
+                q++, nulls++;
+                continue;
+            }
+            nulls = 0;
+            ExecStatusType xt = PQresultStatus(x);
+            if (xt == PGRES_PIPELINE_SYNC) {
+                PQclear(x);
+                break;
+            }
+            if (q == 1 && !r) {
+                r = x;
+            } else if (q == 2 && xt == PGRES_FATAL_ERROR && r) { /* the RELEASE failed: so did the statement */
+                PQclear(r);
+                r = x;
+            } else {
+                PQclear(x);
+            }
+        }
+    if (!PQexitPipelineMode(s->conn)) { /* results still pending: the connection cannot be trusted */
+        while ((x = PQgetResult(s->conn)))
+            PQclear(x);
+        if (!PQexitPipelineMode(s->conn)) {
+            PQclear(r);
+            PQreset(s->conn);
+            return NULL;
+        }
     }
-    PQexitPipelineMode(s->conn);
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK && PQstatus(s->conn) == CONNECTION_OK)
         PQclear(PQexec(s->conn, "ROLLBACK TO SAVEPOINT rp_stmt; RELEASE SAVEPOINT rp_stmt"));
@@ -682,6 +697,8 @@ static void pg_done(rp_stmt *st_)
         snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
         PQclear(PQexec(PG(st_->store)->conn, sql));
     }
+    if (PG(st_->store)->sql == st->sql)
+        PG(st_->store)->sql = NULL;
     free(st->sql);
     free(st);
 }
@@ -727,6 +744,7 @@ static int pg_commit(rp_store *s_, rp_error *err)
         snprintf(sql, sizeof sql, "COMMIT");
     else
         snprintf(sql, sizeof sql, "RELEASE rp%d", s_->depth - 1);
+    PG(s_)->sql = NULL;
     PGresult *r = PQexec(PG(s_)->conn, sql);
     /* a COMMIT of a transaction that failed answers ROLLBACK: nothing was written */
     int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "ROLLBACK");

@@ -329,6 +329,24 @@ int rp_store_grant(rp_store *s, const char *role, rp_error *err)
     if (!n || n > 63 || strspn(role, "abcdefghijklmnopqrstuvwxyz0123456789_") != n || (role[0] >= '0' && role[0] <= '9'))
         return rp_err(err, RP_INVAL, "--grant: '%s' is not a role name (lower-case letters, digits and _, up to 63)",
                       role);
+    static const char *const special[] = { "public", "none", "current_user", "current_role", "session_user" };
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+        if (!strcmp(role, special[i]))
+            return rp_err(err, RP_INVAL, "--grant: '%s' is not a role of its own: name the application's login role",
+                          role);
+    rp_stmt *st;
+    int found = 0, rc = rp_store_prepare(s, "SELECT 1 FROM pg_roles WHERE rolname = ?", &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, role);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        found = 1;
+    rp_stmt_done(st);
+    if (rc != RP_ROW && rc != RP_DONE)
+        return rc;
+    if (!found)
+        return rp_err(err, RP_NOTFOUND, "--grant: the database server has no role %s (CREATE ROLE %s LOGIN first)",
+                      role, role);
     char sql[1024];
     snprintf(sql, sizeof sql,
              "GRANT USAGE ON SCHEMA public TO %s; "
@@ -336,11 +354,7 @@ int rp_store_grant(rp_store *s, const char *role, rp_error *err)
              "REVOKE UPDATE ON audit, audit_chain FROM %s; "
              "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO %s",
              role, role, role, role);
-    int rc = rp_store_exec(s, sql, err);
-    if (rc && strstr(err->msg, "does not exist"))
-        return rp_err(err, RP_NOTFOUND, "--grant: the database server has no role %s (CREATE ROLE %s LOGIN first)",
-                      role, role);
-    return rc;
+    return rp_store_exec(s, sql, err);
 }
 
 int rp_store_cache_limit(rp_store *s, int64_t kib, rp_error *err)

@@ -38,6 +38,9 @@ $ psql -qXAt "$(sed 's/rapport_owner/rapport_app/' url)" -c "UPDATE audit SET us
 $ rapport init --db "$(cat url)" --key pg.key --grant nobody
 ? 1
 ! rapport: init: --grant: the database server has no role nobody (CREATE ROLE nobody LOGIN first)
+$ rapport init --db "$(cat url)" --key pg.key --grant public
+? 1
+! rapport: init: --grant: 'public' is not a role of its own: name the application's login role
 $ rapport init --db sq.db --grant rapport_app
 ? 1
 ! rapport: init: --grant: an SQLite store is a file, with no roles to grant to
