@@ -521,7 +521,7 @@ static PGresult *exec_guarded(pg_store *s, pg_stmt *st, int same)
     }
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK && PQstatus(s->conn) == CONNECTION_OK)
-        PQclear(PQexec(s->conn, "ROLLBACK TO SAVEPOINT rp_stmt; RELEASE SAVEPOINT rp_stmt"));
+        unguard(s, 1, 0); /* the savepoint the pipeline made: the statement taken back */
     return r;
 }
 
