@@ -16,7 +16,11 @@
 #include "core/log.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sodium.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +53,18 @@ struct api_board {
     sse *screens;
     uint64_t seq;
     atomic_ulong sent, refused;
+    /* the relay (a store of several servers): what is pushed here goes to the other servers' screens, and
+     * theirs to these, as the store's notices on RELAY_CHANNEL */
+    char store[1100];       /* the store's URL; "" for a store of one server */
+    char me[33];            /* this server, to know its own notices */
+    pthread_t relay_th;
+    int relay_started;
+    int wake[2];            /* a byte: something to send */
+    json_t *relay_out;      /* notices to send, under lock */
 };
+
+#define RELAY_CHANNEL "rapport_screens"
+static void relay_queue(api_board *b, const char *login, const char *type, const json_t *data);
 
 /* ---- the agents' screens ---- */
 
@@ -149,6 +164,7 @@ void api_board_tell(api_board *b, const char *login, const char *type, json_t *d
         return;
     }
     pthread_mutex_lock(&b->lock);
+    relay_queue(b, login, type, data);
     screen_push(b, login, type, data);
     pthread_mutex_unlock(&b->lock);
 }
@@ -166,8 +182,10 @@ void api_board_post(api_board *b, const json_t *assignments)
         if (ch && ((!strcmp(ch, "outbound") && !json_integer_value(json_object_get(a, "parent"))) ||
                    (json_is_string(json_object_get(a, "switch_ref")) && (!strcmp(ch, "voice") || !strcmp(ch, "callback")))))
             json_array_append(b->outbox, a);
-        if (json_string_value(json_object_get(a, "agent")))
+        if (json_string_value(json_object_get(a, "agent"))) {
+            relay_queue(b, json_string_value(json_object_get(a, "agent")), "assigned", a);
             screen_push(b, json_string_value(json_object_get(a, "agent")), "assigned", json_incref(a));
+        }
     }
     pthread_cond_signal(&b->cond);
     pthread_mutex_unlock(&b->lock);
@@ -294,6 +312,127 @@ static void *board_main(void *arg)
     return NULL;
 }
 
+/* ---- the relay: the screens of every server of the store ---- */
+
+/* Under b->lock: a notice for the other servers, when there are others. */
+static void relay_queue(api_board *b, const char *login, const char *type, const json_t *data)
+{
+    if (!b->relay_started)
+        return;
+    json_array_append_new(b->relay_out, json_pack("{s:s, s:s, s:s, s:O}", "from", b->me, "login", login, "type", type,
+                                                  "data", data));
+    char c = 1;
+    if (write(b->wake[1], &c, 1) < 0) { /* full: a wake is pending anyway */
+    }
+}
+
+/* Another server's notice: pushed to this server's screens of that login (none: nothing to do). */
+static void relay_heard(void *ctx, const char *channel, const char *payload)
+{
+    api_board *b = ctx;
+    (void)channel;
+    json_t *n = json_loads(payload, 0, NULL);
+    const char *from = json_string_value(json_object_get(n, "from")), *login = json_string_value(json_object_get(n, "login")),
+               *type = json_string_value(json_object_get(n, "type"));
+    json_t *data = json_object_get(n, "data");
+    if (from && login && type && data && strcmp(from, b->me)) {
+        pthread_mutex_lock(&b->lock);
+        screen_push(b, login, type, json_incref(data));
+        pthread_mutex_unlock(&b->lock);
+    }
+    json_decref(n);
+}
+
+/* What waits, sent; a notice too large for the store goes as "refresh" (the screen reads its desk again). */
+static int relay_send(api_board *b, rp_store *s, rp_error *err)
+{
+    pthread_mutex_lock(&b->lock);
+    json_t *out = b->relay_out;
+    b->relay_out = json_array();
+    pthread_mutex_unlock(&b->lock);
+    int rc = RP_OK;
+    size_t i;
+    json_t *n;
+    json_array_foreach(out, i, n) {
+        char *text = json_dumps(n, JSON_COMPACT);
+        if (text && strlen(text) > RP_NOTICE_MAX) {
+            free(text);
+            json_t *r = json_pack("{s:O, s:O, s:s, s:{}}", "from", json_object_get(n, "from"), "login",
+                                  json_object_get(n, "login"), "type", "refresh", "data");
+            text = json_dumps(r, JSON_COMPACT);
+            json_decref(r);
+        }
+        rc = text ? rp_store_notify(s, RELAY_CHANNEL, text, err) : rp_err(err, RP_NOMEM, NULL);
+        free(text);
+        if (rc)
+            break;
+    }
+    json_decref(out);
+    return rc;
+}
+
+/* The relay's connection: its own, listening; on a failure it is opened again every 2 s (what was pushed
+ * meanwhile reached this server's screens, not the others'). */
+static void *relay_main(void *arg)
+{
+    api_board *b = arg;
+    rp_store *s = NULL;
+    rp_error e = RP_ERROR_INIT;
+    int down = 0;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        int stop = b->stop;
+        pthread_mutex_unlock(&b->lock);
+        if (stop)
+            break;
+        if (!s) {
+            if (rp_store_open(b->store, 0, &s, &e) || rp_store_listen(s, RELAY_CHANNEL, &e)) {
+                if (!down++)
+                    rp_log(RP_LOG_WARN, "cti: the other servers' screens cannot be reached: %s", rp_errmsg(&e));
+                rp_store_close(s);
+                s = NULL;
+                sleep(2);
+                continue;
+            }
+            if (down)
+                rp_log(RP_LOG_INFO, "cti: the other servers' screens are reached again");
+            down = 0;
+        }
+        struct pollfd p[2] = { { .fd = rp_store_socket(s), .events = POLLIN }, { .fd = b->wake[0], .events = POLLIN } };
+        if (poll(p, 2, 1000) > 0 && (p[1].revents & POLLIN)) {
+            char buf[256];
+            while (read(b->wake[0], buf, sizeof buf) > 0) {
+            }
+        }
+        if (relay_send(b, s, &e) || rp_store_notices(s, relay_heard, b, &e)) {
+            rp_log(RP_LOG_WARN, "cti: the other servers' screens: %s", rp_errmsg(&e));
+            rp_store_close(s);
+            s = NULL;
+        }
+    }
+    rp_store_close(s);
+    return NULL;
+}
+
+static void relay_start(api_board *b, const api_options *o)
+{
+    if (!o->db || !strstr(o->db, "://"))
+        return; /* a file's store has one server */
+    snprintf(b->store, sizeof b->store, "%s", o->db);
+    unsigned char r[16];
+    randombytes_buf(r, sizeof r);
+    sodium_bin2hex(b->me, sizeof b->me, r, sizeof r);
+    if (pipe2(b->wake, O_NONBLOCK | O_CLOEXEC)) {
+        rp_log(RP_LOG_ERROR, "cti: no pipe for the relay: screens of other servers are not told");
+        return;
+    }
+    b->relay_out = json_array();
+    if (pthread_create(&b->relay_th, NULL, relay_main, b) == 0)
+        b->relay_started = 1;
+    else
+        rp_log(RP_LOG_ERROR, "cti: the relay cannot start: screens of other servers are not told");
+}
+
 api_board *api_board_start(const api_options *o)
 {
     api_board *b = calloc(1, sizeof *b);
@@ -305,10 +444,12 @@ api_board *api_board_start(const api_options *o)
     b->failed = json_array();
     snprintf(b->url, sizeof b->url, "%s", o->cti_switch_url ? o->cti_switch_url : "");
     snprintf(b->secret, sizeof b->secret, "%s", o->cti_secret ? o->cti_secret : "");
+    b->wake[0] = b->wake[1] = -1;
     if (pthread_create(&b->th, NULL, board_main, b) == 0)
         b->started = 1;
     else
         rp_log(RP_LOG_ERROR, "api: the contact centre's board cannot start: calls held are not put through");
+    relay_start(b, o);
     return b;
 }
 
@@ -324,6 +465,13 @@ void api_board_stop(api_board *b)
     pthread_mutex_unlock(&b->lock);
     if (b->started)
         pthread_join(b->th, NULL);
+    if (b->relay_started) {
+        char c = 1;
+        if (write(b->wake[1], &c, 1) < 0) {
+        }
+        pthread_join(b->relay_th, NULL);
+        b->relay_started = 0;
+    }
 }
 
 void api_board_free(api_board *b)
@@ -332,6 +480,9 @@ void api_board_free(api_board *b)
         return;
     json_decref(b->outbox);
     json_decref(b->failed);
+    json_decref(b->relay_out);
+    if (b->wake[0] >= 0)
+        close(b->wake[0]), close(b->wake[1]);
     pthread_mutex_destroy(&b->lock);
     pthread_cond_destroy(&b->cond);
     free(b);

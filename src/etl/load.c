@@ -101,6 +101,16 @@ static int job_busy(const ld *L, const ld_jobrow *j, rp_error *err)
                   *j->host ? j->host : "another host");
 }
 
+/* Another server's process holds the load of the file (the store's lock): its job said. */
+static int busy_elsewhere(const ld *L, const ld_jobrow *j, rp_error *err)
+{
+    if (rp_proc_alive(j->host, j->pid, j->pid_start) == RP_PROC_ALIVE)
+        return rp_err(err, RP_BUSY, "%s: job %lld is loading this file now (process %lld)", L->label,
+                      (long long)j->id, (long long)j->pid);
+    return rp_err(err, RP_BUSY, "%s: job %lld is loading this file now (process %lld on %s)", L->label,
+                  (long long)j->id, (long long)j->pid, *j->host ? j->host : "another host");
+}
+
 /* The file's job: one that loaded it is a no-op (r->noop), one a live
  * process is loading it with is busy, an interrupted one goes on after its
  * last committed batch (*records, *offset); anything else starts over.  The
@@ -109,9 +119,18 @@ static int load_job(ld *L, const char *file, int64_t *records, int64_t *offset, 
 {
     ld_result *r = L->r;
     ld_jobrow j;
-    int rc;
-    if ((rc = ld__job_find(L, r->fingerprint, &j, err)))
+    int rc, held;
+    /* one load of a file at a time across the servers of a store, whatever host each is on */
+    char name[80];
+    snprintf(name, sizeof name, "load %s", r->fingerprint);
+    if ((rc = rp_store_hold(wh_store(L->w), name, &held, err)) || (rc = ld__job_find(L, r->fingerprint, &j, err)))
         return rc;
+    if (!held && j.id && !strcmp(j.status, "running"))
+        return busy_elsewhere(L, &j, err);
+    if (!held)
+        return rp_err(err, RP_BUSY, "%s: another process is loading this file now (the store's lock on it is held)",
+                      L->label);
+    memcpy(L->hold, name, sizeof name);
     L->job = j.id;
     *records = j.records;
     *offset = j.offset;
@@ -491,6 +510,8 @@ static int load_release(ld *L, ld_run *run, int rc, rp_error *err)
             rp_log_warn("%s: the store stays in bulk writing until it is next opened: %s", L->label, rp_errmsg(&e2));
     }
     ld__run_stop(run);
+    if (*L->hold)
+        rp_store_unhold(wh_store(L->w), L->hold);
     ld__accounts_free(L->accounts);
     L->accounts = NULL;
     wh_txn_batch_free(L->txns);

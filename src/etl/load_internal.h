@@ -41,6 +41,7 @@ typedef struct ld_accounts ld_accounts; /* refs.c */
 /* One load in progress. */
 typedef struct ld {
     wh *w;
+    char hold[80];             /* the store's lock on this file's load ("load SHA256"), "" when not held */
     const sp_spec *s;
     const ld_options *o;
     ld_result *r;

@@ -25,6 +25,7 @@
 #define FIELD_MAX SEC_AUDIT_FIELD_MAX /* bytes of one field kept in the journal */
 #define LINE_MAX_BYTES 16384
 #define PUNCH_STEP (1 << 20)
+#define JOURNAL_SLOTS 16          /* servers of a database server's store on one machine */
 #define MARKS 1024                /* seconds of backlog timed exactly; beyond, an upper bound of its age */
 
 struct sec_journal {
@@ -86,19 +87,35 @@ int sec_journal_open(const char *db, const char *key, sec_journal **out, rp_erro
     sec_journal *j = calloc(1, sizeof *j);
     if (!j)
         return rp_err(err, RP_NOMEM, NULL);
-    sec_journal_path(db, key, j->path, sizeof j->path);
-    j->fd = open(j->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (j->fd < 0) {
-        int e = errno;
-        free(j);
-        return rp_err(err, RP_IO, "%s: %s", db, strerror(e));
-    }
-    if (flock(j->fd, LOCK_EX | LOCK_NB)) {
+    /* a database server's store has several servers, each with a journal of its own: on one machine the
+     * first of STORE-audit, STORE-audit.2, ... that no other server holds (one left by a server that
+     * stopped is moved by the next that takes it) */
+    int slots = strstr(db, "://") ? JOURNAL_SLOTS : 1;
+    char base[1024];
+    sec_journal_path(db, key, base, sizeof base);
+    for (int slot = 1;; slot++) {
+        if (slot == 1)
+            snprintf(j->path, sizeof j->path, "%s", base);
+        else
+            snprintf(j->path, sizeof j->path, "%s.%d", base, slot);
+        j->fd = open(j->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (j->fd < 0) {
+            int e = errno;
+            free(j);
+            return rp_err(err, RP_IO, "%s: %s", j->path, strerror(e));
+        }
+        if (!flock(j->fd, LOCK_EX | LOCK_NB))
+            break;
         int e = errno;
         close(j->fd);
+        if (e == EWOULDBLOCK && slot < slots)
+            continue;
         free(j);
-        return e == EWOULDBLOCK ? rp_err(err, RP_BUSY, "another `rapport serve` is running on this store (%s is locked)", db)
-                                : rp_err(err, RP_IO, "%s: %s", db, strerror(e));
+        if (e != EWOULDBLOCK)
+            return rp_err(err, RP_IO, "%s: %s", db, strerror(e));
+        return slots == 1 ? rp_err(err, RP_BUSY, "another `rapport serve` is running on this store (%s is locked)", db)
+                          : rp_err(err, RP_BUSY, "%d `rapport serve` are running on this store from this machine, "
+                                                 "each with its journal (%s.N): no more", slots, base);
     }
     struct stat sb;
     int rc = RP_OK;
@@ -279,14 +296,27 @@ int sec_journal_append(sec_journal *j, const sec_audit_entry *e, const char *at,
 /* ---- moving into the store ---- */
 
 /* store_meta 'audit_journal': "ID OFFSET", how far the journal of that id has been moved. */
-static int meta_get(rp_store *s, char id[ID_LEN + 1], int64_t *offset, rp_error *err)
+/* How far the journal of this id has been moved: store_meta "audit_journal ID" (one a journal, as several
+ * servers of one store each keep their own), or the one "audit_journal" of a store before them ("ID
+ * OFFSET").  id "" when neither is this journal's. */
+static int meta_get(rp_store *s, const char *file_id, char id[ID_LEN + 1], int64_t *offset, rp_error *err)
 {
-    char v[80], tmp[ID_LEN + 1];
+    char v[80], tmp[ID_LEN + 1], name[ID_LEN + 16];
     long long off;
+    int found;
     id[0] = 0;
     *offset = 0;
-    int rc = rp_store_meta_get(s, "audit_journal", v, sizeof v, NULL, err);
-    if (rc == RP_OK && sscanf(v, "%32s %lld", tmp, &off) == 2 && strlen(tmp) == ID_LEN && off >= 0) {
+    snprintf(name, sizeof name, "audit_journal %s", file_id);
+    int rc = rp_store_meta_get(s, name, v, sizeof v, &found, err);
+    if (rc == RP_OK && found && sscanf(v, "%lld", &off) == 1 && off >= 0) {
+        snprintf(id, ID_LEN + 1, "%s", file_id);
+        *offset = off;
+        return RP_OK;
+    }
+    if (rc == RP_OK)
+        rc = rp_store_meta_get(s, "audit_journal", v, sizeof v, NULL, err);
+    if (rc == RP_OK && sscanf(v, "%32s %lld", tmp, &off) == 2 && strlen(tmp) == ID_LEN && off >= 0 &&
+        !strcmp(tmp, file_id)) {
         memcpy(id, tmp, ID_LEN + 1);
         *offset = off;
     }
@@ -295,9 +325,10 @@ static int meta_get(rp_store *s, char id[ID_LEN + 1], int64_t *offset, rp_error 
 
 static int meta_set(rp_store *s, const char *id, int64_t offset, rp_error *err)
 {
-    char v[80];
-    snprintf(v, sizeof v, "%s %lld", id, (long long)offset);
-    return rp_store_meta_set(s, "audit_journal", v, err);
+    char v[32], name[ID_LEN + 16];
+    snprintf(name, sizeof name, "audit_journal %s", id);
+    snprintf(v, sizeof v, "%lld", (long long)offset);
+    return rp_store_meta_set(s, name, v, err);
 }
 
 static const char *member(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
@@ -367,6 +398,10 @@ int sec_journal_ingest(rp_store *s, const char *db, sec_journal *j, size_t max, 
     int rc = rp_store_begin(s, err);
     if (rc)
         goto out;
+    if ((rc = rp_store_lock(s, "audit", err))) { /* the ids of several servers' entries commit in order */
+        rp_store_rollback(s);
+        goto out;
+    }
     if (read_header(fd, file_id) || fstat(fd, &sb)) {
         rp_store_rollback(s);
         if (!j && fstat(fd, &sb) == 0 && sb.st_size == 0)
@@ -374,7 +409,7 @@ int sec_journal_ingest(rp_store *s, const char *db, sec_journal *j, size_t max, 
         rc = rp_err(err, RP_STORE, "%s is not an audit journal of Rapport", path);
         goto out;
     }
-    if ((rc = meta_get(s, id, &off, err))) {
+    if ((rc = meta_get(s, file_id, id, &off, err))) {
         rp_store_rollback(s);
         goto out;
     }
@@ -451,7 +486,7 @@ int sec_journal_restart(rp_store *s, sec_journal *j, rp_error *err)
     int rc = rp_store_begin(s, err);
     if (rc)
         return rc;
-    if ((rc = meta_get(s, id, &off, err))) {
+    if ((rc = meta_get(s, j->id, id, &off, err))) {
         rp_store_rollback(s);
         return rc;
     }
@@ -462,10 +497,12 @@ int sec_journal_restart(rp_store *s, sec_journal *j, rp_error *err)
         return RP_OK; /* not all moved: keep it */
     }
     /* a crash from here on leaves a journal whose id the store does not know: read from its start */
+    char old[ID_LEN + 16];
+    snprintf(old, sizeof old, "audit_journal %s", j->id);
     if (ftruncate(j->fd, 0)) {
         rc = rp_err(err, RP_IO, "%s: %s", j->path, strerror(errno));
-    } else if (!(rc = new_header(j, err))) {
-        rc = meta_set(s, j->id, j->size, err);
+    } else if (!(rc = new_header(j, err)) && !(rc = rp_store_meta_set(s, old, NULL, err))) {
+        rc = meta_set(s, j->id, j->size, err); /* the old journal's place forgotten, the new one's kept */
     }
     pthread_mutex_unlock(&j->lock);
     if (rc) {

@@ -778,7 +778,24 @@ int sec_audit(rp_store *s, const sec_audit_entry *e, rp_error *err)
     return sec_audit_at(s, e, now, err);
 }
 
+/* An entry's id is the next after the greatest: taken under the store's lock "audit" (held to the commit),
+ * so that on a store of several servers the ids commit in their order, the order the hash chain follows
+ * (chain.c chains what is committed past its head, and would leave behind an id committed later). */
+static int audit_insert(rp_store *s, const sec_audit_entry *e, const char *now, rp_error *err);
+
 int sec_audit_at(rp_store *s, const sec_audit_entry *e, const char *now, rp_error *err)
+{
+    int own = s->depth == 0, rc = own ? rp_store_begin(s, err) : RP_OK;
+    if (!rc && !(rc = rp_store_lock(s, "audit", err)))
+        rc = audit_insert(s, e, now, err);
+    if (own && rc)
+        rp_store_rollback(s);
+    else if (own)
+        rc = rp_store_commit(s, err);
+    return rc;
+}
+
+static int audit_insert(rp_store *s, const sec_audit_entry *e, const char *now, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(s,
@@ -856,6 +873,10 @@ int sec_audit_index(rp_store *s, int64_t *added, rp_error *err)
     int rc = rp_store_begin(s, err);
     if (rc)
         return rc;
+    if ((rc = rp_store_lock(s, "audit", err))) { /* what it chains is all there is below the newest */
+        rp_store_rollback(s);
+        return rc;
+    }
     rp_stmt *st;
     int64_t upto, top = 0;
     if ((rc = rp_store_meta_int(s, "audit_customer_upto", &upto, err)) ||

@@ -609,8 +609,11 @@ void sec_user_request_text(const json_t *r, char *out, size_t n);
  *
  * The file's first line names it with a random id; the part already moved
  * is given back to the file system (a hole is punched), and a server
- * starting on a fully moved journal begins a new one.  One server per store
- * writes the journal (it holds an exclusive lock on it).
+ * starting on a fully moved journal begins a new one.  One server writes a
+ * journal (it holds an exclusive lock on it).  A SQLite store has one server;
+ * a database server's store has several, each with its journal and its own
+ * place in it (store_meta "audit_journal ID"), their entries moved under the
+ * store's lock "audit", so that ids commit in order for the hash chain.
  */
 
 typedef struct sec_journal sec_journal;
@@ -620,7 +623,8 @@ typedef struct sec_journal sec_journal;
 void sec_journal_path(const char *db, const char *key, char *out, size_t n);
 
 /* Open (creating) the journal of store db (key: its key file) for writing, and lock it: a
- * second writer is refused (RP_BUSY). */
+ * second server of a SQLite store is refused (RP_BUSY); one of a database server's store takes the
+ * next journal of this machine that no server holds, "<key file>-audit.2" and on, up to 16. */
 int sec_journal_open(const char *db, const char *key, sec_journal **out, rp_error *err) RP_WARN_UNUSED;
 void sec_journal_close(sec_journal *j);
 

@@ -37,6 +37,8 @@ typedef struct pg_store {
     int64_t changes;
     char where[160];        /* host:port/db, for messages */
     const char *sql;        /* the statement at work, for RAPPORT_LOG=debug */
+    uint64_t locks[16];     /* the hashes of the locks taken in this transaction (rp_store_lock) */
+    int nlocks;
 } pg_store;
 
 typedef struct pg_stmt {
@@ -51,6 +53,8 @@ typedef struct pg_stmt {
     PGresult *desc;         /* the prepared statement's columns, asked for before it runs */
     int row, nrows;
     int cached, in_use, bind_rc;
+    int stream;             /* rows through a cursor (rp_store_prepare_stream) */
+    char cursor[24];        /* its name while open, "" otherwise */
     unsigned char *blob;    /* the last bytea decoded */
     size_t blob_len;
 } pg_stmt;
@@ -318,6 +322,9 @@ static int pg_prepare(rp_store *s_, const char *sql, int cached, rp_stmt **out, 
 {
     pg_store *s = PG(s_);
     size_t n = strlen(sql);
+    int stream = cached == RP_PREPARE_STREAM;
+    if (stream)
+        cached = 0;
     if (cached) {
         pg_stmt *c = rp_map_get(s->cache, sql, n);
         if (c && !c->in_use) {
@@ -358,6 +365,7 @@ static int pg_prepare(rp_store *s_, const char *sql, int cached, rp_stmt **out, 
         }
     }
     st->cached = cached;
+    st->stream = stream;
     st->in_use = 1;
     if (cached && rp_map_put(s->cache, sql, n, st, NULL)) {
         free(st->sql), free(st);
@@ -525,9 +533,60 @@ static PGresult *exec_guarded(pg_store *s, pg_stmt *st, int same)
     return r;
 }
 
+#define STREAM_ROWS 10000
+
+/* The next STREAM_ROWS rows of the statement's cursor. */
+static int fetch(pg_store *s, pg_stmt *st, rp_error *err)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "FETCH %d FROM %s", STREAM_ROWS, st->cursor);
+    int g = guard(s);
+    PGresult *r = PQexec(s->conn, sql);
+    int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+    unguard(s, g, ok);
+    if (!ok) {
+        int rc = map_result(s, r, err);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(st->res);
+    st->res = r;
+    st->row = -1;
+    st->nrows = PQntuples(r);
+    return RP_OK;
+}
+
+/* A streamed statement: its cursor declared (WITH HOLD outside a transaction), its first rows fetched. */
+static int open_cursor(pg_store *s, pg_stmt *st, rp_error *err)
+{
+    size_t n = strlen(st->sql) + 80;
+    char *sql = malloc(n);
+    if (!sql)
+        return rp_err(err, RP_NOMEM, NULL);
+    snprintf(st->cursor, sizeof st->cursor, "rpc%d", ++s->next_name);
+    snprintf(sql, n, "DECLARE %s NO SCROLL CURSOR %sFOR %s", st->cursor, s->base.depth > 0 ? "" : "WITH HOLD ",
+             st->sql);
+    s->sql = st->sql;
+    int g = guard(s);
+    PGresult *r = PQexecParams(s->conn, sql, st->nparams, (const Oid *)st->types, (const char *const *)st->vals,
+                               st->lens, st->fmts, 0);
+    free(sql);
+    int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    unguard(s, g, ok);
+    int rc = ok ? RP_OK : map_result(s, r, err);
+    PQclear(r);
+    if (rc) {
+        st->cursor[0] = 0;
+        return rc;
+    }
+    return fetch(s, st, err);
+}
+
 static int run(pg_store *s, pg_stmt *st, rp_error *err)
 {
     int rc;
+    if (st->stream)
+        return open_cursor(s, st, err);
     if (!st->name[0] && (rc = prepare_now(s, st, err)))
         return rc;
     int same = 1;
@@ -560,6 +619,13 @@ static int pg_step(rp_stmt *st_, rp_error *err)
         if (rc)
             return rc;
     }
+    if (++st->row < st->nrows)
+        return RP_ROW;
+    if (!st->cursor[0] || st->nrows < STREAM_ROWS)
+        return RP_DONE;
+    int rc = fetch(PG(st_->store), st, err); /* the cursor's next rows */
+    if (rc)
+        return rc;
     return ++st->row < st->nrows ? RP_ROW : RP_DONE;
 }
 
@@ -673,6 +739,16 @@ static int pg_readonly(rp_stmt *st)
 static void pg_done(rp_stmt *st_)
 {
     pg_stmt *st = PS(st_);
+    if (st->cursor[0]) { /* a cursor WITH HOLD outlives the transaction: closed, whatever became of it */
+        char sql[48];
+        snprintf(sql, sizeof sql, "CLOSE %s", st->cursor);
+        pg_store *s = PG(st_->store);
+        int g = guard(s);
+        PGresult *r = PQexec(s->conn, sql);
+        unguard(s, g, r && PQresultStatus(r) == PGRES_COMMAND_OK);
+        PQclear(r);
+        st->cursor[0] = 0;
+    }
     PQclear(st->res);
     st->res = NULL;
     st->row = -1, st->nrows = 0;
@@ -732,6 +808,7 @@ static int pg_rollback(rp_store *s_)
         snprintf(sql, sizeof sql, "ROLLBACK TO rp%d; RELEASE rp%d", s_->depth - 1, s_->depth - 1);
     int rc = raw_exec(s_, sql, NULL);
     s_->depth--;
+    PG(s_)->nlocks = 0; /* a savepoint rolled back gives up the locks taken in it: asked again */
     return rc;
 }
 
@@ -758,6 +835,8 @@ static int pg_commit(rp_store *s_, rp_error *err)
             PQclear(PQexec(PG(s_)->conn, "ROLLBACK"));
         s_->depth--;
     }
+    if (s_->depth == 0)
+        PG(s_)->nlocks = 0;
     return rc;
 }
 
@@ -791,6 +870,129 @@ static int pg_load_tuning(rp_store *s_, int on, int appends, rp_error *err)
     return RP_OK;
 }
 
+/* COPY target FROM STDIN: the data sent in pieces of at most 1 MB, under a savepoint in a transaction.
+ * The server names the line of a row it refuses (its CONTEXT). */
+static int pg_copy_in(rp_store *s_, const char *target, const char *data, size_t len, rp_error *err)
+{
+    pg_store *s = PG(s_);
+    char sql[512];
+    if (snprintf(sql, sizeof sql, "COPY %s FROM STDIN", target) >= (int)sizeof sql)
+        return rp_err(err, RP_INVAL, "COPY: the target is too long");
+    int g = guard(s);
+    s->sql = NULL;
+    PGresult *r = PQexec(s->conn, sql);
+    int rc = RP_OK;
+    if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+        rc = map_result(s, r, err);
+        PQclear(r);
+        unguard(s, g, 0);
+        return rc;
+    }
+    PQclear(r);
+    int sent = 1;
+    for (size_t at = 0; at < len && sent;) {
+        size_t n = len - at < ((size_t)1 << 20) ? len - at : (size_t)1 << 20;
+        sent = PQputCopyData(s->conn, data + at, (int)n) == 1;
+        at += n;
+    }
+    sent = PQputCopyEnd(s->conn, sent ? NULL : "Rapport stopped sending") == 1 && sent;
+    r = PQgetResult(s->conn);
+    int ok = sent && r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) {
+        const char *where = r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : NULL;
+        rc = map_result(s, r, err);
+        if (where && err)
+            rp_err_prefix(err, "%.200s", where);
+    } else {
+        s->changes = atoll(PQcmdTuples(r));
+    }
+    PQclear(r);
+    while ((r = PQgetResult(s->conn)))
+        PQclear(r);
+    unguard(s, g, ok);
+    return rc;
+}
+
+/* pg_advisory_xact_lock of the name's hash (hashtext: the server's own, the same on every server). */
+static int pg_lock(rp_store *s_, const char *name, rp_error *err)
+{
+    pg_store *s = PG(s_);
+    uint64_t h = 1469598103934665603ull; /* FNV-1a: the locks this connection holds, asked once */
+    for (const char *c = name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    for (int i = 0; i < s->nlocks; i++)
+        if (s->locks[i] == h)
+            return RP_OK;
+    rp_stmt *st;
+    int rc = pg_prepare(s_, "SELECT pg_advisory_xact_lock(hashtext(?))", 1, &st, err);
+    if (rc)
+        return rc;
+    pg_bind_text(st, 1, name, strlen(name));
+    rc = pg_step(st, err);
+    pg_done(st);
+    if (rc != RP_ROW && rc != RP_DONE)
+        return rc;
+    if (s->nlocks < (int)(sizeof s->locks / sizeof s->locks[0]))
+        s->locks[s->nlocks++] = h;
+    return RP_OK;
+}
+
+/* pg_try_advisory_lock / pg_advisory_unlock of the name's hash: the session's, not the transaction's. */
+static int pg_hold(rp_store *s_, const char *name, int on, int *held, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = pg_prepare(s_, on ? "SELECT pg_try_advisory_lock(hashtext(?))" : "SELECT pg_advisory_unlock(hashtext(?))",
+                        1, &st, err);
+    if (rc)
+        return rc;
+    pg_bind_text(st, 1, name, strlen(name));
+    if ((rc = pg_step(st, err)) == RP_ROW)
+        *held = (int)pg_column_int(st, 0), rc = RP_OK;
+    pg_done(st);
+    return rc;
+}
+
+/* ---- notices between servers: LISTEN/NOTIFY ---- */
+
+static int pg_listen(rp_store *s_, const char *channel, rp_error *err)
+{
+    char *q = PQescapeIdentifier(PG(s_)->conn, channel, strlen(channel));
+    if (!q)
+        return rp_err(err, RP_NOMEM, NULL);
+    char sql[300];
+    snprintf(sql, sizeof sql, "LISTEN %s", q);
+    PQfreemem(q);
+    return raw_exec(s_, sql, err);
+}
+
+static int pg_notify(rp_store *s_, const char *channel, const char *payload, rp_error *err)
+{
+    rp_stmt *st;
+    int rc = pg_prepare(s_, "SELECT pg_notify(?, ?)", 1, &st, err);
+    if (rc)
+        return rc;
+    pg_bind_text(st, 1, channel, strlen(channel));
+    pg_bind_text(st, 2, payload, strlen(payload));
+    rc = pg_step(st, err);
+    pg_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
+static int pg_notices(rp_store *s_, rp_store_notice_fn fn, void *ctx, rp_error *err)
+{
+    pg_store *s = PG(s_);
+    if (!PQconsumeInput(s->conn))
+        return rp_err(err, RP_IO, "%s: the connection to PostgreSQL was lost: %s", s->where, PQerrorMessage(s->conn));
+    PGnotify *n;
+    while ((n = PQnotifies(s->conn))) {
+        fn(ctx, n->relname, n->extra);
+        PQfreemem(n);
+    }
+    return RP_OK;
+}
+
+static int pg_socket(rp_store *s_) { return PQsocket(PG(s_)->conn); }
+
 const rp_store_ops rp_pg_ops = {
     .name = "postgresql",
     .migrations = rp_pg_migrations,
@@ -822,6 +1024,13 @@ const rp_store_ops rp_pg_ops = {
     .data_version = pg_data_version,
     .bulk = pg_bulk,
     .load_tuning = pg_load_tuning,
+    .copy_in = pg_copy_in,
+    .lock = pg_lock,
+    .hold = pg_hold,
+    .listen = pg_listen,
+    .notify = pg_notify,
+    .notices = pg_notices,
+    .socket = pg_socket,
 };
 
 int rp_pg_library_version(void) { return PQlibVersion(); }

@@ -260,6 +260,8 @@ static int sq_open(const char *path, int flags, rp_store **out, rp_error *err)
 
 static int sq_prepare(rp_store *s_, const char *sql, int cached, rp_stmt **out, rp_error *err)
 {
+    if (cached == RP_PREPARE_STREAM) /* SQLite reads row by row anyway */
+        cached = 0;
     sq_store *s = (sq_store *)s_;
     size_t n = strlen(sql);
     if (cached) {

@@ -1,5 +1,6 @@
 /* store.c — backend-independent parts: dispatch, migrations, nesting. */
 #include "store/store.h"
+#include "core/log.h"
 #include "core/rtime.h"
 
 #include <stdio.h>
@@ -146,6 +147,11 @@ int rp_store_prepare_once(rp_store *s, const char *sql, rp_stmt **out, rp_error 
     return s->ops->prepare(s, sql, 0, out, err);
 }
 
+int rp_store_prepare_stream(rp_store *s, const char *sql, rp_stmt **out, rp_error *err)
+{
+    return s->ops->prepare(s, sql, RP_PREPARE_STREAM, out, err);
+}
+
 int rp_store_begin(rp_store *s, rp_error *err) { return s->ops->begin(s, 0, err); }
 int rp_store_begin_readonly(rp_store *s, rp_error *err) { return s->ops->begin(s, 1, err); }
 int rp_store_begin_read(rp_store *s, rp_error *err) { return s->ops->begin(s, 2, err); }
@@ -157,6 +163,61 @@ int rp_store_bulk_begin(rp_store *s, int *active, rp_error *err) { return s->ops
 int rp_store_bulk_end(rp_store *s, rp_error *err) { return s->ops->bulk(s, 0, NULL, err); }
 int rp_store_load_tuning(rp_store *s, int appends, rp_error *err) { return s->ops->load_tuning(s, 1, appends, err); }
 int rp_store_load_tuning_end(rp_store *s, rp_error *err) { return s->ops->load_tuning(s, 0, 0, err); }
+
+int rp_store_has_copy(const rp_store *s) { return s->ops->copy_in != NULL; }
+
+int rp_store_hold(rp_store *s, const char *name, int *held, rp_error *err)
+{
+    *held = 1;
+    return s->ops->hold ? s->ops->hold(s, name, 1, held, err) : RP_OK;
+}
+
+void rp_store_unhold(rp_store *s, const char *name)
+{
+    int held;
+    rp_error ignored = RP_ERROR_INIT;
+    if (s->ops->hold && s->ops->hold(s, name, 0, &held, &ignored))
+        rp_log_warn("the store's lock %s: %s", name, rp_errmsg(&ignored));
+}
+
+int rp_store_has_notices(const rp_store *s) { return s->ops->listen != NULL; }
+
+int rp_store_listen(rp_store *s, const char *channel, rp_error *err)
+{
+    if (!s->ops->listen)
+        return rp_err(err, RP_INTERNAL, "the %s store has one server: no notices", s->ops->name);
+    return s->ops->listen(s, channel, err);
+}
+
+int rp_store_notify(rp_store *s, const char *channel, const char *payload, rp_error *err)
+{
+    if (!s->ops->notify)
+        return RP_OK;
+    if (strlen(payload) > RP_NOTICE_MAX)
+        return rp_err(err, RP_TOOBIG, "a notice of %zu bytes (at most %d)", strlen(payload), RP_NOTICE_MAX);
+    return s->ops->notify(s, channel, payload, err);
+}
+
+int rp_store_notices(rp_store *s, rp_store_notice_fn fn, void *ctx, rp_error *err)
+{
+    return s->ops->notices ? s->ops->notices(s, fn, ctx, err) : RP_OK;
+}
+
+int rp_store_socket(rp_store *s) { return s->ops->socket ? s->ops->socket(s) : -1; }
+
+int rp_store_lock(rp_store *s, const char *name, rp_error *err)
+{
+    if (s->depth <= 0)
+        return rp_err(err, RP_INTERNAL, "a lock outside a transaction: %s", name);
+    return s->ops->lock ? s->ops->lock(s, name, err) : RP_OK;
+}
+
+int rp_store_copy(rp_store *s, const char *target, const char *data, size_t len, rp_error *err)
+{
+    if (!s->ops->copy_in)
+        return rp_err(err, RP_INTERNAL, "the %s store has no COPY", s->ops->name);
+    return s->ops->copy_in(s, target, data, len, err);
+}
 
 int rp_store_meta_get(rp_store *s, const char *name, char *out, size_t n, int *found, rp_error *err)
 {
@@ -181,6 +242,13 @@ int rp_store_meta_get(rp_store *s, const char *name, char *out, size_t n, int *f
 int rp_store_meta_set(rp_store *s, const char *name, const char *value, rp_error *err)
 {
     rp_stmt *st;
+    if (!value) { /* forgotten */
+        int rc = rp_store_prepare(s, "DELETE FROM store_meta WHERE name = ?", &st, err);
+        if (rc)
+            return rc;
+        rp_stmt_bind_text(st, 1, name);
+        return rp_stmt_run(st, err);
+    }
     int rc = rp_store_prepare(s,
                               "INSERT INTO store_meta(name, value) VALUES (?, ?) "
                               "ON CONFLICT(name) DO UPDATE SET value = excluded.value",

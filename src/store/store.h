@@ -74,6 +74,8 @@ typedef struct rp_migration {
     const char *sql;
 } rp_migration;
 
+typedef void (*rp_store_notice_fn)(void *ctx, const char *channel, const char *payload);
+
 typedef struct rp_store_ops {
     const char *name;
     const rp_migration *migrations;
@@ -105,6 +107,14 @@ typedef struct rp_store_ops {
     int (*data_version)(rp_store *s, int64_t *v, rp_error *err);
     int (*bulk)(rp_store *s, int on, int *active, rp_error *err);
     int (*load_tuning)(rp_store *s, int on, int appends, rp_error *err);
+    int (*copy_in)(rp_store *s, const char *target, const char *data, size_t len, rp_error *err); /* NULL: none */
+    int (*lock)(rp_store *s, const char *name, rp_error *err); /* NULL: a writer holds the whole store */
+    int (*hold)(rp_store *s, const char *name, int on, int *held, rp_error *err); /* NULL: always held */
+    /* notices between the servers of a store (NULL: one server, none to tell) */
+    int (*listen)(rp_store *s, const char *channel, rp_error *err);
+    int (*notify)(rp_store *s, const char *channel, const char *payload, rp_error *err);
+    int (*notices)(rp_store *s, rp_store_notice_fn fn, void *ctx, rp_error *err);
+    int (*socket)(rp_store *s);
 } rp_store_ops;
 
 /* Every backend's store and statement begin with these. */
@@ -149,6 +159,12 @@ int rp_store_exec(rp_store *s, const char *sql, rp_error *err) RP_WARN_UNUSED;
 int rp_store_prepare(rp_store *s, const char *sql, rp_stmt **out, rp_error *err) RP_WARN_UNUSED;
 /* A statement that is not cached: for ad-hoc SQL. */
 int rp_store_prepare_once(rp_store *s, const char *sql, rp_stmt **out, rp_error *err) RP_WARN_UNUSED;
+/* A statement that may read many rows (a scan of the transactions): not cached; PostgreSQL reads its rows
+ * through a cursor, STREAM_ROWS at a time, so that the client holds a batch, not the whole result (outside
+ * a transaction the cursor is WITH HOLD: the server keeps the result until rp_stmt_done).  SQLite reads
+ * row by row anyway.  ops->prepare is given RP_PREPARE_STREAM as its cached argument. */
+int rp_store_prepare_stream(rp_store *s, const char *sql, rp_stmt **out, rp_error *err) RP_WARN_UNUSED;
+#define RP_PREPARE_STREAM 2
 
 int rp_store_begin(rp_store *s, rp_error *err) RP_WARN_UNUSED;
 int rp_store_begin_readonly(rp_store *s, rp_error *err) RP_WARN_UNUSED;
@@ -197,13 +213,46 @@ int rp_store_load_tuning_end(rp_store *s, rp_error *err) RP_WARN_UNUSED;
  * a server with many connections bounds each. */
 int rp_store_cache_limit(rp_store *s, int64_t kib, rp_error *err) RP_WARN_UNUSED;
 
+/* Rows in bulk, where the backend has a way of its own (PostgreSQL's COPY ... FROM STDIN; SQLite
+ * has none: RP_INTERNAL, its callers write blocks).  target is "table(col, col, ...)"; data the
+ * rows in COPY's text format (a tab between fields, \N for null, a backslash before a backslash, tab,
+ * newline or return in a value, each row ended by a newline).  In a transaction it takes back only
+ * itself when it fails, as a statement does; the message names the row (PostgreSQL's line). */
+int rp_store_copy(rp_store *s, const char *target, const char *data, size_t len, rp_error *err) RP_WARN_UNUSED;
+int rp_store_has_copy(const rp_store *s);
+
+/* A lock of that name, across every connection and every server of the store, held until the outermost
+ * transaction ends: for what must happen one at a time (ids that commit in their order, one load of a
+ * file).  In a transaction only (RP_INTERNAL otherwise).  PostgreSQL: pg_advisory_xact_lock of the
+ * name's hash, waiting for it; SQLite: nothing to take, a writing transaction holds the whole store. */
+int rp_store_lock(rp_store *s, const char *name, rp_error *err) RP_WARN_UNUSED;
+/* A lock of that name held by this connection until rp_store_unhold or until the connection ends (a
+ * process that dies gives it up): for work of many transactions, one at a time across servers (a load
+ * of one file).  *held 0 when another connection holds it; nothing waits.  PostgreSQL:
+ * pg_try_advisory_lock; SQLite: always held (its loads check their job's process). */
+int rp_store_hold(rp_store *s, const char *name, int *held, rp_error *err) RP_WARN_UNUSED;
+void rp_store_unhold(rp_store *s, const char *name);
+
+/* Notices between the servers of one store (a screen pop for an agent connected to another server).
+ * rp_store_notify sends payload (at most RP_NOTICE_MAX bytes) on channel to every connection that
+ * listens there, this one's too; in a transaction, when it commits.  A connection that listens
+ * (rp_store_listen) waits on rp_store_socket (poll: readable) and reads what came with
+ * rp_store_notices, which calls fn for each and does not wait.  PostgreSQL: LISTEN/NOTIFY.  SQLite
+ * has one server: rp_store_has_notices is 0, notify does nothing, listen is refused (RP_INTERNAL). */
+#define RP_NOTICE_MAX 7900
+int rp_store_has_notices(const rp_store *s);
+int rp_store_listen(rp_store *s, const char *channel, rp_error *err) RP_WARN_UNUSED;
+int rp_store_notify(rp_store *s, const char *channel, const char *payload, rp_error *err) RP_WARN_UNUSED;
+int rp_store_notices(rp_store *s, rp_store_notice_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+int rp_store_socket(rp_store *s);
+
 /* The first column of a query's first row, as an integer: for counts, next
  * ids and PRAGMAs.  A query without rows is RP_INTERNAL ("SQL: no row"). */
 int rp_store_query_int(rp_store *s, const char *sql, int64_t *v, rp_error *err) RP_WARN_UNUSED;
 
 /* Table store_meta (migration 1): the store's own settings and marks of how
  * far some work has got, by name.  *found (may be NULL) says whether the
- * name is there; a missing number reads as 0.  Setting replaces. */
+ * name is there; a missing number reads as 0.  Setting replaces; setting NULL forgets the name. */
 int rp_store_meta_get(rp_store *s, const char *name, char *out, size_t n, int *found, rp_error *err) RP_WARN_UNUSED;
 int rp_store_meta_set(rp_store *s, const char *name, const char *value, rp_error *err) RP_WARN_UNUSED;
 int rp_store_meta_int(rp_store *s, const char *name, int64_t *v, rp_error *err) RP_WARN_UNUSED;

@@ -931,8 +931,10 @@ int wh_c360_catch_up(wh *w, int64_t *gone, rp_error *err)
     rp_stmt *st;
     int64_t upto, top = 0;
     int rc = rp_store_meta_int(w->store, "c360_txn_upto", &upto, err);
+    int rows = wh__txn_rows(w); /* PostgreSQL: txn a table (its 0033), not blocks */
     if (rc || (rc = rp_store_prepare(w->store,
-                                     "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)",
+                                     rows ? "SELECT coalesce(max(id), 0) FROM txn"
+                                          : "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)",
                                      &st, err)))
         return rc;
     if ((rc = rp_stmt_step(st, err)) == RP_ROW)
@@ -945,10 +947,13 @@ int wh_c360_catch_up(wh *w, int64_t *gone, rp_error *err)
     if ((rc = rp_store_begin(w->store, err)))
         return rc;
     if ((rc = rp_store_prepare(w->store,
-                               "DELETE FROM c360_doc WHERE EXISTS (SELECT 1 FROM c360_dep_account) AND person IN "
-                               "(SELECT d.person FROM c360_dep_account d "
-                               "WHERE d.account IN (SELECT DISTINCT account_id FROM txn_block "
-                               "WHERE id > ?1 - 4096 AND id + n - 1 > ?1 AND id <= ?2))",
+                               rows ? "DELETE FROM c360_doc WHERE EXISTS (SELECT 1 FROM c360_dep_account) AND person IN "
+                                      "(SELECT d.person FROM c360_dep_account d "
+                                      "WHERE d.account IN (SELECT DISTINCT account_id FROM txn WHERE id > ?1 AND id <= ?2))"
+                                    : "DELETE FROM c360_doc WHERE EXISTS (SELECT 1 FROM c360_dep_account) AND person IN "
+                                      "(SELECT d.person FROM c360_dep_account d "
+                                      "WHERE d.account IN (SELECT DISTINCT account_id FROM txn_block "
+                                      "WHERE id > ?1 - 4096 AND id + n - 1 > ?1 AND id <= ?2))",
                                &st, err)))
         goto out;
     rp_stmt_bind_int(st, 1, upto);

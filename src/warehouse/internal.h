@@ -13,6 +13,10 @@ struct wh {
     char key_path[1024];
 };
 
+/* Transactions are rows of a table partitioned by month (PostgreSQL, its 0033), not blocks (SQLite,
+ * 0012): the readers of txn_block ask this (txn.c). */
+int wh__txn_rows(wh *w);
+
 /* Checks shared by the writers: each names the field in its message. */
 /* "a, b, c" of a NULL-terminated list, cut at n bytes. */
 void wh__list_join(const char *const *list, char *out, size_t n);

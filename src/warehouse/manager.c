@@ -139,7 +139,9 @@ int wh_txn_newest(wh *w, char day[11], rp_error *err)
 {
     rp_stmt *st;
     *day = 0;
-    int rc = rp_store_prepare(w->store, "SELECT substr(max(last_at), 1, 10) FROM txn_block", &st, err);
+    int rc = rp_store_prepare(w->store, wh__txn_rows(w) ? "SELECT txn_newest()" /* PostgreSQL's 0033 */
+                                                        : "SELECT substr(max(last_at), 1, 10) FROM txn_block",
+                              &st, err);
     if (rc)
         return rc;
     return wh__one_text(st, day, 11, err);

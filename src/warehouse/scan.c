@@ -26,7 +26,8 @@ int wh_id_bounds(wh *w, wh_bounds *b, rp_error *err)
         rc = rp_store_query_int(w->store, "SELECT coalesce(max(id), 0) FROM account", &b->account, err);
     if (!rc)
         rc = rp_store_query_int(w->store,
-                                "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)",
+                                wh__txn_rows(w) ? "SELECT coalesce(max(id), 0) FROM txn"
+                                                : "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)",
                                 &b->txn, err);
     return rc;
 }
@@ -262,6 +263,7 @@ int wh_party_records(wh *w, wh_party_record_fn fn, void *ctx, rp_error *err)
 
 struct wh_txn_scan {
     rp_store *s;
+    int rows;                    /* PostgreSQL: txn is a table, read row by row (no blocks) */
     rp_stmt *st;                 /* the blocks */
     rp_stmt *slow;               /* SQLite's reading of the rest of a block, or NULL */
     int64_t after, upto;
@@ -284,6 +286,11 @@ struct wh_txn_scan {
     "SELECT j.key, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM txn_block b, json_each(b.rows) j " \
     "WHERE b.id = ?1 AND j.key >= ?2 AND j.type = 'array'"
 
+/* PostgreSQL's txn table (its 0033), in id order */
+#define ROWS_COLS "SELECT id, account_id, currency, posted_at, amount_minor, channel, class FROM txn "
+#define ROWS_ALL ROWS_COLS "ORDER BY id"
+#define ROWS_RANGE ROWS_COLS "WHERE id > ?1 AND id <= ?2 ORDER BY id"
+
 int wh_txn_scan_open(wh *w, int64_t after, int64_t upto, wh_txn_scan **out, rp_error *err)
 {
     *out = NULL;
@@ -294,7 +301,9 @@ int wh_txn_scan_open(wh *w, int64_t after, int64_t upto, wh_txn_scan **out, rp_e
     s->after = after;
     s->upto = upto > 0 ? upto : INT64_MAX;
     int ranged = after > 0 || upto > 0;
-    int rc = rp_store_prepare(w->store, ranged ? BLOCKS_RANGE : BLOCKS_ALL, &s->st, err);
+    s->rows = wh__txn_rows(w);
+    int rc = rp_store_prepare_stream(w->store, s->rows ? ranged ? ROWS_RANGE : ROWS_ALL : ranged ? BLOCKS_RANGE : BLOCKS_ALL,
+                                     &s->st, err);
     if (rc) {
         free(s);
         return rc;
@@ -540,8 +549,27 @@ static int slow_row(wh_txn_scan *s, wh_txn_item *t, rp_error *err)
     return RP_ROW;
 }
 
+/* A row of PostgreSQL's txn table. */
+static int table_row(wh_txn_scan *s, wh_txn_item *t, rp_error *err)
+{
+    int rc = rp_stmt_step(s->st, err);
+    if (rc != RP_ROW)
+        return rc;
+    t->id = rp_stmt_int(s->st, 0);
+    t->account_id = rp_stmt_int(s->st, 1);
+    snprintf(s->currency, sizeof s->currency, "%s", rp_stmt_text(s->st, 2) ? rp_stmt_text(s->st, 2) : "");
+    t->currency = s->currency;
+    t->posted_at = rp_stmt_text(s->st, 3);
+    t->amount_minor = rp_stmt_int(s->st, 4);
+    t->channel = channel_of(rp_stmt_text(s->st, 5));
+    t->class_ = rp_stmt_text(s->st, 6);
+    return RP_ROW;
+}
+
 int wh_txn_scan_next(wh_txn_scan *s, wh_txn_item *t, rp_error *err)
 {
+    if (s->rows)
+        return table_row(s, t, err);
     for (;;) {
         int rc, kind;
         if (s->slow) {

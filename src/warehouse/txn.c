@@ -621,35 +621,10 @@ static int check_version(wh *w, wh_txn_batch *b, rp_error *err)
     return RP_OK;
 }
 
-int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int64_t *written, int64_t *first_id,
-                       rp_error *err)
+/* The batch's rows by account and kind (ix), stably: within a run the rows stay in the order given. */
+static int sort_runs(wh_txn_batch *b, size_t n, rp_error *err)
 {
-    if (written)
-        *written = 0;
-    if (first_id)
-        *first_id = 0;
-    if (!b->n)
-        return RP_OK;
-    int rc = RP_OK;
-    int64_t id = 0;
-    size_t n = b->n, kept = 0;
-    keyset ks = { 0 };
-    rp_buf json = RP_BUF_INIT;
-    rp_buf_init(&ks.text, (size_t)1 << 31);
-    rp_buf_init(&json, (size_t)1 << 30);
-    if (n > UINT32_MAX || !work_room(b, n)) {
-        rc = rp_err(err, RP_NOMEM, "transactions: %zu in one batch", n);
-        goto out;
-    }
     sorted *o = b->o;
-    uint32_t *ix = b->ix, *keyed = b->keyed;
-    unsigned char *rep = b->rep;
-    memset(rep, 0, n);
-    if ((rc = check_version(w, b, err)) || (rc = next_id(w, &id, err)))
-        goto out;
-    if (first_id)
-        *first_id = id;
-    /* by account and kind, stably: within a run the rows stay in the order given */
     int radix = b->ngroups <= 0xffff;
     for (size_t i = 0; i < n; i++) {
         const trow *r = &b->rows[i];
@@ -657,59 +632,102 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
         o[i].key = (uint64_t)r->account << 16 | r->group;
         o[i].ix = (uint32_t)i;
     }
-    if (!radix) {
-        rc = rp_err(err, RP_TOOBIG, "transactions: an account id or a number of sources past what a batch sorts");
-        goto out;
-    }
-    if (rp_sort_by_u64(o, n, sizeof *o, offsetof(sorted, key))) {
-        rc = rp_err(err, RP_NOMEM, NULL);
-        goto out;
-    }
+    if (!radix)
+        return rp_err(err, RP_TOOBIG, "transactions: an account id or a number of sources past what a batch sorts");
+    if (rp_sort_by_u64(o, n, sizeof *o, offsetof(sorted, key)))
+        return rp_err(err, RP_NOMEM, NULL);
     for (size_t i = 0; i < n; i++)
-        ix[i] = o[i].ix;
-    size_t i = 0;
-    while (i < n) {
-        /* a run: one account, one (currency, source, job) */
-        size_t j = i + 1;
-        while (j < n && o[j].key == o[i].key)
+        b->ix[i] = o[i].ix;
+    return RP_OK;
+}
+
+/* One run (ix[i .. j), one account and kind): its keyed rows in keyed[0 .. *nk), the ones that repeat
+ * another of the run marked in rep (the first given kept), the least and greatest key in *lo, *hi. */
+static void run_repeats(wh_txn_batch *b, size_t i, size_t j, size_t n, size_t *nk_, const trow **lo_,
+                        const trow **hi_)
+{
+    const uint32_t *ix = b->ix;
+    uint32_t *keyed = b->keyed;
+    unsigned char *rep = b->rep;
+    size_t nk = 0;
+    const trow *lo = NULL, *hi = NULL;
+    int rising = 1; /* each key above the one before: none repeats another */
+    for (size_t k = i; k < j; k++) {
+        if (k + 8 < n) { /* rows in account order are all over the batch: fetch ahead */
+            __builtin_prefetch(&b->rows[ix[k + 8]]);
+            if (k + 4 < n)
+                __builtin_prefetch(b->text + b->rows[ix[k + 4]].key);
+        }
+        const trow *r = &b->rows[ix[k]];
+        if (!r->key)
+            continue;
+        const char *key = b->text + r->key;
+        if (!hi) {
+            lo = hi = r;
+        } else if (kcmp(key, r->keylen, b->text + hi->key, hi->keylen) > 0) {
+            hi = r;
+        } else {
+            rising = 0;
+            if (kcmp(key, r->keylen, b->text + lo->key, lo->keylen) < 0)
+                lo = r;
+        }
+        keyed[nk++] = ix[k];
+    }
+    if (nk > 1 && !rising) { /* repeats within the batch: neighbours by the key's hash, the first given kept */
+        qsort_r(keyed, nk, sizeof *keyed, by_hash_then_tag, b);
+        for (size_t k = 1; k < nk; k++) {
+            const trow *r = &b->rows[keyed[k]];
+            for (size_t q = k; q-- > 0 && b->rows[keyed[q]].khash == r->khash;)
+                if (!rep[keyed[q]] && !strcmp(b->text + r->key, b->text + b->rows[keyed[q]].key)) {
+                    rep[keyed[k]] = 1;
+                    break;
+                }
+        }
+    }
+    *nk_ = nk;
+    *lo_ = lo;
+    *hi_ = hi;
+}
+
+/* The repeats of the run ix[i .. j) go back to the caller, in the order given; the rest stay, in place,
+ * ix[i .. *m). */
+static int run_deliver(wh_txn_batch *b, size_t i, size_t j, size_t *m_, wh_txn_dup_fn dup, void *ctx,
+                       rp_error *err)
+{
+    size_t m = i;
+    for (size_t k = i; k < j; k++) {
+        if (b->rep[b->ix[k]]) {
+            int rc = repeated(b, &b->rows[b->ix[k]], dup, ctx, err);
+            if (rc)
+                return rc;
+            continue;
+        }
+        b->ix[m++] = b->ix[k];
+    }
+    *m_ = m;
+    return RP_OK;
+}
+
+/* SQLite: each run's stored repeats from the blocks whose key range overlaps it, then a block a run
+ * (or several, of at most WH_TXN_BLOCK_ROWS each). */
+static int flush_blocks(wh *w, wh_txn_batch *b, size_t n, wh_txn_dup_fn dup, void *ctx, int64_t id, size_t *kept_,
+                        rp_error *err)
+{
+    int rc = RP_OK;
+    size_t kept = 0;
+    keyset ks = { 0 };
+    rp_buf json = RP_BUF_INIT;
+    rp_buf_init(&ks.text, (size_t)1 << 31);
+    rp_buf_init(&json, (size_t)1 << 30);
+    const sorted *o = b->o;
+    uint32_t *ix = b->ix;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && o[j].key == o[i].key;)
             j++;
-        const trow *r0 = &b->rows[ix[i]];
+        const trow *r0 = &b->rows[ix[i]], *lo, *hi;
         const tgroup *g = &b->groups[r0->group];
-        size_t nk = 0;
-        const trow *lo = NULL, *hi = NULL;
-        int rising = 1; /* each key above the one before: none repeats another */
-        for (size_t k = i; k < j; k++) {
-            if (k + 8 < n) { /* rows in account order are all over the batch: fetch ahead */
-                __builtin_prefetch(&b->rows[ix[k + 8]]);
-                if (k + 4 < n)
-                    __builtin_prefetch(b->text + b->rows[ix[k + 4]].key);
-            }
-            const trow *r = &b->rows[ix[k]];
-            if (!r->key)
-                continue;
-            const char *key = b->text + r->key;
-            if (!hi) {
-                lo = hi = r;
-            } else if (kcmp(key, r->keylen, b->text + hi->key, hi->keylen) > 0) {
-                hi = r;
-            } else {
-                rising = 0;
-                if (kcmp(key, r->keylen, b->text + lo->key, lo->keylen) < 0)
-                    lo = r;
-            }
-            keyed[nk++] = ix[k];
-        }
-        if (nk > 1 && !rising) { /* repeats within the batch: neighbours by the key's hash, the first given kept */
-            qsort_r(keyed, nk, sizeof *keyed, by_hash_then_tag, b);
-            for (size_t k = 1; k < nk; k++) {
-                const trow *r = &b->rows[keyed[k]];
-                for (size_t q = k; q-- > 0 && b->rows[keyed[q]].khash == r->khash;)
-                    if (!rep[keyed[q]] && !strcmp(b->text + r->key, b->text + b->rows[keyed[q]].key)) {
-                        rep[keyed[k]] = 1;
-                        break;
-                    }
-            }
-        }
+        size_t nk, m;
+        run_repeats(b, i, j, n, &nk, &lo, &hi);
         const char *klo = lo ? b->text + lo->key : NULL, *khi = hi ? b->text + hi->key : NULL, *was = NULL;
         if (nk) { /* repeats of what is stored: none when every key is above the account's greatest */
             if ((rc = stored_max(w, b, r0->account, &was, err)))
@@ -718,22 +736,14 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
                 if ((rc = stored_keys(w, r0->account, g->source ? b->text + g->source : NULL, klo, khi, &ks, err)))
                     goto out;
                 for (size_t k = 0; k < nk && ks.n; k++) {
-                    const char *key = b->text + b->rows[keyed[k]].key;
+                    const char *key = b->text + b->rows[b->keyed[k]].key;
                     if (bsearch(&key, ks.k, ks.n, sizeof *ks.k, by_str))
-                        rep[keyed[k]] = 1;
+                        b->rep[b->keyed[k]] = 1;
                 }
             }
         }
-        /* the repeats go back to the caller, in the order given; the rest are kept, in place */
-        size_t m = i;
-        for (size_t k = i; k < j; k++) {
-            if (rep[ix[k]]) {
-                if ((rc = repeated(b, &b->rows[ix[k]], dup, ctx, err)))
-                    goto out;
-                continue;
-            }
-            ix[m++] = ix[k];
-        }
+        if ((rc = run_deliver(b, i, j, &m, dup, ctx, err)))
+            goto out;
         /* one block for the run, with the run's key range (wider at worst, when a repeat held an end of
          * it: a later check then reads a block more), or several, each working out its own */
         int one = m - i <= WH_TXN_BLOCK_ROWS;
@@ -746,15 +756,370 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
         }
         if (m > i && hi && (rc = raise_max(b, r0->account, was, khi, hi->keylen, err)))
             goto out;
-        i = j;
     }
-    if (written)
-        *written = (int64_t)kept;
 out:
+    *kept_ = kept;
     free(ks.k);
     free(ks.off);
     rp_buf_release(&ks.text);
     rp_buf_release(&json);
+    return rc;
+}
+
+/* ---- PostgreSQL: rows of a table partitioned by month (its migration 0033) ---- */
+
+int wh__txn_rows(wh *w) { return !strcmp(rp_store_backend(w->store), "postgresql"); }
+
+/* Text as a COPY field: a backslash before a backslash, tab, newline or return. */
+static void copy_text(rp_buf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+            rp_buf_putc(out, '\\');
+            c = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c;
+        }
+        rp_buf_putc(out, c);
+    }
+}
+
+static int hex4(const char *p, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return 0;
+        *v = *v << 4 | (unsigned)d;
+    }
+    return 1;
+}
+
+/* The JSON string at *pp (past its opening quote) as a COPY field; *pp past its closing quote.  0 for
+ * what wh_txn_encode does not write (a NUL, a lone surrogate, a damaged escape). */
+static int copy_json_string(rp_buf *out, const char **pp, const char *end)
+{
+    const char *p = *pp;
+    while (p < end && *p != '"') {
+        const char *q = p;
+        while (q < end && *q != '"' && *q != '\\')
+            q++;
+        copy_text(out, p, (size_t)(q - p));
+        if (q >= end || *q == '"') {
+            p = q;
+            break;
+        }
+        if (q + 1 >= end)
+            return 0;
+        char e = q[1], u8[4];
+        p = q + 2;
+        unsigned cp;
+        switch (e) {
+        case '"': case '\\': case '/': copy_text(out, &e, 1); continue;
+        case 'n': copy_text(out, "\n", 1); continue;
+        case 'r': copy_text(out, "\r", 1); continue;
+        case 't': copy_text(out, "\t", 1); continue;
+        case 'b': copy_text(out, "\b", 1); continue;
+        case 'f': copy_text(out, "\f", 1); continue;
+        case 'u': break;
+        default: return 0;
+        }
+        if (end - p < 4 || !hex4(p, &cp) || !cp)
+            return 0;
+        p += 4;
+        if (cp >= 0xD800 && cp < 0xDC00) {
+            unsigned lo;
+            if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                return 0;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            p += 6;
+        } else if (cp >= 0xDC00 && cp < 0xE000) {
+            return 0;
+        }
+        size_t k = rp_utf8_encode(cp, u8);
+        copy_text(out, u8, k);
+    }
+    if (p >= end)
+        return 0;
+    *pp = p + 1;
+    return 1;
+}
+
+/* A row as wh_txn_encode wrote it ([posted_at, amount_minor, channel, class, source_key, value_date,
+ * description, counterparty, quantity, item], trailing nulls left out) as ROW_FIELDS COPY fields, each
+ * after a tab.  0 for anything else. */
+#define ROW_FIELDS 10
+static int copy_row(rp_buf *out, const char *p, size_t len)
+{
+    const char *end = p + len;
+    if (!len || *p++ != '[')
+        return 0;
+    int i = 0;
+    for (; p < end && *p != ']'; i++) {
+        if (i == ROW_FIELDS || (i && *p++ != ','))
+            return 0;
+        rp_buf_putc(out, '\t');
+        if (*p == '"') {
+            p++;
+            if (!copy_json_string(out, &p, end))
+                return 0;
+        } else if (end - p >= 4 && !memcmp(p, "null", 4)) {
+            rp_buf_append(out, "\\N", 2);
+            p += 4;
+        } else {
+            const char *q = p + (*p == '-');
+            while (q < end && *q >= '0' && *q <= '9')
+                q++;
+            if (q == p || q - p > 20)
+                return 0;
+            rp_buf_append(out, p, (size_t)(q - p));
+            p = q;
+        }
+    }
+    if (p >= end || p + 1 != end)
+        return 0;
+    for (; i < ROW_FIELDS; i++)
+        rp_buf_append(out, "\t\\N", 3);
+    return 1;
+}
+
+/* A run of the batch, for the PostgreSQL flush: its place in ix, its keyed rows' least key. */
+typedef struct prun {
+    size_t i, j;
+    const trow *lo;
+    int probe;               /* its keys reach below the account's greatest stored one */
+} prun;
+
+/* Which runs need their keys looked up: those whose least key is not above the account's greatest
+ * stored key (txn_account_key), read for all the batch's keyed accounts at once. */
+static int mark_probes(wh *w, wh_txn_batch *b, prun *runs, size_t nr, rp_buf *q, rp_error *err)
+{
+    rp_buf_reset(q);
+    for (size_t r = 0; r < nr; r++)
+        if (runs[r].lo)
+            rp_buf_printf(q, "%s%lld", q->len ? "," : "", (long long)b->rows[b->ix[runs[r].i]].account);
+    if (!q->len)
+        return RP_OK;
+    if (rp_buf_putc(q, 0), rp_buf_status(q) != RP_OK)
+        return rp_err(err, RP_NOMEM, NULL);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT account_id, max_key FROM txn_account_key "
+                              "WHERE account_id = ANY (string_to_array(?1, ',')::bigint[]) ORDER BY account_id",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, q->data);
+    size_t r = 0; /* runs and rows both by account */
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        int64_t a = rp_stmt_int(st, 0);
+        const char *max = rp_stmt_text(st, 1);
+        for (; r < nr && b->rows[b->ix[runs[r].i]].account <= a; r++)
+            if (b->rows[b->ix[runs[r].i]].account == a && runs[r].lo && max)
+                runs[r].probe = kcmp(b->text + runs[r].lo->key, runs[r].lo->keylen, max, strlen(max)) <= 0;
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+/* The keyed rows of the runs to look up, against what is stored: one statement for the batch. */
+static int probe_stored(wh *w, wh_txn_batch *b, const prun *runs, size_t nr, rp_buf *q, rp_error *err)
+{
+    rp_buf_reset(q);
+    rp_buf_putc(q, '[');
+    for (size_t r = 0; r < nr; r++) {
+        if (!runs[r].probe)
+            continue;
+        for (size_t k = runs[r].i; k < runs[r].j; k++) {
+            const trow *t = &b->rows[b->ix[k]];
+            if (!t->key || b->rep[b->ix[k]])
+                continue;
+            const tgroup *g = &b->groups[t->group];
+            const char *src = g->source ? b->text + g->source : NULL;
+            size_t sl = src ? strlen(src) : 0;
+            char *o = rp_buf_space(q, 64 + 6 * (sl + t->keylen));
+            if (!o)
+                return rp_err(err, RP_NOMEM, NULL);
+            char *o0 = o;
+            o += sprintf(o, "%s[%u,%lld,", q->len > 1 ? "," : "", b->ix[k], (long long)t->account);
+            o = src ? json_str(o, src, sl) : memcpy(o, "null", 4) + 4;
+            *o++ = ',';
+            o = json_str(o, b->text + t->key, t->keylen);
+            *o++ = ']';
+            rp_buf_wrote(q, (size_t)(o - o0));
+        }
+    }
+    if (q->len == 1)
+        return RP_OK;
+    rp_buf_append(q, "]", 2);
+    if (rp_buf_status(q) != RP_OK)
+        return rp_err(err, RP_NOMEM, NULL);
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT (j.value ->> 0)::bigint FROM json_array_elements(?1::json) j WHERE EXISTS ("
+                              "SELECT 1 FROM txn t WHERE t.account_id = (j.value ->> 1)::bigint "
+                              "AND t.source_key = j.value ->> 3 AND t.source IS NOT DISTINCT FROM j.value ->> 2)",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_text(st, 1, q->data);
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        int64_t x = rp_stmt_int(st, 0);
+        if (x >= 0 && (size_t)x < b->n)
+            b->rep[x] = 1;
+    }
+    rp_stmt_done(st);
+    return rc == RP_DONE ? RP_OK : rc;
+}
+
+/* The months (YYYY-MM) of the kept rows ix[i .. m), added to q's comma-separated list once each. */
+static void note_months(const wh_txn_batch *b, size_t i, size_t m, rp_buf *q)
+{
+    char last[8] = "";
+    for (size_t k = i; k < m; k++) {
+        const char *month = b->text + b->rows[b->ix[k]].row + 2; /* past [" */
+        if (!memcmp(month, last, 7))
+            continue;
+        memcpy(last, month, 7);
+        int seen = 0;
+        for (size_t at = 0; !seen && at + 7 <= q->len; at += 8)
+            seen = !memcmp(q->data + at, month, 7);
+        if (!seen) {
+            if (q->len)
+                rp_buf_putc(q, ',');
+            rp_buf_append(q, month, 7);
+        }
+    }
+}
+
+/* The kept rows ix[i .. m) of one run as COPY lines, with ids from *id on. */
+static int copy_lines(const wh_txn_batch *b, size_t i, size_t m, int64_t *id, rp_buf *out, rp_error *err)
+{
+    for (size_t k = i; k < m; k++) {
+        const trow *r = &b->rows[b->ix[k]];
+        const tgroup *g = &b->groups[r->group];
+        char num[21];
+        rp_buf_append(out, num, rp_fmt_i64(num, (*id)++));
+        rp_buf_putc(out, '\t');
+        rp_buf_append(out, num, rp_fmt_i64(num, r->account));
+        rp_buf_putc(out, '\t');
+        copy_text(out, g->currency, strlen(g->currency));
+        rp_buf_putc(out, '\t');
+        if (g->source)
+            copy_text(out, b->text + g->source, strlen(b->text + g->source));
+        else
+            rp_buf_append(out, "\\N", 2);
+        rp_buf_putc(out, '\t');
+        if (g->job)
+            rp_buf_append(out, num, rp_fmt_i64(num, g->job));
+        else
+            rp_buf_append(out, "\\N", 2);
+        if (!copy_row(out, b->text + r->row, r->rowlen))
+            return rp_err(err, RP_ENCODING, "transaction: a row the store cannot take: %.*s", (int)(r->rowlen < 200 ? r->rowlen : 200),
+                          b->text + r->row);
+        rp_buf_putc(out, '\n');
+    }
+    return rp_buf_status(out) == RP_OK ? RP_OK : rp_err(err, RP_NOMEM, "transactions: more than a COPY holds");
+}
+
+#define TXN_COPY "txn(id, account_id, currency, source, job_id, posted_at, amount_minor, channel, class, " \
+                 "source_key, value_date, description, counterparty, quantity, item)"
+
+/* PostgreSQL: the batch's stored repeats looked up in one statement (only for the accounts whose keys
+ * reach below their greatest stored one), the rest written by one COPY, under ids reserved in a run. */
+static int flush_rows(wh *w, wh_txn_batch *b, size_t n, wh_txn_dup_fn dup, void *ctx, int64_t *first,
+                      size_t *kept_, rp_error *err)
+{
+    int rc = RP_OK;
+    size_t nr = 0, kept = 0;
+    prun *runs = malloc(n * sizeof *runs);
+    rp_buf q = RP_BUF_INIT, months = RP_BUF_INIT, lines = RP_BUF_INIT;
+    rp_buf_init(&q, (size_t)1 << 31);
+    rp_buf_init(&months, (size_t)1 << 20);
+    rp_buf_init(&lines, (size_t)1 << 31);
+    if (!runs) {
+        rc = rp_err(err, RP_NOMEM, NULL);
+        goto out;
+    }
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && b->o[j].key == b->o[i].key;)
+            j++;
+        const trow *hi;
+        size_t nk;
+        runs[nr] = (prun){ i, j, NULL, 0 };
+        run_repeats(b, i, j, n, &nk, &runs[nr].lo, &hi);
+        nr++;
+    }
+    if ((rc = mark_probes(w, b, runs, nr, &q, err)) || (rc = probe_stored(w, b, runs, nr, &q, err)))
+        goto out;
+    for (size_t r = 0; r < nr; r++) {
+        size_t m;
+        if ((rc = run_deliver(b, runs[r].i, runs[r].j, &m, dup, ctx, err)))
+            goto out;
+        runs[r].j = m;
+        kept += m - runs[r].i;
+        note_months(b, runs[r].i, m, &months);
+    }
+    if (!kept)
+        goto out;
+    if (rp_buf_putc(&months, 0), rp_buf_status(&months) != RP_OK) {
+        rc = rp_err(err, RP_TOOBIG, "transactions: too many months in one batch");
+        goto out;
+    }
+    rp_stmt *st;
+    if ((rc = rp_store_prepare(w->store, "SELECT txn_reserve(?1, ?2)", &st, err)))
+        goto out;
+    rp_stmt_bind_int(st, 1, (int64_t)kept);
+    rp_stmt_bind_text(st, 2, months.data);
+    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
+        *first = rp_stmt_int(st, 0), rc = RP_OK;
+    rp_stmt_done(st);
+    int64_t id = *first;
+    for (size_t r = 0; r < nr && !rc; r++)
+        rc = copy_lines(b, runs[r].i, runs[r].j, &id, &lines, err);
+    if (!rc && (rc = rp_store_copy(w->store, TXN_COPY, lines.data, lines.len, err)) == RP_CONSTRAINT)
+        rc = rp_err(err, RP_CONSTRAINT, "transaction.account: an account that is not in the store");
+out:
+    *kept_ = rc ? 0 : kept;
+    free(runs);
+    rp_buf_release(&q);
+    rp_buf_release(&months);
+    rp_buf_release(&lines);
+    return rc;
+}
+
+int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int64_t *written, int64_t *first_id,
+                       rp_error *err)
+{
+    if (written)
+        *written = 0;
+    if (first_id)
+        *first_id = 0;
+    if (!b->n)
+        return RP_OK;
+    int rc;
+    int64_t id = 0;
+    size_t n = b->n, kept = 0;
+    if (n > UINT32_MAX || !work_room(b, n)) {
+        rc = rp_err(err, RP_NOMEM, "transactions: %zu in one batch", n);
+        goto out;
+    }
+    memset(b->rep, 0, n);
+    if ((rc = sort_runs(b, n, err)))
+        goto out;
+    if (wh__txn_rows(w)) {
+        rc = flush_rows(w, b, n, dup, ctx, &id, &kept, err);
+    } else {
+        if ((rc = check_version(w, b, err)) || (rc = next_id(w, &id, err)))
+            goto out;
+        rc = flush_blocks(w, b, n, dup, ctx, id, &kept, err);
+    }
+    if (!rc && first_id)
+        *first_id = kept ? id : 0;
+    if (!rc && written)
+        *written = (int64_t)kept;
+out:
     wh_txn_batch_clear(b);
     return rc;
 }

@@ -544,7 +544,15 @@ int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
  * and source -- kept before, or given earlier to the batch -- to dup (with the caller's tag and a message),
  * and writes the rest, one block per account (at most WH_TXN_BLOCK_ROWS
  * each).  Memory is what the batch holds: the caller flushes as often as
- * it commits. */
+ * it commits.
+ *
+ * On PostgreSQL (its migration 0033) transactions are rows of a table
+ * partitioned by month, not blocks: a flush looks up the stored source keys
+ * of the whole batch in one statement (only for accounts whose keys reach
+ * below the greatest they have, txn_account_key), reserves a run of ids and
+ * makes the months' partitions it needs (txn_reserve, under an advisory lock
+ * held to the commit, so that ids commit in order across servers), and writes
+ * the rest with one COPY. */
 #define WH_TXN_BLOCK_ROWS 4096
 typedef struct wh_txn_batch wh_txn_batch;
 typedef int (*wh_txn_dup_fn)(void *ctx, int64_t tag, const char *message, rp_error *err);

@@ -170,7 +170,8 @@ def pg_schema(url):
         SELECT json_agg(json_build_array(c.table_name, c.column_name, c.data_type, c.is_nullable, c.column_default,
                                          c.ordinal_position, t.table_type) ORDER BY c.table_name, c.ordinal_position)
         FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-        WHERE c.table_schema = 'public'""")
+        WHERE c.table_schema = 'public' AND NOT EXISTS (SELECT 1 FROM pg_class p JOIN pg_namespace n
+              ON n.oid = p.relnamespace WHERE n.nspname = 'public' AND p.relname = c.table_name AND p.relispartition)""")
     for tbl, col, typ, nullable, dflt, _, ttype in cols:
         if ttype == 'VIEW':
             s['views'].setdefault(tbl, []).append(col)
@@ -187,7 +188,7 @@ def pg_schema(url):
                co.confdeltype, pg_get_constraintdef(co.oid)))
         FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid
         JOIN pg_namespace n ON n.oid = cl.relnamespace LEFT JOIN pg_class ft ON ft.oid = co.confrelid
-        WHERE n.nspname = 'public'""")
+        WHERE n.nspname = 'public' AND NOT cl.relispartition""")
     deltype = {'a': 'NO ACTION', 'r': 'RESTRICT', 'c': 'CASCADE', 'n': 'SET NULL', 'd': 'SET DEFAULT'}
     for tbl, typ, keys, ftbl, fkeys, dt, defn in cons:
         t = s['tables'][tbl]
@@ -207,7 +208,8 @@ def pg_schema(url):
                pg_get_expr(i.indpred, i.indrelid)))
         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
         JOIN pg_namespace n ON n.oid = tc.relnamespace
-        WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""")
+        WHERE n.nspname = 'public' AND NOT tc.relispartition
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""")
     for name, tbl, unique, keys, pred in idx:
         s['indexes'][name] = (tbl, unique, tuple(tokens(k) for k in keys), tokens(pred))
     trg = psql_json(url, """
@@ -215,7 +217,7 @@ def pg_schema(url):
                (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(num, n)
                   JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.num)))
         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND NOT t.tgisinternal""")
+        WHERE n.nspname = 'public' AND NOT t.tgisinternal AND NOT c.relispartition""")
     for tbl, name, tgtype, of in trg:
         timing = 'INSTEAD OF' if tgtype & 64 else 'BEFORE' if tgtype & 2 else 'AFTER'
         event = 'INSERT' if tgtype & 4 else 'DELETE' if tgtype & 8 else 'UPDATE' if tgtype & 16 else '?'
@@ -230,6 +232,24 @@ JUSTIFIED = {
     'trigger party_name_input_keys on party_name_input (BEFORE INSERT) only in PostgreSQL':
         "0011: PostgreSQL's makes the keys before and returns NULL, so that the row is never kept (no rowid)",
 }
+
+
+# The transactions (0033): PostgreSQL keeps them in a table partitioned by month, loaded through COPY;
+# SQLite in blocks of JSON behind the view txn (0012).  Meant, so long as PostgreSQL's table has the
+# view's columns in its order (every query reads both alike): what differs about txn, txn_block and
+# txn_account_key (the blocks' max_key, as a table of its own) is then printed, not counted.
+TXN_FAMILY = re.compile(r"^(table (txn|txn_block|txn_account_key)[: ]|view txn:|index (txn_account_time|txn_block_account|txn_source_key):|trigger \w+ on (txn|txn_block) )")
+TXN_WHY = "0033: transactions in a table partitioned by month on PostgreSQL, in blocks behind a view on SQLite"
+
+
+def txn_shape(a, b):
+    """The difference, if any, between SQLite's view txn and PostgreSQL's table txn, in the columns."""
+    view = a['views'].get('txn')
+    table = [c[0] for c in b['tables'].get('txn', {'columns': []})['columns']]
+    if view != table:
+        return ['txn: SQLite view columns (%s), PostgreSQL table columns (%s)'
+                % (', '.join(view or []), ', '.join(table))]
+    return []
 
 
 def compare(a, b):
@@ -320,13 +340,17 @@ def main():
                                    capture_output=True, text=True)
                 if r.returncode:
                     sys.exit('rapport init (PostgreSQL): ' + r.stderr)
-        diffs = compare(sqlite_schema(db), pg_schema(url))
+        lite_s, pg_s = sqlite_schema(db), pg_schema(url)
+        diffs, txn_shape_diffs = compare(lite_s, pg_s), txn_shape(lite_s, pg_s)
     finally:
         if cluster and not args.keep:
             subprocess.run([os.path.join(ROOT, 'tests', 'pg.sh'), 'stop', cluster])
     for line in [x for x in diffs if x in JUSTIFIED]:
         print('justified: %s (%s)' % (line, JUSTIFIED[line]))
     diffs = [x for x in diffs if x not in JUSTIFIED]
+    for line in [x for x in diffs if TXN_FAMILY.match(x)]:
+        print('justified: %s (%s)' % (line, TXN_WHY))
+    diffs = [x for x in diffs if not TXN_FAMILY.match(x)] + txn_shape_diffs
     for line in diffs:
         print(line)
     print('schema_compare: %d difference%s' % (len(diffs), '' if len(diffs) == 1 else 's'))
