@@ -57,6 +57,9 @@ cmd[optimise]="$build/bench/optimise --customers 4000 --exact 600"
 want[optimise]=$'^rapport / greedy: objective [+-][0-9.]+%, time [0-9.]+x\nat 600 customers: exact \\(GLPK\\) [0-9.]+ in [0-9.]+ s .*below$'
 cmd[c360]="$build/bench/c360 --customers 300 --lookups 50 --db $tmp/c360.db"
 want[c360]=$'ratio sqlite3 shell / rapport +[0-9.]+x'
+needs[postgres]='wrk nginx psql'
+cmd[postgres]="bench/postgres.sh $build 20000 300 1"
+want[postgres]=$'RFM and Pareto: both stores agree, read directly and through the column copy\nload 20,000 transactions, rows/s .* [0-9.]+x$\npsql .copy into a table of txn shape .*rapport / psql: [0-9.]+x\nrapport on PostgreSQL / nginx: [0-9.]+; on SQLite / nginx: [0-9.]+; errors 0'
 cmd[sqlite_ceiling]="$build/bench/sqlite_ceiling 20000 $tmp"
 want[sqlite_ceiling]=$'no key at all +[0-9]+ rows/s\nclustered by account and time.* [0-9]+ rows/s'
 

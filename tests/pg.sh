@@ -8,6 +8,9 @@
 #   pg.sh start DIR [WATCH]       prints the URL (also in DIR/url)
 #   pg.sh tls DIR                 TLS on: a certificate of its own for 127.0.0.1 (DIR/server.crt,
 #                                 the root a client names in sslrootcert), reloaded
+#   pg.sh standby DIR PRIMARY [sync]  a streaming replica of PRIMARY's cluster (hot standby), synchronous
+#                                 with sync; prints its URL
+#   pg.sh promote DIR             the standby made the primary (a failover)
 #   pg.sh stop DIR
 set -eu
 PATH=$PATH:/usr/sbin:/sbin
@@ -54,10 +57,42 @@ tls)
     as "$bin/pg_ctl" -D "$dir/data" reload > /dev/null
     sleep 0.5
     ;;
+standby)
+    # a streaming replica of the cluster in $3 (hot standby: it serves reads), started on a free port; with
+    # $4 = sync, the primary waits for it at each commit (synchronous_standby_names; synchronous_commit on for
+    # the database rapport, over start's off), so that nothing the primary acknowledged is lost when it fails
+    # and the standby is promoted
+    primary=$(realpath -m "$3"); pport=$(cat "$primary/port")
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    port=$(free_port)
+    as "$bin/pg_basebackup" -h 127.0.0.1 -p "$pport" -U rapport_owner -D "$dir/data" -R -X stream -c fast \
+        > "$dir/basebackup.log" 2>&1 || { echo "pg.sh: pg_basebackup failed:" >&2; cat "$dir/basebackup.log" >&2; exit 1; }
+    printf "primary_conninfo = 'host=127.0.0.1 port=%s user=rapport_owner application_name=standby'\n" "$pport" \
+        >> "$dir/data/postgresql.auto.conf"
+    as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c hot_standby=on" start > /dev/null ||
+        { echo "pg.sh: the standby did not start:" >&2; tail -20 "$dir/server.log" >&2; exit 1; }
+    echo "$port" > "$dir/port"
+    if [ "${4:-}" = sync ]; then
+        as "$bin/psql" -qX -h 127.0.0.1 -p "$pport" -U rapport_owner -d rapport \
+            -c "ALTER SYSTEM SET synchronous_standby_names = 'standby'" -c "ALTER DATABASE rapport SET synchronous_commit = on" \
+            -c "SELECT pg_reload_conf()" > /dev/null
+        for i in $(seq 100); do
+            [ "$(as "$bin/psql" -qAtX -h 127.0.0.1 -p "$pport" -U rapport_owner -d rapport \
+                 -c "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby'")" = sync ] && break
+            sleep 0.1
+        done
+    fi
+    echo "postgresql://rapport_owner@127.0.0.1:$port/rapport" | tee "$dir/url"
+    ;;
+promote)
+    as "$bin/pg_ctl" -D "$dir/data" -w promote > /dev/null
+    ;;
 stop)
     [ -d "$dir/data" ] && as "$bin/pg_ctl" -D "$dir/data" -m immediate stop > /dev/null 2>&1 || true
     ;;
 *)
-    echo "usage: pg.sh start DIR [WATCH_PID] | tls DIR | stop DIR" >&2; exit 2
+    echo "usage: pg.sh start DIR [WATCH_PID] | tls DIR | standby DIR PRIMARY_DIR [sync] | promote DIR | stop DIR" >&2; exit 2
     ;;
 esac

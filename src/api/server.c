@@ -202,6 +202,10 @@ int api_fail_body(api_resp *rs, const rp_error *err, const char *writer)
     case RP_AMBIGUOUS: return api_error(rs, 409, "ambiguous", "%s", rp_errmsg(err));
     case RP_DENIED: return api_error(rs, 403, "forbidden", "%s", rp_errmsg(err));
     case RP_BUSY: return api_error(rs, 503, "busy", "the store is busy; try again");
+    case RP_UNAVAILABLE:
+        rp_log(RP_LOG_WARN, "api: %s", rp_errmsg(err));
+        return api_error(rs, 503, "unavailable", "the store cannot be reached just now (its database server is "
+                         "restarting or failing over); try again");
     case RP_FULL:
         rp_log(RP_LOG_ERROR, "api: %s", rp_errmsg(err));
         return api_error(rs, 503, "disk_full", "the server's disk is full: nothing was written; try again when "

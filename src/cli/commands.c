@@ -64,6 +64,35 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --grant ROLE    (PostgreSQL) let ROLE read and write the tables and use the\n"
       "                  sequences; it may add to the audit trail, not change it\n" STORE_HELP, NULL },
+    { "store copy", cmd_store_copy, CLI_STORE, "to= json", 0, 0,
+      "rapport store copy --to URL [--json] [--db PATH] [--key PATH] [--config FILE]",
+      "Copy the whole store to PostgreSQL: a bank that began on SQLite moves up.",
+      "Every table of the store (--db, as for any command) goes into the PostgreSQL\n"
+      "store --to names, made or brought up to date first with the same sealing key\n"
+      "(what is sealed stays readable), in one transaction there: the copy is whole\n"
+      "or nothing.  Each table is read back and compared: its rows counted and\n"
+      "summed (a hash of every row's values) on both sides; any difference and\n"
+      "nothing is kept.  The destination must hold no bank yet.  The source is\n"
+      "only read; stop the servers that write to it first.\n\n"
+      "options:\n"
+      "  --to URL        the PostgreSQL store (postgresql://ROLE@HOST:PORT/DB; its\n"
+      "                  password from PGPASSFILE or PGPASSWORD)\n"
+      "  --json          the tables, their rows and sums as JSON\n" STORE_HELP, NULL },
+    { "backup", cmd_backup, CLI_STORE, "", 1, 1, "rapport backup FILE [--db PATH] [--key PATH] [--config FILE]",
+      "Copy the whole store into FILE while it is in use.",
+      "An SQLite store is copied page by page with SQLite's online backup (a\n"
+      "writer waits a moment at most; FILE is itself a store); a PostgreSQL store\n"
+      "with pg_dump in its custom format.  FILE must not exist, and is made\n"
+      "readable by its owner only.  The sealing key is not in it: keep the key\n"
+      "file apart, as without it the sealed identifiers cannot be read.\n" STORE_HELP, NULL },
+    { "restore", cmd_restore, CLI_STORE, "", 1, 1, "rapport restore FILE [--db PATH] [--key PATH] [--config FILE]",
+      "Make the store again from a backup.",
+      "The store --db names is made from FILE (written by 'rapport backup' from a\n"
+      "store of the same kind): an SQLite store's path must hold no file yet (move\n"
+      "a damaged one away first); a PostgreSQL database must hold no table yet\n"
+      "(createdb), and pg_restore fills it in one transaction.  The store is then\n"
+      "opened with the sealing key (--key, or the store's path + .key) to check\n"
+      "that the key is the one it was sealed with.\n" STORE_HELP, NULL },
     { "import", cmd_import, CLI_STORE, "json", 1, 1,
       "rapport import FILE [--json] [--db PATH] [--key PATH] [--config FILE]",
       "Enter branches, products, customers, accounts and their history from a JSON file.",

@@ -40,7 +40,8 @@
     X(INTERNAL, "internal error")                      \
     X(NUMERIC, "no numerical solution")                \
     X(DENIED, "not allowed")                           \
-    X(FULL, "disk full")
+    X(FULL, "disk full")                               \
+    X(UNAVAILABLE, "store unreachable")
 
 typedef enum {
 #define RP_X_(name, msg) RP_##name,

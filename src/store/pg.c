@@ -21,6 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define CACHE_MAX 512
 #define PARAMS_MAX 256
@@ -39,6 +44,8 @@ typedef struct pg_store {
     const char *sql;        /* the statement at work, for RAPPORT_LOG=debug */
     uint64_t locks[16];     /* the hashes of the locks taken in this transaction (rp_store_lock) */
     int nlocks;
+    int flags;              /* rp_store_open's, for a connection made again */
+    int lost;               /* the connection was lost inside a transaction: refused until it ends */
 } pg_store;
 
 typedef struct pg_stmt {
@@ -55,8 +62,10 @@ typedef struct pg_stmt {
     int cached, in_use, bind_rc;
     int stream;             /* rows through a cursor (rp_store_prepare_stream) */
     char cursor[24];        /* its name while open, "" otherwise */
-    unsigned char *blob;    /* the last bytea decoded */
+    unsigned char *blob;    /* the last bytea decoded, of row blob_row, column blob_col */
     size_t blob_len;
+    int blob_row, blob_col;
+    const PGresult *blob_res;
 } pg_stmt;
 
 #define PG(s_) ((pg_store *)(s_))
@@ -64,20 +73,43 @@ typedef struct pg_stmt {
 
 /* ---- errors ---- */
 
+/* libpq's message of the connection (lines with tabs) as one line. */
+static const char *conn_message(PGconn *c, char *line, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = c ? PQerrorMessage(c) : "out of memory"; *p && n + 1 < size; p++)
+        if (*p != '\n' && *p != '\t' && *p != '\r')
+            line[n++] = *p;
+        else if (n && line[n - 1] != ' ')
+            line[n++] = ' ';
+    while (n && line[n - 1] == ' ')
+        n--;
+    line[n] = 0;
+    return line;
+}
+
 static int map_result(pg_store *s, PGresult *r, rp_error *err)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    char line[512];
     if (!msg)
-        msg = PQerrorMessage(s->conn);
+        msg = conn_message(s->conn, line, sizeof line);
     rp_log_debug("PostgreSQL %s: %s; the statement: %.2000s", state ? state : "-", msg, s->sql ? s->sql : "-");
-    if (PQstatus(s->conn) == CONNECTION_BAD)
-        return rp_err(err, RP_IO, "%s: the connection to PostgreSQL was lost: %s", s->where, msg);
+    if (PQstatus(s->conn) == CONNECTION_BAD || s->lost) {
+        if (s->base.depth > 0)
+            s->lost = 1;
+        return rp_err(err, RP_UNAVAILABLE, "%s: the connection to PostgreSQL was lost%s: %s", s->where,
+                      s->base.depth > 0 ? " in a transaction, which is rolled back" : "", msg);
+    }
     if (!state)
         return rp_err(err, RP_STORE, "%s: %s", s->where, msg);
     if (!strncmp(state, "23", 2))
         return rp_err(err, RP_CONSTRAINT, "%s", msg);
-    if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") || !strcmp(state, "57014"))
+    if (!strcmp(state, "57014"))
+        return rp_err(err, RP_BUSY, "%s: the statement was cancelled: it ran past the server's statement_timeout, or an "
+                      "administrator stopped it (%s)", s->where, msg);
+    if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
         return rp_err(err, RP_BUSY, "%s: the database is busy (%s)", s->where, msg);
     if (!strcmp(state, "53100"))
         return rp_err(err, RP_FULL, "%s: the database server's disk is full", s->where);
@@ -129,13 +161,18 @@ static void pg_close(rp_store *s_)
 }
 
 /* SQL as it is (several statements may follow one another), for the transactions' own statements. */
+static int alive(pg_store *s, rp_error *err);
+
 static int raw_exec(rp_store *s_, const char *sql, rp_error *err)
 {
     pg_store *s = PG(s_);
+    int rc = alive(s, err);
+    if (rc)
+        return rc;
     s->sql = sql;
     PGresult *r = PQexec(s->conn, sql);
     int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
-    int rc = ok ? RP_OK : map_result(s, r, err);
+    rc = ok ? RP_OK : map_result(s, r, err);
     s->sql = NULL; /* the caller's text, perhaps on its stack */
     if (ok)
         s->changes = atoll(PQcmdTuples(r));
@@ -155,6 +192,57 @@ static int pg_exec(rp_store *s_, const char *sql, rp_error *err)
     return rc;
 }
 
+/* The session as Rapport wants it: UTF-8, UTC, a row another connection holds waited for as long as SQLite
+ * waits for its lock (10 s), then busy; read-only when opened so. */
+static int session_setup(pg_store *s, rp_error *err)
+{
+    int rc = raw_exec(&s->base, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET client_min_messages = warning; "
+                                "SET lock_timeout = '10s'",
+                      err);
+    if (!rc && (s->flags & RP_STORE_READONLY))
+        rc = raw_exec(&s->base, "SET default_transaction_read_only = on", err);
+    return rc;
+}
+
+/* The connection lost, made again (libpq's PQreset: the same URL, so that one of several hosts with
+ * target_session_attrs=read-write finds the new primary after a failover), its session set up again and the
+ * statements prepared on the old one forgotten (prepared again as they run).  0 when the server cannot be
+ * reached yet. */
+static int reconnect(pg_store *s)
+{
+    PQreset(s->conn);
+    if (PQstatus(s->conn) != CONNECTION_OK)
+        return 0;
+    size_t it = 0;
+    void *v;
+    while (rp_map_next(s->cache, &it, NULL, NULL, &v)) {
+        pg_stmt *st = v;
+        st->name[0] = 0;
+        PQclear(st->desc);
+        st->desc = NULL;
+    }
+    s->nlocks = 0;
+    rp_error ignored = RP_ERROR_INIT;
+    if (session_setup(s, &ignored))
+        return 0;
+    rp_log(RP_LOG_INFO, "%s: the connection to PostgreSQL is made again", s->where);
+    return 1;
+}
+
+/* Whether a statement may go to the server: not inside a transaction whose connection was lost; outside
+ * one, a connection lost is made again first. */
+static int alive(pg_store *s, rp_error *err)
+{
+    if (s->lost)
+        return rp_err(err, RP_UNAVAILABLE, "%s: the connection to PostgreSQL was lost in this transaction, which is "
+                      "rolled back: try again", s->where);
+    char line[512];
+    if (PQstatus(s->conn) == CONNECTION_BAD && s->base.depth == 0 && !reconnect(s))
+        return rp_err(err, RP_UNAVAILABLE, "%s: PostgreSQL cannot be reached: %s", s->where,
+                      conn_message(s->conn, line, sizeof line));
+    return RP_OK;
+}
+
 static int pg_open(const char *url, int flags, rp_store **out, rp_error *err)
 {
     if (password_in_url(url))
@@ -171,21 +259,13 @@ static int pg_open(const char *url, int flags, rp_store **out, rp_error *err)
         snprintf(s->where, sizeof s->where, "PostgreSQL %.60s:%.8s/%.60s", PQhost(s->conn), PQport(s->conn),
                  PQdb(s->conn));
     if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
-        const char *m = s->conn ? PQerrorMessage(s->conn) : "out of memory";
-        char first[300];
-        snprintf(first, sizeof first, "%s", m);
-        first[strcspn(first, "\n")] = 0;
-        int rc = rp_err(err, RP_IO, "cannot connect to %s: %s", url, first);
+        char line[512];
+        int rc = rp_err(err, RP_UNAVAILABLE, "cannot connect to %s: %s", url, conn_message(s->conn, line, sizeof line));
         pg_close(&s->base);
         return rc;
     }
-    (void)flags;
-    /* a row another connection holds is waited for as long as SQLite waits for its lock (10 s), then busy */
-    int rc = raw_exec(&s->base, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET client_min_messages = warning; "
-                               "SET lock_timeout = '10s'",
-                     err);
-    if (!rc && (flags & RP_STORE_READONLY))
-        rc = raw_exec(&s->base, "SET default_transaction_read_only = on", err);
+    s->flags = flags;
+    int rc = session_setup(s, err);
     if (rc) {
         pg_close(&s->base);
         return rc;
@@ -442,6 +522,9 @@ static int pg_bind_null(rp_stmt *st, int i) { return put(st, i, 0, NULL, 0, 0); 
  * usable. */
 static int prepare_now(pg_store *s, pg_stmt *st, rp_error *err)
 {
+    int rc = alive(s, err);
+    if (rc)
+        return rc;
     int guarded = guard(s);
     s->sql = st->sql;
     snprintf(st->name, sizeof st->name, "rp%d", ++s->next_name);
@@ -457,7 +540,7 @@ static int prepare_now(pg_store *s, pg_stmt *st, rp_error *err)
         r = PQprepare(s->conn, st->name, st->sql, st->nparams, (const Oid *)st->types);
     }
     int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-    int rc = ok ? RP_OK : map_result(s, r, err);
+    rc = ok ? RP_OK : map_result(s, r, err);
     PQclear(r);
     unguard(s, guarded, ok);
     if (rc) {
@@ -521,9 +604,11 @@ static PGresult *exec_guarded(pg_store *s, pg_stmt *st, int same)
     if (!PQexitPipelineMode(s->conn)) { /* results still pending: the connection cannot be trusted */
         while ((x = PQgetResult(s->conn)))
             PQclear(x);
-        if (!PQexitPipelineMode(s->conn)) {
+        if (!PQexitPipelineMode(s->conn)) { /* made again: the transaction is gone with the old one */
             PQclear(r);
-            PQreset(s->conn);
+            if (s->base.depth > 0)
+                s->lost = 1;
+            reconnect(s);
             return NULL;
         }
     }
@@ -538,6 +623,9 @@ static PGresult *exec_guarded(pg_store *s, pg_stmt *st, int same)
 /* The next STREAM_ROWS rows of the statement's cursor. */
 static int fetch(pg_store *s, pg_stmt *st, rp_error *err)
 {
+    int rc = alive(s, err);
+    if (rc)
+        return rc;
     char sql[64];
     snprintf(sql, sizeof sql, "FETCH %d FROM %s", STREAM_ROWS, st->cursor);
     int g = guard(s);
@@ -545,11 +633,13 @@ static int fetch(pg_store *s, pg_stmt *st, rp_error *err)
     int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
     unguard(s, g, ok);
     if (!ok) {
-        int rc = map_result(s, r, err);
+        rc = map_result(s, r, err);
         PQclear(r);
         return rc;
     }
     PQclear(st->res);
+    PQfreemem(st->blob); /* of the rows before */
+    st->blob = NULL;
     st->res = r;
     st->row = -1;
     st->nrows = PQntuples(r);
@@ -582,9 +672,13 @@ static int open_cursor(pg_store *s, pg_stmt *st, rp_error *err)
     return fetch(s, st, err);
 }
 
+static int pg_readonly(rp_stmt *st);
+
 static int run(pg_store *s, pg_stmt *st, rp_error *err)
 {
-    int rc;
+    int rc = alive(s, err);
+    if (rc)
+        return rc;
     if (st->stream)
         return open_cursor(s, st, err);
     if (!st->name[0] && (rc = prepare_now(s, st, err)))
@@ -595,6 +689,17 @@ static int run(pg_store *s, pg_stmt *st, rp_error *err)
         same = same && (!st->types[i] || st->types[i] == st->prepared_types[i]);
     PGresult *r = exec_guarded(s, st, same);
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK && PQstatus(s->conn) == CONNECTION_BAD && s->base.depth == 0 &&
+        pg_readonly(&st->base) && reconnect(s)) {
+        /* a read outside a transaction, the connection lost (a server restarted, a failover): once more on the
+         * connection made again; a change is not, as it may have been made */
+        PQclear(r);
+        st->name[0] = 0;
+        if ((rc = prepare_now(s, st, err)))
+            return rc;
+        r = exec_guarded(s, st, 1);
+        t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    }
     if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
         rc = map_result(s, r, err);
         PQclear(r);
@@ -707,8 +812,12 @@ static const void *pg_column_blob(rp_stmt *st_, int i)
         st->blob_len = strlen(v);
         return v;
     }
+    /* decoded once: the pointer holds while the row does, whatever is asked between (blob, then bytes) */
+    if (st->blob && st->blob_row == st->row && st->blob_col == i && st->blob_res == st->res)
+        return st->blob;
     PQfreemem(st->blob);
     st->blob = PQunescapeBytea((const unsigned char *)v, &st->blob_len);
+    st->blob_row = st->row, st->blob_col = i, st->blob_res = st->res;
     return st->blob;
 }
 
@@ -801,6 +910,12 @@ static int pg_rollback(rp_store *s_)
 {
     if (s_->depth <= 0)
         return RP_OK;
+    if (PG(s_)->lost) { /* the server rolled it back when the connection went */
+        if (--s_->depth == 0)
+            PG(s_)->lost = 0;
+        PG(s_)->nlocks = 0;
+        return RP_OK;
+    }
     char sql[96];
     if (s_->depth == 1)
         snprintf(sql, sizeof sql, "ROLLBACK");
@@ -816,6 +931,13 @@ static int pg_commit(rp_store *s_, rp_error *err)
 {
     if (s_->depth <= 0)
         return rp_err(err, RP_INTERNAL, "commit without a transaction");
+    if (PG(s_)->lost) { /* nothing of it was written: an inner level stays open, to be rolled back */
+        int rc = rp_err(err, RP_UNAVAILABLE, "%s: the connection to PostgreSQL was lost in this transaction: "
+                        "nothing of it was written; try again", PG(s_)->where);
+        if (s_->depth == 1)
+            s_->depth = 0, PG(s_)->lost = 0, PG(s_)->nlocks = 0;
+        return rc;
+    }
     char sql[64];
     if (s_->depth == 1)
         snprintf(sql, sizeof sql, "COMMIT");
@@ -993,6 +1115,69 @@ static int pg_notices(rp_store *s_, rp_store_notice_fn fn, void *ctx, rp_error *
 
 static int pg_socket(rp_store *s_) { return PQsocket(PG(s_)->conn); }
 
+/* ---- backup and restore: pg_dump and pg_restore ---- */
+
+/* A tool of PostgreSQL's client run (no shell), its messages to our stderr: 0 when it ended well. */
+static int run_tool(char *const argv[], rp_error *err)
+{
+    pid_t pid;
+    extern char **environ;
+    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    if (rc)
+        return rp_err(err, RP_IO, "%s: cannot run it (%s): install PostgreSQL's client (make deps does)", argv[0],
+                      strerror(rc));
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return rp_err(err, RP_IO, "%s: %s", argv[0], strerror(errno));
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        return rp_err(err, RP_STORE, "%s failed (exit %d): its messages are above", argv[0],
+                      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    return RP_OK;
+}
+
+static int pg_backup(rp_store *s_, const char *target, const char *file, rp_error *err)
+{
+    (void)s_;
+    if (access(file, F_OK) == 0)
+        return rp_err(err, RP_EXISTS, "%s: there is a file of that name already: name another", file);
+    char fileopt[1100], dbopt[1200];
+    snprintf(fileopt, sizeof fileopt, "--file=%s", file);
+    snprintf(dbopt, sizeof dbopt, "--dbname=%s", target);
+    char *argv[] = { "pg_dump", "--format=custom", "--no-owner", fileopt, dbopt, NULL };
+    int rc = run_tool(argv, err);
+    if (rc)
+        unlink(file);
+    else
+        chmod(file, 0600);
+    return rc;
+}
+
+static int pg_restore(const char *target, const char *file, rp_error *err)
+{
+    if (access(file, R_OK))
+        return rp_err(err, RP_IO, "%s: %s", file, strerror(errno));
+    PGconn *c = PQconnectdb(target);
+    char line[512];
+    if (PQstatus(c) != CONNECTION_OK) {
+        int rc = rp_err(err, RP_UNAVAILABLE, "cannot connect to %s: %s", target, conn_message(c, line, sizeof line));
+        PQfinish(c);
+        return rc;
+    }
+    PGresult *r = PQexec(c, "SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
+                            "WHERE n.nspname = current_schema() AND k.relkind IN ('r', 'p')");
+    long tables = r && PQresultStatus(r) == PGRES_TUPLES_OK ? atol(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    PQfinish(c);
+    if (tables)
+        return rp_err(err, RP_EXISTS, "%s: the database holds tables already: restore into an empty one (createdb)",
+                      target);
+    char dbopt[1200];
+    snprintf(dbopt, sizeof dbopt, "--dbname=%s", target);
+    char *argv[] = { "pg_restore", "--exit-on-error", "--single-transaction", "--no-owner", dbopt, (char *)file, NULL };
+    return run_tool(argv, err);
+}
+
 const rp_store_ops rp_pg_ops = {
     .name = "postgresql",
     .migrations = rp_pg_migrations,
@@ -1031,6 +1216,8 @@ const rp_store_ops rp_pg_ops = {
     .notify = pg_notify,
     .notices = pg_notices,
     .socket = pg_socket,
+    .backup = pg_backup,
+    .restore = pg_restore,
 };
 
 int rp_pg_library_version(void) { return PQlibVersion(); }

@@ -647,6 +647,66 @@ static int sq_load_tuning(rp_store *s_, int on, int appends, rp_error *err)
     return RP_OK;
 }
 
+/* ---- backup and restore: SQLite's online backup ---- */
+
+/* Every page of src into dst, a thousand at a time; a writer holding the source is waited for. */
+static int copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, rp_error *err)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b)
+        return rp_err(err, RP_STORE, "%s: %s", what, sqlite3_errmsg(dst));
+    int rc;
+    while ((rc = sqlite3_backup_step(b, 1000)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        if (rc != SQLITE_OK)
+            sqlite3_sleep(10);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE)
+        return rp_err(err, rc == SQLITE_FULL ? RP_FULL : RP_IO, "%s: %s", what, sqlite3_errstr(rc));
+    return RP_OK;
+}
+
+static int sq_backup(rp_store *s_, const char *target, const char *file, rp_error *err)
+{
+    (void)target;
+    sqlite3 *dst = NULL;
+    if (access(file, F_OK) == 0)
+        return rp_err(err, RP_EXISTS, "%s: there is a file of that name already: name another", file);
+    int rc = sqlite3_open_v2(file, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    rc = rc == SQLITE_OK ? copy_pages(dst, ((sq_store *)s_)->db, file, err)
+                         : rp_err(err, RP_IO, "%s: %s", file, sqlite3_errmsg(dst));
+    sqlite3_close(dst);
+    if (rc)
+        unlink(file);
+    else
+        chmod(file, 0600);
+    return rc;
+}
+
+static int sq_restore(const char *target, const char *file, rp_error *err)
+{
+    if (access(target, F_OK) == 0)
+        return rp_err(err, RP_EXISTS, "%s: a store is there already: restore to another path, or move it away first",
+                      target);
+    sqlite3 *src = NULL, *dst = NULL;
+    int rc = sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        rc = rp_err(err, RP_IO, "%s: %s", file, sqlite3_errmsg(src));
+    } else if ((rc = sqlite3_open_v2(target, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) != SQLITE_OK) {
+        rc = rp_err(err, RP_IO, "%s: %s", target, sqlite3_errmsg(dst));
+    } else {
+        rc = copy_pages(dst, src, file, err);
+        if (rc == RP_IO && strstr(rp_errmsg(err), "not a database"))
+            rc = rp_err(err, RP_PARSE, "%s: not a backup of a store (not an SQLite database)", file);
+    }
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    if (rc)
+        unlink(target);
+    else
+        chmod(target, 0600);
+    return rc;
+}
+
 const rp_store_ops rp_sqlite_ops = {
     .name = "sqlite",
     .migrations = rp_sqlite_migrations,
@@ -678,6 +738,8 @@ const rp_store_ops rp_sqlite_ops = {
     .data_version = sq_data_version,
     .bulk = sq_bulk,
     .load_tuning = sq_load_tuning,
+    .backup = sq_backup,
+    .restore = sq_restore,
 };
 
 const char *rp_store_engines(void)

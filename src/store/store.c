@@ -176,8 +176,20 @@ void rp_store_unhold(rp_store *s, const char *name)
 {
     int held;
     rp_error ignored = RP_ERROR_INIT;
-    if (s->ops->hold && s->ops->hold(s, name, 0, &held, &ignored))
+    /* a connection lost has given its locks up with it */
+    if (s->ops->hold && s->ops->hold(s, name, 0, &held, &ignored) && ignored.code != RP_IO)
         rp_log_warn("the store's lock %s: %s", name, rp_errmsg(&ignored));
+}
+
+int rp_store_backup(rp_store *s, const char *target, const char *file, rp_error *err)
+{
+    return s->ops->backup(s, target, file, err);
+}
+
+int rp_store_restore(const char *target, const char *file, rp_error *err)
+{
+    int pg = strncmp(target, "postgres://", 11) == 0 || strncmp(target, "postgresql://", 13) == 0;
+    return (pg ? &rp_pg_ops : &rp_sqlite_ops)->restore(target, file, err);
 }
 
 int rp_store_has_notices(const rp_store *s) { return s->ops->listen != NULL; }

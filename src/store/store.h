@@ -115,6 +115,8 @@ typedef struct rp_store_ops {
     int (*notify)(rp_store *s, const char *channel, const char *payload, rp_error *err);
     int (*notices)(rp_store *s, rp_store_notice_fn fn, void *ctx, rp_error *err);
     int (*socket)(rp_store *s);
+    int (*backup)(rp_store *s, const char *target, const char *file, rp_error *err);
+    int (*restore)(const char *target, const char *file, rp_error *err);
 } rp_store_ops;
 
 /* Every backend's store and statement begin with these. */
@@ -245,6 +247,32 @@ int rp_store_listen(rp_store *s, const char *channel, rp_error *err) RP_WARN_UNU
 int rp_store_notify(rp_store *s, const char *channel, const char *payload, rp_error *err) RP_WARN_UNUSED;
 int rp_store_notices(rp_store *s, rp_store_notice_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
 int rp_store_socket(rp_store *s);
+
+/* Every table of one store copied into another that 'rapport init' has just made (rapport store copy: a
+ * bank that began on SQLite moves to PostgreSQL; or from one PostgreSQL to another), in one transaction of
+ * the destination: whole or nothing.  Both at this build's schema version.  Each destination table is
+ * filled from the source's relation of the same name (SQLite's view txn for PostgreSQL's table), in the
+ * order of their foreign keys, through COPY; each is read back and compared, its rows counted and summed
+ * (a hash of each row's values, added up): a difference rolls everything back (RP_CHECKSUM).  The id
+ * sequences go on past what was copied.  fn (may be NULL) hears of every 10,000 rows.  *out: the tables
+ * (free()), skipped those the source does not have (kept by the destination itself). */
+typedef struct rp_copy_table {
+    char name[64];
+    int64_t rows, rows_to;
+    uint64_t sum_from, sum_to;
+    int ok, skipped;
+} rp_copy_table;
+typedef void (*rp_copy_progress_fn)(void *ctx, const char *table, int64_t rows);
+int rp_store_copy_all(rp_store *from, rp_store *to, rp_copy_progress_fn fn, void *ctx, rp_copy_table **out, int *n,
+                      rp_error *err) RP_WARN_UNUSED;
+
+/* A copy of the whole store in file, taken while it is in use (rapport backup): SQLite's online backup (file
+ * an SQLite database, the pages copied a thousand at a time, a writer waited for); PostgreSQL's pg_dump in
+ * its custom format.  target is the store's path or URL, as opened.  rp_store_restore makes target from
+ * such a file: an SQLite store's path (refused if a file is there), or a PostgreSQL database that holds no
+ * table yet (pg_restore, in one transaction).  The sealing key is not in the copy: keep its file apart. */
+int rp_store_backup(rp_store *s, const char *target, const char *file, rp_error *err) RP_WARN_UNUSED;
+int rp_store_restore(const char *target, const char *file, rp_error *err) RP_WARN_UNUSED;
 
 /* The first column of a query's first row, as an integer: for counts, next
  * ids and PRAGMAs.  A query without rows is RP_INTERNAL ("SQL: no row"). */
