@@ -35,6 +35,7 @@
  *   cmd_customer.c customer show|note|refresh
  *   cmd_serve.c    serve              cmd_token.c    token add|list|revoke
  *   cmd_key.c      key rotate
+ *   cmd_store.c    store copy (to PostgreSQL), backup, restore
  *   cmd_user.c     user add|passwd|role|disable|unlock|totp|list, user requests|approve|reject
  *   cmd_audit.c    audit, audit verify|archive
  *   cmd_calllist.c calllist add|show|remove

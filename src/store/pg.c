@@ -431,13 +431,18 @@ static int pg_prepare(rp_store *s_, const char *sql, int cached, rp_stmt **out, 
         return rp_err(err, RP_INVAL, "a statement with more than %d parameters", PARAMS_MAX);
     }
     if (!st->nparams) { /* prepared now: a statement about a table not there fails here, as on SQLite */
+        int rc = alive(s, err);
+        if (rc) {
+            free(st->sql), free(st);
+            return rc;
+        }
         snprintf(st->name, sizeof st->name, "rp%d", ++s->next_name);
         int g = guard(s);
         s->sql = st->sql;
         PGresult *r = PQprepare(s->conn, st->name, st->sql, 0, NULL);
         int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
         unguard(s, g, ok);
-        int rc = ok ? RP_OK : map_result(s, r, err);
+        rc = ok ? RP_OK : map_result(s, r, err);
         PQclear(r);
         if (rc) {
             free(st->sql), free(st);

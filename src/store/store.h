@@ -42,9 +42,11 @@
  * migrations, embedded by tools/embed_sql.sh), pg.c (the PostgreSQL
  * backend, libpq: placeholders rewritten, statements prepared on the
  * server, a savepoint a statement in a transaction so that a failure takes
- * back only itself), sql/postgresql/ (its migrations, being ported: a
- * warehouse is not opened on PostgreSQL until they are all there).  The
- * contract is checked on both by tests/unit/test_store_conformance.c.
+ * back only itself, COPY, cursors for streams, advisory locks, LISTEN/NOTIFY,
+ * a connection lost made again, pg_dump and pg_restore), sql/postgresql/
+ * (its migrations), copy.c (rp_store_copy_all: every table of one store into
+ * a PostgreSQL one, checked).  The contract is checked on both by
+ * tests/unit/test_store_conformance.c.
  */
 #ifndef RP_STORE_H
 #define RP_STORE_H

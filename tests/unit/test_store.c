@@ -456,7 +456,7 @@ static void postgres_is_named(void **state)
     (void)state;
     rp_store *s;
     rp_error e = RP_ERROR_INIT;
-    assert_int_equal(rp_store_open("postgres://127.0.0.1:1/rapport?connect_timeout=2", 0, &s, &e), RP_IO);
+    assert_int_equal(rp_store_open("postgres://127.0.0.1:1/rapport?connect_timeout=2", 0, &s, &e), RP_UNAVAILABLE);
     assert_non_null(strstr(rp_errmsg(&e), "cannot connect to postgres://127.0.0.1:1/rapport?connect_timeout=2: "));
 }
 

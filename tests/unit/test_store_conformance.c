@@ -233,6 +233,70 @@ static void read_only_and_changes(rp_store *s)
     assert_int_equal(rp_store_exec(s, "INSERT INTO cf(k, v, u) VALUES ('f', 6, 1)", &e), RP_CONSTRAINT);
 }
 
+/* ---- what several servers of one store share (issue 26 item 4) ---- */
+
+/* A lock only in a transaction; a hold is one connection's until it lets go, the other's then. */
+static void locks_and_holds(rp_store *s)
+{
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_lock(s, "x", &e), RP_INTERNAL);
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    assert_int_equal(rp_store_lock(s, "x", &e), RP_OK);
+    assert_int_equal(rp_store_lock(s, "x", &e), RP_OK); /* again: held already */
+    assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    int held;
+    if (!is_pg(s)) { /* SQLite: every hold is held (one writer holds the whole file) */
+        assert_int_equal(rp_store_hold(s, "load abc", &held, &e), RP_OK);
+        assert_int_equal(held, 1);
+        rp_store_unhold(s, "load abc");
+        return;
+    }
+    rp_store *t;
+    assert_int_equal(rp_store_open(pg(), 0, &t, &e), RP_OK);
+    assert_int_equal(rp_store_hold(s, "load abc", &held, &e), RP_OK);
+    assert_int_equal(held, 1);
+    assert_int_equal(rp_store_hold(t, "load abc", &held, &e), RP_OK);
+    assert_int_equal(held, 0);
+    assert_int_equal(rp_store_hold(t, "load abd", &held, &e), RP_OK);
+    assert_int_equal(held, 1);
+    rp_store_unhold(s, "load abc");
+    assert_int_equal(rp_store_hold(t, "load abc", &held, &e), RP_OK);
+    assert_int_equal(held, 1);
+    rp_store_close(t); /* its holds go with it */
+}
+
+/* More rows than a fetch (10,000) read through rp_store_prepare_stream, in a transaction and outside. */
+static void a_stream_reads_on(rp_store *s)
+{
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    rp_stmt *st;
+    for (int i = 0; i < 25003; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "s%05d", i);
+        assert_int_equal(rp_store_prepare(s, "INSERT INTO cf(k, v) VALUES (?, ?)", &st, &e), RP_OK);
+        rp_stmt_bind_text(st, 1, k);
+        rp_stmt_bind_int(st, 2, i);
+        assert_int_equal(rp_stmt_run(st, &e), RP_OK);
+    }
+    assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    for (int in_txn = 0; in_txn < 2; in_txn++) {
+        if (in_txn)
+            assert_int_equal(rp_store_begin_read(s, &e), RP_OK);
+        assert_int_equal(rp_store_prepare_stream(s, "SELECT v FROM cf WHERE k LIKE 's%' ORDER BY v", &st, &e), RP_OK);
+        int64_t n = 0, sum = 0;
+        int rc;
+        while ((rc = rp_stmt_step(st, &e)) == RP_ROW)
+            assert_int_equal(rp_stmt_int(st, 0), n), sum += rp_stmt_int(st, 0), n++;
+        assert_int_equal(rc, RP_DONE);
+        rp_stmt_done(st);
+        assert_int_equal(n, 25003);
+        assert_int_equal(sum, (int64_t)25003 * 25002 / 2);
+        if (in_txn)
+            assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    }
+}
+
 static const struct check {
     const char *name;
     void (*fn)(rp_store *s);
@@ -242,6 +306,8 @@ static const struct check {
     { "transactions_nest", transactions_nest },
     { "a_failure_in_a_transaction", a_failure_in_a_transaction },
     { "read_only_and_changes", read_only_and_changes },
+    { "locks_and_holds", locks_and_holds },
+    { "a_stream_reads_on", a_stream_reads_on },
 };
 
 static void on_backend(int backend)
@@ -269,6 +335,12 @@ static void postgresql_keeps_the_contract(void **state)
 
 /* A second writer on a row the first holds waits, then is told busy (PostgreSQL's lock_timeout; SQLite's
  * own busy timeout is test_store's). */
+static void heard(void *ctx, const char *channel, const char *payload)
+{
+    char *got = ctx;
+    snprintf(got + strlen(got), 64 - strlen(got), "%s:%s;", channel, payload);
+}
+
 static void postgresql_busy(void **state)
 {
     (void)state;
@@ -286,6 +358,74 @@ static void postgresql_busy(void **state)
     rp_store_close(a), rp_store_close(b);
 }
 
+/* A notice from one connection reaches another that listens (the screen pop of another server), in the
+ * order sent, at the commit of a transaction; a notice too long is refused; SQLite has none. */
+static void postgresql_notices(void **state)
+{
+    (void)state;
+    rp_store *a = open_backend(1), *b, *q = open_backend(0);
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(rp_store_has_notices(q), 0);
+    assert_int_equal(rp_store_listen(q, "c", &e), RP_INTERNAL);
+    assert_int_equal(rp_store_notify(q, "c", "x", &e), RP_OK);
+    rp_store_close(q);
+    assert_int_equal(rp_store_has_notices(a), 1);
+    assert_int_equal(rp_store_open(pg(), 0, &b, &e), RP_OK);
+    assert_int_equal(rp_store_listen(b, "screens", &e), RP_OK);
+    assert_int_equal(rp_store_notify(a, "screens", "one", &e), RP_OK);
+    assert_int_equal(rp_store_begin(a, &e), RP_OK);
+    assert_int_equal(rp_store_notify(a, "screens", "two", &e), RP_OK);
+    char got[64] = "";
+    for (int i = 0; i < 50 && !*got; i++) {
+        assert_int_equal(rp_store_notices(b, heard, got, &e), RP_OK);
+        usleep(20000);
+    }
+    assert_string_equal(got, "screens:one;"); /* "two" waits for the commit */
+    assert_int_equal(rp_store_commit(a, &e), RP_OK);
+    for (int i = 0; i < 50 && strlen(got) < 20; i++) {
+        assert_int_equal(rp_store_notices(b, heard, got, &e), RP_OK);
+        usleep(20000);
+    }
+    assert_string_equal(got, "screens:one;screens:two;");
+    char big[RP_NOTICE_MAX + 2];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    assert_int_equal(rp_store_notify(a, "screens", big, &e), RP_TOOBIG);
+    assert_true(rp_store_socket(b) >= 0);
+    rp_store_close(a), rp_store_close(b);
+}
+
+/* The server restarted under an open connection: a read outside a transaction is answered on a connection
+ * made again; one inside a transaction is refused until the transaction ends (nothing of it was written). */
+static void postgresql_reconnects(void **state)
+{
+    (void)state;
+    rp_store *a = open_backend(1), *b;
+    rp_error e = RP_ERROR_INIT;
+    put(a, "r", 5);
+    assert_int_equal(rp_store_open(pg(), 0, &b, &e), RP_OK);
+    assert_int_equal(rp_store_begin(a, &e), RP_OK);
+    put(a, "r2", 6);
+    /* both connections cut, as a restart or a failover cuts them */
+    assert_int_equal(rp_store_exec(b, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+                                      "pg_backend_pid() AND datname = current_database()", &e), RP_OK);
+    for (int i = 0; i < 2; i++) { /* the statement prepared or run: either tells; the second, the transaction lost */
+        rp_stmt *st;
+        int rc = rp_store_prepare(a, i ? "SELECT v + 1 FROM cf WHERE k = 'r'" : "SELECT v FROM cf WHERE k = 'r'", &st, &e);
+        if (!rc) {
+            rc = rp_stmt_step(st, &e);
+            rp_stmt_done(st);
+        }
+        assert_int_equal(rc, RP_UNAVAILABLE);
+        if (i)
+            assert_non_null(strstr(rp_errmsg(&e), "lost in this transaction"));
+    }
+    assert_int_equal(rp_store_commit(a, &e), RP_UNAVAILABLE);
+    assert_int_equal(count(a, "SELECT v FROM cf WHERE k = 'r'"), 5); /* outside: the connection made again */
+    assert_int_equal(count(a, "SELECT count(*) FROM cf WHERE k = 'r2'"), 0);
+    rp_store_close(a), rp_store_close(b);
+}
+
 static void postgresql_urls(void **state)
 {
     (void)state;
@@ -294,7 +434,7 @@ static void postgresql_urls(void **state)
     assert_int_equal(rp_store_open("postgresql://bank:secret@db.bank/rapport", 0, &s, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "the PostgreSQL URL names a password, which ps would show: put it in a password "
                                        "file (PGPASSFILE or ~/.pgpass) or PGPASSWORD instead");
-    assert_int_equal(rp_store_open("postgresql://127.0.0.1:1/rapport?connect_timeout=2", 0, &s, &e), RP_IO);
+    assert_int_equal(rp_store_open("postgresql://127.0.0.1:1/rapport?connect_timeout=2", 0, &s, &e), RP_UNAVAILABLE);
     assert_non_null(strstr(rp_errmsg(&e), "cannot connect to postgresql://127.0.0.1:1/rapport?connect_timeout=2:"));
 }
 
@@ -304,6 +444,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sqlite_keeps_the_contract), cmocka_unit_test(postgresql_keeps_the_contract),
         cmocka_unit_test(postgresql_busy), cmocka_unit_test(postgresql_urls),
+        cmocka_unit_test(postgresql_notices), cmocka_unit_test(postgresql_reconnects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

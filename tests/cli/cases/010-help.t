@@ -4,6 +4,9 @@ $ rapport help --commands
 > help
 > version
 > init
+> store copy
+> backup
+> restore
 > import
 > customer offers
 > customer show
