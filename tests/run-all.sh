@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Run every test: each unit-test program in its own process, then the
 # black-box tests of the binary, then the web application in a browser, then
-# every benchmark at a tiny size.  Ends with one line "N passed, N failed,
+# every benchmark at a tiny size.  The black-box tests run on a PostgreSQL
+# store too (cli-postgresql: a throwaway cluster), side by side with the
+# rest from the start, and are counted at the end (RAPPORT_TEST_PG_SUITE=no
+# leaves them out of a run, as when PostgreSQL is not installed).  Ends with one line "N passed, N failed,
 # N skipped"; each skipped test is named, with why where the test said so.
 # Under CI (CI=true in the environment) a skipped test fails the run: CI has
 # everything a test needs, ../shared/data beside its clone included.
@@ -28,9 +31,13 @@ unit_skips() {
 # A suite whose runner prints "ok - NAME", "not ok - NAME", "skip - NAME: WHY"
 # and ends with "SUITE: N passed, M failed[, K skipped]".
 suite() { # name, command...
-  local name=$1 out rc p f s line
+  local name=$1 out rc
   shift
   out=$("$@" 2>&1); rc=$?
+  suite_counted "$name" "$out" "$rc"
+}
+suite_counted() { # name, its output, its exit code
+  local name=$1 out=$2 rc=$3 p f s line
   printf '%s\n' "$out" | grep -v '^ok - '
   p=$(printf '%s\n' "$out" | sed -n "s/^$name: \([0-9]*\) passed.*/\1/p" | tail -1)
   f=$(printf '%s\n' "$out" | sed -n "s/^$name: [0-9]* passed, \([0-9]*\) failed.*/\1/p" | tail -1)
@@ -47,6 +54,13 @@ suite() { # name, command...
   [ $rc = 0 ] && [ -n "$p" ] || failed_suites+=("$name")
 }
 
+pg_suite=""
+if [ "$only" = all ] && [ "${RAPPORT_TEST_PG_SUITE:-yes}" != no ]; then
+  # the black-box suite on PostgreSQL, beside everything else (two cores: one each, most of the time)
+  pg_suite=$(mktemp "${TMPDIR:-/tmp}/rapport-cli-postgresql-XXXXXX")
+  (RAPPORT_TEST_STORE=postgresql tests/cli/run.sh "$build" > "$pg_suite" 2>&1; echo $? > "$pg_suite.rc") &
+  pg_pid=$!
+fi
 if [ "$only" = all ] || [ "$only" = unit ]; then
   units=0
   for t in "$build"/tests/test_*; do
@@ -78,7 +92,7 @@ if [ "$only" = all ] || [ "$only" = cli ]; then
   suite cli tests/cli/run.sh "$build"
 fi
 if [ "$only" = cli-postgresql ]; then
-  # the same cases on a PostgreSQL store (make test-postgres; not yet under "all": docs/testing.md)
+  # the same cases on a PostgreSQL store alone (make test-postgres; under "all" they run beside the rest)
   suite cli-postgresql env RAPPORT_TEST_STORE=postgresql tests/cli/run.sh "$build"
 fi
 if [ "$only" = all ] || [ "$only" = web ]; then
@@ -101,6 +115,11 @@ fi
 if [ "$only" = all ] || [ "$only" = fuzz ]; then
   # each libFuzzer harness in fuzz/ from its seeds, 30 s each; any crash fails (docs/testing.md)
   suite fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-30}" fuzz/run.sh "${FUZZ_BUILD:-build-fuzz}"
+fi
+if [ -n "$pg_suite" ]; then
+  wait "$pg_pid"
+  suite_counted cli-postgresql "$(cat "$pg_suite")" "$(cat "$pg_suite.rc" 2>/dev/null || echo 1)"
+  rm -f "$pg_suite" "$pg_suite.rc"
 fi
 for s in "${skipped[@]}"; do echo "skipped: $s"; done
 if [ $ci = 1 ] && [ ${#skipped[@]} -gt 0 ]; then

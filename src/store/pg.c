@@ -45,6 +45,9 @@ typedef struct pg_store {
     uint64_t locks[16];     /* the hashes of the locks taken in this transaction (rp_store_lock) */
     int nlocks;
     int flags;              /* rp_store_open's, for a connection made again */
+    char url[1100];         /* the store's, for the reader */
+    PGconn *reader;         /* streams outside a transaction: a connection of their own, in a snapshot */
+    int readers;            /* streams open on it (its transaction ends with the last) */
     int lost;               /* the connection was lost inside a transaction: refused until it ends */
 } pg_store;
 
@@ -61,6 +64,7 @@ typedef struct pg_stmt {
     int row, nrows;
     int cached, in_use, bind_rc;
     int stream;             /* rows through a cursor (rp_store_prepare_stream) */
+    int on_reader;          /* its cursor is the reader connection's */
     char cursor[24];        /* its name while open, "" otherwise */
     unsigned char *blob;    /* the last bytea decoded, of row blob_row, column blob_col */
     size_t blob_len;
@@ -157,6 +161,8 @@ static void pg_close(rp_store *s_)
         rp_map_free(s->cache, NULL);
     }
     PQfinish(s->conn);
+    if (s->reader)
+        PQfinish(s->reader);
     free(s);
 }
 
@@ -265,6 +271,7 @@ static int pg_open(const char *url, int flags, rp_store **out, rp_error *err)
         return rc;
     }
     s->flags = flags;
+    snprintf(s->url, sizeof s->url, "%s", url);
     int rc = session_setup(s, err);
     if (rc) {
         pg_close(&s->base);
@@ -628,13 +635,13 @@ static PGresult *exec_guarded(pg_store *s, pg_stmt *st, int same)
 /* The next STREAM_ROWS rows of the statement's cursor. */
 static int fetch(pg_store *s, pg_stmt *st, rp_error *err)
 {
-    int rc = alive(s, err);
+    int rc = st->on_reader ? RP_OK : alive(s, err);
     if (rc)
         return rc;
     char sql[64];
     snprintf(sql, sizeof sql, "FETCH %d FROM %s", STREAM_ROWS, st->cursor);
-    int g = guard(s);
-    PGresult *r = PQexec(s->conn, sql);
+    int g = st->on_reader ? 0 : guard(s);
+    PGresult *r = PQexec(st->on_reader ? s->reader : s->conn, sql);
     int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
     unguard(s, g, ok);
     if (!ok) {
@@ -651,27 +658,80 @@ static int fetch(pg_store *s, pg_stmt *st, rp_error *err)
     return RP_OK;
 }
 
-/* A streamed statement: its cursor declared (WITH HOLD outside a transaction), its first rows fetched. */
+/* Outside a transaction a stream reads on a connection of its own, in a read-only snapshot that lasts while
+ * any stream is open there: its cursor is neither a transaction's (there is none) nor WITH HOLD (the server
+ * would compute the whole result before the first row), and the caller's statements between its rows go
+ * on the main connection as they would (a 10M-row scan and the writes of what it found).  The reader is
+ * opened on first need and kept. */
+static int reader_begin(pg_store *s, rp_error *err)
+{
+    char line[512];
+    if (s->reader && PQstatus(s->reader) != CONNECTION_OK) {
+        PQfinish(s->reader);
+        s->reader = NULL, s->readers = 0;
+    }
+    if (!s->reader) {
+        s->reader = PQconnectdb(s->url);
+        if (PQstatus(s->reader) != CONNECTION_OK) {
+            int rc = rp_err(err, RP_UNAVAILABLE, "%s: PostgreSQL cannot be reached: %s", s->where,
+                            conn_message(s->reader, line, sizeof line));
+            PQfinish(s->reader);
+            s->reader = NULL;
+            return rc;
+        }
+        PQclear(PQexec(s->reader, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET client_min_messages = warning"));
+    }
+    if (s->readers++ == 0) {
+        PGresult *r = PQexec(s->reader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok) {
+            s->readers--;
+            return rp_err(err, RP_UNAVAILABLE, "%s: %s", s->where, conn_message(s->reader, line, sizeof line));
+        }
+    }
+    return RP_OK;
+}
+
+static void reader_end(pg_store *s)
+{
+    if (s->reader && s->readers > 0 && --s->readers == 0)
+        PQclear(PQexec(s->reader, "COMMIT"));
+}
+
+/* A streamed statement: its cursor declared (in the caller's transaction, or the reader's), its first rows
+ * fetched. */
 static int open_cursor(pg_store *s, pg_stmt *st, rp_error *err)
 {
     size_t n = strlen(st->sql) + 80;
     char *sql = malloc(n);
     if (!sql)
         return rp_err(err, RP_NOMEM, NULL);
+    int rc;
+    st->on_reader = s->base.depth == 0;
+    if (st->on_reader && (rc = reader_begin(s, err))) {
+        free(sql);
+        st->on_reader = 0;
+        return rc;
+    }
     snprintf(st->cursor, sizeof st->cursor, "rpc%d", ++s->next_name);
-    snprintf(sql, n, "DECLARE %s NO SCROLL CURSOR %sFOR %s", st->cursor, s->base.depth > 0 ? "" : "WITH HOLD ",
-             st->sql);
+    snprintf(sql, n, "DECLARE %s NO SCROLL CURSOR FOR %s", st->cursor, st->sql);
     s->sql = st->sql;
-    int g = guard(s);
-    PGresult *r = PQexecParams(s->conn, sql, st->nparams, (const Oid *)st->types, (const char *const *)st->vals,
-                               st->lens, st->fmts, 0);
+    int g = st->on_reader ? 0 : guard(s);
+    PGresult *r = PQexecParams(st->on_reader ? s->reader : s->conn, sql, st->nparams, (const Oid *)st->types,
+                               (const char *const *)st->vals, st->lens, st->fmts, 0);
     free(sql);
     int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     unguard(s, g, ok);
-    int rc = ok ? RP_OK : map_result(s, r, err);
+    rc = ok ? RP_OK : map_result(s, r, err);
     PQclear(r);
     if (rc) {
         st->cursor[0] = 0;
+        if (st->on_reader) {
+            PQclear(PQexec(s->reader, "ROLLBACK"));
+            s->readers = 0;
+            st->on_reader = 0;
+        }
         return rc;
     }
     return fetch(s, st, err);
@@ -853,15 +913,21 @@ static int pg_readonly(rp_stmt *st)
 static void pg_done(rp_stmt *st_)
 {
     pg_stmt *st = PS(st_);
-    if (st->cursor[0]) { /* a cursor WITH HOLD outlives the transaction: closed, whatever became of it */
+    if (st->cursor[0]) { /* closed, whatever became of it: the reader's snapshot ends with its last */
         char sql[48];
         snprintf(sql, sizeof sql, "CLOSE %s", st->cursor);
         pg_store *s = PG(st_->store);
-        int g = guard(s);
-        PGresult *r = PQexec(s->conn, sql);
-        unguard(s, g, r && PQresultStatus(r) == PGRES_COMMAND_OK);
-        PQclear(r);
+        if (st->on_reader) {
+            PQclear(PQexec(s->reader, sql));
+            reader_end(s);
+        } else {
+            int g = guard(s);
+            PGresult *r = PQexec(s->conn, sql);
+            unguard(s, g, r && PQresultStatus(r) == PGRES_COMMAND_OK);
+            PQclear(r);
+        }
         st->cursor[0] = 0;
+        st->on_reader = 0;
     }
     PQclear(st->res);
     st->res = NULL;
