@@ -148,8 +148,8 @@ unit: $(BUILD)/rapport $(UNIT_BIN)
 
 # The black-box suite on a PostgreSQL store (issue 26; not yet in make test, docs/testing.md): a
 # throwaway cluster, a database for each case (tests/cli/run.sh, RAPPORT_TEST_STORE=postgresql)
-test-postgres: deps $(BUILD)/rapport
-	@tests/run-all.sh $(BUILD) cli-postgresql
+test-postgres: deps $(BUILD)/rapport $(UNIT_BIN)
+	@tests/run-all.sh $(BUILD) unit-postgresql && tests/run-all.sh $(BUILD) cli-postgresql
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \

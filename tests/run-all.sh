@@ -8,7 +8,7 @@
 # N skipped"; each skipped test is named, with why where the test said so.
 # Under CI (CI=true in the environment) a skipped test fails the run: CI has
 # everything a test needs, ../shared/data beside its clone included.
-# usage: tests/run-all.sh BUILD_DIR [unit|shape|cli|cli-postgresql|web|web-types|bench|fuzz|faults]
+# usage: tests/run-all.sh BUILD_DIR [unit|unit-postgresql|shape|cli|cli-postgresql|web|web-types|bench|fuzz|faults]
 # The fuzz suite runs the harnesses built in $FUZZ_BUILD (default build-fuzz;
 # make fuzz-build) for $FUZZ_SECONDS each (default 30).
 set -u
@@ -61,28 +61,47 @@ if [ "$only" = all ] && [ "${RAPPORT_TEST_PG_SUITE:-yes}" != no ]; then
   (RAPPORT_TEST_STORE=postgresql tests/cli/run.sh "$build" > "$pg_suite" 2>&1; echo $? > "$pg_suite.rc") &
   pg_pid=$!
 fi
+# One unit-test program run and counted (LABEL names it in failures and skips).
+unit_program() { # program, label
+  local t=$1 label=$2 out rc p f quiet test why
+  out=$(timeout 300 "$t" 2>&1); rc=$?
+  printf '%s\n' "$out" | grep -E '^\[ +(OK|FAILED|ERROR|LINE|PASSED|SKIPPED) +\]|^\[=+\]' | grep -v '^\[       OK \]'
+  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  quiet=0
+  while IFS=$'\t' read -r test why; do
+    [ -n "$test" ] || continue
+    skipped+=("$label $test: $why")
+    case $why in *'(printed, and passed)') quiet=$((quiet + 1)) ;; esac
+  done < <(printf '%s\n' "$out" | unit_skips)
+  pass=$((pass + ${p:-0} - quiet)); fail=$((fail + ${f:-0}))
+  if [ $rc != 0 ]; then
+    [ -n "$f" ] || { fail=$((fail + 1)); printf '%s\n' "$out" | tail -20; }
+    failed_suites+=("$label")
+  fi
+}
+
 if [ "$only" = all ] || [ "$only" = unit ]; then
   units=0
   for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
     units=$((units + 1))
-    out=$(timeout 300 "$t" 2>&1); rc=$?
-    printf '%s\n' "$out" | grep -E '^\[ +(OK|FAILED|ERROR|LINE|PASSED|SKIPPED) +\]|^\[=+\]' | grep -v '^\[       OK \]'
-    p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-    quiet=0
-    while IFS=$'\t' read -r test why; do
-      [ -n "$test" ] || continue
-      skipped+=("$(basename "$t") $test: $why")
-      case $why in *'(printed, and passed)') quiet=$((quiet + 1)) ;; esac
-    done < <(printf '%s\n' "$out" | unit_skips)
-    pass=$((pass + ${p:-0} - quiet)); fail=$((fail + ${f:-0}))
-    if [ $rc != 0 ]; then
-      [ -n "$f" ] || { fail=$((fail + 1)); printf '%s\n' "$out" | tail -20; }
-      failed_suites+=("$(basename "$t")")
-    fi
+    unit_program "$t" "$(basename "$t")"
   done
   [ $units -gt 0 ] || { fail=$((fail + 1)); failed_suites+=(unit); echo "unit: no test programs in $build/tests"; }
+fi
+if { [ "$only" = all ] && [ "${RAPPORT_TEST_PG_SUITE:-yes}" != no ]; } || [ "$only" = unit-postgresql ]; then
+  # the unit tests that open a store (tu_store) again, each store a database of a throwaway cluster
+  pg_units=$(mktemp -d "${TMPDIR:-/tmp}/rapport-unit-pg-XXXXXX")
+  if url=$(tests/pg.sh start "$pg_units/pg" $$); then
+    for src in $(grep -l 'tu_store(' tests/unit/test_*.c); do
+      t="$build/tests/$(basename "${src%.c}")"
+      [ -x "$t" ] && RAPPORT_TEST_PG="${url%/*}/postgres" unit_program "$t" "$(basename "$t") (PostgreSQL)"
+    done
+  else
+    fail=$((fail + 1)); failed_suites+=(unit-postgresql)
+  fi
+  tests/pg.sh stop "$pg_units/pg"; rm -rf "$pg_units"
 fi
 if [ "$only" = all ] || [ "$only" = shape ]; then
   # the shape of the tree: function lengths, SQL where it belongs, one public header a folder

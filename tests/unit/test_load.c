@@ -903,10 +903,11 @@ static void rejects_and_cards_are_sealed(void **state)
     }
     assert_int_equal(r.rejected, 2);
     /* at rest: no raw record, no ID, no card number, no e-mail of a rejected record in clear */
-    char db[1100];
+    char db[1100], key[1100];
     snprintf(db, sizeof db, "%s", wh_db_path(w));
+    snprintf(key, sizeof key, "%s", wh_key_path(w));
     wh_close(w);
-    assert_ok(wh_open(db, NULL, 0, &w, NULL, &e));
+    assert_ok(wh_open(db, key, 0, &w, NULL, &e));
     assert_false(store_holds(w, "F105679093"));
     assert_false(store_holds(w, "4563180000000019"));
     assert_false(store_holds(w, "4563180000000001"));
@@ -1005,9 +1006,9 @@ static void the_key_rotates_and_resumes(void **state)
     assert_ok(wh_rotation_step(w, 1, &done, &finished, &e));
     assert_int_equal(done, 1);
     wh_close(w);
-    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_BUSY);
+    assert_int_equal(wh_open(db, key, 0, &w, NULL, &e), RP_BUSY);
     assert_non_null(strstr(rp_errmsg(&e), "key rotation is under way"));
-    assert_ok(wh_open(db, NULL, WH_ROTATE, &w, NULL, &e));
+    assert_ok(wh_open(db, key, WH_ROTATE, &w, NULL, &e));
     for (finished = 0; !finished;)
         assert_ok(wh_rotation_step(w, 2, &done, &finished, &e));
     for (finished = 0; !finished;)
@@ -1023,7 +1024,7 @@ static void the_key_rotates_and_resumes(void **state)
     assert_string_not_equal(new_key, old_key);
     free(old_key), free(new_key), free(kept);
     /* found and revealed as before */
-    assert_ok(wh_open(db, NULL, 0, &w, NULL, &e));
+    assert_ok(wh_open(db, key, 0, &w, NULL, &e));
     int64_t party, acct;
     const char *how;
     assert_ok(wh_find(w, "A123456789", &party, &how, &e));
@@ -1550,7 +1551,7 @@ static void killed_job_shows_as_interrupted(void **state)
         _exit(0);
     waitpid(dead, NULL, 0);
     rp_stmt *st;
-    const char *set = "UPDATE load_job SET status = 'running', records = 2, offset = 37, pid = ?, host = ?, "
+    const char *set = "UPDATE load_job SET status = 'running', records = 2, \"offset\" = 37, pid = ?, host = ?, "
                       "pid_start = ?, finished_at = ? WHERE id = 1";
     struct {
         int64_t pid;
