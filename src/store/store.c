@@ -155,8 +155,19 @@ int rp_store_prepare_stream(rp_store *s, const char *sql, rp_stmt **out, rp_erro
 int rp_store_begin(rp_store *s, rp_error *err) { return s->ops->begin(s, 0, err); }
 int rp_store_begin_readonly(rp_store *s, rp_error *err) { return s->ops->begin(s, 1, err); }
 int rp_store_begin_read(rp_store *s, rp_error *err) { return s->ops->begin(s, 2, err); }
-int rp_store_commit(rp_store *s, rp_error *err) { return s->ops->commit(s, err); }
-int rp_store_rollback(rp_store *s) { return s->ops->rollback(s); }
+int rp_store_commit(rp_store *s, rp_error *err)
+{
+    int outer = s->depth == 1, rc = s->ops->commit(s, err);
+    if (rc && outer)
+        s->rollbacks++;
+    return rc;
+}
+int rp_store_rollback(rp_store *s)
+{
+    s->rollbacks++;
+    return s->ops->rollback(s);
+}
+unsigned rp_store_rollbacks(const rp_store *s) { return s->rollbacks; }
 int64_t rp_store_changes(rp_store *s) { return s->ops->changes(s); }
 int rp_store_data_version(rp_store *s, int64_t *v, rp_error *err) { return s->ops->data_version(s, v, err); }
 int rp_store_bulk_begin(rp_store *s, int *active, rp_error *err) { return s->ops->bulk(s, 1, active, err); }

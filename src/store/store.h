@@ -126,6 +126,7 @@ struct rp_store {
     const rp_store_ops *ops;
     int depth;    /* transaction nesting */
     int migrated; /* migrations applied by rp_store_open */
+    unsigned rollbacks; /* rp_store_rollbacks */
 };
 struct rp_stmt {
     rp_store *store;
@@ -182,6 +183,9 @@ int rp_store_rollback(rp_store *s);
  * CONFLICT DO NOTHING that met its conflict): cheaper than RETURNING when
  * the new key is not needed. */
 int64_t rp_store_changes(rp_store *s);
+/* How many rollbacks (of any level, and outermost commits that failed) this connection has seen: what a
+ * caller knows of rows it wrote or saw in a transaction holds while this stays the same. */
+unsigned rp_store_rollbacks(const rp_store *s);
 /* A number that changes when another connection commits to the store (and
  * not when this one does): what this connection remembers of the store's
  * contents holds while it stays the same. */

@@ -7,6 +7,8 @@
 
 struct wh {
     rp_store *store;
+    int64_t known_party;     /* a party just made or found (wh_party_exists asks the store once), while */
+    unsigned known_rollbacks; /* the store has rolled nothing back since */
     rp_keyring *keys;
     rp_keyring *next;  /* the new key, while a rotation is under way (rotate.c) */
     char db_path[1024];

@@ -286,6 +286,8 @@ static int store_fail(int rc, rp_error *err, const char *what)
 
 /* Does the one-parameter query `sql` find a row?  key is text, or NULL to
  * bind id.  RP_OK when found, RP_NOTFOUND (with no message) when not. */
+static void party_known(wh *w, int64_t id);
+
 static int row_exists(wh *w, const char *sql, const char *key, int64_t id, rp_error *err)
 {
     rp_stmt *st;
@@ -612,15 +614,30 @@ int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
     if (rc == RP_ROW) {
         *id = rp_stmt_int(st, 0);
         rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+        if (!rc)
+            party_known(w, *id);
     } else {
         rp_stmt_done(st);
     }
     return store_fail(rc, err, "party");
 }
 
+/* Parties are never deleted: one made or found stays, unless a rollback took it back.  A load checks the
+ * party of each identifier and contact point it writes: asked once a party, not five times. */
+static void party_known(wh *w, int64_t id)
+{
+    w->known_party = id;
+    w->known_rollbacks = rp_store_rollbacks(w->store);
+}
+
 int wh_party_exists(wh *w, int64_t id, rp_error *err)
 {
-    return row_exists(w, "SELECT 1 FROM party WHERE id = ?", NULL, id, err);
+    if (id > 0 && id == w->known_party && w->known_rollbacks == rp_store_rollbacks(w->store))
+        return RP_OK;
+    int rc = row_exists(w, "SELECT 1 FROM party WHERE id = ?", NULL, id, err);
+    if (!rc)
+        party_known(w, id);
+    return rc;
 }
 
 static int party_must_exist(wh *w, const char *field, int64_t id, rp_error *err)
