@@ -2,6 +2,7 @@
 #ifndef RP_WAREHOUSE_INTERNAL_H
 #define RP_WAREHOUSE_INTERNAL_H
 
+#include "core/map.h"
 #include "core/rtime.h"
 #include "warehouse/warehouse.h"
 
@@ -9,6 +10,8 @@ struct wh {
     rp_store *store;
     int64_t known_party;     /* a party just made or found (wh_party_exists asks the store once), while */
     unsigned known_rollbacks; /* the store has rolled nothing back since */
+    rp_map *by_source;        /* "source\0key" -> party id found (wh_party_by_source), while */
+    unsigned by_source_rollbacks; /* the store has rolled nothing back since */
     rp_keyring *keys;
     rp_keyring *next;  /* the new key, while a rotation is under way (rotate.c) */
     char db_path[1024];

@@ -19,8 +19,36 @@ static int same(const char *a, const char *b)
 
 static const char *nz(const char *s) { return s && *s ? s : NULL; }
 
+/* A party's source record, once found, stays (a party is never deleted, its records never moved: a merge
+ * marks the party, not them), unless a rollback took back the record: a load of a file of events asks
+ * for the same few thousand customers hundreds of thousands of times, the store once each. */
+#define BY_SOURCE_MAX 200000
+
+static int by_source_cached(wh *w, const char *k, size_t kl, int64_t *id)
+{
+    if (!w->by_source || w->by_source_rollbacks != rp_store_rollbacks(w->store)) {
+        rp_map_free(w->by_source, NULL);
+        w->by_source = rp_map_new();
+        w->by_source_rollbacks = rp_store_rollbacks(w->store);
+        return 0;
+    }
+    void *v = rp_map_get(w->by_source, k, kl);
+    if (v)
+        *id = (int64_t)(intptr_t)v;
+    return v != NULL;
+}
+
 int wh_party_by_source(wh *w, const char *source, const char *key, int64_t *id, rp_error *err)
 {
+    char k[512];
+    size_t sl = strlen(source), kl = strlen(key);
+    int cacheable = sl + kl + 1 < sizeof k;
+    if (cacheable) {
+        memcpy(k, source, sl + 1);
+        memcpy(k + sl + 1, key, kl);
+        if (by_source_cached(w, k, sl + 1 + kl, id))
+            return RP_OK;
+    }
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "SELECT entity_id FROM source_record WHERE entity = 'party' AND "
@@ -34,6 +62,14 @@ int wh_party_by_source(wh *w, const char *source, const char *key, int64_t *id, 
     if (rc == RP_ROW)
         *id = rp_stmt_int(st, 0);
     rp_stmt_done(st);
+    if (rc == RP_ROW && cacheable && w->by_source && *id > 0) {
+        if (rp_map_len(w->by_source) >= BY_SOURCE_MAX) {
+            rp_map_free(w->by_source, NULL);
+            w->by_source = rp_map_new();
+        }
+        if (w->by_source && rp_map_put(w->by_source, k, sl + 1 + kl, (void *)(intptr_t)*id, NULL))
+            rp_map_free(w->by_source, NULL), w->by_source = NULL; /* out of memory: asked each time */
+    }
     return rc == RP_ROW ? RP_OK : rc == RP_DONE ? RP_NOTFOUND : rc;
 }
 

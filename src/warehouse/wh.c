@@ -146,6 +146,7 @@ void wh_close(wh *w)
     if (!w)
         return;
     rp_store_close(w->store);
+    rp_map_free(w->by_source, NULL);
     rp_keyring_free(w->keys);
     rp_keyring_free(w->next);
     free(w);
