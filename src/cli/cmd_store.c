@@ -28,15 +28,20 @@ int cmd_store_copy(cli_ctx *c)
     if (!to || !strstr(to, "://"))
         return cli_failf("store copy", "--to: name the PostgreSQL store to copy to (postgresql://...)");
     wh *src;
-    int rc = cli_wh(c, 0, &src, NULL);
+    rp_error err = RP_ERROR_INIT;
+    const char *from = cli_arg(c, "from"); /* the source by name; else the store as for any command */
+    int rc = from ? (wh_open(from, cli_arg(c, "key"), 0, &src, NULL, &err) ? cli_fail("store copy", &err) : CLI_OK)
+                  : cli_wh(c, 0, &src, NULL);
     if (rc)
         return rc;
-    rp_error err = RP_ERROR_INIT;
     wh *dst;
     int migrations = 0;
     /* the destination made (or brought up to date) with the source's sealing key: what is sealed stays readable */
-    if (wh_open(to, wh_key_path(src), WH_INIT, &dst, &migrations, &err))
+    if (wh_open(to, wh_key_path(src), WH_INIT, &dst, &migrations, &err)) {
+        if (from)
+            wh_close(src);
         return cli_fail("store copy", &err);
+    }
     copy_shown shown = { 0 };
     rp_progress_start(&shown.pr, "copying", 0);
     rp_copy_table *t;
@@ -44,8 +49,11 @@ int cmd_store_copy(cli_ctx *c)
     rc = rp_store_copy_all(wh_store(src), wh_store(dst), copy_progress, &shown, &t, &n, &err);
     rp_progress_finish(&shown.pr);
     wh_close(dst);
-    if (rc)
+    if (rc) {
+        if (from)
+            wh_close(src);
         return cli_fail("store copy", &err);
+    }
     int64_t rows = 0, tables = 0;
     json_t *list = json_array();
     for (int i = 0; i < n; i++) {
@@ -64,6 +72,8 @@ int cmd_store_copy(cli_ctx *c)
                               "rows", (json_int_t)rows, "copied", list);
         cli_print_json(o);
         json_decref(o);
+        if (from)
+            wh_close(src);
         return CLI_OK;
     }
     size_t i;
@@ -78,6 +88,8 @@ int cmd_store_copy(cli_ctx *c)
     printf("copied %s to %s: %lld tables, %s rows, each counted and summed on both sides\n", wh_db_path(src), to,
            (long long)tables, r);
     json_decref(list);
+    if (from)
+        wh_close(src);
     return CLI_OK;
 }
 

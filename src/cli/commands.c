@@ -64,10 +64,10 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --grant ROLE    (PostgreSQL) let ROLE read and write the tables and use the\n"
       "                  sequences; it may add to the audit trail, not change it\n" STORE_HELP, NULL },
-    { "store copy", cmd_store_copy, CLI_STORE, "to= json", 0, 0,
-      "rapport store copy --to URL [--json] [--db PATH] [--key PATH] [--config FILE]",
+    { "store copy", cmd_store_copy, CLI_STORE, "from= to= json", 0, 0,
+      "rapport store copy [--from PATH] --to URL [--json] [--db PATH] [--key PATH] [--config FILE]",
       "Copy the whole store to PostgreSQL: a bank that began on SQLite moves up.",
-      "Every table of the store (--db, as for any command) goes into the PostgreSQL\n"
+      "Every table of the store (--from, or --db as for any command) goes into the PostgreSQL\n"
       "store --to names, made or brought up to date first with the same sealing key\n"
       "(what is sealed stays readable), in one transaction there: the copy is whole\n"
       "or nothing.  Each table is read back and compared: its rows counted and\n"
@@ -75,6 +75,7 @@ const cli_cmd cli_commands[] = {
       "nothing is kept.  The destination must hold no bank yet.  The source is\n"
       "only read; stop the servers that write to it first.\n\n"
       "options:\n"
+      "  --from PATH     the store to copy (default: --db, $RAPPORT_DB, the configuration's)\n"
       "  --to URL        the PostgreSQL store (postgresql://ROLE@HOST:PORT/DB; its\n"
       "                  password from PGPASSFILE or PGPASSWORD)\n"
       "  --json          the tables, their rows and sums as JSON\n" STORE_HELP, NULL },

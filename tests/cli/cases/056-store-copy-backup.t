@@ -6,7 +6,7 @@
 #! timeout 600
 $ rapport gen --customers 200 --out bank > /dev/null && rapport init > /dev/null && rapport load bank > /dev/null 2>&1 && rapport match > /dev/null && $FIXTURES/../pg.sh start pg "$PWD" > url && echo ok
 > ok
-$ rapport store copy --to "$(cat url)" | tail -1 | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/; s/[0-9,]* rows,/N rows,/'
+$ rapport store copy --from rapport.db --to "$(cat url)" | tail -1 | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/; s/[0-9,]* rows,/N rows,/'
 >~ ^copied rapport\.db to postgresql://rapport_owner@127\.0\.0\.1:PORT/rapport: [0-9]+ tables, N rows, each counted and summed on both sides$
 $ rapport store copy --to "$(cat url)"
 !~ ^rapport: store copy: the destination already holds data \([0-9]+ rows in party\): copy into a store that 'rapport init' has just made$
