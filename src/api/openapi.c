@@ -317,7 +317,9 @@ static const struct {
       "sign-in is throttled, or the account locked, by failed sign-ins; a customer's chat started or written too "
       "often (Retry-After says when to try again)" },
     { "500", "Internal", "'internal' | 'audit'", "logged on the server; nothing internal is sent" },
-    { "503", "Busy", "'busy' | 'disk_full'", "the store is busy, or its disk is full (nothing was written); try again" },
+    { "503", "Busy", "'busy' | 'disk_full' | 'unavailable'",
+      "the store is busy or its disk is full (nothing was written), or its database server cannot be reached just "
+      "now; try again" },
 };
 #define NERRORS (sizeof errors / sizeof errors[0])
 
@@ -472,7 +474,8 @@ static json_t *shape_schemas(rp_error *err)
                              "'otp_not_enrolled' | 'not_found' | "
                              "'method_not_allowed' | 'conflict' | 'ambiguous' | 'too_large' | "
                              "'unsupported_media_type' | 'invalid' | 'too_many_attempts' | 'too_many_requests' | "
-                             "'chat_session' | 'chat_ended' | 'internal' | 'audit' | 'busy' | 'disk_full'",
+                             "'chat_session' | 'chat_ended' | 'internal' | 'audit' | 'busy' | 'disk_full' | "
+                             "'unavailable'",
                              err);
     if (!e) {
         json_decref(out);
