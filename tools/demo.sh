@@ -168,7 +168,7 @@ if [ -n "$lead" ]; then
 else
   echo "(no large time deposit was broken early within 30 days of the data's last day in this bank)"
 fi
-cust=$("$rapport" query "SELECT r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id JOIN party_account pa ON pa.party_id = p.id WHERE r.entity = 'party' AND r.source = 'host' AND p.status = 'active' GROUP BY r.entity_id ORDER BY count(*) DESC, r.source_key LIMIT 1" --csv | tail -1 | tr -d '\r')
+cust=$("$rapport" query "SELECT r.source_key FROM source_record r JOIN party p ON p.id = r.entity_id JOIN party_account pa ON pa.party_id = p.id WHERE r.entity = 'party' AND r.source = 'host' AND p.status = 'active' GROUP BY r.entity_id, r.source_key ORDER BY count(*) DESC, r.source_key LIMIT 1" --csv | tail -1 | tr -d '\r')
 step "rapport customer show cust:$cust   (a host customer, as loaded)"
 "$rapport" customer show "cust:$cust" | head -40
 step "rapport import tests/fixtures/bank.json"
@@ -178,7 +178,7 @@ step "rapport customer show '0912-345-678'   (a caller's mobile number)"
 step "rapport customer note A223456781 --text ..."
 "$rapport" customer note A223456781 --text "客戶來電詢問定存續存；已寄送利率表。" --channel phone --reason "定存到期"
 step "rapport query: customers, and the source records they are made of"
-"$rapport" query "SELECT count(DISTINCT coalesce(p.merged_into, p.id)) AS customers, count(*) AS source_records, sum(r.source = 'host') AS host, sum(r.source = 'card') AS card, sum(r.source = 'online') AS online FROM party p JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id"
+"$rapport" query "SELECT count(DISTINCT coalesce(p.merged_into, p.id)) AS customers, count(*) AS source_records, count(*) FILTER (WHERE r.source = 'host') AS host, count(*) FILTER (WHERE r.source = 'card') AS card, count(*) FILTER (WHERE r.source = 'online') AS online FROM party p JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id"
 step "rapport user add ...   (one user for each role; demo passwords, printed here only because this is a demo)"
 pwfile=$(dirname "$db")/demo-passwords.txt
 : > "$pwfile"; chmod 600 "$pwfile"
