@@ -123,35 +123,25 @@ END $$;
 -- another tool's rows, as 0012's view takes them: a source key the account has from the same source is
 -- refused (Rapport's COPY has looked them up already and says so: rapport.txn_checked), and a currency
 -- left out is the account's
-CREATE OR REPLACE FUNCTION txn_keys_added() RETURNS trigger LANGUAGE plpgsql AS $$
+-- (one function for rows added and rows changed: each trigger names its new rows txn_new; a change is
+-- always checked, as Rapport's COPY adds rows only)
+CREATE OR REPLACE FUNCTION txn_keys() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF coalesce(current_setting('rapport.txn_checked', true), '') <> 'on' AND EXISTS (
-           SELECT 1 FROM txn_added n JOIN txn t ON t.account_id = n.account_id AND t.source_key = n.source_key
-                                             AND t.source IS NOT DISTINCT FROM n.source AND t.id <> n.id
+    IF (TG_OP = 'UPDATE' OR coalesce(current_setting('rapport.txn_checked', true), '') <> 'on') AND EXISTS (
+           SELECT 1 FROM txn_new n JOIN txn t ON t.account_id = n.account_id AND t.source_key = n.source_key
+                                           AND t.source IS NOT DISTINCT FROM n.source AND t.id <> n.id
             WHERE n.source_key IS NOT NULL) THEN
         RAISE EXCEPTION 'UNIQUE constraint failed: txn.source, txn.source_key' USING ERRCODE = '23505';
     END IF;
     INSERT INTO txn_account_key(account_id, max_key)
-        SELECT account_id, max(source_key) FROM txn_added WHERE source_key IS NOT NULL GROUP BY account_id
+        SELECT account_id, max(source_key) FROM txn_new WHERE source_key IS NOT NULL GROUP BY account_id
         ON CONFLICT (account_id) DO UPDATE SET max_key = GREATEST(txn_account_key.max_key, excluded.max_key);
     RETURN NULL;
 END $$;
-CREATE TRIGGER txn_keys_added AFTER INSERT ON txn REFERENCING NEW TABLE AS txn_added
-    FOR EACH STATEMENT EXECUTE FUNCTION txn_keys_added();
-CREATE OR REPLACE FUNCTION txn_keys_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM txn_changed n JOIN txn t ON t.account_id = n.account_id AND t.source_key = n.source_key
-                                             AND t.source IS NOT DISTINCT FROM n.source AND t.id <> n.id
-                WHERE n.source_key IS NOT NULL) THEN
-        RAISE EXCEPTION 'UNIQUE constraint failed: txn.source, txn.source_key' USING ERRCODE = '23505';
-    END IF;
-    INSERT INTO txn_account_key(account_id, max_key)
-        SELECT account_id, max(source_key) FROM txn_changed WHERE source_key IS NOT NULL GROUP BY account_id
-        ON CONFLICT (account_id) DO UPDATE SET max_key = GREATEST(txn_account_key.max_key, excluded.max_key);
-    RETURN NULL;
-END $$;
-CREATE TRIGGER txn_keys_changed AFTER UPDATE ON txn REFERENCING NEW TABLE AS txn_changed
-    FOR EACH STATEMENT EXECUTE FUNCTION txn_keys_changed();
+CREATE TRIGGER txn_keys_added AFTER INSERT ON txn REFERENCING NEW TABLE AS txn_new
+    FOR EACH STATEMENT EXECUTE FUNCTION txn_keys();
+CREATE TRIGGER txn_keys_changed AFTER UPDATE ON txn REFERENCING NEW TABLE AS txn_new
+    FOR EACH STATEMENT EXECUTE FUNCTION txn_keys();
 
 CREATE OR REPLACE FUNCTION txn_currency() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
