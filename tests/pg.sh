@@ -11,6 +11,9 @@
 #   pg.sh standby DIR PRIMARY [sync]  a streaming replica of PRIMARY's cluster (hot standby), synchronous
 #                                 with sync; prints its URL
 #   pg.sh promote DIR             the standby made the primary (a failover)
+#   pg.sh shard DIR SHARD_DIR...  the customer tables of DIR's database rapport (a Rapport store) moved
+#                                 onto the clusters SHARD_DIR... (started, each with its database
+#                                 rapport), hash-partitioned by party id (docs/scale.md)
 #   pg.sh stop DIR
 set -eu
 PATH=$PATH:/usr/sbin:/sbin
@@ -86,6 +89,57 @@ standby)
     fi
     echo "postgresql://rapport_owner@127.0.0.1:$port/rapport" | tee "$dir/url"
     ;;
+shard)
+    # each table by its party column: a party by its id, the party's own rows by party_id, an account,
+    # its roles and its transactions by the account's primary holder (0034).  On each shard the table
+    # as the coordinator has it (its columns, its unique and other indexes: uniqueness kept on each shard;
+    # the transactions partitioned by the same months within); on the coordinator a table partitioned by
+    # hash of that column whose partitions are postgres_fdw foreign tables, one a shard, filled from the
+    # old table, which then goes, and with it the foreign keys that named it (a foreign table carries no
+    # index to check one against) and its triggers.
+    url=$(cat "$dir/url"); shift 2; n=$#
+    q() { psql -qAtX -v ON_ERROR_STOP=1 "$@"; }
+    q "$url" -c "CREATE EXTENSION IF NOT EXISTS postgres_fdw"
+    k=0
+    for s in "$@"; do
+        sport=$(cat "$(realpath -m "$s")/port")
+        q "$url" -c "CREATE SERVER shard_$k FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '$sport', dbname 'rapport', fetch_size '10000', batch_size '1000')" \
+                 -c "CREATE USER MAPPING FOR PUBLIC SERVER shard_$k OPTIONS (user 'rapport_owner')"
+        k=$((k + 1))
+    done
+    for td in party:id party_identifier:party_id contact_point:party_id account:holder_party \
+              party_account:holder_party txn:holder_party; do
+        t=${td%%:*}; col=${td#*:}
+        cols=$(q "$url" -c "SELECT string_agg(format('%I %s%s', attname, format_type(atttypid, atttypmod),
+                                   CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END), ', ' ORDER BY attnum)
+                              FROM pg_attribute WHERE attrelid = '$t'::regclass AND attnum > 0 AND NOT attisdropped")
+        within=""; parts=""
+        if [ "$t" = txn ]; then
+            within="PARTITION BY RANGE (posted_at)"
+            parts=$(q "$url" -c "SELECT format('CREATE TABLE %I PARTITION OF txn %s;', c.relname, pg_get_expr(c.relpartbound, c.oid))
+                                   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'txn'::regclass")
+        fi
+        indexes=$(q "$url" -c "SELECT replace(indexdef, ' ON ONLY ', ' ON ') || ';' FROM pg_indexes
+                                 WHERE schemaname = current_schema() AND tablename = '$t'")
+        for s in "$@"; do
+            q "$(cat "$(realpath -m "$s")/url")" -c "CREATE TABLE $t ($cols) $within; $parts $indexes"
+        done
+        seqs=$(q "$url" -c "SELECT string_agg(format('ALTER SEQUENCE %s OWNED BY NONE;', pg_get_serial_sequence('$t', attname)), ' ')
+                              FROM pg_attribute WHERE attrelid = '$t'::regclass AND attnum > 0
+                               AND pg_get_serial_sequence('$t', attname) IS NOT NULL AND attidentity = ''")
+        sql="BEGIN; $seqs ALTER TABLE $t RENAME TO ${t}_local;
+             CREATE TABLE $t (LIKE ${t}_local INCLUDING DEFAULTS) PARTITION BY HASH ($col);"
+        for k in $(seq 0 $((n - 1))); do
+            sql="$sql CREATE FOREIGN TABLE ${t}_s$k PARTITION OF $t FOR VALUES WITH (MODULUS $n, REMAINDER $k)
+                      SERVER shard_$k OPTIONS (table_name '$t');"
+        done
+        q "$url" -c "SET client_min_messages = warning; $sql INSERT INTO $t SELECT * FROM ${t}_local;
+                     DROP TABLE ${t}_local CASCADE; COMMIT;"
+    done
+    # the newest posting day, which 0033's function reads from the months' partitions of the coordinator
+    q "$url" -c "CREATE OR REPLACE FUNCTION txn_newest() RETURNS TEXT LANGUAGE sql STABLE AS
+                 \$\$ SELECT substr(max(posted_at), 1, 10) FROM txn \$\$" -c "ANALYZE"
+    ;;
 promote)
     as "$bin/pg_ctl" -D "$dir/data" -w promote > /dev/null
     ;;
@@ -93,6 +147,6 @@ stop)
     [ -d "$dir/data" ] && as "$bin/pg_ctl" -D "$dir/data" -m immediate stop > /dev/null 2>&1 || true
     ;;
 *)
-    echo "usage: pg.sh start DIR [WATCH_PID] | tls DIR | standby DIR PRIMARY_DIR [sync] | promote DIR | stop DIR" >&2; exit 2
+    echo "usage: pg.sh start DIR [WATCH_PID] | tls DIR | standby DIR PRIMARY_DIR [sync] | promote DIR | shard DIR SHARD_DIR... | stop DIR" >&2; exit 2
     ;;
 esac

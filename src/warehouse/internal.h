@@ -21,6 +21,8 @@ struct wh {
 /* Transactions are rows of a table partitioned by month (PostgreSQL, its 0033), not blocks (SQLite,
  * 0012): the readers of txn_block ask this (txn.c). */
 int wh__txn_rows(wh *w);
+/* PostgreSQL: an account's transactions stored before its first holder take it (0034); SQLite: nothing */
+int wh__txn_holder(wh *w, int64_t account, int64_t party, rp_error *err);
 
 /* Checks shared by the writers: each names the field in its message. */
 /* "a, b, c" of a NULL-terminated list, cut at n bytes. */

@@ -770,6 +770,20 @@ out:
 
 int wh__txn_rows(wh *w) { return !strcmp(rp_store_backend(w->store), "postgresql"); }
 
+int wh__txn_holder(wh *w, int64_t account, int64_t party, rp_error *err)
+{
+    if (!wh__txn_rows(w))
+        return RP_OK;
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store, "UPDATE txn SET holder_party = ? WHERE account_id = ? AND holder_party IS NULL",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    rp_stmt_bind_int(st, 2, account);
+    return rp_stmt_run(st, err);
+}
+
 /* Text as a COPY field: a backslash before a backslash, tab, newline or return. */
 static void copy_text(rp_buf *out, const char *s, size_t n)
 {
@@ -889,24 +903,25 @@ typedef struct prun {
     size_t i, j;
     const trow *lo;
     int probe;               /* its keys reach below the account's greatest stored one */
+    int64_t holder;          /* the account's primary holder (0034); 0: none yet */
 } prun;
 
-/* Which runs need their keys looked up: those whose least key is not above the account's greatest
- * stored key (txn_account_key), read for all the batch's keyed accounts at once. */
+/* The batch's accounts, read at once: each one's primary holder, and which runs need their keys looked
+ * up (those whose least key is not above the account's greatest stored key, txn_account_key). */
 static int mark_probes(wh *w, wh_txn_batch *b, prun *runs, size_t nr, rp_buf *q, rp_error *err)
 {
     rp_buf_reset(q);
     for (size_t r = 0; r < nr; r++)
-        if (runs[r].lo)
-            rp_buf_printf(q, "%s%lld", q->len ? "," : "", (long long)b->rows[b->ix[runs[r].i]].account);
+        rp_buf_printf(q, "%s%lld", q->len ? "," : "", (long long)b->rows[b->ix[runs[r].i]].account);
     if (!q->len)
         return RP_OK;
     if (rp_buf_putc(q, 0), rp_buf_status(q) != RP_OK)
         return rp_err(err, RP_NOMEM, NULL);
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
-                              "SELECT account_id, max_key FROM txn_account_key "
-                              "WHERE account_id = ANY (string_to_array(?1, ',')::bigint[]) ORDER BY account_id",
+                              "SELECT a.id, k.max_key, a.holder_party FROM account a "
+                              "LEFT JOIN txn_account_key k ON k.account_id = a.id "
+                              "WHERE a.id = ANY (string_to_array(?1, ',')::bigint[]) ORDER BY a.id",
                               &st, err);
     if (rc)
         return rc;
@@ -915,9 +930,13 @@ static int mark_probes(wh *w, wh_txn_batch *b, prun *runs, size_t nr, rp_buf *q,
     while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
         int64_t a = rp_stmt_int(st, 0);
         const char *max = rp_stmt_text(st, 1);
-        for (; r < nr && b->rows[b->ix[runs[r].i]].account <= a; r++)
-            if (b->rows[b->ix[runs[r].i]].account == a && runs[r].lo && max)
+        for (; r < nr && b->rows[b->ix[runs[r].i]].account <= a; r++) {
+            if (b->rows[b->ix[runs[r].i]].account != a)
+                continue;
+            runs[r].holder = rp_stmt_int(st, 2);
+            if (runs[r].lo && max)
                 runs[r].probe = kcmp(b->text + runs[r].lo->key, runs[r].lo->keylen, max, strlen(max)) <= 0;
+        }
     }
     rp_stmt_done(st);
     return rc == RP_DONE ? RP_OK : rc;
@@ -993,8 +1012,10 @@ static void note_months(const wh_txn_batch *b, size_t i, size_t m, rp_buf *q)
     }
 }
 
-/* The kept rows ix[i .. m) of one run as COPY lines, with ids from *id on. */
-static int copy_lines(const wh_txn_batch *b, size_t i, size_t m, int64_t *id, rp_buf *out, rp_error *err)
+/* The kept rows ix[i .. m) of one run (of an account whose primary holder is holder, 0 none) as COPY
+ * lines, with ids from *id on. */
+static int copy_lines(const wh_txn_batch *b, size_t i, size_t m, int64_t holder, int64_t *id, rp_buf *out,
+                      rp_error *err)
 {
     for (size_t k = i; k < m; k++) {
         const trow *r = &b->rows[b->ix[k]];
@@ -1015,6 +1036,11 @@ static int copy_lines(const wh_txn_batch *b, size_t i, size_t m, int64_t *id, rp
             rp_buf_append(out, num, rp_fmt_i64(num, g->job));
         else
             rp_buf_append(out, "\\N", 2);
+        rp_buf_putc(out, '\t');
+        if (holder)
+            rp_buf_append(out, num, rp_fmt_i64(num, holder));
+        else
+            rp_buf_append(out, "\\N", 2);
         if (!copy_row(out, b->text + r->row, r->rowlen))
             return rp_err(err, RP_ENCODING, "transaction: a row the store cannot take: %.*s", (int)(r->rowlen < 200 ? r->rowlen : 200),
                           b->text + r->row);
@@ -1023,7 +1049,7 @@ static int copy_lines(const wh_txn_batch *b, size_t i, size_t m, int64_t *id, rp
     return rp_buf_status(out) == RP_OK ? RP_OK : rp_err(err, RP_NOMEM, "transactions: more than a COPY holds");
 }
 
-#define TXN_COPY "txn(id, account_id, currency, source, job_id, posted_at, amount_minor, channel, class, " \
+#define TXN_COPY "txn(id, account_id, currency, source, job_id, holder_party, posted_at, amount_minor, channel, class, " \
                  "source_key, value_date, description, counterparty, quantity, item)"
 
 /* PostgreSQL: the batch's stored repeats looked up in one statement (only for the accounts whose keys
@@ -1047,7 +1073,7 @@ static int flush_rows(wh *w, wh_txn_batch *b, size_t n, wh_txn_dup_fn dup, void 
             j++;
         const trow *hi;
         size_t nk;
-        runs[nr] = (prun){ i, j, NULL, 0 };
+        runs[nr] = (prun){ i, j, NULL, 0, 0 };
         run_repeats(b, i, j, n, &nk, &runs[nr].lo, &hi);
         nr++;
     }
@@ -1077,7 +1103,7 @@ static int flush_rows(wh *w, wh_txn_batch *b, size_t n, wh_txn_dup_fn dup, void 
     rp_stmt_done(st);
     int64_t id = *first;
     for (size_t r = 0; r < nr && !rc; r++)
-        rc = copy_lines(b, runs[r].i, runs[r].j, &id, &lines, err);
+        rc = copy_lines(b, runs[r].i, runs[r].j, runs[r].holder, &id, &lines, err);
     if (!rc && (rc = rp_store_copy(w->store, TXN_COPY, lines.data, lines.len, err)) == RP_CONSTRAINT)
         rc = rp_err(err, RP_CONSTRAINT, "transaction.account: an account that is not in the store");
 out:

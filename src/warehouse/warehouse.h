@@ -552,7 +552,9 @@ int wh_lineage_add(wh *w, const char *entity, int64_t id, const char *source,
  * below the greatest they have, txn_account_key), reserves a run of ids and
  * makes the months' partitions it needs (txn_reserve, under an advisory lock
  * held to the commit, so that ids commit in order across servers), and writes
- * the rest with one COPY. */
+ * the rest with one COPY, each row with its account's primary holder
+ * (holder_party, 0034: the column a distributed store keeps a customer's
+ * accounts and transactions together by; docs/scale.md). */
 #define WH_TXN_BLOCK_ROWS 4096
 typedef struct wh_txn_batch wh_txn_batch;
 typedef int (*wh_txn_dup_fn)(void *ctx, int64_t tag, const char *message, rp_error *err);

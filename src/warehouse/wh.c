@@ -1074,9 +1074,17 @@ int wh_role_add(wh *w, int64_t party, int64_t account, const char *role, const c
         (rc = account_must_exist(w, "role.account", account, err)))
         return rc;
     rp_stmt *st;
+    /* the account's primary holder: the party of its first role, set once (0034) */
+    if ((rc = rp_store_prepare(w->store, "UPDATE account SET holder_party = ? WHERE id = ? AND holder_party IS NULL",
+                               &st, err)))
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    rp_stmt_bind_int(st, 2, account);
+    if ((rc = rp_stmt_run(st, err)) || (rp_store_changes(w->store) > 0 && (rc = wh__txn_holder(w, account, party, err))))
+        return rc;
     rc = rp_store_prepare(w->store,
-                          "INSERT INTO party_account(party_id, account_id, role, since) "
-                          "VALUES (?,?,?,?)",
+                          "INSERT INTO party_account(party_id, account_id, role, since, holder_party) "
+                          "VALUES (?,?,?,?, (SELECT holder_party FROM account WHERE id = ?))",
                           &st, err);
     if (rc)
         return rc;
@@ -1084,6 +1092,7 @@ int wh_role_add(wh *w, int64_t party, int64_t account, const char *role, const c
     rp_stmt_bind_int(st, 2, account);
     rp_stmt_bind_text(st, 3, role);
     rp_stmt_bind_text(st, 4, from);
+    rp_stmt_bind_int(st, 5, account);
     rc = rp_stmt_run(st, err);
     if (rc == RP_CONSTRAINT)
         return rp_err(err, RP_EXISTS, "role: party %lld is already %s of account %lld",

@@ -592,6 +592,45 @@ static void transactions_kept_by_another_connection(void **state)
     wh_close(w);
 }
 
+/* An account's primary holder (0034): the party of its first role, kept when an owner comes later; its
+ * roles carry it; on PostgreSQL so do its transactions, those stored before it had a holder too, and
+ * another tool's rows. */
+static void primary_holder(void **state)
+{
+    (void)state;
+    wh *w = with_fixture();
+    int pg = on_pg(w);
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(count(w, "SELECT count(*) FROM account WHERE holder_party IS NULL"), 0);
+    assert_int_equal(count(w, "SELECT count(*) FROM party_account pa JOIN account a ON a.id = pa.account_id "
+                              "WHERE pa.holder_party IS DISTINCT FROM a.holder_party"), 0);
+    int64_t acct, id;
+    wh_account a = { .number = "0012-100-777777", .product = "SAV01", .currency = "TWD", .opened_on = "2020-01-01" };
+    assert_ok(wh_account_add(w, &a, &acct, &e));
+    wh_txn t = { .account_id = acct, .posted_at = "2026-11-20T10:00:00+08:00", .amount_minor = 100,
+                 .channel = "atm", .class_ = "deposit", .source = "bank", .source_key = "H1" };
+    assert_ok(wh_txn_add(w, &t, &id, &e));
+    char q[200];
+    snprintf(q, sizeof q, "SELECT coalesce(holder_party, 0) FROM account WHERE id = %lld", (long long)acct);
+    assert_int_equal(count(w, q), 0);
+    assert_ok(wh_role_add(w, 2, acct, "joint", NULL, &e));
+    assert_ok(wh_role_add(w, 1, acct, "owner", NULL, &e));
+    assert_int_equal(count(w, q), 2);
+    snprintf(q, sizeof q, "SELECT count(*) FROM party_account WHERE account_id = %lld AND holder_party = 2",
+             (long long)acct);
+    assert_int_equal(count(w, q), 2);
+    if (pg) {
+        t.source_key = "H2";
+        assert_ok(wh_txn_add(w, &t, &id, &e));
+        snprintf(q, sizeof q, "INSERT INTO txn(account_id, posted_at, amount_minor, channel, class, source, source_key) "
+                              "VALUES (%lld, '2026-11-21T00:00:00Z', 1, 'atm', 'fee', 'tool', 'H3')", (long long)acct);
+        assert_ok(rp_store_exec(wh_store(w), q, &e));
+        snprintf(q, sizeof q, "SELECT count(*) FROM txn WHERE account_id = %lld AND holder_party = 2", (long long)acct);
+        assert_int_equal(count(w, q), 3);
+    }
+    wh_close(w);
+}
+
 static void accounts_and_history(void **state)
 {
     (void)state;
@@ -1259,7 +1298,8 @@ int main(void)
         cmocka_unit_test(national_ids),         cmocka_unit_test(identifier_messages),
         cmocka_unit_test(phones_to_e164),       cmocka_unit_test(emails_money_dates),
         cmocka_unit_test(open_keys),            cmocka_unit_test(party_and_identifiers),
-        cmocka_unit_test(accounts_and_history), cmocka_unit_test(find_by_every_key),
+        cmocka_unit_test(accounts_and_history), cmocka_unit_test(primary_holder),
+        cmocka_unit_test(find_by_every_key),
         cmocka_unit_test(names_by_any_part),
         cmocka_unit_test(searches_narrow_cap_and_find_accounts_as_typed),
         cmocka_unit_test(follow_ups_due),
