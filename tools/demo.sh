@@ -11,13 +11,14 @@ rapport=$1; db=$2
 mkdir -p "$(dirname "$db")"
 rm -f "$db" "$db-wal" "$db-shm" "$db.key" "$db.facts" "$db.facts.lock" "$db.mart" "$db-audit"   # demo data only: start clean every time
 case ${DEMO_STORE:-sqlite} in
-sqlite) export RAPPORT_DB=$db ;;
+sqlite) export RAPPORT_DB=$db; try="RAPPORT_DB=$db"; store="$db (key: $db.key)" ;;
 postgres|postgresql)
     pgdir=$(dirname "$db")/pg; pgsh=$(dirname "$0")/../tests/pg.sh
     "$pgsh" stop "$pgdir"; rm -rf "$pgdir"
     url=$("$pgsh" start "$pgdir")
     # this machine's files of a server store are named after its key file (docs/operations.md)
     export RAPPORT_DB=$url RAPPORT_KEY=$db.key
+    try="RAPPORT_DB=$url RAPPORT_KEY=$db.key"; store="PostgreSQL at $url (key: $db.key; stop it with: tests/pg.sh stop $pgdir)"
     echo "store: PostgreSQL at $url (stop it with: tests/pg.sh stop $pgdir)" ;;
 *) echo "demo.sh: DEMO_STORE is sqlite or postgres, not '$DEMO_STORE'" >&2; exit 2 ;;
 esac
@@ -233,17 +234,17 @@ step "rapport audit --limit 7   (every look at customer data, and every refusal)
 "$rapport" audit --limit 7
 cat <<EOT
 
-The demo store is $db (key: $db.key).  Try:
-  RAPPORT_DB=$db $rapport customer show cust:$cust
-  RAPPORT_DB=$db $rapport jobs
-  RAPPORT_DB=$db $rapport rejects --rule reference
-  RAPPORT_DB=$db $rapport customer show F128765439 --json
-  RAPPORT_DB=$db $rapport analyze runs
-  RAPPORT_DB=$db $rapport serve          # then sign in with a user from $pwfile
-  RAPPORT_DB=$db $rapport help
+The demo store is $store.  Try:
+  $try $rapport customer show cust:$cust
+  $try $rapport jobs
+  $try $rapport rejects --rule reference
+  $try $rapport customer show F128765439 --json
+  $try $rapport analyze runs
+  $try $rapport serve          # then sign in with a user from $pwfile
+  $try $rapport help
 A simulated busy hour on the wallboard: with the server running, sign in as demo-supervisor, open
 #/wallboard, and in another terminal play the hour (a minute of it every two seconds):
-  RAPPORT_DB=$db $rapport contact drive --queue cards --calls 900 --minutes 60 --aht 40 --speed 30 --ready
+  $try $rapport contact drive --queue cards --calls 900 --minutes 60 --aht 40 --speed 30 --ready
 demo-csr's desk (#/desk) takes calls too: press Ready, and each call routed to it opens its caller.
 EOT
 # The web application, served until Ctrl-C when someone is at the terminal
