@@ -60,6 +60,9 @@ want[c360]=$'ratio sqlite3 shell / rapport +[0-9.]+x'
 needs[postgres]='wrk nginx psql'
 cmd[postgres]="bench/postgres.sh $build 20000 300 1"
 want[postgres]=$'RFM and Pareto: both stores agree, read directly and through the column copy\nload 20,000 transactions, rows/s .* [0-9.]+x$\npsql .copy into a table of txn shape .*rapport / psql: [0-9.]+x\nrapport on PostgreSQL / nginx: [0-9.]+; on SQLite / nginx: [0-9.]+; errors 0'
+needs[scale]='wrk psql'
+cmd[scale]="bench/scale.sh $build 200 2000 3 2 1"
+want[scale]=$'load customer masters, records/s .* [0-9.]+x$\nRFM and Pareto: the stores agree; 360 errors 0 \\(target 0\\)\nB. 2,000 customers built in PostgreSQL \\(6,000 transactions over 22 months\\)\ncustomer 360 computed, p99 ms +[0-9.]+ +errors 0 \\(target 0\\)'
 cmd[sqlite_ceiling]="$build/bench/sqlite_ceiling 20000 $tmp"
 want[sqlite_ceiling]=$'no key at all +[0-9]+ rows/s\nclustered by account and time.* [0-9]+ rows/s'
 

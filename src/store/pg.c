@@ -34,6 +34,11 @@
 enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_TEXT = 25, OID_OID = 26,
        OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
 
+/* An inner transaction level (a load's record) costs no round trip of its own: its SAVEPOINT and
+ * RELEASE wait for the next statement and go with it, in its pipeline (nothing to send when nothing ran
+ * in it).  At most PEND_MAX wait; more are sent at once. */
+#define PEND_MAX 8
+
 typedef struct pg_store {
     rp_store base;
     PGconn *conn;
@@ -49,6 +54,8 @@ typedef struct pg_store {
     PGconn *reader;         /* streams outside a transaction: a connection of their own, in a snapshot */
     int readers;            /* streams open on it (its transaction ends with the last) */
     int lost;               /* the connection was lost inside a transaction: refused until it ends */
+    char pend[PEND_MAX][24];/* an inner level's SAVEPOINT and RELEASE, sent before the next statement */
+    int npend;
 } pg_store;
 
 typedef struct pg_stmt {
@@ -169,6 +176,8 @@ static void pg_close(rp_store *s_)
 /* SQL as it is (several statements may follow one another), for the transactions' own statements. */
 static int alive(pg_store *s, rp_error *err);
 
+static int send_pending(pg_store *s);
+
 static int raw_exec(rp_store *s_, const char *sql, rp_error *err)
 {
     pg_store *s = PG(s_);
@@ -176,7 +185,7 @@ static int raw_exec(rp_store *s_, const char *sql, rp_error *err)
     if (rc)
         return rc;
     s->sql = sql;
-    PGresult *r = PQexec(s->conn, sql);
+    PGresult *r = send_pending(s) ? PQexec(s->conn, sql) : NULL;
     int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
     rc = ok ? RP_OK : map_result(s, r, err);
     s->sql = NULL; /* the caller's text, perhaps on its stack */
@@ -228,6 +237,7 @@ static int reconnect(pg_store *s)
         st->desc = NULL;
     }
     s->nlocks = 0;
+    s->npend = 0;
     rp_error ignored = RP_ERROR_INIT;
     if (session_setup(s, &ignored))
         return 0;
@@ -287,9 +297,45 @@ static int pg_open(const char *url, int flags, rp_store **out, rp_error *err)
  * abort the whole transaction): each step to the server runs under a savepoint of its own. */
 static int guard(pg_store *s)
 {
-    if (s->base.depth > 0)
+    if (s->base.depth > 0 && send_pending(s))
         PQclear(PQexec(s->conn, "SAVEPOINT rp_stmt"));
     return s->base.depth > 0;
+}
+
+/* The inner levels' commands waiting, sent now (one round trip); 0 when they failed (the connection). */
+static int send_pending(pg_store *s)
+{
+    if (!s->npend)
+        return 1;
+    char sql[PEND_MAX * 26];
+    size_t n = 0;
+    for (int i = 0; i < s->npend; i++)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s", i ? "; " : "", s->pend[i]);
+    s->npend = 0;
+    PGresult *r = PQexec(s->conn, sql);
+    int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok;
+}
+
+/* An inner level's SAVEPOINT or RELEASE of savepoint d, to go before the next statement. */
+static void pend(pg_store *s, const char *what, int d)
+{
+    if (s->npend == PEND_MAX)
+        send_pending(s);
+    snprintf(s->pend[s->npend++], sizeof s->pend[0], "%s rp%d", what, d);
+}
+
+/* Whether the last command waiting is savepoint d's SAVEPOINT (nothing ran in that level): taken back. */
+static int unpend(pg_store *s, int d)
+{
+    char sp[24];
+    snprintf(sp, sizeof sp, "SAVEPOINT rp%d", d);
+    if (s->npend && !strcmp(s->pend[s->npend - 1], sp)) {
+        s->npend--;
+        return 1;
+    }
+    return 0;
 }
 
 static void unguard(pg_store *s, int guarded, int ok)
@@ -589,11 +635,15 @@ static PGresult *exec_guarded(pg_store *s, pg_stmt *st, int same)
     }
     /* whatever was sent (a send may fail: a value too big for the protocol) is ended by the sync and read
      * whole: query 0 the SAVEPOINT, 1 the statement, 2 the RELEASE, each ended by a NULL */
-    (void)(PQsendQueryParams(s->conn, "SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0) && send_stmt(s, st, same) &&
-           PQsendQueryParams(s->conn, "RELEASE SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0));
+    int k = 0, sent = 1; /* the inner levels' commands waiting go first: queries 0 .. k-1 */
+    for (; k < s->npend && sent; k++)
+        sent = PQsendQueryParams(s->conn, s->pend[k], 0, NULL, NULL, NULL, NULL, 0);
+    s->npend = 0;
+    (void)(sent && PQsendQueryParams(s->conn, "SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+           send_stmt(s, st, same) && PQsendQueryParams(s->conn, "RELEASE SAVEPOINT rp_stmt", 0, NULL, NULL, NULL, NULL, 0));
     PGresult *r = NULL, *x;
     if (PQpipelineSync(s->conn))
-        for (int q = 0, nulls = 0; nulls < 4;) {
+        for (int q = -k, nulls = 0; nulls < 4;) {
             if (!(x = PQgetResult(s->conn))) { /* a query's end (only NULLs once the connection is gone) */
                 q++, nulls++;
                 continue;
@@ -604,7 +654,7 @@ static PGresult *exec_guarded(pg_store *s, pg_stmt *st, int same)
                 PQclear(x);
                 break;
             }
-            if (q == 1 && !r) {
+            if ((q == 1 && !r) || (q < 0 && xt == PGRES_FATAL_ERROR && !r)) { /* the statement's, or a waiting one failed */
                 r = x;
             } else if (q == 2 && xt == PGRES_FATAL_ERROR && r) { /* the RELEASE failed: so did the statement */
                 PQclear(r);
@@ -965,12 +1015,17 @@ static int pg_begin(rp_store *s_, int readonly, rp_error *err)
 {
     char sql[64];
     int d = s_->depth;
-    if (d == 0)
-        snprintf(sql, sizeof sql, "%s", readonly == 1   ? "BEGIN READ ONLY"
-                                         : readonly == 2 ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
-                                                         : "BEGIN");
-    else
-        snprintf(sql, sizeof sql, "SAVEPOINT rp%d", d);
+    if (d > 0) { /* sent with the next statement */
+        if (PG(s_)->lost)
+            return alive(PG(s_), err);
+        pend(PG(s_), "SAVEPOINT", d);
+        s_->depth++;
+        return RP_OK;
+    }
+    PG(s_)->npend = 0;
+    snprintf(sql, sizeof sql, "%s", readonly == 1   ? "BEGIN READ ONLY"
+                                     : readonly == 2 ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                     : "BEGIN");
     int rc = raw_exec(s_, sql, err);
     if (!rc)
         s_->depth++;
@@ -988,10 +1043,16 @@ static int pg_rollback(rp_store *s_)
         return RP_OK;
     }
     char sql[96];
-    if (s_->depth == 1)
+    if (s_->depth > 1 && unpend(PG(s_), s_->depth - 1)) { /* nothing ran in it: nothing to take back */
+        s_->depth--;
+        return RP_OK;
+    }
+    if (s_->depth == 1) {
+        PG(s_)->npend = 0;
         snprintf(sql, sizeof sql, "ROLLBACK");
-    else
+    } else {
         snprintf(sql, sizeof sql, "ROLLBACK TO rp%d; RELEASE rp%d", s_->depth - 1, s_->depth - 1);
+    }
     int rc = raw_exec(s_, sql, NULL);
     s_->depth--;
     PG(s_)->nlocks = 0; /* a savepoint rolled back gives up the locks taken in it: asked again */
@@ -1010,10 +1071,14 @@ static int pg_commit(rp_store *s_, rp_error *err)
         return rc;
     }
     char sql[64];
-    if (s_->depth == 1)
-        snprintf(sql, sizeof sql, "COMMIT");
-    else
-        snprintf(sql, sizeof sql, "RELEASE rp%d", s_->depth - 1);
+    if (s_->depth > 1) { /* sent with the next statement (nothing, when nothing ran in it) */
+        if (!unpend(PG(s_), s_->depth - 1))
+            pend(PG(s_), "RELEASE", s_->depth - 1);
+        s_->depth--;
+        return RP_OK;
+    }
+    PG(s_)->npend = 0; /* a COMMIT ends every level */
+    snprintf(sql, sizeof sql, "COMMIT");
     PG(s_)->sql = NULL;
     PGresult *r = PQexec(PG(s_)->conn, sql);
     /* a COMMIT of a transaction that failed answers ROLLBACK: nothing was written */

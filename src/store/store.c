@@ -160,14 +160,20 @@ int rp_store_commit(rp_store *s, rp_error *err)
     int outer = s->depth == 1, rc = s->ops->commit(s, err);
     if (rc && outer)
         s->rollbacks++;
+    if (outer)
+        s->ended++;
     return rc;
 }
 int rp_store_rollback(rp_store *s)
 {
     s->rollbacks++;
+    if (s->depth == 1)
+        s->ended++;
     return s->ops->rollback(s);
 }
 unsigned rp_store_rollbacks(const rp_store *s) { return s->rollbacks; }
+unsigned rp_store_ended(const rp_store *s) { return s->ended; }
+int rp_store_depth(const rp_store *s) { return s->depth; }
 int64_t rp_store_changes(rp_store *s) { return s->ops->changes(s); }
 int rp_store_data_version(rp_store *s, int64_t *v, rp_error *err) { return s->ops->data_version(s, v, err); }
 int rp_store_bulk_begin(rp_store *s, int *active, rp_error *err) { return s->ops->bulk(s, 1, active, err); }

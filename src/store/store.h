@@ -127,6 +127,7 @@ struct rp_store {
     int depth;    /* transaction nesting */
     int migrated; /* migrations applied by rp_store_open */
     unsigned rollbacks; /* rp_store_rollbacks */
+    unsigned ended;     /* rp_store_ended */
 };
 struct rp_stmt {
     rp_store *store;
@@ -186,6 +187,11 @@ int64_t rp_store_changes(rp_store *s);
 /* How many rollbacks (of any level, and outermost commits that failed) this connection has seen: what a
  * caller knows of rows it wrote or saw in a transaction holds while this stays the same. */
 unsigned rp_store_rollbacks(const rp_store *s);
+/* How many outermost transactions this connection has ended (committed or not), and how deep it is in one
+ * now (0: none): what a caller knows of rows no other connection can see yet holds while it stays in the
+ * same transaction (after the commit others may change them). */
+unsigned rp_store_ended(const rp_store *s);
+int rp_store_depth(const rp_store *s);
 /* A number that changes when another connection commits to the store (and
  * not when this one does): what this connection remembers of the store's
  * contents holds while it stays the same. */

@@ -304,7 +304,8 @@ int wh_contact_change(wh *w, int64_t person, const wh_contact *c, const char *by
             break;
         rp_stmt_bind_text(st, 1, today);
         rp_stmt_bind_int(st, 2, close_ids[i]);
-        rc = rp_stmt_run(st, err);
+        if (!(rc = rp_stmt_run(st, err)))
+            wh__fresh_contact_closed(w, close_ids[i]);
     }
     if (!rc && !kept) {
         wh_contact n = *c;

@@ -6,8 +6,28 @@
 #include "core/rtime.h"
 #include "warehouse/warehouse.h"
 
+/* What a party made on this connection has (fresh.c): at most WH_FRESH_MAX identifiers and contacts. */
+#define WH_FRESH_MAX 16
+typedef struct wh_fresh_contact {
+    int64_t id;
+    int open, no_source, no_lookup;  /* valid_to is null; source, lookup null */
+    char kind[17], purpose[17], source[65], value[WH_CONTACT_VALUE_MAX + 1], lookup[WH_CONTACT_VALUE_MAX + 1];
+} wh_fresh_contact;
+typedef struct wh_fresh {
+    int64_t party;           /* 0: none */
+    unsigned rollbacks, ended; /* the store's counts when it was made */
+    int nid, nct;
+    unsigned char ids[WH_FRESH_MAX][RP_HASH_LEN];
+    wh_fresh_contact cts[WH_FRESH_MAX];
+    int64_t account;         /* an account made in the transaction, no transaction written since; 0: none */
+    unsigned arollbacks, aended;
+} wh_fresh;
+
 struct wh {
     rp_store *store;
+    wh_fresh fresh;          /* fresh.c */
+    rp_map *known;           /* rows found (row_exists in wh.c), while */
+    unsigned known_rows_rollbacks; /* the store has rolled nothing back since */
     int64_t known_party;     /* a party just made or found (wh_party_exists asks the store once), while */
     unsigned known_rollbacks; /* the store has rolled nothing back since */
     rp_map *by_source;        /* "source\0key" -> party id found (wh_party_by_source), while */
@@ -21,8 +41,28 @@ struct wh {
 /* Transactions are rows of a table partitioned by month (PostgreSQL, its 0033), not blocks (SQLite,
  * 0012): the readers of txn_block ask this (txn.c). */
 int wh__txn_rows(wh *w);
+/* The statement whose one value is the greatest transaction id committed (or more, after a deletion): the
+ * newest block's last (SQLite), store_meta's txn_top (PostgreSQL, its 0035) */
+const char *wh__txn_top_sql(wh *w);
 /* PostgreSQL: an account's transactions stored before its first holder take it (0034); SQLite: nothing */
 int wh__txn_holder(wh *w, int64_t account, int64_t party, rp_error *err);
+
+/* fresh.c: a party just made, and what is written to it after, answered without the store */
+void wh__fresh_party(wh *w, int64_t party);
+int wh__fresh(wh *w, int64_t party);
+void wh__fresh_identifier(wh *w, int64_t party, const unsigned char lookup[RP_HASH_LEN]);
+int wh__fresh_has_identifier(const wh *w, const unsigned char lookup[RP_HASH_LEN]);
+void wh__fresh_contact(wh *w, int64_t party, int64_t id, const char *kind, const char *purpose, const char *source,
+                       const char *value, const char *lookup, int open);
+const wh_fresh_contact *wh__fresh_open_contact(const wh *w, const char *kind, const char *purpose, const char *source);
+void wh__fresh_contact_closed(wh *w, int64_t id);
+/* an account made in the transaction under way; whether it still has no transactions (none written since) */
+void wh__fresh_account(wh *w, int64_t account);
+int wh__fresh_account_bare(wh *w, int64_t account);
+/* wh_account_add of a number the caller has just looked up and not found (wh.c) */
+int wh__account_add_new(wh *w, const wh_account *a, int64_t *id, rp_error *err);
+/* a party found (by its source record): it exists (wh.c) */
+void wh__party_known(wh *w, int64_t id);
 
 /* Checks shared by the writers: each names the field in its message. */
 /* "a, b, c" of a NULL-terminated list, cut at n bytes. */

@@ -184,6 +184,7 @@ int wh_rotation_step(wh *w, int batch, int64_t *done, int *finished, rp_error *e
     }
     if ((rc = rp_store_begin(w->store, err)))
         return rc;
+    wh__fresh_party(w, 0); /* the lookups change under what fresh.c remembers */
     rp_stmt *st;
     rp_buf b = RP_BUF_INIT;
     if (!(rc = rp_store_prepare(w->store, sql[step], &st, err))) {

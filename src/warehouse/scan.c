@@ -25,10 +25,7 @@ int wh_id_bounds(wh *w, wh_bounds *b, rp_error *err)
     if (!rc)
         rc = rp_store_query_int(w->store, "SELECT coalesce(max(id), 0) FROM account", &b->account, err);
     if (!rc)
-        rc = rp_store_query_int(w->store,
-                                wh__txn_rows(w) ? "SELECT coalesce(max(id), 0) FROM txn"
-                                                : "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)",
-                                &b->txn, err);
+        rc = rp_store_query_int(w->store, wh__txn_top_sql(w), &b->txn, err);
     return rc;
 }
 

@@ -770,6 +770,13 @@ out:
 
 int wh__txn_rows(wh *w) { return !strcmp(rp_store_backend(w->store), "postgresql"); }
 
+const char *wh__txn_top_sql(wh *w)
+{
+    return wh__txn_rows(w) ? "SELECT coalesce((SELECT CAST(value AS BIGINT) FROM store_meta WHERE name = 'txn_top'), "
+                             "(SELECT max(id) FROM txn), 0)"
+                           : "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)";
+}
+
 int wh__txn_holder(wh *w, int64_t account, int64_t party, rp_error *err)
 {
     if (!wh__txn_rows(w))
@@ -1124,6 +1131,7 @@ int wh_txn_batch_flush(wh *w, wh_txn_batch *b, wh_txn_dup_fn dup, void *ctx, int
         *first_id = 0;
     if (!b->n)
         return RP_OK;
+    w->fresh.account = 0; /* an account made in the transaction may have transactions now (fresh.c) */
     int rc;
     int64_t id = 0;
     size_t n = b->n, kept = 0;

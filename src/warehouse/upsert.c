@@ -46,8 +46,10 @@ int wh_party_by_source(wh *w, const char *source, const char *key, int64_t *id, 
     if (cacheable) {
         memcpy(k, source, sl + 1);
         memcpy(k + sl + 1, key, kl);
-        if (by_source_cached(w, k, sl + 1 + kl, id))
+        if (by_source_cached(w, k, sl + 1 + kl, id)) {
+            wh__party_known(w, *id); /* a party's source record is its proof: parties are never deleted */
             return RP_OK;
+        }
     }
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
@@ -62,6 +64,8 @@ int wh_party_by_source(wh *w, const char *source, const char *key, int64_t *id, 
     if (rc == RP_ROW)
         *id = rp_stmt_int(st, 0);
     rp_stmt_done(st);
+    if (rc == RP_ROW && *id > 0)
+        wh__party_known(w, *id);
     if (rc == RP_ROW && cacheable && w->by_source && *id > 0) {
         if (rp_map_len(w->by_source) >= BY_SOURCE_MAX) {
             rp_map_free(w->by_source, NULL);
@@ -229,7 +233,7 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
         wh_account_key(w, a->number, key, NULL, 0);
     int rc = a->number ? wh_account_id(w, a->number, &aid, &e) : RP_NOTFOUND;
     if (rc == RP_NOTFOUND) {
-        if ((rc = wh_account_add(w, a, &aid, err)) ||
+        if ((rc = wh__account_add_new(w, a, &aid, err)) ||
             (rc = wh_lineage_add(w, "account", aid, source, key, job, err)))
             return rc;
         *id = aid;
@@ -325,6 +329,41 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
     return RP_OK;
 }
 
+/* The party's open contact point of c's kind, purpose and source (the newest), *old its id (0 none), *equal
+ * whether it holds the value (phones and e-mails by their lookup form); for a party this transaction made,
+ * from what it was given since (fresh.c). */
+static int current_contact(wh *w, int64_t party, const wh_contact *c, int keyed, const char *val, const char *lookup,
+                           int64_t *old, int *equal, rp_error *err)
+{
+    const char *purpose = c->purpose ? c->purpose : "home";
+    if (wh__fresh(w, party)) {
+        const wh_fresh_contact *f = wh__fresh_open_contact(w, c->kind, purpose, c->source);
+        if (f) {
+            *old = f->id;
+            *equal = keyed ? same(f->no_lookup ? NULL : f->lookup, lookup) : same(f->value, val);
+        }
+        return RP_OK;
+    }
+    rp_stmt *st;
+    int rc = rp_store_prepare(w->store,
+                              "SELECT id, value, lookup FROM contact_point WHERE party_id = ? AND kind = ? AND "
+                              "purpose = ? AND source IS NOT DISTINCT FROM ? AND valid_to IS NULL ORDER BY id DESC LIMIT 1",
+                              &st, err);
+    if (rc)
+        return rc;
+    rp_stmt_bind_int(st, 1, party);
+    rp_stmt_bind_text(st, 2, c->kind);
+    rp_stmt_bind_text(st, 3, purpose);
+    rp_stmt_bind_text(st, 4, c->source);
+    rc = rp_stmt_step(st, err);
+    if (rc == RP_ROW) {
+        *old = rp_stmt_int(st, 0);
+        *equal = keyed ? same(rp_stmt_text(st, 2), lookup) : same(rp_stmt_text(st, 1), val);
+    }
+    rp_stmt_done(st);
+    return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
+}
+
 int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_error *err)
 {
     char value[300], lookup[300];
@@ -342,25 +381,9 @@ int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_e
         return rp_err_prefix(err, "contact.value");
     val = value;
     int keyed = strcmp(c->kind, "address") != 0; /* phones and e-mails compare by their lookup form */
-    rp_stmt *st;
-    if ((rc = rp_store_prepare(w->store,
-                               "SELECT id, value, lookup FROM contact_point WHERE party_id = ? AND kind = ? AND "
-                               "purpose = ? AND source IS NOT DISTINCT FROM ? AND valid_to IS NULL ORDER BY id DESC LIMIT 1",
-                               &st, err)))
-        return rc;
-    rp_stmt_bind_int(st, 1, party);
-    rp_stmt_bind_text(st, 2, c->kind);
-    rp_stmt_bind_text(st, 3, c->purpose ? c->purpose : "home");
-    rp_stmt_bind_text(st, 4, c->source);
     int64_t old = 0;
     int equal = 0;
-    rc = rp_stmt_step(st, err);
-    if (rc == RP_ROW) {
-        old = rp_stmt_int(st, 0);
-        equal = keyed ? same(rp_stmt_text(st, 2), lookup) : same(rp_stmt_text(st, 1), val);
-    }
-    rp_stmt_done(st);
-    if (rc != RP_ROW && rc != RP_DONE)
+    if ((rc = current_contact(w, party, c, keyed, val, lookup, &old, &equal, err)))
         return rc;
     if (equal) {
         *outcome = WH_UNCHANGED;
@@ -370,12 +393,14 @@ int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_e
     rp_date_format(rp_time_taipei_date(rp_now()), today);
     wh_contact n = *c;
     if (old) {
+        rp_stmt *st;
         if ((rc = rp_store_prepare(w->store, "UPDATE contact_point SET valid_to = ? WHERE id = ?", &st, err)))
             return rc;
         rp_stmt_bind_text(st, 1, today);
         rp_stmt_bind_int(st, 2, old);
         if ((rc = rp_stmt_run(st, err)))
             return rc;
+        wh__fresh_contact_closed(w, old);
         if (!n.valid_from)
             n.valid_from = today;
     }

@@ -40,6 +40,9 @@
  *   rotate.c    a new sealing key: everything sealed and hashed again
  *   ids.c       identifier rules: checksums, normalising, masking, phones,
  *               e-mails, money, dates
+ *   fresh.c     what a party made in the transaction under way has: the
+ *               loader's lookups of its identifiers and contacts answered
+ *               without the store
  *   upsert.c    loading by source key: parties and accounts with attribute
  *               history, identifiers, contacts and roles that may exist
  *   history.c   what sources deliver besides parties and accounts: activity,

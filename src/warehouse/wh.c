@@ -147,6 +147,7 @@ void wh_close(wh *w)
         return;
     rp_store_close(w->store);
     rp_map_free(w->by_source, NULL);
+    rp_map_free(w->known, NULL);
     rp_keyring_free(w->keys);
     rp_keyring_free(w->next);
     free(w);
@@ -289,8 +290,44 @@ static int store_fail(int rc, rp_error *err, const char *what)
  * bind id.  RP_OK when found, RP_NOTFOUND (with no message) when not. */
 static void party_known(wh *w, int64_t id);
 
+/* Rows found stay found: branches and products (a catalogue row is withdrawn, not deleted), parties and
+ * accounts (closed, never deleted); unless a rollback took back the row this connection made.  A load asks
+ * of each record whether its branch, product, party and account are there: the store once each. */
+#define KNOWN_MAX 100000
+
+static int row_known(wh *w, const char *k, size_t kl)
+{
+    if (!w->known || w->known_rows_rollbacks != rp_store_rollbacks(w->store) || rp_map_len(w->known) >= KNOWN_MAX) {
+        rp_map_free(w->known, NULL);
+        w->known = rp_map_new();
+        w->known_rows_rollbacks = rp_store_rollbacks(w->store);
+        return 0;
+    }
+    return rp_map_get(w->known, k, kl) != NULL;
+}
+
+static int row_key(char k[300], const char *sql, const char *key, int64_t id)
+{
+    int kl = key ? snprintf(k, 300, "%p %s", (const void *)sql, key)
+                 : snprintf(k, 300, "%p #%lld", (const void *)sql, (long long)id);
+    return kl > 0 && kl < 300 ? kl : 0;
+}
+
+/* A row this connection just made, as row_exists would find it with the same sql. */
+static void row_seen(wh *w, const char *sql, const char *key, int64_t id)
+{
+    char k[300];
+    int kl = row_key(k, sql, key, id);
+    if (kl && (row_known(w, k, (size_t)kl) || w->known) && rp_map_put(w->known, k, (size_t)kl, (void *)1, NULL))
+        rp_map_free(w->known, NULL), w->known = NULL;
+}
+
 static int row_exists(wh *w, const char *sql, const char *key, int64_t id, rp_error *err)
 {
+    char k[300];
+    int kl = row_key(k, sql, key, id), cacheable = kl > 0;
+    if (cacheable && row_known(w, k, (size_t)kl))
+        return RP_OK;
     rp_stmt *st;
     int yes, rc = rp_store_prepare(w->store, sql, &st, err);
     if (rc)
@@ -301,6 +338,8 @@ static int row_exists(wh *w, const char *sql, const char *key, int64_t id, rp_er
         rp_stmt_bind_int(st, 1, id);
     if ((rc = wh__exists(st, &yes, err)))
         return rc;
+    if (yes && cacheable && w->known && rp_map_put(w->known, k, (size_t)kl, (void *)1, NULL))
+        rp_map_free(w->known, NULL), w->known = NULL; /* out of memory: asked each time */
     return yes ? RP_OK : RP_NOTFOUND;
 }
 
@@ -616,7 +655,7 @@ int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
         *id = rp_stmt_int(st, 0);
         rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
         if (!rc)
-            party_known(w, *id);
+            party_known(w, *id), wh__fresh_party(w, *id);
     } else {
         rp_stmt_done(st);
     }
@@ -625,6 +664,8 @@ int wh_party_add(wh *w, const wh_party *p, int64_t *id, rp_error *err)
 
 /* Parties are never deleted: one made or found stays, unless a rollback took it back.  A load checks the
  * party of each identifier and contact point it writes: asked once a party, not five times. */
+void wh__party_known(wh *w, int64_t id) { party_known(w, id); }
+
 static void party_known(wh *w, int64_t id)
 {
     w->known_party = id;
@@ -701,20 +742,25 @@ static int identifier_insert(wh *w, int64_t party, const char *type, const char 
      * load (not strict) lets separate source parties share an ID until
      * identity resolution merges them */
     rp_stmt *st;
-    if ((rc = rp_store_prepare(w->store,
-                               strict ? "SELECT party_id FROM party_identifier WHERE lookup = ? "
-                                        "ORDER BY party_id = ? DESC LIMIT 1"
-                                      : "SELECT party_id FROM party_identifier WHERE lookup = ? "
-                                        "AND party_id = ?",
-                               &st, err)))
-        return rc;
-    rp_stmt_bind_blob(st, 1, h, sizeof h);
-    rp_stmt_bind_int(st, 2, party);
-    rc = rp_stmt_step(st, err);
-    int64_t other = rc == RP_ROW ? rp_stmt_int(st, 0) : 0;
-    rp_stmt_done(st);
-    if (rc != RP_ROW && rc != RP_DONE)
-        return rc;
+    int64_t other = 0;
+    if (!strict && wh__fresh(w, party)) { /* a party this transaction made: it has what it was given since */
+        other = wh__fresh_has_identifier(w, h) ? party : 0;
+    } else {
+        if ((rc = rp_store_prepare(w->store,
+                                   strict ? "SELECT party_id FROM party_identifier WHERE lookup = ? "
+                                            "ORDER BY party_id = ? DESC LIMIT 1"
+                                          : "SELECT party_id FROM party_identifier WHERE lookup = ? "
+                                            "AND party_id = ?",
+                                   &st, err)))
+            return rc;
+        rp_stmt_bind_blob(st, 1, h, sizeof h);
+        rp_stmt_bind_int(st, 2, party);
+        rc = rp_stmt_step(st, err);
+        other = rc == RP_ROW ? rp_stmt_int(st, 0) : 0;
+        rp_stmt_done(st);
+        if (rc != RP_ROW && rc != RP_DONE)
+            return rc;
+    }
     wh_mask(canon, masked, sizeof masked);
     if (other == party && outcome) {
         *outcome = WH_UNCHANGED;
@@ -747,7 +793,10 @@ static int identifier_insert(wh *w, int64_t party, const char *type, const char 
     rp_stmt_bind_blob(st, 6, h, sizeof h);
     rp_stmt_bind_text(st, 7, masked);
     rp_stmt_bind_text(st, 8, from);
-    return store_fail(rp_stmt_run(st, err), err, "identifier");
+    if ((rc = rp_stmt_run(st, err)))
+        return store_fail(rc, err, "identifier");
+    wh__fresh_identifier(w, party, h);
+    return RP_OK;
 }
 
 
@@ -808,9 +857,11 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
     rp_stmt_bind_text(st, 12, c->source);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
+        int64_t made = rp_stmt_int(st, 0);
         if (id)
-            *id = rp_stmt_int(st, 0);
-        rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+            *id = made;
+        if (!(rc = rp_stmt_finish(st, err))) /* committed at its end outside a transaction (store.h) */
+            wh__fresh_contact(w, party, made, c->kind, c->purpose ? c->purpose : "home", c->source, val, look, !to);
     } else {
         rp_stmt_done(st);
     }
@@ -982,7 +1033,15 @@ int wh__account_check(wh *w, const wh_account *a, char o[11], const char **opene
     return RP_OK;
 }
 
-int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
+static const char ACCOUNT_EXISTS[] = "SELECT 1 FROM account WHERE id = ?";
+
+static int account_add(wh *w, const wh_account *a, int known_new, int64_t *id, rp_error *err);
+
+int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err) { return account_add(w, a, 0, id, err); }
+int wh__account_add_new(wh *w, const wh_account *a, int64_t *id, rp_error *err) { return account_add(w, a, 1, id, err); }
+
+/* known_new: the caller has just looked the number up (upsert.c) */
+static int account_add(wh *w, const wh_account *a, int known_new, int64_t *id, rp_error *err)
 {
     char o[11], c[11], bat[RP_TIME_UTC_LEN];
     const char *opened, *closed, *balance_at;
@@ -995,7 +1054,7 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
     unsigned char sealed[64 + RP_SEAL_OVERHEAD];
     size_t sn = 0;
     int card = wh_account_key(w, a->number, key, masked, sizeof masked);
-    if (wh_account_id(w, a->number, &existing, &e2) == RP_OK)
+    if (!known_new && wh_account_id(w, a->number, &existing, &e2) == RP_OK)
         return rp_err(err, RP_EXISTS, "account.number: account '%s' already exists", card ? masked : a->number);
     if (card && seal_number(w, a->number, sealed, &sn))
         return rp_err(err, RP_TOOBIG, "account.number: longer than 64 bytes");
@@ -1046,9 +1105,11 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
     rp_stmt_bind_text(st, 16, matures && *matures ? matures : NULL);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
+        int64_t made = rp_stmt_int(st, 0);
         if (id)
-            *id = rp_stmt_int(st, 0);
-        rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+            *id = made;
+        if (!(rc = rp_stmt_finish(st, err))) /* committed at its end outside a transaction (store.h) */
+            wh__fresh_account(w, made), row_seen(w, ACCOUNT_EXISTS, NULL, made);
     } else {
         rp_stmt_done(st);
     }
@@ -1057,7 +1118,7 @@ int wh_account_add(wh *w, const wh_account *a, int64_t *id, rp_error *err)
 
 static int account_must_exist(wh *w, const char *field, int64_t id, rp_error *err)
 {
-    int rc = row_exists(w, "SELECT 1 FROM account WHERE id = ?", NULL, id, err);
+    int rc = row_exists(w, ACCOUNT_EXISTS, NULL, id, err);
     return rc == RP_NOTFOUND ? rp_err(err, rc, "%s: no account %lld", field, (long long)id) : rc;
 }
 
@@ -1080,7 +1141,8 @@ int wh_role_add(wh *w, int64_t party, int64_t account, const char *role, const c
         return rc;
     rp_stmt_bind_int(st, 1, party);
     rp_stmt_bind_int(st, 2, account);
-    if ((rc = rp_stmt_run(st, err)) || (rp_store_changes(w->store) > 0 && (rc = wh__txn_holder(w, account, party, err))))
+    if ((rc = rp_stmt_run(st, err)) ||
+        (rp_store_changes(w->store) > 0 && !wh__fresh_account_bare(w, account) && (rc = wh__txn_holder(w, account, party, err))))
         return rc;
     rc = rp_store_prepare(w->store,
                           "INSERT INTO party_account(party_id, account_id, role, since, holder_party) "
