@@ -932,12 +932,7 @@ int wh_c360_catch_up(wh *w, int64_t *gone, rp_error *err)
     int64_t upto, top = 0;
     int rc = rp_store_meta_int(w->store, "c360_txn_upto", &upto, err);
     int rows = wh__txn_rows(w); /* PostgreSQL: txn a table (its 0033), not blocks */
-    if (rc || (rc = rp_store_prepare(w->store, wh__txn_top_sql(w), &st, err)))
-        return rc;
-    if ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        top = rp_stmt_int(st, 0);
-    rp_stmt_done(st);
-    if (rc != RP_ROW)
+    if (rc || (rc = wh__txn_top(w, &top, err)))
         return rc;
     if (top <= upto)
         return RP_OK;

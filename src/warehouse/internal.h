@@ -41,9 +41,9 @@ struct wh {
 /* Transactions are rows of a table partitioned by month (PostgreSQL, its 0033), not blocks (SQLite,
  * 0012): the readers of txn_block ask this (txn.c). */
 int wh__txn_rows(wh *w);
-/* The statement whose one value is the greatest transaction id committed (or more, after a deletion): the
- * newest block's last (SQLite), store_meta's txn_top (PostgreSQL, its 0035) */
-const char *wh__txn_top_sql(wh *w);
+/* The greatest transaction id committed (or more, after a deletion): the newest block's last (SQLite),
+ * store_meta's txn_top (PostgreSQL, its 0035; max(id) for a store without it) */
+int wh__txn_top(wh *w, int64_t *top, rp_error *err);
 /* PostgreSQL: an account's transactions stored before its first holder take it (0034); SQLite: nothing */
 int wh__txn_holder(wh *w, int64_t account, int64_t party, rp_error *err);
 

@@ -25,7 +25,7 @@ int wh_id_bounds(wh *w, wh_bounds *b, rp_error *err)
     if (!rc)
         rc = rp_store_query_int(w->store, "SELECT coalesce(max(id), 0) FROM account", &b->account, err);
     if (!rc)
-        rc = rp_store_query_int(w->store, wh__txn_top_sql(w), &b->txn, err);
+        rc = wh__txn_top(w, &b->txn, err);
     return rc;
 }
 

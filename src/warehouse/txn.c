@@ -770,11 +770,21 @@ out:
 
 int wh__txn_rows(wh *w) { return !strcmp(rp_store_backend(w->store), "postgresql"); }
 
-const char *wh__txn_top_sql(wh *w)
+int wh__txn_top(wh *w, int64_t *top, rp_error *err)
 {
-    return wh__txn_rows(w) ? "SELECT coalesce((SELECT CAST(value AS BIGINT) FROM store_meta WHERE name = 'txn_top'), "
-                             "(SELECT max(id) FROM txn), 0)"
-                           : "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)";
+    *top = 0;
+    if (wh__txn_rows(w)) {
+        char v[32];
+        int found, rc = rp_store_meta_get(w->store, "txn_top", v, sizeof v, &found, err);
+        if (rc || found) {
+            *top = rc ? 0 : strtoll(v, NULL, 10);
+            return rc;
+        }
+    }
+    return rp_store_query_int(w->store,
+                              wh__txn_rows(w) ? "SELECT coalesce(max(id), 0) FROM txn"
+                                              : "SELECT coalesce((SELECT id + n - 1 FROM txn_block ORDER BY id DESC LIMIT 1), 0)",
+                              top, err);
 }
 
 int wh__txn_holder(wh *w, int64_t account, int64_t party, rp_error *err)

@@ -328,6 +328,8 @@ export function Desk({ me }) {
       setChatBump((b) => ({ ...b, [c.interaction]: (b[c.interaction] || 0) + 1 }));
       if (c.what === 'ended') reloadRef.current();
     });
+    // what another server had for this screen, too large to pass through the store: read the desk again
+    es.addEventListener('refresh', () => reloadRef.current());
     // the desk read again now and then: the screen's sign of life, and what changed at the switch
     const id = setInterval(() => reloadRef.current(), 15000);
     return () => { es.close(); clearInterval(id); };
