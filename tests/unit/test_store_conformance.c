@@ -198,6 +198,49 @@ static void transactions_nest(rp_store *s)
     assert_int_equal(rp_store_commit(s, &e), RP_INTERNAL);
 }
 
+/* Levels deep and levels empty (PostgreSQL sends an inner level's SAVEPOINT and RELEASE with the next
+ * statement, none when nothing ran in it): more levels than wait at once, a level ended with nothing in
+ * it, a failure inside a level taking back only itself, a level rolled back taking back what ran in it
+ * and in the levels inside it; the ends counted. */
+static void levels_deep_and_empty(rp_store *s)
+{
+    rp_error e = RP_ERROR_INIT;
+    unsigned ended = rp_store_ended(s);
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    for (int i = 0; i < 11; i++)
+        assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    assert_int_equal(rp_store_depth(s), 12);
+    put(s, "deep", 1);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);  /* empty: begun and ended */
+    assert_int_equal(rp_store_rollback(s), RP_OK);
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    put(s, "gone", 2);
+    assert_int_equal(rp_store_begin(s, &e), RP_OK);
+    put(s, "gone too", 3);
+    rp_stmt *st;
+    assert_int_equal(rp_store_prepare(s, "INSERT INTO cf(k, v) VALUES (?, ?)", &st, &e), RP_OK);
+    rp_stmt_bind_text(st, 1, "deep");
+    rp_stmt_bind_int(st, 2, 9);
+    assert_int_equal(rp_stmt_run(st, &e), RP_CONSTRAINT); /* itself only */
+    assert_int_equal(count(s, "SELECT count(*) FROM cf WHERE k LIKE 'gone%'"), 2);
+    assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    assert_int_equal(rp_store_rollback(s), RP_OK);         /* both of them */
+    assert_int_equal(count(s, "SELECT count(*) FROM cf WHERE k LIKE 'gone%'"), 0);
+    put(s, "kept", 4);
+    while (rp_store_depth(s) > 1)
+        assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    assert_int_equal(rp_store_ended(s), ended);
+    assert_int_equal(rp_store_commit(s, &e), RP_OK);
+    assert_int_equal(rp_store_ended(s), ended + 1);
+    assert_int_equal(rp_store_depth(s), 0);
+    assert_int_equal(count(s, "SELECT count(*) FROM cf WHERE k IN ('deep', 'kept')"), 2);
+    assert_int_equal(count(s, "SELECT v FROM cf WHERE k = 'deep'"), 1);
+}
+
 /* A statement that fails in a transaction takes back only itself: the rest goes on and commits. */
 static void a_failure_in_a_transaction(rp_store *s)
 {
@@ -304,6 +347,7 @@ static const struct check {
     { "binds_and_reads", binds_and_reads },
     { "ids_and_the_cache", ids_and_the_cache },
     { "transactions_nest", transactions_nest },
+    { "levels_deep_and_empty", levels_deep_and_empty },
     { "a_failure_in_a_transaction", a_failure_in_a_transaction },
     { "read_only_and_changes", read_only_and_changes },
     { "locks_and_holds", locks_and_holds },
