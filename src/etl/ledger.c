@@ -484,6 +484,25 @@ void ld__job_failed(ld *L, const char *message)
         wh_rollback(L->w);
 }
 
+void ld__job_stopped(ld *L, const rp_error *why)
+{
+    if (why->code != RP_UNAVAILABLE) {
+        ld__job_failed(L, rp_errmsg(why));
+        return;
+    }
+    /* the store was lost (a server restarted, a failover, a connection cut): nothing about the file is wrong,
+     * and the same command goes on after the last committed batch.  Stored as running with finished_at, the
+     * job is shown as interrupted (listing.c), if the store can be written again at all. */
+    char msg[RP_ERROR_MSG_MAX + 160];
+    snprintf(msg, sizeof msg, "interrupted: %s; load the same file again to go on after the last committed batch",
+             rp_errmsg(why));
+    rp_error e = RP_ERROR_INIT;
+    if (wh_begin(L->w, &e) != RP_OK)
+        return;
+    if (ld__job_set(L, "running", msg, &e) != RP_OK || wh_commit(L->w, &e) != RP_OK)
+        wh_rollback(L->w);
+}
+
 /* ---- links waiting for their other party ---- */
 
 int ld__pending_add(ld *L, int64_t from, const char *source, const char *key, const char *kind, const char *since,

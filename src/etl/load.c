@@ -599,7 +599,7 @@ out:
         if (in_txn)
             wh_rollback(w);
         rp_progress_finish(&pr);
-        ld__job_failed(&L, rp_errmsg(err));
+        ld__job_stopped(&L, err);
     }
     return load_release(&L, &run, rc, err);
 }

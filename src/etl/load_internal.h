@@ -204,6 +204,9 @@ int ld__job_set(ld *L, const char *status, const char *message, rp_error *err) R
 int ld__job_done(ld *L, rp_error *err) RP_WARN_UNUSED;
 /* Failed with message, in a transaction of its own (if the store allows). */
 void ld__job_failed(ld *L, const char *message);
+/* Stopped by an error: failed, or, when the store was lost (RP_UNAVAILABLE), interrupted (the file is not at
+ * fault and the same command goes on). */
+void ld__job_stopped(ld *L, const rp_error *why);
 /* A failure in the database's own words (a constraint's name, a statement):
  * the store error's code and text are for the log (RAPPORT_LOG=debug), and
  * the error becomes one that says what failed in the loader's words. */

@@ -16,7 +16,7 @@ $ U=$(sed 's|/rapport$|/cut|' url); RAPPORT_TEST_STOP_AFTER=700 rapport load --b
 > exit 1
 > 1
 $ rapport jobs 4 --json --db "$(sed 's|/rapport$|/cut|' url)" --key pg.key | python3 -c 'import json,sys; j = json.load(sys.stdin); j = j[0] if isinstance(j, list) else j; print(j["status"], j["records"], "connection to PostgreSQL was lost" in j["message"])'
-> failed 600 True
+> interrupted 600 True
 $ rapport load --batch 100 bank/host/TXN_202609.dat --db "$(sed 's|/rapport$|/cut|' url)" --key pg.key | head -1 | sed 's/\[job 4, .*, resumed\]/[job 4, resumed]/'
 >~ ^bank/host/TXN_202609\.dat: [0-9,]+ records: [0-9,]+ loaded \(0 fixed\), [0-9]+ rejected  \[job 4, resumed\]$
 $ rapport load --batch 100 bank/host/TXN_202609.dat --db "$(sed 's|/rapport$|/whole|' url)" --key pg.key > /dev/null && for d in cut whole; do psql -qAtX "$(sed "s|/rapport$|/$d|" url)" -c "SELECT count(*), count(DISTINCT (account_id, source_key)), sum(amount_minor) FROM txn"; done | uniq -c | sed 's/^ *//' | cut -d' ' -f1
