@@ -56,9 +56,12 @@ pg_mb=$(psql -X -At "$url" -c "SELECT pg_database_size(current_database()) / 104
 
 # the 360 over HTTP: customers (a party no other merges into) in a random order, each once, their kept
 # documents dropped first, so that each answer is computed from the tables
+# each answer computed in the request: no documents built in the background (keep_c360 = no), where they
+# would be built for every customer the load made stale, beside the requests and ahead of them
+printf '[api]\nkeep_c360 = no\n' > "$work/serve.ini"
 serve() { # NAME STORE-ARGS...
   local name=$1; shift
-  "$rapport" serve "$@" --listen 127.0.0.1:0 --port-file "$work/$name.port" --threads 2 > "$work/$name.log" 2>&1 &
+  "$rapport" serve "$@" --config "$work/serve.ini" --listen 127.0.0.1:0 --port-file "$work/$name.port" --threads 2 > "$work/$name.log" 2>&1 &
   pids+=($!)
   for i in $(seq 100); do [ -s "$work/$name.port" ] && break; sleep 0.1; done
   [ -s "$work/$name.port" ] || { echo "bench/scale.sh: rapport serve ($name) did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
@@ -70,7 +73,7 @@ c360() { # NAME STORE-ARGS...: requests/s and p99 into NAME.wrk
   postgresql:*) psql -X -q "$2" -c "DELETE FROM c360_doc" ;;
   *) sqlite3 "$2" "DELETE FROM c360_doc" ;;
   esac
-  "$rapport" query "$@" "SELECT id FROM party WHERE merged_into IS NULL ORDER BY id" --csv | tail -n +2 | tr -d '\r' |
+  "$rapport" query "$@" "SELECT id FROM party WHERE merged_into IS NULL ORDER BY id" --limit 0 --csv | tail -n +2 | tr -d '\r' |
     shuf --random-source=<(yes) | head -50000 > $name.ids
   serve $name "$@"
   local cookie
