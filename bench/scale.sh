@@ -74,7 +74,7 @@ c360() { # NAME STORE-ARGS...: requests/s and p99 into NAME.wrk
   *) sqlite3 "$2" "DELETE FROM c360_doc" ;;
   esac
   "$rapport" query "$@" "SELECT id FROM party WHERE merged_into IS NULL ORDER BY id" --limit 0 --csv | tail -n +2 | tr -d '\r' |
-    shuf --random-source=<(yes) | head -50000 > $name.ids
+    shuf -n 50000 --random-source=<(yes) > $name.ids
   serve $name "$@"
   local cookie
   cookie=$(curl -s -i -H 'Content-Type: application/json' -d '{"name":"bench-csr","password":"a long password 1"}' \
