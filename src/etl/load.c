@@ -509,6 +509,12 @@ static int load_release(ld *L, ld_run *run, int rc, rp_error *err)
         if (rp_store_bulk_end(wh_store(L->w), &e2) != RP_OK)
             rp_log_warn("%s: the store stays in bulk writing until it is next opened: %s", L->label, rp_errmsg(&e2));
     }
+    if (!rc && L->r->records && !rp_store_depth(wh_store(L->w))) { /* what the next file and the 360 plan by */
+        rp_err_clear(&e2);
+        if (rp_store_optimize(wh_store(L->w), NULL, &e2) != RP_OK)
+            rp_log_warn("%s: the store's statistics stay as they were until its own maintenance: %s", L->label,
+                        rp_errmsg(&e2));
+    }
     ld__run_stop(run);
     if (*L->hold)
         rp_store_unhold(wh_store(L->w), L->hold);

@@ -3,6 +3,7 @@
  * pairs, bookkeeping).  See match.h. */
 #include "match/internal.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "core/rtime.h"
 
 #include <math.h>
@@ -627,6 +628,12 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     if ((rc = mt_attrs_load(w, &x.m, x.ix, x.all, &x.at, err)) || (rc = write_run(&x, by, err)))
         goto out;
     st->write_seconds = rp_monotonic() - t1;
+    if (!rp_store_depth(wh_store(w))) { /* the customers and pairs written: what the 360 is planned by */
+        rp_error e2;
+        rp_err_clear(&e2);
+        if (rp_store_optimize(wh_store(w), NULL, &e2) != RP_OK)
+            rp_log_warn("match: the store's statistics stay as they were until its own maintenance: %s", rp_errmsg(&e2));
+    }
 out:
     run_release(&x);
     return rc;

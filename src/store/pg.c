@@ -126,8 +126,14 @@ static int map_result(pg_store *s, PGresult *r, rp_error *err)
         return rp_err(err, RP_FULL, "%s: the database server's disk is full", s->where);
     if (!strcmp(state, "53200"))
         return rp_err(err, RP_NOMEM, NULL);
-    if (!strcmp(state, "25006"))
+    if (!strcmp(state, "25006")) {
+        const char *standby = PQparameterStatus(s->conn, "in_hot_standby"); /* reported by servers since 14 */
+        if (standby && !strcmp(standby, "on"))
+            return rp_err(err, RP_READONLY, "%s: this server is a standby, which reads only: what changes the store "
+                          "(a load, a note, the audit of a customer view) needs the primary (name both hosts with "
+                          "target_session_attrs=read-write and the primary is found)", s->where);
         return rp_err(err, RP_READONLY, "%s: a change in a read-only transaction", s->where);
+    }
     if (!strncmp(state, "08", 2))
         return rp_err(err, RP_IO, "%s: %s", s->where, msg);
     return rp_err(err, RP_STORE, "%s", msg);
@@ -1128,6 +1134,21 @@ static int pg_load_tuning(rp_store *s_, int on, int appends, rp_error *err)
     return RP_OK;
 }
 
+/* The tables much changed since their statistics were taken, analyzed (0036's store_analyze: the
+ * owner's, as ANALYZE wants the owner). */
+static int pg_optimize(rp_store *s_, int *tables, rp_error *err)
+{
+    int64_t n = 0;
+    /* this connection's own counts of changed rows, sent to the server's statistics as it goes idle after the
+     * first statement (they are sent at most once a second otherwise: a load's last second would be missed) */
+    int rc = rp_store_query_int(s_, "SELECT count(pg_stat_force_next_flush())", &n, err);
+    if (!rc)
+        rc = rp_store_query_int(s_, "SELECT store_analyze()", &n, err);
+    if (!rc && tables)
+        *tables = (int)n;
+    return rc;
+}
+
 /* COPY target FROM STDIN: the data sent in pieces of at most 1 MB, under a savepoint in a transaction.
  * The server names the line of a row it refuses (its CONTEXT). */
 static int pg_copy_in(rp_store *s_, const char *target, const char *data, size_t len, rp_error *err)
@@ -1354,6 +1375,7 @@ const rp_store_ops rp_pg_ops = {
     .socket = pg_socket,
     .backup = pg_backup,
     .restore = pg_restore,
+    .optimize = pg_optimize,
 };
 
 int rp_pg_library_version(void) { return PQlibVersion(); }

@@ -181,6 +181,15 @@ int rp_store_bulk_end(rp_store *s, rp_error *err) { return s->ops->bulk(s, 0, NU
 int rp_store_load_tuning(rp_store *s, int appends, rp_error *err) { return s->ops->load_tuning(s, 1, appends, err); }
 int rp_store_load_tuning_end(rp_store *s, rp_error *err) { return s->ops->load_tuning(s, 0, 0, err); }
 
+int rp_store_optimize(rp_store *s, int *tables, rp_error *err)
+{
+    if (tables)
+        *tables = 0;
+    if (s->depth)
+        return rp_err(err, RP_INTERNAL, "rp_store_optimize: inside a transaction");
+    return s->ops->optimize ? s->ops->optimize(s, tables, err) : RP_OK;
+}
+
 int rp_store_has_copy(const rp_store *s) { return s->ops->copy_in != NULL; }
 
 int rp_store_hold(rp_store *s, const char *name, int *held, rp_error *err)

@@ -119,6 +119,7 @@ typedef struct rp_store_ops {
     int (*socket)(rp_store *s);
     int (*backup)(rp_store *s, const char *target, const char *file, rp_error *err);
     int (*restore)(const char *target, const char *file, rp_error *err);
+    int (*optimize)(rp_store *s, int *tables, rp_error *err); /* NULL: nothing to do */
 } rp_store_ops;
 
 /* Every backend's store and statement begin with these. */
@@ -222,6 +223,15 @@ int rp_store_bulk_end(rp_store *s, rp_error *err) RP_WARN_UNUSED;
  * changes nothing; one to set them leaves them to be put back. */
 int rp_store_load_tuning(rp_store *s, int appends, rp_error *err) RP_WARN_UNUSED;
 int rp_store_load_tuning_end(rp_store *s, rp_error *err) RP_WARN_UNUSED;
+
+/* After much was written (a large load, a match): the statistics the store plans by brought up to the
+ * data now, not when a background worker gets to it.  PostgreSQL: every table (a partitioned one whole)
+ * changed by more than a tenth of its rows and a thousand since it was last analyzed is analyzed
+ * (autovacuum's own rule, by store_analyze: the application role owns no table); until then a customer
+ * 360 was planned with the statistics of the first batches a load wrote (docs/scale.md: 59 requests/s
+ * rather than 350).  SQLite plans by its indexes and keeps no statistics unless asked; nothing changes.
+ * Outside a transaction.  *tables (if not NULL): how many were analyzed. */
+int rp_store_optimize(rp_store *s, int *tables, rp_error *err) RP_WARN_UNUSED;
 
 /* The connection's own page cache, at most kib KiB (SQLite: cache_size);
  * a server with many connections bounds each. */

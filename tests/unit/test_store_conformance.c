@@ -482,6 +482,43 @@ static void postgresql_urls(void **state)
     assert_non_null(strstr(rp_errmsg(&e), "cannot connect to postgresql://127.0.0.1:1/rapport?connect_timeout=2:"));
 }
 
+/* rp_store_optimize: on PostgreSQL the tables changed much since they were last analyzed are analyzed
+ * (store_analyze, autovacuum's rule with a floor of a thousand rows), and then no more until they change
+ * again; a table changed a little is left; on SQLite nothing, and no error. */
+static void optimize_after_much_written(void **state)
+{
+    (void)state;
+    for (int backend = 0; backend < 2; backend++) {
+        rp_store *s = open_backend(backend);
+        rp_error e = RP_ERROR_INIT;
+        int n = -1;
+        assert_int_equal(rp_store_exec(s, "DROP TABLE IF EXISTS cf_few", &e), RP_OK);
+        const char *ddl = is_pg(s) ? "CREATE TABLE cf_few (k BIGINT PRIMARY KEY)" : "CREATE TABLE cf_few (k INTEGER PRIMARY KEY)";
+        assert_int_equal(rp_store_exec(s, ddl, &e), RP_OK);
+        assert_int_equal(rp_store_optimize(s, &n, &e), RP_OK); /* what the migrations left, analyzed or not */
+        assert_int_equal(rp_store_begin(s, &e), RP_OK);
+        assert_int_equal(rp_store_exec(s, "WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 5000) "
+                                          "INSERT INTO cf(k, v) SELECT 'k' || i, i FROM g", &e), RP_OK);
+        assert_int_equal(rp_store_exec(s, "INSERT INTO cf_few(k) VALUES (1), (2), (3)", &e), RP_OK);
+        assert_int_equal(rp_store_optimize(s, &n, &e), RP_INTERNAL); /* never inside a transaction */
+        assert_int_equal(rp_store_commit(s, &e), RP_OK);
+        assert_int_equal(rp_store_optimize(s, &n, &e), RP_OK);
+        assert_int_equal(n, is_pg(s) ? 1 : 0);
+        if (is_pg(s)) {
+            int64_t v = -1;
+            assert_int_equal(rp_store_query_int(s, "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'cf' AND "
+                                                   "last_analyze IS NOT NULL AND n_mod_since_analyze = 0", &v, &e), RP_OK);
+            assert_int_equal(v, 1);
+            assert_int_equal(rp_store_query_int(s, "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'cf_few' AND "
+                                                   "last_analyze IS NULL", &v, &e), RP_OK);
+            assert_int_equal(v, 1);
+        }
+        assert_int_equal(rp_store_optimize(s, &n, &e), RP_OK); /* nothing changed since */
+        assert_int_equal(n, 0);
+        rp_store_close(s);
+    }
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -489,6 +526,7 @@ int main(void)
         cmocka_unit_test(sqlite_keeps_the_contract), cmocka_unit_test(postgresql_keeps_the_contract),
         cmocka_unit_test(postgresql_busy), cmocka_unit_test(postgresql_urls),
         cmocka_unit_test(postgresql_notices), cmocka_unit_test(postgresql_reconnects),
+        cmocka_unit_test(optimize_after_much_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,15 +12,15 @@ $ $FIXTURES/../pg.sh start pg "$PWD" > url && rapport init --db "$(cat url)"
 !~ ^rapport: init: postgresql://rapport_owner@127.0.0.1:[0-9]+/rapport: a database server's store needs its sealing key file named \(--key PATH, RAPPORT_KEY or \[security\] key_file\)$
 ? 1
 $ rapport init --db "$(cat url)" --key pg.key | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/'
-> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: schema version 35 (35 migrations applied); sealing key pg.key
+> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: schema version 36 (36 migrations applied); sealing key pg.key
 $ rapport init --db "$(cat url)" --key pg.key | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/'
-> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: up to date at schema version 35; sealing key pg.key
+> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: up to date at schema version 36; sealing key pg.key
 $ cp "$FIXTURES/bank.json" . && rapport import bank.json --db "$(cat url)" --key pg.key > /dev/null && rapport customer show 1 --db "$(cat url)" --key pg.key | head -1
 > Customer #1  陳怡君  CHEN, YI-CHUN
 $ rapport query "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'txn_account_key'" --db "$(cat url)" --key pg.key --csv | tail -1 | tr -d '\r' > pg.n && rapport init --db sq.db > /dev/null && rapport query "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" --db sq.db --csv | tail -1 | tr -d '\r' > sq.n && [ "$(cat pg.n)" -gt 80 ] && cmp pg.n sq.n && echo the same tables
 > the same tables
 $ printf '[store]\nurl = %s\n[security]\nkey_file = pg.key\n' "$(cat url)" > rapport.ini && rapport init --config rapport.ini | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/'
-> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: up to date at schema version 35; sealing key pg.key
+> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: up to date at schema version 36; sealing key pg.key
 $ rapport init --db 'postgresql://bank:secret@127.0.0.1/rapport' --key pg.key
 ! rapport: init: the PostgreSQL URL names a password, which ps would show: put it in a password file (PGPASSFILE or ~/.pgpass) or PGPASSWORD instead
 ? 1
@@ -35,6 +35,11 @@ $ psql -qXAt "$(sed 's/rapport_owner/rapport_app/' url)" -c "SELECT count(*) FRO
 $ psql -qXAt "$(sed 's/rapport_owner/rapport_app/' url)" -c "UPDATE audit SET user_name = 'x'" 2>&1; echo "exit $?"
 > ERROR:  permission denied for table audit
 > exit 1
+# ... and brings the statistics up to date after writing much (store_analyze, which a load and a match call: ANALYZE is the owner's)
+$ psql -qXAt "$(sed 's/rapport_owner/rapport_app/' url)" -c "INSERT INTO branch(code, name_zh) SELECT 'T' || g, '分行' FROM generate_series(1, 3000) g" -c "SELECT count(pg_stat_force_next_flush())" -c "SELECT store_analyze()" -c "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'branch'" -c "DELETE FROM branch WHERE code LIKE 'T%'" 2>&1
+> 1
+> 1
+> t
 $ rapport init --db "$(cat url)" --key pg.key --grant nobody
 ? 1
 ! rapport: init: --grant: the database server has no role nobody (CREATE ROLE nobody LOGIN first)

@@ -9,13 +9,15 @@ $ $FIXTURES/../pg.sh start p "$PWD" > /dev/null && $FIXTURES/../pg.sh standby s 
 > standby|sync
 > on
 $ echo "postgresql://rapport_owner@127.0.0.1:$(cat p/port),127.0.0.1:$(cat s/port)/rapport?target_session_attrs=read-write" > url && rapport init --db "$(cat url)" --key pg.key | sed 's/:[0-9]*,127.0.0.1:[0-9]*\//:P,127.0.0.1:S\//' && cp "$FIXTURES/bank.json" . && rapport import bank.json --db "$(cat url)" --key pg.key > /dev/null && echo 'a long password 1' | rapport user add mei --role supervisor --db "$(cat url)" --key pg.key
-> store postgresql://rapport_owner@127.0.0.1:P,127.0.0.1:S/rapport?target_session_attrs=read-write: schema version 35 (35 migrations applied); sealing key pg.key
+> store postgresql://rapport_owner@127.0.0.1:P,127.0.0.1:S/rapport?target_session_attrs=read-write: schema version 36 (36 migrations applied); sealing key pg.key
 > user mei added: supervisor
 # the standby answers an analysis (it reads); a change there is refused by the server itself
 $ rapport analyze pareto --as-of 2026-10-31 --no-save --db "$(cat surl)" --key pg.key | head -1
 > pareto as of 2026-10-31: the top 20% of customers give 99.5% of profit; half of it comes from 20.0% of them
 $ echo 'a long password 1' | rapport user add tom --role teller --branch 0012 --db "$(cat surl)" --key pg.key 2>&1 | sed 's/127.0.0.1:[0-9]*/127.0.0.1:S/'
-> rapport: user add: PostgreSQL 127.0.0.1:S/rapport: a change in a read-only transaction
+> rapport: user add: PostgreSQL 127.0.0.1:S/rapport: this server is a standby, which reads only: what changes the store (a load, a note, the audit of a customer view) needs the primary (name both hosts with target_session_attrs=read-write and the primary is found)
+$ rapport customer show 1 --db "$(cat surl)" --key pg.key 2>&1 | sed 's/127.0.0.1:[0-9]*/127.0.0.1:S/'
+> rapport: customer show: PostgreSQL 127.0.0.1:S/rapport: this server is a standby, which reads only: what changes the store (a load, a note, the audit of a customer view) needs the primary (name both hosts with target_session_attrs=read-write and the primary is found)
 # the drill: twenty notes, the primary killed (immediate stop), ten more, the standby promoted, twenty more
 $ (timeout 120 rapport serve --db "$(cat url)" --key pg.key --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && P=http://127.0.0.1:$(cat port)/api/v1 && curl -s -c jar -H 'Content-Type: application/json' -d '{"name":"mei","password":"a long password 1"}' $P/session | sed 's/.*"csrf":"\([^"]*\)".*/\1/' > csrf && note() { c=$(curl -s -b jar -H "X-CSRF-Token: $(cat csrf)" -H 'Content-Type: application/json' -d "{\"text\":\"drill $1\"}" $P/customers/1/notes -o n$1.json -w "%{http_code}"); echo "$c" >> codes; if [ "$c" = 201 ]; then echo "$1" >> acked; fi; } && for i in $(seq 1 20); do note $i; done && $FIXTURES/../pg.sh stop p && for i in $(seq 21 30); do note $i; done && $FIXTURES/../pg.sh promote s && for i in $(seq 31 50); do note $i; sleep 0.05; done; uniq -c codes | sed 's/^ *//'; cat n25.json
 > 20 201
