@@ -53,6 +53,23 @@ for f in sorted(glob.glob(bank + '/host/*.cpy')):
     put('copybook', 'host-' + os.path.basename(f), read(f))
 for f in sorted(glob.glob(fixtures + '/*.cpy')):
     put('copybook', 'fixture-' + os.path.basename(f), read(f))
+sys.path.insert(0, fixtures)
+import host_dialect  # the host file of 059-host-dialect.t, built byte by byte
+put('copybook', 'dialect-numbers.cpy', host_dialect.COPYBOOK)
+put('copybook', 'dialect-edited.cpy', '''       01 R.
+          05 ED PIC ZZ,ZZ9.99-.
+          05 CR PIC $$$,$$9.99CR.
+          05 PL PIC +9(3).99.
+          05 STAR PIC **,**9.99 BLANK WHEN ZERO.
+          05 FM PIC ----9.
+          05 SPT PIC S9(3).99 SIGN LEADING SEPARATE.
+          05 F1 COMP-1.
+          05 GRP COMP-3.
+             10 A PIC S9(29)V9(9).
+             10 B PIC PPP9(3).
+          05 SG SIGN TRAILING SEPARATE.
+             10 C PIC S9(20)
+''')
 put('copybook', 'occurs-redefines.cpy', '''      * REPEATED AND REDEFINED ITEMS
 000100 01  ORDER-REC.
 000200     05  ORD-NO               PIC X(08).

@@ -29,7 +29,8 @@
  *   table.c        text tables aligned by display width (table.h)
  *   cmd_init.c     init               cmd_import.c   import
  *   cmd_gen.c      gen                cmd_query.c    query (read-only ad-hoc SQL)
- *   cmd_load.c     load, jobs, rejects, rejects export|resubmit|dismiss, watch
+ *   cmd_load.c     load (and its --preview), jobs, rejects, rejects export|resubmit|dismiss, watch,
+ *                  copybook
  *   cmd_match.c    match, match review|accept|reject|merge|unmerge|export
  *   cmd_analyze.c  analyze, analyze runs|show|attributes
  *   cmd_customer.c customer show|note|refresh
@@ -198,6 +199,7 @@ int cmd_query(cli_ctx *c);
 int cmd_import(cli_ctx *c);
 int cmd_gen(cli_ctx *c);
 int cmd_load(cli_ctx *c);
+int cmd_copybook(cli_ctx *c);
 int cmd_jobs(cli_ctx *c);
 int cmd_rejects(cli_ctx *c);
 int cmd_rejects_export(cli_ctx *c);

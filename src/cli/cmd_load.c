@@ -264,6 +264,142 @@ static int load_dir(run *R, const char *dir)
     return CLI_OK;
 }
 
+/* ---- rapport load --preview, rapport copybook ---- */
+
+/* A preview value as a cell: text as it is, a number plainly, null empty, an object its "error". */
+static const char *cell(const json_t *v, char *buf, size_t n)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+        return buf;
+    }
+    if (json_is_object(v)) {
+        snprintf(buf, n, "(%s)", json_string_value(json_object_get(v, "error")) ? json_string_value(json_object_get(v, "error")) : "?");
+        return buf;
+    }
+    return "";
+}
+
+static void print_members(const json_t *o, int indent)
+{
+    table t;
+    table_init(&t, 2, indent);
+    const char *k;
+    json_t *v;
+    char buf[1200];
+    json_object_foreach((json_t *)o, k, v) {
+        const char *row[] = { k, cell(v, buf, sizeof buf) };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+}
+
+static void print_preview(const char *file, const sp_spec *s, const json_t *recs)
+{
+    char lb[2049];
+    printf("%s (spec %s): the first %zu record%s, nothing loaded\n", shown(file, lb, sizeof lb), s->name,
+           json_array_size(recs), json_array_size(recs) == 1 ? "" : "s");
+    size_t i;
+    json_t *r;
+    json_array_foreach(recs, i, r) {
+        printf("record %lld (offset %lld, %lld bytes)\n", (long long)json_integer_value(json_object_get(r, "record")),
+               (long long)json_integer_value(json_object_get(r, "offset")),
+               (long long)json_integer_value(json_object_get(r, "length")));
+        const json_t *rj = json_object_get(r, "rejected"), *fx = json_object_get(r, "fixed");
+        if (json_is_object(rj))
+            printf("  rejected (%s): %s\n", shown(json_string_value(json_object_get(rj, "rule")), lb, 200),
+                   shown(json_string_value(json_object_get(rj, "message")), lb + 800, 300));
+        else
+            print_members(json_object_get(r, "values"), 2);
+        size_t k;
+        json_t *f;
+        json_array_foreach(fx, k, f)
+            printf("  fixed by %s: %s\n", json_string_value(json_object_get(f, "rule")),
+                   json_string_value(json_object_get(f, "field")));
+        if (json_object_get(r, "copybook")) {
+            printf("  as the copybook reads it:\n");
+            print_members(json_object_get(r, "copybook"), 4);
+        }
+    }
+}
+
+static int preview(const char *spec_file, const char *source, const char *n_arg, int json, const char **pos, int npos)
+{
+    char *end;
+    long long n = strtoll(n_arg, &end, 10);
+    if (*end || n < 1 || n > 100000)
+        return cli_failf("load", "--preview: '%s' is not a number of records from 1 to 100000", n_arg);
+    json_t *all = json ? json_array() : NULL;
+    int failed = 0;
+    for (int i = 0; i < npos; i++) {
+        struct stat st;
+        if (stat(pos[i], &st) != 0 || S_ISDIR(st.st_mode)) {
+            failed |= cli_failf("load", "%s: %s", pos[i], stat(pos[i], &st) ? strerror(errno) : "--preview reads files, not folders");
+            continue;
+        }
+        sp_spec *s = NULL;
+        rp_error err = RP_ERROR_INIT;
+        json_t *recs = NULL;
+        if (spec_for(spec_file, source, pos[i], &s, &err) || ld_preview(s, pos[i], n, &recs, &err)) {
+            failed |= cli_fail("load", &err);
+        } else if (json) {
+            json_array_append_new(all, json_pack("{s:s, s:s, s:o}", "file", pos[i], "spec", s->name, "records", recs));
+        } else {
+            print_preview(pos[i], s, recs);
+            json_decref(recs);
+        }
+        sp_spec_free(s);
+    }
+    if (json)
+        put_json(all);
+    return failed ? CLI_FAIL : CLI_OK;
+}
+
+int cmd_copybook(cli_ctx *c)
+{
+    rp_error err = RP_ERROR_INIT;
+    json_t *m;
+    if (etl_copybook_map_file(c->args[0], &m, &err))
+        return cli_fail("copybook", &err);
+    if (cli_flag(c, "json")) {
+        put_json(m);
+        return CLI_OK;
+    }
+    char lb[2049];
+    printf("%s: record %s, %lld bytes, %zu fields\n", shown(c->args[0], lb, sizeof lb),
+           json_string_value(json_object_get(m, "record")), (long long)json_integer_value(json_object_get(m, "length")),
+           json_array_size(json_object_get(m, "fields")));
+    table t;
+    table_init(&t, 8, 0);
+    const char *head[] = { "LVL", "NAME", "PICTURE", "USAGE", "START", "END", "LENGTH", "OCCURS" };
+    table_row(&t, head);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(m, "items"), i, it) {
+        char lvl[8], name[200], st[16], en[16], ln[16], oc[16];
+        snprintf(lvl, sizeof lvl, "%02lld", (long long)json_integer_value(json_object_get(it, "level")));
+        int depth = (int)json_integer_value(json_object_get(it, "depth"));
+        const char *red = json_string_value(json_object_get(it, "redefines"));
+        snprintf(name, sizeof name, "%*s%s%s%s", 2 * (depth < 20 ? depth : 20), "",
+                 json_string_value(json_object_get(it, "name")), red ? " REDEFINES " : "", red ? red : "");
+        snprintf(st, sizeof st, "%lld", (long long)json_integer_value(json_object_get(it, "start")));
+        snprintf(en, sizeof en, "%lld", (long long)json_integer_value(json_object_get(it, "end")));
+        snprintf(ln, sizeof ln, "%lld", (long long)json_integer_value(json_object_get(it, "length")));
+        long long occ = json_integer_value(json_object_get(it, "occurs"));
+        snprintf(oc, sizeof oc, "%lld", occ);
+        const char *row[] = { lvl, name, json_string_value(json_object_get(it, "picture")),
+                              json_string_value(json_object_get(it, "usage")), st, en, ln, occ > 1 ? oc : "" };
+        table_row(&t, row);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+    json_decref(m);
+    return CLI_OK;
+}
+
 int cmd_load(cli_ctx *c)
 {
     const char *spec = cli_arg(c, "spec");
@@ -291,6 +427,8 @@ int cmd_load(cli_ctx *c)
         return cli_failf("load", "name a file or an extract folder (rapport load --help)");
     if (spec && source)
         return cli_failf("load", "--spec and --source cannot be used together");
+    if (cli_arg(c, "preview"))
+        return preview(spec, source, cli_arg(c, "preview"), json, pos, npos);
     run R = { 0 };
     R.lo.by = cli_user();
     R.lo.max_reject_rate = -1;

@@ -156,9 +156,9 @@ const cli_cmd cli_commands[] = {
       "  --every N       with --verify, compare every Nth customer only\n"
       "  --even-in-surge build while the contact centre is in a surge (it waits)\n"
       "  --json          print the counts as JSON\n" STORE_HELP, NULL },
-    { "load", cmd_load, CLI_STORE, "spec= source= max-reject-rate= rejects= batch= force list-specs json", 0, 256,
+    { "load", cmd_load, CLI_STORE, "spec= source= max-reject-rate= rejects= batch= preview= force list-specs json", 0, 256,
       "rapport load [--spec FILE | --source NAME] [--max-reject-rate R] [--rejects FILE] [--force] "
-      "[--json] FILE|DIR...",
+      "[--preview N] [--json] FILE|DIR...",
       "Load source extracts into the warehouse, with rejects, lineage and a job per file.",
       "Each FILE is read with a source spec (docs/etl.md): --spec FILE names a spec\n"
       "document, --source NAME one that ships with Rapport (--list-specs), and\n"
@@ -189,7 +189,23 @@ const cli_cmd cli_commands[] = {
       "                         file,record,offset,field,value,rule,message\n"
       "  --batch N              records a transaction (default 200000)\n"
       "  --force                load a file again although it was loaded before\n"
+      "  --preview N            load nothing: decode the first N records of each FILE\n"
+      "                         with its spec and show them (each field's value, the\n"
+      "                         record's reject, what cleansing fixed and, for a\n"
+      "                         copybook spec, every copybook field as decoded); no\n"
+      "                         store is opened\n"
       "  --json                 print each file's result as JSON\n" STORE_HELP, NULL },
+    { "copybook", cmd_copybook, 0, "json", 1, 1, "rapport copybook [--json] FILE",
+      "Show a COBOL copybook's record layout as the host lays it out.",
+      "Every item of the record, groups too, as a compiler's map shows it: level,\n"
+      "name (indented by nesting), picture, usage (declared or its group's), start\n"
+      "and end byte (from 1; an OCCURS item's end is that of its last occurrence),\n"
+      "length of one occurrence, OCCURS count, and what it REDEFINES.  A copybook\n"
+      "Rapport cannot read is refused with the line at fault (docs/etl.md lists the\n"
+      "COBOL it reads).\n\n"
+      "options:\n"
+      "  --json          the layout as JSON: its items and its elementary fields\n"
+      "                  (kind, offset from 0, length, digits, scale, sign)\n", NULL },
     { "jobs", cmd_jobs, CLI_STORE, "limit= status= json", 0, 1,
       "rapport jobs [JOB] [--status running|done|failed|interrupted] [--limit N] [--json]",
       "Show the load jobs: state, file, counts, rates and durations.",

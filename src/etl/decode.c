@@ -52,6 +52,7 @@ struct sp_raw {
     int have_text;        /* txt is the source's text (not a host number, not a default) */
     int json_typed;       /* ... a JSON member's */
     int numeric;          /* a host number instead: num in units of 10^-scale, of digits */
+    int big;              /* a host number of more than 18 digits: txt is it exactly, as decimal text */
     int64_t num;
     int scale, digits;
 };
@@ -250,6 +251,41 @@ static void fixed(sp_decoder *d, const char *rule, const char *field)
 
 /* ---- step 1: the source ---- */
 
+/* A host number of any other kind (convert.h: etl_decimal): more than 18 digits, P scaling, a leading
+ * or separate sign, edited, floating point.  One of at most 18 digits is a number as any other; a larger
+ * one is its exact decimal text (x->big), which a decimal keeps and an amount refuses. */
+static int host_decimal(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_error *err)
+{
+    const sp_field *f = x->f;
+    const cb_field *c = f->cb;
+    const unsigned char *p = (const unsigned char *)rec->data + c->offset;
+    if (c->kind == CB_EDITED) { /* read as text, through the code page */
+        int rc = to_utf8(d, x, (const char *)p, (size_t)c->length, 0, 0, err);
+        if (rc)
+            return rc;
+    }
+    etl_decimal dec;
+    rp_error e;
+    rp_err_clear(&e);
+    if (etl_field_decimal(c, (const unsigned char *)rec->data, rec->len, c->kind == CB_EDITED ? x->txt : NULL, &dec, &e))
+        return c->kind == CB_EDITED
+                   ? reject(x->rej, f->name, x->txt, strlen(x->txt), "number", "%s: %s", f->name, rp_errmsg(&e))
+                   : reject(x->rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
+    if (dec.blank && !c->blank_zero) {
+        x->v->null = 1;
+        return RP_OK;
+    }
+    x->digits = c->digits;
+    if (dec.scale <= 18 && !etl_decimal_int(&dec, &x->num)) {
+        x->numeric = 1;
+        x->scale = dec.scale;
+        return RP_OK;
+    }
+    etl_decimal_text(&dec, x->txt, SP_TEXT_MAX);
+    x->big = 1;
+    return RP_OK;
+}
+
 /* A copybook field: text from the code page, or a host number. */
 static int from_copybook(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_error *err)
 {
@@ -264,12 +300,16 @@ static int from_copybook(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_erro
     }
     rp_error e;
     rp_err_clear(&e);
-    if (etl_field_number(c, (const unsigned char *)rec->data, rec->len, &x->num, &e))
-        return reject(x->rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
-    x->numeric = 1;
-    x->scale = c->scale;
-    x->digits = c->digits;
-    return RP_OK;
+    if (c->kind != CB_EDITED && c->kind != CB_FLOAT && c->digits <= 18 && c->scale >= 0 && c->scale <= 18 && !c->sign_leading &&
+        !c->sign_separate) { /* most host numbers: straight to an integer */
+        if (etl_field_number(c, (const unsigned char *)rec->data, rec->len, &x->num, &e))
+            return reject(x->rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
+        x->numeric = 1;
+        x->scale = c->scale;
+        x->digits = c->digits;
+        return RP_OK;
+    }
+    return host_decimal(d, rec, x, err);
 }
 
 /* A JSON member: absent or null is a missing value. */
@@ -542,6 +582,14 @@ static void set_number(sp_raw *x, int64_t num)
     rp_fmt_i64(x->txt, num);
 }
 
+/* A host number of more than 18 digits where an integer is wanted. */
+static int too_big(sp_raw *x, const char *what)
+{
+    return reject(x->rej, x->f->name, x->txt, strlen(x->txt), "number",
+                  "%s: %s has more digits than %s holds (18); a decimal field keeps it exactly", x->f->name, x->txt,
+                  what);
+}
+
 static int type_integer(sp_decoder *d, sp_raw *x)
 {
     (void)d;
@@ -550,6 +598,8 @@ static int type_integer(sp_decoder *d, sp_raw *x)
     int64_t num = x->num;
     rp_error e;
     rp_err_clear(&e);
+    if (x->big)
+        return too_big(x, "a whole number");
     if (x->numeric) {
         if (etl_rescale(num, x->scale, 0, &num, &e))
             return reject(x->rej, f->name, txt, 0, "number", "%s: %s", f->name, rp_errmsg(&e));
@@ -568,9 +618,18 @@ static int type_amount(sp_decoder *d, sp_raw *x)
     int64_t num = x->num;
     rp_error e;
     rp_err_clear(&e);
+    if (x->big)
+        return too_big(x, "an amount");
     if (x->numeric) {
-        if (etl_rescale(num, x->scale, f->exponent, &num, &e))
-            return reject(x->rej, f->name, "", 0, "amount", "%s: %s", f->name, rp_errmsg(&e));
+        if (etl_rescale(num, x->scale, f->exponent, &num, &e)) { /* the host's number as written */
+            etl_decimal dec = { .neg = x->num < 0, .scale = x->scale };
+            dec.n = snprintf(dec.digits, sizeof dec.digits, "%llu",
+                             (unsigned long long)(x->num < 0 ? (uint64_t)0 - (uint64_t)x->num : (uint64_t)x->num));
+            char shown[200];
+            etl_decimal_text(&dec, shown, sizeof shown);
+            return reject(x->rej, f->name, shown, strlen(shown), "amount", "%s: %s %s", f->name, shown,
+                          e.code == RP_TOOBIG ? "is too large for an amount" : "has more decimals than the currency");
+        }
     } else {
         int sc = f->decimals >= 0 ? f->decimals : f->exponent;
         if (etl_parse_amount(txt, x->in_len, sc, f->implied, &num, &e))
@@ -635,6 +694,8 @@ static int type_date(sp_decoder *d, sp_raw *x)
     rp_date dt = { 0, 0, 0 };
     int has = 1, is_number = x->numeric, scale = x->scale;
     int64_t num = x->num;
+    if (x->big)
+        return too_big(x, "a date");
     if (!x->numeric && f->datefmt != DF_AUTO) {
         if (etl_parse_amount(txt, strlen(txt), 0, 0, &num, &e) || num < 0)
             return reject(x->rej, f->name, txt, strlen(txt), "date", "%s: '%s' is not a %s date", f->name, txt,
@@ -688,6 +749,10 @@ static int type_decimal(sp_decoder *d, sp_raw *x)
     const sp_field *f = x->f;
     char *txt = x->txt;
     int64_t num = x->num;
+    if (x->big) { /* kept exactly, as the host wrote it */
+        x->v->is_num = 0;
+        return RP_OK;
+    }
     int sc = x->numeric ? x->scale : f->decimals >= 0 ? f->decimals : 6;
     rp_error e;
     rp_err_clear(&e);
@@ -697,7 +762,7 @@ static int type_decimal(sp_decoder *d, sp_raw *x)
     for (int k = 0; k < sc; k++)
         p *= 10;
     if (sc)
-        snprintf(txt, SP_TEXT_MAX, "%s%llu.%0*llu", num < 0 ? "-" : "", (unsigned long long)(a / p), sc & 15,
+        snprintf(txt, SP_TEXT_MAX, "%s%llu.%0*llu", num < 0 ? "-" : "", (unsigned long long)(a / p), sc,
                  (unsigned long long)(a % p));
     else
         snprintf(txt, SP_TEXT_MAX, "%lld", (long long)num);
@@ -781,7 +846,7 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
     x.rej = rej;
     x.txt = d->txt[i];
     x.len = NOLEN;
-    x.have_text = x.json_typed = x.numeric = 0;
+    x.have_text = x.json_typed = x.numeric = x.big = 0;
     x.num = 0;
     x.scale = x.digits = 0;
     memset(v, 0, sizeof *v);
@@ -864,4 +929,85 @@ const char *sp_record_key(sp_decoder *d, const sp_value *values)
         o += (size_t)w;
     }
     return d->key;
+}
+
+/* ---- the copybook's own fields (rapport load --preview) ---- */
+
+/* Bytes through the file's code page to UTF-8 in out (n bytes): 0, or -1 when they are not of it. */
+static int layout_text(sp_decoder *d, const unsigned char *p, size_t len, int dbcs, char *out, size_t n)
+{
+    if (d->host) {
+        unsigned char tmp[SP_TEXT_MAX];
+        if (dbcs) {
+            if (len + 2 > sizeof tmp)
+                len = sizeof tmp - 2;
+            tmp[0] = RP_EBCDIC_SO;
+            memcpy(tmp + 1, p, len);
+            tmp[len + 1] = RP_EBCDIC_SI;
+            p = tmp;
+            len += 2;
+        }
+        rp_error e;
+        rp_err_clear(&e);
+        return rp_host_text_decode(d->host, p, len, out, n, &e) ? -1 : 0;
+    }
+    if (len >= n)
+        len = n - 1;
+    if (d->utf8) {
+        size_t bad;
+        if (!rp_utf8_valid((const char *)p, len, &bad))
+            return -1;
+        memcpy(out, p, len);
+        out[len] = 0;
+        return 0;
+    }
+    char *in = (char *)p, *o = out;
+    size_t inl = len, outl = n - 1;
+    iconv(d->cv, NULL, NULL, NULL, NULL);
+    if (iconv(d->cv, &in, &inl, &o, &outl) == (size_t)-1)
+        return -1;
+    *o = 0;
+    return 0;
+}
+
+static json_t *layout_value(sp_decoder *d, const cb_field *c, const rd_record *rec)
+{
+    const unsigned char *p = (const unsigned char *)rec->data + c->offset;
+    char txt[SP_TEXT_MAX], why[700];
+    if ((size_t)(c->offset + c->length) > rec->len)
+        return json_null();
+    int is_text = c->kind == CB_ALNUM || c->kind == CB_DBCS || c->kind == CB_EDITED;
+    if (is_text && layout_text(d, p, (size_t)c->length, c->kind == CB_DBCS, txt, sizeof txt)) {
+        size_t k = (size_t)snprintf(why, sizeof why, "not text of %s: ", d->s->encoding);
+        for (int i = 0; i < c->length && k + 5 < 240; i++)
+            k += (size_t)snprintf(why + k, sizeof why - k, "\\x%02x", p[i]);
+        return json_pack("{s:s}", "error", why);
+    }
+    if (c->kind == CB_ALNUM || c->kind == CB_DBCS) {
+        trim(txt, NOLEN);
+        return json_string(txt);
+    }
+    etl_decimal dec;
+    rp_error e;
+    rp_err_clear(&e);
+    if (etl_field_decimal(c, (const unsigned char *)rec->data, rec->len, c->kind == CB_EDITED ? txt : NULL, &dec, &e))
+        return json_pack("{s:s}", "error", rp_errmsg(&e));
+    if (dec.blank && !c->blank_zero)
+        return json_null();
+    etl_decimal_text(&dec, txt, sizeof txt);
+    return json_string(txt);
+}
+
+int sp_decode_layout(sp_decoder *d, const rd_record *rec, json_t *obj, rp_error *err)
+{
+    const cb_layout *l = d->s->layout;
+    for (int i = 0; l && i < l->nfields; i++) {
+        const cb_field *c = &l->fields[i];
+        if (c->filler)
+            continue;
+        json_t *v = layout_value(d, c, rec);
+        if (!v || json_object_set_new(obj, c->name, v))
+            return rp_err(err, RP_NOMEM, NULL);
+    }
+    return RP_OK;
 }

@@ -65,6 +65,7 @@
  *   resubmit.c   open rejects written out again and a corrected copy loaded
  *   extract.c    planning a folder: manifest or walk, spec by pattern, order
  *   quality.c    loads and rejects counted for data quality (analytics)
+ *   preview.c    the first records of a file decoded and shown, nothing written
  *   load_internal.h  what the loader's files share
  *   spec.h, rules.h, copybook.h, convert.h, cleanse.h
  *                private headers of the parts above, each its part's manual
@@ -186,6 +187,24 @@ int ld_rejects_csv_page(wh *w, const ld_rejects_filter *f, ld_reject_at *at, int
  * {source: {records, loaded, fixed, rejected}} in order of source; and the
  * rejects by source, field and rule, [{source, field, rule, rejects, open}]
  * by source, the most frequent first. */
+/* The first n records of file decoded by spec s, nothing written, no store needed (rapport load
+ * --preview): an array of {"record", "offset", "length", "values": {field: value} or null, "copybook":
+ * {copybook field: value} (a copybook spec's, every named field decoded on its own: spec.h
+ * sp_decode_layout), "rejected": {"field", "rule", "value", "message"} or null, "fixed": [{"rule",
+ * "field"}]}.  A value is null when missing, an integer a number, an amount its decimal text in the
+ * currency's units ("1234.50"), anything else its text.  An error only when the file cannot be read at
+ * all; a record that breaks a rule is shown with its reject, as the load would keep it. */
+int ld_preview(const sp_spec *s, const char *file, int64_t n, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
+/* A copybook's layout as a compiler's map (copybook.h): {"record", "length", "items": [{"level", "depth",
+ * "name", "picture", "usage", "start", "end", "length", "occurs", "group", "line", "redefines"?}],
+ * "fields": [{"name", "kind", "offset", "length", "digits", "scale", "signed", "filler", "redefined",
+ * "line", "sign"?}]}: an item's start counted from 1, its length one occurrence's, its end the last byte
+ * of all of them; every item once (an OCCURS's first occurrence), the fields each occurrence.  From text
+ * (an upload, named name in messages) or a file; an error names the line. */
+int etl_copybook_map(const char *text, const char *name, json_t **out, rp_error *err) RP_WARN_UNUSED;
+int etl_copybook_map_file(const char *path, json_t **out, rp_error *err) RP_WARN_UNUSED;
+
 int ld_totals_by_source(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
 int ld_rejects_by_rule(wh *w, json_t **out, rp_error *err) RP_WARN_UNUSED;
 /* Dismiss a job's open rejects, at one record (record > 0) and/or by one

@@ -173,6 +173,8 @@ typedef struct ld_run {
 int ld__run_start(ld_run *u, const sp_spec *s, const char *file, int64_t offset, int64_t records,
                  rp_error *err) RP_WARN_UNUSED;
 void ld__run_stop(ld_run *u);
+/* A reader's complaint about a record it could not read as one, as the record's reject. */
+void ld__reader_reject(const rp_error *e, sp_reject *rj);
 /* The next full block, in file order (waits for it); given back when read. */
 ld_block *ld__pipe_take_full(ld_pipe *p);
 void ld__pipe_give_back(ld_pipe *p, ld_block *b);

@@ -66,7 +66,7 @@ static void pipe_abort(ld_pipe *p)
 }
 
 /* A reader's complaint about a record it could not read as one. */
-static void reader_reject(const rp_error *e, sp_reject *rj)
+void ld__reader_reject(const rp_error *e, sp_reject *rj)
 {
     const char *m = rp_errmsg(e), *p = strstr(m, "): ");
     memset(rj, 0, sizeof *rj);
@@ -231,7 +231,7 @@ static int take_record(ld_pipe *p, ld_block *b, sp_value *vals)
     it->fix0 = b->nfixes;
     it->key = 0;
     if (got == RD_BAD) {
-        reader_reject(&re, rjp);
+        ld__reader_reject(&re, rjp);
         size_t vl = rec.data ? (rec.len < 64 ? rec.len : 64) : 0;
         while (vl && (rec.data[vl - 1] == '\n' || rec.data[vl - 1] == '\r'))
             vl--;

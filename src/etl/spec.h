@@ -234,6 +234,10 @@ void sp_decoder_close(sp_decoder *d);
  * SP_REJECT: *rej says why.  Other codes are internal failures. */
 int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *rej,
               rp_error *err);
+/* Every named field of the spec's copybook decoded on its own into obj (its name: text through the code
+ * page, trimmed; a number as its exact decimal text; a field the record does not reach, null; one that
+ * does not decode, {"error": why}): what `rapport load --preview` shows beside the spec's values. */
+int sp_decode_layout(sp_decoder *d, const rd_record *rec, json_t *obj, rp_error *err) RP_WARN_UNUSED;
 /* After sp_decode: how many values cleansing changed, and which. */
 int sp_fixed_count(const sp_decoder *d);
 void sp_fixed_get(const sp_decoder *d, int i, const char **rule, const char **field);

@@ -133,22 +133,32 @@ static void groups_occurs_redefines(void **state)
 static void unsupported_is_named_by_line(void **state)
 {
     (void)state;
-    parse_fails("01 R.\n  05 A PIC ZZ9.99.\n", RP_PARSE, "t.cpy:2: edited picture 'ZZ9.99' is not supported");
     parse_fails("01 R.\n  05 N PIC 9(3).\n  05 T OCCURS 1 TO 5 DEPENDING ON N.\n    10 X PIC X.\n", RP_PARSE,
                 "t.cpy:3: OCCURS n TO m DEPENDING ON is not supported");
-    parse_fails("01 R.\n  05 A PIC S9(5) SIGN LEADING SEPARATE.\n", RP_PARSE,
-                "t.cpy:2: SIGN LEADING is not supported (only the trailing overpunched sign)");
+    parse_fails("01 R.\n  05 A PIC S9(5) SIGN SEPARATE.\n", RP_PARSE, "t.cpy:2: SIGN SEPARATE: LEADING or TRAILING expected");
     parse_fails("01 R.\n  05 A PIC S9(4) COMP SYNC.\n", RP_PARSE,
                 "t.cpy:2: SYNCHRONIZED is not supported (it inserts slack bytes)");
-    parse_fails("01 R.\n  05 F COMP-2.\n", RP_PARSE, "t.cpy:2: USAGE COMP-2 is not supported");
-    parse_fails("01 R.\n  05 A PIC 9(3)P.\n", RP_PARSE, "t.cpy:2: picture '9(3)P': P scaling is not supported");
+    parse_fails("01 R.\n  05 F PIC 9(4) COMP-2.\n", RP_PARSE, "t.cpy:2: COMP-1 and COMP-2 take no picture");
+    parse_fails("01 R.\n  05 F POINTER.\n", RP_PARSE, "t.cpy:2: USAGE POINTER is not supported");
+    parse_fails("01 R.\n  05 A PIC 9(3)P9.\n", RP_PARSE, "t.cpy:2: picture '9(3)P9': P stands at one end of the digits");
     parse_fails("01 R.\n  05 A PIC X(3).\n  05 B REDEFINES Z PIC X.\n", RP_PARSE,
                 "t.cpy:3: REDEFINES 'Z': no earlier item of that name at this level");
-    parse_fails("01 R.\n  05 A PIC X(3)\n", RP_PARSE, "t.cpy:2: the last statement does not end with a period");
+    /* a statement without its period before another: named where the next begins */
+    parse_fails("01 R.\n  05 A PIC X(3)\n  05 B PIC X.\n", RP_PARSE,
+                "t.cpy:3: '05' begins another item: the statement before it (line 2) does not end with a period");
     parse_fails("01 R.\n  05 A PIC X(3) COMP-3.\n", RP_PARSE, "t.cpy:2: COMP and COMP-3 need a numeric picture");
+    parse_fails("01 R.\n  05 A PIC ZZ9.99 COMP-3.\n", RP_PARSE, "t.cpy:2: an edited picture is DISPLAY only");
+    parse_fails("01 R.\n  05 A PIC 9(19) COMP.\n", RP_PARSE, "t.cpy:2: a binary item holds at most 18 digits");
     parse_fails("01 R.\n  05 A PIC X(3).\n    10 B PIC X.\n", RP_PARSE,
                 "t.cpy:3: 'A' has a picture and cannot contain other items");
-    parse_fails("01 R.\n  05 A PIC 9(19).\n", RP_PARSE, "t.cpy:2: picture '9(19)' has more than 18 digits");
+    parse_fails("01 R.\n  05 A PIC 9(39).\n", RP_PARSE, "t.cpy:2: picture '9(39)' has more than 38 digits");
+    parse_fails("01 R.\n  05 A PIC 9(30)P(9).\n", RP_PARSE, "t.cpy:2: picture '9(30)P(9)' has more than 38 digits");
+    parse_fails("01 R.\n  05 A PIC +9.9E+99.\n", RP_PARSE,
+                "t.cpy:2: floating-point edited picture '+9.9E+99' is not supported");
+    parse_fails("01 R.\n  05 A PIC S9(3).99-.\n", RP_PARSE,
+                "t.cpy:2: picture 'S9(3).99-': S with editing symbols (the sign is + - CR or DB)");
+    parse_fails("01 R.\n  05 A PIC 9.9.9.\n", RP_PARSE, "t.cpy:2: picture '9.9.9' has two decimal points");
+    parse_fails("01 R.\n  05 A PIC 9(3)K.\n", RP_PARSE, "t.cpy:2: picture '9(3)K' has a symbol COBOL does not know");
     parse_fails("01 R.\n  05 A PIC X(2) FROBNICATE.\n", RP_PARSE, "t.cpy:2: unexpected word 'FROBNICATE'");
     parse_fails("01 R.\n  66 X RENAMES A.\n", RP_PARSE, "t.cpy:2: 66 RENAMES is not supported");
     parse_fails("01 A.\n 05 B PIC X.\n01 C.\n 05 D PIC X.\n", RP_PARSE,
@@ -157,6 +167,186 @@ static void unsupported_is_named_by_line(void **state)
     parse_fails("01 R.\n  05 A PIC X(0).\n", RP_PARSE, "t.cpy:2: picture 'X(0)' has a bad repeat count");
     /* a record of groups only describes no bytes (found by fuzz_copybook: it was a layout of 0 fields) */
     parse_fails("01 R.\n  05 G.\n", RP_PARSE, "t.cpy:1: record 'R' has no elementary items (nothing with a PIC)");
+}
+
+static void field_sign(const cb_layout *l, const char *name, int leading, int separate)
+{
+    const cb_field *f = cb_find(l, name);
+    if (!f)
+        fail_msg("no field %s", name);
+    assert_int_equal(f->sign_leading, leading);
+    assert_int_equal(f->sign_separate, separate);
+}
+
+/* The host's copybooks as they come: sequence numbers and change marks in columns 1-6, tabs, no final
+ * period; numbers of up to 38 digits, P scaling, signs leading and separate, edited pictures, floats,
+ * and a group's USAGE and SIGN given to its items. */
+static void the_record_dialect_banks_use(void **state)
+{
+    (void)state;
+    cb_layout *l = parse_ok("CHG001 01  HOST-REC.\n"
+                            "  0100     05  BIG-ID        PIC 9(25).\n"
+                            "A00200     05  BIG-AMT       PIC S9(30)V9(8) COMP-3.\n"
+                            "\t05  HUNDREDS      PIC 9(3)PP.\n"
+                            "000400     05  TINY          PIC SVPP9(3).\n"
+                            "000500     05  LEAD          PIC S9(4) SIGN LEADING.\n"
+                            "000600     05  LEAD-SEP  PIC S9(4) SIGN IS LEADING SEPARATE CHARACTER.\n"
+                            "000700     05  TRAIL-SEP     PIC S9(3)V99 TRAILING SEPARATE.\n"
+                            "000800     05  PT            PIC 9(8).9(2).\n"
+                            "000900     05  SPT           PIC S9(3).99.\n"
+                            "001000     05  ED            PIC ZZ,ZZ9.99-.\n"
+                            "001100     05  ED-CR         PIC $$$,$$9.99CR.\n"
+                            "001200     05  ED-PLUS       PIC +9(3).99.\n"
+                            "001300     05  ED-BLANK      PIC ZZZ9 BLANK WHEN ZERO.\n"
+                            "001400     05  F1            COMP-1.\n"
+                            "001500     05  F2            USAGE IS COMP-2.\n"
+                            "001600     05  PACKED-GROUP  COMP-3.\n"
+                            "001700         10  PG-A      PIC S9(5).\n"
+                            "001800         10  PG-B      PIC 9(3)V9.\n"
+                            "001900     05  SIGNS  SIGN LEADING SEPARATE.\n"
+                            "002000         10  SG-A      PIC S9(2).\n"
+                            "002100     05  ALNUM-ED      PIC XXBXX/XX0X\n");
+    field_is(l, "BIG-ID", CB_ZONED, 0, 25, 25, 0, 0);
+    field_is(l, "BIG-AMT", CB_PACKED, 25, 20, 38, 8, 1);
+    field_is(l, "HUNDREDS", CB_ZONED, 45, 3, 3, -2, 0);
+    field_is(l, "TINY", CB_ZONED, 48, 3, 3, 5, 1);
+    field_is(l, "LEAD", CB_ZONED, 51, 4, 4, 0, 1);
+    field_sign(l, "LEAD", 1, 0);
+    field_is(l, "LEAD-SEP", CB_ZONED, 55, 5, 4, 0, 1);
+    field_sign(l, "LEAD-SEP", 1, 1);
+    field_is(l, "TRAIL-SEP", CB_ZONED, 60, 6, 5, 2, 1);
+    field_sign(l, "TRAIL-SEP", 0, 1);
+    field_is(l, "PT", CB_EDITED, 66, 11, 10, 2, 0);
+    field_is(l, "SPT", CB_EDITED, 77, 6, 5, 2, 1);
+    field_is(l, "ED", CB_EDITED, 83, 10, 7, 2, 1);
+    assert_string_equal(cb_find(l, "ED")->edit, "ZZ,ZZ9.99-");
+    field_is(l, "ED-CR", CB_EDITED, 93, 12, 7, 2, 1);
+    assert_string_equal(cb_find(l, "ED-CR")->edit, "ccc,cc9.99Cr");
+    field_is(l, "ED-PLUS", CB_EDITED, 105, 7, 5, 2, 1);
+    field_is(l, "ED-BLANK", CB_EDITED, 112, 4, 4, 0, 0);
+    assert_true(cb_find(l, "ED-BLANK")->blank_zero);
+    field_is(l, "F1", CB_FLOAT, 116, 4, 0, 0, 1);
+    field_is(l, "F2", CB_FLOAT, 120, 8, 0, 0, 1);
+    field_is(l, "PG-A", CB_PACKED, 128, 3, 5, 0, 1);
+    field_is(l, "PG-B", CB_PACKED, 131, 3, 4, 1, 0);
+    field_is(l, "SG-A", CB_ZONED, 134, 3, 2, 0, 1);
+    field_sign(l, "SG-A", 1, 1);
+    field_is(l, "ALNUM-ED", CB_ALNUM, 137, 10, 0, 0, 0);
+    assert_int_equal(l->length, 147);
+    assert_int_equal(cb_find(l, "HUNDREDS")->line, 4);
+    /* the listing: every item, groups too, with its picture and usage as declared or inherited */
+    assert_int_equal(l->nitems, 22);
+    assert_string_equal(l->items[0].name, "HOST-REC");
+    assert_int_equal(l->items[0].length, 147);
+    assert_string_equal(l->items[16].name, "PACKED-GROUP");
+    assert_true(l->items[16].is_group);
+    assert_string_equal(l->items[16].usage, "COMP-3");
+    assert_string_equal(l->items[17].usage, "COMP-3");
+    assert_int_equal(l->items[17].depth, 2);
+    assert_string_equal(l->items[11].picture, "$$$,$$9.99CR");
+    cb_free(l);
+    /* free format whose code only is indented, longer than column 72: nothing cut */
+    l = parse_ok("       01 R.\n"
+                 "          05 A-VERY-LONG-NAME-OF-A-FIELD                                  PIC X(12).\n");
+    field_is(l, "A-VERY-LONG-NAME-OF-A-FIELD", CB_ALNUM, 0, 12, 0, 0, 0);
+    cb_free(l);
+    /* fixed format: what stands past column 72 is the identification area */
+    l = parse_ok("000100 01 R.                                                             IDENT001\n"
+                 "000200    05 A PIC X(2).                                                 IDENT002\n");
+    field_is(l, "A", CB_ALNUM, 0, 2, 0, 0, 0);
+    cb_free(l);
+}
+
+/* Host numbers of every kind, written byte by byte, as decimals. */
+static void host_numbers_of_every_kind(void **state)
+{
+    (void)state;
+    cb_layout *l = parse_ok("01 R.\n"
+                            " 05 BIG PIC S9(25).\n"           /* 0, 25 */
+                            " 05 BIGP PIC S9(29)V9(8) COMP-3.\n" /* 25, 19 */
+                            " 05 HUN PIC 9(3)PP.\n"           /* 44, 3 */
+                            " 05 TINY PIC SPP9(2).\n"          /* 47, 2 */
+                            " 05 LEAD PIC S9(3) SIGN LEADING.\n" /* 49, 3 */
+                            " 05 LSEP PIC S9(3) LEADING SEPARATE.\n" /* 52, 4 */
+                            " 05 TSEP PIC S9(3)V9 TRAILING SEPARATE.\n" /* 56, 5 */
+                            " 05 F1 COMP-1.\n"               /* 61, 4 */
+                            " 05 F2 COMP-2.\n");            /* 65, 8 */
+    unsigned char rec[73];
+    memset(rec, 0xF0, sizeof rec);
+    /* BIG: -1234567890123456789012345, the sign in the last zone */
+    const char *big = "1234567890123456789012345";
+    for (int i = 0; i < 25; i++)
+        rec[i] = (unsigned char)(0xF0 | (big[i] - '0'));
+    rec[24] = 0xD5;
+    /* BIGP: 37 digits packed, 1234567890123456789012345678901234567 then C */
+    const char *bp = "1234567890123456789012345678901234567"; /* 37 digits and the sign: 19 bytes */
+    for (int i = 0; i < 19; i++)
+        rec[25 + i] = (unsigned char)((bp[2 * i] - '0') << 4 | (i < 18 ? bp[2 * i + 1] - '0' : 0xC));
+    rec[44] = 0xF1, rec[45] = 0xF2, rec[46] = 0xF3; /* HUN: 12300 */
+    rec[47] = 0xF4, rec[48] = 0xD2;                 /* TINY: -0.0042 */
+    rec[49] = 0xD1, rec[50] = 0xF2, rec[51] = 0xF3; /* LEAD: -123 */
+    rec[52] = 0x60, rec[53] = 0xF4, rec[54] = 0xF5, rec[55] = 0xF6; /* LSEP: -456 */
+    rec[56] = 0xF7, rec[57] = 0xF8, rec[58] = 0xF9, rec[59] = 0xF1, rec[60] = 0x4E; /* TSEP: +789.1 */
+    memcpy(rec + 61, "\x42\x64\x00\x00", 4); /* COMP-1: 100.0 (0x64 * 16^0 at exponent 66) */
+    memcpy(rec + 65, "\xC0\x19\x99\x99\x99\x99\x99\x9A", 8); /* COMP-2: -0.1 (0.1999...A hex at 16^0) */
+    struct {
+        const char *field, *text;
+        int fits;
+    } want[] = {
+        { "BIG", "-1234567890123456789012345", 0 }, { "BIGP", "12345678901234567890123456789.01234567", 0 },
+        { "HUN", "12300", 1 },  { "TINY", "-0.0042", 1 }, { "LEAD", "-123", 1 }, { "LSEP", "-456", 1 },
+        { "TSEP", "789.1", 1 }, { "F1", "100", 1 },       { "F2", "-0.1", 1 },
+    };
+    rp_error e = RP_ERROR_INIT;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        etl_decimal d;
+        char text[200];
+        int64_t v;
+        if (etl_field_decimal(cb_find(l, want[i].field), rec, sizeof rec, NULL, &d, &e))
+            fail_msg("%s: %s", want[i].field, rp_errmsg(&e));
+        etl_decimal_text(&d, text, sizeof text);
+        if (strcmp(text, want[i].text))
+            fail_msg("%s: %s, not %s", want[i].field, text, want[i].text);
+        assert_int_equal(etl_decimal_int(&d, &v) == RP_OK, want[i].fits);
+    }
+    /* the separate sign must be there */
+    rec[52] = 0xF1;
+    etl_decimal d;
+    assert_int_equal(etl_field_decimal(cb_find(l, "LSEP"), rec, sizeof rec, NULL, &d, &e), RP_ENCODING);
+    assert_string_equal(rp_errmsg(&e), "LSEP: bytes F1F4F5F6 are not a number with a separate sign ('+' or '-')");
+    assert_int_equal(etl_field_decimal(cb_find(l, "BIG"), rec, 20, NULL, &d, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "BIG: beyond the end of a 20-byte record");
+    cb_free(l);
+    /* edited numbers, read as text through the code page */
+    l = parse_ok("01 R.\n 05 ED PIC ZZ,ZZ9.99-.\n 05 CR PIC $$$,$$9.99CR.\n 05 PL PIC +9(3).99.\n"
+                 " 05 PT PIC 9(8).9(2).\n 05 SPT PIC S9(3).99.\n 05 BZ PIC ZZZ9 BLANK WHEN ZERO.\n"
+                 " 05 STAR PIC **,**9.99.\n 05 FM PIC ----9.\n");
+    struct {
+        const char *field, *in, *text;
+    } ed[] = {
+        { "ED", " 1,234.50-", "-1234.50" }, { "ED", "     0.05 ", "0.05" },  { "CR", "$12,345.67CR", "-12345.67" },
+        { "CR", "     $1.00  ", "1.00" },  { "PL", "+012.34", "12.34" },    { "PL", "-999.99", "-999.99" },
+        { "PT", "00001234.56", "1234.56" }, { "SPT", "123.4J", "-123.41" }, { "SPT", "001.0{", "1.00" },
+        { "STAR", "****12.50", "12.50" },     { "FM", "  -12", "-12" },      { "FM", "   12", "12" },
+    };
+    for (size_t i = 0; i < sizeof ed / sizeof ed[0]; i++) {
+        char text[200];
+        if (etl_field_decimal(cb_find(l, ed[i].field), (const unsigned char *)"", 200, ed[i].in, &d, &e))
+            fail_msg("%s '%s': %s", ed[i].field, ed[i].in, rp_errmsg(&e));
+        etl_decimal_text(&d, text, sizeof text);
+        if (strcmp(text, ed[i].text))
+            fail_msg("%s '%s': %s, not %s", ed[i].field, ed[i].in, text, ed[i].text);
+    }
+    assert_int_equal(etl_field_decimal(cb_find(l, "BZ"), (const unsigned char *)"", 200, "    ", &d, &e), RP_OK);
+    assert_true(d.blank);
+    assert_int_equal(etl_field_decimal(cb_find(l, "PT"), (const unsigned char *)"", 200, "0000123A.56", &d, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "PT: '0000123A.56' is not an edited number of picture 99999999.99 (character 8)");
+    assert_int_equal(etl_field_decimal(cb_find(l, "PT"), (const unsigned char *)"", 200, "000001234.567", &d, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "PT: '000001234.567' is longer than the picture's 11 characters");
+    /* trailing blanks a code page's decoder dropped are the picture's */
+    assert_int_equal(etl_field_decimal(cb_find(l, "ED"), (const unsigned char *)"", 200, "     0.05", &d, &e), RP_OK);
+    assert_string_equal(d.digits, "5");
+    cb_free(l);
 }
 
 /* The generator's copybooks are read as the host's own would be. */
@@ -754,6 +944,8 @@ int main(void)
         cmocka_unit_test(groups_occurs_redefines),
         cmocka_unit_test(unsupported_is_named_by_line),
         cmocka_unit_test(generated_copybooks),
+        cmocka_unit_test(the_record_dialect_banks_use),
+        cmocka_unit_test(host_numbers_of_every_kind),
         cmocka_unit_test(csv_rfc4180),
         cmocka_unit_test(csv_errors),
         cmocka_unit_test(delimited_and_whitespace),

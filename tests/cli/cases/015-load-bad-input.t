@@ -42,10 +42,10 @@ $ rapport load --spec missing_column.json customers_2.csv
 ! rapport: load: spec test-missing-column: fields[4] (mobile).from: no column 'cellphone' in the header of customers_2.csv (it has cust_id, name, id_no, birth, mobile, email, address, segment)
 $ rapport query "SELECT count(*) FROM party WHERE name_zh = '林志明'" --csv | tail -1 | tr -d '\r'
 > 0
-# a copybook with a picture the loader does not read
+# a copybook with a usage the loader does not read
 $ rapport load --spec accounts.json fixed.dat
 ? 1
-! rapport: load: spec test-accounts: ./accounts.cpy:4: edited picture 'ZZZ9.99' is not supported
+! rapport: load: spec test-accounts: ./accounts.cpy:5: USAGE POINTER is not supported
 # bad specs are refused before anything is read
 $ echo '{"spec":"x","source":"s","format":"csv","header":true,"fields":[{"name":"a","from":"a"}],"targets":[{"entity":"parti"}]}' > bad.json && rapport load --spec bad.json customers_2.csv
 ? 1

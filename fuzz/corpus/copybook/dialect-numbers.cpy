@@ -1,0 +1,11 @@
+      * A HOST RECORD OF EVERY KIND OF NUMBER
+000100 01  HOST-REC.
+000200     05  CUST-NAME     PIC X(10).
+  0300     05  BIG-ID        PIC 9(25).
+A00400     05  BIG-AMT       PIC S9(30)V9(8) COMP-3.
+	05  PT            PIC 9(8).9(2).
+000600     05  SPT           PIC S9(3).99.
+000700     05  ED            PIC ZZ,ZZ9.99-.
+000800     05  LSEP          PIC S9(3) SIGN LEADING SEPARATE.
+000900     05  HUN           PIC 9(3)PP.
+001000     05  F2            COMP-2

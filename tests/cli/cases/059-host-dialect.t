@@ -1,0 +1,100 @@
+# issue 27 item 1 (the elementary items), 2 and 3: the COBOL record dialect banks' copybooks use, read from
+# a host file written byte by byte by tests/fixtures/etl/host_dialect.py (fixed format with sequence
+# numbers and change marks in columns 1-6, a tab, no final period; 25 and 38 digits, packed and zoned; an
+# explicit decimal point, an overpunched sign after it, zero suppression with a trailing sign, a leading
+# separate sign, P scaling, IBM hexadecimal floating point); `rapport copybook` shows the layout as a
+# programmer reads a compiler's map; `rapport load --preview` decodes the first records and writes nothing.
+$ cp "$FIXTURES"/etl/host-dialect*.json . && python3 "$FIXTURES"/etl/host_dialect.py && rapport copybook HOST.cpy
+> HOST.cpy: record HOST-REC, 97 bytes, 9 fields
+> LVL  NAME         PICTURE      USAGE    START  END  LENGTH  OCCURS
+> 01   HOST-REC                           1      97   97
+> 05     CUST-NAME  X(10)        DISPLAY  1      10   10
+> 05     BIG-ID     9(25)        DISPLAY  11     35   25
+> 05     BIG-AMT    S9(30)V9(8)  COMP-3   36     55   20
+> 05     PT         9(8).9(2)    DISPLAY  56     66   11
+> 05     SPT        S9(3).99     DISPLAY  67     72   6
+> 05     ED         ZZ,ZZ9.99-   DISPLAY  73     82   10
+> 05     LSEP       S9(3)        DISPLAY  83     86   4
+> 05     HUN        9(3)PP       DISPLAY  87     89   3
+> 05     F2                      COMP-2   90     97   8
+$ rapport copybook --json HOST.cpy | python3 -c "import json, sys; m = json.load(sys.stdin); f = {x['name']: x for x in m['fields']}; print(m['length'], len(m['items']), f['BIG-AMT']['kind'], f['BIG-AMT']['digits'], f['BIG-AMT']['scale'], f['LSEP']['sign'], f['HUN']['scale'], f['F2']['kind'], f['ED']['kind'], m['items'][3]['start'], m['items'][3]['end'])"
+> 97 10 packed 38 8 leading separate -2 float edited 36 55
+# an item in an OCCURS is listed once, its end that of the last occurrence; a REDEFINES says what it redefines
+$ printf '       01 ORDER-REC.\n          05 ORD-LINE OCCURS 3 TIMES.\n             10 LINE-QTY PIC S9(4) COMP.\n          05 ORD-DATE PIC 9(8).\n          05 ORD-DATE-R REDEFINES ORD-DATE.\n             10 ORD-YYYY PIC 9(4).\n' > order.cpy && rapport copybook order.cpy
+> order.cpy: record ORDER-REC, 14 bytes, 5 fields
+> LVL  NAME                             PICTURE  USAGE    START  END  LENGTH  OCCURS
+> 01   ORDER-REC                                          1      14   14
+> 05     ORD-LINE                                         1      6    2       3
+> 10       LINE-QTY                     S9(4)    COMP     1      2    2
+> 05     ORD-DATE                       9(8)     DISPLAY  7      14   8
+> 05     ORD-DATE-R REDEFINES ORD-DATE                    7      10   4
+> 10       ORD-YYYY                     9(4)     DISPLAY  7      10   4
+# what it cannot read is named by its line
+$ printf '       01 R.\n          05 A PIC 9(3)K.\n' > bad.cpy && rapport copybook bad.cpy
+? 1
+! rapport: copybook: bad.cpy:2: picture '9(3)K' has a symbol COBOL does not know
+$ rapport copybook nothere.cpy
+? 1
+!~ ^rapport: copybook: nothere.cpy: .*No such file or directory
+# the preview: the spec's values, and every copybook field as decoded; no store is opened, nothing is written
+$ rapport load --spec host-dialect.json HOST.dat --preview 5
+> HOST.dat (spec test-host-dialect): the first 2 records, nothing loaded
+> record 1 (offset 0, 97 bytes)
+>   name  CHEN MEI
+>   big   1234567890123456789012345
+>   huge  123456789012345678901234567890.12345678
+>   pt    1234.56
+>   spt   -123.41
+>   ed    -1234.50
+>   lsep  -42
+>   hun   12300
+>   f2    -0.1
+>   as the copybook reads it:
+>     CUST-NAME  CHEN MEI
+>     BIG-ID     1234567890123456789012345
+>     BIG-AMT    123456789012345678901234567890.12345678
+>     PT         1234.56
+>     SPT        -123.41
+>     ED         -1234.50
+>     LSEP       -42
+>     HUN        12300
+>     F2         -0.1
+> record 2 (offset 97, 97 bytes)
+>   name  LIN WEI
+>   big   42
+>   huge  -0.00000150
+>   pt    0.00
+>   spt   1.00
+>   ed    0.05
+>   lsep  7
+>   hun   0
+>   f2    100
+>   as the copybook reads it:
+>     CUST-NAME  LIN WEI
+>     BIG-ID     42
+>     BIG-AMT    -0.00000150
+>     PT         0.00
+>     SPT        1.00
+>     ED         0.05
+>     LSEP       7
+>     HUN        0
+>     F2         100
+$ ls rapport.db 2>&1 | sed 's/.*No such file.*/nothing written/'
+> nothing written
+$ rapport load --spec host-dialect.json HOST.dat --preview 1 --json | python3 -c "import json, sys; r = json.load(sys.stdin)[0]['records']; print(len(r), r[0]['values']['lsep'], r[0]['values']['huge'], r[0]['rejected'], r[0]['copybook']['HUN'])"
+> 1 -42 123456789012345678901234567890.12345678 None 12300
+$ rapport load --spec host-dialect.json HOST.dat --preview 0
+? 1
+! rapport: load: --preview: '0' is not a number of records from 1 to 100000
+# loaded: a 25-digit number is the party's key exactly
+$ rapport init > /dev/null && rapport load --spec host-dialect.json HOST.dat | head -1 | sed 's/\[job.*//' && rapport query "SELECT source_key FROM source_record ORDER BY 1" --csv | tr -d '\r'
+> HOST.dat: 2 records: 2 loaded (0 fixed), 0 rejected  
+> source_key
+> 1234567890123456789012345
+> 42
+# 38 digits where an amount is wanted: refused by name, the record kept as a reject; so is a number with more decimals than the currency
+$ rapport load --spec host-dialect-amounts.json HOST.dat 2>/dev/null | tail -1; rapport rejects --csv | cut -d, -f3,5,7- | tr -d '\r'
+> total: 2 records: 0 loaded (0 fixed), 2 rejected
+> record,field,rule,message,status
+> 1,huge,number,huge: 123*********************************678 has more digits than an amount holds (18); a decimal field keeps it exactly,open
+> 2,huge,amount,huge: -0.*****150 has more decimals than the currency,open
