@@ -69,13 +69,13 @@ int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int
     const char *base = strrchr(file, '/');
     snprintf(d->file, sizeof d->file, "%s", base ? base + 1 : file);
     int rc = RP_OK;
-    if (!strcmp(s->encoding, "IBM-937") || !strcmp(s->encoding, "IBM-037")) {
-        rc = rp_host_codec_open(!strcmp(s->encoding, "IBM-937") ? "IBM937" : "IBM037", &d->host, err);
+    if (s->ebcdic) {
+        rc = rp_host_codec_open(s->iconv_name, &d->host, err);
     } else if (!strcmp(s->encoding, "UTF-8")) {
         d->utf8 = 1;
         d->reader_checked = sp_reader_options(s).utf8;
     } else {
-        d->cv = iconv_open("UTF-8", s->encoding);
+        d->cv = iconv_open("UTF-8", s->iconv_name);
         if (d->cv == (iconv_t)-1)
             rc = errno == ENOMEM ? rp_err(err, RP_NOMEM, "%s: %s", s->encoding, rp_strerror(RP_NOMEM))
                                  : rp_err(err, RP_ENCODING, "this system's iconv cannot convert from %s", s->encoding);

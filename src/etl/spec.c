@@ -6,7 +6,9 @@
 #include "core/json.h"
 #include "warehouse/warehouse.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -679,8 +681,57 @@ static const struct {
                 { "csv", SPF_CSV },         { "delimited", SPF_DELIMITED },   { "whitespace", SPF_WHITESPACE },
                 { "jsonl", SPF_JSONL } };
 
-static const char *const encodings[] = { "IBM-937", "IBM-037", "CP950", "BIG5", "BIG5-HKSCS", "UTF-8",
-                                         NULL };
+/* The host code pages (EBCDIC CCSIDs) read as host records: Latin (037 US, 273 Germany, 277 Denmark and
+ * Norway, 278 Finland and Sweden, 280 Italy, 284 Spain, 285 UK, 297 France, 500 international, 871
+ * Iceland, 875 Greek, 1025 Cyrillic, 1026 Turkish, 1047 open systems, 1140-1149 the same with the euro)
+ * and the DBCS ones with SO/SI (930 and 939 Japanese, 933 Korean, 935 Simplified Chinese, 937
+ * Traditional Chinese, 1364 Korean, 1371 Traditional Chinese, 1388 Simplified Chinese, 1390 and 1399
+ * Japanese). */
+static const int ebcdic_ccsids[] = { 37,   273,  277,  278,  280,  284,  285,  297,  500,  871,  875,  930,
+                                     933,  935,  937,  939,  1025, 1026, 1047, 1140, 1141, 1142, 1143, 1144,
+                                     1145, 1146, 1147, 1148, 1149, 1364, 1371, 1388, 1390, 1399, 0 };
+
+/* encoding: IBM-NNN (or IBMNNN, CPNNN) of a host code page, or any name this system's iconv knows (CP950,
+ * BIG5-HKSCS, GB18030 ...); refused by name when iconv lacks it, here rather than at the first record. */
+static int parse_encoding(sp_spec *s, const char *enc, rp_error *err)
+{
+    if (strlen(enc) >= sizeof s->encoding)
+        return rp_err(err, RP_INVAL, "encoding: '%.40s' is not a code page's name", enc);
+    const char *num = NULL;
+    if (!strncasecmp(enc, "IBM-", 4))
+        num = enc + 4;
+    else if (!strncasecmp(enc, "IBM", 3))
+        num = enc + 3;
+    else if (!strncasecmp(enc, "CP", 2))
+        num = enc + 2;
+    int ccsid = 0;
+    if (num && *num && strspn(num, "0123456789") == strlen(num) && strlen(num) <= 5)
+        ccsid = atoi(num);
+    s->ebcdic = 0;
+    for (int i = 0; ccsid && ebcdic_ccsids[i]; i++)
+        s->ebcdic |= ebcdic_ccsids[i] == ccsid;
+    if (s->ebcdic) {
+        snprintf(s->encoding, sizeof s->encoding, "IBM-%03d", ccsid);
+        snprintf(s->iconv_name, sizeof s->iconv_name, "IBM%03d", ccsid);
+    } else if (!strcasecmp(enc, "UTF-8") || !strcasecmp(enc, "UTF8")) {
+        snprintf(s->encoding, sizeof s->encoding, "UTF-8");
+        snprintf(s->iconv_name, sizeof s->iconv_name, "UTF-8");
+    } else {
+        for (size_t i = 0; i <= strlen(enc); i++)
+            s->encoding[i] = (char)toupper((unsigned char)enc[i]);
+        snprintf(s->iconv_name, sizeof s->iconv_name, "%s", s->encoding);
+    }
+    iconv_t cv = iconv_open("UTF-8", s->iconv_name);
+    if (cv == (iconv_t)-1)
+        return rp_err(err, RP_INVAL, "encoding: this system's iconv has no code page '%s' (iconv -l lists those it has)",
+                      enc);
+    iconv_close(cv);
+    if (s->ebcdic && (cv = iconv_open(s->iconv_name, "UTF-8")) != (iconv_t)-1) /* the host codec goes both ways */
+        iconv_close(cv);
+    else if (s->ebcdic)
+        return rp_err(err, RP_INVAL, "encoding: this system's iconv cannot write %s", s->encoding);
+    return RP_OK;
+}
 
 static int load_copybook(sp_spec *s, const char *extra_dir, rp_error *err)
 {
@@ -735,18 +786,11 @@ static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_e
         return rp_err(err, RP_INVAL, "format: '%s' is not one of rdw, fixed, columns, csv, delimited, "
                       "whitespace, jsonl", fmt);
     s->format = formats[fi].f;
-    int ei = -1;
-    for (int i = 0; encodings[i]; i++)
-        if (strcasecmp(encodings[i], enc) == 0)
-            ei = i;
-    if (ei < 0)
-        return rp_err(err, RP_INVAL, "encoding: '%s' is not one of IBM-937, IBM-037, CP950, BIG5, "
-                      "BIG5-HKSCS, UTF-8", enc);
-    snprintf(s->encoding, sizeof s->encoding, "%s", encodings[ei]);
-    int ebcdic = ei <= 1;
-    if (ebcdic && !is_copybook_format(s->format))
+    if (parse_encoding(s, enc, err))
+        return err->code;
+    if (s->ebcdic && !is_copybook_format(s->format))
         return rp_err(err, RP_INVAL, "encoding: %s is for host records (format rdw or fixed)", s->encoding);
-    if (s->format == SPF_JSONL && ei != 5)
+    if (s->format == SPF_JSONL && strcmp(s->encoding, "UTF-8"))
         return rp_err(err, RP_INVAL, "encoding: JSON lines are UTF-8");
     s->delimiter = s->format == SPF_WHITESPACE ? ' ' : ',';
     if (delim) {

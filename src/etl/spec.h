@@ -157,7 +157,9 @@ typedef struct sp_spec {
     char **after;   /* specs to load first */
     int nafter;
     sp_format format;
-    char encoding[24];
+    char encoding[24];   /* as named: IBM-NNN for a host (EBCDIC) code page, else an iconv name, UTF-8 by default */
+    char iconv_name[24]; /* what iconv calls it (IBM937) */
+    int ebcdic;          /* a host code page: SO/SI around DBCS runs, rdw and fixed formats only */
     char copybook[256];
     cb_layout *layout;
     int reclen;      /* SPF_FIXED without a copybook */
