@@ -16,6 +16,7 @@ struct reader {
     size_t cap, beg, end;
     int eof, broken, bom, started;
     int64_t file_off; /* file offset of buf[beg] */
+    int64_t block_end; /* RD_RDW with BDWs: where the block being read ends */
     int64_t recno;
     rp_buf fields;    /* the text of quoted fields, unescaped */
     size_t foff[RD_MAX_FIELDS];
@@ -136,10 +137,49 @@ static int check_utf8(reader *r, rd_record *rec, rp_error *err)
 
 /* ---- binary records ---- */
 
+/* A block descriptor word's length: 2 bytes and two zero bytes, or (extended, high bit set) 31 bits; 0 if
+ * it is none. */
+static int64_t bdw_length(const unsigned char *p)
+{
+    if (p[0] & 0x80)
+        return (int64_t)(p[0] & 0x7F) << 24 | p[1] << 16 | p[2] << 8 | p[3];
+    return p[2] || p[3] ? 0 : p[0] << 8 | p[1];
+}
+
+/* At a block's end, the next block's descriptor read (empty blocks skipped): RD_RECORD to go on, RD_END,
+ * RD_BAD for a broken one (the rest of the file reported as one record), or an I/O error. */
+static int next_block(reader *r, rd_record *rec, rp_error *err)
+{
+    while (r->file_off >= r->block_end) {
+        int rc = ensure(r, 4, err);
+        if (rc)
+            return rc;
+        if (avail(r) == 0)
+            return RD_END;
+        unsigned char *p = r->buf + r->beg;
+        int64_t len = avail(r) < 4 ? 0 : bdw_length(p);
+        if (len < 4) {
+            rec->number = ++r->recno;
+            rec->offset = r->file_off;
+            r->broken = 1;
+            size_t n = avail(r);
+            rc = bad(r, rec, n, err, "bad block descriptor word %s(length %lld): the rest of the file cannot be read",
+                     "", avail(r) < 4 ? 0 : (long long)(p[0] << 8 | p[1]), 0);
+            consume(r, n);
+            return rc;
+        }
+        r->block_end = r->file_off + len;
+        consume(r, 4);
+    }
+    return RD_RECORD;
+}
+
 static int next_rdw(reader *r, rd_record *rec, rp_error *err)
 {
-    int rc = ensure(r, 4, err);
-    if (rc)
+    int rc;
+    if (r->o.bdw && (rc = next_block(r, rec, err)) != RD_RECORD)
+        return rc;
+    if ((rc = ensure(r, 4, err)))
         return rc;
     if (avail(r) == 0)
         return RD_END;
@@ -159,6 +199,14 @@ static int next_rdw(reader *r, rd_record *rec, rp_error *err)
         size_t n = avail(r);
         rc = bad(r, rec, n, err, "bad RDW %s(length %lld, flags %lld): the rest of the file cannot be read", "",
                  (long long)len, (long long)(p[2] << 8 | p[3]));
+        consume(r, n);
+        return rc;
+    }
+    if (r->o.bdw && r->file_off + (int64_t)len > r->block_end) {
+        r->broken = 1;
+        size_t n = avail(r);
+        rc = bad(r, rec, n, err, "bad RDW %s(length %lld): its block has %lld bytes left; the rest of the file cannot "
+                 "be read", "", (long long)len, (long long)(r->block_end - r->file_off));
         consume(r, n);
         return rc;
     }
@@ -552,6 +600,35 @@ int rd_next(reader *r, rd_record *rec, rp_error *err)
     return rc;
 }
 
+/* The block that holds byte offset (a record's, after a checkpoint), found by its descriptors from the
+ * start of the file: where it ends. */
+static int seek_block(reader *r, int64_t offset, rp_error *err)
+{
+    int64_t at = 0;
+    for (;;) {
+        if (at == offset) { /* a block's start: its descriptor is read next */
+            r->block_end = at;
+            return RP_OK;
+        }
+        unsigned char p[4];
+        if (fseeko(r->f, (off_t)at, SEEK_SET) != 0 || fread(p, 1, 4, r->f) != 4)
+            return rp_err(err, RP_IO, "%s: cannot read the block descriptor at byte %lld to go on from byte %lld",
+                          r->path, (long long)at, (long long)offset);
+        int64_t len = bdw_length(p);
+        if (len < 4)
+            return rp_err(err, RP_PARSE, "%s: a bad block descriptor word at byte %lld, before byte %lld", r->path,
+                          (long long)at, (long long)offset);
+        if (at + len > offset) {
+            if (offset < at + 4)
+                return rp_err(err, RP_PARSE, "%s: byte %lld is inside the block descriptor at byte %lld", r->path,
+                              (long long)offset, (long long)at);
+            r->block_end = at + len;
+            return RP_OK;
+        }
+        at += len;
+    }
+}
+
 int rd_seek(reader *r, int64_t offset, int64_t recno, rp_error *err)
 {
     int is_text = r->o.format != RD_RDW && r->o.format != RD_FIXED;
@@ -563,6 +640,11 @@ int rd_seek(reader *r, int64_t offset, int64_t recno, rp_error *err)
     }
     if (is_text && !r->started) {
         int rc = skip_bom(r, err);
+        if (rc)
+            return rc;
+    }
+    if (r->o.format == RD_RDW && r->o.bdw && offset > 0) {
+        int rc = seek_block(r, offset, err);
         if (rc)
             return rc;
     }

@@ -2,8 +2,12 @@
  * reader.h — streaming record readers for source extracts.
  *
  * One reader per file, in one of these formats:
- *   RD_RDW         host variable-length records, each after a 4-byte record
- *                  descriptor word (length incl. the RDW, big-endian)
+ *   RD_RDW         host variable-length records (RECFM=V/VB), each after a
+ *                  4-byte record descriptor word (length incl. the RDW,
+ *                  big-endian); with bdw, in blocks, each after a 4-byte block
+ *                  descriptor word (its length incl. itself; the extended
+ *                  form, high bit set, a 31-bit length) that the block's
+ *                  records fill exactly
  *   RD_FIXED       fixed-length records back to back (RECFM=FB), binary
  *   RD_LINES       text lines (fixed-width by column positions, JSON lines)
  *   RD_CSV         RFC 4180: quoted fields may hold the delimiter, line
@@ -40,6 +44,7 @@ enum { RD_RECORD = 200, RD_END = 201, RD_BAD = 202 };
 typedef struct rd_options {
     rd_format format;
     int reclen;        /* RD_FIXED */
+    int bdw;           /* RD_RDW: blocks with their block descriptor words */
     char delimiter;    /* RD_CSV, RD_DELIMITED; default ',' */
     int header;        /* the first row names the fields (CSV and delimited) */
     int utf8;          /* text must be valid UTF-8 */

@@ -759,11 +759,35 @@ static int load_copybook(sp_spec *s, const char *extra_dir, rp_error *err)
                   extra_dir ? " in " : "", extra_dir ? extra_dir : "", *s->dir ? " or " : "", s->dir);
 }
 
+/* recfm: the host's record format, F or FB (fixed), V or VB (rdw), instead of format or agreeing with it;
+ * block_descriptors: a V or VB file transferred with its block descriptor words. */
+static int recfm(sp_spec *s, const json_t *root, const char **fmt, rp_error *err)
+{
+    const char *rf = NULL, *given = NULL;
+    if (rp_json_get_str(root, "", "recfm", 0, &rf, err) || rp_json_get_str(root, "", "format", 0, &given, err) ||
+        rp_json_get_bool(root, "", "block_descriptors", 0, &s->bdw, err))
+        return err->code;
+    if (rf) {
+        if (!strcasecmp(rf, "F") || !strcasecmp(rf, "FB"))
+            *fmt = "fixed";
+        else if (!strcasecmp(rf, "V") || !strcasecmp(rf, "VB"))
+            *fmt = "rdw";
+        else
+            return rp_err(err, RP_INVAL, "recfm: '%s' is not one of F, FB, V, VB (VBS and U records are not read)", rf);
+        if (given && strcmp(given, *fmt))
+            return rp_err(err, RP_INVAL, "recfm: %s records are format %s, not %s", rf, *fmt, given);
+    }
+    if (s->bdw && strcmp(*fmt ? *fmt : given ? given : "", "rdw"))
+        return rp_err(err, RP_INVAL, "block_descriptors: only variable records (recfm V or VB, format rdw) have them");
+    return RP_OK;
+}
+
 static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_error *err)
 {
     static const char *const keys[] = { "spec", "source", "description", "files", "after", "format",
                                         "encoding", "copybook", "record_length", "delimiter", "header",
-                                        "key", "fields", "targets", "reference", NULL };
+                                        "key", "fields", "targets", "reference", "recfm", "block_descriptors",
+                                        NULL };
     if (!json_is_object(root))
         return rp_err(err, RP_INVAL, "a JSON object is needed");
     if (rp_json_check_keys(root, "", keys, err) ||
@@ -774,9 +798,9 @@ static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_e
         sp_str_list(json_object_get(root, "after"), "after", &s->after, &s->nafter, err))
         return err->code;
     const char *fmt = NULL, *enc = "UTF-8", *delim = NULL;
-    if (rp_json_get_str(root, "", "format", 1, &fmt, err) || rp_json_get_str(root, "", "encoding", 0, &enc, err) ||
-        rp_json_get_str(root, "", "delimiter", 0, &delim, err) ||
-        rp_json_get_bool(root, "", "header", 0, &s->header, err))
+    if (rp_json_get_str(root, "", "encoding", 0, &enc, err) || rp_json_get_str(root, "", "delimiter", 0, &delim, err) ||
+        rp_json_get_bool(root, "", "header", 0, &s->header, err) || recfm(s, root, &fmt, err) ||
+        (!fmt && rp_json_get_str(root, "", "format", 1, &fmt, err)))
         return err->code;
     int fi = -1;
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
@@ -1115,7 +1139,7 @@ rd_options sp_reader_options(const sp_spec *s)
 {
     rd_options o = { 0 };
     switch (s->format) {
-    case SPF_RDW: o.format = RD_RDW; break;
+    case SPF_RDW: o.format = RD_RDW; o.bdw = s->bdw; break;
     case SPF_FIXED: o.format = RD_FIXED; o.reclen = s->reclen; break;
     case SPF_COLUMNS: o.format = RD_LINES; break;
     case SPF_CSV: o.format = RD_CSV; break;

@@ -160,6 +160,7 @@ typedef struct sp_spec {
     char encoding[24];   /* as named: IBM-NNN for a host (EBCDIC) code page, else an iconv name, UTF-8 by default */
     char iconv_name[24]; /* what iconv calls it (IBM937) */
     int ebcdic;          /* a host code page: SO/SI around DBCS runs, rdw and fixed formats only */
+    int bdw;             /* rdw: blocks with block descriptor words (block_descriptors) */
     char copybook[256];
     cb_layout *layout;
     int reclen;      /* SPF_FIXED without a copybook */

@@ -643,6 +643,52 @@ static void binary_records(void **state)
     assert_int_equal(rec.len, 7);
     assert_int_equal(rd_next(r, &rec, &e), RD_END);
     rd_close(r);
+    /* RECFM=VB with block descriptors: two blocks (the second's BDW in the extended form), an empty block
+     * between them; read through, then again from a checkpoint inside the second block and at its start */
+    const unsigned char vb[] = { 0, 16, 0, 0, 0, 7, 0, 0, 'a', 'b', 'c', 0, 5, 0, 0, 'd', /* block 1: 16 bytes */
+                                 0, 4, 0, 0,                                              /* empty */
+                                 0x80, 0, 0, 15, 0, 6, 0, 0, 'e', 'f', 0, 5, 0, 0, 'g' }; /* block 2 */
+    path = file_with("vb.dat", (const char *)vb, sizeof vb);
+    rd_options vo = { .format = RD_RDW, .bdw = 1 };
+    r = open_ok(path, vo);
+    const char *want_vb[] = { "abc", "d", "ef", "g" };
+    const int64_t offsets[] = { 4, 11, 24, 30 };
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+        assert_int_equal(rec.len, strlen(want_vb[i]));
+        assert_memory_equal(rec.data, want_vb[i], rec.len);
+        assert_int_equal(rec.offset, offsets[i]);
+    }
+    assert_int_equal(rd_next(r, &rec, &e), RD_END);
+    rd_close(r);
+    r = open_ok(path, vo);
+    assert_int_equal(rd_seek(r, 30, 3, &e), RP_OK); /* after "ef": inside block 2 */
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_memory_equal(rec.data, "g", 1);
+    assert_int_equal(rec.number, 4);
+    rd_close(r);
+    r = open_ok(path, vo);
+    assert_int_equal(rd_seek(r, 16, 2, &e), RP_OK); /* after "d": at the empty block's descriptor */
+    assert_int_equal(rd_next(r, &rec, &e), RD_RECORD);
+    assert_memory_equal(rec.data, "ef", 2);
+    rd_close(r);
+    /* a record that runs past its block; a block descriptor that is none */
+    const unsigned char past[] = { 0, 10, 0, 0, 0, 7, 0, 0, 'a', 'b', 'c' };
+    path = file_with("past.dat", (const char *)past, sizeof past);
+    r = open_ok(path, vo);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 1 (byte 4): bad RDW (length 7): its block has 6 bytes left; the rest of "
+             "the file cannot be read", path);
+    assert_string_equal(rp_errmsg(&e), want);
+    rd_close(r);
+    const unsigned char nobdw[] = { 0, 7, 0, 0, 'a', 'b', 'c', 0, 5, 0, 0, 'd' }; /* RDWs read as if BDWs */
+    path = file_with("nobdw.dat", (const char *)nobdw, sizeof nobdw);
+    r = open_ok(path, vo);
+    assert_int_equal(rd_next(r, &rec, &e), RD_BAD);
+    snprintf(want, sizeof want, "%s: record 1 (byte 4): bad RDW (length 24930, flags 25344): the rest of the file "
+             "cannot be read", path);
+    assert_string_equal(rp_errmsg(&e), want);
+    rd_close(r);
     /* fixed length: a short last record */
     path = file_with("f.dat", "AAAAABBBBBCC", 12);
     rd_options fo = { .format = RD_FIXED, .reclen = 5 };

@@ -3,7 +3,8 @@
 # numbers and change marks in columns 1-6, a tab, no final period; 25 and 38 digits, packed and zoned; an
 # explicit decimal point, an overpunched sign after it, zero suppression with a trailing sign, a leading
 # separate sign, P scaling, IBM hexadecimal floating point); `rapport copybook` shows the layout as a
-# programmer reads a compiler's map; `rapport load --preview` decodes the first records and writes nothing.
+# programmer reads a compiler's map; `rapport load --preview` decodes the first records and writes nothing;
+# RECFM=VB with block descriptor words.
 $ cp "$FIXTURES"/etl/host-dialect*.json . && python3 "$FIXTURES"/etl/host_dialect.py && rapport copybook HOST.cpy
 > HOST.cpy: record HOST-REC, 97 bytes, 9 fields
 > LVL  NAME         PICTURE      USAGE    START  END  LENGTH  OCCURS
@@ -98,3 +99,14 @@ $ rapport load --spec host-dialect-amounts.json HOST.dat 2>/dev/null | tail -1; 
 > record,field,rule,message,status
 > 1,huge,number,huge: 123*********************************678 has more digits than an amount holds (18); a decimal field keeps it exactly,open
 > 2,huge,amount,huge: -0.*****150 has more decimals than the currency,open
+# the same records as RECFM=VB with block descriptor words (an empty block, an extended BDW): the same values
+$ for f in host-dialect.json:HOST.dat host-dialect-vb.json:HOST.vb; do rapport load --spec ${f%%:*} ${f#*:} --preview 5 --json | python3 -c "import json, sys; print([(r['record'], r['values']) for r in json.load(sys.stdin)[0]['records']])" > ${f#*:}.values; done; cmp HOST.dat.values HOST.vb.values && wc -l < HOST.vb.values && rapport load --spec host-dialect-vb.json HOST.vb | head -1 | sed 's/\[job.*//' && rapport query "SELECT count(*) FROM party" --csv | tail -1 | tr -d '\r'
+> 1
+> HOST.vb: 2 records: 2 loaded (0 fixed), 0 rejected  
+> 2
+$ sed 's/"VB"/"U"/' host-dialect-vb.json > u.json && rapport load --spec u.json HOST.vb --preview 1
+? 1
+! rapport: load: spec test-host-vb: recfm: 'U' is not one of F, FB, V, VB (VBS and U records are not read)
+$ sed 's/"recfm": "VB"/"recfm": "FB"/' host-dialect-vb.json > fb.json && rapport load --spec fb.json HOST.vb --preview 1
+? 1
+! rapport: load: spec test-host-vb: block_descriptors: only variable records (recfm V or VB, format rdw) have them
