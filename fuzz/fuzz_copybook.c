@@ -2,7 +2,9 @@
  *
  * Input: a copybook's text.  A layout that parses must hold together: every
  * field inside the record, of a length its kind allows, findable by name;
- * every item of the listing inside the record.  Then each numeric field is
+ * every item of the listing inside the record; a variable layout's fields
+ * located in a record of the input's bytes lie inside what the counts make
+ * it (copybook.h cb_locate).  Then each numeric field is
  * decoded (etl/convert.h etl_field_decimal) from a record made of the input's
  * own bytes, and, for an edited field, from the input as text: a decimal
  * comes out whole or an error does, never a crash. */
@@ -56,6 +58,16 @@ static void decode(const cb_layout *l, const uint8_t *data, size_t size)
     }
     for (int i = 0; i < l->length; i++)
         rec[i] = data[(size_t)i % size];
+    int *off = calloc((size_t)l->nfields, sizeof *off), reclen;
+    rp_error lerr = RP_ERROR_INIT;
+    if (off && cb_locate(l, rec, (size_t)l->length, off, &reclen, &lerr) == RP_OK) { /* counts from the input */
+        if (reclen < 0 || reclen > l->length)
+            fz_bug("layout %s: a record of %d bytes located in %d", l->record, reclen, l->length);
+        for (int i = 0; i < l->nfields; i++)
+            if (off[i] != -1 && (off[i] < 0 || off[i] + l->fields[i].length > reclen))
+                fz_bug("field %s at %d+%d of a %d-byte record", l->fields[i].name, off[i], l->fields[i].length, reclen);
+    }
+    free(off);
     for (int i = 0; i < l->nfields; i++) {
         const cb_field *f = &l->fields[i];
         if (f->kind == CB_ALNUM || f->kind == CB_DBCS)

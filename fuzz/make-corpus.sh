@@ -53,9 +53,8 @@ for f in sorted(glob.glob(bank + '/host/*.cpy')):
     put('copybook', 'host-' + os.path.basename(f), read(f))
 for f in sorted(glob.glob(fixtures + '/*.cpy')):
     put('copybook', 'fixture-' + os.path.basename(f), read(f))
-sys.path.insert(0, fixtures)
-import host_dialect  # the host file of 059-host-dialect.t, built byte by byte
-put('copybook', 'dialect-numbers.cpy', host_dialect.COPYBOOK)
+put('copybook', 'dialect-odo-nested.cpy', '01 R.\n 05 N-ADDR PIC 9(2).\n 05 ADDR OCCURS 0 TO 3 TIMES DEPENDING ON N-ADDR.\n'
+    '  10 A-N PIC 9.\n  10 A-LINE OCCURS 0 TO 2 DEPENDING ON A-N PIC X(2).\n 05 TAIL PIC X(2).\n')
 put('copybook', 'dialect-edited.cpy', '''       01 R.
           05 ED PIC ZZ,ZZ9.99-.
           05 CR PIC $$$,$$9.99CR.

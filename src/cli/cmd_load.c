@@ -369,9 +369,11 @@ int cmd_copybook(cli_ctx *c)
         return CLI_OK;
     }
     char lb[2049];
-    printf("%s: record %s, %lld bytes, %zu fields\n", shown(c->args[0], lb, sizeof lb),
-           json_string_value(json_object_get(m, "record")), (long long)json_integer_value(json_object_get(m, "length")),
-           json_array_size(json_object_get(m, "fields")));
+    int variable = json_is_true(json_object_get(m, "variable"));
+    printf("%s: record %s, %s%lld bytes, %zu fields%s\n", shown(c->args[0], lb, sizeof lb),
+           json_string_value(json_object_get(m, "record")), variable ? "up to " : "",
+           (long long)json_integer_value(json_object_get(m, "length")), json_array_size(json_object_get(m, "fields")),
+           variable ? " (OCCURS DEPENDING ON: what follows an array moves with its count; the map shows the most)" : "");
     table t;
     table_init(&t, 8, 0);
     const char *head[] = { "LVL", "NAME", "PICTURE", "USAGE", "START", "END", "LENGTH", "OCCURS" };
@@ -389,9 +391,15 @@ int cmd_copybook(cli_ctx *c)
         snprintf(en, sizeof en, "%lld", (long long)json_integer_value(json_object_get(it, "end")));
         snprintf(ln, sizeof ln, "%lld", (long long)json_integer_value(json_object_get(it, "length")));
         long long occ = json_integer_value(json_object_get(it, "occurs"));
+        const char *dep = json_string_value(json_object_get(it, "depending_on"));
+        char ocs[120];
         snprintf(oc, sizeof oc, "%lld", occ);
+        if (dep) { /* OCCURS min TO max DEPENDING ON counter */
+            snprintf(ocs, sizeof ocs, "%lld TO %lld DEPENDING ON %s",
+                     (long long)json_integer_value(json_object_get(it, "occurs_min")), occ, dep);
+        }
         const char *row[] = { lvl, name, json_string_value(json_object_get(it, "picture")),
-                              json_string_value(json_object_get(it, "usage")), st, en, ln, occ > 1 ? oc : "" };
+                              json_string_value(json_object_get(it, "usage")), st, en, ln, dep ? ocs : occ > 1 ? oc : "" };
         table_row(&t, row);
     }
     table_print(&t, stdout);

@@ -25,9 +25,15 @@ int etl_binary_decode(const unsigned char *p, int len, int is_signed, int64_t *v
 
 int etl_field_number(const cb_field *f, const unsigned char *rec, size_t reclen, int64_t *v, rp_error *err)
 {
-    if ((size_t)f->offset + (size_t)f->length > reclen)
+    return etl_field_number_at(f, f->offset, rec, reclen, v, err);
+}
+
+int etl_field_number_at(const cb_field *f, int at, const unsigned char *rec, size_t reclen, int64_t *v,
+                        rp_error *err)
+{
+    if (at < 0 || (size_t)at + (size_t)f->length > reclen)
         return rp_err(err, RP_INVAL, "%s: beyond the end of a %zu-byte record", f->name, reclen);
-    const unsigned char *p = rec + f->offset;
+    const unsigned char *p = rec + at;
     int rc;
     switch (f->kind) {
     case CB_ZONED: rc = rp_zoned_decode(p, f->digits, v); break;
@@ -313,10 +319,16 @@ static int edited_decimal(const cb_field *f, const char *text, etl_decimal *d, r
 int etl_field_decimal(const cb_field *f, const unsigned char *rec, size_t reclen, const char *text, etl_decimal *d,
                       rp_error *err)
 {
+    return etl_field_decimal_at(f, f->offset, rec, reclen, text, d, err);
+}
+
+int etl_field_decimal_at(const cb_field *f, int at, const unsigned char *rec, size_t reclen, const char *text,
+                         etl_decimal *d, rp_error *err)
+{
     memset(d, 0, sizeof *d);
-    if ((size_t)f->offset + (size_t)f->length > reclen)
+    if (at < 0 || (size_t)at + (size_t)f->length > reclen)
         return rp_err(err, RP_INVAL, "%s: beyond the end of a %zu-byte record", f->name, reclen);
-    const unsigned char *p = rec + f->offset;
+    const unsigned char *p = rec + at;
     int rc;
     switch (f->kind) {
     case CB_ZONED: rc = zoned_decimal(f, p, d, err); break;

@@ -22,9 +22,12 @@
 #include "etl/copybook.h"
 
 int etl_binary_decode(const unsigned char *p, int len, int is_signed, int64_t *v) RP_WARN_UNUSED;
-/* A numeric copybook field of a record: zoned, packed or binary. */
+/* A numeric copybook field of a record: zoned, packed or binary; _at where a variable layout puts it
+ * (copybook.h cb_locate) rather than at its own offset. */
 int etl_field_number(const cb_field *f, const unsigned char *rec, size_t reclen, int64_t *v,
                      rp_error *err) RP_WARN_UNUSED;
+int etl_field_number_at(const cb_field *f, int at, const unsigned char *rec, size_t reclen, int64_t *v,
+                        rp_error *err) RP_WARN_UNUSED;
 /* A numeric copybook field as a decimal of any size the host writes (copybook.h: up to 38 digits, P
  * scaling, a sign leading, trailing or separate, edited, COMP-1 and COMP-2): its digits most significant
  * first without leading zeros ("0" for zero), its sign, and its scale (>= 0: a P on the right has added
@@ -37,6 +40,8 @@ typedef struct etl_decimal {
 } etl_decimal;
 int etl_field_decimal(const cb_field *f, const unsigned char *rec, size_t reclen, const char *text, etl_decimal *out,
                       rp_error *err) RP_WARN_UNUSED;
+int etl_field_decimal_at(const cb_field *f, int at, const unsigned char *rec, size_t reclen, const char *text,
+                         etl_decimal *out, rp_error *err) RP_WARN_UNUSED;
 /* Its value in units of 10^-scale: RP_TOOBIG past 18 digits. */
 int etl_decimal_int(const etl_decimal *d, int64_t *v) RP_WARN_UNUSED;
 /* As text, exactly: -1234.50 */

@@ -2,6 +2,7 @@
 #include "etl/copybook.h"
 #include "core/buf.h"
 #include "core/json.h"
+#include "etl/convert.h"
 #include "etl/etl.h"
 
 #include <ctype.h>
@@ -36,7 +37,11 @@ typedef struct node {
     int usage;
     char usage_word[20];
     int sign, blank_zero;
-    int occurs;
+    int occurs, occurs_min; /* OCCURS [min TO] max */
+    char depending[64];     /* DEPENDING ON: the counter's name */
+    int dep_field;          /* ... how many fields before the array's first it lies, -1 without one */
+    int dep_field_set;
+    int nf;                 /* fields one occurrence of it emits */
     struct node *child, *next, *parent;
 } node;
 
@@ -358,23 +363,45 @@ static int is_level_number(const char *w)
     return isdigit((unsigned char)w[0]) && (!w[1] || (isdigit((unsigned char)w[1]) && !w[2]));
 }
 
-/* OCCURS n [TIMES] (DEPENDING ON refused), at t[*i]. */
-static int occurs_clause(parser *p, node *n, token *t, int nt, int *i, int line)
+static int occurs_count(parser *p, const char *w, int line, int from, long *k)
 {
     char *endp;
+    *k = strtol(w, &endp, 10);
+    if (*endp || *k < from || *k > 10000)
+        return fail(p, line, from ? "OCCURS count '%s' is not a number from 1 to 10000"
+                                  : "OCCURS count '%s' is not a number from 0 to 10000", w);
+    return RP_OK;
+}
+
+/* OCCURS [min TO] max [TIMES] [DEPENDING ON counter], at t[*i]. */
+static int occurs_clause(parser *p, node *n, token *t, int nt, int *i, int line)
+{
+    long k, lo = -1;
     if (++*i >= nt)
         return fail(p, line, "%s", "OCCURS without a count");
-    long k = strtol(t[*i].text, &endp, 10);
-    if (*endp || k < 1 || k > 10000)
-        return fail(p, line, "OCCURS count '%s' is not a number from 1 to 10000", t[*i].text);
+    if (*i + 2 < nt && is_word(t[*i + 1].text, "TO")) {
+        if (occurs_count(p, t[*i].text, line, 0, &lo))
+            return RP_PARSE;
+        *i += 2;
+    }
+    if (occurs_count(p, t[*i].text, line, 1, &k))
+        return RP_PARSE;
+    if (lo > k)
+        return fail(p, line, "OCCURS %s: the least is more than the most", t[*i - 2].text);
     n->occurs = (int)k;
-    if (*i + 1 < nt && is_word(t[*i + 1].text, "TO"))
-        return fail(p, line, "%s", "OCCURS n TO m DEPENDING ON is not supported");
-    for (int j = *i + 1; j < nt; j++)
-        if (is_word(t[j].text, "DEPENDING"))
-            return fail(p, line, "%s", "OCCURS DEPENDING ON is not supported");
     if (*i + 1 < nt && is_word(t[*i + 1].text, "TIMES"))
         ++*i;
+    if (*i + 1 < nt && is_word(t[*i + 1].text, "DEPENDING")) {
+        *i += 1 + (*i + 2 < nt && is_word(t[*i + 2].text, "ON"));
+        if (++*i >= nt)
+            return fail(p, line, "%s", "DEPENDING ON without the counter's name");
+        snprintf(n->depending, sizeof n->depending, "%.63s", t[*i].text);
+        n->occurs_min = lo < 0 ? 0 : (int)lo; /* without "min TO", any count up to the most is taken */
+    } else if (lo >= 0) {
+        return fail(p, line, "%s", "OCCURS n TO m needs DEPENDING ON its counter");
+    } else {
+        n->occurs_min = n->occurs;
+    }
     return RP_OK;
 }
 
@@ -516,7 +543,8 @@ static int statement(parser *p, token *t, int nt, node **stack, int *depth)
         return rp_err(p->err, RP_NOMEM, NULL);
     n->level = level == 77 ? 1 : (int)level;
     n->line = line;
-    n->occurs = 1;
+    n->occurs = n->occurs_min = 1;
+    n->dep_field = -1;
     n->is_group = 1;
     int i = 1;
     if (i < nt && !is_clause(t[i].text)) {
@@ -668,6 +696,8 @@ static int list_item(parser *p, const node *n, int offset)
     it->offset = offset;
     it->length = size_of(n);
     it->occurs = n->occurs;
+    it->occurs_min = n->depending[0] ? n->occurs_min : n->occurs;
+    snprintf(it->depending, sizeof it->depending, "%s", n->depending);
     it->is_group = n->is_group;
     it->line = n->line;
     snprintf(it->redefines, sizeof it->redefines, "%s", n->redefines);
@@ -705,7 +735,28 @@ static int emit_field(parser *p, const node *n, int offset, const char *subs, in
     return RP_OK;
 }
 
-static int emit(parser *p, const node *n, int offset, const char *subs, int redefined, const char *parent, int first)
+/* OCCURS DEPENDING ON: its counter, an elementary whole number before it, in the same occurrence of what
+ * encloses them both (subs: that occurrence's subscripts) or outside; kept as how many fields before the
+ * array's first it lies, the same in every occurrence. */
+static int counter(parser *p, node *c, const char *subs)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s(%s)", c->depending, subs);
+    const cb_field *f = *subs ? cb_find(p->out, name) : NULL;
+    if (!f)
+        f = cb_find(p->out, c->depending);
+    if (!f)
+        return fail(p, c->line, "DEPENDING ON %s: no item of that name before it (the counter comes first)",
+                    c->depending);
+    if ((f->kind != CB_ZONED && f->kind != CB_PACKED && f->kind != CB_BINARY) || f->scale || f->sign_separate ||
+        f->sign_leading)
+        return fail(p, c->line, "DEPENDING ON %s: the counter is a whole number (PIC 9, COMP or COMP-3)", c->depending);
+    c->dep_field = p->out->nfields - (int)(f - p->out->fields);
+    p->out->variable = 1;
+    return RP_OK;
+}
+
+static int emit(parser *p, node *n, int offset, const char *subs, int redefined, const char *parent, int first)
 {
     if (first) {
         int rc = list_item(p, n, offset);
@@ -717,8 +768,14 @@ static int emit(parser *p, const node *n, int offset, const char *subs, int rede
     int cursor = offset;
     int k = 0;
     int offs[512];
-    for (const node *c = n->child; c; c = c->next, k++) {
+    for (node *c = n->child; c; c = c->next, k++) {
         int one = size_of(c);
+        if (c->depending[0] && !c->dep_field_set) {
+            int rc = counter(p, c, subs);
+            if (rc)
+                return rc;
+            c->dep_field_set = 1;
+        }
         int at = cursor, red = redefined;
         if (c->redefines[0]) {
             const node *target = find_sibling(n->child, c, c->redefines);
@@ -740,9 +797,11 @@ static int emit(parser *p, const node *n, int offset, const char *subs, int rede
                 snprintf(sub, sizeof sub, "%s%s%d", subs, *subs ? "," : "", o);
             else
                 snprintf(sub, sizeof sub, "%s", subs);
+            int before = p->out->nfields;
             int rc = emit(p, c, at + (o - 1) * one, sub, red, n->name, first && o == 1);
             if (rc)
                 return rc;
+            c->nf = p->out->nfields - before;
         }
     }
     return RP_OK;
@@ -836,15 +895,109 @@ int cb_parse(const char *text, const char *filename, cb_layout **out, rp_error *
     p.out = l;
     snprintf(l->record, sizeof l->record, "%s", p.root->name);
     rc = emit(&p, p.root, 0, "", 0, "", 1);
+    p.root->nf = l->nfields;
     l->length = size_of(p.root) * p.root->occurs;
     if (!rc && !l->nfields)
         rc = fail(&p, p.root->line, "record '%s' has no elementary items (nothing with a PIC)", p.root->name);
-    free_nodes(p.root);
+    if (!rc && p.root->depending[0])
+        rc = fail(&p, p.root->line, "%s", "the record itself cannot OCCUR DEPENDING ON");
+    if (!rc && l->variable)
+        l->tree = p.root; /* for cb_locate */
+    else
+        free_nodes(p.root);
     if (rc) {
         cb_free(l);
         return rc;
     }
     *out = l;
+    return RP_OK;
+}
+
+/* ---- a variable record's fields (OCCURS DEPENDING ON) ---- */
+
+typedef struct loc {
+    const cb_layout *l;
+    const unsigned char *rec;
+    size_t len;
+    int *off, k;
+    rp_error *err;
+} loc;
+
+/* How many occurrences of c this record has: its counter's value (located already, before it), checked. */
+static int occurrences(loc *L, const node *c, int *count)
+{
+    int ci = L->k - c->dep_field;
+    const cb_field *f = &L->l->fields[ci];
+    int64_t v;
+    rp_error e = RP_ERROR_INIT;
+    if (etl_field_number_at(f, L->off[ci], L->rec, L->len, &v, &e))
+        return rp_err(L->err, RP_INVAL, "%s", rp_errmsg(&e));
+    if (v < c->occurs_min || v > c->occurs)
+        return rp_err(L->err, RP_INVAL, "%s: %lld is not from %d to %d, the OCCURS of %s", f->name, (long long)v,
+                      c->occurs_min, c->occurs, c->name);
+    *count = (int)v;
+    return RP_OK;
+}
+
+/* One occurrence of n laid out from byte at: its fields' offsets (-1 for those past a count), *size its
+ * bytes. */
+static int locate(loc *L, const node *n, int at, int *size)
+{
+    if (!n->is_group) {
+        L->off[L->k++] = at;
+        *size = elem_size(n);
+        return RP_OK;
+    }
+    int cursor = at, extent = at, k = 0, offs[512];
+    for (const node *c = n->child; c; c = c->next, k++) {
+        int start = cursor, count = c->occurs, rc;
+        if (c->redefines[0]) {
+            int j = 0;
+            for (const node *s = n->child; s != c && strcmp(s->name, c->redefines); s = s->next)
+                j++;
+            start = j < 512 ? offs[j] : at;
+        }
+        if (k < 512)
+            offs[k] = start;
+        if (c->dep_field >= 0 && (rc = occurrences(L, c, &count)))
+            return rc;
+        int pos = start;
+        for (int o = 1; o <= c->occurs; o++) {
+            if (o > count) { /* past the count: not in this record */
+                for (int i = 0; i < c->nf; i++)
+                    L->off[L->k++] = -1;
+                continue;
+            }
+            int sz;
+            if ((rc = locate(L, c, pos, &sz)))
+                return rc;
+            pos += sz;
+        }
+        if (!c->redefines[0])
+            cursor = pos;
+        if (pos > extent)
+            extent = pos;
+    }
+    *size = (extent > cursor ? extent : cursor) - at;
+    return RP_OK;
+}
+
+int cb_locate(const cb_layout *l, const unsigned char *rec, size_t len, int *off, int *reclen, rp_error *err)
+{
+    loc L = { l, rec, len, off, 0, err };
+    if (!l->variable) {
+        for (int i = 0; i < l->nfields; i++)
+            off[i] = l->fields[i].offset;
+        *reclen = l->length;
+        return RP_OK;
+    }
+    int size;
+    int rc = locate(&L, l->tree, 0, &size);
+    if (rc)
+        return rc;
+    *reclen = size;
+    if ((size_t)size > len)
+        return rp_err(err, RP_INVAL, "the record is %zu bytes; its counts make it %d", len, size);
     return RP_OK;
 }
 
@@ -866,6 +1019,7 @@ void cb_free(cb_layout *l)
         return;
     free(l->fields);
     free(l->items);
+    free_nodes(l->tree);
     free(l);
 }
 
@@ -895,6 +1049,12 @@ static json_t *item_json(const cb_item *it)
         json_decref(o);
         return NULL;
     }
+    if (o && it->depending[0] &&
+        (json_object_set_new(o, "depending_on", json_string(it->depending)) ||
+         json_object_set_new(o, "occurs_min", json_integer(it->occurs_min)))) {
+        json_decref(o);
+        return NULL;
+    }
     return o;
 }
 
@@ -920,8 +1080,8 @@ static int map_json(const cb_layout *l, json_t **out, rp_error *err)
         bad = json_array_append_new(items, item_json(&l->items[i])) != 0;
     for (int i = 0; i < l->nfields && !bad; i++)
         bad = json_array_append_new(fields, field_json(&l->fields[i])) != 0;
-    json_t *o = bad ? NULL : json_pack("{s:s, s:i, s:o, s:o}", "record", l->record, "length", l->length, "items", items,
-                                       "fields", fields);
+    json_t *o = bad ? NULL : json_pack("{s:s, s:i, s:b, s:o, s:o}", "record", l->record, "length", l->length,
+                                       "variable", l->variable, "items", items, "fields", fields);
     if (!o) {
         if (bad) {
             json_decref(items);

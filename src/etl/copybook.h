@@ -25,13 +25,16 @@
  *                     overpunched in the last digit as in S9(5) (or where
  *                     its SIGN clause puts it)
  *   OCCURS n [TIMES]  repeated, fields named NAME(1), NAME(2) ...
+ *   OCCURS [m TO] n [TIMES] DEPENDING ON counter
+ *                     as many as the counter (a whole number before it) says,
+ *                     nested too; what follows moves with it (cb_locate)
  *   REDEFINES         an alternative view of the same bytes, marked as such
  *   FILLER            kept in the layout, marked as filler
  *   88 levels, VALUE, USAGE DISPLAY, JUSTIFIED, BLANK WHEN ZERO: read (BLANK
  *   WHEN ZERO: an edited number all blanks is 0, otherwise missing)
- * Anything else (OCCURS DEPENDING ON, 66 RENAMES, SYNCHRONIZED, floating-
- * point edited pictures, POINTER) is refused with an error that names the
- * line: "CIF.cpy:14: OCCURS DEPENDING ON is not supported".
+ * Anything else (66 RENAMES, SYNCHRONIZED, floating-point edited pictures,
+ * POINTER, several 01 records) is refused with an error that names the
+ * line: "CIF.cpy:14: SYNCHRONIZED is not supported (it inserts slack bytes)".
  *
  * Both fixed format (a sequence area in columns 1-6, whatever it holds,
  * the indicator in column 7, code in 8-72) and free format are read, the
@@ -76,7 +79,9 @@ typedef struct cb_item {
     char picture[48]; /* as written, "" for a group or a float */
     char usage[20];   /* DISPLAY, COMP-3, ... ("" for a group) */
     int offset, length; /* of one occurrence */
-    int occurs;         /* 1 unless OCCURS */
+    int occurs;         /* 1 unless OCCURS; the most with DEPENDING ON */
+    int occurs_min;     /* the least (OCCURS min TO max DEPENDING ON), else occurs */
+    char depending[64]; /* the counter of OCCURS DEPENDING ON, "" if none */
     int is_group, line;
     char redefines[64]; /* the item whose bytes it redefines, "" if none */
 } cb_item;
@@ -88,6 +93,9 @@ typedef struct cb_layout {
     int length; /* bytes of the whole record */
     cb_item *items;
     int nitems;
+    int variable;  /* OCCURS DEPENDING ON: each record's fields lie where cb_locate says (the offsets above are
+                      those of the most occurrences, length the longest record) */
+    struct node *tree;
 } cb_layout;
 
 #define CB_MAX_FIELDS 4096
@@ -96,6 +104,12 @@ typedef struct cb_layout {
 int cb_parse(const char *text, const char *filename, cb_layout **out, rp_error *err) RP_WARN_UNUSED;
 int cb_parse_file(const char *path, cb_layout **out, rp_error *err) RP_WARN_UNUSED;
 void cb_free(cb_layout *l);
+/* Where each field of a variable layout lies in this record: off[i] for fields[i] (-1 for an occurrence
+ * past its counter's value), *reclen the bytes the record's counts make it.  Each counter is read from
+ * the record as it comes (it precedes its array); one that is not a number from its OCCURS's least to
+ * its most is an error naming it and its value, as is a record shorter than its counts make it. */
+int cb_locate(const cb_layout *l, const unsigned char *rec, size_t len, int *off, int *reclen, rp_error *err)
+    RP_WARN_UNUSED;
 /* The field of that name, or NULL. */
 const cb_field *cb_find(const cb_layout *l, const char *name);
 const char *cb_kind_name(cb_kind k);

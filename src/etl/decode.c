@@ -35,6 +35,7 @@ struct sp_decoder {
     char txt[SP_MAX_FIELDS][SP_TEXT_MAX];
     char key[1024];
     int nfixed;
+    int *off; /* a variable layout's fields in the record at hand (copybook.h cb_locate), else NULL */
     const char *fixed_rule[SP_MAX_FIELDS];
     const char *fixed_field[SP_MAX_FIELDS];
 };
@@ -84,6 +85,10 @@ int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int
         sp_decoder_close(d);
         return rc;
     }
+    if (s->layout && s->layout->variable && !(d->off = calloc((size_t)s->layout->nfields, sizeof *d->off))) {
+        sp_decoder_close(d);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
     for (int i = 0; i < s->nfields; i++)
         d->col[i] = s->fields[i].column;
     if (header) {
@@ -116,6 +121,7 @@ void sp_decoder_close(sp_decoder *d)
     if (!d)
         return;
     rp_host_codec_close(d->host);
+    free(d->off);
     if (d->cv != (iconv_t)-1)
         iconv_close(d->cv);
     json_decref(d->doc);
@@ -254,11 +260,11 @@ static void fixed(sp_decoder *d, const char *rule, const char *field)
 /* A host number of any other kind (convert.h: etl_decimal): more than 18 digits, P scaling, a leading
  * or separate sign, edited, floating point.  One of at most 18 digits is a number as any other; a larger
  * one is its exact decimal text (x->big), which a decimal keeps and an amount refuses. */
-static int host_decimal(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_error *err)
+static int host_decimal(sp_decoder *d, const rd_record *rec, sp_raw *x, int at, rp_error *err)
 {
     const sp_field *f = x->f;
     const cb_field *c = f->cb;
-    const unsigned char *p = (const unsigned char *)rec->data + c->offset;
+    const unsigned char *p = (const unsigned char *)rec->data + at;
     if (c->kind == CB_EDITED) { /* read as text, through the code page */
         int rc = to_utf8(d, x, (const char *)p, (size_t)c->length, 0, 0, err);
         if (rc)
@@ -267,7 +273,8 @@ static int host_decimal(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_error
     etl_decimal dec;
     rp_error e;
     rp_err_clear(&e);
-    if (etl_field_decimal(c, (const unsigned char *)rec->data, rec->len, c->kind == CB_EDITED ? x->txt : NULL, &dec, &e))
+    if (etl_field_decimal_at(c, at, (const unsigned char *)rec->data, rec->len, c->kind == CB_EDITED ? x->txt : NULL,
+                             &dec, &e))
         return c->kind == CB_EDITED
                    ? reject(x->rej, f->name, x->txt, strlen(x->txt), "number", "%s: %s", f->name, rp_errmsg(&e))
                    : reject(x->rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
@@ -291,9 +298,14 @@ static int from_copybook(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_erro
 {
     const sp_field *f = x->f;
     const cb_field *c = f->cb;
-    if ((size_t)(c->offset + c->length) > rec->len)
+    int at = d->off ? d->off[c - d->s->layout->fields] : c->offset;
+    if (at < 0) { /* an occurrence past its count: not in this record */
+        x->v->null = 1;
+        return RP_OK;
+    }
+    if ((size_t)at + (size_t)c->length > rec->len)
         return reject(x->rej, f->name, "", 0, "length", "%s: the record ends before the field", f->name);
-    const unsigned char *p = (const unsigned char *)rec->data + c->offset;
+    const unsigned char *p = (const unsigned char *)rec->data + at;
     if (c->kind == CB_ALNUM || c->kind == CB_DBCS) {
         x->have_text = 1;
         return to_utf8(d, x, (const char *)p, (size_t)c->length, c->kind == CB_DBCS, 0, err);
@@ -302,14 +314,14 @@ static int from_copybook(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_erro
     rp_err_clear(&e);
     if (c->kind != CB_EDITED && c->kind != CB_FLOAT && c->digits <= 18 && c->scale >= 0 && c->scale <= 18 && !c->sign_leading &&
         !c->sign_separate) { /* most host numbers: straight to an integer */
-        if (etl_field_number(c, (const unsigned char *)rec->data, rec->len, &x->num, &e))
+        if (etl_field_number_at(c, at, (const unsigned char *)rec->data, rec->len, &x->num, &e))
             return reject(x->rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
         x->numeric = 1;
         x->scale = c->scale;
         x->digits = c->digits;
         return RP_OK;
     }
-    return host_decimal(d, rec, x, err);
+    return host_decimal(d, rec, x, at, err);
 }
 
 /* A JSON member: absent or null is a missing value. */
@@ -884,6 +896,13 @@ int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *
         return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "length",
                       "record is %zu bytes; the layout %s needs %d", rec->len,
                       s->layout ? s->layout->record : "", s->min_length);
+    if (d->off) { /* OCCURS DEPENDING ON: where this record's fields are */
+        rp_error e = RP_ERROR_INIT;
+        int reclen;
+        if (cb_locate(s->layout, (const unsigned char *)rec->data, rec->len, d->off, &reclen, &e))
+            return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "occurs", "layout %s: %s",
+                          s->layout->record, rp_errmsg(&e));
+    }
     if (s->format == SPF_JSONL) {
         json_decref(d->doc);
         json_error_t je;
@@ -970,11 +989,11 @@ static int layout_text(sp_decoder *d, const unsigned char *p, size_t len, int db
     return 0;
 }
 
-static json_t *layout_value(sp_decoder *d, const cb_field *c, const rd_record *rec)
+static json_t *layout_value(sp_decoder *d, const cb_field *c, int at, const rd_record *rec)
 {
-    const unsigned char *p = (const unsigned char *)rec->data + c->offset;
+    const unsigned char *p = (const unsigned char *)rec->data + at;
     char txt[SP_TEXT_MAX], why[700];
-    if ((size_t)(c->offset + c->length) > rec->len)
+    if (at < 0 || (size_t)at + (size_t)c->length > rec->len)
         return json_null();
     int is_text = c->kind == CB_ALNUM || c->kind == CB_DBCS || c->kind == CB_EDITED;
     if (is_text && layout_text(d, p, (size_t)c->length, c->kind == CB_DBCS, txt, sizeof txt)) {
@@ -990,7 +1009,8 @@ static json_t *layout_value(sp_decoder *d, const cb_field *c, const rd_record *r
     etl_decimal dec;
     rp_error e;
     rp_err_clear(&e);
-    if (etl_field_decimal(c, (const unsigned char *)rec->data, rec->len, c->kind == CB_EDITED ? txt : NULL, &dec, &e))
+    if (etl_field_decimal_at(c, at, (const unsigned char *)rec->data, rec->len, c->kind == CB_EDITED ? txt : NULL, &dec,
+                             &e))
         return json_pack("{s:s}", "error", rp_errmsg(&e));
     if (dec.blank && !c->blank_zero)
         return json_null();
@@ -1001,11 +1021,14 @@ static json_t *layout_value(sp_decoder *d, const cb_field *c, const rd_record *r
 int sp_decode_layout(sp_decoder *d, const rd_record *rec, json_t *obj, rp_error *err)
 {
     const cb_layout *l = d->s->layout;
+    rp_error e = RP_ERROR_INIT;
+    int reclen, located = l && d->off && !cb_locate(l, (const unsigned char *)rec->data, rec->len, d->off, &reclen, &e);
     for (int i = 0; l && i < l->nfields; i++) {
         const cb_field *c = &l->fields[i];
         if (c->filler)
             continue;
-        json_t *v = layout_value(d, c, rec);
+        json_t *v = d->off && !located ? json_pack("{s:s}", "error", rp_errmsg(&e))
+                                       : layout_value(d, c, d->off ? d->off[i] : c->offset, rec);
         if (!v || json_object_set_new(obj, c->name, v))
             return rp_err(err, RP_NOMEM, NULL);
     }

@@ -838,7 +838,7 @@ static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_e
         if (*s->copybook) {
             if (load_copybook(s, extra_dir, err))
                 return err->code;
-            s->min_length = s->layout->length;
+            s->min_length = s->layout->variable ? 0 : s->layout->length; /* a variable one: its counts say */
             s->reclen = s->layout->length;
         } else if (s->format == SPF_RDW) {
             return rp_err(err, RP_INVAL, "copybook: a host file with RDWs needs its copybook");

@@ -133,8 +133,6 @@ static void groups_occurs_redefines(void **state)
 static void unsupported_is_named_by_line(void **state)
 {
     (void)state;
-    parse_fails("01 R.\n  05 N PIC 9(3).\n  05 T OCCURS 1 TO 5 DEPENDING ON N.\n    10 X PIC X.\n", RP_PARSE,
-                "t.cpy:3: OCCURS n TO m DEPENDING ON is not supported");
     parse_fails("01 R.\n  05 A PIC S9(5) SIGN SEPARATE.\n", RP_PARSE, "t.cpy:2: SIGN SEPARATE: LEADING or TRAILING expected");
     parse_fails("01 R.\n  05 A PIC S9(4) COMP SYNC.\n", RP_PARSE,
                 "t.cpy:2: SYNCHRONIZED is not supported (it inserts slack bytes)");
@@ -255,6 +253,86 @@ static void the_record_dialect_banks_use(void **state)
                  "000200    05 A PIC X(2).                                                 IDENT002\n");
     field_is(l, "A", CB_ALNUM, 0, 2, 0, 0, 0);
     cb_free(l);
+}
+
+/* OCCURS DEPENDING ON: a count in the record, arrays of 0 to n, nested, the object after the array, the
+ * fields of each record where its counts put them. */
+static void occurs_depending_on(void **state)
+{
+    (void)state;
+    cb_layout *l = parse_ok("01 R.\n"
+                            " 05 N-ADDR PIC 9(2).\n"
+                            " 05 N-PHONE PIC S9(4) COMP.\n"
+                            " 05 ADDR OCCURS 0 TO 3 TIMES DEPENDING ON N-ADDR.\n"
+                            "  10 A-CITY PIC X(3).\n"
+                            "  10 A-N PIC 9.\n"
+                            "  10 A-LINE OCCURS 0 TO 2 DEPENDING ON A-N PIC X(2).\n"
+                            " 05 PHONE OCCURS 5 DEPENDING ON N-PHONE PIC X(4).\n"
+                            " 05 TAIL PIC X(2).\n");
+    assert_true(l->variable);
+    assert_int_equal(l->length, 2 + 2 + 3 * (3 + 1 + 2 * 2) + 5 * 4 + 2); /* the most */
+    assert_int_equal(l->nfields, 2 + 3 * (2 + 2) + 5 + 1);
+    const cb_item *addr = &l->items[3];
+    assert_string_equal(addr->name, "ADDR");
+    assert_int_equal(addr->occurs_min, 0);
+    assert_int_equal(addr->occurs, 3);
+    assert_string_equal(addr->depending, "N-ADDR");
+    /* two addresses (the first with one line, the second with two), one phone, then the tail */
+    const unsigned char rec[] = { 0xF0, 0xF2, 0x00, 0x01,                         /* N-ADDR 2, N-PHONE 1 */
+                                  'T', 'P', 'E', 0xF1, 'L', '1',                  /* ADDR(1): TPE, 1 line */
+                                  'K', 'H', 'H', 0xF2, 'L', '2', 'L', '3',        /* ADDR(2): KHH, 2 lines */
+                                  '0', '9', '1', '2',                             /* PHONE(1) */
+                                  'O', 'K' };                                     /* TAIL */
+    int off[64], reclen;
+    rp_error e = RP_ERROR_INIT;
+    assert_int_equal(cb_locate(l, rec, sizeof rec, off, &reclen, &e), RP_OK);
+    assert_int_equal(reclen, (int)sizeof rec);
+    struct {
+        const char *field;
+        int at;
+    } want[] = { { "N-ADDR", 0 },        { "A-CITY(1)", 4 },   { "A-N(1)", 7 },       { "A-LINE(1,1)", 8 },
+                 { "A-LINE(1,2)", -1 },  { "A-CITY(2)", 10 },  { "A-LINE(2,1)", 14 }, { "A-LINE(2,2)", 16 },
+                 { "A-CITY(3)", -1 },    { "A-LINE(3,2)", -1 }, { "PHONE(1)", 18 },   { "PHONE(2)", -1 },
+                 { "PHONE(5)", -1 },     { "TAIL", 22 } };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const cb_field *f = cb_find(l, want[i].field);
+        if (!f)
+            fail_msg("no field %s", want[i].field);
+        if (off[f - l->fields] != want[i].at)
+            fail_msg("%s at %d, not %d", want[i].field, off[f - l->fields], want[i].at);
+    }
+    /* a count past its OCCURS, a record shorter than its counts, a counter that is no number */
+    unsigned char bad[sizeof rec];
+    memcpy(bad, rec, sizeof rec);
+    bad[1] = 0xF4;
+    assert_int_equal(cb_locate(l, bad, sizeof bad, off, &reclen, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "N-ADDR: 4 is not from 0 to 3, the OCCURS of ADDR");
+    assert_int_equal(cb_locate(l, rec, sizeof rec - 1, off, &reclen, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "the record is 23 bytes; its counts make it 24");
+    memcpy(bad, rec, sizeof rec);
+    bad[0] = 0x40;
+    assert_int_equal(cb_locate(l, bad, sizeof bad, off, &reclen, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "N-ADDR: bytes 40F2 are not zoned decimal");
+    /* none at all: the tail follows the counts */
+    const unsigned char none[] = { 0xF0, 0xF0, 0x00, 0x00, 'O', 'K' };
+    assert_int_equal(cb_locate(l, none, sizeof none, off, &reclen, &e), RP_OK);
+    assert_int_equal(reclen, 6);
+    assert_int_equal(off[cb_find(l, "TAIL") - l->fields], 4);
+    cb_free(l);
+    /* a layout without ODO is located where it always is */
+    l = parse_ok("01 R.\n 05 A PIC X(2).\n 05 B OCCURS 2 PIC 9.\n");
+    assert_false(l->variable);
+    assert_int_equal(cb_locate(l, (const unsigned char *)"xx12", 4, off, &reclen, &e), RP_OK);
+    assert_int_equal(off[2], 3);
+    cb_free(l);
+    parse_fails("01 R.\n 05 T OCCURS 1 TO 5 DEPENDING ON N.\n  10 X PIC X.\n 05 N PIC 9.\n", RP_PARSE,
+                "t.cpy:2: DEPENDING ON N: no item of that name before it (the counter comes first)");
+    parse_fails("01 R.\n 05 N PIC X.\n 05 T OCCURS 1 TO 5 DEPENDING ON N PIC X.\n", RP_PARSE,
+                "t.cpy:3: DEPENDING ON N: the counter is a whole number (PIC 9, COMP or COMP-3)");
+    parse_fails("01 R.\n 05 N PIC 9.\n 05 T OCCURS 1 TO 5 PIC X.\n", RP_PARSE,
+                "t.cpy:3: OCCURS n TO m needs DEPENDING ON its counter");
+    parse_fails("01 R.\n 05 N PIC 9.\n 05 T OCCURS 6 TO 5 DEPENDING ON N PIC X.\n", RP_PARSE,
+                "t.cpy:3: OCCURS 6: the least is more than the most");
 }
 
 /* Host numbers of every kind, written byte by byte, as decimals. */
@@ -992,6 +1070,7 @@ int main(void)
         cmocka_unit_test(generated_copybooks),
         cmocka_unit_test(the_record_dialect_banks_use),
         cmocka_unit_test(host_numbers_of_every_kind),
+        cmocka_unit_test(occurs_depending_on),
         cmocka_unit_test(csv_rfc4180),
         cmocka_unit_test(csv_errors),
         cmocka_unit_test(delimited_and_whitespace),

@@ -110,3 +110,28 @@ $ sed 's/"VB"/"U"/' host-dialect-vb.json > u.json && rapport load --spec u.json 
 $ sed 's/"recfm": "VB"/"recfm": "FB"/' host-dialect-vb.json > fb.json && rapport load --spec fb.json HOST.vb --preview 1
 ? 1
 ! rapport: load: spec test-host-vb: block_descriptors: only variable records (recfm V or VB, format rdw) have them
+# OCCURS 0 TO 4 DEPENDING ON: each record as long as its count makes it (RECFM=VB), the name after the array found where the count puts it
+$ cp "$FIXTURES"/etl/customers-odo.json . && rapport copybook CUSTOMERS.cpy
+> CUSTOMERS.cpy: record CUST-REC, up to 70 bytes, 11 fields (OCCURS DEPENDING ON: what follows an array moves with its count; the map shows the most)
+> LVL  NAME          PICTURE   USAGE    START  END  LENGTH  OCCURS
+> 01   CUST-REC                         1      70   70
+> 05     CUST-ID     X(6)      DISPLAY  1      6    6
+> 05     N-ACCT      9(2)      DISPLAY  7      8    2
+> 05     ACCT                           9      60   13      0 TO 4 DEPENDING ON N-ACCT
+> 10       ACCT-NO   X(8)      DISPLAY  9      16   8
+> 10       ACCT-BAL  S9(7)V99  COMP-3   17     21   5
+> 05     CUST-NAME   X(10)     DISPLAY  61     70   10
+$ rapport load --spec customers-odo.json CUSTOMERS.dat --preview 5 --json | python3 -c "import json, sys; [print(r['length'], r['values']) for r in json.load(sys.stdin)[0]['records']]"
+> 44 {'id': 'C00001', 'accounts': 2, 'first': 'ACCT0001', 'first_balance': '1234.56', 'fourth_balance': None, 'name': 'CHEN MEI'}
+> 18 {'id': 'C00002', 'accounts': 0, 'first': None, 'first_balance': None, 'fourth_balance': None, 'name': 'LIN WEI'}
+> 70 {'id': 'C00003', 'accounts': 4, 'first': 'A1', 'first_balance': '0.01', 'fourth_balance': '999999.99', 'name': 'WANG HUA'}
+$ rapport load --spec customers-odo.json CUSTOMERS.dat | head -1 | sed 's/\[job.*//' && rapport query "SELECT p.name_latin FROM party p JOIN source_record s ON s.entity = 'party' AND s.entity_id = p.id WHERE s.source_key LIKE 'C0000%' ORDER BY 1" --csv | tr -d '\r'
+> CUSTOMERS.dat: 3 records: 3 loaded (0 fixed), 0 rejected  
+> name_latin
+> CHEN MEI
+> LIN WEI
+> WANG HUA
+# a count past the OCCURS, or a record shorter than its count makes it: the record is a reject that says so
+$ python3 -c "import sys; b = open('CUSTOMERS.dat', 'rb').read(); r = b[4:48]; bad = r[:7] + b'\xf5' + r[8:]; sys.stdout.buffer.write(b'\x00\x30\x00\x00' + bad + b'\x00\x2c\x00\x00' + r[:40])" > bad.dat && rapport load --spec customers-odo.json bad.dat --preview 5 --json | python3 -c "import json, sys; [print(r['rejected']['rule'], r['rejected']['message']) for r in json.load(sys.stdin)[0]['records']]"
+> occurs layout CUST-REC: N-ACCT: 5 is not from 0 to 4, the OCCURS of ACCT
+> occurs layout CUST-REC: the record is 40 bytes; its counts make it 44
