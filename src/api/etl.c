@@ -1,10 +1,13 @@
-/* etl.c — the data steward's routes: load jobs, rejects, and the pairs of
- * source records a person decides (identity resolution).  See api.h. */
+/* etl.c — the data steward's routes: load jobs, rejects, the pairs of
+ * source records a person decides (identity resolution), and a new host
+ * file's copybook and spec tried on a sample before its first load.  See
+ * api.h. */
 #include "api/internal.h"
 #include "core/json.h"
 #include "etl/etl.h"
 #include "match/match.h"
 
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,4 +230,70 @@ int api_match_decide(api_req *rq, api_resp *rs)
         return api_error(rs, 500, "audit", "the decision was kept, but the audit trail could not be written; it has been logged");
     return api_ok(rs, json_pack("{s:I, s:s, s:s}", "pair", (json_int_t)pair, "status", accept ? "accepted" : "rejected",
                                 "applied", "at the next matching run"));
+}
+
+/* ---- a new file tried before its first load ---- */
+
+#define COPYBOOK_UPLOAD_MAX ((size_t)256 << 10)
+
+int api_copybook_layout(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "copybook", "name", NULL };
+    const char *text = NULL, *name = "copybook";
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "copybook", 1, &text, &err) ||
+        rp_json_get_str(rq->body, "body", "name", 0, &name, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    int st;
+    if ((st = api_body_max(rs, "copybook", text, COPYBOOK_UPLOAD_MAX)) || (st = api_body_max(rs, "name", name, 100)))
+        return st;
+    json_t *m;
+    if (etl_copybook_map(text, name, &m, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    return api_ok(rs, m);
+}
+
+int api_load_preview(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "spec", "copybook", "sample", "records", NULL };
+    const char *copybook = NULL, *sample64 = NULL;
+    json_t *spec = NULL;
+    json_int_t records = 10;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) ||
+        rp_json_get_str(rq->body, "body", "copybook", 0, &copybook, &err) ||
+        rp_json_get_str(rq->body, "body", "sample", 1, &sample64, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    spec = json_object_get(rq->body, "spec");
+    if (!json_is_object(spec))
+        return api_error(rs, 422, "invalid", "body.spec: a spec document (an object) is needed");
+    json_t *r = json_object_get(rq->body, "records");
+    if (r && (!json_is_integer(r) || json_integer_value(r) < 1 || json_integer_value(r) > 1000))
+        return api_error(rs, 422, "invalid", "body.records: a number of records from 1 to 1000");
+    if (r)
+        records = json_integer_value(r);
+    int st = copybook ? api_body_max(rs, "copybook", copybook, COPYBOOK_UPLOAD_MAX) : 0;
+    if (st)
+        return st;
+    size_t cap = strlen(sample64) / 4 * 3 + 3, len;
+    unsigned char *sample = malloc(cap ? cap : 1);
+    char *text = json_dumps(spec, JSON_COMPACT);
+    if (!sample || !text) {
+        free(sample);
+        free(text);
+        return api_error(rs, 500, "memory", "out of memory");
+    }
+    if (sodium_base642bin(sample, cap, sample64, strlen(sample64), " \r\n", &len, NULL, sodium_base64_VARIANT_ORIGINAL)) {
+        free(sample);
+        free(text);
+        return api_error(rs, 422, "invalid", "body.sample: not base64 (the file's first bytes, as they are)");
+    }
+    json_t *out;
+    int rc = ld_preview_upload(text, strlen(text), copybook, sample, len, records, &out, &err);
+    free(sample);
+    free(text);
+    if (rc)
+        return rc == RP_NOMEM || rc == RP_IO ? api_fail(rs, &err) : api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    return api_ok(rs, json_pack("{s:o}", "records", out));
 }

@@ -231,6 +231,18 @@ const api_route api_routes[] = {
       .op = "revealReject", .summary = "One rejected record in full, raw record included, with {reason} (audited)",
       .params = "job: integer, record: integer", .request = "{reason: string}", .response = "RejectRevealed",
       .errors = "404 422" },
+    { .method = "POST", .pattern = "/api/v1/copybooks/layout", .fn = api_copybook_layout, .permission = SEC_P_ETL,
+      .flags = API_BODY | API_CHANGES, .op = "copybookLayout", /* nothing changes: a body's CSRF rule all the same */
+      .summary = "A COBOL copybook's record layout as a compiler's map (rapport copybook): {copybook: its text, "
+                 "name?: how messages call it}; 422 names the line it cannot read",
+      .request = "{copybook: string, name?: string}", .response = "CopybookLayout", .errors = "422" },
+    { .method = "POST", .pattern = "/api/v1/load/preview", .fn = api_load_preview, .permission = SEC_P_ETL,
+      .flags = API_BODY | API_CHANGES, .op = "previewLoad",
+      .summary = "The first records of a sample decoded by a spec, nothing written (rapport load --preview): "
+                 "{spec: the spec document, copybook?: the text of the copybook it names, sample: the file's first "
+                 "bytes in base64, records?: 1 to 1000, default 10}",
+      .request = "{spec: {...}, copybook?: string, sample: string, records?: integer}",
+      .response = "{records: PreviewRecord[]}", .errors = "422" },
     { .method = "GET", .pattern = "/api/v1/matches", .fn = api_matches_list, .permission = SEC_P_ETL,
       .flags = API_AUDITED, .action = "pairs_read", .op = "listMatchPairs",
       .summary = "Pairs of source records waiting for a person to say whether they are one customer, most likely "
@@ -1044,6 +1056,18 @@ const api_shape api_shapes[] = {
       "created_at: string, expires_at: string, revoked_by: string | null, revoked_at: string | null, "
       "state: 'active' | 'expired' | 'revoked'}",
       "a program's token, as administrators see it: never the token itself" },
+    { "CopybookLayout",
+      "{record: string, length: integer, variable: boolean, items: {level: integer, depth: integer, name: string, "
+      "picture: string, usage: string, start: integer, end: integer, length: integer, occurs: integer, "
+      "group: boolean, line: integer, redefines?: string, depending_on?: string, occurs_min?: integer}[], "
+      "fields: {name: string, kind: string, offset: integer, length: integer, digits: integer, scale: integer, "
+      "signed: boolean, filler: boolean, redefined: boolean, line: integer, sign?: string}[]}",
+      "a copybook's record as the host lays it out: every item once, start and end from 1; every elementary field" },
+    { "PreviewRecord",
+      "{record: integer, offset: integer, length: integer, values: {...} | null, rejected: {field: string, "
+      "rule: string, value: string, message: string} | null, fixed: {rule: string, field: string}[], "
+      "copybook?: {...}}",
+      "one record of a sample as the load would decode it: the spec's values, or its reject; every copybook field" },
     { "RejectRevealed",
       "{job: integer, file: string, record: integer, offset: integer, field: string, value: string, rule: string, "
       "message: string, status: string, raw: string}",

@@ -195,6 +195,13 @@ int ld_rejects_csv_page(wh *w, const ld_rejects_filter *f, ld_reject_at *at, int
  * currency's units ("1234.50"), anything else its text.  An error only when the file cannot be read at
  * all; a record that breaks a rule is shown with its reject, as the load would keep it. */
 int ld_preview(const sp_spec *s, const char *file, int64_t n, json_t **out, rp_error *err) RP_WARN_UNUSED;
+/* The same for what a person uploads (the data steward's screen, POST /api/v1/load/preview): a spec
+ * document (JSON text), the copybook it names (text; NULL for a spec without one) and a sample of the
+ * file (bytes), put in a folder of their own for the time it takes and removed.  The spec's copybook
+ * must be a plain file name (the uploaded text is it, never a file of the server's); errors name the
+ * spec's member or the copybook's line. */
+int ld_preview_upload(const char *spec, size_t spec_len, const char *copybook, const void *sample, size_t sample_len,
+                      int64_t n, json_t **out, rp_error *err) RP_WARN_UNUSED;
 
 /* A copybook's layout as a compiler's map (copybook.h): {"record", "length", "items": [{"level", "depth",
  * "name", "picture", "usage", "start", "end", "length", "occurs", "group", "line", "redefines"?}],

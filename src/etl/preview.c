@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 static json_t *text_json(const char *t)
 {
@@ -137,5 +139,72 @@ int ld_preview(const sp_spec *s, const char *file, int64_t n, json_t **out, rp_e
         json_decref(a);
     else
         *out = a;
+    return rc;
+}
+
+/* ---- what a person uploads ---- */
+
+static int write_all(const char *path, const void *data, size_t n, rp_error *err)
+{
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(data, 1, n, f) == n;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    return ok ? RP_OK : rp_err(err, RP_IO, "cannot write the upload to a temporary folder: %s", strerror(errno));
+}
+
+/* The spec's copybook member, a plain file name, or "" when it names none. */
+static int copybook_name(const char *spec, size_t n, char *out, size_t size, rp_error *err)
+{
+    json_error_t je;
+    json_t *doc = json_loadb(spec, n, JSON_REJECT_DUPLICATES, &je);
+    out[0] = 0;
+    if (!doc)
+        return rp_err(err, RP_INVAL, "spec: not JSON: %s at line %d", je.text, je.line);
+    const char *name = json_string_value(json_object_get(doc, "copybook"));
+    int rc = RP_OK;
+    if (name && (!*name || strchr(name, '/') || strchr(name, '\\') || !strcmp(name, "..") || strlen(name) >= size))
+        rc = rp_err(err, RP_INVAL, "spec: copybook: '%.80s' is not a plain file name (the uploaded copybook is it)", name);
+    else if (name)
+        snprintf(out, size, "%s", name);
+    json_decref(doc);
+    return rc;
+}
+
+int ld_preview_upload(const char *spec, size_t spec_len, const char *copybook, const void *sample, size_t sample_len,
+                      int64_t n, json_t **out, rp_error *err)
+{
+    char name[200], dir[300], path[600];
+    int rc = copybook_name(spec, spec_len, name, sizeof name, err);
+    if (rc)
+        return rc;
+    if (*name && !copybook)
+        return rp_err(err, RP_INVAL, "copybook: the spec names %s: upload it too", name);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/rapport-preview-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return rp_err(err, RP_IO, "cannot make a temporary folder: %s", strerror(errno));
+    sp_spec *s = NULL;
+    if (*name) {
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        rc = write_all(path, copybook, strlen(copybook), err);
+    }
+    snprintf(path, sizeof path, "%s/sample", dir);
+    if (!rc && !(rc = write_all(path, sample, sample_len, err)) &&
+        !(rc = sp_spec_parse(spec, spec_len, "spec", dir, dir, &s, err)))
+        rc = ld_preview(s, path, n, out, err);
+    sp_spec_free(s);
+    unlink(path);
+    if (*name) {
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        unlink(path);
+    }
+    rmdir(dir);
+    if (rc && err) { /* the temporary folder is nobody's business: "HOST.cpy:2: ...", "sample: ..." */
+        char *at;
+        size_t dl = strlen(dir);
+        while ((at = strstr(err->msg, dir)) != NULL)
+            memmove(at, at + dl + (at[dl] == '/'), strlen(at + dl + (at[dl] == '/')) + 1);
+    }
     return rc;
 }

@@ -18,7 +18,7 @@ import { Campaign, Campaigns } from './pages/campaigns.jsx';
 import { Analyses } from './pages/analyses.jsx';
 import { Models } from './pages/models.jsx';
 import { Dashboards } from './pages/dashboards.jsx';
-import { Job, Jobs, Review } from './pages/steward.jsx';
+import { Job, Jobs, NewFile, Review } from './pages/steward.jsx';
 import { Audit, Users } from './pages/admin.jsx';
 
 function useHash() {
@@ -45,6 +45,7 @@ const MENU = [
   ['campaigns', '#/events', 'menuEvents'],
   ['etl', '#/jobs', 'menuJobs'],
   ['etl', '#/review', 'menuReview'],
+  ['etl', '#/new-file', 'menuNewFile'],
   ['users', '#/users', 'users'],
   ['audit', '#/audit', 'auditTrail'],
 ];
@@ -164,6 +165,7 @@ function App() {
   else if ((m = /^#\/jobs\/(\d+)/.exec(hash))) page = <Job id={m[1]} me={me} key={m[1]} />;
   else if (hash.startsWith('#/jobs')) page = <Jobs />;
   else if (hash.startsWith('#/review')) page = <Review />;
+  else if (hash.startsWith('#/new-file')) page = <NewFile />;
   else if (hash.startsWith('#/users')) page = <Users me={me} />;
   else if (hash.startsWith('#/audit')) page = <Audit />;
   else page = <Home me={me} />;

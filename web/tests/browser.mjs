@@ -573,9 +573,9 @@ const tests = [
   }],
   ['in zh-TW no screen\'s own words are English: headings, labels, buttons, menus, notices', async (page) => {
     /* and 'churn', 'risk': the names the bank gave its models (data, as a customer's name is) */
-    const OK = /^(Rapport|CSV|XLSX|TOTP|English|Pinyin|rapport|token|reveal|export|rejects|match|analyze|App|churn|risk)$/;
+    const OK = /^(Rapport|CSV|XLSX|TOTP|English|Pinyin|rapport|token|reveal|export|rejects|match|analyze|App|churn|risk|COBOL|copybook|JSON)$/;
     const screens = [['supervisor', `#/customer/${chen}`], ['supervisor', '#/'], ['analyst', '#/analyses'], ['analyst', '#/models'],
-      ...DASHBOARDS.map((j) => ['analyst', `#/dashboards/${j}`]), ['steward', '#/jobs'], ['steward', '#/review'],
+      ...DASHBOARDS.map((j) => ['analyst', `#/dashboards/${j}`]), ['steward', '#/jobs'], ['steward', '#/review'], ['steward', '#/new-file'],
       ['admin', '#/users'], ['auditor', '#/audit'], ['analyst', '#/campaigns'], ['supervisor', '#/events']];
     const bad = [];
     let who = '';
@@ -941,6 +941,35 @@ const tests = [
     expect(after.length === before.length - 1 && !after.some((p) => p.pair === before[0].pair), 'the pair left the queue');
     const trail = JSON.parse(cli(['audit', '--action', 'match_accept', '--json']));
     expect(trail.some((e) => e.user === 'w-steward' && e.target === `pair ${before[0].pair}` && e.reason === '同一生日與地址，電話不同'), 'audited');
+  }],
+  ['a data steward tries a new host file: its copybook\'s layout, then a sample decoded by its spec, nothing loaded', async (page) => {
+    const dir = join(tmp, 'new-file');
+    mkdirSync(dir, { recursive: true });
+    execFileSync('python3', [join(root, 'tests', 'fixtures', 'etl', 'host_dialect.py')], { cwd: dir });
+    const jobsBefore = cli(['jobs', '--json', '--limit', '10000']);
+    await signIn(page, 'steward');
+    await page.goto(base + '#/new-file');
+    await page.setInputFiles('[data-test=copybook-file]', join(dir, 'CUSTOMERS.cpy'));
+    await page.waitForSelector('[data-test=layout-table] tbody tr');
+    const layout = await page.locator('[data-test=layout-table] tbody tr').allInnerTexts();
+    expect(layout.length === 7 && /ACCT/.test(layout[3]) && /0–4 \(N-ACCT\)/.test(layout[3]), `the layout, ODO shown: ${layout[3]}`);
+    expect(/CUST-REC/.test(await page.locator('[data-test=layout-summary]').innerText()), 'the record named');
+    await page.setInputFiles('[data-test=spec-file]', join(root, 'tests', 'fixtures', 'etl', 'customers-odo.json'));
+    await page.setInputFiles('[data-test=sample-file]', join(dir, 'CUSTOMERS.dat'));
+    await page.click('[data-test=preview-run]');
+    await page.waitForSelector('[data-test=preview-table] tbody tr');
+    const rows = await page.locator('[data-test=preview-table] tbody tr').allInnerTexts();
+    expect(rows.length === 3, `three records: ${rows.length}`);
+    expect(/C00001/.test(rows[0]) && /1234\.56/.test(rows[0]) && /CHEN MEI/.test(rows[0]), `decoded: ${rows[0]}`);
+    expect(/WANG HUA/.test(rows[2]) && /999999\.99/.test(rows[2]), `the fourth account found after the count: ${rows[2]}`);
+    await page.screenshot({ path: join(shots, 'steward-new-file.png'), fullPage: true });
+    expect(cli(['jobs', '--json', '--limit', '10000']) === jobsBefore, 'nothing loaded');
+    /* a copybook it cannot read: the line at fault */
+    writeFileSync(join(dir, 'bad.cpy'), '       01 R.\n          05 A PIC 9(3)K.\n');
+    await page.setInputFiles('[data-test=copybook-file]', join(dir, 'bad.cpy'));
+    await page.waitForSelector('[data-test=new-file-error]');
+    const msg = await page.locator('[data-test=new-file-error]').innerText();
+    expect(msg.includes("bad.cpy:2: picture '9(3)K' has a symbol COBOL does not know"), `the error names the line: ${msg}`);
   }],
   ['an administrator adds a user and disables one; the disabled user cannot sign in', async (page) => {
     await signIn(page, 'admin');

@@ -166,3 +166,116 @@ export function Review() {
     </div>
   );
 }
+
+/** The first bytes of a file (a sample of it), as base64 for the API. */
+async function sampleBase64(file) {
+  const bytes = new Uint8Array(await file.slice(0, 1 << 18).arrayBuffer());
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+const cell = (v) => (v === null || v === undefined ? '' : typeof v === 'object' ? `(${v.error})` : String(v));
+
+/** A copybook's layout as a compiler's map: every item once, indented by its nesting. */
+function Layout({ m }) {
+  return (
+    <div>
+      <h3>{t('layoutTitle')}</h3>
+      <p class="notice" data-test="layout-summary">{t(m.variable ? 'layoutSummaryVariable' : 'layoutSummary', { record: m.record, length: m.length, fields: m.fields.length })}</p>
+      <Table test="layout-table" rows={m.items}
+        cols={[['layoutLevel', (r) => String(r.level).padStart(2, '0')],
+          ['layoutName', (r) => <code style={{ paddingLeft: `${r.depth}em` }}>{r.name}{r.redefines ? ` REDEFINES ${r.redefines}` : ''}</code>],
+          ['layoutPicture', (r) => <code>{r.picture}</code>], ['layoutUsage', (r) => r.usage],
+          ['layoutStart', (r) => <span class="num">{r.start}</span>], ['layoutEnd', (r) => <span class="num">{r.end}</span>],
+          ['layoutLength', (r) => <span class="num">{r.length}</span>],
+          ['layoutOccurs', (r) => (r.depending_on ? `${r.occurs_min}–${r.occurs} (${r.depending_on})` : r.occurs > 1 ? r.occurs : '')]]} />
+    </div>
+  );
+}
+
+/** The sample's records as the load would decode them: the spec's values, or the record's reject. */
+function Preview({ records }) {
+  const names = records.find((r) => r.values) ? Object.keys(records.find((r) => r.values).values) : [];
+  return (
+    <div>
+    <h3>{t('previewTitle')}</h3>
+    <table data-test="preview-table">
+      <thead><tr><th>{t('record')}</th>{names.map((n) => <th key={n}>{n}</th>)}</tr></thead>
+      <tbody>{records.map((r) => (
+        <tr key={r.record} class={r.rejected ? 'rejected' : ''}>
+          <td class="num">{r.record}</td>
+          {r.rejected ? <td colSpan={Math.max(names.length, 1)} class="neg">{t('previewRejected', { rule: r.rejected.rule, msg: r.rejected.message })}</td>
+            : names.map((n) => <td key={n}>{cell(r.values[n])}</td>)}
+        </tr>
+      ))}</tbody>
+    </table>
+    </div>
+  );
+}
+
+/** A new host file tried before its first load: its copybook's layout, and a sample decoded by its spec
+ * (nothing is written). */
+export function NewFile() {
+  useSignal(lang);
+  const [copybook, setCopybook] = useState(null);
+  const [layout, setLayout] = useState(null);
+  const [spec, setSpec] = useState(null);
+  const [sample, setSample] = useState(null);
+  const [records, setRecords] = useState(null);
+  const [error, setError] = useState(null);
+  /* what the server could not read is said in its own words, which name the line or the spec's member */
+  const fail = (e) => setError(typeof e === 'string' ? e : e.code === 'invalid' && e.message ? t('fileRefused', { msg: e.message }) : errorText(e));
+  const readCopybook = async (e) => {
+    const f = e.currentTarget.files?.[0];
+    setError(null);
+    setLayout(null);
+    if (!f) return;
+    const text = await f.text();
+    setCopybook(text);
+    try {
+      setLayout(await api('POST', '/copybooks/layout', { body: { copybook: text, name: f.name } }));
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const readSpec = async (e) => {
+    const f = e.currentTarget.files?.[0];
+    setError(null);
+    try {
+      setSpec(f ? JSON.parse(await f.text()) : null);
+    } catch (err) {
+      setSpec(null);
+      fail(t('specNotJson', { msg: err.message }));
+    }
+  };
+  const readSample = async (e) => {
+    const f = e.currentTarget.files?.[0];
+    setSample(f ? await sampleBase64(f) : null);
+  };
+  const preview = async () => {
+    setError(null);
+    setRecords(null);
+    try {
+      const body = { spec, sample, records: 20 };
+      if (copybook !== null) body.copybook = copybook;
+      setRecords((await api('POST', '/load/preview', { body })).records);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  return (
+    <Card title={t('newFile')} test="new-file">
+      <p class="note">{t('newFileHelp')}</p>
+      <div class="form inline">
+        <label>{t('copybookFile')}<input type="file" accept=".cpy,.cob,.txt,text/plain" data-test="copybook-file" onChange={readCopybook} /></label>
+        <label>{t('specFile')}<input type="file" accept=".json,application/json" data-test="spec-file" onChange={readSpec} /></label>
+        <label>{t('sampleFile')}<input type="file" data-test="sample-file" onChange={readSample} /></label>
+      </div>
+      <button type="button" disabled={!spec || !sample} data-test="preview-run" onClick={preview}>{t('previewRun')}</button>
+      {error && <p class="error" role="alert" data-test="new-file-error">{t('error', { msg: error })}</p>}
+      {layout && <Layout m={layout} />}
+      {records && <Preview records={records} />}
+    </Card>
+  );
+}
