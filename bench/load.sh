@@ -87,3 +87,28 @@ hr=$(grep '^total:' host.out | sed 's/total: \([0-9,]*\) records.*/\1/' | tr -d 
 echo
 grep -E 'host/(CIF|ACCT)\.dat:' masters.out | sed 's/^/  /'
 echo "host TXN files (IBM-937, RDW, packed decimals): $hr records in $(printf %.1f "$hs") s: $(rate "$hr" "$hs") records/s"
+
+# the same records with OCCURS DEPENDING ON (issue 27 item 5): TXN.cpy's memo an array of 0 or 1 before the
+# amounts (bench/load/TXN-ODO.cpy), RECFM=VB, the bytes copied.  Side by side, each one file into a store with the
+# same masters: the TXN files put together (TXN_ALL.dat, the shipped spec) and the ODO file (its own spec, the
+# same fields); target: at least 0.80 of the TXN rate
+cat bank/host/TXN_*.dat > TXN_ALL.dat && cp bank/host/TXN.cpy .
+python3 "$here/load/txn_odo.py" TXN_ALL.dat TXN_ODO.dat
+for db in t o; do
+  "$rapport" init --db $db.db >/dev/null
+  "$rapport" load --db $db.db bank/host/BRANCH.dat bank/host/CIF.dat bank/host/ACCT.dat > /dev/null
+done
+t0=$(now); "$rapport" load --db t.db --source host-txn TXN_ALL.dat > all.out; t1=$(now)
+ts=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+t0=$(now); "$rapport" load --db o.db --spec "$here/load/txn-odo.json" TXN_ODO.dat > odo.out; t1=$(now)
+os=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+count() { "$rapport" query --db "$1" "SELECT count(*) FROM txn" --csv | tail -1 | tr -d '\r'; }
+records() { grep "^$1:" "$2" | sed 's/^[^:]*: \([0-9,]*\) records.*/\1/' | tr -d ,; }
+tn=$(records TXN_ALL.dat all.out); on=$(records TXN_ODO.dat odo.out); tl=$(count t.db); ol=$(count o.db)
+[ "$on" = "$tn" ] && [ "$ol" = "$tl" ] || { echo "the ODO file: $on records, $ol transactions; the TXN file: $tn, $tl"; cat all.out odo.out; exit 1; }
+tb=$(wc -c < TXN_ALL.dat); ob=$(wc -c < TXN_ODO.dat)
+echo
+printf '%-64s %8s %12s\n' "$tn records, $tl transactions loaded by each" "seconds" "records/s"
+printf '%-64s %8.2f %12s\n' "host TXN records, one file (RDW, $(rate "$tb" 1048576) MB)" "$ts" "$(rate "$tn" "$ts")"
+printf '%-64s %8.2f %12s\n' "the same with OCCURS DEPENDING ON (VB, $(rate "$ob" 1048576) MB)" "$os" "$(rate "$on" "$os")"
+awk -v t="$ts" -v o="$os" 'BEGIN { printf "ODO / TXN: %.2fx (target at least 0.80)\n", t / o }'

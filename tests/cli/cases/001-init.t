@@ -43,6 +43,7 @@ $ rapport query "SELECT version, name FROM rapport_migrations" --csv | tr -d '\r
 > 33,txn_by_month
 > 34,holder_party
 > 35,txn_top
+> 36,store_analyze
 # --db and RAPPORT_DB choose the store
 $ rapport init --db other.db && RAPPORT_DB=third.db rapport init && ls *.db | sort
 > store other.db: schema version 36 (36 migrations applied); sealing key other.db.key

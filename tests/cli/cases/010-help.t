@@ -13,6 +13,7 @@ $ rapport help --commands
 > customer note
 > customer refresh
 > load
+> copybook
 > jobs
 > rejects
 > rejects export
