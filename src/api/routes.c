@@ -1061,8 +1061,10 @@ const api_shape api_shapes[] = {
       "picture: string, usage: string, start: integer, end: integer, length: integer, occurs: integer, "
       "group: boolean, line: integer, redefines?: string, depending_on?: string, occurs_min?: integer}[], "
       "fields: {name: string, kind: string, offset: integer, length: integer, digits: integer, scale: integer, "
-      "signed: boolean, filler: boolean, redefined: boolean, line: integer, sign?: string}[]}",
-      "a copybook's record as the host lays it out: every item once, start and end from 1; every elementary field" },
+      "signed: boolean, filler: boolean, redefined: boolean, line: integer, sign?: string}[], "
+      "records?: CopybookLayout[]}",
+      "a copybook's record as the host lays it out: every item once, start and end from 1; every elementary field; "
+      "records: each of the copybook's records (the first's too) when it has several" },
     { "PreviewRecord",
       "{record: integer, offset: integer, length: integer, values: {...} | null, rejected: {field: string, "
       "rule: string, value: string, message: string} | null, fixed: {rule: string, field: string}[], "

@@ -358,19 +358,12 @@ static int preview(const char *spec_file, const char *source, const char *n_arg,
     return failed ? CLI_FAIL : CLI_OK;
 }
 
-int cmd_copybook(cli_ctx *c)
+/* One record of a copybook as a compiler's map. */
+static void print_record_map(const char *file, const json_t *m)
 {
-    rp_error err = RP_ERROR_INIT;
-    json_t *m;
-    if (etl_copybook_map_file(c->args[0], &m, &err))
-        return cli_fail("copybook", &err);
-    if (cli_flag(c, "json")) {
-        put_json(m);
-        return CLI_OK;
-    }
     char lb[2049];
     int variable = json_is_true(json_object_get(m, "variable"));
-    printf("%s: record %s, %s%lld bytes, %zu fields%s\n", shown(c->args[0], lb, sizeof lb),
+    printf("%s: record %s, %s%lld bytes, %zu fields%s\n", shown(file, lb, sizeof lb),
            json_string_value(json_object_get(m, "record")), variable ? "up to " : "",
            (long long)json_integer_value(json_object_get(m, "length")), json_array_size(json_object_get(m, "fields")),
            variable ? " (OCCURS DEPENDING ON: what follows an array moves with its count; the map shows the most)" : "");
@@ -381,7 +374,7 @@ int cmd_copybook(cli_ctx *c)
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(m, "items"), i, it) {
-        char lvl[8], name[200], st[16], en[16], ln[16], oc[16];
+        char lvl[8], name[200], st[16], en[16], ln[16], oc[16], ocs[120];
         snprintf(lvl, sizeof lvl, "%02lld", (long long)json_integer_value(json_object_get(it, "level")));
         int depth = (int)json_integer_value(json_object_get(it, "depth"));
         const char *red = json_string_value(json_object_get(it, "redefines"));
@@ -392,18 +385,35 @@ int cmd_copybook(cli_ctx *c)
         snprintf(ln, sizeof ln, "%lld", (long long)json_integer_value(json_object_get(it, "length")));
         long long occ = json_integer_value(json_object_get(it, "occurs"));
         const char *dep = json_string_value(json_object_get(it, "depending_on"));
-        char ocs[120];
         snprintf(oc, sizeof oc, "%lld", occ);
-        if (dep) { /* OCCURS min TO max DEPENDING ON counter */
+        if (dep) /* OCCURS min TO max DEPENDING ON counter */
             snprintf(ocs, sizeof ocs, "%lld TO %lld DEPENDING ON %s",
                      (long long)json_integer_value(json_object_get(it, "occurs_min")), occ, dep);
-        }
         const char *row[] = { lvl, name, json_string_value(json_object_get(it, "picture")),
                               json_string_value(json_object_get(it, "usage")), st, en, ln, dep ? ocs : occ > 1 ? oc : "" };
         table_row(&t, row);
     }
     table_print(&t, stdout);
     table_release(&t);
+}
+
+int cmd_copybook(cli_ctx *c)
+{
+    rp_error err = RP_ERROR_INIT;
+    json_t *m;
+    if (etl_copybook_map_file(c->args[0], &m, &err))
+        return cli_fail("copybook", &err);
+    if (cli_flag(c, "json")) {
+        put_json(m);
+        return CLI_OK;
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(m, "records"), i, r) {
+        if (i)
+            printf("\n");
+        print_record_map(c->args[0], r);
+    }
     json_decref(m);
     return CLI_OK;
 }

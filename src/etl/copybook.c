@@ -499,13 +499,20 @@ static int place(parser *p, node *n, node **stack, int *depth)
 {
     while (*depth > 0 && stack[*depth - 1]->level >= n->level)
         (*depth)--;
-    if (*depth == 0) {
-        if (p->root) {
-            int line = n->line;
-            free(n);
-            return fail(p, line, "%s", "a second record description: one copybook describes one record");
-        }
-        p->root = n;
+    if (*depth == 0) { /* a record: the first, or another one of the file's (header, detail, trailer ...) */
+        node **tail = &p->root;
+        int nrec = 0;
+        for (; *tail; tail = &(*tail)->next)
+            if (!strcmp((*tail)->name, n->name) || ++nrec >= CB_MAX_RECORDS) {
+                int line = n->line;
+                char name[64];
+                snprintf(name, sizeof name, "%s", n->name);
+                free(n);
+                return nrec >= CB_MAX_RECORDS ? fail(p, line, "%s", "more than 64 records in one copybook")
+                                              : fail(p, line, "a second record named %s", name);
+            }
+        n->redefines[0] = 0; /* a record's REDEFINES of another: they share the record area, as every 01 of a file */
+        *tail = n;
     } else {
         node *parent = stack[*depth - 1];
         if (!parent->is_group) {
@@ -873,6 +880,36 @@ static int read_text(parser *p, const char *text)
     return rc;
 }
 
+/* One record's layout from its tree (which it keeps when it is variable, else frees). */
+static int layout_of(parser *p, node *root, cb_layout **out)
+{
+    cb_layout *l = calloc(1, sizeof *l);
+    if (!l) {
+        free_nodes(root);
+        return rp_err(p->err, RP_NOMEM, NULL);
+    }
+    p->out = l;
+    p->cap = p->item_cap = 0;
+    snprintf(l->record, sizeof l->record, "%s", root->name);
+    int rc = emit(p, root, 0, "", 0, "", 1);
+    root->nf = l->nfields;
+    l->length = size_of(root) * root->occurs;
+    if (!rc && !l->nfields)
+        rc = fail(p, root->line, "record '%s' has no elementary items (nothing with a PIC)", root->name);
+    if (!rc && root->depending[0])
+        rc = fail(p, root->line, "%s", "the record itself cannot OCCUR DEPENDING ON");
+    if (!rc && l->variable)
+        l->tree = root; /* for cb_locate */
+    else
+        free_nodes(root);
+    if (rc) {
+        cb_free(l);
+        return rc;
+    }
+    *out = l;
+    return RP_OK;
+}
+
 int cb_parse(const char *text, const char *filename, cb_layout **out, rp_error *err)
 {
     parser p = { .file = filename, .err = err };
@@ -883,33 +920,24 @@ int cb_parse(const char *text, const char *filename, cb_layout **out, rp_error *
         rc = rp_err(err, RP_PARSE, "%s: no record description found", filename);
     if (!rc)
         rc = resolve(&p, p.root, U_NONE, "", 0);
-    if (rc) {
+    cb_layout *first = NULL, **tail = &first;
+    node *root = rc ? NULL : p.root;
+    if (rc)
         free_nodes(p.root);
+    while (root && !rc) { /* each record a layout of its own, in the copybook's order */
+        node *next = root->next;
+        root->next = NULL;
+        if ((rc = layout_of(&p, root, tail)))
+            free_nodes(next);
+        else
+            tail = &(*tail)->next;
+        root = next;
+    }
+    if (rc) {
+        cb_free(first);
         return rc;
     }
-    cb_layout *l = calloc(1, sizeof *l);
-    if (!l) {
-        free_nodes(p.root);
-        return rp_err(err, RP_NOMEM, NULL);
-    }
-    p.out = l;
-    snprintf(l->record, sizeof l->record, "%s", p.root->name);
-    rc = emit(&p, p.root, 0, "", 0, "", 1);
-    p.root->nf = l->nfields;
-    l->length = size_of(p.root) * p.root->occurs;
-    if (!rc && !l->nfields)
-        rc = fail(&p, p.root->line, "record '%s' has no elementary items (nothing with a PIC)", p.root->name);
-    if (!rc && p.root->depending[0])
-        rc = fail(&p, p.root->line, "%s", "the record itself cannot OCCUR DEPENDING ON");
-    if (!rc && l->variable)
-        l->tree = p.root; /* for cb_locate */
-    else
-        free_nodes(p.root);
-    if (rc) {
-        cb_free(l);
-        return rc;
-    }
-    *out = l;
+    *out = first;
     return RP_OK;
 }
 
@@ -1017,6 +1045,7 @@ void cb_free(cb_layout *l)
 {
     if (!l)
         return;
+    cb_free(l->next);
     free(l->fields);
     free(l->items);
     free_nodes(l->tree);
@@ -1093,12 +1122,35 @@ static int map_json(const cb_layout *l, json_t **out, rp_error *err)
     return RP_OK;
 }
 
+/* The first record's map, with "records": every record's (the first's too). */
+static int book_json(const cb_layout *l, json_t **out, rp_error *err)
+{
+    json_t *all = json_array();
+    int rc = all ? RP_OK : rp_err(err, RP_NOMEM, NULL);
+    for (const cb_layout *r = l; r && !rc; r = r->next) {
+        json_t *m;
+        if (!(rc = map_json(r, &m, err)) && json_array_append_new(all, m))
+            rc = rp_err(err, RP_NOMEM, NULL);
+    }
+    json_t *first = NULL;
+    if (!rc && !(rc = map_json(l, &first, err)) && json_object_set_new(first, "records", all)) {
+        json_decref(first);
+        return rp_err(err, RP_NOMEM, NULL);
+    }
+    if (rc) {
+        json_decref(all);
+        return rc;
+    }
+    *out = first;
+    return RP_OK;
+}
+
 int etl_copybook_map(const char *text, const char *name, json_t **out, rp_error *err)
 {
     cb_layout *l;
     int rc = cb_parse(text, name, &l, err);
     if (!rc) {
-        rc = map_json(l, out, err);
+        rc = book_json(l, out, err);
         cb_free(l);
     }
     return rc;
@@ -1109,8 +1161,16 @@ int etl_copybook_map_file(const char *path, json_t **out, rp_error *err)
     cb_layout *l;
     int rc = cb_parse_file(path, &l, err);
     if (!rc) {
-        rc = map_json(l, out, err);
+        rc = book_json(l, out, err);
         cb_free(l);
     }
     return rc;
+}
+
+const cb_layout *cb_record(const cb_layout *l, const char *name)
+{
+    for (; l; l = l->next)
+        if (!strcmp(l->record, name))
+            return l;
+    return NULL;
 }

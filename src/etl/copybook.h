@@ -32,8 +32,11 @@
  *   FILLER            kept in the layout, marked as filler
  *   88 levels, VALUE, USAGE DISPLAY, JUSTIFIED, BLANK WHEN ZERO: read (BLANK
  *   WHEN ZERO: an edited number all blanks is 0, otherwise missing)
+ * Several 01 records (a file's header, detail and trailer records) are
+ * layouts of their own, chained by next in the copybook's order; an 01's
+ * REDEFINES of another is what every 01 of a file is already.
  * Anything else (66 RENAMES, SYNCHRONIZED, floating-point edited pictures,
- * POINTER, several 01 records) is refused with an error that names the
+ * POINTER) is refused with an error that names the
  * line: "CIF.cpy:14: SYNCHRONIZED is not supported (it inserts slack bytes)".
  *
  * Both fixed format (a sequence area in columns 1-6, whatever it holds,
@@ -96,7 +99,10 @@ typedef struct cb_layout {
     int variable;  /* OCCURS DEPENDING ON: each record's fields lie where cb_locate says (the offsets above are
                       those of the most occurrences, length the longest record) */
     struct node *tree;
+    struct cb_layout *next; /* the copybook's next record (several 01 levels: header, detail, trailer ...) */
 } cb_layout;
+
+#define CB_MAX_RECORDS 64
 
 #define CB_MAX_FIELDS 4096
 #define CB_MAX_TEXT ((size_t)1 << 20)
@@ -110,6 +116,8 @@ void cb_free(cb_layout *l);
  * its most is an error naming it and its value, as is a record shorter than its counts make it. */
 int cb_locate(const cb_layout *l, const unsigned char *rec, size_t len, int *off, int *reclen, rp_error *err)
     RP_WARN_UNUSED;
+/* A copybook of several records: the record of that name (among l and those after it), or NULL. */
+const cb_layout *cb_record(const cb_layout *l, const char *name);
 /* The field of that name, or NULL. */
 const cb_field *cb_find(const cb_layout *l, const char *name);
 const char *cb_kind_name(cb_kind k);

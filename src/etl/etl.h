@@ -206,9 +206,10 @@ int ld_preview_upload(const char *spec, size_t spec_len, const char *copybook, c
 /* A copybook's layout as a compiler's map (copybook.h): {"record", "length", "items": [{"level", "depth",
  * "name", "picture", "usage", "start", "end", "length", "occurs", "group", "line", "redefines"?}],
  * "fields": [{"name", "kind", "offset", "length", "digits", "scale", "signed", "filler", "redefined",
- * "line", "sign"?}]}: an item's start counted from 1, its length one occurrence's, its end the last byte
- * of all of them; every item once (an OCCURS's first occurrence), the fields each occurrence.  From text
- * (an upload, named name in messages) or a file; an error names the line. */
+ * "line", "sign"?}], "records": [the same for each record of the copybook, the first's too]}: an item's
+ * start counted from 1, its length one occurrence's, its end the last byte of all of them; every item once
+ * (an OCCURS's first occurrence), the fields each occurrence.  From text (an upload, named name in
+ * messages) or a file; an error names the line. */
 int etl_copybook_map(const char *text, const char *name, json_t **out, rp_error *err) RP_WARN_UNUSED;
 int etl_copybook_map_file(const char *path, json_t **out, rp_error *err) RP_WARN_UNUSED;
 

@@ -745,7 +745,7 @@ static int load_copybook(sp_spec *s, const char *extra_dir, rp_error *err)
             snprintf(path, sizeof path, "%s/%s", dirs[i], s->copybook);
         else
             continue;
-        int rc = cb_parse_file(path, &s->layout, &e);
+        int rc = cb_parse_file(path, &s->book, &e);
         if (rc == RP_OK)
             return RP_OK;
         if (rc != RP_IO) {
@@ -782,12 +782,31 @@ static int recfm(sp_spec *s, const json_t *root, const char **fmt, rp_error *err
     return RP_OK;
 }
 
+/* record: which of a copybook's records the spec reads; needed when it has several. */
+static int choose_record(sp_spec *s, const json_t *root, rp_error *err)
+{
+    const char *name = NULL;
+    if (rp_json_get_str(root, "", "record", 0, &name, err))
+        return err->code;
+    char all[400] = "";
+    int n = 0;
+    for (const cb_layout *r = s->book; r; r = r->next, n++)
+        snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", n ? ", " : "", r->record);
+    if (!name && n > 1)
+        return rp_err(err, RP_INVAL, "copybook: %s describes %d records (%s): name the one this spec reads with "
+                      "\"record\"", s->copybook, n, all);
+    s->layout = name ? cb_record(s->book, name) : s->book;
+    if (!s->layout)
+        return rp_err(err, RP_INVAL, "record: '%s' is not a record of %s (it has %s)", name, s->copybook, all);
+    return RP_OK;
+}
+
 static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_error *err)
 {
     static const char *const keys[] = { "spec", "source", "description", "files", "after", "format",
                                         "encoding", "copybook", "record_length", "delimiter", "header",
                                         "key", "fields", "targets", "reference", "recfm", "block_descriptors",
-                                        NULL };
+                                        "record", NULL };
     if (!json_is_object(root))
         return rp_err(err, RP_INVAL, "a JSON object is needed");
     if (rp_json_check_keys(root, "", keys, err) ||
@@ -836,7 +855,7 @@ static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_e
         return err->code;
     if (is_copybook_format(s->format)) {
         if (*s->copybook) {
-            if (load_copybook(s, extra_dir, err))
+            if (load_copybook(s, extra_dir, err) || choose_record(s, root, err))
                 return err->code;
             s->min_length = s->layout->variable ? 0 : s->layout->length; /* a variable one: its counts say */
             s->reclen = s->layout->length;
@@ -854,6 +873,8 @@ static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_e
         return rp_err(err, RP_INVAL, "%s: only rdw and fixed formats take one",
                       *s->copybook ? "copybook" : "record_length");
     }
+    if (!*s->copybook && json_object_get(root, "record"))
+        return rp_err(err, RP_INVAL, "record: names one of a copybook's records, and this spec has no copybook");
 
     json_t *fields = NULL, *targets = NULL;
     if (rp_json_get_array(root, "", "fields", 1, &fields, err) ||
@@ -1121,7 +1142,7 @@ void sp_spec_free(sp_spec *s)
             free(s->targets[i].attr[a].lit);
     sp_free_list(s->files, s->nfiles);
     sp_free_list(s->after, s->nafter);
-    cb_free(s->layout);
+    cb_free(s->book);
     json_decref(s->reference);
     free(s->text);
     free(s);

@@ -162,7 +162,8 @@ typedef struct sp_spec {
     int ebcdic;          /* a host code page: SO/SI around DBCS runs, rdw and fixed formats only */
     int bdw;             /* rdw: blocks with block descriptor words (block_descriptors) */
     char copybook[256];
-    cb_layout *layout;
+    cb_layout *book;            /* the copybook's records */
+    const cb_layout *layout;    /* the one this spec reads (record: when it has several) */
     int reclen;      /* SPF_FIXED without a copybook */
     char delimiter;
     int header;

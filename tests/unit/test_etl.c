@@ -159,8 +159,7 @@ static void unsupported_is_named_by_line(void **state)
     parse_fails("01 R.\n  05 A PIC 9(3)K.\n", RP_PARSE, "t.cpy:2: picture '9(3)K' has a symbol COBOL does not know");
     parse_fails("01 R.\n  05 A PIC X(2) FROBNICATE.\n", RP_PARSE, "t.cpy:2: unexpected word 'FROBNICATE'");
     parse_fails("01 R.\n  66 X RENAMES A.\n", RP_PARSE, "t.cpy:2: 66 RENAMES is not supported");
-    parse_fails("01 A.\n 05 B PIC X.\n01 C.\n 05 D PIC X.\n", RP_PARSE,
-                "t.cpy:3: a second record description: one copybook describes one record");
+    parse_fails("01 A.\n 05 B PIC X.\n01 A.\n 05 D PIC X.\n", RP_PARSE, "t.cpy:3: a second record named A");
     parse_fails("      * only comments\n", RP_PARSE, "t.cpy: no record description found");
     parse_fails("01 R.\n  05 A PIC X(0).\n", RP_PARSE, "t.cpy:2: picture 'X(0)' has a bad repeat count");
     /* a record of groups only describes no bytes (found by fuzz_copybook: it was a layout of 0 fields) */
@@ -252,6 +251,29 @@ static void the_record_dialect_banks_use(void **state)
     l = parse_ok("000100 01 R.                                                             IDENT001\n"
                  "000200    05 A PIC X(2).                                                 IDENT002\n");
     field_is(l, "A", CB_ALNUM, 0, 2, 0, 0, 0);
+    cb_free(l);
+}
+
+/* A copybook of several records (a file's header, detail and trailer): each a layout of its own, in order;
+ * an 01's REDEFINES of another is what they all are already. */
+static void several_records(void **state)
+{
+    (void)state;
+    cb_layout *l = parse_ok("       01 HDR.\n          05 H-TYPE PIC X.\n          05 H-DATE PIC 9(8).\n"
+                            "       01 DTL REDEFINES HDR.\n          05 D-TYPE PIC X.\n          05 D-AMT PIC S9(5)V99 COMP-3.\n"
+                            "       01 TRL.\n          05 T-TYPE PIC X.\n          05 T-COUNT PIC 9(6).\n");
+    assert_string_equal(l->record, "HDR");
+    assert_int_equal(l->length, 9);
+    const cb_layout *d = cb_record(l, "DTL"), *t = cb_record(l, "TRL");
+    assert_non_null(d);
+    assert_ptr_equal(l->next, d);
+    assert_ptr_equal(d->next, t);
+    assert_null(t->next);
+    assert_null(cb_record(l, "NONE"));
+    field_is(d, "D-AMT", CB_PACKED, 1, 4, 7, 2, 1);
+    assert_false(d->fields[1].redefined);
+    assert_null(cb_find(d, "H-DATE")); /* each record its own fields */
+    field_is(t, "T-COUNT", CB_ZONED, 1, 6, 6, 0, 0);
     cb_free(l);
 }
 
@@ -1071,6 +1093,7 @@ int main(void)
         cmocka_unit_test(the_record_dialect_banks_use),
         cmocka_unit_test(host_numbers_of_every_kind),
         cmocka_unit_test(occurs_depending_on),
+        cmocka_unit_test(several_records),
         cmocka_unit_test(csv_rfc4180),
         cmocka_unit_test(csv_errors),
         cmocka_unit_test(delimited_and_whitespace),

@@ -144,3 +144,24 @@ $ echo 'a long password 1' | rapport user add stew --role steward > /dev/null &&
 > WANG HUA 999999.99
 > {"error":{"code":"invalid","message":"spec: copybook: '/etc/passwd' is not a plain file name (the uploaded copybook is it)","member":"spec"}}
 > {"error":{"code":"invalid","message":"bad.cpy:2: picture '9(3)K' has a symbol COBOL does not know"}}
+# a copybook of several records: each shown; a spec reads one of them by name ("record"), and must name it
+$ printf '       01 HDR.\n          05 H-TYPE PIC X.\n          05 H-DATE PIC 9(8).\n       01 DTL REDEFINES HDR.\n          05 D-TYPE PIC X.\n          05 D-AMT PIC S9(5)V99 COMP-3.\n' > multi.cpy && rapport copybook multi.cpy
+> multi.cpy: record HDR, 9 bytes, 2 fields
+> LVL  NAME      PICTURE  USAGE    START  END  LENGTH  OCCURS
+> 01   HDR                         1      9    9
+> 05     H-TYPE  X        DISPLAY  1      1    1
+> 05     H-DATE  9(8)     DISPLAY  2      9    8
+>
+> multi.cpy: record DTL, 5 bytes, 2 fields
+> LVL  NAME      PICTURE   USAGE    START  END  LENGTH  OCCURS
+> 01   DTL                          1      5    5
+> 05     D-TYPE  X         DISPLAY  1      1    1
+> 05     D-AMT   S9(5)V99  COMP-3   2      5    4
+$ printf '\xc4\x01\x23\x45\x6c\xc4\x00\x00\x50\x0d' > dtl.dat && printf '{"spec":"dtl","source":"t","recfm":"FB","encoding":"IBM-037","copybook":"multi.cpy","fields":[{"name":"type","from":"D-TYPE"},{"name":"amount","from":"D-AMT","type":"amount"}],"targets":[{"entity":"party","key":"type","kind":"=person"}]}' > dtl.json && rapport load --spec dtl.json dtl.dat --preview 2
+? 1
+! rapport: load: spec dtl: copybook: multi.cpy describes 2 records (HDR, DTL): name the one this spec reads with "record"
+$ sed 's/"copybook":"multi.cpy"/"copybook":"multi.cpy","record":"DTL"/' dtl.json > dtl2.json && rapport load --spec dtl2.json dtl.dat --preview 2 --json | python3 -c "import json, sys; print([r['values'] for r in json.load(sys.stdin)[0]['records']])"
+> [{'type': 'D', 'amount': '1234.56'}, {'type': 'D', 'amount': '-5.00'}]
+$ sed 's/"copybook":"multi.cpy"/"copybook":"multi.cpy","record":"TRL"/' dtl.json > dtl3.json && rapport load --spec dtl3.json dtl.dat --preview 2
+? 1
+! rapport: load: spec dtl: record: 'TRL' is not a record of multi.cpy (it has HDR, DTL)

@@ -274,7 +274,7 @@ export function NewFile() {
       </div>
       <button type="button" disabled={!spec || !sample} data-test="preview-run" onClick={preview}>{t('previewRun')}</button>
       {error && <p class="error" role="alert" data-test="new-file-error">{t('error', { msg: error })}</p>}
-      {layout && <Layout m={layout} />}
+      {layout && (layout.records || [layout]).map((m) => <Layout key={m.record} m={m} />)}
       {records && <Preview records={records} />}
     </Card>
   );
