@@ -7,6 +7,7 @@
 #include "warehouse/warehouse.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -721,15 +722,19 @@ static int parse_encoding(sp_spec *s, const char *enc, rp_error *err)
             s->encoding[i] = (char)toupper((unsigned char)enc[i]);
         snprintf(s->iconv_name, sizeof s->iconv_name, "%s", s->encoding);
     }
-    iconv_t cv = iconv_open("UTF-8", s->iconv_name);
-    if (cv == (iconv_t)-1)
-        return rp_err(err, RP_INVAL, "encoding: this system's iconv has no code page '%s' (iconv -l lists those it has)",
-                      enc);
-    iconv_close(cv);
-    if (s->ebcdic && (cv = iconv_open(s->iconv_name, "UTF-8")) != (iconv_t)-1) /* the host codec goes both ways */
-        iconv_close(cv);
-    else if (s->ebcdic)
-        return rp_err(err, RP_INVAL, "encoding: this system's iconv cannot write %s", s->encoding);
+    for (int way = 0; way < 1 + s->ebcdic; way++) { /* the host codec goes both ways */
+        errno = 0;
+        iconv_t cv = way ? iconv_open(s->iconv_name, "UTF-8") : iconv_open("UTF-8", s->iconv_name);
+        if (cv != (iconv_t)-1) {
+            iconv_close(cv);
+            continue;
+        }
+        if (errno != EINVAL) /* not a missing code page: memory, or too many open */
+            return rp_err(err, errno == ENOMEM ? RP_NOMEM : RP_IO, "encoding: %s: %s", enc, strerror(errno));
+        return way ? rp_err(err, RP_INVAL, "encoding: this system's iconv cannot write %s", s->encoding)
+                   : rp_err(err, RP_INVAL, "encoding: this system's iconv has no code page '%s' (iconv -l lists "
+                            "those it has)", enc);
+    }
     return RP_OK;
 }
 
