@@ -168,6 +168,18 @@ static size_t trim(char *s, size_t n)
     return n - k;
 }
 
+/* PIC G: the bytes of a DBCS run without SO/SI, put between them in tmp (cap bytes) for the code page. */
+static const unsigned char *in_so_si(const unsigned char *p, size_t *n, unsigned char *tmp, size_t cap)
+{
+    if (*n + 2 > cap)
+        *n = cap - 2;
+    tmp[0] = RP_EBCDIC_SO;
+    memcpy(tmp + 1, p, *n);
+    tmp[*n + 1] = RP_EBCDIC_SI;
+    *n += 2;
+    return tmp;
+}
+
 /* Source bytes in the file's encoding to UTF-8 text in x->txt. */
 static int to_utf8(sp_decoder *d, sp_raw *x, const char *p, size_t n, int dbcs, int checked, rp_error *err)
 {
@@ -178,16 +190,7 @@ static int to_utf8(sp_decoder *d, sp_raw *x, const char *p, size_t n, int dbcs, 
     *outlen = NOLEN;
     if (d->host) {
         unsigned char tmp[SP_TEXT_MAX];
-        const unsigned char *in = (const unsigned char *)p;
-        if (dbcs) { /* PIC G: the bytes of a DBCS run without SO/SI */
-            if (n + 2 > sizeof tmp)
-                n = sizeof tmp - 2;
-            tmp[0] = RP_EBCDIC_SO;
-            memcpy(tmp + 1, p, n);
-            tmp[n + 1] = RP_EBCDIC_SI;
-            in = tmp;
-            n += 2;
-        }
+        const unsigned char *in = dbcs ? in_so_si((const unsigned char *)p, &n, tmp, sizeof tmp) : (const unsigned char *)p;
         rp_error e;
         rp_err_clear(&e);
         int rc = rp_host_text_decode(d->host, in, n, out, SP_TEXT_MAX, &e);
@@ -957,15 +960,8 @@ static int layout_text(sp_decoder *d, const unsigned char *p, size_t len, int db
 {
     if (d->host) {
         unsigned char tmp[SP_TEXT_MAX];
-        if (dbcs) {
-            if (len + 2 > sizeof tmp)
-                len = sizeof tmp - 2;
-            tmp[0] = RP_EBCDIC_SO;
-            memcpy(tmp + 1, p, len);
-            tmp[len + 1] = RP_EBCDIC_SI;
-            p = tmp;
-            len += 2;
-        }
+        if (dbcs)
+            p = in_so_si(p, &len, tmp, sizeof tmp);
         rp_error e;
         rp_err_clear(&e);
         return rp_host_text_decode(d->host, p, len, out, n, &e) ? -1 : 0;
