@@ -99,8 +99,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cb_layout *l = NULL;
     rp_error err = RP_ERROR_INIT;
     if (cb_parse(text, "fuzz.cpy", &l, &err) == RP_OK) {
-        check(l);
-        decode(l, data, size);
+        for (const cb_layout *r = l; r; r = r->next) { /* each of its records */
+            check(r);
+            decode(r, data, size);
+        }
     }
     else
         (void)strlen(rp_errmsg(&err));

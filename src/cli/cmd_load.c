@@ -305,9 +305,10 @@ static void print_preview(const char *file, const sp_spec *s, const json_t *recs
     size_t i;
     json_t *r;
     json_array_foreach(recs, i, r) {
-        printf("record %lld (offset %lld, %lld bytes)\n", (long long)json_integer_value(json_object_get(r, "record")),
+        const char *seg = json_string_value(json_object_get(r, "segment"));
+        printf("record %lld (offset %lld, %lld bytes%s%s)\n", (long long)json_integer_value(json_object_get(r, "record")),
                (long long)json_integer_value(json_object_get(r, "offset")),
-               (long long)json_integer_value(json_object_get(r, "length")));
+               (long long)json_integer_value(json_object_get(r, "length")), seg ? ", " : "", seg ? seg : "");
         const json_t *rj = json_object_get(r, "rejected"), *fx = json_object_get(r, "fixed");
         if (json_is_object(rj))
             printf("  rejected (%s): %s\n", shown(json_string_value(json_object_get(rj, "rule")), lb, 200),

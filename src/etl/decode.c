@@ -21,6 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A copybook record's last bytes read (segments), and where its fields lie in them. */
+typedef struct seg_last {
+    unsigned char *data; /* NULL until one is read */
+    size_t len, cap;
+    int *off;            /* a variable layout's (cb_locate), else NULL */
+} seg_last;
+
 struct sp_decoder {
     const sp_spec *s;
     char file[256];
@@ -36,6 +43,9 @@ struct sp_decoder {
     char key[1024];
     int nfixed;
     int *off; /* a variable layout's fields in the record at hand (copybook.h cb_locate), else NULL */
+    seg_last *last; /* segments: the last record of each of the copybook's records, the one at hand's too */
+    int seg;        /* ... the record at hand's (its index in the book), -1 before the first */
+    int64_t counted; /* ... records of the trailer's count_of since the last trailer */
     const char *fixed_rule[SP_MAX_FIELDS];
     const char *fixed_field[SP_MAX_FIELDS];
 };
@@ -85,7 +95,14 @@ int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int
         sp_decoder_close(d);
         return rc;
     }
-    if (s->layout && s->layout->variable && !(d->off = calloc((size_t)s->layout->nfields, sizeof *d->off))) {
+    d->seg = -1;
+    int nomem = s->layout && s->layout->variable && !s->nsegments &&
+                !(d->off = calloc((size_t)s->layout->nfields, sizeof *d->off));
+    if (s->nsegments && !nomem && (nomem = !(d->last = calloc((size_t)s->nrecords, sizeof *d->last))) == 0)
+        for (int k = 0; k < s->nrecords && !nomem; k++)
+            nomem = s->records[k]->variable &&
+                    !(d->last[k].off = calloc((size_t)s->records[k]->nfields, sizeof *d->last[k].off));
+    if (nomem) {
         sp_decoder_close(d);
         return rp_err(err, RP_NOMEM, NULL);
     }
@@ -122,6 +139,11 @@ void sp_decoder_close(sp_decoder *d)
         return;
     rp_host_codec_close(d->host);
     free(d->off);
+    for (int k = 0; d->last && k < d->s->nrecords; k++) {
+        free(d->last[k].data);
+        free(d->last[k].off);
+    }
+    free(d->last);
     if (d->cv != (iconv_t)-1)
         iconv_close(d->cv);
     json_decref(d->doc);
@@ -263,11 +285,11 @@ static void fixed(sp_decoder *d, const char *rule, const char *field)
 /* A host number of any other kind (convert.h: etl_decimal): more than 18 digits, P scaling, a leading
  * or separate sign, edited, floating point.  One of at most 18 digits is a number as any other; a larger
  * one is its exact decimal text (x->big), which a decimal keeps and an amount refuses. */
-static int host_decimal(sp_decoder *d, const rd_record *rec, sp_raw *x, int at, rp_error *err)
+static int host_decimal(sp_decoder *d, const unsigned char *data, size_t len, sp_raw *x, int at, rp_error *err)
 {
     const sp_field *f = x->f;
     const cb_field *c = f->cb;
-    const unsigned char *p = (const unsigned char *)rec->data + at;
+    const unsigned char *p = data + at;
     if (c->kind == CB_EDITED) { /* read as text, through the code page */
         int rc = to_utf8(d, x, (const char *)p, (size_t)c->length, 0, 0, err);
         if (rc)
@@ -276,8 +298,7 @@ static int host_decimal(sp_decoder *d, const rd_record *rec, sp_raw *x, int at, 
     etl_decimal dec;
     rp_error e;
     rp_err_clear(&e);
-    if (etl_field_decimal_at(c, at, (const unsigned char *)rec->data, rec->len, c->kind == CB_EDITED ? x->txt : NULL,
-                             &dec, &e))
+    if (etl_field_decimal_at(c, at, data, len, c->kind == CB_EDITED ? x->txt : NULL, &dec, &e))
         return c->kind == CB_EDITED
                    ? reject(x->rej, f->name, x->txt, strlen(x->txt), "number", "%s: %s", f->name, rp_errmsg(&e))
                    : reject(x->rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
@@ -301,14 +322,24 @@ static int from_copybook(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_erro
 {
     const sp_field *f = x->f;
     const cb_field *c = f->cb;
-    int at = d->off ? d->off[c - d->s->layout->fields] : c->offset;
-    if (at < 0) { /* an occurrence past its count: not in this record */
+    const unsigned char *data = (const unsigned char *)rec->data;
+    size_t len = rec->len;
+    int at;
+    if (d->s->nsegments) { /* the field's record: this one, or the last of its kind (the header, the parent) */
+        const seg_last *sl = &d->last[f->book_ix];
+        data = sl->data;
+        len = sl->len;
+        at = !data ? -1 : sl->off ? sl->off[c - d->s->records[f->book_ix]->fields] : c->offset;
+    } else {
+        at = d->off ? d->off[c - d->s->layout->fields] : c->offset;
+    }
+    if (at < 0) { /* an occurrence past its count, or a record not yet seen: not in this record */
         x->v->null = 1;
         return RP_OK;
     }
-    if ((size_t)at + (size_t)c->length > rec->len)
+    if ((size_t)at + (size_t)c->length > len)
         return reject(x->rej, f->name, "", 0, "length", "%s: the record ends before the field", f->name);
-    const unsigned char *p = (const unsigned char *)rec->data + at;
+    const unsigned char *p = data + at;
     if (c->kind == CB_ALNUM || c->kind == CB_DBCS) {
         x->have_text = 1;
         return to_utf8(d, x, (const char *)p, (size_t)c->length, c->kind == CB_DBCS, 0, err);
@@ -317,14 +348,14 @@ static int from_copybook(sp_decoder *d, const rd_record *rec, sp_raw *x, rp_erro
     rp_err_clear(&e);
     if (c->kind != CB_EDITED && c->kind != CB_FLOAT && c->digits <= 18 && c->scale >= 0 && c->scale <= 18 && !c->sign_leading &&
         !c->sign_separate) { /* most host numbers: straight to an integer */
-        if (etl_field_number_at(c, at, (const unsigned char *)rec->data, rec->len, &x->num, &e))
+        if (etl_field_number_at(c, at, data, len, &x->num, &e))
             return reject(x->rej, f->name, p, (size_t)c->length, "number", "%s: %s", f->name, rp_errmsg(&e));
         x->numeric = 1;
         x->scale = c->scale;
         x->digits = c->digits;
         return RP_OK;
     }
-    return host_decimal(d, rec, x, at, err);
+    return host_decimal(d, data, len, x, at, err);
 }
 
 /* A JSON member: absent or null is a missing value. */
@@ -430,6 +461,13 @@ static int read_source(sp_decoder *d, int i, const rd_record *rec, sp_raw *x, rp
     }
     case SRC_FILE:
         snprintf(txt, SP_TEXT_MAX, "%s", d->file);
+        break;
+    case SRC_SEGMENT:
+        if (d->seg != f->seg || (f->seg_when >= 0 && x->vals[f->seg_when].null)) {
+            x->v->null = 1;
+            return RP_OK;
+        }
+        snprintf(txt, SP_TEXT_MAX, "1");
         break;
     }
     x->have_text = 1;
@@ -891,6 +929,120 @@ static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *va
     return RP_OK;
 }
 
+/* ---- segments: a file of several kinds of record ---- */
+
+static int layout_text(sp_decoder *d, const unsigned char *p, size_t len, int dbcs, char *out, size_t n);
+
+/* The record's kind, by its selector's text (trimmed) through the code page; -1 when it is none of them, its
+ * text in what. */
+static int segment_of(sp_decoder *d, const rd_record *rec, char *what, size_t n)
+{
+    const sp_spec *s = d->s;
+    const cb_field *by = s->seg_by;
+    what[0] = 0;
+    if ((size_t)(by->offset + by->length) > rec->len)
+        return -1;
+    if (layout_text(d, (const unsigned char *)rec->data + by->offset, (size_t)by->length, by->kind == CB_DBCS, what, n))
+        return -1;
+    trim(what, NOLEN);
+    for (int i = 0; i < s->nsegments; i++)
+        if (!strcmp(s->seg_value[i], what))
+            return s->seg_record[i];
+    return -1;
+}
+
+/* The record kept as the last of its kind k (its bytes copied, a variable one located). */
+static int keep_segment(sp_decoder *d, int k, const rd_record *rec, rp_error *err)
+{
+    seg_last *sl = &d->last[k];
+    if (rec->len > sl->cap) {
+        unsigned char *b = realloc(sl->data, rec->len ? rec->len : 1);
+        if (!b)
+            return rp_err(err, RP_NOMEM, NULL);
+        sl->data = b;
+        sl->cap = rec->len;
+    }
+    if (!sl->data && !(sl->data = malloc(1)))
+        return rp_err(err, RP_NOMEM, NULL);
+    memcpy(sl->data, rec->data, rec->len);
+    sl->len = rec->len;
+    int reclen;
+    if (sl->off && cb_locate(d->s->records[k], sl->data, sl->len, sl->off, &reclen, err))
+        return RP_INVAL;
+    return RP_OK;
+}
+
+/* The trailer's control total: the records counted since the last one against its count (then counted
+ * again from 0).  A mismatch is the file's failure, not the record's, as a manifest's count is. */
+static int control_total(sp_decoder *d, int k, const rd_record *rec, int check, rp_error *err)
+{
+    const sp_spec *s = d->s;
+    if (k == s->count_of)
+        d->counted++;
+    if (k != s->trailer)
+        return RP_OK;
+    int64_t want;
+    rp_error e = RP_ERROR_INIT;
+    int rc = check && etl_field_number(s->count_field, (const unsigned char *)rec->data, rec->len, &want, &e);
+    if (rc)
+        rc = rp_err(err, RP_INVAL, "%s: record %lld, the trailer: %s", d->file, (long long)rec->number, rp_errmsg(&e));
+    else if (check && want != d->counted)
+        rc = rp_err(err, RP_CHECKSUM, "%s: record %lld, the trailer: %s says %lld %s records, the file has %lld since "
+                    "the last trailer; what came before it stays loaded", d->file, (long long)rec->number,
+                    s->count_field->name,
+                    (long long)want, s->records[s->count_of]->record, (long long)d->counted);
+    d->counted = 0;
+    return rc;
+}
+
+static int segment(sp_decoder *d, const rd_record *rec, sp_reject *rej, rp_error *err)
+{
+    const sp_spec *s = d->s;
+    char what[SP_TEXT_MAX], all[400] = "";
+    int k = segment_of(d, rec, what, sizeof what);
+    d->seg = k;
+    if (k < 0) {
+        for (int i = 0; i < s->nsegments && strlen(all) < 300; i++)
+            snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", i ? ", " : "", s->seg_value[i]);
+        return reject(rej, s->seg_by->name, what, strlen(what), "segment", "%s: '%s' is none of the record types (%s)",
+                      s->seg_by->name, what, all);
+    }
+    const cb_layout *l = s->records[k];
+    if (!l->variable && rec->len < (size_t)l->length)
+        return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "length",
+                      "record is %zu bytes; the layout %s needs %d", rec->len, l->record, l->length);
+    rp_error e = RP_ERROR_INIT;
+    int rc = s->trailer >= 0 ? control_total(d, k, rec, 1, err) : RP_OK;
+    if (rc)
+        return rc;
+    rc = keep_segment(d, k, rec, &e);
+    if (rc == RP_NOMEM)
+        return RP_NOMEM;
+    if (rc) {
+        d->last[k].len = 0; /* its counts are wrong: no field of it is read */
+        return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "occurs", "layout %s: %s", l->record,
+                      rp_errmsg(&e));
+    }
+    return RP_OK;
+}
+
+int sp_decoder_remember(sp_decoder *d, const rd_record *rec, rp_error *err)
+{
+    char what[SP_TEXT_MAX];
+    int k = d->s->nsegments ? segment_of(d, rec, what, sizeof what) : -1;
+    rp_error e = RP_ERROR_INIT;
+    if (k >= 0 && keep_segment(d, k, rec, &e) == RP_NOMEM)
+        return rp_err(err, RP_NOMEM, NULL);
+    if (k >= 0 && d->s->trailer >= 0)
+        (void)control_total(d, k, rec, 0, err); /* counted again, checked when it was read */
+    return RP_OK;
+}
+
+const char *sp_decoder_record(const sp_decoder *d)
+{
+    return d->s->nsegments && d->seg >= 0 ? d->s->records[d->seg]->record : NULL;
+}
+
 int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *rej, rp_error *err)
 {
     const sp_spec *s = d->s;
@@ -899,6 +1051,11 @@ int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *
         return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "length",
                       "record is %zu bytes; the layout %s needs %d", rec->len,
                       s->layout ? s->layout->record : "", s->min_length);
+    if (s->nsegments) { /* which record this is, kept as its kind's last (the header's fields for its details) */
+        int rc = segment(d, rec, rej, err);
+        if (rc)
+            return rc;
+    }
     if (d->off) { /* OCCURS DEPENDING ON: where this record's fields are */
         rp_error e = RP_ERROR_INIT;
         int reclen;
@@ -1017,14 +1174,21 @@ static json_t *layout_value(sp_decoder *d, const cb_field *c, int at, const rd_r
 int sp_decode_layout(sp_decoder *d, const rd_record *rec, json_t *obj, rp_error *err)
 {
     const cb_layout *l = d->s->layout;
+    int *off = d->off;
+    if (d->s->nsegments) { /* the record's own layout, of its kind */
+        if (d->seg < 0)
+            return RP_OK;
+        l = d->s->records[d->seg];
+        off = d->last[d->seg].off;
+    }
     rp_error e = RP_ERROR_INIT;
-    int reclen, located = l && d->off && !cb_locate(l, (const unsigned char *)rec->data, rec->len, d->off, &reclen, &e);
+    int reclen, located = l && off && !cb_locate(l, (const unsigned char *)rec->data, rec->len, off, &reclen, &e);
     for (int i = 0; l && i < l->nfields; i++) {
         const cb_field *c = &l->fields[i];
         if (c->filler)
             continue;
-        json_t *v = d->off && !located ? json_pack("{s:s}", "error", rp_errmsg(&e))
-                                       : layout_value(d, c, d->off ? d->off[i] : c->offset, rec);
+        json_t *v = off && !located ? json_pack("{s:s}", "error", rp_errmsg(&e))
+                                    : layout_value(d, c, off ? off[i] : c->offset, rec);
         if (!v || json_object_set_new(obj, c->name, v))
             return rp_err(err, RP_NOMEM, NULL);
     }

@@ -188,7 +188,8 @@ int ld_rejects_csv_page(wh *w, const ld_rejects_filter *f, ld_reject_at *at, int
  * rejects by source, field and rule, [{source, field, rule, rejects, open}]
  * by source, the most frequent first. */
 /* The first n records of file decoded by spec s, nothing written, no store needed (rapport load
- * --preview): an array of {"record", "offset", "length", "values": {field: value} or null, "copybook":
+ * --preview): an array of {"record", "offset", "length", "segment"? (with segments: its copybook record's
+ * name), "values": {field: value} or null, "copybook":
  * {copybook field: value} (a copybook spec's, every named field decoded on its own: spec.h
  * sp_decode_layout), "rejected": {"field", "rule", "value", "message"} or null, "fixed": [{"rule",
  * "field"}]}.  A value is null when missing, an integer a number, an amount its decimal text in the

@@ -366,6 +366,30 @@ static void pipe_free(ld_pipe *p)
     pthread_cond_destroy(&p->cv);
 }
 
+/* Segments: going on from a checkpoint, the records before it read again (not decoded) for the last of each
+ * kind, so that a detail after the checkpoint sees its header as it would have. */
+static int replay(ld_pipe *p, const sp_spec *s, const char *file, int64_t offset, rp_error *err)
+{
+    rd_options ro = sp_reader_options(s);
+    reader *rd;
+    int rc = rd_open(file, &ro, &rd, err);
+    if (!rc)
+        rc = sp_decoder_open(s, file, NULL, 0, &p->dec, err);
+    while (!rc) {
+        rd_record rec;
+        rp_error re = RP_ERROR_INIT;
+        int got = rd_next(rd, &rec, &re);
+        if (got == RD_END || (got == RD_RECORD && rec.offset >= offset) || (got == RD_BAD && rec.offset >= offset))
+            break;
+        if (got == RD_RECORD)
+            rc = sp_decoder_remember(p->dec, &rec, err);
+        else if (got != RD_BAD)
+            rc = rp_err(err, got, "%s", rp_errmsg(&re));
+    }
+    rd_close(rd);
+    return rc;
+}
+
 int ld__run_start(ld_run *u, const sp_spec *s, const char *file, int64_t offset, int64_t records,
                   rp_error *err)
 {
@@ -376,7 +400,9 @@ int ld__run_start(ld_run *u, const sp_spec *s, const char *file, int64_t offset,
         rc = rd_seek(u->rd, offset, records, err);
     if (!rc && !(u->P = calloc(1, sizeof *u->P))) /* blocks of records: too big for the stack */
         rc = rp_err(err, RP_NOMEM, NULL);
-    if (!rc && !(rc = pipe_init(u->P, s, file, u->rd, err))) {
+    if (!rc && !(rc = pipe_init(u->P, s, file, u->rd, err)) && s->nsegments && offset > 0)
+        rc = replay(u->P, s, file, offset, err);
+    if (!rc) {
         int e = pthread_create(&u->th, NULL, producer, u->P);
         if (e)
             rc = rp_err(err, e == EAGAIN ? RP_NOMEM : RP_INTERNAL, "cannot start the decoding thread: %s%s",

@@ -62,12 +62,16 @@ static int record_json(sp_decoder *dec, const sp_spec *s, const rd_record *rec, 
     int rc = sp_decode(dec, rec, vals, &rj, err);
     if (rc != RP_OK && rc != SP_REJECT)
         return rc;
+    const char *kind = sp_decoder_record(dec); /* segments: which of the copybook's records it is */
+    if (kind && json_object_set_new(o, "segment", json_string(kind)))
+        return rp_err(err, RP_NOMEM, NULL);
     json_t *values = rc == SP_REJECT ? json_null() : json_object(), *fixed = json_array();
     int bad = !values || !fixed || json_object_set_new(o, "values", values) ||
               json_object_set_new(o, "rejected", rc == SP_REJECT ? reject_json(&rj) : json_null()) ||
               json_object_set_new(o, "fixed", fixed);
     for (int i = 0; rc == RP_OK && i < s->nfields && !bad; i++)
-        bad = json_object_set_new(values, s->fields[i].name, value_json(&s->fields[i], &vals[i])) != 0;
+        if (s->fields[i].src != SRC_SEGMENT) /* a target's record test is the spec's, not a value */
+            bad = json_object_set_new(values, s->fields[i].name, value_json(&s->fields[i], &vals[i])) != 0;
     for (int i = 0; rc == RP_OK && i < sp_fixed_count(dec) && !bad; i++) {
         const char *rule, *field;
         sp_fixed_get(dec, i, &rule, &field);

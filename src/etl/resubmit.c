@@ -67,6 +67,13 @@ static int job_open(wh *w, int64_t job, job_info *j, sp_spec **out, rp_error *er
     snprintf(what, sizeof what, "of job %lld", (long long)job);
     if ((rc = sp_spec_parse(j->spec_text, strlen(j->spec_text), what, NULL, dirname(dir), out, err)))
         job_info_free(j);
+    else if ((*out)->nsegments) { /* a detail alone would lose its header */
+        rc = rp_err(err, RP_INVAL, "job %lld read a file of segments (its details see their header): correct the "
+                    "file itself and load it again (--force)", (long long)job);
+        sp_spec_free(*out);
+        *out = NULL;
+        job_info_free(j);
+    }
     return rc;
 }
 

@@ -214,6 +214,9 @@ static int parse_from(sp_spec *s, sp_field *f, const json_t *from, const char *p
     }
     if (is_copybook_format(s->format) && s->layout) {
         f->cb = cb_find(s->layout, f->from);
+        for (int i = 0; !f->cb && s->nsegments && i < s->nrecords; i++) /* a segment's field: its record's */
+            if ((f->cb = cb_find(s->records[i], f->from)))
+                f->book_ix = i;
         if (!f->cb || f->cb->filler)
             return rp_err(err, RP_INVAL, "%s.from: no field '%s' in copybook %s", path, f->from,
                           s->copybook);
@@ -561,6 +564,8 @@ static int parse_ref(sp_spec *s, const json_t *v, const char *path, int want_acc
     return RP_OK;
 }
 
+static int target_record(sp_spec *s, sp_target *t, const json_t *v, const char *path, rp_error *err);
+
 static int parse_target(sp_spec *s, const json_t *o, int idx, int *has_party, int *has_account,
                         rp_error *err)
 {
@@ -591,7 +596,7 @@ static int parse_target(sp_spec *s, const json_t *o, int idx, int *has_party, in
     json_t *v;
     json_object_foreach((json_t *)o, key, v)
     {
-        if (!strcmp(key, "entity"))
+        if (!strcmp(key, "entity") || !strcmp(key, "record"))
             continue;
         char p[200];
         snprintf(p, sizeof p, "%s.%s", path, key);
@@ -670,6 +675,40 @@ static int parse_target(sp_spec *s, const json_t *o, int idx, int *has_party, in
         *has_party = 1;
     if (t->kind == TG_ACCOUNT)
         *has_account = 1;
+    return target_record(s, t, json_object_get(o, "record"), path, err);
+}
+
+/* record: with segments, the record a target is written from: a field of its own tests it (SRC_SEGMENT), and
+ * the target is written when that field has a value, as for when. */
+static int target_record(sp_spec *s, sp_target *t, const json_t *v, const char *path, rp_error *err)
+{
+    if (!s->nsegments)
+        return v ? rp_err(err, RP_INVAL, "%s.record: only a spec with segments writes a target from one record",
+                          path)
+                 : RP_OK;
+    const char *name = json_string_value(v);
+    if (!name)
+        return rp_err(err, RP_INVAL, "%s.record: with segments, each target names the record it is written from",
+                      path);
+    int ix = -1;
+    for (int i = 0; i < s->nrecords; i++)
+        if (!strcmp(s->records[i]->record, name))
+            ix = i;
+    if (ix < 0)
+        return rp_err(err, RP_INVAL, "%s.record: '%s' is not one of the copybook's records", path, name);
+    if (s->nfields >= SP_MAX_FIELDS)
+        return rp_err(err, RP_INVAL, "%s.record: more than %d fields with the targets' record tests", path,
+                      SP_MAX_FIELDS);
+    sp_field *f = &s->fields[s->nfields];
+    memset(f, 0, sizeof *f);
+    snprintf(f->name, sizeof f->name, "(record %.50s)", name);
+    f->src = SRC_SEGMENT;
+    f->type = FT_TEXT;
+    f->column = -1;
+    f->time_field = -1;
+    f->seg = ix;
+    f->seg_when = t->when_field;
+    t->when_field = s->nfields++;
     return RP_OK;
 }
 
@@ -787,6 +826,74 @@ static int recfm(sp_spec *s, const json_t *root, const char **fmt, rp_error *err
     return RP_OK;
 }
 
+static int record_index(const sp_spec *s, const char *name)
+{
+    for (int i = 0; name && i < s->nrecords; i++)
+        if (!strcmp(s->records[i]->record, name))
+            return i;
+    return -1;
+}
+
+/* segments.trailer: {"record": the trailer's record, "count": its field of the count, "of": the record counted}. */
+static int parse_trailer(sp_spec *s, const json_t *o, rp_error *err)
+{
+    static const char *const keys[] = { "record", "count", "of", NULL };
+    const char *rec = NULL, *count = NULL, *of = NULL;
+    if (!json_is_object(o))
+        return rp_err(err, RP_INVAL, "segments.trailer: an object is needed: {record, count, of}");
+    if (rp_json_check_keys(o, "segments.trailer", keys, err) ||
+        rp_json_get_str(o, "segments.trailer", "record", 1, &rec, err) ||
+        rp_json_get_str(o, "segments.trailer", "count", 1, &count, err) ||
+        rp_json_get_str(o, "segments.trailer", "of", 1, &of, err))
+        return err->code;
+    if ((s->trailer = record_index(s, rec)) < 0)
+        return rp_err(err, RP_INVAL, "segments.trailer.record: '%s' is not one of the copybook's records", rec);
+    if ((s->count_of = record_index(s, of)) < 0)
+        return rp_err(err, RP_INVAL, "segments.trailer.of: '%s' is not one of the copybook's records", of);
+    const cb_field *f = cb_find(s->records[s->trailer], count);
+    if (!f || (f->kind != CB_ZONED && f->kind != CB_PACKED && f->kind != CB_BINARY) || f->scale ||
+        s->records[s->trailer]->variable)
+        return rp_err(err, RP_INVAL, "segments.trailer.count: '%s' is not a whole number of %s", count, rec);
+    s->count_field = f;
+    return RP_OK;
+}
+
+/* segments: {"by": a field of the first record, "records": {value: record name, ...}, "trailer"?}. */
+static int parse_segments(sp_spec *s, const json_t *o, rp_error *err)
+{
+    static const char *const keys[] = { "by", "records", "trailer", NULL };
+    const char *by = NULL;
+    json_t *recs = NULL;
+    s->trailer = s->count_of = -1;
+    if (!json_is_object(o))
+        return rp_err(err, RP_INVAL, "segments: an object is needed: {by, records}");
+    if (rp_json_check_keys(o, "segments", keys, err) || rp_json_get_str(o, "segments", "by", 1, &by, err))
+        return err->code;
+    if (!(recs = json_object_get(o, "records")) || !json_is_object(recs))
+        return rp_err(err, RP_INVAL, "segments.records: an object of record types is needed: {\"H\": \"HEADER-REC\", ...}");
+    s->seg_by = cb_find(s->book, by);
+    if (!s->seg_by || s->seg_by->filler || s->book->variable)
+        return rp_err(err, RP_INVAL, "segments.by: '%s' is not a field of %s, the first record of %s%s", by,
+                      s->book->record, s->copybook, s->book->variable ? " (at a place no count moves)" : "");
+    const char *value;
+    json_t *v;
+    if (json_object_size(recs) < 1 || json_object_size(recs) > CB_MAX_RECORDS)
+        return rp_err(err, RP_INVAL, "segments.records: 1 to %d record types are needed", CB_MAX_RECORDS);
+    json_object_foreach(recs, value, v) {
+        const char *name = json_string_value(v);
+        int ix = -1;
+        for (int i = 0; name && i < s->nrecords; i++)
+            if (!strcmp(s->records[i]->record, name))
+                ix = i;
+        if (ix < 0 || strlen(value) >= sizeof s->seg_value[0] || !*value)
+            return rp_err(err, RP_INVAL, "segments.records.%.31s: %s", value,
+                          ix < 0 ? "the name of one of the copybook's records is needed" : "a value of 1 to 31 characters");
+        snprintf(s->seg_value[s->nsegments], sizeof s->seg_value[0], "%s", value);
+        s->seg_record[s->nsegments++] = ix;
+    }
+    return json_object_get(o, "trailer") ? parse_trailer(s, json_object_get(o, "trailer"), err) : RP_OK;
+}
+
 /* record: which of a copybook's records the spec reads; needed when it has several. */
 static int choose_record(sp_spec *s, const json_t *root, rp_error *err)
 {
@@ -797,9 +904,18 @@ static int choose_record(sp_spec *s, const json_t *root, rp_error *err)
     int n = 0;
     for (const cb_layout *r = s->book; r; r = r->next, n++)
         snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", n ? ", " : "", r->record);
+    s->nrecords = 0;
+    for (const cb_layout *r = s->book; r; r = r->next)
+        s->records[s->nrecords++] = r;
+    if (json_object_get(root, "segments")) {
+        if (name)
+            return rp_err(err, RP_INVAL, "record: a spec with segments reads every record the segments name");
+        s->layout = s->book;
+        return parse_segments(s, json_object_get(root, "segments"), err);
+    }
     if (!name && n > 1)
         return rp_err(err, RP_INVAL, "copybook: %s describes %d records (%s): name the one this spec reads with "
-                      "\"record\"", s->copybook, n, all);
+                      "\"record\", or tell them apart with \"segments\"", s->copybook, n, all);
     s->layout = name ? cb_record(s->book, name) : s->book;
     if (!s->layout)
         return rp_err(err, RP_INVAL, "record: '%s' is not a record of %s (it has %s)", name, s->copybook, all);
@@ -811,7 +927,7 @@ static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_e
     static const char *const keys[] = { "spec", "source", "description", "files", "after", "format",
                                         "encoding", "copybook", "record_length", "delimiter", "header",
                                         "key", "fields", "targets", "reference", "recfm", "block_descriptors",
-                                        "record", NULL };
+                                        "record", "segments", NULL };
     if (!json_is_object(root))
         return rp_err(err, RP_INVAL, "a JSON object is needed");
     if (rp_json_check_keys(root, "", keys, err) ||
@@ -862,7 +978,8 @@ static int parse_doc(sp_spec *s, const json_t *root, const char *extra_dir, rp_e
         if (*s->copybook) {
             if (load_copybook(s, extra_dir, err) || choose_record(s, root, err))
                 return err->code;
-            s->min_length = s->layout->variable ? 0 : s->layout->length; /* a variable one: its counts say */
+            /* a variable one: its counts say; segments: each record's own */
+            s->min_length = s->layout->variable || s->nsegments ? 0 : s->layout->length;
             s->reclen = s->layout->length;
         } else if (s->format == SPF_RDW) {
             return rp_err(err, RP_INVAL, "copybook: a host file with RDWs needs its copybook");

@@ -14,6 +14,13 @@
  * sp_decode() turns one record into field values: a record that breaks a
  * rule yields SP_REJECT with the field, its printable value, the rule's
  * name and a message; cleansing that changed a value is counted as fixed.
+ *
+ * Segments (a copybook of several records, told apart by a field): the
+ * decoder keeps the last record of each kind, and a field of another kind
+ * than the record at hand's is read from it (a detail sees its header); a
+ * target names its record and is written through a field of its own that
+ * tests it (SRC_SEGMENT, as when); a trailer's count is checked as the
+ * trailer is read (a mismatch fails the load, not the record).
  */
 #ifndef RP_SPEC_H
 #define RP_SPEC_H
@@ -40,7 +47,9 @@ typedef enum {
     SRC_CONCAT,    /* other fields and literals joined */
     SRC_RECORD,    /* the record number in its file */
     SRC_HASH,      /* a hash of the record's bytes */
-    SRC_FILE       /* the file's base name */
+    SRC_FILE,      /* the file's base name */
+    SRC_SEGMENT    /* a target's record test (segments): "1" when the record is of segment seg (and its
+                      target's when field has a value), else no value */
 } sp_source;
 
 /* The field types; their names and decoding functions are sp_field_types[] (rules.h). */
@@ -85,6 +94,8 @@ typedef struct sp_field {
     char from[128];   /* column name, copybook field or JSON member path */
     int column;       /* 0-based column, -1 by name (resolved per file) */
     const cb_field *cb;
+    int book_ix;      /* segments: which of the copybook's records cb is of (0 without) */
+    int seg, seg_when; /* SRC_SEGMENT: the record (its index in the book) and the target's when field (-1) */
     int start, length; /* SRC_POSITION, bytes, 0-based */
     char *constant;
     sp_part *parts;
@@ -163,7 +174,19 @@ typedef struct sp_spec {
     int bdw;             /* rdw: blocks with block descriptor words (block_descriptors) */
     char copybook[256];
     cb_layout *book;            /* the copybook's records */
-    const cb_layout *layout;    /* the one this spec reads (record: when it has several) */
+    const cb_layout *layout;    /* the one this spec reads (record: when it has several; the first with segments) */
+    /* segments: a file of several kinds of record told apart by a field (by) of the first record, each value
+     * naming the record its bytes are; a field of another record than the one at hand is that record's last */
+    int nsegments;
+    const cb_field *seg_by;
+    char seg_value[CB_MAX_RECORDS][32];
+    int seg_record[CB_MAX_RECORDS]; /* the value's record: its index in the book */
+    const cb_layout *records[CB_MAX_RECORDS]; /* the book's records by index */
+    int nrecords;
+    /* segments.trailer: a control total, the records of kind count_of since the last trailer (of kind
+     * trailer) against the trailer's field count_field; -1 without one */
+    int trailer, count_of;
+    const cb_field *count_field;
     int reclen;      /* SPF_FIXED without a copybook */
     char delimiter;
     int header;
@@ -238,6 +261,11 @@ void sp_decoder_close(sp_decoder *d);
  * SP_REJECT: *rej says why.  Other codes are internal failures. */
 int sp_decode(sp_decoder *d, const rd_record *rec, sp_value *values, sp_reject *rej,
               rp_error *err);
+/* Segments: a record read before the decoding goes on from a checkpoint, kept as the last of its kind (the
+ * header a detail after the checkpoint sees); the record just decoded's kind (its copybook record's name;
+ * NULL without segments or when it was none). */
+int sp_decoder_remember(sp_decoder *d, const rd_record *rec, rp_error *err) RP_WARN_UNUSED;
+const char *sp_decoder_record(const sp_decoder *d);
 /* Every named field of the spec's copybook decoded on its own into obj (its name: text through the code
  * page, trimmed; a number as its exact decimal text; a field the record does not reach, null; one that
  * does not decode, {"error": why}): what `rapport load --preview` shows beside the spec's values. */

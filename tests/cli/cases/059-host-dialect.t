@@ -159,9 +159,57 @@ $ printf '       01 HDR.\n          05 H-TYPE PIC X.\n          05 H-DATE PIC 9(
 > 05     D-AMT   S9(5)V99  COMP-3   2      5    4
 $ printf '\xc4\x01\x23\x45\x6c\xc4\x00\x00\x50\x0d' > dtl.dat && printf '{"spec":"dtl","source":"t","recfm":"FB","encoding":"IBM-037","copybook":"multi.cpy","fields":[{"name":"type","from":"D-TYPE"},{"name":"amount","from":"D-AMT","type":"amount"}],"targets":[{"entity":"party","key":"type","kind":"=person"}]}' > dtl.json && rapport load --spec dtl.json dtl.dat --preview 2
 ? 1
-! rapport: load: spec dtl: copybook: multi.cpy describes 2 records (HDR, DTL): name the one this spec reads with "record"
+! rapport: load: spec dtl: copybook: multi.cpy describes 2 records (HDR, DTL): name the one this spec reads with "record", or tell them apart with "segments"
 $ sed 's/"copybook":"multi.cpy"/"copybook":"multi.cpy","record":"DTL"/' dtl.json > dtl2.json && rapport load --spec dtl2.json dtl.dat --preview 2 --json | python3 -c "import json, sys; print([r['values'] for r in json.load(sys.stdin)[0]['records']])"
 > [{'type': 'D', 'amount': '1234.56'}, {'type': 'D', 'amount': '-5.00'}]
 $ sed 's/"copybook":"multi.cpy"/"copybook":"multi.cpy","record":"TRL"/' dtl.json > dtl3.json && rapport load --spec dtl3.json dtl.dat --preview 2
 ? 1
 ! rapport: load: spec dtl: record: 'TRL' is not a record of multi.cpy (it has HDR, DTL)
+# segments: a batch file of three kinds of record told apart by REC-TYPE (BATCH.cpy: a header with the business
+# date, customer details, a trailer with their count); a detail's target sees its header's date; the trailer's
+# count is checked; a load killed in the middle goes on from its checkpoint with the header it had
+$ cp "$FIXTURES"/etl/batch-segments.json . && rapport load --spec batch-segments.json BATCH.dat --preview 3 | head -11
+> BATCH.dat (spec test-batch-segments): the first 3 records, nothing loaded
+> record 1 (offset 0, 13 bytes, BATCH-HEADER)
+>   key
+>   name
+>   business_date  2026-10-31
+>   count
+>   as the copybook reads it:
+>     REC-TYPE    H
+>     HDR-DATE    20261031
+>     HDR-BRANCH  0101
+> record 2 (offset 17, 29 bytes, BATCH-DETAIL)
+$ rapport init --db b.db > /dev/null && rapport load --db b.db --spec batch-segments.json BATCH.dat | head -1 | sed 's/\[job.*//' && rapport query --db b.db "SELECT s.source_key, p.name_latin, p.status_since FROM party p JOIN source_record s ON s.entity = 'party' AND s.entity_id = p.id ORDER BY 1" --csv | tr -d '\r' | tee b.csv
+> BATCH.dat: 14 records: 14 loaded (0 fixed), 0 rejected  
+> source_key,name_latin,status_since
+> K0000001,CHEN MEI,2026-10-31
+> K0000002,LIN WEI,2026-10-31
+> K0000003,WANG HUA,2026-10-31
+> K0000004,LEE MIN,2026-10-31
+> K0000005,HUANG YU,2026-10-31
+> K0000006,WU TING,2026-10-31
+> K0000009,TSAI HAO,2026-11-30
+> K0000010,YANG LI,2026-11-30
+> K0000011,HSU AN,2026-11-30
+> K0000012,CHANG PO,2026-11-30
+$ rapport init --db k.db > /dev/null && { RAPPORT_TEST_KILL_AFTER=11 rapport load --db k.db --batch 2 --spec batch-segments.json BATCH.dat; echo "exit $?"; } 2>/dev/null; rapport load --db k.db --batch 2 --spec batch-segments.json BATCH.dat | head -1 | sed 's/ \[job 1, .*, resumed\]/ resumed/' && rapport query --db k.db "SELECT s.source_key, p.name_latin, p.status_since FROM party p JOIN source_record s ON s.entity = 'party' AND s.entity_id = p.id ORDER BY 1" --csv | tr -d '\r' > k.csv && cmp k.csv b.csv && echo the same
+> exit 137
+> BATCH.dat: 14 records: 14 loaded (0 fixed), 0 rejected  resumed
+> the same
+$ rapport init --db c.db > /dev/null && rapport load --db c.db --spec batch-segments.json BATCH-SHORT.dat > /dev/null
+? 1
+! rapport: load: BATCH-SHORT.dat: record 7, the trailer: TRL-COUNT says 6 BATCH-DETAIL records, the file has 5 since the last trailer; what came before it stays loaded
+$ python3 -c "import json; d = json.load(open('batch-segments.json')); del d['targets'][0]['record']; print(json.dumps(d))" > nore.json && rapport load --spec nore.json BATCH.dat --preview 1
+? 1
+! rapport: load: spec test-batch-segments: targets[0] (party).record: with segments, each target names the record it is written from
+$ sed 's/"D": "BATCH-DETAIL"/"D": "BATCH-DETAILS"/' batch-segments.json > bad.json && rapport load --spec bad.json BATCH.dat --preview 1
+? 1
+! rapport: load: spec test-batch-segments: segments.records.D: the name of one of the copybook's records is needed
+$ printf '\x00\x08\x00\x00\xe7\xe7\xe7\xe7' > x.dat && rapport load --spec batch-segments.json x.dat --preview 1 --json | python3 -c "import json, sys; r = json.load(sys.stdin)[0]['records'][0]['rejected']; print(r['rule'], r['message'])"
+> segment REC-TYPE: 'X' is none of the record types (H, D, T)
+# a reject of a file of segments is not resubmitted alone (a detail would lose its header)
+$ printf '\x00\x08\x00\x00\xe7\xe7\xe7\xe7' > x.dat && cat BATCH.dat x.dat > withbad.dat && rapport init --db r.db > /dev/null && rapport load --db r.db --spec batch-segments.json withbad.dat | tail -1 && rapport rejects resubmit 1 --db r.db
+? 1
+> total: 15 records: 14 loaded (0 fixed), 1 rejected
+! rapport: rejects resubmit: job 1 read a file of segments (its details see their header): correct the file itself and load it again (--force)
