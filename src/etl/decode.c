@@ -46,6 +46,8 @@ struct sp_decoder {
     seg_last *last; /* segments: the last record of each of the copybook's records, the one at hand's too */
     int seg;        /* ... the record at hand's (its index in the book), -1 before the first */
     int64_t counted; /* ... records of the trailer's count_of since the last trailer */
+    int64_t summed;  /* ... and the sum of their sum_of, at its scale */
+    int sum_bad;     /* ... which could not be read or ran past 18 digits (then the trailer says so) */
     const char *fixed_rule[SP_MAX_FIELDS];
     const char *fixed_field[SP_MAX_FIELDS];
 };
@@ -974,11 +976,54 @@ static int keep_segment(sp_decoder *d, int k, const rd_record *rec, rp_error *er
 
 /* The trailer's control total: the records counted since the last one against its count (then counted
  * again from 0).  A mismatch is the file's failure, not the record's, as a manifest's count is. */
+/* A detail's amount added to the trailer's sum (from its kept bytes, where its counts put it). */
+static void add_to_sum(sp_decoder *d, int k)
+{
+    const sp_spec *s = d->s;
+    const seg_last *sl = &d->last[k];
+    int at = sl->off ? sl->off[s->sum_of - s->records[k]->fields] : s->sum_of->offset;
+    int64_t v;
+    rp_error e = RP_ERROR_INIT;
+    if (at < 0 || !sl->len || etl_field_number_at(s->sum_of, at, sl->data, sl->len, &v, &e) ||
+        __builtin_add_overflow(d->summed, v, &d->summed))
+        d->sum_bad = 1;
+}
+
+/* The trailer's sum against the details' (both at the finer scale): 0, or the error. */
+static int sum_check(sp_decoder *d, const rd_record *rec, rp_error *err)
+{
+    const sp_spec *s = d->s;
+    const cb_field *t = s->sum_field, *f = s->sum_of;
+    int64_t want, got = d->summed;
+    rp_error e = RP_ERROR_INIT;
+    if (etl_field_number(t, (const unsigned char *)rec->data, rec->len, &want, &e))
+        return rp_err(err, RP_INVAL, "%s: record %lld, the trailer: %s", d->file, (long long)rec->number, rp_errmsg(&e));
+    int scale = t->scale > f->scale ? t->scale : f->scale;
+    if (d->sum_bad || etl_rescale(want, t->scale, scale, &want, &e) || etl_rescale(got, f->scale, scale, &got, &e))
+        return rp_err(err, RP_CHECKSUM, "%s: record %lld, the trailer: the %s records' %s could not all be read or "
+                      "add up past 18 digits since the last trailer", d->file, (long long)rec->number,
+                      s->records[s->count_of]->record, f->name);
+    if (want == got)
+        return RP_OK;
+    etl_decimal a = { .neg = want < 0, .scale = scale }, b = { .neg = got < 0, .scale = scale };
+    a.n = snprintf(a.digits, sizeof a.digits, "%llu", (unsigned long long)(want < 0 ? -(uint64_t)want : (uint64_t)want));
+    b.n = snprintf(b.digits, sizeof b.digits, "%llu", (unsigned long long)(got < 0 ? -(uint64_t)got : (uint64_t)got));
+    char ta[64], tb[64];
+    etl_decimal_text(&a, ta, sizeof ta);
+    etl_decimal_text(&b, tb, sizeof tb);
+    return rp_err(err, RP_CHECKSUM, "%s: record %lld, the trailer: %s says %s, the %s records' %s add up to %s since "
+                  "the last trailer; what came before it stays loaded", d->file, (long long)rec->number, t->name, ta,
+                  s->records[s->count_of]->record, f->name, tb);
+}
+
 static int control_total(sp_decoder *d, int k, const rd_record *rec, int check, rp_error *err)
 {
     const sp_spec *s = d->s;
-    if (k == s->count_of)
+    if (k == s->count_of) {
         d->counted++;
+        if (s->sum_of)
+            add_to_sum(d, k);
+    }
     if (k != s->trailer)
         return RP_OK;
     int64_t want;
@@ -991,7 +1036,10 @@ static int control_total(sp_decoder *d, int k, const rd_record *rec, int check, 
                     "the last trailer; what came before it stays loaded", d->file, (long long)rec->number,
                     s->count_field->name,
                     (long long)want, s->records[s->count_of]->record, (long long)d->counted);
-    d->counted = 0;
+    if (!rc && check && s->sum_field)
+        rc = sum_check(d, rec, err);
+    d->counted = d->summed = 0;
+    d->sum_bad = 0;
     return rc;
 }
 
@@ -1012,12 +1060,12 @@ static int segment(sp_decoder *d, const rd_record *rec, sp_reject *rej, rp_error
         return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "length",
                       "record is %zu bytes; the layout %s needs %d", rec->len, l->record, l->length);
     rp_error e = RP_ERROR_INIT;
-    int rc = s->trailer >= 0 ? control_total(d, k, rec, 1, err) : RP_OK;
-    if (rc)
-        return rc;
-    rc = keep_segment(d, k, rec, &e);
+    int rc = keep_segment(d, k, rec, &e);
     if (rc == RP_NOMEM)
         return RP_NOMEM;
+    int ct = !rc && s->trailer >= 0 ? control_total(d, k, rec, 1, err) : RP_OK; /* from the kept bytes */
+    if (ct)
+        return ct;
     if (rc) {
         d->last[k].len = 0; /* its counts are wrong: no field of it is read */
         return reject(rej, "", rec->data, rp_utf8_cut(rec->data, rec->len, 64), "occurs", "layout %s: %s", l->record,

@@ -837,14 +837,16 @@ static int record_index(const sp_spec *s, const char *name)
 /* segments.trailer: {"record": the trailer's record, "count": its field of the count, "of": the record counted}. */
 static int parse_trailer(sp_spec *s, const json_t *o, rp_error *err)
 {
-    static const char *const keys[] = { "record", "count", "of", NULL };
-    const char *rec = NULL, *count = NULL, *of = NULL;
+    static const char *const keys[] = { "record", "count", "of", "sum", "sum_of", NULL };
+    const char *rec = NULL, *count = NULL, *of = NULL, *sum = NULL, *sum_of = NULL;
     if (!json_is_object(o))
         return rp_err(err, RP_INVAL, "segments.trailer: an object is needed: {record, count, of}");
     if (rp_json_check_keys(o, "segments.trailer", keys, err) ||
         rp_json_get_str(o, "segments.trailer", "record", 1, &rec, err) ||
         rp_json_get_str(o, "segments.trailer", "count", 1, &count, err) ||
-        rp_json_get_str(o, "segments.trailer", "of", 1, &of, err))
+        rp_json_get_str(o, "segments.trailer", "of", 1, &of, err) ||
+        rp_json_get_str(o, "segments.trailer", "sum", 0, &sum, err) ||
+        rp_json_get_str(o, "segments.trailer", "sum_of", !!sum, &sum_of, err))
         return err->code;
     if ((s->trailer = record_index(s, rec)) < 0)
         return rp_err(err, RP_INVAL, "segments.trailer.record: '%s' is not one of the copybook's records", rec);
@@ -855,6 +857,19 @@ static int parse_trailer(sp_spec *s, const json_t *o, rp_error *err)
         s->records[s->trailer]->variable)
         return rp_err(err, RP_INVAL, "segments.trailer.count: '%s' is not a whole number of %s", count, rec);
     s->count_field = f;
+    if (!sum)
+        return sum_of ? rp_err(err, RP_INVAL, "segments.trailer.sum_of: needs sum, the trailer's field") : RP_OK;
+    const cb_field *t = cb_find(s->records[s->trailer], sum), *d = cb_find(s->records[s->count_of], sum_of);
+    int num_t = t && (t->kind == CB_ZONED || t->kind == CB_PACKED || t->kind == CB_BINARY) && t->digits <= 18 &&
+                t->scale >= 0 && !t->sign_separate && !t->sign_leading;
+    int num_d = d && (d->kind == CB_ZONED || d->kind == CB_PACKED || d->kind == CB_BINARY) && d->digits <= 18 &&
+                d->scale >= 0 && !d->sign_separate && !d->sign_leading;
+    if (!num_t)
+        return rp_err(err, RP_INVAL, "segments.trailer.sum: '%s' is not a number of %s (18 digits at most)", sum, rec);
+    if (!num_d)
+        return rp_err(err, RP_INVAL, "segments.trailer.sum_of: '%s' is not a number of %s (18 digits at most)", sum_of, of);
+    s->sum_field = t;
+    s->sum_of = d;
     return RP_OK;
 }
 

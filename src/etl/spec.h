@@ -187,6 +187,7 @@ typedef struct sp_spec {
      * trailer) against the trailer's field count_field; -1 without one */
     int trailer, count_of;
     const cb_field *count_field;
+    const cb_field *sum_field, *sum_of; /* and the trailer's sum of a field of theirs (NULL without one) */
     int reclen;      /* SPF_FIXED without a copybook */
     char delimiter;
     int header;

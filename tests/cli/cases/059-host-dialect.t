@@ -166,8 +166,9 @@ $ sed 's/"copybook":"multi.cpy"/"copybook":"multi.cpy","record":"TRL"/' dtl.json
 ? 1
 ! rapport: load: spec dtl: record: 'TRL' is not a record of multi.cpy (it has HDR, DTL)
 # segments: a batch file of three kinds of record told apart by REC-TYPE (BATCH.cpy: a header with the business
-# date, customer details, a trailer with their count); a detail's target sees its header's date; the trailer's
-# count is checked; a load killed in the middle goes on from its checkpoint with the header it had
+# date, customer details with an amount, a trailer with their count and sum); a detail's target sees its
+# header's date; the trailer's count and sum are checked; a load killed in the middle goes on from its
+# checkpoint with the header it had
 $ cp "$FIXTURES"/etl/batch-segments.json . && rapport load --spec batch-segments.json BATCH.dat --preview 3 | head -11
 > BATCH.dat (spec test-batch-segments): the first 3 records, nothing loaded
 > record 1 (offset 0, 13 bytes, BATCH-HEADER)
@@ -179,7 +180,7 @@ $ cp "$FIXTURES"/etl/batch-segments.json . && rapport load --spec batch-segments
 >     REC-TYPE    H
 >     HDR-DATE    20261031
 >     HDR-BRANCH  0101
-> record 2 (offset 17, 29 bytes, BATCH-DETAIL)
+> record 2 (offset 17, 34 bytes, BATCH-DETAIL)
 $ rapport init --db b.db > /dev/null && rapport load --db b.db --spec batch-segments.json BATCH.dat | head -1 | sed 's/\[job.*//' && rapport query --db b.db "SELECT s.source_key, p.name_latin, p.status_since FROM party p JOIN source_record s ON s.entity = 'party' AND s.entity_id = p.id ORDER BY 1" --csv | tr -d '\r' | tee b.csv
 > BATCH.dat: 14 records: 14 loaded (0 fixed), 0 rejected  
 > source_key,name_latin,status_since
@@ -200,6 +201,9 @@ $ rapport init --db k.db > /dev/null && { RAPPORT_TEST_KILL_AFTER=11 rapport loa
 $ rapport init --db c.db > /dev/null && rapport load --db c.db --spec batch-segments.json BATCH-SHORT.dat > /dev/null
 ? 1
 ! rapport: load: BATCH-SHORT.dat: record 7, the trailer: TRL-COUNT says 6 BATCH-DETAIL records, the file has 5 since the last trailer; what came before it stays loaded
+$ rapport init --db s.db > /dev/null && rapport load --db s.db --spec batch-segments.json BATCH-SUM.dat > /dev/null
+? 1
+! rapport: load: BATCH-SUM.dat: record 8, the trailer: TRL-TOTAL says 1507.50, the BATCH-DETAIL records' DTL-AMOUNT add up to 1506.50 since the last trailer; what came before it stays loaded
 $ python3 -c "import json; d = json.load(open('batch-segments.json')); del d['targets'][0]['record']; print(json.dumps(d))" > nore.json && rapport load --spec nore.json BATCH.dat --preview 1
 ? 1
 ! rapport: load: spec test-batch-segments: targets[0] (party).record: with segments, each target names the record it is written from
