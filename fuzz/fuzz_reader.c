@@ -2,7 +2,8 @@
  * delimited, whitespace; JSON lines are lines to the reader.
  *
  * Input: a format byte, an options byte (bit 0 header, bit 1 UTF-8, bits
- * 2-3 the longest record: 16, 64, 1024 or the default), the delimiter, the
+ * 2-3 the longest record: 16, 64, 1024 or the default, bit 4 block
+ * descriptors for RDW records), the delimiter, the
  * fixed record length / which record to resume at, then the file.  Every
  * record is read and touched; then the reader is opened again and sent to
  * where a load that stopped before record k would resume (rd_seek with
@@ -106,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.header = data[1] & 1;
     o.utf8 = (data[1] >> 1) & 1;
     o.max_record = maxes[(data[1] >> 2) & 3];
+    o.bdw = (data[1] >> 4) & 1; /* RDW records in blocks with their descriptors (RECFM=VB) */
     o.delimiter = (char)data[2];
     o.reclen = data[3] % 64 + 1;
     int target = data[3] / 64 + 2; /* resume before the 2nd to 5th record read */
