@@ -71,6 +71,18 @@ struct sp_raw {
 };
 
 
+/* A header's column name as a spec names it: the blanks around it are not part of it (" given_name" after
+ * each comma, as many exported files write their headers). */
+static int same_name(const char *column, const char *name)
+{
+    while (*column == ' ' || *column == '\t')
+        column++;
+    size_t n = strlen(column);
+    while (n && (column[n - 1] == ' ' || column[n - 1] == '\t'))
+        n--;
+    return n == strlen(name) && !memcmp(column, name, n);
+}
+
 int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int nheader, sp_decoder **out,
                     rp_error *err)
 {
@@ -116,14 +128,15 @@ int sp_decoder_open(const sp_spec *s, const char *file, const char **header, int
             if (f->src != SRC_FROM || f->column >= 0)
                 continue;
             for (int c = 0; c < nheader && d->col[i] < 0; c++)
-                if (strcmp(header[c], f->from) == 0)
+                if (same_name(header[c], f->from))
                     d->col[i] = c;
-            if (d->col[i] < 0 && !f->optional) {
+            if (d->col[i] < 0 && !f->may_be_absent) {
                 char cols[600] = "";
                 for (int c = 0; c < nheader; c++)
                     snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "%s%s", c ? ", " : "", header[c]);
                 rc = rp_err(err, RP_INVAL, "spec %s: fields[%d] (%s).from: no column '%s' in the header "
-                            "of %s (it has %s)", s->name, i, f->name, f->from, d->file, cols);
+                            "of %s (it has %s; a column files may lack is \"may_be_absent\": true)", s->name, i,
+                            f->name, f->from, d->file, cols);
                 sp_decoder_close(d);
                 return rc;
             }

@@ -322,7 +322,8 @@ static int parse_type(sp_spec *s, sp_field *f, const json_t *o, const char *path
     if (rp_json_get_bool(o, path, "clean", 0, &f->clean, err) ||
         rp_json_get_bool(o, path, "negate", 0, &f->negate, err) ||
         rp_json_get_bool(o, path, "implied", 0, &f->implied, err) ||
-        rp_json_get_bool(o, path, "optional", 0, &f->optional, err))
+        rp_json_get_bool(o, path, "optional", 0, &f->optional, err) ||
+        rp_json_get_bool(o, path, "may_be_absent", 0, &f->may_be_absent, err))
         return err->code;
     int64_t dec = -1;
     if (rp_json_get_int(o, path, "decimals", 0, &dec, err))
@@ -495,7 +496,7 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
     static const char *const field_keys[] = { "name", "from", "start", "length", "value", "concat", "sep",
                                               "record", "type", "clean", "map", "default", "strict", "date",
                                               "time", "decimals", "implied", "currency", "negate", "zone",
-                                              "optional", "rules", "bands", "cases", "description", NULL };
+                                              "optional", "rules", "bands", "cases", "description", "may_be_absent", NULL };
     const char *keys[64];
     sp_rule_members(field_keys, keys, sizeof keys / sizeof keys[0]);
     char path[64];

@@ -115,7 +115,8 @@ typedef struct sp_field {
     int exponent;
     int negate;
     char zone[8];      /* local times without an offset: default +08:00 */
-    int optional;      /* absent JSON member or missing column is null */
+    int optional;      /* an absent JSON member is no value (a missing column is an error: may_be_absent) */
+    int may_be_absent; /* the file's header may lack the column: then every value of it is none */
     regex_t *case_re;   /* classify by pattern: the first that matches gives case_to */
     char **case_to;
     int ncases;

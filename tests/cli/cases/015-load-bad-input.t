@@ -39,7 +39,7 @@ $ tr -d '\r' < r.csv
 # a spec that names a column the file does not have: nothing is loaded
 $ rapport load --spec missing_column.json customers_2.csv
 ? 1
-! rapport: load: spec test-missing-column: fields[4] (mobile).from: no column 'cellphone' in the header of customers_2.csv (it has cust_id, name, id_no, birth, mobile, email, address, segment)
+! rapport: load: spec test-missing-column: fields[4] (mobile).from: no column 'cellphone' in the header of customers_2.csv (it has cust_id, name, id_no, birth, mobile, email, address, segment; a column files may lack is "may_be_absent": true)
 $ rapport query "SELECT count(*) FROM party WHERE name_zh = '林志明'" --csv | tail -1 | tr -d '\r'
 > 0
 # a copybook with a usage the loader does not read
@@ -72,3 +72,13 @@ $ rapport load customers_2.csv
 $ rapport load --source nope customers_2.csv
 ? 1
 !~ ^rapport: load: --source: no spec 'nope' ships with Rapport \(there are callcentre-calls, .*, online-users\)$
+# issue 28 item 1: a header written with a blank after each comma is read by its names; a column the header
+# lacks is an error even for an optional field (it is empty values that optional allows), unless the field
+# says the column itself may be absent
+$ printf 'rec_id, given_name, surname\nr1, Anna, Smith\n' > blanks.csv && printf '{"spec":"blanks","source":"b","format":"csv","header":true,"fields":[{"name":"id","from":"rec_id"},{"name":"given","from":"given_name","optional":true},{"name":"surname","from":"surname"}],"targets":[{"entity":"party","key":"id","kind":"=person","name_latin":"surname"}]}' > blanks.json && rapport load --spec blanks.json blanks.csv --preview 1 --json | python3 -c "import json, sys; print(json.load(sys.stdin)[0]['records'][0]['values'])"
+> {'id': 'r1', 'given': 'Anna', 'surname': 'Smith'}
+$ sed 's/"from":"given_name"/"from":"givenname"/' blanks.json > typo.json && rapport load --spec typo.json blanks.csv --preview 1
+? 1
+! rapport: load: spec blanks: fields[1] (given).from: no column 'givenname' in the header of blanks.csv (it has rec_id,  given_name,  surname; a column files may lack is "may_be_absent": true)
+$ sed 's/"from":"given_name","optional":true/"from":"middle_name","optional":true,"may_be_absent":true/' blanks.json > absent.json && rapport load --spec absent.json blanks.csv --preview 1 --json | python3 -c "import json, sys; print(json.load(sys.stdin)[0]['records'][0]['values'])"
+> {'id': 'r1', 'given': None, 'surname': 'Smith'}
