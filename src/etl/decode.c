@@ -902,8 +902,36 @@ static void after_rules(const sp_field *f, sp_value *v, char *txt)
     }
 }
 
+static int decode_field_as_is(sp_decoder *d, int i, const rd_record *rec, sp_value *vals, sp_reject *rej,
+                              rp_error *err);
+
+/* A field with "on_invalid": "empty": a value its type or rules refuse is no value, the record goes on, and
+ * the field is counted as fixed by "emptied" (an impossible birth date must not make a customer vanish). */
 static int decode_field(sp_decoder *d, int i, const rd_record *rec, sp_value *vals, sp_reject *rej,
                         rp_error *err)
+{
+    int rc = decode_field_as_is(d, i, rec, vals, rej, err);
+    const sp_field *f = &d->s->fields[i];
+    if (rc != SP_REJECT || !f->on_invalid_empty || strcmp(rej->field, f->name))
+        return rc;
+    memset(&vals[i], 0, sizeof vals[i]);
+    vals[i].null = 1;
+    sp_reject was = *rej;
+    memset(rej, 0, sizeof *rej);
+    if ((rc = sp_rules_apply(f, &vals[i], NOLEN, vals, rej))) { /* what a missing value must pass (required) */
+        if (rc == SP_REJECT) { /* required, and refused: the reason it was emptied said too */
+            size_t n = strlen(rej->message);
+            snprintf(rej->message + n, sizeof rej->message - n, " (emptied: %.*s)", (int)(sizeof rej->message / 2),
+                     was.message);
+        }
+        return rc;
+    }
+    fixed(d, "emptied", f->name);
+    return RP_OK;
+}
+
+static int decode_field_as_is(sp_decoder *d, int i, const rd_record *rec, sp_value *vals, sp_reject *rej,
+                              rp_error *err)
 {
     const sp_field *f = &d->s->fields[i];
     sp_value *v = &vals[i];

@@ -325,6 +325,13 @@ static int parse_type(sp_spec *s, sp_field *f, const json_t *o, const char *path
         rp_json_get_bool(o, path, "optional", 0, &f->optional, err) ||
         rp_json_get_bool(o, path, "may_be_absent", 0, &f->may_be_absent, err))
         return err->code;
+    const char *inv = NULL;
+    if (rp_json_get_str(o, path, "on_invalid", 0, &inv, err))
+        return err->code;
+    if (inv && strcmp(inv, "empty") && strcmp(inv, "reject"))
+        return rp_err(err, RP_INVAL, "%s.on_invalid: 'empty' (a value refused is no value, counted) or 'reject' "
+                      "(the record is refused: the default) is needed", path);
+    f->on_invalid_empty = inv && !strcmp(inv, "empty");
     int64_t dec = -1;
     if (rp_json_get_int(o, path, "decimals", 0, &dec, err))
         return err->code;
@@ -496,7 +503,8 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
     static const char *const field_keys[] = { "name", "from", "start", "length", "value", "concat", "sep",
                                               "record", "type", "clean", "map", "default", "strict", "date",
                                               "time", "decimals", "implied", "currency", "negate", "zone",
-                                              "optional", "rules", "bands", "cases", "description", "may_be_absent", NULL };
+                                              "optional", "rules", "bands", "cases", "description", "may_be_absent", "on_invalid",
+                                              NULL };
     const char *keys[64];
     sp_rule_members(field_keys, keys, sizeof keys / sizeof keys[0]);
     char path[64];

@@ -117,6 +117,7 @@ typedef struct sp_field {
     char zone[8];      /* local times without an offset: default +08:00 */
     int optional;      /* an absent JSON member is no value (a missing column is an error: may_be_absent) */
     int may_be_absent; /* the file's header may lack the column: then every value of it is none */
+    int on_invalid_empty; /* "on_invalid": "empty": a value refused is no value, counted as fixed (emptied) */
     regex_t *case_re;   /* classify by pattern: the first that matches gives case_to */
     char **case_to;
     int ncases;

@@ -82,3 +82,16 @@ $ sed 's/"from":"given_name"/"from":"givenname"/' blanks.json > typo.json && rap
 ! rapport: load: spec blanks: fields[1] (given).from: no column 'givenname' in the header of blanks.csv (it has rec_id,  given_name,  surname; a column files may lack is "may_be_absent": true)
 $ sed 's/"from":"given_name","optional":true/"from":"middle_name","optional":true,"may_be_absent":true/' blanks.json > absent.json && rapport load --spec absent.json blanks.csv --preview 1 --json | python3 -c "import json, sys; print(json.load(sys.stdin)[0]['records'][0]['values'])"
 > {'id': 'r1', 'given': None, 'surname': 'Smith'}
+# "on_invalid": "empty": an impossible birth date loads as none, counted as fixed (emptied), and the customer is not lost; a required field so emptied is still refused, saying why
+$ printf 'id,name,birth\n1,Anna,1980-02-30\n2,Bob,1975-05-05\n' > bd.csv && printf '{"spec":"bd","source":"bd","format":"csv","header":true,"fields":[{"name":"id","from":"id"},{"name":"name","from":"name"},{"name":"birth","from":"birth","type":"date","on_invalid":"empty"}],"targets":[{"entity":"party","key":"id","kind":"=person","name_latin":"name","birth_date":"birth"}]}' > bd.json && rapport load --spec bd.json bd.csv | sed 's/\[job.*//' && rapport query "SELECT name_latin, birth_date FROM party WHERE name_latin IN ('Anna', 'Bob') ORDER BY 1" --csv | tr -d '\r'
+> bd.csv: 2 records: 2 loaded (1 fixed), 0 rejected  
+>   fixed     emptied        birth                  1
+> total: 2 records: 2 loaded (1 fixed), 0 rejected
+> name_latin,birth_date
+> Anna,
+> Bob,1975-05-05
+$ sed 's/"on_invalid":"empty"/"on_invalid":"empty","required":true/' bd.json > bd2.json && rapport load --spec bd2.json bd.csv --preview 1 --json | python3 -c "import json, sys; print(json.load(sys.stdin)[0]['records'][0]['rejected']['message'])"
+> birth: required (emptied: birth: invalid date '1980-02-30': no such date)
+$ sed 's/"on_invalid":"empty"/"on_invalid":"blank"/' bd.json > bd3.json && rapport load --spec bd3.json bd.csv --preview 1
+? 1
+! rapport: load: spec bd: fields[2] (birth).on_invalid: 'empty' (a value refused is no value, counted) or 'reject' (the record is refused: the default) is needed
