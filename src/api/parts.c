@@ -151,7 +151,7 @@ int api_contact_change(api_req *rq, api_resp *rs)
     int st = api_customer_of(rq, rs, 0, &id, NULL);
     if (st)
         return st;
-    static const char *const keys[] = { "kind", "purpose", "value", "postal_code", "reason", NULL };
+    static const char *const keys[] = { "kind", "purpose", "value", "postal_code", "country", "reason", NULL };
     rp_error err = RP_ERROR_INIT;
     const char *reason = NULL;
     wh_contact c = { .purpose = "home", .primary = 1, .source = "branch" };
@@ -160,6 +160,7 @@ int api_contact_change(api_req *rq, api_resp *rs)
         rp_json_get_str(rq->body, "body", "value", 1, &c.value, &err) ||
         rp_json_get_str(rq->body, "body", "purpose", 0, &c.purpose, &err) ||
         rp_json_get_str(rq->body, "body", "postal_code", 0, &c.postal_code, &err) ||
+        rp_json_get_str(rq->body, "body", "country", 0, &c.country, &err) ||
         rp_json_get_str(rq->body, "body", "reason", 0, &reason, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
     if ((st = api_body_in(rs, "kind", c.kind, wh_contact_kinds)) ||

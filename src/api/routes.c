@@ -154,7 +154,7 @@ const api_route api_routes[] = {
       .summary = "Change a phone, e-mail or address: {kind, purpose, value}; the old one is kept, closed",
       .params = "id: integer",
       .request = "{kind: ContactKind, value: string, purpose?: ContactPurpose, postal_code?: string, "
-                 "reason?: string}",
+                 "country?: string, reason?: string}",
       .response = "{customer: integer, kind: ContactKind, purpose: ContactPurpose, replaced: string | null, "
                   "outcome: 'changed' | 'unchanged', changed_by: string}",
       .errors = "404 409" },
@@ -927,7 +927,7 @@ const api_shape api_shapes[] = {
     { "ContactPoint",
       "{id: integer, kind: ContactKind, purpose: ContactPurpose | null, value: string, postal_code: string | null, "
       "county: string | null, district: string | null, primary: boolean, valid_from: string | null, "
-      "valid_to: string | null, source: string | null, masked?: boolean}",
+      "valid_to: string | null, source: string | null, country: string | null, masked?: boolean}",
       "masked for roles without the contacts permission" },
     { "Account",
       "{number: string, role: AccountRole, product: string, product_name: string | null, "

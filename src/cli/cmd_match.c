@@ -195,6 +195,60 @@ int cmd_match_export(cli_ctx *c)
     return rc ? cli_fail("match export", &err) : CLI_OK;
 }
 
+static json_t *quality_json(const mt_quality *q)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:I, s:f}", "truth_records",
+                     (json_int_t)q->truth_records, "found_records", (json_int_t)q->found_records,
+                     "missing_records", (json_int_t)q->missing_records, "store_records",
+                     (json_int_t)q->store_records, "true_pairs", (json_int_t)q->true_pairs, "found_pairs",
+                     (json_int_t)q->found_pairs, "right_pairs", (json_int_t)q->right_pairs,
+                     "candidate_true_pairs", (json_int_t)q->candidate_true_pairs, "precision", q->precision,
+                     "recall", q->recall, "f1", q->f1, "blocking_recall", q->blocking_recall, "for_review",
+                     (json_int_t)q->reviews, "review_share", q->review_share);
+}
+
+int cmd_match_evaluate(cli_ctx *c)
+{
+    const char *truth = cli_arg(c, "truth");
+    if (!truth)
+        return cli_failf("match evaluate", "--truth FILE is needed (CSV: source,key,true_id)");
+    wh *w;
+    int rc;
+    if ((rc = cli_wh(c, 0, &w, NULL)) || (rc = cli_audit(c, "match_export", 0, NULL, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    mt_quality q;
+    rc = mt_evaluate(w, truth, &q, &err);
+    cli_wh_close(c);
+    if (rc)
+        return cli_fail("match evaluate", &err);
+    if (cli_flag(c, "json")) {
+        json_t *j = quality_json(&q);
+        cli_print_json(j);
+        json_decref(j);
+        return CLI_OK;
+    }
+    char a[32], b[32], d[32], e[32];
+    rp_format_thousands(a, sizeof a, q.truth_records);
+    rp_format_thousands(b, sizeof b, q.found_records);
+    printf("truth: %s records, %s of them in the store", a, b);
+    if (q.missing_records) {
+        rp_format_thousands(a, sizeof a, q.missing_records);
+        printf(" (%s not: rejected at load, or not loaded)", a);
+    }
+    rp_format_thousands(a, sizeof a, (size_t)q.true_pairs);
+    rp_format_thousands(b, sizeof b, (size_t)q.found_pairs);
+    rp_format_thousands(d, sizeof d, (size_t)q.right_pairs);
+    printf("\npairs: %s true, %s put together, %s of them right\n", a, b, d);
+    printf("precision  %.4f\nrecall     %.4f\nF1         %.4f\n", q.precision, q.recall, q.f1);
+    rp_format_thousands(a, sizeof a, (size_t)q.candidate_true_pairs);
+    printf("blocking recall  %.4f  (%s true pairs were candidates)\n", q.blocking_recall, a);
+    rp_format_thousands(e, sizeof e, q.reviews);
+    printf("review     %s pairs waiting, %.2f%% of the %s source records\n", e, 100 * q.review_share,
+           (rp_format_thousands(a, sizeof a, q.store_records), a));
+    return CLI_OK;
+}
+
 /* A customer by any key, as 'customer show' takes it. */
 static int customer(wh *w, const char *cmd, const char *key, int64_t *party)
 {

@@ -323,6 +323,17 @@ const cli_cmd cli_commands[] = {
       "  --note TEXT     why\n" STORE_HELP, NULL },
     { "match export", cmd_match_export, CLI_STORE, "csv", 0, 0, "rapport match export [--csv]",
       "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP, NULL },
+    { "match evaluate", cmd_match_evaluate, CLI_STORE, "truth= json", 0, 0, "rapport match evaluate --truth FILE [--json]",
+      "Measure who is who against the truth: pairwise precision, recall and F1.",
+      "FILE is CSV with the columns source, key (or source_key) and true_id: the\n"
+      "person each source record really is (others are ignored).  Over the\n"
+      "truth's records in the store: precision (of the pairs put in one customer,\n"
+      "the share that are one person), recall (of the true pairs, the share put\n"
+      "together), F1, blocking recall (the true pairs that were compared at all:\n"
+      "what no threshold can recover) and the pairs waiting for review.\n\n"
+      "options:\n"
+      "  --truth FILE    the truth (CSV: source,key,true_id)\n"
+      "  --json          print the figures as JSON\n" STORE_HELP, NULL },
     { "analyze", cmd_analyze, CLI_STORE, "as-of= months= measure= levels= segments= by= k= choose= horizon= acquisition-cost= no-save even-in-surge json csv", 1, 20,
       "rapport analyze JOB... [--as-of DATE] [--months N] [--measure M] [--levels SPEC] [--segments FILE] "
       "[--by pyramid|segment] [--k K] [--choose silhouette|elbow] [--horizon WEEKS] [--acquisition-cost X] "

@@ -15,5 +15,8 @@
 #include "core/text.h"
 
 int etl_clean_phone(const char *in, char *out, size_t n, int *changed, rp_error *err) RP_WARN_UNUSED;
+/* ... written as at home in country (ISO 3166 alpha-2; NULL or "" Taiwan): wh_phone_normalise_in */
+int etl_clean_phone_in(const char *country, const char *in, char *out, size_t n, int *changed,
+                       rp_error *err) RP_WARN_UNUSED;
 
 #endif

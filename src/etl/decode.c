@@ -615,7 +615,13 @@ static int type_phone(sp_decoder *d, sp_raw *x)
     rp_error e;
     rp_err_clear(&e);
     int changed = 0;
-    if (etl_clean_phone(txt, tmp, sizeof tmp, &changed, &e))
+    char country[3] = "";
+    if (f->country_field >= 0 && !x->vals[f->country_field].null) {
+        const char *cf = d->s->fields[f->country_field].name, *cv = x->vals[f->country_field].text;
+        if (wh_country_ok(cf, cv, country, &e))
+            return reject(x->rej, cf, cv, strlen(cv), "country", "%s", rp_errmsg(&e));
+    }
+    if (etl_clean_phone_in(f->country_field >= 0 ? country : f->country, txt, tmp, sizeof tmp, &changed, &e))
         return reject(x->rej, f->name, txt, strlen(txt), "phone", "%s: %s", f->name, rp_errmsg(&e));
     int separators = 0;
     for (const char *p = txt; *p; p++)

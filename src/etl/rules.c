@@ -1,6 +1,7 @@
 /* rules.c — a field's rules and the checksums they name: read from a spec,
  * applied to each value.  See rules.h and docs/etl.md. */
 #include "etl/rules.h"
+#include "core/rtime.h"
 #include "core/utf8.h"
 #include "warehouse/warehouse.h"
 
@@ -170,6 +171,21 @@ static int parse_number(sp_rule *r, const json_t *v, const char *path, rp_error 
     return RP_OK;
 }
 
+/* min and max: a number, or for a date field a date (YYYY-MM-DD) or "today" (the day of the load, Taipei) */
+static int parse_bound(sp_rule *r, const json_t *v, const char *path, rp_error *err)
+{
+    if (json_is_number(v))
+        return parse_number(r, v, path, err);
+    const char *t = json_string_value(v);
+    rp_date d;
+    rp_error ignore = RP_ERROR_INIT;
+    if (!t || (strcmp(t, "today") && (strlen(t) != 10 || rp_date_parse(t, &d, &ignore))))
+        return rp_err(err, RP_INVAL, "%s: a number is needed (or for a date field a date YYYY-MM-DD, or today)", path);
+    if (!(r->text = strdup(t)))
+        return rp_err(err, RP_NOMEM, NULL);
+    return RP_OK;
+}
+
 static int parse_pattern(sp_rule *r, const json_t *v, const char *path, rp_error *err)
 {
     if (!json_is_string(v))
@@ -224,9 +240,27 @@ static double pow10i(int e)
     return p;
 }
 
+/* A date field's value against a date bound (below = 1: min) */
+static int date_range(const sp_rule *r, const sp_field *f, const sp_value *v, int below, sp_reject *rej)
+{
+    char today[11];
+    const char *bound = r->text;
+    if (!strcmp(bound, "today")) {
+        rp_date_format(rp_time_taipei_date(rp_now()), today);
+        bound = today;
+    }
+    int c = strncmp(v->text, bound, 10);
+    if (below ? c >= 0 : c <= 0)
+        return RP_OK;
+    return reject(rej, f->name, v->text, strlen(v->text), "range", "%s: %s is %s %s", f->name, v->text,
+                  below ? "before" : "after", r->text);
+}
+
 /* min (below = 1) and max: amounts compared in major units */
 static int range(const sp_rule *r, const sp_field *f, const sp_value *v, int below, sp_reject *rej)
 {
+    if (r->text)
+        return date_range(r, f, v, below, rej);
     double x = v->is_num ? (double)v->num : strtod(v->text, NULL);
     if (f->type == FT_AMOUNT)
         x /= pow10i(f->exponent);
@@ -323,8 +357,8 @@ static int apply_max_length(const sp_rule *r, const sp_field *f, const sp_value 
 
 const sp_rule_kind sp_rule_kinds[] = {
     { "required", parse_flag, apply_required, 1 },
-    { "min", parse_number, apply_min, 0 },
-    { "max", parse_number, apply_max, 0 },
+    { "min", parse_bound, apply_min, 0 },
+    { "max", parse_bound, apply_max, 0 },
     { "pattern", parse_pattern, apply_pattern, 0 },
     { "check", parse_check, apply_check, 0 },
     { "in", parse_set, apply_in, 0 },
@@ -380,6 +414,10 @@ int sp_rules_parse(sp_spec *s, sp_field *f, const json_t *o, const char *path, i
         int rc = k->parse(&r, v, p, err);
         if (rc == SP_NO_RULE)
             continue;
+        int date = f->type == FT_DATE || f->type == FT_DATETIME;
+        if (!rc && (k->parse == parse_bound) && (r.text != NULL) != date)
+            rc = rp_err(err, RP_INVAL, "%s: %s", p, date ? "a date field's bound is a date (YYYY-MM-DD) or today"
+                                                         : "a date or today bounds a date field only");
         if (!rc && in_list)
             rc = parse_when(s, json_object_get(o, "when"), path, &r, err);
         sp_rule *nr = rc ? NULL : realloc(f->rules, (size_t)(f->nrules + 1) * sizeof *nr);

@@ -20,8 +20,8 @@
 static const char *const attrs_party[] = { "key", WH_PARTY_ATTRS(WH_ATTR_NAME) NULL };
 _Static_assert(WH_NPARTY_ATTRS + 1 <= SP_MAX_ATTRS, "a party's attributes outnumber SP_MAX_ATTRS");
 static const char *const attrs_identifier[] = { "type", "issuer", "value", "valid_from", NULL };
-static const char *const attrs_contact[] = { "kind", "purpose", "value", "postal_code", "county",
-                                             "district", "primary", NULL };
+static const char *const attrs_contact[] = { "kind",     "purpose", "value",   "postal_code",
+                                             "county",   "district", "primary", "country", NULL };
 static const char *const attrs_account[] = { "number", "product", "branch", "currency", "opened_on",
                                              "closed_on", "status", "balance", "limit", "balance_at",
                                              "interest_rate", "accrued_interest", "matures_on", NULL };
@@ -304,6 +304,8 @@ static int parse_source(sp_spec *s, sp_field *f, const json_t *o, int idx, const
 }
 
 /* "type" and what it reads: decimals, currency, zone, date, time ... */
+static int parse_country(sp_spec *s, sp_field *f, const json_t *o, const char *path, rp_error *err);
+
 static int parse_type(sp_spec *s, sp_field *f, const json_t *o, const char *path, rp_error *err)
 {
     const char *type = "text";
@@ -371,6 +373,26 @@ static int parse_type(sp_spec *s, sp_field *f, const json_t *o, const char *path
         if ((f->time_field = sp_field_index(s, tf)) < 0)
             return rp_err(err, RP_INVAL, "%s.time: no earlier field '%s'", path, tf);
     }
+    return parse_country(s, f, o, path, err);
+}
+
+/* "country": the country a phone field's numbers are written as at home in, "=AU" or an earlier field's */
+static int parse_country(sp_spec *s, sp_field *f, const json_t *o, const char *path, rp_error *err)
+{
+    const char *c = NULL;
+    if (rp_json_get_str(o, path, "country", 0, &c, err))
+        return err->code;
+    if (!c)
+        return RP_OK;
+    if (f->type != FT_PHONE)
+        return rp_err(err, RP_INVAL, "%s.country: only a phone field is read by a country", path);
+    if (*c == '=') {
+        char fld[96];
+        snprintf(fld, sizeof fld, "%s.country", path);
+        return wh_country_ok(fld, c + 1, f->country, err);
+    }
+    if ((f->country_field = sp_field_index(s, c)) < 0)
+        return rp_err(err, RP_INVAL, "%s.country: no earlier field '%s' (a country code is written \"=AU\")", path, c);
     return RP_OK;
 }
 
@@ -504,7 +526,7 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
                                               "record", "type", "clean", "map", "default", "strict", "date",
                                               "time", "decimals", "implied", "currency", "negate", "zone",
                                               "optional", "rules", "bands", "cases", "description", "may_be_absent", "on_invalid",
-                                              NULL };
+                                              "country", NULL };
     const char *keys[64];
     sp_rule_members(field_keys, keys, sizeof keys / sizeof keys[0]);
     char path[64];
@@ -517,6 +539,7 @@ static int parse_field(sp_spec *s, const json_t *o, int idx, rp_error *err)
     memset(f, 0, sizeof *f);
     f->column = -1;
     f->time_field = -1;
+    f->country_field = -1;
     f->decimals = -1;
     f->clean = 1;
     snprintf(f->zone, sizeof f->zone, "+08:00");
@@ -715,6 +738,7 @@ static int target_record(sp_spec *s, sp_target *t, const json_t *v, const char *
     f->type = FT_TEXT;
     f->column = -1;
     f->time_field = -1;
+    f->country_field = -1;
     f->seg = ix;
     f->seg_when = t->when_field;
     t->when_field = s->nfields++;

@@ -109,6 +109,8 @@ typedef struct sp_field {
     int has_default, map_strict;
     sp_datefmt datefmt;
     int time_field;    /* FT_DATETIME from a date field plus this time (HHMMSS) */
+    int country_field; /* FT_PHONE: numbers read as this earlier field's country writes them (-1 none) */
+    char country[3];   /* ... or as this country does ("=AU"); "" Taiwan */
     int decimals;      /* text amounts: decimals written; -1 as written */
     int implied;       /* text amounts: no point, last `decimals` digits */
     char currency[4];  /* amounts: minor units of this currency */

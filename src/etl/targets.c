@@ -119,7 +119,7 @@ static int put_contact(ld *L, const sp_target *t, const sp_value *v, const ld_re
     wh_contact c = { val(t, "kind", v),        val(t, "purpose", v), value,
                      val(t, "postal_code", v), val(t, "county", v),  val(t, "district", v),
                      (int)primary,             NULL,                 NULL,
-                     t->source };
+                     t->source,                val(t, "country", v) };
     rp_error e;
     rp_err_clear(&e);
     int outcome = 0;

@@ -55,9 +55,13 @@ typedef struct mt_name {
     char han_key[96];   /* its romanisation, given name joined: "CHEN YICHUN" */
     char latin_key[96]; /* the romanised name as written: "CHEN YICHUN" */
     char latin_alt[96]; /* ... read as Pinyin, in Wade-Giles; "" when that is the same */
+    char sorted[96];    /* the Latin name (else the romanisation) in any order: its words, a nickname as
+                         * the name it stands for, sorted: "Bill Smith", "SMITH, William" -> "SMITH WILLIAM" */
 } mt_name;
 
-/* Either name may be NULL or empty. */
+/* Either name may be NULL or empty.  A Latin name in any script or with
+ * accents is first written in ASCII (ICU's Any-Latin; Latin-ASCII: José ->
+ * JOSE, Müller -> MULLER, Иванов -> IVANOV). */
 int mt_name_standardise(mt_romaniser *r, const char *zh, const char *latin, mt_name *out,
                         rp_error *err) RP_WARN_UNUSED;
 /* How alike two names are, 0 to 1: the best of the Chinese names compared
@@ -71,10 +75,22 @@ typedef struct mt_address {
 /* Cut a Taiwanese address into its parts (what is not recognised goes to
  * rest); Chinese numerals in sections, lanes and floors become digits. */
 void mt_address_parse(const char *address, mt_address *out);
+/* An address of any other country, in any format: its words upper-cased in
+ * ASCII with the usual abbreviations made one (STREET, STR -> ST; ROAD ->
+ * RD; APARTMENT, FLAT -> UNIT ...) into street, and its area: the postal
+ * code without blanks if given, else the last word (the town). */
+void mt_address_words(mt_romaniser *r, const char *address, const char *postal_code, char *street, size_t sn,
+                      char *area, size_t an);
 
 /* Jaro-Winkler similarity of two UTF-8 strings, over characters (code
  * points), not bytes; 1 for equal strings, 0 when either is empty. */
 double mt_jaro_winkler(const char *a, const char *b);
+/* Two names' keys word by word: each word of one paired with the word of
+ * the other it is most like (any order), Jaro-Winkler per pair, averaged
+ * over the longer name's words (a word without a partner counts 0).  So a
+ * surname shared by a household counts for half, not, as over the whole
+ * string, for its long common beginning. */
+double mt_words_similarity(const char *a, const char *b);
 
 /* ---- resolve.c: blocking, comparing, scoring and clustering ----
  *
@@ -82,13 +98,16 @@ double mt_jaro_winkler(const char *a, const char *b);
  * party, read from the store by mt_records_load() (records.c).
  * mt_resolve():
  *
- *  1. blocks: records that share a national ID, a phone, an e-mail, a
- *     birth date and surname, or a romanised name are candidates, so the
- *     number of comparisons grows with the true candidates, not N²; a
- *     typo in one field still leaves the others to bring a pair together;
+ *  1. blocks: records that share an identifier of any type, a phone, an
+ *     e-mail, a birth date and surname, a romanised name (as written or in
+ *     any order), or an address are candidates, so the number of
+ *     comparisons grows with the true candidates, not N²; a typo in one
+ *     field still leaves the others to bring a pair together;
  *  2. compares each candidate pair field by field into levels (names across
- *     scripts by Jaro-Winkler over characters, birth dates exact or one
- *     part off, phones and e-mails shared, addresses by their parts);
+ *     scripts and in either order by Jaro-Winkler over characters, birth
+ *     dates exact or one part off or day and month swapped, phones and
+ *     e-mails shared, addresses by their parts or, outside Taiwan, their
+ *     words, identifiers other than the national one shared or differing);
  *  3. estimates the Fellegi-Sunter m and u probabilities of every level by
  *     EM from the pairs themselves, and scores each pair by its match
  *     weight and posterior probability;
@@ -101,17 +120,22 @@ double mt_jaro_winkler(const char *a, const char *b);
  *     apart) into one cluster, so one bad link cannot chain two people. */
 
 #define MT_PHONES 3
+#define MT_IDS 4                   /* identifiers besides the national one a record keeps */
+#define MT_ID_AGREE_ONLY 0x80      /* an mt_rec.id_type flag: a source's own number; differing says nothing */
 
 typedef struct mt_rec {
     int64_t party;
     uint32_t source;               /* index into mt_records.sources */
     uint32_t key;                  /* offsets into mt_records.text */
-    uint32_t han, han_key, latin_key, latin_alt, street;
-    uint64_t nid;                  /* a hash of the sealed ID's lookup; 0 none */
+    uint32_t han, han_key, latin_key, latin_alt, sorted, street;
+    uint64_t nid;                  /* a hash of the national ID's (resident certificate's, UBN's) lookup; 0 none */
+    uint64_t ids[MT_IDS];          /* any other identifier's (passport, tax number, customer numbers): 0 none */
+    uint8_t id_type[MT_IDS];       /* each one's type (1 + its place in WH_IDENTIFIER_TYPES), | MT_ID_AGREE_ONLY */
+    uint32_t id_value[MT_IDS];     /* each one's value (in memory only), to tell a typo from another number */
     uint64_t phone[MT_PHONES];     /* hashes of E.164 lookups; 0 none */
     uint64_t email;
-    uint64_t addr;                 /* county+district+road+number; 0 none */
-    uint64_t area;                 /* county+district; 0 none */
+    uint64_t addr;                 /* county+district+road+number, or any country's address words+area; 0 none */
+    uint64_t area;                 /* county+district, or the postal code (else the town); 0 none */
     int32_t birth;                 /* days since 1970; INT32_MIN none */
     int64_t person;                /* the customer it was found to be (party.merged_into); 0 none */
     char gender;                   /* F, M or 0 */
@@ -129,6 +153,8 @@ typedef struct mt_records {
 void mt_records_init(mt_records *m);
 void mt_records_free(mt_records *m);
 const char *mt_text(const mt_records *m, uint32_t off);
+/* s kept in m's text: its offset (0 for NULL or ""). */
+uint32_t mt_keep_text(mt_records *m, const char *s);
 /* Add a record (mt_records_load, and tests); strings may be NULL. */
 int mt_records_add(mt_records *m, mt_romaniser *ro, int64_t party, const char *source, const char *key,
                    const char *name_zh, const char *name_latin, const char *birth, const char *gender,
@@ -139,7 +165,7 @@ uint64_t mt_hash_str(const char *s, uint64_t tag);
 
 enum { MT_NONE = 0, MT_REVIEW = 1, MT_LINK = 2, MT_SAME_ID = 3 };
 
-#define MT_FIELDS 6 /* name, birth, gender, phone, email, address */
+#define MT_FIELDS 7 /* name, birth, gender, phone, email, address, identifier */
 #define MT_LEVELS 4
 
 typedef struct mt_pair {
@@ -163,6 +189,8 @@ typedef struct mt_result {
     size_t npairs;
     uint32_t *cluster;             /* per record: the index of its cluster's first record */
     double m[MT_FIELDS][MT_LEVELS], u[MT_FIELDS][MT_LEVELS], p;
+    int u_sampled;                 /* u began from random pairs (too few pairs known to be two people) */
+    int em_iterations;             /* EM's iterations until it converged (or em_iterations) */
     size_t blocks_skipped, links, reviews, refused;
     double seconds;
 } mt_result;
@@ -185,13 +213,19 @@ typedef struct mt_constraints {
 int mt_neighbours(const mt_records *m, const mt_params *p, uint8_t *mark, uint64_t **skip, size_t *nskip,
                   rp_error *err) RP_WARN_UNUSED;
 
-/* A record nobody could be told apart by: no national ID, phone, e-mail
- * or full address.  Its pairs never link without a person's decision:
- * those that score for review or whose names are alike are kept for one. */
+/* A record nobody could be told apart by: no national ID, other
+ * identifier (a source's own customer number aside), phone, e-mail or
+ * address.  Its pairs never link without a person's decision unless the
+ * two share an identifier: those that score for review or whose names are
+ * alike are kept for one. */
 int mt_rec_anonymous(const mt_rec *r);
 
 int mt_resolve(const mt_records *m, const mt_params *p, const mt_constraints *c, mt_result *out,
                rp_error *err) RP_WARN_UNUSED;
+/* Step 1 alone: the candidate pairs of m's records as (a << 32 | b), a < b,
+ * sorted, once each; *pk is the caller's to free. */
+int mt_candidate_pairs(const mt_records *m, const mt_params *p, uint64_t **pk, size_t *np,
+                       rp_error *err) RP_WARN_UNUSED;
 void mt_result_free(mt_result *r);
 const char *mt_field_name(int f);
 

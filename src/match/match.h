@@ -44,6 +44,7 @@
  *   review.c         people's decisions: the pairs waiting for review, accept, reject, merge, unmerge
  *   undecided.c      the parties of pairs waiting for review, for analytics' data quality
  *   export.c         which customer each source record belongs to, as CSV
+ *   evaluate.c       the customers found measured against a truth file
  */
 #ifndef RP_MATCH_H
 #define RP_MATCH_H
@@ -145,6 +146,23 @@ int mt_unmerge(wh *w, int64_t person, const char *source, const char *key, const
 int mt_review_parties(wh *w, int64_t **ids, size_t *n, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- the result ---- */
+
+/* How the customers found compare with the truth: a CSV file with the
+ * columns source, key (or source_key) and true_id (the person each source
+ * record is), in any order among others.  Pairwise over the truth's records
+ * found in the store: precision (of the pairs put in one customer, the share
+ * that are one person), recall (of the true pairs, the share put together)
+ * and F1; blocking recall (the true pairs that blocking made candidates, of
+ * true sets of at most 2,000 records); the pairs waiting for review and their
+ * share of the store's records. */
+typedef struct mt_quality {
+    size_t truth_records, found_records, missing_records, store_records;
+    int64_t true_pairs, found_pairs, right_pairs, candidate_true_pairs;
+    double precision, recall, f1, blocking_recall;
+    size_t reviews;
+    double review_share;
+} mt_quality;
+int mt_evaluate(wh *w, const char *truth, mt_quality *q, rp_error *err) RP_WARN_UNUSED;
 
 /* Which customer each source record of a party belongs to, as CSV with the
  * header source,source_key,party_id, ordered by source and key. */

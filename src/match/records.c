@@ -45,48 +45,84 @@ static int on_party(void *ctx, const wh_source_party *p, rp_error *err)
     return RP_OK;
 }
 
-/* national IDs and resident certificates: their keyed lookup hash, the same whoever issued them */
-static int on_national_id(void *ctx, int64_t party, const void *lookup, size_t n, rp_error *err)
+/* Identifier types, and which of them are a person's whoever issued them (the national ones: one party's,
+ * always, and kept as mt_rec.nid), which a source's own numbers (shared, they say two records are one; one
+ * each, that says nothing), and which neither (passports, tax numbers: shared or differing, both evidence) */
+#define ID_TYPE_NAME(v, zh, en, flags) v,
+#define ID_TYPE_FLAGS(v, zh, en, flags) flags,
+static const char *const id_types[] = { WH_IDENTIFIER_TYPES(ID_TYPE_NAME) };
+static const int id_flags[] = { WH_IDENTIFIER_TYPES(ID_TYPE_FLAGS) };
+
+static int on_identifier(void *ctx, int64_t party, const char *type, const void *lookup, size_t n, const char *value,
+                         rp_error *err)
 {
-    (void)err;
     loading *l = ctx;
     size_t at = mt_index_of(l->ix, party);
-    if (at != SIZE_MAX)
-        l->m->r[at].nid = mt_hash(lookup, n);
+    if (at == SIZE_MAX || !type || !lookup)
+        return RP_OK;
+    mt_rec *r = &l->m->r[at];
+    if (!strcmp(type, "national_id") || !strcmp(type, "resident_cert") || !strcmp(type, "ubn")) {
+        r->nid = mt_hash(lookup, n);
+        return RP_OK;
+    }
+    for (size_t t = 0; t < sizeof id_types / sizeof *id_types; t++)
+        if (!strcmp(type, id_types[t]))
+            for (int k = 0; k < MT_IDS; k++)
+                if (!r->ids[k]) {
+                    r->ids[k] = mt_hash(lookup, n);
+                    r->id_type[k] = (uint8_t)((t + 1) | (id_flags[t] & WH_ID_ISSUER ? MT_ID_AGREE_ONLY : 0));
+                    r->id_value[k] = mt_keep_text(l->m, value);
+                    if (rp_buf_status(&l->m->text))
+                        return rp_err(err, RP_NOMEM, "the identifiers of the records do not fit in memory");
+                    break;
+                }
     return RP_OK;
 }
 
-static void address_keys(mt_rec *r, const char *value)
+/* A Taiwanese address by its parts; one of another country (or one that has no Taiwanese parts) by its words */
+static void address_keys(loading *l, mt_rec *r, const wh_current_contact *c)
 {
     mt_address a;
-    mt_address_parse(value, &a);
-    if (*a.county && *a.road && *a.number) {
+    int taiwan = !c->country || !strcmp(c->country, "TW");
+    if (taiwan)
+        mt_address_parse(c->value, &a);
+    if (taiwan && *a.county && *a.road && *a.number) {
         char full[200];
         snprintf(full, sizeof full, "%s|%s|%s|%s|%s|%s|%s", a.county, a.district, a.road, a.lane, a.alley, a.number,
                  a.floor);
         r->addr = mt_hash_str(full, 'a');
+        if (*a.district) {
+            char area[40];
+            snprintf(area, sizeof area, "%s|%s", a.county, a.district);
+            r->area = mt_hash_str(area, 'd');
+        }
+        return;
     }
-    if (*a.county && *a.district) {
-        char area[40];
-        snprintf(area, sizeof area, "%s|%s", a.county, a.district);
-        r->area = mt_hash_str(area, 'd');
-    }
+    char street[200], area[64], full[270];
+    mt_address_words(l->ro, c->value, c->postal_code, street, sizeof street, area, sizeof area);
+    if (!*street)
+        return;
+    snprintf(full, sizeof full, "%s|%s", street, area);
+    r->addr = mt_hash_str(full, 'a');
+    r->area = *area ? mt_hash_str(area, 'z') : 0;
+    r->street = mt_keep_text(l->m, street);
 }
 
 /* current phones, e-mails and addresses */
-static int on_contact(void *ctx, int64_t party, const char *kind, const char *lookup, const char *value,
-                      rp_error *err)
+static int on_contact(void *ctx, const wh_current_contact *c, rp_error *err)
 {
-    (void)err;
     loading *l = ctx;
-    size_t at = mt_index_of(l->ix, party);
+    size_t at = mt_index_of(l->ix, c->party);
+    const char *kind = c->kind, *lookup = c->lookup;
     if (at == SIZE_MAX || !kind)
         return RP_OK;
     mt_rec *r = &l->m->r[at];
     if (!strcmp(kind, "email") && lookup) {
         r->email = mt_hash_str(lookup, 'e');
-    } else if (!strcmp(kind, "address") && value) {
-        address_keys(r, value);
+    } else if (!strcmp(kind, "address") && c->value) {
+        address_keys(l, r, c);
+        if (rp_buf_status(&l->m->text))
+            return rp_err(err, RP_NOMEM, "the addresses of the records do not fit in memory");
     } else if (lookup) {
         for (int k = 0; k < MT_PHONES; k++)
             if (!r->phone[k]) {
@@ -104,7 +140,7 @@ int mt_records_load(wh *w, mt_romaniser *ro, mt_records *m, rp_error *err)
         return rp_err(err, RP_NOMEM, NULL);
     int rc = wh_source_parties(w, on_party, &l, err);
     if (!rc)
-        rc = wh_source_national_ids(w, on_national_id, &l, err);
+        rc = wh_source_identifiers(w, on_identifier, &l, err);
     if (!rc)
         rc = wh_current_contacts(w, on_contact, &l, err);
     rp_map_free(l.ix, NULL);

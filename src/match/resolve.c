@@ -45,7 +45,7 @@ void mt_records_free(mt_records *m)
 
 const char *mt_text(const mt_records *m, uint32_t off) { return m->text.data ? m->text.data + off : ""; }
 
-static uint32_t keep(mt_records *m, const char *s)
+uint32_t mt_keep_text(mt_records *m, const char *s)
 {
     if (!s || !*s)
         return 0;
@@ -83,11 +83,12 @@ int mt_records_add(mt_records *m, mt_romaniser *ro, int64_t party, const char *s
     int rc = mt_name_standardise(ro, name_zh, name_latin, &nm, err);
     if (rc)
         return rc;
-    r->key = keep(m, key);
-    r->han = keep(m, nm.han);
-    r->han_key = keep(m, nm.han_key);
-    r->latin_key = keep(m, nm.latin_key);
-    r->latin_alt = keep(m, nm.latin_alt);
+    r->key = mt_keep_text(m, key);
+    r->han = mt_keep_text(m, nm.han);
+    r->han_key = mt_keep_text(m, nm.han_key);
+    r->latin_key = mt_keep_text(m, nm.latin_key);
+    r->latin_alt = mt_keep_text(m, nm.latin_alt);
+    r->sorted = mt_keep_text(m, nm.sorted);
     r->birth = INT32_MIN;
     rp_date d;
     rp_error ignore = RP_ERROR_INIT;
@@ -146,23 +147,72 @@ static void *grow(growing *g, rp_error *err)
 
 static double jw_keys(const mt_records *m, const mt_rec *a, const mt_rec *b)
 {
-    uint32_t ka[3] = { a->han_key, a->latin_key, a->latin_alt }, kb[3] = { b->han_key, b->latin_key, b->latin_alt };
+    uint32_t ka[4] = { a->han_key, a->latin_key, a->latin_alt, a->sorted },
+             kb[4] = { b->han_key, b->latin_key, b->latin_alt, b->sorted };
     /* the same romanisation, the usual case for a match: no distance to compute */
-    for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++)
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
             if (ka[i] && kb[j] && strcmp(mt_text(m, ka[i]), mt_text(m, kb[j])) == 0)
                 return a->han && b->han && strcmp(mt_text(m, a->han), mt_text(m, b->han)) ? 0.995 : 1.0;
     double best = 0;
     if (a->han && b->han)
         best = mt_jaro_winkler(mt_text(m, a->han), mt_text(m, b->han));
-    for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++)
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
             if (ka[i] && kb[j] && best < 1) {
-                double s = mt_jaro_winkler(mt_text(m, ka[i]), mt_text(m, kb[j]));
+                double s = mt_words_similarity(mt_text(m, ka[i]), mt_text(m, kb[j]));
                 if (s > best)
                     best = s;
             }
     return best;
+}
+
+/* Addresses: 3 the same, 2 alike (the words of two addresses outside Taiwan close), 1 the same area, 0 none
+ * of these; 255 either has none */
+static uint8_t address_level(const mt_records *m, const mt_rec *a, const mt_rec *b)
+{
+    if (!a->addr || !b->addr)
+        return a->area && b->area ? a->area == b->area : 255;
+    if (a->addr == b->addr)
+        return 3;
+    if (a->street && b->street && mt_jaro_winkler(mt_text(m, a->street), mt_text(m, b->street)) >= 0.9)
+        return 2;
+    return a->area && a->area == b->area;
+}
+
+/* At most one edit apart (a letter inserted, dropped or changed, or two next to each other swapped)? */
+static int one_edit(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b), i = 0;
+    if (na > nb + 1 || nb > na + 1)
+        return 0;
+    while (i < na && i < nb && a[i] == b[i])
+        i++;
+    if (na == nb)
+        return !strcmp(a + i + 1, b + i + 1) ||
+               (i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2));
+    return na > nb ? !strcmp(a + i + 1, b + i) : !strcmp(a + i, b + i + 1);
+}
+
+/* Identifiers besides the national one: 2 one shared, 1 one of the same type a typo away (both of five
+ * characters or more), 0 of one type and none shared (a source's own numbers aside: each has its own),
+ * 255 nothing to compare */
+static uint8_t identifier_level(const mt_records *m, const mt_rec *a, const mt_rec *b)
+{
+    int level = 255;
+    for (int i = 0; i < MT_IDS && a->ids[i]; i++)
+        for (int j = 0; j < MT_IDS && b->ids[j]; j++) {
+            if (a->ids[i] == b->ids[j])
+                return 2;
+            if (a->id_type[i] != b->id_type[j])
+                continue;
+            const char *x = mt_text(m, a->id_value[i]), *y = mt_text(m, b->id_value[j]);
+            if (strlen(x) >= 5 && strlen(y) >= 5 && one_edit(x, y))
+                level = 1;
+            else if (level == 255 && !(a->id_type[i] & MT_ID_AGREE_ONLY))
+                level = 0;
+        }
+    return (uint8_t)level;
 }
 
 static void compare(const mt_records *m, mt_pair *p)
@@ -188,7 +238,8 @@ static void compare(const mt_records *m, mt_pair *p)
             shared |= a->phone[i] && a->phone[i] == b->phone[j];
     p->level[3] = pa && pb ? (uint8_t)shared : 255;
     p->level[4] = a->email && b->email ? (a->email == b->email) : 255;
-    p->level[5] = a->area && b->area ? (a->addr && a->addr == b->addr ? 2 : a->area == b->area ? 1 : 0) : 255;
+    p->level[5] = address_level(m, a, b);
+    p->level[6] = identifier_level(m, a, b);
     p->id = a->nid && b->nid ? (a->nid == b->nid ? 1 : -1) : 0;
 }
 
@@ -231,11 +282,11 @@ static void compare_all(const mt_records *m, mt_pair *p, size_t n)
             compare_part(&parts[t]); /* no thread to be had: here, then */
 }
 
-static const int nlevels[MT_FIELDS] = { 4, 3, 2, 2, 2, 3 };
+static const int nlevels[MT_FIELDS] = { 4, 3, 2, 2, 2, 4, 3 };
 
 const char *mt_field_name(int f)
 {
-    static const char *const n[MT_FIELDS] = { "name", "birth_date", "gender", "phone", "email", "address" };
+    static const char *const n[MT_FIELDS] = { "name", "birth_date", "gender", "phone", "email", "address", "identifier" };
     return f >= 0 && f < MT_FIELDS ? n[f] : "?";
 }
 
@@ -256,6 +307,16 @@ static uint32_t find(uf *u, uint32_t x)
     return x;
 }
 
+/* Two birth dates one person may have been written with: either unknown, within a year, or one part
+ * (day, month or year: a typo) different, or day and month swapped */
+static int births_alike(int32_t a, int32_t b)
+{
+    if (a == INT32_MIN || b == INT32_MIN || abs(a - b) <= 366)
+        return 1;
+    rp_date x = rp_civil_from_days(a), y = rp_civil_from_days(b);
+    return (x.y == y.y) + (x.m == y.m) + (x.d == y.d) == 2 || (x.y == y.y && x.m == y.d && x.d == y.m);
+}
+
 /* 1 joined, 0 already one, -1 refused */
 static int join(uf *u, uint32_t a, uint32_t b)
 {
@@ -264,7 +325,7 @@ static int join(uf *u, uint32_t a, uint32_t b)
         return 0;
     if (u->nid[x] && u->nid[y] && u->nid[x] != u->nid[y])
         return -1;
-    if (u->birth[x] != INT32_MIN && u->birth[y] != INT32_MIN && abs(u->birth[x] - u->birth[y]) > 366)
+    if (!births_alike(u->birth[x], u->birth[y]))
         return -1;
     if (y < x) {
         uint32_t t = x;
@@ -303,71 +364,94 @@ static int forbidden(uf *u, const mt_constraints *c, uint32_t a, uint32_t b)
     return 0;
 }
 
-/* m and u before EM (see step 3 of mt_resolve). */
+/* The levels of the pairs that pass a test, counted into c; how many passed. */
+static size_t count_pairs(const mt_result *out, int (*test)(const mt_pair *), double c[MT_FIELDS][MT_LEVELS])
+{
+    size_t k = 0;
+    for (size_t i = 0; i < out->npairs; i++)
+        if (test(&out->pairs[i])) {
+            k++;
+            for (int f = 0; f < MT_FIELDS; f++)
+                if (out->pairs[i].level[f] != 255)
+                    c[f][out->pairs[i].level[f]] += 1;
+        }
+    return k;
+}
+
+static int national_differ(const mt_pair *q) { return q->id < 0; }
+static int national_same(const mt_pair *q) { return q->id > 0; }
+static int other_differ(const mt_pair *q) { return !q->id && q->level[6] == 0; } /* two numbers, not a typo apart */
+static int other_same(const mt_pair *q) { return !q->id && q->level[6] == 2; }
+
+/* The levels of random pairs of records, counted into c. */
+static void random_pairs(const mt_records *m, double c[MT_FIELDS][MT_LEVELS])
+{
+    size_t n = m->n, samples = n * 20 < 1000000 ? n * 20 : 1000000;
+    uint64_t st = 0x9E3779B97F4A7C15ULL ^ n;
+    for (size_t i = 0; i < samples && n >= 2; i++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint32_t x = (uint32_t)((st >> 33) % n);
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint32_t y = (uint32_t)((st >> 33) % n);
+        if (x == y)
+            continue;
+        mt_pair q = { x < y ? x : y, x < y ? y : x, { 0 }, 0, 0, 0, 0 };
+        compare(m, &q);
+        for (int f = 0; f < MT_FIELDS; f++)
+            if (q.level[f] != 255)
+                c[f][q.level[f]] += 1;
+    }
+}
+
+/* m and u before EM (see step 3 of mt_resolve).  u from the candidate pairs of two national IDs (then held
+ * by EM); too few of them, from those of two other identifiers of a type, else from random pairs (then
+ * refined by EM).  m from the pairs that share a national ID; too few, those that share another identifier;
+ * none, agreement likely. */
 static void estimate(const mt_records *m, mt_result *out)
 {
-    size_t n = m->n, np = out->npairs;
     double (*mm)[MT_LEVELS] = out->m, (*uu)[MT_LEVELS] = out->u;
     double cu[MT_FIELDS][MT_LEVELS] = { { 0 } }, cm[MT_FIELDS][MT_LEVELS] = { { 0 } };
-    size_t known_different = 0;
-    for (size_t i = 0; i < np; i++)
-        if (out->pairs[i].id < 0) {
-            known_different++;
-            for (int f = 0; f < MT_FIELDS; f++)
-                if (out->pairs[i].level[f] != 255)
-                    cu[f][out->pairs[i].level[f]] += 1;
-        }
-    if (known_different < 30 && n >= 2) {
+    out->u_sampled = count_pairs(out, national_differ, cu) < 30;
+    if (out->u_sampled) {
         memset(cu, 0, sizeof cu);
-        size_t samples = n * 20 < 1000000 ? n * 20 : 1000000;
-        uint64_t st = 0x9E3779B97F4A7C15ULL ^ n;
-        for (size_t i = 0; i < samples; i++) {
-            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-            uint32_t x = (uint32_t)((st >> 33) % n);
-            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-            uint32_t y = (uint32_t)((st >> 33) % n);
-            if (x == y)
-                continue;
-            mt_pair q = { x < y ? x : y, x < y ? y : x, { 0 }, 0, 0, 0, 0 };
-            compare(m, &q);
-            for (int f = 0; f < MT_FIELDS; f++)
-                if (q.level[f] != 255)
-                    cu[f][q.level[f]] += 1;
+        if (count_pairs(out, other_differ, cu) < 30) {
+            memset(cu, 0, sizeof cu);
+            random_pairs(m, cu);
         }
     }
-    for (size_t i = 0; i < np; i++)
-        if (out->pairs[i].id > 0)
-            for (int f = 0; f < MT_FIELDS; f++)
-                if (out->pairs[i].level[f] != 255)
-                    cm[f][out->pairs[i].level[f]] += 1;
+    if (count_pairs(out, national_same, cm) < 30)
+        count_pairs(out, other_same, cm);
     for (int f = 0; f < MT_FIELDS; f++) {
         double tu = 0, tm = 0;
         for (int l = 0; l < nlevels[f]; l++)
             tu += cu[f][l] + 1, tm += cm[f][l] + 1;
         for (int l = 0; l < nlevels[f]; l++) {
             uu[f][l] = (cu[f][l] + 1) / tu;
-            /* without any pair sharing an ID: agreement is likely for matches */
             mm[f][l] = tm > nlevels[f] ? (cm[f][l] + 1) / tm : (l == nlevels[f] - 1 ? 0.9 : 0.1 / (nlevels[f] - 1));
         }
     }
 }
 
-/* A record's blocking keys: its national ID, phones, e-mail, each name key
- * alone and with the birth date (by surname), and its address. */
-static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[12], uint8_t weak[12])
+/* A record's blocking keys: its identifiers, phones, e-mail, each name key
+ * alone and with the birth date (by its first word), and its address. */
+#define MT_KEYS (1 + MT_IDS + MT_PHONES + 1 + 4 * 2 + 1)
+static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[MT_KEYS], uint8_t weak[MT_KEYS])
 {
-    memset(weak, 0, 12);
+    memset(weak, 0, MT_KEYS);
     const mt_rec *r = &m->r[i];
     int nk = 0;
     if (r->nid)
         k[nk++] = r->nid ^ 0x1111;
+    for (int j = 0; j < MT_IDS; j++)
+        if (r->ids[j])
+            k[nk++] = r->ids[j] ^ 0x2222;
     for (int j = 0; j < MT_PHONES; j++)
         if (r->phone[j])
             k[nk++] = r->phone[j];
     if (r->email)
         k[nk++] = r->email;
-    uint32_t names[3] = { r->han_key, r->latin_key, r->latin_alt };
-    for (int j = 0; j < 3; j++)
+    uint32_t names[4] = { r->han_key, r->latin_key, r->latin_alt, r->sorted };
+    for (int j = 0; j < 4; j++)
         if (names[j]) {
             weak[nk] = 1;
             k[nk++] = hash_str(mt_text(m, names[j]), 'n');
@@ -383,8 +467,8 @@ static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[12], uint8_t wea
 static int all_keys(const mt_records *m, growing *keys, rp_error *err)
 {
     for (uint32_t i = 0; i < m->n; i++) {
-        uint64_t k[12];
-        uint8_t weak[12];
+        uint64_t k[MT_KEYS];
+        uint8_t weak[MT_KEYS];
         int nk = rec_keys(m, i, k, weak);
         for (int j = 0; j < nk; j++) {
             bkey *b = grow(keys, err);
@@ -399,7 +483,13 @@ static int all_keys(const mt_records *m, growing *keys, rp_error *err)
     return rp_sort_by_u64(keys->p, keys->n, sizeof(bkey), offsetof(bkey, key)) ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
 }
 
-int mt_rec_anonymous(const mt_rec *r) { return !r->nid && !r->phone[0] && !r->email && !r->addr; }
+int mt_rec_anonymous(const mt_rec *r)
+{
+    int ids = 0; /* a source's own number tells nobody apart from another source's records */
+    for (int i = 0; i < MT_IDS; i++)
+        ids |= r->ids[i] && !(r->id_type[i] & MT_ID_AGREE_ONLY);
+    return !r->nid && !ids && !r->phone[0] && !r->email && !r->addr;
+}
 
 int mt_neighbours(const mt_records *m, const mt_params *prm, uint8_t *mark, uint64_t **skip, size_t *nskip,
                   rp_error *err)
@@ -492,6 +582,13 @@ static int candidates(const mt_records *m, const mt_params *prm, mt_result *out,
     return RP_OK;
 }
 
+int mt_candidate_pairs(const mt_records *m, const mt_params *prm, uint64_t **pk, size_t *np, rp_error *err)
+{
+    mt_result ignore;
+    memset(&ignore, 0, sizeof ignore);
+    return candidates(m, prm, &ignore, pk, np, err);
+}
+
 /* 2. The comparisons: out's pairs from pk (freed here), compared. */
 static int compare_pairs(const mt_records *m, mt_result *out, uint64_t *pk, size_t np, rp_error *err)
 {
@@ -513,8 +610,9 @@ static int compare_pairs(const mt_records *m, mt_result *out, uint64_t *pk, size
 
 /* The distinct patterns of levels (at most a few thousand), each with its
  * count of pairs: EM and scoring work over these rather than every pair. */
-enum { NPAT = 5 * 4 * 3 * 3 * 3 * 4 * 3 }; /* levels + missing per field, x id (-1, 0, 1) */
-static const int radix[MT_FIELDS] = { 5, 4, 3, 3, 3, 4 };
+enum { NPAT = 5 * 4 * 3 * 3 * 3 * 5 * 4 * 3 }; /* levels + missing per field, x id (-1, 0, 1) */
+static const int radix[MT_FIELDS] = { 5, 4, 3, 3, 3, 5, 4 };
+_Static_assert(NPAT <= 65536, "a pattern's code is kept in 16 bits");
 
 typedef struct patterns {
     double *cnt;                   /* pairs per pattern */
@@ -557,13 +655,21 @@ static int patterns_make(const mt_result *out, patterns *pt, rp_error *err)
     return RP_OK;
 }
 
-/* 3. m refined by EM over the patterns, u held; returns the match share. */
-static double em(const mt_params *prm, const patterns *pt, size_t np, double (*mm)[MT_LEVELS],
-                 double (*uu)[MT_LEVELS])
+/* 3. m refined by EM over the patterns; u held when it came from pairs known to be two people, else
+ * refined too (random pairs are not what the non-matches among candidates are: households and namesakes
+ * share far more), but never so far that agreeing on a field tells against a match: a field's u that
+ * would goes back to where it began (EM's classes swapped on it: the non-matches taken for the matches
+ * that lack other evidence).  Returns the match share. */
+static double em(const mt_params *prm, const patterns *pt, size_t np, mt_result *out)
 {
-    double p = prm->model ? prm->model->p : 0.5;
-    for (int it = 0; it < prm->em_iterations && np && !prm->model; it++) {
-        double sm[MT_FIELDS][MT_LEVELS] = { { 0 } }, sg = 0, lmm[MT_FIELDS][MT_LEVELS], luu[MT_FIELDS][MT_LEVELS];
+    double (*mm)[MT_LEVELS] = out->m, (*uu)[MT_LEVELS] = out->u, u0[MT_FIELDS][MT_LEVELS];
+    memcpy(u0, uu, sizeof u0);
+    double p = prm->model ? prm->model->p : 0.5, last = -1;
+    for (int it = 0; it < prm->em_iterations && np && !prm->model && fabs(p - last) > 1e-7; it++) {
+        out->em_iterations = it + 1;
+        last = p;
+        double sm[MT_FIELDS][MT_LEVELS] = { { 0 } }, su[MT_FIELDS][MT_LEVELS] = { { 0 } }, sg = 0;
+        double lmm[MT_FIELDS][MT_LEVELS], luu[MT_FIELDS][MT_LEVELS];
         for (int f = 0; f < MT_FIELDS; f++)
             for (int l = 0; l < nlevels[f]; l++)
                 lmm[f][l] = log(mm[f][l]), luu[f][l] = log(uu[f][l]);
@@ -578,8 +684,10 @@ static double em(const mt_params *prm, const patterns *pt, size_t np, double (*m
             double gi = id > 0 ? 1 : id < 0 ? 0 : 1 / (1 + exp(lu - lm));
             sg += gi * pt->cnt[c];
             for (int f = 0; f < MT_FIELDS; f++)
-                if (pt->lv[c][f] >= 0)
+                if (pt->lv[c][f] >= 0) {
                     sm[f][pt->lv[c][f]] += gi * pt->cnt[c];
+                    su[f][pt->lv[c][f]] += (1 - gi) * pt->cnt[c];
+                }
         }
         p = sg / (double)np;
         if (p < 1e-4)
@@ -587,11 +695,17 @@ static double em(const mt_params *prm, const patterns *pt, size_t np, double (*m
         if (p > 1 - 1e-4)
             p = 1 - 1e-4;
         for (int f = 0; f < MT_FIELDS; f++) {
-            double tm = 0;
+            double tm = 0, tu = 0;
             for (int l = 0; l < nlevels[f]; l++)
-                tm += sm[f][l] + 1;
-            for (int l = 0; l < nlevels[f]; l++)
+                tm += sm[f][l] + 1, tu += su[f][l] + 1;
+            for (int l = 0; l < nlevels[f]; l++) {
                 mm[f][l] = (sm[f][l] + 1) / tm;
+                if (out->u_sampled)
+                    uu[f][l] = (su[f][l] + 1) / tu;
+            }
+            int top = nlevels[f] - 1;
+            if (out->u_sampled && mm[f][top] < uu[f][top])
+                memcpy(uu[f], u0[f], sizeof u0[f]);
         }
     }
     return p;
@@ -605,7 +719,7 @@ static uint8_t decide(const mt_records *m, const mt_params *prm, const mt_pair *
         return MT_NONE;
     if (q->id > 0)
         return MT_SAME_ID;
-    if (mt_rec_anonymous(a) || mt_rec_anonymous(b)) /* nothing to tell them apart: a person decides */
+    if ((mt_rec_anonymous(a) || mt_rec_anonymous(b)) && q->level[6] != 2) /* nothing to tell them apart: a person decides */
         return q->prob >= prm->review_at || q->level[0] >= 2 ? MT_REVIEW : MT_NONE;
     if (q->prob >= prm->link_at)
         return MT_LINK;
@@ -735,7 +849,7 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
     }
     if ((rc = patterns_make(out, &pt, err)))
         goto out;
-    out->p = em(prm, &pt, np, out->m, out->u);
+    out->p = em(prm, &pt, np, out);
     if ((rc = score(m, prm, &pt, out, err)) || (rc = cluster(m, cons, out, err)))
         goto out;
     out->seconds = rp_monotonic() - t0;

@@ -16,7 +16,8 @@ static json_t *evidence(const mt_records *m, const mt_pair *q)
     static const char *const words[MT_FIELDS][MT_LEVELS] = {
         { "different", "alike", "close", "same" }, { "different", "one part differs", "same", "" },
         { "different", "same", "", "" },           { "none shared", "shared", "", "" },
-        { "different", "same", "", "" },           { "different", "same district", "same", "" },
+        { "different", "same", "", "" },           { "different", "same area", "alike", "same" },
+        { "different", "a typo apart", "shared", "" },
     };
     const mt_rec *a = &m->r[q->a], *b = &m->r[q->b];
     json_t *o = json_object();
@@ -286,14 +287,15 @@ static int resolve(run *x, rp_error *err)
 
 /* ---- writing persons ---- */
 
-/* The person most members of a cluster point to already keeps its number. */
-static int64_t prior_person(const mt_records *m, const mt_member *mem, size_t k)
+/* The person most members of a cluster point to already keeps its number, unless a cluster written before
+ * in this run took it (a customer split in two: the second half is a new one). */
+static int64_t prior_person(const mt_records *m, const mt_member *mem, size_t k, rp_map *used)
 {
     int64_t prior = 0;
     int prior_votes = 0;
     for (size_t i = 0; i < k; i++) {
         int64_t mi = m->r[mem[i].rec].person, votes = 0;
-        if (!mi || mi == prior)
+        if (!mi || mi == prior || rp_map_get(used, &mi, sizeof mi))
             continue;
         for (size_t j = 0; j < k; j++)
             votes += m->r[mem[j].rec].person == mi;
@@ -307,9 +309,9 @@ static int64_t prior_person(const mt_records *m, const mt_member *mem, size_t k)
 
 /* The person of a cluster of k members (in trust order), with the values
  * the survivorship rules choose: the one it already is, or a new one. */
-static int person_for(run *x, const mt_member *mem, size_t k, int64_t *person, rp_error *err)
+static int person_for(run *x, const mt_member *mem, size_t k, rp_map *used, int64_t *person, rp_error *err)
 {
-    int64_t prior = prior_person(&x->m, mem, k);
+    int64_t prior = prior_person(&x->m, mem, k, used);
     wh_party p;
     int rc = mt_survivors(&x->m, &x->at, &x->o->surv, mem, k, &p, err);
     if (rc)
@@ -329,7 +331,7 @@ static int write_person(run *x, mt_member *mem, size_t k, rp_map *used, rp_error
 {
     qsort(mem, k, sizeof *mem, mt_by_trust);
     int64_t person = 0;
-    int rc = person_for(x, mem, k, &person, err);
+    int rc = person_for(x, mem, k, used, &person, err);
     if (rc)
         return rc;
     rp_map_put(used, &person, sizeof person, (void *)1, NULL);

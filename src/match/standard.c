@@ -14,6 +14,7 @@
 
 struct mt_romaniser {
     UTransliterator *tr;
+    UTransliterator *latin; /* any script and accents to ASCII */
     rp_map *cache; /* a Han character (UTF-8) -> its Wade-Giles syllable */
 };
 
@@ -32,6 +33,12 @@ int mt_romaniser_open(mt_romaniser **out, rp_error *err)
         mt_romaniser_close(r);
         return rp_err(err, RP_INTERNAL, "ICU cannot open its Han-Latin transliterator: %s", u_errorName(st));
     }
+    u_uastrcpy(id, "Any-Latin; Latin-ASCII");
+    r->latin = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+    if (U_FAILURE(st)) {
+        mt_romaniser_close(r);
+        return rp_err(err, RP_INTERNAL, "ICU cannot open its Any-Latin transliterator: %s", u_errorName(st));
+    }
     *out = r;
     return RP_OK;
 }
@@ -42,6 +49,8 @@ void mt_romaniser_close(mt_romaniser *r)
         return;
     if (r->tr)
         utrans_close(r->tr);
+    if (r->latin)
+        utrans_close(r->latin);
     rp_map_free(r->cache, free);
     free(r);
 }
@@ -344,6 +353,95 @@ int mt_pinyin_query(const char *text, char *out, size_t n)
     return changed && o > 0;
 }
 
+/* Text in any script or with accents in ASCII (in itself when it is, or when ICU cannot) */
+static const char *to_ascii(mt_romaniser *r, const char *in, char *out, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    while (*p && *p < 0x80)
+        p++;
+    if (!*p || !r || !r->latin)
+        return in;
+    UChar buf[320];
+    int32_t ulen = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(buf, 160, &ulen, in, -1, &st);
+    int32_t limit = ulen;
+    if (U_SUCCESS(st))
+        utrans_transUChars(r->latin, buf, &ulen, 320, 0, &limit, &st);
+    if (U_SUCCESS(st))
+        u_strToUTF8(out, (int32_t)n - 1, NULL, buf, ulen, &st);
+    if (U_FAILURE(st))
+        return in;
+    out[n - 1] = 0;
+    return out;
+}
+
+/* English given names and the names they stand for (the nicknames record-linkage benchmarks corrupt names
+ * with, and a clerk writes), and companies' legal forms in one spelling: sorted by the first */
+static const char *const nicknames[][2] = {
+    { "ABBY", "ABIGAIL" }, { "AL", "ALBERT" }, { "ALEX", "ALEXANDER" }, { "ANDY", "ANDREW" },
+    { "ANNIE", "ANN" }, { "BEN", "BENJAMIN" }, { "BETH", "ELIZABETH" }, { "BETTY", "ELIZABETH" },
+    { "BILL", "WILLIAM" }, { "BILLY", "WILLIAM" }, { "BOB", "ROBERT" }, { "BOBBY", "ROBERT" },
+    { "CATHY", "CATHERINE" }, { "CHARLIE", "CHARLES" }, { "CHRIS", "CHRISTOPHER" }, { "CHUCK", "CHARLES" },
+    { "COMPANY", "CO" }, { "CORPORATION", "CORP" }, { "DAN", "DANIEL" }, { "DANNY", "DANIEL" },
+    { "DAVE", "DAVID" }, { "DICK", "RICHARD" }, { "DON", "DONALD" }, { "ED", "EDWARD" },
+    { "EDDIE", "EDWARD" }, { "FRANK", "FRANCIS" }, { "FRED", "FREDERICK" }, { "GREG", "GREGORY" },
+    { "INCORPORATED", "INC" }, { "JACK", "JOHN" }, { "JAKE", "JACOB" }, { "JEFF", "JEFFREY" },
+    { "JENNY", "JENNIFER" }, { "JIM", "JAMES" }, { "JIMMY", "JAMES" }, { "JOE", "JOSEPH" },
+    { "JOEY", "JOSEPH" }, { "JOHNNY", "JOHN" }, { "JON", "JONATHAN" }, { "KATE", "KATHERINE" },
+    { "KATHY", "KATHERINE" }, { "KATIE", "KATHERINE" }, { "KEN", "KENNETH" }, { "LARRY", "LAWRENCE" },
+    { "LIMITED", "LTD" }, { "LIZ", "ELIZABETH" }, { "LIZZIE", "ELIZABETH" }, { "MAGGIE", "MARGARET" },
+    { "MATT", "MATTHEW" }, { "MEG", "MARGARET" }, { "MICK", "MICHAEL" }, { "MIKE", "MICHAEL" },
+    { "NATE", "NATHAN" }, { "NICK", "NICHOLAS" }, { "PAM", "PAMELA" }, { "PAT", "PATRICK" },
+    { "PEGGY", "MARGARET" }, { "PETE", "PETER" }, { "PHIL", "PHILIP" }, { "PROPRIETARY", "PTY" },
+    { "RICH", "RICHARD" }, { "RICK", "RICHARD" }, { "ROB", "ROBERT" }, { "RON", "RONALD" },
+    { "SAM", "SAMUEL" }, { "SANDY", "SANDRA" }, { "STEVE", "STEPHEN" }, { "SUE", "SUSAN" },
+    { "SUSIE", "SUSAN" }, { "TED", "EDWARD" }, { "TIM", "TIMOTHY" }, { "TOM", "THOMAS" },
+    { "TOMMY", "THOMAS" }, { "TONY", "ANTHONY" }, { "VICKY", "VICTORIA" }, { "WILL", "WILLIAM" },
+};
+
+static int by_nick(const void *k, const void *e) { return strcmp(k, *(const char *const *)e); }
+
+static int by_word(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The words of a name (letters upper-cased; hyphens and apostrophes join), nicknames as their names, sorted */
+static void sorted_key(const char *name, char *out, size_t n)
+{
+    char buf[160], *words[16];
+    int nw = 0;
+    size_t b = 0;
+    *out = 0;
+    if (!name)
+        return;
+    for (const char *p = name;; p++) {
+        if (isalnum((unsigned char)*p) && b + 2 < sizeof buf) {
+            buf[b++] = (char)toupper((unsigned char)*p);
+        } else if (*p == '-' || *p == '\'' || *p == '.') {
+            continue; /* YI-CHUN, O'BRIEN, ST.JOHN: one word */
+        } else {
+            if (b && buf[b - 1] && nw < 16) {
+                buf[b++] = 0;
+                size_t start = b - 1;
+                while (start > 0 && buf[start - 1])
+                    start--;
+                words[nw++] = &buf[start];
+            }
+            if (!*p)
+                break;
+        }
+    }
+    size_t o = 0;
+    for (int i = 0; i < nw; i++) {
+        const char *const *hit = bsearch(words[i], nicknames, sizeof nicknames / sizeof *nicknames,
+                                         sizeof *nicknames, by_nick);
+        if (hit)
+            words[i] = (char *)hit[1];
+    }
+    qsort(words, (size_t)nw, sizeof *words, by_word);
+    for (int i = 0; i < nw && o + strlen(words[i]) + 2 < n; i++)
+        o += (size_t)snprintf(out + o, n - o, "%s%s", i ? " " : "", words[i]);
+}
+
 static void latin_keys(const char *latin, char *key, size_t kn, char *alt, size_t an)
 {
     char up[160];
@@ -409,8 +507,12 @@ int mt_name_standardise(mt_romaniser *r, const char *zh, const char *latin, mt_n
             return rc;
         join_given(syl, out->han_key, sizeof out->han_key);
     }
-    if (latin && *latin)
+    char ascii[160];
+    if (latin && *latin) {
+        latin = to_ascii(r, latin, ascii, sizeof ascii);
         latin_keys(latin, out->latin_key, sizeof out->latin_key, out->latin_alt, sizeof out->latin_alt);
+    }
+    sorted_key(latin && *latin ? latin : out->han_key, out->sorted, sizeof out->sorted);
     return RP_OK;
 }
 
@@ -429,6 +531,104 @@ double mt_name_similarity(const mt_name *a, const mt_name *b)
                     best = s;
             }
     return best;
+}
+
+/* ---- addresses of any country ---- */
+
+/* The words of street addresses and the one form each is compared in, sorted by word */
+static const char *const address_words[][2] = {
+    { "APARTMENT", "UNIT" }, { "APT", "UNIT" },      { "AV", "AVE" },        { "AVENUE", "AVE" },
+    { "BOULEVARD", "BLVD" }, { "CIRCUIT", "CCT" },   { "CLOSE", "CL" },      { "COURT", "CT" },
+    { "CRESCENT", "CRES" },  { "DRIVE", "DR" },      { "EAST", "E" },        { "FLAT", "UNIT" },
+    { "FLOOR", "FL" },       { "HIGHWAY", "HWY" },   { "LANE", "LN" },       { "MOUNT", "MT" },
+    { "NORTH", "N" },        { "NUMBER", "NO" },     { "PARADE", "PDE" },    { "PLACE", "PL" },
+    { "ROAD", "RD" },        { "SAINT", "ST" },      { "SOUTH", "S" },       { "SQUARE", "SQ" },
+    { "STR", "ST" },         { "STRASSE", "ST" },    { "STREET", "ST" },     { "SUITE", "UNIT" },
+    { "TERRACE", "TCE" },    { "WEST", "W" },
+};
+
+void mt_address_words(mt_romaniser *r, const char *address, const char *postal_code, char *street, size_t sn,
+                      char *area, size_t an)
+{
+    char ascii[400], word[64], last[64] = "";
+    const char *a = to_ascii(r, address ? address : "", ascii, sizeof ascii);
+    size_t o = 0, w = 0;
+    *street = *area = 0;
+    for (const char *p = a;; p++) {
+        if (isalnum((unsigned char)*p)) {
+            if (w + 1 < sizeof word)
+                word[w++] = (char)toupper((unsigned char)*p);
+            continue;
+        }
+        if (w) {
+            word[w] = 0;
+            const char *const *hit = bsearch(word, address_words, sizeof address_words / sizeof *address_words,
+                                             sizeof *address_words, by_nick);
+            const char *x = hit ? hit[1] : word;
+            if (o + strlen(x) + 2 < sn)
+                o += (size_t)snprintf(street + o, sn - o, "%s%s", o ? " " : "", x);
+            snprintf(last, sizeof last, "%s", x);
+            w = 0;
+        }
+        if (!*p)
+            break;
+    }
+    size_t k = 0;
+    for (const char *p = postal_code ? postal_code : ""; *p && k + 1 < an; p++)
+        if (isalnum((unsigned char)*p))
+            area[k++] = (char)toupper((unsigned char)*p);
+    area[k] = 0;
+    if (!k)
+        snprintf(area, an, "%s", last);
+}
+
+/* ---- names word by word ---- */
+
+static int split_words(const char *s, char w[8][64])
+{
+    int n = 0;
+    while (*s && n < 8) {
+        while (*s == ' ')
+            s++;
+        size_t k = 0;
+        while (*s && *s != ' ') {
+            if (k + 1 < 64)
+                w[n][k++] = *s;
+            s++;
+        }
+        w[n][k] = 0;
+        if (k)
+            n++;
+    }
+    return n;
+}
+
+double mt_words_similarity(const char *a, const char *b)
+{
+    char wa[8][64], wb[8][64];
+    int na = split_words(a, wa), nb = split_words(b, wb);
+    if (!na || !nb)
+        return 0;
+    if (na == 1 && nb == 1)
+        return mt_jaro_winkler(wa[0], wb[0]);
+    double s[8][8];
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++)
+            s[i][j] = mt_jaro_winkler(wa[i], wb[j]);
+    /* the best pairs first, each word once */
+    int used_a = 0, used_b = 0, pairs = na < nb ? na : nb;
+    double sum = 0;
+    for (int k = 0; k < pairs; k++) {
+        int bi = -1, bj = -1;
+        for (int i = 0; i < na; i++)
+            for (int j = 0; j < nb; j++)
+                if (!(used_a >> i & 1) && !(used_b >> j & 1) && (bi < 0 || s[i][j] > s[bi][bj]))
+                    bi = i, bj = j;
+        sum += s[bi][bj];
+        used_a |= 1 << bi;
+        used_b |= 1 << bj;
+    }
+    return sum / (na > nb ? na : nb);
 }
 
 /* ---- Jaro-Winkler over code points ---- */

@@ -610,7 +610,7 @@ static int everything(wh *w, int64_t party, int reveal, json_t *doc, rp_error *e
     } parts[] = {
         { "contact_points",
           "SELECT id, kind, purpose, value, postal_code, county, district, is_primary AS \"primary\", valid_from, "
-          "valid_to, source FROM contact_point WHERE party_id IN (" MEMBERS ") ORDER BY kind, purpose, id",
+          "valid_to, source, country FROM contact_point WHERE party_id IN (" MEMBERS ") ORDER BY kind, purpose, id",
           7 },
         { "transactions",
           "SELECT t.posted_at, t.value_date, coalesce(a.masked, a.number) AS account, t.amount_minor, t.currency, "
@@ -712,7 +712,7 @@ static int c360_build(wh *w, int64_t party, int flags, json_t **out, rp_error *e
     if ((rc = identifiers(w, party, flags & WH_C360_REVEAL, ids, err)) ||
         (rc = rows(w,
                    "SELECT id, kind, purpose, value, postal_code, county, district, "
-                   "is_primary AS \"primary\", valid_from, valid_to, source "
+                   "is_primary AS \"primary\", valid_from, valid_to, source, country "
                    "FROM contact_point c WHERE party_id IN (" MEMBERS ") AND id = "
                    "(SELECT min(id) FROM contact_point x WHERE x.party_id IN (" MEMBERS ") AND x.kind = c.kind "
                    "AND coalesce(x.lookup, x.value) = coalesce(c.lookup, c.value) "

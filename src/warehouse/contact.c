@@ -252,10 +252,13 @@ int wh_contact_change(wh *w, int64_t person, const wh_contact *c, const char *by
         return rc;
     const char *purpose = c->purpose ? c->purpose : "home";
     int keyed = strcmp(c->kind, "address") != 0;
+    char country[3];
+    if ((rc = wh_country_ok("contact.country", c->country, country, err)))
+        return rc;
     if (!strcmp(c->kind, "email"))
         rc = wh_email_normalise(c->value, value, sizeof value, lookup, sizeof lookup, err);
     else if (keyed)
-        rc = wh_phone_normalise(c->value, value, sizeof value, lookup, sizeof lookup, err);
+        rc = wh_phone_normalise_in(country, c->value, value, sizeof value, lookup, sizeof lookup, err);
     else
         snprintf(value, sizeof value, "%s", c->value);
     if (rc)

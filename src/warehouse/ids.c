@@ -175,23 +175,23 @@ void wh_mask(const char *v, char *out, size_t n)
     out[j] = 0;
 }
 
-int wh_phone_normalise(const char *in, char *out, size_t n, char *lookup, size_t ln, rp_error *err)
+/* A phone's digits (after a leading +, *plus set) and its extension's. */
+static int phone_digits(const char *in, char d[40], int *plus, char extd[16], rp_error *err)
 {
-    char d[40];
     size_t nd = 0;
     const char *ext = NULL;
-    int plus = 0;
     const char *p = in;
+    *plus = 0;
     while (*p == ' ')
         p++;
     if (*p == '+') {
-        plus = 1;
+        *plus = 1;
         p++;
     }
     for (; *p; p++) {
         unsigned char c = (unsigned char)*p;
         if (isdigit(c)) {
-            if (nd + 1 >= sizeof d)
+            if (nd + 1 >= 40)
                 return rp_err(err, RP_INVAL, "invalid phone '%s': too many digits", in);
             d[nd++] = (char)c;
         } else if (c == ' ' || c == '-' || c == '(' || c == ')' || c == '.' || c == '/') {
@@ -206,51 +206,129 @@ int wh_phone_normalise(const char *in, char *out, size_t n, char *lookup, size_t
         }
     }
     d[nd] = 0;
-    char extd[16] = "";
+    *extd = 0;
     if (ext) {
         size_t ne = 0;
         for (const char *q = ext; *q; q++)
-            if (isdigit((unsigned char)*q) && ne + 1 < sizeof extd)
+            if (isdigit((unsigned char)*q) && ne + 1 < 16)
                 extd[ne++] = *q;
         extd[ne] = 0;
         if (!ne)
             return rp_err(err, RP_INVAL, "invalid phone '%s': extension without digits", in);
     }
-    const char *nsn; /* national significant number for Taiwan */
-    char e164[48];
+    return RP_OK;
+}
+
+/* The calling codes (ITU-T E.164) and trunk prefixes of the countries a
+ * Taiwanese bank's foreign customers mostly come from: a number written as
+ * that country writes it at home is read by its country.  A country not
+ * here needs its numbers written with + and the calling code. */
+static const struct calling {
+    char country[3];
+    char code[4];
+    char trunk; /* the domestic prefix dropped after the calling code; 0 none (kept, as Italy's 0) */
+} callings[] = {
+    { "AT", "43", '0' },  { "AU", "61", '0' },  { "BE", "32", '0' }, { "BR", "55", '0' },  { "CA", "1", '1' },
+    { "CH", "41", '0' },  { "CN", "86", '0' },  { "DE", "49", '0' }, { "DK", "45", 0 },    { "ES", "34", 0 },
+    { "FI", "358", '0' }, { "FR", "33", '0' },  { "GB", "44", '0' }, { "HK", "852", 0 },   { "ID", "62", '0' },
+    { "IE", "353", '0' }, { "IN", "91", '0' },  { "IT", "39", 0 },   { "JP", "81", '0' },  { "KR", "82", '0' },
+    { "MO", "853", 0 },   { "MX", "52", 0 },    { "MY", "60", '0' }, { "NL", "31", '0' },  { "NO", "47", 0 },
+    { "NZ", "64", '0' },  { "PH", "63", '0' },  { "PT", "351", 0 },  { "RU", "7", '8' },   { "SE", "46", '0' },
+    { "SG", "65", 0 },    { "TH", "66", '0' },  { "TW", "886", '0' }, { "US", "1", '1' },  { "VN", "84", '0' },
+};
+
+int wh_country_ok(const char *field, const char *in, char out[3], rp_error *err)
+{
+    *out = 0;
+    if (!in || !*in)
+        return RP_OK;
+    if (strlen(in) != 2 || !isalpha((unsigned char)in[0]) || !isalpha((unsigned char)in[1]))
+        return rp_err(err, RP_INVAL, "%s: '%s' is not a country code (ISO 3166 two letters: TW, JP, US, ...)",
+                      field, in);
+    out[0] = (char)toupper((unsigned char)in[0]);
+    out[1] = (char)toupper((unsigned char)in[1]);
+    out[2] = 0;
+    return RP_OK;
+}
+
+static int is_taiwan(const char *country) { return !country || !*country || !strcmp(country, "TW"); }
+
+int wh_postal_code_ok(const char *country, const char *code, rp_error *err)
+{
+    if (!code || !*code)
+        return RP_OK;
+    size_t n = strlen(code);
+    if (is_taiwan(country)) {
+        int ok = n == 3 || n == 5 || n == 6;
+        for (size_t i = 0; i < n; i++)
+            ok = ok && code[i] >= '0' && code[i] <= '9';
+        return ok ? RP_OK
+                  : rp_err(err, RP_INVAL, "contact.postal_code: '%s' is not a 3, 5 or 6 digit code (Taiwan's; "
+                                          "another country's address says so in contact.country)", code);
+    }
+    /* elsewhere leniently: 2 to 10 letters, digits, blanks and hyphens, with a digit or letter at each end */
+    int ok = n >= 2 && n <= 10 && isalnum((unsigned char)code[0]) && isalnum((unsigned char)code[n - 1]);
+    for (size_t i = 0; i < n; i++)
+        ok = ok && (isalnum((unsigned char)code[i]) || code[i] == ' ' || code[i] == '-');
+    return ok ? RP_OK
+              : rp_err(err, RP_INVAL, "contact.postal_code: '%s' is not a postal code (%s: 2 to 10 letters, digits, "
+                                      "blanks and hyphens)", code, country);
+}
+
+/* Taiwan's numbers: d after the country code or trunk 0, into e164 */
+static int taiwan_number(const char *in, const char *nsn, char e164[48], rp_error *err)
+{
+    size_t l = strlen(nsn);
+    if (nsn[0] == '9' ? l != 9 : (l < 8 || l > 9 || nsn[0] == '0' || nsn[0] == '1'))
+        return rp_err(err, RP_INVAL, "invalid phone '%s': not a Taiwan number (%s digits after 0)", in,
+                      nsn[0] == '9' ? "mobile needs 9" : "landline needs 8 or 9");
+    snprintf(e164, 48, "+886%s", nsn);
+    return RP_OK;
+}
+
+/* A number written as at home in country (not Taiwan), into e164. */
+static int domestic_number(const char *in, const char *country, const char *d, char e164[48], rp_error *err)
+{
+    const struct calling *c = NULL;
+    for (size_t i = 0; i < sizeof callings / sizeof *callings && !c; i++)
+        if (!strcmp(callings[i].country, country))
+            c = &callings[i];
+    if (!c)
+        return rp_err(err, RP_INVAL, "invalid phone '%s': write it with + and the calling code (%s's numbers are "
+                                     "not read without one)", in, country);
+    if (c->trunk && d[0] == c->trunk && (c->trunk != '1' || strlen(d) == 11))
+        d++;
+    snprintf(e164, 48, "+%s%s", c->code, d);
+    return RP_OK;
+}
+
+int wh_phone_normalise_in(const char *country, const char *in, char *out, size_t n, char *lookup, size_t ln,
+                          rp_error *err)
+{
+    char d[40], extd[16], e164[48];
+    int plus, rc = phone_digits(in, d, &plus, extd, err);
+    if (rc)
+        return rc;
+    size_t nd = strlen(d);
     int intl00 = nd > 5 && memcmp(d, "00", 2) == 0;
-    int tw00 = intl00 && memcmp(d + 2, "886", 3) == 0;
-    int tw = nd >= 11 && memcmp(d, "886", 3) == 0;
-    int foreign = 0; /* another country's number, kept as given in E.164 */
-    if (!plus && intl00 && !tw00) {
-        /* 00 international prefix followed by another country's code */
-        snprintf(e164, sizeof e164, "+%s", d + 2);
-        foreign = 1;
-    } else if (plus || tw || tw00) {
-        const char *cc = tw00 ? d + 2 : d;
-        if (strlen(cc) < 3 || memcmp(cc, "886", 3) != 0) {
-            snprintf(e164, sizeof e164, "+%s", cc);
-            foreign = 1;
-        } else {
-            nsn = cc + 3;
-            if (*nsn == '0') /* +886 0912... written with the trunk prefix */
-                nsn++;
-        }
-    } else if (d[0] == '0') {
-        nsn = d + 1;
+    const char *cc = plus ? d : intl00 ? d + 2 : NULL; /* the number after its calling code's + or 00 */
+    if (!cc && is_taiwan(country) && nd >= 11 && memcmp(d, "886", 3) == 0)
+        cc = d; /* 886... without + */
+    if (cc && strlen(cc) >= 3 && memcmp(cc, "886", 3) == 0) {
+        rc = taiwan_number(in, cc[3] == '0' ? cc + 4 : cc + 3, e164, err); /* +886 0912...: the trunk 0 too */
+    } else if (cc) {
+        snprintf(e164, sizeof e164, "+%s", cc);
+    } else if (is_taiwan(country)) {
+        rc = d[0] == '0' ? taiwan_number(in, d + 1, e164, err)
+                         : rp_err(err, RP_INVAL, "invalid phone '%s': missing area code or country code", in);
     } else {
-        return rp_err(err, RP_INVAL, "invalid phone '%s': missing area code or country code", in);
+        rc = domestic_number(in, country, d, e164, err);
     }
-    if (foreign) {
-        if (strlen(e164) < 9 || strlen(e164) > 16)
-            return rp_err(err, RP_INVAL, "invalid phone '%s': E.164 numbers have 8 to 15 digits", in);
-    } else {
-        size_t l = strlen(nsn);
-        if (nsn[0] == '9' ? l != 9 : (l < 8 || l > 9 || nsn[0] == '0' || nsn[0] == '1'))
-            return rp_err(err, RP_INVAL, "invalid phone '%s': not a Taiwan number (%s digits after 0)", in,
-                          nsn[0] == '9' ? "mobile needs 9" : "landline needs 8 or 9");
-        snprintf(e164, sizeof e164, "+886%s", nsn);
-    }
+    if (rc)
+        return rc;
+    size_t digits = strlen(e164) - 1;
+    if (digits < 8 || digits > 15)
+        return rp_err(err, RP_INVAL, "invalid phone '%s': E.164 numbers have 8 to 15 digits", in);
     if (lookup)
         snprintf(lookup, ln, "%s", e164);
     if (*extd)
@@ -258,6 +336,11 @@ int wh_phone_normalise(const char *in, char *out, size_t n, char *lookup, size_t
     else
         snprintf(out, n, "%s", e164);
     return RP_OK;
+}
+
+int wh_phone_normalise(const char *in, char *out, size_t n, char *lookup, size_t ln, rp_error *err)
+{
+    return wh_phone_normalise_in(NULL, in, out, n, lookup, ln, err);
 }
 
 int wh_email_normalise(const char *in, char *out, size_t n, char *lookup, size_t ln, rp_error *err)

@@ -238,8 +238,8 @@ static int do_party(ctx *c, json_t *o, const char *path, rp_error *err)
         c->st->identifiers++;
     }
     json_array_foreach(contacts, i, it) {
-        static const char *const ckeys[] = { "kind", "purpose", "value", "postal_code", "county",
-                                             "district", "primary", "valid_from", "valid_to",
+        static const char *const ckeys[] = { "kind",    "purpose",    "value",    "postal_code", "county",
+                                             "district", "primary",   "valid_from", "valid_to", "country",
                                              NULL };
         char cp[PATH_MAX_];
         snprintf(cp, sizeof cp, "%s.contacts[%zu]", path, i);
@@ -251,7 +251,7 @@ static int do_party(ctx *c, json_t *o, const char *path, rp_error *err)
             (rc = STR(it, cp, "district", 0, &k.district)) ||
             (rc = BOOL(it, cp, "primary", 0, &k.primary)) ||
             (rc = STR(it, cp, "valid_from", 0, &k.valid_from)) ||
-            (rc = STR(it, cp, "valid_to", 0, &k.valid_to)))
+            (rc = STR(it, cp, "valid_to", 0, &k.valid_to)) || (rc = STR(it, cp, "country", 0, &k.country)))
             return rc;
         if ((rc = wh_contact_add(c->w, id, &k, NULL, err))) {
             const char *m = rp_errmsg(err);

@@ -42,18 +42,34 @@ int wh_source_parties(wh *w, wh_source_party_fn fn, void *ctx, rp_error *err)
     return rc == RP_DONE ? RP_OK : rc;
 }
 
-int wh_source_national_ids(wh *w, wh_party_lookup_fn fn, void *ctx, rp_error *err)
+int wh_source_identifiers(wh *w, wh_party_identifier_fn fn, void *ctx, rp_error *err)
 {
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
-                              "SELECT party_id, lookup FROM party_identifier WHERE type IN ('national_id', "
-                              "'resident_cert', 'ubn')",
+                              "SELECT party_id, type, lookup, CASE WHEN type IN ('national_id', 'resident_cert', "
+                              "'ubn') THEN NULL ELSE coalesce(value, '') END, CASE WHEN type IN ('national_id', "
+                              "'resident_cert', 'ubn') THEN NULL ELSE sealed END FROM party_identifier",
                               &st, err);
     if (rc)
         return rc;
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        if ((rc = fn(ctx, rp_stmt_int(st, 0), rp_stmt_blob(st, 1), rp_stmt_bytes(st, 1), err)))
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        const char *value = rp_stmt_text(st, 3);
+        char plain[96];
+        size_t n = rp_stmt_bytes(st, 4);
+        if (n) {
+            if (n < RP_SEAL_OVERHEAD || n - RP_SEAL_OVERHEAD >= sizeof plain ||
+                rp_unseal(w->keys, rp_stmt_blob(st, 4), n, plain) != RP_OK) {
+                rc = rp_err(err, RP_CRYPTO, "party %lld: a sealed identifier cannot be opened",
+                            (long long)rp_stmt_int(st, 0));
+                break;
+            }
+            plain[n - RP_SEAL_OVERHEAD] = 0;
+            value = plain;
+        }
+        if ((rc = fn(ctx, rp_stmt_int(st, 0), rp_stmt_text(st, 1), rp_stmt_blob(st, 2), rp_stmt_bytes(st, 2),
+                     value && *value ? value : NULL, err)))
             break;
+    }
     rp_stmt_done(st);
     return rc == RP_DONE ? RP_OK : rc;
 }
@@ -61,13 +77,18 @@ int wh_source_national_ids(wh *w, wh_party_lookup_fn fn, void *ctx, rp_error *er
 int wh_current_contacts(wh *w, wh_party_contact_fn fn, void *ctx, rp_error *err)
 {
     rp_stmt *st;
-    int rc = rp_store_prepare(w->store, "SELECT party_id, kind, lookup, value FROM contact_point WHERE valid_to IS NULL",
+    int rc = rp_store_prepare(w->store,
+                              "SELECT party_id, kind, lookup, value, postal_code, country FROM contact_point "
+                              "WHERE valid_to IS NULL",
                               &st, err);
     if (rc)
         return rc;
-    while ((rc = rp_stmt_step(st, err)) == RP_ROW)
-        if ((rc = fn(ctx, rp_stmt_int(st, 0), rp_stmt_text(st, 1), rp_stmt_text(st, 2), rp_stmt_text(st, 3), err)))
+    while ((rc = rp_stmt_step(st, err)) == RP_ROW) {
+        wh_current_contact c = { rp_stmt_int(st, 0),  rp_stmt_text(st, 1), rp_stmt_text(st, 2),
+                                 rp_stmt_text(st, 3), rp_stmt_text(st, 4), rp_stmt_text(st, 5) };
+        if ((rc = fn(ctx, &c, err)))
             break;
+    }
     rp_stmt_done(st);
     return rc == RP_DONE ? RP_OK : rc;
 }

@@ -371,10 +371,13 @@ int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_e
     int rc = RP_OK;
     if (!c->kind || !c->value || !*c->value)
         return rp_err(err, RP_INVAL, "contact: kind and value are required");
+    char country[3];
+    if ((rc = wh_country_ok("contact.country", c->country, country, err)))
+        return rc;
     if (strcmp(c->kind, "email") == 0)
         rc = wh_email_normalise(c->value, value, sizeof value, lookup, sizeof lookup, err);
     else if (strcmp(c->kind, "address") != 0)
-        rc = wh_phone_normalise(c->value, value, sizeof value, lookup, sizeof lookup, err);
+        rc = wh_phone_normalise_in(country, c->value, value, sizeof value, lookup, sizeof lookup, err);
     else
         snprintf(value, sizeof value, "%s", c->value);
     if (rc)

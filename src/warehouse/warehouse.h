@@ -347,6 +347,20 @@ void wh_mask(const char *value, char *out, size_t n);
  * extension is kept as ";ext=N" in out and left out of lookup. */
 int wh_phone_normalise(const char *in, char *out, size_t n, char *lookup, size_t ln,
                        rp_error *err) RP_WARN_UNUSED;
+/* The same for a contact point in country (ISO 3166 alpha-2; NULL or "" is
+ * Taiwan): a number with + or 00 and its calling code is read as written;
+ * one without is read as that country writes it at home (its trunk prefix
+ * dropped after the calling code), for the countries ids.c knows, and
+ * refused for others (written with + it is taken). */
+int wh_phone_normalise_in(const char *country, const char *in, char *out, size_t n, char *lookup, size_t ln,
+                          rp_error *err) RP_WARN_UNUSED;
+/* A country code, upper-cased into out ("" for NULL or ""); anything but two
+ * letters is refused, naming field. */
+int wh_country_ok(const char *field, const char *in, char out[3], rp_error *err) RP_WARN_UNUSED;
+/* A postal code of an address in country: Taiwan's (no country) 3, 5 or 6
+ * digits; elsewhere leniently 2 to 10 letters, digits, blanks and hyphens,
+ * beginning and ending with a letter or digit (docs/warehouse.md). */
+int wh_postal_code_ok(const char *country, const char *code, rp_error *err) RP_WARN_UNUSED;
 int wh_email_normalise(const char *in, char *out, size_t n, char *lookup, size_t ln,
                        rp_error *err) RP_WARN_UNUSED;
 /* Minor units to "1,234.56 TWD" with the currency's ISO 4217 exponent. */
@@ -376,6 +390,7 @@ typedef struct wh_contact {
     int primary;
     const char *valid_from, *valid_to;
     const char *source;
+    const char *country; /* ISO 3166 alpha-2 of the address or phone; NULL: Taiwan */
 } wh_contact;
 
 typedef struct wh_branch {
@@ -952,13 +967,20 @@ typedef int (*wh_source_party_fn)(void *ctx, const wh_source_party *p, rp_error 
 /* Every source party once (one with lineage from two sources with one of
  * them), by id. */
 int wh_source_parties(wh *w, wh_source_party_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
-/* The keyed lookup hash of every national ID, resident certificate and UBN:
- * the identifiers that are one party's whoever issued them. */
-typedef int (*wh_party_lookup_fn)(void *ctx, int64_t party, const void *lookup, size_t n, rp_error *err);
-int wh_source_national_ids(wh *w, wh_party_lookup_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
-/* Every current contact point (no valid_to): its kind, lookup and value. */
-typedef int (*wh_party_contact_fn)(void *ctx, int64_t party, const char *kind, const char *lookup,
-                                   const char *value, rp_error *err);
+/* Every identifier of every party: its type, keyed lookup hash (of type,
+ * issuer and value: equal for two parties given the same one) and its value
+ * (opened, when sealed, for identity resolution to compare in memory: never
+ * written anywhere), national IDs, resident certificates and UBNs aside
+ * (value NULL: they are compared by their lookups only). */
+typedef int (*wh_party_identifier_fn)(void *ctx, int64_t party, const char *type, const void *lookup, size_t n,
+                                      const char *value, rp_error *err);
+int wh_source_identifiers(wh *w, wh_party_identifier_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
+/* Every current contact point (no valid_to). */
+typedef struct wh_current_contact {
+    int64_t party;
+    const char *kind, *lookup, *value, *postal_code, *country;
+} wh_current_contact;
+typedef int (*wh_party_contact_fn)(void *ctx, const wh_current_contact *c, rp_error *err);
 int wh_current_contacts(wh *w, wh_party_contact_fn fn, void *ctx, rp_error *err) RP_WARN_UNUSED;
 /* Source parties' attributes as stored (WH_PARTY_ATTRS) and when each was
  * last updated: of the n parties in ids, a lookup each, or of every source

@@ -803,13 +803,14 @@ static int identifier_insert(wh *w, int64_t party, const char *type, const char 
 int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_error *err)
 {
     int rc;
-    char vf[11], vt[11], value[300], lookup[300];
+    char vf[11], vt[11], value[300], lookup[300], country[3];
     const char *from, *to, *look = NULL, *val = c->value;
     if ((rc = wh__text_ok("contact.kind", c->kind, 16, 1, err)) ||
         (rc = wh__one_of("contact.kind", c->kind, wh_contact_kinds, err)) ||
         (c->purpose && (rc = wh__one_of("contact.purpose", c->purpose, wh_contact_purposes, err))) ||
         (rc = wh__text_ok("contact.value", c->value, WH_CONTACT_VALUE_MAX, 1, err)) ||
         (rc = wh__text_ok("contact.postal_code", c->postal_code, WH_POSTAL_CODE_MAX, 0, err)) ||
+        (rc = wh_country_ok("contact.country", c->country, country, err)) ||
         (rc = wh_date_normalise("contact.valid_from", c->valid_from, vf, &from, err)) ||
         (rc = wh_date_normalise("contact.valid_to", c->valid_to, vt, &to, err)) ||
         (rc = party_must_exist(w, "contact.party", party, err)))
@@ -822,24 +823,18 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
         val = value;
         look = lookup;
     } else if (strcmp(c->kind, "address") != 0) {
-        if ((rc = wh_phone_normalise(c->value, value, sizeof value, lookup, sizeof lookup, err)))
+        if ((rc = wh_phone_normalise_in(country, c->value, value, sizeof value, lookup, sizeof lookup, err)))
             return rp_err_prefix(err, "contact.value");
         val = value;
         look = lookup;
-    } else if (c->postal_code && *c->postal_code) {
-        size_t n = strlen(c->postal_code);
-        int ok = n == 3 || n == 5 || n == 6;
-        for (size_t i = 0; i < n; i++)
-            ok = ok && c->postal_code[i] >= '0' && c->postal_code[i] <= '9';
-        if (!ok)
-            return rp_err(err, RP_INVAL, "contact.postal_code: '%s' is not a 3, 5 or 6 digit code",
-                          c->postal_code);
+    } else if ((rc = wh_postal_code_ok(country, c->postal_code, err))) {
+        return rc;
     }
     rp_stmt *st;
     rc = rp_store_prepare(w->store,
                           "INSERT INTO contact_point(party_id, kind, purpose, value, lookup, "
-                          "postal_code, county, district, is_primary, valid_from, valid_to, source) "
-                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          "postal_code, county, district, is_primary, valid_from, valid_to, source, country) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                           &st, err);
     if (rc)
         return rc;
@@ -855,6 +850,7 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
     rp_stmt_bind_text(st, 10, from);
     rp_stmt_bind_text(st, 11, to);
     rp_stmt_bind_text(st, 12, c->source);
+    rp_stmt_bind_text(st, 13, *country ? country : NULL);
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         int64_t made = rp_stmt_int(st, 0);

@@ -327,7 +327,7 @@ static void the_bank_resolves_to_its_people(void **state)
 static void confident_model(mt_model *mo)
 {
     memset(mo, 0, sizeof *mo);
-    static const int nl[MT_FIELDS] = { 4, 3, 2, 2, 2, 3 };
+    static const int nl[MT_FIELDS] = { 4, 3, 2, 2, 2, 4, 3 };
     for (int f = 0; f < MT_FIELDS; f++)
         for (int l = 0; l < nl[f]; l++) {
             mo->m[f][l] = l == nl[f] - 1 ? 0.9 : 0.1 / (nl[f] - 1);
@@ -370,6 +370,64 @@ static void records_without_identifiers_wait_for_a_person(void **state)
     assert_int_equal(r.reviews, 2);
     /* the model given is the model used: nothing estimated */
     assert_true(r.p == mo.p && r.m[0][3] == mo.m[0][3] && r.u[3][1] == mo.u[3][1]);
+    mt_result_free(&r);
+    mt_records_free(&m);
+}
+
+/* Names of any country in any order, with nicknames and accents; addresses by their words; identifiers a
+ * typo apart (issue 28 item 2) */
+static void names_and_addresses_of_any_country(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    mt_name a, b, c, d;
+    assert_ok(mt_name_standardise(R, NULL, "Bill Smith", &a, &e));
+    assert_ok(mt_name_standardise(R, NULL, "SMITH, William", &b, &e));
+    assert_string_equal(a.sorted, "SMITH WILLIAM");
+    assert_string_equal(b.sorted, "SMITH WILLIAM");
+    assert_ok(mt_name_standardise(R, NULL, "José Müller-Lüdenscheidt", &c, &e));
+    assert_string_equal(c.sorted, "JOSE MULLERLUDENSCHEIDT");
+    assert_ok(mt_name_standardise(R, NULL, "Иван Петров", &d, &e));
+    assert_string_equal(d.sorted, "IVAN PETROV");
+    assert_ok(mt_name_standardise(R, NULL, "Harbour Atlas Shipping Proprietary Limited", &c, &e));
+    assert_ok(mt_name_standardise(R, NULL, "HARBOUR ATLAS SHIPPING PTY. LTD.", &d, &e));
+    assert_string_equal(c.sorted, d.sorted);
+    /* word by word: a household's shared surname counts for half, a typo in one word little */
+    assert_true(mt_words_similarity("DIXON JULIE", "DIXON SUSAN") < 0.85);
+    assert_true(mt_jaro_winkler("DIXON JULIE", "DIXON SUSAN") >= 0.85); /* what the whole string said */
+    assert_true(mt_words_similarity("MARRSHALL LACHLAN", "LACHLAN MARSHALL") > 0.97);
+    assert_true(mt_words_similarity("SMITH", "SMITH JOHN") <= 0.5);
+    char street[200], area[64];
+    mt_address_words(R, "Unit 4, 12 Miller Street, North Sydney", "2060", street, sizeof street, area, sizeof area);
+    assert_string_equal(street, "UNIT 4 12 MILLER ST N SYDNEY");
+    assert_string_equal(area, "2060");
+    mt_address_words(R, "Flat 4 12 Miller St North Sydney", NULL, street, sizeof street, area, sizeof area);
+    assert_string_equal(street, "UNIT 4 12 MILLER ST N SYDNEY");
+    assert_string_equal(area, "SYDNEY");
+    /* two records sharing a passport a typo apart, and a third with another passport */
+    mt_records m;
+    mt_records_init(&m);
+    assert_ok(mt_records_add(&m, R, 1, "a", "A1", NULL, "Walker, Jack", "1980-05-06", NULL, 0, &e));
+    assert_ok(mt_records_add(&m, R, 2, "b", "B1", NULL, "Jack Walker", "1980-06-05", NULL, 0, &e));
+    assert_ok(mt_records_add(&m, R, 3, "b", "B2", NULL, "Jack Walker", "1980-05-06", NULL, 0, &e));
+    for (int i = 0; i < 3; i++)
+        m.r[i].id_type[0] = 3; /* passports */
+    m.r[0].ids[0] = 7, m.r[0].id_value[0] = mt_keep_text(&m, "PA1234567");
+    m.r[1].ids[0] = 8, m.r[1].id_value[0] = mt_keep_text(&m, "PA1243567");
+    m.r[2].ids[0] = 9, m.r[2].id_value[0] = mt_keep_text(&m, "PB7654321");
+    mt_model mo;
+    confident_model(&mo);
+    mt_params prm = MT_PARAMS_DEFAULT;
+    prm.model = &mo;
+    mt_result r;
+    assert_ok(mt_resolve(&m, &prm, NULL, &r, &e));
+    assert_int_equal(r.npairs, 3);
+    for (size_t i = 0; i < r.npairs; i++) {
+        const mt_pair *q = &r.pairs[i];
+        assert_int_equal(q->level[0], 3);                       /* the same name, in either order */
+        assert_int_equal(q->level[1], q->a == 0 && q->b == 2 ? 2 : 1); /* day and month swapped: alike */
+        assert_int_equal(q->level[6], q->a == 0 && q->b == 1 ? 1 : 0); /* a typo apart; another passport */
+    }
     mt_result_free(&r);
     mt_records_free(&m);
 }
@@ -484,6 +542,7 @@ int main(void)
         cmocka_unit_test(jaro_winkler_over_characters),
         cmocka_unit_test(addresses_in_parts),
         cmocka_unit_test(records_without_identifiers_wait_for_a_person),
+        cmocka_unit_test(names_and_addresses_of_any_country),
         cmocka_unit_test(neighbours_of_what_changed),
         cmocka_unit_test(survivorship_from_configuration),
         cmocka_unit_test(the_bank_resolves_to_its_people),

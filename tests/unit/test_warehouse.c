@@ -164,6 +164,28 @@ static void phones_to_e164(void **state)
                          RP_INVAL);
         assert_string_equal(rp_errmsg(&e), bad[i].msg);
     }
+    /* by the contact point's country: written as at home there, with its trunk prefix; with + as written */
+    struct {
+        const char *country, *in, *out;
+    } abroad[] = {
+        { "AU", "0412 345 678", "+61412345678" },    { "AU", "(02) 9876 5432", "+61298765432" },
+        { "US", "(415) 555-2671", "+14155552671" },  { "US", "1-415-555-2671", "+14155552671" },
+        { "GB", "020 7946 0958", "+442079460958" },  { "JP", "03-1234-5678", "+81312345678" },
+        { "IT", "06 1234 5678", "+390612345678" },   { "HK", "2123 4567", "+85221234567" },
+        { "FR", "+33 1 23 45 67 89", "+33123456789" }, { "TW", "0912-345-678", "+886912345678" },
+        { "ZA", "+27 21 123 4567", "+27211234567" },   { "AU", "+886 912 345 678", "+886912345678" },
+    };
+    for (size_t i = 0; i < sizeof abroad / sizeof abroad[0]; i++) {
+        if (wh_phone_normalise_in(abroad[i].country, abroad[i].in, out, sizeof out, lookup, sizeof lookup, &e))
+            fail_msg("%s %s: %s", abroad[i].country, abroad[i].in, rp_errmsg(&e));
+        assert_string_equal(out, abroad[i].out);
+    }
+    assert_int_equal(wh_phone_normalise_in("ZA", "021 123 4567", out, sizeof out, lookup, sizeof lookup, &e),
+                     RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "invalid phone '021 123 4567': write it with + and the calling code (ZA's "
+                                       "numbers are not read without one)");
+    assert_int_equal(wh_phone_normalise_in("AU", "04", out, sizeof out, lookup, sizeof lookup, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "invalid phone '04': E.164 numbers have 8 to 15 digits");
 }
 
 static void emails_money_dates(void **state)
@@ -684,7 +706,32 @@ static void accounts_and_history(void **state)
     assert_int_equal(wh_party_link_add(w, 1, 2, "spouse", NULL, &e), RP_EXISTS);
     wh_contact k = { .kind = "address", .value = "臺北市", .postal_code = "1O6" };
     assert_int_equal(wh_contact_add(w, 1, &k, NULL, &e), RP_INVAL);
-    assert_string_equal(rp_errmsg(&e), "contact.postal_code: '1O6' is not a 3, 5 or 6 digit code");
+    assert_string_equal(rp_errmsg(&e), "contact.postal_code: '1O6' is not a 3, 5 or 6 digit code (Taiwan's; "
+                                       "another country's address says so in contact.country)");
+    /* by the address's country: an Australian postcode, a British one; a country that is not one */
+    wh_contact au = { .kind = "address", .value = "12 Miller St, North Sydney NSW", .postal_code = "2060",
+                      .country = "au" };
+    assert_int_equal(wh_contact_add(w, 1, &au, NULL, &e), RP_OK);
+    au.postal_code = "SW1A 1AA";
+    au.country = "GB";
+    assert_int_equal(wh_contact_add(w, 1, &au, NULL, &e), RP_OK);
+    au.postal_code = "2060!";
+    assert_int_equal(wh_contact_add(w, 1, &au, NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "contact.postal_code: '2060!' is not a postal code (GB: 2 to 10 letters, "
+                                       "digits, blanks and hyphens)");
+    au.postal_code = "2060";
+    au.country = "Australia";
+    assert_int_equal(wh_contact_add(w, 1, &au, NULL, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "contact.country: 'Australia' is not a country code (ISO 3166 two letters: "
+                                       "TW, JP, US, ...)");
+    /* an Australian mobile written at home */
+    wh_contact mob = { .kind = "mobile", .value = "0412 345 678", .country = "AU" };
+    assert_int_equal(wh_contact_add(w, 1, &mob, NULL, &e), RP_OK);
+    assert_int_equal(count(w, "SELECT count(*) FROM contact_point WHERE kind = 'mobile' AND country = 'AU' AND "
+                              "value = '+61412345678'"),
+                     1);
+    assert_int_equal(count(w, "SELECT count(*) FROM contact_point WHERE country = 'GB' AND postal_code = 'SW1A 1AA'"),
+                     1);
     wh_close(w);
 }
 

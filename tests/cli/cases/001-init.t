@@ -1,9 +1,9 @@
 # init creates the store and a 0600 key, and is harmless when run again
 #! store sqlite: the store's file and its key file beside it
 $ rapport init
-> store rapport.db: schema version 36 (36 migrations applied); sealing key rapport.db.key
+> store rapport.db: schema version 37 (37 migrations applied); sealing key rapport.db.key
 $ rapport init
-> store rapport.db: up to date at schema version 36; sealing key rapport.db.key
+> store rapport.db: up to date at schema version 37; sealing key rapport.db.key
 $ stat -c '%a' rapport.db.key
 > 600
 $ rapport query "SELECT version, name FROM rapport_migrations" --csv | tr -d '\r'
@@ -44,10 +44,11 @@ $ rapport query "SELECT version, name FROM rapport_migrations" --csv | tr -d '\r
 > 34,holder_party
 > 35,txn_top
 > 36,store_analyze
+> 37,foreign_customers
 # --db and RAPPORT_DB choose the store
 $ rapport init --db other.db && RAPPORT_DB=third.db rapport init && ls *.db | sort
-> store other.db: schema version 36 (36 migrations applied); sealing key other.db.key
-> store third.db: schema version 36 (36 migrations applied); sealing key third.db.key
+> store other.db: schema version 37 (37 migrations applied); sealing key other.db.key
+> store third.db: schema version 37 (37 migrations applied); sealing key third.db.key
 > other.db
 > rapport.db
 > third.db

@@ -5,13 +5,13 @@ $ sqlite3 rapport.db "INSERT INTO rapport_migrations VALUES (99, 'future', '2030
 $ sha256sum rapport.db > before.sum
 $ rapport customer show 1
 ? 1
-! rapport: customer show: rapport.db: store was written by a newer Rapport (schema version 99; this build knows up to 36): upgrade rapport
+! rapport: customer show: rapport.db: store was written by a newer Rapport (schema version 99; this build knows up to 37): upgrade rapport
 $ rapport init
 ? 1
-! rapport: init: rapport.db: store was written by a newer Rapport (schema version 99; this build knows up to 36): upgrade rapport
+! rapport: init: rapport.db: store was written by a newer Rapport (schema version 99; this build knows up to 37): upgrade rapport
 $ rapport query "SELECT 1"
 ? 1
-! rapport: query: rapport.db: store was written by a newer Rapport (schema version 99; this build knows up to 36): upgrade rapport
+! rapport: query: rapport.db: store was written by a newer Rapport (schema version 99; this build knows up to 37): upgrade rapport
 $ sha256sum -c before.sum
 > rapport.db: OK
 $ sqlite3 rapport.db "SELECT max(version) FROM rapport_migrations"

@@ -2,7 +2,7 @@
 #! store sqlite: [store] path names the store's file
 $ mkdir -p var && printf '[store]\npath = var/bank.db\n\n[security]\nkey_file = var/bank.key\n' > rapport.ini
 $ rapport init --config rapport.ini
-> store var/bank.db: schema version 36 (36 migrations applied); sealing key var/bank.key
+> store var/bank.db: schema version 37 (37 migrations applied); sealing key var/bank.key
 $ cp "$FIXTURES/bank.json" . && RAPPORT_CONFIG=rapport.ini rapport import bank.json --json | head -4
 > {
 >   "file": "bank.json",
@@ -13,7 +13,7 @@ $ RAPPORT_CONFIG=rapport.ini rapport customer show A223456781 --reveal --reason 
 >   national_id       A223456781
 # command-line options win over the configuration
 $ rapport init --config rapport.ini --db elsewhere.db | cut -d';' -f1
-> store elsewhere.db: schema version 36 (36 migrations applied)
+> store elsewhere.db: schema version 37 (37 migrations applied)
 $ ls var
 > bank.db
 > bank.key

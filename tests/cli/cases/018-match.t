@@ -15,24 +15,24 @@ $ rapport match export | tail -n +2 | tr -d '\r' | sort > found.csv && tail -n +
 # a pair for a person: the evidence, a decision recorded with who and when, kept by the next run
 $ rapport match review --json | grep -E '"(pair|name|phone|address|national_id)"' | tr -d ' ,'
 > "pair":1
-> "name":"different"
-> "phone":"shared"
-> "address":"same"
+> "name":"same"
+> "phone":"noneshared"
+> "address":"missing"
 > "national_id":"missing"
-$ rapport match reject 1 --note "a married couple: one phone, one address"
-> pair 1 rejected; the next rapport match applies it
+$ rapport match accept 1 --note "the same woman: her card and her internet banking"
+> pair 1 accepted; the next rapport match applies it
 $ rapport match reject 1
 ? 1
-! rapport: match reject: pair 1 was already decided: rejected
+! rapport: match reject: pair 1 was already decided: accepted
 $ rapport match accept 99
 ? 1
 ! rapport: match accept: no pair 99 (rapport match review lists them)
 # the decision queues its two records: the next run resolves them and their neighbours only
 $ rapport match | sed 's/\[[0-9.]* s\]//'
-> run 2, incremental: 2 new or changed records, 5 resolved again with their neighbours; 599 source records are 300 customers (221 of them in more than one source); 6 candidate pairs compared, 0 waiting for review  
+> run 2, incremental: 2 new or changed records, 3 resolved again with their neighbours; 599 source records are 300 customers (221 of them in more than one source); 3 candidate pairs compared, 0 waiting for review  
 $ rapport query "SELECT action, by_user, pair_id, note FROM match_decision" --csv | tr -d '\r'
 > action,by_user,pair_id,note
-> reject,tester,1,"a married couple: one phone, one address"
+> accept,tester,1,the same woman: her card and her internet banking
 $ rapport match review
 > no pairs waiting for review
 # by hand: a record taken out of a customer stays out; put back, it stays in; every step recorded
@@ -62,6 +62,6 @@ $ rapport match unmerge cust:0012345679 tsung600
 ! rapport: match unmerge: 'tsung600' is not SOURCE:KEY (host:0012345679)
 $ rapport query "SELECT action, by_user, party, other, note FROM match_decision ORDER BY id" --csv | tr -d '\r'
 > action,by_user,party,other,note
-> reject,tester,116,541,"a married couple: one phone, one address"
+> accept,tester,90,241,the same woman: her card and her internet banking
 > unmerge,tester,738,139,the online user is his son
 > merge,tester,139,738,checked at the branch: the same man

@@ -12,15 +12,15 @@ $ $FIXTURES/../pg.sh start pg "$PWD" > url && rapport init --db "$(cat url)"
 !~ ^rapport: init: postgresql://rapport_owner@127.0.0.1:[0-9]+/rapport: a database server's store needs its sealing key file named \(--key PATH, RAPPORT_KEY or \[security\] key_file\)$
 ? 1
 $ rapport init --db "$(cat url)" --key pg.key | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/'
-> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: schema version 36 (36 migrations applied); sealing key pg.key
+> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: schema version 37 (37 migrations applied); sealing key pg.key
 $ rapport init --db "$(cat url)" --key pg.key | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/'
-> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: up to date at schema version 36; sealing key pg.key
+> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: up to date at schema version 37; sealing key pg.key
 $ cp "$FIXTURES/bank.json" . && rapport import bank.json --db "$(cat url)" --key pg.key > /dev/null && rapport customer show 1 --db "$(cat url)" --key pg.key | head -1
 > Customer #1  陳怡君  CHEN, YI-CHUN
 $ rapport query "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'txn_account_key'" --db "$(cat url)" --key pg.key --csv | tail -1 | tr -d '\r' > pg.n && rapport init --db sq.db > /dev/null && rapport query "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" --db sq.db --csv | tail -1 | tr -d '\r' > sq.n && [ "$(cat pg.n)" -gt 80 ] && cmp pg.n sq.n && echo the same tables
 > the same tables
 $ printf '[store]\nurl = %s\n[security]\nkey_file = pg.key\n' "$(cat url)" > rapport.ini && rapport init --config rapport.ini | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/'
-> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: up to date at schema version 36; sealing key pg.key
+> store postgresql://rapport_owner@127.0.0.1:PORT/rapport: up to date at schema version 37; sealing key pg.key
 $ rapport init --db 'postgresql://bank:secret@127.0.0.1/rapport' --key pg.key
 ! rapport: init: the PostgreSQL URL names a password, which ps would show: put it in a password file (PGPASSFILE or ~/.pgpass) or PGPASSWORD instead
 ? 1

@@ -9,7 +9,7 @@ $ $FIXTURES/../pg.sh start p "$PWD" > /dev/null && $FIXTURES/../pg.sh standby s 
 > standby|sync
 > on
 $ echo "postgresql://rapport_owner@127.0.0.1:$(cat p/port),127.0.0.1:$(cat s/port)/rapport?target_session_attrs=read-write" > url && rapport init --db "$(cat url)" --key pg.key | sed 's/:[0-9]*,127.0.0.1:[0-9]*\//:P,127.0.0.1:S\//' && cp "$FIXTURES/bank.json" . && rapport import bank.json --db "$(cat url)" --key pg.key > /dev/null && echo 'a long password 1' | rapport user add mei --role supervisor --db "$(cat url)" --key pg.key
-> store postgresql://rapport_owner@127.0.0.1:P,127.0.0.1:S/rapport?target_session_attrs=read-write: schema version 36 (36 migrations applied); sealing key pg.key
+> store postgresql://rapport_owner@127.0.0.1:P,127.0.0.1:S/rapport?target_session_attrs=read-write: schema version 37 (37 migrations applied); sealing key pg.key
 > user mei added: supervisor
 # the standby answers an analysis (it reads); a change there is refused by the server itself
 $ rapport analyze pareto --as-of 2026-10-31 --no-save --db "$(cat surl)" --key pg.key | head -1

@@ -27,7 +27,7 @@ $ rapport audit verify --db "$(cat url)" --key rapport.db.key | sed 's/[0-9]* en
 # a backup of each store, and a restore of each into a place that is empty
 $ rapport backup copy.db && rapport restore copy.db --db again.db --key rapport.db.key && rapport analyze rfm --as-of 2026-10-31 --no-save --db again.db --key rapport.db.key --csv | md5sum > a && rapport analyze rfm --as-of 2026-10-31 --no-save --csv | md5sum | cmp - a && stat -c %a copy.db again.db
 > rapport.db backed up to copy.db; keep the sealing key rapport.db.key apart from it (the backup cannot be read without it)
-> again.db restored from copy.db: schema version 36; sealing key rapport.db.key
+> again.db restored from copy.db: schema version 37; sealing key rapport.db.key
 > 600
 > 600
 $ rapport backup copy.db
@@ -42,7 +42,7 @@ $ echo 'not a store' > junk.db && rapport restore junk.db --db third.db --key ra
 > no third.db
 $ rapport backup pg.dump --db "$(cat url)" --key rapport.db.key | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/' && psql -qX "$(cat url)" -c "CREATE DATABASE restored" && rapport restore pg.dump --db "$(sed 's|/rapport$|/restored|' url)" --key rapport.db.key | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/'
 > postgresql://rapport_owner@127.0.0.1:PORT/rapport backed up to pg.dump; keep the sealing key rapport.db.key apart from it (the backup cannot be read without it)
-> postgresql://rapport_owner@127.0.0.1:PORT/restored restored from pg.dump: schema version 36; sealing key rapport.db.key
+> postgresql://rapport_owner@127.0.0.1:PORT/restored restored from pg.dump: schema version 37; sealing key rapport.db.key
 $ rapport analyze rfm --as-of 2026-10-31 --no-save --db "$(sed 's|/rapport$|/restored|' url)" --key rapport.db.key --csv | md5sum | cmp - a && echo same
 > same
 $ rapport restore pg.dump --db "$(sed 's|/rapport$|/restored|' url)" --key rapport.db.key 2>&1 | sed 's/127.0.0.1:[0-9]*/127.0.0.1:PORT/'
