@@ -8,6 +8,7 @@
 #include "match/match.h"
 
 #include <sodium.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,6 +231,41 @@ int api_match_decide(api_req *rq, api_resp *rs)
         return api_error(rs, 500, "audit", "the decision was kept, but the audit trail could not be written; it has been logged");
     return api_ok(rs, json_pack("{s:I, s:s, s:s}", "pair", (json_int_t)pair, "status", accept ? "accepted" : "rejected",
                                 "applied", "at the next matching run"));
+}
+
+#define TRUTH_UPLOAD_MAX ((size_t)64 << 20)
+
+int api_match_evaluate(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "truth", NULL };
+    const char *truth = NULL;
+    rp_error err = RP_ERROR_INIT;
+    if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "truth", 1, &truth, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    int st = api_body_max(rs, "truth", truth, TRUTH_UPLOAD_MAX);
+    if (st)
+        return st;
+    /* the reader reads files: the upload goes to one of its own, gone when measured */
+    char path[512];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/rapport-truth-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return api_error(rs, 500, "io", "the truth could not be kept for measuring");
+    size_t n = strlen(truth);
+    int ok = write(fd, truth, n) == (ssize_t)n;
+    close(fd);
+    mt_quality q;
+    int rc = ok ? mt_evaluate(rq->w, path, &q, &err) : rp_err(&err, RP_IO, "the truth could not be kept for measuring");
+    unlink(path);
+    if (rc) {
+        const char *m = rp_errmsg(&err);
+        if (!strncmp(m, path, strlen(path))) /* the file's name is the upload's: body.truth */
+            return api_error(rs, 422, "invalid", "body.truth%s", m + strlen(path));
+        return api_fail(rs, &err);
+    }
+    json_t *j = mt_quality_json(&q);
+    return api_ok(rs, j);
 }
 
 /* ---- a new file tried before its first load ---- */

@@ -248,6 +248,11 @@ const api_route api_routes[] = {
       .summary = "Pairs of source records waiting for a person to say whether they are one customer, most likely "
                  "first (limit=); audited",
       .query = "limit?: integer", .response = "{pairs: MatchPair[]}", .errors = "422" },
+    { .method = "POST", .pattern = "/api/v1/matches/evaluate", .fn = api_match_evaluate, .permission = SEC_P_ETL,
+      .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "match_export", .op = "evaluateMatching",
+      .summary = "Who is who measured against a truth file (rapport match evaluate): {truth: CSV text with the "
+                 "columns source, key, true_id}; pairwise precision, recall, F1, blocking recall, the review load",
+      .request = "{truth: string}", .response = "MatchQuality", .errors = "422" },
     { .method = "POST", .pattern = "/api/v1/matches/{pair}/decision", .fn = api_match_decide,
       .permission = SEC_P_ETL, .flags = API_BODY | API_CHANGES, .op = "decideMatchPair",
       .summary = "Decide a pair: {accept: true|false, note}; the next matching run applies it (audited)",
@@ -1074,6 +1079,12 @@ const api_shape api_shapes[] = {
       "{job: integer, file: string, record: integer, offset: integer, field: string, value: string, rule: string, "
       "message: string, status: string, raw: string}",
       "a rejected record unmasked; raw: the record's bytes, those that are not text as \\xHH" },
+    { "MatchQuality",
+      "{truth_records: integer, found_records: integer, missing_records: integer, store_records: integer, "
+      "true_pairs: integer, found_pairs: integer, right_pairs: integer, candidate_true_pairs: integer, "
+      "precision: number, recall: number, f1: number, blocking_recall: number, for_review: integer, "
+      "review_share: number}",
+      "pairwise, over the truth's records in the store" },
     { "MatchPair",
       "{pair: integer, a: integer, b: integer, probability: number, weight: number, evidence: {...}}",
       "two source records the matcher was unsure of, with the evidence field by field" },

@@ -195,18 +195,6 @@ int cmd_match_export(cli_ctx *c)
     return rc ? cli_fail("match export", &err) : CLI_OK;
 }
 
-static json_t *quality_json(const mt_quality *q)
-{
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:I, s:f}", "truth_records",
-                     (json_int_t)q->truth_records, "found_records", (json_int_t)q->found_records,
-                     "missing_records", (json_int_t)q->missing_records, "store_records",
-                     (json_int_t)q->store_records, "true_pairs", (json_int_t)q->true_pairs, "found_pairs",
-                     (json_int_t)q->found_pairs, "right_pairs", (json_int_t)q->right_pairs,
-                     "candidate_true_pairs", (json_int_t)q->candidate_true_pairs, "precision", q->precision,
-                     "recall", q->recall, "f1", q->f1, "blocking_recall", q->blocking_recall, "for_review",
-                     (json_int_t)q->reviews, "review_share", q->review_share);
-}
-
 int cmd_match_evaluate(cli_ctx *c)
 {
     const char *truth = cli_arg(c, "truth");
@@ -223,7 +211,7 @@ int cmd_match_evaluate(cli_ctx *c)
     if (rc)
         return cli_fail("match evaluate", &err);
     if (cli_flag(c, "json")) {
-        json_t *j = quality_json(&q);
+        json_t *j = mt_quality_json(&q);
         cli_print_json(j);
         json_decref(j);
         return CLI_OK;

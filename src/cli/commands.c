@@ -277,9 +277,10 @@ const cli_cmd cli_commands[] = {
     { "match", cmd_match, CLI_STORE, "link-at= review-at= full json", 0, 0,
       "rapport match [--full] [--link-at P] [--review-at P] [--json]",
       "Find who is who: join the source records of one person into one customer.",
-      "Compares the customers every source delivered (names across scripts, birth\n"
-      "dates, phones, e-mails, addresses, national IDs), links those that are the\n"
-      "same person and keeps the doubtful pairs for review.  The same valid\n"
+      "Compares the customers every source delivered (names across scripts and in\n"
+      "any order, birth dates, phones, e-mails, addresses of any country, national\n"
+      "IDs, passports, tax numbers and shared customer numbers), links those that\n"
+      "are the same person and keeps the doubtful pairs for review.  The same valid\n"
       "national ID always links, two different ones never do.  Source records are\n"
       "not changed: each points to the customer it belongs to, so that\n"
       "'rapport customer show' shows one customer with every source's data and\n"
@@ -325,7 +326,8 @@ const cli_cmd cli_commands[] = {
       "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP, NULL },
     { "match evaluate", cmd_match_evaluate, CLI_STORE, "truth= json", 0, 0, "rapport match evaluate --truth FILE [--json]",
       "Measure who is who against the truth: pairwise precision, recall and F1.",
-      "FILE is CSV with the columns source, key (or source_key) and true_id: the\n"
+      "FILE is CSV with the columns source, key (or source_key) and true_id (or\n"
+      "party_id: another run's match export is a truth too): the\n"
       "person each source record really is (others are ignored).  Over the\n"
       "truth's records in the store: precision (of the pairs put in one customer,\n"
       "the share that are one person), recall (of the true pairs, the share put\n"

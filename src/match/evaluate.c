@@ -3,6 +3,8 @@
 #include "match/internal.h"
 #include "core/reader.h"
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +43,8 @@ static int truth_columns(reader *r, const char *path, int col[3], rp_error *err)
     for (int c = 0; c < 3; c++) {
         col[c] = -1;
         for (int i = 0; i < nn; i++)
-            if (!strcmp(names[i], want[c]) || (c == 1 && !strcmp(names[i], "source_key")))
+            if (!strcmp(names[i], want[c]) || (c == 1 && !strcmp(names[i], "source_key")) ||
+                (c == 2 && (!strcmp(names[i], "party_id") || !strcmp(names[i], "person_id"))))
                 col[c] = i;
         if (col[c] < 0)
             return rp_err(err, RP_INVAL, "%s: the header has no column '%s' (it needs source, key, true_id)", path,
@@ -217,6 +220,18 @@ static int reviews(wh *w, size_t *n, rp_error *err)
         *n = (size_t)rp_stmt_int(st, 0);
     rp_stmt_done(st);
     return rc == RP_ROW ? RP_OK : rc;
+}
+
+json_t *mt_quality_json(const mt_quality *q)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:I, s:f}", "truth_records",
+                     (json_int_t)q->truth_records, "found_records", (json_int_t)q->found_records,
+                     "missing_records", (json_int_t)q->missing_records, "store_records",
+                     (json_int_t)q->store_records, "true_pairs", (json_int_t)q->true_pairs, "found_pairs",
+                     (json_int_t)q->found_pairs, "right_pairs", (json_int_t)q->right_pairs,
+                     "candidate_true_pairs", (json_int_t)q->candidate_true_pairs, "precision", q->precision,
+                     "recall", q->recall, "f1", q->f1, "blocking_recall", q->blocking_recall, "for_review",
+                     (json_int_t)q->reviews, "review_share", q->review_share);
 }
 
 int mt_evaluate(wh *w, const char *truth, mt_quality *q, rp_error *err)

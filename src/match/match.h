@@ -3,11 +3,12 @@
  *
  * The sources (the host, the card system, internet banking) each write the
  * same person as a party of their own.  `rapport match` reads every source
- * party with its national IDs and current contact points, puts names and
+ * party with its identifiers and current contact points, puts names and
  * addresses into comparable forms, brings together the records that share
- * a block (an ID, a phone, an e-mail, a name, a birth date and surname, an
- * address), scores each candidate pair with Fellegi-Sunter weights
- * estimated by EM, and clusters the links into people.  It writes the
+ * a block (an identifier, a phone, an e-mail, a name, a birth date and
+ * name, an address), scores each candidate pair with Fellegi-Sunter weights
+ * estimated by EM, and clusters the links into people.  `rapport match
+ * evaluate` measures the result against a truth file (mt_evaluate).  It writes the
  * result in one transaction:
  *
  *  - each cluster of two or more source parties is one person: a party with
@@ -149,7 +150,9 @@ int mt_review_parties(wh *w, int64_t **ids, size_t *n, rp_error *err) RP_WARN_UN
 
 /* How the customers found compare with the truth: a CSV file with the
  * columns source, key (or source_key) and true_id (the person each source
- * record is), in any order among others.  Pairwise over the truth's records
+ * record is; or party_id: `rapport match export` of another run or store
+ * is a truth to compare with; or person_id, as `rapport gen` writes its
+ * truth/identity.csv), in any order among others.  Pairwise over the truth's records
  * found in the store: precision (of the pairs put in one customer, the share
  * that are one person), recall (of the true pairs, the share put together)
  * and F1; blocking recall (the true pairs that blocking made candidates, of
@@ -163,6 +166,8 @@ typedef struct mt_quality {
     double review_share;
 } mt_quality;
 int mt_evaluate(wh *w, const char *truth, mt_quality *q, rp_error *err) RP_WARN_UNUSED;
+/* The figures as the CLI's --json and the API give them (for_review is reviews). */
+json_t *mt_quality_json(const mt_quality *q);
 
 /* Which customer each source record of a party belongs to, as CSV with the
  * header source,source_key,party_id, ordered by source and key. */

@@ -1021,6 +1021,33 @@ static void match_review_queue(void **state)
                             "AND by_user = 'u-steward'"), 1);
     assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action = 'match_accept' AND target = 'pair 41' "
                             "AND reason = 'same ID on both'"), 1);
+    /* measured against a truth: the store's own customers as the truth, all of it right */
+    assert_int_equal(wh_open(db, NULL, 0, &w, NULL, &e), RP_OK);
+    char *csv = NULL;
+    size_t csv_len = 0;
+    FILE *mem = open_memstream(&csv, &csv_len);
+    assert_int_equal(mt_export(w, mem, &e), RP_OK);
+    fclose(mem);
+    wh_close(w);
+    json_t *body = json_pack("{s:s}", "truth", csv);
+    char *text = json_dumps(body, JSON_COMPACT);
+    x = http("POST", "/api/v1/matches/evaluate", h, text, strlen(text));
+    if (x.status != 200)
+        fail_msg("%d %s", x.status, x.body);
+    json_t *q = json_loads(x.body, 0, NULL);
+    assert_non_null(q);
+    assert_true(json_real_value(json_object_get(q, "precision")) == 1.0);
+    assert_true(json_real_value(json_object_get(q, "recall")) == 1.0);
+    assert_true(json_integer_value(json_object_get(q, "truth_records")) > 0);
+    assert_int_equal(json_integer_value(json_object_get(q, "missing_records")), 0);
+    assert_int_equal(json_integer_value(json_object_get(q, "for_review")), 1); /* pair 42 */
+    json_decref(q), free(x.body), free(text), json_decref(body), free(csv);
+    const char *wrong = "{\"truth\":\"source,id\\na,1\\n\"}";
+    x = http("POST", "/api/v1/matches/evaluate", h, wrong, strlen(wrong));
+    assert_int_equal(x.status, 422);
+    if (!strstr(x.body, "body.truth: the header has no column 'key' (it needs source, key, true_id)"))
+        fail_msg("%s", x.body);
+    free(x.body);
 }
 
 /* Every text member of a body is held to the one limit of the field it goes

@@ -573,7 +573,7 @@ const tests = [
   }],
   ['in zh-TW no screen\'s own words are English: headings, labels, buttons, menus, notices', async (page) => {
     /* and 'churn', 'risk': the names the bank gave its models (data, as a customer's name is) */
-    const OK = /^(Rapport|CSV|XLSX|TOTP|English|Pinyin|rapport|token|reveal|export|rejects|match|analyze|App|churn|risk|COBOL|copybook|JSON)$/;
+    const OK = /^(Rapport|CSV|XLSX|TOTP|English|Pinyin|rapport|token|reveal|export|rejects|match|analyze|App|churn|risk|COBOL|copybook|JSON|source|true)$/;
     const screens = [['supervisor', `#/customer/${chen}`], ['supervisor', '#/'], ['analyst', '#/analyses'], ['analyst', '#/models'],
       ...DASHBOARDS.map((j) => ['analyst', `#/dashboards/${j}`]), ['steward', '#/jobs'], ['steward', '#/review'], ['steward', '#/new-file'],
       ['admin', '#/users'], ['auditor', '#/audit'], ['analyst', '#/campaigns'], ['supervisor', '#/events']];
@@ -941,6 +941,16 @@ const tests = [
     expect(after.length === before.length - 1 && !after.some((p) => p.pair === before[0].pair), 'the pair left the queue');
     const trail = JSON.parse(cli(['audit', '--action', 'match_accept', '--json']));
     expect(trail.some((e) => e.user === 'w-steward' && e.target === `pair ${before[0].pair}` && e.reason === '同一生日與地址，電話不同'), 'audited');
+    /* and measures who is who against the generator's truth (rapport match evaluate) */
+    await page.setInputFiles('[data-test=evaluate] input[name=truth]', join(tmp, 'bank', 'truth', 'identity.csv'));
+    await page.click('[data-test=evaluate-run]');
+    await page.waitForSelector('[data-test=quality]');
+    const precision = Number(await page.locator('[data-test=q-precision]').innerText());
+    const recall = Number(await page.locator('[data-test=q-recall]').innerText());
+    const cliq = JSON.parse(cli(['match', 'evaluate', '--truth', join(tmp, 'bank', 'truth', 'identity.csv'), '--json']));
+    expect(precision >= 0.98 && recall >= 0.98, `precision ${precision}, recall ${recall}`);
+    expect(precision === Number(cliq.precision.toFixed(4)) && recall === Number(cliq.recall.toFixed(4)), 'the screen says what the CLI says');
+    await page.screenshot({ path: join(shots, 'steward-evaluate.png'), fullPage: true });
   }],
   ['a data steward tries a new host file: its copybook\'s layout, then a sample decoded by its spec, nothing loaded', async (page) => {
     const dir = join(tmp, 'new-file');

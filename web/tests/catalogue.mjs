@@ -23,7 +23,7 @@ for (const k of Object.keys(zh))
 
 /* English left in the Chinese: a word of four Latin letters or more, but for what a bank writes so */
 // ... and COBOL's own words, which Taiwan's host programmers use as they are (the data steward's new-file screen)
-const LATIN_OK = /^(Rapport|CSV|XLSX|TOTP|API|ATM|RFM|TWD|App|Excel|rapport|analyze|token|reveal|export|reveal_rejects|add|mon|fri|Pinyin|English|rejects|match|COBOL|copybook|JSON|OCCURS|DEPENDING|PICTURE|USAGE)$/;
+const LATIN_OK = /^(Rapport|CSV|XLSX|TOTP|API|ATM|RFM|TWD|App|Excel|rapport|analyze|token|reveal|export|reveal_rejects|add|mon|fri|Pinyin|English|rejects|match|COBOL|copybook|JSON|OCCURS|DEPENDING|PICTURE|USAGE|source|true)$/;
 for (const [k, v] of Object.entries(zh))
   for (const w of String(v).replace(/\{\w+\}/g, '').match(/[A-Za-z]{4,}/g) || [])
     if (!LATIN_OK.test(w)) problems.push(`'${k}' has English in zh-TW: ${w}`);

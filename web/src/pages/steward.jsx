@@ -151,6 +151,42 @@ function Pair({ p, onDecided }) {
   );
 }
 
+/** Who is who measured against the bank's own truth file (rapport match evaluate). */
+function Evaluate() {
+  const [q, setQ] = useState(null);
+  const [error, setError] = useState(null);
+  const measure = async (e) => {
+    e.preventDefault();
+    const f = e.currentTarget.elements.truth.files[0];
+    if (!f) return;
+    setError(null);
+    try {
+      setQ(await api('POST', '/matches/evaluate', { body: { truth: await f.text() } }));
+    } catch (x) {
+      setError(errorText(x));
+    }
+  };
+  const pct = (x) => `${(x * 100).toFixed(2)}%`;
+  return (
+    <section class="card" data-test="evaluate">
+      <h2>{t('evaluateTitle')}</h2>
+      <p class="hint">{t('evaluateHint')}</p>
+      <form class="inline" onSubmit={measure}>
+        <label>{t('truthFile')} <input type="file" name="truth" accept=".csv,text/csv" /></label>
+        <button data-test="evaluate-run">{t('evaluate')}</button>
+      </form>
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+      {q && (
+        <table class="evidence" data-test="quality"><tbody>
+          {['precision', 'recall', 'f1', 'blocking_recall'].map((k) => <tr key={k}><th>{t(`q_${k}`)}</th><td class="num" data-test={`q-${k}`}>{q[k].toFixed(4)}</td></tr>)}
+          <tr><th>{t('q_review_share')}</th><td class="num">{pct(q.review_share)} ({q.for_review})</td></tr>
+          {['true_pairs', 'found_pairs', 'right_pairs', 'missing_records'].map((k) => <tr key={k}><th>{t(`q_${k}`)}</th><td class="num">{q[k].toLocaleString()}</td></tr>)}
+        </tbody></table>
+      )}
+    </section>
+  );
+}
+
 export function Review() {
   useSignal(lang);
   const [pairs, error] = useLoad(() => api('GET', '/matches', { query: { limit: 200 } }), []);
@@ -163,6 +199,7 @@ export function Review() {
         <p class="notice" data-test="review-count">{t('pairsWaiting', { n: pairs.pairs.length - decided })} {t('reviewHint')}</p>
       </section>
       {pairs.pairs.map((p) => <Pair key={p.pair} p={p} onDecided={() => setDecided((d) => d + 1)} />)}
+      <Evaluate />
     </div>
   );
 }
