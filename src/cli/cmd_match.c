@@ -80,6 +80,7 @@ int cmd_match(cli_ctx *c)
         json_object_set_new(j, "seconds", json_real(st.seconds));
         json_object_set_new(j, "read_seconds", json_real(st.read_seconds));
         json_object_set_new(j, "write_seconds", json_real(st.write_seconds));
+        json_object_set_new(j, "note", *st.note ? json_string(st.note) : json_null());
         cli_print_json(j);
         json_decref(j);
         return CLI_OK;
@@ -103,6 +104,8 @@ int cmd_match(cli_ctx *c)
     }
     print_counts(&st);
     printf("; %s candidate pairs compared, %s waiting for review  [%.2f s]\n", d, e, st.seconds);
+    if (*st.note)
+        printf("note: %s\n", st.note);
     return CLI_OK;
 }
 

@@ -191,6 +191,7 @@ typedef struct mt_result {
     double m[MT_FIELDS][MT_LEVELS], u[MT_FIELDS][MT_LEVELS], p;
     int u_sampled;                 /* u began from random pairs (too few pairs known to be two people) */
     int em_iterations;             /* EM's iterations until it converged (or em_iterations) */
+    char note[240];                /* why the weights are not estimated from the data, or are doubtful: "" none */
     size_t blocks_skipped, links, reviews, refused;
     double seconds;
 } mt_result;

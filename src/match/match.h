@@ -117,6 +117,8 @@ typedef struct mt_run_stats {
     size_t persons;                /* of them, customers made of two or more source records */
     double seconds;                /* comparing and clustering */
     double read_seconds, write_seconds; /* reading the records; writing the result */
+    char note[240];                /* "" or why the weights are not what the data would say (too few
+                                    * candidates, one field only, EM that did not settle) */
 } mt_run_stats;
 
 /* Incremental unless o->full, there is no full run before, its thresholds

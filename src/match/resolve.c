@@ -711,6 +711,34 @@ static double em(const mt_params *prm, const patterns *pt, size_t np, mt_result 
     return p;
 }
 
+enum { MIN_PAIRS = 30 };
+
+/* What the run should say of the model EM made: one field only to tell people apart by, or no settling. */
+static void model_note(const mt_params *prm, const patterns *pt, mt_result *out)
+{
+    if (prm->model)
+        return;
+    int fields = 0;
+    char which[64] = "";
+    for (int f = 0; f < MT_FIELDS; f++) {
+        double seen = 0;
+        for (int c = 0; c < NPAT; c++)
+            if (pt->cnt[c] && pt->lv[c][f] >= 0)
+                seen += pt->cnt[c];
+        if (seen > 0 && f != 2) { /* gender alone tells nobody apart */
+            fields++;
+            snprintf(which, sizeof which, "%s", mt_field_name(f));
+        }
+    }
+    if (fields <= 1)
+        snprintf(out->note, sizeof out->note, "the records have %s%s to compare: the weights cannot tell a person "
+                 "from a namesake (give the spec more: an identifier, a birth date, a phone, an address)",
+                 fields ? "only the " : "nothing", which);
+    else if (out->em_iterations >= prm->em_iterations)
+        snprintf(out->note, sizeof out->note, "the weights had not settled after %d rounds of EM; check the result "
+                 "with rapport match evaluate or rapport match review", out->em_iterations);
+}
+
 /* What a scored pair calls for (step 4 of mt_resolve). */
 static uint8_t decide(const mt_records *m, const mt_params *prm, const mt_pair *q)
 {
@@ -849,7 +877,14 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
     }
     if ((rc = patterns_make(out, &pt, err)))
         goto out;
-    out->p = em(prm, &pt, np, out);
+    if (!prm->model && np < MIN_PAIRS) { /* too few to learn from: agreement likely for matches, as estimate() set */
+        out->p = 0.5;
+        snprintf(out->note, sizeof out->note, "only %zu candidate pairs: too few to estimate the weights from; "
+                 "the prior weights were used (agreement likely for the same person)", np);
+    } else {
+        out->p = em(prm, &pt, np, out);
+        model_note(prm, &pt, out);
+    }
     if ((rc = score(m, prm, &pt, out, err)) || (rc = cluster(m, cons, out, err)))
         goto out;
     out->seconds = rp_monotonic() - t0;

@@ -593,6 +593,7 @@ static int write_run(run *x, const char *by, rp_error *err)
         goto out;
     st->reviews = (size_t)waiting;
     st->seconds = x->r.seconds;
+    snprintf(st->note, sizeof st->note, "%s", x->r.note);
     if ((rc = dequeue(x, err)) || (rc = customers(x, err)) || (rc = finish_run(x, err)))
         goto out;
     rc = wh_commit(x->w, err);
