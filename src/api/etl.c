@@ -233,6 +233,61 @@ int api_match_decide(api_req *rq, api_resp *rs)
                                 "applied", "at the next matching run"));
 }
 
+int api_match_sample(api_req *rq, api_resp *rs)
+{
+    const char *qs = api_query(rq, "size"), *qd = api_query(rq, "seed");
+    int ok = 1;
+    int64_t size = qs ? api_int(qs, 4, 10000, &ok) : 40;
+    if (!ok)
+        return api_error(rs, 422, "invalid", "query.size: a whole number from 4 to 10000");
+    int64_t seed = qd ? api_int(qd, 0, INT64_MAX, &ok) : 1;
+    if (!ok)
+        return api_error(rs, 422, "invalid", "query.seed: a whole number");
+    json_t *pairs;
+    size_t links[MT_STRATA];
+    rp_error err = RP_ERROR_INIT;
+    if (mt_sample(rq->w, (size_t)size, (uint64_t)seed, &pairs, links, &err))
+        return api_fail(rs, &err);
+    json_t *l = json_object();
+    for (int s = 0; s < MT_STRATA; s++)
+        json_object_set_new(l, mt_stratum_name(s), json_integer((json_int_t)links[s]));
+    return api_ok(rs, json_pack("{s:o, s:o}", "pairs", pairs, "links", l));
+}
+
+int api_match_estimate(api_req *rq, api_resp *rs)
+{
+    static const char *const keys[] = { "labels", NULL }, *const item_keys[] = { "stratum", "stratum_links", "label", NULL };
+    rp_error err = RP_ERROR_INIT;
+    json_t *labels = json_object_get(rq->body, "labels");
+    if (rp_json_check_keys(rq->body, "body", keys, &err))
+        return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    if (!json_is_array(labels) || json_array_size(labels) > 100000)
+        return api_error(rs, 422, "invalid", "body.labels: a list of up to 100,000 labelled pairs is needed");
+    mt_estimate e;
+    memset(&e, 0, sizeof e);
+    size_t i;
+    json_t *it;
+    json_array_foreach(labels, i, it) {
+        char path[48], why[300], num[32];
+        snprintf(path, sizeof path, "body.labels[%zu]", i);
+        const char *stratum = NULL, *label = "";
+        json_t *links = json_object_get(it, "stratum_links");
+        if (rp_json_check_keys(it, path, item_keys, &err) || rp_json_get_str(it, path, "stratum", 1, &stratum, &err) ||
+            rp_json_get_str(it, path, "label", 0, &label, &err))
+            return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+        if (!json_is_integer(links))
+            return api_error(rs, 422, "invalid", "%s.stratum_links: a number of links is needed", path);
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(links));
+        if (mt_estimate_add(&e, stratum, strlen(stratum), num, strlen(num), label ? label : "", label ? strlen(label) : 0,
+                            why, sizeof why))
+            return api_error(rs, 422, "invalid", "%s: %s", path, why);
+    }
+    mt_estimate_finish(&e);
+    if (!e.total_labelled)
+        return api_error(rs, 422, "invalid", "body.labels: no pair is labelled yet (label: same or different)");
+    return api_ok(rs, mt_estimate_json(&e));
+}
+
 #define TRUTH_UPLOAD_MAX ((size_t)64 << 20)
 
 int api_match_evaluate(api_req *rq, api_resp *rs)

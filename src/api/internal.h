@@ -307,6 +307,8 @@ int api_reject_reveal(api_req *rq, api_resp *rs);
 int api_matches_list(api_req *rq, api_resp *rs);
 int api_match_decide(api_req *rq, api_resp *rs);
 int api_match_evaluate(api_req *rq, api_resp *rs);
+int api_match_sample(api_req *rq, api_resp *rs);
+int api_match_estimate(api_req *rq, api_resp *rs);
 int api_copybook_layout(api_req *rq, api_resp *rs);
 int api_load_preview(api_req *rq, api_resp *rs);
 /* analyses.c */

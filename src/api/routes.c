@@ -248,6 +248,18 @@ const api_route api_routes[] = {
       .summary = "Pairs of source records waiting for a person to say whether they are one customer, most likely "
                  "first (limit=); audited",
       .query = "limit?: integer", .response = "{pairs: MatchPair[]}", .errors = "422" },
+    { .method = "GET", .pattern = "/api/v1/matches/sample", .fn = api_match_sample, .permission = SEC_P_ETL,
+      .flags = API_AUDITED, .action = "pairs_read", .op = "sampleMatchLinks",
+      .summary = "Where no truth exists: a random sample of the links, stratified by score, for a person to label "
+                 "(rapport match sample; size= 4 to 10000, default 40; seed=); audited",
+      .query = "size?: integer, seed?: integer", .response = "{pairs: MatchSamplePair[], links: {...}}",
+      .errors = "404 422" },
+    { .method = "POST", .pattern = "/api/v1/matches/sample/estimate", .fn = api_match_estimate,
+      .permission = SEC_P_ETL, .flags = API_BODY | API_CHANGES, .op = "estimateMatchPrecision",
+      .summary = "The precision a labelled sample estimates: {labels: [{stratum, stratum_links, label: same | "
+                 "different}]}; each stratum's and the bank's, weighted by the links, with a 95 % interval",
+      .request = "{labels: {stratum: string, stratum_links: integer, label: string}[]}",
+      .response = "MatchEstimate", .errors = "422" },
     { .method = "POST", .pattern = "/api/v1/matches/evaluate", .fn = api_match_evaluate, .permission = SEC_P_ETL,
       .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "match_export", .op = "evaluateMatching",
       .summary = "Who is who measured against a truth file (rapport match evaluate): {truth: CSV text with the "
@@ -1079,6 +1091,15 @@ const api_shape api_shapes[] = {
       "{job: integer, file: string, record: integer, offset: integer, field: string, value: string, rule: string, "
       "message: string, status: string, raw: string}",
       "a rejected record unmasked; raw: the record's bytes, those that are not text as \\xHH" },
+    { "MatchSamplePair",
+      "{sample: integer, a: string, a_name_zh: string, a_name_latin: string, a_birth: string, b: string, "
+      "b_name_zh: string, b_name_latin: string, b_birth: string, evidence: string, stratum: string, "
+      "stratum_links: integer, probability: number}",
+      "a link to label: both records as a person reads them" },
+    { "MatchEstimate",
+      "{strata: {stratum: string, links: integer, labelled: integer, same: integer, precision: number | null}[], "
+      "pairs: integer, labelled: integer, precision: number | null, low: number | null, high: number | null}",
+      "stratified by score; the interval 95 %" },
     { "MatchQuality",
       "{truth_records: integer, found_records: integer, missing_records: integer, store_records: integer, "
       "true_pairs: integer, found_pairs: integer, right_pairs: integer, candidate_true_pairs: integer, "

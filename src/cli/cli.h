@@ -212,6 +212,7 @@ int cmd_match_accept(cli_ctx *c);
 int cmd_match_reject(cli_ctx *c);
 int cmd_match_export(cli_ctx *c);
 int cmd_match_evaluate(cli_ctx *c);
+int cmd_match_sample(cli_ctx *c);
 int cmd_match_merge(cli_ctx *c);
 int cmd_match_unmerge(cli_ctx *c);
 int cmd_analyze(cli_ctx *c);

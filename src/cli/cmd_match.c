@@ -240,6 +240,67 @@ int cmd_match_evaluate(cli_ctx *c)
     return CLI_OK;
 }
 
+static int print_estimate(cli_ctx *c, const char *path)
+{
+    mt_estimate e;
+    rp_error err = RP_ERROR_INIT;
+    if (mt_sample_estimate(path, &e, &err))
+        return cli_fail("match sample", &err);
+    if (cli_flag(c, "json")) {
+        json_t *j = mt_estimate_json(&e);
+        cli_print_json(j);
+        json_decref(j);
+        return CLI_OK;
+    }
+    printf("%zu of %zu pairs labelled\n%-18s %12s %9s %6s %10s\n", e.total_labelled, e.rows, "stratum", "links",
+           "labelled", "same", "precision");
+    for (int s = 0; s < MT_STRATA; s++) {
+        char n[32], p[16] = "";
+        rp_format_thousands(n, sizeof n, e.links[s]);
+        if (e.labelled[s])
+            snprintf(p, sizeof p, "%.4f", e.precision_of[s]);
+        printf("%-18s %12s %9zu %6zu %10s\n", mt_stratum_name(s), e.links[s] ? n : "", e.labelled[s], e.same[s], p);
+    }
+    printf("estimated precision %.4f (95%% interval %.4f to %.4f)\n", e.precision, e.low, e.high);
+    return CLI_OK;
+}
+
+int cmd_match_sample(cli_ctx *c)
+{
+    const char *labelled = cli_arg(c, "labelled"), *size = cli_arg(c, "size"), *seed = cli_arg(c, "seed");
+    if (labelled)
+        return print_estimate(c, labelled);
+    char *end;
+    long n = size ? strtol(size, &end, 10) : 200;
+    if (size && (*end || n < MT_STRATA || n > 100000))
+        return cli_failf("match sample", "--size: '%s' is not a number of pairs from %d to 100000", size, MT_STRATA);
+    unsigned long long sd = seed ? strtoull(seed, &end, 10) : 1;
+    if (seed && *end)
+        return cli_failf("match sample", "--seed: '%s' is not a number", seed);
+    wh *w;
+    int rc;
+    if ((rc = cli_wh(c, 0, &w, NULL)) || (rc = cli_audit(c, "match_export", 0, NULL, NULL)))
+        return rc;
+    rp_error err = RP_ERROR_INIT;
+    size_t links[MT_STRATA];
+    json_t *pairs;
+    size_t drawn = 0;
+    rc = mt_sample(w, (size_t)n, sd, &pairs, links, &err);
+    cli_wh_close(c);
+    if (!rc) {
+        drawn = json_array_size(pairs);
+        rc = mt_sample_csv(pairs, stdout, &err);
+        json_decref(pairs);
+    }
+    if (rc)
+        return cli_fail("match sample", &err);
+    fprintf(stderr, "%zu pairs drawn from", drawn);
+    for (int s = 0; s < MT_STRATA; s++)
+        fprintf(stderr, "%s %zu links %s", s ? ";" : "", links[s], mt_stratum_name(s));
+    fprintf(stderr, ".  Label each: same or different; then rapport match sample --labelled FILE\n");
+    return CLI_OK;
+}
+
 /* A customer by any key, as 'customer show' takes it. */
 static int customer(wh *w, const char *cmd, const char *key, int64_t *party)
 {

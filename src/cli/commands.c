@@ -324,6 +324,22 @@ const cli_cmd cli_commands[] = {
       "  --note TEXT     why\n" STORE_HELP, NULL },
     { "match export", cmd_match_export, CLI_STORE, "csv", 0, 0, "rapport match export [--csv]",
       "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP, NULL },
+    { "match sample", cmd_match_sample, CLI_STORE, "size= seed= labelled= json", 0, 0,
+      "rapport match sample [--size N] [--seed S] | --labelled FILE [--json]",
+      "Estimate precision where no truth exists: links to label, then what the labels say.",
+      "Draws a random sample of the links the last full run's model makes,\n"
+      "stratified by score (by the same national ID; probability 0.9999 to 1;\n"
+      "0.99 to 0.9999; below 0.99), the same number from each so that the\n"
+      "doubtful ones are seen, and writes it as CSV: both records (source:key,\n"
+      "names, birth dates), the evidence, and an empty label column.  A person\n"
+      "writes same or different (yes/no, 1/0, 是/否) in it; --labelled FILE then\n"
+      "prints each stratum's precision and the bank's, weighted by the links\n"
+      "each stratum holds, with a 95% interval.  Unlabelled rows are left out.\n\n"
+      "options:\n"
+      "  --size N        pairs to draw (default 200)\n"
+      "  --seed S        the draw (default 1: the same sample again)\n"
+      "  --labelled FILE estimate precision from a labelled sample\n"
+      "  --json          print the estimate as JSON\n" STORE_HELP, NULL },
     { "match evaluate", cmd_match_evaluate, CLI_STORE, "truth= json", 0, 0, "rapport match evaluate --truth FILE [--json]",
       "Measure who is who against the truth: pairwise precision, recall and F1.",
       "FILE is CSV with the columns source, key (or source_key) and true_id (or\n"

@@ -46,6 +46,7 @@
  *   undecided.c      the parties of pairs waiting for review, for analytics' data quality
  *   export.c         which customer each source record belongs to, as CSV
  *   evaluate.c       the customers found measured against a truth file
+ *   sample.c         where there is none: a sample of links to label, and the precision it estimates
  */
 #ifndef RP_MATCH_H
 #define RP_MATCH_H
@@ -168,6 +169,36 @@ typedef struct mt_quality {
     double review_share;
 } mt_quality;
 int mt_evaluate(wh *w, const char *truth, mt_quality *q, rp_error *err) RP_WARN_UNUSED;
+/* Where there is no truth: a random sample of the links the last full
+ * run's model makes (stratified by score: links by the same national ID,
+ * probability 0.9999 to 1, 0.99 to 0.9999, below 0.99; up to size / 4 of
+ * each, so the doubtful ones are not drowned by the sure), as *pairs: an
+ * array of objects with the members mt_sample_columns names but the label
+ * (sample, both records' source:key, names and birth dates, the evidence,
+ * the stratum, the links it holds, the probability); links[] how many links
+ * each stratum holds.  mt_sample_csv writes them for a person to fill in
+ * the label column (same or different).  mt_sample_estimate reads the
+ * labelled file back (mt_estimate_add a pair at a time, for the API; then
+ * mt_estimate_finish): each stratum's precision, and the bank's, weighted
+ * by the strata's links, with a 95 % interval. */
+#define MT_STRATA 4
+extern const char *const mt_sample_columns[];
+int mt_sample(wh *w, size_t size, uint64_t seed, json_t **pairs, size_t links[MT_STRATA],
+              rp_error *err) RP_WARN_UNUSED;
+int mt_sample_csv(const json_t *pairs, FILE *out, rp_error *err) RP_WARN_UNUSED;
+typedef struct mt_estimate {
+    size_t rows, total_labelled;
+    size_t links[MT_STRATA], labelled[MT_STRATA], same[MT_STRATA];
+    double precision_of[MT_STRATA];
+    double precision, low, high;   /* over the strata with a label */
+} mt_estimate;
+int mt_sample_estimate(const char *path, mt_estimate *e, rp_error *err) RP_WARN_UNUSED;
+/* One pair: 0, or -1 with why (its stratum, links or label not what a sample has). */
+int mt_estimate_add(mt_estimate *e, const char *stratum, size_t sn, const char *links, size_t ln, const char *label,
+                    size_t lab, char *why, size_t wn);
+void mt_estimate_finish(mt_estimate *e);
+json_t *mt_estimate_json(const mt_estimate *e);
+const char *mt_stratum_name(int s);
 /* The figures as the CLI's --json and the API give them (for_review is reviews). */
 json_t *mt_quality_json(const mt_quality *q);
 

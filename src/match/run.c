@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *evidence(const mt_records *m, const mt_pair *q)
+json_t *mt_evidence(const mt_records *m, const mt_pair *q)
 {
     static const char *const words[MT_FIELDS][MT_LEVELS] = {
         { "different", "alike", "close", "same" }, { "different", "one part differs", "same", "" },
@@ -40,6 +40,7 @@ static json_t *evidence(const mt_records *m, const mt_pair *q)
 /* The model of the last full run, when it was made with these thresholds. */
 typedef struct last_full {
     mt_model model;
+    double link_at, review_at;     /* its thresholds */
     size_t records;                /* source records then */
     json_t *sources;               /* the source systems it saw */
 } last_full;
@@ -65,8 +66,9 @@ static int last_model(wh *w, const mt_params *p, last_full *lf, int *have, rp_er
         return rc;
     if (!j)
         return RP_OK;
-    int ok = fabs(json_real_value(json_object_get(j, "link_at")) - p->link_at) < 1e-9 &&
-             fabs(json_real_value(json_object_get(j, "review_at")) - p->review_at) < 1e-9;
+    lf->link_at = json_real_value(json_object_get(j, "link_at"));
+    lf->review_at = json_real_value(json_object_get(j, "review_at"));
+    int ok = !p || (fabs(lf->link_at - p->link_at) < 1e-9 && fabs(lf->review_at - p->review_at) < 1e-9);
     model->p = json_real_value(json_object_get(j, "match_share"));
     ok &= model->p > 0 && model->p < 1;
     for (int f = 0; f < MT_FIELDS && ok; f++) {
@@ -83,6 +85,20 @@ static int last_model(wh *w, const mt_params *p, last_full *lf, int *have, rp_er
     json_decref(j);
     *have = ok;
     return RP_OK;
+}
+
+int mt_last_model(wh *w, mt_params *p, mt_model *model, int *have, rp_error *err)
+{
+    last_full lf;
+    memset(&lf, 0, sizeof lf);
+    int rc = last_model(w, NULL, &lf, have, err);
+    if (!rc && *have) {
+        *model = lf.model;
+        p->link_at = lf.link_at;
+        p->review_at = lf.review_at;
+    }
+    json_decref(lf.sources);
+    return rc;
 }
 
 /* Does the last full model fit what changed?  Not when a source system it
@@ -409,7 +425,7 @@ static int write_pairs(run *x, rp_error *err)
         if (p->decision != MT_REVIEW)
             continue;
         int64_t a = x->m.r[p->a].party, b = x->m.r[p->b].party;
-        json_t *ev = evidence(&x->m, p);
+        json_t *ev = mt_evidence(&x->m, p);
         rp_buf eb = RP_BUF_INIT;
         rp_json_dump(ev, 0, &eb);
         json_decref(ev);

@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <arpa/inet.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <oath.h>
 #include <sys/socket.h>
@@ -1046,6 +1047,29 @@ static void match_review_queue(void **state)
     x = http("POST", "/api/v1/matches/evaluate", h, wrong, strlen(wrong));
     assert_int_equal(x.status, 422);
     if (!strstr(x.body, "body.truth: the header has no column 'key' (it needs source, key, true_id)"))
+        fail_msg("%s", x.body);
+    free(x.body);
+    /* a sample to label needs a full run; the estimate from labels is arithmetic (test 061 has both) */
+    x = http("GET", "/api/v1/matches/sample?size=2", h, NULL, 0);
+    assert_int_equal(x.status, 422);
+    assert_non_null(strstr(x.body, "query.size: a whole number from 4 to 10000"));
+    free(x.body);
+    const char *est = "{\"labels\":[{\"stratum\":\"0.9999 to 1\",\"stratum_links\":900,\"label\":\"same\"},"
+                      "{\"stratum\":\"below 0.99\",\"stratum_links\":100,\"label\":\"same\"},"
+                      "{\"stratum\":\"below 0.99\",\"stratum_links\":100,\"label\":\"different\"},"
+                      "{\"stratum\":\"below 0.99\",\"stratum_links\":100,\"label\":\"\"}]}";
+    x = http("POST", "/api/v1/matches/sample/estimate", h, est, strlen(est));
+    if (x.status != 200)
+        fail_msg("%d %s", x.status, x.body);
+    q = json_loads(x.body, 0, NULL);
+    assert_true(fabs(json_real_value(json_object_get(q, "precision")) - 0.95) < 1e-9); /* 0.9 x 1 + 0.1 x 0.5 */
+    assert_int_equal(json_integer_value(json_object_get(q, "labelled")), 3);
+    assert_int_equal(json_integer_value(json_object_get(q, "pairs")), 4);
+    json_decref(q), free(x.body);
+    const char *bad_est = "{\"labels\":[{\"stratum\":\"0.9999 to 1\",\"stratum_links\":9,\"label\":\"perhaps\"}]}";
+    x = http("POST", "/api/v1/matches/sample/estimate", h, bad_est, strlen(bad_est));
+    assert_int_equal(x.status, 422);
+    if (!strstr(x.body, "body.labels[0]: label 'perhaps' is not same or different"))
         fail_msg("%s", x.body);
     free(x.body);
 }

@@ -951,6 +951,19 @@ const tests = [
     expect(precision >= 0.98 && recall >= 0.98, `precision ${precision}, recall ${recall}`);
     expect(precision === Number(cliq.precision.toFixed(4)) && recall === Number(cliq.recall.toFixed(4)), 'the screen says what the CLI says');
     await page.screenshot({ path: join(shots, 'steward-evaluate.png'), fullPage: true });
+    /* where there is no truth: a sample of links labelled on the screen, and the precision they estimate */
+    await page.click('[data-test=sample-draw]');
+    await page.waitForSelector('[data-test=sample-table] tbody tr');
+    const selects = page.locator('[data-test=sample-label]');
+    const k = await selects.count();
+    expect(k >= 4, `${k} links drawn`);
+    for (let i = 0; i < k; i++) await selects.nth(i).selectOption(i === 0 ? 'different' : 'same');
+    await page.click('[data-test=sample-estimate]');
+    await page.waitForSelector('[data-test=estimate-precision]');
+    const said = await page.locator('[data-test=estimate-precision]').innerText();
+    const p = Number(/([01]\.\d{4})/.exec(said)[1]);
+    expect(p < 1 && p > 0.5, `one link of ${k} said different: ${said}`);
+    await page.screenshot({ path: join(shots, 'steward-sample.png'), fullPage: true });
   }],
   ['a data steward tries a new host file: its copybook\'s layout, then a sample decoded by its spec, nothing loaded', async (page) => {
     const dir = join(tmp, 'new-file');

@@ -27,6 +27,7 @@ $ rapport help --commands
 > match merge
 > match unmerge
 > match export
+> match sample
 > match evaluate
 > analyze
 > analyze runs

@@ -101,3 +101,42 @@ $ printf '{"spec": "names", "source": "x", "files": ["*.csv"], "format": "csv", 
 > note: only 0 candidate pairs: too few to estimate the weights from; the prior weights were used (agreement likely for the same person)
 $ python3 -c "import random; r = random.Random(1); g = 'john mary peter paul anne jane mark luke ruth adam eve noah liam emma olivia ava'.split(); s = 'smith jones brown white green black king wood hall wright lee young'.split(); print('key,name'); [print('%d,%s' % (2 * i + k, n)) for i, n in enumerate(r.choice(g) + ' ' + r.choice(s) for _ in range(80)) for k in (0, 1)]" > names.csv && rapport init --db names.db > /dev/null && rapport load --db names.db --spec names.json names.csv > /dev/null && rapport match --db names.db --json | python3 -c "import json, sys; j = json.load(sys.stdin); print(j['customers'], j['for_review'], j['note'])"
 > 160 156 the records have only the name to compare: the weights cannot tell a person from a namesake (give the spec more: an identifier, a birth date, a phone, an address)
+
+# where no truth exists: a sample of links stratified by score for a person to label (issue 28 item 4)
+$ rapport match sample --size 40 > sample.csv && head -1 sample.csv | tr -d '\r' && tail -n +2 sample.csv | wc -l
+> sample,a,a_name_zh,a_name_latin,a_birth,b,b_name_zh,b_name_latin,b_birth,evidence,stratum,stratum_links,probability,label
+> 30
+! 30 pairs drawn from 0 links same national ID; 4807 links 0.9999 to 1; 138 links 0.99 to 0.9999; 26 links below 0.99.  Label each: same or different; then rapport match sample --labelled FILE
+# labelled as a person who knew the truth would, the estimate is what evaluate measures
+$ python3 -c "import csv, sys; t = {(r['source'], r['key']): r['true_id'] for r in csv.DictReader(open('febrl/truth.csv'))}; k = lambda s: tuple(s.split(':', 1)); rows = list(csv.DictReader(open('sample.csv'))); w = csv.DictWriter(open('labelled.csv', 'w'), rows[0].keys()); w.writeheader(); [w.writerow(dict(r, label='same' if t[k(r['a'])] == t[k(r['b'])] else 'different')) for r in rows]" && rapport match sample --labelled labelled.csv | tail -1
+> estimated precision 1.0000 (95% interval 1.0000 to 1.0000)
+# strata weighted by their links: 9,000 x 10/10, 900 x 9/10, 100 x 5/10 is 0.986; the interval with the finite-population correction
+$ printf 'stratum,stratum_links,label\n' > hand.csv && for i in $(seq 10); do echo '0.9999 to 1,9000,same' >> hand.csv; done && for i in $(seq 9); do echo '0.99 to 0.9999,900,yes' >> hand.csv; done && echo '0.99 to 0.9999,900,no' >> hand.csv && for i in $(seq 5); do printf 'below 0.99,100,是\nbelow 0.99,100,否\n' >> hand.csv; done && echo 'same national ID,5,' >> hand.csv && rapport match sample --labelled hand.csv
+> 30 of 31 pairs labelled
+> stratum                   links  labelled   same  precision
+> same national ID              5         0      0           
+> 0.9999 to 1               9,000        10     10     1.0000
+> 0.99 to 0.9999              900        10      9     0.9000
+> below 0.99                  100        10      5     0.5000
+> estimated precision 0.9860 (95% interval 0.9691 to 1.0000)
+$ printf 'stratum,stratum_links,label\n0.9999 to 1,9000,maybe\n' > bad.csv && rapport match sample --labelled bad.csv
+! rapport: match sample: bad.csv: record 1: label 'maybe' is not same or different (yes/no, 1/0, 是/否)
+? 1
+$ printf 'stratum,stratum_links,label\nhigh,9000,same\n' > bad.csv && rapport match sample --labelled bad.csv
+! rapport: match sample: bad.csv: record 1: stratum 'high' is not one rapport match sample writes
+? 1
+$ printf 'stratum,label\n' > bad.csv && rapport match sample --labelled bad.csv
+! rapport: match sample: bad.csv: no pair is labelled yet (label: same or different)
+? 1
+$ printf 'stratum,label\n0.9999 to 1,same\n' > bad.csv && rapport match sample --labelled bad.csv
+! rapport: match sample: bad.csv: the header has no column 'stratum_links' (a sample rapport match sample wrote has it)
+? 1
+$ rapport match sample --size 2
+! rapport: match sample: --size: '2' is not a number of pairs from 4 to 100000
+? 1
+$ rapport init --db none.db > /dev/null && rapport match sample --db none.db
+! rapport: match sample: no full matching run to sample: run rapport match first
+? 1
+$ rapport match sample --db few.db
+! rapport: match sample: the last run's model links no records: nothing to sample
+? 1

@@ -187,6 +187,60 @@ function Evaluate() {
   );
 }
 
+/** Where there is no truth: links drawn at random by score, labelled here, and the precision they estimate. */
+function Sample() {
+  const [s, setS] = useState(null);
+  const [labels, setLabels] = useState({});
+  const [est, setEst] = useState(null);
+  const [error, setError] = useState(null);
+  const draw = async () => {
+    setError(null); setEst(null); setLabels({});
+    try { setS(await api('GET', '/matches/sample', { query: { size: 40 } })); } catch (x) { setError(errorText(x)); }
+  };
+  const estimate = async () => {
+    setError(null);
+    try {
+      setEst(await api('POST', '/matches/sample/estimate', {
+        body: { labels: s.pairs.map((p) => ({ stratum: p.stratum, stratum_links: p.stratum_links, label: labels[p.sample] || '' })) },
+      }));
+    } catch (x) { setError(errorText(x)); }
+  };
+  const who = (p, x) => `${p[x]} ${p[`${x}_name_zh`]} ${p[`${x}_name_latin`]} ${p[`${x}_birth`]}`;
+  /* "name same; birth_date one part differs" in the screen's language */
+  const said = (ev) => ev.split('; ').filter(Boolean).map((e) => {
+    const at = e.indexOf(' ');
+    return `${t(`mf_${e.slice(0, at)}`)} ${t(`lv_${e.slice(at + 1)}`)}`;
+  }).join('；');
+  return (
+    <section class="card" data-test="sample">
+      <h2>{t('sampleTitle')}</h2>
+      <p class="hint">{t('sampleHint')}</p>
+      <button data-test="sample-draw" onClick={draw}>{t('sampleDraw')}</button>
+      {s && (
+        <>
+          <Table test="sample-table" rows={s.pairs}
+            cols={[['sampleStratum', (p) => t(`stratum_${p.stratum}`)], ['sampleA', (p) => who(p, 'a')], ['sampleB', (p) => who(p, 'b')],
+              ['evidence', (p) => said(p.evidence)],
+              ['label', (p) => (
+                <select data-test="sample-label" value={labels[p.sample] || ''} onChange={(e) => setLabels({ ...labels, [p.sample]: e.currentTarget.value })}>
+                  <option value="">—</option><option value="same">{t('samePerson')}</option><option value="different">{t('notSamePerson')}</option>
+                </select>)]]} />
+          <button data-test="sample-estimate" onClick={estimate}>{t('sampleEstimate')}</button>
+        </>
+      )}
+      {est && (
+        <div data-test="estimate">
+          <p class="notice" data-test="estimate-precision">{t('sampleResult', { p: est.precision.toFixed(4), low: est.low.toFixed(4), high: est.high.toFixed(4), n: est.labelled })}</p>
+          <Table test="estimate-table" rows={est.strata}
+            cols={[['sampleStratum', (r) => t(`stratum_${r.stratum}`)], ['sampleLinks', (r) => r.links.toLocaleString()], ['sampleLabelled', (r) => r.labelled],
+              ['sampleSame', (r) => r.same], ['q_precision', (r) => (r.precision === null ? '' : r.precision.toFixed(4))]]} />
+        </div>
+      )}
+      {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
+    </section>
+  );
+}
+
 export function Review() {
   useSignal(lang);
   const [pairs, error] = useLoad(() => api('GET', '/matches', { query: { limit: 200 } }), []);
@@ -200,6 +254,7 @@ export function Review() {
       </section>
       {pairs.pairs.map((p) => <Pair key={p.pair} p={p} onDecided={() => setDecided((d) => d + 1)} />)}
       <Evaluate />
+      <Sample />
     </div>
   );
 }
