@@ -46,7 +46,7 @@
  *   undecided.c      the parties of pairs waiting for review, for analytics' data quality
  *   export.c         which customer each source record belongs to, as CSV
  *   evaluate.c       the customers found measured against a truth file
- *   sample.c         where there is none: a sample of links to label, and the precision it estimates
+ *   labels.c         where there is none: a sample of links to label, and the precision it estimates
  */
 #ifndef RP_MATCH_H
 #define RP_MATCH_H

@@ -1,4 +1,4 @@
-/* sample.c — precision where no truth exists (`rapport match sample`): a
+/* labels.c — precision where no truth exists (`rapport match sample`): a
  * random sample of the links, stratified by score, for a person to label,
  * and the precision the labels estimate.  See match.h. */
 #include "match/internal.h"
