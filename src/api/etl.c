@@ -7,6 +7,7 @@
 #include "etl/etl.h"
 #include "match/match.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <unistd.h>
 #include <stdint.h>
@@ -307,8 +308,16 @@ int api_match_evaluate(api_req *rq, api_resp *rs)
     int fd = mkstemp(path);
     if (fd < 0)
         return api_error(rs, 500, "io", "the truth could not be kept for measuring");
-    size_t n = strlen(truth);
-    int ok = write(fd, truth, n) == (ssize_t)n;
+    size_t n = strlen(truth), done = 0;
+    while (done < n) {
+        ssize_t k = write(fd, truth + done, n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        done += (size_t)k;
+    }
+    int ok = done == n;
     close(fd);
     mt_quality q;
     int rc = ok ? mt_evaluate(rq->w, path, &q, &err) : rp_err(&err, RP_IO, "the truth could not be kept for measuring");

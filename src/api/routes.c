@@ -261,7 +261,7 @@ const api_route api_routes[] = {
       .request = "{labels: {stratum: string, stratum_links: integer, label: string}[]}",
       .response = "MatchEstimate", .errors = "422" },
     { .method = "POST", .pattern = "/api/v1/matches/evaluate", .fn = api_match_evaluate, .permission = SEC_P_ETL,
-      .flags = API_BODY | API_CHANGES | API_AUDITED, .action = "match_export", .op = "evaluateMatching",
+      .flags = API_BODY | API_CHANGES | API_AUDITED | API_LONG, .action = "match_export", .op = "evaluateMatching",
       .summary = "Who is who measured against a truth file (rapport match evaluate): {truth: CSV text with the "
                  "columns source, key, true_id}; pairwise precision, recall, F1, blocking recall, the review load",
       .request = "{truth: string}", .response = "MatchQuality", .errors = "422" },

@@ -327,8 +327,9 @@ const cli_cmd cli_commands[] = {
     { "match sample", cmd_match_sample, CLI_STORE, "size= seed= labelled= json", 0, 0,
       "rapport match sample [--size N] [--seed S] | --labelled FILE [--json]",
       "Estimate precision where no truth exists: links to label, then what the labels say.",
-      "Draws a random sample of the links the last full run's model makes,\n"
-      "stratified by score (by the same national ID; probability 0.9999 to 1;\n"
+      "Draws a random sample of the links the store holds (every two source\n"
+      "records of one customer, decisions by hand included), scored by the last\n"
+      "full run's model and stratified by score (by the same national ID; probability 0.9999 to 1;\n"
       "0.99 to 0.9999; below 0.99), the same number from each so that the\n"
       "doubtful ones are seen, and writes it as CSV: both records (source:key,\n"
       "names, birth dates), the evidence, and an empty label column.  A person\n"

@@ -181,7 +181,10 @@ static int parse_bound(sp_rule *r, const json_t *v, const char *path, rp_error *
     rp_error ignore = RP_ERROR_INIT;
     if (!t || (strcmp(t, "today") && (strlen(t) != 10 || rp_date_parse(t, &d, &ignore))))
         return rp_err(err, RP_INVAL, "%s: a number is needed (or for a date field a date YYYY-MM-DD, or today)", path);
-    if (!(r->text = strdup(t)))
+    char canon[11];
+    if (strcmp(t, "today"))
+        rp_date_format(d, canon); /* compared with the field's canonical YYYY-MM-DD */
+    if (!(r->text = strdup(strcmp(t, "today") ? canon : t)))
         return rp_err(err, RP_NOMEM, NULL);
     return RP_OK;
 }

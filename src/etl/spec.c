@@ -387,6 +387,8 @@ static int parse_country(sp_spec *s, sp_field *f, const json_t *o, const char *p
     if (f->type != FT_PHONE)
         return rp_err(err, RP_INVAL, "%s.country: only a phone field is read by a country", path);
     if (*c == '=') {
+        if (!c[1])
+            return rp_err(err, RP_INVAL, "%s.country: '=' without a country code (=AU)", path);
         char fld[96];
         snprintf(fld, sizeof fld, "%s.country", path);
         return wh_country_ok(fld, c + 1, f->country, err);

@@ -103,8 +103,8 @@ static int truth_read(evaluating *x, const char *path, rp_error *err)
         if ((rc = truth_add(x, path, &rec, col, err)))
             goto out;
     }
-    if (rc == RD_BAD)
-        rc = rp_err(err, RP_INVAL, "%s: record %lld: %s", path, (long long)rec.number, rp_errmsg(err));
+    if (rc == RD_BAD) /* the reader's message names the file and the record */
+        rc = err->code ? err->code : RP_INVAL;
     else if (rc == RD_END)
         rc = x->n ? RP_OK : rp_err(err, RP_INVAL, "%s: no records", path);
 out:
@@ -161,6 +161,8 @@ static void pairwise(truth_rec *r, size_t n, const uint64_t *pk, size_t np, mt_q
             q->right_pairs += (int64_t)(b - a) * (int64_t)(b - a - 1) / 2;
             a = b;
         }
+        if (pk && j - i <= 2000)
+            q->checked_true_pairs += (int64_t)(j - i) * (int64_t)(j - i - 1) / 2;
         for (size_t a = i; a < j && pk && j - i <= 2000; a++)
             for (size_t b = a + 1; b < j; b++) {
                 uint32_t x = r[a].rec, y = r[b].rec;
@@ -261,7 +263,7 @@ int mt_evaluate(wh *w, const char *truth, mt_quality *q, rp_error *err)
     q->precision = q->found_pairs ? (double)q->right_pairs / (double)q->found_pairs : 1;
     q->recall = q->true_pairs ? (double)q->right_pairs / (double)q->true_pairs : 1;
     q->f1 = q->precision + q->recall > 0 ? 2 * q->precision * q->recall / (q->precision + q->recall) : 0;
-    q->blocking_recall = q->true_pairs ? (double)q->candidate_true_pairs / (double)q->true_pairs : 1;
+    q->blocking_recall = q->checked_true_pairs ? (double)q->candidate_true_pairs / (double)q->checked_true_pairs : 1;
     q->review_share = q->store_records ? (double)q->reviews / (double)q->store_records : 0;
 out:
     free(pk);

@@ -223,6 +223,10 @@ int mt_rec_anonymous(const mt_rec *r);
 
 int mt_resolve(const mt_records *m, const mt_params *p, const mt_constraints *c, mt_result *out,
                rp_error *err) RP_WARN_UNUSED;
+/* Two records compared and scored with a model (the pair's a and b set):
+ * its levels, weight and probability; decision MT_SAME_ID when they share
+ * a national ID, else MT_LINK (the caller knows they are linked). */
+void mt_compare_pair(const mt_records *m, const mt_model *mo, mt_pair *p);
 /* Step 1 alone: the candidate pairs of m's records as (a << 32 | b), a < b,
  * sorted, once each; *pk is the caller's to free. */
 int mt_candidate_pairs(const mt_records *m, const mt_params *p, uint64_t **pk, size_t *np,

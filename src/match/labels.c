@@ -107,43 +107,52 @@ int mt_sample_csv(const json_t *pairs, FILE *out, rp_error *err)
     return rc;
 }
 
-/* Up to per links of each stratum, drawn at random (a partial Fisher-Yates over the stratum's pairs). */
-static int draw(const mt_result *r, size_t per, uint64_t seed, size_t links[MT_STRATA], size_t **picked, size_t *npicked,
-                rp_error *err)
+/* Up to per links of each stratum, drawn at random (a partial Fisher-Yates over the stratum's pairs, which
+ * r's pairs are sorted by: each stratum a run of them). */
+static int by_stratum(const void *a, const void *b)
 {
-    size_t *ix[MT_STRATA] = { NULL };
-    int rc = RP_OK;
-    for (int s = 0; s < MT_STRATA && !rc; s++)
-        if (!(ix[s] = malloc((r->npairs ? r->npairs : 1) * sizeof **ix)))
-            rc = rp_err(err, RP_NOMEM, NULL);
-    size_t *out = rc ? NULL : malloc((per * MT_STRATA + 1) * sizeof *out);
-    if (!rc && !out)
-        rc = rp_err(err, RP_NOMEM, NULL);
-    if (!rc) {
-        for (size_t i = 0; i < r->npairs; i++)
-            if (r->pairs[i].decision >= MT_LINK) {
-                int s = stratum_of(&r->pairs[i]);
-                ix[s][links[s]++] = i;
-            }
-        uint64_t st = seed * 2654435761ULL + 1;
-        size_t k = 0;
-        for (int s = 0; s < MT_STRATA; s++)
-            for (size_t j = 0; j < per && j < links[s]; j++) {
-                size_t pick = j + (size_t)(next_random(&st) % (links[s] - j)), t = ix[s][j];
-                ix[s][j] = ix[s][pick];
-                ix[s][pick] = t;
-                out[k++] = ix[s][j];
-            }
-        *picked = out;
-        *npicked = k;
-    }
-    for (int s = 0; s < MT_STRATA; s++)
-        free(ix[s]);
-    return rc;
+    int x = stratum_of(a), y = stratum_of(b);
+    return (x > y) - (x < y);
 }
 
-/* The links of the records as the last full run's model scores them. */
-static int resolve_all(wh *w, mt_romaniser *ro, mt_records *m, mt_result *r, rp_error *err)
+static int draw(mt_result *r, size_t per, uint64_t seed, size_t links[MT_STRATA], size_t **picked, size_t *npicked,
+                rp_error *err)
+{
+    size_t *out = malloc((per * MT_STRATA + 1) * sizeof *out), k = 0, at = 0;
+    if (!out)
+        return rp_err(err, RP_NOMEM, NULL);
+    qsort(r->pairs, r->npairs, sizeof *r->pairs, by_stratum);
+    for (size_t i = 0; i < r->npairs; i++)
+        links[stratum_of(&r->pairs[i])]++;
+    uint64_t st = seed * 2654435761ULL + 1;
+    for (int s = 0; s < MT_STRATA; s++) {
+        mt_pair *base = r->pairs + at;
+        for (size_t j = 0; j < per && j < links[s]; j++) {
+            size_t pick = j + (size_t)(next_random(&st) % (links[s] - j));
+            mt_pair t = base[j];
+            base[j] = base[pick];
+            base[pick] = t;
+            out[k++] = at + j;
+        }
+        at += links[s];
+    }
+    *picked = out;
+    *npicked = k;
+    return RP_OK;
+}
+
+static int by_person(const void *a, const void *b, void *ctx)
+{
+    const mt_records *m = ctx;
+    int64_t x = m->r[*(const uint32_t *)a].person, y = m->r[*(const uint32_t *)b].person;
+    return (x > y) - (x < y);
+}
+
+enum { SAMPLE_CUSTOMER_MAX = 200 }; /* records of one customer paired for the sample (its first ones) */
+
+/* The links as the store has them — every two source records of one customer, people's decisions
+ * included — scored with the last full run's model. */
+static int store_links(wh *w, mt_romaniser *ro, mt_records *m, mt_result *r, rp_error *err)
 {
     mt_params prm = MT_PARAMS_DEFAULT;
     mt_model model;
@@ -152,8 +161,41 @@ static int resolve_all(wh *w, mt_romaniser *ro, mt_records *m, mt_result *r, rp_
         return rc;
     if (!have)
         return rp_err(err, RP_NOTFOUND, "no full matching run to sample: run rapport match first");
-    prm.model = &model;
-    return mt_resolve(m, &prm, NULL, r, err);
+    uint32_t *ix = malloc((m->n ? m->n : 1) * sizeof *ix);
+    if (!ix)
+        return rp_err(err, RP_NOMEM, NULL);
+    size_t n = 0, np = 0, cap = 0;
+    for (size_t i = 0; i < m->n; i++)
+        if (m->r[i].person)
+            ix[n++] = (uint32_t)i;
+    qsort_r(ix, n, sizeof *ix, by_person, m);
+    for (size_t i = 0; i < n && !rc;) {
+        size_t j = i;
+        while (j < n && m->r[ix[j]].person == m->r[ix[i]].person)
+            j++;
+        size_t k = j - i > SAMPLE_CUSTOMER_MAX ? SAMPLE_CUSTOMER_MAX : j - i;
+        for (size_t a = 0; a < k && !rc; a++)
+            for (size_t b = a + 1; b < k && !rc; b++) {
+                if (np == cap) {
+                    cap = cap ? cap * 2 : 4096;
+                    mt_pair *nr = realloc(r->pairs, cap * sizeof *nr);
+                    if (!nr) {
+                        rc = rp_err(err, RP_NOMEM, NULL);
+                        break;
+                    }
+                    r->pairs = nr;
+                }
+                mt_pair *q = &r->pairs[np++];
+                memset(q, 0, sizeof *q);
+                q->a = ix[i + a] < ix[i + b] ? ix[i + a] : ix[i + b];
+                q->b = ix[i + a] < ix[i + b] ? ix[i + b] : ix[i + a];
+                mt_compare_pair(m, &model, q);
+            }
+        i = j;
+    }
+    r->npairs = np;
+    free(ix);
+    return rc;
 }
 
 int mt_sample(wh *w, size_t size, uint64_t seed, json_t **pairs, size_t links[MT_STRATA], rp_error *err)
@@ -171,9 +213,9 @@ int mt_sample(wh *w, size_t size, uint64_t seed, json_t **pairs, size_t links[MT
     mt_result r;
     memset(&r, 0, sizeof r);
     size_t *picked = NULL, n = 0;
-    if (!(rc = resolve_all(w, ro, &m, &r, err)) &&
+    if (!(rc = store_links(w, ro, &m, &r, err)) &&
         !(rc = draw(&r, (size + MT_STRATA - 1) / MT_STRATA, seed, links, &picked, &n, err)) && !n)
-        rc = rp_err(err, RP_NOTFOUND, "the last run's model links no records: nothing to sample");
+        rc = rp_err(err, RP_NOTFOUND, "no customer is made of two source records: nothing to sample");
     if (!rc) {
         *pairs = json_array();
         for (size_t i = 0; i < n; i++)
@@ -269,7 +311,8 @@ static int estimate_row(const rd_record *rec, const char *path, const int col[3]
 }
 
 /* Stratified: each stratum's share of the links times its labelled precision; the variance of each with
- * the finite-population correction, a 95 % interval by the normal approximation, within 0 and 1. */
+ * the finite-population correction and, so that a stratum whose labels all agree does not claim certainty,
+ * the Agresti-Coull proportion (two of each label added) in it; a 95 % interval within 0 and 1. */
 void mt_estimate_finish(mt_estimate *e)
 {
     double all = 0, p = 0, var = 0;
@@ -284,8 +327,8 @@ void mt_estimate_finish(mt_estimate *e)
         double n = (double)e->labelled[s], N = (double)e->links[s], ps = (double)e->same[s] / n, w = N / all;
         e->precision_of[s] = ps;
         p += w * ps;
-        double fpc = N > 1 ? (N - n) / (N - 1) : 0;
-        var += w * w * ps * (1 - ps) / n * (fpc > 0 ? fpc : 0);
+        double fpc = N > 1 ? (N - n) / (N - 1) : 0, pa = ((double)e->same[s] + 2) / (n + 4);
+        var += w * w * pa * (1 - pa) / (n + 4) * (fpc > 0 ? fpc : 0);
     }
     e->precision = all > 0 ? p : NAN;
     double half = 1.96 * sqrt(var);
@@ -328,8 +371,8 @@ int mt_sample_estimate(const char *path, mt_estimate *e, rp_error *err)
         if ((rc = estimate_row(&rec, path, col, e, err)))
             break;
     }
-    if (rc == RD_BAD)
-        rc = rp_err(err, RP_INVAL, "%s: record %lld: %s", path, (long long)rec.number, rp_errmsg(err));
+    if (rc == RD_BAD) /* the reader's message names the file and the record */
+        rc = err->code ? err->code : RP_INVAL;
     else if (rc == RD_END)
         rc = RP_OK;
     rd_close(r);

@@ -163,14 +163,16 @@ int mt_review_parties(wh *w, int64_t **ids, size_t *n, rp_error *err) RP_WARN_UN
  * share of the store's records. */
 typedef struct mt_quality {
     size_t truth_records, found_records, missing_records, store_records;
-    int64_t true_pairs, found_pairs, right_pairs, candidate_true_pairs;
+    int64_t true_pairs, found_pairs, right_pairs, candidate_true_pairs, checked_true_pairs;
     double precision, recall, f1, blocking_recall;
     size_t reviews;
     double review_share;
 } mt_quality;
 int mt_evaluate(wh *w, const char *truth, mt_quality *q, rp_error *err) RP_WARN_UNUSED;
-/* Where there is no truth: a random sample of the links the last full
- * run's model makes (stratified by score: links by the same national ID,
+/* Where there is no truth: a random sample of the links the store holds —
+ * every two source records of one customer, people's decisions included
+ * (of a customer of more than 200, its first 200) — scored by the last full
+ * run's model (stratified by score: links by the same national ID,
  * probability 0.9999 to 1, 0.99 to 0.9999, below 0.99; up to size / 4 of
  * each, so the doubtful ones are not drowned by the sure), as *pairs: an
  * array of objects with the members mt_sample_columns names but the label

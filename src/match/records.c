@@ -79,32 +79,48 @@ static int on_identifier(void *ctx, int64_t party, const char *type, const void 
     return RP_OK;
 }
 
-/* A Taiwanese address by its parts; one of another country (or one that has no Taiwanese parts) by its words */
+/* An address written out enough to tell a household by: a house number and a word beside it */
+static int has_number_and_word(const char *street)
+{
+    int digit = 0, words = 0;
+    for (const char *p = street; *p; p++) {
+        digit |= *p >= '0' && *p <= '9';
+        words += p == street || p[-1] == ' ';
+    }
+    return digit && words >= 2;
+}
+
+/* A Taiwanese address by its parts (a county and district alone: its area only); one of another country,
+ * or one without Taiwanese parts, by its words (a town alone: its area only) */
 static void address_keys(loading *l, mt_rec *r, const wh_current_contact *c)
 {
     mt_address a;
     int taiwan = !c->country || !strcmp(c->country, "TW");
-    if (taiwan)
+    if (taiwan) {
         mt_address_parse(c->value, &a);
-    if (taiwan && *a.county && *a.road && *a.number) {
-        char full[200];
-        snprintf(full, sizeof full, "%s|%s|%s|%s|%s|%s|%s", a.county, a.district, a.road, a.lane, a.alley, a.number,
-                 a.floor);
-        r->addr = mt_hash_str(full, 'a');
-        if (*a.district) {
+        if (*a.county && *a.district) {
             char area[40];
             snprintf(area, sizeof area, "%s|%s", a.county, a.district);
             r->area = mt_hash_str(area, 'd');
         }
-        return;
+        if (*a.county && *a.road && *a.number) {
+            char full[200];
+            snprintf(full, sizeof full, "%s|%s|%s|%s|%s|%s|%s", a.county, a.district, a.road, a.lane, a.alley,
+                     a.number, a.floor);
+            r->addr = mt_hash_str(full, 'a');
+            return;
+        }
+        if (*a.county)
+            return;
     }
     char street[200], area[64], full[270];
     mt_address_words(l->ro, c->value, c->postal_code, street, sizeof street, area, sizeof area);
-    if (!*street)
+    if (!r->area && *area)
+        r->area = mt_hash_str(area, 'z');
+    if (!has_number_and_word(street))
         return;
     snprintf(full, sizeof full, "%s|%s", street, area);
     r->addr = mt_hash_str(full, 'a');
-    r->area = *area ? mt_hash_str(area, 'z') : 0;
     r->street = mt_keep_text(l->m, street);
 }
 

@@ -188,6 +188,8 @@ static int one_edit(const char *a, const char *b)
         return 0;
     while (i < na && i < nb && a[i] == b[i])
         i++;
+    if (i == na && na == nb)
+        return 1; /* the same */
     if (na == nb)
         return !strcmp(a + i + 1, b + i + 1) ||
                (i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2));
@@ -206,10 +208,12 @@ static uint8_t identifier_level(const mt_records *m, const mt_rec *a, const mt_r
                 return 2;
             if (a->id_type[i] != b->id_type[j])
                 continue;
+            if (a->id_type[i] & MT_ID_AGREE_ONLY)
+                continue; /* a source's own numbers, one after another, are a typo apart and two people */
             const char *x = mt_text(m, a->id_value[i]), *y = mt_text(m, b->id_value[j]);
             if (strlen(x) >= 5 && strlen(y) >= 5 && one_edit(x, y))
                 level = 1;
-            else if (level == 255 && !(a->id_type[i] & MT_ID_AGREE_ONLY))
+            else if (level == 255)
                 level = 0;
         }
     return (uint8_t)level;
@@ -241,6 +245,21 @@ static void compare(const mt_records *m, mt_pair *p)
     p->level[5] = address_level(m, a, b);
     p->level[6] = identifier_level(m, a, b);
     p->id = a->nid && b->nid ? (a->nid == b->nid ? 1 : -1) : 0;
+}
+
+void mt_compare_pair(const mt_records *m, const mt_model *mo, mt_pair *p)
+{
+    compare(m, p);
+    double lm = log(mo->p), lu = log(1 - mo->p), w = 0;
+    for (int f = 0; f < MT_FIELDS; f++)
+        if (p->level[f] != 255 && mo->m[f][p->level[f]] > 0 && mo->u[f][p->level[f]] > 0) {
+            lm += log(mo->m[f][p->level[f]]);
+            lu += log(mo->u[f][p->level[f]]);
+            w += log2(mo->m[f][p->level[f]] / mo->u[f][p->level[f]]);
+        }
+    p->weight = (float)w;
+    p->prob = (float)(1 / (1 + exp(lu - lm)));
+    p->decision = p->id > 0 ? MT_SAME_ID : MT_LINK;
 }
 
 /* Comparing is most of the work and each pair stands alone: the pairs are
@@ -307,14 +326,29 @@ static uint32_t find(uf *u, uint32_t x)
     return x;
 }
 
-/* Two birth dates one person may have been written with: either unknown, within a year, or one part
- * (day, month or year: a typo) different, or day and month swapped */
+/* Two years one typo apart: a digit changed, or two next to each other swapped (1978, 1987) */
+static int years_typo(int a, int b)
+{
+    char x[8], y[8];
+    snprintf(x, sizeof x, "%04d", a);
+    snprintf(y, sizeof y, "%04d", b);
+    int diff = 0, first = -1;
+    for (int i = 0; i < 4; i++)
+        if (x[i] != y[i])
+            diff++, first = first < 0 ? i : first;
+    return diff == 1 || (diff == 2 && first < 3 && x[first] == y[first + 1] && x[first + 1] == y[first]);
+}
+
+/* Two birth dates one person may have been written with: either unknown, within a year, the day or the
+ * month different, the year a typo apart, or day and month swapped */
 static int births_alike(int32_t a, int32_t b)
 {
     if (a == INT32_MIN || b == INT32_MIN || abs(a - b) <= 366)
         return 1;
     rp_date x = rp_civil_from_days(a), y = rp_civil_from_days(b);
-    return (x.y == y.y) + (x.m == y.m) + (x.d == y.d) == 2 || (x.y == y.y && x.m == y.d && x.d == y.m);
+    if (x.y == y.y)
+        return x.m == y.m || x.d == y.d || (x.m == y.d && x.d == y.m);
+    return x.m == y.m && x.d == y.d && years_typo(x.y, y.y);
 }
 
 /* 1 joined, 0 already one, -1 refused */

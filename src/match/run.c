@@ -303,15 +303,42 @@ static int resolve(run *x, rp_error *err)
 
 /* ---- writing persons ---- */
 
-/* The person most members of a cluster point to already keeps its number, unless a cluster written before
- * in this run took it (a customer split in two: the second half is a new one). */
-static int64_t prior_person(const mt_records *m, const mt_member *mem, size_t k, rp_map *used)
+/* Which cluster each person of the last run goes to: the one with most of its records (a customer split
+ * in two keeps its number in its larger half; the other half is a new customer).  owner: person ->
+ * (root << 32 | votes) + 1. */
+static int prior_owners(const mt_records *m, const uint32_t *head, const uint32_t *next, rp_map *owner,
+                        rp_error *err)
+{
+    for (size_t root = 0; root < m->n; root++) {
+        if (head[root] == UINT32_MAX || next[head[root]] == UINT32_MAX)
+            continue;
+        for (uint32_t i = head[root]; i != UINT32_MAX; i = next[i]) {
+            int64_t p = m->r[i].person;
+            uint64_t votes = 0;
+            if (!p)
+                continue;
+            for (uint32_t j = head[root]; j != UINT32_MAX; j = next[j])
+                votes += m->r[j].person == p;
+            uintptr_t was = (uintptr_t)rp_map_get(owner, &p, sizeof p);
+            if ((!was || ((was - 1) & 0xffffffffu) < votes) &&
+                rp_map_put(owner, &p, sizeof p, (void *)(uintptr_t)(((uint64_t)root << 32 | votes) + 1), NULL))
+                return rp_err(err, RP_NOMEM, NULL);
+        }
+    }
+    return RP_OK;
+}
+
+/* The person most members of a cluster point to already keeps its number, unless another cluster has more
+ * of its records (owner) or took it before (used). */
+static int64_t prior_person(const mt_records *m, const mt_member *mem, size_t k, uint32_t root, rp_map *owner,
+                            rp_map *used)
 {
     int64_t prior = 0;
     int prior_votes = 0;
     for (size_t i = 0; i < k; i++) {
         int64_t mi = m->r[mem[i].rec].person, votes = 0;
-        if (!mi || mi == prior || rp_map_get(used, &mi, sizeof mi))
+        uintptr_t own = mi ? (uintptr_t)rp_map_get(owner, &mi, sizeof mi) : 0;
+        if (!mi || mi == prior || rp_map_get(used, &mi, sizeof mi) || (own && (own - 1) >> 32 != root))
             continue;
         for (size_t j = 0; j < k; j++)
             votes += m->r[mem[j].rec].person == mi;
@@ -325,9 +352,10 @@ static int64_t prior_person(const mt_records *m, const mt_member *mem, size_t k,
 
 /* The person of a cluster of k members (in trust order), with the values
  * the survivorship rules choose: the one it already is, or a new one. */
-static int person_for(run *x, const mt_member *mem, size_t k, rp_map *used, int64_t *person, rp_error *err)
+static int person_for(run *x, const mt_member *mem, size_t k, uint32_t root, rp_map *owner, rp_map *used,
+                      int64_t *person, rp_error *err)
 {
-    int64_t prior = prior_person(&x->m, mem, k, used);
+    int64_t prior = prior_person(&x->m, mem, k, root, owner, used);
     wh_party p;
     int rc = mt_survivors(&x->m, &x->at, &x->o->surv, mem, k, &p, err);
     if (rc)
@@ -343,11 +371,12 @@ static int person_for(run *x, const mt_member *mem, size_t k, rp_map *used, int6
 }
 
 /* A cluster of two or more records: its person, and every member pointing to it. */
-static int write_person(run *x, mt_member *mem, size_t k, rp_map *used, rp_error *err)
+static int write_person(run *x, mt_member *mem, size_t k, uint32_t root, rp_map *owner, rp_map *used,
+                        rp_error *err)
 {
     qsort(mem, k, sizeof *mem, mt_by_trust);
     int64_t person = 0;
-    int rc = person_for(x, mem, k, used, &person, err);
+    int rc = person_for(x, mem, k, root, owner, used, &person, err);
     if (rc)
         return rc;
     rp_map_put(used, &person, sizeof person, (void *)1, NULL);
@@ -377,10 +406,10 @@ static int write_persons(run *x, rp_error *err)
     /* clusters as lists: head[root] -> member -> next[member] ... */
     uint32_t *head = malloc(n * sizeof *head), *next = malloc(n * sizeof *next);
     mt_member *mem = malloc(n * sizeof *mem), *alone = malloc(n * sizeof *alone);
-    rp_map *used = rp_map_new();
+    rp_map *used = rp_map_new(), *owner = rp_map_new();
     size_t nalone = 0;
     int rc = RP_OK;
-    if (!head || !next || !mem || !alone || !used) {
+    if (!head || !next || !mem || !alone || !used || !owner) {
         rc = rp_err(err, RP_NOMEM, NULL);
         goto out;
     }
@@ -390,6 +419,7 @@ static int write_persons(run *x, rp_error *err)
         next[i] = head[cluster[i]];
         head[cluster[i]] = (uint32_t)i;
     }
+    rc = prior_owners(&x->m, head, next, owner, err);
     for (size_t root = 0; root < x->m.n && !rc; root++) {
         if (head[root] == UINT32_MAX)
             continue;
@@ -400,13 +430,14 @@ static int write_persons(run *x, rp_error *err)
         size_t k = 0;
         for (uint32_t i = head[root]; i != UINT32_MAX; i = next[i])
             mem[k++] = (mt_member){ i, mt_trust(&x->o->surv, x->m.sources[x->m.r[i].source]) };
-        rc = write_person(x, mem, k, used, err);
+        rc = write_person(x, mem, k, (uint32_t)root, owner, used, err);
     }
     qsort(alone, nalone, sizeof *alone, mt_by_trust);
     for (size_t i = 0; i < nalone && !rc; i++)
         rc = keep_alone(x, alone[i].rec, used, err);
 out:
     rp_map_free(used, NULL);
+    rp_map_free(owner, NULL);
     free(head);
     free(next);
     free(mem);

@@ -227,7 +227,7 @@ static const struct calling {
     char country[3];
     char code[4];
     char trunk; /* the domestic prefix dropped after the calling code; 0 none (kept, as Italy's 0) */
-} callings[] = {
+} callings[] = { /* the international prefix is 00 but where intl_prefix() says otherwise */
     { "AT", "43", '0' },  { "AU", "61", '0' },  { "BE", "32", '0' }, { "BR", "55", '0' },  { "CA", "1", '1' },
     { "CH", "41", '0' },  { "CN", "86", '0' },  { "DE", "49", '0' }, { "DK", "45", 0 },    { "ES", "34", 0 },
     { "FI", "358", '0' }, { "FR", "33", '0' },  { "GB", "44", '0' }, { "HK", "852", 0 },   { "ID", "62", '0' },
@@ -286,7 +286,21 @@ static int taiwan_number(const char *in, const char *nsn, char e164[48], rp_erro
     return RP_OK;
 }
 
-/* A number written as at home in country (not Taiwan), into e164. */
+/* The prefix a country dials abroad with, where it is not 00 */
+static const char *intl_prefix(const char *country)
+{
+    if (!strcmp(country, "US") || !strcmp(country, "CA"))
+        return "011";
+    if (!strcmp(country, "AU"))
+        return "0011";
+    if (!strcmp(country, "JP"))
+        return "010";
+    return "00";
+}
+
+/* A number written as at home in country (not Taiwan; one dialled abroad from there, after its
+ * international prefix, is read by the caller), into e164: the calling code before it, its trunk prefix
+ * dropped (NANP's 1 and Russia's 8 only before ten digits more). */
 static int domestic_number(const char *in, const char *country, const char *d, char e164[48], rp_error *err)
 {
     const struct calling *c = NULL;
@@ -296,7 +310,11 @@ static int domestic_number(const char *in, const char *country, const char *d, c
     if (!c)
         return rp_err(err, RP_INVAL, "invalid phone '%s': write it with + and the calling code (%s's numbers are "
                                      "not read without one)", in, country);
-    if (c->trunk && d[0] == c->trunk && (c->trunk != '1' || strlen(d) == 11))
+    if (c->code[0] == '1' && !c->code[1] && d[0] == '0')
+        return rp_err(err, RP_INVAL, "invalid phone '%s': a North American number begins with 2 to 9 (or 1 and "
+                                     "ten digits)", in);
+    int long_trunk = c->trunk == '1' || c->trunk == '8';
+    if (c->trunk && d[0] == c->trunk && (!long_trunk || strlen(d) == 11))
         d++;
     snprintf(e164, 48, "+%s%s", c->code, d);
     return RP_OK;
@@ -310,8 +328,9 @@ int wh_phone_normalise_in(const char *country, const char *in, char *out, size_t
     if (rc)
         return rc;
     size_t nd = strlen(d);
-    int intl00 = nd > 5 && memcmp(d, "00", 2) == 0;
-    const char *cc = plus ? d : intl00 ? d + 2 : NULL; /* the number after its calling code's + or 00 */
+    const char *ip = is_taiwan(country) ? "00" : intl_prefix(country); /* the country's prefix abroad */
+    int intl = nd > strlen(ip) + 3 && !strncmp(d, ip, strlen(ip));
+    const char *cc = plus ? d : intl ? d + strlen(ip) : NULL; /* the number after its calling code's + or prefix */
     if (!cc && is_taiwan(country) && nd >= 11 && memcmp(d, "886", 3) == 0)
         cc = d; /* 886... without + */
     if (cc && strlen(cc) >= 3 && memcmp(cc, "886", 3) == 0) {

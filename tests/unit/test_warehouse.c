@@ -174,6 +174,11 @@ static void phones_to_e164(void **state)
         { "IT", "06 1234 5678", "+390612345678" },   { "HK", "2123 4567", "+85221234567" },
         { "FR", "+33 1 23 45 67 89", "+33123456789" }, { "TW", "0912-345-678", "+886912345678" },
         { "ZA", "+27 21 123 4567", "+27211234567" },   { "AU", "+886 912 345 678", "+886912345678" },
+        /* dialled abroad from there, by its own international prefix */
+        { "AU", "0011 44 20 7946 0958", "+442079460958" }, { "US", "011 44 20 7946 0958", "+442079460958" },
+        { "JP", "010 44 20 7946 0958", "+442079460958" },  { "GB", "00 61 412 345 678", "+61412345678" },
+        /* Russia's trunk 8 only before ten digits more: St Petersburg's 812 is not a trunk */
+        { "RU", "8 812 123-45-67", "+78121234567" },       { "RU", "812 123-45-67", "+78121234567" },
     };
     for (size_t i = 0; i < sizeof abroad / sizeof abroad[0]; i++) {
         if (wh_phone_normalise_in(abroad[i].country, abroad[i].in, out, sizeof out, lookup, sizeof lookup, &e))
@@ -184,6 +189,9 @@ static void phones_to_e164(void **state)
                      RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "invalid phone '021 123 4567': write it with + and the calling code (ZA's "
                                        "numbers are not read without one)");
+    assert_int_equal(wh_phone_normalise_in("US", "0123 456 789", out, sizeof out, lookup, sizeof lookup, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "invalid phone '0123 456 789': a North American number begins with 2 to 9 (or 1 "
+                                       "and ten digits)");
     assert_int_equal(wh_phone_normalise_in("AU", "04", out, sizeof out, lookup, sizeof lookup, &e), RP_INVAL);
     assert_string_equal(rp_errmsg(&e), "invalid phone '04': E.164 numbers have 8 to 15 digits");
 }
