@@ -320,7 +320,7 @@ int api_match_evaluate(api_req *rq, api_resp *rs)
     int ok = done == n;
     close(fd);
     mt_quality q;
-    int rc = ok ? mt_evaluate(rq->w, path, &q, &err) : rp_err(&err, RP_IO, "the truth could not be kept for measuring");
+    int rc = ok ? mt_evaluate(rq->w, path, NULL, &q, &err) : rp_err(&err, RP_IO, "the truth could not be kept for measuring");
     unlink(path);
     if (rc) {
         const char *m = rp_errmsg(&err);

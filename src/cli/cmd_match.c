@@ -20,7 +20,20 @@ static int parse_prob(const char *cmd, const char *name, const char *s, double *
     return CLI_OK;
 }
 
-/* The survivorship rules of the configuration file, if there is one. */
+/* A matching specification's file into o (spec and thresholds). */
+static int spec_file(cli_ctx *c, const char *path, mt_options *o)
+{
+    rp_buf b = RP_BUF_INIT;
+    rp_error err = RP_ERROR_INIT;
+    int rc = rp_buf_read_file(&b, path, 1 << 20, &err);
+    if (!rc)
+        rc = mt_spec_parse(b.data ? b.data : "", b.len, path, &o->spec, &o->params, &err);
+    rp_buf_release(&b);
+    return rc ? cli_fail(c->cmd->name, &err) : CLI_OK;
+}
+
+/* The survivorship rules and the matching specification ([match] spec = FILE, or --spec FILE) of the
+ * configuration file, if there is one. */
 static int match_options(cli_ctx *c, mt_options *o)
 {
     mt_options_default(o);
@@ -29,7 +42,12 @@ static int match_options(cli_ctx *c, mt_options *o)
     if (cli_cfg(c, &cfg, &err))
         return cli_fail(c->cmd->name, &err);
     int rc = cfg ? mt_survivorship_config(&o->surv, cfg, &err) : RP_OK;
-    return rc ? cli_fail(c->cmd->name, &err) : CLI_OK;
+    if (rc)
+        return cli_fail(c->cmd->name, &err);
+    const char *spec = cli_arg(c, "spec");
+    if (!spec && cfg)
+        spec = rp_config_get(cfg, "match", "spec", NULL);
+    return spec ? spec_file(c, spec, o) : CLI_OK;
 }
 
 static void print_counts(const mt_run_stats *st)
@@ -204,12 +222,14 @@ int cmd_match_evaluate(cli_ctx *c)
     if (!truth)
         return cli_failf("match evaluate", "--truth FILE is needed (CSV: source,key,true_id)");
     wh *w;
+    mt_options o;
     int rc;
-    if ((rc = cli_wh(c, 0, &w, NULL)) || (rc = cli_audit(c, "match_export", 0, NULL, NULL)))
+    if ((rc = match_options(c, &o)) || (rc = cli_wh(c, 0, &w, NULL)) ||
+        (rc = cli_audit(c, "match_export", 0, NULL, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     mt_quality q;
-    rc = mt_evaluate(w, truth, &q, &err);
+    rc = mt_evaluate(w, truth, &o, &q, &err);
     cli_wh_close(c);
     if (rc)
         return cli_fail("match evaluate", &err);

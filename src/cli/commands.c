@@ -274,8 +274,8 @@ const cli_cmd cli_commands[] = {
       "  --interval S    seconds between looks (default 5)\n"
       "  --once          look once, load what is there, and stop\n"
       "  --max-reject-rate R, --spec FILE, --source NAME   as for load\n" STORE_HELP, NULL },
-    { "match", cmd_match, CLI_STORE, "link-at= review-at= full json", 0, 0,
-      "rapport match [--full] [--link-at P] [--review-at P] [--json]",
+    { "match", cmd_match, CLI_STORE, "link-at= review-at= spec= full json", 0, 0,
+      "rapport match [--full] [--spec FILE] [--link-at P] [--review-at P] [--json]",
       "Find who is who: join the source records of one person into one customer.",
       "Compares the customers every source delivered (names across scripts and in\n"
       "any order, birth dates, phones, e-mails, addresses of any country, national\n"
@@ -294,8 +294,15 @@ const cli_cmd cli_commands[] = {
       "  trust = host, card, online     ; most trusted first\n"
       "  default = trusted              ; trusted, recent or complete\n"
       "  occupation = recent            ; per attribute\n\n"
+      "How records are compared and blocked can be said in a matching\n"
+      "specification (JSON; docs/match.md): which fields, how (names word by word,\n"
+      "by Jaro-Winkler or exactly; dates and identifiers with typos or exactly;\n"
+      "addresses by their parts or exactly), with what thresholds, which blocks.\n"
+      "A run with another specification than the last full run's is full.\n\n"
       "options:\n"
       "  --full          compare every record again and estimate the model afresh\n"
+      "  --spec FILE     the matching specification (default [match] spec in the\n"
+      "                  configuration; none: the defaults of docs/match.md)\n"
       "  --link-at P     link a pair at this probability or more (default 0.95)\n"
       "  --review-at P   keep a pair for review from this probability (default 0.5)\n"
       "  --json          print the counts as JSON\n" STORE_HELP, NULL },
@@ -341,7 +348,8 @@ const cli_cmd cli_commands[] = {
       "  --seed S        the draw (default 1: the same sample again)\n"
       "  --labelled FILE estimate precision from a labelled sample\n"
       "  --json          print the estimate as JSON\n" STORE_HELP, NULL },
-    { "match evaluate", cmd_match_evaluate, CLI_STORE, "truth= json", 0, 0, "rapport match evaluate --truth FILE [--json]",
+    { "match evaluate", cmd_match_evaluate, CLI_STORE, "truth= spec= json", 0, 0,
+      "rapport match evaluate --truth FILE [--spec FILE] [--json]",
       "Measure who is who against the truth: pairwise precision, recall and F1.",
       "FILE is CSV with the columns source, key (or source_key) and true_id (or\n"
       "party_id: another run's match export is a truth too): the\n"
@@ -352,6 +360,8 @@ const cli_cmd cli_commands[] = {
       "what no threshold can recover) and the pairs waiting for review.\n\n"
       "options:\n"
       "  --truth FILE    the truth (CSV: source,key,true_id)\n"
+      "  --spec FILE     the matching specification whose blocks blocking recall\n"
+      "                  is measured with (default [match] spec; none: the defaults)\n"
       "  --json          print the figures as JSON\n" STORE_HELP, NULL },
     { "analyze", cmd_analyze, CLI_STORE, "as-of= months= measure= levels= segments= by= k= choose= horizon= acquisition-cost= no-save even-in-surge json csv", 1, 20,
       "rapport analyze JOB... [--as-of DATE] [--months N] [--measure M] [--levels SPEC] [--segments FILE] "

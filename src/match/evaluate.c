@@ -196,7 +196,7 @@ static void records_of(const mt_records *m, evaluating *x)
     }
 }
 
-static int blocking(wh *w, evaluating *x, uint64_t **pk, size_t *np, rp_error *err)
+static int blocking(wh *w, const mt_options *o, evaluating *x, uint64_t **pk, size_t *np, rp_error *err)
 {
     mt_romaniser *ro;
     int rc = mt_romaniser_open(&ro, err);
@@ -204,7 +204,10 @@ static int blocking(wh *w, evaluating *x, uint64_t **pk, size_t *np, rp_error *e
         return rc;
     mt_records m;
     mt_records_init(&m);
+    m.spec = o ? &o->spec : NULL;
     mt_params prm = MT_PARAMS_DEFAULT;
+    if (o)
+        prm = o->params;
     if (!(rc = mt_records_load(w, ro, &m, err)) && !(rc = mt_candidate_pairs(&m, &prm, pk, np, err)))
         records_of(&m, x);
     mt_records_free(&m);
@@ -236,7 +239,7 @@ json_t *mt_quality_json(const mt_quality *q)
                      (json_int_t)q->reviews, "review_share", q->review_share);
 }
 
-int mt_evaluate(wh *w, const char *truth, mt_quality *q, rp_error *err)
+int mt_evaluate(wh *w, const char *truth, const mt_options *o, mt_quality *q, rp_error *err)
 {
     memset(q, 0, sizeof *q);
     evaluating x = { rp_map_new(), rp_map_new(), NULL, 0, 0, 0, 0 };
@@ -246,7 +249,7 @@ int mt_evaluate(wh *w, const char *truth, mt_quality *q, rp_error *err)
     if (!rc)
         rc = wh_source_customers(w, on_customer, &x, err);
     if (!rc)
-        rc = blocking(w, &x, &pk, &np, err);
+        rc = blocking(w, o, &x, &pk, &np, err);
     if (!rc)
         rc = reviews(w, &q->reviews, err);
     if (rc)

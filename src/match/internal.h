@@ -142,7 +142,10 @@ typedef struct mt_rec {
     char org;                      /* an organisation */
 } mt_rec;
 
+_Static_assert(MT_SPEC_FIELDS == 7, "the spec names every field");
+
 typedef struct mt_records {
+    const mt_spec *spec;           /* how they are compared and blocked (NULL: the default) */
     mt_rec *r;
     size_t n, cap;
     rp_buf text;                   /* NUL-separated strings */

@@ -47,6 +47,7 @@
  *   export.c         which customer each source record belongs to, as CSV
  *   evaluate.c       the customers found measured against a truth file
  *   labels.c         where there is none: a sample of links to label, and the precision it estimates
+ *   comparing.c      the matching specification: fields compared and how, blocks, thresholds
  */
 #ifndef RP_MATCH_H
 #define RP_MATCH_H
@@ -62,6 +63,37 @@
 
 typedef struct mt_model mt_model;  /* the Fellegi-Sunter model (internal.h) */
 
+/* The matching specification (`rapport match --spec FILE`, comparing.c):
+ * which fields are compared and how, which blocks bring records together,
+ * and the thresholds.  A JSON document, every member optional:
+ *   {"link_at": 0.95, "review_at": 0.5, "max_block": 200, "max_name_block": 50,
+ *    "compare": {"name": {"method": "words" | "jaro_winkler" | "exact", "same": 0.99,
+ *                         "close": 0.93, "alike": 0.85},
+ *                "birth_date": {"method": "typos" | "exact"}, "gender": true,
+ *                "phone": true, "email": true,
+ *                "address": {"method": "parts" | "exact", "alike": 0.9},
+ *                "identifier": {"method": "typos" | "exact"}},
+ *    "blocking": ["national_id", "identifier", "phone", "email", "name",
+ *                 "name_birth", "address"]}
+ * A field given false is not compared; one given true, or left out, is
+ * compared the default way (the values above).  Errors name the member
+ * path (compare.name.method: 'fuzzy' is not one of words, jaro_winkler,
+ * exact).  A national ID compares and blocks whatever the spec says: a
+ * valid one is one person's. */
+enum { MT_NAME_WORDS, MT_NAME_JW, MT_NAME_EXACT };
+enum { MT_METHOD_TYPOS, MT_METHOD_EXACT };  /* dates, identifiers; addresses: parts (typos) or exact */
+enum { MT_B_NATIONAL, MT_B_IDENTIFIER, MT_B_PHONE, MT_B_EMAIL, MT_B_NAME, MT_B_NAME_BIRTH, MT_B_ADDRESS,
+       MT_BLOCK_KINDS };
+#define MT_SPEC_FIELDS 7
+typedef struct mt_spec {
+    uint8_t use[MT_SPEC_FIELDS];   /* name, birth_date, gender, phone, email, address, identifier */
+    uint8_t name_method, date_method, address_method, id_method;
+    double name_same, name_close, name_alike, address_alike;
+    uint32_t blocks;               /* 1 << MT_B_... */
+    uint64_t hash;                 /* of what it says (0: the default); a run whose spec differs is full */
+} mt_spec;
+void mt_spec_default(mt_spec *s);
+
 typedef struct mt_params {
     double link_at, review_at;     /* posterior probabilities */
     size_t max_block;              /* larger blocks are skipped (too common to tell anyone apart) */
@@ -71,6 +103,9 @@ typedef struct mt_params {
     const uint64_t *skip;          /* sorted blocking keys to skip whatever their size here */
     size_t nskip;
 } mt_params;
+
+/* The spec in text (name for messages: a file's path) into s and p's thresholds and block limits. */
+int mt_spec_parse(const char *text, size_t n, const char *name, mt_spec *s, mt_params *p, rp_error *err) RP_WARN_UNUSED;
 
 /* Survivorship: which member's value a person shows, per attribute. */
 enum { MT_TRUSTED = 0, /* the most trusted source that has a value */
@@ -98,6 +133,7 @@ int mt_survivorship_config(mt_survivorship *sv, const rp_config *c, rp_error *er
 
 typedef struct mt_options {
     mt_params params;
+    mt_spec spec;
     mt_survivorship surv;
     int full;                      /* compare everything again and estimate the model afresh */
 } mt_options;
@@ -168,7 +204,8 @@ typedef struct mt_quality {
     size_t reviews;
     double review_share;
 } mt_quality;
-int mt_evaluate(wh *w, const char *truth, mt_quality *q, rp_error *err) RP_WARN_UNUSED;
+/* o: the spec and block limits blocking recall is measured with (NULL: the defaults). */
+int mt_evaluate(wh *w, const char *truth, const mt_options *o, mt_quality *q, rp_error *err) RP_WARN_UNUSED;
 /* Where there is no truth: a random sample of the links the store holds —
  * every two source records of one customer, people's decisions included
  * (of a customer of more than 200, its first 200) — scored by the last full

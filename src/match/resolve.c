@@ -145,7 +145,20 @@ static void *grow(growing *g, rp_error *err)
 
 /* ---- comparing ---- */
 
-static double jw_keys(const mt_records *m, const mt_rec *a, const mt_rec *b)
+static const mt_spec *spec_of(const mt_records *m)
+{
+    static mt_spec def;
+    static int made;
+    if (m->spec)
+        return m->spec;
+    if (!made) { /* the same values every time: a race to write them is harmless, but say it once */
+        mt_spec_default(&def);
+        made = 1;
+    }
+    return &def;
+}
+
+static double jw_keys(const mt_records *m, const mt_rec *a, const mt_rec *b, int method)
 {
     uint32_t ka[4] = { a->han_key, a->latin_key, a->latin_alt, a->sorted },
              kb[4] = { b->han_key, b->latin_key, b->latin_alt, b->sorted };
@@ -154,13 +167,16 @@ static double jw_keys(const mt_records *m, const mt_rec *a, const mt_rec *b)
         for (int j = 0; j < 4; j++)
             if (ka[i] && kb[j] && strcmp(mt_text(m, ka[i]), mt_text(m, kb[j])) == 0)
                 return a->han && b->han && strcmp(mt_text(m, a->han), mt_text(m, b->han)) ? 0.995 : 1.0;
+    if (method == MT_NAME_EXACT)
+        return 0;
     double best = 0;
     if (a->han && b->han)
         best = mt_jaro_winkler(mt_text(m, a->han), mt_text(m, b->han));
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++)
             if (ka[i] && kb[j] && best < 1) {
-                double s = mt_words_similarity(mt_text(m, ka[i]), mt_text(m, kb[j]));
+                double s = method == MT_NAME_JW ? mt_jaro_winkler(mt_text(m, ka[i]), mt_text(m, kb[j]))
+                                                : mt_words_similarity(mt_text(m, ka[i]), mt_text(m, kb[j]));
                 if (s > best)
                     best = s;
             }
@@ -169,13 +185,14 @@ static double jw_keys(const mt_records *m, const mt_rec *a, const mt_rec *b)
 
 /* Addresses: 3 the same, 2 alike (the words of two addresses outside Taiwan close), 1 the same area, 0 none
  * of these; 255 either has none */
-static uint8_t address_level(const mt_records *m, const mt_rec *a, const mt_rec *b)
+static uint8_t address_level(const mt_records *m, const mt_spec *sp, const mt_rec *a, const mt_rec *b)
 {
     if (!a->addr || !b->addr)
         return a->area && b->area ? a->area == b->area : 255;
     if (a->addr == b->addr)
         return 3;
-    if (a->street && b->street && mt_jaro_winkler(mt_text(m, a->street), mt_text(m, b->street)) >= 0.9)
+    if (sp->address_method == MT_METHOD_TYPOS && a->street && b->street &&
+        mt_jaro_winkler(mt_text(m, a->street), mt_text(m, b->street)) >= sp->address_alike)
         return 2;
     return a->area && a->area == b->area;
 }
@@ -199,7 +216,7 @@ static int one_edit(const char *a, const char *b)
 /* Identifiers besides the national one: 2 one shared, 1 one of the same type a typo away (both of five
  * characters or more), 0 of one type and none shared (a source's own numbers aside: each has its own),
  * 255 nothing to compare */
-static uint8_t identifier_level(const mt_records *m, const mt_rec *a, const mt_rec *b)
+static uint8_t identifier_level(const mt_records *m, const mt_spec *sp, const mt_rec *a, const mt_rec *b)
 {
     int level = 255;
     for (int i = 0; i < MT_IDS && a->ids[i]; i++)
@@ -211,7 +228,7 @@ static uint8_t identifier_level(const mt_records *m, const mt_rec *a, const mt_r
             if (a->id_type[i] & MT_ID_AGREE_ONLY)
                 continue; /* a source's own numbers, one after another, are a typo apart and two people */
             const char *x = mt_text(m, a->id_value[i]), *y = mt_text(m, b->id_value[j]);
-            if (strlen(x) >= 5 && strlen(y) >= 5 && one_edit(x, y))
+            if (sp->id_method == MT_METHOD_TYPOS && strlen(x) >= 5 && strlen(y) >= 5 && one_edit(x, y))
                 level = 1;
             else if (level == 255)
                 level = 0;
@@ -222,28 +239,32 @@ static uint8_t identifier_level(const mt_records *m, const mt_rec *a, const mt_r
 static void compare(const mt_records *m, mt_pair *p)
 {
     const mt_rec *a = &m->r[p->a], *b = &m->r[p->b];
-    double s = jw_keys(m, a, b);
-    p->level[0] = (a->han || a->latin_key) && (b->han || b->latin_key) ? (s >= 0.99 ? 3 : s >= 0.93 ? 2 : s >= 0.85 ? 1 : 0)
-                                                                         : 255;
-    if (a->birth == INT32_MIN || b->birth == INT32_MIN) {
-        p->level[1] = 255;
-    } else if (a->birth == b->birth) {
-        p->level[1] = 2;
-    } else {
+    const mt_spec *sp = spec_of(m);
+    memset(p->level, 255, sizeof p->level);
+    if (sp->use[0] && (a->han || a->latin_key) && (b->han || b->latin_key)) {
+        double s = jw_keys(m, a, b, sp->name_method);
+        p->level[0] = s >= sp->name_same ? 3 : s >= sp->name_close ? 2 : s >= sp->name_alike ? 1 : 0;
+    }
+    if (sp->use[1] && a->birth != INT32_MIN && b->birth != INT32_MIN) {
         rp_date x = rp_civil_from_days(a->birth), y = rp_civil_from_days(b->birth);
         int parts = (x.y == y.y) + (x.m == y.m) + (x.d == y.d);
         int swapped = x.y == y.y && x.m == y.d && x.d == y.m;
-        p->level[1] = parts == 2 || swapped ? 1 : 0;
+        p->level[1] = a->birth == b->birth ? 2 : sp->date_method == MT_METHOD_TYPOS && (parts == 2 || swapped) ? 1 : 0;
     }
-    p->level[2] = a->gender && b->gender ? (a->gender == b->gender) : 255;
-    int pa = a->phone[0] != 0, pb = b->phone[0] != 0, shared = 0;
+    if (sp->use[2] && a->gender && b->gender)
+        p->level[2] = a->gender == b->gender;
+    int shared = 0;
     for (int i = 0; i < MT_PHONES; i++)
         for (int j = 0; j < MT_PHONES; j++)
             shared |= a->phone[i] && a->phone[i] == b->phone[j];
-    p->level[3] = pa && pb ? (uint8_t)shared : 255;
-    p->level[4] = a->email && b->email ? (a->email == b->email) : 255;
-    p->level[5] = address_level(m, a, b);
-    p->level[6] = identifier_level(m, a, b);
+    if (sp->use[3] && a->phone[0] && b->phone[0])
+        p->level[3] = (uint8_t)shared;
+    if (sp->use[4] && a->email && b->email)
+        p->level[4] = a->email == b->email;
+    if (sp->use[5])
+        p->level[5] = address_level(m, sp, a, b);
+    if (sp->use[6])
+        p->level[6] = identifier_level(m, sp, a, b);
     p->id = a->nid && b->nid ? (a->nid == b->nid ? 1 : -1) : 0;
 }
 
@@ -473,26 +494,29 @@ static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[MT_KEYS], uint8_
 {
     memset(weak, 0, MT_KEYS);
     const mt_rec *r = &m->r[i];
+    uint32_t on = spec_of(m)->blocks;
     int nk = 0;
     if (r->nid)
         k[nk++] = r->nid ^ 0x1111;
-    for (int j = 0; j < MT_IDS; j++)
+    for (int j = 0; j < MT_IDS && (on >> MT_B_IDENTIFIER & 1); j++)
         if (r->ids[j])
             k[nk++] = r->ids[j] ^ 0x2222;
     for (int j = 0; j < MT_PHONES; j++)
-        if (r->phone[j])
+        if (r->phone[j] && (on >> MT_B_PHONE & 1))
             k[nk++] = r->phone[j];
-    if (r->email)
+    if (r->email && (on >> MT_B_EMAIL & 1))
         k[nk++] = r->email;
     uint32_t names[4] = { r->han_key, r->latin_key, r->latin_alt, r->sorted };
     for (int j = 0; j < 4; j++)
         if (names[j]) {
-            weak[nk] = 1;
-            k[nk++] = hash_str(mt_text(m, names[j]), 'n');
-            if (r->birth != INT32_MIN)
+            if (on >> MT_B_NAME & 1) {
+                weak[nk] = 1;
+                k[nk++] = hash_str(mt_text(m, names[j]), 'n');
+            }
+            if (r->birth != INT32_MIN && (on >> MT_B_NAME_BIRTH & 1))
                 k[nk++] = surname_hash(mt_text(m, names[j]), (uint64_t)(uint32_t)r->birth * 31 + 'b');
         }
-    if (r->addr)
+    if (r->addr && (on >> MT_B_ADDRESS & 1))
         k[nk++] = r->addr;
     return nk;
 }

@@ -45,7 +45,7 @@ typedef struct last_full {
     json_t *sources;               /* the source systems it saw */
 } last_full;
 
-static int last_model(wh *w, const mt_params *p, last_full *lf, int *have, rp_error *err)
+static int last_model(wh *w, const mt_params *p, const mt_spec *spec, last_full *lf, int *have, rp_error *err)
 {
     *have = 0;
     mt_model *model = &lf->model;
@@ -69,6 +69,8 @@ static int last_model(wh *w, const mt_params *p, last_full *lf, int *have, rp_er
     lf->link_at = json_real_value(json_object_get(j, "link_at"));
     lf->review_at = json_real_value(json_object_get(j, "review_at"));
     int ok = !p || (fabs(lf->link_at - p->link_at) < 1e-9 && fabs(lf->review_at - p->review_at) < 1e-9);
+    const char *sh = json_string_value(json_object_get(j, "spec")); /* made by another spec: not this model */
+    ok &= !spec || (sh ? strtoull(sh, NULL, 16) : 0) == spec->hash;
     model->p = json_real_value(json_object_get(j, "match_share"));
     ok &= model->p > 0 && model->p < 1;
     for (int f = 0; f < MT_FIELDS && ok; f++) {
@@ -91,7 +93,7 @@ int mt_last_model(wh *w, mt_params *p, mt_model *model, int *have, rp_error *err
 {
     last_full lf;
     memset(&lf, 0, sizeof lf);
-    int rc = last_model(w, NULL, &lf, have, err);
+    int rc = last_model(w, NULL, NULL, &lf, have, err);
     if (!rc && *have) {
         *model = lf.model;
         p->link_at = lf.link_at;
@@ -541,6 +543,11 @@ static void model_json(const run *x, rp_buf *out)
     json_t *mj = json_object();
     json_object_set_new(mj, "link_at", json_real(x->prm.link_at));
     json_object_set_new(mj, "review_at", json_real(x->prm.review_at));
+    if (x->o->spec.hash) {
+        char h[24];
+        snprintf(h, sizeof h, "%016llx", (unsigned long long)x->o->spec.hash);
+        json_object_set_new(mj, "spec", json_string(h));
+    }
     json_object_set_new(mj, "match_share", json_real(r->p));
     for (int f = 0; f < MT_FIELDS; f++) {
         json_t *fo = json_object(), *jm = json_array(), *ju = json_array();
@@ -655,6 +662,7 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     memset(st, 0, sizeof *st);
     run x = { .w = w, .o = o, .st = st, .prm = o->params, .at = MT_ATTRS_INIT };
     mt_records_init(&x.m);
+    x.m.spec = &o->spec;
     double t0 = rp_monotonic(), t1;
     int rc = mt_romaniser_open(&x.ro, err);
     if (rc || (rc = mt_records_load(w, x.ro, &x.m, err)) || (rc = mt_index(&x.ix, &x.m, err)))
@@ -662,7 +670,7 @@ int mt_run(wh *w, const mt_options *o, const char *by, mt_run_stats *st, rp_erro
     x.all = x.m.n;
     st->read_seconds = rp_monotonic() - t0;
     if ((rc = read_queue(&x, err)) || (rc = read_decisions(&x, err)) ||
-        (rc = last_model(w, &o->params, &x.lf, &x.have_model, err)))
+        (rc = last_model(w, &o->params, &o->spec, &x.lf, &x.have_model, err)))
         goto out;
     st->incremental = !o->full && x.have_model && (!x.nchanged || model_fits(&x.lf, &x.m, x.mark, x.nchanged));
     if (st->incremental && !x.nchanged) { /* nothing new: nothing to run */

@@ -41,6 +41,7 @@ void mt_options_default(mt_options *o)
     mt_params p = MT_PARAMS_DEFAULT;
     memset(o, 0, sizeof *o);
     o->params = p;
+    mt_spec_default(&o->spec);
     mt_survivorship_default(&o->surv);
 }
 

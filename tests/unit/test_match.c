@@ -432,6 +432,46 @@ static void names_and_addresses_of_any_country(void **state)
     mt_records_free(&m);
 }
 
+/* The matching specification: the defaults said in full are the defaults; what a spec turns off is not
+ * compared, and its blocks are the only ones (issue 28 item 3) */
+static void a_matching_specification(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    mt_spec s, d;
+    mt_params p = MT_PARAMS_DEFAULT;
+    mt_spec_default(&d);
+    const char *all = "{\"link_at\": 0.95, \"review_at\": 0.5, \"compare\": {\"name\": {\"method\": \"words\", "
+                      "\"same\": 0.99, \"close\": 0.93, \"alike\": 0.85}, \"gender\": true}, \"blocking\": "
+                      "[\"national_id\", \"identifier\", \"phone\", \"email\", \"name\", \"name_birth\", \"address\"]}";
+    assert_ok(mt_spec_parse(all, strlen(all), "all", &s, &p, &e));
+    assert_true(s.hash == 0 && !memcmp(&s, &d, sizeof s));
+    const char *off = "{\"compare\": {\"birth_date\": false, \"name\": {\"method\": \"exact\"}}, "
+                      "\"blocking\": [\"phone\"], \"max_block\": 10}";
+    assert_ok(mt_spec_parse(off, strlen(off), "off", &s, &p, &e));
+    assert_true(s.hash != 0 && p.max_block == 10);
+    mt_records m;
+    mt_records_init(&m);
+    m.spec = &s;
+    assert_ok(mt_records_add(&m, R, 1, "a", "A1", NULL, "Walker, Jack", "1980-05-06", NULL, 0, &e));
+    assert_ok(mt_records_add(&m, R, 2, "b", "B1", NULL, "Walker, Jac", "1980-05-06", NULL, 0, &e));
+    assert_ok(mt_records_add(&m, R, 3, "b", "B2", NULL, "Walker, Jack", "1980-05-06", NULL, 0, &e));
+    m.r[0].phone[0] = m.r[1].phone[0] = 42;
+    mt_model mo;
+    confident_model(&mo);
+    p.model = &mo;
+    mt_result r;
+    assert_ok(mt_resolve(&m, &p, NULL, &r, &e));
+    assert_int_equal(r.npairs, 1); /* the phone block alone: not the name, not the birth date */
+    assert_int_equal(r.pairs[0].level[0], 0); /* JACK and JAC are not the same name exactly */
+    assert_int_equal(r.pairs[0].level[1], 255); /* birth dates not compared */
+    mt_result_free(&r);
+    mt_records_free(&m);
+    const char *bad = "{\"compare\": {\"address\": {\"method\": \"words\"}}}";
+    assert_int_equal(mt_spec_parse(bad, strlen(bad), "bad.json", &s, &p, &e), RP_INVAL);
+    assert_string_equal(rp_errmsg(&e), "match spec bad.json: compare.address.method: 'words' is not one of parts, exact");
+}
+
 static void neighbours_of_what_changed(void **state)
 {
     (void)state;
@@ -543,6 +583,7 @@ int main(void)
         cmocka_unit_test(addresses_in_parts),
         cmocka_unit_test(records_without_identifiers_wait_for_a_person),
         cmocka_unit_test(names_and_addresses_of_any_country),
+        cmocka_unit_test(a_matching_specification),
         cmocka_unit_test(neighbours_of_what_changed),
         cmocka_unit_test(survivorship_from_configuration),
         cmocka_unit_test(the_bank_resolves_to_its_people),
