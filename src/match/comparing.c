@@ -98,6 +98,37 @@ static int parse_field(const json_t *v, int f, mt_spec *s, rp_error *err)
     return RP_OK;
 }
 
+/* {"all": ["area", "surname", ...]}: a rule of parts */
+static int parse_rule(const json_t *v, const char *path, mt_spec *s, rp_error *err)
+{
+    static const char *const parts[] = { "area", "surname", "initial", "birth_date", "birth_year", NULL };
+    static const char *const keys[] = { "all", NULL };
+    int rc = rp_json_check_keys(v, path, keys, err), r = 0;
+    if (rc)
+        return rc;
+    json_t *all = json_object_get(v, "all");
+    if (!json_is_array(all) || !json_array_size(all))
+        return rp_err(err, RP_INVAL, "%s.all: a list of parts (area, surname, initial, birth_date, birth_year) is "
+                                     "needed", path);
+    while (r < MT_RULES && s->rules[r])
+        r++;
+    if (r == MT_RULES)
+        return rp_err(err, RP_INVAL, "%s: more than %d blocking rules of parts", path, MT_RULES);
+    size_t i;
+    json_t *p;
+    json_array_foreach(all, i, p) {
+        char pp[64];
+        snprintf(pp, sizeof pp, "%s.all[%zu]", path, i);
+        int k;
+        if (!json_is_string(p))
+            return rp_err(err, RP_INVAL, "%s: a part's name is needed", pp);
+        if ((rc = one_of(pp, json_string_value(p), parts, &k, err)))
+            return rc;
+        s->rules[r] |= (uint8_t)(1u << k);
+    }
+    return RP_OK;
+}
+
 static int parse_blocks(const json_t *b, mt_spec *s, rp_error *err)
 {
     if (!json_is_array(b) || !json_array_size(b))
@@ -109,8 +140,14 @@ static int parse_blocks(const json_t *b, mt_spec *s, rp_error *err)
     json_array_foreach(b, i, v) {
         char path[32];
         snprintf(path, sizeof path, "blocking[%zu]", i);
+        if (json_is_object(v)) {
+            int rc = parse_rule(v, path, s, err);
+            if (rc)
+                return rc;
+            continue;
+        }
         if (!json_is_string(v))
-            return rp_err(err, RP_INVAL, "%s: a block's name is needed", path);
+            return rp_err(err, RP_INVAL, "%s: a block's name or a rule ({\"all\": [parts]}) is needed", path);
         int k;
         int rc = one_of(path, json_string_value(v), block_names, &k, err);
         if (rc)

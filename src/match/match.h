@@ -74,7 +74,11 @@ typedef struct mt_model mt_model;  /* the Fellegi-Sunter model (internal.h) */
  *                "address": {"method": "parts" | "exact", "alike": 0.9},
  *                "identifier": {"method": "typos" | "exact"}},
  *    "blocking": ["national_id", "identifier", "phone", "email", "name",
- *                 "name_birth", "address"]}
+ *                 "name_birth", "address", {"all": ["area", "surname"]}]}
+ * A blocking rule of parts brings together the records that share all of
+ * them: area (postal code or district, else the town), surname (a name's
+ * first word), initial (the first letter of the rest), birth_date,
+ * birth_year; up to 8 rules.
  * A field given false is not compared; one given true, or left out, is
  * compared the default way (the values above).  Errors name the member
  * path (compare.name.method: 'fuzzy' is not one of words, jaro_winkler,
@@ -84,12 +88,16 @@ enum { MT_NAME_WORDS, MT_NAME_JW, MT_NAME_EXACT };
 enum { MT_METHOD_TYPOS, MT_METHOD_EXACT };  /* dates, identifiers; addresses: parts (typos) or exact */
 enum { MT_B_NATIONAL, MT_B_IDENTIFIER, MT_B_PHONE, MT_B_EMAIL, MT_B_NAME, MT_B_NAME_BIRTH, MT_B_ADDRESS,
        MT_BLOCK_KINDS };
+/* A blocking rule's parts ({"all": ["area", "surname"]}: records that share every part are compared) */
+enum { MT_P_AREA, MT_P_SURNAME, MT_P_INITIAL, MT_P_BIRTH_DATE, MT_P_BIRTH_YEAR, MT_PARTS };
+#define MT_RULES 8
 #define MT_SPEC_FIELDS 7
 typedef struct mt_spec {
     uint8_t use[MT_SPEC_FIELDS];   /* name, birth_date, gender, phone, email, address, identifier */
     uint8_t name_method, date_method, address_method, id_method;
     double name_same, name_close, name_alike, address_alike;
     uint32_t blocks;               /* 1 << MT_B_... */
+    uint8_t rules[MT_RULES];       /* blocking rules of parts: each a set of 1 << MT_P_... (0: none) */
     uint64_t hash;                 /* of what it says (0: the default); a run whose spec differs is full */
 } mt_spec;
 void mt_spec_default(mt_spec *s);

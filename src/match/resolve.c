@@ -489,7 +489,36 @@ static void estimate(const mt_records *m, mt_result *out)
 
 /* A record's blocking keys: its identifiers, phones, e-mail, each name key
  * alone and with the birth date (by its first word), and its address. */
-#define MT_KEYS (1 + MT_IDS + MT_PHONES + 1 + 4 * 2 + 1)
+#define MT_KEYS (1 + MT_IDS + MT_PHONES + 1 + 4 * 2 + 1 + MT_RULES * 2)
+
+/* The key of a blocking rule of parts for a name key (0: a part is missing) */
+static uint64_t rule_key(const mt_records *m, const mt_rec *r, uint8_t parts, uint32_t name, int rule)
+{
+    uint64_t h = FNV0 ^ (uint64_t)(rule + 1) * 0x9E3779B97F4A7C15ULL;
+    if (parts >> MT_P_AREA & 1) {
+        if (!r->area)
+            return 0;
+        h = fnv(&r->area, sizeof r->area, h);
+    }
+    const char *k = mt_text(m, name), *sp = strchr(k, ' ');
+    if (parts >> MT_P_SURNAME & 1) {
+        if (!*k)
+            return 0;
+        h = fnv(k, sp ? (size_t)(sp - k) : strlen(k), h);
+    }
+    if (parts >> MT_P_INITIAL & 1) {
+        if (!sp || !sp[1])
+            return 0;
+        h = fnv(sp + 1, 1, h);
+    }
+    if (parts & (1u << MT_P_BIRTH_DATE | 1u << MT_P_BIRTH_YEAR)) {
+        if (r->birth == INT32_MIN)
+            return 0;
+        int32_t v = parts >> MT_P_BIRTH_DATE & 1 ? r->birth : rp_civil_from_days(r->birth).y;
+        h = fnv(&v, sizeof v, h);
+    }
+    return h ? h : 1;
+}
 static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[MT_KEYS], uint8_t weak[MT_KEYS])
 {
     memset(weak, 0, MT_KEYS);
@@ -518,6 +547,16 @@ static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[MT_KEYS], uint8_
         }
     if (r->addr && (on >> MT_B_ADDRESS & 1))
         k[nk++] = r->addr;
+    const mt_spec *sp = spec_of(m);
+    for (int q = 0; q < MT_RULES && sp->rules[q]; q++) {
+        uint32_t keys2[2] = { r->latin_key ? r->latin_key : r->han_key, r->latin_key ? r->han_key : 0 };
+        int named = sp->rules[q] & (1u << MT_P_SURNAME | 1u << MT_P_INITIAL);
+        for (int j = 0; j < (named ? 2 : 1); j++) {
+            uint64_t key = named && !keys2[j] ? 0 : rule_key(m, r, sp->rules[q], keys2[j], q);
+            if (key && (j == 0 || key != k[nk - 1]))
+                k[nk++] = key;
+        }
+    }
     return nk;
 }
 
