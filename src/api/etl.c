@@ -247,7 +247,7 @@ int api_match_sample(api_req *rq, api_resp *rs)
     json_t *pairs;
     size_t links[MT_STRATA];
     rp_error err = RP_ERROR_INIT;
-    if (mt_sample(rq->w, (size_t)size, (uint64_t)seed, &pairs, links, &err))
+    if (mt_sample(rq->w, NULL, (size_t)size, (uint64_t)seed, &pairs, links, &err))
         return api_fail(rs, &err);
     json_t *l = json_object();
     for (int s = 0; s < MT_STRATA; s++)

@@ -298,14 +298,16 @@ int cmd_match_sample(cli_ctx *c)
     if (seed && *end)
         return cli_failf("match sample", "--seed: '%s' is not a number", seed);
     wh *w;
+    mt_options o;
     int rc;
-    if ((rc = cli_wh(c, 0, &w, NULL)) || (rc = cli_audit(c, "match_export", 0, NULL, NULL)))
+    if ((rc = match_options(c, &o)) || (rc = cli_wh(c, 0, &w, NULL)) ||
+        (rc = cli_audit(c, "match_export", 0, NULL, NULL)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     size_t links[MT_STRATA];
     json_t *pairs;
     size_t drawn = 0;
-    rc = mt_sample(w, (size_t)n, sd, &pairs, links, &err);
+    rc = mt_sample(w, &o.spec, (size_t)n, sd, &pairs, links, &err);
     cli_wh_close(c);
     if (!rc) {
         drawn = json_array_size(pairs);

@@ -317,22 +317,28 @@ const cli_cmd cli_commands[] = {
     { "match reject", cmd_match_reject, CLI_STORE, "note=", 1, 1, "rapport match reject PAIR [--note TEXT]",
       "Decide that a pair is two people (recorded with who and when).", "options:\n"
       "  --note TEXT     why\n" STORE_HELP, NULL },
-    { "match merge", cmd_match_merge, CLI_STORE, "note=", 2, 2, "rapport match merge A B [--note TEXT]",
+    { "match merge", cmd_match_merge, CLI_STORE, "note= spec=", 2, 2,
+      "rapport match merge A B [--note TEXT] [--spec FILE]",
       "Make two customers one person by hand (held in every later run).",
-      "A and B are any keys 'customer show' takes.  Resolution runs again.\n\n"
+      "A and B are any keys 'customer show' takes.  Resolution runs again, with\n"
+      "the matching specification of --spec or [match] spec (another than the\n"
+      "last full run's: a full run).\n\n"
       "options:\n"
-      "  --note TEXT     why\n" STORE_HELP, NULL },
-    { "match unmerge", cmd_match_unmerge, CLI_STORE, "note=", 2, 2,
-      "rapport match unmerge CUSTOMER SOURCE:KEY [--note TEXT]",
+      "  --note TEXT     why\n"
+      "  --spec FILE     the matching specification\n" STORE_HELP, NULL },
+    { "match unmerge", cmd_match_unmerge, CLI_STORE, "note= spec=", 2, 2,
+      "rapport match unmerge CUSTOMER SOURCE:KEY [--note TEXT] [--spec FILE]",
       "Take one source record out of a customer by hand (held in every later run).",
       "CUSTOMER is any key 'customer show' takes; SOURCE:KEY names the source\n"
-      "record (host:0012345679).  Resolution runs again.\n\n"
+      "record (host:0012345679).  Resolution runs again, with the matching\n"
+      "specification of --spec or [match] spec.\n\n"
       "options:\n"
-      "  --note TEXT     why\n" STORE_HELP, NULL },
+      "  --note TEXT     why\n"
+      "  --spec FILE     the matching specification\n" STORE_HELP, NULL },
     { "match export", cmd_match_export, CLI_STORE, "csv", 0, 0, "rapport match export [--csv]",
       "Write source,source_key,party_id: which customer every source record belongs to.", STORE_HELP, NULL },
-    { "match sample", cmd_match_sample, CLI_STORE, "size= seed= labelled= json", 0, 0,
-      "rapport match sample [--size N] [--seed S] | --labelled FILE [--json]",
+    { "match sample", cmd_match_sample, CLI_STORE, "size= seed= labelled= spec= json", 0, 0,
+      "rapport match sample [--size N] [--seed S] [--spec FILE] | --labelled FILE [--json]",
       "Estimate precision where no truth exists: links to label, then what the labels say.",
       "Draws a random sample of the links the store holds (every two source\n"
       "records of one customer, decisions by hand included), scored by the last\n"
@@ -346,6 +352,8 @@ const cli_cmd cli_commands[] = {
       "options:\n"
       "  --size N        pairs to draw (default 200)\n"
       "  --seed S        the draw (default 1: the same sample again)\n"
+      "  --spec FILE     the matching specification of the last full run (default\n"
+      "                  [match] spec in the configuration)\n"
       "  --labelled FILE estimate precision from a labelled sample\n"
       "  --json          print the estimate as JSON\n" STORE_HELP, NULL },
     { "match evaluate", cmd_match_evaluate, CLI_STORE, "truth= spec= json", 0, 0,

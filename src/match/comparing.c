@@ -13,14 +13,34 @@ static const char *const field_names[MT_SPEC_FIELDS + 1] = { "name",  "birth_dat
 static const char *const block_names[MT_BLOCK_KINDS + 1] = { "national_id", "identifier", "phone",   "email",
                                                              "name",        "name_birth", "address", NULL };
 
+/* the defaults, never written (several threads of the server compare with them at once); an object of
+ * static storage: its padding is zero too, as mt_spec_default's memset makes a copy's */
+static const mt_spec defaults = { .use = { 1, 1, 1, 1, 1, 1, 1 },
+                                  .name_method = MT_NAME_WORDS,
+                                  .date_method = MT_METHOD_TYPOS,
+                                  .address_method = MT_METHOD_TYPOS,
+                                  .id_method = MT_METHOD_TYPOS,
+                                  .name_same = 0.99,
+                                  .name_close = 0.93,
+                                  .name_alike = 0.85,
+                                  .address_alike = 0.9,
+                                  .blocks = (1u << MT_BLOCK_KINDS) - 1,
+                                  .max_block = 200,
+                                  .max_name_block = 50 };
+
+const mt_spec *mt_spec_defaults(void) { return &defaults; }
+
 void mt_spec_default(mt_spec *s)
 {
     memset(s, 0, sizeof *s);
-    memset(s->use, 1, sizeof s->use);
-    s->name_method = MT_NAME_WORDS;
-    s->date_method = s->address_method = s->id_method = MT_METHOD_TYPOS;
-    s->name_same = 0.99, s->name_close = 0.93, s->name_alike = 0.85, s->address_alike = 0.9;
-    s->blocks = (1u << MT_BLOCK_KINDS) - 1;
+    memcpy(s->use, defaults.use, sizeof s->use);
+    s->name_method = defaults.name_method;
+    s->date_method = defaults.date_method, s->address_method = defaults.address_method;
+    s->id_method = defaults.id_method;
+    s->name_same = defaults.name_same, s->name_close = defaults.name_close, s->name_alike = defaults.name_alike;
+    s->address_alike = defaults.address_alike;
+    s->blocks = defaults.blocks;
+    s->max_block = defaults.max_block, s->max_name_block = defaults.max_name_block;
 }
 
 static int one_of(const char *path, const char *v, const char *const *list, int *out, rp_error *err)
@@ -162,15 +182,17 @@ static int parse_doc(const json_t *j, mt_spec *s, mt_params *p, rp_error *err)
     static const char *const keys[] = { "link_at", "review_at", "max_block", "max_name_block", "compare", "blocking",
                                         "description", NULL };
     int rc = rp_json_check_keys(j, "spec", keys, err);
-    double blk = (double)p->max_block, nblk = (double)p->max_name_block;
+    double blk = (double)s->max_block, nblk = (double)s->max_name_block;
     if (rc || (rc = number(j, "spec", "link_at", 0, 1, &p->link_at, err)) ||
         (rc = number(j, "spec", "review_at", 0, 1, &p->review_at, err)) ||
         (rc = number(j, "spec", "max_block", 2, 100000, &blk, err)) ||
         (rc = number(j, "spec", "max_name_block", 2, 100000, &nblk, err)))
         return rc;
-    if (p->review_at > p->link_at)
+    /* both in the file: they must agree (with the command line's, the caller checks) */
+    if (json_object_get(j, "link_at") && json_object_get(j, "review_at") && p->review_at > p->link_at)
         return rp_err(err, RP_INVAL, "spec.review_at: %g is above link_at %g", p->review_at, p->link_at);
-    p->max_block = (size_t)blk, p->max_name_block = (size_t)nblk;
+    /* the block limits are the spec's (in its hash: another limit, another model) and the run's */
+    s->max_block = p->max_block = (size_t)blk, s->max_name_block = p->max_name_block = (size_t)nblk;
     json_t *c = json_object_get(j, "compare");
     if (c && !json_is_object(c))
         return rp_err(err, RP_INVAL, "compare: an object of the fields is needed");

@@ -242,8 +242,8 @@ const char *mt_field_name(int f);
 /* A pair's evidence as a run keeps it: each field's level in words, the
  * two records, the national IDs. */
 json_t *mt_evidence(const mt_records *m, const mt_pair *q);
-/* The model of the last full run, and its thresholds into p (*have 0: none). */
-int mt_last_model(wh *w, mt_params *p, mt_model *model, int *have, rp_error *err) RP_WARN_UNUSED;
+/* The model of the last full run made with spec, and its thresholds into p (*have 0: none). */
+int mt_last_model(wh *w, const mt_spec *spec, mt_params *p, mt_model *model, int *have, rp_error *err) RP_WARN_UNUSED;
 
 /* ---- records.c: the records read from the warehouse ---- */
 

@@ -144,8 +144,9 @@ static int draw(mt_result *r, size_t per, uint64_t seed, size_t links[MT_STRATA]
 static int by_person(const void *a, const void *b, void *ctx)
 {
     const mt_records *m = ctx;
-    int64_t x = m->r[*(const uint32_t *)a].person, y = m->r[*(const uint32_t *)b].person;
-    return (x > y) - (x < y);
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    int64_t x = m->r[i].person, y = m->r[j].person;
+    return x != y ? (x > y) - (x < y) : (i > j) - (i < j); /* a customer's first records: the same every time */
 }
 
 enum { SAMPLE_CUSTOMER_MAX = 200 }; /* records of one customer paired for the sample (its first ones) */
@@ -157,10 +158,11 @@ static int store_links(wh *w, mt_romaniser *ro, mt_records *m, mt_result *r, rp_
     mt_params prm = MT_PARAMS_DEFAULT;
     mt_model model;
     int have = 0, rc = mt_records_load(w, ro, m, err);
-    if (rc || (rc = mt_last_model(w, &prm, &model, &have, err)))
+    if (rc || (rc = mt_last_model(w, m->spec ? m->spec : mt_spec_defaults(), &prm, &model, &have, err)))
         return rc;
     if (!have)
-        return rp_err(err, RP_NOTFOUND, "no full matching run to sample: run rapport match first");
+        return rp_err(err, RP_NOTFOUND, "no full matching run with this matching specification to sample: run "
+                                        "rapport match (with the same --spec) first");
     uint32_t *ix = malloc((m->n ? m->n : 1) * sizeof *ix);
     if (!ix)
         return rp_err(err, RP_NOMEM, NULL);
@@ -198,7 +200,8 @@ static int store_links(wh *w, mt_romaniser *ro, mt_records *m, mt_result *r, rp_
     return rc;
 }
 
-int mt_sample(wh *w, size_t size, uint64_t seed, json_t **pairs, size_t links[MT_STRATA], rp_error *err)
+int mt_sample(wh *w, const mt_spec *spec, size_t size, uint64_t seed, json_t **pairs, size_t links[MT_STRATA],
+              rp_error *err)
 {
     memset(links, 0, MT_STRATA * sizeof *links);
     *pairs = NULL;
@@ -210,6 +213,7 @@ int mt_sample(wh *w, size_t size, uint64_t seed, json_t **pairs, size_t links[MT
         return rc;
     mt_records m;
     mt_records_init(&m);
+    m.spec = spec;
     mt_result r;
     memset(&r, 0, sizeof r);
     size_t *picked = NULL, n = 0;

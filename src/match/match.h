@@ -97,10 +97,12 @@ typedef struct mt_spec {
     uint8_t name_method, date_method, address_method, id_method;
     double name_same, name_close, name_alike, address_alike;
     uint32_t blocks;               /* 1 << MT_B_... */
+    size_t max_block, max_name_block; /* as mt_params says them; here so that a change is another spec */
     uint8_t rules[MT_RULES];       /* blocking rules of parts: each a set of 1 << MT_P_... (0: none) */
     uint64_t hash;                 /* of what it says (0: the default); a run whose spec differs is full */
 } mt_spec;
 void mt_spec_default(mt_spec *s);
+const mt_spec *mt_spec_defaults(void); /* the same, shared, never written */
 
 typedef struct mt_params {
     double link_at, review_at;     /* posterior probabilities */
@@ -230,7 +232,8 @@ int mt_evaluate(wh *w, const char *truth, const mt_options *o, mt_quality *q, rp
  * by the strata's links, with a 95 % interval. */
 #define MT_STRATA 4
 extern const char *const mt_sample_columns[];
-int mt_sample(wh *w, size_t size, uint64_t seed, json_t **pairs, size_t links[MT_STRATA],
+/* spec: the matching specification the last full run was made with (NULL: the defaults) */
+int mt_sample(wh *w, const mt_spec *spec, size_t size, uint64_t seed, json_t **pairs, size_t links[MT_STRATA],
               rp_error *err) RP_WARN_UNUSED;
 int mt_sample_csv(const json_t *pairs, FILE *out, rp_error *err) RP_WARN_UNUSED;
 typedef struct mt_estimate {

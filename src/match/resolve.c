@@ -145,18 +145,7 @@ static void *grow(growing *g, rp_error *err)
 
 /* ---- comparing ---- */
 
-static const mt_spec *spec_of(const mt_records *m)
-{
-    static mt_spec def;
-    static int made;
-    if (m->spec)
-        return m->spec;
-    if (!made) { /* the same values every time: a race to write them is harmless, but say it once */
-        mt_spec_default(&def);
-        made = 1;
-    }
-    return &def;
-}
+static const mt_spec *spec_of(const mt_records *m) { return m->spec ? m->spec : mt_spec_defaults(); }
 
 static double jw_keys(const mt_records *m, const mt_rec *a, const mt_rec *b, int method)
 {
@@ -551,10 +540,13 @@ static int rec_keys(const mt_records *m, uint32_t i, uint64_t k[MT_KEYS], uint8_
     for (int q = 0; q < MT_RULES && sp->rules[q]; q++) {
         uint32_t keys2[2] = { r->latin_key ? r->latin_key : r->han_key, r->latin_key ? r->han_key : 0 };
         int named = sp->rules[q] & (1u << MT_P_SURNAME | 1u << MT_P_INITIAL);
+        uint64_t first = 0;
         for (int j = 0; j < (named ? 2 : 1); j++) {
             uint64_t key = named && !keys2[j] ? 0 : rule_key(m, r, sp->rules[q], keys2[j], q);
-            if (key && (j == 0 || key != k[nk - 1]))
+            if (key && key != first)
                 k[nk++] = key;
+            if (j == 0)
+                first = key;
         }
     }
     return nk;

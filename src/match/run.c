@@ -89,11 +89,11 @@ static int last_model(wh *w, const mt_params *p, const mt_spec *spec, last_full 
     return RP_OK;
 }
 
-int mt_last_model(wh *w, mt_params *p, mt_model *model, int *have, rp_error *err)
+int mt_last_model(wh *w, const mt_spec *spec, mt_params *p, mt_model *model, int *have, rp_error *err)
 {
     last_full lf;
     memset(&lf, 0, sizeof lf);
-    int rc = last_model(w, NULL, NULL, &lf, have, err);
+    int rc = last_model(w, NULL, spec, &lf, have, err);
     if (!rc && *have) {
         *model = lf.model;
         p->link_at = lf.link_at;

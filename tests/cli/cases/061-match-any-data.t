@@ -62,6 +62,14 @@ $ rapport match --db companies.db --spec "$FIXTURES"/../../docs/examples/match-c
 $ printf '[match]\nspec = %s\n' "$FIXTURES"/../../docs/examples/match-companies.json > companies.ini && rapport match --db companies.db --config companies.ini --json | python3 -c "import json, sys; print(json.load(sys.stdin)['mode'])" && rapport match --db companies.db --json | python3 -c "import json, sys; print(json.load(sys.stdin)['mode'])"
 > none
 > full
+# the sample is scored with the spec of the last full run: another spec is refused; a block limit is part of a spec
+$ C="$FIXTURES"/../../docs/examples/match-companies.json && rapport match --db companies.db --spec "$C" > /dev/null && rapport match sample --db companies.db --spec "$C" --size 8 2>&1 > /dev/null | cut -d' ' -f1-4
+> 6 pairs drawn from
+$ rapport match sample --db companies.db --size 8
+! rapport: match sample: no full matching run with this matching specification to sample: run rapport match (with the same --spec) first
+? 1
+$ printf '{"max_block": 100}' > limits.json && rapport match --db companies.db --spec limits.json --json | python3 -c "import json, sys; print(json.load(sys.stdin)['mode'])"
+> full
 # names compared exactly find fewer of the corrupted persons: the spec is what is done
 $ printf '{"compare": {"name": {"method": "exact"}}}' > exact.json && rapport match --spec exact.json > /dev/null && rapport match evaluate --truth febrl/truth.csv --spec exact.json --json | python3 -c "import json, sys; q = json.load(sys.stdin); print(q['precision'] >= 0.99, q['recall'] < 0.99)"
 > True True
@@ -189,7 +197,7 @@ $ rapport match sample --size 2
 ! rapport: match sample: --size: '2' is not a number of pairs from 4 to 100000
 ? 1
 $ rapport init --db none.db > /dev/null && rapport match sample --db none.db
-! rapport: match sample: no full matching run to sample: run rapport match first
+! rapport: match sample: no full matching run with this matching specification to sample: run rapport match (with the same --spec) first
 ? 1
 $ rapport match sample --db few.db
 ! rapport: match sample: no customer is made of two source records: nothing to sample
