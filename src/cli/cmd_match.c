@@ -216,6 +216,16 @@ int cmd_match_export(cli_ctx *c)
     return rc ? cli_fail("match export", &err) : CLI_OK;
 }
 
+/* The options and the store for reading source records as personal data (evaluate, sample): audited as
+ * an export of who is who. */
+static int open_for_records(cli_ctx *c, mt_options *o, wh **w)
+{
+    int rc;
+    if ((rc = match_options(c, o)) || (rc = cli_wh(c, 0, w, NULL)))
+        return rc;
+    return cli_audit(c, "match_export", 0, NULL, NULL);
+}
+
 int cmd_match_evaluate(cli_ctx *c)
 {
     const char *truth = cli_arg(c, "truth");
@@ -224,8 +234,7 @@ int cmd_match_evaluate(cli_ctx *c)
     wh *w;
     mt_options o;
     int rc;
-    if ((rc = match_options(c, &o)) || (rc = cli_wh(c, 0, &w, NULL)) ||
-        (rc = cli_audit(c, "match_export", 0, NULL, NULL)))
+    if ((rc = open_for_records(c, &o, &w)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     mt_quality q;
@@ -300,8 +309,7 @@ int cmd_match_sample(cli_ctx *c)
     wh *w;
     mt_options o;
     int rc;
-    if ((rc = match_options(c, &o)) || (rc = cli_wh(c, 0, &w, NULL)) ||
-        (rc = cli_audit(c, "match_export", 0, NULL, NULL)))
+    if ((rc = open_for_records(c, &o, &w)))
         return rc;
     rp_error err = RP_ERROR_INIT;
     size_t links[MT_STRATA];
