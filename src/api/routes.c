@@ -298,7 +298,7 @@ const api_route api_routes[] = {
     { .method = "GET", .pattern = "/api/v1/models/{model}", .fn = api_model_get, .permission = SEC_P_ANALYSIS,
       .flags = 0, .op = "getModel", .summary = "A kept model (NAME, NAME:VERSION or #ID) with its training report: "
       "hold-out metrics, gains, lift and calibration by decile, importance, the settings tried, the model "
-      "described (a tree as rules)", .params = "model: string", .response = "ModelReport", .errors = "404" },
+      "described (a tree as rules)", .params = "model: string", .response = "ModelReport", .errors = "404 422" },
     { .method = "GET", .pattern = "/api/v1/models/{model}/at-risk", .fn = api_model_at_risk,
       .permission = SEC_P_ANALYSIS, .flags = API_AUDITED, .action = "model_at_risk", .op = "getModelAtRisk",
       .summary = "Who is worth saving: the customers of a churn model's latest scoring by P(leaving) x a year's "
