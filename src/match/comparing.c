@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const field_names[MT_SPEC_FIELDS + 1] = { "name",  "birth_date", "gender",     "phone",
-                                                              "email", "address",    "identifier", NULL };
+static const char *const field_names[MT_SPEC_FIELDS + 1] = { "name",        "birth_date", "gender",     "phone",
+                                                              "email",       "address",    "identifier", "occupation",
+                                                              "income_band", "home_branch", NULL };
 static const char *const block_names[MT_BLOCK_KINDS + 1] = { "national_id", "identifier", "phone",   "email",
                                                              "name",        "name_birth", "address", NULL };
 
@@ -24,6 +25,7 @@ static const mt_spec defaults = { .use = { 1, 1, 1, 1, 1, 1, 1 },
                                   .name_close = 0.93,
                                   .name_alike = 0.85,
                                   .address_alike = 0.9,
+                                  .attr_alike = { 0.9, 0.9, 0.9 },
                                   .blocks = (1u << MT_BLOCK_KINDS) - 1,
                                   .max_block = 200,
                                   .max_name_block = 50 };
@@ -39,6 +41,7 @@ void mt_spec_default(mt_spec *s)
     s->id_method = defaults.id_method;
     s->name_same = defaults.name_same, s->name_close = defaults.name_close, s->name_alike = defaults.name_alike;
     s->address_alike = defaults.address_alike;
+    memcpy(s->attr_alike, defaults.attr_alike, sizeof s->attr_alike);
     s->blocks = defaults.blocks;
     s->max_block = defaults.max_block, s->max_name_block = defaults.max_name_block;
 }
@@ -69,6 +72,35 @@ static int number(const json_t *o, const char *path, const char *key, double lo,
     return RP_OK;
 }
 
+/* One of the party's attributes (a = f - MT_FIRST_ATTR): {"method": exact | jaro_winkler | number, and its
+ * thresholds, each only with its method} */
+static int parse_attr(const json_t *v, const char *path, int a, mt_spec *s, rp_error *err)
+{
+    static const char *const methods[] = { "exact", "jaro_winkler", "number", NULL };
+    static const char *const keys[] = { "method", "alike", "within", "within_share", NULL };
+    static const char *const own[] = { "alike", "within", "within_share" };
+    static const int owner[] = { MT_ATTR_JW, MT_ATTR_NUMBER, MT_ATTR_NUMBER };
+    const char *m = NULL;
+    int rc = rp_json_check_keys(v, path, keys, err), method = MT_ATTR_EXACT;
+    if (!rc)
+        rc = rp_json_get_str(v, path, "method", 0, &m, err);
+    char mp[80];
+    snprintf(mp, sizeof mp, "%s.method", path);
+    if (!rc && m)
+        rc = one_of(mp, m, methods, &method, err);
+    if (rc)
+        return rc;
+    for (int k = 0; k < 3; k++)
+        if (json_object_get(v, own[k]) && method != owner[k])
+            return rp_err(err, RP_INVAL, "%s.%s: only with method %s", path, own[k], methods[owner[k]]);
+    s->attr_method[a] = (uint8_t)method;
+    if ((rc = number(v, path, "alike", 0.5, 1, &s->attr_alike[a], err)) ||
+        (rc = number(v, path, "within", 0, 1e15, &s->attr_within[a], err)) ||
+        (rc = number(v, path, "within_share", 0, 1, &s->attr_share[a], err)))
+        return rc;
+    return RP_OK;
+}
+
 /* One field of "compare": false, true, or {"method": ..., and its thresholds} */
 static int parse_field(const json_t *v, int f, mt_spec *s, rp_error *err)
 {
@@ -85,6 +117,10 @@ static int parse_field(const json_t *v, int f, mt_spec *s, rp_error *err)
     }
     if (!json_is_object(v))
         return rp_err(err, RP_INVAL, "%s: true, false or an object is needed", path);
+    if (f >= MT_FIRST_ATTR) {
+        s->use[f] = 1;
+        return parse_attr(v, path, f - MT_FIRST_ATTR, s, err);
+    }
     const char *const *keys = f == 0 ? name_keys : f == 5 ? addr_keys : f == 1 || f == 6 ? method_keys : plain;
     const char *m = NULL;
     int rc = rp_json_check_keys(v, path, keys, err);

@@ -138,11 +138,11 @@ typedef struct mt_rec {
     uint64_t area;                 /* county+district, or the postal code (else the town); 0 none */
     int32_t birth;                 /* days since 1970; INT32_MIN none */
     int64_t person;                /* the customer it was found to be (party.merged_into); 0 none */
+    uint32_t attr[MT_SPEC_ATTRS];  /* the attributes the spec compares (occupation, income band, home branch),
+                                    * trimmed and in lower case: offsets into text (0: none or not compared) */
     char gender;                   /* F, M or 0 */
     char org;                      /* an organisation */
 } mt_rec;
-
-_Static_assert(MT_SPEC_FIELDS == 7, "the spec names every field");
 
 typedef struct mt_records {
     const mt_spec *spec;           /* how they are compared and blocked (NULL: the default) */
@@ -158,6 +158,8 @@ void mt_records_free(mt_records *m);
 const char *mt_text(const mt_records *m, uint32_t off);
 /* s kept in m's text: its offset (0 for NULL or ""). */
 uint32_t mt_keep_text(mt_records *m, const char *s);
+/* s trimmed, its blanks one, ASCII letters in lower case, kept in m's text: its offset (0: none) */
+uint32_t mt_keep_folded(mt_records *m, const char *s);
 /* Add a record (mt_records_load, and tests); strings may be NULL. */
 int mt_records_add(mt_records *m, mt_romaniser *ro, int64_t party, const char *source, const char *key,
                    const char *name_zh, const char *name_latin, const char *birth, const char *gender,
@@ -168,7 +170,7 @@ uint64_t mt_hash_str(const char *s, uint64_t tag);
 
 enum { MT_NONE = 0, MT_REVIEW = 1, MT_LINK = 2, MT_SAME_ID = 3 };
 
-#define MT_FIELDS 7 /* name, birth, gender, phone, email, address, identifier */
+#define MT_FIELDS MT_SPEC_FIELDS /* name, birth, gender, phone, email, address, identifier, the attributes */
 #define MT_LEVELS 4
 
 typedef struct mt_pair {
@@ -185,14 +187,14 @@ struct mt_model {
     double m[MT_FIELDS][MT_LEVELS], u[MT_FIELDS][MT_LEVELS], p;
 };
 
-#define MT_PARAMS_DEFAULT { 0.95, 0.50, 200, 50, 50, NULL, NULL, 0 }
+#define MT_PARAMS_DEFAULT { 0.95, 0.50, 200, 50, 200, NULL, NULL, 0 }
 
 typedef struct mt_result {
     mt_pair *pairs;
     size_t npairs;
     uint32_t *cluster;             /* per record: the index of its cluster's first record */
     double m[MT_FIELDS][MT_LEVELS], u[MT_FIELDS][MT_LEVELS], p;
-    int u_sampled;                 /* u began from random pairs (too few pairs known to be two people) */
+    int u_sampled;                 /* u began from all the candidates (too few pairs known to be two people) */
     int em_iterations;             /* EM's iterations until it converged (or em_iterations) */
     char note[240];                /* why the weights are not estimated from the data, or are doubtful: "" none */
     size_t blocks_skipped, links, reviews, refused;
@@ -236,6 +238,10 @@ int mt_candidate_pairs(const mt_records *m, const mt_params *p, uint64_t **pk, s
                        rp_error *err) RP_WARN_UNUSED;
 void mt_result_free(mt_result *r);
 const char *mt_field_name(int f);
+/* How many levels field f has under spec sp (the attributes' by their method, 0 when not compared) */
+int mt_field_levels(const mt_spec *sp, int f);
+/* The spec records are compared with (the default when they have none) */
+const mt_spec *mt_spec_of(const mt_records *m);
 
 /* ---- run.c ---- */
 

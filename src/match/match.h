@@ -72,7 +72,10 @@ typedef struct mt_model mt_model;  /* the Fellegi-Sunter model (internal.h) */
  *                "birth_date": {"method": "typos" | "exact"}, "gender": true,
  *                "phone": true, "email": true,
  *                "address": {"method": "parts" | "exact", "alike": 0.9},
- *                "identifier": {"method": "typos" | "exact"}},
+ *                "identifier": {"method": "typos" | "exact"},
+ *                "occupation": {"method": "exact" | "jaro_winkler" | "number",
+ *                               "alike": 0.9, "within": 0, "within_share": 0},
+ *                "income_band": ..., "home_branch": ...},
  *    "blocking": ["national_id", "identifier", "phone", "email", "name",
  *                 "name_birth", "address", {"all": ["area", "surname"]}]}
  * A blocking rule of parts brings together the records that share all of
@@ -83,19 +86,31 @@ typedef struct mt_model mt_model;  /* the Fellegi-Sunter model (internal.h) */
  * compared the default way (the values above).  Errors name the member
  * path (compare.name.method: 'fuzzy' is not one of words, jaro_winkler,
  * exact).  A national ID compares and blocks whatever the spec says: a
- * valid one is one person's. */
+ * valid one is one person's.
+ * The party's own attributes (occupation, income_band, home_branch) are
+ * compared only when the spec names them: true or "exact" (the same
+ * value, letter case and blanks aside, or not), "jaro_winkler" (the same,
+ * alike at "alike" or more, or different) or "number" (the same, within
+ * "within" of each other or "within_share" of the larger, or different; a
+ * value that is not a number is compared as text, the same or missing). */
 enum { MT_NAME_WORDS, MT_NAME_JW, MT_NAME_EXACT };
 enum { MT_METHOD_TYPOS, MT_METHOD_EXACT };  /* dates, identifiers; addresses: parts (typos) or exact */
+enum { MT_ATTR_EXACT, MT_ATTR_JW, MT_ATTR_NUMBER }; /* the party's attributes */
 enum { MT_B_NATIONAL, MT_B_IDENTIFIER, MT_B_PHONE, MT_B_EMAIL, MT_B_NAME, MT_B_NAME_BIRTH, MT_B_ADDRESS,
        MT_BLOCK_KINDS };
 /* A blocking rule's parts ({"all": ["area", "surname"]}: records that share every part are compared) */
 enum { MT_P_AREA, MT_P_SURNAME, MT_P_INITIAL, MT_P_BIRTH_DATE, MT_P_BIRTH_YEAR, MT_PARTS };
 #define MT_RULES 8
-#define MT_SPEC_FIELDS 7
+#define MT_SPEC_FIELDS 10
+#define MT_FIRST_ATTR 7            /* the fields from here on are the party's attributes, off by default */
+#define MT_SPEC_ATTRS (MT_SPEC_FIELDS - MT_FIRST_ATTR)
 typedef struct mt_spec {
-    uint8_t use[MT_SPEC_FIELDS];   /* name, birth_date, gender, phone, email, address, identifier */
+    uint8_t use[MT_SPEC_FIELDS];   /* name, birth_date, gender, phone, email, address, identifier,
+                                    * occupation, income_band, home_branch */
     uint8_t name_method, date_method, address_method, id_method;
+    uint8_t attr_method[MT_SPEC_ATTRS]; /* MT_ATTR_... */
     double name_same, name_close, name_alike, address_alike;
+    double attr_alike[MT_SPEC_ATTRS], attr_within[MT_SPEC_ATTRS], attr_share[MT_SPEC_ATTRS];
     uint32_t blocks;               /* 1 << MT_B_... */
     size_t max_block, max_name_block; /* as mt_params says them; here so that a change is another spec */
     uint8_t rules[MT_RULES];       /* blocking rules of parts: each a set of 1 << MT_P_... (0: none) */

@@ -39,7 +39,13 @@ static int on_party(void *ctx, const wh_source_party *p, rp_error *err)
                             p->gender, p->kind && !strcmp(p->kind, "organisation"), err);
     if (rc)
         return rc;
-    l->m->r[l->m->n - 1].person = p->merged_into;
+    mt_rec *r = &l->m->r[l->m->n - 1];
+    r->person = p->merged_into;
+    const mt_spec *sp = mt_spec_of(l->m);
+    const char *attrs[MT_SPEC_ATTRS] = { p->occupation, p->income_band, p->home_branch };
+    for (int a = 0; a < MT_SPEC_ATTRS; a++)
+        if (sp->use[MT_FIRST_ATTR + a] && (r->attr[a] = mt_keep_folded(l->m, attrs[a]), rp_buf_status(&l->m->text)))
+            return rp_err(err, RP_NOMEM, "the attributes of the records do not fit in memory");
     if (rp_map_put(l->ix, &p->id, sizeof p->id, (void *)(uintptr_t)l->m->n, NULL))
         return rp_err(err, RP_NOMEM, NULL);
     return RP_OK;

@@ -55,6 +55,24 @@ uint32_t mt_keep_text(mt_records *m, const char *s)
     return at > UINT32_MAX ? 0 : (uint32_t)at;
 }
 
+uint32_t mt_keep_folded(mt_records *m, const char *s)
+{
+    char buf[256];
+    size_t n = 0;
+    for (const char *p = s ? s : ""; *p && n < sizeof buf - 1; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+            if (n && buf[n - 1] != ' ')
+                buf[n++] = ' ';
+        } else {
+            buf[n++] = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+        }
+    }
+    while (n && buf[n - 1] == ' ')
+        n--;
+    buf[n] = 0;
+    return mt_keep_text(m, buf);
+}
+
 int mt_records_add(mt_records *m, mt_romaniser *ro, int64_t party, const char *source, const char *key,
                    const char *name_zh, const char *name_latin, const char *birth, const char *gender, int org,
                    rp_error *err)
@@ -145,7 +163,8 @@ static void *grow(growing *g, rp_error *err)
 
 /* ---- comparing ---- */
 
-static const mt_spec *spec_of(const mt_records *m) { return m->spec ? m->spec : mt_spec_defaults(); }
+const mt_spec *mt_spec_of(const mt_records *m) { return m->spec ? m->spec : mt_spec_defaults(); }
+#define spec_of mt_spec_of
 
 static double jw_keys(const mt_records *m, const mt_rec *a, const mt_rec *b, int method)
 {
@@ -225,6 +244,41 @@ static uint8_t identifier_level(const mt_records *m, const mt_spec *sp, const mt
     return (uint8_t)level;
 }
 
+/* A number as banks write it ("1,200,000", " 35.5 "): 1 and *v, else 0 */
+static int as_number(const char *s, double *v)
+{
+    char buf[64];
+    size_t n = 0;
+    for (; *s && n < sizeof buf - 1; s++)
+        if (*s != ',' && *s != ' ')
+            buf[n++] = *s;
+    buf[n] = 0;
+    char *end;
+    *v = strtod(buf, &end);
+    return n && !*end && *v == *v && *v - *v == 0; /* all of it, and finite */
+}
+
+/* The party's attribute a: 2 (1 when compared exactly) the same, 1 alike or within the tolerance, 0 different,
+ * 255 either has none (or, compared as numbers, a value that is not a number and not the other's) */
+static uint8_t attr_level(const mt_records *m, const mt_spec *sp, int a, const mt_rec *x, const mt_rec *y)
+{
+    if (!x->attr[a] || !y->attr[a])
+        return 255;
+    const char *s = mt_text(m, x->attr[a]), *t = mt_text(m, y->attr[a]);
+    int method = sp->attr_method[a], same = !strcmp(s, t);
+    if (method == MT_ATTR_EXACT)
+        return (uint8_t)same;
+    if (same)
+        return 2;
+    if (method == MT_ATTR_JW)
+        return mt_jaro_winkler(s, t) >= sp->attr_alike[a];
+    double u, v;
+    if (!as_number(s, &u) || !as_number(t, &v))
+        return 255;
+    double d = fabs(u - v), big = fmax(fabs(u), fabs(v));
+    return d == 0 ? 2 : d <= sp->attr_within[a] || d <= sp->attr_share[a] * big;
+}
+
 static void compare(const mt_records *m, mt_pair *p)
 {
     const mt_rec *a = &m->r[p->a], *b = &m->r[p->b];
@@ -254,6 +308,9 @@ static void compare(const mt_records *m, mt_pair *p)
         p->level[5] = address_level(m, sp, a, b);
     if (sp->use[6])
         p->level[6] = identifier_level(m, sp, a, b);
+    for (int f = MT_FIRST_ATTR; f < MT_FIELDS; f++)
+        if (sp->use[f])
+            p->level[f] = attr_level(m, sp, f - MT_FIRST_ATTR, a, b);
     p->id = a->nid && b->nid ? (a->nid == b->nid ? 1 : -1) : 0;
 }
 
@@ -311,11 +368,19 @@ static void compare_all(const mt_records *m, mt_pair *p, size_t n)
             compare_part(&parts[t]); /* no thread to be had: here, then */
 }
 
-static const int nlevels[MT_FIELDS] = { 4, 3, 2, 2, 2, 4, 3 };
+int mt_field_levels(const mt_spec *sp, int f)
+{
+    static const int nlevels[MT_FIRST_ATTR] = { 4, 3, 2, 2, 2, 4, 3 };
+    return f < MT_FIRST_ATTR                              ? nlevels[f]
+           : !sp->use[f]                                  ? 0 /* not compared: no weights */
+           : sp->attr_method[f - MT_FIRST_ATTR] == MT_ATTR_EXACT ? 2
+                                                          : 3;
+}
 
 const char *mt_field_name(int f)
 {
-    static const char *const n[MT_FIELDS] = { "name", "birth_date", "gender", "phone", "email", "address", "identifier" };
+    static const char *const n[MT_FIELDS] = { "name",    "birth_date", "gender",     "phone",       "email",
+                                              "address", "identifier", "occupation", "income_band", "home_branch" };
     return f >= 0 && f < MT_FIELDS ? n[f] : "?";
 }
 
@@ -425,31 +490,13 @@ static size_t count_pairs(const mt_result *out, int (*test)(const mt_pair *), do
 static int national_differ(const mt_pair *q) { return q->id < 0; }
 static int national_same(const mt_pair *q) { return q->id > 0; }
 static int other_differ(const mt_pair *q) { return !q->id && q->level[6] == 0; } /* two numbers, not a typo apart */
+static int any_pair(const mt_pair *q) { (void)q; return 1; }
 static int other_same(const mt_pair *q) { return !q->id && q->level[6] == 2; }
 
-/* The levels of random pairs of records, counted into c. */
-static void random_pairs(const mt_records *m, double c[MT_FIELDS][MT_LEVELS])
-{
-    size_t n = m->n, samples = n * 20 < 1000000 ? n * 20 : 1000000;
-    uint64_t st = 0x9E3779B97F4A7C15ULL ^ n;
-    for (size_t i = 0; i < samples && n >= 2; i++) {
-        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-        uint32_t x = (uint32_t)((st >> 33) % n);
-        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-        uint32_t y = (uint32_t)((st >> 33) % n);
-        if (x == y)
-            continue;
-        mt_pair q = { x < y ? x : y, x < y ? y : x, { 0 }, 0, 0, 0, 0 };
-        compare(m, &q);
-        for (int f = 0; f < MT_FIELDS; f++)
-            if (q.level[f] != 255)
-                c[f][q.level[f]] += 1;
-    }
-}
-
 /* m and u before EM (see step 3 of mt_resolve).  u from the candidate pairs of two national IDs (then held
- * by EM); too few of them, from those of two other identifiers of a type, else from random pairs (then
- * refined by EM).  m from the pairs that share a national ID; too few, those that share another identifier;
+ * by EM); too few of them, from those of two other identifiers of a type, else from all the candidate
+ * pairs (then refined by EM: random pairs, which hardly ever share an address or a name, would make
+ * every candidate, a household's two people too, look like one person, and EM would settle there).  m from the pairs that share a national ID; too few, those that share another identifier;
  * none, agreement likely. */
 static void estimate(const mt_records *m, mt_result *out)
 {
@@ -460,18 +507,19 @@ static void estimate(const mt_records *m, mt_result *out)
         memset(cu, 0, sizeof cu);
         if (count_pairs(out, other_differ, cu) < 30) {
             memset(cu, 0, sizeof cu);
-            random_pairs(m, cu);
+            count_pairs(out, any_pair, cu);
         }
     }
     if (count_pairs(out, national_same, cm) < 30)
         count_pairs(out, other_same, cm);
     for (int f = 0; f < MT_FIELDS; f++) {
         double tu = 0, tm = 0;
-        for (int l = 0; l < nlevels[f]; l++)
+        int nl = mt_field_levels(spec_of(m), f);
+        for (int l = 0; l < nl; l++)
             tu += cu[f][l] + 1, tm += cm[f][l] + 1;
-        for (int l = 0; l < nlevels[f]; l++) {
+        for (int l = 0; l < nl; l++) {
             uu[f][l] = (cu[f][l] + 1) / tu;
-            mm[f][l] = tm > nlevels[f] ? (cm[f][l] + 1) / tm : (l == nlevels[f] - 1 ? 0.9 : 0.1 / (nlevels[f] - 1));
+            mm[f][l] = tm > nl ? (cm[f][l] + 1) / tm : (l == nl - 1 ? 0.9 : 0.1 / (nl - 1));
         }
     }
 }
@@ -698,15 +746,18 @@ static int compare_pairs(const mt_records *m, mt_result *out, uint64_t *pk, size
 }
 
 /* The distinct patterns of levels (at most a few thousand), each with its
- * count of pairs: EM and scoring work over these rather than every pair. */
-enum { NPAT = 5 * 4 * 3 * 3 * 3 * 5 * 4 * 3 }; /* levels + missing per field, x id (-1, 0, 1) */
-static const int radix[MT_FIELDS] = { 5, 4, 3, 3, 3, 5, 4 };
-_Static_assert(NPAT <= 65536, "a pattern's code is kept in 16 bits");
+ * count of pairs: EM and scoring work over these rather than every pair.
+ * A pattern's code counts its levels (missing the last) in the radix of
+ * each field, then the national IDs (-1, 0, 1). */
+static const int radix[MT_FIELDS] = { 5, 4, 3, 3, 3, 5, 4, 4, 4, 4 };
+enum { NCODES = 5 * 4 * 3 * 3 * 3 * 5 * 4 * 4 * 4 * 4 * 3 };
 
 typedef struct patterns {
+    size_t n;                      /* distinct patterns */
     double *cnt;                   /* pairs per pattern */
-    uint16_t *pat;                 /* each pair's pattern */
+    uint32_t *pat;                 /* each pair's pattern */
     int8_t (*lv)[MT_FIELDS + 1];   /* a pattern's levels (-1 missing), then its id */
+    int nl[MT_FIELDS];             /* each field's levels (mt_field_levels) */
 } patterns;
 
 static void patterns_free(patterns *pt)
@@ -715,38 +766,46 @@ static void patterns_free(patterns *pt)
     memset(pt, 0, sizeof *pt);
 }
 
-static int patterns_make(const mt_result *out, patterns *pt, rp_error *err)
+static int patterns_make(const mt_records *m, const mt_result *out, patterns *pt, rp_error *err)
 {
     size_t np = out->npairs;
-    pt->cnt = calloc(NPAT, sizeof *pt->cnt);
+    uint32_t *index = calloc(NCODES, sizeof *index); /* a code's pattern + 1 */
     pt->pat = malloc((np ? np : 1) * sizeof *pt->pat);
-    pt->lv = malloc(NPAT * sizeof *pt->lv);
-    if (!pt->cnt || !pt->pat || !pt->lv)
-        return rp_err(err, RP_NOMEM, NULL);
-    for (size_t i = 0; i < np; i++) {
+    for (int f = 0; f < MT_FIELDS; f++)
+        pt->nl[f] = mt_field_levels(spec_of(m), f);
+    size_t cap = 0;
+    for (size_t i = 0; i < np && index && pt->pat; i++) {
         const mt_pair *q = &out->pairs[i];
-        int code = q->id + 1;
+        uint32_t code = (uint32_t)(q->id + 1);
         for (int f = 0; f < MT_FIELDS; f++)
-            code = code * radix[f] + (q->level[f] == 255 ? radix[f] - 1 : q->level[f]);
-        pt->pat[i] = (uint16_t)code;
-        pt->cnt[code] += 1;
-    }
-    /* a pattern's levels back from its code */
-    for (int c = 0; c < NPAT; c++) {
-        int x = c;
-        for (int f = MT_FIELDS - 1; f >= 0; f--) {
-            int l = x % radix[f];
-            pt->lv[c][f] = (int8_t)(l == radix[f] - 1 ? -1 : l);
-            x /= radix[f];
+            code = code * (uint32_t)radix[f] + (q->level[f] == 255 ? (uint32_t)radix[f] - 1 : q->level[f]);
+        if (!index[code]) {
+            if (pt->n == cap) {
+                size_t nc = cap ? cap * 2 : 256;
+                double *c = realloc(pt->cnt, nc * sizeof *c);
+                int8_t(*lv)[MT_FIELDS + 1] = c ? realloc(pt->lv, nc * sizeof *lv) : NULL;
+                if (c)
+                    pt->cnt = c;
+                if (!lv)
+                    break;
+                pt->lv = lv, cap = nc;
+            }
+            pt->cnt[pt->n] = 0;
+            pt->lv[pt->n][MT_FIELDS] = q->id;
+            for (int f = 0; f < MT_FIELDS; f++)
+                pt->lv[pt->n][f] = q->level[f] == 255 ? -1 : (int8_t)q->level[f];
+            index[code] = (uint32_t)++pt->n;
         }
-        pt->lv[c][MT_FIELDS] = (int8_t)(x - 1); /* id */
+        pt->pat[i] = index[code] - 1;
+        pt->cnt[index[code] - 1] += 1;
     }
-    return RP_OK;
+    int ok = index && pt->pat && (!np || (pt->cnt && pt->lv && pt->pat[np - 1] < pt->n));
+    free(index);
+    return ok ? RP_OK : rp_err(err, RP_NOMEM, NULL);
 }
 
 /* 3. m refined by EM over the patterns; u held when it came from pairs known to be two people, else
- * refined too (random pairs are not what the non-matches among candidates are: households and namesakes
- * share far more), but never so far that agreeing on a field tells against a match: a field's u that
+ * refined too (all the candidates are matches and non-matches both), but never so far that agreeing on a field tells against a match: a field's u that
  * would goes back to where it began (EM's classes swapped on it: the non-matches taken for the matches
  * that lack other evidence).  Returns the match share. */
 static double em(const mt_params *prm, const patterns *pt, size_t np, mt_result *out)
@@ -760,11 +819,9 @@ static double em(const mt_params *prm, const patterns *pt, size_t np, mt_result 
         double sm[MT_FIELDS][MT_LEVELS] = { { 0 } }, su[MT_FIELDS][MT_LEVELS] = { { 0 } }, sg = 0;
         double lmm[MT_FIELDS][MT_LEVELS], luu[MT_FIELDS][MT_LEVELS];
         for (int f = 0; f < MT_FIELDS; f++)
-            for (int l = 0; l < nlevels[f]; l++)
+            for (int l = 0; l < pt->nl[f]; l++)
                 lmm[f][l] = log(mm[f][l]), luu[f][l] = log(uu[f][l]);
-        for (int c = 0; c < NPAT; c++) {
-            if (!pt->cnt[c])
-                continue;
+        for (size_t c = 0; c < pt->n; c++) {
             double lm = log(p), lu = log(1 - p);
             for (int f = 0; f < MT_FIELDS; f++)
                 if (pt->lv[c][f] >= 0)
@@ -785,15 +842,15 @@ static double em(const mt_params *prm, const patterns *pt, size_t np, mt_result 
             p = 1 - 1e-4;
         for (int f = 0; f < MT_FIELDS; f++) {
             double tm = 0, tu = 0;
-            for (int l = 0; l < nlevels[f]; l++)
+            for (int l = 0; l < pt->nl[f]; l++)
                 tm += sm[f][l] + 1, tu += su[f][l] + 1;
-            for (int l = 0; l < nlevels[f]; l++) {
+            for (int l = 0; l < pt->nl[f]; l++) {
                 mm[f][l] = (sm[f][l] + 1) / tm;
                 if (out->u_sampled)
                     uu[f][l] = (su[f][l] + 1) / tu;
             }
-            int top = nlevels[f] - 1;
-            if (out->u_sampled && mm[f][top] < uu[f][top])
+            int top = pt->nl[f] - 1;
+            if (out->u_sampled && top >= 0 && mm[f][top] < uu[f][top])
                 memcpy(uu[f], u0[f], sizeof u0[f]);
         }
     }
@@ -811,8 +868,8 @@ static void model_note(const mt_params *prm, const patterns *pt, mt_result *out)
     char which[64] = "";
     for (int f = 0; f < MT_FIELDS; f++) {
         double seen = 0;
-        for (int c = 0; c < NPAT; c++)
-            if (pt->cnt[c] && pt->lv[c][f] >= 0)
+        for (size_t c = 0; c < pt->n; c++)
+            if (pt->lv[c][f] >= 0)
                 seen += pt->cnt[c];
         if (seen > 0 && f != 2) { /* gender alone tells nobody apart */
             fields++;
@@ -847,14 +904,12 @@ static uint8_t decide(const mt_records *m, const mt_params *prm, const mt_pair *
 static int score(const mt_records *m, const mt_params *prm, const patterns *pt, mt_result *out, rp_error *err)
 {
     double (*mm)[MT_LEVELS] = out->m, (*uu)[MT_LEVELS] = out->u, p = out->p;
-    float *pw = malloc(NPAT * sizeof *pw), *pp = malloc(NPAT * sizeof *pp);
+    float *pw = malloc((pt->n ? pt->n : 1) * sizeof *pw), *pp = malloc((pt->n ? pt->n : 1) * sizeof *pp);
     if (!pw || !pp) {
         free(pw), free(pp);
         return rp_err(err, RP_NOMEM, NULL);
     }
-    for (int c = 0; c < NPAT; c++) {
-        if (!pt->cnt[c])
-            continue;
+    for (size_t c = 0; c < pt->n; c++) {
         double w = 0, lm = log(p), lu = log(1 - p);
         for (int f = 0; f < MT_FIELDS; f++)
             if (pt->lv[c][f] >= 0) {
@@ -944,7 +999,8 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
         return rp_err(err, RP_TOOBIG, "more than 4 billion records");
     uint64_t *pk;
     size_t np;
-    patterns pt = { NULL, NULL, NULL };
+    patterns pt;
+    memset(&pt, 0, sizeof pt);
     int rc = candidates(m, prm, out, &pk, &np, err);
     if (rc || (rc = compare_pairs(m, out, pk, np, err)))
         goto out;
@@ -953,7 +1009,7 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
      * national IDs): among candidates, non-matches are mostly households and
      * namesakes, who share phones, addresses and names far more often than
      * random pairs do, and a weight that ignored that would link spouses.
-     * With too few such pairs, from random pairs of records.  m, how often
+     * With too few such pairs, from all the candidate pairs.  m, how often
      * matches agree, first from the pairs that share a national ID, then
      * refined by EM over the candidate pairs with u held (conditional
      * independence; missing levels left out; Laplace smoothing so no level
@@ -964,7 +1020,7 @@ int mt_resolve(const mt_records *m, const mt_params *prm, const mt_constraints *
     } else {
         estimate(m, out);
     }
-    if ((rc = patterns_make(out, &pt, err)))
+    if ((rc = patterns_make(m, out, &pt, err)))
         goto out;
     if (!prm->model && np < MIN_PAIRS) { /* too few to learn from: agreement likely for matches, as estimate() set */
         out->p = 0.5;

@@ -13,17 +13,26 @@
 
 json_t *mt_evidence(const mt_records *m, const mt_pair *q)
 {
-    static const char *const words[MT_FIELDS][MT_LEVELS] = {
+    static const char *const words[MT_FIRST_ATTR][MT_LEVELS] = {
         { "different", "alike", "close", "same" }, { "different", "one part differs", "same", "" },
         { "different", "same", "", "" },           { "none shared", "shared", "", "" },
         { "different", "same", "", "" },           { "different", "same area", "alike", "same" },
         { "different", "a typo apart", "shared", "" },
     };
+    static const char *const attr_words[][MT_LEVELS] = { /* by method: exact, jaro_winkler, number */
+        { "different", "same", "", "" }, { "different", "alike", "same", "" }, { "different", "within", "same", "" },
+    };
     const mt_rec *a = &m->r[q->a], *b = &m->r[q->b];
+    const mt_spec *sp = mt_spec_of(m);
     json_t *o = json_object();
-    for (int f = 0; f < MT_FIELDS; f++)
-        json_object_set_new(o, mt_field_name(f),
-                            json_string(q->level[f] == 255 ? "missing" : words[f][q->level[f]]));
+    for (int f = 0; f < MT_FIELDS; f++) {
+        if (f >= MT_FIRST_ATTR && !sp->use[f])
+            continue; /* an attribute the spec does not compare: not even "missing" */
+        const char *w = q->level[f] == 255     ? "missing"
+                        : f < MT_FIRST_ATTR    ? words[f][q->level[f]]
+                                               : attr_words[sp->attr_method[f - MT_FIRST_ATTR]][q->level[f]];
+        json_object_set_new(o, mt_field_name(f), json_string(w));
+    }
     json_t *names = json_array();
     const mt_rec *rs[2] = { a, b };
     for (int i = 0; i < 2; i++) {
@@ -75,6 +84,10 @@ static int last_model(wh *w, const mt_params *p, const mt_spec *spec, last_full 
     ok &= model->p > 0 && model->p < 1;
     for (int f = 0; f < MT_FIELDS && ok; f++) {
         json_t *fo = json_object_get(j, mt_field_name(f));
+        if (!fo && f >= MT_FIRST_ATTR && !(spec ? spec : mt_spec_defaults())->use[f]) {
+            memset(model->m[f], 0, sizeof model->m[f]), memset(model->u[f], 0, sizeof model->u[f]);
+            continue; /* an attribute not compared (a model of before attributes could be) */
+        }
         json_t *jm = json_object_get(fo, "m"), *ju = json_object_get(fo, "u");
         ok &= json_array_size(jm) == MT_LEVELS && json_array_size(ju) == MT_LEVELS;
         for (int l = 0; l < MT_LEVELS && ok; l++) {
@@ -550,6 +563,8 @@ static void model_json(const run *x, rp_buf *out)
     }
     json_object_set_new(mj, "match_share", json_real(r->p));
     for (int f = 0; f < MT_FIELDS; f++) {
+        if (f >= MT_FIRST_ATTR && !x->o->spec.use[f])
+            continue; /* an attribute the spec does not compare */
         json_t *fo = json_object(), *jm = json_array(), *ju = json_array();
         for (int l = 0; l < MT_LEVELS; l++) {
             json_array_append_new(jm, json_real(r->m[f][l]));

@@ -13,7 +13,8 @@ int wh_source_parties(wh *w, wh_source_party_fn fn, void *ctx, rp_error *err)
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
                               "SELECT p.id, p.kind, p.name_zh, p.name_latin, p.birth_date, p.gender, "
-                              "coalesce(r.source, 'warehouse'), coalesce(r.source_key, CAST(p.id AS TEXT)), p.merged_into FROM party p "
+                              "coalesce(r.source, 'warehouse'), coalesce(r.source_key, CAST(p.id AS TEXT)), p.merged_into, "
+                              "p.occupation, p.income_band, p.home_branch FROM party p "
                               "LEFT JOIN source_record r ON r.entity = 'party' AND r.entity_id = p.id "
                               "WHERE p.resolved = 0 ORDER BY p.id",
                               &st, err);
@@ -35,6 +36,9 @@ int wh_source_parties(wh *w, wh_source_party_fn fn, void *ctx, rp_error *err)
         p.source = rp_stmt_text(st, 6);
         p.key = rp_stmt_text(st, 7);
         p.merged_into = rp_stmt_int(st, 8);
+        p.occupation = rp_stmt_text(st, 9);
+        p.income_band = rp_stmt_text(st, 10);
+        p.home_branch = rp_stmt_text(st, 11);
         if ((rc = fn(ctx, &p, err)))
             break;
     }

@@ -961,6 +961,7 @@ typedef struct wh_source_party {
     int64_t id;
     const char *source, *key;      /* its lineage ("warehouse" and its id when it has none) */
     const char *kind, *name_zh, *name_latin, *birth_date, *gender;
+    const char *occupation, *income_band, *home_branch; /* for a matching spec that compares them */
     int64_t merged_into;           /* the person it was found to be; 0 none */
 } wh_source_party;
 typedef int (*wh_source_party_fn)(void *ctx, const wh_source_party *p, rp_error *err);

@@ -80,7 +80,7 @@ run_step() { # case, stepno, cmd, stdin, want_code, want_out, out_mode, out_res,
 }
 
 for file in "${cases[@]}"; do
-    name=$(basename "$file" .t)
+    name=$(basename "$file" .t); started=$SECONDS
     dir="$tmp/$name"; mkdir -p "$dir"
     ok=1; n=0; have=0; step_timeout=60
     if [ "$store" != sqlite ]; then
@@ -116,7 +116,7 @@ for file in "${cases[@]}"; do
         esac
     done <"$file"
     flush
-    if [ $ok = 1 ]; then pass=$((pass + 1)); echo "ok - $name ($n steps)"; else fail=$((fail + 1)); fi
+    if [ $ok = 1 ]; then pass=$((pass + 1)); echo "ok - $name ($n steps, $((SECONDS - started)) s)"; else fail=$((fail + 1)); fi
 done
 if [ "$store" = sqlite ]; then echo "cli: $pass passed, $fail failed"
 else echo "$suite: $pass passed, $fail failed ($own cases are SQLite's own)"; fi

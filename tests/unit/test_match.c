@@ -312,7 +312,7 @@ static void the_bank_resolves_to_its_people(void **state)
         by[r.pairs[i].decision]++;
     printf("  p %.4f; pairs: %zu none, %zu review, %zu linked by score, %zu by national ID\n", r.p, by[0], by[1], by[2],
            by[3]);
-    for (int f = 0; f < MT_FIELDS; f++)
+    for (int f = 0; f < MT_FIRST_ATTR; f++) /* the attributes: not compared by default */
         printf("  %-10s m %.3f %.3f %.3f %.3f   u %.3f %.3f %.3f %.3f\n", mt_field_name(f), r.m[f][0], r.m[f][1],
                r.m[f][2], r.m[f][3], r.u[f][0], r.u[f][1], r.u[f][2], r.u[f][3]);
     assert_true(q.precision >= 0.98);
@@ -472,6 +472,112 @@ static void a_matching_specification(void **state)
     assert_string_equal(rp_errmsg(&e), "match spec bad.json: compare.address.method: 'words' is not one of parts, exact");
 }
 
+/* The party's own attributes, compared only when a spec names them: exactly, by Jaro-Winkler, as numbers
+ * within a tolerance; and weighed by EM like any field (issue 28 item 3) */
+static void attributes_a_spec_names(void **state)
+{
+    (void)state;
+    rp_error e = RP_ERROR_INIT;
+    mt_spec s;
+    mt_params p = MT_PARAMS_DEFAULT;
+    const char *spec = "{\"compare\": {\"occupation\": {\"method\": \"jaro_winkler\", \"alike\": 0.9}, "
+                       "\"income_band\": {\"method\": \"number\", \"within_share\": 0.1}, \"home_branch\": true}, "
+                       "\"blocking\": [\"phone\"]}";
+    assert_ok(mt_spec_parse(spec, strlen(spec), "attrs", &s, &p, &e));
+    assert_true(s.hash != 0 && s.use[7] && s.use[8] && s.use[9]);
+    assert_int_equal(mt_field_levels(&s, 7), 3);
+    assert_int_equal(mt_field_levels(&s, 9), 2);
+    mt_records m;
+    mt_records_init(&m);
+    m.spec = &s;
+    /* 0-1: one person (a typo in the occupation, an income 5 % apart); 0-2: not (another occupation, twice the
+     * income, another branch); 0-3: nothing to compare (3 has none); all share a phone */
+    static const char *const occ[] = { "  Civil   ENGINEER", "civil engineer ", "Teacher", NULL },
+                             *const inc[] = { "1,200,000", "1260000", "2400000", "n/a" },
+                             *const br[] = { "0012", "0012", "0045", NULL };
+    for (int i = 0; i < 4; i++) {
+        char key[8];
+        snprintf(key, sizeof key, "K%d", i);
+        assert_ok(mt_records_add(&m, R, i + 1, "host", key, NULL, "Walker, Jack", NULL, NULL, 0, &e));
+        m.r[i].attr[0] = mt_keep_folded(&m, occ[i]);
+        m.r[i].attr[1] = mt_keep_folded(&m, inc[i]);
+        m.r[i].attr[2] = mt_keep_folded(&m, br[i]);
+        m.r[i].phone[0] = 42;
+    }
+    assert_string_equal(mt_text(&m, m.r[0].attr[0]), "civil engineer");
+    m.r[1].attr[0] = mt_keep_folded(&m, "civil enginer");
+    mt_model mo;
+    confident_model(&mo);
+    p.model = &mo;
+    mt_result r;
+    assert_ok(mt_resolve(&m, &p, NULL, &r, &e));
+    assert_int_equal(r.npairs, 6);
+    for (size_t i = 0; i < r.npairs; i++) {
+        const mt_pair *q = &r.pairs[i];
+        if (q->a == 0 && q->b == 1) {
+            assert_int_equal(q->level[7], 1);   /* alike */
+            assert_int_equal(q->level[8], 1);   /* within a tenth */
+            assert_int_equal(q->level[9], 1);   /* the same branch */
+            json_t *ev = mt_evidence(&m, q);
+            assert_string_equal(json_string_value(json_object_get(ev, "occupation")), "alike");
+            assert_string_equal(json_string_value(json_object_get(ev, "income_band")), "within");
+            assert_string_equal(json_string_value(json_object_get(ev, "home_branch")), "same");
+            json_decref(ev);
+        } else if (q->a == 0 && q->b == 2) {
+            assert_int_equal(q->level[7], 0);
+            assert_int_equal(q->level[8], 0);
+            assert_int_equal(q->level[9], 0);
+        } else if (q->a == 0 && q->b == 3) {
+            assert_int_equal(q->level[7], 255); /* none */
+            assert_int_equal(q->level[8], 255); /* not a number */
+            assert_int_equal(q->level[9], 255);
+        }
+    }
+    mt_result_free(&r);
+    mt_records_free(&m);
+    /* EM learns what an attribute tells: 300 people of two records each sharing a phone, a birth date and an
+     * occupation, and 300 pairs of two people (households) sharing a phone, each with a birth date and an
+     * occupation of their own */
+    mt_records_init(&m);
+    m.spec = &s;
+    for (int i = 0; i < 1200; i++) {
+        char key[16], o[32], day[16];
+        unsigned who = (unsigned)(i < 600 ? i / 2 : i);
+        snprintf(key, sizeof key, "K%d", i);
+        snprintf(o, sizeof o, "%08x", who * 2654435761u);
+        snprintf(day, sizeof day, "19%02u-%02u-%02u", 40 + who % 50, 1 + who % 12, 1 + who % 28);
+        assert_ok(mt_records_add(&m, R, i + 1, "host", key, NULL, "Walker, Jack", day, NULL, 0, &e));
+        m.r[i].attr[0] = mt_keep_folded(&m, o);
+        m.r[i].phone[0] = (uint64_t)(i / 2 + 1);
+    }
+    mt_params fresh = MT_PARAMS_DEFAULT;
+    assert_ok(mt_resolve(&m, &fresh, NULL, &r, &e));
+    assert_int_equal(r.npairs, 600);
+    assert_true(r.m[7][2] > 0.9 && r.u[7][2] < 0.1); /* the same occupation: a match's, rarely two people's */
+    mt_result_free(&r);
+    mt_records_free(&m);
+    static const struct {
+        const char *spec, *msg;
+    } bad[] = {
+        { "{\"compare\": {\"employer\": true}}", "compare: 'employer' is not one of name, birth_date, gender, phone, "
+          "email, address, identifier, occupation, income_band, home_branch" },
+        { "{\"compare\": {\"occupation\": {\"method\": \"fuzzy\"}}}",
+          "compare.occupation.method: 'fuzzy' is not one of exact, jaro_winkler, number" },
+        { "{\"compare\": {\"income_band\": {\"alike\": 0.9}}}", "compare.income_band.alike: only with method "
+          "jaro_winkler" },
+        { "{\"compare\": {\"income_band\": {\"method\": \"number\", \"within_share\": 2}}}",
+          "compare.income_band.within_share: a number from 0 to 1 is needed" },
+        { "{\"compare\": {\"home_branch\": {\"method\": \"exact\", \"same\": 1}}}",
+          "compare.home_branch.same: unknown member" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char want[300];
+        assert_int_equal(mt_spec_parse(bad[i].spec, strlen(bad[i].spec), "b.json", &s, &p, &e), RP_INVAL);
+        snprintf(want, sizeof want, "match spec b.json: %s", bad[i].msg);
+        assert_string_equal(rp_errmsg(&e), want);
+    }
+}
+
 static void neighbours_of_what_changed(void **state)
 {
     (void)state;
@@ -584,6 +690,7 @@ int main(void)
         cmocka_unit_test(records_without_identifiers_wait_for_a_person),
         cmocka_unit_test(names_and_addresses_of_any_country),
         cmocka_unit_test(a_matching_specification),
+        cmocka_unit_test(attributes_a_spec_names),
         cmocka_unit_test(neighbours_of_what_changed),
         cmocka_unit_test(survivorship_from_configuration),
         cmocka_unit_test(the_bank_resolves_to_its_people),
