@@ -45,7 +45,7 @@ static void match_with(const mt_spec *sp, const mt_params *p)
         mt_model mo;
         memcpy(mo.m, r.m, sizeof mo.m), memcpy(mo.u, r.u, sizeof mo.u), mo.p = r.p;
         for (size_t i = 0; i < r.npairs; i++) {
-            json_t *ev = mt_evidence(&m, &r.pairs[i]);
+            json_t *ev = mt_evidence(&m, &r.pairs[i], NULL);
             json_decref(ev);
         }
         mt_result_free(&r);

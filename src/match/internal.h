@@ -245,9 +245,24 @@ const mt_spec *mt_spec_of(const mt_records *m);
 
 /* ---- run.c ---- */
 
+/* The names of a few records as their sources gave them (for a person to
+ * read: the records in memory keep only their comparison keys). */
+typedef struct mt_shown {
+    int64_t *party;                /* sorted */
+    uint32_t (*name)[2];           /* each one's Chinese and Latin names: offsets into text (0: none) */
+    size_t n;
+    rp_buf text;
+} mt_shown;
+/* The names of the records recs[0..n) of m (any order, repeats allowed). */
+int mt_shown_load(wh *w, const mt_records *m, const uint32_t *recs, size_t n, mt_shown *s, rp_error *err) RP_WARN_UNUSED;
+/* Record r's name as its source gave it (latin: its Latin one), else NULL. */
+const char *mt_shown_name(const mt_shown *s, const mt_rec *r, int latin);
+void mt_shown_free(mt_shown *s);
+
 /* A pair's evidence as a run keeps it: each field's level in words, the
- * two records, the national IDs. */
-json_t *mt_evidence(const mt_records *m, const mt_pair *q);
+ * two records (their names as shown, else their comparison keys), the
+ * national IDs. */
+json_t *mt_evidence(const mt_records *m, const mt_pair *q, const mt_shown *shown);
 /* The model of the last full run made with spec, and its thresholds into p (*have 0: none). */
 int mt_last_model(wh *w, const mt_spec *spec, mt_params *p, mt_model *model, int *have, rp_error *err) RP_WARN_UNUSED;
 

@@ -34,7 +34,7 @@ static uint64_t next_random(uint64_t *s)
 }
 
 /* The record as a person reads it into row: source:key, names, birth date, under the prefix */
-static void describe(const mt_records *m, uint32_t i, const char *px, json_t *row)
+static void describe(const mt_records *m, const mt_shown *sh, uint32_t i, const char *px, json_t *row)
 {
     const mt_rec *r = &m->r[i];
     char day[11] = "", key[200], name[32];
@@ -43,16 +43,17 @@ static void describe(const mt_records *m, uint32_t i, const char *px, json_t *ro
     snprintf(key, sizeof key, "%s:%s", m->sources[r->source], mt_text(m, r->key));
     json_object_set_new(row, px, json_string(key));
     snprintf(name, sizeof name, "%s_name_zh", px);
-    json_object_set_new(row, name, json_string(mt_text(m, r->han)));
+    const char *zh = mt_shown_name(sh, r, 0), *latin = mt_shown_name(sh, r, 1); /* as its source gave them */
+    json_object_set_new(row, name, json_string(zh ? zh : ""));
     snprintf(name, sizeof name, "%s_name_latin", px);
-    json_object_set_new(row, name, json_string(mt_text(m, r->latin_key)));
+    json_object_set_new(row, name, json_string(latin ? latin : ""));
     snprintf(name, sizeof name, "%s_birth", px);
     json_object_set_new(row, name, json_string(day));
 }
 
 static void evidence_text(const mt_records *m, const mt_pair *q, char *out, size_t n)
 {
-    json_t *ev = mt_evidence(m, q);
+    json_t *ev = mt_evidence(m, q, NULL);
     size_t o = 0;
     *out = 0;
     for (int f = 0; f < MT_FIELDS && o < n; f++) {
@@ -63,15 +64,16 @@ static void evidence_text(const mt_records *m, const mt_pair *q, char *out, size
     json_decref(ev);
 }
 
-static json_t *sample_row(const mt_records *m, const mt_result *r, size_t i, int n, const size_t *links)
+static json_t *sample_row(const mt_records *m, const mt_shown *sh, const mt_result *r, size_t i, int n,
+                          const size_t *links)
 {
     const mt_pair *q = &r->pairs[i];
     int s = stratum_of(q);
     char ev[400];
     json_t *row = json_pack("{s:i, s:s, s:I, s:f}", "sample", n, "stratum", strata[s], "stratum_links",
                             (json_int_t)links[s], "probability", (double)q->prob);
-    describe(m, q->a, "a", row);
-    describe(m, q->b, "b", row);
+    describe(m, sh, q->a, "a", row);
+    describe(m, sh, q->b, "b", row);
     evidence_text(m, q, ev, sizeof ev);
     json_object_set_new(row, "evidence", json_string(ev));
     return row;
@@ -220,11 +222,20 @@ int mt_sample(wh *w, const mt_spec *spec, size_t size, uint64_t seed, json_t **p
     if (!(rc = store_links(w, ro, &m, &r, err)) &&
         !(rc = draw(&r, (size + MT_STRATA - 1) / MT_STRATA, seed, links, &picked, &n, err)) && !n)
         rc = rp_err(err, RP_NOTFOUND, "no customer is made of two source records: nothing to sample");
-    if (!rc) {
+    uint32_t *recs = rc ? NULL : malloc((n ? n : 1) * 2 * sizeof *recs);
+    mt_shown shown;
+    memset(&shown, 0, sizeof shown);
+    if (!rc && !recs)
+        rc = rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; !rc && i < n; i++)
+        recs[2 * i] = r.pairs[picked[i]].a, recs[2 * i + 1] = r.pairs[picked[i]].b;
+    if (!rc && !(rc = mt_shown_load(w, &m, recs, 2 * n, &shown, err))) {
         *pairs = json_array();
         for (size_t i = 0; i < n; i++)
-            json_array_append_new(*pairs, sample_row(&m, &r, picked[i], (int)i + 1, links));
+            json_array_append_new(*pairs, sample_row(&m, &shown, &r, picked[i], (int)i + 1, links));
     }
+    free(recs);
+    mt_shown_free(&shown);
     free(picked);
     mt_result_free(&r);
     mt_records_free(&m);

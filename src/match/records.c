@@ -226,3 +226,67 @@ void mt_attrs_free(mt_attrs *at)
     free(at->off);
     rp_buf_release(&at->text);
 }
+
+/* ---- names to show ---- */
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static const int64_t *shown_at(const mt_shown *s, int64_t party)
+{
+    return s->n ? bsearch(&party, s->party, s->n, sizeof *s->party, by_id) : NULL;
+}
+
+static int on_shown(void *ctx, int64_t id, const wh_party *p, const char *updated_at, rp_error *err)
+{
+    (void)updated_at;
+    mt_shown *s = ctx;
+    const int64_t *at = shown_at(s, id);
+    if (!at)
+        return RP_OK;
+    const char *names[2] = { p->name_zh, p->name_latin };
+    for (int k = 0; k < 2; k++) {
+        s->name[at - s->party][k] = 0;
+        if (names[k] && *names[k] && s->text.len < UINT32_MAX - 4096) {
+            s->name[at - s->party][k] = (uint32_t)s->text.len;
+            rp_buf_append(&s->text, names[k], strlen(names[k]) + 1);
+        }
+    }
+    return rp_buf_status(&s->text) ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
+}
+
+int mt_shown_load(wh *w, const mt_records *m, const uint32_t *recs, size_t n, mt_shown *s, rp_error *err)
+{
+    memset(s, 0, sizeof *s);
+    rp_buf_init(&s->text, (size_t)1 << 30);
+    rp_buf_putc(&s->text, 0);
+    s->party = malloc((n ? n : 1) * sizeof *s->party);
+    s->name = calloc(n ? n : 1, sizeof *s->name);
+    if (!s->party || !s->name)
+        return rp_err(err, RP_NOMEM, NULL);
+    for (size_t i = 0; i < n; i++)
+        s->party[i] = m->r[recs[i]].party;
+    qsort(s->party, n, sizeof *s->party, by_id);
+    for (size_t i = 0; i < n; i++)
+        if (!s->n || s->party[s->n - 1] != s->party[i])
+            s->party[s->n++] = s->party[i];
+    return wh_source_party_attrs(w, s->party, s->n, on_shown, s, err);
+}
+
+const char *mt_shown_name(const mt_shown *s, const mt_rec *r, int latin)
+{
+    const int64_t *at = s ? shown_at(s, r->party) : NULL;
+    uint32_t o = at ? s->name[at - s->party][latin != 0] : 0;
+    return o ? s->text.data + o : NULL;
+}
+
+void mt_shown_free(mt_shown *s)
+{
+    free(s->party);
+    free(s->name);
+    rp_buf_release(&s->text);
+    memset(s, 0, sizeof *s);
+}

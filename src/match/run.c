@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *mt_evidence(const mt_records *m, const mt_pair *q)
+json_t *mt_evidence(const mt_records *m, const mt_pair *q, const mt_shown *shown)
 {
     static const char *const words[MT_FIRST_ATTR][MT_LEVELS] = {
         { "different", "alike", "close", "same" }, { "different", "one part differs", "same", "" },
@@ -36,9 +36,12 @@ json_t *mt_evidence(const mt_records *m, const mt_pair *q)
     json_t *names = json_array();
     const mt_rec *rs[2] = { a, b };
     for (int i = 0; i < 2; i++) {
-        char s[300];
-        snprintf(s, sizeof s, "%s:%s %s%s%s", m->sources[rs[i]->source], mt_text(m, rs[i]->key), mt_text(m, rs[i]->han),
-                 rs[i]->han && rs[i]->latin_key ? " / " : "", mt_text(m, rs[i]->latin_key));
+        char s[500];
+        const char *zh = mt_shown_name(shown, rs[i], 0), *latin = mt_shown_name(shown, rs[i], 1);
+        if (!zh && !latin) /* not shown: the keys it was compared by */
+            zh = rs[i]->han ? mt_text(m, rs[i]->han) : NULL, latin = rs[i]->latin_key ? mt_text(m, rs[i]->latin_key) : NULL;
+        snprintf(s, sizeof s, "%s:%s %s%s%s", m->sources[rs[i]->source], mt_text(m, rs[i]->key), zh ? zh : "",
+                 zh && latin ? " / " : "", latin ? latin : "");
         json_array_append_new(names, json_string(s));
     }
     json_object_set_new(o, "records", names);
@@ -465,13 +468,25 @@ out:
 /* Pairs for a person: kept with their evidence, unless already decided. */
 static int write_pairs(run *x, rp_error *err)
 {
-    int rc = RP_OK;
+    size_t n = 0;
+    for (size_t i = 0; i < x->r.npairs; i++)
+        n += x->r.pairs[i].decision == MT_REVIEW;
+    uint32_t *recs = malloc((n ? n : 1) * 2 * sizeof *recs);
+    if (!recs)
+        return rp_err(err, RP_NOMEM, NULL);
+    n = 0;
+    for (size_t i = 0; i < x->r.npairs; i++)
+        if (x->r.pairs[i].decision == MT_REVIEW)
+            recs[n++] = x->r.pairs[i].a, recs[n++] = x->r.pairs[i].b;
+    mt_shown shown;
+    int rc = mt_shown_load(x->w, &x->m, recs, n, &shown, err);
+    free(recs);
     for (size_t i = 0; i < x->r.npairs && !rc; i++) {
         const mt_pair *p = &x->r.pairs[i];
         if (p->decision != MT_REVIEW)
             continue;
         int64_t a = x->m.r[p->a].party, b = x->m.r[p->b].party;
-        json_t *ev = mt_evidence(&x->m, p);
+        json_t *ev = mt_evidence(&x->m, p, &shown);
         rp_buf eb = RP_BUF_INIT;
         rp_json_dump(ev, 0, &eb);
         json_decref(ev);
@@ -492,6 +507,7 @@ static int write_pairs(run *x, rp_error *err)
         }
         rp_buf_release(&eb);
     }
+    mt_shown_free(&shown);
     return rc;
 }
 

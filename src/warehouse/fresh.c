@@ -109,3 +109,9 @@ int wh__fresh_account_bare(wh *w, int64_t account)
     return account > 0 && w->fresh.account == account && w->fresh.arollbacks == rp_store_rollbacks(w->store) &&
            w->fresh.aended == rp_store_ended(w->store) && rp_store_depth(w->store) > 0;
 }
+
+void wh__address_identity(const char *value, const char *postal, const char *country, char *out, size_t n)
+{
+    snprintf(out, n, "%s\x1f%s\x1f%s", value ? value : "", postal ? postal : "",
+             country && *country && strcmp(country, "TW") ? country : "");
+}

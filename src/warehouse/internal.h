@@ -54,6 +54,9 @@ void wh__fresh_identifier(wh *w, int64_t party, const unsigned char lookup[RP_HA
 int wh__fresh_has_identifier(const wh *w, const unsigned char lookup[RP_HASH_LEN]);
 void wh__fresh_contact(wh *w, int64_t party, int64_t id, const char *kind, const char *purpose, const char *source,
                        const char *value, const char *lookup, int open);
+/* What makes an address the same one: its text, postal code and country (none: Taiwan), as one string
+ * (fresh.c keeps it as an address's lookup; upsert.c compares by it) */
+void wh__address_identity(const char *value, const char *postal, const char *country, char *out, size_t n);
 const wh_fresh_contact *wh__fresh_open_contact(const wh *w, const char *kind, const char *purpose, const char *source);
 void wh__fresh_contact_closed(wh *w, int64_t id);
 /* an account made in the transaction under way; whether it still has no transactions (none written since) */

@@ -332,7 +332,9 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
 /* The party's open contact point of c's kind, purpose and source (the newest), *old its id (0 none), *equal
  * whether it holds the value (phones and e-mails by their lookup form); for a party this transaction made,
  * from what it was given since (fresh.c). */
-static int current_contact(wh *w, int64_t party, const wh_contact *c, int keyed, const char *val, const char *lookup,
+/* The party's current contact of c's kind, purpose and source: *old its id, *equal whether c says the same (a
+ * phone or e-mail by its lookup form; an address by its text, postal code and country: ident) */
+static int current_contact(wh *w, int64_t party, const wh_contact *c, int keyed, const char *ident, const char *lookup,
                            int64_t *old, int *equal, rp_error *err)
 {
     const char *purpose = c->purpose ? c->purpose : "home";
@@ -340,13 +342,14 @@ static int current_contact(wh *w, int64_t party, const wh_contact *c, int keyed,
         const wh_fresh_contact *f = wh__fresh_open_contact(w, c->kind, purpose, c->source);
         if (f) {
             *old = f->id;
-            *equal = keyed ? same(f->no_lookup ? NULL : f->lookup, lookup) : same(f->value, val);
+            *equal = same(f->no_lookup ? NULL : f->lookup, keyed ? lookup : ident);
         }
         return RP_OK;
     }
     rp_stmt *st;
     int rc = rp_store_prepare(w->store,
-                              "SELECT id, value, lookup FROM contact_point WHERE party_id = ? AND kind = ? AND "
+                              "SELECT id, value, lookup, postal_code, country FROM contact_point WHERE party_id = ? "
+                              "AND kind = ? AND "
                               "purpose = ? AND source IS NOT DISTINCT FROM ? AND valid_to IS NULL ORDER BY id DESC LIMIT 1",
                               &st, err);
     if (rc)
@@ -358,7 +361,9 @@ static int current_contact(wh *w, int64_t party, const wh_contact *c, int keyed,
     rc = rp_stmt_step(st, err);
     if (rc == RP_ROW) {
         *old = rp_stmt_int(st, 0);
-        *equal = keyed ? same(rp_stmt_text(st, 2), lookup) : same(rp_stmt_text(st, 1), val);
+        char was[WH_CONTACT_VALUE_MAX + 64];
+        wh__address_identity(rp_stmt_text(st, 1), rp_stmt_text(st, 3), rp_stmt_text(st, 4), was, sizeof was);
+        *equal = keyed ? same(rp_stmt_text(st, 2), lookup) : same(was, ident);
     }
     rp_stmt_done(st);
     return rc == RP_ROW || rc == RP_DONE ? RP_OK : rc;
@@ -384,9 +389,11 @@ int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_e
         return rp_err_prefix(err, "contact.value");
     val = value;
     int keyed = strcmp(c->kind, "address") != 0; /* phones and e-mails compare by their lookup form */
+    char ident[WH_CONTACT_VALUE_MAX + 64];
+    wh__address_identity(val, c->postal_code, country, ident, sizeof ident);
     int64_t old = 0;
     int equal = 0;
-    if ((rc = current_contact(w, party, c, keyed, val, lookup, &old, &equal, err)))
+    if ((rc = current_contact(w, party, c, keyed, ident, lookup, &old, &equal, err)))
         return rc;
     if (equal) {
         *outcome = WH_UNCHANGED;

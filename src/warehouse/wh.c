@@ -856,8 +856,14 @@ int wh_contact_add(wh *w, int64_t party, const wh_contact *c, int64_t *id, rp_er
         int64_t made = rp_stmt_int(st, 0);
         if (id)
             *id = made;
-        if (!(rc = rp_stmt_finish(st, err))) /* committed at its end outside a transaction (store.h) */
-            wh__fresh_contact(w, party, made, c->kind, c->purpose ? c->purpose : "home", c->source, val, look, !to);
+        rc = rp_stmt_finish(st, err); /* committed at its end outside a transaction (store.h) */
+        if (!rc) {
+            char ident[WH_CONTACT_VALUE_MAX + 64];
+            if (!look) /* an address: compared by its text, postal code and country (upsert.c) */
+                wh__address_identity(val, c->postal_code, country, ident, sizeof ident);
+            wh__fresh_contact(w, party, made, c->kind, c->purpose ? c->purpose : "home", c->source, val,
+                              look ? look : ident, !to);
+        }
     } else {
         rp_stmt_done(st);
     }

@@ -518,7 +518,7 @@ static void attributes_a_spec_names(void **state)
             assert_int_equal(q->level[7], 1);   /* alike */
             assert_int_equal(q->level[8], 1);   /* within a tenth */
             assert_int_equal(q->level[9], 1);   /* the same branch */
-            json_t *ev = mt_evidence(&m, q);
+            json_t *ev = mt_evidence(&m, q, NULL);
             assert_string_equal(json_string_value(json_object_get(ev, "occupation")), "alike");
             assert_string_equal(json_string_value(json_object_get(ev, "income_band")), "within");
             assert_string_equal(json_string_value(json_object_get(ev, "home_branch")), "same");

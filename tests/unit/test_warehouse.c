@@ -358,6 +358,46 @@ static char *text_of(wh *w, const char *sql)
 /* SQLite keeps transactions in blocks (0012), PostgreSQL in a table partitioned by month (its 0033). */
 static int on_pg(wh *w) { return !strcmp(rp_store_backend(wh_store(w)), "postgresql"); }
 
+/* A contact loaded again: the same is unchanged; an address whose postal code or country alone changed is a
+ * new address (the old one closed), whether the party was made in this transaction or is in the store */
+static void contacts_put_again(void **state)
+{
+    (void)state;
+    wh *w = fresh();
+    rp_error e = RP_ERROR_INIT;
+    int64_t id;
+    int out;
+    wh_party p = { .kind = "person", .name_latin = "WALKER, JACK" };
+    assert_int_equal(wh_begin(w, &e), RP_OK);
+    assert_int_equal(wh_party_add(w, &p, &id, &e), RP_OK);
+    wh_contact c = { .kind = "address", .value = "12 Miller Street North Sydney", .postal_code = "2060",
+                     .country = "AU", .source = "b" };
+    assert_int_equal(wh_contact_put(w, id, &c, &out, &e), RP_OK);
+    assert_int_equal(out, WH_CREATED);
+    assert_int_equal(wh_contact_put(w, id, &c, &out, &e), RP_OK);
+    assert_int_equal(out, WH_UNCHANGED);
+    c.postal_code = "2061"; /* the party is fresh: compared in memory */
+    assert_int_equal(wh_contact_put(w, id, &c, &out, &e), RP_OK);
+    assert_int_equal(out, WH_UPDATED);
+    assert_int_equal(wh_commit(w, &e), RP_OK);
+    assert_int_equal(wh_contact_put(w, id, &c, &out, &e), RP_OK); /* in the store */
+    assert_int_equal(out, WH_UNCHANGED);
+    c.country = "NZ", c.postal_code = "0610";
+    assert_int_equal(wh_contact_put(w, id, &c, &out, &e), RP_OK);
+    assert_int_equal(out, WH_UPDATED);
+    assert_int_equal(wh_contact_put(w, id, &c, &out, &e), RP_OK);
+    assert_int_equal(out, WH_UNCHANGED);
+    wh_contact tw = { .kind = "address", .value = "臺北市大安區忠孝東路四段1號", .postal_code = "106", .source = "b",
+                      .purpose = "mail" };
+    assert_int_equal(wh_contact_put(w, id, &tw, &out, &e), RP_OK);
+    tw.country = "TW"; /* none is Taiwan: the same address */
+    assert_int_equal(wh_contact_put(w, id, &tw, &out, &e), RP_OK);
+    assert_int_equal(out, WH_UNCHANGED);
+    assert_int_equal(count(w, "SELECT count(*) FROM contact_point WHERE kind = 'address'"), 4);
+    assert_int_equal(count(w, "SELECT count(*) FROM contact_point WHERE kind = 'address' AND valid_to IS NULL"), 2);
+    wh_close(w);
+}
+
 static void transactions_in_blocks(void **state)
 {
     (void)state;
@@ -1359,6 +1399,7 @@ int main(void)
         cmocka_unit_test(searches_narrow_cap_and_find_accounts_as_typed),
         cmocka_unit_test(follow_ups_due),
         cmocka_unit_test(transactions_in_blocks),
+        cmocka_unit_test(contacts_put_again),
         cmocka_unit_test(transactions_by_month),
         cmocka_unit_test(transactions_kept_by_another_connection),
         cmocka_unit_test(customer_360),         cmocka_unit_test(import_is_all_or_nothing),
