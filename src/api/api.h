@@ -108,6 +108,9 @@ typedef struct api_options {
     const char *cti_switch_url, *cti_secret;
     /* the customer chat page ([chat]; webchat.c): chats one address may start a minute (0: 5), messages
      * one chat may send a minute (0: 30), and the queue chats go to (NULL: the first open chat queue) */
+    /* [match] spec: the matching specification (and its thresholds) the runs are made with, for the sample
+     * and the evaluation (NULL: the default; match/match.h) */
+    const struct mt_options *match;
     int chat_starts_per_min, chat_messages_per_min;
     const char *chat_queue;
 } api_options;

@@ -247,7 +247,8 @@ int api_match_sample(api_req *rq, api_resp *rs)
     json_t *pairs;
     size_t links[MT_STRATA];
     rp_error err = RP_ERROR_INIT;
-    if (mt_sample(rq->w, NULL, (size_t)size, (uint64_t)seed, &pairs, links, &err))
+    if (mt_sample(rq->w, rq->opt->match ? &rq->opt->match->spec : NULL, (size_t)size, (uint64_t)seed, &pairs, links,
+                  &err))
         return api_fail(rs, &err);
     json_t *l = json_object();
     for (int s = 0; s < MT_STRATA; s++)
@@ -291,13 +292,50 @@ int api_match_estimate(api_req *rq, api_resp *rs)
 
 #define TRUTH_UPLOAD_MAX ((size_t)64 << 20)
 
+/* body.spec, a matching specification to measure by (its blocks' recall), else the server's ([match] spec):
+ * into o; 0, or the status of the answer given */
+static int evaluate_spec(api_req *rq, api_resp *rs, mt_options *o)
+{
+    json_t *spec = json_object_get(rq->body, "spec");
+    if (!spec || json_is_null(spec)) {
+        if (rq->opt->match)
+            *o = *rq->opt->match;
+        else
+            mt_options_default(o);
+        return 0;
+    }
+    mt_options_default(o);
+    if (!json_is_object(spec))
+        return api_error(rs, 422, "invalid", "body.spec: a matching specification (an object) is needed");
+    char *text = json_dumps(spec, JSON_COMPACT);
+    rp_error err = RP_ERROR_INIT;
+    int rc = text ? mt_spec_parse(text, strlen(text), "body.spec", &o->spec, &o->params, &err) : rp_err(&err, RP_NOMEM, NULL);
+    free(text);
+    if (!rc)
+        return 0;
+    /* "match spec body.spec: compare.name: ..." as a member path: body.spec.compare.name: ... */
+    const char *m = rp_errmsg(&err), *pre = "match spec body.spec: ";
+    if (strncmp(m, pre, strlen(pre)))
+        return api_fail(rs, &err);
+    m += strlen(pre);
+    if (!strncmp(m, "spec", 4) && (m[4] == '.' || m[4] == ':'))
+        m += 4; /* the document itself: body.spec */
+    else if (!strncmp(m, "line ", 5))
+        return api_error(rs, 422, "invalid", "body.spec: %s", m);
+    return api_error(rs, 422, "invalid", "body.spec%s%s", *m == '.' || *m == ':' ? "" : ".", m);
+}
+
 int api_match_evaluate(api_req *rq, api_resp *rs)
 {
-    static const char *const keys[] = { "truth", NULL };
+    static const char *const keys[] = { "truth", "spec", NULL };
     const char *truth = NULL;
     rp_error err = RP_ERROR_INIT;
     if (rp_json_check_keys(rq->body, "body", keys, &err) || rp_json_get_str(rq->body, "body", "truth", 1, &truth, &err))
         return api_error(rs, 422, "invalid", "%s", rp_errmsg(&err));
+    mt_options mo;
+    int sst = evaluate_spec(rq, rs, &mo);
+    if (sst)
+        return sst;
     int st = api_body_max(rs, "truth", truth, TRUTH_UPLOAD_MAX);
     if (st)
         return st;
@@ -320,7 +358,7 @@ int api_match_evaluate(api_req *rq, api_resp *rs)
     int ok = done == n;
     close(fd);
     mt_quality q;
-    int rc = ok ? mt_evaluate(rq->w, path, NULL, &q, &err) : rp_err(&err, RP_IO, "the truth could not be kept for measuring");
+    int rc = ok ? mt_evaluate(rq->w, path, &mo, &q, &err) : rp_err(&err, RP_IO, "the truth could not be kept for measuring");
     unlink(path);
     if (rc) {
         const char *m = rp_errmsg(&err);

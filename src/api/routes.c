@@ -263,8 +263,9 @@ const api_route api_routes[] = {
     { .method = "POST", .pattern = "/api/v1/matches/evaluate", .fn = api_match_evaluate, .permission = SEC_P_ETL,
       .flags = API_BODY | API_CHANGES | API_AUDITED | API_LONG, .action = "match_export", .op = "evaluateMatching",
       .summary = "Who is who measured against a truth file (rapport match evaluate): {truth: CSV text with the "
-                 "columns source, key, true_id}; pairwise precision, recall, F1, blocking recall, the review load",
-      .request = "{truth: string}", .response = "MatchQuality", .errors = "422" },
+                 "columns source, key, true_id, spec?: a matching specification whose blocks to measure (docs/match.md; "
+                 "default: the server's [match] spec)}; pairwise precision, recall, F1, blocking recall, the review load",
+      .request = "{truth: string, spec?: {...}}", .response = "MatchQuality", .errors = "422" },
     { .method = "POST", .pattern = "/api/v1/matches/{pair}/decision", .fn = api_match_decide,
       .permission = SEC_P_ETL, .flags = API_BODY | API_CHANGES, .op = "decideMatchPair",
       .summary = "Decide a pair: {accept: true|false, note}; the next matching run applies it (audited)",

@@ -23,13 +23,8 @@ static int parse_prob(const char *cmd, const char *name, const char *s, double *
 /* A matching specification's file into o (spec and thresholds). */
 static int spec_file(cli_ctx *c, const char *path, mt_options *o)
 {
-    rp_buf b = RP_BUF_INIT;
     rp_error err = RP_ERROR_INIT;
-    int rc = rp_buf_read_file(&b, path, 1 << 20, &err);
-    if (!rc)
-        rc = mt_spec_parse(b.data ? b.data : "", b.len, path, &o->spec, &o->params, &err);
-    rp_buf_release(&b);
-    return rc ? cli_fail(c->cmd->name, &err) : CLI_OK;
+    return mt_spec_file(path, &o->spec, &o->params, &err) ? cli_fail(c->cmd->name, &err) : CLI_OK;
 }
 
 /* The survivorship rules and the matching specification ([match] spec = FILE, or --spec FILE) of the

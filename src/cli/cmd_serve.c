@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "core/buf.h"
+#include "match/match.h"
 #include "security/security.h"
 
 #include <errno.h>
@@ -166,6 +167,12 @@ int cmd_serve(cli_ctx *c)
         return cli_fail("serve", &err);
     o.chat_starts_per_min = (int)starts, o.chat_messages_per_min = (int)says;
     o.chat_queue = cfg ? rp_config_get(cfg, "chat", "queue", NULL) : NULL;
+    static mt_options match; /* [match] spec: the runs' matching specification, for the sample and evaluation */
+    const char *spec = cfg ? rp_config_get(cfg, "match", "spec", NULL) : NULL;
+    mt_options_default(&match);
+    if (spec && mt_spec_file(spec, &match.spec, &match.params, &err))
+        return cli_fail("serve", &err);
+    o.match = spec ? &match : NULL;
     o.warm = !cfg || strcmp(rp_config_get(cfg, "api", "keep_c360", "yes"), "no");
     o.home_currency = cfg ? rp_config_get(cfg, "marketing", "home_currency", NULL) : NULL;
     int64_t cache_mb = 0;

@@ -2,6 +2,7 @@
  * how, which blocks bring records together, and the thresholds (`rapport
  * match --spec FILE`).  See match.h. */
 #include "match/internal.h"
+#include "core/buf.h"
 #include "core/json.h"
 
 #include <jansson.h>
@@ -263,4 +264,14 @@ int mt_spec_parse(const char *text, size_t n, const char *name, mt_spec *s, mt_p
         s->hash = mt_hash(s, sizeof *s) | 1;
     json_decref(j);
     return RP_OK;
+}
+
+int mt_spec_file(const char *path, mt_spec *s, mt_params *p, rp_error *err)
+{
+    rp_buf b = RP_BUF_INIT;
+    int rc = rp_buf_read_file(&b, path, 1 << 20, err);
+    if (!rc)
+        rc = mt_spec_parse(b.data ? b.data : "", b.len, path, s, p, err);
+    rp_buf_release(&b);
+    return rc;
 }

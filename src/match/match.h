@@ -131,6 +131,8 @@ typedef struct mt_params {
 
 /* The spec in text (name for messages: a file's path) into s and p's thresholds and block limits. */
 int mt_spec_parse(const char *text, size_t n, const char *name, mt_spec *s, mt_params *p, rp_error *err) RP_WARN_UNUSED;
+/* The same from a file (at most 1 MiB), named by its path in messages. */
+int mt_spec_file(const char *path, mt_spec *s, mt_params *p, rp_error *err) RP_WARN_UNUSED;
 
 /* Survivorship: which member's value a person shows, per attribute. */
 enum { MT_TRUSTED = 0, /* the most trusted source that has a value */

@@ -1042,7 +1042,36 @@ static void match_review_queue(void **state)
     assert_true(json_integer_value(json_object_get(q, "truth_records")) > 0);
     assert_int_equal(json_integer_value(json_object_get(q, "missing_records")), 0);
     assert_int_equal(json_integer_value(json_object_get(q, "for_review")), 1); /* pair 42 */
+    json_decref(q), free(x.body), free(text);
+    /* measured by a spec of its own (blocks on phones alone; test 061 measures what a spec's blocks miss) */
+    json_object_set_new(body, "spec", json_pack("{s:[s]}", "blocking", "phone"));
+    text = json_dumps(body, JSON_COMPACT);
+    x = http("POST", "/api/v1/matches/evaluate", h, text, strlen(text));
+    if (x.status != 200)
+        fail_msg("%d %s", x.status, x.body);
+    q = json_loads(x.body, 0, NULL);
+    assert_true(json_real_value(json_object_get(q, "precision")) == 1.0); /* the customers are what they are */
+    assert_int_equal(json_integer_value(json_object_get(q, "truth_records")), 6);
     json_decref(q), free(x.body), free(text), json_decref(body), free(csv);
+    /* with a spec of its own: its faults by member path under body.spec, nothing measured */
+    static const struct {
+        const char *spec, *msg;
+    } bad_specs[] = {
+        { "{\"compare\":{\"name\":{\"method\":\"fuzzy\"}}}",
+          "body.spec.compare.name.method: 'fuzzy' is not one of words, jaro_winkler, exact" },
+        { "{\"link\":1}", "body.spec.link: unknown member" },
+        { "{\"link_at\":0.3,\"review_at\":0.6}", "body.spec.review_at: 0.6 is above link_at 0.3" },
+        { "[1]", "body.spec: a matching specification (an object) is needed" },
+    };
+    for (size_t i = 0; i < sizeof bad_specs / sizeof *bad_specs; i++) {
+        char req[300];
+        snprintf(req, sizeof req, "{\"truth\":\"source,key,true_id\\n\",\"spec\":%s}", bad_specs[i].spec);
+        x = http("POST", "/api/v1/matches/evaluate", h, req, strlen(req));
+        assert_int_equal(x.status, 422);
+        if (!strstr(x.body, bad_specs[i].msg))
+            fail_msg("%s", x.body);
+        free(x.body);
+    }
     const char *wrong = "{\"truth\":\"source,id\\na,1\\n\"}";
     x = http("POST", "/api/v1/matches/evaluate", h, wrong, strlen(wrong));
     assert_int_equal(x.status, 422);

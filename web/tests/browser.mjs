@@ -951,6 +951,24 @@ const tests = [
     expect(precision >= 0.98 && recall >= 0.98, `precision ${precision}, recall ${recall}`);
     expect(precision === Number(cliq.precision.toFixed(4)) && recall === Number(cliq.recall.toFixed(4)), 'the screen says what the CLI says');
     await page.screenshot({ path: join(shots, 'steward-evaluate.png'), fullPage: true });
+    /* with a matching specification of its own: its blocks' recall as the CLI's --spec says it; a fault named */
+    await page.fill('[data-test=evaluate-spec]', '{"blocking": ["phone"');
+    await page.setInputFiles('[data-test=evaluate] input[name=truth]', join(tmp, 'bank', 'truth', 'identity.csv'));
+    await page.click('[data-test=evaluate-run]');
+    await page.waitForSelector('[data-test=evaluate] [role=alert]');
+    await page.fill('[data-test=evaluate-spec]', '{"blocking": ["phones"]}');
+    await page.setInputFiles('[data-test=evaluate] input[name=truth]', join(tmp, 'bank', 'truth', 'identity.csv'));
+    await page.click('[data-test=evaluate-run]');
+    await page.waitForFunction(() => /blocking/.test(document.querySelector('[data-test=evaluate] [role=alert]')?.textContent || '')); /* the member named */
+    writeFileSync(join(tmp, 'phones.json'), '{"blocking": ["phone"]}');
+    const specq = JSON.parse(cli(['match', 'evaluate', '--truth', join(tmp, 'bank', 'truth', 'identity.csv'), '--spec', join(tmp, 'phones.json'), '--json']));
+    await page.fill('[data-test=evaluate-spec]', '{"blocking": ["phone"]}');
+    await page.setInputFiles('[data-test=evaluate] input[name=truth]', join(tmp, 'bank', 'truth', 'identity.csv'));
+    await page.click('[data-test=evaluate-run]');
+    await page.waitForFunction((want) => document.querySelector('[data-test=q-blocking_recall]')?.textContent === want, specq.blocking_recall.toFixed(4), { timeout: 20000 }).catch(() => {});
+    const br = Number(await page.locator('[data-test=q-blocking_recall]').innerText());
+    expect(br === Number(specq.blocking_recall.toFixed(4)) && specq.blocking_recall < cliq.blocking_recall, `blocking recall by phones ${br}, the CLI ${specq.blocking_recall}, the default ${cliq.blocking_recall}`);
+    await page.fill('[data-test=evaluate-spec]', '');
     /* where there is no truth: a sample of links labelled on the screen, and the precision they estimate */
     await page.click('[data-test=sample-draw]');
     await page.waitForSelector('[data-test=sample-table] tbody tr');

@@ -82,6 +82,13 @@ $ rapport match sample --db companies.db --size 8
 ? 1
 $ printf '{"max_block": 100}' > limits.json && rapport match --db companies.db --spec limits.json --json | python3 -c "import json, sys; print(json.load(sys.stdin)['mode'])"
 > full
+# the server samples with the configuration's spec ([match] spec): a steward's sample of the links a run with it
+# made, each record by the name its source gave; a spec the server cannot read stops it at the start
+$ rapport match --db companies.db --config companies.ini > /dev/null && echo 'a long password 1' | rapport user add stew --db companies.db --role steward > /dev/null && (timeout 60 rapport serve --db companies.db --config companies.ini --listen 127.0.0.1:0 --port-file port > serve.log 2>&1 & echo $! > pid) && for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done && curl -s -c sj -H 'Content-Type: application/json' -d '{"name":"stew","password":"a long password 1"}' "http://127.0.0.1:$(cat port)/api/v1/session" > /dev/null && curl -s -b sj "http://127.0.0.1:$(cat port)/api/v1/matches/sample?size=8" | python3 -c "import json, sys; r = json.load(sys.stdin); print(len(r['pairs']) > 0, all(p['a_name_latin'] and ' ' in p['a_name_latin'] for p in r['pairs']))"; kill $(cat pid)
+> True True
+$ printf '{"compare": {"occupation": {"method": "number", "alike": 0.9}}}' > badspec.json && printf '[match]\nspec = badspec.json\n' > badspec.ini && rapport serve --db companies.db --config badspec.ini --listen 127.0.0.1:0
+! rapport: serve: match spec badspec.json: compare.occupation.alike: only with method jaro_winkler
+? 1
 # names compared exactly find fewer of the corrupted persons: the spec is what is done
 $ printf '{"compare": {"name": {"method": "exact"}}}' > exact.json && rapport match --spec exact.json > /dev/null && rapport match evaluate --truth febrl/truth.csv --spec exact.json --json | python3 -c "import json, sys; q = json.load(sys.stdin); print(q['precision'] >= 0.99, q['recall'] < 0.99)"
 > True True

@@ -158,10 +158,23 @@ function Evaluate() {
   const measure = async (e) => {
     e.preventDefault();
     const f = e.currentTarget.elements.truth.files[0];
-    if (!f) return;
+    const specText = e.currentTarget.elements.spec.value.trim();
+    if (!f) {
+      setError(t('truthFileNeeded'));
+      return;
+    }
     setError(null);
+    let spec;
+    if (specText) {
+      try {
+        spec = JSON.parse(specText);
+      } catch (x) {
+        setError(t('specNotJson', { msg: String(x.message || x) }));
+        return;
+      }
+    }
     try {
-      setQ(await api('POST', '/matches/evaluate', { body: { truth: await f.text() } }));
+      setQ(await api('POST', '/matches/evaluate', { body: spec ? { truth: await f.text(), spec } : { truth: await f.text() } }));
     } catch (x) {
       setError(errorText(x));
     }
@@ -173,6 +186,7 @@ function Evaluate() {
       <p class="hint">{t('evaluateHint')}</p>
       <form class="inline" onSubmit={measure}>
         <label>{t('truthFile')} <input type="file" name="truth" accept=".csv,text/csv" /></label>
+        <label>{t('matchSpec')} <textarea name="spec" rows={3} cols={40} data-test="evaluate-spec" placeholder='{"blocking": ["phone", {"all": ["area", "surname"]}]}' /></label>
         <button data-test="evaluate-run">{t('evaluate')}</button>
       </form>
       {error && <p class="error" role="alert">{t('error', { msg: error })}</p>}
