@@ -31,11 +31,14 @@ unit_skips() {
 # A suite whose runner prints "ok - NAME", "not ok - NAME", "skip - NAME: WHY"
 # and ends with "SUITE: N passed, M failed[, K skipped]".
 suite() { # name, command...
-  local name=$1 out rc
+  local name=$1 out rc started=$SECONDS
   shift
   out=$("$@" 2>&1); rc=$?
   suite_counted "$name" "$out" "$rc"
+  took "$name" "$started"
 }
+# How long a part took, for CI's budget (docs/testing.md): "took: NAME N s" (at N s of the run)
+took() { echo "took: $1 $((SECONDS - $2)) s (at $SECONDS s)"; }
 suite_counted() { # name, its output, its exit code
   local name=$1 out=$2 rc=$3 p f s line
   printf '%s\n' "$out" | grep -v '^ok - '
@@ -82,17 +85,18 @@ unit_program() { # program, label
 }
 
 if [ "$only" = all ] || [ "$only" = unit ]; then
-  units=0
+  units=0; started=$SECONDS
   for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
     units=$((units + 1))
     unit_program "$t" "$(basename "$t")"
   done
   [ $units -gt 0 ] || { fail=$((fail + 1)); failed_suites+=(unit); echo "unit: no test programs in $build/tests"; }
+  took unit "$started"
 fi
 if { [ "$only" = all ] && [ "${RAPPORT_TEST_PG_SUITE:-yes}" != no ]; } || [ "$only" = unit-postgresql ]; then
   # the unit tests that open a store (tu_store) again, each store a database of a throwaway cluster
-  pg_units=$(mktemp -d "${TMPDIR:-/tmp}/rapport-unit-pg-XXXXXX")
+  pg_units=$(mktemp -d "${TMPDIR:-/tmp}/rapport-unit-pg-XXXXXX"); started=$SECONDS
   if url=$(tests/pg.sh start "$pg_units/pg" $$); then
     for src in $(grep -l 'tu_store(' tests/unit/test_*.c); do
       t="$build/tests/$(basename "${src%.c}")"
@@ -102,6 +106,7 @@ if { [ "$only" = all ] && [ "${RAPPORT_TEST_PG_SUITE:-yes}" != no ]; } || [ "$on
     fail=$((fail + 1)); failed_suites+=(unit-postgresql)
   fi
   tests/pg.sh stop "$pg_units/pg"; rm -rf "$pg_units"
+  took unit-postgresql "$started"
 fi
 if [ "$only" = all ] || [ "$only" = shape ]; then
   # the shape of the tree: function lengths, SQL where it belongs, one public header a folder
@@ -136,7 +141,9 @@ if [ "$only" = all ] || [ "$only" = fuzz ]; then
   suite fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-30}" fuzz/run.sh "${FUZZ_BUILD:-build-fuzz}"
 fi
 if [ -n "$pg_suite" ]; then
+  took "the rest (the PostgreSQL black-box suite still running)" 0
   wait "$pg_pid"
+  took cli-postgresql 0
   suite_counted cli-postgresql "$(cat "$pg_suite")" "$(cat "$pg_suite.rc" 2>/dev/null || echo 1)"
   rm -f "$pg_suite" "$pg_suite.rc"
 fi

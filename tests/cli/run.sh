@@ -14,8 +14,11 @@
 #   !*               standard error is not checked
 #   #! timeout N     each step of the case may take N seconds (60 by default): a case that
 #                    builds a whole bank says so
-#   #! store sqlite  the case is about the SQLite store itself (its file, the sqlite3 shell): it
-#                    does not run on another store; the line says why after a colon
+#   #! store sqlite  the case is about the SQLite store itself (its file, the sqlite3 shell), or
+#                    about what no store changes and costs much on a server store: it runs in
+#                    the SQLite run only; the line says why after a colon
+#   #! store postgresql  the case starts PostgreSQL clusters of its own (it names them to every
+#                    command): it runs in the PostgreSQL run only, beside the rest (run-all.sh)
 # Without any > line, standard output must be empty; likewise standard error
 # without any ! line.  Every case runs with RAPPORT_NOW fixed, so output is
 # repeatable, and with $FIXTURES pointing at tests/fixtures.
@@ -36,7 +39,7 @@ cases=("$@")
 pass=0; fail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rapport-cli-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-store=${RAPPORT_TEST_STORE:-sqlite}; suite=cli; own=0; pg_url=""
+store=${RAPPORT_TEST_STORE:-sqlite}; suite=cli; own=0; others=0; pg_url=""
 case $store in
 sqlite) ;;
 postgresql)
@@ -83,7 +86,12 @@ for file in "${cases[@]}"; do
     name=$(basename "$file" .t); started=$SECONDS
     dir="$tmp/$name"; mkdir -p "$dir"
     ok=1; n=0; have=0; step_timeout=60
-    if [ "$store" != sqlite ]; then
+    if [ "$store" = sqlite ] && grep -q '^#! store postgresql' "$file"; then
+        others=$((others + 1)); echo "postgresql's own - $name"; continue
+    fi
+    if [ "$store" != sqlite ] && grep -q '^#! store postgresql' "$file"; then
+        store_env=()
+    elif [ "$store" != sqlite ]; then
         if grep -q '^#! store sqlite' "$file"; then own=$((own + 1)); echo "sqlite's own - $name"; continue; fi
         db=case_$(printf '%s' "$name" | tr -c 'a-zA-Z0-9' _)
         psql -q -X "${pg_url%/*}/postgres" -c "CREATE DATABASE $db" > /dev/null ||
@@ -118,6 +126,6 @@ for file in "${cases[@]}"; do
     flush
     if [ $ok = 1 ]; then pass=$((pass + 1)); echo "ok - $name ($n steps, $((SECONDS - started)) s)"; else fail=$((fail + 1)); fi
 done
-if [ "$store" = sqlite ]; then echo "cli: $pass passed, $fail failed"
+if [ "$store" = sqlite ]; then echo "cli: $pass passed, $fail failed ($others cases are PostgreSQL's own)"
 else echo "$suite: $pass passed, $fail failed ($own cases are SQLite's own)"; fi
 [ $fail = 0 ]

@@ -4,7 +4,7 @@
 # roles and its transactions by the account's primary holder (0034), the transactions by month within
 # each shard.  The customer 360s and the analyses read across the shards the same as from one server,
 # and a query for one party goes to the shard that has it.
-#! store sqlite: it starts three PostgreSQL clusters of its own, a coordinator and two shards
+#! store postgresql: it starts three PostgreSQL clusters of its own, a coordinator and two shards
 #! timeout 300
 $ for c in c s0 s1; do $FIXTURES/../pg.sh start $c "$PWD" > /dev/null || exit 1; done && rapport init --db "$(cat c/url)" --key c.key > /dev/null && rapport gen --customers 100 --months 6 --out bank > /dev/null && rapport load bank --db "$(cat c/url)" --key c.key > /dev/null && rapport match --db "$(cat c/url)" --key c.key | sed 's/\[[0-9.]* s\]//'
 > run 1: 201 source records are 100 customers (76 of them in more than one source); 135 candidate pairs compared, 0 waiting for review  
