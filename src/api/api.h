@@ -106,11 +106,11 @@ typedef struct api_options {
     /* the telephone switch ([cti]): where Rapport tells it to put a held call through (switch_url), and the
      * shared secret it sends there as X-Rapport-Secret ($RAPPORT_CTI_SECRET or [cti] password_file) */
     const char *cti_switch_url, *cti_secret;
-    /* the customer chat page ([chat]; webchat.c): chats one address may start a minute (0: 5), messages
-     * one chat may send a minute (0: 30), and the queue chats go to (NULL: the first open chat queue) */
     /* [match] spec: the matching specification (and its thresholds) the runs are made with, for the sample
      * and the evaluation (NULL: the default; match/match.h) */
     const struct mt_options *match;
+    /* the customer chat page ([chat]; webchat.c): chats one address may start a minute (0: 5), messages
+     * one chat may send a minute (0: 30), and the queue chats go to (NULL: the first open chat queue) */
     int chat_starts_per_min, chat_messages_per_min;
     const char *chat_queue;
 } api_options;

@@ -145,8 +145,9 @@ static int by_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Pairwise counts over the truth records found in the store; blocking recall when pk is given. */
-static void pairwise(truth_rec *r, size_t n, const uint64_t *pk, size_t np, mt_quality *q)
+/* Pairwise counts over the truth records found in the store; blocking recall over the candidate pairs pk
+ * when blocks is set (none at all: no true pair was a candidate). */
+static void pairwise(truth_rec *r, size_t n, int blocks, const uint64_t *pk, size_t np, mt_quality *q)
 {
     qsort(r, n, sizeof *r, by_truth);
     for (size_t i = 0; i < n;) {
@@ -161,9 +162,9 @@ static void pairwise(truth_rec *r, size_t n, const uint64_t *pk, size_t np, mt_q
             q->right_pairs += (int64_t)(b - a) * (int64_t)(b - a - 1) / 2;
             a = b;
         }
-        if (pk && j - i <= 2000)
+        if (blocks && j - i <= 2000)
             q->checked_true_pairs += (int64_t)(j - i) * (int64_t)(j - i - 1) / 2;
-        for (size_t a = i; a < j && pk && j - i <= 2000; a++)
+        for (size_t a = i; a < j && blocks && np && j - i <= 2000; a++)
             for (size_t b = a + 1; b < j; b++) {
                 uint32_t x = r[a].rec, y = r[b].rec;
                 if (x == UINT32_MAX || y == UINT32_MAX || x == y)
@@ -262,7 +263,7 @@ int mt_evaluate(wh *w, const char *truth, const mt_options *o, mt_quality *q, rp
             x.recs[k++] = x.recs[i];
     q->found_records = k;
     q->missing_records = x.n - k;
-    pairwise(x.recs, k, pk, np, q);
+    pairwise(x.recs, k, 1, pk, np, q);
     q->precision = q->found_pairs ? (double)q->right_pairs / (double)q->found_pairs : 1;
     q->recall = q->true_pairs ? (double)q->right_pairs / (double)q->true_pairs : 1;
     q->f1 = q->precision + q->recall > 0 ? 2 * q->precision * q->recall / (q->precision + q->recall) : 0;

@@ -774,7 +774,8 @@ static int patterns_make(const mt_records *m, const mt_result *out, patterns *pt
     for (int f = 0; f < MT_FIELDS; f++)
         pt->nl[f] = mt_field_levels(spec_of(m), f);
     size_t cap = 0;
-    for (size_t i = 0; i < np && index && pt->pat; i++) {
+    int failed = !index || !pt->pat;
+    for (size_t i = 0; i < np && !failed; i++) {
         const mt_pair *q = &out->pairs[i];
         uint32_t code = (uint32_t)(q->id + 1);
         for (int f = 0; f < MT_FIELDS; f++)
@@ -786,8 +787,10 @@ static int patterns_make(const mt_records *m, const mt_result *out, patterns *pt
                 int8_t(*lv)[MT_FIELDS + 1] = c ? realloc(pt->lv, nc * sizeof *lv) : NULL;
                 if (c)
                     pt->cnt = c;
-                if (!lv)
+                if (!lv) {
+                    failed = 1;
                     break;
+                }
                 pt->lv = lv, cap = nc;
             }
             pt->cnt[pt->n] = 0;
@@ -799,9 +802,8 @@ static int patterns_make(const mt_records *m, const mt_result *out, patterns *pt
         pt->pat[i] = index[code] - 1;
         pt->cnt[index[code] - 1] += 1;
     }
-    int ok = index && pt->pat && (!np || (pt->cnt && pt->lv && pt->pat[np - 1] < pt->n));
     free(index);
-    return ok ? RP_OK : rp_err(err, RP_NOMEM, NULL);
+    return failed ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
 }
 
 /* 3. m refined by EM over the patterns; u held when it came from pairs known to be two people, else
@@ -912,7 +914,7 @@ static int score(const mt_records *m, const mt_params *prm, const patterns *pt, 
     for (size_t c = 0; c < pt->n; c++) {
         double w = 0, lm = log(p), lu = log(1 - p);
         for (int f = 0; f < MT_FIELDS; f++)
-            if (pt->lv[c][f] >= 0) {
+            if (pt->lv[c][f] >= 0 && mm[f][pt->lv[c][f]] > 0 && uu[f][pt->lv[c][f]] > 0) { /* a model's zero: no weight */
                 w += log2(mm[f][pt->lv[c][f]] / uu[f][pt->lv[c][f]]);
                 lm += log(mm[f][pt->lv[c][f]]);
                 lu += log(uu[f][pt->lv[c][f]]);

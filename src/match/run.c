@@ -36,7 +36,7 @@ json_t *mt_evidence(const mt_records *m, const mt_pair *q, const mt_shown *shown
     json_t *names = json_array();
     const mt_rec *rs[2] = { a, b };
     for (int i = 0; i < 2; i++) {
-        char s[500];
+        char s[1024]; /* names of 200 bytes each, a key, a source: whole (a cut inside a character is no string) */
         const char *zh = mt_shown_name(shown, rs[i], 0), *latin = mt_shown_name(shown, rs[i], 1);
         if (!zh && !latin) /* not shown: the keys it was compared by */
             zh = rs[i]->han ? mt_text(m, rs[i]->han) : NULL, latin = rs[i]->latin_key ? mt_text(m, rs[i]->latin_key) : NULL;

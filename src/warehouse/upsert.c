@@ -330,10 +330,8 @@ int wh_account_upsert(wh *w, const char *source, const wh_account *a, int64_t jo
 }
 
 /* The party's open contact point of c's kind, purpose and source (the newest), *old its id (0 none), *equal
- * whether it holds the value (phones and e-mails by their lookup form); for a party this transaction made,
- * from what it was given since (fresh.c). */
-/* The party's current contact of c's kind, purpose and source: *old its id, *equal whether c says the same (a
- * phone or e-mail by its lookup form; an address by its text, postal code and country: ident) */
+ * whether c says the same (a phone or e-mail by its lookup form; an address by its text, postal code and
+ * country: ident); for a party this transaction made, from what it was given since (fresh.c). */
 static int current_contact(wh *w, int64_t party, const wh_contact *c, int keyed, const char *ident, const char *lookup,
                            int64_t *old, int *equal, rp_error *err)
 {
@@ -371,7 +369,7 @@ static int current_contact(wh *w, int64_t party, const wh_contact *c, int keyed,
 
 int wh_contact_put(wh *w, int64_t party, const wh_contact *c, int *outcome, rp_error *err)
 {
-    char value[300], lookup[300];
+    char value[WH_CONTACT_VALUE_MAX + 1], lookup[300]; /* an address is kept whole (wh_contact_add) */
     const char *val = c->value;
     int rc = RP_OK;
     if (!c->kind || !c->value || !*c->value)

@@ -327,7 +327,7 @@ static void the_bank_resolves_to_its_people(void **state)
 static void confident_model(mt_model *mo)
 {
     memset(mo, 0, sizeof *mo);
-    static const int nl[MT_FIELDS] = { 4, 3, 2, 2, 2, 4, 3 };
+    static const int nl[MT_FIELDS] = { 4, 3, 2, 2, 2, 4, 3, 3, 3, 2 }; /* the attributes as the test's spec has them */
     for (int f = 0; f < MT_FIELDS; f++)
         for (int l = 0; l < nl[f]; l++) {
             mo->m[f][l] = l == nl[f] - 1 ? 0.9 : 0.1 / (nl[f] - 1);
