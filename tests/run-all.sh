@@ -3,9 +3,10 @@
 # black-box tests of the binary, then the web application in a browser, then
 # every benchmark at a tiny size.  The black-box tests run on a PostgreSQL
 # store too (cli-postgresql: a throwaway cluster), side by side with the
-# rest from the start, and are counted at the end (RAPPORT_TEST_PG_SUITE=no
-# leaves them out of a run, as when PostgreSQL is not installed).  Ends with one line "N passed, N failed,
-# N skipped"; each skipped test is named, with why where the test said so.
+# rest from the start, after the unit tests on PostgreSQL (unit-postgresql), and both are counted at the
+# end (RAPPORT_TEST_PG_SUITE=no leaves them out of a run, as when PostgreSQL is not installed).  Ends with
+# one line "N passed, N failed, N skipped" ("PART: N passed, ..." for one part); each skipped test is
+# named, with why where the test said so.
 # Under CI (CI=true in the environment) a skipped test fails the run: CI has
 # everything a test needs, ../shared/data beside its clone included.
 # usage: tests/run-all.sh BUILD_DIR [unit|unit-postgresql|shape|cli|cli-postgresql|web|web-types|bench|fuzz|faults]
@@ -59,9 +60,13 @@ suite_counted() { # name, its output, its exit code
 
 pg_suite=""
 if [ "$only" = all ] && [ "${RAPPORT_TEST_PG_SUITE:-yes}" != no ]; then
-  # the black-box suite on PostgreSQL, beside everything else (two cores: one each, most of the time)
+  # the unit tests and the black-box suite on PostgreSQL, beside everything else (two cores: one each,
+  # most of the time; the two sides take about as long, docs/testing.md)
   pg_suite=$(mktemp "${TMPDIR:-/tmp}/rapport-cli-postgresql-XXXXXX")
-  (RAPPORT_TEST_STORE=postgresql tests/cli/run.sh "$build" > "$pg_suite" 2>&1; echo $? > "$pg_suite.rc") &
+  (started=$SECONDS
+   "$0" "$build" unit-postgresql > "$pg_suite.units" 2>&1; echo $? > "$pg_suite.units.rc"
+   RAPPORT_TEST_STORE=postgresql tests/cli/run.sh "$build" > "$pg_suite" 2>&1; echo $? > "$pg_suite.rc"
+   echo "took: cli-postgresql, with the unit tests before it, $((SECONDS - started)) s (beside the rest)" >> "$pg_suite") &
   pg_pid=$!
 fi
 # One unit-test program run and counted (LABEL names it in failures and skips).
@@ -94,7 +99,7 @@ if [ "$only" = all ] || [ "$only" = unit ]; then
   [ $units -gt 0 ] || { fail=$((fail + 1)); failed_suites+=(unit); echo "unit: no test programs in $build/tests"; }
   took unit "$started"
 fi
-if { [ "$only" = all ] && [ "${RAPPORT_TEST_PG_SUITE:-yes}" != no ]; } || [ "$only" = unit-postgresql ]; then
+if [ "$only" = unit-postgresql ]; then
   # the unit tests that open a store (tu_store) again, each store a database of a throwaway cluster
   pg_units=$(mktemp -d "${TMPDIR:-/tmp}/rapport-unit-pg-XXXXXX"); started=$SECONDS
   if url=$(tests/pg.sh start "$pg_units/pg" $$); then
@@ -141,13 +146,18 @@ if [ "$only" = all ] || [ "$only" = fuzz ]; then
   suite fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-30}" fuzz/run.sh "${FUZZ_BUILD:-build-fuzz}"
 fi
 if [ -n "$pg_suite" ]; then
-  took "the rest (the PostgreSQL black-box suite still running)" 0
+  took "the rest (the PostgreSQL suites still running)" 0
   wait "$pg_pid"
-  took cli-postgresql 0
+  suite_counted unit-postgresql "$(cat "$pg_suite.units")" "$(cat "$pg_suite.units.rc" 2>/dev/null || echo 1)"
+  rm -f "$pg_suite.units" "$pg_suite.units.rc"
+  took "the PostgreSQL suites (ended)" 0
   suite_counted cli-postgresql "$(cat "$pg_suite")" "$(cat "$pg_suite.rc" 2>/dev/null || echo 1)"
   rm -f "$pg_suite" "$pg_suite.rc"
 fi
-for s in "${skipped[@]}"; do echo "skipped: $s"; done
+for s in "${skipped[@]}"; do
+  echo "skipped: $s"
+  [ "$only" = all ] || echo "skip - $s" # as a part of another run counts them (unit-postgresql)
+done
 if [ $ci = 1 ] && [ ${#skipped[@]} -gt 0 ]; then
   echo "CI: ${#skipped[@]} test(s) skipped, named above. Under CI every test must run: CI has everything a test"
   echo "    needs (the Debian and npm packages of make deps, ../shared/data beside the clone), so a skip here"
@@ -155,5 +165,6 @@ if [ $ci = 1 ] && [ ${#skipped[@]} -gt 0 ]; then
   failed_suites+=(skipped-under-CI)
 fi
 [ ${#failed_suites[@]} = 0 ] || echo "failing: ${failed_suites[*]}"
-echo "$pass passed, $fail failed, ${#skipped[@]} skipped"
+if [ "$only" = all ]; then echo "$pass passed, $fail failed, ${#skipped[@]} skipped"
+else echo "$only: $pass passed, $fail failed, ${#skipped[@]} skipped"; fi
 [ $fail = 0 ] && [ ${#failed_suites[@]} = 0 ]
