@@ -29,7 +29,7 @@ static void match_with(const mt_spec *sp, const mt_params *p)
     mt_records_init(&m);
     m.spec = sp;
     for (int i = 0; i < 6; i++) {
-        char key[8];
+        char key[16];
         snprintf(key, sizeof key, "K%d", i);
         if (mt_records_add(&m, ro, i + 1, i % 2 ? "b" : "a", key, i == 5 ? names[5] : NULL, names[i % 5],
                            births[i], i % 2 ? "F" : "M", 0, &err))

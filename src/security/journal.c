@@ -100,9 +100,9 @@ int sec_journal_open(const char *db, const char *key, sec_journal **out, rp_erro
             snprintf(j->path, sizeof j->path, "%s.%d", base, slot);
         j->fd = open(j->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (j->fd < 0) {
-            int e = errno;
+            int rc = rp_err(err, RP_IO, "%s: %s", j->path, strerror(errno)); /* before j is gone */
             free(j);
-            return rp_err(err, RP_IO, "%s: %s", j->path, strerror(e));
+            return rc;
         }
         if (!flock(j->fd, LOCK_EX | LOCK_NB))
             break;

@@ -496,7 +496,7 @@ static void attributes_a_spec_names(void **state)
                              *const inc[] = { "1,200,000", "1260000", "2400000", "n/a" },
                              *const br[] = { "0012", "0012", "0045", NULL };
     for (int i = 0; i < 4; i++) {
-        char key[8];
+        char key[16];
         snprintf(key, sizeof key, "K%d", i);
         assert_ok(mt_records_add(&m, R, i + 1, "host", key, NULL, "Walker, Jack", NULL, NULL, 0, &e));
         m.r[i].attr[0] = mt_keep_folded(&m, occ[i]);
