@@ -253,8 +253,9 @@ typedef struct mt_shown {
     size_t n;
     rp_buf text;
 } mt_shown;
-/* The names of the records recs[0..n) of m (any order, repeats allowed). */
-int mt_shown_load(wh *w, const mt_records *m, const uint32_t *recs, size_t n, mt_shown *s, rp_error *err) RP_WARN_UNUSED;
+/* The names of both records of the pairs r->pairs[pick[0..n)], or (pick NULL) of every pair r keeps for review. */
+int mt_shown_load(wh *w, const mt_records *m, const mt_result *r, const size_t *pick, size_t n, mt_shown *s,
+                  rp_error *err) RP_WARN_UNUSED;
 /* Record r's name as its source gave it (latin: its Latin one), else NULL. */
 const char *mt_shown_name(const mt_shown *s, const mt_rec *r, int latin);
 void mt_shown_free(mt_shown *s);

@@ -222,19 +222,13 @@ int mt_sample(wh *w, const mt_spec *spec, size_t size, uint64_t seed, json_t **p
     if (!(rc = store_links(w, ro, &m, &r, err)) &&
         !(rc = draw(&r, (size + MT_STRATA - 1) / MT_STRATA, seed, links, &picked, &n, err)) && !n)
         rc = rp_err(err, RP_NOTFOUND, "no customer is made of two source records: nothing to sample");
-    uint32_t *recs = rc ? NULL : malloc((n ? n : 1) * 2 * sizeof *recs);
     mt_shown shown;
     memset(&shown, 0, sizeof shown);
-    if (!rc && !recs)
-        rc = rp_err(err, RP_NOMEM, NULL);
-    for (size_t i = 0; !rc && i < n; i++)
-        recs[2 * i] = r.pairs[picked[i]].a, recs[2 * i + 1] = r.pairs[picked[i]].b;
-    if (!rc && !(rc = mt_shown_load(w, &m, recs, 2 * n, &shown, err))) {
+    if (!rc && !(rc = mt_shown_load(w, &m, &r, picked, n, &shown, err))) {
         *pairs = json_array();
         for (size_t i = 0; i < n; i++)
             json_array_append_new(*pairs, sample_row(&m, &shown, &r, picked[i], (int)i + 1, links));
     }
-    free(recs);
     mt_shown_free(&shown);
     free(picked);
     mt_result_free(&r);

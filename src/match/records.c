@@ -258,17 +258,25 @@ static int on_shown(void *ctx, int64_t id, const wh_party *p, const char *update
     return rp_buf_status(&s->text) ? rp_err(err, RP_NOMEM, NULL) : RP_OK;
 }
 
-int mt_shown_load(wh *w, const mt_records *m, const uint32_t *recs, size_t n, mt_shown *s, rp_error *err)
+int mt_shown_load(wh *w, const mt_records *m, const mt_result *r, const size_t *pick, size_t n, mt_shown *s,
+                  rp_error *err)
 {
     memset(s, 0, sizeof *s);
     rp_buf_init(&s->text, (size_t)1 << 30);
     rp_buf_putc(&s->text, 0);
+    if (!pick)
+        for (size_t i = n = 0; i < r->npairs; i++)
+            n += r->pairs[i].decision == MT_REVIEW;
+    n *= 2; /* two records a pair */
     s->party = malloc((n ? n : 1) * sizeof *s->party);
     s->name = calloc(n ? n : 1, sizeof *s->name);
     if (!s->party || !s->name)
         return rp_err(err, RP_NOMEM, NULL);
-    for (size_t i = 0; i < n; i++)
-        s->party[i] = m->r[recs[i]].party;
+    for (size_t i = 0, k = 0; k < n; i++) {
+        const mt_pair *q = &r->pairs[pick ? pick[i] : i];
+        if (pick || q->decision == MT_REVIEW)
+            s->party[k++] = m->r[q->a].party, s->party[k++] = m->r[q->b].party;
+    }
     qsort(s->party, n, sizeof *s->party, by_id);
     for (size_t i = 0; i < n; i++)
         if (!s->n || s->party[s->n - 1] != s->party[i])

@@ -468,19 +468,8 @@ out:
 /* Pairs for a person: kept with their evidence, unless already decided. */
 static int write_pairs(run *x, rp_error *err)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < x->r.npairs; i++)
-        n += x->r.pairs[i].decision == MT_REVIEW;
-    uint32_t *recs = malloc((n ? n : 1) * 2 * sizeof *recs);
-    if (!recs)
-        return rp_err(err, RP_NOMEM, NULL);
-    n = 0;
-    for (size_t i = 0; i < x->r.npairs; i++)
-        if (x->r.pairs[i].decision == MT_REVIEW)
-            recs[n++] = x->r.pairs[i].a, recs[n++] = x->r.pairs[i].b;
     mt_shown shown;
-    int rc = mt_shown_load(x->w, &x->m, recs, n, &shown, err);
-    free(recs);
+    int rc = mt_shown_load(x->w, &x->m, &x->r, NULL, 0, &shown, err);
     for (size_t i = 0; i < x->r.npairs && !rc; i++) {
         const mt_pair *p = &x->r.pairs[i];
         if (p->decision != MT_REVIEW)

@@ -336,6 +336,17 @@ static void confident_model(mt_model *mo)
     mo->p = 0.8;
 }
 
+/* m resolved with the confident model (nothing estimated), with's thresholds and blocks (NULL: the defaults) */
+static void resolve_confidently(const mt_records *m, const mt_params *with, mt_result *r)
+{
+    mt_model mo;
+    confident_model(&mo);
+    mt_params p = with ? *with : (mt_params)MT_PARAMS_DEFAULT;
+    p.model = &mo;
+    rp_error e = RP_ERROR_INIT;
+    assert_ok(mt_resolve(m, &p, NULL, r, &e));
+}
+
 static void records_without_identifiers_wait_for_a_person(void **state)
 {
     (void)state;
@@ -415,12 +426,8 @@ static void names_and_addresses_of_any_country(void **state)
     m.r[0].ids[0] = 7, m.r[0].id_value[0] = mt_keep_text(&m, "PA1234567");
     m.r[1].ids[0] = 8, m.r[1].id_value[0] = mt_keep_text(&m, "PA1243567");
     m.r[2].ids[0] = 9, m.r[2].id_value[0] = mt_keep_text(&m, "PB7654321");
-    mt_model mo;
-    confident_model(&mo);
-    mt_params prm = MT_PARAMS_DEFAULT;
-    prm.model = &mo;
     mt_result r;
-    assert_ok(mt_resolve(&m, &prm, NULL, &r, &e));
+    resolve_confidently(&m, NULL, &r);
     assert_int_equal(r.npairs, 3);
     for (size_t i = 0; i < r.npairs; i++) {
         const mt_pair *q = &r.pairs[i];
@@ -457,11 +464,8 @@ static void a_matching_specification(void **state)
     assert_ok(mt_records_add(&m, R, 2, "b", "B1", NULL, "Walker, Jac", "1980-05-06", NULL, 0, &e));
     assert_ok(mt_records_add(&m, R, 3, "b", "B2", NULL, "Walker, Jack", "1980-05-06", NULL, 0, &e));
     m.r[0].phone[0] = m.r[1].phone[0] = 42;
-    mt_model mo;
-    confident_model(&mo);
-    p.model = &mo;
     mt_result r;
-    assert_ok(mt_resolve(&m, &p, NULL, &r, &e));
+    resolve_confidently(&m, &p, &r);
     assert_int_equal(r.npairs, 1); /* the phone block alone: not the name, not the birth date */
     assert_int_equal(r.pairs[0].level[0], 0); /* JACK and JAC are not the same name exactly */
     assert_int_equal(r.pairs[0].level[1], 255); /* birth dates not compared */
@@ -506,11 +510,8 @@ static void attributes_a_spec_names(void **state)
     }
     assert_string_equal(mt_text(&m, m.r[0].attr[0]), "civil engineer");
     m.r[1].attr[0] = mt_keep_folded(&m, "civil enginer");
-    mt_model mo;
-    confident_model(&mo);
-    p.model = &mo;
     mt_result r;
-    assert_ok(mt_resolve(&m, &p, NULL, &r, &e));
+    resolve_confidently(&m, &p, &r);
     assert_int_equal(r.npairs, 6);
     for (size_t i = 0; i < r.npairs; i++) {
         const mt_pair *q = &r.pairs[i];
