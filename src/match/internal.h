@@ -85,6 +85,8 @@ void mt_address_words(mt_romaniser *r, const char *address, const char *postal_c
 /* Jaro-Winkler similarity of two UTF-8 strings, over characters (code
  * points), not bytes; 1 for equal strings, 0 when either is empty. */
 double mt_jaro_winkler(const char *a, const char *b);
+/* A number as banks write it ("1,200,000", "1 200 000", "35.5", "35,5"): 1 and *v, else 0 (resolve.c) */
+int mt_number(const char *s, double *v);
 /* Two names' keys word by word: each word of one paired with the word of
  * the other it is most like (any order), Jaro-Winkler per pair, averaged
  * over the longer name's words (a word without a partner counts 0).  So a

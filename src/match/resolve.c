@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <unistd.h>
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,18 +245,53 @@ static uint8_t identifier_level(const mt_records *m, const mt_spec *sp, const mt
     return (uint8_t)level;
 }
 
-/* A number as banks write it ("1,200,000", " 35.5 "): 1 and *v, else 0 */
-static int as_number(const char *s, double *v)
+static int thousands(const char *p) /* [+-]d{1,3}(,ddd)+ then anything but a comma */
 {
-    char buf[64];
+    p += *p == '-' || *p == '+';
+    int d = 0;
+    while (p[d] >= '0' && p[d] <= '9')
+        d++;
+    if (d < 1 || d > 3 || p[d] != ',')
+        return 0;
+    for (p += d; *p == ','; p += 4)
+        for (int i = 1; i <= 3; i++)
+            if (p[i] < '0' || p[i] > '9')
+                return 0;
+    return !strchr(p, ',') && !(*p >= '0' && *p <= '9');
+}
+
+/* A number as banks write it: 1 and *v, else 0.  Blanks anywhere are dropped ("1 200 000", " 35.5 ");
+ * commas separate thousands where every group after one has three digits ("1,200,000", "-12,345.5"),
+ * else a single comma without a point is the decimal one ("35,5": 35.5, as Europe writes it); anything
+ * else with a comma ("1,20,0", "1,200,5.5") is no number, nor are hexadecimal, inf and nan. */
+int mt_number(const char *s, double *v)
+{
+    char raw[64], buf[64];
     size_t n = 0;
-    for (; *s && n < sizeof buf - 1; s++)
-        if (*s != ',' && *s != ' ')
-            buf[n++] = *s;
-    buf[n] = 0;
+    for (; *s; s++) {
+        if (*s == ' ')
+            continue;
+        if (n >= sizeof raw - 1 || !strchr("0123456789.,+-eE", *s)) /* no hexadecimal, inf or nan */
+            return 0;
+        raw[n++] = *s;
+    }
+    raw[n] = 0;
+    const char *comma = strchr(raw, ',');
+    int grouped = comma && thousands(raw);
+    if (comma && !grouped &&
+        (strchr(comma + 1, ',') || strchr(raw, '.') || comma == raw || !isdigit((unsigned char)comma[-1]) ||
+         !isdigit((unsigned char)comma[1])))
+        return 0; /* "1,20,0", "1,200,5.5", "1," */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (raw[i] != ',')
+            buf[k++] = raw[i];
+        else if (!grouped)
+            buf[k++] = '.'; /* "35,5": the decimal comma */
+    buf[k] = 0;
     char *end;
     *v = strtod(buf, &end);
-    return n && !*end && *v == *v && *v - *v == 0; /* all of it, and finite */
+    return k && end != buf && !*end && *v == *v && *v - *v == 0; /* all of it, and finite */
 }
 
 /* The party's attribute a: 2 (1 when compared exactly) the same, 1 alike or within the tolerance, 0 different,
@@ -273,7 +309,7 @@ static uint8_t attr_level(const mt_records *m, const mt_spec *sp, int a, const m
     if (method == MT_ATTR_JW)
         return mt_jaro_winkler(s, t) >= sp->attr_alike[a];
     double u, v;
-    if (!as_number(s, &u) || !as_number(t, &v))
+    if (!mt_number(s, &u) || !mt_number(t, &v))
         return 255;
     double d = fabs(u - v), big = fmax(fabs(u), fabs(v));
     return d == 0 ? 2 : d <= sp->attr_within[a] || d <= sp->attr_share[a] * big;

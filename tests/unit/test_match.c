@@ -476,6 +476,34 @@ static void a_matching_specification(void **state)
     assert_string_equal(rp_errmsg(&e), "match spec bad.json: compare.address.method: 'words' is not one of parts, exact");
 }
 
+/* Numbers as banks write them: thousands by comma or blank, a decimal comma, and what is no number */
+static void numbers_as_banks_write_them(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int ok;
+        double v;
+    } cases[] = {
+        { "1,200,000", 1, 1200000 }, { " 35.5 ", 1, 35.5 },  { "1 200 000", 1, 1200000 }, { "35,5", 1, 35.5 },
+        { "-12,345.5", 1, -12345.5 }, { "999,000", 1, 999000 }, { "1,2345", 1, 1.2345 },  { "1e3", 1, 1000 },
+        { "1,20,0", 0, 0 },          { "1,200,5.5", 0, 0 },    { "12,34.5", 0, 0 },      { "1234,567", 1, 1234.567 },
+        { "0x10", 0, 0 },             { "inf", 0, 0 },          { "nan", 0, 0 },          { "", 0, 0 },
+        { ",", 0, 0 },                { "1,", 0, 0 },           { "n/a", 0, 0 },          { "1.2.3", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double v = -1;
+        int ok = mt_number(cases[i].s, &v);
+        if (ok != cases[i].ok || (ok && fabs(v - cases[i].v) > 1e-9))
+            fail_msg("'%s': %d %g, not %d %g", cases[i].s, ok, v, cases[i].ok, cases[i].v);
+    }
+    char longer[100];
+    memset(longer, '1', sizeof longer - 1);
+    longer[sizeof longer - 1] = 0;
+    double v;
+    assert_false(mt_number(longer, &v)); /* bounded: past 63 characters, no number */
+}
+
 /* The party's own attributes, compared only when a spec names them: exactly, by Jaro-Winkler, as numbers
  * within a tolerance; and weighed by EM like any field (issue 28 item 3) */
 static void attributes_a_spec_names(void **state)
@@ -691,6 +719,7 @@ int main(void)
         cmocka_unit_test(records_without_identifiers_wait_for_a_person),
         cmocka_unit_test(names_and_addresses_of_any_country),
         cmocka_unit_test(a_matching_specification),
+        cmocka_unit_test(numbers_as_banks_write_them),
         cmocka_unit_test(attributes_a_spec_names),
         cmocka_unit_test(neighbours_of_what_changed),
         cmocka_unit_test(survivorship_from_configuration),
