@@ -71,6 +71,15 @@ int rd_header(const reader *r, const char ***names)
     *names = (const char **)r->header;
     return r->nheader;
 }
+int rd_column(const reader *r, const char *const *names)
+{
+    for (const char *const *w = names; *w; w++)
+        for (int c = 0; c < r->nheader; c++)
+            if (!strcmp(r->header[c], *w))
+                return c;
+    return -1;
+}
+
 int rd_had_bom(const reader *r) { return r->bom; }
 int64_t rd_bytes_read(const reader *r) { return r->file_off; }
 

@@ -66,6 +66,9 @@ int rd_open(const char *path, const rd_options *o, reader **out, rp_error *err) 
 int rd_next(reader *r, rd_record *rec, rp_error *err);
 /* The header row's field names (RD_CSV/RD_DELIMITED with header), or 0. */
 int rd_header(const reader *r, const char ***names);
+/* The header's column named by the first of names (a NULL-ended list of a name and its other names)
+ * that it has, or -1. */
+int rd_column(const reader *r, const char *const *names);
 int rd_had_bom(const reader *r);
 int64_t rd_bytes_read(const reader *r);
 /* Go on from byte offset, where record recno + 1 starts (resuming a load).

@@ -99,15 +99,6 @@ static int design(wh *w, alloc *x, rp_error *err)
 }
 
 /* The first of the names wanted (in their order of preference) that the header has. */
-static int column(const char *const *names, int n, const char *const *want)
-{
-    for (const char *const *w = want; *w; w++)
-        for (int c = 0; c < n; c++)
-            if (!strcmp(names[c], *w))
-                return c;
-    return -1;
-}
-
 /* The scores file: a row per customer and cell (or offer: every cell of it); anything else refused
  * naming the file, line and field. */
 static int read_scores(alloc *x, rp_error *err)
@@ -124,12 +115,9 @@ static int read_scores(alloc *x, rp_error *err)
         rd_close(r);
         return first == RD_BAD ? rp_err_prefix(err, "%s", path) : first;
     }
-    const char **names;
-    int nn = rd_header(r, &names);
     static const char *const cust[] = { "customer", "customer_id", "id", NULL }, *const cellc[] = { "cell", NULL },
                              *const offc[] = { "offer", NULL }, *const scc[] = { "score", "probability", NULL };
-    int ci = column(names, nn, cust), ce = column(names, nn, cellc), co = column(names, nn, offc),
-        cs = column(names, nn, scc);
+    int ci = rd_column(r, cust), ce = rd_column(r, cellc), co = rd_column(r, offc), cs = rd_column(r, scc);
     if (ci < 0 || cs < 0 || (ce < 0 && co < 0)) {
         rd_close(r);
         return rp_err(err, RP_INVAL, "%s: the header must name customer, cell (or offer) and score", path);

@@ -37,19 +37,13 @@ static int key_of(char *out, size_t n, const char *source, size_t sl, const char
 /* The truth file's columns by their header names. */
 static int truth_columns(reader *r, const char *path, int col[3], rp_error *err)
 {
-    static const char *const want[3] = { "source", "key", "true_id" };
-    const char **names;
-    int nn = rd_header(r, &names);
-    for (int c = 0; c < 3; c++) {
-        col[c] = -1;
-        for (int i = 0; i < nn; i++)
-            if (!strcmp(names[i], want[c]) || (c == 1 && !strcmp(names[i], "source_key")) ||
-                (c == 2 && (!strcmp(names[i], "party_id") || !strcmp(names[i], "person_id"))))
-                col[c] = i;
-        if (col[c] < 0)
+    static const char *const want[3][4] = { { "source", NULL },
+                                            { "key", "source_key", NULL },
+                                            { "true_id", "party_id", "person_id", NULL } };
+    for (int c = 0; c < 3; c++)
+        if ((col[c] = rd_column(r, want[c])) < 0)
             return rp_err(err, RP_INVAL, "%s: the header has no column '%s' (it needs source, key, true_id)", path,
-                          want[c]);
-    }
+                          want[c][0]);
     return RP_OK;
 }
 

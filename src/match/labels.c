@@ -261,11 +261,8 @@ static int label_of(const char *s, size_t n)
 
 static int column(const reader *r, const char *path, const char *name, int *col, rp_error *err)
 {
-    const char **names;
-    int nn = rd_header(r, &names);
-    for (*col = 0; *col < nn; (*col)++)
-        if (!strcmp(names[*col], name))
-            return RP_OK;
+    if ((*col = rd_column(r, (const char *const[]){ name, NULL })) >= 0)
+        return RP_OK;
     return rp_err(err, RP_INVAL, "%s: the header has no column '%s' (a sample rapport match sample wrote has it)",
                   path, name);
 }

@@ -536,6 +536,9 @@ static void csv_rfc4180(void **state)
     assert_int_equal(rd_header(r, &names), 3);
     assert_string_equal(names[0], "id");
     assert_string_equal(names[2], "note");
+    assert_int_equal(rd_column(r, (const char *const[]){ "note", NULL }), 2);
+    assert_int_equal(rd_column(r, (const char *const[]){ "nom", "name", "id", NULL }), 1); /* the first it has */
+    assert_int_equal(rd_column(r, (const char *const[]){ "Note", "notes", NULL }), -1);  /* exact names only */
     assert_int_equal(rec.number, 1);
     assert_int_equal(rec.offset, 17);
     field_eq(&rec, 0, "1");
