@@ -266,7 +266,7 @@ batch() { # DIR JAR METHOD PATH BODY PROBE N...
     printf '\n'
   done > "$WORK/alloc-serve.points${retrying:+.retry}"
   # the log's failure lines, each with its stack, for the report
-  cp "$dir/log" "$dir/log.batch"
+  cp "$dir/log" "$dir/log.batch${retrying:+.retry}"
 }
 
 alloc_serve() {
@@ -291,6 +291,7 @@ alloc_serve() {
     [ -n "${FAULTS_REQUESTS:-}" ] && [[ " $FAULTS_REQUESTS " != *" $requests_n "* ]] && continue
     ran=$((ran + 1))
     local clean n=0 step size probe=1 done_=0 p reached st rest fst fbody pst pbody problem total=0 r0=$SECONDS
+    local retry_failed=0 stacks
     clean=$(call "$dir" "$u" "$method" "$path" "$body")
     [ "$method" = DELETE ] && sign_in "$dir" mei login >/dev/null
     case ${clean%% *} in 2??) ;; *) echo "    request $requests_n ($method $path) fails without a failure: $clean" >> "$found"
@@ -321,17 +322,18 @@ alloc_serve() {
         set -- $p
         n=$1 reached=$3 fst=$4
         rest=${p#* * * * }; fbody=${rest%% | *}
-        problem=
+        problem= stacks=$dir/log.batch
         [ "$reached" = 0 ] && continue # past its last allocation this time
         total=$((total + 1))
-        if { [ "$reached" = "?" ] || [ "$fst" = 000 ]; } && [ -z "${retrying:-}" ]; then
+        if { [ "$reached" = "?" ] || [ "$fst" = 000 ]; } && [ "$retry_failed" = 0 ]; then
           # no reply: once more alone.  A request that never ends, or closes its connection, because of
           # its failure does so again; one that a passing stall of the machine kept past curl's time for
           # the whole batch (CI: two cores, the PostgreSQL suites beside) answers
           local why="$batch_curl; the server's log ends: $(tail -2 "$dir/serve.log" | paste -sd' ')"
+          [ "$method" = DELETE ] && sign_in "$dir" mei login >/dev/null # (the stalled one may have signed out)
           retrying=1 batch "$dir" "$u" "$method" "$path" "$body" "$probe" "$n"
           [ "$method" = DELETE ] && sign_in "$dir" mei login >/dev/null
-          p=$(head -1 "$WORK/alloc-serve.points.retry")
+          p=$(head -1 "$WORK/alloc-serve.points.retry") stacks=$dir/log.batch.retry
           set -- $p
           reached=$3 fst=$4
           rest=${p#* * * * }; fbody=${rest%% | *}
@@ -340,6 +342,9 @@ alloc_serve() {
           elif [ "$fst" = 000 ]; then
             reply_problem "$fst $fbody" "$clean" "$stable"
             problem="$problem (twice: $why; then $batch_curl)"
+          fi
+          if [ "$reached" = "?" ] || [ "$fst" = 000 ]; then
+            retry_failed=1 # the rest of this request's without a reply: tried once only
           else
             echo "    request $requests_n ($method $path), allocation $n: no reply in a batch ($why); alone: $fst" >> "$WORK/alloc-serve.retried"
             reply_problem "$fst $fbody" "$clean" "$stable"
@@ -360,7 +365,7 @@ alloc_serve() {
         if [ -n "$problem" ]; then
           failures=$((failures + 1))
           awk -v n="$n" '$1 == "fail" && $2 ~ ":" n "$" { on = 1; print; next } /^(fail|request|crash)/ { on = 0 } on' \
-            "$dir/log.batch" > "$dir/log.one"
+            "$stacks" > "$dir/log.one"
           printf '    request %d (%s %s), allocation %d: %s | %s | at %s\n' "$requests_n" "$method" "$path" "$n" \
             "$problem" "$fst ${fbody:0:200}" "$(stack_of "$dir/log.one" at 10)" >> "$found"
         fi
