@@ -98,7 +98,6 @@ static int design(wh *w, alloc *x, rp_error *err)
     return rc;
 }
 
-/* The first of the names wanted (in their order of preference) that the header has. */
 /* The scores file: a row per customer and cell (or offer: every cell of it); anything else refused
  * naming the file, line and field. */
 static int read_scores(alloc *x, rp_error *err)
